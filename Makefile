@@ -1,0 +1,81 @@
+# RoleBook: `make run` serves the app, `make test` runs the whole suite.
+# Both call `make setup`, which is idempotent and fast when nothing changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: setup setup-test system-packages system-packages-test run test test-sqlite test-postgresql \
+        bench lint babel db-check clean
+
+## setup: system packages, virtualenv, pinned dependencies, compiled translations
+setup: system-packages $(VENV)/.stamp-runtime $(MO_FILES)
+
+setup-test: system-packages-test $(VENV)/.stamp-runtime $(VENV)/.stamp-test $(MO_FILES)
+
+system-packages:
+	@scripts/system-packages.sh run
+
+system-packages-test:
+	@scripts/system-packages.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.stamp-test: requirements-test.txt $(VENV)/.stamp-runtime
+	$(VENV)/bin/pip install --quiet -r requirements-test.txt
+	@touch $@
+
+%.mo: %.po $(VENV)/.stamp-runtime
+	@$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+## run: migrate the embedded SQLite database, load the demo once, serve on 127.0.0.1:5000
+run: setup
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+	@$(FLASK) demo load
+	@echo
+	@echo "  RoleBook is running at http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
+	@$(FLASK) demo logins
+	@echo
+	@$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind $(HOST):$(PORT) \
+		--access-logfile - --log-level warning wsgi:app
+
+## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself
+test: setup-test
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgresql
+
+test-sqlite:
+	@echo "== test suite on SQLite (with browser tests)"
+	$(PY) -m pytest tests --db=sqlite
+
+test-postgresql:
+	@echo "== test suite on PostgreSQL (browser tests run in the SQLite pass)"
+	$(PY) -m pytest tests --db=postgresql -m "not browser"
+
+## bench: benchmark scripts; they print figures and assert nothing
+bench: setup-test
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+
+db-check: setup
+	$(FLASK) db check
+
+## babel: extract translatable strings and update the catalogs
+babel: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache

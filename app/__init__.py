@@ -1,0 +1,155 @@
+"""RoleBook: job descriptions, position manuals and performance evaluations."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+import config as config_module
+from app.db import render_migration_item
+from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Endpoints anyone may reach without logging in; everything else requires a login by default.
+PUBLIC_ENDPOINTS = {"auth.login", "core.set_language", "static", "bootstrap.static"}
+# Endpoints a user who must change their password may still reach.
+PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.logout"}
+
+
+def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(config_module.INSTANCE_DIR))
+    if config is None or isinstance(config, str):
+        import os
+
+        config = config_module.CONFIGS[config or os.environ.get("ROLEBOOK_CONFIG", "development")]
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.secret_key()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+
+    from app.core.errors_views import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                    compare_type=True, render_item=render_migration_item)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from app.audit.services import track_changes
+    from app.auth.models import User
+    from app.auth.services import user_for_token
+
+    track_changes()
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            g.token_auth = True
+            return user_for_token(header.removeprefix("Bearer ").strip())
+        return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return jsonify({"code": 401, "message": str(_l("Authentication required.")), "errors": {}}), 401
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def _select_locale() -> str:
+    """The account's language, else the session's (anonymous switch), else Accept-Language.
+    Keys are those of LANGUAGES ("en", "zh_CN"); Babel reads "zh_CN" as zh_Hans_CN, which is
+    why the Chinese catalog lives in translations/zh_Hans_CN."""
+    if has_request_context():
+        g.ui_language = _ui_language()
+        return g.ui_language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _ui_language() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.core.views import bp as core_bp
+
+    for blueprint in (core_bp, auth_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.auth.permissions import TEMPLATE_GLOBALS
+    from app.auth.services import needs_new_password
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+
+    @app.context_processor
+    def inject_languages():
+        from flask_babel import get_locale
+
+        get_locale()  # runs the selector once per request, which records g.ui_language
+        return {"LANGUAGES": app.config["LANGUAGES"], "current_locale": g.get("ui_language", "en")}
+
+    @app.before_request
+    def require_login():
+        """Every page needs a login unless it is listed as public: new routes are safe by default."""
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if endpoint not in PASSWORD_CHANGE_ENDPOINTS and needs_new_password(current_user) \
+                and not g.get("token_auth"):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+
+from app.audit import services
+from app.auth.permissions import can_view_audit, requires
+from app.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@requires(can_view_audit)
+def events():
+    filters = {
+        "entity": request.args.get("entity", "").strip() or None,
+        "action": request.args.get("action", "").strip() or None,
+        "actor": request.args.get("actor", "").strip() or None,
+        "entity_id": request.args.get("q", "").strip() or None,
+        "since": _date_arg("since"),
+        "until": _date_arg("until"),
+    }
+    page = db.paginate(services.list_events(**filters), per_page=current_app.config["PER_PAGE"])
+    return render_template("audit/events.html", page=page, filters=filters, entities=services.entity_names(),
+                           actions=services.ACTIONS)

@@ -1,0 +1,1 @@
+"""Users, roles, API tokens, login, the password policy and the permission functions."""

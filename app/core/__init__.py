@@ -1,0 +1,1 @@
+"""What every domain shares: errors, concurrency checks, pages that belong to no domain."""

@@ -1,0 +1,29 @@
+"""Pages that belong to no domain: the home page and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from app.auth import services as auth_services
+from app.auth.forms import LanguageForm
+from app.core.urls import safe_next
+from app.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("core/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; it sticks to the account (or the session when anonymous)."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            auth_services.set_locale(current_user, form.lang.data)
+            db.session.commit()
+    return redirect(safe_next(form.next.data or request.referrer))

@@ -1,0 +1,1 @@
+"""The demo organisation, built from the source documents in ../shared/seeds."""

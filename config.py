@@ -1,0 +1,150 @@
+"""RoleBook configuration.
+
+Every setting can be overridden from the environment (``ROLEBOOK_<NAME>`` or the few
+conventional names such as ``DATABASE_URL`` and ``SECRET_KEY``). ``create_app()`` picks the
+class named by ``ROLEBOOK_CONFIG`` (``development``, ``production`` or ``test``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ROLEBOOK_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def env(name: str, default=None):
+    return os.environ.get(f"ROLEBOOK_{name}", default)
+
+
+def env_int(name: str, default: int | None) -> int | None:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    return int(value)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` (PostgreSQL via psycopg 3 in production), else SQLite under instance/."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{INSTANCE_DIR / 'rolebook.sqlite3'}"
+
+
+def secret_key() -> str:
+    """``SECRET_KEY`` from the environment, else a random key generated once into instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+# Password policies. The default follows current guidance (NIST SP 800-63B): long passwords, a
+# blocklist of common ones, nothing equal to the e-mail. "seeds" is the rule of the source
+# documents: at least 6 characters, not starting with a digit, changed every 90 days, and mixing
+# letters with digits or symbols. Choose one with ROLEBOOK_PASSWORD_POLICY, then override any key
+# with ROLEBOOK_PASSWORD_<KEY> (e.g. ROLEBOOK_PASSWORD_MIN_LENGTH=12).
+PASSWORD_POLICIES = {
+    "modern": {
+        "MIN_LENGTH": 10,
+        "BLOCK_COMMON": True,
+        "FORBID_EMAIL": True,
+        "FORBID_LEADING_DIGIT": False,
+        "MIN_CHARACTER_CLASSES": 1,
+        "MAX_AGE_DAYS": 0,  # 0: never expires
+    },
+    "seeds": {
+        "MIN_LENGTH": 6,
+        "BLOCK_COMMON": True,
+        "FORBID_EMAIL": True,
+        "FORBID_LEADING_DIGIT": True,
+        "MIN_CHARACTER_CLASSES": 2,
+        "MAX_AGE_DAYS": 90,
+    },
+}
+
+
+def password_policy() -> dict:
+    policy = dict(PASSWORD_POLICIES[env("PASSWORD_POLICY", "modern")])
+    for key, value in policy.items():
+        override = env(f"PASSWORD_{key}")
+        if override is not None:
+            policy[key] = env_bool(f"PASSWORD_{key}", False) if isinstance(value, bool) else int(override)
+    return policy
+
+
+class Config:
+    SECRET_KEY = None  # filled by create_app() through secret_key(), never a constant
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    COMPANY_NAME = env("COMPANY_NAME", "中山市纳迪服饰有限公司")
+
+    # Sessions expire after a period without activity; "remember me" cookies are not offered.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=env_int("SESSION_MINUTES", 8 * 60))
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Login throttling (Flask-Limiter). Failed attempts count per account and per client address.
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+
+    PASSWORD_POLICY = password_policy()
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default scrypt parameters (n=2**15, r=8, p=1)
+
+    LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
+
+    BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
+    PER_PAGE = 25
+    SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page
+
+
+class DevelopmentConfig(Config):
+    SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", True)
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("ROLEBOOK_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # one test proves CSRF is on in the real configuration
+    PASSWORD_POLICY = dict(PASSWORD_POLICIES["modern"])
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # still scrypt, cheaper, so the suite stays fast
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}

@@ -1,0 +1,154 @@
+"""Test fixtures: one database per run (SQLite file or a real PostgreSQL server), migrated from
+empty; every test starts from empty tables; a logged-in client per role; a query counter."""
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db, limiter
+from tests import factories
+from tests.pg_server import PostgresServer
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="database engine the suite runs on (PostgreSQL: a server the suite starts)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    if request.config.getoption("--db") == "postgresql":
+        server = PostgresServer()
+        url = server.start()
+        yield url
+        server.stop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class Client(FlaskClient):
+    """A test client that, after each request, expires what the test's own session holds, so
+    assertions read the database as the request left it."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, tmp_path_factory):
+    """Build an app on the test database, with optional config overrides."""
+    instance = tmp_path_factory.mktemp("instance")
+
+    def build(**overrides):
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret-key"}
+        settings.update(overrides)
+        app = create_app("test", settings)
+        app.instance_path = str(instance)
+        app.test_client_class = Client
+        return app
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def app(make_app):
+    from flask_migrate import upgrade
+
+    app = make_app()
+    with app.app_context():
+        upgrade()  # the real migrations, from an empty database
+    return app
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in db.metadata.sorted_tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    yield
+    _empty_tables(app)
+    with app.app_context():
+        limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def data_app(app, make_app):
+    """A second app instance on the same database, whose context the tests use for their own
+    queries and factories. Requests go to ``app`` and so always get a fresh app context (and
+    ``g``), as in production, instead of sharing the test's."""
+    return make_app()
+
+
+@pytest.fixture
+def ctx(data_app):
+    """An application context for services and factories called directly by a test."""
+    with data_app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app, ctx):
+    """``login(role)`` → a test client logged in as a new user with that role (and the user)."""
+
+    def _login(role: str = "employee", **kwargs):
+        user = factories.create_user(role, **kwargs)
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        client.user = user
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...`` then ``len(queries)`` is the number of SQL statements."""
+
+    @contextlib.contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter

@@ -1,0 +1,76 @@
+"""Role × route matrix: every route of the app is listed here with the roles allowed to use it.
+A new route without an entry fails ``test_every_route_is_in_the_matrix``."""
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from tests import factories
+
+PUBLIC = "public"
+ALL = {"admin", "hr", "manager", "employee"}
+ROLES = ("admin", "hr", "manager", "employee")
+
+# endpoint: roles that get through (PUBLIC: also anonymous users)
+MATRIX = {
+    "static": PUBLIC,
+    "bootstrap.static": PUBLIC,
+    "auth.login": PUBLIC,
+    "core.set_language": PUBLIC,
+    "core.home": ALL,
+    "auth.logout": ALL,
+    "auth.change_password": ALL,
+    "auth.account": ALL,
+    "auth.create_own_token": {"admin", "hr", "manager"},
+    "auth.revoke_own_token": ALL,
+    "auth.users": {"admin"},
+    "auth.create_user": {"admin"},
+    "auth.user_detail": {"admin"},
+    "auth.create_user_token": {"admin"},
+    "auth.revoke_user_token": {"admin"},
+    "audit.events": {"admin", "hr"},
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - MATRIX.keys()
+    assert not missing, f"routes without an entry in the role matrix: {sorted(missing)}"
+    assert not MATRIX.keys() - endpoints, "matrix entries for routes that no longer exist"
+
+
+def _url(app, rule, ids):
+    values = {arg: ids[arg] for arg in rule.arguments}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+@pytest.mark.parametrize("role", ROLES + ("anonymous",))
+def test_each_role_reaches_exactly_its_routes(app, login, role):
+    owner = factories.create_user("manager")
+    from app.auth.services import issue_token
+
+    token, _ = issue_token(owner, "matrix")
+    db.session.commit()
+    ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css"}
+    client = app.test_client() if role == "anonymous" else login(role)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        allowed = MATRIX[rule.endpoint]
+        if rule.endpoint in {"bootstrap.static", "auth.logout"}:
+            continue  # logging out mid-matrix would end the session being tested
+        method = "GET" if "GET" in rule.methods else "POST"
+        url = _url(app, rule, ids)
+        response = client.open(url, method=method)
+        if allowed == PUBLIC:
+            assert response.status_code < 400, (url, response.status_code)
+        elif role == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"], url
+        elif role in allowed:
+            assert response.status_code not in (401, 403, 500), (role, url, response.status_code)
+        else:
+            assert response.status_code == 403, (role, url, response.status_code)
+        checked += 1
+    assert checked >= len(MATRIX) - 2
