@@ -33,6 +33,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -42,6 +43,13 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
 
     register_error_handlers(app)
     return app
+
+
+def _import_models() -> None:
+    """Every domain's models, so that the metadata (and Alembic) knows all tables."""
+    import app.audit.models  # noqa: F401
+    import app.auth.models  # noqa: F401
+    import app.org.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -108,8 +116,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.core.views import bp as core_bp
+    from app.org.views import bp as org_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp):
         app.register_blueprint(blueprint)
 
 

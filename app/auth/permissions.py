@@ -32,6 +32,52 @@ def can_manage_own_tokens(user) -> bool:
     return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
 
 
+# --- organisation ---------------------------------------------------------------------------
+
+def can_view_org(user) -> bool:
+    """Everyone who is logged in sees the structure: departments, positions, org charts."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
+def can_edit_org(user) -> bool:
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_list_employees(user) -> bool:
+    """HR and admins see every employee; managers the employees of their reporting subtree."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def can_view_employee(user, employee) -> bool:
+    if has_role(user, Role.ADMIN, Role.HR):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    if employee.user_id is not None and employee.user_id == user.id:
+        return True
+    if has_role(user, Role.MANAGER):
+        from app.org.services import employee_in_subtree_of
+
+        return employee_in_subtree_of(employee, user)
+    return False
+
+
+def viewable_employee_ids(user, employee_ids) -> set[int]:
+    """Which of ``employee_ids`` the user may open, in at most two queries (for lists of links)."""
+    ids = set(employee_ids)
+    if has_role(user, Role.ADMIN, Role.HR):
+        return ids
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE) or not ids:
+        return set()
+    own = getattr(user, "employee", None)
+    visible = {own.id} & ids if own is not None else set()
+    if has_role(user, Role.MANAGER):
+        from app.org.services import employees_in_subtree_of
+
+        visible |= employees_in_subtree_of(user, ids)
+    return visible
+
+
 def requires(permission):
     """View decorator: 403 unless ``permission(current_user)`` holds."""
 
@@ -52,4 +98,8 @@ TEMPLATE_GLOBALS = {
     "can_manage_users": can_manage_users,
     "can_view_audit": can_view_audit,
     "can_manage_own_tokens": can_manage_own_tokens,
+    "can_view_org": can_view_org,
+    "can_edit_org": can_edit_org,
+    "can_list_employees": can_list_employees,
+    "can_view_employee": can_view_employee,
 }

@@ -48,6 +48,11 @@ def list_users(search: str = "", role: str = "", status: str = ""):
     return query
 
 
+def user_choices() -> list[tuple[int, str]]:
+    """(id, e-mail) of every account, for select fields."""
+    return [(row.id, row.email) for row in db.session.execute(select(User.id, User.email).order_by(User.email))]
+
+
 def _check_role(role: str) -> str:
     if role not in {r.value for r in Role}:
         raise ServiceError.field("role", _("Unknown role “%(role)s”.", role=role))

@@ -1,1 +1,1 @@
-"""The demo organisation, built from the source documents in ../shared/seeds."""
+"""The demo organisation, built from the source documents in app/demo/seeds (copied from the project's shared seeds)."""

@@ -1,0 +1,1 @@
+"""Departments, positions, reporting lines, employees, assignments, headcount and org charts."""

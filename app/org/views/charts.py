@@ -1,0 +1,68 @@
+"""Org chart pages: the chart of the whole company or of a department's subtree, inline with
+zoom and pan, and the same chart as an SVG file."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, url_for
+
+from app.auth.permissions import can_view_org, requires
+from app.org import chart as charts
+from app.org import services
+from app.org.views import bp
+from app.org.views._helpers import int_arg
+
+COMPANY_DEPTH = 3         # default for the whole company: enough to read, fast to draw
+DEPTH_CHOICES = range(1, 7)
+_MAX_ID = 2**31 - 1       # integer column: larger ids cannot exist (and would overflow PostgreSQL)
+
+
+def _chart_args() -> tuple[int | None, int | None, str]:
+    """(department id, depth, depth as chosen: "", "all" or a number). A malformed department
+    is ignored, an unknown one is a 404; a malformed depth falls back to the default."""
+    department_id = int_arg("department")
+    if department_id is not None and not 0 < department_id <= _MAX_ID:
+        abort(404)
+    choice = request.args.get("depth", "").strip().lower()
+    if choice == "all":
+        return department_id, None, choice
+    depth = int_arg("depth")
+    if depth is not None and 1 <= depth <= 50:
+        return department_id, depth, str(depth)
+    return department_id, (None if department_id else COMPANY_DEPTH), ""
+
+
+def _position_link(position_id: int) -> str:
+    return url_for("org.position_detail", position_id=position_id)
+
+
+def _department_link(department_id: int) -> str:
+    return url_for("org.chart", department=department_id)
+
+
+@bp.route("/chart")
+@requires(can_view_org)
+def chart():
+    department_id, depth, depth_choice = _chart_args()
+    error = None
+    try:
+        result = charts.org_chart(department_id, depth, link=_position_link, department_link=_department_link)
+        chart, svg = result.chart, result.svg
+    except charts.ChartError as exc:  # dot missing or too slow: keep the toolbar, say why
+        chart, svg, error = charts.build_chart(department_id, depth), "", exc.message
+    return render_template("org/chart.html", chart=chart, svg=svg, error=error, depth=depth,
+                           depth_choice=depth_choice, depth_choices=DEPTH_CHOICES,
+                           default_depth=None if department_id else COMPANY_DEPTH,
+                           department_choices=services.department_choices())
+
+
+@bp.route("/chart.svg")
+@requires(can_view_org)
+def chart_svg():
+    """The chart as a file, without links, so it can be reused in documents and slides."""
+    department_id, depth, _choice = _chart_args()
+    svg = charts.org_chart_svg(department_id, depth)
+    name = f"org-chart-{department_id}.svg" if department_id else "org-chart.svg"
+    response = Response(charts.standalone_svg(svg), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Defence in depth if the file is opened in a browser: an SVG document may not run scripts.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

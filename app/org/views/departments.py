@@ -1,0 +1,138 @@
+"""Department pages: list, detail, create, edit (including moving), archive, delete."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.forms import ConfirmForm
+from app.auth.permissions import can_edit_org, can_view_org, requires
+from app.core.errors import Conflict, ServiceError
+from app.core.forms import apply_errors
+from app.core.listing import sort_query
+from app.extensions import db
+from app.org import services
+from app.org.forms import DepartmentForm, collaboration_lines, lines
+from app.org.models import Department
+from app.org.views import bp
+from app.org.views._helpers import blank_choice, int_arg
+
+
+@bp.route("/departments")
+@requires(can_view_org)
+def departments():
+    search = request.args.get("q", "").strip()
+    archived = request.args.get("archived") == "1"
+    query, sort = sort_query(services.list_departments(search, archived), request.args.get("sort"), {
+        "tree": Department.path, "code": Department.code, "name": Department.name,
+    }, "tree")
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    counts = services.department_position_counts([d.id for d in page.items])
+    return render_template("org/departments.html", page=page, search=search, archived=archived, sort=sort,
+                           counts=counts)
+
+
+@bp.route("/departments/<int:department_id>")
+@requires(can_view_org)
+def department_detail(department_id: int):
+    department = services.load_department_page(department_id)
+    filled = services.filled_counts([p.id for p in department.positions])
+    return render_template("org/department_detail.html", department=department, filled=filled,
+                           confirm_form=ConfirmForm(), references=services.department_references(department))
+
+
+def _form_data(form: DepartmentForm) -> services.DepartmentData:
+    return services.DepartmentData(
+        code=form.code.data, name=form.name.data, parent_id=form.parent_id.data, nature=form.nature.data,
+        service_object=form.service_object.data, authority=form.authority.data,
+        management_functions=form.management_functions.data, evaluation_criteria=form.evaluation_criteria.data,
+        head_position_id=form.head_position_id.data, functions=lines(form.functions.data),
+        collaborations=collaboration_lines(form.collaborations.data))
+
+
+def _choices(form: DepartmentForm, department: Department | None) -> None:
+    form.parent_id.choices = blank_choice(services.department_choices(exclude=department), _("— none (top level) —"))
+    positions = department.positions if department is not None else []
+    form.head_position_id.choices = blank_choice([(p.id, f"{p.title} ({p.code})") for p in positions if not p.is_archived])
+
+
+@bp.route("/departments/new", methods=["GET", "POST"])
+@requires(can_edit_org)
+def department_new():
+    form = DepartmentForm()
+    _choices(form, None)
+    if request.method == "GET" and request.args.get("parent"):
+        form.parent_id.data = int_arg("parent")
+    if form.validate_on_submit():
+        try:
+            department = services.create_department(_form_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Department %(name)s created.", name=department.name), "success")
+            return redirect(url_for("org.department_detail", department_id=department.id))
+    return render_template("org/department_form.html", form=form, department=None, conflict=None)
+
+
+@bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
+@requires(can_edit_org)
+def department_edit(department_id: int):
+    department = services.get_department(department_id)
+    form = DepartmentForm(obj=department)
+    _choices(form, department)
+    conflict = None
+    if request.method == "GET":
+        form.functions.data = "\n".join(f.text for f in department.functions)
+        form.collaborations.data = "\n".join(
+            f"{c.partner_label}: {c.duty}" if c.partner_label else c.duty for c in department.collaborations)
+        form.version.data = department.version
+    elif form.validate_on_submit():
+        try:
+            services.update_department(department, _form_data(form), seen_version=form.version.data or None)
+        except Conflict as error:
+            db.session.rollback()
+            conflict = error
+            form.version.data = department.version
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Department %(name)s saved.", name=department.name), "success")
+            return redirect(url_for("org.department_detail", department_id=department.id))
+    return render_template("org/department_form.html", form=form, department=department, conflict=conflict)
+
+
+@bp.route("/departments/<int:department_id>/archive", methods=["POST"])
+@requires(can_edit_org)
+def department_archive(department_id: int):
+    department = services.get_department(department_id)
+    restore = request.form.get("restore") == "1"
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.archive_department(department, archived=not restore)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Department restored.") if restore else _("Department archived."), "success")
+    return redirect(url_for("org.department_detail", department_id=department_id))
+
+
+@bp.route("/departments/<int:department_id>/delete", methods=["POST"])
+@requires(can_edit_org)
+def department_delete(department_id: int):
+    department = services.get_department(department_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            name = department.name
+            services.delete_department(department)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return redirect(url_for("org.department_detail", department_id=department_id))
+        db.session.commit()
+        flash(_("Department %(name)s deleted.", name=name), "success")
+    return redirect(url_for("org.departments"))

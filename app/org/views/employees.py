@@ -1,0 +1,159 @@
+"""Employee pages: list (scoped for managers), detail with position history, create, edit,
+assignments."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth import services as auth_services
+from app.auth.models import Role
+from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org, has_role,
+                                  requires)
+from app.core.errors import Conflict, ServiceError
+from app.core.forms import apply_errors
+from app.core.listing import sort_query
+from app.extensions import db
+from app.org import services
+from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
+from app.org.models import Assignment, Employee, EmployeeStatus
+from app.org.views import bp
+from app.org.views._helpers import blank_choice, department_arg
+
+
+@bp.route("/employees")
+@requires(can_list_employees)
+def employees():
+    search = request.args.get("q", "").strip()
+    department = department_arg()
+    status = request.args.get("status", "")
+    status = status if status in {s.value for s in EmployeeStatus} else ""
+    within = None
+    if not has_role(current_user, Role.ADMIN, Role.HR):
+        within = services.managed_position_ids(current_user)  # a manager sees their subtree
+    query, sort = sort_query(services.list_employees(search, department, status, within), request.args.get("sort"), {
+        "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
+        "status": Employee.status,
+    }, "employee_no")
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    return render_template("org/employees.html", page=page, search=search, department=department, status=status,
+                           sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
+                           scoped=within is not None, primary_position=services.primary_position)
+
+
+def _visible_employee(employee_id: int) -> Employee:
+    employee = services.load_employee_page(employee_id)
+    if not can_view_employee(current_user, employee):
+        abort(404)  # do not reveal that the employee exists
+    return employee
+
+
+@bp.route("/employees/<int:employee_id>")
+@requires(can_view_org)  # and then the object check in _visible_employee
+def employee_detail(employee_id: int):
+    employee = _visible_employee(employee_id)
+    return render_template("org/employee_detail.html", employee=employee,
+                           position=services.primary_position(employee),
+                           manager=services.manager_of(employee),
+                           assign_form=_assignment_form(), end_form=EndAssignmentForm())
+
+
+def _assignment_form(**kwargs) -> AssignmentForm:
+    return AssignmentForm(**kwargs)
+
+
+def _user_choices():
+    return blank_choice(auth_services.user_choices(), _("— no account —"))
+
+
+def _form_data(form: EmployeeForm) -> services.EmployeeData:
+    return services.EmployeeData(employee_no=form.employee_no.data, name=form.name.data, email=form.email.data or "",
+                                 hire_date=form.hire_date.data, status=form.status.data, user_id=form.user_id.data)
+
+
+@bp.route("/employees/new", methods=["GET", "POST"])
+@requires(can_edit_org)
+def employee_new():
+    form = EmployeeForm()
+    form.user_id.choices = _user_choices()
+    if form.validate_on_submit():
+        try:
+            employee = services.create_employee(_form_data(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Employee %(name)s created. Assign a position below.", name=employee.name), "success")
+            return redirect(url_for("org.employee_detail", employee_id=employee.id))
+    return render_template("org/employee_form.html", form=form, employee=None, conflict=None)
+
+
+@bp.route("/employees/<int:employee_id>/edit", methods=["GET", "POST"])
+@requires(can_edit_org)
+def employee_edit(employee_id: int):
+    employee = services.get_employee(employee_id)
+    form = EmployeeForm(obj=employee)
+    form.user_id.choices = _user_choices()
+    conflict = None
+    if request.method == "GET":
+        form.version.data = employee.version
+    elif form.validate_on_submit():
+        try:
+            services.update_employee(employee, _form_data(form), seen_version=form.version.data or None)
+        except Conflict as error:
+            db.session.rollback()
+            conflict = error
+            form.version.data = employee.version
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Employee %(name)s saved.", name=employee.name), "success")
+            return redirect(url_for("org.employee_detail", employee_id=employee.id))
+    return render_template("org/employee_form.html", form=form, employee=employee, conflict=conflict)
+
+
+@bp.route("/employees/<int:employee_id>/assignments", methods=["POST"])
+@requires(can_edit_org)
+def employee_assign(employee_id: int):
+    employee = services.load_employee_page(employee_id)
+    form = _assignment_form()
+    if form.validate_on_submit():
+        try:
+            services.assign(employee, form.position_id.data, form.start_date.data, form.end_date.data,
+                            form.is_primary.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Assignment saved."), "success")
+            return redirect(url_for("org.employee_detail", employee_id=employee_id))
+    employee = services.load_employee_page(employee_id)
+    return render_template("org/employee_detail.html", employee=employee,
+                           position=services.primary_position(employee), manager=services.manager_of(employee),
+                           assign_form=form, end_form=EndAssignmentForm(), open_assign=True)
+
+
+@bp.route("/employees/<int:employee_id>/assignments/<int:assignment_id>/end", methods=["POST"])
+@requires(can_edit_org)
+def assignment_end(employee_id: int, assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    if assignment.employee_id != employee_id:
+        abort(404)
+    form = EndAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            services.end_assignment(assignment, form.end_date.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Assignment ended."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(error) for error in errors), "danger")
+    return redirect(url_for("org.employee_detail", employee_id=employee_id))

@@ -1,0 +1,97 @@
+"""A generated organisation for benchmarks: 200 departments, 2,000 positions, 10,000 employees
+(by default), inserted in bulk. Deterministic for a given seed.
+
+    from bench.generate import generate
+    with app.app_context(): generate()
+"""
+from __future__ import annotations
+
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import bindparam, insert, text, update  # noqa: E402
+
+from app.db import utcnow  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉红建文斌宁欣怡浩然子轩雨涵晨阳"
+TITLES = ["经理", "主管", "专员", "运营专员", "推广专员", "客服专员", "数据分析专员", "美工", "编辑", "摄影师", "文案",
+          "会计", "出纳", "采购专员", "仓储专员", "物流专员", "人事专员", "行政专员"]
+UNITS = ["电商", "市场", "财务", "制作", "客服", "运营", "采购", "仓储", "物流", "人力", "行政", "技术", "品牌", "渠道"]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def generate(departments: int = 200, positions: int = 2000, employees: int = 10000, seed: int = 7) -> dict:
+    """Insert the organisation into the current app's database; returns the counts."""
+    rng = random.Random(seed)
+    now = utcnow()
+    # Departments: a tree of depth ≤ 5 under one root.
+    dep_rows, parents = [], {}
+    for i in range(1, departments + 1):
+        parent = None if i == 1 else rng.choice([d for d in range(max(1, i - 40), i) if parents.get(d, (None, 0))[1] < 5] or [1])
+        depth = 0 if parent is None else parents[parent][1] + 1
+        path = f"/{i}/" if parent is None else f"{parents[parent][0]}{i}/"
+        parents[i] = (path, depth)
+        dep_rows.append({"id": i, "code": f"D{i:03d}", "name": f"{rng.choice(UNITS)}{'部' if depth < 2 else '组'}{i}",
+                         "parent_id": parent, "path": path, "depth": depth, "nature": "", "service_object": "",
+                         "authority": "", "management_functions": "", "evaluation_criteria": "", "created_at": now,
+                         "version": 1})
+    db.session.execute(insert(Department), dep_rows)
+    # Positions: each department gets a head reporting to its parent's head, the rest report
+    # inside the department (up to three levels).
+    per_department = positions // departments
+    pos_rows, heads, pid = [], {}, 0
+    for dep in range(1, departments + 1):
+        members = []
+        for k in range(per_department):
+            pid += 1
+            if k == 0:
+                reports_to = heads.get(dep_rows[dep - 1]["parent_id"])
+                heads[dep] = pid
+                title = "经理"
+            else:
+                reports_to = rng.choice(members[:3])
+                title = rng.choice(TITLES[1:])
+            members.append(pid)
+            pos_rows.append({"id": pid, "code": f"P{pid:05d}", "title": f"{dep_rows[dep - 1]['name']}{title}",
+                             "department_id": dep, "grade": f"P{rng.randint(1, 8)}",
+                             "headcount": 1 if k == 0 else rng.choice((1, 1, 2, 3, 5, 8, 12)),
+                             "reports_to_id": reports_to, "purpose": "", "authority": "",
+                             "management_responsibility": "", "working_conditions": "", "acting_note": "",
+                             "created_at": now, "version": 1})
+    db.session.execute(insert(Position), pos_rows)
+    departments_table = Department.__table__
+    db.session.execute(
+        update(departments_table).where(departments_table.c.id == bindparam("dep"))
+        .values(head_position_id=bindparam("head")),
+        [{"dep": dep, "head": head} for dep, head in heads.items()])
+    # Employees, each with a primary assignment; some posts stay vacant, a few are over-staffed.
+    seats = [row["id"] for row in pos_rows for _ in range(row["headcount"])]
+    rng.shuffle(seats)
+    emp_rows, asg_rows = [], []
+    for eid in range(1, employees + 1):
+        hired = date(2012, 1, 1) + timedelta(days=rng.randint(0, 4700))
+        status = rng.choices(("regular", "probation", "left"), (90, 7, 3))[0]
+        emp_rows.append({"id": eid, "employee_no": f"E{eid:06d}", "name": _name(rng), "email": f"e{eid}@example.com",
+                         "hire_date": hired, "status": status, "created_at": now, "version": 1})
+        position = seats[eid - 1] if eid <= len(seats) * 0.92 and eid <= len(seats) else rng.choice(pos_rows)["id"]
+        end = hired + timedelta(days=400) if status == "left" else None
+        asg_rows.append({"employee_id": eid, "position_id": position, "start_date": hired, "end_date": end,
+                         "is_primary": True})
+    db.session.execute(insert(Employee), emp_rows)
+    db.session.execute(insert(Assignment), asg_rows)
+    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
+        for table in ("departments", "positions", "employees", "assignments"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
+    db.session.commit()
+    return {"departments": len(dep_rows), "positions": len(pos_rows), "employees": len(emp_rows)}
