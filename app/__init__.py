@@ -49,6 +49,7 @@ def _import_models() -> None:
     """Every domain's models, so that the metadata (and Alembic) knows all tables."""
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
 
 
@@ -70,8 +71,10 @@ def _init_extensions(app: Flask) -> None:
     from app.audit.services import track_changes
     from app.auth.models import User
     from app.auth.services import user_for_token
+    from app.jobs.immutability import guard_published_versions
 
     track_changes()
+    guard_published_versions()
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -116,9 +119,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.core.views import bp as core_bp
+    from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
 
@@ -133,8 +137,10 @@ def _register_cli(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from app.auth.permissions import TEMPLATE_GLOBALS
     from app.auth.services import needs_new_password
+    from app.core import formatting
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    formatting.register(app)
 
     @app.context_processor
     def inject_languages():

@@ -51,3 +51,59 @@ def create_employee(number: str, name: str | None = None, position=None, user=No
         org.assign(employee, position.id, start or date(2020, 1, 1))
     db.session.commit()
     return employee
+
+
+# --- job descriptions -------------------------------------------------------------------------
+
+def create_kpi(code: str, name: str | None = None, direction: str = "higher", unit: str = ""):
+    from app.jobs import library
+
+    kpi = library.create_kpi(library.KpiData(code=code, name=name or code, unit=unit, direction=direction))
+    db.session.commit()
+    return kpi
+
+
+def create_competency(code: str, name: str | None = None, levels=None):
+    from app.jobs import library
+
+    competency = library.create_competency(library.CompetencyData(
+        code=code, name=name or code, levels=levels or [f"{code} level {n}" for n in range(1, 6)]))
+    db.session.commit()
+    return competency
+
+
+def jd_content(title: str = "Job", duties=("Do the work.",), requirements=(("education", "College degree", True),),
+               kpis=(), competencies=(), heading: str = "Main duties", **fields) -> dict:
+    """Content in the shape of app.jobs.content; kpis: (kpi, target, weight[, period, threshold, stretch])."""
+    content = {"title": title, "purpose": fields.get("purpose", ""), "authority": fields.get("authority", ""),
+               "management_responsibility": "", "working_conditions": fields.get("working_conditions", ""),
+               "sections": [{"id": None, "heading": heading, "duties": [
+                   {"id": None, "text": d, "frequency": None, "standard": "", "weight": None} for d in duties]}],
+               "requirements": [{"id": None, "kind": k, "text": t, "required": r} for k, t, r in requirements],
+               "competencies": [{"id": None, "competency_id": c.id, "level": level} for c, level in competencies],
+               "kpis": []}
+    for spec in kpis:
+        kpi, target, weight, *rest = spec
+        period = rest[0] if rest else "monthly"
+        threshold = rest[1] if len(rest) > 1 else None
+        stretch = rest[2] if len(rest) > 2 else None
+        content["kpis"].append({"id": None, "kpi_id": kpi.id, "target": target, "threshold": threshold,
+                                "stretch": stretch, "weight": weight, "period": period, "note": ""})
+    return content
+
+
+def publish_jd(position, content: dict | None = None, user=None, effective=None, waive_all: bool = True):
+    """A published job description for ``position`` (through the whole workflow)."""
+    from datetime import date
+
+    from app.jobs import lint, services
+
+    version = services.start_draft(position, user, content=content or jd_content(position.title))
+    services.submit(version, user)
+    if waive_all:
+        for finding in lint.lint_version(version):
+            services.waive(version, finding.key, "test data", user)
+    services.approve(version, user)
+    services.publish(version, user, effective or date(2026, 1, 1))
+    db.session.commit()
+    return version

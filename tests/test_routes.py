@@ -54,6 +54,33 @@ MATRIX = {
     "org.chart_svg": ALL,
     "org.headcount": ALL,
     "org.headcount_xlsx": ALL,
+    # job descriptions: everyone has the pages (then object checks); HR and admins run the workflow
+    "jobs.index": ALL,
+    "jobs.review_queue": EDIT_ORG,
+    "jobs.acknowledgements": EDIT_ORG,
+    "jobs.position": ALL,           # object check: holders, their managers, HR (tests/jobs)
+    "jobs.start_draft": ALL,        # object check: HR, managers of the position
+    "jobs.import_text_page": ALL,   # object check: HR, managers of the position
+    "jobs.version": ALL,
+    "jobs.edit": ALL,
+    "jobs.submit": ALL,
+    "jobs.discard": ALL,
+    "jobs.acknowledge": ALL,
+    "jobs.compare": ALL,
+    "jobs.return_for_changes": EDIT_ORG,
+    "jobs.approve": EDIT_ORG,
+    "jobs.publish": EDIT_ORG,
+    "jobs.waive": EDIT_ORG,
+    "jobs.save_template": EDIT_ORG,
+    "jobs.kpis": {"admin", "hr", "manager"},
+    "jobs.kpi_form": EDIT_ORG,
+    "jobs.kpi_archive": EDIT_ORG,
+    "jobs.competencies": {"admin", "hr", "manager"},
+    "jobs.competency_form": EDIT_ORG,
+    "jobs.competency_archive": EDIT_ORG,
+    "jobs.templates": {"admin", "hr", "manager"},
+    "jobs.template": {"admin", "hr", "manager"},
+    "jobs.template_archive": EDIT_ORG,
 }
 
 
@@ -82,8 +109,15 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     department = factories.create_department("EC", "电商部")
     position = factories.create_position("EC-MGR", department, "电商部经理")
     employee = factories.create_employee("E1", "王强", position=position)
+    from app.jobs import library, services as jobs
+
+    kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
+    draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
+    template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
+    db.session.commit()
     ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
-           "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id}
+           "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
+           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -38,7 +38,8 @@ def acting_as(label: str):
         _cli_actor.reset(token)
 
 
-def _actor() -> tuple[int | None, str, str | None]:
+def actor() -> tuple[int | None, str, str | None]:
+    """(user id, label, client address) of whoever makes the current change."""
     if _cli_actor.get():
         return None, _cli_actor.get(), None
     if has_request_context():
@@ -67,7 +68,7 @@ def _plain(value):
 
 
 def _row(entity: str, entity_id, action: str, changes: dict, label: str = "") -> dict:
-    actor_id, actor_label, ip = _actor()
+    actor_id, actor_label, ip = actor()
     return {
         "at": utcnow(),
         "actor_id": actor_id,

@@ -78,6 +78,76 @@ def viewable_employee_ids(user, employee_ids) -> set[int]:
     return visible
 
 
+# --- job descriptions -----------------------------------------------------------------------
+
+def can_manage_job_descriptions(user) -> bool:
+    """HR and admins draft any job description, review, approve and publish, and keep the
+    KPI and competency libraries and the base job descriptions."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_use_job_descriptions(user) -> bool:
+    """Everyone logged in has the job-description pages; what they see there depends on the object."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
+def can_browse_libraries(user) -> bool:
+    """Managers read the KPI and competency libraries to draft for their team."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def _held_and_managed(user) -> tuple[set[int], set[int]]:
+    """(positions the user holds, positions below them), computed once per request."""
+    from flask import g, has_request_context
+
+    from app.extensions import db
+    from app.org.services import managed_position_ids, positions_held_by_user
+
+    key = ("jd_scope", getattr(user, "id", None))
+    cache = g.setdefault("_permission_cache", {}) if has_request_context() else {}
+    if key not in cache:
+        held = set(positions_held_by_user(user))
+        managed = set(db.session.scalars(managed_position_ids(user))) if has_role(user, Role.MANAGER) else set()
+        cache[key] = (held, managed)
+    return cache[key]
+
+
+def can_view_position_jd(user, position) -> bool:
+    """HR and admins: every position; managers: their own posts and their reporting subtree;
+    employees: the posts they hold."""
+    if can_manage_job_descriptions(user):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    held, managed = _held_and_managed(user)
+    return position.id in held or position.id in managed
+
+
+def can_draft_jd(user, position) -> bool:
+    """Drafting: HR and admins for any position, managers for the positions below their own."""
+    if can_manage_job_descriptions(user):
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    return position.id in _held_and_managed(user)[1]
+
+
+def can_view_version(user, version) -> bool:
+    """Published and superseded versions: whoever sees the position's job description. Drafts
+    and versions in review: whoever may draft for the position."""
+    if version.is_frozen:
+        return can_view_position_jd(user, version.position)
+    return can_draft_jd(user, version.position)
+
+
+def can_edit_version(user, version) -> bool:
+    return version.is_editable and can_draft_jd(user, version.position)
+
+
+def can_review_jd(user) -> bool:
+    return can_manage_job_descriptions(user)
+
+
 def requires(permission):
     """View decorator: 403 unless ``permission(current_user)`` holds."""
 
@@ -102,4 +172,12 @@ TEMPLATE_GLOBALS = {
     "can_edit_org": can_edit_org,
     "can_list_employees": can_list_employees,
     "can_view_employee": can_view_employee,
+    "can_manage_job_descriptions": can_manage_job_descriptions,
+    "can_use_job_descriptions": can_use_job_descriptions,
+    "can_browse_libraries": can_browse_libraries,
+    "can_view_position_jd": can_view_position_jd,
+    "can_draft_jd": can_draft_jd,
+    "can_view_version": can_view_version,
+    "can_edit_version": can_edit_version,
+    "can_review_jd": can_review_jd,
 }

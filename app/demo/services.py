@@ -131,4 +131,8 @@ def load_organisation() -> int:
 
 def load_demo() -> int:
     """Everything the demo needs; returns the number of records created."""
-    return load_users() + load_organisation()
+    from app.demo import job_descriptions
+
+    created = load_users() + load_organisation()
+    kpis, competencies, libraries = job_descriptions.load_libraries()
+    return created + libraries + job_descriptions.load_job_descriptions(kpis, competencies)

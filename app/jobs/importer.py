@@ -1,0 +1,159 @@
+"""Paste-to-structure: a messy pasted document becomes job-description content (unsaved) that
+HR checks side by side with the source before saving it as a draft.
+
+The parser (``app.jobs.parser``) finds the structure; this module maps it onto the content
+shape of ``app.jobs.content``: duty sections with a frequency and a deadline or standard read
+from each duty's text, typed requirements marked required or preferred, the authority text,
+the KPIs of the library that the text names (as suggestions: a target needs numbers the text
+rarely has), and the header fields for comparison with the position.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.jobs import parser
+from app.jobs.content import empty_content
+from app.jobs.models import Frequency, Kpi, RequirementKind
+
+_FREQUENCIES = [  # explicit rhythms only ("年度、季度和月度的销售计划" names plans, not a rhythm)
+    (Frequency.DAILY, re.compile(r"每日|每天|当日|当天|\bdaily\b|every day|each day", re.I)),
+    (Frequency.WEEKLY, re.compile(r"每周|每星期|\bweekly\b|every week|each week", re.I)),
+    (Frequency.MONTHLY, re.compile(r"每月|\bmonthly\b|every month|each month", re.I)),
+    (Frequency.QUARTERLY, re.compile(r"每季|\bquarterly\b|every quarter", re.I)),
+    (Frequency.ANNUAL, re.compile(r"每年|\bannually\b|\byearly\b|every year", re.I)),
+    (Frequency.AS_NEEDED, re.compile(r"不定期|临时|突发|\bas needed\b|\bad hoc\b", re.I)),
+]
+_STANDARD = re.compile(
+    r"(?:须|需|必须)?在?\s*\d+\s*(?:个)?(?:小时|分钟|天|日|工作日|周)(?:内|以内)"
+    r"|每周[一二三四五六日天]|每月\d+\s*[日号]|\d{1,2}[:：]\d{2}(?:前|之前)?"
+    r"|within \d+ (?:hours?|minutes?|days?|working days?)|by \d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
+_REQUIREMENT_KINDS = [
+    (RequirementKind.EDUCATION, re.compile(r"学历|本科|大专|专科|硕士|博士|中专|高中|毕业|专业|degree|bachelor|master"
+                                           r"|diploma|graduate|education", re.I)),
+    (RequirementKind.EXPERIENCE, re.compile(r"经验|工作经历|年以上|\d+\s*年|experience|years", re.I)),
+    (RequirementKind.CERTIFICATION, re.compile(r"证书|资格证|认证|certif|licen[cs]e", re.I)),
+    (RequirementKind.LANGUAGE, re.compile(r"英语|外语|普通话|粤语|日语|english|mandarin|cantonese|language", re.I)),
+    (RequirementKind.WORKING_CONDITIONS, re.compile(r"轮班|晚班|夜班|倒班|加班|出差|shift|night|overtime|travel", re.I)),
+    (RequirementKind.SKILLS, re.compile(r"熟练|熟悉|精通|掌握|了解|会使用|能够|能力|技能|软件|photoshop|excel|office"
+                                        r"|proficien|familiar|skill|able to|knowledge", re.I)),
+]
+_RESPONSIBILITY = re.compile(r"管理责任|management responsibilit", re.I)
+_PREFERRED = re.compile(r"优先|加分|更佳|为佳|preferred|a plus|is a bonus|nice to have|desirable", re.I)
+
+
+def guess_frequency(text: str) -> str | None:
+    for frequency, pattern in _FREQUENCIES:
+        if pattern.search(text):
+            return frequency.value
+    return None
+
+
+def guess_standard(text: str) -> str:
+    match = _STANDARD.search(text)
+    return match.group(0).strip().lstrip("必须需在 ")[:200] if match else ""
+
+
+def guess_requirement(text: str) -> tuple[str, bool]:
+    """(kind, required) of a requirement's text."""
+    kind = next((k.value for k, pattern in _REQUIREMENT_KINDS if pattern.search(text)), RequirementKind.OTHER.value)
+    return kind, not _PREFERRED.search(text)
+
+
+@dataclass
+class Imported:
+    """The result of an import: content to check and save, and what the parser saw besides."""
+
+    content: dict
+    fields: dict
+    title: str | None
+    warnings: list[str] = field(default_factory=list)
+    other: list[dict] = field(default_factory=list)   # sections that fit nowhere, shown to HR
+    kpis: list[Kpi] = field(default_factory=list)      # KPIs of the library the text names: suggestions
+
+
+def translate_warning(message: str) -> str:
+    """The parser's warnings are English format strings; give the known ones in the user's language."""
+    patterns = [
+        (r"^Ignored 1 line that looks like web-page noise", lambda m: _(
+            "Ignored 1 line that looks like web-page noise (download banners, view counters).")),
+        (r"^Ignored (\d+) lines that look like web-page noise", lambda m: _(
+            "Ignored %(num)d lines that look like web-page noise (download banners, view counters).",
+            num=int(m.group(1)))),
+        (r"^Item numbering jumps from (\S+) to (\S+) in section '(.*)': check", lambda m: _(
+            "Item numbering jumps from %(previous)s to %(current)s in section “%(section)s”: check for a missing "
+            "item.", previous=m.group(1), current=m.group(2), section=m.group(3))),
+        (r"^Item numbering jumps from (\S+) to (\S+): check", lambda m: _(
+            "Item numbering jumps from %(previous)s to %(current)s: check for a missing item.",
+            previous=m.group(1), current=m.group(2))),
+        (r"^Item numbering starts at (\S+) in section '(.*)': check", lambda m: _(
+            "Item numbering starts at %(current)s in section “%(section)s”: check for a missing item.",
+            current=m.group(1), section=m.group(2))),
+        (r"^Item numbering starts at (\S+): check", lambda m: _(
+            "Item numbering starts at %(current)s: check for a missing item.", current=m.group(1))),
+        (r"^No duties were found", lambda m: _(
+            "No duties were found: check that the text lists the responsibilities of the position.")),
+        (r"^(\d+) more warnings are not shown", lambda m: _("%(num)d more warnings are not shown.",
+                                                            num=int(m.group(1)))),
+    ]
+    for pattern, render in patterns:
+        match = re.match(pattern, message)
+        if match:
+            return render(match)
+    return message
+
+
+def parse_error_message(error: parser.ParseError) -> str:
+    text = str(error)
+    if text == parser.ERR_EMPTY:
+        return _("Paste the text of a job description.")
+    if text == parser.ERR_NOT_TEXT:
+        return _("The job description must be text.")
+    match = re.search(r"\((\d+) characters; the limit is (\d+)\)", text)
+    if match:
+        return _("The text is too long (%(length)d characters; the limit is %(limit)d).",
+                 length=int(match.group(1)), limit=int(match.group(2)))
+    return text
+
+
+def import_text(text: str, title: str = "") -> Imported:
+    """Structure pasted ``text``; raises ``parser.ParseError`` for empty or oversized text.
+    ``title`` (the position's) is used when the text names none."""
+    result = parser.parse_job_description(text)
+    content = empty_content(result["title"] or title)
+    kpis = _library_kpis()
+    other, authority, responsibility, kpi_lines = [], [], [], []
+    for section in result["sections"]:
+        kind, heading, items = section["kind"], section["heading"] or "", section["items"]
+        if kind == "duties":
+            content["sections"].append({"id": None, "heading": heading, "duties": [
+                {"id": None, "text": item, "frequency": guess_frequency(item), "standard": guess_standard(item),
+                 "weight": None} for item in items]})
+        elif kind == "requirements":
+            for item in items:
+                req_kind, required = guess_requirement(item)
+                content["requirements"].append({"id": None, "kind": req_kind, "text": item, "required": required})
+        elif kind == "authority":
+            target = responsibility if _RESPONSIBILITY.search(heading) else authority
+            target.extend(([heading] if heading and not items else []) + items)
+        elif kind == "kpis":
+            kpi_lines.extend(items or [heading])
+        else:
+            other.append({"heading": heading, "items": items})
+    content["authority"] = "\n".join(authority)
+    content["management_responsibility"] = "\n".join(responsibility)
+    # KPIs of the library that the text names (in a KPI section, or in a duty such as "对销售额…KPI负责")
+    mentioned = "\n".join(kpi_lines + [d["text"] for s in content["sections"] for d in s["duties"]])
+    suggested = [kpi for kpi in kpis if kpi.name and kpi.name in mentioned]
+    if kpi_lines:
+        other.append({"heading": _("Performance indicators named in the text"), "items": kpi_lines})
+    return Imported(content=content, fields=result["fields"], title=result["title"],
+                    warnings=[translate_warning(w) for w in result["warnings"]], other=other, kpis=suggested)
+
+
+def _library_kpis() -> list[Kpi]:
+    return list(db.session.scalars(select(Kpi).where(Kpi.archived_at.is_(None)).order_by(Kpi.code)))

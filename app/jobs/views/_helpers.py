@@ -1,0 +1,48 @@
+"""What the job-description view modules share: loading objects with the object check."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from app.auth.permissions import can_draft_jd, can_view_position_jd, can_view_version
+from app.jobs import services
+from app.org import services as org_services
+
+
+def visible_position(position_id: int):
+    position = org_services.get_position(position_id)
+    if not can_view_position_jd(current_user, position):
+        abort(404)  # do not reveal what the user may not see
+    return position
+
+
+def draftable_position(position_id: int):
+    position = org_services.get_position(position_id)
+    if not can_view_position_jd(current_user, position):
+        abort(404)
+    if not can_draft_jd(current_user, position):
+        abort(403)
+    return position
+
+
+def visible_version(version_id: int, full: bool = True):
+    version = services.get_version(version_id, full=full)
+    if not can_view_version(current_user, version):
+        abort(404)
+    return version
+
+
+def draftable_version(version_id: int, full: bool = True):
+    """A version the user may draft for (its state is the service's business)."""
+    version = visible_version(version_id, full=full)
+    if not can_draft_jd(current_user, version.position):
+        abort(403)
+    return version
+
+
+def seen_version(form) -> int | None:
+    """The row version a workflow form was based on (None when absent or malformed)."""
+    try:
+        return int(form.version.data) if form.version.data else None
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,162 @@
+"""The libraries: KPIs, competencies and base job descriptions."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.forms import ConfirmForm
+from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
+from app.core.errors import Conflict, ServiceError
+from app.core.forms import apply_errors
+from app.extensions import db
+from app.jobs import library
+from app.jobs.forms import CompetencyForm, KpiForm
+from app.jobs.views import bp
+
+
+def _archived_arg() -> bool:
+    return request.args.get("archived") == "1"
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+@bp.route("/kpis")
+@requires(can_browse_libraries)
+def kpis():
+    search = request.args.get("q", "").strip()
+    page = db.paginate(library.list_kpis(search, _archived_arg()), per_page=current_app.config["PER_PAGE"])
+    return render_template("jobs/kpis.html", page=page, search=search, archived=_archived_arg(),
+                           usage=library.kpi_usage(k.id for k in page.items), confirm_form=ConfirmForm())
+
+
+def _kpi_data(form: KpiForm) -> library.KpiData:
+    return library.KpiData(code=form.code.data, name=form.name.data, unit=form.unit.data or "",
+                           direction=form.direction.data, definition=form.definition.data or "",
+                           measurement=form.measurement.data or "")
+
+
+def _save(form, create, update, obj, data):
+    """Create (``obj`` None) or update from a validated form; returns (saved object, conflict)."""
+    try:
+        if obj is None:
+            obj = create(data)
+        else:
+            update(obj, data, int(form.version.data) if (form.version.data or "").isdigit() else None)
+    except Conflict as error:
+        db.session.rollback()
+        form.version.data = obj.version
+        return None, error
+    except ServiceError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return None, None
+    db.session.commit()
+    return obj, None
+
+
+@bp.route("/kpis/new", methods=["GET", "POST"])
+@bp.route("/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_job_descriptions)
+def kpi_form(kpi_id: int | None = None):
+    kpi = library.get_kpi(kpi_id) if kpi_id else None
+    form = KpiForm(obj=kpi)
+    conflict = None
+    if request.method == "GET" and kpi is not None:
+        form.version.data = kpi.version
+    elif form.validate_on_submit():
+        saved, conflict = _save(form, library.create_kpi, library.update_kpi, kpi, _kpi_data(form))
+        if saved is not None:
+            flash(_("KPI %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("jobs.kpis"))
+    return render_template("jobs/kpi_form.html", form=form, kpi=kpi, conflict=conflict)
+
+
+@bp.route("/kpis/<int:kpi_id>/archive", methods=["POST"])
+@requires(can_manage_job_descriptions)
+def kpi_archive(kpi_id: int):
+    kpi = library.get_kpi(kpi_id)
+    if ConfirmForm().validate_on_submit():
+        restore = request.form.get("restore") == "1"
+        library.archive_kpi(kpi, archived=not restore)
+        db.session.commit()
+        flash(_("KPI restored.") if restore else _("KPI archived: existing targets keep it, new ones cannot "
+                                                   "choose it."), "success")
+    return redirect(url_for("jobs.kpis"))
+
+
+# --- competencies -----------------------------------------------------------------------------
+
+
+@bp.route("/competencies")
+@requires(can_browse_libraries)
+def competencies():
+    search = request.args.get("q", "").strip()
+    page = db.paginate(library.list_competencies(search, _archived_arg()), per_page=current_app.config["PER_PAGE"])
+    return render_template("jobs/competencies.html", page=page, search=search, archived=_archived_arg(),
+                           usage=library.competency_usage(c.id for c in page.items), confirm_form=ConfirmForm())
+
+
+@bp.route("/competencies/new", methods=["GET", "POST"])
+@bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_job_descriptions)
+def competency_form(competency_id: int | None = None):
+    competency = library.get_competency(competency_id) if competency_id else None
+    form = CompetencyForm(obj=competency)
+    conflict = None
+    if request.method == "GET" and competency is not None:
+        form.version.data = competency.version
+        for n in range(1, 6):
+            getattr(form, f"level_{n}").data = competency.level_text(n)
+    elif form.validate_on_submit():
+        data = library.CompetencyData(code=form.code.data, name=form.name.data,
+                                      description=form.description.data or "", levels=form.levels())
+        saved, conflict = _save(form, library.create_competency, library.update_competency, competency, data)
+        if saved is not None:
+            flash(_("Competency %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("jobs.competencies"))
+    return render_template("jobs/competency_form.html", form=form, competency=competency, conflict=conflict)
+
+
+@bp.route("/competencies/<int:competency_id>/archive", methods=["POST"])
+@requires(can_manage_job_descriptions)
+def competency_archive(competency_id: int):
+    competency = library.get_competency(competency_id)
+    if ConfirmForm().validate_on_submit():
+        restore = request.form.get("restore") == "1"
+        library.archive_competency(competency, archived=not restore)
+        db.session.commit()
+        flash(_("Competency restored.") if restore else _("Competency archived."), "success")
+    return redirect(url_for("jobs.competencies"))
+
+
+# --- base job descriptions ----------------------------------------------------------------------
+
+
+@bp.route("/library")
+@requires(can_browse_libraries)
+def templates():
+    search = request.args.get("q", "").strip()
+    page = db.paginate(library.list_templates(search), per_page=current_app.config["PER_PAGE"])
+    return render_template("jobs/templates.html", page=page, search=search, confirm_form=ConfirmForm())
+
+
+@bp.route("/library/<int:template_id>")
+@requires(can_browse_libraries)
+def template(template_id: int):
+    template = library.get_template(template_id)
+    return render_template("jobs/template.html", template=template, content=template.content,
+                           kpis={k.id: k for k in library.kpi_choices()},
+                           competencies={c.id: c for c in library.competency_choices()},
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/library/<int:template_id>/archive", methods=["POST"])
+@requires(can_manage_job_descriptions)
+def template_archive(template_id: int):
+    template = library.get_template(template_id)
+    if ConfirmForm().validate_on_submit():
+        library.archive_template(template)
+        db.session.commit()
+        flash(_("Removed from the library."), "success")
+    return redirect(url_for("jobs.templates"))
