@@ -327,9 +327,14 @@ def _apply_position(position: Position, data: PositionData) -> None:
     _check_reporting_line(position, data.reports_to_id)
     if data.acting_position_id and position.id is not None and data.acting_position_id == position.id:
         raise ServiceError.field("acting_position_id", _("A position cannot cover for itself."))
+    if data.acting_position_id and db.session.get(Position, data.acting_position_id) is None:
+        raise ServiceError.field("acting_position_id", _("No such position."))
     dotted = [pid for pid in dict.fromkeys(data.dotted_superior_ids or []) if pid and pid != data.reports_to_id]
     if position.id is not None and position.id in dotted:
         raise ServiceError.field("dotted_superior_ids", _("A position cannot report to itself."))
+    superiors = list(db.session.scalars(select(Position).where(Position.id.in_(dotted)))) if dotted else []
+    if len(superiors) != len(dotted):
+        raise ServiceError.field("dotted_superior_ids", _("No such position."))
     position.code, position.title, position.department = code, title, department
     position.grade = _clean(data.grade)
     position.headcount = data.headcount
@@ -337,7 +342,7 @@ def _apply_position(position: Position, data: PositionData) -> None:
     for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
         setattr(position, attr, _clean(getattr(data, attr)))
     position.acting_position_id = data.acting_position_id or None
-    position.dotted_superiors = list(db.session.scalars(select(Position).where(Position.id.in_(dotted)))) if dotted else []
+    position.dotted_superiors = superiors
 
 
 def create_position(data: PositionData) -> Position:
@@ -587,6 +592,27 @@ def list_employees(search: str = "", department: Department | None = None, statu
     return query.order_by(Employee.employee_no)
 
 
+def get_assignment(assignment_id: int) -> Assignment:
+    return _get(Assignment, assignment_id, _("No such assignment."))
+
+
+def list_assignments(employee_id: int | None = None, position_id: int | None = None, current: bool | None = None,
+                     within_employees=None):
+    """Named query for lists of assignments, latest first. ``current``: only those covering
+    today (True) or only the others (False); ``within_employees``: a select of the employee
+    ids to keep (a user's scope)."""
+    query = select(Assignment)
+    if employee_id is not None:
+        query = query.where(Assignment.employee_id == employee_id)
+    if position_id is not None:
+        query = query.where(Assignment.position_id == position_id)
+    if current is not None:
+        query = query.where(current_filter() if current else ~current_filter())
+    if within_employees is not None:
+        query = query.where(Assignment.employee_id.in_(within_employees))
+    return query.order_by(Assignment.start_date.desc(), Assignment.id.desc())
+
+
 def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
@@ -684,3 +710,14 @@ def employees_in_subtree_of(user, employee_ids) -> set[int]:
 
 def employee_in_subtree_of(employee: Employee, user) -> bool:
     return bool(employees_in_subtree_of(user, [employee.id]))
+
+
+def employee_ids_visible_to(user, subtree: bool):
+    """A select of the ids of the user's own employee record and, with ``subtree``, of the
+    employees currently holding a position in the user's reporting subtree."""
+    own = select(Employee.id).where(Employee.user_id == user.id)
+    if not subtree:
+        return own
+    managed = managed_position_ids(user).subquery()
+    return own.union(select(Assignment.employee_id).where(
+        current_filter(), Assignment.position_id.in_(select(managed.c.id))))

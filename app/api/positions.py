@@ -1,0 +1,146 @@
+"""Positions: list, read (with the current job description), create, replace (PUT), change
+(PATCH), archive, restore, delete."""
+from __future__ import annotations
+
+from flask import Response, url_for
+
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
+                            seen_version)
+from app.api.schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema
+from app.auth.permissions import can_edit_org, can_view_org, requires
+from app.extensions import db
+from app.org import services
+from app.org.models import Position
+
+blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
+                description="Positions (岗位) with their authorised headcount (编制) and reporting lines.")
+PositionPage = page_schema(PositionOut, "PositionPage")
+
+FIELDS = ("code", "title", "department_id", "grade", "headcount", "reports_to_id", "purpose", "authority",
+          "management_responsibility", "working_conditions", "acting_position_id", "acting_note")
+
+
+def position_job_description(position: Position) -> dict | None:
+    """The position's current job description for ``GET /api/v1/positions/<id>``, or None.
+
+    Extension point for the job-description models (issue 4): return the version in force
+    (``{"id", "status", "effective_date", "duties": [{"text": ...}, ...]}``, see
+    ``JobDescriptionOut`` in app/api/schemas.py, which may grow) loaded in a fixed number of
+    queries. Until those models exist a position has none.
+    """
+    return None
+
+
+def _current(position: Position) -> dict:
+    """The position as a full request body, for PATCH to apply the fields it sends on top."""
+    return {**{name: getattr(position, name) for name in FIELDS},
+            "dotted_superior_ids": [superior.id for superior in position.dotted_superiors]}
+
+
+def _detail(position: Position):
+    filled = services.filled_counts([position.id]).get(position.id, 0)
+    return Row(position, filled=filled, job_description=position_job_description(position)), 200, etag(position)
+
+
+@blp.route("")
+@blp.response(200, PositionPage)
+@requires(can_view_org)
+@blp.arguments(PositionArgs, location="query")
+def list_positions(args):
+    """List positions by code"""
+    department = department_filter(args.get("department_id"))
+    page = page_of(services.list_positions(args.get("q", "").strip(), department, args.get("vacancy", ""),
+                                           args["archived"]), args)
+    filled = services.filled_counts([position.id for position in page["items"]])
+    page["items"] = [Row(position, filled=filled.get(position.id, 0)) for position in page["items"]]
+    return page
+
+
+@blp.route(f"/<{ID}:position_id>")
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_view_org)
+def get_position(position_id: int):
+    """Read a position, with its current job description"""
+    return _detail(services.get_position(position_id))
+
+
+@blp.route("", methods=["POST"])
+@blp.response(201, PositionDetailOut, headers={**ETAG, **LOCATION})
+@requires(can_edit_org)
+@blp.arguments(PositionIn)
+def create_position(body):
+    """Create a position"""
+    position = services.create_position(services.PositionData(**body))
+    db.session.commit()
+    result, _status, headers = _detail(position)
+    return result, 201, {**headers, "Location": url_for(".get_position", position_id=position.id)}
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["PUT"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(PositionUpdate)
+def replace_position(body, position_id: int):
+    """Replace a position
+
+    Every field is set: optional fields that are not sent get their defaults. Send the version
+    the change is based on (`version`, or the ETag in If-Match); an older one answers 409 with
+    what changed since.
+    """
+    position = services.get_position(position_id)
+    version = seen_version(body.pop("version", None))
+    services.update_position(position, services.PositionData(**body), seen_version=version)
+    db.session.commit()
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["PATCH"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(PositionUpdate(partial=True))
+def update_position(body, position_id: int):
+    """Change some fields of a position
+
+    Only the fields sent change. Send the version the change is based on (`version`, or the
+    ETag in If-Match); an older one answers 409 with what changed since.
+    """
+    position = services.get_position(position_id)
+    version = seen_version(body.pop("version", None))
+    services.update_position(position, services.PositionData(**{**_current(position), **body}),
+                             seen_version=version)
+    db.session.commit()
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>/archive", methods=["POST"])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+def archive_position(position_id: int):
+    """Archive a position (nobody may hold it)"""
+    position = services.get_position(position_id)
+    services.archive_position(position)
+    db.session.commit()
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>/restore", methods=["POST"])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+def restore_position(position_id: int):
+    """Restore an archived position"""
+    position = services.get_position(position_id)
+    services.archive_position(position, archived=False)
+    db.session.commit()
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["DELETE"])
+@blp.response(204)
+@requires(can_edit_org)
+def delete_position(position_id: int):
+    """Delete a position that nothing refers to (archive it otherwise)"""
+    services.delete_position(services.get_position(position_id))
+    db.session.commit()
+    return Response(status=204)
