@@ -40,7 +40,8 @@ def _current(department: Department) -> dict:
 def list_departments(args):
     """List departments in tree order"""
     within = department_filter(args.get("within"), "within")
-    return page_of(services.list_departments(args.get("q", "").strip(), args["archived"], within), args)
+    return page_of(services.list_departments(args.get("q", "").strip(), args["archived"], within, details=True),
+                   args)
 
 
 @blp.route(f"/<{ID}:department_id>")

@@ -41,8 +41,13 @@ def optional_text(max_length: int = TEXT_MAX) -> Text:
 
 
 def ref(**kwargs) -> fields.Integer:
-    """The id of another record (JSON number)."""
+    """The id of another record (a JSON number)."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def query_ref(description: str = "") -> fields.Integer:
+    """The id of another record in the query string."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": description})
 
 
 def optional_ref() -> fields.Integer:
@@ -154,7 +159,7 @@ class FunctionOut(Schema):
 class DepartmentArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the code or name."})
     archived = fields.Boolean(load_default=False, metadata={"description": "Include archived departments."})
-    within = ref(metadata={"description": "Only this department and those below it."})
+    within = query_ref("Only this department and those below it.")
 
 
 # --- positions ----------------------------------------------------------------------------
@@ -225,7 +230,7 @@ class PositionDetailOut(PositionOut):
 
 class PositionArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the code or title."})
-    department_id = ref(metadata={"description": "Only positions of this department and those below it."})
+    department_id = query_ref("Only positions of this department and those below it.")
     vacancy = fields.String(validate=validate.OneOf(["vacant", "filled", "over"]), metadata={
         "description": "vacant: fewer holders than the headcount; filled: as many or more; over: more."})
     archived = fields.Boolean(load_default=False, metadata={"description": "Include archived positions."})
@@ -263,8 +268,7 @@ class EmployeeOut(Output):
 
 class EmployeeArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the name, number or e-mail."})
-    department_id = ref(metadata={"description": "Only current holders of positions of this department "
-                                                 "and those below it."})
+    department_id = query_ref("Only current holders of positions of this department and those below it.")
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
@@ -290,8 +294,8 @@ class AssignmentOut(Output):
 
 
 class AssignmentArgs(PageArgs):
-    employee_id = ref()
-    position_id = ref()
+    employee_id = query_ref()
+    position_id = query_ref()
     current = fields.Boolean(metadata={"description": "true: only assignments covering today; false: only others."})
 
 

@@ -83,8 +83,14 @@ def subtree_ids(department: Department):
     return select(Department.id).where(subtree_condition(department)).scalar_subquery()
 
 
-def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None):
+def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None,
+                     details: bool = False):
+    """Named query for lists of departments, in tree order; ``details`` also loads their
+    functions and collaborations (the API shows them)."""
     query = select(Department).options(selectinload(Department.parent), selectinload(Department.head_position))
+    if details:
+        query = query.options(selectinload(Department.functions),
+                              selectinload(Department.collaborations).selectinload(Collaboration.partner))
     if not include_archived:
         query = query.where(Department.archived_at.is_(None))
     if search:
@@ -144,7 +150,8 @@ def _set_parent(department: Department, parent_id: int | None) -> None:
     """Attach ``department`` under ``parent_id``, refusing its own subtree, and re-path its subtree."""
     parent = None
     if parent_id:
-        parent = db.session.get(Department, parent_id)
+        with db.session.no_autoflush:  # a new department must not be flushed (and get an id) before the checks
+            parent = db.session.get(Department, parent_id)
         if parent is None:
             raise ServiceError.field("parent_id", _("No such department."))
         if department.id is not None and (parent.id == department.id or parent.path.startswith(department.path)):
@@ -411,7 +418,8 @@ def list_positions(search: str = "", department: Department | None = None, vacan
     """Named query for the positions page. ``vacancy``: vacant, filled, over (over-staffed).
     Filled counts for the page come from ``filled_counts``."""
     query = select(Position).join(Position.department) \
-        .options(selectinload(Position.department), selectinload(Position.reports_to))
+        .options(selectinload(Position.department), selectinload(Position.reports_to),
+                 selectinload(Position.dotted_superiors))
     if not include_archived:
         query = query.where(Position.archived_at.is_(None))
     if search:
