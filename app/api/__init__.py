@@ -51,7 +51,7 @@ def schema_name(schema) -> str:
     """The name of a schema in the document: its class name without "Schema", and "Patch"
     instead of "Update" for the partial bodies of PATCH."""
     name = resolve_schema_cls(schema).__name__.removesuffix("Schema")
-    if getattr(schema, "partial", False) is True:
+    if getattr(schema, "partial", False):
         name = name.removesuffix("Update") + "Patch"
     return name
 

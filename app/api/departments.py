@@ -5,7 +5,7 @@ from flask import Response, url_for
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
                             seen_version)
-from app.api.schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate, page_schema
+from app.api.schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate, page_schema, patch
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.extensions import db
 from app.org import services
@@ -88,7 +88,7 @@ def replace_department(body, department_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, DepartmentOut, headers=ETAG)
 @requires(can_edit_org)
-@blp.arguments(DepartmentUpdate(partial=True))
+@blp.arguments(patch(DepartmentUpdate))
 def update_department(body, department_id: int):
     """Change some fields of a department
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, seen_version
-from app.api.schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate, page_schema
+from app.api.schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate, page_schema, patch
 from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
                                   employee_list_scope, requires)
 from app.core.errors import NotFound
@@ -86,7 +86,7 @@ def replace_employee(body, employee_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, EmployeeOut, headers=ETAG)
 @requires(can_edit_org)
-@blp.arguments(EmployeeUpdate(partial=True))
+@blp.arguments(patch(EmployeeUpdate))
 def update_employee(body, employee_id: int):
     """Change some fields of an employee
 

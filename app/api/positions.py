@@ -6,7 +6,7 @@ from flask import Response, url_for
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
                             seen_version)
-from app.api.schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema
+from app.api.schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema, patch
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.extensions import db
 from app.org import services
@@ -99,7 +99,7 @@ def replace_position(body, position_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, PositionDetailOut, headers=ETAG)
 @requires(can_edit_org)
-@blp.arguments(PositionUpdate(partial=True))
+@blp.arguments(patch(PositionUpdate))
 def update_position(body, position_id: int):
     """Change some fields of a position
 

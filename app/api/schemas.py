@@ -98,8 +98,10 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
     })
 
 
-class VersionSchema(Schema):
-    version = version_field()
+def patch(schema: type[Schema]) -> Schema:
+    """The body of a PATCH: every field of ``schema`` optional; the objects of a list (e.g.
+    collaborations) stay complete, since a list is replaced as a whole."""
+    return schema(partial=tuple(schema._declared_fields))
 
 
 # --- departments --------------------------------------------------------------------------
