@@ -111,3 +111,12 @@ def seen_version(body_version: int | None) -> int:
         abort(422, message=_("If-Match and version disagree."),
               errors={"version": [_("This is not the version named by If-Match.")]})
     return header_version if header_version is not None else body_version
+
+
+def update_versioned(obj, body: dict, update, make_data, current: dict | None = None) -> None:
+    """PUT or PATCH of a versioned record: ``update(obj, make_data(fields), seen_version=…)``
+    with the version the request is based on, then commit. PATCH passes ``current``, the record
+    as a full body, for the fields it sends to go on top of."""
+    version = seen_version(body.pop("version", None))
+    update(obj, make_data({**(current or {}), **body}), seen_version=version)
+    db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
-                            seen_version)
+                            update_versioned)
 from app.api.schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate, page_schema, patch
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.extensions import db
@@ -31,6 +31,13 @@ def _current(department: Department) -> dict:
         "functions": [function.text for function in department.functions],
         "collaborations": [{"partner": c.partner_label, "duty": c.duty} for c in department.collaborations],
     }
+
+
+def _set_archived(department_id: int, archived: bool):
+    department = services.get_department(department_id)
+    services.archive_department(department, archived=archived)
+    db.session.commit()
+    return department, 200, etag(department)
 
 
 @blp.route("")
@@ -78,9 +85,7 @@ def replace_department(body, department_id: int):
     what changed since.
     """
     department = services.get_department(department_id)
-    version = seen_version(body.pop("version", None))
-    services.update_department(department, _data(body), seen_version=version)
-    db.session.commit()
+    update_versioned(department, body, services.update_department, _data)
     return department, 200, etag(department)
 
 
@@ -96,9 +101,7 @@ def update_department(body, department_id: int):
     ETag in If-Match); an older one answers 409 with what changed since.
     """
     department = services.get_department(department_id)
-    version = seen_version(body.pop("version", None))
-    services.update_department(department, _data({**_current(department), **body}), seen_version=version)
-    db.session.commit()
+    update_versioned(department, body, services.update_department, _data, _current(department))
     return department, 200, etag(department)
 
 
@@ -107,10 +110,7 @@ def update_department(body, department_id: int):
 @requires(can_edit_org)
 def archive_department(department_id: int):
     """Archive a department (its sub-departments and positions first)"""
-    department = services.get_department(department_id)
-    services.archive_department(department)
-    db.session.commit()
-    return department, 200, etag(department)
+    return _set_archived(department_id, True)
 
 
 @blp.route(f"/<{ID}:department_id>/restore", methods=["POST"])
@@ -118,10 +118,7 @@ def archive_department(department_id: int):
 @requires(can_edit_org)
 def restore_department(department_id: int):
     """Restore an archived department"""
-    department = services.get_department(department_id)
-    services.archive_department(department, archived=False)
-    db.session.commit()
-    return department, 200, etag(department)
+    return _set_archived(department_id, False)
 
 
 @blp.route(f"/<{ID}:department_id>", methods=["DELETE"])

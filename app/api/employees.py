@@ -6,7 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, seen_version
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
+                            update_versioned)
 from app.api.schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate, page_schema, patch
 from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
                                   employee_list_scope, requires)
@@ -21,6 +22,10 @@ blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
 EmployeePage = page_schema(EmployeeOut, "EmployeePage")
 
 FIELDS = ("employee_no", "name", "email", "hire_date", "status", "user_id")
+
+
+def _data(body: dict) -> services.EmployeeData:
+    return services.EmployeeData(**body)
 
 
 def visible_employee(employee_id: int) -> Employee:
@@ -58,7 +63,7 @@ def get_employee(employee_id: int):
 @blp.arguments(EmployeeIn)
 def create_employee(body):
     """Create an employee"""
-    employee = services.create_employee(services.EmployeeData(**body))
+    employee = services.create_employee(_data(body))
     db.session.commit()
     return employee, 201, {**etag(employee), "Location": url_for(".get_employee", employee_id=employee.id)}
 
@@ -76,9 +81,7 @@ def replace_employee(body, employee_id: int):
     what changed since.
     """
     employee = services.get_employee(employee_id)
-    version = seen_version(body.pop("version", None))
-    services.update_employee(employee, services.EmployeeData(**body), seen_version=version)
-    db.session.commit()
+    update_versioned(employee, body, services.update_employee, _data)
     return employee, 200, etag(employee)
 
 
@@ -94,8 +97,6 @@ def update_employee(body, employee_id: int):
     ETag in If-Match); an older one answers 409 with what changed since.
     """
     employee = services.get_employee(employee_id)
-    version = seen_version(body.pop("version", None))
     current = {name: getattr(employee, name) for name in FIELDS}
-    services.update_employee(employee, services.EmployeeData(**{**current, **body}), seen_version=version)
-    db.session.commit()
+    update_versioned(employee, body, services.update_employee, _data, current)
     return employee, 200, etag(employee)

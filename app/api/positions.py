@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
-                            seen_version)
-from app.api.schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema, patch
+                            update_versioned)
+from app.api.schemas import (PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema,
+                             patch)
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.extensions import db
 from app.org import services
@@ -35,6 +36,17 @@ def _current(position: Position) -> dict:
     """The position as a full request body, for PATCH to apply the fields it sends on top."""
     return {**{name: getattr(position, name) for name in FIELDS},
             "dotted_superior_ids": [superior.id for superior in position.dotted_superiors]}
+
+
+def _data(body: dict) -> services.PositionData:
+    return services.PositionData(**body)
+
+
+def _set_archived(position_id: int, archived: bool):
+    position = services.get_position(position_id)
+    services.archive_position(position, archived=archived)
+    db.session.commit()
+    return _detail(position)
 
 
 def _detail(position: Position):
@@ -70,7 +82,7 @@ def get_position(position_id: int):
 @blp.arguments(PositionIn)
 def create_position(body):
     """Create a position"""
-    position = services.create_position(services.PositionData(**body))
+    position = services.create_position(_data(body))
     db.session.commit()
     result, _status, headers = _detail(position)
     return result, 201, {**headers, "Location": url_for(".get_position", position_id=position.id)}
@@ -89,9 +101,7 @@ def replace_position(body, position_id: int):
     what changed since.
     """
     position = services.get_position(position_id)
-    version = seen_version(body.pop("version", None))
-    services.update_position(position, services.PositionData(**body), seen_version=version)
-    db.session.commit()
+    update_versioned(position, body, services.update_position, _data)
     return _detail(position)
 
 
@@ -107,10 +117,7 @@ def update_position(body, position_id: int):
     ETag in If-Match); an older one answers 409 with what changed since.
     """
     position = services.get_position(position_id)
-    version = seen_version(body.pop("version", None))
-    services.update_position(position, services.PositionData(**{**_current(position), **body}),
-                             seen_version=version)
-    db.session.commit()
+    update_versioned(position, body, services.update_position, _data, _current(position))
     return _detail(position)
 
 
@@ -119,10 +126,7 @@ def update_position(body, position_id: int):
 @requires(can_edit_org)
 def archive_position(position_id: int):
     """Archive a position (nobody may hold it)"""
-    position = services.get_position(position_id)
-    services.archive_position(position)
-    db.session.commit()
-    return _detail(position)
+    return _set_archived(position_id, True)
 
 
 @blp.route(f"/<{ID}:position_id>/restore", methods=["POST"])
@@ -130,10 +134,7 @@ def archive_position(position_id: int):
 @requires(can_edit_org)
 def restore_position(position_id: int):
     """Restore an archived position"""
-    position = services.get_position(position_id)
-    services.archive_position(position, archived=False)
-    db.session.commit()
-    return _detail(position)
+    return _set_archived(position_id, False)
 
 
 @blp.route(f"/<{ID}:position_id>", methods=["DELETE"])

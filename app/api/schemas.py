@@ -55,8 +55,8 @@ def optional_ref() -> fields.Integer:
 
 
 def code() -> Text:
-    return Text(required=True, validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)],
-                metadata={"description": "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."})
+    return Text(required=True, metadata={"description": "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."},
+                validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)])
 
 
 def version_field() -> fields.Integer:

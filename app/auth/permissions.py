@@ -96,11 +96,7 @@ def employee_scope(user):
         return None
     from app.org.services import employee_ids_visible_to
 
-    if has_role(user, Role.MANAGER, Role.EMPLOYEE):
-        return employee_ids_visible_to(user, subtree=has_role(user, Role.MANAGER))
-    from sqlalchemy import literal, select
-
-    return select(literal(0)).where(literal(False))
+    return employee_ids_visible_to(user, subtree=has_role(user, Role.MANAGER))
 
 
 # --- job descriptions -----------------------------------------------------------------------

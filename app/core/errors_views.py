@@ -20,7 +20,6 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") and request.endpoint not in HTML_ENDPOINTS_UNDER_API
 
 
-
 def _json_error(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
     return jsonify({"code": status, "message": message, "errors": errors or {}}), status, headers or {}
 

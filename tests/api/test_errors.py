@@ -8,7 +8,6 @@ import pytest
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.org.models import Department, Position
-from tests import factories
 from tests.api.conftest import assert_error
 
 
