@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import config as config_module
+from app.core.errors_views import wants_json
 from app.db import render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -91,7 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        if request.path.startswith("/api/"):
+        if wants_json():
             return jsonify({"code": 401, "message": str(_l("Authentication required.")), "errors": {}}), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
@@ -124,6 +125,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp):
         app.register_blueprint(blueprint)
+
+    from app.api import init_api
+
+    init_api(app)  # the JSON API under /api/v1
 
 
 def _register_cli(app: Flask) -> None:
@@ -159,6 +164,8 @@ def _register_request_hooks(app: Flask) -> None:
             return login_manager.unauthorized()
         if endpoint not in PASSWORD_CHANGE_ENDPOINTS and needs_new_password(current_user) \
                 and not g.get("token_auth"):
+            if wants_json():
+                return jsonify({"code": 403, "message": str(_l("Change your password first.")), "errors": {}}), 403
             return redirect(url_for("auth.change_password"))
         return None
 

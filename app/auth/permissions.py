@@ -78,6 +78,27 @@ def viewable_employee_ids(user, employee_ids) -> set[int]:
     return visible
 
 
+def employee_list_scope(user):
+    """What the employee lists hold for ``user``: None for everyone (HR, admins), else a
+    select of the positions whose current holders they list (a manager's reporting subtree)."""
+    if has_role(user, Role.ADMIN, Role.HR):
+        return None
+    from app.org.services import managed_position_ids
+
+    return managed_position_ids(user)
+
+
+def employee_scope(user):
+    """The employees whose records (and assignments) ``user`` may read, for filtering lists in
+    SQL, like ``can_view_employee`` for one: None for everyone (HR, admins), else a select of
+    ids: a manager's reporting subtree and their own record; an employee's own record."""
+    if has_role(user, Role.ADMIN, Role.HR):
+        return None
+    from app.org.services import employee_ids_visible_to
+
+    return employee_ids_visible_to(user, subtree=has_role(user, Role.MANAGER))
+
+
 # --- job descriptions -----------------------------------------------------------------------
 
 def can_manage_job_descriptions(user) -> bool:
@@ -146,6 +167,11 @@ def can_edit_version(user, version) -> bool:
 
 def can_review_jd(user) -> bool:
     return can_manage_job_descriptions(user)
+
+
+def can_parse_job_descriptions(user) -> bool:
+    """The paste-to-structure importer is HR's tool (and the admins')."""
+    return has_role(user, Role.ADMIN, Role.HR)
 
 
 def requires(permission):

@@ -4,18 +4,34 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.core.errors import ServiceError
+from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 
+# Pages that live under /api/ but are HTML like every other page (the browsable API reference).
+HTML_ENDPOINTS_UNDER_API = {"api_reference.page"}
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+
+def wants_json() -> bool:
+    """Requests under /api/ are answered in JSON, errors included."""
+    return request.path.startswith("/api/") and request.endpoint not in HTML_ENDPOINTS_UNDER_API
 
 
-def _json_error(status: int, message: str, errors: dict | None = None):
-    return jsonify({"code": status, "message": message, "errors": errors or {}}), status
+def _json_error(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
+    return jsonify({"code": status, "message": message, "errors": errors or {}}), status, headers or {}
+
+
+def _conflict_errors(error: Conflict) -> dict[str, list[str]]:
+    """{field: [what the other edit changed]} for the API's 409 answers."""
+    def shown(value) -> str:
+        return "—" if value is None or value == "" else str(value)
+
+    return {field: [_("Changed by someone else from “%(before)s” to “%(after)s”.",
+                      before=shown(values[0]), after=shown(values[-1]))]
+            for field, values in error.changes.items()}
 
 
 MESSAGES = {
@@ -29,11 +45,22 @@ MESSAGES = {
     429: lambda: _("Too many requests. Wait a moment, then try again."),
     500: lambda: _("Something went wrong on our side. The error was logged; please try again."),
 }
+# The API speaks of resources, not pages.
+JSON_MESSAGES = {
+    403: lambda: _("You do not have permission to do this."),
+    404: lambda: _("There is nothing at this address."),
+}
+
+
+def _message(status: int) -> str:
+    if wants_json() and status in JSON_MESSAGES:
+        return JSON_MESSAGES[status]()
+    return MESSAGES.get(status, MESSAGES[400])()
 
 
 def _page(status: int, message: str | None = None):
-    message = message or MESSAGES.get(status, MESSAGES[400])()
-    if _wants_json():
+    message = message or _message(status)
+    if wants_json():
         return _json_error(status, message)
     return render_template("errors/error.html", status=status, message=message), status
 
@@ -47,9 +74,19 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         db.session.rollback()
-        if _wants_json():
-            return _json_error(error.status, error.message, error.errors)
+        if wants_json():
+            errors = _conflict_errors(error) if isinstance(error, Conflict) else error.errors
+            return _json_error(error.status, error.message, errors)
         return _page(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def concurrent_change(error: Exception):
+        """Two requests raced: the version check of the other one's UPDATE, or a unique key it
+        took first, refused this one. Nothing of this request was saved."""
+        db.session.rollback()
+        app.logger.info("Refused a concurrent change on %s %s: %s", request.method, request.path, error)
+        return _page(409, _("This record was changed by someone else at the same time. Reload it and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -62,6 +99,12 @@ def register_error_handlers(app) -> None:
             form.form_errors.append(_("Too many failed login attempts. Wait %(num)d minutes, then try again.",
                                       num=minutes))
             return render_login(form, 429)
+        if wants_json():
+            # webargs' abort (the API's request parsing) attaches a message and per-field errors.
+            data = getattr(error, "data", None) or {}
+            headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+            status = error.code or 500
+            return _json_error(status, data.get("message") or _message(status), data.get("errors"), headers)
         return _page(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.messages import translate
 from app.extensions import db
 from app.jobs import parser
 from app.jobs.content import empty_content
@@ -76,48 +77,9 @@ class Imported:
     kpis: list[Kpi] = field(default_factory=list)      # KPIs of the library the text names: suggestions
 
 
-def translate_warning(message: str) -> str:
-    """The parser's warnings are English format strings; give the known ones in the user's language."""
-    patterns = [
-        (r"^Ignored 1 line that looks like web-page noise", lambda m: _(
-            "Ignored 1 line that looks like web-page noise (download banners, view counters).")),
-        (r"^Ignored (\d+) lines that look like web-page noise", lambda m: _(
-            "Ignored %(num)d lines that look like web-page noise (download banners, view counters).",
-            num=int(m.group(1)))),
-        (r"^Item numbering jumps from (\S+) to (\S+) in section '(.*)': check", lambda m: _(
-            "Item numbering jumps from %(previous)s to %(current)s in section “%(section)s”: check for a missing "
-            "item.", previous=m.group(1), current=m.group(2), section=m.group(3))),
-        (r"^Item numbering jumps from (\S+) to (\S+): check", lambda m: _(
-            "Item numbering jumps from %(previous)s to %(current)s: check for a missing item.",
-            previous=m.group(1), current=m.group(2))),
-        (r"^Item numbering starts at (\S+) in section '(.*)': check", lambda m: _(
-            "Item numbering starts at %(current)s in section “%(section)s”: check for a missing item.",
-            current=m.group(1), section=m.group(2))),
-        (r"^Item numbering starts at (\S+): check", lambda m: _(
-            "Item numbering starts at %(current)s: check for a missing item.", current=m.group(1))),
-        (r"^No duties were found", lambda m: _(
-            "No duties were found: check that the text lists the responsibilities of the position.")),
-        (r"^(\d+) more warnings are not shown", lambda m: _("%(num)d more warnings are not shown.",
-                                                            num=int(m.group(1)))),
-    ]
-    for pattern, render in patterns:
-        match = re.match(pattern, message)
-        if match:
-            return render(match)
-    return message
-
-
 def parse_error_message(error: parser.ParseError) -> str:
-    text = str(error)
-    if text == parser.ERR_EMPTY:
-        return _("Paste the text of a job description.")
-    if text == parser.ERR_NOT_TEXT:
-        return _("The job description must be text.")
-    match = re.search(r"\((\d+) characters; the limit is (\d+)\)", text)
-    if match:
-        return _("The text is too long (%(length)d characters; the limit is %(limit)d).",
-                 length=int(match.group(1)), limit=int(match.group(2)))
-    return text
+    """The parser's refusal (empty, too long, not text) in the user's language."""
+    return translate(str(error))
 
 
 def import_text(text: str, title: str = "") -> Imported:
@@ -152,7 +114,7 @@ def import_text(text: str, title: str = "") -> Imported:
     if kpi_lines:
         other.append({"heading": _("Performance indicators named in the text"), "items": kpi_lines})
     return Imported(content=content, fields=result["fields"], title=result["title"],
-                    warnings=[translate_warning(w) for w in result["warnings"]], other=other, kpis=suggested)
+                    warnings=[translate(w) for w in result["warnings"]], other=other, kpis=suggested)
 
 
 def _library_kpis() -> list[Kpi]:

@@ -83,8 +83,14 @@ def subtree_ids(department: Department):
     return select(Department.id).where(subtree_condition(department)).scalar_subquery()
 
 
-def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None):
+def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None,
+                     details: bool = False):
+    """Named query for lists of departments, in tree order; ``details`` also loads their
+    functions and collaborations (the API shows them)."""
     query = select(Department).options(selectinload(Department.parent), selectinload(Department.head_position))
+    if details:
+        query = query.options(selectinload(Department.functions),
+                              selectinload(Department.collaborations).selectinload(Collaboration.partner))
     if not include_archived:
         query = query.where(Department.archived_at.is_(None))
     if search:
@@ -144,7 +150,8 @@ def _set_parent(department: Department, parent_id: int | None) -> None:
     """Attach ``department`` under ``parent_id``, refusing its own subtree, and re-path its subtree."""
     parent = None
     if parent_id:
-        parent = db.session.get(Department, parent_id)
+        with db.session.no_autoflush:  # a new department must not be flushed (and get an id) before the checks
+            parent = db.session.get(Department, parent_id)
         if parent is None:
             raise ServiceError.field("parent_id", _("No such department."))
         if department.id is not None and (parent.id == department.id or parent.path.startswith(department.path)):
@@ -327,9 +334,14 @@ def _apply_position(position: Position, data: PositionData) -> None:
     _check_reporting_line(position, data.reports_to_id)
     if data.acting_position_id and position.id is not None and data.acting_position_id == position.id:
         raise ServiceError.field("acting_position_id", _("A position cannot cover for itself."))
+    if data.acting_position_id and db.session.get(Position, data.acting_position_id) is None:
+        raise ServiceError.field("acting_position_id", _("No such position."))
     dotted = [pid for pid in dict.fromkeys(data.dotted_superior_ids or []) if pid and pid != data.reports_to_id]
     if position.id is not None and position.id in dotted:
         raise ServiceError.field("dotted_superior_ids", _("A position cannot report to itself."))
+    superiors = list(db.session.scalars(select(Position).where(Position.id.in_(dotted)))) if dotted else []
+    if len(superiors) != len(dotted):
+        raise ServiceError.field("dotted_superior_ids", _("No such position."))
     position.code, position.title, position.department = code, title, department
     position.grade = _clean(data.grade)
     position.headcount = data.headcount
@@ -337,7 +349,7 @@ def _apply_position(position: Position, data: PositionData) -> None:
     for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
         setattr(position, attr, _clean(getattr(data, attr)))
     position.acting_position_id = data.acting_position_id or None
-    position.dotted_superiors = list(db.session.scalars(select(Position).where(Position.id.in_(dotted)))) if dotted else []
+    position.dotted_superiors = superiors
 
 
 def create_position(data: PositionData) -> Position:
@@ -406,7 +418,8 @@ def list_positions(search: str = "", department: Department | None = None, vacan
     """Named query for the positions page. ``vacancy``: vacant, filled, over (over-staffed).
     Filled counts for the page come from ``filled_counts``."""
     query = select(Position).join(Position.department) \
-        .options(selectinload(Position.department), selectinload(Position.reports_to))
+        .options(selectinload(Position.department), selectinload(Position.reports_to),
+                 selectinload(Position.dotted_superiors))
     if not include_archived:
         query = query.where(Position.archived_at.is_(None))
     if search:
@@ -587,6 +600,27 @@ def list_employees(search: str = "", department: Department | None = None, statu
     return query.order_by(Employee.employee_no)
 
 
+def get_assignment(assignment_id: int) -> Assignment:
+    return _get(Assignment, assignment_id, _("No such assignment."))
+
+
+def list_assignments(employee_id: int | None = None, position_id: int | None = None, current: bool | None = None,
+                     within_employees=None):
+    """Named query for lists of assignments, latest first. ``current``: only those covering
+    today (True) or only the others (False); ``within_employees``: a select of the employee
+    ids to keep (a user's scope)."""
+    query = select(Assignment)
+    if employee_id is not None:
+        query = query.where(Assignment.employee_id == employee_id)
+    if position_id is not None:
+        query = query.where(Assignment.position_id == position_id)
+    if current is not None:
+        query = query.where(current_filter() if current else ~current_filter())
+    if within_employees is not None:
+        query = query.where(Assignment.employee_id.in_(within_employees))
+    return query.order_by(Assignment.start_date.desc(), Assignment.id.desc())
+
+
 def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
@@ -684,3 +718,14 @@ def employees_in_subtree_of(user, employee_ids) -> set[int]:
 
 def employee_in_subtree_of(employee: Employee, user) -> bool:
     return bool(employees_in_subtree_of(user, [employee.id]))
+
+
+def employee_ids_visible_to(user, subtree: bool):
+    """A select of the ids of the user's own employee record and, with ``subtree``, of the
+    employees currently holding a position in the user's reporting subtree."""
+    own = select(Employee.id).where(Employee.user_id == user.id)
+    if not subtree:
+        return own
+    managed = managed_position_ids(user).subquery()
+    return own.union(select(Assignment.employee_id).where(
+        current_filter(), Assignment.position_id.in_(select(managed.c.id))))

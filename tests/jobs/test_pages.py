@@ -117,7 +117,7 @@ def test_import_preview_then_save_as_a_draft(shop, login):
     assert any(d.standard == "72小时内" for d in version.duties)
 
 
-@pytest.mark.parametrize("text, message", [("   ", "Paste the text of a job description."),
+@pytest.mark.parametrize("text, message", [("   ", "The job description is empty."),
                                            ("职责" * 100_001, "too long")])
 def test_import_refuses_empty_or_oversized_text(shop, login, text, message):
     hr = login("hr")

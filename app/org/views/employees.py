@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import services as auth_services
-from app.auth.models import Role
-from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org, has_role,
-                                  requires)
+from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
+                                  employee_list_scope, requires)
 from app.core.errors import Conflict, ServiceError
 from app.core.forms import apply_errors
 from app.core.listing import sort_query
@@ -28,9 +27,7 @@ def employees():
     department = department_arg()
     status = request.args.get("status", "")
     status = status if status in {s.value for s in EmployeeStatus} else ""
-    within = None
-    if not has_role(current_user, Role.ADMIN, Role.HR):
-        within = services.managed_position_ids(current_user)  # a manager sees their subtree
+    within = employee_list_scope(current_user)  # a manager sees their subtree
     query, sort = sort_query(services.list_employees(search, department, status, within), request.args.get("sort"), {
         "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
         "status": Employee.status,

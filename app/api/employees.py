@@ -1,0 +1,102 @@
+"""Employees: list (a manager's reporting subtree), read (HR, the manager, the employee
+themselves), create, replace (PUT), change (PATCH)."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
+                            update_versioned)
+from app.api.schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate, page_schema, patch
+from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
+                                  employee_list_scope, requires)
+from app.core.errors import NotFound
+from app.extensions import db
+from app.org import services
+from app.org.models import Employee
+
+blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
+                description="Employees. HR and admins see everyone, a manager the holders of the positions "
+                            "below theirs, an employee only their own record.")
+EmployeePage = page_schema(EmployeeOut, "EmployeePage")
+
+FIELDS = ("employee_no", "name", "email", "hire_date", "status", "user_id")
+
+
+def _data(body: dict) -> services.EmployeeData:
+    return services.EmployeeData(**body)
+
+
+def visible_employee(employee_id: int) -> Employee:
+    """The employee if the user may read the record; otherwise the same 404 as for an id that
+    does not exist, so that nothing tells the two apart."""
+    employee = services.get_employee(employee_id)
+    if not can_view_employee(current_user, employee):
+        raise NotFound(_("No such employee."))
+    return employee
+
+
+@blp.route("")
+@blp.response(200, EmployeePage)
+@requires(can_list_employees)
+@blp.arguments(EmployeeArgs, location="query")
+def list_employees(args):
+    """List employees by number"""
+    query = services.list_employees(args.get("q", "").strip(), department_filter(args.get("department_id")),
+                                    args.get("status", ""), employee_list_scope(current_user))
+    return page_of(query, args)
+
+
+@blp.route(f"/<{ID}:employee_id>")
+@blp.response(200, EmployeeOut, headers=ETAG)
+@requires(can_view_org)  # and then the object check in visible_employee
+def get_employee(employee_id: int):
+    """Read an employee"""
+    employee = visible_employee(employee_id)
+    return employee, 200, etag(employee)
+
+
+@blp.route("", methods=["POST"])
+@blp.response(201, EmployeeOut, headers={**ETAG, **LOCATION})
+@requires(can_edit_org)
+@blp.arguments(EmployeeIn)
+def create_employee(body):
+    """Create an employee"""
+    employee = services.create_employee(_data(body))
+    db.session.commit()
+    return employee, 201, {**etag(employee), "Location": url_for(".get_employee", employee_id=employee.id)}
+
+
+@blp.route(f"/<{ID}:employee_id>", methods=["PUT"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, EmployeeOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(EmployeeUpdate)
+def replace_employee(body, employee_id: int):
+    """Replace an employee
+
+    Every field is set: optional fields that are not sent get their defaults. Send the version
+    the change is based on (`version`, or the ETag in If-Match); an older one answers 409 with
+    what changed since.
+    """
+    employee = services.get_employee(employee_id)
+    update_versioned(employee, body, services.update_employee, _data)
+    return employee, 200, etag(employee)
+
+
+@blp.route(f"/<{ID}:employee_id>", methods=["PATCH"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, EmployeeOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(patch(EmployeeUpdate))
+def update_employee(body, employee_id: int):
+    """Change some fields of an employee
+
+    Only the fields sent change. Send the version the change is based on (`version`, or the
+    ETag in If-Match); an older one answers 409 with what changed since.
+    """
+    employee = services.get_employee(employee_id)
+    current = {name: getattr(employee, name) for name in FIELDS}
+    update_versioned(employee, body, services.update_employee, _data, current)
+    return employee, 200, etag(employee)

@@ -1,0 +1,54 @@
+"""Validation errors of API requests as ``{"code", "message", "errors": {field: [message]}}``.
+
+webargs parses each request with the endpoint's marshmallow schema; when that fails it calls
+``handle_error``, which aborts with the messages per field: nested fields get dotted names
+("collaborations.0.duty", "functions.2"), errors of the whole body are under "body", and every
+message is in the user's language. app/core/errors_views.py turns the abort into the JSON answer.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from webargs.flaskparser import FlaskParser, abort
+
+from app.core.messages import translate
+
+BODY = "body"  # the field name of errors about the request body as a whole
+
+
+def field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages flattened to {dotted field name: [translated messages]}."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(node, name: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                key = str(key)
+                walk(value, name if key == "_schema" else f"{name}.{key}" if name else key)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, name)
+        else:
+            flat.setdefault(name or BODY, []).append(translate(node))
+
+    walk(messages, prefix)
+    return flat
+
+
+class ApiParser(FlaskParser):
+    """webargs' Flask parser, answering in RoleBook's error format."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        # webargs keys the messages by location first ({"json": {...}, "query": {...}}); field
+        # names are unique across the locations of one endpoint, so the location is dropped.
+        errors: dict[str, list[str]] = {}
+        for location_messages in error.messages.values():
+            for field, messages in field_errors(location_messages).items():
+                errors.setdefault(field, []).extend(messages)
+        abort(error_status_code or self.DEFAULT_VALIDATION_STATUS, exc=error,
+              message=_("Some values are not valid: see the message of each field."), errors=errors)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, message=_("The request body is not valid JSON."),
+              errors={BODY: [_("The request body is not valid JSON.")]})

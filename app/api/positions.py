@@ -1,0 +1,148 @@
+"""Positions: list, read (with the current job description), create, replace (PUT), change
+(PATCH), archive, restore, delete."""
+from __future__ import annotations
+
+from flask import Response, url_for
+from flask_login import current_user
+
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
+                            update_versioned)
+from app.api.schemas import (PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema,
+                             patch)
+from app.auth.permissions import can_edit_org, can_view_org, can_view_position_jd, requires
+from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.content import version_document
+from app.org import services
+from app.org.models import Position
+
+blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
+                description="Positions (岗位) with their authorised headcount (编制) and reporting lines.")
+PositionPage = page_schema(PositionOut, "PositionPage")
+
+FIELDS = ("code", "title", "department_id", "grade", "headcount", "reports_to_id", "purpose", "authority",
+          "management_responsibility", "working_conditions", "acting_position_id", "acting_note")
+
+
+def position_job_description(position: Position) -> dict | None:
+    """The position's job description in force for ``GET /api/v1/positions/<id>`` (the same
+    object rule as the pages: HR and admins, the holders and their managers), or None."""
+    if not can_view_position_jd(current_user, position):
+        return None
+    version = jobs.current_version(position.id)
+    return version_document(jobs.get_version(version.id)) if version is not None else None
+
+
+def _current(position: Position) -> dict:
+    """The position as a full request body, for PATCH to apply the fields it sends on top."""
+    return {**{name: getattr(position, name) for name in FIELDS},
+            "dotted_superior_ids": [superior.id for superior in position.dotted_superiors]}
+
+
+def _data(body: dict) -> services.PositionData:
+    return services.PositionData(**body)
+
+
+def _set_archived(position_id: int, archived: bool):
+    position = services.get_position(position_id)
+    services.archive_position(position, archived=archived)
+    db.session.commit()
+    return _detail(position)
+
+
+def _detail(position: Position):
+    filled = services.filled_counts([position.id]).get(position.id, 0)
+    return Row(position, filled=filled, job_description=position_job_description(position)), 200, etag(position)
+
+
+@blp.route("")
+@blp.response(200, PositionPage)
+@requires(can_view_org)
+@blp.arguments(PositionArgs, location="query")
+def list_positions(args):
+    """List positions by code"""
+    department = department_filter(args.get("department_id"))
+    page = page_of(services.list_positions(args.get("q", "").strip(), department, args.get("vacancy", ""),
+                                           args["archived"]), args)
+    filled = services.filled_counts([position.id for position in page["items"]])
+    page["items"] = [Row(position, filled=filled.get(position.id, 0)) for position in page["items"]]
+    return page
+
+
+@blp.route(f"/<{ID}:position_id>")
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_view_org)
+def get_position(position_id: int):
+    """Read a position, with its current job description"""
+    return _detail(services.get_position(position_id))
+
+
+@blp.route("", methods=["POST"])
+@blp.response(201, PositionDetailOut, headers={**ETAG, **LOCATION})
+@requires(can_edit_org)
+@blp.arguments(PositionIn)
+def create_position(body):
+    """Create a position"""
+    position = services.create_position(_data(body))
+    db.session.commit()
+    result, _status, headers = _detail(position)
+    return result, 201, {**headers, "Location": url_for(".get_position", position_id=position.id)}
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["PUT"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(PositionUpdate)
+def replace_position(body, position_id: int):
+    """Replace a position
+
+    Every field is set: optional fields that are not sent get their defaults. Send the version
+    the change is based on (`version`, or the ETag in If-Match); an older one answers 409 with
+    what changed since.
+    """
+    position = services.get_position(position_id)
+    update_versioned(position, body, services.update_position, _data)
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["PATCH"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+@blp.arguments(patch(PositionUpdate))
+def update_position(body, position_id: int):
+    """Change some fields of a position
+
+    Only the fields sent change. Send the version the change is based on (`version`, or the
+    ETag in If-Match); an older one answers 409 with what changed since.
+    """
+    position = services.get_position(position_id)
+    update_versioned(position, body, services.update_position, _data, _current(position))
+    return _detail(position)
+
+
+@blp.route(f"/<{ID}:position_id>/archive", methods=["POST"])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+def archive_position(position_id: int):
+    """Archive a position (nobody may hold it)"""
+    return _set_archived(position_id, True)
+
+
+@blp.route(f"/<{ID}:position_id>/restore", methods=["POST"])
+@blp.response(200, PositionDetailOut, headers=ETAG)
+@requires(can_edit_org)
+def restore_position(position_id: int):
+    """Restore an archived position"""
+    return _set_archived(position_id, False)
+
+
+@blp.route(f"/<{ID}:position_id>", methods=["DELETE"])
+@blp.response(204)
+@requires(can_edit_org)
+def delete_position(position_id: int):
+    """Delete a position that nothing refers to (archive it otherwise)"""
+    services.delete_position(services.get_position(position_id))
+    db.session.commit()
+    return Response(status=204)

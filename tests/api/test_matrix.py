@@ -1,0 +1,38 @@
+"""Role × endpoint matrix of the API with bearer tokens (tests/test_routes.py runs the same
+matrix with session cookies): every API endpoint, each role and an anonymous client."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.api.conftest import assert_error
+from tests.test_routes import MATRIX, ROLES
+
+SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
+
+
+@pytest.mark.parametrize("role", ROLES + ("anonymous",))
+def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
+    client = app.test_client() if role == "anonymous" else api(role)
+    ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
+           "assignment_id": org.zhang.assignments[0].id}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/") or rule.endpoint in SKIP:
+            continue
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
+        response = client.open(url, method=method, json={} if method != "GET" else None)
+        allowed = MATRIX[rule.endpoint]
+        if role == "anonymous":
+            assert_error(response, 401)
+        elif role in allowed:
+            assert response.status_code not in (401, 403) and response.status_code < 500, \
+                (role, method, url, response.status_code)
+            assert response.mimetype == "application/json" or response.status_code == 204
+        else:
+            assert_error(response, 403)
+        checked += 1
+    assert checked == len([e for e in MATRIX if e.split(".")[0] in
+                           {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions"}])
