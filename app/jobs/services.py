@@ -406,3 +406,52 @@ def review_queue():
 def counts_by_state() -> dict[str, int]:
     rows = db.session.execute(select(Version.status, func.count()).group_by(Version.status)).all()
     return {status: count for status, count in rows}
+
+
+# --- the home page's to-do list ---------------------------------------------------------------
+
+
+def tasks_for(user) -> list[dict]:
+    """What the user has to do about job descriptions: {"title", "count", "endpoint", "args", "kind"}."""
+    from flask_babel import gettext as _t
+
+    from app.auth.permissions import can_draft_jd, can_review_jd
+
+    tasks = []
+    employee = getattr(user, "employee", None)
+    if employee is not None:
+        acked = exists().where(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == employee.id)
+        pending = db.session.scalars(
+            select(Version.position_id).join(Assignment, and_(Assignment.position_id == Version.position_id,
+                                                               Assignment.employee_id == employee.id,
+                                                               current_filter()))
+            .where(Version.status == Status.PUBLISHED.value, ~acked)).all()
+        for position_id in pending:
+            tasks.append({"title": _t("Read and acknowledge your job description"), "count": None,
+                          "endpoint": "jobs.position", "args": {"position_id": position_id}, "kind": "primary"})
+    returned = db.session.scalars(select(Version).where(
+        Version.status == Status.DRAFT.value, Version.review_comment != "",
+        Version.created_by_id == getattr(user, "id", None)).options(selectinload(Version.position))).all()
+    for version in returned:
+        if can_draft_jd(user, version.position):
+            tasks.append({"title": _t("HR returned %(title)s for changes", title=version.title), "count": None,
+                          "endpoint": "jobs.version", "args": {"version_id": version.id}, "kind": "warning"})
+    if can_review_jd(user):
+        counts = counts_by_state()
+        waiting = counts.get(Status.IN_REVIEW.value, 0) + counts.get(Status.APPROVED.value, 0)
+        if waiting:
+            tasks.append({"title": _t("Job descriptions waiting for review or publication"), "count": waiting,
+                          "endpoint": "jobs.review_queue", "args": {}, "kind": "warning"})
+        outstanding = db.session.scalar(select(func.count()).select_from(outstanding_acknowledgements().subquery()))
+        if outstanding:
+            tasks.append({"title": _t("Acknowledgements outstanding"), "count": outstanding,
+                          "endpoint": "jobs.acknowledgements", "args": {}, "kind": "secondary"})
+    return tasks
+
+
+def coverage() -> dict[str, int]:
+    """Active positions, and how many have a job description in force (for HR's home page)."""
+    positions = db.session.scalar(select(func.count()).select_from(Position).where(Position.archived_at.is_(None)))
+    published = db.session.scalar(select(func.count()).select_from(Version).join(Position).where(
+        Version.status == Status.PUBLISHED.value, Position.archived_at.is_(None)))
+    return {"positions": positions or 0, "published": published or 0}

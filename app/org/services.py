@@ -367,11 +367,23 @@ def update_position(position: Position, data: PositionData, seen_version: int | 
     db.session.flush()
 
 
+# Tables of other domains whose rows belong to a position and are history worth keeping:
+# a position they refer to is archived, never deleted. Looked up by name so that the
+# organisation does not import the domains built on it.
+POSITION_HISTORY_TABLES = ("jd_versions",)
+
+
 def position_references(position: Position) -> dict[str, int]:
     count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    history = 0
+    for name in POSITION_HISTORY_TABLES:
+        table = db.metadata.tables.get(name)
+        if table is not None:
+            history += count(select(table.c.position_id).where(table.c.position_id == position.id))
     return {
         "assignments": count(select(Assignment.id).where(Assignment.position_id == position.id)),
         "subordinates": count(select(Position.id).where(Position.reports_to_id == position.id)),
+        "history": history,
     }
 
 
@@ -381,6 +393,8 @@ def delete_position(position: Position) -> None:
         raise ServiceError(_("This position has %(assignments)d assignment(s) and %(subs)d subordinate position(s): "
                              "archive it instead, so its history is kept.",
                              assignments=refs["assignments"], subs=refs["subordinates"]))
+    if refs["history"]:
+        raise ServiceError(_("This position has job descriptions on record: archive it instead, so they are kept."))
     db.session.execute(update(Department).where(Department.head_position_id == position.id).values(head_position_id=None))
     db.session.delete(position)
     db.session.flush()

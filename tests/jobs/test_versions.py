@@ -202,3 +202,16 @@ def test_acknowledgements_by_holders_only(shop):
     services.acknowledge(version, shop.employee)             # twice: still one
     db.session.commit()
     assert db.session.scalars(services.outstanding_acknowledgements()).all() == []
+
+
+def test_a_position_with_job_descriptions_is_archived_not_deleted(shop):
+    from app.org import services as org
+
+    position = factories.create_position("EC-NEW", shop.department, "新岗位")
+    services.start_draft(position, None, content=good_content(shop, title="新岗位"))
+    db.session.commit()
+    with pytest.raises(ServiceError) as caught:
+        org.delete_position(position)
+    assert "archive it instead" in caught.value.message
+    db.session.rollback()
+    assert services.open_version(position.id) is not None
