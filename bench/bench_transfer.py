@@ -13,11 +13,8 @@ peak resident size at the end:
 from __future__ import annotations
 
 import io
-import resource
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,6 +30,7 @@ from app.org.models import Assignment, Department, Employee, Position  # noqa: E
 from app.transfer import services  # noqa: E402
 from app.transfer.reader import read_book  # noqa: E402
 from bench.generate import generate  # noqa: E402
+from bench.measure import measure, note, peak_resident  # noqa: E402
 
 MAX_ROWS, MAX_BYTES = 100_000, 100_000_000
 
@@ -42,21 +40,6 @@ def make_app(path: Path):
     with app.app_context():
         upgrade()
     return app
-
-
-def measure(label: str, step, repeat_traced: bool = True):
-    """Run ``step`` timed, then once more traced for its peak allocations; print both."""
-    start = time.perf_counter()
-    result = step()
-    seconds = time.perf_counter() - start
-    peak = ""
-    if repeat_traced:
-        tracemalloc.start()
-        step()
-        peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:8.1f} MB peak"
-        tracemalloc.stop()
-    print(f"  {label:<42} {seconds:7.2f} s   {peak}")
-    return result
 
 
 def xlsx(kind: str) -> bytes:
@@ -72,6 +55,14 @@ def counts() -> str:
             f"{n(Assignment)} assignments")
 
 
+def preview(workbook: bytes) -> services.Report:
+    """A dry run of the workbook: checked through the services, then rolled back."""
+    report = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL)
+    db.session.rollback()
+    db.session.expunge_all()
+    return report
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = make_app(Path(tmp) / "source.sqlite3")
@@ -81,44 +72,29 @@ def main() -> None:
             print("export")
             for kind in services.ORDER:
                 data = measure(f"{kind}.csv", lambda: csv_bytes(services.export_sheet(kind)))
-                print(f"  {'':<42} {len(data) / 1e6:7.2f} MB")
+                note("", f"{len(data) / 1e6:7.2f} MB")
                 measure(f"{kind}.xlsx", lambda: xlsx(kind))
             workbook = measure("workbook (4 sheets).xlsx", lambda: xlsx(services.ALL))
-            print(f"  {'':<42} {len(workbook) / 1e6:7.2f} MB")
-
-            def preview():
-                report = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL)
-                db.session.rollback()
-                db.session.expunge_all()
-                return report
-
+            note("", f"{len(workbook) / 1e6:7.2f} MB")
             print("import, round trip (preview against the same database)")
-            report = measure("read + check the workbook", preview)
-            print(f"  {'':<42} {report.counts}")
+            report = measure("read + check the workbook", lambda: preview(workbook))
+            note("", str(report.counts))
 
         target = make_app(Path(tmp) / "target.sqlite3")
         with target.app_context(), acting_as("bench"):
             print("import into an empty database")
-
-            def dry_run():
-                report = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL)
-                db.session.rollback()
-                db.session.expunge_all()
-                return report
-
-            report = measure("preview (dry run, rolled back)", dry_run, repeat_traced=False)
-            print(f"  {'':<42} {report.counts}")
+            report = measure("preview (dry run, rolled back)", lambda: preview(workbook), traced=False)
+            note("", str(report.counts))
 
             def apply():
-                report = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL,
-                                             apply=True, expected_digest=report_digest)
+                applied = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL,
+                                              apply=True, expected_digest=report.digest)
                 db.session.commit()
-                return report
+                return applied
 
-            report_digest = report.digest
-            report = measure("apply (one transaction) + commit", apply, repeat_traced=False)
-            print(f"  {'':<42} applied={report.applied}; {counts()}")
-    print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+            applied = measure("apply (one transaction) + commit", apply, traced=False)
+            note("", f"applied={applied.applied}; {counts()}")
+    peak_resident()
 
 
 if __name__ == "__main__":

@@ -452,6 +452,24 @@ class _Run:
         result.action = UPDATE if current is not None else CREATE
         return result, current is None or bool(set(result.changes) - deferred)
 
+    def _first_pass(self, kind: str, row: ParsedRow, record: dict | None, deferred: set, save) -> None:
+        """Save the row now (leaving out the ``deferred`` columns, which refer to rows not created
+        yet) if it is new or changes other columns; queue it for the second pass if it changes a
+        deferred one."""
+        result, save_now = self._start(kind, row, record, deferred)
+        if save_now:
+            self._save(kind, row, lambda: save(row, record, deferred))
+        if deferred & set(result.changes):
+            self.pending.append((kind, row))
+
+    @staticmethod
+    def _merged(kind: str, row: ParsedRow, record: dict | None, deferred=frozenset()) -> dict:
+        """The row's values over the current ones (or the defaults); deferred columns as they are."""
+        merged = {**DEFAULTS[kind], **(record or {}), **row.values}
+        for column in deferred:
+            merged[column] = (record or DEFAULTS[kind])[column]
+        return merged
+
     # -- departments --
 
     def departments(self) -> None:
@@ -484,17 +502,10 @@ class _Run:
                 deferred.add("head_position_code")
             if any(names.get(partner, -1) > place for partner, _duty in row.values.get("collaborations", ())):
                 deferred.add("collaborations")
-            record = current.get(row.key)
-            _result, save_now = self._start("departments", row, record, deferred)
-            if save_now:
-                self._save("departments", row, lambda: self._save_department(row, record, deferred))
-            if deferred & set(_result.changes):
-                self.pending.append(("departments", row))
+            self._first_pass("departments", row, current.get(row.key), deferred, self._save_department)
 
     def _save_department(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        merged = {**DEFAULTS["departments"], **(record or {}), **row.values}
-        for column in deferred:  # set in the second pass
-            merged[column] = (record or DEFAULTS["departments"])[column]
+        merged = self._merged("departments", row, record, deferred)
         refs = _Refs(self)
         parent_id = refs.get("departments", merged["parent_code"], "parent_code")
         head_id = refs.get("positions", merged["head_position_code"], "head_position_code")
@@ -552,17 +563,10 @@ class _Run:
                 deferred.add("acting_position_code")
             if any(later(code) for code in row.values.get("dotted_line_codes", ())):
                 deferred.add("dotted_line_codes")
-            record = current.get(row.key)
-            result, save_now = self._start("positions", row, record, deferred)
-            if save_now:
-                self._save("positions", row, lambda: self._save_position(row, record, deferred))
-            if deferred & set(result.changes):
-                self.pending.append(("positions", row))
+            self._first_pass("positions", row, current.get(row.key), deferred, self._save_position)
 
     def _save_position(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        merged = {**DEFAULTS["positions"], **(record or {}), **row.values}
-        for column in deferred:
-            merged[column] = (record or DEFAULTS["positions"])[column]
+        merged = self._merged("positions", row, record, deferred)
         refs = _Refs(self)
         department_id = refs.get("departments", merged["department_code"], "department_code")
         reports_to_id = refs.get("positions", merged["reports_to_code"], "reports_to_code")
@@ -600,13 +604,10 @@ class _Run:
         for row in rows:
             if row.errors:
                 continue
-            record = current.get(row.key)
-            _result, save_now = self._start("employees", row, record)
-            if save_now:
-                self._save("employees", row, lambda: self._save_employee(row, record))
+            self._first_pass("employees", row, current.get(row.key), frozenset(), self._save_employee)
 
-    def _save_employee(self, row: ParsedRow, record: dict | None) -> None:
-        merged = {**DEFAULTS["employees"], **(record or {}), **row.values}
+    def _save_employee(self, row: ParsedRow, record: dict | None, _deferred=frozenset()) -> None:
+        merged = self._merged("employees", row, record)
         refs = _Refs(self)
         user_id = refs.get("users", merged["user_email"], "user_email")
         refs.check()
@@ -646,7 +647,7 @@ class _Run:
                 select(model).where(model.id.in_(ids[start:start + 500])).options(*options))})
 
     def _save_assignment(self, row: ParsedRow, record: dict | None) -> None:
-        merged = {**DEFAULTS["assignments"], **(record or {}), **row.values}
+        merged = self._merged("assignments", row, record)
         if record is not None:
             org.update_assignment(db.session.get(Assignment, record["_id"]), merged["end_date"], merged["is_primary"])
             return

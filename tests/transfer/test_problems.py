@@ -123,3 +123,22 @@ def test_csv_in_utf8_with_or_without_bom_and_other_delimiters(ctx, encoding, del
     data = delimiter.join(["employee_no", "name"]) + "\r\n" + delimiter.join(["E9", "周杰"]) + "\r\n"
     book = read_book(data.encode(encoding), "e.csv", 10, 10_000)
     assert book.sheets[0].header == ["employee_no", "name"] and book.sheets[0].rows == [(2, ["E9", "周杰"])]
+
+
+def test_a_workbook_with_an_xml_bomb_is_refused():
+    import io
+    import zipfile
+
+    from tests.transfer.helpers import xlsx as make_xlsx
+
+    source, out = zipfile.ZipFile(io.BytesIO(make_xlsx({"employees": [["employee_no", "name"], ["E1", "甲"]]}))), \
+        io.BytesIO()
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = bomb + data.replace(b">E1<", b">&lol2;<", 1)
+            target.writestr(info, data)
+    with pytest.raises(FileProblem, match="not a valid Excel workbook"):
+        read_book(out.getvalue(), "bomb.xlsx", max_rows=10, max_bytes=100_000)

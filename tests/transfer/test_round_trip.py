@@ -144,3 +144,14 @@ def test_templates_hold_exactly_the_columns_the_importer_reads(login):
     text = hr.get("/transfer/template/assignments.csv").data.decode("utf-8-sig")
     assert text.strip() == '"employee_no","position_code","start_date","end_date","is_primary"'
     assert hr.get("/transfer/export/all.csv").status_code == 404  # one kind per CSV file
+
+
+def test_the_demo_organisation_from_the_seeds_round_trips(ctx):
+    from app.audit.services import acting_as
+    from app.demo.services import load_demo
+
+    with acting_as("demo"):
+        load_demo()
+        db.session.commit()
+    report = check(xlsx_bytes(services.sheets_for("all")), "demo.xlsx", "all")
+    assert report.valid and report.counts["unchanged"] > 80 and not report.has_changes
