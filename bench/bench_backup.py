@@ -1,6 +1,7 @@
 """Backup and restore of the generated company (bench/generate.py: 200 departments, 2,000
-positions, 10,000 employees and their assignments) plus 100,000 audit events, on SQLite files in a
-temporary folder, and a restore into a throwaway PostgreSQL server when its binaries are there.
+positions with a published job description each, 10,000 employees and their assignments) plus
+100,000 audit events, on SQLite files in a temporary folder, and a restore into a throwaway
+PostgreSQL server when its binaries are there.
 
 Prints the wall time of each step, the archive's size, the peak of Python allocations
 (tracemalloc, in a second, untimed run of the same step) and the process's peak resident size.
@@ -25,7 +26,7 @@ from app.audit.models import AuditEvent  # noqa: E402
 from app.backup import services as backup  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate, generate_job_descriptions  # noqa: E402
 from bench.measure import measure, note, peak_resident  # noqa: E402
 
 AUDIT_EVENTS = 100_000
@@ -64,6 +65,7 @@ def main() -> None:
         with source.app_context():
             upgrade()
             counts = generate()
+            counts.update(generate_job_descriptions())
             audit_trail(AUDIT_EVENTS)
             rows = sum(backup.table_counts().values())
             print(f"generated company: {counts}, {AUDIT_EVENTS:,} audit events; {rows:,} rows in all")

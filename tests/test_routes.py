@@ -157,7 +157,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     db.session.commit()
     ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
-           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id}
+           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0

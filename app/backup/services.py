@@ -63,6 +63,13 @@ def encode_value(column, value):
     kind = _base_type(column)
     if isinstance(kind, sqltypes.JSON):
         return value
+    if isinstance(kind, sqltypes.Numeric) and isinstance(value, (int, float, decimal.Decimal)):
+        # one spelling per number whatever the engine returns (SQLite gives 60 where PostgreSQL gives 60.0)
+        if kind.asdecimal:
+            value = decimal.Decimal(str(value))
+            return format(value.normalize(), "f") if value.is_finite() else str(value)
+        value = float(value)
+        return value if math.isfinite(value) else repr(value)
     if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -97,10 +104,8 @@ def decode_value(column, value):
         return date.fromisoformat(value)
     if isinstance(kind, sqltypes.Time):
         return time.fromisoformat(value)
-    if isinstance(kind, sqltypes.Float):
-        return float(value)
     if isinstance(kind, sqltypes.Numeric):
-        return decimal.Decimal(str(value))
+        return decimal.Decimal(str(value)) if kind.asdecimal else float(value)
     if isinstance(kind, sqltypes.LargeBinary):
         return base64.b64decode(value)
     if isinstance(kind, sqltypes.Uuid) and kind.as_uuid:

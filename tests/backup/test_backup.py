@@ -47,8 +47,13 @@ def _rewrite(data: bytes, name: str, change) -> bytes:
 
 def _company() -> None:
     """Data of every kind: the organisation (with the department ↔ head position cycle and
-    self-references), accounts, an API token, and audit events with JSON changes."""
-    build_org()
+    self-references), accounts, an API token, a published job description with KPIs and
+    competencies, and audit events with JSON changes."""
+    orgs = build_org()
+    kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
+    factories.publish_jd(orgs["manager"], factories.jd_content(
+        "电商部经理", duties=("带领团队完成销售目标", "控制推广成本"), kpis=((kpi, 1000000.5, 60, "monthly", 800000, 1200000),),
+        competencies=((competency, 4),)))
     owner = factories.create_user("admin", email="admin@example.test", name="系统管理员")
     issue_token(owner, "payroll sync")
     # a child department whose id is lower than its parent's (a move): parents are not always first
