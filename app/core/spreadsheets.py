@@ -274,8 +274,8 @@ def csv_bytes(sheet: Sheet) -> bytes:
 
 
 def csv_chunks(sheet: Sheet, rows_per_chunk: int = 500) -> Iterator[bytes]:
-    """:func:`csv_bytes` in pieces of ``rows_per_chunk`` rows, for streamed downloads: the rows
-    are consumed as the client reads, so an iterator of rows is never held whole in memory."""
+    """:func:`csv_bytes` in pieces of ``rows_per_chunk`` rows, to write to a file as they come: a
+    sheet whose rows come from an iterator is never held whole in memory."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
@@ -319,7 +319,7 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{encoded}"
 
 
-def _download(data: bytes | Iterable[bytes] | IO[bytes], filename: str, mimetype: str) -> Response:
+def _download(data: bytes | IO[bytes], filename: str, mimetype: str) -> Response:
     if hasattr(data, "read"):  # an open file: sent in blocks, closed (and so deleted, if temporary) at the end
         data = wrap_file(request.environ, data)
     response = Response(data, mimetype=mimetype, direct_passthrough=not isinstance(data, bytes))
