@@ -119,11 +119,13 @@ def _ui_language() -> str:
 def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.backup.views import bp as backup_bp
     from app.core.views import bp as core_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
+    from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -133,10 +135,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.transfer.cli import transfer_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(transfer_cli)
+    app.cli.add_command(backup_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -110,6 +110,17 @@ MATRIX = {
     "assignments.create_assignment": EDIT_ORG,
     "assignments.end_assignment": EDIT_ORG,
     "job_descriptions.parse": {"admin", "hr"},
+    # spreadsheet import / export of the organisation: HR and admins
+    "transfer.index": EDIT_ORG,
+    "transfer.export": EDIT_ORG,
+    "transfer.template": EDIT_ORG,
+    "transfer.upload": EDIT_ORG,
+    "transfer.preview": EDIT_ORG,  # then the object check: only the uploader's token (404 otherwise)
+    "transfer.apply": EDIT_ORG,
+    "transfer.discard": EDIT_ORG,
+    # backups: administrators
+    "backup.index": {"admin"},
+    "backup.download": {"admin"},
 }
 
 
@@ -146,7 +157,8 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     db.session.commit()
     ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
-           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id}
+           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
+           "kind": "departments", "fmt": "csv", "token": "x" * 43}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

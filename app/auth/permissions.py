@@ -43,6 +43,16 @@ def can_edit_org(user) -> bool:
     return has_role(user, Role.ADMIN, Role.HR)
 
 
+def can_transfer_org(user) -> bool:
+    """Import and export the organisation as spreadsheets (staff data included)."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_manage_backups(user) -> bool:
+    """Download a backup of every table (accounts and the audit trail included)."""
+    return is_admin(user)
+
+
 def can_list_employees(user) -> bool:
     """HR and admins see every employee; managers the employees of their reporting subtree."""
     return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
@@ -196,6 +206,8 @@ TEMPLATE_GLOBALS = {
     "can_manage_own_tokens": can_manage_own_tokens,
     "can_view_org": can_view_org,
     "can_edit_org": can_edit_org,
+    "can_transfer_org": can_transfer_org,
+    "can_manage_backups": can_manage_backups,
     "can_list_employees": can_list_employees,
     "can_view_employee": can_view_employee,
     "can_manage_job_descriptions": can_manage_job_descriptions,

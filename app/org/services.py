@@ -639,6 +639,18 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
+def _check_primary_overlap(employee: Employee, start_date: date, end_date: date | None,
+                           exclude: Assignment | None = None) -> None:
+    """Refuse a primary assignment of ``employee`` over these dates when another one overlaps."""
+    for other in employee.assignments:
+        if other is not exclude and other.is_primary and _overlaps(start_date, end_date, other.start_date,
+                                                                      other.end_date):
+            raise ServiceError.field("start_date", _(
+                "This overlaps the primary assignment to %(position)s from %(start)s%(end)s; end that one first.",
+                position=other.position.title, start=other.start_date.isoformat(),
+                end=(" " + _("to") + " " + other.end_date.isoformat()) if other.end_date else ""))
+
+
 def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,
            is_primary: bool = True) -> Assignment:
     position = db.session.get(Position, position_id) if position_id else None
@@ -650,20 +662,29 @@ def assign(employee: Employee, position_id: int, start_date: date, end_date: dat
         raise ServiceError.field("start_date", _("Enter a start date."))
     if end_date is not None and end_date < start_date:
         raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
-    if employee.status == EmployeeStatus.LEFT.value:
+    # Someone who left may still get an ended assignment (their history), not an open one.
+    if employee.status == EmployeeStatus.LEFT.value and end_date is None:
         raise ServiceError.field("position_id", _("This employee has left the company."))
     if is_primary:
-        for other in employee.assignments:
-            if other.is_primary and _overlaps(start_date, end_date, other.start_date, other.end_date):
-                raise ServiceError.field("start_date", _(
-                    "This overlaps the primary assignment to %(position)s from %(start)s%(end)s; end that one first.",
-                    position=other.position.title, start=other.start_date.isoformat(),
-                    end=(" " + _("to") + " " + other.end_date.isoformat()) if other.end_date else ""))
+        _check_primary_overlap(employee, start_date, end_date)
     assignment = Assignment(employee=employee, position=position, start_date=start_date, end_date=end_date,
                             is_primary=is_primary)
     db.session.add(assignment)
     db.session.flush()
     return assignment
+
+
+def update_assignment(assignment: Assignment, end_date: date | None, is_primary: bool) -> None:
+    """Change an assignment's end date (None: open again) and whether it is the primary one."""
+    if end_date is not None and end_date < assignment.start_date:
+        raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
+    employee = assignment.employee
+    if employee.status == EmployeeStatus.LEFT.value and end_date is None:
+        raise ServiceError.field("end_date", _("This employee has left the company."))
+    if is_primary:
+        _check_primary_overlap(employee, assignment.start_date, end_date, exclude=assignment)
+    assignment.end_date, assignment.is_primary = end_date, is_primary
+    db.session.flush()
 
 
 def end_assignment(assignment: Assignment, end_date: date) -> None:
