@@ -82,22 +82,27 @@ def libraries_of(version: JobDescriptionVersion) -> tuple[dict, dict]:
 
 def version_document(version: JobDescriptionVersion) -> dict:
     """A version as a self-contained plain document: its content with the names of KPIs and
-    competencies resolved, for the API, PDFs and appraisal snapshots. Needs the content loaded
-    (``services.get_version``); runs no query of its own."""
+    competencies resolved, for the API, PDFs and appraisal snapshots. Rows keep their ids (and
+    the library ids of competencies and KPIs), as in ``version_content``. Needs the content
+    loaded (``services.get_version``); runs no query of its own."""
     return {
         "id": version.id, "position_id": version.position_id, "number": version.number, "status": version.status,
         "effective_date": version.effective_date, "title": version.title,
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
-        "sections": [{"heading": section.heading or "",
-                      "duties": [{"text": d.text, "frequency": d.frequency, "standard": d.standard or "",
+        "sections": [{"id": section.id, "heading": section.heading or "",
+                      "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
                                   "weight": _float(d.weight)} for d in section.duties]}
                      for section in version.sections],
-        "duties": [{"text": d.text, "frequency": d.frequency, "standard": d.standard or "", "weight": _float(d.weight),
-                    "section": section.heading or ""} for section in version.sections for d in section.duties],
-        "requirements": [{"kind": r.kind, "text": r.text, "required": r.required} for r in version.requirements],
-        "competencies": [{"code": c.competency.code, "name": c.competency.name, "level": c.level,
+        "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
+                    "weight": _float(d.weight), "section": section.heading or ""}
+                   for section in version.sections for d in section.duties],
+        "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
+                         for r in version.requirements],
+        "competencies": [{"id": c.id, "competency_id": c.competency_id, "code": c.competency.code,
+                          "name": c.competency.name, "level": c.level,
                           "level_description": c.competency.level_text(c.level)} for c in version.competencies],
-        "kpis": [{"code": t.kpi.code, "name": t.kpi.name, "unit": t.kpi.unit, "direction": t.kpi.direction,
+        "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi.code, "name": t.kpi.name, "unit": t.kpi.unit,
+                  "direction": t.kpi.direction,
                   "target": _float(t.target), "threshold": _float(t.threshold), "stretch": _float(t.stretch),
                   "weight": _float(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
     }

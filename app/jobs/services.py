@@ -70,9 +70,17 @@ def open_version(position_id: int) -> Version | None:
                                                    Version.status.in_(OPEN_STATUSES)))
 
 
+def version_history(position_id: int, include_open: bool = True):
+    """Named query: the versions of a position, newest first; ``include_open=False`` leaves out
+    the one being worked on (for those who see only published and superseded versions)."""
+    query = select(Version).where(Version.position_id == position_id)
+    if not include_open:
+        query = query.where(Version.status.not_in(OPEN_STATUSES))
+    return query.order_by(Version.number.desc())
+
+
 def versions_of(position_id: int) -> list[Version]:
-    return list(db.session.scalars(select(Version).where(Version.position_id == position_id)
-                                   .order_by(Version.number.desc())))
+    return list(db.session.scalars(version_history(position_id)))
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -202,8 +210,9 @@ def _apply(version: Version, clean: dict) -> None:
                                lambda r: (get(r, "kpi_id"), get(r, "period")))
 
 
-def discard_draft(version: Version) -> None:
+def discard_draft(version: Version, seen_version: int | None = None) -> None:
     _require_status(version, Status.DRAFT, _("Only a draft can be discarded."))
+    check_version(version, seen_version)
     db.session.delete(version)
     db.session.flush()
 
@@ -284,9 +293,10 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
     db.session.flush()
 
 
-def waive(version: Version, finding_key: str, reason: str, user) -> None:
+def waive(version: Version, finding_key: str, reason: str, user, seen_version: int | None = None) -> None:
     if not version.is_open:
         raise ServiceError(_("Findings can only be waived on a version that is being worked on."))
+    check_version(version, seen_version)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError.field("reason", _("Give the reason for accepting this finding."))
@@ -303,9 +313,13 @@ def waive(version: Version, finding_key: str, reason: str, user) -> None:
 # --- acknowledgements -------------------------------------------------------------------------
 
 
-def acknowledge(version: Version, employee: Employee) -> Acknowledgement:
+def acknowledge(version: Version, employee: Employee | None, seen_version: int | None = None) -> Acknowledgement:
+    """``employee`` (None for an account without an employee record) acknowledges ``version``."""
     if version.status != Status.PUBLISHED.value:
         raise ServiceError(_("Only the version in force can be acknowledged."))
+    check_version(version, seen_version)
+    if employee is None:
+        raise ServiceError(_("Only the holders of this position acknowledge its job description."))
     holds = db.session.scalar(select(func.count()).where(
         Assignment.employee_id == employee.id, Assignment.position_id == version.position_id, current_filter()))
     if not holds:

@@ -12,10 +12,11 @@ SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests
 
 
 @pytest.mark.parametrize("role", ROLES + ("anonymous",))
-def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
+def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
     client = app.test_client() if role == "anonymous" else api(role)
     ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
-           "assignment_id": org.zhang.assignments[0].id}
+           "assignment_id": org.zhang.assignments[0].id, "version_id": jd.published.id, "kpi_id": jd.kpi.id,
+           "competency_id": jd.competency.id, "template_id": jd.template.id}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in SKIP:
@@ -35,4 +36,5 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
             assert_error(response, 403)
         checked += 1
     assert checked == len([e for e in MATRIX if e.split(".")[0] in
-                           {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions"}])
+                           {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions",
+                            "job_description_versions", "kpis", "competencies"}])
