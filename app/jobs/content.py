@@ -199,9 +199,12 @@ def _rows(content: dict, name: str, errors: _Errors) -> list:
     return [row if isinstance(row, dict) else {} for row in rows]
 
 
-def clean_content(content: dict) -> dict:
+def clean_content(content: dict, keep: dict | None = None) -> dict:
     """``content`` validated and normalised (blank rows dropped, text stripped, numbers parsed),
-    or a ServiceError listing every problem by its dotted path."""
+    or a ServiceError listing every problem by its dotted path. Archived KPIs and competencies
+    cannot be chosen, except those ``keep`` lists ({"kpis": ids, "competencies": ids}: what the
+    version already uses, so that archiving a library entry never blocks editing a draft)."""
+    keep = keep or {}
     if not isinstance(content, dict):
         raise ServiceError(_("Expected a job description."), {"content": [_("Expected an object.")]})
     errors = _Errors()
@@ -263,7 +266,8 @@ def clean_content(content: dict) -> dict:
         level = row.get("level")
         if competency_id is None and level in (None, ""):
             continue
-        if competency_id not in known:
+        if competency_id not in known or (known[competency_id].archived_at is not None
+                                          and competency_id not in keep.get("competencies", ())):
             errors.add(f"{path}.competency_id", _("Choose a competency from the library."))
             continue
         if competency_id in seen:
@@ -287,7 +291,7 @@ def clean_content(content: dict) -> dict:
         if kpi_id is None and all(row.get(k) in (None, "") for k in ("target", "threshold", "stretch", "weight")):
             continue
         kpi = kpis.get(kpi_id)
-        if kpi is None:
+        if kpi is None or (kpi.archived_at is not None and kpi_id not in keep.get("kpis", ())):
             errors.add(f"{path}.kpi_id", _("Choose a KPI from the library."))
             continue
         period = row.get("period") or Period.MONTHLY.value

@@ -118,11 +118,17 @@ def _position_content(position: Position) -> dict:
     return content
 
 
+def _library_ids(content: dict) -> dict:
+    return {"kpis": {row["kpi_id"] for row in content.get("kpis", [])},
+            "competencies": {row["competency_id"] for row in content.get("competencies", [])}}
+
+
 def start_draft(position: Position, user, content: dict | None = None, based_on: Version | None = None,
-                action: str = "created") -> Version:
+                action: str = "created", copied: bool = False) -> Version:
     """A new draft for ``position``: ``content`` if given, else a copy of ``based_on`` or of the
     published version, else the position's own purpose, authority and conditions. Refused while
-    another version of the position is open."""
+    another version of the position is open. A copy (``copied``, or no ``content``) may keep
+    KPIs and competencies archived since; new content may not choose them."""
     if position.is_archived:
         raise ServiceError(_("This position is archived."))
     existing = open_version(position.id)
@@ -133,7 +139,8 @@ def start_draft(position: Position, user, content: dict | None = None, based_on:
     based_on = based_on or current_version(position.id)
     if content is None:
         content = without_ids(version_content(based_on)) if based_on is not None else _position_content(position)
-    clean = clean_content(without_ids(content))
+        copied = True
+    clean = clean_content(without_ids(content), keep=_library_ids(content) if copied else None)
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.position_id == position.id)) or 0) + 1
     version = Version(position=position, number=number, status=Status.DRAFT.value, title=clean["title"],
                       based_on=based_on, created_by_id=getattr(user, "id", None),
@@ -150,7 +157,8 @@ def save_content(version: Version, content: dict, user, seen_version: int | None
     based on an older state of the version."""
     _require_status(version, Status.DRAFT, _("Only a draft can be edited. Start a new draft instead."))
     check_version(version, seen_version)
-    clean = clean_content(content)
+    clean = clean_content(content, keep={"kpis": {t.kpi_id for t in version.kpi_targets},
+                                         "competencies": {c.competency_id for c in version.competencies}})
     _apply(version, clean)
     version.updated_at = utcnow()  # the row changes with every save, so its lock counter moves
     version.updated_by_id = getattr(user, "id", None)
