@@ -48,6 +48,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
 
 def _import_models() -> None:
     """Every domain's models, so that the metadata (and Alembic) knows all tables."""
+    import app.appraisals.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
