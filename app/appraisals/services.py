@@ -351,7 +351,7 @@ def _raise(errors: dict) -> None:
         raise ServiceError(_("The review has %(num)d problem(s): see the marked fields.", num=count), errors)
 
 
-def _touch(review: Review) -> None:
+def touch(review: Review) -> None:
     review.updated_at = utcnow()  # every save moves the lock counter, even when only child rows changed
 
 
@@ -387,7 +387,7 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
                 errors.setdefault(f"ratings.{i}.rating", []).append(_("Rate yourself before submitting."))
     _raise(errors)
     score_review(review, settings)
-    _touch(review)
+    touch(review)
     if submit:
         review.status, review.self_submitted_at = Step.MANAGER_REVIEW.value, utcnow()
         _event(review, "self_submitted")
@@ -439,7 +439,7 @@ def save_manager_review(review: Review, data: StepData, seen_version: int | None
             errors.setdefault("outcome", []).append(_("Propose an outcome before submitting."))
     _raise(errors)
     score_review(review, settings)
-    _touch(review)
+    touch(review)
     if submit:
         review.status, review.manager_submitted_at = Step.CALIBRATION.value, utcnow()
         _event(review, "manager_submitted")
@@ -470,7 +470,7 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
         review.calibration_reason = reason if moved else ""
         _event(review, "calibrated", f"{review.band or '—'} → {new_band or review.band or '—'}: {reason}"
                if moved else _("Calibration removed"))
-    _touch(review)
+    touch(review)
     if finalise:
         _finalise(review)
     db.session.flush()
@@ -486,7 +486,7 @@ def _finalise(review: Review) -> None:
 def finalise(review: Review, seen_version: int | None) -> None:
     _require(review, Step.CALIBRATION)
     check_version(review, seen_version)
-    _touch(review)
+    touch(review)
     _finalise(review)
     db.session.flush()
 
@@ -510,7 +510,7 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
         errors["reason"] = [_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT, len=len(reason))]
     _raise(errors)
     review.status, review.finalised_at, review.acknowledged_at = step, None, None
-    _touch(review)
+    touch(review)
     _event(review, "reopened", reason)
     db.session.flush()
 
@@ -522,7 +522,7 @@ def acknowledge(review: Review, seen_version: int | None = None) -> None:
     if review.acknowledged_at is not None:
         raise ServiceError(_("You already acknowledged this result."))
     review.acknowledged_at = utcnow()
-    _touch(review)
+    touch(review)
     _event(review, "acknowledged")
     db.session.flush()
 
@@ -543,7 +543,7 @@ def reassign_reviewer(review: Review, reviewer_id: int | None, seen_version: int
         return
     review.reviewer = reviewer
     review.notes = [n for n in (review.notes or []) if n != "no_reviewer"] + ([] if reviewer else ["no_reviewer"])
-    _touch(review)
+    touch(review)
     _event(review, "reviewer_changed", reviewer.name if reviewer else "—")
     db.session.flush()
 
@@ -630,13 +630,3 @@ def is_overdue(review: Review, day: date | None = None) -> bool:
     due = {Step.SELF_REVIEW.value: cycle.self_review_due, Step.MANAGER_REVIEW.value: cycle.manager_review_due}
     deadline = due.get(review.status)
     return deadline is not None and deadline < day
-
-
-def bump_versions(review_ids) -> None:
-    """Move the lock counter of reviews changed in bulk, so open forms based on them conflict."""
-    ids = list(review_ids)
-    if ids:
-        db.session.execute(update(Review).where(Review.id.in_(ids))
-                           .values(version=Review.version + 1, updated_at=utcnow())
-                           .execution_options(synchronize_session=False))
-
