@@ -174,19 +174,22 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                          "competency_weight": settings["competency_weight"], "notes": notes, "self_comment": "",
                          "manager_comment": "", "calibration_reason": "", "created_at": now, "updated_at": now,
                          "version": 1})
-        ids = db.session.execute(insert(Review).returning(Review.id, sort_by_parameter_order=True), rows).scalars().all()
+        # Core inserts: one multi-row statement per batch (the ORM would split rows by their None
+        # values); RETURNING gives each new id with its employee, whatever the order.
+        table = Review.__table__
+        ids = dict(db.session.execute(insert(table).returning(table.c.employee_id, table.c.id), rows).all())
         kpi_rows, rating_rows = [], []
-        for review_id, row in zip(ids, rows):
-            version_id = row["jd_version_id"]
+        for row in rows:
+            review_id, version_id = ids[row["employee_id"]], row["jd_version_id"]
             for i, target in enumerate(kpis.get(version_id, ())):
                 kpi_rows.append({**target, "review_id": review_id, "position": i, "employee_comment": "",
                                  "manager_comment": ""})
             for i, competency in enumerate(competencies.get(version_id, ())):
                 rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1, "comment": ""})
         if kpi_rows:
-            db.session.execute(insert(KpiResult), kpi_rows)
+            db.session.execute(insert(KpiResult.__table__), kpi_rows)
         if rating_rows:
-            db.session.execute(insert(CompetencyRating), rating_rows)
+            db.session.execute(insert(CompetencyRating.__table__), rating_rows)
         created += len(rows)
         if progress:
             progress(created, total)
