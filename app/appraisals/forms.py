@@ -56,11 +56,15 @@ class TemplateForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     kpi_weight = StringField(_l("KPI section weight (%)"), render_kw={"inputmode": "decimal"})
     competency_weight = StringField(_l("Competency section weight (%)"), render_kw={"inputmode": "decimal"})
-    levels = SelectField(_l("Rating levels"), choices=[(str(n), str(n)) for n in range(2, 11)], default="5")
+    levels = SelectField(_l("Rating levels"), choices=[], default="5")
     scale = FieldList(FormField(LevelForm), min_entries=10, max_entries=10)
     bands = FieldList(FormField(BandForm), min_entries=8, max_entries=8)
     outcomes = FieldList(FormField(OutcomeForm), min_entries=12, max_entries=12)
     submit = SubmitField(_l("Save template"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels.choices = [(str(n), str(n)) for n in range(2, 11)]
 
     def data_dict(self) -> dict:
         return {"name": self.name.data, "kpi_weight": self.kpi_weight.data,
