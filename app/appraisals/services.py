@@ -332,6 +332,20 @@ def _rows(submitted: list[dict], existing: list, errors: dict, name: str) -> lis
     return pairs
 
 
+def _ratings(items: list[dict], review: Review, column: str, scale_max: int, errors: dict) -> None:
+    """Apply submitted ratings (``self_rating`` or ``manager_rating``) and comments: only the
+    keys sent change."""
+    for i, (item, rating) in enumerate(_rows(items, review.ratings, errors, "ratings")):
+        if "rating" in item:
+            value, message = _rating(item.get("rating"), scale_max)
+            if message:
+                errors.setdefault(f"ratings.{i}.rating", []).append(message)
+            else:
+                setattr(rating, column, value)
+        if "comment" in item:
+            rating.comment = _comment(item.get("comment"), errors, f"ratings.{i}.comment")
+
+
 def _event(review: Review, action: str, comment: str = "") -> None:
     actor_id, actor_label, _ip = actor()
     review.events.append(ReviewEvent(action=action, comment=comment, actor_id=actor_id, actor_label=actor_label))
@@ -363,19 +377,15 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
     for i, (item, result) in enumerate(_rows(data.kpis, review.kpi_results, errors, "kpis")):
-        value, message = parse_actual(item.get("actual"), result)
-        if message:
-            errors.setdefault(f"kpis.{i}.actual", []).append(message)
-        else:
-            result.actual = result.self_actual = value
-        result.employee_comment = _comment(item.get("comment"), errors, f"kpis.{i}.comment")
-    for i, (item, rating) in enumerate(_rows(data.ratings, review.ratings, errors, "ratings")):
-        value, message = _rating(item.get("rating"), settings["scale_max"])
-        if message:
-            errors.setdefault(f"ratings.{i}.rating", []).append(message)
-        else:
-            rating.self_rating = value
-        rating.comment = _comment(item.get("comment"), errors, f"ratings.{i}.comment")
+        if "actual" in item:
+            value, message = parse_actual(item.get("actual"), result)
+            if message:
+                errors.setdefault(f"kpis.{i}.actual", []).append(message)
+            else:
+                result.actual = result.self_actual = value
+        if "comment" in item:
+            result.employee_comment = _comment(item.get("comment"), errors, f"kpis.{i}.comment")
+    _ratings(data.ratings, review, "self_rating", settings["scale_max"], errors)
     if data.comment is not None:
         review.self_comment = _comment(data.comment, errors, "comment")
     if submit and not errors:
@@ -410,14 +420,7 @@ def save_manager_review(review: Review, data: StepData, seen_version: int | None
                 result.actual = value
         if "comment" in item:
             result.manager_comment = _comment(item.get("comment"), errors, f"kpis.{i}.comment")
-    for i, (item, rating) in enumerate(_rows(data.ratings, review.ratings, errors, "ratings")):
-        value, message = _rating(item.get("rating"), settings["scale_max"])
-        if message:
-            errors.setdefault(f"ratings.{i}.rating", []).append(message)
-        else:
-            rating.manager_rating = value
-        if "comment" in item:
-            rating.comment = _comment(item.get("comment"), errors, f"ratings.{i}.comment")
+    _ratings(data.ratings, review, "manager_rating", settings["scale_max"], errors)
     if data.comment is not None:
         review.manager_comment = _comment(data.comment, errors, "comment")
     codes = {o["code"] for o in settings["outcomes"]}

@@ -100,18 +100,22 @@ def test_object_checks(app, cycle, shop):
     manager = _client(app, shop.manager_user)
     assert manager.get(f"/appraisals/reviews/{li.id}").status_code == 200      # subtree
     assert manager.get(f"/appraisals/reviews/{chen.id}").status_code == 404    # another department
-    assert manager.post(f"/appraisals/reviews/{zhang.id}/self-review", data=_form(zhang)).status_code == 403
+    response = manager.post(f"/appraisals/reviews/{zhang.id}/self-review", data=_form(zhang, comment="代写"))
+    assert response.status_code == 302 and review_of(cycle, shop.zhang).self_comment == ""
+    assert "This is not yours to do" in manager.get(response.headers["Location"]).get_data(as_text=True)
     # his own review: the self-review is his, the manager review never is
     fill_self(wang, actuals=(), ratings=())
     services.reassign_reviewer(wang, shop.chen.id, wang.version)
     db.session.commit()
-    assert manager.post(f"/appraisals/reviews/{wang.id}/manager-review", data=_form(wang)).status_code == 403
+    manager.post(f"/appraisals/reviews/{wang.id}/manager-review", data=_form(wang, comment="自己评自己"))
+    assert review_of(cycle, shop.wang).manager_comment == ""
     page = manager.get(f"/appraisals/cycles/{cycle.id}").get_data(as_text=True)
     assert "<code>E002</code>" in page and "<code>E006</code>" not in page  # 陈静 of HR is not his
     hr = _client(app, shop.hr_user)
     own = review_of(cycle, shop.chen)
-    assert hr.post(f"/appraisals/reviews/{own.id}/reopen",
-                   data={"version": own.version, "step": "self_review", "reason": "x"}).status_code == 403
+    hr.post(f"/appraisals/reviews/{own.id}/calibrate", data={"version": own.version, "calibrated_band": "A",
+                                                             "reason": "我自己", "action": "save"})
+    assert review_of(cycle, shop.chen).calibrated_band is None
 
 
 @pytest.mark.parametrize("role", ["hr_user", "manager_user", "employee_user"])

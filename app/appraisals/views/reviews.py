@@ -113,10 +113,16 @@ def _rows(review, prefix: str, value: str) -> list[dict]:
     return rows
 
 
+def _not_yours(review):
+    """A visible review whose action belongs to someone else: said on the review's page."""
+    flash(_("This is not yours to do on this review."), "warning")
+    return redirect(url_for("appraisals.review", review_id=review.id))
+
+
 def _step(review_id: int, allowed, save):
     review = visible_review(review_id)
     if not allowed(current_user, review):
-        abort(403)
+        return _not_yours(review)
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)
@@ -154,7 +160,7 @@ def manager_review(review_id: int):
 def _hr_action(review_id: int, form_class, action, message: str, form_name: str):
     review = visible_review(review_id)
     if not can_calibrate(current_user, review):
-        abort(403)
+        return _not_yours(review)  # HR never acts on their own review
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
@@ -213,7 +219,7 @@ def reviewer(review_id: int):
 def acknowledge(review_id: int):
     review = visible_review(review_id)
     if not is_own_review(current_user, review):
-        abort(403)
+        return _not_yours(review)
     form = VersionForm()
     if form.validate_on_submit():
         try:
