@@ -23,20 +23,21 @@ def recompute_cycle(cycle: AppraisalCycle) -> int:
     reviews whose scores changed. Scores are derived values, so the reviews' lock counters do
     not move. Flushes; the caller commits."""
     settings = cycle_settings(cycle)
+    connection = db.session.connection()  # plain Core reads: no ORM work per row
     kpis: dict[int, list] = {}
-    for row in db.session.execute(
+    for row in connection.execute(
             select(KpiResult.id, KpiResult.review_id, KpiResult.actual, KpiResult.target, KpiResult.direction,
                    KpiResult.threshold, KpiResult.stretch, KpiResult.weight, KpiResult.attainment)
             .join(Review, Review.id == KpiResult.review_id).where(Review.cycle_id == cycle.id)
             .order_by(KpiResult.review_id, KpiResult.position)):
         kpis.setdefault(row.review_id, []).append(row)
     ratings: dict[int, list] = {}
-    for row in db.session.execute(
+    for row in connection.execute(
             select(CompetencyRating.review_id, CompetencyRating.manager_rating, CompetencyRating.weight)
             .join(Review, Review.id == CompetencyRating.review_id).where(Review.cycle_id == cycle.id)):
         ratings.setdefault(row.review_id, []).append(row)
     kpi_updates, review_updates = [], []
-    for review in db.session.execute(
+    for review in connection.execute(
             select(Review.id, Review.kpi_weight, Review.competency_weight, Review.kpi_score, Review.competency_score,
                    Review.final_score, Review.band).where(Review.cycle_id == cycle.id)):
         rows = kpis.get(review.id, [])
