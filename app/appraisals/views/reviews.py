@@ -60,23 +60,24 @@ def overdue():
     return render_template("appraisals/overdue.html", page=page)
 
 
-def _forms(review):
+def _forms(review, given: dict):
+    """The forms of the review page: those of the request (kept with the user's input), the
+    others fresh; the select fields get their choices either way."""
     settings = services.cycle_settings(review.cycle)
-    step = StepForm()
-    step.outcome.choices = [("", "—")] + [(o["code"], outcome_label(settings["outcomes"], o["code"]))
-                                          for o in settings["outcomes"]]
-    calibration = CalibrationForm()
-    calibration.calibrated_band.choices = [("", _("Keep the computed band"))] + [(b["band"], b["band"])
-                                                                                  for b in settings["bands"]]
-    return {"step_form": step, "calibration_form": calibration, "reopen_form": ReopenForm(),
-            "reviewer_form": ReviewerForm(), "version_form": VersionForm(), "settings": settings}
+    forms = {"step_form": StepForm, "calibration_form": CalibrationForm, "reopen_form": ReopenForm,
+             "reviewer_form": ReviewerForm, "version_form": VersionForm}
+    context = {name: given.get(name) or form_class() for name, form_class in forms.items()}
+    context["step_form"].outcome.choices = [("", "—")] + [
+        (o["code"], outcome_label(settings["outcomes"], o["code"])) for o in settings["outcomes"]]
+    context["calibration_form"].calibrated_band.choices = [("", _("Keep the computed band"))] + [
+        (b["band"], b["band"]) for b in settings["bands"]]
+    context["settings"] = settings
+    return context
 
 
 def render_review(review, errors=None, submitted=None, conflict=None, status=200, **forms):
-    settings = services.cycle_settings(review.cycle)
-    scores = services.compute(review, settings)
-    context = _forms(review)
-    context.update(forms)
+    context = _forms(review, forms)
+    scores = services.compute(review, context["settings"])
     if request.method == "GET" or not forms:
         context["step_form"].comment.data = review.manager_comment if review.status == Step.MANAGER_REVIEW.value \
             else review.self_comment
