@@ -578,11 +578,18 @@ NOTE_LABELS = {
 }
 
 
-def note_texts(review: Review) -> list[str]:
+def targets_period_label(cycle: AppraisalCycle) -> str:
+    """The period of the cycle's KPI targets in the user's language, for sentences ("monthly")."""
+    from flask_babel import get_locale
+
     from app.jobs.models import Period
 
-    period = targets_period(review.cycle)
-    label = Period(period).label.lower() if period in Period.values() else period
+    label = Period(targets_period(cycle)).label
+    return label.lower() if str(get_locale()).startswith("en") else label
+
+
+def note_texts(review: Review) -> list[str]:
+    label = targets_period_label(review.cycle)
     return [NOTE_LABELS[code](period=label) if code == "no_kpis" else NOTE_LABELS[code]()
             for code in review.notes or [] if code in NOTE_LABELS]
 

@@ -54,7 +54,7 @@ def cycle(cycle_id: int):
         band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
         histogram_chart=charts.bar_chart(summary.histogram, _("Final scores"), label="histogram", width=560),
         department_choices=org_services.department_choices(), version_form=VersionForm(),
-        is_overdue=services.is_overdue, targets_period=services.targets_period(cycle))
+        is_overdue=services.is_overdue, targets_period=services.targets_period_label(cycle))
 
 
 @bp.route("/cycles/<int:cycle_id>/export.<any(xlsx, csv):kind>")

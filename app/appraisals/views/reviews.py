@@ -88,7 +88,7 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {},
         submitted=submitted, conflict=conflict, notes=services.note_texts(review),
         overdue=services.is_overdue(review), event_label=services.event_label,
-        targets_period=services.targets_period(review.cycle),
+        targets_period=services.targets_period_label(review.cycle),
         can_self=can_self_review(current_user, review) and review.status == Step.SELF_REVIEW.value,
         can_manager=can_manager_review(current_user, review) and review.status == Step.MANAGER_REVIEW.value,
         can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
