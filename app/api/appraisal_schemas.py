@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from app.api.schemas import Output, PageArgs, Schema, Text, optional_ref, query_ref, ref, text, version_field
 from app.appraisals.models import CycleStatus, PeriodType, Step
-from app.appraisals.services import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
+from app.appraisals.flow import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
 
 PERIODS = sorted(PeriodType.values())
 STEPS = Step.order()

@@ -14,7 +14,7 @@ from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
                             seen_version)
 from app.api.schemas import page_schema, patch
-from app.appraisals import launch, results, services
+from app.appraisals import flow, launch, results, services
 from app.appraisals.models import AppraisalCycle, Review, Step
 from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, can_view_cycles, can_view_review, is_own_review, requires,
@@ -192,20 +192,20 @@ def submit_step(body, review_id: int):
     """
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
-    data = services.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
+    data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
                              outcome=body["outcome"])
     if review.status == Step.SELF_REVIEW.value:
         if not can_self_review(current_user, review):
             _forbidden()
-        services.save_self_review(review, data, version, submit=body["submit"])
+        flow.save_self_review(review, data, version, submit=body["submit"])
     elif review.status == Step.MANAGER_REVIEW.value:
         if not can_manager_review(current_user, review):
             _forbidden()
-        services.save_manager_review(review, data, version, submit=body["submit"])
+        flow.save_manager_review(review, data, version, submit=body["submit"])
     elif review.status == Step.CALIBRATION.value:
         if not can_calibrate(current_user, review):
             _forbidden()
-        services.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
+        flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
     else:
         raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
     db.session.commit()
@@ -228,7 +228,7 @@ def finalise(body, review_id: int):
     """Finalise a calibrated review (HR): it is locked"""
     version = seen_version(body.get("version"))
     review = _hr(review_id)
-    services.finalise(review, version)
+    flow.finalise(review, version)
     db.session.commit()
     return review, 200, etag(review)
 
@@ -242,7 +242,7 @@ def reopen(body, review_id: int):
     """Reopen a finalised review at an earlier step, with a reason (HR)"""
     version = seen_version(body.get("version"))
     review = _hr(review_id)
-    services.reopen(review, body["step"], body["reason"], version)
+    flow.reopen(review, body["step"], body["reason"], version)
     db.session.commit()
     return review, 200, etag(review)
 
@@ -258,7 +258,7 @@ def reassign(body, review_id: int):
     review = _hr(review_id)
     if body.get("reviewer_id"):
         reference(org_services.get_employee, body["reviewer_id"], "reviewer_id")
-    services.reassign_reviewer(review, body.get("reviewer_id"), version)
+    flow.reassign_reviewer(review, body.get("reviewer_id"), version)
     db.session.commit()
     return review, 200, etag(review)
 
@@ -274,6 +274,6 @@ def acknowledge(body, review_id: int):
     review = visible_review(review_id)
     if not is_own_review(current_user, review):
         _forbidden()
-    services.acknowledge(review, version)
+    flow.acknowledge(review, version)
     db.session.commit()
     return review, 200, etag(review)

@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.appraisals.models import PeriodType
-from app.appraisals.services import REOPEN_STEPS
+from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
 

@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step
-from app.appraisals.services import cycle_settings, parse_actual, score_review, touch
+from app.appraisals.flow import parse_actual, touch
+from app.appraisals.services import cycle_settings, score_review
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.extensions import db

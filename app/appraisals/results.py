@@ -186,7 +186,8 @@ def review_document(review: Review) -> dict:
     """A filled-in appraisal form as plain data (no ORM objects), for
     ``app.documents.render_pdf("appraisals/review.html", review_document(review), lang)``.
     Needs the review loaded with ``services.get_review``; runs no query of its own."""
-    from app.appraisals.services import compute, event_label
+    from app.appraisals.flow import event_label
+    from app.appraisals.services import compute
 
     cycle = review.cycle
     settings = cycle_settings(cycle)

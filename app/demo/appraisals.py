@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.appraisals import launch, services
+from app.appraisals import flow, launch, services
 from app.appraisals.models import AppraisalCycle, Review
 from app.extensions import db
 from app.org.models import Employee
@@ -85,26 +85,26 @@ def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
     kpis = [{"id": r.id, "actual": _actual(r, factor, rng), "comment": ""} for r in review.kpi_results]
     ratings = [{"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]),
                 "comment": ""} for r in review.ratings]
-    services.save_self_review(review, services.StepData(kpis=kpis, ratings=ratings,
+    flow.save_self_review(review, flow.StepData(kpis=kpis, ratings=ratings,
                                                         comment=rng.choice(SELF_COMMENTS)),
                               review.version, submit=stage != "self_draft")
     if stage in ("self_draft", "manager_review"):
         return
     manager_ratings = [{"id": r.id, "rating": _rating(factor, r.required_level, rng, settings["scale_max"])}
                        for r in review.ratings]
-    services.save_manager_review(review, services.StepData(ratings=manager_ratings, comment=rng.choice(
+    flow.save_manager_review(review, flow.StepData(ratings=manager_ratings, comment=rng.choice(
         MANAGER_COMMENTS)), review.version)
-    services.save_manager_review(review, services.StepData(
+    flow.save_manager_review(review, flow.StepData(
         outcome=_outcome(review.final_score, review.employee.status == "probation")), review.version, submit=True)
     if stage == "calibration":
         return
     band = None
     if review.band == "A" and rng.random() < 0.3:
         band = "B"  # HR keeps the share of A in line with the other departments
-    services.calibrate(review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version,
+    flow.calibrate(review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version,
                        finalise=True)
     if stage == "acknowledged":
-        services.acknowledge(review, review.version)
+        flow.acknowledge(review, review.version)
 
 
 def _cycle(spec: dict) -> AppraisalCycle | None:

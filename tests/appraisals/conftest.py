@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.appraisals import launch, services
+from app.appraisals import flow, launch, services
 from app.extensions import db
 from tests import factories
 
@@ -107,7 +107,7 @@ def review_of(cycle, employee):
 
 
 def fill_self(review, actuals=("110000", "1.5"), ratings=("3", "2"), submit=True):
-    services.save_self_review(review, services.StepData(
+    flow.save_self_review(review, flow.StepData(
         kpis=[{"id": r.id, "actual": a, "comment": "自评"} for r, a in zip(review.kpi_results, actuals)],
         ratings=[{"id": r.id, "rating": v, "comment": ""} for r, v in zip(review.ratings, ratings)],
         comment="本月完成了大促。"), review.version, submit=submit)
@@ -117,7 +117,7 @@ def fill_self(review, actuals=("110000", "1.5"), ratings=("3", "2"), submit=True
 def fill_manager(review, ratings=("4", "3"), outcome="reward", actuals=None, submit=True):
     kpis = [{"id": r.id, "comment": "确认"} | ({"actual": a} if actuals else {})
             for r, a in zip(review.kpi_results, actuals or [None] * len(review.kpi_results))]
-    services.save_manager_review(review, services.StepData(
+    flow.save_manager_review(review, flow.StepData(
         kpis=kpis, ratings=[{"id": r.id, "rating": v} for r, v in zip(review.ratings, ratings)],
         comment="表现良好。", outcome=outcome), review.version, submit=submit)
     db.session.commit()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.appraisals import launch, services
+from app.appraisals import flow, launch, services
 from app.appraisals.models import Review
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -118,7 +118,7 @@ def test_nobody_is_their_own_reviewer(shop):
     assert review_of(cycle, shop.wang).reviewer_id is None
     review = review_of(cycle, shop.zhang)
     with pytest.raises(ServiceError) as error:
-        services.reassign_reviewer(review, shop.zhang.id, review.version)
+        flow.reassign_reviewer(review, shop.zhang.id, review.version)
     assert "reviewer_id" in error.value.errors
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.appraisals import results, services
-from app.appraisals.models import KpiResult, Review
+from app.appraisals import flow, results, services
+from app.appraisals.models import AppraisalCycle, AppraisalTemplate, KpiResult, Review
 from app.appraisals.recompute import recompute_cycle
 from app.extensions import db
 from tests import factories
@@ -27,7 +27,7 @@ def test_review_document_is_plain_and_complete(cycle, shop):
     review = review_of(cycle, shop.zhang)
     fill_self(review)
     fill_manager(review, actuals=("105000", "1.5"))
-    services.calibrate(review, "B", "校准", review.version, finalise=True)
+    flow.calibrate(review, "B", "校准", review.version, finalise=True)
     db.session.commit()
     document = results.review_document(services.get_review(review.id))
     assert _plain(document)
@@ -80,8 +80,8 @@ def test_pages_render_empty_and_in_chinese(app, shop, cycle):
     client = app.test_client()
     client.post("/login", data={"email": shop.hr_user.email, "password": factories.PASSWORD})
     db.session.execute(db.delete(Review))
-    db.session.execute(db.delete(services.AppraisalCycle))
-    db.session.execute(db.delete(services.AppraisalTemplate))
+    db.session.execute(db.delete(AppraisalCycle))
+    db.session.execute(db.delete(AppraisalTemplate))
     db.session.commit()
     assert "70 %" in client.get("/appraisals/templates").get_data(as_text=True)
     employee = app.test_client()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.appraisals import services
+from app.appraisals import flow
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db
@@ -12,7 +12,7 @@ from tests.appraisals.conftest import fill_manager, fill_self, review_of
 
 
 def _step(review, **kwargs):
-    return services.StepData(**kwargs)
+    return flow.StepData(**kwargs)
 
 
 def test_a_review_goes_through_every_step(cycle, shop):
@@ -28,11 +28,11 @@ def test_a_review_goes_through_every_step(cycle, shop):
     # KPI (105 × 60 + 110 × 40) / 100 = 107; competencies 100 × (4 + 3) / 2 / 5 = 70; final 107 × .7 + 70 × .3
     assert review.kpi_score == pytest.approx(107) and review.competency_score == pytest.approx(70)
     assert review.final_score == pytest.approx(95.9) and review.band == "A"
-    services.calibrate(review, "B", "与部门整体水平校准。", review.version, finalise=True)
+    flow.calibrate(review, "B", "与部门整体水平校准。", review.version, finalise=True)
     db.session.commit()
     assert review.status == "finalised" and review.calibrated_band == "B" and review.effective_band == "B"
     assert review.band == "A"  # the computed band is kept beside the calibrated one
-    services.acknowledge(review, review.version)
+    flow.acknowledge(review, review.version)
     db.session.commit()
     assert review.acknowledged_at is not None
     assert [e.action for e in review.events] == ["self_submitted", "manager_submitted", "calibrated", "finalised",
@@ -48,7 +48,7 @@ def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, sh
     review = review_of(cycle, shop.zhang)
     version = review.version
     with pytest.raises(ServiceError) as error:
-        services.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": actual},
+        flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": actual},
                                                               {"id": review.kpi_results[1].id, "actual": "1"}],
                                                 comment="变了"), version)
     db.session.rollback()
@@ -59,7 +59,7 @@ def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, sh
 
 def test_numbers_are_read_leniently(cycle, shop):
     review = review_of(cycle, shop.zhang)
-    services.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": "1,050,000"},
+    flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": "1,050,000"},
                                                           {"id": review.kpi_results[1].id, "actual": " 2.5% "}]),
                               review.version)
     assert [r.actual for r in review.kpi_results] == [1050000, 2.5]
@@ -70,7 +70,7 @@ def test_ratings_outside_the_scale_are_refused(cycle, shop):
     fill_self(review)
     for bad in ("6", "0", "2.5", "x"):
         with pytest.raises(ServiceError) as error:
-            services.save_manager_review(review, _step(review, ratings=[{"id": review.ratings[0].id, "rating": bad}]),
+            flow.save_manager_review(review, _step(review, ratings=[{"id": review.ratings[0].id, "rating": bad}]),
                                          review.version)
         db.session.rollback()
         assert "ratings.0.rating" in error.value.errors
@@ -81,27 +81,27 @@ def test_ratings_outside_the_scale_are_refused(cycle, shop):
 def test_submitting_needs_everything_and_only_once(cycle, shop):
     review = review_of(cycle, shop.zhang)
     with pytest.raises(ServiceError) as error:
-        services.save_self_review(review, _step(review), review.version, submit=True)
+        flow.save_self_review(review, _step(review), review.version, submit=True)
     db.session.rollback()
     assert {"kpis.0.actual", "kpis.1.actual", "ratings.0.rating"} <= set(error.value.errors)
     review = review_of(cycle, shop.zhang)
     fill_self(review)
     with pytest.raises(ServiceError, match="already submitted"):
-        services.save_self_review(review, _step(review), review.version, submit=True)
+        flow.save_self_review(review, _step(review), review.version, submit=True)
     db.session.rollback()
     review = review_of(cycle, shop.zhang)
     with pytest.raises(ServiceError) as error:
-        services.save_manager_review(review, _step(review, outcome="fire"), review.version, submit=True)
+        flow.save_manager_review(review, _step(review, outcome="fire"), review.version, submit=True)
     assert "outcome" in error.value.errors
 
 
 def test_a_stale_version_is_refused(cycle, shop):
     review = review_of(cycle, shop.zhang)
     stale = review.version
-    services.save_self_review(review, _step(review, comment="first"), stale)
+    flow.save_self_review(review, _step(review, comment="first"), stale)
     db.session.commit()
     with pytest.raises(Conflict):
-        services.save_self_review(review, _step(review, comment="second"), stale)
+        flow.save_self_review(review, _step(review, comment="second"), stale)
     db.session.rollback()
     assert review_of(cycle, shop.zhang).self_comment == "first"
 
@@ -111,22 +111,22 @@ def test_finalised_reviews_are_locked_until_hr_reopens_them_with_a_reason(cycle,
     fill_self(review)
     fill_manager(review)
     with pytest.raises(ServiceError) as error:
-        services.calibrate(review, "C", "", review.version)
+        flow.calibrate(review, "C", "", review.version)
     assert "reason" in error.value.errors
     db.session.rollback()
     review = review_of(cycle, shop.zhang)
-    services.finalise(review, review.version)
+    flow.finalise(review, review.version)
     db.session.commit()
     with pytest.raises(ServiceError, match="finalised and locked"):
-        services.save_manager_review(review, _step(review, comment="改"), review.version)
+        flow.save_manager_review(review, _step(review, comment="改"), review.version)
     db.session.rollback()
     review = review_of(cycle, shop.zhang)
     with pytest.raises(ServiceError) as error:
-        services.reopen(review, "manager_review", "  ", review.version)
+        flow.reopen(review, "manager_review", "  ", review.version)
     assert "reason" in error.value.errors
     db.session.rollback()
     review = review_of(cycle, shop.zhang)
-    services.reopen(review, "manager_review", "员工申诉，复核销售额。", review.version)
+    flow.reopen(review, "manager_review", "员工申诉，复核销售额。", review.version)
     db.session.commit()
     assert review.status == "manager_review" and review.finalised_at is None
     assert review.events[-1].action == "reopened" and "申诉" in review.events[-1].comment
@@ -136,11 +136,11 @@ def test_acknowledging_twice_is_refused(cycle, shop):
     review = review_of(cycle, shop.zhang)
     fill_self(review)
     fill_manager(review)
-    services.finalise(review, review.version)
-    services.acknowledge(review, review.version)
+    flow.finalise(review, review.version)
+    flow.acknowledge(review, review.version)
     db.session.commit()
     with pytest.raises(ServiceError, match="already acknowledged"):
-        services.acknowledge(review, review.version)
+        flow.acknowledge(review, review.version)
 
 
 def test_a_review_without_job_description_is_scored_on_what_exists(cycle, shop):
@@ -149,5 +149,5 @@ def test_a_review_without_job_description_is_scored_on_what_exists(cycle, shop):
     fill_self(review, actuals=(), ratings=())
     fill_manager(review, ratings=(), outcome="no_action")
     assert review.final_score is None and review.status == "calibration"
-    services.finalise(review, review.version)  # nothing to score: HR can still finalise
+    flow.finalise(review, review.version)  # nothing to score: HR can still finalise
     assert review.status == "finalised"

@@ -9,6 +9,7 @@ from markupsafe import escape
 from openpyxl import Workbook
 
 from app.appraisals import imports, services
+from app.appraisals.models import KpiResult
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, review_of
@@ -99,5 +100,5 @@ def test_files_that_are_not_tables_are_refused(app, cycle, shop):
     assert response.status_code == 422 and "not a readable XLSX workbook" in response.get_data(as_text=True)
     response = _upload(hr, cycle, b"", "a.csv")
     assert response.status_code == 422 and "Choose a file." in response.get_data(as_text=True)
-    assert db.session.scalar(db.select(db.func.count()).select_from(services.KpiResult).where(
-        services.KpiResult.actual.is_not(None))) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(
+        KpiResult.actual.is_not(None))) == 0

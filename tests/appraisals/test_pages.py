@@ -10,7 +10,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from app.appraisals import launch, services
+from app.appraisals import flow, launch, services
+from app.appraisals.models import AppraisalCycle, AppraisalTemplate
 from app.auth.permissions import can_view_review, review_scope
 from app.extensions import db
 from tests import factories
@@ -105,7 +106,7 @@ def test_object_checks(app, cycle, shop):
     assert "This is not yours to do" in manager.get(response.headers["Location"]).get_data(as_text=True)
     # his own review: the self-review is his, the manager review never is
     fill_self(wang, actuals=(), ratings=())
-    services.reassign_reviewer(wang, shop.chen.id, wang.version)
+    flow.reassign_reviewer(wang, shop.chen.id, wang.version)
     db.session.commit()
     manager.post(f"/appraisals/reviews/{wang.id}/manager-review", data=_form(wang, comment="自己评自己"))
     assert review_of(cycle, shop.wang).manager_comment == ""
@@ -131,7 +132,7 @@ def test_review_scope_agrees_with_can_view_review(cycle, shop, role):
 def test_a_stale_form_gets_a_conflict_and_keeps_the_input(app, cycle, shop):
     review = review_of(cycle, shop.zhang)
     stale = _form(review, ["100000", "2"], comment="我的版本")
-    services.save_self_review(review, services.StepData(comment="HR imported first"), review.version)
+    flow.save_self_review(review, flow.StepData(comment="HR imported first"), review.version)
     db.session.commit()
     response = _client(app, shop.employee_user).post(f"/appraisals/reviews/{review.id}/self-review", data=stale)
     assert response.status_code == 409
@@ -150,7 +151,7 @@ def test_cycle_form_refuses_an_end_before_the_start(app, shop):
     response = hr.post("/appraisals/cycles/new", data={"name": "2026年12月", "period_type": "monthly",
                                                        "start_date": "2026-12-01", "department_ids": [shop.ec.id]})
     assert response.status_code == 302
-    cycle = db.session.scalar(db.select(services.AppraisalCycle).where(services.AppraisalCycle.name == "2026年12月"))
+    cycle = db.session.scalar(db.select(AppraisalCycle).where(AppraisalCycle.name == "2026年12月"))
     assert str(cycle.end_date) == "2026-12-31" and [d.code for d in cycle.departments] == ["EC"]
     response = hr.post(f"/appraisals/cycles/{cycle.id}/launch", data={"version": cycle.version})
     # 王强, 张伟, 李娜, 孙丽, and 赵敏 (who joined in mid-November: December is hers)
@@ -170,7 +171,7 @@ def test_template_form_validates_weights_bands_and_outcomes(app, shop):
     assert "must add up to 100" in page and "must be below the one above it" in page
     data.update(competency_weight="20", **{"bands-1-min": "60"})
     assert hr.post("/appraisals/templates/new", data=data).status_code == 302
-    template = db.session.scalar(db.select(services.AppraisalTemplate).where(services.AppraisalTemplate.name == "销售岗"))
+    template = db.session.scalar(db.select(AppraisalTemplate).where(AppraisalTemplate.name == "销售岗"))
     assert template.bands == [{"band": "A", "min": 80}, {"band": "B", "min": 60}, {"band": "C", "min": 0}]
     assert template.scale_max == 5 and template.outcomes == [{"code": "reward", "label": ""}]
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.appraisals import scoring, services
+from app.appraisals import flow, scoring, services
 from app.appraisals.forms import CalibrationForm, ReopenForm, ReviewerForm, StepForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.results import employee_history
@@ -75,7 +75,7 @@ def _forms(review, given: dict):
     return context
 
 
-def render_review(review, errors=None, submitted=None, conflict=None, status=200, **forms):
+def render_review(review, errors=None, submitted=None, conflict=None, status=200, message=None, **forms):
     context = _forms(review, forms)
     scores = services.compute(review, context["settings"])
     if request.method == "GET" or not forms:
@@ -85,9 +85,9 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         context["calibration_form"].calibrated_band.data = review.calibrated_band or ""
         context["calibration_form"].reason.data = review.calibration_reason
     return render_template(
-        "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {},
+        "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {}, message=message,
         submitted=submitted, conflict=conflict, notes=services.note_texts(review),
-        overdue=services.is_overdue(review), event_label=services.event_label,
+        overdue=services.is_overdue(review), event_label=flow.event_label,
         targets_period=services.targets_period_label(review.cycle),
         can_self=can_self_review(current_user, review) and review.status == Step.SELF_REVIEW.value,
         can_manager=can_manager_review(current_user, review) and review.status == Step.MANAGER_REVIEW.value,
@@ -128,7 +128,7 @@ def _step(review_id: int, allowed, save):
     if not form.validate_on_submit():
         abort(400)
     submit = request.form.get("action") == "submit"
-    data = services.StepData(kpis=_rows(review, "kpis", "actual"), ratings=_rows(review, "ratings", "rating"),
+    data = flow.StepData(kpis=_rows(review, "kpis", "actual"), ratings=_rows(review, "ratings", "rating"),
                              comment=form.comment.data, outcome=request.form.get("outcome"))
     try:
         save(review, data, seen_version(form), submit)
@@ -149,13 +149,13 @@ def _step(review_id: int, allowed, save):
 @bp.route("/reviews/<int:review_id>/self-review", methods=["POST"])
 @requires(can_use_appraisals)
 def self_review(review_id: int):
-    return _step(review_id, can_self_review, services.save_self_review)
+    return _step(review_id, can_self_review, flow.save_self_review)
 
 
 @bp.route("/reviews/<int:review_id>/manager-review", methods=["POST"])
 @requires(can_use_appraisals)
 def manager_review(review_id: int):
-    return _step(review_id, can_manager_review, services.save_manager_review)
+    return _step(review_id, can_manager_review, flow.save_manager_review)
 
 
 def _hr_action(review_id: int, form_class, action, message: str, form_name: str):
@@ -183,7 +183,7 @@ def _hr_action(review_id: int, form_class, action, message: str, form_name: str)
 @requires(can_manage_appraisals)
 def calibrate(review_id: int):
     finalise = request.form.get("action") == "finalise"
-    return _hr_action(review_id, CalibrationForm, lambda r, f: services.calibrate(
+    return _hr_action(review_id, CalibrationForm, lambda r, f: flow.calibrate(
         r, f.calibrated_band.data, f.reason.data, seen_version(f), finalise=finalise),
         _("Finalised: the review is locked and the employee can acknowledge it.") if finalise
         else _("Calibration saved."), "calibration_form")
@@ -192,7 +192,7 @@ def calibrate(review_id: int):
 @bp.route("/reviews/<int:review_id>/reopen", methods=["POST"])
 @requires(can_manage_appraisals)
 def reopen(review_id: int):
-    return _hr_action(review_id, ReopenForm, lambda r, f: services.reopen(r, f.step.data, f.reason.data,
+    return _hr_action(review_id, ReopenForm, lambda r, f: flow.reopen(r, f.step.data, f.reason.data,
                                                                            seen_version(f)),
                       _("Reopened. The reason is kept in the review's history."), "reopen_form")
 
@@ -206,7 +206,7 @@ def reviewer(review_id: int):
         if number and reviewer_id is None:
             raise ServiceError.field("reviewer_no", _("No employee has the number “%(no)s”.", no=number))
         try:
-            services.reassign_reviewer(review, reviewer_id, seen_version(form))
+            flow.reassign_reviewer(review, reviewer_id, seen_version(form))
         except ServiceError as error:
             if "reviewer_id" in error.errors:
                 raise ServiceError(error.message, {"reviewer_no": error.errors["reviewer_id"]}) from None
@@ -224,7 +224,7 @@ def acknowledge(review_id: int):
     form = VersionForm()
     if form.validate_on_submit():
         try:
-            services.acknowledge(review, seen_version(form))
+            flow.acknowledge(review, seen_version(form))
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
