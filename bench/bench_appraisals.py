@@ -1,10 +1,10 @@
 """Appraisals on the generated company (200 departments, 2,000 positions, 10,000 employees), every
-position with a published job description holding monthly KPI targets and competencies (inserted
-in bulk). Prints: the launch of a company-wide cycle (target < 10 s), the results page of that
+position with a published job description holding monthly KPI targets and competencies
+(``bench.generate.generate_job_descriptions``, inserted in bulk). Prints: the launch of a company-wide cycle (target < 10 s), the results page of that
 cycle (a fixed number of queries, target < 300 ms server time), recomputing every score of the
 cycle (target < 2 s), and the export.
 
-    .venv/bin/python bench/bench_appraisals.py [--postgresql URL]
+    .venv/bin/python bench/bench_appraisals.py [--postgresql]
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import bindparam, event, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import bindparam, event, func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.appraisals import launch, services  # noqa: E402
@@ -28,11 +28,8 @@ from app.appraisals.models import CompetencyRating, KpiResult, Review  # noqa: E
 from app.appraisals.recompute import recompute_cycle  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
-from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.jobs.models import Competency, CompetencyRequirement, JobDescriptionVersion, Kpi, KpiTarget  # noqa: E402
-from app.org.models import Position  # noqa: E402
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate, generate_job_descriptions  # noqa: E402
 
 RUNS = 10
 PASSWORD = "Bench-Password-2026"
@@ -44,51 +41,10 @@ def build(url: str):
         upgrade()
         with acting_as("bench"):
             generate()
-            publish_job_descriptions()
+            generate_job_descriptions(kpis=4)
             auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
             db.session.commit()
     return app
-
-
-def publish_job_descriptions(seed: int = 11) -> None:
-    """Every position gets a published version with 3–5 monthly KPI targets and 2–4 competencies."""
-    rng = random.Random(seed)
-    now = utcnow()
-    kpi_rows = [{"code": f"K{i:02d}", "name": f"指标{i}", "unit": "%", "direction": "lower" if i % 5 == 0 else "higher",
-                 "definition": "", "measurement": "", "created_at": now, "version": 1} for i in range(20)]
-    db.session.execute(insert(Kpi), kpi_rows)
-    db.session.execute(insert(Competency), [{"code": f"C{i:02d}", "name": f"能力{i}", "description": "",
-                                             "levels": [], "created_at": now, "version": 1} for i in range(12)])
-    kpis = db.session.execute(select(Kpi.id, Kpi.direction)).all()
-    competencies = list(db.session.scalars(select(Competency.id)))
-    positions = db.session.execute(select(Position.id, Position.title)).all()
-    db.session.execute(insert(JobDescriptionVersion), [
-        {"position_id": pid, "number": 1, "status": "published", "title": title, "purpose": "", "authority": "",
-         "management_responsibility": "", "working_conditions": "", "effective_date": date(2026, 1, 1),
-         "review_comment": "", "created_at": now, "updated_at": now, "published_at": now, "version": 1}
-        for pid, title in positions])
-    versions = db.session.execute(select(JobDescriptionVersion.id)).scalars().all()
-    targets, levels = [], []
-    for version_id in versions:
-        chosen = rng.sample(kpis, rng.randint(3, 5))
-        weights = [100 // len(chosen)] * len(chosen)
-        weights[0] += 100 - sum(weights)
-        for i, ((kpi_id, direction), weight) in enumerate(zip(chosen, weights)):
-            target = 90.0 if direction == "higher" else 5.0
-            targets.append({"version_id": version_id, "kpi_id": kpi_id, "position": i, "target": target,
-                            "threshold": 70.0 if direction == "higher" else 10.0,
-                            "stretch": 100.0 if direction == "higher" else 2.0, "weight": weight,
-                            "period": "monthly", "note": ""})
-        for i, competency_id in enumerate(rng.sample(competencies, rng.randint(2, 4))):
-            levels.append({"version_id": version_id, "competency_id": competency_id, "position": i,
-                           "level": rng.randint(2, 4)})
-    db.session.execute(insert(KpiTarget), targets)
-    db.session.execute(insert(CompetencyRequirement), levels)
-    if db.engine.dialect.name == "postgresql":
-        for table in ("kpis", "competencies", "jd_versions", "jd_kpi_targets", "jd_competencies"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
-    db.session.commit()
 
 
 def fill_in_bulk(cycle_id: int, seed: int = 5) -> None:
@@ -137,10 +93,24 @@ def measure_page(app, url: str) -> tuple[float, float, int]:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", help="a PostgreSQL URL to run on instead of a SQLite file")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
     args = parser.parse_args()
+    server = None
+    if args.postgresql:
+        from tests.pg_server import PostgresServer
+
+        server = PostgresServer()
+    try:
+        run(server.start() if server else None)
+    finally:
+        if server:
+            server.stop()
+
+
+def run(url: str | None):
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.postgresql or f"sqlite:///{tmp}/bench.sqlite3"
+        url = url or f"sqlite:///{tmp}/bench.sqlite3"
         t0 = time.perf_counter()
         app = build(url)
         print(f"engine: {url.split(':')[0]}; generated company with published "

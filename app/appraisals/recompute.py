@@ -2,7 +2,7 @@
 data): three reads, pure computation, and bulk updates of the rows whose scores changed."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, cast, column, select, update, values
 
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, CompetencyRating, KpiResult, Review
@@ -16,6 +16,17 @@ def _differs(old, new) -> bool:
     if old is None or new is None:
         return old is not new
     return abs(float(old) - float(new)) > EPSILON
+
+
+def _bulk_update(table, rows: list[dict], names: tuple[str, ...], chunk: int = 2000) -> None:
+    """``WITH changed AS (VALUES …) UPDATE table SET … FROM changed`` by id, ``chunk`` rows per statement: one statement
+    for thousands of rows on both engines (an executemany would send one UPDATE per row)."""
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        data = values(column("rid", Integer), *[column(name, table.c[name].type) for name in names],
+                      name="changed").data([(row["id"], *[row[name] for name in names]) for row in part]).cte()
+        db.session.execute(update(table).where(table.c.id == data.c.rid)
+                           .values({name: cast(data.c[name], table.c[name].type) for name in names}))
 
 
 def recompute_cycle(cycle: AppraisalCycle) -> int:
@@ -51,15 +62,6 @@ def recompute_cycle(cycle: AppraisalCycle) -> int:
                 or _differs(review.final_score, scores.final) or review.band != scores.band):
             review_updates.append({"id": review.id, "kpi_score": scores.kpi, "competency_score": scores.competency,
                                    "final_score": scores.final, "band": scores.band})
-    if kpi_updates:
-        db.session.execute(update(KpiResult.__table__).where(KpiResult.__table__.c.id == db.bindparam("rid"))
-                           .values(attainment=db.bindparam("attainment")),
-                           [{"rid": u["id"], "attainment": u["attainment"]} for u in kpi_updates])
-    if review_updates:
-        table = Review.__table__
-        db.session.execute(update(table).where(table.c.id == db.bindparam("rid")).values(
-            kpi_score=db.bindparam("kpi"), competency_score=db.bindparam("competency"),
-            final_score=db.bindparam("final"), band=db.bindparam("new_band")),
-            [{"rid": u["id"], "kpi": u["kpi_score"], "competency": u["competency_score"], "final": u["final_score"],
-              "new_band": u["band"]} for u in review_updates])
+    _bulk_update(KpiResult.__table__, kpi_updates, ("attainment",))
+    _bulk_update(Review.__table__, review_updates, ("kpi_score", "competency_score", "final_score", "band"))
     return len(review_updates)

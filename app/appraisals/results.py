@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
-from app.appraisals.services import cycle_settings, note_texts, overdue_condition, targets_period
+from app.appraisals.services import cycle_settings, in_department, note_texts, overdue_condition, targets_period
 from app.appraisals.settings import level_label, outcome_label
 from app.core.spreadsheets import Column, Sheet
 from app.extensions import db
@@ -29,8 +29,7 @@ def _filtered(query, cycle_id: int, scope=None, department: Department | None = 
     if scope is not None:
         query = query.where(scope)
     if department is not None:
-        query = query.join(Department, Department.id == Review.department_id).where(
-            Department.path.startswith(department.path, autoescape=True))
+        query = query.where(in_department(department))
     return query
 
 
@@ -133,12 +132,8 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
                Review.competency_score, Review.final_score, Review.band, Review.calibrated_band,
                Review.calibration_reason, Review.outcome, Review.finalised_at, Review.acknowledged_at)
         .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
-        .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, None)
-    if department is not None:
-        query = query.join(Department, Department.id == Review.department_id).where(
-            Department.path.startswith(department.path, autoescape=True))
-    else:
-        query = query.join(Department, Department.id == Review.department_id)
+        .join(Department, Department.id == Review.department_id)
+        .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
     query = query.order_by(Employee.employee_no)
     steps = {step.value: step.label for step in Step}
 
@@ -237,9 +232,8 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
                reviewer.name.label("reviewer"), Review.status, Review.final_score, Review.band,
                Review.calibrated_band, Review.outcome)
         .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
+        .join(Department, Department.id == Review.department_id)
         .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
-    if department is None:
-        query = query.join(Department, Department.id == Review.department_id)
     settings = cycle_settings(cycle)
     steps = {step.value: step.label for step in Step}
     rows = [{"employee_no": r.employee_no, "name": r.name, "position": r.title, "department": r.department,

@@ -307,13 +307,19 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
         query = query.where(or_(Employee.name.icontains(search, autoescape=True),
                                 Employee.employee_no.icontains(search, autoescape=True)))
     if department is not None:
-        query = query.join(Department, Department.id == Review.department_id).where(
-            Department.path.startswith(department.path, autoescape=True))
+        query = query.where(in_department(department))
     if employee_id is not None:
         query = query.where(Review.employee_id == employee_id)
     if overdue_on is not None:
         query = query.join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id).where(overdue_condition(overdue_on))
     return query
+
+
+def in_department(department: Department):
+    """SQL condition on Review: reviewed in ``department`` or below it (as of the launch). An
+    IN over the subtree's ids (a few hundred at most), which both engines plan well."""
+    return Review.department_id.in_(select(Department.id).where(
+        Department.path.startswith(department.path, autoescape=True)))
 
 
 def overdue_condition(day: date):
@@ -331,3 +337,42 @@ def is_overdue(review: Review, day: date | None = None) -> bool:
     due = {Step.SELF_REVIEW.value: cycle.self_review_due, Step.MANAGER_REVIEW.value: cycle.manager_review_due}
     deadline = due.get(review.status)
     return deadline is not None and deadline < day
+
+
+def tasks_for(user) -> list[dict]:
+    """What the user has to do about appraisals, for the home page's to-do list (the shape of
+    ``app.jobs.services.tasks_for``): their self-review, a result to acknowledge, the reviews
+    waiting for them as reviewer, and for HR the reviews to calibrate and those overdue."""
+    from app.auth.permissions import can_manage_appraisals, review_scope
+
+    tasks = []
+    employee = getattr(user, "employee", None)
+    running = select(AppraisalCycle.id).where(AppraisalCycle.status == CycleStatus.RUNNING.value)
+    if employee is not None:
+        for review_id, status in db.session.execute(
+                select(Review.id, Review.status).where(
+                    Review.employee_id == employee.id, Review.cycle_id.in_(running),
+                    or_(Review.status == Step.SELF_REVIEW.value,
+                        (Review.status == Step.FINALISED.value) & Review.acknowledged_at.is_(None)))
+                .order_by(Review.id)):
+            tasks.append({"title": _("Fill in your self-review") if status == Step.SELF_REVIEW.value
+                          else _("Read and acknowledge your appraisal result"), "count": None,
+                          "endpoint": "appraisals.review", "args": {"review_id": review_id}, "kind": "primary"})
+        waiting = db.session.scalar(select(db.func.count()).where(
+            Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value,
+            Review.cycle_id.in_(running)))
+        if waiting:
+            tasks.append({"title": _("Appraisals waiting for your review"), "count": waiting,
+                          "endpoint": "appraisals.index", "args": {}, "kind": "primary"})
+    if can_manage_appraisals(user):
+        to_calibrate = db.session.scalar(select(db.func.count()).where(
+            Review.status == Step.CALIBRATION.value, Review.cycle_id.in_(running)))
+        if to_calibrate:
+            tasks.append({"title": _("Appraisals waiting for HR calibration"), "count": to_calibrate,
+                          "endpoint": "appraisals.cycles", "args": {"status": "running"}, "kind": "warning"})
+    overdue = db.session.scalar(select(db.func.count()).select_from(
+        list_reviews(scope=review_scope(user), overdue_on=date.today()).order_by(None).subquery()))
+    if overdue and (can_manage_appraisals(user) or getattr(user, "role", "") == "manager"):
+        tasks.append({"title": _("Overdue appraisals"), "count": overdue, "endpoint": "appraisals.overdue",
+                      "args": {}, "kind": "danger"})
+    return tasks
