@@ -2,14 +2,14 @@
 data): three reads, pure computation, and bulk updates of the rows whose scores changed."""
 from __future__ import annotations
 
-from sqlalchemy import Integer, cast, column, select, update, values
+from sqlalchemy import Integer, cast, column, func, literal, select, update, values
 
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, CompetencyRating, KpiResult, Review
 from app.appraisals.services import cycle_settings
 from app.extensions import db
 
-EPSILON = 1e-9
+EPSILON = 1e-4  # below the stored precision (4 decimals): a value read back is not a change
 
 
 def _differs(old, new) -> bool:
@@ -19,12 +19,22 @@ def _differs(old, new) -> bool:
 
 
 def _bulk_update(table, rows: list[dict], names: tuple[str, ...], chunk: int = 2000) -> None:
-    """``WITH changed AS (VALUES …) UPDATE table SET … FROM changed`` by id, ``chunk`` rows per statement: one statement
-    for thousands of rows on both engines (an executemany would send one UPDATE per row)."""
+    """Update ``names`` of many rows by id in few statements (an executemany would send one
+    UPDATE per row): ``UPDATE … FROM`` a set of (id, values…) rows, ``chunk`` rows at a time.
+    PostgreSQL gets them as one array per column (unnest), SQLite as a VALUES list."""
+    postgresql = db.engine.dialect.name == "postgresql"
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        data = values(column("rid", Integer), *[column(name, table.c[name].type) for name in names],
-                      name="changed").data([(row["id"], *[row[name] for name in names]) for row in part]).cte()
+        if postgresql:
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            arrays = [("rid", [row["id"] for row in part], Integer())] + \
+                [(name, [row[name] for row in part], table.c[name].type) for name in names]
+            data = select(*[func.unnest(literal(items, ARRAY(kind))).label(name)
+                            for name, items, kind in arrays]).subquery("changed")
+        else:
+            data = values(column("rid", Integer), *[column(name, table.c[name].type) for name in names],
+                          name="changed").data([(row["id"], *[row[name] for name in names]) for row in part]).cte()
         db.session.execute(update(table).where(table.c.id == data.c.rid)
                            .values({name: cast(data.c[name], table.c[name].type) for name in names}))
 
