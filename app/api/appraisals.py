@@ -193,7 +193,7 @@ def submit_step(body, review_id: int):
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
-                             outcome=body["outcome"])
+                         outcome=body["outcome"])
     if review.status == Step.SELF_REVIEW.value:
         if not can_self_review(current_user, review):
             _forbidden()

@@ -86,7 +86,7 @@ def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
     ratings = [{"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]),
                 "comment": ""} for r in review.ratings]
     flow.save_self_review(review, flow.StepData(kpis=kpis, ratings=ratings,
-                                                        comment=rng.choice(SELF_COMMENTS)),
+                                                comment=rng.choice(SELF_COMMENTS)),
                               review.version, submit=stage != "self_draft")
     if stage in ("self_draft", "manager_review"):
         return
@@ -102,7 +102,7 @@ def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
     if review.band == "A" and rng.random() < 0.3:
         band = "B"  # HR keeps the share of A in line with the other departments
     flow.calibrate(review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version,
-                       finalise=True)
+                   finalise=True)
     if stage == "acknowledged":
         flow.acknowledge(review, review.version)
 

@@ -49,8 +49,8 @@ def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, sh
     version = review.version
     with pytest.raises(ServiceError) as error:
         flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": actual},
-                                                              {"id": review.kpi_results[1].id, "actual": "1"}],
-                                                comment="变了"), version)
+                                                          {"id": review.kpi_results[1].id, "actual": "1"}],
+                                            comment="变了"), version)
     db.session.rollback()
     assert message in error.value.errors["kpis.0.actual"][0]
     review = review_of(cycle, shop.zhang)
@@ -60,8 +60,8 @@ def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, sh
 def test_numbers_are_read_leniently(cycle, shop):
     review = review_of(cycle, shop.zhang)
     flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": "1,050,000"},
-                                                          {"id": review.kpi_results[1].id, "actual": " 2.5% "}]),
-                              review.version)
+                                                      {"id": review.kpi_results[1].id, "actual": " 2.5% "}]),
+                          review.version)
     assert [r.actual for r in review.kpi_results] == [1050000, 2.5]
 
 
@@ -71,7 +71,7 @@ def test_ratings_outside_the_scale_are_refused(cycle, shop):
     for bad in ("6", "0", "2.5", "x"):
         with pytest.raises(ServiceError) as error:
             flow.save_manager_review(review, _step(review, ratings=[{"id": review.ratings[0].id, "rating": bad}]),
-                                         review.version)
+                                     review.version)
         db.session.rollback()
         assert "ratings.0.rating" in error.value.errors
         review = review_of(cycle, shop.zhang)

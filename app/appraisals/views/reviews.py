@@ -129,7 +129,7 @@ def _step(review_id: int, allowed, save):
         abort(400)
     submit = request.form.get("action") == "submit"
     data = flow.StepData(kpis=_rows(review, "kpis", "actual"), ratings=_rows(review, "ratings", "rating"),
-                             comment=form.comment.data, outcome=request.form.get("outcome"))
+                         comment=form.comment.data, outcome=request.form.get("outcome"))
     try:
         save(review, data, seen_version(form), submit)
     except Conflict as error:
@@ -193,7 +193,7 @@ def calibrate(review_id: int):
 @requires(can_manage_appraisals)
 def reopen(review_id: int):
     return _hr_action(review_id, ReopenForm, lambda r, f: flow.reopen(r, f.step.data, f.reason.data,
-                                                                           seen_version(f)),
+                                                                       seen_version(f)),
                       _("Reopened. The reason is kept in the review's history."), "reopen_form")
 
 
