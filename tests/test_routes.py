@@ -235,8 +235,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
-           "kind": "departments", "fmt": "csv", "token": "x" * 43}
-           "cycle_id": cycle.id, "review_id": review_id, "kind": "xlsx"}
+           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -30,8 +30,8 @@ cycles = Blueprint("appraisal_cycles", __name__, url_prefix="/api/v1/appraisal-c
 reviews = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews",
                     description="Appraisal reviews: an employee reads their own, a manager those of their "
                                 "reporting subtree and those they review, HR all.")
-CyclePage = page_schema(CycleOut, "CyclePage")
-ReviewPage = page_schema(ReviewOut, "ReviewPage")
+CyclePage = page_schema(CycleOut, "AppraisalCyclePage")
+ReviewPage = page_schema(ReviewOut, "AppraisalReviewPage")
 
 
 def _data(body: dict) -> services.CycleData:

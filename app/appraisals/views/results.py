@@ -57,14 +57,14 @@ def cycle(cycle_id: int):
         is_overdue=services.is_overdue, targets_period=services.targets_period_label(cycle))
 
 
-@bp.route("/cycles/<int:cycle_id>/export.<any(xlsx, csv):kind>")
+@bp.route("/cycles/<int:cycle_id>/export.<any(xlsx, csv):fmt>")
 @requires(can_view_cycles)
-def cycle_export(cycle_id: int, kind: str):
+def cycle_export(cycle_id: int, fmt: str):
     cycle = visible_cycle(cycle_id)
     department = department_arg()
     sheet = results.export_sheet(cycle, review_scope(current_user), department)
-    name = f"{cycle.name}{'-' + department.name if department else ''}-{date.today().isoformat()}.{kind}"
-    return xlsx_response(name, [sheet]) if kind == "xlsx" else csv_response(name, sheet)
+    name = f"{cycle.name}{'-' + department.name if department else ''}-{date.today().isoformat()}.{fmt}"
+    return xlsx_response(name, [sheet]) if fmt == "xlsx" else csv_response(name, sheet)
 
 
 @bp.route("/employees/<int:employee_id>/history")
