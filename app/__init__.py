@@ -48,6 +48,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
 
 def _import_models() -> None:
     """Every domain's models, so that the metadata (and Alembic) knows all tables."""
+    import app.appraisals.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
@@ -117,6 +118,7 @@ def _ui_language() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.appraisals.views import bp as appraisals_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.backup.views import bp as backup_bp
@@ -125,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.org.views import bp as org_bp
     from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api

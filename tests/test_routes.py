@@ -2,8 +2,11 @@
 A new route without an entry fails ``test_every_route_is_in_the_matrix``."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from app.appraisals.models import Review
 from app.extensions import db
 from tests import factories
 
@@ -154,6 +157,41 @@ MATRIX = {
     # backups: administrators
     "backup.index": {"admin"},
     "backup.download": {"admin"},
+    # appraisals (tests/appraisals): everyone has their own reviews; HR runs cycles; managers see results
+    "appraisals.index": ALL,
+    "appraisals.overdue": ALL,                # scoped to the reviews the user may read
+    "appraisals.review": ALL,                 # object check: own, reviewer, subtree, HR
+    "appraisals.self_review": ALL,            # object check: the reviewee
+    "appraisals.manager_review": ALL,         # object check: the named reviewer, never the reviewee
+    "appraisals.acknowledge": ALL,            # object check: the reviewee
+    "appraisals.calibrate": EDIT_ORG,
+    "appraisals.reopen": EDIT_ORG,
+    "appraisals.reviewer": EDIT_ORG,
+    "appraisals.cycles": {"admin", "hr", "manager"},
+    "appraisals.cycle": {"admin", "hr", "manager"},  # managers: cycles with reviews of their subtree
+    "appraisals.cycle_export": {"admin", "hr", "manager"},
+    "appraisals.history": {"admin", "hr", "manager"},
+    "appraisals.cycle_form": EDIT_ORG,
+    "appraisals.cycle_launch": EDIT_ORG,
+    "appraisals.cycle_close": EDIT_ORG,
+    "appraisals.cycle_delete": EDIT_ORG,
+    "appraisals.cycle_recompute": EDIT_ORG,
+    "appraisals.cycle_import": EDIT_ORG,
+    "appraisals.templates": EDIT_ORG,
+    "appraisals.template_form": EDIT_ORG,
+    "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
+    "appraisal_cycles.get_cycle": {"admin", "hr", "manager"},
+    "appraisal_cycles.cycle_results": {"admin", "hr", "manager"},
+    "appraisal_cycles.create_cycle": EDIT_ORG,
+    "appraisal_cycles.update_cycle": EDIT_ORG,
+    "appraisal_cycles.launch_cycle": EDIT_ORG,
+    "reviews.list_reviews": ALL,
+    "reviews.get_review": ALL,
+    "reviews.submit_step": ALL,
+    "reviews.acknowledge": ALL,
+    "reviews.finalise": EDIT_ORG,
+    "reviews.reopen": EDIT_ORG,
+    "reviews.reassign": EDIT_ORG,
 }
 
 
@@ -187,11 +225,17 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
     draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
     template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
+    from app.appraisals import launch, services as appraisals
+
+    cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
+                                                         start_date=date(2026, 11, 1)))
+    launch.launch_cycle(cycle)
     db.session.commit()
+    review_id = db.session.scalar(db.select(Review.id))
     ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
-           "kind": "departments", "fmt": "csv", "token": "x" * 43}
+           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

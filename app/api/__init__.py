@@ -16,8 +16,9 @@ from flask import Flask
 from app.api.schemas import ErrorSchema
 
 DESCRIPTION = """\
-RoleBook's organisation (departments, positions, employees, assignments) and job descriptions (versions with
-their approval workflow, the KPI and competency libraries, base job descriptions, the paste-to-structure parser).
+RoleBook's organisation (departments, positions, employees, assignments), job descriptions (versions with
+their approval workflow, the KPI and competency libraries, base job descriptions, the paste-to-structure parser)
+and performance appraisals (cycles, reviews, results).
 
 **Authentication**: the session of a logged-in user, or `Authorization: Bearer <token>` with a token from
 the account page or `flask users token EMAIL`. Writes with the session cookie also send the CSRF token in
@@ -69,8 +70,8 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (assignments, departments, employees, jd_versions, job_descriptions, libraries, positions,
-                         reference)
+    from app.api import (appraisals, assignments, departments, employees, jd_versions, job_descriptions, libraries,
+                         positions, reference)
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")
@@ -79,7 +80,7 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, job_descriptions.blp,
-                      jd_versions.blp, *libraries.blueprints):
+                      jd_versions.blp, *libraries.blueprints, appraisals.cycles, appraisals.reviews):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

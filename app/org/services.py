@@ -370,7 +370,7 @@ def update_position(position: Position, data: PositionData, seen_version: int | 
 # Tables of other domains whose rows belong to a position and are history worth keeping:
 # a position they refer to is archived, never deleted. Looked up by name so that the
 # organisation does not import the domains built on it.
-POSITION_HISTORY_TABLES = ("jd_versions",)
+POSITION_HISTORY_TABLES = ("jd_versions", "appraisal_reviews")
 
 
 def position_references(position: Position) -> dict[str, int]:
@@ -394,7 +394,8 @@ def delete_position(position: Position) -> None:
                              "archive it instead, so its history is kept.",
                              assignments=refs["assignments"], subs=refs["subordinates"]))
     if refs["history"]:
-        raise ServiceError(_("This position has job descriptions on record: archive it instead, so they are kept."))
+        raise ServiceError(_("This position has job descriptions or appraisals on record: archive it instead, so they "
+                             "are kept."))
     db.session.execute(update(Department).where(Department.head_position_id == position.id).values(head_position_id=None))
     db.session.delete(position)
     db.session.flush()

@@ -103,3 +103,18 @@ def jd(org):
     db.session.commit()
     return SimpleNamespace(kpi=kpi, competency=competency, template=template, published=published, draft=draft,
                            in_review=in_review, approved=approved, content=content)
+
+
+def launched_cycle(org):
+    """A launched November 2026 cycle for the whole organisation, and 张伟's review in it."""
+    from datetime import date
+
+    from app.appraisals import launch, services
+    from app.appraisals.models import Review
+
+    cycle = services.create_cycle(services.CycleData(name="2026-11", period_type="monthly",
+                                                     start_date=date(2026, 11, 1)))
+    launch.launch_cycle(cycle)
+    db.session.commit()
+    review = db.session.scalar(db.select(Review).where(Review.cycle_id == cycle.id, Review.employee_id == org.zhang.id))
+    return cycle, review

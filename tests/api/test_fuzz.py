@@ -17,11 +17,13 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
                                                status_code_conformance)
 
 from app.auth.services import issue_token
+from app.appraisals.models import AppraisalCycle, Review
 from app.extensions import db
 from app.jobs import lint, services
 from app.jobs.models import Competency, JobDescriptionVersion, Kpi
 from app.org.models import Department, Employee, Position
 from tests import factories
+from tests.api.conftest import launched_cycle
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
@@ -29,7 +31,8 @@ RUNS = [(GenerationMode.POSITIVE, 12, False), (GenerationMode.NEGATIVE, 6, False
         (GenerationMode.POSITIVE, 12, True)]  # (mode, examples, with the ids of existing records)
 # the versioned record an operation's path names last, by the name of its id
 MODELS = {"department_id": Department, "position_id": Position, "employee_id": Employee, "kpi_id": Kpi,
-          "competency_id": Competency, "version_id": JobDescriptionVersion}
+          "competency_id": Competency, "version_id": JobDescriptionVersion, "cycle_id": AppraisalCycle,
+          "review_id": Review}
 
 
 def _versions(org, jd) -> dict:
@@ -82,9 +85,11 @@ def test_api_conforms_to_its_document(app, org, jd):
     _token, clear = issue_token(user, "fuzz")
     db.session.commit()
     headers = {"Authorization": f"Bearer {clear}"}
+    cycle, review = launched_cycle(org)
     known_ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
                  "assignment_id": org.zhang.assignments[0].id, "kpi_id": jd.kpi.id,
-                 "competency_id": jd.competency.id, "template_id": jd.template.id, "version_id": None}
+                 "competency_id": jd.competency.id, "template_id": jd.template.id, "version_id": None,
+                 "cycle_id": cycle.id, "review_id": review.id}
     versions = _versions(org, jd)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
