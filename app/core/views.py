@@ -1,7 +1,7 @@
 """Pages that belong to no domain: the home page and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user
 
 from app.auth import services as auth_services

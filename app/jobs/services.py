@@ -435,8 +435,6 @@ def counts_by_state() -> dict[str, int]:
 
 def tasks_for(user) -> list[dict]:
     """What the user has to do about job descriptions: {"title", "count", "endpoint", "args", "kind"}."""
-    from flask_babel import gettext as _t
-
     from app.auth.permissions import can_draft_jd, can_review_jd
 
     tasks = []
@@ -449,24 +447,24 @@ def tasks_for(user) -> list[dict]:
                                                                current_filter()))
             .where(Version.status == Status.PUBLISHED.value, ~acked)).all()
         for position_id in pending:
-            tasks.append({"title": _t("Read and acknowledge your job description"), "count": None,
+            tasks.append({"title": _("Read and acknowledge your job description"), "count": None,
                           "endpoint": "jobs.position", "args": {"position_id": position_id}, "kind": "primary"})
     returned = db.session.scalars(select(Version).where(
         Version.status == Status.DRAFT.value, Version.review_comment != "",
         Version.created_by_id == getattr(user, "id", None)).options(selectinload(Version.position))).all()
     for version in returned:
         if can_draft_jd(user, version.position):
-            tasks.append({"title": _t("HR returned %(title)s for changes", title=version.title), "count": None,
+            tasks.append({"title": _("HR returned %(title)s for changes", title=version.title), "count": None,
                           "endpoint": "jobs.version", "args": {"version_id": version.id}, "kind": "warning"})
     if can_review_jd(user):
         counts = counts_by_state()
         waiting = counts.get(Status.IN_REVIEW.value, 0) + counts.get(Status.APPROVED.value, 0)
         if waiting:
-            tasks.append({"title": _t("Job descriptions waiting for review or publication"), "count": waiting,
+            tasks.append({"title": _("Job descriptions waiting for review or publication"), "count": waiting,
                           "endpoint": "jobs.review_queue", "args": {}, "kind": "warning"})
         outstanding = db.session.scalar(select(func.count()).select_from(outstanding_acknowledgements().subquery()))
         if outstanding:
-            tasks.append({"title": _t("Acknowledgements outstanding"), "count": outstanding,
+            tasks.append({"title": _("Acknowledgements outstanding"), "count": outstanding,
                           "endpoint": "jobs.acknowledgements", "args": {}, "kind": "secondary"})
     return tasks
 
