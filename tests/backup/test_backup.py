@@ -189,5 +189,7 @@ def test_command_line_backup_and_restore(data_app, ctx, tmp_path, new_database, 
         assert runner.invoke(args=["backup", "restore", str(path), "--force"]).exit_code == 0
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == "restore")) == 1  # replaced, then restored again
-        assert org.primary_position(db.session.scalar(db.select(org.Employee).where(
-            org.Employee.employee_no == "E001")), date(2024, 1, 1)).code == "EC-MGR"
+        from app.org.models import Employee
+
+        assert org.primary_position(db.session.scalar(db.select(Employee).where(
+            Employee.employee_no == "E001")), date(2024, 1, 1)).code == "EC-MGR"
