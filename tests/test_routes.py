@@ -81,6 +81,14 @@ MATRIX = {
     "jobs.templates": {"admin", "hr", "manager"},
     "jobs.template": {"admin", "hr", "manager"},
     "jobs.template_archive": EDIT_ORG,
+    # printed documents (tests/documents): the object checks of the pages they print from
+    "documents.job_description": ALL,   # object check: whoever may open the version
+    "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
+    "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
+    # background tasks: everyone, then only their own tasks (404 for others')
+    "tasks.index": ALL,
+    "tasks.detail": ALL,
+    "tasks.download": ALL,
     # the JSON API (tests/api): the same rules as the pages, checked before the request is parsed
     "api-docs.openapi_json": ALL,
     "api_reference.page": ALL,
@@ -110,6 +118,12 @@ MATRIX = {
     "assignments.create_assignment": EDIT_ORG,
     "assignments.end_assignment": EDIT_ORG,
     "job_descriptions.parse": {"admin", "hr"},
+    "printouts.job_description_pdf": ALL,
+    "printouts.appraisal_form_pdf": ALL,
+    "printouts.department_manual_pdf": {"admin", "hr", "manager"},
+    "printouts.company_manual_pdf": {"admin", "hr"},
+    "background_tasks.get_task": ALL,
+    "background_tasks.get_result": ALL,
 }
 
 
@@ -143,8 +157,9 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
     draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
     template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
+    task = factories.create_task(owner)
     db.session.commit()
-    ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
+    ids = {"task_id": task.id, "user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id}
     client = app.test_client() if role == "anonymous" else login(role)

@@ -65,7 +65,8 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import assignments, departments, employees, job_descriptions, positions, reference
+    from app.api import (assignments, departments, documents, employees, job_descriptions, positions, reference,
+                         tasks)
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")
@@ -73,7 +74,7 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    for module in (departments, positions, employees, assignments, job_descriptions):
+    for module in (departments, positions, employees, assignments, job_descriptions, documents, tasks):
         api.register_blueprint(module.blp)
     app.register_blueprint(reference.bp)
     return api

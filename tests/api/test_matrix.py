@@ -6,6 +6,7 @@ import pytest
 from flask import url_for
 
 from tests.api.conftest import assert_error
+from tests import factories
 from tests.test_routes import MATRIX, ROLES
 
 SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
@@ -15,7 +16,7 @@ SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests
 def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
     client = app.test_client() if role == "anonymous" else api(role)
     ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
-           "assignment_id": org.zhang.assignments[0].id}
+           "assignment_id": org.zhang.assignments[0].id, "task_id": factories.create_task(org.manager_user).id}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in SKIP:
@@ -30,9 +31,10 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
         elif role in allowed:
             assert response.status_code not in (401, 403) and response.status_code < 500, \
                 (role, method, url, response.status_code)
-            assert response.mimetype == "application/json" or response.status_code == 204
+            assert response.mimetype in ("application/json", "application/pdf") or response.status_code == 204
         else:
             assert_error(response, 403)
         checked += 1
     assert checked == len([e for e in MATRIX if e.split(".")[0] in
-                           {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions"}])
+                           {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions",
+                            "printouts", "background_tasks"}])
