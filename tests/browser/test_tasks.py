@@ -34,13 +34,14 @@ def test_the_progress_bar_follows_the_task_and_offers_the_file(data_app, ctx, li
 
     stored = tasks.store_result(task.id, tasks.Result(b"%PDF-1.7 test", "manual.pdf", "application/pdf"))
     task = db.session.get(Task, task.id)
-    task.status, task.done = "done", 8
+    task.status, task.done, task.step = "done", 8, ""
     for name, value in stored.items():
         setattr(task, name, value)
     db.session.commit()
     expect(bar).to_have_text("100%")
     download = page.locator("[data-task=download]")
     expect(download).to_be_visible()
+    page.wait_for_timeout(700)  # the bar's width transition
     screenshot(page, "task-done-en")
     with page.expect_download() as info:
         download.click()

@@ -203,3 +203,27 @@ def test_the_queue_runs_on_redis(make_app, redis_url, login, shop, monkeypatch):
         assert "EC-LEAD-V1" in squeeze("".join(pages_text(pdf)))
     finally:
         queue.stop_consumer()
+
+
+def test_interrupted_and_old_tasks_are_cleared_away(app, ctx):
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    owner = factories.create_user("hr")
+    stale = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(hours=2))
+    busy = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(minutes=5))
+    factories.create_task(owner, kind="old", status="done", finished_at=utcnow() - timedelta(days=30),
+                          result_file="old.pdf")
+    (tasks.results_folder() / "old.pdf").write_bytes(b"%PDF")
+    tasks.HANDLERS.setdefault("noop", tasks.Handler("noop", lambda params, owner: None, "Nothing"))
+    tasks.enqueue("noop", {}, owner)
+    db.session.commit()
+    _queue(app).huey.flush()
+    tasks.HANDLERS.pop("noop")
+    db.session.expire_all()
+    assert db.session.get(Task, stale.id).status == "failed"
+    assert "interrupted" in db.session.get(Task, stale.id).error
+    assert db.session.get(Task, busy.id).status == "running"
+    assert db.session.query(Task).filter_by(kind="old").count() == 0
+    assert not (tasks.results_folder() / "old.pdf").exists()
