@@ -121,6 +121,8 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
     PER_PAGE = 25
+    TRANSFER_MAX_BYTES = env_int("TRANSFER_MAX_BYTES", 20_000_000)  # spreadsheet uploads
+    TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 50_000)
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page
 
     # Printable documents (app/documents). Cached PDFs live under the instance folder unless

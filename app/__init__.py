@@ -48,6 +48,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
 
 def _import_models() -> None:
     """Every domain's models, so that the metadata (and Alembic) knows all tables."""
+    import app.appraisals.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
@@ -122,15 +123,19 @@ def _ui_language() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.appraisals.views import bp as appraisals_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.backup.views import bp as backup_bp
     from app.core.views import bp as core_bp
     from app.documents.views import bp as documents_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
     from app.tasks.views import bp as tasks_bp
+    from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, documents_bp, tasks_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
+                      documents_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -140,11 +145,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
     from app.tasks.cli import tasks_cli
+    from app.transfer.cli import transfer_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(transfer_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(tasks_cli)
 
 

@@ -77,3 +77,16 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def begin_transaction(session) -> None:
+    """Make sure ``session`` is inside a real database transaction before using savepoints.
+
+    Python's sqlite3 driver opens a transaction lazily, just before the first write: a SAVEPOINT
+    issued first would itself start the transaction, and its RELEASE would commit everything so
+    far, so a later rollback would undo nothing. On SQLite this opens the transaction explicitly
+    (IMMEDIATE: the write lock is taken now, waiting for other writers, rather than failing when a
+    read turns into a write); other engines always run inside a transaction already."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import bindparam, insert, text, update  # noqa: E402
+from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -95,3 +95,64 @@ def generate(departments: int = 200, positions: int = 2000, employees: int = 100
                                     f"(SELECT max(id) FROM {table}))"))
     db.session.commit()
     return {"departments": len(dep_rows), "positions": len(pos_rows), "employees": len(emp_rows)}
+
+
+DUTY_VERBS = ["负责", "协助", "组织", "制定", "跟进", "统计", "分析", "维护", "审核", "优化"]
+DUTY_OBJECTS = ["店铺日常运营", "促销活动方案", "客户咨询与售后", "商品上下架", "推广投放计划", "销售数据报表",
+                "库存预警", "页面设计与改版", "供应商对接", "团队培训", "客户回访", "物流异常处理", "竞品动态",
+                "财务对账", "合同存档", "招聘计划", "绩效考核资料", "品牌宣传内容"]
+
+
+def generate_job_descriptions(duties: int = 8, kpis: int = 3, seed: int = 11) -> dict:
+    """A published job description for every position (bulk inserted): ``duties`` duties in
+    two sections, three requirements, two competencies and ``kpis`` monthly KPI targets whose
+    weights add up to 100. Creates the KPI and competency libraries it needs."""
+    from app.jobs.models import (Competency, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, Kpi,
+                                 KpiTarget, Requirement)
+
+    rng = random.Random(seed)
+    now = utcnow()
+    kpi_ids = []
+    for n in range(max(kpis, 6)):
+        kpi_ids.append(db.session.execute(insert(Kpi).returning(Kpi.id), [{
+            "code": f"GEN-K{n}", "name": f"指标{n}", "unit": "%", "direction": "lower" if n % 5 == 4 else "higher",
+            "definition": "", "measurement": "", "created_at": now, "version": 1}]).scalar_one())
+    competency_ids = [db.session.execute(insert(Competency).returning(Competency.id), [{
+        "code": f"GEN-C{n}", "name": f"能力{n}", "description": "", "levels": [f"{n}-{k}" for k in range(1, 6)],
+        "created_at": now, "version": 1}]).scalar_one() for n in range(4)]
+    positions = db.session.execute(select(Position.id, Position.title).order_by(Position.id)).all()
+    version_rows = [{"position_id": pid, "number": 1, "status": "published", "title": title, "purpose": "",
+                     "authority": "", "management_responsibility": "", "working_conditions": "",
+                     "effective_date": date(2025, 1, 1), "review_comment": "", "created_at": now, "updated_at": now,
+                     "published_at": now, "version": 1} for pid, title in positions]
+    db.session.execute(insert(JobDescriptionVersion), version_rows)
+    version_ids = dict(db.session.execute(select(JobDescriptionVersion.position_id, JobDescriptionVersion.id)).all())
+    sections = [{"version_id": version_ids[pid], "position": s, "heading": ("日常工作", "专项工作")[s]}
+                for pid, _title in positions for s in (0, 1)]
+    db.session.execute(insert(DutySection), sections)
+    section_ids = db.session.execute(select(DutySection.id, DutySection.version_id, DutySection.position)).all()
+    by_version = {}
+    for sid, vid, pos in section_ids:
+        by_version.setdefault(vid, {})[pos] = sid
+    duty_rows, req_rows, comp_rows, kpi_rows = [], [], [], []
+    weights = [100 // kpis] * kpis
+    weights[0] += 100 - sum(weights)
+    for vid, sids in by_version.items():
+        for d in range(duties):
+            duty_rows.append({"section_id": sids[d % 2], "position": d, "frequency": rng.choice(
+                (None, "daily", "weekly", "monthly")), "standard": "", "weight": None,
+                "text": f"{rng.choice(DUTY_VERBS)}{rng.choice(DUTY_OBJECTS)}（{d + 1}）"})
+        for r, (kind, text) in enumerate((("education", "大专及以上学历"), ("experience", "2年以上相关工作经验"),
+                                          ("skills", "熟练使用办公软件"))):
+            req_rows.append({"version_id": vid, "position": r, "kind": kind, "text": text, "required": True})
+        for c, cid in enumerate(rng.sample(competency_ids, 2)):
+            comp_rows.append({"version_id": vid, "competency_id": cid, "position": c, "level": rng.randint(2, 4)})
+        for k, kid in enumerate(rng.sample(kpi_ids, kpis)):
+            kpi_rows.append({"version_id": vid, "kpi_id": kid, "position": k, "target": 100.0, "threshold": None,
+                             "stretch": None, "weight": weights[k], "period": "monthly", "note": ""})
+    db.session.execute(insert(Duty), duty_rows)
+    db.session.execute(insert(Requirement), req_rows)
+    db.session.execute(insert(CompetencyRequirement), comp_rows)
+    db.session.execute(insert(KpiTarget), kpi_rows)
+    db.session.commit()
+    return {"versions": len(version_rows), "duties": len(duty_rows), "kpi_targets": len(kpi_rows)}

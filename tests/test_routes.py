@@ -2,8 +2,11 @@
 A new route without an entry fails ``test_every_route_is_in_the_matrix``."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from app.appraisals.models import Review
 from app.extensions import db
 from tests import factories
 
@@ -118,6 +121,85 @@ MATRIX = {
     "assignments.create_assignment": EDIT_ORG,
     "assignments.end_assignment": EDIT_ORG,
     "job_descriptions.parse": {"admin", "hr"},
+    "job_descriptions.list_templates": {"admin", "hr", "manager"},
+    "job_descriptions.get_template": {"admin", "hr", "manager"},
+    "job_descriptions.review_queue": EDIT_ORG,
+    "job_descriptions.outstanding_acknowledgements": EDIT_ORG,
+    # versions: then the object checks of the pages (tests/api/test_jd_access.py)
+    "job_description_versions.get_job_description": ALL,
+    "job_description_versions.list_versions": ALL,
+    "job_description_versions.start_draft": ALL,
+    "job_description_versions.get_version": ALL,
+    "job_description_versions.replace_content": ALL,
+    "job_description_versions.discard_draft": ALL,
+    "job_description_versions.lint_findings": ALL,
+    "job_description_versions.compare_versions": ALL,
+    "job_description_versions.submit_version": ALL,
+    "job_description_versions.acknowledge_version": ALL,
+    "job_description_versions.return_version": EDIT_ORG,
+    "job_description_versions.approve_version": EDIT_ORG,
+    "job_description_versions.publish_version": EDIT_ORG,
+    "job_description_versions.waive_finding": EDIT_ORG,
+    "kpis.list_kpis": {"admin", "hr", "manager"},
+    "kpis.get_kpi": {"admin", "hr", "manager"},
+    "kpis.create_kpi": EDIT_ORG,
+    "kpis.replace_kpi": EDIT_ORG,
+    "kpis.update_kpi": EDIT_ORG,
+    "kpis.archive_kpi": EDIT_ORG,
+    "kpis.restore_kpi": EDIT_ORG,
+    "competencies.list_competencies": {"admin", "hr", "manager"},
+    "competencies.get_competency": {"admin", "hr", "manager"},
+    "competencies.create_competency": EDIT_ORG,
+    "competencies.replace_competency": EDIT_ORG,
+    "competencies.update_competency": EDIT_ORG,
+    "competencies.archive_competency": EDIT_ORG,
+    "competencies.restore_competency": EDIT_ORG,
+    # spreadsheet import / export of the organisation: HR and admins
+    "transfer.index": EDIT_ORG,
+    "transfer.export": EDIT_ORG,
+    "transfer.template": EDIT_ORG,
+    "transfer.upload": EDIT_ORG,
+    "transfer.preview": EDIT_ORG,  # then the object check: only the uploader's token (404 otherwise)
+    "transfer.apply": EDIT_ORG,
+    "transfer.discard": EDIT_ORG,
+    # backups: administrators
+    "backup.index": {"admin"},
+    "backup.download": {"admin"},
+    # appraisals (tests/appraisals): everyone has their own reviews; HR runs cycles; managers see results
+    "appraisals.index": ALL,
+    "appraisals.overdue": ALL,                # scoped to the reviews the user may read
+    "appraisals.review": ALL,                 # object check: own, reviewer, subtree, HR
+    "appraisals.self_review": ALL,            # object check: the reviewee
+    "appraisals.manager_review": ALL,         # object check: the named reviewer, never the reviewee
+    "appraisals.acknowledge": ALL,            # object check: the reviewee
+    "appraisals.calibrate": EDIT_ORG,
+    "appraisals.reopen": EDIT_ORG,
+    "appraisals.reviewer": EDIT_ORG,
+    "appraisals.cycles": {"admin", "hr", "manager"},
+    "appraisals.cycle": {"admin", "hr", "manager"},  # managers: cycles with reviews of their subtree
+    "appraisals.cycle_export": {"admin", "hr", "manager"},
+    "appraisals.history": {"admin", "hr", "manager"},
+    "appraisals.cycle_form": EDIT_ORG,
+    "appraisals.cycle_launch": EDIT_ORG,
+    "appraisals.cycle_close": EDIT_ORG,
+    "appraisals.cycle_delete": EDIT_ORG,
+    "appraisals.cycle_recompute": EDIT_ORG,
+    "appraisals.cycle_import": EDIT_ORG,
+    "appraisals.templates": EDIT_ORG,
+    "appraisals.template_form": EDIT_ORG,
+    "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
+    "appraisal_cycles.get_cycle": {"admin", "hr", "manager"},
+    "appraisal_cycles.cycle_results": {"admin", "hr", "manager"},
+    "appraisal_cycles.create_cycle": EDIT_ORG,
+    "appraisal_cycles.update_cycle": EDIT_ORG,
+    "appraisal_cycles.launch_cycle": EDIT_ORG,
+    "reviews.list_reviews": ALL,
+    "reviews.get_review": ALL,
+    "reviews.submit_step": ALL,
+    "reviews.acknowledge": ALL,
+    "reviews.finalise": EDIT_ORG,
+    "reviews.reopen": EDIT_ORG,
+    "reviews.reassign": EDIT_ORG,
     "printouts.job_description_pdf": ALL,
     "printouts.appraisal_form_pdf": ALL,
     "printouts.department_manual_pdf": {"admin", "hr", "manager"},
@@ -157,11 +239,19 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
     draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
     template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
+    from app.appraisals import launch, services as appraisals
+
+    cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
+                                                         start_date=date(2026, 11, 1)))
+    launch.launch_cycle(cycle)
     task = factories.create_task(owner)
     db.session.commit()
-    ids = {"task_id": task.id, "user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
+    review_id = db.session.scalar(db.select(Review.id))
+    ids = {"task_id": task.id, "user_id": owner.id, "token_id": token.id, "filename": "css/app.css",
+           "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
-           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id}
+           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
+           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

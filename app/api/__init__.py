@@ -16,7 +16,9 @@ from flask import Flask
 from app.api.schemas import ErrorSchema
 
 DESCRIPTION = """\
-RoleBook's organisation (departments, positions, employees, assignments) and job-description tools.
+RoleBook's organisation (departments, positions, employees, assignments), job descriptions (versions with
+their approval workflow, the KPI and competency libraries, base job descriptions, the paste-to-structure parser)
+and performance appraisals (cycles, reviews, results).
 
 **Authentication**: the session of a logged-in user, or `Authorization: Bearer <token>` with a token from
 the account page or `flask users token EMAIL`. Writes with the session cookie also send the CSRF token in
@@ -24,14 +26,17 @@ the `X-CSRFToken` header; token requests do not. Without either: 401.
 
 **Permissions** are those of the pages: HR and admins read and change everything; managers read the
 structure and the employees of their reporting subtree; employees the structure and their own record.
-A record you may not read answers 404, like one that does not exist.
+Job descriptions: employees read the published versions of the positions they hold; managers also draft
+for the positions below theirs (HR reviews, approves and publishes). A record you may not read answers 404,
+like one that does not exist.
 
 **Errors** (every 4xx): `{"code": 422, "message": "...", "errors": {"field": ["..."]}}`, messages in the
 user's language; nested fields have dotted names (`collaborations.0.duty`).
 
-**Versions**: a GET answers an `ETag` (the record's version). PUT and PATCH must say which version they are
-based on: the ETag in `If-Match`, or `version` in the body (one is required: 428 without). A change based on
-an older version answers 409, lists what changed since in `errors`, and changes nothing.
+**Versions**: a GET answers an `ETag` (the record's version). PUT and PATCH, and the actions on job-description
+versions, must say which version they are based on: the ETag in `If-Match`, or `version` in the body (one is
+required: 428 without). A change based on an older version answers 409, lists what changed since in `errors`,
+and changes nothing.
 
 **Lists** answer `{"items": [...], "total": N, "page": P, "per_page": K}` for `?page=&per_page=` (at most 100).
 """
@@ -65,8 +70,8 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (assignments, departments, documents, employees, job_descriptions, positions, reference,
-                         tasks)
+    from app.api import (appraisals, assignments, departments, documents, employees, jd_versions, job_descriptions,
+                         libraries, positions, reference, tasks)
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")
@@ -74,7 +79,9 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    for module in (departments, positions, employees, assignments, job_descriptions, documents, tasks):
-        api.register_blueprint(module.blp)
+    for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, job_descriptions.blp,
+                      jd_versions.blp, *libraries.blueprints, appraisals.cycles, appraisals.reviews, documents.blp,
+                      tasks.blp):
+        api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

@@ -3,6 +3,8 @@ pagination, versions (ETag / If-Match / ``version``) and the shapes of ids in UR
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from functools import wraps
 
 import flask_smorest
 from flask import current_app, g, request
@@ -22,6 +24,8 @@ IF_MATCH = {
     "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
     "description": "The ETag of the GET this change is based on (or send `version` in the body).",
 }
+IF_MATCH_REQUIRED = {**IF_MATCH, "required": True,
+                     "description": "The ETag of the GET this deletion is based on (428 without it)."}
 ETAG = {"ETag": {"description": "The record's version, to send back in If-Match.", "schema": {"type": "string"}}}
 LOCATION = {"Location": {"description": "The URL of the new record.", "schema": {"type": "string"}}}
 
@@ -44,6 +48,32 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(_csrf_for_session_writes)
         csrf.exempt(self)
+
+
+def limit_body(max_bytes: int):
+    """View decorator: a request body larger than ``max_bytes`` is refused (413) before it is read."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            request.max_content_length = max_bytes
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@contextmanager
+def errors_under(prefix: str = "", rename: dict[str, str] | None = None):
+    """Field errors of a service, named as the fields of the request: under ``prefix`` (the
+    service validated a part of the body) or renamed (``{"source": "from_position_id"}``)."""
+    try:
+        yield
+    except ServiceError as error:
+        rename = rename or {}
+        error.errors = {rename.get(name, f"{prefix}.{name}" if prefix else name): messages
+                        for name, messages in error.errors.items()}
+        raise
 
 
 # --- lists --------------------------------------------------------------------------------

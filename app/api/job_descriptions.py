@@ -1,35 +1,29 @@
-"""Job descriptions: the paste-to-structure parser (more endpoints come with the models)."""
+"""Job descriptions: the paste-to-structure parser, the library of base job descriptions, HR's
+review queue and the acknowledgements still outstanding. (Versions and their workflow are in
+app/api/jd_versions.py, the KPI and competency libraries in app/api/libraries.py.)"""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import request
-
-from app.api.common import Blueprint
-from app.core.messages import translate
-from app.api.schemas import ParseIn, ParseOut
-from app.auth.permissions import can_parse_job_descriptions, requires
+from app.api.common import ID, Blueprint, Row, department_filter, limit_body, page_of
+from app.api.job_schemas import (OutstandingArgs, OutstandingOut, ReviewItemOut, TemplateArgs, TemplateDetailOut,
+                                 TemplateOut)
+from app.api.schemas import PageArgs, ParseIn, ParseOut, page_schema
+from app.auth.permissions import can_browse_libraries, can_parse_job_descriptions, can_review_jd, requires
 from app.core.errors import ServiceError
+from app.core.messages import translate
+from app.jobs import library
+from app.jobs import services as jobs
 from app.jobs.parser import MAX_CHARS, ParseError, parse_job_description
 
 blp = Blueprint("job_descriptions", __name__, url_prefix="/api/v1/job-descriptions",
-                description="Job descriptions (岗位说明书).")
+                description="Job descriptions (岗位说明书): the paste-to-structure parser, base job descriptions, "
+                            "the review queue and outstanding acknowledgements.")
+TemplatePage = page_schema(TemplateOut, "TemplatePage")
+ReviewPage = page_schema(ReviewItemOut, "ReviewPage")
+OutstandingPage = page_schema(OutstandingOut, "OutstandingPage")
 
 # A body larger than this is refused (413) before it is read: the text's limit, with room for
 # JSON escapes ("\u4e00" is six bytes for one character).
 MAX_BODY_BYTES = MAX_CHARS * 6 + 4096
-
-
-def limit_body(max_bytes: int):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            request.max_content_length = max_bytes
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @blp.route("/parse", methods=["POST"])
@@ -50,3 +44,51 @@ def parse(body):
         raise ServiceError.field("text", translate(str(error))) from None
     result["warnings"] = [translate(warning) for warning in result["warnings"]]
     return result
+
+
+@blp.route("/templates")
+@blp.response(200, TemplatePage)
+@requires(can_browse_libraries)
+@blp.arguments(TemplateArgs, location="query")
+def list_templates(args):
+    """List the base job descriptions by name
+
+    Drafts can start from one (`template_id` when starting a draft).
+    """
+    return page_of(library.list_templates(args.get("q", "").strip(), args["archived"]), args)
+
+
+@blp.route(f"/templates/<{ID}:template_id>")
+@blp.response(200, TemplateDetailOut)
+@requires(can_browse_libraries)
+def get_template(template_id: int):
+    """Read a base job description with its content"""
+    return library.get_template(template_id)
+
+
+@blp.route("/review-queue")
+@blp.response(200, ReviewPage)
+@requires(can_review_jd)
+@blp.arguments(PageArgs, location="query")
+def review_queue(args):
+    """List the versions waiting for HR
+
+    In review first (oldest submission first), then approved ones waiting to be published.
+    """
+    page = page_of(jobs.review_queue(), args)
+    page["items"] = [Row(version, submitted_by=version.submitted_by.display_name if version.submitted_by else None)
+                     for version in page["items"]]
+    return page
+
+
+@blp.route("/outstanding-acknowledgements")
+@blp.response(200, OutstandingPage)
+@requires(can_review_jd)
+@blp.arguments(OutstandingArgs, location="query")
+def outstanding_acknowledgements(args):
+    """List the holders who have not acknowledged their job description in force"""
+    page = page_of(jobs.outstanding_acknowledgements(department_filter(args.get("department_id"))), args)
+    versions = jobs.versions_by_position({assignment.position_id for assignment in page["items"]})
+    page["items"] = [Row(assignment, version=versions[assignment.position_id]["current"])
+                     for assignment in page["items"]]
+    return page

@@ -213,6 +213,7 @@ class IdOut(Schema):
 
 
 class SectionDutyOut(Output):
+    id = fields.Integer(metadata={"description": "The row's id: send it back to keep the row when replacing a draft."})
     text = fields.String()
     frequency = fields.String(allow_none=True, metadata={"description": "daily, weekly, monthly, quarterly, "
                                                                         "annual, as_needed or null"})
@@ -225,11 +226,13 @@ class DutyOut(SectionDutyOut):
 
 
 class SectionOut(Output):
+    id = fields.Integer()
     heading = fields.String()
     duties = fields.List(fields.Nested(SectionDutyOut))
 
 
 class RequirementOut(Output):
+    id = fields.Integer()
     kind = fields.String(metadata={"description": "education, experience, skills, certification, language, "
                                                   "working_conditions or other"})
     text = fields.String()
@@ -237,6 +240,8 @@ class RequirementOut(Output):
 
 
 class CompetencyLevelOut(Output):
+    id = fields.Integer()
+    competency_id = fields.Integer(metadata={"description": "The competency of the library."})
     code = fields.String()
     name = fields.String()
     level = fields.Integer(metadata={"description": "Required level, 1 to 5."})
@@ -244,6 +249,8 @@ class CompetencyLevelOut(Output):
 
 
 class KpiTargetOut(Output):
+    id = fields.Integer()
+    kpi_id = fields.Integer(metadata={"description": "The KPI of the library."})
     code = fields.String()
     name = fields.String()
     unit = fields.String()

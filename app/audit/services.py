@@ -23,7 +23,7 @@ from app.db import utcnow
 from app.extensions import db
 
 # The actions the trail knows, for the filter on the audit page.
-ACTIONS = ("create", "update", "delete", "login", "login_failed", "password_change")
+ACTIONS = ("create", "update", "delete", "login", "login_failed", "password_change", "import", "backup", "restore")
 
 _cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_cli_actor", default=None)
 

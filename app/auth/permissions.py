@@ -43,6 +43,16 @@ def can_edit_org(user) -> bool:
     return has_role(user, Role.ADMIN, Role.HR)
 
 
+def can_transfer_org(user) -> bool:
+    """Import and export the organisation as spreadsheets (staff data included)."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_manage_backups(user) -> bool:
+    """Download a backup of every table (accounts and the audit trail included)."""
+    return is_admin(user)
+
+
 def can_list_employees(user) -> bool:
     """HR and admins see every employee; managers the employees of their reporting subtree."""
     return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
@@ -174,6 +184,89 @@ def can_parse_job_descriptions(user) -> bool:
     return has_role(user, Role.ADMIN, Role.HR)
 
 
+# --- appraisals -----------------------------------------------------------------------------
+
+def can_use_appraisals(user) -> bool:
+    """Everyone logged in has the appraisal pages: their own reviews, those they review."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
+def can_manage_appraisals(user) -> bool:
+    """HR and admins keep the templates, run cycles, import actuals, calibrate, finalise and reopen."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_view_cycles(user) -> bool:
+    """HR and admins see every cycle; managers see the cycles with the reviews of their subtree."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def _own_employee_id(user) -> int | None:
+    employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
+    return employee.id if employee is not None else None
+
+
+def _managed_positions(user) -> set[int]:
+    return _held_and_managed(user)[1] if has_role(user, Role.MANAGER) else set()
+
+
+def can_view_review(user, review) -> bool:
+    """HR and admins: every review; the employee: their own; the reviewer; a manager: the
+    reviews of their reporting subtree (by the position held at launch)."""
+    if can_manage_appraisals(user):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    own = _own_employee_id(user)
+    if own is not None and own in (review.employee_id, review.reviewer_id):
+        return True
+    return review.position_id in _managed_positions(user)
+
+
+def is_own_review(user, review) -> bool:
+    own = _own_employee_id(user)
+    return own is not None and own == review.employee_id
+
+
+def can_self_review(user, review) -> bool:
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE) and is_own_review(user, review)
+
+
+def can_manager_review(user, review) -> bool:
+    """Only the named reviewer, and never on their own review."""
+    own = _own_employee_id(user)
+    return (has_role(user, Role.ADMIN, Role.HR, Role.MANAGER) and own is not None
+            and own == review.reviewer_id and own != review.employee_id)
+
+
+def can_calibrate(user, review) -> bool:
+    """HR calibrates, finalises, reopens and reassigns, except on their own review."""
+    return can_manage_appraisals(user) and not is_own_review(user, review)
+
+
+def review_scope(user):
+    """The reviews ``user`` may read, as a SQL condition on Review (None: all), like
+    ``can_view_review`` for one."""
+    if can_manage_appraisals(user):
+        return None
+    from sqlalchemy import false, or_
+
+    from app.appraisals.models import Review
+
+    own = _own_employee_id(user)
+    conditions = [Review.employee_id == own, Review.reviewer_id == own] if own is not None else []
+    if has_role(user, Role.MANAGER):
+        from app.org.services import managed_position_ids
+
+        conditions.append(Review.position_id.in_(managed_position_ids(user)))
+    return or_(*conditions) if conditions else false()
+
+
+def can_view_appraisal_history(user, employee) -> bool:
+    """An employee's appraisals across cycles: whoever may read the employee's record."""
+    return can_view_employee(user, employee)
+
+
 # --- printable documents and background tasks -------------------------------------------------
 # A job description prints for whoever may open the version (can_view_version); the blank
 # appraisal form of a position for whoever sees its job description (can_view_position_jd).
@@ -251,6 +344,8 @@ TEMPLATE_GLOBALS = {
     "can_manage_own_tokens": can_manage_own_tokens,
     "can_view_org": can_view_org,
     "can_edit_org": can_edit_org,
+    "can_transfer_org": can_transfer_org,
+    "can_manage_backups": can_manage_backups,
     "can_list_employees": can_list_employees,
     "can_view_employee": can_view_employee,
     "can_manage_job_descriptions": can_manage_job_descriptions,
@@ -261,6 +356,14 @@ TEMPLATE_GLOBALS = {
     "can_view_version": can_view_version,
     "can_edit_version": can_edit_version,
     "can_review_jd": can_review_jd,
+    "can_use_appraisals": can_use_appraisals,
+    "can_manage_appraisals": can_manage_appraisals,
+    "can_view_cycles": can_view_cycles,
+    "can_view_review": can_view_review,
+    "can_self_review": can_self_review,
+    "can_manager_review": can_manager_review,
+    "can_calibrate": can_calibrate,
+    "is_own_review": is_own_review,
     "can_print_manuals": can_print_manuals,
     "can_print_company_manual": can_print_company_manual,
     "can_print_manual": can_print_manual,

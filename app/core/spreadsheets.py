@@ -17,18 +17,20 @@ import csv
 import io
 import math
 import re
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from enum import Enum
 from itertools import chain, islice
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
+from werkzeug.wsgi import wrap_file
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -146,8 +148,16 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook of ``sheets``, streamed (write-only mode) so large exports stay small in memory:
-    bold, frozen header with an auto-filter, measured column widths, typed numbers and dates."""
+    """A workbook of ``sheets`` as bytes (see :func:`write_xlsx`)."""
+    buffer = io.BytesIO()
+    write_xlsx(sheets, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
+    """Write a workbook of ``sheets`` to the binary file ``target``, streamed (write-only mode)
+    so large exports stay small in memory: bold, frozen header with an auto-filter, measured
+    column widths, typed numbers and dates."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES
@@ -238,9 +248,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for row in sheet.footer:
             write(_as_row(row))
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -262,13 +270,23 @@ def _csv_value(value: Any) -> Any:
 def csv_bytes(sheet: Sheet) -> bytes:
     """One sheet as CSV: UTF-8 with a BOM (so Excel reads Chinese correctly), CRLF line ends,
     text fields quoted, every value neutralised like the XLSX cells."""
+    return b"".join(csv_chunks(sheet))
+
+
+def csv_chunks(sheet: Sheet, rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """:func:`csv_bytes` in pieces of ``rows_per_chunk`` rows, to write to a file as they come: a
+    sheet whose rows come from an iterator is never held whole in memory."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     writer.writerow([_csv_value(c.header) for c in sheet.column_specs])
-    for row in chain(sheet.rows, sheet.footer):
+    for count, row in enumerate(chain(sheet.rows, sheet.footer), 1):
         writer.writerow([_csv_value(v) for v in _as_row(row).values])
-    return out.getvalue().encode("utf-8")
+        if count % rows_per_chunk == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -301,8 +319,10 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{ascii_filename(filename)}\"; filename*=UTF-8''{encoded}"
 
 
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def _download(data: bytes | IO[bytes], filename: str, mimetype: str) -> Response:
+    if hasattr(data, "read"):  # an open file: sent in blocks, closed (and so deleted, if temporary) at the end
+        data = wrap_file(request.environ, data)
+    response = Response(data, mimetype=mimetype, direct_passthrough=not isinstance(data, bytes))
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"  # exports hold staff data
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -317,3 +337,36 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> Response:
 def csv_response(filename: str, sheet: Sheet) -> Response:
     """A download of ``sheet`` as UTF-8 CSV with a BOM, named ``filename`` (Chinese allowed)."""
     return _download(csv_bytes(sheet), filename, CSV_MIMETYPE)
+
+
+def xlsx_stream_response(filename: str, sheets: Sequence[Sheet]) -> Response:
+    """Like :func:`xlsx_response` for large sheets whose rows come from an iterator (e.g. chunked
+    queries): the workbook is written to a temporary file, so memory stays flat, and sent from
+    there in blocks."""
+    return download_file(_spooled(lambda fh: write_xlsx(sheets, fh)), filename, XLSX_MIMETYPE)
+
+
+def csv_stream_response(filename: str, sheet: Sheet) -> Response:
+    """Like :func:`csv_response` for large sheets: written chunk by chunk to a temporary file
+    (the rows are read during the request, while its database session is there), then sent."""
+    def write(fh):
+        for chunk in csv_chunks(sheet):
+            fh.write(chunk)
+
+    return download_file(_spooled(write), filename, CSV_MIMETYPE)
+
+
+def _spooled(write) -> IO[bytes]:
+    spool = tempfile.TemporaryFile()
+    try:
+        write(spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def download_file(file: IO[bytes], filename: str, mimetype: str) -> Response:
+    """A private, uncached download of an open binary file, sent in blocks and closed afterwards."""
+    return _download(file, filename, mimetype)

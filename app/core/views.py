@@ -1,7 +1,7 @@
 """Pages that belong to no domain: the home page and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user
 
 from app.auth import services as auth_services
@@ -14,7 +14,14 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def home():
-    return render_template("core/home.html")
+    """A to-do list gathered from each domain, and for HR the state of the job descriptions."""
+    from app.appraisals import services as appraisals
+    from app.auth.permissions import can_manage_job_descriptions
+    from app.jobs import services as jobs
+
+    tasks = jobs.tasks_for(current_user) + appraisals.tasks_for(current_user)
+    coverage = jobs.coverage() if can_manage_job_descriptions(current_user) else None
+    return render_template("core/home.html", tasks=tasks, coverage=coverage)
 
 
 @bp.route("/language", methods=["POST"])

@@ -36,6 +36,9 @@ KPIS = (
     ("CONTRACTS", "新签合作企业数", "家", "higher", "统计周期内签订合同并转交财务部建店的企业数。", "合同存档记录。"),
 )
 
+# KPIs whose quarterly target is three months' worth (the others are rates, kept as they are).
+ADDITIVE_KPIS = {"SALES", "TRAFFIC", "CONTRACTS"}
+
 # --- competency library (seed 004: the 13 abilities of an e-commerce department manager) -------
 _LEVELS = (
     "了解{topic}的基本概念，能在指导下完成简单工作。",
@@ -88,7 +91,8 @@ JOB_DESCRIPTIONS: tuple[dict, ...] = (
          set=dict(purpose="负责公司产品的网络销售与管理，完成年度、季度和月度销售计划，提升网店的竞争力与品牌影响力。"),
          kpis=(("SALES", 1200000, 900000, 1500000, 40, "monthly"), ("CONV", 3.0, 2.0, 4.0, 20, "monthly"),
                ("ROI", 3.0, 2.0, 4.0, 20, "monthly"), ("CSAT", 4.8, 4.6, 4.9, 20, "monthly"),
-               ("INV-TURN", 4.0, 3.0, 5.0, 100, "quarterly")),
+               ("SALES", 3600000, 2700000, 4500000, 40, "quarterly"), ("CONV", 3.0, 2.0, 4.0, 20, "quarterly"),
+               ("ROI", 3.0, 2.0, 4.0, 20, "quarterly"), ("INV-TURN", 4.0, 3.0, 5.0, 20, "quarterly")),
          competencies=(("EC-OPS", 4), ("DATA", 4), ("STRATEGY", 4), ("TEAM", 4), ("MARKETING", 3), ("CRM", 3))),
     dict(position="EC-PROMO", seed="001", start="(二)电商部推广人员职责权限", end="(三)客服职责权限",
          effective=CHARTER_DATE,

@@ -47,6 +47,16 @@ def load_libraries() -> tuple[dict[str, Kpi], dict[str, Competency], int]:
 
 
 def _targets(specs, kpis) -> list[dict]:
+    """The targets of ``specs``; positions whose specs name only monthly targets get the same
+    targets per quarter too (sums such as sales tripled, rates as they are), so that quarterly
+    appraisals have something to score."""
+    specs = list(specs)
+    if specs and all(period == "monthly" for *_values, period in specs):
+        def quarter(value, code):
+            return None if value is None else (value * 3 if code in jd_data.ADDITIVE_KPIS else value)
+
+        specs += [(code, quarter(target, code), quarter(threshold, code), quarter(stretch, code), weight, "quarterly")
+                  for code, target, threshold, stretch, weight, _period in specs]
     return [{"id": None, "kpi_id": kpis[code].id, "target": target, "threshold": threshold, "stretch": stretch,
              "weight": weight, "period": period, "note": ""}
             for code, target, threshold, stretch, weight, period in specs]

@@ -24,7 +24,7 @@ PAIR = 0.5  # two items at least this similar are one item, edited
 
 @dataclass
 class Row:
-    status: str                 # same, added, removed, changed
+    status: str                 # same, added, removed, changed, moved
     old: str | None = None
     new: str | None = None
     old_meta: str = ""
@@ -88,7 +88,41 @@ def _align(old: list[tuple[str, str, str]], new: list[tuple[str, str, str]]) -> 
                 rows.append(Row(status, a[0], b[0], a[1], b[1], b[2]))
             continue
         rows.extend(_pair(old[i1:i2], keys_old[i1:i2], new[j1:j2], keys_new[j1:j2]))
-    return rows
+    return _moves(rows)
+
+
+def _moves(rows: list[Row]) -> list[Row]:
+    """An item removed in one place and added in another was moved (unchanged) or moved and
+    edited (similar enough): one row, in its new place, instead of a removal and an addition."""
+    removed: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        if row.status == "removed":
+            removed.setdefault(normalise(row.old), []).append(index)
+    if not removed:
+        return rows
+    dropped: set[int] = set()
+
+    def take(row: Row, index: int, status: str) -> None:
+        row.status, row.old, row.old_meta = status, rows[index].old, rows[index].old_meta
+        dropped.add(index)
+
+    for row in rows:
+        if row.status == "added" and removed.get(normalise(row.new)):
+            take(row, removed[normalise(row.new)].pop(0), "moved")
+    left = [index for indexes in removed.values() for index in indexes]
+    for row in rows:
+        if row.status != "added" or not left:
+            continue
+        key, best, best_ratio = normalise(row.new), None, PAIR
+        for index in left:
+            matcher = SequenceMatcher(None, normalise(rows[index].old), key, autojunk=False)
+            if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio \
+                    and (ratio := matcher.ratio()) >= best_ratio:
+                best, best_ratio = index, ratio
+        if best is not None:
+            left.remove(best)
+            take(row, best, "changed")
+    return [row for index, row in enumerate(rows) if index not in dropped]
 
 
 def _pair(old, keys_old, new, keys_new) -> list[Row]:

@@ -82,22 +82,27 @@ def libraries_of(version: JobDescriptionVersion) -> tuple[dict, dict]:
 
 def version_document(version: JobDescriptionVersion) -> dict:
     """A version as a self-contained plain document: its content with the names of KPIs and
-    competencies resolved, for the API, PDFs and appraisal snapshots. Needs the content loaded
-    (``services.get_version``); runs no query of its own."""
+    competencies resolved, for the API, PDFs and appraisal snapshots. Rows keep their ids (and
+    the library ids of competencies and KPIs), as in ``version_content``. Needs the content
+    loaded (``services.get_version``); runs no query of its own."""
     return {
         "id": version.id, "position_id": version.position_id, "number": version.number, "status": version.status,
         "effective_date": version.effective_date, "title": version.title,
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
-        "sections": [{"heading": section.heading or "",
-                      "duties": [{"text": d.text, "frequency": d.frequency, "standard": d.standard or "",
+        "sections": [{"id": section.id, "heading": section.heading or "",
+                      "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
                                   "weight": _float(d.weight)} for d in section.duties]}
                      for section in version.sections],
-        "duties": [{"text": d.text, "frequency": d.frequency, "standard": d.standard or "", "weight": _float(d.weight),
-                    "section": section.heading or ""} for section in version.sections for d in section.duties],
-        "requirements": [{"kind": r.kind, "text": r.text, "required": r.required} for r in version.requirements],
-        "competencies": [{"code": c.competency.code, "name": c.competency.name, "level": c.level,
+        "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
+                    "weight": _float(d.weight), "section": section.heading or ""}
+                   for section in version.sections for d in section.duties],
+        "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
+                         for r in version.requirements],
+        "competencies": [{"id": c.id, "competency_id": c.competency_id, "code": c.competency.code,
+                          "name": c.competency.name, "level": c.level,
                           "level_description": c.competency.level_text(c.level)} for c in version.competencies],
-        "kpis": [{"code": t.kpi.code, "name": t.kpi.name, "unit": t.kpi.unit, "direction": t.kpi.direction,
+        "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi.code, "name": t.kpi.name, "unit": t.kpi.unit,
+                  "direction": t.kpi.direction,
                   "target": _float(t.target), "threshold": _float(t.threshold), "stretch": _float(t.stretch),
                   "weight": _float(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
     }
@@ -194,9 +199,12 @@ def _rows(content: dict, name: str, errors: _Errors) -> list:
     return [row if isinstance(row, dict) else {} for row in rows]
 
 
-def clean_content(content: dict) -> dict:
+def clean_content(content: dict, keep: dict | None = None) -> dict:
     """``content`` validated and normalised (blank rows dropped, text stripped, numbers parsed),
-    or a ServiceError listing every problem by its dotted path."""
+    or a ServiceError listing every problem by its dotted path. Archived KPIs and competencies
+    cannot be chosen, except those ``keep`` lists ({"kpis": ids, "competencies": ids}: what the
+    version already uses, so that archiving a library entry never blocks editing a draft)."""
+    keep = keep or {}
     if not isinstance(content, dict):
         raise ServiceError(_("Expected a job description."), {"content": [_("Expected an object.")]})
     errors = _Errors()
@@ -258,7 +266,8 @@ def clean_content(content: dict) -> dict:
         level = row.get("level")
         if competency_id is None and level in (None, ""):
             continue
-        if competency_id not in known:
+        if competency_id not in known or (known[competency_id].archived_at is not None
+                                          and competency_id not in keep.get("competencies", ())):
             errors.add(f"{path}.competency_id", _("Choose a competency from the library."))
             continue
         if competency_id in seen:
@@ -282,7 +291,7 @@ def clean_content(content: dict) -> dict:
         if kpi_id is None and all(row.get(k) in (None, "") for k in ("target", "threshold", "stretch", "weight")):
             continue
         kpi = kpis.get(kpi_id)
-        if kpi is None:
+        if kpi is None or (kpi.archived_at is not None and kpi_id not in keep.get("kpis", ())):
             errors.add(f"{path}.kpi_id", _("Choose a KPI from the library."))
             continue
         period = row.get("period") or Period.MONTHLY.value

@@ -227,7 +227,7 @@ def draft_from_template(position: Position, template: JobTemplate, user):
     """A new draft for ``position`` with the template's content (under the position's title)."""
     content = without_ids(template.content)
     content["title"] = position.title
-    return services.start_draft(position, user, content=content, action="created")
+    return services.start_draft(position, user, content=content, action="created", copied=True)
 
 
 def draft_from_position(position: Position, source: Position, user):
@@ -238,4 +238,4 @@ def draft_from_position(position: Position, source: Position, user):
                                              title=source.title))
     content = without_ids(version_content(version))
     content["title"] = position.title
-    return services.start_draft(position, user, content=content, action="created")
+    return services.start_draft(position, user, content=content, action="created", copied=True)

@@ -77,9 +77,17 @@ def open_version(position_id: int) -> Version | None:
                                                    Version.status.in_(OPEN_STATUSES)))
 
 
+def version_history(position_id: int, include_open: bool = True):
+    """Named query: the versions of a position, newest first; ``include_open=False`` leaves out
+    the one being worked on (for those who see only published and superseded versions)."""
+    query = select(Version).where(Version.position_id == position_id)
+    if not include_open:
+        query = query.where(Version.status.not_in(OPEN_STATUSES))
+    return query.order_by(Version.number.desc())
+
+
 def versions_of(position_id: int) -> list[Version]:
-    return list(db.session.scalars(select(Version).where(Version.position_id == position_id)
-                                   .order_by(Version.number.desc())))
+    return list(db.session.scalars(version_history(position_id)))
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -117,11 +125,17 @@ def _position_content(position: Position) -> dict:
     return content
 
 
+def _library_ids(content: dict) -> dict:
+    return {"kpis": {row["kpi_id"] for row in content.get("kpis", [])},
+            "competencies": {row["competency_id"] for row in content.get("competencies", [])}}
+
+
 def start_draft(position: Position, user, content: dict | None = None, based_on: Version | None = None,
-                action: str = "created") -> Version:
+                action: str = "created", copied: bool = False) -> Version:
     """A new draft for ``position``: ``content`` if given, else a copy of ``based_on`` or of the
     published version, else the position's own purpose, authority and conditions. Refused while
-    another version of the position is open."""
+    another version of the position is open. A copy (``copied``, or no ``content``) may keep
+    KPIs and competencies archived since; new content may not choose them."""
     if position.is_archived:
         raise ServiceError(_("This position is archived."))
     existing = open_version(position.id)
@@ -132,7 +146,8 @@ def start_draft(position: Position, user, content: dict | None = None, based_on:
     based_on = based_on or current_version(position.id)
     if content is None:
         content = without_ids(version_content(based_on)) if based_on is not None else _position_content(position)
-    clean = clean_content(without_ids(content))
+        copied = True
+    clean = clean_content(without_ids(content), keep=_library_ids(content) if copied else None)
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.position_id == position.id)) or 0) + 1
     version = Version(position=position, number=number, status=Status.DRAFT.value, title=clean["title"],
                       based_on=based_on, created_by_id=getattr(user, "id", None),
@@ -149,7 +164,8 @@ def save_content(version: Version, content: dict, user, seen_version: int | None
     based on an older state of the version."""
     _require_status(version, Status.DRAFT, _("Only a draft can be edited. Start a new draft instead."))
     check_version(version, seen_version)
-    clean = clean_content(content)
+    clean = clean_content(content, keep={"kpis": {t.kpi_id for t in version.kpi_targets},
+                                         "competencies": {c.competency_id for c in version.competencies}})
     _apply(version, clean)
     version.updated_at = utcnow()  # the row changes with every save, so its lock counter moves
     version.updated_by_id = getattr(user, "id", None)
@@ -209,8 +225,9 @@ def _apply(version: Version, clean: dict) -> None:
                                lambda r: (get(r, "kpi_id"), get(r, "period")))
 
 
-def discard_draft(version: Version) -> None:
+def discard_draft(version: Version, seen_version: int | None = None) -> None:
     _require_status(version, Status.DRAFT, _("Only a draft can be discarded."))
+    check_version(version, seen_version)
     db.session.delete(version)
     db.session.flush()
 
@@ -291,9 +308,10 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
     db.session.flush()
 
 
-def waive(version: Version, finding_key: str, reason: str, user) -> None:
+def waive(version: Version, finding_key: str, reason: str, user, seen_version: int | None = None) -> None:
     if not version.is_open:
         raise ServiceError(_("Findings can only be waived on a version that is being worked on."))
+    check_version(version, seen_version)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError.field("reason", _("Give the reason for accepting this finding."))
@@ -310,9 +328,13 @@ def waive(version: Version, finding_key: str, reason: str, user) -> None:
 # --- acknowledgements -------------------------------------------------------------------------
 
 
-def acknowledge(version: Version, employee: Employee) -> Acknowledgement:
+def acknowledge(version: Version, employee: Employee | None, seen_version: int | None = None) -> Acknowledgement:
+    """``employee`` (None for an account without an employee record) acknowledges ``version``."""
     if version.status != Status.PUBLISHED.value:
         raise ServiceError(_("Only the version in force can be acknowledged."))
+    check_version(version, seen_version)
+    if employee is None:
+        raise ServiceError(_("Only the holders of this position acknowledge its job description."))
     holds = db.session.scalar(select(func.count()).where(
         Assignment.employee_id == employee.id, Assignment.position_id == version.position_id, current_filter()))
     if not holds:
@@ -413,3 +435,50 @@ def review_queue():
 def counts_by_state() -> dict[str, int]:
     rows = db.session.execute(select(Version.status, func.count()).group_by(Version.status)).all()
     return {status: count for status, count in rows}
+
+
+# --- the home page's to-do list ---------------------------------------------------------------
+
+
+def tasks_for(user) -> list[dict]:
+    """What the user has to do about job descriptions: {"title", "count", "endpoint", "args", "kind"}."""
+    from app.auth.permissions import can_draft_jd, can_review_jd
+
+    tasks = []
+    employee = getattr(user, "employee", None)
+    if employee is not None:
+        acked = exists().where(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == employee.id)
+        pending = db.session.scalars(
+            select(Version.position_id).join(Assignment, and_(Assignment.position_id == Version.position_id,
+                                                               Assignment.employee_id == employee.id,
+                                                               current_filter()))
+            .where(Version.status == Status.PUBLISHED.value, ~acked)).all()
+        for position_id in pending:
+            tasks.append({"title": _("Read and acknowledge your job description"), "count": None,
+                          "endpoint": "jobs.position", "args": {"position_id": position_id}, "kind": "primary"})
+    returned = db.session.scalars(select(Version).where(
+        Version.status == Status.DRAFT.value, Version.review_comment != "",
+        Version.created_by_id == getattr(user, "id", None)).options(selectinload(Version.position))).all()
+    for version in returned:
+        if can_draft_jd(user, version.position):
+            tasks.append({"title": _("HR returned %(title)s for changes", title=version.title), "count": None,
+                          "endpoint": "jobs.version", "args": {"version_id": version.id}, "kind": "warning"})
+    if can_review_jd(user):
+        counts = counts_by_state()
+        waiting = counts.get(Status.IN_REVIEW.value, 0) + counts.get(Status.APPROVED.value, 0)
+        if waiting:
+            tasks.append({"title": _("Job descriptions waiting for review or publication"), "count": waiting,
+                          "endpoint": "jobs.review_queue", "args": {}, "kind": "warning"})
+        outstanding = db.session.scalar(select(func.count()).select_from(outstanding_acknowledgements().subquery()))
+        if outstanding:
+            tasks.append({"title": _("Acknowledgements outstanding"), "count": outstanding,
+                          "endpoint": "jobs.acknowledgements", "args": {}, "kind": "secondary"})
+    return tasks
+
+
+def coverage() -> dict[str, int]:
+    """Active positions, and how many have a job description in force (for HR's home page)."""
+    positions = db.session.scalar(select(func.count()).select_from(Position).where(Position.archived_at.is_(None)))
+    published = db.session.scalar(select(func.count()).select_from(Version).join(Position).where(
+        Version.status == Status.PUBLISHED.value, Position.archived_at.is_(None)))
+    return {"positions": positions or 0, "published": published or 0}

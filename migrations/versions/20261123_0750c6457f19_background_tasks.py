@@ -6,7 +6,7 @@ pages read. Reviewed by hand: the owner's tasks are listed newest first (owner_i
 the status index serves the housekeeping of stale and old tasks.
 
 Revision ID: 0750c6457f19
-Revises: 6f83d276ab0c
+Revises: 1b7884e3f9f0
 Create Date: 2026-11-23 02:58:35.455690
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0750c6457f19'
-down_revision = '6f83d276ab0c'
+down_revision = '1b7884e3f9f0'
 branch_labels = None
 depends_on = None
 

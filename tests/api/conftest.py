@@ -66,3 +66,55 @@ def assert_error(response, status: int, *fields: str) -> dict:
     for field in fields:
         assert field in body["errors"], (field, body)
     return body
+
+
+@pytest.fixture
+def jd(org):
+    """Job descriptions of ``org``: the KPI SALES and the competency OPS in the libraries, a base
+    job description, and a version in each state of the workflow:
+
+        EC-OPS-STAFF  v1 published (held by 张伟, account ``employee``)
+        EC-OPS-LEAD   v1 draft
+        EC-MGR        v1 in review, with a linter finding open (an age limit)
+        HR-MGR        v1 approved
+    """
+    from app.jobs import library, lint, services
+
+    kpi = factories.create_kpi("SALES", "销售额", unit="元")
+    competency = factories.create_competency("OPS", "电商运营能力")
+
+    def content(title: str, *requirements: str) -> dict:
+        return factories.jd_content(title, duties=[f"负责{title}的日常工作", "编写月度报告"],
+                                    requirements=[("education", "本科及以上学历", True),
+                                                  *(("other", text, True) for text in requirements)],
+                                    kpis=[(kpi, 500000, 100, "monthly", 400000, 600000)],
+                                    competencies=[(competency, 3)], heading="岗位职责")
+
+    published = factories.publish_jd(org.staff, content("运营专员"))
+    template = library.create_template("运营专员（基准）", content("运营专员"), source="tests")
+    draft = services.start_draft(org.lead, None, content=content("运营主管"))
+    in_review = services.start_draft(org.mgr, None, content=content("电商部经理", "年龄20-26之间"))
+    services.submit(in_review, None)
+    approved = services.start_draft(org.hr_mgr, None, content=content("人事部经理"))
+    services.submit(approved, None)
+    for finding in lint.lint_version(approved):
+        services.waive(approved, finding.key, "test data", None)
+    services.approve(approved, None)
+    db.session.commit()
+    return SimpleNamespace(kpi=kpi, competency=competency, template=template, published=published, draft=draft,
+                           in_review=in_review, approved=approved, content=content)
+
+
+def launched_cycle(org):
+    """A launched November 2026 cycle for the whole organisation, and 张伟's review in it."""
+    from datetime import date
+
+    from app.appraisals import launch, services
+    from app.appraisals.models import Review
+
+    cycle = services.create_cycle(services.CycleData(name="2026-11", period_type="monthly",
+                                                     start_date=date(2026, 11, 1)))
+    launch.launch_cycle(cycle)
+    db.session.commit()
+    review = db.session.scalar(db.select(Review).where(Review.cycle_id == cycle.id, Review.employee_id == org.zhang.id))
+    return cycle, review

@@ -123,8 +123,8 @@ def test_bad_list_parameters_are_422(api, query, field):
 def test_integrity_race_answers_409_not_500(api, org, monkeypatch):
     """Two creations of the same code that both pass the service's check: the database's unique
     key refuses the second, which answers 409 and saves nothing."""
-    from app.org import services
+    from app.org.services import departments
 
-    monkeypatch.setattr(services, "_unique", lambda *args, **kwargs: None)
+    monkeypatch.setattr(departments, "ensure_unique", lambda *args, **kwargs: None)
     assert_error(api("hr").post("/api/v1/departments", json={"code": "EC", "name": "again"}), 409)
     assert _count(Department) == 3

@@ -16,8 +16,8 @@ def test_a_position_carries_its_job_description_in_force(api, org):
     jd = body["job_description"]
     assert jd["id"] == version.id and jd["status"] == "published" and jd["number"] == 1
     assert [d["text"] for d in jd["duties"]] == ["负责店铺日常运营", "负责活动策划"]
-    assert jd["duties"][0] == {"text": "负责店铺日常运营", "frequency": "daily", "standard": "每天10点前",
-                               "weight": None, "section": "岗位职责"}
+    assert jd["duties"][0] == {"id": version.sections[0].duties[0].id, "text": "负责店铺日常运营",
+                               "frequency": "daily", "standard": "每天10点前", "weight": None, "section": "岗位职责"}
     assert jd["kpis"][0]["code"] == "SALES" and jd["kpis"][0]["target"] == 500000
     assert jd["requirements"][0]["kind"] == "education"
     # the page rule: the holder and their managers see it, another department's employee does not

@@ -5,18 +5,21 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from tests.api.conftest import assert_error
 from tests import factories
+from tests.api.conftest import assert_error, launched_cycle
 from tests.test_routes import MATRIX, ROLES
 
 SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
 
 
 @pytest.mark.parametrize("role", ROLES + ("anonymous",))
-def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
+def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
     client = app.test_client() if role == "anonymous" else api(role)
+    cycle, review = launched_cycle(org)
     ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
-           "assignment_id": org.zhang.assignments[0].id, "task_id": factories.create_task(org.manager_user).id}
+           "assignment_id": org.zhang.assignments[0].id, "version_id": jd.published.id, "kpi_id": jd.kpi.id,
+           "competency_id": jd.competency.id, "template_id": jd.template.id, "cycle_id": cycle.id,
+           "review_id": review.id, "task_id": factories.create_task(org.manager_user).id}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in SKIP:
@@ -37,4 +40,5 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, role):
         checked += 1
     assert checked == len([e for e in MATRIX if e.split(".")[0] in
                            {"api-docs", "departments", "positions", "employees", "assignments", "job_descriptions",
+                            "job_description_versions", "kpis", "competencies", "appraisal_cycles", "reviews",
                             "printouts", "background_tasks"}])

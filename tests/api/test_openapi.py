@@ -59,3 +59,42 @@ def test_the_document_says_how_to_authenticate_and_to_version_updates(api):
     per_page = next(p for p in document["paths"]["/api/v1/positions"]["get"]["parameters"] if p["name"] == "per_page")
     assert per_page["schema"]["maximum"] == MAX_PER_PAGE
     assert document["paths"]["/api/v1/positions"]["get"]["responses"]["default"]["$ref"].endswith("DEFAULT_ERROR")
+
+
+def test_the_job_description_schemas_are_documented(api):
+    document = _document(api)
+    schemas = document["components"]["schemas"]
+    version = schemas["VersionOut"]["properties"]
+    assert set(schemas["JobDescriptionOut"]["properties"]) < set(version)  # the position's, extended
+    assert {"version", "review_comment", "events", "waivers", "based_on_id"} <= set(version)
+    assert {"id", "kpi_id", "target", "weight"} <= set(schemas["KpiTargetOut"]["properties"])
+    assert {"id", "competency_id", "level"} <= set(schemas["CompetencyLevelOut"]["properties"])
+    assert "id" in schemas["SectionOut"]["properties"] and "id" in schemas["SectionDutyOut"]["properties"]
+    content = schemas["ContentUpdate"]
+    assert set(content["properties"]) == {"title", "purpose", "authority", "management_responsibility",
+                                          "working_conditions", "sections", "requirements", "competencies", "kpis",
+                                          "version"}
+    assert content["required"] == ["title"] and content["additionalProperties"] is False
+    assert schemas["ContentDutyIn"]["properties"]["frequency"]["enum"][:-1] == sorted(
+        ["daily", "weekly", "monthly", "quarterly", "annual", "as_needed"])
+    assert set(schemas["DraftIn"]["properties"]) == {"template_id", "from_position_id", "content"}
+    for name, fields in {"KpiOut": {"id", "code", "name", "unit", "direction", "version"},
+                         "CompetencyOut": {"id", "code", "name", "levels", "version"},
+                         "TemplateDetailOut": {"id", "name", "content"}, "LintOut": {"findings", "open"},
+                         "ComparisonOut": {"old", "new", "duties", "requirements", "kpis", "competencies", "fields"},
+                         "VersionPage": {"items", "total", "page", "per_page"},
+                         "OutstandingOut": {"employee", "position", "version"}}.items():
+        assert fields <= set(schemas[name]["properties"]) <= set(schemas[name]["required"]), name
+
+    paths = document["paths"]
+    version_path = "/api/v1/job-descriptions/versions/{version_id}"
+    assert paths[version_path]["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ContentUpdate")
+    if_match = next(p for p in paths[version_path]["delete"]["parameters"] if p["name"] == "If-Match")
+    assert if_match["required"] is True
+    for action in ("submit", "return", "approve", "publish", "waive", "acknowledge"):
+        operation = paths[f"{version_path}/{action}"]["post"]
+        assert any(p["name"] == "If-Match" for p in operation["parameters"]), action
+        assert operation["summary"], action
+    compare = paths[f"{version_path}/compare"]["get"]["parameters"]
+    assert any(p["name"] == "with" and p["required"] for p in compare)

@@ -227,5 +227,5 @@ def test_the_blank_appraisal_form(login, shop):
     text = "".join(pages_text(pdf))
     assert in_order(text, ["绩效考核表", "电商运营主管", "关键绩效指标", "销售额", "转化率", "能力要求", "电商运营能力",
                            "数据分析能力", "员工意见", "签字", "员工", "经理", "人力资源"])
-    assert in_order(text, ["实际完成", "达成率", "自评", "上级评分"])
+    assert in_order(text, ["实际值", "达成率", "自评", "上级评分"])
     assert any(re.search(r"Noto-?Sans-?CJK-?SC", font["name"]) for font in fonts(pdf))

@@ -85,3 +85,14 @@ def test_compare_marks_added_removed_and_changed_items(shop):
     assert [(r.status, r.old) for r in result.kpis] == [("changed", "销售额 (Monthly)"), ("added", None)]
     assert [f.name for f in result.fields] == ["purpose"]
     assert not result.identical and compare_contents(old, old).identical
+
+
+def test_reordered_sections_show_as_moved_not_removed_and_added(shop):
+    content = good_content(shop, duties=["甲", "乙"])
+    content["sections"].append({"id": None, "heading": "第二部分", "duties": [
+        {"id": None, "text": t, "frequency": None, "standard": "", "weight": None} for t in ("丙", "丁", "戊")]})
+    old = clean_content(content)
+    new = clean_content({**content, "sections": list(reversed(content["sections"]))})
+    result = compare_contents(old, new)
+    assert "removed" not in result.counts and "added" not in result.counts
+    assert result.counts.get("moved", 0) >= 2 and not result.identical

@@ -219,3 +219,31 @@ def test_version_and_edit_pages_have_a_fixed_number_of_queries(shop, login, coun
                 assert hr.get(template.format(version.id)).status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1], template
+
+
+def test_the_home_page_lists_what_each_user_has_to_do(shop, app, login):
+    version = factories.publish_jd(shop.agent, good_content(shop))
+    draft = services.start_draft(shop.boss, None, content=good_content(shop, title="电商部经理"))
+    services.submit(draft, None)
+    db.session.commit()
+    employee = _client_for(app, shop.employee_user)
+    page = employee.get("/").get_data(as_text=True)
+    assert "Read and acknowledge your job description" in page and f"/jobs/positions/{shop.agent.id}" in page
+    employee.post(f"/jobs/versions/{version.id}/acknowledge", data={})
+    assert "Nothing waiting for you" in employee.get("/").get_data(as_text=True)
+    hr = login("hr").get("/").get_data(as_text=True)
+    assert "waiting for review or publication" in hr and 'data-testid="coverage"' in hr
+
+
+def test_the_list_sorts_and_filters_by_state(shop, login):
+    factories.publish_jd(shop.agent, good_content(shop))
+    services.start_draft(shop.boss, None, content=good_content(shop, title="电商部经理"))
+    db.session.commit()
+    hr = login("hr")
+    page = hr.get("/jobs/?sort=-title").get_data(as_text=True)
+    # descending by title: 电 (U+7535), 在 (U+5728), 会 (U+4F1A)
+    assert page.index(">电商部经理<") < page.index(">在线客服<") < page.index(">会计<")
+    draft_only = hr.get("/jobs/?state=draft").get_data(as_text=True)
+    assert "电商部经理" in draft_only and "在线客服" not in draft_only
+    published = hr.get("/jobs/?state=published").get_data(as_text=True)
+    assert "在线客服" in published and "电商部经理" not in published

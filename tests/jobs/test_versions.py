@@ -202,3 +202,34 @@ def test_acknowledgements_by_holders_only(shop):
     services.acknowledge(version, shop.employee)             # twice: still one
     db.session.commit()
     assert db.session.scalars(services.outstanding_acknowledgements()).all() == []
+
+
+def test_a_position_with_job_descriptions_is_archived_not_deleted(shop):
+    from app.org import services as org
+
+    position = factories.create_position("EC-NEW", shop.department, "新岗位")
+    services.start_draft(position, None, content=good_content(shop, title="新岗位"))
+    db.session.commit()
+    with pytest.raises(ServiceError) as caught:
+        org.delete_position(position)
+    assert "archive it instead" in caught.value.message
+    db.session.rollback()
+    assert services.open_version(position.id) is not None
+
+
+def test_archived_library_entries_stay_on_copies_but_cannot_be_chosen_anew(shop):
+    from app.jobs import library
+
+    version = factories.publish_jd(shop.agent, good_content(shop))
+    library.archive_kpi(shop.sales)
+    db.session.commit()
+    draft = services.start_draft(shop.agent, None)            # a copy keeps the archived KPI
+    content = version_content(draft)
+    content["purpose"] = "改了目的"
+    services.save_content(draft, content, None, draft.version)  # and editing the draft is not blocked
+    db.session.commit()
+    assert [t.kpi_id for t in draft.kpi_targets] == [shop.sales.id]
+    with pytest.raises(ServiceError) as caught:
+        services.start_draft(shop.clerk, None, content=good_content(shop, title="会计"))
+    assert "kpis.0.kpi_id" in caught.value.errors
+    assert version.status == Status.PUBLISHED.value

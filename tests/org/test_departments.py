@@ -131,6 +131,15 @@ def test_only_hr_and_admin_edit_the_organisation(login):
     assert db.session.scalar(db.select(db.func.count()).select_from(Department)) == 1
 
 
+def test_a_new_sub_department_goes_under_its_parent(login):
+    hr = login("hr")
+    parent_id = factories.create_department("MKT", "市场部").id
+    db.session.expunge_all()  # the request finds the parent in the database, not in a session
+    assert hr.post("/org/departments/new", data=_form(parent_id=str(parent_id), collaborations="")).status_code == 302
+    department = db.session.scalar(db.select(Department).where(Department.code == "EC"))
+    assert department.parent_id == parent_id and department.path == f"/{parent_id}/{department.id}/"
+
+
 def test_user_text_is_escaped(login):
     hr = login("hr")
     hr.post("/org/departments/new", data=_form(code="XSS", name="<script>alert(1)</script>"))

@@ -6,11 +6,13 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import can_manage_job_descriptions, can_review_jd, can_use_job_descriptions, requires
+from app.core.listing import sort_query
 from app.extensions import db
 from app.jobs import services
 from app.jobs.models import Status
 from app.jobs.views import bp
 from app.org import services as org_services
+from app.org.models import Department, Position
 from app.org.views._helpers import department_arg
 
 
@@ -33,11 +35,13 @@ def index():
     department = department_arg()
     state = request.args.get("state", "")
     state = state if state in services.JD_STATES else ""
-    query = services.list_job_descriptions(search, department, state, scope)
+    query, sort = sort_query(services.list_job_descriptions(search, department, state, scope),
+                             request.args.get("sort"), {"code": Position.code, "title": Position.title,
+                                                         "department": Department.name}, "code")
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
     versions = services.versions_by_position([p.id for p in page.items])
     return render_template("jobs/index.html", page=page, versions=versions, search=search,
-                           department=department, state=state, scoped=scope is not None,
+                           department=department, state=state, scoped=scope is not None, sort=sort,
                            counts=services.counts_by_state() if scope is None else {},
                            department_choices=org_services.department_choices(), Status=Status)
 

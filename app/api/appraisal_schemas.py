@@ -1,0 +1,204 @@
+"""Request and response schemas of the appraisal endpoints (see app/api/schemas.py for the
+conventions: requests refuse unknown fields, responses always carry every field)."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from app.api.schemas import Output, PageArgs, Schema, Text, optional_ref, query_ref, ref, text, version_field
+from app.appraisals.models import CycleStatus, PeriodType, Step
+from app.appraisals.flow import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
+
+PERIODS = sorted(PeriodType.values())
+STEPS = Step.order()
+
+
+class CycleIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    period_type = fields.String(required=True, validate=validate.OneOf(PERIODS))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True, load_default=None, metadata={
+        "description": "The last day; null: the end of the month, quarter or year (required for custom)."})
+    template_id = optional_ref()
+    department_ids = fields.List(ref(), load_default=list, validate=validate.Length(max=500), metadata={
+        "description": "The departments in scope; empty: the whole company."})
+    include_subdepartments = fields.Boolean(load_default=True)
+    self_review_due = fields.Date(allow_none=True, load_default=None)
+    manager_review_due = fields.Date(allow_none=True, load_default=None)
+
+
+class CycleUpdate(CycleIn):
+    version = version_field()
+
+
+class CycleOut(Output):
+    id = fields.Integer()
+    name = fields.String()
+    period_type = fields.String(validate=validate.OneOf(PERIODS))
+    start_date = fields.Date()
+    end_date = fields.Date()
+    self_review_due = fields.Date(allow_none=True)
+    manager_review_due = fields.Date(allow_none=True)
+    template_id = fields.Integer()
+    department_ids = fields.Pluck("IdOut", "id", many=True, attribute="departments")
+    include_subdepartments = fields.Boolean()
+    status = fields.String(validate=validate.OneOf(sorted(CycleStatus.values())))
+    launched_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class CycleArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(sorted(CycleStatus.values())))
+
+
+class LaunchOut(Output):
+    created = fields.Integer(metadata={"description": "Reviews created now."})
+    existing = fields.Integer(metadata={"description": "Reviews the cycle already had (never created twice)."})
+    without_jd = fields.Integer(metadata={"description": "New reviews without a published job description."})
+    without_reviewer = fields.Integer(metadata={"description": "New reviews nobody above could review."})
+    cycle = fields.Nested(CycleOut)
+
+
+class CountOut(Output):
+    label = fields.String()
+    count = fields.Integer()
+
+
+class DepartmentResultOut(Output):
+    id = fields.Integer()
+    name = fields.String()
+    depth = fields.Integer(metadata={"description": "0: the department asked for (or a top department)."})
+    reviews = fields.Integer()
+    finalised = fields.Integer()
+    average = fields.Float(allow_none=True)
+
+
+class ResultsOut(Output):
+    total = fields.Integer()
+    by_step = fields.Dict(keys=fields.String(), values=fields.Integer())
+    finalised = fields.Integer()
+    completion = fields.Float(metadata={"description": "Finalised reviews in %."})
+    acknowledged = fields.Integer()
+    overdue = fields.Integer()
+    scored = fields.Integer()
+    average = fields.Float(allow_none=True)
+    bands = fields.List(fields.Nested(CountOut), metadata={"description": "Reviews per (calibrated) band."})
+    histogram = fields.List(fields.Nested(CountOut), metadata={"description": "Final scores per 10 points."})
+    departments = fields.List(fields.Nested(DepartmentResultOut))
+
+
+class ResultsArgs(Schema):
+    department_id = query_ref("Only this department and those below it.")
+
+
+class KpiResultOut(Output):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    direction = fields.String(validate=validate.OneOf(["higher", "lower"]))
+    target = fields.Float()
+    threshold = fields.Float(allow_none=True)
+    stretch = fields.Float(allow_none=True)
+    weight = fields.Float()
+    period = fields.String()
+    self_actual = fields.Float(allow_none=True, metadata={"description": "What the employee reported."})
+    actual = fields.Float(allow_none=True, metadata={"description": "The scored actual (the manager may adjust it)."})
+    attainment = fields.Float(allow_none=True, metadata={"description": "0–120 %."})
+    employee_comment = fields.String()
+    manager_comment = fields.String()
+
+
+class RatingOut(Output):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    required_level = fields.Integer()
+    weight = fields.Float()
+    self_rating = fields.Integer(allow_none=True)
+    manager_rating = fields.Integer(allow_none=True)
+    comment = fields.String()
+
+
+class ReviewOut(Output):
+    id = fields.Integer()
+    cycle_id = fields.Integer()
+    employee_id = fields.Integer()
+    employee_no = fields.String(attribute="employee.employee_no")
+    employee_name = fields.String(attribute="employee.name")
+    position_id = fields.Integer()
+    department_id = fields.Integer()
+    reviewer_id = fields.Integer(allow_none=True)
+    jd_version_id = fields.Integer(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STEPS))
+    notes = fields.List(fields.String(), metadata={"description": "no_jd, no_kpis, no_competencies, no_reviewer"})
+    kpi_weight = fields.Float()
+    competency_weight = fields.Float()
+    kpi_score = fields.Float(allow_none=True)
+    competency_score = fields.Float(allow_none=True)
+    final_score = fields.Float(allow_none=True, metadata={"description": "Unrounded, 0–120."})
+    band = fields.String(allow_none=True, metadata={"description": "The computed band."})
+    calibrated_band = fields.String(allow_none=True, metadata={"description": "The band HR set, if any."})
+    outcome = fields.String(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    finalised_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class ReviewDetailOut(ReviewOut):
+    self_comment = fields.String()
+    manager_comment = fields.String()
+    calibration_reason = fields.String()
+    self_submitted_at = fields.DateTime(allow_none=True)
+    manager_submitted_at = fields.DateTime(allow_none=True)
+    kpis = fields.List(fields.Nested(KpiResultOut), attribute="kpi_results")
+    competencies = fields.List(fields.Nested(RatingOut), attribute="ratings")
+
+
+class ReviewArgs(PageArgs):
+    cycle_id = query_ref()
+    employee_id = query_ref()
+    department_id = query_ref("Only reviews of this department and those below it.")
+    status = fields.String(validate=validate.OneOf(STEPS))
+    band = text(10, metadata={"description": "The (calibrated) band."})
+
+
+class KpiActualIn(Schema):
+    id = ref(required=True, metadata={"description": "The id of a KPI result of this review."})
+    actual = fields.Float(allow_none=True, validate=validate.Range(min=-MAX_ACTUAL, max=MAX_ACTUAL))
+    comment = text(MAX_COMMENT)
+
+
+class RatingIn(Schema):
+    id = ref(required=True, metadata={"description": "The id of a competency rating of this review."})
+    rating = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=100))
+    comment = text(MAX_COMMENT)
+
+
+class StepIn(Schema):
+    """The fields of the review's current step: self-review (kpis' actuals and comments,
+    competencies' self ratings, comment), manager review (kpis' actuals and comments,
+    competencies' ratings, comment, outcome) or calibration (calibrated_band, reason)."""
+
+    version = version_field()
+    kpis = fields.List(fields.Nested(KpiActualIn), load_default=list, validate=validate.Length(max=500))
+    competencies = fields.List(fields.Nested(RatingIn), load_default=list, validate=validate.Length(max=500))
+    comment = text(MAX_COMMENT, load_default=None, allow_none=True)
+    outcome = text(40, load_default=None, allow_none=True)
+    calibrated_band = text(10, load_default=None, allow_none=True)
+    reason = text(MAX_COMMENT, load_default="")
+    submit = fields.Boolean(load_default=True, metadata={
+        "description": "true: complete the step (hand the review on; at calibration: finalise); false: save only."})
+
+
+class VersionIn(Schema):
+    version = version_field()
+
+
+class ReopenIn(VersionIn):
+    step = fields.String(required=True, validate=validate.OneOf([s.value for s in REOPEN_STEPS]))
+    reason = Text(required=True, validate=validate.Length(min=1, max=MAX_COMMENT))
+
+
+class ReviewerIn(VersionIn):
+    reviewer_id = optional_ref()

@@ -1,0 +1,279 @@
+"""Appraisals: cycles (list, read, create, change, launch, results) and reviews (list within the
+user's scope, read, submit the current step, finalise, reopen, acknowledge, reviewer). The same
+services and permission functions as the pages."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, LaunchOut, ReopenIn, ResultsArgs,
+                                       ResultsOut, ReviewArgs, ReviewDetailOut, ReviewerIn, ReviewOut, StepIn,
+                                       VersionIn)
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
+                            seen_version)
+from app.api.schemas import page_schema, patch
+from app.appraisals import flow, launch, results, services
+from app.appraisals.models import AppraisalCycle, Review, Step
+from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
+                                  can_use_appraisals, can_view_cycles, can_view_review, is_own_review, requires,
+                                  review_scope)
+from app.core.concurrency import check_version
+from app.core.errors import NotFound, ServiceError
+from app.extensions import db
+from app.org import services as org_services
+
+cycles = Blueprint("appraisal_cycles", __name__, url_prefix="/api/v1/appraisal-cycles",
+                   description="Appraisal cycles. HR and admins run them; managers read the cycles that hold "
+                               "reviews of their reporting subtree.")
+reviews = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews",
+                    description="Appraisal reviews: an employee reads their own, a manager those of their "
+                                "reporting subtree and those they review, HR all.")
+CyclePage = page_schema(CycleOut, "AppraisalCyclePage")
+ReviewPage = page_schema(ReviewOut, "AppraisalReviewPage")
+
+
+def _data(body: dict) -> services.CycleData:
+    return services.CycleData(**{k: v for k, v in body.items() if k != "version"})
+
+
+def visible_cycle(cycle_id: int) -> AppraisalCycle:
+    cycle = services.get_cycle(cycle_id)
+    scope = review_scope(current_user)
+    if scope is not None and not db.session.scalar(select(Review.id).where(Review.cycle_id == cycle.id, scope)
+                                                   .limit(1)):
+        raise NotFound(_("No such appraisal cycle."))
+    return cycle
+
+
+@cycles.route("")
+@cycles.response(200, CyclePage)
+@requires(can_view_cycles)
+@cycles.arguments(CycleArgs, location="query")
+def list_cycles(args):
+    """List appraisal cycles, latest first"""
+    query = services.list_cycles(args.get("status", ""))
+    scope = review_scope(current_user)
+    if scope is not None:
+        query = query.where(exists().where(Review.cycle_id == AppraisalCycle.id, scope))
+    return page_of(query, args)
+
+
+@cycles.route(f"/<{ID}:cycle_id>")
+@cycles.response(200, CycleOut, headers=ETAG)
+@requires(can_view_cycles)
+def get_cycle(cycle_id: int):
+    """Read an appraisal cycle"""
+    cycle = visible_cycle(cycle_id)
+    return cycle, 200, etag(cycle)
+
+
+@cycles.route("", methods=["POST"])
+@cycles.response(201, CycleOut, headers={**ETAG, **LOCATION})
+@requires(can_manage_appraisals)
+@cycles.arguments(CycleIn)
+def create_cycle(body):
+    """Create an appraisal cycle (not launched)"""
+    cycle = services.create_cycle(_data(body))
+    db.session.commit()
+    return cycle, 201, {**etag(cycle), "Location": url_for(".get_cycle", cycle_id=cycle.id)}
+
+
+@cycles.route(f"/<{ID}:cycle_id>", methods=["PATCH"])
+@cycles.doc(parameters=[IF_MATCH])
+@cycles.response(200, CycleOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@cycles.arguments(patch(CycleUpdate))
+def update_cycle(body, cycle_id: int):
+    """Change some fields of an appraisal cycle
+
+    Before the launch everything may change; afterwards only the name and the deadlines. Send
+    the version the change is based on (`version`, or the ETag in If-Match); an older one
+    answers 409.
+    """
+    cycle = services.get_cycle(cycle_id)
+    version = seen_version(body.pop("version", None))
+    current = {"name": cycle.name, "period_type": cycle.period_type, "start_date": cycle.start_date,
+               "end_date": cycle.end_date, "template_id": cycle.template_id,
+               "department_ids": [d.id for d in cycle.departments],
+               "include_subdepartments": cycle.include_subdepartments, "self_review_due": cycle.self_review_due,
+               "manager_review_due": cycle.manager_review_due}
+    services.update_cycle(cycle, _data({**current, **body}), seen_version=version)
+    db.session.commit()
+    return cycle, 200, etag(cycle)
+
+
+@cycles.route(f"/<{ID}:cycle_id>/launch", methods=["POST"])
+@cycles.doc(parameters=[IF_MATCH])
+@cycles.response(200, LaunchOut)
+@requires(can_manage_appraisals)
+@cycles.arguments(VersionIn)
+def launch_cycle(body, cycle_id: int):
+    """Launch a cycle (or add the reviews still missing)
+
+    Creates one review per active employee in scope whose primary assignment covers the period;
+    launching again creates nothing twice. Runs synchronously.
+    """
+    cycle = services.get_cycle(cycle_id)
+    check_version(cycle, seen_version(body.get("version")))
+    result = launch.launch_cycle(cycle)
+    db.session.commit()
+    return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
+            "without_reviewer": result.without_reviewer, "cycle": cycle}
+
+
+@cycles.route(f"/<{ID}:cycle_id>/results")
+@cycles.response(200, ResultsOut)
+@requires(can_view_cycles)
+@cycles.arguments(ResultsArgs, location="query")
+def cycle_results(args, cycle_id: int):
+    """Results of a cycle: completion, bands, score histogram, departments (within your scope)"""
+    cycle = visible_cycle(cycle_id)
+    department = department_filter(args.get("department_id"))
+    scope = review_scope(current_user)
+    summary = results.summary(cycle, scope, department)
+    return {"total": summary.total, "by_step": summary.by_step, "finalised": summary.finalised,
+            "completion": summary.completion, "acknowledged": summary.acknowledged, "overdue": summary.overdue,
+            "scored": summary.scored, "average": summary.average,
+            "bands": [{"label": band, "count": count} for band, count in summary.bands],
+            "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
+            "departments": results.by_department(cycle, scope, department)}
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+def visible_review(review_id: int) -> Review:
+    review = services.get_review(review_id)
+    if not can_view_review(current_user, review):
+        raise NotFound(_("No such review."))  # the same answer as for an id that does not exist
+    return review
+
+
+@reviews.route("")
+@reviews.response(200, ReviewPage)
+@requires(can_use_appraisals)
+@reviews.arguments(ReviewArgs, location="query")
+def list_reviews(args):
+    """List the reviews you may read"""
+    department = department_filter(args.get("department_id"))
+    query = services.list_reviews(args.get("cycle_id"), review_scope(current_user), args.get("status", ""),
+                                  args.get("band", ""), department=department, employee_id=args.get("employee_id"))
+    return page_of(query.order_by(Review.cycle_id.desc(), Review.id), args)
+
+
+@reviews.route(f"/<{ID}:review_id>")
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_use_appraisals)
+def get_review(review_id: int):
+    """Read a review with its KPI results and competency ratings"""
+    review = visible_review(review_id)
+    return review, 200, etag(review)
+
+
+def _forbidden():
+    from werkzeug.exceptions import Forbidden
+
+    raise Forbidden()
+
+
+@reviews.route(f"/<{ID}:review_id>/submit", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_use_appraisals)
+@reviews.arguments(StepIn)
+def submit_step(body, review_id: int):
+    """Save or complete the review's current step
+
+    Self-review (the employee), manager review (the named reviewer) or calibration (HR; with
+    `submit` it also finalises). Send the version (`version`, or the ETag in If-Match); an older
+    one answers 409 and changes nothing. Errors name rows as `kpis.0.actual`, `ratings.1.rating`.
+    """
+    version = seen_version(body.get("version"))
+    review = visible_review(review_id)
+    data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
+                         outcome=body["outcome"])
+    if review.status == Step.SELF_REVIEW.value:
+        if not can_self_review(current_user, review):
+            _forbidden()
+        flow.save_self_review(review, data, version, submit=body["submit"])
+    elif review.status == Step.MANAGER_REVIEW.value:
+        if not can_manager_review(current_user, review):
+            _forbidden()
+        flow.save_manager_review(review, data, version, submit=body["submit"])
+    elif review.status == Step.CALIBRATION.value:
+        if not can_calibrate(current_user, review):
+            _forbidden()
+        flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
+    else:
+        raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+def _hr(review_id: int) -> Review:
+    review = visible_review(review_id)
+    if not can_calibrate(current_user, review):
+        _forbidden()
+    return review
+
+
+@reviews.route(f"/<{ID}:review_id>/finalise", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@reviews.arguments(VersionIn)
+def finalise(body, review_id: int):
+    """Finalise a calibrated review (HR): it is locked"""
+    version = seen_version(body.get("version"))
+    review = _hr(review_id)
+    flow.finalise(review, version)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/reopen", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@reviews.arguments(ReopenIn)
+def reopen(body, review_id: int):
+    """Reopen a finalised review at an earlier step, with a reason (HR)"""
+    version = seen_version(body.get("version"))
+    review = _hr(review_id)
+    flow.reopen(review, body["step"], body["reason"], version)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/reviewer", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@reviews.arguments(ReviewerIn)
+def reassign(body, review_id: int):
+    """Name another reviewer (HR); never the reviewee"""
+    version = seen_version(body.get("version"))
+    review = _hr(review_id)
+    if body.get("reviewer_id"):
+        reference(org_services.get_employee, body["reviewer_id"], "reviewer_id")
+    flow.reassign_reviewer(review, body.get("reviewer_id"), version)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/acknowledge", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_use_appraisals)
+@reviews.arguments(VersionIn)
+def acknowledge(body, review_id: int):
+    """Acknowledge your finalised review"""
+    version = seen_version(body.get("version"))
+    review = visible_review(review_id)
+    if not is_own_review(current_user, review):
+        _forbidden()
+    flow.acknowledge(review, version)
+    db.session.commit()
+    return review, 200, etag(review)

@@ -1,0 +1,1 @@
+"""Performance appraisals: templates, cycles, reviews through the reporting line, scoring, results."""

@@ -1,0 +1,323 @@
+"""The review flow: self-review, manager review, HR calibration, finalisation, reopening,
+acknowledgement and the reviewer, each refusing bad input with the field named (nothing is
+changed then) and a stale version with a Conflict. Services flush; the caller commits once."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, Step
+from app.appraisals.services import cycle_settings, score_review
+from app.audit.services import actor
+from app.core.concurrency import check_version
+from app.core.errors import ServiceError
+from app.db import utcnow
+from app.extensions import db
+from app.org.models import Employee
+
+MAX_COMMENT = 5000
+MAX_ACTUAL = 1e14
+
+
+# --- the steps --------------------------------------------------------------------------
+
+
+@dataclass
+class StepData:
+    """What a step's form or API body sends. ``kpis`` and ``ratings`` are lists in the order of
+    the review's KPI results and competency ratings: {"id", "actual", "comment"} and
+    {"id", "rating", "comment"}; errors name them ``kpis.<i>.actual``, ``ratings.<i>.rating``."""
+
+    kpis: list[dict] = field(default_factory=list)
+    ratings: list[dict] = field(default_factory=list)
+    comment: str | None = None
+    outcome: str | None = None
+
+
+def parse_actual(raw, result: KpiResult) -> tuple[float | None, str | None]:
+    """(number, None) or (None, message). Blank is None. Negative numbers are refused unless
+    the target, threshold or stretch of this KPI is negative itself."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, bool):
+        return None, _("Enter a number.")
+    try:
+        value = float(str(raw).strip().replace(",", "").replace("，", "").rstrip("%").strip())
+    except ValueError:
+        return None, _("Enter a number.")
+    if not math.isfinite(value) or abs(value) >= MAX_ACTUAL:
+        return None, _("Enter a number.")
+    if value < 0 and not any(v is not None and v < 0 for v in (result.target, result.threshold, result.stretch)):
+        return None, _("“%(kpi)s” cannot be negative.", kpi=result.name)
+    return value, None
+
+
+def _rating(raw, scale_max: int) -> tuple[int | None, str | None]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = math.nan
+    if isinstance(raw, bool) or not math.isfinite(value) or value != int(value) or not 1 <= value <= scale_max:
+        return None, _("Choose a rating from 1 to %(num)d.", num=scale_max)
+    return int(value), None
+
+
+def _comment(value, errors: dict, path: str) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_COMMENT:
+        errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT,
+                                             len=len(text)))
+    return text[:MAX_COMMENT]
+
+
+def _rows(submitted: list[dict], existing: list, errors: dict, name: str) -> list[tuple[dict, object]]:
+    """Pair submitted rows with the review's rows (by id, else by order)."""
+    by_id = {row.id: row for row in existing}
+    pairs = []
+    for i, item in enumerate(submitted or []):
+        item = item if isinstance(item, dict) else {}
+        row = by_id.get(item.get("id")) if item.get("id") is not None else (existing[i] if i < len(existing) else None)
+        if row is None:
+            errors.setdefault(f"{name}.{i}.id", []).append(_("This item is not part of the review."))
+            continue
+        pairs.append((item, row))
+    return pairs
+
+
+def _actuals(items: list[dict], review: Review, comment_column: str, errors: dict, by_employee: bool) -> None:
+    """Apply submitted actuals and comments (``employee_comment`` or ``manager_comment``): only
+    the keys sent change. The employee's figures are also kept as ``self_actual``."""
+    for i, (item, result) in enumerate(_rows(items, review.kpi_results, errors, "kpis")):
+        if "actual" in item:
+            value, message = parse_actual(item.get("actual"), result)
+            if message:
+                errors.setdefault(f"kpis.{i}.actual", []).append(message)
+            else:
+                result.actual = value
+                if by_employee:
+                    result.self_actual = value
+        if "comment" in item:
+            setattr(result, comment_column, _comment(item.get("comment"), errors, f"kpis.{i}.comment"))
+
+
+def _require_complete(review: Review, rating_column: str, rating_message: str, errors: dict) -> None:
+    """Before a step is submitted: every actual, and every rating of ``rating_column``."""
+    for i, result in enumerate(review.kpi_results):
+        if result.actual is None:
+            errors.setdefault(f"kpis.{i}.actual", []).append(_("Enter the actual result before submitting."))
+    for i, rating in enumerate(review.ratings):
+        if getattr(rating, rating_column) is None:
+            errors.setdefault(f"ratings.{i}.rating", []).append(rating_message)
+
+
+def _ratings(items: list[dict], review: Review, column: str, scale_max: int, errors: dict) -> None:
+    """Apply submitted ratings (``self_rating`` or ``manager_rating``) and comments: only the
+    keys sent change."""
+    for i, (item, rating) in enumerate(_rows(items, review.ratings, errors, "ratings")):
+        if "rating" in item:
+            value, message = _rating(item.get("rating"), scale_max)
+            if message:
+                errors.setdefault(f"ratings.{i}.rating", []).append(message)
+            else:
+                setattr(rating, column, value)
+        if "comment" in item:
+            rating.comment = _comment(item.get("comment"), errors, f"ratings.{i}.comment")
+
+
+def _event(review: Review, action: str, comment: str = "") -> None:
+    actor_id, actor_label, _ip = actor()
+    review.events.append(ReviewEvent(action=action, comment=comment, actor_id=actor_id, actor_label=actor_label))
+
+
+def _require(review: Review, *steps: Step) -> None:
+    if review.status not in {s.value for s in steps}:
+        if review.status == Step.FINALISED.value:
+            raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
+        raise ServiceError(_("This review is at the step “%(step)s”: this step was already submitted or is not "
+                             "open yet.", step=review.step.label))
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        count = sum(len(v) for v in errors.values())
+        raise ServiceError(_("The review has %(num)d problem(s): see the marked fields.", num=count), errors)
+
+
+def touch(review: Review) -> None:
+    review.updated_at = utcnow()  # every save moves the lock counter, even when only child rows changed
+
+
+def save_self_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
+    """The employee's actuals (with comments), self ratings and comment; ``submit`` hands the
+    review to the manager and needs every actual and self rating."""
+    _require(review, Step.SELF_REVIEW)
+    check_version(review, seen_version)
+    settings = cycle_settings(review.cycle)
+    errors: dict[str, list[str]] = {}
+    _actuals(data.kpis, review, "employee_comment", errors, by_employee=True)
+    _ratings(data.ratings, review, "self_rating", settings["scale_max"], errors)
+    if data.comment is not None:
+        review.self_comment = _comment(data.comment, errors, "comment")
+    if submit and not errors:
+        _require_complete(review, "self_rating", _("Rate yourself before submitting."), errors)
+    _raise(errors)
+    score_review(review, settings)
+    touch(review)
+    if submit:
+        review.status, review.self_submitted_at = Step.MANAGER_REVIEW.value, utcnow()
+        _event(review, "self_submitted")
+    db.session.flush()
+
+
+def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
+    """The manager may adjust actuals, rates competencies, comments and proposes an outcome;
+    ``submit`` sends the review to HR and needs every actual, every rating and an outcome."""
+    _require(review, Step.MANAGER_REVIEW)
+    check_version(review, seen_version)
+    settings = cycle_settings(review.cycle)
+    errors: dict[str, list[str]] = {}
+    _actuals(data.kpis, review, "manager_comment", errors, by_employee=False)
+    _ratings(data.ratings, review, "manager_rating", settings["scale_max"], errors)
+    if data.comment is not None:
+        review.manager_comment = _comment(data.comment, errors, "comment")
+    codes = {o["code"] for o in settings["outcomes"]}
+    if data.outcome:
+        if data.outcome not in codes:
+            errors.setdefault("outcome", []).append(_("Choose an outcome from the list."))
+        else:
+            review.outcome = data.outcome
+    elif data.outcome == "":
+        review.outcome = None
+    if submit and not errors:
+        _require_complete(review, "manager_rating", _("Rate this competency before submitting."), errors)
+        if not review.outcome:
+            errors.setdefault("outcome", []).append(_("Propose an outcome before submitting."))
+    _raise(errors)
+    score_review(review, settings)
+    touch(review)
+    if submit:
+        review.status, review.manager_submitted_at = Step.CALIBRATION.value, utcnow()
+        _event(review, "manager_submitted")
+    db.session.flush()
+
+
+def calibrate(review: Review, band: str | None, reason: str, seen_version: int | None,
+              finalise: bool = False) -> None:
+    """HR may move the band (a reason is required, kept in the history and the audit trail);
+    ``finalise`` then locks the review."""
+    _require(review, Step.CALIBRATION)
+    check_version(review, seen_version)
+    settings = cycle_settings(review.cycle)
+    band = (band or "").strip() or None
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if band is not None and band not in {b["band"] for b in settings["bands"]}:
+        errors["calibrated_band"] = [_("Choose a band from the list.")]
+    moved = band is not None and band != review.band
+    if moved and not reason:
+        errors["reason"] = [_("Give the reason for moving the band.")]
+    if len(reason) > MAX_COMMENT:
+        errors["reason"] = [_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT, len=len(reason))]
+    _raise(errors)
+    new_band = band if moved else None
+    if new_band != review.calibrated_band:
+        review.calibrated_band = new_band
+        review.calibration_reason = reason if moved else ""
+        _event(review, "calibrated", f"{review.band or '—'} → {new_band or review.band or '—'}: {reason}"
+               if moved else _("Calibration removed"))
+    touch(review)
+    if finalise:
+        _finalise(review)
+    db.session.flush()
+
+
+def _finalise(review: Review) -> None:
+    if review.final_score is None and (review.kpi_results or review.ratings):
+        raise ServiceError(_("This review has no score yet."))
+    review.status, review.finalised_at = Step.FINALISED.value, utcnow()
+    _event(review, "finalised")
+
+
+def finalise(review: Review, seen_version: int | None) -> None:
+    _require(review, Step.CALIBRATION)
+    check_version(review, seen_version)
+    touch(review)
+    _finalise(review)
+    db.session.flush()
+
+
+REOPEN_STEPS = (Step.SELF_REVIEW, Step.MANAGER_REVIEW, Step.CALIBRATION)
+
+
+def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> None:
+    """HR reopens a finalised review at an earlier step, with a reason."""
+    _require(review, Step.FINALISED)
+    check_version(review, seen_version)
+    if review.cycle.status == CycleStatus.CLOSED.value:
+        raise ServiceError(_("This cycle is closed: its reviews can no longer be reopened."))
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if step not in {s.value for s in REOPEN_STEPS}:
+        errors["step"] = [_("Choose the step to reopen the review at.")]
+    if not reason:
+        errors["reason"] = [_("Give the reason for reopening the review.")]
+    elif len(reason) > MAX_COMMENT:
+        errors["reason"] = [_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT, len=len(reason))]
+    _raise(errors)
+    review.status, review.finalised_at, review.acknowledged_at = step, None, None
+    touch(review)
+    _event(review, "reopened", reason)
+    db.session.flush()
+
+
+def acknowledge(review: Review, seen_version: int | None = None) -> None:
+    """The employee acknowledges the final result (once)."""
+    _require(review, Step.FINALISED)
+    check_version(review, seen_version)
+    if review.acknowledged_at is not None:
+        raise ServiceError(_("You already acknowledged this result."))
+    review.acknowledged_at = utcnow()
+    touch(review)
+    _event(review, "acknowledged")
+    db.session.flush()
+
+
+def reassign_reviewer(review: Review, reviewer_id: int | None, seen_version: int | None) -> None:
+    """HR names another reviewer (an employee who is not the reviewee)."""
+    check_version(review, seen_version)
+    if review.is_finalised:
+        raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
+    reviewer = db.session.get(Employee, reviewer_id) if reviewer_id else None
+    if reviewer_id and reviewer is None:
+        raise ServiceError.field("reviewer_id", _("No such employee."))
+    if reviewer is not None and reviewer.id == review.employee_id:
+        raise ServiceError.field("reviewer_id", _("Nobody reviews themselves: choose another reviewer."))
+    if reviewer is not None and reviewer.status == "left":
+        raise ServiceError.field("reviewer_id", _("This employee has left the company."))
+    if (reviewer.id if reviewer else None) == review.reviewer_id:
+        return
+    review.reviewer = reviewer
+    review.notes = [n for n in (review.notes or []) if n != "no_reviewer"] + ([] if reviewer else ["no_reviewer"])
+    touch(review)
+    _event(review, "reviewer_changed", reviewer.name if reviewer else "—")
+    db.session.flush()
+
+
+EVENT_LABELS = {
+    "self_submitted": lambda: _("Self-review submitted"),
+    "manager_submitted": lambda: _("Manager review submitted"),
+    "calibrated": lambda: _("Band calibrated by HR"),
+    "finalised": lambda: _("Finalised"),
+    "reopened": lambda: _("Reopened by HR"),
+    "acknowledged": lambda: _("Acknowledged by the employee"),
+    "reviewer_changed": lambda: _("Reviewer changed"),
+}
+
+
+def event_label(action: str) -> str:
+    label = EVENT_LABELS.get(action)
+    return label() if label else action

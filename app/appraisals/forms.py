@@ -1,0 +1,128 @@
+"""Forms of the appraisal pages. The rules live in the services (shared with the API); these
+forms parse, and put the services' field errors back next to the fields."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.appraisals.models import PeriodType
+from app.appraisals.flow import REOPEN_STEPS
+
+BLANK = [("", "—")]
+
+
+class CycleForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)],
+                       render_kw={"placeholder": _l("e.g. 2026 Q4 appraisal")})
+    period_type = SelectField(_l("Period"), choices=[])
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[Optional()],
+                         description=_l("Left empty: the end of the month, quarter or year."))
+    template_id = SelectField(_l("Template"), choices=[], validate_choice=False)
+    department_ids = SelectMultipleField(_l("Departments"), choices=[], validate_choice=False, coerce=str,
+                                         description=_l("None chosen: the whole company."))
+    include_subdepartments = BooleanField(_l("Include sub-departments"), default=True)
+    self_review_due = DateField(_l("Self-reviews due"), validators=[Optional()])
+    manager_review_due = DateField(_l("Manager reviews due"), validators=[Optional()])
+    submit = SubmitField(_l("Save cycle"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period_type.choices = PeriodType.choices()
+
+
+class LevelForm(Form):
+    label = StringField(_l("Label"))
+    description = StringField(_l("Description"))
+
+
+class BandForm(Form):
+    band = StringField(_l("Band"))
+    min = StringField(_l("Minimum score"), render_kw={"inputmode": "decimal"})
+
+
+class OutcomeForm(Form):
+    code = StringField(_l("Code"))
+    label = StringField(_l("Label"))
+
+
+class TemplateForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    kpi_weight = StringField(_l("KPI section weight (%)"), render_kw={"inputmode": "decimal"})
+    competency_weight = StringField(_l("Competency section weight (%)"), render_kw={"inputmode": "decimal"})
+    levels = SelectField(_l("Rating levels"), choices=[], default="5")
+    scale = FieldList(FormField(LevelForm), min_entries=10, max_entries=10)
+    bands = FieldList(FormField(BandForm), min_entries=8, max_entries=8)
+    outcomes = FieldList(FormField(OutcomeForm), min_entries=12, max_entries=12)
+    submit = SubmitField(_l("Save template"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels.choices = [(str(n), str(n)) for n in range(2, 11)]
+
+    def data_dict(self) -> dict:
+        return {"name": self.name.data, "kpi_weight": self.kpi_weight.data,
+                "competency_weight": self.competency_weight.data, "levels": self.levels.data,
+                "scale": [{"label": e.form.label.data, "description": e.form.description.data} for e in self.scale],
+                "bands": [{"band": e.form.band.data, "min": e.form.min.data} for e in self.bands],
+                "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes]}
+
+    def fill(self, data: dict) -> None:
+        self.name.data = data["name"]
+        self.kpi_weight.data = f"{data['kpi_weight']:g}"
+        self.competency_weight.data = f"{data['competency_weight']:g}"
+        self.levels.data = str(data.get("levels") or len(data["scale"]))
+        for entry, level in zip(self.scale, data["scale"]):
+            entry.form.label.data, entry.form.description.data = level["label"], level["description"]
+        for entry, band in zip(self.bands, data["bands"]):
+            entry.form.band.data, entry.form.min.data = band["band"], f"{band['min']:g}"
+        for entry, outcome in zip(self.outcomes, data["outcomes"]):
+            entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
+
+
+class StepForm(FlaskForm):
+    """The self-review and manager-review forms: the version, the overall comment and outcome;
+    the rows (``kpi-<i>-actual``, ``kpi-<i>-comment``, ``rating-<i>``, ``rating-<i>-comment``) are
+    read by ``rows()``, since their number depends on the review."""
+
+    version = HiddenField()
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 4})
+    outcome = SelectField(_l("Proposed outcome"), choices=[], validate_choice=False)
+
+
+class CalibrationForm(FlaskForm):
+    version = HiddenField()
+    calibrated_band = SelectField(_l("Calibrated band"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 3})
+
+
+class ReopenForm(FlaskForm):
+    version = HiddenField()
+    step = SelectField(_l("Reopen at"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step.choices = [(s.value, s.label) for s in REOPEN_STEPS]
+
+
+class ReviewerForm(FlaskForm):
+    version = HiddenField()
+    reviewer_no = StringField(_l("Reviewer's employee number"))
+
+
+class VersionForm(FlaskForm):
+    """A workflow button that carries the version it was based on."""
+
+    version = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"))
+    rows = HiddenField()   # the checked rows of the preview, sent back to apply them

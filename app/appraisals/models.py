@@ -1,0 +1,298 @@
+"""Performance appraisals: templates (section weights, rating scale, score bands, outcomes),
+cycles (a period, a scope of departments, deadlines), and one review per employee in scope with
+the snapshot of their job description taken at launch (KPI results and competency ratings).
+
+A review moves through the steps::
+
+    self_review ──▶ manager_review ──▶ calibration ──▶ finalised (──▶ acknowledged by the employee)
+         ▲                 ▲                 ▲              │
+         └─────────────────┴─────────────────┴── reopened by HR, with a reason
+
+Scores are stored (recomputed by ``services.score_review`` whenever an input changes) so that
+result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.scoring``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, VersionedMixin, utcnow
+from app.extensions import db
+from app.jobs.models import LabelledEnum, Number, Percent
+
+Score = Number  # scores are stored exactly (NUMERIC) and read as floats; rounding is for display only
+
+
+class PeriodType(LabelledEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+    CUSTOM = "custom"
+
+    @classmethod
+    def labels(cls):
+        return {cls.MONTHLY: _l("Monthly"), cls.QUARTERLY: _l("Quarterly"), cls.ANNUAL: _l("Annual"),
+                cls.CUSTOM: _l("Custom")}
+
+
+class CycleStatus(LabelledEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+    @classmethod
+    def labels(cls):
+        return {cls.DRAFT: _l("Not launched"), cls.RUNNING: _l("Running"), cls.CLOSED: _l("Closed")}
+
+
+class Step(LabelledEnum):
+    SELF_REVIEW = "self_review"
+    MANAGER_REVIEW = "manager_review"
+    CALIBRATION = "calibration"
+    FINALISED = "finalised"
+
+    @classmethod
+    def labels(cls):
+        return {cls.SELF_REVIEW: _l("Self-review"), cls.MANAGER_REVIEW: _l("Manager review"),
+                cls.CALIBRATION: _l("HR calibration"), cls.FINALISED: _l("Finalised")}
+
+    @classmethod
+    def order(cls) -> list[str]:
+        return [member.value for member in cls]
+
+
+def _in(column: str, enum_cls) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in enum_cls)})"
+
+
+class AppraisalTemplate(VersionedMixin, db.Model):
+    """How reviews are weighted, rated and banded. ``scale`` is [{"level": 1, "label", "description"}…]
+    (levels 1..n), ``bands`` is [{"band": "A", "min": 90}…] from the highest minimum down (the
+    last band takes everything below), ``outcomes`` is [{"code", "label"}…]. An empty label
+    means the standard one, shown in each user's language."""
+
+    __tablename__ = "appraisal_templates"
+    __table_args__ = (
+        CheckConstraint("kpi_weight >= 0 AND kpi_weight <= 100", name="kpi_weight_range"),
+        CheckConstraint("competency_weight >= 0 AND competency_weight <= 100", name="competency_weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kpi_weight: Mapped[float] = mapped_column(Percent, default=70)
+    competency_weight: Mapped[float] = mapped_column(Percent, default=30)
+    scale: Mapped[list] = mapped_column(JSON, default=list)
+    bands: Mapped[list] = mapped_column(JSON, default=list)
+    outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def scale_max(self) -> int:
+        return len(self.scale or []) or 5
+
+
+cycle_departments = Table(
+    "appraisal_cycle_departments",
+    db.metadata,
+    Column("cycle_id", ForeignKey("appraisal_cycles.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class AppraisalCycle(VersionedMixin, db.Model):
+    """One appraisal round. Its scope is a set of departments (with their sub-departments when
+    ``include_subdepartments``), or the whole company when none is chosen. At launch the
+    template's settings are copied into ``settings``, so that editing the template later never
+    changes a running cycle."""
+
+    __tablename__ = "appraisal_cycles"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint(_in("period_type", PeriodType), name="period_type_valid"),
+        CheckConstraint(_in("status", CycleStatus), name="status_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    period_type: Mapped[str] = mapped_column(String(20), default=PeriodType.MONTHLY.value)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    self_review_due: Mapped[date | None] = mapped_column(Date)
+    manager_review_due: Mapped[date | None] = mapped_column(Date)
+    include_subdepartments: Mapped[bool] = mapped_column(Boolean, default=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("appraisal_templates.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CycleStatus.DRAFT.value, index=True)
+    settings: Mapped[dict | None] = mapped_column(JSON)   # the template's settings, frozen at launch
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    template: Mapped[AppraisalTemplate] = relationship()
+    departments = relationship("Department", secondary=cycle_departments, order_by="Department.path")
+
+    @property
+    def status_enum(self) -> CycleStatus:
+        return CycleStatus(self.status)
+
+    @property
+    def period_type_enum(self) -> PeriodType:
+        return PeriodType(self.period_type)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CycleStatus.DRAFT.value
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+
+class Review(VersionedMixin, db.Model):
+    """One employee's appraisal in a cycle. ``position_id``, ``department_id``, the weights and
+    the job-description version are those of the launch; ``reviewer_id`` is the employee who
+    does the manager review (HR may reassign). ``notes`` holds codes of what was missing at
+    launch ("no_jd", "no_kpis", "no_competencies", "no_reviewer")."""
+
+    __tablename__ = "appraisal_reviews"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "employee_id"),
+        CheckConstraint(_in("status", Step), name="status_valid"),
+        CheckConstraint("reviewer_id IS NULL OR reviewer_id <> employee_id", name="not_own_reviewer"),
+        Index("ix_appraisal_reviews_cycle_id_status", "cycle_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("appraisal_cycles.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
+    jd_version_id: Mapped[int | None] = mapped_column(ForeignKey("jd_versions.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=Step.SELF_REVIEW.value)
+    kpi_weight: Mapped[float] = mapped_column(Percent, default=70)
+    competency_weight: Mapped[float] = mapped_column(Percent, default=30)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    self_comment: Mapped[str] = mapped_column(Text, default="")
+    manager_comment: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    kpi_score: Mapped[float | None] = mapped_column(Score)
+    competency_score: Mapped[float | None] = mapped_column(Score)
+    final_score: Mapped[float | None] = mapped_column(Score)
+    band: Mapped[str | None] = mapped_column(String(10))
+    calibrated_band: Mapped[str | None] = mapped_column(String(10))
+    calibration_reason: Mapped[str] = mapped_column(Text, default="")
+    self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    manager_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # any save: moves ``version``
+
+    cycle: Mapped[AppraisalCycle] = relationship()
+    employee = relationship("Employee", foreign_keys=[employee_id])
+    reviewer = relationship("Employee", foreign_keys=[reviewer_id])
+    position = relationship("Position")
+    department = relationship("Department")
+    kpi_results: Mapped[list[KpiResult]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="KpiResult.position", passive_deletes=True)
+    ratings: Mapped[list[CompetencyRating]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="CompetencyRating.position",
+        passive_deletes=True)
+    events: Mapped[list[ReviewEvent]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewEvent.id", passive_deletes=True)
+
+    @property
+    def step(self) -> Step:
+        return Step(self.status)
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.status == Step.FINALISED.value
+
+    @property
+    def effective_band(self) -> str | None:
+        return self.calibrated_band or self.band
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.cycle_id}:{self.employee_id}"
+
+
+class KpiResult(db.Model):
+    """A KPI target copied from the job description at launch, with the actual result. The
+    employee enters ``actual`` (kept as ``self_actual`` too); the manager may adjust ``actual``."""
+
+    __tablename__ = "appraisal_kpi_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id", ondelete="SET NULL"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    direction: Mapped[str] = mapped_column(String(10), default="higher")
+    target: Mapped[float] = mapped_column(Number)
+    threshold: Mapped[float | None] = mapped_column(Number)
+    stretch: Mapped[float | None] = mapped_column(Number)
+    weight: Mapped[float] = mapped_column(Percent, default=0)
+    period: Mapped[str] = mapped_column(String(20), default="monthly")
+    self_actual: Mapped[float | None] = mapped_column(Number)
+    actual: Mapped[float | None] = mapped_column(Number)
+    attainment: Mapped[float | None] = mapped_column(Score)
+    employee_comment: Mapped[str] = mapped_column(Text, default="")
+    manager_comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="kpi_results")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.code}"
+
+
+class CompetencyRating(db.Model):
+    """A competency of the job description at launch, with the required level, the employee's
+    self rating and the manager's rating (the one that is scored)."""
+
+    __tablename__ = "appraisal_competency_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    competency_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id", ondelete="SET NULL"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    required_level: Mapped[int] = mapped_column(Integer, default=3)
+    weight: Mapped[float] = mapped_column(Percent, default=1)
+    self_rating: Mapped[int | None] = mapped_column(Integer)
+    manager_rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="ratings")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.code}"
+
+
+class ReviewEvent(db.Model):
+    """The history shown on a review: steps submitted, calibration, finalisation, reopening
+    (with the reason), acknowledgement, reviewer changes. The audit trail has every field change."""
+
+    __tablename__ = "appraisal_review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="events")

@@ -1,0 +1,255 @@
+"""Results of a cycle (completion, band distribution, score histogram, departments), the export
+of its reviews, an employee's history across cycles, and the plain-data documents that the PDF
+renderer of app/documents turns into a filled-in appraisal form and a department's report.
+
+Every function here runs a fixed number of queries whatever the size of the cycle: counts are
+grouped in SQL, the histogram reads one column."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.appraisals import scoring
+from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
+from app.appraisals.services import cycle_settings, in_department, note_texts, overdue_condition, targets_period
+from app.appraisals.settings import level_label, outcome_label
+from app.core.spreadsheets import Column, Sheet
+from app.extensions import db
+from app.org.models import Department, Employee, Position
+
+BUCKET = 10          # histogram buckets of 10 points, 0–120
+BUCKETS = 12
+
+
+def _filtered(query, cycle_id: int, scope=None, department: Department | None = None):
+    query = query.where(Review.cycle_id == cycle_id)
+    if scope is not None:
+        query = query.where(scope)
+    if department is not None:
+        query = query.where(in_department(department))
+    return query
+
+
+@dataclass
+class Summary:
+    total: int
+    by_step: dict[str, int]
+    acknowledged: int
+    overdue: int
+    bands: list[tuple[str, int]]
+    histogram: list[tuple[str, int]]
+    average: float | None
+    scored: int
+
+    @property
+    def finalised(self) -> int:
+        return self.by_step.get(Step.FINALISED.value, 0)
+
+    @property
+    def completion(self) -> float:
+        return 100.0 * self.finalised / self.total if self.total else 0.0
+
+
+def summary(cycle: AppraisalCycle, scope=None, department: Department | None = None,
+            today: date | None = None) -> Summary:
+    """Completion by step, acknowledgements, overdue reviews, the distribution of (calibrated)
+    bands and the histogram of final scores: four queries."""
+    today = today or date.today()
+    by_step = {step: 0 for step in Step.order()}
+    acknowledged = 0
+    for status, count, acks in db.session.execute(_filtered(
+            select(Review.status, func.count(), func.count(Review.acknowledged_at)), cycle.id, scope, department)
+            .group_by(Review.status)):
+        by_step[status] = count
+        acknowledged += acks
+    overdue = db.session.scalar(_filtered(
+        select(func.count()).select_from(Review).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+        .where(overdue_condition(today)), cycle.id, scope, department)) or 0
+    effective = func.coalesce(Review.calibrated_band, Review.band)
+    counts = dict(db.session.execute(_filtered(select(effective, func.count()), cycle.id, scope, department)
+                                     .where(effective.is_not(None)).group_by(effective)).all())
+    bands = [(b["band"], counts.get(b["band"], 0)) for b in cycle_settings(cycle)["bands"]]
+    buckets = [0] * BUCKETS
+    total_score, scored = 0.0, 0
+    for (score,) in db.session.execute(_filtered(select(Review.final_score), cycle.id, scope, department)
+                                       .where(Review.final_score.is_not(None))):
+        buckets[min(int(score // BUCKET), BUCKETS - 1)] += 1
+        total_score += score
+        scored += 1
+    histogram = [(f"{i * BUCKET}–{(i + 1) * BUCKET}", n) for i, n in enumerate(buckets)]
+    return Summary(total=sum(by_step.values()), by_step=by_step, acknowledged=acknowledged, overdue=overdue,
+                   bands=bands, histogram=histogram, average=total_score / scored if scored else None, scored=scored)
+
+
+def by_department(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list[dict]:
+    """Per department (with its sub-departments rolled up): reviews, finalised, average final
+    score. Two queries: the counts per department, and the departments' paths."""
+    rows = db.session.execute(_filtered(
+        select(Review.department_id, func.count(), func.count(Review.finalised_at), func.sum(Review.final_score),
+               func.count(Review.final_score)), cycle.id, scope, department).group_by(Review.department_id)).all()
+    if not rows:
+        return []
+    departments = {d.id: d for d in db.session.execute(select(Department.id, Department.name, Department.path,
+                                                                Department.depth))}
+    totals: dict[int, list[float]] = {}
+    for department_id, count, finalised, score_sum, scored in rows:
+        path = departments[department_id].path if department_id in departments else f"/{department_id}/"
+        for ancestor in (int(p) for p in path.strip("/").split("/") if p):
+            entry = totals.setdefault(ancestor, [0, 0, 0.0, 0])
+            entry[0] += count
+            entry[1] += finalised
+            entry[2] += score_sum or 0
+            entry[3] += scored
+    base_depth = department.depth if department is not None else 0
+    result = []
+    for dep_id, (count, finalised, score_sum, scored) in totals.items():
+        dep = departments.get(dep_id)
+        if dep is None or (department is not None and not dep.path.startswith(department.path)):
+            continue
+        if dep.depth > base_depth + 1:
+            continue  # the department itself and one level below it
+        result.append({"id": dep_id, "name": dep.name, "path": dep.path, "depth": dep.depth - base_depth,
+                       "reviews": count, "finalised": finalised,
+                       "average": score_sum / scored if scored else None})
+    names = {d.id: d.name for d in departments.values()}
+    result.sort(key=lambda r: [names.get(int(p), "") for p in r["path"].strip("/").split("/") if p])
+    return result
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> Sheet:
+    """Every review of the cycle (in scope) as one sheet: one query, streamed rows."""
+    settings = cycle_settings(cycle)
+    reviewer = db.aliased(Employee)
+    query = _filtered(
+        select(Employee.employee_no, Employee.name, Department.name.label("department"), Position.code,
+               Position.title, reviewer.name.label("reviewer"), Review.status, Review.kpi_score,
+               Review.competency_score, Review.final_score, Review.band, Review.calibrated_band,
+               Review.calibration_reason, Review.outcome, Review.finalised_at, Review.acknowledged_at)
+        .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
+        .join(Department, Department.id == Review.department_id)
+        .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
+    query = query.order_by(Employee.employee_no)
+    steps = {step.value: step.label for step in Step}
+
+    def rows():
+        for r in db.session.execute(query):
+            yield (r.employee_no, r.name, r.department, r.code, r.title, r.reviewer or "", steps[r.status],
+                   _round(r.kpi_score), _round(r.competency_score), _round(r.final_score), r.band or "",
+                   r.calibrated_band or "", r.calibration_reason or "", outcome_label(settings["outcomes"], r.outcome)
+                   if r.outcome else "", r.finalised_at, r.acknowledged_at)
+
+    score = "0.0"
+    return Sheet(cycle.name, [
+        Column(_("Employee number")), Column(_("Name")), Column(_("Department")), Column(_("Position code")),
+        Column(_("Position")), Column(_("Reviewer")), Column(_("Step")), Column(_("KPI score"), number_format=score),
+        Column(_("Competency score"), number_format=score), Column(_("Final score"), number_format=score),
+        Column(_("Band")), Column(_("Calibrated band")), Column(_("Calibration reason")), Column(_("Outcome")),
+        Column(_("Finalised")), Column(_("Acknowledged"))], rows())
+
+
+def _round(value: float | None) -> float | None:
+    """Scores in exports: one decimal, like the pages."""
+    return None if value is None else float(scoring.display(value))
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def employee_history(employee_id: int, scope=None) -> list[Review]:
+    """The employee's reviews across cycles, oldest first (two queries with their cycles)."""
+    from sqlalchemy.orm import selectinload
+
+    query = (select(Review).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+             .where(Review.employee_id == employee_id)
+             .options(selectinload(Review.cycle), selectinload(Review.position))
+             .order_by(AppraisalCycle.start_date, AppraisalCycle.id))
+    if scope is not None:
+        query = query.where(scope)
+    return list(db.session.scalars(query))
+
+
+# --- documents for the PDF renderer -----------------------------------------------------------
+
+
+def review_document(review: Review) -> dict:
+    """A filled-in appraisal form as plain data (no ORM objects), for
+    ``app.documents.render_pdf("appraisals/review.html", review_document(review), lang)``.
+    Needs the review loaded with ``services.get_review``; runs no query of its own."""
+    from app.appraisals.flow import event_label
+    from app.appraisals.services import compute
+
+    cycle = review.cycle
+    settings = cycle_settings(cycle)
+    scores = compute(review, settings)
+    return {
+        "cycle": {"id": cycle.id, "name": cycle.name, "period_type": cycle.period_type,
+                  "start_date": cycle.start_date, "end_date": cycle.end_date, "targets_period": targets_period(cycle)},
+        "review": {"id": review.id, "status": review.status, "step": review.step.label,
+                   "notes": note_texts(review), "self_comment": review.self_comment,
+                   "manager_comment": review.manager_comment,
+                   "outcome": outcome_label(settings["outcomes"], review.outcome) if review.outcome else None,
+                   "self_submitted_at": review.self_submitted_at, "manager_submitted_at": review.manager_submitted_at,
+                   "finalised_at": review.finalised_at, "acknowledged_at": review.acknowledged_at},
+        "employee": {"employee_no": review.employee.employee_no, "name": review.employee.name},
+        "position": {"code": review.position.code, "title": review.position.title},
+        "department": review.department.name,
+        "reviewer": review.reviewer.name if review.reviewer else None,
+        "weights": {"kpi": review.kpi_weight, "competency": review.competency_weight},
+        "kpis": [{"code": r.code, "name": r.name, "unit": r.unit, "direction": r.direction, "target": r.target,
+                  "threshold": r.threshold, "stretch": r.stretch, "weight": r.weight, "self_actual": r.self_actual,
+                  "actual": r.actual, "attainment": a.value, "rule": a.rule, "employee_comment": r.employee_comment,
+                  "manager_comment": r.manager_comment} for r, a in zip(review.kpi_results, scores.attainments)],
+        "competencies": [{"code": r.code, "name": r.name, "required_level": r.required_level, "weight": r.weight,
+                          "self_rating": r.self_rating, "manager_rating": r.manager_rating,
+                          "manager_rating_label": level_label(settings["scale"][r.manager_rating - 1])
+                          if r.manager_rating and r.manager_rating <= len(settings["scale"]) else None,
+                          "comment": r.comment} for r in review.ratings],
+        "scale_max": settings["scale_max"],
+        "scores": {"kpi": scores.kpi, "competency": scores.competency, "final": scores.final,
+                   "band": scores.band, "calibrated_band": review.calibrated_band,
+                   "calibration_reason": review.calibration_reason,
+                   "display": {"kpi": scoring.display(scores.kpi), "competency": scoring.display(scores.competency),
+                               "final": scoring.display(scores.final)}},
+        "history": [{"action": event_label(e.action), "comment": e.comment, "by": e.actor_label, "at": e.at}
+                    for e in review.events],
+    }
+
+
+def results_document(cycle: AppraisalCycle, department: Department | None = None, scope=None) -> dict:
+    """A department's (or the whole cycle's) results as plain data, for
+    ``app.documents.render_pdf("appraisals/results.html", results_document(cycle, department), lang)``:
+    the summary, the departments below, and every review sorted by final score."""
+    result = summary(cycle, scope, department)
+    reviewer = db.aliased(Employee)
+    query = _filtered(
+        select(Employee.employee_no, Employee.name, Position.title, Department.name.label("department"),
+               reviewer.name.label("reviewer"), Review.status, Review.final_score, Review.band,
+               Review.calibrated_band, Review.outcome)
+        .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
+        .join(Department, Department.id == Review.department_id)
+        .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
+    settings = cycle_settings(cycle)
+    steps = {step.value: step.label for step in Step}
+    rows = [{"employee_no": r.employee_no, "name": r.name, "position": r.title, "department": r.department,
+             "reviewer": r.reviewer, "step": steps[r.status], "final_score": r.final_score,
+             "final_display": scoring.display(r.final_score), "band": r.band, "calibrated_band": r.calibrated_band,
+             "outcome": outcome_label(settings["outcomes"], r.outcome) if r.outcome else None}
+            for r in db.session.execute(query.order_by(Review.final_score.desc().nulls_last(), Employee.employee_no))]
+    return {
+        "cycle": {"id": cycle.id, "name": cycle.name, "start_date": cycle.start_date, "end_date": cycle.end_date,
+                  "status": cycle.status, "closed": cycle.status == CycleStatus.CLOSED.value},
+        "department": {"id": department.id, "name": department.name} if department is not None else None,
+        "summary": {"total": result.total, "by_step": {steps[k]: v for k, v in result.by_step.items()},
+                    "finalised": result.finalised, "completion": result.completion,
+                    "acknowledged": result.acknowledged, "overdue": result.overdue,
+                    "average": result.average, "average_display": scoring.display(result.average),
+                    "bands": result.bands, "histogram": result.histogram},
+        "departments": by_department(cycle, scope, department),
+        "reviews": rows,
+    }

@@ -1,0 +1,170 @@
+"""The appraisal formulas, as pure functions (no Flask, no database): the README documents them
+and every review page shows them with their inputs.
+
+KPI attainment, in percent, of an actual result A against a target T, for the KPI's direction
+("higher" is better, or "lower" is better), with an optional threshold T0 (the worst result that
+still earns something) and an optional stretch S (the result that earns the maximum):
+
+- A at or better than T: 100; with a stretch, linear from 100 at T to 120 at S, and 120 beyond S.
+- A worse than T, with a threshold: linear from 100 at T to 0 at T0, and 0 beyond T0.
+- A worse than T, without a threshold: 100 × A / T (higher is better) or 100 × T / A (lower is
+  better), kept within 0–100 (a target of 0 or less, or a non-positive result where lower is
+  better, gives 0).
+
+A threshold or stretch on the wrong side of the target is ignored (the job-description editor
+refuses them anyway). Attainments therefore always lie in 0–120.
+
+KPI section score = weighted mean of the attainments (the targets' weights; equal weights when
+they are all 0), over the targets that have an actual.
+Competency section score = 100 × weighted mean of the manager's ratings / the scale's maximum.
+Final score = the section weights applied to the section scores, where a section without items
+(or without any rating yet) is left out and the remaining weights are rescaled to 100 %.
+Band = the first band (from the highest minimum down) whose minimum the final score reaches;
+the last band takes the rest. Nothing is rounded here: rounding to one decimal is for display.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+MAX_ATTAINMENT = 120.0
+TARGET_ATTAINMENT = 100.0
+
+# The formula that produced an attainment, for the computation table of a review.
+AT_TARGET = "at_target"          # at or better than T, no stretch: 100
+TO_STRETCH = "to_stretch"        # between T and S: 100 + 20 × (A − T) / (S − T)
+BEYOND_STRETCH = "beyond_stretch"  # at or beyond S: 120
+TO_THRESHOLD = "to_threshold"    # between T0 and T: 100 × (A − T0) / (T − T0)
+BEYOND_THRESHOLD = "beyond_threshold"  # at or beyond T0: 0
+RATIO = "ratio"                  # no threshold: 100 × A / T or 100 × T / A
+NO_ACTUAL = "no_actual"
+
+
+@dataclass(frozen=True)
+class Attainment:
+    value: float | None
+    rule: str
+
+
+def _finite(*values) -> bool:
+    return all(v is None or (isinstance(v, (int, float)) and math.isfinite(v)) for v in values)
+
+
+def attainment(actual: float | None, target: float, direction: str = "higher", threshold: float | None = None,
+               stretch: float | None = None) -> Attainment:
+    """The attainment of ``actual`` against ``target`` (see the module's docstring)."""
+    if actual is None:
+        return Attainment(None, NO_ACTUAL)
+    actual, target = float(actual), float(target)
+    threshold = None if threshold is None else float(threshold)
+    stretch = None if stretch is None else float(stretch)
+    if not _finite(actual, target, threshold, stretch):
+        return Attainment(None, NO_ACTUAL)
+    # Mirror "lower is better" onto "higher is better": negate every value.
+    sign = -1.0 if direction == "lower" else 1.0
+    a, t = sign * actual, sign * target
+    t0 = sign * threshold if threshold is not None else None
+    s = sign * stretch if stretch is not None else None
+    if t0 is not None and t0 >= t:
+        t0 = None  # on the wrong side: ignored
+    if s is not None and s <= t:
+        s = None
+    if a >= t:
+        if s is None:
+            return Attainment(TARGET_ATTAINMENT, AT_TARGET)
+        if a >= s:
+            return Attainment(MAX_ATTAINMENT, BEYOND_STRETCH)
+        return Attainment(_clamp(TARGET_ATTAINMENT + 20.0 * (a - t) / (s - t)), TO_STRETCH)
+    if t0 is not None:
+        if a <= t0:
+            return Attainment(0.0, BEYOND_THRESHOLD)
+        return Attainment(_clamp(TARGET_ATTAINMENT * (a - t0) / (t - t0), high=TARGET_ATTAINMENT), TO_THRESHOLD)
+    # No threshold: a ratio of the real (unmirrored) values.
+    if direction == "lower":
+        value = 0.0 if actual <= 0 or target <= 0 else TARGET_ATTAINMENT * target / actual
+    else:
+        value = 0.0 if target <= 0 else TARGET_ATTAINMENT * actual / target
+    return Attainment(_clamp(value, high=TARGET_ATTAINMENT), RATIO)
+
+
+def _clamp(value: float, low: float = 0.0, high: float = MAX_ATTAINMENT) -> float:
+    if math.isnan(value):
+        return low
+    return min(max(value, low), high)
+
+
+def weighted_mean(pairs: Iterable[tuple[float | None, float | None]]) -> float | None:
+    """Mean of the values (None left out) weighted by their weights; equal weights when the
+    weights of the values present add up to 0. None when no value is present."""
+    present = [(float(v), float(w or 0)) for v, w in pairs if v is not None]
+    if not present:
+        return None
+    total = sum(w for _v, w in present)
+    if total <= 0:
+        return sum(v for v, _w in present) / len(present)
+    return sum(v * w for v, w in present) / total
+
+
+def kpi_section(attainments: Sequence[tuple[float | None, float]]) -> float | None:
+    """[(attainment, weight)] → the KPI section score."""
+    return weighted_mean(attainments)
+
+
+def competency_section(ratings: Sequence[tuple[int | None, float]], scale_max: int) -> float | None:
+    """[(manager rating, weight)] → 100 × weighted mean rating / scale maximum."""
+    mean = weighted_mean(ratings)
+    if mean is None or scale_max <= 0:
+        return None
+    return 100.0 * mean / scale_max
+
+
+def final_score(sections: Sequence[tuple[float | None, float]]) -> float | None:
+    """[(section score, section weight)] → the final score: sections without a score are left
+    out and the remaining weights rescaled. None when no section has a score (or weight)."""
+    present = [(s, float(w)) for s, w in sections if s is not None and w and float(w) > 0]
+    if not present:
+        return None
+    total = sum(w for _s, w in present)
+    return sum(s * w for s, w in present) / total
+
+
+def band_for(score: float | None, bands: Sequence[dict]) -> str | None:
+    """The band of ``score``: bands are [{"band": "A", "min": 90}, …]; the highest minimum that
+    the score reaches wins, and the band with the lowest minimum takes everything below."""
+    if score is None or not bands:
+        return None
+    ordered = sorted(bands, key=lambda b: float(b.get("min") or 0), reverse=True)
+    for band in ordered:
+        if score >= float(band.get("min") or 0):
+            return band["band"]
+    return ordered[-1]["band"]
+
+
+@dataclass(frozen=True)
+class ReviewScores:
+    kpi: float | None
+    competency: float | None
+    final: float | None
+    band: str | None
+    attainments: tuple[Attainment, ...]
+
+
+def score(kpis: Sequence[dict], ratings: Sequence[dict], kpi_weight: float, competency_weight: float,
+          scale_max: int, bands: Sequence[dict]) -> ReviewScores:
+    """Every score of a review. ``kpis``: [{"actual", "target", "direction", "threshold",
+    "stretch", "weight"}]; ``ratings``: [{"manager_rating", "weight"}]."""
+    attainments = tuple(attainment(k.get("actual"), k["target"], k.get("direction", "higher"),
+                                   k.get("threshold"), k.get("stretch")) for k in kpis)
+    kpi = kpi_section([(a.value, k.get("weight") or 0) for a, k in zip(attainments, kpis)])
+    competency = competency_section([(r.get("manager_rating"), r.get("weight") or 0) for r in ratings], scale_max)
+    final = final_score([(kpi, kpi_weight), (competency, competency_weight)])
+    return ReviewScores(kpi, competency, final, band_for(final, bands), attainments)
+
+
+def display(value: float | None) -> str:
+    """One decimal place, half up (89.95 → "90.0"); "—" for no value. Display only."""
+    if value is None:
+        return "—"
+    return str(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

@@ -1,0 +1,173 @@
+"""Appraisal templates: the standard settings, their validation, and labels in the user's language.
+
+Labels of the standard rating levels and outcomes are stored empty and shown translated, so one
+template serves Chinese and English speakers alike; a label HR types is shown as typed.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core.errors import ServiceError
+
+MAX_SCORE = 120
+MAX_LEVELS = 10
+MAX_BANDS = 8
+MAX_OUTCOMES = 12
+OUTCOME_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
+
+STANDARD_LEVELS = {
+    1: (_l("Unsatisfactory"), _l("Falls clearly short of what the position requires; needs close support.")),
+    2: (_l("Needs improvement"), _l("Meets some requirements; several important points need work.")),
+    3: (_l("Meets expectations"), _l("Does what the position requires, reliably and to standard.")),
+    4: (_l("Exceeds expectations"), _l("Often goes beyond what is required; a model for colleagues.")),
+    5: (_l("Outstanding"), _l("Far beyond what is required; shapes how the team works.")),
+}
+STANDARD_OUTCOMES = {
+    "reward": _l("Reward"),
+    "promotion_candidate": _l("Promotion candidate"),
+    "no_action": _l("No action"),
+    "improvement_plan": _l("Improvement plan"),
+    "probation_review": _l("Probation review"),
+}
+DEFAULT_BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60},
+                 {"band": "D", "min": 0}]
+DEFAULT_NAME = "Standard"
+
+
+def default_settings() -> dict:
+    """The standard template: KPI 70 / competencies 30, levels 1–5, bands A ≥ 90, B ≥ 75,
+    C ≥ 60, D below, and the five outcomes."""
+    return {"name": DEFAULT_NAME, "kpi_weight": 70.0, "competency_weight": 30.0, "levels": 5,
+            "scale": [{"level": n, "label": "", "description": ""} for n in range(1, 6)],
+            "bands": [dict(b) for b in DEFAULT_BANDS],
+            "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES]}
+
+
+def level_label(level: dict) -> str:
+    standard = STANDARD_LEVELS.get(level.get("level"))
+    return level.get("label") or (str(standard[0]) if standard else str(level.get("level")))
+
+
+def level_description(level: dict) -> str:
+    standard = STANDARD_LEVELS.get(level.get("level"))
+    if level.get("description"):
+        return level["description"]
+    return str(standard[1]) if standard and not level.get("label") else ""
+
+
+def outcome_label(outcomes: list[dict] | None, code: str | None) -> str:
+    if not code:
+        return "—"
+    for outcome in outcomes or []:
+        if outcome.get("code") == code and outcome.get("label"):
+            return outcome["label"]
+    standard = STANDARD_OUTCOMES.get(code)
+    return str(standard) if standard else code
+
+
+def frozen_settings(template) -> dict:
+    """What a cycle keeps of its template at launch."""
+    return {"template": template.name, "kpi_weight": float(template.kpi_weight),
+            "competency_weight": float(template.competency_weight), "scale": list(template.scale),
+            "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max}
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _number(value, errors: dict, path: str, low: float, high: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.setdefault(path, []).append(_("Enter a number."))
+        return None
+    try:
+        number = float(str(value).strip().rstrip("%"))
+    except ValueError:
+        errors.setdefault(path, []).append(_("Enter a number."))
+        return None
+    if not math.isfinite(number) or number < low or number > high:
+        errors.setdefault(path, []).append(_("Enter a number from %(low)s to %(high)s.", low=f"{low:g}",
+                                             high=f"{high:g}"))
+        return None
+    return number
+
+
+def _text(value, limit: int, errors: dict, path: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if len(text) > limit:
+        errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=limit,
+                                             len=len(text)))
+    return text[:limit]
+
+
+def clean_settings(data: dict) -> dict:
+    """``data`` ({name, kpi_weight, competency_weight, scale, bands, outcomes}) validated and
+    normalised (blank rows dropped), or a ServiceError naming every bad field by its dotted
+    path (``bands.1.min``)."""
+    errors: dict[str, list[str]] = {}
+    name = _text(data.get("name"), 120, errors, "name")
+    if not name:
+        errors.setdefault("name", []).append(_("Enter a name."))
+    kpi_weight = _number(data.get("kpi_weight"), errors, "kpi_weight", 0, 100)
+    competency_weight = _number(data.get("competency_weight"), errors, "competency_weight", 0, 100)
+    if kpi_weight is not None and competency_weight is not None and abs(kpi_weight + competency_weight - 100) > 1e-6:
+        errors.setdefault("competency_weight", []).append(
+            _("The two section weights must add up to 100 (now %(sum)s).", sum=f"{kpi_weight + competency_weight:g}"))
+
+    levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS)
+    if levels is not None and levels != int(levels):
+        errors.setdefault("levels", []).append(_("Enter a whole number."))
+        levels = None
+    scale = []
+    rows = list(data.get("scale") or [])
+    for i in range(int(levels or 0)):
+        row = rows[i] if i < len(rows) and isinstance(rows[i], dict) else {}
+        label = _text(row.get("label"), 80, errors, f"scale.{i}.label")
+        description = _text(row.get("description"), 500, errors, f"scale.{i}.description")
+        if not label and i + 1 not in STANDARD_LEVELS:
+            errors.setdefault(f"scale.{i}.label", []).append(_("Name this level."))
+        scale.append({"level": i + 1, "label": label, "description": description})
+
+    bands, seen = [], set()
+    rows = [r for r in (data.get("bands") or []) if (r.get("band") or "").strip() or str(r.get("min") or "").strip()]
+    for i, row in enumerate(rows):
+        band = _text(row.get("band"), 10, errors, f"bands.{i}.band")
+        if not band:
+            errors.setdefault(f"bands.{i}.band", []).append(_("Name the band (e.g. A)."))
+        elif band.upper() in seen:
+            errors.setdefault(f"bands.{i}.band", []).append(_("This band is already listed."))
+        seen.add(band.upper())
+        last = i == len(rows) - 1
+        minimum = 0.0 if last else _number(row.get("min"), errors, f"bands.{i}.min", 0, MAX_SCORE)
+        if minimum is not None and bands and bands[-1]["min"] is not None and minimum >= bands[-1]["min"]:
+            errors.setdefault(f"bands.{i}.min", []).append(
+                _("Each band's minimum must be below the one above it (%(min)s).", min=f"{bands[-1]['min']:g}"))
+        bands.append({"band": band, "min": minimum})
+    if not 2 <= len(bands) <= MAX_BANDS:
+        errors.setdefault("bands", []).append(_("Give from 2 to %(num)d bands.", num=MAX_BANDS))
+
+    outcomes, codes = [], set()
+    for i, row in enumerate(data.get("outcomes") or []):
+        code = (row.get("code") or "").strip().lower()
+        label = _text(row.get("label"), 80, errors, f"outcomes.{i}.label")
+        if not code and not label:
+            continue
+        if not OUTCOME_CODE.match(code):
+            errors.setdefault(f"outcomes.{i}.code", []).append(
+                _("Use lower-case letters, digits and underscores (e.g. reward)."))
+        elif code in codes:
+            errors.setdefault(f"outcomes.{i}.code", []).append(_("This outcome is already listed."))
+        elif not label and code not in STANDARD_OUTCOMES:
+            errors.setdefault(f"outcomes.{i}.label", []).append(_("Name this outcome."))
+        codes.add(code)
+        outcomes.append({"code": code, "label": label})
+    if not outcomes or len(outcomes) > MAX_OUTCOMES:
+        errors.setdefault("outcomes", []).append(_("Give from 1 to %(num)d outcomes.", num=MAX_OUTCOMES))
+    if errors:
+        count = sum(len(v) for v in errors.values())
+        raise ServiceError(_("The template has %(num)d problem(s): see the marked fields.", num=count), errors)
+    return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
+            "bands": bands, "outcomes": outcomes}

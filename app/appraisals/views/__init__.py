@@ -1,0 +1,24 @@
+"""The appraisal pages. One blueprint, one module per kind of page."""
+from flask import Blueprint
+
+bp = Blueprint("appraisals", __name__, url_prefix="/appraisals")
+
+from app.appraisals.views import cycles, imports, results, reviews, templates  # noqa: E402,F401
+
+
+@bp.app_template_filter("score")
+def _score(value) -> str:
+    """A score with one decimal (display only)."""
+    from app.appraisals.scoring import display
+
+    return display(value)
+
+
+@bp.context_processor
+def _helpers():
+    from app.appraisals import settings
+    from app.appraisals.models import CycleStatus, PeriodType, Step
+
+    return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType,
+            "level_label": settings.level_label, "level_description": settings.level_description,
+            "outcome_label": settings.outcome_label}

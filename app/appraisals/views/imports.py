@@ -1,0 +1,48 @@
+"""Bulk KPI actuals: upload a CSV or XLSX file, see every row's result (dry run), then apply a
+clean file in one transaction."""
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.appraisals import imports, services
+from app.appraisals.forms import ImportForm
+from app.appraisals.views import bp
+from app.auth.permissions import can_manage_appraisals, requires
+from app.core.errors import ServiceError
+from app.extensions import db
+
+
+@bp.route("/cycles/<int:cycle_id>/import", methods=["GET", "POST"])
+@requires(can_manage_appraisals)
+def cycle_import(cycle_id: int):
+    cycle = services.get_cycle(cycle_id)
+    form = ImportForm()
+    rows, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        status = 422
+        try:
+            if request.form.get("action") == "apply":
+                try:
+                    data = json.loads(form.rows.data or "[]")
+                except ValueError:
+                    data = None
+                count = imports.apply(cycle, imports.deserialise(data))
+                db.session.commit()
+                flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
+                return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
+            upload = request.files.get("file")
+            rows = imports.check(cycle, imports.read_rows(upload.filename if upload else "",
+                                                          upload.read() if upload else b""))
+            status = 200
+        except ServiceError as error:
+            db.session.rollback()
+            if "file" in error.errors:
+                form.file.errors = list(error.errors["file"])
+            else:
+                flash(error.message, "danger")
+    clean = rows is not None and all(r.ok for r in rows)
+    return render_template("appraisals/import.html", cycle=cycle, form=form, rows=rows, clean=clean,
+                           payload=json.dumps(imports.serialise(rows)) if clean else ""), status

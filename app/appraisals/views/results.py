@@ -1,0 +1,83 @@
+"""A cycle's page: completion, band distribution and score histogram, the departments, and the
+sortable, filterable table of its reviews; exports; an employee's history across cycles."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.appraisals import charts, results, services
+from app.appraisals.forms import VersionForm
+from app.appraisals.models import Review, Step
+from app.appraisals.views import bp
+from app.appraisals.views._helpers import visible_cycle
+from app.auth.permissions import can_view_appraisal_history, can_view_cycles, requires, review_scope
+from app.core.listing import sort_query
+from app.core.spreadsheets import csv_response, xlsx_response
+from app.extensions import db
+from app.org import services as org_services
+from app.org.models import Employee
+from app.org.views._helpers import department_arg
+
+SORTS = {"employee_no": Employee.employee_no, "name": Employee.name, "status": Review.status,
+         "final_score": Review.final_score, "kpi_score": Review.kpi_score,
+         "competency_score": Review.competency_score, "band": Review.band}
+
+
+def _filters() -> dict:
+    status = request.args.get("status", "")
+    return {"status": status if status in Step.values() else "", "band": request.args.get("band", "")[:10],
+            "search": request.args.get("q", "").strip()[:100], "department": department_arg()}
+
+
+@bp.route("/cycles/<int:cycle_id>")
+@requires(can_view_cycles)
+def cycle(cycle_id: int):
+    cycle = visible_cycle(cycle_id)
+    scope = review_scope(current_user)
+    filters = _filters()
+    overdue_only = request.args.get("overdue") == "1"
+    summary = results.summary(cycle, scope, filters["department"])
+    query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
+                                  filters["department"], overdue_on=date.today() if overdue_only else None)
+    query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    settings = services.cycle_settings(cycle)
+    steps = [(step.label, summary.by_step[step.value], charts.STEP_COLOURS[step.value]) for step in Step]
+    return render_template(
+        "appraisals/cycle.html", cycle=cycle, page=page, sort=sort, summary=summary, settings=settings,
+        filters=filters, overdue_only=overdue_only, departments=results.by_department(cycle, scope,
+                                                                                     filters["department"]),
+        progress_chart=charts.stacked_bar(steps, _("Reviews by step")),
+        band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
+        histogram_chart=charts.bar_chart(summary.histogram, _("Final scores"), label="histogram", width=560),
+        department_choices=org_services.department_choices(), version_form=VersionForm(),
+        is_overdue=services.is_overdue, targets_period=services.targets_period_label(cycle))
+
+
+@bp.route("/cycles/<int:cycle_id>/export.<any(xlsx, csv):fmt>")
+@requires(can_view_cycles)
+def cycle_export(cycle_id: int, fmt: str):
+    cycle = visible_cycle(cycle_id)
+    department = department_arg()
+    sheet = results.export_sheet(cycle, review_scope(current_user), department)
+    name = f"{cycle.name}{'-' + department.name if department else ''}-{date.today().isoformat()}.{fmt}"
+    return xlsx_response(name, [sheet]) if fmt == "xlsx" else csv_response(name, sheet)
+
+
+@bp.route("/employees/<int:employee_id>/history")
+@requires(can_view_cycles)
+def history(employee_id: int):
+    employee = org_services.get_employee(employee_id)
+    if not can_view_appraisal_history(current_user, employee):
+        abort(404)
+    reviews = results.employee_history(employee.id, review_scope(current_user))
+    guides = []
+    if reviews:
+        bands = services.cycle_settings(reviews[-1].cycle)["bands"]
+        guides = [(b["band"], float(b["min"])) for b in bands if b["min"]]
+    chart = charts.line_chart([(r.cycle.name, r.final_score) for r in reviews], _("Final score by cycle"),
+                              guides=guides)
+    return render_template("appraisals/history.html", employee=employee, reviews=reviews, chart=chart)

@@ -1,0 +1,1 @@
+"""Backups of every table, and their restore into an empty database of either engine."""

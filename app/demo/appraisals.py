@@ -1,0 +1,153 @@
+"""Demo appraisals for the seed organisation: a finished quarterly cycle (2026 Q3, closed, every
+review finalised and most acknowledged) and a running monthly cycle (November 2026) at every
+step, so the results and charts show something at once. The demo employee (陈静) has her
+self-review to do; the demo manager (王强) has manager reviews to do. Numbers are plausible and
+deterministic (a performance factor per employee). Each cycle is created only when missing."""
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date
+
+from sqlalchemy import select
+
+from app.appraisals import flow, launch, services
+from app.appraisals.models import AppraisalCycle, Review
+from app.extensions import db
+from app.org.models import Employee
+
+QUARTER = dict(name="2026年第三季度考核 (2026 Q3)", period_type="quarterly", start=date(2026, 7, 1),
+               self_due=date(2026, 10, 10), manager_due=date(2026, 10, 20))
+MONTH = dict(name="2026年11月月度考核 (November 2026)", period_type="monthly", start=date(2026, 11, 1),
+             self_due=date(2026, 11, 20), manager_due=date(2026, 12, 5))
+DEMO_EMPLOYEE = "E0015"   # 陈静, employee@rolebook.demo: her self-review is to do
+# November: where each review stands (employee number → step); the rest follow STAGES in turn.
+NOVEMBER_STAGES = {
+    DEMO_EMPLOYEE: "self_review",
+    "E0010": "manager_review", "E0020": "manager_review", "E0023": "manager_review",  # 王强's to do
+    "E0007": "manager_review", "E0025": "self_draft", "E0004": "finalised", "E0003": "manager_review",
+}
+STAGES = ("acknowledged", "finalised", "calibration", "manager_review", "acknowledged", "self_draft",
+          "manager_review", "finalised", "self_review")
+SELF_COMMENTS = ("本期按计划完成了主要工作，大促期间加班保障了发货和客服响应。",
+                 "部分指标未达标，主要是流量下滑，下期会加强推广和选品。",
+                 "积极配合团队完成任务，学习了生意参谋的数据分析方法。",
+                 "本期工作量较大，整体完成情况良好，希望得到更多培训机会。")
+MANAGER_COMMENTS = ("工作认真负责，指标完成较好，继续保持。",
+                    "执行力强，但数据分析还需提高，建议参加内部培训。",
+                    "与团队协作良好，客户反馈积极。",
+                    "部分指标未达成，需要制定改进计划并每周跟进。")
+
+
+def _rng(employee_no: str, salt: str) -> random.Random:
+    seed = int(hashlib.sha256(f"{employee_no}:{salt}".encode()).hexdigest()[:12], 16)
+    return random.Random(seed)
+
+
+def _factor(employee_no: str) -> float:
+    """The employee's steady level of performance: 0.9 to 1.15 of the targets (thresholds sit
+    at about 75 % of the targets, so the weakest still score)."""
+    return 0.9 + 0.25 * _rng(employee_no, "factor").random()
+
+
+def _actual(result, factor: float, rng: random.Random) -> float:
+    ratio = factor * rng.uniform(0.93, 1.07)
+    value = result.target * ratio if result.direction == "higher" else result.target / ratio
+    if result.unit == "%" and result.target <= 100:
+        value = min(value, 100.0)
+    if abs(result.target) >= 1000:
+        return round(value, -2)
+    return round(value, 2 if abs(result.target) < 10 else 1)
+
+
+def _rating(factor: float, required: int, rng: random.Random, scale_max: int) -> int:
+    """Around 4 of 5 (exceeds expectations) for a steady performer, a level above the requirement
+    at most for the best, lower for the weaker."""
+    level = max(required, 3) + 0.7 + (factor - 0.98) * 6 + rng.choice((-0.5, 0, 0, 0.5))
+    return int(min(max(round(level), 1), scale_max))
+
+
+def _outcome(score: float | None, probation: bool) -> str:
+    if probation:
+        return "probation_review"
+    if score is None:
+        return "no_action"
+    if score >= 95:
+        return "reward"
+    return "no_action" if score >= 75 else "improvement_plan"
+
+
+def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
+    """Take ``review`` to ``stage`` through the real services."""
+    if stage == "self_review":
+        return
+    number = review.employee.employee_no
+    factor, rng = _factor(number), _rng(number, salt)
+    kpis = [{"id": r.id, "actual": _actual(r, factor, rng), "comment": ""} for r in review.kpi_results]
+    ratings = [{"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]),
+                "comment": ""} for r in review.ratings]
+    flow.save_self_review(review, flow.StepData(kpis=kpis, ratings=ratings,
+                                                comment=rng.choice(SELF_COMMENTS)),
+                              review.version, submit=stage != "self_draft")
+    if stage in ("self_draft", "manager_review"):
+        return
+    manager_ratings = [{"id": r.id, "rating": _rating(factor, r.required_level, rng, settings["scale_max"])}
+                       for r in review.ratings]
+    flow.save_manager_review(review, flow.StepData(ratings=manager_ratings, comment=rng.choice(
+        MANAGER_COMMENTS)), review.version)
+    flow.save_manager_review(review, flow.StepData(
+        outcome=_outcome(review.final_score, review.employee.status == "probation")), review.version, submit=True)
+    if stage == "calibration":
+        return
+    band = None
+    if review.band == "A" and rng.random() < 0.3:
+        band = "B"  # HR keeps the share of A in line with the other departments
+    flow.calibrate(review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version,
+                   finalise=True)
+    if stage == "acknowledged":
+        flow.acknowledge(review, review.version)
+
+
+def _cycle(spec: dict) -> AppraisalCycle | None:
+    """The cycle of ``spec``, created and launched now; None when it already exists."""
+    if db.session.scalar(select(AppraisalCycle.id).where(AppraisalCycle.name == spec["name"])):
+        return None
+    cycle = services.create_cycle(services.CycleData(
+        name=spec["name"], period_type=spec["period_type"], start_date=spec["start"],
+        self_review_due=spec["self_due"], manager_review_due=spec["manager_due"]))
+    launch.launch_cycle(cycle)
+    db.session.flush()
+    return cycle
+
+
+def _reviews(cycle: AppraisalCycle) -> list[Review]:
+    ids = db.session.scalars(select(Review.id).join(Employee, Employee.id == Review.employee_id)
+                             .where(Review.cycle_id == cycle.id).order_by(Employee.employee_no)).all()
+    return [services.get_review(review_id) for review_id in ids]
+
+
+def load_appraisals() -> int:
+    """Both demo cycles (each only when missing); returns the number of reviews created."""
+    created = 0
+    quarter = _cycle(QUARTER)
+    if quarter is not None:
+        settings = services.cycle_settings(quarter)
+        reviews = _reviews(quarter)
+        for i, review in enumerate(reviews):
+            _advance(review, "finalised" if i % 5 == 3 or review.employee.employee_no == DEMO_EMPLOYEE
+                     else "acknowledged", settings, "q3")
+        services.close_cycle(quarter)
+        created += len(reviews)
+    month = _cycle(MONTH)
+    if month is not None:
+        settings = services.cycle_settings(month)
+        reviews = _reviews(month)
+        for i, review in enumerate(reviews):
+            number = review.employee.employee_no
+            stage = NOVEMBER_STAGES.get(number, STAGES[i % len(STAGES)])
+            if review.reviewer_id is None and stage not in ("self_review", "self_draft"):
+                stage = "manager_review"  # nobody above: waits for HR to name a reviewer
+            _advance(review, stage, settings, "2026-11")
+        created += len(reviews)
+    db.session.flush()
+    return created

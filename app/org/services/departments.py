@@ -1,0 +1,217 @@
+"""Departments: the tree (materialised path), its named queries, create, edit (including moving),
+archive and delete."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from app.core.concurrency import check_version
+from app.core.errors import NotFound, ServiceError
+from app.db import utcnow
+from app.extensions import db
+from app.org.models import Collaboration, Department, DepartmentFunction, Position
+from app.org.services.common import clean_text, ensure_unique
+
+
+@dataclass
+class DepartmentData:
+    code: str
+    name: str
+    parent_id: int | None = None
+    nature: str = ""
+    service_object: str = ""
+    authority: str = ""
+    management_functions: str = ""
+    evaluation_criteria: str = ""
+    head_position_id: int | None = None
+    functions: list[str] = field(default_factory=list)
+    collaborations: list[tuple[str, str]] = field(default_factory=list)  # (partner, duty)
+
+
+def subtree_condition(department: Department):
+    """SQL condition on Department: in ``department``'s subtree (itself included)."""
+    return Department.path.startswith(department.path, autoescape=True)
+
+
+def subtree_ids(department: Department):
+    """A subquery of the ids of ``department`` and every department below it."""
+    return select(Department.id).where(subtree_condition(department)).scalar_subquery()
+
+
+def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None,
+                     details: bool = False):
+    """Named query for lists of departments, in tree order; ``details`` also loads their
+    functions and collaborations (the API shows them)."""
+    query = select(Department).options(selectinload(Department.parent), selectinload(Department.head_position))
+    if details:
+        query = query.options(selectinload(Department.functions),
+                              selectinload(Department.collaborations).selectinload(Collaboration.partner))
+    if not include_archived:
+        query = query.where(Department.archived_at.is_(None))
+    if search:
+        query = query.where(or_(Department.name.icontains(search, autoescape=True),
+                                Department.code.icontains(search, autoescape=True)))
+    if within is not None:
+        query = query.where(subtree_condition(within))
+    return query.order_by(Department.path)
+
+
+def department_position_counts(department_ids) -> dict[int, dict[str, int]]:
+    """{department id: {"positions": n, "headcount": authorised, "subs": sub-departments}} in two queries."""
+    counts = {dep_id: {"positions": 0, "headcount": 0, "subs": 0} for dep_id in department_ids}
+    for row in db.session.execute(
+            select(Position.department_id, func.count(Position.id), func.coalesce(func.sum(Position.headcount), 0))
+            .where(Position.department_id.in_(list(department_ids)), Position.archived_at.is_(None))
+            .group_by(Position.department_id)):
+        counts[row[0]].update(positions=row[1], headcount=row[2])
+    for row in db.session.execute(
+            select(Department.parent_id, func.count(Department.id))
+            .where(Department.parent_id.in_(list(department_ids)), Department.archived_at.is_(None))
+            .group_by(Department.parent_id)):
+        counts[row[0]]["subs"] = row[1]
+    return counts
+
+
+def load_department_page(department_id: int) -> Department:
+    """A department with what its page shows, in a fixed number of queries."""
+    department = db.session.scalar(
+        select(Department).where(Department.id == department_id).options(
+            selectinload(Department.parent), selectinload(Department.children),
+            selectinload(Department.head_position),
+            selectinload(Department.positions).selectinload(Position.reports_to),
+            selectinload(Department.functions),
+            selectinload(Department.collaborations).selectinload(Collaboration.partner)))
+    if department is None:
+        raise NotFound(_("No such department."))
+    return department
+
+
+def department_choices(exclude: Department | None = None) -> list[tuple[int, str]]:
+    """(id, indented name) of the active departments in tree order, for select fields."""
+    query = select(Department.id, Department.name, Department.code, Department.depth, Department.path) \
+        .where(Department.archived_at.is_(None))
+    if exclude is not None and exclude.id is not None:
+        query = query.where(~Department.path.startswith(exclude.path, autoescape=True))
+    rows = db.session.execute(query).all()
+    rows.sort(key=lambda r: _sort_path(r.path, {row.id: row.name for row in rows}))
+    return [(row.id, "\u2003" * row.depth + f"{row.name} ({row.code})") for row in rows]
+
+
+def _sort_path(path: str, names: dict[int, str]) -> list[str]:
+    return [names.get(int(part), "") for part in path.strip("/").split("/") if part]
+
+
+def _set_parent(department: Department, parent_id: int | None) -> None:
+    """Attach ``department`` under ``parent_id``, refusing its own subtree, and re-path its subtree."""
+    parent = None
+    if parent_id:
+        with db.session.no_autoflush:  # a new department must not be flushed (and get an id) before the checks
+            parent = db.session.get(Department, parent_id)
+        if parent is None:
+            raise ServiceError.field("parent_id", _("No such department."))
+        if department.id is not None and (parent.id == department.id or parent.path.startswith(department.path)):
+            raise ServiceError.field("parent_id", _("A department cannot be placed under itself or one of its "
+                                                    "sub-departments."))
+        if parent.is_archived:
+            raise ServiceError.field("parent_id", _("This department is archived."))
+    old_path = department.path if department.id is not None else None
+    department.parent = parent
+    db.session.flush()  # assigns an id to a new department
+    new_path = f"{parent.path if parent else '/'}{department.id}/"
+    if old_path == new_path:
+        return
+    depth_change = new_path.count("/") - (old_path.count("/") if old_path else 0)
+    department.path, department.depth = new_path, new_path.count("/") - 2
+    if old_path:
+        # Re-path the descendants in one statement.
+        db.session.execute(
+            update(Department)
+            .where(Department.path.startswith(old_path, autoescape=True), Department.id != department.id)
+            .values(path=func.replace(Department.path, old_path, new_path), depth=Department.depth + depth_change)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def _apply_department(department: Department, data: DepartmentData) -> None:
+    code, name = clean_text(data.code), clean_text(data.name)
+    if not code:
+        raise ServiceError.field("code", _("Enter a code."))
+    if not name:
+        raise ServiceError.field("name", _("Enter a name."))
+    ensure_unique(Department, Department.code, code, department.id, "code", _("Another department already has this code."))
+    department.code, department.name = code, name
+    for attr in ("nature", "service_object", "authority", "management_functions", "evaluation_criteria"):
+        setattr(department, attr, clean_text(getattr(data, attr)))
+    if data.head_position_id:
+        head = db.session.get(Position, data.head_position_id)
+        if head is None or (department.id is not None and head.department_id != department.id):
+            raise ServiceError.field("head_position_id", _("The head must be a position of this department."))
+        department.head_position = head
+    else:
+        department.head_position = None
+    department.functions = [DepartmentFunction(position=i, text=text)
+                            for i, text in enumerate(t.strip() for t in data.functions if t.strip())]
+    collaborations = []
+    for i, (partner, duty) in enumerate(data.collaborations):
+        partner, duty = clean_text(partner), clean_text(duty)
+        if not duty:
+            continue
+        match = db.session.scalar(select(Department).where(or_(Department.name == partner, Department.code == partner)))
+        collaborations.append(Collaboration(position=i, partner=match, partner_name=partner, duty=duty))
+    department.collaborations = collaborations
+
+
+def create_department(data: DepartmentData) -> Department:
+    department = Department(path="/", depth=0)
+    _apply_department(department, data)
+    db.session.add(department)  # after validating: its queries would autoflush a row without a code
+    _set_parent(department, data.parent_id)
+    db.session.flush()
+    return department
+
+
+def update_department(department: Department, data: DepartmentData, seen_version: int | None) -> None:
+    check_version(department, seen_version)
+    _apply_department(department, data)
+    if data.parent_id != department.parent_id:
+        _set_parent(department, data.parent_id)
+    db.session.flush()
+
+
+def department_references(department: Department) -> dict[str, int]:
+    """What refers to ``department`` (and so prevents deleting it)."""
+    count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    return {
+        "sub_departments": count(select(Department.id).where(Department.parent_id == department.id)),
+        "positions": count(select(Position.id).where(Position.department_id == department.id)),
+    }
+
+
+def delete_department(department: Department) -> None:
+    refs = department_references(department)
+    if refs["positions"] or refs["sub_departments"]:
+        raise ServiceError(_("This department still has %(positions)d position(s) and %(subs)d sub-department(s). "
+                             "Move or delete them first, or archive the department instead.",
+                             positions=refs["positions"], subs=refs["sub_departments"]))
+    db.session.delete(department)
+    db.session.flush()
+
+
+def archive_department(department: Department, archived: bool = True) -> None:
+    if archived:
+        active_children = db.session.scalar(select(func.count()).where(
+            Department.parent_id == department.id, Department.archived_at.is_(None)))
+        active_positions = db.session.scalar(select(func.count()).where(
+            Position.department_id == department.id, Position.archived_at.is_(None)))
+        if active_children or active_positions:
+            raise ServiceError(_("Archive its sub-departments and positions first (%(subs)d and %(positions)d "
+                                 "are still active).", subs=active_children, positions=active_positions))
+        department.archived_at = utcnow()
+    else:
+        if department.parent is not None and department.parent.is_archived:
+            raise ServiceError(_("Restore the parent department first."))
+        department.archived_at = None
+    db.session.flush()

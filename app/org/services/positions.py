@@ -1,0 +1,288 @@
+"""Positions: the reporting line (never a loop), dotted lines, acting-for cover, holders and
+filled counts, named queries, create, edit, archive and delete."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from app.core.concurrency import check_version
+from app.core.errors import NotFound, ServiceError
+from app.db import utcnow
+from app.extensions import db
+from app.org.models import Assignment, Department, Employee, Position, dotted_lines
+from app.org.services.common import clean_text, current_filter, ensure_unique
+from app.org.services.departments import subtree_condition
+
+
+@dataclass
+class PositionData:
+    code: str
+    title: str
+    department_id: int
+    grade: str = ""
+    headcount: int = 1
+    reports_to_id: int | None = None
+    purpose: str = ""
+    authority: str = ""
+    management_responsibility: str = ""
+    working_conditions: str = ""
+    acting_position_id: int | None = None
+    acting_note: str = ""
+    dotted_superior_ids: list[int] = field(default_factory=list)
+
+
+def chain_up(position_id: int) -> list[tuple[int, int]]:
+    """[(position id, distance)] from ``position_id`` (distance 0) up to the top of its line,
+    one recursive query. Stops after 200 levels, which only a cycle could exceed."""
+    base = select(Position.id, Position.reports_to_id, literal(0).label("distance")) \
+        .where(Position.id == position_id).cte("chain", recursive=True)
+    step = select(Position.id, Position.reports_to_id, (base.c.distance + 1).label("distance")) \
+        .join(base, Position.id == base.c.reports_to_id).where(base.c.distance < 200)
+    chain = base.union_all(step)
+    return [(row.id, row.distance) for row in db.session.execute(
+        select(chain.c.id, chain.c.distance).order_by(chain.c.distance))]
+
+
+def subtree_position_ids(position_ids):
+    """A select of the ids of ``position_ids`` and every position reporting to them, directly
+    or not (recursive). Usable as a subquery."""
+    base = select(Position.id).where(Position.id.in_(position_ids)).cte("below", recursive=True)
+    step = select(Position.id).join(base, Position.reports_to_id == base.c.id)
+    tree = base.union(step)
+    return select(tree.c.id)
+
+
+def _check_reporting_line(position: Position, superior_id: int | None) -> None:
+    if not superior_id:
+        return
+    if position.id is not None and superior_id == position.id:
+        raise ServiceError.field("reports_to_id", _("A position cannot report to itself."))
+    if position.id is None:
+        return
+    chain = [pid for pid, _distance in chain_up(superior_id)]
+    if position.id in chain:
+        loop_ids = chain[: chain.index(position.id) + 1]
+        titles = dict(db.session.execute(select(Position.id, Position.title).where(Position.id.in_(loop_ids))).all())
+        loop = " → ".join([position.title] + [titles[pid] for pid in loop_ids])
+        raise ServiceError.field("reports_to_id", _("This reporting line would create a loop: %(loop)s.", loop=loop))
+
+
+def _apply_position(position: Position, data: PositionData) -> None:
+    code, title = clean_text(data.code), clean_text(data.title)
+    if not code:
+        raise ServiceError.field("code", _("Enter a code."))
+    if not title:
+        raise ServiceError.field("title", _("Enter a title."))
+    ensure_unique(Position, Position.code, code, position.id, "code", _("Another position already has this code."))
+    if data.headcount is None or data.headcount < 0:
+        raise ServiceError.field("headcount", _("The headcount cannot be below zero."))
+    department = db.session.get(Department, data.department_id) if data.department_id else None
+    if department is None:
+        raise ServiceError.field("department_id", _("Choose a department."))
+    if department.is_archived and department.id != position.department_id:
+        raise ServiceError.field("department_id", _("This department is archived."))
+    if data.reports_to_id and db.session.get(Position, data.reports_to_id) is None:
+        raise ServiceError.field("reports_to_id", _("No such position."))
+    _check_reporting_line(position, data.reports_to_id)
+    if data.acting_position_id and position.id is not None and data.acting_position_id == position.id:
+        raise ServiceError.field("acting_position_id", _("A position cannot cover for itself."))
+    if data.acting_position_id and db.session.get(Position, data.acting_position_id) is None:
+        raise ServiceError.field("acting_position_id", _("No such position."))
+    dotted = [pid for pid in dict.fromkeys(data.dotted_superior_ids or []) if pid and pid != data.reports_to_id]
+    if position.id is not None and position.id in dotted:
+        raise ServiceError.field("dotted_superior_ids", _("A position cannot report to itself."))
+    superiors = list(db.session.scalars(select(Position).where(Position.id.in_(dotted)))) if dotted else []
+    if len(superiors) != len(dotted):
+        raise ServiceError.field("dotted_superior_ids", _("No such position."))
+    position.code, position.title, position.department = code, title, department
+    position.grade = clean_text(data.grade)
+    position.headcount = data.headcount
+    position.reports_to_id = data.reports_to_id or None
+    for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
+        setattr(position, attr, clean_text(getattr(data, attr)))
+    position.acting_position_id = data.acting_position_id or None
+    position.dotted_superiors = superiors
+
+
+def create_position(data: PositionData) -> Position:
+    position = Position()
+    with db.session.no_autoflush:  # the checks query while the new position is half-built
+        _apply_position(position, data)
+    db.session.add(position)
+    db.session.flush()
+    return position
+
+
+def update_position(position: Position, data: PositionData, seen_version: int | None) -> None:
+    check_version(position, seen_version)
+    _apply_position(position, data)
+    db.session.flush()
+
+
+# Tables of other domains whose rows belong to a position and are history worth keeping:
+# a position they refer to is archived, never deleted. Looked up by name so that the
+# organisation does not import the domains built on it.
+POSITION_HISTORY_TABLES = ("jd_versions", "appraisal_reviews")
+
+
+def position_references(position: Position) -> dict[str, int]:
+    count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    history = 0
+    for name in POSITION_HISTORY_TABLES:
+        table = db.metadata.tables.get(name)
+        if table is not None:
+            history += count(select(table.c.position_id).where(table.c.position_id == position.id))
+    return {
+        "assignments": count(select(Assignment.id).where(Assignment.position_id == position.id)),
+        "subordinates": count(select(Position.id).where(Position.reports_to_id == position.id)),
+        "history": history,
+    }
+
+
+def delete_position(position: Position) -> None:
+    refs = position_references(position)
+    if refs["assignments"] or refs["subordinates"]:
+        raise ServiceError(_("This position has %(assignments)d assignment(s) and %(subs)d subordinate position(s): "
+                             "archive it instead, so its history is kept.",
+                             assignments=refs["assignments"], subs=refs["subordinates"]))
+    if refs["history"]:
+        raise ServiceError(_("This position has job descriptions or appraisals on record: archive it instead, so they "
+                             "are kept."))
+    db.session.execute(update(Department).where(Department.head_position_id == position.id).values(head_position_id=None))
+    db.session.delete(position)
+    db.session.flush()
+
+
+def archive_position(position: Position, archived: bool = True) -> None:
+    if archived:
+        holders = db.session.scalar(select(func.count()).where(
+            Assignment.position_id == position.id, current_filter()))
+        if holders:
+            raise ServiceError(_("%(num)d employee(s) still hold this position: end their assignments first.",
+                                 num=holders))
+        position.archived_at = utcnow()
+    else:
+        position.archived_at = None
+    db.session.flush()
+
+
+def holder_counts(position_ids=None, day: date | None = None):
+    """Select (position_id, filled) counting current primary assignments."""
+    query = select(Assignment.position_id, func.count(Assignment.id).label("filled")) \
+        .where(current_filter(day), Assignment.is_primary.is_(True)).group_by(Assignment.position_id)
+    if position_ids is not None:
+        query = query.where(Assignment.position_id.in_(position_ids))
+    return query
+
+
+def filled_counts(position_ids, day: date | None = None) -> dict[int, int]:
+    """{position id: current primary holders} for the given positions."""
+    return dict(db.session.execute(holder_counts(list(position_ids), day)).all())
+
+
+def list_positions(search: str = "", department: Department | None = None, vacancy: str = "",
+                   include_archived: bool = False):
+    """Named query for the positions page. ``vacancy``: vacant, filled, over (over-staffed).
+    Filled counts for the page come from ``filled_counts``."""
+    query = select(Position).join(Position.department) \
+        .options(selectinload(Position.department), selectinload(Position.reports_to),
+                 selectinload(Position.dotted_superiors))
+    if not include_archived:
+        query = query.where(Position.archived_at.is_(None))
+    if search:
+        query = query.where(or_(Position.title.icontains(search, autoescape=True),
+                                Position.code.icontains(search, autoescape=True)))
+    if department is not None:
+        query = query.where(subtree_condition(department))
+    if vacancy in ("vacant", "filled", "over"):
+        # correlated: one index lookup per candidate position, not an aggregate of every assignment
+        filled_count = select(func.count(Assignment.id)).where(
+            Assignment.position_id == Position.id, Assignment.is_primary.is_(True), current_filter()
+        ).correlate(Position).scalar_subquery()
+        query = query.where({
+            "vacant": filled_count < Position.headcount,
+            "filled": filled_count >= Position.headcount,
+            "over": filled_count > Position.headcount,
+        }[vacancy])
+    return query.order_by(Position.code)
+
+
+def position_ids_for_codes(codes) -> dict[str, int]:
+    """{code: id} of the positions with these codes (one query)."""
+    codes = [code for code in codes if code]
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Position.code, Position.id).where(Position.code.in_(codes))).all())
+
+
+def position_codes_for_ids(ids) -> dict[int, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Position.id, Position.code).where(Position.id.in_(ids))).all())
+
+
+def find_positions(text: str, limit: int = 20) -> list[dict]:
+    """Active positions whose code or title contains ``text``, for autocomplete."""
+    text = (text or "").strip()
+    query = select(Position.code, Position.title, Department.name).join(Position.department) \
+        .where(Position.archived_at.is_(None)).order_by(Position.code).limit(limit)
+    if text:
+        query = query.where(or_(Position.code.icontains(text, autoescape=True),
+                                Position.title.icontains(text, autoescape=True)))
+    return [{"code": code, "title": title, "department": department}
+            for code, title, department in db.session.execute(query)]
+
+
+def position_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
+    query = select(Position.id, Position.title, Position.code).where(Position.archived_at.is_(None)) \
+        .order_by(Position.code)
+    return [(row.id, f"{row.title} ({row.code})") for row in db.session.execute(query) if row.id != exclude_id]
+
+
+def current_holders(position_ids, day: date | None = None) -> dict[int, list[Employee]]:
+    """{position id: [employees holding it on ``day``]} in one query."""
+    rows = db.session.execute(
+        select(Assignment.position_id, Employee).join(Assignment.employee)
+        .where(Assignment.position_id.in_(list(position_ids)), current_filter(day))
+        .order_by(Assignment.is_primary.desc(), Employee.name)
+    ).all()
+    holders: dict[int, list[Employee]] = {}
+    for position_id, employee in rows:
+        holders.setdefault(position_id, []).append(employee)
+    return holders
+
+
+def holder_names(position_ids, day: date | None = None) -> dict[int, list[str]]:
+    """{position id: names of its current holders, primary first}: names only, for lists."""
+    rows = db.session.execute(
+        select(Assignment.position_id, Employee.name).join(Assignment.employee)
+        .where(Assignment.position_id.in_(list(position_ids)), current_filter(day))
+        .order_by(Assignment.is_primary.desc(), Employee.name))
+    names: dict[int, list[str]] = {}
+    for position_id, name in rows:
+        names.setdefault(position_id, []).append(name)
+    return names
+
+
+def load_position_page(position_id: int) -> Position:
+    """A position with what its page shows, in a fixed number of queries."""
+    position = db.session.scalar(
+        select(Position).where(Position.id == position_id).options(
+            selectinload(Position.department), selectinload(Position.reports_to),
+            selectinload(Position.subordinates), selectinload(Position.dotted_superiors),
+            selectinload(Position.acting_position),
+            selectinload(Position.assignments).selectinload(Assignment.employee)))
+    if position is None:
+        raise NotFound(_("No such position."))
+    return position
+
+
+def dotted_reports(position: Position) -> list[Position]:
+    return list(db.session.scalars(
+        select(Position).join(dotted_lines, dotted_lines.c.position_id == Position.id)
+        .where(dotted_lines.c.superior_id == position.id).order_by(Position.code)))

@@ -1,0 +1,177 @@
+"""Appraisals on the generated company (200 departments, 2,000 positions, 10,000 employees), every
+position with a published job description holding monthly KPI targets and competencies
+(``bench.generate.generate_job_descriptions``, inserted in bulk). Prints: the launch of a company-wide cycle (target < 10 s), the results page of that
+cycle (a fixed number of queries, target < 300 ms server time), recomputing every score of the
+cycle (target < 2 s), and the export.
+
+    .venv/bin/python bench/bench_appraisals.py [--postgresql]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import bindparam, event, func, select, update  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.appraisals import launch, services  # noqa: E402
+from app.appraisals.models import CompetencyRating, KpiResult, Review  # noqa: E402
+from app.appraisals.recompute import recompute_cycle  # noqa: E402
+from app.audit.services import acting_as  # noqa: E402
+from app.auth import services as auth_services  # noqa: E402
+from app.extensions import db  # noqa: E402
+from bench.generate import generate, generate_job_descriptions  # noqa: E402
+
+RUNS = 10
+PASSWORD = "Bench-Password-2026"
+
+
+def build(url: str):
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        with acting_as("bench"):
+            generate()
+            generate_job_descriptions(kpis=4)
+            auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
+            db.session.commit()
+    return app
+
+
+def fill_in_bulk(cycle_id: int, seed: int = 5) -> None:
+    """Actuals and ratings for every review, and most reviews moved on, in bulk (a month's work)."""
+    rng = random.Random(seed)
+    results = db.session.execute(select(KpiResult.id, KpiResult.target, KpiResult.direction)
+                                 .join(Review).where(Review.cycle_id == cycle_id)).all()
+    db.session.execute(update(KpiResult), [{"id": rid, "actual": round(target * rng.uniform(0.6, 1.3), 2)}
+                                           for rid, target, _direction in results])
+    ratings = db.session.execute(select(CompetencyRating.id).join(Review).where(Review.cycle_id == cycle_id)).scalars()
+    db.session.execute(update(CompetencyRating), [{"id": rid, "manager_rating": rng.randint(2, 5)} for rid in ratings])
+    steps = ("self_review", "manager_review", "calibration", "finalised", "finalised")
+    reviews = db.session.execute(select(Review.id).where(Review.cycle_id == cycle_id)).scalars().all()
+    table = Review.__table__
+    db.session.execute(update(table).where(table.c.id == bindparam("rid")).values(status=bindparam("step")),
+                       [{"rid": rid, "step": rng.choice(steps)} for rid in reviews])
+    db.session.commit()
+
+
+def timed(label: str, fn):
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    return result, elapsed
+
+
+def measure_page(app, url: str) -> tuple[float, float, int]:
+    client = app.test_client()
+    client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    assert client.get(url).status_code == 200  # warm up
+    event.listen(engine, "before_cursor_execute", listener)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", listener)
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings) * 1000, max(timings) * 1000, len(statements)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgresql", action="store_true",
+                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
+    args = parser.parse_args()
+    server = None
+    if args.postgresql:
+        from tests.pg_server import PostgresServer
+
+        server = PostgresServer()
+    try:
+        run(server.start() if server else None)
+    finally:
+        if server:
+            server.stop()
+
+
+def run(url: str | None):
+    with tempfile.TemporaryDirectory() as tmp:
+        url = url or f"sqlite:///{tmp}/bench.sqlite3"
+        t0 = time.perf_counter()
+        app = build(url)
+        print(f"engine: {url.split(':')[0]}; generated company with published "
+              f"job descriptions built in {time.perf_counter() - t0:.1f} s")
+        with app.app_context(), acting_as("bench"):
+            cycle = services.create_cycle(services.CycleData(name="2026-11", period_type="monthly",
+                                                             start_date=date(2026, 11, 1),
+                                                             self_review_due=date(2026, 11, 20),
+                                                             manager_review_due=date(2026, 11, 30)))
+            db.session.commit()
+            progress = []
+            statements = []
+            listener = lambda *a: statements.append(1)  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+
+            def run_launch():
+                result = launch.launch_cycle(cycle, progress=lambda done, total: progress.append(done))
+                db.session.commit()
+                return result
+
+            result, elapsed = timed("launch", run_launch)
+            event.remove(db.engine, "before_cursor_execute", listener)
+            counts = {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+                      for m in (Review, KpiResult, CompetencyRating)}
+            print(f"launch of a company-wide cycle: {elapsed:.2f} s (target < 10 s), {len(statements)} statements, "
+                  f"{result.created} reviews ({result.without_reviewer} without a reviewer), "
+                  f"{counts['appraisal_kpi_results']} KPI results, {counts['appraisal_competency_ratings']} ratings, "
+                  f"{len(progress)} progress reports")
+            again, elapsed_again = timed("relaunch", lambda: launch.launch_cycle(cycle))
+            db.session.commit()
+            print(f"launching again: {elapsed_again:.2f} s, {again.created} created")
+            cycle_id = cycle.id
+            fill_in_bulk(cycle_id)
+
+            def run_recompute():
+                changed = recompute_cycle(services.get_cycle(cycle_id))
+                db.session.commit()
+                return changed
+
+            changed, elapsed = timed("recompute", run_recompute)
+            print(f"recomputing every score of the cycle: {elapsed:.2f} s (target < 2 s), {changed} reviews changed")
+            _unchanged, elapsed = timed("recompute again", run_recompute)
+            print(f"recomputing again (nothing changes): {elapsed:.2f} s")
+            department = db.session.scalar(select(func.min(Review.department_id)).where(Review.cycle_id == cycle_id))
+        print(f"{'page':44} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        for name, page in (("results page of the cycle (target < 300 ms)", f"/appraisals/cycles/{cycle_id}"),
+                           ("results page, page 40, sorted by score", f"/appraisals/cycles/{cycle_id}?sort=-final_score&page=40"),
+                           ("results page of one department", f"/appraisals/cycles/{cycle_id}?department={department}"),
+                           ("results page, overdue only", f"/appraisals/cycles/{cycle_id}?overdue=1"),
+                           ("overdue reviews", "/appraisals/overdue"),
+                           ("review page", "/appraisals/reviews/1")):
+            median, worst, queries = measure_page(app, page)
+            print(f"{name:44} {median:10.1f} {worst:8.1f} {queries:8}")
+        client = app.test_client()
+        client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
+        for kind in ("xlsx", "csv"):
+            start = time.perf_counter()
+            response = client.get(f"/appraisals/cycles/{cycle_id}/export.{kind}")
+            print(f"export of 10,000 reviews as {kind.upper()}: {time.perf_counter() - start:.2f} s, "
+                  f"{len(response.data) / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()

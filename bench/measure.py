@@ -1,0 +1,30 @@
+"""Timing and memory figures for the bench scripts."""
+from __future__ import annotations
+
+import resource
+import time
+import tracemalloc
+
+
+def measure(label: str, work, traced: bool = True):
+    """Run ``work`` timed; then, if ``traced``, once more under tracemalloc (so tracing does not
+    slow the timed run) for its peak of Python allocations. Prints both; returns the result."""
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    peak = ""
+    if traced:
+        tracemalloc.start()
+        work()
+        peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:8.1f} MB peak"
+        tracemalloc.stop()
+    print(f"  {label:<44} {seconds:7.2f} s   {peak}")
+    return result
+
+
+def note(label: str, text: str) -> None:
+    print(f"  {label:<44} {text}")
+
+
+def peak_resident() -> None:
+    print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
