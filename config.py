@@ -125,6 +125,27 @@ class Config:
     TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 50_000)
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page
 
+    # Printable documents (app/documents). Cached PDFs live under the instance folder unless
+    # PDF_CACHE_DIR says otherwise; the oldest go when there are more than PDF_CACHE_MAX_FILES.
+    PDF_CACHE_DIR = env("PDF_CACHE_DIR", "")
+    PDF_CACHE_MAX_FILES = env_int("PDF_CACHE_MAX_FILES", 2000)
+    # Worker processes that render the parts of a large position manual side by side (0: in the
+    # requesting process, one part after the other).
+    PDF_WORKERS = env_int("PDF_WORKERS", min(2, os.cpu_count() or 1))
+    # A manual of more positions than this is made by a background task with a progress bar.
+    MANUAL_SYNC_MAX_POSITIONS = env_int("MANUAL_SYNC_MAX_POSITIONS", 30)
+    # From this many positions a manual is rendered in parts (in the PDF workers) and assembled,
+    # rather than in one pass.
+    MANUAL_PARTS_MIN_POSITIONS = env_int("MANUAL_PARTS_MIN_POSITIONS", 24)
+
+    # Background tasks (app/tasks): huey, on a SQLite file in the instance folder by default,
+    # on Redis when ROLEBOOK_QUEUE_URL=redis://host:6379/0. The consumer runs as threads inside
+    # the web process ("thread") or as its own process (`flask tasks worker`, with "none" here).
+    TASK_QUEUE_URL = env("QUEUE_URL", "")
+    TASK_CONSUMER = env("QUEUE_CONSUMER", "thread")
+    TASK_WORKERS = env_int("QUEUE_WORKERS", 2)
+    TASK_RESULT_DAYS = env_int("TASK_RESULT_DAYS", 7)  # finished tasks and their files are kept this long
+
 
 class DevelopmentConfig(Config):
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", True)
@@ -143,6 +164,8 @@ class TestConfig(Config):
     PASSWORD_POLICY = dict(PASSWORD_POLICIES["modern"])
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # still scrypt, cheaper, so the suite stays fast
     RATELIMIT_STORAGE_URI = "memory://"
+    PDF_WORKERS = 0              # tests that want worker processes ask for them
+    TASK_CONSUMER = "none"       # tests that run tasks start a consumer themselves
 
 
 CONFIGS = {

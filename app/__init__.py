@@ -53,6 +53,7 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
+    import app.tasks.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -77,6 +78,10 @@ def _init_extensions(app: Flask) -> None:
 
     track_changes()
     guard_published_versions()
+
+    from app.tasks.queue import init_app as init_task_queue
+
+    init_task_queue(app)  # background tasks (huey): app.extensions["rolebook_tasks"]
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -123,11 +128,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.backup.views import bp as backup_bp
     from app.core.views import bp as core_bp
+    from app.documents.views import bp as documents_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
+    from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp):
+    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
+                      documents_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -139,21 +147,25 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.tasks.cli import tasks_cli
     from app.transfer.cli import transfer_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(transfer_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(tasks_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
     from app.auth.permissions import TEMPLATE_GLOBALS
     from app.auth.services import needs_new_password
     from app.core import formatting
+    from app.documents import formatting as document_formatting
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     formatting.register(app)
+    document_formatting.register(app)
 
     @app.context_processor
     def inject_languages():

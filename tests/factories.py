@@ -107,3 +107,15 @@ def publish_jd(position, content: dict | None = None, user=None, effective=None,
     services.publish(version, user, effective or date(2026, 1, 1))
     db.session.commit()
     return version
+
+
+# --- background tasks -----------------------------------------------------------------------
+
+def create_task(owner, kind: str = "manual", status: str = "queued", **fields):
+    """A task row as a consumer would leave it (nothing is queued)."""
+    from app.tasks.models import Task
+
+    task = Task(kind=kind, params=fields.pop("params", {}), owner_id=owner.id, status=status, **fields)
+    db.session.add(task)
+    db.session.commit()
+    return task

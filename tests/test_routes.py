@@ -84,6 +84,14 @@ MATRIX = {
     "jobs.templates": {"admin", "hr", "manager"},
     "jobs.template": {"admin", "hr", "manager"},
     "jobs.template_archive": EDIT_ORG,
+    # printed documents (tests/documents): the object checks of the pages they print from
+    "documents.job_description": ALL,   # object check: whoever may open the version
+    "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
+    "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
+    # background tasks: everyone, then only their own tasks (404 for others')
+    "tasks.index": ALL,
+    "tasks.detail": ALL,
+    "tasks.download": ALL,
     # the JSON API (tests/api): the same rules as the pages, checked before the request is parsed
     "api-docs.openapi_json": ALL,
     "api_reference.page": ALL,
@@ -192,6 +200,12 @@ MATRIX = {
     "reviews.finalise": EDIT_ORG,
     "reviews.reopen": EDIT_ORG,
     "reviews.reassign": EDIT_ORG,
+    "printouts.job_description_pdf": ALL,
+    "printouts.appraisal_form_pdf": ALL,
+    "printouts.department_manual_pdf": {"admin", "hr", "manager"},
+    "printouts.company_manual_pdf": {"admin", "hr"},
+    "background_tasks.get_task": ALL,
+    "background_tasks.get_result": ALL,
 }
 
 
@@ -230,9 +244,11 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
                                                          start_date=date(2026, 11, 1)))
     launch.launch_cycle(cycle)
+    task = factories.create_task(owner)
     db.session.commit()
     review_id = db.session.scalar(db.select(Review.id))
-    ids = {"user_id": owner.id, "token_id": token.id, "filename": "css/app.css", "department_id": department.id,
+    ids = {"task_id": task.id, "user_id": owner.id, "token_id": token.id, "filename": "css/app.css",
+           "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id}

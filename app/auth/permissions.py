@@ -267,6 +267,61 @@ def can_view_appraisal_history(user, employee) -> bool:
     return can_view_employee(user, employee)
 
 
+# --- printable documents and background tasks -------------------------------------------------
+# A job description prints for whoever may open the version (can_view_version); the blank
+# appraisal form of a position for whoever sees its job description (can_view_position_jd).
+
+def can_print_manuals(user) -> bool:
+    """The page of position manuals: HR and admins (any department, the company), managers (their
+    departments, see can_print_manual)."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def can_print_company_manual(user) -> bool:
+    """The position manual of the whole company: HR and admins."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_print_manual(user, department) -> bool:
+    """The position manual of a department's subtree: HR and admins; a manager when every
+    active position of that subtree is one they hold or manage, so the manual shows nothing
+    they could not open one by one. Employees print their own job description instead."""
+    if can_print_company_manual(user):
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    from app.documents.services import manual_position_ids
+
+    held, managed = _held_and_managed(user)
+    positions = manual_position_ids(department)
+    return bool(positions) and positions <= held | managed
+
+
+def printable_department_ids(user, departments) -> set[int]:
+    """Which of ``departments`` (loaded, with their paths) the user may print a manual of, in
+    one query: for lists of departments with a print button."""
+    if can_print_company_manual(user):
+        return {d.id for d in departments}
+    if not has_role(user, Role.MANAGER):
+        return set()
+    from app.documents.services import positions_by_department_path
+
+    held, managed = _held_and_managed(user)
+    mine = held | managed
+    paths = positions_by_department_path()
+    result = set()
+    for department in departments:
+        ids = {pid for path, pids in paths.items() if path.startswith(department.path) for pid in pids}
+        if ids and ids <= mine:
+            result.add(department.id)
+    return result
+
+
+def can_run_tasks(user) -> bool:
+    """Everyone logged in may follow the background tasks they started (and only those)."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
 def requires(permission):
     """View decorator: 403 unless ``permission(current_user)`` holds."""
 
@@ -309,4 +364,8 @@ TEMPLATE_GLOBALS = {
     "can_manager_review": can_manager_review,
     "can_calibrate": can_calibrate,
     "is_own_review": is_own_review,
+    "can_print_manuals": can_print_manuals,
+    "can_print_company_manual": can_print_company_manual,
+    "can_print_manual": can_print_manual,
+    "can_run_tasks": can_run_tasks,
 }

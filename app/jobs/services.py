@@ -64,6 +64,13 @@ def current_version(position_id: int, full: bool = False) -> Version | None:
     return db.session.scalar(query)
 
 
+def published_versions(position_ids):
+    """Named query: the versions in force of these positions, with their content (for printing
+    many at once, e.g. a position manual, in a fixed number of queries)."""
+    return (select(Version).where(Version.position_id.in_(list(position_ids)), Version.status == Status.PUBLISHED.value)
+            .options(*_content_options()))
+
+
 def open_version(position_id: int) -> Version | None:
     """The position's version being worked on (draft, in review or approved), if any."""
     return db.session.scalar(select(Version).where(Version.position_id == position_id,

@@ -1,0 +1,120 @@
+"""Printed documents as PDF: a position's job description (any version the user may read), its
+blank appraisal form, and position manuals (a department's subtree, or the whole company).
+
+A manual too big to make during the request (over ``MANUAL_SYNC_MAX_POSITIONS`` positions) and
+not printed before answers 202 with a background task to follow at ``Location``
+(``GET /api/v1/tasks/<id>``); its ``result_url`` gives the file once it is done."""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api.common import ID, Blueprint
+from app.api.schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
+from app.api.tasks import task_row
+from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions, can_view_position_jd, can_view_version,
+                                  requires)
+from app.core.errors import NotFound
+from app.documents import services
+from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.extensions import db
+from app.jobs import services as jobs
+from app.org import services as org_services
+
+blp = Blueprint("printouts", __name__, url_prefix="/api/v1",
+                description="Printed documents (PDF): job descriptions, appraisal forms, position manuals.")
+
+TASK_LOCATION = {"Location": {"description": "The task that makes the file.", "schema": {"type": "string"}}}
+
+
+def _visible_position(position_id: int):
+    """The position if the user sees its job description; 404 otherwise, as if it did not exist."""
+    position = org_services.get_position(position_id)
+    if not can_view_position_jd(current_user, position):
+        raise NotFound(_("No such job description."))
+    return position
+
+
+def _version_of(position, version_id: int | None):
+    """The version asked for, or the one in force; 404 unless it is the position's and the user
+    may read it."""
+    if version_id is None:
+        current = jobs.current_version(position.id)
+        if current is None:
+            raise NotFound(_("This position has no job description in force."))
+        version_id = current.id
+    version = jobs.get_version(version_id)
+    if version.position_id != position.id or not can_view_version(current_user, version):
+        raise NotFound(_("No such job description."))
+    return version
+
+
+@blp.route(f"/positions/<{ID}:position_id>/job-description.pdf")
+@blp.response(200, PDF, content_type="application/pdf", description="The job description as PDF.")
+@requires(can_use_job_descriptions)
+@blp.arguments(JobDescriptionPdfArgs, location="query")
+def job_description_pdf(args, position_id: int):
+    """Print a position's job description
+
+    The version in force, or `version` (drafts and versions in review print with a DRAFT mark).
+    Published versions are cached: the ETag answers If-None-Match with 304.
+    """
+    version = _version_of(_visible_position(position_id), args.get("version"))
+    return pdf_response(services.job_description_pdf(version, requested_language(args.get("lang", ""))))
+
+
+@blp.route(f"/positions/<{ID}:position_id>/appraisal-form.pdf")
+@blp.response(200, PDF, content_type="application/pdf", description="The blank appraisal form as PDF.")
+@requires(can_use_job_descriptions)
+@blp.arguments(DocumentArgs, location="query")
+def appraisal_form_pdf(args, position_id: int):
+    """Print a position's blank appraisal form
+
+    Its KPI targets and competencies in force, with empty rating columns, comment boxes and
+    signature lines.
+    """
+    position = _visible_position(position_id)
+    return pdf_response(services.appraisal_form_pdf(position, requested_language(args.get("lang", ""))))
+
+
+def _manual(department, args):
+    pdf, task = manual_or_task(department, requested_language(args.get("lang", "")))
+    if task is None:
+        return pdf_response(pdf)
+    db.session.commit()
+    response = jsonify(TaskOut().dump(task_row(task)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("background_tasks.get_task", task_id=task.id)
+    return response
+
+
+@blp.route(f"/departments/<{ID}:department_id>/manual.pdf")
+@blp.response(200, PDF, content_type="application/pdf", description="The position manual as PDF.")
+@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
+                  description="The manual is big: a background task makes it.")
+@requires(can_print_manuals)
+@blp.arguments(DocumentArgs, location="query")
+def department_manual_pdf(args, department_id: int):
+    """Print the position manual of a department
+
+    The department and its sub-departments: cover, contents, org chart, headcount plan and every
+    job description in force. HR and admins; managers for departments whose every position is in
+    their reporting line. A big manual answers 202 with the task that makes it.
+    """
+    return _manual(manual_department(department_id), args)
+
+
+@blp.route("/manual.pdf")
+@blp.response(200, PDF, content_type="application/pdf", description="The position manual as PDF.")
+@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
+                  description="The manual is big: a background task makes it.")
+@requires(can_print_company_manual)
+@blp.arguments(DocumentArgs, location="query")
+def company_manual_pdf(args):
+    """Print the position manual of the whole company
+
+    HR and admins. A big manual answers 202 with the task that makes it.
+    """
+    return _manual(manual_department(None), args)
+

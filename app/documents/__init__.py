@@ -1,0 +1,9 @@
+"""Printable documents: job descriptions, position manuals, appraisal forms.
+
+Each document is a Jinja template in templates/documents/pdf/ plus the print stylesheet in
+``assets/``, laid out by WeasyPrint through one renderer (``render.render_pdf``). Context
+builders (``context``) turn database rows into plain values first, so that what is printed is
+also what the cache key hashes (``cache``). Big manuals are rendered in parts by worker
+processes and assembled (``parts``, ``manual``); ``services`` is what views, the API and
+background tasks call.
+"""

@@ -1,0 +1,94 @@
+"""Context builders: database rows → the plain values a document template prints.
+
+Everything a document shows comes from these dicts (strings, numbers, lists, dicts; dates as
+ISO strings), never from ORM objects, so templates cannot trigger queries and the cache key
+(``cache.document_key``) covers exactly what is printed. One builder per document type; the
+appraisals work fills the same appraisal-form shape with results (see ``appraisal_form``).
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from app.jobs.content import version_document
+from app.jobs.models import Status
+
+# Which versions print with a diagonal mark across every page.
+WATERMARKS = {Status.DRAFT.value: "draft", Status.IN_REVIEW.value: "draft", Status.APPROVED.value: "draft",
+              Status.SUPERSEDED.value: "superseded"}
+
+
+def company_name() -> str:
+    return current_app.config["COMPANY_NAME"]
+
+
+def document_number(position_code: str, version_number: int | None) -> str:
+    """A job description's document number: the position code and the version (EC-MGR-V3)."""
+    return f"{position_code}-V{version_number}" if version_number else position_code
+
+
+def _ref(position) -> dict | None:
+    return {"code": position.code, "title": position.title} if position is not None else None
+
+
+def position_header(position) -> dict:
+    """The basic-information block of a position (needs its department, superior and
+    subordinates loaded)."""
+    return {
+        "id": position.id,
+        "code": position.code,
+        "title": position.title,
+        "department": position.department.name,
+        "department_code": position.department.code,
+        "superior": _ref(position.reports_to),
+        "subordinates": [_ref(p) for p in position.subordinates if not p.is_archived],
+        "headcount": position.headcount,
+        "grade": position.grade or "",
+    }
+
+
+def job_description(version, position=None) -> dict:
+    """A version of a position's job description (content loaded, see jobs.services.get_version)."""
+    position = position or version.position
+    document = version_document(version)
+    document["effective_date"] = version.effective_date.isoformat() if version.effective_date else None
+    return {
+        "company": company_name(),
+        "document_no": document_number(position.code, version.number),
+        "position": position_header(position),
+        "jd": document,
+        "watermark": WATERMARKS.get(version.status),
+    }
+
+
+def appraisal_form(position, version=None, review: dict | None = None) -> dict:
+    """The appraisal form of a position: its KPI targets and competencies from the job
+    description in force (``version``), with a column per rating. Blank when ``review`` is None;
+    the appraisals work passes ``{"employee": {...}, "reviewer": {...}, "period": str,
+    "kpis": [{"actual", "attainment", "comment"}], "competencies": [{"self_rating",
+    "manager_rating", "comment"}], "score", "band", "comments": {...}}`` to print a filled one
+    (the lists in the order of the job description's)."""
+    document = version_document(version) if version is not None else {"kpis": [], "competencies": [], "number": None}
+    review = review or {}
+    kpis = [{**kpi, "actual": None, "attainment": None, "comment": ""} for kpi in document["kpis"]]
+    competencies = [{**row, "self_rating": None, "manager_rating": None, "comment": ""}
+                    for row in document["competencies"]]
+    for row, filled in zip(kpis, review.get("kpis", [])):
+        row.update(filled)
+    for row, filled in zip(competencies, review.get("competencies", [])):
+        row.update(filled)
+    return {
+        "company": company_name(),
+        "document_no": f"{document_number(position.code, document['number'])}-PA",
+        "position": position_header(position),
+        "version_number": document["number"],
+        "kpis": kpis,
+        "competencies": competencies,
+        "scale": list(range(1, 6)),
+        "employee": review.get("employee", {}),
+        "reviewer": review.get("reviewer", {}),
+        "period": review.get("period", ""),
+        "score": review.get("score"),
+        "band": review.get("band", ""),
+        "comments": review.get("comments", {}),
+        "filled": bool(review),
+    }

@@ -1,0 +1,156 @@
+"""The documents as the pages, the API and background tasks ask for them: build the context,
+answer from the cache when the same content was printed before, else render (and cache what
+cannot change: published and superseded versions, and manuals, which only ever hold versions in
+force). Permission checks are the callers' (app/auth/permissions.py)."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.documents import cache, manual
+from app.documents import context as contexts
+from app.documents.render import render_pdf
+from app.extensions import db
+from app.jobs import services as jobs
+from app.org.models import Department, Position
+from app.org.services import subtree_condition
+
+JOB_DESCRIPTION = "documents/pdf/job_description.html"
+APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
+
+
+_UNSAFE_IN_FILENAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def safe_filename(name: str) -> str:
+    """A download name without path separators, quotes or control characters (names come from
+    user text: a department's name, a position's code)."""
+    stem, dot, extension = name.rpartition(".")
+    stem = _UNSAFE_IN_FILENAMES.sub("-", stem).strip(" .-")[:150]
+    return f"{stem or 'document'}{dot}{extension}"
+
+
+@dataclass
+class Pdf:
+    """A document ready to send: a cached file (``path``) or fresh bytes (``data``)."""
+
+    filename: str                 # safe: see safe_filename
+    path: Path | None = None
+    data: bytes | None = None
+    etag: str | None = None       # the cache key, for cached documents
+    cached: bool = False          # answered from the cache: nothing was rendered
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+
+_renders = 0
+_renders_lock = threading.Lock()
+
+
+def render_count() -> int:
+    """Documents rendered by this process so far (the cache's hits render nothing)."""
+    return _renders
+
+
+def _counted(render, *args) -> bytes:
+    global _renders
+    with _renders_lock:
+        _renders += 1
+    return render(*args)
+
+
+def _cached_or_rendered(kind: str, context: dict, lang: str, filename: str, render, cacheable: bool = True) -> Pdf:
+    filename = safe_filename(filename)
+    if not cacheable:
+        return Pdf(filename, data=_counted(render))
+    key = cache.document_key(kind, context, lang)
+    path = cache.get(key)
+    if path is not None:
+        return Pdf(filename, path=path, etag=key, cached=True)
+    return Pdf(filename, path=cache.put(key, _counted(render)), etag=key)
+
+
+# --- job descriptions and appraisal forms -------------------------------------------------------
+
+
+def job_description_pdf(version, lang: str) -> Pdf:
+    """Any version of a job description (content loaded: jobs.services.get_version). Drafts and
+    versions in review print with a DRAFT mark and are never cached; published and superseded
+    versions never change, so their PDF is cached."""
+    context = contexts.job_description(version)
+    return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
+                               lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+
+
+def appraisal_form_pdf(position, lang: str) -> Pdf:
+    """The blank appraisal form of a position, from its job description in force."""
+    current = jobs.current_version(position.id)
+    version = jobs.get_version(current.id) if current is not None else None
+    context = contexts.appraisal_form(position, version)
+    return _cached_or_rendered("appraisal_form", context, lang, f"{context['document_no']}.pdf",
+                               lambda: render_pdf(APPRAISAL_FORM, context, lang))
+
+
+# --- position manuals ---------------------------------------------------------------------------
+
+
+def _active_positions(department: Department | None):
+    query = select(Position.id).join(Department, Department.id == Position.department_id) \
+        .where(Position.archived_at.is_(None), Department.archived_at.is_(None))
+    return query.where(subtree_condition(department)) if department is not None else query
+
+
+def manual_position_ids(department: Department | None) -> set[int]:
+    """The positions a manual of ``department`` (the whole company when None) prints."""
+    return set(db.session.scalars(_active_positions(department)))
+
+
+def manual_size(department: Department | None) -> int:
+    return db.session.scalar(select(func.count()).select_from(_active_positions(department).subquery()))
+
+
+def positions_by_department_path() -> dict[str, set[int]]:
+    """{department path: its active positions}, for deciding many manual permissions at once."""
+    result: dict[str, set[int]] = {}
+    for path, position_id in db.session.execute(
+            select(Department.path, Position.id).join(Position, Position.department_id == Department.id)
+            .where(Position.archived_at.is_(None), Department.archived_at.is_(None))):
+        result.setdefault(path, set()).add(position_id)
+    return result
+
+
+def manual_filename(department: Department | None, lang: str) -> str:
+    with force_locale(lang):
+        scope = department.name if department is not None else current_app.config["COMPANY_NAME"]
+        return f"{_('Position manual')}-{scope}-{date.today().isoformat()}.pdf"
+
+
+def needs_task(department: Department | None) -> bool:
+    """A manual this big is made by a background task, with a progress bar."""
+    return manual_size(department) > current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30)
+
+
+def cached_manual(department: Department | None, lang: str) -> Pdf | None:
+    """The manual if the same content was printed before (today), else None."""
+    context = manual.build_context(department, lang)
+    path = cache.get(cache.document_key("manual", context, lang))
+    return Pdf(safe_filename(manual_filename(department, lang)), path=path, etag=path.stem, cached=True) if path else None
+
+
+def manual_pdf(department: Department | None, lang: str) -> Pdf:
+    """The position manual of ``department``'s subtree (the whole company when None)."""
+    context = manual.build_context(department, lang)
+    config = current_app.config
+    return _cached_or_rendered(
+        "manual", context, lang, manual_filename(department, lang),
+        lambda: manual.render(context, lang, workers=config.get("PDF_WORKERS", 0),
+                              parts_from=config.get("MANUAL_PARTS_MIN_POSITIONS", 24)))

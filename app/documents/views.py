@@ -1,0 +1,68 @@
+"""Printing from the pages: a version's job description, a position's blank appraisal form, and
+position manuals (a page to choose the department and language; small manuals download at once,
+big ones become a background task with a progress bar).
+
+Who may print what: a job description, whoever may open that version (holders see the version
+in force of their posts, managers their subtree's, HR everything); an appraisal form, whoever
+sees the position's job description; a department's manual, HR and admins, and managers whose
+reporting subtree holds every position of that department's subtree; the company's manual, HR
+and admins."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.forms import ConfirmForm
+from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
+                                  printable_department_ids, requires)
+from app.documents import services
+from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.extensions import db
+from app.jobs.views._helpers import visible_position, visible_version
+from app.org import services as org_services
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+@bp.route("/versions/<int:version_id>/job-description.pdf")
+@requires(can_use_job_descriptions)
+def job_description(version_id: int):
+    version = visible_version(version_id)
+    return pdf_response(services.job_description_pdf(version, requested_language()))
+
+
+@bp.route("/positions/<int:position_id>/appraisal-form.pdf")
+@requires(can_use_job_descriptions)
+def appraisal_form(position_id: int):
+    position = visible_position(position_id)
+    return pdf_response(services.appraisal_form_pdf(position, requested_language()))
+
+
+# --- position manuals ---------------------------------------------------------------------------
+
+
+@bp.route("/manual", methods=["GET", "POST"])
+@requires(can_print_manuals)
+def manual():
+    """GET: choose what to print. POST: the manual as a download, or a task's progress page."""
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        chosen = request.form.get("department", "").strip()
+        if chosen and not chosen.isdigit():
+            abort(404)
+        department = manual_department(int(chosen) if chosen else None)
+        pdf, task = manual_or_task(department, requested_language(request.form.get("lang", "")))
+        if task is None:
+            return pdf_response(pdf)
+        db.session.commit()
+        flash(_("The manual is being prepared: it has %(num)d positions. You can leave this page and come back "
+                "from “My tasks”.", num=services.manual_size(department)), "info")
+        return redirect(url_for("tasks.detail", task_id=task.id), code=303)
+    departments = db.session.scalars(org_services.list_departments()).all()
+    printable = printable_department_ids(current_user, departments)
+    return render_template("documents/manual.html", departments=[d for d in departments if d.id in printable],
+                           company=can_print_company_manual(current_user), form=ConfirmForm(),
+                           selected=request.args.get("department", type=int),
+                           sync_max=current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30))

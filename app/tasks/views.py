@@ -1,0 +1,41 @@
+"""The owner's view of their background tasks: a list, one task with its progress bar (a small
+script polls the JSON status; without it, a refresh link), and the download of its result."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, send_file
+from flask_login import current_user
+
+from app.auth.permissions import can_run_tasks, requires
+from app.extensions import db
+from app.tasks import services
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+@bp.route("/")
+@requires(can_run_tasks)
+def index():
+    page = db.paginate(services.list_tasks(current_user), per_page=current_app.config["PER_PAGE"])
+    return render_template("tasks/index.html", page=page, kind_label=services.kind_label)
+
+
+@bp.route("/<int:task_id>")
+@requires(can_run_tasks)
+def detail(task_id: int):
+    task = services.get_task(task_id, current_user)
+    return render_template("tasks/task.html", task=task, kind_label=services.kind_label)
+
+
+@bp.route("/<int:task_id>/download")
+@requires(can_run_tasks)
+def download(task_id: int):
+    return send_result(services.get_task(task_id, current_user))
+
+
+def send_result(task):
+    """The task's result file as a download (404 while there is none)."""
+    path = services.result_path(task)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=task.result_mimetype or "application/octet-stream", as_attachment=True,
+                     download_name=task.result_name or path.name, max_age=0)

@@ -1,0 +1,302 @@
+"""Printed documents: prints figures, asserts nothing.
+
+On a generated company (bench/generate.py: 20 departments, 200 positions, each with a published
+job description bulk-inserted here) in a temporary SQLite database:
+
+1. the job-description endpoint (a cache miss: permission, queries, context, render, cache
+   write, response) against WeasyPrint alone rendering the same HTML, interleaved in one run
+   (target: at most 1.3×), and a cached PDF served (target: under 20 ms);
+2. the 200-position manual in one WeasyPrint pass against the same manual in parts rendered by
+   the PDF worker processes and assembled (each in a fresh process: wall time, peak memory of
+   the process and of its largest worker; target under 600 MB);
+3. memory of a long-running process over 100 consecutive job-description renders, and over
+   consecutive manual renders (target: flat).
+
+    .venv/bin/python bench/bench_pdf.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.audit.services import acting_as  # noqa: E402
+from app.auth import services as auth_services  # noqa: E402
+from app.demo import job_descriptions as demo_jds  # noqa: E402
+from app.documents import cache, context, manual, parts, services  # noqa: E402
+from app.documents.render import SCHEME, AssetFetcher, render_html  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.jobs import services as jobs  # noqa: E402
+from app.jobs.models import (CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, KpiTarget,  # noqa: E402
+                             Requirement)
+from app.org.models import Department, Position  # noqa: E402
+from bench.generate import generate  # noqa: E402
+
+PASSWORD = "Bench-Password-42"
+ENDPOINT_RUNS = 15
+CACHED_RUNS = 50
+JD_RENDERS = 100
+MANUAL_RENDERS = 3
+
+DUTY_TEXTS = ["负责制定并执行{dept}的月度工作计划，分解目标到人，跟踪完成情况并每周汇报",
+              "按公司制度完成{title}岗位的日常工作，确保数据准确、记录完整、按时归档",
+              "协调{dept}与仓储、客服、财务等部门的工作衔接，及时解决跨部门问题",
+              "每日检查店铺流量、转化率、客单价等关键数据，发现异常在24小时内提出改进措施",
+              "参与618、双11等大促活动的策划与执行，负责本岗位相关的准备、排期与复盘",
+              "维护客户关系，处理客户咨询与投诉，投诉须在24小时内给出处理意见",
+              "整理并提交周报、月报，说明工作进度、存在问题与下阶段计划",
+              "完成上级交办的其他临时性工作"]
+REQUIREMENTS = [("education", "大专及以上学历，电子商务、市场营销等相关专业优先", True),
+                ("experience", "2年以上淘宝、天猫或京东店铺相关工作经验", True),
+                ("skills", "熟练使用Excel、生意参谋等办公及数据工具", True),
+                ("other", "有服装行业工作经验者优先", False)]
+
+
+def publish_job_descriptions(kpi_ids: list[int], competency_ids: list[int], seed: int = 5) -> int:
+    """A published version 1 for every position, with two duty sections (8 duties), four
+    requirements, four KPI targets and four competencies, bulk-inserted (Core statements, no
+    flush hooks): the shape of a real job description, at the scale of a company."""
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    rows = db.session.execute(select(Position.id, Position.title, Department.name)
+                              .join(Department, Department.id == Position.department_id)
+                              .order_by(Position.id)).all()
+    versions, sections, duties, requirements, competencies, targets = [], [], [], [], [], []
+    section_id = 0
+    for version_id, (position_id, title, department) in enumerate(rows, start=1):
+        versions.append({"id": version_id, "position_id": position_id, "number": 1, "status": "published",
+                         "title": title, "purpose": f"负责{department}{title}岗位的工作，保证部门目标的达成。",
+                         "authority": "对本岗位职责范围内的工作有建议权和执行权。",
+                         "management_responsibility": "对本岗位工作结果负责。", "working_conditions": "",
+                         "effective_date": date(2026, 1, 1), "review_comment": "", "content_hash": f"{version_id:064x}",
+                         "created_at": now, "updated_at": now, "published_at": now, "version": 1})
+        for s, heading in enumerate(("日常工作", "协作与汇报")):
+            section_id += 1
+            sections.append({"id": section_id, "version_id": version_id, "position": s, "heading": heading})
+            for d in range(4):
+                text = DUTY_TEXTS[s * 4 + d].format(dept=department, title=title)
+                duties.append({"section_id": section_id, "position": d, "text": text,
+                               "frequency": rng.choice([None, "daily", "weekly", "monthly"]),
+                               "standard": rng.choice(["", "每周一10点前", "24小时内"]),
+                               "weight": None})
+        for r, (kind, text, required) in enumerate(REQUIREMENTS):
+            requirements.append({"version_id": version_id, "position": r, "kind": kind, "text": text,
+                                 "required": required})
+        for c, competency_id in enumerate(rng.sample(competency_ids, 4)):
+            competencies.append({"version_id": version_id, "competency_id": competency_id, "position": c,
+                                 "level": rng.randint(2, 4)})
+        for k, kpi_id in enumerate(rng.sample(kpi_ids, 4)):
+            targets.append({"version_id": version_id, "kpi_id": kpi_id, "position": k, "target": 100.0,
+                            "threshold": 80.0, "stretch": 120.0, "weight": 25.0, "period": "monthly", "note": ""})
+    for model, batch in ((JobDescriptionVersion, versions), (DutySection, sections), (Duty, duties),
+                         (Requirement, requirements), (CompetencyRequirement, competencies), (KpiTarget, targets)):
+        db.session.execute(insert(model.__table__), batch)
+    db.session.commit()
+    return len(versions)
+
+
+def make_app(database: Path, instance: Path, **overrides):
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench",
+                                     "WTF_CSRF_ENABLED": False, "TASK_CONSUMER": "none",
+                                     "PDF_CACHE_DIR": str(instance / "pdf-cache"), **overrides})
+    app.instance_path = str(instance)
+    return app
+
+
+def build(database: Path, instance: Path) -> None:
+    app = make_app(database, instance)
+    with app.app_context():
+        upgrade()
+        generate(departments=20, positions=200, employees=600)
+        with acting_as("bench"):
+            kpis, competencies, _created = demo_jds.load_libraries()
+            auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
+            db.session.commit()
+        publish_job_descriptions([k.id for k in kpis.values()], [c.id for c in competencies.values()])
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb(pid: int | None = None) -> float:
+    """The high-water mark of a live process's resident memory (VmHWM)."""
+    path = Path(f"/proc/{pid or 'self'}/status")
+    for line in path.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+# --- 1. the endpoint against WeasyPrint ---------------------------------------------------------
+
+
+def endpoint_vs_weasyprint(database: Path, instance: Path) -> None:
+    app = make_app(database, instance)
+    client = app.test_client()
+    with app.app_context():
+        version_id = db.session.scalar(select(JobDescriptionVersion.id).order_by(JobDescriptionVersion.id))
+        with app.test_request_context():
+            ctx = context.job_description(jobs.get_version(version_id))
+            html = render_html(services.JOB_DESCRIPTION, ctx, "zh_CN")
+        client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
+        url = f"/documents/versions/{version_id}/job-description.pdf?lang=zh_CN"
+
+        def endpoint():
+            cache.clear()
+            response = client.get(url)
+            assert response.status_code == 200 and response.headers["X-Cache"] == "miss", response.status_code
+
+        def weasyprint_alone():
+            HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=AssetFetcher()).write_pdf()
+
+        endpoint(), weasyprint_alone()  # warm both
+        ours, theirs = [], []
+        for _ in range(ENDPOINT_RUNS):
+            for measure, samples in ((endpoint, ours), (weasyprint_alone, theirs)):
+                start = time.perf_counter()
+                measure()
+                samples.append(time.perf_counter() - start)
+        cached = []
+        client.get(url)
+        for _ in range(CACHED_RUNS):
+            start = time.perf_counter()
+            response = client.get(url)
+            cached.append(time.perf_counter() - start)
+            assert response.headers["X-Cache"] == "hit"
+    print(f"job description, endpoint (cache miss): median {median_ms(ours):.0f} ms over {ENDPOINT_RUNS} runs")
+    print(f"job description, WeasyPrint alone on the same HTML: median {median_ms(theirs):.0f} ms")
+    print(f"  ratio endpoint / WeasyPrint: {statistics.median(ours) / statistics.median(theirs):.2f}x (target <= 1.3x)")
+    print(f"job description, cached PDF served: median {median_ms(cached):.1f} ms, "
+          f"max {max(cached) * 1000:.1f} ms over {CACHED_RUNS} requests (target < 20 ms)")
+
+
+# --- 2. the manual, one pass against parts (each in a fresh process) ----------------------------
+
+
+def manual_in_child(database: Path, instance: Path, mode: str, renders: int) -> dict:
+    """Runs in a child process. ``one-pass`` or ``parts``: renders the company manual ``renders``
+    times, with memory figures; ``timing``: one pass and parts alternately (the worker pool
+    started first, as in a running server), so that both meet the same machine load."""
+    app = make_app(database, instance, PDF_WORKERS=2, MANUAL_PARTS_MIN_POSITIONS=1 if mode == "parts" else 10**6)
+    result = {"mode": mode, "seconds": [], "rss_after": [], "worker_peak_mb": 0.0}
+    with app.app_context():
+        if mode == "timing":
+            parts.render_part("<p>warm</p>")
+            [future.result() for future in [parts.executor(2).submit(parts.render_part, "<p>warm</p>")
+                                            for _ in range(2)]]
+            result["one-pass"], result["parts"] = [], []
+            for _ in range(renders):
+                for name, parts_from in (("one-pass", 10**6), ("parts", 1)):
+                    app.config["MANUAL_PARTS_MIN_POSITIONS"] = parts_from
+                    cache.clear()
+                    start = time.perf_counter()
+                    services.manual_pdf(None, "zh_CN")
+                    result[name].append(round(time.perf_counter() - start, 1))
+            parts.shutdown()
+            return result
+        for _ in range(renders):
+            cache.clear()
+            start = time.perf_counter()
+            pdf = services.manual_pdf(None, "zh_CN").read()
+            result["seconds"].append(round(time.perf_counter() - start, 2))
+            result["rss_after"].append(round(rss_mb()))
+            for pid in parts.worker_pids():
+                result["worker_peak_mb"] = max(result["worker_peak_mb"], round(peak_mb(pid)))
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        result["pages"] = len(PdfReader(BytesIO(pdf)).pages)
+    parts.shutdown()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_seconds"] = round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 1)
+    result["peak_mb"] = round(peak_mb())
+    result["worker_peak_mb"] = max(result["worker_peak_mb"], round(children.ru_maxrss / 1024))
+    return result
+
+
+def run_child(database: Path, instance: Path, mode: str, renders: int = 1) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(database), str(instance), str(renders)],
+                         stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def manuals(database: Path, instance: Path) -> None:
+    one = run_child(database, instance, "one-pass")
+    print(f"manual, 200 positions, one WeasyPrint pass (a fresh process): {one['seconds'][0]:.1f} s "
+          f"({one['cpu_seconds']} s of CPU), {one['pages']} pages, peak memory {one['peak_mb']} MB")
+    split = run_child(database, instance, "parts", MANUAL_RENDERS)
+    print(f"manual, 200 positions, in parts by 2 worker processes and assembled, {MANUAL_RENDERS} consecutive "
+          f"renders in a fresh process (the first starts the workers): {split['seconds']} s "
+          f"({split['cpu_seconds']} s of CPU in all), {split['pages']} pages; peak memory {split['peak_mb']} MB in the "
+          f"process, {split['worker_peak_mb']} MB in the largest worker (target < 600 MB); process memory after "
+          f"each render {split['rss_after']} MB")
+    timing = run_child(database, instance, "timing", 2)
+    one_pass, in_parts = statistics.median(timing["one-pass"]), statistics.median(timing["parts"])
+    print(f"manual, alternately in one process (workers started): one pass {timing['one-pass']} s, "
+          f"parts {timing['parts']} s; parts are {one_pass / in_parts:.2f}x as fast")
+
+
+# --- 3. a long-running process: 100 renders -----------------------------------------------------
+
+
+def consecutive_renders(database: Path, instance: Path) -> None:
+    app = make_app(database, instance)
+    with app.test_request_context():
+        ids = list(db.session.scalars(select(JobDescriptionVersion.id).order_by(JobDescriptionVersion.id)))
+        samples = [round(rss_mb())]
+        start = time.perf_counter()
+        for n in range(JD_RENDERS):
+            version = jobs.get_version(ids[n % len(ids)])
+            services.job_description_pdf(version, "zh_CN" if n % 2 else "en")
+            db.session.expunge_all()
+            if (n + 1) % 20 == 0:
+                samples.append(round(rss_mb()))
+        seconds = time.perf_counter() - start
+    print(f"{JD_RENDERS} consecutive job-description renders in one process ({seconds:.0f} s): memory every 20 "
+          f"renders {samples} MB (flat: each render ends with a garbage collection)")
+
+
+def main() -> None:
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start (other work slows every figure)")
+    with tempfile.TemporaryDirectory(prefix="rolebook-bench-pdf-") as tmp:
+        database, instance = Path(tmp) / "bench.sqlite3", Path(tmp) / "instance"
+        instance.mkdir()
+        start = time.perf_counter()
+        build(database, instance)
+        print(f"generated company: 20 departments, 200 positions with published job descriptions "
+              f"({time.perf_counter() - start:.1f} s)")
+        endpoint_vs_weasyprint(database, instance)
+        manuals(database, instance)
+        consecutive_renders(database, instance)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _flag, mode, database, instance, renders = sys.argv[1:6]
+        print(json.dumps(manual_in_child(Path(database), Path(instance), mode, int(renders))))
+    else:
+        main()

@@ -1,0 +1,130 @@
+"""Position manuals, rendered for real: the contents' page numbers are the pages where each
+position starts, in one pass and assembled from parts rendered by worker processes; positions
+without a published job description are listed; who may print what; the cache."""
+from __future__ import annotations
+
+import re
+
+from app.documents import cache, services
+from tests.documents.conftest import fonts, page_count, pages_text, squeeze
+
+TOC_LINE = re.compile(r"^\s*(?P<code>[A-Z][A-Z0-9-]+)\s+(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\S.*?)\s*$")
+
+
+def _manual(client, department_id, lang="zh_CN"):
+    response = client.post("/documents/manual", data={"department": department_id or "", "lang": lang})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/pdf"
+    return response
+
+
+def _contents(pages: list[str]) -> dict[str, str]:
+    """{position code: what the contents say (a page number or why there is none)}."""
+    entries = {}
+    for page in pages:
+        if "目录" not in page and "Contents" not in page:
+            continue
+        for line in page.splitlines():
+            match = TOC_LINE.match(line)
+            if match:
+                entries[match["code"]] = match["page"]
+    return entries
+
+
+def _start_pages(pages: list[str], codes) -> dict[str, int]:
+    """The page (1-based) where each position's job description begins: the first page headed
+    with its document number."""
+    return {code: next(n for n, page in enumerate(pages, start=1) if f"{code}-V1" in page) for code in codes}
+
+
+def _check_manual(pdf: bytes) -> list[str]:
+    pages = pages_text(pdf, "layout")
+    assert page_count(pdf) == len(pages)
+    contents = _contents(pages)
+    assert contents["EC-LEAD"].isdigit() and contents["FIN-ACC"].isdigit()
+    assert _start_pages(pages, ["EC-LEAD", "FIN-ACC"]) == {"EC-LEAD": int(contents["EC-LEAD"]),
+                                                          "FIN-ACC": int(contents["FIN-ACC"])}
+    for code in ("EC-MGR", "EC-STAFF", "FIN-MGR"):  # no published version: listed, not dropped
+        assert contents[code] == "尚无已发布的岗位说明书", contents
+    # "第 X 页 / 共 Y 页" on every page but the cover, and the parts in order
+    total = len(pages)
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"第{number}页/共{total}页" in squeeze(page), (number, page[-200:])
+    flat = [squeeze(page) for page in pages]
+    chart = next(n for n, page in enumerate(flat) if page.startswith("中山市纳迪服饰有限公司·岗位手册") and "组织架构图" in page
+                 and "电商运营主管" in page and "目录" not in page)
+    headcount = next(n for n, page in enumerate(flat) if "编制表" in page and "缺编" in page and "目录" not in page)
+    assert chart < headcount < int(contents["EC-LEAD"]) - 1
+    # the running header names the department of the position on each of its pages
+    lead_pages = [page for page in flat if "EC-LEAD-V1" in page]
+    assert lead_pages and all("中山市纳迪服饰有限公司·运营组" in page for page in lead_pages)
+    return pages
+
+
+def test_company_manual_contents_point_at_the_right_pages(app, login, shop):
+    hr = login("hr")
+    pdf = _manual(hr, None).data
+    pages = _check_manual(pdf)
+    cover = squeeze(pages[0])
+    assert "岗位手册" in cover and "全公司" in cover and "中山市纳迪服饰有限公司" in cover and "版次" in cover
+    assert any(re.search(r"Noto-?Sans-?CJK-?SC", font["name"]) for font in fonts(pdf))
+
+
+def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app, ctx, shop, monkeypatch):
+    one_pass = services.manual_pdf(None, "zh_CN").read()
+    cache.clear()
+    monkeypatch.setitem(data_app.config, "PDF_WORKERS", 1)  # a real worker process (the bench runs two)
+    monkeypatch.setitem(data_app.config, "MANUAL_PARTS_MIN_POSITIONS", 1)
+    assembled = services.manual_pdf(None, "zh_CN").read()
+    assert assembled != one_pass
+    pages = _check_manual(assembled)
+    assert [squeeze(page) for page in pages] == [squeeze(page) for page in pages_text(one_pass, "layout")]
+
+
+def test_a_department_manual_covers_its_subtree(login, shop):
+    response = _manual(login("hr"), shop.ec.id, "en")
+    pages = pages_text(response.data, "layout")
+    text = squeeze("".join(pages))
+    assert "Positionmanual" in squeeze(pages[0]) and "电商部" in squeeze(pages[0])
+    assert "EC-LEAD-V1" in text and "FIN-ACC" not in text and "财务部" not in text
+    assert "nopublishedjobdescription" in text
+
+
+def test_a_manual_printed_again_comes_from_the_cache(login, shop):
+    hr = login("hr")
+    first = _manual(hr, shop.ops.id)
+    renders = services.render_count()
+    second = _manual(hr, shop.ops.id)
+    assert first.headers["X-Cache"] == "miss" and second.headers["X-Cache"] == "hit"
+    assert second.data == first.data and services.render_count() == renders
+
+
+def test_who_may_print_which_manual(app, login, shop):
+    from tests import factories
+
+    manager = app.test_client()
+    manager.post("/login", data={"email": shop.manager_user.email, "password": factories.PASSWORD})
+    page = manager.get("/documents/manual").get_data(as_text=True)
+    assert "运营组 (EC-OPS)" in page and "电商部 (EC)" in page and "财务部" not in page and "Whole company" not in page
+    assert manager.post("/documents/manual", data={"department": shop.fin.id}).status_code == 404
+    assert manager.post("/documents/manual", data={"department": ""}).status_code == 403
+    # the department page offers the manual to those who may print it
+    assert 'data-testid="manual-button"' in manager.get(f"/org/departments/{shop.ops.id}").get_data(as_text=True)
+    assert 'data-testid="manual-button"' not in manager.get(f"/org/departments/{shop.fin.id}").get_data(as_text=True)
+    employee = login("employee")
+    assert employee.get("/documents/manual").status_code == 403
+    assert employee.post("/documents/manual", data={"department": shop.ops.id}).status_code == 403
+    hr_page = login("hr").get("/documents/manual").get_data(as_text=True)
+    assert "Whole company" in hr_page and "财务部 (FIN)" in hr_page
+
+
+def test_a_big_manual_becomes_a_background_task(app, login, shop, monkeypatch):
+    monkeypatch.setitem(app.config, "MANUAL_SYNC_MAX_POSITIONS", 2)
+    hr = login("hr")
+    response = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
+    assert response.status_code == 303 and re.fullmatch(r"/tasks/\d+", response.headers["Location"])
+    page = hr.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Position manual · 电商部 · English" in page and "Waiting" in page
+    assert 'data-task="refresh"' in page and 'aria-valuenow="0"' in page  # works without the script too
+    again = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
+    assert again.headers["Location"] == response.headers["Location"]
