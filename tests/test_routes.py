@@ -178,6 +178,8 @@ MATRIX = {
     "appraisals.cycles": {"admin", "hr", "manager"},
     "appraisals.cycle": {"admin", "hr", "manager"},  # managers: cycles with reviews of their subtree
     "appraisals.cycle_export": {"admin", "hr", "manager"},
+    "appraisals.cycle_results_pdf": {"admin", "hr", "manager"},
+    "appraisals.review_pdf": ALL,             # object check as the review page
     "appraisals.history": {"admin", "hr", "manager"},
     "appraisals.cycle_form": EDIT_ORG,
     "appraisals.cycle_launch": EDIT_ORG,
@@ -190,11 +192,13 @@ MATRIX = {
     "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
     "appraisal_cycles.get_cycle": {"admin", "hr", "manager"},
     "appraisal_cycles.cycle_results": {"admin", "hr", "manager"},
+    "appraisal_cycles.cycle_results_pdf": {"admin", "hr", "manager"},
     "appraisal_cycles.create_cycle": EDIT_ORG,
     "appraisal_cycles.update_cycle": EDIT_ORG,
     "appraisal_cycles.launch_cycle": EDIT_ORG,
     "reviews.list_reviews": ALL,
     "reviews.get_review": ALL,
+    "reviews.review_pdf": ALL,
     "reviews.submit_step": ALL,
     "reviews.acknowledge": ALL,
     "reviews.finalise": EDIT_ORG,

@@ -13,16 +13,21 @@ from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate
                                        VersionIn)
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
                             seen_version)
-from app.api.schemas import page_schema, patch
-from app.appraisals import flow, launch, results, services
+from app.api.schemas import PDF, DocumentArgs, TaskOut, page_schema, patch
+from app.api.tasks import TASK_LOCATION, task_accepted
+from app.appraisals import flow, results, services
+from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.models import AppraisalCycle, Review, Step
 from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
+from app.documents import services as documents
+from app.documents.responses import pdf_response, requested_language
 from app.extensions import db
 from app.org import services as org_services
+from app.tasks.models import Task
 
 cycles = Blueprint("appraisal_cycles", __name__, url_prefix="/api/v1/appraisal-cycles",
                    description="Appraisal cycles. HR and admins run them; managers read the cycles that hold "
@@ -107,18 +112,23 @@ def update_cycle(body, cycle_id: int):
 @cycles.route(f"/<{ID}:cycle_id>/launch", methods=["POST"])
 @cycles.doc(parameters=[IF_MATCH])
 @cycles.response(200, LaunchOut)
+@cycles.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
+                     description="A big launch: a background task creates the reviews.")
 @requires(can_manage_appraisals)
 @cycles.arguments(VersionIn)
 def launch_cycle(body, cycle_id: int):
     """Launch a cycle (or add the reviews still missing)
 
     Creates one review per active employee in scope whose primary assignment covers the period;
-    launching again creates nothing twice. Runs synchronously.
+    launching again creates nothing twice. More than a few hundred reviews are created by a
+    background task: the answer is 202 with the task to follow at `Location`.
     """
     cycle = services.get_cycle(cycle_id)
     check_version(cycle, seen_version(body.get("version")))
-    result = launch.launch_cycle(cycle)
+    result = appraisal_tasks.launch_or_enqueue(cycle, current_user)
     db.session.commit()
+    if isinstance(result, Task):
+        return task_accepted(result)
     return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
             "without_reviewer": result.without_reviewer, "cycle": cycle}
 
@@ -139,6 +149,26 @@ def cycle_results(args, cycle_id: int):
             "bands": [{"label": band, "count": count} for band, count in summary.bands],
             "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
             "departments": results.by_department(cycle, scope, department)}
+
+
+class ResultsPdfArgs(ResultsArgs, DocumentArgs):
+    pass
+
+
+@cycles.route(f"/<{ID}:cycle_id>/results.pdf")
+@cycles.response(200, PDF, content_type="application/pdf", description="The results as PDF.")
+@requires(can_view_cycles)
+@cycles.arguments(ResultsPdfArgs, location="query")
+def cycle_results_pdf(args, cycle_id: int):
+    """Print the results of a cycle (within your scope)
+
+    The summary, the band distribution and score histogram, the departments and every review by
+    final score; for one department and those below it with `department_id`.
+    """
+    cycle = visible_cycle(cycle_id)
+    department = department_filter(args.get("department_id"))
+    return pdf_response(documents.appraisal_results_pdf(cycle, department, review_scope(current_user),
+                                                        requested_language(args.get("lang", ""))))
 
 
 # --- reviews ----------------------------------------------------------------------------------
@@ -170,6 +200,19 @@ def get_review(review_id: int):
     """Read a review with its KPI results and competency ratings"""
     review = visible_review(review_id)
     return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/form.pdf")
+@reviews.response(200, PDF, content_type="application/pdf", description="The filled-in appraisal form as PDF.")
+@requires(can_use_appraisals)
+@reviews.arguments(DocumentArgs, location="query")
+def review_pdf(args, review_id: int):
+    """Print a review's appraisal form, filled in
+
+    The review's own KPI targets and competencies (as snapshotted at launch), the actuals,
+    attainments, ratings, comments, score, band and signature lines.
+    """
+    return pdf_response(documents.review_pdf(visible_review(review_id), requested_language(args.get("lang", ""))))
 
 
 def _forbidden():

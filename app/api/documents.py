@@ -6,15 +6,14 @@ not printed before answers 202 with a background task to follow at ``Location``
 (``GET /api/v1/tasks/<id>``); its ``result_url`` gives the file once it is done."""
 from __future__ import annotations
 
-from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.common import ID, Blueprint
 from app.api.schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
-from app.api.tasks import task_row
-from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions, can_view_position_jd, can_view_version,
-                                  requires)
+from app.api.tasks import TASK_LOCATION, task_accepted
+from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
+                                  can_view_position_jd, can_view_version, requires)
 from app.core.errors import NotFound
 from app.documents import services
 from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
@@ -24,9 +23,6 @@ from app.org import services as org_services
 
 blp = Blueprint("printouts", __name__, url_prefix="/api/v1",
                 description="Printed documents (PDF): job descriptions, appraisal forms, position manuals.")
-
-TASK_LOCATION = {"Location": {"description": "The task that makes the file.", "schema": {"type": "string"}}}
-
 
 def _visible_position(position_id: int):
     """The position if the user sees its job description; 404 otherwise, as if it did not exist."""
@@ -83,10 +79,7 @@ def _manual(department, args):
     if task is None:
         return pdf_response(pdf)
     db.session.commit()
-    response = jsonify(TaskOut().dump(task_row(task)))
-    response.status_code = 202
-    response.headers["Location"] = url_for("background_tasks.get_task", task_id=task.id)
-    return response
+    return task_accepted(task)
 
 
 @blp.route(f"/departments/<{ID}:department_id>/manual.pdf")

@@ -2,7 +2,7 @@
 the task's owner sees it (404 for everyone else)."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from app.api.common import ID, Blueprint, Row
@@ -14,6 +14,16 @@ from app.tasks.views import send_result
 
 blp = Blueprint("background_tasks", __name__, url_prefix="/api/v1/tasks",
                 description="Background tasks: long work (e.g. a big position manual) and its progress.")
+
+TASK_LOCATION = {"Location": {"description": "The background task doing the work.", "schema": {"type": "string"}}}
+
+
+def task_accepted(task: Task):
+    """202 with the task (committed by the caller) to follow at ``Location``."""
+    response = jsonify(TaskOut().dump(task_row(task)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("background_tasks.get_task", task_id=task.id)
+    return response
 
 
 def task_row(task: Task) -> Row:

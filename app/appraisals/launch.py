@@ -68,6 +68,12 @@ def candidates(cycle: AppraisalCycle) -> list[tuple[int, int, int]]:
     return rows
 
 
+def pending_reviews(cycle: AppraisalCycle) -> int:
+    """How many reviews a launch of ``cycle`` would create now."""
+    existing = set(db.session.scalars(select(Review.employee_id).where(Review.cycle_id == cycle.id)))
+    return sum(1 for row in candidates(cycle) if row[0] not in existing)
+
+
 class ReviewerFinder:
     """The reviewer of a position's holder: a holder of the position it reports to, walking up
     past vacant posts (and past the reviewee themselves), on ``day``. Two queries in all."""
@@ -132,8 +138,8 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     cycle's period, its competencies and the template's weights copied in. Launching twice
     creates nothing twice. Flushes; the caller commits.
 
-    For more than ``BACKGROUND_ABOVE`` reviews the pages run it as a background job (the job
-    queue of app/documents), passing ``progress``; it works the same synchronously."""
+    For more than ``BACKGROUND_ABOVE`` reviews the pages and the API run it as a background task
+    (``app.appraisals.tasks``), passing ``progress``; it works the same synchronously."""
     if cycle.status == CycleStatus.CLOSED.value:
         raise ServiceError(_("This cycle is closed: nothing more can be launched."))
     if cycle.is_draft:

@@ -92,3 +92,56 @@ def appraisal_form(position, version=None, review: dict | None = None) -> dict:
         "comments": review.get("comments", {}),
         "filled": bool(review),
     }
+
+
+def review_form(document: dict) -> dict:
+    """A filled-in appraisal form, from ``app.appraisals.results.review_document``: the review's
+    own snapshot of KPI targets and competencies (not today's job description), the actuals,
+    attainments, ratings, comments, score and band, in the blank form's shape."""
+    cycle, review, scores = document["cycle"], document["review"], document["scores"]
+    kpis = [{"name": k["name"], "unit": k["unit"], "period": cycle["targets_period"], "target": k["target"],
+             "threshold": k["threshold"], "stretch": k["stretch"], "weight": k["weight"], "actual": k["actual"],
+             "attainment": None if k["attainment"] is None else round(k["attainment"], 1),
+             "comment": "\n".join(c for c in (k["employee_comment"], k["manager_comment"]) if c)}
+            for k in document["kpis"]]
+    competencies = [{"name": c["name"], "level": c["required_level"], "self_rating": c["self_rating"],
+                     "manager_rating": c["manager_rating"], "comment": c["comment"]} for c in document["competencies"]]
+    return {
+        "company": company_name(),
+        "document_no": f"{document['position']['code']}-PA-{cycle['id']}-{review['id']}",
+        "position": {"code": document["position"]["code"], "title": document["position"]["title"],
+                     "department": document["department"], "superior": None},
+        "version_number": None,
+        "kpis": kpis,
+        "competencies": competencies,
+        "scale": list(range(1, document["scale_max"] + 1)),
+        "employee": {"name": document["employee"]["name"], "number": document["employee"]["employee_no"]},
+        "reviewer": {"name": document["reviewer"] or ""},
+        "period": f"{cycle['name']} ({_iso(cycle['start_date'])} – {_iso(cycle['end_date'])})",
+        "score": scores["display"]["final"],
+        "band": scores["calibrated_band"] or scores["band"] or "",
+        "comments": {"employee": review["self_comment"], "manager": review["manager_comment"],
+                     "hr": scores["calibration_reason"] or ""},
+        "outcome": review["outcome"] or "",
+        "filled": True,
+    }
+
+
+def appraisal_results(document: dict, charts: dict) -> dict:
+    """A cycle's (or one department's) results, from ``app.appraisals.results.results_document``,
+    with the charts as SVG text drawn from the same numbers."""
+    cycle = document["cycle"]
+    return {
+        "company": company_name(),
+        "document_no": f"PA-{cycle['id']}" + (f"-{document['department']['id']}" if document["department"] else ""),
+        "cycle": {**cycle, "start_date": _iso(cycle["start_date"]), "end_date": _iso(cycle["end_date"])},
+        "department": document["department"],
+        "summary": document["summary"],
+        "departments": document["departments"],
+        "reviews": document["reviews"],
+        "charts": charts,
+    }
+
+
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else (value or "")

@@ -25,6 +25,7 @@ from app.org.services import subtree_condition
 
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
+APPRAISAL_RESULTS = "documents/pdf/appraisal_results.html"
 
 
 _UNSAFE_IN_FILENAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -98,6 +99,35 @@ def appraisal_form_pdf(position, lang: str) -> Pdf:
     context = contexts.appraisal_form(position, version)
     return _cached_or_rendered("appraisal_form", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
+
+
+def review_pdf(review, lang: str) -> Pdf:
+    """A filled-in appraisal form (the review loaded with appraisals.services.get_review). The
+    cache is keyed by the content, so a review printed again unchanged is not rendered again."""
+    from app.appraisals.results import review_document
+
+    context = contexts.review_form(review_document(review))
+    filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
+    return _cached_or_rendered("appraisal_review", context, lang, filename,
+                               lambda: render_pdf(APPRAISAL_FORM, context, lang))
+
+
+def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
+    """A cycle's results, for a department (and below) or every review the user may see."""
+    from app.appraisals import charts
+    from app.appraisals.results import results_document
+
+    document = results_document(cycle, department, scope)
+    summary = document["summary"]
+    with force_locale(lang):
+        drawn = {"bands": str(charts.bar_chart(summary["bands"], _("Band distribution"), charts.BAND_COLOURS,
+                                               label="bands")),
+                 "histogram": str(charts.bar_chart(summary["histogram"], _("Final scores"), label="histogram",
+                                                   width=560))}
+    context = contexts.appraisal_results(document, drawn)
+    name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{date.today().isoformat()}.pdf"
+    return _cached_or_rendered("appraisal_results", context, lang, name,
+                               lambda: render_pdf(APPRAISAL_RESULTS, context, lang))
 
 
 # --- position manuals ---------------------------------------------------------------------------

@@ -66,16 +66,18 @@ class Handler:
     kind: str
     run: Callable[[dict, object], Result | None]
     label: object   # a (lazy) translated name of the kind of work, for lists
+    link: Callable[[dict], str] | None = None   # the page the work is about, from the params
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str, label) -> Callable:
-    """Register ``func(params, owner) -> Result | None`` as the handler of ``kind``."""
+def handler(kind: str, label, link: Callable[[dict], str] | None = None) -> Callable:
+    """Register ``func(params, owner) -> Result | None`` as the handler of ``kind``; ``link(params)``
+    gives the page the work is about (shown on the task's page), for work that makes no file."""
 
     def decorator(func):
-        HANDLERS[kind] = Handler(kind, func, label)
+        HANDLERS[kind] = Handler(kind, func, label, link)
         return func
 
     return decorator
@@ -84,6 +86,12 @@ def handler(kind: str, label) -> Callable:
 def kind_label(kind: str) -> str:
     found = HANDLERS.get(kind)
     return str(found.label) if found else kind
+
+
+def task_link(task: Task) -> str | None:
+    """The page the task's work is about, when its handler names one."""
+    found = HANDLERS.get(task.kind)
+    return found.link(task.params or {}) if found is not None and found.link is not None else None
 
 
 # --- queueing ---------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ def index():
 @requires(can_run_tasks)
 def detail(task_id: int):
     task = services.get_task(task_id, current_user)
-    return render_template("tasks/task.html", task=task, kind_label=services.kind_label)
+    return render_template("tasks/task.html", task=task, kind_label=services.kind_label,
+                           link=services.task_link(task))
 
 
 @bp.route("/<int:task_id>/download")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.appraisals import launch, services
+from app.appraisals import services, tasks
 from app.appraisals.forms import CycleForm, VersionForm
 from app.appraisals.models import CycleStatus
 from app.appraisals.recompute import recompute_cycle
@@ -17,6 +18,7 @@ from app.core.errors import Conflict, ServiceError
 from app.core.forms import apply_errors
 from app.extensions import db
 from app.org import services as org_services
+from app.tasks.models import Task
 
 
 @bp.route("/cycles")
@@ -98,17 +100,27 @@ def _action(cycle_id: int, action, message):
 @bp.route("/cycles/<int:cycle_id>/launch", methods=["POST"])
 @requires(can_manage_appraisals)
 def cycle_launch(cycle_id: int):
-    # Synchronous for now. At merge, launches of more than launch.BACKGROUND_ABOVE reviews go
-    # to the job queue: enqueue("appraisal_launch", {"cycle_id": id}, owner) running
-    # launch.launch_cycle(cycle, progress=job.report) and committing once.
-    def run(cycle, form):
+    """Launch now, or (more than launch.BACKGROUND_ABOVE reviews) as a background task whose
+    page shows the progress."""
+    cycle = services.get_cycle(cycle_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
+    try:
         check_version(cycle, seen_version(form))
-        return launch.launch_cycle(cycle)
-
-    return _action(cycle_id, run, lambda r: _(
-        "Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published job "
-        "description, %(no_reviewer)d without a reviewer.", created=r.created, existing=r.existing,
-        no_jd=r.without_jd, no_reviewer=r.without_reviewer))
+        result = tasks.launch_or_enqueue(cycle, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_errors(error)
+        return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
+    db.session.commit()
+    if isinstance(result, Task):
+        flash(_("The cycle is being launched in the background: follow the progress here."), "info")
+        return redirect(url_for("tasks.detail", task_id=result.id))
+    flash(_("Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
+            "job description, %(no_reviewer)d without a reviewer.", created=result.created, existing=result.existing,
+            no_jd=result.without_jd, no_reviewer=result.without_reviewer), "success")
+    return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
 
 
 @bp.route("/cycles/<int:cycle_id>/close", methods=["POST"])

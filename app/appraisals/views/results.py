@@ -16,6 +16,8 @@ from app.appraisals.views._helpers import visible_cycle
 from app.auth.permissions import can_view_appraisal_history, can_view_cycles, requires, review_scope
 from app.core.listing import sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
+from app.documents.responses import pdf_response, requested_language
+from app.documents.services import appraisal_results_pdf
 from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
@@ -81,3 +83,13 @@ def history(employee_id: int):
     chart = charts.line_chart([(r.cycle.name, r.final_score) for r in reviews], _("Final score by cycle"),
                               guides=guides)
     return render_template("appraisals/history.html", employee=employee, reviews=reviews, chart=chart)
+
+
+@bp.route("/cycles/<int:cycle_id>/results.pdf")
+@requires(can_view_cycles)
+def cycle_results_pdf(cycle_id: int):
+    """The results as a printable PDF: the department chosen (with its sub-departments) or every
+    review the user may see."""
+    cycle = visible_cycle(cycle_id)
+    return pdf_response(appraisal_results_pdf(cycle, department_arg(), review_scope(current_user),
+                                              requested_language(request.args.get("lang"))))

@@ -17,6 +17,8 @@ from app.appraisals.results import employee_history
 from app.appraisals.settings import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
+from app.documents import services as documents
+from app.documents.responses import pdf_response, requested_language
 from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, is_own_review, requires, review_scope)
 from app.core.errors import Conflict, ServiceError
@@ -232,3 +234,11 @@ def acknowledge(review_id: int):
             db.session.commit()
             flash(_("Thank you: your acknowledgement is recorded."), "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
+
+
+@bp.route("/reviews/<int:review_id>/form.pdf")
+@requires(can_use_appraisals)
+def review_pdf(review_id: int):
+    """The filled-in appraisal form as a PDF, for whoever may see the review."""
+    review = visible_review(review_id)
+    return pdf_response(documents.review_pdf(review, requested_language(request.args.get("lang"))))
