@@ -198,24 +198,12 @@ def chart_image(svg: str) -> dict:
             "height": round(height * scale, 2), "landscape": orientation == "landscape", "scale": round(scale, 3)}
 
 
-def _svg(dot: str) -> str:
-    """The chart drawn by ``dot``; right-angled edges that take too long or make dot fail (it
-    aborts on some graphs) are drawn again as polylines."""
-    if "splines=ortho" not in dot:
-        return charts.render_svg(dot)
-    try:
-        return charts.render_svg(dot, timeout=charts.ORTHO_TIMEOUT)
-    except charts.ChartError:
-        log.warning("dot could not draw right-angled edges; drawing polylines")
-        return charts.render_svg(dot.replace("splines=ortho", "splines=polyline", 1))
-
-
 def _draw_charts(pages: list[dict]) -> list[dict]:
     """DOT → SVG for every chart page (``dot`` runs in parallel: it is a process of its own). A
     chart that cannot be drawn at all leaves its page with a message, not the manual undone."""
     def draw(page):
         try:
-            return {"title": page["title"], **chart_image(_svg(page["dot"]))}
+            return {"title": page["title"], **chart_image(charts.render_chart_svg(page["dot"]))}
         except charts.ChartError as error:
             return {"title": page["title"], "error": error.message, "landscape": True}
 

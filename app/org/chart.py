@@ -555,18 +555,24 @@ def _run_dot(dot_source: str, binary: str, timeout: float) -> str:
         ">", f">\n<style>.{SVG_CLASS} text {{ font-family: {FONT_FALLBACKS}; }}</style>", 1)
 
 
+def render_chart_svg(source: str) -> str:
+    """The SVG of a chart's DOT source. Right-angled edges cost much more on some graphs, and
+    dot even aborts on a few: when they fail or take too long, the chart is drawn again with
+    polylines."""
+    if "splines=ortho" not in source:
+        return render_svg(source)
+    try:
+        return render_svg(source, timeout=ORTHO_TIMEOUT)
+    except ChartError as error:
+        log.warning("dot could not draw right-angled edges (%s); drawing polylines", error.message)
+        return render_svg(source.replace("splines=ortho", "splines=polyline", 1))
+
+
 def org_chart(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
               department_link: Link | None = None) -> RenderedChart:
     """The chart (for counts and the empty state) and its SVG."""
     chart = build_chart(department_id, depth)
-    source = chart_to_dot(chart, link, department_link)
-    if "splines=ortho" not in source:
-        return RenderedChart(chart, render_svg(source))
-    try:  # right-angled edges cost much more on some graphs: fall back to polylines in time
-        return RenderedChart(chart, render_svg(source, timeout=ORTHO_TIMEOUT))
-    except ChartTimeout:
-        log.warning("ortho edges timed out on %d positions; drawing polylines", chart.shown)
-        return RenderedChart(chart, render_svg(chart_to_dot(chart, link, department_link, splines="polyline")))
+    return RenderedChart(chart, render_chart_svg(chart_to_dot(chart, link, department_link)))
 
 
 def org_chart_svg(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
