@@ -1,0 +1,30 @@
+"""Job-description versions: drafting, the approval workflow, acknowledgements and the named
+queries of the pages. Services flush; the caller commits once. Everything public is available
+from ``app.jobs.services``; the modules hold drafting, the workflow and the queries.
+
+Workflow::
+
+    draft ──submit──▶ in review ──approve──▶ approved ──publish──▶ published ──(next publish)──▶ superseded
+      ▲                  │                      │
+      └─────return───────┴──────return──────────┘
+
+A position has at most one open version (draft, in review or approved) at a time; editing a
+published job description starts a new draft copied from it.
+"""
+from __future__ import annotations
+
+from app.jobs.services.drafting import (get_version, current_version, published_versions, open_version,
+                                        version_history, versions_of, record_event, EVENT_LABELS, event_label,
+                                        start_draft, save_content, discard_draft, require_status)
+from app.jobs.services.workflow import (submit, return_for_changes, approve, publish, waive, acknowledge,
+                                        acknowledgement_of, outstanding_acknowledgements)
+from app.jobs.services.queries import (JD_STATES, list_job_descriptions, versions_by_position, review_queue,
+                                       counts_by_state, tasks_for, coverage)
+
+__all__ = [
+    "get_version", "current_version", "published_versions", "open_version", "version_history", "versions_of",
+    "record_event", "EVENT_LABELS", "event_label", "start_draft", "save_content", "discard_draft",
+    "require_status", "submit", "return_for_changes", "approve", "publish", "waive", "acknowledge",
+    "acknowledgement_of", "outstanding_acknowledgements", "JD_STATES", "list_job_descriptions",
+    "versions_by_position", "review_queue", "counts_by_state", "tasks_for", "coverage",
+]
