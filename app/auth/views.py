@@ -10,8 +10,8 @@ from app.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 from app.auth.models import ROLE_LABELS, ApiToken, Role, User
 from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.errors import ServiceError
+from app.core.forms import apply_errors, save
 from app.core.listing import sort_query
 from app.core.urls import safe_next
 from app.extensions import db, limiter
@@ -176,20 +176,13 @@ def user_detail(user_id: int):
     form = UserEditForm(obj=user)
     conflict = None
     if form.validate_on_submit():
-        try:
-            services.update_user(user, seen_version=form.version.data or None, role=form.role.data,
-                                 active=form.active.data, name=form.name.data or "", acting_user=current_user)
-        except Conflict as error:
-            db.session.rollback()
-            conflict = error
-            form.version.data = user.version
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved = save(form, lambda: services.update_user(
+            user, seen_version=form.version.data or None, role=form.role.data, active=form.active.data,
+            name=form.name.data or "", acting_user=current_user), user)
+        if saved.ok:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.user_detail", user_id=user.id))
+        conflict = saved.conflict
     elif request.method == "GET":
         form.version.data = user.version
     return render_template("auth/user_detail.html", user=user, form=form, conflict=conflict,

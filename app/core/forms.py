@@ -1,4 +1,13 @@
-from app.core.errors import ServiceError
+"""What the pages' forms share: the service's errors next to the fields, and the one way a form
+saves through a service (commit on success; on failure roll back and keep the user's input)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.errors import Conflict, ServiceError
+from app.extensions import db
 
 
 def apply_errors(form, error: ServiceError) -> None:
@@ -11,3 +20,37 @@ def apply_errors(form, error: ServiceError) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+@dataclass
+class Saved:
+    """What ``save`` did: ``ok`` with the service's ``value``, else a ``conflict`` (someone else
+    changed the record) or field errors placed on the form. ``status`` is the HTTP status for a
+    page that shows the form again."""
+
+    ok: bool
+    value: Any = None
+    conflict: Conflict | None = None
+
+    @property
+    def status(self) -> int:
+        return 200 if self.ok else (409 if self.conflict is not None else 422)
+
+
+def save(form, action: Callable[[], Any], record=None, place=apply_errors) -> Saved:
+    """Run ``action`` (one service call) for a validated ``form`` and commit. A conflict rolls
+    back and moves the form's hidden version to the record's current one (so saving again applies
+    the user's input on top); a refused change rolls back and ``place``s its errors on the form."""
+    try:
+        value = action()
+    except Conflict as error:
+        db.session.rollback()
+        if record is not None and hasattr(form, "version"):
+            form.version.data = record.version
+        return Saved(False, conflict=error)
+    except ServiceError as error:
+        db.session.rollback()
+        place(form, error)
+        return Saved(False)
+    db.session.commit()
+    return Saved(True, value)

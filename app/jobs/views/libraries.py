@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.forms import save
 from app.extensions import db
 from app.jobs import library
 from app.jobs.forms import CompetencyForm, KpiForm
@@ -38,21 +37,11 @@ def _kpi_data(form: KpiForm) -> library.KpiData:
 
 def _save(form, create, update, obj, data):
     """Create (``obj`` None) or update from a validated form; returns (saved object, conflict)."""
-    try:
-        if obj is None:
-            obj = create(data)
-        else:
-            update(obj, data, int(form.version.data) if (form.version.data or "").isdigit() else None)
-    except Conflict as error:
-        db.session.rollback()
-        form.version.data = obj.version
-        return None, error
-    except ServiceError as error:
-        db.session.rollback()
-        apply_errors(form, error)
-        return None, None
-    db.session.commit()
-    return obj, None
+    if obj is None:
+        return save(form, lambda: create(data)).value, None
+    seen = int(form.version.data) if (form.version.data or "").isdigit() else None
+    saved = save(form, lambda: update(obj, data, seen), obj)
+    return (obj if saved.ok else None), saved.conflict
 
 
 @bp.route("/kpis/new", methods=["GET", "POST"])

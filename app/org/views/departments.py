@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_edit_org, can_view_org, requires
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.errors import ServiceError
+from app.core.forms import save
 from app.core.listing import sort_query
 from app.extensions import db
 from app.org import services
@@ -63,15 +63,10 @@ def department_new():
     if request.method == "GET" and request.args.get("parent"):
         form.parent_id.data = int_arg("parent")
     if form.validate_on_submit():
-        try:
-            department = services.create_department(_form_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Department %(name)s created.", name=department.name), "success")
-            return redirect(url_for("org.department_detail", department_id=department.id))
+        saved = save(form, lambda: services.create_department(_form_data(form)))
+        if saved.ok:
+            flash(_("Department %(name)s created.", name=saved.value.name), "success")
+            return redirect(url_for("org.department_detail", department_id=saved.value.id))
     return render_template("org/department_form.html", form=form, department=None, conflict=None)
 
 
@@ -88,19 +83,12 @@ def department_edit(department_id: int):
             f"{c.partner_label}: {c.duty}" if c.partner_label else c.duty for c in department.collaborations)
         form.version.data = department.version
     elif form.validate_on_submit():
-        try:
-            services.update_department(department, _form_data(form), seen_version=form.version.data or None)
-        except Conflict as error:
-            db.session.rollback()
-            conflict = error
-            form.version.data = department.version
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved = save(form, lambda: services.update_department(department, _form_data(form),
+                                                              seen_version=form.version.data or None), department)
+        if saved.ok:
             flash(_("Department %(name)s saved.", name=department.name), "success")
             return redirect(url_for("org.department_detail", department_id=department.id))
+        conflict = saved.conflict
     return render_template("org/department_form.html", form=form, department=department, conflict=conflict)
 
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 from app.auth import services as auth_services
 from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
                                   employee_list_scope, requires)
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.errors import ServiceError
+from app.core.forms import apply_errors, save
 from app.core.listing import sort_query
 from app.extensions import db
 from app.org import services
@@ -96,19 +96,12 @@ def employee_edit(employee_id: int):
     if request.method == "GET":
         form.version.data = employee.version
     elif form.validate_on_submit():
-        try:
-            services.update_employee(employee, _form_data(form), seen_version=form.version.data or None)
-        except Conflict as error:
-            db.session.rollback()
-            conflict = error
-            form.version.data = employee.version
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        saved = save(form, lambda: services.update_employee(employee, _form_data(form),
+                                                            seen_version=form.version.data or None), employee)
+        if saved.ok:
             flash(_("Employee %(name)s saved.", name=employee.name), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee.id))
+        conflict = saved.conflict
     return render_template("org/employee_form.html", form=form, employee=employee, conflict=conflict)
 
 

@@ -8,8 +8,8 @@ from app.auth.forms import ConfirmForm
 from flask_login import current_user
 
 from app.auth.permissions import can_edit_org, can_view_org, requires, viewable_employee_ids
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.errors import ServiceError
+from app.core.forms import save
 from app.core.listing import sort_query
 from app.extensions import db
 from app.org import services
@@ -78,21 +78,12 @@ def _choices(form: PositionForm, position: Position | None) -> None:
 
 def _save(form: PositionForm, position: Position | None):
     """Create or update from a validated form; returns (position, conflict)."""
-    try:
-        if position is None:
-            position = services.create_position(_form_data(form))
-        else:
-            services.update_position(position, _form_data(form), seen_version=form.version.data or None)
-    except Conflict as error:
-        db.session.rollback()
-        form.version.data = position.version
-        return None, error
-    except ServiceError as error:
-        db.session.rollback()
-        apply_errors(form, error)
-        return None, None
-    db.session.commit()
-    return position, None
+    if position is None:
+        saved = save(form, lambda: services.create_position(_form_data(form)))
+        return saved.value, None
+    saved = save(form, lambda: services.update_position(position, _form_data(form),
+                                                        seen_version=form.version.data or None), position)
+    return (position if saved.ok else None), saved.conflict
 
 
 @bp.route("/positions/new", methods=["GET", "POST"])
