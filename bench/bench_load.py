@@ -20,7 +20,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -217,8 +216,9 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                 print(f"[{engine}]   error: {error}")
             ok, detail = verify(url, clients)
             print(f"[{engine}]   {'OK' if ok else 'MISMATCH'}: {detail}")
-            if err.strip():
-                print(f"[{engine}]   gunicorn said: {err.decode(errors='replace')[-500:]}")
+            problems = [line for line in err.decode(errors="replace").splitlines()
+                        if "Traceback" in line or "ERROR" in line or "Exception" in line]
+            print(f"[{engine}]   server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
         finally:
             if server is not None:
                 server.stop()
