@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -77,6 +77,19 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def serialize(session, name: str) -> None:
+    """Serialise, until the end of the transaction, the changes guarded by ``name``: the checks
+    that read and then write (no loop in the reporting line or the department tree, one primary
+    assignment at a time) would otherwise both pass in two requests at the same moment. On
+    PostgreSQL an advisory lock on the name; on SQLite the database's write lock, which orders
+    every writer. What is read after it includes what the previous holder committed."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+    else:
+        begin_transaction(session)
 
 
 def begin_transaction(session) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
-from app.db import utcnow
+from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Collaboration, Department, DepartmentFunction, Position
 from app.org.services.common import clean_text, ensure_unique
@@ -107,9 +107,16 @@ def _sort_path(path: str, names: dict[int, str]) -> list[str]:
 def _set_parent(department: Department, parent_id: int | None) -> None:
     """Attach ``department`` under ``parent_id``, refusing its own subtree, and re-path its subtree."""
     parent = None
+    if department.id is not None:
+        # Moves are serialised and read the paths as committed, so that two moves at once can
+        # neither close a loop nor leave a subtree's paths behind.
+        serialize(db.session, "org:department-tree")
+        db.session.refresh(department, ["path", "depth"])
     if parent_id:
         with db.session.no_autoflush:  # a new department must not be flushed (and get an id) before the checks
             parent = db.session.get(Department, parent_id)
+            if parent is not None and department.id is not None:
+                db.session.refresh(parent, ["path", "archived_at"])
         if parent is None:
             raise ServiceError.field("parent_id", _("No such department."))
         if department.id is not None and (parent.id == department.id or parent.path.startswith(department.path)):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
+from app.db import serialize
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404
@@ -123,14 +124,20 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 def _check_primary_overlap(employee: Employee, start_date: date, end_date: date | None,
                            exclude: Assignment | None = None) -> None:
-    """Refuse a primary assignment of ``employee`` over these dates when another one overlaps."""
-    for other in employee.assignments:
-        if other is not exclude and other.is_primary and _overlaps(start_date, end_date, other.start_date,
-                                                                      other.end_date):
+    """Refuse a primary assignment of ``employee`` over these dates when another one overlaps.
+    Serialised per employee and read from the database, so that two requests at the same moment
+    cannot both add one."""
+    serialize(db.session, f"org:primary-assignment:{employee.id}")
+    rows = db.session.execute(
+        select(Assignment.id, Assignment.start_date, Assignment.end_date, Position.title)
+        .join(Position, Position.id == Assignment.position_id)
+        .where(Assignment.employee_id == employee.id, Assignment.is_primary.is_(True))).all()
+    for other_id, other_start, other_end, title in rows:
+        if (exclude is None or other_id != exclude.id) and _overlaps(start_date, end_date, other_start, other_end):
             raise ServiceError.field("start_date", _(
                 "This overlaps the primary assignment to %(position)s from %(start)s%(end)s; end that one first.",
-                position=other.position.title, start=other.start_date.isoformat(),
-                end=(" " + _("to") + " " + other.end_date.isoformat()) if other.end_date else ""))
+                position=title, start=other_start.isoformat(),
+                end=(" " + _("to") + " " + other_end.isoformat()) if other_end else ""))
 
 
 def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,

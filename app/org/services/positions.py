@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
-from app.db import utcnow
+from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
 from app.org.services.common import clean_text, current_filter, ensure_unique
@@ -63,6 +63,7 @@ def _check_reporting_line(position: Position, superior_id: int | None) -> None:
         raise ServiceError.field("reports_to_id", _("A position cannot report to itself."))
     if position.id is None:
         return
+    serialize(db.session, "org:reporting-lines")  # two changes at once must not close a loop together
     chain = [pid for pid, _distance in chain_up(superior_id)]
     if position.id in chain:
         loop_ids = chain[: chain.index(position.id) + 1]

@@ -1,0 +1,108 @@
+"""Two clients at the same moment, for real (threads against the app): exactly one edit of a
+record wins and the other gets 409; checks that read then write (no loop in the reporting line
+or the department tree, one primary assignment at a time) never let both through."""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+
+from app.extensions import db
+from app.org.models import Assignment, Department, Position
+from tests import factories
+from tests.api.conftest import launched_cycle
+
+ROUNDS = 4
+
+
+def together(*calls):
+    """Run the calls in threads released at the same moment; their results, in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+    app = current_app._get_current_object()  # the test's context, for the test client's bookkeeping
+
+    def run(i, call):
+        with app.app_context():
+            barrier.wait()
+            results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_two_edits_of_one_position_exactly_one_wins(api, org):
+    first, second = api("hr"), api("hr")
+    staff = org.staff.id
+    for n in range(ROUNDS):
+        version = first.get(f"/api/v1/positions/{staff}").json["version"]
+        responses = together(
+            lambda: first.patch(f"/api/v1/positions/{staff}", json={"version": version, "grade": f"A{n}"}),
+            lambda: second.patch(f"/api/v1/positions/{staff}", json={"version": version, "grade": f"B{n}"}))
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses == [200, 409], statuses
+        winner = next(r for r in responses if r.status_code == 200).json["grade"]
+        db.session.expire_all()
+        assert db.session.get(Position, staff).grade == winner
+
+
+def test_two_saves_of_one_review_exactly_one_wins(api, org):
+    _cycle, review = launched_cycle(org)
+    review = review.id
+    first, second = api(user=org.employee_user), api(user=org.employee_user)
+    for n in range(ROUNDS):
+        current = first.get(f"/api/v1/reviews/{review}").json
+        body = lambda text: {"version": current["version"], "comment": text, "submit": False}  # noqa: E731
+        responses = together(lambda: first.post(f"/api/v1/reviews/{review}/submit", json=body(f"一{n}")),
+                             lambda: second.post(f"/api/v1/reviews/{review}/submit", json=body(f"二{n}")))
+        assert sorted(r.status_code for r in responses) == [200, 409]
+        winner = next(r for r in responses if r.status_code == 200).json["self_comment"]
+        assert first.get(f"/api/v1/reviews/{review}").json["self_comment"] == winner
+
+
+def test_two_reporting_changes_at_once_never_close_a_loop(api, org):
+    first, second = api("hr"), api("hr")
+    for n in range(ROUNDS):
+        a = factories.create_position(f"LOOP-A{n}", org.ec, "甲", reports_to=org.mgr).id  # ids only: the
+        b = factories.create_position(f"LOOP-B{n}", org.ec, "乙", reports_to=org.mgr).id  # threads share no ORM object
+        va, vb = (first.get(f"/api/v1/positions/{pid}").json["version"] for pid in (a, b))
+        responses = together(
+            lambda: first.patch(f"/api/v1/positions/{a}", json={"version": va, "reports_to_id": b}),
+            lambda: second.patch(f"/api/v1/positions/{b}", json={"version": vb, "reports_to_id": a}))
+        assert sorted(r.status_code for r in responses) == [200, 422]
+        db.session.expire_all()
+        assert not (db.session.get(Position, a).reports_to_id == b and db.session.get(Position, b).reports_to_id == a)
+
+
+def test_two_department_moves_at_once_never_close_a_loop(api, org):
+    first, second = api("hr"), api("hr")
+    for n in range(ROUNDS):
+        a = factories.create_department(f"TREE-A{n}", "甲部", parent=org.ec).id
+        b = factories.create_department(f"TREE-B{n}", "乙部", parent=org.ec).id
+        va, vb = (first.get(f"/api/v1/departments/{did}").json["version"] for did in (a, b))
+        responses = together(
+            lambda: first.patch(f"/api/v1/departments/{a}", json={"version": va, "parent_id": b}),
+            lambda: second.patch(f"/api/v1/departments/{b}", json={"version": vb, "parent_id": a}))
+        assert sorted(r.status_code for r in responses) == [200, 422]
+        db.session.expire_all()
+        a_row, b_row = db.session.get(Department, a), db.session.get(Department, b)
+        assert not (a_row.parent_id == b and b_row.parent_id == a)
+        for row in (a_row, b_row):  # every path follows the parents
+            parent = db.session.get(Department, row.parent_id)
+            assert row.path == f"{parent.path}{row.id}/"
+
+
+def test_two_primary_assignments_at_once_only_one_is_made(api, org):
+    first, second = api("hr"), api("hr")
+    for n in range(ROUNDS):
+        employee = factories.create_employee(f"RACE{n}", f"员工{n}").id
+        body = {"employee_id": employee, "start_date": "2026-01-01", "is_primary": True}
+        staff, lead = org.staff.id, org.lead.id
+        responses = together(lambda: first.post("/api/v1/assignments", json={**body, "position_id": staff}),
+                             lambda: second.post("/api/v1/assignments", json={**body, "position_id": lead}))
+        assert sorted(r.status_code for r in responses) == [201, 422]
+        assert db.session.scalar(db.select(db.func.count()).select_from(Assignment).where(
+            Assignment.employee_id == employee)) == 1
