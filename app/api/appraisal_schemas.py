@@ -117,7 +117,8 @@ class RatingOut(Output):
     weight = fields.Float()
     self_rating = fields.Integer(allow_none=True)
     manager_rating = fields.Integer(allow_none=True)
-    comment = fields.String()
+    employee_comment = fields.String()
+    manager_comment = fields.String()
 
 
 class ReviewOut(Output):
@@ -166,13 +167,15 @@ class ReviewArgs(PageArgs):
 class KpiActualIn(Schema):
     id = ref(required=True, metadata={"description": "The id of a KPI result of this review."})
     actual = fields.Float(allow_none=True, validate=validate.Range(min=-MAX_ACTUAL, max=MAX_ACTUAL))
-    comment = text(MAX_COMMENT)
+    comment = text(MAX_COMMENT, metadata={"description": "The employee's comment in the self-review, the "
+                                                      "manager's in the manager review."})
 
 
 class RatingIn(Schema):
     id = ref(required=True, metadata={"description": "The id of a competency rating of this review."})
     rating = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=100))
-    comment = text(MAX_COMMENT)
+    comment = text(MAX_COMMENT, metadata={"description": "The employee's comment in the self-review, the "
+                                                      "manager's in the manager review."})
 
 
 class StepIn(Schema):

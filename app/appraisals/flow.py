@@ -114,9 +114,10 @@ def _require_complete(review: Review, rating_column: str, rating_message: str, e
             errors.setdefault(f"ratings.{i}.rating", []).append(rating_message)
 
 
-def _ratings(items: list[dict], review: Review, column: str, scale_max: int, errors: dict) -> None:
-    """Apply submitted ratings (``self_rating`` or ``manager_rating``) and comments: only the
-    keys sent change."""
+def _ratings(items: list[dict], review: Review, column: str, comment_column: str, scale_max: int,
+             errors: dict) -> None:
+    """Apply submitted ratings (``self_rating`` or ``manager_rating``) and comments
+    (``employee_comment`` or ``manager_comment``): only the keys sent change."""
     for i, (item, rating) in enumerate(_rows(items, review.ratings, errors, "ratings")):
         if "rating" in item:
             value, message = _rating(item.get("rating"), scale_max)
@@ -125,7 +126,7 @@ def _ratings(items: list[dict], review: Review, column: str, scale_max: int, err
             else:
                 setattr(rating, column, value)
         if "comment" in item:
-            rating.comment = _comment(item.get("comment"), errors, f"ratings.{i}.comment")
+            setattr(rating, comment_column, _comment(item.get("comment"), errors, f"ratings.{i}.comment"))
 
 
 def _event(review: Review, action: str, comment: str = "") -> None:
@@ -159,7 +160,7 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
     _actuals(data.kpis, review, "employee_comment", errors, by_employee=True)
-    _ratings(data.ratings, review, "self_rating", settings["scale_max"], errors)
+    _ratings(data.ratings, review, "self_rating", "employee_comment", settings["scale_max"], errors)
     if data.comment is not None:
         review.self_comment = _comment(data.comment, errors, "comment")
     if submit and not errors:
@@ -181,7 +182,7 @@ def save_manager_review(review: Review, data: StepData, seen_version: int | None
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
     _actuals(data.kpis, review, "manager_comment", errors, by_employee=False)
-    _ratings(data.ratings, review, "manager_rating", settings["scale_max"], errors)
+    _ratings(data.ratings, review, "manager_rating", "manager_comment", settings["scale_max"], errors)
     if data.comment is not None:
         review.manager_comment = _comment(data.comment, errors, "comment")
     codes = {o["code"] for o in settings["outcomes"]}

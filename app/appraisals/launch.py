@@ -191,7 +191,8 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                 kpi_rows.append({**target, "review_id": review_id, "position": i, "employee_comment": "",
                                  "manager_comment": ""})
             for i, competency in enumerate(competencies.get(version_id, ())):
-                rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1, "comment": ""})
+                rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1,
+                                    "employee_comment": "", "manager_comment": ""})
         if kpi_rows:
             db.session.execute(insert(KpiResult.__table__), kpi_rows)
         if rating_rows:

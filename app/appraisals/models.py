@@ -257,7 +257,7 @@ class KpiResult(db.Model):
 
 class CompetencyRating(db.Model):
     """A competency of the job description at launch, with the required level, the employee's
-    self rating and the manager's rating (the one that is scored)."""
+    self rating and the manager's rating (the one that is scored), each with its own comment."""
 
     __tablename__ = "appraisal_competency_ratings"
 
@@ -272,7 +272,8 @@ class CompetencyRating(db.Model):
     weight: Mapped[float] = mapped_column(Percent, default=1)
     self_rating: Mapped[int | None] = mapped_column(Integer)
     manager_rating: Mapped[int | None] = mapped_column(Integer)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    employee_comment: Mapped[str] = mapped_column(Text, default="")
+    manager_comment: Mapped[str] = mapped_column(Text, default="")
 
     review: Mapped[Review] = relationship(back_populates="ratings")
 

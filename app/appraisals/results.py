@@ -209,7 +209,8 @@ def review_document(review: Review) -> dict:
                           "self_rating": r.self_rating, "manager_rating": r.manager_rating,
                           "manager_rating_label": level_label(settings["scale"][r.manager_rating - 1])
                           if r.manager_rating and r.manager_rating <= len(settings["scale"]) else None,
-                          "comment": r.comment} for r in review.ratings],
+                          "employee_comment": r.employee_comment, "manager_comment": r.manager_comment}
+                         for r in review.ratings],
         "scale_max": settings["scale_max"],
         "scores": {"kpi": scores.kpi, "competency": scores.competency, "final": scores.final,
                    "band": scores.band, "calibrated_band": review.calibrated_band,

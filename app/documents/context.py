@@ -94,6 +94,11 @@ def appraisal_form(position, version=None, review: dict | None = None) -> dict:
     }
 
 
+def _both_comments(row: dict) -> str:
+    """The employee's and the manager's comment on a KPI or competency, one per line."""
+    return "\n".join(c for c in (row["employee_comment"], row["manager_comment"]) if c)
+
+
 def review_form(document: dict) -> dict:
     """A filled-in appraisal form, from ``app.appraisals.results.review_document``: the review's
     own snapshot of KPI targets and competencies (not today's job description), the actuals,
@@ -102,10 +107,10 @@ def review_form(document: dict) -> dict:
     kpis = [{"name": k["name"], "unit": k["unit"], "period": cycle["targets_period"], "target": k["target"],
              "threshold": k["threshold"], "stretch": k["stretch"], "weight": k["weight"], "actual": k["actual"],
              "attainment": None if k["attainment"] is None else round(k["attainment"], 1),
-             "comment": "\n".join(c for c in (k["employee_comment"], k["manager_comment"]) if c)}
-            for k in document["kpis"]]
+             "comment": _both_comments(k)} for k in document["kpis"]]
     competencies = [{"name": c["name"], "level": c["required_level"], "self_rating": c["self_rating"],
-                     "manager_rating": c["manager_rating"], "comment": c["comment"]} for c in document["competencies"]]
+                     "manager_rating": c["manager_rating"], "comment": _both_comments(c)}
+                    for c in document["competencies"]]
     return {
         "company": company_name(),
         "document_no": f"{document['position']['code']}-PA-{cycle['id']}-{review['id']}",

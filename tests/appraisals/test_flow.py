@@ -42,6 +42,27 @@ def test_a_review_goes_through_every_step(cycle, shop):
     assert any("calibrated_band" in (e.changes or {}) for e in audited)
 
 
+def test_the_employee_and_the_manager_each_keep_their_own_comments(cycle, shop):
+    review = review_of(cycle, shop.zhang)
+    flow.save_self_review(review, flow.StepData(
+        kpis=[{"id": r.id, "actual": "100", "comment": f"自评{r.code}"} for r in review.kpi_results],
+        ratings=[{"id": r.id, "rating": "3", "comment": f"我的能力{r.code}"} for r in review.ratings]),
+        review.version, submit=True)
+    db.session.commit()
+    flow.save_manager_review(review, flow.StepData(
+        kpis=[{"id": r.id, "comment": f"主管{r.code}"} for r in review.kpi_results],
+        ratings=[{"id": r.id, "rating": "4", "comment": f"主管看能力{r.code}"} for r in review.ratings]),
+        review.version)
+    db.session.commit()
+    db.session.expire_all()
+    review = review_of(cycle, shop.zhang)
+    assert review.ratings and review.kpi_results
+    assert [(r.employee_comment, r.manager_comment) for r in review.ratings] == [
+        (f"我的能力{r.code}", f"主管看能力{r.code}") for r in review.ratings]
+    assert [(r.employee_comment, r.manager_comment) for r in review.kpi_results] == [
+        (f"自评{r.code}", f"主管{r.code}") for r in review.kpi_results]
+
+
 @pytest.mark.parametrize("actual, message", [("很多", "Enter a number."), ("-5", "cannot be negative"),
                                              ("nan", "Enter a number."), ("1e20", "Enter a number.")])
 def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, shop, actual, message):
