@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from app.db import render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # Endpoints anyone may reach without logging in; everything else requires a login by default.
 PUBLIC_ENDPOINTS = {"auth.login", "core.set_language", "static", "bootstrap.static"}
@@ -34,6 +36,9 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    from app.core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 2³¹−1 are 404
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)
@@ -84,9 +89,15 @@ def _init_extensions(app: Flask) -> None:
     init_task_queue(app)  # background tasks (huey): app.extensions["rolebook_tasks"]
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The account of a session, unless its password was set again since (see User.get_id)."""
+        user_id, _sep, stamp = session_id.partition(":")
+        if not user_id.isdecimal() or not stamp.isdecimal():
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.password_stamp != stamp:
+            return None
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(req):
@@ -173,6 +184,24 @@ def _register_request_hooks(app: Flask) -> None:
 
         get_locale()  # runs the selector once per request, which records g.ui_language
         return {"LANGUAGES": app.config["LANGUAGES"], "current_locale": g.get("ui_language", "en")}
+
+    @app.before_request
+    def refuse_unstorable_input():
+        """Text no database column can hold (a NUL byte, a lone surrogate) and page numbers no
+        list has are refused before any view runs, instead of failing in the database. Upload
+        forms (multipart) are read by their views, after those set their size limit; JSON is
+        checked by the API's schemas (app.api.schemas.Text)."""
+        sources = [request.args]
+        if request.mimetype == "application/x-www-form-urlencoded":  # uploads keep their own size limit
+            sources.append(request.form)
+        for values in sources:
+            for key, value in values.items(multi=True):
+                if _UNSTORABLE.search(key) or _UNSTORABLE.search(value):
+                    abort(400)
+        for name in ("page", "per_page"):
+            value = request.args.get(name, "")
+            if len(value) > 9:
+                abort(404 if name == "page" else 400)
 
     @app.before_request
     def require_login():

@@ -180,7 +180,7 @@ MATRIX = {
     "appraisals.cycle_export": {"admin", "hr", "manager"},
     "appraisals.cycle_results_pdf": {"admin", "hr", "manager"},
     "appraisals.review_pdf": ALL,             # object check as the review page
-    "appraisals.history": {"admin", "hr", "manager"},
+    "appraisals.history": ALL,   # object check: own history, a manager's team, HR everyone
     "appraisals.cycle_form": EDIT_ORG,
     "appraisals.cycle_launch": EDIT_ORG,
     "appraisals.cycle_close": EDIT_ORG,

@@ -122,12 +122,15 @@ def _xlsx(data: bytes) -> list[list]:
         workbook.close()
 
 
-def check(cycle: AppraisalCycle, rows: list[ImportRow]) -> list[ImportRow]:
+def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> list[ImportRow]:
     """Every row's result or problem (unknown employee or KPI, not a number, negative where
-    impossible, duplicate row, review not in an editable step). Three queries."""
+    impossible, duplicate row, review not in an editable step, the importer's own review). Three
+    queries."""
     numbers = {r.employee_no for r in rows if r.employee_no}
-    reviews = {no: (review_id, name, status) for no, review_id, name, status in db.session.execute(
-        select(Employee.employee_no, Review.id, Employee.name, Review.status)
+    own = getattr(getattr(importer, "employee", None), "id", None)
+    reviews = {no: (review_id, name, status, employee_id) for no, review_id, name, status, employee_id
+               in db.session.execute(
+        select(Employee.employee_no, Review.id, Employee.name, Review.status, Review.employee_id)
         .join(Review, Review.employee_id == Employee.id)
         .where(Review.cycle_id == cycle.id, Employee.employee_no.in_(numbers)))} if numbers else {}
     results = {}
@@ -149,6 +152,8 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow]) -> list[ImportRow]:
         elif review is None:
             row.problem = (_("This employee has no review in this cycle.") if row.employee_no in unknown_employees
                            else _("Unknown employee number."))
+        elif own is not None and review[3] == own:
+            row.problem = _("This is your own review: its actuals are yours or your reviewer's to enter.")
         elif not row.kpi:
             row.problem = _("The KPI code is missing.")
         elif row.kpi.upper() not in known_kpis:
@@ -188,12 +193,12 @@ def deserialise(data) -> list[ImportRow]:
         raise ServiceError.field("file", _("Upload the file again.")) from None
 
 
-def apply(cycle: AppraisalCycle, rows: list[ImportRow]) -> int:
+def apply(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> int:
     """Write the actuals of clean ``rows`` (checked again here); refuse if any row has a problem.
     Returns the number of actuals written. Flushes; the caller commits once."""
     if cycle.status != CycleStatus.RUNNING.value:
         raise ServiceError(_("Actuals can only be imported into a running cycle."))
-    rows = check(cycle, rows)
+    rows = check(cycle, rows, importer)
     problems = [r for r in rows if not r.ok]
     if problems:
         raise ServiceError(_("%(num)d row(s) have problems: fix the file and upload it again.", num=len(problems)))

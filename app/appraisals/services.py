@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.appraisals import scoring
@@ -124,11 +124,15 @@ def get_cycle(cycle_id: int) -> AppraisalCycle:
     return cycle
 
 
-def list_cycles(status: str = ""):
+def list_cycles(status: str = "", scope=None):
+    """Named query of the cycles; with a review ``scope`` (permissions.review_scope) only the
+    cycles holding reviews within it."""
     query = select(AppraisalCycle).options(selectinload(AppraisalCycle.template),
                                            selectinload(AppraisalCycle.departments))
     if status:
         query = query.where(AppraisalCycle.status == status)
+    if scope is not None:
+        query = query.where(exists().where(Review.cycle_id == AppraisalCycle.id, scope))
     return query.order_by(AppraisalCycle.start_date.desc(), AppraisalCycle.id.desc())
 
 
@@ -144,9 +148,13 @@ def _check_cycle(data: CycleData) -> tuple[date, date, AppraisalTemplate, list[D
     if start is None:
         errors["start_date"] = [_("Enter a start date.")]
     elif end is None:
-        end = period_end(data.period_type, start)
-        if end is None:
-            errors["end_date"] = [_("Enter an end date for a custom period.")]
+        try:
+            end = period_end(data.period_type, start)
+        except (ValueError, OverflowError):  # a period running past the year 9999
+            errors["start_date"] = [_("Enter a start date before the year 9999.")]
+        else:
+            if end is None:
+                errors["end_date"] = [_("Enter an end date for a custom period.")]
     if start and end and end < start:
         errors["end_date"] = [_("The end date cannot be before the start date.")]
     if start and data.self_review_due and data.self_review_due < start:

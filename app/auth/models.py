@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -70,6 +70,17 @@ class User(VersionedMixin, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What the session remembers: the id and the time the password was last set, so that
+        setting a new password ends every other session of the account."""
+        return f"{self.id}:{self.password_stamp}"
+
+    @property
+    def password_stamp(self) -> str:
+        """When the password was last set, to the microsecond, as digits."""
+        changed = self.password_changed_at
+        return changed.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S%f") if changed is not None else "0"
 
     @property
     def role_enum(self) -> Role:

@@ -357,6 +357,7 @@ TEMPLATE_GLOBALS = {
     "can_edit_version": can_edit_version,
     "can_review_jd": can_review_jd,
     "can_use_appraisals": can_use_appraisals,
+    "can_view_appraisal_history": can_view_appraisal_history,
     "can_manage_appraisals": can_manage_appraisals,
     "can_view_cycles": can_view_cycles,
     "can_view_review": can_view_review,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -17,6 +18,7 @@ from app.db import utcnow
 from app.extensions import db
 
 TOKEN_PREFIX = "rb_"
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)  # how precisely "last used" is kept
 
 
 def normalise_email(email: str) -> str:
@@ -164,4 +166,9 @@ def user_for_token(clear: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        # On a short transaction of its own (a GET commits nothing), at most every few minutes.
+        with db.engine.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
     return token.user

@@ -90,7 +90,9 @@ def change_password():
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            login_user(current_user._get_current_object())  # this session goes on; the others end
+            flash(_("Your password has been changed. Other sessions of your account have been signed out."),
+                  "success")
             return redirect(url_for("core.home"))
     return render_template("auth/change_password.html", form=form, policy=policy_summary())
 

@@ -10,12 +10,18 @@ from app.extensions import db
 
 def check_version(obj, seen_version: int | None) -> None:
     """Refuse an edit based on an older version of ``obj``, saying what changed since then."""
-    if seen_version is None or int(seen_version) == obj.version:
+    if seen_version is None or seen_version == "":
+        return
+    try:
+        seen = int(seen_version)
+    except (TypeError, ValueError):
+        seen = 0   # a malformed version is no version the record ever had: a conflict, like an old one
+    if seen == obj.version:
         return
     raise Conflict(
         _("This record was changed by someone else while you were editing it. "
           "Review their changes below, then make yours again."),
-        changes=changes_since(obj, int(seen_version)),
+        changes=changes_since(obj, seen) if 0 < seen < obj.version else {},
     )
 
 

@@ -1,6 +1,28 @@
 from urllib.parse import urlsplit
 
 from flask import request, url_for
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1   # ids are 32-bit integers on PostgreSQL; a larger one cannot exist
+
+
+def parse_id(value) -> int | None:
+    """A record id typed by someone: a whole number from 1 to MAX_ID, else None (so a crafted
+    value is "not found", never an overflow in the database)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in routes: ids beyond MAX_ID do not match (404) instead of overflowing the
+    database column."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next(target: str | None) -> str:

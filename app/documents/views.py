@@ -18,6 +18,7 @@ from app.auth.permissions import (can_print_company_manual, can_print_manuals, c
                                   printable_department_ids, requires)
 from app.documents import services
 from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs.views._helpers import visible_position, visible_version
 from app.org import services as org_services
@@ -50,9 +51,9 @@ def manual():
         if not ConfirmForm().validate_on_submit():
             abort(400)
         chosen = request.form.get("department", "").strip()
-        if chosen and not chosen.isdigit():
+        if chosen and parse_id(chosen) is None:
             abort(404)
-        department = manual_department(int(chosen) if chosen else None)
+        department = manual_department(parse_id(chosen) if chosen else None)
         pdf, task = manual_or_task(department, requested_language(request.form.get("lang", "")))
         if task is None:
             return pdf_response(pdf)
@@ -64,5 +65,5 @@ def manual():
     printable = printable_department_ids(current_user, departments)
     return render_template("documents/manual.html", departments=[d for d in departments if d.id in printable],
                            company=can_print_company_manual(current_user), form=ConfirmForm(),
-                           selected=request.args.get("department", type=int),
+                           selected=parse_id(request.args.get("department")),
                            sync_max=current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30))

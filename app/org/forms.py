@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField,
                      StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, ValidationError, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.auth.models import EMAIL_PATTERN
 from app.org.models import EmployeeStatus
@@ -54,7 +54,7 @@ class PositionRefField(StringField):
 
     def pre_validate(self, form):
         if self.unknown:
-            raise ValueError(_l("No position has the code “%(code)s”.", code=", ".join(self.unknown)))
+            raise ValidationError(_l("No position has the code “%(code)s”.", code=", ".join(self.unknown)))
 
     def _value(self):
         if self.raw is not None:
@@ -149,7 +149,9 @@ class EndAssignmentForm(FlaskForm):
 
 
 def lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not isinstance(text, str):  # the field was not sent: nothing typed
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def collaboration_lines(text: str | None) -> list[tuple[str, str]]:

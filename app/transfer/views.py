@@ -14,6 +14,7 @@ from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_transfer_org, requires
 from app.core.errors import ServiceError
 from app.core.spreadsheets import csv_stream_response, xlsx_stream_response
+from app.core.urls import parse_id
 from app.extensions import db
 from app.transfer import services, uploads
 from app.transfer.forms import ImportForm
@@ -115,7 +116,7 @@ def preview(token: str):
     report = uploads.load_report(stored)
     show = request.args.get("show", "all")
     show = show if show in SHOW else "all"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = parse_id(request.args.get("page", "1")) or 1
     rows = list(_rows(report, show))
     pages = max((len(rows) + ROWS_PER_PAGE - 1) // ROWS_PER_PAGE, 1)
     page = min(page, pages)

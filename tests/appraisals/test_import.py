@@ -102,3 +102,18 @@ def test_files_that_are_not_tables_are_refused(app, cycle, shop):
     assert response.status_code == 422 and "Choose a file." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(
         KpiResult.actual.is_not(None))) == 0
+
+
+def test_hr_cannot_import_actuals_into_their_own_review(app, cycle, shop):
+    """shop.hr_user is 陈静 (E006), who has a review in the cycle: her own rows are refused."""
+    assert review_of(cycle, shop.chen) is not None
+    rows = imports.check(cycle, imports.read_rows("a.csv", b"employee_no,kpi,actual\nE006,SALES,999999\n"),
+                         shop.hr_user)
+    assert rows[0].problem and "your own review" in rows[0].problem
+    hr = _client(app, shop.hr_user)
+    payload = json.dumps([{"line": 2, "employee_no": "E006", "kpi": "SALES", "actual": "999999"}])
+    page = hr.post(f"/appraisals/cycles/{cycle.id}/import", data={"action": "apply", "rows": payload},
+                   follow_redirects=True).get_data(as_text=True)
+    assert "have problems" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(
+        KpiResult.review_id == review_of(cycle, shop.chen).id, KpiResult.actual.is_not(None))) == 0

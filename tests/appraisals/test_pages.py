@@ -236,3 +236,19 @@ def test_list_and_results_pages_run_a_fixed_number_of_queries(app, shop, count_q
     for review in (review_of(second, shop.zhang), review_of(second, shop.li)):
         fill_self(review)
     assert counts(second) == small
+
+
+def test_the_cycle_list_holds_only_cycles_with_reviews_a_manager_may_see(app, shop, cycle):
+    launch.launch_cycle(make_cycle(name="SECRET-Board-bonus-review", departments=[shop.hr_dep]))
+    db.session.commit()
+    manager = app.test_client()
+    manager.post("/login", data={"email": shop.manager_user.email, "password": factories.PASSWORD})
+    page = manager.get("/appraisals/cycles").get_data(as_text=True)
+    assert cycle.name in page and "SECRET-Board-bonus-review" not in page
+
+
+def test_employees_see_their_own_history_only(app, shop, cycle):
+    employee = app.test_client()
+    employee.post("/login", data={"email": shop.employee_user.email, "password": factories.PASSWORD})
+    assert employee.get(f"/appraisals/employees/{shop.zhang.id}/history").status_code == 200
+    assert employee.get(f"/appraisals/employees/{shop.li.id}/history").status_code == 404

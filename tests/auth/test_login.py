@@ -119,3 +119,18 @@ def test_session_cookie_is_httponly_and_expiring(client, ctx):
     response = _login(client, user.email, factories.PASSWORD)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "Expires=" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_new_password_signs_out_the_accounts_other_sessions(app, ctx):
+    from tests import factories
+
+    user = factories.create_user("manager")
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
+    response = second.post("/account/password", data={"current_password": factories.PASSWORD,
+                                                      "new_password": "Another-Horse-99", "confirm": "Another-Horse-99"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert second.get("/account").status_code == 200            # the session that changed it goes on
+    assert first.get("/account").status_code == 302              # the other one is signed out
+    assert "/login" in first.get("/account").headers["Location"]

@@ -60,3 +60,18 @@ def test_employees_cannot_create_tokens(login):
     client = login("employee")
     assert client.post("/account/tokens", data={"name": "x"}).status_code == 403
     assert db.session.scalar(db.select(ApiToken)) is None
+
+
+def test_a_tokens_last_use_is_recorded(app, ctx):
+    from app.auth.models import ApiToken
+    from app.auth.services import issue_token
+    from app.extensions import db
+    from tests import factories
+
+    user = factories.create_user("hr")
+    token, clear = issue_token(user, "integration")
+    db.session.commit()
+    assert token.last_used_at is None
+    assert app.test_client().get("/api/v1/departments", headers={"Authorization": f"Bearer {clear}"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at is not None

@@ -247,3 +247,14 @@ def test_the_list_sorts_and_filters_by_state(shop, login):
     assert "电商部经理" in draft_only and "在线客服" not in draft_only
     published = hr.get("/jobs/?state=published").get_data(as_text=True)
     assert "在线客服" in published and "电商部经理" not in published
+
+
+def test_holders_never_see_the_drafts_of_their_position(shop, app):
+    factories.publish_jd(shop.agent, good_content(shop))
+    draft = services.start_draft(shop.agent, None)
+    db.session.commit()
+    employee = _client_for(app, shop.employee_user)
+    page = employee.get(f"/jobs/positions/{shop.agent.id}").get_data(as_text=True)
+    assert f"/jobs/versions/{draft.id}" not in page and "Version 2" not in page
+    published = services.current_version(shop.agent.id)
+    assert f"/jobs/versions/{draft.id}" not in employee.get(f"/jobs/versions/{published.id}").get_data(as_text=True)

@@ -215,7 +215,7 @@ def test_anonymous_users_are_sent_to_login(app, org):
 
 
 @pytest.mark.parametrize("arg, status", [
-    ("abc", 200), ("", 200), ("1.5", 200), ("%00", 200), ("999999", 404), ("0", 404), ("-3", 404),
+    ("abc", 200), ("", 200), ("1.5", 200), ("%00", 400), ("999999", 404), ("0", 404), ("-3", 404),
     ("99999999999999999999999", 404),
 ])
 def test_bad_department_arguments_never_fail(org, login, arg, status):

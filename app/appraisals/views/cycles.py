@@ -12,10 +12,11 @@ from app.appraisals.models import CycleStatus
 from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
-from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires
+from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
 from app.core.concurrency import check_version
 from app.core.errors import Conflict, ServiceError
 from app.core.forms import apply_errors
+from app.core.urls import parse_id
 from app.extensions import db
 from app.org import services as org_services
 from app.tasks.models import Task
@@ -26,7 +27,8 @@ from app.tasks.models import Task
 def cycles():
     status = request.args.get("status", "")
     status = status if status in CycleStatus.values() else ""
-    page = db.paginate(services.list_cycles(status), per_page=current_app.config["PER_PAGE"])
+    cycles = services.list_cycles(status, review_scope(current_user))
+    page = db.paginate(cycles, per_page=current_app.config["PER_PAGE"])
     return render_template("appraisals/cycles.html", page=page, status=status)
 
 
@@ -45,8 +47,8 @@ def _cycle_form(cycle=None) -> CycleForm:
 def _data(form: CycleForm) -> services.CycleData:
     return services.CycleData(
         name=form.name.data or "", period_type=form.period_type.data, start_date=form.start_date.data,
-        end_date=form.end_date.data, template_id=int(form.template_id.data) if (form.template_id.data or "").isdigit()
-        else None, department_ids=[int(i) for i in form.department_ids.data or [] if str(i).isdigit()],
+        end_date=form.end_date.data, template_id=parse_id(form.template_id.data),
+        department_ids=[i for i in (parse_id(v) for v in form.department_ids.data or []) if i is not None],
         include_subdepartments=form.include_subdepartments.data, self_review_due=form.self_review_due.data,
         manager_review_due=form.manager_review_due.data)
 

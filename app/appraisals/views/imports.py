@@ -6,6 +6,7 @@ import json
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.appraisals import imports, services
 from app.appraisals.forms import ImportForm
@@ -29,13 +30,13 @@ def cycle_import(cycle_id: int):
                     data = json.loads(form.rows.data or "[]")
                 except ValueError:
                     data = None
-                count = imports.apply(cycle, imports.deserialise(data))
+                count = imports.apply(cycle, imports.deserialise(data), current_user)
                 db.session.commit()
                 flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
             upload = request.files.get("file")
             rows = imports.check(cycle, imports.read_rows(upload.filename if upload else "",
-                                                          upload.read() if upload else b""))
+                                                          upload.read() if upload else b""), current_user)
             status = 200
         except ServiceError as error:
             db.session.rollback()

@@ -13,7 +13,8 @@ from app.appraisals.forms import VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
-from app.auth.permissions import can_view_appraisal_history, can_view_cycles, requires, review_scope
+from app.auth.permissions import (can_use_appraisals, can_view_appraisal_history, can_view_cycles, requires,
+                                  review_scope)
 from app.core.listing import sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
 from app.documents.responses import pdf_response, requested_language
@@ -70,7 +71,7 @@ def cycle_export(cycle_id: int, fmt: str):
 
 
 @bp.route("/employees/<int:employee_id>/history")
-@requires(can_view_cycles)
+@requires(can_use_appraisals)  # and the object check: their own history, their team's, everyone's for HR
 def history(employee_id: int):
     employee = org_services.get_employee(employee_id)
     if not can_view_appraisal_history(current_user, employee):

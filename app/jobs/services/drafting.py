@@ -71,8 +71,8 @@ def version_history(position_id: int, include_open: bool = True):
     return query.order_by(Version.number.desc())
 
 
-def versions_of(position_id: int) -> list[Version]:
-    return list(db.session.scalars(version_history(position_id)))
+def versions_of(position_id: int, include_open: bool = True) -> list[Version]:
+    return list(db.session.scalars(version_history(position_id, include_open)))
 
 
 # --- events -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.auth.permissions import (can_draft_jd, can_edit_version, can_manage_job_descriptions, can_review_jd,
                                   can_use_job_descriptions, requires)
 from app.core.errors import ServiceError
+from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint, services
@@ -42,12 +43,13 @@ def position(position_id: int):
     current = services.current_version(position.id)
     if current is not None:
         current = services.get_version(current.id)
-    working = services.open_version(position.id)
+    drafts = can_draft_jd(current_user, position)   # drafts are for those who may write them
+    working = services.open_version(position.id) if drafts else None
     employee = _my_employee()
     holds = employee is not None and position.id in org_services.positions_held_by_user(current_user)
     return render_template(
         "jobs/position.html", position=position, current=current, working=working,
-        versions=services.versions_of(position.id), holds=holds,
+        versions=services.versions_of(position.id, include_open=drafts), holds=holds,
         acknowledgement=services.acknowledgement_of(current, employee) if (current and holds) else None,
         new_draft_form=_new_draft_form() if can_draft_jd(current_user, position) else None,
         workflow_form=WorkflowForm())
@@ -64,7 +66,7 @@ def start_draft(position_id: int):
     try:
         if source.startswith("template:"):
             template_id = source.partition(":")[2]
-            template = library.get_template(int(template_id) if template_id.isdigit() else 0)
+            template = library.get_template(parse_id(template_id) or 0)
             version = library.draft_from_template(position, template, current_user)
         elif source == "position":
             code = (form.position_code.data or "").split("·")[0].strip()
@@ -92,7 +94,9 @@ def version(version_id: int):
     version = visible_version(version_id)
     findings = lint.lint_version(version) if version.is_open else []
     waived = {w.finding_key: w for w in version.waivers}
-    others = [v for v in services.versions_of(version.position_id) if v.id != version.id]
+    others = [v for v in services.versions_of(version.position_id, include_open=can_draft_jd(current_user,
+                                                                                           version.position))
+              if v.id != version.id]
     return render_template(
         "jobs/version.html", version=version, position=version.position, findings=findings, waived=waived,
         open_findings=[f for f in findings if f.key not in waived], others=others,
@@ -170,9 +174,10 @@ def waive(version_id: int):
 def discard(version_id: int):
     version = draftable_version(version_id)
     position_id = version.position_id
-    if WorkflowForm().validate_on_submit():
+    form = WorkflowForm()
+    if form.validate_on_submit():
         try:
-            services.discard_draft(version)
+            services.discard_draft(version, seen_version(form) or 0)  # no version: not what the page sent
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -222,9 +227,10 @@ def save_template(version_id: int):
 @requires(can_use_job_descriptions)
 def compare(version_id: int):
     new = visible_version(version_id)
-    other_id = request.args.get("with", type=int)
+    other_id = parse_id(request.args.get("with")) if request.args.get("with") else None
     if other_id is None:
-        others = [v for v in services.versions_of(new.position_id) if v.id != new.id]
+        visible = services.versions_of(new.position_id, include_open=can_draft_jd(current_user, new.position))
+        others = [v for v in visible if v.id != new.id]
         if not others:
             flash(_("There is no other version to compare with."), "info")
             return redirect(url_for("jobs.version", version_id=new.id))
@@ -236,4 +242,5 @@ def compare(version_id: int):
         old, new = new, old
     result = comparing.compare_contents(version_content(old), version_content(new))
     return render_template("jobs/compare.html", old=old, new=new, result=result, position=new.position,
-                           versions=services.versions_of(new.position_id))
+                           versions=services.versions_of(new.position_id,
+                                                         include_open=can_draft_jd(current_user, new.position)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, url_for
 
 from app.auth.permissions import can_view_org, requires
+from app.core.urls import MAX_ID
 from app.org import chart as charts
 from app.org import services
 from app.org.views import bp
@@ -12,14 +13,13 @@ from app.org.views._helpers import int_arg
 
 COMPANY_DEPTH = 3         # default for the whole company: enough to read, fast to draw
 DEPTH_CHOICES = range(1, 7)
-_MAX_ID = 2**31 - 1       # integer column: larger ids cannot exist (and would overflow PostgreSQL)
 
 
 def _chart_args() -> tuple[int | None, int | None, str]:
     """(department id, depth, depth as chosen: "", "all" or a number). A malformed department
     is ignored, an unknown one is a 404; a malformed depth falls back to the default."""
     department_id = int_arg("department")
-    if department_id is not None and not 0 < department_id <= _MAX_ID:
+    if department_id is not None and not 0 < department_id <= MAX_ID:
         abort(404)
     choice = request.args.get("depth", "").strip().lower()
     if choice == "all":

@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.auth.permissions import can_view_org, requires
+from app.core.urls import MAX_ID
 from app.core.spreadsheets import xlsx_response
 from app.extensions import db
 from app.org import services
@@ -14,7 +15,6 @@ from app.org.models import Department
 from app.org.views import bp
 from app.org.views._helpers import int_arg
 
-_MAX_ID = 2**31 - 1  # an integer column: larger ids cannot exist (and would overflow PostgreSQL)
 
 
 def _department_filter() -> Department | None:
@@ -24,7 +24,7 @@ def _department_filter() -> Department | None:
     department_id = int_arg("department")
     if department_id is None:
         return None
-    department = db.session.get(Department, department_id) if 0 < department_id <= _MAX_ID else None
+    department = db.session.get(Department, department_id) if 0 < department_id <= MAX_ID else None
     if department is None:
         abort(404)
     return department
