@@ -35,6 +35,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
         app.config["SECRET_KEY"] = config_module.secret_key()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its INFO lines narrate every render
 
     from app.core.urls import IdConverter
 
