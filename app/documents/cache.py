@@ -1,8 +1,10 @@
 """PDFs cached on disk, by a hash of everything they print.
 
-The key of a document is the SHA-256 of its kind, its language, the version of the templates and
-stylesheet (a hash of their files, so editing one invalidates every PDF made with the old one)
-and its whole context: the plain values the template prints, company name and position header
+The key of a document is the SHA-256 of its kind, its language, the version of everything that
+shapes a document besides its content (``template_version``: a hash of the templates, the
+stylesheet, the compiled translations and the code that formats values, draws and post-processes
+the charts and lays out manuals, so changing any of them invalidates every PDF made before) and
+its whole context: the plain values the template prints, company name and position header
 included. Whatever changes what is printed changes the key, so a cached file is never stale; it
 is only ever replaced by a file with another name. The key is also the file's ETag.
 """
@@ -20,19 +22,39 @@ from flask import current_app
 
 from app.documents.render import ASSETS
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "documents" / "pdf"
-# Raise when code changes what documents look like without a template or stylesheet changing.
+APP = Path(__file__).resolve().parent.parent
+TEMPLATES = APP.parent / "templates" / "documents" / "pdf"
+TRANSLATIONS = APP / "translations"
+# Code that changes what a printed page shows although no template changes: numbers, dates and
+# page labels (formatting), the org chart's DOT and its SVG post-processing (org/chart.py) and how
+# the manual sizes the charts and numbers assembled parts (manual.py, parts.py).
+CODE = ("core/formatting.py", "documents/formatting.py", "documents/manual.py", "documents/parts.py",
+        "documents/render.py", "org/chart.py")
+# Raise when something else changes what documents look like (a library's behaviour, say).
 RENDERER_VERSION = "1"
+
+
+def inputs() -> list[Path]:
+    """Every file whose content shapes a document besides its context, in a stable order."""
+    files = [path for folder in (TEMPLATES, ASSETS) for path in sorted(folder.rglob("*")) if path.is_file()]
+    files += sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.mo"))
+    return files + [APP / name for name in CODE]
+
+
+def fingerprint(files) -> str:
+    """A hash of the files' names (relative to the project) and contents."""
+    digest = hashlib.sha256(f"{RENDERER_VERSION}\0{weasyprint.__version__}".encode())
+    for path in files:
+        name = path.relative_to(APP.parent) if path.is_relative_to(APP.parent) else path.name
+        content = path.read_bytes()
+        digest.update(f"\0{name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
 def template_version() -> str:
-    digest = hashlib.sha256(f"{RENDERER_VERSION}\0{weasyprint.__version__}".encode())
-    for folder in (TEMPLATES, ASSETS):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """The fingerprint of ``inputs()``, computed once per process (an upgrade restarts it)."""
+    return fingerprint(inputs())
 
 
 def document_key(kind: str, context: dict, lang: str) -> str:

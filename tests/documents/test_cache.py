@@ -1,0 +1,38 @@
+"""The PDF cache's key covers everything that shapes a document besides its content: templates,
+stylesheet, compiled translations and the code that formats values and draws the charts."""
+from __future__ import annotations
+
+import shutil
+
+from app.documents import cache, services
+from app.jobs import services as jobs
+
+
+def test_the_key_covers_translations_formatting_and_chart_code():
+    files = cache.inputs()
+    names = {str(path.relative_to(cache.APP.parent)) for path in files}
+    assert {"app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "app/translations/en/LC_MESSAGES/messages.mo",
+            "app/documents/formatting.py", "app/core/formatting.py", "app/org/chart.py",
+            "app/documents/assets/print.css", "templates/documents/pdf/job_description.html"} <= names
+    assert all(path.is_file() for path in files)
+
+
+def test_changing_any_input_changes_the_key(ctx, shop, monkeypatch, tmp_path):
+    """Each input in turn is replaced by a copy that differs by one byte: the document's key changes."""
+    version = jobs.get_version(shop.version.id)
+    real = cache.inputs()
+    monkeypatch.setattr(cache, "inputs", lambda: files)
+    watched = [path for path in real if path.suffix == ".mo" or path.name in ("formatting.py", "chart.py")]
+    assert len(watched) == 5
+    for path in watched:
+        copy = tmp_path / path.relative_to(cache.APP.parent)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+        files = [copy if other == path else other for other in real]
+        cache.template_version.cache_clear()
+        before = services.job_description_pdf(version, "zh_CN").etag
+        copy.write_bytes(copy.read_bytes() + b"\n")
+        cache.template_version.cache_clear()
+        after = services.job_description_pdf(version, "zh_CN").etag
+        assert before != after, path
+    cache.template_version.cache_clear()
