@@ -41,8 +41,10 @@ TEMPLATE = "documents/pdf/manual.html"
 # A chart of more positions than this is split: one page per department subtree.
 CHART_MAX_POSITIONS = 24
 OVERVIEW_DEPTH = 2        # levels of the overview chart that precedes the split pages
-# Space for a chart on a page, in mm (the page's content box less the heading and the legend).
+# Space for a chart on a page, in mm (the page's content box less the chart's title and a legend
+# of up to three lines, which must stay on the chart's page).
 CHART_BOX = {"landscape": (267.0, 150.0), "portrait": (174.0, 226.0)}
+PART_TITLE = 11.0  # mm taken by the part's title ("Organisation chart") above the first chart
 PT = 25.4 / 72  # mm per point
 
 
@@ -182,13 +184,14 @@ def _part_of(chart: charts.OrgChart, ids: set[int]) -> charts.OrgChart:
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"')
 
 
-def chart_image(svg: str) -> dict:
+def chart_image(svg: str, reserve: float = 0.0) -> dict:
     """The chart as an image sized for the page that shows it largest (landscape or portrait),
-    never enlarged."""
+    never enlarged, leaving ``reserve`` mm of the page's height for what is printed above it."""
     match = _SVG_SIZE.search(svg)
     width, height = (float(match.group(1)) * PT, float(match.group(2)) * PT) if match else (250.0, 140.0)
     best = None
     for orientation, (box_w, box_h) in CHART_BOX.items():
+        box_h -= reserve
         scale = min(1.0, box_w / width, box_h / height)
         if best is None or scale > best[0] + 1e-6:
             best = (scale, orientation)
@@ -201,16 +204,18 @@ def chart_image(svg: str) -> dict:
 def _draw_charts(pages: list[dict]) -> list[dict]:
     """DOT → SVG for every chart page (``dot`` runs in parallel: it is a process of its own). A
     chart that cannot be drawn at all leaves its page with a message, not the manual undone."""
-    def draw(page):
+    def draw(page, first):
         try:
-            return {"title": page["title"], **chart_image(charts.render_chart_svg(page["dot"]))}
+            svg = charts.render_chart_svg(page["dot"])
+            return {"title": page["title"], **chart_image(svg, PART_TITLE if first else 0.0)}
         except charts.ChartError as error:
             return {"title": page["title"], "error": error.message, "landscape": True}
 
+    firsts = [index == 0 for index in range(len(pages))]
     if len(pages) <= 1:
-        return [draw(page) for page in pages]
+        return [draw(page, first) for page, first in zip(pages, firsts)]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(draw, pages))
+        return list(pool.map(draw, pages, firsts))
 
 
 def render(context: dict, lang: str, workers: int = 0, parts_from: int = 24) -> bytes:
