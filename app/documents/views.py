@@ -1,6 +1,6 @@
-"""Printing from the pages: a version's job description, a position's blank appraisal form, and
-position manuals (a page to choose the department and language; small manuals download at once,
-big ones become a background task with a progress bar).
+"""Printing from the pages: a version's job description (or a position's, the one in force), a
+position's blank appraisal form, and position manuals (a page to choose the department and
+language; small manuals download at once, big ones become a background task with a progress bar).
 
 Who may print what: a job description, whoever may open that version (holders see the version
 in force of their posts, managers their subtree's, HR everything); an appraisal form, whoever
@@ -20,6 +20,7 @@ from app.documents import services
 from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
 from app.core.urls import parse_id
 from app.extensions import db
+from app.jobs import services as jobs
 from app.jobs.views._helpers import visible_position, visible_version
 from app.org import services as org_services
 
@@ -31,6 +32,19 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 def job_description(version_id: int):
     version = visible_version(version_id)
     return pdf_response(services.job_description_pdf(version, requested_language()))
+
+
+@bp.route("/positions/<int:position_id>/job-description.pdf")
+@requires(can_use_job_descriptions)
+def position_job_description(position_id: int):
+    """The job description in force of a position (the link of the position's page); without
+    one, the position's job-description page says so."""
+    position = visible_position(position_id)
+    current = jobs.current_version(position.id)
+    if current is None:
+        flash(_("This position has no job description in force."), "warning")
+        return redirect(url_for("jobs.position", position_id=position.id))
+    return pdf_response(services.job_description_pdf(jobs.get_version(current.id), requested_language()))
 
 
 @bp.route("/positions/<int:position_id>/appraisal-form.pdf")
