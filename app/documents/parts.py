@@ -1,10 +1,11 @@
 """Big position manuals, rendered in parts and assembled.
 
 One WeasyPrint pass over a manual of hundreds of pages is slow (it uses one core) and holds the
-whole layout in memory. Here the chart pages, the headcount plan and chunks of job descriptions
-are laid out separately, side by side in worker processes (``PDF_WORKERS``), while this process
-lays out the cover and contents. A part's layout does not depend on its page numbers, so once
-every part is counted:
+whole layout in memory (over 1 GB for 200 positions). Here the chart pages, the headcount plan,
+small chunks of job descriptions and the cover and contents are laid out separately, side by
+side in worker processes (``PDF_WORKERS``); this process only writes their HTML and assembles
+their PDFs, so that no process ever holds more than a small part's layout. A part's layout does
+not depend on its page numbers, so once every part is counted:
 
 1. the cover and contents are rendered again with the real page numbers of every entry (read
    from the anchors of the parts) and "Page X of Y" with the real total;
@@ -14,8 +15,9 @@ every part is counted:
 
 The result prints like the one-pass manual: same pages, same numbers, same contents; only the
 contents' entries are not links. Workers are started once ("spawn": nothing of the web
-process's threads or connections is inherited) and replaced after a number of parts, so their
-memory stays flat; a part is plain HTML in, PDF bytes out.
+process's threads or connections is inherited) and replaced, between manuals, after a number of
+parts: what WeasyPrint and its font libraries keep from one layout to the next (fragmented heap,
+caches) goes with them, so their memory stays flat. A part is plain HTML in, PDF bytes out.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import math
 import multiprocessing
 import threading
 import time
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -34,14 +37,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.documents.formatting import page_label
-from app.documents.render import html_to_pdf, render_html, rendering
+from app.documents.render import html_to_pdf, release_memory, render_html, rendering
 from app.tasks.services import report_progress
 
 log = logging.getLogger(__name__)
 
-CHUNK_MAX = 25            # job descriptions per part
+CHUNK_MAX = 10            # job descriptions per part (a worker's peak memory grows with it)
 PARTS_PER_WORKER = 3      # aim for a few parts per worker, so that they finish together
-TASKS_PER_WORKER = 40     # parts a worker renders before it is replaced (memory stays flat)
+TASKS_PER_WORKER = 12     # parts a worker renders before it is replaced, between manuals (memory stays flat)
 OVERLAY_TEMPLATE = "documents/pdf/overlay.html"
 
 
@@ -64,23 +67,75 @@ def render_part(html: str) -> Part:
         return Part(document.write_pdf(), len(document.pages), anchors, landscape)
 
 
+def count_pages(html: str) -> int:
+    """The number of pages ``html`` lays out to."""
+    with rendering(html) as document:
+        return len(document.pages)
+
+
 # --- worker processes -------------------------------------------------------------------------
+#
+# ``max_tasks_per_child`` is not used to replace the workers: on Python 3.11 to 3.13 a pool with
+# queued tasks stops for good once a worker leaves at its limit (CPython issue 115634). The pool is
+# replaced here instead, between manuals, once its workers have rendered TASKS_PER_WORKER parts
+# each: a manual never waits on a worker that is gone.
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_pool_tasks = 0       # parts submitted to the current pool
+_pool_users = 0       # manuals rendering with it now
 _pool_lock = threading.Lock()
 
 
+def _new_pool(workers: int) -> None:
+    global _pool, _pool_size, _pool_tasks
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    _pool_size, _pool_tasks = workers, 0
+
+
 def executor(workers: int) -> ProcessPoolExecutor:
-    global _pool, _pool_size
+    """The pool of ``workers`` processes (started, or resized, now if need be)."""
     with _pool_lock:
         if _pool is None or _pool_size != workers:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        max_tasks_per_child=TASKS_PER_WORKER)
-            _pool_size = workers
+            _new_pool(workers)
         return _pool
+
+
+@contextmanager
+def pool_for_a_manual(workers: int):
+    """The pool, held while one manual is rendered; a worn pool (its workers have rendered
+    TASKS_PER_WORKER parts each) is replaced first when no other manual is using it."""
+    global _pool_users
+    with _pool_lock:
+        worn = _pool is not None and _pool_tasks >= TASKS_PER_WORKER * _pool_size
+        if _pool is not None and (_pool_size != workers or (worn and _pool_users == 0)):
+            _pool.shutdown(wait=_pool_users == 0, cancel_futures=_pool_users > 0)
+            _new_pool(workers)
+        elif _pool is None:
+            _new_pool(workers)
+        _pool_users += 1
+        pool = _pool
+    try:
+        yield _Submitter(pool)
+    finally:
+        with _pool_lock:
+            _pool_users -= 1
+
+
+class _Submitter:
+    """Submits to one pool and counts what it submitted."""
+
+    def __init__(self, pool: ProcessPoolExecutor):
+        self.pool = pool
+
+    def submit(self, fn, *args):
+        global _pool_tasks
+        with _pool_lock:
+            if self.pool is _pool:
+                _pool_tasks += 1
+        return self.pool.submit(fn, *args)
 
 
 def shutdown() -> None:
@@ -100,27 +155,22 @@ def worker_pids() -> list[int]:
         return list(_pool._processes) if _pool is not None and _pool._processes else []
 
 
-def _render_all(htmls: list[str], workers: int, while_waiting, progress) -> tuple[list[Part], object]:
-    """Render the parts (in worker processes if ``workers``), calling ``while_waiting()`` here
-    meanwhile and ``progress(parts done)`` as they finish; returns the parts and what
+def _render_all(htmls: list[str], pool: _Submitter | None, while_waiting, progress) -> tuple[list[Part], object]:
+    """Render the parts (in the worker processes of ``pool`` if any), calling ``while_waiting()``
+    here meanwhile and ``progress(parts done)`` as they finish; returns the parts and what
     ``while_waiting`` returned."""
     results: list[Part | None] = [None] * len(htmls)
-    if workers <= 0:
+    if pool is None:
         extra = while_waiting()
         for index, html in enumerate(htmls):
             results[index] = render_part(html)
             progress(index + 1)
         return results, extra
-    try:
-        pool = executor(workers)
-        futures = {pool.submit(render_part, html): index for index, html in enumerate(htmls)}
-        extra = while_waiting()
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            progress(done)
-    except BrokenProcessPool:
-        shutdown()  # a worker died (killed, out of memory): the next manual gets new ones
-        raise
+    futures = {pool.submit(render_part, html): index for index, html in enumerate(htmls)}
+    extra = while_waiting()
+    for done, future in enumerate(as_completed(futures), start=1):
+        results[futures[future]] = future.result()
+        progress(done)
     return results, extra
 
 
@@ -134,6 +184,17 @@ def _chunks(items: list, workers: int) -> list[list]:
 
 def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes:
     """The manual of ``view`` (its charts drawn) as PDF bytes, assembled from parts."""
+    if workers <= 0:
+        return _render_in_parts(template, view, lang, workers, None)
+    try:
+        with pool_for_a_manual(workers) as pool:
+            return _render_in_parts(template, view, lang, workers, pool)
+    except BrokenProcessPool:
+        shutdown()  # a worker died (killed, out of memory): the next manual gets new ones
+        raise
+
+
+def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool: _Submitter | None) -> bytes:
     def html(part: str, **values) -> str:
         return render_html(template, {**view, "part": part, **values}, lang)
 
@@ -146,13 +207,17 @@ def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes
         laying_out, assembling = _("Laying out the pages"), _("Assembling the manual")
     report_progress(0, steps, laying_out)
 
-    def count_front() -> int:
-        # The contents with placeholder numbers as wide as real ones: only its length matters now.
-        placeholders = {"toc_pages": _AnyPage(9999), "page_numbers": "total", "total_pages": 9999}
-        with rendering(html("front", **placeholders)) as document:
-            return len(document.pages)
+    # The contents with placeholder numbers as wide as real ones: only its length matters now
+    # (counted by the first worker free, ahead of the parts; here without workers).
+    placeholders = {"toc_pages": _AnyPage(9999), "page_numbers": "total", "total_pages": 9999}
+    front_html = html("front", **placeholders)
+    if pool is not None:
+        count_front = pool.submit(count_pages, front_html).result
+    else:
+        def count_front() -> int:
+            return count_pages(front_html)
 
-    parts, front_pages = _render_all(bodies, workers, count_front, lambda done: report_progress(done, steps))
+    parts, front_pages = _render_all(bodies, pool, count_front, lambda done: report_progress(done, steps))
     laid_out = time.perf_counter()
 
     report_progress(len(bodies), steps, assembling)
@@ -169,9 +234,13 @@ def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes
             "company": view["company"], "page_numbers": "overlay",
             "pages": [{"label": label, "landscape": number in landscape}
                       for number, label in enumerate(labels, start=front_pages)]}, lang)
-        # the page numbers in a worker while this process renders the contents with theirs
-        overlay = executor(workers).submit(html_to_pdf, overlay_html) if workers > 0 else None
-        front = render_part(html("front", toc_pages=toc, page_numbers="total", total_pages=total))
+        # the page numbers and the contents with theirs, side by side
+        front_html = html("front", toc_pages=toc, page_numbers="total", total_pages=total)
+        if pool is not None:
+            overlay = pool.submit(html_to_pdf, overlay_html)
+            front = pool.submit(render_part, front_html).result()
+        else:
+            overlay, front = None, render_part(front_html)
         if front.pages == front_pages:
             break
         front_pages = front.pages  # the real numbers changed the contents' length: count again
@@ -183,6 +252,8 @@ def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes
     log.info("manual of %d pages in %d parts (%d workers): parts %.1f s, contents and page numbers %.1f s, "
              "assembly %.1f s", total, len(parts) + 1, workers, laid_out - started, numbered - laid_out,
              time.perf_counter() - numbered)
+    del parts, front, overlay
+    release_memory()  # the parts and pypdf's objects: only the manual's bytes stay
     return pdf
 
 

@@ -14,6 +14,8 @@ collected after each render. A full collection walks every object of the process
 warm web process), so after the first one, what is alive then (the app, the modules, WeasyPrint's
 font and stylesheet caches: things that live as long as the process) is frozen out of later
 collections (``gc.freeze``), which then only walk what was made since: a few milliseconds.
+What was freed is then handed back to the system (glibc's ``malloc_trim``), else the process
+keeps the high-water mark of its largest render resident for good.
 
 One render at a time per process (``rendering``): WeasyPrint is mostly Python, so threads would
 not render side by side anyway (the GIL), and Pango has crashed under concurrent use. Big
@@ -21,6 +23,8 @@ manuals use worker processes instead (``parts``).
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import mimetypes
 import threading
@@ -83,13 +87,26 @@ _frozen = False
 _lock = threading.Lock()
 
 
-def _collect_garbage() -> None:
-    """Free what a render left behind (see the module's docstring)."""
+def _libc_trim():
+    """glibc's ``malloc_trim`` (None elsewhere: musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _libc_trim()
+
+
+def release_memory() -> None:
+    """Collect garbage, then give freed heap memory back to the system."""
     global _frozen
     gc.collect()
     if not _frozen:
         gc.freeze()
         _frozen = True
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 @contextmanager
@@ -101,7 +118,7 @@ def rendering(html: str, fetcher: AssetFetcher | None = None):
         try:
             yield HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher or AssetFetcher()).render()
         finally:
-            _collect_garbage()
+            release_memory()
 
 
 def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:

@@ -87,6 +87,26 @@ def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app,
     assert [squeeze(page) for page in pages] == [squeeze(page) for page in pages_text(one_pass, "layout")]
 
 
+def test_worn_workers_are_replaced_between_manuals(data_app, ctx, shop, monkeypatch):
+    """Workers are replaced once they have rendered their share of parts, and the manuals go on
+    (a pool that replaced its workers itself, with ``max_tasks_per_child``, hung on Python 3.11)."""
+    from app.documents import parts
+
+    monkeypatch.setitem(data_app.config, "PDF_WORKERS", 1)
+    monkeypatch.setitem(data_app.config, "MANUAL_PARTS_MIN_POSITIONS", 1)
+    monkeypatch.setattr(parts, "TASKS_PER_WORKER", 2)   # fewer than the parts of one manual
+    parts.shutdown()
+    try:
+        first = services.manual_pdf(None, "zh_CN").read()
+        workers = parts.worker_pids()
+        cache.clear()
+        second = services.manual_pdf(None, "en").read()
+        assert workers and parts.worker_pids() and set(parts.worker_pids()).isdisjoint(workers)
+    finally:
+        parts.shutdown()
+    assert page_count(first) == len(pages_text(first)) and "EC-LEAD-V1" in squeeze("".join(pages_text(second)))
+
+
 def test_a_department_manual_covers_its_subtree(login, shop):
     response = _manual(login("hr"), shop.ec.id, "en")
     pages = pages_text(response.data, "layout")
