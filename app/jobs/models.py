@@ -355,8 +355,20 @@ class CompetencyRequirement(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     level: Mapped[int] = mapped_column(Integer, default=3)
 
+    # What the version shows, copied from the library when the draft is saved: a published
+    # version never changes when the library is edited afterwards.
+    competency_code: Mapped[str] = mapped_column(String(40), default="")
+    competency_name: Mapped[str] = mapped_column(String(120), default="")
+    competency_description: Mapped[str] = mapped_column(Text, default="")
+    level_description: Mapped[str] = mapped_column(Text, default="")
+
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="competencies")
     competency: Mapped[Competency] = relationship()
+
+    def snapshot(self, competency: Competency) -> None:
+        self.competency_code, self.competency_name = competency.code, competency.name
+        self.competency_description = competency.description or ""
+        self.level_description = competency.level_text(self.level)
 
     @property
     def audit_label(self) -> str:
@@ -372,6 +384,7 @@ class KpiTarget(db.Model):
         UniqueConstraint("version_id", "kpi_id", "period"),
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),
         CheckConstraint(_in("period", Period), name="period_valid"),
+        CheckConstraint(_in("kpi_direction", Direction), name="kpi_direction_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -385,8 +398,18 @@ class KpiTarget(db.Model):
     period: Mapped[str] = mapped_column(String(20), default=Period.MONTHLY.value)
     note: Mapped[str] = mapped_column(Text, default="")
 
+    # What the version shows, copied from the library when the draft is saved (see
+    # CompetencyRequirement): renaming a KPI or changing its unit leaves published versions alone.
+    kpi_code: Mapped[str] = mapped_column(String(40), default="")
+    kpi_name: Mapped[str] = mapped_column(String(120), default="")
+    kpi_unit: Mapped[str] = mapped_column(String(40), default="")
+    kpi_direction: Mapped[str] = mapped_column(String(10), default=Direction.HIGHER.value)
+
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="kpi_targets")
     kpi: Mapped[Kpi] = relationship()
+
+    def snapshot(self, kpi: Kpi) -> None:
+        self.kpi_code, self.kpi_name, self.kpi_unit, self.kpi_direction = kpi.code, kpi.name, kpi.unit, kpi.direction
 
     @property
     def audit_label(self) -> str:
