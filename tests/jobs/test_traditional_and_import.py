@@ -52,3 +52,18 @@ def test_the_import_page_keeps_the_title_and_shows_the_warning(shop, login):
     assert response.status_code == 200
     assert f'value="{shop.agent.title}"' in page
     assert 'data-testid="import-warning"' in page and "“客服”" in page
+
+
+def test_a_different_job_title_is_a_translated_warning_not_an_error(shop, login):
+    hr = login("hr")
+    hr.post("/language", data={"lang": "zh_CN", "next": "/"})
+    url = f"/jobs/positions/{shop.agent.id}/import"
+    text = "Job title: Customer service\nReports to: E-commerce manager\nResponsibilities:\n1. Answer customer questions."
+    response = hr.post(url, data={"step": "paste", "text": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "alert-danger" not in page and "is-invalid" not in page
+    assert "这段文字是“Customer service”的岗位说明书；草稿保留本岗位的名称“在线客服”" in page
+    assert "the draft keeps the position's title" not in page
+    # The same title written in Traditional characters is the same title.
+    response = hr.post(url, data={"step": "paste", "text": "職務名稱：在線客服\n工作職責：\n1、解答客戶問題。"})
+    assert response.status_code == 200 and 'data-testid="import-warning"' not in response.get_data(as_text=True)
