@@ -159,16 +159,27 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         department.head_position = head
     else:
         department.head_position = None
-    department.functions = [DepartmentFunction(position=i, text=text)
-                            for i, text in enumerate(t.strip() for t in data.functions if t.strip())]
+    # The lists are replaced only when they differ, so that saving them unchanged neither rewrites
+    # their rows nor counts as a change of the department (its version and audit trail).
     collaborations = []
     for i, (partner, duty) in enumerate(data.collaborations):
         partner, duty = clean_text(partner), clean_text(duty)
         if not duty:
             continue
-        match = db.session.scalar(select(Department).where(or_(Department.name == partner, Department.code == partner)))
+        with db.session.no_autoflush:   # the edit is flushed once, at the end: one new version
+            match = db.session.scalar(select(Department).where(or_(Department.name == partner,
+                                                                   Department.code == partner)))
         collaborations.append(Collaboration(position=i, partner=match, partner_name=partner, duty=duty))
-    department.collaborations = collaborations
+
+    def same(rows) -> list[tuple]:  # a partner that is a department is the same whichever way it was typed
+        return [(row.partner.id if row.partner else None, "" if row.partner else row.partner_name, row.duty)
+                for row in rows]
+
+    if same(collaborations) != same(department.collaborations):
+        department.collaborations = collaborations
+    functions = [text for text in (t.strip() for t in data.functions) if text]
+    if functions != [function.text for function in department.functions]:
+        department.functions = [DepartmentFunction(position=i, text=text) for i, text in enumerate(functions)]
 
 
 def create_department(data: DepartmentData) -> Department:

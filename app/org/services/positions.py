@@ -106,7 +106,8 @@ def _apply_position(position: Position, data: PositionData) -> None:
     for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
         setattr(position, attr, clean_text(getattr(data, attr)))
     position.acting_position_id = data.acting_position_id or None
-    position.dotted_superiors = superiors
+    if {p.id for p in superiors} != {p.id for p in position.dotted_superiors}:   # else no change to record
+        position.dotted_superiors = sorted(superiors, key=lambda p: p.code)
 
 
 def create_position(data: PositionData) -> Position:
