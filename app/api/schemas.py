@@ -204,6 +204,8 @@ class PositionOut(Output):
     acting_position_id = fields.Integer(allow_none=True)
     acting_note = fields.String()
     dotted_superior_ids = fields.Pluck("IdOut", "id", many=True, attribute="dotted_superiors")
+    subordinate_ids = fields.List(fields.Integer(), metadata={
+        "description": "Direct subordinates (derived): the positions whose reports_to_id is this one."})
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 
@@ -286,6 +288,14 @@ class JobDescriptionOut(Output):
 class PositionDetailOut(PositionOut):
     job_description = fields.Nested(JobDescriptionOut, allow_none=True, metadata={
         "description": "The current job description, with its duties; null while there is none."})
+    # The reporting line around the position (schemas in app/api/org_schemas.py).
+    superior = fields.Nested("PositionLinkOut", allow_none=True, metadata={
+        "description": "The direct superior (直接上级), reports_to_id's position."})
+    subordinates = fields.List(fields.Nested("PositionLinkOut"), metadata={
+        "description": "Direct subordinates, derived from the positions that report to this one."})
+    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+        "description": "The first position up the reporting line that someone holds today, past vacant ones, "
+                       "and its holders; null at the top."})
 
 
 class PositionArgs(PageArgs):
@@ -323,6 +333,11 @@ class EmployeeOut(Output):
     hire_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     user_id = fields.Integer(allow_none=True)
+    position_id = fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
+                                                                           "assignment."})
+    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+        "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
+                       "without a position or at the top."})
     version = fields.Integer()
 
 
