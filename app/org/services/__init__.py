@@ -18,7 +18,7 @@ from app.org.services.positions import (PositionData, chain_up, subtree_position
                                         load_position_page, dotted_reports, direct_subordinates)
 from app.org.services.employees import (EmployeeData, create_employee, update_employee, load_employee_page,
                                         list_employees, get_assignment, list_assignments, assign,
-                                        update_assignment, end_assignment, primary_position)
+                                        update_assignment, end_assignment, delete_assignment, primary_position)
 from app.org.services.scope import (managers_of_position, managers_of_positions, manager_of, positions_held_by_user,
                                     managed_position_ids, employees_in_subtree_of, employee_in_subtree_of,
                                     employee_ids_visible_to)
@@ -34,7 +34,8 @@ __all__ = [
     "current_holders", "holder_names", "load_position_page", "dotted_reports", "direct_subordinates",
     "EmployeeData", "create_employee",
     "update_employee", "load_employee_page", "list_employees", "get_assignment", "list_assignments", "assign",
-    "update_assignment", "end_assignment", "primary_position", "managers_of_position", "managers_of_positions",
+    "update_assignment", "end_assignment", "delete_assignment", "primary_position", "managers_of_position",
+    "managers_of_positions",
     "manager_of",
     "positions_held_by_user", "managed_position_ids", "employees_in_subtree_of", "employee_in_subtree_of",
     "employee_ids_visible_to",

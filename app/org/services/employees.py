@@ -211,6 +211,18 @@ def end_assignment(assignment: Assignment, end_date: date) -> None:
     db.session.flush()
 
 
+def delete_assignment(assignment: Assignment, day: date | None = None) -> None:
+    """Delete an assignment entered by mistake before it starts. One that has started is part of
+    the employee's history (appraisals and reviewers were found through it): end it instead."""
+    day = day or date.today()
+    if assignment.start_date <= day:
+        raise ServiceError.field("start_date", _("This assignment started on %(start)s and is part of the "
+                                                 "employee's history: end it instead of deleting it.",
+                                                 start=assignment.start_date.isoformat()))
+    db.session.delete(assignment)
+    db.session.flush()
+
+
 def primary_position(employee: Employee, day: date | None = None) -> Position | None:
     day = day or date.today()
     for assignment in employee.assignments:
