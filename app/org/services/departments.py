@@ -199,12 +199,32 @@ def update_department(department: Department, data: DepartmentData, seen_version
     db.session.flush()
 
 
-def department_references(department: Department) -> dict[str, int]:
-    """What refers to ``department`` (and so prevents deleting it)."""
+def _appraisal_cycles_referring_to(department: Department) -> list[str]:
+    """Names of the appraisal cycles that refer to ``department``: their scope names it, or
+    reviews were made in it. Looked up by table name, so that the organisation does not import
+    the appraisals built on it."""
+    cycles = db.metadata.tables.get("appraisal_cycles")
+    scope = db.metadata.tables.get("appraisal_cycle_departments")
+    reviews = db.metadata.tables.get("appraisal_reviews")
+    if cycles is None or scope is None or reviews is None:
+        return []
+    ids = select(scope.c.cycle_id).where(scope.c.department_id == department.id).union(
+        select(reviews.c.cycle_id).where(reviews.c.department_id == department.id)).subquery()
+    return list(db.session.scalars(select(cycles.c.name).where(cycles.c.id.in_(select(ids.c.cycle_id)))
+                                   .order_by(cycles.c.id)))
+
+
+def department_references(department: Department) -> dict:
+    """What refers to ``department`` (and so prevents deleting it): counts of its sub-departments,
+    positions and appraisal reviews, and the names of the appraisal cycles that refer to it."""
     count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    reviews = db.metadata.tables.get("appraisal_reviews")
     return {
         "sub_departments": count(select(Department.id).where(Department.parent_id == department.id)),
         "positions": count(select(Position.id).where(Position.department_id == department.id)),
+        "appraisal_reviews": count(select(reviews.c.id).where(reviews.c.department_id == department.id))
+        if reviews is not None else 0,
+        "appraisal_cycles": _appraisal_cycles_referring_to(department),
     }
 
 
@@ -214,6 +234,11 @@ def delete_department(department: Department) -> None:
         raise ServiceError(_("This department still has %(positions)d position(s) and %(subs)d sub-department(s). "
                              "Move or delete them first, or archive the department instead.",
                              positions=refs["positions"], subs=refs["sub_departments"]))
+    if refs["appraisal_cycles"]:
+        names = refs["appraisal_cycles"]
+        shown = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+        raise ServiceError(_("Appraisal cycles refer to this department (%(cycles)s): archive it instead, so that "
+                             "their scope and reviews are kept.", cycles=shown))
     db.session.delete(department)
     db.session.flush()
 
