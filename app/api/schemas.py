@@ -161,7 +161,8 @@ class FunctionOut(Schema):
 class DepartmentArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the code or name."})
     archived = fields.Boolean(load_default=False, metadata={"description": "Include archived departments."})
-    within = query_ref("Only this department and those below it.")
+    department_id = query_ref("Only this department and those below it (as for positions and employees).")
+    within = query_ref("The same as department_id (its earlier name).")
 
 
 # --- positions ----------------------------------------------------------------------------

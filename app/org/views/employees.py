@@ -17,7 +17,7 @@ from app.org import services
 from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
 from app.org.models import Assignment, Employee, EmployeeStatus
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg
+from app.org.views._helpers import blank_choice, department_arg, paginate
 
 
 @bp.route("/employees")
@@ -32,7 +32,7 @@ def employees():
         "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
         "status": Employee.status,
     }, "employee_no")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = paginate(query)
     return render_template("org/employees.html", page=page, search=search, department=department, status=status,
                            sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
                            scoped=within is not None, primary_position=services.primary_position)
