@@ -53,9 +53,9 @@ def api_client_hr(login):
 
 @pytest.mark.parametrize("path, name", [
     ("/org/departments", "部门{}"), ("/org/positions", "岗位{}"), ("/org/employees", "员工{}")])
-def test_a_page_past_the_last_shows_the_last_page(login, app, path, name):
+def test_a_page_past_the_last_shows_the_last_page(login, app, monkeypatch, path, name):
     hr = login("hr")
-    app.config["PER_PAGE"] = 2
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
     for i in range(3):  # two pages: 0 1 | 2
         department = factories.create_department(f"D{i}", f"部门{i}")
         position = factories.create_position(f"P{i}", department, f"岗位{i}")
@@ -68,3 +68,25 @@ def test_a_page_past_the_last_shows_the_last_page(login, app, path, name):
     for malformed in ("x", "-3", "0"):
         first = hr.get(f"{path}?page={malformed}")
         assert first.status_code == 200 and name.format(0) in _rows(first.get_data(as_text=True))
+
+
+def test_searches_ignore_case_and_match_wildcards_literally(login):
+    """The lists' text search (plain LIKE on SQLite, ILIKE elsewhere): case-insensitive for
+    Latin letters, Chinese as typed, ``%`` and ``_`` only as themselves."""
+    hr = login("hr")
+    ec = factories.create_department("EC-Ops", "电商部")
+    factories.create_department("HR_1", "人事部")
+    position = factories.create_position("EC-MGR", ec, "Shop Manager")
+    factories.create_employee("E100", "王强", position=position, email="Wang.Qiang@Example.com")
+    factories.create_employee("E101", "李娜", position=position)
+
+    def rows(url):
+        return _rows(hr.get(url).get_data(as_text=True)) if "<tbody>" in hr.get(url).get_data(as_text=True) else ""
+
+    assert "电商部" in rows("/org/departments?q=ec-OPS") and "人事部" not in rows("/org/departments?q=ec-OPS")
+    assert "人事部" in rows("/org/departments?q=r_1") and "电商部" not in rows("/org/departments?q=r_1")
+    assert rows("/org/departments?q=%25") == ""
+    assert "Shop Manager" in rows("/org/positions?q=shop manager")
+    assert "王强" in rows("/org/employees?q=WANG.qiang") and "李娜" not in rows("/org/employees?q=WANG.qiang")
+    assert "李娜" in rows("/org/employees?q=李") and "王强" not in rows("/org/employees?q=李")
+    assert rows("/org/employees?q=E10_") == ""

@@ -13,7 +13,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Collaboration, Department, DepartmentFunction, Position
-from app.org.services.common import clean_text, ensure_unique
+from app.org.services.common import clean_text, ensure_unique, text_search
 
 
 @dataclass
@@ -52,8 +52,7 @@ def list_departments(search: str = "", include_archived: bool = False, within: D
     if not include_archived:
         query = query.where(Department.archived_at.is_(None))
     if search:
-        query = query.where(or_(Department.name.icontains(search, autoescape=True),
-                                Department.code.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Department.name, Department.code))
     if within is not None:
         query = query.where(subtree_condition(within))
     return query.order_by(Department.path)
@@ -95,9 +94,10 @@ def department_choices(exclude: Department | None = None) -> list[tuple[int, str
         .where(Department.archived_at.is_(None))
     if exclude is not None and exclude.id is not None:
         query = query.where(~Department.path.startswith(exclude.path, autoescape=True))
-    rows = db.session.execute(query).all()
-    rows.sort(key=lambda r: _sort_path(r.path, {row.id: row.name for row in rows}))
-    return [(row.id, "\u2003" * row.depth + f"{row.name} ({row.code})") for row in rows]
+    rows = [tuple(row) for row in db.session.execute(query)]
+    names = {row[0]: row[1] for row in rows}  # once: built per row, the sort grew with the square
+    rows.sort(key=lambda row: _sort_path(row[4], names))
+    return [(dep_id, "\u2003" * depth + f"{name} ({code})") for dep_id, name, code, depth, _path in rows]
 
 
 def _sort_path(path: str, names: dict[int, str]) -> list[str]:

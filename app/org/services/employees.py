@@ -13,7 +13,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
-from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404
+from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404, text_search
 from app.org.services.departments import subtree_condition
 
 
@@ -102,9 +102,7 @@ def list_employees(search: str = "", department: Department | None = None, statu
     query = select(Employee).options(
         selectinload(Employee.assignments).selectinload(Assignment.position).selectinload(Position.department))
     if search:
-        query = query.where(or_(Employee.name.icontains(search, autoescape=True),
-                                Employee.employee_no.icontains(search, autoescape=True),
-                                Employee.email.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Employee.name, Employee.employee_no, Employee.email))
     if status:
         query = query.where(Employee.status == status)
     if department is not None or within_positions is not None:

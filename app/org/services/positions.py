@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
@@ -14,7 +14,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
-from app.org.services.common import clean_text, current_filter, ensure_unique
+from app.org.services.common import clean_text, current_filter, ensure_unique, text_search
 from app.org.services.departments import subtree_condition
 
 
@@ -196,8 +196,7 @@ def list_positions(search: str = "", department: Department | None = None, vacan
     if not include_archived:
         query = query.where(Position.archived_at.is_(None))
     if search:
-        query = query.where(or_(Position.title.icontains(search, autoescape=True),
-                                Position.code.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Position.title, Position.code))
     if department is not None:
         query = query.where(subtree_condition(department))
     if vacancy in ("vacant", "filled", "over"):
@@ -234,8 +233,7 @@ def find_positions(text: str, limit: int = 20) -> list[dict]:
     query = select(Position.code, Position.title, Department.name).join(Position.department) \
         .where(Position.archived_at.is_(None)).order_by(Position.code).limit(limit)
     if text:
-        query = query.where(or_(Position.code.icontains(text, autoescape=True),
-                                Position.title.icontains(text, autoescape=True)))
+        query = query.where(text_search(text, Position.code, Position.title))
     return [{"code": code, "title": title, "department": department}
             for code, title, department in db.session.execute(query)]
 
