@@ -1,6 +1,6 @@
 """Schemas of the organisation's derived views in the API: short references to positions and
-people, an employee's manager (walked up the reporting line past vacant posts), the headcount
-report (编制表) and the org chart's arguments. Position and employee outputs (app/api/schemas.py)
+people, an employee's manager (walked up the reporting line past vacant posts), the change of an
+assignment, the headcount report (编制表) and the org chart's arguments. Position and employee outputs (app/api/schemas.py)
 refer to the references by name."""
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ class ManagerOut(Output):
 
     position = fields.Nested(PositionLinkOut)
     employees = fields.List(fields.Nested(PersonOut), metadata={"description": "Its holders today."})
+
+
+class AssignmentUpdate(Schema):
+    """PATCH of an assignment: only the fields sent change."""
+
+    end_date = fields.Date(allow_none=True, metadata={"description": "Last day; null: open again."})
+    is_primary = fields.Boolean()
 
 
 # --- headcount ----------------------------------------------------------------------------

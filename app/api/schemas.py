@@ -370,11 +370,6 @@ class AssignmentEnd(Schema):
     end_date = fields.Date(required=True, metadata={"description": "The last day."})
 
 
-class AssignmentUpdate(Schema):
-    end_date = fields.Date(allow_none=True, metadata={"description": "Last day; null: open again."})
-    is_primary = fields.Boolean()
-
-
 class AssignmentOut(Output):
     id = fields.Integer()
     employee_id = fields.Integer()
