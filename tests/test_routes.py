@@ -120,6 +120,10 @@ MATRIX = {
     "assignments.get_assignment": ALL,  # then the object check
     "assignments.create_assignment": EDIT_ORG,
     "assignments.end_assignment": EDIT_ORG,
+    "assignments.update_assignment": EDIT_ORG,
+    "assignments.delete_assignment": EDIT_ORG,
+    "organisation.headcount": ALL,
+    "organisation.org_chart_svg": ALL,
     "job_descriptions.parse": {"admin", "hr"},
     "job_descriptions.list_templates": {"admin", "hr", "manager"},
     "job_descriptions.get_template": {"admin", "hr", "manager"},
