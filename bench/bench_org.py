@@ -4,10 +4,7 @@ PASS/FAIL verdict per page: server time at most 1.5× the demo's, and a fixed nu
 (the generated company's at most the demo's plus two: a manager or a head found above one
 record is shape, not size).
 
-    .venv/bin/python bench/bench_org.py [--proposed-index]
-
-``--proposed-index`` also measures with the index that the vacancy filter lacks (see
-PROPOSED_INDEX), created in the benchmark's own databases only.
+    .venv/bin/python bench/bench_org.py
 """
 from __future__ import annotations
 
@@ -20,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
@@ -31,11 +28,6 @@ from bench.generate import generate  # noqa: E402
 RUNS = 21
 TIME_TARGET = 1.5     # generated / demo server time
 QUERY_SLACK = 2       # generated queries at most the demo's plus this
-# The vacancy filter counts each position's current primary holders: the existing index on
-# (position_id, start_date, end_date) finds a position's assignments, but is_primary is read
-# from each row. With is_primary in the index the count is answered from the index alone.
-PROPOSED_INDEX = ("CREATE INDEX ix_assignments_position_id_primary_dates "
-                  "ON assignments (position_id, is_primary, start_date, end_date)")
 
 
 def build(path: Path, kind: str):
@@ -135,7 +127,6 @@ def report(demo, generated) -> list[str]:
 
 
 def main():
-    with_index = "--proposed-index" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
         demo = build(Path(tmp) / "demo.sqlite3", "demo")
         t0 = time.perf_counter()
@@ -147,14 +138,6 @@ def main():
         print(f"generated: {counts}")
         print(f"targets: server time at most {TIME_TARGET}× the demo's; queries at most the demo's + {QUERY_SLACK}")
         failed = report(demo, generated)
-        if with_index:
-            for app in (demo, generated):
-                with app.app_context():
-                    db.session.execute(text(PROPOSED_INDEX))
-                    db.session.execute(text("ANALYZE"))
-                    db.session.commit()
-            print(f"\nwith the proposed index: {PROPOSED_INDEX}")
-            failed = report(demo, generated)
         print(f"\n{'PASS' if not failed else 'FAIL'}: {len(failed)} page(s) missed a target"
               + (f" ({', '.join(failed)})" if failed else "")
               + ". A page of the demo with far fewer table rows than the generated page also renders less.")

@@ -217,7 +217,8 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        Index("ix_assignments_position_id_dates", "position_id", "start_date", "end_date"),
+        # The vacancy filter and the holders of a position look up open primary assignments by position.
+        Index("ix_assignments_position_id_primary_dates", "position_id", "is_primary", "start_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
