@@ -215,6 +215,11 @@ class Review(VersionedMixin, db.Model):
         return self.status == Step.FINALISED.value
 
     @property
+    def is_provisional(self) -> bool:
+        """The scores of a review in progress are provisional: they count in no result."""
+        return not self.is_finalised
+
+    @property
     def effective_band(self) -> str | None:
         return self.calibrated_band or self.band
 

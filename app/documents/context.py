@@ -106,7 +106,7 @@ def review_form(document: dict) -> dict:
     cycle, review, scores = document["cycle"], document["review"], document["scores"]
     kpis = [{"name": k["name"], "unit": k["unit"], "period": cycle["targets_period"], "target": k["target"],
              "threshold": k["threshold"], "stretch": k["stretch"], "weight": k["weight"], "actual": k["actual"],
-             "attainment": None if k["attainment"] is None else round(k["attainment"], 1),
+             "attainment": k["attainment_display"],  # rounded like the review page (scoring.display)
              "comment": _both_comments(k)} for k in document["kpis"]]
     competencies = [{"name": c["name"], "level": c["required_level"], "self_rating": c["self_rating"],
                      "manager_rating": c["manager_rating"], "comment": _both_comments(c)}
@@ -115,7 +115,7 @@ def review_form(document: dict) -> dict:
         "company": company_name(),
         "document_no": f"{document['position']['code']}-PA-{cycle['id']}-{review['id']}",
         "position": {"code": document["position"]["code"], "title": document["position"]["title"],
-                     "department": document["department"], "superior": None},
+                     "department": document["department"], "superior": document["superior"]},
         "version_number": None,
         "kpis": kpis,
         "competencies": competencies,
@@ -125,6 +125,9 @@ def review_form(document: dict) -> dict:
         "period": f"{cycle['name']} ({_iso(cycle['start_date'])} – {_iso(cycle['end_date'])})",
         "score": scores["display"]["final"],
         "band": scores["calibrated_band"] or scores["band"] or "",
+        "computed_band": scores["band"] if scores["calibrated_band"] and scores["calibrated_band"] != scores["band"]
+        else None,  # printed beside a calibrated band that differs
+        "provisional": scores["provisional"],
         "comments": {"employee": review["self_comment"], "manager": review["manager_comment"],
                      "hr": scores["calibration_reason"] or ""},
         "outcome": review["outcome"] or "",

@@ -180,13 +180,24 @@ def test_exports_hold_every_review_of_the_scope(app, cycle, shop):
     review = review_of(cycle, shop.zhang)
     fill_self(review)
     fill_manager(review)
+    li = review_of(cycle, shop.li)
+    fill_self(li, actuals=("90000", "2.5"))
+    fill_manager(li)
+    flow.finalise(li, li.version)
+    db.session.commit()
     hr = _client(app, shop.hr_user)
     response = hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Employee number", "Name", "Department") and len(rows) == 6
+    assert rows[0][9] == "Final score" and rows[0][13] == "Provisional score (not finalised)"
+    # 张伟 is at calibration: his score is provisional, in its own column, never under "Final score"
     zhang = next(r for r in rows if r[0] == "E002")
-    assert zhang[9] == pytest.approx(review.final_score, abs=0.05) and zhang[13] == "Reward"
+    assert zhang[9] is None and zhang[10] is None and zhang[13] == pytest.approx(review.final_score, abs=0.05)
+    assert zhang[14] == review.band and zhang[15] == "Reward"
+    finalised = next(r for r in rows if r[0] == "E003")
+    assert finalised[9] == pytest.approx(li.final_score, abs=0.05) and finalised[10] == li.band
+    assert finalised[13] is None and finalised[14] is None
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv?department={shop.hr_dep.id}").data.decode("utf-8-sig")
     assert [row[1] for row in csv.reader(io.StringIO(text))][1:] == ["陈静"]
     manager_rows = _client(app, shop.manager_user).get(f"/appraisals/cycles/{cycle.id}/export.csv").data
