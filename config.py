@@ -121,6 +121,9 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
     PER_PAGE = 25
+    # Request bodies above this are refused (413) before they are read; spreadsheet uploads and
+    # job-description bodies set their own limits.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 8_000_000)
     TRANSFER_MAX_BYTES = env_int("TRANSFER_MAX_BYTES", 20_000_000)  # spreadsheet uploads
     TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 50_000)
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page

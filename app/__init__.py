@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 import config as config_module
 from app.core.errors_views import wants_json
@@ -16,6 +17,7 @@ from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 
 ROOT = Path(__file__).resolve().parent.parent
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # Endpoints anyone may reach without logging in; everything else requires a login by default.
 PUBLIC_ENDPOINTS = {"auth.login", "core.set_language", "static", "bootstrap.static"}
@@ -187,22 +189,21 @@ def _register_request_hooks(app: Flask) -> None:
         return {"LANGUAGES": app.config["LANGUAGES"], "current_locale": g.get("ui_language", "en")}
 
     @app.before_request
-    def refuse_unstorable_input():
-        """Text no database column can hold (a NUL byte, a lone surrogate) and page numbers no
-        list has are refused before any view runs, instead of failing in the database. Upload
-        forms (multipart) are read by their views, after those set their size limit; JSON is
-        checked by the API's schemas (app.api.schemas.Text)."""
-        sources = [request.args]
-        if request.mimetype == "application/x-www-form-urlencoded":  # uploads keep their own size limit
-            sources.append(request.form)
-        for values in sources:
-            for key, value in values.items(multi=True):
-                if _UNSTORABLE.search(key) or _UNSTORABLE.search(value):
-                    abort(400)
-        for name in ("page", "per_page"):
-            value = request.args.get(name, "")
-            if len(value) > 9:
-                abort(404 if name == "page" else 400)
+    def clean_input():
+        """Text no database column can hold (a NUL byte, a lone surrogate) is refused in query
+        strings (400) before any view runs, instead of failing in the database. Posted forms
+        lose it, with the other invisible control characters (not tabs and line breaks) that
+        pasting from word processors brings along: the rest of what the user typed is kept and
+        validated as usual. Upload forms (multipart) are read by their views, after those set
+        their size limit; JSON is checked by the API's schemas (app.api.schemas.Text)."""
+        for key, value in request.args.items(multi=True):
+            if _UNSTORABLE.search(key) or _UNSTORABLE.search(value):
+                abort(400)
+        if request.mimetype == "application/x-www-form-urlencoded":
+            items = list(request.form.items(multi=True))
+            if any(_INVISIBLE.search(key) or _INVISIBLE.search(value) for key, value in items):
+                request.form = ImmutableMultiDict(
+                    [(_INVISIBLE.sub("", key), _INVISIBLE.sub("", value)) for key, value in items])
 
     @app.before_request
     def require_login():
@@ -217,6 +218,18 @@ def _register_request_hooks(app: Flask) -> None:
             if wants_json():
                 return jsonify({"code": 403, "message": str(_l("Change your password first.")), "errors": {}}), 403
             return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.before_request
+    def refuse_impossible_pages():
+        """After the login check: a page number of ten digits or more is past any list (and
+        would overflow the database's OFFSET): not found on pages, a field error in the API."""
+        for name in ("page", "per_page"):
+            if len(request.args.get(name, "")) > 9:
+                if wants_json():
+                    message = str(_l("Must be at most %(max)s.", max=999_999_999))
+                    return jsonify({"code": 422, "message": message, "errors": {name: [message]}}), 422
+                abort(404)
         return None
 
     @app.after_request

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, event, text
+from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -42,6 +42,25 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+class ExactNumber(TypeDecorator):
+    """A NUMERIC(precision, scale) read as a float and rounded to ``scale`` decimals when
+    written: PostgreSQL rounds to the declared scale while SQLite would keep every digit of a
+    float, so the same figure would differ between the engines (and between a backup and its
+    restore)."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int):
+        super().__init__(precision, scale, asdecimal=False)
+        self.scale = scale
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, float):
+            return round(value, self.scale)
+        return value
+
+
 class VersionedMixin:
     """Optimistic locking: every UPDATE checks and bumps ``version``.
 
@@ -76,6 +95,8 @@ def render_migration_item(type_, obj, autogen_context):
     migrations never import application code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, ExactNumber):
+        return f"sa.Numeric(precision={obj.impl.precision}, scale={obj.impl.scale}, asdecimal=False)"
     return False
 
 

@@ -49,6 +49,13 @@ class ApiParser(FlaskParser):
         abort(error_status_code or self.DEFAULT_VALIDATION_STATUS, exc=error,
               message=_("Some values are not valid: see the message of each field."), errors=errors)
 
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:  # nested deeper than Python's parser goes: not a body we take
+            message = _("The request body is nested too deeply.")
+            abort(400, exc=error, message=message, errors={BODY: [message]})
+
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(400, exc=error, message=_("The request body is not valid JSON."),
               errors={BODY: [_("The request body is not valid JSON.")]})

@@ -17,18 +17,26 @@ from app.org.forms import CODE_MESSAGE, CODE_PATTERN
 from app.org.models import EmployeeStatus
 
 TEXT_MAX = 20_000
+MAX_LIST = 200  # functions or collaborations of a department: more is not a department
+TOO_MANY = "At most {max} items."  # translated by app.core.messages
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them
+# other control characters (not tab, line feed, carriage return): invisible, and no spreadsheet keeps them
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Text(fields.String):
-    """A string that can be stored: no NUL character, no lone surrogate."""
+    """A string that can be stored and exported: no NUL character, no lone surrogate, no
+    invisible control character other than tabs and line breaks."""
 
-    default_error_messages = {"unstorable": "Invalid value."}
+    default_error_messages = {"unstorable": "Invalid value.",
+                              "control": "Remove the invisible control characters from the text."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if _UNSTORABLE.search(value):
             raise self.make_error("unstorable")
+        if _CONTROL.search(value):
+            raise self.make_error("control")
         return value
 
 
@@ -129,8 +137,10 @@ class DepartmentIn(Schema):
     management_functions = optional_text()
     evaluation_criteria = optional_text()
     head_position_id = optional_ref()
-    functions = fields.List(text(), load_default=list, metadata={"description": "The main functions, in order."})
-    collaborations = fields.List(fields.Nested(CollaborationIn), load_default=list)
+    functions = fields.List(text(), load_default=list, validate=validate.Length(max=MAX_LIST, error=TOO_MANY),
+                            metadata={"description": "The main functions, in order."})
+    collaborations = fields.List(fields.Nested(CollaborationIn), load_default=list,
+                                 validate=validate.Length(max=MAX_LIST, error=TOO_MANY))
 
 
 class DepartmentUpdate(DepartmentIn):

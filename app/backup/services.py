@@ -69,7 +69,11 @@ def encode_value(column, value):
             value = decimal.Decimal(str(value))
             return format(value.normalize(), "f") if value.is_finite() else str(value)
         value = float(value)
-        return value if math.isfinite(value) else repr(value)
+        if not math.isfinite(value):
+            return repr(value)
+        # at the column's declared scale, which is what every engine keeps (SQLite would hold
+        # more digits of a float than PostgreSQL's NUMERIC(p, s) after a restore)
+        return round(value, kind.scale) if kind.scale is not None else value
     if isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

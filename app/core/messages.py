@@ -21,6 +21,8 @@ _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
     ("Missing data for required field.", lambda: _("This field is required.")),
     ("Field may not be null.", lambda: _("This field cannot be empty (null).")),
     ("Invalid value.", lambda: _("Invalid value.")),
+    ("Remove the invisible control characters from the text.",
+     lambda: _("Remove the invisible control characters from the text.")),
     ("Invalid input type.", lambda: _("Expected a JSON object.")),
     ("Unknown field.", lambda: _("Unknown field.")),
     ("Not a valid string.", lambda: _("Expected text.")),
@@ -42,6 +44,7 @@ _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
     ("Length must be between {min} and {max}.",
      lambda **v: _("Must be between %(min)s and %(max)s characters long.", **v)),
     ("Must be one of: {choices}.", lambda **v: _("Must be one of: %(choices)s.", **v)),
+    ("At most {max} items.", lambda **v: _("At most %(num)d items.", num=int(v["max"]))),
     # the job-description parser
     (parser.ERR_NOT_TEXT, lambda: _("The job description must be text.")),
     (parser.ERR_EMPTY, lambda: _("The job description is empty.")),

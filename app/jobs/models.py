@@ -12,16 +12,17 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, VersionedMixin, utcnow
+from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
 
-# Numbers are stored exactly (NUMERIC) and read as floats: targets like 0.985 or 1,200,000.
-Number = Numeric(18, 4, asdecimal=False)
-Percent = Numeric(6, 2, asdecimal=False)
+# Numbers are stored exactly (NUMERIC, rounded to its scale) and read as floats: targets like
+# 0.985 or 1,200,000.
+Number = ExactNumber(18, 4)
+Percent = ExactNumber(6, 2)
 
 
 class LabelledEnum(str, enum.Enum):

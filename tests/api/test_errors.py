@@ -44,6 +44,23 @@ def test_malformed_json_is_400(api, data, content_type):
     assert body["errors"]["body"] == ["The request body is not valid JSON."]
 
 
+def test_json_nested_deeper_than_any_body_is_400(api):
+    body = assert_error(api("hr").post("/api/v1/departments", data="[" * 5000 + "]" * 5000,
+                                       content_type="application/json"), 400, "body")
+    assert body["errors"]["body"] == ["The request body is nested too deeply."]
+    assert _count(Department) == 0
+
+
+def test_bodies_and_lists_have_limits(api, make_app):
+    hr = api("hr")
+    body = assert_error(hr.post("/api/v1/departments", json={"code": "EC", "name": "电商部",
+                                                               "functions": ["职能"] * 201}), 422, "functions")
+    assert body["errors"]["functions"] == ["At most 200 items."]
+    huge = b'{"code": "EC", "name": "' + b"a" * 9_000_000 + b'"}'
+    assert_error(hr.post("/api/v1/departments", data=huge, content_type="application/json"), 413)
+    assert _count(Department) == 0
+
+
 @pytest.mark.parametrize("payload", [[1, 2], "text", 3, None])
 def test_a_body_that_is_not_an_object_is_422(api, payload):
     body = assert_error(api("hr").post("/api/v1/departments", json=payload), 422)
@@ -59,6 +76,11 @@ def test_a_body_that_is_not_json_is_refused(api):
 def test_text_that_cannot_be_stored_is_422(api):
     body = assert_error(api("hr").post("/api/v1/departments", json={"code": "EC", "name": "电商\x00部"}), 422, "name")
     assert body["errors"]["name"] == ["Invalid value."]
+    body = assert_error(api("hr").post("/api/v1/departments", json={"code": "EC", "name": "a\u0006b\u001fc"}),
+                        422, "name")
+    assert body["errors"]["name"] == ["Remove the invisible control characters from the text."]
+    assert api("hr").post("/api/v1/departments", json={"code": "EC", "name": "电商部", "nature": "一\n二\t三"}
+                          ).status_code == 201
 
 
 def test_404_405_and_403_are_json(api, org):
@@ -118,6 +140,12 @@ def test_unknown_references_in_a_body_are_errors_of_their_field(api, org):
 ])
 def test_bad_list_parameters_are_422(api, query, field):
     assert_error(api("hr").get(f"/api/v1/positions?{query}"), 422, field)
+
+
+def test_page_numbers_past_any_list_are_422_after_the_login_check(api, client):
+    assert_error(client.get("/api/v1/positions?page=12345678901"), 401)
+    body = assert_error(api("hr").get("/api/v1/positions?page=99999999999999999999"), 422, "page")
+    assert body["errors"]["page"] == ["Must be at most 999999999."]
 
 
 def test_integrity_race_answers_409_not_500(api, org, monkeypatch):

@@ -62,6 +62,10 @@ def _company() -> None:
     org.update_department(first, org.DepartmentData(code="MK", name="市场部", parent_id=late_parent.id),
                           seen_version=None)
     db.session.commit()
+    # a figure with more decimals than its NUMERIC(18, 4) column, as SQLite kept them before
+    # numbers were rounded when written: the archive holds it at the column's scale
+    db.session.execute(db.text("UPDATE jd_kpi_targets SET stretch = 1200000.123456789"))
+    db.session.commit()
 
 
 def _same_content(a: bytes, b: bytes) -> None:
@@ -90,6 +94,19 @@ def test_the_archive_holds_every_table_with_counts_and_checksums(ctx):
     event = next(row for row in _rows(data, "audit_events") if row["entity"] == "departments")
     assert isinstance(event["changes"], dict)  # JSON stays JSON
     assert next(row for row in _rows(data, "assignments") if row["end_date"])["end_date"] == "2019-12-31"
+
+
+def test_numbers_are_stored_at_their_column_scale_on_every_engine(ctx):
+    from app.appraisals.models import AppraisalTemplate
+
+    _company()
+    template = AppraisalTemplate(name="三分之一", kpi_weight=100 / 3, competency_weight=200 / 3)
+    db.session.add(template)
+    db.session.commit()
+    db.session.expire_all()
+    template = db.session.get(AppraisalTemplate, template.id)
+    assert (template.kpi_weight, template.competency_weight) == (33.33, 66.67)
+    assert {row["stretch"] for row in _rows(_archive(), "jd_kpi_targets")} == {1200000.1235}
 
 
 def test_sqlite_and_postgresql_restore_each_others_backups(ctx, new_database, this_engine, other_engine):
