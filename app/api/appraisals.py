@@ -221,7 +221,8 @@ def _forbidden():
 def _not_your_step(review: Review):
     """The current step is not the user's. When they had a step of their own on this review
     (the self-review, or the manager review as its reviewer) and it is over or not open yet,
-    say so as the page does (422: "already submitted", "finalised and locked"); else 403."""
+    say so (409 when it was already submitted or the review is finalised, 422 when it is not
+    open yet); else 403."""
     if can_self_review(current_user, review):
         flow.require_step(review, Step.SELF_REVIEW)
     if can_manager_review(current_user, review):
@@ -250,8 +251,8 @@ def submit_step(body, review_id: int):
     Self-review (the employee), manager review (the named reviewer) or calibration (HR). Without
     `submit` (or with `false`) the step is only saved; `"submit": true` completes it (hands the
     review on; at calibration, finalises it). Send the version (`version`, or the ETag in
-    If-Match); an older one answers 409 and changes nothing. A step already submitted answers
-    422 and says so. Errors name the request's fields: `kpis.0.actual`, `competencies.1.rating`.
+    If-Match); an older one answers 409 and changes nothing. A step already submitted (or a
+    finalised review) answers 409 and says so; a step not open yet, 422. Errors name the request's fields: `kpis.0.actual`, `competencies.1.rating`.
     """
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
@@ -271,8 +272,8 @@ def submit_step(body, review_id: int):
                 _not_your_step(review)
             flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
         else:
-            raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
-    except Conflict:
+            raise flow.StepOver(_("This review is finalised and locked. Only HR can reopen it."))
+    except (Conflict, flow.StepOver):
         raise
     except ServiceError as error:
         raise _api_names(error) from None

@@ -135,14 +135,25 @@ def _event(review: Review, action: str, comment: str = "") -> None:
     review.events.append(ReviewEvent(action=action, comment=comment, actor_id=actor_id, actor_label=actor_label))
 
 
+class StepOver(ServiceError):
+    """The step asked for is over: already submitted, or the review is finalised. A conflict
+    with the review's state (409 in the API), not a lack of permission."""
+
+    status = 409
+
+
 def require_step(review: Review, *steps: Step) -> None:
-    """Refuse, saying why, an action of a step the review is not at (already submitted, not open
-    yet, or finalised)."""
+    """Refuse, saying why, an action of a step the review is not at: already submitted or
+    finalised (``StepOver``), or not open yet."""
     if review.status not in {s.value for s in steps}:
+        order = Step.order()
         if review.status == Step.FINALISED.value:
-            raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
-        raise ServiceError(_("This review is at the step “%(step)s”: this step was already submitted or is not "
-                             "open yet.", step=review.step.label))
+            raise StepOver(_("This review is finalised and locked. Only HR can reopen it."))
+        if order.index(review.status) > max(order.index(s.value) for s in steps):
+            raise StepOver(_("This step was already submitted: the review is now at the step “%(step)s”.",
+                             step=review.step.label))
+        raise ServiceError(_("This review is at the step “%(step)s”: this step is not open yet.",
+                             step=review.step.label))
 
 
 def _raise(errors: dict) -> None:

@@ -82,7 +82,7 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     assert response.json["kpis"][0]["attainment"] == 110
     # submitted twice: said as clearly as on the page, not a bare "no permission"
     twice = assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body,
-                                       headers={"If-Match": response.headers["ETag"]}), 422)
+                                       headers={"If-Match": response.headers["ETag"]}), 409)
     assert "already submitted" in twice["message"]
     assert _review(review.id).status == "manager_review"
     lead = factories.create_user("manager")  # 李娜 holds the post above 张伟's: she reviews him
@@ -105,7 +105,7 @@ def test_the_steps_with_versions_and_bad_input(api, org):
                                                                      "reason": "校准", "submit": True})
     assert response.json["status"] == "finalised" and response.json["calibrated_band"] == "B"
     late = assert_error(manager.post(f"/api/v1/reviews/{review.id}/submit", json={
-        "version": response.json["version"], "comment": "改"}), 422)
+        "version": response.json["version"], "comment": "改"}), 409)
     assert "finalised and locked" in late["message"]
     response = employee.post(f"/api/v1/reviews/{review.id}/acknowledge", json={"version": response.json["version"]})
     assert response.status_code == 200 and response.json["acknowledged_at"]
