@@ -33,9 +33,11 @@ LIST_LIMIT = 10
 
 
 def _able_reviewer():
-    """SQL: the review's reviewer has an active account whose role may review."""
-    return exists().where(Employee.id == Review.reviewer_id, User.id == Employee.user_id, User.active.is_(True),
-                          User.role.in_([role.value for role in REVIEWER_ROLES]))
+    """SQL: the review's reviewer has an active account whose role may review. Aliases, so that
+    a query already joining Employee (the reviewee) or User does not correlate them in here."""
+    reviewer, account = db.aliased(Employee), db.aliased(User)
+    return exists().where(reviewer.id == Review.reviewer_id, account.id == reviewer.user_id,
+                          account.active.is_(True), account.role.in_([role.value for role in REVIEWER_ROLES]))
 
 
 def stalled_condition():

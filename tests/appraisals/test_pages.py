@@ -263,3 +263,43 @@ def test_employees_see_their_own_history_only(app, shop, cycle):
     employee.post("/login", data={"email": shop.employee_user.email, "password": factories.PASSWORD})
     assert employee.get(f"/appraisals/employees/{shop.zhang.id}/history").status_code == 200
     assert employee.get(f"/appraisals/employees/{shop.li.id}/history").status_code == 404
+
+
+def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manager_review(app, cycle, shop):
+    from app.appraisals import reviewers
+    from app.auth.permissions import can_manager_review
+
+    account = factories.create_user("employee")  # 孙丽 gets an account with the employee role
+    shop.sun.user_id = account.id
+    review = review_of(cycle, shop.zhang)
+    review.reviewer_id = shop.sun.id
+    db.session.commit()
+    fill_self(review)
+    review = review_of(cycle, shop.zhang)
+    assert review.status == "manager_review" and not can_manager_review(account, review)
+    client = _client(app, account)
+    assert client.get(f"/appraisals/reviews/{review.id}").status_code == 404
+    version = review.version
+    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
+                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    assert response.status_code == 404
+    assert review_of(cycle, shop.zhang).version == version and review_of(cycle, shop.zhang).status == "manager_review"
+    assert "张伟" not in client.get("/appraisals/").get_data(as_text=True)
+    # HR sees the stalled review, with the reason, on the cycle page and in the filtered list
+    stalled = reviewers.stalled_reviews(cycle.id)
+    reasons = {r["id"]: r["reason"] for r in stalled.first}
+    assert reasons[review.id] == str(reviewers.REASONS["cannot_review"])
+    hr = _client(app, shop.hr_user)
+    page = hr.get(f"/appraisals/cycles/{cycle.id}").get_data(as_text=True)
+    assert 'data-testid="stalled-reviews"' in page and "孙丽" in page
+    listed = hr.get(f"/appraisals/cycles/{cycle.id}?stalled=1").get_data(as_text=True)
+    table = listed[listed.index('name="stalled"'):]
+    assert "<code>E002</code>" in table and "<code>E003</code>" not in table  # 李娜's reviewer (王强) may review
+    # once HR gives the account the manager role, the review is theirs to open and submit
+    account.role = "manager"
+    db.session.commit()
+    assert client.get(f"/appraisals/reviews/{review.id}").status_code == 200
+    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
+                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    assert response.status_code == 302 and review_of(cycle, shop.zhang).status == "calibration"
+    assert review.id not in [r["id"] for r in reviewers.stalled_reviews(cycle.id).first]
