@@ -59,9 +59,13 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
     account = db.aliased(User)
     reason = db.case((Review.reviewer_id.is_(None), NO_REVIEWER), (account.id.is_(None), NO_ACCOUNT),
                      (account.active.is_(False), INACTIVE), else_=CANNOT_REVIEW)
+    # The condition on the joined rows themselves (not stalled_condition's EXISTS): one hash join
+    # however fresh the planner's statistics are after a bulk launch.
+    able = and_(account.active.is_(True), account.role.in_([role.value for role in REVIEWER_ROLES]))
     base = (select().select_from(Review).outerjoin(reviewer, reviewer.id == Review.reviewer_id)
             .outerjoin(account, account.id == reviewer.user_id)
-            .where(Review.cycle_id == cycle_id, stalled_condition()))
+            .where(Review.cycle_id == cycle_id, Review.status.in_(WAITING),
+                   or_(Review.reviewer_id.is_(None), account.id.is_(None), not_(able))))
     counts = dict(db.session.execute(base.add_columns(reason, func.count()).group_by(reason)).all())
     if not counts:
         return StalledReviews(0, [], [])
