@@ -95,6 +95,10 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     def scale_max(self) -> int:
         return len(self.scale or []) or 5
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 cycle_departments = Table(
     "appraisal_cycle_departments",

@@ -167,3 +167,28 @@ def test_results_summary(api, org):
     assert mine.json["total"] == 2 and mine.json["departments"][0]["name"] == "运营组"
     assert_error(api(user=org.manager_user).get(f"/api/v1/appraisal-cycles/{cycle.id}/results?department_id=999999"),
                  422, "department_id")
+
+
+def test_appraisal_templates_are_read_only_for_hr(api, ctx):
+    from app.appraisals import services as appraisal_services
+    from app.appraisals.settings import default_settings
+    from app.db import utcnow
+
+    standard = appraisal_services.create_template(default_settings())
+    old = appraisal_services.create_template({**default_settings(), "name": "旧模板", "kpi_weight": 60,
+                                              "competency_weight": 40})
+    old.archived_at = utcnow()
+    db.session.commit()
+    hr = api("hr")
+    listed = hr.get("/api/v1/appraisal-templates")
+    assert listed.status_code == 200 and [t["id"] for t in listed.json["items"]] == [standard.id]
+    everything = hr.get("/api/v1/appraisal-templates?include_archived=true").json
+    assert {t["name"]: t["archived"] for t in everything["items"]} == {standard.name: False, "旧模板": True}
+    one = hr.get(f"/api/v1/appraisal-templates/{old.id}")
+    assert one.status_code == 200 and one.headers["ETag"] == f'W/"{old.version}"'
+    assert (one.json["kpi_weight"], one.json["competency_weight"]) == (60, 40)
+    assert one.json["bands"][0]["band"] == standard.bands[0]["band"] and one.json["scale"][0]["level"] == 1
+    assert_error(hr.get("/api/v1/appraisal-templates/999999"), 404)
+    assert_error(api("employee").get("/api/v1/appraisal-templates"), 403)
+    assert_error(api("manager").get(f"/api/v1/appraisal-templates/{standard.id}"), 403)
+    assert hr.post("/api/v1/appraisal-templates", json={"name": "新"}).status_code == 405
