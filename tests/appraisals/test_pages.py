@@ -303,3 +303,28 @@ def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manag
                            data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
     assert response.status_code == 302 and review_of(cycle, shop.zhang).status == "calibration"
     assert review.id not in [r["id"] for r in reviewers.stalled_reviews(cycle.id).first]
+
+
+def test_the_results_table_sorts_by_the_band_shown_and_counts_finalised_reviews_only(app, cycle, shop):
+    for employee, actuals in ((shop.zhang, ("120000", "1")), (shop.li, ("100000", "2"))):
+        review = review_of(cycle, employee)
+        fill_self(review, actuals=actuals)
+        fill_manager(review_of(cycle, employee))
+    zhang, li = review_of(cycle, shop.zhang), review_of(cycle, shop.li)
+    assert zhang.band == "A" and li.band in ("A", "B")
+    flow.calibrate(zhang, "D", "校准。", zhang.version, finalise=True)   # shown as D
+    db.session.commit()
+    hr = _client(app, shop.hr_user)
+    page = hr.get(f"/appraisals/cycles/{cycle.id}?sort=band").get_data(as_text=True)
+    rows = re.findall(r"<code>(E00\d)</code>", page)
+    # 李娜's computed band (provisional, not finalised) comes before 张伟's calibrated D
+    assert rows.index("E003") < rows.index("E002")
+    descending = re.findall(r"<code>(E00\d)</code>", hr.get(f"/appraisals/cycles/{cycle.id}?sort=-band")
+                            .get_data(as_text=True))
+    assert descending.index("E002") < descending.index("E003")
+    # the band table counts the one finalised review; 李娜's score is provisional
+    band_table = page[page.index('data-testid="band-table"'):]
+    band_table = band_table[:band_table.index("</table>")]
+    assert re.findall(r"<th scope=\"row\">(\w)</th><td class=\"text-end\">(\d+)</td>", band_table) == [
+        ("A", "0"), ("B", "0"), ("C", "0"), ("D", "1")]
+    assert 'data-testid="provisional"' in page and "1 of 5 reviews finalised." in page
