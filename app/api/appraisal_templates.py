@@ -14,53 +14,53 @@ blp = Blueprint("appraisal_templates", __name__, url_prefix="/api/v1/appraisal-t
                 description="Appraisal templates (read-only; HR and admins).")
 
 
-class ScaleLevelOut(Output):
+class AppraisalScaleLevelOut(Output):
     level = fields.Integer()
     label = fields.String(metadata={"description": "Empty: the standard label, shown in each user's language."})
     description = fields.String()
 
 
-class BandOut(Output):
+class AppraisalBandOut(Output):
     band = fields.String()
     min = fields.Float(allow_none=True, metadata={
         "description": "The lowest final score of the band; the last band takes everything below."})
 
 
-class OutcomeOut(Output):
+class AppraisalOutcomeOut(Output):
     code = fields.String()
     label = fields.String(metadata={"description": "Empty: the standard label, shown in each user's language."})
 
 
-class TemplateOut(Output):
+class AppraisalTemplateOut(Output):
     id = fields.Integer()
     name = fields.String()
     kpi_weight = fields.Float(metadata={"description": "Weight of the KPI section in the final score, in %."})
     competency_weight = fields.Float(metadata={"description": "Weight of the competencies, in %."})
-    scale = fields.List(fields.Nested(ScaleLevelOut), metadata={"description": "The rating scale, 1 to n."})
-    bands = fields.List(fields.Nested(BandOut), metadata={"description": "From the highest minimum down."})
-    outcomes = fields.List(fields.Nested(OutcomeOut))
+    scale = fields.List(fields.Nested(AppraisalScaleLevelOut), metadata={"description": "The rating scale, 1 to n."})
+    bands = fields.List(fields.Nested(AppraisalBandOut), metadata={"description": "From the highest minimum down."})
+    outcomes = fields.List(fields.Nested(AppraisalOutcomeOut))
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 
 
-class TemplateArgs(PageArgs):
+class AppraisalTemplateArgs(PageArgs):
     include_archived = fields.Boolean(load_default=False)
 
 
-TemplatePage = page_schema(TemplateOut, "AppraisalTemplatePage")
+AppraisalTemplatePage = page_schema(AppraisalTemplateOut, "AppraisalTemplatePage")
 
 
 @blp.route("")
-@blp.response(200, TemplatePage)
+@blp.response(200, AppraisalTemplatePage)
 @requires(can_manage_appraisals)
-@blp.arguments(TemplateArgs, location="query")
+@blp.arguments(AppraisalTemplateArgs, location="query")
 def list_templates(args):
     """List appraisal templates, by name"""
     return page_of(services.list_templates(args["include_archived"]), args)
 
 
 @blp.route(f"/<{ID}:template_id>")
-@blp.response(200, TemplateOut, headers=ETAG)
+@blp.response(200, AppraisalTemplateOut, headers=ETAG)
 @requires(can_manage_appraisals)
 def get_template(template_id: int):
     """Read an appraisal template"""
