@@ -141,7 +141,7 @@ def cycle_results(args, cycle_id: int):
     summary = results.summary(cycle, scope, department)
     return {"total": summary.total, "by_step": summary.by_step, "finalised": summary.finalised,
             "completion": summary.completion, "acknowledged": summary.acknowledged, "overdue": summary.overdue,
-            "scored": summary.scored, "average": summary.average,
+            "scored": summary.scored, "provisional": summary.provisional, "average": summary.average,
             "bands": [{"label": band, "count": count} for band, count in summary.bands],
             "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
             "departments": results.by_department(cycle, scope, department)}
@@ -308,7 +308,11 @@ def finalise(body, review_id: int):
 @requires(can_manage_appraisals)
 @reviews.arguments(ReopenIn)
 def reopen(body, review_id: int):
-    """Reopen a finalised review at an earlier step, with a reason (HR)"""
+    """Reopen a finalised review at an earlier step, with a reason (HR)
+
+    The calibrated band and its reason are cleared (kept in the review's history and the audit
+    trail): HR calibrates the reopened review again.
+    """
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     flow.reopen(review, body["step"], body["reason"], version)

@@ -115,6 +115,7 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     response = hr.post(f"/api/v1/reviews/{review.id}/reopen", json={"version": response.json["version"],
                                                                      "step": "manager_review", "reason": "申诉"})
     assert response.json["status"] == "manager_review" and response.json["acknowledged_at"] is None
+    assert response.json["calibrated_band"] is None and response.json["band"] == "A"  # calibrated again later
 
 
 def test_a_step_is_only_saved_unless_submit_is_true(api, org):
@@ -141,6 +142,10 @@ def test_a_step_is_only_saved_unless_submit_is_true(api, org):
                                                                      "calibrated_band": "B", "reason": "校准"})
     assert response.status_code == 200 and response.json["status"] == "calibration"  # calibrated, not finalised
     assert response.json["calibrated_band"] == "B" and response.json["finalised_at"] is None
+    # not finalised: a provisional score, counted in no result
+    summary = hr.get(f"/api/v1/appraisal-cycles/{review.cycle_id}/results").json
+    assert (summary["finalised"], summary["scored"], summary["provisional"], summary["average"]) == (0, 0, 1, None)
+    assert sum(band["count"] for band in summary["bands"]) == 0
     spec = hr.get("/api/v1/openapi.json").json["components"]["schemas"]["StepIn"]["properties"]["submit"]
     assert spec["default"] is False
 
