@@ -35,8 +35,8 @@ user's language; nested fields have dotted names (`collaborations.0.duty`).
 
 **Versions**: a GET answers an `ETag` (the record's version). PUT and PATCH, and the actions on job-description
 versions, must say which version they are based on: the ETag in `If-Match`, or `version` in the body (one is
-required: 428 without). A change based on an older version answers 409, lists what changed since in `errors`,
-and changes nothing.
+required: 428 without; an `If-Match` that is empty or holds no ETag answers 412). A change based on an older
+version answers 409, lists what changed since in `errors`, and changes nothing.
 
 **Lists** answer `{"items": [...], "total": N, "page": P, "per_page": K}` for `?page=&per_page=` (at most 100).
 """
