@@ -193,6 +193,8 @@ MATRIX = {
     "appraisals.cycle_import": EDIT_ORG,
     "appraisals.templates": EDIT_ORG,
     "appraisals.template_form": EDIT_ORG,
+    "appraisal_templates.list_templates": EDIT_ORG,
+    "appraisal_templates.get_template": EDIT_ORG,
     "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
     "appraisal_cycles.get_cycle": {"admin", "hr", "manager"},
     "appraisal_cycles.cycle_results": {"admin", "hr", "manager"},

@@ -70,8 +70,8 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (appraisals, assignments, departments, documents, employees, jd_versions, job_descriptions,
-                         libraries, organisation, positions, reference, tasks)
+    from app.api import (appraisal_templates, appraisals, assignments, departments, documents, employees,
+                         jd_versions, job_descriptions, libraries, organisation, positions, reference, tasks)
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")
@@ -80,9 +80,8 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
-                      job_descriptions.blp,
-                      jd_versions.blp, *libraries.blueprints, appraisals.cycles, appraisals.reviews, documents.blp,
-                      tasks.blp):
+                      job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
+                      appraisals.cycles, appraisals.reviews, documents.blp, tasks.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

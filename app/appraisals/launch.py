@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 
+from app.appraisals import bulk
 from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
+from app.appraisals.reviewers import stalled_condition
 from app.appraisals.services import cycle_settings, targets_period
 from app.appraisals.settings import frozen_settings
 from app.audit.services import record
@@ -35,6 +37,7 @@ class LaunchResult:
     existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
+    stalled: int = 0  # reviews of the cycle that nobody able can review (see app.appraisals.reviewers)
 
 
 def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
@@ -180,10 +183,17 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                          "competency_weight": settings["competency_weight"], "notes": notes, "self_comment": "",
                          "manager_comment": "", "calibration_reason": "", "created_at": now, "updated_at": now,
                          "version": 1})
-        # Core inserts: one multi-row statement per batch (the ORM would split rows by their None
-        # values); RETURNING gives each new id with its employee, whatever the order.
         table = Review.__table__
-        ids = dict(db.session.execute(insert(table).returning(table.c.employee_id, table.c.id), rows).all())
+        if bulk.is_postgresql():
+            # Ids reserved first, then COPY: no RETURNING round trip, no statement to parse.
+            for row, review_id in zip(rows, bulk.reserve_ids(table, len(rows))):
+                row["id"] = review_id
+            bulk.insert_rows(table, rows)
+            ids = {row["employee_id"]: row["id"] for row in rows}
+        else:
+            # One multi-row statement per batch (the ORM would split rows by their None values);
+            # RETURNING gives each new id with its employee, whatever the order.
+            ids = dict(db.session.execute(insert(table).returning(table.c.employee_id, table.c.id), rows).all())
         kpi_rows, rating_rows = [], []
         for row in rows:
             review_id, version_id = ids[row["employee_id"]], row["jd_version_id"]
@@ -193,10 +203,8 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
             for i, competency in enumerate(competencies.get(version_id, ())):
                 rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1,
                                     "employee_comment": "", "manager_comment": ""})
-        if kpi_rows:
-            db.session.execute(insert(KpiResult.__table__), kpi_rows)
-        if rating_rows:
-            db.session.execute(insert(CompetencyRating.__table__), rating_rows)
+        bulk.insert_rows(KpiResult.__table__, kpi_rows)
+        bulk.insert_rows(CompetencyRating.__table__, rating_rows)
         created += len(rows)
         if progress:
             progress(created, total)
@@ -207,5 +215,7 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     if created:
         # One audit event for the whole launch: the rows were inserted in bulk, past the flush hook.
         record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created}, label=cycle.name)
+    stalled = db.session.scalar(select(func.count()).select_from(Review)
+                                .where(Review.cycle_id == cycle.id, stalled_condition())) or 0
     return LaunchResult(created=created, existing=len(existing), without_jd=without_jd,
-                        without_reviewer=without_reviewer)
+                        without_reviewer=without_reviewer, stalled=stalled)
