@@ -23,7 +23,7 @@ from app.audit.services import record
 from app.core.errors import ServiceError
 from app.db import utcnow
 from app.extensions import db
-from app.jobs.models import Competency, CompetencyRequirement, JobDescriptionVersion, Kpi, KpiTarget, Status
+from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 
 CHUNK = 1000          # reviews per insert batch (and per progress report)
@@ -113,8 +113,9 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     kpis: dict[int, list[dict]] = {}
     for row in db.session.execute(
             select(KpiTarget.version_id, KpiTarget.kpi_id, KpiTarget.target, KpiTarget.threshold, KpiTarget.stretch,
-                   KpiTarget.weight, KpiTarget.period, Kpi.code, Kpi.name, Kpi.unit, Kpi.direction)
-            .join(Kpi, Kpi.id == KpiTarget.kpi_id)
+                   KpiTarget.weight, KpiTarget.period, KpiTarget.kpi_code.label("code"),
+                   KpiTarget.kpi_name.label("name"), KpiTarget.kpi_unit.label("unit"),
+                   KpiTarget.kpi_direction.label("direction"))
             .where(KpiTarget.version_id.in_(published), KpiTarget.period == period)
             .order_by(KpiTarget.version_id, KpiTarget.position)):
         kpis.setdefault(row.version_id, []).append({
@@ -124,8 +125,9 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     competencies: dict[int, list[dict]] = {}
     for row in db.session.execute(
             select(CompetencyRequirement.version_id, CompetencyRequirement.competency_id, CompetencyRequirement.level,
-                   Competency.code, Competency.name, Competency.description)
-            .join(Competency, Competency.id == CompetencyRequirement.competency_id)
+                   CompetencyRequirement.competency_code.label("code"),
+                   CompetencyRequirement.competency_name.label("name"),
+                   CompetencyRequirement.competency_description.label("description"))
             .where(CompetencyRequirement.version_id.in_(published))
             .order_by(CompetencyRequirement.version_id, CompetencyRequirement.position)):
         competencies.setdefault(row.version_id, []).append({
