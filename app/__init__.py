@@ -177,7 +177,9 @@ def _register_request_hooks(app: Flask) -> None:
     from app.core import formatting
     from app.documents import formatting as document_formatting
 
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    from app.core.concurrency import field_label
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label)
     formatting.register(app)
     document_formatting.register(app)
 

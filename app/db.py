@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator, event, text
+from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, declared_attr, mapped_column
 
 # Stable constraint names, so Alembic revisions can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -71,9 +71,90 @@ class VersionedMixin:
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
+    # Collections that are part of the record, as {relationship: field name in forms and the API}:
+    # its child rows (a department's functions) or association rows (a position's dotted lines).
+    # Changing them changes the record: its version goes up (so an edit based on the old version
+    # is refused like any other) and its audit row lists them, by label, as [before, after].
+    __versioned_collections__: dict[str, str] = {}
+
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.version}
+
+
+def record_label(obj) -> str:
+    """A short human name of a row: its ``audit_label``, code, e-mail, number, name or title."""
+    for attr in ("audit_label", "code", "email", "employee_no", "name", "title"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def collection_changes(obj) -> dict[str, list[list[str]]]:
+    """{field: [labels before, labels after]} of the versioned collections of ``obj`` that the
+    pending flush changes, compared by their items' labels (a list replaced by an equal one is
+    no change). Only collections that were loaded and then changed have a "before"."""
+    state = inspect(obj)
+    if state.transient or state.pending:
+        return {}
+    changes = {}
+    for key, field in getattr(type(obj), "__versioned_collections__", {}).items():
+        if key not in state.committed_state:   # not changed since it was loaded
+            continue
+        before = [record_label(item) for item in (state.committed_state[key] or ())]
+        after = [record_label(item) for item in getattr(obj, key)]
+        if before != after:
+            changes[field] = [before, after]
+    return changes
+
+
+def _owners_of_changed_children(session) -> set:
+    """Versioned records one of whose collection rows is added, changed in place or deleted
+    through the child itself (``DepartmentFunction(department=d)``, ``session.delete(row)``)."""
+    owners = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        parent_key = _CHILD_PARENTS.get(type(obj))
+        if parent_key is None:
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        history = state.attrs[parent_key].history
+        for parent in (*history.added, *history.unchanged, *history.deleted):
+            if parent is not None:
+                owners.add(parent)
+    return owners
+
+
+# {child class: name of its many-to-one to the versioned record}, filled when mappers are configured.
+_CHILD_PARENTS: dict[type, str] = {}
+
+
+@event.listens_for(Mapper, "after_configured")
+def _find_versioned_children():
+    for mapper in Base.registry.mappers:
+        for key in getattr(mapper.class_, "__versioned_collections__", {}):
+            prop = mapper.relationships[key]
+            if prop.secondary is None and prop.back_populates:
+                _CHILD_PARENTS[prop.mapper.class_] = prop.back_populates
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versions_for_collections(session, flush_context, instances):
+    """A change of a versioned record's collections bumps its version like a change of a column:
+    the mapper then checks and increments it in the UPDATE, so two concurrent edits still
+    collide, and a stale form or If-Match is refused by ``check_version``."""
+    with session.no_autoflush:
+        owners = _owners_of_changed_children(session)
+        owners.update(obj for obj in session.dirty
+                      if isinstance(obj, VersionedMixin) and collection_changes(obj))
+        for obj in owners:
+            state = inspect(obj)
+            if not isinstance(obj, VersionedMixin) or not state.persistent or obj in session.deleted:
+                continue
+            if not state.attrs.version.history.has_changes():
+                obj.version = obj.version + 1
 
 
 @event.listens_for(Engine, "connect")

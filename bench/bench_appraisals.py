@@ -33,6 +33,14 @@ from bench.generate import generate, generate_job_descriptions  # noqa: E402
 
 RUNS = 10
 PASSWORD = "Bench-Password-2026"
+VERDICTS: list[tuple[str, bool, str]] = []
+
+
+def verdict(name: str, value: float, limit: float, unit: str) -> str:
+    """Record and return "PASS"/"FAIL" for ``value`` against its target ``limit``."""
+    ok = value < limit
+    VERDICTS.append((name, ok, f"{value:.2f} {unit} (target < {limit:g} {unit})"))
+    return "PASS" if ok else "FAIL"
 
 
 def build(url: str):
@@ -135,7 +143,8 @@ def run(url: str | None):
             event.remove(db.engine, "before_cursor_execute", listener)
             counts = {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
                       for m in (Review, KpiResult, CompetencyRating)}
-            print(f"launch of a company-wide cycle: {elapsed:.2f} s (target < 10 s), {len(statements)} statements, "
+            print(f"launch of a company-wide cycle: {elapsed:.2f} s (target < 10 s) "
+                  f"{verdict('launch', elapsed, 10, 's')}, {len(statements)} statements, "
                   f"{result.created} reviews ({result.without_reviewer} without a reviewer), "
                   f"{counts['appraisal_kpi_results']} KPI results, {counts['appraisal_competency_ratings']} ratings, "
                   f"{len(progress)} progress reports")
@@ -151,11 +160,15 @@ def run(url: str | None):
                 return changed
 
             changed, elapsed = timed("recompute", run_recompute)
-            print(f"recomputing every score of the cycle: {elapsed:.2f} s (target < 2 s), {changed} reviews changed")
+            print(f"recomputing every score of the cycle: {elapsed:.2f} s (target < 2 s) "
+                  f"{verdict('recompute', elapsed, 2, 's')}, {changed.checked} reviews in progress recomputed, "
+                  f"{changed.changed} changed, {changed.skipped_finalised} finalised left alone")
             _unchanged, elapsed = timed("recompute again", run_recompute)
             print(f"recomputing again (nothing changes): {elapsed:.2f} s")
             department = db.session.scalar(select(func.min(Review.department_id)).where(Review.cycle_id == cycle_id))
         print(f"{'page':44} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        targets = {"results page of the cycle (target < 300 ms)": "results page",
+                   "results page of one department": "results page, one department"}
         for name, page in (("results page of the cycle (target < 300 ms)", f"/appraisals/cycles/{cycle_id}"),
                            ("results page, page 40, sorted by score", f"/appraisals/cycles/{cycle_id}?sort=-final_score&page=40"),
                            ("results page of one department", f"/appraisals/cycles/{cycle_id}?department={department}"),
@@ -163,7 +176,8 @@ def run(url: str | None):
                            ("overdue reviews", "/appraisals/overdue"),
                            ("review page", "/appraisals/reviews/1")):
             median, worst, queries = measure_page(app, page)
-            print(f"{name:44} {median:10.1f} {worst:8.1f} {queries:8}")
+            mark = f" {verdict(targets[name], median, 300, 'ms')}" if name in targets else ""
+            print(f"{name:44} {median:10.1f} {worst:8.1f} {queries:8}{mark}")
         client = app.test_client()
         client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
         for kind in ("xlsx", "csv"):
@@ -171,6 +185,9 @@ def run(url: str | None):
             response = client.get(f"/appraisals/cycles/{cycle_id}/export.{kind}")
             print(f"export of 10,000 reviews as {kind.upper()}: {time.perf_counter() - start:.2f} s, "
                   f"{len(response.data) / 1024:.0f} KiB")
+    print("verdicts:")
+    for name, ok, detail in VERDICTS:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
 
 
 if __name__ == "__main__":

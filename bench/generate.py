@@ -117,6 +117,9 @@ def generate_job_descriptions(duties: int = 8, kpis: int = 3, seed: int = 11) ->
         kpi_ids.append(db.session.execute(insert(Kpi).returning(Kpi.id), [{
             "code": f"GEN-K{n}", "name": f"指标{n}", "unit": "%", "direction": "lower" if n % 5 == 4 else "higher",
             "definition": "", "measurement": "", "created_at": now, "version": 1}]).scalar_one())
+    # What each version keeps of the libraries (KpiTarget.snapshot, CompetencyRequirement.snapshot).
+    kpi_labels = {kid: {"kpi_code": f"GEN-K{n}", "kpi_name": f"指标{n}", "kpi_unit": "%",
+                        "kpi_direction": "lower" if n % 5 == 4 else "higher"} for n, kid in enumerate(kpi_ids)}
     competency_ids = [db.session.execute(insert(Competency).returning(Competency.id), [{
         "code": f"GEN-C{n}", "name": f"能力{n}", "description": "", "levels": [f"{n}-{k}" for k in range(1, 6)],
         "created_at": now, "version": 1}]).scalar_one() for n in range(4)]
@@ -146,10 +149,15 @@ def generate_job_descriptions(duties: int = 8, kpis: int = 3, seed: int = 11) ->
                                           ("skills", "熟练使用办公软件"))):
             req_rows.append({"version_id": vid, "position": r, "kind": kind, "text": text, "required": True})
         for c, cid in enumerate(rng.sample(competency_ids, 2)):
-            comp_rows.append({"version_id": vid, "competency_id": cid, "position": c, "level": rng.randint(2, 4)})
+            level = rng.randint(2, 4)
+            n = competency_ids.index(cid)
+            comp_rows.append({"version_id": vid, "competency_id": cid, "position": c, "level": level,
+                              "competency_code": f"GEN-C{n}", "competency_name": f"能力{n}",
+                              "competency_description": "", "level_description": f"{n}-{level}"})
         for k, kid in enumerate(rng.sample(kpi_ids, kpis)):
             kpi_rows.append({"version_id": vid, "kpi_id": kid, "position": k, "target": 100.0, "threshold": None,
-                             "stretch": None, "weight": weights[k], "period": "monthly", "note": ""})
+                             "stretch": None, "weight": weights[k], "period": "monthly", "note": "",
+                             **kpi_labels[kid]})
     db.session.execute(insert(Duty), duty_rows)
     db.session.execute(insert(Requirement), req_rows)
     db.session.execute(insert(CompetencyRequirement), comp_rows)

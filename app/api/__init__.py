@@ -35,8 +35,8 @@ user's language; nested fields have dotted names (`collaborations.0.duty`).
 
 **Versions**: a GET answers an `ETag` (the record's version). PUT and PATCH, and the actions on job-description
 versions, must say which version they are based on: the ETag in `If-Match`, or `version` in the body (one is
-required: 428 without). A change based on an older version answers 409, lists what changed since in `errors`,
-and changes nothing.
+required: 428 without; an `If-Match` that is empty or holds no ETag answers 412). A change based on an older
+version answers 409, lists what changed since in `errors`, and changes nothing.
 
 **Lists** answer `{"items": [...], "total": N, "page": P, "per_page": K}` for `?page=&per_page=` (at most 100).
 """
@@ -70,8 +70,8 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (appraisals, assignments, departments, documents, employees, jd_versions, job_descriptions,
-                         libraries, positions, reference, tasks)
+    from app.api import (appraisal_templates, appraisals, assignments, departments, documents, employees,
+                         jd_versions, job_descriptions, libraries, organisation, positions, reference, tasks)
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")
@@ -79,9 +79,9 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, job_descriptions.blp,
-                      jd_versions.blp, *libraries.blueprints, appraisals.cycles, appraisals.reviews, documents.blp,
-                      tasks.blp):
+    for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
+                      job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
+                      appraisals.cycles, appraisals.reviews, documents.blp, tasks.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

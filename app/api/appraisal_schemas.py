@@ -56,6 +56,11 @@ class LaunchOut(Output):
     existing = fields.Integer(metadata={"description": "Reviews the cycle already had (never created twice)."})
     without_jd = fields.Integer(metadata={"description": "New reviews without a published job description."})
     without_reviewer = fields.Integer(metadata={"description": "New reviews nobody above could review."})
+    stalled = fields.Integer(metadata={
+        "description": "Reviews of the cycle whose manager review nobody able can do: no reviewer, a reviewer "
+                       "without an account, or with an account that may not review (role `employee`, deactivated). "
+                       "List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`; name another reviewer or "
+                       "change the account's role."})
     cycle = fields.Nested(CycleOut)
 
 
@@ -70,20 +75,24 @@ class DepartmentResultOut(Output):
     depth = fields.Integer(metadata={"description": "0: the department asked for (or a top department)."})
     reviews = fields.Integer()
     finalised = fields.Integer()
-    average = fields.Float(allow_none=True)
+    average = fields.Float(allow_none=True, metadata={"description": "Average final score of the finalised reviews."})
 
 
 class ResultsOut(Output):
     total = fields.Integer()
     by_step = fields.Dict(keys=fields.String(), values=fields.Integer())
-    finalised = fields.Integer()
+    finalised = fields.Integer(metadata={"description": "Finalised reviews: the only ones counted in `scored`, "
+                                                         "`average`, `bands` and `histogram`."})
     completion = fields.Float(metadata={"description": "Finalised reviews in %."})
     acknowledged = fields.Integer()
     overdue = fields.Integer()
-    scored = fields.Integer()
-    average = fields.Float(allow_none=True)
-    bands = fields.List(fields.Nested(CountOut), metadata={"description": "Reviews per (calibrated) band."})
-    histogram = fields.List(fields.Nested(CountOut), metadata={"description": "Final scores per 10 points."})
+    scored = fields.Integer(metadata={"description": "Finalised reviews with a final score."})
+    provisional = fields.Integer(metadata={
+        "description": "Reviews in progress with a provisional score (from what was entered so far), counted nowhere."})
+    average = fields.Float(allow_none=True, metadata={"description": "Average final score of the finalised reviews."})
+    bands = fields.List(fields.Nested(CountOut), metadata={"description": "Finalised reviews per (calibrated) band."})
+    histogram = fields.List(fields.Nested(CountOut), metadata={
+        "description": "Final scores of the finalised reviews, per 10 points."})
     departments = fields.List(fields.Nested(DepartmentResultOut))
 
 
@@ -137,7 +146,11 @@ class ReviewOut(Output):
     competency_weight = fields.Float()
     kpi_score = fields.Float(allow_none=True)
     competency_score = fields.Float(allow_none=True)
-    final_score = fields.Float(allow_none=True, metadata={"description": "Unrounded, 0–120."})
+    final_score = fields.Float(allow_none=True, metadata={
+        "description": "Unrounded, 0–120. Provisional while the review is not finalised (see `provisional`)."})
+    provisional = fields.Boolean(attribute="is_provisional", metadata={
+        "description": "true while the review is not finalised: its scores and band are provisional (from what "
+                       "was entered so far) and count in no result."})
     band = fields.String(allow_none=True, metadata={"description": "The computed band."})
     calibrated_band = fields.String(allow_none=True, metadata={"description": "The band HR set, if any."})
     outcome = fields.String(allow_none=True)
@@ -162,6 +175,9 @@ class ReviewArgs(PageArgs):
     department_id = query_ref("Only reviews of this department and those below it.")
     status = fields.String(validate=validate.OneOf(STEPS))
     band = text(10, metadata={"description": "The (calibrated) band."})
+    stalled = fields.Boolean(load_default=False, metadata={
+        "description": "Only the reviews whose manager review nobody able can do (no reviewer, no account, an "
+                       "account that may not review)."})
 
 
 class KpiActualIn(Schema):
@@ -190,8 +206,9 @@ class StepIn(Schema):
     outcome = text(40, load_default=None, allow_none=True)
     calibrated_band = text(10, load_default=None, allow_none=True)
     reason = text(MAX_COMMENT, load_default="")
-    submit = fields.Boolean(load_default=True, metadata={
-        "description": "true: complete the step (hand the review on; at calibration: finalise); false: save only."})
+    submit = fields.Boolean(load_default=False, metadata={
+        "description": "false (the default): save only; true: complete the step (hand the review on; at "
+                       "calibration: finalise)."})
 
 
 class VersionIn(Schema):

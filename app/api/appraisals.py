@@ -22,7 +22,7 @@ from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_mana
                                   can_use_appraisals, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
 from app.core.concurrency import check_version
-from app.core.errors import NotFound, ServiceError
+from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
 from app.extensions import db
@@ -126,7 +126,7 @@ def launch_cycle(body, cycle_id: int):
     if isinstance(result, Task):
         return task_accepted(result)
     return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
-            "without_reviewer": result.without_reviewer, "cycle": cycle}
+            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "cycle": cycle}
 
 
 @cycles.route(f"/<{ID}:cycle_id>/results")
@@ -141,7 +141,7 @@ def cycle_results(args, cycle_id: int):
     summary = results.summary(cycle, scope, department)
     return {"total": summary.total, "by_step": summary.by_step, "finalised": summary.finalised,
             "completion": summary.completion, "acknowledged": summary.acknowledged, "overdue": summary.overdue,
-            "scored": summary.scored, "average": summary.average,
+            "scored": summary.scored, "provisional": summary.provisional, "average": summary.average,
             "bands": [{"label": band, "count": count} for band, count in summary.bands],
             "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
             "departments": results.by_department(cycle, scope, department)}
@@ -185,7 +185,8 @@ def list_reviews(args):
     """List the reviews you may read"""
     department = department_filter(args.get("department_id"))
     query = services.list_reviews(args.get("cycle_id"), review_scope(current_user), args.get("status", ""),
-                                  args.get("band", ""), department=department, employee_id=args.get("employee_id"))
+                                  args.get("band", ""), department=department, employee_id=args.get("employee_id"),
+                                  stalled=args.get("stalled", False))
     return page_of(query.order_by(Review.cycle_id.desc(), Review.id), args)
 
 
@@ -217,6 +218,28 @@ def _forbidden():
     raise Forbidden()
 
 
+def _not_your_step(review: Review):
+    """The current step is not the user's. When they had a step of their own on this review
+    (the self-review, or the manager review as its reviewer) and it is over or not open yet,
+    say so (409 when it was already submitted or the review is finalised, 422 when it is not
+    open yet); else 403."""
+    if can_self_review(current_user, review):
+        flow.require_step(review, Step.SELF_REVIEW)
+    if can_manager_review(current_user, review):
+        flow.require_step(review, Step.MANAGER_REVIEW)
+    _forbidden()
+
+
+def _api_names(error: ServiceError) -> ServiceError:
+    """Errors named after the request's fields: the body's ``competencies`` are the services'
+    ``ratings`` (``ratings.1.rating`` → ``competencies.1.rating``)."""
+    if not any(name.startswith("ratings.") for name in error.errors):
+        return error
+    renamed = {("competencies." + name[len("ratings."):] if name.startswith("ratings.") else name): messages
+               for name, messages in error.errors.items()}
+    return ServiceError(error.message, renamed)
+
+
 @reviews.route(f"/<{ID}:review_id>/submit", methods=["POST"])
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
@@ -225,28 +248,35 @@ def _forbidden():
 def submit_step(body, review_id: int):
     """Save or complete the review's current step
 
-    Self-review (the employee), manager review (the named reviewer) or calibration (HR; with
-    `submit` it also finalises). Send the version (`version`, or the ETag in If-Match); an older
-    one answers 409 and changes nothing. Errors name rows as `kpis.0.actual`, `ratings.1.rating`.
+    Self-review (the employee), manager review (the named reviewer) or calibration (HR). Without
+    `submit` (or with `false`) the step is only saved; `"submit": true` completes it (hands the
+    review on; at calibration, finalises it). Send the version (`version`, or the ETag in
+    If-Match); an older one answers 409 and changes nothing. A step already submitted (or a
+    finalised review) answers 409 and says so; a step not open yet, 422. Errors name the request's fields: `kpis.0.actual`, `competencies.1.rating`.
     """
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
                          outcome=body["outcome"])
-    if review.status == Step.SELF_REVIEW.value:
-        if not can_self_review(current_user, review):
-            _forbidden()
-        flow.save_self_review(review, data, version, submit=body["submit"])
-    elif review.status == Step.MANAGER_REVIEW.value:
-        if not can_manager_review(current_user, review):
-            _forbidden()
-        flow.save_manager_review(review, data, version, submit=body["submit"])
-    elif review.status == Step.CALIBRATION.value:
-        if not can_calibrate(current_user, review):
-            _forbidden()
-        flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
-    else:
-        raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
+    try:
+        if review.status == Step.SELF_REVIEW.value:
+            if not can_self_review(current_user, review):
+                _not_your_step(review)
+            flow.save_self_review(review, data, version, submit=body["submit"])
+        elif review.status == Step.MANAGER_REVIEW.value:
+            if not can_manager_review(current_user, review):
+                _not_your_step(review)
+            flow.save_manager_review(review, data, version, submit=body["submit"])
+        elif review.status == Step.CALIBRATION.value:
+            if not can_calibrate(current_user, review):
+                _not_your_step(review)
+            flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
+        else:
+            raise flow.StepOver(_("This review is finalised and locked. Only HR can reopen it."))
+    except (Conflict, flow.StepOver):
+        raise
+    except ServiceError as error:
+        raise _api_names(error) from None
     db.session.commit()
     return review, 200, etag(review)
 
@@ -278,7 +308,11 @@ def finalise(body, review_id: int):
 @requires(can_manage_appraisals)
 @reviews.arguments(ReopenIn)
 def reopen(body, review_id: int):
-    """Reopen a finalised review at an earlier step, with a reason (HR)"""
+    """Reopen a finalised review at an earlier step, with a reason (HR)
+
+    The calibrated band and its reason are cleared (kept in the review's history and the audit
+    trail): HR calibrates the reopened review again.
+    """
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     flow.reopen(review, body["step"], body["reason"], version)

@@ -46,7 +46,8 @@ def _set_archived(department_id: int, archived: bool):
 @blp.arguments(DepartmentArgs, location="query")
 def list_departments(args):
     """List departments in tree order"""
-    within = department_filter(args.get("within"), "within")
+    within = department_filter(args.get("department_id"), "department_id") if "department_id" in args \
+        else department_filter(args.get("within"), "within")
     return page_of(services.list_departments(args.get("q", "").strip(), args["archived"], within, details=True),
                    args)
 

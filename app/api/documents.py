@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields, validate
 
 from app.api.common import ID, Blueprint
 from app.api.schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
@@ -19,6 +20,7 @@ from app.documents import services
 from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.models import Period
 from app.org import services as org_services
 
 blp = Blueprint("printouts", __name__, url_prefix="/api/v1",
@@ -60,18 +62,26 @@ def job_description_pdf(args, position_id: int):
     return pdf_response(services.job_description_pdf(version, requested_language(args.get("lang", ""))))
 
 
+class AppraisalFormArgs(DocumentArgs):
+    period = fields.String(validate=validate.OneOf(sorted(Period.values())), metadata={
+        "description": "The period of the KPI targets printed (one period, so that the weights total 100 %); "
+                       "default: the most common period of the position's targets."})
+
+
 @blp.route(f"/positions/<{ID}:position_id>/appraisal-form.pdf")
 @blp.response(200, PDF, content_type="application/pdf", description="The blank appraisal form as PDF.")
 @requires(can_use_job_descriptions)
-@blp.arguments(DocumentArgs, location="query")
+@blp.arguments(AppraisalFormArgs, location="query")
 def appraisal_form_pdf(args, position_id: int):
     """Print a position's blank appraisal form
 
-    Its KPI targets and competencies in force, with empty rating columns, comment boxes and
-    signature lines.
+    Its KPI targets of one period (`period`) and competencies in force, with empty rating
+    columns, comment boxes and signature lines. A period the position has no targets for
+    answers 422.
     """
     position = _visible_position(position_id)
-    return pdf_response(services.appraisal_form_pdf(position, requested_language(args.get("lang", ""))))
+    return pdf_response(services.appraisal_form_pdf(position, requested_language(args.get("lang", "")),
+                                                    args.get("period")))
 
 
 def _manual(department, args):

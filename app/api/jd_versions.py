@@ -27,7 +27,7 @@ from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint
 from app.jobs import services as jobs
-from app.jobs.content import version_content, version_document
+from app.jobs.content import version_document
 from app.org import services as org
 
 blp = Blueprint("job_description_versions", __name__, url_prefix="/api/v1",
@@ -238,7 +238,7 @@ def compare_versions(args, version_id: int):
         raise ServiceError.field("with", _("No such job-description version."))
     if old.position_id == new.position_id and old.number > new.number:
         old, new = new, old
-    return Row(comparing.compare_contents(version_content(old), version_content(new)), old=old, new=new)
+    return Row(comparing.compare_versions(old, new), old=old, new=new)
 
 
 # --- workflow -------------------------------------------------------------------------------------

@@ -50,9 +50,19 @@ def _set_archived(position_id: int, archived: bool):
     return _detail(position)
 
 
+def manager_out(manager) -> dict | None:
+    """``(position, holders)`` of the derived manager as ``ManagerOut``; None when nobody is above."""
+    position, holders = manager
+    return {"position": position, "employees": holders} if position is not None else None
+
+
 def _detail(position: Position):
     filled = services.filled_counts([position.id]).get(position.id, 0)
-    return Row(position, filled=filled, job_description=position_job_description(position)), 200, etag(position)
+    subordinates = services.direct_subordinates([position.id])[position.id]
+    return Row(position, filled=filled, job_description=position_job_description(position),
+               superior=position.reports_to, subordinates=subordinates,
+               subordinate_ids=[row.id for row in subordinates],
+               manager=manager_out(services.managers_of_position(position.id))), 200, etag(position)
 
 
 @blp.route("")
@@ -64,8 +74,11 @@ def list_positions(args):
     department = department_filter(args.get("department_id"))
     page = page_of(services.list_positions(args.get("q", "").strip(), department, args.get("vacancy", ""),
                                            args["archived"]), args)
-    filled = services.filled_counts([position.id for position in page["items"]])
-    page["items"] = [Row(position, filled=filled.get(position.id, 0)) for position in page["items"]]
+    ids = [position.id for position in page["items"]]
+    filled, subordinates = services.filled_counts(ids), services.direct_subordinates(ids)
+    page["items"] = [Row(position, filled=filled.get(position.id, 0),
+                         subordinate_ids=[row.id for row in subordinates[position.id]])
+                     for position in page["items"]]
     return page
 
 

@@ -171,7 +171,8 @@ class FunctionOut(Schema):
 class DepartmentArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the code or name."})
     archived = fields.Boolean(load_default=False, metadata={"description": "Include archived departments."})
-    within = query_ref("Only this department and those below it.")
+    department_id = query_ref("Only this department and those below it (as for positions and employees).")
+    within = query_ref("The same as department_id (its earlier name).")
 
 
 # --- positions ----------------------------------------------------------------------------
@@ -214,6 +215,8 @@ class PositionOut(Output):
     acting_position_id = fields.Integer(allow_none=True)
     acting_note = fields.String()
     dotted_superior_ids = fields.Pluck("IdOut", "id", many=True, attribute="dotted_superiors")
+    subordinate_ids = fields.List(fields.Integer(), metadata={
+        "description": "Direct subordinates (derived): the positions whose reports_to_id is this one."})
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 
@@ -296,6 +299,14 @@ class JobDescriptionOut(Output):
 class PositionDetailOut(PositionOut):
     job_description = fields.Nested(JobDescriptionOut, allow_none=True, metadata={
         "description": "The current job description, with its duties; null while there is none."})
+    # The reporting line around the position (schemas in app/api/org_schemas.py).
+    superior = fields.Nested("PositionLinkOut", allow_none=True, metadata={
+        "description": "The direct superior (直接上级), reports_to_id's position."})
+    subordinates = fields.List(fields.Nested("PositionLinkOut"), metadata={
+        "description": "Direct subordinates, derived from the positions that report to this one."})
+    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+        "description": "The first position up the reporting line that someone holds today, past vacant ones, "
+                       "and its holders; null at the top."})
 
 
 class PositionArgs(PageArgs):
@@ -333,6 +344,11 @@ class EmployeeOut(Output):
     hire_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     user_id = fields.Integer(allow_none=True)
+    position_id = fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
+                                                                           "assignment."})
+    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+        "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
+                       "without a position or at the top."})
     version = fields.Integer()
 
 

@@ -28,7 +28,8 @@ MAX_ACTUAL = 1e14
 class StepData:
     """What a step's form or API body sends. ``kpis`` and ``ratings`` are lists in the order of
     the review's KPI results and competency ratings: {"id", "actual", "comment"} and
-    {"id", "rating", "comment"}; errors name them ``kpis.<i>.actual``, ``ratings.<i>.rating``."""
+    {"id", "rating", "comment"}; errors name them ``kpis.<i>.actual``, ``ratings.<i>.rating`` (the
+    API, whose field is ``competencies``, renames the latter ``competencies.<i>.rating``)."""
 
     kpis: list[dict] = field(default_factory=list)
     ratings: list[dict] = field(default_factory=list)
@@ -134,12 +135,25 @@ def _event(review: Review, action: str, comment: str = "") -> None:
     review.events.append(ReviewEvent(action=action, comment=comment, actor_id=actor_id, actor_label=actor_label))
 
 
-def _require(review: Review, *steps: Step) -> None:
+class StepOver(ServiceError):
+    """The step asked for is over: already submitted, or the review is finalised. A conflict
+    with the review's state (409 in the API), not a lack of permission."""
+
+    status = 409
+
+
+def require_step(review: Review, *steps: Step) -> None:
+    """Refuse, saying why, an action of a step the review is not at: already submitted or
+    finalised (``StepOver``), or not open yet."""
     if review.status not in {s.value for s in steps}:
+        order = Step.order()
         if review.status == Step.FINALISED.value:
-            raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
-        raise ServiceError(_("This review is at the step “%(step)s”: this step was already submitted or is not "
-                             "open yet.", step=review.step.label))
+            raise StepOver(_("This review is finalised and locked. Only HR can reopen it."))
+        if order.index(review.status) > max(order.index(s.value) for s in steps):
+            raise StepOver(_("This step was already submitted: the review is now at the step “%(step)s”.",
+                             step=review.step.label))
+        raise ServiceError(_("This review is at the step “%(step)s”: this step is not open yet.",
+                             step=review.step.label))
 
 
 def _raise(errors: dict) -> None:
@@ -155,7 +169,7 @@ def touch(review: Review) -> None:
 def save_self_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
     """The employee's actuals (with comments), self ratings and comment; ``submit`` hands the
     review to the manager and needs every actual and self rating."""
-    _require(review, Step.SELF_REVIEW)
+    require_step(review, Step.SELF_REVIEW)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
@@ -177,7 +191,7 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
 def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
     """The manager may adjust actuals, rates competencies, comments and proposes an outcome;
     ``submit`` sends the review to HR and needs every actual, every rating and an outcome."""
-    _require(review, Step.MANAGER_REVIEW)
+    require_step(review, Step.MANAGER_REVIEW)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
@@ -210,7 +224,7 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
               finalise: bool = False) -> None:
     """HR may move the band (a reason is required, kept in the history and the audit trail);
     ``finalise`` then locks the review."""
-    _require(review, Step.CALIBRATION)
+    require_step(review, Step.CALIBRATION)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
     band = (band or "").strip() or None
@@ -244,7 +258,7 @@ def _finalise(review: Review) -> None:
 
 
 def finalise(review: Review, seen_version: int | None) -> None:
-    _require(review, Step.CALIBRATION)
+    require_step(review, Step.CALIBRATION)
     check_version(review, seen_version)
     touch(review)
     _finalise(review)
@@ -255,8 +269,10 @@ REOPEN_STEPS = (Step.SELF_REVIEW, Step.MANAGER_REVIEW, Step.CALIBRATION)
 
 
 def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> None:
-    """HR reopens a finalised review at an earlier step, with a reason."""
-    _require(review, Step.FINALISED)
+    """HR reopens a finalised review at an earlier step, with a reason. The calibrated band and
+    its reason are cleared (kept in the review's history and the audit trail): the reopened
+    review is calibrated again."""
+    require_step(review, Step.FINALISED)
     check_version(review, seen_version)
     if review.cycle.status == CycleStatus.CLOSED.value:
         raise ServiceError(_("This cycle is closed: its reviews can no longer be reopened."))
@@ -272,12 +288,18 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
     review.status, review.finalised_at, review.acknowledged_at = step, None, None
     touch(review)
     _event(review, "reopened", reason)
+    if review.calibrated_band is not None or review.calibration_reason:
+        # The calibration was of the result that is reopened: HR calibrates again once the review
+        # is back at calibration. The history keeps what it was (and the audit trail the change).
+        _event(review, "calibration_cleared", f"{review.band or '—'} → {review.calibrated_band or '—'}: "
+                                              f"{review.calibration_reason}")
+        review.calibrated_band, review.calibration_reason = None, ""
     db.session.flush()
 
 
 def acknowledge(review: Review, seen_version: int | None = None) -> None:
     """The employee acknowledges the final result (once)."""
-    _require(review, Step.FINALISED)
+    require_step(review, Step.FINALISED)
     check_version(review, seen_version)
     if review.acknowledged_at is not None:
         raise ServiceError(_("You already acknowledged this result."))
@@ -314,6 +336,7 @@ EVENT_LABELS = {
     "calibrated": lambda: _("Band calibrated by HR"),
     "finalised": lambda: _("Finalised"),
     "reopened": lambda: _("Reopened by HR"),
+    "calibration_cleared": lambda: _("Calibration cleared on reopening"),
     "acknowledged": lambda: _("Acknowledged by the employee"),
     "reviewer_changed": lambda: _("Reviewer changed"),
 }

@@ -12,16 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 
+from app.appraisals import bulk
 from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
+from app.appraisals.reviewers import stalled_condition
 from app.appraisals.services import cycle_settings, targets_period
 from app.appraisals.settings import frozen_settings
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.db import utcnow
 from app.extensions import db
-from app.jobs.models import Competency, CompetencyRequirement, JobDescriptionVersion, Kpi, KpiTarget, Status
+from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 
 CHUNK = 1000          # reviews per insert batch (and per progress report)
@@ -35,6 +37,7 @@ class LaunchResult:
     existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
+    stalled: int = 0  # reviews of the cycle that nobody able can review (see app.appraisals.reviewers)
 
 
 def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
@@ -110,8 +113,9 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     kpis: dict[int, list[dict]] = {}
     for row in db.session.execute(
             select(KpiTarget.version_id, KpiTarget.kpi_id, KpiTarget.target, KpiTarget.threshold, KpiTarget.stretch,
-                   KpiTarget.weight, KpiTarget.period, Kpi.code, Kpi.name, Kpi.unit, Kpi.direction)
-            .join(Kpi, Kpi.id == KpiTarget.kpi_id)
+                   KpiTarget.weight, KpiTarget.period, KpiTarget.kpi_code.label("code"),
+                   KpiTarget.kpi_name.label("name"), KpiTarget.kpi_unit.label("unit"),
+                   KpiTarget.kpi_direction.label("direction"))
             .where(KpiTarget.version_id.in_(published), KpiTarget.period == period)
             .order_by(KpiTarget.version_id, KpiTarget.position)):
         kpis.setdefault(row.version_id, []).append({
@@ -121,8 +125,9 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     competencies: dict[int, list[dict]] = {}
     for row in db.session.execute(
             select(CompetencyRequirement.version_id, CompetencyRequirement.competency_id, CompetencyRequirement.level,
-                   Competency.code, Competency.name, Competency.description)
-            .join(Competency, Competency.id == CompetencyRequirement.competency_id)
+                   CompetencyRequirement.competency_code.label("code"),
+                   CompetencyRequirement.competency_name.label("name"),
+                   CompetencyRequirement.competency_description.label("description"))
             .where(CompetencyRequirement.version_id.in_(published))
             .order_by(CompetencyRequirement.version_id, CompetencyRequirement.position)):
         competencies.setdefault(row.version_id, []).append({
@@ -180,10 +185,17 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                          "competency_weight": settings["competency_weight"], "notes": notes, "self_comment": "",
                          "manager_comment": "", "calibration_reason": "", "created_at": now, "updated_at": now,
                          "version": 1})
-        # Core inserts: one multi-row statement per batch (the ORM would split rows by their None
-        # values); RETURNING gives each new id with its employee, whatever the order.
         table = Review.__table__
-        ids = dict(db.session.execute(insert(table).returning(table.c.employee_id, table.c.id), rows).all())
+        if bulk.is_postgresql():
+            # Ids reserved first, then COPY: no RETURNING round trip, no statement to parse.
+            for row, review_id in zip(rows, bulk.reserve_ids(table, len(rows))):
+                row["id"] = review_id
+            bulk.insert_rows(table, rows)
+            ids = {row["employee_id"]: row["id"] for row in rows}
+        else:
+            # One multi-row statement per batch (the ORM would split rows by their None values);
+            # RETURNING gives each new id with its employee, whatever the order.
+            ids = dict(db.session.execute(insert(table).returning(table.c.employee_id, table.c.id), rows).all())
         kpi_rows, rating_rows = [], []
         for row in rows:
             review_id, version_id = ids[row["employee_id"]], row["jd_version_id"]
@@ -193,10 +205,8 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
             for i, competency in enumerate(competencies.get(version_id, ())):
                 rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1,
                                     "employee_comment": "", "manager_comment": ""})
-        if kpi_rows:
-            db.session.execute(insert(KpiResult.__table__), kpi_rows)
-        if rating_rows:
-            db.session.execute(insert(CompetencyRating.__table__), rating_rows)
+        bulk.insert_rows(KpiResult.__table__, kpi_rows)
+        bulk.insert_rows(CompetencyRating.__table__, rating_rows)
         created += len(rows)
         if progress:
             progress(created, total)
@@ -207,5 +217,7 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     if created:
         # One audit event for the whole launch: the rows were inserted in bulk, past the flush hook.
         record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created}, label=cycle.name)
+    stalled = db.session.scalar(select(func.count()).select_from(Review)
+                                .where(Review.cycle_id == cycle.id, stalled_condition())) or 0
     return LaunchResult(created=created, existing=len(existing), without_jd=without_jd,
-                        without_reviewer=without_reviewer)
+                        without_reviewer=without_reviewer, stalled=stalled)

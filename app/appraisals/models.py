@@ -95,6 +95,10 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     def scale_max(self) -> int:
         return len(self.scale or []) or 5
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 cycle_departments = Table(
     "appraisal_cycle_departments",
@@ -213,6 +217,11 @@ class Review(VersionedMixin, db.Model):
     @property
     def is_finalised(self) -> bool:
         return self.status == Step.FINALISED.value
+
+    @property
+    def is_provisional(self) -> bool:
+        """The scores of a review in progress are provisional: they count in no result."""
+        return not self.is_finalised
 
     @property
     def effective_band(self) -> str | None:

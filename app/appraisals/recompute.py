@@ -1,15 +1,36 @@
-"""Recomputing every score of a cycle in bulk (after a correction of the formulas or of the
-data): three reads, pure computation, and bulk updates of the rows whose scores changed."""
+"""Recomputing the scores of a cycle in bulk (after a correction of the formulas or of the data).
+
+Finalised reviews are locked and a closed cycle's results are final: only the reviews still in
+progress, in a cycle that is not closed, are recomputed. Three reads of the columns the formulas
+need, pure computation, and bulk updates of the rows whose values changed; each changed review's
+version moves (an open form on it then gets a conflict instead of overwriting), and one audit
+event says what the recompute changed."""
 from __future__ import annotations
 
-from sqlalchemy import Integer, bindparam, cast, func, literal, select, update
+from dataclasses import dataclass
 
-from app.appraisals import scoring
-from app.appraisals.models import AppraisalCycle, CompetencyRating, KpiResult, Review
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.appraisals import bulk, scoring
+from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
 from app.appraisals.services import cycle_settings
+from app.audit.services import record
+from app.core.errors import ServiceError
+from app.db import utcnow
 from app.extensions import db
 
 EPSILON = 1e-4  # below the stored precision (4 decimals): a value read back is not a change
+
+KPI_KEYS = ("id", "review_id", "actual", "target", "direction", "threshold", "stretch", "weight", "attainment")
+
+
+@dataclass
+class RecomputeResult:
+    checked: int          # reviews in progress whose scores were recomputed
+    changed: int          # of which changed (scores or attainments)
+    attainments: int      # KPI attainments that changed
+    skipped_finalised: int
 
 
 def _differs(old, new) -> bool:
@@ -18,62 +39,60 @@ def _differs(old, new) -> bool:
     return abs(float(old) - float(new)) > EPSILON
 
 
-def _bulk_update(table, rows: list[dict], names: tuple[str, ...], chunk: int = 2000) -> None:
-    """Update ``names`` of many rows by id. PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` per
-    ``chunk`` rows (an executemany would cost a round trip per row). SQLite, in process: an
-    executemany of one prepared UPDATE, which it runs fastest."""
-    if not rows:
-        return
-    if db.engine.dialect.name != "postgresql":
-        db.session.execute(update(table).where(table.c.id == bindparam("rid"))
-                           .values({name: bindparam(f"new_{name}") for name in names}),
-                           [{"rid": row["id"], **{f"new_{name}": row[name] for name in names}} for row in rows])
-        return
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        arrays = [("rid", [row["id"] for row in part], Integer())] + \
-            [(name, [row[name] for row in part], table.c[name].type) for name in names]
-        data = select(*[func.unnest(literal(items, ARRAY(kind))).label(name)
-                        for name, items, kind in arrays]).subquery("changed")
-        db.session.execute(update(table).where(table.c.id == data.c.rid)
-                           .values({name: cast(data.c[name], table.c[name].type) for name in names}))
-
-
-def recompute_cycle(cycle: AppraisalCycle) -> int:
-    """Recompute the attainments and scores of every review of ``cycle``; returns the number of
-    reviews whose scores changed. Scores are derived values, so the reviews' lock counters do
-    not move. Flushes; the caller commits."""
+def recompute_cycle(cycle: AppraisalCycle) -> RecomputeResult:
+    """Recompute the attainments and scores of the reviews of ``cycle`` that are not finalised;
+    refused for a closed cycle. Flushes; the caller commits."""
+    if cycle.status == CycleStatus.CLOSED.value:
+        raise ServiceError(_("This cycle is closed: its results are final and its scores are not recomputed."))
     settings = cycle_settings(cycle)
-    connection = db.session.connection()  # plain Core reads: no ORM work per row
-    kpis: dict[int, list] = {}
-    for row in connection.execute(
+    scale_max, bands = settings["scale_max"], settings["bands"]
+    in_progress = (Review.cycle_id == cycle.id) & (Review.status != Step.FINALISED.value)
+    connection = db.session.connection()  # plain Core reads, fetched at once: no ORM work per row
+    kpis: dict[int, list[dict]] = {}
+    for values in connection.execute(
             select(KpiResult.id, KpiResult.review_id, KpiResult.actual, KpiResult.target, KpiResult.direction,
                    KpiResult.threshold, KpiResult.stretch, KpiResult.weight, KpiResult.attainment)
-            .join(Review, Review.id == KpiResult.review_id).where(Review.cycle_id == cycle.id)
-            .order_by(KpiResult.review_id, KpiResult.position)):
-        kpis.setdefault(row.review_id, []).append(row)
-    ratings: dict[int, list] = {}
-    for row in connection.execute(
+            .join(Review, Review.id == KpiResult.review_id).where(in_progress)
+            .order_by(KpiResult.review_id, KpiResult.position)).all():
+        row = dict(zip(KPI_KEYS, values))
+        kpis.setdefault(row["review_id"], []).append(row)
+    ratings: dict[int, list[dict]] = {}
+    for review_id, rating, weight in connection.execute(
             select(CompetencyRating.review_id, CompetencyRating.manager_rating, CompetencyRating.weight)
-            .join(Review, Review.id == CompetencyRating.review_id).where(Review.cycle_id == cycle.id)):
-        ratings.setdefault(row.review_id, []).append(row)
-    kpi_updates, review_updates = [], []
-    for review in connection.execute(
-            select(Review.id, Review.kpi_weight, Review.competency_weight, Review.kpi_score, Review.competency_score,
-                   Review.final_score, Review.band).where(Review.cycle_id == cycle.id)):
-        rows = kpis.get(review.id, [])
-        scores = scoring.score([r._asdict() for r in rows],
-                               [r._asdict() for r in ratings.get(review.id, [])],
-                               review.kpi_weight, review.competency_weight, settings["scale_max"], settings["bands"])
+            .join(Review, Review.id == CompetencyRating.review_id)
+            .where(in_progress, CompetencyRating.manager_rating.is_not(None))).all():  # unrated count for nothing
+        ratings.setdefault(review_id, []).append({"manager_rating": rating, "weight": weight})
+    kpi_updates, review_updates, checked, finalised = [], [], 0, 0
+    for review_id, status, kpi_weight, competency_weight, kpi_score, competency_score, final_score, band in \
+            connection.execute(select(Review.id, Review.status, Review.kpi_weight, Review.competency_weight,
+                                      Review.kpi_score, Review.competency_score, Review.final_score, Review.band)
+                               .where(Review.cycle_id == cycle.id)).all():
+        if status == Step.FINALISED.value:
+            finalised += 1
+            continue
+        checked += 1
+        rows = kpis.get(review_id, [])
+        scores = scoring.score(rows, ratings.get(review_id, []), kpi_weight, competency_weight, scale_max, bands)
+        attainments_changed = False
         for row, attainment in zip(rows, scores.attainments):
-            if _differs(row.attainment, attainment.value):
-                kpi_updates.append({"id": row.id, "attainment": attainment.value})
-        if (_differs(review.kpi_score, scores.kpi) or _differs(review.competency_score, scores.competency)
-                or _differs(review.final_score, scores.final) or review.band != scores.band):
-            review_updates.append({"id": review.id, "kpi_score": scores.kpi, "competency_score": scores.competency,
+            if _differs(row["attainment"], attainment.value):
+                kpi_updates.append({"id": row["id"], "attainment": attainment.value})
+                attainments_changed = True
+        if (attainments_changed or _differs(kpi_score, scores.kpi) or _differs(competency_score, scores.competency)
+                or _differs(final_score, scores.final) or band != scores.band):
+            review_updates.append({"id": review_id, "kpi_score": scores.kpi, "competency_score": scores.competency,
                                    "final_score": scores.final, "band": scores.band})
-    _bulk_update(KpiResult.__table__, kpi_updates, ("attainment",))
-    _bulk_update(Review.__table__, review_updates, ("kpi_score", "competency_score", "final_score", "band"))
-    return len(review_updates)
+    table = Review.__table__
+    bulk.update_rows(KpiResult.__table__, kpi_updates, ("attainment",))
+    # The version moves like at any save, so a form opened before the recompute gets a conflict.
+    bulk.update_rows(table, review_updates, ("kpi_score", "competency_score", "final_score", "band"),
+                     extra={"version": table.c.version + 1, "updated_at": utcnow()})
+    result = RecomputeResult(checked=checked, changed=len(review_updates), attainments=len(kpi_updates),
+                             skipped_finalised=finalised)
+    # One audit event for the whole recompute: the rows were updated in bulk, past the flush hook.
+    record("recompute", "appraisal_cycles", cycle.id,
+           {"reviews_checked": checked, "reviews_changed": result.changed, "attainments_changed": result.attainments,
+            "finalised_left_alone": finalised, "changed_review_ids": [row["id"] for row in review_updates]},
+           label=cycle.name)
+    db.session.flush()
+    return result

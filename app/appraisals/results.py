@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
@@ -33,8 +33,15 @@ def _filtered(query, cycle_id: int, scope=None, department: Department | None = 
     return query
 
 
+FINALISED = Review.status == Step.FINALISED.value
+
+
 @dataclass
 class Summary:
+    """``bands``, ``histogram``, ``average`` and ``scored`` count finalised reviews only: a review
+    in progress has a provisional score (from whatever was entered so far), never a result.
+    ``provisional``: the reviews in progress that have such a score."""
+
     total: int
     by_step: dict[str, int]
     acknowledged: int
@@ -43,6 +50,7 @@ class Summary:
     histogram: list[tuple[str, int]]
     average: float | None
     scored: int
+    provisional: int = 0
 
     @property
     def finalised(self) -> int:
@@ -55,41 +63,46 @@ class Summary:
 
 def summary(cycle: AppraisalCycle, scope=None, department: Department | None = None,
             today: date | None = None) -> Summary:
-    """Completion by step, acknowledgements, overdue reviews, the distribution of (calibrated)
-    bands and the histogram of final scores: four queries."""
+    """Completion by step, acknowledgements, overdue reviews, and of the finalised reviews the
+    distribution of (calibrated) bands and the histogram of final scores: four queries."""
     today = today or date.today()
     by_step = {step: 0 for step in Step.order()}
-    acknowledged = 0
-    for status, count, acks in db.session.execute(_filtered(
-            select(Review.status, func.count(), func.count(Review.acknowledged_at)), cycle.id, scope, department)
-            .group_by(Review.status)):
+    acknowledged = provisional = 0
+    for status, count, acks, scored_in_step in db.session.execute(_filtered(
+            select(Review.status, func.count(), func.count(Review.acknowledged_at), func.count(Review.final_score)),
+            cycle.id, scope, department).group_by(Review.status)):
         by_step[status] = count
         acknowledged += acks
+        if status != Step.FINALISED.value:
+            provisional += scored_in_step
     overdue = db.session.scalar(_filtered(
         select(func.count()).select_from(Review).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
         .where(overdue_condition(today)), cycle.id, scope, department)) or 0
     effective = func.coalesce(Review.calibrated_band, Review.band)
     counts = dict(db.session.execute(_filtered(select(effective, func.count()), cycle.id, scope, department)
-                                     .where(effective.is_not(None)).group_by(effective)).all())
+                                     .where(FINALISED, effective.is_not(None)).group_by(effective)).all())
     bands = [(b["band"], counts.get(b["band"], 0)) for b in cycle_settings(cycle)["bands"]]
     buckets = [0] * BUCKETS
     total_score, scored = 0.0, 0
     for (score,) in db.session.execute(_filtered(select(Review.final_score), cycle.id, scope, department)
-                                       .where(Review.final_score.is_not(None))):
+                                       .where(FINALISED, Review.final_score.is_not(None))):
         buckets[min(int(score // BUCKET), BUCKETS - 1)] += 1
         total_score += score
         scored += 1
     histogram = [(f"{i * BUCKET}–{(i + 1) * BUCKET}", n) for i, n in enumerate(buckets)]
     return Summary(total=sum(by_step.values()), by_step=by_step, acknowledged=acknowledged, overdue=overdue,
-                   bands=bands, histogram=histogram, average=total_score / scored if scored else None, scored=scored)
+                   bands=bands, histogram=histogram, average=total_score / scored if scored else None, scored=scored,
+                   provisional=provisional)
 
 
 def by_department(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list[dict]:
     """Per department (with its sub-departments rolled up): reviews, finalised, average final
-    score. Two queries: the counts per department, and the departments' paths."""
+    score of the finalised reviews. Two queries: the counts per department, and the departments'
+    paths."""
+    final_score = case((FINALISED, Review.final_score))
     rows = db.session.execute(_filtered(
-        select(Review.department_id, func.count(), func.count(Review.finalised_at), func.sum(Review.final_score),
-               func.count(Review.final_score)), cycle.id, scope, department).group_by(Review.department_id)).all()
+        select(Review.department_id, func.count(), func.count(case((FINALISED, 1))), func.sum(final_score),
+               func.count(final_score)), cycle.id, scope, department).group_by(Review.department_id)).all()
     if not rows:
         return []
     departments = {d.id: d for d in db.session.execute(select(Department.id, Department.name, Department.path,
@@ -113,7 +126,7 @@ def by_department(cycle: AppraisalCycle, scope=None, department: Department | No
             continue  # the department itself and one level below it
         result.append({"id": dep_id, "name": dep.name, "path": dep.path, "depth": dep.depth - base_depth,
                        "reviews": count, "finalised": finalised,
-                       "average": score_sum / scored if scored else None})
+                       "average": float(score_sum) / scored if scored else None})
     names = {d.id: d.name for d in departments.values()}
     result.sort(key=lambda r: [names.get(int(p), "") for p in r["path"].strip("/").split("/") if p])
     return result
@@ -139,17 +152,23 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
 
     def rows():
         for r in db.session.execute(query):
+            final = r.status == Step.FINALISED.value  # scores of a review in progress are provisional
             yield (r.employee_no, r.name, r.department, r.code, r.title, r.reviewer or "", steps[r.status],
-                   _round(r.kpi_score), _round(r.competency_score), _round(r.final_score), r.band or "",
-                   r.calibrated_band or "", r.calibration_reason or "", outcome_label(settings["outcomes"], r.outcome)
-                   if r.outcome else "", r.finalised_at, r.acknowledged_at)
+                   _round(r.kpi_score) if final else None, _round(r.competency_score) if final else None,
+                   _round(r.final_score) if final else None, (r.band or "") if final else "",
+                   (r.calibrated_band or "") if final else "", r.calibration_reason or "",
+                   None if final else _round(r.final_score), "" if final else (r.band or ""),
+                   outcome_label(settings["outcomes"], r.outcome) if r.outcome else "", r.finalised_at,
+                   r.acknowledged_at)
 
     score = "0.0"
     return Sheet(cycle.name, [
         Column(_("Employee number")), Column(_("Name")), Column(_("Department")), Column(_("Position code")),
         Column(_("Position")), Column(_("Reviewer")), Column(_("Step")), Column(_("KPI score"), number_format=score),
         Column(_("Competency score"), number_format=score), Column(_("Final score"), number_format=score),
-        Column(_("Band")), Column(_("Calibrated band")), Column(_("Calibration reason")), Column(_("Outcome")),
+        Column(_("Band")), Column(_("Calibrated band")), Column(_("Calibration reason")),
+        Column(_("Provisional score (not finalised)"), number_format=score),
+        Column(_("Provisional band (not finalised)")), Column(_("Outcome")),
         Column(_("Finalised")), Column(_("Acknowledged"))], rows())
 
 
@@ -198,12 +217,16 @@ def review_document(review: Review) -> dict:
                    "finalised_at": review.finalised_at, "acknowledged_at": review.acknowledged_at},
         "employee": {"employee_no": review.employee.employee_no, "name": review.employee.name},
         "position": {"code": review.position.code, "title": review.position.title},
+        "superior": {"code": review.position.reports_to.code, "title": review.position.reports_to.title}
+        if review.position.reports_to is not None else None,
         "department": review.department.name,
         "reviewer": review.reviewer.name if review.reviewer else None,
+        "reviewer_no": review.reviewer.employee_no if review.reviewer else None,
         "weights": {"kpi": review.kpi_weight, "competency": review.competency_weight},
         "kpis": [{"code": r.code, "name": r.name, "unit": r.unit, "direction": r.direction, "target": r.target,
                   "threshold": r.threshold, "stretch": r.stretch, "weight": r.weight, "self_actual": r.self_actual,
-                  "actual": r.actual, "attainment": a.value, "rule": a.rule, "employee_comment": r.employee_comment,
+                  "actual": r.actual, "attainment": a.value, "attainment_display": scoring.display(a.value)
+                  if a.value is not None else None, "rule": a.rule, "employee_comment": r.employee_comment,
                   "manager_comment": r.manager_comment} for r, a in zip(review.kpi_results, scores.attainments)],
         "competencies": [{"code": r.code, "name": r.name, "required_level": r.required_level, "weight": r.weight,
                           "self_rating": r.self_rating, "manager_rating": r.manager_rating,
@@ -214,6 +237,7 @@ def review_document(review: Review) -> dict:
         "scale_max": settings["scale_max"],
         "scores": {"kpi": scores.kpi, "competency": scores.competency, "final": scores.final,
                    "band": scores.band, "calibrated_band": review.calibrated_band,
+                   "provisional": not review.is_finalised,
                    "calibration_reason": review.calibration_reason,
                    "display": {"kpi": scoring.display(scores.kpi), "competency": scoring.display(scores.competency),
                                "final": scoring.display(scores.final)}},
@@ -237,11 +261,16 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
         .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
     settings = cycle_settings(cycle)
     steps = {step.value: step.label for step in Step}
+    # The finalised reviews by final score, then those in progress (provisional scores) by score.
+    order = (case((FINALISED, 0), else_=1), Review.final_score.desc().nulls_last(), Employee.employee_no)
     rows = [{"employee_no": r.employee_no, "name": r.name, "position": r.title, "department": r.department,
              "reviewer": r.reviewer, "step": steps[r.status], "final_score": r.final_score,
              "final_display": scoring.display(r.final_score), "band": r.band, "calibrated_band": r.calibrated_band,
+             "provisional": r.status != Step.FINALISED.value,
              "outcome": outcome_label(settings["outcomes"], r.outcome) if r.outcome else None}
-            for r in db.session.execute(query.order_by(Review.final_score.desc().nulls_last(), Employee.employee_no))]
+            for r in db.session.execute(query.order_by(*order))]
+    departments = [{**d, "average_display": scoring.display(d["average"]) if d["average"] is not None else None}
+                   for d in by_department(cycle, scope, department)]
     return {
         "cycle": {"id": cycle.id, "name": cycle.name, "start_date": cycle.start_date, "end_date": cycle.end_date,
                   "status": cycle.status, "closed": cycle.status == CycleStatus.CLOSED.value},
@@ -250,7 +279,8 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
                     "finalised": result.finalised, "completion": result.completion,
                     "acknowledged": result.acknowledged, "overdue": result.overdue,
                     "average": result.average, "average_display": scoring.display(result.average),
+                    "scored": result.scored, "provisional": result.provisional,
                     "bands": result.bands, "histogram": result.histogram},
-        "departments": by_department(cycle, scope, department),
+        "departments": departments,
         "reviews": rows,
     }

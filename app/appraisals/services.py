@@ -20,7 +20,7 @@ from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
-from app.org.models import Department, Employee
+from app.org.models import Department, Employee, Position
 
 # --- templates --------------------------------------------------------------------------------
 
@@ -238,7 +238,8 @@ def get_review(review_id: int, full: bool = True) -> Review:
     if full:
         query = query.options(selectinload(Review.cycle).selectinload(AppraisalCycle.template),
                               selectinload(Review.employee), selectinload(Review.reviewer),
-                              selectinload(Review.position), selectinload(Review.department),
+                              selectinload(Review.position).selectinload(Position.reports_to),
+                              selectinload(Review.department),
                               selectinload(Review.kpi_results), selectinload(Review.ratings),
                               selectinload(Review.events))
     review = db.session.scalar(query)
@@ -297,9 +298,11 @@ def note_texts(review: Review) -> list[str]:
 
 
 def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band: str = "", search: str = "",
-                 department: Department | None = None, employee_id: int | None = None, overdue_on: date | None = None):
+                 department: Department | None = None, employee_id: int | None = None, overdue_on: date | None = None,
+                 stalled: bool = False):
     """Named query for lists of reviews. ``scope``: a condition on Review (a user's reviews, see
-    ``app.auth.permissions.review_scope``), None for all."""
+    ``app.auth.permissions.review_scope``), None for all. ``stalled``: only the reviews whose
+    manager review nobody able can do (``app.appraisals.reviewers``)."""
     query = (select(Review).join(Review.employee)
              .options(selectinload(Review.employee), selectinload(Review.reviewer), selectinload(Review.position),
                       selectinload(Review.department), selectinload(Review.cycle)))
@@ -320,6 +323,10 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
         query = query.where(Review.employee_id == employee_id)
     if overdue_on is not None:
         query = query.join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id).where(overdue_condition(overdue_on))
+    if stalled:
+        from app.appraisals.reviewers import stalled_condition
+
+        query = query.where(stalled_condition())
     return query
 
 
@@ -351,7 +358,7 @@ def tasks_for(user) -> list[dict]:
     """What the user has to do about appraisals, for the home page's to-do list (the shape of
     ``app.jobs.services.tasks_for``): their self-review, a result to acknowledge, the reviews
     waiting for them as reviewer, and for HR the reviews to calibrate and those overdue."""
-    from app.auth.permissions import can_manage_appraisals, review_scope
+    from app.auth.permissions import can_do_manager_reviews, can_manage_appraisals, review_scope
 
     tasks = []
     employee = getattr(user, "employee", None)
@@ -368,7 +375,7 @@ def tasks_for(user) -> list[dict]:
                           "endpoint": "appraisals.review", "args": {"review_id": review_id}, "kind": "primary"})
         waiting = db.session.scalar(select(db.func.count()).where(
             Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value,
-            Review.cycle_id.in_(running)))
+            Review.cycle_id.in_(running))) if can_do_manager_reviews(user) else 0
         if waiting:
             tasks.append({"title": _("Appraisals waiting for your review"), "count": waiting,
                           "endpoint": "appraisals.index", "args": {}, "kind": "primary"})

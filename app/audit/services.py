@@ -19,7 +19,7 @@ from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import ColumnProperty, Mapper
 
 from app.audit.models import AuditEvent
-from app.db import utcnow
+from app.db import collection_changes, record_label, utcnow
 from app.extensions import db
 
 # The actions the trail knows, for the filter on the audit page.
@@ -91,12 +91,7 @@ def _audited(obj) -> bool:
     return getattr(type(obj), "__audit__", True) and hasattr(type(obj), "__tablename__")
 
 
-def _label(obj) -> str:
-    for attr in ("audit_label", "code", "email", "employee_no", "name", "title"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+_label = record_label
 
 
 def _changes(obj, action: str) -> dict:
@@ -120,6 +115,13 @@ def _changes(obj, action: str) -> dict:
             after = history.added[0] if history.added else None
             if before != after:
                 changes[prop.key] = [_plain(before), _plain(after)]
+    if action == "update":   # the record's own collections (child and association rows), by label
+        changes.update(collection_changes(obj))
+    elif action == "create":
+        loaded = state.dict   # only what was set: reading an unloaded collection would query mid-flush
+        changes.update({field: [None, [_label(item) for item in loaded[key]]]
+                        for key, field in getattr(type(obj), "__versioned_collections__", {}).items()
+                        if loaded.get(key)})
     return changes
 
 
@@ -129,7 +131,8 @@ def _collect(session) -> list[dict]:
         for obj in objects:
             if not _audited(obj):
                 continue
-            if action == "update" and not session.is_modified(obj, include_collections=False):
+            if (action == "update" and not session.is_modified(obj, include_collections=False)
+                    and not collection_changes(obj)):
                 continue
             changes = _changes(obj, action)
             if action == "update" and not changes:

@@ -210,15 +210,30 @@ def _managed_positions(user) -> set[int]:
     return _held_and_managed(user)[1] if has_role(user, Role.MANAGER) else set()
 
 
+REVIEWER_ROLES = (Role.ADMIN, Role.HR, Role.MANAGER)  # the account roles that may do a manager review
+
+
+def can_do_manager_reviews(user) -> bool:
+    """Whether the account's role lets it do manager reviews at all. An ``employee`` account
+    named as a reviewer can neither do nor read the review: HR sees such reviews on the cycle
+    page (``app.appraisals.reviewers``) to name another reviewer or change the role."""
+    return has_role(user, *REVIEWER_ROLES)
+
+
 def can_view_review(user, review) -> bool:
-    """HR and admins: every review; the employee: their own; the reviewer; a manager: the
-    reviews of their reporting subtree (by the position held at launch)."""
+    """HR and admins: every review; the employee: their own; a manager: the reviews they do as
+    reviewer and those of their reporting subtree (by the position held at launch). An
+    ``employee`` account sees only its own reviews, even when named as someone's reviewer."""
     if can_manage_appraisals(user):
         return True
     if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
         return False
     own = _own_employee_id(user)
-    if own is not None and own in (review.employee_id, review.reviewer_id):
+    if own is not None and own == review.employee_id:
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    if own is not None and own == review.reviewer_id:
         return True
     return review.position_id in _managed_positions(user)
 
@@ -233,9 +248,9 @@ def can_self_review(user, review) -> bool:
 
 
 def can_manager_review(user, review) -> bool:
-    """Only the named reviewer, and never on their own review."""
+    """Only the named reviewer, with an account that may review, and never on their own review."""
     own = _own_employee_id(user)
-    return (has_role(user, Role.ADMIN, Role.HR, Role.MANAGER) and own is not None
+    return (can_do_manager_reviews(user) and own is not None
             and own == review.reviewer_id and own != review.employee_id)
 
 
@@ -254,10 +269,12 @@ def review_scope(user):
     from app.appraisals.models import Review
 
     own = _own_employee_id(user)
-    conditions = [Review.employee_id == own, Review.reviewer_id == own] if own is not None else []
+    conditions = [Review.employee_id == own] if own is not None else []
     if has_role(user, Role.MANAGER):
         from app.org.services import managed_position_ids
 
+        if own is not None:
+            conditions.append(Review.reviewer_id == own)
         conditions.append(Review.position_id.in_(managed_position_ids(user)))
     return or_(*conditions) if conditions else false()
 

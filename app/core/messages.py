@@ -64,6 +64,12 @@ _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
                                                **v)),
     (parser.WARN_NO_DUTIES, lambda: _("No duties were found: check that the text lists the responsibilities of "
                                       "the position.")),
+    (parser.WARN_EMPTY_HEADING, lambda **v: _("Nothing was found under the heading “%(heading)s”: check that its "
+                                              "items were pasted.", **v)),
+    (parser.WARN_RUN_ON, lambda **v: _("Item %(current)s seems to be run into the item before it in section "
+                                       "“%(section)s” (the numbering does not go on there): check it.", **v)),
+    (parser.WARN_RUN_ON_UNTITLED, lambda **v: _("Item %(current)s seems to be run into the item before it (the "
+                                                "numbering does not go on there): check it.", **v)),
     (parser.WARN_MORE, lambda **v: _("%(count)s more warnings are not shown.", **v)),
 ]
 

@@ -1,6 +1,9 @@
 """Demo appraisals for the seed organisation: a finished quarterly cycle (2026 Q3, closed, every
 review finalised and most acknowledged) and a running monthly cycle (November 2026) at every
-step, so the results and charts show something at once. The demo employee (陈静) has her
+step, so the results and charts show something at once. Q3 was the pilot: only the positions
+with a job description in force were appraised (the reviews the launch made for the others are
+removed), so no finalised Q3 review is empty; in November a review without KPIs or competencies
+(no job description) goes no further than the manager review. The demo employee (陈静) has her
 self-review to do; the demo manager (王强) has manager reviews to do. Numbers are plausible and
 deterministic (a performance factor per employee). Each cycle is created only when missing."""
 from __future__ import annotations
@@ -50,13 +53,27 @@ def _factor(employee_no: str) -> float:
     return 0.9 + 0.25 * _rng(employee_no, "factor").random()
 
 
+# Units of KPIs that count things (shops signed, visitors): whole numbers.
+COUNT_UNITS = {"家", "访客", "人", "个", "件", "单"}
+# Units of scores on a bounded scale (the shop's DSR, out of 5): its maximum.
+SCALE_UNITS = {"分": 5.0}
+
+
 def _actual(result, factor: float, rng: random.Random) -> float:
     ratio = factor * rng.uniform(0.93, 1.07)
+    scale_max = SCALE_UNITS.get(result.unit)
+    if scale_max is not None and result.target <= scale_max:
+        # A rating out of 5 moves little around its target (4.8 → about 4.6 to 5), never past 5.
+        ratio = 1 + (ratio - 1) / 4
     value = result.target * ratio if result.direction == "higher" else result.target / ratio
     if result.unit == "%" and result.target <= 100:
         value = min(value, 100.0)
+    if scale_max is not None:
+        value = min(value, scale_max)
     if abs(result.target) >= 1000:
         return round(value, -2)
+    if result.unit in COUNT_UNITS:
+        return float(max(round(value), 0))
     return round(value, 2 if abs(result.target) < 10 else 1)
 
 
@@ -120,6 +137,11 @@ def _cycle(spec: dict) -> AppraisalCycle | None:
     return cycle
 
 
+def _empty(review: Review) -> bool:
+    """No KPI and no competency to rate (the position had no job description at the launch)."""
+    return not review.kpi_results and not review.ratings
+
+
 def _reviews(cycle: AppraisalCycle) -> list[Review]:
     ids = db.session.scalars(select(Review.id).join(Employee, Employee.id == Review.employee_id)
                              .where(Review.cycle_id == cycle.id).order_by(Employee.employee_no)).all()
@@ -132,7 +154,13 @@ def load_appraisals() -> int:
     quarter = _cycle(QUARTER)
     if quarter is not None:
         settings = services.cycle_settings(quarter)
-        reviews = _reviews(quarter)
+        reviews = []
+        for review in _reviews(quarter):
+            if _empty(review):
+                db.session.delete(review)  # the pilot appraised positions with a job description only
+            else:
+                reviews.append(review)
+        db.session.flush()
         for i, review in enumerate(reviews):
             _advance(review, "finalised" if i % 5 == 3 or review.employee.employee_no == DEMO_EMPLOYEE
                      else "acknowledged", settings, "q3")
@@ -145,8 +173,10 @@ def load_appraisals() -> int:
         for i, review in enumerate(reviews):
             number = review.employee.employee_no
             stage = NOVEMBER_STAGES.get(number, STAGES[i % len(STAGES)])
-            if review.reviewer_id is None and stage not in ("self_review", "self_draft"):
-                stage = "manager_review"  # nobody above: waits for HR to name a reviewer
+            if (review.reviewer_id is None or _empty(review)) and stage not in ("self_review", "self_draft"):
+                # nobody above: waits for HR to name a reviewer; no job description: nothing to
+                # score, the manager's written review is still to come
+                stage = "manager_review"
             _advance(review, stage, settings, "2026-11")
         created += len(reviews)
     db.session.flush()

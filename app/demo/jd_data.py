@@ -194,9 +194,12 @@ REVISION = dict(
     competencies=(("EC-OPS", 3), ("DATA", 3), ("PROJECT", 2), ("COMPETITION", 2)),
 )
 
-# Base job descriptions of the library that no demo position uses: the English seeds and seed 002.
+# Base job descriptions of the library that no demo position uses: the English seeds, seed 002,
+# the position descriptions of seed 001 第三篇 (电商部岗位职责说明) and 第四篇 (with their 岗位要求 as
+# written, age limit included: the linter flags it in a draft started from them) and seed 004's
+# 电子商务经理. Every job description of the seeds is thus a demo position's or a base one.
 # (name, seed, start, end, heading filter (keep sections whose heading contains it; None: all duties),
-#  requirements ((kind, text, required)))
+#  requirements ((kind, text, required); None: those the importer found))
 TEMPLATES = (
     ("E-commerce supervisor (online sales)", "000", "Job responsibilities:", "Customer service job responsibilities",
      None, (("experience", "Several years of e-commerce operation, with team management experience", True),
@@ -210,4 +213,14 @@ TEMPLATES = (
     ("Online store operation supervisor", "003", "What should the supervisor do?", None, None, None),
     ("网络平台运营负责人", "002", "总经理", "文档评论", None,
      (("experience", "3年以上网店运营经验", True), ("skills", "熟悉淘宝/天猫平台规则和直通车、钻石展位等推广工具", True))),
+    ("电商部经理（市场总监兼任）", "001", "一、电商部经理(市场总监兼任)", "二、电商策划", None, None),
+    ("电商策划", "001", "二、电商策划", "三、设计文案", None, None),
+    ("设计文案", "001", "三、设计文案", "四、客服 1.熟悉", None, None),
+    ("商城客服", "001", "四、客服 1.熟悉", "五、电商版块维护专员", None, None),
+    ("电商版块维护专员", "001", "五、电商版块维护专员", "第四篇:电子商务部工作职责", None, None),
+    ("电子商务部经理", "001", "电子商务部经理岗位职责:", "网站编辑与维护岗位职责:", None, None),
+    ("网站编辑与维护", "001", "网站编辑与维护岗位职责:", "客户服务岗位职责:", None, None),
+    ("客户服务", "001", "客户服务岗位职责:", "领货送货岗位职责:", None, None),
+    ("领货送货", "001", "领货送货岗位职责:", "第五篇:电子商务部工作职责", None, None),
+    ("电子商务经理", "004", "电子商务经理:", "电商运营专员:", None, None),
 )

@@ -148,9 +148,13 @@ DEPARTMENTS: tuple[dict, ...] = (
 # --- positions --------------------------------------------------------------------------
 # Keys: code, title, department (code), grade, headcount (编制), reports_to (code), dotted
 # (codes), purpose, authority (职责权限), management_responsibility (管理责任),
-# working_conditions, acting (code of the post it covers for), acting_note (临时代理).
+# working_conditions, acting (code of the post that covers for this one while it is vacant: the
+# form's "Covered when vacant by"), acting_note (临时代理).
 
 _SHIFTS = "能适应晚班和轮班"  # seed 001 篇三, 客服 职务要求 3
+# seed 001 第三篇: the manager "在下级岗位空缺时，临时代理下级岗位工作"; a peer specialist
+# "在同级岗位（客服）空缺时，临时代理岗位工作". Each covered post names the post covering it.
+_BY_MANAGER = "{}岗位空缺时，由电商部经理临时代理（其岗位说明：在下级岗位空缺时，临时代理下级岗位工作）。"
 
 POSITIONS: tuple[dict, ...] = (
     # Invented: the top of every reporting line (the charter's 直接上级).
@@ -191,23 +195,27 @@ POSITIONS: tuple[dict, ...] = (
          purpose="（即岗位说明中的“电子商务经理”）制定电子商务业务的战略规划和年度计划，管理和协调运营、推广、"
                  "客服等电商团队，分析市场数据和销售数据制定营销策略，对全盘运营结果负责。",
          authority="受总经理委托，行使对产品网络销售及管理的整体把控、审核权和对线上服装市场销售信息的搜集和分析。",
-         management_responsibility="对电商部工作职责履行和工作任务完成情况负主要责任。",
-         acting_note="在下级岗位（推广、美工、在线客服等）空缺时，临时代理下级岗位工作。"),
+         management_responsibility="对电商部工作职责履行和工作任务完成情况负主要责任。"),
     dict(code="EC-PROMO", title="推广", department="EC", grade="P2", headcount=1, reports_to="EC-MGR",
          purpose="负责问答平台、论坛和百度贴吧的推广及维护，以及直通车、淘宝客、钻石展位等站内推广和店铺标题优化。",
          authority="受电商部经理委托，行使对公司网络推广的实施，承担执行公司规章制度、管理制度、工作指令的义务。",
-         management_responsibility="对电商部网络推广工作职责履行和工作任务完成情况负主要责任。"),
+         management_responsibility="对电商部网络推广工作职责履行和工作任务完成情况负主要责任。",
+         acting="EC-MGR", acting_note=_BY_MANAGER.format("推广")),
     dict(code="EC-ART", title="美工", department="EC", grade="P2", headcount=1, reports_to="EC-MGR",
          purpose="负责网络销售服装的实物拍摄、网店平面展销设计和服装描述详情图片处理，营造节假日促销活动气氛。",
          authority="受公司委托，行使对公司广告及旗下网站的设计、修改、美化等管理与制作权限，"
-                   "并承担执行公司规章制度、管理规程和工作指令的义务。"),
-    dict(code="EC-CS", title="在线客服", department="EC", grade="P1", headcount=2, reports_to="EC-MGR",
-         purpose="通过阿里旺旺和客户沟通，解答客户提出的各种问题，达成交易；及时跟踪货品发货动向，维护客户关系。",
-         working_conditions=_SHIFTS + "；在线客服服务时间为8:30—21:00。"),
+                   "并承担执行公司规章制度、管理规程和工作指令的义务。",
+         acting="EC-MGR", acting_note=_BY_MANAGER.format("美工")),
     # Seed 004's four specialists: the posts the charter's "其他职位视实际工作需要增减" added later.
     dict(code="EC-OPS", title="电商运营专员", department="EC", grade="P3", headcount=1, reports_to="EC-MGR",
-         purpose="负责电商平台的店铺运营，包括商品上下架、页面优化；监测和分析店铺数据，策划并执行各类促销活动。",
-         acting="EC-CS", acting_note="在同级岗位（在线客服）空缺时，临时代理岗位工作。"),
+         purpose="负责电商平台的店铺运营，包括商品上下架、页面优化；监测和分析店铺数据，策划并执行各类促销活动。"),
+    # 在线客服 after 电商运营专员, the post that covers it when vacant (临时代理): a position names
+    # the post that covers for it, and that post must come first.
+    dict(code="EC-CS", title="在线客服", department="EC", grade="P1", headcount=2, reports_to="EC-MGR",
+         purpose="通过阿里旺旺和客户沟通，解答客户提出的各种问题，达成交易；及时跟踪货品发货动向，维护客户关系。",
+         working_conditions=_SHIFTS + "；在线客服服务时间为8:30—21:00。",
+         acting="EC-OPS", acting_note="在线客服空缺时，由同级的电商运营专员临时代理岗位工作"
+                                      "（其岗位说明：在同级岗位（客服）空缺时，临时代理岗位工作）。"),
     dict(code="EC-SEM", title="电商推广专员", department="EC", grade="P2", headcount=1, reports_to="EC-MGR",
          purpose="制定并执行网络推广计划，运用SEO、SEM等手段提高网站排名，管理社交媒体账号，定期分析推广效果。"),
     dict(code="EC-CSS", title="电商客服专员", department="EC", grade="P2", headcount=1, reports_to="EC-MGR",

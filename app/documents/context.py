@@ -7,6 +7,8 @@ appraisals work fills the same appraisal-form shape with results (see ``appraisa
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import current_app
 
 from app.jobs.content import version_document
@@ -60,16 +62,39 @@ def job_description(version, position=None) -> dict:
     }
 
 
-def appraisal_form(position, version=None, review: dict | None = None) -> dict:
+def form_period(kpis: list[dict], period: str | None = None) -> str | None:
+    """The period of KPI targets a blank appraisal form prints: ``period`` if the position has
+    targets for it (else a ServiceError on ``period``), by default the most common period of its
+    targets (ties: the shorter period). One period only, so that the weights total 100 %."""
+    from flask_babel import gettext as _
+
+    from app.core.errors import ServiceError
+    from app.jobs.models import Period
+
+    counts = Counter(kpi["period"] for kpi in kpis)
+    if period:
+        if period not in counts:
+            raise ServiceError.field("period", _("This position has no KPI targets for the period “%(period)s”.",
+                                                 period=Period(period).label if period in Period.values() else period))
+        return period
+    order = [member.value for member in Period]
+    return min(counts, key=lambda p: (-counts[p], order.index(p) if p in order else len(order))) if counts else None
+
+
+def appraisal_form(position, version=None, review: dict | None = None, period: str | None = None) -> dict:
     """The appraisal form of a position: its KPI targets and competencies from the job
     description in force (``version``), with a column per rating. Blank when ``review`` is None;
     the appraisals work passes ``{"employee": {...}, "reviewer": {...}, "period": str,
     "kpis": [{"actual", "attainment", "comment"}], "competencies": [{"self_rating",
     "manager_rating", "comment"}], "score", "band", "comments": {...}}`` to print a filled one
-    (the lists in the order of the job description's)."""
+    (the lists in the order of the job description's). A blank form prints the KPI targets of one
+    period (``form_period``); the other periods are named on it."""
     document = version_document(version) if version is not None else {"kpis": [], "competencies": [], "number": None}
     review = review or {}
-    kpis = [{**kpi, "actual": None, "attainment": None, "comment": ""} for kpi in document["kpis"]]
+    chosen = form_period(document["kpis"], period)
+    kpis = [{**kpi, "actual": None, "attainment": None, "comment": ""} for kpi in document["kpis"]
+            if kpi["period"] == chosen]
+    other_periods = sorted({kpi["period"] for kpi in document["kpis"]} - {chosen})
     competencies = [{**row, "self_rating": None, "manager_rating": None, "comment": ""}
                     for row in document["competencies"]]
     for row, filled in zip(kpis, review.get("kpis", [])):
@@ -78,10 +103,13 @@ def appraisal_form(position, version=None, review: dict | None = None) -> dict:
         row.update(filled)
     return {
         "company": company_name(),
-        "document_no": f"{document_number(position.code, document['number'])}-PA",
+        "document_no": f"{document_number(position.code, document['number'])}-PA"
+                       + (f"-{chosen}" if other_periods else ""),
         "position": position_header(position),
         "version_number": document["number"],
         "kpis": kpis,
+        "kpi_period": chosen,
+        "other_periods": other_periods,
         "competencies": competencies,
         "scale": list(range(1, 6)),
         "employee": review.get("employee", {}),
@@ -106,7 +134,7 @@ def review_form(document: dict) -> dict:
     cycle, review, scores = document["cycle"], document["review"], document["scores"]
     kpis = [{"name": k["name"], "unit": k["unit"], "period": cycle["targets_period"], "target": k["target"],
              "threshold": k["threshold"], "stretch": k["stretch"], "weight": k["weight"], "actual": k["actual"],
-             "attainment": None if k["attainment"] is None else round(k["attainment"], 1),
+             "attainment": k["attainment_display"],  # rounded like the review page (scoring.display)
              "comment": _both_comments(k)} for k in document["kpis"]]
     competencies = [{"name": c["name"], "level": c["required_level"], "self_rating": c["self_rating"],
                      "manager_rating": c["manager_rating"], "comment": _both_comments(c)}
@@ -115,7 +143,7 @@ def review_form(document: dict) -> dict:
         "company": company_name(),
         "document_no": f"{document['position']['code']}-PA-{cycle['id']}-{review['id']}",
         "position": {"code": document["position"]["code"], "title": document["position"]["title"],
-                     "department": document["department"], "superior": None},
+                     "department": document["department"], "superior": document["superior"]},
         "version_number": None,
         "kpis": kpis,
         "competencies": competencies,
@@ -125,6 +153,9 @@ def review_form(document: dict) -> dict:
         "period": f"{cycle['name']} ({_iso(cycle['start_date'])} – {_iso(cycle['end_date'])})",
         "score": scores["display"]["final"],
         "band": scores["calibrated_band"] or scores["band"] or "",
+        "computed_band": scores["band"] if scores["calibrated_band"] and scores["calibrated_band"] != scores["band"]
+        else None,  # printed beside a calibrated band that differs
+        "provisional": scores["provisional"],
         "comments": {"employee": review["self_comment"], "manager": review["manager_comment"],
                      "hr": scores["calibration_reason"] or ""},
         "outcome": review["outcome"] or "",

@@ -92,11 +92,12 @@ def job_description_pdf(version, lang: str) -> Pdf:
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
 
 
-def appraisal_form_pdf(position, lang: str) -> Pdf:
-    """The blank appraisal form of a position, from its job description in force."""
+def appraisal_form_pdf(position, lang: str, period: str | None = None) -> Pdf:
+    """The blank appraisal form of a position, from its job description in force: its KPI
+    targets of one ``period`` (default: the most common one, see ``context.form_period``)."""
     current = jobs.current_version(position.id)
     version = jobs.get_version(current.id) if current is not None else None
-    context = contexts.appraisal_form(position, version)
+    context = contexts.appraisal_form(position, version, period=period)
     return _cached_or_rendered("appraisal_form", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
 

@@ -51,7 +51,8 @@ def position_job_description(position_id: int):
 @requires(can_use_job_descriptions)
 def appraisal_form(position_id: int):
     position = visible_position(position_id)
-    return pdf_response(services.appraisal_form_pdf(position, requested_language()))
+    return pdf_response(services.appraisal_form_pdf(position, requested_language(),
+                                                    request.args.get("period") or None))
 
 
 # --- position manuals ---------------------------------------------------------------------------

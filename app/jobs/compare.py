@@ -4,7 +4,8 @@ requirements, KPI targets and competencies, and changed texts (purpose, authorit
 Duties and requirements are aligned as sequences (difflib) on their normalised text; inside a
 replaced block, items are paired with the most similar one when they are alike enough to be the
 same item edited, else shown as removed and added. KPI targets are matched by KPI and period,
-competencies by competency.
+competencies by competency, and compared on their values (numbers as numbers) and on the labels
+each version keeps; numbers are shown in full, grouped as on the version page.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs.content import TEXT_FIELDS
+from app.core.formatting import number
+from app.jobs.content import TEXT_FIELDS, labelled_content
 from app.jobs.lint import normalise
 from app.jobs.models import Competency, Frequency, Kpi, Period, RequirementKind
 
@@ -56,7 +58,8 @@ class Comparison:
 
 
 def _number(value) -> str:
-    return "" if value is None else f"{value:g}"
+    """In full with the locale's grouping, as the version page shows it: 12,345,678 and 0.985."""
+    return "" if value is None else number(value)
 
 
 def _duty_meta(duty: dict) -> str:
@@ -162,7 +165,9 @@ def _pair(old, keys_old, new, keys_new) -> list[Row]:
     return rows
 
 
-def _keyed(old: dict, new: dict, describe) -> list[Row]:
+def _keyed(old: dict, new: dict, describe, fields: tuple[str, ...]) -> list[Row]:
+    """Rows matched by key; a pair is the same when the values of ``fields`` are equal (the
+    numbers themselves, not their display: 12,345,678 and 12,345,700 differ)."""
     rows = []
     for key in list(old) + [k for k in new if k not in old]:
         a, b = old.get(key), new.get(key)
@@ -172,17 +177,20 @@ def _keyed(old: dict, new: dict, describe) -> list[Row]:
             rows.append(Row("removed", describe(a)[0], None, describe(a)[1], ""))
         else:
             (name_a, meta_a), (name_b, meta_b) = describe(a), describe(b)
-            rows.append(Row("same" if meta_a == meta_b else "changed", name_a, name_b, meta_a, meta_b))
+            same = all(a.get(name) == b.get(name) for name in fields)
+            rows.append(Row("same" if same else "changed", name_a, name_b, meta_a, meta_b))
     return rows
 
 
 def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
                      competency_names: dict | None = None) -> Comparison:
-    """Compare two contents (see ``app.jobs.content``); names of KPIs and competencies are
-    looked up in two queries unless given."""
-    kpi_names = kpi_names if kpi_names is not None else _names(Kpi, old["kpis"] + new["kpis"], "kpi_id")
+    """Compare two contents (see ``app.jobs.content``). KPIs and competencies are named by the
+    rows' own "name" (``labelled_content``: what each version shows), else by ``kpi_names`` and
+    ``competency_names``, else from the libraries in two queries."""
+    kpi_names = kpi_names if kpi_names is not None else _names(
+        Kpi, [t for t in old["kpis"] + new["kpis"] if "name" not in t], "kpi_id")
     competency_names = competency_names if competency_names is not None else _names(
-        Competency, old["competencies"] + new["competencies"], "competency_id")
+        Competency, [c for c in old["competencies"] + new["competencies"] if "name" not in c], "competency_id")
 
     def duties(content):
         return [(d["text"], _duty_meta(d), s["heading"]) for s in content["sections"] for d in s["duties"]]
@@ -191,28 +199,38 @@ def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
         return [(r["text"], _requirement_meta(r), "") for r in content["requirements"]]
 
     def kpi(target):
-        name = kpi_names.get(target["kpi_id"], "?")
+        name = target.get("name") or kpi_names.get(target["kpi_id"], "?")
         meta = _("target %(target)s, threshold %(threshold)s, stretch %(stretch)s, weight %(weight)s%%",
                  target=_number(target["target"]), threshold=_number(target["threshold"]) or "—",
                  stretch=_number(target["stretch"]) or "—", weight=_number(target["weight"]))
         period = Period(target["period"]).label if target["period"] in Period.values() else target["period"]
-        return f"{name} ({period})", meta + (f" · {target['note']}" if target.get("note") else "")
+        unit = f"{target['unit']}, " if target.get("unit") else ""
+        return f"{name} ({unit}{period})", meta + (f" · {target['note']}" if target.get("note") else "")
 
     def competency(row):
-        return competency_names.get(row["competency_id"], "?"), _("level %(num)d", num=row["level"])
+        name = row.get("name") or competency_names.get(row["competency_id"], "?")
+        meta = _("level %(num)d", num=row["level"])
+        return name, meta + (f" · {row['level_description']}" if row.get("level_description") else "")
 
     title = FieldChange("title", old["title"], new["title"]) if old["title"] != new["title"] else None
     fields = [FieldChange(name, old[name], new[name]) for name in TEXT_FIELDS if old[name] != new[name]]
     comparison = Comparison(
         title, fields, _align(duties(old), duties(new)), _align(requirements(old), requirements(new)),
         _keyed({(t["kpi_id"], t["period"]): t for t in old["kpis"]},
-               {(t["kpi_id"], t["period"]): t for t in new["kpis"]}, kpi),
+               {(t["kpi_id"], t["period"]): t for t in new["kpis"]}, kpi,
+               ("target", "threshold", "stretch", "weight", "note", "name", "unit")),
         _keyed({c["competency_id"]: c for c in old["competencies"]},
-               {c["competency_id"]: c for c in new["competencies"]}, competency))
+               {c["competency_id"]: c for c in new["competencies"]}, competency,
+               ("level", "name", "level_description")))
     for rows in (comparison.duties, comparison.requirements, comparison.kpis, comparison.competencies):
         for row in rows:
             comparison.counts[row.status] = comparison.counts.get(row.status, 0) + 1
     return comparison
+
+
+def compare_versions(old, new) -> Comparison:
+    """Compare two versions (content loaded) as each shows itself, labels included."""
+    return compare_contents(labelled_content(old), labelled_content(new), {}, {})
 
 
 def _names(model, rows: list[dict], key: str) -> dict[int, str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -73,16 +74,58 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
     }
 
 
+@dataclass(frozen=True)
+class KpiLabel:
+    """A KPI as a version shows it: its own copy of the library's code, name, unit, direction."""
+    code: str
+    name: str
+    unit: str
+    direction: str
+
+    @property
+    def direction_enum(self) -> Direction:
+        return Direction(self.direction)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER.value
+
+
+@dataclass(frozen=True)
+class CompetencyLabel:
+    """A competency as a version shows it: its copy of the name and of its level's description."""
+    code: str
+    name: str
+    level: int
+    description: str
+
+    def level_text(self, level: int) -> str:
+        return self.description if level == self.level else ""
+
+
 def libraries_of(version: JobDescriptionVersion) -> tuple[dict, dict]:
-    """({kpi id: Kpi}, {competency id: Competency}) of a version's loaded targets and competencies,
-    for showing its content without further queries."""
-    return ({t.kpi_id: t.kpi for t in version.kpi_targets},
-            {c.competency_id: c.competency for c in version.competencies})
+    """({kpi id: KpiLabel}, {competency id: CompetencyLabel}) of a version's loaded targets and
+    competencies, from the version's own copies (never today's library), without a query."""
+    return ({t.kpi_id: KpiLabel(t.kpi_code, t.kpi_name, t.kpi_unit, t.kpi_direction) for t in version.kpi_targets},
+            {c.competency_id: CompetencyLabel(c.competency_code, c.competency_name, c.level, c.level_description)
+             for c in version.competencies})
+
+
+def labelled_content(version: JobDescriptionVersion) -> dict:
+    """``version_content`` with each KPI target's and competency's labels as the version shows
+    them ("name", "unit"; "name", "level_description"), for comparing versions."""
+    content = version_content(version)
+    for row, target in zip(content["kpis"], version.kpi_targets):
+        row.update(name=target.kpi_name, unit=target.kpi_unit)
+    for row, competency in zip(content["competencies"], version.competencies):
+        row.update(name=competency.competency_name, level_description=competency.level_description)
+    return content
 
 
 def version_document(version: JobDescriptionVersion) -> dict:
-    """A version as a self-contained plain document: its content with the names of KPIs and
-    competencies resolved, for the API, PDFs and appraisal snapshots. Rows keep their ids (and
+    """A version as a self-contained plain document: its content with the codes, names, units and
+    level descriptions of KPIs and competencies as the version keeps them (copied from the
+    libraries when the draft was saved), for the API, PDFs and appraisal snapshots. Rows keep their ids (and
     the library ids of competencies and KPIs), as in ``version_content``. Needs the content
     loaded (``services.get_version``); runs no query of its own."""
     return {
@@ -98,11 +141,11 @@ def version_document(version: JobDescriptionVersion) -> dict:
                    for section in version.sections for d in section.duties],
         "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
                          for r in version.requirements],
-        "competencies": [{"id": c.id, "competency_id": c.competency_id, "code": c.competency.code,
-                          "name": c.competency.name, "level": c.level,
-                          "level_description": c.competency.level_text(c.level)} for c in version.competencies],
-        "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi.code, "name": t.kpi.name, "unit": t.kpi.unit,
-                  "direction": t.kpi.direction,
+        "competencies": [{"id": c.id, "competency_id": c.competency_id, "code": c.competency_code,
+                          "name": c.competency_name, "level": c.level,
+                          "level_description": c.level_description} for c in version.competencies],
+        "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi_code, "name": t.kpi_name, "unit": t.kpi_unit,
+                  "direction": t.kpi_direction,
                   "target": _float(t.target), "threshold": _float(t.threshold), "stretch": _float(t.stretch),
                   "weight": _float(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
     }

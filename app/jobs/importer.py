@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.core.messages import translate
 from app.extensions import db
 from app.jobs import parser
+from app.jobs.chinese import simplified
 from app.jobs.content import empty_content
 from app.jobs.models import Frequency, Kpi, RequirementKind
 
@@ -48,6 +49,7 @@ _PREFERRED = re.compile(r"优先|加分|更佳|为佳|preferred|a plus|is a bonu
 
 
 def guess_frequency(text: str) -> str | None:
+    text = simplified(text)
     for frequency, pattern in _FREQUENCIES:
         if pattern.search(text):
             return frequency.value
@@ -55,12 +57,13 @@ def guess_frequency(text: str) -> str | None:
 
 
 def guess_standard(text: str) -> str:
-    match = _STANDARD.search(text)
-    return match.group(0).strip().lstrip("必须需在 ")[:200] if match else ""
+    match = _STANDARD.search(simplified(text))  # the user's own characters are kept
+    return text[match.start():match.end()].strip().lstrip("必须需須在 ")[:200] if match else ""
 
 
 def guess_requirement(text: str) -> tuple[str, bool]:
     """(kind, required) of a requirement's text."""
+    text = simplified(text)
     kind = next((k.value for k, pattern in _REQUIREMENT_KINDS if pattern.search(text)), RequirementKind.OTHER.value)
     return kind, not _PREFERRED.search(text)
 
@@ -84,9 +87,16 @@ def parse_error_message(error: parser.ParseError) -> str:
 
 def import_text(text: str, title: str = "") -> Imported:
     """Structure pasted ``text``; raises ``parser.ParseError`` for empty or oversized text.
-    ``title`` (the position's) is used when the text names none."""
+    ``title`` (the position's) is the draft's title; the text's own title is used only when
+    there is none, and a different one is named in a warning (pasting a 客服 document into
+    人事专员 must not rename the position's job description)."""
     result = parser.parse_job_description(text)
-    content = empty_content(result["title"] or title)
+    found = (result["title"] or "").strip()
+    content = empty_content(title or found)
+    warnings = [translate(w) for w in result["warnings"]]
+    if title and found and simplified(found) != simplified(title.strip()):
+        warnings.insert(0, _("The text is the job description of “%(found)s”; the draft keeps the position's "
+                             "title “%(title)s”. Check that you pasted the right document.", found=found, title=title))
     kpis = _library_kpis()
     other, authority, responsibility, kpi_lines = [], [], [], []
     for section in result["sections"]:
@@ -110,11 +120,12 @@ def import_text(text: str, title: str = "") -> Imported:
     content["management_responsibility"] = "\n".join(responsibility)
     # KPIs of the library that the text names (in a KPI section, or in a duty such as "对销售额…KPI负责")
     mentioned = "\n".join(kpi_lines + [d["text"] for s in content["sections"] for d in s["duties"]])
-    suggested = [kpi for kpi in kpis if kpi.name and kpi.name in mentioned]
+    mentioned = simplified(mentioned)
+    suggested = [kpi for kpi in kpis if kpi.name and simplified(kpi.name) in mentioned]
     if kpi_lines:
         other.append({"heading": _("Performance indicators named in the text"), "items": kpi_lines})
     return Imported(content=content, fields=result["fields"], title=result["title"],
-                    warnings=[translate(w) for w in result["warnings"]], other=other, kpis=suggested)
+                    warnings=warnings, other=other, kpis=suggested)
 
 
 def _library_kpis() -> list[Kpi]:

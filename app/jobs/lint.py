@@ -2,7 +2,8 @@
 reason) before a version can be approved.
 
 Rules: requirements that are likely discriminatory (age, gender, marital or family status,
-ethnicity, household registration, appearance, health beyond the job's real needs); duty or KPI
+ethnicity, household registration, appearance, health beyond the job's real needs; Simplified
+and Traditional Chinese alike); duty or KPI
 weights that are used but do not sum to 100; no KPI; duplicate duties; a duty that repeats one
 of another position of the same department; empty sections; very long items.
 
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.jobs.chinese import simplified
 from app.jobs.models import Duty, DutySection, JobDescriptionVersion, Period, Status
 
 LONG_ITEM = 300        # characters
@@ -79,13 +81,14 @@ def _discrimination(content: dict) -> list[Finding]:
     if content.get("working_conditions"):
         items.append(("working_conditions", content["working_conditions"]))
     for where, text in items:
+        matching = simplified(text)  # 年齡18-35歲 and 戶口 match as 年龄18-35岁 and 户口; same length
         for rule, pattern, what, hint in _DISCRIMINATION:
-            match = pattern.search(text)
+            match = pattern.search(matching)
             if match:
                 findings.append(Finding(
                     _key(f"discrimination-{rule}", normalise(text)), f"discrimination-{rule}", "error",
                     _("“%(text)s” is a condition on %(what)s: likely discriminatory unless the job "
-                      "really requires it.", text=match.group(0).strip(), what=what()),
+                      "really requires it.", text=text[match.start():match.end()].strip(), what=what()),
                     hint(), where, text))
     return findings
 

@@ -8,109 +8,21 @@ time, any change to such a version or to anything that belongs to it, whatever r
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
+from app.jobs.enums import (FROZEN_STATUSES, OPEN_STATUSES, SCALE_MAX, Direction, Frequency,  # noqa: F401
+                            LabelledEnum, Period, RequirementKind, Status)
 
 # Numbers are stored exactly (NUMERIC, rounded to its scale) and read as floats: targets like
 # 0.985 or 1,200,000.
 Number = ExactNumber(18, 4)
 Percent = ExactNumber(6, 2)
-
-
-class LabelledEnum(str, enum.Enum):
-    """A string enum whose members have a translated label (from ``labels()``)."""
-
-    @property
-    def label(self) -> str:
-        return str(self.labels()[self])
-
-    @classmethod
-    def labels(cls) -> dict:
-        raise NotImplementedError
-
-    @classmethod
-    def choices(cls):
-        return [(member.value, member.label) for member in cls]
-
-    @classmethod
-    def values(cls) -> set[str]:
-        return {member.value for member in cls}
-
-
-class Direction(LabelledEnum):
-    HIGHER = "higher"
-    LOWER = "lower"
-
-    @classmethod
-    def labels(cls):
-        return {cls.HIGHER: _l("Higher is better"), cls.LOWER: _l("Lower is better")}
-
-
-class Period(LabelledEnum):
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    ANNUAL = "annual"
-
-    @classmethod
-    def labels(cls):
-        return {cls.MONTHLY: _l("Monthly"), cls.QUARTERLY: _l("Quarterly"), cls.ANNUAL: _l("Annual")}
-
-
-class Frequency(LabelledEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    ANNUAL = "annual"
-    AS_NEEDED = "as_needed"
-
-    @classmethod
-    def labels(cls):
-        return {cls.DAILY: _l("Daily"), cls.WEEKLY: _l("Weekly"), cls.MONTHLY: _l("Monthly"),
-                cls.QUARTERLY: _l("Quarterly"), cls.ANNUAL: _l("Annual"), cls.AS_NEEDED: _l("As needed")}
-
-
-class RequirementKind(LabelledEnum):
-    EDUCATION = "education"
-    EXPERIENCE = "experience"
-    SKILLS = "skills"
-    CERTIFICATION = "certification"
-    LANGUAGE = "language"
-    WORKING_CONDITIONS = "working_conditions"
-    OTHER = "other"
-
-    @classmethod
-    def labels(cls):
-        return {cls.EDUCATION: _l("Education"), cls.EXPERIENCE: _l("Experience"),
-                cls.SKILLS: _l("Skills and tools"), cls.CERTIFICATION: _l("Certification"),
-                cls.LANGUAGE: _l("Language"), cls.WORKING_CONDITIONS: _l("Working conditions"),
-                cls.OTHER: _l("Other")}
-
-
-class Status(LabelledEnum):
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    APPROVED = "approved"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
-
-    @classmethod
-    def labels(cls):
-        return {cls.DRAFT: _l("Draft"), cls.IN_REVIEW: _l("In review"), cls.APPROVED: _l("Approved"),
-                cls.PUBLISHED: _l("Published"), cls.SUPERSEDED: _l("Superseded")}
-
-
-OPEN_STATUSES = (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value)
-FROZEN_STATUSES = (Status.PUBLISHED.value, Status.SUPERSEDED.value)
-SCALE_MAX = 5  # competency levels run 1..5
 
 
 def _in(column: str, enum_cls) -> str:
@@ -356,8 +268,20 @@ class CompetencyRequirement(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     level: Mapped[int] = mapped_column(Integer, default=3)
 
+    # What the version shows, copied from the library when the draft is saved: a published
+    # version never changes when the library is edited afterwards.
+    competency_code: Mapped[str] = mapped_column(String(40), default="")
+    competency_name: Mapped[str] = mapped_column(String(120), default="")
+    competency_description: Mapped[str] = mapped_column(Text, default="")
+    level_description: Mapped[str] = mapped_column(Text, default="")
+
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="competencies")
     competency: Mapped[Competency] = relationship()
+
+    def snapshot(self, competency: Competency) -> None:
+        self.competency_code, self.competency_name = competency.code, competency.name
+        self.competency_description = competency.description or ""
+        self.level_description = competency.level_text(self.level)
 
     @property
     def audit_label(self) -> str:
@@ -373,6 +297,7 @@ class KpiTarget(db.Model):
         UniqueConstraint("version_id", "kpi_id", "period"),
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),
         CheckConstraint(_in("period", Period), name="period_valid"),
+        CheckConstraint(_in("kpi_direction", Direction), name="kpi_direction_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -386,8 +311,18 @@ class KpiTarget(db.Model):
     period: Mapped[str] = mapped_column(String(20), default=Period.MONTHLY.value)
     note: Mapped[str] = mapped_column(Text, default="")
 
+    # What the version shows, copied from the library when the draft is saved (see
+    # CompetencyRequirement): renaming a KPI or changing its unit leaves published versions alone.
+    kpi_code: Mapped[str] = mapped_column(String(40), default="")
+    kpi_name: Mapped[str] = mapped_column(String(120), default="")
+    kpi_unit: Mapped[str] = mapped_column(String(40), default="")
+    kpi_direction: Mapped[str] = mapped_column(String(10), default=Direction.HIGHER.value)
+
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="kpi_targets")
     kpi: Mapped[Kpi] = relationship()
+
+    def snapshot(self, kpi: Kpi) -> None:
+        self.kpi_code, self.kpi_name, self.kpi_unit, self.kpi_direction = kpi.code, kpi.name, kpi.unit, kpi.direction
 
     @property
     def audit_label(self) -> str:

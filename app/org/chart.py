@@ -73,6 +73,7 @@ COLORS = {
 }
 
 Link = Callable[[int], str]
+COMPANY_DEPTH = 3   # levels drawn by default for the whole company: enough to read, fast to draw
 
 
 class ChartError(ServiceError):

@@ -19,6 +19,8 @@ class Department(VersionedMixin, db.Model):
     ("/1/4/9/"), kept by the services, so that a subtree is one indexed prefix query."""
 
     __tablename__ = "departments"
+    __versioned_collections__ = {"functions": "functions", "collaborations": "collaborations"}
+    __conflict_hidden__ = ("path", "depth")   # follow parent_id, which is shown
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -71,6 +73,10 @@ class DepartmentFunction(db.Model):
 
     department: Mapped[Department] = relationship(back_populates="functions")
 
+    @property
+    def audit_label(self) -> str:
+        return self.text
+
 
 class Collaboration(db.Model):
     """What a department does with another one (部门协作). The partner is a department of the
@@ -92,6 +98,10 @@ class Collaboration(db.Model):
     def partner_label(self) -> str:
         return self.partner.name if self.partner else self.partner_name
 
+    @property
+    def audit_label(self) -> str:
+        return f"{self.partner_label}: {self.duty}" if self.partner_label else self.duty
+
 
 dotted_lines = Table(
     "position_dotted_lines",
@@ -107,6 +117,7 @@ class Position(VersionedMixin, db.Model):
     positions that report to it: derived, never typed twice."""
 
     __tablename__ = "positions"
+    __versioned_collections__ = {"dotted_superiors": "dotted_superior_ids"}
     __table_args__ = (CheckConstraint("headcount >= 0", name="headcount_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +199,13 @@ class Employee(VersionedMixin, db.Model):
     def status_enum(self) -> EmployeeStatus:
         return EmployeeStatus(self.status)
 
+    @staticmethod
+    def display_value(field: str, value):
+        """A stored value as people read it (the list of changes of a refused edit)."""
+        if field == "status" and value in {s.value for s in EmployeeStatus}:
+            return EmployeeStatus(value).label
+        return value
+
     def __repr__(self) -> str:
         return f"<Employee {self.employee_no}>"
 
@@ -199,7 +217,8 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        Index("ix_assignments_position_id_dates", "position_id", "start_date", "end_date"),
+        # The vacancy filter and the holders of a position look up open primary assignments by position.
+        Index("ix_assignments_position_id_primary_dates", "position_id", "is_primary", "start_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from app.core.errors import ServiceError
 from app.db import begin_transaction
 from app.extensions import db
 from app.org import services as org
-from app.org.models import Assignment, Department, Employee, Position
+from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 from app.transfer.reader import RawBook
 from app.transfer.records import current_records
 from app.transfer.parsing import ParsedRow, ParsedSheet, parse_book
@@ -325,12 +325,14 @@ class _Run:
     # -- second pass --
 
     def finish(self) -> None:
-        for kind, row in self.pending:
+        saves = {"departments": self._save_department, "positions": self._save_position,
+                 "employees": self._save_employee}
+        pending, self.pending = self.pending, []
+        for kind, row in pending:
             if row.key[0] in self.failed[kind]:
                 continue
             record = self.current[kind].get(row.key)
-            save = self._save_department if kind == "departments" else self._save_position
-            self._save(kind, row, lambda: save(row, record))
+            self._save(kind, row, lambda: saves[kind](row, record))
 
     # -- employees --
 
@@ -342,10 +344,15 @@ class _Run:
         for row in rows:
             if row.errors:
                 continue
-            self._first_pass("employees", row, current.get(row.key), frozenset(), self._save_employee)
+            record = current.get(row.key)
+            # Someone marked as left may not hold a post after today: their assignments of the same
+            # file are ended first, and the status is set in the second pass.
+            left = EmployeeStatus.LEFT.value
+            leaves = record is not None and record["status"] != left and row.values.get("status") == left
+            self._first_pass("employees", row, record, {"status"} if leaves else frozenset(), self._save_employee)
 
-    def _save_employee(self, row: ParsedRow, record: dict | None, _deferred=frozenset()) -> None:
-        merged = self._merged("employees", row, record)
+    def _save_employee(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
+        merged = self._merged("employees", row, record, deferred)
         refs = _Refs(self)
         user_id = refs.get("users", merged["user_email"], "user_email")
         refs.check()
@@ -402,6 +409,7 @@ class _Run:
         self.finish()
         self.employees()
         self.assignments()
+        self.finish()
 
 
 def run_import(raw: RawBook, kind: str, apply: bool = False, expected_digest: str | None = None) -> Report:

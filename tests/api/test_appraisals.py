@@ -72,16 +72,19 @@ def test_the_steps_with_versions_and_bad_input(api, org):
                                json={"kpis": [{"id": kpi["id"], "actual": "很多"}]}, headers={"If-Match": etag}),
                  422, "kpis.0.actual")
     assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json={"competencies": [
-        {"id": rating["id"], "rating": 7}]}, headers={"If-Match": etag}), 422, "ratings.0.rating")
+        {"id": rating["id"], "rating": 7}]}, headers={"If-Match": etag}), 422, "competencies.0.rating")
     assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body), 428)
     assert _review(review.id).kpi_results[0].actual is None  # nothing changed
     body["kpis"][0]["actual"] = 110
+    body["submit"] = True
     response = employee.post(f"/api/v1/reviews/{review.id}/submit", json=body, headers={"If-Match": etag})
     assert response.status_code == 200 and response.json["status"] == "manager_review"
     assert response.json["kpis"][0]["attainment"] == 110
-    # submitted twice: the step is the manager's now
-    assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body,
-                               headers={"If-Match": response.headers["ETag"]}), 403)
+    # submitted twice: said as clearly as on the page, not a bare "no permission"
+    twice = assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body,
+                                       headers={"If-Match": response.headers["ETag"]}), 409)
+    assert "already submitted" in twice["message"]
+    assert _review(review.id).status == "manager_review"
     lead = factories.create_user("manager")  # 李娜 holds the post above 张伟's: she reviews him
     org.li.user_id = lead.id
     db.session.commit()
@@ -91,7 +94,7 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     version = response.json["version"]
     response = manager.post(f"/api/v1/reviews/{review.id}/submit", json={
         "version": version, "competencies": [{"id": rating["id"], "rating": 4}], "outcome": "reward",
-        "comment": "好"})
+        "comment": "好", "submit": True})
     assert response.status_code == 200 and response.json["status"] == "calibration"
     assert response.json["final_score"] == 110 * 0.7 + 80 * 0.3 and response.json["band"] == "A"
     hr = api("hr")
@@ -99,10 +102,11 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     assert_error(hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": version, "calibrated_band": "B"}),
                  422, "reason")
     response = hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": version, "calibrated_band": "B",
-                                                                     "reason": "校准"})
+                                                                     "reason": "校准", "submit": True})
     assert response.json["status"] == "finalised" and response.json["calibrated_band"] == "B"
-    assert_error(manager.post(f"/api/v1/reviews/{review.id}/submit", json={"version": response.json["version"],
-                                                                           "comment": "改"}), 422)
+    late = assert_error(manager.post(f"/api/v1/reviews/{review.id}/submit", json={
+        "version": response.json["version"], "comment": "改"}), 409)
+    assert "finalised and locked" in late["message"]
     response = employee.post(f"/api/v1/reviews/{review.id}/acknowledge", json={"version": response.json["version"]})
     assert response.status_code == 200 and response.json["acknowledged_at"]
     assert_error(hr.post(f"/api/v1/reviews/{review.id}/reopen", json={"version": response.json["version"],
@@ -111,6 +115,39 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     response = hr.post(f"/api/v1/reviews/{review.id}/reopen", json={"version": response.json["version"],
                                                                      "step": "manager_review", "reason": "申诉"})
     assert response.json["status"] == "manager_review" and response.json["acknowledged_at"] is None
+    assert response.json["calibrated_band"] is None and response.json["band"] == "A"  # calibrated again later
+
+
+def test_a_step_is_only_saved_unless_submit_is_true(api, org):
+    _cycle, review = _with_jd(org)
+    employee = api(user=org.employee_user)
+    got = employee.get(f"/api/v1/reviews/{review.id}")
+    kpi, rating = got.json["kpis"][0], got.json["competencies"][0]
+    complete = {"kpis": [{"id": kpi["id"], "actual": 100}], "competencies": [{"id": rating["id"], "rating": 3}]}
+    response = employee.post(f"/api/v1/reviews/{review.id}/submit", json=complete, headers={"If-Match": got.headers["ETag"]})
+    assert response.status_code == 200 and response.json["status"] == "self_review"  # saved, not handed on
+    assert response.json["kpis"][0]["actual"] == 100 and response.json["provisional"] is True
+    response = employee.post(f"/api/v1/reviews/{review.id}/submit", json={"submit": True},
+                             headers={"If-Match": response.headers["ETag"]})
+    assert response.json["status"] == "manager_review"
+    lead = factories.create_user("manager")
+    org.li.user_id = lead.id
+    db.session.commit()
+    response = api(user=lead).post(f"/api/v1/reviews/{review.id}/submit", json={
+        "version": response.json["version"], "competencies": [{"id": rating["id"], "rating": 4}],
+        "outcome": "reward", "submit": True})
+    assert response.json["status"] == "calibration"
+    hr = api("hr")
+    response = hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": response.json["version"],
+                                                                     "calibrated_band": "B", "reason": "校准"})
+    assert response.status_code == 200 and response.json["status"] == "calibration"  # calibrated, not finalised
+    assert response.json["calibrated_band"] == "B" and response.json["finalised_at"] is None
+    # not finalised: a provisional score, counted in no result
+    summary = hr.get(f"/api/v1/appraisal-cycles/{review.cycle_id}/results").json
+    assert (summary["finalised"], summary["scored"], summary["provisional"], summary["average"]) == (0, 0, 1, None)
+    assert sum(band["count"] for band in summary["bands"]) == 0
+    spec = hr.get("/api/v1/openapi.json").json["components"]["schemas"]["StepIn"]["properties"]["submit"]
+    assert spec["default"] is False
 
 
 def test_nobody_reviews_themselves(api, org):
@@ -135,3 +172,28 @@ def test_results_summary(api, org):
     assert mine.json["total"] == 2 and mine.json["departments"][0]["name"] == "运营组"
     assert_error(api(user=org.manager_user).get(f"/api/v1/appraisal-cycles/{cycle.id}/results?department_id=999999"),
                  422, "department_id")
+
+
+def test_appraisal_templates_are_read_only_for_hr(api, ctx):
+    from app.appraisals import services as appraisal_services
+    from app.appraisals.settings import default_settings
+    from app.db import utcnow
+
+    standard = appraisal_services.create_template(default_settings())
+    old = appraisal_services.create_template({**default_settings(), "name": "旧模板", "kpi_weight": 60,
+                                              "competency_weight": 40})
+    old.archived_at = utcnow()
+    db.session.commit()
+    hr = api("hr")
+    listed = hr.get("/api/v1/appraisal-templates")
+    assert listed.status_code == 200 and [t["id"] for t in listed.json["items"]] == [standard.id]
+    everything = hr.get("/api/v1/appraisal-templates?include_archived=true").json
+    assert {t["name"]: t["archived"] for t in everything["items"]} == {standard.name: False, "旧模板": True}
+    one = hr.get(f"/api/v1/appraisal-templates/{old.id}")
+    assert one.status_code == 200 and one.headers["ETag"] == f'W/"{old.version}"'
+    assert (one.json["kpi_weight"], one.json["competency_weight"]) == (60, 40)
+    assert one.json["bands"][0]["band"] == standard.bands[0]["band"] and one.json["scale"][0]["level"] == 1
+    assert_error(hr.get("/api/v1/appraisal-templates/999999"), 404)
+    assert_error(api("employee").get("/api/v1/appraisal-templates"), 403)
+    assert_error(api("manager").get(f"/api/v1/appraisal-templates/{standard.id}"), 403)
+    assert hr.post("/api/v1/appraisal-templates", json={"name": "新"}).status_code == 405

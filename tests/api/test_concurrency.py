@@ -34,6 +34,15 @@ def together(*calls):
     return results
 
 
+def loser_says_why(responses, field: str, winner_value: str) -> None:
+    """The refused client gets a JSON 409 that says someone else changed the record; when the other
+    edit was committed before this one was checked, the errors also say what it changed."""
+    loser = next(r for r in responses if r.status_code == 409).json
+    assert loser["code"] == 409 and "changed by someone else" in loser["message"], loser
+    if loser["errors"]:
+        assert any(winner_value in text for text in loser["errors"][field]), loser
+
+
 def test_two_edits_of_one_position_exactly_one_wins(api, org):
     first, second = api("hr"), api("hr")
     staff = org.staff.id
@@ -45,6 +54,7 @@ def test_two_edits_of_one_position_exactly_one_wins(api, org):
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 409], statuses
         winner = next(r for r in responses if r.status_code == 200).json["grade"]
+        loser_says_why(responses, "grade", winner)
         db.session.expire_all()
         assert db.session.get(Position, staff).grade == winner
 
@@ -60,6 +70,8 @@ def test_two_saves_of_one_review_exactly_one_wins(api, org):
                              lambda: second.post(f"/api/v1/reviews/{review}/submit", json=body(f"二{n}")))
         assert sorted(r.status_code for r in responses) == [200, 409]
         winner = next(r for r in responses if r.status_code == 200).json["self_comment"]
+        loser = next(r for r in responses if r.status_code == 409).json
+        assert loser["code"] == 409 and "changed by someone else" in loser["message"], loser
         assert first.get(f"/api/v1/reviews/{review}").json["self_comment"] == winner
 
 

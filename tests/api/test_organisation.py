@@ -14,8 +14,9 @@ DEPARTMENT_FIELDS = {"id", "code", "name", "parent_id", "nature", "service_objec
                      "collaborations", "archived", "version"}
 POSITION_FIELDS = {"id", "code", "title", "department_id", "reports_to_id", "headcount", "filled", "grade", "purpose",
                    "authority", "management_responsibility", "working_conditions", "acting_position_id",
-                   "acting_note", "dotted_superior_ids", "archived", "version"}
-EMPLOYEE_FIELDS = {"id", "employee_no", "name", "email", "hire_date", "status", "user_id", "version"}
+                   "acting_note", "dotted_superior_ids", "subordinate_ids", "archived", "version"}
+EMPLOYEE_FIELDS = {"id", "employee_no", "name", "email", "hire_date", "status", "user_id", "position_id", "manager",
+                   "version"}
 ASSIGNMENT_FIELDS = {"id", "employee_id", "position_id", "start_date", "end_date", "is_primary"}
 
 
@@ -82,7 +83,7 @@ def test_position_lifecycle(api, org):
         "headcount": 3, "dotted_superior_ids": [org.hr_mgr.id], "acting_position_id": org.lead.id})
     assert created.status_code == 201, created.json
     position = created.json
-    assert set(position) == POSITION_FIELDS | {"job_description"}
+    assert set(position) == POSITION_FIELDS | {"job_description", "superior", "subordinates", "manager"}
     assert position["dotted_superior_ids"] == [org.hr_mgr.id] and position["filled"] == 0
     assert position["job_description"] is None
 
@@ -133,11 +134,12 @@ def test_pages_of_a_list(api, ctx):
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("/api/v1/departments", 6), ("/api/v1/positions", 7), ("/api/v1/employees", 7), ("/api/v1/assignments", 4),
+    ("/api/v1/departments", 6), ("/api/v1/positions", 8), ("/api/v1/employees", 9), ("/api/v1/assignments", 4),
 ])
 def test_lists_take_a_fixed_number_of_queries(api, ctx, count_queries, path, expected):
-    """The token and its user, the count, the page, one query per related list (and the
-    filled counts of positions): as many for 2 rows as for 20."""
+    """The token and its user, the count, the page, one query per related list (the filled
+    counts and direct subordinates of positions, the derived managers of employees): as many for
+    2 rows as for 20."""
     client = api("hr")
     counts = []
     for size in (2, 20):

@@ -148,3 +148,18 @@ def test_launch_runs_a_fixed_number_of_queries(shop, count_service_queries):
         counts.append((created, len(queries)))
     assert counts[0][0] == 5 and counts[1][0] == 15
     assert counts[0][1] == counts[1][1] <= 20, counts
+
+
+def test_a_launch_copies_the_labels_the_published_version_shows_not_todays_library(shop):
+    from app.jobs import library
+
+    library.update_kpi(shop.sales, library.KpiData(code="SALES-NEW", name="成交额", unit="万元"), None)
+    library.update_competency(shop.ops_skill, library.CompetencyData(code="OPS-NEW", name="运营能力", description="新"),
+                              None)
+    db.session.commit()
+    cycle = make_cycle()
+    launch.launch_cycle(cycle)
+    db.session.commit()
+    review = review_of(cycle, shop.zhang)
+    assert [(r.code, r.name, r.unit) for r in review.kpi_results][0] == ("SALES", "销售额", "元")
+    assert [(r.code, r.name) for r in review.ratings][0] == ("OPS", "电商运营能力")

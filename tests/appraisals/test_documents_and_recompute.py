@@ -45,14 +45,21 @@ def test_results_document_of_a_department(cycle, shop):
         review = review_of(cycle, employee)
         fill_self(review)
         fill_manager(review)
+    li = review_of(cycle, shop.li)
+    flow.finalise(li, li.version)
+    db.session.commit()
     document = results.results_document(cycle, shop.ec)
     assert _plain(document)
     assert document["department"] == {"id": shop.ec.id, "name": "电商部"}
-    assert document["summary"]["total"] == 4 and document["summary"]["by_step"]["HR calibration"] == 2
-    assert [r["name"] for r in document["reviews"]][:2] == ["张伟", "李娜"] or \
-        [r["name"] for r in document["reviews"]][:2] == ["李娜", "张伟"]
+    summary = document["summary"]
+    assert summary["total"] == 4 and summary["by_step"]["HR calibration"] == 1 and summary["finalised"] == 1
+    # only the finalised review is a result; 张伟's score (at calibration) is provisional
+    assert sum(count for _band, count in summary["bands"]) == 1 == summary["scored"]
+    assert sum(count for _label, count in summary["histogram"]) == 1 and summary["provisional"] == 1
+    assert summary["average"] == pytest.approx(li.final_score)
+    assert [(r["name"], r["provisional"]) for r in document["reviews"]][:2] == [("李娜", False), ("张伟", True)]
     assert document["reviews"][-1]["final_score"] is None  # unscored last
-    assert sum(count for _band, count in document["summary"]["bands"]) == 2
+    assert document["departments"][0]["average"] == pytest.approx(li.final_score)
     whole = results.results_document(cycle)
     assert whole["department"] is None and whole["summary"]["total"] == 5
     assert {d["name"] for d in whole["departments"]} == {"电商部", "人事部"}
@@ -67,13 +74,53 @@ def test_recomputing_a_cycle_restores_every_score(cycle, shop):
     db.session.execute(table.update().where(table.c.id == review.id).values(final_score=1, band="D", kpi_score=None))
     db.session.execute(KpiResult.__table__.update().values(attainment=None))
     db.session.commit()
-    assert recompute_cycle(cycle) == 1
+    version = review.version
+    result = recompute_cycle(cycle)
+    assert (result.changed, result.attainments, result.checked, result.skipped_finalised) == (1, 2, 5, 0)
     db.session.commit()
     db.session.expire_all()
     review = review_of(cycle, shop.zhang)
     assert (review.kpi_score, review.competency_score, review.final_score, review.band) == pytest.approx(expected)
     assert all(r.attainment is not None for r in review.kpi_results)
-    assert recompute_cycle(cycle) == 0  # nothing left to change
+    assert review.version == version + 1      # a form opened before the recompute gets a conflict
+    assert recompute_cycle(cycle).changed == 0  # nothing left to change
+
+
+def test_recomputing_leaves_finalised_reviews_and_closed_cycles_alone_and_is_audited(cycle, shop):
+    from app.appraisals.models import CycleStatus
+    from app.audit.models import AuditEvent
+    from app.core.errors import ServiceError
+
+    done, open_ = review_of(cycle, shop.li), review_of(cycle, shop.zhang)
+    for review in (done, open_):
+        fill_self(review)
+        fill_manager(review)
+    flow.finalise(done, done.version)
+    db.session.commit()
+    table = Review.__table__
+    db.session.execute(table.update().where(table.c.id.in_([done.id, open_.id])).values(final_score=1, band="D"))
+    db.session.commit()
+    versions = {done.id: done.version, open_.id: open_.version}
+    result = recompute_cycle(cycle)
+    db.session.commit()
+    assert (result.changed, result.skipped_finalised) == (1, 1)
+    db.session.expire_all()
+    done, open_ = db.session.get(Review, done.id), db.session.get(Review, open_.id)
+    assert (float(done.final_score), done.band, done.version) == (1.0, "D", versions[done.id])  # locked: untouched
+    assert open_.final_score > 1 and open_.version == versions[open_.id] + 1
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "recompute")).one()
+    assert (event.entity, event.entity_id) == ("appraisal_cycles", str(cycle.id))
+    assert event.changes["reviews_changed"] == 1 and event.changes["finalised_left_alone"] == 1
+    assert event.changes["changed_review_ids"] == [open_.id]
+    # a closed cycle's results are final: refused, nothing changed
+    db.session.execute(table.update().where(table.c.id == open_.id).values(final_score=2))
+    cycle = db.session.get(AppraisalCycle, cycle.id)
+    cycle.status = CycleStatus.CLOSED.value
+    db.session.commit()
+    with pytest.raises(ServiceError):
+        recompute_cycle(cycle)
+    db.session.rollback()
+    assert float(db.session.get(Review, open_.id).final_score) == 2.0
 
 
 def test_pages_render_empty_and_in_chinese(app, shop, cycle):

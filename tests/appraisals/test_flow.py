@@ -172,3 +172,29 @@ def test_a_review_without_job_description_is_scored_on_what_exists(cycle, shop):
     assert review.final_score is None and review.status == "calibration"
     flow.finalise(review, review.version)  # nothing to score: HR can still finalise
     assert review.status == "finalised"
+
+
+def test_reopening_clears_the_calibration_and_keeps_it_in_the_history(cycle, shop):
+    review = review_of(cycle, shop.zhang)
+    fill_self(review)
+    fill_manager(review)
+    flow.calibrate(review, "C", "与部门整体水平校准。", review.version, finalise=True)
+    db.session.commit()
+    computed = review.band
+    flow.reopen(review, "calibration", "复核。", review.version)
+    db.session.commit()
+    review = review_of(cycle, shop.zhang)
+    # the calibration was of the result that was reopened: HR calibrates again
+    assert review.calibrated_band is None and review.calibration_reason == "" and review.band == computed
+    assert review.effective_band == computed
+    cleared = review.events[-1]
+    assert cleared.action == "calibration_cleared" and "C" in cleared.comment and "整体水平" in cleared.comment
+    audited = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "appraisal_reviews",
+                                                             AuditEvent.entity_id == str(review.id))).all()
+    assert any((e.changes or {}).get("calibrated_band", [None])[0] == "C" for e in audited)
+    # a review reopened without calibration gets no such event
+    flow.finalise(review, review.version)
+    db.session.commit()
+    flow.reopen(review, "manager_review", "再次复核。", review.version)
+    db.session.commit()
+    assert review.events[-1].action == "reopened"

@@ -180,13 +180,24 @@ def test_exports_hold_every_review_of_the_scope(app, cycle, shop):
     review = review_of(cycle, shop.zhang)
     fill_self(review)
     fill_manager(review)
+    li = review_of(cycle, shop.li)
+    fill_self(li, actuals=("90000", "2.5"))
+    fill_manager(li)
+    flow.finalise(li, li.version)
+    db.session.commit()
     hr = _client(app, shop.hr_user)
     response = hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Employee number", "Name", "Department") and len(rows) == 6
+    assert rows[0][9] == "Final score" and rows[0][13] == "Provisional score (not finalised)"
+    # 张伟 is at calibration: his score is provisional, in its own column, never under "Final score"
     zhang = next(r for r in rows if r[0] == "E002")
-    assert zhang[9] == pytest.approx(review.final_score, abs=0.05) and zhang[13] == "Reward"
+    assert zhang[9] is None and zhang[10] is None and zhang[13] == pytest.approx(review.final_score, abs=0.05)
+    assert zhang[14] == review.band and zhang[15] == "Reward"
+    finalised = next(r for r in rows if r[0] == "E003")
+    assert finalised[9] == pytest.approx(li.final_score, abs=0.05) and finalised[10] == li.band
+    assert finalised[13] is None and finalised[14] is None
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv?department={shop.hr_dep.id}").data.decode("utf-8-sig")
     assert [row[1] for row in csv.reader(io.StringIO(text))][1:] == ["陈静"]
     manager_rows = _client(app, shop.manager_user).get(f"/appraisals/cycles/{cycle.id}/export.csv").data
@@ -252,3 +263,68 @@ def test_employees_see_their_own_history_only(app, shop, cycle):
     employee.post("/login", data={"email": shop.employee_user.email, "password": factories.PASSWORD})
     assert employee.get(f"/appraisals/employees/{shop.zhang.id}/history").status_code == 200
     assert employee.get(f"/appraisals/employees/{shop.li.id}/history").status_code == 404
+
+
+def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manager_review(app, cycle, shop):
+    from app.appraisals import reviewers
+    from app.auth.permissions import can_manager_review
+
+    account = factories.create_user("employee")  # 孙丽 gets an account with the employee role
+    shop.sun.user_id = account.id
+    review = review_of(cycle, shop.zhang)
+    review.reviewer_id = shop.sun.id
+    db.session.commit()
+    fill_self(review)
+    review = review_of(cycle, shop.zhang)
+    assert review.status == "manager_review" and not can_manager_review(account, review)
+    client = _client(app, account)
+    assert client.get(f"/appraisals/reviews/{review.id}").status_code == 404
+    version = review.version
+    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
+                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    assert response.status_code == 404
+    assert review_of(cycle, shop.zhang).version == version and review_of(cycle, shop.zhang).status == "manager_review"
+    assert "张伟" not in client.get("/appraisals/").get_data(as_text=True)
+    # HR sees the stalled review, with the reason, on the cycle page and in the filtered list
+    stalled = reviewers.stalled_reviews(cycle.id)
+    reasons = {r["id"]: r["reason"] for r in stalled.first}
+    assert reasons[review.id] == str(reviewers.REASONS["cannot_review"])
+    hr = _client(app, shop.hr_user)
+    page = hr.get(f"/appraisals/cycles/{cycle.id}").get_data(as_text=True)
+    assert 'data-testid="stalled-reviews"' in page and "孙丽" in page
+    listed = hr.get(f"/appraisals/cycles/{cycle.id}?stalled=1").get_data(as_text=True)
+    table = listed[listed.index('name="stalled"'):]
+    assert "<code>E002</code>" in table and "<code>E003</code>" not in table  # 李娜's reviewer (王强) may review
+    # once HR gives the account the manager role, the review is theirs to open and submit
+    account.role = "manager"
+    db.session.commit()
+    assert client.get(f"/appraisals/reviews/{review.id}").status_code == 200
+    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
+                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    assert response.status_code == 302 and review_of(cycle, shop.zhang).status == "calibration"
+    assert review.id not in [r["id"] for r in reviewers.stalled_reviews(cycle.id).first]
+
+
+def test_the_results_table_sorts_by_the_band_shown_and_counts_finalised_reviews_only(app, cycle, shop):
+    for employee, actuals in ((shop.zhang, ("120000", "1")), (shop.li, ("100000", "2"))):
+        review = review_of(cycle, employee)
+        fill_self(review, actuals=actuals)
+        fill_manager(review_of(cycle, employee))
+    zhang, li = review_of(cycle, shop.zhang), review_of(cycle, shop.li)
+    assert zhang.band == "A" and li.band in ("A", "B")
+    flow.calibrate(zhang, "D", "校准。", zhang.version, finalise=True)   # shown as D
+    db.session.commit()
+    hr = _client(app, shop.hr_user)
+    page = hr.get(f"/appraisals/cycles/{cycle.id}?sort=band").get_data(as_text=True)
+    rows = re.findall(r"<code>(E00\d)</code>", page)
+    # 李娜's computed band (provisional, not finalised) comes before 张伟's calibrated D
+    assert rows.index("E003") < rows.index("E002")
+    descending = re.findall(r"<code>(E00\d)</code>", hr.get(f"/appraisals/cycles/{cycle.id}?sort=-band")
+                            .get_data(as_text=True))
+    assert descending.index("E002") < descending.index("E003")
+    # the band table counts the one finalised review; 李娜's score is provisional
+    band_table = page[page.index('data-testid="band-table"'):]
+    band_table = band_table[:band_table.index("</table>")]
+    assert re.findall(r"<th scope=\"row\">(\w)</th><td class=\"text-end\">(\d+)</td>", band_table) == [
+        ("A", "0"), ("B", "0"), ("C", "0"), ("D", "1")]
+    assert 'data-testid="provisional"' in page and "1 of 5 reviews finalised." in page

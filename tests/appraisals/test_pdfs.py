@@ -59,3 +59,53 @@ def test_the_results_report_lists_the_reviews_of_the_department(app, shop, cycle
         assert name in text
     assert "陈静" not in text                                    # 人事部 is not in the department asked for
     assert _client(app, shop.employee_user).get(f"/appraisals/cycles/{cycle.id}/results.pdf").status_code == 403
+
+
+def test_the_filled_in_form_prints_the_outcome_superior_both_bands_and_rounded_figures(app, shop, cycle):  # noqa: F811
+    from app.appraisals import flow
+
+    review = review_of(cycle, shop.zhang)
+    fill_self(review, actuals=("103333", "1.5"))
+    review = review_of(cycle, shop.zhang)
+    fill_manager(review)
+    review = review_of(cycle, shop.zhang)
+    flow.calibrate(review, "C", "与部门整体水平校准。", review.version, finalise=True)
+    db.session.commit()
+    review = review_of(cycle, shop.zhang)
+    pdf = _client(app, shop.hr_user).get(f"/appraisals/reviews/{review.id}/form.pdf?lang=en").data
+    text = squeeze("".join(pages_text(pdf)))
+    assert "Directsuperior运营主管" in text                     # EC-OPS reports to EC-LEAD
+    assert "Proposed" in text and "outcome" in text and "Reward" in text        # the outcome's label, not its code
+    assert f"C(calibratedbyHR;computed:{review.band})" in text    # both bands
+    # the attainment of 103,333 against 100,000 → 80,000/120,000 is 103.3333…: printed 103.3
+    assert "103.3" in text and "103.33" not in text
+    final = f"{review.final_score:.1f}"
+    assert final in text and f"{review.final_score:.2f}" not in text
+
+
+def test_the_blank_form_prints_the_kpi_targets_of_one_period(app, shop):
+    hr = _client(app, shop.hr_user)
+    # EC-OPS: two monthly targets (60 % + 40 %) and a quarterly one (100 %)
+    monthly = squeeze("".join(pages_text(hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?lang=en")
+                                         .data)))
+    assert "销售额" in monthly and "投诉率" in monthly and "库存周转率" not in monthly
+    assert "KPItargetsoftheperiod:Monthly" in monthly and "Quarterly(printedonaformoftheirown)" in monthly
+    response = hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?lang=en&period=quarterly")
+    quarterly = squeeze("".join(pages_text(response.data)))
+    assert "库存周转率" in quarterly and "销售额" not in quarterly
+    assert hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?period=annual").status_code == 422
+    # the API: a period that is not one answers 400/422 with the field named, an absent one 422
+    from datetime import datetime, timezone
+
+    from app.auth.services import issue_token
+
+    token, clear = issue_token(shop.hr_user, "tests")
+    token.last_used_at = datetime.now(timezone.utc)
+    db.session.commit()
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {clear}"
+    url = f"/api/v1/positions/{shop.ops.id}/appraisal-form.pdf"
+    assert api.get(f"{url}?period=quarterly").mimetype == "application/pdf"
+    for period in ("weekly", "annual"):
+        response = api.get(f"{url}?period={period}")
+        assert response.status_code == 422 and "period" in str(response.json), response.json

@@ -63,7 +63,14 @@ def test_the_2014_charter_department(app, ctx):
     assert ec.head_position == manager
     assert manager.reports_to.title == "总经理"
     assert ec.parent.head_position == manager.reports_to
-    assert "临时代理下级岗位工作" in manager.acting_note
+    # 临时代理 (seed 001): the manager covers 推广 and 美工, 电商运营专员 covers 在线客服 (its peer),
+    # each named on the covered post ("Covered when vacant by").
+    assert not manager.acting_note and manager.acting_position is None
+    assert {code: _position(code).acting_position.code for code in ("EC-PROMO", "EC-ART", "EC-CS")} == \
+        {"EC-PROMO": "EC-MGR", "EC-ART": "EC-MGR", "EC-CS": "EC-OPS"}
+    assert "临时代理下级岗位工作" in _position("EC-PROMO").acting_note
+    assert "电商运营专员临时代理" in _position("EC-CS").acting_note
+    assert _position("EC-OPS").acting_position is None
     assert {p.title for p in manager.subordinates} >= {"推广", "美工", "在线客服"}
     assert "能适应晚班和轮班" in _position("EC-CS").working_conditions
 

@@ -99,3 +99,20 @@ def test_employee_list_has_a_fixed_number_of_queries(login, count_queries):
     with count_queries() as many:
         assert hr.get("/org/employees").status_code == 200
     assert len(few) == len(many)
+
+
+def test_employee_page_has_a_fixed_number_of_queries(login, count_queries):
+    _top, _ec, gm, manager, _lead, agent = _org()
+    viewer = login("manager")
+    factories.create_employee("E0", "张总", position=gm, user=viewer.user)
+    worker = factories.create_employee("E1", "陈静", position=agent)
+    factories.create_employee("M1", "王强", position=manager)
+    with count_queries() as few:
+        page = viewer.get(f"/org/employees/{worker.id}").get_data(as_text=True)
+    assert "王强</a>" in page  # the manager's holders link to their pages
+    for number in range(2, 8):
+        factories.create_employee(f"M{number}", f"经理{number}", position=manager)
+    with count_queries() as many:
+        page = viewer.get(f"/org/employees/{worker.id}").get_data(as_text=True)
+    assert "经理7</a>" in page
+    assert len(few) == len(many), "\n---\n".join(many)

@@ -155,3 +155,24 @@ def test_the_demo_organisation_from_the_seeds_round_trips(ctx):
         db.session.commit()
     report = check(xlsx_bytes(services.sheets_for("all")), "demo.xlsx", "all")
     assert report.valid and report.counts["unchanged"] > 80 and not report.has_changes
+
+
+def test_one_file_may_end_someones_assignments_and_mark_them_as_left(ctx):
+    from datetime import date
+
+    build_org()
+    today = date.today().isoformat()
+    data = xlsx({
+        "employees": [["employee_no", "status"], ["E002", "left"]],
+        "assignments": [["employee_no", "position_code", "start_date", "end_date"], ["E002", "EC-CS", "2021-03-01", today]],
+    })
+    report = check(data, "leaving.xlsx", "all", apply=True)
+    assert report.applied, [(s.kind, r.row, r.errors) for s in report.sheets for r in s.rows if r.errors]
+    employee = db.session.scalar(db.select(Employee).where(Employee.employee_no == "E002"))
+    assert employee.status == "left" and employee.assignments[0].end_date.isoformat() == today
+    # without ending the assignment, the status is refused on its row
+    data = xlsx({"employees": [["employee_no", "status"], ["E001", "left"]]})
+    report = check(data, "leaving.xlsx", "all", apply=True)
+    assert not report.applied
+    errors = [error for sheet in report.sheets for row in sheet.rows for error in row.errors]
+    assert any("电商部经理" in message for _column, message in errors), errors

@@ -122,6 +122,11 @@ def cycle_launch(cycle_id: int):
     flash(_("Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
             "job description, %(no_reviewer)d without a reviewer.", created=result.created, existing=result.existing,
             no_jd=result.without_jd, no_reviewer=result.without_reviewer), "success")
+    if result.stalled:
+        flash(_("%(num)d review(s) of this cycle have nobody able to do the manager review (no reviewer, a reviewer "
+                "without an account, or an account that may not review): they are listed on this page. Name another "
+                "reviewer on each review, or give the reviewer's account the manager role.", num=result.stalled),
+              "warning")
     return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
 
 
@@ -145,4 +150,6 @@ def cycle_delete(cycle_id: int):
 @requires(can_manage_appraisals)
 def cycle_recompute(cycle_id: int):
     return _action(cycle_id, lambda c, f: recompute_cycle(c),
-                   lambda n: _("Scores recomputed: %(num)d review(s) changed.", num=n))
+                   lambda r: _("Scores recomputed: %(num)d of the %(checked)d review(s) in progress changed; "
+                               "%(final)d finalised review(s) are locked and were left as they are.",
+                               num=r.changed, checked=r.checked, final=r.skipped_finalised))

@@ -7,14 +7,15 @@ from datetime import date
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
 
-from app.appraisals import charts, results, services
+from app.appraisals import charts, results, reviewers, services
 from app.appraisals.forms import VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
-from app.auth.permissions import (can_use_appraisals, can_view_appraisal_history, can_view_cycles, requires,
-                                  review_scope)
+from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
+                                  can_view_cycles, requires, review_scope)
 from app.core.listing import sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
 from app.documents.responses import pdf_response, requested_language
@@ -26,7 +27,8 @@ from app.org.views._helpers import department_arg
 
 SORTS = {"employee_no": Employee.employee_no, "name": Employee.name, "status": Review.status,
          "final_score": Review.final_score, "kpi_score": Review.kpi_score,
-         "competency_score": Review.competency_score, "band": Review.band}
+         "competency_score": Review.competency_score,
+         "band": func.coalesce(Review.calibrated_band, Review.band)}  # the band shown: calibrated, else computed
 
 
 def _filters() -> dict:
@@ -42,16 +44,20 @@ def cycle(cycle_id: int):
     scope = review_scope(current_user)
     filters = _filters()
     overdue_only = request.args.get("overdue") == "1"
+    hr = can_manage_appraisals(current_user)
+    stalled_only = hr and request.args.get("stalled") == "1"
     summary = results.summary(cycle, scope, filters["department"])
     query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
-                                  filters["department"], overdue_on=date.today() if overdue_only else None)
+                                  filters["department"], overdue_on=date.today() if overdue_only else None,
+                                  stalled=stalled_only)
     query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
     settings = services.cycle_settings(cycle)
     steps = [(step.label, summary.by_step[step.value], charts.STEP_COLOURS[step.value]) for step in Step]
     return render_template(
         "appraisals/cycle.html", cycle=cycle, page=page, sort=sort, summary=summary, settings=settings,
-        filters=filters, overdue_only=overdue_only, departments=results.by_department(cycle, scope,
+        filters=filters, overdue_only=overdue_only, stalled_only=stalled_only,
+        stalled=reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None, departments=results.by_department(cycle, scope,
                                                                                      filters["department"]),
         progress_chart=charts.stacked_bar(steps, _("Reviews by step")),
         band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
@@ -81,7 +87,9 @@ def history(employee_id: int):
     if reviews:
         bands = services.cycle_settings(reviews[-1].cycle)["bands"]
         guides = [(b["band"], float(b["min"])) for b in bands if b["min"]]
-    chart = charts.line_chart([(r.cycle.name, r.final_score) for r in reviews], _("Final score by cycle"),
+    # The trend of results: a review in progress has only a provisional score (a gap here).
+    chart = charts.line_chart([(r.cycle.name, r.final_score if r.is_finalised else None) for r in reviews],
+                              _("Final score by cycle (finalised reviews)"),
                               guides=guides)
     return render_template("appraisals/history.html", employee=employee, reviews=reviews, chart=chart)
 

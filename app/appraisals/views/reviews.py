@@ -19,8 +19,8 @@ from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
-from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
-                                  can_use_appraisals, is_own_review, requires, review_scope)
+from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
+                                  can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from app.org.models import Employee
@@ -45,6 +45,7 @@ def index():
     mine, to_review = [], []
     if employee is not None:
         mine = list(reversed(employee_history(employee.id)))
+    if employee is not None and can_do_manager_reviews(current_user):
         to_review = db.session.scalars(services.list_reviews().where(
             Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value).order_by(Review.id)).all()
     running = db.session.scalars(services.list_cycles("running").limit(10)).all() \

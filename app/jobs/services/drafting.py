@@ -13,8 +13,8 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.jobs.content import TEXT_FIELDS, clean_content, empty_content, version_content, without_ids
-from app.jobs.models import (OPEN_STATUSES, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion,
-                             KpiTarget, Requirement, Status, VersionEvent)
+from app.jobs.models import (OPEN_STATUSES, Competency, CompetencyRequirement, Duty, DutySection,
+                             JobDescriptionVersion, Kpi, KpiTarget, Requirement, Status, VersionEvent)
 from app.org.models import Position
 
 
@@ -23,10 +23,11 @@ Version = JobDescriptionVersion
 
 
 def _content_options():
+    """The rows of a version's content; KPI and competency labels are the version's own copies,
+    so the libraries are not loaded."""
     return (selectinload(Version.sections).selectinload(DutySection.duties),
-            selectinload(Version.requirements),
-            selectinload(Version.competencies).selectinload(CompetencyRequirement.competency),
-            selectinload(Version.kpi_targets).selectinload(KpiTarget.kpi))
+            selectinload(Version.requirements), selectinload(Version.competencies),
+            selectinload(Version.kpi_targets))
 
 
 def get_version(version_id: int, full: bool = True) -> Version:
@@ -208,6 +209,12 @@ def _apply(version: Version, clean: dict) -> None:
     version.kpi_targets = rows(version.kpi_targets, clean["kpis"], KpiTarget,
                                ("kpi_id", "target", "threshold", "stretch", "weight", "period", "note"),
                                lambda r: (get(r, "kpi_id"), get(r, "period")))
+    # What the version shows of the libraries is copied now (clean_content loaded these rows, so
+    # ``get`` finds them in the session): later edits of the library leave this version alone.
+    for target in version.kpi_targets:
+        target.snapshot(db.session.get(Kpi, target.kpi_id))
+    for row in version.competencies:
+        row.snapshot(db.session.get(Competency, row.competency_id))
 
 
 def discard_draft(version: Version, seen_version: int | None = None) -> None:

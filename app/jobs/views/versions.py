@@ -15,7 +15,6 @@ from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint, services
-from app.jobs.content import version_content
 from app.jobs.forms import CommentForm, NewDraftForm, PublishForm, TemplateForm, WaiveForm, WorkflowForm
 from app.jobs.views import bp
 from app.jobs.views._helpers import (draftable_position, draftable_version, seen_version, visible_position,
@@ -240,7 +239,7 @@ def compare(version_id: int):
         abort(404)
     if old.number > new.number and old.position_id == new.position_id:
         old, new = new, old
-    result = comparing.compare_contents(version_content(old), version_content(new))
+    result = comparing.compare_versions(old, new)
     return render_template("jobs/compare.html", old=old, new=new, result=result, position=new.position,
                            versions=services.versions_of(new.position_id,
                                                          include_open=can_draft_jd(current_user, new.position)))

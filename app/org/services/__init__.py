@@ -15,11 +15,11 @@ from app.org.services.positions import (PositionData, chain_up, subtree_position
                                         delete_position, archive_position, holder_counts, filled_counts,
                                         list_positions, position_ids_for_codes, position_codes_for_ids,
                                         find_positions, position_choices, current_holders, holder_names,
-                                        load_position_page, dotted_reports)
+                                        load_position_page, dotted_reports, direct_subordinates)
 from app.org.services.employees import (EmployeeData, create_employee, update_employee, load_employee_page,
                                         list_employees, get_assignment, list_assignments, assign,
-                                        update_assignment, end_assignment, primary_position)
-from app.org.services.scope import (managers_of_position, manager_of, positions_held_by_user,
+                                        update_assignment, end_assignment, delete_assignment, primary_position)
+from app.org.services.scope import (managers_of_position, managers_of_positions, manager_of, positions_held_by_user,
                                     managed_position_ids, employees_in_subtree_of, employee_in_subtree_of,
                                     employee_ids_visible_to)
 
@@ -31,9 +31,12 @@ __all__ = [
     "chain_up", "subtree_position_ids", "create_position", "update_position", "POSITION_HISTORY_TABLES",
     "position_references", "delete_position", "archive_position", "holder_counts", "filled_counts",
     "list_positions", "position_ids_for_codes", "position_codes_for_ids", "find_positions", "position_choices",
-    "current_holders", "holder_names", "load_position_page", "dotted_reports", "EmployeeData", "create_employee",
+    "current_holders", "holder_names", "load_position_page", "dotted_reports", "direct_subordinates",
+    "EmployeeData", "create_employee",
     "update_employee", "load_employee_page", "list_employees", "get_assignment", "list_assignments", "assign",
-    "update_assignment", "end_assignment", "primary_position", "managers_of_position", "manager_of",
+    "update_assignment", "end_assignment", "delete_assignment", "primary_position", "managers_of_position",
+    "managers_of_positions",
+    "manager_of",
     "positions_held_by_user", "managed_position_ids", "employees_in_subtree_of", "employee_in_subtree_of",
     "employee_ids_visible_to",
 ]

@@ -13,7 +13,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Collaboration, Department, DepartmentFunction, Position
-from app.org.services.common import clean_text, ensure_unique
+from app.org.services.common import clean_text, ensure_unique, text_search
 
 
 @dataclass
@@ -52,8 +52,7 @@ def list_departments(search: str = "", include_archived: bool = False, within: D
     if not include_archived:
         query = query.where(Department.archived_at.is_(None))
     if search:
-        query = query.where(or_(Department.name.icontains(search, autoescape=True),
-                                Department.code.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Department.name, Department.code))
     if within is not None:
         query = query.where(subtree_condition(within))
     return query.order_by(Department.path)
@@ -95,9 +94,10 @@ def department_choices(exclude: Department | None = None) -> list[tuple[int, str
         .where(Department.archived_at.is_(None))
     if exclude is not None and exclude.id is not None:
         query = query.where(~Department.path.startswith(exclude.path, autoescape=True))
-    rows = db.session.execute(query).all()
-    rows.sort(key=lambda r: _sort_path(r.path, {row.id: row.name for row in rows}))
-    return [(row.id, "\u2003" * row.depth + f"{row.name} ({row.code})") for row in rows]
+    rows = [tuple(row) for row in db.session.execute(query)]
+    names = {row[0]: row[1] for row in rows}  # once: built per row, the sort grew with the square
+    rows.sort(key=lambda row: _sort_path(row[4], names))
+    return [(dep_id, "\u2003" * depth + f"{name} ({code})") for dep_id, name, code, depth, _path in rows]
 
 
 def _sort_path(path: str, names: dict[int, str]) -> list[str]:
@@ -159,16 +159,27 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         department.head_position = head
     else:
         department.head_position = None
-    department.functions = [DepartmentFunction(position=i, text=text)
-                            for i, text in enumerate(t.strip() for t in data.functions if t.strip())]
+    # The lists are replaced only when they differ, so that saving them unchanged neither rewrites
+    # their rows nor counts as a change of the department (its version and audit trail).
     collaborations = []
     for i, (partner, duty) in enumerate(data.collaborations):
         partner, duty = clean_text(partner), clean_text(duty)
         if not duty:
             continue
-        match = db.session.scalar(select(Department).where(or_(Department.name == partner, Department.code == partner)))
+        with db.session.no_autoflush:   # the edit is flushed once, at the end: one new version
+            match = db.session.scalar(select(Department).where(or_(Department.name == partner,
+                                                                   Department.code == partner)))
         collaborations.append(Collaboration(position=i, partner=match, partner_name=partner, duty=duty))
-    department.collaborations = collaborations
+
+    def same(rows) -> list[tuple]:  # a partner that is a department is the same whichever way it was typed
+        return [(row.partner.id if row.partner else None, "" if row.partner else row.partner_name, row.duty)
+                for row in rows]
+
+    if same(collaborations) != same(department.collaborations):
+        department.collaborations = collaborations
+    functions = [text for text in (t.strip() for t in data.functions) if text]
+    if functions != [function.text for function in department.functions]:
+        department.functions = [DepartmentFunction(position=i, text=text) for i, text in enumerate(functions)]
 
 
 def create_department(data: DepartmentData) -> Department:
@@ -188,12 +199,32 @@ def update_department(department: Department, data: DepartmentData, seen_version
     db.session.flush()
 
 
-def department_references(department: Department) -> dict[str, int]:
-    """What refers to ``department`` (and so prevents deleting it)."""
+def _appraisal_cycles_referring_to(department: Department) -> list[str]:
+    """Names of the appraisal cycles that refer to ``department``: their scope names it, or
+    reviews were made in it. Looked up by table name, so that the organisation does not import
+    the appraisals built on it."""
+    cycles = db.metadata.tables.get("appraisal_cycles")
+    scope = db.metadata.tables.get("appraisal_cycle_departments")
+    reviews = db.metadata.tables.get("appraisal_reviews")
+    if cycles is None or scope is None or reviews is None:
+        return []
+    ids = select(scope.c.cycle_id).where(scope.c.department_id == department.id).union(
+        select(reviews.c.cycle_id).where(reviews.c.department_id == department.id)).subquery()
+    return list(db.session.scalars(select(cycles.c.name).where(cycles.c.id.in_(select(ids.c.cycle_id)))
+                                   .order_by(cycles.c.id)))
+
+
+def department_references(department: Department) -> dict:
+    """What refers to ``department`` (and so prevents deleting it): counts of its sub-departments,
+    positions and appraisal reviews, and the names of the appraisal cycles that refer to it."""
     count = lambda query: db.session.scalar(select(func.count()).select_from(query.subquery()))  # noqa: E731
+    reviews = db.metadata.tables.get("appraisal_reviews")
     return {
         "sub_departments": count(select(Department.id).where(Department.parent_id == department.id)),
         "positions": count(select(Position.id).where(Position.department_id == department.id)),
+        "appraisal_reviews": count(select(reviews.c.id).where(reviews.c.department_id == department.id))
+        if reviews is not None else 0,
+        "appraisal_cycles": _appraisal_cycles_referring_to(department),
     }
 
 
@@ -203,6 +234,11 @@ def delete_department(department: Department) -> None:
         raise ServiceError(_("This department still has %(positions)d position(s) and %(subs)d sub-department(s). "
                              "Move or delete them first, or archive the department instead.",
                              positions=refs["positions"], subs=refs["sub_departments"]))
+    if refs["appraisal_cycles"]:
+        names = refs["appraisal_cycles"]
+        shown = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+        raise ServiceError(_("Appraisal cycles refer to this department (%(cycles)s): archive it instead, so that "
+                             "their scope and reviews are kept.", cycles=shown))
     db.session.delete(department)
     db.session.flush()
 

@@ -13,7 +13,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
-from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404
+from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404, text_search
 from app.org.services.departments import subtree_condition
 
 
@@ -37,6 +37,8 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
             _("Another employee already has this number."))
     if data.status not in {s.value for s in EmployeeStatus}:
         raise ServiceError.field("status", _("Unknown status."))
+    if data.status == EmployeeStatus.LEFT.value and employee.id is not None and employee.status != data.status:
+        _check_nothing_held_after_today(employee)
     if data.user_id:
         from app.auth.models import User
 
@@ -49,6 +51,24 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
     employee.hire_date = data.hire_date
     employee.status = data.status
     employee.user_id = data.user_id or None
+
+
+def _check_nothing_held_after_today(employee: Employee) -> None:
+    """Someone who left holds no position any more: refuse the status while an assignment runs
+    on after today (it would still count in the headcount and make them someone's manager)."""
+    rows = db.session.execute(
+        select(Assignment.start_date, Assignment.end_date, Position.code, Position.title)
+        .join(Position, Position.id == Assignment.position_id)
+        .where(Assignment.employee_id == employee.id,
+               or_(Assignment.end_date.is_(None), Assignment.end_date > date.today()))
+        .order_by(Assignment.start_date)).all()
+    if rows:
+        held = "; ".join(
+            _("%(position)s (%(code)s) from %(start)s", position=row.title, code=row.code, start=row.start_date.isoformat())
+            + (" " + _("to") + " " + row.end_date.isoformat() if row.end_date else "")
+            for row in rows)
+        raise ServiceError.field("status", _("This employee still holds %(held)s: end these assignments on their last "
+                                             "day first (on the employee's page), then mark them as left.", held=held))
 
 
 def create_employee(data: EmployeeData) -> Employee:
@@ -82,9 +102,7 @@ def list_employees(search: str = "", department: Department | None = None, statu
     query = select(Employee).options(
         selectinload(Employee.assignments).selectinload(Assignment.position).selectinload(Position.department))
     if search:
-        query = query.where(or_(Employee.name.icontains(search, autoescape=True),
-                                Employee.employee_no.icontains(search, autoescape=True),
-                                Employee.email.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Employee.name, Employee.employee_no, Employee.email))
     if status:
         query = query.where(Employee.status == status)
     if department is not None or within_positions is not None:
@@ -123,10 +141,10 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 
 def _check_primary_overlap(employee: Employee, start_date: date, end_date: date | None,
-                           exclude: Assignment | None = None) -> None:
-    """Refuse a primary assignment of ``employee`` over these dates when another one overlaps.
-    Serialised per employee and read from the database, so that two requests at the same moment
-    cannot both add one."""
+                           exclude: Assignment | None = None, field: str = "start_date") -> None:
+    """Refuse a primary assignment of ``employee`` over these dates when another one overlaps
+    (the error goes to ``field``). Serialised per employee and read from the database, so that
+    two requests at the same moment cannot both add or lengthen one."""
     serialize(db.session, f"org:primary-assignment:{employee.id}")
     rows = db.session.execute(
         select(Assignment.id, Assignment.start_date, Assignment.end_date, Position.title)
@@ -134,10 +152,13 @@ def _check_primary_overlap(employee: Employee, start_date: date, end_date: date 
         .where(Assignment.employee_id == employee.id, Assignment.is_primary.is_(True))).all()
     for other_id, other_start, other_end, title in rows:
         if (exclude is None or other_id != exclude.id) and _overlaps(start_date, end_date, other_start, other_end):
-            raise ServiceError.field("start_date", _(
-                "This overlaps the primary assignment to %(position)s from %(start)s%(end)s; end that one first.",
-                position=title, start=other_start.isoformat(),
-                end=(" " + _("to") + " " + other_end.isoformat()) if other_end else ""))
+            values = {"position": title, "start": other_start.isoformat(),
+                      "end": (" " + _("to") + " " + other_end.isoformat()) if other_end else ""}
+            if field == "end_date":
+                raise ServiceError.field(field, _("This would overlap the primary assignment to %(position)s from "
+                                                  "%(start)s%(end)s: choose a last day before it.", **values))
+            raise ServiceError.field(field, _("This overlaps the primary assignment to %(position)s from "
+                                              "%(start)s%(end)s; end that one first.", **values))
 
 
 def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,
@@ -171,7 +192,7 @@ def update_assignment(assignment: Assignment, end_date: date | None, is_primary:
     if employee.status == EmployeeStatus.LEFT.value and end_date is None:
         raise ServiceError.field("end_date", _("This employee has left the company."))
     if is_primary:
-        _check_primary_overlap(employee, assignment.start_date, end_date, exclude=assignment)
+        _check_primary_overlap(employee, assignment.start_date, end_date, exclude=assignment, field="end_date")
     assignment.end_date, assignment.is_primary = end_date, is_primary
     db.session.flush()
 
@@ -181,7 +202,22 @@ def end_assignment(assignment: Assignment, end_date: date) -> None:
         raise ServiceError.field("end_date", _("Enter an end date."))
     if end_date < assignment.start_date:
         raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
+    if assignment.is_primary:   # a later end date must not run into the next primary assignment
+        _check_primary_overlap(assignment.employee, assignment.start_date, end_date, exclude=assignment,
+                               field="end_date")
     assignment.end_date = end_date
+    db.session.flush()
+
+
+def delete_assignment(assignment: Assignment, day: date | None = None) -> None:
+    """Delete an assignment entered by mistake before it starts. One that has started is part of
+    the employee's history (appraisals and reviewers were found through it): end it instead."""
+    day = day or date.today()
+    if assignment.start_date <= day:
+        raise ServiceError.field("start_date", _("This assignment started on %(start)s and is part of the "
+                                                 "employee's history: end it instead of deleting it.",
+                                                 start=assignment.start_date.isoformat()))
+    db.session.delete(assignment)
     db.session.flush()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
@@ -14,7 +14,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
-from app.org.services.common import clean_text, current_filter, ensure_unique
+from app.org.services.common import clean_text, current_filter, ensure_unique, text_search
 from app.org.services.departments import subtree_condition
 
 
@@ -106,7 +106,8 @@ def _apply_position(position: Position, data: PositionData) -> None:
     for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
         setattr(position, attr, clean_text(getattr(data, attr)))
     position.acting_position_id = data.acting_position_id or None
-    position.dotted_superiors = superiors
+    if {p.id for p in superiors} != {p.id for p in position.dotted_superiors}:   # else no change to record
+        position.dotted_superiors = sorted(superiors, key=lambda p: p.code)
 
 
 def create_position(data: PositionData) -> Position:
@@ -195,8 +196,7 @@ def list_positions(search: str = "", department: Department | None = None, vacan
     if not include_archived:
         query = query.where(Position.archived_at.is_(None))
     if search:
-        query = query.where(or_(Position.title.icontains(search, autoescape=True),
-                                Position.code.icontains(search, autoescape=True)))
+        query = query.where(text_search(search, Position.title, Position.code))
     if department is not None:
         query = query.where(subtree_condition(department))
     if vacancy in ("vacant", "filled", "over"):
@@ -233,8 +233,7 @@ def find_positions(text: str, limit: int = 20) -> list[dict]:
     query = select(Position.code, Position.title, Department.name).join(Position.department) \
         .where(Position.archived_at.is_(None)).order_by(Position.code).limit(limit)
     if text:
-        query = query.where(or_(Position.code.icontains(text, autoescape=True),
-                                Position.title.icontains(text, autoescape=True)))
+        query = query.where(text_search(text, Position.code, Position.title))
     return [{"code": code, "title": title, "department": department}
             for code, title, department in db.session.execute(query)]
 
@@ -281,6 +280,18 @@ def load_position_page(position_id: int) -> Position:
     if position is None:
         raise NotFound(_("No such position."))
     return position
+
+
+def direct_subordinates(position_ids) -> dict[int, list]:
+    """{position id: [(id, code, title) of the positions reporting to it, by code]} in one query:
+    the derived direct subordinates of a page of positions."""
+    ids = list(position_ids)
+    found: dict[int, list] = {pid: [] for pid in ids}
+    if ids:
+        for row in db.session.execute(select(Position.id, Position.code, Position.title, Position.reports_to_id)
+                                      .where(Position.reports_to_id.in_(ids)).order_by(Position.code)):
+            found[row.reports_to_id].append(row)
+    return found
 
 
 def dotted_reports(position: Position) -> list[Position]:

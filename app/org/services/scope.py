@@ -26,6 +26,28 @@ def managers_of_position(position_id: int, day: date | None = None) -> tuple[Pos
     return None, []
 
 
+def managers_of_positions(position_ids, day: date | None = None) -> dict[int, tuple[Position | None, list[Employee]]]:
+    """``managers_of_position`` for many positions at once (a page of a list), in three queries:
+    every reporting line upwards in one recursive query, their holders, the positions found."""
+    ids = sorted({pid for pid in position_ids if pid})
+    if not ids:
+        return {}
+    base = select(Position.id.label("start"), Position.id.label("id"), Position.reports_to_id.label("up"),
+                  literal(0).label("distance")).where(Position.id.in_(ids)).cte("lines_up", recursive=True)
+    step = select(base.c.start, Position.id, Position.reports_to_id, base.c.distance + 1) \
+        .join(base, Position.id == base.c.up).where(base.c.distance < 200)
+    lines = base.union_all(step)
+    above: dict[int, list[int]] = {}
+    for start, pid in db.session.execute(select(lines.c.start, lines.c.id).where(lines.c.distance > 0)
+                                         .order_by(lines.c.start, lines.c.distance)):
+        above.setdefault(start, []).append(pid)
+    holders = current_holders({pid for line in above.values() for pid in line}, day)
+    found = {start: next((pid for pid in line if holders.get(pid)), None) for start, line in above.items()}
+    wanted = {pid for pid in found.values() if pid}
+    positions = {p.id: p for p in db.session.scalars(select(Position).where(Position.id.in_(wanted)))} if wanted else {}
+    return {pid: (positions[found[pid]], holders[found[pid]]) if found.get(pid) else (None, []) for pid in ids}
+
+
 def manager_of(employee: Employee, day: date | None = None) -> tuple[Position | None, list[Employee]]:
     position = primary_position(employee, day)
     if position is None:

@@ -11,7 +11,7 @@ from app.org import services
 from app.org.views import bp
 from app.org.views._helpers import int_arg
 
-COMPANY_DEPTH = 3         # default for the whole company: enough to read, fast to draw
+COMPANY_DEPTH = charts.COMPANY_DEPTH
 DEPTH_CHOICES = range(1, 7)
 
 

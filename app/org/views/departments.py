@@ -14,7 +14,7 @@ from app.org import services
 from app.org.forms import DepartmentForm, collaboration_lines, lines
 from app.org.models import Department
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, int_arg
+from app.org.views._helpers import blank_choice, department_arg, int_arg, paginate
 
 
 @bp.route("/departments")
@@ -22,13 +22,14 @@ from app.org.views._helpers import blank_choice, int_arg
 def departments():
     search = request.args.get("q", "").strip()
     archived = request.args.get("archived") == "1"
-    query, sort = sort_query(services.list_departments(search, archived), request.args.get("sort"), {
+    within = department_arg()  # the subtree of this department, as the positions and employees lists filter
+    query, sort = sort_query(services.list_departments(search, archived, within), request.args.get("sort"), {
         "tree": Department.path, "code": Department.code, "name": Department.name,
     }, "tree")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = paginate(query)
     counts = services.department_position_counts([d.id for d in page.items])
     return render_template("org/departments.html", page=page, search=search, archived=archived, sort=sort,
-                           counts=counts)
+                           counts=counts, department=within, department_choices=services.department_choices())
 
 
 @bp.route("/departments/<int:department_id>")

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.auth import services as auth_services
 from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
-                                  employee_list_scope, requires)
+                                  employee_list_scope, requires, viewable_employee_ids)
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
 from app.core.listing import sort_query
@@ -17,7 +17,7 @@ from app.org import services
 from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
 from app.org.models import Assignment, Employee, EmployeeStatus
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg
+from app.org.views._helpers import blank_choice, department_arg, paginate
 
 
 @bp.route("/employees")
@@ -32,7 +32,7 @@ def employees():
         "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
         "status": Employee.status,
     }, "employee_no")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = paginate(query)
     return render_template("org/employees.html", page=page, search=search, department=department, status=status,
                            sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
                            scoped=within is not None, primary_position=services.primary_position)
@@ -45,14 +45,21 @@ def _visible_employee(employee_id: int) -> Employee:
     return employee
 
 
+def _detail_context(employee: Employee, **forms) -> dict:
+    """What the employee page shows, in a fixed number of queries (the manager's holders the
+    user may open are found at once, not one permission check per holder)."""
+    manager = services.manager_of(employee)
+    return {"employee": employee, "position": services.primary_position(employee), "manager": manager,
+            "viewable_managers": viewable_employee_ids(current_user, [m.id for m in manager[1]]),
+            "assign_form": forms.get("assign_form") or _assignment_form(),
+            "end_form": forms.get("end_form") or EndAssignmentForm(), "end_errors": {}, "end_value": {}}
+
+
 @bp.route("/employees/<int:employee_id>")
 @requires(can_view_org)  # and then the object check in _visible_employee
 def employee_detail(employee_id: int):
     employee = _visible_employee(employee_id)
-    return render_template("org/employee_detail.html", employee=employee,
-                           position=services.primary_position(employee),
-                           manager=services.manager_of(employee),
-                           assign_form=_assignment_form(), end_form=EndAssignmentForm())
+    return render_template("org/employee_detail.html", **_detail_context(employee))
 
 
 def _assignment_form(**kwargs) -> AssignmentForm:
@@ -122,9 +129,8 @@ def employee_assign(employee_id: int):
             flash(_("Assignment saved."), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee_id))
     employee = services.load_employee_page(employee_id)
-    return render_template("org/employee_detail.html", employee=employee,
-                           position=services.primary_position(employee), manager=services.manager_of(employee),
-                           assign_form=form, end_form=EndAssignmentForm(), open_assign=True)
+    return render_template("org/employee_detail.html", **_detail_context(employee, assign_form=form),
+                           open_assign=True)
 
 
 @bp.route("/employees/<int:employee_id>/assignments/<int:assignment_id>/end", methods=["POST"])
@@ -139,11 +145,13 @@ def assignment_end(employee_id: int, assignment_id: int):
             services.end_assignment(assignment, form.end_date.data)
         except ServiceError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            apply_errors(form, error)
         else:
             db.session.commit()
             flash(_("Assignment ended."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(str(error) for error in errors), "danger")
-    return redirect(url_for("org.employee_detail", employee_id=employee_id))
+            return redirect(url_for("org.employee_detail", employee_id=employee_id))
+    # The page again, with the message under this assignment's date and the date kept.
+    errors = [str(message) for messages in form.errors.values() for message in messages]
+    context = _detail_context(services.load_employee_page(employee_id), end_form=form)
+    context.update(end_errors={assignment_id: errors}, end_value={assignment_id: request.form.get("end_date", "")})
+    return render_template("org/employee_detail.html", **context), 422

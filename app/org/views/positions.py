@@ -16,7 +16,7 @@ from app.org import services
 from app.org.forms import PositionForm
 from app.org.models import Department, Position
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg, int_arg
+from app.org.views._helpers import blank_choice, department_arg, int_arg, paginate
 
 VACANCY_FILTERS = ("vacant", "filled", "over")
 
@@ -33,7 +33,7 @@ def positions():
         "code": Position.code, "title": Position.title, "department": Department.name, "grade": Position.grade,
         "headcount": Position.headcount,
     }, "code")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = paginate(query)
     ids = [position.id for position in page.items]
     return render_template("org/positions.html", page=page, holders=services.holder_names(ids),
                            filled=services.filled_counts(ids), search=search, department=department,

@@ -1,0 +1,164 @@
+"""Characters, regexes and small text helpers of the parser.
+
+Every regex runs on a line's *matching copy* (``fold``): full-width forms folded to ASCII and
+Traditional characters to Simplified ones (``app.jobs.chinese``), one character for one, so a
+match's span is also its span in the user's text, from which every returned string is sliced.
+"""
+from __future__ import annotations
+
+import re
+
+from app.jobs.chinese import TO_SIMPLIFIED
+
+FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}  # full-width ASCII -> ASCII, same length
+FOLD.update({i: 0x20 for i in range(0x3001) if chr(i).isspace()})
+FOLD.update(TO_SIMPLIFIED)                             # 職務名稱 -> 职务名称, same length
+TERM = "。.;!?"              # sentence ends (after folding)
+DONE = TERM + ":"           # an item ending with one of these is complete
+TRAIL = " \t；;,，:：、"      # stripped from both ends of items
+CN = "一二三四五六七八九"
+CN_NUM = f"(?:[{CN[1:]}]?十[{CN}]?|[{CN}])"
+SELF_DELIMITED = {"paren", "paren_cn", "circled"}  # "(3)" "③" may follow any character
+EAGER = {"cn", "paren_cn"}   # a short "一、…" / "(一)…" item is taken for a sub-heading at once
+NOT_BEFORE_LABEL = "第共约近每年月日"  # "第1、" "2011年1、" are not list starts
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
+NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
+    r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
+    r"|下载(?:本文档|权益|券)|二次下载|阅读全部内容|following content is reproduced"
+    r"|Traditional Culture Encyclopedia|^\s*\d{2,4}\*{3,}\d{2,4})", re.I)
+MARKER = re.compile(
+    r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
+    r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
+    rf"|\((?P<pc>{CN_NUM})\)、?"                                        # (一)
+    r"|(?P<ps>[\u2474-\u2487])、?|(?P<ci>[\u2460-\u2473])、?"             # ⑴ ①
+    r"|(?<![0-9A-Za-z(])(?P<cp>[0-9]{1,2})\)、?"                         # 1) 1)、
+    r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、|、|\.|,)"          # 1、 1. 1, 2.、 ("2.3年": see lines)
+    rf"|(?<![{CN}十])(?P<cn>{CN_NUM})(?:、|\.(?![0-9]))"                 # 一、 一.
+    r"|(?<![A-Za-z])(?P<le>[A-Z])(?:、|\.(?![A-Za-z0-9]))"               # A、 A.
+    r"|(?P<bu>[•●▪■◆◇·]|[-–*](?=\s)|-(?=[\u4e00-\u9fff])))")             # • · - * and -负责 (CJK)
+FAMILY = {"pn": "paren", "ps": "paren", "pc": "paren_cn", "ci": "circled", "cp": "close", "sep": "arabic",
+          "cn": "cn", "le": "letter", "bu": "bullet"}
+BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64}  # ⑴ ① A count from 1
+FIELD = re.compile(
+    r"(?=[职岗直所部编定jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
+    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称)|(?P<headcount>编制人数|编制|定员)"
+    r"|\b(?:(?P<title_en>job title|position)|(?P<reports_en>reports? to|reporting to)"
+    r"|(?P<direct_en>direct reports)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:", re.I)
+FIELD_NAME = {"title_en": "title", "reports_en": "reports_to", "direct_en": "direct_reports",
+              "dept_en": "department", "head_en": "headcount"}
+SHORT_FIELD = {"headcount", *FIELD_NAME}  # labels that need a space or sentence end before them
+COLON = re.compile(r":(?!//)")
+DOC = re.compile(rf"第(?:{CN_NUM}|[0-9]{{1,3}})篇|篇{CN_NUM}")  # "第二篇:" starts another document
+KINDS = [  # at the same position the earlier kind wins ("职责权限" is authority, not duties)
+    ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b"),
+    ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
+             r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
+    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|工作能力|工作经验|能力|资格|要求|加分项"
+                     r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
+                     r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"),
+    ("other", r"工作总结|总结|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介"
+              r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout us\b"),
+    ("duties", r"职责|职能|岗位描述|职位描述|工作描述|工作内容|工作(?=[\s:]*$)|\bresponsibilit(?:y|ies)\b"
+               r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
+]
+KIND_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in KINDS), re.I)
+REQ_LIKE = re.compile(r"学历|本科|大专|专科|硕士|中专|高中|[0-9]+\s*岁|经验|experience|degree|bachelor", re.I)
+_WS = re.compile(r"\s+")
+_CJK_WS = re.compile(r"(?<=[\u2e80-\U0010ffff])\s+(?=[\u2e80-\U0010ffff])")  # wrap spaces in CJK text
+WORDY = re.compile(r"[^\W_]").search
+_LIST_SEP = re.compile(r"[；;、,，/]")
+_NONE_VALUES = {"无", "没有", "暂无", "none", "n/a", "-", "/"}
+# A sentence end then the next sentence of Latin text: "…development. Department composition…"
+LATIN_SENTENCE = re.compile(r"[.;!?]\s+(?=[A-Z])")
+
+
+def wide(c: str) -> bool:
+    return c >= "\u2e80"
+
+
+def cn_int(s: str) -> int:
+    if "十" not in s:
+        return CN.index(s) + 1
+    tens, _, ones = s.partition("十")
+    return (CN.index(tens) + 1 if tens else 1) * 10 + (CN.index(ones) + 1 if ones else 0)
+
+
+def decode(m) -> tuple[str, int]:
+    """(family, ordinal) of a marker match; bullets have ordinal 0."""
+    g = m.lastgroup
+    v = m.group("ar" if g == "sep" else g)
+    if g in BASE:
+        return FAMILY[g], ord(v) - BASE[g]
+    return FAMILY[g], 0 if g == "bu" else cn_int(v) if g in ("pc", "cn") else int(v)
+
+
+def label(fam: str, n: int) -> str:
+    return chr(64 + n) if fam == "letter" and 0 < n < 27 else str(n)
+
+
+def kind_of(s: str) -> str | None:
+    m = KIND_RE.search(fold(s))
+    return m.lastgroup if m else None
+
+
+def heading_like(s: str, mode: str) -> bool:
+    """Short text without sentence punctuation. mode: "kw" (a heading with a keyword), "label"
+    (a bare ``name:``) or "promo" (an item that may become a sub-heading)."""
+    s = s.strip().rstrip("。:：.").strip().translate(FOLD)
+    bad = ";!?。:" if mode == "promo" else ",;!?。:、"
+    if not s or any(c in bad for c in s) or not any(c.isalpha() for c in s):
+        return False
+    if sum(c.isascii() for c in s) * 2 > len(s):
+        return len(s) <= 80 and len(s.split()) <= {"kw": 12, "label": 4, "promo": 8}[mode]
+    return len(s) <= {"kw": 30, "label": 12, "promo": 24}[mode]
+
+
+def clean(parts) -> str:
+    """Join text pieces (nothing between CJK, one space between Latin words), tidy the ends."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if p:
+            out += (" " if out and not (wide(out[-1]) or wide(p[0])) else "") + p
+    if _WS.search(out):
+        out = _WS.sub(" ", _CJK_WS.sub("", out))
+    return out.strip(TRAIL).strip()
+
+
+def heading_text(s: str) -> str:
+    """Heading text without decoration: "【岗位职责】" "## Responsibilities" "**Skills:**"."""
+    s = clean([s]).rstrip("。:：.")
+    return s.strip("#*=【】[]「」 \t").strip() or s
+
+
+def field_value(name: str, value: str):
+    """The parsed value of a field, or None when there is none."""
+    value = clean([value]).rstrip("。.")
+    if not value:
+        return None
+    if name == "headcount":
+        digits = re.search(r"[0-9]+", value.translate(FOLD))
+        return int(digits.group()) if digits else None
+    if name == "direct_reports":
+        return [] if fold(value).lower() in _NONE_VALUES else [
+            v for v in (clean([x]) for x in _LIST_SEP.split(value)) if v]
+    return value
+
+
+def frag_start(norm: str, lo: int, p: int):
+    """Start of the fragment before ``p``: after the last sentence end or CJK-separating space
+    in ``norm[lo:p]``; None when that fragment would be longer than 80 characters."""
+    i, stop = p - 1, max(lo, p - 80)
+    while i >= stop:
+        c = norm[i]
+        if c in TERM or (c.isspace() and i + 1 < p and wide(norm[i + 1]) and (i == lo or wide(norm[i - 1]))):
+            return i + 1
+        i -= 1
+    return lo if stop == lo else None
