@@ -87,6 +87,7 @@ MATRIX = {
     # printed documents (tests/documents): the object checks of the pages they print from
     "documents.job_description": ALL,   # object check: whoever may open the version
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
+    "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
     "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,
