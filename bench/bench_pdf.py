@@ -40,12 +40,12 @@ from app import create_app  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.demo import job_descriptions as demo_jds  # noqa: E402
-from app.documents import cache, context, manual, parts, services  # noqa: E402
+from app.documents import cache, context, parts, services  # noqa: E402
 from app.documents.render import SCHEME, AssetFetcher, render_html  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jobs import services as jobs  # noqa: E402
-from app.jobs.models import (CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, KpiTarget,  # noqa: E402
-                             Requirement)
+from app.jobs.models import (Competency, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, Kpi,  # noqa: E402
+                             KpiTarget, Requirement)
 from app.org.models import Department, Position  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
@@ -81,6 +81,9 @@ def publish_job_descriptions(kpi_ids: list[int], competency_ids: list[int], seed
                               .order_by(Position.id)).all()
     versions, sections, duties, requirements, competencies, targets = [], [], [], [], [], []
     section_id = 0
+    # What a version keeps of the libraries (as KpiTarget.snapshot and CompetencyRequirement.snapshot do).
+    kpis = {kpi.id: kpi for kpi in db.session.scalars(select(Kpi).where(Kpi.id.in_(kpi_ids)))}
+    library = {c.id: c for c in db.session.scalars(select(Competency).where(Competency.id.in_(competency_ids)))}
     for version_id, (position_id, title, department) in enumerate(rows, start=1):
         versions.append({"id": version_id, "position_id": position_id, "number": 1, "status": "published",
                          "title": title, "purpose": f"负责{department}{title}岗位的工作，保证部门目标的达成。",
@@ -101,11 +104,18 @@ def publish_job_descriptions(kpi_ids: list[int], competency_ids: list[int], seed
             requirements.append({"version_id": version_id, "position": r, "kind": kind, "text": text,
                                  "required": required})
         for c, competency_id in enumerate(rng.sample(competency_ids, 4)):
+            competency, level = library[competency_id], rng.randint(2, 4)
             competencies.append({"version_id": version_id, "competency_id": competency_id, "position": c,
-                                 "level": rng.randint(2, 4)})
+                                 "level": level, "competency_code": competency.code,
+                                 "competency_name": competency.name,
+                                 "competency_description": competency.description or "",
+                                 "level_description": competency.level_text(level)})
         for k, kpi_id in enumerate(rng.sample(kpi_ids, 4)):
+            kpi = kpis[kpi_id]
             targets.append({"version_id": version_id, "kpi_id": kpi_id, "position": k, "target": 100.0,
-                            "threshold": 80.0, "stretch": 120.0, "weight": 25.0, "period": "monthly", "note": ""})
+                            "threshold": 80.0, "stretch": 120.0, "weight": 25.0, "period": "monthly", "note": "",
+                            "kpi_code": kpi.code, "kpi_name": kpi.name, "kpi_unit": kpi.unit,
+                            "kpi_direction": kpi.direction})
     for model, batch in ((JobDescriptionVersion, versions), (DutySection, sections), (Duty, duties),
                          (Requirement, requirements), (CompetencyRequirement, competencies), (KpiTarget, targets)):
         db.session.execute(insert(model.__table__), batch)

@@ -55,6 +55,16 @@ def create_employee(number: str, name: str | None = None, position=None, user=No
 
 # --- job descriptions -------------------------------------------------------------------------
 
+def shop_with_a_dotted_line_candidate():
+    """电商部 with its manager, a 品质经理 beside it (a dotted-line superior to be) and an agent
+    reporting to the manager: (department, manager, quality manager, agent)."""
+    ec = create_department("EC", "电商部")
+    manager = create_position("EC-MGR", ec, "电商部经理")
+    quality = create_position("QA-MGR", ec, "品质经理")
+    agent = create_position("EC-CS", ec, "在线客服", reports_to=manager, headcount=2)
+    return ec, manager, quality, agent
+
+
 def create_kpi(code: str, name: str | None = None, direction: str = "higher", unit: str = ""):
     from app.jobs import library
 

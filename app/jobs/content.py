@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.jobs.enums import HasDirection
 from app.jobs.models import (SCALE_MAX, Competency, Direction, Frequency, JobDescriptionVersion, Kpi, Period,
                              RequirementKind)
 
@@ -75,20 +76,12 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
 
 
 @dataclass(frozen=True)
-class KpiLabel:
+class KpiLabel(HasDirection):
     """A KPI as a version shows it: its own copy of the library's code, name, unit, direction."""
     code: str
     name: str
     unit: str
     direction: str
-
-    @property
-    def direction_enum(self) -> Direction:
-        return Direction(self.direction)
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self.direction == Direction.HIGHER.value
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,18 @@ class Direction(LabelledEnum):
         return {cls.HIGHER: _l("Higher is better"), cls.LOWER: _l("Lower is better")}
 
 
+class HasDirection:
+    """For anything with a ``direction`` string: a library KPI and a version's copy of one."""
+
+    @property
+    def direction_enum(self) -> Direction:
+        return Direction(self.direction)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER.value
+
+
 class Period(LabelledEnum):
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"

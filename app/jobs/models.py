@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
 from app.jobs.enums import (FROZEN_STATUSES, OPEN_STATUSES, SCALE_MAX, Direction, Frequency,  # noqa: F401
-                            LabelledEnum, Period, RequirementKind, Status)
+                            HasDirection, LabelledEnum, Period, RequirementKind, Status)
 
 # Numbers are stored exactly (NUMERIC, rounded to its scale) and read as floats: targets like
 # 0.985 or 1,200,000.
@@ -37,7 +37,7 @@ def _partial(condition: str) -> dict:
 # --- libraries --------------------------------------------------------------------------------
 
 
-class Kpi(VersionedMixin, db.Model):
+class Kpi(HasDirection, VersionedMixin, db.Model):
     """A key performance indicator of the library (销售额, 转化率, 客单价 …)."""
 
     __tablename__ = "kpis"
@@ -52,14 +52,6 @@ class Kpi(VersionedMixin, db.Model):
     measurement: Mapped[str] = mapped_column(Text, default="")   # how it is measured, data source
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    @property
-    def direction_enum(self) -> Direction:
-        return Direction(self.direction)
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self.direction == Direction.HIGHER.value
 
     def __repr__(self) -> str:
         return f"<Kpi {self.code}>"

@@ -7,17 +7,9 @@ from app.org.models import Department, Position
 from tests import factories
 
 
-def _organisation():
-    ec = factories.create_department("EC", "电商部")
-    manager = factories.create_position("EC-MGR", ec, "电商部经理")
-    quality = factories.create_position("QA-MGR", ec, "品质经理")
-    agent = factories.create_position("EC-CS", ec, "在线客服", reports_to=manager, headcount=2)
-    return ec, manager, quality, agent
-
-
 def test_dotted_lines_through_the_api_bump_the_version_and_a_stale_put_is_409(api):
     first, second = api("hr"), api("hr")
-    ec, manager, quality, agent = _organisation()
+    ec, manager, quality, agent = factories.shop_with_a_dotted_line_candidate()
     read = first.get(f"/api/v1/positions/{agent.id}")
     changed = first.patch(f"/api/v1/positions/{agent.id}", json={"dotted_superior_ids": [quality.id]},
                           headers={"If-Match": read.headers["ETag"]})

@@ -27,17 +27,9 @@ def _department_form(department, **overrides):
     return data
 
 
-def _organisation():
-    ec = factories.create_department("EC", "电商部")
-    manager = factories.create_position("EC-MGR", ec, "电商部经理")
-    quality = factories.create_position("QA-MGR", ec, "品质经理")
-    agent = factories.create_position("EC-CS", ec, "在线客服", reports_to=manager, headcount=2)
-    return ec, manager, quality, agent
-
-
 def test_dotted_lines_alone_bump_the_version_and_a_stale_page_save_is_refused(login):
     first, second = login("hr"), login("hr")
-    _ec, _manager, _quality, agent = _organisation()
+    _ec, _manager, _quality, agent = factories.shop_with_a_dotted_line_candidate()
     seen = agent.version
     form = _position_form(agent, reports_to_id="EC-MGR")
     assert first.post(f"/org/positions/{agent.id}/edit", data={**form, "dotted_superior_ids": "QA-MGR"}).status_code == 302
@@ -54,7 +46,7 @@ def test_dotted_lines_alone_bump_the_version_and_a_stale_page_save_is_refused(lo
 
 def test_saving_unchanged_lists_changes_no_version(login):
     hr = login("hr")
-    ec, _manager, quality, agent = _organisation()
+    ec, _manager, quality, agent = factories.shop_with_a_dotted_line_candidate()
     services.update_position(agent, services.PositionData(
         code="EC-CS", title="在线客服", department_id=ec.id, headcount=2, reports_to_id=agent.reports_to_id,
         dotted_superior_ids=[quality.id]), agent.version)
@@ -104,7 +96,7 @@ def test_reordering_functions_is_a_change(ctx):
 
 
 def test_dotted_lines_are_in_the_audit_trail(ctx):
-    ec, manager, quality, agent = _organisation()
+    ec, manager, quality, agent = factories.shop_with_a_dotted_line_candidate()
     services.update_position(agent, services.PositionData(
         code="EC-CS", title="在线客服", department_id=ec.id, headcount=2, reports_to_id=manager.id,
         dotted_superior_ids=[quality.id, manager.id]), agent.version)
@@ -117,7 +109,7 @@ def test_dotted_lines_are_in_the_audit_trail(ctx):
 
 def test_the_list_of_changes_shows_labels_and_names_in_the_users_language(login):
     first, second = login("hr"), login("hr")
-    ec, manager, quality, agent = _organisation()
+    ec, manager, quality, agent = factories.shop_with_a_dotted_line_candidate()
     form = _position_form(agent, reports_to_id="EC-MGR")
     assert first.post(f"/org/positions/{agent.id}/edit", data={**form, "reports_to_id": "QA-MGR"}).status_code == 302
     page = second.post(f"/org/positions/{agent.id}/edit", data={**form, "grade": "S1"},
