@@ -10,6 +10,7 @@ department: seconds (queries + DOT, dot itself, the HTTP page), SVG size and nod
 from __future__ import annotations
 
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -161,7 +162,7 @@ def main() -> None:
                                         .where(Department.path.like(f"%/{department.id}/%")))
         client = app.test_client()
         client.post("/login", data={"email": "bench@example.test", "password": "Correct-Horse-42"})
-        print(f"dot: {charts.shutil.which('dot')}, {RUNS} runs each, median; 'page' is one GET of the HTML page")
+        print(f"dot: {shutil.which('dot')}, {RUNS} runs each, median; 'page' is one GET of the HTML page")
         with app.app_context():
             company = timed("whole company, default depth (3)", None, 3, client, "/org/chart")
             timed("whole company, depth 4", None, 4, client, "/org/chart?depth=4")

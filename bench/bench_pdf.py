@@ -54,7 +54,8 @@ ENDPOINT_RUNS = 15
 CACHED_RUNS = 50
 JD_RENDERS = 100
 MANUAL_RENDERS = 3
-WORKERS = 2               # PDF worker processes, the default on a machine of 2 CPUs or more
+# PDF worker processes: the default on a machine of 2 CPUs or more (BENCH_PDF_WORKERS=1 measures one)
+WORKERS = int(os.environ.get("BENCH_PDF_WORKERS", "2"))
 
 DUTY_TEXTS = ["负责制定并执行{dept}的月度工作计划，分解目标到人，跟踪完成情况并每周汇报",
               "按公司制度完成{title}岗位的日常工作，确保数据准确、记录完整、按时归档",

@@ -26,10 +26,10 @@ APP = Path(__file__).resolve().parent.parent
 TEMPLATES = APP.parent / "templates" / "documents" / "pdf"
 TRANSLATIONS = APP / "translations"
 # Code that changes what a printed page shows although no template changes: numbers, dates and
-# page labels (formatting), the org chart's DOT and its SVG post-processing (org/chart.py) and how
+# page labels (formatting), the org chart's data, DOT and SVG post-processing (org/chart*.py) and how
 # the manual sizes the charts and numbers assembled parts (manual.py, parts.py).
 CODE = ("core/formatting.py", "documents/formatting.py", "documents/manual.py", "documents/parts.py",
-        "documents/render.py", "org/chart.py")
+        "documents/render.py", "org/chart.py", "org/chart_dot.py", "org/chart_svg.py")
 # Raise when something else changes what documents look like (a library's behaviour, say).
 RENDERER_VERSION = "1"
 

@@ -12,7 +12,8 @@ def test_the_key_covers_translations_formatting_and_chart_code():
     files = cache.inputs()
     names = {str(path.relative_to(cache.APP.parent)) for path in files}
     assert {"app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "app/translations/en/LC_MESSAGES/messages.mo",
-            "app/documents/formatting.py", "app/core/formatting.py", "app/org/chart.py",
+            "app/documents/formatting.py", "app/core/formatting.py", "app/org/chart.py", "app/org/chart_dot.py",
+            "app/org/chart_svg.py",
             "app/documents/assets/print.css", "templates/documents/pdf/job_description.html"} <= names
     assert all(path.is_file() for path in files)
 

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.org import chart as charts
+from app.org import chart_svg
 from app.org import services
 from app.org.models import Position
 
@@ -307,7 +308,7 @@ def test_a_dot_run_over_the_time_limit_is_reported(app, login):
 def test_right_angled_edges_fall_back_to_polylines_when_slow(ctx, monkeypatch, caplog):
     _org()
     charts.clear_cache()
-    monkeypatch.setattr(charts, "ORTHO_TIMEOUT", 0.000001)  # as if ortho routing were stuck
+    monkeypatch.setattr(chart_svg, "ORTHO_TIMEOUT", 0.000001)  # as if ortho routing were stuck
     result = charts.org_chart()
     assert "销售代表" in result.svg and result.chart.shown == 7
     assert "drawing polylines" in caplog.text
