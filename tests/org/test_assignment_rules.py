@@ -98,3 +98,23 @@ def test_an_assignment_ending_after_today_also_blocks_leaving(ctx):
     with pytest.raises(ServiceError) as refused:
         services.update_employee(employee, data, employee.version)
     assert list(refused.value.errors) == ["status"]
+
+
+def test_someone_who_left_gets_no_assignment_running_past_today(ctx):
+    """Their history may be recorded (an assignment that ended), never a post they still hold."""
+    employee, first, manager, _agent = _promoted_employee()
+    current = next(a for a in employee.assignments if a.end_date is None)
+    services.end_assignment(current, date.today())
+    employee.status = "left"
+    db.session.commit()
+    later = date.today() + timedelta(days=1)
+    with pytest.raises(ServiceError) as refused:
+        services.update_assignment(current, later, True)
+    assert list(refused.value.errors) == ["end_date"]
+    with pytest.raises(ServiceError) as refused:
+        services.assign(employee, manager.id, later, later + timedelta(days=30), is_primary=False)
+    assert list(refused.value.errors) == ["position_id"]
+    db.session.rollback()
+    assert db.session.get(Assignment, current.id).end_date == date.today()
+    services.update_assignment(first, date(2017, 5, 31), True)   # history may still be corrected
+    assert first.end_date == date(2017, 5, 31)

@@ -161,6 +161,12 @@ def _check_primary_overlap(employee: Employee, start_date: date, end_date: date 
                                               "%(start)s%(end)s; end that one first.", **values))
 
 
+def _runs_on_after_leaving(employee: Employee, end_date: date | None) -> bool:
+    """An assignment of someone who left must end by today (open or later, they would still
+    count in the headcount and be someone's manager)."""
+    return employee.status == EmployeeStatus.LEFT.value and (end_date is None or end_date > date.today())
+
+
 def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,
            is_primary: bool = True) -> Assignment:
     position = db.session.get(Position, position_id) if position_id else None
@@ -172,8 +178,8 @@ def assign(employee: Employee, position_id: int, start_date: date, end_date: dat
         raise ServiceError.field("start_date", _("Enter a start date."))
     if end_date is not None and end_date < start_date:
         raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
-    # Someone who left may still get an ended assignment (their history), not an open one.
-    if employee.status == EmployeeStatus.LEFT.value and end_date is None:
+    # Someone who left may still get an ended assignment (their history), not one that runs on.
+    if _runs_on_after_leaving(employee, end_date):
         raise ServiceError.field("position_id", _("This employee has left the company."))
     if is_primary:
         _check_primary_overlap(employee, start_date, end_date)
@@ -189,7 +195,7 @@ def update_assignment(assignment: Assignment, end_date: date | None, is_primary:
     if end_date is not None and end_date < assignment.start_date:
         raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
     employee = assignment.employee
-    if employee.status == EmployeeStatus.LEFT.value and end_date is None:
+    if _runs_on_after_leaving(employee, end_date):
         raise ServiceError.field("end_date", _("This employee has left the company."))
     if is_primary:
         _check_primary_overlap(employee, assignment.start_date, end_date, exclude=assignment, field="end_date")
