@@ -292,10 +292,14 @@ def csv_chunks(sheet: Sheet, rows_per_chunk: int = 500) -> Iterator[bytes]:
 # --- HTTP -------------------------------------------------------------------------------------
 
 
-def safe_filename(filename: str) -> str:
-    """``filename`` without path separators, quotes or control characters (Chinese is kept)."""
-    cleaned = _FILENAME_FORBIDDEN.sub("_", unicodedata.normalize("NFC", filename)).strip(" .")
-    return cleaned or "export"
+def safe_filename(filename: str, default: str = "export", max_stem: int = 150) -> str:
+    """``filename`` without path separators, quotes or control characters (Chinese is kept; names
+    often come from user text), its stem at most ``max_stem`` characters, the extension kept."""
+    stem, dot, extension = unicodedata.normalize("NFC", filename).rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    stem = _FILENAME_FORBIDDEN.sub("_", stem).strip(" ._")[:max_stem]
+    return f"{stem or default}{dot}{_FILENAME_FORBIDDEN.sub('_', extension)}"
 
 
 def ascii_filename(filename: str) -> str:

@@ -4,7 +4,6 @@ cannot change: published and superseded versions, and manuals, which only ever h
 force). Permission checks are the callers' (app/auth/permissions.py)."""
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core.spreadsheets import safe_filename
 from app.documents import cache, manual
 from app.documents import context as contexts
 from app.documents.render import render_pdf
@@ -26,17 +26,6 @@ from app.org.services import subtree_condition
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
 APPRAISAL_RESULTS = "documents/pdf/appraisal_results.html"
-
-
-_UNSAFE_IN_FILENAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
-
-
-def safe_filename(name: str) -> str:
-    """A download name without path separators, quotes or control characters (names come from
-    user text: a department's name, a position's code)."""
-    stem, dot, extension = name.rpartition(".")
-    stem = _UNSAFE_IN_FILENAMES.sub("-", stem).strip(" .-")[:150]
-    return f"{stem or 'document'}{dot}{extension}"
 
 
 @dataclass
@@ -70,7 +59,7 @@ def _counted(render, *args) -> bytes:
 
 
 def _cached_or_rendered(kind: str, context: dict, lang: str, filename: str, render, cacheable: bool = True) -> Pdf:
-    filename = safe_filename(filename)
+    filename = safe_filename(filename, default="document")
     if not cacheable:
         return Pdf(filename, data=_counted(render))
     key = cache.document_key(kind, context, lang)
@@ -174,7 +163,7 @@ def cached_manual(department: Department | None, lang: str) -> Pdf | None:
     """The manual if the same content was printed before (today), else None."""
     context = manual.build_context(department, lang)
     path = cache.get(cache.document_key("manual", context, lang))
-    return Pdf(safe_filename(manual_filename(department, lang)), path=path, etag=path.stem, cached=True) if path else None
+    return Pdf(safe_filename(manual_filename(department, lang), default="document"), path=path, etag=path.stem, cached=True) if path else None
 
 
 def manual_pdf(department: Department | None, lang: str) -> Pdf:
