@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, LaunchOut, ReopenIn, ResultsArgs,
                                        ResultsOut, ReviewArgs, ReviewDetailOut, ReviewerIn, ReviewOut, StepIn,
@@ -19,7 +18,7 @@ from app.appraisals import flow, results, services
 from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.models import AppraisalCycle, Review, Step
 from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
-                                  can_use_appraisals, can_view_cycles, can_view_review, is_own_review, requires,
+                                  can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
 from app.core.concurrency import check_version
 from app.core.errors import Conflict, NotFound, ServiceError
@@ -45,9 +44,7 @@ def _data(body: dict) -> services.CycleData:
 
 def visible_cycle(cycle_id: int) -> AppraisalCycle:
     cycle = services.get_cycle(cycle_id)
-    scope = review_scope(current_user)
-    if scope is not None and not db.session.scalar(select(Review.id).where(Review.cycle_id == cycle.id, scope)
-                                                   .limit(1)):
+    if not can_view_cycle(current_user, cycle):
         raise NotFound(_("No such appraisal cycle."))
     return cycle
 

@@ -279,6 +279,17 @@ def review_scope(user):
     return or_(*conditions) if conditions else false()
 
 
+def can_view_cycle(user, cycle) -> bool:
+    """HR and admins: every cycle; others: a cycle in which they may read at least one review."""
+    scope = review_scope(user)
+    if scope is None:
+        return True
+    from app.appraisals.models import Review
+    from app.extensions import db
+
+    return db.session.scalar(db.select(Review.id).where(Review.cycle_id == cycle.id, scope).limit(1)) is not None
+
+
 def can_view_appraisal_history(user, employee) -> bool:
     """An employee's appraisals across cycles: whoever may read the employee's record."""
     return can_view_employee(user, employee)

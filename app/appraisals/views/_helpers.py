@@ -5,7 +5,7 @@ from flask import abort, flash
 from flask_login import current_user
 
 from app.appraisals import services
-from app.auth.permissions import can_manage_appraisals, can_view_review, review_scope
+from app.auth.permissions import can_view_cycle, can_view_review
 
 
 def visible_review(review_id: int, full: bool = True):
@@ -18,13 +18,7 @@ def visible_review(review_id: int, full: bool = True):
 def visible_cycle(cycle_id: int):
     """HR sees every cycle; others a cycle in which they may see at least one review."""
     cycle = services.get_cycle(cycle_id)
-    if can_manage_appraisals(current_user):
-        return cycle
-    from app.appraisals.models import Review
-    from app.extensions import db
-
-    scope = review_scope(current_user)
-    if not db.session.scalar(db.select(Review.id).where(Review.cycle_id == cycle.id, scope).limit(1)):
+    if not can_view_cycle(current_user, cycle):
         abort(404)
     return cycle
 
