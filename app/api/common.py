@@ -13,10 +13,10 @@ from webargs.flaskparser import abort
 
 from app.api.errors import ApiParser
 from app.core.errors import NotFound, ServiceError
+from app.core.urls import MAX_ID
 from app.extensions import csrf, db
 from app.org import services
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 ID = f"int(min=1, max={MAX_ID})"  # URL converter: larger or zero ids answer 404 before any query
 MAX_PER_PAGE = 100
 

@@ -66,9 +66,10 @@ def manual():
         if not ConfirmForm().validate_on_submit():
             abort(400)
         chosen = request.form.get("department", "").strip()
-        if chosen and parse_id(chosen) is None:
+        department_id = parse_id(chosen)   # ids come checked: from 1 to MAX_ID, else None
+        if chosen and department_id is None:
             abort(404)
-        department = manual_department(parse_id(chosen) if chosen else None)
+        department = manual_department(department_id)
         pdf, task = manual_or_task(department, requested_language(request.form.get("lang", "")))
         if task is None:
             return pdf_response(pdf)
