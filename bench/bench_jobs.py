@@ -28,7 +28,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jobs import services  # noqa: E402
 from app.jobs.compare import compare_contents  # noqa: E402
-from app.jobs.content import labelled_content, version_content  # noqa: E402
+from app.jobs.content import version_document  # noqa: E402
 from app.jobs.models import Competency, Kpi  # noqa: E402
 from app.org.models import Position  # noqa: E402
 from bench.bench_org import build, measure  # noqa: E402
@@ -86,7 +86,7 @@ def compare_figure(demo, rng) -> tuple[int, int]:
         first = services.start_draft(positions[0], None,
                                      content=sixty_duties(rng, positions[0].title, kpis, competencies))
         db.session.commit()
-        old = labelled_content(first)
+        old = version_document(first)
         new = edited(old, rng)
         five = sixty_duties(rng, positions[1].title, kpis, competencies)   # only the duties differ
         five["sections"] = [{**five["sections"][0], "duties": five["sections"][0]["duties"][:5]}]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.core.formatting import number
-from app.jobs.content import TEXT_FIELDS, labelled_content
+from app.jobs.content import TEXT_FIELDS, version_document
 from app.jobs.lint import normalise
 from app.jobs.models import Competency, Frequency, Kpi, Period, RequirementKind
 
@@ -185,7 +185,7 @@ def _keyed(old: dict, new: dict, describe, fields: tuple[str, ...]) -> list[Row]
 def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
                      competency_names: dict | None = None) -> Comparison:
     """Compare two contents (see ``app.jobs.content``). KPIs and competencies are named by the
-    rows' own "name" (``labelled_content``: what each version shows), else by ``kpi_names`` and
+    rows' own "name" (``version_document``: what each version shows), else by ``kpi_names`` and
     ``competency_names``, else from the libraries in two queries."""
     kpi_names = kpi_names if kpi_names is not None else _names(
         Kpi, [t for t in old["kpis"] + new["kpis"] if "name" not in t], "kpi_id")
@@ -230,7 +230,7 @@ def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
 
 def compare_versions(old, new) -> Comparison:
     """Compare two versions (content loaded) as each shows itself, labels included."""
-    return compare_contents(labelled_content(old), labelled_content(new), {}, {})
+    return compare_contents(version_document(old), version_document(new), {}, {})
 
 
 def _names(model, rows: list[dict], key: str) -> dict[int, str]:

@@ -104,17 +104,6 @@ def libraries_of(version: JobDescriptionVersion) -> tuple[dict, dict]:
              for c in version.competencies})
 
 
-def labelled_content(version: JobDescriptionVersion) -> dict:
-    """``version_content`` with each KPI target's and competency's labels as the version shows
-    them ("name", "unit"; "name", "level_description"), for comparing versions."""
-    content = version_content(version)
-    for row, target in zip(content["kpis"], version.kpi_targets):
-        row.update(name=target.kpi_name, unit=target.kpi_unit)
-    for row, competency in zip(content["competencies"], version.competencies):
-        row.update(name=competency.competency_name, level_description=competency.level_description)
-    return content
-
-
 def version_document(version: JobDescriptionVersion) -> dict:
     """A version as a self-contained plain document: its content with the codes, names, units and
     level descriptions of KPIs and competencies as the version keeps them (copied from the
