@@ -29,8 +29,8 @@ def position_job_description(position: Position) -> dict | None:
     object rule as the pages: HR and admins, the holders and their managers), or None."""
     if not can_view_position_jd(current_user, position):
         return None
-    version = jobs.current_version(position.id)
-    return version_document(jobs.get_version(version.id)) if version is not None else None
+    version = jobs.current_version(position.id, full=True)
+    return version_document(version) if version is not None else None
 
 
 def _current(position: Position) -> dict:

@@ -84,8 +84,7 @@ def job_description_pdf(version, lang: str) -> Pdf:
 def appraisal_form_pdf(position, lang: str, period: str | None = None) -> Pdf:
     """The blank appraisal form of a position, from its job description in force: its KPI
     targets of one ``period`` (default: the most common one, see ``context.form_period``)."""
-    current = jobs.current_version(position.id)
-    version = jobs.get_version(current.id) if current is not None else None
+    version = jobs.current_version(position.id, full=True)
     context = contexts.appraisal_form(position, version, period=period)
     return _cached_or_rendered("appraisal_form", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))

@@ -40,11 +40,11 @@ def position_job_description(position_id: int):
     """The job description in force of a position (the link of the position's page); without
     one, the position's job-description page says so."""
     position = visible_position(position_id)
-    current = jobs.current_version(position.id)
+    current = jobs.current_version(position.id, full=True)
     if current is None:
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
-    return pdf_response(services.job_description_pdf(jobs.get_version(current.id), requested_language()))
+    return pdf_response(services.job_description_pdf(current, requested_language()))
 
 
 @bp.route("/positions/<int:position_id>/appraisal-form.pdf")
