@@ -20,7 +20,6 @@ from app.appraisals.models import AppraisalCycle, Review, Step
 from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
-from app.core.concurrency import check_version
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
@@ -117,8 +116,7 @@ def launch_cycle(body, cycle_id: int):
     background task: the answer is 202 with the task to follow at `Location`.
     """
     cycle = services.get_cycle(cycle_id)
-    check_version(cycle, seen_version(body.get("version")))
-    result = appraisal_tasks.launch_or_enqueue(cycle, current_user)
+    result = appraisal_tasks.launch_or_enqueue(cycle, current_user, seen_version(body.get("version")))
     db.session.commit()
     if isinstance(result, Task):
         return task_accepted(result)

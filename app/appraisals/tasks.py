@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.appraisals import launch, services
 from app.auth.permissions import can_manage_appraisals
+from app.core.concurrency import check_version
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.tasks.services import handler, report_progress
@@ -37,10 +38,13 @@ def run_launch(params: dict, owner) -> None:
     launch.launch_cycle(services.get_cycle(params["cycle_id"]), progress=progress)
 
 
-def launch_or_enqueue(cycle, owner):
+def launch_or_enqueue(cycle, owner, seen_version: int | None = None):
     """Launch ``cycle`` now (a LaunchResult) or, when it would create more than
-    ``launch.BACKGROUND_ABOVE`` reviews, queue it (a Task; the caller commits either way)."""
+    ``launch.BACKGROUND_ABOVE`` reviews, queue it (a Task; the caller commits either way), if
+    the cycle is still at the version the user saw."""
     from app.tasks.services import enqueue
+
+    check_version(cycle, seen_version)
 
     if launch.pending_reviews(cycle) > launch.BACKGROUND_ABOVE:
         return enqueue(LAUNCH, launch_params(cycle), owner, title=_("Launch of %(name)s", name=cycle.name))

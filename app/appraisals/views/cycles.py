@@ -13,7 +13,6 @@ from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
-from app.core.concurrency import check_version
 from app.core.errors import Conflict, ServiceError
 from app.core.forms import apply_errors
 from app.core.urls import parse_id
@@ -109,8 +108,7 @@ def cycle_launch(cycle_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
     try:
-        check_version(cycle, seen_version(form))
-        result = tasks.launch_or_enqueue(cycle, current_user)
+        result = tasks.launch_or_enqueue(cycle, current_user, seen_version(form))
     except ServiceError as error:
         db.session.rollback()
         flash_errors(error)
