@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
@@ -12,12 +11,11 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 import config as config_module
 from app.core.errors_views import wants_json
+from app.core.text import INVISIBLE, UNSTORABLE
 from app.db import render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 # Endpoints anyone may reach without logging in; everything else requires a login by default.
 PUBLIC_ENDPOINTS = {"auth.login", "core.set_language", "static", "bootstrap.static"}
@@ -199,13 +197,13 @@ def _register_request_hooks(app: Flask) -> None:
         validated as usual. Upload forms (multipart) are read by their views, after those set
         their size limit; JSON is checked by the API's schemas (app.api.schemas.Text)."""
         for key, value in request.args.items(multi=True):
-            if _UNSTORABLE.search(key) or _UNSTORABLE.search(value):
+            if UNSTORABLE.search(key) or UNSTORABLE.search(value):
                 abort(400)
         if request.mimetype == "application/x-www-form-urlencoded":
             items = list(request.form.items(multi=True))
-            if any(_INVISIBLE.search(key) or _INVISIBLE.search(value) for key, value in items):
+            if any(INVISIBLE.search(key) or INVISIBLE.search(value) for key, value in items):
                 request.form = ImmutableMultiDict(
-                    [(_INVISIBLE.sub("", key), _INVISIBLE.sub("", value)) for key, value in items])
+                    [(INVISIBLE.sub("", key), INVISIBLE.sub("", value)) for key, value in items])
 
     @app.before_request
     def require_login():

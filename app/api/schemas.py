@@ -6,22 +6,18 @@ pattern, lengths, headcount), so that nothing valid here can fail in the databas
 """
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from app.api.common import MAX_ID, MAX_PER_PAGE
 from app.auth.models import EMAIL_PATTERN
+from app.core.text import CONTROL, UNSTORABLE
 from app.org.forms import CODE_MESSAGE, CODE_PATTERN
 from app.org.models import EmployeeStatus
 
 TEXT_MAX = 20_000
 MAX_LIST = 200  # functions or collaborations of a department: more is not a department
 TOO_MANY = "At most {max} items."  # translated by app.core.messages
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them
-# other control characters (not tab, line feed, carriage return): invisible, and no spreadsheet keeps them
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Text(fields.String):
@@ -33,9 +29,9 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if _UNSTORABLE.search(value):
+        if UNSTORABLE.search(value):
             raise self.make_error("unstorable")
-        if _CONTROL.search(value):
+        if CONTROL.search(value):
             raise self.make_error("control")
         return value
 
