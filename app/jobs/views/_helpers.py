@@ -32,6 +32,11 @@ def visible_version(version_id: int, full: bool = True):
     return version
 
 
+def visible_versions(position):
+    """The versions of ``position`` the user may list: the open ones only for those who may draft."""
+    return services.versions_of(position.id, include_open=can_draft_jd(current_user, position))
+
+
 def draftable_version(version_id: int, full: bool = True):
     """A version the user may draft for (its state is the service's business)."""
     version = visible_version(version_id, full=full)

@@ -39,8 +39,7 @@ def _save(form, create, update, obj, data):
     """Create (``obj`` None) or update from a validated form; returns (saved object, conflict)."""
     if obj is None:
         return save(form, lambda: create(data)).value, None
-    seen = form.version.data if form.version.data not in (None, "") else None
-    saved = save(form, lambda: update(obj, data, seen), obj)
+    saved = save(form, lambda: update(obj, data, form.version.data or None), obj)
     return (obj if saved.ok else None), saved.conflict
 
 

@@ -18,7 +18,7 @@ from app.jobs import library, lint, services
 from app.jobs.forms import CommentForm, NewDraftForm, PublishForm, TemplateForm, WaiveForm, WorkflowForm
 from app.jobs.views import bp
 from app.jobs.views._helpers import (draftable_position, draftable_version, seen_version, visible_position,
-                                    visible_version)
+                                    visible_version, visible_versions)
 from app.org import services as org_services
 
 
@@ -50,7 +50,7 @@ def position(position_id: int):
         "jobs/position.html", position=position, current=current, working=working,
         versions=services.versions_of(position.id, include_open=drafts), holds=holds,
         acknowledgement=services.acknowledgement_of(current, employee) if (current and holds) else None,
-        new_draft_form=_new_draft_form() if can_draft_jd(current_user, position) else None,
+        new_draft_form=_new_draft_form() if drafts else None,
         workflow_form=WorkflowForm())
 
 
@@ -93,9 +93,7 @@ def version(version_id: int):
     version = visible_version(version_id)
     findings = lint.lint_version(version) if version.is_open else []
     waived = {w.finding_key: w for w in version.waivers}
-    others = [v for v in services.versions_of(version.position_id, include_open=can_draft_jd(current_user,
-                                                                                           version.position))
-              if v.id != version.id]
+    others = [v for v in visible_versions(version.position) if v.id != version.id]
     return render_template(
         "jobs/version.html", version=version, position=version.position, findings=findings, waived=waived,
         open_findings=[f for f in findings if f.key not in waived], others=others,
@@ -226,10 +224,9 @@ def save_template(version_id: int):
 @requires(can_use_job_descriptions)
 def compare(version_id: int):
     new = visible_version(version_id)
-    other_id = parse_id(request.args.get("with")) if request.args.get("with") else None
+    other_id = parse_id(request.args.get("with"))
     if other_id is None:
-        visible = services.versions_of(new.position_id, include_open=can_draft_jd(current_user, new.position))
-        others = [v for v in visible if v.id != new.id]
+        others = [v for v in visible_versions(new.position) if v.id != new.id]
         if not others:
             flash(_("There is no other version to compare with."), "info")
             return redirect(url_for("jobs.version", version_id=new.id))
@@ -241,5 +238,4 @@ def compare(version_id: int):
         old, new = new, old
     result = comparing.compare_versions(old, new)
     return render_template("jobs/compare.html", old=old, new=new, result=result, position=new.position,
-                           versions=services.versions_of(new.position_id,
-                                                         include_open=can_draft_jd(current_user, new.position)))
+                           versions=visible_versions(new.position))
