@@ -25,6 +25,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
+from app.org.services import subtree_condition
 
 CHUNK = 1000          # reviews per insert batch (and per progress report)
 BACKGROUND_ABOVE = 300  # launches of more reviews than this belong in a background job
@@ -46,7 +47,7 @@ def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
         return None
     if not cycle.include_subdepartments:
         return [d.id for d in cycle.departments]
-    condition = or_(*[Department.path.startswith(d.path, autoescape=True) for d in cycle.departments])
+    condition = or_(*[subtree_condition(d) for d in cycle.departments])
     return list(db.session.scalars(select(Department.id).where(condition)))
 
 

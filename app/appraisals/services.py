@@ -21,6 +21,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.org.models import Department, Employee, Position
+from app.org.services import subtree_ids
 
 # --- templates --------------------------------------------------------------------------------
 
@@ -333,8 +334,7 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
 def in_department(department: Department):
     """SQL condition on Review: reviewed in ``department`` or below it (as of the launch). An
     IN over the subtree's ids (a few hundred at most), which both engines plan well."""
-    return Review.department_id.in_(select(Department.id).where(
-        Department.path.startswith(department.path, autoescape=True)))
+    return Review.department_id.in_(subtree_ids(department))
 
 
 def overdue_condition(day: date):
@@ -358,7 +358,7 @@ def tasks_for(user) -> list[dict]:
     """What the user has to do about appraisals, for the home page's to-do list (the shape of
     ``app.jobs.services.tasks_for``): their self-review, a result to acknowledge, the reviews
     waiting for them as reviewer, and for HR the reviews to calibrate and those overdue."""
-    from app.auth.permissions import can_do_manager_reviews, can_manage_appraisals, review_scope
+    from app.auth.permissions import can_do_manager_reviews, can_manage_appraisals, can_view_cycles, review_scope
 
     tasks = []
     employee = getattr(user, "employee", None)
@@ -385,9 +385,9 @@ def tasks_for(user) -> list[dict]:
         if to_calibrate:
             tasks.append({"title": _("Appraisals waiting for HR calibration"), "count": to_calibrate,
                           "endpoint": "appraisals.cycles", "args": {"status": "running"}, "kind": "warning"})
-    overdue = db.session.scalar(select(db.func.count()).select_from(
+    overdue = can_view_cycles(user) and db.session.scalar(select(db.func.count()).select_from(
         list_reviews(scope=review_scope(user), overdue_on=date.today()).order_by(None).subquery()))
-    if overdue and (can_manage_appraisals(user) or getattr(user, "role", "") == "manager"):
+    if overdue:
         tasks.append({"title": _("Overdue appraisals"), "count": overdue, "endpoint": "appraisals.overdue",
                       "args": {}, "kind": "danger"})
     return tasks
