@@ -11,7 +11,7 @@ import subprocess
 import threading
 from collections import OrderedDict
 
-from flask import current_app, has_app_context
+from flask import Response, current_app, has_app_context
 from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
@@ -110,6 +110,9 @@ def render_chart_svg(source: str) -> str:
         return render_svg(source.replace("splines=ortho", "splines=polyline", 1))
 
 
-def standalone_svg(svg: str) -> str:
-    """An inline SVG as a file of its own."""
-    return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg
+def svg_response(svg: str) -> Response:
+    """An inline SVG sent as a file of its own. Defence in depth if the file is opened in a
+    browser: an SVG document may not run scripts or fetch anything."""
+    response = Response('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
