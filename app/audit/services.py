@@ -131,11 +131,8 @@ def _collect(session) -> list[dict]:
         for obj in objects:
             if not _audited(obj):
                 continue
-            if (action == "update" and not session.is_modified(obj, include_collections=False)
-                    and not collection_changes(obj)):
-                continue
             changes = _changes(obj, action)
-            if action == "update" and not changes:
+            if action == "update" and not changes:   # touched, but nothing it records changed
                 continue
             identity = inspect(obj).identity
             entity_id = identity[0] if identity and len(identity) == 1 else (identity or "")
