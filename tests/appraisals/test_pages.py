@@ -328,3 +328,23 @@ def test_the_results_table_sorts_by_the_band_shown_and_counts_finalised_reviews_
     assert re.findall(r"<th scope=\"row\">(\w)</th><td class=\"text-end\">(\d+)</td>", band_table) == [
         ("A", "0"), ("B", "0"), ("C", "0"), ("D", "1")]
     assert 'data-testid="provisional"' in page and "1 of 5 reviews finalised." in page
+
+
+def test_a_stale_cycle_form_gets_a_conflict_and_keeps_the_input(app, cycle, shop):
+    hr = _client(app, shop.hr_user)
+    seen = cycle.version
+    services.update_cycle(cycle, services.CycleData(
+        name="HR renamed it first", period_type=cycle.period_type, start_date=cycle.start_date,
+        end_date=cycle.end_date, template_id=cycle.template_id,
+        department_ids=[d.id for d in cycle.departments], include_subdepartments=cycle.include_subdepartments,
+        self_review_due=cycle.self_review_due, manager_review_due=cycle.manager_review_due), seen)
+    db.session.commit()
+    response = hr.post(f"/appraisals/cycles/{cycle.id}/edit", data={
+        "version": seen, "name": "我的名字", "period_type": cycle.period_type,
+        "start_date": cycle.start_date.isoformat(), "end_date": cycle.end_date.isoformat()})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert 'data-testid="conflict"' in page and 'value="我的名字"' in page
+    assert f'name="version" type="hidden" value="{seen + 1}"' in page   # saving again applies the input
+    db.session.expire_all()
+    assert db.session.get(AppraisalCycle, cycle.id).name == "HR renamed it first"

@@ -13,8 +13,8 @@ from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
-from app.core.errors import Conflict, ServiceError
-from app.core.forms import apply_errors
+from app.core.errors import ServiceError
+from app.core.forms import save
 from app.core.urls import parse_id
 from app.extensions import db
 from app.org import services as org_services
@@ -62,22 +62,15 @@ def cycle_form(cycle_id: int | None = None):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
-                if cycle is None:
-                    cycle = services.create_cycle(_data(form))
-                else:
-                    services.update_cycle(cycle, _data(form), seen_version(form))
-            except Conflict as error:
-                db.session.rollback()
-                conflict, status = error, 409
-                form.version.data = cycle.version
-            except ServiceError as error:
-                db.session.rollback()
-                apply_errors(form, error)
+            if cycle is None:
+                saved = save(form, lambda: services.create_cycle(_data(form)))
             else:
-                db.session.commit()
+                saved = save(form, lambda: services.update_cycle(cycle, _data(form), seen_version(form)), cycle)
+            if saved.ok:
+                cycle = saved.value or cycle
                 flash(_("Cycle “%(name)s” saved.", name=cycle.name), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
+            conflict, status = saved.conflict, saved.status
     return render_template("appraisals/cycle_form.html", form=form, cycle=cycle, conflict=conflict), status
 
 

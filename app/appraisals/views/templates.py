@@ -10,7 +10,7 @@ from app.appraisals.settings import STANDARD_LEVELS, STANDARD_OUTCOMES, default_
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version
 from app.auth.permissions import can_manage_appraisals, requires
-from app.core.errors import Conflict, ServiceError
+from app.core.forms import save
 from app.extensions import db
 
 
@@ -40,6 +40,12 @@ def _place(form: TemplateForm, errors: dict) -> None:
         form.form_errors.extend(messages)
 
 
+def _place_errors(form: TemplateForm, error) -> None:
+    """A refused template: its message on top, each error next to its field."""
+    _place(form, error.errors)
+    form.form_errors.insert(0, error.message)
+
+
 @bp.route("/templates/new", methods=["GET", "POST"])
 @bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
 @requires(can_manage_appraisals)
@@ -52,25 +58,17 @@ def template_form(template_id: int | None = None):
         if template is not None:
             form.version.data = template.version
     elif form.validate_on_submit():
-        try:
-            if template is None:
-                template = services.create_template(form.data_dict())
-            else:
-                services.update_template(template, form.data_dict(), seen_version(form))
-        except Conflict as error:
-            db.session.rollback()
-            conflict, status = error, 409
-            form.version.data = template.version
-        except ServiceError as error:
-            db.session.rollback()
-            _place(form, error.errors)
-            form.form_errors.insert(0, error.message)
-            status = 422
+        if template is None:
+            saved = save(form, lambda: services.create_template(form.data_dict()), place=_place_errors)
         else:
-            db.session.commit()
+            saved = save(form, lambda: services.update_template(template, form.data_dict(), seen_version(form)),
+                         template, place=_place_errors)
+        if saved.ok:
+            template = saved.value or template
             flash(_("Template “%(name)s” saved. Running cycles keep the settings they were launched with.",
                     name=template.name), "success")
             return redirect(url_for("appraisals.templates"))
+        conflict, status = saved.conflict, saved.status
     else:
         status = 422
     return render_template("appraisals/template_form.html", form=form, template=template, conflict=conflict,
