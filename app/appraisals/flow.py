@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, Step
 from app.appraisals.services import cycle_settings, score_review
+from app.appraisals.settings import bounded_text
 from app.audit.services import actor
 from app.core.concurrency import check_version
 from app.core.errors import ServiceError
@@ -68,11 +69,7 @@ def _rating(raw, scale_max: int) -> tuple[int | None, str | None]:
 
 
 def _comment(value, errors: dict, path: str) -> str:
-    text = (value or "").strip()
-    if len(text) > MAX_COMMENT:
-        errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT,
-                                             len=len(text)))
-    return text[:MAX_COMMENT]
+    return bounded_text(value, MAX_COMMENT, errors, path)
 
 
 def _rows(submitted: list[dict], existing: list, errors: dict, name: str) -> list[tuple[dict, object]]:
@@ -228,15 +225,13 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
     band = (band or "").strip() or None
-    reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
+    reason = _comment(reason, errors, "reason")
     if band is not None and band not in {b["band"] for b in settings["bands"]}:
         errors["calibrated_band"] = [_("Choose a band from the list.")]
     moved = band is not None and band != review.band
     if moved and not reason:
         errors["reason"] = [_("Give the reason for moving the band.")]
-    if len(reason) > MAX_COMMENT:
-        errors["reason"] = [_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT, len=len(reason))]
     _raise(errors)
     new_band = band if moved else None
     if new_band != review.calibrated_band:
@@ -276,14 +271,12 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
     check_version(review, seen_version)
     if review.cycle.status == CycleStatus.CLOSED.value:
         raise ServiceError(_("This cycle is closed: its reviews can no longer be reopened."))
-    reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
+    reason = _comment(reason, errors, "reason")
     if step not in {s.value for s in REOPEN_STEPS}:
         errors["step"] = [_("Choose the step to reopen the review at.")]
     if not reason:
         errors["reason"] = [_("Give the reason for reopening the review.")]
-    elif len(reason) > MAX_COMMENT:
-        errors["reason"] = [_("At most %(num)d characters (this has %(len)d).", num=MAX_COMMENT, len=len(reason))]
     _raise(errors)
     review.status, review.finalised_at, review.acknowledged_at = step, None, None
     touch(review)

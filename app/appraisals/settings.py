@@ -95,7 +95,8 @@ def _number(value, errors: dict, path: str, low: float, high: float) -> float | 
     return number
 
 
-def _text(value, limit: int, errors: dict, path: str) -> str:
+def bounded_text(value, limit: int, errors: dict, path: str) -> str:
+    """``value`` stripped, cut to ``limit`` characters; when it was longer, an error at ``path``."""
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     if len(text) > limit:
         errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=limit,
@@ -108,7 +109,7 @@ def clean_settings(data: dict) -> dict:
     normalised (blank rows dropped), or a ServiceError naming every bad field by its dotted
     path (``bands.1.min``)."""
     errors: dict[str, list[str]] = {}
-    name = _text(data.get("name"), 120, errors, "name")
+    name = bounded_text(data.get("name"), 120, errors, "name")
     if not name:
         errors.setdefault("name", []).append(_("Enter a name."))
     kpi_weight = _number(data.get("kpi_weight"), errors, "kpi_weight", 0, 100)
@@ -125,8 +126,8 @@ def clean_settings(data: dict) -> dict:
     rows = list(data.get("scale") or [])
     for i in range(int(levels or 0)):
         row = rows[i] if i < len(rows) and isinstance(rows[i], dict) else {}
-        label = _text(row.get("label"), 80, errors, f"scale.{i}.label")
-        description = _text(row.get("description"), 500, errors, f"scale.{i}.description")
+        label = bounded_text(row.get("label"), 80, errors, f"scale.{i}.label")
+        description = bounded_text(row.get("description"), 500, errors, f"scale.{i}.description")
         if not label and i + 1 not in STANDARD_LEVELS:
             errors.setdefault(f"scale.{i}.label", []).append(_("Name this level."))
         scale.append({"level": i + 1, "label": label, "description": description})
@@ -134,7 +135,7 @@ def clean_settings(data: dict) -> dict:
     bands, seen = [], set()
     rows = [r for r in (data.get("bands") or []) if (r.get("band") or "").strip() or str(r.get("min") or "").strip()]
     for i, row in enumerate(rows):
-        band = _text(row.get("band"), 10, errors, f"bands.{i}.band")
+        band = bounded_text(row.get("band"), 10, errors, f"bands.{i}.band")
         if not band:
             errors.setdefault(f"bands.{i}.band", []).append(_("Name the band (e.g. A)."))
         elif band.upper() in seen:
@@ -152,7 +153,7 @@ def clean_settings(data: dict) -> dict:
     outcomes, codes = [], set()
     for i, row in enumerate(data.get("outcomes") or []):
         code = (row.get("code") or "").strip().lower()
-        label = _text(row.get("label"), 80, errors, f"outcomes.{i}.label")
+        label = bounded_text(row.get("label"), 80, errors, f"outcomes.{i}.label")
         if not code and not label:
             continue
         if not OUTCOME_CODE.match(code):

@@ -198,3 +198,22 @@ def test_reopening_clears_the_calibration_and_keeps_it_in_the_history(cycle, sho
     flow.reopen(review, "manager_review", "再次复核。", review.version)
     db.session.commit()
     assert review.events[-1].action == "reopened"
+
+
+def test_reasons_longer_than_a_comment_are_refused_at_the_reason(cycle, shop):
+    review = review_of(cycle, shop.zhang)
+    fill_self(review)
+    fill_manager(review)
+    too_long = "理" * (flow.MAX_COMMENT + 1)
+    with pytest.raises(ServiceError) as error:
+        flow.calibrate(review, "C", too_long, review.version)
+    assert list(error.value.errors) == ["reason"] and "5001" in error.value.errors["reason"][0]
+    db.session.rollback()
+    review = review_of(cycle, shop.zhang)
+    flow.finalise(review, review.version)
+    db.session.commit()
+    with pytest.raises(ServiceError) as error:
+        flow.reopen(review, "calibration", too_long, review.version)
+    assert list(error.value.errors) == ["reason"] and "5001" in error.value.errors["reason"][0]
+    db.session.rollback()
+    assert review_of(cycle, shop.zhang).is_finalised
