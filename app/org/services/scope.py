@@ -10,13 +10,20 @@ from app.extensions import db
 from app.org.models import Assignment, Employee, Position
 from app.org.services.common import current_filter
 from app.org.services.employees import primary_position
-from app.org.services.positions import current_holders, subtree_position_ids
+from app.org.services.positions import chain_up, current_holders, subtree_position_ids
 
 
 def managers_of_position(position_id: int, day: date | None = None) -> tuple[Position | None, list[Employee]]:
     """The first position above ``position_id`` that has a holder on ``day``, and its holders:
     the reporting line walked upwards past vacant posts."""
-    return managers_of_positions([position_id], day).get(position_id, (None, []))
+    chain = [pid for pid, distance in chain_up(position_id) if distance > 0]
+    if not chain:
+        return None, []
+    holders = current_holders(chain, day)
+    for pid in chain:
+        if holders.get(pid):
+            return db.session.get(Position, pid), holders[pid]
+    return None, []
 
 
 def managers_of_positions(position_ids, day: date | None = None) -> dict[int, tuple[Position | None, list[Employee]]]:
