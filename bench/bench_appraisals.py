@@ -30,6 +30,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
+from bench.measure import page_queries  # noqa: E402
 
 RUNS = 10
 PASSWORD = "Bench-Password-2026"
@@ -82,21 +83,14 @@ def timed(label: str, fn):
 def measure_page(app, url: str) -> tuple[float, float, int]:
     client = app.test_client()
     client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
-    with app.app_context():
-        engine = db.engine
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    assert client.get(url).status_code == 200  # warm up
-    event.listen(engine, "before_cursor_execute", listener)
-    client.get(url)
-    event.remove(engine, "before_cursor_execute", listener)
+    queries = page_queries(app, client, url)
     timings = []
     for _ in range(RUNS):
         start = time.perf_counter()
         response = client.get(url)
         timings.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings) * 1000, max(timings) * 1000, len(statements)
+    return statistics.median(timings) * 1000, max(timings) * 1000, queries
 
 
 def main():

@@ -17,13 +17,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Department, Employee, Position  # noqa: E402
 from bench.generate import generate  # noqa: E402
+from bench.measure import page_queries  # noqa: E402
 
 RUNS = 21
 TIME_TARGET = 1.5     # generated / demo server time
@@ -79,23 +80,11 @@ def _client(app):
     return client
 
 
-def _queries(app, client, url: str) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    client.get(url)  # warm up
-    event.listen(engine, "before_cursor_execute", listener)
-    client.get(url)
-    event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def measure(demo, generated, demo_url: str, gen_url: str) -> dict:
     """Median server time of each, the runs interleaved so that a busy moment of the machine
     weighs on both sides alike; queries and table rows of each."""
     clients = _client(demo), _client(generated)
-    queries = _queries(demo, clients[0], demo_url), _queries(generated, clients[1], gen_url)
+    queries = page_queries(demo, clients[0], demo_url), page_queries(generated, clients[1], gen_url)
     timings: tuple[list, list] = ([], [])
     for _ in range(RUNS):
         for side, url in ((0, demo_url), (1, gen_url)):

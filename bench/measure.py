@@ -28,3 +28,21 @@ def note(label: str, text: str) -> None:
 
 def peak_resident() -> None:
     print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def page_queries(app, client, url: str) -> int:
+    """The SQL statements one GET of ``url`` runs (after a first GET that warms the caches)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    response = client.get(url)  # warm up
+    assert response.status_code == 200, (url, response.status_code)
+    event.listen(engine, "before_cursor_execute", listener)
+    client.get(url)
+    event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
