@@ -2,17 +2,16 @@
 empty; every test starts from empty tables; a logged-in client per role; a query counter."""
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db, limiter
 from tests import factories
 from tests.pg_server import PostgresServer
+from tests.queries import statement_counter
 
 
 def pytest_addoption(parser):
@@ -134,21 +133,10 @@ def login(app, ctx):
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as queries: ...`` then ``len(queries)`` is the number of SQL statements."""
-
-    @contextlib.contextmanager
-    def counter():
-        statements: list[str] = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
+    """``with count_queries() as queries: ...`` then ``len(queries)`` is the number of SQL statements
+    the requests made meanwhile ran."""
+    def engine():
         with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", before)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
+            return db.engine
 
-    return counter
+    return statement_counter(engine)

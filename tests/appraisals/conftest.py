@@ -21,6 +21,7 @@ import pytest
 from app.appraisals import flow, launch, services
 from app.extensions import db
 from tests import factories
+from tests.queries import statement_counter
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 
@@ -68,25 +69,7 @@ def make_cycle(name="2026-11", period_type="monthly", start=NOVEMBER[0], end=Non
 @pytest.fixture
 def count_service_queries():
     """Like ``count_queries``, for services called directly by the test (its own app context)."""
-    import contextlib
-
-    from sqlalchemy import event
-
-    @contextlib.contextmanager
-    def counter():
-        statements: list[str] = []
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", before)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", before)
-
-    return counter
+    return statement_counter(lambda: db.engine)
 
 
 @pytest.fixture
