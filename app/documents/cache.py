@@ -29,7 +29,8 @@ TRANSLATIONS = APP / "translations"
 # page labels (formatting), the org chart's data, DOT and SVG post-processing (org/chart*.py) and how
 # the manual sizes the charts and numbers assembled parts (manual.py, parts.py).
 CODE = ("core/formatting.py", "documents/formatting.py", "documents/manual.py", "documents/parts.py",
-        "documents/render.py", "org/chart.py", "org/chart_dot.py", "org/chart_svg.py")
+        "documents/render.py", "documents/engine/rolebook_pdf_engine.py", "org/chart.py", "org/chart_dot.py",
+        "org/chart_svg.py")
 # Raise when something else changes what documents look like (a library's behaviour, say).
 RENDERER_VERSION = "1"
 

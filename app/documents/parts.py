@@ -3,42 +3,46 @@
 One WeasyPrint pass over a manual of hundreds of pages is slow (it uses one core) and holds the
 whole layout in memory (over 1 GB for 200 positions). Here the chart pages, the headcount plan,
 small chunks of job descriptions and the cover and contents are laid out separately, side by
-side in worker processes (``PDF_WORKERS``); this process only writes their HTML and assembles
-their PDFs, so that no process ever holds more than a small part's layout. A part's layout does
-not depend on its page numbers, so once every part is counted:
+side in worker processes (``PDF_WORKERS``); this process only writes their HTML, so that no
+process ever holds more than a small part's layout. A part's layout does not depend on its page
+numbers, so once every part is counted:
 
 1. the cover and contents are rendered again with the real page numbers of every entry (read
    from the anchors of the parts) and "Page X of Y" with the real total;
 2. one light document, rendered once, holds the page numbers of all the other pages, in the same
    margin box and style, and is laid over them (the parts leave that box empty);
-3. pypdf concatenates the parts (keeping their bookmarks) and merges the overlay.
+3. pypdf concatenates the parts (keeping their bookmarks) and merges the overlay, in a worker.
 
 The result prints like the one-pass manual: same pages, same numbers, same contents; only the
 contents' entries are not links. Workers are started once ("spawn": nothing of the web
 process's threads or connections is inherited) and replaced, between manuals, after a number of
 parts: what WeasyPrint and its font libraries keep from one layout to the next (fragmented heap,
-caches) goes with them, so their memory stays flat. A part is plain HTML in, PDF bytes out.
+caches) goes with them, so their memory stays flat. A part is plain HTML in, a PDF file of the
+manual's temporary folder out (this process never holds the parts' bytes, only the manual's at
+the end). The functions the workers run are those of ``rolebook_pdf_engine``, which imports
+WeasyPrint and nothing of the application, so a worker holds only what laying out needs.
 """
 from __future__ import annotations
 
 import atexit
-import io
 import logging
 import math
 import multiprocessing
+import tempfile
 import threading
 import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.documents.formatting import page_label
-from app.documents.render import html_to_pdf, release_memory, render_html, rendering
+from app.documents.render import release_memory, render_html
 from app.tasks.services import report_progress
+from rolebook_pdf_engine import Part, assemble, count_pages, render_part  # found by app.documents.render
 
 log = logging.getLogger(__name__)
 
@@ -46,31 +50,6 @@ CHUNK_MAX = 10            # job descriptions per part (a worker's peak memory gr
 PARTS_PER_WORKER = 3      # aim for a few parts per worker, so that they finish together
 TASKS_PER_WORKER = 12     # parts a worker renders before it is replaced, between manuals (memory stays flat)
 OVERLAY_TEMPLATE = "documents/pdf/overlay.html"
-
-
-@dataclass
-class Part:
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int] = field(default_factory=dict)   # anchor → page index in the part
-    landscape: list[int] = field(default_factory=list)      # indexes of landscape pages
-
-
-def render_part(html: str) -> Part:
-    """Lay out and write one part (runs in a worker process: no Flask, no database)."""
-    with rendering(html) as document:
-        anchors: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for name in page.anchors:
-                anchors.setdefault(name, index)
-        landscape = [index for index, page in enumerate(document.pages) if page.width > page.height]
-        return Part(document.write_pdf(), len(document.pages), anchors, landscape)
-
-
-def count_pages(html: str) -> int:
-    """The number of pages ``html`` lays out to."""
-    with rendering(html) as document:
-        return len(document.pages)
 
 
 # --- worker processes -------------------------------------------------------------------------
@@ -138,6 +117,19 @@ class _Submitter:
         return self.pool.submit(fn, *args)
 
 
+class _InProcess:
+    """Runs what is submitted here and now (no workers), as a finished future."""
+
+    @staticmethod
+    def submit(fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as error:  # noqa: BLE001 - handed to whoever asks for the result
+            future.set_exception(error)
+        return future
+
+
 def shutdown() -> None:
     global _pool
     with _pool_lock:
@@ -155,19 +147,14 @@ def worker_pids() -> list[int]:
         return list(_pool._processes) if _pool is not None and _pool._processes else []
 
 
-def _render_all(htmls: list[str], pool: _Submitter | None, while_waiting, progress) -> tuple[list[Part], object]:
-    """Render the parts (in the worker processes of ``pool`` if any), calling ``while_waiting()``
-    here meanwhile and ``progress(parts done)`` as they finish; returns the parts and what
-    ``while_waiting`` returned."""
-    results: list[Part | None] = [None] * len(htmls)
-    if pool is None:
-        extra = while_waiting()
-        for index, html in enumerate(htmls):
-            results[index] = render_part(html)
-            progress(index + 1)
-        return results, extra
-    futures = {pool.submit(render_part, html): index for index, html in enumerate(htmls)}
+def _render_all(htmls: list[str], folder: Path, pool, while_waiting, progress) -> tuple[list[Part], object]:
+    """Render the parts into ``folder`` (in the worker processes of ``pool`` if it has any),
+    calling ``while_waiting()`` meanwhile and ``progress(parts done)`` as they finish; returns
+    the parts and what ``while_waiting`` returned."""
+    futures = {pool.submit(render_part, html, str(folder / f"part-{index:03d}.pdf")): index
+               for index, html in enumerate(htmls)}
     extra = while_waiting()
+    results: list[Part | None] = [None] * len(htmls)
     for done, future in enumerate(as_completed(futures), start=1):
         results[futures[future]] = future.result()
         progress(done)
@@ -184,17 +171,20 @@ def _chunks(items: list, workers: int) -> list[list]:
 
 def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes:
     """The manual of ``view`` (its charts drawn) as PDF bytes, assembled from parts."""
-    if workers <= 0:
-        return _render_in_parts(template, view, lang, workers, None)
     try:
-        with pool_for_a_manual(workers) as pool:
-            return _render_in_parts(template, view, lang, workers, pool)
+        with tempfile.TemporaryDirectory(prefix="rolebook-manual-") as folder:
+            if workers <= 0:
+                return _render_in_parts(template, view, lang, workers, _InProcess(), Path(folder))
+            with pool_for_a_manual(workers) as pool:
+                return _render_in_parts(template, view, lang, workers, pool, Path(folder))
     except BrokenProcessPool:
         shutdown()  # a worker died (killed, out of memory): the next manual gets new ones
         raise
+    finally:
+        release_memory()  # the pages' HTML and what writing it left: only the manual's bytes stay
 
 
-def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool: _Submitter | None) -> bytes:
+def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool, folder: Path) -> bytes:
     def html(part: str, **values) -> str:
         return render_html(template, {**view, "part": part, **values}, lang)
 
@@ -208,16 +198,10 @@ def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool: _
     report_progress(0, steps, laying_out)
 
     # The contents with placeholder numbers as wide as real ones: only its length matters now
-    # (counted by the first worker free, ahead of the parts; here without workers).
+    # (counted by the first worker free, ahead of the parts; here without workers, first).
     placeholders = {"toc_pages": _AnyPage(9999), "page_numbers": "total", "total_pages": 9999}
-    front_html = html("front", **placeholders)
-    if pool is not None:
-        count_front = pool.submit(count_pages, front_html).result
-    else:
-        def count_front() -> int:
-            return count_pages(front_html)
-
-    parts, front_pages = _render_all(bodies, pool, count_front, lambda done: report_progress(done, steps))
+    count_front = pool.submit(count_pages, html("front", **placeholders)).result
+    parts, front_pages = _render_all(bodies, folder, pool, count_front, lambda done: report_progress(done, steps))
     laid_out = time.perf_counter()
 
     report_progress(len(bodies), steps, assembling)
@@ -235,26 +219,22 @@ def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool: _
             "pages": [{"label": label, "landscape": number in landscape}
                       for number, label in enumerate(labels, start=front_pages)]}, lang)
         # the page numbers and the contents with theirs, side by side
+        overlay = pool.submit(render_part, overlay_html, str(folder / "numbers.pdf"))
         front_html = html("front", toc_pages=toc, page_numbers="total", total_pages=total)
-        if pool is not None:
-            overlay = pool.submit(html_to_pdf, overlay_html)
-            front = pool.submit(render_part, front_html).result()
-        else:
-            overlay, front = None, render_part(front_html)
+        front = pool.submit(render_part, front_html, str(folder / "front.pdf")).result()
         if front.pages == front_pages:
             break
+        overlay.result()  # before the next attempt writes it again
         front_pages = front.pages  # the real numbers changed the contents' length: count again
-    overlay = overlay.result() if overlay is not None else html_to_pdf(overlay_html)
     report_progress(steps - 1, steps)
     numbered = time.perf_counter()
-    pdf = assemble(front, parts, overlay)
+    manual = folder / "manual.pdf"
+    pool.submit(assemble, front, parts, overlay.result(), str(manual)).result()
     report_progress(steps, steps)
     log.info("manual of %d pages in %d parts (%d workers): parts %.1f s, contents and page numbers %.1f s, "
              "assembly %.1f s", total, len(parts) + 1, workers, laid_out - started, numbered - laid_out,
              time.perf_counter() - numbered)
-    del parts, front, overlay
-    release_memory()  # the parts and pypdf's objects: only the manual's bytes stay
-    return pdf
+    return manual.read_bytes()
 
 
 class _AnyPage(dict):
@@ -272,20 +252,3 @@ class _AnyPage(dict):
 
     def __contains__(self, key):
         return True
-
-
-def assemble(front: Part, parts: list[Part], overlay: bytes) -> bytes:
-    """Concatenate the parts after the front and lay the overlay's pages over theirs."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=io.BytesIO(front.pdf))
-    for part in parts:
-        writer.append(io.BytesIO(part.pdf))
-    numbers = PdfReader(io.BytesIO(overlay))
-    for index, page in enumerate(numbers.pages):
-        target = writer.pages[front.pages + index]
-        target.merge_page(page)
-        target.compress_content_streams()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from app.documents import cache, services
 from tests.documents.conftest import fonts, page_count, pages_text, squeeze
 
@@ -76,10 +78,11 @@ def test_company_manual_contents_point_at_the_right_pages(app, login, shop):
     assert any(re.search(r"Noto-?Sans-?CJK-?SC", font["name"]) for font in fonts(pdf))
 
 
-def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app, ctx, shop, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 0])  # a real worker process (the bench runs two); none: here, in turn
+def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app, ctx, shop, monkeypatch, workers):
     one_pass = services.manual_pdf(None, "zh_CN").read()
     cache.clear()
-    monkeypatch.setitem(data_app.config, "PDF_WORKERS", 1)  # a real worker process (the bench runs two)
+    monkeypatch.setitem(data_app.config, "PDF_WORKERS", workers)
     monkeypatch.setitem(data_app.config, "MANUAL_PARTS_MIN_POSITIONS", 1)
     assembled = services.manual_pdf(None, "zh_CN").read()
     assert assembled != one_pass
@@ -105,6 +108,22 @@ def test_worn_workers_are_replaced_between_manuals(data_app, ctx, shop, monkeypa
     finally:
         parts.shutdown()
     assert page_count(first) == len(pages_text(first)) and "EC-LEAD-V1" in squeeze("".join(pages_text(second)))
+
+
+def test_workers_import_weasyprint_and_not_the_application(data_app, ctx):
+    """A PDF worker holds what laying out needs, not a second copy of the web application: it
+    imports the engine by its own name, so neither Flask, SQLAlchemy nor the ``app`` package."""
+    from app.documents import parts
+
+    parts.shutdown()
+    try:
+        pool = parts.executor(1)
+        assert pool.submit(parts.count_pages, "<p>岗位</p>").result() == 1
+        loaded = pool.submit(eval, "sorted(__import__('sys').modules)").result()
+    finally:
+        parts.shutdown()
+    assert "weasyprint" in loaded and "rolebook_pdf_engine" in loaded
+    assert not [name for name in loaded if name.split(".")[0] in ("app", "flask", "sqlalchemy", "jinja2")]
 
 
 def test_a_department_manual_covers_its_subtree(login, shop):
