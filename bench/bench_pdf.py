@@ -11,8 +11,8 @@ job description bulk-inserted here) in a temporary SQLite database:
    the main process and of each worker, sampled every 10 ms, and their peaks; target: main +
    workers together under 600 MB at one instant, counting the pages they share once (PSS), and
    printing the resident sum (RSS) too; faster than one pass);
-3. memory of a long-running process over 100 consecutive job-description renders, and over
-   consecutive manual renders (target: flat).
+3. memory of a long-running process over 100 consecutive job-description renders (and of the
+   child process that renders for it), and over consecutive manual renders (target: flat).
 
     .venv/bin/python bench/bench_pdf.py
 """
@@ -370,10 +370,12 @@ def manuals(database: Path, instance: Path) -> None:
 
 
 def consecutive_renders(database: Path, instance: Path) -> None:
+    import rolebook_pdf_engine as engine
+
     app = make_app(database, instance)
     with app.test_request_context():
         ids = list(db.session.scalars(select(JobDescriptionVersion.id).order_by(JobDescriptionVersion.id)))
-        samples = [round(rss_mb())]
+        samples, children = [round(rss_mb())], []
         start = time.perf_counter()
         for n in range(JD_RENDERS):
             version = jobs.get_version(ids[n % len(ids)])
@@ -381,11 +383,14 @@ def consecutive_renders(database: Path, instance: Path) -> None:
             db.session.expunge_all()
             if (n + 1) % 20 == 0:
                 samples.append(round(rss_mb()))
+                child = engine.render_child_pid()
+                children.append(round(rss_mb(child)) if child else 0)
         seconds = time.perf_counter() - start
     grown = samples[-1] - samples[1]
     print(f"{JD_RENDERS} consecutive job-description renders in one process ({seconds:.0f} s): memory every 20 "
-          f"renders {samples} MB; target flat (under 20 MB more from the 20th render to the last, the first "
-          f"renders load fonts and caches): {grown:+d} MB: {verdict(grown < 20)}")
+          f"renders {samples} MB (the child that renders for it, replaced every {engine.RENDERS_PER_CHILD}: "
+          f"{children} MB); target flat (under 20 MB more from the 20th render to the last, the first renders "
+          f"load fonts and caches): {grown:+d} MB: {verdict(grown < 20)}")
 
 
 def main() -> None:

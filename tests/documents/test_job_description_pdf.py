@@ -3,6 +3,7 @@ order, the labels in the language asked for, CJK fonts embedded, "Page X of Y" o
 the DRAFT mark, long tables, user text as literal text, permissions and the cache."""
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -157,6 +158,29 @@ def test_the_fetcher_refuses_everything_but_bundled_assets_and_data(ctx):
     assert set(fetcher.refused) == {"https://example.com/x.css", "file:///etc/passwd", "http://example.com/b.png",
                                     "rolebook-asset:../../config.py"}
     assert "root:" not in "".join(pages_text(pdf))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="renders run in this process where there is no fork")
+def test_after_the_first_render_documents_are_written_by_a_child_process(ctx, monkeypatch):
+    """What Pango keeps of every layout goes with the child, replaced after its share of renders:
+    the long-running process stays flat. What the child's fetcher saw, and what it raised, come
+    back to this process."""
+    import rolebook_pdf_engine as engine
+
+    monkeypatch.setattr(engine, "RENDERS_PER_CHILD", 2)
+    html_to_pdf("<p>warm</p>")
+    fetcher = AssetFetcher()
+    pdf = html_to_pdf('<link rel="stylesheet" href="rolebook-asset:print.css"><img src="file:///etc/passwd">'
+                      "<p>岗位说明书</p>", fetcher)
+    assert "岗位说明书" in "".join(pages_text(pdf))
+    assert fetcher.requested == ["rolebook-asset:print.css", "file:///etc/passwd"]
+    assert fetcher.refused == ["file:///etc/passwd"]
+    child = engine.render_child_pid()
+    assert child not in (None, os.getpid())
+    with pytest.raises(TypeError):
+        html_to_pdf(None)  # WeasyPrint refuses it in the child; the same error here
+    html_to_pdf("<p>again</p>")  # the child has rendered its share: a new one
+    assert engine.render_child_pid() not in (None, child, os.getpid())
 
 
 # --- who may print what -------------------------------------------------------------------------
