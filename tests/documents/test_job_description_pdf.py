@@ -183,6 +183,31 @@ def test_after_the_first_render_documents_are_written_by_a_child_process(ctx, mo
     assert engine.render_child_pid() not in (None, child, os.getpid())
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="renders run in this process where there is no fork")
+def test_the_render_child_keeps_no_copy_of_this_processs_files(ctx):
+    """A pipe (a client's socket, a driver's pipe) closed here is closed: the child forked while
+    it was open closed its copy, so the other end sees the end of it."""
+    import select
+
+    import rolebook_pdf_engine as engine
+
+    html_to_pdf("<p>warm</p>")
+    read_end, write_end = os.pipe()
+    try:
+        with engine._lock:
+            engine._stop_child()      # the next render forks a child while write_end is open
+        html_to_pdf("<p>岗位</p>")
+        assert engine.render_child_pid() is not None
+        os.close(write_end)
+        write_end = None
+        ready, _w, _x = select.select([read_end], [], [], 5)
+        assert ready and os.read(read_end, 1) == b""   # the end of the pipe, not a wait for the child
+    finally:
+        os.close(read_end)
+        if write_end is not None:
+            os.close(write_end)
+
+
 # --- who may print what -------------------------------------------------------------------------
 
 

@@ -30,8 +30,6 @@ import mimetypes
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +110,7 @@ def rendering(html: str, fetcher: AssetFetcher | None = None):
 
 
 _warm = False
-_child: ProcessPoolExecutor | None = None
+_child = None            # (process, connection) of the render child, once forked
 _child_renders = 0
 RENDERS_PER_CHILD = 50   # then the child is replaced, and what it kept goes with it
 CHILD_SECONDS = 600      # a render longer than this is a hang (a 200-position manual in one pass: ~45 s)
@@ -136,9 +134,11 @@ def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
     fetcher = fetcher or AssetFetcher()
     with _lock:
         if _warm and hasattr(os, "fork"):
-            pdf, requested, refused = _in_the_child(html)
+            pdf, error, requested, refused = _in_the_child(html)
             fetcher.requested.extend(requested)
             fetcher.refused.extend(refused)
+            if error is not None:
+                raise error
             return pdf
         _warm = True
         try:
@@ -147,45 +147,78 @@ def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
             release_memory()
 
 
-def _in_the_child(html: str) -> tuple[bytes, list[str], list[str]]:
-    """``_write_in_child(html)`` run by the render child (``_lock`` held): forked now if there is
-    none or if it has rendered its share (``_lock`` also means that no other thread of this
-    process is inside WeasyPrint or its libraries when it forks). A child that dies or hangs
-    (CHILD_SECONDS) is killed and replaced by the next render; this one fails."""
+def _in_the_child(html: str) -> tuple:
+    """(pdf, error, requested, refused) of ``html`` from the render child (``_lock`` held):
+    forked now if there is none, or if it has rendered its share (``_lock`` also means that no
+    other thread of this process is inside WeasyPrint or its libraries when it forks). A child
+    that dies or hangs (CHILD_SECONDS) is killed, this render fails, the next one forks anew."""
     global _child, _child_renders
-    if _child is not None and _child_renders >= RENDERS_PER_CHILD:
-        _child.shutdown(wait=True)
-        _child = None
+    if _child is not None and (_child_renders >= RENDERS_PER_CHILD or not _child[0].is_alive()):
+        _stop_child()
     if _child is None:
-        _child, _child_renders = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")), 0
+        context = multiprocessing.get_context("fork")
+        here, there = context.Pipe()
+        process = context.Process(target=_serve, args=(there,), name="rolebook-pdf", daemon=True)
+        process.start()
+        there.close()
+        _child, _child_renders = (process, here), 0
+    process, connection = _child
     _child_renders += 1
     try:
-        return _child.submit(_write_in_child, html).result(timeout=CHILD_SECONDS)
-    except (BrokenProcessPool, TimeoutError):
-        for process in list((_child._processes or {}).values()):
-            process.kill()
-        _child.shutdown(wait=False, cancel_futures=True)
-        _child = None
-        raise
+        connection.send(html)
+        if not connection.poll(CHILD_SECONDS):
+            raise TimeoutError(f"no document after {CHILD_SECONDS} s")
+        return connection.recv()
+    except (EOFError, OSError, TimeoutError) as error:
+        _stop_child()
+        raise RuntimeError(f"the PDF renderer process failed: {error or type(error).__name__}") from error
 
 
-def _write_in_child(html: str) -> tuple[bytes, list[str], list[str]]:
-    fetcher = AssetFetcher()
-    pdf = HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher).write_pdf()
-    release_memory()
-    return pdf, fetcher.requested, fetcher.refused
+def _serve(connection) -> None:
+    """The render child: renders what it is sent until the parent hangs up. It first closes every
+    file descriptor it inherited but its pipe (and the standard streams): a copy of a client's
+    socket, of a database connection or of another child's pipe kept open here would keep them
+    open after the parent closed its own (an HTTP client waiting for the end of a response, a
+    driver waiting for its pipe to close)."""
+    keep = connection.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+    while True:
+        try:
+            html = connection.recv()
+        except (EOFError, OSError):
+            return
+        fetcher = AssetFetcher()
+        try:
+            outcome = (HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher).write_pdf(), None)
+        except Exception as error:  # noqa: BLE001 - raised again in the parent
+            outcome = (None, error)
+        release_memory()
+        try:
+            connection.send((*outcome, fetcher.requested, fetcher.refused))
+        except Exception as error:  # noqa: BLE001 - an exception that does not pickle
+            connection.send((None, RuntimeError(repr(error)), fetcher.requested, fetcher.refused))
 
 
 def render_child_pid() -> int | None:
     """The process that renders documents now (for tests and the benchmark)."""
     with _lock:
-        return next(iter(_child._processes), None) if _child is not None and _child._processes else None
+        return _child[0].pid if _child is not None else None
 
 
 @atexit.register
 def _stop_child() -> None:
-    if _child is not None:
-        _child.shutdown(wait=False, cancel_futures=True)
+    """Hang up on the render child, and make sure it is gone."""
+    global _child
+    if _child is None:
+        return
+    process, connection = _child
+    _child = None
+    connection.close()   # the child's recv() ends: it leaves
+    process.join(timeout=2)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=2)
 
 
 # --- the parts of a big manual (``app.documents.parts``) ------------------------------------------
