@@ -17,8 +17,9 @@ from flask_login import current_user
 
 from app.api.common import (ETAG, ID, IF_MATCH, IF_MATCH_REQUIRED, LOCATION, Blueprint, Row, errors_under, etag,
                             limit_body, page_of, reference, seen_version, update_versioned)
-from app.api.job_schemas import (AcknowledgementOut, ActionIn, CompareArgs, ComparisonOut, ContentUpdate, DraftIn,
-                                 LintOut, PublishIn, ReturnIn, VersionOut, VersionSummaryOut, WaiveIn)
+from app.api.content_schemas import ContentUpdate, DraftIn
+from app.api.job_schemas import (AcknowledgementOut, ActionIn, CompareArgs, ComparisonOut, LintOut, PublishIn, ReturnIn,
+                                 VersionOut, VersionSummaryOut, WaiveIn)
 from app.api.schemas import PageArgs, page_schema
 from app.auth.permissions import (can_draft_jd, can_manage_job_descriptions, can_review_jd, can_use_job_descriptions,
                                   can_view_position_jd, can_view_version, requires)

@@ -11,8 +11,8 @@ from typing import Any, Callable
 from flask import url_for
 
 from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, etag, page_of, update_versioned
-from app.api.job_schemas import (CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate,
-                                 LibraryArgs)
+from app.api.library_schemas import (CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate,
+                                     LibraryArgs)
 from app.api.schemas import page_schema, patch
 from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
 from app.extensions import db

@@ -68,6 +68,10 @@ def version_field() -> fields.Integer:
         "description": "The version this change is based on (or send its ETag in If-Match)."})
 
 
+def one_of(enum_cls, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(sorted(enum_cls.values())), **kwargs)
+
+
 class Output(Schema):
     """A response: every field is always present (null where the schema allows it)."""
 
