@@ -12,7 +12,8 @@ from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate
                                        VersionIn)
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
                             seen_version)
-from app.api.schemas import PDF, DocumentArgs, TaskOut, page_schema, patch
+from app.api.document_schemas import PDF, DocumentArgs, TaskOut
+from app.api.schemas import page_schema, patch
 from app.api.tasks import TASK_LOCATION, task_accepted
 from app.appraisals import flow, results, services
 from app.appraisals import tasks as appraisal_tasks

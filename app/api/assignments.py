@@ -10,8 +10,9 @@ from flask_login import current_user
 from webargs.flaskparser import abort
 
 from app.api.common import ID, LOCATION, Blueprint, page_of, reference
+from app.api.employee_schemas import AssignmentArgs, AssignmentEnd, AssignmentIn, AssignmentOut
 from app.api.org_schemas import AssignmentUpdate
-from app.api.schemas import AssignmentArgs, AssignmentEnd, AssignmentIn, AssignmentOut, page_schema
+from app.api.schemas import page_schema
 from app.auth.permissions import can_edit_org, can_view_employee, can_view_org, employee_scope, requires
 from app.core.errors import Conflict, NotFound
 from app.db import serialize

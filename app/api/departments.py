@@ -5,7 +5,8 @@ from flask import Response, url_for
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
                             update_versioned)
-from app.api.schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate, page_schema, patch
+from app.api.department_schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate
+from app.api.schemas import page_schema, patch
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.extensions import db
 from app.org import services

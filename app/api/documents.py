@@ -11,7 +11,7 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from app.api.common import ID, Blueprint
-from app.api.schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
+from app.api.document_schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
 from app.api.tasks import TASK_LOCATION, task_accepted
 from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
                                   can_view_position_jd, can_view_version, requires)

@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
                             update_versioned)
+from app.api.employee_schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate
 from app.api.positions import manager_out
-from app.api.schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate, page_schema, patch
+from app.api.schemas import page_schema, patch
 from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
                                   employee_list_scope, requires)
 from app.core.errors import NotFound

@@ -4,9 +4,9 @@ app/api/jd_versions.py, the KPI and competency libraries in app/api/libraries.py
 from __future__ import annotations
 
 from app.api.common import ID, Blueprint, Row, department_filter, limit_body, page_of
-from app.api.job_schemas import OutstandingArgs, OutstandingOut, ReviewItemOut
+from app.api.job_schemas import OutstandingArgs, OutstandingOut, ParseIn, ParseOut, ReviewItemOut
 from app.api.library_schemas import TemplateArgs, TemplateDetailOut, TemplateOut
-from app.api.schemas import PageArgs, ParseIn, ParseOut, page_schema
+from app.api.schemas import PageArgs, page_schema
 from app.auth.permissions import can_browse_libraries, can_parse_job_descriptions, can_review_jd, requires
 from app.core.errors import ServiceError
 from app.core.messages import translate

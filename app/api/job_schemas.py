@@ -1,15 +1,17 @@
 """Request and response schemas of the job-description API: versions with their content and
-workflow history, the review list, acknowledgements, workflow actions, linter findings and
-comparisons. The libraries (KPIs, competencies, base job descriptions) are in
-app/api/library_schemas.py, the content of a draft in app/api/content_schemas.py, and the
-organisation's schemas and the job description a position carries in app/api/schemas.py.
+workflow history, the review list, acknowledgements, workflow actions, linter findings,
+comparisons and the paste-to-structure parser. The libraries (KPIs, competencies, base job
+descriptions) are in app/api/library_schemas.py, the content of a draft in
+app/api/content_schemas.py, and the job description a position carries, which a version
+extends, in app/api/position_schemas.py.
 """
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from app.api.common import MAX_ID
-from app.api.schemas import JobDescriptionOut, Output, PageArgs, Text, query_ref, version_field
+from app.api.position_schemas import JobDescriptionOut
+from app.api.schemas import Output, PageArgs, Text, query_ref, version_field
 from app.jobs.models import Status
 
 
@@ -184,3 +186,32 @@ class ComparisonOut(Output):
     requirements = fields.List(fields.Nested(ComparedRowOut))
     kpis = fields.List(fields.Nested(ComparedRowOut))
     competencies = fields.List(fields.Nested(ComparedRowOut))
+
+
+# --- the paste-to-structure parser ----------------------------------------------------------------
+
+
+class ParseIn(Schema):
+    text = Text(required=True, metadata={"description": "The pasted document, at most 200,000 characters."})
+
+
+class ParsedFieldsOut(Output):
+    reports_to = fields.String(allow_none=True)
+    direct_reports = fields.List(fields.String())
+    department = fields.String(allow_none=True)
+    headcount = fields.Integer(allow_none=True)
+
+
+class ParsedSectionOut(Output):
+    heading = fields.String(allow_none=True)
+    kind = fields.String(validate=validate.OneOf(["duties", "requirements", "kpis", "authority", "other"]))
+    items = fields.List(fields.String())
+
+
+class ParseOut(Output):
+    title = fields.String(allow_none=True)
+    fields_ = fields.Nested(ParsedFieldsOut, data_key="fields", attribute="fields")
+    sections = fields.List(fields.Nested(ParsedSectionOut))
+    duties = fields.List(fields.String(), metadata={"description": "The items of the duties sections, in order."})
+    requirements = fields.List(fields.String(), metadata={"description": "The items of the requirements sections."})
+    warnings = fields.List(fields.String(), metadata={"description": "In the user's language."})

@@ -1,7 +1,7 @@
 """Schemas of the organisation's derived views in the API: short references to positions and
 people, an employee's manager (walked up the reporting line past vacant posts), the change of an
-assignment, the headcount report (编制表) and the org chart's arguments. Position and employee outputs (app/api/schemas.py)
-refer to the references by name."""
+assignment, the headcount report (编制表) and the org chart's arguments. Position and employee outputs
+(app/api/position_schemas.py, app/api/employee_schemas.py) refer to the references by name."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
                             update_versioned)
-from app.api.schemas import (PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate, page_schema,
-                             patch)
+from app.api.position_schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate
+from app.api.schemas import page_schema, patch
 from app.auth.permissions import can_edit_org, can_view_org, can_view_position_jd, requires
 from app.extensions import db
 from app.jobs import services as jobs

@@ -6,7 +6,7 @@ from flask import jsonify, url_for
 from flask_login import current_user
 
 from app.api.common import ID, Blueprint, Row
-from app.api.schemas import PDF, TaskOut
+from app.api.document_schemas import PDF, TaskOut
 from app.auth.permissions import can_run_tasks, requires
 from app.tasks import services
 from app.tasks.models import Task

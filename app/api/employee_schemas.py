@@ -1,0 +1,76 @@
+"""Schemas of employees and their assignments to positions in the API: an employee (with the
+manager derived from the reporting line), an assignment, their changes and the arguments of
+their lists. (The PATCH of an assignment is in app/api/org_schemas.py.)"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+from app.api.schemas import Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
+from app.auth.models import EMAIL_PATTERN
+from app.org.models import EmployeeStatus
+
+STATUSES = [status.value for status in EmployeeStatus]
+
+
+class EmployeeIn(Schema):
+    employee_no = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
+    email = Text(load_default="", validate=[
+        validate.Length(max=254), validate.Regexp(f"{EMAIL_PATTERN}|^$", error=_l("Enter a valid e-mail address."))])
+    hire_date = fields.Date(allow_none=True, load_default=None)
+    status = fields.String(load_default=EmployeeStatus.REGULAR.value, validate=validate.OneOf(STATUSES))
+    user_id = optional_ref()
+
+
+class EmployeeUpdate(EmployeeIn):
+    version = version_field()
+
+
+class EmployeeOut(Output):
+    id = fields.Integer()
+    employee_no = fields.String()
+    name = fields.String()
+    email = fields.String()
+    hire_date = fields.Date(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    user_id = fields.Integer(allow_none=True)
+    position_id = fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
+                                                                           "assignment."})
+    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+        "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
+                       "without a position or at the top."})
+    version = fields.Integer()
+
+
+class EmployeeArgs(PageArgs):
+    q = text(200, metadata={"description": "Part of the name, number or e-mail."})
+    department_id = query_ref("Only current holders of positions of this department and those below it.")
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class AssignmentIn(Schema):
+    employee_id = ref(required=True)
+    position_id = ref(required=True)
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True, load_default=None, metadata={"description": "Last day; null: open."})
+    is_primary = fields.Boolean(load_default=True)
+
+
+class AssignmentEnd(Schema):
+    end_date = fields.Date(required=True, metadata={"description": "The last day."})
+
+
+class AssignmentOut(Output):
+    id = fields.Integer()
+    employee_id = fields.Integer()
+    position_id = fields.Integer()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+    is_primary = fields.Boolean()
+
+
+class AssignmentArgs(PageArgs):
+    employee_id = query_ref()
+    position_id = query_ref()
+    current = fields.Boolean(metadata={"description": "true: only assignments covering today; false: only others."})
