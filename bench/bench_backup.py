@@ -23,7 +23,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.audit.models import AuditEvent  # noqa: E402
-from app.backup import services as backup  # noqa: E402
+from app.backup.archive import table_counts  # noqa: E402
+from app.backup.create import create_backup  # noqa: E402
+from app.backup.restore import restore_backup  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
@@ -50,7 +52,7 @@ def audit_trail(count: int) -> None:
 def restore_into(app, archive: Path) -> dict:
     with app.app_context():
         def work():
-            summary = backup.restore_backup(archive, force=True)
+            summary = restore_backup(archive, force=True)
             db.session.commit()
             return summary
 
@@ -67,12 +69,12 @@ def main() -> None:
             counts = generate()
             counts.update(generate_job_descriptions())
             audit_trail(AUDIT_EVENTS)
-            rows = sum(backup.table_counts().values())
+            rows = sum(table_counts().values())
             print(f"generated company: {counts}, {AUDIT_EVENTS:,} audit events; {rows:,} rows in all")
 
             def create():
                 with open(archive, "wb") as fh:
-                    return backup.create_backup(fh)
+                    return create_backup(fh)
 
             measure("backup (every table, streamed to a zip)", create)
             note("archive size", f"{archive.stat().st_size / 1e6:7.2f} MB")

@@ -9,7 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from app.audit.services import acting_as, record
-from app.backup import services
+from app.backup.create import create_backup
+from app.backup.restore import restore_backup
 from app.core.errors import ServiceError
 from app.extensions import db
 
@@ -28,7 +29,7 @@ def create(file: Path):
     partial = file.with_name(file.name + ".partial")
     try:
         with open(partial, "wb") as fh:
-            manifest = services.create_backup(fh)
+            manifest = create_backup(fh)
     except ServiceError as error:
         partial.unlink(missing_ok=True)
         raise click.ClickException(error.message) from None
@@ -47,7 +48,7 @@ def restore(file: Path, force: bool):
     started = time.perf_counter()
     with acting_as("cli"):
         try:
-            summary = services.restore_backup(file, force=force, label=file.name)
+            summary = restore_backup(file, force=force, label=file.name)
         except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None

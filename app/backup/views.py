@@ -10,7 +10,8 @@ from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_manage_backups, requires
-from app.backup import services
+from app.backup.archive import table_counts
+from app.backup.create import archive_name, create_backup
 from app.core.spreadsheets import download_file
 from app.extensions import db
 
@@ -22,7 +23,7 @@ bp = Blueprint("backup", __name__, url_prefix="/backup")
 def index():
     recent = db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("backup", "restore")))
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(10)).all()
-    counts = services.table_counts()
+    counts = table_counts()
     return render_template("backup/index.html", form=ConfirmForm(), recent=recent, counts=counts,
                            total=sum(counts.values()))
 
@@ -32,12 +33,12 @@ def index():
 def download():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("backup.index"))
-    filename = services.archive_name()
+    filename = archive_name()
     record("backup", "database", label=filename)
     db.session.commit()  # the download is on record (and in the archive) even if it is interrupted
     spool = tempfile.TemporaryFile()
     try:
-        services.create_backup(spool)
+        create_backup(spool)
         spool.seek(0)
     except BaseException:
         spool.close()

@@ -10,7 +10,9 @@ import pytest
 
 from app.audit.models import AuditEvent
 from app.auth.services import issue_token
-from app.backup import services as backup
+from app.backup.archive import code_revision, table_counts
+from app.backup.create import create_backup
+from app.backup.restore import prepare_schema, restore_backup
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.org import services as org
@@ -21,7 +23,7 @@ from tests.transfer.helpers import build_org
 
 def _archive() -> bytes:
     buffer = io.BytesIO()
-    backup.create_backup(buffer)
+    create_backup(buffer)
     return buffer.getvalue()
 
 
@@ -85,9 +87,9 @@ def test_the_archive_holds_every_table_with_counts_and_checksums(ctx):
     _company()
     data = _archive()
     manifest = _manifest(data)
-    assert manifest["format"] == "rolebook-backup" and manifest["alembic_revision"] == backup.code_revision()
+    assert manifest["format"] == "rolebook-backup" and manifest["alembic_revision"] == code_revision()
     assert [t["name"] for t in manifest["tables"]] == [t.name for t in db.metadata.sorted_tables]
-    counts = backup.table_counts()
+    counts = table_counts()
     assert {t["name"]: t["rows"] for t in manifest["tables"]} == counts and counts["audit_events"] > 10
     shop = next(row for row in _rows(data, "departments") if row["code"] == "EC")
     assert shop["name"] == "电商部" and shop["created_at"].endswith("+00:00")
@@ -114,7 +116,7 @@ def test_sqlite_and_postgresql_restore_each_others_backups(ctx, new_database, th
     original = _archive()
     there = new_database(other_engine)
     with there.app_context():
-        summary = backup.restore_backup(io.BytesIO(original), label="original.zip")  # creates the schema first
+        summary = restore_backup(io.BytesIO(original), label="original.zip")  # creates the schema first
         db.session.commit()
         assert summary["rows"] == sum(t["rows"] for t in _manifest(original)["tables"])
         copy = _archive()
@@ -128,7 +130,7 @@ def test_sqlite_and_postgresql_restore_each_others_backups(ctx, new_database, th
     _same_content(original, copy)
     back = new_database(this_engine)
     with back.app_context():
-        backup.restore_backup(io.BytesIO(copy))
+        restore_backup(io.BytesIO(copy))
         db.session.commit()
         again = _archive()
     _same_content(original, again)
@@ -140,13 +142,13 @@ def test_a_database_with_data_is_replaced_only_when_forced(ctx, new_database, th
     data = _archive()
     target = new_database(this_engine)
     with target.app_context():
-        backup.prepare_schema()
+        prepare_schema()
         factories.create_department("ONLY-HERE", "只在这里")
         with pytest.raises(ServiceError, match="The database is not empty"):
-            backup.restore_backup(io.BytesIO(data))
+            restore_backup(io.BytesIO(data))
         db.session.rollback()
         assert db.session.scalar(db.select(Department.code)) == "ONLY-HERE"
-        backup.restore_backup(io.BytesIO(data), force=True)
+        restore_backup(io.BytesIO(data), force=True)
         db.session.commit()
         codes = set(db.session.scalars(db.select(Department.code)))
         assert "ONLY-HERE" not in codes and {"GM", "EC", "MK", "LATE"} <= codes
@@ -158,19 +160,19 @@ def test_another_schema_revision_and_damaged_archives_are_refused(ctx, new_datab
     _company()
     data = _archive()
     other_revision = _rewrite(data, "manifest.json", lambda m: m.replace(
-        backup.code_revision().encode(), b"0123456789ab"))
+        code_revision().encode(), b"0123456789ab"))
     damaged = _rewrite(data, "tables/departments.jsonl", lambda t: t.replace("电商部".encode(), "电商部X".encode()))
     target = new_database(this_engine)
     with target.app_context():
         with pytest.raises(ServiceError, match="schema revision 0123456789ab"):
-            backup.restore_backup(io.BytesIO(other_revision))
+            restore_backup(io.BytesIO(other_revision))
         db.session.rollback()
         with pytest.raises(ServiceError, match="damaged: the data of table departments"):
-            backup.restore_backup(io.BytesIO(damaged))
+            restore_backup(io.BytesIO(damaged))
         db.session.rollback()
-        assert backup.table_counts()["departments"] == 0  # all or nothing
+        assert table_counts()["departments"] == 0  # all or nothing
         with pytest.raises(ServiceError, match="not a RoleBook backup"):
-            backup.restore_backup(io.BytesIO(b"PK\x03\x04 nope"))
+            restore_backup(io.BytesIO(b"PK\x03\x04 nope"))
 
 
 def test_admin_downloads_a_backup_from_the_page(login):

@@ -1,231 +1,21 @@
-"""Backups: a portable archive of every table, restorable into an empty database of either
-engine (SQLite or PostgreSQL).
-
-The archive is a zip file holding ``manifest.json`` (format version, Alembic revision, when it was
-made, and per table its columns, row count and checksum) and ``tables/<name>.jsonl``: one JSON
-object per row, values typed portably (dates and times in ISO 8601, datetimes with their zone,
-decimals as strings, binary as base64, JSON as JSON). Every table of ``db.metadata`` is written,
-so tables that later work adds are included without changing this module. Tables are read and
-written in chunks, never whole.
-
-A table's checksum is the sum (modulo 2**256) of the SHA-256 of its rows' lines: independent of
-row order, so the same data gives the same checksum on either engine, and a restore can prove
-that the database holds exactly what the archive held.
-"""
+"""Restoring a backup into this database: the archive's manifest and schema revision checked,
+rows inserted parents first, sequences moved past the restored ids, and every table verified
+against the archive's counts and checksums (the format is described in app/backup/archive.py)."""
 from __future__ import annotations
 
-import base64
-import decimal
-import enum
-import hashlib
 import io
 import json
-import math
-import uuid
 import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
-from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, func, insert, inspect, select, text, update
+from sqlalchemy import and_, bindparam, exists, insert, inspect, select, text, update
 from sqlalchemy import types as sqltypes
 
 from app.audit.services import record
-from app.core.errors import ServiceError
-from app.db import begin_transaction, utcnow
+from app.backup.archive import (CHUNK, FORMAT, FORMAT_VERSION, BackupError, TableSummary, base_type, code_revision,
+                                database_revision, decode_value, encode_row, ordered, tables)
+from app.db import begin_transaction
 from app.extensions import db
-
-FORMAT = "rolebook-backup"
-FORMAT_VERSION = 1
-CHUNK = 1000
-MODULUS = 2 ** 256
-
-
-class BackupError(ServiceError):
-    pass
-
-
-# --- values -------------------------------------------------------------------------------------
-
-
-def _base_type(column):
-    kind = column.type
-    while isinstance(kind, sqltypes.TypeDecorator):
-        kind = kind.impl_instance
-    return kind
-
-
-def encode_value(column, value):
-    """A column value as a JSON value (see the module's documentation)."""
-    if value is None:
-        return None
-    kind = _base_type(column)
-    if isinstance(kind, sqltypes.JSON):
-        return value
-    if isinstance(kind, sqltypes.Numeric) and isinstance(value, (int, float, decimal.Decimal)):
-        # one spelling per number whatever the engine returns (SQLite gives 60 where PostgreSQL gives 60.0)
-        if kind.asdecimal:
-            value = decimal.Decimal(str(value))
-            return format(value.normalize(), "f") if value.is_finite() else str(value)
-        value = float(value)
-        if not math.isfinite(value):
-            return repr(value)
-        # at the column's declared scale, which is what every engine keeps (SQLite would hold
-        # more digits of a float than PostgreSQL's NUMERIC(p, s) after a restore)
-        return round(value, kind.scale) if kind.scale is not None else value
-    if isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f") if value.is_finite() else str(value)
-    if isinstance(value, datetime):
-        if value.tzinfo is None and getattr(kind, "timezone", False):
-            value = value.replace(tzinfo=timezone.utc)  # SQLite drops the zone of UTC timestamps
-        return value.astimezone(timezone.utc).isoformat() if value.tzinfo is not None else value.isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return str(value)
-
-
-def decode_value(column, value):
-    """The Python value to insert for ``value`` read from an archive."""
-    if value is None:
-        return None
-    kind = _base_type(column)
-    if isinstance(kind, sqltypes.JSON):
-        return value
-    if isinstance(kind, sqltypes.DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(kind, sqltypes.Date):
-        return date.fromisoformat(value)
-    if isinstance(kind, sqltypes.Time):
-        return time.fromisoformat(value)
-    if isinstance(kind, sqltypes.Numeric):
-        return decimal.Decimal(str(value)) if kind.asdecimal else float(value)
-    if isinstance(kind, sqltypes.LargeBinary):
-        return base64.b64decode(value)
-    if isinstance(kind, sqltypes.Uuid) and kind.as_uuid:
-        return uuid.UUID(value)
-    return value
-
-
-def encode_row(table, row) -> str:
-    """One row as its canonical line (the checksum is computed over exactly this text)."""
-    mapping = row._mapping if hasattr(row, "_mapping") else row
-    return json.dumps({c.name: encode_value(c, mapping[c]) for c in table.columns}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
-
-
-def line_hash(line: str) -> int:
-    return int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")
-
-
-@dataclass
-class TableSummary:
-    name: str
-    rows: int = 0
-    checksum: int = 0
-    columns: list = field(default_factory=list)
-
-    def add(self, line: str) -> None:
-        self.rows += 1
-        self.checksum = (self.checksum + line_hash(line)) % MODULUS
-
-    def as_manifest(self) -> dict:
-        return {"name": self.name, "rows": self.rows, "checksum": f"{self.checksum:064x}", "columns": self.columns}
-
-
-def _ordered(table):
-    return select(table).order_by(*table.primary_key.columns)
-
-
-# --- revisions --------------------------------------------------------------------------------------
-
-
-def code_revision() -> str:
-    """The Alembic head(s) of this version of the code."""
-    from alembic.script import ScriptDirectory
-    from flask import current_app
-
-    config = current_app.extensions["migrate"].migrate.get_config()
-    return ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
-
-
-def database_revision(connection) -> str | None:
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    return ",".join(sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())) or None
-
-
-def tables():
-    """Every table of the application, parents before children."""
-    return list(db.metadata.sorted_tables)
-
-
-def table_counts() -> dict[str, int]:
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in tables()}
-
-
-# --- backup -------------------------------------------------------------------------------------------
-
-
-def archive_name(now: datetime | None = None) -> str:
-    return f"rolebook-backup-{(now or utcnow()).strftime('%Y%m%d-%H%M%S')}.zip"
-
-
-def create_backup(target: IO[bytes]) -> dict:
-    """Write an archive of every table to the binary file ``target``; returns the manifest.
-
-    The tables are read in one read-only transaction (a consistent snapshot on both engines),
-    on a connection of its own, in chunks of ``CHUNK`` rows."""
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-        else:
-            connection.exec_driver_sql("BEGIN")  # SQLite: hold one read snapshot for every table
-        revision = database_revision(connection)
-        if revision is None:
-            raise BackupError(_("The database has no schema yet: run “flask db upgrade” first."))
-        summaries = []
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            for table in tables():
-                summary = TableSummary(table.name, columns=[c.name for c in table.columns])
-                result = connection.execute(_ordered(table), execution_options={"yield_per": CHUNK})
-                with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as fh:
-                    buffer = io.TextIOWrapper(fh, encoding="utf-8", newline="\n", write_through=False)
-                    for row in result:
-                        line = encode_row(table, row)
-                        summary.add(line)
-                        buffer.write(line + "\n")
-                    buffer.flush()
-                    buffer.detach()
-                summaries.append(summary)
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "application": "RoleBook",
-                "alembic_revision": revision,
-                "created_at": utcnow().isoformat(),
-                "engine": connection.dialect.name,
-                "tables": [s.as_manifest() for s in summaries],
-            }
-            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-            archive.writestr("README.txt", "RoleBook backup. Restore into an empty database with:\n"
-                                           "  flask --app wsgi backup restore THIS-FILE.zip\n")
-        connection.rollback()
-    return manifest
-
-
-# --- restore ------------------------------------------------------------------------------------------
 
 
 def read_manifest(archive: zipfile.ZipFile) -> dict:
@@ -363,7 +153,7 @@ def _reset_sequences(connection) -> None:
     quote = connection.dialect.identifier_preparer.quote
     for table in tables():
         keys = list(table.primary_key.columns)
-        if len(keys) != 1 or not isinstance(_base_type(keys[0]), sqltypes.Integer):
+        if len(keys) != 1 or not isinstance(base_type(keys[0]), sqltypes.Integer):
             continue
         column, name = quote(keys[0].name), quote(table.name)
         connection.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
@@ -376,7 +166,7 @@ def verify(connection, manifest: dict) -> None:
     expected = {t["name"]: t for t in manifest["tables"]}
     for table in tables():
         summary = TableSummary(table.name)
-        for row in connection.execute(_ordered(table), execution_options={"yield_per": CHUNK}):
+        for row in connection.execute(ordered(table), execution_options={"yield_per": CHUNK}):
             summary.add(encode_row(table, row))
         if summary.rows != expected[table.name]["rows"] or \
                 f"{summary.checksum:064x}" != expected[table.name]["checksum"]:
