@@ -2,9 +2,9 @@
 conventions: requests refuse unknown fields, responses always carry every field)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Output, PageArgs, Schema, Text, optional_ref, query_ref, ref, text, version_field
+from app.api.schemas import Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
 from app.appraisals.models import CycleStatus, PeriodType, Step
 from app.appraisals.flow import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
 
