@@ -222,14 +222,15 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def refuse_impossible_pages():
-        """After the login check: a page number of ten digits or more is past any list (and
-        would overflow the database's OFFSET): not found on pages, a field error in the API."""
+        """After the login check: in the API, a page number of ten digits or more (past any list,
+        and an overflow of the database's OFFSET) is a field error. Pages show their last page
+        instead (``app.core.listing.page_of``)."""
+        if not wants_json():
+            return None
         for name in ("page", "per_page"):
             if len(request.args.get(name, "")) > 9:
-                if wants_json():
-                    message = str(_l("Must be at most %(max)s.", max=999_999_999))
-                    return jsonify({"code": 422, "message": message, "errors": {name: [message]}}), 422
-                abort(404)
+                message = str(_l("Must be at most %(max)s.", max=999_999_999))
+                return jsonify({"code": 422, "message": message, "errors": {name: [message]}}), 422
         return None
 
     @app.after_request

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from app.audit import services
 from app.auth.permissions import can_view_audit, requires
-from app.extensions import db
+from app.core.listing import page_of
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -29,6 +29,6 @@ def events():
         "since": _date_arg("since"),
         "until": _date_arg("until"),
     }
-    page = db.paginate(services.list_events(**filters), per_page=current_app.config["PER_PAGE"])
+    page = page_of(services.list_events(**filters))
     return render_template("audit/events.html", page=page, filters=filters, entities=services.entity_names(),
                            actions=services.ACTIONS)

@@ -12,7 +12,7 @@ from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.core.urls import safe_next
 from app.extensions import db, limiter
 
@@ -148,7 +148,7 @@ def users():
     query, sort = sort_query(services.list_users(search, role, status), request.args.get("sort"), {
         "email": User.email, "name": User.name, "role": User.role, "last_login": User.last_login_at,
     }, "email")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = page_of(query)
     return render_template("auth/users.html", page=page, search=search, role=role, status=status, roles=Role,
                            sort=sort)
 

@@ -1,5 +1,12 @@
-"""Sorting for list pages: ``?sort=name`` or ``?sort=-name`` over a whitelist of columns."""
+"""What every list page shares: sorting (``?sort=name`` or ``?sort=-name`` over a whitelist of
+columns) and the page shown (``?page=``)."""
 from __future__ import annotations
+
+from flask import current_app, request
+
+from app.extensions import db
+
+MAX_PAGE = 999_999_999   # no list has more pages; a bigger number would overflow OFFSET
 
 
 def sort_query(query, sort: str | None, columns: dict, default: str):
@@ -13,3 +20,18 @@ def sort_query(query, sort: str | None, columns: dict, default: str):
     ordered = column.desc() if key.startswith("-") else column.asc()
     tiebreak = query.column_descriptions[0]["entity"].id
     return query.order_by(None).order_by(ordered, tiebreak), key
+
+
+def page_of(query):
+    """The page of ``query`` that ``?page=`` asks for, ``PER_PAGE`` rows. A page past the last
+    one shows the last page (after deleting the only row of a last page, or following an old
+    link), however large its number; a malformed, zero or negative one shows the first."""
+    per_page = current_app.config["PER_PAGE"]
+    try:
+        number = min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        number = 1
+    page = db.paginate(query, page=number, per_page=per_page, error_out=False)
+    if not page.items and page.page > 1 and page.total:
+        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
+    return page

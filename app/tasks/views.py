@@ -2,11 +2,11 @@
 script polls the JSON status; without it, a refresh link), and the download of its result."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
 from app.auth.permissions import can_run_tasks, requires
-from app.extensions import db
+from app.core.listing import page_of
 from app.tasks import services
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -15,7 +15,7 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 @bp.route("/")
 @requires(can_run_tasks)
 def index():
-    page = db.paginate(services.list_tasks(current_user), per_page=current_app.config["PER_PAGE"])
+    page = page_of(services.list_tasks(current_user))
     return render_template("tasks/index.html", page=page, kind_label=services.kind_label)
 
 

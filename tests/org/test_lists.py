@@ -1,5 +1,6 @@
 """What the organisation's list pages share: the department-subtree filter (departments too, as
-positions and employees), and a ``?page=`` past the last page showing the last page, not a 404."""
+positions and employees), and a ``?page=`` past the last page showing the last page, not a 404
+(on every list page)."""
 from __future__ import annotations
 
 import pytest
@@ -52,7 +53,8 @@ def api_client_hr(login):
 
 
 @pytest.mark.parametrize("path, name", [
-    ("/org/departments", "部门{}"), ("/org/positions", "岗位{}"), ("/org/employees", "员工{}")])
+    ("/org/departments", "部门{}"), ("/org/positions", "岗位{}"), ("/org/employees", "员工{}"),
+    ("/jobs/", "岗位{}")])  # every list page pages alike (app.core.listing.page_of)
 def test_a_page_past_the_last_shows_the_last_page(login, app, monkeypatch, path, name):
     hr = login("hr")
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
@@ -61,10 +63,11 @@ def test_a_page_past_the_last_shows_the_last_page(login, app, monkeypatch, path,
         position = factories.create_position(f"P{i}", department, f"岗位{i}")
         factories.create_employee(f"E{i}", f"员工{i}", position=position)
     last = _rows(hr.get(f"{path}?page=2").get_data(as_text=True))
-    beyond = hr.get(f"{path}?page=9")
-    assert beyond.status_code == 200
-    rows = _rows(beyond.get_data(as_text=True))
-    assert rows == last and name.format(2) in rows and name.format(0) not in rows
+    for far in ("9", "1234567890", "99999999999999999999"):  # past any list, however large
+        beyond = hr.get(f"{path}?page={far}")
+        assert beyond.status_code == 200
+        rows = _rows(beyond.get_data(as_text=True))
+        assert rows == last and name.format(2) in rows and name.format(0) not in rows
     for malformed in ("x", "-3", "0"):
         first = hr.get(f"{path}?page={malformed}")
         assert first.status_code == 200 and name.format(0) in _rows(first.get_data(as_text=True))

@@ -2,7 +2,7 @@
 results page (app/appraisals/views/results.py)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
 from app.core.errors import ServiceError
 from app.core.forms import save
+from app.core.listing import page_of
 from app.core.urls import parse_id
 from app.extensions import db
 from app.org import services as org_services
@@ -27,7 +28,7 @@ def cycles():
     status = request.args.get("status", "")
     status = status if status in CycleStatus.values() else ""
     cycles = services.list_cycles(status, review_scope(current_user))
-    page = db.paginate(cycles, per_page=current_app.config["PER_PAGE"])
+    page = page_of(cycles)
     return render_template("appraisals/cycles.html", page=page, status=status)
 
 

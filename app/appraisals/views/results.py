@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
@@ -16,11 +16,10 @@ from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
 from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
                                   can_view_cycles, requires, review_scope)
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
 from app.documents.responses import pdf_response, requested_language
 from app.documents.services import appraisal_results_pdf
-from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
 from app.org.views._helpers import department_arg
@@ -51,7 +50,7 @@ def cycle(cycle_id: int):
                                   filters["department"], overdue_on=date.today() if overdue_only else None,
                                   stalled=stalled_only)
     query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = page_of(query)
     settings = services.cycle_settings(cycle)
     steps = [(step.label, summary.by_step[step.value], charts.STEP_COLOURS[step.value]) for step in Step]
     return render_template(

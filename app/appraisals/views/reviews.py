@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from app.documents.responses import pdf_response, requested_language
 from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
                                   can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
 from app.core.errors import Conflict, ServiceError
+from app.core.listing import page_of
 from app.extensions import db
 from app.org.models import Employee
 
@@ -59,7 +60,7 @@ def index():
 def overdue():
     query = services.list_reviews(scope=review_scope(current_user), overdue_on=date.today()) \
         .order_by(Review.cycle_id, Review.id)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = page_of(query)
     return render_template("appraisals/overdue.html", page=page)
 
 

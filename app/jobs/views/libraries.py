@@ -1,12 +1,13 @@
 """The libraries: KPIs, competencies and base job descriptions."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
 from app.core.forms import save
+from app.core.listing import page_of
 from app.extensions import db
 from app.jobs import library
 from app.jobs.forms import CompetencyForm, KpiForm
@@ -24,7 +25,7 @@ def _archived_arg() -> bool:
 @requires(can_browse_libraries)
 def kpis():
     search = request.args.get("q", "").strip()
-    page = db.paginate(library.list_kpis(search, _archived_arg()), per_page=current_app.config["PER_PAGE"])
+    page = page_of(library.list_kpis(search, _archived_arg()))
     return render_template("jobs/kpis.html", page=page, search=search, archived=_archived_arg(),
                            usage=library.kpi_usage(k.id for k in page.items), confirm_form=ConfirmForm())
 
@@ -80,7 +81,7 @@ def kpi_archive(kpi_id: int):
 @requires(can_browse_libraries)
 def competencies():
     search = request.args.get("q", "").strip()
-    page = db.paginate(library.list_competencies(search, _archived_arg()), per_page=current_app.config["PER_PAGE"])
+    page = page_of(library.list_competencies(search, _archived_arg()))
     return render_template("jobs/competencies.html", page=page, search=search, archived=_archived_arg(),
                            usage=library.competency_usage(c.id for c in page.items), confirm_form=ConfirmForm())
 
@@ -125,7 +126,7 @@ def competency_archive(competency_id: int):
 @requires(can_browse_libraries)
 def templates():
     search = request.args.get("q", "").strip()
-    page = db.paginate(library.list_templates(search), per_page=current_app.config["PER_PAGE"])
+    page = page_of(library.list_templates(search))
     return render_template("jobs/templates.html", page=page, search=search, confirm_form=ConfirmForm())
 
 

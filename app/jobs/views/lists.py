@@ -2,11 +2,11 @@
 acknowledgements still outstanding."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import can_manage_job_descriptions, can_review_jd, can_use_job_descriptions, requires
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.jobs import services
 from app.jobs.models import Status
@@ -38,7 +38,7 @@ def index():
     query, sort = sort_query(services.list_job_descriptions(search, department, state, scope),
                              request.args.get("sort"), {"code": Position.code, "title": Position.title,
                                                          "department": Department.name}, "code")
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"])
+    page = page_of(query)
     versions = services.versions_by_position([p.id for p in page.items])
     return render_template("jobs/index.html", page=page, versions=versions, search=search,
                            department=department, state=state, scoped=scope is not None, sort=sort,
@@ -49,7 +49,7 @@ def index():
 @bp.route("/review")
 @requires(can_review_jd)
 def review_queue():
-    page = db.paginate(services.review_queue(), per_page=current_app.config["PER_PAGE"])
+    page = page_of(services.review_queue())
     return render_template("jobs/review_queue.html", page=page)
 
 
@@ -57,7 +57,7 @@ def review_queue():
 @requires(can_review_jd)
 def acknowledgements():
     department = department_arg()
-    page = db.paginate(services.outstanding_acknowledgements(department), per_page=current_app.config["PER_PAGE"])
+    page = page_of(services.outstanding_acknowledgements(department))
     versions = services.versions_by_position({a.position_id for a in page.items})
     return render_template("jobs/acknowledgements.html", page=page, versions=versions,
                            department=department, department_choices=org_services.department_choices())

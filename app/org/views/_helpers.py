@@ -1,7 +1,7 @@
 """What the organisation's view modules share."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from app.core.urls import parse_id
 from app.extensions import db
@@ -25,13 +25,3 @@ def department_arg(name: str = "department") -> Department | None:
 
 def blank_choice(choices, label: str = "—"):
     return [("", label)] + list(choices)
-
-
-def paginate(query):
-    """A page of a list page's query (``?page=``). A page past the last one shows the last page,
-    as after deleting the only row of a last page or following an old link; a malformed or
-    negative page number shows the first."""
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    if not page.items and page.page > 1 and page.total:
-        page = db.paginate(query, page=page.pages, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return page

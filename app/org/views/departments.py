@@ -1,20 +1,20 @@
 """Department pages: list, detail, create, edit (including moving), archive, delete."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_edit_org, can_view_org, requires
 from app.core.errors import ServiceError
 from app.core.forms import save
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
 from app.org.forms import DepartmentForm, collaboration_lines, lines
 from app.org.models import Department
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg, int_arg, paginate
+from app.org.views._helpers import blank_choice, department_arg, int_arg
 
 
 @bp.route("/departments")
@@ -26,7 +26,7 @@ def departments():
     query, sort = sort_query(services.list_departments(search, archived, within), request.args.get("sort"), {
         "tree": Department.path, "code": Department.code, "name": Department.name,
     }, "tree")
-    page = paginate(query)
+    page = page_of(query)
     counts = services.department_position_counts([d.id for d in page.items])
     return render_template("org/departments.html", page=page, search=search, archived=archived, sort=sort,
                            counts=counts, department=within, department_choices=services.department_choices())

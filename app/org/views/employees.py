@@ -2,7 +2,7 @@
 assignments."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,13 +11,13 @@ from app.auth.permissions import (can_edit_org, can_list_employees, can_view_emp
                                   employee_list_scope, requires, viewable_employee_ids)
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
 from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
 from app.org.models import Assignment, Employee, EmployeeStatus
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg, paginate
+from app.org.views._helpers import blank_choice, department_arg
 
 
 @bp.route("/employees")
@@ -32,7 +32,7 @@ def employees():
         "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
         "status": Employee.status,
     }, "employee_no")
-    page = paginate(query)
+    page = page_of(query)
     return render_template("org/employees.html", page=page, search=search, department=department, status=status,
                            sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
                            scoped=within is not None, primary_position=services.primary_position)

@@ -1,7 +1,7 @@
 """Position pages: list, detail, create, edit, archive, delete."""
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
@@ -10,13 +10,13 @@ from flask_login import current_user
 from app.auth.permissions import can_edit_org, can_view_org, requires, viewable_employee_ids
 from app.core.errors import ServiceError
 from app.core.forms import save
-from app.core.listing import sort_query
+from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
 from app.org.forms import PositionForm
 from app.org.models import Department, Position
 from app.org.views import bp
-from app.org.views._helpers import blank_choice, department_arg, int_arg, paginate
+from app.org.views._helpers import blank_choice, department_arg, int_arg
 
 VACANCY_FILTERS = ("vacant", "filled", "over")
 
@@ -33,7 +33,7 @@ def positions():
         "code": Position.code, "title": Position.title, "department": Department.name, "grade": Position.grade,
         "headcount": Position.headcount,
     }, "code")
-    page = paginate(query)
+    page = page_of(query)
     ids = [position.id for position in page.items]
     return render_template("org/positions.html", page=page, holders=services.holder_names(ids),
                            filled=services.filled_counts(ids), search=search, department=department,
