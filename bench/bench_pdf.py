@@ -42,13 +42,14 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.demo import job_descriptions as demo_jds  # noqa: E402
 from app.documents import cache, context, parts, services  # noqa: E402
-from app.documents.render import SCHEME, AssetFetcher, render_html  # noqa: E402
+from app.documents.render import AssetFetcher, render_html  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jobs import services as jobs  # noqa: E402
 from app.jobs.models import (Competency, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, Kpi,  # noqa: E402
                              KpiTarget, Requirement)
 from app.org.models import Department, Position  # noqa: E402
 from bench.generate import generate  # noqa: E402
+from rolebook_pdf_engine import SCHEME  # noqa: E402  (found once app.documents is imported)
 
 PASSWORD = "Bench-Password-42"
 ENDPOINT_RUNS = 15

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import weasyprint
 from flask import current_app
+from rolebook_pdf_engine import ASSETS
 
-from app.documents.render import ASSETS
 
 APP = Path(__file__).resolve().parent.parent
 TEMPLATES = APP.parent / "templates" / "documents" / "pdf"

@@ -40,9 +40,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.documents.formatting import page_label
-from app.documents.render import release_memory, render_html
+from app.documents.render import render_html
 from app.tasks.services import report_progress
-from rolebook_pdf_engine import Part, assemble, count_pages, render_part  # found by app.documents.render
+from rolebook_pdf_engine import Part, assemble, count_pages, release_memory, render_part
 
 log = logging.getLogger(__name__)
 

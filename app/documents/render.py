@@ -11,23 +11,13 @@ ever text.
 
 WeasyPrint itself (the fetcher, one render at a time, the memory released after each) is in
 ``engine/rolebook_pdf_engine.py``, a module free of Flask and of this package, so that the worker
-processes of big manuals (``parts``) import nothing else; it is re-exported here.
+processes of big manuals (``parts``) import nothing else.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from flask import render_template
 from flask_babel import force_locale
-
-# the engine is imported by its own top-level name, outside this package (see its docstring)
-_ENGINE = str(Path(__file__).resolve().parent / "engine")
-if _ENGINE not in sys.path:
-    sys.path.append(_ENGINE)
-
-from rolebook_pdf_engine import (ASSETS, SCHEME, AssetFetcher, asset_path, html_to_pdf,  # noqa: E402,F401
-                                 release_memory, rendering)
+from rolebook_pdf_engine import AssetFetcher, html_to_pdf
 
 LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}   # our language keys → HTML lang (fonts and line breaking)
 

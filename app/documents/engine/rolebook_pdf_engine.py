@@ -2,11 +2,11 @@
 fetcher and the memory hygiene every render needs.
 
 This module imports no Flask, no SQLAlchemy and nothing of the ``app`` package, and lives outside
-its import chain (``render`` puts this folder on ``sys.path`` and imports it by this top-level
-name): the worker processes that lay out the parts of a big manual import only this, so each
+its import chain (``app/documents/__init__.py`` puts this folder on ``sys.path``; it is imported
+by this top-level name): the worker processes that lay out the parts of a big manual import only this, so each
 starts at ~55 MB instead of the ~100 MB of a process that imports the application (a manual's
 memory is the main process plus its workers). ``app.documents.render`` is the Flask side
-(templates, languages) and re-exports what is here.
+(templates, languages) and re-exports what the rest of the package uses.
 
 WeasyPrint leaves reference cycles behind, so a long-running process grows unless garbage is
 collected after each render. A full collection walks every object of the process (~0.1 s in a
@@ -98,13 +98,18 @@ def release_memory() -> None:
         _malloc_trim(0)
 
 
+def _document(html: str, fetcher: AssetFetcher) -> HTML:
+    """``html`` for WeasyPrint: relative URLs are bundled assets, fetched by ``fetcher`` only."""
+    return HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher)
+
+
 @contextmanager
 def rendering(html: str, fetcher: AssetFetcher | None = None):
     """WeasyPrint's laid-out document of ``html`` (its pages and their anchors) to write or count,
     one at a time in this process, its garbage collected afterwards."""
     with _lock:
         try:
-            yield HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher or AssetFetcher()).render()
+            yield _document(html, fetcher or AssetFetcher()).render()
         finally:
             release_memory()
 
@@ -142,7 +147,7 @@ def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
             return pdf
         _warm = True
         try:
-            return HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher).write_pdf()
+            return _document(html, fetcher).write_pdf()
         finally:
             release_memory()
 
@@ -190,7 +195,7 @@ def _serve(connection) -> None:
             return
         fetcher = AssetFetcher()
         try:
-            outcome = (HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher).write_pdf(), None)
+            outcome = (_document(html, fetcher).write_pdf(), None)
         except Exception as error:  # noqa: BLE001 - raised again in the parent
             outcome = (None, error)
         release_memory()
@@ -257,7 +262,7 @@ def count_pages(html: str) -> int:
 def assemble(front: Part, parts: list[Part], overlay: Part, path: str) -> None:
     """Write to ``path`` the parts after the front (keeping their bookmarks), the overlay's pages
     (the page numbers) laid over theirs. pypdf's objects of a 400-page manual take ~40 MB while
-    it writes: a worker does it, between two manuals' layouts, rather than the web process."""
+    it writes: a worker does it, once the parts are laid out, rather than the web process."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=front.path)
