@@ -91,9 +91,6 @@ def _audited(obj) -> bool:
     return getattr(type(obj), "__audit__", True) and hasattr(type(obj), "__tablename__")
 
 
-_label = record_label
-
-
 def _changes(obj, action: str) -> dict:
     """{field: [before, after]} for the columns of ``obj`` that this flush changes."""
     excluded = getattr(type(obj), "audit_exclude", frozenset())
@@ -119,7 +116,7 @@ def _changes(obj, action: str) -> dict:
         changes.update(collection_changes(obj))
     elif action == "create":
         loaded = state.dict   # only what was set: reading an unloaded collection would query mid-flush
-        changes.update({field: [None, [_label(item) for item in loaded[key]]]
+        changes.update({field: [None, [record_label(item) for item in loaded[key]]]
                         for key, field in getattr(type(obj), "__versioned_collections__", {}).items()
                         if loaded.get(key)})
     return changes
@@ -136,7 +133,7 @@ def _collect(session) -> list[dict]:
                 continue
             identity = inspect(obj).identity
             entity_id = identity[0] if identity and len(identity) == 1 else (identity or "")
-            rows.append(_row(type(obj).__tablename__, entity_id, action, changes, _label(obj)))
+            rows.append(_row(type(obj).__tablename__, entity_id, action, changes, record_label(obj)))
     return rows
 
 

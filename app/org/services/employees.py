@@ -53,6 +53,11 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
     employee.user_id = data.user_id or None
 
 
+def _until(end_date: date | None) -> str:
+    """" to 2026-12-31" after an assignment's start, or nothing while it is open."""
+    return " " + _("to") + " " + end_date.isoformat() if end_date else ""
+
+
 def _check_nothing_held_after_today(employee: Employee) -> None:
     """Someone who left holds no position any more: refuse the status while an assignment runs
     on after today (it would still count in the headcount and make them someone's manager)."""
@@ -65,7 +70,7 @@ def _check_nothing_held_after_today(employee: Employee) -> None:
     if rows:
         held = "; ".join(
             _("%(position)s (%(code)s) from %(start)s", position=row.title, code=row.code, start=row.start_date.isoformat())
-            + (" " + _("to") + " " + row.end_date.isoformat() if row.end_date else "")
+            + _until(row.end_date)
             for row in rows)
         raise ServiceError.field("status", _("This employee still holds %(held)s: end these assignments on their last "
                                              "day first (on the employee's page), then mark them as left.", held=held))
@@ -152,8 +157,7 @@ def _check_primary_overlap(employee: Employee, start_date: date, end_date: date 
         .where(Assignment.employee_id == employee.id, Assignment.is_primary.is_(True))).all()
     for other_id, other_start, other_end, title in rows:
         if (exclude is None or other_id != exclude.id) and _overlaps(start_date, end_date, other_start, other_end):
-            values = {"position": title, "start": other_start.isoformat(),
-                      "end": (" " + _("to") + " " + other_end.isoformat()) if other_end else ""}
+            values = {"position": title, "start": other_start.isoformat(), "end": _until(other_end)}
             if field == "end_date":
                 raise ServiceError.field(field, _("This would overlap the primary assignment to %(position)s from "
                                                   "%(start)s%(end)s: choose a last day before it.", **values))
