@@ -42,7 +42,7 @@ def squash(text: str) -> str:
 def test_result_shape_is_exact_and_json_serialisable():
     result = parse("岗位职责:\n1、负责店铺运营。\n任职要求:\n1、大专以上学历。")
     assert set(result) == {"title", "fields", "sections", "duties", "requirements", "warnings"}
-    assert set(result["fields"]) == {"reports_to", "direct_reports", "department", "headcount"}
+    assert set(result["fields"]) == {"reports_to", "direct_reports", "department", "headcount", "purpose"}
     for s in result["sections"]:
         assert set(s) == {"heading", "kind", "items"}
         assert s["kind"] in {"duties", "requirements", "kpis", "authority", "other"}
@@ -255,7 +255,7 @@ def test_fields_on_one_line_split_on_known_labels():
                    "职位名称:电商部推广直接上级:电商部经理 直接下级:无\n岗位职责:\n1、负责运营。")
     assert result["title"] == "电商部经理"
     assert result["fields"] == {"reports_to": "总经理", "direct_reports": ["推广", "美工", "在线客服"],
-                                "department": "电商部", "headcount": 12}
+                                "department": "电商部", "headcount": 12, "purpose": None}
     second = parse("职位名称:电商部推广直接上级:电商部经理 直接下级:无\n定员：３")
     assert (second["title"], second["fields"]["reports_to"]) == ("电商部推广", "电商部经理")
     assert second["fields"]["direct_reports"] == [] and second["fields"]["headcount"] == 3
@@ -267,7 +267,7 @@ def test_english_fields():
     assert result["title"] == "Store manager"
     assert result["fields"] == {"reports_to": "Operations director",
                                 "direct_reports": ["Designer", "Copywriter", "Customer service"],
-                                "department": "E-commerce", "headcount": 4}
+                                "department": "E-commerce", "headcount": 4, "purpose": None}
     assert parse("Direct reports: None\nDuties:\n- x")["fields"]["direct_reports"] == []
 
 

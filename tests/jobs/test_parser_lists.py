@@ -21,7 +21,7 @@ def test_a_traditional_charter_gives_title_fields_duties_and_requirements_in_the
     result = parse(TRADITIONAL)
     assert result["title"] == "電商部經理"
     assert result["fields"] == {"reports_to": "總經理", "direct_reports": ["推廣", "美工", "在線客服"],
-                                "department": "電子商務部", "headcount": 5}
+                                "department": "電子商務部", "headcount": 5, "purpose": None}
     assert [(s["heading"], s["kind"]) for s in result["sections"]] == [("崗位職責", "duties"),
                                                                        ("任職資格", "requirements")]
     assert result["duties"] == ["負責網店日常維護，優化店鋪與商品排名", "負責站內外推廣工作。"]

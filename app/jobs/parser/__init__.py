@@ -37,7 +37,9 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE, WARN_NO_DUTIES, WARN_NOISE,
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser.patterns import FOLD, MARKER, NOISE, decode
+from app.jobs.parser import tables
+from app.jobs.parser.patterns import (DONE, FIELD, FOLD, GENERIC_TITLE, MARKER, NOISE, RUNNING, TITLE_LINE, decode, fold,
+                                      heading_like, heading_text, kind_of)
 
 MAX_CHARS = 200_000
 
@@ -61,18 +63,118 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_TOO_LONG.format(length=len(text), limit=MAX_CHARS))
     if not text.strip():
         raise ParseError(ERR_EMPTY)
-    lines = [(raw, norm) for raw in text.splitlines() if (norm := raw.translate(FOLD)).strip()]
+    lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := raw.translate(FOLD)).strip()]
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
+    _running_headers(lines, noise)
+    markers = [MARKER.match(norm, len(norm) - len(norm.lstrip())) for _, norm in lines]
+    title, title_at = find_title(lines, noise, markers)
+    hard = _item_per_line(lines, noise, markers)
     doc = Doc()
     for i, (raw, norm) in enumerate(lines):
-        if noise[i]:  # a dropped line also ends the open item: items never span removed text
+        if noise[i] or i in title_at:  # a dropped line also ends the open item: items never span removed text
             doc.end_line(0, close=True)
             continue
-        nxt = next((n for j, (_, n) in enumerate(lines[i + 1:i + 4], i + 1) if not noise[j]), "")
-        m = MARKER.match(nxt, len(nxt) - len(nxt.lstrip()))  # does the next line start a list?
+        m = next((markers[j] for j in range(i + 1, min(i + 4, len(lines))) if not noise[j]), None) \
+            if i + 1 < len(lines) else None
+        doc.hard = hard[i]
         Line(doc, raw, norm, decode(m) if m else None).scan()
-    result = doc.result()
+    result = doc.result(title)
     if any(noise):
         count = sum(noise)
         result["warnings"].insert(0, WARN_NOISE_ONE if count == 1 else WARN_NOISE.format(count=count))
     return result
+
+
+def _untabled(raw_lines: list[str]) -> list[str]:
+    """The lines with each run of table rows (cells joined by TAB) rewritten as text lines."""
+    if not any("\t" in r for r in raw_lines):
+        return raw_lines
+    out, rows = [], []
+    for raw in raw_lines + [""]:
+        if "\t" in raw.strip():
+            rows.append(raw)
+            continue
+        if rows:
+            out.extend(tables.rewrite(rows))
+            rows = []
+        out.append(raw)
+    return out[:-1]
+
+
+def _running_headers(lines, noise):
+    """A page header of PDF text ("华东商贸有限公司      岗位说明书") repeated on every page is noise."""
+    seen = {}
+    for i, (_, norm) in enumerate(lines):
+        t = norm.strip()
+        if not noise[i] and len(t) <= 80 and (RUNNING.search(t)):
+            seen.setdefault(t, []).append(i)
+    for at in seen.values():
+        if len(at) > 1:
+            for i in at[1:]:
+                noise[i] = True
+            if "   " in lines[at[0]][1].strip():
+                noise[at[0]] = True
+
+
+def find_title(lines, noise, markers) -> tuple[str | None, set]:
+    """The title the first lines name, and the indexes of the lines that only say it. A first
+    line "客服主管岗位说明书" names 客服主管; a short first line before a heading or a field
+    ("内容运营" then "职位概述") is a title; "运营部经理：工作职责：…" names 运营部经理."""
+    first = [i for i in range(len(lines)) if not noise[i]][:3]
+    for k, i in enumerate(first):
+        raw, norm = lines[i]
+        t = norm.strip()
+        if markers[i] or len(t) > 80 or _opens(norm):
+            break
+        lead = len(norm) - len(norm.lstrip())
+        m = TITLE_LINE.fullmatch(t)
+        if m:
+            g = m.lastgroup
+            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
+            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found):
+                return found, {j for j in range(len(lines)) if lines[j][1].strip() == t}
+        head, colon, rest = t.partition(":")
+        if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
+                and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):
+            return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
+        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]):
+            return heading_text(raw), {i}
+    return None, set()
+
+
+def _bare_title(t: str) -> bool:
+    s = t.strip("#*=【】[] \t")
+    if not s or any(c in ":;!?。" for c in s) or kind_of(s) or FIELD.match(s) or (s.endswith(".") and " " in s):
+        return False
+    if sum(c.isascii() for c in s) * 2 > len(s):
+        return len(s.split()) <= 6 and s[0].isupper()
+    return len(s) <= 20
+
+
+def _opens(norm: str) -> bool:
+    """Does this line open the body of a document: a field, or a heading with a keyword?"""
+    t = norm.strip().strip("#*=【】[] ")
+    if FIELD.match(t):
+        return True
+    t = t.rstrip(":").strip()
+    return bool(kind_of(t)) and heading_like(t, "kw")
+
+
+def _item_per_line(lines, noise, markers) -> list[bool]:
+    """Lines without numbers, right under a heading, none ending a sentence ("Responsibilities"
+    then "Upload new products…" "Check stock levels daily…"): each is an item, not a wrapped one."""
+    hard = [False] * len(lines)
+    run, after_heading = [], False
+    for i, (_, norm) in enumerate(lines + [("", ":")]):
+        if i < len(lines) and noise[i]:
+            continue
+        t = norm.strip()
+        heading = len(t) <= 40 and bool(kind_of(t.rstrip(":"))) and heading_like(t.strip("#*=【】[] "), "kw")
+        if i < len(lines) and not markers[i] and not heading and ":" not in t:
+            run.append(i)
+            continue
+        if after_heading and len(run) > 1 and not any(lines[j][1].rstrip()[-1:] in DONE for j in run):
+            for j in run:
+                hard[j] = True
+        run, after_heading = [], heading
+    return hard

@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.jobs.parser.messages import (MAX_WARNINGS, WARN_EMPTY_HEADING, WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE,
                                       WARN_NO_DUTIES, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser.patterns import (DONE, EAGER, LATIN_SENTENCE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
+from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
                                       heading_like, heading_text, kind_of, label)
 
 
@@ -29,8 +29,9 @@ class Doc:
         self.fam_sec, self.scope, self.context = {}, {}, "duties"
         self.tentative = []
         self.fields = {"title": None, "reports_to": None, "direct_reports": [], "department": None,
-                       "headcount": None}
+                       "headcount": None, "purpose": None}
         self.filled, self.warnings, self.warned, self.prev_width = set(), [], set(), 0
+        self.hard = False  # the current line is an item of its own, never the end of a wrapped one
 
     def warn(self, msg: str):
         if msg not in self.warned:
@@ -179,6 +180,9 @@ class Doc:
         sec, own = self.sec, self.fam_sec.get(fam)
         if not fresh and ordv > 1 and own is not None and own is not sec:
             sec = self._section(own["heading"], own["kind"], own["implicit"], own["top"])  # back to the outer list
+        if sec is not None and sec["kind"] == "purpose":  # "职位描述" over a numbered list: duties
+            sec = self._section(None if sec["items"] else sec["heading"], "duties")
+            self.context = "duties"
         if sec is None or (sec["implicit"] and not sec["listed"]):
             sec = self._section(None, self.context, implicit=True)
         self.sec, sec["listed"], self.fam_sec[fam] = sec, True, sec
@@ -197,16 +201,22 @@ class Doc:
             self.last[fam] = ordv
         self.item = {"fam": fam, "parts": [], "sec": sec, "eol": False}
 
-    def open_unfinished(self) -> bool:
-        """Does the open item look cut by a line wrap (no final punctuation, long previous line)?"""
+    def open_unfinished(self, nxt: str = "") -> bool:
+        """Does the open item look cut by a line wrap (no final punctuation, long previous line)?
+        ``nxt``: the text of the new line. Latin text goes on when the new line starts in lower
+        case or the item ends with a word that ends no phrase ("over", "the"); a new line in
+        upper case after a complete phrase is a new item."""
         it = self.item
-        if it is None or it["eol"] or not it["parts"]:
+        if it is None or it["eol"] or not it["parts"] or self.hard:
             return False
         tail = it["parts"][-1].rstrip()
         if not tail or fold(tail[-1]) in DONE:
             return False
         if it["fam"] in EAGER and heading_like(clean(it["parts"]), "promo"):
             return False
+        head = nxt.lstrip()[:1]
+        if head.isascii() and head.isalpha() and tail[-1].isascii() and tail[-1].isalnum():
+            return head.islower() or tail.rsplit(None, 1)[-1].lower() in GOES_ON
         return self.prev_width >= 36 or tail[-1] in "、,，(（-—"
 
     def text(self, s: str, lead: bool):
@@ -226,10 +236,12 @@ class Doc:
                 self._section(heading_text(name), "other")
                 self.item = {"fam": None, "parts": [s], "sec": self.sec, "eol": True}
             return
-        if lead and self.item is not None and not self.open_unfinished():
+        if lead and self.item is not None and not self.open_unfinished(s):
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item
-            kind = "requirements" if len(s.strip()) <= 60 and REQ_LIKE.search(fold(s)) else "other"
+            folded = fold(s)
+            kind = "requirements" if (len(s.strip()) <= 60 and REQ_LIKE.search(folded)) or (
+                self.context == "requirements" and REQ_LABEL_LINE.match(folded.lstrip())) else "other"
             sec = self.sec
             if sec is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind):
                 sec = self._section(None, kind, implicit=True)
@@ -239,7 +251,7 @@ class Doc:
     def whole_line(self, raw: str, norm: str, next_one: bool):
         t = norm.strip()
         kind = kind_of(t) if len(t) <= 80 and not (len(t) > 8 and t.endswith("。")) else None
-        if kind and heading_like(t, "kw") and (next_one or not self.open_unfinished()):
+        if kind and heading_like(t, "kw") and (next_one or not self.open_unfinished(raw)):
             self.heading(raw, kind)
         else:
             self.text(raw, lead=True)
@@ -250,7 +262,8 @@ class Doc:
             self._close()
         self.prev_width = width
 
-    def result(self) -> dict:
+    def result(self, title: str | None = None) -> dict:
+        """The structure found; ``title``: the one the first lines name, used when no field does."""
         self._resolve()
         self._close()
         self._settle()
@@ -258,8 +271,14 @@ class Doc:
         for i, s in enumerate(self.sections):
             following = self.sections[i + 1] if i + 1 < len(self.sections) else None
             if s["heading"] and not s["items"] and (i > last or (s["top"] == "keyword" and following is not None
-                                                                 and following["top"])):
+                                                                 and following["top"] and s["kind"] != "purpose")):
                 self.warn(WARN_EMPTY_HEADING.format(heading=s["heading"]))
+            if s["kind"] == "purpose" and s["items"]:  # the paragraphs under "岗位目的" / "Job Summary"
+                if self.fields["purpose"] is None:
+                    self.fields["purpose"] = clean(s["items"])
+                    s["items"] = []
+                else:
+                    s["kind"] = "other"
         sections = [{"heading": s["heading"], "kind": s["kind"], "items": s["items"]}
                     for s in self.sections if s["items"]]
         duties = [i for s in sections if s["kind"] == "duties" for i in s["items"]]
@@ -269,6 +288,6 @@ class Doc:
         if len(self.warnings) > MAX_WARNINGS:
             warnings.append(WARN_MORE.format(count=len(self.warnings) - MAX_WARNINGS))
         fields = dict(self.fields)
-        return {"title": fields.pop("title"), "fields": fields, "sections": sections, "duties": duties,
+        return {"title": fields.pop("title") or title, "fields": fields, "sections": sections, "duties": duties,
                 "requirements": [i for s in sections if s["kind"] == "requirements" for i in s["items"]],
                 "warnings": warnings}

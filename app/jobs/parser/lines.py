@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.jobs.parser.document import Doc
-from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, MARKER, NOT_BEFORE_LABEL, SELF_DELIMITED,
+from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, MARKER, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
                                       SHORT_FIELD, TERM, decode, frag_start, heading_like, kind_of, wide)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
@@ -111,6 +111,9 @@ class Line:
         fs, frag = self.fragment(p)
         if fs is None or (self.mode == "item" and not norm[self.cur:fs].strip()):
             return False
+        if self.doc.context == "requirements" and REQ_LABEL.fullmatch(frag.strip()) and norm[m.end():].strip() \
+                and (fs == self.first or self.mode == "item"):
+            return False  # "学历：本科" under a requirements heading is a requirement, label and all
         kind, doc_mark = kind_of(frag), DOC.fullmatch(frag.strip())
         if not doc_mark and not (kind and heading_like(frag, "kw")):
             if not heading_like(frag, "label") or (self.mode == "item" and m.end() < self.end) or (

@@ -28,11 +28,22 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P第\-–—·•如])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
-    r"|下载(?:本文档|权益|券)|二次下载|阅读全部内容|following content is reproduced"
-    r"|Traditional Culture Encyclopedia|^\s*\d{2,4}\*{3,}\d{2,4})", re.I)
+    r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
+    r"|Traditional Culture Encyclopedia|^\s*\d{2,4}\*{3,}\d{2,4}"
+    # file information of document sites: "格式:doc", "大小:154.00 KB", "文档页数:2", "上传人:z****"
+    r"|^[\s\-–·•]*(?:格式\s*:\s*(?:docx?|pdf|pptx?|txt|wps|xlsx?)\b|大小\s*:\s*[0-9.]+\s*[KMG]B"
+    r"|(?:文档)?页数\s*:\s*[0-9]+|上传(?:人|者|时间)\s*:|文档编号\s*:|收藏\s*(?:版权申诉|举报|$)|举报\s*$"
+    r"|约\s*[0-9.]+\s*[千万]?字|约\s*[0-9]+\s*页|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*发布于|[0-9]+\s*$)"
+    r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
+    r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
+    # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
+    r"|^\s*第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页\s*$|^\s*Page\s+[0-9]+\s+of\s+[0-9]+\s*$"
+    r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
+    # job-board furniture: "8-12K · 上海 · 1-3年 · 大专"
+    r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|])", re.I)
 MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
     r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
@@ -47,8 +58,8 @@ FAMILY = {"pn": "paren", "ps": "paren", "pc": "paren_cn", "ci": "circled", "cp":
           "cn": "cn", "le": "letter", "bu": "bullet"}
 BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64}  # ⑴ ① A count from 1
 FIELD = re.compile(
-    r"(?=[职岗直所部编定jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
-    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称)|(?P<headcount>编制人数|编制|定员)"
+    r"(?=[职岗直所部编定人jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
+    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
     r"|\b(?:(?P<title_en>job title|position)|(?P<reports_en>reports? to|reporting to)"
     r"|(?P<direct_en>direct reports)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:", re.I)
 FIELD_NAME = {"title_en": "title", "reports_en": "reports_to", "direct_en": "direct_reports",
@@ -60,14 +71,27 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b"),
     ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
              r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
-    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|工作能力|工作经验|能力|资格|要求|加分项"
+    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项"
                      r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
-                     r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"),
-    ("other", r"工作总结|总结|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介"
-              r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout us\b"),
-    ("duties", r"职责|职能|岗位描述|职位描述|工作描述|工作内容|工作(?=[\s:]*$)|\bresponsibilit(?:y|ies)\b"
+                     r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
+                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
+    ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
+                r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
+                r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
+                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b"),
+    ("other", r"工作总结|总结|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
+              r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式"
+              r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
+              r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b|\bphysical (?:demands|requirements)\b"
+              r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b"),
+    ("duties", r"职责|职能|工作内容|工作(?=[\s:]*$)|\bresponsibilit(?:y|ies)\b"
                r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
 ]
+# A requirement written as "label: value" under a requirements heading ("学历：本科", "工作经历：2年以上").
+REQ_LABEL = re.compile(r"(?:学历|学历要求|教育(?:背景|程度)?|专业|专业要求|经验|工作经验|工作经历|经历|技能|专业技能|技能要求|知识"
+                       r"|专业知识|能力|能力要求|年龄|性别|身体|身体状况|证书|资格证书|语言|外语|语言能力|素质|个人素质|其他|其它"
+                       r"|其他要求|其他条件|擅长工具|电脑技能|education|experience|skills?|languages?|certifications?|licen[cs]es?"
+                       r"|knowledge|other)", re.I)
 KIND_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in KINDS), re.I)
 REQ_LIKE = re.compile(r"学历|本科|大专|专科|硕士|中专|高中|[0-9]+\s*岁|经验|experience|degree|bachelor", re.I)
 _WS = re.compile(r"\s+")
@@ -162,3 +186,20 @@ def frag_start(norm: str, lo: int, p: int):
             return i + 1
         i -= 1
     return lo if stop == lo else None
+
+
+# The title a document's first lines name: "客服主管岗位说明书", "天貓客服主管的職責範圍 篇1",
+# "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
+TITLE_LINE = re.compile(
+    r"(?P<a>.{1,40}?)\s*的?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求|职责范围(?:是什么)?"
+    r"|职责|任职要求|任职资格|说明)\s*(?:[(]?(?:精选)?\s*[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
+    r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
+    r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
+    r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})", re.I)
+GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|部门|工作|本|各|相关|以下)?", re.I)
+RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
+REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
+# Words that end no phrase: a Latin line ending with one goes on on the next line.
+GOES_ON = {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "over", "under",
+           "into", "as", "than", "that", "which", "who", "our", "your", "their", "its", "is", "are", "be", "including",
+           "such", "both", "either", "within", "across", "between", "per", "via", "&"}
