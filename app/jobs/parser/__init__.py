@@ -38,7 +38,7 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (DONE, FIELD, FOLD, GENERIC_TITLE, MARKER, NOISE, RUNNING, TITLE_LINE, decode, fold,
+from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, MARKER, NOISE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
                                       heading_like, heading_text, kind_of)
 
 MAX_CHARS = 200_000
@@ -64,7 +64,9 @@ def parse_job_description(text: str) -> dict:
     if not text.strip():
         raise ParseError(ERR_EMPTY)
     lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := raw.translate(FOLD)).strip()]
+    lines = [_bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
+    _split_title(lines, noise)
     _running_headers(lines, noise)
     markers = [MARKER.match(norm, len(norm) - len(norm.lstrip())) for _, norm in lines]
     title, title_at = find_title(lines, noise, markers)
@@ -101,6 +103,28 @@ def _untabled(raw_lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+def _bracket_label(raw: str, norm: str) -> tuple[str, str]:
+    """"【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
+    m = BRACKET_LABEL.match(norm)
+    if m is None:
+        return raw, norm
+    raw = raw[:m.end(1)] + "：" + raw[m.end():]
+    return raw, raw.translate(FOLD)
+
+
+def _split_title(lines, noise):
+    """A first line that runs on after its title ("电商部经理职位说明书一、工作职责…", a document
+    whose line breaks were lost) is two lines: the title, then the rest."""
+    i = next((i for i in range(len(lines)) if not noise[i]), None)
+    if i is None:
+        return
+    raw, norm = lines[i]
+    m = TITLE_PREFIX.match(norm)
+    if m and norm[m.end():].strip():
+        lines[i:i + 1] = [(raw[:m.end()], norm[:m.end()]), (raw[m.end():], norm[m.end():])]
+        noise.insert(i, False)
+
+
 def _running_headers(lines, noise):
     """A page header of PDF text ("华东商贸有限公司      岗位说明书") repeated on every page is noise."""
     seen = {}
@@ -124,15 +148,17 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
     for k, i in enumerate(first):
         raw, norm = lines[i]
         t = norm.strip()
-        if markers[i] or len(t) > 80 or _opens(norm):
+        if markers[i]:
             break
         lead = len(norm) - len(norm.lstrip())
-        m = TITLE_LINE.fullmatch(t)
+        m = TITLE_LINE.fullmatch(t) if len(t) <= 80 else None
         if m:
             g = m.lastgroup
             found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
             if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found):
                 return found, {j for j in range(len(lines)) if lines[j][1].strip() == t}
+        if _opens(norm):
+            break
         head, colon, rest = t.partition(":")
         if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
                 and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):

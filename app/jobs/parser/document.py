@@ -4,8 +4,8 @@ from __future__ import annotations
 from app.jobs.parser.messages import (MAX_WARNINGS, WARN_EMPTY_HEADING, WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE,
                                       WARN_NO_DUTIES, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
-                                      heading_like, heading_text, kind_of, label)
+from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, KIND_RE, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
+                                      heading_like, heading_start, heading_text, kind_of, label, wide)
 
 
 class Doc:
@@ -109,6 +109,10 @@ class Doc:
         text, fam = clean(it["parts"]), it["fam"]
         tail = fold("".join(it["parts"]).rstrip()[-1:])
         eager = fam in EAGER and tail not in TERM + ",、"  # "一、负责运营；" is an item
+        if fam in EAGER and (at := self._keyword_head(text)):  # "五、工作条件办公室工作…": lost line break
+            self.heading(text[:at], kind_of(text[:at]))
+            self.sec["items"].append(clean([text[at:]]))
+            return
         if fam and text and (eager or fresh_next) and heading_like(text, "promo"):
             context = self.context
             self.context = self.scope.setdefault(fam, self.context)  # siblings inherit alike
@@ -127,6 +131,17 @@ class Doc:
         self.head_fams.discard(fam)
         if rest:
             self._section(None, "other", implicit=True)["items"].append(clean([rest]))
+
+    @staticmethod
+    def _keyword_head(text: str) -> int:
+        """End of a heading that starts a "一、" item and runs into its text ("工作条件办公室工作…"),
+        or 0: a keyword of four characters or more with only heading words before it."""
+        norm = fold(text[:12])
+        m = KIND_RE.search(norm)
+        if m is None or m.end() < 4 or m.end() >= len(text) or not wide(norm[0]) \
+                or heading_start(norm, 0, m.end()) != 0 or text[m.end()] in "，,、:：;；。":
+            return 0
+        return m.end()
 
     @staticmethod
     def _prose_after(it, text: str) -> str | None:
@@ -215,7 +230,7 @@ class Doc:
         if it["fam"] in EAGER and heading_like(clean(it["parts"]), "promo"):
             return False
         head = nxt.lstrip()[:1]
-        if head.isascii() and head.isalpha() and tail[-1].isascii() and tail[-1].isalnum():
+        if head.isascii() and head.isalpha() and tail[-1].isascii() and tail[-1] not in ",-(/&":
             return head.islower() or tail.rsplit(None, 1)[-1].lower() in GOES_ON
         return self.prev_width >= 36 or tail[-1] in "、,，(（-—"
 
@@ -236,12 +251,12 @@ class Doc:
                 self._section(heading_text(name), "other")
                 self.item = {"fam": None, "parts": [s], "sec": self.sec, "eol": True}
             return
-        if lead and self.item is not None and not self.open_unfinished(s):
+        folded = fold(s)
+        labelled = self.context == "requirements" and REQ_LABEL_LINE.match(folded.lstrip())
+        if lead and self.item is not None and (labelled or not self.open_unfinished(s)):
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item
-            folded = fold(s)
-            kind = "requirements" if (len(s.strip()) <= 60 and REQ_LIKE.search(folded)) or (
-                self.context == "requirements" and REQ_LABEL_LINE.match(folded.lstrip())) else "other"
+            kind = "requirements" if labelled or (len(s.strip()) <= 60 and REQ_LIKE.search(folded)) else "other"
             sec = self.sec
             if sec is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind):
                 sec = self._section(None, kind, implicit=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.jobs.parser.document import Doc
 from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, MARKER, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
-                                      SHORT_FIELD, TERM, decode, frag_start, heading_like, kind_of, wide)
+                                      SHORT_FIELD, TERM, decode, frag_start, heading_like, heading_start, kind_of, wide)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
 
@@ -46,7 +46,8 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     if fam == "letter" and (not nxt or nxt.isascii()):
         return False  # "Plan A. Then"
     return boundary or (fam == "arabic" and ordv >= 2 and wide(prev) and prev not in NOT_BEFORE_LABEL
-                        and sep in ".," and not nxt.isdigit())
+                        and sep in ".," and not nxt.isdigit()) or (
+        fam == "cn" and ordv >= 2 and wide(prev) and prev not in NOT_BEFORE_LABEL and norm[end - 1] == "、")
 
 
 class Line:
@@ -95,7 +96,8 @@ class Line:
 
     def field(self, p: int, m) -> bool:
         prev = self.norm[p - 1]
-        if m.lastgroup in SHORT_FIELD and p > self.cut and not (prev.isspace() or prev in TERM):
+        if m.lastgroup in SHORT_FIELD and p > self.cut and not (prev.isspace() or prev in TERM) \
+                and self.mode != "value":
             return False  # "电商部编制:" is a heading, not the headcount field
         self.flush(p)
         self.doc.pend("field", FIELD_NAME.get(m.lastgroup, m.lastgroup))
@@ -115,6 +117,9 @@ class Line:
                 and (fs == self.first or self.mode == "item"):
             return False  # "学历：本科" under a requirements heading is a requirement, label and all
         kind, doc_mark = kind_of(frag), DOC.fullmatch(frag.strip())
+        if kind and self.mode == "value" and fs == self.cur:  # "Reports to: Team Lead Responsibilities:"
+            fs = heading_start(norm, fs, p)
+            frag = norm[fs:p]
         if not doc_mark and not (kind and heading_like(frag, "kw")):
             if not heading_like(frag, "label") or (self.mode == "item" and m.end() < self.end) or (
                     self.mode == "lead" and fs == self.first and self.doc.open_unfinished()):
@@ -147,6 +152,7 @@ class Line:
                 ok, head = True, kind
             elif not ok and fs is not None and fam != "cn" and fam not in doc.stack \
                     and norm[p - 1] not in NOT_BEFORE_LABEL and not norm[p - 1].isdigit() \
+                    and not (fam == "arabic" and m.group("sep") in ",." and norm[m.end():m.end() + 1].isdigit()) \
                     and heading_like(frag, "label"):
                 ok, head = True, (None if at_item_start else "label")
             if not ok:

@@ -74,7 +74,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项"
                      r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
                      r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
-                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
+                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|^\W*(?:education|experience)\b"),
     ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
                 r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
@@ -127,9 +127,17 @@ def label(fam: str, n: int) -> str:
     return chr(64 + n) if fam == "letter" and 0 < n < 27 else str(n)
 
 
+_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
+
+
 def kind_of(s: str) -> str | None:
-    m = KIND_RE.search(fold(s))
-    return m.lastgroup if m else None
+    """The kind of section a heading's keyword names; None without one. A weak English keyword
+    names a section only in a heading of three words or less ("Hard Skills", not "Strong Excel
+    and data skills")."""
+    for m in KIND_RE.finditer(fold(s)):
+        if m.group().strip(" -*#").lower() not in _WEAK or len(s.split()) <= 3:
+            return m.lastgroup
+    return None
 
 
 def heading_like(s: str, mode: str) -> bool:
@@ -203,3 +211,31 @@ REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
 GOES_ON = {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "over", "under",
            "into", "as", "than", "that", "which", "who", "our", "your", "their", "its", "is", "are", "be", "including",
            "such", "both", "either", "within", "across", "between", "per", "via", "&"}
+_MODIFIERS = {"key", "main", "job", "essential", "primary", "core", "major", "principal", "general", "specific", "role",
+              "position", "daily", "other", "additional", "minimum", "preferred", "required", "basic", "our", "your",
+              "duties", "and", "&", "of", "the", "person", "work", "working", "physical"}
+_CJK_MODIFIERS = set("岗位职务工作主要具体基本核心日常其他本")
+
+
+def heading_start(norm: str, lo: int, p: int) -> int:
+    """Where a heading ending at ``p`` starts when text that is not part of it comes before it
+    ("Support Team Lead Responsibilities" -> "Responsibilities", "1人岗位目的" -> "岗位目的"):
+    at its keyword, with the words that modify a heading just before it ("Key", "具体工作")."""
+    m = KIND_RE.search(fold(norm[lo:p]))
+    if m is None:
+        return lo
+    at = lo + m.start()
+    while at > lo:
+        if wide(norm[at - 1]):
+            if norm[at - 1] not in _CJK_MODIFIERS:
+                break
+            at -= 1
+            continue
+        words = norm[lo:at].rstrip().rsplit(None, 1)
+        if not words or words[-1].lower() not in _MODIFIERS or len(words[-1]) == len(norm[lo:at].rstrip()) and False:
+            break
+        at = lo + len(norm[lo:at].rstrip()) - len(words[-1])
+    return at
+BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
+TITLE_PREFIX = re.compile(r"\s*[^:;。!?\s][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书|的?职责范围(?:是什么)?\s*篇\s*[0-9一二三四五六七八九十]+"
+                          r"|\s+job description)(?=\s*\S)", re.I)
