@@ -38,7 +38,7 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, MARKER, NOISE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
+from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, MARKER, NOISE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
                                       heading_like, heading_text, kind_of)
 
 MAX_CHARS = 200_000
@@ -71,6 +71,7 @@ def parse_job_description(text: str) -> dict:
     markers = [MARKER.match(norm, len(norm) - len(norm.lstrip())) for _, norm in lines]
     title, title_at = find_title(lines, noise, markers)
     hard = _item_per_line(lines, noise, markers)
+    subheads = _subheadings(lines, noise, markers, title_at)
     doc = Doc()
     for i, (raw, norm) in enumerate(lines):
         if noise[i] or i in title_at:  # a dropped line also ends the open item: items never span removed text
@@ -79,6 +80,10 @@ def parse_job_description(text: str) -> dict:
         m = next((markers[j] for j in range(i + 1, min(i + 4, len(lines))) if not noise[j]), None) \
             if i + 1 < len(lines) else None
         doc.hard = hard[i]
+        if i in subheads:  # "店铺基础管理" over "店铺搭建与维护：…" lines or a numbered list
+            doc.pend("label", raw)
+            doc.end_line(0)
+            continue
         Line(doc, raw, norm, decode(m) if m else None).scan()
     result = doc.result(title)
     if any(noise):
@@ -147,15 +152,16 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
     first = [i for i in range(len(lines)) if not noise[i]][:3]
     for k, i in enumerate(first):
         raw, norm = lines[i]
-        t = norm.strip()
+        t = norm.strip().strip("#*=【】[]「」 ")
         if markers[i]:
             break
-        lead = len(norm) - len(norm.lstrip())
+        lead = norm.index(t[:1]) if t else 0
         m = TITLE_LINE.fullmatch(t) if len(t) <= 80 else None
         if m:
             g = m.lastgroup
             found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
-            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found):
+            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
+                    and found[-1] not in "及和与、":
                 return found, {j for j in range(len(lines)) if lines[j][1].strip() == t}
         if _opens(norm):
             break
@@ -184,6 +190,23 @@ def _opens(norm: str) -> bool:
         return True
     t = t.rstrip(":").strip()
     return bool(kind_of(t)) and heading_like(t, "kw")
+
+
+def _subheadings(lines, noise, markers, title_at) -> set:
+    """Short lines without a number, a colon or punctuation between a finished line and a list
+    or "label：text" lines: sub-headings of the section ("店铺基础管理", "营销活动策划与推广")."""
+    found, prev = set(), None
+    kept = [i for i in range(len(lines)) if not noise[i]]
+    for k, i in enumerate(kept):
+        t = lines[i][1].strip()
+        nxt = kept[k + 1] if k + 1 < len(kept) else None
+        if prev is not None and nxt is not None and not markers[i] and i not in title_at and len(t) <= 24 \
+                and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
+                and lines[prev][1].rstrip()[-1:] in DONE + "】" \
+                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])):
+            found.add(i)
+        prev = i
+    return found
 
 
 def _item_per_line(lines, noise, markers) -> list[bool]:

@@ -136,9 +136,10 @@ class Doc:
     def _keyword_head(text: str) -> int:
         """End of a heading that starts a "一、" item and runs into its text ("工作条件办公室工作…"),
         or 0: a keyword of four characters or more with only heading words before it."""
-        norm = fold(text[:12])
+        norm = fold(text[:16])
         m = KIND_RE.search(norm)
-        if m is None or m.end() < 4 or m.end() >= len(text) or not wide(norm[0]) \
+        if m is None or (m.end() < 4 and m.group() not in ("引言", "前言", "结语")) or m.end() + 4 >= len(text) \
+                or not wide(norm[0]) \
                 or heading_start(norm, 0, m.end()) != 0 or text[m.end()] in "，,、:：;；。":
             return 0
         return m.end()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.jobs.parser.document import Doc
-from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, MARKER, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
+from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, MARKER, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
                                       SHORT_FIELD, TERM, decode, frag_start, heading_like, heading_start, kind_of, wide)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
@@ -120,7 +120,12 @@ class Line:
         if kind and self.mode == "value" and fs == self.cur:  # "Reports to: Team Lead Responsibilities:"
             fs = heading_start(norm, fs, p)
             frag = norm[fs:p]
-        if not doc_mark and not (kind and heading_like(frag, "kw")):
+        if not kind and not doc_mark and self.mode == "lead" and fs == self.first and self.doc.sec is not None \
+                and self.doc.sec["kind"] == "duties" and LABELLED_LINE.match(norm) and not FIELD.match(norm, fs) \
+                and not MARKER.match(norm, len(norm) - len(norm[m.end():].lstrip())):
+            return False  # "店铺搭建与维护：依据品牌调性规划…" under a duties heading is a duty, label and all
+        lead_in = m.end() >= self.end and self.next_one and heading_like(frag, "lead")
+        if not doc_mark and not (kind and (heading_like(frag, "kw") or lead_in)):
             if not heading_like(frag, "label") or (self.mode == "item" and m.end() < self.end) or (
                     self.mode == "lead" and fs == self.first and self.doc.open_unfinished()):
                 return False

@@ -50,7 +50,7 @@ MARKER = re.compile(
     rf"|\((?P<pc>{CN_NUM})\)、?"                                        # (一)
     r"|(?P<ps>[\u2474-\u2487])、?|(?P<ci>[\u2460-\u2473])、?"             # ⑴ ①
     r"|(?<![0-9A-Za-z(])(?P<cp>[0-9]{1,2})\)、?"                         # 1) 1)、
-    r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、|、|\.|,)"          # 1、 1. 1, 2.、 ("2.3年": see lines)
+    r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、| ?、|\.|,)"        # 1、 1. 1, 2.、 2 、 ("2.3年": see lines)
     rf"|(?<![{CN}十])(?P<cn>{CN_NUM})(?:、|\.(?![0-9]))"                 # 一、 一.
     r"|(?<![A-Za-z])(?P<le>[A-Z])(?:、|\.(?![A-Za-z0-9]))"               # A、 A.
     r"|(?P<bu>[•●▪■◆◇·]|[-–*](?=\s)|-(?=[\u4e00-\u9fff])))")             # • · - * and -负责 (CJK)
@@ -78,8 +78,8 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
                 r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
-                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b"),
-    ("other", r"工作总结|总结|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
+                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"),
+    ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
               r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b|\bphysical (?:demands|requirements)\b"
@@ -142,14 +142,15 @@ def kind_of(s: str) -> str | None:
 
 def heading_like(s: str, mode: str) -> bool:
     """Short text without sentence punctuation. mode: "kw" (a heading with a keyword), "label"
-    (a bare ``name:``) or "promo" (an item that may become a sub-heading)."""
+    (a bare ``name:``), "promo" (an item that may become a sub-heading) or "lead" (a sentence with a
+    keyword that ends in a colon before a list: "The scope of responsibilities … area of work:")."""
     s = s.strip().rstrip("。:：.").strip().translate(FOLD)
     bad = ";!?。:" if mode == "promo" else ",;!?。:、"
     if not s or any(c in bad for c in s) or not any(c.isalpha() for c in s):
         return False
     if sum(c.isascii() for c in s) * 2 > len(s):
-        return len(s) <= 80 and len(s.split()) <= {"kw": 12, "label": 4, "promo": 8}[mode]
-    return len(s) <= {"kw": 30, "label": 12, "promo": 24}[mode]
+        return len(s) <= (160 if mode == "lead" else 80) and len(s.split()) <= {"kw": 12, "label": 4, "promo": 8, "lead": 20}[mode]
+    return len(s) <= {"kw": 30, "label": 12, "promo": 24, "lead": 40}[mode]
 
 
 def clean(parts) -> str:
@@ -186,8 +187,8 @@ def field_value(name: str, value: str):
 
 def frag_start(norm: str, lo: int, p: int):
     """Start of the fragment before ``p``: after the last sentence end or CJK-separating space
-    in ``norm[lo:p]``; None when that fragment would be longer than 80 characters."""
-    i, stop = p - 1, max(lo, p - 80)
+    in ``norm[lo:p]``; None when that fragment would be longer than 160 characters."""
+    i, stop = p - 1, max(lo, p - 160)
     while i >= stop:
         c = norm[i]
         if c in TERM or (c.isspace() and i + 1 < p and wide(norm[i + 1]) and (i == lo or wide(norm[i - 1]))):
@@ -199,8 +200,9 @@ def frag_start(norm: str, lo: int, p: int):
 # The title a document's first lines name: "客服主管岗位说明书", "天貓客服主管的職責範圍 篇1",
 # "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
 TITLE_LINE = re.compile(
-    r"(?P<a>.{1,40}?)\s*的?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求|职责范围(?:是什么)?"
-    r"|职责|任职要求|任职资格|说明)\s*(?:[(]?(?:精选)?\s*[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
+    r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
+    r"|职责范围|职责|任职要求|任职资格|说明)(?:是什么)?\s*\??\s*(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?"
+    r"|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
     r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})", re.I)
@@ -237,5 +239,6 @@ def heading_start(norm: str, lo: int, p: int) -> int:
         at = lo + len(norm[lo:at].rstrip()) - len(words[-1])
     return at
 BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
-TITLE_PREFIX = re.compile(r"\s*[^:;。!?\s][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书|的?职责范围(?:是什么)?\s*篇\s*[0-9一二三四五六七八九十]+"
-                          r"|\s+job description)(?=\s*\S)", re.I)
+TITLE_PREFIX = re.compile(r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
+                          r"|的?职责范围(?:是什么)?\s*篇\s*[0-9一二三四五六七八九十]+|\s+job description))(?=\s*\S)", re.I)
+LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建与维护：依据品牌调性规划…"
