@@ -4,8 +4,8 @@ from __future__ import annotations
 from app.jobs.parser.messages import (MAX_WARNINGS, WARN_EMPTY_HEADING, WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE,
                                       WARN_NO_DUTIES, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, KIND_RE, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
-                                      heading_like, heading_start, heading_text, kind_of, label, wide)
+from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY, clean, field_value, fold,
+                                      heading_like, heading_start, heading_text, kind_match, kind_of, label, wide)
 
 
 class Doc:
@@ -137,12 +137,11 @@ class Doc:
         """End of a heading that starts a "一、" item and runs into its text ("工作条件办公室工作…"),
         or 0: a keyword of four characters or more with only heading words before it."""
         norm = fold(text[:16])
-        m = KIND_RE.search(norm)
-        if m is None or (m.end() < 4 and m.group() not in ("引言", "前言", "结语")) or m.end() + 4 >= len(text) \
-                or not wide(norm[0]) \
-                or heading_start(norm, 0, m.end()) != 0 or text[m.end()] in "，,、:：;；。":
+        m = kind_match(norm)
+        if m is None or (m[1] < 4 and norm[m[0]:m[1]] not in ("引言", "前言", "结语")) or m[1] + 4 >= len(text) \
+                or not wide(norm[0]) or heading_start(norm, 0, m[1]) != 0 or text[m[1]] in "，,、:：;；。":
             return 0
-        return m.end()
+        return m[1]
 
     @staticmethod
     def _prose_after(it, text: str) -> str | None:

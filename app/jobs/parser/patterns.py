@@ -24,7 +24,7 @@ NOT_BEFORE_LABEL = "第共约近每年月日"  # "第1、" "2011年1、" are not
 
 
 def fold(text: str) -> str:
-    return text.translate(FOLD)
+    return text if text.isascii() and "\t" not in text else text.translate(FOLD)
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
@@ -74,7 +74,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项"
                      r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
                      r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
-                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|^\W*(?:education|experience)\b"),
+                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
     ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
                 r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
@@ -84,7 +84,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b|\bphysical (?:demands|requirements)\b"
               r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b"),
-    ("duties", r"职责|职能|工作内容|工作(?=[\s:]*$)|\bresponsibilit(?:y|ies)\b"
+    ("duties", r"职责|职能|工作内容|\bresponsibilit(?:y|ies)\b"
                r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
 ]
 # A requirement written as "label: value" under a requirements heading ("学历：本科", "工作经历：2年以上").
@@ -92,7 +92,65 @@ REQ_LABEL = re.compile(r"(?:学历|学历要求|教育(?:背景|程度)?|专业|
                        r"|专业知识|能力|能力要求|年龄|性别|身体|身体状况|证书|资格证书|语言|外语|语言能力|素质|个人素质|其他|其它"
                        r"|其他要求|其他条件|擅长工具|电脑技能|education|experience|skills?|languages?|certifications?|licen[cs]es?"
                        r"|knowledge|other)", re.I)
-KIND_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in KINDS), re.I)
+
+
+_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
+_AT_START = {"experience", "education"}  # "Education and Experience", not "Relevant experience"
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex pattern."""
+    alts, depth, cur = [], 0, ""
+    for c in pattern:
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and depth == 0:
+            alts.append(cur)
+            cur = ""
+        else:
+            cur += c
+    return alts + [cur]
+
+
+# Keyword matching in two regexes, each much faster than one alternation of everything: the
+# Chinese keywords (plain words) grouped by their first character, longest first, so that at one
+# position "职责权限" (authority) wins over "职责" (duties) as the order of KINDS says; the English
+# ones from word starts only. The kind of a Chinese match is looked up by its text.
+_CJK_KIND: dict[str, str] = {}
+_LATIN = []
+for _kind, _pattern in KINDS:
+    for _alt in _alternatives(_pattern):
+        if re.fullmatch(r"[\u2e80-\U0010ffff]+", _alt):
+            _CJK_KIND.setdefault(_alt, _kind)
+        else:
+            _LATIN.append((_kind, _alt))
+_BY_FIRST: dict[str, list[str]] = {}
+for _word in sorted(_CJK_KIND, key=len, reverse=True):
+    _BY_FIRST.setdefault(_word[0], []).append(re.escape(_word[1:]))
+CJK_KIND_RE = re.compile("|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in _BY_FIRST.items()))
+assert all(a.startswith("\\b") for _, a in _LATIN), "English keywords start at a word boundary"
+LATIN_KIND_RE = re.compile(r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")",
+                           re.I)
+_HAS_LATIN = re.compile("[A-Za-z]").search
+_WORK = re.compile(r"工作(?=[\s:]*$)")
+del _kind, _pattern, _alt, _word
+
+
+def kind_match(folded: str, pos: int = 0):
+    """(start, end, kind) of the first keyword in ``folded`` (a matching copy) from ``pos``, or None.
+    A weak English keyword counts only in a heading of three words or less ("Hard Skills", not
+    "Strong Excel and data skills"), "Education"/"Experience" only at its start."""
+    m = CJK_KIND_RE.search(folded, pos)
+    best = (m.start(), m.end(), _CJK_KIND[m.group()]) if m else None
+    if best is None and (w := _WORK.search(folded, pos)):  # "主要工作:" but not "工作经验"
+        best = (w.start(), w.end(), "duties")
+    if _HAS_LATIN(folded, pos):
+        for lm in LATIN_KIND_RE.finditer(folded, pos, best[0] if best else len(folded)):
+            word = lm.group().lower()
+            if word in _WEAK and (len(folded.split()) > 3 or (word in _AT_START and folded[:lm.start()].strip(" #*-:"))):
+                continue
+            return lm.start(), lm.end(), lm.lastgroup.rstrip("0123456789")
+    return best
 REQ_LIKE = re.compile(r"学历|本科|大专|专科|硕士|中专|高中|[0-9]+\s*岁|经验|experience|degree|bachelor", re.I)
 _WS = re.compile(r"\s+")
 _CJK_WS = re.compile(r"(?<=[\u2e80-\U0010ffff])\s+(?=[\u2e80-\U0010ffff])")  # wrap spaces in CJK text
@@ -127,30 +185,32 @@ def label(fam: str, n: int) -> str:
     return chr(64 + n) if fam == "letter" and 0 < n < 27 else str(n)
 
 
-_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
 
 
 def kind_of(s: str) -> str | None:
     """The kind of section a heading's keyword names; None without one. A weak English keyword
     names a section only in a heading of three words or less ("Hard Skills", not "Strong Excel
     and data skills")."""
-    for m in KIND_RE.finditer(fold(s)):
-        if m.group().strip(" -*#").lower() not in _WEAK or len(s.split()) <= 3:
-            return m.lastgroup
-    return None
+    m = kind_match(fold(s))
+    return m[2] if m else None
 
 
 def heading_like(s: str, mode: str) -> bool:
     """Short text without sentence punctuation. mode: "kw" (a heading with a keyword), "label"
     (a bare ``name:``), "promo" (an item that may become a sub-heading) or "lead" (a sentence with a
     keyword that ends in a colon before a list: "The scope of responsibilities … area of work:")."""
-    s = s.strip().rstrip("。:：.").strip().translate(FOLD)
-    bad = ";!?。:" if mode == "promo" else ",;!?。:、"
-    if not s or any(c in bad for c in s) or not any(c.isalpha() for c in s):
+    s = fold(s.strip().rstrip("。:：.").strip())
+    if not s or (_BAD_PROMO if mode == "promo" else _BAD).search(s) or not _LETTER(s):
         return False
-    if sum(c.isascii() for c in s) * 2 > len(s):
-        return len(s) <= (160 if mode == "lead" else 80) and len(s.split()) <= {"kw": 12, "label": 4, "promo": 8, "lead": 20}[mode]
-    return len(s) <= {"kw": 30, "label": 12, "promo": 24, "lead": 40}[mode]
+    if len(s.encode("utf-8")) < 2 * len(s):  # mostly ASCII (CJK takes three bytes): count words
+        return len(s) <= (160 if mode == "lead" else 80) and len(s.split()) <= _WORDS[mode]
+    return len(s) <= _CHARS[mode]
+
+
+_BAD, _BAD_PROMO = re.compile("[,;!?。:、]"), re.compile("[;!?。:]")
+_LETTER = re.compile(r"[^\W\d_]").search
+_WORDS = {"kw": 12, "label": 4, "promo": 8, "lead": 20}
+_CHARS = {"kw": 30, "label": 12, "promo": 24, "lead": 40}
 
 
 def clean(parts) -> str:
@@ -223,10 +283,10 @@ def heading_start(norm: str, lo: int, p: int) -> int:
     """Where a heading ending at ``p`` starts when text that is not part of it comes before it
     ("Support Team Lead Responsibilities" -> "Responsibilities", "1人岗位目的" -> "岗位目的"):
     at its keyword, with the words that modify a heading just before it ("Key", "具体工作")."""
-    m = KIND_RE.search(fold(norm[lo:p]))
+    m = kind_match(fold(norm[lo:p]))
     if m is None:
         return lo
-    at = lo + m.start()
+    at = lo + m[0]
     while at > lo:
         if wide(norm[at - 1]):
             if norm[at - 1] not in _CJK_MODIFIERS:
