@@ -200,6 +200,8 @@ class ParsedFieldsOut(Output):
     direct_reports = fields.List(fields.String())
     department = fields.String(allow_none=True)
     headcount = fields.Integer(allow_none=True)
+    purpose = fields.String(allow_none=True, metadata={
+        "description": "The text under 岗位目的 / 职位概述 / Job Summary …, when the document has one."})
 
 
 class ParsedSectionOut(Output):

@@ -2,8 +2,9 @@
 HR checks side by side with the source before saving it as a draft.
 
 The parser (``app.jobs.parser``) finds the structure; this module maps it onto the content
-shape of ``app.jobs.content``: duty sections with a frequency and a deadline or standard read
-from each duty's text, typed requirements marked required or preferred, the authority text,
+shape of ``app.jobs.content``: the purpose, duty sections with a frequency and a deadline or
+standard read from each duty's text, typed requirements marked required or preferred, the
+authority text, the working conditions (工作条件 / 工作环境 / Working conditions),
 the KPIs of the library that the text names (as suggestions: a target needs numbers the text
 rarely has), and the header fields for comparison with the position.
 """
@@ -45,6 +46,7 @@ _REQUIREMENT_KINDS = [
                                         r"|proficien|familiar|skill|able to|knowledge", re.I)),
 ]
 _RESPONSIBILITY = re.compile(r"管理责任|management responsibilit", re.I)
+_CONDITIONS = re.compile(r"工作条件|工作环境|working conditions|work(?:ing)? environment|physical (?:demands|requirements)", re.I)
 _PREFERRED = re.compile(r"优先|加分|更佳|为佳|preferred|a plus|is a bonus|nice to have|desirable", re.I)
 
 
@@ -98,7 +100,8 @@ def import_text(text: str, title: str = "") -> Imported:
         warnings.insert(0, _("The text is the job description of “%(found)s”; the draft keeps the position's "
                              "title “%(title)s”. Check that you pasted the right document.", found=found, title=title))
     kpis = _library_kpis()
-    other, authority, responsibility, kpi_lines = [], [], [], []
+    content["purpose"] = result["fields"].get("purpose") or ""
+    other, authority, responsibility, kpi_lines, conditions = [], [], [], [], []
     for section in result["sections"]:
         kind, heading, items = section["kind"], section["heading"] or "", section["items"]
         if kind == "duties":
@@ -114,10 +117,13 @@ def import_text(text: str, title: str = "") -> Imported:
             target.extend(([heading] if heading and not items else []) + items)
         elif kind == "kpis":
             kpi_lines.extend(items or [heading])
+        elif _CONDITIONS.search(simplified(heading)):
+            conditions.extend(items)
         else:
             other.append({"heading": heading, "items": items})
     content["authority"] = "\n".join(authority)
     content["management_responsibility"] = "\n".join(responsibility)
+    content["working_conditions"] = "\n".join(conditions)
     # KPIs of the library that the text names (in a KPI section, or in a duty such as "对销售额…KPI负责")
     mentioned = "\n".join(kpi_lines + [d["text"] for s in content["sections"] for d in s["duties"]])
     mentioned = simplified(mentioned)

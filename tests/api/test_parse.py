@@ -30,7 +30,8 @@ def test_parse_answers_exactly_the_documented_shape(api, role):
     body = response.json
     assert set(body) == {"title", "fields", "sections", "duties", "requirements", "warnings"}
     assert body["title"] == "运营专员"
-    assert body["fields"] == {"reports_to": "运营主管", "direct_reports": [], "department": "电商部", "headcount": 2}
+    assert body["fields"] == {"reports_to": "运营主管", "direct_reports": [], "department": "电商部", "headcount": 2,
+                              "purpose": None}
     assert body["duties"] == ["负责店铺日常运营", "负责活动策划", "负责数据分析。"]
     assert body["requirements"] == ["大专以上学历", "2年以上电商运营经验。"]
     assert [(s["heading"], s["kind"]) for s in body["sections"]] == [("岗位职责", "duties"), ("任职资格", "requirements")]
@@ -38,6 +39,17 @@ def test_parse_answers_exactly_the_documented_shape(api, role):
     assert body["warnings"] == [
         "Ignored 1 line that looks like web-page noise (download banners, view counters).",
         "Item numbering jumps from 2 to 4 in section “岗位职责”: check for a missing item."]
+
+
+def test_a_table_form_document_gives_its_purpose_in_the_fields(api):
+    table = ("客服主管岗位说明书\n\n岗位名称\t客服主管\t所属部门\t电商部\n岗位目的\t带领客服团队提升顾客满意度。\n"
+             "工作职责\t1、制定排班表；\n\t2、处理升级投诉。\n任职资格\t学历\t大专及以上\n\n")
+    body = api("hr").post("/api/v1/job-descriptions/parse", json={"text": table}).json
+    assert body["title"] == "客服主管"
+    assert body["fields"]["purpose"] == "带领客服团队提升顾客满意度。" and body["fields"]["department"] == "电商部"
+    assert body["duties"] == ["制定排班表", "处理升级投诉。"] and body["requirements"] == ["学历：大专及以上"]
+    spec = api("hr").get("/api/v1/openapi.json").json["components"]["schemas"]["ParsedFieldsOut"]["properties"]
+    assert spec["purpose"]["type"] == "string" and spec["purpose"]["nullable"] is True
 
 
 def test_parse_warnings_are_translated(api):

@@ -162,7 +162,7 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
             found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
             if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
                     and found[-1] not in "及和与、":
-                return found, {j for j in range(len(lines)) if lines[j][1].strip() == t}
+                return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
         if _opens(norm):
             break
         head, colon, rest = t.partition(":")

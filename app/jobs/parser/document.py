@@ -45,6 +45,8 @@ class Doc:
 
     def expected(self, fam: str, ordv: int) -> bool:
         """Is ``ordv`` the next number of its list (or lettering going on from a sibling group)?"""
+        if ordv < 1:  # "18:00，" is a time, not item 0
+            return False
         if fam in self.stack:
             return ordv == self.last.get(fam, 0) + 1
         return ordv == 1 or ordv == self.popped.get(fam, -1) + 1
@@ -222,7 +224,7 @@ class Doc:
         case or the item ends with a word that ends no phrase ("over", "the"); a new line in
         upper case after a complete phrase is a new item."""
         it = self.item
-        if it is None or it["eol"] or not it["parts"] or self.hard:
+        if it is None or it["eol"] or not it["parts"]:
             return False
         tail = it["parts"][-1].rstrip()
         if not tail or fold(tail[-1]) in DONE:
@@ -232,7 +234,7 @@ class Doc:
         head = nxt.lstrip()[:1]
         if head.isascii() and head.isalpha() and tail[-1].isascii() and tail[-1] not in ",-(/&":
             return head.islower() or tail.rsplit(None, 1)[-1].lower() in GOES_ON
-        return self.prev_width >= 36 or tail[-1] in "、,，(（-—"
+        return (self.prev_width >= 36 and not self.hard) or tail[-1] in "、,，(（-—"
 
     def text(self, s: str, lead: bool):
         """Text after a cut (``lead``: at the start of a line without a marker)."""

@@ -3,9 +3,9 @@ and HTML tables) rewritten as the lines a text document would have, so that a ta
 description gives the same structure as a text one.
 
 - ``岗位名称 | 客服主管 | 所属部门 | 电商部`` pairs labels with values: ``岗位名称：客服主管`` and
-  ``所属部门：电商部`` (a field, a heading with its text, or a plain label);
+  ``所属部门：电商部`` (a field, a heading with its text such as ``工作职责：1、负责…``, or a plain label);
 - ``任职资格 | 学历 | 大专及以上`` is a heading with a labelled row under it: ``任职资格：`` then
-  ``学历：大专及以上``; ``工作职责 | 1、负责…`` a heading with its first item;
+  ``学历：大专及以上``;
 - a row whose first cell is empty, or repeats the one above (a vertically merged cell), carries
   on the section of the row above: ``| 2、负责…`` is the next item;
 - a header row (``指标 | 权重 | 目标``, ``序号 | 工作内容 | 频次``) makes the rows under it items
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from app.jobs.parser.patterns import FIELD, FOLD, REQ_LABEL, heading_like, kind_of, wide
+from app.jobs.parser.patterns import FOLD, REQ_LABEL, heading_like, kind_of, wide
 
 # Column titles of a list table; a row made only of these (after an optional label cell) is a header.
 _COLUMN = re.compile(r"(?:序号|编号|项目|内容|指标|指标名称|考核指标|考核项目|KPI|权重|目标|目标值|考核标准|评分标准|标准"
@@ -97,12 +97,7 @@ def _pairs(cells: list[str], carried: bool) -> list[str]:
                 lines.append(_colon(cell))       # "任职资格 | 学历 | 大专" : a heading over a labelled row
                 i += 1
                 continue
-            folded = cell.translate(FOLD)
-            if (carried and i == 0) or REQ_LABEL.fullmatch(folded) or FIELD.fullmatch(folded + ":") \
-                    or not kind_of(cell):
-                lines.append(_colon(cell) + nxt)   # "岗位名称：客服主管", "学历：大专"
-            else:
-                lines.extend([_colon(cell), nxt])  # "工作职责：" then "1、…" on its own line
+            lines.append(_colon(cell) + nxt)   # "岗位名称：客服主管", "学历：大专", "工作职责：1、…"
             i += 2
             continue
         lines.append(cell)
