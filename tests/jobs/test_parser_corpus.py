@@ -172,3 +172,15 @@ def test_requirement_labels_stay_with_their_text():
     result = parse("任职资格：\n1、本科学历；\n技能：打字速度每分钟50字以上，会使用千牛工作台\n其他：能接受轮班")
     assert result["requirements"] == ["本科学历", "技能：打字速度每分钟50字以上，会使用千牛工作台", "其他：能接受轮班"]
     assert not any(re.match(r"(技能|其他)$", s["heading"] or "") for s in result["sections"])
+
+
+def test_bullets_naming_an_ability_are_items_not_headings():
+    result = parse("关键技能:\n- 数据分析能力(Excel)\n- 市场敏感度\n- 活动策划能力\n- 沟通协调能力")
+    assert result["requirements"] == ["数据分析能力(Excel)", "市场敏感度", "活动策划能力", "沟通协调能力"]
+
+
+def test_lists_under_a_summary_are_not_duties():
+    result = parse("Role Definition\nOwns the online store.\nCareer Progression\nEntry Point From:\n- E-commerce Coordinator\n"
+                   "Core Responsibilities\nPrimary Functions\n- Run the storefront.\n- Plan promotions.")
+    assert result["fields"]["purpose"] == "Owns the online store."
+    assert result["duties"] == ["Run the storefront.", "Plan promotions."]

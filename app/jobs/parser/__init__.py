@@ -202,8 +202,8 @@ def _subheadings(lines, noise, markers, title_at) -> set:
         nxt = kept[k + 1] if k + 1 < len(kept) else None
         if prev is not None and nxt is not None and not markers[i] and i not in title_at and len(t) <= 24 \
                 and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
-                and lines[prev][1].rstrip()[-1:] in DONE + "】" \
-                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])):
+                and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1])) \
+                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1]) or (found and len(lines[nxt][1].strip()) >= 30)):
             found.add(i)
         prev = i
     return found

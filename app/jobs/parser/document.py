@@ -162,7 +162,7 @@ class Doc:
         p, self.pending = self.pending, None
         if p and p[0] == "label":
             self._trim()
-            self._section(heading_text(p[1]), self.context)
+            self._section(heading_text(p[1]), "other" if self.context == "purpose" else self.context)
         elif p and p[0] == "doc":
             self.heading(p[1], kind_of(p[1]) or "other", new_document=True)
 
@@ -201,7 +201,7 @@ class Doc:
             sec = self._section(None if sec["items"] else sec["heading"], "duties")
             self.context = "duties"
         if sec is None or (sec["implicit"] and not sec["listed"]):
-            sec = self._section(None, self.context, implicit=True)
+            sec = self._section(None, "duties" if self.context == "purpose" else self.context, implicit=True)
         self.sec, sec["listed"], self.fam_sec[fam] = sec, True, sec
         if fresh:
             self.stack.append(fam)

@@ -85,7 +85,7 @@ class Line:
             self.doc.whole_line(self.raw[self.first:], norm[self.first:], self.next_one)
         else:  # a heading at the end of the line, just before a new list: "…交流。客服要求"
             fs, frag = self.fragment(self.end) if self.next_one else (None, "")
-            kind = kind_of(frag) if fs is not None and fs > self.cur else None
+            kind = kind_of(frag) if fs is not None and norm[self.cur:fs].strip() else None
             if kind and heading_like(frag, "kw"):
                 self.flush(fs)
                 self.doc.heading(self.raw[fs:self.end], kind, inline=True)

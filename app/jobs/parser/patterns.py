@@ -71,19 +71,20 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b"),
     ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
              r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
-    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项"
+    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
                      r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
                      r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
                      r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
     ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
                 r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
-                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"),
+                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
+                r"|\brole definition\b"),
     ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
               r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b|\bphysical (?:demands|requirements)\b"
-              r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b"),
+              r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b"),
     ("duties", r"职责|职能|工作内容|\bresponsibilit(?:y|ies)\b"
                r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
 ]
@@ -265,7 +266,8 @@ TITLE_LINE = re.compile(
     r"|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
     r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
-    r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})", re.I)
+    r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
+    r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
