@@ -38,7 +38,7 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, MARKER, NOISE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
+from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONG_LINE, MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
                                       heading_like, heading_text, kind_of)
 
 MAX_CHARS = 200_000
@@ -65,7 +65,10 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_EMPTY)
     lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := raw.translate(FOLD)).strip()]
     lines = [_bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
+    _label_lines(lines)
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
+    if any(noise):
+        _cut_noise(lines, noise)
     _split_title(lines, noise)
     _running_headers(lines, noise)
     markers = [MARKER.match(norm, len(norm) - len(norm.lstrip())) for _, norm in lines]
@@ -115,6 +118,47 @@ def _bracket_label(raw: str, norm: str) -> tuple[str, str]:
         return raw, norm
     raw = raw[:m.end(1)] + "：" + raw[m.end():]
     return raw, raw.translate(FOLD)
+
+
+def _label_lines(lines):
+    """A header field whose value is on the next line (a web table flattened one cell per line:
+    "岗位名称" then "客服主管") is one line "岗位名称：客服主管"."""
+    i = 0
+    while i + 1 < len(lines):
+        label = lines[i][1].strip().strip("*#【】[] ")
+        if label and len(label) <= 12 and FIELD.fullmatch(label + ":") and ":" not in lines[i + 1][1] \
+                and not MARKER.match(lines[i + 1][1].lstrip()) and not FIELD.match(lines[i + 1][1].strip() + ":"):
+            raw = label + "：" + lines[i + 1][0].strip()
+            lines[i:i + 2] = [(raw, raw.translate(FOLD))]
+        i += 1
+
+
+def _cut_noise(lines, noise):
+    """A long line with page noise in it (a document site's page whose line breaks were lost) is
+    not dropped whole: each run of noise is cut out as a noise line of its own, the text around
+    it kept."""
+    out_lines, out_noise = [], []
+    for (raw, norm), is_noise in zip(lines, noise):
+        if not is_noise or len(norm) <= LONG_LINE:
+            out_lines.append((raw, norm))
+            out_noise.append(is_noise)
+            continue
+        pos = 0
+        while (m := NOISE.search(norm, pos)) is not None:
+            a, b = max(pos, len(norm[:m.start()].rstrip(" -–·•0123456789"))), m.end()
+            while (n := NOISE.search(norm, b)) is not None and n.start() - b <= 40:
+                b = n.end()
+            b = max(b, NOISE_EDGE.match(norm, b).end())
+            if norm[pos:a].strip():
+                out_lines.append((raw[pos:a], norm[pos:a]))
+                out_noise.append(False)
+            out_lines.append((raw[a:b], norm[a:b]))
+            out_noise.append(True)
+            pos = b
+        if norm[pos:].strip():
+            out_lines.append((raw[pos:], norm[pos:]))
+            out_noise.append(False)
+    lines[:], noise[:] = out_lines, out_noise
 
 
 def _split_title(lines, noise):

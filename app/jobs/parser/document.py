@@ -192,6 +192,7 @@ class Doc:
         fresh = fam not in self.stack
         continued = fresh and ordv == self.popped.get(fam, -1) + 1  # lettering A-D, then E-H
         self._close(fresh_next=fresh and (ordv <= 1 or continued))
+        fresh = fam not in self.stack  # closing may have started a heading ("五、工作条件办公室…")
         if self.tentative:  # a sibling or an outer item ends the sub-headings at its level and below
             self._settle(len(self.stack) if fresh else self.stack.index(fam))
         sec, own = self.sec, self.fam_sec.get(fam)

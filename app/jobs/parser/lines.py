@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.jobs.parser.document import Doc
-from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, MARKER, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
+from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, LATIN_KIND_RE, MARKER, MODIFIERS, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
                                       SHORT_FIELD, TERM, decode, frag_start, heading_like, heading_start, kind_of, wide)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
@@ -77,9 +77,11 @@ class Line:
         if ":" in norm:  # field labels and colon headings
             cands += [(m.start(), 0, m) for m in FIELD.finditer(norm)]
             cands += [(m.start(), 1, m) for m in COLON.finditer(norm)]
-            cands.sort(key=lambda c: (c[0], c[1]))
+        if len(norm) > 200 and len(norm.encode("utf-8")) < len(norm) * 1.2:  # a long English line: run-on headings
+            cands += [(m.start(), 3, m) for m in LATIN_KIND_RE.finditer(norm)]
+        cands.sort(key=lambda c: (c[0], c[1]))
         for p, typ, m in cands:
-            if p >= self.cut and (self.field, self.colon, self.marker)[typ](p, m):
+            if p >= self.cut and (self.field, self.colon, self.marker, self.latin_heading)[typ](p, m):
                 self.cur = self.cut = m.end()
         if self.mode == "lead" and self.cur == self.first:
             self.doc.whole_line(self.raw[self.first:], norm[self.first:], self.next_one)
@@ -93,6 +95,30 @@ class Line:
                 self.flush(len(self.raw))
         seg = norm[self.first:self.end]
         self.doc.end_line((len(seg.encode("utf-8")) + len(seg)) // 2)  # display width: CJK counts 2
+
+    def latin_heading(self, p: int, m) -> bool:
+        """A heading of English text whose line breaks were lost: Title Case words ending in a
+        keyword, after a sentence end (or after a field's value), before a capitalised sentence
+        or a number: "… two in management. Physical Demands Occasional travel …"."""
+        norm, end = self.norm, m.end()
+        after = norm[end + 1:end + 2]
+        if not norm[p].isupper() or norm[end:end + 1] != " " or not (after.isupper() or after.isdigit() or after == "("):
+            return False
+        at = p
+        while True:
+            words = norm[self.cut:at].rstrip().rsplit(" ", 1)
+            word = words[-1]
+            if not word or not word[0].isupper() and word != "and" or word.lower() not in MODIFIERS:
+                break
+            at -= len(norm[:at]) - len(norm[:at].rstrip()) + len(word)
+        before = norm[self.cut:at].rstrip()
+        kind = kind_of(norm[at:end])
+        if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())):
+            return False
+        self.flush(at)
+        self.doc.heading(self.raw[at:end], kind, inline=True)
+        self.mode = "value"
+        return True
 
     def field(self, p: int, m) -> bool:
         prev = self.norm[p - 1]

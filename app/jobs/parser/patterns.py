@@ -28,19 +28,20 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P第\-–—·•如])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
     r"|Traditional Culture Encyclopedia|^\s*\d{2,4}\*{3,}\d{2,4}"
     # file information of document sites: "格式:doc", "大小:154.00 KB", "文档页数:2", "上传人:z****"
-    r"|^[\s\-–·•]*(?:格式\s*:\s*(?:docx?|pdf|pptx?|txt|wps|xlsx?)\b|大小\s*:\s*[0-9.]+\s*[KMG]B"
-    r"|(?:文档)?页数\s*:\s*[0-9]+|上传(?:人|者|时间)\s*:|文档编号\s*:|收藏\s*(?:版权申诉|举报|$)|举报\s*$"
-    r"|约\s*[0-9.]+\s*[千万]?字|约\s*[0-9]+\s*页|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*发布于|[0-9]+\s*$)"
+    # (at a line start, or after " - " in a line that lost its line breaks)
+    r"|(?:^[\s\-–·•]*|(?<=\s)[-–·•]\s+)(?:格式\s*:\s*(?:docx?|pdf|pptx?|txt|wps|xlsx?)\b|大小\s*:\s*[0-9.]+\s*[KMG]B"
+    r"|(?:文档)?页数\s*:\s*[0-9]+|上传(?:人|者|时间)\s*:|文档编号\s*:|收藏\s*(?:版权申诉|举报|$)|举报(?=\s|$)"
+    r"|约\s*[0-9.]+\s*[千万]?字|约\s*[0-9]+\s*页|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*发布于)|^[\s\-–·•]*[0-9]+\s*$"
     r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
     r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
-    r"|^\s*第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页\s*$|^\s*Page\s+[0-9]+\s+of\s+[0-9]+\s*$"
+    r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
     # job-board furniture: "8-12K · 上海 · 1-3年 · 大专"
     r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|])", re.I)
@@ -275,7 +276,7 @@ REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
 GOES_ON = {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "over", "under",
            "into", "as", "than", "that", "which", "who", "our", "your", "their", "its", "is", "are", "be", "including",
            "such", "both", "either", "within", "across", "between", "per", "via", "&"}
-_MODIFIERS = {"key", "main", "job", "essential", "primary", "core", "major", "principal", "general", "specific", "role",
+MODIFIERS = _MODIFIERS = {"key", "main", "job", "essential", "education", "primary", "core", "major", "principal", "general", "specific", "role",
               "position", "daily", "other", "additional", "minimum", "preferred", "required", "basic", "our", "your",
               "duties", "and", "&", "of", "the", "person", "work", "working", "physical"}
 _CJK_MODIFIERS = set("岗位职务工作主要具体基本核心日常其他本")
@@ -304,3 +305,6 @@ BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
 TITLE_PREFIX = re.compile(r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
                           r"|的?职责范围(?:是什么)?\s*篇\s*[0-9一二三四五六七八九十]+|\s+job description))(?=\s*\S)", re.I)
 LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建与维护：依据品牌调性规划…"
+# What may surround the noise cut out of a long line: separators, counts, sizes ("- 0 - 0 -", ": 28.00 KB")
+NOISE_EDGE = re.compile(r"(?:[\s\-–·•/|:]|[0-9.]+\s*(?:[KMG]B|页|字)?)*", re.I)
+LONG_LINE = 200  # a line longer than this with noise in it lost its line breaks: the noise is cut out of it
