@@ -184,3 +184,21 @@ def test_lists_under_a_summary_are_not_duties():
                    "Core Responsibilities\nPrimary Functions\n- Run the storefront.\n- Plan promotions.")
     assert result["fields"]["purpose"] == "Owns the online store."
     assert result["duties"] == ["Run the storefront.", "Plan promotions."]
+
+
+def test_dash_bullets_between_chinese_text_split_when_the_line_breaks_are_lost():
+    result = parse("主要职责: - 负责店铺日常运营 - 分析销售数据,制定销售策略 - 监控竞品动态")
+    assert result["duties"] == ["负责店铺日常运营", "分析销售数据,制定销售策略", "监控竞品动态"]
+    assert parse("Price range 10 - 20 units")["duties"] == []  # a dash between numbers is no bullet
+
+
+def test_a_run_on_page_keeps_its_text_around_the_noise():
+    text = ("客服部专员岗位职责 - 格式:doc - 大小:28.00 KB - 文档页数:4 二、岗位职责1、客户接待:负责接待客户,解答他们的问题,"
+            "提供必要的帮助和指导。2、售后跟进:对于已解决的问题,跟进客户的满意度,以确保客户持续满意并再次选择我们的产品。"
+            "三、要求1、良好的沟通能力:能够清晰、有效地与客户交流。2、熟练掌握办公软件:如Word、Excel等,以便于记录客户反馈。")
+    assert len(text) > 120 and "\n" not in text
+    result = parse(text)
+    assert result["title"] == "客服部专员"
+    assert [d.split(":")[0] for d in result["duties"]] == ["客户接待", "售后跟进"]
+    assert [r.split(":")[0] for r in result["requirements"]] == ["良好的沟通能力", "熟练掌握办公软件"]
+    assert "web-page noise" in result["warnings"][0]

@@ -134,12 +134,12 @@ def _label_lines(lines):
 
 
 def _cut_noise(lines, noise):
-    """A long line with page noise in it (a document site's page whose line breaks were lost) is
-    not dropped whole: each run of noise is cut out as a noise line of its own, the text around
-    it kept."""
+    """A long line with page noise and numbered items in it (a document site's page whose line
+    breaks were lost) is not dropped whole: each run of noise is cut out as a noise line of its
+    own, the text around it kept."""
     out_lines, out_noise = [], []
     for (raw, norm), is_noise in zip(lines, noise):
-        if not is_noise or len(norm) <= LONG_LINE:
+        if not is_noise or len(norm) <= LONG_LINE or sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3:
             out_lines.append((raw, norm))
             out_noise.append(is_noise)
             continue

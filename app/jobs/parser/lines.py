@@ -29,7 +29,9 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     prev, nxt = norm[p - 1], norm[end:end + 1]
     boundary = p == cut or prev.isspace() or prev in TERM or prev == ":"
     if fam == "bullet":
-        return (boundary and norm[p] in "•●▪■◆◇") or (norm[p] == "-" and wide(prev) and nxt.isspace())
+        cjk_before = wide(prev) or prev in ":" or (prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] == ":"))
+        return (boundary and norm[p] in "•●▪■◆◇") or (
+            norm[p] == "-" and nxt.isspace() and cjk_before and wide(norm[end + 1:end + 2] or "a"))
     sep = m.group("sep") if fam == "arabic" else None
     if sep in (",", ".") and nxt.isdigit() and (fam not in doc.stack or (sep == "." and (
             not boundary or _decimal_like(norm, end)))):
@@ -179,6 +181,10 @@ class Line:
             fs, frag = self.fragment(p) if ordv == 1 else (None, "")
             at_item_start = fs is not None and self.mode == "item" and not norm[self.cur:fs].strip()
             kind = kind_of(frag) if fs is not None and not at_item_start else None
+            if not kind and ordv == 1 and fs is not None and fs > self.cut and norm[fs - 1].isspace():
+                wider = frag_start(norm, self.cut, p, spaces=False)  # "…是什么 篇2 1.负责…": the heading has a space
+                if wider is not None and wider < fs and kind_of(norm[wider:p]) and heading_like(norm[wider:p], "kw"):
+                    fs, frag, kind = wider, norm[wider:p], kind_of(norm[wider:p])
             if kind and heading_like(frag, "kw"):
                 ok, head = True, kind
             elif not ok and fs is not None and fam != "cn" and fam not in doc.stack \

@@ -247,13 +247,13 @@ def field_value(name: str, value: str):
     return value
 
 
-def frag_start(norm: str, lo: int, p: int):
+def frag_start(norm: str, lo: int, p: int, spaces: bool = True):
     """Start of the fragment before ``p``: after the last sentence end or CJK-separating space
-    in ``norm[lo:p]``; None when that fragment would be longer than 160 characters."""
+    (``spaces``) in ``norm[lo:p]``; None when that fragment would be longer than 160 characters."""
     i, stop = p - 1, max(lo, p - 160)
     while i >= stop:
         c = norm[i]
-        if c in TERM or (c.isspace() and i + 1 < p and wide(norm[i + 1]) and (i == lo or wide(norm[i - 1]))):
+        if c in TERM or (spaces and c.isspace() and i + 1 < p and wide(norm[i + 1]) and (i == lo or wide(norm[i - 1]))):
             return i + 1
         i -= 1
     return lo if stop == lo else None
@@ -303,8 +303,9 @@ def heading_start(norm: str, lo: int, p: int) -> int:
     return at
 BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
 TITLE_PREFIX = re.compile(r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
-                          r"|的?职责范围(?:是什么)?\s*篇\s*[0-9一二三四五六七八九十]+|\s+job description))(?=\s*\S)", re.I)
+                          r"|的?(?:具体|主要)?职责范围(?:是什么)?\s*(?:篇\s*[0-9一二三四五六七八九十]+|[(][^()]{0,6}篇[)])"
+                          r"|\s+job description))(?=\s*\S)", re.I)
 LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建与维护：依据品牌调性规划…"
 # What may surround the noise cut out of a long line: separators, counts, sizes ("- 0 - 0 -", ": 28.00 KB")
 NOISE_EDGE = re.compile(r"(?:[\s\-–·•/|:]|[0-9.]+\s*(?:[KMG]B|页|字)?)*", re.I)
-LONG_LINE = 200  # a line longer than this with noise in it lost its line breaks: the noise is cut out of it
+LONG_LINE = 120  # a line longer than this with noise and items in it lost its line breaks: the noise is cut out
