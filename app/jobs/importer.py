@@ -46,7 +46,8 @@ _REQUIREMENT_KINDS = [
                                         r"|proficien|familiar|skill|able to|knowledge", re.I)),
 ]
 _RESPONSIBILITY = re.compile(r"管理责任|management responsibilit", re.I)
-_CONDITIONS = re.compile(r"工作条件|工作环境|working conditions|work(?:ing)? environment|physical (?:demands|requirements)", re.I)
+_CONDITIONS = re.compile(r"工作条件|工作环境|working conditions|work(?:ing)? environment"
+                         r"|physical (?:demands|requirements)", re.I)
 _PREFERRED = re.compile(r"优先|加分|更佳|为佳|preferred|a plus|is a bonus|nice to have|desirable", re.I)
 
 

@@ -33,6 +33,7 @@ def test_the_import_preview_shows_the_purpose_and_the_other_sections(shop, login
     hr = login("hr")
     text = ("职位概述\n负责售前咨询与下单转化。\n岗位职责：\n1、接待买家咨询。\n薪资待遇：底薪3500元+提成\n"
             "应聘方式：请将简历发送至 hr@example.com")
-    page = hr.post(f"/jobs/positions/{shop.agent.id}/import", data={"step": "paste", "text": text}).get_data(as_text=True)
+    response = hr.post(f"/jobs/positions/{shop.agent.id}/import", data={"step": "paste", "text": text})
+    page = response.get_data(as_text=True)
     assert "负责售前咨询与下单转化。" in page
     assert "底薪3500元+提成" in page and "hr@example.com" in page

@@ -97,7 +97,8 @@ def test_a_field_names_the_title_before_the_first_line():
 
 
 @pytest.mark.parametrize("heading", ["岗位目的", "岗位概述", "职位概述", "岗位描述", "職務目的", "Job Summary",
-                                     "Job Purpose", "Position Summary", "Overview/Summary of the Role", "About the role"])
+                                     "Job Purpose", "Position Summary", "Overview/Summary of the Role",
+                                     "About the role"])
 def test_purpose_headings_give_the_purpose(heading):
     result = parse(f"{heading}\n负责网店的日常运营，完成销售目标。\n岗位职责：\n1、负责客服。")
     assert result["fields"]["purpose"] == "负责网店的日常运营，完成销售目标。"
@@ -111,7 +112,8 @@ def test_a_description_heading_over_a_numbered_list_is_duties():
 
 
 def test_english_items_without_bullets_are_one_per_line_and_wrapped_lines_still_join():
-    result = parse("Responsibilities\nUpload new products\nCheck stock levels daily\nPrepare weekly sales reports for the\n"
+    result = parse("Responsibilities\nUpload new products\nCheck stock levels daily\n"
+                   "Prepare weekly sales reports for the\n"
                    "manager\nRequirements\nOne year of experience with Shopify\nGood command of Excel")
     assert result["duties"] == ["Upload new products", "Check stock levels daily",
                                 "Prepare weekly sales reports for the manager"]
@@ -180,7 +182,8 @@ def test_bullets_naming_an_ability_are_items_not_headings():
 
 
 def test_lists_under_a_summary_are_not_duties():
-    result = parse("Role Definition\nOwns the online store.\nCareer Progression\nEntry Point From:\n- E-commerce Coordinator\n"
+    result = parse("Role Definition\nOwns the online store.\nCareer Progression\nEntry Point From:\n"
+                   "- E-commerce Coordinator\n"
                    "Core Responsibilities\nPrimary Functions\n- Run the storefront.\n- Plan promotions.")
     assert result["fields"]["purpose"] == "Owns the online store."
     assert result["duties"] == ["Run the storefront.", "Plan promotions."]

@@ -1,33 +1,48 @@
 """Turn a messy pasted job-description document into structure (standard library only).
 
-Pipeline, one pass over the lines:
+Pipeline, one pass over the lines after a look at the whole:
 
+0. tables and layout (``tables``, ``_label_lines``) - table rows (cells joined by TAB, as the
+   upload's text extraction writes Word and HTML tables) are rewritten as the lines a text
+   document would have (``岗位名称：客服主管``, ``任职资格：`` then ``学历：大专及以上``, KPI rows
+   as items), "【职位名称】X" and a field label with its value on the next line become
+   ``label：value``; the title the first lines name is found ("客服主管岗位说明书" names 客服主管,
+   a short first line before a heading or a field is a title) and those lines are not items;
 1. normalise - each line gets a same-length *matching copy* with full-width forms (``１．``
    ``（一）`` ``：``) folded to ASCII and Traditional characters to Simplified ones (``職務名稱``
    matches ``职务名称``); regexes run on the copy, returned text is sliced from the original,
-   so the parser never invents characters and keeps the user's script;
-2. drop noise - whole lines that look like web-page furniture (download banners, view counters,
-   "reproduced from" notes) are skipped, counted in a warning, and end the open item;
+   so the parser never invents characters (table rows aside: their cells are joined with ``：``)
+   and keeps the user's script;
+2. drop noise - whole lines that look like web-page or PDF furniture (download banners, view
+   counters, file information ``格式:doc`` ``大小:154.00 KB`` ``文档页数:2``, page numbers
+   ``第 1 页 共 2 页``, running page headers, "reproduced from" notes) are skipped, counted in a
+   warning, and end the open item; in a long line that lost its line breaks only the noise is cut;
 3. split lines into tokens (``lines``) - numbering markers (``1、`` ``2.`` ``(一)`` ``①`` ``A、``
-   ``•`` ``-负责``...), field labels (``直接上级:``), headings (``岗位职责:``, ``Job requirements``)
-   and plain labels (``市场部:``). A marker inside a line starts an item only after a sentence
-   end or a space *and* when it is the next number of its list, so "48小时内" or "2,5以上" never
-   split an item; "2.3年以上经验" is item 2 when item 1 came before it, a decimal otherwise;
-   a number further on after a sentence end ("…处理。8.负责…") starts an item (with a warning
-   about the gap) unless the next line carries on the list below it (then a warning says the
-   item may hold two);
+   ``•`` ``-负责``...), field labels (``直接上级:``), headings (``岗位职责:``, ``Job requirements``,
+   run-on Title Case headings of long English lines) and plain labels (``市场部:``). A marker
+   inside a line starts an item only after a sentence end or a space *and* when it is the next
+   number of its list, so "48小时内" or "2,5以上" never split an item; "2.3年以上经验" is item 2
+   when item 1 came before it, a decimal otherwise; a number further on after a sentence end
+   ("…处理。8.负责…") starts an item (with a warning about the gap) unless the next line carries
+   on the list below it (then a warning says the item may hold two);
 4. assemble (``document``) - items go into sections. A short unpunctuated item followed by a
    deeper list (``1)、关于管理工作`` then ``A、``), or a short ``一、``/``(一)`` item, is taken
    for a sub-heading, tentatively: if nothing comes under it before its list goes on or ends, it
    is an item after all (a run of "一、…" items with no children is a list). A line without a
-   marker continues an unfinished item when the previous line looks wrapped; otherwise it is a
-   paragraph (a requirement if it looks like one, e.g. "25—45岁3年运营经验");
-5. extract fields - the first value of each field label wins.
+   marker continues an unfinished item when the previous line looks wrapped (English: when it
+   starts in lower case or the item ends on "the", "of"…); lines right under a heading of which
+   none ends a sentence are one item each ("Responsibilities" then "Upload new products");
+   otherwise a line is a paragraph (a requirement if it looks like one, e.g. "25—45岁3年运营经验",
+   or is labelled so under a requirements heading, "学历：本科");
+5. extract fields - the first value of each field label wins; the paragraphs under a purpose
+   heading (岗位目的 / 职位概述 / 岗位描述 / Job Summary …) are the purpose (``fields["purpose"]``;
+   a numbered list under 职位描述 is duties).
 
 Nothing is dropped silently: text that fits no section is an "other" item, and a heading with
 nothing under it is named in a warning. Section kinds come from heading keywords
-(``patterns.KINDS``). Headings without a keyword inherit the kind in force (duties at the start
-of a document); ``label: value`` facts are "other" sections.
+(``patterns.KINDS``; salary, benefits, working conditions, how to apply, contacts are "other").
+Headings without a keyword inherit the kind in force (duties at the start of a document);
+``label: value`` facts are "other" sections.
 """
 from __future__ import annotations
 
@@ -38,7 +53,8 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONG_LINE, MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
+from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONG_LINE,
+                                      MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
                                       heading_like, heading_text, kind_of)
 
 MAX_CHARS = 200_000
@@ -55,7 +71,8 @@ class ParseError(ValueError):
 
 def parse_job_description(text: str) -> dict:
     """Parse pasted job-description text into ``{"title", "fields", "sections", "duties",
-    "requirements", "warnings"}`` (see the module docstring). Raises ParseError for text that is
+    "requirements", "warnings"}`` (see the module docstring); ``fields`` holds ``reports_to``,
+    ``direct_reports``, ``department``, ``headcount`` and ``purpose``. Raises ParseError for text that is
     not a string, empty or whitespace only, or longer than MAX_CHARS."""
     if not isinstance(text, str):
         raise ParseError(ERR_NOT_TEXT)
@@ -63,7 +80,7 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_TOO_LONG.format(length=len(text), limit=MAX_CHARS))
     if not text.strip():
         raise ParseError(ERR_EMPTY)
-    lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := raw.translate(FOLD)).strip()]
+    lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := fold(raw)).strip()]
     lines = [_bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     _label_lines(lines)
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
@@ -247,7 +264,8 @@ def _subheadings(lines, noise, markers, title_at) -> set:
         if prev is not None and nxt is not None and not markers[i] and i not in title_at and len(t) <= 24 \
                 and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
                 and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1])) \
-                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1]) or (found and len(lines[nxt][1].strip()) >= 30)):
+                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])
+                     or (found and len(lines[nxt][1].strip()) >= 30)):
             found.add(i)
         prev = i
     return found

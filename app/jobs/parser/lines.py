@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from app.jobs.parser.document import Doc
-from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, LATIN_KIND_RE, MARKER, MODIFIERS, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED,
-                                      SHORT_FIELD, TERM, decode, frag_start, heading_like, heading_start, kind_of, wide)
+from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, LATIN_KIND_RE, MARKER,
+                                      MODIFIERS, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED, SHORT_FIELD, TERM,
+                                      decode, frag_start, heading_like, heading_start, kind_of, wide)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
 
@@ -29,7 +30,8 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     prev, nxt = norm[p - 1], norm[end:end + 1]
     boundary = p == cut or prev.isspace() or prev in TERM or prev == ":"
     if fam == "bullet":
-        cjk_before = wide(prev) or prev in ":" or (prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] == ":"))
+        cjk_before = wide(prev) or prev == ":" or (
+            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] == ":"))
         return (boundary and norm[p] in "•●▪■◆◇") or (
             norm[p] == "-" and nxt.isspace() and cjk_before and wide(norm[end + 1:end + 2] or "a"))
     sep = m.group("sep") if fam == "arabic" else None
@@ -104,7 +106,8 @@ class Line:
         or a number: "… two in management. Physical Demands Occasional travel …"."""
         norm, end = self.norm, m.end()
         after = norm[end + 1:end + 2]
-        if not norm[p].isupper() or norm[end:end + 1] != " " or not (after.isupper() or after.isdigit() or after == "("):
+        if not norm[p].isupper() or norm[end:end + 1] != " " \
+                or not (after.isupper() or after.isdigit() or after == "("):
             return False
         at = p
         while True:

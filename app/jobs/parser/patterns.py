@@ -23,8 +23,12 @@ EAGER = {"cn", "paren_cn"}   # a short "一、…" / "(一)…" item is taken fo
 NOT_BEFORE_LABEL = "第共约近每年月日"  # "第1、" "2011年1、" are not list starts
 
 
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(FOLD)) + "]").search
+
+
 def fold(text: str) -> str:
-    return text if text.isascii() and "\t" not in text else text.translate(FOLD)
+    """The matching copy of ``text`` (see the module docstring); most text needs no change."""
+    return text.translate(FOLD) if _NEEDS_FOLD(text) else text
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
@@ -78,13 +82,15 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
                      r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
     ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
                 r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
-                r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b|\bsummary of the (?:role|job|position)\b"
-                r"|\bpurpose of the (?:job|role|position)\b|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
+                r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
+                r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
+                r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
                 r"|\brole definition\b"),
     ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
               r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
-              r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b|\bphysical (?:demands|requirements)\b"
+              r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
+              r"|\bphysical (?:demands|requirements)\b"
               r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b"),
     ("duties", r"职责|职能|工作内容|\bresponsibilit(?:y|ies)\b"
                r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
@@ -131,8 +137,8 @@ for _word in sorted(_CJK_KIND, key=len, reverse=True):
     _BY_FIRST.setdefault(_word[0], []).append(re.escape(_word[1:]))
 CJK_KIND_RE = re.compile("|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in _BY_FIRST.items()))
 assert all(a.startswith("\\b") for _, a in _LATIN), "English keywords start at a word boundary"
-LATIN_KIND_RE = re.compile(r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")",
-                           re.I)
+LATIN_KIND_RE = re.compile(
+    r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")", re.I)
 _HAS_LATIN = re.compile("[A-Za-z]").search
 _WORK = re.compile(r"工作(?=[\s:]*$)")
 del _kind, _pattern, _alt, _word
@@ -149,7 +155,8 @@ def kind_match(folded: str, pos: int = 0):
     if _HAS_LATIN(folded, pos):
         for lm in LATIN_KIND_RE.finditer(folded, pos, best[0] if best else len(folded)):
             word = lm.group().lower()
-            if word in _WEAK and (len(folded.split()) > 3 or (word in _AT_START and folded[:lm.start()].strip(" #*-:"))):
+            if word in _WEAK and (len(folded.split()) > 3
+                                  or (word in _AT_START and folded[:lm.start()].strip(" #*-:"))):
                 continue
             return lm.start(), lm.end(), lm.lastgroup.rstrip("0123456789")
     return best
@@ -276,7 +283,8 @@ REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
 GOES_ON = {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "over", "under",
            "into", "as", "than", "that", "which", "who", "our", "your", "their", "its", "is", "are", "be", "including",
            "such", "both", "either", "within", "across", "between", "per", "via", "&"}
-MODIFIERS = _MODIFIERS = {"key", "main", "job", "essential", "education", "primary", "core", "major", "principal", "general", "specific", "role",
+MODIFIERS = _MODIFIERS = {"key", "main", "job", "essential", "education", "primary", "core", "major", "principal",
+                          "general", "specific", "role",
               "position", "daily", "other", "additional", "minimum", "preferred", "required", "basic", "our", "your",
               "duties", "and", "&", "of", "the", "person", "work", "working", "physical"}
 _CJK_MODIFIERS = set("岗位职务工作主要具体基本核心日常其他本")
