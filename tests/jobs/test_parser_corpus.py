@@ -205,3 +205,11 @@ def test_a_run_on_page_keeps_its_text_around_the_noise():
     assert [d.split(":")[0] for d in result["duties"]] == ["客户接待", "售后跟进"]
     assert [r.split(":")[0] for r in result["requirements"]] == ["良好的沟通能力", "熟练掌握办公软件"]
     assert "web-page noise" in result["warnings"][0]
+
+
+def test_numbered_keyword_headings_and_lone_bullets():
+    result = parse("拼多多客服岗位概述\n1. 岗位职责\n  • 接听客户电话；\n  • 处理客户投诉。\n2. 岗位要求\n-\n  • 具备良好的沟通能力；\n"
+                   "招聘情况\n1. 招聘流程\n  • 网上投递简历")
+    assert result["title"] == "拼多多客服"
+    assert result["duties"] == ["接听客户电话", "处理客户投诉。"]
+    assert result["requirements"] == ["具备良好的沟通能力"]

@@ -53,7 +53,7 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONG_LINE,
+from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONE_BULLETS, LONG_LINE,
                                       MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
                                       heading_like, heading_text, kind_of)
 
@@ -80,7 +80,8 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_TOO_LONG.format(length=len(text), limit=MAX_CHARS))
     if not text.strip():
         raise ParseError(ERR_EMPTY)
-    lines = [(raw, norm) for raw in _untabled(text.splitlines()) if (norm := fold(raw)).strip()]
+    lines = [(raw, norm) for raw in _untabled(text.splitlines())
+             if (norm := fold(raw)).strip() and norm.strip() not in LONE_BULLETS]  # "-" alone says nothing
     lines = [_bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     _label_lines(lines)
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
@@ -245,8 +246,11 @@ def _bare_title(t: str) -> bool:
 
 
 def _opens(norm: str) -> bool:
-    """Does this line open the body of a document: a field, or a heading with a keyword?"""
+    """Does this line open the body of a document: a field, or a heading with a keyword (also
+    numbered: "一、岗位职责")?"""
     t = norm.strip().strip("#*=【】[] ")
+    if (m := MARKER.match(t)) is not None:
+        t = t[m.end():].strip()
     if FIELD.match(t):
         return True
     t = t.rstrip(":").strip()
@@ -265,7 +269,7 @@ def _subheadings(lines, noise, markers, title_at) -> set:
                 and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
                 and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1])) \
                 and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])
-                     or (found and len(lines[nxt][1].strip()) >= 30)):
+                     or (found and len(lines[nxt][1].strip()) >= 20)):
             found.add(i)
         prev = i
     return found

@@ -111,7 +111,9 @@ class Doc:
             return
         text, fam = clean(it["parts"]), it["fam"]
         tail = fold("".join(it["parts"]).rstrip()[-1:])
-        eager = fam in EAGER and tail not in TERM + ",、"  # "一、负责运营；" is an item
+        titled = fam and len(text) <= 30 and kind_of(text) and heading_like(text, "kw") \
+            and self._keyword_head(text + "…" * 6) == len(text)  # "1. 岗位职责" is a heading like "一、岗位职责"
+        eager = (fam in EAGER or titled) and tail not in TERM + ",、"  # "一、负责运营；" is an item
         if fam in EAGER and (at := self._keyword_head(text)):  # "五、工作条件办公室工作…": lost line break
             self.heading(text[:at], kind_of(text[:at]))
             self.sec["items"].append(clean([text[at:]]))

@@ -87,7 +87,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
                 r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
                 r"|\brole definition\b"),
     ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-              r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式"
+              r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
               r"|\bphysical (?:demands|requirements)\b"
@@ -96,7 +96,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
                r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
 ]
 # A requirement written as "label: value" under a requirements heading ("学历：本科", "工作经历：2年以上").
-REQ_LABEL = re.compile(r"(?:学历|学历要求|教育(?:背景|程度)?|专业|专业要求|经验|工作经验|工作经历|经历|技能|专业技能|技能要求|知识"
+REQ_LABEL = re.compile(r"(?:学历|学历要求|年龄要求|性别要求|语言要求|经验要求|教育(?:背景|程度)?|专业|专业要求|经验|工作经验|工作经历|经历|技能|专业技能|技能要求|知识"
                        r"|专业知识|能力|能力要求|年龄|性别|身体|身体状况|证书|资格证书|语言|外语|语言能力|素质|个人素质|其他|其它"
                        r"|其他要求|其他条件|擅长工具|电脑技能|education|experience|skills?|languages?|certifications?|licen[cs]es?"
                        r"|knowledge|other)", re.I)
@@ -270,13 +270,13 @@ def frag_start(norm: str, lo: int, p: int, spaces: bool = True):
 # "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
 TITLE_LINE = re.compile(
     r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
-    r"|职责范围|职责|任职要求|任职资格|说明)(?:是什么)?\s*\??\s*(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?"
+    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介)(?:是什么)?\s*\??\s*(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?"
     r"|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
     r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
     r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
-GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|部门|工作|本|各|相关|以下)?", re.I)
+GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
 # Words that end no phrase: a Latin line ending with one goes on on the next line.
@@ -317,3 +317,4 @@ LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建�
 # What may surround the noise cut out of a long line: separators, counts, sizes ("- 0 - 0 -", ": 28.00 KB")
 NOISE_EDGE = re.compile(r"(?:[\s\-–·•/|:]|[0-9.]+\s*(?:[KMG]B|页|字)?)*", re.I)
 LONG_LINE = 120  # a line longer than this with noise and items in it lost its line breaks: the noise is cut out
+LONE_BULLETS = {"-", "–", "—", "•", "·", "*", "●", "▪", "■", "◆", "◇"}
