@@ -213,3 +213,8 @@ def test_numbered_keyword_headings_and_lone_bullets():
     assert result["title"] == "拼多多客服"
     assert result["duties"] == ["接听客户电话", "处理客户投诉。"]
     assert result["requirements"] == ["具备良好的沟通能力"]
+
+
+def test_a_number_cell_without_a_header_row_numbers_the_row():
+    result = parse("岗位职责\n\n1\t负责上架\n2\t负责活动\n\n任职要求\n\n学历\t本科\n")
+    assert result["duties"] == ["负责上架", "负责活动"] and result["requirements"] == ["学历：本科"]

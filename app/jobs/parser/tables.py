@@ -5,7 +5,7 @@ description gives the same structure as a text one.
 - ``岗位名称 | 客服主管 | 所属部门 | 电商部`` pairs labels with values: ``岗位名称：客服主管`` and
   ``所属部门：电商部`` (a field, a heading with its text such as ``工作职责：1、负责…``, or a plain label);
 - ``任职资格 | 学历 | 大专及以上`` is a heading with a labelled row under it: ``任职资格：`` then
-  ``学历：大专及以上``;
+  ``学历：大专及以上``; a first cell holding a number numbers the row (``1 | 负责…`` is ``1、负责…``);
 - a row whose first cell is empty, or repeats the one above (a vertically merged cell), carries
   on the section of the row above: ``| 2、负责…`` is the next item;
 - a header row (``指标 | 权重 | 目标``, ``序号 | 工作内容 | 频次``) makes the rows under it items
@@ -81,11 +81,14 @@ def rewrite(rows: list[str]) -> list[str]:
             out.append(f"{number.rstrip('.')}、{text}" if number else f"• {text}")
             continue
         columns = False
-        out.extend(_pairs(body, carried))
+        if len(body) > 1 and _NUMBER.fullmatch(body[0]):  # "1 | 负责…" without a header row
+            out.append(f"{body[0].rstrip('.')}、{_join(body[1:])}")
+            continue
+        out.extend(_pairs(body))
     return out
 
 
-def _pairs(cells: list[str], carried: bool) -> list[str]:
+def _pairs(cells: list[str]) -> list[str]:
     """Label/value cells as lines: a label followed by a value is ``label：value``; a label
     followed by another label and a value is a heading over ``label：value``."""
     lines, i = [], 0
