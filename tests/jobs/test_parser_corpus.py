@@ -218,3 +218,12 @@ def test_numbered_keyword_headings_and_lone_bullets():
 def test_a_number_cell_without_a_header_row_numbers_the_row():
     result = parse("岗位职责\n\n1\t负责上架\n2\t负责活动\n\n任职要求\n\n学历\t本科\n")
     assert result["duties"] == ["负责上架", "负责活动"] and result["requirements"] == ["学历：本科"]
+
+
+def test_a_web_page_job_names_its_title_just_before_its_first_heading():
+    result = parse("加入我们\n以下岗位正在招聘\n购物体验视觉设计师\n岗位职责：\n淘宝京东网页视觉设计\n主题活动页面设计\n必备条件\n"
+                   "有较强的审美设计能力，熟悉网页制作流程，有良好的创意理念和页面版式规划能力，能很好的把握色彩与网页布局；\n"
+                   "精通Photoshop、Dreamweaver等网页设计工具\n具有良好的沟通能力和团队精神；\n优先条件\n有手绘能力")
+    assert result["title"] == "购物体验视觉设计师"
+    assert result["duties"] == ["淘宝京东网页视觉设计", "主题活动页面设计"]
+    assert result["requirements"][1:] == ["精通Photoshop、Dreamweaver等网页设计工具", "具有良好的沟通能力和团队精神", "有手绘能力"]

@@ -94,6 +94,9 @@ def parse_job_description(text: str) -> dict:
     hard = _item_per_line(lines, noise, markers)
     subheads = _subheadings(lines, noise, markers, title_at)
     doc = Doc()
+    widths = sorted(_width(norm) for i, (_, norm) in enumerate(lines) if not noise[i])
+    if widths:  # a line nearly as wide as the widest may be a wrapped one (PDF text); a shorter one ends
+        doc.wrap_width = max(doc.wrap_width, int(0.8 * widths[-1]))
     for i, (raw, norm) in enumerate(lines):
         if noise[i] or i in title_at:  # a dropped line also ends the open item: items never span removed text
             doc.end_line(0, close=True)
@@ -111,6 +114,12 @@ def parse_job_description(text: str) -> dict:
         count = sum(noise)
         result["warnings"].insert(0, WARN_NOISE_ONE if count == 1 else WARN_NOISE.format(count=count))
     return result
+
+
+def _width(norm: str) -> int:
+    """Display width of a line: a CJK character counts two."""
+    seg = norm.strip()
+    return (len(seg.encode("utf-8")) + len(seg)) // 2
 
 
 def _untabled(raw_lines: list[str]) -> list[str]:
@@ -233,6 +242,15 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
             return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
         if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]):
             return heading_text(raw), {i}
+    kept = [i for i in range(len(lines)) if not noise[i]][:8]
+    for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
+        if markers[i] or markers[kept[k - 1]]:
+            break
+        if _opens(lines[i][1]):
+            before = lines[kept[k - 1]][1].strip()
+            if _bare_title(before) and not _opens(before):
+                return heading_text(lines[kept[k - 1]][0]), {kept[k - 1]}
+            break
     return None, set()
 
 

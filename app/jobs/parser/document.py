@@ -33,6 +33,7 @@ class Doc:
                        "headcount": None, "purpose": None}
         self.filled, self.warnings, self.warned, self.prev_width = set(), [], set(), 0
         self.hard = False  # the current line is an item of its own, never the end of a wrapped one
+        self.wrap_width = 36  # a line this wide without final punctuation may go on on the next one
 
     def warn(self, msg: str):
         if msg not in self.warned:
@@ -238,7 +239,7 @@ class Doc:
         head = nxt.lstrip()[:1]
         if head.isascii() and head.isalpha() and tail[-1].isascii() and tail[-1] not in ",-(/&":
             return head.islower() or tail.rsplit(None, 1)[-1].lower() in GOES_ON
-        return (self.prev_width >= 36 and not self.hard) or tail[-1] in "、,，(（-—"
+        return (self.prev_width >= self.wrap_width and not self.hard) or tail[-1] in "、,，(（-—"
 
     def text(self, s: str, lead: bool):
         """Text after a cut (``lead``: at the start of a line without a marker)."""

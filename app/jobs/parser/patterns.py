@@ -77,6 +77,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
              r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
     ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
+                     r"|应聘条件|应聘要求|必备条件|优先条件|加分条件|对您的期望|对你的期望"
                      r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
                      r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
                      r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
@@ -140,6 +141,8 @@ assert all(a.startswith("\\b") for _, a in _LATIN), "English keywords start at a
 LATIN_KIND_RE = re.compile(
     r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")", re.I)
 _HAS_LATIN = re.compile("[A-Za-z]").search
+_CJK_WEAK = {"能力", "技能", "要求", "资格"}
+_SAYS_HAVE = re.compile(r"\W*(?:有|具有|具备|拥有|熟悉|熟练|掌握|精通|能|会|良好|较强|很强|优秀|一定)")
 _WORK = re.compile(r"工作(?=[\s:]*$)")
 del _kind, _pattern, _alt, _word
 
@@ -149,6 +152,9 @@ def kind_match(folded: str, pos: int = 0):
     A weak English keyword counts only in a heading of three words or less ("Hard Skills", not
     "Strong Excel and data skills"), "Education"/"Experience" only at its start."""
     m = CJK_KIND_RE.search(folded, pos)
+    have = _SAYS_HAVE.match(folded, pos)
+    while m is not None and m.group() in _CJK_WEAK and have and have.end() <= m.start():
+        m = CJK_KIND_RE.search(folded, m.end())  # "有手绘能力", "具备沟通能力" are requirements, not headings
     best = (m.start(), m.end(), _CJK_KIND[m.group()]) if m else None
     if best is None and (w := _WORK.search(folded, pos)):  # "主要工作:" but not "工作经验"
         best = (w.start(), w.end(), "duties")
