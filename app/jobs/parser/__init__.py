@@ -2,7 +2,7 @@
 
 Pipeline, one pass over the lines after a look at the whole:
 
-0. tables and layout (``tables``, ``_label_lines``) - table rows (cells joined by TAB, as the
+0. tables and layout (``tables``, ``layout``) - table rows (cells joined by TAB, as the
    upload's text extraction writes Word and HTML tables) are rewritten as the lines a text
    document would have (``岗位名称：客服主管``, ``任职资格：`` then ``学历：大专及以上``, KPI rows
    as items), "【职位名称】X" and a field label with its value on the next line become
@@ -46,16 +46,14 @@ Headings without a keyword inherit the kind in force (duties at the start of a d
 """
 from __future__ import annotations
 
+from app.jobs.parser import layout
 from app.jobs.parser.document import Doc
 from app.jobs.parser.lines import Line
 from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX_WARNINGS, WARN_EMPTY_HEADING,
                                       WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE, WARN_NO_DUTIES, WARN_NOISE,
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONE_BULLETS, LONG_LINE,
-                                      MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, decode, fold,
-                                      heading_like, heading_text, kind_of)
+from app.jobs.parser.patterns import LONE_BULLETS, MARKER, NOISE, decode, fold
 
 MAX_CHARS = 200_000
 
@@ -72,31 +70,30 @@ class ParseError(ValueError):
 def parse_job_description(text: str) -> dict:
     """Parse pasted job-description text into ``{"title", "fields", "sections", "duties",
     "requirements", "warnings"}`` (see the module docstring); ``fields`` holds ``reports_to``,
-    ``direct_reports``, ``department``, ``headcount`` and ``purpose``. Raises ParseError for text that is
-    not a string, empty or whitespace only, or longer than MAX_CHARS."""
+    ``direct_reports``, ``department``, ``headcount`` and ``purpose``. Raises ParseError for text
+    that is not a string, empty or whitespace only, or longer than MAX_CHARS."""
     if not isinstance(text, str):
         raise ParseError(ERR_NOT_TEXT)
     if len(text) > MAX_CHARS:
         raise ParseError(ERR_TOO_LONG.format(length=len(text), limit=MAX_CHARS))
     if not text.strip():
         raise ParseError(ERR_EMPTY)
-    lines = [(raw, norm) for raw in _untabled(text.splitlines())
+    lines = [(raw, norm) for raw in layout.untabled(text.splitlines())
              if (norm := fold(raw)).strip() and norm.strip() not in LONE_BULLETS]  # "-" alone says nothing
-    lines = [_bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
-    _label_lines(lines)
+    lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
+    layout.label_lines(lines)
     noise = [bool(NOISE.search(norm)) for _, norm in lines]
     if any(noise):
-        _cut_noise(lines, noise)
-    _split_title(lines, noise)
-    _running_headers(lines, noise)
+        layout.cut_noise(lines, noise)
+    layout.split_title(lines, noise)
+    layout.running_headers(lines, noise)
     markers = [MARKER.match(norm, len(norm) - len(norm.lstrip())) for _, norm in lines]
-    title, title_at = find_title(lines, noise, markers)
-    hard = _item_per_line(lines, noise, markers)
-    subheads = _subheadings(lines, noise, markers, title_at)
+    title, title_at = layout.find_title(lines, noise, markers)
+    hard = layout.item_per_line(lines, noise, markers)
+    subheads = layout.subheadings(lines, noise, markers, title_at)
     doc = Doc()
-    widths = sorted(_width(norm) for i, (_, norm) in enumerate(lines) if not noise[i])
-    if widths:  # a line nearly as wide as the widest may be a wrapped one (PDF text); a shorter one ends
-        doc.wrap_width = max(doc.wrap_width, int(0.8 * widths[-1]))
+    widest = max((layout.width(norm) for i, (_, norm) in enumerate(lines) if not noise[i]), default=0)
+    doc.wrap_width = max(doc.wrap_width, int(0.8 * widest))  # nearly as wide as the widest: maybe wrapped (PDF)
     for i, (raw, norm) in enumerate(lines):
         if noise[i] or i in title_at:  # a dropped line also ends the open item: items never span removed text
             doc.end_line(0, close=True)
@@ -114,200 +111,3 @@ def parse_job_description(text: str) -> dict:
         count = sum(noise)
         result["warnings"].insert(0, WARN_NOISE_ONE if count == 1 else WARN_NOISE.format(count=count))
     return result
-
-
-def _width(norm: str) -> int:
-    """Display width of a line: a CJK character counts two."""
-    seg = norm.strip()
-    return (len(seg.encode("utf-8")) + len(seg)) // 2
-
-
-def _untabled(raw_lines: list[str]) -> list[str]:
-    """The lines with each run of table rows (cells joined by TAB) rewritten as text lines."""
-    if not any("\t" in r for r in raw_lines):
-        return raw_lines
-    out, rows = [], []
-    for raw in raw_lines + [""]:
-        if "\t" in raw.strip():
-            rows.append(raw)
-            continue
-        if rows:
-            out.extend(tables.rewrite(rows))
-            rows = []
-        out.append(raw)
-    return out[:-1]
-
-
-def _bracket_label(raw: str, norm: str) -> tuple[str, str]:
-    """"【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
-    m = BRACKET_LABEL.match(norm)
-    if m is None:
-        return raw, norm
-    raw = raw[:m.end(1)] + "：" + raw[m.end():]
-    return raw, raw.translate(FOLD)
-
-
-def _label_lines(lines):
-    """A header field whose value is on the next line (a web table flattened one cell per line:
-    "岗位名称" then "客服主管") is one line "岗位名称：客服主管"."""
-    i = 0
-    while i + 1 < len(lines):
-        label = lines[i][1].strip().strip("*#【】[] ")
-        if label and len(label) <= 12 and FIELD.fullmatch(label + ":") and ":" not in lines[i + 1][1] \
-                and not MARKER.match(lines[i + 1][1].lstrip()) and not FIELD.match(lines[i + 1][1].strip() + ":"):
-            raw = label + "：" + lines[i + 1][0].strip()
-            lines[i:i + 2] = [(raw, raw.translate(FOLD))]
-        i += 1
-
-
-def _cut_noise(lines, noise):
-    """A long line with page noise and numbered items in it (a document site's page whose line
-    breaks were lost) is not dropped whole: each run of noise is cut out as a noise line of its
-    own, the text around it kept."""
-    out_lines, out_noise = [], []
-    for (raw, norm), is_noise in zip(lines, noise):
-        if not is_noise or len(norm) <= LONG_LINE or sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3:
-            out_lines.append((raw, norm))
-            out_noise.append(is_noise)
-            continue
-        pos = 0
-        while (m := NOISE.search(norm, pos)) is not None:
-            a, b = max(pos, len(norm[:m.start()].rstrip(" -–·•0123456789"))), m.end()
-            while (n := NOISE.search(norm, b)) is not None and n.start() - b <= 40:
-                b = n.end()
-            b = max(b, NOISE_EDGE.match(norm, b).end())
-            if norm[pos:a].strip():
-                out_lines.append((raw[pos:a], norm[pos:a]))
-                out_noise.append(False)
-            out_lines.append((raw[a:b], norm[a:b]))
-            out_noise.append(True)
-            pos = b
-        if norm[pos:].strip():
-            out_lines.append((raw[pos:], norm[pos:]))
-            out_noise.append(False)
-    lines[:], noise[:] = out_lines, out_noise
-
-
-def _split_title(lines, noise):
-    """A first line that runs on after its title ("电商部经理职位说明书一、工作职责…", a document
-    whose line breaks were lost) is two lines: the title, then the rest."""
-    i = next((i for i in range(len(lines)) if not noise[i]), None)
-    if i is None:
-        return
-    raw, norm = lines[i]
-    m = TITLE_PREFIX.match(norm)
-    if m and norm[m.end():].strip():
-        lines[i:i + 1] = [(raw[:m.end()], norm[:m.end()]), (raw[m.end():], norm[m.end():])]
-        noise.insert(i, False)
-
-
-def _running_headers(lines, noise):
-    """A page header of PDF text ("华东商贸有限公司      岗位说明书") repeated on every page is noise."""
-    seen = {}
-    for i, (_, norm) in enumerate(lines):
-        t = norm.strip()
-        if not noise[i] and len(t) <= 80 and (RUNNING.search(t)):
-            seen.setdefault(t, []).append(i)
-    for at in seen.values():
-        if len(at) > 1:
-            for i in at[1:]:
-                noise[i] = True
-            if "   " in lines[at[0]][1].strip():
-                noise[at[0]] = True
-
-
-def find_title(lines, noise, markers) -> tuple[str | None, set]:
-    """The title the first lines name, and the indexes of the lines that only say it. A first
-    line "客服主管岗位说明书" names 客服主管; a short first line before a heading or a field
-    ("内容运营" then "职位概述") is a title; "运营部经理：工作职责：…" names 运营部经理."""
-    first = [i for i in range(len(lines)) if not noise[i]][:3]
-    for k, i in enumerate(first):
-        raw, norm = lines[i]
-        t = norm.strip().strip("#*=【】[]「」 ")
-        if markers[i]:
-            break
-        lead = norm.index(t[:1]) if t else 0
-        m = TITLE_LINE.fullmatch(t) if len(t) <= 80 else None
-        if m:
-            g = m.lastgroup
-            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
-            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
-                    and found[-1] not in "及和与、":
-                return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
-        if _opens(norm):
-            break
-        head, colon, rest = t.partition(":")
-        if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
-                and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):
-            return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
-        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]):
-            return heading_text(raw), {i}
-    kept = [i for i in range(len(lines)) if not noise[i]][:8]
-    for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
-        if markers[i] or markers[kept[k - 1]]:
-            break
-        if _opens(lines[i][1]):
-            before = lines[kept[k - 1]][1].strip()
-            if _bare_title(before) and not _opens(before):
-                return heading_text(lines[kept[k - 1]][0]), {kept[k - 1]}
-            break
-    return None, set()
-
-
-def _bare_title(t: str) -> bool:
-    s = t.strip("#*=【】[] \t")
-    if not s or any(c in ":;!?。" for c in s) or kind_of(s) or FIELD.match(s) or (s.endswith(".") and " " in s):
-        return False
-    if sum(c.isascii() for c in s) * 2 > len(s):
-        return len(s.split()) <= 6 and s[0].isupper()
-    return len(s) <= 20
-
-
-def _opens(norm: str) -> bool:
-    """Does this line open the body of a document: a field, or a heading with a keyword (also
-    numbered: "一、岗位职责")?"""
-    t = norm.strip().strip("#*=【】[] ")
-    if (m := MARKER.match(t)) is not None:
-        t = t[m.end():].strip()
-    if FIELD.match(t):
-        return True
-    t = t.rstrip(":").strip()
-    return bool(kind_of(t)) and heading_like(t, "kw")
-
-
-def _subheadings(lines, noise, markers, title_at) -> set:
-    """Short lines without a number, a colon or punctuation between a finished line and a list
-    or "label：text" lines: sub-headings of the section ("店铺基础管理", "营销活动策划与推广")."""
-    found, prev = set(), None
-    kept = [i for i in range(len(lines)) if not noise[i]]
-    for k, i in enumerate(kept):
-        t = lines[i][1].strip()
-        nxt = kept[k + 1] if k + 1 < len(kept) else None
-        if prev is not None and nxt is not None and not markers[i] and i not in title_at and len(t) <= 24 \
-                and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
-                and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1])) \
-                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])
-                     or (found and len(lines[nxt][1].strip()) >= 20)):
-            found.add(i)
-        prev = i
-    return found
-
-
-def _item_per_line(lines, noise, markers) -> list[bool]:
-    """Lines without numbers, right under a heading, none ending a sentence ("Responsibilities"
-    then "Upload new products…" "Check stock levels daily…"): each is an item, not a wrapped one."""
-    hard = [False] * len(lines)
-    run, after_heading = [], False
-    for i, (_, norm) in enumerate(lines + [("", ":")]):
-        if i < len(lines) and noise[i]:
-            continue
-        t = norm.strip()
-        heading = len(t) <= 40 and bool(kind_of(t.rstrip(":"))) and heading_like(t.strip("#*=【】[] "), "kw")
-        if i < len(lines) and not markers[i] and not heading and ":" not in t:
-            run.append(i)
-            continue
-        if after_heading and len(run) > 1 and not any(lines[j][1].rstrip()[-1:] in DONE for j in run):
-            for j in run:
-                hard[j] = True
-        run, after_heading = [], heading
-    return hard
