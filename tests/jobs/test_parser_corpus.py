@@ -227,3 +227,10 @@ def test_a_web_page_job_names_its_title_just_before_its_first_heading():
     assert result["title"] == "购物体验视觉设计师"
     assert result["duties"] == ["淘宝京东网页视觉设计", "主题活动页面设计"]
     assert result["requirements"][1:] == ["精通Photoshop、Dreamweaver等网页设计工具", "具有良好的沟通能力和团队精神", "有手绘能力"]
+
+
+def test_well_formed_documents_give_no_warning_but_the_noise_count():
+    for d in DOCS:
+        if not d.name.startswith("seed"):
+            warnings = [w for w in parse(d.text)["warnings"] if "web-page noise" not in w]
+            assert warnings == [], (d.name, warnings)

@@ -272,7 +272,8 @@ class Doc:
 
     def whole_line(self, raw: str, norm: str, next_one: bool):
         t = norm.strip()
-        kind = kind_of(t) if len(t) <= 80 and not (len(t) > 8 and t.endswith("。")) else None
+        sentence = (len(t) > 8 and t.endswith("。")) or (t.endswith(".") and len(t.split()) > 3)
+        kind = kind_of(t) if len(t) <= 80 and not sentence else None
         if kind and heading_like(t, "kw") and (next_one or not self.open_unfinished(raw)):
             self.heading(raw, kind)
         else:
@@ -293,7 +294,8 @@ class Doc:
         for i, s in enumerate(self.sections):
             following = self.sections[i + 1] if i + 1 < len(self.sections) else None
             if s["heading"] and not s["items"] and (i > last or (s["top"] == "keyword" and following is not None
-                                                                 and following["top"] and s["kind"] != "purpose")):
+                                                                 and following["top"] and s["kind"] != "purpose"
+                                                                 and following["kind"] != s["kind"])):
                 self.warn(WARN_EMPTY_HEADING.format(heading=s["heading"]))
             if s["kind"] == "purpose" and s["items"]:  # the paragraphs under "岗位目的" / "Job Summary"
                 if self.fields["purpose"] is None:
