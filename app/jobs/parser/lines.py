@@ -31,7 +31,7 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     boundary = p == cut or prev.isspace() or prev in TERM or prev == ":"
     if fam == "bullet":
         cjk_before = wide(prev) or prev == ":" or (
-            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] == ":"))
+            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] in ":)]"))
         return (boundary and norm[p] in "•●▪■◆◇") or (
             norm[p] == "-" and nxt.isspace() and cjk_before and wide(norm[end + 1:end + 2] or "a"))
     sep = m.group("sep") if fam == "arabic" else None
