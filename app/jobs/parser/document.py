@@ -5,8 +5,8 @@ from app.jobs.parser.messages import (MAX_WARNINGS, WARN_EMPTY_HEADING, WARN_JUM
                                       WARN_NO_DUTIES, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
 from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY,
-                                      clean, field_value, fold,
-                                      heading_like, heading_start, heading_text, kind_match, kind_of, label, wide)
+                                      clean, field_value, fold, heading_like, heading_start, heading_text,
+                                      kind_match, kind_of, label, wide)
 
 
 class Doc:

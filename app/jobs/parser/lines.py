@@ -110,12 +110,12 @@ class Line:
                 or not (after.isupper() or after.isdigit() or after == "("):
             return False
         at = p
-        while True:
-            words = norm[self.cut:at].rstrip().rsplit(" ", 1)
-            word = words[-1]
-            if not word or not word[0].isupper() and word != "and" or word.lower() not in MODIFIERS:
+        while True:  # back over the words that modify a heading: "Essential Duties and Responsibilities"
+            head = norm[self.cut:at].rstrip()
+            word = head.rsplit(" ", 1)[-1]
+            if not word or word.lower() not in MODIFIERS or (not word[0].isupper() and word != "and"):
                 break
-            at -= len(norm[:at]) - len(norm[:at].rstrip()) + len(word)
+            at = self.cut + len(head) - len(word)
         before = norm[self.cut:at].rstrip()
         kind = kind_of(norm[at:end])
         if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())):
