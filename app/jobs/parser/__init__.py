@@ -53,7 +53,7 @@ from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX
                                       WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE, WARN_NO_DUTIES, WARN_NOISE,
                                       WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
                                       WARN_START_UNTITLED)
-from app.jobs.parser.patterns import LONE_BULLETS, MARKER, NOISE, decode, fold
+from app.jobs.parser.patterns import KIND_MEMO, LONE_BULLETS, MARKER, NOISE, decode, fold
 
 MAX_CHARS = 200_000
 
@@ -78,6 +78,7 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_TOO_LONG.format(length=len(text), limit=MAX_CHARS))
     if not text.strip():
         raise ParseError(ERR_EMPTY)
+    KIND_MEMO.clear()
     lines = [(raw, norm) for raw in layout.untabled(text.splitlines())
              if (norm := fold(raw)).strip() and norm.strip() not in LONE_BULLETS]  # "-" alone says nothing
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines

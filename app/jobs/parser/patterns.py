@@ -103,6 +103,9 @@ REQ_LABEL = re.compile(r"(?:学历|学历要求|年龄要求|性别要求|语言
                        r"|knowledge|other)", re.I)
 
 
+# The kinds of the texts seen in the document being parsed (the same line is asked about up to
+# three times); cleared for each document, so it never grows past one document's lines.
+KIND_MEMO: dict[str, str | None] = {}
 _WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
 _AT_START = {"experience", "education"}  # "Education and Experience", not "Relevant experience"
 
@@ -206,8 +209,11 @@ def kind_of(s: str) -> str | None:
     """The kind of section a heading's keyword names; None without one. A weak English keyword
     names a section only in a heading of three words or less ("Hard Skills", not "Strong Excel
     and data skills")."""
-    m = kind_match(fold(s))
-    return m[2] if m else None
+    kind = KIND_MEMO.get(s, False)
+    if kind is False:
+        m = kind_match(fold(s))
+        kind = KIND_MEMO[s] = m[2] if m else None
+    return kind
 
 
 def heading_like(s: str, mode: str) -> bool:
