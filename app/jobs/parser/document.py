@@ -258,12 +258,11 @@ class Doc:
                 self._section(heading_text(name), "other")
                 self.item = {"fam": None, "parts": [s], "sec": self.sec, "eol": True}
             return
-        folded = fold(s)
-        labelled = self.context == "requirements" and REQ_LABEL_LINE.match(folded.lstrip())
+        labelled = self.context == "requirements" and REQ_LABEL_LINE.match(fold(s).lstrip())
         if lead and self.item is not None and (labelled or not self.open_unfinished(s)):
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item
-            kind = "requirements" if labelled or (len(s.strip()) <= 60 and REQ_LIKE.search(folded)) else "other"
+            kind = "requirements" if labelled or (len(s.strip()) <= 60 and REQ_LIKE.search(fold(s))) else "other"
             sec = self.sec
             if sec is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind):
                 sec = self._section(None, kind, implicit=True)
