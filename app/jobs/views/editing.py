@@ -4,14 +4,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import can_use_job_descriptions, requires
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from app.jobs import library, lint, parser, services
 from app.jobs.content import clean_content, version_content
-from app.jobs.forms import ContentForm, DutyForm, ImportForm, place_errors
+from app.jobs.files import FileRefused
+from app.jobs.forms import ContentForm, DutyForm, ImportForm, UploadForm, place_errors
 from app.jobs.importer import import_text, parse_error_message
+from app.jobs.uploads import import_file, max_file_bytes, read_upload, too_large
 from app.jobs.views import bp
 from app.jobs.views._helpers import draftable_position, draftable_version, seen_version
 
@@ -84,6 +87,25 @@ def import_text_page(position_id: int):
     """Step 1: paste. Step 2 (``preview``): the structure beside the source, editable. Step 3
     (``save``): the checked structure becomes a new draft."""
     position = draftable_position(position_id)
+    upload_form = None
+    if request.method == "POST" and request.args.get("step") == "upload":
+        request.max_content_length = max_file_bytes() + 1_000_000   # the form's token and multipart overhead
+        try:
+            upload_form = UploadForm()
+            valid = upload_form.validate_on_submit()
+        except RequestEntityTooLarge:
+            upload_form = UploadForm(formdata=None)
+            upload_form.file.errors = [too_large("").reason]
+            return _import_page(position, ImportForm(formdata=None), upload_form, 413)
+        if valid:
+            try:
+                imported, extracted = import_file(*read_upload(upload_form.file.data), title=position.title)
+            except FileRefused as refused:
+                upload_form.file.errors = [refused.message]
+            else:
+                form = _editor_form(imported.content)
+                return _render_editor(form, position=position, imported=imported, source_text=extracted.text)
+        return _import_page(position, ImportForm(formdata=None), upload_form, 422)
     import_form = ImportForm()
     step = request.form.get("step", "paste") if request.method == "POST" else "paste"
     if step == "paste" and request.method == "POST" and import_form.validate_on_submit():
@@ -109,6 +131,10 @@ def import_text_page(position_id: int):
                         num=version.number), "success")
                 return redirect(url_for("jobs.version", version_id=version.id))
         return _render_editor(form, position=position, importing=True, source_text=source_text), 422
-    status = 422 if import_form.errors else 200
-    return render_template("jobs/import.html", position=position, form=import_form,
+    return _import_page(position, import_form, UploadForm(formdata=None), 422 if import_form.errors else 200)
+
+
+def _import_page(position, import_form: ImportForm, upload_form: UploadForm, status: int):
+    return render_template("jobs/import.html", position=position, form=import_form, upload_form=upload_form,
+                           max_upload_mb=f"{max_file_bytes() / 1_000_000:g}",
                            working=services.open_version(position.id)), status
