@@ -1,6 +1,8 @@
 """The one refusal of a document: the file's name and the reason, in the user's language."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 
 class FileRefused(ValueError):
     """A document that cannot be read (damaged, encrypted, not what its name says, empty...)."""
@@ -12,4 +14,4 @@ class FileRefused(ValueError):
 
     @property
     def message(self) -> str:
-        return f"{self.filename}: {self.reason}"
+        return _("%(file)s: %(reason)s", file=self.filename, reason=self.reason)
