@@ -474,7 +474,8 @@ def apply(preview: Preview, choices: dict[int, str], codes: dict[int, str], titl
 
 
 def department_options() -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.archived_at.is_(None)).order_by(Department.code)))
+    return list(db.session.scalars(select(Department).where(Department.archived_at.is_(None))
+                                   .order_by(Department.code)))
 
 
 __all__ = ["EXTENSIONS", "MACRO_EXTENSIONS", "NEW", "SKIP", "Preview", "Row", "apply", "build_preview", "discard",

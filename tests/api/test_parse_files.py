@@ -71,10 +71,10 @@ def test_missing_or_extra_fields(api):
     assert_error(response, 422, "file")
 
 
-def test_a_file_over_the_limit_is_refused_before_it_is_read(app, api):
-    app.config["JD_UPLOAD_MAX_BYTES"] = 50_000
-    try:
-        response = _post(api("hr"), b"x" * 200_000, "big.txt")
-    finally:
-        app.config.pop("JD_UPLOAD_MAX_BYTES")
-    assert response.status_code == 413
+def test_a_file_over_the_limit_is_refused(app, api, monkeypatch):
+    monkeypatch.setitem(app.config, "JD_UPLOAD_MAX_BYTES", 50_000)
+    client = api("hr")
+    response = _post(client, b"x" * 60_000, "big.txt")
+    assert response.status_code == 422
+    assert response.json["errors"]["file"] == ["big.txt: The file is larger than 0.05 MB."]
+    assert _post(client, b"x" * 200_000, "huge.txt").status_code == 413   # before it is read

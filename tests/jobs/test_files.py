@@ -41,7 +41,8 @@ def test_docx_chinese_numbering_and_levels(ctx):
 
 @pytest.mark.parametrize("n, fmt, shown", [
     (1, "decimal", "1"), (12, "chineseCounting", "十二"), (20, "chineseCountingThousand", "二十"),
-    (3, "decimalEnclosedCircle", "③"), (2, "upperLetter", "B"), (4, "lowerRoman", "iv"), (3, "ideographTraditional", "丙"),
+    (3, "decimalEnclosedCircle", "③"), (2, "upperLetter", "B"), (4, "lowerRoman", "iv"),
+    (3, "ideographTraditional", "丙"),
     (7, "decimalZero", "07"), (105, "chineseCounting", "一百〇五"), (2, "chineseLegalSimplified", "贰")])
 def test_word_number_formats(n, fmt, shown):
     assert format_number(n, fmt) == shown

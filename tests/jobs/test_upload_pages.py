@@ -54,7 +54,8 @@ def test_import_page_refuses_a_file_over_the_limit(app, shop, login, monkeypatch
     monkeypatch.setitem(app.config, "JD_UPLOAD_MAX_BYTES", 10_000)
     hr = login("hr")
     response = _upload(hr, shop.agent, b"x" * 50_000, "big.txt")   # read, then refused
-    assert response.status_code == 422 and "big.txt: The file is larger than 0.01 MB." in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "big.txt: The file is larger than 0.01 MB." in response.get_data(as_text=True)
     response = _upload(hr, shop.agent, b"x" * 1_100_000, "huge.txt")   # refused before it is read
     assert response.status_code == 413 and "The file is larger than 0.01 MB." in response.get_data(as_text=True)
 

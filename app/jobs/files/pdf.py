@@ -157,7 +157,9 @@ def _ocr(filename: str, folder: Path, path: Path, pages: int) -> str:
         png = image.with_suffix(".png")
         if status != 0 or not png.is_file():
             raise FileRefused(filename, _("The PDF is damaged or incomplete: it cannot be read."))
-        status, out = run_tool(["tesseract", str(png), "stdout", "-l", ocr_languages(), "--psm", str(_setting("JD_OCR_PSM", 6))], folder)
+        # page segmentation 6 (one block of text): the automatic layout (3) skipped lines of plain
+        # single-column pages in our tests, and job descriptions are such pages
+        status, out = run_tool(["tesseract", str(png), "stdout", "-l", ocr_languages(), "--psm", "6"], folder)
         png.unlink(missing_ok=True)
         if status != 0:
             raise FileRefused(filename, _("OCR could not read page %(page)d of the scanned PDF.", page=page))
