@@ -77,9 +77,18 @@ def test_pdf_text_layer_without_running_headers_and_page_numbers(ctx):
 def test_pdf_columns_in_reading_order(ctx):
     lines = extract("two-columns.pdf", documents.job_pdf(pages=2, columns=True)).text.splitlines()
     numbers = [int(line.split("、")[0]) for line in lines if line.split("、")[0].isdigit()]
-    # a full page: down the first column, then the second (poppler reads the short balanced
-    # columns of a last page row by row: a known limit, see the README)
-    assert numbers[:20] == list(range(1, 21))
+    # down the first column, then the second, on a full page and on the last page's short,
+    # balanced columns alike
+    assert numbers == list(range(1, 32)) + [1, 2]
+    assert lines[-3:][0] == "任职资格："
+
+
+def test_pdf_tables_are_read_row_by_row(ctx):
+    table = ("<table style='width:100%'><tr><td>岗位名称</td><td>客服主管</td><td>所属部门</td><td>电商部</td></tr>"
+             "<tr><td>直接上级</td><td>电商部经理</td><td>定员</td><td>2人</td></tr></table>"
+             "<p>岗位职责：</p><p>1、负责处理客户投诉。</p>")
+    lines = extract("table.pdf", documents.pdf(table)).text.splitlines()
+    assert lines.index("岗位名称") < lines.index("客服主管") < lines.index("所属部门") < lines.index("直接上级")
 
 
 def test_running_lines_are_told_from_content():

@@ -1,5 +1,6 @@
-"""The text of a PDF: poppler's ``pdftotext`` (reading order across columns and pages), with the
-running headers, footers and page numbers dropped; a PDF without a text layer (a scan) is read
+"""The text of a PDF: poppler's ``pdftotext`` finds the text blocks of each page and their boxes,
+``reading_order`` orders them (columns of running text one after the other, tables row by
+row), and the running headers, footers and page numbers are dropped; a PDF without a text layer (a scan) is read
 by Tesseract when it is installed, page images made by ``pdftoppm``.
 
 pypdf checks the file first: damaged, encrypted with a password (a PDF with only an owner
@@ -126,11 +127,124 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def _text_layer(folder: Path, path: Path) -> list[str] | None:
-    status, out = run_tool(["pdftotext", "-enc", "UTF-8", "-eol", "unix", str(path), "-"], folder)
+@dataclass
+class _Block:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    lines: list[str]
+
+
+_GAP = 4.0   # points of white space that separate two columns or two bands
+
+
+def _vertical_cut(blocks: list[_Block]) -> tuple[list[_Block], list[_Block]] | None:
+    """The blocks left and right of the leftmost vertical gap that no block crosses."""
+    spans = sorted(blocks, key=lambda b: b.x0)
+    reach = spans[0].x1
+    for block in spans[1:]:
+        if block.x0 > reach + _GAP:
+            return [b for b in blocks if b.x1 <= reach], [b for b in blocks if b.x1 > reach]
+        reach = max(reach, block.x1)
+    return None
+
+
+def _bands(blocks: list[_Block]) -> list[list[_Block]]:
+    """The blocks in horizontal bands, top to bottom, cut where no block crosses."""
+    bands: list[list[_Block]] = []
+    reach = None
+    for block in sorted(blocks, key=lambda b: (b.y0, b.x0)):
+        if reach is None or block.y0 > reach - 1:
+            bands.append([])
+            reach = block.y1
+        bands[-1].append(block)
+        reach = max(reach, block.y1)
+    return bands
+
+
+def _text_columns(group: list[list[_Block]], band: list[_Block]) -> bool:
+    """Does ``band`` carry on the columns of running text of the bands of ``group`` (text on
+    both sides of one gap in at least one band, each side wide, its blocks filling it), rather
+    than being the cells of a table (a narrow label column, short values), a page header off
+    to one side, or a short paragraph after the columns (on one side only, not filling it)?"""
+    blocks = [b for g in group for b in g] + band
+    cut = _vertical_cut(blocks)
+    if cut is None or not cut[0] or not cut[1]:
+        return False
+    left = {id(b) for b in cut[0]}
+    if not any(any(id(b) in left for b in g) and any(id(b) not in left for b in g) for g in [*group, band]):
+        return False
+    total = max(b.x1 for b in blocks) - min(b.x0 for b in blocks)
+    for side in cut:
+        width = max(b.x1 for b in side) - min(b.x0 for b in side)
+        if width < 0.25 * total or sum(b.x1 - b.x0 for b in side) / len(side) < 0.6 * width:
+            return False
+        in_band = [b for b in side if any(b is c for c in band)]
+        if len(in_band) == len(band) and any(b.x1 - b.x0 < 0.6 * width for b in in_band):
+            return False   # all of the band on this side, and not as wide as the column
+    return True
+
+
+def reading_order(blocks: list[_Block]) -> list[_Block]:
+    """Blocks of a page in reading order. The page is cut in horizontal bands where no block
+    crosses; consecutive bands that form columns of running text together (a full page of two
+    columns, or a last page's short, balanced ones) are read column by column; within one band,
+    blocks side by side are read left to right (a table's row); a header above, a paragraph
+    below the columns stay where they are."""
+    if len(blocks) <= 1:
+        return blocks
+    bands = _bands(blocks)
+    if len(bands) == 1:
+        cut = _vertical_cut(blocks)
+        if cut is None:
+            return sorted(blocks, key=lambda b: (b.y0, b.x0))
+        return reading_order(cut[0]) + reading_order(cut[1])
+    ordered: list[_Block] = []
+    group: list[list[_Block]] = []
+    for band in bands:
+        if group and _text_columns(group, band):
+            group.append(band)
+            continue
+        ordered += _read_group(group)
+        group = [band]
+    return ordered + _read_group(group)
+
+
+def _read_group(group: list[list[_Block]]) -> list[_Block]:
+    if not group:
+        return []
+    if len(group) == 1:
+        return reading_order(group[0])
+    left, right = _vertical_cut([b for band in group for b in band])   # there is one: see _text_columns
+    return reading_order(left) + reading_order(right)
+
+
+def _layout_pages(folder: Path, path: Path) -> list[list[str]] | None:
+    """The lines of each page in reading order, from poppler's text blocks and their boxes."""
+    from lxml import etree
+
+    status, out = run_tool(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"], folder)
     if status != 0:
         return None
-    return out.decode("utf-8", "replace").split("\f")
+    try:
+        root = etree.fromstring(out, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                                                     load_dtd=False, recover=True))
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    pages = []
+    for page in root.iter("{*}page"):
+        blocks = []
+        for block in page.iter("{*}block"):
+            lines = [" ".join(word.text or "" for word in line.iter("{*}word")).strip()
+                     for line in block.iter("{*}line")]
+            blocks.append(_Block(float(block.get("xMin", 0)), float(block.get("yMin", 0)),
+                                 float(block.get("xMax", 0)), float(block.get("yMax", 0)),
+                                 [line for line in lines if line]))
+        pages.append([line for block in reading_order(blocks) for line in block.lines])
+    return pages
 
 
 def _join(pages: list[list[str]]) -> str:
@@ -176,10 +290,9 @@ def pdf_text(filename: str, data: bytes, *, ocr: bool = True) -> PdfText:
         folder = Path(name)
         path = folder / "document.pdf"
         path.write_bytes(data)
-        layer = _text_layer(folder, path)
-        if layer is None:
+        lines = _layout_pages(folder, path)
+        if lines is None:
             raise FileRefused(filename, _("The PDF is damaged or incomplete: it cannot be read."))
-        lines = [[line.rstrip() for line in page.splitlines() if line.strip()] for page in layer[:pages]]
         chars = sum(len(re.sub(r"\s", "", line)) for page in lines for line in page)
         if chars >= MIN_CHARS_PER_PAGE * pages or (chars and not ocr):
             return PdfText(_join(lines), pages)
