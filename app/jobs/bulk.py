@@ -54,7 +54,7 @@ SKIP, NEW = "skip", "new"
 _CODE_LINE = re.compile(r"(?:岗位|职位|職位|職務|职务)(?:编号|編號|编码|編碼|代码|代碼)|position\s*(?:code|no\.?|number)",
                         re.I)
 _TITLE_NOISE = re.compile(r"岗位说明书|職位說明書|职位说明书|岗位职责|職務說明書|职务说明书|工作说明书|说明书|job\s*description|"
-                          r"\bJD\b|[\d_\-\s()（）【】\[\]·.]+", re.I)
+                          r"\bJD\b|[\d_\s()（）【】\[\]·]+", re.I)
 
 
 def limits() -> dict:
@@ -248,7 +248,11 @@ def _key(title: str) -> str:
 
 
 def _clean_title(text: str) -> str:
-    return _TITLE_NOISE.sub("", text or "").strip()
+    """A title from a file name: "CS-AGENT 在线客服岗位说明书(2024)" gives 在线客服."""
+    text = text or ""
+    if re.search(r"[\u3400-\u9fff]", text):   # a Chinese name: codes and numbers around it go
+        text = re.sub(r"[A-Za-z0-9][A-Za-z0-9._\-]*", " ", text)
+    return re.sub(r"\s+", " ", _TITLE_NOISE.sub(" ", text)).strip(" -_.·—")
 
 
 def _code_in(filename: str, text: str, codes: dict[str, Position]) -> Position | None:

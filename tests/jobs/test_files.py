@@ -176,3 +176,27 @@ def test_a_document_without_job_content_is_refused(ctx):
 
 def test_binary_garbage_named_txt_is_refused(ctx):
     assert "not a text file" in refused("a.txt", bytes(range(256)) * 40).reason
+
+
+@needs_libreoffice
+def test_a_slow_libreoffice_is_killed_and_its_folder_removed(ctx, monkeypatch, tmp_path):
+    import os
+    import tempfile
+
+    from flask import current_app
+
+    monkeypatch.setitem(current_app.config, "JD_CONVERT_TIMEOUT", 0.3)   # far less than LibreOffice needs to start
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    doc = documents.libreoffice(documents.word(), "docx", "doc")
+    with pytest.raises(FileRefused, match="took too long"):
+        extract("慢.doc", doc)
+    assert list(tmp_path.iterdir()) == []   # the input, the profile and the output are gone
+    running = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if str(tmp_path).encode() in fh.read():
+                    running.append(pid)
+        except OSError:
+            continue
+    assert running == []   # the whole process group was killed

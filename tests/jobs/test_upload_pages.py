@@ -29,6 +29,7 @@ def test_import_page_reads_a_docx_and_shows_its_table(shop, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[:500]
     assert 'data-testid="source-table"' in page and "<td>岗位名称</td><td>客服主管</td>" in page
+    assert "Text of 客服主管.docx" in page
     for duty in documents.DUTIES:
         assert duty in page
     assert services.open_version(shop.agent.id) is None   # nothing saved before HR confirms

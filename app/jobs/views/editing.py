@@ -28,7 +28,7 @@ def _editor_form(content: dict | None = None) -> ContentForm:
 
 
 def _render_editor(form: ContentForm, version=None, position=None, conflict=None, imported=None, source_text=None,
-                   importing: bool = False):
+                   importing: bool = False, source_name: str = ""):
     position = position or version.position
     findings = []
     if not getattr(form, "has_problems", False) and not form.errors and not form.form_errors:
@@ -38,7 +38,7 @@ def _render_editor(form: ContentForm, version=None, position=None, conflict=None
             findings = []
     return render_template("jobs/edit.html", form=form, version=version, position=position, conflict=conflict,
                            findings=findings, imported=imported, source_text=source_text,
-                           importing=importing or imported is not None,
+                           importing=importing or imported is not None, source_name=source_name,
                            blank_duty=DutyForm(prefix="blank"))
 
 
@@ -104,7 +104,8 @@ def import_text_page(position_id: int):
                 upload_form.file.errors = [refused.message]
             else:
                 form = _editor_form(imported.content)
-                return _render_editor(form, position=position, imported=imported, source_text=extracted.text)
+                return _render_editor(form, position=position, imported=imported, source_text=extracted.text,
+                                      source_name=extracted.filename)
         return _import_page(position, ImportForm(formdata=None), upload_form, 422)
     import_form = ImportForm()
     step = request.form.get("step", "paste") if request.method == "POST" else "paste"
@@ -130,7 +131,8 @@ def import_text_page(position_id: int):
                 flash(_("Draft %(num)d created from the pasted text. Check it, then submit it for review.",
                         num=version.number), "success")
                 return redirect(url_for("jobs.version", version_id=version.id))
-        return _render_editor(form, position=position, importing=True, source_text=source_text), 422
+        return _render_editor(form, position=position, importing=True, source_text=source_text,
+                              source_name=request.form.get("source_name", "")[:255]), 422
     return _import_page(position, import_form, UploadForm(formdata=None), 422 if import_form.errors else 200)
 
 
