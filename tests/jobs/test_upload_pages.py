@@ -176,3 +176,44 @@ def test_a_big_batch_runs_in_the_background_with_progress(app, shop, login, monk
         assert "在线客服.docx" in preview and "会计.txt" in preview and "by title" in preview
     finally:
         queue.stop_consumer()
+
+
+def test_matching_by_code_then_exact_title_then_close_titles(shop):
+    from app.jobs.bulk import Row, _match, _positions
+
+    positions = _positions()
+    codes = {p.code.lower(): p for p in positions}
+    titles = {}
+    for p in positions:
+        titles.setdefault(p.title, []).append(p)
+
+    def match(filename, title, text=""):
+        row = Row(index=0, filename=filename, title=title)
+        _match(row, filename, text, None, positions, codes, titles)
+        return row
+
+    by_code = match("资料/fin-acc 2024版.docx", "出纳", "")
+    assert (by_code.match_id, by_code.match_how) == (shop.clerk.id, "code")
+    in_text = match("a.docx", "", "岗位编号：EC-MGR\n岗位名称：经理")
+    assert (in_text.match_id, in_text.match_how) == (shop.boss.id, "code")
+    exact = match("x.docx", "在线客服")
+    assert (exact.match_id, exact.match_how) == (shop.agent.id, "title")
+    from_name = match("在线客服岗位说明书.docx", "")
+    assert from_name.match_id == shop.agent.id
+    close = match("x.docx", "在线客服专员")
+    assert close.match_id is None and [c["id"] for c in close.candidates] == [shop.agent.id]
+    assert match("x.docx", "仓库保管员").candidates == []
+
+
+def test_zip_names_in_gbk_and_utf8_and_member_limits(app, ctx):
+    from app.jobs.bulk import unzip
+    from app.jobs.files import FileRefused
+
+    names = ["人事部/招聘专员.txt", "财务部/會計.txt"]
+    for gbk in (False, True):   # as Python writes it (UTF-8, flagged), and as Chinese Windows does
+        archive = documents.zip_of({name: b"x" for name in names}, gbk_names=gbk)
+        assert [name for name, _data in unzip("a.zip", archive, 300, 10**8, 10**7)] == names
+    with pytest.raises(FileRefused, match="path outside its folder"):
+        unzip("a.zip", documents.zip_of({"/etc/passwd": b"x"}), 300, 10**8, 10**7)
+    with pytest.raises(FileRefused, match="path outside its folder"):
+        unzip("a.zip", documents.zip_of({"a\\..\\..\\b.txt": b"x"}), 300, 10**8, 10**7)
