@@ -302,7 +302,7 @@ def _extract_all(documents: list[tuple[str, bytes]], progress) -> list:
     side by side, the others read in two threads (their tools are processes)."""
     app = current_app._get_current_object()
     locale = str(get_locale() or app.config.get("BABEL_DEFAULT_LOCALE", "en"))
-    ole = [i for i, (name, data) in enumerate(documents) if kind_of(name) == "ole" and sniff(data) == "ole"]
+    ole = [i for i, (name, data) in enumerate(documents) if kind_of(name) in ("ole", "docx") and sniff(data) == "ole"]
     converted: dict[int, bytes | None] = {}
     chunks = [ole[k::2] for k in range(2)]
 

@@ -151,6 +151,30 @@ def test_macro_enabled_word_is_refused(ctx):
     assert "macros" in refused("a.docx", documents.macro_word(documents.word())).reason
 
 
+@needs_libreoffice
+def test_word_files_named_as_the_other_word_format_are_read(ctx):
+    doc = documents.libreoffice(documents.word(), "docx", "doc")
+    assert "1. 负责处理客户投诉与回访" in extract("旧格式.docx", doc).text.splitlines()
+    assert "1. 负责处理客户投诉与回访" in extract("新格式.doc", documents.word()).text.splitlines()
+
+
+def test_docx_zip_bomb_is_refused(ctx, monkeypatch):
+    import io
+    import zipfile
+
+    from app.jobs.files import word
+
+    monkeypatch.setattr(word, "MAX_UNPACKED_BYTES", 5_000_000)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(documents.word())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info.filename))
+        bomb.writestr("word/media/padding.bin", b"\0" * 6_000_000)
+    assert len(out.getvalue()) < 100_000
+    assert "zip bomb" in refused("bomb.docx", out.getvalue()).reason
+
+
 def test_extension_lying_about_content(ctx):
     assert refused("a.docx", documents.job_pdf(pages=1)).reason == "The file is named .docx but holds a PDF document."
     assert "holds a ZIP archive" in refused("a.pdf", documents.word()).reason

@@ -96,8 +96,8 @@ def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | 
     if not data or not data.strip(b"\x00 \t\r\n\xef\xbb\xbf\xff\xfe"):
         raise FileRefused(filename, _("The file is empty."))
     found = sniff(data)
-    if expected == "docx" and found == "ole":
-        office.refuse_encrypted(filename, data)   # an encrypted .docx is an OLE container
+    if expected in ("docx", "ole") and found in ("zip", "ole"):
+        expected = "docx" if found == "zip" else "ole"   # Word reads a .docx named .doc and the reverse: so do we
     if expected in ("html", "text"):
         if found != "text":
             raise FileRefused(filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext,
@@ -111,9 +111,9 @@ def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | 
         text = word.docx_text(filename, data)
         kind = "docx"
     elif expected == "ole":
-        office.refuse_encrypted(filename, data)
+        office.refuse_encrypted(filename, data)   # an encrypted .docx is an OLE container too
         text = word.docx_text(filename, converted if converted is not None else office.to_docx(filename, data))
-        kind = ext.lstrip(".")
+        kind = ext.lstrip(".") if ext in (".doc", ".wps") else "doc"
     elif expected == "pdf":
         result = pdf.pdf_text(filename, data, ocr=ocr)
         text, pages, is_ocr = result.text, result.pages, result.ocr

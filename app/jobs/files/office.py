@@ -46,8 +46,8 @@ def _ole_streams(data: bytes):
 
 def refuse_encrypted(filename: str, data: bytes) -> None:
     """FileRefused for a password-protected Word file (an encrypted .docx is an OLE container
-    with an ``EncryptedPackage``; a .doc says so in its file information block), for an OLE
-    file that is damaged, and for a .docx that is some other OLE file."""
+    with an ``EncryptedPackage``; a .doc says so in its file information block) and for an OLE
+    file that is damaged."""
     ole = _ole_streams(data)
     if ole is None:
         raise FileRefused(filename, _("The file is damaged or incomplete: it cannot be opened as a Word "
@@ -67,12 +67,6 @@ def refuse_encrypted(filename: str, data: bytes) -> None:
             if fib[11] & 0x01:   # FibBase.fEncrypted (bit 8 of the flags at offset 0x0A)
                 raise FileRefused(filename, _("The document is protected by a password: remove the password in "
                                               "Word or WPS and upload it again."))
-            if filename.lower().endswith(".docx"):
-                raise FileRefused(filename, _("The file is named %(ext)s but holds %(content)s.", ext=".docx",
-                                              content=_("a Word 97-2003 or WPS document")))
-            return
-        if filename.lower().endswith(".docx"):
-            raise FileRefused(filename, _("This is not a Word document (.docx)."))
 
 
 def _run(args: list[str], cwd: Path, timeout: float) -> bool:
