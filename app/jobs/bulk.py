@@ -39,7 +39,7 @@ from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.chinese import simplified
-from app.jobs.files import EXTENSIONS, MACRO_EXTENSIONS, FileRefused, extension, extract, kind_of, sniff
+from app.jobs.files import FileRefused, extension, extract, kind_of, sniff
 from app.jobs.files import office
 from app.jobs.importer import import_text
 from app.jobs.uploads import ocr_warning, parse_text
@@ -318,6 +318,8 @@ def _extract_all(documents: list[tuple[str, bytes]], progress) -> list:
             return dict(zip(good, office.convert_many([documents[i] for i in good]))) if good else {}
 
     if ole and office.soffice():
+        tasks.report_progress(0, len(documents) * 2, _("Converting %(count)d Word 97-2003 and WPS documents",
+                                                        count=len(ole)))
         with ThreadPoolExecutor(max_workers=2) as pool:
             for result in pool.map(convert, [c for c in chunks if c]):
                 converted.update(result)
@@ -482,5 +484,5 @@ def department_options() -> list[Department]:
                                    .order_by(Department.code)))
 
 
-__all__ = ["EXTENSIONS", "MACRO_EXTENSIONS", "NEW", "SKIP", "Preview", "Row", "apply", "build_preview", "discard",
+__all__ = ["NEW", "SKIP", "Preview", "Row", "apply", "build_preview", "discard",
            "load_preview", "start", "store", "unpack", "unzip"]

@@ -198,6 +198,25 @@ def test_a_document_without_job_content_is_refused(ctx):
         parse_file("menu.txt", "今日菜单\n红烧肉 38元\n清蒸鱼 58元".encode("utf-8"))
 
 
+def test_damaged_copies_of_every_kind_are_read_or_refused_never_an_error(ctx):
+    import random
+
+    rng = random.Random(16)
+    sources = {"a.docx": documents.word(), "a.pdf": documents.job_pdf(pages=1),
+               "a.html": "<html><body><h1>客服</h1><ol><li>负责</li></ol></body></html>".encode(),
+               "a.txt": "岗位职责：\n1、负责".encode("gb18030")}
+    for name, data in sources.items():
+        for _ in range(25):
+            damaged = bytearray(data)
+            for _flip in range(rng.randint(1, 40)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            damaged = bytes(damaged[:rng.randint(1, len(damaged))])
+            try:
+                extract(name, damaged)
+            except FileRefused as refusal:
+                assert refusal.filename == name and refusal.reason
+
+
 def test_binary_garbage_named_txt_is_refused(ctx):
     assert "not a text file" in refused("a.txt", bytes(range(256)) * 40).reason
 

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.jobs import services
 from app.jobs.models import JobDescriptionVersion
 from app.org.models import Position
-from tests import factories
 from tests.jobs import documents
 
 

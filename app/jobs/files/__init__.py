@@ -24,12 +24,15 @@ content reaches a shell; converters run on files with names of our own.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from flask_babel import gettext as _
 
 from app.jobs.files.errors import FileRefused
+
+log = logging.getLogger(__name__)
 
 __all__ = ["EXTENSIONS", "Extracted", "FileRefused", "extract", "kind_of"]
 
@@ -83,8 +86,6 @@ def _content_name(found: str) -> str:
 def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | None = None) -> Extracted:
     """The text of one uploaded document (see the module docstring). ``converted``: the .docx
     that LibreOffice already made of a .doc/.wps (bulk imports convert many at once)."""
-    from app.jobs.files import office, pdf, plain, web, word
-
     ext = extension(filename)
     if ext in MACRO_EXTENSIONS:
         raise FileRefused(filename, _("Macro-enabled Word files (.docm) are not accepted: save it as .docx "
@@ -105,6 +106,27 @@ def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | 
     elif found != {"docx": "zip", "ole": "ole", "pdf": "pdf"}[expected]:
         raise FileRefused(filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext,
                                       content=_content_name(found)))
+    try:
+        text, kind, pages, is_ocr = _read(filename, data, expected, ext, ocr, converted)
+    except FileRefused:
+        raise
+    except Exception:   # a library choking on a malformed file: the file's problem, logged for us
+        log.exception("Could not read %s", filename)
+        raise FileRefused(filename, _("The file could not be read: it is damaged or in a form that is not "
+                                      "supported.")) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not text.strip():
+        raise FileRefused(filename, _("The document holds no text."))
+    if len(text) > MAX_TEXT_CHARS:
+        raise FileRefused(filename, _("The document's text is %(length)s characters long; at most %(limit)s are "
+                                      "read. Upload one job description per file.", length=f"{len(text):,}",
+                                      limit=f"{MAX_TEXT_CHARS:,}"))
+    return Extracted(filename=filename, text=text, kind=kind, ocr=is_ocr, pages=pages)
+
+
+def _read(filename: str, data: bytes, expected: str, ext: str, ocr: bool, converted: bytes | None):
+    from app.jobs.files import office, pdf, plain, web, word
+
     pages = None
     is_ocr = False
     if expected == "docx":
@@ -124,11 +146,4 @@ def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | 
     else:
         text = plain.decode_text(filename, data)
         kind = "text"
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    if not text.strip():
-        raise FileRefused(filename, _("The document holds no text."))
-    if len(text) > MAX_TEXT_CHARS:
-        raise FileRefused(filename, _("The document's text is %(length)s characters long; at most %(limit)s are "
-                                      "read. Upload one job description per file.", length=f"{len(text):,}",
-                                      limit=f"{MAX_TEXT_CHARS:,}"))
-    return Extracted(filename=filename, text=text, kind=kind, ocr=is_ocr, pages=pages)
+    return text, kind, pages, is_ocr
