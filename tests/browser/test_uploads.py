@@ -37,6 +37,7 @@ def test_upload_a_docx_then_bulk_import_a_zip(ctx, live_server, page, screenshot
     page.get_by_test_id("upload").click()
     expect(page.get_by_test_id("file-error")).to_have_text("伪装.docx: The file is named .docx but holds a PDF "
                                                           "document.")
+    screenshot(page, "jd-upload-error-en")
 
     archive = tmp_path / "岗位说明书.zip"
     archive.write_bytes(documents.zip_of({"CS-AGENT 在线客服.docx": documents.word(title="在线客服岗位说明书"),
