@@ -472,9 +472,11 @@ def apply(preview: Preview, choices: dict[int, str], codes: dict[int, str], titl
             created.append(jobs.start_draft(position, user, content=content, action="imported"))
         except ServiceError as error:
             detail = "; ".join(m for messages in error.errors.values() for m in messages) or error.message
-            raise ServiceError(f"{row.filename}: {detail}") from None
-    record("imported", "job_descriptions", None, {"files": [r.filename for r in preview.rows],
-                                                   "drafts": [v.id for v in created]},
+            raise ServiceError(_("%(file)s: %(reason)s", file=row.filename, reason=detail)) from None
+    # the audit trail's [before, after] pairs: the drafts (each also recorded on its own) and their files
+    record("import", "job_descriptions", None,
+           {"files": [None, "、".join(r.filename for r in preview.rows if r.content is not None)[:2000]],
+            "drafts": [None, ", ".join(str(v.id) for v in created)]},
            label=_("Bulk import of %(count)d job descriptions", count=len(created)))
     return created
 

@@ -108,7 +108,7 @@ def test_bulk_zip_preview_then_confirm_creates_all_drafts_at_once(shop, login):
     assert new.title == "仓库主管" and new.department_id == shop.department.id
     assert [d.text for d in services.open_version(new.id).duties] == ["负责入库验收", "负责出库管理"]
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "imported", AuditEvent.entity == "job_descriptions")) == 1
+        AuditEvent.action == "import", AuditEvent.entity == "job_descriptions")) == 1
 
 
 def test_bulk_confirm_is_all_or_nothing(shop, login):
@@ -216,3 +216,12 @@ def test_zip_names_in_gbk_and_utf8_and_member_limits(app, ctx):
         unzip("a.zip", documents.zip_of({"/etc/passwd": b"x"}), 300, 10**8, 10**7)
     with pytest.raises(FileRefused, match="path outside its folder"):
         unzip("a.zip", documents.zip_of({"a\\..\\..\\b.txt": b"x"}), 300, 10**8, 10**7)
+
+
+def test_bulk_refuses_uploads_over_the_limit_before_reading_them(app, shop, login, monkeypatch):
+    monkeypatch.setitem(app.config, "JD_BULK_MAX_BYTES", 10_000)
+    before = _counts()
+    response = _bulk(login("hr"), [("big.zip", b"PK\x03\x04" + b"0" * 1_100_000)])
+    assert response.status_code == 413
+    assert "The files are larger than 0.01 MB in all." in response.get_data(as_text=True)
+    assert _counts() == before
