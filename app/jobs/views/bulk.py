@@ -36,8 +36,8 @@ def source_blocks(text: str | None) -> list[dict]:
     return blocks
 
 
-def _form() -> BulkUploadForm:
-    form = BulkUploadForm()
+def _form(read: bool = True) -> BulkUploadForm:
+    form = BulkUploadForm() if read else BulkUploadForm(formdata=None)
     form.department_id.choices = [("", "—")] + [(str(d.id), f"{d.code} {d.name}") for d in bulk.department_options()]
     return form
 
@@ -60,7 +60,7 @@ def bulk_upload():
         form = _form()
         valid = form.validate_on_submit()
     except RequestEntityTooLarge:
-        form = _form()
+        form = _form(read=False)
         form.files.errors = [_("The files are larger than %(limit)s MB in all.",
                                limit=f"{limit['bytes'] / 1_000_000:g}")]
         return _upload_page(form, 413)
