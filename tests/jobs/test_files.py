@@ -123,6 +123,14 @@ def test_html_without_navigation_ads_and_banners(ctx):
                                  "1. 负责处理客户投诉", "2. 负责团队管理", "任职资格", "• 大专以上学历"]
 
 
+def test_html_main_content_keeps_the_title_above_it(ctx):
+    page = ("<html><body><header class='site'><a>首页</a></header><h1>行政专员岗位说明书</h1><aside>热门文档</aside>"
+            "<main><p>岗位职责：</p><ol start='3' type='a'><li>负责办公用品采购<br>及登记</li><li>负责会议安排</li></ol></main>"
+            "<div>相关推荐：销售经理岗位说明书</div></body></html>")
+    assert extract("a.htm", page.encode()).text.splitlines() == [
+        "行政专员岗位说明书", "岗位职责：", "c. 负责办公用品采购", "及登记", "d. 负责会议安排"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "gb18030", "gbk", "big5"])
 def test_text_files_in_chinese_encodings(ctx, encoding):
     text = ("客服主管職務說明書\n職務名稱：客服主管\n工作職責：\n一、負責處理客戶投訴與回訪\n二、負責客服團隊的日常管理\n任職資格：\n"

@@ -168,6 +168,9 @@ def html_text(filename: str, data: bytes) -> str:
     containers = root.xpath("//main") or root.xpath("//article")
     writer = _Writer()
     if len(containers) == 1:
+        headings = root.xpath("//h1")
+        if len(headings) == 1 and containers[0] not in headings[0].iterancestors():
+            writer.walk(headings[0], in_content=True)   # the page's title, above its <main>
         writer.walk(containers[0], in_content=True)
     else:
         body = root.find("body")
