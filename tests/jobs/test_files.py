@@ -140,6 +140,13 @@ def test_text_files_in_chinese_encodings(ctx, encoding):
     assert extract("jd.md", text.encode(encoding)).text == text
 
 
+def test_short_texts_in_gbk_and_big5(ctx):
+    for text, encoding in [("岗位职责：负责账务处理", "gbk"), ("工作職責：負責帳務處理", "big5"), ("职务名称：会计", "gbk"),
+                           ("職務名稱：會計", "big5"), ("会计", "gbk"), ("Sales manager duties", "utf-16-be"),
+                           ("客服 manager", "utf-16-le")]:
+        assert extract("a.txt", text.encode(encoding)).text == text
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
