@@ -74,6 +74,33 @@ def word_with_chinese_numbering() -> bytes:
     return out.getvalue()
 
 
+def word_with_list_style() -> bytes:
+    """A .docx whose list takes its levels from a list style (numStyleLink → styleLink), as
+    Word writes its multilevel lists, restarted by a second list (startOverride)."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {W} w:abstractNumId="80"><w:styleLink w:val="JDList"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1)"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.insert(1, parse_xml(f'<w:abstractNum {W} w:abstractNumId="81"><w:numStyleLink w:val="JDList"/>'
+                                  '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="81"><w:abstractNumId w:val="81"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="82"><w:abstractNumId w:val="81"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    for text, num in [("岗位职责", None), ("负责入库", 81), ("负责出库", 81), ("任职资格", None), ("中专学历", 82)]:
+        paragraph = document.add_paragraph(text)
+        if num:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>'))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def libreoffice(data: bytes, source: str, target: str) -> bytes:
     """``data`` (a ``source`` file) converted by LibreOffice to ``target`` (doc, pdf, txt...)."""
     with tempfile.TemporaryDirectory() as folder:

@@ -39,6 +39,11 @@ def test_docx_chinese_numbering_and_levels(ctx):
                                  "二、任职资格", "(1) 中专以上学历"]
 
 
+def test_docx_list_styles_and_restarted_lists(ctx):
+    text = extract("仓库.docx", documents.word_with_list_style()).text
+    assert text.splitlines() == ["岗位职责", "1) 负责入库", "2) 负责出库", "任职资格", "1) 中专学历"]
+
+
 @pytest.mark.parametrize("n, fmt, shown", [
     (1, "decimal", "1"), (12, "chineseCounting", "十二"), (20, "chineseCountingThousand", "二十"),
     (3, "decimalEnclosedCircle", "③"), (2, "upperLetter", "B"), (4, "lowerRoman", "iv"),

@@ -138,9 +138,18 @@ class Numbering:
         self._read_styles(document)
 
     def _read_numbering(self, numbering) -> None:
+        style_links, num_style_links = {}, {}
         for abstract in numbering.iterfind(q("abstractNum")):
-            self.levels[_attr(abstract, "abstractNumId")] = {
+            abstract_id = _attr(abstract, "abstractNumId")
+            self.levels[abstract_id] = {
                 int(_attr(lvl, "ilvl") or 0): self._level(lvl) for lvl in abstract.iterfind(q("lvl"))}
+            if abstract.find(q("styleLink")) is not None:   # the list style's own definition
+                style_links[_attr(abstract.find(q("styleLink")), "val")] = abstract_id
+            if abstract.find(q("numStyleLink")) is not None:   # a list that uses a list style's definition
+                num_style_links[abstract_id] = _attr(abstract.find(q("numStyleLink")), "val")
+        for abstract_id, style in num_style_links.items():
+            if not self.levels.get(abstract_id) and style in style_links:
+                self.levels[abstract_id] = self.levels[style_links[style]]
         for num in numbering.iterfind(q("num")):
             abstract_id = _attr(num.find(q("abstractNumId")), "val")
             overrides = {}
