@@ -19,8 +19,11 @@ What each kind gives the parser:
   banners, lists with their numbers, tables as above;
 - ``.txt`` / ``.md`` (``plain``): UTF-8, UTF-16, GB18030/GBK or Big5, detected.
 
-The content decides the reader: a file whose extension says otherwise is refused. No document
-content reaches a shell; converters run on files with names of our own.
+The content decides the reader: a file whose extension says otherwise is refused (except a
+.docx named .doc or .wps, or the reverse, which Word itself opens: it is read by its content).
+A reading library that fails in an unexpected way on a malformed file gives a refusal too (and
+a line in the log), never a server error. No document content reaches a shell; converters run
+on files with names of our own.
 """
 from __future__ import annotations
 
