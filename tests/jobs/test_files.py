@@ -142,7 +142,16 @@ def test_text_files_in_chinese_encodings(ctx, encoding):
             "大專以上學歷，三年以上客服工作經驗") if encoding == "big5" else (
         "客服主管岗位说明书\n职务名称：客服主管\n岗位职责：\n1、负责处理客户投诉与回访\n2、负责客服团队的日常管理\n任职资格：\n大专以上学历")
     assert extract("jd.txt", text.encode(encoding)).text == text
-    assert extract("jd.md", text.encode(encoding)).text == text
+    assert extract("jd.md", text.encode(encoding)).text == text   # plain text in a .md: every line kept
+
+
+def test_markdown_headings_lists_and_tables(ctx):
+    source = ("# 客服主管岗位说明书\n\n| 岗位名称 | 客服主管 |\n|---|---|\n| 所属部门 | 电商部 |\n\n## 岗位职责\n"
+              "1. 负责**客户投诉**处理\n2. 负责[团队](https://example.com)管理\n\n## 任职资格\n- 大专以上学历\n"
+              "<script>alert(1)</script>\n")
+    assert extract("jd.md", source.encode()).text.splitlines() == [
+        "客服主管岗位说明书", "", "岗位名称\t客服主管", "所属部门\t电商部", "", "岗位职责", "1. 负责客户投诉处理",
+        "2. 负责团队管理", "任职资格", "• 大专以上学历", "<script>alert(1)</script>"]
 
 
 def test_short_texts_in_gbk_and_big5(ctx):

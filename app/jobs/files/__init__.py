@@ -17,7 +17,8 @@ What each kind gives the parser:
   numbers dropped; a PDF without a text layer is read by Tesseract when it is installed;
 - ``.html`` / ``.htm`` (``web``): the page's content without navigation, ads and download
   banners, lists with their numbers, tables as above;
-- ``.txt`` / ``.md`` (``plain``): UTF-8, UTF-16, GB18030/GBK or Big5, detected.
+- ``.txt`` / ``.md`` (``plain``): UTF-8, UTF-16, GB18030/GBK or Big5, detected; Markdown is
+  rendered (markdown-it) and read as a web page, its line breaks kept.
 
 The content decides the reader: a file whose extension says otherwise is refused (except a
 .docx named .doc or .wps, or the reverse, which Word itself opens: it is read by its content).
@@ -50,7 +51,7 @@ MAX_TEXT_CHARS = 200_000   # the parser's limit
 class Extracted:
     filename: str
     text: str
-    kind: str            # docx, doc, wps, pdf, html, text
+    kind: str            # docx, doc, wps, pdf, html, markdown, text
     ocr: bool = False    # read from page images by OCR: the user must check it
     pages: int | None = None
 
@@ -146,6 +147,9 @@ def _read(filename: str, data: bytes, expected: str, ext: str, ocr: bool, conver
     elif expected == "html":
         text = web.html_text(filename, data)
         kind = "html"
+    elif ext == ".md":
+        text = web.markdown_text(filename, data)
+        kind = "markdown"
     else:
         text = plain.decode_text(filename, data)
         kind = "text"

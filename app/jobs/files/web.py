@@ -152,11 +152,22 @@ class _Writer:
         self.blank()
 
 
-def html_text(filename: str, data: bytes) -> str:
+def markdown_text(filename: str, data: bytes) -> str:
+    """A Markdown file as the reader sees it rendered: headings without their #, lists with
+    their numbers or bullets, tables as TAB rows, every line break kept (a .md file is often
+    plain text); raw HTML in it is shown as text, never run."""
+    from markdown_it import MarkdownIt
+
+    source = decode_text(filename, data)
+    page = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").render(source)
+    return html_text(filename, page.encode("utf-8"), decoded=page)
+
+
+def html_text(filename: str, data: bytes, decoded: str | None = None) -> str:
     import lxml.html
     from lxml import etree
 
-    text = _decode(filename, data)
+    text = decoded if decoded is not None else _decode(filename, data)
     if "\x00" in text:
         raise FileRefused(filename, _("This is not a web page or a text file."))
     try:
