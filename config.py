@@ -128,6 +128,20 @@ class Config:
     TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 50_000)
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page
 
+    # Job descriptions uploaded as files (app.jobs.files): one document, and bulk imports (many
+    # files or a .zip); bigger batches than JD_BULK_SYNC_MAX_FILES are read by a background task.
+    # LibreOffice (.doc/.wps) and the PDF/OCR tools run with these time and memory limits.
+    JD_UPLOAD_MAX_BYTES = env_int("JD_UPLOAD_MAX_BYTES", 20_000_000)
+    JD_BULK_MAX_BYTES = env_int("JD_BULK_MAX_BYTES", 100_000_000)
+    JD_BULK_MAX_FILES = env_int("JD_BULK_MAX_FILES", 300)
+    JD_BULK_SYNC_MAX_FILES = env_int("JD_BULK_SYNC_MAX_FILES", 10)
+    JD_CONVERT_TIMEOUT = env_int("JD_CONVERT_TIMEOUT", 60)
+    JD_CONVERT_MEMORY = env_int("JD_CONVERT_MEMORY", 2 * 1024 ** 3)
+    JD_TOOL_TIMEOUT = env_int("JD_TOOL_TIMEOUT", 60)
+    JD_TOOL_MEMORY = env_int("JD_TOOL_MEMORY", 1024 ** 3)
+    JD_OCR_LANGUAGES = env("JD_OCR_LANGUAGES", "chi_sim+eng")
+    JD_OCR_MAX_PAGES = env_int("JD_OCR_MAX_PAGES", 20)
+
     # Printable documents (app/documents). Cached PDFs live under the instance folder unless
     # PDF_CACHE_DIR says otherwise; the oldest go when there are more than PDF_CACHE_MAX_FILES.
     PDF_CACHE_DIR = env("PDF_CACHE_DIR", "")

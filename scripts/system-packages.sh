@@ -8,8 +8,11 @@ set -euo pipefail
 mode=${1:-run}
 # fonts-noto-cjk: Chinese glyphs in PDFs and org charts; libharfbuzz-subset0: fast font subsetting
 # in WeasyPrint; poppler-utils: pdftotext/pdffonts/pdftoppm; graphviz: `dot` lays out org charts;
-# libpango-1.0-0: WeasyPrint's text layout.
-packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz libpango-1.0-0 libpangoft2-1.0-0)
+# libpango-1.0-0: WeasyPrint's text layout; libreoffice-writer-nogui: uploaded .doc/.wps job
+# descriptions are converted to .docx; tesseract-ocr (+ Simplified Chinese and English models):
+# scanned PDFs are read by OCR.
+packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz libpango-1.0-0 libpangoft2-1.0-0
+          libreoffice-writer-nogui tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng)
 if [ "$mode" = test ]; then
     # chromium: browser tests; postgresql: the suite's second pass runs on a real server;
     # redis-server: the job queue's production backend is tested against a real server;

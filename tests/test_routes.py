@@ -64,6 +64,8 @@ MATRIX = {
     "jobs.position": ALL,           # object check: holders, their managers, HR (tests/jobs)
     "jobs.start_draft": ALL,        # object check: HR, managers of the position
     "jobs.import_text_page": ALL,   # object check: HR, managers of the position
+    "jobs.bulk_upload": EDIT_ORG,
+    "jobs.bulk_preview": EDIT_ORG,
     "jobs.version": ALL,
     "jobs.edit": ALL,
     "jobs.submit": ALL,

@@ -3,6 +3,10 @@ review queue and the acknowledgements still outstanding. (Versions and their wor
 app/api/jd_versions.py, the KPI and competency libraries in app/api/libraries.py.)"""
 from __future__ import annotations
 
+from functools import wraps
+
+from flask import request
+
 from app.api.common import ID, Blueprint, Row, department_filter, limit_body, page_of
 from app.api.job_schemas import OutstandingArgs, OutstandingOut, ParseIn, ParseOut, ReviewItemOut
 from app.api.library_schemas import TemplateArgs, TemplateDetailOut, TemplateOut
@@ -12,7 +16,9 @@ from app.core.errors import ServiceError
 from app.core.messages import translate
 from app.jobs import library
 from app.jobs import services as jobs
+from app.jobs.files import FileRefused
 from app.jobs.parser import MAX_CHARS, ParseError, parse_job_description
+from app.jobs.uploads import max_file_bytes, parse_file, read_upload
 
 blp = Blueprint("job_descriptions", __name__, url_prefix="/api/v1/job-descriptions",
                 description="Job descriptions (岗位说明书): the paste-to-structure parser, base job descriptions, "
@@ -26,17 +32,62 @@ OutstandingPage = page_schema(OutstandingOut, "OutstandingPage")
 MAX_BODY_BYTES = MAX_CHARS * 6 + 4096
 
 
+UPLOAD_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "additionalProperties": False,
+    "properties": {"file": {"type": "string", "format": "binary", "description": (
+        "One job-description document: .docx, .doc, .wps, .pdf (a scan is read by OCR), .html/.htm, "
+        ".txt/.md (UTF-8, UTF-16, GB18030/GBK or Big5).")}}}}}}}
+
+
+def _or_file(view):
+    """A multipart/form-data request carries one document in its ``file`` field instead of JSON:
+    it is read (``app.jobs.files``) and its text parsed; the answer has the same shape."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.mimetype != "multipart/form-data":
+            return view(*args, **kwargs)
+        request.max_content_length = max_file_bytes() + 100_000
+        files = request.files.getlist("file")
+        unknown = sorted((set(request.files) | set(request.form)) - {"file"})
+        if unknown:
+            raise ServiceError.field(unknown[0], translate("Unknown field."))
+        if len(files) != 1 or not files[0].filename:
+            raise ServiceError.field("file", translate("Missing data for required field.") if not files
+                                     else _one_file_message())
+        try:
+            result, _extracted = parse_file(*read_upload(files[0]))
+        except FileRefused as refused:
+            raise ServiceError.field("file", refused.message) from None
+        return result
+
+    return wrapped
+
+
+def _one_file_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("Send exactly one file, with its name, in the field “file”.")
+
+
 @blp.route("/parse", methods=["POST"])
 @blp.response(200, ParseOut)
+@blp.doc(**UPLOAD_DOC)
 @requires(can_parse_job_descriptions)
 @limit_body(MAX_BODY_BYTES)
+@_or_file
 @blp.arguments(ParseIn)
 def parse(body):
-    """Structure a pasted job description
+    """Structure a pasted job description, or an uploaded document
 
     Finds the title, the header fields, the sections with their items (numbering, surrounding
     whitespace and trailing ；;,， removed) and lists the duties and requirements in order. Web-page
     noise is dropped and reported in `warnings`. Saves nothing. At most 200,000 characters.
+
+    Send the text as JSON, or one document as `multipart/form-data` in the field `file`
+    (.docx, .doc, .wps, .pdf, .html, .htm, .txt, .md): its text is extracted (Word tables one
+    row per line, cells separated by a TAB; scanned PDFs by OCR, with a warning) and parsed the
+    same way. A document that cannot be read, or holds no job description, answers 422 with
+    the file's name and the reason under `errors.file`.
     """
     try:
         result = parse_job_description(body["text"])

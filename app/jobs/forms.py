@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
@@ -245,3 +246,14 @@ class CompetencyForm(FlaskForm):
     def levels(self) -> list[str]:
         return [getattr(self, f"level_{n}").data or "" for n in range(1, SCALE_MAX + 1)]
 
+
+
+class UploadForm(FlaskForm):
+    """One job-description file for a position's import page."""
+    file = FileField(_l("Job description file"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+class BulkUploadForm(FlaskForm):
+    """Many job-description files, or one .zip of them, and the department of new positions."""
+    files = MultipleFileField(_l("Files or a .zip archive"))
+    department_id = SelectField(_l("Department of new positions"), choices=[], validate_choice=False)

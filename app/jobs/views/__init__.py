@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
-from app.jobs.views import lists, versions, editing, libraries  # noqa: E402,F401
+from app.jobs.views import lists, versions, editing, libraries, bulk  # noqa: E402,F401
 
 
 @bp.context_processor

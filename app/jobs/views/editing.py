@@ -4,14 +4,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import can_use_job_descriptions, requires
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from app.jobs import library, lint, parser, services
 from app.jobs.content import clean_content, version_content
-from app.jobs.forms import ContentForm, DutyForm, ImportForm, place_errors
+from app.jobs.files import FileRefused
+from app.jobs.forms import ContentForm, DutyForm, ImportForm, UploadForm, place_errors
 from app.jobs.importer import import_text, parse_error_message
+from app.jobs.uploads import import_file, max_file_bytes, read_upload, too_large
 from app.jobs.views import bp
 from app.jobs.views._helpers import draftable_position, draftable_version, seen_version
 
@@ -25,7 +28,7 @@ def _editor_form(content: dict | None = None) -> ContentForm:
 
 
 def _render_editor(form: ContentForm, version=None, position=None, conflict=None, imported=None, source_text=None,
-                   importing: bool = False):
+                   importing: bool = False, source_name: str = ""):
     position = position or version.position
     findings = []
     if not getattr(form, "has_problems", False) and not form.errors and not form.form_errors:
@@ -35,7 +38,7 @@ def _render_editor(form: ContentForm, version=None, position=None, conflict=None
             findings = []
     return render_template("jobs/edit.html", form=form, version=version, position=position, conflict=conflict,
                            findings=findings, imported=imported, source_text=source_text,
-                           importing=importing or imported is not None,
+                           importing=importing or imported is not None, source_name=source_name,
                            blank_duty=DutyForm(prefix="blank"))
 
 
@@ -84,6 +87,26 @@ def import_text_page(position_id: int):
     """Step 1: paste. Step 2 (``preview``): the structure beside the source, editable. Step 3
     (``save``): the checked structure becomes a new draft."""
     position = draftable_position(position_id)
+    upload_form = None
+    if request.method == "POST" and request.args.get("step") == "upload":
+        request.max_content_length = max_file_bytes() + 1_000_000   # the form's token and multipart overhead
+        try:
+            upload_form = UploadForm()
+            valid = upload_form.validate_on_submit()
+        except RequestEntityTooLarge:
+            upload_form = UploadForm(formdata=None)
+            upload_form.file.errors = [too_large("").reason]
+            return _import_page(position, ImportForm(formdata=None), upload_form, 413)
+        if valid:
+            try:
+                imported, extracted = import_file(*read_upload(upload_form.file.data), title=position.title)
+            except FileRefused as refused:
+                upload_form.file.errors = [refused.message]
+            else:
+                form = _editor_form(imported.content)
+                return _render_editor(form, position=position, imported=imported, source_text=extracted.text,
+                                      source_name=extracted.filename)
+        return _import_page(position, ImportForm(formdata=None), upload_form, 422)
     import_form = ImportForm()
     step = request.form.get("step", "paste") if request.method == "POST" else "paste"
     if step == "paste" and request.method == "POST" and import_form.validate_on_submit():
@@ -108,7 +131,12 @@ def import_text_page(position_id: int):
                 flash(_("Draft %(num)d created from the pasted text. Check it, then submit it for review.",
                         num=version.number), "success")
                 return redirect(url_for("jobs.version", version_id=version.id))
-        return _render_editor(form, position=position, importing=True, source_text=source_text), 422
-    status = 422 if import_form.errors else 200
-    return render_template("jobs/import.html", position=position, form=import_form,
+        return _render_editor(form, position=position, importing=True, source_text=source_text,
+                              source_name=request.form.get("source_name", "")[:255]), 422
+    return _import_page(position, import_form, UploadForm(formdata=None), 422 if import_form.errors else 200)
+
+
+def _import_page(position, import_form: ImportForm, upload_form: UploadForm, status: int):
+    return render_template("jobs/import.html", position=position, form=import_form, upload_form=upload_form,
+                           max_upload_mb=f"{max_file_bytes() / 1_000_000:g}",
                            working=services.open_version(position.id)), status
