@@ -69,7 +69,7 @@ def alignment_errors(period_type: str, start: date | None, end: date | None) -> 
         return {}
     try:
         if not is_aligned(period_type, start):
-            choices = _("; ").join(_span(p) for p in nearest_periods(period_type, start))
+            choices = " · ".join(_span(p) for p in nearest_periods(period_type, start))
             message = {
                 PeriodType.MONTHLY.value: _("A monthly cycle starts on the first day of a month. Nearest: %(periods)s. "
                                             "Choose “Custom” for other dates.", periods=choices),
