@@ -20,7 +20,7 @@ from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_
                                    can_skip_self_review_for)
 from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.models import AppraisalCycle, Review, Step
-from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
+from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
 from app.core.errors import Conflict, NotFound, ServiceError
@@ -369,7 +369,7 @@ def acknowledge(body, review_id: int):
 @reviews.route(f"/<{ID}:review_id>/paper-self-review", methods=["POST"])
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
-@requires(can_use_appraisals)
+@requires(can_do_manager_reviews)
 @reviews.arguments(StepIn)
 def paper_self_review(body, review_id: int):
     """Enter a paper self-review on the employee's behalf (HR, or the reviewer where the template allows)
@@ -378,7 +378,6 @@ def paper_self_review(body, review_id: int):
     manager review when the self-review was skipped (it adds the employee's figures and ratings;
     the manager's actuals stay). Recorded as entered on the employee's behalf.
     """
-    version = seen_version(body.get("version"))
     review = visible_review(review_id)
     if not can_enter_self_review_for(current_user, review):
         if can_calibrate(current_user, review):   # HR: say why (excluded, or not at a step that takes it)
@@ -388,6 +387,7 @@ def paper_self_review(body, review_id: int):
             raise ServiceError(_("The self-review was not skipped: it can only be entered at its own step."))
         _forbidden()
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"])
+    version = seen_version(body.get("version"))
     try:
         flow.save_self_review(review, data, version, submit=body["submit"], on_behalf=True)
     except (Conflict, flow.StepOver):
@@ -401,11 +401,10 @@ def paper_self_review(body, review_id: int):
 @reviews.route(f"/<{ID}:review_id>/skip-self-review", methods=["POST"])
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
-@requires(can_use_appraisals)
+@requires(can_do_manager_reviews)
 @reviews.arguments(VersionIn)
 def skip_self_review(body, review_id: int):
     """Go on without the self-review: an optional one (the reviewer or HR), or that of an employee without an account (HR)"""
-    version = seen_version(body.get("version"))
     review = visible_review(review_id)
     by_hr = can_calibrate(current_user, review)
     if not (by_hr or can_manager_review(current_user, review)):
@@ -414,7 +413,7 @@ def skip_self_review(body, review_id: int):
         flow.require_step(review, Step.SELF_REVIEW)
         if not by_hr:
             _forbidden()
-    flow.skip_self_review(review, version, by_hr=by_hr)
+    flow.skip_self_review(review, seen_version(body.get("version")), by_hr=by_hr)
     db.session.commit()
     return review, 200, etag(review)
 
@@ -469,13 +468,13 @@ def list_exclusions(cycle_id: int):
 def create_exclusion(body, cycle_id: int):
     """Exclude an employee from a cycle before its launch, with a reason (HR)
 
-    The launch creates their review already excluded (counted nowhere, restorable). Send the
-    cycle's version to make sure it was not launched meanwhile.
+    The launch creates their review already excluded (counted nowhere, restorable). The cycle's
+    `version`, if sent, must be the current one (409 otherwise).
     """
     cycle = services.get_cycle(cycle_id)
     reference(org_services.get_employee, body["employee_id"], "employee_id")
     exclusion = exclusions.exclude_employee(cycle, body["employee_id"], body["reason"], body["comment"],
-                                            seen_version(body.get("version")))
+                                            body.get("version"))
     db.session.commit()
     return exclusion, 201
 
