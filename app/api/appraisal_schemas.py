@@ -61,6 +61,8 @@ class LaunchOut(Output):
                        "employee has no account; nobody able can do the manager review (no reviewer, a reviewer "
                        "without an account, or with an account that may not review); or no job description at "
                        "launch. List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`."})
+    excluded = fields.Integer(metadata={
+        "description": "Of `created`, the reviews of employees excluded before the launch (counted nowhere)."})
     cycle = fields.Nested(CycleOut)
 
 

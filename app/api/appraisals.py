@@ -129,7 +129,8 @@ def launch_cycle(body, cycle_id: int):
     if isinstance(result, Task):
         return task_accepted(result)
     return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
-            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "cycle": cycle}
+            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "excluded": result.excluded,
+            "cycle": cycle}
 
 
 @cycles.route(f"/<{ID}:cycle_id>/results")

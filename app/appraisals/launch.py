@@ -40,7 +40,8 @@ class LaunchResult:
     existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
-    stalled: int = 0  # reviews of the cycle that nobody able can review (see app.appraisals.reviewers)
+    stalled: int = 0  # reviews of the cycle that cannot move as things stand (see app.appraisals.reviewers)
+    excluded: int = 0  # of ``created``, the reviews of employees HR excluded before the launch
 
 
 def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
@@ -303,4 +304,5 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                                 .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None),
                                        stalled_condition())) or 0
     return LaunchResult(created=created, existing=len(existing), without_jd=without_jd,
-                        without_reviewer=without_reviewer, stalled=stalled)
+                        without_reviewer=without_reviewer, stalled=stalled,
+                        excluded=sum(1 for row in people if row[0] in exclusions))

@@ -103,7 +103,7 @@ def test_exclusions_before_and_after_the_launch(api, org):
     assert hr.delete(f"{url}/{other['id']}").status_code == 204
     assert hr.delete(f"{url}/{other['id']}").status_code == 404
     launched = hr.post(f"/api/v1/appraisal-cycles/{cycle.id}/launch", json={"version": cycle.version})
-    assert launched.status_code == 200 and launched.json["created"] == 4
+    assert launched.status_code == 200 and launched.json["created"] == 4 and launched.json["excluded"] == 1
     assert hr.get(url).json == []
     excluded = hr.get(f"/api/v1/reviews?cycle_id={cycle.id}&excluded=true").json["items"]
     assert [(r["employee_name"], r["exclusion_reason"], r["excluded"]) for r in excluded] == [("李娜", "long_leave", True)]

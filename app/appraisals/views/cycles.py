@@ -121,6 +121,9 @@ def cycle_launch(cycle_id: int):
     flash(_("Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
             "job description, %(no_reviewer)d without a reviewer.", created=result.created, existing=result.existing,
             no_jd=result.without_jd, no_reviewer=result.without_reviewer), "success")
+    if result.excluded:
+        flash(_("%(num)d of them excluded, as decided before the launch: counted nowhere, listed at the bottom of "
+                "this page.", num=result.excluded), "info")
     if result.stalled:
         flash(_("%(num)d review(s) of this cycle cannot move as things stand: they are listed on this page, each "
                 "with the reason and what fixes it.", num=result.stalled), "warning")
