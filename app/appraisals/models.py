@@ -8,6 +8,12 @@ A review moves through the steps::
          ▲                 ▲                 ▲              │
          └─────────────────┴─────────────────┴── reopened by HR, with a reason
 
+The self-review is skipped at launch when the template says so or the employee has no account
+(``self_review_state``); HR (or the reviewer, where the template allows) may enter a paper one
+on the employee's behalf, and HR the paper manager review of a reviewer without an account. HR
+may exclude a review from its cycle (kept, counted nowhere, restorable); a review with nothing
+to score is finalised only with HR's reason (``unscored_reason``).
+
 Scores are stored (recomputed by ``services.score_review`` whenever an input changes) so that
 result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.scoring``.
 """

@@ -177,7 +177,7 @@ def test_excluded_before_the_launch_counted_nowhere_and_restored(shop):
     assert results.summary(cycle).total == 5 and li.events[-1].action == "restored"
 
 
-def test_removing_a_review_from_a_running_cycle_lets_the_cycle_close(shop, cycle):
+def test_removing_a_review_from_a_running_cycle_lets_the_cycle_close(app, shop, cycle):
     for person in (shop.zhang, shop.li, shop.wang, shop.chen):
         review = review_of(cycle, person)
         exclusions.exclude_review(review, "left", "11月15日离职", review.version)
@@ -197,6 +197,11 @@ def test_removing_a_review_from_a_running_cycle_lets_the_cycle_close(shop, cycle
     summary = results.summary(cycle)
     assert cycle.status == "closed" and summary.total == 1 and summary.unscored == 1 and summary.scored == 0
     assert [r.id for r in db.session.scalars(services.list_reviews(cycle.id, unscored=True))] == [sun.id]
+    client = app.test_client()
+    client.post("/login", data={"email": shop.hr_user.email, "password": factories.PASSWORD})
+    page = client.get(f"/appraisals/cycles/{cycle.id}?unscored=1").get_data(as_text=True)
+    assert "1 finalised without score" in page and 'data-testid="no-score"' in page and "孙丽" in page
+    assert "Excluded from the cycle (4): counted nowhere" in page and "11月15日离职" in page
 
 
 def test_a_second_review_for_an_overlapping_period_needs_hrs_confirmation(shop, cycle):
@@ -276,3 +281,28 @@ def test_the_stalled_list_names_a_reviewee_who_lost_their_account(shop, cycle):
     db.session.commit()
     assert review.self_review_state == "skipped_no_account"
     assert "张伟" not in {row["name"] for row in reviewers.stalled_reviews(cycle.id, 20).first}
+
+
+def test_the_remove_form_refuses_bad_input_at_the_field_and_keeps_it(app, shop, cycle):
+    review = review_of(cycle, shop.zhang)
+    client = app.test_client()
+    client.post("/login", data={"email": shop.hr_user.email, "password": factories.PASSWORD})
+    url = f"/appraisals/reviews/{review.id}/exclude"
+    refused = client.post(url, data={"exclusion-version": review.version, "exclusion-reason": "",
+                                     "exclusion-comment": "12月起长期病假"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Choose a reason from the list." in page and "12月起长期病假" in page
+    assert review_of(cycle, shop.zhang).excluded_at is None
+    stale = client.post(url, data={"exclusion-version": review.version + 1, "exclusion-reason": "long_leave"})
+    assert stale.status_code == 409 and review_of(cycle, shop.zhang).excluded_at is None
+    done = client.post(url, data={"exclusion-version": review.version, "exclusion-reason": "long_leave",
+                                  "exclusion-comment": "12月起长期病假"})
+    assert done.status_code == 302
+    review = review_of(cycle, shop.zhang)
+    assert review.excluded_at is not None and review.events[-1].action == "excluded"
+    # the employee's own page says so, and nothing of the review can be done any more
+    employee = app.test_client()
+    employee.post("/login", data={"email": shop.employee_user.email, "password": factories.PASSWORD})
+    assert "Excluded from the cycle" in employee.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
+    assert client.post(f"/appraisals/reviews/{review.id}/restore", data={"version": review.version}).status_code == 302
+    assert review_of(cycle, shop.zhang).excluded_at is None
