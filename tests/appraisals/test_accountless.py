@@ -306,3 +306,19 @@ def test_the_remove_form_refuses_bad_input_at_the_field_and_keeps_it(app, shop, 
     assert "Excluded from the cycle" in employee.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
     assert client.post(f"/appraisals/reviews/{review.id}/restore", data={"version": review.version}).status_code == 302
     assert review_of(cycle, shop.zhang).excluded_at is None
+
+
+def test_the_template_form_sets_the_self_review_mode(app, shop):
+    client = app.test_client()
+    client.post("/login", data={"email": shop.hr_user.email, "password": factories.PASSWORD})
+    form = {"name": "门店考核", "kpi_weight": "70", "competency_weight": "30", "levels": "5",
+            "bands-0-band": "A", "bands-0-min": "90", "bands-1-band": "B", "bands-1-min": "0",
+            "outcomes-0-code": "reward", "self_review": "sometimes"}
+    refused = client.post("/appraisals/templates/new", data=form)
+    assert refused.status_code == 422 and "Choose from the list." in refused.get_data(as_text=True)
+    form.update(self_review="optional", reviewer_enters_self_review="y")
+    assert client.post("/appraisals/templates/new", data=form).status_code == 302
+    template = db.session.scalar(db.select(AppraisalTemplate).where(AppraisalTemplate.name == "门店考核"))
+    assert template.self_review == "optional" and template.reviewer_enters_self_review is True
+    page = client.get("/appraisals/templates").get_data(as_text=True)
+    assert "Optional" in page and "the reviewer may enter it on paper" in page
