@@ -57,6 +57,14 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def fiscal_year_start_month() -> int:
+    """``ROLEBOOK_FISCAL_YEAR_START_MONTH``: 1 to 12 (default 1, the calendar year)."""
+    raw = env("FISCAL_YEAR_START_MONTH", "1")
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 12:
+        raise ValueError(f"ROLEBOOK_FISCAL_YEAR_START_MONTH must be a month from 1 to 12, not {raw!r}")
+    return int(raw)
+
+
 # Password policies. The default follows current guidance (NIST SP 800-63B): long passwords, a
 # blocklist of common ones, nothing equal to the e-mail. "seeds" is the rule of the source
 # documents: at least 6 characters, not starting with a digit, changed every 90 days, and mixing
@@ -162,6 +170,10 @@ class Config:
     TASK_CONSUMER = env("QUEUE_CONSUMER", "thread")
     TASK_WORKERS = env_int("QUEUE_WORKERS", 2)
     TASK_RESULT_DAYS = env_int("TASK_RESULT_DAYS", 7)  # finished tasks and their files are kept this long
+
+    # Appraisal periods: quarterly and annual cycles start on the quarters and years of a fiscal
+    # year that begins on the first day of this month (1: the calendar year; 4: April, ...).
+    FISCAL_YEAR_START_MONTH = fiscal_year_start_month()
 
 
 class DevelopmentConfig(Config):

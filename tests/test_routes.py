@@ -182,6 +182,11 @@ MATRIX = {
     "appraisals.calibrate": EDIT_ORG,
     "appraisals.reopen": EDIT_ORG,
     "appraisals.reviewer": EDIT_ORG,
+    "appraisals.skip_self_review": ALL,       # object check: HR, or the reviewer of an optional self-review
+    "appraisals.exclude": EDIT_ORG,
+    "appraisals.restore": EDIT_ORG,
+    "appraisals.cycle_exclude": EDIT_ORG,
+    "appraisals.cycle_exclusion_cancel": EDIT_ORG,
     "appraisals.cycles": {"admin", "hr", "manager"},
     "appraisals.cycle": {"admin", "hr", "manager"},  # managers: cycles with reviews of their subtree
     "appraisals.cycle_export": {"admin", "hr", "manager"},
@@ -213,6 +218,13 @@ MATRIX = {
     "reviews.finalise": EDIT_ORG,
     "reviews.reopen": EDIT_ORG,
     "reviews.reassign": EDIT_ORG,
+    "reviews.paper_self_review": {"admin", "hr", "manager"},   # object check: HR, or a reviewer the template allows
+    "reviews.skip_self_review": {"admin", "hr", "manager"},    # object check: HR, or the reviewer
+    "reviews.exclude": EDIT_ORG,
+    "reviews.restore": EDIT_ORG,
+    "appraisal_cycles.list_exclusions": EDIT_ORG,
+    "appraisal_cycles.create_exclusion": EDIT_ORG,
+    "appraisal_cycles.delete_exclusion": EDIT_ORG,
     "printouts.job_description_pdf": ALL,
     "printouts.appraisal_form_pdf": ALL,
     "printouts.department_manual_pdf": {"admin", "hr", "manager"},
@@ -264,7 +276,8 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "department_id": department.id,
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
-           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id}
+           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
+           "exclusion_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

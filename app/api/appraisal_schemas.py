@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.api.schemas import Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
-from app.appraisals.models import CycleStatus, PeriodType, Step
+from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewState, Step
 from app.appraisals.flow import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
 
 PERIODS = sorted(PeriodType.values())
@@ -57,10 +57,12 @@ class LaunchOut(Output):
     without_jd = fields.Integer(metadata={"description": "New reviews without a published job description."})
     without_reviewer = fields.Integer(metadata={"description": "New reviews nobody above could review."})
     stalled = fields.Integer(metadata={
-        "description": "Reviews of the cycle whose manager review nobody able can do: no reviewer, a reviewer "
-                       "without an account, or with an account that may not review (role `employee`, deactivated). "
-                       "List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`; name another reviewer or "
-                       "change the account's role."})
+        "description": "Reviews of the cycle that cannot move as things stand: the self-review is due and the "
+                       "employee has no account; nobody able can do the manager review (no reviewer, a reviewer "
+                       "without an account, or with an account that may not review); or no job description at "
+                       "launch. List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`."})
+    excluded = fields.Integer(metadata={
+        "description": "Of `created`, the reviews of employees excluded before the launch (counted nowhere)."})
     cycle = fields.Nested(CycleOut)
 
 
@@ -89,6 +91,9 @@ class ResultsOut(Output):
     scored = fields.Integer(metadata={"description": "Finalised reviews with a final score."})
     provisional = fields.Integer(metadata={
         "description": "Reviews in progress with a provisional score (from what was entered so far), counted nowhere."})
+    finalised_without_score = fields.Integer(metadata={
+        "description": "Finalised reviews that had nothing to score (HR gave the reason): in `finalised`, in no "
+                       "distribution or average."})
     average = fields.Float(allow_none=True, metadata={"description": "Average final score of the finalised reviews."})
     bands = fields.List(fields.Nested(CountOut), metadata={"description": "Finalised reviews per (calibrated) band."})
     histogram = fields.List(fields.Nested(CountOut), metadata={
@@ -156,6 +161,17 @@ class ReviewOut(Output):
     outcome = fields.String(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
     finalised_at = fields.DateTime(allow_none=True)
+    finalised_without_score = fields.Boolean(attribute="is_finalised_without_score", metadata={
+        "description": "Finalised with nothing to score: HR's reason is `unscored_reason`; counted apart."})
+    unscored_reason = fields.String()
+    self_review_state = fields.String(allow_none=True, validate=validate.OneOf(sorted(SelfReviewState.values())),
+                                      metadata={"description": "null: the employee's own self-review (to do or "
+                                                               "done); else how it ended."})
+    excluded = fields.Boolean(attribute="is_excluded", metadata={
+        "description": "Removed from the cycle by HR: counted nowhere, no step open; HR can restore it."})
+    excluded_at = fields.DateTime(allow_none=True)
+    exclusion_reason = fields.String(allow_none=True, validate=validate.OneOf(sorted(ExclusionReason.values())))
+    exclusion_comment = fields.String()
     version = fields.Integer()
 
 
@@ -176,8 +192,12 @@ class ReviewArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(STEPS))
     band = text(10, metadata={"description": "The (calibrated) band."})
     stalled = fields.Boolean(load_default=False, metadata={
-        "description": "Only the reviews whose manager review nobody able can do (no reviewer, no account, an "
-                       "account that may not review)."})
+        "description": "Only the reviews that cannot move as things stand (the employee has no account for a due "
+                       "self-review; nobody able can do the manager review; no job description at launch)."})
+    excluded = fields.Boolean(load_default=False, metadata={
+        "description": "Only the reviews excluded from their cycle (left out otherwise)."})
+    finalised_without_score = fields.Boolean(load_default=False, metadata={
+        "description": "Only the reviews finalised without score."})
 
 
 class KpiActualIn(Schema):
@@ -222,3 +242,39 @@ class ReopenIn(VersionIn):
 
 class ReviewerIn(VersionIn):
     reviewer_id = optional_ref()
+
+
+class LaunchIn(VersionIn):
+    confirm_overlap = fields.Boolean(load_default=False, metadata={
+        "description": "true: launch even though some employees already have a review of the same template for an "
+                       "overlapping period (without it such a launch answers 409 naming them)."})
+
+
+class FinaliseIn(VersionIn):
+    reason = text(MAX_COMMENT, load_default="", metadata={
+        "description": "Required for a review with no score (no KPI and no competency): why it is finalised so."})
+
+
+REASONS = sorted(ExclusionReason.values())
+
+
+class ExcludeIn(VersionIn):
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    comment = text(2000, load_default="", metadata={"description": "Required when the reason is `other`."})
+
+
+class ExclusionIn(Schema):
+    employee_id = ref(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    comment = text(2000, load_default="", metadata={"description": "Required when the reason is `other`."})
+    version = version_field()
+
+
+class ExclusionOut(Output):
+    id = fields.Integer()
+    employee_id = fields.Integer()
+    employee_no = fields.String(attribute="employee.employee_no")
+    employee_name = fields.String(attribute="employee.name")
+    reason = fields.String(validate=validate.OneOf(REASONS))
+    comment = fields.String()
+    created_at = fields.DateTime()

@@ -39,6 +39,11 @@ class AppraisalTemplateOut(Output):
     scale = fields.List(fields.Nested(AppraisalScaleLevelOut), metadata={"description": "The rating scale, 1 to n."})
     bands = fields.List(fields.Nested(AppraisalBandOut), metadata={"description": "From the highest minimum down."})
     outcomes = fields.List(fields.Nested(AppraisalOutcomeOut))
+    self_review = fields.String(metadata={
+        "description": "required, optional (the reviewer or HR may go on without it) or skipped. An employee "
+                       "without an account skips it whatever is set, unless HR enters their paper self-review."})
+    reviewer_enters_self_review = fields.Boolean(metadata={
+        "description": "The reviewer (not only HR) may enter a paper self-review on the employee's behalf."})
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 

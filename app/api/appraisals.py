@@ -7,18 +7,20 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, LaunchOut, ReopenIn, ResultsArgs,
-                                       ResultsOut, ReviewArgs, ReviewDetailOut, ReviewerIn, ReviewOut, StepIn,
-                                       VersionIn)
+from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, ExcludeIn, ExclusionIn, ExclusionOut,
+                                       FinaliseIn, LaunchIn, LaunchOut, ReopenIn, ResultsArgs, ResultsOut, ReviewArgs,
+                                       ReviewDetailOut, ReviewerIn, ReviewOut, StepIn, VersionIn)
 from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
                             seen_version)
 from app.api.document_schemas import PDF, DocumentArgs, TaskOut
 from app.api.schemas import page_schema, patch
 from app.api.tasks import TASK_LOCATION, task_accepted
-from app.appraisals import flow, results, services
+from app.appraisals import exclusions, flow, results, services
+from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_review_for,
+                                   can_skip_self_review_for)
 from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.models import AppraisalCycle, Review, Step
-from app.auth.permissions import (can_calibrate, can_manage_appraisals, can_manager_review, can_self_review,
+from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review, can_self_review,
                                   can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
                                   review_scope)
 from app.core.errors import Conflict, NotFound, ServiceError
@@ -108,21 +110,27 @@ def update_cycle(body, cycle_id: int):
 @cycles.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
                      description="A big launch: a background task creates the reviews.")
 @requires(can_manage_appraisals)
-@cycles.arguments(VersionIn)
+@cycles.arguments(LaunchIn)
 def launch_cycle(body, cycle_id: int):
     """Launch a cycle (or add the reviews still missing)
 
     Creates one review per active employee in scope whose primary assignment covers the period;
-    launching again creates nothing twice. More than a few hundred reviews are created by a
-    background task: the answer is 202 with the task to follow at `Location`.
+    launching again creates nothing twice. An employee without an account (or every employee,
+    when the template skips it) starts at the manager review, the self-review marked skipped;
+    the employees excluded before the launch get a review already excluded. Employees who
+    already have a review of the same template for an overlapping period make the launch answer
+    409 naming them, unless `confirm_overlap` is true. More than a few hundred reviews are
+    created by a background task: the answer is 202 with the task to follow at `Location`.
     """
     cycle = services.get_cycle(cycle_id)
-    result = appraisal_tasks.launch_or_enqueue(cycle, current_user, seen_version(body.get("version")))
+    result = appraisal_tasks.launch_or_enqueue(cycle, current_user, seen_version(body.get("version")),
+                                               confirm_overlap=body["confirm_overlap"])
     db.session.commit()
     if isinstance(result, Task):
         return task_accepted(result)
     return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
-            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "cycle": cycle}
+            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "excluded": result.excluded,
+            "cycle": cycle}
 
 
 @cycles.route(f"/<{ID}:cycle_id>/results")
@@ -138,6 +146,7 @@ def cycle_results(args, cycle_id: int):
     return {"total": summary.total, "by_step": summary.by_step, "finalised": summary.finalised,
             "completion": summary.completion, "acknowledged": summary.acknowledged, "overdue": summary.overdue,
             "scored": summary.scored, "provisional": summary.provisional, "average": summary.average,
+            "finalised_without_score": summary.unscored,
             "bands": [{"label": band, "count": count} for band, count in summary.bands],
             "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
             "departments": results.by_department(cycle, scope, department)}
@@ -182,7 +191,8 @@ def list_reviews(args):
     department = department_filter(args.get("department_id"))
     query = services.list_reviews(args.get("cycle_id"), review_scope(current_user), args.get("status", ""),
                                   args.get("band", ""), department=department, employee_id=args.get("employee_id"),
-                                  stalled=args.get("stalled", False))
+                                  stalled=args.get("stalled", False), excluded=args.get("excluded", False),
+                                  unscored=args.get("finalised_without_score", False))
     return page_of(query.order_by(Review.cycle_id.desc(), Review.id), args)
 
 
@@ -244,7 +254,9 @@ def _api_names(error: ServiceError) -> ServiceError:
 def submit_step(body, review_id: int):
     """Save or complete the review's current step
 
-    Self-review (the employee), manager review (the named reviewer) or calibration (HR). Without
+    Self-review (the employee; HR, or the reviewer where the template allows, entering a paper
+    one on the employee's behalf), manager review (the named reviewer; HR entering a paper one
+    on behalf of a reviewer without an account able to review) or calibration (HR). Without
     `submit` (or with `false`) the step is only saved; `"submit": true` completes it (hands the
     review on; at calibration, finalises it). Send the version (`version`, or the ETag in
     If-Match); an older one answers 409 and changes nothing. A step already submitted (or a
@@ -255,14 +267,17 @@ def submit_step(body, review_id: int):
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
                          outcome=body["outcome"])
     try:
+        flow.require_included(review)   # an excluded review (which the user may read) has no step open
         if review.status == Step.SELF_REVIEW.value:
-            if not can_self_review(current_user, review):
+            own = can_self_review(current_user, review)
+            if not own and not can_enter_self_review_for(current_user, review):
                 _not_your_step(review)
-            flow.save_self_review(review, data, version, submit=body["submit"])
+            flow.save_self_review(review, data, version, submit=body["submit"], on_behalf=not own)
         elif review.status == Step.MANAGER_REVIEW.value:
-            if not can_manager_review(current_user, review):
+            own = can_manager_review(current_user, review)
+            if not own and not can_enter_manager_review_for(current_user, review):
                 _not_your_step(review)
-            flow.save_manager_review(review, data, version, submit=body["submit"])
+            flow.save_manager_review(review, data, version, submit=body["submit"], on_behalf=not own)
         elif review.status == Step.CALIBRATION.value:
             if not can_calibrate(current_user, review):
                 _not_your_step(review)
@@ -288,12 +303,16 @@ def _hr(review_id: int) -> Review:
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
 @requires(can_manage_appraisals)
-@reviews.arguments(VersionIn)
+@reviews.arguments(FinaliseIn)
 def finalise(body, review_id: int):
-    """Finalise a calibrated review (HR): it is locked"""
+    """Finalise a calibrated review (HR): it is locked
+
+    A review with nothing to score (no KPI and no competency) needs `reason`: it is counted
+    apart as finalised without score.
+    """
     version = seen_version(body.get("version"))
     review = _hr(review_id)
-    flow.finalise(review, version)
+    flow.finalise(review, version, body["reason"])
     db.session.commit()
     return review, 200, etag(review)
 
@@ -346,3 +365,127 @@ def acknowledge(body, review_id: int):
     flow.acknowledge(review, version)
     db.session.commit()
     return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/paper-self-review", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_do_manager_reviews)
+@reviews.arguments(StepIn)
+def paper_self_review(body, review_id: int):
+    """Enter a paper self-review on the employee's behalf (HR, or the reviewer where the template allows)
+
+    At the self-review step (`"submit": true` hands the review to the reviewer), or during the
+    manager review when the self-review was skipped (it adds the employee's figures and ratings;
+    the manager's actuals stay). Recorded as entered on the employee's behalf.
+    """
+    review = visible_review(review_id)
+    if not can_enter_self_review_for(current_user, review):
+        if can_calibrate(current_user, review):   # HR: say why (excluded, or not at a step that takes it)
+            flow.require_included(review)
+            if review.status != Step.MANAGER_REVIEW.value:
+                flow.require_step(review, Step.SELF_REVIEW)
+            raise ServiceError(_("The self-review was not skipped: it can only be entered at its own step."))
+        _forbidden()
+    data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"])
+    version = seen_version(body.get("version"))
+    try:
+        flow.save_self_review(review, data, version, submit=body["submit"], on_behalf=True)
+    except (Conflict, flow.StepOver):
+        raise
+    except ServiceError as error:
+        raise _api_names(error) from None
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/skip-self-review", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_do_manager_reviews)
+@reviews.arguments(VersionIn)
+def skip_self_review(body, review_id: int):
+    """Go on without the self-review: an optional one (the reviewer or HR), or that of an employee without an account (HR)"""
+    review = visible_review(review_id)
+    by_hr = can_calibrate(current_user, review)
+    if not (by_hr or can_manager_review(current_user, review)):
+        _forbidden()
+    if not can_skip_self_review_for(current_user, review):
+        flow.require_step(review, Step.SELF_REVIEW)
+        if not by_hr:
+            _forbidden()
+    flow.skip_self_review(review, seen_version(body.get("version")), by_hr=by_hr)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/exclude", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@reviews.arguments(ExcludeIn)
+def exclude(body, review_id: int):
+    """Remove a review from its running cycle, with a reason (HR)
+
+    The review is kept as it is, counted nowhere (progress, results, distribution, exports,
+    closing) and no step of it is open, until HR restores it.
+    """
+    version = seen_version(body.get("version"))
+    review = _hr(review_id)
+    exclusions.exclude_review(review, body["reason"], body["comment"], version)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@reviews.route(f"/<{ID}:review_id>/restore", methods=["POST"])
+@reviews.doc(parameters=[IF_MATCH])
+@reviews.response(200, ReviewDetailOut, headers=ETAG)
+@requires(can_manage_appraisals)
+@reviews.arguments(VersionIn)
+def restore(body, review_id: int):
+    """Restore an excluded review to its running cycle, at the step where it was (HR)"""
+    version = seen_version(body.get("version"))
+    review = _hr(review_id)
+    exclusions.restore_review(review, version)
+    db.session.commit()
+    return review, 200, etag(review)
+
+
+@cycles.route(f"/<{ID}:cycle_id>/exclusions")
+@cycles.response(200, ExclusionOut(many=True))
+@requires(can_manage_appraisals)
+def list_exclusions(cycle_id: int):
+    """The employees excluded from a cycle before its launch (HR)
+
+    After the launch they are reviews marked excluded: `GET /api/v1/reviews?cycle_id=…&excluded=true`.
+    """
+    return exclusions.list_exclusions(services.get_cycle(cycle_id))
+
+
+@cycles.route(f"/<{ID}:cycle_id>/exclusions", methods=["POST"])
+@cycles.response(201, ExclusionOut)
+@requires(can_manage_appraisals)
+@cycles.arguments(ExclusionIn)
+def create_exclusion(body, cycle_id: int):
+    """Exclude an employee from a cycle before its launch, with a reason (HR)
+
+    The launch creates their review already excluded (counted nowhere, restorable). The cycle's
+    `version`, if sent, must be the current one (409 otherwise).
+    """
+    cycle = services.get_cycle(cycle_id)
+    reference(org_services.get_employee, body["employee_id"], "employee_id")
+    exclusion = exclusions.exclude_employee(cycle, body["employee_id"], body["reason"], body["comment"],
+                                            body.get("version"))
+    db.session.commit()
+    return exclusion, 201
+
+
+@cycles.route(f"/<{ID}:cycle_id>/exclusions/<{ID}:exclusion_id>", methods=["DELETE"])
+@cycles.response(204)
+@requires(can_manage_appraisals)
+def delete_exclusion(cycle_id: int, exclusion_id: int):
+    """Include again an employee excluded before the launch (HR)"""
+    cycle = services.get_cycle(cycle_id)
+    exclusions.cancel_exclusion(exclusions.get_exclusion(cycle, exclusion_id))
+    db.session.commit()
+    return None

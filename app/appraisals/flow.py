@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, Step
+from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, SelfReviewMode, SelfReviewState, Step
 from app.appraisals.services import cycle_settings, score_review
 from app.appraisals.settings import bounded_text
 from app.audit.services import actor
@@ -139,9 +139,15 @@ class StepOver(ServiceError):
     status = 409
 
 
+def require_included(review: Review) -> None:
+    if review.excluded_at is not None:
+        raise StepOver(_("This review is excluded from the cycle: HR can restore it."))
+
+
 def require_step(review: Review, *steps: Step) -> None:
     """Refuse, saying why, an action of a step the review is not at: already submitted or
-    finalised (``StepOver``), or not open yet."""
+    finalised (``StepOver``), or not open yet. An excluded review has no step open."""
+    require_included(review)
     if review.status not in {s.value for s in steps}:
         order = Step.order()
         if review.status == Step.FINALISED.value:
@@ -163,31 +169,103 @@ def touch(review: Review) -> None:
     review.updated_at = utcnow()  # every save moves the lock counter, even when only child rows changed
 
 
-def save_self_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
+def save_self_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False,
+                     on_behalf: bool = False) -> None:
     """The employee's actuals (with comments), self ratings and comment; ``submit`` hands the
-    review to the manager and needs every actual and self rating."""
-    require_step(review, Step.SELF_REVIEW)
+    review to the manager and needs every actual and self rating.
+
+    ``on_behalf``: HR (or the reviewer, where the template allows) types in a self-review the
+    employee filled in on paper, at the self-review step or, when the self-review was skipped
+    (no account, or the template's choice), during the manager review, where it adds the
+    employee's figures without touching the manager's (an actual only where none is entered yet).
+    Submitting it is recorded as "entered on behalf" in the history and the audit trail."""
+    late = on_behalf and review.status == Step.MANAGER_REVIEW.value and review.self_review_state in SKIPPED
+    if not late:
+        require_step(review, Step.SELF_REVIEW)
+    else:
+        require_included(review)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
     errors: dict[str, list[str]] = {}
+    before = {result.id: result.actual for result in review.kpi_results}
     _actuals(data.kpis, review, "employee_comment", errors, by_employee=True)
+    if late:   # the manager's actuals stay; the paper figures fill only the empty ones
+        for result in review.kpi_results:
+            if before[result.id] is not None:
+                result.actual = before[result.id]
     _ratings(data.ratings, review, "self_rating", "employee_comment", settings["scale_max"], errors)
     if data.comment is not None:
         review.self_comment = _comment(data.comment, errors, "comment")
     if submit and not errors:
-        _require_complete(review, "self_rating", _("Rate yourself before submitting."), errors)
+        if late:
+            _require_self_complete(review, errors)
+        else:
+            _require_complete(review, "self_rating", _("Rate yourself before submitting."), errors)
     _raise(errors)
     score_review(review, settings)
     touch(review)
     if submit:
-        review.status, review.self_submitted_at = Step.MANAGER_REVIEW.value, utcnow()
-        _event(review, "self_submitted")
+        if on_behalf:
+            review.self_review_state = SelfReviewState.ON_BEHALF.value
+            _event(review, "self_entered_on_behalf", _("Entered by %(actor)s on behalf of %(name)s",
+                                                       actor=actor()[1], name=review.employee.name))
+        else:
+            _event(review, "self_submitted")
+        review.self_submitted_at = utcnow()
+        if not late:
+            review.status = Step.MANAGER_REVIEW.value
     db.session.flush()
 
 
-def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False) -> None:
+SKIPPED = (SelfReviewState.SKIPPED_TEMPLATE.value, SelfReviewState.SKIPPED_NO_ACCOUNT.value,
+           SelfReviewState.SKIPPED_OPTIONAL.value)
+
+
+def _require_self_complete(review: Review, errors: dict) -> None:
+    for i, result in enumerate(review.kpi_results):
+        if result.self_actual is None:
+            errors.setdefault(f"kpis.{i}.actual", []).append(_("Enter the actual result before submitting."))
+    for i, rating in enumerate(review.ratings):
+        if rating.self_rating is None:
+            errors.setdefault(f"ratings.{i}.rating", []).append(_("Rate yourself before submitting."))
+
+
+def can_skip_self_review(review: Review, by_hr: bool) -> bool:
+    """The review may go on without a self-review: the template makes it optional (HR or the
+    reviewer decides), or the employee has no account to log in with (HR decides)."""
+    if review.status != Step.SELF_REVIEW.value or review.excluded_at is not None:
+        return False
+    mode = cycle_settings(review.cycle).get("self_review", SelfReviewMode.REQUIRED.value)
+    return mode == SelfReviewMode.OPTIONAL.value or (by_hr and not has_login(review.employee))
+
+
+def has_login(employee: Employee) -> bool:
+    account = employee.user
+    return account is not None and account.active
+
+
+def skip_self_review(review: Review, seen_version: int | None, by_hr: bool) -> None:
+    """Hand the review to the reviewer without a self-review (see ``can_skip_self_review``)."""
+    require_step(review, Step.SELF_REVIEW)
+    check_version(review, seen_version)
+    if not can_skip_self_review(review, by_hr):
+        raise ServiceError(_("The self-review is required by the template: enter it on the employee’s behalf "
+                             "if they filled it in on paper."))
+    account = has_login(review.employee)
+    review.self_review_state = (SelfReviewState.SKIPPED_OPTIONAL.value if account
+                                else SelfReviewState.SKIPPED_NO_ACCOUNT.value)
+    review.status = Step.MANAGER_REVIEW.value
+    touch(review)
+    _event(review, "self_review_skipped", review.self_review_state_enum.label)
+    db.session.flush()
+
+
+def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False,
+                        on_behalf: bool = False) -> None:
     """The manager may adjust actuals, rates competencies, comments and proposes an outcome;
-    ``submit`` sends the review to HR and needs every actual, every rating and an outcome."""
+    ``submit`` sends the review to HR and needs every actual, every rating and an outcome.
+    ``on_behalf``: HR types in the manager review of a reviewer who has no account able to do
+    it (filled in on paper), recorded as such in the history and the audit trail."""
     require_step(review, Step.MANAGER_REVIEW)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
@@ -213,14 +291,19 @@ def save_manager_review(review: Review, data: StepData, seen_version: int | None
     touch(review)
     if submit:
         review.status, review.manager_submitted_at = Step.CALIBRATION.value, utcnow()
-        _event(review, "manager_submitted")
+        if on_behalf:
+            _event(review, "manager_entered_on_behalf", _("Entered by %(actor)s on behalf of %(name)s",
+                                                          actor=actor()[1], name=review.reviewer.name
+                                                          if review.reviewer else "—"))
+        else:
+            _event(review, "manager_submitted")
     db.session.flush()
 
 
 def calibrate(review: Review, band: str | None, reason: str, seen_version: int | None,
               finalise: bool = False) -> None:
     """HR may move the band (a reason is required, kept in the history and the audit trail);
-    ``finalise`` then locks the review."""
+    ``finalise`` then locks the review (a review without a score needs the reason too)."""
     require_step(review, Step.CALIBRATION)
     check_version(review, seen_version)
     settings = cycle_settings(review.cycle)
@@ -241,22 +324,34 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
                if moved else _("Calibration removed"))
     touch(review)
     if finalise:
-        _finalise(review)
+        _finalise(review, reason)
     db.session.flush()
 
 
-def _finalise(review: Review) -> None:
+def _finalise(review: Review, reason: str = "") -> None:
+    """Lock the review. One with nothing to score (no KPI and no competency) is finalised only
+    with HR's reason, and counted apart as "finalised without score"."""
     if review.final_score is None and (review.kpi_results or review.ratings):
         raise ServiceError(_("This review has no score yet."))
+    if review.final_score is None:
+        if not reason:
+            message = _("This review has no score (no KPI and no competency to rate): give the reason for "
+                        "finalising it without one.")
+            raise ServiceError(message, {"reason": [message]})
+        review.unscored_reason = reason
     review.status, review.finalised_at = Step.FINALISED.value, utcnow()
-    _event(review, "finalised")
+    _event(review, "finalised_without_score" if review.final_score is None else "finalised",
+           reason if review.final_score is None else "")
 
 
-def finalise(review: Review, seen_version: int | None) -> None:
+def finalise(review: Review, seen_version: int | None, reason: str = "") -> None:
     require_step(review, Step.CALIBRATION)
     check_version(review, seen_version)
+    errors: dict[str, list[str]] = {}
+    reason = _comment(reason, errors, "reason")
+    _raise(errors)
     touch(review)
-    _finalise(review)
+    _finalise(review, reason)
     db.session.flush()
 
 
@@ -279,6 +374,9 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
         errors["reason"] = [_("Give the reason for reopening the review.")]
     _raise(errors)
     review.status, review.finalised_at, review.acknowledged_at = step, None, None
+    review.unscored_reason = ""
+    if step == Step.SELF_REVIEW.value:
+        review.self_review_state = None
     touch(review)
     _event(review, "reopened", reason)
     if review.calibrated_band is not None or review.calibration_reason:
@@ -304,6 +402,7 @@ def acknowledge(review: Review, seen_version: int | None = None) -> None:
 
 def reassign_reviewer(review: Review, reviewer_id: int | None, seen_version: int | None) -> None:
     """HR names another reviewer (an employee who is not the reviewee)."""
+    require_included(review)
     check_version(review, seen_version)
     if review.is_finalised:
         raise ServiceError(_("This review is finalised and locked. Only HR can reopen it."))
@@ -332,6 +431,12 @@ EVENT_LABELS = {
     "calibration_cleared": lambda: _("Calibration cleared on reopening"),
     "acknowledged": lambda: _("Acknowledged by the employee"),
     "reviewer_changed": lambda: _("Reviewer changed"),
+    "self_entered_on_behalf": lambda: _("Self-review entered on the employee’s behalf"),
+    "manager_entered_on_behalf": lambda: _("Manager review entered on the reviewer’s behalf"),
+    "self_review_skipped": lambda: _("Self-review skipped"),
+    "finalised_without_score": lambda: _("Finalised without score"),
+    "excluded": lambda: _("Excluded from the cycle"),
+    "restored": lambda: _("Restored to the cycle"),
 }
 
 

@@ -9,7 +9,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appraisals.models import PeriodType
+from app.appraisals.models import ExclusionReason, PeriodType, SelfReviewMode
 from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
@@ -60,18 +60,25 @@ class TemplateForm(FlaskForm):
     scale = FieldList(FormField(LevelForm), min_entries=10, max_entries=10)
     bands = FieldList(FormField(BandForm), min_entries=8, max_entries=8)
     outcomes = FieldList(FormField(OutcomeForm), min_entries=12, max_entries=12)
+    self_review = SelectField(_l("Self-review"), choices=[], validate_choice=False,
+                              description=_l("Whatever is chosen, an employee without an account skips it, "
+                                             "unless HR enters their paper self-review."))
+    reviewer_enters_self_review = BooleanField(_l("The reviewer may enter a paper self-review on the employee’s "
+                                                  "behalf (HR always may)"))
     submit = SubmitField(_l("Save template"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.levels.choices = [(str(n), str(n)) for n in range(2, 11)]
+        self.self_review.choices = SelfReviewMode.choices()
 
     def data_dict(self) -> dict:
         return {"name": self.name.data, "kpi_weight": self.kpi_weight.data,
                 "competency_weight": self.competency_weight.data, "levels": self.levels.data,
                 "scale": [{"label": e.form.label.data, "description": e.form.description.data} for e in self.scale],
                 "bands": [{"band": e.form.band.data, "min": e.form.min.data} for e in self.bands],
-                "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes]}
+                "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
+                "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data)}
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
@@ -84,6 +91,8 @@ class TemplateForm(FlaskForm):
             entry.form.band.data, entry.form.min.data = band["band"], f"{band['min']:g}"
         for entry, outcome in zip(self.outcomes, data["outcomes"]):
             entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
+        self.self_review.data = data.get("self_review") or SelfReviewMode.REQUIRED.value
+        self.reviewer_enters_self_review.data = bool(data.get("reviewer_enters_self_review"))
 
 
 class StepForm(FlaskForm):
@@ -115,6 +124,26 @@ class ReopenForm(FlaskForm):
 class ReviewerForm(FlaskForm):
     version = HiddenField()
     reviewer_no = StringField(_l("Reviewer's employee number"))
+
+
+class ExclusionForm(FlaskForm):
+    """Remove a review from a running cycle (``employee_no`` unused), or exclude an employee
+    from a cycle before its launch."""
+
+    version = HiddenField()
+    employee_no = StringField(_l("Employee number"))
+    reason = SelectField(_l("Reason"), choices=[], validate_choice=False)
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", "—")] + ExclusionReason.choices()
+
+
+class LaunchForm(FlaskForm):
+    version = HiddenField()
+    confirm_overlap = BooleanField(_l("Launch anyway: these employees get a second review for an overlapping "
+                                      "period"))
 
 
 class VersionForm(FlaskForm):

@@ -132,7 +132,8 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> list[I
                in db.session.execute(
         select(Employee.employee_no, Review.id, Employee.name, Review.status, Review.employee_id)
         .join(Review, Review.employee_id == Employee.id)
-        .where(Review.cycle_id == cycle.id, Employee.employee_no.in_(numbers)))} if numbers else {}
+        .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Employee.employee_no.in_(numbers)))} \
+        if numbers else {}
     results = {}
     if reviews:
         for result in db.session.scalars(select(KpiResult).where(

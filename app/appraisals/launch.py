@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, text
 
 from app.appraisals import bulk
-from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
+from app.appraisals.models import (AppraisalCycle, CompetencyRating, CycleStatus, Exclusion, KpiResult, Review,
+                                   SelfReviewMode, SelfReviewState, Step)
 from app.appraisals.reviewers import stalled_condition
 from app.appraisals.services import cycle_settings, targets_period
 from app.appraisals.settings import frozen_settings
@@ -24,6 +25,7 @@ from app.core.errors import ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
+from app.auth.models import User
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 from app.org.services import subtree_condition
 
@@ -38,7 +40,8 @@ class LaunchResult:
     existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
-    stalled: int = 0  # reviews of the cycle that nobody able can review (see app.appraisals.reviewers)
+    stalled: int = 0  # reviews of the cycle that cannot move as things stand (see app.appraisals.reviewers)
+    excluded: int = 0  # of ``created``, the reviews of employees HR excluded before the launch
 
 
 def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
@@ -137,7 +140,69 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     return versions, kpis, competencies
 
 
-def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | None = None) -> LaunchResult:
+class Overlap(ServiceError):
+    """The launch would give people a second review for an overlapping period of the same
+    template; ``people`` lists them: [{"employee_no", "name", "cycle"}…]."""
+
+    status = 409
+
+    def __init__(self, message: str, people: list[dict]):
+        super().__init__(message, {"confirm_overlap": [message]})
+        self.people = people
+
+
+OVERLAP_LIST = 50   # people named in the refusal (the message gives the total)
+
+
+def overlapping_people(cycle: AppraisalCycle, employee_ids: set[int]) -> list[dict]:
+    """Of ``employee_ids``, those who already have a review (not excluded) in another launched
+    cycle of the same template whose period overlaps ``cycle``'s: two queries."""
+    others = (select(Review.employee_id, AppraisalCycle.name)
+              .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+              .where(AppraisalCycle.id != cycle.id, AppraisalCycle.template_id == cycle.template_id,
+                     AppraisalCycle.status != CycleStatus.DRAFT.value, Review.excluded_at.is_(None),
+                     AppraisalCycle.start_date <= cycle.end_date, AppraisalCycle.end_date >= cycle.start_date)
+              .order_by(AppraisalCycle.start_date))
+    clashes: dict[int, str] = {}
+    for employee_id, name in db.session.execute(others):
+        if employee_id in employee_ids:
+            clashes.setdefault(employee_id, name)
+    if not clashes:
+        return []
+    rows = db.session.execute(select(Employee.id, Employee.employee_no, Employee.name)
+                              .where(Employee.id.in_(sorted(clashes)[:1000])).order_by(Employee.employee_no))
+    people = [{"employee_no": r.employee_no, "name": r.name, "cycle": clashes[r.id]} for r in rows]
+    return people + [{}] * (len(clashes) - len(people))  # counted, not named, past the first thousand
+
+
+def check_overlaps(cycle: AppraisalCycle, confirm: bool, newcomers: set[int] | None = None) -> list[dict]:
+    """Refuse (``Overlap``) a launch that would review someone twice for overlapping periods of
+    the same template, unless HR confirms it; returns the people concerned. ``newcomers``: the
+    employees the launch would review (found here when not given)."""
+    if newcomers is None:
+        existing = set(db.session.scalars(select(Review.employee_id).where(Review.cycle_id == cycle.id)))
+        excluded = set(db.session.scalars(select(Exclusion.employee_id).where(Exclusion.cycle_id == cycle.id)))
+        newcomers = {row[0] for row in candidates(cycle)} - existing - excluded
+    people = overlapping_people(cycle, newcomers)
+    if people and not confirm:
+        named = [p for p in people if p][:OVERLAP_LIST]
+        listed = "、".join(f"{p['name']} ({p['employee_no']}, {p['cycle']})" for p in named)
+        more = len(people) - len(named)
+        message = _("%(num)d employee(s) already have a review of this template for an overlapping period: "
+                    "%(names)s. Exclude them, or confirm that they get a second review.", num=len(people),
+                    names=listed + (f" … +{more}" if more else ""))
+        raise Overlap(message, named)
+    return people
+
+
+def _with_login() -> set[int]:
+    """Ids of the employees who have an active account to log in with."""
+    return set(db.session.scalars(select(Employee.id).join(User, User.id == Employee.user_id)
+                                  .where(User.active.is_(True))))
+
+
+def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | None = None,
+                 confirm_overlap: bool = False) -> LaunchResult:
     """Launch ``cycle`` (or, when it is running, add the reviews still missing): one review per
     active employee in scope whose primary assignment covers the period, reviewed by the holder
     of the position above theirs (past vacancies), with the job description's KPI targets of the
@@ -148,16 +213,20 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     (``app.appraisals.tasks``), passing ``progress``; it works the same synchronously."""
     if cycle.status == CycleStatus.CLOSED.value:
         raise ServiceError(_("This cycle is closed: nothing more can be launched."))
+    existing = set(db.session.scalars(select(Review.employee_id).where(Review.cycle_id == cycle.id)))
+    people = [row for row in candidates(cycle) if row[0] not in existing]
+    exclusions = {e.employee_id: e for e in db.session.scalars(select(Exclusion).where(Exclusion.cycle_id == cycle.id))}
+    check_overlaps(cycle, confirm_overlap, {row[0] for row in people} - set(exclusions))
     if cycle.is_draft:
         cycle.settings = frozen_settings(cycle.template)
         cycle.status, cycle.launched_at = CycleStatus.RUNNING.value, utcnow()
         db.session.flush()
     settings = cycle_settings(cycle)
-    existing = set(db.session.scalars(select(Review.employee_id).where(Review.cycle_id == cycle.id)))
-    people = [row for row in candidates(cycle) if row[0] not in existing]
     total = len(people)
     finder = ReviewerFinder(cycle.end_date)
     versions, kpis, competencies = _snapshots(targets_period(cycle))
+    with_login = _with_login()
+    mode = settings.get("self_review", SelfReviewMode.REQUIRED.value)
     now = utcnow()
     created = without_jd = without_reviewer = 0
     if progress:
@@ -180,11 +249,19 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
             if reviewer_id is None:
                 notes.append("no_reviewer")
                 without_reviewer += 1
+            # The self-review is skipped when the template says so, or the employee cannot log in.
+            skipped = (SelfReviewState.SKIPPED_TEMPLATE.value if mode == SelfReviewMode.SKIPPED.value
+                       else SelfReviewState.SKIPPED_NO_ACCOUNT.value if employee_id not in with_login else None)
+            exclusion = exclusions.get(employee_id)
             rows.append({"cycle_id": cycle.id, "employee_id": employee_id, "position_id": position_id,
                          "department_id": department_id, "reviewer_id": reviewer_id, "jd_version_id": version_id,
-                         "status": Step.SELF_REVIEW.value, "kpi_weight": settings["kpi_weight"],
+                         "status": Step.MANAGER_REVIEW.value if skipped else Step.SELF_REVIEW.value,
+                         "self_review_state": skipped, "kpi_weight": settings["kpi_weight"],
                          "competency_weight": settings["competency_weight"], "notes": notes, "self_comment": "",
                          "manager_comment": "", "calibration_reason": "", "created_at": now, "updated_at": now,
+                         "excluded_at": now if exclusion else None,
+                         "exclusion_reason": exclusion.reason if exclusion else None,
+                         "exclusion_comment": exclusion.comment if exclusion else "", "unscored_reason": "",
                          "version": 1})
         table = Review.__table__
         if bulk.is_postgresql():
@@ -215,10 +292,17 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
         # A bulk load: refresh the planner's statistics now rather than at the next autovacuum,
         # so the results pages of the new cycle get good plans from the start.
         db.session.execute(text("ANALYZE appraisal_reviews, appraisal_kpi_results, appraisal_competency_ratings"))
+    for exclusion in exclusions.values():   # now excluded reviews (restorable like any other)
+        db.session.delete(exclusion)
+    if exclusions:
+        db.session.flush()
     if created:
         # One audit event for the whole launch: the rows were inserted in bulk, past the flush hook.
-        record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created}, label=cycle.name)
+        record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created, "excluded": len(exclusions)},
+               label=cycle.name)
     stalled = db.session.scalar(select(func.count()).select_from(Review)
-                                .where(Review.cycle_id == cycle.id, stalled_condition())) or 0
+                                .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None),
+                                       stalled_condition())) or 0
     return LaunchResult(created=created, existing=len(existing), without_jd=without_jd,
-                        without_reviewer=without_reviewer, stalled=stalled)
+                        without_reviewer=without_reviewer, stalled=stalled,
+                        excluded=sum(1 for row in people if row[0] in exclusions))

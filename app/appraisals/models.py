@@ -8,6 +8,12 @@ A review moves through the steps::
          ▲                 ▲                 ▲              │
          └─────────────────┴─────────────────┴── reopened by HR, with a reason
 
+The self-review is skipped at launch when the template says so or the employee has no account
+(``self_review_state``); HR (or the reviewer, where the template allows) may enter a paper one
+on the employee's behalf, and HR the paper manager review of a reviewer without an account. HR
+may exclude a review from its cycle (kept, counted nowhere, restorable); a review with nothing
+to score is finalised only with HR's reason (``unscored_reason``).
+
 Scores are stored (recomputed by ``services.score_review`` whenever an input changes) so that
 result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.scoring``.
 """
@@ -69,6 +75,46 @@ def _in(column: str, enum_cls) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in enum_cls)})"
 
 
+class SelfReviewMode(LabelledEnum):
+    """Whether a template's reviews begin with the employee's self-review."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    SKIPPED = "skipped"
+
+    @classmethod
+    def labels(cls):
+        return {cls.REQUIRED: _l("Required"), cls.OPTIONAL: _l("Optional"), cls.SKIPPED: _l("Skipped")}
+
+
+class SelfReviewState(LabelledEnum):
+    """How a review's self-review ended when the employee did not submit it themselves."""
+
+    SKIPPED_TEMPLATE = "skipped_template"
+    SKIPPED_NO_ACCOUNT = "skipped_no_account"
+    SKIPPED_OPTIONAL = "skipped_optional"
+    ON_BEHALF = "on_behalf"
+
+    @classmethod
+    def labels(cls):
+        return {cls.SKIPPED_TEMPLATE: _l("Skipped: the template has no self-review"),
+                cls.SKIPPED_NO_ACCOUNT: _l("Skipped: the employee has no account"),
+                cls.SKIPPED_OPTIONAL: _l("Not done (optional): the review went on without it"),
+                cls.ON_BEHALF: _l("Entered on paper on the employee’s behalf")}
+
+
+class ExclusionReason(LabelledEnum):
+    LONG_LEAVE = "long_leave"
+    LEFT = "left"
+    JOINED_LATE = "joined_late"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls):
+        return {cls.LONG_LEAVE: _l("Long leave"), cls.LEFT: _l("Left the company"),
+                cls.JOINED_LATE: _l("Joined late"), cls.OTHER: _l("Other reason")}
+
+
 class AppraisalTemplate(VersionedMixin, db.Model):
     """How reviews are weighted, rated and banded. ``scale`` is [{"level": 1, "label", "description"}…]
     (levels 1..n), ``bands`` is [{"band": "A", "min": 90}…] from the highest minimum down (the
@@ -79,6 +125,7 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     __table_args__ = (
         CheckConstraint("kpi_weight >= 0 AND kpi_weight <= 100", name="kpi_weight_range"),
         CheckConstraint("competency_weight >= 0 AND competency_weight <= 100", name="competency_weight_range"),
+        CheckConstraint(_in("self_review", SelfReviewMode), name="self_review_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +135,10 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     scale: Mapped[list] = mapped_column(JSON, default=list)
     bands: Mapped[list] = mapped_column(JSON, default=list)
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
+    self_review: Mapped[str] = mapped_column(String(20), default=SelfReviewMode.REQUIRED.value,
+                                             server_default=SelfReviewMode.REQUIRED.value)
+    # The reviewer (not only HR) may enter a paper self-review on the employee's behalf.
+    reviewer_enters_self_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -167,6 +218,10 @@ class Review(VersionedMixin, db.Model):
         UniqueConstraint("cycle_id", "employee_id"),
         CheckConstraint(_in("status", Step), name="status_valid"),
         CheckConstraint("reviewer_id IS NULL OR reviewer_id <> employee_id", name="not_own_reviewer"),
+        CheckConstraint(f"self_review_state IS NULL OR {_in('self_review_state', SelfReviewState)}",
+                        name="self_review_state_valid"),
+        CheckConstraint(f"exclusion_reason IS NULL OR {_in('exclusion_reason', ExclusionReason)}",
+                        name="exclusion_reason_valid"),
         Index("ix_appraisal_reviews_cycle_id_status", "cycle_id", "status"),
     )
 
@@ -190,6 +245,14 @@ class Review(VersionedMixin, db.Model):
     band: Mapped[str | None] = mapped_column(String(10))
     calibrated_band: Mapped[str | None] = mapped_column(String(10))
     calibration_reason: Mapped[str] = mapped_column(Text, default="")
+    # None: the employee's own self-review (to do or done); else how it ended (SelfReviewState).
+    self_review_state: Mapped[str | None] = mapped_column(String(20))
+    # Removed from the cycle by HR (with a reason): kept, counted nowhere, restorable.
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    exclusion_reason: Mapped[str | None] = mapped_column(String(20))
+    exclusion_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why HR finalised a review that has no score (no KPI and no competency to score).
+    unscored_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     manager_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -222,6 +285,22 @@ class Review(VersionedMixin, db.Model):
     def is_provisional(self) -> bool:
         """The scores of a review in progress are provisional: they count in no result."""
         return not self.is_finalised
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.excluded_at is not None
+
+    @property
+    def is_finalised_without_score(self) -> bool:
+        return self.is_finalised and self.final_score is None
+
+    @property
+    def self_review_state_enum(self) -> SelfReviewState | None:
+        return SelfReviewState(self.self_review_state) if self.self_review_state else None
+
+    @property
+    def exclusion_reason_enum(self) -> ExclusionReason | None:
+        return ExclusionReason(self.exclusion_reason) if self.exclusion_reason else None
 
     @property
     def effective_band(self) -> str | None:
@@ -306,3 +385,31 @@ class ReviewEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     review: Mapped[Review] = relationship(back_populates="events")
+
+
+class Exclusion(db.Model):
+    """An employee HR leaves out of a cycle before its launch, with the reason. The launch
+    creates their review already excluded (so that it can be restored like any other)."""
+
+    __tablename__ = "appraisal_exclusions"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "employee_id"),
+        CheckConstraint(_in("reason", ExclusionReason), name="reason_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("appraisal_cycles.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    employee = relationship("Employee")
+
+    @property
+    def reason_enum(self) -> ExclusionReason:
+        return ExclusionReason(self.reason)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.cycle_id}:{self.employee_id}"

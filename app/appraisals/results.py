@@ -25,7 +25,7 @@ BUCKETS = 12
 
 
 def _filtered(query, cycle_id: int, scope=None, department: Department | None = None):
-    query = query.where(Review.cycle_id == cycle_id)
+    query = query.where(Review.cycle_id == cycle_id, Review.excluded_at.is_(None))  # excluded: counted nowhere
     if scope is not None:
         query = query.where(scope)
     if department is not None:
@@ -51,6 +51,7 @@ class Summary:
     average: float | None
     scored: int
     provisional: int = 0
+    unscored: int = 0   # finalised without score (nothing to score; HR gave the reason): in no distribution
 
     @property
     def finalised(self) -> int:
@@ -67,7 +68,7 @@ def summary(cycle: AppraisalCycle, scope=None, department: Department | None = N
     distribution of (calibrated) bands and the histogram of final scores: four queries."""
     today = today or date.today()
     by_step = {step: 0 for step in Step.order()}
-    acknowledged = provisional = 0
+    acknowledged = provisional = unscored = 0
     for status, count, acks, scored_in_step in db.session.execute(_filtered(
             select(Review.status, func.count(), func.count(Review.acknowledged_at), func.count(Review.final_score)),
             cycle.id, scope, department).group_by(Review.status)):
@@ -75,6 +76,8 @@ def summary(cycle: AppraisalCycle, scope=None, department: Department | None = N
         acknowledged += acks
         if status != Step.FINALISED.value:
             provisional += scored_in_step
+        else:
+            unscored = count - scored_in_step
     overdue = db.session.scalar(_filtered(
         select(func.count()).select_from(Review).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
         .where(overdue_condition(today)), cycle.id, scope, department)) or 0
@@ -92,7 +95,7 @@ def summary(cycle: AppraisalCycle, scope=None, department: Department | None = N
     histogram = [(f"{i * BUCKET}–{(i + 1) * BUCKET}", n) for i, n in enumerate(buckets)]
     return Summary(total=sum(by_step.values()), by_step=by_step, acknowledged=acknowledged, overdue=overdue,
                    bands=bands, histogram=histogram, average=total_score / scored if scored else None, scored=scored,
-                   provisional=provisional)
+                   provisional=provisional, unscored=unscored)
 
 
 def by_department(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list[dict]:
@@ -185,7 +188,7 @@ def employee_history(employee_id: int, scope=None) -> list[Review]:
     from sqlalchemy.orm import selectinload
 
     query = (select(Review).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
-             .where(Review.employee_id == employee_id)
+             .where(Review.employee_id == employee_id, Review.excluded_at.is_(None))
              .options(selectinload(Review.cycle), selectinload(Review.position))
              .order_by(AppraisalCycle.start_date, AppraisalCycle.id))
     if scope is not None:

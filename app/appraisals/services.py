@@ -5,9 +5,8 @@ in ``app.appraisals.imports``, results and exports in ``app.appraisals.results``
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
+from app.appraisals.periods import alignment_errors, period_end
 from app.appraisals.settings import clean_settings, default_settings, frozen_settings
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
@@ -53,7 +53,8 @@ def _apply_template(template: AppraisalTemplate, clean: dict) -> None:
         AppraisalTemplate.name == clean["name"], AppraisalTemplate.id != (template.id or 0)))
     if duplicate is not None:
         raise ServiceError.field("name", _("Another template already has this name."))
-    for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes"):
+    for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes", "self_review",
+                 "reviewer_enters_self_review"):
         setattr(template, name, clean[name])
 
 
@@ -75,7 +76,8 @@ def update_template(template: AppraisalTemplate, data: dict, seen_version: int |
 def template_data(template: AppraisalTemplate) -> dict:
     return {"name": template.name, "kpi_weight": float(template.kpi_weight),
             "competency_weight": float(template.competency_weight), "levels": len(template.scale),
-            "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes)}
+            "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes),
+            "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review}
 
 
 def cycle_settings(cycle: AppraisalCycle) -> dict:
@@ -97,16 +99,6 @@ class CycleData:
     include_subdepartments: bool = True
     self_review_due: date | None = None
     manager_review_due: date | None = None
-
-
-def period_end(period_type: str, start: date) -> date | None:
-    """The last day of the month, quarter or year that starts on ``start`` (None for custom)."""
-    months = {PeriodType.MONTHLY.value: 1, PeriodType.QUARTERLY.value: 3, PeriodType.ANNUAL.value: 12}.get(period_type)
-    if months is None:
-        return None
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1])) - timedelta(days=1)
 
 
 def targets_period(cycle: AppraisalCycle) -> str:
@@ -137,7 +129,9 @@ def list_cycles(status: str = "", scope=None):
     return query.order_by(AppraisalCycle.start_date.desc(), AppraisalCycle.id.desc())
 
 
-def _check_cycle(data: CycleData) -> tuple[date, date, AppraisalTemplate, list[Department]]:
+def _check_cycle(data: CycleData, aligned: bool = True) -> tuple[date, date, AppraisalTemplate, list[Department]]:
+    """``aligned``: check that the dates fit the period (not for a launched cycle, whose dates
+    are fixed as they were)."""
     errors: dict[str, list[str]] = {}
     if not (data.name or "").strip():
         errors["name"] = [_("Enter a name.")]
@@ -158,6 +152,8 @@ def _check_cycle(data: CycleData) -> tuple[date, date, AppraisalTemplate, list[D
                 errors["end_date"] = [_("Enter an end date for a custom period.")]
     if start and end and end < start:
         errors["end_date"] = [_("The end date cannot be before the start date.")]
+    elif aligned and "start_date" not in errors and data.period_type in PeriodType.values():
+        errors.update(alignment_errors(data.period_type, start, data.end_date))
     if start and data.self_review_due and data.self_review_due < start:
         errors["self_review_due"] = [_("The deadline cannot be before the start of the period.")]
     if data.self_review_due and data.manager_review_due and data.manager_review_due < data.self_review_due:
@@ -192,7 +188,7 @@ def update_cycle(cycle: AppraisalCycle, data: CycleData, seen_version: int | Non
     check_version(cycle, seen_version)
     if cycle.status == CycleStatus.CLOSED.value:
         raise ServiceError(_("This cycle is closed and can no longer be changed."))
-    start, end, template, departments = _check_cycle(data)
+    start, end, template, departments = _check_cycle(data, aligned=cycle.is_draft)
     if not cycle.is_draft:
         fixed = {"period_type": data.period_type != cycle.period_type, "start_date": start != cycle.start_date,
                  "end_date": end != cycle.end_date, "template_id": template.id != cycle.template_id,
@@ -224,7 +220,7 @@ def close_cycle(cycle: AppraisalCycle, seen_version: int | None = None) -> None:
     if cycle.status != CycleStatus.RUNNING.value:
         raise ServiceError(_("Only a running cycle can be closed."))
     open_reviews = db.session.scalar(select(db.func.count()).where(
-        Review.cycle_id == cycle.id, Review.status != Step.FINALISED.value))
+        Review.cycle_id == cycle.id, Review.status != Step.FINALISED.value, Review.excluded_at.is_(None)))
     if open_reviews:
         raise ServiceError(_("%(num)d review(s) are not finalised yet.", num=open_reviews))
     cycle.status, cycle.closed_at = CycleStatus.CLOSED.value, utcnow()
@@ -300,15 +296,20 @@ def note_texts(review: Review) -> list[str]:
 
 def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band: str = "", search: str = "",
                  department: Department | None = None, employee_id: int | None = None, overdue_on: date | None = None,
-                 stalled: bool = False):
+                 stalled: bool = False, excluded: bool = False, unscored: bool = False):
     """Named query for lists of reviews. ``scope``: a condition on Review (a user's reviews, see
-    ``app.auth.permissions.review_scope``), None for all. ``stalled``: only the reviews whose
-    manager review nobody able can do (``app.appraisals.reviewers``)."""
+    ``app.auth.permissions.review_scope``), None for all. ``stalled``: only the reviews that
+    cannot move as things stand (``app.appraisals.reviewers``). The reviews excluded from their
+    cycle are left out, or (``excluded``) the only ones listed. ``unscored``: only the reviews
+    finalised without score."""
     query = (select(Review).join(Review.employee)
              .options(selectinload(Review.employee), selectinload(Review.reviewer), selectinload(Review.position),
                       selectinload(Review.department), selectinload(Review.cycle)))
     if cycle_id is not None:
         query = query.where(Review.cycle_id == cycle_id)
+    query = query.where(Review.excluded_at.is_not(None) if excluded else Review.excluded_at.is_(None))
+    if unscored:
+        query = query.where(Review.status == Step.FINALISED.value, Review.final_score.is_(None))
     if scope is not None:
         query = query.where(scope)
     if status in Step.values():
@@ -339,7 +340,7 @@ def in_department(department: Department):
 
 def overdue_condition(day: date):
     """SQL condition (with AppraisalCycle joined): the review's current step is past its deadline."""
-    return (AppraisalCycle.status == CycleStatus.RUNNING.value) & or_(
+    return (AppraisalCycle.status == CycleStatus.RUNNING.value) & Review.excluded_at.is_(None) & or_(
         (Review.status == Step.SELF_REVIEW.value) & (AppraisalCycle.self_review_due < day),
         (Review.status == Step.MANAGER_REVIEW.value) & (AppraisalCycle.manager_review_due < day))
 
@@ -347,7 +348,7 @@ def overdue_condition(day: date):
 def is_overdue(review: Review, day: date | None = None) -> bool:
     day = day or date.today()
     cycle = review.cycle
-    if cycle.status != CycleStatus.RUNNING.value:
+    if cycle.status != CycleStatus.RUNNING.value or review.excluded_at is not None:
         return False
     due = {Step.SELF_REVIEW.value: cycle.self_review_due, Step.MANAGER_REVIEW.value: cycle.manager_review_due}
     deadline = due.get(review.status)
@@ -366,7 +367,7 @@ def tasks_for(user) -> list[dict]:
     if employee is not None:
         for review_id, status in db.session.execute(
                 select(Review.id, Review.status).where(
-                    Review.employee_id == employee.id, Review.cycle_id.in_(running),
+                    Review.employee_id == employee.id, Review.cycle_id.in_(running), Review.excluded_at.is_(None),
                     or_(Review.status == Step.SELF_REVIEW.value,
                         (Review.status == Step.FINALISED.value) & Review.acknowledged_at.is_(None)))
                 .order_by(Review.id)):
@@ -375,13 +376,13 @@ def tasks_for(user) -> list[dict]:
                           "endpoint": "appraisals.review", "args": {"review_id": review_id}, "kind": "primary"})
         waiting = db.session.scalar(select(db.func.count()).where(
             Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value,
-            Review.cycle_id.in_(running))) if can_do_manager_reviews(user) else 0
+            Review.cycle_id.in_(running), Review.excluded_at.is_(None))) if can_do_manager_reviews(user) else 0
         if waiting:
             tasks.append({"title": _("Appraisals waiting for your review"), "count": waiting,
                           "endpoint": "appraisals.index", "args": {}, "kind": "primary"})
     if can_manage_appraisals(user):
         to_calibrate = db.session.scalar(select(db.func.count()).where(
-            Review.status == Step.CALIBRATION.value, Review.cycle_id.in_(running)))
+            Review.status == Step.CALIBRATION.value, Review.cycle_id.in_(running), Review.excluded_at.is_(None)))
         if to_calibrate:
             tasks.append({"title": _("Appraisals waiting for HR calibration"), "count": to_calibrate,
                           "endpoint": "appraisals.cycles", "args": {"status": "running"}, "kind": "warning"})

@@ -36,6 +36,7 @@ STANDARD_OUTCOMES = {
 DEFAULT_BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60},
                  {"band": "D", "min": 0}]
 DEFAULT_NAME = "Standard"
+SELF_REVIEW_MODES = ("required", "optional", "skipped")   # app.appraisals.models.SelfReviewMode
 
 
 def default_settings() -> dict:
@@ -44,7 +45,8 @@ def default_settings() -> dict:
     return {"name": DEFAULT_NAME, "kpi_weight": 70.0, "competency_weight": 30.0, "levels": 5,
             "scale": [{"level": n, "label": "", "description": ""} for n in range(1, 6)],
             "bands": [dict(b) for b in DEFAULT_BANDS],
-            "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES]}
+            "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES],
+            "self_review": SELF_REVIEW_MODES[0], "reviewer_enters_self_review": False}
 
 
 def level_label(level: dict) -> str:
@@ -73,7 +75,9 @@ def frozen_settings(template) -> dict:
     """What a cycle keeps of its template at launch."""
     return {"template": template.name, "kpi_weight": float(template.kpi_weight),
             "competency_weight": float(template.competency_weight), "scale": list(template.scale),
-            "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max}
+            "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max,
+            "self_review": template.self_review or SELF_REVIEW_MODES[0],
+            "reviewer_enters_self_review": bool(template.reviewer_enters_self_review)}
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -167,8 +171,15 @@ def clean_settings(data: dict) -> dict:
         outcomes.append({"code": code, "label": label})
     if not outcomes or len(outcomes) > MAX_OUTCOMES:
         errors.setdefault("outcomes", []).append(_("Give from 1 to %(num)d outcomes.", num=MAX_OUTCOMES))
+    self_review = data.get("self_review") or SELF_REVIEW_MODES[0]
+    if self_review not in SELF_REVIEW_MODES:
+        errors.setdefault("self_review", []).append(_("Choose from the list."))
+    reviewer_enters = data.get("reviewer_enters_self_review", False)
+    if not isinstance(reviewer_enters, bool):
+        errors.setdefault("reviewer_enters_self_review", []).append(_("Answer yes or no."))
     if errors:
         count = sum(len(v) for v in errors.values())
         raise ServiceError(_("The template has %(num)d problem(s): see the marked fields.", num=count), errors)
     return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
-            "bands": bands, "outcomes": outcomes}
+            "bands": bands, "outcomes": outcomes, "self_review": self_review,
+            "reviewer_enters_self_review": reviewer_enters}

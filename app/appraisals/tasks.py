@@ -15,8 +15,8 @@ from app.tasks.services import handler, report_progress
 LAUNCH = "appraisal_launch"
 
 
-def launch_params(cycle) -> dict:
-    return {"cycle_id": cycle.id}
+def launch_params(cycle, confirm_overlap: bool = False) -> dict:
+    return {"cycle_id": cycle.id, "confirm_overlap": confirm_overlap}
 
 
 def _cycle_page(params: dict) -> str:
@@ -35,17 +35,21 @@ def run_launch(params: dict, owner) -> None:
         db.session.commit()
         report_progress(done, total)
 
-    launch.launch_cycle(services.get_cycle(params["cycle_id"]), progress=progress)
+    launch.launch_cycle(services.get_cycle(params["cycle_id"]), progress=progress,
+                        confirm_overlap=params.get("confirm_overlap", False))
 
 
-def launch_or_enqueue(cycle, owner, seen_version: int | None = None):
+def launch_or_enqueue(cycle, owner, seen_version: int | None = None, confirm_overlap: bool = False):
     """Launch ``cycle`` now (a LaunchResult) or, when it would create more than
     ``launch.BACKGROUND_ABOVE`` reviews, queue it (a Task; the caller commits either way), if
-    the cycle is still at the version the user saw."""
+    the cycle is still at the version the user saw. People who would get a second review for an
+    overlapping period are refused here, before anything is queued, unless HR confirms it."""
     from app.tasks.services import enqueue
 
     check_version(cycle, seen_version)
-
+    if cycle.status != "closed":
+        launch.check_overlaps(cycle, confirm_overlap)
     if launch.pending_reviews(cycle) > launch.BACKGROUND_ABOVE:
-        return enqueue(LAUNCH, launch_params(cycle), owner, title=_("Launch of %(name)s", name=cycle.name))
-    return launch.launch_cycle(cycle)
+        return enqueue(LAUNCH, launch_params(cycle, confirm_overlap), owner,
+                       title=_("Launch of %(name)s", name=cycle.name))
+    return launch.launch_cycle(cycle, confirm_overlap=confirm_overlap)

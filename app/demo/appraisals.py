@@ -103,9 +103,11 @@ def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
     kpis = [{"id": r.id, "actual": _actual(r, factor, rng), "comment": ""} for r in review.kpi_results]
     ratings = [{"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]),
                 "comment": ""} for r in review.ratings]
+    # Staff without an account start at the manager review (their self-review skipped): HR types
+    # in the paper self-review they handed in, on their behalf.
     flow.save_self_review(review, flow.StepData(kpis=kpis, ratings=ratings,
                                                 comment=rng.choice(SELF_COMMENTS)),
-                              review.version, submit=stage != "self_draft")
+                          review.version, submit=stage != "self_draft", on_behalf=review.self_review_state is not None)
     if stage in ("self_draft", "manager_review"):
         return
     manager_ratings = [{"id": r.id, "rating": _rating(factor, r.required_level, rng, settings["scale_max"])}

@@ -93,7 +93,8 @@ def fill_self(review, actuals=("110000", "1.5"), ratings=("3", "2"), submit=True
     flow.save_self_review(review, flow.StepData(
         kpis=[{"id": r.id, "actual": a, "comment": "自评"} for r, a in zip(review.kpi_results, actuals)],
         ratings=[{"id": r.id, "rating": v, "comment": ""} for r, v in zip(review.ratings, ratings)],
-        comment="本月完成了大促。"), review.version, submit=submit)
+        comment="本月完成了大促。"), review.version, submit=submit,
+        on_behalf=review.self_review_state is not None)   # no account: HR enters the paper self-review
     db.session.commit()
 
 

@@ -170,8 +170,13 @@ def test_a_review_without_job_description_is_scored_on_what_exists(cycle, shop):
     fill_self(review, actuals=(), ratings=())
     fill_manager(review, ratings=(), outcome="no_action")
     assert review.final_score is None and review.status == "calibration"
-    flow.finalise(review, review.version)  # nothing to score: HR can still finalise
-    assert review.status == "finalised"
+    with pytest.raises(ServiceError) as refused:   # nothing to score: HR finalises only with a reason
+        flow.finalise(review, review.version)
+    assert "reason" in refused.value.errors and review.status == "calibration"
+    flow.finalise(review, review.version, "岗位说明书尚未发布，本期不评分。")
+    assert review.status == "finalised" and review.is_finalised_without_score
+    assert review.unscored_reason == "岗位说明书尚未发布，本期不评分。"
+    assert review.events[-1].action == "finalised_without_score" and "尚未发布" in review.events[-1].comment
 
 
 def test_reopening_clears_the_calibration_and_keeps_it_in_the_history(cycle, shop):

@@ -242,7 +242,7 @@ def test_list_and_results_pages_run_a_fixed_number_of_queries(app, shop, count_q
     for i in range(15):
         factories.create_employee(f"N{i:03d}", f"新员工{i}", position=shop.ops)
     second = make_cycle(name="second", self_review_due=None)
-    launch.launch_cycle(second)
+    launch.launch_cycle(second, confirm_overlap=True)
     db.session.commit()
     for review in (review_of(second, shop.zhang), review_of(second, shop.li)):
         fill_self(review)
@@ -250,7 +250,7 @@ def test_list_and_results_pages_run_a_fixed_number_of_queries(app, shop, count_q
 
 
 def test_the_cycle_list_holds_only_cycles_with_reviews_a_manager_may_see(app, shop, cycle):
-    launch.launch_cycle(make_cycle(name="SECRET-Board-bonus-review", departments=[shop.hr_dep]))
+    launch.launch_cycle(make_cycle(name="SECRET-Board-bonus-review", departments=[shop.hr_dep]), confirm_overlap=True)
     db.session.commit()
     manager = app.test_client()
     manager.post("/login", data={"email": shop.manager_user.email, "password": factories.PASSWORD})

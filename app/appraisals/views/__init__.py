@@ -17,8 +17,8 @@ def _score(value) -> str:
 @bp.context_processor
 def _helpers():
     from app.appraisals import settings
-    from app.appraisals.models import CycleStatus, PeriodType, Step
+    from app.appraisals.models import CycleStatus, PeriodType, SelfReviewMode, Step
 
-    return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType,
+    return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
             "level_label": settings.level_label, "level_description": settings.level_description,
             "outcome_label": settings.outcome_label}

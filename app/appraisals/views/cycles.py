@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from app.appraisals import services, tasks
-from app.appraisals.forms import CycleForm, VersionForm
+from app.appraisals import exclusions, launch, services, tasks
+from app.appraisals.forms import CycleForm, ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import CycleStatus
 from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
@@ -19,6 +20,7 @@ from app.core.listing import page_of
 from app.core.urls import parse_id
 from app.extensions import db
 from app.org import services as org_services
+from app.org.models import Employee
 from app.tasks.models import Task
 
 
@@ -98,11 +100,16 @@ def cycle_launch(cycle_id: int):
     """Launch now, or (more than launch.BACKGROUND_ABOVE reviews) as a background task whose
     page shows the progress."""
     cycle = services.get_cycle(cycle_id)
-    form = VersionForm()
+    form = LaunchForm()
     if not form.validate_on_submit():
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
     try:
-        result = tasks.launch_or_enqueue(cycle, current_user, seen_version(form))
+        result = tasks.launch_or_enqueue(cycle, current_user, seen_version(form),
+                                         confirm_overlap=bool(form.confirm_overlap.data))
+    except launch.Overlap as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("appraisals.cycle", cycle_id=cycle_id, overlap=1))
     except ServiceError as error:
         db.session.rollback()
         flash_errors(error)
@@ -114,11 +121,12 @@ def cycle_launch(cycle_id: int):
     flash(_("Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
             "job description, %(no_reviewer)d without a reviewer.", created=result.created, existing=result.existing,
             no_jd=result.without_jd, no_reviewer=result.without_reviewer), "success")
+    if result.excluded:
+        flash(_("%(num)d of them excluded, as decided before the launch: counted nowhere, listed at the bottom of "
+                "this page.", num=result.excluded), "info")
     if result.stalled:
-        flash(_("%(num)d review(s) of this cycle have nobody able to do the manager review (no reviewer, a reviewer "
-                "without an account, or an account that may not review): they are listed on this page. Name another "
-                "reviewer on each review, or give the reviewer's account the manager role.", num=result.stalled),
-              "warning")
+        flash(_("%(num)d review(s) of this cycle cannot move as things stand: they are listed on this page, each "
+                "with the reason and what fixes it.", num=result.stalled), "warning")
     return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
 
 
@@ -145,3 +153,38 @@ def cycle_recompute(cycle_id: int):
                    lambda r: _("Scores recomputed: %(num)d of the %(checked)d review(s) in progress changed; "
                                "%(final)d finalised review(s) are locked and were left as they are.",
                                num=r.changed, checked=r.checked, final=r.skipped_finalised))
+
+
+@bp.route("/cycles/<int:cycle_id>/exclusions", methods=["POST"])
+@requires(can_manage_appraisals)
+def cycle_exclude(cycle_id: int):
+    """Before the launch: leave an employee (by number) out of the cycle, with a reason."""
+    from app.appraisals.views.results import render_cycle
+
+    cycle = services.get_cycle(cycle_id)
+    form = ExclusionForm()
+    if form.validate_on_submit():
+        number = (form.employee_no.data or "").strip()
+        employee = db.session.scalar(select(Employee).where(Employee.employee_no == number)) if number else None
+        try:
+            if employee is None:
+                raise ServiceError.field("employee_no", _("No employee has the number “%(no)s”.", no=number)
+                                         if number else _("Enter an employee number."))
+            exclusions.exclude_employee(cycle, employee.id, form.reason.data, form.comment.data, seen_version(form))
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            errors = {("employee_no" if k == "employee_id" else k): v for k, v in error.errors.items()}
+            return render_cycle(cycle_id, exclusion_form=form, exclusion_errors=errors), error.status
+        db.session.commit()
+        flash(_("%(name)s is excluded from the cycle.", name=employee.name), "success")
+    return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
+
+
+@bp.route("/cycles/<int:cycle_id>/exclusions/<int:exclusion_id>/delete", methods=["POST"])
+@requires(can_manage_appraisals)
+def cycle_exclusion_cancel(cycle_id: int, exclusion_id: int):
+    def run(cycle, form):
+        exclusions.cancel_exclusion(exclusions.get_exclusion(cycle, exclusion_id))
+
+    return _action(cycle_id, run, _("The employee is in the cycle again."))

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
-from app.appraisals import charts, results, reviewers, services
-from app.appraisals.forms import VersionForm
+from app.appraisals import charts, exclusions, results, reviewers, services
+from app.appraisals.forms import ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
@@ -18,6 +18,7 @@ from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can
                                   can_view_cycles, requires, review_scope)
 from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
+from app.extensions import db
 from app.documents.responses import pdf_response, requested_language
 from app.documents.services import appraisal_results_pdf
 from app.org import services as org_services
@@ -39,6 +40,11 @@ def _filters() -> dict:
 @bp.route("/cycles/<int:cycle_id>")
 @requires(can_view_cycles)
 def cycle(cycle_id: int):
+    return render_cycle(cycle_id)
+
+
+def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
+    """The cycle's page; with the exclusion form the user sent (kept, with its errors)."""
     cycle = visible_cycle(cycle_id)
     scope = review_scope(current_user)
     filters = _filters()
@@ -46,9 +52,10 @@ def cycle(cycle_id: int):
     hr = can_manage_appraisals(current_user)
     stalled_only = hr and request.args.get("stalled") == "1"
     summary = results.summary(cycle, scope, filters["department"])
+    unscored_only = request.args.get("unscored") == "1"
     query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
                                   filters["department"], overdue_on=date.today() if overdue_only else None,
-                                  stalled=stalled_only)
+                                  stalled=stalled_only, unscored=unscored_only)
     query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
     page = page_of(query)
     settings = services.cycle_settings(cycle)
@@ -62,6 +69,11 @@ def cycle(cycle_id: int):
         band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
         histogram_chart=charts.bar_chart(summary.histogram, _("Final scores"), label="histogram", width=560),
         department_choices=org_services.department_choices(), version_form=VersionForm(),
+        unscored_only=unscored_only, launch_form=LaunchForm(), exclusion_form=exclusion_form or ExclusionForm(),
+        exclusion_errors=exclusion_errors or {},
+        overlap=hr and request.args.get("overlap") == "1",
+        exclusions=exclusions.list_exclusions(cycle) if hr and cycle.is_draft else [],
+        excluded=db.session.scalars(exclusions.excluded_reviews(cycle, scope)).all() if not cycle.is_draft else [],
         is_overdue=services.is_overdue, targets_period=services.targets_period_label(cycle))
 
 

@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.appraisals import flow, scoring, services
-from app.appraisals.forms import CalibrationForm, ReopenForm, ReviewerForm, StepForm, VersionForm
+from app.appraisals import exclusions, flow, scoring, services
+from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_review_for,
+                                   can_skip_self_review_for)
+from app.appraisals.forms import CalibrationForm, ExclusionForm, ReopenForm, ReviewerForm, StepForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.results import employee_history
 from app.appraisals.settings import outcome_label
@@ -69,7 +71,8 @@ def _forms(review, given: dict):
     others fresh; the select fields get their choices either way."""
     settings = services.cycle_settings(review.cycle)
     forms = {"step_form": StepForm, "calibration_form": CalibrationForm, "reopen_form": ReopenForm,
-             "reviewer_form": ReviewerForm, "version_form": VersionForm}
+             "reviewer_form": ReviewerForm, "version_form": VersionForm,
+             "exclusion_form": lambda: ExclusionForm(prefix="exclusion")}
     context = {name: given.get(name) or form_class() for name, form_class in forms.items()}
     context["step_form"].outcome.choices = [("", "—")] + [
         (o["code"], outcome_label(settings["outcomes"], o["code"])) for o in settings["outcomes"]]
@@ -88,13 +91,25 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         context["step_form"].outcome.data = review.outcome or ""
         context["calibration_form"].calibrated_band.data = review.calibrated_band or ""
         context["calibration_form"].reason.data = review.calibration_reason
+    included = review.excluded_at is None
+    own_self = can_self_review(current_user, review) and review.status == Step.SELF_REVIEW.value and included
+    own_manager = can_manager_review(current_user, review) and review.status == Step.MANAGER_REVIEW.value and included
+    manager_for = can_enter_manager_review_for(current_user, review)
+    self_for = can_enter_self_review_for(current_user, review) and not own_self
+    # HR may have both paper forms to enter during the manager review: one at a time, the
+    # manager's first, the employee's on asking (?paper=self).
+    paper_self = self_for and (not (own_manager or manager_for) or request.values.get("paper") == "self"
+                               or (submitted is not None and submitted.get("paper") == "self"))
+    can_self = own_self or paper_self
+    can_manager = (own_manager or manager_for) and not paper_self
     return render_template(
         "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {}, message=message,
         submitted=submitted, conflict=conflict, notes=services.note_texts(review),
         overdue=services.is_overdue(review), event_label=flow.event_label,
         targets_period=services.targets_period_label(review.cycle),
-        can_self=can_self_review(current_user, review) and review.status == Step.SELF_REVIEW.value,
-        can_manager=can_manager_review(current_user, review) and review.status == Step.MANAGER_REVIEW.value,
+        can_self=can_self, can_manager=can_manager, on_behalf=(paper_self and not own_self) or (
+            can_manager and not own_manager), other_paper_form=self_for and not paper_self,
+        can_skip=can_skip_self_review_for(current_user, review),
         can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
         **context), status
 
@@ -150,16 +165,73 @@ def _step(review_id: int, allowed, save):
     return redirect(url_for("appraisals.review", review_id=review.id))
 
 
+def _own_or_for(own, for_someone):
+    return lambda user, review: own(user, review) or for_someone(user, review)
+
+
 @bp.route("/reviews/<int:review_id>/self-review", methods=["POST"])
 @requires(can_use_appraisals)
 def self_review(review_id: int):
-    return _step(review_id, can_self_review, flow.save_self_review)
+    """The employee's self-review, or the paper one entered on their behalf (HR, or the reviewer
+    where the template allows)."""
+    def save(review, data, version, submit):
+        flow.save_self_review(review, data, version, submit, on_behalf=not is_own_review(current_user, review))
+
+    return _step(review_id, _own_or_for(can_self_review, can_enter_self_review_for), save)
 
 
 @bp.route("/reviews/<int:review_id>/manager-review", methods=["POST"])
 @requires(can_use_appraisals)
 def manager_review(review_id: int):
-    return _step(review_id, can_manager_review, flow.save_manager_review)
+    """The reviewer's manager review, or the paper one HR enters on behalf of a reviewer who has
+    no account able to do it."""
+    def save(review, data, version, submit):
+        flow.save_manager_review(review, data, version, submit,
+                                 on_behalf=not can_manager_review(current_user, review))
+
+    return _step(review_id, _own_or_for(can_manager_review, can_enter_manager_review_for), save)
+
+
+@bp.route("/reviews/<int:review_id>/skip-self-review", methods=["POST"])
+@requires(can_use_appraisals)
+def skip_self_review(review_id: int):
+    review = visible_review(review_id)
+    if not can_skip_self_review_for(current_user, review):
+        return _not_yours(review)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            flow.skip_self_review(review, seen_version(form), by_hr=can_calibrate(current_user, review))
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The self-review is skipped: the review is with the reviewer."), "success")
+    return redirect(url_for("appraisals.review", review_id=review_id))
+
+
+@bp.route("/reviews/<int:review_id>/exclude", methods=["POST"])
+@requires(can_manage_appraisals)
+def exclude(review_id: int):
+    def run(review, form):
+        try:
+            exclusions.exclude_review(review, form.reason.data, form.comment.data, seen_version(form))
+        except Conflict:
+            raise
+        except ServiceError as error:   # the fields of this form carry its prefix
+            raise ServiceError(error.message, {f"exclusion-{k}": v for k, v in error.errors.items()}) from None
+
+    return _hr_action(review_id, lambda: ExclusionForm(prefix="exclusion"), run,
+                      _("Removed from the cycle: the review is counted nowhere until it is restored."),
+                      "exclusion_form")
+
+
+@bp.route("/reviews/<int:review_id>/restore", methods=["POST"])
+@requires(can_manage_appraisals)
+def restore(review_id: int):
+    return _hr_action(review_id, VersionForm, lambda r, f: exclusions.restore_review(r, seen_version(f)),
+                      _("Restored to the cycle, at the step where it was."), "version_form")
 
 
 def _hr_action(review_id: int, form_class, action, message: str, form_name: str):
