@@ -17,7 +17,8 @@ from app.auth.forms import ConfirmForm
 from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
                                   printable_department_ids, requires)
 from app.documents import services
-from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
+                                     requested_language)
 from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import services as jobs
@@ -32,6 +33,14 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 def job_description(version_id: int):
     version = visible_version(version_id)
     return pdf_response(services.job_description_pdf(version, requested_language()))
+
+
+@bp.route("/versions/<int:version_id>/job-description.docx")
+@requires(can_use_job_descriptions)
+def job_description_docx(version_id: int):
+    """The same version as a Word document, for HR to edit and circulate (same access as the PDF)."""
+    version = visible_version(version_id)
+    return docx_response(services.job_description_docx(version, requested_language()))
 
 
 @bp.route("/positions/<int:position_id>/job-description.pdf")
