@@ -86,6 +86,7 @@ MATRIX = {
     "jobs.template_archive": EDIT_ORG,
     # printed documents (tests/documents): the object checks of the pages they print from
     "documents.job_description": ALL,   # object check: whoever may open the version
+    "documents.job_description_docx": ALL,   # object check: whoever may open the version
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
     "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
@@ -212,6 +213,7 @@ MATRIX = {
     "reviews.reopen": EDIT_ORG,
     "reviews.reassign": EDIT_ORG,
     "printouts.job_description_pdf": ALL,
+    "printouts.job_description_docx": ALL,
     "printouts.appraisal_form_pdf": ALL,
     "printouts.department_manual_pdf": {"admin", "hr", "manager"},
     "printouts.company_manual_pdf": {"admin", "hr"},

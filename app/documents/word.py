@@ -28,6 +28,7 @@ import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -195,6 +196,11 @@ class _Writer:
         border = title.element.pPr.find(qn("w:pBdr"))   # the template's blue rule under titles
         if border is not None:
             title.element.pPr.remove(border)
+        table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)   # id "TableText"
+        table_text.base_style = normal
+        table_text.font.size = Pt(9.5)
+        table_text.paragraph_format.space_after = Pt(0)
+        table_text.paragraph_format.line_spacing = 1.1
         properties = document.core_properties
         properties.title = one_line(f"{self.jd['title']} · {self.d['document_no']}")[:255]
         properties.subject = _("JOB DESCRIPTION")
@@ -204,9 +210,16 @@ class _Writer:
         properties.keywords = ""
 
     # ---- pieces ------------------------------------------------------------------------------
-    def para(self, text: str = "", style: str | None = None, bold_label: str | None = None, size=None,
-             colour=None, align=None, indent: float | None = None):
-        paragraph = self.document.add_paragraph(style=style)
+    def styled(self, text: str, style_id: str | None):
+        """A paragraph of a style given by its id (faster than python-docx's lookup by name)."""
+        paragraph = self.document.add_paragraph(text)
+        if style_id:
+            paragraph._p.style = style_id
+        return paragraph
+
+    def para(self, text: str = "", bold_label: str | None = None, size=None, colour=None, align=None,
+             indent: float | None = None):
+        paragraph = self.document.add_paragraph()
         if bold_label:
             paragraph.add_run(bold_label).bold = True
         if text:
@@ -226,7 +239,7 @@ class _Writer:
         English (where "1." numbers the items)."""
         self.section_no += 1
         prefix = section_number(self.section_no) if self.zh else ""
-        return self.document.add_paragraph(prefix + text, style="Heading 1")
+        return self.styled(prefix + text, "Heading1")
 
     def subheading(self, index: int, text: str, label: bool = False):
         """A duty section or requirement group: "（一）…" in Chinese; in English "A. …", or
@@ -237,7 +250,7 @@ class _Writer:
         else:
             text = f"{one_line(text)}:" if label else f"{chr(64 + index)}. {one_line(text)}" if index <= 26 \
                 else one_line(text)
-        return self.document.add_paragraph(text, style="Heading 2")
+        return self.styled(text, "Heading2")
 
     def item(self, index: int, text: str):
         """A numbered item, its number as text ("1、" / "1. "), hanging like a list."""
@@ -259,7 +272,7 @@ class _Writer:
     def table(self, header: list[str] | None, rows: list[list[str]], widths: list[float],
               label_columns: tuple[int, ...] = ()):
         table = self.document.add_table(rows=0, cols=len(widths))
-        table.style = self.document.styles["Table Grid"]
+        table._tbl.tblPr.style = "TableGrid"   # by id: python-docx looks names up through every style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         all_rows = ([header] if header else []) + rows
@@ -268,9 +281,8 @@ class _Writer:
             for c, (cell, value) in enumerate(zip(cells, values)):
                 cell.width = Mm(widths[c])
                 paragraph = cell.paragraphs[0]
-                paragraph.paragraph_format.space_after = Pt(0)
+                paragraph._p.style = "TableText"
                 run = paragraph.add_run(one_line(value))
-                run.font.size = Pt(9.5)
                 if (header and r == 0) or c in label_columns:
                     run.bold = True
                     _shade(cell, LABEL_FILL)
@@ -287,7 +299,7 @@ class _Writer:
         section = self.document.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         head = section.header.paragraphs[0]
-        head.style = self.document.styles["Header"]
+        head._p.style = "Header"
         head.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
         head.add_run(one_line(self.d["company"])).font.color.rgb = GREY
         head.add_run("\t" + one_line(self.d["document_no"])).font.color.rgb = GREY
@@ -298,7 +310,7 @@ class _Writer:
             run = line.add_run(mark)
             run.bold, run.font.size, run.font.color.rgb = True, Pt(16), RED
         foot = section.footer.paragraphs[0]
-        foot.style = self.document.styles["Footer"]
+        foot._p.style = "Footer"
         foot.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
         foot.add_run(self.effective_line())
         foot.add_run("\t")
@@ -325,7 +337,7 @@ class _Writer:
     def front(self) -> None:
         jd, d = self.jd, self.d
         self.para(_("JOB DESCRIPTION"), align=WD_ALIGN_PARAGRAPH.CENTER, size=10, colour=GREY)
-        self.document.add_paragraph(one_line(jd["title"]), style="Title")
+        self.styled(one_line(jd["title"]), "Title")
         # the effective date is in the footer of every page ("January 1, 2026" here would read as item "1,")
         meta = [f"{_('Document no.')} {one_line(d['document_no'])}", _("Version %(num)d", num=jd["number"] or 0)]
         if d["watermark"]:
@@ -385,7 +397,7 @@ class _Writer:
             rows.append([name, one_line(k["unit"]), number(k["target"]), number(k["threshold"]), number(k["stretch"]),
                          number(k["weight"]), enum_label("period", k["period"])])
         self.table([_("KPI"), _("Unit"), _("Target"), _("Threshold"), _("Stretch"), _("Weight") + " %", _("Period")],
-                   rows, widths=[40, 13, 24, 24, 22, 19, 28])
+                   rows, widths=[36, 13, 24, 24, 22, 22, 29])
 
     def competencies(self) -> None:
         """One row a competency: its name, its level in stars (the PDF's dots would read as
@@ -437,8 +449,10 @@ class _Writer:
                 line.width = name.width = Mm(50)
                 _bottom_border(line)
                 name.paragraphs[0].add_run(text).font.size = Pt(9)
+                for paragraph in (line.paragraphs[0], name.paragraphs[0]):   # the block stays on one page
+                    paragraph.paragraph_format.keep_with_next = True
         _keep_rows_whole(table)
-        self.document.add_paragraph()
+        self.document.add_paragraph().paragraph_format.keep_with_next = True
         self.para(_("By signing, the employee confirms having read and understood this job description."),
                   size=8.5, colour=GREY)
 
