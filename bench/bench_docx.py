@@ -8,13 +8,16 @@ then the longest text):
    languages (target: under 100 ms, so that the download needs no cache nor background task);
 2. the same through the page (permission, queries, context, document, response);
 3. for scale, WeasyPrint rendering the PDF of the same version (warm);
-4. the .docx read back as the upload contract says and parsed (python-docx + the paste parser).
+4. the .docx read back as the upload contract says and parsed (python-docx + the paste parser);
+5. the round trip of every demo version in both languages: how many give back exactly their
+   title, purpose, duty sections and requirements.
 
     .venv/bin/python bench/bench_docx.py
 """
 from __future__ import annotations
 
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -70,6 +73,36 @@ def extract(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def round_trip(versions, without: tuple[str, ...] = ()) -> None:
+    """Every demo version written in both languages, read back as the upload contract says and
+    parsed: how many give back exactly their title, purpose, duty sections and requirements
+    (``without``: parts of the document left out, to see what the parser stumbles on)."""
+    labels = {"zh_CN": ("岗位目的", "（优先）"), "en": ("Purpose", "(preferred)")}
+    for lang, (purpose_label, preferred) in labels.items():
+        exact = {"title": 0, "purpose": 0, "duties": 0, "requirements": 0}
+        for version in versions:
+            context = contexts.job_description(version)
+            for part in without:
+                context["jd"][part] = [] if isinstance(context["jd"][part], list) else ""
+            result = parse_job_description(extract(job_description_docx(context, lang)))
+            sections = result["sections"]
+            purpose = result["fields"].get("purpose")
+            if purpose is None:
+                purpose = "\n".join(next((s["items"] for s in sections if s["heading"] == purpose_label), []))
+            ordered = [r for r in version.requirements if r.required] + \
+                      [r for r in version.requirements if not r.required]
+            exact["title"] += result["title"] == version.title
+            exact["purpose"] += purpose == "\n".join(line.strip() for line in (version.purpose or "").splitlines()
+                                                     if line.strip())
+            exact["duties"] += [(s["heading"], s["items"]) for s in sections if s["kind"] == "duties"] == \
+                [(s.heading, [d.text for d in s.duties]) for s in version.sections]
+            exact["requirements"] += [(i, not (s["heading"] or "").endswith(preferred)) for s in sections
+                                      if s["kind"] == "requirements" for i in s["items"]] == \
+                [(r.text, r.required) for r in ordered]
+        print(f"round trip ({lang:5}) exact out of {len(versions)}: " + ", ".join(f"{k} {v}" for k, v in exact.items())
+              + (f"  (without {', '.join(without)})" if without else ""))
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
@@ -86,6 +119,7 @@ def main() -> None:
             version = biggest([jobs.get_version(i) for i in ids])
             rows = (sum(len(s.duties) for s in version.sections), len(version.requirements), len(version.kpi_targets),
                     len(version.competencies))
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures grow with it)")
             print(f"demo versions: {len(ids)}; biggest: {version.title} (version {version.id}: {rows[0]} duties, "
                   f"{rows[1]} requirements, {rows[2]} KPI targets, {rows[3]} competencies)")
             context = contexts.job_description(version)
@@ -98,6 +132,10 @@ def main() -> None:
             data = job_description_docx(context, "zh_CN")
             median, low, high = timed(lambda: parse_job_description(extract(data)))
             print(f"read back + parse        median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}")
+            versions = [jobs.get_version(i) for i in ids]
+            round_trip(versions)
+            round_trip(versions, ("competencies",))
+            round_trip(versions, ("competencies", "management_responsibility"))
             from app.documents.render import render_pdf
 
             render_pdf(services.JOB_DESCRIPTION, context, "zh_CN")

@@ -3,18 +3,25 @@
     data = job_description_docx(contexts.job_description(version), "zh_CN")
 
 Written with python-docx from the same plain-value context as the PDF (``context.job_description``),
-so that the two never show different things: the header fields as a table, purpose, authority
-and management responsibility, duty sections (each with a table of frequency, standard or
-deadline and weight when any duty has one), KPI targets, competencies with their levels,
-requirements (required, then preferred, with their type), working conditions and the signature
-block, under the labels of the language asked for. Versions not in force carry the PDF's fixed
-bilingual mark (DRAFT / 草稿, SUPERSEDED / 已废止) in red in the header of every page.
+so that the two never show different things: the header fields as a table (with the working
+conditions), purpose, authority and management responsibility, duty sections (each followed by a
+table of frequency, standard or deadline and weight when any duty has one), competencies with
+their levels, requirements (required, then preferred, in groups of one type), KPI targets and the
+signature block, under the labels of the language asked for. Versions not in force carry the PDF's
+fixed bilingual mark (DRAFT / 草稿, SUPERSEDED / 已废止) in red in the header of every page; the
+effective date and "Page X of Y" are in the footer.
 
-Laid out so that the document can be imported again as text: headings and numbers are literal
-text that the job-description parser knows ("二、工作职责", "（一）店铺运营", "1、…"; in English
-unnumbered headings, "A." sub-sections and "1." items), never Word's automatic numbering; the
-purpose, working conditions and the like are "label：text" paragraphs; the header table's labels
-end with a colon so that each cell pair reads as "label：value".
+Laid out so that the document can be imported again as text (the paste parser, fed the paragraphs
+and the table rows as lines): headings and numbers are literal text the parser knows ("二、工作职责",
+"（一）店铺运营", "1、…"; in English "Duties:", "A. …", "1. …"), never Word's automatic numbering;
+the purpose and authority are "label：text" paragraphs and the header table's labels end with a
+colon, so that each row reads as "label：value". The parser joins a long line without final
+punctuation to the next one, taking it for a wrapped line, so whatever follows user text is a
+heading it knows: the parts are ordered duties, competencies, requirements, KPIs (each heading a
+keyword of the parser), a duty section's table comes under the caption "考核要素：" (a KPI heading
+to the parser), and parts with nothing in them are left out (an empty "三、…" would read as an
+item). What the parser cannot read back yet (tables: header fields in English, duty details,
+KPIs, competencies) is listed in tests/documents/test_job_description_docx.py as expected failures.
 
 User text is only ever the text of a run (python-docx escapes it): it never becomes a field, a
 formula or markup. Characters XML cannot hold (control characters) are dropped, tabs become
@@ -235,11 +242,11 @@ class _Writer:
         return paragraph
 
     def heading(self, text: str):
-        """A part of the document: "二、工作职责" in Chinese (the PDF's numbering), unnumbered in
-        English (where "1." numbers the items)."""
+        """A part of the document: "二、工作职责" in Chinese (the PDF's numbering); "Duties:" in
+        English, where "1." numbers the items (the parser takes "heading:" for a heading whatever
+        the line before it)."""
         self.section_no += 1
-        prefix = section_number(self.section_no) if self.zh else ""
-        return self.styled(prefix + text, "Heading1")
+        return self.styled(f"{section_number(self.section_no)}{text}" if self.zh else f"{text}:", "Heading1")
 
     def subheading(self, index: int, text: str, label: bool = False):
         """A duty section or requirement group: "（一）…" in Chinese; in English "A. …", or
@@ -356,18 +363,25 @@ class _Writer:
             [label(_("Department")), one_line(p["department"])],
             [label(_("Grade")), one_line(p["grade"]) or "—"],
             [label(_("Direct superior")), superior],
-            [label(_("Headcount")), str(p["headcount"])],
             [label(_("Direct subordinates")), subordinates],
+            [label(_("Working conditions")), one_line(self.jd["working_conditions"]) or "—"],
+            [label(_("Headcount")), str(p["headcount"])],
         ], widths=[45, 125], label_columns=(0,))
+        # the purpose, whose label the parser knows no keyword of, right after the table's last
+        # field: a "label：" line after a long unpunctuated line would be read as its continuation
         self.labelled_text(_("Purpose"), self.jd["purpose"])
         self.labelled_text(_("Authority"), self.jd["authority"])
         self.labelled_text(_("Management responsibility"), self.jd["management_responsibility"])
 
     def duties(self) -> None:
-        self.heading(_("Duties"))
+        """Duty sections ("（一）…") and their numbered duties; after a section's list, when any of
+        its duties has a frequency, standard or weight, a table of them under the caption
+        "考核要素：" ("Performance evaluation:"), a heading the parser knows, so that the table is
+        never read as the end of a long last duty."""
         sections = self.jd["sections"]
         if not sections:
-            self.para("—")
+            return
+        self.heading(_("Duties"))
         named = 0
         for section in sections:
             if section["heading"]:
@@ -378,16 +392,19 @@ class _Writer:
             with_details = [(i, d) for i, d in enumerate(section["duties"], start=1)
                             if d["frequency"] or d["standard"] or d["weight"] is not None]
             if with_details:
-                self.document.add_paragraph()
+                caption = self.para(bold_label=_("Performance evaluation") + self.colon.rstrip(), size=9)
+                caption.paragraph_format.keep_with_next = True
                 self.table([_("No."), _("Frequency"), _("Standard or deadline"), _("Weight")],
                            [[str(i), enum_label("frequency", d["frequency"]) or "—", d["standard"] or "—",
                              f"{number(d['weight'])}%" if d["weight"] is not None else "—"] for i, d in with_details],
                            widths=[14, 36, 90, 30])
 
     def kpis(self) -> None:
-        self.heading(_("Key performance indicators"))
         kpis = self.jd["kpis"]
-        if not kpis:
+        if not kpis and self.zh:   # an empty part would read as an item of the one before it
+            return
+        self.heading(_("Key performance indicators"))
+        if not kpis:   # in English its heading ends the requirements: "Signatures" is no heading to the parser
             self.para("—")
             return
         rows = []
@@ -402,20 +419,19 @@ class _Writer:
     def competencies(self) -> None:
         """One row a competency: its name, its level in stars (the PDF's dots would read as
         bullets) and in figures, what the level means."""
-        self.heading(_("Competencies"))
         rows = [[one_line(c["name"]),
                  "★" * c["level"] + "☆" * (LEVEL_SCALE - c["level"]) + f" {c['level']}/{LEVEL_SCALE}",
                  one_line(c["level_description"]) or "—"] for c in self.jd["competencies"]]
         if not rows:
-            self.para("—")
             return
+        self.heading(_("Competencies"))
         self.table([_("Competency"), _("Required level"), _("What the level means")], rows, widths=[44, 36, 90],
                    label_columns=(0,))
 
     def requirements(self) -> None:
         """Required ones, then preferred ones (as the PDF), in groups of consecutive requirements
-        of one type: "（一）学历（必须）" then "1、…"."""
-        self.heading(_("Requirements"))
+        of one type: "（一）学历要求（必须）" then "1、…" ("要求" / "requirements" tells the parser
+        what the group holds)."""
         ordered = [r for r in self.jd["requirements"] if r["required"]] + \
                   [r for r in self.jd["requirements"] if not r["required"]]
         groups: list[tuple[tuple[str, bool], list[dict]]] = []
@@ -426,14 +442,14 @@ class _Writer:
             else:
                 groups.append((key, [row]))
         if not groups:
-            self.para("—")
+            return
+        self.heading(_("Requirements"))
         for index, ((kind, required), rows) in enumerate(groups, start=1):
             label = enum_label("requirement", kind)
-            self.subheading(index, _("%(kind)s (required)", kind=label) if required else
-                            _("%(kind)s (preferred)", kind=label), label=True)
+            self.subheading(index, _("%(kind)s requirements (required)", kind=label) if required else
+                            _("%(kind)s requirements (preferred)", kind=label), label=True)
             for position, row in enumerate(rows, start=1):
                 self.item(position, row["text"])
-        self.labelled_text(_("Working conditions"), self.jd["working_conditions"])
 
     def signatures(self) -> None:
         self.heading(_("Signatures"))
@@ -462,9 +478,11 @@ class _Writer:
         self.front()
         self.basic_information()
         self.duties()
-        self.kpis()
+        # competencies and requirements, then KPIs: each heading is one the parser knows, so that
+        # whatever comes after a long last duty or requirement starts a part of its own
         self.competencies()
         self.requirements()
+        self.kpis()
         self.signatures()
         out = io.BytesIO()
         self.document.save(out)
