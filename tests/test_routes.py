@@ -89,6 +89,7 @@ MATRIX = {
     "documents.job_description_docx": ALL,   # object check: whoever may open the version
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
+    "documents.position_job_description_docx": ALL,  # object check: whoever sees the position's job description
     "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,

@@ -56,6 +56,19 @@ def position_job_description(position_id: int):
     return pdf_response(services.job_description_pdf(current, requested_language()))
 
 
+@bp.route("/positions/<int:position_id>/job-description.docx")
+@requires(can_use_job_descriptions)
+def position_job_description_docx(position_id: int):
+    """The job description in force of a position as a Word document (the organisation's
+    position page); without one, the position's job-description page says so."""
+    position = visible_position(position_id)
+    current = jobs.current_version(position.id, full=True)
+    if current is None:
+        flash(_("This position has no job description in force."), "warning")
+        return redirect(url_for("jobs.position", position_id=position.id))
+    return docx_response(services.job_description_docx(current, requested_language()))
+
+
 @bp.route("/positions/<int:position_id>/appraisal-form.pdf")
 @requires(can_use_job_descriptions)
 def appraisal_form(position_id: int):

@@ -207,6 +207,21 @@ def test_the_api_follows_the_pdf_routes(app, login, ctx, shop):
     assert employee.get(f"/api/v1/positions/{shop.clerk.id}/job-description.docx").status_code == 404
 
 
+def test_the_position_link_gives_the_version_in_force(app, login, ctx, shop):
+    hr = login("hr")
+    new_draft(shop.lead, jd_content(shop, duties_1=["新增：每周复盘直通车投放"]))
+    text = extract(_get_docx(hr, f"/documents/positions/{shop.lead.id}/job-description.docx?lang=zh_CN"))
+    assert "EC-LEAD-V1" in _header_footer_text(hr.get(
+        f"/documents/positions/{shop.lead.id}/job-description.docx").data)[0] and "新增" not in text
+    none = hr.get(f"/documents/positions/{shop.staff.id}/job-description.docx")
+    assert none.status_code == 302 and none.headers["Location"].endswith(f"/jobs/positions/{shop.staff.id}")
+    page = hr.get(f"/org/positions/{shop.lead.id}").get_data(as_text=True)
+    assert f"/documents/positions/{shop.lead.id}/job-description.docx" in page
+    employee = app.test_client()
+    employee.post("/login", data={"email": shop.lead_user.email, "password": factories.PASSWORD})
+    assert employee.get(f"/documents/positions/{shop.clerk.id}/job-description.docx").status_code == 404
+
+
 def test_the_word_button_sits_beside_the_pdf_button(login, shop):
     hr = login("hr", locale="zh_CN")
     for url in (f"/jobs/versions/{shop.version.id}", f"/jobs/positions/{shop.lead.id}"):
