@@ -208,6 +208,13 @@ class _Writer:
         table_text.font.size = Pt(9.5)
         table_text.paragraph_format.space_after = Pt(0)
         table_text.paragraph_format.line_spacing = 1.1
+        settings = document.settings.element
+        theme_lang = settings.find(qn("w:themeFontLang"))   # the template says Japanese
+        if theme_lang is not None:
+            theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        for setting in settings.iter(qn("w:compatSetting")):   # Word 2013 and later: no "compatibility mode"
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
         properties = document.core_properties
         properties.title = one_line(f"{self.jd['title']} · {self.d['document_no']}")[:255]
         properties.subject = _("JOB DESCRIPTION")

@@ -139,6 +139,8 @@ def test_numbers_are_text_not_word_numbering_and_chinese_has_an_east_asian_font(
     assert {p.style.name for p in Document(io.BytesIO(data)).paragraphs} <= {"Normal", "Title", "Heading 1", "Heading 2"}
     assert 'w:eastAsia="Microsoft YaHei"' in styles and "eastAsiaTheme" not in styles.split("</w:docDefaults>")[0]
     assert '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"' in styles
+    settings = _xml(data, "word/settings.xml")   # Chinese theme language; Word opens it without "compatibility mode"
+    assert 'w:eastAsia="zh-CN"' in settings and re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
     # the header table repeats no row, the KPI table repeats its header row on every page
     document = Document(io.BytesIO(data))
     kpi_table = next(t for t in document.tables if t.rows[0].cells[0].text == "KPI")
