@@ -117,10 +117,22 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _repeat_header(row) -> None:
-    """A table's first row repeats on every page; no row is split across pages."""
+# the order of a row's properties in the schema (Word refuses a file whose order differs)
+_ROW_PROPERTIES = ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+                   "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
+                   "w:trPrChange")
+
+
+def _row_flag(row, tag: str) -> None:
+    """Set an on/off property of a table row (``w:cantSplit``, ``w:tblHeader``) in schema order."""
     props = row._tr.get_or_add_trPr()
-    props.append(OxmlElement("w:tblHeader"))
+    if props.find(qn(tag)) is None:
+        props.insert_element_before(OxmlElement(tag), *_ROW_PROPERTIES[_ROW_PROPERTIES.index(tag) + 1:])
+
+
+def _repeat_header(row) -> None:
+    """A table's first row repeats on every page."""
+    _row_flag(row, "w:tblHeader")
 
 
 def _bottom_border(cell) -> None:
@@ -133,8 +145,9 @@ def _bottom_border(cell) -> None:
 
 
 def _keep_rows_whole(table) -> None:
+    """No row is split across pages."""
     for row in table.rows:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        _row_flag(row, "w:cantSplit")
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:

@@ -147,6 +147,39 @@ def test_numbers_are_text_not_word_numbering_and_chinese_has_an_east_asian_font(
     assert kpi_table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
 
 
+# The order of child elements the schema prescribes (WordprocessingML, ECMA-376 part 1, 17.4.82,
+# 17.4.70, 17.3.2.28, 17.3.1.26): Word calls a file whose properties come in another order corrupt.
+SCHEMA_ORDER = {
+    "trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+           "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs "
+           "em lang eastAsianLayout specVanish oMath",
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+           "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+           "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+           "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+}
+
+
+def test_properties_come_in_the_order_word_requires(ctx, shop):
+    from lxml import etree
+
+    for lang in ("zh_CN", "en"):
+        data = _docx(new_draft(shop.lead, jd_content(shop)).id if lang == "zh_CN" else shop.version.id, lang)
+        checked = 0
+        for part in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/footer1.xml"):
+            root = etree.fromstring(_xml(data, part).encode("utf-8"))
+            for tag, order in SCHEMA_ORDER.items():
+                names = order.split()
+                for element in root.iter(f"{W}{tag}"):
+                    kids = [etree.QName(k).localname for k in element if k.tag.startswith(W)]
+                    positions = [names.index(k) for k in kids if k in names]
+                    assert positions == sorted(positions), (lang, part, tag, kids)
+                    checked += 1
+        assert checked > 100
+
+
 def test_user_text_stays_text_no_field_no_formula_and_control_characters_are_dropped(ctx, shop):
     hostile = ['=cmd|" /C calc"!A0', '{ DDE "c:\\\\windows\\\\system32\\\\cmd.exe" "/c calc" }',
                '<w:fldSimple w:instr="HYPERLINK http://example.com"/>', "+SUM(1,2)\tmit Tab", "@import \x07bell\x1funit"]
