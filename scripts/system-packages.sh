@@ -16,8 +16,9 @@ packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz libpango-1.0
 if [ "$mode" = test ]; then
     # chromium: browser tests; postgresql: the suite's second pass runs on a real server;
     # redis-server: the job queue's production backend is tested against a real server;
-    # libreoffice-calc-nogui: exports are opened by a real spreadsheet program.
-    packages+=(chromium postgresql redis-server libreoffice-calc-nogui)
+    # libreoffice-calc-nogui: exports are opened by a real spreadsheet program;
+    # libreoffice-writer-nogui: Word job descriptions are opened by a real word processor.
+    packages+=(chromium postgresql redis-server libreoffice-calc-nogui libreoffice-writer-nogui)
 fi
 # A virtualenv needs ensurepip, which Debian ships separately.
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then

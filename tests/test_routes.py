@@ -88,8 +88,10 @@ MATRIX = {
     "jobs.template_archive": EDIT_ORG,
     # printed documents (tests/documents): the object checks of the pages they print from
     "documents.job_description": ALL,   # object check: whoever may open the version
+    "documents.job_description_docx": ALL,   # object check: whoever may open the version
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
+    "documents.position_job_description_docx": ALL,  # object check: whoever sees the position's job description
     "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,
@@ -226,6 +228,7 @@ MATRIX = {
     "appraisal_cycles.create_exclusion": EDIT_ORG,
     "appraisal_cycles.delete_exclusion": EDIT_ORG,
     "printouts.job_description_pdf": ALL,
+    "printouts.job_description_docx": ALL,
     "printouts.appraisal_form_pdf": ALL,
     "printouts.department_manual_pdf": {"admin", "hr", "manager"},
     "printouts.company_manual_pdf": {"admin", "hr"},

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import Output, query_ref
 
 PDF = {"type": "string", "format": "binary"}
+DOCX = {"type": "string", "format": "binary"}
 LANGUAGE_CODES = ["en", "zh_CN"]
 
 

@@ -1,5 +1,6 @@
 """Printed documents as PDF: a position's job description (any version the user may read), its
-blank appraisal form, and position manuals (a department's subtree, or the whole company).
+blank appraisal form, and position manuals (a department's subtree, or the whole company); the
+job description also as a Word document (.docx), with the same access rules.
 
 A manual too big to make during the request (over ``MANUAL_SYNC_MAX_POSITIONS`` positions) and
 not printed before answers 202 with a background task to follow at ``Location``
@@ -11,20 +12,23 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from app.api.common import ID, Blueprint
-from app.api.document_schemas import PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
+from app.api.document_schemas import DOCX, PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
 from app.api.tasks import TASK_LOCATION, task_accepted
 from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
                                   can_view_position_jd, can_view_version, requires)
 from app.core.errors import NotFound
 from app.documents import services
-from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
+                                     requested_language)
+from app.documents.word import MIMETYPE as DOCX_MIMETYPE
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Period
 from app.org import services as org_services
 
 blp = Blueprint("printouts", __name__, url_prefix="/api/v1",
-                description="Printed documents (PDF): job descriptions, appraisal forms, position manuals.")
+                description="Printed documents (PDF): job descriptions, appraisal forms, position manuals; "
+                            "job descriptions also as Word documents.")
 
 def _visible_position(position_id: int):
     """The position if the user sees its job description; 404 otherwise, as if it did not exist."""
@@ -60,6 +64,21 @@ def job_description_pdf(args, position_id: int):
     """
     version = _version_of(_visible_position(position_id), args.get("version"))
     return pdf_response(services.job_description_pdf(version, requested_language(args.get("lang", ""))))
+
+
+@blp.route(f"/positions/<{ID}:position_id>/job-description.docx")
+@blp.response(200, DOCX, content_type=DOCX_MIMETYPE, description="The job description as a Word document.")
+@requires(can_use_job_descriptions)
+@blp.arguments(JobDescriptionPdfArgs, location="query")
+def job_description_docx(args, position_id: int):
+    """Download a position's job description as a Word document
+
+    The version in force, or `version`, with the PDF's content and labels (`lang`), editable in
+    Word and WPS; drafts and versions in review carry a DRAFT mark in the page header. The same
+    document can be imported again as text.
+    """
+    version = _version_of(_visible_position(position_id), args.get("version"))
+    return docx_response(services.job_description_docx(version, requested_language(args.get("lang", ""))))
 
 
 class AppraisalFormArgs(DocumentArgs):

@@ -12,6 +12,7 @@ from flask_login import current_user
 from app.auth.permissions import can_print_company_manual, can_print_manual
 from app.documents import services
 from app.documents import tasks as document_tasks
+from app.documents.word import MIMETYPE as DOCX
 from app.org import services as org_services
 from app.tasks.services import enqueue
 
@@ -36,6 +37,14 @@ def pdf_response(pdf: services.Pdf):
                              download_name=pdf.filename, etag=False)
     response.headers["Cache-Control"] = "private, no-cache"  # permissions are checked on every request
     response.headers["X-Cache"] = "hit" if pdf.cached else "miss"
+    return response
+
+
+def docx_response(download: tuple[str, bytes]):
+    """Send a Word document (``services.job_description_docx``) as a download."""
+    filename, data = download
+    response = send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=filename, etag=False)
+    response.headers["Cache-Control"] = "private, no-cache"  # permissions are checked on every request
     return response
 
 

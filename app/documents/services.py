@@ -18,6 +18,7 @@ from app.core.spreadsheets import safe_filename
 from app.documents import cache, manual
 from app.documents import context as contexts
 from app.documents.render import render_pdf
+from app.documents.word import job_description_docx as write_docx
 from app.extensions import db
 from app.jobs import services as jobs
 from app.org.models import Department, Position
@@ -79,6 +80,13 @@ def job_description_pdf(version, lang: str) -> Pdf:
     context = contexts.job_description(version)
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+
+
+def job_description_docx(version, lang: str) -> tuple[str, bytes]:
+    """(file name, .docx bytes) of any version of a job description, from the PDF's context (see
+    ``word``). Written afresh each time: it takes milliseconds (bench/bench_docx.py)."""
+    context = contexts.job_description(version)
+    return safe_filename(f"{context['document_no']}.docx", default="document"), write_docx(context, lang)
 
 
 def appraisal_form_pdf(position, lang: str, period: str | None = None) -> Pdf:

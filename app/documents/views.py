@@ -17,7 +17,8 @@ from app.auth.forms import ConfirmForm
 from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
                                   printable_department_ids, requires)
 from app.documents import services
-from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
+from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
+                                     requested_language)
 from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import services as jobs
@@ -34,6 +35,14 @@ def job_description(version_id: int):
     return pdf_response(services.job_description_pdf(version, requested_language()))
 
 
+@bp.route("/versions/<int:version_id>/job-description.docx")
+@requires(can_use_job_descriptions)
+def job_description_docx(version_id: int):
+    """The same version as a Word document, for HR to edit and circulate (same access as the PDF)."""
+    version = visible_version(version_id)
+    return docx_response(services.job_description_docx(version, requested_language()))
+
+
 @bp.route("/positions/<int:position_id>/job-description.pdf")
 @requires(can_use_job_descriptions)
 def position_job_description(position_id: int):
@@ -45,6 +54,19 @@ def position_job_description(position_id: int):
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
     return pdf_response(services.job_description_pdf(current, requested_language()))
+
+
+@bp.route("/positions/<int:position_id>/job-description.docx")
+@requires(can_use_job_descriptions)
+def position_job_description_docx(position_id: int):
+    """The job description in force of a position as a Word document (the organisation's
+    position page); without one, the position's job-description page says so."""
+    position = visible_position(position_id)
+    current = jobs.current_version(position.id, full=True)
+    if current is None:
+        flash(_("This position has no job description in force."), "warning")
+        return redirect(url_for("jobs.position", position_id=position.id))
+    return docx_response(services.job_description_docx(current, requested_language()))
 
 
 @bp.route("/positions/<int:position_id>/appraisal-form.pdf")

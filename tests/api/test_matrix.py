@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from app.documents.word import MIMETYPE as DOCX
 from tests import factories
 from tests.api.conftest import assert_error, launched_cycle
 from tests.test_routes import MATRIX, ROLES
@@ -34,7 +35,8 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
         elif role in allowed:
             assert response.status_code not in (401, 403) and response.status_code < 500, \
                 (role, method, url, response.status_code)
-            assert response.mimetype in ("application/json", "application/pdf", "image/svg+xml") or response.status_code == 204
+            assert response.mimetype in ("application/json", "application/pdf", "image/svg+xml", DOCX) \
+                or response.status_code == 204
         else:
             assert_error(response, 403)
         checked += 1

@@ -1,0 +1,157 @@
+"""Word job descriptions: prints figures, asserts nothing.
+
+On the demo data (a temporary SQLite database, migrated and loaded as `flask demo load` does),
+for the biggest job description (the most duties, requirements, KPI targets and competencies,
+then the longest text):
+
+1. building its .docx from the loaded version (context + python-docx), median of RUNS, in both
+   languages (target: under 100 ms, so that the download needs no cache nor background task);
+2. the same through the page (permission, queries, context, document, response);
+3. for scale, WeasyPrint rendering the PDF of the same version (warm);
+4. the .docx read back as the upload contract says and parsed (python-docx + the paste parser);
+5. the round trip of every demo version in both languages: how many give back exactly their
+   title, purpose, duty sections and requirements.
+
+    .venv/bin/python bench/bench_docx.py
+"""
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from docx import Document  # noqa: E402
+from docx.table import Table  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.audit.services import acting_as  # noqa: E402
+from app.documents import context as contexts  # noqa: E402
+from app.documents import services  # noqa: E402
+from app.documents.word import job_description_docx  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.jobs import services as jobs  # noqa: E402
+from app.jobs.models import JobDescriptionVersion  # noqa: E402
+from app.jobs.parser import parse_job_description  # noqa: E402
+
+RUNS = 30
+TARGET_MS = 100
+
+
+def timed(fn, runs: int = RUNS) -> tuple[float, float, float]:
+    """(median, min, max) of ``runs`` calls, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def biggest(versions) -> JobDescriptionVersion:
+    def size(v):
+        rows = sum(len(s.duties) for s in v.sections) + len(v.requirements) + len(v.kpi_targets) + len(v.competencies)
+        text = sum(len(d.text) for s in v.sections for d in s.duties) + len(v.purpose or "")
+        return rows, text
+    return max(versions, key=size)
+
+
+def extract(data: bytes) -> str:
+    lines = []
+    for block in Document(io.BytesIO(data)).iter_inner_content():
+        if isinstance(block, Table):
+            lines += [""] + ["\t".join(cell.text for cell in row.cells) for row in block.rows] + [""]
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def round_trip(versions, without: tuple[str, ...] = ()) -> None:
+    """Every demo version written in both languages, read back as the upload contract says and
+    parsed: how many give back exactly their title, purpose, duty sections and requirements
+    (``without``: parts of the document left out, to see what the parser stumbles on)."""
+    labels = {"zh_CN": ("岗位目的", "（优先）"), "en": ("Purpose", "(preferred)")}
+    for lang, (purpose_label, preferred) in labels.items():
+        exact = {"title": 0, "purpose": 0, "duties": 0, "requirements": 0}
+        for version in versions:
+            context = contexts.job_description(version)
+            for part in without:
+                context["jd"][part] = [] if isinstance(context["jd"][part], list) else ""
+            result = parse_job_description(extract(job_description_docx(context, lang)))
+            sections = result["sections"]
+            purpose = result["fields"].get("purpose")
+            if purpose is None:
+                purpose = "\n".join(next((s["items"] for s in sections if s["heading"] == purpose_label), []))
+            ordered = [r for r in version.requirements if r.required] + \
+                      [r for r in version.requirements if not r.required]
+            exact["title"] += result["title"] == version.title
+            exact["purpose"] += purpose == "\n".join(line.strip() for line in (version.purpose or "").splitlines()
+                                                     if line.strip())
+            exact["duties"] += [(s["heading"], s["items"]) for s in sections if s["kind"] == "duties"] == \
+                [(s.heading, [d.text for d in s.duties]) for s in version.sections]
+            exact["requirements"] += [(i, not (s["heading"] or "").endswith(preferred)) for s in sections
+                                      if s["kind"] == "requirements" for i in s["items"]] == \
+                [(r.text, r.required) for r in ordered]
+        print(f"round trip ({lang:5}) exact out of {len(versions)}: " + ", ".join(f"{k} {v}" for k, v in exact.items())
+              + (f"  (without {', '.join(without)})" if without else ""))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                                  "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                                  "DOCUMENT_CACHE_DIR": str(Path(folder) / "cache")})
+        with app.app_context():
+            upgrade()
+            from app.demo.services import load_demo
+
+            with acting_as("bench"):
+                load_demo()
+                db.session.commit()
+            ids = db.session.scalars(select(JobDescriptionVersion.id)).all()
+            version = biggest([jobs.get_version(i) for i in ids])
+            rows = (sum(len(s.duties) for s in version.sections), len(version.requirements), len(version.kpi_targets),
+                    len(version.competencies))
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures grow with it)")
+            print(f"demo versions: {len(ids)}; biggest: {version.title} (version {version.id}: {rows[0]} duties, "
+                  f"{rows[1]} requirements, {rows[2]} KPI targets, {rows[3]} competencies)")
+            context = contexts.job_description(version)
+            for lang in ("zh_CN", "en"):
+                job_description_docx(context, lang)   # warm: imports, the template
+                median, low, high = timed(lambda: services.job_description_docx(jobs.get_version(version.id), lang))
+                size = len(job_description_docx(context, lang))
+                print(f"build .docx ({lang:5}) median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  "
+                      f"{size / 1024:5.1f} KB   target < {TARGET_MS} ms  {'PASS' if median < TARGET_MS else 'FAIL'}")
+            data = job_description_docx(context, "zh_CN")
+            median, low, high = timed(lambda: parse_job_description(extract(data)))
+            print(f"read back + parse        median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}")
+            versions = [jobs.get_version(i) for i in ids]
+            round_trip(versions)
+            round_trip(versions, ("competencies",))
+            round_trip(versions, ("competencies", "management_responsibility"))
+            from app.documents.render import render_pdf
+
+            render_pdf(services.JOB_DESCRIPTION, context, "zh_CN")
+            docx_ms = timed(lambda: job_description_docx(context, "zh_CN"), runs=5)[0]
+            median, low, high = timed(lambda: render_pdf(services.JOB_DESCRIPTION, context, "zh_CN"), runs=5)
+            print(f"for scale: PDF render    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  (WeasyPrint, warm; "
+                  f"the .docx from the same context {median / docx_ms:.1f}× faster, measured alongside)")
+            hr = next(u for u in __import__("app.auth.models", fromlist=["User"]).User.query.all() if u.role == "hr")
+            version_id = version.id
+        client = app.test_client()
+        client.post("/login", data={"email": hr.email, "password": "RoleBook-2026"})
+        url = f"/documents/versions/{version_id}/job-description.docx?lang=zh_CN"
+        assert client.get(url).status_code == 200
+        median, low, high = timed(lambda: client.get(url))
+        print(f"page download (zh_CN)    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
