@@ -1,0 +1,31 @@
+"""Checks of how the server is started (several processes, the stores they share)."""
+from __future__ import annotations
+
+import logging
+import os
+
+log = logging.getLogger("rolebook")
+
+
+def per_process_limiter(storage_uri: str) -> bool:
+    """Whether Flask-Limiter's counts live in each process's memory."""
+    return (storage_uri or "memory://").startswith("memory://")
+
+
+def check_server(workers: int) -> None:
+    """Called by gunicorn (gunicorn.conf.py) before it starts ``workers`` processes: a production
+    start with several processes and a per-process login-limit store is refused, with the reason
+    (the limit per address would be ``workers`` times weaker; the limit per account is kept in
+    the database and holds whatever the store)."""
+    import config
+
+    production = os.environ.get("ROLEBOOK_CONFIG", "development") == "production"
+    storage = config.Config.RATELIMIT_STORAGE_URI
+    if workers > 1 and per_process_limiter(storage):
+        message = (f"{workers} server processes would each count failed logins per address in their own "
+                   f"memory ({storage}), so the limit would be {workers} times weaker. Set "
+                   "ROLEBOOK_RATELIMIT_STORAGE_URI=redis://host:6379/1 (or ROLEBOOK_QUEUE_URL=redis://…, "
+                   "which it follows), or run one process with threads.")
+        if production:
+            raise SystemExit("RoleBook refuses to start: " + message)
+        log.warning("RoleBook: %s", message)
