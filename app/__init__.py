@@ -39,6 +39,13 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
 
     from app.core.urls import IdConverter
 
+    from app.core.deployment import per_process_limiter
+
+    if config is config_module.ProductionConfig and per_process_limiter(app.config["RATELIMIT_STORAGE_URI"]):
+        app.logger.warning("RoleBook: failed logins per address are counted in this process's memory "
+                           "(ROLEBOOK_RATELIMIT_STORAGE_URI=memory://); with several server processes set it "
+                           "to redis://… (the limit per account is kept in the database and holds anyway).")
+
     app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 2³¹−1 are 404
     _import_models()
     _init_extensions(app)
@@ -187,6 +194,18 @@ def _register_request_hooks(app: Flask) -> None:
 
         get_locale()  # runs the selector once per request, which records g.ui_language
         return {"LANGUAGES": app.config["LANGUAGES"], "current_locale": g.get("ui_language", "en")}
+
+    @app.before_request
+    def refuse_oversized_requests():
+        """An address or a header longer than the application takes is answered here (JSON under
+        /api/), below gunicorn's own limits (gunicorn.conf.py), which answer in plain text."""
+        uri = request.environ.get("RAW_URI") or request.full_path
+        if len(uri) > app.config["MAX_URL_LENGTH"]:
+            abort(414)
+        limit = app.config["MAX_HEADER_BYTES"]
+        if any(len(name) + len(value) + 2 > limit for name, value in request.headers.items()):
+            abort(431)
+        return None
 
     @app.before_request
     def clean_input():

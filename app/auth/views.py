@@ -10,6 +10,7 @@ from app.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 from app.auth.models import ROLE_LABELS, ApiToken, Role, User
 from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
+from app.core.deployment import cookies_need_https_here
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
 from app.core.listing import page_of, sort_query
@@ -62,7 +63,7 @@ def login():
 def render_login(form: LoginForm, status: int = 200):
     from app.demo.services import DEMO_USERS
 
-    return render_template("auth/login.html", form=form, demo_users=DEMO_USERS,
+    return render_template("auth/login.html", form=form, demo_users=DEMO_USERS, needs_https=cookies_need_https_here(),
                            role_labels={role.value: label for role, label in ROLE_LABELS.items()}), status
 
 

@@ -29,3 +29,16 @@ def check_server(workers: int) -> None:
         if production:
             raise SystemExit("RoleBook refuses to start: " + message)
         log.warning("RoleBook: %s", message)
+
+
+def cookies_need_https_here() -> bool:
+    """Whether this request came over plain HTTP while the session cookie is marked Secure: the
+    browser then never sends it back (except to localhost), so no form can be sent and no login
+    can last. A request that a proxy received over HTTPS says so in X-Forwarded-Proto."""
+    from flask import current_app, request
+
+    if not current_app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
+        return False
+    if request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https":
+        return False
+    return request.host.split(":")[0] not in {"localhost", "127.0.0.1", "[::1]"}
