@@ -240,6 +240,20 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     @app.before_request
+    def remember_page_size():
+        """A list page's size chosen under the list (``?per_page=``, one of PER_PAGE_CHOICES) is
+        kept on the account, and the next lists open with it (``app.core.listing.per_page``)."""
+        asked = request.args.get("per_page", "")
+        if request.method != "GET" or wants_json() or not asked.isdecimal() or not current_user.is_authenticated \
+                or int(asked) not in app.config["PER_PAGE_CHOICES"] or current_user.per_page == int(asked):
+            return None
+        from app.auth.services import set_per_page
+
+        set_per_page(current_user, int(asked))
+        db.session.commit()
+        return None
+
+    @app.before_request
     def refuse_impossible_pages():
         """After the login check: in the API, a page number of ten digits or more (past any list,
         and an overflow of the database's OFFSET) is a field error. Pages show their last page
