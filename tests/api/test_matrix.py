@@ -10,6 +10,9 @@ from tests.api.conftest import assert_error, launched_cycle
 from tests.test_routes import MATRIX, ROLES
 
 SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
+# Open to every role, then checked on the object before the body is read: only the reviewee (or
+# the step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
+OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge"}
 
 
 @pytest.mark.parametrize("role", ROLES + ("anonymous",))
@@ -31,6 +34,8 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
         allowed = MATRIX[rule.endpoint]
         if role == "anonymous":
             assert_error(response, 401)
+        elif role in allowed and rule.endpoint in OBJECT_CHECK_FIRST:
+            assert response.status_code != 401 and response.status_code < 500, (role, method, url)
         elif role in allowed:
             assert response.status_code not in (401, 403) and response.status_code < 500, \
                 (role, method, url, response.status_code)
