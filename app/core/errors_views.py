@@ -1,7 +1,7 @@
 """Friendly error pages (HTML) and JSON errors for the API."""
 from __future__ import annotations
 
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.deployment import cookies_need_https_here
 from app.core.errors import Conflict, ServiceError
-from app.extensions import db
+from app.extensions import db, login_manager
 
 # Pages that live under /api/ but are HTML like every other page (the browsable API reference).
 HTML_ENDPOINTS_UNDER_API = {"api_reference.page"}
@@ -97,6 +97,9 @@ def register_error_handlers(app) -> None:
         db.session.rollback()
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
             raise error
+        # The answer must not need the database: the page is made for an anonymous user (loading
+        # the account, or refreshing it after the rollback, would fail again).
+        g._login_user = login_manager.anonymous_user()
         app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
                            str(error).splitlines()[0] if str(error) else type(error).__name__)
         response = make_response(_page(503))
