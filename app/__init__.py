@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.datastructures import ImmutableMultiDict
 
 import config as config_module
@@ -265,6 +266,19 @@ def _register_request_hooks(app: Flask) -> None:
                 message = str(_l("Must be at most %(max)s.", max=999_999_999))
                 return jsonify({"code": 422, "message": message, "errors": {name: [message]}}), 422
         return None
+
+    @app.teardown_appcontext
+    def close_the_session_even_without_a_database(error=None):
+        """Runs before Flask-SQLAlchemy's own teardown (the reverse order of registration): when the
+        database went away during the request (a restart), the session's closing ROLLBACK fails
+        too, and the request that had its answer would end as a bare 500. The connection is
+        dropped instead; the pool opens a new one for the next request."""
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError) as lost:
+            app.logger.warning("Database connection lost at the end of %s: %s",
+                               request.path if has_request_context() else "a task", str(lost).splitlines()[0])
+            db.session.registry.clear()
 
     @app.after_request
     def security_headers(response):

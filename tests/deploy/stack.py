@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -134,6 +135,12 @@ def flask(env: dict, *args: str) -> str:
     return done.stdout
 
 
+def _closed_by_the_server(sock) -> bool:
+    """A kept-alive connection is readable between responses only when the server closed it."""
+    readable, _writable, _errors = select.select([sock], [], [], 0)
+    return bool(readable)
+
+
 # --- the client -----------------------------------------------------------------------------------
 
 
@@ -172,6 +179,9 @@ class Client:
         port = self.ports[self.turn % len(self.ports)]
         self.turn += 1
         connection = self.connections.get(port)
+        if connection is not None and connection.sock is not None and _closed_by_the_server(connection.sock):
+            connection.close()   # as browsers and urllib3 do: a kept-alive connection the server closed is not reused
+            connection = None
         if connection is None:
             connection = self.connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         sent = dict(self.headers, **(headers or {}))
