@@ -40,10 +40,17 @@ accesslog = os.environ.get("ROLEBOOK_ACCESS_LOG") or None
 
 
 def on_starting(server):
-    """Refuse a production start whose login limit per address would be counted in each process."""
-    from app.core.deployment import check_server
+    """Refuse a production start whose login limit per address would be counted in each process.
+    The check's module is loaded by its path: importing the ``app`` package here would load Flask,
+    SQLAlchemy and the rest into the master process, which serves no request."""
+    import importlib.util
+    from pathlib import Path
 
-    check_server(server.cfg.workers)
+    path = Path(__file__).resolve().parent / "app" / "core" / "deployment.py"
+    spec = importlib.util.spec_from_file_location("rolebook_deployment_checks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.check_server(server.cfg.workers)
 
 
 def worker_exit(server, worker):
