@@ -13,7 +13,7 @@ What is set here, and why:
   default; idle connections cost a file descriptor, not a thread.
 - limits of the request line and headers above the application's own (ROLEBOOK_MAX_URL_LENGTH,
   ROLEBOOK_MAX_HEADER_BYTES), so that a too-long address or header is answered by the application,
-  in JSON under /api/ (414, 431), and gunicorn's plain-text answer only comes beyond these.
+  in JSON under /api/ (414, 431); beyond these, gunicorn's worker answers with the same JSON.
 - a worker stops by running the exit handlers (the PDF render child is hung up on) and then leaving
   at once: the interpreter's own teardown of a process that loaded WeasyPrint and SQLAlchemy took
   2–3 s of CPU per worker, for nothing.
@@ -22,12 +22,39 @@ What is set here, and why:
 """
 from __future__ import annotations
 
+import json
 import os
+
+from gunicorn import util
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
+
+class RoleBookWorker(ThreadWorker):
+    """gunicorn's threaded worker, whose own answers to a request line or headers beyond the limits
+    below are the API's JSON errors (the path is unknown then: every client gets JSON)."""
+
+    LIMITS = ((LimitRequestLine, 414, "URI Too Long", "The address is too long."),
+              (LimitRequestHeaders, 431, "Request Header Fields Too Large", "The request's headers are too large."))
+
+    def handle_error(self, req, client, addr, exc):
+        for kind, status, reason, message in self.LIMITS:
+            if isinstance(exc, kind):
+                self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+                body = json.dumps({"code": status, "message": message, "errors": {}}).encode()
+                head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode("latin1")
+                try:
+                    util.write_nonblock(client, head + body)
+                except Exception:  # noqa: BLE001 - the client left
+                    self.log.debug("Failed to send error message.")
+                return
+        super().handle_error(req, client, addr, exc)
+
 
 bind = os.environ.get("ROLEBOOK_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = 8
-worker_class = "gthread"
+worker_class = RoleBookWorker   # gthread
 timeout = 60             # a worker that does not check in for this long is replaced
 graceful_timeout = 20    # requests in flight get this long to finish on a stop or a reload (HUP)
 keepalive = 75

@@ -246,6 +246,18 @@ def test_login_throttling_holds_across_the_processes(stack):
     assert results[-6:] == [429] * 6
 
 
+@pytest.mark.parametrize("length", [5_000, 9_000])   # beyond the application's limit; beyond gunicorn's
+def test_oversized_addresses_and_headers_are_json_errors(stack, length):
+    client = Client(stack.ports, stack.token)
+    for _port in stack.ports:
+        status, headers, body = client.json("GET", "/api/v1/positions?q=" + "x" * length)
+        assert (status, body["code"]) == (414, 414) and headers["Content-Type"] == "application/json", body
+        client.close()
+        status, headers, body = client.json("GET", "/api/v1/positions", headers={"X-Big": "y" * (length * 2)})
+        assert (status, body["code"]) == (431, 431) and headers["Content-Type"] == "application/json", body
+        client.close()
+
+
 def test_load_without_errors_or_connection_resets(stack):
     outcome, written = _load(stack, LOAD_SECONDS, CLIENTS)
     print(f"\n{CLIENTS} clients, {LOAD_SECONDS:.0f} s: {outcome.requests} requests {outcome.statuses}, "
