@@ -7,12 +7,9 @@ from flask import url_for
 
 from tests import factories
 from tests.api.conftest import assert_error, launched_cycle
-from tests.test_routes import MATRIX, ROLES
+from tests.test_routes import MATRIX, OBJECT_CHECK_FIRST, ROLES
 
 SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
-# Open to every role, then checked on the object before the body is read: only the reviewee (or
-# the step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
-OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge"}
 
 
 @pytest.mark.parametrize("role", ROLES + ("anonymous",))
