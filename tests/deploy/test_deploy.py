@@ -242,9 +242,10 @@ def test_login_throttling_holds_across_the_processes(stack):
     with stack.engine.connect() as connection:
         checked = connection.execute(text("SELECT count(*) FROM audit_events WHERE action = 'login_failed' "
                                           "AND label = :email"), {"email": email}).scalar()
-    assert results.count(200) == checked
-    assert 1 <= checked <= 5, results
-    assert results[-6:] == [429] * 6
+    # the burst may get fewer than five checks (attempts counted before they are refused); the six
+    # attempts after it use up the rest: five in all, then refused
+    assert results.count(200) == checked == 5, results
+    assert results[-1] == 429
 
 
 @pytest.mark.parametrize("length", [5_000, 9_000])   # beyond the application's limit; beyond gunicorn's
