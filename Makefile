@@ -11,7 +11,7 @@ PORT ?= 5000
 PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: setup setup-test system-packages system-packages-test run test test-sqlite test-postgresql \
+.PHONY: setup setup-test system-packages system-packages-test run test test-sqlite test-postgresql test-deploy \
         bench lint babel db-check clean
 
 ## setup: system packages, virtualenv, pinned dependencies, compiled translations
@@ -49,13 +49,15 @@ run: setup
 	@echo "  RoleBook is running at http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
 	@$(FLASK) demo logins
 	@echo
-	@$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind $(HOST):$(PORT) \
+	@$(VENV)/bin/gunicorn -c gunicorn.conf.py --workers 1 --bind $(HOST):$(PORT) \
 		--access-logfile - --log-level warning wsgi:app
 
-## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself
+## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself, then
+## the production topology (test-deploy)
 test: setup-test
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgresql
+	@$(MAKE) --no-print-directory test-deploy
 
 test-sqlite:
 	@echo "== test suite on SQLite (with browser tests)"
@@ -64,6 +66,12 @@ test-sqlite:
 test-postgresql:
 	@echo "== test suite on PostgreSQL (browser tests run in the SQLite pass)"
 	$(PY) -m pytest tests --db=postgresql -m "not browser"
+
+## test-deploy: PostgreSQL, Redis, two gunicorn servers and a task worker as in production: 60 s of
+## load by 50 clients, background tasks, login throttling, and faults (about 3 minutes)
+test-deploy:
+	@echo "== production topology: PostgreSQL, Redis, two gunicorn servers, a task worker"
+	$(PY) -m pytest tests/deploy --deploy -s
 
 ## bench: benchmark scripts; they print figures and assert nothing
 bench: setup-test

@@ -115,7 +115,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     # Login throttling (Flask-Limiter). Failed attempts count per account and per client address.
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # The limit per account is counted in the database (app.auth.throttle), which every process
+    # sees; the limit per address is Flask-Limiter's, in this store: each process's memory unless
+    # Redis is named here or is the task queue's (several server processes need a shared one).
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "") or (
+        env("QUEUE_URL", "") if env("QUEUE_URL", "").startswith(("redis://", "rediss://")) else "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
@@ -128,7 +132,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
 
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
-    PER_PAGE = 25
+    PER_PAGE = env_int("PER_PAGE", 25)        # rows of a list page, unless the user chose another size
+    PER_PAGE_CHOICES = (25, 50, 100, 200)     # the sizes a user may choose (remembered per account)
+    # The longest address and the largest header the application answers; longer ones get 414 and
+    # 431 (JSON under /api/). Gunicorn's own limits (gunicorn.conf.py) are set above these.
+    MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 4094)
+    MAX_HEADER_BYTES = env_int("MAX_HEADER_BYTES", 8190)
     # Request bodies above this are refused (413) before they are read; spreadsheet uploads and
     # job-description bodies set their own limits.
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 8_000_000)

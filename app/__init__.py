@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.datastructures import ImmutableMultiDict
 
 import config as config_module
@@ -38,6 +39,13 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its INFO lines narrate every render
 
     from app.core.urls import IdConverter
+
+    from app.core.deployment import per_process_limiter
+
+    if config is config_module.ProductionConfig and per_process_limiter(app.config["RATELIMIT_STORAGE_URI"]):
+        app.logger.warning("RoleBook: failed logins per address are counted in this process's memory "
+                           "(ROLEBOOK_RATELIMIT_STORAGE_URI=memory://); with several server processes set it "
+                           "to redis://… (the limit per account is kept in the database and holds anyway).")
 
     app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 2³¹−1 are 404
     _import_models()
@@ -189,6 +197,18 @@ def _register_request_hooks(app: Flask) -> None:
         return {"LANGUAGES": app.config["LANGUAGES"], "current_locale": g.get("ui_language", "en")}
 
     @app.before_request
+    def refuse_oversized_requests():
+        """An address or a header longer than the application takes is answered here (JSON under
+        /api/), below gunicorn's own limits (gunicorn.conf.py), which answer in plain text."""
+        uri = request.environ.get("RAW_URI") or request.full_path
+        if len(uri) > app.config["MAX_URL_LENGTH"]:
+            abort(414)
+        limit = app.config["MAX_HEADER_BYTES"]
+        if any(len(name) + len(value) + 2 > limit for name, value in request.headers.items()):
+            abort(431)
+        return None
+
+    @app.before_request
     def clean_input():
         """Text no database column can hold (a NUL byte, a lone surrogate) is refused in query
         strings (400) before any view runs, instead of failing in the database. Posted forms
@@ -221,6 +241,20 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     @app.before_request
+    def remember_page_size():
+        """A list page's size chosen under the list (``?per_page=``, one of PER_PAGE_CHOICES) is
+        kept on the account, and the next lists open with it (``app.core.listing.per_page``)."""
+        asked = request.args.get("per_page", "")
+        if request.method != "GET" or wants_json() or not asked.isdecimal() or not current_user.is_authenticated \
+                or int(asked) not in app.config["PER_PAGE_CHOICES"] or current_user.per_page == int(asked):
+            return None
+        from app.auth.services import set_per_page
+
+        set_per_page(current_user, int(asked))
+        db.session.commit()
+        return None
+
+    @app.before_request
     def refuse_impossible_pages():
         """After the login check: in the API, a page number of ten digits or more (past any list,
         and an overflow of the database's OFFSET) is a field error. Pages show their last page
@@ -232,6 +266,19 @@ def _register_request_hooks(app: Flask) -> None:
                 message = str(_l("Must be at most %(max)s.", max=999_999_999))
                 return jsonify({"code": 422, "message": message, "errors": {name: [message]}}), 422
         return None
+
+    @app.teardown_appcontext
+    def close_the_session_even_without_a_database(error=None):
+        """Runs before Flask-SQLAlchemy's own teardown (the reverse order of registration): when the
+        database went away during the request (a restart), the session's closing ROLLBACK fails
+        too, and the request that had its answer would end as a bare 500. The connection is
+        dropped instead; the pool opens a new one for the next request."""
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError) as lost:
+            app.logger.warning("Database connection lost at the end of %s: %s",
+                               request.path if has_request_context() else "a task", str(lost).splitlines()[0])
+            db.session.registry.clear()
 
     @app.after_request
     def security_headers(response):

@@ -17,6 +17,15 @@ from tests.queries import statement_counter
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
                      help="database engine the suite runs on (PostgreSQL: a server the suite starts)")
+    parser.addoption("--deploy", action="store_true",
+                     help="run tests/deploy, the production topology (make test-deploy); skipped otherwise")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/deploy starts PostgreSQL, Redis, two gunicorn servers and a worker: only with --deploy."""
+    if collection_path.name == "deploy" and collection_path.parent.name == "tests":
+        return not config.getoption("--deploy")
+    return None
 
 
 def pytest_configure(config):

@@ -10,8 +10,8 @@ from flask_login import current_user
 from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, ExcludeIn, ExclusionIn, ExclusionOut,
                                        FinaliseIn, LaunchIn, LaunchOut, ReopenIn, ResultsArgs, ResultsOut, ReviewArgs,
                                        ReviewDetailOut, ReviewerIn, ReviewOut, StepIn, VersionIn)
-from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, reference,
-                            seen_version)
+from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, check_first, department_filter, etag, page_of,
+                            reference, seen_version)
 from app.api.document_schemas import PDF, DocumentArgs, TaskOut
 from app.api.schemas import page_schema, patch
 from app.api.tasks import TASK_LOCATION, task_accepted
@@ -236,6 +236,22 @@ def _not_your_step(review: Review):
     _forbidden()
 
 
+def _own(review: Review) -> Review:
+    """The review, if it is the user's own (else 403)."""
+    if not is_own_review(current_user, review):
+        _forbidden()
+    return review
+
+
+def _step_is_yours(review: Review) -> None:
+    """The review's current step is the user's to save or complete (else 403, or the reason)."""
+    allowed = {Step.SELF_REVIEW.value: (can_self_review, can_enter_self_review_for),
+               Step.MANAGER_REVIEW.value: (can_manager_review, can_enter_manager_review_for),
+               Step.CALIBRATION.value: (can_calibrate,)}.get(review.status)
+    if allowed is not None and not any(rule(current_user, review) for rule in allowed):
+        _not_your_step(review)
+
+
 def _api_names(error: ServiceError) -> ServiceError:
     """Errors named after the request's fields: the body's ``competencies`` are the services'
     ``ratings`` (``ratings.1.rating`` → ``competencies.1.rating``)."""
@@ -250,6 +266,7 @@ def _api_names(error: ServiceError) -> ServiceError:
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
 @requires(can_use_appraisals)
+@check_first(lambda review_id: _step_is_yours(visible_review(review_id)))
 @reviews.arguments(StepIn)
 def submit_step(body, review_id: int):
     """Save or complete the review's current step
@@ -264,6 +281,7 @@ def submit_step(body, review_id: int):
     """
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
+    _step_is_yours(review)
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
                          outcome=body["outcome"])
     try:
@@ -279,8 +297,6 @@ def submit_step(body, review_id: int):
                 _not_your_step(review)
             flow.save_manager_review(review, data, version, submit=body["submit"], on_behalf=not own)
         elif review.status == Step.CALIBRATION.value:
-            if not can_calibrate(current_user, review):
-                _not_your_step(review)
             flow.calibrate(review, body["calibrated_band"], body["reason"], version, finalise=body["submit"])
         else:
             raise flow.StepOver(_("This review is finalised and locked. Only HR can reopen it."))
@@ -355,13 +371,12 @@ def reassign(body, review_id: int):
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
 @requires(can_use_appraisals)
+@check_first(lambda review_id: _own(visible_review(review_id)))
 @reviews.arguments(VersionIn)
 def acknowledge(body, review_id: int):
     """Acknowledge your finalised review"""
     version = seen_version(body.get("version"))
-    review = visible_review(review_id)
-    if not is_own_review(current_user, review):
-        _forbidden()
+    review = _own(visible_review(review_id))
     flow.acknowledge(review, version)
     db.session.commit()
     return review, 200, etag(review)

@@ -50,6 +50,29 @@ class Blueprint(flask_smorest.Blueprint):
         csrf.exempt(self)
 
 
+def check_first(check):
+    """View decorator, placed above ``@bp.arguments``: ``check(**view_args)`` (an object check
+    that aborts with 403, or 404 for a record the user may not read) runs before the request's
+    body is parsed, so that a change the user may not make answers 403 whatever the body."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            check(**kwargs)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require_body() -> None:
+    """An empty request body is refused (422 under ``body``): an action whose body may be ``{}``
+    still needs that ``{}``, so that a request sent without one by mistake does nothing."""
+    if not request.get_data(cache=True).strip():
+        message = _("Send a JSON body (an empty object {} when no field is needed).")
+        abort(422, message=message, errors={"body": [message]})
+
+
 def limit_body(max_bytes: int):
     """View decorator: a request body larger than ``max_bytes`` is refused (413) before it is read."""
     def decorator(view):

@@ -8,6 +8,7 @@ message is in the user's language. app/core/errors_views.py turns the abort into
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from marshmallow import fields
 from webargs.flaskparser import FlaskParser, abort
 
 from app.core.messages import translate
@@ -34,6 +35,46 @@ def field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+class _LooseValue:
+    """Stands for a value of the wrong JSON type: marshmallow's fields refuse it with their usual
+    message ("Expected true or false.", "Expected a whole number."), among the other errors."""
+
+    def __repr__(self) -> str:
+        return "<value of the wrong JSON type>"
+
+
+LOOSE = _LooseValue()
+
+
+def reject_loose_types(schema, data):
+    """``data`` with LOOSE in place of every value whose JSON type is not the one of its field:
+    booleans must be ``true``/``false``, integers JSON integers, in nested objects and lists too."""
+    if not isinstance(data, dict):
+        return data
+    checked = dict(data)
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key in checked and not field.dump_only:
+            checked[key] = _checked(field, checked[key])
+    return checked
+
+
+def _checked(field, value):
+    if value is None:
+        return value
+    if isinstance(field, fields.Boolean):
+        return value if isinstance(value, bool) else LOOSE
+    if isinstance(field, fields.Integer):
+        return value if isinstance(value, int) and not isinstance(value, bool) else LOOSE
+    if isinstance(field, fields.Nested):
+        if field.many or getattr(field.schema, "many", False):
+            return [reject_loose_types(field.schema, item) for item in value] if isinstance(value, list) else value
+        return reject_loose_types(field.schema, value)
+    if isinstance(field, fields.List) and isinstance(value, list):
+        return [_checked(field.inner, item) for item in value]
+    return value
+
+
 class ApiParser(FlaskParser):
     """webargs' Flask parser, answering in RoleBook's error format."""
 
@@ -48,6 +89,13 @@ class ApiParser(FlaskParser):
                 errors.setdefault(field, []).extend(messages)
         abort(error_status_code or self.DEFAULT_VALIDATION_STATUS, exc=error,
               message=_("Some values are not valid: see the message of each field."), errors=errors)
+
+    def load_json(self, req, schema):
+        """The JSON body, where a boolean that is not ``true``/``false`` or an integer that is not
+        a JSON integer fails validation (422, per field, with the other errors): marshmallow
+        alone takes ``0``, ``"yes"`` or ``"on"`` as booleans and ``"5"`` or ``5.0`` as integers.
+        Query strings, where every value is text, are parsed as before."""
+        return reject_loose_types(schema, super().load_json(req, schema))
 
     def _raw_load_json(self, req):
         try:

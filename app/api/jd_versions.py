@@ -15,8 +15,8 @@ from flask import Response, abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.common import (ETAG, ID, IF_MATCH, IF_MATCH_REQUIRED, LOCATION, Blueprint, Row, errors_under, etag,
-                            limit_body, page_of, reference, seen_version, update_versioned)
+from app.api.common import (ETAG, ID, IF_MATCH, IF_MATCH_REQUIRED, LOCATION, Blueprint, Row, check_first, errors_under,
+                            etag, limit_body, page_of, reference, require_body, seen_version, update_versioned)
 from app.api.content_schemas import ContentUpdate, DraftIn
 from app.api.job_schemas import (AcknowledgementOut, ActionIn, CompareArgs, ComparisonOut, LintOut, PublishIn, ReturnIn,
                                  VersionOut, VersionSummaryOut, WaiveIn)
@@ -128,6 +128,7 @@ def list_versions(args, position_id: int):
 @blp.route(f"{POSITION}/versions", methods=["POST"])
 @blp.response(201, VersionOut, headers={**ETAG, **LOCATION})
 @requires(can_use_job_descriptions)  # and then: HR, admins, managers of the position
+@check_first(draftable_position)
 @limit_body(MAX_CONTENT_BYTES)
 @blp.arguments(DraftIn)
 def start_draft(body, position_id: int):
@@ -135,9 +136,11 @@ def start_draft(body, position_id: int):
 
     From a base job description (`template_id`), from another position's job description in force
     (`from_position_id`), with a whole `content`, or (an empty body) as a copy of the version in
-    force. Refused (422) while another version of the position is being worked on.
+    force. A request without a body is refused (422): send `{}` for the copy. Refused (422) while
+    another version of the position is being worked on.
     """
     position = draftable_position(position_id)
+    require_body()
     if "template_id" in body:
         template = reference(library.get_template, body["template_id"], "template_id")
         version = library.draft_from_template(position, template, current_user)
@@ -175,6 +178,7 @@ def get_version(version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_use_job_descriptions)  # and then: whoever may draft for the position
+@check_first(draftable_version)
 @limit_body(MAX_CONTENT_BYTES)
 @blp.arguments(ContentUpdate)
 def replace_content(body, version_id: int):
@@ -249,6 +253,7 @@ def compare_versions(args, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_use_job_descriptions)  # and then: whoever may draft for the position
+@check_first(draftable_version)
 @blp.arguments(ActionIn)
 def submit_version(body, version_id: int):
     """Submit a draft for review"""
@@ -259,6 +264,7 @@ def submit_version(body, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_review_jd)
+@check_first(visible_version)
 @blp.arguments(ReturnIn)
 def return_version(body, version_id: int):
     """Return a version in review (or approved) to its drafters, with a comment"""
@@ -270,6 +276,7 @@ def return_version(body, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_review_jd)
+@check_first(visible_version)
 @blp.arguments(ActionIn)
 def approve_version(body, version_id: int):
     """Approve a version in review
@@ -283,6 +290,7 @@ def approve_version(body, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_review_jd)
+@check_first(visible_version)
 @blp.arguments(PublishIn)
 def publish_version(body, version_id: int):
     """Publish an approved version from an effective date
@@ -297,6 +305,7 @@ def publish_version(body, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, VersionOut, headers=ETAG)
 @requires(can_review_jd)
+@check_first(visible_version)
 @blp.arguments(WaiveIn)
 def waive_finding(body, version_id: int):
     """Waive a linter finding, with the reason"""
@@ -308,6 +317,7 @@ def waive_finding(body, version_id: int):
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, AcknowledgementOut)
 @requires(can_use_job_descriptions)  # and then: a holder of the position, on the version in force
+@check_first(visible_version)
 @blp.arguments(ActionIn)
 def acknowledge_version(body, version_id: int):
     """Acknowledge the version in force of your position

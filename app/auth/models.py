@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, VersionedMixin, utcnow
@@ -61,6 +61,7 @@ class User(VersionedMixin, UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    per_page: Mapped[int | None] = mapped_column(Integer)   # rows per list page chosen (None: the default)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -114,3 +115,17 @@ class ApiToken(db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LoginFailure(db.Model):
+    """One failed (or not yet checked) login for an account name, kept for the length of the
+    limit's window (``app.auth.throttle``). Written on connections of its own, outside the audit
+    trail, which records the failure itself (``login_failed``)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    __table_args__ = (db.Index("ix_login_failures_account_created_at", "account", "created_at"),)

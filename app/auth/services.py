@@ -138,6 +138,18 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
+def set_per_page(user: User, size: int) -> None:
+    """The rows per list page the user chose (one of PER_PAGE_CHOICES), kept for their next lists."""
+    from flask import current_app
+
+    if size not in current_app.config["PER_PAGE_CHOICES"]:
+        raise ServiceError.field("per_page", _("Choose one of %(choices)s.",
+                                               choices=", ".join(map(str, current_app.config["PER_PAGE_CHOICES"]))))
+    if user.per_page != size:
+        user.per_page = size
+        db.session.flush()
+
+
 # --- API tokens -------------------------------------------------------------------------
 
 def _digest(token: str) -> str:

@@ -5,11 +5,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import services
+from app.auth import services, throttle
 from app.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm, UserCreateForm, UserEditForm
 from app.auth.models import ROLE_LABELS, ApiToken, Role, User
 from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
+from app.core.deployment import cookies_need_https_here
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
 from app.core.listing import page_of, sort_query
@@ -24,25 +25,27 @@ def _failed_login(response) -> bool:
     return response.status_code == 200
 
 
-def _account_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed_login, scope="login-address")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed_login, scope="login-account")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # The limit per account is counted in the database (every process sees it); the limit per
+        # address above is Flask-Limiter's.
+        attempt = throttle.begin(services.normalise_email(form.email.data))
+        if attempt.row_id is None:
+            form.form_errors.append(_("Too many failed login attempts. Wait %(num)d minutes, then try again.",
+                                      num=max(1, round(attempt.wait_seconds / 60))))
+            return render_login(form, 429)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.commit()  # keep the audit record of the failure
             form.password.errors.append(_("Wrong e-mail or password, or the account is deactivated."))
         else:
+            throttle.succeeded(attempt)
             lang = session.get("lang")
             session.clear()  # no session fixation
             if lang and not user.locale:
@@ -60,7 +63,7 @@ def login():
 def render_login(form: LoginForm, status: int = 200):
     from app.demo.services import DEMO_USERS
 
-    return render_template("auth/login.html", form=form, demo_users=DEMO_USERS,
+    return render_template("auth/login.html", form=form, demo_users=DEMO_USERS, needs_https=cookies_need_https_here(),
                            role_labels={role.value: label for role, label in ROLE_LABELS.items()}), status
 
 

@@ -111,6 +111,15 @@ def _chunks(iterable, size: int = CHUNK):
         yield chunk
 
 
+def _insert(table):
+    """The INSERT of a table's rows. A null in a nullable JSON column is SQL NULL: SQLAlchemy's
+    JSON type would write the JSON text 'null' for None, and a round trip through the other
+    engine would turn the SQL NULLs of the original into JSON nulls."""
+    sql_nulls = {c.name: bindparam(c.name, type_=sqltypes.JSON(none_as_null=True))
+                 for c in table.columns if c.nullable and isinstance(base_type(c), sqltypes.JSON)}
+    return insert(table).values(sql_nulls) if sql_nulls else insert(table)
+
+
 def _restore_table(connection, archive, table, expected: dict, deferred: list) -> None:
     summary = TableSummary(table.name)
     deferred_names = {c.name for c in deferred}
@@ -122,8 +131,9 @@ def _restore_table(connection, archive, table, expected: dict, deferred: list) -
             yield {c.name: None if c.name in deferred_names else decode_value(c, values.get(c.name))
                    for c in table.columns}
 
+    statement = _insert(table)
     for chunk in _chunks(rows()):
-        connection.execute(insert(table), chunk)
+        connection.execute(statement, chunk)
     if summary.rows != expected["rows"] or f"{summary.checksum:064x}" != expected["checksum"]:
         raise BackupError(_("The backup is damaged: the data of table %(table)s does not match its checksum.",
                             table=table.name))

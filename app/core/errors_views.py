@@ -1,15 +1,16 @@
 """Friendly error pages (HTML) and JSON errors for the API."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.core.deployment import cookies_need_https_here
 from app.core.errors import Conflict, ServiceError
-from app.extensions import db
+from app.extensions import db, login_manager
 
 # Pages that live under /api/ but are HTML like every other page (the browsable API reference).
 HTML_ENDPOINTS_UNDER_API = {"api_reference.page"}
@@ -42,8 +43,11 @@ MESSAGES = {
     405: lambda: _("This action is not allowed here."),
     409: lambda: _("This record was changed by someone else."),
     413: lambda: _("What you sent is too large."),
+    414: lambda: _("The address is too long."),
     429: lambda: _("Too many requests. Wait a moment, then try again."),
+    431: lambda: _("The request's headers are too large."),
     500: lambda: _("Something went wrong on our side. The error was logged; please try again."),
+    503: lambda: _("The database is not available at the moment. Nothing was saved; try again in a few seconds."),
 }
 # The API speaks of resources, not pages.
 JSON_MESSAGES = {
@@ -68,6 +72,11 @@ def _page(status: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.endpoint == "auth.login" and cookies_need_https_here():
+            from app.auth.forms import LoginForm
+            from app.auth.views import render_login
+
+            return render_login(LoginForm(), 400)   # the page explains why (secure cookies over HTTP)
         return _page(400, _("The form expired or was sent from elsewhere (missing security token). "
                             "Reload the page and try again."))
 
@@ -78,6 +87,24 @@ def register_error_handlers(app) -> None:
             errors = _conflict_errors(error) if isinstance(error, Conflict) else error.errors
             return _json_error(error.status, error.message, errors)
         return _page(error.status, error.message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        """The database could not be reached, or dropped the connection mid-request (a restart):
+        nothing of this request was saved; the next request gets a fresh connection (the pool
+        checks connections before use)."""
+        db.session.rollback()
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise error
+        # The answer must not need the database: the page is made for an anonymous user (loading
+        # the account, or refreshing it after the rollback, would fail again).
+        g._login_user = login_manager.anonymous_user()
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                           str(error).splitlines()[0] if str(error) else type(error).__name__)
+        response = make_response(_page(503))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(StaleDataError)
     @app.errorhandler(IntegrityError)

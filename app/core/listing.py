@@ -3,6 +3,7 @@ columns) and the page shown (``?page=``)."""
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_login import current_user
 
 from app.extensions import db
 
@@ -22,16 +23,27 @@ def sort_query(query, sort: str | None, columns: dict, default: str):
     return query.order_by(None).order_by(ordered, tiebreak), key
 
 
+def per_page() -> int:
+    """Rows of a list page: ``?per_page=`` if it is one of PER_PAGE_CHOICES, else the size the
+    user chose last (kept on the account when chosen: ``auth.services.set_per_page``), else PER_PAGE."""
+    choices = current_app.config["PER_PAGE_CHOICES"]
+    asked = request.args.get("per_page", "")
+    if asked.isdecimal() and int(asked) in choices:
+        return int(asked)
+    chosen = getattr(current_user, "per_page", None)
+    return chosen if chosen in choices else current_app.config["PER_PAGE"]
+
+
 def page_of(query):
-    """The page of ``query`` that ``?page=`` asks for, ``PER_PAGE`` rows. A page past the last
+    """The page of ``query`` that ``?page=`` asks for, ``per_page()`` rows. A page past the last
     one shows the last page (after deleting the only row of a last page, or following an old
     link), however large its number; a malformed, zero or negative one shows the first."""
-    per_page = current_app.config["PER_PAGE"]
+    size = per_page()
     try:
         number = min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
         number = 1
-    page = db.paginate(query, page=number, per_page=per_page, error_out=False)
+    page = db.paginate(query, page=number, per_page=size, error_out=False)
     if not page.items and page.page > 1 and page.total:
-        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
+        page = db.paginate(query, page=page.pages, per_page=size, error_out=False)
     return page

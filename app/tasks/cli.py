@@ -18,6 +18,10 @@ def worker(workers):
     from flask import current_app
 
     queue = task_queue()
+    if not queue.consumer_lock(wait=False):
+        click.echo("Another process consumes this instance folder's embedded queue; waiting until it stops …")
+        queue.consumer_lock(wait=True)
     click.echo(f"Consuming background tasks from {queue.url.split('://')[0]} …")
+    queue.start_housekeeping()
     queue.huey.create_consumer(workers=workers or current_app.config.get("TASK_WORKERS", 2), worker_type="thread",
                                periodic=False, max_delay=1.0).run()

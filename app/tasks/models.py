@@ -62,6 +62,7 @@ class Task(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    worker: Mapped[str | None] = mapped_column(String(120))   # host:pid of the process running it
 
     owner = relationship("User")
 

@@ -5,11 +5,24 @@ default (no server to run), on Redis when ``TASK_QUEUE_URL`` (``ROLEBOOK_QUEUE_U
 The consumer either runs as threads inside the web process (``TASK_CONSUMER = "thread"``, the
 default, started by the first request or the first task), or as a process of its own
 (``flask tasks worker``; set ``TASK_CONSUMER`` to ``none`` for the web processes then).
+
+On the embedded queue exactly one consumer runs per instance folder, however many web processes
+share it: the one whose process holds the lock file ``task-consumer.lock`` (an advisory lock
+that the system releases when the process ends, however it ends). The other processes try
+again now and then, so when that process stops, another one takes over. ``flask tasks worker``
+waits for the lock. On Redis any number of consumers may share the queue.
+
+Every process that runs a consumer also runs its housekeeping (``services.sweep``) every few
+seconds: heartbeats of its running tasks, tasks of processes that died marked failed with the
+reason, tasks the queue lost sent again.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -20,6 +33,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "rolebook"
 RUN_TASK = "rolebook.run_task"
+LOCK_RETRY_SECONDS = 5   # how often a web process asks again for the embedded queue's consumer lock
 
 
 class InProcessConsumer(Consumer):
@@ -37,6 +51,9 @@ class TaskQueue:
         self._run_task = None
         self._consumer: Consumer | None = None
         self._lock = threading.RLock()
+        self._lock_file = None        # the consumer lock's open file, while this process holds it
+        self._next_try = 0.0          # when to try the lock again
+        self._housekeeping: threading.Event | None = None
 
     @property
     def url(self) -> str:
@@ -57,33 +74,96 @@ class TaskQueue:
         with self.app.app_context():
             run(task_id)
 
-    def send(self, task_id: int) -> None:
+    @property
+    def embedded(self) -> bool:
+        return self.url.startswith("sqlite:///")
+
+    def send(self, task_id: int, start: bool = True) -> None:
         """Put the task on the queue (and start the in-process consumer if it is the way here)."""
         self.huey
         self._run_task(task_id)
-        if self.app.config.get("TASK_CONSUMER") == "thread":
+        if start and self.app.config.get("TASK_CONSUMER") == "thread":
             self.start_consumer()
 
     def pending(self) -> int:
         """Tasks waiting in the queue itself (not yet taken by a worker)."""
         return self.huey.pending_count()
 
-    def start_consumer(self, workers: int | None = None) -> Consumer:
+    def consumer_lock(self, wait: bool) -> bool:
+        """Hold the instance folder's consumer lock (embedded queue only; always True on Redis)."""
+        if not self.embedded:
+            return True
+        if self._lock_file is None:
+            path = Path(self.app.instance_path) / "task-consumer.lock"
+            handle = open(path, "a+")   # noqa: SIM115 - kept open as long as the lock is held
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                handle.close()
+                return False
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            self._lock_file = handle
+        return True
+
+    def start_consumer(self, workers: int | None = None) -> Consumer | None:
+        """Start the consumer threads in this process, unless another process of the instance
+        folder runs the embedded queue's consumer (then None; asked again later)."""
         with self._lock:
             if self._consumer is None:
+                now = time.monotonic()
+                if now < self._next_try:
+                    return None
+                if not self.consumer_lock(wait=False):
+                    self._next_try = now + LOCK_RETRY_SECONDS
+                    return None
                 consumer = InProcessConsumer(self.huey, workers=workers or self.app.config.get("TASK_WORKERS", 2),
                                              worker_type="thread", periodic=False, check_worker_health=False,
                                              max_delay=1.0)
                 consumer.start()
                 self._consumer = consumer
+                self.start_housekeeping()
                 log.info("Background task consumer started (%s)", self.url.split("://")[0])
             return self._consumer
+
+    def start_housekeeping(self) -> None:
+        """The consumer's housekeeping (``services.sweep``) every HEARTBEAT_SECONDS, on a thread."""
+        from app.tasks import services
+
+        if self._housekeeping is not None:
+            return
+        stop = threading.Event()
+
+        def loop():
+            while not stop.wait(services.HEARTBEAT_SECONDS):
+                try:
+                    with self.app.app_context():
+                        services.sweep(self)
+                except Exception:  # the database or the queue is down for a moment: next time
+                    log.warning("Task housekeeping failed", exc_info=True)
+
+        with self.app.app_context():
+            try:
+                services.sweep(self)   # at once: tasks of a worker that was killed before this one started
+            except Exception:
+                log.warning("Task housekeeping failed", exc_info=True)
+        thread = threading.Thread(target=loop, name="rolebook-task-housekeeping", daemon=True)
+        thread.start()
+        self._housekeeping = stop
 
     def stop_consumer(self) -> None:
         with self._lock:
             if self._consumer is not None:
                 self._consumer.stop(graceful=True)
                 self._consumer = None
+            if self._housekeeping is not None:
+                self._housekeeping.set()
+                self._housekeeping = None
+            if self._lock_file is not None:
+                self._lock_file.close()   # the lock goes with the file
+                self._lock_file = None
 
     @property
     def consumer_running(self) -> bool:

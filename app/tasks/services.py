@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import secrets
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +50,9 @@ from app.tasks.models import FINISHED, Task, TaskStatus
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.5     # seconds between two progress writes of one task
-STALE_AFTER = timedelta(hours=1)  # a running task silent for this long was interrupted
+HEARTBEAT_SECONDS = 10      # a consumer's process writes "still running" on its tasks this often
+STALE_AFTER = timedelta(seconds=60)   # a running task without a heartbeat for this long was interrupted
+REQUEUE_AFTER = timedelta(seconds=30)  # a task still waiting after this, with the queue empty, is sent again
 _PENDING = "rolebook_tasks_to_send"
 
 
@@ -188,14 +192,30 @@ def report_progress(done: int, total: int, step: str | None = None) -> None:
         log.warning("Could not record the progress of task %s", running.task_id, exc_info=True)
 
 
+def worker_name() -> str:
+    """This process, as written on the tasks it runs: host and process id."""
+    return f"{socket.gethostname()[:100]}:{os.getpid()}"
+
+
+def _claim(task_id: int) -> bool:
+    """Take a waiting task for this process, atomically: a task delivered twice (sent again after
+    the queue lost it, see ``sweep``) runs once."""
+    now = utcnow()
+    table = Task.__table__
+    with db.engine.begin() as connection:
+        taken = connection.execute(update(table).where(table.c.id == task_id, table.c.status == TaskStatus.QUEUED.value)
+                                   .values(status=TaskStatus.RUNNING.value, started_at=now, updated_at=now, error="",
+                                           worker=worker_name()))
+    return taken.rowcount == 1
+
+
 def run(task_id: int) -> None:
     """Run a queued task (called by the consumer, inside an application context)."""
     task = db.session.get(Task, task_id)
-    if task is None or task.is_finished:
+    if task is None or task.is_finished or not _claim(task_id):
         return  # deleted meanwhile, or delivered twice
     found = HANDLERS.get(task.kind)
     owner = task.owner
-    _write(task_id, status=TaskStatus.RUNNING.value, started_at=utcnow(), error="")
     token = _current.set(_Running(task_id))
     try:
         if found is None:
@@ -263,14 +283,18 @@ def list_tasks(user):
     return select(Task).where(Task.owner_id == user.id).order_by(Task.created_at.desc(), Task.id.desc())
 
 
+def _interrupted():
+    return _("The task was interrupted (the process running it stopped). Start it again.")
+
+
 def _mark_stale() -> None:
-    """Tasks silent for an hour were interrupted (a restart): say so. Finished tasks older than
-    TASK_RESULT_DAYS go, with their files."""
+    """Running tasks without a heartbeat for STALE_AFTER were interrupted (their process was
+    killed or the machine restarted): say so. Finished tasks older than TASK_RESULT_DAYS go,
+    with their files."""
     now = utcnow()
     db.session.execute(
         update(Task).where(Task.status == TaskStatus.RUNNING.value, Task.updated_at < now - STALE_AFTER)
-        .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now,
-                error=_("The task was interrupted (the server restarted). Start it again."))
+        .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now, error=_interrupted())
         .execution_options(synchronize_session=False))
     cutoff = now - timedelta(days=current_app.config.get("TASK_RESULT_DAYS", 7))
     old = db.session.scalars(select(Task).where(Task.status.in_(FINISHED), Task.finished_at < cutoff)).all()
@@ -278,3 +302,54 @@ def _mark_stale() -> None:
         if task.result_file:
             (results_folder() / task.result_file).unlink(missing_ok=True)
         db.session.delete(task)
+
+
+# --- the consumer's housekeeping ------------------------------------------------------------------
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(queue) -> None:
+    """What a process running a consumer does every HEARTBEAT_SECONDS (``queue``: its TaskQueue):
+
+    - writes the heartbeat (``updated_at``) of the tasks it runs;
+    - marks failed, with the reason, the running tasks of processes of this machine that are gone
+      (a worker killed in the middle of a task) and those without a heartbeat for STALE_AFTER
+      (a process on another machine);
+    - sends again the tasks still waiting after REQUEUE_AFTER while the queue holds nothing (the
+      queue lost them: Redis restarted without its data); ``run`` claims a task once only."""
+    table = Task.__table__
+    now = utcnow()
+    me = worker_name()
+    host = me.rpartition(":")[0]
+    with db.engine.begin() as connection:
+        connection.execute(update(table).where(table.c.status == TaskStatus.RUNNING.value, table.c.worker == me)
+                           .values(updated_at=now))
+        running = connection.execute(select(table.c.id, table.c.worker, table.c.updated_at)
+                                     .where(table.c.status == TaskStatus.RUNNING.value)).all()
+        gone = []
+        for task_id, worker, updated_at in running:
+            name, _sep, pid = (worker or "").rpartition(":")
+            dead_here = name == host and pid.isdecimal() and not _process_alive(int(pid))
+            if dead_here or updated_at < now - STALE_AFTER:
+                gone.append(task_id)
+        if gone:
+            log.warning("Tasks %s were interrupted: their process stopped", gone)
+            connection.execute(update(table).where(table.c.id.in_(gone), table.c.status == TaskStatus.RUNNING.value)
+                               .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now,
+                                       error=_interrupted()))
+        waiting = connection.execute(select(table.c.id).where(
+            table.c.status == TaskStatus.QUEUED.value, table.c.created_at < now - REQUEUE_AFTER)
+            .order_by(table.c.id)).scalars().all()
+    if waiting and queue.pending() == 0:
+        log.warning("Tasks %s were waiting but not in the queue: sent again", waiting)
+        for task_id in waiting:
+            queue.send(task_id, start=False)

@@ -8,7 +8,7 @@ from flask import url_for
 from app.documents.word import MIMETYPE as DOCX
 from tests import factories
 from tests.api.conftest import assert_error, launched_cycle
-from tests.test_routes import MATRIX, ROLES
+from tests.test_routes import MATRIX, OBJECT_CHECK_FIRST, ROLES
 
 SKIP = {"api_reference.page"}  # an HTML page, in tests/test_routes.py and tests/browser
 
@@ -32,6 +32,8 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
         allowed = MATRIX[rule.endpoint]
         if role == "anonymous":
             assert_error(response, 401)
+        elif role in allowed and rule.endpoint in OBJECT_CHECK_FIRST:
+            assert response.status_code != 401 and response.status_code < 500, (role, method, url)
         elif role in allowed:
             assert response.status_code not in (401, 403) and response.status_code < 500, \
                 (role, method, url, response.status_code)

@@ -134,3 +134,28 @@ def test_a_new_password_signs_out_the_accounts_other_sessions(app, ctx):
     assert second.get("/account").status_code == 200            # the session that changed it goes on
     assert first.get("/account").status_code == 302              # the other one is signed out
     assert "/login" in first.get("/account").headers["Location"]
+
+
+def test_the_limit_per_account_holds_across_processes(make_app, ctx):
+    """Two applications with limiter stores of their own (as two server processes have) share
+    the count per account: it is kept in the database. Twelve wrong passwords, spread over
+    both, get five password checks in all (the audit trail records each check)."""
+    from app.auth import throttle
+
+    user = factories.create_user("employee")
+    clients = [make_app().test_client(), make_app().test_client()]
+    statuses = [_login(clients[number % 2], user.email, "Wrong-password-99").status_code for number in range(12)]
+    assert statuses == [200] * 5 + [429] * 7
+    checked = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "login_failed", AuditEvent.label == user.email)).all()
+    assert len(checked) == 5
+    assert throttle.failures(user.email) == 5
+
+
+def test_a_right_password_removes_its_attempt(client, ctx):
+    from app.auth import throttle
+
+    user = factories.create_user("employee")
+    assert _login(client, user.email, "Wrong-password-99").status_code == 200
+    assert _login(client, user.email, factories.PASSWORD).status_code == 302
+    assert throttle.failures(user.email) == 1

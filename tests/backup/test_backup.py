@@ -212,3 +212,61 @@ def test_command_line_backup_and_restore(data_app, ctx, tmp_path, new_database, 
 
         assert org.primary_position(db.session.scalar(db.select(Employee).where(
             Employee.employee_no == "E001")), date(2024, 1, 1)).code == "EC-MGR"
+
+
+
+SQL_NULL = "<SQL NULL>"
+
+
+def _json_columns(engine_app) -> dict:
+    """{(table, column): {primary key: SQL_NULL, else the parsed JSON}} read with plain SQL, so
+    that SQL NULL and the JSON text 'null' (None here) differ."""
+    found = {}
+    with engine_app.app_context():
+        with db.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                keys = [c.name for c in table.primary_key.columns]
+                for column in table.columns:
+                    if not isinstance(column.type, db.JSON):
+                        continue
+                    rows = connection.execute(db.text(
+                        f"SELECT {', '.join(keys)}, CAST({column.name} AS TEXT) FROM {table.name}")).all()
+                    found[(table.name, column.name)] = {
+                        tuple(row[:-1]): SQL_NULL if row[-1] is None else json.loads(row[-1]) for row in rows}
+    return found
+
+
+def _same_json(before: dict, after: dict) -> None:
+    for key, values in before.items():
+        if key == ("audit_events", "changes"):   # the restores added their own events
+            assert {k: v for k, v in after[key].items() if k in values} == values
+        else:
+            assert after[key] == values, key
+
+
+def test_sql_null_json_stays_null_through_both_engines(app, ctx, new_database, this_engine, other_engine):
+    """SQLite → PostgreSQL → SQLite (or the reverse): every JSON value compares equal, SQL NULL
+    staying SQL NULL (not the JSON text 'null')."""
+    from app.appraisals.models import AppraisalCycle, AppraisalTemplate
+
+    _company()
+    template = AppraisalTemplate(name="季度考核")
+    db.session.add(template)
+    db.session.flush()
+    db.session.add(AppraisalCycle(name="2026-Q4", template_id=template.id, start_date=date(2026, 10, 1),
+                                  end_date=date(2026, 12, 31)))   # settings: SQL NULL until launched
+    db.session.commit()
+    before = _json_columns(app)
+    assert SQL_NULL in before[("appraisal_cycles", "settings")].values()
+    original = _archive()
+    there = new_database(other_engine)
+    with there.app_context():
+        restore_backup(io.BytesIO(original))
+        db.session.commit()
+        copy = _archive()
+    _same_json(before, _json_columns(there))
+    back = new_database(this_engine)
+    with back.app_context():
+        restore_backup(io.BytesIO(copy))
+        db.session.commit()
+    _same_json(before, _json_columns(back))

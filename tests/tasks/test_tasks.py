@@ -212,7 +212,7 @@ def test_interrupted_and_old_tasks_are_cleared_away(app, ctx):
 
     owner = factories.create_user("hr")
     stale = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(hours=2))
-    busy = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(minutes=5))
+    busy = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(seconds=20))
     factories.create_task(owner, kind="old", status="done", finished_at=utcnow() - timedelta(days=30),
                           result_file="old.pdf")
     (tasks.results_folder() / "old.pdf").write_bytes(b"%PDF")

@@ -29,6 +29,7 @@ import gc
 import mimetypes
 import multiprocessing
 import os
+import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ def _serve(connection) -> None:
     socket, of a database connection or of another child's pipe kept open here would keep them
     open after the parent closed its own (an HTTP client waiting for the end of a response, a
     driver waiting for its pipe to close)."""
+    _forget_the_parents_signals()
     keep = connection.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
@@ -203,6 +205,19 @@ def _serve(connection) -> None:
             connection.send((*outcome, fetcher.requested, fetcher.refused))
         except Exception as error:  # noqa: BLE001 - an exception that does not pickle
             connection.send((None, RuntimeError(repr(error)), fetcher.requested, fetcher.refused))
+
+
+def _forget_the_parents_signals() -> None:
+    """The child is forked from a server process (a gunicorn worker, huey's consumer) and would
+    keep its signal handlers: a SIGTERM (multiprocessing terminates its daemon children when the
+    parent exits) would then only set the server's "stop" flag, and the parent would wait for
+    the child until its own graceful timeout ran out (30 s). Here SIGTERM and SIGINT end it (and
+    a parent that dies however it dies closes the pipe: ``recv`` ends, so does the child)."""
+    if hasattr(signal, "set_wakeup_fd"):
+        signal.set_wakeup_fd(-1)   # the parent's wakeup pipe is about to be closed
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+                   signal.SIGWINCH, signal.SIGABRT):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def render_child_pid() -> int | None:
