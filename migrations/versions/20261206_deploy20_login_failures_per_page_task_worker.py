@@ -2,7 +2,7 @@
 (users.per_page), the process running a task (tasks.worker).
 
 Revision ID: 6131df78f4b4
-Revises: 54a18ad99583
+Revises: 40646bae4175
 Create Date: 2026-12-06 21:06:05.862276
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6131df78f4b4'
-down_revision = '54a18ad99583'
+down_revision = '40646bae4175'
 branch_labels = None
 depends_on = None
 
