@@ -31,6 +31,10 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
         config = config_module.CONFIGS[config or os.environ.get("ROLEBOOK_CONFIG", "development")]
     app.config.from_object(config)
     app.config.update(overrides or {})
+    from app.core.clock import zone_named
+
+    zone_named(app.config["TIMEZONE"])  # an unknown zone stops the start with a clear message
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # Flask-Babel shows times in it
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.secret_key()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import ColumnProperty, Mapper
 
 from app.audit.models import AuditEvent
+from app.core import clock
 from app.db import collection_changes, record_label, utcnow
 from app.extensions import db
 
@@ -180,9 +181,9 @@ def list_events(entity: str | None = None, action: str | None = None, actor: str
     if entity_id:
         query = query.where((AuditEvent.entity_id == entity_id) | AuditEvent.label.icontains(entity_id, autoescape=True))
     if since:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min, dt.timezone.utc))
+        query = query.where(AuditEvent.at >= clock.day_start(since))   # days of the company's calendar
     if until:
-        query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, dt.timezone.utc))
+        query = query.where(AuditEvent.at < clock.day_start(until + dt.timedelta(days=1)))
     return query
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.spreadsheets import Column, Row, Sheet, text_width
 from app.extensions import db
 from app.org.models import Department, Position
@@ -111,7 +112,7 @@ def headcount_report(department: Department | None = None, day: date | None = No
     """The headcount of ``department`` and its subtree (the whole company when None) on ``day``
     (today by default). Archived departments and positions are left out; filled counts current
     primary assignments."""
-    day = day or date.today()
+    day = day or clock.today()
     dep_query = select(Department.id, Department.code, Department.name, Department.parent_id,
                        Department.path, Department.depth).where(Department.archived_at.is_(None))
     if department is not None:

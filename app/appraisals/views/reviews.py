@@ -3,7 +3,6 @@ and the step actions (self-review, manager review, calibration, finalise, reopen
 reviewer)."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +16,7 @@ from app.appraisals.results import employee_history
 from app.appraisals.settings import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
+from app.core import clock
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
 from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
@@ -58,7 +58,7 @@ def index():
 @bp.route("/overdue")
 @requires(can_use_appraisals)
 def overdue():
-    query = services.list_reviews(scope=review_scope(current_user), overdue_on=date.today()) \
+    query = services.list_reviews(scope=review_scope(current_user), overdue_on=clock.today()) \
         .order_by(Review.cycle_id, Review.id)
     page = page_of(query)
     return render_template("appraisals/overdue.html", page=page)
