@@ -181,7 +181,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     from app.core.concurrency import field_label
 
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label)
+    from app.audit.vocabulary import actor_text
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label, actor_text=actor_text)
     formatting.register(app)
     document_formatting.register(app)
 

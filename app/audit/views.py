@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from app.audit import services
+from app.audit import services, vocabulary
 from app.auth.permissions import can_view_audit, requires
 from app.core.listing import page_of
 
@@ -30,5 +30,6 @@ def events():
         "until": _date_arg("until"),
     }
     page = page_of(services.list_events(**filters))
-    return render_template("audit/events.html", page=page, filters=filters, entities=services.entity_names(),
-                           actions=services.ACTIONS)
+    return render_template("audit/events.html", page=page, filters=filters, shown=vocabulary.present(page.items),
+                           entities=vocabulary.entity_choices(services.entity_names()),
+                           actions=vocabulary.action_choices(services.ACTIONS))

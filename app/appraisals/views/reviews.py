@@ -21,6 +21,7 @@ from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
 from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
                                   can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
+from app.auth.services import person_names
 from app.core.errors import Conflict, ServiceError
 from app.core.listing import page_of
 from app.extensions import db
@@ -92,6 +93,7 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {}, message=message,
         submitted=submitted, conflict=conflict, notes=services.note_texts(review),
         overdue=services.is_overdue(review), event_label=flow.event_label,
+        people=person_names(e.actor_id for e in review.events),
         targets_period=services.targets_period_label(review.cycle),
         can_self=can_self_review(current_user, review) and review.status == Step.SELF_REVIEW.value,
         can_manager=can_manager_review(current_user, review) and review.status == Step.MANAGER_REVIEW.value,
