@@ -95,7 +95,8 @@ def review_pdf(review, lang: str) -> Pdf:
     cache is keyed by the content, so a review printed again unchanged is not rendered again."""
     from app.appraisals.results import review_document
 
-    context = contexts.review_form(review_document(review))
+    with force_locale(lang):   # the steps, outcomes and history in the document's language
+        context = contexts.review_form(review_document(review))
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
     return _cached_or_rendered("appraisal_review", context, lang, filename,
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
@@ -106,9 +107,9 @@ def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
     from app.appraisals import charts
     from app.appraisals.results import results_document
 
-    document = results_document(cycle, department, scope)
-    summary = document["summary"]
-    with force_locale(lang):
+    with force_locale(lang):   # the steps and outcomes in the document's language, like its headings
+        document = results_document(cycle, department, scope)
+        summary = document["summary"]
         drawn = {"bands": str(charts.bar_chart(summary["bands"], _("Band distribution"), charts.BAND_COLOURS,
                                                label="bands")),
                  "histogram": str(charts.bar_chart(summary["histogram"], _("Final scores"), label="histogram",
