@@ -20,6 +20,7 @@ from flask import url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select
 
 from app.core.formatting import number
@@ -72,7 +73,7 @@ ACTIONS = {
 
 # Field names, by column; a few columns mean something else in one kind of record.
 FIELDS = {
-    "id": _l("Id"), "code": _l("Code"), "name": _l("Name"), "title": _l("Title"), "email": _l("E-mail"),
+    "id": _l("Id"), "code": _l("Code"), "name": lazy_pgettext("thing", "Name"), "title": _l("Title"), "email": _l("E-mail"),
     "role": _l("Role"), "active": _l("Active"), "locale": _l("Language"),
     "must_change_password": _l("Must change password"), "password_changed_at": _l("Password changed"),
     "created_at": _l("Created"), "updated_at": _l("Last saved"), "archived_at": _l("Archived"),
@@ -124,7 +125,8 @@ FIELDS = {
     "reviews_created": _l("Reviews created"), "actuals": _l("Actuals"), "reviews": _l("Reviews"),
     "file": _l("File"), "created": _l("Created"), "updated": _l("Changed"),
 }
-FIELDS_OF = {("jd_templates", "name"): _l("Name"), ("jd_versions", "title"): _l("Position title")}
+FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
+             ("jd_versions", "title"): _l("Position title")}
 
 # Columns that hold the id of another record: the table it is in.
 REFERENCES = {
