@@ -129,7 +129,9 @@ class Config:
 
     LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
+    # The company's time zone (an IANA name): what "today" is for deadlines, documents, exports
+    # and reports, and how stored (UTC) times are shown. See app/core/clock.py.
+    TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
 
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
     PER_PAGE = env_int("PER_PAGE", 25)        # rows of a list page, unless the user chose another size

@@ -32,6 +32,10 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
         config = config_module.CONFIGS[config or os.environ.get("ROLEBOOK_CONFIG", "development")]
     app.config.from_object(config)
     app.config.update(overrides or {})
+    from app.core.clock import zone_named
+
+    zone_named(app.config["TIMEZONE"])  # an unknown zone stops the start with a clear message
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]  # Flask-Babel shows times in it
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.secret_key()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -185,7 +189,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     from app.core.concurrency import field_label
 
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label)
+    from app.audit.vocabulary import actor_text
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label, actor_text=actor_text)
     formatting.register(app)
     document_formatting.register(app)
 

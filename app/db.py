@@ -7,6 +7,8 @@ from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator, even
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, declared_attr, mapped_column
 
+from app.core import clock
+
 # Stable constraint names, so Alembic revisions can name what they alter or drop.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,7 +24,8 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The current moment in UTC, from the application's one clock (app.core.clock)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -73,7 +73,7 @@ def list_positions(args):
     """List positions by code"""
     department = department_filter(args.get("department_id"))
     page = page_of(services.list_positions(args.get("q", "").strip(), department, args.get("vacancy", ""),
-                                           args["archived"]), args)
+                                           args["archived"], by_code=True), args)
     ids = [position.id for position in page["items"]]
     filled, subordinates = services.filled_counts(ids), services.direct_subordinates(ids)
     page["items"] = [Row(position, filled=filled.get(position.id, 0),

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from app.appraisals import scoring
-from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
+from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step, cycle_departments
 from app.appraisals.services import cycle_settings, in_department, note_texts, overdue_condition, targets_period
 from app.appraisals.settings import level_label, outcome_label
+from app.core import clock
 from app.core.spreadsheets import Column, Sheet
 from app.extensions import db
 from app.org.models import Department, Employee, Position
@@ -66,7 +67,7 @@ def summary(cycle: AppraisalCycle, scope=None, department: Department | None = N
             today: date | None = None) -> Summary:
     """Completion by step, acknowledgements, overdue reviews, and of the finalised reviews the
     distribution of (calibrated) bands and the histogram of final scores: four queries."""
-    today = today or date.today()
+    today = today or clock.today()
     by_step = {step: 0 for step in Step.order()}
     acknowledged = provisional = unscored = 0
     for status, count, acks, scored_in_step in db.session.execute(_filtered(
@@ -100,8 +101,10 @@ def summary(cycle: AppraisalCycle, scope=None, department: Department | None = N
 
 def by_department(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list[dict]:
     """Per department (with its sub-departments rolled up): reviews, finalised, average final
-    score of the finalised reviews. Two queries: the counts per department, and the departments'
-    paths."""
+    score of the finalised reviews. The breakdown starts at the department chosen, else at the
+    cycle's own departments (the company's top when the cycle covers all of it), each with the
+    departments one level below it, in the org chart's order. Three queries: the counts per
+    department, the departments' paths, and the cycle's departments."""
     final_score = case((FINALISED, Review.final_score))
     rows = db.session.execute(_filtered(
         select(Review.department_id, func.count(), func.count(case((FINALISED, 1))), func.sum(final_score),
@@ -110,28 +113,40 @@ def by_department(cycle: AppraisalCycle, scope=None, department: Department | No
         return []
     departments = {d.id: d for d in db.session.execute(select(Department.id, Department.name, Department.path,
                                                                 Department.depth))}
+    if department is not None:
+        starts = [departments[department.id]]
+    else:
+        chosen = [departments[i] for i in db.session.scalars(
+            select(cycle_departments.c.department_id).where(cycle_departments.c.cycle_id == cycle.id))
+            if i in departments]
+        # the topmost of the cycle's departments (one chosen inside another is shown below it)
+        starts = [d for d in chosen if not any(o.id != d.id and d.path.startswith(o.path) for o in chosen)]
     totals: dict[int, list[float]] = {}
     for department_id, count, finalised, score_sum, scored in rows:
         path = departments[department_id].path if department_id in departments else f"/{department_id}/"
-        for ancestor in (int(p) for p in path.strip("/").split("/") if p):
+        start = next((s for s in starts if path.startswith(s.path)), None)
+        ids = [int(p) for p in path.strip("/").split("/") if p]
+        # rolled up to the start and to the one department below it on the way (when there is one);
+        # a review outside every start (or every review, in a company-wide cycle) from the top down
+        base = start.depth if start is not None else 0
+        for ancestor in ids[base:base + 2]:
             entry = totals.setdefault(ancestor, [0, 0, 0.0, 0])
             entry[0] += count
             entry[1] += finalised
             entry[2] += score_sum or 0
             entry[3] += scored
-    base_depth = department.depth if department is not None else 0
+    base_depth = {s.id: s.depth for s in starts}
     result = []
     for dep_id, (count, finalised, score_sum, scored) in totals.items():
         dep = departments.get(dep_id)
-        if dep is None or (department is not None and not dep.path.startswith(department.path)):
+        if dep is None:
             continue
-        if dep.depth > base_depth + 1:
-            continue  # the department itself and one level below it
-        result.append({"id": dep_id, "name": dep.name, "path": dep.path, "depth": dep.depth - base_depth,
+        start = next((s for s in starts if dep.path.startswith(s.path)), None)
+        depth = dep.depth - (base_depth[start.id] if start is not None else 0)
+        result.append({"id": dep_id, "name": dep.name, "path": dep.path, "depth": depth,
                        "reviews": count, "finalised": finalised,
                        "average": float(score_sum) / scored if scored else None})
-    names = {d.id: d.name for d in departments.values()}
-    result.sort(key=lambda r: [names.get(int(p), "") for p in r["path"].strip("/").split("/") if p])
+    result.sort(key=lambda r: r["path"])  # the org chart's and the department list's order (ORDER BY path)
     return result
 
 
@@ -139,22 +154,43 @@ def by_department(cycle: AppraisalCycle, scope=None, department: Department | No
 
 
 def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> Sheet:
-    """Every review of the cycle (in scope) as one sheet: one query, streamed rows."""
+    """Every review of the cycle (in scope) as one sheet, one row per review: who, the step, the
+    scores and bands, then for every KPI of the cycle its target, actual and attainment (blank
+    where the review has no such KPI). Three queries, streamed rows: the KPIs of the cycle, the
+    reviews, and their KPI results in the same order."""
     settings = cycle_settings(cycle)
     reviewer = db.aliased(Employee)
     query = _filtered(
-        select(Employee.employee_no, Employee.name, Department.name.label("department"), Position.code,
+        select(Review.id, Employee.employee_no, Employee.name, Department.name.label("department"), Position.code,
                Position.title, reviewer.name.label("reviewer"), Review.status, Review.kpi_score,
                Review.competency_score, Review.final_score, Review.band, Review.calibrated_band,
                Review.calibration_reason, Review.outcome, Review.finalised_at, Review.acknowledged_at)
         .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
         .join(Department, Department.id == Review.department_id)
         .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
-    query = query.order_by(Employee.employee_no)
+    query = query.order_by(Employee.employee_no, Review.id)
+    in_scope = _filtered(select(Review.id), cycle.id, scope, department)
+    kpis = db.session.execute(
+        select(KpiResult.code, func.max(KpiResult.name), func.max(KpiResult.unit))
+        .where(KpiResult.review_id.in_(in_scope)).group_by(KpiResult.code).order_by(KpiResult.code)).all()
+    kpi_index = {code: i for i, (code, _name, _unit) in enumerate(kpis)}
+    results_query = (select(KpiResult.review_id, KpiResult.code, KpiResult.target, KpiResult.actual,
+                            KpiResult.attainment)
+                     .join(Review, Review.id == KpiResult.review_id).join(Employee, Employee.id == Review.employee_id)
+                     .where(KpiResult.review_id.in_(in_scope))
+                     .order_by(Employee.employee_no, Review.id, KpiResult.position, KpiResult.id))
     steps = {step.value: step.label for step in Step}
 
     def rows():
+        # the KPI results come in the reviews' own order: each review takes the run of its rows
+        results = iter(db.session.execute(results_query))
+        waiting = next(results, None)
         for r in db.session.execute(query):
+            cells = [None] * (3 * len(kpis))
+            while waiting is not None and waiting.review_id == r.id:
+                i = 3 * kpi_index[waiting.code]
+                cells[i:i + 3] = [waiting.target, waiting.actual, _round(waiting.attainment)]
+                waiting = next(results, None)
             final = r.status == Step.FINALISED.value  # scores of a review in progress are provisional
             yield (r.employee_no, r.name, r.department, r.code, r.title, r.reviewer or "", steps[r.status],
                    _round(r.kpi_score) if final else None, _round(r.competency_score) if final else None,
@@ -162,9 +198,14 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
                    (r.calibrated_band or "") if final else "", r.calibration_reason or "",
                    None if final else _round(r.final_score), "" if final else (r.band or ""),
                    outcome_label(settings["outcomes"], r.outcome) if r.outcome else "", r.finalised_at,
-                   r.acknowledged_at)
+                   r.acknowledged_at, *cells)
 
     score = "0.0"
+    kpi_columns = []
+    for code, name, unit in kpis:
+        label = f"{name} ({code})" + (f" [{unit}]" if unit else "")
+        kpi_columns += [Column(_("%(kpi)s: target", kpi=label)), Column(_("%(kpi)s: actual", kpi=label)),
+                        Column(_("%(kpi)s: attainment %%", kpi=label), number_format=score)]
     return Sheet(cycle.name, [
         Column(_("Employee number")), Column(_("Name")), Column(_("Department")), Column(_("Position code")),
         Column(_("Position")), Column(_("Reviewer")), Column(_("Step")), Column(_("KPI score"), number_format=score),
@@ -172,7 +213,7 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
         Column(_("Band")), Column(_("Calibrated band")), Column(_("Calibration reason")),
         Column(_("Provisional score (not finalised)"), number_format=score),
         Column(_("Provisional band (not finalised)")), Column(_("Outcome")),
-        Column(_("Finalised")), Column(_("Acknowledged"))], rows())
+        Column(_("Finalised")), Column(_("Acknowledged")), *kpi_columns], rows())
 
 
 def _round(value: float | None) -> float | None:

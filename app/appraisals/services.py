@@ -16,6 +16,7 @@ from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
 from app.appraisals.periods import alignment_errors, period_end
 from app.appraisals.settings import clean_settings, default_settings, frozen_settings
+from app.core import clock
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
@@ -346,7 +347,7 @@ def overdue_condition(day: date):
 
 
 def is_overdue(review: Review, day: date | None = None) -> bool:
-    day = day or date.today()
+    day = day or clock.today()
     cycle = review.cycle
     if cycle.status != CycleStatus.RUNNING.value or review.excluded_at is not None:
         return False
@@ -387,7 +388,7 @@ def tasks_for(user) -> list[dict]:
             tasks.append({"title": _("Appraisals waiting for HR calibration"), "count": to_calibrate,
                           "endpoint": "appraisals.cycles", "args": {"status": "running"}, "kind": "warning"})
     overdue = can_view_cycles(user) and db.session.scalar(select(db.func.count()).select_from(
-        list_reviews(scope=review_scope(user), overdue_on=date.today()).order_by(None).subquery()))
+        list_reviews(scope=review_scope(user), overdue_on=clock.today()).order_by(None).subquery()))
     if overdue:
         tasks.append({"title": _("Overdue appraisals"), "count": overdue, "endpoint": "appraisals.overdue",
                       "args": {}, "kind": "danger"})

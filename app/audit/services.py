@@ -19,19 +19,23 @@ from sqlalchemy import event, inspect, insert, select
 from sqlalchemy.orm import ColumnProperty, Mapper
 
 from app.audit.models import AuditEvent
+from app.core import clock
 from app.db import collection_changes, record_label, utcnow
 from app.extensions import db
 
 # The actions the trail knows, for the filter on the audit page.
-ACTIONS = ("create", "update", "delete", "login", "login_failed", "password_change", "import", "backup", "restore")
+ACTIONS = ("create", "update", "delete", "login", "login_failed", "password_change", "import", "backup", "restore",
+           "launch", "recompute")
 
-_cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_cli_actor", default=None)
+_cli_actor: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar("audit_cli_actor",
+                                                                                           default=None)
 
 
 @contextlib.contextmanager
-def acting_as(label: str):
-    """Attribute changes made outside a request (CLI, background jobs) to ``label``."""
-    token = _cli_actor.set(label)
+def acting_as(label: str, user_id: int | None = None):
+    """Attribute changes made outside a request (CLI, background jobs) to ``label``, and to the
+    account ``user_id`` when a person asked for them (a background task names its owner)."""
+    token = _cli_actor.set((label, user_id))
     try:
         yield
     finally:
@@ -41,7 +45,8 @@ def acting_as(label: str):
 def actor() -> tuple[int | None, str, str | None]:
     """(user id, label, client address) of whoever makes the current change."""
     if _cli_actor.get():
-        return None, _cli_actor.get(), None
+        label, user_id = _cli_actor.get()
+        return user_id, label, None
     if has_request_context():
         ip = request.remote_addr
         if current_user and current_user.is_authenticated:
@@ -67,8 +72,10 @@ def _plain(value):
     return str(value)
 
 
-def _row(entity: str, entity_id, action: str, changes: dict, label: str = "") -> dict:
+def _row(entity: str, entity_id, action: str, changes: dict, label: str = "", user=None) -> dict:
     actor_id, actor_label, ip = actor()
+    if user is not None:   # the person the event is about acts (a login, before the session knows them)
+        actor_id, actor_label = user.id, user.email
     return {
         "at": utcnow(),
         "actor_id": actor_id,
@@ -82,9 +89,11 @@ def _row(entity: str, entity_id, action: str, changes: dict, label: str = "") ->
     }
 
 
-def record(action: str, entity: str, entity_id=None, changes: dict | None = None, label: str = "") -> None:
-    """Record one event in the current transaction (the caller commits)."""
-    db.session.execute(insert(AuditEvent), [_row(entity, entity_id, action, _plain(changes or {}), label)])
+def record(action: str, entity: str, entity_id=None, changes: dict | None = None, label: str = "",
+           user=None) -> None:
+    """Record one event in the current transaction (the caller commits); ``user``: the account
+    that acts, when the request does not know it yet (a login)."""
+    db.session.execute(insert(AuditEvent), [_row(entity, entity_id, action, _plain(changes or {}), label, user)])
 
 
 def _audited(obj) -> bool:
@@ -131,7 +140,9 @@ def _collect(session) -> list[dict]:
             changes = _changes(obj, action)
             if action == "update" and not changes:   # touched, but nothing it records changed
                 continue
-            identity = inspect(obj).identity
+            state = inspect(obj)
+            # a new row has no identity yet in after_flush, but its primary key is filled in
+            identity = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
             entity_id = identity[0] if identity and len(identity) == 1 else (identity or "")
             rows.append(_row(type(obj).__tablename__, entity_id, action, changes, record_label(obj)))
     return rows
@@ -176,13 +187,15 @@ def list_events(entity: str | None = None, action: str | None = None, actor: str
     if action:
         query = query.where(AuditEvent.action == action)
     if actor:
-        query = query.where(AuditEvent.actor_label.icontains(actor, autoescape=True))
+        from app.audit.vocabulary import actor_condition
+
+        query = query.where(actor_condition(actor, AuditEvent))
     if entity_id:
         query = query.where((AuditEvent.entity_id == entity_id) | AuditEvent.label.icontains(entity_id, autoescape=True))
     if since:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min, dt.timezone.utc))
+        query = query.where(AuditEvent.at >= clock.day_start(since))   # days of the company's calendar
     if until:
-        query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, dt.timezone.utc))
+        query = query.where(AuditEvent.at < clock.day_start(until + dt.timedelta(days=1)))
     return query
 
 

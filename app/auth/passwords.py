@@ -7,7 +7,7 @@ choose a new password at the next login.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 import secrets
 from functools import lru_cache
 
@@ -15,6 +15,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core import clock
+
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
@@ -79,7 +82,7 @@ def password_expired(changed_at: datetime | None) -> bool:
     max_age = policy()["MAX_AGE_DAYS"]
     if not max_age or changed_at is None:
         return False
-    return datetime.now(timezone.utc) - changed_at > timedelta(days=max_age)
+    return clock.now() - changed_at > timedelta(days=max_age)
 
 
 def policy_summary() -> str:

@@ -109,8 +109,22 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     # A plain UPDATE: logging in must not bump the row's version and make open edit forms stale.
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
-    audit.record("login", "users", user.id, label=user.email)
+    audit.record("login", "users", user.id, label=user.email, user=user)
     return user
+
+
+def person_names(user_ids) -> dict[int, str]:
+    """{user id: how the person is named on every page}: the name of the employee who holds the
+    account, else the account's name, else its e-mail (one query). The audit trail names people
+    by the same rule."""
+    from app.org.models import Employee
+
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name, User.email, Employee.name)
+                              .outerjoin(Employee, Employee.user_id == User.id).where(User.id.in_(ids)))
+    return {user_id: employee or name or email for user_id, name, email, employee in rows}
 
 
 def needs_new_password(user: User) -> bool:

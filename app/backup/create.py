@@ -12,12 +12,14 @@ from flask_babel import gettext as _
 
 from app.backup.archive import (CHUNK, FORMAT, FORMAT_VERSION, BackupError, TableSummary, database_revision, encode_row,
                                 ordered, tables)
+from app.core import clock
 from app.db import utcnow
 from app.extensions import db
 
 
 def archive_name(now: datetime | None = None) -> str:
-    return f"rolebook-backup-{(now or utcnow()).strftime('%Y%m%d-%H%M%S')}.zip"
+    """The file name, stamped with the company's local time (the clock people read)."""
+    return f"rolebook-backup-{clock.local(now).strftime('%Y%m%d-%H%M%S')}.zip"
 
 
 def create_backup(target: IO[bytes]) -> dict:

@@ -12,14 +12,17 @@ MAX_PAGE = 999_999_999   # no list has more pages; a bigger number would overflo
 
 def sort_query(query, sort: str | None, columns: dict, default: str):
     """``query`` ordered by the requested column (or ``default``), with the id as tiebreaker so
-    pagination is stable. Returns the query and the sort key actually applied."""
+    pagination is stable. Returns the query and the sort key actually applied. A column given as
+    None keeps the query's own order (e.g. positions head first), ascending only."""
     key = sort or default
     name = key.lstrip("-")
     if name not in columns:
         key, name = default, default.lstrip("-")
     column = columns[name]
-    ordered = column.desc() if key.startswith("-") else column.asc()
     tiebreak = query.column_descriptions[0]["entity"].id
+    if column is None:
+        return query.order_by(tiebreak), name
+    ordered = column.desc() if key.startswith("-") else column.asc()
     return query.order_by(None).order_by(ordered, tiebreak), key
 
 

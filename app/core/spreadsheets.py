@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from itertools import chain, islice
@@ -31,6 +31,8 @@ from urllib.parse import quote
 
 from flask import Response, request
 from werkzeug.wsgi import wrap_file
+
+from app.core import clock
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -57,8 +59,8 @@ def neutralise(text: str) -> str:
 
 def safe_cell(value: Any) -> Any:
     """A value fit for a spreadsheet cell: None, bool, int, float, Decimal, date, datetime and
-    time stay as they are (an aware datetime becomes naive UTC, as spreadsheets know no time
-    zones); everything else becomes text, neutralised against formula injection and stripped of
+    time stay as they are (an aware datetime becomes the naive time of the company's time zone,
+    as spreadsheets know no time zones and people read their own clock); everything else becomes text, neutralised against formula injection and stripped of
     the control characters that XLSX cannot hold."""
     if value is None or isinstance(value, (bool, int, Decimal)):
         return value
@@ -66,7 +68,7 @@ def safe_cell(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = clock.local(value).replace(tzinfo=None, microsecond=0)
         return value
     if isinstance(value, time):
         return value.replace(tzinfo=None)
@@ -326,7 +328,8 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
 def _download(data: bytes | IO[bytes], filename: str, mimetype: str) -> Response:
     if hasattr(data, "read"):  # an open file: sent in blocks, closed (and so deleted, if temporary) at the end
         data = wrap_file(request.environ, data)
-    response = Response(data, mimetype=mimetype, direct_passthrough=not isinstance(data, bytes))
+    # content_type, not mimetype: werkzeug would add a second "; charset=utf-8" to a text type
+    response = Response(data, content_type=mimetype, direct_passthrough=not isinstance(data, bytes))
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"  # exports hold staff data
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -73,6 +73,16 @@ def competency_levels(topic: str) -> list[str]:
 
 
 # --- job descriptions of the demo positions ------------------------------------------------------
+# The source documents by their own titles: what the library shows as a base job description's
+# source (its file name prefix means nothing to HR).
+SEED_DOCUMENTS = {
+    "000": "What is the responsibility of the e-commerce supervisor?",
+    "001": "电子商务部职责汇编",
+    "002": "电子商务岗位说明书",
+    "003": "What should the supervisor do?",
+    "004": "电子商务部门经理关键工作能力",
+}
+
 # Keys: position (code), seed (file prefix), start/end (the slice of the seed text to paste),
 # effective (date), heading (rename every duty section), dedupe (drop repeated duties),
 # requirements ((kind, text, required) replacing the imported ones), set (texts to

@@ -118,7 +118,7 @@ def load_job_descriptions(kpis: dict, competencies: dict) -> int:
         version = services.start_draft(position, hr, content=content, action="imported")
         _publish(version, hr, spec["effective"])
         if not db.session.scalar(select(JobTemplate.id).where(JobTemplate.name == position.title)):
-            library.create_template(position.title, content, source=f"seed {spec['seed']}")
+            library.create_template(position.title, content, source=jd_data.SEED_DOCUMENTS[spec["seed"]])
         created += 1
     created += _load_revision(positions, kpis, competencies)
     created += _load_templates()
@@ -163,7 +163,7 @@ def _load_templates() -> int:
             content["sections"] = [s for s in content["sections"] if heading in s["heading"]]
         if requirements is not None:
             content["requirements"] = _requirements(requirements)
-        library.create_template(name, content, source=f"seed {seed}")
+        library.create_template(name, content, source=jd_data.SEED_DOCUMENTS[seed])
         created += 1
     return created
 

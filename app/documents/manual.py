@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.core import clock
 from app.documents import context as contexts
 from app.documents import parts
 from app.documents.render import html_to_pdf, render_html
@@ -104,7 +105,7 @@ def build_context(department, lang: str) -> dict:
     # the date is the day it was printed.
     context["edition"] = hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
                                         .encode()).hexdigest()[:8].upper()
-    context["printed"] = date.today().isoformat()
+    context["printed"] = clock.today().isoformat()
     return context
 
 

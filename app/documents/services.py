@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -14,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.spreadsheets import safe_filename
 from app.documents import cache, manual
 from app.documents import context as contexts
@@ -103,7 +103,8 @@ def review_pdf(review, lang: str) -> Pdf:
     cache is keyed by the content, so a review printed again unchanged is not rendered again."""
     from app.appraisals.results import review_document
 
-    context = contexts.review_form(review_document(review))
+    with force_locale(lang):   # the steps, outcomes and history in the document's language
+        context = contexts.review_form(review_document(review))
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
     return _cached_or_rendered("appraisal_review", context, lang, filename,
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
@@ -114,15 +115,15 @@ def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
     from app.appraisals import charts
     from app.appraisals.results import results_document
 
-    document = results_document(cycle, department, scope)
-    summary = document["summary"]
-    with force_locale(lang):
+    with force_locale(lang):   # the steps and outcomes in the document's language, like its headings
+        document = results_document(cycle, department, scope)
+        summary = document["summary"]
         drawn = {"bands": str(charts.bar_chart(summary["bands"], _("Band distribution"), charts.BAND_COLOURS,
                                                label="bands")),
                  "histogram": str(charts.bar_chart(summary["histogram"], _("Final scores"), label="histogram",
                                                    width=560))}
     context = contexts.appraisal_results(document, drawn)
-    name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{date.today().isoformat()}.pdf"
+    name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{clock.today().isoformat()}.pdf"
     return _cached_or_rendered("appraisal_results", context, lang, name,
                                lambda: render_pdf(APPRAISAL_RESULTS, context, lang))
 
@@ -158,7 +159,7 @@ def positions_by_department_path() -> dict[str, set[int]]:
 def manual_filename(department: Department | None, lang: str) -> str:
     with force_locale(lang):
         scope = department.name if department is not None else current_app.config["COMPANY_NAME"]
-        return f"{_('Position manual')}-{scope}-{date.today().isoformat()}.pdf"
+        return f"{_('Position manual')}-{scope}-{clock.today().isoformat()}.pdf"
 
 
 def needs_task(department: Department | None) -> bool:

@@ -6,6 +6,7 @@ next to the nested fields by ``place_errors``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
@@ -221,7 +222,7 @@ class TemplateForm(FlaskForm):
 
 class KpiForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("E.g. 元, %, 单, 小时."))
     direction = SelectField(_l("Direction"), choices=Direction.choices)
     definition = TextAreaField(_l("Definition"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
@@ -233,7 +234,7 @@ class KpiForm(FlaskForm):
 
 class CompetencyForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2})
     level_1 = StringField(_l("Level 1"), validators=[Optional(), Length(max=500)])
     level_2 = StringField(_l("Level 2"), validators=[Optional(), Length(max=500)])

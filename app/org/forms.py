@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField,
                      StringField, SubmitField, TextAreaField)
@@ -77,7 +78,7 @@ def _text(label, description=None):
 
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
     parent_id = SelectField(_l("Parent department"), coerce=optional_int, validate_choice=False)
     head_position_id = SelectField(_l("Head position"), coerce=optional_int, validate_choice=False,
                                    description=_l("The position that leads this department."))

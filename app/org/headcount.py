@@ -12,10 +12,11 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core.spreadsheets import Column, Row, Sheet, text_width
 from app.extensions import db
 from app.org.models import Department, Position
-from app.org.services import holder_counts, subtree_condition
+from app.org.services import head_first, holder_counts, subtree_condition
 
 
 @dataclass
@@ -103,23 +104,18 @@ class HeadcountReport:
         return [p for d in self.departments for p in d.positions if p.over]
 
 
-def _tree_key(path: str, labels: dict[int, tuple[str, str]]) -> list[tuple[str, str]]:
-    return [labels[int(part)] for part in path.strip("/").split("/") if part and int(part) in labels]
-
-
 def headcount_report(department: Department | None = None, day: date | None = None) -> HeadcountReport:
     """The headcount of ``department`` and its subtree (the whole company when None) on ``day``
     (today by default). Archived departments and positions are left out; filled counts current
     primary assignments."""
-    day = day or date.today()
+    day = day or clock.today()
     dep_query = select(Department.id, Department.code, Department.name, Department.parent_id,
                        Department.path, Department.depth).where(Department.archived_at.is_(None))
     if department is not None:
         dep_query = dep_query.where(subtree_condition(department))
     rows = db.session.execute(dep_query).all()
 
-    labels = {row.id: (row.name, row.code) for row in rows}
-    rows.sort(key=lambda row: _tree_key(row.path, labels))
+    rows.sort(key=lambda row: row.path)   # the org chart's order (ORDER BY path)
     top_depth = min((row.depth for row in rows), default=0)
     blocks = {row.id: DepartmentBlock(row.id, row.code, row.name, row.parent_id, row.depth - top_depth)
               for row in rows}
@@ -133,8 +129,8 @@ def headcount_report(department: Department | None = None, day: date | None = No
                            Position.department_id, func.coalesce(filled.c.filled, 0).label("filled")) \
             .join(Department, Department.id == Position.department_id) \
             .outerjoin(filled, filled.c.position_id == Position.id) \
-            .where(Position.archived_at.is_(None), Department.archived_at.is_(None)) \
-            .order_by(Position.code)
+            .where(Position.archived_at.is_(None), Department.archived_at.is_(None))
+        pos_query = head_first(pos_query)   # each department's positions head first
         if department is not None:
             pos_query = pos_query.where(subtree_condition(department))
         for row in db.session.execute(pos_query):

@@ -221,7 +221,7 @@ def run(task_id: int) -> None:
         if found is None:
             raise ServiceError(_("This kind of task is no longer available."))
         with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]), \
-                acting_as(f"{owner.email} (task {task_id})"):
+                acting_as(f"{owner.email} (task {task_id})", owner.id):
             result = found.run(dict(task.params or {}), owner)
             db.session.commit()
             stored = store_result(task_id, result) if result is not None else {}

@@ -13,13 +13,13 @@ import os
 import re
 import secrets
 import shutil
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.core import clock
 from app.core.errors import NotFound, ServiceError
 from app.transfer.services import Report
 
@@ -58,7 +58,7 @@ def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
     root = _root()
     if not root.is_dir():
         return
-    limit = time.time() - max_age
+    limit = clock.now().timestamp() - max_age
     for folder in root.iterdir():
         if _TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
@@ -67,7 +67,7 @@ def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
 def store(data: bytes, filename: str, kind: str, user_id: int) -> Upload:
     cleanup()
     upload = Upload(token=secrets.token_urlsafe(32), kind=kind, filename=filename,
-                    sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=time.time())
+                    sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=clock.now().timestamp())
     upload.folder.mkdir(parents=True, mode=0o700)
     _write(upload.folder / "upload.bin", data)
     save_meta(upload)
@@ -87,7 +87,7 @@ def load(token: str, user_id: int) -> Upload:
         upload = Upload(**json.loads((_root() / token / "meta.json").read_text("utf-8")))
     except (OSError, ValueError, TypeError):
         raise missing from None
-    if upload.user_id != user_id or upload.created_at < time.time() - MAX_AGE_SECONDS:
+    if upload.user_id != user_id or upload.created_at < clock.now().timestamp() - MAX_AGE_SECONDS:
         raise missing
     return upload
 

@@ -2,7 +2,6 @@
 file, its preview (every row's result and problem) and the confirmation that applies it."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.audit.services import record
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import can_transfer_org, requires
+from app.core import clock
 from app.core.errors import ServiceError
 from app.core.spreadsheets import csv_stream_response, xlsx_stream_response
 from app.core.urls import parse_id
@@ -55,7 +55,7 @@ def _download(kind: str, fmt: str, template: bool):
         abort(404)  # a CSV file holds one sheet: the whole organisation is a workbook
     sheets = services.sheets_for(kind, template=template)
     stem = kind_label(kind) if not template else _("Template") + "-" + kind_label(kind)
-    filename = f"{stem}-{date.today().isoformat()}.{fmt}" if not template else f"{stem}.{fmt}"
+    filename = f"{stem}-{clock.today().isoformat()}.{fmt}" if not template else f"{stem}.{fmt}"
     if fmt == "xlsx":
         return xlsx_stream_response(filename, sheets)
     return csv_stream_response(filename, sheets[0])

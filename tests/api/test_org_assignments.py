@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.audit.models import AuditEvent
+from app.core import clock
 from app.extensions import db
 from app.org import services
 from app.org.models import Assignment
@@ -101,9 +102,9 @@ def test_delete_only_before_it_starts(api, org):
     assert "end it instead" in body["errors"]["start_date"][0]
     assert _state(started.id) == (None, True)
 
-    hr.post(f"{url}/end", json={"end_date": date.today().isoformat()})
+    hr.post(f"{url}/end", json={"end_date": clock.today().isoformat()})
     future = hr.post("/api/v1/assignments", json={"employee_id": org.zhang.id, "position_id": org.lead.id,
-                                                  "start_date": (date.today() + timedelta(days=30)).isoformat()})
+                                                  "start_date": (clock.today() + timedelta(days=30)).isoformat()})
     assert future.status_code == 201, future.json
     assert_error(api("employee").delete(future.headers["Location"], headers={"If-Match": future.headers["ETag"]}), 403)
     assert hr.delete(future.headers["Location"], headers={"If-Match": future.headers["ETag"]}).status_code == 204

@@ -109,11 +109,11 @@ def test_headcount_report(api, org, app):
     client = api("employee")
     report = client.get("/api/v1/headcount").json
     assert report["department_id"] is None
-    assert [d["code"] for d in report["departments"]] == ["HR", "EC", "EC-OPS"]  # tree order, by name
+    assert [d["code"] for d in report["departments"]] == ["EC", "EC-OPS", "HR"]  # the org chart's order
     assert report["total"] == {"authorised": 5, "filled": 4, "vacant": 1, "over": 0, "positions": 4}
-    ec = report["departments"][1]
+    ec = report["departments"][0]
     assert (ec["level"], ec["sub_departments"], ec["own"]["filled"], ec["subtree"]["authorised"]) == (0, 1, 1, 4)
-    ops = report["departments"][2]
+    ops = report["departments"][1]
     assert [(p["code"], p["authorised"], p["filled"], p["vacant"]) for p in ops["positions"]] == [
         ("EC-OPS-LEAD", 1, 1, 0), ("EC-OPS-STAFF", 2, 1, 1)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.core import clock
 from app.extensions import db
 from app.org import services
 from app.org.models import Assignment, Employee
@@ -34,7 +35,7 @@ def test_marking_someone_who_holds_a_post_as_left_is_422(api, org):
     assert db.session.get(Employee, org.zhang.id).status == "regular"
 
     current = next(a for a in org.zhang.assignments if a.end_date is None)
-    assert hr.post(f"/api/v1/assignments/{current.id}/end", json={"end_date": date.today().isoformat()}).status_code == 200
+    assert hr.post(f"/api/v1/assignments/{current.id}/end", json={"end_date": clock.today().isoformat()}).status_code == 200
     left = hr.patch(f"/api/v1/employees/{org.zhang.id}", json={"status": "left"}, headers={"If-Match": read.headers["ETag"]})
     assert left.status_code == 200 and left.json["status"] == "left"
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from app.core import clock
 from app.documents import cache, services
 from tests.documents.conftest import fonts, page_count, pages_text, squeeze
 
@@ -71,7 +72,7 @@ def test_company_manual_contents_point_at_the_right_pages(app, login, shop):
     cover = squeeze(pages[0])
     assert "岗位手册" in cover and "全公司" in cover and "中山市纳迪服饰有限公司" in cover and "版次" in cover
     # the edition is named by its date; the code naming its content is only in the footers, small
-    today = date.today()
+    today = clock.today()
     assert f"版次{today.year}年{today.month}月{today.day}日版" in cover
     code = re.search(r"编码([0-9A-F]{8})", squeeze(pages[1]))[1]
     assert code not in cover and all(f"编码{code}" in squeeze(page) for page in pages[1:4])
@@ -131,7 +132,7 @@ def test_a_department_manual_covers_its_subtree(login, shop):
     pages = pages_text(response.data, "layout")
     text = squeeze("".join(pages))
     assert "Positionmanual" in squeeze(pages[0]) and "电商部" in squeeze(pages[0])
-    assert f"Edition of {date.today():%B} {date.today().day}, {date.today().year}" in pages[0]
+    assert f"Edition of {clock.today():%B} {clock.today().day}, {clock.today().year}" in pages[0]
     assert re.search(r"ref\. [0-9A-F]{8}", pages[1]) and not re.search(r"\b[0-9A-F]{8}\b", pages[0])
     assert "EC-LEAD-V1" in text and "FIN-ACC" not in text and "财务部" not in text
     assert "nopublishedjobdescription" in text

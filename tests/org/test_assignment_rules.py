@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core import clock
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.org import services
@@ -82,7 +83,7 @@ def test_marking_someone_as_left_while_they_hold_a_post_is_refused_naming_it(log
     # once the post has ended, they may leave
     current = next(a for a in db.session.get(Employee, employee.id).assignments if a.end_date is None)
     assert hr.post(f"/org/employees/{employee.id}/assignments/{current.id}/end",
-                   data={"end_date": date.today().isoformat()}).status_code == 302
+                   data={"end_date": clock.today().isoformat()}).status_code == 302
     db.session.expire_all()
     employee = db.session.get(Employee, employee.id)
     assert hr.post(f"/org/employees/{employee.id}/edit", data=_employee_form(employee, status="left")).status_code == 302
@@ -93,7 +94,7 @@ def test_marking_someone_as_left_while_they_hold_a_post_is_refused_naming_it(log
 def test_an_assignment_ending_after_today_also_blocks_leaving(ctx):
     employee, _first, _manager, _agent = _promoted_employee()
     current = next(a for a in employee.assignments if a.end_date is None)
-    services.end_assignment(current, date.today() + timedelta(days=30))
+    services.end_assignment(current, clock.today() + timedelta(days=30))
     data = services.EmployeeData(employee_no="E1", name="王强", status="left")
     with pytest.raises(ServiceError) as refused:
         services.update_employee(employee, data, employee.version)
@@ -104,10 +105,10 @@ def test_someone_who_left_gets_no_assignment_running_past_today(ctx):
     """Their history may be recorded (an assignment that ended), never a post they still hold."""
     employee, first, manager, _agent = _promoted_employee()
     current = next(a for a in employee.assignments if a.end_date is None)
-    services.end_assignment(current, date.today())
+    services.end_assignment(current, clock.today())
     employee.status = "left"
     db.session.commit()
-    later = date.today() + timedelta(days=1)
+    later = clock.today() + timedelta(days=1)
     with pytest.raises(ServiceError) as refused:
         services.update_assignment(current, later, True)
     assert list(refused.value.errors) == ["end_date"]
@@ -115,6 +116,6 @@ def test_someone_who_left_gets_no_assignment_running_past_today(ctx):
         services.assign(employee, manager.id, later, later + timedelta(days=30), is_primary=False)
     assert list(refused.value.errors) == ["position_id"]
     db.session.rollback()
-    assert db.session.get(Assignment, current.id).end_date == date.today()
+    assert db.session.get(Assignment, current.id).end_date == clock.today()
     services.update_assignment(first, date(2017, 5, 31), True)   # history may still be corrected
     assert first.end_date == date(2017, 5, 31)

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from app.core import clock
 from app.extensions import db
 from app.org import services
 from app.org.headcount import headcount_report
@@ -54,8 +55,8 @@ def org(ctx):
     _employee("E2", manager)
     _employee("E3", manager)                                                  # over-staffed
     _employee("E4", ops)
-    _employee("E5", ops, date(2020, 1, 1), date.today() - timedelta(days=1))  # left the post yesterday
-    _employee("E6", designer, date.today() + timedelta(days=10))              # starts later
+    _employee("E5", ops, date(2020, 1, 1), clock.today() - timedelta(days=1))  # left the post yesterday
+    _employee("E6", designer, clock.today() + timedelta(days=10))              # starts later
     _employee("E7", designer, primary=False)                                  # a secondary post
     db.session.commit()
     return {"gm_office": gm_office, "ec": ec, "art": art, "old": old, "gm": gm, "manager": manager, "ops": ops,
@@ -104,10 +105,10 @@ def test_report_for_one_subtree(org):
 
 
 def test_report_on_another_day(org):
-    yesterday = headcount_report(None, date.today() - timedelta(days=1))
+    yesterday = headcount_report(None, clock.today() - timedelta(days=1))
     ops = next(p for d in yesterday.departments for p in d.positions if p.code == "EC-OPS")
     assert ops.filled == 2  # E5 still held the post
-    later = headcount_report(None, date.today() + timedelta(days=10))
+    later = headcount_report(None, clock.today() + timedelta(days=10))
     designer = next(p for d in later.departments for p in d.positions if p.code == "ART-1")
     assert designer.filled == 1
 
@@ -235,7 +236,7 @@ def test_xlsx_export_reads_back_with_chinese_numbers_and_totals(org, login):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=")
     filename = unquote(disposition.split("filename*=UTF-8''")[1])
-    assert filename == f"Headcount plan-电商部-{date.today().isoformat()}.xlsx"
+    assert filename == f"Headcount plan-电商部-{clock.today().isoformat()}.xlsx"
 
     positions, departments = wb.worksheets
     header, *rows = [[c.value for c in row] for row in positions.iter_rows()]
@@ -260,7 +261,7 @@ def test_xlsx_export_reads_back_with_chinese_numbers_and_totals(org, login):
 def test_xlsx_export_of_the_whole_company_is_named_after_it(org, login, app):
     response, wb = _download(login("employee"), "/org/headcount.xlsx?department=abc")
     filename = unquote(response.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
-    assert filename == f"Headcount plan-{app.config['COMPANY_NAME']}-{date.today().isoformat()}.xlsx"
+    assert filename == f"Headcount plan-{app.config['COMPANY_NAME']}-{clock.today().isoformat()}.xlsx"
     assert wb.worksheets[0].max_row == 4 + 2  # header, four positions, total
 
 

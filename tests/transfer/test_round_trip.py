@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from app.core import clock
 from app.core.spreadsheets import csv_bytes, xlsx_bytes
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
@@ -161,7 +162,7 @@ def test_one_file_may_end_someones_assignments_and_mark_them_as_left(ctx):
     from datetime import date
 
     build_org()
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     data = xlsx({
         "employees": [["employee_no", "status"], ["E002", "left"]],
         "assignments": [["employee_no", "position_code", "start_date", "end_date"], ["E002", "EC-CS", "2021-03-01", today]],

@@ -2,7 +2,6 @@
 sortable, filterable table of its reviews; exports; an employee's history across cycles."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
 from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
                                   can_view_cycles, requires, review_scope)
+from app.core import clock
 from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
 from app.extensions import db
@@ -54,7 +54,7 @@ def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
     summary = results.summary(cycle, scope, filters["department"])
     unscored_only = request.args.get("unscored") == "1"
     query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
-                                  filters["department"], overdue_on=date.today() if overdue_only else None,
+                                  filters["department"], overdue_on=clock.today() if overdue_only else None,
                                   stalled=stalled_only, unscored=unscored_only)
     query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
     page = page_of(query)
@@ -83,7 +83,7 @@ def cycle_export(cycle_id: int, fmt: str):
     cycle = visible_cycle(cycle_id)
     department = department_arg()
     sheet = results.export_sheet(cycle, review_scope(current_user), department)
-    name = f"{cycle.name}{'-' + department.name if department else ''}-{date.today().isoformat()}.{fmt}"
+    name = f"{cycle.name}{'-' + department.name if department else ''}-{clock.today().isoformat()}.{fmt}"
     return xlsx_response(name, [sheet]) if fmt == "xlsx" else csv_response(name, sheet)
 
 

@@ -3,7 +3,6 @@ and the step actions (self-review, manager review, calibration, finalise, reopen
 reviewer)."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,10 +18,12 @@ from app.appraisals.results import employee_history
 from app.appraisals.settings import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
+from app.core import clock
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
 from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
                                   can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
+from app.auth.services import person_names
 from app.core.errors import Conflict, ServiceError
 from app.core.listing import page_of
 from app.extensions import db
@@ -60,7 +61,7 @@ def index():
 @bp.route("/overdue")
 @requires(can_use_appraisals)
 def overdue():
-    query = services.list_reviews(scope=review_scope(current_user), overdue_on=date.today()) \
+    query = services.list_reviews(scope=review_scope(current_user), overdue_on=clock.today()) \
         .order_by(Review.cycle_id, Review.id)
     page = page_of(query)
     return render_template("appraisals/overdue.html", page=page)
@@ -106,6 +107,7 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {}, message=message,
         submitted=submitted, conflict=conflict, notes=services.note_texts(review),
         overdue=services.is_overdue(review), event_label=flow.event_label,
+        people=person_names(e.actor_id for e in review.events),
         targets_period=services.targets_period_label(review.cycle),
         can_self=can_self, can_manager=can_manager, on_behalf=(paper_self and not own_self) or (
             can_manager and not own_manager), other_paper_form=self_for and not paper_self,

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.jobs.models import OPEN_STATUSES, Acknowledgement, JobDescriptionVersion, Status
 from app.jobs.services.workflow import outstanding_acknowledgements
 from app.org.models import Assignment, Department, Position
-from app.org.services import current_filter, subtree_condition
+from app.org.services import current_filter, head_first, subtree_condition
 
 Version = JobDescriptionVersion
 
@@ -49,7 +49,7 @@ def list_job_descriptions(search: str = "", department: Department | None = None
     condition = _state_condition(state)
     if condition is not None:
         query = query.where(condition)
-    return query.order_by(Position.code)
+    return head_first(query)   # heads first, as on the department page
 
 
 def versions_by_position(position_ids) -> dict[int, dict[str, Version]]:

@@ -37,7 +37,8 @@ def index():
     state = state if state in services.JD_STATES else ""
     query, sort = sort_query(services.list_job_descriptions(search, department, state, scope),
                              request.args.get("sort"), {"code": Position.code, "title": Position.title,
-                                                         "department": Department.name}, "code")
+                                                         "department": Department.name, "line": None},
+                             "line")   # line: head first, the query's own order
     page = page_of(query)
     versions = services.versions_by_position([p.id for p in page.items])
     return render_template("jobs/index.html", page=page, versions=versions, search=search,

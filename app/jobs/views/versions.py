@@ -10,6 +10,8 @@ from flask_login import current_user
 
 from app.auth.permissions import (can_draft_jd, can_edit_version, can_manage_job_descriptions, can_review_jd,
                                   can_use_job_descriptions, requires)
+from app.auth.services import person_names
+from app.core import clock
 from app.core.errors import ServiceError
 from app.core.urls import parse_id
 from app.extensions import db
@@ -98,8 +100,10 @@ def version(version_id: int):
         "jobs/version.html", version=version, position=version.position, findings=findings, waived=waived,
         open_findings=[f for f in findings if f.key not in waived], others=others,
         workflow_form=WorkflowForm(), comment_form=CommentForm(), waive_form=WaiveForm(),
-        publish_form=PublishForm(effective_date=date.today()), template_form=TemplateForm(name=version.title),
+        publish_form=PublishForm(effective_date=clock.today()), template_form=TemplateForm(name=version.title),
         event_label=services.event_label,
+        people=person_names([version.submitted_by_id, version.approved_by_id, version.published_by_id]
+                            + [e.actor_id for e in version.events]),
         can_edit=can_edit_version(current_user, version), can_draft=can_draft_jd(current_user, version.position),
         can_review=can_review_jd(current_user))
 

@@ -15,7 +15,8 @@ from app.org.services.positions import (PositionData, chain_up, subtree_position
                                         delete_position, archive_position, holder_counts, filled_counts,
                                         list_positions, position_ids_for_codes, position_codes_for_ids,
                                         find_positions, position_choices, current_holders, holder_names,
-                                        load_position_page, dotted_reports, direct_subordinates)
+                                        load_position_page, dotted_reports, direct_subordinates, head_first,
+                                        position_levels, reporting_levels)
 from app.org.services.employees import (EmployeeData, create_employee, update_employee, load_employee_page,
                                         list_employees, get_assignment, list_assignments, assign,
                                         update_assignment, end_assignment, delete_assignment, primary_position)
@@ -32,6 +33,7 @@ __all__ = [
     "position_references", "delete_position", "archive_position", "holder_counts", "filled_counts",
     "list_positions", "position_ids_for_codes", "position_codes_for_ids", "find_positions", "position_choices",
     "current_holders", "holder_names", "load_position_page", "dotted_reports", "direct_subordinates",
+    "head_first", "position_levels", "reporting_levels",
     "EmployeeData", "create_employee",
     "update_employee", "load_employee_page", "list_employees", "get_assignment", "list_assignments", "assign",
     "update_assignment", "end_assignment", "delete_assignment", "primary_position", "managers_of_position",

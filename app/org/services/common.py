@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
+from app.core import clock
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position
@@ -55,5 +56,5 @@ def text_search(search: str, *columns):
 
 def current_filter(day: date | None = None):
     """SQL condition: the assignment covers ``day`` (today by default)."""
-    day = day or date.today()
+    day = day or clock.today()
     return and_(Assignment.start_date <= day, or_(Assignment.end_date.is_(None), Assignment.end_date >= day))

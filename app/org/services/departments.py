@@ -94,14 +94,8 @@ def department_choices(exclude: Department | None = None) -> list[tuple[int, str
         .where(Department.archived_at.is_(None))
     if exclude is not None and exclude.id is not None:
         query = query.where(~Department.path.startswith(exclude.path, autoescape=True))
-    rows = [tuple(row) for row in db.session.execute(query)]
-    names = {row[0]: row[1] for row in rows}  # once: built per row, the sort grew with the square
-    rows.sort(key=lambda row: _sort_path(row[4], names))
+    rows = [tuple(row) for row in db.session.execute(query.order_by(Department.path))]  # the org chart's order
     return [(dep_id, "\u2003" * depth + f"{name} ({code})") for dep_id, name, code, depth, _path in rows]
-
-
-def _sort_path(path: str, names: dict[int, str]) -> list[str]:
-    return [names.get(int(part), "") for part in path.strip("/").split("/") if part]
 
 
 def _set_parent(department: Department, parent_id: int | None) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.core import clock
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import serialize
@@ -65,7 +66,7 @@ def _check_nothing_held_after_today(employee: Employee) -> None:
         select(Assignment.start_date, Assignment.end_date, Position.code, Position.title)
         .join(Position, Position.id == Assignment.position_id)
         .where(Assignment.employee_id == employee.id,
-               or_(Assignment.end_date.is_(None), Assignment.end_date > date.today()))
+               or_(Assignment.end_date.is_(None), Assignment.end_date > clock.today()))
         .order_by(Assignment.start_date)).all()
     if rows:
         held = "; ".join(
@@ -168,7 +169,7 @@ def _check_primary_overlap(employee: Employee, start_date: date, end_date: date 
 def _runs_on_after_leaving(employee: Employee, end_date: date | None) -> bool:
     """An assignment of someone who left must end by today (open or later, they would still
     count in the headcount and be someone's manager)."""
-    return employee.status == EmployeeStatus.LEFT.value and (end_date is None or end_date > date.today())
+    return employee.status == EmployeeStatus.LEFT.value and (end_date is None or end_date > clock.today())
 
 
 def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,
@@ -222,7 +223,7 @@ def end_assignment(assignment: Assignment, end_date: date) -> None:
 def delete_assignment(assignment: Assignment, day: date | None = None) -> None:
     """Delete an assignment entered by mistake before it starts. One that has started is part of
     the employee's history (appraisals and reviewers were found through it): end it instead."""
-    day = day or date.today()
+    day = day or clock.today()
     if assignment.start_date <= day:
         raise ServiceError.field("start_date", _("This assignment started on %(start)s and is part of the "
                                                  "employee's history: end it instead of deleting it.",
@@ -232,7 +233,7 @@ def delete_assignment(assignment: Assignment, day: date | None = None) -> None:
 
 
 def primary_position(employee: Employee, day: date | None = None) -> Position | None:
-    day = day or date.today()
+    day = day or clock.today()
     for assignment in employee.assignments:
         if assignment.is_primary and assignment.covers(day):
             return assignment.position

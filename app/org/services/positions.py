@@ -47,6 +47,33 @@ def chain_up(position_id: int) -> list[tuple[int, int]]:
         select(chain.c.id, chain.c.distance).order_by(chain.c.distance))]
 
 
+def reporting_levels():
+    """A subquery (id, level) of every position's place in the reporting line: 0 for a position
+    that reports to no one, one more for each superior above it (one recursive query; a line is
+    never longer than 200, which only a cycle could pass)."""
+    base = select(Position.id, literal(0).label("level")).where(Position.reports_to_id.is_(None)) \
+        .cte("levels", recursive=True)
+    step = select(Position.id, (base.c.level + 1).label("level")) \
+        .join(base, Position.reports_to_id == base.c.id).where(base.c.level < 200)
+    levels = base.union_all(step)
+    return select(levels.c.id, levels.c.level).subquery("position_levels")
+
+
+def head_first(query, levels=None):
+    """``query`` (selecting from Position) ordered head first: by the place in the reporting line,
+    then by code, as the department page, the lists and the manuals show positions."""
+    levels = levels if levels is not None else reporting_levels()
+    return query.outerjoin(levels, levels.c.id == Position.id) \
+        .order_by(func.coalesce(levels.c.level, 0), Position.code)
+
+
+def position_levels(position_ids) -> dict[int, int]:
+    """{position id: place in the reporting line} of the given positions (one query, always)."""
+    ids = list(position_ids)
+    levels = reporting_levels()
+    return dict(db.session.execute(select(levels.c.id, levels.c.level).where(levels.c.id.in_(ids))).all())
+
+
 def subtree_position_ids(position_ids):
     """A select of the ids of ``position_ids`` and every position reporting to them, directly
     or not (recursive). Usable as a subquery."""
@@ -187,9 +214,10 @@ def filled_counts(position_ids, day: date | None = None) -> dict[int, int]:
 
 
 def list_positions(search: str = "", department: Department | None = None, vacancy: str = "",
-                   include_archived: bool = False):
-    """Named query for the positions page. ``vacancy``: vacant, filled, over (over-staffed).
-    Filled counts for the page come from ``filled_counts``."""
+                   include_archived: bool = False, by_code: bool = False):
+    """Named query for the positions page, head first (``by_code``: by code, as the API lists
+    them). ``vacancy``: vacant, filled, over (over-staffed). Filled counts for the page come
+    from ``filled_counts``."""
     query = select(Position).join(Position.department) \
         .options(selectinload(Position.department), selectinload(Position.reports_to),
                  selectinload(Position.dotted_superiors))
@@ -209,7 +237,7 @@ def list_positions(search: str = "", department: Department | None = None, vacan
             "filled": filled_count >= Position.headcount,
             "over": filled_count > Position.headcount,
         }[vacancy])
-    return query.order_by(Position.code)
+    return query.order_by(Position.code) if by_code else head_first(query)
 
 
 def position_ids_for_codes(codes) -> dict[str, int]:

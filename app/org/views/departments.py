@@ -37,7 +37,9 @@ def departments():
 def department_detail(department_id: int):
     department = services.load_department_page(department_id)
     filled = services.filled_counts([p.id for p in department.positions])
-    return render_template("org/department_detail.html", department=department, filled=filled,
+    levels = services.position_levels(p.id for p in department.positions)
+    positions = sorted(department.positions, key=lambda p: (levels.get(p.id, 0), p.code))  # head first
+    return render_template("org/department_detail.html", department=department, filled=filled, positions=positions,
                            confirm_form=ConfirmForm(), references=services.department_references(department))
 
 

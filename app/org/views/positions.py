@@ -31,8 +31,8 @@ def positions():
     archived = request.args.get("archived") == "1"
     query, sort = sort_query(services.list_positions(search, department, vacancy, archived), request.args.get("sort"), {
         "code": Position.code, "title": Position.title, "department": Department.name, "grade": Position.grade,
-        "headcount": Position.headcount,
-    }, "code")
+        "headcount": Position.headcount, "line": None,   # line: head first, the query's own order
+    }, "line")
     page = page_of(query)
     ids = [position.id for position in page.items]
     return render_template("org/positions.html", page=page, holders=services.holder_names(ids),
