@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import shutil
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.core import clock
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import services as jobs
@@ -161,7 +161,7 @@ def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
     root = _root()
     if not root.is_dir():
         return
-    limit = time.time() - max_age
+    limit = clock.now().timestamp() - max_age
     for folder in root.iterdir():
         if _TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
@@ -183,7 +183,7 @@ def store(documents: list[tuple[str, bytes]], user_id: int, department_id: int |
     for i, (name, data) in enumerate(documents):
         _write(folder / f"{i}.bin", data)
         names.append(name)
-    meta = {"user_id": user_id, "department_id": department_id, "names": names, "created_at": time.time()}
+    meta = {"user_id": user_id, "department_id": department_id, "names": names, "created_at": clock.now().timestamp()}
     _write(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return token
 
