@@ -10,6 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.appraisals.models import PeriodType
+from app.core.numbers import plain
 from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
@@ -75,13 +76,13 @@ class TemplateForm(FlaskForm):
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
-        self.kpi_weight.data = f"{data['kpi_weight']:g}"
-        self.competency_weight.data = f"{data['competency_weight']:g}"
+        self.kpi_weight.data = plain(data["kpi_weight"])
+        self.competency_weight.data = plain(data["competency_weight"])
         self.levels.data = str(data.get("levels") or len(data["scale"]))
         for entry, level in zip(self.scale, data["scale"]):
             entry.form.label.data, entry.form.description.data = level["label"], level["description"]
         for entry, band in zip(self.bands, data["bands"]):
-            entry.form.band.data, entry.form.min.data = band["band"], f"{band['min']:g}"
+            entry.form.band.data, entry.form.min.data = band["band"], plain(band["min"])
         for entry, outcome in zip(self.outcomes, data["outcomes"]):
             entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
 
@@ -123,6 +124,13 @@ class VersionForm(FlaskForm):
     version = HiddenField()
 
 
+NUMBER_FORMATS = [("auto", _l("Automatic: refuse a value that could be read two ways")),
+                  ("dot", _l("1,234.5 (decimal point)")), ("comma", _l("1.234,5 (decimal comma)"))]
+
+
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"))
+    number_format = SelectField(_l("Numbers in the file are written as"), choices=NUMBER_FORMATS, default="auto",
+                                description=_l("Number cells are always read as they are; this is for numbers "
+                                               "written as text, such as 1,5."))
     rows = HiddenField()   # the checked rows of the preview, sent back to apply them

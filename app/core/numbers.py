@@ -51,6 +51,7 @@ def is_rate_unit(unit: str | None) -> bool:
 
 def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
     text = unicodedata.normalize("NFKC", typed).strip().replace("\u2212", "-").replace("，", ",")
+    text = text.removeprefix("'")   # the quote an export puts before "-…" against formulas
     if text.endswith("%"):
         text = text[:-1].strip()
     sign = ""
