@@ -43,6 +43,10 @@ class NumberError(ValueError):
         self.readings = readings
 
 
+class NotANumber(NumberError):
+    """Nothing like a number (text, NaN, a fraction where a whole number is wanted, nothing at all)."""
+
+
 def is_rate_unit(unit: str | None) -> bool:
     """Whether a KPI's unit is a rate or a percentage (its values are small, "2,500" is suspect)."""
     unit = (unit or "").strip().lower()
@@ -59,11 +63,11 @@ def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
         sign, text = ("-" if text[0] == "-" else ""), text[1:].strip()
     text = _SPACES.sub("", text)
     if not text:
-        raise NumberError(_("Enter a number."))
+        raise NotANumber(_("Enter a number."))
     if re.search(r"[eE]", text) and re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]+", text):
         raise NumberError(_("Write the number out in full, without an exponent (%(text)s).", text=typed.strip()))
     if not _NUMERAL.fullmatch(text) or not re.search(r"[0-9]", text):
-        raise NumberError(_("Enter a number."))
+        raise NotANumber(_("Enter a number."))
     if number_format in _BABEL_LOCALES:
         try:
             value = parse_decimal(text, locale=_BABEL_LOCALES[number_format], strict=True)
@@ -99,17 +103,17 @@ def to_decimal(value, number_format: str = "auto", rate: bool = False) -> Decima
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberError(_("Enter a number."))
+        raise NotANumber(_("Enter a number."))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         value = Decimal(repr(value))   # the shortest spelling that reads back as this float
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise NumberError(_("Enter a number."))
+            raise NotANumber(_("Enter a number."))
         return value
     if not isinstance(value, str):
-        raise NumberError(_("Enter a number."))
+        raise NotANumber(_("Enter a number."))
     if not value.strip():
         return None
     return _text_number(value, number_format if number_format in FORMATS else "auto", rate)
@@ -124,12 +128,12 @@ def parse_number(value, *, required: bool = False, decimals: int = MAX_DECIMALS,
     number = to_decimal(value, number_format, rate)
     if number is None:
         if required:
-            raise NumberError(_("Enter a number."))
+            raise NotANumber(_("Enter a number."))
         return None
     number = normal(number)
     exponent = number.as_tuple().exponent
     if whole and exponent < 0:
-        raise NumberError(_("Enter a whole number."))
+        raise NotANumber(_("Enter a whole number."))
     if exponent < -decimals:
         raise NumberError(_("At most %(num)d decimal places (this has %(len)d).", num=decimals, len=-exponent))
     if abs(number) >= Decimal(10) ** integer_digits:

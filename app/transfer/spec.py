@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import EMAIL_PATTERN
-from app.core.numbers import NumberError, parse_number
+from app.core.numbers import NotANumber, NumberError, parse_number
 from app.core.spreadsheets import neutralise
 from app.org.forms import CODE_PATTERN, collaboration_lines
 from app.org.models import EMPLOYEE_STATUS_LABELS, Department, Employee, EmployeeStatus, Position
@@ -227,6 +227,8 @@ def _int(raw):
     try:
         number = parse_number(raw if isinstance(raw, (int, float, Decimal)) else text_of(raw), whole=True,
                               integer_digits=18)
+    except NotANumber:
+        raise CellError(_("“%(value)s” is not a whole number.", value=text_of(raw)[:40])) from None
     except NumberError as error:
         raise CellError(error.message) from None
     if number is None:

@@ -142,3 +142,23 @@ def test_a_workbook_with_an_xml_bomb_is_refused():
             target.writestr(info, data)
     with pytest.raises(FileProblem, match="not a valid Excel workbook"):
         read_book(out.getvalue(), "bomb.xlsx", max_rows=10, max_bytes=100_000)
+
+
+def test_a_decimal_comma_in_a_headcount_is_refused_with_both_readings(ctx):
+    """The same rule as every number imported (app.core.numbers): "1,500" groups thousands,
+    "1,5" could be 1.5 or 15 and is refused, never read as 15."""
+    build_org()
+    data = csv_bytes_of([["code", "title", "department_code", "headcount"],
+                         ["P-A", "甲", "EC", "1,5"], ["P-B", "乙", "EC", "1,500"], ["P-C", "丙", "EC", "2.5"],
+                         ["P-D", "丁", "EC", "1e3"]])
+    found = problems(check(data, "positions.csv", "positions", apply=True))
+    assert _has(found, "positions", 2, "headcount", "1.5") and _has(found, "positions", 2, "headcount", "15")
+    assert not any(r == 3 and c == "headcount" for _k, r, c, _m in found)
+    assert _has(found, "positions", 4, "headcount", "is not a whole number")
+    assert _has(found, "positions", 5, "headcount", "exponent")
+
+
+def csv_bytes_of(rows) -> bytes:
+    from app.core.spreadsheets import Sheet
+
+    return csv_bytes(Sheet("positions", rows[0], rows[1:]))
