@@ -40,15 +40,17 @@ class StepData:
     outcome: str | None = None
 
 
-def parse_actual(raw, result: KpiResult, number_format: str = "auto") -> tuple[Decimal | None, str | None]:
+def parse_actual(raw, result: KpiResult, number_format: str = "auto",
+                 ambiguity_hint: str = "") -> tuple[Decimal | None, str | None]:
     """(number, None) or (None, message), by the shared rule of ``app.core.numbers`` (exactly as
     typed; an ambiguous separator refused with both readings, stricter for a rate or percent
-    KPI; ``number_format`` as chosen on an import). Blank is None. Negative numbers are refused
-    unless the target, threshold or stretch of this KPI is negative itself."""
+    KPI; ``number_format`` as chosen on an import, whose ``ambiguity_hint`` then says how to
+    settle it). Blank is None. Negative numbers are refused unless the target, threshold or
+    stretch of this KPI is negative itself."""
     try:
         value = parse_number(raw, number_format=number_format, rate=is_rate_unit(result.unit))
     except NumberError as error:
-        return None, error.message
+        return None, f"{error.message} {ambiguity_hint}".strip() if error.readings else error.message
     if value is None:
         return None, None
     if value < 0 and not any(v is not None and v < 0 for v in (result.target, result.threshold, result.stretch)):

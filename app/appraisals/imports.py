@@ -174,7 +174,8 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None, number_fo
         if result is not None:
             row.kpi_name, row.current, row.result_id = result.name, result.actual, result.id
             if not row.problem:
-                value, message = parse_actual(row.actual, result, number_format)
+                value, message = parse_actual(row.actual, result, number_format,
+                                              _("Or choose the number format of the file above."))
                 if message:
                     row.problem = _("Line %(line)d, column %(column)s: %(message)s", line=row.line,
                                     column=_("C (actual)"), message=message)

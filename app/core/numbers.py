@@ -84,7 +84,7 @@ def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
             as_decimal = Decimal(sign + (whole or "0") + "." + (fraction or "0"))
             as_grouped = Decimal(sign + ((whole + fraction) or "0"))
             raise NumberError(_("“%(text)s” is ambiguous: %(decimal)s with a decimal comma, or %(grouped)s with a "
-                                "thousands separator. Choose the number format, or write it as %(decimal)s.",
+                                "thousands separator. Write %(decimal)s or %(grouped)s.",
                                 text=typed.strip(), decimal=plain(as_decimal), grouped=plain(as_grouped)),
                               (as_decimal, as_grouped))
     if commas and dots:
