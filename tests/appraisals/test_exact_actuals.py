@@ -121,3 +121,36 @@ def test_api_round_trip(cycle, shop, api, value, as_string):
     answered = json.loads(response.get_data(as_text=True), parse_float=Decimal)
     assert answered["kpis"][0]["actual"] == value
     assert _sales(cycle, shop) == value
+
+
+def test_template_weights_and_band_minimums_keep_their_decimals(ctx):
+    from app.appraisals import services
+    from app.appraisals.forms import TemplateForm
+    from app.core.errors import ServiceError
+
+    data = {"name": "精确", "kpi_weight": "70.25", "competency_weight": "29.75", "levels": "5", "scale": [],
+            "bands": [{"band": "A", "min": "89.9567"}, {"band": "B", "min": "60"}, {"band": "C", "min": ""}],
+            "outcomes": [{"code": "reward", "label": ""}]}
+    template = services.create_template(data)
+    db.session.commit()
+    db.session.expire_all()
+    assert (template.kpi_weight, template.competency_weight) == (Decimal("70.25"), Decimal("29.75"))
+    assert template.bands[0]["min"] == 89.9567
+    with ctx_request():
+        form = TemplateForm(formdata=None)
+        form.fill(services.template_data(template))
+        assert (form.kpi_weight.data, form.competency_weight.data, form.bands[0].form.min.data) == \
+            ("70.25", "29.75", "89.9567")
+    for bad, field, message in ((("70.255", "29.745"), "kpi_weight", "2 decimal"),
+                                (("1e2", "0"), "kpi_weight", "exponent"),
+                                (("NaN", "100"), "kpi_weight", "Enter a number")):
+        with pytest.raises(ServiceError) as error:
+            services.create_template({**data, "name": "坏", "kpi_weight": bad[0], "competency_weight": bad[1]})
+        assert message in " ".join(error.value.errors[field])
+    db.session.rollback()
+
+
+def ctx_request():
+    from flask import current_app
+
+    return current_app.test_request_context()
