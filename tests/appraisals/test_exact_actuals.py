@@ -154,3 +154,15 @@ def ctx_request():
     from flask import current_app
 
     return current_app.test_request_context()
+
+
+def test_attainments_of_18_digit_figures_are_exact():
+    """A float cannot tell 99999999999999.9998 from 99999999999999.9999: the formulas work on the
+    exact figures."""
+    from app.appraisals.scoring import TO_STRETCH, TO_THRESHOLD, Attainment, attainment
+
+    t, s = Decimal("99999999999999.9997"), Decimal("99999999999999.9999")
+    assert attainment(Decimal("99999999999999.9998"), t, "higher", stretch=s) == Attainment(110.0, TO_STRETCH)
+    assert attainment(Decimal("99999999999999.9996"), t, "higher", threshold=Decimal("99999999999999.9995"),
+                      stretch=s) == Attainment(50.0, TO_THRESHOLD)
+    assert attainment(Decimal("-99999999999999.9998"), -t, "lower", stretch=-s).value == 110.0
