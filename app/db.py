@@ -97,11 +97,8 @@ class ExactNumber(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        if self.scaled_on(dialect):
-            number = exact(value).scaleb(-self.scale)
-        else:
-            number = exact(value)
-        number = normal(number)
+        number = exact(value).scaleb(-self.scale) if self.scaled_on(dialect) else exact(value)
+        number = normal(quantized(number, self.scale))   # what a write keeps, even of a row written by hand
         return float(number) if self.as_float else number
 
 
