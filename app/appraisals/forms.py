@@ -10,7 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.appraisals.models import PeriodType
-from app.core.numbers import plain
+from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
@@ -124,13 +124,8 @@ class VersionForm(FlaskForm):
     version = HiddenField()
 
 
-NUMBER_FORMATS = [("auto", _l("Automatic: refuse a value that could be read two ways")),
-                  ("dot", _l("1,234.5 (decimal point)")), ("comma", _l("1.234,5 (decimal comma)"))]
-
-
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"))
-    number_format = SelectField(_l("Numbers in the file are written as"), choices=NUMBER_FORMATS, default="auto",
-                                description=_l("Number cells are always read as they are; this is for numbers "
-                                               "written as text, such as 1,5."))
+    number_format = SelectField(_l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto",
+                                description=FORMAT_DESCRIPTION)
     rows = HiddenField()   # the checked rows of the preview, sent back to apply them

@@ -22,11 +22,14 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMALS = 4
 FORMATS = ("auto", "dot", "comma")
+FORMAT_CHOICES = [("auto", _l("Automatic: refuse a value that could be read two ways")),
+                  ("dot", _l("1,234.5 (decimal point)")), ("comma", _l("1.234,5 (decimal comma)"))]
+FORMAT_DESCRIPTION = _l("Number cells are always read as they are; this is for numbers written as text, such as 1,5.")
 _BABEL_LOCALES = {"dot": "en_US", "comma": "de_DE"}
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f']")   # spaces and apostrophes group digits, never decimals
 _NUMERAL = re.compile(r"[0-9.,]+")
