@@ -80,7 +80,7 @@ def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
                                 example=example)) from None
         return Decimal(sign + str(value))
     commas, dots = text.count(","), text.count(".")
-    if commas == 1 and not dots:
+    if commas == 1 and not dots and not text.endswith(","):
         whole, fraction = text.split(",")
         grouping = len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0")
         if rate or not grouping:

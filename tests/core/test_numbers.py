@@ -56,7 +56,7 @@ def test_a_rate_refuses_any_single_comma_and_an_explicit_format_decides(ctx):
     ("1e3", "exponent"), ("1.2E+06", "exponent"), ("NaN", "Enter a number"), ("Infinity", "Enter a number"),
     ("inf", "Enter a number"), (float("nan"), "Enter a number"), (float("inf"), "Enter a number"),
     ("123456789012345", "14 digits"), ("1.23456", "4 decimal"), ("abc", "Enter a number"), ("1..2", "separators"),
-    ("12,34,567", "separators"), (True, "Enter a number"), ("--1", "Enter a number"),
+    ("12,34,567", "separators"), ("1,", "separators"), (True, "Enter a number"), ("--1", "Enter a number"),
 ])
 def test_bad_numbers_are_refused_with_the_reason(ctx, typed, message):
     with pytest.raises(NumberError) as error:
