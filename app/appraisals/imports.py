@@ -126,7 +126,8 @@ def _xlsx(data: bytes) -> list[list]:
         workbook.close()
 
 
-def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None, number_format: str = "auto") -> list[ImportRow]:
+def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None,
+          number_format: str = "auto") -> list[ImportRow]:
     """Every row's result or problem (unknown employee or KPI, not a number, a number that could
     be read two ways under ``number_format``, negative where impossible, duplicate row, review
     not in an editable step, the importer's own review). Three queries."""

@@ -51,7 +51,7 @@ def empty_content(title: str = "") -> dict:
             "competencies": [], "kpis": []}
 
 
-def _float(value) -> Decimal | None:
+def _exact(value) -> Decimal | None:
     """A stored number as the Decimal it is (one spelling: 100000, never 100000.0000)."""
     return exact(value)
 
@@ -66,15 +66,15 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": ident(section), "heading": section.heading or "",
                       "duties": [{"id": ident(duty), "text": duty.text, "frequency": duty.frequency,
-                                  "standard": duty.standard or "", "weight": _float(duty.weight)}
+                                  "standard": duty.standard or "", "weight": _exact(duty.weight)}
                                  for duty in section.duties]}
                      for section in version.sections],
         "requirements": [{"id": ident(r), "kind": r.kind, "text": r.text, "required": r.required}
                          for r in version.requirements],
         "competencies": [{"id": ident(c), "competency_id": c.competency_id, "level": c.level}
                          for c in version.competencies],
-        "kpis": [{"id": ident(t), "kpi_id": t.kpi_id, "target": _float(t.target), "threshold": _float(t.threshold),
-                  "stretch": _float(t.stretch), "weight": _float(t.weight), "period": t.period, "note": t.note or ""}
+        "kpis": [{"id": ident(t), "kpi_id": t.kpi_id, "target": _exact(t.target), "threshold": _exact(t.threshold),
+                  "stretch": _exact(t.stretch), "weight": _exact(t.weight), "period": t.period, "note": t.note or ""}
                  for t in version.kpi_targets],
     }
 
@@ -120,10 +120,10 @@ def version_document(version: JobDescriptionVersion) -> dict:
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": section.id, "heading": section.heading or "",
                       "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                                  "weight": _float(d.weight)} for d in section.duties]}
+                                  "weight": _exact(d.weight)} for d in section.duties]}
                      for section in version.sections],
         "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                    "weight": _float(d.weight), "section": section.heading or ""}
+                    "weight": _exact(d.weight), "section": section.heading or ""}
                    for section in version.sections for d in section.duties],
         "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
                          for r in version.requirements],
@@ -132,8 +132,8 @@ def version_document(version: JobDescriptionVersion) -> dict:
                           "level_description": c.level_description} for c in version.competencies],
         "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi_code, "name": t.kpi_name, "unit": t.kpi_unit,
                   "direction": t.kpi_direction,
-                  "target": _float(t.target), "threshold": _float(t.threshold), "stretch": _float(t.stretch),
-                  "weight": _float(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
+                  "target": _exact(t.target), "threshold": _exact(t.threshold), "stretch": _exact(t.stretch),
+                  "weight": _exact(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
     }
 
 
