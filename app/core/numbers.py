@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
@@ -133,14 +133,17 @@ def parse_number(value, *, required: bool = False, decimals: int = MAX_DECIMALS,
         if required:
             raise NotANumber(_("Enter a number."))
         return None
-    number = normal(number)
-    exponent = number.as_tuple().exponent
+    # Digits are counted on the value as written, before any arithmetic: a Decimal operation
+    # rounds to 28 digits (1.00000000000000000000000000000001 would become 1) and cannot
+    # expand 1E+400.
+    if number and number.adjusted() >= integer_digits:
+        raise NumberError(_("At most %(num)d digits before the decimal point.", num=integer_digits))
+    exponent = _exponent(number)
     if whole and exponent < 0:
         raise NotANumber(_("Enter a whole number."))
     if exponent < -decimals:
         raise NumberError(_("At most %(num)d decimal places (this has %(len)d).", num=decimals, len=-exponent))
-    if abs(number) >= Decimal(10) ** integer_digits:
-        raise NumberError(_("At most %(num)d digits before the decimal point.", num=integer_digits))
+    number = normal(number)   # at most integer_digits + decimals digits now: exact
     if (low is not None and number < Decimal(low)) or (high is not None and number > Decimal(high)):
         if low is not None and high is not None:
             raise NumberError(_("Enter a number from %(low)s to %(high)s.", low=plain(low), high=plain(high)))
@@ -151,13 +154,24 @@ def parse_number(value, *, required: bool = False, decimals: int = MAX_DECIMALS,
     return number
 
 
+def _exponent(number: Decimal) -> int:
+    """The exponent of ``number`` without its trailing zeros (1.500 → -1, 1200 → 0), computed
+    on its digits, without rounding."""
+    _sign, digits, exponent = number.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return 0 if zeros == len(digits) else min(exponent + zeros, 0) if exponent < 0 else 0
+
+
 def normal(number: Decimal) -> Decimal:
     """One spelling per value: no trailing zeros, no exponent, no negative zero (100.0000 → 100)."""
     if number == 0:
         return Decimal(0)
-    number = number.normalize()
-    if number.as_tuple().exponent > 0:
-        number = number.quantize(Decimal(1))
+    _sign, digits, exponent = number.as_tuple()
+    with localcontext() as context:   # precise enough never to round, whatever the size
+        context.prec = max(28, len(digits) + max(exponent, 0) + 2)
+        number = number.normalize()
+        if number.as_tuple().exponent > 0:
+            number = number.quantize(Decimal(1))
     return number
 
 

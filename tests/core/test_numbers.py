@@ -57,6 +57,8 @@ def test_a_rate_refuses_any_single_comma_and_an_explicit_format_decides(ctx):
     ("inf", "Enter a number"), (float("nan"), "Enter a number"), (float("inf"), "Enter a number"),
     ("123456789012345", "14 digits"), ("1.23456", "4 decimal"), ("abc", "Enter a number"), ("1..2", "separators"),
     ("12,34,567", "separators"), ("1,", "separators"), (True, "Enter a number"), ("--1", "Enter a number"),
+    (Decimal("1E+400"), "14 digits"), (Decimal("1.00000000000000000000000000000001"), "4 decimal"),
+    ("1" + "0" * 5000, "14 digits"),
 ])
 def test_bad_numbers_are_refused_with_the_reason(ctx, typed, message):
     with pytest.raises(NumberError) as error:
