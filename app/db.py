@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import DateTime, Integer, MetaData, Numeric, TypeDecorator, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, declared_attr, mapped_column
 
 from app.core import clock
+from app.core.numbers import exact, normal, quantized
 
 # Stable constraint names, so Alembic revisions can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -45,23 +47,61 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+class _ScaledNumeric(Numeric):
+    """NUMERIC(p, s) in the schema, an integer count of 10^-s in the rows, passed to and from
+    the driver untouched (Numeric alone would turn it into a float on SQLite)."""
+
+    def bind_processor(self, dialect):
+        return None
+
+    def result_processor(self, dialect, coltype):
+        return None
+
+
 class ExactNumber(TypeDecorator):
-    """A NUMERIC(precision, scale) read as a float and rounded to ``scale`` decimals when
-    written: PostgreSQL rounds to the declared scale while SQLite would keep every digit of a
-    float, so the same figure would differ between the engines (and between a backup and its
-    restore)."""
+    """A NUMERIC(precision, scale) read and written as a ``Decimal``, exactly, on every engine.
+
+    PostgreSQL keeps NUMERIC exactly. SQLite's NUMERIC keeps a float (15 significant digits), so
+    there a column of more than 15 digits holds an integer count of 10^-scale (99999999999999.9999
+    at scale 4 is 999999999999999999, within 64 bits; the schema still says NUMERIC(18, 4), whose
+    affinity stores integers as integers): exact, ordered and summed exactly, and compared with
+    bound values, which go through this type. Narrower columns (weights, 6,2) stay plain NUMERIC
+    on SQLite: a float holds them exactly. Values come back without trailing zeros (100, not
+    100.0000) whatever the engine. A computed value with more decimals than the scale (a score)
+    is rounded half up; typed values are refused beyond it before they get here.
+    ``as_float``: read as a float whose repr is the stored decimal (scores, at most 7 digits)."""
 
     impl = Numeric
     cache_ok = True
 
-    def __init__(self, precision: int, scale: int):
-        super().__init__(precision, scale, asdecimal=False)
-        self.scale = scale
+    def __init__(self, precision: int, scale: int, as_float: bool = False):
+        super().__init__(precision, scale, asdecimal=True)
+        self.precision, self.scale, self.as_float = precision, scale, as_float
+
+    def scaled_on(self, dialect) -> bool:
+        return dialect.name == "sqlite" and self.precision > 15
+
+    def load_dialect_impl(self, dialect):
+        if self.scaled_on(dialect):
+            return _ScaledNumeric(self.precision, self.scale)
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value, dialect):
-        if isinstance(value, float):
-            return round(value, self.scale)
-        return value
+        if value is None:
+            return None
+        number = quantized(value, self.scale)
+        if abs(number) >= Decimal(10) ** (self.precision - self.scale):
+            raise ValueError(f"{number} has more than {self.precision - self.scale} digits before the point")
+        if self.scaled_on(dialect):
+            return int(number.scaleb(self.scale))
+        return number
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        number = exact(value).scaleb(-self.scale) if self.scaled_on(dialect) else exact(value)
+        number = normal(quantized(number, self.scale))   # what a write keeps, even of a row written by hand
+        return float(number) if self.as_float else number
 
 
 class VersionedMixin:
@@ -180,7 +220,7 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, ExactNumber):
-        return f"sa.Numeric(precision={obj.impl.precision}, scale={obj.impl.scale}, asdecimal=False)"
+        return f"sa.Numeric(precision={obj.precision}, scale={obj.scale})"
     return False
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
+from app.api.schemas import Exact, Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
 from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewState, Step
-from app.appraisals.flow import MAX_ACTUAL, MAX_COMMENT, REOPEN_STEPS
+from app.appraisals.flow import MAX_COMMENT, REOPEN_STEPS
 
 PERIODS = sorted(PeriodType.values())
 STEPS = Step.order()
@@ -111,13 +111,13 @@ class KpiResultOut(Output):
     name = fields.String()
     unit = fields.String()
     direction = fields.String(validate=validate.OneOf(["higher", "lower"]))
-    target = fields.Float()
-    threshold = fields.Float(allow_none=True)
-    stretch = fields.Float(allow_none=True)
-    weight = fields.Float()
+    target = Exact()
+    threshold = Exact(allow_none=True)
+    stretch = Exact(allow_none=True)
+    weight = Exact()
     period = fields.String()
-    self_actual = fields.Float(allow_none=True, metadata={"description": "What the employee reported."})
-    actual = fields.Float(allow_none=True, metadata={"description": "The scored actual (the manager may adjust it)."})
+    self_actual = Exact(allow_none=True, metadata={"description": "What the employee reported."})
+    actual = Exact(allow_none=True, metadata={"description": "The scored actual (the manager may adjust it)."})
     attainment = fields.Float(allow_none=True, metadata={"description": "0–120 %."})
     employee_comment = fields.String()
     manager_comment = fields.String()
@@ -128,7 +128,7 @@ class RatingOut(Output):
     code = fields.String()
     name = fields.String()
     required_level = fields.Integer()
-    weight = fields.Float()
+    weight = Exact()
     self_rating = fields.Integer(allow_none=True)
     manager_rating = fields.Integer(allow_none=True)
     employee_comment = fields.String()
@@ -147,8 +147,8 @@ class ReviewOut(Output):
     jd_version_id = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STEPS))
     notes = fields.List(fields.String(), metadata={"description": "no_jd, no_kpis, no_competencies, no_reviewer"})
-    kpi_weight = fields.Float()
-    competency_weight = fields.Float()
+    kpi_weight = Exact()
+    competency_weight = Exact()
     kpi_score = fields.Float(allow_none=True)
     competency_score = fields.Float(allow_none=True)
     final_score = fields.Float(allow_none=True, metadata={
@@ -202,7 +202,8 @@ class ReviewArgs(PageArgs):
 
 class KpiActualIn(Schema):
     id = ref(required=True, metadata={"description": "The id of a KPI result of this review."})
-    actual = fields.Float(allow_none=True, validate=validate.Range(min=-MAX_ACTUAL, max=MAX_ACTUAL))
+    actual = Exact(allow_none=True, metadata={"description": "Negative only where the KPI's target, threshold or "
+                                                           "stretch is. Null clears it."})
     comment = text(MAX_COMMENT, metadata={"description": "The employee's comment in the self-review, the "
                                                       "manager's in the manager review."})
 

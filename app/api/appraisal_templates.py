@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from app.api.common import ETAG, ID, Blueprint, etag, page_of
-from app.api.schemas import Output, PageArgs, page_schema
+from app.api.schemas import Exact, Output, PageArgs, page_schema
 from app.appraisals import services
 from app.auth.permissions import can_manage_appraisals, requires
 
@@ -34,8 +34,8 @@ class AppraisalOutcomeOut(Output):
 class AppraisalTemplateOut(Output):
     id = fields.Integer()
     name = fields.String()
-    kpi_weight = fields.Float(metadata={"description": "Weight of the KPI section in the final score, in %."})
-    competency_weight = fields.Float(metadata={"description": "Weight of the competencies, in %."})
+    kpi_weight = Exact(metadata={"description": "Weight of the KPI section in the final score, in %."})
+    competency_weight = Exact(metadata={"description": "Weight of the competencies, in %."})
     scale = fields.List(fields.Nested(AppraisalScaleLevelOut), metadata={"description": "The rating scale, 1 to n."})
     bands = fields.List(fields.Nested(AppraisalBandOut), metadata={"description": "From the highest minimum down."})
     outcomes = fields.List(fields.Nested(AppraisalOutcomeOut))

@@ -11,19 +11,20 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from app.api.schemas import Output, Text, one_of, ref, version_field
+from app.api.schemas import Exact, Output, Text, one_of, ref, version_field
 from app.jobs.content import MAX_HEADING, MAX_ITEM, MAX_ITEMS, MAX_LONG_TEXT, MAX_STANDARD, MAX_TITLE
 from app.jobs.models import SCALE_MAX, Frequency, Period, RequirementKind
 
 
-class Number(fields.Float):
-    """A JSON number: numeric strings and booleans are refused (the editor's form sends strings,
-    the API does not)."""
+def Number(**kwargs) -> Exact:  # noqa: N802 (a field, named like one)
+    """A KPI figure: a JSON number or a numeric string, kept exactly (14 digits before the
+    point, 4 after)."""
+    return Exact(**kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+
+def Weight(**kwargs) -> Exact:  # noqa: N802
+    """A weight in %: 0 to 100, at most two decimals."""
+    return Exact(decimals=2, integer_digits=3, low=0, high=100, **kwargs)
 
 
 def row_id() -> fields.Integer:
@@ -41,7 +42,7 @@ class ContentDutyIn(Schema):
     frequency = one_of(Frequency, allow_none=True, load_default=None)
     standard = Text(load_default="", metadata={"description": f"A deadline or standard, at most {MAX_STANDARD} "
                                                               "characters."})
-    weight = Number(allow_none=True, load_default=None, metadata={"description": "Weight in %, 0 to 100, or null."})
+    weight = Weight(allow_none=True, load_default=None, metadata={"description": "Weight in %, 0 to 100, or null."})
 
 
 class ContentSectionIn(Schema):
@@ -72,7 +73,7 @@ class ContentKpiIn(Schema):
                        "when lower is better."})
     stretch = Number(allow_none=True, load_default=None, metadata={
         "description": "The result that earns the most: on the better side of the target."})
-    weight = Number(required=True, metadata={"description": "Weight in %, 0 to 100."})
+    weight = Weight(required=True, metadata={"description": "Weight in %, 0 to 100."})
     period = one_of(Period, load_default=Period.MONTHLY.value)
     note = Text(load_default="")
 
@@ -119,7 +120,7 @@ class ContentDutyOut(Output):
     text = fields.String()
     frequency = one_of(Frequency, allow_none=True)
     standard = fields.String()
-    weight = fields.Float(allow_none=True)
+    weight = Exact(allow_none=True)
 
 
 class ContentSectionOut(Output):
@@ -144,10 +145,10 @@ class ContentCompetencyOut(Output):
 class ContentKpiOut(Output):
     id = fields.Integer(allow_none=True)
     kpi_id = fields.Integer()
-    target = fields.Float()
-    threshold = fields.Float(allow_none=True)
-    stretch = fields.Float(allow_none=True)
-    weight = fields.Float()
+    target = Exact()
+    threshold = Exact(allow_none=True)
+    stretch = Exact(allow_none=True)
+    weight = Exact()
     period = one_of(Period)
     note = fields.String()
 

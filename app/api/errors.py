@@ -7,8 +7,13 @@ message is in the user's language. app/core/errors_views.py turns the abort into
 """
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from marshmallow import fields
+from webargs.core import missing
+from webargs.flaskparser import is_json_request
 from webargs.flaskparser import FlaskParser, abort
 
 from app.core.messages import translate
@@ -98,8 +103,17 @@ class ApiParser(FlaskParser):
         return reject_loose_types(schema, super().load_json(req, schema))
 
     def _raw_load_json(self, req):
+        """The body with its numbers as Decimals, exactly as sent (a float would keep 15 to 17
+        digits of 99999999999999.9999); NaN and Infinity, which JSON does not have, come through
+        as text for the fields to refuse."""
+        if not is_json_request(req):
+            return missing
         try:
-            return super()._raw_load_json(req)
+            return json.loads(req.get_data(cache=True).decode("utf-8"), parse_float=Decimal,
+                              parse_constant=str)
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(f"Bytes decoding error: {error.reason}", doc=str(error.object),
+                                       pos=error.start) from error
         except RecursionError as error:  # nested deeper than Python's parser goes: not a body we take
             message = _("The request body is nested too deeply.")
             abort(400, exc=error, message=message, errors={BODY: [message]})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import (Output, PageArgs, Text, code, optional_ref, optional_text, query_ref, ref, text,
+from app.api.schemas import (Exact, Output, PageArgs, Text, code, optional_ref, optional_text, query_ref, ref, text,
                              version_field)
 
 
@@ -63,7 +63,7 @@ class SectionDutyOut(Output):
     frequency = fields.String(allow_none=True, metadata={"description": "daily, weekly, monthly, quarterly, "
                                                                         "annual, as_needed or null"})
     standard = fields.String(metadata={"description": "A deadline or standard, e.g. 24小时内."})
-    weight = fields.Float(allow_none=True, metadata={"description": "Weight in %, or null."})
+    weight = Exact(allow_none=True, metadata={"description": "Weight in %, or null."})
 
 
 class DutyOut(SectionDutyOut):
@@ -100,10 +100,10 @@ class KpiTargetOut(Output):
     name = fields.String()
     unit = fields.String()
     direction = fields.String(metadata={"description": "higher or lower (is better)"})
-    target = fields.Float()
-    threshold = fields.Float(allow_none=True)
-    stretch = fields.Float(allow_none=True)
-    weight = fields.Float()
+    target = Exact()
+    threshold = Exact(allow_none=True)
+    stretch = Exact(allow_none=True)
+    weight = Exact()
     period = fields.String(metadata={"description": "monthly, quarterly or annual"})
     note = fields.String()
 

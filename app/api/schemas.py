@@ -12,9 +12,13 @@ content_schemas.py, appraisal_schemas.py and document_schemas.py (with backgroun
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import re
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.common import MAX_ID, MAX_PER_PAGE
+from app.core.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberError, exact, parse_number
 from app.core.text import CONTROL, UNSTORABLE
 from app.org.forms import CODE_MESSAGE, CODE_PATTERN
 
@@ -35,6 +39,43 @@ class Text(fields.String):
         if CONTROL.search(value):
             raise self.make_error("control")
         return value
+
+
+NUMERIC_STRING = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")
+EXPONENT = re.compile(r"\d[eE][+-]?\d")   # refused by parse_number with its own message
+
+
+class Exact(fields.Field):
+    """A number kept exactly: a JSON number or a string of one ("1200000", "-0.985",
+    "99999999999999.9999"; no separators, units or exponent), checked by the same rule as the
+    pages (``app.core.numbers``: no exponent, NaN or infinity; at most ``integer_digits`` digits
+    before the point and ``decimals`` after it). Answered as a JSON number with every digit (a
+    client that reads numbers as doubles keeps about 15 of them)."""
+
+    def __init__(self, *, decimals: int = MAX_DECIMALS, integer_digits: int = MAX_INTEGER_DIGITS, low=None,
+                 high=None, **kwargs):
+        limits = f"at most {integer_digits} digits before the point and {decimals} after it"
+        if low is not None and high is not None:
+            limits += f", from {low} to {high}"
+        metadata = {"type": "number", "description": f"A number ({limits}); a numeric string is also accepted.",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.limits = {"decimals": decimals, "integer_digits": integer_digits, "low": low, "high": high}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+            raise self.make_error("invalid")
+        if isinstance(value, str) and not NUMERIC_STRING.fullmatch(value) and not EXPONENT.search(value):
+            raise self.make_error("invalid")
+        try:
+            return parse_number(value, required=True, **self.limits)
+        except NumberError as error:
+            raise ValidationError(error.message) from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return exact(value)
+
+    default_error_messages = {"invalid": "Not a valid number."}
 
 
 def text(max_length: int = TEXT_MAX, **kwargs) -> Text:

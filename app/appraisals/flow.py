@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
@@ -14,12 +15,13 @@ from app.appraisals.settings import bounded_text
 from app.audit.services import actor
 from app.core.concurrency import check_version
 from app.core.errors import ServiceError
+from app.core.numbers import MAX_INTEGER_DIGITS, NumberError, is_rate_unit, parse_number
 from app.db import utcnow
 from app.extensions import db
 from app.org.models import Employee
 
 MAX_COMMENT = 5000
-MAX_ACTUAL = 1e14
+MAX_ACTUAL = 10 ** MAX_INTEGER_DIGITS   # actuals have at most 14 digits before the point, 4 after
 
 
 # --- the steps --------------------------------------------------------------------------
@@ -38,19 +40,19 @@ class StepData:
     outcome: str | None = None
 
 
-def parse_actual(raw, result: KpiResult) -> tuple[float | None, str | None]:
-    """(number, None) or (None, message). Blank is None. Negative numbers are refused unless
-    the target, threshold or stretch of this KPI is negative itself."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, None
-    if isinstance(raw, bool):
-        return None, _("Enter a number.")
+def parse_actual(raw, result: KpiResult, number_format: str = "auto",
+                 ambiguity_hint: str = "") -> tuple[Decimal | None, str | None]:
+    """(number, None) or (None, message), by the shared rule of ``app.core.numbers`` (exactly as
+    typed; an ambiguous separator refused with both readings, stricter for a rate or percent
+    KPI; ``number_format`` as chosen on an import, whose ``ambiguity_hint`` then says how to
+    settle it). Blank is None. Negative numbers are refused unless the target, threshold or
+    stretch of this KPI is negative itself."""
     try:
-        value = float(str(raw).strip().replace(",", "").replace("，", "").rstrip("%").strip())
-    except ValueError:
-        return None, _("Enter a number.")
-    if not math.isfinite(value) or abs(value) >= MAX_ACTUAL:
-        return None, _("Enter a number.")
+        value = parse_number(raw, number_format=number_format, rate=is_rate_unit(result.unit))
+    except NumberError as error:
+        return None, f"{error.message} {ambiguity_hint}".strip() if error.readings else error.message
+    if value is None:
+        return None, None
     if value < 0 and not any(v is not None and v < 0 for v in (result.target, result.threshold, result.stretch)):
         return None, _("“%(kpi)s” cannot be negative.", kpi=result.name)
     return value, None

@@ -10,6 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.appraisals.models import ExclusionReason, PeriodType, SelfReviewMode
+from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
@@ -82,13 +83,13 @@ class TemplateForm(FlaskForm):
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
-        self.kpi_weight.data = f"{data['kpi_weight']:g}"
-        self.competency_weight.data = f"{data['competency_weight']:g}"
+        self.kpi_weight.data = plain(data["kpi_weight"])
+        self.competency_weight.data = plain(data["competency_weight"])
         self.levels.data = str(data.get("levels") or len(data["scale"]))
         for entry, level in zip(self.scale, data["scale"]):
             entry.form.label.data, entry.form.description.data = level["label"], level["description"]
         for entry, band in zip(self.bands, data["bands"]):
-            entry.form.band.data, entry.form.min.data = band["band"], f"{band['min']:g}"
+            entry.form.band.data, entry.form.min.data = band["band"], plain(band["min"])
         for entry, outcome in zip(self.outcomes, data["outcomes"]):
             entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
         self.self_review.data = data.get("self_review") or SelfReviewMode.REQUIRED.value
@@ -154,4 +155,6 @@ class VersionForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"))
+    number_format = SelectField(_l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto",
+                                description=FORMAT_DESCRIPTION)
     rows = HiddenField()   # the checked rows of the preview, sent back to apply them

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -20,6 +21,7 @@ from app.appraisals.flow import parse_actual, touch
 from app.appraisals.services import cycle_settings, score_review
 from app.audit.services import record
 from app.core.errors import ServiceError
+from app.core.numbers import plain
 from app.extensions import db
 from app.jobs.models import Kpi
 from app.org.models import Employee
@@ -40,11 +42,11 @@ class ImportRow:
     employee_no: str
     kpi: str
     actual: str
-    value: float | None = None
+    value: Decimal | None = None
     problem: str = ""
     employee: str = ""
     kpi_name: str = ""
-    current: float | None = None
+    current: Decimal | None = None
     review_id: int | None = None
     result_id: int | None = None
 
@@ -54,10 +56,12 @@ class ImportRow:
 
 
 def _cell(value) -> str:
+    """A cell as text; a number cell as every digit it holds (never an exponent), so that it
+    reads back as the same number whatever number format the import is told."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return plain(value)
     return str(value).strip()
 
 
@@ -122,10 +126,11 @@ def _xlsx(data: bytes) -> list[list]:
         workbook.close()
 
 
-def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> list[ImportRow]:
-    """Every row's result or problem (unknown employee or KPI, not a number, negative where
-    impossible, duplicate row, review not in an editable step, the importer's own review). Three
-    queries."""
+def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None,
+          number_format: str = "auto") -> list[ImportRow]:
+    """Every row's result or problem (unknown employee or KPI, not a number, a number that could
+    be read two ways under ``number_format``, negative where impossible, duplicate row, review
+    not in an editable step, the importer's own review). Three queries."""
     numbers = {r.employee_no for r in rows if r.employee_no}
     own = getattr(getattr(importer, "employee", None), "id", None)
     reviews = {no: (review_id, name, status, employee_id) for no, review_id, name, status, employee_id
@@ -171,9 +176,13 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> list[I
         if result is not None:
             row.kpi_name, row.current, row.result_id = result.name, result.actual, result.id
             if not row.problem:
-                value, message = parse_actual(row.actual, result)
-                if message or value is None:
-                    row.problem = message or _("The actual is missing.")
+                value, message = parse_actual(row.actual, result, number_format,
+                                              _("Or choose the number format of the file above."))
+                if message:
+                    row.problem = _("Line %(line)d, column %(column)s: %(message)s", line=row.line,
+                                    column=_("C (actual)"), message=message)
+                elif value is None:
+                    row.problem = _("The actual is missing.")
                 else:
                     row.value = value
         seen.setdefault(key, row.line)
@@ -194,12 +203,12 @@ def deserialise(data) -> list[ImportRow]:
         raise ServiceError.field("file", _("Upload the file again.")) from None
 
 
-def apply(cycle: AppraisalCycle, rows: list[ImportRow], importer=None) -> int:
+def apply(cycle: AppraisalCycle, rows: list[ImportRow], importer=None, number_format: str = "auto") -> int:
     """Write the actuals of clean ``rows`` (checked again here); refuse if any row has a problem.
     Returns the number of actuals written. Flushes; the caller commits once."""
     if cycle.status != CycleStatus.RUNNING.value:
         raise ServiceError(_("Actuals can only be imported into a running cycle."))
-    rows = check(cycle, rows, importer)
+    rows = check(cycle, rows, importer, number_format)
     problems = [r for r in rows if not r.ok]
     if problems:
         raise ServiceError(_("%(num)d row(s) have problems: fix the file and upload it again.", num=len(problems)))

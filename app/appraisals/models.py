@@ -19,6 +19,8 @@ result pages and exports aggregate them in SQL; the formulas live in ``app.appra
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -26,11 +28,13 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, VersionedMixin, utcnow
+from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
 from app.jobs.models import LabelledEnum, Number, Percent
 
-Score = Number  # scores are stored exactly (NUMERIC) and read as floats; rounding is for display only
+# Scores are computed, stored exactly to four decimals and read as floats (at most 7 digits, so the
+# float's repr is the stored decimal); rounding is for display only. Typed numbers are Decimals.
+Score = ExactNumber(18, 4, as_float=True)
 
 
 class PeriodType(LabelledEnum):
@@ -130,8 +134,8 @@ class AppraisalTemplate(VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    kpi_weight: Mapped[float] = mapped_column(Percent, default=70)
-    competency_weight: Mapped[float] = mapped_column(Percent, default=30)
+    kpi_weight: Mapped[Decimal] = mapped_column(Percent, default=70)
+    competency_weight: Mapped[Decimal] = mapped_column(Percent, default=30)
     scale: Mapped[list] = mapped_column(JSON, default=list)
     bands: Mapped[list] = mapped_column(JSON, default=list)
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
@@ -233,8 +237,8 @@ class Review(VersionedMixin, db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
     jd_version_id: Mapped[int | None] = mapped_column(ForeignKey("jd_versions.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=Step.SELF_REVIEW.value)
-    kpi_weight: Mapped[float] = mapped_column(Percent, default=70)
-    competency_weight: Mapped[float] = mapped_column(Percent, default=30)
+    kpi_weight: Mapped[Decimal] = mapped_column(Percent, default=70)
+    competency_weight: Mapped[Decimal] = mapped_column(Percent, default=30)
     notes: Mapped[list] = mapped_column(JSON, default=list)
     self_comment: Mapped[str] = mapped_column(Text, default="")
     manager_comment: Mapped[str] = mapped_column(Text, default="")
@@ -325,13 +329,13 @@ class KpiResult(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     unit: Mapped[str] = mapped_column(String(40), default="")
     direction: Mapped[str] = mapped_column(String(10), default="higher")
-    target: Mapped[float] = mapped_column(Number)
-    threshold: Mapped[float | None] = mapped_column(Number)
-    stretch: Mapped[float | None] = mapped_column(Number)
-    weight: Mapped[float] = mapped_column(Percent, default=0)
+    target: Mapped[Decimal] = mapped_column(Number)
+    threshold: Mapped[Decimal | None] = mapped_column(Number)
+    stretch: Mapped[Decimal | None] = mapped_column(Number)
+    weight: Mapped[Decimal] = mapped_column(Percent, default=0)
     period: Mapped[str] = mapped_column(String(20), default="monthly")
-    self_actual: Mapped[float | None] = mapped_column(Number)
-    actual: Mapped[float | None] = mapped_column(Number)
+    self_actual: Mapped[Decimal | None] = mapped_column(Number)
+    actual: Mapped[Decimal | None] = mapped_column(Number)
     attainment: Mapped[float | None] = mapped_column(Score)
     employee_comment: Mapped[str] = mapped_column(Text, default="")
     manager_comment: Mapped[str] = mapped_column(Text, default="")
@@ -357,7 +361,7 @@ class CompetencyRating(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     required_level: Mapped[int] = mapped_column(Integer, default=3)
-    weight: Mapped[float] = mapped_column(Percent, default=1)
+    weight: Mapped[Decimal] = mapped_column(Percent, default=1)
     self_rating: Mapped[int | None] = mapped_column(Integer)
     manager_rating: Mapped[int | None] = mapped_column(Integer)
     employee_comment: Mapped[str] = mapped_column(Text, default="")

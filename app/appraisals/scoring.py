@@ -24,13 +24,9 @@ the last band takes the rest. Nothing is rounded here: rounding to one decimal i
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-
-MAX_ATTAINMENT = 120.0
-TARGET_ATTAINMENT = 100.0
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 # The formula that produced an attainment, for the computation table of a review.
 AT_TARGET = "at_target"          # at or better than T, no stretch: 100
@@ -48,22 +44,40 @@ class Attainment:
     rule: str
 
 
-def _finite(*values) -> bool:
-    return all(v is None or (isinstance(v, (int, float)) and math.isfinite(v)) for v in values)
+def _decimal(value) -> Decimal | None:
+    """A figure as an exact Decimal (a float by its shortest spelling); None when it is not a
+    finite number."""
+    if value is None:
+        return None
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return number if number.is_finite() else None
 
 
-def attainment(actual: float | None, target: float, direction: str = "higher", threshold: float | None = None,
-               stretch: float | None = None) -> Attainment:
-    """The attainment of ``actual`` against ``target`` (see the module's docstring)."""
+def attainment(actual: Decimal | float | None, target, direction: str = "higher", threshold=None,
+               stretch=None) -> Attainment:
+    """The attainment of ``actual`` against ``target`` (see the module's docstring), computed
+    on the exact figures (a float would lose the last digits of an 18-digit target, and with
+    them the difference between the actual and the target); the value is a float."""
     if actual is None:
         return Attainment(None, NO_ACTUAL)
-    actual, target = float(actual), float(target)
-    threshold = None if threshold is None else float(threshold)
-    stretch = None if stretch is None else float(stretch)
-    if not _finite(actual, target, threshold, stretch):
+    figures = [_decimal(v) for v in (actual, target, threshold, stretch)]
+    if any(f is None and v is not None for f, v in zip(figures, (actual, target, threshold, stretch))):
         return Attainment(None, NO_ACTUAL)
+    actual, target, threshold, stretch = figures
+    with localcontext() as context:
+        context.prec = 50   # far beyond 18 digits: the only rounding is the last division's
+        value, rule = _attainment(actual, target, direction, threshold, stretch)
+    return Attainment(float(value), rule)
+
+
+def _attainment(actual: Decimal, target: Decimal, direction: str, threshold: Decimal | None,
+                stretch: Decimal | None) -> tuple[Decimal, str]:
+    hundred, most = Decimal(100), Decimal(120)
     # Mirror "lower is better" onto "higher is better": negate every value.
-    sign = -1.0 if direction == "lower" else 1.0
+    sign = -1 if direction == "lower" else 1
     a, t = sign * actual, sign * target
     t0 = sign * threshold if threshold is not None else None
     s = sign * stretch if stretch is not None else None
@@ -73,25 +87,23 @@ def attainment(actual: float | None, target: float, direction: str = "higher", t
         s = None
     if a >= t:
         if s is None:
-            return Attainment(TARGET_ATTAINMENT, AT_TARGET)
+            return hundred, AT_TARGET
         if a >= s:
-            return Attainment(MAX_ATTAINMENT, BEYOND_STRETCH)
-        return Attainment(_clamp(TARGET_ATTAINMENT + 20.0 * (a - t) / (s - t)), TO_STRETCH)
+            return most, BEYOND_STRETCH
+        return _clamp(hundred + 20 * (a - t) / (s - t), high=most), TO_STRETCH
     if t0 is not None:
         if a <= t0:
-            return Attainment(0.0, BEYOND_THRESHOLD)
-        return Attainment(_clamp(TARGET_ATTAINMENT * (a - t0) / (t - t0), high=TARGET_ATTAINMENT), TO_THRESHOLD)
+            return Decimal(0), BEYOND_THRESHOLD
+        return _clamp(hundred * (a - t0) / (t - t0), high=hundred), TO_THRESHOLD
     # No threshold: a ratio of the real (unmirrored) values.
     if direction == "lower":
-        value = 0.0 if actual <= 0 or target <= 0 else TARGET_ATTAINMENT * target / actual
+        value = Decimal(0) if actual <= 0 or target <= 0 else hundred * target / actual
     else:
-        value = 0.0 if target <= 0 else TARGET_ATTAINMENT * actual / target
-    return Attainment(_clamp(value, high=TARGET_ATTAINMENT), RATIO)
+        value = Decimal(0) if target <= 0 else hundred * actual / target
+    return _clamp(value, high=hundred), RATIO
 
 
-def _clamp(value: float, low: float = 0.0, high: float = MAX_ATTAINMENT) -> float:
-    if math.isnan(value):
-        return low
+def _clamp(value: Decimal, low: Decimal = Decimal(0), high: Decimal = Decimal(120)) -> Decimal:
     return min(max(value, low), high)
 
 

@@ -5,13 +5,14 @@ template serves Chinese and English speakers alike; a label HR types is shown as
 """
 from __future__ import annotations
 
-import math
 import re
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ServiceError
+from app.core.numbers import NumberError, parse_number, plain
 
 MAX_SCORE = 120
 MAX_LEVELS = 10
@@ -83,20 +84,15 @@ def frozen_settings(template) -> dict:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _number(value, errors: dict, path: str, low: float, high: float) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.setdefault(path, []).append(_("Enter a number."))
-        return None
+def _number(value, errors: dict, path: str, low, high, decimals: int = 2) -> Decimal | None:
+    """A weight (two decimals, like its column), a band's minimum score (four) or a count, read
+    by the shared rule (``app.core.numbers``)."""
     try:
-        number = float(str(value).strip().rstrip("%"))
-    except ValueError:
-        errors.setdefault(path, []).append(_("Enter a number."))
+        return parse_number(value, required=True, low=low, high=high, decimals=decimals, integer_digits=3,
+                            whole=not decimals)
+    except NumberError as error:
+        errors.setdefault(path, []).append(error.message)
         return None
-    if not math.isfinite(number) or number < low or number > high:
-        errors.setdefault(path, []).append(_("Enter a number from %(low)s to %(high)s.", low=f"{low:g}",
-                                             high=f"{high:g}"))
-        return None
-    return number
 
 
 def bounded_text(value, limit: int, errors: dict, path: str) -> str:
@@ -118,11 +114,11 @@ def clean_settings(data: dict) -> dict:
         errors.setdefault("name", []).append(_("Enter a name."))
     kpi_weight = _number(data.get("kpi_weight"), errors, "kpi_weight", 0, 100)
     competency_weight = _number(data.get("competency_weight"), errors, "competency_weight", 0, 100)
-    if kpi_weight is not None and competency_weight is not None and abs(kpi_weight + competency_weight - 100) > 1e-6:
+    if kpi_weight is not None and competency_weight is not None and kpi_weight + competency_weight != 100:
         errors.setdefault("competency_weight", []).append(
-            _("The two section weights must add up to 100 (now %(sum)s).", sum=f"{kpi_weight + competency_weight:g}"))
+            _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(kpi_weight + competency_weight)))
 
-    levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS)
+    levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS, decimals=0)
     if levels is not None and levels != int(levels):
         errors.setdefault("levels", []).append(_("Enter a whole number."))
         levels = None
@@ -146,10 +142,11 @@ def clean_settings(data: dict) -> dict:
             errors.setdefault(f"bands.{i}.band", []).append(_("This band is already listed."))
         seen.add(band.upper())
         last = i == len(rows) - 1
-        minimum = 0.0 if last else _number(row.get("min"), errors, f"bands.{i}.min", 0, MAX_SCORE)
+        minimum = 0.0 if last else _number(row.get("min"), errors, f"bands.{i}.min", 0, MAX_SCORE, decimals=4)
+        minimum = None if minimum is None else float(minimum)   # JSON; at most 7 digits, kept exactly
         if minimum is not None and bands and bands[-1]["min"] is not None and minimum >= bands[-1]["min"]:
             errors.setdefault(f"bands.{i}.min", []).append(
-                _("Each band's minimum must be below the one above it (%(min)s).", min=f"{bands[-1]['min']:g}"))
+                _("Each band's minimum must be below the one above it (%(min)s).", min=plain(bands[-1]["min"])))
         bands.append({"band": band, "min": minimum})
     if not 2 <= len(bands) <= MAX_BANDS:
         errors.setdefault("bands", []).append(_("Give from 2 to %(num)d bands.", num=MAX_BANDS))

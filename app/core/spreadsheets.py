@@ -30,6 +30,8 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Response, request
+
+from app.core.numbers import exact, plain
 from werkzeug.wsgi import wrap_file
 
 from app.core import clock
@@ -57,13 +59,24 @@ def neutralise(text: str) -> str:
     return text
 
 
+def sheet_number(value: Decimal) -> float | str:
+    """A stored number as a cell that reads back exactly: a number cell when a float holds it
+    (spreadsheets keep 15 significant digits), else its exact text (99999999999999.9999), which
+    the importers read back digit for digit."""
+    number = exact(value)
+    as_float = float(number)
+    return as_float if exact(as_float) == number else neutralise(plain(number))
+
+
 def safe_cell(value: Any) -> Any:
     """A value fit for a spreadsheet cell: None, bool, int, float, Decimal, date, datetime and
     time stay as they are (an aware datetime becomes the naive time of the company's time zone,
     as spreadsheets know no time zones and people read their own clock); everything else becomes text, neutralised against formula injection and stripped of
     the control characters that XLSX cannot hold."""
-    if value is None or isinstance(value, (bool, int, Decimal)):
+    if value is None or isinstance(value, (bool, int)):
         return value
+    if isinstance(value, Decimal):
+        return sheet_number(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, datetime):
@@ -257,6 +270,8 @@ def write_xlsx(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain(value)   # every digit; a number's text is no formula
     value = safe_cell(value)
     if value is None:
         return ""

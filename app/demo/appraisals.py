@@ -62,19 +62,20 @@ SCALE_UNITS = {"分": 5.0}
 def _actual(result, factor: float, rng: random.Random) -> float:
     ratio = factor * rng.uniform(0.93, 1.07)
     scale_max = SCALE_UNITS.get(result.unit)
-    if scale_max is not None and result.target <= scale_max:
+    target = float(result.target)   # a Decimal: the demo's made-up figures need no exactness
+    if scale_max is not None and target <= scale_max:
         # A rating out of 5 moves little around its target (4.8 → about 4.6 to 5), never past 5.
         ratio = 1 + (ratio - 1) / 4
-    value = result.target * ratio if result.direction == "higher" else result.target / ratio
-    if result.unit == "%" and result.target <= 100:
+    value = target * ratio if result.direction == "higher" else target / ratio
+    if result.unit == "%" and target <= 100:
         value = min(value, 100.0)
     if scale_max is not None:
         value = min(value, scale_max)
-    if abs(result.target) >= 1000:
+    if abs(target) >= 1000:
         return round(value, -2)
     if result.unit in COUNT_UNITS:
         return float(max(round(value), 0))
-    return round(value, 2 if abs(result.target) < 10 else 1)
+    return round(value, 2 if abs(target) < 10 else 1)
 
 
 def _rating(factor: float, required: int, rng: random.Random, scale_max: int) -> int:

@@ -7,11 +7,14 @@ cloning, comparison, the PDF context and the appraisal snapshot::
      "working_conditions": str,
      "sections": [{"id": int|None, "heading": str,
                    "duties": [{"id": int|None, "text": str, "frequency": str|None,
-                               "standard": str, "weight": float|None}]}],
+                               "standard": str, "weight": Decimal|None}]}],
      "requirements": [{"id": int|None, "kind": str, "text": str, "required": bool}],
      "competencies": [{"id": int|None, "competency_id": int, "level": int}],
-     "kpis": [{"id": int|None, "kpi_id": int, "target": float, "threshold": float|None,
-               "stretch": float|None, "weight": float, "period": str, "note": str}]}
+     "kpis": [{"id": int|None, "kpi_id": int, "target": Decimal, "threshold": Decimal|None,
+               "stretch": Decimal|None, "weight": Decimal, "period": str, "note": str}]}
+
+Numbers are Decimals, exactly as typed (``app.core.numbers``); in stored JSON (the library of
+base job descriptions) and hashes, their exact text.
 
 ``clean_content`` checks a submitted structure and returns it normalised, or raises a
 ServiceError whose ``errors`` name each bad field by its dotted path ("sections.0.duties.2.weight"),
@@ -21,13 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.errors import ServiceError
+from app.core.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberError, exact, parse_number, plain
 from app.extensions import db
 from app.jobs.enums import HasDirection
 from app.jobs.models import (SCALE_MAX, Competency, Direction, Frequency, JobDescriptionVersion, Kpi, Period,
@@ -47,9 +51,9 @@ def empty_content(title: str = "") -> dict:
             "competencies": [], "kpis": []}
 
 
-def _float(value) -> float | None:
-    """Numbers as floats whatever the engine returns (SQLite gives 100000 for 100000.0)."""
-    return None if value is None else float(value)
+def _exact(value) -> Decimal | None:
+    """A stored number as the Decimal it is (one spelling: 100000, never 100000.0000)."""
+    return exact(value)
 
 
 def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> dict:
@@ -62,15 +66,15 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": ident(section), "heading": section.heading or "",
                       "duties": [{"id": ident(duty), "text": duty.text, "frequency": duty.frequency,
-                                  "standard": duty.standard or "", "weight": _float(duty.weight)}
+                                  "standard": duty.standard or "", "weight": _exact(duty.weight)}
                                  for duty in section.duties]}
                      for section in version.sections],
         "requirements": [{"id": ident(r), "kind": r.kind, "text": r.text, "required": r.required}
                          for r in version.requirements],
         "competencies": [{"id": ident(c), "competency_id": c.competency_id, "level": c.level}
                          for c in version.competencies],
-        "kpis": [{"id": ident(t), "kpi_id": t.kpi_id, "target": _float(t.target), "threshold": _float(t.threshold),
-                  "stretch": _float(t.stretch), "weight": _float(t.weight), "period": t.period, "note": t.note or ""}
+        "kpis": [{"id": ident(t), "kpi_id": t.kpi_id, "target": _exact(t.target), "threshold": _exact(t.threshold),
+                  "stretch": _exact(t.stretch), "weight": _exact(t.weight), "period": t.period, "note": t.note or ""}
                  for t in version.kpi_targets],
     }
 
@@ -116,10 +120,10 @@ def version_document(version: JobDescriptionVersion) -> dict:
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": section.id, "heading": section.heading or "",
                       "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                                  "weight": _float(d.weight)} for d in section.duties]}
+                                  "weight": _exact(d.weight)} for d in section.duties]}
                      for section in version.sections],
         "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                    "weight": _float(d.weight), "section": section.heading or ""}
+                    "weight": _exact(d.weight), "section": section.heading or ""}
                    for section in version.sections for d in section.duties],
         "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
                          for r in version.requirements],
@@ -128,14 +132,14 @@ def version_document(version: JobDescriptionVersion) -> dict:
                           "level_description": c.level_description} for c in version.competencies],
         "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi_code, "name": t.kpi_name, "unit": t.kpi_unit,
                   "direction": t.kpi_direction,
-                  "target": _float(t.target), "threshold": _float(t.threshold), "stretch": _float(t.stretch),
-                  "weight": _float(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
+                  "target": _exact(t.target), "threshold": _exact(t.threshold), "stretch": _exact(t.stretch),
+                  "weight": _exact(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
     }
 
 
 def without_ids(content: dict) -> dict:
     """A copy of ``content`` with every row id dropped (to copy it into another version)."""
-    copy = json.loads(json.dumps(content))
+    copy = json.loads(json.dumps(content, default=_json_number))
     for section in copy.get("sections", []):
         section["id"] = None
         for duty in section.get("duties", []):
@@ -144,6 +148,13 @@ def without_ids(content: dict) -> dict:
         for row in copy.get(name, []):
             row["id"] = None
     return copy
+
+
+def _json_number(value) -> str:
+    """Numbers in stored JSON (the library's content, hashes) as their exact text ("1200000")."""
+    if isinstance(value, Decimal):
+        return plain(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def content_hash(content: dict) -> str:
@@ -181,26 +192,19 @@ def _text(value, limit: int, errors: _Errors, path: str) -> str:
     return value
 
 
-def _number(value, errors: _Errors, path: str, required: bool = False, low=None, high=None) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors.add(path, _("Enter a number."))
-        return None
-    if isinstance(value, bool):
-        errors.add(path, _("Enter a number."))
-        return None
+def _number(value, errors: _Errors, path: str, required: bool = False, low=None, high=None,
+            decimals: int = MAX_DECIMALS, integer_digits: int = MAX_INTEGER_DIGITS) -> Decimal | None:
     try:
-        number = float(str(value).strip().replace(",", "").replace("，", "").rstrip("%"))
-    except (TypeError, ValueError):
-        errors.add(path, _("Enter a number."))
+        return parse_number(value, required=required, low=low, high=high, decimals=decimals,
+                            integer_digits=integer_digits)
+    except NumberError as error:
+        errors.add(path, error.message)
         return None
-    if not math.isfinite(number) or abs(number) >= 1e14:
-        errors.add(path, _("Enter a number."))
-        return None
-    if low is not None and number < low or high is not None and number > high:
-        errors.add(path, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
-        return None
-    return number
+
+
+def _weight(value, errors: _Errors, path: str, required: bool = False) -> Decimal | None:
+    """A weight in %: 0 to 100, at most two decimals (what the column keeps)."""
+    return _number(value, errors, path, required=required, low=0, high=100, decimals=2, integer_digits=3)
 
 
 def _id(value) -> int | None:
@@ -253,7 +257,7 @@ def clean_content(content: dict, keep: dict | None = None) -> dict:
             text = _text(duty.get("text"), MAX_ITEM, errors, f"{dpath}.text")
             frequency = duty.get("frequency") or None
             standard = _text(duty.get("standard"), MAX_STANDARD, errors, f"{dpath}.standard")
-            weight = _number(duty.get("weight"), errors, f"{dpath}.weight", low=0, high=100)
+            weight = _weight(duty.get("weight"), errors, f"{dpath}.weight")
             if not text:
                 if standard or weight is not None or frequency:
                     errors.add(f"{dpath}.text", _("Describe the duty, or remove the row."))
@@ -302,6 +306,7 @@ def clean_content(content: dict, keep: dict | None = None) -> dict:
         level_number = _number(level, errors, f"{path}.level", required=True, low=1, high=SCALE_MAX)
         if level_number is not None and level_number != int(level_number):
             errors.add(f"{path}.level", _("Choose a whole level from 1 to %(num)d.", num=SCALE_MAX))
+            level_number = None
         clean["competencies"].append({"id": _id(row.get("id")), "competency_id": competency_id,
                                       "level": int(level_number or 1)})
 
@@ -328,7 +333,7 @@ def clean_content(content: dict, keep: dict | None = None) -> dict:
         target = _number(row.get("target"), errors, f"{path}.target", required=True)
         threshold = _number(row.get("threshold"), errors, f"{path}.threshold")
         stretch = _number(row.get("stretch"), errors, f"{path}.stretch")
-        weight = _number(row.get("weight"), errors, f"{path}.weight", required=True, low=0, high=100)
+        weight = _weight(row.get("weight"), errors, f"{path}.weight", required=True)
         _check_sides(kpi, target, threshold, stretch, errors, path)
         clean["kpis"].append({"id": _id(row.get("id")), "kpi_id": kpi_id, "target": target, "threshold": threshold,
                               "stretch": stretch, "weight": weight, "period": period,

@@ -5,6 +5,8 @@ removes and reorders rows and renumbers them before sending. Validation lives in
 next to the nested fields by ``place_errors``."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -13,6 +15,7 @@ from wtforms import (DateField, FieldList, Form, FormField, HiddenField, SelectF
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from app.core.numbers import plain
 from app.jobs.models import SCALE_MAX, Direction, Frequency, Period, RequirementKind
 from app.org.forms import CODE_MESSAGE, CODE_PATTERN
 
@@ -116,8 +119,8 @@ class ContentForm(FlaskForm):
 
     def fill(self, content: dict) -> None:
         """Load ``content`` into the form (GET, or an import preview)."""
-        def text(value):
-            return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+        def text(value):   # every digit, never grouped or in exponent form (1200000, not 1.2e+06)
+            return plain(value) if isinstance(value, (float, Decimal)) else "" if value is None else str(value)
 
         self.title.data = content["title"]
         for name in ("purpose", "authority", "management_responsibility", "working_conditions"):

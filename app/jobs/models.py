@@ -9,6 +9,7 @@ time, any change to such a version or to anything that belongs to it, whatever r
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, text)
@@ -19,8 +20,8 @@ from app.extensions import db
 from app.jobs.enums import (FROZEN_STATUSES, OPEN_STATUSES, SCALE_MAX, Direction, Frequency,  # noqa: F401
                             HasDirection, LabelledEnum, Period, RequirementKind, Status)
 
-# Numbers are stored exactly (NUMERIC, rounded to its scale) and read as floats: targets like
-# 0.985 or 1,200,000.
+# Numbers are stored and read exactly, as Decimals (app.db.ExactNumber): targets like 0.985,
+# 1,200,000 or 99,999,999,999,999.9999 (14 digits before the point, 4 after); weights in % to 2.
 Number = ExactNumber(18, 4)
 Percent = ExactNumber(6, 2)
 
@@ -216,7 +217,7 @@ class Duty(db.Model):
     text: Mapped[str] = mapped_column(Text)
     frequency: Mapped[str | None] = mapped_column(String(20))
     standard: Mapped[str] = mapped_column(String(200), default="")   # a deadline or standard: "24小时内"
-    weight: Mapped[float | None] = mapped_column(Percent)
+    weight: Mapped[Decimal | None] = mapped_column(Percent)
 
     section: Mapped[DutySection] = relationship(back_populates="duties")
 
@@ -296,10 +297,10 @@ class KpiTarget(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("jd_versions.id", ondelete="CASCADE"), index=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    target: Mapped[float] = mapped_column(Number)
-    threshold: Mapped[float | None] = mapped_column(Number)
-    stretch: Mapped[float | None] = mapped_column(Number)
-    weight: Mapped[float] = mapped_column(Percent, default=0)
+    target: Mapped[Decimal] = mapped_column(Number)
+    threshold: Mapped[Decimal | None] = mapped_column(Number)
+    stretch: Mapped[Decimal | None] = mapped_column(Number)
+    weight: Mapped[Decimal] = mapped_column(Percent, default=0)
     period: Mapped[str] = mapped_column(String(20), default=Period.MONTHLY.value)
     note: Mapped[str] = mapped_column(Text, default="")
 

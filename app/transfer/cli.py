@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.audit.services import acting_as, record
+from app.core.numbers import FORMATS
 from app.core.spreadsheets import csv_chunks, write_xlsx
 from app.extensions import db
 from app.transfer import services
@@ -66,8 +67,11 @@ def _echo_report(report: services.Report, verbose: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--apply", "apply_", is_flag=True, help="Apply the changes (default: a dry run that changes nothing).")
 @click.option("--verbose", "-v", is_flag=True, help="List every row that would be created or updated.")
+@click.option("--number-format", type=click.Choice(FORMATS), default="auto", show_default=True,
+              help="How numbers written as text are read: auto refuses one that could be read two ways (1,5); "
+                   "dot: 1,234.5; comma: 1.234,5.")
 @with_appcontext
-def import_(kind: str, file: Path, apply_: bool, verbose: bool):
+def import_(kind: str, file: Path, apply_: bool, verbose: bool, number_format: str):
     """Check FILE (.xlsx or .csv) holding KIND, and with --apply import it in one transaction."""
     config = current_app.config
     try:
@@ -75,7 +79,7 @@ def import_(kind: str, file: Path, apply_: bool, verbose: bool):
     except FileProblem as problem:
         raise click.ClickException(problem.message) from None
     with acting_as("cli"):
-        report = services.run_import(raw, kind, apply=apply_)
+        report = services.run_import(raw, kind, apply=apply_, number_format=number_format)
         _echo_report(report, verbose)
         if not report.valid:
             db.session.rollback()

@@ -412,14 +412,15 @@ class _Run:
         self.finish()
 
 
-def run_import(raw: RawBook, kind: str, apply: bool = False, expected_digest: str | None = None) -> Report:
+def run_import(raw: RawBook, kind: str, apply: bool = False, expected_digest: str | None = None,
+               number_format: str = "auto") -> Report:
     """Check (and with ``apply``, make) the changes of an uploaded file, and report on every row.
 
     Nothing stays changed unless ``apply`` is set and every row is valid; with
     ``expected_digest`` (the preview's), also only when the result is exactly the previewed one:
     rows are then applied without a savepoint each, and the first refusal stops the run (the
     report is then partial; run a preview again to see every problem). The caller commits."""
-    problems, sheets = parse_book(raw, kind)
+    problems, sheets = parse_book(raw, kind, number_format)
     report = Report(raw.filename, kind, problems)
     fast = apply and expected_digest is not None and not problems
     begin_transaction(db.session)

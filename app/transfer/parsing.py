@@ -37,9 +37,10 @@ def _column_names(kind: Kind) -> str:
     return ", ".join(kind.columns)
 
 
-def parse_sheet(kind: str, raw: RawSheet) -> ParsedSheet:
-    """The rows of one sheet read and checked cell by cell; problems with the columns and with
-    duplicate keys are reported, not raised."""
+def parse_sheet(kind: str, raw: RawSheet, number_format: str = "auto") -> ParsedSheet:
+    """The rows of one sheet read and checked cell by cell (numbers written as text in
+    ``number_format``, see app.core.numbers); problems with the columns and with duplicate keys
+    are reported, not raised."""
     spec = KINDS[kind]
     aliases = header_aliases(spec)
     sheet = ParsedSheet(kind, raw.title, [], [], [])
@@ -72,7 +73,7 @@ def parse_sheet(kind: str, raw: RawSheet) -> ParsedSheet:
             if key is None:
                 continue
             try:
-                value = read_cell(spec.field(key), cells[index] if index < len(cells) else None)
+                value = read_cell(spec.field(key), cells[index] if index < len(cells) else None, number_format)
             except CellError as error:
                 row.errors.append([key, str(error)])
                 continue
@@ -109,14 +110,14 @@ def _flag_duplicates(sheet: ParsedSheet) -> None:
                 row.errors.append([column, _("Duplicate: the same key is also in row %(rows)s.", rows=others)])
 
 
-def parse_book(raw: RawBook, kind: str) -> tuple[list[str], list[ParsedSheet]]:
+def parse_book(raw: RawBook, kind: str, number_format: str = "auto") -> tuple[list[str], list[ParsedSheet]]:
     """(problems with the file as a whole, the sheets to import in order) for an import of
     ``kind`` (one kind, or ALL: a workbook with a sheet per kind)."""
     if kind != ALL:
         candidates = [s for s in raw.sheets if s.header or s.rows]
         chosen = next((s for s in raw.sheets if sheet_kind(s.title) == kind), None) or \
             (candidates[0] if candidates else raw.sheets[0])
-        return [], [parse_sheet(kind, chosen)]
+        return [], [parse_sheet(kind, chosen, number_format)]
     if raw.format != "xlsx":
         return [_("A CSV file holds one kind of rows: choose which, or upload a workbook (.xlsx) with one "
                   "sheet per kind.")], []
@@ -133,4 +134,4 @@ def parse_book(raw: RawBook, kind: str) -> tuple[list[str], list[ParsedSheet]]:
             found[sheet_key] = sheet
     if not found:
         problems.append(_("The workbook has no sheet named %(names)s.", names=", ".join(ORDER)))
-    return problems, [parse_sheet(k, found[k]) for k in ORDER if k in found]
+    return problems, [parse_sheet(k, found[k], number_format) for k in ORDER if k in found]

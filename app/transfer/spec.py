@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import EMAIL_PATTERN
+from app.core.numbers import NotANumber, NumberError, parse_number
 from app.core.spreadsheets import neutralise
 from app.org.forms import CODE_PATTERN, collaboration_lines
 from app.org.models import EMPLOYEE_STATUS_LABELS, Department, Employee, EmployeeStatus, Position
@@ -217,20 +219,21 @@ def _date(raw) -> date | None:
     raise CellError(_("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=text[:40]))
 
 
-def _int(raw):
-    if isinstance(raw, bool):
-        raise CellError(_("Enter a whole number."))
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, int):
-        value = raw
-    else:
-        text = text_of(raw).replace(",", "")
-        if not text:
-            return KEEP
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise CellError(_("“%(value)s” is not a whole number.", value=text[:40]))
-        value = int(text)
+def _int(raw, number_format: str = "auto"):
+    """A whole number by the shared rule (``app.core.numbers``): "1,500" is 1500, but "1,5" (1.5
+    or 15?) is refused with both readings rather than guessed, unless ``number_format`` says."""
+    if isinstance(raw, str) and not text_of(raw):
+        return KEEP
+    try:
+        number = parse_number(raw if isinstance(raw, (int, float, Decimal)) else text_of(raw), whole=True,
+                              integer_digits=18, number_format=number_format)
+    except NotANumber:
+        raise CellError(_("“%(value)s” is not a whole number.", value=text_of(raw)[:40])) from None
+    except NumberError as error:
+        raise CellError(error.message) from None
+    if number is None:
+        return KEEP
+    value = int(number)
     if value > MAX_NUMBER:
         raise CellError(_("The number is too large (at most %(max)d).", max=MAX_NUMBER))
     return value  # below zero: refused by the organisation's rules, with their message
@@ -290,9 +293,10 @@ _READERS = {"text": text_of, "ref": text_of, "code": _code, "int": _int, "date":
             "email": _email, "status": _status, "lines": _lines, "pairs": _pairs, "codes": _codes}
 
 
-def read_cell(f: Field, raw):
-    """The value of cell ``raw`` for field ``f`` in normal form, or KEEP; CellError when invalid."""
-    value = _READERS[f.type](raw)
+def read_cell(f: Field, raw, number_format: str = "auto"):
+    """The value of cell ``raw`` for field ``f`` in normal form, or KEEP; CellError when invalid.
+    Numbers written as text are read in ``number_format`` (app.core.numbers)."""
+    value = _int(raw, number_format) if f.type == "int" else _READERS[f.type](raw)
     if isinstance(value, str) and f.max_length and len(value) > f.max_length:
         raise CellError(_("Too long: at most %(max)d characters.", max=f.max_length))
     return value

@@ -38,6 +38,7 @@ class Upload:
     user_id: int
     created_at: float
     digest: str = ""   # of the last preview
+    number_format: str = "auto"   # how numbers written as text are read (app.core.numbers)
 
     @property
     def folder(self) -> Path:
@@ -64,10 +65,11 @@ def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def store(data: bytes, filename: str, kind: str, user_id: int) -> Upload:
+def store(data: bytes, filename: str, kind: str, user_id: int, number_format: str = "auto") -> Upload:
     cleanup()
     upload = Upload(token=secrets.token_urlsafe(32), kind=kind, filename=filename,
-                    sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=clock.now().timestamp())
+                    sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=clock.now().timestamp(),
+                    number_format=number_format)
     upload.folder.mkdir(parents=True, mode=0o700)
     _write(upload.folder / "upload.bin", data)
     save_meta(upload)

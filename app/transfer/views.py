@@ -94,8 +94,8 @@ def upload():
     except FileProblem as problem:
         form.file.errors = [problem.message]
         return _index(form)
-    stored = uploads.store(data, filename, form.kind.data, current_user.id)
-    report = services.run_import(raw, stored.kind)
+    stored = uploads.store(data, filename, form.kind.data, current_user.id, form.number_format.data)
+    report = services.run_import(raw, stored.kind, number_format=stored.number_format)
     db.session.rollback()  # a preview changes nothing; this also ends the transaction it opened
     uploads.save_report(stored, report)
     return redirect(url_for("transfer.preview", token=stored.token))
@@ -123,7 +123,8 @@ def preview(token: str):
     return render_template("transfer/preview.html", upload=stored, report=report, show=show, page=page, pages=pages,
                            rows=rows[(page - 1) * ROWS_PER_PAGE:page * ROWS_PER_PAGE], total=len(rows),
                            counts=report.counts, labels={k: s.label for k, s in KINDS.items()},
-                           confirm_form=ConfirmForm(), form=ImportForm(kind=stored.kind))
+                           confirm_form=ConfirmForm(), form=ImportForm(kind=stored.kind,
+                                                                       number_format=stored.number_format))
 
 
 @bp.route("/import/<token>/apply", methods=["POST"])
@@ -137,7 +138,8 @@ def apply(token: str):
     except ServiceError as error:
         flash(error.message, "danger")
         return redirect(url_for("transfer.preview", token=token))
-    report = services.run_import(raw, stored.kind, apply=True, expected_digest=stored.digest)
+    report = services.run_import(raw, stored.kind, apply=True, expected_digest=stored.digest,
+                                 number_format=stored.number_format)
     if report.applied:
         counts = report.counts
         record("import", "organisation", changes={"file": stored.filename, "kind": stored.kind,

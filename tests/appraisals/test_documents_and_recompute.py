@@ -3,6 +3,7 @@ recomputing a cycle in bulk, the empty templates page and the Chinese pages."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -15,9 +16,10 @@ from tests.appraisals.conftest import fill_manager, fill_self, review_of
 
 
 def _plain(value) -> bool:
-    """Only plain values (no ORM objects): what a PDF template may be given."""
+    """Only plain values (no ORM objects): what a PDF template may be given (numbers are exact
+    Decimals)."""
     try:
-        json.dumps(value, default=lambda v: v.isoformat())
+        json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
     except TypeError:
         return False
     return True

@@ -64,7 +64,8 @@ def test_the_employee_and_the_manager_each_keep_their_own_comments(cycle, shop):
 
 
 @pytest.mark.parametrize("actual, message", [("很多", "Enter a number."), ("-5", "cannot be negative"),
-                                             ("nan", "Enter a number."), ("1e20", "Enter a number.")])
+                                             ("nan", "Enter a number."), ("1e20", "without an exponent"),
+                                             ("1,5", "ambiguous"), ("123456789012345", "14 digits")])
 def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, shop, actual, message):
     review = review_of(cycle, shop.zhang)
     version = review.version

@@ -51,7 +51,7 @@ def test_every_problem_is_listed_and_nothing_is_applied(app, cycle, shop):
     assert problems[4] == "This employee has no review in this cycle."
     assert problems[5] == "Unknown KPI code."
     assert "not among the employee's targets" in problems[6]
-    assert problems[7] == "Enter a number."
+    assert problems[7] == "Line 7, column C (actual): Enter a number."
     assert problems[8] == "Duplicate of line 2."
     assert "past the manager review" in problems[9]
     assert "not among" in problems[10]  # 孙丽 has no job description, so no KPI

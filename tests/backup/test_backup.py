@@ -1,6 +1,8 @@
 """Backups: every table in a portable archive, restored across engines with the same content."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import io
 import json
 import zipfile
@@ -64,9 +66,11 @@ def _company() -> None:
     org.update_department(first, org.DepartmentData(code="MK", name="市场部", parent_id=late_parent.id),
                           seen_version=None)
     db.session.commit()
-    # a figure with more decimals than its NUMERIC(18, 4) column, as SQLite kept them before
-    # numbers were rounded when written: the archive holds it at the column's scale
-    db.session.execute(db.text("UPDATE jd_kpi_targets SET stretch = 1200000.123456789"))
+    # a figure with more decimals than its NUMERIC(18, 4) column, written by hand (on SQLite the
+    # column holds ten-thousandths, see app.db.ExactNumber): the archive holds it at the column's scale
+    sqlite = db.session.connection().dialect.name == "sqlite"
+    stretch = "12000001234.56789" if sqlite else "1200000.123456789"
+    db.session.execute(db.text(f"UPDATE jd_kpi_targets SET stretch = {stretch}"))
     db.session.commit()
 
 
@@ -107,8 +111,9 @@ def test_numbers_are_stored_at_their_column_scale_on_every_engine(ctx):
     db.session.commit()
     db.session.expire_all()
     template = db.session.get(AppraisalTemplate, template.id)
-    assert (template.kpi_weight, template.competency_weight) == (33.33, 66.67)
-    assert {row["stretch"] for row in _rows(_archive(), "jd_kpi_targets")} == {1200000.1235}
+    assert (template.kpi_weight, template.competency_weight) == (Decimal("33.33"), Decimal("66.67"))
+    # exact numbers are written as their digits (JSON numbers would be read back as floats)
+    assert {row["stretch"] for row in _rows(_archive(), "jd_kpi_targets")} == {"1200000.1235"}
 
 
 def test_sqlite_and_postgresql_restore_each_others_backups(ctx, new_database, this_engine, other_engine):

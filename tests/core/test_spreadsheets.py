@@ -31,10 +31,18 @@ def test_formula_like_text_gets_a_leading_quote(text):
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [None, 0, -5, 3.25, Decimal("-1.50"), True, date(2026, 11, 22),
-                                   datetime(2026, 11, 22, 9, 30)])
+@pytest.mark.parametrize("value", [None, 0, -5, 3.25, True, date(2026, 11, 22), datetime(2026, 11, 22, 9, 30)])
 def test_numbers_dates_and_booleans_stay_typed(value):
     assert safe_cell(value) == value and type(safe_cell(value)) is type(value)
+
+
+def test_decimals_are_number_cells_when_a_spreadsheet_holds_them_exactly_else_their_digits():
+    """A spreadsheet keeps 15 significant digits: 99999999999999.9999 as a number cell would
+    come back as 100000000000000; its exact text comes back digit for digit."""
+    assert safe_cell(Decimal("-1.50")) == -1.5 and type(safe_cell(Decimal("-1.50"))) is float
+    assert safe_cell(Decimal("1200000")) == 1200000.0
+    assert safe_cell(Decimal("99999999999999.9999")) == "99999999999999.9999"
+    assert safe_cell(Decimal("-12345678901234.5678")) == "'-12345678901234.5678"   # the exporters' quote
 
 
 def test_ordinary_text_is_unchanged_and_control_characters_are_dropped():

@@ -160,3 +160,22 @@ def test_command_line_export_and_import(data_app, ctx, tmp_path):
     assert result.exit_code == 1 and "row 2 (E003) hire_date: “yesterday” is not a date" in result.output
     assert runner.invoke(args=["transfer", "export", "all", str(tmp_path / "all.csv")]).exit_code == 2
     assert runner.invoke(args=["transfer", "export", "all", str(tmp_path / "all.xlsx")]).exit_code == 0
+
+
+def test_the_number_format_chosen_on_the_upload_is_kept_until_the_import_is_applied(login):
+    from app.org.models import Position
+
+    hr = login("hr")
+    data = xlsx({"departments": [["code", "name"], ["GM", "总经理办公室"]],
+                 "positions": [["code", "title", "department_code", "headcount"], ["GM-1", "文员", "GM", "1.500"]]})
+    page = hr.get(f"/transfer/import/{_token(_upload(hr, data, 'a.xlsx'))}").get_data(as_text=True)
+    assert "is not a whole number" in page        # automatic: 1.500 is 1.5
+    response = hr.post("/transfer/import", data={"kind": "all", "number_format": "comma",
+                                                 "file": (io.BytesIO(data), "a.xlsx")},
+                       content_type="multipart/form-data")
+    token = _token(response)
+    page = hr.get(f"/transfer/import/{token}").get_data(as_text=True)
+    assert "The file is valid" in page
+    assert uploads.load(token, hr.user.id).number_format == "comma"   # kept for the apply
+    assert hr.post(f"/transfer/import/{token}/apply").status_code == 302
+    assert db.session.scalar(db.select(Position.headcount).where(Position.code == "GM-1")) == 1500

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.spreadsheets import csv_bytes
+from app.extensions import db
 from app.transfer import services
 from app.transfer.reader import FileProblem, read_book
 from tests.transfer.helpers import build_org, check, counts, problems, xlsx
@@ -142,3 +143,37 @@ def test_a_workbook_with_an_xml_bomb_is_refused():
             target.writestr(info, data)
     with pytest.raises(FileProblem, match="not a valid Excel workbook"):
         read_book(out.getvalue(), "bomb.xlsx", max_rows=10, max_bytes=100_000)
+
+
+def test_a_decimal_comma_in_a_headcount_is_refused_with_both_readings(ctx):
+    """The same rule as every number imported (app.core.numbers): "1,500" groups thousands,
+    "1,5" could be 1.5 or 15 and is refused, never read as 15."""
+    build_org()
+    data = csv_bytes_of([["code", "title", "department_code", "headcount"],
+                         ["P-A", "甲", "EC", "1,5"], ["P-B", "乙", "EC", "1,500"], ["P-C", "丙", "EC", "2.5"],
+                         ["P-D", "丁", "EC", "1e3"]])
+    found = problems(check(data, "positions.csv", "positions", apply=True))
+    assert _has(found, "positions", 2, "headcount", "1.5") and _has(found, "positions", 2, "headcount", "15")
+    assert not any(r == 3 and c == "headcount" for _k, r, c, _m in found)
+    assert _has(found, "positions", 4, "headcount", "is not a whole number")
+    assert _has(found, "positions", 5, "headcount", "exponent")
+
+
+def csv_bytes_of(rows) -> bytes:
+    from app.core.spreadsheets import Sheet
+
+    return csv_bytes(Sheet("positions", rows[0], rows[1:]))
+
+
+def test_the_number_format_chosen_settles_an_ambiguous_headcount(ctx):
+    build_org()
+    data = csv_bytes_of([["code", "title", "department_code", "headcount"],
+                         ["P-A", "甲", "EC", "1.500"], ["P-B", "乙", "EC", "2,000"]])
+    auto = problems(check(data, "positions.csv", "positions"))
+    assert _has(auto, "positions", 2, "headcount", "is not a whole number")   # 1.5 in the automatic reading
+    raw = read_book(data, "positions.csv", 1000, 10_000_000)
+    report = services.run_import(raw, "positions", number_format="comma")   # 1.500 = 1500, 2,000 = 2
+    db.session.rollback()
+    assert report.valid, problems(report)
+    assert {row.key: row.changes["headcount"][1] for sheet in report.sheets for row in sheet.rows} == \
+        {"P-A": 1500, "P-B": 2}

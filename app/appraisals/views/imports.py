@@ -30,13 +30,14 @@ def cycle_import(cycle_id: int):
                     data = json.loads(form.rows.data or "[]")
                 except ValueError:
                     data = None
-                count = imports.apply(cycle, imports.deserialise(data), current_user)
+                count = imports.apply(cycle, imports.deserialise(data), current_user, form.number_format.data)
                 db.session.commit()
                 flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
             upload = request.files.get("file")
             rows = imports.check(cycle, imports.read_rows(upload.filename if upload else "",
-                                                          upload.read() if upload else b""), current_user)
+                                                          upload.read() if upload else b""), current_user,
+                                  form.number_format.data)
             status = 200
         except ServiceError as error:
             db.session.rollback()
