@@ -382,10 +382,28 @@ def acknowledge(body, review_id: int):
     return review, 200, etag(review)
 
 
+def _may_enter_self_review(review: Review) -> None:
+    """The user may enter a paper self-review on this review now (else 403, or HR told why not)."""
+    if can_enter_self_review_for(current_user, review):
+        return
+    if can_calibrate(current_user, review):   # HR: say why (excluded, or not at a step that takes it)
+        flow.require_included(review)
+        if review.status != Step.MANAGER_REVIEW.value:
+            flow.require_step(review, Step.SELF_REVIEW)
+        raise ServiceError(_("The self-review was not skipped: it can only be entered at its own step."))
+    _forbidden()
+
+
+def _reviewer_or_hr(review: Review) -> None:
+    if not (can_calibrate(current_user, review) or can_manager_review(current_user, review)):
+        _forbidden()
+
+
 @reviews.route(f"/<{ID}:review_id>/paper-self-review", methods=["POST"])
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
 @requires(can_do_manager_reviews)
+@check_first(lambda review_id: _may_enter_self_review(visible_review(review_id)))
 @reviews.arguments(StepIn)
 def paper_self_review(body, review_id: int):
     """Enter a paper self-review on the employee's behalf (HR, or the reviewer where the template allows)
@@ -395,13 +413,7 @@ def paper_self_review(body, review_id: int):
     the manager's actuals stay). Recorded as entered on the employee's behalf.
     """
     review = visible_review(review_id)
-    if not can_enter_self_review_for(current_user, review):
-        if can_calibrate(current_user, review):   # HR: say why (excluded, or not at a step that takes it)
-            flow.require_included(review)
-            if review.status != Step.MANAGER_REVIEW.value:
-                flow.require_step(review, Step.SELF_REVIEW)
-            raise ServiceError(_("The self-review was not skipped: it can only be entered at its own step."))
-        _forbidden()
+    _may_enter_self_review(review)
     data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"])
     version = seen_version(body.get("version"))
     try:
@@ -418,13 +430,13 @@ def paper_self_review(body, review_id: int):
 @reviews.doc(parameters=[IF_MATCH])
 @reviews.response(200, ReviewDetailOut, headers=ETAG)
 @requires(can_do_manager_reviews)
+@check_first(lambda review_id: _reviewer_or_hr(visible_review(review_id)))
 @reviews.arguments(VersionIn)
 def skip_self_review(body, review_id: int):
     """Go on without the self-review: an optional one (the reviewer or HR), or that of an employee without an account (HR)"""
     review = visible_review(review_id)
     by_hr = can_calibrate(current_user, review)
-    if not (by_hr or can_manager_review(current_user, review)):
-        _forbidden()
+    _reviewer_or_hr(review)
     if not can_skip_self_review_for(current_user, review):
         flow.require_step(review, Step.SELF_REVIEW)
         if not by_hr:

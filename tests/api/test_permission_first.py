@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from app.appraisals.models import Exclusion, ExclusionReason
+from app.extensions import db
 from tests import factories
 from tests.api.conftest import launched_cycle
 
@@ -18,6 +20,9 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     client = api(role)
     cycle, review = launched_cycle(org)
     task = factories.create_task(org.manager_user)
+    exclusion = Exclusion(cycle_id=cycle.id, employee_id=org.chen.id, reason=ExclusionReason.LONG_LEAVE.value)
+    db.session.add(exclusion)
+    db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
                "assignment_id": org.zhang.assignments[0].id, "version_id": jd.draft.id}
@@ -25,7 +30,7 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
