@@ -3,7 +3,7 @@
 The OpenAPI document (/api/v1/openapi.json) is generated from the marshmallow schemas that
 validate the requests (app/api/schemas.py and the *_schemas.py modules beside it); the
 browsable reference is /api/v1/docs. Each resource module is thin: parse, check a permission of
-app/auth/permissions.py, call one service of the domain, commit once. Errors, validation
+the domain's access module (app/<domain>/access.py), call one service of the domain, commit once. Errors, validation
 included, are answered by the app's handlers (app/core/errors_views.py) as
 ``{"code", "message", "errors": {field: [message]}}``.
 """

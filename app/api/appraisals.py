@@ -20,9 +20,9 @@ from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_
                                    can_skip_self_review_for)
 from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.models import AppraisalCycle, Review, Step
-from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review, can_self_review,
-                                  can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
-                                  review_scope)
+from app.appraisals.access import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
+    can_self_review, can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, review_scope)
+from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language

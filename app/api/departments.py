@@ -7,7 +7,8 @@ from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_
                             update_versioned)
 from app.api.department_schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_edit_org, can_view_org, requires
+from app.auth.permissions import requires
+from app.org.access import can_edit_org, can_view_org
 from app.extensions import db
 from app.org import services
 from app.org.models import Department

@@ -21,8 +21,9 @@ from app.api.content_schemas import ContentUpdate, DraftIn
 from app.api.job_schemas import (AcknowledgementOut, ActionIn, CompareArgs, ComparisonOut, LintOut, PublishIn, ReturnIn,
                                  VersionOut, VersionSummaryOut, WaiveIn)
 from app.api.schemas import PageArgs, page_schema
-from app.auth.permissions import (can_draft_jd, can_manage_job_descriptions, can_review_jd, can_use_job_descriptions,
-                                  can_view_position_jd, can_view_version, requires)
+from app.auth.permissions import requires
+from app.jobs.access import (can_draft_jd, can_manage_job_descriptions, can_review_jd, can_use_job_descriptions,
+    can_view_position_jd, can_view_version)
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import compare as comparing

@@ -14,7 +14,8 @@ from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, etag, p
 from app.api.library_schemas import (CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate,
                                      LibraryArgs)
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
+from app.auth.permissions import requires
+from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 from app.extensions import db
 from app.jobs import library
 

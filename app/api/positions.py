@@ -9,7 +9,9 @@ from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, depart
                             update_versioned)
 from app.api.position_schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_edit_org, can_view_org, can_view_position_jd, requires
+from app.auth.permissions import requires
+from app.jobs.access import can_view_position_jd
+from app.org.access import can_edit_org, can_view_org
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.content import version_document

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
-                                  printable_department_ids, requires)
+from app.auth.permissions import requires
+from app.documents.access import can_print_company_manual, can_print_manuals, printable_department_ids
+from app.jobs.access import can_use_job_descriptions
 from app.documents import services
 from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
                                      requested_language)
@@ -24,8 +25,11 @@ from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.views._helpers import visible_position, visible_version
 from app.org import services as org_services
+from app.documents import access
+from app.auth.permissions import expose_to_templates
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
 @bp.route("/versions/<int:version_id>/job-description.pdf")

@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
-from app.auth.permissions import can_run_tasks, requires
+from app.auth.permissions import requires
+from app.tasks.access import can_run_tasks
 from app.core.listing import page_of
 from app.tasks import services
+from app.tasks import access
+from app.auth.permissions import expose_to_templates
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
 @bp.route("/")

@@ -10,7 +10,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.audit.services import record
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_transfer_org, requires
+from app.auth.permissions import requires
+from app.org.access import can_transfer_org
 from app.core import clock
 from app.core.errors import ServiceError
 from app.core.spreadsheets import csv_stream_response, xlsx_stream_response

@@ -1,7 +1,10 @@
 """The appraisal pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
+from app.appraisals import access
+from app.auth.permissions import expose_to_templates
 
 bp = Blueprint("appraisals", __name__, url_prefix="/appraisals")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 from app.appraisals.views import cycles, imports, results, reviews, templates  # noqa: E402,F401
 

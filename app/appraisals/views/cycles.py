@@ -13,7 +13,8 @@ from app.appraisals.models import CycleStatus
 from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
-from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
+from app.appraisals.access import can_manage_appraisals, can_view_cycles, review_scope
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.core.forms import save
 from app.core.listing import page_of

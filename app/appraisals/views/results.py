@@ -13,8 +13,9 @@ from app.appraisals.forms import ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
-from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
-                                  can_view_cycles, requires, review_scope)
+from app.appraisals.access import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
+    can_view_cycles, review_scope)
+from app.auth.permissions import requires
 from app.core import clock
 from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response

@@ -21,8 +21,9 @@ from app.appraisals.views._helpers import seen_version, visible_review
 from app.core import clock
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
-from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
-                                  can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
+from app.appraisals.access import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
+    can_self_review, can_use_appraisals, is_own_review, review_scope)
+from app.auth.permissions import requires
 from app.auth.services import person_names
 from app.core.errors import Conflict, ServiceError
 from app.core.listing import page_of

@@ -9,7 +9,8 @@ from app.appraisals.forms import TemplateForm
 from app.appraisals.settings import STANDARD_LEVELS, STANDARD_OUTCOMES, default_settings
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version
-from app.auth.permissions import can_manage_appraisals, requires
+from app.appraisals.access import can_manage_appraisals
+from app.auth.permissions import requires
 from app.core.forms import save
 from app.extensions import db
 

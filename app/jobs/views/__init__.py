@@ -1,7 +1,10 @@
 """The job-description pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
+from app.jobs import access
+from app.auth.permissions import expose_to_templates
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 from app.jobs.views import lists, versions, editing, libraries, bulk  # noqa: E402,F401
 

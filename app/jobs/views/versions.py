@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import (can_draft_jd, can_edit_version, can_manage_job_descriptions, can_review_jd,
-                                  can_use_job_descriptions, requires)
+from app.auth.permissions import requires
+from app.jobs.access import (can_draft_jd, can_edit_version, can_manage_job_descriptions, can_review_jd,
+    can_use_job_descriptions)
 from app.auth.services import person_names
 from app.core import clock
 from app.core.errors import ServiceError

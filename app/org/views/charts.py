@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 
-from app.auth.permissions import can_view_org, requires
+from app.auth.permissions import requires
+from app.org.access import can_view_org
 from app.core.urls import MAX_ID
 from app.org import chart as charts
 from app.org import services

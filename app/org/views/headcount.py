@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from app.auth.permissions import can_view_org, requires
+from app.auth.permissions import requires
+from app.org.access import can_view_org
 from app.core.urls import MAX_ID
 from app.core.spreadsheets import xlsx_response
 from app.extensions import db

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from app.auth.forms import ConfirmForm
 from flask_login import current_user
 
-from app.auth.permissions import can_edit_org, can_view_org, requires, viewable_employee_ids
+from app.auth.permissions import requires
+from app.org.access import can_edit_org, can_view_org, viewable_employee_ids
 from app.core.errors import ServiceError
 from app.core.forms import save
 from app.core.listing import page_of, sort_query
