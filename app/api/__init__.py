@@ -71,8 +71,21 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (appraisal_templates, appraisals, assignments, departments, documents, employees,
-                         jd_versions, job_descriptions, libraries, organisation, positions, reference, tasks)
+    from app.api import (
+        appraisal_templates,
+        appraisals,
+        assignments,
+        departments,
+        documents,
+        employees,
+        jd_versions,
+        job_descriptions,
+        libraries,
+        organisation,
+        positions,
+        reference,
+        tasks,
+    )
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
 from app.appraisals.periods import alignment_errors, period_end
-from app.appraisals.settings import clean_settings, cycle_settings, default_settings, frozen_settings
+from app.appraisals.settings import clean_settings, cycle_settings, default_settings
 from app.core import clock
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError

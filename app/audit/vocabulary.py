@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select
 
 from app.core.formatting import number

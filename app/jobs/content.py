@@ -30,8 +30,16 @@ from sqlalchemy import select
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.jobs.enums import HasDirection
-from app.jobs.models import (SCALE_MAX, Competency, Direction, Frequency, JobDescriptionVersion, Kpi, Period,
-                             RequirementKind)
+from app.jobs.models import (
+    SCALE_MAX,
+    Competency,
+    Direction,
+    Frequency,
+    JobDescriptionVersion,
+    Kpi,
+    Period,
+    RequirementKind,
+)
 
 TEXT_FIELDS = ("purpose", "authority", "management_responsibility", "working_conditions")
 MAX_TITLE = 120

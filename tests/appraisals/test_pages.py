@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.appraisals import flow, launch, services
-from app.appraisals.models import AppraisalCycle, AppraisalTemplate
 from app.appraisals.access import can_view_review, review_scope
+from app.appraisals.models import AppraisalCycle, AppraisalTemplate
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of

@@ -1,5 +1,6 @@
 """The appraisal pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
+
 from app.appraisals import access
 from app.auth.permissions import expose_to_templates
 

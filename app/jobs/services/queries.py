@@ -2,7 +2,6 @@
 acknowledgements, and the home page's to-do list."""
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import selectinload

@@ -1,12 +1,13 @@
 """The job-description pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
-from app.jobs import access
+
 from app.auth.permissions import expose_to_templates
+from app.jobs import access
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
-from app.jobs.views import lists, versions, editing, libraries, bulk  # noqa: E402,F401
+from app.jobs.views import bulk, editing, libraries, lists, versions  # noqa: E402,F401
 
 
 @bp.context_processor
