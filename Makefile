@@ -52,9 +52,10 @@ run: setup
 	@$(VENV)/bin/gunicorn -c gunicorn.conf.py --workers 1 --bind $(HOST):$(PORT) \
 		--access-logfile - --log-level warning wsgi:app
 
-## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself, then
+## test: the checks (make lint), then the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself, then
 ## the production topology (test-deploy)
 test: setup-test
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgresql
 	@$(MAKE) --no-print-directory test-deploy
@@ -77,6 +78,14 @@ test-deploy:
 bench: setup-test
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
+## lint: ruff (errors, imports, style), mypy (the service layer and core), import-linter (the
+## layering); their settings are in pyproject.toml. No `ruff format` yet (see docs/architecture.md).
+lint: setup-test
+	@echo "== ruff, mypy, import-linter"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+
 db-check: setup
 	$(FLASK) db check
 
@@ -86,4 +95,4 @@ babel: setup
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) $(MO_FILES) .pytest_cache
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

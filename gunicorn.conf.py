@@ -29,6 +29,7 @@ from gunicorn import util
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
+
 class RoleBookWorker(ThreadWorker):
     """gunicorn's threaded worker, whose own answers to a request line or headers beyond the limits
     below are the API's JSON errors (the path is unknown then: every client gets JSON)."""

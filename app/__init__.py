@@ -44,9 +44,8 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its INFO lines narrate every render
 
-    from app.core.urls import IdConverter
-
     from app.core.deployment import per_process_limiter
+    from app.core.urls import IdConverter
 
     if config is config_module.ProductionConfig and per_process_limiter(app.config["RATELIMIT_STORAGE_URI"]):
         app.logger.warning("RoleBook: failed logins per address are counted in this process's memory "
@@ -184,14 +183,12 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.audit.vocabulary import actor_text
     from app.auth.permissions import TEMPLATE_GLOBALS
     from app.auth.services import needs_new_password
     from app.core import formatting
-    from app.documents import formatting as document_formatting
-
     from app.core.concurrency import field_label
-
-    from app.audit.vocabulary import actor_text
+    from app.documents import formatting as document_formatting
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS, field_label=field_label, actor_text=actor_text)
     formatting.register(app)

@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
+from rolebook_pdf_engine import SCHEME  # noqa: E402  (found once app.documents is imported)
 from sqlalchemy import insert, select  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
@@ -45,11 +46,18 @@ from app.documents import cache, context, parts, services  # noqa: E402
 from app.documents.render import AssetFetcher, render_html  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jobs import services as jobs  # noqa: E402
-from app.jobs.models import (Competency, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, Kpi,  # noqa: E402
-                             KpiTarget, Requirement)
+from app.jobs.models import (  # noqa: E402
+    Competency,
+    CompetencyRequirement,
+    Duty,
+    DutySection,
+    JobDescriptionVersion,
+    Kpi,
+    KpiTarget,
+    Requirement,
+)
 from app.org.models import Department, Position  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from rolebook_pdf_engine import SCHEME  # noqa: E402  (found once app.documents is imported)
 
 PASSWORD = "Bench-Password-42"
 ENDPOINT_RUNS = 15

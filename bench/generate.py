@@ -107,8 +107,16 @@ def generate_job_descriptions(duties: int = 8, kpis: int = 3, seed: int = 11) ->
     """A published job description for every position (bulk inserted): ``duties`` duties in
     two sections, three requirements, two competencies and ``kpis`` monthly KPI targets whose
     weights add up to 100. Creates the KPI and competency libraries it needs."""
-    from app.jobs.models import (Competency, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion, Kpi,
-                                 KpiTarget, Requirement)
+    from app.jobs.models import (
+        Competency,
+        CompetencyRequirement,
+        Duty,
+        DutySection,
+        JobDescriptionVersion,
+        Kpi,
+        KpiTarget,
+        Requirement,
+    )
 
     rng = random.Random(seed)
     now = utcnow()
@@ -145,9 +153,9 @@ def generate_job_descriptions(duties: int = 8, kpis: int = 3, seed: int = 11) ->
             duty_rows.append({"section_id": sids[d % 2], "position": d, "frequency": rng.choice(
                 (None, "daily", "weekly", "monthly")), "standard": "", "weight": None,
                 "text": f"{rng.choice(DUTY_VERBS)}{rng.choice(DUTY_OBJECTS)}（{d + 1}）"})
-        for r, (kind, text) in enumerate((("education", "大专及以上学历"), ("experience", "2年以上相关工作经验"),
-                                          ("skills", "熟练使用办公软件"))):
-            req_rows.append({"version_id": vid, "position": r, "kind": kind, "text": text, "required": True})
+        for r, (kind, wording) in enumerate((("education", "大专及以上学历"), ("experience", "2年以上相关工作经验"),
+                                             ("skills", "熟练使用办公软件"))):
+            req_rows.append({"version_id": vid, "position": r, "kind": kind, "text": wording, "required": True})
         for c, cid in enumerate(rng.sample(competency_ids, 2)):
             level = rng.randint(2, 4)
             n = competency_ids.index(cid)

@@ -2,7 +2,11 @@
 empty; every test starts from empty tables; a logged-in client per role; a query counter."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -30,6 +34,19 @@ def pytest_ignore_collect(collection_path, config):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
+    compile_catalogs()
+
+
+def compile_catalogs():
+    """Compile the translation catalogs that are missing or older than their .po, as `make setup`
+    does, so that a plain `pytest` on a fresh clone finds them (the .mo files are not in git)."""
+    for po in (Path(__file__).parent.parent / "app" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog, use_fuzzy=True)
 
 
 def pytest_report_header(config):

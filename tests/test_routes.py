@@ -266,12 +266,14 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     department = factories.create_department("EC", "电商部")
     position = factories.create_position("EC-MGR", department, "电商部经理")
     employee = factories.create_employee("E1", "王强", position=position)
-    from app.jobs import library, services as jobs
+    from app.jobs import library
+    from app.jobs import services as jobs
 
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
     draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
     template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
-    from app.appraisals import launch, services as appraisals
+    from app.appraisals import launch
+    from app.appraisals import services as appraisals
 
     cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
                                                          start_date=date(2026, 11, 1)))

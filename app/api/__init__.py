@@ -3,7 +3,7 @@
 The OpenAPI document (/api/v1/openapi.json) is generated from the marshmallow schemas that
 validate the requests (app/api/schemas.py and the *_schemas.py modules beside it); the
 browsable reference is /api/v1/docs. Each resource module is thin: parse, check a permission of
-app/auth/permissions.py, call one service of the domain, commit once. Errors, validation
+the domain's access module (app/<domain>/access.py), call one service of the domain, commit once. Errors, validation
 included, are answered by the app's handlers (app/core/errors_views.py) as
 ``{"code", "message", "errors": {field: [message]}}``.
 """
@@ -71,8 +71,21 @@ class Api(flask_smorest.Api):
 
 def init_api(app: Flask) -> Api:
     """Mount the API on ``app`` (one Api object per app, so test apps do not share a spec)."""
-    from app.api import (appraisal_templates, appraisals, assignments, departments, documents, employees,
-                         jd_versions, job_descriptions, libraries, organisation, positions, reference, tasks)
+    from app.api import (
+        appraisal_templates,
+        appraisals,
+        assignments,
+        departments,
+        documents,
+        employees,
+        jd_versions,
+        job_descriptions,
+        libraries,
+        organisation,
+        positions,
+        reference,
+        tasks,
+    )
 
     app.config.setdefault("API_TITLE", "RoleBook API")
     app.config.setdefault("API_VERSION", "1")

@@ -8,7 +8,8 @@ from marshmallow import fields
 from app.api.common import ETAG, ID, Blueprint, etag, page_of
 from app.api.schemas import Exact, Output, PageArgs, page_schema
 from app.appraisals import services
-from app.auth.permissions import can_manage_appraisals, requires
+from app.appraisals.access import can_manage_appraisals
+from app.auth.permissions import requires
 
 blp = Blueprint("appraisal_templates", __name__, url_prefix="/api/v1/appraisal-templates",
                 description="Appraisal templates (read-only; HR and admins).")

@@ -7,22 +7,63 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.appraisal_schemas import (CycleArgs, CycleIn, CycleOut, CycleUpdate, ExcludeIn, ExclusionIn, ExclusionOut,
-                                       FinaliseIn, LaunchIn, LaunchOut, ReopenIn, ResultsArgs, ResultsOut, ReviewArgs,
-                                       ReviewDetailOut, ReviewerIn, ReviewOut, StepIn, VersionIn)
-from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, check_first, department_filter, etag, page_of,
-                            reference, seen_version)
+from app.api.appraisal_schemas import (
+    CycleArgs,
+    CycleIn,
+    CycleOut,
+    CycleUpdate,
+    ExcludeIn,
+    ExclusionIn,
+    ExclusionOut,
+    FinaliseIn,
+    LaunchIn,
+    LaunchOut,
+    ReopenIn,
+    ResultsArgs,
+    ResultsOut,
+    ReviewArgs,
+    ReviewDetailOut,
+    ReviewerIn,
+    ReviewOut,
+    StepIn,
+    VersionIn,
+)
+from app.api.common import (
+    ETAG,
+    ID,
+    IF_MATCH,
+    LOCATION,
+    Blueprint,
+    check_first,
+    department_filter,
+    etag,
+    page_of,
+    reference,
+    seen_version,
+)
 from app.api.document_schemas import PDF, DocumentArgs, TaskOut
 from app.api.schemas import page_schema, patch
 from app.api.tasks import TASK_LOCATION, task_accepted
 from app.appraisals import exclusions, flow, results, services
-from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_review_for,
-                                   can_skip_self_review_for)
 from app.appraisals import tasks as appraisal_tasks
+from app.appraisals.access import (
+    can_calibrate,
+    can_do_manager_reviews,
+    can_enter_manager_review_for,
+    can_enter_self_review_for,
+    can_manage_appraisals,
+    can_manager_review,
+    can_self_review,
+    can_skip_self_review_for,
+    can_use_appraisals,
+    can_view_cycle,
+    can_view_cycles,
+    can_view_review,
+    is_own_review,
+    review_scope,
+)
 from app.appraisals.models import AppraisalCycle, Review, Step
-from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review, can_self_review,
-                                  can_use_appraisals, can_view_cycle, can_view_cycles, can_view_review, is_own_review, requires,
-                                  review_scope)
+from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language

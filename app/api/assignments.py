@@ -13,11 +13,12 @@ from app.api.common import ID, LOCATION, Blueprint, page_of, reference
 from app.api.employee_schemas import AssignmentArgs, AssignmentEnd, AssignmentIn, AssignmentOut
 from app.api.org_schemas import AssignmentUpdate
 from app.api.schemas import page_schema
-from app.auth.permissions import can_edit_org, can_view_employee, can_view_org, employee_scope, requires
+from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound
 from app.db import serialize
 from app.extensions import db
 from app.org import services
+from app.org.access import can_edit_org, can_view_employee, can_view_org, employee_scope
 from app.org.models import Assignment
 
 blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import (TEXT_MAX, Output, PageArgs, Text, code, optional_ref, optional_text, query_ref, text,
-                             version_field)
+from app.api.schemas import (
+    TEXT_MAX,
+    Output,
+    PageArgs,
+    Text,
+    code,
+    optional_ref,
+    optional_text,
+    query_ref,
+    text,
+    version_field,
+)
 
 MAX_LIST = 200  # functions or collaborations of a department: more is not a department
 TOO_MANY = "At most {max} items."  # translated by app.core.messages

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Response, url_for
 
-from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of,
-                            update_versioned)
+from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_filter, etag, page_of, update_versioned
 from app.api.department_schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_edit_org, can_view_org, requires
+from app.auth.permissions import requires
 from app.extensions import db
 from app.org import services
+from app.org.access import can_edit_org, can_view_org
 from app.org.models import Department
 
 blp = Blueprint("departments", __name__, url_prefix="/api/v1/departments",

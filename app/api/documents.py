@@ -14,15 +14,15 @@ from marshmallow import fields, validate
 from app.api.common import ID, Blueprint
 from app.api.document_schemas import DOCX, PDF, DocumentArgs, JobDescriptionPdfArgs, TaskOut
 from app.api.tasks import TASK_LOCATION, task_accepted
-from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
-                                  can_view_position_jd, can_view_version, requires)
+from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.documents import services
-from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
-                                     requested_language)
+from app.documents.access import can_print_company_manual, can_print_manuals
+from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
 from app.documents.word import MIMETYPE as DOCX_MIMETYPE
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.access import can_use_job_descriptions, can_view_position_jd, can_view_version
 from app.jobs.models import Period
 from app.org import services as org_services
 

@@ -6,16 +6,26 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
-                            update_versioned)
+from app.api.common import (
+    ETAG,
+    ID,
+    IF_MATCH,
+    LOCATION,
+    Blueprint,
+    Row,
+    department_filter,
+    etag,
+    page_of,
+    update_versioned,
+)
 from app.api.employee_schemas import EmployeeArgs, EmployeeIn, EmployeeOut, EmployeeUpdate
 from app.api.positions import manager_out
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
-                                  employee_list_scope, requires)
+from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.extensions import db
 from app.org import services
+from app.org.access import can_edit_org, can_list_employees, can_view_employee, can_view_org, employee_list_scope
 from app.org.models import Employee
 
 blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",

@@ -13,8 +13,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from marshmallow import fields
 from webargs.core import missing
-from webargs.flaskparser import is_json_request
-from webargs.flaskparser import FlaskParser, abort
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from app.core.messages import translate
 

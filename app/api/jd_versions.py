@@ -15,19 +15,52 @@ from flask import Response, abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.common import (ETAG, ID, IF_MATCH, IF_MATCH_REQUIRED, LOCATION, Blueprint, Row, check_first, errors_under,
-                            etag, limit_body, page_of, reference, require_body, seen_version, update_versioned)
+from app.api.common import (
+    ETAG,
+    ID,
+    IF_MATCH,
+    IF_MATCH_REQUIRED,
+    LOCATION,
+    Blueprint,
+    Row,
+    check_first,
+    errors_under,
+    etag,
+    limit_body,
+    page_of,
+    reference,
+    require_body,
+    seen_version,
+    update_versioned,
+)
 from app.api.content_schemas import ContentUpdate, DraftIn
-from app.api.job_schemas import (AcknowledgementOut, ActionIn, CompareArgs, ComparisonOut, LintOut, PublishIn, ReturnIn,
-                                 VersionOut, VersionSummaryOut, WaiveIn)
+from app.api.job_schemas import (
+    AcknowledgementOut,
+    ActionIn,
+    CompareArgs,
+    ComparisonOut,
+    LintOut,
+    PublishIn,
+    ReturnIn,
+    VersionOut,
+    VersionSummaryOut,
+    WaiveIn,
+)
 from app.api.schemas import PageArgs, page_schema
-from app.auth.permissions import (can_draft_jd, can_manage_job_descriptions, can_review_jd, can_use_job_descriptions,
-                                  can_view_position_jd, can_view_version, requires)
+from app.auth.permissions import requires
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint
 from app.jobs import services as jobs
+from app.jobs.access import (
+    can_draft_jd,
+    can_manage_job_descriptions,
+    can_review_jd,
+    can_use_job_descriptions,
+    can_view_position_jd,
+    can_view_version,
+)
 from app.jobs.content import version_document
 from app.org import services as org
 

@@ -14,7 +14,6 @@ from app.api.position_schemas import JobDescriptionOut
 from app.api.schemas import Output, PageArgs, Text, query_ref, version_field
 from app.jobs.models import Status
 
-
 # --- versions -------------------------------------------------------------------------------------
 
 STATUSES = sorted(Status.values())

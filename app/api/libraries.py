@@ -5,18 +5,19 @@ for their team); HR and admins keep them. Both libraries have the same endpoints
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask import url_for
 
 from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, etag, page_of, update_versioned
-from app.api.library_schemas import (CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate,
-                                     LibraryArgs)
+from app.api.library_schemas import CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate, LibraryArgs
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
+from app.auth.permissions import requires
 from app.extensions import db
 from app.jobs import library
+from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 
 kpis = Blueprint("kpis", __name__, url_prefix="/api/v1/kpis",
                  description="The KPI library (销售额, 转化率 …): what KPI targets of job descriptions measure. "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app.api.common import Blueprint, department_filter
 from app.api.org_schemas import SVG, ChartArgs, HeadcountArgs, HeadcountOut
-from app.auth.permissions import can_view_org, requires
+from app.auth.permissions import requires
 from app.org import chart as charts
+from app.org.access import can_view_org
 from app.org.headcount import headcount_report
 
 blp = Blueprint("organisation", __name__, url_prefix="/api/v1",

@@ -6,8 +6,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import (Exact, Output, PageArgs, Text, code, optional_ref, optional_text, query_ref, ref, text,
-                             version_field)
+from app.api.schemas import (
+    Exact,
+    Output,
+    PageArgs,
+    Text,
+    code,
+    optional_ref,
+    optional_text,
+    query_ref,
+    ref,
+    text,
+    version_field,
+)
 
 
 class PositionIn(Schema):

@@ -5,15 +5,27 @@ from __future__ import annotations
 from flask import Response, url_for
 from flask_login import current_user
 
-from app.api.common import (ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, department_filter, etag, page_of,
-                            update_versioned)
+from app.api.common import (
+    ETAG,
+    ID,
+    IF_MATCH,
+    LOCATION,
+    Blueprint,
+    Row,
+    department_filter,
+    etag,
+    page_of,
+    update_versioned,
+)
 from app.api.position_schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate
 from app.api.schemas import page_schema, patch
-from app.auth.permissions import can_edit_org, can_view_org, can_view_position_jd, requires
+from app.auth.permissions import requires
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.access import can_view_position_jd
 from app.jobs.content import version_document
 from app.org import services
+from app.org.access import can_edit_org, can_view_org
 from app.org.models import Position
 
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",

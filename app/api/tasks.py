@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from app.api.common import ID, Blueprint, Row
 from app.api.document_schemas import PDF, TaskOut
-from app.auth.permissions import can_run_tasks, requires
+from app.auth.permissions import requires
 from app.tasks import services
+from app.tasks.access import can_run_tasks
 from app.tasks.models import Task
 from app.tasks.views import send_result
 

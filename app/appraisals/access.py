@@ -1,12 +1,120 @@
-"""Who may act for someone else on a review: enter a paper self-review on the employee's behalf,
-skip an optional self-review, enter a paper manager review on a reviewer's behalf, remove or
-restore a review. Plain functions, used by the pages, the API and the templates alike."""
+"""Who may do what in appraisals: use the pages, keep templates and cycles, read, fill in and
+calibrate reviews, and act for someone else on a review (enter a paper self-review on the
+employee's behalf, skip an optional self-review, enter a paper manager review on a reviewer's
+behalf, remove or restore a review). Plain functions, used by the pages, the API and the
+templates alike."""
 from __future__ import annotations
 
+from sqlalchemy import false, or_
+
 from app.appraisals import flow
-from app.appraisals.models import Step
-from app.appraisals.services import cycle_settings
-from app.auth.permissions import can_calibrate, can_manager_review
+from app.appraisals.models import Review, Step
+from app.appraisals.settings import cycle_settings
+from app.auth.models import Role
+from app.auth.permissions import has_role
+from app.extensions import db
+from app.org import services as org_services
+from app.org.access import can_view_employee, held_and_managed
+
+
+def can_use_appraisals(user) -> bool:
+    """Everyone logged in has the appraisal pages: their own reviews, those they review."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
+def can_manage_appraisals(user) -> bool:
+    """HR and admins keep the templates, run cycles, import actuals, calibrate, finalise and reopen."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_view_cycles(user) -> bool:
+    """HR and admins see every cycle; managers see the cycles with the reviews of their subtree."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def _own_employee_id(user) -> int | None:
+    employee = getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
+    return employee.id if employee is not None else None
+
+
+def _managed_positions(user) -> set[int]:
+    return held_and_managed(user)[1] if has_role(user, Role.MANAGER) else set()
+
+
+REVIEWER_ROLES = (Role.ADMIN, Role.HR, Role.MANAGER)  # the account roles that may do a manager review
+
+
+def can_do_manager_reviews(user) -> bool:
+    """Whether the account's role lets it do manager reviews at all. An ``employee`` account
+    named as a reviewer can neither do nor read the review: HR sees such reviews on the cycle
+    page (``app.appraisals.reviewers``) to name another reviewer or change the role."""
+    return has_role(user, *REVIEWER_ROLES)
+
+
+def can_view_review(user, review) -> bool:
+    """HR and admins: every review; the employee: their own; a manager: the reviews they do as
+    reviewer and those of their reporting subtree (by the position held at launch). An
+    ``employee`` account sees only its own reviews, even when named as someone's reviewer."""
+    if can_manage_appraisals(user):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    own = _own_employee_id(user)
+    if own is not None and own == review.employee_id:
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    if own is not None and own == review.reviewer_id:
+        return True
+    return review.position_id in _managed_positions(user)
+
+
+def is_own_review(user, review) -> bool:
+    own = _own_employee_id(user)
+    return own is not None and own == review.employee_id
+
+
+def can_self_review(user, review) -> bool:
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE) and is_own_review(user, review)
+
+
+def can_manager_review(user, review) -> bool:
+    """Only the named reviewer, with an account that may review, and never on their own review."""
+    own = _own_employee_id(user)
+    return (can_do_manager_reviews(user) and own is not None
+            and own == review.reviewer_id and own != review.employee_id)
+
+
+def can_calibrate(user, review) -> bool:
+    """HR calibrates, finalises, reopens and reassigns, except on their own review."""
+    return can_manage_appraisals(user) and not is_own_review(user, review)
+
+
+def review_scope(user):
+    """The reviews ``user`` may read, as a SQL condition on Review (None: all), like
+    ``can_view_review`` for one."""
+    if can_manage_appraisals(user):
+        return None
+    own = _own_employee_id(user)
+    conditions = [Review.employee_id == own] if own is not None else []
+    if has_role(user, Role.MANAGER):
+        if own is not None:
+            conditions.append(Review.reviewer_id == own)
+        conditions.append(Review.position_id.in_(org_services.managed_position_ids(user)))
+    return or_(*conditions) if conditions else false()
+
+
+def can_view_cycle(user, cycle) -> bool:
+    """HR and admins: every cycle; others: a cycle in which they may read at least one review."""
+    scope = review_scope(user)
+    if scope is None:
+        return True
+    return db.session.scalar(db.select(Review.id).where(Review.cycle_id == cycle.id, scope).limit(1)) is not None
+
+
+def can_view_appraisal_history(user, employee) -> bool:
+    """An employee's appraisals across cycles: whoever may read the employee's record."""
+    return can_view_employee(user, employee)
 
 
 def can_enter_self_review_for(user, review) -> bool:
@@ -30,8 +138,6 @@ def can_skip_self_review_for(user, review) -> bool:
 
 def reviewer_cannot_review(review) -> bool:
     """A reviewer is named, but has no active account that may review."""
-    from app.auth.permissions import can_do_manager_reviews
-
     reviewer = review.reviewer
     if reviewer is None:
         return False
@@ -44,3 +150,16 @@ def can_enter_manager_review_for(user, review) -> bool:
     has no account able to do it."""
     return (review.excluded_at is None and review.status == Step.MANAGER_REVIEW.value
             and can_calibrate(user, review) and reviewer_cannot_review(review))
+
+
+TEMPLATE_GLOBALS = {
+    "can_use_appraisals": can_use_appraisals,
+    "can_view_appraisal_history": can_view_appraisal_history,
+    "can_manage_appraisals": can_manage_appraisals,
+    "can_view_cycles": can_view_cycles,
+    "can_view_review": can_view_review,
+    "can_self_review": can_self_review,
+    "can_manager_review": can_manager_review,
+    "can_calibrate": can_calibrate,
+    "is_own_review": is_own_review,
+}

@@ -5,13 +5,24 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.appraisals.flow import REOPEN_STEPS
 from app.appraisals.models import ExclusionReason, PeriodType, SelfReviewMode
 from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
-from app.appraisals.flow import REOPEN_STEPS
 
 BLANK = [("", "—")]
 

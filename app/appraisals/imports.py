@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step
 from app.appraisals.flow import parse_actual, touch
+from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step
 from app.appraisals.services import cycle_settings, score_review
 from app.audit.services import record
 from app.core.errors import ServiceError

@@ -15,17 +15,26 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, text
 
 from app.appraisals import bulk
-from app.appraisals.models import (AppraisalCycle, CompetencyRating, CycleStatus, Exclusion, KpiResult, Review,
-                                   SelfReviewMode, SelfReviewState, Step)
+from app.appraisals.models import (
+    AppraisalCycle,
+    CompetencyRating,
+    CycleStatus,
+    Exclusion,
+    KpiResult,
+    Review,
+    SelfReviewMode,
+    SelfReviewState,
+    Step,
+)
 from app.appraisals.reviewers import stalled_condition
 from app.appraisals.services import cycle_settings, targets_period
 from app.appraisals.settings import frozen_settings
 from app.audit.services import record
+from app.auth.models import User
 from app.core.errors import ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
-from app.auth.models import User
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 from app.org.services import subtree_condition
 

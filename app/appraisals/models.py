@@ -19,13 +19,24 @@ result pages and exports aggregate them in SQL; the formulas live in ``app.appra
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from datetime import date, datetime
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow

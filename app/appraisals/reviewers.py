@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, not_, or_, select
 
+from app.appraisals.access import REVIEWER_ROLES
 from app.appraisals.models import Review, Step
 from app.auth.models import ROLE_LABELS, Role, User
-from app.auth.permissions import REVIEWER_ROLES
 from app.extensions import db
 from app.org.models import Employee
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
 from app.appraisals.periods import alignment_errors, period_end
-from app.appraisals.settings import clean_settings, default_settings, frozen_settings
+from app.appraisals.settings import clean_settings, cycle_settings, default_settings
 from app.core import clock
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
@@ -81,11 +81,6 @@ def template_data(template: AppraisalTemplate) -> dict:
             "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review}
 
 
-def cycle_settings(cycle: AppraisalCycle) -> dict:
-    """The settings a cycle scores with: frozen at launch, the template's before."""
-    return cycle.settings or frozen_settings(cycle.template)
-
-
 # --- cycles -----------------------------------------------------------------------------------
 
 
@@ -119,7 +114,7 @@ def get_cycle(cycle_id: int) -> AppraisalCycle:
 
 
 def list_cycles(status: str = "", scope=None):
-    """Named query of the cycles; with a review ``scope`` (permissions.review_scope) only the
+    """Named query of the cycles; with a review ``scope`` (access.review_scope) only the
     cycles holding reviews within it."""
     query = select(AppraisalCycle).options(selectinload(AppraisalCycle.template),
                                            selectinload(AppraisalCycle.departments))
@@ -299,7 +294,7 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
                  department: Department | None = None, employee_id: int | None = None, overdue_on: date | None = None,
                  stalled: bool = False, excluded: bool = False, unscored: bool = False):
     """Named query for lists of reviews. ``scope``: a condition on Review (a user's reviews, see
-    ``app.auth.permissions.review_scope``), None for all. ``stalled``: only the reviews that
+    ``app.appraisals.access.review_scope``), None for all. ``stalled``: only the reviews that
     cannot move as things stand (``app.appraisals.reviewers``). The reviews excluded from their
     cycle are left out, or (``excluded``) the only ones listed. ``unscored``: only the reviews
     finalised without score."""
@@ -360,7 +355,8 @@ def tasks_for(user) -> list[dict]:
     """What the user has to do about appraisals, for the home page's to-do list (the shape of
     ``app.jobs.services.tasks_for``): their self-review, a result to acknowledge, the reviews
     waiting for them as reviewer, and for HR the reviews to calibrate and those overdue."""
-    from app.auth.permissions import can_do_manager_reviews, can_manage_appraisals, can_view_cycles, review_scope
+    # access builds on flow, which builds on this module: imported here to keep that order
+    from app.appraisals.access import can_do_manager_reviews, can_manage_appraisals, can_view_cycles, review_scope
 
     tasks = []
     employee = getattr(user, "employee", None)

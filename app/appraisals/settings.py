@@ -81,6 +81,11 @@ def frozen_settings(template) -> dict:
             "reviewer_enters_self_review": bool(template.reviewer_enters_self_review)}
 
 
+def cycle_settings(cycle) -> dict:
+    """The settings a cycle scores with: frozen at launch, the template's before."""
+    return cycle.settings or frozen_settings(cycle.template)
+
+
 # --- validation -------------------------------------------------------------------------------
 
 

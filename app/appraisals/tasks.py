@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.appraisals import launch, services
-from app.auth.permissions import can_manage_appraisals
+from app.appraisals.access import can_manage_appraisals
 from app.core.concurrency import check_version
 from app.core.errors import ServiceError
 from app.extensions import db

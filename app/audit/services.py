@@ -15,7 +15,7 @@ import enum
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import ColumnProperty, Mapper
 
 from app.audit.models import AuditEvent

@@ -5,22 +5,23 @@ grouped, ids replaced by names), every actor named, and a link to each record th
 The trail stores table and column names (they outlive any translation); this module turns a page
 of events into what HR reads. It looks rows up through the tables of the shared metadata, a few
 queries per page whatever its size (one per kind of record shown or named), and takes the labels
-of the domains' states from their enums, imported when a page is drawn (never at import time),
-so that the audit package still depends on no domain.
+of the domains' states and events from what each domain registers here (``register_value_labels``,
+``register_event_labels``, called by the domains' pages), so that the audit package depends on no
+domain.
 """
 from __future__ import annotations
 
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select
 
 from app.core.formatting import number
@@ -186,35 +187,42 @@ def field_label(entity: str, column: str) -> str:
     return str(label) if label is not None else column.replace("_", " ").capitalize()
 
 
+_VALUE_LABELS: dict[tuple[str | None, str], Callable[[], dict]] = {}
+_EVENT_LABELS: dict[str, Callable[[str], str]] = {}
+
+
+def register_value_labels(sources: dict[tuple[str | None, str], Callable[[], dict]]) -> None:
+    """A domain names the stored values of its columns: {(record type, or None for a column of
+    that name anywhere, column): function returning {stored value: label}}, called when a page is
+    drawn (so that labels are in the reader's language)."""
+    _VALUE_LABELS.update(sources)
+
+
+def register_event_labels(labels: dict[str, Callable[[str], str]]) -> None:
+    """A domain names the actions of its event tables: {event table: function(action) -> label}."""
+    _EVENT_LABELS.update(labels)
+
+
+def enum_labels(enum) -> Callable[[], dict]:
+    """For ``register_value_labels``: the labels of an enum's members, read when called."""
+    return lambda: {member.value: member.label for member in enum}
+
+
 def _value_labels() -> dict:
-    """{(record type or None, column): {stored value: label}} from the domains' enums."""
-    from app.appraisals.models import CycleStatus, PeriodType, Step
-    from app.appraisals.settings import STANDARD_OUTCOMES
-    from app.auth.models import Role
-    from app.jobs.enums import Direction, Frequency, Period, RequirementKind, Status
-    from app.org.models import EmployeeStatus
-
-    def labels(enum) -> dict:
-        return {member.value: member.label for member in enum}
-
+    """{(record type or None, column): {stored value: label}}: the accounts' roles and languages,
+    and what the domains registered."""
     from flask import current_app
 
-    return {
-        ("jd_versions", "status"): labels(Status), ("appraisal_reviews", "status"): labels(Step),
-        ("appraisal_cycles", "status"): labels(CycleStatus), ("employees", "status"): labels(EmployeeStatus),
-        (None, "role"): labels(Role), (None, "period"): labels(Period), (None, "frequency"): labels(Frequency),
-        (None, "kind"): labels(RequirementKind), (None, "direction"): labels(Direction),
-        (None, "kpi_direction"): labels(Direction), (None, "period_type"): labels(PeriodType),
-        (None, "locale"): dict(current_app.config["LANGUAGES"]),
-        (None, "outcome"): STANDARD_OUTCOMES,   # a template's own outcomes are shown by their code
-    }
+    from app.auth.models import Role
+
+    labels = {key: source() for key, source in _VALUE_LABELS.items()}
+    labels[(None, "role")] = enum_labels(Role)()
+    labels[(None, "locale")] = dict(current_app.config["LANGUAGES"])
+    return labels
 
 
 def _event_actions() -> dict:
-    from app.appraisals.flow import event_label as review_event
-    from app.jobs.services.drafting import event_label as version_event
-
-    return {"jd_version_events": version_event, "appraisal_review_events": review_event}
+    return _EVENT_LABELS
 
 
 @dataclass

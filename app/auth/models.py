@@ -12,7 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
 
-
 # Deliberately permissive: companies use internal domains (corp.local) that strict validators refuse.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -7,8 +7,8 @@ choose a new password at the next login.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 import secrets
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app

@@ -10,8 +10,17 @@ from typing import IO
 
 from flask_babel import gettext as _
 
-from app.backup.archive import (CHUNK, FORMAT, FORMAT_VERSION, BackupError, TableSummary, database_revision, encode_row,
-                                ordered, tables)
+from app.backup.archive import (
+    CHUNK,
+    FORMAT,
+    FORMAT_VERSION,
+    BackupError,
+    TableSummary,
+    database_revision,
+    encode_row,
+    ordered,
+    tables,
+)
 from app.core import clock
 from app.db import utcnow
 from app.extensions import db

@@ -12,8 +12,20 @@ from sqlalchemy import and_, bindparam, exists, insert, inspect, select, text, u
 from sqlalchemy import types as sqltypes
 
 from app.audit.services import record
-from app.backup.archive import (CHUNK, FORMAT, FORMAT_VERSION, BackupError, TableSummary, base_type, code_revision,
-                                database_revision, decode_value, encode_row, ordered, tables)
+from app.backup.archive import (
+    CHUNK,
+    FORMAT,
+    FORMAT_VERSION,
+    BackupError,
+    TableSummary,
+    base_type,
+    code_revision,
+    database_revision,
+    decode_value,
+    encode_row,
+    ordered,
+    tables,
+)
 from app.db import begin_transaction
 from app.extensions import db
 

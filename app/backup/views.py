@@ -9,13 +9,16 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_manage_backups, requires
+from app.auth.permissions import expose_to_templates, requires
+from app.backup import access
+from app.backup.access import can_manage_backups
 from app.backup.archive import table_counts
 from app.backup.create import archive_name, create_backup
 from app.core.spreadsheets import download_file
 from app.extensions import db
 
 bp = Blueprint("backup", __name__, url_prefix="/backup")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
 @bp.route("/")

@@ -10,6 +10,7 @@ Tests fix the clock with ``frozen(moment)`` instead of patching the standard lib
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,7 +71,7 @@ def day_start(day: date) -> datetime:
 
 
 @contextlib.contextmanager
-def frozen(moment: datetime):
+def frozen(moment: datetime) -> Iterator[None]:
     """Stop the clock at ``moment`` (aware; naive is read as UTC) for the duration (tests)."""
     global _fixed
     previous = _fixed

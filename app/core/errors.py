@@ -1,6 +1,8 @@
 """Errors that services raise and views and the API turn into messages next to fields."""
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     """A request that breaks a rule. ``errors`` maps field names to messages; ``message`` is
@@ -28,6 +30,6 @@ class Conflict(ServiceError):
 
     status = 409
 
-    def __init__(self, message: str, changes: dict | None = None):
+    def __init__(self, message: str, changes: dict[str, Any] | None = None):
         super().__init__(message)
         self.changes = changes or {}

@@ -74,7 +74,7 @@ _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
 ]
 
 
-def _pattern(template: str) -> re.Pattern:
+def _pattern(template: str) -> re.Pattern[str]:
     """The template as a regex whose named groups capture the placeholders' values."""
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template)), re.S)
 

@@ -22,7 +22,9 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMALS = 4
@@ -158,6 +160,8 @@ def _exponent(number: Decimal) -> int:
     """The exponent of ``number`` without its trailing zeros (1.500 → -1, 1200 → 0), computed
     on its digits, without rounding."""
     _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError("not a finite number")
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return 0 if zeros == len(digits) else min(exponent + zeros, 0) if exponent < 0 else 0
 
@@ -167,10 +171,12 @@ def normal(number: Decimal) -> Decimal:
     if number == 0:
         return Decimal(0)
     _sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError("not a finite number")
     with localcontext() as context:   # precise enough never to round, whatever the size
         context.prec = max(28, len(digits) + max(exponent, 0) + 2)
         number = number.normalize()
-        if number.as_tuple().exponent > 0:
+        if int(number.as_tuple().exponent) > 0:
             number = number.quantize(Decimal(1))
     return number
 
@@ -195,7 +201,9 @@ def plain(value) -> str:
 def quantized(value, decimals: int) -> Decimal:
     """A computed value to ``decimals`` places, half up (for scores; typed numbers are refused
     beyond their places instead)."""
-    return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    number = exact(value)
+    assert number is not None, "a value to round"
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def grouped(value, decimals: int = MAX_DECIMALS) -> str:
@@ -207,7 +215,9 @@ def grouped(value, decimals: int = MAX_DECIMALS) -> str:
         number = exact(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    if number.as_tuple().exponent < -decimals:
+    if number is None or not number.is_finite():
+        return str(value)
+    if int(number.as_tuple().exponent) < -decimals:
         number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return format_decimal(number, format="#,##0." + "#" * decimals, locale=get_locale() or "en",
                           decimal_quantization=False)

@@ -30,11 +30,10 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Response, request
-
-from app.core.numbers import exact, plain
 from werkzeug.wsgi import wrap_file
 
 from app.core import clock
+from app.core.numbers import exact, plain
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"

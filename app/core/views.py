@@ -16,8 +16,8 @@ bp = Blueprint("core", __name__)
 def home():
     """A to-do list gathered from each domain, and for HR the state of the job descriptions."""
     from app.appraisals import services as appraisals
-    from app.auth.permissions import can_manage_job_descriptions
     from app.jobs import services as jobs
+    from app.jobs.access import can_manage_job_descriptions
 
     tasks = jobs.tasks_for(current_user) + appraisals.tasks_for(current_user)
     coverage = jobs.coverage() if can_manage_job_descriptions(current_user) else None

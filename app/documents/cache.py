@@ -21,7 +21,6 @@ import weasyprint
 from flask import current_app
 from rolebook_pdf_engine import ASSETS
 
-
 APP = Path(__file__).resolve().parent.parent
 TEMPLATES = APP.parent / "templates" / "documents" / "pdf"
 TRANSLATIONS = APP / "translations"

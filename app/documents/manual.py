@@ -18,7 +18,6 @@ import re
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _

@@ -9,9 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import can_print_company_manual, can_print_manual
 from app.documents import services
 from app.documents import tasks as document_tasks
+from app.documents.access import can_print_company_manual, can_print_manual
 from app.documents.word import MIMETYPE as DOCX
 from app.org import services as org_services
 from app.tasks.services import enqueue

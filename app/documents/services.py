@@ -1,7 +1,7 @@
 """The documents as the pages, the API and background tasks ask for them: build the context,
 answer from the cache when the same content was printed before, else render (and cache what
 cannot change: published and superseded versions, and manuals, which only ever hold versions in
-force). Permission checks are the callers' (app/auth/permissions.py)."""
+force). Permission checks are the callers' (app/documents/access.py)."""
 from __future__ import annotations
 
 import threading

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.auth.permissions import can_print_company_manual, can_print_manual
 from app.core.errors import ServiceError
 from app.documents import services
+from app.documents.access import can_print_company_manual, can_print_manual
 from app.org.services import get_department
 from app.tasks.services import Result, handler
 

@@ -14,18 +14,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
-                                  printable_department_ids, requires)
-from app.documents import services
-from app.documents.responses import (docx_response, manual_department, manual_or_task, pdf_response,
-                                     requested_language)
+from app.auth.permissions import expose_to_templates, requires
 from app.core.urls import parse_id
+from app.documents import access, services
+from app.documents.access import can_print_company_manual, can_print_manuals, printable_department_ids
+from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.access import can_use_job_descriptions
 from app.jobs.views._helpers import visible_position, visible_version
 from app.org import services as org_services
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
 @bp.route("/versions/<int:version_id>/job-description.pdf")

@@ -39,8 +39,7 @@ from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.chinese import simplified
-from app.jobs.files import FileRefused, extension, extract, kind_of, sniff
-from app.jobs.files import office
+from app.jobs.files import FileRefused, extension, extract, kind_of, office, sniff
 from app.jobs.importer import import_text
 from app.jobs.uploads import ocr_warning, parse_text
 from app.org.models import Department, Position

@@ -15,8 +15,8 @@ from difflib import SequenceMatcher
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.extensions import db
 from app.core.formatting import number
+from app.extensions import db
 from app.jobs.content import TEXT_FIELDS, version_document
 from app.jobs.lint import normalise
 from app.jobs.models import Competency, Frequency, Kpi, Period, RequirementKind

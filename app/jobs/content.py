@@ -34,8 +34,16 @@ from app.core.errors import ServiceError
 from app.core.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberError, exact, parse_number, plain
 from app.extensions import db
 from app.jobs.enums import HasDirection
-from app.jobs.models import (SCALE_MAX, Competency, Direction, Frequency, JobDescriptionVersion, Kpi, Period,
-                             RequirementKind)
+from app.jobs.models import (
+    SCALE_MAX,
+    Competency,
+    Direction,
+    Frequency,
+    JobDescriptionVersion,
+    Kpi,
+    Period,
+    RequirementKind,
+)
 
 TEXT_FIELDS = ("purpose", "authority", "management_responsibility", "working_conditions")
 MAX_TITLE = 120

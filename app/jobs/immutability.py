@@ -13,8 +13,16 @@ from sqlalchemy import event, inspect, select
 
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.jobs.models import (FROZEN_STATUSES, CompetencyRequirement, Duty, DutySection, JobDescriptionVersion,
-                             KpiTarget, Requirement, Status)
+from app.jobs.models import (
+    FROZEN_STATUSES,
+    CompetencyRequirement,
+    Duty,
+    DutySection,
+    JobDescriptionVersion,
+    KpiTarget,
+    Requirement,
+    Status,
+)
 
 # Columns of a frozen version that may still change: its status (published → superseded), the
 # lock counter that changes with it.

@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs import services
 from app.jobs.content import clean_content, version_content, without_ids
-from app.jobs.models import (SCALE_MAX, Competency, CompetencyRequirement, Direction, JobTemplate, Kpi, KpiTarget)
+from app.jobs.models import SCALE_MAX, Competency, CompetencyRequirement, Direction, JobTemplate, Kpi, KpiTarget
 from app.org.models import Position
 
 

@@ -11,14 +11,35 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import ExactNumber, UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
-from app.jobs.enums import (FROZEN_STATUSES, OPEN_STATUSES, SCALE_MAX, Direction, Frequency,  # noqa: F401
-                            HasDirection, LabelledEnum, Period, RequirementKind, Status)
+from app.jobs.enums import (  # noqa: F401
+    FROZEN_STATUSES,
+    OPEN_STATUSES,
+    SCALE_MAX,
+    Direction,
+    Frequency,
+    HasDirection,
+    LabelledEnum,
+    Period,
+    RequirementKind,
+    Status,
+)
 
 # Numbers are stored and read exactly, as Decimals (app.db.ExactNumber): targets like 0.985,
 # 1,200,000 or 99,999,999,999,999.9999 (14 digits before the point, 4 after); weights in % to 2.

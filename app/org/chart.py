@@ -19,8 +19,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.org import services
 from app.org.chart_dot import Link, chart_to_dot
-from app.org.chart_svg import (ChartError, ChartTimeout, clear_cache, render_chart_svg,  # noqa: F401
-                               render_svg, svg_response)
+from app.org.chart_svg import ChartError, ChartTimeout, clear_cache, render_chart_svg, render_svg, svg_response  # noqa: F401
 from app.org.models import Department, Position, dotted_lines
 
 COMPANY_DEPTH = 3   # levels drawn by default for the whole company: enough to read, fast to draw

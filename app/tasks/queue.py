@@ -80,7 +80,7 @@ class TaskQueue:
 
     def send(self, task_id: int, start: bool = True) -> None:
         """Put the task on the queue (and start the in-process consumer if it is the way here)."""
-        self.huey
+        self.huey  # noqa: B018 (the property builds the queue and its task on first use)
         self._run_task(task_id)
         if start and self.app.config.get("TASK_CONSUMER") == "thread":
             self.start_consumer()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 
-from app.auth.permissions import can_run_tasks, requires
+from app.auth.permissions import expose_to_templates, requires
 from app.core.listing import page_of
-from app.tasks import services
+from app.tasks import access, services
+from app.tasks.access import can_run_tasks
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
 @bp.route("/")

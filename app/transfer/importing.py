@@ -15,9 +15,9 @@ from app.db import begin_transaction
 from app.extensions import db
 from app.org import services as org
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
+from app.transfer.parsing import ParsedRow, ParsedSheet, parse_book
 from app.transfer.reader import RawBook
 from app.transfer.records import current_records
-from app.transfer.parsing import ParsedRow, ParsedSheet, parse_book
 from app.transfer.report import CREATE, DEFAULTS, ERROR, UPDATE, Report, RowResult, SheetReport
 from app.transfer.spec import KINDS, SERVICE_FIELDS, display
 

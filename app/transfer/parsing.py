@@ -7,8 +7,18 @@ from flask_babel import gettext as _
 
 from app.transfer.reader import RawBook, RawSheet
 from app.transfer.report import ORDER
-from app.transfer.spec import (ALL, KEEP, KINDS, CellError, Kind, header_aliases, normalise_header, read_cell,
-                               sheet_kind, text_of)
+from app.transfer.spec import (
+    ALL,
+    KEEP,
+    KINDS,
+    CellError,
+    Kind,
+    header_aliases,
+    normalise_header,
+    read_cell,
+    sheet_kind,
+    text_of,
+)
 
 
 @dataclass

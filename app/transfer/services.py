@@ -58,8 +58,7 @@ def row_counts() -> dict[str, int]:
 # What the views, the command line and the tests use, from the modules that do the work.
 from app.transfer.importing import run_import  # noqa: E402
 from app.transfer.parsing import parse_book, parse_sheet  # noqa: E402
-from app.transfer.report import (ACTIONS, CREATE, DEFAULTS, ERROR, UNCHANGED, UPDATE, Report,  # noqa: E402
-                                 RowResult, SheetReport)
+from app.transfer.report import ACTIONS, CREATE, DEFAULTS, ERROR, UNCHANGED, UPDATE, Report, RowResult, SheetReport  # noqa: E402
 
 __all__ = ["ACTIONS", "CREATE", "DEFAULTS", "ERROR", "ORDER", "UNCHANGED", "UPDATE", "Report", "RowResult",
            "SheetReport", "export_sheet", "parse_book", "parse_sheet", "row_counts", "run_import", "sheets_for",

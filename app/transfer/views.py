@@ -2,7 +2,6 @@
 file, its preview (every row's result and problem) and the confirmation that applies it."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +9,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.audit.services import record
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_transfer_org, requires
+from app.auth.permissions import requires
 from app.core import clock
 from app.core.errors import ServiceError
 from app.core.spreadsheets import csv_stream_response, xlsx_stream_response
 from app.core.urls import parse_id
 from app.extensions import db
+from app.org.access import can_transfer_org
 from app.transfer import services, uploads
 from app.transfer.forms import ImportForm
 from app.transfer.reader import FileProblem, RawBook, read_book, too_large_message

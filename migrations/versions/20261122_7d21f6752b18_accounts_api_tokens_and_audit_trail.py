@@ -1,13 +1,12 @@
 """accounts, api tokens and audit trail
 
 Revision ID: 7d21f6752b18
-Revises: 
+Revises:
 Create Date: 2026-11-22 07:52:23.407929
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d21f6752b18'

@@ -8,9 +8,8 @@ Revises: 7d21f6752b18
 Create Date: 2026-11-22 08:01:30.746352
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c1a3a04b2c38'

@@ -10,9 +10,8 @@ Revises: 1b7884e3f9f0
 Create Date: 2026-11-23 02:58:35.455690
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0750c6457f19'

@@ -11,9 +11,8 @@ Revises: 6f83d276ab0c
 Create Date: 2026-11-23 02:49:08.338138
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1b7884e3f9f0'

@@ -18,7 +18,6 @@ Create Date: 2026-11-23 06:04:36
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '54a18ad99583'
 down_revision = 'f49f7545f6bd'

@@ -10,9 +10,8 @@ Revises: c1a3a04b2c38
 Create Date: 2026-11-23 02:20:29.454203
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6f83d276ab0c'

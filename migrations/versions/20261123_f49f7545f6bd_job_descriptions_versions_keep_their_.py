@@ -17,9 +17,8 @@ Revises: f6b918a1ea2a
 Create Date: 2026-11-23 05:25:07
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f49f7545f6bd'

@@ -11,9 +11,8 @@ Revises: 0750c6457f19
 Create Date: 2026-11-23 05:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f6b918a1ea2a'

@@ -6,9 +6,8 @@ Revises: 54a18ad99583
 Create Date: 2026-12-06 21:02:41.425699
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '40646bae4175'

@@ -6,9 +6,8 @@ Revises: 40646bae4175
 Create Date: 2026-12-06 21:06:05.862276
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6131df78f4b4'

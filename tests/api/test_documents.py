@@ -3,7 +3,6 @@ what the user may not read, a big manual as a 202 task to follow (tests/document
 tests/tasks check the documents themselves)."""
 from __future__ import annotations
 
-from tests import factories
 from tests.api.conftest import assert_error
 from tests.documents.conftest import _empty_cache, jd_content, new_draft, pages_text, shop, squeeze  # noqa: F401 (fixtures)
 

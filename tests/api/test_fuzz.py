@@ -12,12 +12,16 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, negative_data_rejection,
-                                               response_headers_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from app.auth.services import issue_token
 from app.appraisals.models import AppraisalCycle, Review
+from app.auth.services import issue_token
 from app.extensions import db
 from app.jobs import lint, services
 from app.jobs.models import Competency, JobDescriptionVersion, Kpi

@@ -88,8 +88,8 @@ def test_end_checks_if_match_when_sent(api, org):
     url = f"/api/v1/assignments/{assignment.id}"
     tag = hr.get(url).headers["ETag"]
     assert hr.patch(url, json={"is_primary": False}, headers={"If-Match": tag}).status_code == 200
-    body = assert_error(hr.post(f"{url}/end", json={"end_date": "2030-01-01"}, headers={"If-Match": tag}), 409,
-                        "is_primary")
+    assert_error(hr.post(f"{url}/end", json={"end_date": "2030-01-01"}, headers={"If-Match": tag}), 409,
+                 "is_primary")
     assert _state(assignment.id) == (None, False)
 
 

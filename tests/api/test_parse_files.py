@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from app.jobs.parser import parse_job_description
 from app.jobs.files import extract
+from app.jobs.parser import parse_job_description
 from tests.api.conftest import assert_error
 from tests.jobs import documents
 

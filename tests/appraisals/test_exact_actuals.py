@@ -9,7 +9,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from app.appraisals import imports
@@ -114,8 +115,8 @@ def test_api_round_trip(cycle, shop, api, value, as_string):
     review = review_of(cycle, shop.zhang)
     result = review.kpi_results[0]
     number = plain(value)
-    body = '{"version": %d, "kpis": [{"id": %d, "actual": %s}]}' % (
-        review.version, result.id, json.dumps(number) if as_string else number)
+    actual = json.dumps(number) if as_string else number   # a JSON number written digit for digit
+    body = f'{{"version": {review.version}, "kpis": [{{"id": {result.id}, "actual": {actual}}}]}}'
     response = client.post(f"/api/v1/reviews/{review.id}/submit", data=body, content_type="application/json")
     assert response.status_code == 200, response.get_data(as_text=True)
     answered = json.loads(response.get_data(as_text=True), parse_float=Decimal)

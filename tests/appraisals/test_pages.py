@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.appraisals import flow, launch, services
+from app.appraisals.access import can_view_review, review_scope
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate
-from app.auth.permissions import can_view_review, review_scope
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of
@@ -267,7 +267,7 @@ def test_employees_see_their_own_history_only(app, shop, cycle):
 
 def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manager_review(app, cycle, shop):
     from app.appraisals import reviewers
-    from app.auth.permissions import can_manager_review
+    from app.appraisals.access import can_manager_review
 
     account = factories.create_user("employee")  # 孙丽 gets an account with the employee role
     shop.sun.user_id = account.id

@@ -3,6 +3,7 @@ import pytest
 from app.audit.models import AuditEvent
 from app.audit.services import acting_as
 from app.auth import services as auth_services
+from app.core.errors import ServiceError
 from app.extensions import db
 from tests import factories
 
@@ -21,7 +22,7 @@ def test_every_insert_and_update_is_recorded_with_before_and_after(ctx):
 
 
 def test_a_failed_request_leaves_no_audit_row_and_no_change(ctx):
-    with pytest.raises(Exception):
+    with pytest.raises(ServiceError):
         auth_services.create_user("dup@example.test", "hr", "Long-enough-pass-1")
         auth_services.create_user("dup2@example.test", "no-such-role", "Long-enough-pass-1")
     db.session.rollback()

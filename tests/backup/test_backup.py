@@ -1,12 +1,11 @@
 """Backups: every table in a portable archive, restored across engines with the same content."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
 

@@ -39,8 +39,8 @@ def _fill_and_submit(page) -> None:
     for field in form.locator("input[name$='-actual']").all():
         if not field.input_value():
             field.fill("100")
-    for select in form.locator("select[name$='-rating']").all():
-        select.select_option("3")
+    for rating in form.locator("select[name$='-rating']").all():
+        rating.select_option("3")
     outcome = form.locator("select[name='outcome']")
     if outcome.count():
         outcome.select_option("no_action")

@@ -3,7 +3,6 @@ calendar day of every page, PDF, export and deadline, tested with the clock stop
 midnight; stored times are shown in local time."""
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date, datetime, timezone

@@ -11,8 +11,19 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from app.core.spreadsheets import (Column, Row, Sheet, ascii_filename, content_disposition, csv_bytes, csv_response,
-                                   safe_cell, text_width, xlsx_bytes, xlsx_response)
+from app.core.spreadsheets import (
+    Column,
+    Row,
+    Sheet,
+    ascii_filename,
+    content_disposition,
+    csv_bytes,
+    csv_response,
+    safe_cell,
+    text_width,
+    xlsx_bytes,
+    xlsx_response,
+)
 
 ATTACKS = [
     '=HYPERLINK("http://x","点我")',

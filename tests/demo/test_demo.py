@@ -128,7 +128,8 @@ def test_demo_accounts_are_linked_to_employees(app, ctx):
 
 def test_every_seed_position_has_a_published_job_description(app, ctx):
     from app.demo import jd_data
-    from app.jobs import lint, services as jobs
+    from app.jobs import lint
+    from app.jobs import services as jobs
     from app.jobs.models import Competency, JobTemplate, Kpi, Status
 
     _load(app)

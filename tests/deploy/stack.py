@@ -107,7 +107,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
-                raise AssertionError(f"{self.name} did not stop within {seconds} s")
+                raise AssertionError(f"{self.name} did not stop within {seconds} s") from None
         return time.monotonic() - started
 
     def kill(self) -> None:

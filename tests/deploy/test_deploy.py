@@ -23,7 +23,7 @@ from http.cookiejar import CookieJar
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.deploy.stack import (Client, Outcome, Redis, free_port, gunicorn, flask, task_worker, wait_until)
+from tests.deploy.stack import Client, Outcome, Redis, flask, free_port, gunicorn, task_worker, wait_until
 from tests.pg_server import PostgresServer
 
 LOAD_SECONDS = float(os.environ.get("ROLEBOOK_DEPLOY_LOAD_SECONDS", "60"))

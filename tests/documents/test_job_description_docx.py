@@ -24,8 +24,17 @@ from app.jobs.importer import import_text
 from app.jobs.models import Status
 from app.jobs.parser import parse_job_description
 from tests import factories
-from tests.documents.conftest import DUTIES_1, DUTIES_2, REQUIREMENTS, fonts, in_order, jd_content, new_draft, \
-    pages_text, squeeze
+from tests.documents.conftest import (
+    DUTIES_1,
+    DUTIES_2,
+    REQUIREMENTS,
+    fonts,
+    in_order,
+    jd_content,
+    new_draft,
+    pages_text,
+    squeeze,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

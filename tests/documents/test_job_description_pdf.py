@@ -14,8 +14,18 @@ from app.documents.render import AssetFetcher, html_to_pdf, render_pdf
 from app.extensions import db
 from app.jobs import services as jobs
 from tests import factories
-from tests.documents.conftest import (DUTIES_1, DUTIES_2, REQUIREMENTS, fonts, in_order, jd_content, new_draft,
-                                     page_count, pages_text, squeeze)
+from tests.documents.conftest import (
+    DUTIES_1,
+    DUTIES_2,
+    REQUIREMENTS,
+    fonts,
+    in_order,
+    jd_content,
+    new_draft,
+    page_count,
+    pages_text,
+    squeeze,
+)
 
 
 def _get_pdf(client, url: str) -> bytes:

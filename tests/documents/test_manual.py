@@ -4,7 +4,6 @@ without a published job description are listed; who may print what; the cache.""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 

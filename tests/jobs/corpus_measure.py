@@ -90,7 +90,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def __iadd__(self, other: "Counts"):
+    def __iadd__(self, other: Counts):
         self.right += other.right
         self.found += other.found
         self.expected += other.expected

@@ -214,8 +214,9 @@ def test_extension_lying_about_content(ctx):
 def test_empty_documents_are_refused(ctx):
     assert refused("a.txt", b"").reason == "The file is empty."
     assert refused("a.txt", b"  \n\t ").reason == "The file is empty."
-    import docx as python_docx
     import io
+
+    import docx as python_docx
 
     out = io.BytesIO()
     python_docx.Document().save(out)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.jobs.parser import (MAX_CHARS, WARN_JUMP, WARN_NO_DUTIES, ParseError,
-                             parse_job_description as parse)
+from app.jobs.parser import MAX_CHARS, WARN_JUMP, WARN_NO_DUTIES, ParseError
+from app.jobs.parser import parse_job_description as parse
 
 SEEDS = Path(__file__).resolve().parents[2] / "app" / "demo" / "seeds"
 NUMBERING_AT_START = re.compile(

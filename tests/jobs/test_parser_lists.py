@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.jobs.chinese import TO_SIMPLIFIED, simplified
-from app.jobs.parser import WARN_EMPTY_HEADING, WARN_JUMP, WARN_RUN_ON, parse_job_description as parse
-from app.jobs.parser import patterns
-from tests.jobs.test_parser import seed, section
-
+from app.jobs.parser import WARN_EMPTY_HEADING, WARN_JUMP, WARN_RUN_ON, patterns
+from app.jobs.parser import parse_job_description as parse
+from tests.jobs.test_parser import section, seed
 
 # ------------------------------------------------------------------ Traditional Chinese
 TRADITIONAL = ("職務名稱：電商部經理\n直接上級：總經理\n直接下級：推廣；美工；在線客服\n所屬部門：電子商務部\n編制：5人\n"

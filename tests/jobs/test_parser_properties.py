@@ -7,7 +7,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.jobs.parser import MAX_CHARS, ParseError, parse_job_description as parse
+from app.jobs.parser import MAX_CHARS, ParseError
+from app.jobs.parser import parse_job_description as parse
 
 CJK = "负责店铺日常运营客户服务处理投诉完成上级交办的其他工作推广数据分析商品上架美工设计岗位职责任职要求"
 ANY_TEXT = st.text(alphabet=st.sampled_from(CJK + string.ascii_letters + string.digits + " .,;:、，。；：()（）-•①②\n\t"

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, ServiceError
@@ -115,7 +116,7 @@ def test_one_open_version_per_position(shop):
     db.session.rollback()
     # and the database refuses it too, should two requests race past the check
     db.session.add(JobDescriptionVersion(position_id=shop.agent.id, number=9, status="draft", title="x"))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
 

@@ -11,8 +11,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.org import chart as charts
-from app.org import chart_svg
-from app.org import services
+from app.org import chart_svg, services
 from app.org.models import Position
 
 SVG = "{http://www.w3.org/2000/svg}"

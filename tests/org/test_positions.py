@@ -29,7 +29,7 @@ def test_reporting_cycle_is_refused_naming_the_loop(login):
     ec = factories.create_department("EC", "电商部")
     a = factories.create_position("A", ec, "经理")
     b = factories.create_position("B", ec, "主管", reports_to=a)
-    c = factories.create_position("C", ec, "专员", reports_to=b)
+    factories.create_position("C", ec, "专员", reports_to=b)
     response = hr.post(f"/org/positions/{a.id}/edit", data=_form(ec, code="A", title="经理", reports_to_id="C",
                                                                   version=a.version))
     page = response.get_data(as_text=True)

@@ -159,7 +159,6 @@ def test_the_demo_organisation_from_the_seeds_round_trips(ctx):
 
 
 def test_one_file_may_end_someones_assignments_and_mark_them_as_left(ctx):
-    from datetime import date
 
     build_org()
     today = clock.today().isoformat()

@@ -5,7 +5,7 @@ from flask import abort, flash
 from flask_login import current_user
 
 from app.appraisals import services
-from app.auth.permissions import can_view_cycle, can_view_review
+from app.appraisals.access import can_view_cycle, can_view_review
 
 
 def visible_review(review_id: int, full: bool = True):

@@ -8,12 +8,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.appraisals import exclusions, launch, services, tasks
+from app.appraisals.access import can_manage_appraisals, can_view_cycles, review_scope
 from app.appraisals.forms import CycleForm, ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import CycleStatus
 from app.appraisals.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
-from app.auth.permissions import can_manage_appraisals, can_view_cycles, requires, review_scope
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.core.forms import save
 from app.core.listing import page_of

@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.appraisals import imports, services
+from app.appraisals.access import can_manage_appraisals
 from app.appraisals.forms import ImportForm
 from app.appraisals.views import bp
-from app.auth.permissions import can_manage_appraisals, requires
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.extensions import db
 

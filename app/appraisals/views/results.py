@@ -2,25 +2,30 @@
 sortable, filterable table of its reviews; exports; an employee's history across cycles."""
 from __future__ import annotations
 
-
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
 from app.appraisals import charts, exclusions, results, reviewers, services
+from app.appraisals.access import (
+    can_manage_appraisals,
+    can_use_appraisals,
+    can_view_appraisal_history,
+    can_view_cycles,
+    review_scope,
+)
 from app.appraisals.forms import ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
-from app.auth.permissions import (can_manage_appraisals, can_use_appraisals, can_view_appraisal_history,
-                                  can_view_cycles, requires, review_scope)
+from app.auth.permissions import requires
 from app.core import clock
 from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
-from app.extensions import db
 from app.documents.responses import pdf_response, requested_language
 from app.documents.services import appraisal_results_pdf
+from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
 from app.org.views._helpers import department_arg

@@ -3,29 +3,38 @@ and the step actions (self-review, manager review, calibration, finalise, reopen
 reviewer)."""
 from __future__ import annotations
 
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.appraisals import exclusions, flow, scoring, services
-from app.appraisals.access import (can_enter_manager_review_for, can_enter_self_review_for,
-                                   can_skip_self_review_for)
+from app.appraisals.access import (
+    can_calibrate,
+    can_do_manager_reviews,
+    can_enter_manager_review_for,
+    can_enter_self_review_for,
+    can_manage_appraisals,
+    can_manager_review,
+    can_self_review,
+    can_skip_self_review_for,
+    can_use_appraisals,
+    is_own_review,
+    review_scope,
+)
 from app.appraisals.forms import CalibrationForm, ExclusionForm, ReopenForm, ReviewerForm, StepForm, VersionForm
 from app.appraisals.models import Review, Step
 from app.appraisals.results import employee_history
 from app.appraisals.settings import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
-from app.core import clock
-from app.documents import services as documents
-from app.documents.responses import pdf_response, requested_language
-from app.auth.permissions import (can_calibrate, can_do_manager_reviews, can_manage_appraisals, can_manager_review,
-                                  can_self_review, can_use_appraisals, is_own_review, requires, review_scope)
+from app.auth.permissions import requires
 from app.auth.services import person_names
+from app.core import clock
 from app.core.errors import Conflict, ServiceError
 from app.core.listing import page_of
+from app.documents import services as documents
+from app.documents.responses import pdf_response, requested_language
 from app.extensions import db
 from app.org.models import Employee
 

@@ -5,11 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.appraisals import services
+from app.appraisals.access import can_manage_appraisals
 from app.appraisals.forms import TemplateForm
 from app.appraisals.settings import STANDARD_LEVELS, STANDARD_OUTCOMES, default_settings
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version
-from app.auth.permissions import can_manage_appraisals, requires
+from app.auth.permissions import requires
 from app.core.forms import save
 from app.extensions import db
 

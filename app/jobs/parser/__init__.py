@@ -49,10 +49,23 @@ from __future__ import annotations
 from app.jobs.parser import layout
 from app.jobs.parser.document import Doc
 from app.jobs.parser.lines import Line
-from app.jobs.parser.messages import (ERR_EMPTY, ERR_NOT_TEXT, ERR_TOO_LONG, MAX_WARNINGS, WARN_EMPTY_HEADING,
-                                      WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE, WARN_NO_DUTIES, WARN_NOISE,
-                                      WARN_NOISE_ONE, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
-                                      WARN_START_UNTITLED)
+from app.jobs.parser.messages import (
+    ERR_EMPTY,
+    ERR_NOT_TEXT,
+    ERR_TOO_LONG,
+    MAX_WARNINGS,
+    WARN_EMPTY_HEADING,
+    WARN_JUMP,
+    WARN_JUMP_UNTITLED,
+    WARN_MORE,
+    WARN_NO_DUTIES,
+    WARN_NOISE,
+    WARN_NOISE_ONE,
+    WARN_RUN_ON,
+    WARN_RUN_ON_UNTITLED,
+    WARN_START,
+    WARN_START_UNTITLED,
+)
 from app.jobs.parser.patterns import KIND_MEMO, LONE_BULLETS, MARKER, NOISE, decode, fold
 
 MAX_CHARS = 200_000

@@ -1,12 +1,38 @@
 """Assembly: the tokens of the lines become sections and items (see the package docstring)."""
 from __future__ import annotations
 
-from app.jobs.parser.messages import (MAX_WARNINGS, WARN_EMPTY_HEADING, WARN_JUMP, WARN_JUMP_UNTITLED, WARN_MORE,
-                                      WARN_NO_DUTIES, WARN_RUN_ON, WARN_RUN_ON_UNTITLED, WARN_START,
-                                      WARN_START_UNTITLED)
-from app.jobs.parser.patterns import (DONE, EAGER, GOES_ON, LATIN_SENTENCE, REQ_LABEL_LINE, REQ_LIKE, TERM, WORDY,
-                                      clean, field_value, fold, heading_like, heading_start, heading_text,
-                                      kind_match, kind_of, label, wide)
+from app.jobs.parser.messages import (
+    MAX_WARNINGS,
+    WARN_EMPTY_HEADING,
+    WARN_JUMP,
+    WARN_JUMP_UNTITLED,
+    WARN_MORE,
+    WARN_NO_DUTIES,
+    WARN_RUN_ON,
+    WARN_RUN_ON_UNTITLED,
+    WARN_START,
+    WARN_START_UNTITLED,
+)
+from app.jobs.parser.patterns import (
+    DONE,
+    EAGER,
+    GOES_ON,
+    LATIN_SENTENCE,
+    REQ_LABEL_LINE,
+    REQ_LIKE,
+    TERM,
+    WORDY,
+    clean,
+    field_value,
+    fold,
+    heading_like,
+    heading_start,
+    heading_text,
+    kind_match,
+    kind_of,
+    label,
+    wide,
+)
 
 
 class Doc:

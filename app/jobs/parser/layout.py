@@ -4,9 +4,25 @@ lines, the title found, and the lines marked that are items of their own or sub-
 from __future__ import annotations
 
 from app.jobs.parser import tables
-from app.jobs.parser.patterns import (BRACKET_LABEL, DONE, FIELD, FOLD, GENERIC_TITLE, LABELLED_LINE, LONG_LINE,
-                                      MARKER, NOISE, NOISE_EDGE, RUNNING, TITLE_LINE, TITLE_PREFIX, fold,
-                                      heading_like, heading_text, kind_of)
+from app.jobs.parser.patterns import (
+    BRACKET_LABEL,
+    DONE,
+    FIELD,
+    FOLD,
+    GENERIC_TITLE,
+    LABELLED_LINE,
+    LONG_LINE,
+    MARKER,
+    NOISE,
+    NOISE_EDGE,
+    RUNNING,
+    TITLE_LINE,
+    TITLE_PREFIX,
+    fold,
+    heading_like,
+    heading_text,
+    kind_of,
+)
 
 
 def width(norm: str) -> int:

@@ -2,9 +2,27 @@
 from __future__ import annotations
 
 from app.jobs.parser.document import Doc
-from app.jobs.parser.patterns import (COLON, DOC, FIELD, FIELD_NAME, LABELLED_LINE, LATIN_KIND_RE, MARKER,
-                                      MODIFIERS, NOT_BEFORE_LABEL, REQ_LABEL, SELF_DELIMITED, SHORT_FIELD, TERM,
-                                      decode, frag_start, heading_like, heading_start, kind_of, wide)
+from app.jobs.parser.patterns import (
+    COLON,
+    DOC,
+    FIELD,
+    FIELD_NAME,
+    LABELLED_LINE,
+    LATIN_KIND_RE,
+    MARKER,
+    MODIFIERS,
+    NOT_BEFORE_LABEL,
+    REQ_LABEL,
+    SELF_DELIMITED,
+    SHORT_FIELD,
+    TERM,
+    decode,
+    frag_start,
+    heading_like,
+    heading_start,
+    kind_of,
+    wide,
+)
 
 MAX_JUMP = 9  # "…处理。8.负责…" may skip this many numbers and still start an item
 

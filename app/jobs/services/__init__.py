@@ -13,13 +13,40 @@ published job description starts a new draft copied from it.
 """
 from __future__ import annotations
 
-from app.jobs.services.drafting import (get_version, current_version, published_versions, open_version,
-                                        version_history, versions_of, record_event, EVENT_LABELS, event_label,
-                                        start_draft, save_content, discard_draft, require_status)
-from app.jobs.services.workflow import (submit, return_for_changes, approve, publish, waive, acknowledge,
-                                        acknowledgement_of, outstanding_acknowledgements)
-from app.jobs.services.queries import (JD_STATES, list_job_descriptions, versions_by_position, review_queue,
-                                       counts_by_state, tasks_for, coverage)
+from app.jobs.services.drafting import (
+                                        EVENT_LABELS,
+                                        current_version,
+                                        discard_draft,
+                                        event_label,
+                                        get_version,
+                                        open_version,
+                                        published_versions,
+                                        record_event,
+                                        require_status,
+                                        save_content,
+                                        start_draft,
+                                        version_history,
+                                        versions_of,
+)
+from app.jobs.services.queries import (
+                                        JD_STATES,
+                                        counts_by_state,
+                                        coverage,
+                                        list_job_descriptions,
+                                        review_queue,
+                                        tasks_for,
+                                        versions_by_position,
+)
+from app.jobs.services.workflow import (
+                                        acknowledge,
+                                        acknowledgement_of,
+                                        approve,
+                                        outstanding_acknowledgements,
+                                        publish,
+                                        return_for_changes,
+                                        submit,
+                                        waive,
+)
 
 __all__ = [
     "get_version", "current_version", "published_versions", "open_version", "version_history", "versions_of",

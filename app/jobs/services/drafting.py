@@ -2,7 +2,6 @@
 discarding it."""
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,10 +12,20 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.jobs.content import TEXT_FIELDS, clean_content, empty_content, version_content, without_ids
-from app.jobs.models import (OPEN_STATUSES, Competency, CompetencyRequirement, Duty, DutySection,
-                             JobDescriptionVersion, Kpi, KpiTarget, Requirement, Status, VersionEvent)
+from app.jobs.models import (
+    OPEN_STATUSES,
+    Competency,
+    CompetencyRequirement,
+    Duty,
+    DutySection,
+    JobDescriptionVersion,
+    Kpi,
+    KpiTarget,
+    Requirement,
+    Status,
+    VersionEvent,
+)
 from app.org.models import Position
-
 
 Version = JobDescriptionVersion
 

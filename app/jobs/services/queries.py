@@ -2,12 +2,12 @@
 acknowledgements, and the home page's to-do list."""
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.jobs.access import can_draft_jd, can_review_jd
 from app.jobs.models import OPEN_STATUSES, Acknowledgement, JobDescriptionVersion, Status
 from app.jobs.services.workflow import outstanding_acknowledgements
 from app.org.models import Assignment, Department, Position
@@ -82,8 +82,6 @@ def counts_by_state() -> dict[str, int]:
 
 def tasks_for(user) -> list[dict]:
     """What the user has to do about job descriptions: {"title", "count", "endpoint", "args", "kind"}."""
-    from app.auth.permissions import can_draft_jd, can_review_jd
-
     tasks = []
     employee = getattr(user, "employee", None)
     if employee is not None:

@@ -1,9 +1,22 @@
 """The job-description pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
 
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
+from app.auth.permissions import expose_to_templates
+from app.jobs import access
+from app.jobs.enums import Direction, Frequency, Period, RequirementKind, Status
+from app.jobs.services.drafting import event_label
 
-from app.jobs.views import lists, versions, editing, libraries, bulk  # noqa: E402,F401
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
+register_value_labels({  # for the audit trail
+    ("jd_versions", "status"): enum_labels(Status), (None, "period"): enum_labels(Period),
+    (None, "frequency"): enum_labels(Frequency), (None, "kind"): enum_labels(RequirementKind),
+    (None, "direction"): enum_labels(Direction), (None, "kpi_direction"): enum_labels(Direction),
+})
+register_event_labels({"jd_version_events": event_label})
+
+from app.jobs.views import bulk, editing, libraries, lists, versions  # noqa: E402,F401
 
 
 @bp.context_processor

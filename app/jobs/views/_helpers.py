@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from app.auth.permissions import can_draft_jd, can_view_position_jd, can_view_version
 from app.jobs import services
+from app.jobs.access import can_draft_jd, can_view_position_jd, can_view_version
 from app.org import services as org_services
 
 

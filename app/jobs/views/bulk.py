@@ -9,10 +9,11 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_draft_jd, can_parse_job_descriptions, requires
+from app.auth.permissions import requires
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.jobs import bulk
+from app.jobs.access import can_draft_jd, can_parse_job_descriptions
 from app.jobs.files import FileRefused
 from app.jobs.forms import BulkUploadForm
 from app.jobs.uploads import read_upload

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.auth.permissions import can_use_job_descriptions, requires
+from app.auth.permissions import requires
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from app.jobs import library, lint, parser, services
+from app.jobs.access import can_use_job_descriptions
 from app.jobs.content import clean_content, version_content
 from app.jobs.files import FileRefused
 from app.jobs.forms import ContentForm, DutyForm, ImportForm, UploadForm, place_errors

@@ -5,11 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_browse_libraries, can_manage_job_descriptions, requires
+from app.auth.permissions import requires
 from app.core.forms import save
 from app.core.listing import page_of
 from app.extensions import db
 from app.jobs import library
+from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 from app.jobs.forms import CompetencyForm, KpiForm
 from app.jobs.views import bp
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import can_manage_job_descriptions, can_review_jd, can_use_job_descriptions, requires
+from app.auth.permissions import requires
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.jobs import services
+from app.jobs.access import can_manage_job_descriptions, can_review_jd, can_use_job_descriptions
 from app.jobs.models import Status
 from app.jobs.views import bp
 from app.org import services as org_services

@@ -2,14 +2,11 @@
 version with its linter findings and workflow buttons, comparison, and the workflow actions."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import (can_draft_jd, can_edit_version, can_manage_job_descriptions, can_review_jd,
-                                  can_use_job_descriptions, requires)
+from app.auth.permissions import requires
 from app.auth.services import person_names
 from app.core import clock
 from app.core.errors import ServiceError
@@ -17,10 +14,23 @@ from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint, services
+from app.jobs.access import (
+    can_draft_jd,
+    can_edit_version,
+    can_manage_job_descriptions,
+    can_review_jd,
+    can_use_job_descriptions,
+)
 from app.jobs.forms import CommentForm, NewDraftForm, PublishForm, TemplateForm, WaiveForm, WorkflowForm
 from app.jobs.views import bp
-from app.jobs.views._helpers import (draftable_position, draftable_version, seen_version, visible_position,
-                                    visible_version, visible_versions)
+from app.jobs.views._helpers import (
+    draftable_position,
+    draftable_version,
+    seen_version,
+    visible_position,
+    visible_version,
+    visible_versions,
+)
 from app.org import services as org_services
 
 

@@ -1,6 +1,13 @@
 """The organisation's pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
 
-bp = Blueprint("org", __name__, url_prefix="/org")
+from app.audit.vocabulary import enum_labels, register_value_labels
+from app.auth.permissions import expose_to_templates
+from app.org import access
+from app.org.models import EmployeeStatus
 
-from app.org.views import departments, positions, employees, charts, headcount  # noqa: E402,F401
+bp = Blueprint("org", __name__, url_prefix="/org")
+expose_to_templates(bp, access.TEMPLATE_GLOBALS)
+register_value_labels({("employees", "status"): enum_labels(EmployeeStatus)})  # for the audit trail
+
+from app.org.views import charts, departments, employees, headcount, positions  # noqa: E402,F401

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 
-from app.auth.permissions import can_view_org, requires
+from app.auth.permissions import requires
 from app.core.urls import MAX_ID
 from app.org import chart as charts
 from app.org import services
+from app.org.access import can_view_org
 from app.org.views import bp
 from app.org.views._helpers import int_arg
 

@@ -5,12 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
-from app.auth.permissions import can_edit_org, can_view_org, requires
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
+from app.org.access import can_edit_org, can_view_org
 from app.org.forms import DepartmentForm, collaboration_lines, lines
 from app.org.models import Department
 from app.org.views import bp

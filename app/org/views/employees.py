@@ -7,13 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import services as auth_services
-from app.auth.permissions import (can_edit_org, can_list_employees, can_view_employee, can_view_org,
-                                  employee_list_scope, requires, viewable_employee_ids)
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.core.forms import apply_errors, save
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
+from app.org.access import (
+    can_edit_org,
+    can_list_employees,
+    can_view_employee,
+    can_view_org,
+    employee_list_scope,
+    viewable_employee_ids,
+)
 from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
 from app.org.models import Assignment, Employee, EmployeeStatus
 from app.org.views import bp

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from app.auth.permissions import can_view_org, requires
-from app.core.urls import MAX_ID
+from app.auth.permissions import requires
 from app.core.spreadsheets import xlsx_response
+from app.core.urls import MAX_ID
 from app.extensions import db
 from app.org import services
+from app.org.access import can_view_org
 from app.org.headcount import headcount_report, headcount_sheets
 from app.org.models import Department
 from app.org.views import bp
 from app.org.views._helpers import int_arg
-
 
 
 def _department_filter() -> Department | None:

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-
-from app.auth.forms import ConfirmForm
 from flask_login import current_user
 
-from app.auth.permissions import can_edit_org, can_view_org, requires, viewable_employee_ids
+from app.auth.forms import ConfirmForm
+from app.auth.permissions import requires
 from app.core.errors import ServiceError
 from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
+from app.org.access import can_edit_org, can_view_org, viewable_employee_ids
 from app.org.forms import PositionForm
 from app.org.models import Department, Position
 from app.org.views import bp

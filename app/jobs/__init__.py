@@ -1,0 +1,1 @@
+"""Job descriptions: drafting, review, publication, the KPI and competency libraries, imports."""

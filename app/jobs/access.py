@@ -1,0 +1,76 @@
+"""Who may read, draft, review and publish job descriptions and keep the libraries. Plain
+functions, called by views and the API alike, and exposed to templates."""
+from __future__ import annotations
+
+from app.auth.models import Role
+from app.auth.permissions import has_role
+from app.org.access import held_and_managed
+
+
+def can_manage_job_descriptions(user) -> bool:
+    """HR and admins draft any job description, review, approve and publish, and keep the
+    KPI and competency libraries and the base job descriptions."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+def can_use_job_descriptions(user) -> bool:
+    """Everyone logged in has the job-description pages; what they see there depends on the object."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER, Role.EMPLOYEE)
+
+
+def can_browse_libraries(user) -> bool:
+    """Managers read the KPI and competency libraries to draft for their team."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def can_view_position_jd(user, position) -> bool:
+    """HR and admins: every position; managers: their own posts and their reporting subtree;
+    employees: the posts they hold."""
+    if can_manage_job_descriptions(user):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    held, managed = held_and_managed(user)
+    return position.id in held or position.id in managed
+
+
+def can_draft_jd(user, position) -> bool:
+    """Drafting: HR and admins for any position, managers for the positions below their own."""
+    if can_manage_job_descriptions(user):
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    return position.id in held_and_managed(user)[1]
+
+
+def can_view_version(user, version) -> bool:
+    """Published and superseded versions: whoever sees the position's job description. Drafts
+    and versions in review: whoever may draft for the position."""
+    if version.is_frozen:
+        return can_view_position_jd(user, version.position)
+    return can_draft_jd(user, version.position)
+
+
+def can_edit_version(user, version) -> bool:
+    return version.is_editable and can_draft_jd(user, version.position)
+
+
+def can_review_jd(user) -> bool:
+    return can_manage_job_descriptions(user)
+
+
+def can_parse_job_descriptions(user) -> bool:
+    """The paste-to-structure importer is HR's tool (and the admins')."""
+    return has_role(user, Role.ADMIN, Role.HR)
+
+
+TEMPLATE_GLOBALS = {
+    "can_manage_job_descriptions": can_manage_job_descriptions,
+    "can_use_job_descriptions": can_use_job_descriptions,
+    "can_browse_libraries": can_browse_libraries,
+    "can_view_position_jd": can_view_position_jd,
+    "can_draft_jd": can_draft_jd,
+    "can_view_version": can_view_version,
+    "can_edit_version": can_edit_version,
+    "can_review_jd": can_review_jd,
+}
