@@ -315,8 +315,10 @@ def test_uploaded_again_the_document_gives_back_the_same_structure_exactly(ctx, 
     # the same document uploaded into another position keeps that position's title, with a warning
     elsewhere = _upload(data, title="运营专员")
     assert elsewhere.content["title"] == "运营专员" and "电商运营主管" in elsewhere.warnings[0]
-    # the parse API reads the same file (the parser's answer: duties and requirements found)
-    assert parse_file("EC-LEAD-V1.docx", data)[0]["duties"]
+    # the parse API reads the same file with the general parser: its title, fields and duty sections
+    result = parse_file("EC-LEAD-V1.docx", data)[0]
+    assert result["title"] == "电商运营主管" and result["fields"]["department"] == "运营组"
+    assert [s["heading"] for s in result["sections"] if s["kind"] == "duties"] == ["店铺运营", "客户服务", "Reporting"]
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -447,6 +449,29 @@ def test_uploaded_on_the_import_page_and_confirmed_the_draft_equals_the_version(
     draft = jobs.open_version(shop.lead.id)
     assert draft.status == Status.DRAFT.value and draft.events[0].action == "imported"   # the discarded one is gone
     assert _expected(draft.id) == expected
+
+
+def test_a_bulk_import_of_the_english_document_finds_its_position_and_creates_the_same_draft(ctx, login, shop):
+    content = _rich_content(shop)
+    content["kpis"] = content["kpis"][-1:]
+    source = new_draft(shop.lead, content)
+    data = _docx(source.id, "en")
+    expected = _expected(source.id)
+    jobs.discard_draft(source)
+    db.session.commit()
+    hr = login("hr")
+    response = hr.post("/jobs/bulk-import", content_type="multipart/form-data",
+                       data={"files": [(io.BytesIO(data), "job description.docx")], "department_id": str(shop.ops.id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    page = hr.get(response.headers["Location"]).get_data(as_text=True)
+    row = page.split('data-testid="bulk-row"')[1]
+    assert "电商运营主管" in row and "No match" not in row
+    counts = [sum(len(s["duties"]) for s in expected["sections"]), len(expected["requirements"]), len(expected["kpis"])]
+    assert "".join(f'<td class="text-end">{n}</td>' for n in counts) in row   # duties, requirements, KPI targets
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    response = hr.post(f"/jobs/bulk-import/{token}", data={"action": "create"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert _expected(jobs.open_version(shop.lead.id).id) == expected
 
 
 # --- opened by a real LibreOffice ----------------------------------------------------------------
