@@ -13,16 +13,16 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import lxml.html
 import pytest
 from docx import Document
-import lxml.html
 from werkzeug.datastructures import MultiDict
 
 from app.documents import services
 from app.documents.word import MIMETYPE, clean
 from app.extensions import db
-from app.jobs import services as jobs
 from app.jobs import files
+from app.jobs import services as jobs
 from app.jobs.content import version_content
 from app.jobs.models import Status
 from app.jobs.uploads import import_file, parse_file
