@@ -22,12 +22,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from app.extensions import db
+from app.jobs import library
 from app.jobs.chinese import simplified
 from app.jobs.content import empty_content
-from app.jobs.models import Competency, Frequency, Kpi, Period, RequirementKind
+from app.jobs.models import Frequency, Period, RequirementKind
 
 LANGUAGES = ("zh_CN", "en")
 DASH = "—"
@@ -158,9 +157,9 @@ class _Reader:
         self.content = empty_content()
         self.fields: dict[str, str] = {}
         self.warnings: list[str] = []
-        self.kpi_library = list(db.session.scalars(select(Kpi).where(Kpi.archived_at.is_(None)).order_by(Kpi.code)))
-        self.competency_library = list(db.session.scalars(
-            select(Competency).where(Competency.archived_at.is_(None)).order_by(Competency.code)))
+        # what the editor offers (the library's entries in use), by code: the first code wins a repeated name
+        self.kpi_library = sorted(library.kpi_choices(), key=lambda kpi: kpi.code)
+        self.competency_library = sorted(library.competency_choices(), key=lambda competency: competency.code)
 
     # ---- the cursor ----------------------------------------------------------------------------
     def peek(self) -> str | None:
