@@ -20,8 +20,8 @@ punctuation to the next one, taking it for a wrapped line, so whatever follows u
 heading it knows: the parts are ordered duties, competencies, requirements, KPIs (each heading a
 keyword of the parser), a duty section's table comes under the caption "考核要素：" (a KPI heading
 to the parser), and parts with nothing in them are left out (an empty "三、…" would read as an
-item). What the parser cannot read back yet (tables: header fields in English, duty details,
-KPIs, competencies) is listed in tests/documents/test_job_description_docx.py as expected failures.
+item). Uploaded again, the document is read exactly by ``app.jobs.exported``, which knows
+this layout (its headings, labels and tables' header rows): keep the two in step.
 
 User text is only ever the text of a run (python-docx escapes it): it never becomes a field, a
 formula or markup. Characters XML cannot hold (control characters) are dropped, tabs become

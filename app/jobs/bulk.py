@@ -369,14 +369,16 @@ def build_preview(token: str, user) -> Preview:
             row.error = refused.reason
             continue
         imported = import_text(result.text)
-        row.title = (parsed["title"] or "").strip() or _clean_title(PurePosixPath(name).stem)
+        # the importer's reading: a job description exported by RoleBook is read exactly (app.jobs.exported)
+        row.title = (imported.title or "").strip() or _clean_title(PurePosixPath(name).stem)
         row.duties = sum(len(s["duties"]) for s in imported.content["sections"])
         row.requirements = len(imported.content["requirements"])
-        row.kpis = sum(len(s["items"]) for s in parsed["sections"] if s["kind"] == "kpis")
+        row.kpis = len(imported.content["kpis"]) or sum(len(s["items"]) for s in parsed["sections"]
+                                                        if s["kind"] == "kpis")
         row.warnings = ([ocr_warning()] if result.ocr else []) + imported.warnings
         row.ocr = result.ocr
         row.content = imported.content
-        _match(row, name, result.text, parsed["fields"].get("department"), positions, codes, titles)
+        _match(row, name, result.text, imported.fields.get("department"), positions, codes, titles)
         if row.match_id:
             working = jobs.open_version(row.match_id)
             row.open_version = working.number if working else None

@@ -6,7 +6,8 @@ shape of ``app.jobs.content``: the purpose, duty sections with a frequency and a
 standard read from each duty's text, typed requirements marked required or preferred, the
 authority text, the working conditions (工作条件 / 工作环境 / Working conditions),
 the KPIs of the library that the text names (as suggestions: a target needs numbers the text
-rarely has), and the header fields for comparison with the position.
+rarely has), and the header fields for comparison with the position. A job description that
+RoleBook exported as a Word document is read exactly instead, tables included (``exported``).
 """
 from __future__ import annotations
 
@@ -88,18 +89,32 @@ def parse_error_message(error: parser.ParseError) -> str:
     return translate(str(error))
 
 
+def title_warning(found: str, title: str) -> str | None:
+    """The warning when the document names another position than the one imported into."""
+    if title and found and simplified(found) != simplified(title.strip()):
+        return _("The text is the job description of “%(found)s”; the draft keeps the position's "
+                 "title “%(title)s”. Check that you pasted the right document.", found=found, title=title)
+    return None
+
+
 def import_text(text: str, title: str = "") -> Imported:
     """Structure pasted ``text``; raises ``parser.ParseError`` for empty or oversized text.
     ``title`` (the position's) is the draft's title; the text's own title is used only when
     there is none, and a different one is named in a warning (pasting a 客服 document into
     人事专员 must not rename the position's job description)."""
+    if isinstance(text, str):
+        from app.jobs.exported import read_exported   # a job description exported by RoleBook: read exactly
+
+        exported = read_exported(text, title)
+        if exported is not None:
+            return exported
     result = parser.parse_job_description(text)
     found = (result["title"] or "").strip()
     content = empty_content(title or found)
     warnings = [translate(w) for w in result["warnings"]]
-    if title and found and simplified(found) != simplified(title.strip()):
-        warnings.insert(0, _("The text is the job description of “%(found)s”; the draft keeps the position's "
-                             "title “%(title)s”. Check that you pasted the right document.", found=found, title=title))
+    mismatch = title_warning(found, title)
+    if mismatch:
+        warnings.insert(0, mismatch)
     kpis = _library_kpis()
     content["purpose"] = result["fields"].get("purpose") or ""
     other, authority, responsibility, kpi_lines, conditions = [], [], [], [], []

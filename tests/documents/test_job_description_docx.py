@@ -1,9 +1,10 @@
 """The job description as a Word document: written for real with python-docx and read back
 with it (what Word shows: paragraphs and tables in order), opened by a real LibreOffice
-(converted to PDF, its text and fonts checked), imported again through the paste parser (the
-same structure comes back), user text kept literal, and the PDF's access rules."""
+(converted to PDF, its text and fonts checked), uploaded again through the import page's upload
+path (the same structure comes back exactly, and a user's edits in Word with it), user text kept literal, and the PDF's access rules."""
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -12,17 +13,19 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import lxml.html
 import pytest
 from docx import Document
-from docx.table import Table
+from werkzeug.datastructures import MultiDict
 
 from app.documents import services
 from app.documents.word import MIMETYPE, clean
 from app.extensions import db
+from app.jobs import files
 from app.jobs import services as jobs
-from app.jobs.importer import import_text
+from app.jobs.content import version_content
 from app.jobs.models import Status
-from app.jobs.parser import parse_job_description
+from app.jobs.uploads import import_file, parse_file
 from tests import factories
 from tests.documents.conftest import (
     DUTIES_1,
@@ -52,17 +55,9 @@ def _docx(version_id: int, lang: str) -> bytes:
 
 
 def extract(data: bytes) -> str:
-    """The upload contract of issue 16 (the upload module's extraction, written here from its
-    description): the body's paragraphs in order, each table row one line with its cells joined
-    by a tab, an empty line before and after each table, Word numbering as its visible text
-    (this document has none: see test_numbers_are_text_not_word_numbering)."""
-    lines = []
-    for block in Document(io.BytesIO(data)).iter_inner_content():
-        if isinstance(block, Table):
-            lines += [""] + ["\t".join(cell.text for cell in row.cells) for row in block.rows] + [""]
-        else:
-            lines.append(block.text)
-    return "\n".join(lines)
+    """The text an upload reads of the document (``app.jobs.files``: paragraphs in order, each
+    table row one line with its cells joined by a tab)."""
+    return files.extract("EC-LEAD-V1.docx", data).text
 
 
 def _xml(data: bytes, part: str) -> str:
@@ -277,75 +272,69 @@ def test_the_word_button_sits_beside_the_pdf_button(login, shop):
 
 
 # --- uploaded again: the same structure comes back ------------------------------------------------
+# Through the upload path of the import page and the parse API (``uploads``: the .docx reader of
+# ``app.jobs.files``, then the importer, which reads RoleBook's own layout exactly: ``app.jobs.exported``).
 
 
-def _round_trip(data: bytes, labels: dict) -> dict:
-    """The document read back through the paste parser, by part: duty sections (heading, items),
-    requirements (text, required: from their group's heading), purpose, title."""
-    result = parse_job_description(extract(data))
-    sections = result["sections"]
-    purpose = result["fields"].get("purpose")
-    if purpose is None:   # a parser without a purpose field: the section the "岗位目的：" label opens
-        purpose = "\n".join(next((s["items"] for s in sections if s["heading"] == labels["purpose"]), []))
-    return {"title": result["title"], "purpose": purpose,   # an unnamed section is under the Duties heading
-            "duties": [("" if s["heading"] == labels["duties"] else s["heading"], s["items"])
-                       for s in sections if s["kind"] == "duties"],
-            "requirements": [(item, not (s["heading"] or "").endswith(labels["preferred"]))
-                             for s in sections if s["kind"] == "requirements" for item in s["items"]]}
+def _upload(data: bytes, title: str = "电商运营主管", name: str = "EC-LEAD-V1.docx"):
+    return import_file(name, data, title)[0]
 
 
 def _expected(version_id: int) -> dict:
-    version = jobs.get_version(version_id)
-    ordered = [r for r in version.requirements if r.required] + [r for r in version.requirements if not r.required]
-    return {"title": version.title, "purpose": version.purpose,
-            "duties": [(s.heading, [d.text for d in s.duties]) for s in version.sections],
-            "requirements": [(r.text, r.required) for r in ordered]}
-
-
-ZH = {"purpose": "岗位目的", "preferred": "（优先）", "duties": "工作职责"}
-EN = {"purpose": "Purpose", "preferred": "(preferred)", "duties": "Duties"}
+    """The version's content as an import gives it back: requirements required first, as the
+    document (and the PDF) lists them."""
+    content = version_content(jobs.get_version(version_id), with_ids=False)
+    content["requirements"] = [r for r in content["requirements"] if r["required"]] + \
+                              [r for r in content["requirements"] if not r["required"]]
+    return content
 
 
 def _rich_content(shop):
     content = jd_content(shop)
     content["purpose"] = "负责天猫旗舰店的整体运营。\n带领运营组完成年度销售目标。"
+    content["authority"] = "审核店铺活动方案。\nApprove refunds up to 2,000 yuan"
     content["sections"].append({"id": None, "heading": "Reporting", "duties": [
         {"id": None, "text": "Prepare the weekly sales report; growth of 2.5% is reported as such.",
          "frequency": "weekly", "standard": "每周一10:00前", "weight": 12.5},
-        {"id": None, "text": "按月汇总1、2号店的退货数据", "frequency": None, "standard": "", "weight": None}]})
-    content["requirements"].append({"id": None, "kind": "language", "text": "英语四级及以上", "required": False})
+        {"id": None, "text": "按月汇总1、2号店的退货数据", "frequency": None, "standard": "", "weight": None},
+        {"id": None, "text": "Audit the store twice a year", "frequency": "as_needed", "standard": "", "weight": 0.5}]})
+    content["requirements"].insert(0, {"id": None, "kind": "language", "text": "英语四级及以上", "required": False})
+    focus = factories.create_competency("CUST", "客户导向", levels=["能主动了解客户需求，并据此改进服务流程"] * 5)
+    content["competencies"].append({"id": None, "competency_id": focus.id, "level": 1})
+    returns = factories.create_kpi("RET", "Return rate (online)", unit="%", direction="lower")
+    content["kpis"].append({"id": None, "kpi_id": returns.id, "target": 2.75, "threshold": 4, "stretch": 1.5,
+                            "weight": 0, "period": "quarterly", "note": "天猫店 (flagship)"})
     return content
 
 
-def test_uploaded_again_the_chinese_document_gives_back_the_same_structure(ctx, shop):
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_uploaded_again_the_document_gives_back_the_same_structure_exactly(ctx, shop, lang):
+    """Title, header fields, purpose, authority, management responsibility, working conditions,
+    duty sections with frequency/deadline/weight, typed required/preferred requirements,
+    competencies with levels and KPI targets matched to the libraries: all as the version has them."""
     draft = new_draft(shop.lead, _rich_content(shop))
-    data = _docx(draft.id, "zh_CN")
-    assert _round_trip(data, ZH) == _expected(draft.id)
-    # the paste import makes the same duty sections of it for the editor
-    imported = import_text(extract(data), "电商运营主管")
-    assert [(s["heading"], [d["text"] for d in s["duties"]]) for s in imported.content["sections"]] == \
-        _expected(draft.id)["duties"]
-    assert [r["text"] for r in imported.content["requirements"]] == [t for t, _ in _expected(draft.id)["requirements"]]
-    assert imported.content["authority"] == "审核店铺活动方案。"
-    assert imported.content["management_responsibility"] == "对运营组的工作结果负责。"
-
-
-def test_uploaded_again_the_english_document_gives_back_its_duties_requirements_and_purpose(ctx, shop):
-    content = _rich_content(shop)
-    content["management_responsibility"] = ""   # see the xfail below
-    draft = new_draft(shop.lead, content)
-    back, expected = _round_trip(_docx(draft.id, "en"), EN), _expected(draft.id)
-    assert (back["duties"], back["requirements"], back["purpose"]) == \
-        (expected["duties"], expected["requirements"], expected["purpose"])
+    data = _docx(draft.id, lang)
+    imported = _upload(data)
+    assert imported.content == _expected(draft.id)
+    assert imported.title == "电商运营主管"
+    assert imported.fields == {"purpose": "负责天猫旗舰店的整体运营。\n带领运营组完成年度销售目标。", "department": "运营组",
+                               "reports_to": "电商部经理（EC-MGR）" if lang == "zh_CN" else "电商部经理 (EC-MGR)",
+                               "direct_reports": ["运营专员"], "headcount": 2}
+    assert imported.other == [] and len(imported.warnings) == 1 and "RoleBook" in imported.warnings[0]
+    # the same document uploaded into another position keeps that position's title, with a warning
+    elsewhere = _upload(data, title="运营专员")
+    assert elsewhere.content["title"] == "运营专员" and "电商运营主管" in elsewhere.warnings[0]
+    # the parse API reads the same file with the general parser: its title, fields and duty sections
+    result = parse_file("EC-LEAD-V1.docx", data)[0]
+    assert result["title"] == "电商运营主管" and result["fields"]["department"] == "运营组"
+    assert [s["heading"] for s in result["sections"] if s["kind"] == "duties"] == ["店铺运营", "客户服务", "Reporting"]
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize("unnamed", [False, True])
 def test_uploaded_again_long_unpunctuated_lines_and_missing_parts_change_nothing(ctx, shop, lang, unnamed):
-    """The parser joins a long line without final punctuation to the next one (a wrapped line):
-    whatever follows a duty, a requirement or the purpose is a heading it knows. Parts without
-    content (KPIs here) are left out or end with a heading; a single unnamed duty section comes
-    back unnamed."""
+    """Long lines without final punctuation, empty parts (no KPIs, no competencies, no management
+    responsibility), a single unnamed duty section: the same content comes back."""
     long_duty = "负责店铺日常运营数据的统计与分析并按周向部门经理汇报结果"
     content = jd_content(shop, duties_1=[long_duty, "Coordinate the weekly promotion calendar with the design team"])
     content["sections"][0]["duties"][0].update(frequency="weekly", weight=40)
@@ -358,43 +347,140 @@ def test_uploaded_again_long_unpunctuated_lines_and_missing_parts_change_nothing
                                {"id": None, "kind": "other", "required": False,
                                 "text": "Experience with cross-border marketplaces and their advertising tools"}]
     content["kpis"], content["competencies"], content["management_responsibility"] = [], [], ""
+    content["working_conditions"] = ""
     draft = new_draft(shop.lead, content)
-    back, expected = _round_trip(_docx(draft.id, lang), ZH if lang == "zh_CN" else EN), _expected(draft.id)
-    assert (back["duties"], back["requirements"], back["purpose"]) == \
-        (expected["duties"], expected["requirements"], expected["purpose"])
+    assert _upload(_docx(draft.id, lang)).content == _expected(draft.id)
 
 
-@pytest.mark.xfail(strict=True, reason="the parser knows 'Job title:'/'Position:' but not the PDF's English "
-                                       "label 'Position title:' (nor 'Direct superior:', 'Direct subordinates:')")
-def test_uploaded_again_the_english_document_gives_back_its_title(ctx, shop):
-    assert _round_trip(_docx(shop.version.id, "en"), EN)["title"] == "电商运营主管"
+def _edit_in_word(data: bytes, lang: str) -> bytes:
+    """What a user does in Word: rewords a duty, adds a duty and its details row, changes a
+    weight, adds a KPI row, deletes a requirement."""
+    document = Document(io.BytesIO(data))
+    paragraphs = document.paragraphs
+    reworded = next(p for p in paragraphs if p.text.endswith(DUTIES_1[1]))
+    reworded.runs[-1].text = "每日检查店铺流量和转化率，异常时当日上报"
+    last = next(p for p in paragraphs if p.text.endswith(DUTIES_1[2]))
+    added = copy.deepcopy(last._p)
+    last._p.addnext(added)
+    runs = added.findall(f"{W}r")
+    runs[0].find(f"{W}t").text, runs[-1].find(f"{W}t").text = "4、" if lang == "zh_CN" else "4. ", "每周复盘直通车投放"
+    details = next(t for t in document.tables if t.rows[0].cells[0].text in ("序号", "No."))
+    row = details.add_row()
+    for cell, value in zip(row.cells, ["4", details.rows[1].cells[1].text.replace("月度", "每周").replace(
+            "Monthly", "Weekly"), "周一12:00前", "15%"]):
+        cell.text = value
+    details.rows[1].cells[3].text = "25%"
+    kpis = next(t for t in document.tables if t.rows[0].cells[0].text == "KPI")
+    row = kpis.add_row()
+    for cell, value in zip(row.cells, [kpis.rows[1].cells[0].text, "元", "1,300,000.5", "—", "—", "0",
+                                       kpis.rows[1].cells[6].text.replace("月度", "季度").replace("Monthly", "Quarterly")]):
+        cell.text = value
+    dropped = next(p for p in paragraphs if p.text.endswith(REQUIREMENTS[1][1]))
+    dropped._p.getparent().remove(dropped._p)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
-@pytest.mark.xfail(strict=True, reason="the parser reads the label 'Management responsibility:' as a duties heading "
-                                       "(its keyword 'responsibility'), so that text comes back as a duty section")
-def test_uploaded_again_the_english_management_responsibility_is_no_duty(ctx, shop):
-    assert _round_trip(_docx(shop.version.id, "en"), EN)["duties"] == _expected(shop.version.id)["duties"]
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_what_the_user_changed_in_word_is_what_comes_back(ctx, shop, lang):
+    expected = _expected(shop.version.id)
+    duties = expected["sections"][0]["duties"]
+    duties[0]["weight"] = 25.0
+    duties[1]["text"] = "每日检查店铺流量和转化率，异常时当日上报"
+    duties.append({"id": None, "text": "每周复盘直通车投放", "frequency": "weekly", "standard": "周一12:00前",
+                   "weight": 15.0})
+    expected["requirements"] = [r for r in expected["requirements"] if r["text"] != REQUIREMENTS[1][1]]
+    expected["kpis"].append({**expected["kpis"][0], "target": 1300000.5, "threshold": None, "stretch": None,
+                             "weight": 0.0, "period": "quarterly"})
+    imported = _upload(_edit_in_word(_docx(shop.version.id, lang), lang))
+    assert imported.content == expected
 
 
-@pytest.mark.xfail(strict=True, reason="table rows are read as text lines: a competency row under 能力要求 (a "
-                                       "requirements heading for the parser) becomes a requirement; table support is "
-                                       "issue 16 point 2")
-def test_uploaded_again_competency_rows_never_become_requirements(ctx, shop):
-    focus = factories.create_competency("CUST", "客户导向", levels=["能主动了解客户需求，并据此改进服务流程"] * 5)
-    content = jd_content(shop)
-    content["competencies"].append({"id": None, "competency_id": focus.id, "level": 3})
-    draft = new_draft(shop.lead, content)
-    assert _round_trip(_docx(draft.id, "zh_CN"), ZH)["requirements"] == _expected(draft.id)["requirements"]
+def test_a_document_reshaped_beyond_the_layout_goes_to_the_parser_and_its_text_still_wins(ctx, shop):
+    """A free paragraph among the duties has no place in the export's layout: the general parser
+    reads the document (details tables are not read then), and the user's text comes back."""
+    document = Document(io.BytesIO(_docx(shop.version.id, "zh_CN")))
+    first = next(p for p in document.paragraphs if p.text.endswith(DUTIES_1[0]))
+    first.insert_paragraph_before("以下职责自2027年起执行。")
+    out = io.BytesIO()
+    document.save(out)
+    imported = _upload(out.getvalue())
+    assert not any("RoleBook" in w for w in imported.warnings)
+    texts = [d["text"] for s in imported.content["sections"] for d in s["duties"]]
+    assert all(d in texts for d in DUTIES_1 + DUTIES_2)
 
 
-@pytest.mark.xfail(strict=True, reason="the table of duty details (序号|频率|标准或时限|权重) is read as text: the paste "
-                                       "import guesses a duty's frequency and deadline from its words and never has a "
-                                       "weight; table support is issue 16 point 2")
-def test_uploaded_again_duties_keep_their_frequency_deadline_and_weight(ctx, shop):
-    imported = import_text(extract(_docx(shop.version.id, "zh_CN")), "电商运营主管")
-    details = [(d["frequency"], d["standard"], d["weight"]) for s in imported.content["sections"] for d in s["duties"]]
-    version = jobs.get_version(shop.version.id)
-    assert details == [(d.frequency, d.standard, d.weight) for s in version.sections for d in s.duties]
+@pytest.mark.parametrize("unknown", ["competency", "kpi", "cell"])
+def test_rows_that_match_nothing_are_named_in_a_warning(ctx, shop, unknown):
+    document = Document(io.BytesIO(_docx(shop.version.id, "en")))
+    if unknown == "competency":
+        table, cell, value = next(t for t in document.tables if t.rows[0].cells[0].text == "Competency"), 0, "Charisma"
+    elif unknown == "kpi":
+        table, cell, value = next(t for t in document.tables if t.rows[0].cells[0].text == "KPI"), 0, "Happiness"
+    else:
+        table, cell, value = next(t for t in document.tables if t.rows[0].cells[0].text == "KPI"), 2, "lots"
+    table.rows[1].cells[cell].text = value
+    out = io.BytesIO()
+    document.save(out)
+    imported = _upload(out.getvalue())
+    expected = _expected(shop.version.id)
+    if unknown == "competency":
+        expected["competencies"].pop(0)
+    elif unknown == "kpi":
+        expected["kpis"].pop(0)
+    else:
+        expected["kpis"][0]["target"] = None
+    assert imported.content == expected
+    assert any(value in w for w in imported.warnings), imported.warnings
+
+
+def _form_values(page: str) -> MultiDict:
+    """What the browser sends from the editor form of a page."""
+    form = next(f for f in lxml.html.fromstring(page).forms if f.get("id") == "jd-editor")
+    return MultiDict(form.form_values())
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_uploaded_on_the_import_page_and_confirmed_the_draft_equals_the_version(ctx, login, shop, lang):
+    source = new_draft(shop.lead, _rich_content(shop))
+    data = _docx(source.id, lang)
+    expected = _expected(source.id)
+    jobs.discard_draft(source)
+    db.session.commit()
+    hr = login("hr")
+    url = f"/jobs/positions/{shop.lead.id}/import"
+    preview = hr.post(url + "?step=upload", data={"file": (io.BytesIO(data), "EC-LEAD-V2.docx")},
+                      content_type="multipart/form-data")
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:500]
+    response = hr.post(url, data=_form_values(preview.get_data(as_text=True)))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    draft = jobs.open_version(shop.lead.id)
+    assert draft.status == Status.DRAFT.value and draft.events[0].action == "imported"   # the discarded one is gone
+    assert _expected(draft.id) == expected
+
+
+def test_a_bulk_import_of_the_english_document_finds_its_position_and_creates_the_same_draft(ctx, login, shop):
+    content = _rich_content(shop)
+    content["kpis"] = content["kpis"][-1:]
+    source = new_draft(shop.lead, content)
+    data = _docx(source.id, "en")
+    expected = _expected(source.id)
+    jobs.discard_draft(source)
+    db.session.commit()
+    hr = login("hr")
+    response = hr.post("/jobs/bulk-import", content_type="multipart/form-data",
+                       data={"files": [(io.BytesIO(data), "job description.docx")], "department_id": str(shop.ops.id)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    page = hr.get(response.headers["Location"]).get_data(as_text=True)
+    row = page.split('data-testid="bulk-row"')[1]
+    assert "电商运营主管" in row and "No match" not in row
+    counts = [sum(len(s["duties"]) for s in expected["sections"]), len(expected["requirements"]), len(expected["kpis"])]
+    assert "".join(f'<td class="text-end">{n}</td>' for n in counts) in row   # duties, requirements, KPI targets
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    response = hr.post(f"/jobs/bulk-import/{token}", data={"action": "create"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert _expected(jobs.open_version(shop.lead.id).id) == expected
 
 
 # --- opened by a real LibreOffice ----------------------------------------------------------------

@@ -397,3 +397,16 @@ def test_random_text_never_raises_and_items_come_from_the_input():
             assert item[-1] not in TRAILING, repr(item)
             assert squash(item) in flat, (item, text)
         assert json.dumps(result, ensure_ascii=False)
+
+
+def test_the_word_exports_header_labels_are_fields_and_management_responsibility_is_no_duty():
+    """The labels of RoleBook's own Word export (app.documents.word), as pasted text."""
+    english = parse("Position title: Store lead\nDirect superior: Shop manager\n"
+                    "Direct subordinates: Clerk, Packer\nManagement responsibility: Results of the team.\n"
+                    "Duties:\n1. Plan the monthly sales.\n2. Check the daily traffic.")
+    assert english["title"] == "Store lead"
+    assert (english["fields"]["reports_to"], english["fields"]["direct_reports"]) == ("Shop manager", ["Clerk", "Packer"])
+    assert [(s["kind"], s["items"]) for s in english["sections"] if s["kind"] in ("duties", "authority")] == \
+        [("authority", ["Results of the team."]), ("duties", ["Plan the monthly sales.", "Check the daily traffic."])]
+    chinese = parse("职务名称：店长\n部门：运营组\n工作职责：\n1、制定月度销售计划。")
+    assert chinese["fields"]["department"] == "运营组" and chinese["title"] == "店长"

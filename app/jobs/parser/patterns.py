@@ -64,16 +64,16 @@ FAMILY = {"pn": "paren", "ps": "paren", "pc": "paren_cn", "ci": "circled", "cp":
 BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64}  # ⑴ ① A count from 1
 FIELD = re.compile(
     r"(?=[职岗直所部编定人jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
-    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
-    r"|\b(?:(?P<title_en>job title|position)|(?P<reports_en>reports? to|reporting to)"
-    r"|(?P<direct_en>direct reports)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:", re.I)
+    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称|部门)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
+    r"|\b(?:(?P<title_en>job title|position title|position)|(?P<reports_en>reports? to|reporting to|direct superior)"
+    r"|(?P<direct_en>direct reports|direct subordinates)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:", re.I)
 FIELD_NAME = {"title_en": "title", "reports_en": "reports_to", "direct_en": "direct_reports",
               "dept_en": "department", "head_en": "headcount"}
 SHORT_FIELD = {"headcount", *FIELD_NAME}  # labels that need a space or sentence end before them
 COLON = re.compile(r":(?!//)")
 DOC = re.compile(rf"第(?:{CN_NUM}|[0-9]{{1,3}})篇|篇{CN_NUM}")  # "第二篇:" starts another document
 KINDS = [  # at the same position the earlier kind wins ("职责权限" is authority, not duties)
-    ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b"),
+    ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b|\bmanagement responsibilit(?:y|ies)\b"),
     ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
              r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
     ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
