@@ -103,7 +103,7 @@ def import_text(text: str, title: str = "") -> Imported:
     there is none, and a different one is named in a warning (pasting a 客服 document into
     人事专员 must not rename the position's job description)."""
     if isinstance(text, str):
-        from app.jobs.exported import read_exported   # a job description exported by RoleBook: read exactly
+        from app.jobs.exported import read_exported  # a job description exported by RoleBook: read exactly
 
         exported = read_exported(text, title)
         if exported is not None:
