@@ -12,7 +12,7 @@ PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: setup setup-test system-packages system-packages-test run test test-sqlite test-postgresql \
-        bench lint babel db-check clean
+        bench bench-smoke lint babel db-check clean
 
 ## setup: system packages, virtualenv, pinned dependencies, compiled translations
 setup: system-packages $(VENV)/.stamp-runtime $(MO_FILES)
@@ -52,10 +52,12 @@ run: setup
 	@$(VENV)/bin/gunicorn --workers 1 --threads 8 --bind $(HOST):$(PORT) \
 		--access-logfile - --log-level warning wsgi:app
 
-## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself
+## test: the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself,
+## then every benchmark at a tiny size (a benchmark that no longer runs fails the build)
 test: setup-test
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgresql
+	@$(MAKE) --no-print-directory bench-smoke
 
 test-sqlite:
 	@echo "== test suite on SQLite (with browser tests)"
@@ -65,9 +67,14 @@ test-postgresql:
 	@echo "== test suite on PostgreSQL (browser tests run in the SQLite pass)"
 	$(PY) -m pytest tests --db=postgresql -m "not browser"
 
-## bench: benchmark scripts; they print figures and assert nothing
+## bench: every benchmark script to the end (a failing one is reported, the others still run; the
+## exit status is the number that failed), then the README's table written from that run
 bench: setup-test
-	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+	@$(PY) bench/run.py
+
+## bench-smoke: every benchmark script at a tiny size (under 90 s in all): they still run
+bench-smoke: setup-test
+	@$(PY) bench/run.py --smoke
 
 db-check: setup
 	$(FLASK) db check
