@@ -101,8 +101,43 @@ def review_pdf(review, lang: str) -> Pdf:
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
 
 
-def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
-    """A cycle's results, for a department (and below) or every review the user may see."""
+# --- what a document costs: made in the request, or by a background task -------------------------
+#
+# A request that lays out a document holds a web thread (and, as WeasyPrint is mostly Python, most
+# of a core) while it does: ~40 ms a page on an idle core of this 2-CPU machine, several times
+# that under load (a 23-position manual, ~50 pages, held a request 13-18 s with 50 clients). So a
+# document is made in the request only when it is cached or its expected length is at most
+# PDF_SYNC_MAX_PAGES (default 12: ~0.5 s idle, under 5 s under load); longer ones are made by a
+# background task whose page shows the progress bar. The expected length comes from counts known
+# before anything is laid out; it errs on the long side.
+
+MANUAL_FIXED_PAGES = 4     # cover and contents, org chart, headcount plan
+PAGES_PER_POSITION = 2     # a job description in force takes about two pages
+RESULTS_FIXED_PAGES = 2    # the summary and the charts
+RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
+
+
+def sync_max_pages() -> int:
+    return current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+
+
+def manual_pages(positions: int) -> int:
+    """The pages a manual of ``positions`` positions is expected to take, at most."""
+    return MANUAL_FIXED_PAGES + PAGES_PER_POSITION * positions
+
+
+def manual_sync_max_positions() -> int:
+    """The most positions a manual made in the request may have (for the page's explanation)."""
+    return max(0, (sync_max_pages() - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
+
+
+def results_pages(context: dict) -> int:
+    rows = len(context["reviews"]) + len(context["departments"])
+    return RESULTS_FIXED_PAGES + -(-rows // RESULTS_ROWS_PER_PAGE)
+
+
+def _results_context(cycle, department, scope, lang: str) -> tuple[dict, str]:
+    """A cycle's results as printed (its charts drawn in ``lang``), and the file's name."""
     from app.appraisals import charts
     from app.appraisals.results import results_document
 
@@ -115,6 +150,18 @@ def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
                                                    width=560))}
     context = contexts.appraisal_results(document, drawn)
     name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{date.today().isoformat()}.pdf"
+    return context, name
+
+
+def appraisal_results_pdf(cycle, department, scope, lang: str, cached_only: bool = False) -> Pdf | None:
+    """A cycle's results, for a department (and below) or every review the user may see. With
+    ``cached_only``, None unless it is cached or short enough to make now (``results_pages``)."""
+    context, name = _results_context(cycle, department, scope, lang)
+    if cached_only and results_pages(context) > sync_max_pages():
+        path = cache.get(cache.document_key("appraisal_results", context, lang))
+        if path is None:
+            return None
+        return Pdf(safe_filename(name, default="document"), path=path, etag=path.stem, cached=True)
     return _cached_or_rendered("appraisal_results", context, lang, name,
                                lambda: render_pdf(APPRAISAL_RESULTS, context, lang))
 
@@ -154,8 +201,9 @@ def manual_filename(department: Department | None, lang: str) -> str:
 
 
 def needs_task(department: Department | None) -> bool:
-    """A manual this big is made by a background task, with a progress bar."""
-    return manual_size(department) > current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30)
+    """A manual this long (unless cached: see ``cached_manual``) is made by a background task,
+    with a progress bar."""
+    return manual_pages(manual_size(department)) > sync_max_pages()
 
 
 def cached_manual(department: Department | None, lang: str) -> Pdf | None:

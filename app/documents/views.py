@@ -9,7 +9,7 @@ reporting subtree holds every position of that department's subtree; the company
 and admins."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,4 +82,4 @@ def manual():
     return render_template("documents/manual.html", departments=[d for d in departments if d.id in printable],
                            company=can_print_company_manual(current_user), form=ConfirmForm(),
                            selected=parse_id(request.args.get("department")),
-                           sync_max=current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30))
+                           sync_max=services.manual_sync_max_positions())
