@@ -5,6 +5,7 @@ force). Permission checks are the callers' (app/auth/permissions.py)."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,14 +13,18 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.errors import NotFound
 from app.core.spreadsheets import safe_filename
 from app.documents import cache, manual
 from app.documents import context as contexts
 from app.documents.render import render_pdf
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.content import version_document
+from app.jobs.models import JobDescriptionVersion
 from app.org.models import Department, Position
 from app.org.services import subtree_condition
 
@@ -72,11 +77,58 @@ def _cached_or_rendered(kind: str, context: dict, lang: str, filename: str, rend
 # --- job descriptions and appraisal forms -------------------------------------------------------
 
 
+# The content of published and superseded versions as printed (``version_document``), kept per
+# process: their content never changes (a new status changes the row's version counter, which is
+# part of the key, as is the hash of the content taken when it was published), so printing one
+# again, the cached PDF's usual case, reads only the version's row and its position's header.
+_FROZEN_DOCUMENTS: OrderedDict = OrderedDict()
+FROZEN_DOCUMENTS_KEPT = 2000
+_frozen_lock = threading.Lock()
+
+
+def _version_document(version) -> dict:
+    """``version_document(version)``, from memory for a frozen version printed before; the content
+    is loaded now if the caller did not load it (``jobs.services.get_version(full=False)``)."""
+    if not version.is_frozen:
+        return version_document(_with_content(version))
+    key = (version.id, version.version, version.content_hash)
+    with _frozen_lock:
+        document = _FROZEN_DOCUMENTS.get(key)
+        if document is not None:
+            _FROZEN_DOCUMENTS.move_to_end(key)
+            return document          # shared: read only (``contexts.job_description`` copies what it sets)
+    document = version_document(_with_content(version))
+    with _frozen_lock:
+        _FROZEN_DOCUMENTS[key] = document
+        while len(_FROZEN_DOCUMENTS) > FROZEN_DOCUMENTS_KEPT:
+            _FROZEN_DOCUMENTS.popitem(last=False)
+    return document
+
+
+def printable_version(version_id: int):
+    """A version with what its job description's header prints (position, department, superior,
+    subordinates: two queries), not its content (see ``_version_document``)."""
+    version = db.session.scalar(select(JobDescriptionVersion).where(JobDescriptionVersion.id == version_id).options(
+        joinedload(JobDescriptionVersion.position).options(joinedload(Position.department),
+                                                           joinedload(Position.reports_to),
+                                                           selectinload(Position.subordinates))))
+    if version is None:
+        raise NotFound(_("No such job-description version."))
+    return version
+
+
+def _with_content(version):
+    """``version`` with its content loaded (in a fixed number of queries, not row by row)."""
+    if "sections" in inspect(version).unloaded:
+        return jobs.get_version(version.id, full=True)
+    return version
+
+
 def job_description_pdf(version, lang: str) -> Pdf:
-    """Any version of a job description (content loaded: jobs.services.get_version). Drafts and
+    """Any version of a job description (its content loaded here if need be). Drafts and
     versions in review print with a DRAFT mark and are never cached; published and superseded
     versions never change, so their PDF is cached."""
-    context = contexts.job_description(version)
+    context = contexts.job_description(version, document=_version_document(version))
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
 

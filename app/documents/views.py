@@ -15,13 +15,13 @@ from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import (can_print_company_manual, can_print_manuals, can_use_job_descriptions,
-                                  printable_department_ids, requires)
+                                  can_view_version, printable_department_ids, requires)
 from app.documents import services
 from app.documents.responses import manual_department, manual_or_task, pdf_response, requested_language
 from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import services as jobs
-from app.jobs.views._helpers import visible_position, visible_version
+from app.jobs.views._helpers import visible_position
 from app.org import services as org_services
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -30,7 +30,9 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 @bp.route("/versions/<int:version_id>/job-description.pdf")
 @requires(can_use_job_descriptions)
 def job_description(version_id: int):
-    version = visible_version(version_id)
+    version = services.printable_version(version_id)   # the content only if it is printed now
+    if not can_view_version(current_user, version):
+        abort(404)
     return pdf_response(services.job_description_pdf(version, requested_language()))
 
 
@@ -40,7 +42,7 @@ def position_job_description(position_id: int):
     """The job description in force of a position (the link of the position's page); without
     one, the position's job-description page says so."""
     position = visible_position(position_id)
-    current = jobs.current_version(position.id, full=True)
+    current = jobs.current_version(position.id)   # its content only if it is printed now
     if current is None:
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
