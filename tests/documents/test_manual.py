@@ -95,6 +95,25 @@ def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app,
     assert assembled != one_pass
     pages = _check_manual(assembled)
     assert [squeeze(page) for page in pages] == [squeeze(page) for page in pages_text(one_pass, "layout")]
+    # every part's subsets of a font became one file: the size of the one-pass manual's, about
+    files = _font_files(assembled)
+    assert len(files) == len(set(files.values())), files   # one file per font, however many parts
+    assert len(assembled) <= 1.25 * len(one_pass), (len(assembled), len(one_pass))
+
+
+def _font_files(pdf: bytes) -> dict:
+    """{font file object: font name} of every embedded font of ``pdf``."""
+    import io
+
+    from pypdf import PdfReader
+
+    files = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            reference = next(descriptor.raw_get(key) for key in ("/FontFile3", "/FontFile2") if key in descriptor)
+            files[reference.idnum] = str(descriptor["/FontName"]).split("+")[-1]
+    return files
 
 
 def test_worn_workers_are_replaced_between_manuals(data_app, ctx, shop, monkeypatch):
