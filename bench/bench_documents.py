@@ -83,7 +83,7 @@ def prepare(url: str, instance: Path, readers: int) -> dict:
         wanted = sorted(sizes)
         picks = sorted({wanted[0], *[w for w in wanted if w <= 5][:1], *wanted[len(wanted) // 3::len(wanted) // 3 or 1]})
         documents_to_ask = [("job description", f"/api/v1/positions/{pid}/job-description.pdf", 2)
-                            for pid in db.session.scalars(select(Position.id).order_by(Position.id).limit(3))]
+                            for pid in db.session.scalars(select(Position.id).order_by(Position.id).limit(scaled(3, 1)))]
         documents_to_ask += [(f"manual of {size} positions", f"/api/v1/departments/{sizes[size]}/manual.pdf",
                               documents.manual_pages(size)) for size in picks]
         total = documents.manual_size(None)
@@ -264,7 +264,7 @@ def cached_pdf(port: int, data: dict, seconds: float) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=scaled(20, 2), help="reading clients during part 1")
-    parser.add_argument("--seconds", type=float, default=scaled(20, 2), help="duration of part 2, each kind")
+    parser.add_argument("--seconds", type=float, default=scaled(20, 1), help="duration of part 2, each kind")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (4 threads each)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
