@@ -95,13 +95,22 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
     return not problem, seconds, problem
 
 
+def _write_machine(info: dict, outcomes: list, minutes: float, planned: int) -> None:
+    info.update(minutes=round(minutes, 1), complete=len(outcomes) == planned,
+                scripts=[{"name": name, "ok": ok, "seconds": round(seconds), "problem": problem}
+                         for name, ok, seconds, problem in outcomes])
+    (RESULTS / "machine.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def table() -> str:
     """The README's benchmark table, from the files of the last full run."""
     info = json.loads((RESULTS / "machine.json").read_text(encoding="utf-8"))
     lines = [f"Measured by one `make bench` run on {info['date']} (commit {info['commit']}): {info['cpu']}, "
              f"{info['cpus']} CPUs, {info['memory_gb']} GB, {info['system']}, Python {info['python']}; load "
              f"average {info['load_at_start']} at the start (the machine is shared: other work slows every figure). "
-             f"The whole run took {info.get('minutes', '?')} minutes. Each script's output is in `bench/results/`.",
+             f"The whole run took {info.get('minutes', '?')} minutes"
+             + ("" if info.get("complete", True) else " (stopped before its end: the scripts below only)")
+             + "; each script's output and time are in `bench/results/`.",
              "", "| script | what | target | measured | verdict |", "|---|---|---|---|---|"]
     for entry in info.get("scripts", []):
         name = entry["name"]
@@ -141,7 +150,11 @@ def main() -> int:
         folder = Path(tmp) if args.smoke or not everything else RESULTS
         folder.mkdir(exist_ok=True)
         started = time.perf_counter()
-        outcomes = [(script.stem, *run_one(script, args.smoke, folder)) for script in chosen]
+        outcomes = []
+        for script in chosen:
+            outcomes.append((script.stem, *run_one(script, args.smoke, folder)))
+            if everything:   # after each script, so that a run stopped half way still says what it ran
+                _write_machine(info, outcomes, (time.perf_counter() - started) / 60, len(chosen))
         minutes = (time.perf_counter() - started) / 60
     failed = [name for name, ok, _seconds, _problem in outcomes if not ok]
     print(f"\n{'script':24} {'seconds':>8}  outcome")
@@ -150,10 +163,6 @@ def main() -> int:
     print(f"{len(outcomes)} scripts in {minutes * 60:.0f} s: {len(outcomes) - len(failed)} ran to the end, "
           f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else ""))
     if everything:
-        info.update(minutes=round(minutes, 1), scripts=[{"name": name, "ok": ok, "seconds": round(seconds),
-                                                          "problem": problem}
-                                                         for name, ok, seconds, problem in outcomes])
-        (RESULTS / "machine.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         write_table()
     return min(len(failed), 125)
 
