@@ -111,6 +111,8 @@ def table() -> str:
              f"The whole run took {info.get('minutes', '?')} minutes"
              + ("" if info.get("complete", True) else " (stopped before its end: the scripts below only)")
              + "; each script's output and time are in `bench/results/`.",
+             "", "Time per script: " + ", ".join(f"{entry['name']} {entry['seconds']} s"
+                                               for entry in info.get("scripts", [])) + ".",
              "", "| script | what | target | measured | verdict |", "|---|---|---|---|---|"]
     for entry in info.get("scripts", []):
         name = entry["name"]
