@@ -58,7 +58,7 @@ def manual_or_task(department, lang: str):
     that makes it: queued on commit, or the same one already under way)."""
     if not services.needs_task(department):
         return services.manual_pdf(department, lang), None
-    cached = services.cached_manual(department, lang)
+    cached = services.cached_manual(department, lang) if services.cache_checked_now(department) else None
     if cached is not None:
         return cached, None
     with_language = current_app.config["LANGUAGES"].get(lang, lang)

@@ -222,3 +222,6 @@ def test_the_expected_length_decides_between_the_request_and_a_task(app, login, 
     monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 1)
     again = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
     assert again.status_code == 200 and again.headers["X-Cache"] == "hit" and again.data == made.data
+    # a manual too big to collect its content in the request is not looked up there: a task
+    monkeypatch.setattr(services, "CACHE_CHECK_MAX_POSITIONS", positions - 1)
+    assert hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"}).status_code == 303
