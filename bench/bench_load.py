@@ -189,7 +189,8 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
             gunicorn = subprocess.Popen(
                 [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind",
                  f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True)   # workers and render children: one group, stopped together
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
@@ -203,8 +204,12 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                 client.start()
             for client in clients:
                 client.join(seconds + 60)
-            gunicorn.send_signal(signal.SIGTERM)
-            _out, err = gunicorn.communicate(timeout=30)
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            try:
+                _out, err = gunicorn.communicate(timeout=30)
+            except subprocess.TimeoutExpired:   # a process of the group held on: the log pipe stays open
+                os.killpg(gunicorn.pid, signal.SIGKILL)
+                _out, err = gunicorn.communicate(timeout=30)
             reads = [v for c in clients for v in c.latencies["read"]]
             writes = [v for c in clients for v in c.latencies["write"]]
             errors = [e for c in clients for e in c.errors]
