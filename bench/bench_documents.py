@@ -173,7 +173,7 @@ def start_server(port: int, url: str, instance: Path, workers: int) -> subproces
                ROLEBOOK_INSTANCE_PATH=str(instance), ROLEBOOK_SECURE_COOKIES="0", ROLEBOOK_QUEUE_CONSUMER="none")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "600", "wsgi:app"],
+         "--log-level", "warning", "--timeout", "600", "--graceful-timeout", "3", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)   # its workers and their render children: one group, stopped together
     deadline = time.monotonic() + 60
