@@ -12,7 +12,7 @@ PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: setup setup-test system-packages system-packages-test run test test-sqlite test-postgresql test-deploy \
-        bench lint babel db-check clean
+        bench bench-smoke lint babel db-check clean
 
 ## setup: system packages, virtualenv, pinned dependencies, compiled translations
 setup: system-packages $(VENV)/.stamp-runtime $(MO_FILES)
@@ -52,12 +52,14 @@ run: setup
 	@$(VENV)/bin/gunicorn -c gunicorn.conf.py --workers 1 --bind $(HOST):$(PORT) \
 		--access-logfile - --log-level warning wsgi:app
 
-## test: the checks (make lint), then the whole suite, on SQLite and then on a PostgreSQL server the suite starts itself, then
-## the production topology (test-deploy)
+## test: the checks (make lint), then the whole suite, on SQLite and then on a PostgreSQL server the suite
+## starts itself, then every benchmark at a tiny size (a benchmark that no longer runs fails the build),
+## then the production topology (test-deploy)
 test: setup-test
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgresql
+	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory test-deploy
 
 test-sqlite:
@@ -74,9 +76,14 @@ test-deploy:
 	@echo "== production topology: PostgreSQL, Redis, two gunicorn servers, a task worker"
 	$(PY) -m pytest tests/deploy --deploy -s
 
-## bench: benchmark scripts; they print figures and assert nothing
+## bench: every benchmark script to the end (a failing one is reported, the others still run; the
+## exit status is the number that failed), then the README's table written from that run
 bench: setup-test
-	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+	@$(PY) bench/run.py
+
+## bench-smoke: every benchmark script at a tiny size (under 90 s in all): they still run
+bench-smoke: setup-test
+	@$(PY) bench/run.py --smoke
 
 ## lint: ruff (errors, imports, style), mypy (the service layer and core), import-linter (the
 ## layering); their settings are in pyproject.toml. No `ruff format` yet (see docs/architecture.md).

@@ -168,8 +168,12 @@ class Config:
     # Worker processes that render the parts of a large position manual side by side (0: in the
     # requesting process, one part after the other).
     PDF_WORKERS = env_int("PDF_WORKERS", min(2, os.cpu_count() or 1))
-    # A manual of more positions than this is made by a background task with a progress bar.
-    MANUAL_SYNC_MAX_POSITIONS = env_int("MANUAL_SYNC_MAX_POSITIONS", 30)
+    # A document expected to be longer than this many pages (and not cached) is made by a background
+    # task with a progress bar, not in the request (app/documents/services.py: what is long).
+    PDF_SYNC_MAX_PAGES = env_int("PDF_SYNC_MAX_PAGES", 12)
+    # Org chart edges: "polyline", or "ortho" (right angles; Graphviz 2.43 aborts on some charts,
+    # which are then drawn again with polylines: see app/org/chart_dot.py).
+    ORG_CHART_EDGES = env("ORG_CHART_EDGES", "polyline")
     # From this many positions a manual is rendered in parts (in the PDF workers) and assembled,
     # rather than in one pass.
     MANUAL_PARTS_MIN_POSITIONS = env_int("MANUAL_PARTS_MIN_POSITIONS", 24)

@@ -30,9 +30,9 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
-from bench.measure import page_queries  # noqa: E402
+from bench.measure import page_queries, result, scaled  # noqa: E402
 
-RUNS = 10
+RUNS = scaled(10, 2)
 PASSWORD = "Bench-Password-2026"
 VERDICTS: list[tuple[str, bool, str]] = []
 
@@ -41,6 +41,7 @@ def verdict(name: str, value: float, limit: float, unit: str) -> str:
     """Record and return "PASS"/"FAIL" for ``value`` against its target ``limit``."""
     ok = value < limit
     VERDICTS.append((name, ok, f"{value:.2f} {unit} (target < {limit:g} {unit})"))
+    result(f"appraisals: {name}", f"{value:.2f} {unit}", f"< {limit:g} {unit}", ok)
     return "PASS" if ok else "FAIL"
 
 
@@ -129,17 +130,17 @@ def run(url: str | None):
             event.listen(db.engine, "before_cursor_execute", listener)
 
             def run_launch():
-                result = launch.launch_cycle(cycle, progress=lambda done, total: progress.append(done))
+                outcome = launch.launch_cycle(cycle, progress=lambda done, total: progress.append(done))
                 db.session.commit()
-                return result
+                return outcome
 
-            result, elapsed = timed("launch", run_launch)
+            launched, elapsed = timed("launch", run_launch)
             event.remove(db.engine, "before_cursor_execute", listener)
             counts = {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
                       for m in (Review, KpiResult, CompetencyRating)}
             print(f"launch of a company-wide cycle: {elapsed:.2f} s (target < 10 s) "
                   f"{verdict('launch', elapsed, 10, 's')}, {len(statements)} statements, "
-                  f"{result.created} reviews ({result.without_reviewer} without a reviewer), "
+                  f"{launched.created} reviews ({launched.without_reviewer} without a reviewer), "
                   f"{counts['appraisal_kpi_results']} KPI results, {counts['appraisal_competency_ratings']} ratings, "
                   f"{len(progress)} progress reports")
             again, elapsed_again = timed("relaunch", lambda: launch.launch_cycle(cycle))
@@ -172,13 +173,15 @@ def run(url: str | None):
             median, worst, queries = measure_page(app, page)
             mark = f" {verdict(targets[name], median, 300, 'ms')}" if name in targets else ""
             print(f"{name:44} {median:10.1f} {worst:8.1f} {queries:8}{mark}")
+            if not mark:
+                result(f"appraisals: {name}", f"{median:.1f} ms median, {queries} queries")
         client = app.test_client()
         client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
         for kind in ("xlsx", "csv"):
             start = time.perf_counter()
             response = client.get(f"/appraisals/cycles/{cycle_id}/export.{kind}")
-            print(f"export of 10,000 reviews as {kind.upper()}: {time.perf_counter() - start:.2f} s, "
-                  f"{len(response.data) / 1024:.0f} KiB")
+            result(f"appraisals: export of the cycle's {counts['appraisal_reviews']} reviews as {kind.upper()}",
+                   f"{time.perf_counter() - start:.2f} s, {len(response.data) / 1024:.0f} KiB")
     print("verdicts:")
     for name, ok, detail in VERDICTS:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")

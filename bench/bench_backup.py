@@ -29,9 +29,9 @@ from app.backup.restore import restore_backup  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
-from bench.measure import measure, note, peak_resident  # noqa: E402
+from bench.measure import measure, note, peak_resident, scaled  # noqa: E402
 
-AUDIT_EVENTS = 100_000
+AUDIT_EVENTS = scaled(100_000, 500)
 
 
 def make_app(url: str):

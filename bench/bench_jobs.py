@@ -31,8 +31,9 @@ from app.jobs.compare import compare_contents  # noqa: E402
 from app.jobs.content import version_document  # noqa: E402
 from app.jobs.models import Competency, Kpi  # noqa: E402
 from app.org.models import Position  # noqa: E402
-from bench.bench_org import build, measure  # noqa: E402
-from bench.generate import DUTY_OBJECTS, DUTY_VERBS, generate_job_descriptions  # noqa: E402
+from bench.bench_org import RUNS, _client, build  # noqa: E402
+from bench.generate import DUTY_OBJECTS, DUTY_VERBS  # noqa: E402
+from bench.measure import page_queries, result, scaled  # noqa: E402
 
 COMPARE_TARGET_MS = 100
 LIST_RATIO = 1.5
@@ -41,7 +42,20 @@ VERDICTS: list[bool] = []
 
 def verdict(label: str, figure: str, target: str, ok: bool) -> None:
     VERDICTS.append(ok)
-    print(f"{label:40} {figure:>34}   target {target:26} {'PASS' if ok else 'FAIL'}")
+    result(label, figure, target, ok)
+
+
+def measure(app, url: str) -> tuple[float, int, int]:
+    """One page of ``app``: median server time (ms), queries and table rows (``<tr``)."""
+    client = _client(app)
+    queries = page_queries(app, client, url)
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings) * 1000, queries, response.get_data(as_text=True).count("<tr")
 
 
 def sixty_duties(rng: random.Random, title: str, kpis=(), competencies=()) -> dict:
@@ -93,12 +107,12 @@ def compare_figure(demo, rng) -> tuple[int, int]:
         small = services.start_draft(positions[1], None, content=five)
         db.session.commit()
         timings = []
-        for _ in range(50):
+        for _ in range(scaled(50, 3)):
             start = time.perf_counter()
-            result = compare_contents(old, new, {}, {})
+            compared = compare_contents(old, new, {}, {})
             timings.append(time.perf_counter() - start)
         median = statistics.median(timings) * 1000
-        print(f"compare rows: {result.counts}; KPI rows {[r.status for r in result.kpis]}")
+        print(f"compare rows: {compared.counts}; KPI rows {[r.status for r in compared.kpis]}")
         verdict("compare 60 duties vs an edited copy", f"median {median:.1f} ms, max {max(timings) * 1000:.1f} ms",
                 f"< {COMPARE_TARGET_MS} ms", median < COMPARE_TARGET_MS)
         return first.id, small.id
@@ -134,11 +148,7 @@ def main():
             verdict(f"{kind} page, 5 → 60 duties", f"{s_ms:.1f} → {b_ms:.1f} ms, {s_q} → {b_q} queries",
                     "same number of queries", s_q == b_q)
 
-        generated = build(Path(tmp) / "generated.sqlite3", "generated")
-        with generated.app_context():
-            started = time.perf_counter()
-            counts = generate_job_descriptions()
-            print(f"generated job descriptions {counts} in {time.perf_counter() - started:.1f} s")
+        generated = build(Path(tmp) / "generated.sqlite3", "generated")   # with published job descriptions
         list_figures(demo, generated)
     failed = VERDICTS.count(False)
     print(f"{len(VERDICTS)} figures: {len(VERDICTS) - failed} PASS, {failed} FAIL")

@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import result, scaled  # noqa: E402
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -188,7 +190,8 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
             gunicorn = subprocess.Popen(
                 [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind",
                  f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                start_new_session=True)   # workers and render children: one group, stopped together
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
@@ -202,8 +205,12 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                 client.start()
             for client in clients:
                 client.join(seconds + 60)
-            gunicorn.send_signal(signal.SIGTERM)
-            _out, err = gunicorn.communicate(timeout=30)
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            try:
+                _out, err = gunicorn.communicate(timeout=30)
+            except subprocess.TimeoutExpired:   # a process of the group held on: the log pipe stays open
+                os.killpg(gunicorn.pid, signal.SIGKILL)
+                _out, err = gunicorn.communicate(timeout=30)
             reads = [v for c in clients for v in c.latencies["read"]]
             writes = [v for c in clients for v in c.latencies["write"]]
             errors = [e for c in clients for e in c.errors]
@@ -217,6 +224,9 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                 print(f"[{engine}]   error: {error}")
             ok, detail = verify(url, clients)
             print(f"[{engine}]   {'OK' if ok else 'MISMATCH'}: {detail}")
+            result(f"load, {engine}: {len(clients)} clients for {seconds} s ({workers} workers × 4 threads)",
+                   f"{total} requests, {len(errors)} errors; p95 reads {percentile(reads, 95):.0f} ms, writes "
+                   f"{percentile(writes, 95):.0f} ms; {detail}", "no errors, no lost write", not errors and ok)
             problems = [line for line in err.decode(errors="replace").splitlines()
                         if "Traceback" in line or "ERROR" in line or "Exception" in line]
             print(f"[{engine}]   server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
@@ -227,10 +237,10 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--engines", default="postgresql,sqlite")
+    parser.add_argument("--clients", type=int, default=scaled(50, 4))
+    parser.add_argument("--seconds", type=int, default=scaled(60, 3))
+    parser.add_argument("--workers", type=int, default=scaled(4, 1))
+    parser.add_argument("--engines", default=scaled("postgresql,sqlite", "sqlite"))
     args = parser.parse_args()
     for engine in args.engines.split(","):
         run_engine(engine.strip(), args.clients, args.seconds, args.workers)

@@ -1,5 +1,5 @@
 """A generated organisation for benchmarks: 200 departments, 2,000 positions, 10,000 employees
-(by default), inserted in bulk. Deterministic for a given seed.
+(by default; 4, 40 and 200 in a smoke run), inserted in bulk. Deterministic for a given seed.
 
     from bench.generate import generate
     with app.app_context(): generate()
@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+from bench.measure import scaled  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉红建文斌宁欣怡浩然子轩雨涵晨阳"
@@ -30,8 +31,10 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def generate(departments: int = 200, positions: int = 2000, employees: int = 10000, seed: int = 7) -> dict:
-    """Insert the organisation into the current app's database; returns the counts."""
+def generate(departments: int = scaled(200, 4), positions: int = scaled(2000, 40), employees: int = scaled(10000, 200),
+             seed: int = 7) -> dict:
+    """Insert the organisation into the current app's database; returns the counts (a tiny one
+    in a smoke run, see bench/measure.py)."""
     rng = random.Random(seed)
     now = utcnow()
     # Departments: a tree of depth ≤ 5 under one root.

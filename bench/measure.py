@@ -1,9 +1,45 @@
-"""Timing and memory figures for the bench scripts."""
+"""Timing and memory figures for the bench scripts, their size, and their results.
+
+Every script runs at its full size (the issues' organisations) or, with ``BENCH_SMOKE=1`` in the
+environment (``make bench-smoke``, part of ``make test``), at a tiny size that only proves the
+script still runs to the end: ``scaled(full, smoke)`` picks the figure. Figures of a smoke run
+mean nothing.
+
+``result()`` prints one figure with its target and verdict; when ``bench/run.py`` runs the
+script it also appends it to the file named by ``BENCH_RESULTS`` (JSON lines), from which
+``bench/run.py --table`` writes the README's benchmark table.
+"""
 from __future__ import annotations
 
+import json
+import os
 import resource
 import time
 import tracemalloc
+
+SMOKE = os.environ.get("BENCH_SMOKE", "") not in ("", "0")
+
+
+def scaled(full, smoke):
+    """``smoke`` in a smoke run, else ``full``."""
+    return smoke if SMOKE else full
+
+
+def result(what: str, measured: str, target: str = "", ok: bool | None = None) -> None:
+    """Print a figure with its target and verdict (PASS/FAIL; none for a figure without a
+    target) and record it for the README's table."""
+    verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+    print(f"RESULT {what}: {measured}" + (f" (target {target})" if target else "") + (f" {verdict}" if verdict else ""))
+    record(what, measured, target, verdict)
+
+
+def record(what: str, measured: str, target: str = "", verdict: str = "") -> None:
+    """Append a figure to the run's results (``BENCH_RESULTS``), without printing it."""
+    path = os.environ.get("BENCH_RESULTS")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"what": what, "measured": measured, "target": target, "verdict": verdict},
+                                ensure_ascii=False) + "\n")
 
 
 def measure(label: str, work, traced: bool = True):
@@ -19,15 +55,20 @@ def measure(label: str, work, traced: bool = True):
         peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:8.1f} MB peak"
         tracemalloc.stop()
     print(f"  {label:<44} {seconds:7.2f} s   {peak}")
+    record(label, f"{seconds:.2f} s" + (f", {peak.strip()} of Python allocations" if peak else ""))
     return result
 
 
 def note(label: str, text: str) -> None:
     print(f"  {label:<44} {text}")
+    if label:
+        record(label, text.strip())
 
 
 def peak_resident() -> None:
-    print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    figure = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    print(f"process peak resident size: {figure}")
+    record("process peak resident size", figure)
 
 
 def page_queries(app, client, url: str) -> int:

@@ -2,7 +2,7 @@
 blank appraisal form, and position manuals (a department's subtree, or the whole company); the
 job description also as a Word document (.docx), with the same access rules.
 
-A manual too big to make during the request (over ``MANUAL_SYNC_MAX_POSITIONS`` positions) and
+A manual expected to be longer than ``PDF_SYNC_MAX_PAGES`` pages (about 4 + 2 per position) and
 not printed before answers 202 with a background task to follow at ``Location``
 (``GET /api/v1/tasks/<id>``); its ``result_url`` gives the file once it is done."""
 from __future__ import annotations

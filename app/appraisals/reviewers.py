@@ -117,5 +117,5 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
               "role_label": str(ROLE_LABELS[Role(r.role)]) if r.role else None, "code": r.reason,
               "reason": str(REASONS[r.reason]), "remedy": str(REMEDIES[r.reason])}
              for r in rows]
-    return StalledReviews(sum(counts.values()), [(str(REASONS[code]), counts[code]) for code in REASONS
+    return StalledReviews(int(sum(counts.values())), [(str(REASONS[code]), int(counts[code])) for code in REASONS
                                                  if code in counts], first)

@@ -48,10 +48,11 @@ def position_header(position) -> dict:
     }
 
 
-def job_description(version, position=None) -> dict:
-    """A version of a position's job description (content loaded, see jobs.services.get_version)."""
+def job_description(version, position=None, document: dict | None = None) -> dict:
+    """A version of a position's job description (content loaded, see jobs.services.get_version;
+    or its ``version_document`` given)."""
     position = position or version.position
-    document = version_document(version)
+    document = dict(document) if document is not None else version_document(version)
     document["effective_date"] = version.effective_date.isoformat() if version.effective_date else None
     return {
         "company": company_name(),

@@ -129,27 +129,35 @@ def _chart_pages(department, blocks) -> list[dict]:
     in_report = {block.id for block in blocks}
     for block in blocks:
         children[block.parent_id if block.parent_id in in_report else None].append(block)
-    below: dict[int, set[int]] = {}
+    # Loops, not recursion: a department tree may be deeper than Python's recursion limit.
+    order, stack = [], list(reversed(children[None]))
+    while stack:                     # every department, parents before their sub-departments
+        block = stack.pop()
+        order.append(block)
+        stack.extend(reversed(children[block.id]))
+    size: dict[int, int] = {}        # positions drawn in each department's subtree
+    for block in reversed(order):
+        size[block.id] = len(by_department[block.id]) + sum(size[child.id] for child in children[block.id])
 
-    def subtree(block) -> set[int]:
-        if block.id not in below:
-            below[block.id] = set(by_department[block.id]).union(*(subtree(c) for c in children[block.id]))
-        return below[block.id]
+    def positions_below(block) -> set[int]:
+        ids, stack = set(), [block]
+        while stack:
+            current = stack.pop()
+            ids |= by_department[current.id]
+            stack.extend(children[current.id])
+        return ids
 
-    def visit(block) -> None:
-        ids = subtree(block)
-        if not ids:
-            return
-        if len(ids) <= CHART_MAX_POSITIONS:
-            pages.append({"title": block.name, "dot": charts.chart_to_dot(_part_of(chart, ids))})
-            return
+    stack = list(reversed(children[None]))
+    while stack:                     # the same order, a small subtree on one page
+        block = stack.pop()
+        if not size[block.id]:
+            continue
+        if size[block.id] <= CHART_MAX_POSITIONS:
+            pages.append({"title": block.name, "dot": charts.chart_to_dot(_part_of(chart, positions_below(block)))})
+            continue
         if by_department[block.id]:
             pages.append({"title": block.name, "dot": charts.chart_to_dot(_part_of(chart, by_department[block.id]))})
-        for child in children[block.id]:
-            visit(child)
-
-    for root in children[None]:
-        visit(root)
+        stack.extend(reversed(children[block.id]))
     return pages
 
 

@@ -1,5 +1,5 @@
 """What the printing pages and the API share: the language asked for, a PDF as a response, and
-the choice between a manual now and a background task."""
+the choice between a document now and a background task (``services``: what is long)."""
 from __future__ import annotations
 
 import io
@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.appraisals.access import review_scope
 from app.documents import services
 from app.documents import tasks as document_tasks
 from app.documents.access import can_print_company_manual, can_print_manual
@@ -67,9 +68,22 @@ def manual_or_task(department, lang: str):
     that makes it: queued on commit, or the same one already under way)."""
     if not services.needs_task(department):
         return services.manual_pdf(department, lang), None
-    cached = services.cached_manual(department, lang)
+    cached = services.cached_manual(department, lang) if services.cache_checked_now(department) else None
     if cached is not None:
         return cached, None
     with_language = current_app.config["LANGUAGES"].get(lang, lang)
     title = f"{_('Position manual')} · {department.name if department else _('Whole company')} · {with_language}"
     return None, enqueue(document_tasks.MANUAL, document_tasks.manual_params(department, lang), current_user, title)
+
+
+def results_or_task(cycle, department, lang: str):
+    """(the cycle's results PDF, None) when it is cached or short enough to make now; else (None,
+    the task that makes it: queued on commit, or the same one already under way)."""
+    pdf = services.appraisal_results_pdf(cycle, department, review_scope(current_user), lang, cached_only=True)
+    if pdf is not None:
+        return pdf, None
+    with_language = current_app.config["LANGUAGES"].get(lang, lang)
+    title = (f"{_('Appraisal results')} · {cycle.name} · {department.name if department else _('All departments')}"
+             f" · {with_language}")
+    params = document_tasks.results_params(cycle, department, lang)
+    return None, enqueue(document_tasks.APPRAISAL_RESULTS, params, current_user, title)

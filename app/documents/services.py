@@ -5,15 +5,18 @@ force). Permission checks are the callers' (app/documents/access.py)."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import clock
+from app.core.errors import NotFound
 from app.core.spreadsheets import safe_filename
 from app.documents import cache, manual
 from app.documents import context as contexts
@@ -21,6 +24,8 @@ from app.documents.render import render_pdf
 from app.documents.word import job_description_docx as write_docx
 from app.extensions import db
 from app.jobs import services as jobs
+from app.jobs.content import version_document
+from app.jobs.models import JobDescriptionVersion
 from app.org.models import Department, Position
 from app.org.services import subtree_condition
 
@@ -73,11 +78,58 @@ def _cached_or_rendered(kind: str, context: dict, lang: str, filename: str, rend
 # --- job descriptions and appraisal forms -------------------------------------------------------
 
 
+# The content of published and superseded versions as printed (``version_document``), kept per
+# process: their content never changes (a new status changes the row's version counter, which is
+# part of the key, as is the hash of the content taken when it was published), so printing one
+# again, the cached PDF's usual case, reads only the version's row and its position's header.
+_FROZEN_DOCUMENTS: OrderedDict = OrderedDict()
+FROZEN_DOCUMENTS_KEPT = 2000
+_frozen_lock = threading.Lock()
+
+
+def _version_document(version) -> dict:
+    """``version_document(version)``, from memory for a frozen version printed before; the content
+    is loaded now if the caller did not load it (``jobs.services.get_version(full=False)``)."""
+    if not version.is_frozen:
+        return version_document(_with_content(version))
+    key = (version.id, version.version, version.content_hash)
+    with _frozen_lock:
+        document = _FROZEN_DOCUMENTS.get(key)
+        if document is not None:
+            _FROZEN_DOCUMENTS.move_to_end(key)
+            return document          # shared: read only (``contexts.job_description`` copies what it sets)
+    document = version_document(_with_content(version))
+    with _frozen_lock:
+        _FROZEN_DOCUMENTS[key] = document
+        while len(_FROZEN_DOCUMENTS) > FROZEN_DOCUMENTS_KEPT:
+            _FROZEN_DOCUMENTS.popitem(last=False)
+    return document
+
+
+def printable_version(version_id: int):
+    """A version with what its job description's header prints (position, department, superior,
+    subordinates: two queries), not its content (see ``_version_document``)."""
+    version = db.session.scalar(select(JobDescriptionVersion).where(JobDescriptionVersion.id == version_id).options(
+        joinedload(JobDescriptionVersion.position).options(joinedload(Position.department),
+                                                           joinedload(Position.reports_to),
+                                                           selectinload(Position.subordinates))))
+    if version is None:
+        raise NotFound(_("No such job-description version."))
+    return version
+
+
+def _with_content(version):
+    """``version`` with its content loaded (in a fixed number of queries, not row by row)."""
+    if "sections" in inspect(version).unloaded:
+        return jobs.get_version(version.id, full=True)
+    return version
+
+
 def job_description_pdf(version, lang: str) -> Pdf:
-    """Any version of a job description (content loaded: jobs.services.get_version). Drafts and
+    """Any version of a job description (its content loaded here if need be). Drafts and
     versions in review print with a DRAFT mark and are never cached; published and superseded
     versions never change, so their PDF is cached."""
-    context = contexts.job_description(version)
+    context = contexts.job_description(version, document=_version_document(version))
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
 
@@ -110,8 +162,43 @@ def review_pdf(review, lang: str) -> Pdf:
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
 
 
-def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
-    """A cycle's results, for a department (and below) or every review the user may see."""
+# --- what a document costs: made in the request, or by a background task -------------------------
+#
+# A request that lays out a document holds a web thread (and, as WeasyPrint is mostly Python, most
+# of a core) while it does: ~40 ms a page on an idle core of this 2-CPU machine, several times
+# that under load (a 23-position manual, ~50 pages, held a request 13-18 s with 50 clients). So a
+# document is made in the request only when it is cached or its expected length is at most
+# PDF_SYNC_MAX_PAGES (default 12: ~0.5 s idle, under 5 s under load); longer ones are made by a
+# background task whose page shows the progress bar. The expected length comes from counts known
+# before anything is laid out; it errs on the long side.
+
+MANUAL_FIXED_PAGES = 4     # cover and contents, org chart, headcount plan
+PAGES_PER_POSITION = 2     # a job description in force takes about two pages
+RESULTS_FIXED_PAGES = 2    # the summary and the charts
+RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
+
+
+def sync_max_pages() -> int:
+    return current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+
+
+def manual_pages(positions: int) -> int:
+    """The pages a manual of ``positions`` positions is expected to take, at most."""
+    return MANUAL_FIXED_PAGES + PAGES_PER_POSITION * positions
+
+
+def manual_sync_max_positions() -> int:
+    """The most positions a manual made in the request may have (for the page's explanation)."""
+    return max(0, (sync_max_pages() - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
+
+
+def results_pages(context: dict) -> int:
+    rows = len(context["reviews"]) + len(context["departments"])
+    return RESULTS_FIXED_PAGES + -(-rows // RESULTS_ROWS_PER_PAGE)
+
+
+def _results_context(cycle, department, scope, lang: str) -> tuple[dict, str]:
+    """A cycle's results as printed (its charts drawn in ``lang``), and the file's name."""
     from app.appraisals import charts
     from app.appraisals.results import results_document
 
@@ -124,6 +211,18 @@ def appraisal_results_pdf(cycle, department, scope, lang: str) -> Pdf:
                                                    width=560))}
     context = contexts.appraisal_results(document, drawn)
     name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{clock.today().isoformat()}.pdf"
+    return context, name
+
+
+def appraisal_results_pdf(cycle, department, scope, lang: str, cached_only: bool = False) -> Pdf | None:
+    """A cycle's results, for a department (and below) or every review the user may see. With
+    ``cached_only``, None unless it is cached or short enough to make now (``results_pages``)."""
+    context, name = _results_context(cycle, department, scope, lang)
+    if cached_only and results_pages(context) > sync_max_pages():
+        path = cache.get(cache.document_key("appraisal_results", context, lang))
+        if path is None:
+            return None
+        return Pdf(safe_filename(name, default="document"), path=path, etag=path.stem, cached=True)
     return _cached_or_rendered("appraisal_results", context, lang, name,
                                lambda: render_pdf(APPRAISAL_RESULTS, context, lang))
 
@@ -163,8 +262,20 @@ def manual_filename(department: Department | None, lang: str) -> str:
 
 
 def needs_task(department: Department | None) -> bool:
-    """A manual this big is made by a background task, with a progress bar."""
-    return manual_size(department) > current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30)
+    """A manual this long (unless cached: see ``cached_manual``) is made by a background task,
+    with a progress bar."""
+    return manual_pages(manual_size(department)) > sync_max_pages()
+
+
+# Whether a manual was printed before is known from its content only (the cache key hashes it),
+# which takes time to collect: ~0.2 s for 200 positions on an idle core, 36 s for 2,000 under
+# heavy load. Above this many positions the request does not look: the task does, and ends at
+# once with the file when it was.
+CACHE_CHECK_MAX_POSITIONS = 300
+
+
+def cache_checked_now(department: Department | None) -> bool:
+    return manual_size(department) <= CACHE_CHECK_MAX_POSITIONS
 
 
 def cached_manual(department: Department | None, lang: str) -> Pdf | None:

@@ -1,9 +1,11 @@
-"""The background task that makes a big position manual (see app/tasks)."""
+"""The background tasks that make long documents: a big position manual, a big cycle's results
+(see app/tasks, and ``services`` for what is long)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.appraisals.access import can_view_cycle, can_view_cycles, review_scope
 from app.core.errors import ServiceError
 from app.documents import services
 from app.documents.access import can_print_company_manual, can_print_manual
@@ -11,6 +13,7 @@ from app.org.services import get_department
 from app.tasks.services import Result, handler
 
 MANUAL = "manual"
+APPRAISAL_RESULTS = "appraisal_results"
 
 
 def manual_params(department, lang: str) -> dict:
@@ -24,4 +27,20 @@ def make_manual(params: dict, owner) -> Result:
     if not allowed:  # rights changed since the task was queued
         raise ServiceError(_("You may not print this manual."))
     pdf = services.manual_pdf(department, params.get("lang") or "en")
+    return Result(pdf.path if pdf.path is not None else pdf.data, pdf.filename, "application/pdf")
+
+
+def results_params(cycle, department, lang: str) -> dict:
+    return {"cycle_id": cycle.id, "department_id": department.id if department is not None else None, "lang": lang}
+
+
+@handler(APPRAISAL_RESULTS, _l("Appraisal results"))
+def make_appraisal_results(params: dict, owner) -> Result:
+    """The results of the reviews the owner may read now (their rights when the task runs)."""
+    from app.appraisals.services import get_cycle
+    cycle = get_cycle(params["cycle_id"])
+    if not (can_view_cycles(owner) and can_view_cycle(owner, cycle)):
+        raise ServiceError(_("You may not print these results."))
+    department = get_department(params["department_id"]) if params.get("department_id") else None
+    pdf = services.appraisal_results_pdf(cycle, department, review_scope(owner), params.get("lang") or "en")
     return Result(pdf.path if pdf.path is not None else pdf.data, pdf.filename, "application/pdf")

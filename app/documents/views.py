@@ -9,7 +9,7 @@ reporting subtree holds every position of that department's subtree; the company
 and admins."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +21,7 @@ from app.documents.access import can_print_company_manual, can_print_manuals, pr
 from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
 from app.extensions import db
 from app.jobs import services as jobs
-from app.jobs.access import can_use_job_descriptions
+from app.jobs.access import can_use_job_descriptions, can_view_version
 from app.jobs.views._helpers import visible_position, visible_version
 from app.org import services as org_services
 
@@ -32,7 +32,9 @@ expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 @bp.route("/versions/<int:version_id>/job-description.pdf")
 @requires(can_use_job_descriptions)
 def job_description(version_id: int):
-    version = visible_version(version_id)
+    version = services.printable_version(version_id)   # the content only if it is printed now
+    if not can_view_version(current_user, version):
+        abort(404)
     return pdf_response(services.job_description_pdf(version, requested_language()))
 
 
@@ -50,7 +52,7 @@ def position_job_description(position_id: int):
     """The job description in force of a position (the link of the position's page); without
     one, the position's job-description page says so."""
     position = visible_position(position_id)
-    current = jobs.current_version(position.id, full=True)
+    current = jobs.current_version(position.id)   # its content only if it is printed now
     if current is None:
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
@@ -105,4 +107,4 @@ def manual():
     return render_template("documents/manual.html", departments=[d for d in departments if d.id in printable],
                            company=can_print_company_manual(current_user), form=ConfirmForm(),
                            selected=parse_id(request.args.get("department")),
-                           sync_max=current_app.config.get("MANUAL_SYNC_MAX_POSITIONS", 30))
+                           sync_max=services.manual_sync_max_positions())

@@ -101,35 +101,44 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
     if depth is not None and depth < 1:
         depth = None
 
-    query = select(Position.id, Position.code, Position.title, Position.department_id, Position.headcount,
-                   Position.reports_to_id, Department.name.label("department_name")) \
+    # The reporting lines of every position in scope (two numbers a row), for the levels and the
+    # counts below; what a box prints, for the positions drawn only: a chart of the top levels of
+    # a big company does not build what it does not draw.
+    details = (Position.code, Position.title, Position.department_id, Position.headcount,
+               Department.name.label("department_name"))
+    query = select(Position.id, Position.reports_to_id, *(details if depth is None else ())) \
         .join(Department, Department.id == Position.department_id) \
         .where(Position.archived_at.is_(None))
     if department is not None:
         query = query.where(services.subtree_condition(department))
     rows = db.session.execute(query.order_by(Department.path, Position.code, Position.id)).all()
-    scope = {row.id: ChartNode(row.id, row.code, row.title, row.department_id, row.department_name,
-                               row.headcount, row.reports_to_id) for row in rows}
+    reports_to = {row.id: row.reports_to_id for row in rows}
 
-    order, children = _walk(scope)
-    drawn_ids = [pid for pid in order if depth is None or scope[pid].level <= depth]
+    order, children, levels = _walk(reports_to)
+    drawn_ids = [pid for pid in order if depth is None or levels[pid] <= depth]
     drawn = set(drawn_ids)
+    if depth is not None and drawn_ids:
+        rows = db.session.execute(select(Position.id, *details)
+                                  .join(Department, Department.id == Position.department_id)
+                                  .where(Position.id.in_(drawn_ids))).all()
+    scope = {row.id: ChartNode(row.id, row.code, row.title, row.department_id, row.department_name,
+                               row.headcount, reports_to[row.id], levels[row.id]) for row in rows if row.id in drawn}
     if depth is not None:
         below = _subtree_sizes(order, children)
         for pid in drawn_ids:
-            if scope[pid].level == depth:
+            if levels[pid] == depth:
                 scope[pid].hidden_below = below[pid] - 1
 
     edges: list[tuple[str, int, int]] = []
     outside_edges: list[tuple[str, int, int]] = []
     outside_ids: list[int] = []
     for pid in drawn_ids:
-        superior = scope[pid].reports_to_id
+        superior = reports_to[pid]
         if superior is None:
             continue
         if superior in drawn:
             edges.append(("solid", superior, pid))
-        elif superior not in scope:
+        elif superior not in reports_to:
             outside_edges.append(("solid", superior, pid))
             outside_ids.append(superior)
 
@@ -141,7 +150,7 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
         for pid, superior in dotted_rows:
             if superior in drawn:
                 edges.append(("dotted", superior, pid))
-            elif superior not in scope:
+            elif superior not in reports_to:
                 outside_edges.append(("dotted", superior, pid))
                 outside_ids.append(superior)
             # a superior in scope but collapsed away: the line is not drawn
@@ -163,47 +172,45 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
 
     nodes = [scope[pid] for pid in drawn_ids]
     return OrgChart(department=department, depth=depth, nodes=nodes, outside=outside, edges=edges,
-                    outside_edges=outside_edges, total=len(scope),
+                    outside_edges=outside_edges, total=len(reports_to),
                     departments={node.department_id: node.department_name for node in nodes})
 
 
-def _walk(scope: dict[int, ChartNode]) -> tuple[list[int], dict[int, list[int]]]:
+def _walk(reports_to: dict[int, int | None]) -> tuple[list[int], dict[int, list[int]], dict[int, int]]:
     """Breadth-first order from the top positions (those whose superior is outside the
-    scope), setting each node's level; ``children`` follows the walk, so it is a forest even
-    if the data held a loop."""
+    scope), and each position's level (1 at the top); ``children`` follows the walk, so it is a
+    forest even if the data held a loop. ``reports_to``: position → superior, in display order."""
     reports: dict[int, list[int]] = defaultdict(list)
     roots = []
-    for pid, node in scope.items():  # rows come in department path, code order
-        if node.reports_to_id in scope and node.reports_to_id != pid:
-            reports[node.reports_to_id].append(pid)
+    for pid, superior in reports_to.items():  # rows come in department path, code order
+        if superior in reports_to and superior != pid:
+            reports[superior].append(pid)
         else:
             roots.append(pid)
     order: list[int] = []
     children: dict[int, list[int]] = defaultdict(list)
-    seen: set[int] = set()
+    levels: dict[int, int] = {}
 
     def visit(start: int) -> None:
-        scope[start].level = 1
-        seen.add(start)
+        levels[start] = 1
         queue = [start]
         while queue:
             nxt = []
             for pid in queue:
                 order.append(pid)
                 for child in reports.get(pid, ()):
-                    if child not in seen:
-                        seen.add(child)
-                        scope[child].level = scope[pid].level + 1
+                    if child not in levels:
+                        levels[child] = levels[pid] + 1
                         children[pid].append(child)
                         nxt.append(child)
             queue = nxt
 
     for pid in roots:
         visit(pid)
-    for pid in scope:  # only positions caught in a reporting loop are left
-        if pid not in seen:
+    for pid in reports_to:  # only positions caught in a reporting loop are left
+        if pid not in levels:
             visit(pid)
-    return order, children
+    return order, children, levels
 
 
 def _subtree_sizes(order: list[int], children: dict[int, list[int]]) -> dict[int, int]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
@@ -22,8 +23,12 @@ FONT = "Noto Sans CJK SC"
 MAX_HOLDER_NAMES = 3
 TITLE_WIDTH = 26          # label wrap width, in Latin characters (a CJK character counts two)
 TITLE_LINES = 3
-# Above this many drawn positions, edges are drawn as polylines: orthogonal routing is the
-# nicest for org charts but grows much faster than the rest of the layout.
+# Edges are polylines unless ORG_CHART_EDGES is "ortho": right-angled edges are the nicest for org
+# charts, but Graphviz's orthogonal router aborts on some small, ordinary charts (``maze.c:
+# chkSgraph: Assertion … failed``, Graphviz 2.43 of Debian 12: 11 of 703 charts of generated
+# organisations, bench/bench_graphviz.py; polylines: none). With "ortho", a chart it cannot draw
+# is drawn again with polylines (chart_svg.render_chart_svg), and above this many drawn positions
+# polylines are used anyway: orthogonal routing grows much faster than the rest of the layout.
 ORTHO_MAX_NODES = 300
 # Subordinates without anyone below them are stacked in rows of this many (per superior and
 # department), once there are at least LEAF_STACK_MIN of them: a tree of 2,000 posts is
@@ -195,9 +200,9 @@ def chart_to_dot(chart: OrgChart, link: Link | None = None, department_link: Lin
     """DOT source of ``chart``. ``link(position_id)`` is the URL of a position's page and
     ``department_link(department_id)`` that of a department's chart (for clusters and "more
     below"); without them the SVG has no links (e.g. for a PDF). ``splines``: "ortho" (right
-    angles) or "polyline"; by default ortho unless the chart is big."""
+    angles) or "polyline"; by default the ORG_CHART_EDGES setting, polylines for big charts."""
     many = len(chart.nodes) > ORTHO_MAX_NODES
-    splines = splines or ("polyline" if many else "ortho")
+    splines = splines or ("polyline" if many else current_app.config.get("ORG_CHART_EDGES", "polyline"))
     out = [
         "digraph orgchart {",
         f'  graph [rankdir=TB, splines={splines}, nodesep=0.25, ranksep=0.5, newrank=true, '

@@ -41,6 +41,18 @@ _LINK_TITLE = re.compile(r'(<a\b[^>]*\bxlink:title="([^"]*)"[^>]*>)')
 _cache: OrderedDict[str, str] = OrderedDict()
 _cache_lock = threading.Lock()
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_failures = 0                 # dot runs of this process that failed (an abort, an error)
+_last = threading.local()     # the edge setting of the last chart this thread drew
+
+
+def dot_failures() -> int:
+    """How many ``dot`` runs of this process failed (for the benchmark and the logs)."""
+    return _failures
+
+
+def last_settings() -> str:
+    """The edges of the last chart drawn by this thread ("ortho", "polyline", ...)."""
+    return getattr(_last, "splines", "")
 
 
 def render_svg(dot_source: str, timeout: float | None = None) -> str:
@@ -81,6 +93,9 @@ def _run_dot(dot_source: str, binary: str, timeout: float) -> str:
         log.warning("dot took longer than %ss", timeout)
         raise ChartTimeout(_("The chart took too long to draw. Choose fewer levels or one department.")) from error
     if result.returncode != 0 or b"<svg" not in result.stdout:
+        global _failures
+        with _cache_lock:
+            _failures += 1
         log.error("dot failed (%s): %s", result.returncode, result.stderr.decode("utf-8", "replace")[:2000])
         raise ChartError(_("The chart could not be drawn."))
     if result.stderr:
@@ -102,11 +117,14 @@ def render_chart_svg(source: str) -> str:
     dot even aborts on a few: when they fail or take too long, the chart is drawn again with
     polylines."""
     if "splines=ortho" not in source:
+        _last.splines = "polyline"
         return render_svg(source)
     try:
+        _last.splines = "ortho"
         return render_svg(source, timeout=ORTHO_TIMEOUT)
     except ChartError as error:
         log.warning("dot could not draw right-angled edges (%s); drawing polylines", error.message)
+        _last.splines = "polyline after ortho failed"
         return render_svg(source.replace("splines=ortho", "splines=polyline", 1))
 
 

@@ -44,7 +44,7 @@ def test_the_appraisal_form_and_small_manuals_answer_pdf(api, shop):
 
 
 def test_a_big_manual_answers_202_with_its_task(app, api, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "MANUAL_SYNC_MAX_POSITIONS", 2)
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)   # 2 positions
     hr = api("hr")
     response = hr.get(f"/api/v1/departments/{shop.ec.id}/manual.pdf?lang=zh_CN")
     assert response.status_code == 202

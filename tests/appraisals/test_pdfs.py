@@ -109,3 +109,32 @@ def test_the_blank_form_prints_the_kpi_targets_of_one_period(app, shop):
     for period in ("weekly", "annual"):
         response = api.get(f"{url}?period={period}")
         assert response.status_code == 422 and "period" in str(response.json), response.json
+
+
+def test_long_results_are_made_by_a_background_task(app, shop, cycle, monkeypatch):  # noqa: F811
+    """Results expected to be longer than PDF_SYNC_MAX_PAGES: the request queues a task and sends
+    the user to its page (with the progress bar); the task makes the PDF of what its owner may see."""
+    from app.tasks import services as tasks
+    from app.tasks.models import Task
+
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 2)   # the summary and charts take two
+    manager = _client(app, shop.manager_user)
+    url = f"/appraisals/cycles/{cycle.id}/results.pdf?lang=zh_CN"
+    response = manager.get(url)
+    assert response.status_code == 303 and response.headers["Location"].startswith("/tasks/")
+    task_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'role="progressbar"' in page and "This PDF is long" in page
+    assert manager.get(url).headers["Location"] == response.headers["Location"]   # the same task, not two
+    assert db.session.get(Task, task_id).params == {"cycle_id": cycle.id, "department_id": None, "lang": "zh_CN"}
+    tasks.run(task_id)
+    db.session.expire_all()
+    task = db.session.get(Task, task_id)
+    assert task.status == "done", task.error
+    pdf = manager.get(f"/tasks/{task_id}/download")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = squeeze("".join(pages_text(pdf.data)))
+    assert "张伟" in text and "陈静" not in text               # the manager's reviews only
+    # made now, it is cached: the same request downloads it at once
+    again = manager.get(url)
+    assert again.status_code == 200 and again.headers["X-Cache"] == "hit"

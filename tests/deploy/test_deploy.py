@@ -45,7 +45,7 @@ def stack(tmp_path_factory):
         "ROLEBOOK_SECURE_COOKIES": "0",          # the clients speak plain HTTP to 127.0.0.1
         "ROLEBOOK_INSTANCE_PATH": str(folder / "instance"),   # shared by the servers and the worker
         "ROLEBOOK_QUEUE_URL": redis.url, "ROLEBOOK_QUEUE_CONSUMER": "none",
-        "ROLEBOOK_MANUAL_SYNC_MAX_POSITIONS": "5",   # manuals of more positions are background tasks
+        "ROLEBOOK_PDF_SYNC_MAX_PAGES": "12",   # manuals of more than 4 positions are background tasks
         "ROLEBOOK_PDF_WORKERS": "0",
     })
     flask(env, "db", "upgrade")

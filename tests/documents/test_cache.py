@@ -37,3 +37,31 @@ def test_changing_any_input_changes_the_key(ctx, shop, monkeypatch, tmp_path):
         after = services.job_description_pdf(version, "zh_CN").etag
         assert before != after, path
     cache.template_version.cache_clear()
+
+
+def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop, count_queries):
+    """Printed again, a published job description runs three queries (the user, the version with
+    its position, department and superior, the subordinates), not its content's; a change of its
+    status or of its header prints anew."""
+    hr = login("hr")
+    url = f"/documents/versions/{shop.version.id}/job-description.pdf?lang=en"
+    first = hr.get(url)
+    assert first.status_code == 200 and first.headers["X-Cache"] == "miss"
+    with count_queries() as queries:
+        again = hr.get(url)
+    assert again.headers["X-Cache"] == "hit" and again.data == first.data
+    assert len(queries) <= 3, queries
+    assert hr.get(url, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    # the position renamed: its header changes, so does the document
+    from app.extensions import db
+
+    shop.version.position.title = "电商运营总监"
+    db.session.commit()
+    renamed = hr.get(url)
+    assert renamed.headers["X-Cache"] == "miss" and renamed.headers["ETag"] != first.headers["ETag"]
+    # superseded by a newer version: printed anew, with the mark
+    from tests import factories
+
+    factories.publish_jd(shop.version.position, factories.jd_content("电商运营总监"))
+    superseded = hr.get(url)
+    assert superseded.headers["X-Cache"] == "miss" and superseded.headers["ETag"] != renamed.headers["ETag"]

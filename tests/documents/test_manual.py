@@ -14,6 +14,13 @@ from tests.documents.conftest import fonts, page_count, pages_text, squeeze
 TOC_LINE = re.compile(r"^\s*(?P<code>[A-Z][A-Z0-9-]+)\s+(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\S.*?)\s*$")
 
 
+@pytest.fixture(autouse=True)
+def made_in_the_request(app, monkeypatch):
+    """These tests read manuals back: made in the request, whatever their length (the tests of the
+    choice between the request and a background task set their own limit)."""
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 10_000)
+
+
 def _manual(client, department_id, lang="zh_CN"):
     response = client.post("/documents/manual", data={"department": department_id or "", "lang": lang})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -88,6 +95,25 @@ def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app,
     assert assembled != one_pass
     pages = _check_manual(assembled)
     assert [squeeze(page) for page in pages] == [squeeze(page) for page in pages_text(one_pass, "layout")]
+    # every part's subsets of a font became one file: the size of the one-pass manual's, about
+    files = _font_files(assembled)
+    assert len(files) == len(set(files.values())), files   # one file per font, however many parts
+    assert len(assembled) <= 1.25 * len(one_pass), (len(assembled), len(one_pass))
+
+
+def _font_files(pdf: bytes) -> dict:
+    """{font file object: font name} of every embedded font of ``pdf``."""
+    import io
+
+    from pypdf import PdfReader
+
+    files = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            reference = next(descriptor.raw_get(key) for key in ("/FontFile3", "/FontFile2") if key in descriptor)
+            files[reference.idnum] = str(descriptor["/FontName"]).split("+")[-1]
+    return files
 
 
 def test_worn_workers_are_replaced_between_manuals(data_app, ctx, shop, monkeypatch):
@@ -166,7 +192,7 @@ def test_who_may_print_which_manual(app, login, shop):
 
 
 def test_a_big_manual_becomes_a_background_task(app, login, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "MANUAL_SYNC_MAX_POSITIONS", 2)
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)   # 2 positions
     hr = login("hr")
     response = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
     assert response.status_code == 303 and re.fullmatch(r"/tasks/\d+", response.headers["Location"])
@@ -175,3 +201,27 @@ def test_a_big_manual_becomes_a_background_task(app, login, shop, monkeypatch):
     assert 'data-task="refresh"' in page and 'aria-valuenow="0"' in page  # works without the script too
     again = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
     assert again.headers["Location"] == response.headers["Location"]
+
+
+def test_the_expected_length_decides_between_the_request_and_a_task(app, login, shop, monkeypatch):
+    """A manual expected to be longer than PDF_SYNC_MAX_PAGES goes to a background task; one made
+    before (cached) downloads at once, however long."""
+    hr = login("hr")
+    positions = services.manual_size(shop.ec)
+    expected = services.manual_pages(positions)
+    assert expected == services.MANUAL_FIXED_PAGES + services.PAGES_PER_POSITION * positions
+    cache.clear()
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", expected - 1)
+    assert hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"}).status_code == 303
+    page = hr.get("/documents/manual").get_data(as_text=True)
+    assert f"Manuals of up to {positions - 1} positions download at once" in page
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", expected)
+    made = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
+    assert made.status_code == 200 and made.headers["X-Cache"] == "miss"
+    assert page_count(made.data) <= expected
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 1)
+    again = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
+    assert again.status_code == 200 and again.headers["X-Cache"] == "hit" and again.data == made.data
+    # a manual too big to collect its content in the request is not looked up there: a task
+    monkeypatch.setattr(services, "CACHE_CHECK_MAX_POSITIONS", positions - 1)
+    assert hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"}).status_code == 303

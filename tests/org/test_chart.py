@@ -305,9 +305,32 @@ def test_a_dot_run_over_the_time_limit_is_reported(app, login):
 
 
 def test_right_angled_edges_fall_back_to_polylines_when_slow(ctx, monkeypatch, caplog):
+    from flask import current_app
+
+    monkeypatch.setitem(current_app.config, "ORG_CHART_EDGES", "ortho")
     _org()
     charts.clear_cache()
     monkeypatch.setattr(chart_svg, "ORTHO_TIMEOUT", 0.000001)  # as if ortho routing were stuck
     result = charts.org_chart()
     assert "销售代表" in result.svg and result.chart.shown == 7
     assert "drawing polylines" in caplog.text
+
+
+def test_every_chart_of_a_generated_20_department_company_is_drawn_without_a_failed_dot_run(ctx):
+    """The company of bench/generate.py with 20 departments and 200 positions: the org chart page's
+    charts and every chart page of its manual. With right-angled edges, Graphviz 2.43 aborted on
+    one of them (``maze.c: chkSgraph: Assertion … failed``) before the fallback drew it."""
+    from app.documents import manual
+    from app.org.headcount import headcount_report
+    from bench.generate import generate
+
+    generate(departments=20, positions=200, employees=600)
+    failed = chart_svg.dot_failures()
+    sources = [charts.chart_to_dot(charts.build_chart(None, depth)) for depth in (2, 3, None)]
+    sources += [page["dot"] for page in manual._chart_pages(None, headcount_report(None).departments)]
+    assert len(sources) > 15
+    for source in sources:
+        charts.clear_cache()
+        assert chart_svg.render_chart_svg(source).startswith("<svg")
+        assert chart_svg.last_settings() == "polyline"
+    assert chart_svg.dot_failures() == failed

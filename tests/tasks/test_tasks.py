@@ -144,7 +144,7 @@ def _run_manual(client, department_id: int) -> tuple[dict, bytes]:
 
 
 def test_a_big_manual_is_made_in_the_background(app, login, consumer, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "MANUAL_SYNC_MAX_POSITIONS", 1)
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 6)   # 1 position
     status, pdf = _run_manual(login("hr"), shop.ec.id)
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
     text = squeeze("".join(pages_text(pdf)))
@@ -184,7 +184,7 @@ def redis_url():
 
 
 def test_the_queue_runs_on_redis(make_app, redis_url, login, shop, monkeypatch):
-    redis_app = make_app(TASK_QUEUE_URL=redis_url, MANUAL_SYNC_MAX_POSITIONS=1)
+    redis_app = make_app(TASK_QUEUE_URL=redis_url, PDF_SYNC_MAX_PAGES=6)
     queue = _queue(redis_app)
     assert type(queue.huey.storage).__name__ == "RedisStorage"
     hr = factories.create_user("hr")

@@ -2,7 +2,7 @@
 sortable, filterable table of its reviews; exports; an employee's history across cycles."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
@@ -23,8 +23,7 @@ from app.auth.permissions import requires
 from app.core import clock
 from app.core.listing import page_of, sort_query
 from app.core.spreadsheets import csv_response, xlsx_response
-from app.documents.responses import pdf_response, requested_language
-from app.documents.services import appraisal_results_pdf
+from app.documents.responses import pdf_response, requested_language, results_or_task
 from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
@@ -114,7 +113,13 @@ def history(employee_id: int):
 @requires(can_view_cycles)
 def cycle_results_pdf(cycle_id: int):
     """The results as a printable PDF: the department chosen (with its sub-departments) or every
-    review the user may see."""
+    review the user may see; a long one (not cached) is made by a background task, whose page
+    this redirects to."""
     cycle = visible_cycle(cycle_id)
-    return pdf_response(appraisal_results_pdf(cycle, department_arg(), review_scope(current_user),
-                                              requested_language(request.args.get("lang"))))
+    pdf, task = results_or_task(cycle, department_arg(), requested_language(request.args.get("lang")))
+    if task is None:
+        return pdf_response(pdf)
+    db.session.commit()
+    flash(_("This PDF is long: it is being prepared in the background. You can leave this page and come back "
+            "from “My tasks”."), "info")
+    return redirect(url_for("tasks.detail", task_id=task.id), code=303)

@@ -288,6 +288,121 @@ def assemble(front: Part, parts: list[Part], overlay: Part, path: str) -> None:
         target = writer.pages[front.pages + index]
         target.merge_page(page)
         target.compress_content_streams()
+    share_fonts(writer)
     writer.write(path)
     del writer, numbers
     release_memory()
+
+
+# --- one font file per font in an assembled manual ------------------------------------------------
+#
+# Each part embeds its own subset of every font it uses (~0.5 MB of Noto Sans CJK even for a few
+# glyphs), so a manual of 25 parts carried ~25 copies: 9.5 MB where one pass makes 2.0 MB.
+# WeasyPrint subsets with the glyph ids of the original font kept (HarfBuzz's RETAIN_GIDS), and
+# its text refers to glyphs by those ids (Identity CID → GID), so one subset of the original font
+# with the glyphs of every part serves them all: ``share_fonts`` makes it (HarfBuzz, as WeasyPrint
+# does) and points every part's font descriptor at it. Each part keeps its own small font
+# dictionaries (widths, ToUnicode), so the text extracts as before.
+
+_DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
+_font_files: dict[str, tuple[str, int] | None] = {}
+
+
+def _font_file(postscript_name: str) -> tuple[str, int] | None:
+    """The file and face index of an installed font, by PostScript name (fontconfig)."""
+    if postscript_name not in _font_files:
+        import subprocess
+
+        try:
+            out = subprocess.run(["fc-list", f":postscriptname={postscript_name}", "file", "index"],
+                                 capture_output=True, text=True, timeout=10, check=False).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        found = None
+        for line in out.splitlines():   # /usr/share/fonts/…/NotoSansCJK-Regular.ttc: :index=2
+            file, _sep, rest = line.partition(": ")
+            if file and "index=" in rest:
+                found = (file, int(rest.split("index=")[1].split(":")[0]))
+                break
+        _font_files[postscript_name] = found
+    return _font_files[postscript_name]
+
+
+def _glyphs(widths) -> set[int]:
+    """The glyph ids a CIDFont's /W array gives widths for (WeasyPrint lists the glyphs used)."""
+    glyphs, items, index = set(), list(widths or []), 0
+    while index < len(items):
+        first = int(items[index])
+        following = items[index + 1].get_object() if index + 1 < len(items) else None
+        if isinstance(following, list):            # c [w1 w2 …]
+            glyphs.update(range(first, first + len(following)))
+            index += 2
+        else:                                       # c_first c_last w
+            glyphs.update(range(first, int(following) + 1))
+            index += 3
+    return glyphs
+
+
+def _subset(path: str, index: int, glyphs: set[int]) -> bytes:
+    """The glyphs ``glyphs`` of a font file, at their ids, with WeasyPrint's subsetting options."""
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob.from_file_path(path), index)
+    wanted = hb.SubsetInput()
+    for glyph in sorted(glyphs | {0}):
+        wanted.glyph_set.add(glyph)
+    wanted.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+                    | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_HINTING)
+    dropped = wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in _DROPPED_TABLES:
+        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
+    return hb.subset(face, wanted).blob.data
+
+
+def share_fonts(writer) -> int:
+    """Give every embedded subset of one installed font a single file: that font subset to the
+    glyphs of all of them. A font that cannot be found (not installed here, another face) is
+    left as it is. Returns the number of font files replaced."""
+    import uharfbuzz as hb
+    from pypdf.generic import NameObject, NumberObject
+
+    groups: dict[str, list] = {}        # PostScript name → [(descriptor, file key, glyphs)]
+    seen: set[int] = set()
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        for reference in (fonts.get_object().values() if fonts is not None else ()):
+            font = reference.get_object()
+            if font.get("/Subtype") != "/Type0":
+                continue
+            cid_font = font["/DescendantFonts"][0].get_object()
+            descriptor = cid_font["/FontDescriptor"].get_object()
+            key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
+            if key is None or id(descriptor) in seen:
+                continue
+            seen.add(id(descriptor))
+            embedded = descriptor[key].get_object().get_data()
+            name = hb.Face(hb.Blob(embedded), 0).get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME)
+            if name:
+                groups.setdefault(name, []).append((descriptor, key, _glyphs(cid_font.get("/W"))))
+    replaced = 0
+    for name, members in groups.items():
+        found = _font_file(name)
+        if found is None or len(members) < 2:
+            continue
+        glyphs = set().union(*(glyphs for _descriptor, _key, glyphs in members))
+        if hb.Face(hb.Blob.from_file_path(found[0]), found[1]).glyph_count <= max(glyphs):
+            continue   # not the font these glyph ids are from
+        first, key, _glyphs_used = members[0]
+        shared = first.raw_get(key)            # the first subset's stream becomes the shared one
+        data = _subset(*found, glyphs)
+        stream = shared.get_object()
+        stream.set_data(data)                  # compressed again by its own filter (FlateDecode)
+        if key == "/FontFile2":
+            stream[NameObject("/Length1")] = NumberObject(len(data))
+        for descriptor, _key, _glyphs_used in members[1:]:
+            descriptor[NameObject(key)] = shared
+            replaced += 1
+    if replaced:
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    return replaced
