@@ -62,7 +62,7 @@ def fill_in_bulk(cycle_id: int, seed: int = 5) -> None:
     rng = random.Random(seed)
     results = db.session.execute(select(KpiResult.id, KpiResult.target, KpiResult.direction)
                                  .join(Review).where(Review.cycle_id == cycle_id)).all()
-    db.session.execute(update(KpiResult), [{"id": rid, "actual": round(target * rng.uniform(0.6, 1.3), 2)}
+    db.session.execute(update(KpiResult), [{"id": rid, "actual": round(float(target) * rng.uniform(0.6, 1.3), 2)}
                                            for rid, target, _direction in results])
     ratings = db.session.execute(select(CompetencyRating.id).join(Review).where(Review.cycle_id == cycle_id)).scalars()
     db.session.execute(update(CompetencyRating), [{"id": rid, "manager_rating": rng.randint(2, 5)} for rid in ratings])

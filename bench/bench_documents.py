@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_load import free_port, percentile  # noqa: E402
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import LimiterStore, result, scaled  # noqa: E402
 
 HELD_TARGET = 5.0           # seconds a request may be held
 CACHED_MEDIAN, CACHED_P95 = 20.0, 50.0   # ms
@@ -169,9 +169,10 @@ def ask(port: int, path: str, headers: dict) -> tuple[int, float, int]:
     return response.status, seconds, len(body)
 
 
-def start_server(port: int, url: str, instance: Path, workers: int) -> subprocess.Popen:
+def start_server(port: int, url: str, instance: Path, workers: int, limiter: dict) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, ROLEBOOK_CONFIG="production", SECRET_KEY="bench-documents",
-               ROLEBOOK_INSTANCE_PATH=str(instance), ROLEBOOK_SECURE_COOKIES="0", ROLEBOOK_QUEUE_CONSUMER="none")
+               ROLEBOOK_INSTANCE_PATH=str(instance), ROLEBOOK_SECURE_COOKIES="0", ROLEBOOK_QUEUE_CONSUMER="none",
+               **limiter)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "600", "--graceful-timeout", "3", "wsgi:app"],
@@ -280,27 +281,32 @@ def main():
         data = prepare(url, tmp / "instance", args.clients)
         print(f"data ready in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        server = start_server(port, url, tmp / "instance", args.workers)
+        with LimiterStore(tmp / "redis", args.workers) as limiter:
+            run(port, url, tmp, data, args, limiter)
+
+
+def run(port: int, url: str, tmp: Path, data: dict, args, limiter: dict) -> None:
+    server = start_server(port, url, tmp / "instance", args.workers, limiter)
+    try:
+        print(f"1. documents asked for while {args.clients} clients read (gunicorn {args.workers} workers × 4 threads)")
+        documents_under_load(port, data, args.clients)
+        print(f"2. a cached PDF, {CACHED_CLIENTS} concurrent clients for {args.seconds:.0f} s")
+        cookie = login(port)
+        cached_pdf(port, data["cached_page"], {"Cookie": cookie}, args.seconds, "from its page")
+        # the API's route loads the version with its content before the cache is asked (app/api)
+        cached_pdf(port, data["cached_api"], {"Authorization": f"Bearer {data['hr_token']}"}, args.seconds,
+                   "from the API", judged=False)
+    finally:
+        # The whole group: a worker or a render child left behind would keep the log pipe open.
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            print(f"1. documents asked for while {args.clients} clients read (gunicorn {args.workers} workers × 4 threads)")
-            documents_under_load(port, data, args.clients)
-            print(f"2. a cached PDF, {CACHED_CLIENTS} concurrent clients for {args.seconds:.0f} s")
-            cookie = login(port)
-            cached_pdf(port, data["cached_page"], {"Cookie": cookie}, args.seconds, "from its page")
-            # the API's route loads the version with its content before the cache is asked (app/api)
-            cached_pdf(port, data["cached_api"], {"Authorization": f"Bearer {data['hr_token']}"}, args.seconds,
-                       "from the API", judged=False)
-        finally:
-            # The whole group: a worker or a render child left behind would keep the log pipe open.
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                _out, err = server.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                _out, err = server.communicate(timeout=30)
-            problems = [line for line in err.decode(errors="replace").splitlines()
-                        if "Traceback" in line or "ERROR" in line]
-            print(f"server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
+            _out, err = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            _out, err = server.communicate(timeout=30)
+        problems = [line for line in err.decode(errors="replace").splitlines()
+                    if "Traceback" in line or "ERROR" in line]
+        print(f"server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
 
 
 if __name__ == "__main__":

@@ -25,13 +25,14 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import LimiterStore, result, scaled  # noqa: E402
 
 
 def free_port() -> int:
@@ -180,13 +181,15 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
             url = server.start()
         else:
             url = f"sqlite:///{tmp / 'load.sqlite3'}"
+        limits = ExitStack()
         try:
+            limiter = limits.enter_context(LimiterStore(tmp / "redis", workers))
             started = time.perf_counter()
             data = prepare(url, tmp / "instance", clients_n)
             print(f"[{engine}] data ready in {time.perf_counter() - started:.1f} s ({len(data['people'])} clients)")
             port = free_port()
             env = dict(os.environ, DATABASE_URL=url, ROLEBOOK_CONFIG="production", SECRET_KEY="bench-load",
-                       ROLEBOOK_INSTANCE_PATH=str(tmp / "instance"), ROLEBOOK_SECURE_COOKIES="0")
+                       ROLEBOOK_INSTANCE_PATH=str(tmp / "instance"), ROLEBOOK_SECURE_COOKIES="0", **limiter)
             gunicorn = subprocess.Popen(
                 [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind",
                  f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"],
@@ -231,6 +234,7 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                         if "Traceback" in line or "ERROR" in line or "Exception" in line]
             print(f"[{engine}]   server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
         finally:
+            limits.close()
             if server is not None:
                 server.stop()
 

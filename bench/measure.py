@@ -87,3 +87,26 @@ def page_queries(app, client, url: str) -> int:
     client.get(url)
     event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
+
+
+class LimiterStore:
+    """Where several gunicorn workers count failed logins per address: a production start refuses
+    a per-process (memory://) store with more than one worker, so a benchmark that starts several
+    runs a Redis server of its own (the one the deploy tests use) and points the limiter at it."""
+
+    def __init__(self, folder, workers: int):
+        self.redis = None
+        if workers > 1:
+            from tests.deploy.stack import Redis
+
+            self.redis = Redis(folder)
+
+    def __enter__(self) -> dict:
+        if self.redis is None:
+            return {}
+        self.redis.start()
+        return {"ROLEBOOK_RATELIMIT_STORAGE_URI": self.redis.url}
+
+    def __exit__(self, *exc) -> None:
+        if self.redis is not None:
+            self.redis.stop()

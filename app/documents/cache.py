@@ -19,6 +19,7 @@ from pathlib import Path
 
 import weasyprint
 from flask import current_app
+
 from rolebook_pdf_engine import ASSETS
 
 APP = Path(__file__).resolve().parent.parent

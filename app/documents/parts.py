@@ -38,11 +38,11 @@ from pathlib import Path
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from rolebook_pdf_engine import Part, assemble, count_pages, release_memory, render_part
 
 from app.documents.formatting import page_label
 from app.documents.render import render_html
 from app.tasks.services import report_progress
+from rolebook_pdf_engine import Part, assemble, count_pages, release_memory, render_part
 
 log = logging.getLogger(__name__)
 

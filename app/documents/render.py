@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale
+
 from rolebook_pdf_engine import AssetFetcher, html_to_pdf
 
 LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}   # our language keys → HTML lang (fonts and line breaking)
