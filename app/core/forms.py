@@ -1,5 +1,6 @@
 """What the pages' forms share: the service's errors next to the fields, and the one way a form
-saves through a service (commit on success; on failure roll back and keep the user's input)."""
+saves through a service (on failure roll back and keep the user's input; on success the request's
+commit point, ``app.core.unit_of_work``, commits)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import Conflict, ServiceError
-from app.extensions import db
+from app.core.unit_of_work import rollback
 
 
 def apply_errors(form, error: ServiceError) -> None:
@@ -38,19 +39,18 @@ class Saved:
 
 
 def save(form, action: Callable[[], Any], record=None, place=apply_errors) -> Saved:
-    """Run ``action`` (one service call) for a validated ``form`` and commit. A conflict rolls
+    """Run ``action`` (one service call) for a validated ``form``. A conflict rolls
     back and moves the form's hidden version to the record's current one (so saving again applies
     the user's input on top); a refused change rolls back and ``place``s its errors on the form."""
     try:
         value = action()
     except Conflict as error:
-        db.session.rollback()
+        rollback()
         if record is not None and hasattr(form, "version"):
             form.version.data = record.version
         return Saved(False, conflict=error)
     except ServiceError as error:
-        db.session.rollback()
+        rollback()
         place(form, error)
         return Saved(False)
-    db.session.commit()
     return Saved(True, value)
