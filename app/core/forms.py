@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import flash
+
 from app.core.errors import Conflict, ServiceError
 from app.core.unit_of_work import rollback
 
@@ -53,4 +55,18 @@ def save(form, action: Callable[[], Any], record=None, place=apply_errors) -> Sa
         rollback()
         place(form, error)
         return Saved(False)
+    return Saved(True, value)
+
+
+def attempt(action: Callable[[], Any], describe: Callable[[ServiceError], str] = lambda error: error.message,
+            category: str = "danger") -> Saved:
+    """Run ``action`` (one service call) for a page that answers with a flash: ``ok`` with its
+    ``value`` when it went through (the commit point commits it), else its refusal is rolled back
+    and flashed (as ``describe`` words it)."""
+    try:
+        value = action()
+    except ServiceError as error:
+        rollback()
+        flash(describe(error), category)
+        return Saved(False, conflict=error if isinstance(error, Conflict) else None)
     return Saved(True, value)

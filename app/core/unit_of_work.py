@@ -8,19 +8,19 @@ Services flush; they never commit. What called them commits once, here:
   happens inside the dispatch, so a refusal at commit time (a version check, a unique key) goes
   to the same error handlers as one at flush time (409 page or JSON). A service error that
   escapes a view becomes the page's message or the API's 4xx JSON (``app.core.errors_views``);
-  a page that wants it as a flash uses :func:`attempt`, a form :func:`app.core.forms.save`.
+  a page that wants it as a flash uses :func:`app.core.forms.attempt`, a form
+  :func:`app.core.forms.save`.
 - a CLI command or a task: ``with unit_of_work(): ...``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, flash
+from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from app.core.errors import ServiceError
 from app.extensions import db
 
 
@@ -58,14 +58,3 @@ class CommittingFlask(Flask):
             rollback()
         return response
 
-
-def attempt(action: Callable[[], Any], category: str = "danger") -> bool:
-    """Run ``action`` (one service call) for a page that answers with a flash: ``True`` when it
-    went through (the commit point commits it), else its refusal is rolled back and flashed."""
-    try:
-        action()
-    except ServiceError as error:
-        rollback()
-        flash(error.message, category)
-        return False
-    return True

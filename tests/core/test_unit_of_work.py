@@ -8,7 +8,8 @@ import pytest
 from flask import Blueprint, redirect, render_template_string
 
 from app.core.errors import Conflict, ServiceError
-from app.core.unit_of_work import attempt, unit_of_work
+from app.core.forms import attempt
+from app.core.unit_of_work import unit_of_work
 from app.extensions import db
 from app.org import services as org
 from app.org.models import Department

@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
-from app.core.forms import save
+from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
-from app.core.unit_of_work import attempt
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
 from app.org.forms import DepartmentForm, collaboration_lines, lines
@@ -101,7 +100,7 @@ def department_archive(department_id: int):
     department = services.get_department(department_id)
     restore = request.form.get("restore") == "1"
     if ConfirmForm().validate_on_submit():
-        if attempt(lambda: services.archive_department(department, archived=not restore)):
+        if attempt(lambda: services.archive_department(department, archived=not restore)).ok:
             flash(_("Department restored.") if restore else _("Department archived."), "success")
     return redirect(url_for("org.department_detail", department_id=department_id))
 
@@ -112,7 +111,7 @@ def department_delete(department_id: int):
     department = services.get_department(department_id)
     if ConfirmForm().validate_on_submit():
         name = department.name
-        if not attempt(lambda: services.delete_department(department)):
+        if not attempt(lambda: services.delete_department(department)).ok:
             return redirect(url_for("org.department_detail", department_id=department_id))
         flash(_("Department %(name)s deleted.", name=name), "success")
     return redirect(url_for("org.departments"))

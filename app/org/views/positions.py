@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
-from app.core.forms import save
+from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
-from app.core.unit_of_work import attempt
 from app.org import services
 from app.org.access import can_edit_org, can_view_org, viewable_employee_ids
 from app.org.forms import PositionForm
@@ -125,7 +124,7 @@ def position_archive(position_id: int):
     position = services.get_position(position_id)
     restore = request.form.get("restore") == "1"
     if ConfirmForm().validate_on_submit():
-        if attempt(lambda: services.archive_position(position, archived=not restore)):
+        if attempt(lambda: services.archive_position(position, archived=not restore)).ok:
             flash(_("Position restored.") if restore else _("Position archived."), "success")
     return redirect(url_for("org.position_detail", position_id=position_id))
 
@@ -136,7 +135,7 @@ def position_delete(position_id: int):
     position = services.get_position(position_id)
     if ConfirmForm().validate_on_submit():
         title = position.title
-        if not attempt(lambda: services.delete_position(position)):
+        if not attempt(lambda: services.delete_position(position)).ok:
             return redirect(url_for("org.position_detail", position_id=position_id))
         flash(_("Position %(title)s deleted.", title=title), "success")
     return redirect(url_for("org.positions"))
