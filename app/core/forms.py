@@ -34,6 +34,7 @@ class Saved:
     ok: bool
     value: Any = None
     conflict: Conflict | None = None
+    error: ServiceError | None = None   # the refusal (conflicts included)
 
     @property
     def status(self) -> int:
@@ -50,23 +51,28 @@ def save(form, action: Callable[[], Any], record=None, place=apply_errors) -> Sa
         rollback()
         if record is not None and hasattr(form, "version"):
             form.version.data = record.version
-        return Saved(False, conflict=error)
+        return Saved(False, conflict=error, error=error)
     except ServiceError as error:
         rollback()
         place(form, error)
-        return Saved(False)
+        return Saved(False, error=error)
     return Saved(True, value)
 
 
-def attempt(action: Callable[[], Any], describe: Callable[[ServiceError], str] = lambda error: error.message,
-            category: str = "danger") -> Saved:
-    """Run ``action`` (one service call) for a page that answers with a flash: ``ok`` with its
+def flash_error(error: ServiceError) -> None:
+    flash(error.message, "danger")
+
+
+def attempt(action: Callable[[], Any], show: Callable[[ServiceError], None] | None = flash_error) -> Saved:
+    """Run ``action`` (one service call) for a page without a form to refill: ``ok`` with its
     ``value`` when it went through (the commit point commits it), else its refusal is rolled back
-    and flashed (as ``describe`` words it)."""
+    (so that the page shown next reads the database as it is), ``show``n (a flash by default) and
+    returned as ``error`` (and ``conflict``)."""
     try:
         value = action()
     except ServiceError as error:
         rollback()
-        flash(describe(error), category)
-        return Saved(False, conflict=error if isinstance(error, Conflict) else None)
+        if show is not None:
+            show(error)
+        return Saved(False, conflict=error if isinstance(error, Conflict) else None, error=error)
     return Saved(True, value)

@@ -92,8 +92,8 @@ def start_draft(position_id: int):
             return library.draft_from_position(position, other, current_user)
         return services.start_draft(position, current_user)
 
-    started = attempt(draft, lambda error: error.message if not error.errors
-                      else " ".join(sum(error.errors.values(), [])))
+    started = attempt(draft, lambda error: flash(error.message if not error.errors
+                                                 else " ".join(sum(error.errors.values(), [])), "danger"))
     if not started.ok:
         return redirect(url_for("jobs.position", position_id=position.id))
     flash(_("Draft %(num)d started.", num=started.value.number), "success")
