@@ -14,6 +14,7 @@ import config as config_module
 from app.core.errors_views import wants_json
 from app.core.jsonout import ExactJSONProvider
 from app.core.text import INVISIBLE, UNSTORABLE
+from app.core.unit_of_work import CommittingFlask
 from app.db import render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -26,7 +27,7 @@ PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.lo
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(config_module.INSTANCE_DIR))
+    app = CommittingFlask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(config_module.INSTANCE_DIR))
     app.json = ExactJSONProvider(app)   # Decimals as exact JSON numbers
     if config is None or isinstance(config, str):
         import os

@@ -67,7 +67,6 @@ from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
-from app.extensions import db
 from app.org import services as org_services
 from app.tasks.models import Task
 
@@ -117,7 +116,6 @@ def get_cycle(cycle_id: int):
 def create_cycle(body):
     """Create an appraisal cycle (not launched)"""
     cycle = services.create_cycle(_data(body))
-    db.session.commit()
     return cycle, 201, {**etag(cycle), "Location": url_for(".get_cycle", cycle_id=cycle.id)}
 
 
@@ -141,7 +139,6 @@ def update_cycle(body, cycle_id: int):
                "include_subdepartments": cycle.include_subdepartments, "self_review_due": cycle.self_review_due,
                "manager_review_due": cycle.manager_review_due}
     services.update_cycle(cycle, _data({**current, **body}), seen_version=version)
-    db.session.commit()
     return cycle, 200, etag(cycle)
 
 
@@ -166,7 +163,6 @@ def launch_cycle(body, cycle_id: int):
     cycle = services.get_cycle(cycle_id)
     result = appraisal_tasks.launch_or_enqueue(cycle, current_user, seen_version(body.get("version")),
                                                confirm_overlap=body["confirm_overlap"])
-    db.session.commit()
     if isinstance(result, Task):
         return task_accepted(result)
     return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
@@ -345,7 +341,6 @@ def submit_step(body, review_id: int):
         raise
     except ServiceError as error:
         raise _api_names(error) from None
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -370,7 +365,6 @@ def finalise(body, review_id: int):
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     flow.finalise(review, version, body["reason"])
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -388,7 +382,6 @@ def reopen(body, review_id: int):
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     flow.reopen(review, body["step"], body["reason"], version)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -404,7 +397,6 @@ def reassign(body, review_id: int):
     if body.get("reviewer_id"):
         reference(org_services.get_employee, body["reviewer_id"], "reviewer_id")
     flow.reassign_reviewer(review, body.get("reviewer_id"), version)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -419,7 +411,6 @@ def acknowledge(body, review_id: int):
     version = seen_version(body.get("version"))
     review = _own(visible_review(review_id))
     flow.acknowledge(review, version)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -463,7 +454,6 @@ def paper_self_review(body, review_id: int):
         raise
     except ServiceError as error:
         raise _api_names(error) from None
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -483,7 +473,6 @@ def skip_self_review(body, review_id: int):
         if not by_hr:
             _forbidden()
     flow.skip_self_review(review, seen_version(body.get("version")), by_hr=by_hr)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -501,7 +490,6 @@ def exclude(body, review_id: int):
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     exclusions.exclude_review(review, body["reason"], body["comment"], version)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -515,7 +503,6 @@ def restore(body, review_id: int):
     version = seen_version(body.get("version"))
     review = _hr(review_id)
     exclusions.restore_review(review, version)
-    db.session.commit()
     return review, 200, etag(review)
 
 
@@ -544,7 +531,6 @@ def create_exclusion(body, cycle_id: int):
     reference(org_services.get_employee, body["employee_id"], "employee_id")
     exclusion = exclusions.exclude_employee(cycle, body["employee_id"], body["reason"], body["comment"],
                                             body.get("version"))
-    db.session.commit()
     return exclusion, 201
 
 
@@ -555,5 +541,4 @@ def delete_exclusion(cycle_id: int, exclusion_id: int):
     """Include again an employee excluded before the launch (HR)"""
     cycle = services.get_cycle(cycle_id)
     exclusions.cancel_exclusion(exclusions.get_exclusion(cycle, exclusion_id))
-    db.session.commit()
     return None

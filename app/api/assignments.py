@@ -109,7 +109,6 @@ def create_assignment(body):
     employee = reference(services.get_employee, body["employee_id"], "employee_id")
     assignment = services.assign(employee, body["position_id"], body["start_date"], body["end_date"],
                                  body["is_primary"])
-    db.session.commit()
     return assignment, 201, {"Location": url_for(".get_assignment", assignment_id=assignment.id), **etag(assignment)}
 
 
@@ -129,7 +128,6 @@ def update_assignment(body, assignment_id: int):
     check_if_match(assignment)
     services.update_assignment(assignment, body.get("end_date", assignment.end_date),
                                body.get("is_primary", assignment.is_primary))
-    db.session.commit()
     return assignment, 200, etag(assignment)
 
 
@@ -143,7 +141,6 @@ def end_assignment(body, assignment_id: int):
     assignment = services.get_assignment(assignment_id)
     check_if_match(assignment, required=False)
     services.end_assignment(assignment, body["end_date"])
-    db.session.commit()
     return assignment, 200, etag(assignment)
 
 
@@ -159,5 +156,4 @@ def delete_assignment(assignment_id: int):
     assignment = services.get_assignment(assignment_id)
     check_if_match(assignment)
     services.delete_assignment(assignment)
-    db.session.commit()
     return Response(status=204)

@@ -168,8 +168,7 @@ def seen_version(body_version: int | None) -> int:
 
 def update_versioned(obj, body: dict, update, make_data, current: dict | None = None) -> None:
     """PUT or PATCH of a versioned record: ``update(obj, make_data(fields), seen_version=…)``
-    with the version the request is based on, then commit. PATCH passes ``current``, the record
+    with the version the request is based on (the commit point commits). PATCH passes ``current``, the record
     as a full body, for the fields it sends to go on top of."""
     version = seen_version(body.pop("version", None))
     update(obj, make_data({**(current or {}), **body}), seen_version=version)
-    db.session.commit()

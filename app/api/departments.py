@@ -7,7 +7,6 @@ from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, department_f
 from app.api.department_schemas import DepartmentArgs, DepartmentIn, DepartmentOut, DepartmentUpdate
 from app.api.schemas import page_schema, patch
 from app.auth.permissions import requires
-from app.extensions import db
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
 from app.org.models import Department
@@ -37,7 +36,6 @@ def _current(department: Department) -> dict:
 def _set_archived(department_id: int, archived: bool):
     department = services.get_department(department_id)
     services.archive_department(department, archived=archived)
-    db.session.commit()
     return department, 200, etag(department)
 
 
@@ -69,7 +67,6 @@ def get_department(department_id: int):
 def create_department(body):
     """Create a department"""
     department = services.create_department(_data(body))
-    db.session.commit()
     return department, 201, {**etag(department),
                              "Location": url_for(".get_department", department_id=department.id)}
 
@@ -129,5 +126,4 @@ def restore_department(department_id: int):
 def delete_department(department_id: int):
     """Delete a department that nothing refers to (archive it otherwise)"""
     services.delete_department(services.get_department(department_id))
-    db.session.commit()
     return Response(status=204)

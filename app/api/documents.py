@@ -20,7 +20,6 @@ from app.documents import services
 from app.documents.access import can_print_company_manual, can_print_manuals
 from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
 from app.documents.word import MIMETYPE as DOCX_MIMETYPE
-from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.access import can_use_job_descriptions, can_view_position_jd, can_view_version
 from app.jobs.models import Period
@@ -107,7 +106,6 @@ def _manual(department, args):
     pdf, task = manual_or_task(department, requested_language(args.get("lang", "")))
     if task is None:
         return pdf_response(pdf)
-    db.session.commit()
     return task_accepted(task)
 
 

@@ -23,7 +23,6 @@ from app.api.positions import manager_out
 from app.api.schemas import page_schema, patch
 from app.auth.permissions import requires
 from app.core.errors import NotFound
-from app.extensions import db
 from app.org import services
 from app.org.access import can_edit_org, can_list_employees, can_view_employee, can_view_org, employee_list_scope
 from app.org.models import Employee
@@ -91,7 +90,6 @@ def get_employee(employee_id: int):
 def create_employee(body):
     """Create an employee"""
     employee = services.create_employee(_data(body))
-    db.session.commit()
     return _one(employee, 201, {"Location": url_for(".get_employee", employee_id=employee.id)})
 
 

@@ -49,7 +49,6 @@ from app.api.job_schemas import (
 from app.api.schemas import PageArgs, page_schema
 from app.auth.permissions import requires
 from app.core.errors import NotFound, ServiceError
-from app.extensions import db
 from app.jobs import compare as comparing
 from app.jobs import library, lint
 from app.jobs import services as jobs
@@ -123,7 +122,6 @@ def _action(version_id: int, body: dict, act, review: bool = False):
     if not review and not can_draft_jd(current_user, version.position):
         abort(403)
     act(version, seen_version(body.pop("version", None)))
-    db.session.commit()
     return version_out(jobs.get_version(version_id))
 
 
@@ -189,7 +187,6 @@ def start_draft(body, position_id: int):
     else:
         version = jobs.start_draft(position, current_user)
     version_id = version.id
-    db.session.commit()
     return version_out(jobs.get_version(version_id), 201, {"Location": url_for(".get_version", version_id=version_id)})
 
 
@@ -240,7 +237,6 @@ def discard_draft(version_id: int):
     """
     version = draftable_version(version_id)
     jobs.discard_draft(version, seen_version(None))
-    db.session.commit()
     return Response(status=204)
 
 
@@ -360,5 +356,4 @@ def acknowledge_version(body, version_id: int):
     version = visible_version(version_id)
     acknowledgement = jobs.acknowledge(version, getattr(current_user, "employee", None),
                                        seen_version(body.pop("version", None)))
-    db.session.commit()
     return acknowledgement

@@ -15,7 +15,6 @@ from app.api.common import ETAG, ID, IF_MATCH, LOCATION, Blueprint, Row, etag, p
 from app.api.library_schemas import CompetencyIn, CompetencyOut, CompetencyUpdate, KpiIn, KpiOut, KpiUpdate, LibraryArgs
 from app.api.schemas import page_schema, patch
 from app.auth.permissions import requires
-from app.extensions import db
 from app.jobs import library
 from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 
@@ -66,7 +65,6 @@ def _library_routes(lib: Library) -> None:
     def set_archived(object_id: int, archived: bool):
         obj = lib.get(object_id)
         lib.archive(obj, archived=archived)
-        db.session.commit()
         return answer(obj)
 
     @blp.route("", endpoint=f"list_{lib.many}")
@@ -94,7 +92,6 @@ def _library_routes(lib: Library) -> None:
     @blp.arguments(lib.schema_in)
     def create_item(body):
         obj = lib.create(lib.data(**body))
-        db.session.commit()
         return answer(obj, 201, {"Location": url_for(f".get_{lib.one}", **{f"{lib.one}_id": obj.id})})
 
     @blp.route(item, methods=["PUT"], endpoint=f"replace_{lib.one}")

@@ -20,7 +20,6 @@ from app.api.common import (
 from app.api.position_schemas import PositionArgs, PositionDetailOut, PositionIn, PositionOut, PositionUpdate
 from app.api.schemas import page_schema, patch
 from app.auth.permissions import requires
-from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.access import can_view_position_jd
 from app.jobs.content import version_document
@@ -58,7 +57,6 @@ def _data(body: dict) -> services.PositionData:
 def _set_archived(position_id: int, archived: bool):
     position = services.get_position(position_id)
     services.archive_position(position, archived=archived)
-    db.session.commit()
     return _detail(position)
 
 
@@ -109,7 +107,6 @@ def get_position(position_id: int):
 def create_position(body):
     """Create a position"""
     position = services.create_position(_data(body))
-    db.session.commit()
     result, _status, headers = _detail(position)
     return result, 201, {**headers, "Location": url_for(".get_position", position_id=position.id)}
 
@@ -169,5 +166,4 @@ def restore_position(position_id: int):
 def delete_position(position_id: int):
     """Delete a position that nothing refers to (archive it otherwise)"""
     services.delete_position(services.get_position(position_id))
-    db.session.commit()
     return Response(status=204)

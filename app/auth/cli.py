@@ -8,13 +8,13 @@ from app.audit.services import acting_as
 from app.auth import services
 from app.auth.models import Role
 from app.core.errors import ServiceError
+from app.core.unit_of_work import unit_of_work
 from app.extensions import db
 
 users_cli = click.Group("users", help="Manage user accounts and API tokens.")
 
 
 def _fail(error: ServiceError):
-    db.session.rollback()
     details = "; ".join(m for messages in error.errors.values() for m in messages) or error.message
     raise click.ClickException(details)
 
@@ -36,12 +36,11 @@ def create(email, role, name, password):
     """Create a user account."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    with acting_as("cli"):
+    with acting_as("cli"), unit_of_work():
         try:
             user = services.create_user(email, role, password, name)
         except ServiceError as error:
             _fail(error)
-        db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -54,12 +53,11 @@ def set_password(email, password):
     user = _user(email)
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    with acting_as("cli"):
+    with acting_as("cli"), unit_of_work():
         try:
             services.set_password(user, password)
         except ServiceError as error:
             _fail(error)
-        db.session.commit()
     click.echo(f"Password of {user.email} changed.")
 
 
@@ -70,9 +68,8 @@ def set_password(email, password):
 def token(email, name):
     """Create an API token and print it once (only its hash is stored)."""
     user = _user(email)
-    with acting_as("cli"):
+    with acting_as("cli"), unit_of_work():
         api_token, clear = services.issue_token(user, name or "cli")
-        db.session.commit()
     click.echo(clear)
 
 

@@ -11,8 +11,7 @@ from app.auth.models import ROLE_LABELS, ApiToken, Role, User
 from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
 from app.core.deployment import cookies_need_https_here
-from app.core.errors import ServiceError
-from app.core.forms import apply_errors, save
+from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.core.urls import safe_next
 from app.extensions import db, limiter
@@ -52,7 +51,6 @@ def login():
                 user.locale = lang
             login_user(user)
             session.permanent = True
-            db.session.commit()
             if services.needs_new_password(user):
                 flash(_("Please choose a new password before you continue."), "warning")
                 return redirect(url_for("auth.change_password"))
@@ -86,13 +84,8 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_own_password(current_user, form.current_password.data, form.new_password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if save(form, lambda: services.change_own_password(current_user, form.current_password.data,
+                                                           form.new_password.data)).ok:
             login_user(current_user._get_current_object())  # this session goes on; the others end
             flash(_("Your password has been changed. Other sessions of your account have been signed out."),
                   "success")
@@ -126,7 +119,6 @@ def _create_token(user, back: str):
     form = TokenForm()
     if form.validate_on_submit():
         token, clear = services.issue_token(user, form.name.data)
-        db.session.commit()
         session["new_token"] = clear  # shown once on the next page, then gone
         flash(_("Token “%(name)s” created. Copy it now: it will not be shown again.", name=token.name), "success")
     return redirect(back)
@@ -135,7 +127,6 @@ def _create_token(user, back: str):
 def _revoke_token(token: ApiToken, back: str):
     if ConfirmForm().validate_on_submit():
         services.revoke_token(token)
-        db.session.commit()
         flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(back)
 
@@ -161,16 +152,11 @@ def users():
 def create_user():
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(form.email.data, form.role.data, form.password.data, form.name.data,
-                                        must_change_password=True)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("User %(email)s created.", email=user.email), "success")
-            return redirect(url_for("auth.user_detail", user_id=user.id))
+        saved = save(form, lambda: services.create_user(form.email.data, form.role.data, form.password.data,
+                                                        form.name.data, must_change_password=True))
+        if saved.ok:
+            flash(_("User %(email)s created.", email=saved.value.email), "success")
+            return redirect(url_for("auth.user_detail", user_id=saved.value.id))
     return render_template("auth/user_new.html", form=form, policy=policy_summary())
 
 

@@ -12,7 +12,7 @@ from app.audit.services import acting_as, record
 from app.backup.create import create_backup
 from app.backup.restore import restore_backup
 from app.core.errors import ServiceError
-from app.extensions import db
+from app.core.unit_of_work import unit_of_work
 
 backup_cli = click.Group("backup", help="Back up every table to a portable archive, and restore one.")
 
@@ -23,9 +23,8 @@ backup_cli = click.Group("backup", help="Back up every table to a portable archi
 def create(file: Path):
     """Write a backup of every table (audit trail included) to FILE (a .zip archive)."""
     started = time.perf_counter()
-    with acting_as("cli"):
+    with acting_as("cli"), unit_of_work():
         record("backup", "database", label=file.name)
-        db.session.commit()
     partial = file.with_name(file.name + ".partial")
     try:
         with open(partial, "wb") as fh:
@@ -48,13 +47,9 @@ def restore(file: Path, force: bool):
     started = time.perf_counter()
     with acting_as("cli"):
         try:
-            summary = restore_backup(file, force=force, label=file.name)
+            with unit_of_work():
+                summary = restore_backup(file, force=force, label=file.name)
         except ServiceError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from None
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
     click.echo(f"Restored {summary['rows']:,} rows from {file} (made {summary['created_at']}), counts and "
                f"checksums verified, in {time.perf_counter() - started:.1f} s.")

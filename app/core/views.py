@@ -7,7 +7,6 @@ from flask_login import current_user
 from app.auth import services as auth_services
 from app.auth.forms import LanguageForm
 from app.core.urls import safe_next
-from app.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -32,5 +31,4 @@ def set_language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             auth_services.set_locale(current_user, form.lang.data)
-            db.session.commit()
     return redirect(safe_next(form.next.data or request.referrer))

@@ -5,8 +5,8 @@ import click
 from flask.cli import with_appcontext
 
 from app.audit.services import acting_as
+from app.core.unit_of_work import unit_of_work
 from app.demo import services
-from app.extensions import db
 
 demo_cli = click.Group("demo", help="The demo organisation.")
 
@@ -15,9 +15,8 @@ demo_cli = click.Group("demo", help="The demo organisation.")
 @with_appcontext
 def load():
     """Load the demo users and organisation; does nothing for what is already there."""
-    with acting_as("demo"):
+    with acting_as("demo"), unit_of_work():
         created = services.load_demo()
-        db.session.commit()
     click.echo(f"Demo data: {created} new record(s)." if created else "Demo data already loaded.")
 
 

@@ -98,7 +98,6 @@ def manual():
         pdf, task = manual_or_task(department, requested_language(request.form.get("lang", "")))
         if task is None:
             return pdf_response(pdf)
-        db.session.commit()
         flash(_("The manual is being prepared: it has %(num)d positions. You can leave this page and come back "
                 "from “My tasks”.", num=services.manual_size(department)), "info")
         return redirect(url_for("tasks.detail", task_id=task.id), code=303)

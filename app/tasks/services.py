@@ -43,6 +43,7 @@ from sqlalchemy import event, select, update
 
 from app.audit.services import acting_as
 from app.core.errors import NotFound, ServiceError
+from app.core.unit_of_work import unit_of_work
 from app.db import utcnow
 from app.extensions import db
 from app.tasks.models import FINISHED, Task, TaskStatus
@@ -222,14 +223,12 @@ def run(task_id: int) -> None:
             raise ServiceError(_("This kind of task is no longer available."))
         with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]), \
                 acting_as(f"{owner.email} (task {task_id})", owner.id):
-            result = found.run(dict(task.params or {}), owner)
-            db.session.commit()
+            with unit_of_work():
+                result = found.run(dict(task.params or {}), owner)
             stored = store_result(task_id, result) if result is not None else {}
     except ServiceError as error:
-        db.session.rollback()
         _write(task_id, status=TaskStatus.FAILED.value, finished_at=utcnow(), error=error.message)
     except Exception:
-        db.session.rollback()
         log.exception("Task %s (%s) failed", task_id, task.kind)
         with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             message = _("Something went wrong on our side. The error was logged; please try again.")

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from app.audit.services import acting_as, record
 from app.core.numbers import FORMATS
 from app.core.spreadsheets import csv_chunks, write_xlsx
+from app.core.unit_of_work import unit_of_work
 from app.extensions import db
 from app.transfer import services
 from app.transfer.reader import FileProblem, read_book
@@ -78,18 +79,16 @@ def import_(kind: str, file: Path, apply_: bool, verbose: bool, number_format: s
         raw = read_book(file.read_bytes(), file.name, config["TRANSFER_MAX_ROWS"], config["TRANSFER_MAX_BYTES"])
     except FileProblem as problem:
         raise click.ClickException(problem.message) from None
-    with acting_as("cli"):
+    with acting_as("cli"), unit_of_work():
         report = services.run_import(raw, kind, apply=apply_, number_format=number_format)
         _echo_report(report, verbose)
         if not report.valid:
-            db.session.rollback()
             raise click.ClickException("Nothing was imported: fix the problems above, then run the command again.")
         if not apply_:
-            db.session.rollback()
+            db.session.rollback()  # a dry run keeps nothing
             click.echo("Dry run: nothing was changed. Add --apply to import.")
             return
         counts = report.counts
         record("import", "organisation", changes={"file": file.name, "kind": kind, "created": counts["create"],
                                                    "updated": counts["update"]}, label=file.name)
-        db.session.commit()
     click.echo("Imported.")

@@ -145,7 +145,6 @@ def apply(token: str):
         record("import", "organisation", changes={"file": stored.filename, "kind": stored.kind,
                                                    "created": counts["create"], "updated": counts["update"]},
                label=stored.filename)
-        db.session.commit()
         uploads.discard(stored)
         flash(_("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
                 file=stored.filename, created=counts["create"], updated=counts["update"],

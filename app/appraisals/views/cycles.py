@@ -16,7 +16,7 @@ from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import requires
 from app.core.errors import ServiceError
-from app.core.forms import save
+from app.core.forms import attempt, save
 from app.core.listing import page_of
 from app.core.urls import parse_id
 from app.extensions import db
@@ -82,13 +82,9 @@ def _action(cycle_id: int, action, message):
     cycle = services.get_cycle(cycle_id)
     form = VersionForm()
     if form.validate_on_submit():
-        try:
-            result = action(cycle, form)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_errors(error)
-        else:
-            db.session.commit()
+        done = attempt(lambda: action(cycle, form), flash_errors)
+        if done.ok:
+            result = done.value
             flash(message(result) if callable(message) else message, "success")
             if result == "deleted":
                 return redirect(url_for("appraisals.cycles"))
@@ -104,18 +100,15 @@ def cycle_launch(cycle_id: int):
     form = LaunchForm()
     if not form.validate_on_submit():
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
-    try:
-        result = tasks.launch_or_enqueue(cycle, current_user, seen_version(form),
-                                         confirm_overlap=bool(form.confirm_overlap.data))
-    except launch.Overlap as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    done = attempt(lambda: tasks.launch_or_enqueue(cycle, current_user, seen_version(form),
+                                                   confirm_overlap=bool(form.confirm_overlap.data)), show=None)
+    if isinstance(done.error, launch.Overlap):
+        flash(done.error.message, "danger")
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id, overlap=1))
-    except ServiceError as error:
-        db.session.rollback()
-        flash_errors(error)
+    if done.error is not None:
+        flash_errors(done.error)
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
-    db.session.commit()
+    result = done.value
     if isinstance(result, Task):
         flash(_("The cycle is being launched in the background: follow the progress here."), "info")
         return redirect(url_for("tasks.detail", task_id=result.id))
@@ -167,17 +160,17 @@ def cycle_exclude(cycle_id: int):
     if form.validate_on_submit():
         number = (form.employee_no.data or "").strip()
         employee = db.session.scalar(select(Employee).where(Employee.employee_no == number)) if number else None
-        try:
+
+        def exclude():
             if employee is None:
                 raise ServiceError.field("employee_no", _("No employee has the number “%(no)s”.", no=number)
                                          if number else _("Enter an employee number."))
             exclusions.exclude_employee(cycle, employee.id, form.reason.data, form.comment.data, seen_version(form))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+
+        error = attempt(exclude).error
+        if error is not None:
             errors = {("employee_no" if k == "employee_id" else k): v for k, v in error.errors.items()}
             return render_cycle(cycle_id, exclusion_form=form, exclusion_errors=errors), error.status
-        db.session.commit()
         flash(_("%(name)s is excluded from the cycle.", name=employee.name), "success")
     return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
 

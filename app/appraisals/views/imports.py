@@ -32,7 +32,6 @@ def cycle_import(cycle_id: int):
                 except ValueError:
                     data = None
                 count = imports.apply(cycle, imports.deserialise(data), current_user, form.number_format.data)
-                db.session.commit()
                 flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
             upload = request.files.get("file")

@@ -32,6 +32,7 @@ from app.auth.permissions import requires
 from app.auth.services import person_names
 from app.core import clock
 from app.core.errors import Conflict, ServiceError
+from app.core.forms import attempt
 from app.core.listing import page_of
 from app.documents import services as documents
 from app.documents.responses import pdf_response, requested_language
@@ -160,18 +161,14 @@ def _step(review_id: int, allowed, save):
     submit = request.form.get("action") == "submit"
     data = flow.StepData(kpis=_rows(review, "kpis", "actual"), ratings=_rows(review, "ratings", "rating"),
                          comment=form.comment.data, outcome=request.form.get("outcome"))
-    try:
-        save(review, data, seen_version(form), submit)
-    except Conflict as error:
-        db.session.rollback()
+    done = attempt(lambda: save(review, data, seen_version(form), submit), show=None)
+    if done.conflict is not None:
         review = visible_review(review_id)
-        return render_review(review, submitted=request.form, conflict=error, status=409, step_form=form)
-    except ServiceError as error:
-        db.session.rollback()
+        return render_review(review, submitted=request.form, conflict=done.conflict, status=409, step_form=form)
+    if done.error is not None:
         review = visible_review(review_id)
-        return render_review(review, errors=error.errors, submitted=request.form, status=422, step_form=form,
-                             message=error.message)
-    db.session.commit()
+        return render_review(review, errors=done.error.errors, submitted=request.form, status=422, step_form=form,
+                             message=done.error.message)
     flash(_("Submitted. Thank you.") if submit else _("Saved. You can come back and finish later."), "success")
     return redirect(url_for("appraisals.review", review_id=review.id))
 
@@ -211,13 +208,8 @@ def skip_self_review(review_id: int):
         return _not_yours(review)
     form = VersionForm()
     if form.validate_on_submit():
-        try:
-            flow.skip_self_review(review, seen_version(form), by_hr=can_calibrate(current_user, review))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if attempt(lambda: flow.skip_self_review(review, seen_version(form),
+                                                 by_hr=can_calibrate(current_user, review))).ok:
             flash(_("The self-review is skipped: the review is with the reviewer."), "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
 
@@ -252,16 +244,12 @@ def _hr_action(review_id: int, form_class, action, message: str, form_name: str)
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        action(review, form)
-    except Conflict as error:
-        db.session.rollback()
-        return render_review(visible_review(review_id), conflict=error, status=409, **{form_name: form})
-    except ServiceError as error:
-        db.session.rollback()
-        return render_review(visible_review(review_id), errors=error.errors, status=422, message=error.message,
-                             **{form_name: form})
-    db.session.commit()
+    done = attempt(lambda: action(review, form), show=None)
+    if done.conflict is not None:
+        return render_review(visible_review(review_id), conflict=done.conflict, status=409, **{form_name: form})
+    if done.error is not None:
+        return render_review(visible_review(review_id), errors=done.error.errors, status=422,
+                             message=done.error.message, **{form_name: form})
     flash(message, "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
 
@@ -310,13 +298,7 @@ def acknowledge(review_id: int):
         return _not_yours(review)
     form = VersionForm()
     if form.validate_on_submit():
-        try:
-            flow.acknowledge(review, seen_version(form))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if attempt(lambda: flow.acknowledge(review, seen_version(form))).ok:
             flash(_("Thank you: your acknowledgement is recorded."), "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
 

@@ -11,7 +11,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
 from app.core.errors import NotFound, ServiceError
-from app.extensions import db
 from app.jobs import bulk
 from app.jobs.access import can_draft_jd, can_parse_job_descriptions
 from app.jobs.files import FileRefused
@@ -77,7 +76,6 @@ def bulk_upload():
         return _upload_page(form, 422)
     token = bulk.store(documents, current_user.id, department_id)
     task = bulk.start(token, current_user)
-    db.session.commit()   # queues the task, if any
     if task is not None:
         return redirect(url_for("tasks.detail", task_id=task.id))
     return redirect(url_for("jobs.bulk_preview", token=token))
@@ -123,12 +121,9 @@ def bulk_preview(token: str):
     try:
         created = bulk.apply(preview, choices, codes, titles, department_id, current_user, can_draft_jd)
     except ServiceError as error:
-        db.session.rollback()
-        return _preview_page(preview, 422, error.message)
+        return _preview_page(preview, 422, error.message)  # the commit point rolls back a 422
     if not created:
-        db.session.rollback()
         return _preview_page(preview, 422, _("Nothing to create: every row is skipped."))
-    db.session.commit()
     bulk.discard(token, current_user)
     flash(_("%(count)d drafts were created from the files. Check each, then submit them for review.",
             count=len(created)), "success")

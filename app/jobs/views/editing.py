@@ -7,8 +7,8 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.permissions import requires
-from app.core.errors import Conflict, ServiceError
-from app.extensions import db
+from app.core.errors import ServiceError
+from app.core.forms import save
 from app.jobs import library, lint, parser, services
 from app.jobs.access import can_use_job_descriptions
 from app.jobs.content import clean_content, version_content
@@ -57,17 +57,10 @@ def edit(version_id: int):
     form = _editor_form()
     conflict, status = None, 422
     if form.validate_on_submit():
-        try:
-            services.save_content(version, form.content(), current_user, seen_version(form))
-        except Conflict as error:
-            db.session.rollback()
-            conflict, status = error, 409
-            form.version.data = version.version
-        except ServiceError as error:
-            db.session.rollback()
-            _place(form, error)
-        else:
-            db.session.commit()
+        saved = save(form, lambda: services.save_content(version, form.content(), current_user, seen_version(form)),
+                     version, place=_place)
+        conflict, status = saved.conflict, saved.status
+        if saved.ok:
             flash(_("Draft saved."), "success")
             if request.form.get("then") == "view":
                 return redirect(url_for("jobs.version", version_id=version.id))
@@ -122,16 +115,12 @@ def import_text_page(position_id: int):
         form = _editor_form()
         source_text = request.form.get("text", "")
         if form.validate_on_submit():
-            try:
-                version = services.start_draft(position, current_user, content=form.content(), action="imported")
-            except ServiceError as error:
-                db.session.rollback()
-                _place(form, error)
-            else:
-                db.session.commit()
+            saved = save(form, lambda: services.start_draft(position, current_user, content=form.content(),
+                                                            action="imported"), place=_place)
+            if saved.ok:
                 flash(_("Draft %(num)d created from the pasted text. Check it, then submit it for review.",
-                        num=version.number), "success")
-                return redirect(url_for("jobs.version", version_id=version.id))
+                        num=saved.value.number), "success")
+                return redirect(url_for("jobs.version", version_id=saved.value.id))
         return _render_editor(form, position=position, importing=True, source_text=source_text,
                               source_name=request.form.get("source_name", "")[:255]), 422
     return _import_page(position, import_form, UploadForm(formdata=None), 422 if import_form.errors else 200)

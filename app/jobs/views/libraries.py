@@ -8,7 +8,6 @@ from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
 from app.core.forms import save
 from app.core.listing import page_of
-from app.extensions import db
 from app.jobs import library
 from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 from app.jobs.forms import CompetencyForm, KpiForm
@@ -69,7 +68,6 @@ def kpi_archive(kpi_id: int):
     if ConfirmForm().validate_on_submit():
         restore = request.form.get("restore") == "1"
         library.archive_kpi(kpi, archived=not restore)
-        db.session.commit()
         flash(_("KPI restored.") if restore else _("KPI archived: existing targets keep it, new ones cannot "
                                                    "choose it."), "success")
     return redirect(url_for("jobs.kpis"))
@@ -115,7 +113,6 @@ def competency_archive(competency_id: int):
     if ConfirmForm().validate_on_submit():
         restore = request.form.get("restore") == "1"
         library.archive_competency(competency, archived=not restore)
-        db.session.commit()
         flash(_("Competency restored.") if restore else _("Competency archived."), "success")
     return redirect(url_for("jobs.competencies"))
 
@@ -147,6 +144,5 @@ def template_archive(template_id: int):
     template = library.get_template(template_id)
     if ConfirmForm().validate_on_submit():
         library.archive_template(template)
-        db.session.commit()
         flash(_("Removed from the library."), "success")
     return redirect(url_for("jobs.templates"))

@@ -10,6 +10,7 @@ from app.auth.permissions import requires
 from app.auth.services import person_names
 from app.core import clock
 from app.core.errors import ServiceError
+from app.core.forms import attempt
 from app.core.urls import parse_id
 from app.extensions import db
 from app.jobs import compare as comparing
@@ -74,12 +75,13 @@ def start_draft(position_id: int):
     if not form.validate_on_submit():
         abort(400)
     source = form.source.data or "current"
-    try:
+
+    def draft():
         if source.startswith("template:"):
             template_id = source.partition(":")[2]
             template = library.get_template(parse_id(template_id) or 0)
-            version = library.draft_from_template(position, template, current_user)
-        elif source == "position":
+            return library.draft_from_template(position, template, current_user)
+        if source == "position":
             code = (form.position_code.data or "").split("·")[0].strip()
             other_id = org_services.position_ids_for_codes([code]).get(code)
             if other_id is None:
@@ -87,16 +89,15 @@ def start_draft(position_id: int):
             other = org_services.get_position(other_id)
             if not can_draft_jd(current_user, other) and not can_manage_job_descriptions(current_user):
                 raise ServiceError.field("position_code", _("No position has the code “%(code)s”.", code=code))
-            version = library.draft_from_position(position, other, current_user)
-        else:
-            version = services.start_draft(position, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message if not error.errors else " ".join(sum(error.errors.values(), [])), "danger")
+            return library.draft_from_position(position, other, current_user)
+        return services.start_draft(position, current_user)
+
+    started = attempt(draft, lambda error: flash(error.message if not error.errors
+                                                 else " ".join(sum(error.errors.values(), [])), "danger"))
+    if not started.ok:
         return redirect(url_for("jobs.position", position_id=position.id))
-    db.session.commit()
-    flash(_("Draft %(num)d started.", num=version.number), "success")
-    return redirect(url_for("jobs.edit", version_id=version.id))
+    flash(_("Draft %(num)d started.", num=started.value.number), "success")
+    return redirect(url_for("jobs.edit", version_id=started.value.id))
 
 
 @bp.route("/versions/<int:version_id>")
@@ -131,13 +132,8 @@ def _workflow(version_id: int, action, message: str, form_class=WorkflowForm, re
             for error in errors:
                 flash(error, "danger")
         return redirect(url_for("jobs.version", version_id=version.id))
-    try:
-        action(version, form)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if not attempt(lambda: action(version, form)).ok:
         return redirect(url_for("jobs.version", version_id=version_id))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("jobs.version", version_id=version.id))
 
@@ -187,13 +183,9 @@ def discard(version_id: int):
     position_id = version.position_id
     form = WorkflowForm()
     if form.validate_on_submit():
-        try:
-            services.discard_draft(version, seen_version(form) or 0)  # no version: not what the page sent
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        # no version: not what the page sent
+        if not attempt(lambda: services.discard_draft(version, seen_version(form) or 0)).ok:
             return redirect(url_for("jobs.version", version_id=version_id))
-        db.session.commit()
         flash(_("Draft discarded."), "success")
     return redirect(url_for("jobs.position", position_id=position_id))
 
@@ -204,15 +196,9 @@ def acknowledge(version_id: int):
     version = visible_version(version_id, full=False)
     employee = _my_employee()
     if WorkflowForm().validate_on_submit():
-        try:
-            if employee is None:
-                raise ServiceError(_("Only the holders of this position acknowledge its job description."))
-            services.acknowledge(version, employee)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if employee is None:
+            flash(_("Only the holders of this position acknowledge its job description."), "danger")
+        elif attempt(lambda: services.acknowledge(version, employee)).ok:
             flash(_("Thank you: your acknowledgement is recorded."), "success")
     return redirect(url_for("jobs.position", position_id=version.position_id))
 
@@ -223,14 +209,9 @@ def save_template(version_id: int):
     version = visible_version(version_id)
     form = TemplateForm()
     if form.validate_on_submit():
-        try:
-            template = library.save_as_template(version, form.name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved to the library as “%(name)s”.", name=template.name), "success")
+        saved = attempt(lambda: library.save_as_template(version, form.name.data))
+        if saved.ok:
+            flash(_("Saved to the library as “%(name)s”.", name=saved.value.name), "success")
     return redirect(url_for("jobs.version", version_id=version_id))
 
 

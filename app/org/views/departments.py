@@ -6,10 +6,8 @@ from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
-from app.core.errors import ServiceError
-from app.core.forms import save
+from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
-from app.extensions import db
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
 from app.org.forms import DepartmentForm, collaboration_lines, lines
@@ -102,13 +100,7 @@ def department_archive(department_id: int):
     department = services.get_department(department_id)
     restore = request.form.get("restore") == "1"
     if ConfirmForm().validate_on_submit():
-        try:
-            services.archive_department(department, archived=not restore)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.archive_department(department, archived=not restore)).ok:
             flash(_("Department restored.") if restore else _("Department archived."), "success")
     return redirect(url_for("org.department_detail", department_id=department_id))
 
@@ -118,13 +110,8 @@ def department_archive(department_id: int):
 def department_delete(department_id: int):
     department = services.get_department(department_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            name = department.name
-            services.delete_department(department)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        name = department.name
+        if not attempt(lambda: services.delete_department(department)).ok:
             return redirect(url_for("org.department_detail", department_id=department_id))
-        db.session.commit()
         flash(_("Department %(name)s deleted.", name=name), "success")
     return redirect(url_for("org.departments"))

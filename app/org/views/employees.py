@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from app.auth import services as auth_services
 from app.auth.permissions import requires
-from app.core.errors import ServiceError
-from app.core.forms import apply_errors, save
+from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.org import services
@@ -88,15 +87,10 @@ def employee_new():
     form = EmployeeForm()
     form.user_id.choices = _user_choices()
     if form.validate_on_submit():
-        try:
-            employee = services.create_employee(_form_data(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Employee %(name)s created. Assign a position below.", name=employee.name), "success")
-            return redirect(url_for("org.employee_detail", employee_id=employee.id))
+        saved = save(form, lambda: services.create_employee(_form_data(form)))
+        if saved.ok:
+            flash(_("Employee %(name)s created. Assign a position below.", name=saved.value.name), "success")
+            return redirect(url_for("org.employee_detail", employee_id=saved.value.id))
     return render_template("org/employee_form.html", form=form, employee=None, conflict=None)
 
 
@@ -125,14 +119,8 @@ def employee_assign(employee_id: int):
     employee = services.load_employee_page(employee_id)
     form = _assignment_form()
     if form.validate_on_submit():
-        try:
-            services.assign(employee, form.position_id.data, form.start_date.data, form.end_date.data,
-                            form.is_primary.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if save(form, lambda: services.assign(employee, form.position_id.data, form.start_date.data,
+                                              form.end_date.data, form.is_primary.data)).ok:
             flash(_("Assignment saved."), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee_id))
     employee = services.load_employee_page(employee_id)
@@ -148,13 +136,7 @@ def assignment_end(employee_id: int, assignment_id: int):
         abort(404)
     form = EndAssignmentForm()
     if form.validate_on_submit():
-        try:
-            services.end_assignment(assignment, form.end_date.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+        if save(form, lambda: services.end_assignment(assignment, form.end_date.data)).ok:
             flash(_("Assignment ended."), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee_id))
     # The page again, with the message under this assignment's date and the date kept.

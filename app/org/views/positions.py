@@ -7,10 +7,8 @@ from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
-from app.core.errors import ServiceError
-from app.core.forms import save
+from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
-from app.extensions import db
 from app.org import services
 from app.org.access import can_edit_org, can_view_org, viewable_employee_ids
 from app.org.forms import PositionForm
@@ -126,13 +124,7 @@ def position_archive(position_id: int):
     position = services.get_position(position_id)
     restore = request.form.get("restore") == "1"
     if ConfirmForm().validate_on_submit():
-        try:
-            services.archive_position(position, archived=not restore)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.archive_position(position, archived=not restore)).ok:
             flash(_("Position restored.") if restore else _("Position archived."), "success")
     return redirect(url_for("org.position_detail", position_id=position_id))
 
@@ -143,12 +135,7 @@ def position_delete(position_id: int):
     position = services.get_position(position_id)
     if ConfirmForm().validate_on_submit():
         title = position.title
-        try:
-            services.delete_position(position)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if not attempt(lambda: services.delete_position(position)).ok:
             return redirect(url_for("org.position_detail", position_id=position_id))
-        db.session.commit()
         flash(_("Position %(title)s deleted.", title=title), "success")
     return redirect(url_for("org.positions"))
