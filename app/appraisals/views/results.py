@@ -119,7 +119,6 @@ def cycle_results_pdf(cycle_id: int):
     pdf, task = results_or_task(cycle, department_arg(), requested_language(request.args.get("lang")))
     if task is None:
         return pdf_response(pdf)
-    db.session.commit()
     flash(_("This PDF is long: it is being prepared in the background. You can leave this page and come back "
             "from “My tasks”."), "info")
     return redirect(url_for("tasks.detail", task_id=task.id), code=303)
