@@ -3,6 +3,7 @@ forms parse, and put the services' field errors back next to the fields."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -29,7 +30,7 @@ BLANK = [("", "—")]
 
 class CycleForm(FlaskForm):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)],
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[InputRequired(), Length(max=120)],
                        render_kw={"placeholder": _l("e.g. 2026 Q4 appraisal")})
     period_type = SelectField(_l("Period"), choices=[])
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
@@ -65,7 +66,7 @@ class OutcomeForm(Form):
 
 class TemplateForm(FlaskForm):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[InputRequired(), Length(max=120)])
     kpi_weight = StringField(_l("KPI section weight (%)"), render_kw={"inputmode": "decimal"})
     competency_weight = StringField(_l("Competency section weight (%)"), render_kw={"inputmode": "decimal"})
     levels = SelectField(_l("Rating levels"), choices=[], default="5")

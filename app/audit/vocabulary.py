@@ -125,6 +125,10 @@ FIELDS = {
     "self_rating": _l("Self rating"), "manager_rating": _l("Manager rating"),
     "reviews_created": _l("Reviews created"), "actuals": _l("Actuals"), "reviews": _l("Reviews"),
     "file": _l("File"), "created": _l("Created"), "updated": _l("Changed"),
+    "self_review_state": _l("Self-review"), "excluded_at": _l("Excluded"), "exclusion_reason": _l("Reason for exclusion"),
+    "exclusion_comment": _l("Comment on the exclusion"), "unscored_reason": _l("Reason for finalising without a score"),
+    "self_review": _l("Self-review"), "reviewer_enters_self_review": _l("Reviewer may enter a paper self-review"),
+    "per_page": _l("Rows per page"), "worker": _l("Process"),
 }
 FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
              ("jd_versions", "title"): _l("Position title")}

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 from app.appraisals import access
 from app.appraisals.flow import event_label
-from app.appraisals.models import CycleStatus, PeriodType, Step
+from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewMode, SelfReviewState, Step
 from app.appraisals.settings import STANDARD_OUTCOMES
 from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
 from app.auth.permissions import expose_to_templates
@@ -13,6 +13,8 @@ expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 register_value_labels({  # for the audit trail
     ("appraisal_reviews", "status"): enum_labels(Step), ("appraisal_cycles", "status"): enum_labels(CycleStatus),
     (None, "period_type"): enum_labels(PeriodType),
+    (None, "self_review_state"): enum_labels(SelfReviewState), (None, "self_review"): enum_labels(SelfReviewMode),
+    (None, "exclusion_reason"): enum_labels(ExclusionReason), ("appraisal_exclusions", "reason"): enum_labels(ExclusionReason),
     (None, "outcome"): lambda: STANDARD_OUTCOMES,  # a template's own outcomes are shown by their code
 })
 register_event_labels({"appraisal_review_events": event_label})
