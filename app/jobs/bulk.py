@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import io
 import json
-import os
 import re
 import secrets
 import shutil
@@ -36,6 +35,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.core import clock
 from app.core.errors import NotFound, ServiceError
+from app.core.private_files import remove_stale, write_private
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.chinese import simplified
@@ -157,19 +157,7 @@ def _root() -> Path:
 
 
 def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
-    root = _root()
-    if not root.is_dir():
-        return
-    limit = clock.now().timestamp() - max_age
-    for folder in root.iterdir():
-        if _TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    remove_stale(_root(), _TOKEN, max_age)
 
 
 def store(documents: list[tuple[str, bytes]], user_id: int, department_id: int | None) -> str:
@@ -180,10 +168,10 @@ def store(documents: list[tuple[str, bytes]], user_id: int, department_id: int |
     folder.mkdir(parents=True, mode=0o700)
     names = []
     for i, (name, data) in enumerate(documents):
-        _write(folder / f"{i}.bin", data)
+        write_private(folder / f"{i}.bin", data)
         names.append(name)
     meta = {"user_id": user_id, "department_id": department_id, "names": names, "created_at": clock.now().timestamp()}
-    _write(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    write_private(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return token
 
 
@@ -388,7 +376,7 @@ def build_preview(token: str, user) -> Preview:
         row.new_title = row.title[:120]
         row.new_code = _new_code(used_codes)
     preview = Preview(token=token, department_id=meta.get("department_id"), rows=rows)
-    _write(folder / "preview.json", json.dumps(asdict(preview), ensure_ascii=False).encode("utf-8"))
+    write_private(folder / "preview.json", json.dumps(asdict(preview), ensure_ascii=False).encode("utf-8"))
     for i in range(len(documents)):   # the preview holds what is needed: the documents go
         (folder / f"{i}.bin").unlink(missing_ok=True)
     tasks.report_progress(total * 2, total * 2)
@@ -429,7 +417,7 @@ def start(token: str, user) -> object | None:
     task = tasks.enqueue(TASK_KIND, {"token": token}, user, title=_("Import of %(count)d job descriptions",
                                                                     count=len(meta["names"])))
     meta["task_id"] = task.id
-    _write(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    write_private(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return task
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
@@ -21,6 +20,7 @@ from flask_babel import gettext as _
 
 from app.core import clock
 from app.core.errors import NotFound, ServiceError
+from app.core.private_files import remove_stale, write_private
 from app.transfer.services import Report
 
 FOLDER = "transfer-uploads"
@@ -49,20 +49,8 @@ def _root() -> Path:
     return Path(current_app.instance_path) / FOLDER
 
 
-def _write(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-
-
 def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
-    root = _root()
-    if not root.is_dir():
-        return
-    limit = clock.now().timestamp() - max_age
-    for folder in root.iterdir():
-        if _TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
+    remove_stale(_root(), _TOKEN, max_age)
 
 
 def store(data: bytes, filename: str, kind: str, user_id: int, number_format: str = "auto") -> Upload:
@@ -71,13 +59,13 @@ def store(data: bytes, filename: str, kind: str, user_id: int, number_format: st
                     sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=clock.now().timestamp(),
                     number_format=number_format)
     upload.folder.mkdir(parents=True, mode=0o700)
-    _write(upload.folder / "upload.bin", data)
+    write_private(upload.folder / "upload.bin", data)
     save_meta(upload)
     return upload
 
 
 def save_meta(upload: Upload) -> None:
-    _write(upload.folder / "meta.json", json.dumps(asdict(upload)).encode("utf-8"))
+    write_private(upload.folder / "meta.json", json.dumps(asdict(upload)).encode("utf-8"))
 
 
 def load(token: str, user_id: int) -> Upload:
@@ -107,7 +95,7 @@ def read(upload: Upload) -> bytes:
 
 def save_report(upload: Upload, report: Report) -> None:
     upload.digest = report.digest
-    _write(upload.folder / "report.json", json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8"))
+    write_private(upload.folder / "report.json", json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8"))
     save_meta(upload)
 
 
