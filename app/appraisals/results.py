@@ -164,7 +164,8 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
         select(Review.id, Employee.employee_no, Employee.name, Department.name.label("department"), Position.code,
                Position.title, reviewer.name.label("reviewer"), Review.status, Review.kpi_score,
                Review.competency_score, Review.final_score, Review.band, Review.calibrated_band,
-               Review.calibration_reason, Review.outcome, Review.finalised_at, Review.acknowledged_at)
+               Review.calibration_reason, Review.outcome, Review.finalised_at, Review.acknowledged_at,
+               Review.unscored_reason)
         .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
         .join(Department, Department.id == Review.department_id)
         .outerjoin(reviewer, reviewer.id == Review.reviewer_id), cycle.id, scope, department)
@@ -198,7 +199,7 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
                    (r.calibrated_band or "") if final else "", r.calibration_reason or "",
                    None if final else _round(r.final_score), "" if final else (r.band or ""),
                    outcome_label(settings["outcomes"], r.outcome) if r.outcome else "", r.finalised_at,
-                   r.acknowledged_at, *cells)
+                   r.acknowledged_at, r.unscored_reason or "", *cells)
 
     score = "0.0"
     kpi_columns = []
@@ -213,7 +214,8 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
         Column(_("Band")), Column(_("Calibrated band")), Column(_("Calibration reason")),
         Column(_("Provisional score (not finalised)"), number_format=score),
         Column(_("Provisional band (not finalised)")), Column(_("Outcome")),
-        Column(_("Finalised")), Column(_("Acknowledged")), *kpi_columns], rows())
+        Column(_("Finalised")), Column(_("Acknowledged")), Column(_("Finalised without score: reason")),
+        *kpi_columns], rows())
 
 
 def _round(value: float | None) -> float | None:
@@ -323,7 +325,7 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
                     "finalised": result.finalised, "completion": result.completion,
                     "acknowledged": result.acknowledged, "overdue": result.overdue,
                     "average": result.average, "average_display": scoring.display(result.average),
-                    "scored": result.scored, "provisional": result.provisional,
+                    "scored": result.scored, "provisional": result.provisional, "unscored": result.unscored,
                     "bands": result.bands, "histogram": result.histogram},
         "departments": departments,
         "reviews": rows,

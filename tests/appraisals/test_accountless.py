@@ -3,6 +3,8 @@ entered on someone's behalf, exclusions, the stalled list with its remedies, ove
 aligned periods, and reviews finalised without score."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -14,6 +16,7 @@ from app.core.errors import Conflict, ServiceError
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of
+from tests.documents.conftest import pages_text, squeeze
 
 
 def _launched(**fields):
@@ -202,6 +205,12 @@ def test_removing_a_review_from_a_running_cycle_lets_the_cycle_close(app, shop, 
     page = client.get(f"/appraisals/cycles/{cycle.id}?unscored=1").get_data(as_text=True)
     assert "1 finalised without score" in page and 'data-testid="no-score"' in page and "孙丽" in page
     assert "Excluded from the cycle (4): counted nowhere" in page and "11月15日离职" in page
+    # ... and apart in the exports (with HR's reason) and in the results PDF
+    rows = list(csv.reader(io.StringIO(client.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig"))))
+    reason = rows[0].index("Finalised without score: reason")
+    assert [row[reason] for row in rows[1:]] == ["美工岗位说明书待发布，本期只记录结论。"]
+    pdf = client.get(f"/appraisals/cycles/{cycle.id}/results.pdf?lang=en").data
+    assert squeeze("1 finalised without score") in squeeze("".join(pages_text(pdf)))
 
 
 def test_a_second_review_for_an_overlapping_period_needs_hrs_confirmation(shop, cycle):

@@ -91,23 +91,23 @@ def test_exports_carry_every_kpi_target_actual_and_attainment(app, cycle, shop):
     sheet = load_workbook(io.BytesIO(hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
-    assert header[18:] == ("投诉率 (COMPLAINTS) [%]: target", "投诉率 (COMPLAINTS) [%]: actual",
+    assert header[18] == "Finalised without score: reason" and header[19:] == ("投诉率 (COMPLAINTS) [%]: target", "投诉率 (COMPLAINTS) [%]: actual",
                            "投诉率 (COMPLAINTS) [%]: attainment %", "销售额 (SALES) [元]: target",
                            "销售额 (SALES) [元]: actual", "销售额 (SALES) [元]: attainment %")
     zhang = next(r for r in rows if r[0] == "E002")
-    assert zhang[18:] == (pytest.approx(2), pytest.approx(1.5), pytest.approx(110),
+    assert zhang[18] is None and zhang[19:] == (pytest.approx(2), pytest.approx(1.5), pytest.approx(110),
                           pytest.approx(100000), pytest.approx(105000), pytest.approx(105))
     li = next(r for r in rows if r[0] == "E003")   # nothing entered yet: the targets, no actuals
-    assert li[18] == pytest.approx(2) and li[19] is None and li[21] == pytest.approx(100000) and li[22] is None
+    assert li[19] == pytest.approx(2) and li[20] is None and li[22] == pytest.approx(100000) and li[23] is None
     sun = next(r for r in rows if r[0] == "E005")   # no job description: no KPI at all
-    assert sun[18:] == (None,) * 6
+    assert sun[19:] == (None,) * 6
     # the CSV carries the same, in Chinese too
     hr.post("/language", data={"lang": "zh_CN"})
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][21:] == ["销售额 (SALES) [元]：目标", "销售额 (SALES) [元]：实际", "销售额 (SALES) [元]：达成率 %"]
+    assert table[0][22:] == ["销售额 (SALES) [元]：目标", "销售额 (SALES) [元]：实际", "销售额 (SALES) [元]：达成率 %"]
     row = next(r for r in table if r[0] == "E002")
-    assert [float(v) for v in row[21:]] == [100000, 105000, 105]
+    assert [float(v) for v in row[22:]] == [100000, 105000, 105]
 
 
 def test_kpi_names_in_export_headers_cannot_become_formulas(app, cycle, shop):
@@ -120,4 +120,4 @@ def test_kpi_names_in_export_headers_cannot_become_formulas(app, cycle, shop):
     assert all(not str(h).startswith("=") for h in header)
     assert "'=HYPERLINK(\"http://x\") (SALES) [元]: target" in header
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig")
-    assert next(csv.reader(io.StringIO(text)))[21].startswith("'=")
+    assert next(csv.reader(io.StringIO(text)))[22].startswith("'=")
