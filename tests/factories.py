@@ -129,3 +129,12 @@ def create_task(owner, kind: str = "manual", status: str = "queued", **fields):
     db.session.add(task)
     db.session.commit()
     return task
+
+
+def logged_in_client(app, user, lang="en"):
+    """A test client of ``app`` logged in as ``user``, speaking ``lang``."""
+    client = app.test_client()
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    if lang != "en":
+        client.post("/language", data={"lang": lang})
+    return client

@@ -17,14 +17,6 @@ from tests import factories
 from tests.appraisals.conftest import cycle, fill_self, review_of, shop  # noqa: F401 (fixtures)
 
 
-def _client(app, user, lang="en"):
-    client = app.test_client()
-    assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
-    if lang != "en":
-        client.post("/language", data={"lang": lang})
-    return client
-
-
 def _rows(page: str) -> list[str]:
     body = page[page.index('data-testid="audit-table"'):]
     return [html.unescape(re.sub(r"<[^>]+>", " ", row)) for row in body.split('data-testid="audit-row"')[1:]]
@@ -40,7 +32,7 @@ def test_a_change_reads_in_the_users_language_with_names_and_a_link(app, cycle, 
     review = review_of(cycle, shop.zhang)
     with acting_as(f"{shop.employee_user.email} (task 7)", shop.employee_user.id):
         fill_self(review)
-    page = _client(app, shop.hr_user, lang).get("/audit/?entity=appraisal_reviews&action=update").get_data(as_text=True)
+    page = factories.logged_in_client(app, shop.hr_user, lang).get("/audit/?entity=appraisal_reviews&action=update").get_data(as_text=True)
     row = next(r for r in _rows(page) if words["field"] in r)
     for word in words.values():
         assert word in row, word
@@ -61,7 +53,7 @@ def test_ids_become_names_and_deleted_records_say_so(app, ctx):
         org_services.update_position(clerk, org_services.PositionData(
             code="EC-OPS", title="运营专员", department_id=dep.id, reports_to_id=boss.id, headcount=3), clerk.version)
         db.session.commit()
-    page = _client(app, hr_user, "zh_CN").get("/audit/?entity=positions&action=update").get_data(as_text=True)
+    page = factories.logged_in_client(app, hr_user, "zh_CN").get("/audit/?entity=positions&action=update").get_data(as_text=True)
     row = _rows(page)[0]
     assert "直接上级" in row or "上级" in row
     assert "电商部经理 (EC-MGR)" in row and "编制" in row and "命令行" in row
@@ -73,7 +65,7 @@ def test_logins_and_own_changes_name_the_person_failed_logins_say_not_logged_in(
     employee = factories.create_employee("E1", "李娜", user=hr_user)
     assert employee.user_id == hr_user.id
     app.test_client().post("/login", data={"email": hr_user.email, "password": "wrong-password-1"})
-    client = _client(app, hr_user, "zh_CN")      # a login, then a change of her own language
+    client = factories.logged_in_client(app, hr_user, "zh_CN")      # a login, then a change of her own language
     db.session.expire_all()
     login = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "login")).one()
     assert login.actor_id == hr_user.id
@@ -94,7 +86,7 @@ def test_system_and_command_line_changes_say_so(app, ctx):
     with acting_as("cli"):
         record("restore", "database", label="nightly.zip")
     db.session.commit()
-    page = _client(app, factories.create_user("admin")).get("/audit/?entity=database").get_data(as_text=True)
+    page = factories.logged_in_client(app, factories.create_user("admin")).get("/audit/?entity=database").get_data(as_text=True)
     rows = _rows(page)
     assert any("Restored" in r and "Command line" in r for r in rows)
     assert any("Backup" in r and "System" in r for r in rows)
@@ -110,7 +102,7 @@ def test_the_version_page_names_each_person_alike_on_every_panel(app, ctx):
         draft = jd_services.start_draft(position, hr_user, content=factories.jd_content("运营专员"))
         jd_services.submit(draft, hr_user)
         db.session.commit()
-    page = _client(app, hr_user).get(f"/jobs/versions/{draft.id}").get_data(as_text=True)
+    page = factories.logged_in_client(app, hr_user).get(f"/jobs/versions/{draft.id}").get_data(as_text=True)
     assert "Submitted for review by 李娜." in page
     history = page[page.rindex("list-group"):]
     assert "李娜" in history and hr_user.email not in history and "人事专员 李娜" not in history
@@ -122,13 +114,13 @@ def test_a_created_record_is_recorded_with_its_id_and_linked(app, ctx):
     created = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "departments",
                                                              AuditEvent.action == "create")).one()
     assert created.entity_id == str(dep.id)
-    page = _client(app, hr_user).get("/audit/?entity=departments").get_data(as_text=True)
+    page = factories.logged_in_client(app, hr_user).get("/audit/?entity=departments").get_data(as_text=True)
     assert f'href="/org/departments/{dep.id}"' in page and "Added" in page
 
 
 @pytest.mark.parametrize("lang, message", [("en", "Enter a date as YYYY-MM-DD."), ("zh_CN", "请按 YYYY-MM-DD 格式输入日期。")])
 def test_bad_filter_dates_are_named_next_to_the_field_and_kept(app, ctx, lang, message):
-    hr = _client(app, factories.create_user("hr"), lang)
+    hr = factories.logged_in_client(app, factories.create_user("hr"), lang)
     response = hr.get("/audit/?since=31.12.2026&until=2026-13-01&actor=" + "x" * 3000)   # (within the longest address answered)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -23,14 +23,6 @@ from tests.appraisals.conftest import cycle, fill_manager, fill_self, review_of,
 BEFORE_EIGHT_IN_BEIJING = datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)
 
 
-def _client(app, user, lang="en"):
-    client = app.test_client()
-    assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
-    if lang != "en":
-        client.post("/language", data={"lang": lang})
-    return client
-
-
 def test_today_is_the_company_day_not_the_server_day(app):
     with app.app_context():
         with clock.frozen(datetime(2026, 12, 6, 15, 59, 59, tzinfo=timezone.utc)):
@@ -78,10 +70,10 @@ def test_headcount_acknowledgement_export_and_manual_agree_before_eight_in_beiji
         flow.calibrate(review, "B", "与部门整体水平校准。", review.version, finalise=True)
         flow.acknowledge(review, review.version)
         db.session.commit()
-        hr = _client(app, shop.hr_user)
+        hr = factories.logged_in_client(app, shop.hr_user)
         headcount = hr.get("/org/headcount").get_data(as_text=True)
         assert "as of Dec 7, 2026" in headcount
-        employee = _client(app, shop.employee_user)
+        employee = factories.logged_in_client(app, shop.employee_user)
         page = employee.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
         assert "You acknowledged this result on Dec 7, 2026, 7:30:00" in page
         export = hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx")
@@ -91,7 +83,7 @@ def test_headcount_acknowledgement_export_and_manual_agree_before_eight_in_beiji
         assert next(r for r in rows if r[0] == "E002")[acknowledged] == datetime(2026, 12, 7, 7, 30)
         text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig")
         assert "2026-12-07 07:30:00" in text and "23:30" not in text
-        chinese = _client(app, shop.hr_user, "zh_CN").get("/org/headcount").get_data(as_text=True)
+        chinese = factories.logged_in_client(app, shop.hr_user, "zh_CN").get("/org/headcount").get_data(as_text=True)
         assert "2026年12月7日" in chinese
         from app.documents.manual import build_context
 

@@ -14,14 +14,6 @@ from app.org.headcount import headcount_report
 from tests import factories
 
 
-def _client(app, user, lang="en"):
-    client = app.test_client()
-    assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
-    if lang != "en":
-        client.post("/language", data={"lang": lang})
-    return client
-
-
 def _org():
     """Departments created Z before A (the org chart keeps that order); in Z the head's code sorts
     last and the staff's first."""
@@ -36,7 +28,7 @@ def _org():
 
 def test_positions_are_listed_head_first_everywhere(app, ctx):
     z, a, (head, lead, staff, other) = _org()
-    hr = _client(app, factories.create_user("hr"))
+    hr = factories.logged_in_client(app, factories.create_user("hr"))
     page = hr.get(f"/org/departments/{z.id}").get_data(as_text=True)
     table = page[page.index("New position"):]
     links = [table.index(f'href="/org/positions/{p.id}"') for p in (head, lead, staff)]
@@ -64,7 +56,7 @@ def test_things_are_named_not_people(app, ctx):
     library.create_template("电商运营专员", factories.jd_content("电商运营专员"), source="电子商务岗位说明书")
     factories.create_kpi("SALES", "销售额")
     db.session.commit()
-    hr = _client(app, factories.create_user("hr"), "zh_CN")
+    hr = factories.logged_in_client(app, factories.create_user("hr"), "zh_CN")
     page = hr.get("/jobs/library").get_data(as_text=True)
     assert "<th>名称</th>" in page and "<th>姓名</th>" not in page and "电子商务岗位说明书" in page
     assert "<th>名称</th>" in hr.get("/jobs/kpis").get_data(as_text=True)
@@ -76,14 +68,14 @@ def test_the_compare_button_never_stacks_its_text(app, ctx):
     position = factories.create_position("EC-OPS", dep, "运营专员")
     factories.publish_jd(position, factories.jd_content("运营专员"))
     second = factories.publish_jd(position, factories.jd_content("运营专员", duties=("新职责。",)))
-    page = _client(app, factories.create_user("hr"), "zh_CN").get(f"/jobs/versions/{second.id}/compare") \
+    page = factories.logged_in_client(app, factories.create_user("hr"), "zh_CN").get(f"/jobs/versions/{second.id}/compare") \
         .get_data(as_text=True)
     button = re.search(r'<button[^>]*data-testid="compare-button"[^>]*>', page).group(0)
     assert "text-nowrap" in button and "flex-shrink-0" in button
 
 
 def test_csv_downloads_name_their_charset_once(app, ctx):
-    hr = _client(app, factories.create_user("hr"))
+    hr = factories.logged_in_client(app, factories.create_user("hr"))
     response = hr.get("/transfer/export/departments.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
