@@ -30,7 +30,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
-from bench.measure import page_queries, result, scaled  # noqa: E402
+from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
 
 RUNS = scaled(10, 2)
 PASSWORD = "Bench-Password-2026"
@@ -85,12 +85,7 @@ def measure_page(app, url: str) -> tuple[float, float, int]:
     client = app.test_client()
     client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD})
     queries = page_queries(app, client, url)
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
+    timings = page_timings(client, url, RUNS)
     return statistics.median(timings) * 1000, max(timings) * 1000, queries
 
 

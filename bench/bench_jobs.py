@@ -33,7 +33,7 @@ from app.jobs.models import Competency, Kpi  # noqa: E402
 from app.org.models import Position  # noqa: E402
 from bench.bench_org import RUNS, _client, build  # noqa: E402
 from bench.generate import DUTY_OBJECTS, DUTY_VERBS  # noqa: E402
-from bench.measure import page_queries, result, scaled  # noqa: E402
+from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
 
 COMPARE_TARGET_MS = 100
 LIST_RATIO = 1.5
@@ -49,13 +49,9 @@ def measure(app, url: str) -> tuple[float, int, int]:
     """One page of ``app``: median server time (ms), queries and table rows (``<tr``)."""
     client = _client(app)
     queries = page_queries(app, client, url)
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings) * 1000, queries, response.get_data(as_text=True).count("<tr")
+    timings = page_timings(client, url, RUNS)
+    rows = client.get(url).get_data(as_text=True).count("<tr")
+    return statistics.median(timings) * 1000, queries, rows
 
 
 def sixty_duties(rng: random.Random, title: str, kpis=(), competencies=()) -> dict:

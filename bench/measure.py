@@ -110,3 +110,14 @@ class LimiterStore:
     def __exit__(self, *exc) -> None:
         if self.redis is not None:
             self.redis.stop()
+
+
+def page_timings(client, url: str, runs: int) -> list[float]:
+    """Seconds of ``runs`` GETs of ``url`` (each must answer 200)."""
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return timings
