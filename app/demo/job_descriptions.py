@@ -13,8 +13,8 @@ from app.demo import jd_data
 from app.extensions import db
 from app.jobs import library, lint, services
 from app.jobs.content import TEXT_FIELDS, version_content, without_ids
-from app.jobs.importer import import_text
 from app.jobs.models import Competency, JobDescriptionVersion, JobTemplate, Kpi
+from app.jobs.text_to_content import import_text
 from app.org.models import Position
 from app.org.services import current_holders
 

@@ -40,7 +40,7 @@ from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.chinese import simplified
 from app.jobs.files import FileRefused, extension, extract, kind_of, office, sniff
-from app.jobs.importer import import_text
+from app.jobs.text_to_content import import_text
 from app.jobs.uploads import ocr_warning, parse_text
 from app.org.models import Department, Position
 from app.tasks import services as tasks

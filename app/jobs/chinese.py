@@ -3,7 +3,7 @@ the importer.
 
 ``TO_SIMPLIFIED`` maps single Traditional characters to their Simplified forms: those of the
 keywords in ``app.jobs.parser`` (headings, header fields, noise), ``app.jobs.lint``
-(discriminatory requirements) and ``app.jobs.importer`` (frequencies, deadlines, requirement
+(discriminatory requirements) and ``app.jobs.text_to_content`` (frequencies, deadlines, requirement
 types, KPI names), plus the common characters of job descriptions around them. It is a matching
 aid, not a converter: one character always becomes one character, so a match found in the
 converted copy has the same position in the user's text, and the user's text is what is shown and

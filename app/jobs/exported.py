@@ -123,9 +123,9 @@ def recognised(lines: list[str], labels: _Labels) -> int | None:
 
 
 def read_exported(text: str, title: str = ""):
-    """The ``importer.Imported`` of an exported job description's text, or None when the text
+    """The ``text_to_content.Imported`` of an exported job description's text, or None when the text
     is not one (or no longer follows the layout)."""
-    from app.jobs.importer import Imported, title_warning
+    from app.jobs.text_to_content import Imported, title_warning
 
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for lang in LANGUAGES:
@@ -247,7 +247,7 @@ class _Reader:
             if frequency:
                 duty["frequency"] = self.labels.frequencies.get(frequency)
                 if duty["frequency"] is None:
-                    from app.jobs.importer import guess_frequency
+                    from app.jobs.text_to_content import guess_frequency
 
                     duty["frequency"] = guess_frequency(frequency)
                     if duty["frequency"] is None:

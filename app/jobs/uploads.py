@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from app.core.messages import translate
 from app.jobs import parser
 from app.jobs.files import Extracted, FileRefused, extract
-from app.jobs.importer import Imported, import_text
+from app.jobs.text_to_content import Imported, import_text
 
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -65,7 +65,7 @@ def parse_file(filename: str, data: bytes) -> tuple[dict, Extracted]:
 
 
 def import_file(filename: str, data: bytes, title: str = "") -> tuple[Imported, Extracted]:
-    """Structure an uploaded document like pasted text (``importer.import_text``)."""
+    """Structure an uploaded document like pasted text (``text_to_content.import_text``)."""
     extracted = extract(filename, data)
     parse_text(filename, extracted.text)
     imported = import_text(extracted.text, title)

@@ -2,7 +2,7 @@
 conditions go to their own fields of the content, salary and how-to-apply text to "other"."""
 from __future__ import annotations
 
-from app.jobs.importer import import_text
+from app.jobs.text_to_content import import_text
 
 TABLE = ("客服主管岗位说明书\n\n岗位名称\t客服主管\t所属部门\t电商部\n岗位目的\t带领客服团队提升顾客满意度。\n"
          "工作职责\t1、每日抽查聊天记录；\n\t2、每周汇总咨询量。\n任职资格\t学历\t大专及以上\n\t经验\t两年以上客服经验\n"

@@ -104,7 +104,7 @@ def test_import_preview_then_save_as_a_draft(shop, login):
     assert "web-page noise" in page and "原创力文档" in page      # noise reported; the source shown beside
     assert "版权申诉" not in page.split('data-testid="source-text"')[0]   # never turned into duties
     # the preview's fields are posted back as they are (the user fixed nothing)
-    from app.jobs.importer import import_text
+    from app.jobs.text_to_content import import_text
 
     with hr.application.test_request_context():
         imported = import_text(text, shop.agent.title)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.jobs import lint
 from app.jobs.content import clean_content
-from app.jobs.importer import guess_frequency, guess_requirement, guess_standard, import_text
+from app.jobs.text_to_content import guess_frequency, guess_requirement, guess_standard, import_text
 from tests.jobs.conftest import good_content
 from tests.jobs.test_parser_lists import TRADITIONAL
 

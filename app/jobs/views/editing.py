@@ -14,7 +14,7 @@ from app.jobs.access import can_use_job_descriptions
 from app.jobs.content import clean_content, version_content
 from app.jobs.files import FileRefused
 from app.jobs.forms import ContentForm, DutyForm, ImportForm, UploadForm, place_errors
-from app.jobs.importer import import_text, parse_error_message
+from app.jobs.text_to_content import import_text, parse_error_message
 from app.jobs.uploads import import_file, max_file_bytes, read_upload, too_large
 from app.jobs.views import bp
 from app.jobs.views._helpers import draftable_position, draftable_version, seen_version
