@@ -52,9 +52,9 @@ def prepare(url: str, instance: Path, readers: int) -> dict:
     from sqlalchemy import func, select
 
     from app import create_app
-    from app.appraisals import launch
     from app.appraisals import services as appraisals
     from app.appraisals.models import Review
+    from app.appraisals.services import launch
     from app.audit.services import acting_as
     from app.auth import services as auth
     from app.documents import services as documents

@@ -48,9 +48,9 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
     from sqlalchemy import select
 
     from app import create_app
-    from app.appraisals import launch
     from app.appraisals import services as appraisals
     from app.appraisals.models import Review, Step
+    from app.appraisals.services import launch
     from app.audit.services import acting_as
     from app.auth import services as auth
     from app.extensions import db

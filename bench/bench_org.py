@@ -66,8 +66,8 @@ def build(path: Path, kind: str):
                 # a company-wide cycle, launched, for the results page (the demo has its own)
                 from datetime import date
 
-                from app.appraisals import launch
                 from app.appraisals import services as appraisals
+                from app.appraisals.services import launch
 
                 generate_job_descriptions()
                 cycle = appraisals.create_cycle(appraisals.CycleData(name="Bench", period_type="monthly",

@@ -272,8 +272,8 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
     draft = jobs.start_draft(position, owner, content=factories.jd_content("电商部经理"))
     template = library.create_template("电商部经理", factories.jd_content("电商部经理"))
-    from app.appraisals import launch
     from app.appraisals import services as appraisals
+    from app.appraisals.services import launch
 
     cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
                                                          start_date=date(2026, 11, 1)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.api.schemas import Exact, Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
-from app.appraisals.flow import MAX_COMMENT, REOPEN_STEPS
 from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewState, Step
+from app.appraisals.services.flow import MAX_COMMENT, REOPEN_STEPS
 
 PERIODS = sorted(PeriodType.values())
 STEPS = Step.order()

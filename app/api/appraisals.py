@@ -44,7 +44,7 @@ from app.api.common import (
 from app.api.document_schemas import PDF, DocumentArgs, TaskOut
 from app.api.schemas import page_schema, patch
 from app.api.tasks import TASK_LOCATION, task_accepted
-from app.appraisals import exclusions, flow, results, services
+from app.appraisals import services
 from app.appraisals import tasks as appraisal_tasks
 from app.appraisals.access import (
     can_calibrate,
@@ -63,6 +63,7 @@ from app.appraisals.access import (
     review_scope,
 )
 from app.appraisals.models import AppraisalCycle, Review, Step
+from app.appraisals.services import exclusions, flow, results
 from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents

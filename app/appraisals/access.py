@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import false, or_
 
-from app.appraisals import flow
 from app.appraisals.models import Review, Step
-from app.appraisals.settings import cycle_settings
+from app.appraisals.services import flow
+from app.appraisals.services.templates import cycle_settings
 from app.auth.models import Role
 from app.auth.permissions import has_role
 from app.extensions import db
@@ -47,7 +47,7 @@ REVIEWER_ROLES = (Role.ADMIN, Role.HR, Role.MANAGER)  # the account roles that m
 def can_do_manager_reviews(user) -> bool:
     """Whether the account's role lets it do manager reviews at all. An ``employee`` account
     named as a reviewer can neither do nor read the review: HR sees such reviews on the cycle
-    page (``app.appraisals.reviewers``) to name another reviewer or change the role."""
+    page (``app.appraisals.services.reviewers``) to name another reviewer or change the role."""
     return has_role(user, *REVIEWER_ROLES)
 
 

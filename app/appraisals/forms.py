@@ -21,8 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appraisals.flow import REOPEN_STEPS
 from app.appraisals.models import ExclusionReason, PeriodType, SelfReviewMode
+from app.appraisals.services.flow import REOPEN_STEPS
 from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 
 BLANK = [("", "—")]

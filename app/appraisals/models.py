@@ -15,7 +15,7 @@ may exclude a review from its cycle (kept, counted nowhere, restorable); a revie
 to score is finalised only with HR's reason (``unscored_reason``).
 
 Scores are stored (recomputed by ``services.score_review`` whenever an input changes) so that
-result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.scoring``.
+result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.services.scoring``.
 """
 from __future__ import annotations
 

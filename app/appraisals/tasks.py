@@ -5,8 +5,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.appraisals import launch, services
+from app.appraisals import services
 from app.appraisals.access import can_manage_appraisals
+from app.appraisals.services import launch
 from app.core.concurrency import check_version
 from app.core.errors import ServiceError
 from app.extensions import db

@@ -14,8 +14,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.appraisals import flow, launch, services
+from app.appraisals import services
 from app.appraisals.models import AppraisalCycle, Review
+from app.appraisals.services import flow, launch
 from app.extensions import db
 from app.org.models import Employee
 

@@ -129,7 +129,7 @@ def _both_comments(row: dict) -> str:
 
 
 def review_form(document: dict) -> dict:
-    """A filled-in appraisal form, from ``app.appraisals.results.review_document``: the review's
+    """A filled-in appraisal form, from ``app.appraisals.services.results.review_document``: the review's
     own snapshot of KPI targets and competencies (not today's job description), the actuals,
     attainments, ratings, comments, score and band, in the blank form's shape."""
     cycle, review, scores = document["cycle"], document["review"], document["scores"]
@@ -165,7 +165,7 @@ def review_form(document: dict) -> dict:
 
 
 def appraisal_results(document: dict, charts: dict) -> dict:
-    """A cycle's (or one department's) results, from ``app.appraisals.results.results_document``,
+    """A cycle's (or one department's) results, from ``app.appraisals.services.results.results_document``,
     with the charts as SVG text drawn from the same numbers."""
     cycle = document["cycle"]
     return {

@@ -153,7 +153,7 @@ def appraisal_form_pdf(position, lang: str, period: str | None = None) -> Pdf:
 def review_pdf(review, lang: str) -> Pdf:
     """A filled-in appraisal form (the review loaded with appraisals.services.get_review). The
     cache is keyed by the content, so a review printed again unchanged is not rendered again."""
-    from app.appraisals.results import review_document
+    from app.appraisals.services.results import review_document
 
     with force_locale(lang):   # the steps, outcomes and history in the document's language
         context = contexts.review_form(review_document(review))
@@ -200,7 +200,7 @@ def results_pages(context: dict) -> int:
 def _results_context(cycle, department, scope, lang: str) -> tuple[dict, str]:
     """A cycle's results as printed (its charts drawn in ``lang``), and the file's name."""
     from app.appraisals import charts
-    from app.appraisals.results import results_document
+    from app.appraisals.services.results import results_document
 
     with force_locale(lang):   # the steps and outcomes in the document's language, like its headings
         document = results_document(cycle, department, scope)

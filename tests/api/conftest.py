@@ -113,8 +113,9 @@ def launched_cycle(org):
     """A launched November 2026 cycle for the whole organisation, and 张伟's review in it."""
     from datetime import date
 
-    from app.appraisals import launch, services
+    from app.appraisals import services
     from app.appraisals.models import Review
+    from app.appraisals.services import launch
 
     cycle = services.create_cycle(services.CycleData(name="2026-11", period_type="monthly",
                                                      start_date=date(2026, 11, 1)))

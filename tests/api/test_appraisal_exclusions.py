@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.appraisals import launch, services
+from app.appraisals import services
 from app.appraisals.models import Review
+from app.appraisals.services import launch
 from app.audit.models import AuditEvent
 from app.extensions import db
 from tests.api.conftest import assert_error, launched_cycle

@@ -178,7 +178,7 @@ def test_results_summary(api, org):
 
 def test_appraisal_templates_are_read_only_for_hr(api, ctx):
     from app.appraisals import services as appraisal_services
-    from app.appraisals.settings import default_settings
+    from app.appraisals.services.templates import default_settings
     from app.db import utcnow
 
     standard = appraisal_services.create_template(default_settings())

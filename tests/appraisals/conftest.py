@@ -18,7 +18,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.appraisals import flow, launch, services
+from app.appraisals import services
+from app.appraisals.services import flow, launch
 from app.extensions import db
 from tests import factories
 from tests.queries import statement_counter

@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from app.appraisals import access, exclusions, flow, launch, results, reviewers, services
+from app.appraisals import access, services
 from app.appraisals.models import AppraisalTemplate, Exclusion, Review
+from app.appraisals.services import exclusions, flow, launch, results, reviewers
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db

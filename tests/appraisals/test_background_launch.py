@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.appraisals import launch
 from app.appraisals.models import Review
+from app.appraisals.services import launch
 from app.extensions import db
 from tests.appraisals.conftest import make_cycle
 from tests.tasks.test_tasks import _wait, consumer  # noqa: F401 (fixture)

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from app.appraisals import flow, launch, services
+from app.appraisals import services
 from app.appraisals.models import Review
+from app.appraisals.services import flow, launch
 from app.core.errors import ServiceError
 from app.extensions import db
 from tests import factories

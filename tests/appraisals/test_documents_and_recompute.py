@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.appraisals import flow, results, services
+from app.appraisals import services
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, KpiResult, Review
-from app.appraisals.recompute import recompute_cycle
+from app.appraisals.services import flow, results
+from app.appraisals.services.recompute import recompute_cycle
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, review_of

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from app.appraisals import imports
+from app.appraisals.services import kpi_actuals
 from app.core.numbers import plain
 from app.core.spreadsheets import Sheet, csv_bytes, xlsx_bytes
 from app.extensions import db
@@ -40,25 +40,25 @@ def test_a_decimal_comma_is_refused_with_both_readings_until_a_format_is_chosen(
     hr = _client(app, shop.hr_user)
     page = _upload(hr, cycle, content).get_data(as_text=True)
     assert 'data-testid="import-problems"' in page and 'data-testid="apply"' not in page
-    rows = imports.check(cycle, imports.read_rows("a.csv", content))
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", content))
     assert not rows[0].ok and "Line 2" in rows[0].problem and "C (actual)" in rows[0].problem
     assert "1.5" in rows[0].problem and "15" in rows[0].problem
     # 2,500 of a rate (投诉率, %): 2.5 or 2500?
     assert not rows[1].ok and "Line 3" in rows[1].problem and "2.5" in rows[1].problem and "2500" in rows[1].problem
-    rows = imports.check(cycle, imports.read_rows("a.csv", content), number_format="comma")
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", content), number_format="comma")
     assert [r.value for r in rows] == [Decimal("1.5"), Decimal("2.5")] and all(r.ok for r in rows)
     response = hr.post(f"/appraisals/cycles/{cycle.id}/import",
                        data={"action": "preview", "number_format": "comma", "file": (io.BytesIO(content), "a.csv")},
                        content_type="multipart/form-data")
     assert 'data-testid="apply"' in response.get_data(as_text=True)
-    payload = json.dumps(imports.serialise(rows))
+    payload = json.dumps(kpi_actuals.serialise(rows))
     assert hr.post(f"/appraisals/cycles/{cycle.id}/import",
                    data={"action": "apply", "rows": payload, "number_format": "comma"}).status_code == 302
     assert [r.actual for r in review_of(cycle, shop.zhang).kpi_results] == [Decimal("1.5"), Decimal("2.5")]
 
 
 def test_a_thousands_separator_of_an_amount_is_read_as_one(cycle, shop):
-    rows = imports.check(cycle, imports.read_rows("a.csv", b"E002,SALES,\"1,234,567.5\"\nE003,SALES,\"2,500\"\n"))
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", b"E002,SALES,\"1,234,567.5\"\nE003,SALES,\"2,500\"\n"))
     assert [r.value for r in rows] == [Decimal("1234567.5"), Decimal("2500")]
 
 
@@ -67,7 +67,7 @@ def test_a_thousands_separator_of_an_amount_is_read_as_one(cycle, shop):
     ("1.23456", "4 decimal"), ("-5", "cannot be negative"),
 ])
 def test_bad_actuals_in_a_file_are_refused_and_nothing_applied(cycle, shop, typed, message):
-    rows = imports.check(cycle, imports.read_rows("a.csv", f"E002,SALES,{typed}\n".encode()))
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", f"E002,SALES,{typed}\n".encode()))
     assert not rows[0].ok and message in rows[0].problem
     assert _sales(cycle, shop) is None
 
@@ -80,8 +80,8 @@ def test_spreadsheet_round_trip(app, cycle, shop, value, kind):
     sheet = _sheet([["E002", "SALES", value]])
     data = xlsx_bytes([sheet]) if kind == "xlsx" else csv_bytes(sheet)
     with app.test_request_context():
-        rows = imports.read_rows(f"actuals.{kind}", data)
-        assert imports.apply(cycle, rows, shop.hr_user) == 1
+        rows = kpi_actuals.read_rows(f"actuals.{kind}", data)
+        assert kpi_actuals.apply(cycle, rows, shop.hr_user) == 1
         db.session.commit()
     stored = _sales(cycle, shop)
     assert stored == value
@@ -160,7 +160,7 @@ def ctx_request():
 def test_attainments_of_18_digit_figures_are_exact():
     """A float cannot tell 99999999999999.9998 from 99999999999999.9999: the formulas work on the
     exact figures."""
-    from app.appraisals.scoring import TO_STRETCH, TO_THRESHOLD, Attainment, attainment
+    from app.appraisals.services.scoring import TO_STRETCH, TO_THRESHOLD, Attainment, attainment
 
     t, s = Decimal("99999999999999.9997"), Decimal("99999999999999.9999")
     assert attainment(Decimal("99999999999999.9998"), t, "higher", stretch=s) == Attainment(110.0, TO_STRETCH)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.appraisals import flow
+from app.appraisals.services import flow
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db

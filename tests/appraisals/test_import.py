@@ -8,8 +8,9 @@ import json
 from markupsafe import escape
 from openpyxl import Workbook
 
-from app.appraisals import imports, services
+from app.appraisals import services
 from app.appraisals.models import KpiResult
+from app.appraisals.services import kpi_actuals
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, review_of
@@ -44,7 +45,7 @@ def test_every_problem_is_listed_and_nothing_is_applied(app, cycle, shop):
     response = _upload(_client(app, shop.hr_user), cycle, content)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'data-testid="import-problems"' in page and 'data-testid="apply"' not in page
-    rows = imports.check(cycle, imports.read_rows("a.csv", content))
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", content))
     problems = {r.line: r.problem for r in rows}
     assert problems[2] == ""
     assert problems[3] == "Unknown employee number."
@@ -74,7 +75,7 @@ def test_a_clean_xlsx_is_applied_in_one_go_after_confirmation(app, cycle, shop):
     page = _upload(hr, cycle, buffer.getvalue(), "actuals.xlsx").get_data(as_text=True)
     assert 'data-testid="import-clean"' in page
     assert review_of(cycle, shop.zhang).kpi_results[0].actual is None  # the preview changes nothing
-    payload = json.dumps(imports.serialise(imports.read_rows("a.xlsx", buffer.getvalue())))
+    payload = json.dumps(kpi_actuals.serialise(kpi_actuals.read_rows("a.xlsx", buffer.getvalue())))
     response = hr.post(f"/appraisals/cycles/{cycle.id}/import", data={"action": "apply", "rows": payload})
     assert response.status_code == 302
     zhang = review_of(cycle, shop.zhang)
@@ -107,7 +108,7 @@ def test_files_that_are_not_tables_are_refused(app, cycle, shop):
 def test_hr_cannot_import_actuals_into_their_own_review(app, cycle, shop):
     """shop.hr_user is 陈静 (E006), who has a review in the cycle: her own rows are refused."""
     assert review_of(cycle, shop.chen) is not None
-    rows = imports.check(cycle, imports.read_rows("a.csv", b"employee_no,kpi,actual\nE006,SALES,999999\n"),
+    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", b"employee_no,kpi,actual\nE006,SALES,999999\n"),
                          shop.hr_user)
     assert rows[0].problem and "your own review" in rows[0].problem
     hr = _client(app, shop.hr_user)

@@ -10,9 +10,10 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from app.appraisals import flow, launch, services
+from app.appraisals import services
 from app.appraisals.access import can_view_review, review_scope
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate
+from app.appraisals.services import flow, launch
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of
@@ -266,8 +267,8 @@ def test_employees_see_their_own_history_only(app, shop, cycle):
 
 
 def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manager_review(app, cycle, shop):
-    from app.appraisals import reviewers
     from app.appraisals.access import can_manager_review
+    from app.appraisals.services import reviewers
 
     account = factories.create_user("employee")  # 孙丽 gets an account with the employee role
     shop.sun.user_id = account.id

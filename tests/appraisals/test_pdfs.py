@@ -62,7 +62,7 @@ def test_the_results_report_lists_the_reviews_of_the_department(app, shop, cycle
 
 
 def test_the_filled_in_form_prints_the_outcome_superior_both_bands_and_rounded_figures(app, shop, cycle):  # noqa: F811
-    from app.appraisals import flow
+    from app.appraisals.services import flow
 
     review = review_of(cycle, shop.zhang)
     fill_self(review, actuals=("103333", "1.5"))

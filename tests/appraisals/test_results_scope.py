@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from app.appraisals import launch, results
 from app.appraisals.models import KpiResult
+from app.appraisals.services import launch, results
 from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of

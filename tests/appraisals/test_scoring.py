@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.appraisals import scoring
-from app.appraisals.scoring import attainment, band_for, competency_section, display, final_score, kpi_section
+from app.appraisals.services import scoring
+from app.appraisals.services.scoring import attainment, band_for, competency_section, display, final_score, kpi_section
 
 BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60}, {"band": "D", "min": 0}]
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)

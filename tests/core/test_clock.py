@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.appraisals import flow, services
+from app.appraisals import services
+from app.appraisals.services import flow
 from app.audit.services import list_events, record
 from app.core import clock
 from app.core.spreadsheets import safe_cell

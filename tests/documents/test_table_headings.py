@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.appraisals import flow
+from app.appraisals.services import flow
 from app.documents import cache
 from app.extensions import db
 from tests import factories

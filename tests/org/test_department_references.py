@@ -22,7 +22,7 @@ def _cycle(name: str, departments=()):
 def _empty_after_reviews():
     """客服组 had 客服专员 (held by 赵敏) when the 2026-11 cycle was launched; the post has since
     moved to 运营组, so the department is empty but its reviews still name it."""
-    from app.appraisals import launch
+    from app.appraisals.services import launch
 
     service = factories.create_department("CS", "客服组")
     ops = factories.create_department("OPS", "运营组")

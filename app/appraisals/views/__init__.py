@@ -2,9 +2,9 @@
 from flask import Blueprint
 
 from app.appraisals import access
-from app.appraisals.flow import event_label
 from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewMode, SelfReviewState, Step
-from app.appraisals.settings import STANDARD_OUTCOMES
+from app.appraisals.services.flow import event_label
+from app.appraisals.services.templates import STANDARD_OUTCOMES
 from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
 from app.auth.permissions import expose_to_templates
 
@@ -19,22 +19,22 @@ register_value_labels({  # for the audit trail
 })
 register_event_labels({"appraisal_review_events": event_label})
 
-from app.appraisals.views import cycles, imports, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import cycles, kpi_actuals, results, reviews, templates  # noqa: E402,F401
 
 
 @bp.app_template_filter("score")
 def _score(value) -> str:
     """A score with one decimal (display only)."""
-    from app.appraisals.scoring import display
+    from app.appraisals.services.scoring import display
 
     return display(value)
 
 
 @bp.context_processor
 def _helpers():
-    from app.appraisals import settings
     from app.appraisals.models import CycleStatus, PeriodType, SelfReviewMode, Step
+    from app.appraisals.services import templates as template_settings
 
     return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
-            "level_label": settings.level_label, "level_description": settings.level_description,
-            "outcome_label": settings.outcome_label}
+            "level_label": template_settings.level_label, "level_description": template_settings.level_description,
+            "outcome_label": template_settings.outcome_label}

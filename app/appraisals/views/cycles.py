@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.appraisals import exclusions, launch, services, tasks
+from app.appraisals import services, tasks
 from app.appraisals.access import can_manage_appraisals, can_view_cycles, review_scope
 from app.appraisals.forms import CycleForm, ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import CycleStatus
-from app.appraisals.recompute import recompute_cycle
+from app.appraisals.services import exclusions, launch
+from app.appraisals.services.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import requires

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 
-from app.appraisals import charts, exclusions, results, reviewers, services
+from app.appraisals import charts, services
 from app.appraisals.access import (
     can_manage_appraisals,
     can_use_appraisals,
@@ -17,6 +17,7 @@ from app.appraisals.access import (
 )
 from app.appraisals.forms import ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import Review, Step
+from app.appraisals.services import exclusions, results, reviewers
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import visible_cycle
 from app.auth.permissions import requires

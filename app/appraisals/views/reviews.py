@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.appraisals import exclusions, flow, scoring, services
+from app.appraisals import services
 from app.appraisals.access import (
     can_calibrate,
     can_do_manager_reviews,
@@ -24,8 +24,9 @@ from app.appraisals.access import (
 )
 from app.appraisals.forms import CalibrationForm, ExclusionForm, ReopenForm, ReviewerForm, StepForm, VersionForm
 from app.appraisals.models import Review, Step
-from app.appraisals.results import employee_history
-from app.appraisals.settings import outcome_label
+from app.appraisals.services import exclusions, flow, scoring
+from app.appraisals.services.results import employee_history
+from app.appraisals.services.templates import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
 from app.auth.permissions import requires

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.appraisals import services
 from app.appraisals.access import can_manage_appraisals
 from app.appraisals.forms import TemplateForm
-from app.appraisals.settings import STANDARD_LEVELS, STANDARD_OUTCOMES, default_settings
+from app.appraisals.services.templates import STANDARD_LEVELS, STANDARD_OUTCOMES, default_settings
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version
 from app.auth.permissions import requires

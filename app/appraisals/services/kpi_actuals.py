@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from app.appraisals.flow import parse_actual, touch
 from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step
-from app.appraisals.services import cycle_settings, score_review
+from app.appraisals.services.cycles import score_review
+from app.appraisals.services.flow import parse_actual, touch
+from app.appraisals.services.templates import cycle_settings
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.core.numbers import plain

@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.appraisals import imports, services
+from app.appraisals import services
 from app.appraisals.access import can_manage_appraisals
 from app.appraisals.forms import ImportForm
+from app.appraisals.services import kpi_actuals
 from app.appraisals.views import bp
 from app.auth.permissions import requires
 from app.core.errors import ServiceError
@@ -31,11 +32,11 @@ def cycle_import(cycle_id: int):
                     data = json.loads(form.rows.data or "[]")
                 except ValueError:
                     data = None
-                count = imports.apply(cycle, imports.deserialise(data), current_user, form.number_format.data)
+                count = kpi_actuals.apply(cycle, kpi_actuals.deserialise(data), current_user, form.number_format.data)
                 flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
             upload = request.files.get("file")
-            rows = imports.check(cycle, imports.read_rows(upload.filename if upload else "",
+            rows = kpi_actuals.check(cycle, kpi_actuals.read_rows(upload.filename if upload else "",
                                                           upload.read() if upload else b""), current_user,
                                   form.number_format.data)
             status = 200
@@ -47,4 +48,4 @@ def cycle_import(cycle_id: int):
                 flash(error.message, "danger")
     clean = rows is not None and all(r.ok for r in rows)
     return render_template("appraisals/import.html", cycle=cycle, form=form, rows=rows, clean=clean,
-                           payload=json.dumps(imports.serialise(rows)) if clean else ""), status
+                           payload=json.dumps(kpi_actuals.serialise(rows)) if clean else ""), status

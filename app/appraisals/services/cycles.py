@@ -1,7 +1,7 @@
 """Appraisal templates and cycles, loading and scoring a review, and the named queries of the
 pages. Services flush; the caller commits once. The review's steps live in
-``app.appraisals.flow``, the bulk launch in ``app.appraisals.launch``, the bulk import of actuals
-in ``app.appraisals.imports``, results and exports in ``app.appraisals.results``.
+``app.appraisals.services.flow``, the bulk launch in ``app.appraisals.services.launch``, the bulk import of actuals
+in ``app.appraisals.services.kpi_actuals``, results and exports in ``app.appraisals.services.results``.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.appraisals import scoring
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
-from app.appraisals.periods import alignment_errors, period_end
-from app.appraisals.settings import clean_settings, cycle_settings, default_settings
+from app.appraisals.services import scoring
+from app.appraisals.services.periods import alignment_errors, period_end
+from app.appraisals.services.templates import clean_settings, cycle_settings, default_settings
 from app.core import clock
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
@@ -295,7 +295,7 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
                  stalled: bool = False, excluded: bool = False, unscored: bool = False):
     """Named query for lists of reviews. ``scope``: a condition on Review (a user's reviews, see
     ``app.appraisals.access.review_scope``), None for all. ``stalled``: only the reviews that
-    cannot move as things stand (``app.appraisals.reviewers``). The reviews excluded from their
+    cannot move as things stand (``app.appraisals.services.reviewers``). The reviews excluded from their
     cycle are left out, or (``excluded``) the only ones listed. ``unscored``: only the reviews
     finalised without score."""
     query = (select(Review).join(Review.employee)
@@ -322,7 +322,7 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
     if overdue_on is not None:
         query = query.join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id).where(overdue_condition(overdue_on))
     if stalled:
-        from app.appraisals.reviewers import stalled_condition
+        from app.appraisals.services.reviewers import stalled_condition
 
         query = query.where(stalled_condition())
     return query

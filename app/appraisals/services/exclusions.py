@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.appraisals.flow import _event, touch
 from app.appraisals.models import AppraisalCycle, CycleStatus, Exclusion, ExclusionReason, Review
-from app.appraisals.settings import bounded_text
+from app.appraisals.services.flow import _event, touch
+from app.appraisals.services.templates import bounded_text
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import utcnow

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, text
 
-from app.appraisals import bulk
 from app.appraisals.models import (
     AppraisalCycle,
     CompetencyRating,
@@ -26,9 +25,10 @@ from app.appraisals.models import (
     SelfReviewState,
     Step,
 )
-from app.appraisals.reviewers import stalled_condition
-from app.appraisals.services import cycle_settings, targets_period
-from app.appraisals.settings import frozen_settings
+from app.appraisals.services import bulk
+from app.appraisals.services.cycles import targets_period
+from app.appraisals.services.reviewers import stalled_condition
+from app.appraisals.services.templates import cycle_settings, frozen_settings
 from app.audit.services import record
 from app.auth.models import User
 from app.core.errors import ServiceError
@@ -49,7 +49,7 @@ class LaunchResult:
     existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
-    stalled: int = 0  # reviews of the cycle that cannot move as things stand (see app.appraisals.reviewers)
+    stalled: int = 0  # reviews of the cycle that cannot move as things stand (see app.appraisals.services.reviewers)
     excluded: int = 0  # of ``created``, the reviews of employees HR excluded before the launch
 
 

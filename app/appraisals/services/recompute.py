@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.appraisals import bulk, scoring
 from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
-from app.appraisals.services import cycle_settings
+from app.appraisals.services import bulk, scoring
+from app.appraisals.services.templates import cycle_settings
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.db import utcnow
