@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, SelfReviewMode, SelfReviewState, Step
-from app.appraisals.services.cycles import score_review
+from app.appraisals.services.reviews import score_review
 from app.appraisals.services.templates import bounded_text, cycle_settings
 from app.audit.services import actor
 from app.core.concurrency import check_version

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step
-from app.appraisals.services.cycles import score_review
 from app.appraisals.services.flow import parse_actual, touch
+from app.appraisals.services.reviews import score_review
 from app.appraisals.services.templates import cycle_settings
 from app.audit.services import record
 from app.core.errors import ServiceError

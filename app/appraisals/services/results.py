@@ -14,7 +14,8 @@ from sqlalchemy import case, func, select
 
 from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step, cycle_departments
 from app.appraisals.services import scoring
-from app.appraisals.services.cycles import in_department, note_texts, overdue_condition, targets_period
+from app.appraisals.services.cycles import targets_period
+from app.appraisals.services.reviews import in_department, note_texts, overdue_condition
 from app.appraisals.services.templates import cycle_settings, level_label, outcome_label
 from app.core import clock
 from app.core.spreadsheets import Column, Sheet
@@ -246,8 +247,8 @@ def review_document(review: Review) -> dict:
     """A filled-in appraisal form as plain data (no ORM objects), for
     ``app.documents.render_pdf("appraisals/review.html", review_document(review), lang)``.
     Needs the review loaded with ``services.get_review``; runs no query of its own."""
-    from app.appraisals.services.cycles import compute
     from app.appraisals.services.flow import event_label
+    from app.appraisals.services.reviews import compute
 
     cycle = review.cycle
     settings = cycle_settings(cycle)

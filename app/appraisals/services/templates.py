@@ -10,9 +10,13 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from app.core.errors import ServiceError
+from app.appraisals.models import AppraisalTemplate
+from app.core.concurrency import check_version
+from app.core.errors import NotFound, ServiceError
 from app.core.numbers import NumberError, parse_number, plain
+from app.extensions import db
 
 MAX_SCORE = 120
 MAX_LEVELS = 10
@@ -185,3 +189,60 @@ def clean_settings(data: dict) -> dict:
     return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
             "bands": bands, "outcomes": outcomes, "self_review": self_review,
             "reviewer_enters_self_review": reviewer_enters}
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+def get_template(template_id: int) -> AppraisalTemplate:
+    template = db.session.get(AppraisalTemplate, template_id)
+    if template is None:
+        raise NotFound(_("No such appraisal template."))
+    return template
+
+
+def list_templates(include_archived: bool = False):
+    query = select(AppraisalTemplate)
+    if not include_archived:
+        query = query.where(AppraisalTemplate.archived_at.is_(None))
+    return query.order_by(AppraisalTemplate.name)
+
+
+def default_template() -> AppraisalTemplate:
+    """The first active template, or the standard one, created when there is none."""
+    template = db.session.scalar(list_templates().limit(1))
+    if template is None:
+        template = create_template(default_settings())
+    return template
+
+
+def _apply_template(template: AppraisalTemplate, clean: dict) -> None:
+    duplicate = db.session.scalar(select(AppraisalTemplate.id).where(
+        AppraisalTemplate.name == clean["name"], AppraisalTemplate.id != (template.id or 0)))
+    if duplicate is not None:
+        raise ServiceError.field("name", _("Another template already has this name."))
+    for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes", "self_review",
+                 "reviewer_enters_self_review"):
+        setattr(template, name, clean[name])
+
+
+def create_template(data: dict) -> AppraisalTemplate:
+    template = AppraisalTemplate()
+    _apply_template(template, clean_settings(data))
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def update_template(template: AppraisalTemplate, data: dict, seen_version: int | None) -> None:
+    """Running cycles keep the settings they were launched with: editing is always allowed."""
+    check_version(template, seen_version)
+    _apply_template(template, clean_settings(data))
+    db.session.flush()
+
+
+def template_data(template: AppraisalTemplate) -> dict:
+    return {"name": template.name, "kpi_weight": float(template.kpi_weight),
+            "competency_weight": float(template.competency_weight), "levels": len(template.scale),
+            "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes),
+            "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review}
