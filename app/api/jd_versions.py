@@ -3,7 +3,7 @@ its whole content, starting, replacing and discarding a draft, the workflow acti
 return, approve, publish, waive a linter finding, acknowledge), the linter's findings and the
 comparison of two versions.
 
-The object rules are the pages' (app/jobs/views/_helpers.py): a version the user may not see
+The object rules are the pages' (app/jobs/lookups.py, app/jobs/views/_helpers.py): a version the user may not see
 answers 404 like one that does not exist; drafting needs ``can_draft_jd`` (else 403); reviewing
 needs ``can_review_jd``. Every change and action says which version of the record it is based on
 (``version`` in the body, or the ETag in If-Match): an older one answers 409 and changes nothing.

@@ -22,7 +22,7 @@ from app.documents.responses import docx_response, manual_department, manual_or_
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.access import can_use_job_descriptions, can_view_version
-from app.jobs.views._helpers import visible_position, visible_version
+from app.jobs.lookups import visible_position, visible_version
 from app.org import services as org_services
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

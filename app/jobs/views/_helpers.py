@@ -1,19 +1,14 @@
-"""What the job-description view modules share: loading objects with the object check."""
+"""What the job-description view modules share: loading objects for drafting with the object
+check (loading them for reading is ``app.jobs.lookups``, which the documents use too)."""
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
 from app.jobs import services
-from app.jobs.access import can_draft_jd, can_view_position_jd, can_view_version
+from app.jobs.access import can_draft_jd, can_view_position_jd
+from app.jobs.lookups import visible_version
 from app.org import services as org_services
-
-
-def visible_position(position_id: int):
-    position = org_services.get_position(position_id)
-    if not can_view_position_jd(current_user, position):
-        abort(404)  # do not reveal what the user may not see
-    return position
 
 
 def draftable_position(position_id: int):
@@ -23,13 +18,6 @@ def draftable_position(position_id: int):
     if not can_draft_jd(current_user, position):
         abort(403)
     return position
-
-
-def visible_version(version_id: int, full: bool = True):
-    version = services.get_version(version_id, full=full)
-    if not can_view_version(current_user, version):
-        abort(404)
-    return version
 
 
 def visible_versions(position):

@@ -23,13 +23,12 @@ from app.jobs.access import (
     can_use_job_descriptions,
 )
 from app.jobs.forms import CommentForm, NewDraftForm, PublishForm, TemplateForm, WaiveForm, WorkflowForm
+from app.jobs.lookups import visible_position, visible_version
 from app.jobs.views import bp
 from app.jobs.views._helpers import (
     draftable_position,
     draftable_version,
     seen_version,
-    visible_position,
-    visible_version,
     visible_versions,
 )
 from app.org import services as org_services
