@@ -153,14 +153,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.backup.views import bp as backup_bp
-    from app.core.views import bp as core_bp
     from app.documents.views import bp as documents_bp
+    from app.home.views import bp as home_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
+    for blueprint in (home_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
                       documents_bp, tasks_bp):
         app.register_blueprint(blueprint)
 

@@ -4,23 +4,24 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user
 
+from app.appraisals import services as appraisals
 from app.auth import services as auth_services
 from app.auth.forms import LanguageForm
 from app.core.urls import safe_next
+from app.jobs import services as jobs
+from app.jobs.access import can_manage_job_descriptions
 
+# The blueprint keeps its first name, so the endpoints stay "core.home" and "core.set_language"
+# (templates, redirects and the public endpoints name them).
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def home():
     """A to-do list gathered from each domain, and for HR the state of the job descriptions."""
-    from app.appraisals import services as appraisals
-    from app.jobs import services as jobs
-    from app.jobs.access import can_manage_job_descriptions
-
     tasks = jobs.tasks_for(current_user) + appraisals.tasks_for(current_user)
     coverage = jobs.coverage() if can_manage_job_descriptions(current_user) else None
-    return render_template("core/home.html", tasks=tasks, coverage=coverage)
+    return render_template("home/home.html", tasks=tasks, coverage=coverage)
 
 
 @bp.route("/language", methods=["POST"])
