@@ -114,6 +114,11 @@ class Entity:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
+    def ordered(self, first: tuple[str, ...] = ()) -> tuple[Field, ...]:
+        """The fields with those named in ``first`` first, in that order, then the others (a field
+        added later comes last)."""
+        return tuple(self.field(name) for name in first) + tuple(f for f in self.fields if f.name not in first)
+
     def of_kind(self, *kinds: str) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.kind in kinds)
 
@@ -164,7 +169,7 @@ CODE_HELP = _l("Unique; letters, digits, dots, dashes.")
 CODE_DESCRIPTION = "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."
 TOP = _l("Empty at the top of the company.")
 
-# In the order of the spreadsheet's columns.
+# In the order of the API's schemas (the spreadsheets and the responses put some first: see there).
 DEPARTMENT = Entity("departments", (
     Field("code", "code", _l("Code"), required=True, max_length=_length(Department.code), sheet_help=CODE_HELP,
           description=CODE_DESCRIPTION),
@@ -172,21 +177,21 @@ DEPARTMENT = Entity("departments", (
           sheet_label=_l("Department name")),
     Field("parent_id", "ref", _l("Parent department"), widget="select", target="departments",
           sheet_key="parent_code", sheet_label=_l("Parent department code"), sheet_help=TOP),
-    Field("head_position_id", "ref", _l("Head position"), widget="select", target="positions",
-          help=_l("The position that leads this department."), sheet_key="head_position_code",
-          sheet_label=_l("Head position code"),
-          sheet_help=_l("A position of this department (it may be created by the same workbook).")),
     _text("nature", _l("Nature (部门性质)")),
     _text("service_object", _l("Serves (服务对象)")),
     _text("authority", _l("Management authority (管理权限)")),
     _text("management_functions", _l("Management functions (管理职能)")),
+    _text("evaluation_criteria", _l("Evaluation criteria (绩效评估)")),
+    Field("head_position_id", "ref", _l("Head position"), widget="select", target="positions",
+          help=_l("The position that leads this department."), sheet_key="head_position_code",
+          sheet_label=_l("Head position code"),
+          sheet_help=_l("A position of this department (it may be created by the same workbook).")),
     Field("functions", "lines", _l("Main functions (主要职责)"), max_length=TEXT_MAX, maximum=MAX_LIST, rows=6,
           help=_l("One per line, in order."), description="The main functions, in order."),
     Field("collaborations", "pairs", _l("Collaboration with other departments (部门协作)"), max_length=TEXT_MAX,
           maximum=MAX_LIST, rows=4,
           help=_l("One per line: department, a colon, what is done together. E.g. “市场部: 制定并执行整合营销方案”."),
           sheet_help=_l("One per line: department, a colon, what is done together.")),
-    _text("evaluation_criteria", _l("Evaluation criteria (绩效评估)")),
 ))
 
 POSITION = Entity("positions", (
@@ -205,18 +210,18 @@ POSITION = Entity("positions", (
         "The superior position's code; type a title or code to search. It may belong to another department. "
         "Leave empty at the top of the company."),
         sheet_key="reports_to_code", sheet_label=_l("Reports to (直接上级) code"), sheet_help=TOP),
-    Field("dotted_superior_ids", "refs", _l("Dotted-line reporting"), maximum=MAX_REFS, target="positions",
-          help=_l("Codes of further positions this one reports to indirectly, separated by commas."),
-          sheet_key="dotted_line_codes", sheet_label=_l("Dotted-line superior codes"),
-          sheet_help=_l("Separated by commas.")),
-    Field("acting_position_id", "ref", _l("Covered when vacant by (临时代理)"), widget="lookup", target="positions",
-          help=_l("The code of the position whose holder stands in."),
-          sheet_key="acting_position_code", sheet_label=_l("Covered when vacant by (临时代理) code")),
-    _text("acting_note", _l("Acting-for arrangement")),
     _text("purpose", _l("Purpose")),
     _text("authority", _l("Authority (职责权限)")),
     _text("management_responsibility", _l("Management responsibility (管理责任)")),
     _text("working_conditions", _l("Working conditions"), help=_l("E.g. shift work, evening shifts, travel.")),
+    Field("acting_position_id", "ref", _l("Covered when vacant by (临时代理)"), widget="lookup", target="positions",
+          help=_l("The code of the position whose holder stands in."),
+          sheet_key="acting_position_code", sheet_label=_l("Covered when vacant by (临时代理) code")),
+    _text("acting_note", _l("Acting-for arrangement")),
+    Field("dotted_superior_ids", "refs", _l("Dotted-line reporting"), maximum=MAX_REFS, target="positions",
+          help=_l("Codes of further positions this one reports to indirectly, separated by commas."),
+          sheet_key="dotted_line_codes", sheet_label=_l("Dotted-line superior codes"),
+          sheet_help=_l("Separated by commas.")),
 ))
 
 EMPLOYEE = Entity("employees", (
