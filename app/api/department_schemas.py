@@ -6,19 +6,17 @@ from marshmallow import Schema, fields, validate
 
 from app.api.schemas import (
     TEXT_MAX,
+    TOO_MANY,
     Output,
     PageArgs,
     Text,
-    code,
-    optional_ref,
-    optional_text,
+    input_schema,
+    output_schema,
     query_ref,
     text,
     version_field,
 )
-
-MAX_LIST = 200  # functions or collaborations of a department: more is not a department
-TOO_MANY = "At most {max} items."  # translated by app.core.messages
+from app.org.fields import DEPARTMENT
 
 
 class CollaborationIn(Schema):
@@ -33,41 +31,22 @@ class CollaborationOut(Output):
     duty = fields.String()
 
 
-class DepartmentIn(Schema):
-    code = code()
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
-    parent_id = optional_ref()
-    nature = optional_text()
-    service_object = optional_text()
-    authority = optional_text()
-    management_functions = optional_text()
-    evaluation_criteria = optional_text()
-    head_position_id = optional_ref()
-    functions = fields.List(text(), load_default=list, validate=validate.Length(max=MAX_LIST, error=TOO_MANY),
-                            metadata={"description": "The main functions, in order."})
-    collaborations = fields.List(fields.Nested(CollaborationIn), load_default=list,
-                                 validate=validate.Length(max=MAX_LIST, error=TOO_MANY))
+# A department's fields are declared once, in app/org/fields.py; these add the rest.
+DepartmentIn = input_schema("DepartmentIn", DEPARTMENT, collaborations=fields.List(
+    fields.Nested(CollaborationIn), load_default=list,
+    validate=validate.Length(max=DEPARTMENT.field("collaborations").maximum, error=TOO_MANY)))
 
 
 class DepartmentUpdate(DepartmentIn):
     version = version_field()
 
 
-class DepartmentOut(Output):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    parent_id = fields.Integer(allow_none=True)
-    nature = fields.String()
-    service_object = fields.String()
-    authority = fields.String()
-    management_functions = fields.String()
-    evaluation_criteria = fields.String()
-    head_position_id = fields.Integer(allow_none=True)
-    functions = fields.Pluck("FunctionOut", "text", many=True)
-    collaborations = fields.List(fields.Nested(CollaborationOut))
-    archived = fields.Boolean(attribute="is_archived")
-    version = fields.Integer()
+DepartmentOut = output_schema(
+    "DepartmentOut", DEPARTMENT, id=fields.Integer(),
+    functions=fields.Pluck("FunctionOut", "text", many=True),
+    collaborations=fields.List(fields.Nested(CollaborationOut)),
+    archived=fields.Boolean(attribute="is_archived"),
+    version=fields.Integer())
 
 
 class FunctionOut(Schema):

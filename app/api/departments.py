@@ -9,6 +9,7 @@ from app.api.schemas import page_schema, patch
 from app.auth.permissions import requires
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
+from app.org.fields import DEPARTMENT
 from app.org.models import Department
 
 blp = Blueprint("departments", __name__, url_prefix="/api/v1/departments",
@@ -24,10 +25,7 @@ def _data(body: dict) -> services.DepartmentData:
 def _current(department: Department) -> dict:
     """The department as a full request body, for PATCH to apply the fields it sends on top."""
     return {
-        "code": department.code, "name": department.name, "parent_id": department.parent_id,
-        "nature": department.nature, "service_object": department.service_object,
-        "authority": department.authority, "management_functions": department.management_functions,
-        "evaluation_criteria": department.evaluation_criteria, "head_position_id": department.head_position_id,
+        **{f.name: getattr(department, f.name) for f in DEPARTMENT.fields if f.kind not in ("lines", "pairs")},
         "functions": [function.text for function in department.functions],
         "collaborations": [{"partner": c.partner_label, "duty": c.duty} for c in department.collaborations],
     }

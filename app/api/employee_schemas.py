@@ -3,44 +3,27 @@ manager derived from the reporting line), an assignment, their changes and the a
 their lists. (The PATCH of an assignment is in app/api/org_schemas.py.)"""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
-from app.auth.models import EMAIL_PATTERN
-from app.org.models import EmployeeStatus
+from app.api.schemas import STATUSES, Output, PageArgs, input_schema, output_schema, query_ref, ref, text, version_field
+from app.org.fields import EMPLOYEE
 
-STATUSES = [status.value for status in EmployeeStatus]
-
-
-class EmployeeIn(Schema):
-    employee_no = Text(required=True, validate=validate.Length(min=1, max=40))
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
-    email = Text(load_default="", validate=[
-        validate.Length(max=254), validate.Regexp(f"{EMAIL_PATTERN}|^$", error=_l("Enter a valid e-mail address."))])
-    hire_date = fields.Date(allow_none=True, load_default=None)
-    status = fields.String(load_default=EmployeeStatus.REGULAR.value, validate=validate.OneOf(STATUSES))
-    user_id = optional_ref()
+# An employee's fields are declared once, in app/org/fields.py; these add the rest.
+EmployeeIn = input_schema("EmployeeIn", EMPLOYEE)
 
 
 class EmployeeUpdate(EmployeeIn):
     version = version_field()
 
 
-class EmployeeOut(Output):
-    id = fields.Integer()
-    employee_no = fields.String()
-    name = fields.String()
-    email = fields.String()
-    hire_date = fields.Date(allow_none=True)
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    user_id = fields.Integer(allow_none=True)
-    position_id = fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
-                                                                           "assignment."})
-    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
+EmployeeOut = output_schema(
+    "EmployeeOut", EMPLOYEE, id=fields.Integer(),
+    position_id=fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
+                                                                         "assignment."}),
+    manager=fields.Nested("ManagerOut", allow_none=True, metadata={
         "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
-                       "without a position or at the top."})
-    version = fields.Integer()
+                       "without a position or at the top."}),
+    version=fields.Integer())
 
 
 class EmployeeArgs(PageArgs):

@@ -25,15 +25,13 @@ from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.org import services
 from app.org.access import can_edit_org, can_list_employees, can_view_employee, can_view_org, employee_list_scope
+from app.org.fields import EMPLOYEE
 from app.org.models import Employee
 
 blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
                 description="Employees. HR and admins see everyone, a manager the holders of the positions "
                             "below theirs, an employee only their own record.")
 EmployeePage = page_schema(EmployeeOut, "EmployeePage")
-
-FIELDS = ("employee_no", "name", "email", "hire_date", "status", "user_id")
-
 
 def _data(body: dict) -> services.EmployeeData:
     return services.EmployeeData(**body)
@@ -122,6 +120,6 @@ def update_employee(body, employee_id: int):
     ETag in If-Match); an older one answers 409 with what changed since.
     """
     employee = services.get_employee(employee_id)
-    current = {name: getattr(employee, name) for name in FIELDS}
+    current = {name: getattr(employee, name) for name in EMPLOYEE.names}
     update_versioned(employee, body, services.update_employee, _data, current)
     return _one(employee)

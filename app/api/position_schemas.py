@@ -10,58 +10,31 @@ from app.api.schemas import (
     Exact,
     Output,
     PageArgs,
-    Text,
-    code,
-    optional_ref,
-    optional_text,
+    input_schema,
+    output_schema,
     query_ref,
-    ref,
     text,
     version_field,
 )
+from app.org.fields import POSITION
 
-
-class PositionIn(Schema):
-    code = code()
-    title = Text(required=True, validate=validate.Length(min=1, max=120))
-    department_id = ref(required=True)
-    grade = optional_text(40)
-    headcount = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=100_000),
-                               metadata={"description": "Authorised headcount (编制)."})
-    reports_to_id = optional_ref()
-    purpose = optional_text()
-    authority = optional_text()
-    management_responsibility = optional_text()
-    working_conditions = optional_text()
-    acting_position_id = optional_ref()
-    acting_note = optional_text()
-    dotted_superior_ids = fields.List(ref(), load_default=list, validate=validate.Length(max=100))
+# A position's fields are declared once, in app/org/fields.py; these add the rest.
+PositionIn = input_schema("PositionIn", POSITION)
 
 
 class PositionUpdate(PositionIn):
     version = version_field()
 
 
-class PositionOut(Output):
-    id = fields.Integer()
-    code = fields.String()
-    title = fields.String()
-    department_id = fields.Integer()
-    reports_to_id = fields.Integer(allow_none=True)
-    headcount = fields.Integer()
-    filled = fields.Integer(metadata={"description": "Current primary holders."})
-    grade = fields.String()
-    purpose = fields.String()
-    authority = fields.String()
-    management_responsibility = fields.String()
-    working_conditions = fields.String()
-    acting_position_id = fields.Integer(allow_none=True)
-    acting_note = fields.String()
-    dotted_superior_ids = fields.Pluck("IdOut", "id", many=True, attribute="dotted_superiors")
-    subordinate_ids = fields.List(fields.Integer(), metadata={
-        "description": "Direct subordinates (derived): the positions whose reports_to_id is this one."})
-    archived = fields.Boolean(attribute="is_archived")
-    version = fields.Integer()
+PositionOut = output_schema(
+    "PositionOut", POSITION, ("id", "code", "title", "department_id", "reports_to_id", "headcount", "filled"),
+    id=fields.Integer(),
+    filled=fields.Integer(metadata={"description": "Current primary holders."}),
+    dotted_superior_ids=fields.Pluck("IdOut", "id", many=True, attribute="dotted_superiors"),
+    subordinate_ids=fields.List(fields.Integer(), metadata={
+        "description": "Direct subordinates (derived): the positions whose reports_to_id is this one."}),
+    archived=fields.Boolean(attribute="is_archived"),
+    version=fields.Integer())
 
 
 class IdOut(Schema):

@@ -25,14 +25,13 @@ from app.jobs.access import can_view_position_jd
 from app.jobs.content import version_document
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
+from app.org.fields import POSITION
 from app.org.models import Position
 
 blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
                 description="Positions (岗位) with their authorised headcount (编制) and reporting lines.")
 PositionPage = page_schema(PositionOut, "PositionPage")
 
-FIELDS = ("code", "title", "department_id", "grade", "headcount", "reports_to_id", "purpose", "authority",
-          "management_responsibility", "working_conditions", "acting_position_id", "acting_note")
 
 
 def position_job_description(position: Position) -> dict | None:
@@ -46,7 +45,7 @@ def position_job_description(position: Position) -> dict | None:
 
 def _current(position: Position) -> dict:
     """The position as a full request body, for PATCH to apply the fields it sends on top."""
-    return {**{name: getattr(position, name) for name in FIELDS},
+    return {**{f.name: getattr(position, f.name) for f in POSITION.fields if f.kind != "refs"},
             "dotted_superior_ids": [superior.id for superior in position.dotted_superiors]}
 
 

@@ -4,8 +4,9 @@ the OpenAPI document: what is written here is what the reference shows.
 Request schemas refuse unknown fields. Limits follow the columns and the pages' forms (code
 pattern, lengths, headcount), so that nothing valid here can fail in the database.
 
-This module holds what every schema module shares: the field helpers, the base of responses,
-errors, pages and PATCH bodies. The schemas of each domain are in their own modules:
+This module holds what every schema module shares: the field helpers, the schemas derived from
+the organisation's declared fields (``input_schema``, ``output_schema``: app/org/fields.py), the
+base of responses, errors, pages and PATCH bodies. The schemas of each domain are in their own modules:
 department_schemas.py, position_schemas.py (with the job description a position carries),
 employee_schemas.py (with assignments), org_schemas.py, job_schemas.py, library_schemas.py,
 content_schemas.py, appraisal_schemas.py and document_schemas.py (with background tasks).
@@ -18,11 +19,14 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.common import MAX_ID, MAX_PER_PAGE
+from app.auth.models import EMAIL_PATTERN
 from app.core.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberError, exact, parse_number
 from app.core.text import CONTROL, UNSTORABLE
-from app.org.forms import CODE_MESSAGE, CODE_PATTERN
+from app.org.fields import CODE_MESSAGE, CODE_PATTERN, TEXT_MAX, Entity, Field
+from app.org.models import EmployeeStatus
 
-TEXT_MAX = 20_000
+TOO_MANY = "At most {max} items."  # translated by app.core.messages
+STATUSES = [status.value for status in EmployeeStatus]
 
 
 class Text(fields.String):
@@ -103,6 +107,73 @@ def optional_ref() -> fields.Integer:
 def code() -> Text:
     return Text(required=True, metadata={"description": "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."},
                 validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)])
+
+
+def input_field(f: Field) -> fields.Field:
+    """The request field of a declared field: its type, limits, default and description."""
+    metadata = {"description": f.description} if f.description else {}
+    if f.kind == "code":
+        return Text(required=True, metadata=metadata, validate=[
+            validate.Length(min=1, max=f.max_length), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)])
+    if f.kind in ("line", "text"):
+        if f.required:
+            return Text(required=True, validate=validate.Length(min=1, max=f.max_length), metadata=metadata)
+        return text(f.max_length or TEXT_MAX, load_default="", metadata=metadata)
+    if f.kind == "int":
+        return fields.Integer(strict=True, load_default=f.default, validate=validate.Range(min=f.minimum, max=f.maximum),
+                              metadata=metadata)
+    if f.kind == "ref":
+        return ref(required=True, metadata=metadata) if f.required else ref(allow_none=True, load_default=None,
+                                                                            metadata=metadata)
+    if f.kind == "refs":
+        return fields.List(ref(), load_default=list, validate=validate.Length(max=f.maximum), metadata=metadata)
+    if f.kind == "email":
+        return Text(load_default="", metadata=metadata, validate=[
+            validate.Length(max=f.max_length), validate.Regexp(f"{EMAIL_PATTERN}|^$", error=f.message("invalid"))])
+    if f.kind == "date":
+        return fields.Date(allow_none=True, load_default=None, metadata=metadata)
+    if f.kind == "status":
+        return fields.String(load_default=f.default, validate=validate.OneOf(STATUSES), metadata=metadata)
+    if f.kind == "lines":
+        return fields.List(text(f.max_length or TEXT_MAX), load_default=list, metadata=metadata,
+                           validate=validate.Length(max=f.maximum, error=TOO_MANY))
+    raise ValueError(f"No request field for the kind {f.kind!r} of {f.name}: give it to input_schema")
+
+
+def output_field(f: Field) -> fields.Field:
+    """The response field of a declared field."""
+    if f.kind in ("code", "line", "text", "email"):
+        return fields.String()
+    if f.kind in ("int", "ref"):
+        return fields.Integer(allow_none=not f.required) if f.kind == "ref" else fields.Integer()
+    if f.kind == "date":
+        return fields.Date(allow_none=True)
+    if f.kind == "status":
+        return fields.String(validate=validate.OneOf(STATUSES))
+    raise ValueError(f"No response field for the kind {f.kind!r} of {f.name}: give it to output_schema")
+
+
+def _declared(name: str, base: type[Schema], entity: Entity, derive, own: dict, first: tuple[str, ...]) -> type[Schema]:
+    """A schema class with a field per declared field of ``entity`` (``own`` replaces or adds
+    some). The fields named in ``first`` come first, then the declared ones, then the rest of
+    ``own``: the order of the OpenAPI document's properties."""
+    declared = {f.name: own[f.name] if f.name in own else derive(f) for f in entity.fields}
+    extra = {key: value for key, value in own.items() if key not in declared}
+    both = {**declared, **extra}
+    attrs = {key: both[key] for key in first} | {key: both[key] for key in both if key not in first}
+    return type(name, (base,), attrs)
+
+
+def input_schema(name: str, entity: Entity, **own: fields.Field) -> type[Schema]:
+    """The request schema of ``entity``: a field per declared field, in the declaration's order
+    (``own`` gives those that need more than the declaration, e.g. a nested object)."""
+    return _declared(name, Schema, entity, input_field, own, ())
+
+
+def output_schema(name: str, entity: Entity, first: tuple[str, ...] = ("id",), **own: fields.Field) -> type[Schema]:
+    """The response schema of ``entity``: a field per declared field, plus ``own`` (the id, the
+    version, derived values, and the fields read from a relationship); ``first`` come first."""
+    return _declared(name, Output, entity, output_field, own, first)
 
 
 def version_field() -> fields.Integer:

@@ -202,6 +202,14 @@ def register_value_labels(sources: dict[tuple[str | None, str], Callable[[], dic
     _VALUE_LABELS.update(sources)
 
 
+def register_field_labels(labels: dict[tuple[str, str], object]) -> None:
+    """A domain names its columns, {(record type, column): label}, for those the trail has no
+    word of its own for (a field added to a domain's declaration gets its label here)."""
+    for (entity, column), label in labels.items():
+        if column not in FIELDS:
+            FIELDS_OF.setdefault((entity, column), label)
+
+
 def register_event_labels(labels: dict[str, Callable[[str], str]]) -> None:
     """A domain names the actions of its event tables: {event table: function(action) -> label}."""
     _EVENT_LABELS.update(labels)

@@ -1,11 +1,10 @@
-"""Forms of the organisation pages. Field names equal the columns; rules that the API also needs
-live in the services."""
+"""Forms of the organisation pages. Their fields are derived from the declarations of
+app/org/fields.py (names equal the columns); rules that the API also needs live in the services."""
 from __future__ import annotations
 
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,10 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.auth.models import EMAIL_PATTERN
+from app.org.fields import CODE_MESSAGE, CODE_PATTERN, DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
 from app.org.models import EmployeeStatus
-
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
-CODE_MESSAGE = _l("Use letters, digits, dots, dashes and underscores, e.g. EC-MGR.")
 
 
 def optional_int(value):
@@ -80,66 +77,84 @@ class PositionRefListField(PositionRefField):
     many = True
 
 
-def _text(label, description=None):
-    return TextAreaField(label, validators=[Optional(), Length(max=20000)], description=description,
-                         render_kw={"rows": 3})
+def form_field(f: Field):
+    """The page's field for a declared field (app/org/fields.py): its widget, label, help and
+    validators (required, length, range, pattern) from the declaration."""
+    required_message = f.message("required")
+    if f.kind == "code":
+        return StringField(f.label, validators=[DataRequired(), Length(max=f.max_length),
+                                                Regexp(CODE_PATTERN, message=CODE_MESSAGE)], description=f.help or "")
+    if f.kind == "line":
+        first = DataRequired() if f.required else Optional()
+        return StringField(f.label, validators=[first, Length(max=f.max_length)], description=f.help or "")
+    if f.kind in ("text", "lines", "pairs"):
+        return TextAreaField(f.label, validators=[Optional(), Length(max=f.max_length)], description=f.help or "",
+                             render_kw={"rows": f.rows})
+    if f.kind == "int":
+        return IntegerField(f.label, default=f.default, validators=[
+            InputRequired(message=required_message), NumberRange(min=f.minimum, max=f.maximum, message=f.message("range"))],
+            description=f.help or "")
+    if f.kind == "email":
+        return EmailField(f.label, validators=[Optional(), Length(max=f.max_length),
+                                               Regexp(EMAIL_PATTERN, message=f.message("invalid"))], description=f.help or "")
+    if f.kind == "date":
+        return DateField(f.label, validators=[InputRequired(message=required_message) if f.required else Optional()],
+                         description=f.help or "")
+    if f.kind == "status":
+        return SelectField(f.label, choices=EmployeeStatus.choices, description=f.help or "")
+    validators = [InputRequired(message=required_message)] if f.required else []
+    if f.kind == "ref" and f.widget == "select":   # the view fills the choices
+        return SelectField(f.label, coerce=optional_int, validate_choice=False, validators=validators,
+                           description=f.help or "")
+    if f.kind == "ref":
+        return PositionRefField(f.label, validators=validators, description=f.help or "")
+    if f.kind == "refs":
+        return PositionRefListField(f.label, validators=validators, description=f.help or "")
+    raise ValueError(f"No page field for the kind {f.kind!r} of {f.name}")
 
 
+def declared(entity: Entity):
+    """Class decorator: a form gets a field for each of ``entity``'s declared fields."""
+
+    def add_fields(form_class):
+        for f in entity.fields:
+            setattr(form_class, f.name, form_field(f))
+        return form_class
+
+    return add_fields
+
+
+def form_values(form, entity: Entity) -> dict:
+    """{name: value} of ``entity``'s declared fields as typed in ``form``, in the services' shape."""
+    values = {}
+    for f in entity.fields:
+        data = form[f.name].data
+        if f.kind == "lines":
+            data = lines(data)
+        elif f.kind == "pairs":
+            data = collaboration_lines(data)
+        elif f.kind == "refs":
+            data = data or []
+        elif f.kind in ("email", "line", "text") and not f.required:
+            data = data or ""
+        values[f.name] = data
+    return values
+
+
+@declared(DEPARTMENT)
 class DepartmentForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
-    parent_id = SelectField(_l("Parent department"), coerce=optional_int, validate_choice=False)
-    head_position_id = SelectField(_l("Head position"), coerce=optional_int, validate_choice=False,
-                                   description=_l("The position that leads this department."))
-    nature = _text(_l("Nature (部门性质)"))
-    service_object = _text(_l("Serves (服务对象)"))
-    authority = _text(_l("Management authority (管理权限)"))
-    management_functions = _text(_l("Management functions (管理职能)"))
-    functions = TextAreaField(_l("Main functions (主要职责)"), validators=[Optional(), Length(max=20000)],
-                              description=_l("One per line, in order."), render_kw={"rows": 6})
-    collaborations = TextAreaField(_l("Collaboration with other departments (部门协作)"),
-                                   validators=[Optional(), Length(max=20000)], render_kw={"rows": 4},
-                                   description=_l("One per line: department, a colon, what is done together. "
-                                                  "E.g. “市场部: 制定并执行整合营销方案”."))
-    evaluation_criteria = _text(_l("Evaluation criteria (绩效评估)"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
 
+@declared(POSITION)
 class PositionForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    department_id = SelectField(_l("Department"), coerce=optional_int, validate_choice=False,
-                                validators=[InputRequired(message=_l("Choose a department."))])
-    grade = StringField(_l("Grade"), validators=[Optional(), Length(max=40)])
-    headcount = IntegerField(_l("Authorised headcount (编制)"), default=1, validators=[
-        InputRequired(message=_l("Enter the authorised headcount.")),
-        NumberRange(min=0, max=100000, message=_l("The headcount cannot be below zero."))])
-    reports_to_id = PositionRefField(_l("Reports to (直接上级)"), description=_l(
-        "The superior position's code; type a title or code to search. It may belong to another department. "
-        "Leave empty at the top of the company."))
-    dotted_superior_ids = PositionRefListField(_l("Dotted-line reporting"), description=_l(
-        "Codes of further positions this one reports to indirectly, separated by commas."))
-    purpose = _text(_l("Purpose"))
-    authority = _text(_l("Authority (职责权限)"))
-    management_responsibility = _text(_l("Management responsibility (管理责任)"))
-    working_conditions = _text(_l("Working conditions"), _l("E.g. shift work, evening shifts, travel."))
-    acting_position_id = PositionRefField(_l("Covered when vacant by (临时代理)"),
-                                          description=_l("The code of the position whose holder stands in."))
-    acting_note = _text(_l("Acting-for arrangement"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
 
+@declared(EMPLOYEE)
 class EmployeeForm(FlaskForm):
-    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=40)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
-                                                 Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))])
-    hire_date = DateField(_l("Hire date"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=EmployeeStatus.choices)
-    user_id = SelectField(_l("User account"), coerce=optional_int, validate_choice=False,
-                          description=_l("Links the employee to a login, for self-service and manager scope."))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 

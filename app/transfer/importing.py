@@ -18,8 +18,8 @@ from app.org.models import Assignment, Department, Employee, EmployeeStatus, Pos
 from app.transfer.parsing import ParsedRow, ParsedSheet, parse_book
 from app.transfer.reader import RawBook
 from app.transfer.records import current_records
-from app.transfer.report import CREATE, DEFAULTS, ERROR, UPDATE, Report, RowResult, SheetReport
-from app.transfer.spec import KINDS, SERVICE_FIELDS, display
+from app.transfer.report import CREATE, ERROR, UPDATE, Report, RowResult, SheetReport
+from app.transfer.spec import DEFAULTS, KINDS, display
 
 log = logging.getLogger(__name__)
 
@@ -140,11 +140,9 @@ class _Run:
             self.failed[kind].add(row.key[0])
 
     def _errors_of(self, kind: str, error: ServiceError) -> list:
-        columns = KINDS[kind].columns
         found = []
         for name, messages in error.errors.items():
-            column = SERVICE_FIELDS.get(name, name)
-            found.extend([column if column in columns else "", str(m)] for m in messages)
+            found.extend([KINDS[kind].column_of(name), str(m)] for m in messages)
         return found or [["", error.message]]
 
     def _save(self, kind: str, row: ParsedRow, work) -> None:
@@ -200,6 +198,22 @@ class _Run:
         if deferred & set(result.changes):
             self.pending.append((kind, row))
 
+    def _values(self, kind: str, row: ParsedRow, merged: dict) -> dict:
+        """The row's values as the services take them (``PositionData``'s fields): the codes of
+        other records looked up, every unknown one reported at once."""
+        spec, refs, values = KINDS[kind], _Refs(self), {}
+        for f in spec.entity.fields if spec.entity else ():
+            value = merged[f.column]
+            if f.kind == "ref":
+                value = refs.get(f.target, value, f.column)
+            elif f.kind == "refs":
+                value = [refs.get(f.target, code, f.column) for code in value]
+            elif f.kind in ("lines", "pairs"):
+                value = list(value)
+            values[f.name] = value
+        refs.check()
+        return {**values, spec.key_fields[0]: row.key[0]}
+
     @staticmethod
     def _merged(kind: str, row: ParsedRow, record: dict | None, deferred=frozenset()) -> dict:
         """The row's values over the current ones (or the defaults); deferred columns as they are."""
@@ -243,17 +257,7 @@ class _Run:
             self._first_pass("departments", row, current.get(row.key), deferred, self._save_department)
 
     def _save_department(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        merged = self._merged("departments", row, record, deferred)
-        refs = _Refs(self)
-        parent_id = refs.get("departments", merged["parent_code"], "parent_code")
-        head_id = refs.get("positions", merged["head_position_code"], "head_position_code")
-        refs.check()
-        data = org.DepartmentData(
-            code=row.key[0], name=merged["name"], parent_id=parent_id, nature=merged["nature"],
-            service_object=merged["service_object"], authority=merged["authority"],
-            management_functions=merged["management_functions"], evaluation_criteria=merged["evaluation_criteria"],
-            head_position_id=head_id, functions=list(merged["functions"]),
-            collaborations=list(merged["collaborations"]))
+        data = org.DepartmentData(**self._values("departments", row, self._merged("departments", row, record, deferred)))
         if self.ids["departments"].get(row.key[0]):
             department = db.session.get(Department, self.ids["departments"][row.key[0]])
             org.update_department(department, data, seen_version=None)
@@ -304,19 +308,7 @@ class _Run:
             self._first_pass("positions", row, current.get(row.key), deferred, self._save_position)
 
     def _save_position(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        merged = self._merged("positions", row, record, deferred)
-        refs = _Refs(self)
-        department_id = refs.get("departments", merged["department_code"], "department_code")
-        reports_to_id = refs.get("positions", merged["reports_to_code"], "reports_to_code")
-        acting_id = refs.get("positions", merged["acting_position_code"], "acting_position_code")
-        dotted = [refs.get("positions", code, "dotted_line_codes") for code in merged["dotted_line_codes"]]
-        refs.check()
-        data = org.PositionData(
-            code=row.key[0], title=merged["title"], department_id=department_id, grade=merged["grade"],
-            headcount=merged["headcount"], reports_to_id=reports_to_id, purpose=merged["purpose"],
-            authority=merged["authority"], management_responsibility=merged["management_responsibility"],
-            working_conditions=merged["working_conditions"], acting_position_id=acting_id,
-            acting_note=merged["acting_note"], dotted_superior_ids=dotted)
+        data = org.PositionData(**self._values("positions", row, self._merged("positions", row, record, deferred)))
         if self.ids["positions"].get(row.key[0]):
             org.update_position(db.session.get(Position, self.ids["positions"][row.key[0]]), data, seen_version=None)
         else:
@@ -352,12 +344,7 @@ class _Run:
             self._first_pass("employees", row, record, {"status"} if leaves else frozenset(), self._save_employee)
 
     def _save_employee(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        merged = self._merged("employees", row, record, deferred)
-        refs = _Refs(self)
-        user_id = refs.get("users", merged["user_email"], "user_email")
-        refs.check()
-        data = org.EmployeeData(employee_no=row.key[0], name=merged["name"], email=merged["email"],
-                                hire_date=merged["hire_date"], status=merged["status"], user_id=user_id)
+        data = org.EmployeeData(**self._values("employees", row, self._merged("employees", row, record, deferred)))
         if record is not None:
             org.update_employee(db.session.get(Employee, record["_id"]), data, seen_version=None)
         else:

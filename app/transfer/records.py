@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.extensions import db
+from app.org.fields import PLAIN
 from app.org.models import Assignment, Collaboration, Department, DepartmentFunction, Employee, Position, dotted_lines
 from app.transfer.spec import ASSIGNMENTS, DEPARTMENTS, EMPLOYEES, KINDS, POSITIONS, Kind, normal
 
@@ -47,6 +48,13 @@ def _batches(query, sort_column, key_column, keys: Iterable | None, include_arch
         yield db.session.execute(query.where(key_column.in_(chunk))).all()
 
 
+def _plain_columns(kind: Kind, model) -> list:
+    """The model's columns of the kind's declared fields that are stored as they are exported
+    (text, numbers, dates; not references), each labelled by its spreadsheet column."""
+    assert kind.entity is not None
+    return [getattr(model, f.name).label(f.column) for f in kind.entity.of_kind(*PLAIN) if f.sheet]
+
+
 def _record(kind: Kind, row, **extra) -> dict:
     values = {f.key: normal(f, extra[f.key] if f.key in extra else getattr(row, f.key)) for f in kind.fields}
     values["_id"] = row.id
@@ -58,10 +66,8 @@ def _record(kind: Kind, row, **extra) -> dict:
 
 def department_batches(keys=None, include_archived: bool = False) -> Iterator[list[dict]]:
     parent, head = aliased(Department), aliased(Position)
-    query = select(Department.id, Department.path.label("sort_key"), Department.code, Department.name,
-                   parent.code.label("parent_code"), head.code.label("head_position_code"), Department.nature,
-                   Department.service_object, Department.authority, Department.management_functions,
-                   Department.evaluation_criteria) \
+    query = select(Department.id, Department.path.label("sort_key"), *_plain_columns(DEPARTMENTS, Department),
+                   parent.code.label("parent_code"), head.code.label("head_position_code")) \
         .outerjoin(parent, Department.parent_id == parent.id) \
         .outerjoin(head, Department.head_position_id == head.id)
     for rows in _batches(query, Department.path, Department.code, keys, include_archived, Department.archived_at):
@@ -86,11 +92,9 @@ def department_batches(keys=None, include_archived: bool = False) -> Iterator[li
 
 def position_batches(keys=None, include_archived: bool = False) -> Iterator[list[dict]]:
     superior, acting = aliased(Position), aliased(Position)
-    query = select(Position.id, Position.code.label("sort_key"), Position.code, Position.title,
-                   Department.code.label("department_code"), Position.grade, Position.headcount,
-                   superior.code.label("reports_to_code"), acting.code.label("acting_position_code"),
-                   Position.acting_note, Position.purpose, Position.authority, Position.management_responsibility,
-                   Position.working_conditions) \
+    query = select(Position.id, Position.code.label("sort_key"), *_plain_columns(POSITIONS, Position),
+                   Department.code.label("department_code"), superior.code.label("reports_to_code"),
+                   acting.code.label("acting_position_code")) \
         .join(Department, Position.department_id == Department.id) \
         .outerjoin(superior, Position.reports_to_id == superior.id) \
         .outerjoin(acting, Position.acting_position_id == acting.id)
@@ -105,8 +109,8 @@ def position_batches(keys=None, include_archived: bool = False) -> Iterator[list
 
 
 def employee_batches(keys=None, include_archived: bool = True) -> Iterator[list[dict]]:
-    query = select(Employee.id, Employee.employee_no.label("sort_key"), Employee.employee_no, Employee.name,
-                   Employee.email, Employee.hire_date, Employee.status, User.email.label("user_email")) \
+    query = select(Employee.id, Employee.employee_no.label("sort_key"), *_plain_columns(EMPLOYEES, Employee),
+                   User.email.label("user_email")) \
         .outerjoin(User, Employee.user_id == User.id)
     for rows in _batches(query, Employee.employee_no, Employee.employee_no, keys, include_archived):
         yield [_record(EMPLOYEES, row) for row in rows]

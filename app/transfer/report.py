@@ -8,16 +8,6 @@ from dataclasses import asdict, dataclass, field
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, ERROR)
 ORDER = ("departments", "positions", "employees", "assignments")
-DEFAULTS = {
-    "departments": {"parent_code": "", "head_position_code": "", "nature": "", "service_object": "", "authority": "",
-                    "management_functions": "", "functions": (), "collaborations": (), "evaluation_criteria": "",
-                    "name": ""},
-    "positions": {"title": "", "department_code": "", "grade": "", "headcount": 1, "reports_to_code": "",
-                  "dotted_line_codes": (), "acting_position_code": "", "acting_note": "", "purpose": "",
-                  "authority": "", "management_responsibility": "", "working_conditions": ""},
-    "employees": {"name": "", "email": "", "hire_date": None, "status": "regular", "user_email": ""},
-    "assignments": {"end_date": None, "is_primary": True},
-}
 
 
 # --- the report ------------------------------------------------------------------------------------

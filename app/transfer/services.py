@@ -21,7 +21,7 @@ from app.extensions import db
 from app.org.models import Assignment, Department, Employee, Position
 from app.transfer.records import records
 from app.transfer.report import ORDER
-from app.transfer.spec import ALL, KINDS, cell
+from app.transfer.spec import ALL, DEFAULTS, KINDS, cell
 
 
 def export_sheet(kind: str) -> Sheet:
@@ -58,7 +58,7 @@ def row_counts() -> dict[str, int]:
 # What the views, the command line and the tests use, from the modules that do the work.
 from app.transfer.importing import run_import  # noqa: E402
 from app.transfer.parsing import parse_book, parse_sheet  # noqa: E402
-from app.transfer.report import ACTIONS, CREATE, DEFAULTS, ERROR, UNCHANGED, UPDATE, Report, RowResult, SheetReport  # noqa: E402
+from app.transfer.report import ACTIONS, CREATE, ERROR, UNCHANGED, UPDATE, Report, RowResult, SheetReport  # noqa: E402
 
 __all__ = ["ACTIONS", "CREATE", "DEFAULTS", "ERROR", "ORDER", "UNCHANGED", "UPDATE", "Report", "RowResult",
            "SheetReport", "export_sheet", "parse_book", "parse_sheet", "row_counts", "run_import", "sheets_for",

@@ -1,8 +1,11 @@
 """What the spreadsheets hold: the columns of each kind of row, how a cell is read and how a
 value is written back, so that an export imported again changes nothing.
 
-The header of each column is its key (``parent_code``); the importer also accepts the column's
-English or Chinese label. Values are compared in one normal form on both sides: text without
+The columns of departments, positions and employees are derived from the organisation's declared
+fields (app/org/fields.py): a field's column, label, limits and default are those of its
+declaration; a reference to another record is written as that record's code. The header of each
+column is its key (``parent_code``); the importer also accepts the column's English or Chinese
+label. Values are compared in one normal form on both sides: text without
 surrounding blanks and with ``\\n`` line ends, lists as tuples, dates as dates.
 """
 from __future__ import annotations
@@ -19,10 +22,10 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import EMAIL_PATTERN
 from app.core.numbers import NotANumber, NumberError, parse_number
 from app.core.spreadsheets import neutralise
-from app.org.forms import CODE_PATTERN, collaboration_lines
-from app.org.models import EMPLOYEE_STATUS_LABELS, Department, Employee, EmployeeStatus, Position
-
-MAX_NUMBER = 100_000  # as the position form: larger headcounts are typing mistakes
+from app.org import fields as declared
+from app.org.fields import CODE_PATTERN
+from app.org.forms import collaboration_lines
+from app.org.models import EMPLOYEE_STATUS_LABELS, EmployeeStatus
 
 
 class Keep:
@@ -40,6 +43,10 @@ class Field:
     type: str = "text"  # text, code, ref, int, date, bool, email, status, lines, pairs, codes
     max_length: int | None = None
     help: str = ""
+    maximum: int | None = None   # int: larger numbers are typing mistakes
+    default: object = ""         # the value of a new row's blank cell, in normal form
+    source: str = ""             # the services' field the column fills (parent_id for parent_code)
+    target: str = ""             # ref, codes: the kind of record named (departments, positions, users)
 
 
 @dataclass(frozen=True)
@@ -49,83 +56,85 @@ class Kind:
     fields: tuple[Field, ...]
     key_fields: tuple[str, ...]
     help: str = ""
+    entity: declared.Entity | None = None  # the declared fields the columns come from
 
     @property
     def columns(self) -> list[str]:
         return [f.key for f in self.fields]
 
+    @property
+    def defaults(self) -> dict:
+        """{column: the value of a blank cell of a new row}, key columns left out."""
+        return {f.key: f.default for f in self.fields if f.key not in self.key_fields}
+
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
 
+    def column_of(self, name: str) -> str:
+        """The column named ``name``, or that carries the services' field ``name`` (parent_code for
+        parent_id); "" when none does."""
+        return next((f.key for f in self.fields if name in (f.key, f.source)), "")
 
-def _length(column) -> int:
-    return column.property.columns[0].type.length
+
+# The spreadsheet's type of each kind of declared field; a reference to an account is its e-mail.
+SHEET_TYPES = {"code": "code", "line": "text", "text": "text", "int": "int", "ref": "ref", "refs": "codes",
+               "email": "email", "date": "date", "status": "status", "lines": "lines", "pairs": "pairs"}
 
 
-DEPARTMENTS = Kind("departments", _l("Departments"), key_fields=("code",), help=_l(
-    "One row per department, keyed by its code. Sub-departments name their parent's code."), fields=(
-    Field("code", _l("Code"), "code", _length(Department.code), _l("Unique; letters, digits, dots, dashes.")),
-    Field("name", _l("Department name"), "text", _length(Department.name)),
-    Field("parent_code", _l("Parent department code"), "ref", help=_l("Empty at the top of the company.")),
-    Field("head_position_code", _l("Head position code"), "ref",
-          help=_l("A position of this department (it may be created by the same workbook).")),
-    Field("nature", _l("Nature (部门性质)")),
-    Field("service_object", _l("Serves (服务对象)")),
-    Field("authority", _l("Management authority (管理权限)")),
-    Field("management_functions", _l("Management functions (管理职能)")),
-    Field("functions", _l("Main functions (主要职责)"), "lines", help=_l("One per line, in order.")),
-    Field("collaborations", _l("Collaboration with other departments (部门协作)"), "pairs",
-          help=_l("One per line: department, a colon, what is done together.")),
-    Field("evaluation_criteria", _l("Evaluation criteria (绩效评估)")),
-))
+def column(f: declared.Field) -> Field:
+    """The spreadsheet column of a declared field."""
+    sheet_type = "email" if f.kind == "ref" and f.target == "users" else SHEET_TYPES[f.kind]
+    max_length = f.max_length if f.kind in ("code", "line", "text", "email") else None
+    return Field(f.column, f.column_label, sheet_type, max_length, f.sheet_help or "",
+                 maximum=f.maximum if f.kind == "int" else None, default=normal_default(sheet_type, f.empty()),
+                 source=f.name, target=f.target)
 
-POSITIONS = Kind("positions", _l("Positions"), key_fields=("code",), help=_l(
-    "One row per position, keyed by its code. Superiors may be in other departments."), fields=(
-    Field("code", _l("Code"), "code", _length(Position.code), _l("Unique; letters, digits, dots, dashes.")),
-    Field("title", _l("Title"), "text", _length(Position.title)),
-    Field("department_code", _l("Department code"), "ref"),
-    Field("grade", _l("Grade"), "text", _length(Position.grade)),
-    Field("headcount", _l("Authorised headcount (编制)"), "int", help=_l("A whole number, 0 or more.")),
-    Field("reports_to_code", _l("Reports to (直接上级) code"), "ref", help=_l("Empty at the top of the company.")),
-    Field("dotted_line_codes", _l("Dotted-line superior codes"), "codes", help=_l("Separated by commas.")),
-    Field("acting_position_code", _l("Covered when vacant by (临时代理) code"), "ref"),
-    Field("acting_note", _l("Acting-for arrangement")),
-    Field("purpose", _l("Purpose")),
-    Field("authority", _l("Authority (职责权限)")),
-    Field("management_responsibility", _l("Management responsibility (管理责任)")),
-    Field("working_conditions", _l("Working conditions")),
-))
 
-EMPLOYEES = Kind("employees", _l("Employees"), key_fields=("employee_no",), help=_l(
-    "One row per employee, keyed by the employee number."), fields=(
-    Field("employee_no", _l("Employee number"), "text", _length(Employee.employee_no)),
-    Field("name", _l("Name"), "text", _length(Employee.name)),
-    Field("email", _l("E-mail"), "email", _length(Employee.email)),
-    Field("hire_date", _l("Hire date"), "date", help=_l("YYYY-MM-DD.")),
-    Field("status", _l("Status"), "status", help=_l("probation, regular or left; empty: as it is (regular when new).")),
-    Field("user_email", _l("User account e-mail"), "email", help=_l("Links the employee to an existing login.")),
-))
+def normal_default(sheet_type: str, value):
+    """A declared default in the spreadsheets' normal form (tuples for lists, "" for no reference)."""
+    if sheet_type in ("lines", "pairs", "codes"):
+        return tuple(value or ())
+    if sheet_type in ("ref", "email"):
+        return value or ""
+    return value
+
+
+def derived_kind(key: str, label, entity: declared.Entity, help, first: tuple[str, ...] = ()) -> Kind:
+    """The sheet of a declared entity: a column per field with a sheet, keyed by its first field;
+    the fields named in ``first`` come first (the columns' order since the first release)."""
+    fields = tuple(column(f) for f in entity.ordered(first) if f.sheet)
+    return Kind(key, label, fields, key_fields=(fields[0].key,), help=help, entity=entity)
+
+
+DEPARTMENTS = derived_kind("departments", _l("Departments"), declared.DEPARTMENT, _l(
+    "One row per department, keyed by its code. Sub-departments name their parent's code."), first=(
+    "code", "name", "parent_id", "head_position_id", "nature", "service_object", "authority",
+    "management_functions", "functions", "collaborations"))
+
+POSITIONS = derived_kind("positions", _l("Positions"), declared.POSITION, _l(
+    "One row per position, keyed by its code. Superiors may be in other departments."), first=(
+    "code", "title", "department_id", "grade", "headcount", "reports_to_id", "dotted_superior_ids",
+    "acting_position_id", "acting_note"))
+
+EMPLOYEES = derived_kind("employees", _l("Employees"), declared.EMPLOYEE, _l(
+    "One row per employee, keyed by the employee number."))
 
 ASSIGNMENTS = Kind("assignments", _l("Assignments"), key_fields=("employee_no", "position_code", "start_date"),
                    help=_l("One row per assignment, keyed by employee number, position code and start date."),
                    fields=(
     Field("employee_no", _l("Employee number"), "ref"),
-    Field("position_code", _l("Position code"), "ref"),
+    Field("position_code", _l("Position code"), "ref", source="position_id"),
     Field("start_date", _l("From"), "date", help=_l("YYYY-MM-DD.")),
-    Field("end_date", _l("To"), "date", help=_l("Empty while it lasts.")),
-    Field("is_primary", _l("Primary assignment"), "bool", help=_l("yes or no; empty: as it is (yes when new).")),
+    Field("end_date", _l("To"), "date", help=_l("Empty while it lasts."), default=None),
+    Field("is_primary", _l("Primary assignment"), "bool", help=_l("yes or no; empty: as it is (yes when new)."),
+          default=True),
 ))
 
 KINDS = {kind.key: kind for kind in (DEPARTMENTS, POSITIONS, EMPLOYEES, ASSIGNMENTS)}
 ALL = "all"  # the workbook with one sheet per kind
 KIND_CHOICES = (*KINDS, ALL)
 
-# The form fields of the organisation's services, and the columns that carry them.
-SERVICE_FIELDS = {
-    "parent_id": "parent_code", "head_position_id": "head_position_code", "department_id": "department_code",
-    "reports_to_id": "reports_to_code", "acting_position_id": "acting_position_code",
-    "dotted_superior_ids": "dotted_line_codes", "user_id": "user_email", "position_id": "position_code",
-}
+DEFAULTS = {kind.key: kind.defaults for kind in KINDS.values()}
 
 
 def kind_label(key: str) -> str:
@@ -219,7 +228,7 @@ def _date(raw) -> date | None:
     raise CellError(_("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=text[:40]))
 
 
-def _int(raw, number_format: str = "auto"):
+def _int(raw, number_format: str = "auto", maximum: int | None = None):
     """A whole number by the shared rule (``app.core.numbers``): "1,500" is 1500, but "1,5" (1.5
     or 15?) is refused with both readings rather than guessed, unless ``number_format`` says."""
     if isinstance(raw, str) and not text_of(raw):
@@ -234,8 +243,8 @@ def _int(raw, number_format: str = "auto"):
     if number is None:
         return KEEP
     value = int(number)
-    if value > MAX_NUMBER:
-        raise CellError(_("The number is too large (at most %(max)d).", max=MAX_NUMBER))
+    if maximum is not None and value > maximum:
+        raise CellError(_("The number is too large (at most %(max)d).", max=maximum))
     return value  # below zero: refused by the organisation's rules, with their message
 
 
@@ -296,7 +305,7 @@ _READERS = {"text": text_of, "ref": text_of, "code": _code, "int": _int, "date":
 def read_cell(f: Field, raw, number_format: str = "auto"):
     """The value of cell ``raw`` for field ``f`` in normal form, or KEEP; CellError when invalid.
     Numbers written as text are read in ``number_format`` (app.core.numbers)."""
-    value = _int(raw, number_format) if f.type == "int" else _READERS[f.type](raw)
+    value = _int(raw, number_format, f.maximum) if f.type == "int" else _READERS[f.type](raw)
     if isinstance(value, str) and f.max_length and len(value) > f.max_length:
         raise CellError(_("Too long: at most %(max)d characters.", max=f.max_length))
     return value

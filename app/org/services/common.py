@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from app.core import clock
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
+from app.org.fields import PLAIN, TEXT_KINDS, Values
 from app.org.models import Assignment, Department, Employee, Position
 
 
@@ -34,6 +35,16 @@ def get_employee(employee_id: int) -> Employee:
 
 def clean_text(value) -> str:
     return (value or "").strip()
+
+
+def apply_plain(record, data: Values, *ruled: str) -> None:
+    """Set the declared fields of ``data`` that have no rule of their own (``ruled`` are set by
+    the caller), text without surrounding blanks: a field added to the declaration is saved
+    without a line here."""
+    for f in data.entity.of_kind(*PLAIN):
+        if f.name not in ruled:
+            value = getattr(data, f.name)
+            setattr(record, f.name, clean_text(value) if f.kind in TEXT_KINDS else value)
 
 
 def ensure_unique(model, column, value, current_id, field_name: str, message: str) -> None:

@@ -2,8 +2,6 @@
 archive and delete."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -12,23 +10,16 @@ from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
+from app.org.fields import DEPARTMENT, Values
 from app.org.models import Collaboration, Department, DepartmentFunction, Position
-from app.org.services.common import clean_text, ensure_unique, text_search
+from app.org.services.common import apply_plain, clean_text, ensure_unique, text_search
 
 
-@dataclass
-class DepartmentData:
-    code: str
-    name: str
-    parent_id: int | None = None
-    nature: str = ""
-    service_object: str = ""
-    authority: str = ""
-    management_functions: str = ""
-    evaluation_criteria: str = ""
-    head_position_id: int | None = None
-    functions: list[str] = field(default_factory=list)
-    collaborations: list[tuple[str, str]] = field(default_factory=list)  # (partner, duty)
+class DepartmentData(Values):
+    """A department's fields as declared in app/org/fields.py (``DEPARTMENT``); collaborations
+    are (partner, duty) pairs."""
+
+    entity = DEPARTMENT
 
 
 def subtree_condition(department: Department):
@@ -144,8 +135,7 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         raise ServiceError.field("name", _("Enter a name."))
     ensure_unique(Department, Department.code, code, department.id, "code", _("Another department already has this code."))
     department.code, department.name = code, name
-    for attr in ("nature", "service_object", "authority", "management_functions", "evaluation_criteria"):
-        setattr(department, attr, clean_text(getattr(data, attr)))
+    apply_plain(department, data, "code", "name")
     if data.head_position_id:
         head = db.session.get(Position, data.head_position_id)
         if head is None or (department.id is not None and head.department_id != department.id):

@@ -1,7 +1,6 @@
 """Employees and their effective-dated assignments (one primary at a time)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -13,19 +12,16 @@ from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import serialize
 from app.extensions import db
+from app.org.fields import EMPLOYEE, Values
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
-from app.org.services.common import clean_text, current_filter, ensure_unique, get_or_404, text_search
+from app.org.services.common import apply_plain, clean_text, current_filter, ensure_unique, get_or_404, text_search
 from app.org.services.departments import subtree_condition
 
 
-@dataclass
-class EmployeeData:
-    employee_no: str
-    name: str
-    email: str = ""
-    hire_date: date | None = None
-    status: str = EmployeeStatus.REGULAR.value
-    user_id: int | None = None
+class EmployeeData(Values):
+    """An employee's fields as declared in app/org/fields.py (``EMPLOYEE``)."""
+
+    entity = EMPLOYEE
 
 
 def _apply_employee(employee: Employee, data: EmployeeData) -> None:
@@ -48,9 +44,8 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
         ensure_unique(Employee, Employee.user_id, data.user_id, employee.id, "user_id",
                 _("This account is already linked to another employee."))
     employee.employee_no, employee.name = number, name
+    apply_plain(employee, data, "employee_no", "name", "email")   # status checked above
     employee.email = clean_text(data.email).lower()
-    employee.hire_date = data.hire_date
-    employee.status = data.status
     employee.user_id = data.user_id or None
 
 

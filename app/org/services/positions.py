@@ -2,7 +2,6 @@
 filled counts, named queries, create, edit, archive and delete."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -13,26 +12,16 @@ from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
 from app.db import serialize, utcnow
 from app.extensions import db
+from app.org.fields import POSITION, Values
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
-from app.org.services.common import clean_text, current_filter, ensure_unique, text_search
+from app.org.services.common import apply_plain, clean_text, current_filter, ensure_unique, text_search
 from app.org.services.departments import subtree_condition
 
 
-@dataclass
-class PositionData:
-    code: str
-    title: str
-    department_id: int
-    grade: str = ""
-    headcount: int = 1
-    reports_to_id: int | None = None
-    purpose: str = ""
-    authority: str = ""
-    management_responsibility: str = ""
-    working_conditions: str = ""
-    acting_position_id: int | None = None
-    acting_note: str = ""
-    dotted_superior_ids: list[int] = field(default_factory=list)
+class PositionData(Values):
+    """A position's fields as declared in app/org/fields.py (``POSITION``)."""
+
+    entity = POSITION
 
 
 def chain_up(position_id: int) -> list[tuple[int, int]]:
@@ -127,11 +116,8 @@ def _apply_position(position: Position, data: PositionData) -> None:
     if len(superiors) != len(dotted):
         raise ServiceError.field("dotted_superior_ids", _("No such position."))
     position.code, position.title, position.department = code, title, department
-    position.grade = clean_text(data.grade)
-    position.headcount = data.headcount
+    apply_plain(position, data, "code", "title")   # headcount checked above; the others as typed
     position.reports_to_id = data.reports_to_id or None
-    for attr in ("purpose", "authority", "management_responsibility", "working_conditions", "acting_note"):
-        setattr(position, attr, clean_text(getattr(data, attr)))
     position.acting_position_id = data.acting_position_id or None
     if {p.id for p in superiors} != {p.id for p in position.dotted_superiors}:   # else no change to record
         position.dotted_superiors = sorted(superiors, key=lambda p: p.code)

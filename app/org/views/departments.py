@@ -10,7 +10,8 @@ from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
 from app.org import services
 from app.org.access import can_edit_org, can_view_org
-from app.org.forms import DepartmentForm, collaboration_lines, lines
+from app.org.fields import DEPARTMENT
+from app.org.forms import DepartmentForm, form_values
 from app.org.models import Department
 from app.org.views import bp
 from app.org.views._helpers import blank_choice, department_arg, int_arg
@@ -43,12 +44,7 @@ def department_detail(department_id: int):
 
 
 def _form_data(form: DepartmentForm) -> services.DepartmentData:
-    return services.DepartmentData(
-        code=form.code.data, name=form.name.data, parent_id=form.parent_id.data, nature=form.nature.data,
-        service_object=form.service_object.data, authority=form.authority.data,
-        management_functions=form.management_functions.data, evaluation_criteria=form.evaluation_criteria.data,
-        head_position_id=form.head_position_id.data, functions=lines(form.functions.data),
-        collaborations=collaboration_lines(form.collaborations.data))
+    return services.DepartmentData(**form_values(form, DEPARTMENT))
 
 
 def _choices(form: DepartmentForm, department: Department | None) -> None:

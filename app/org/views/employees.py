@@ -20,7 +20,8 @@ from app.org.access import (
     employee_list_scope,
     viewable_employee_ids,
 )
-from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm
+from app.org.fields import EMPLOYEE
+from app.org.forms import AssignmentForm, EmployeeForm, EndAssignmentForm, form_values
 from app.org.models import Assignment, Employee, EmployeeStatus
 from app.org.views import bp
 from app.org.views._helpers import blank_choice, department_arg
@@ -77,8 +78,7 @@ def _user_choices():
 
 
 def _form_data(form: EmployeeForm) -> services.EmployeeData:
-    return services.EmployeeData(employee_no=form.employee_no.data, name=form.name.data, email=form.email.data or "",
-                                 hire_date=form.hire_date.data, status=form.status.data, user_id=form.user_id.data)
+    return services.EmployeeData(**form_values(form, EMPLOYEE))
 
 
 @bp.route("/employees/new", methods=["GET", "POST"])

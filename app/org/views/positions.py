@@ -11,7 +11,8 @@ from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
 from app.org import services
 from app.org.access import can_edit_org, can_view_org, viewable_employee_ids
-from app.org.forms import PositionForm
+from app.org.fields import POSITION
+from app.org.forms import PositionForm, form_values
 from app.org.models import Department, Position
 from app.org.views import bp
 from app.org.views._helpers import blank_choice, department_arg, int_arg
@@ -62,12 +63,7 @@ def position_detail(position_id: int):
 
 
 def _form_data(form: PositionForm) -> services.PositionData:
-    return services.PositionData(
-        code=form.code.data, title=form.title.data, department_id=form.department_id.data, grade=form.grade.data,
-        headcount=form.headcount.data, reports_to_id=form.reports_to_id.data, purpose=form.purpose.data,
-        authority=form.authority.data, management_responsibility=form.management_responsibility.data,
-        working_conditions=form.working_conditions.data, acting_position_id=form.acting_position_id.data,
-        acting_note=form.acting_note.data, dotted_superior_ids=form.dotted_superior_ids.data or [])
+    return services.PositionData(**form_values(form, POSITION))
 
 
 def _choices(form: PositionForm, position: Position | None) -> None:
