@@ -23,8 +23,9 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import bindparam, event, func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.appraisals import launch, services  # noqa: E402
+from app.appraisals import services  # noqa: E402
 from app.appraisals.models import CompetencyRating, KpiResult, Review  # noqa: E402
+from app.appraisals.services import launch  # noqa: E402
 from app.appraisals.services.recompute import recompute_cycle  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
