@@ -279,3 +279,66 @@ class ExclusionOut(Output):
     reason = fields.String(validate=validate.OneOf(REASONS))
     comment = fields.String()
     created_at = fields.DateTime()
+
+
+# --- calibration, rewards, follow-up (issue 18) ------------------------------------------------
+
+
+class BandShareOut(Output):
+    band = fields.String()
+    count = fields.Integer()
+    share = fields.Float(allow_none=True, metadata={"description": "% of the counted reviews; null when none."})
+    guide_min = Exact(allow_none=True, metadata={"description": "The guideline: at least this % of the reviews."})
+    guide_max = Exact(allow_none=True, metadata={"description": "The guideline: at most this % of the reviews."})
+    deviation = fields.String(allow_none=True, validate=validate.OneOf(["over", "under"]), metadata={
+        "description": "over: more than guide_max; under: fewer than guide_min; null: within (or no guideline)."})
+    off_by = fields.Integer(metadata={"description": "Reviews that would have to move for the band to meet it."})
+
+
+class CalibrationOut(Output):
+    counted = fields.Integer(metadata={"description": "Reviews at calibration or finalised, with a score."})
+    before = fields.Integer(metadata={"description": "Reviews still before calibration (not counted)."})
+    bands = fields.List(fields.Nested(BandShareOut))
+
+
+class RewardOut(Output):
+    employee_no = fields.String()
+    name = fields.String()
+    department = fields.String()
+    position = fields.String()
+    final_score = Exact(allow_none=True, metadata={"description": "One decimal, as shown."})
+    band = fields.String(metadata={"description": "The band shown: calibrated, else computed."})
+    bonus = Exact(allow_none=True, metadata={"description": "The band's bonus coefficient (frozen at launch)."})
+    salary_raise = Exact(allow_none=True, metadata={"description": "The band's salary adjustment in %."})
+
+
+class RewardsOut(Output):
+    cycle_id = fields.Integer()
+    rows = fields.List(fields.Nested(RewardOut))
+
+
+class FollowUpArgs(PageArgs):
+    list = fields.String(load_default="promotion", validate=validate.OneOf(["promotion", "probation"]), metadata={
+        "description": "promotion: finalised reviews proposing a promotion; probation: probation reviews and "
+                       "reviews of employees on probation."})
+    cycle_id = query_ref("Only this cycle.")
+
+
+class PastOut(Output):
+    cycle = fields.String()
+    band = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class FollowUpOut(Output):
+    review_id = fields.Integer()
+    cycle_id = fields.Integer()
+    cycle = fields.String()
+    employee_id = fields.Integer()
+    employee_no = fields.String()
+    name = fields.String()
+    employee_status = fields.String()
+    status = fields.String()
+    band = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(PastOut), metadata={"description": "Finalised reviews, oldest first."})

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api.appraisal_schemas import (
+    CalibrationOut,
     CycleArgs,
     CycleIn,
     CycleOut,
@@ -16,6 +17,8 @@ from app.api.appraisal_schemas import (
     ExclusionIn,
     ExclusionOut,
     FinaliseIn,
+    FollowUpArgs,
+    FollowUpOut,
     LaunchIn,
     LaunchOut,
     ReopenIn,
@@ -25,6 +28,7 @@ from app.api.appraisal_schemas import (
     ReviewDetailOut,
     ReviewerIn,
     ReviewOut,
+    RewardsOut,
     StepIn,
     VersionIn,
 )
@@ -63,7 +67,7 @@ from app.appraisals.access import (
     review_scope,
 )
 from app.appraisals.models import AppraisalCycle, Review, Step
-from app.appraisals.services import exclusions, flow, results
+from app.appraisals.services import calibration, exclusions, flow, followup, results, rewards
 from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
@@ -208,6 +212,36 @@ def cycle_results_pdf(args, cycle_id: int):
     department = department_filter(args.get("department_id"))
     return pdf_response(documents.appraisal_results_pdf(cycle, department, review_scope(current_user),
                                                         requested_language(args.get("lang", ""))))
+
+
+@cycles.route(f"/<{ID}:cycle_id>/calibration")
+@cycles.response(200, CalibrationOut)
+@requires(can_manage_appraisals)
+@cycles.arguments(ResultsArgs, location="query")
+def cycle_calibration(args, cycle_id: int):
+    """The band distribution of a cycle against its guideline (HR)
+
+    Reviews at calibration or finalised with a score, by the band shown (calibrated, else
+    computed); each band with its guideline from the template (frozen at launch) and whether it
+    is over or under it. HR changes a band with `PUT /reviews/{id}/step` at the calibration step.
+    """
+    cycle = visible_cycle(cycle_id)
+    spread = calibration.distribution(cycle, None, department_filter(args.get("department_id")))
+    return {"counted": spread.counted, "before": spread.before, "bands": spread.bands}
+
+
+@cycles.route(f"/<{ID}:cycle_id>/rewards")
+@cycles.response(200, RewardsOut)
+@requires(can_manage_appraisals)
+@cycles.arguments(ResultsArgs, location="query")
+def cycle_rewards(args, cycle_id: int):
+    """What a closed cycle pays (HR): each finalised review's band, bonus coefficient and salary
+    adjustment, by employee number
+
+    Refused (422) before the cycle is closed; the figures of a closed cycle never change.
+    """
+    cycle = visible_cycle(cycle_id)
+    return {"cycle_id": cycle.id, "rows": list(rewards.rewards(cycle, department_filter(args.get("department_id"))))}
 
 
 # --- reviews ----------------------------------------------------------------------------------
@@ -543,3 +577,22 @@ def delete_exclusion(cycle_id: int, exclusion_id: int):
     cycle = services.get_cycle(cycle_id)
     exclusions.cancel_exclusion(exclusions.get_exclusion(cycle, exclusion_id))
     return None
+
+
+FollowUpPage = page_schema(FollowUpOut, "FollowUpPage")
+
+
+@reviews.route("/follow-up")
+@reviews.response(200, FollowUpPage)
+@requires(can_manage_appraisals)
+@reviews.arguments(FollowUpArgs, location="query")
+def follow_up(args):
+    """Promotion candidates or probation reviews (HR), newest cycle first, each with the
+    employee's bands across cycles"""
+    page = page_of(followup.follow_up(args["list"], None, args.get("cycle_id")), args)
+    history = followup.histories(sorted({r.employee_id for r in page["items"]}))
+    page["items"] = [{"review_id": r.id, "cycle_id": r.cycle_id, "cycle": r.cycle.name, "employee_id": r.employee_id,
+                      "employee_no": r.employee.employee_no, "name": r.employee.name,
+                      "employee_status": r.employee.status, "status": r.status, "band": r.effective_band,
+                      "outcome": r.outcome, "history": history.get(r.employee_id, [])} for r in page["items"]]
+    return page

@@ -57,6 +57,10 @@ class LevelForm(Form):
 class BandForm(Form):
     band = StringField(_l("Band"))
     min = StringField(_l("Minimum score"), render_kw={"inputmode": "decimal"})
+    guide_min = StringField(_l("At least (%)"), render_kw={"inputmode": "decimal"})
+    guide_max = StringField(_l("At most (%)"), render_kw={"inputmode": "decimal"})
+    bonus = StringField(_l("Bonus coefficient"), render_kw={"inputmode": "decimal"})
+    salary_raise = StringField(_l("Salary adjustment (%)"), render_kw={"inputmode": "decimal"})
 
 
 class OutcomeForm(Form):
@@ -89,7 +93,9 @@ class TemplateForm(FlaskForm):
         return {"name": self.name.data, "kpi_weight": self.kpi_weight.data,
                 "competency_weight": self.competency_weight.data, "levels": self.levels.data,
                 "scale": [{"label": e.form.label.data, "description": e.form.description.data} for e in self.scale],
-                "bands": [{"band": e.form.band.data, "min": e.form.min.data} for e in self.bands],
+                "bands": [{"band": e.form.band.data, "min": e.form.min.data, "guide_min": e.form.guide_min.data,
+                           "guide_max": e.form.guide_max.data, "bonus": e.form.bonus.data,
+                           "salary_raise": e.form.salary_raise.data} for e in self.bands],
                 "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
                 "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data)}
 
@@ -102,6 +108,8 @@ class TemplateForm(FlaskForm):
             entry.form.label.data, entry.form.description.data = level["label"], level["description"]
         for entry, band in zip(self.bands, data["bands"]):
             entry.form.band.data, entry.form.min.data = band["band"], plain(band["min"])
+            entry.form.guide_min.data, entry.form.guide_max.data = band.get("guide_min"), band.get("guide_max")
+            entry.form.bonus.data, entry.form.salary_raise.data = band.get("bonus"), band.get("salary_raise")
         for entry, outcome in zip(self.outcomes, data["outcomes"]):
             entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
         self.self_review.data = data.get("self_review") or SelfReviewMode.REQUIRED.value

@@ -86,11 +86,31 @@ def _rating(factor: float, required: int, rng: random.Random, scale_max: int) ->
     return int(min(max(round(level), 1), scale_max))
 
 
+# The demo company's practice (on its standard template, before the cycles are launched): at
+# most 20 % A and at least 5 % D, a bonus coefficient and a salary adjustment per band.
+PRACTICE = {"A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
+            "B": {"guide_max": "50", "bonus": "1.2", "salary_raise": "5"},
+            "C": {"bonus": "1", "salary_raise": "2"},
+            "D": {"guide_min": "5", "bonus": "0.5", "salary_raise": "0"}}
+
+
+def _practice() -> None:
+    """The guideline and rewards on the template the demo cycles use, when it has none yet."""
+    template = services.default_template()
+    data = services.template_data(template)
+    if any(len(band) > 2 for band in data["bands"]):
+        return
+    data["bands"] = [{**band, **PRACTICE.get(band["band"], {})} for band in data["bands"]]
+    services.update_template(template, data, template.version)
+
+
 def _outcome(score: float | None, probation: bool) -> str:
     if probation:
         return "probation_review"
     if score is None:
         return "no_action"
+    if score >= 104:
+        return "promotion_candidate"
     if score >= 95:
         return "reward"
     return "no_action" if score >= 75 else "improvement_plan"
@@ -155,6 +175,7 @@ def _reviews(cycle: AppraisalCycle) -> list[Review]:
 def load_appraisals() -> int:
     """Both demo cycles (each only when missing); returns the number of reviews created."""
     created = 0
+    _practice()
     quarter = _cycle(QUARTER)
     if quarter is not None:
         settings = services.cycle_settings(quarter)

@@ -41,6 +41,7 @@ STANDARD_OUTCOMES = {
 DEFAULT_BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60},
                  {"band": "D", "min": 0}]
 DEFAULT_NAME = "Standard"
+BAND_KEYS = ("band", "min", "guide_min", "guide_max", "bonus", "salary_raise")
 SELF_REVIEW_MODES = ("required", "optional", "skipped")   # app.appraisals.models.SelfReviewMode
 
 
@@ -113,6 +114,49 @@ def bounded_text(value, limit: int, errors: dict, path: str) -> str:
     return text[:limit]
 
 
+def _optional(value, errors: dict, path: str, low, high, decimals: int, integer_digits: int) -> str | None:
+    """An optional number of a band (guideline share, bonus coefficient, salary adjustment),
+    kept as the digits typed (a JSON string: exact, never a binary float)."""
+    try:
+        number = parse_number(value, low=low, high=high, decimals=decimals, integer_digits=integer_digits)
+    except NumberError as error:
+        errors.setdefault(path, []).append(error.message)
+        return None
+    return None if number is None else plain(number)
+
+
+def _band_practice(row: dict, errors: dict, i: int) -> dict:
+    """What a band means beyond its score: the guideline (the share of reviews it should hold,
+    at least ``guide_min`` %, at most ``guide_max`` %) and the reward (a bonus coefficient and a
+    salary adjustment in %, which the payroll export of a closed cycle carries)."""
+    practice = {
+        "guide_min": _optional(row.get("guide_min"), errors, f"bands.{i}.guide_min", 0, 100, 2, 3),
+        "guide_max": _optional(row.get("guide_max"), errors, f"bands.{i}.guide_max", 0, 100, 2, 3),
+        "bonus": _optional(row.get("bonus"), errors, f"bands.{i}.bonus", 0, 99, 4, 2),
+        "salary_raise": _optional(row.get("salary_raise"), errors, f"bands.{i}.salary_raise", -100, 100, 2, 3),
+    }
+    low, high = practice["guide_min"], practice["guide_max"]  # digit strings
+    if low is not None and high is not None and Decimal(low) > Decimal(high):
+        errors.setdefault(f"bands.{i}.guide_max", []).append(
+            _("The most a band may hold cannot be below the least it must hold (%(min)s %%).", min=low))
+    return {key: value for key, value in practice.items() if value is not None}   # unset: not stored
+
+
+def _check_guideline(bands: list[dict], errors: dict) -> None:
+    """The shares of a guideline must be possible together: the least each band must hold adds
+    up to at most 100 %, and when every band has a most, those add up to at least 100 %."""
+    minima = [Decimal(b["guide_min"]) for b in bands if b.get("guide_min") is not None]
+    if sum(minima, Decimal(0)) > 100:
+        errors.setdefault("bands", []).append(
+            _("The guideline asks more than 100 %% of the reviews (the least shares add up to %(sum)s %%).",
+              sum=plain(sum(minima, Decimal(0)))))
+    maxima = [b.get("guide_max") for b in bands]
+    if bands and all(m is not None for m in maxima) and sum((Decimal(m) for m in maxima), Decimal(0)) < 100:
+        errors.setdefault("bands", []).append(
+            _("The guideline leaves reviews nowhere (the most shares add up to %(sum)s %%, under 100 %%).",
+              sum=plain(sum((Decimal(m) for m in maxima), Decimal(0)))))
+
+
 def clean_settings(data: dict) -> dict:
     """``data`` ({name, kpi_weight, competency_weight, scale, bands, outcomes}) validated and
     normalised (blank rows dropped), or a ServiceError naming every bad field by its dotted
@@ -142,7 +186,7 @@ def clean_settings(data: dict) -> dict:
         scale.append({"level": i + 1, "label": label, "description": description})
 
     bands, seen = [], set()
-    rows = [r for r in (data.get("bands") or []) if (r.get("band") or "").strip() or str(r.get("min") or "").strip()]
+    rows = [r for r in (data.get("bands") or []) if any(str(r.get(key) or "").strip() for key in BAND_KEYS)]
     for i, row in enumerate(rows):
         band = bounded_text(row.get("band"), 10, errors, f"bands.{i}.band")
         if not band:
@@ -156,9 +200,10 @@ def clean_settings(data: dict) -> dict:
         if minimum is not None and bands and bands[-1]["min"] is not None and minimum >= bands[-1]["min"]:
             errors.setdefault(f"bands.{i}.min", []).append(
                 _("Each band's minimum must be below the one above it (%(min)s).", min=plain(bands[-1]["min"])))
-        bands.append({"band": band, "min": minimum})
+        bands.append({"band": band, "min": minimum, **_band_practice(row, errors, i)})
     if not 2 <= len(bands) <= MAX_BANDS:
         errors.setdefault("bands", []).append(_("Give from 2 to %(num)d bands.", num=MAX_BANDS))
+    _check_guideline(bands, errors)
 
     outcomes, codes = [], set()
     for i, row in enumerate(data.get("outcomes") or []):
