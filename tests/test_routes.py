@@ -206,6 +206,17 @@ MATRIX = {
     "appraisals.calibration_save": EDIT_ORG,
     "appraisals.rewards_export": EDIT_ORG,
     "appraisals.follow_up": EDIT_ORG,
+    "appraisals.plans": ALL,                  # the list holds what the user may see
+    "appraisals.plan": ALL,                   # object check: the employee, the owner, the subtree, HR
+    "appraisals.plan_save": ALL,              # object check: the owner or HR
+    "appraisals.plan_checkin": ALL,
+    "appraisals.plan_close": ALL,
+    "appraisals.plan_pdf": ALL,
+    "improvement_plans.list_plans": ALL,
+    "improvement_plans.get_plan": ALL,
+    "improvement_plans.update_plan": ALL,
+    "improvement_plans.add_checkin": ALL,
+    "improvement_plans.close_plan": ALL,
     "appraisal_cycles.cycle_calibration": EDIT_ORG,
     "appraisal_cycles.cycle_rewards": EDIT_ORG,
     "reviews.follow_up": EDIT_ORG,
@@ -293,7 +304,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1}
+           "exclusion_id": 1, "plan_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

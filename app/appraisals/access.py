@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import false, or_
 
-from app.appraisals.models import Review, Step
+from app.appraisals.models import ImprovementPlan, Review, Step
 from app.appraisals.services import flow
 from app.appraisals.services.templates import cycle_settings
 from app.auth.models import Role
@@ -104,6 +104,43 @@ def review_scope(user):
     return or_(*conditions) if conditions else false()
 
 
+def can_view_plan(user, plan) -> bool:
+    """An improvement plan: HR and admins, the employee it is for, its owner, and a manager whose
+    reporting subtree holds the employee's position (as at the review)."""
+    if can_manage_appraisals(user):
+        return True
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return False
+    own = _own_employee_id(user)
+    if own is not None and own == plan.employee_id:
+        return True
+    if not has_role(user, Role.MANAGER):
+        return False
+    return (own is not None and own == plan.owner_id) or plan.position_id in _managed_positions(user)
+
+
+def can_edit_plan(user, plan) -> bool:
+    """HR (never on their own plan) and the plan's owner with a manager account fill in the plan,
+    record check-ins and close it; the employee reads it."""
+    own = _own_employee_id(user)
+    if own is not None and own == plan.employee_id:
+        return False
+    return can_manage_appraisals(user) or (has_role(user, Role.MANAGER) and own is not None and own == plan.owner_id)
+
+
+def plan_scope(user):
+    """The plans ``user`` may read, as a SQL condition on ImprovementPlan (None: all)."""
+    if can_manage_appraisals(user):
+        return None
+    own = _own_employee_id(user)
+    conditions = [ImprovementPlan.employee_id == own] if own is not None else []
+    if has_role(user, Role.MANAGER):
+        if own is not None:
+            conditions.append(ImprovementPlan.owner_id == own)
+        conditions.append(ImprovementPlan.position_id.in_(org_services.managed_position_ids(user)))
+    return or_(*conditions) if conditions else false()
+
+
 def can_view_cycle(user, cycle) -> bool:
     """HR and admins: every cycle; others: a cycle in which they may read at least one review."""
     scope = review_scope(user)
@@ -162,4 +199,5 @@ TEMPLATE_GLOBALS = {
     "can_manager_review": can_manager_review,
     "can_calibrate": can_calibrate,
     "is_own_review": is_own_review,
+    "can_edit_plan": can_edit_plan,
 }

@@ -2,6 +2,8 @@
 forms parse, and put the services' field errors back next to the fields."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -21,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appraisals.models import ExclusionReason, PeriodType, SelfReviewMode
+from app.appraisals.models import ExclusionReason, PeriodType, PlanStatus, SelfReviewMode
 from app.appraisals.services.flow import REOPEN_STEPS
 from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 
@@ -178,3 +180,46 @@ class ImportForm(FlaskForm):
     number_format = SelectField(_l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto",
                                 description=FORMAT_DESCRIPTION)
     rows = HiddenField()   # the checked rows of the preview, sent back to apply them
+
+
+class PlanForm(FlaskForm):
+    """An improvement plan's content. Check-in dates are typed as ISO dates separated by commas
+    or spaces (``dates()`` reads them, marking the field when one is not a date)."""
+
+    version = HiddenField()
+    objectives = TextAreaField(_l("Objectives"), render_kw={"rows": 5})
+    support = TextAreaField(_l("Support given"), render_kw={"rows": 3})
+    owner_no = StringField(_l("Owner's employee number"), description=_l("Who follows the plan (the reviewer, "
+                                                                        "by default)."))
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    checkin_dates = StringField(_l("Check-in dates"), description=_l("Dates such as 2027-01-15, separated by "
+                                                                   "commas or spaces."))
+
+    def dates(self) -> list[date] | None:
+        found = []
+        for token in (self.checkin_dates.data or "").replace("，", ",").replace(",", " ").split():
+            try:
+                found.append(date.fromisoformat(token))
+            except ValueError:
+                self.checkin_dates.errors = [*self.checkin_dates.errors,
+                                             _l("“%(text)s” is not a date (write it as 2027-01-15).", text=token)]
+                return None
+        return found
+
+
+class CheckInForm(FlaskForm):
+    version = HiddenField()
+    on = DateField(_l("Date"), validators=[Optional()])
+    comment = TextAreaField(_l("What the check-in found"), render_kw={"rows": 3})
+
+
+class ClosePlanForm(FlaskForm):
+    version = HiddenField()
+    result = SelectField(_l("Result"), choices=[], validate_choice=False)
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 3})
+    new_end = DateField(_l("New end date (when extended)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.result.choices = [("", "—")] + [(s.value, s.label) for s in PlanStatus if s != PlanStatus.OPEN]

@@ -428,3 +428,87 @@ class Exclusion(db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.cycle_id}:{self.employee_id}"
+
+
+class PlanStatus(LabelledEnum):
+    """An improvement plan runs (``open``, or ``extended`` with a later end date) until HR or its
+    owner closes it as successful or not successful; a closed plan is locked."""
+
+    OPEN = "open"
+    EXTENDED = "extended"
+    SUCCESSFUL = "successful"
+    UNSUCCESSFUL = "unsuccessful"
+
+    @classmethod
+    def labels(cls):
+        return {cls.OPEN: _l("Running"), cls.EXTENDED: _l("Extended"), cls.SUCCESSFUL: _l("Successful"),
+                cls.UNSUCCESSFUL: _l("Not successful")}
+
+
+class ImprovementPlan(VersionedMixin, db.Model):
+    """The plan a review's "improvement plan" outcome opens (when the review is finalised): the
+    objectives, the support given, an owner (the reviewer, by default), check-in dates and an end
+    date; check-ins are recorded against it; it closes as successful or not, or is extended."""
+
+    __tablename__ = "improvement_plans"
+    __table_args__ = (
+        CheckConstraint(_in("status", PlanStatus), name="status_valid"),
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="SET NULL"),
+                                                  unique=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id", ondelete="SET NULL"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    support: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    checkin_dates: Mapped[list] = mapped_column(JSON, default=list)   # ISO dates, in order
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.OPEN.value, index=True)
+    closing_comment: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # a check-in moves ``version``
+
+    review = relationship("Review")
+    employee = relationship("Employee", foreign_keys=[employee_id])
+    owner = relationship("Employee", foreign_keys=[owner_id])
+    position = relationship("Position")
+    checkins: Mapped[list[PlanCheckIn]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanCheckIn.held_on, PlanCheckIn.id",
+        passive_deletes=True)
+
+    @property
+    def status_enum(self) -> PlanStatus:
+        return PlanStatus(self.status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (PlanStatus.SUCCESSFUL.value, PlanStatus.UNSUCCESSFUL.value)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.employee_id}:{self.start_date.isoformat()}"
+
+
+class PlanCheckIn(db.Model):
+    """A check-in of an improvement plan: the day, what was seen, and who recorded it."""
+
+    __tablename__ = "improvement_plan_checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plans.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    plan: Mapped[ImprovementPlan] = relationship(back_populates="checkins")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.plan_id}:{self.held_on.isoformat()}"

@@ -15,8 +15,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.appraisals import services
-from app.appraisals.models import AppraisalCycle, Review
-from app.appraisals.services import flow, launch
+from app.appraisals.models import AppraisalCycle, ImprovementPlan, Review
+from app.appraisals.services import flow, improvement, launch
 from app.extensions import db
 from app.org.models import Employee
 
@@ -102,6 +102,20 @@ def _practice() -> None:
         return
     data["bands"] = [{**band, **PRACTICE.get(band["band"], {})} for band in data["bands"]]
     services.update_template(template, data, template.version)
+
+
+def _fill_a_plan() -> None:
+    """The first improvement plan the Q3 results opened, filled in by its owner with a check-in."""
+    plan = db.session.scalar(select(ImprovementPlan).order_by(ImprovementPlan.id).limit(1))
+    if plan is None or plan.objectives:
+        return
+    improvement.update_plan(plan, improvement.PlanData(
+        objectives="1. 店铺转化率恢复到 2.5% 以上；\n2. 每周完成一次竞品与活动复盘并提交报告；\n3. 客服响应时长控制在 30 秒以内。",
+        support="主管每周一对一辅导；参加生意参谋数据分析内部培训；提供一名资深运营做搭档。",
+        start_date=plan.start_date, end_date=plan.end_date,
+        checkin_dates=[date.fromisoformat(d) for d in plan.checkin_dates]), plan.version)
+    improvement.add_checkin(plan, plan.start_date, "已与员工确认改进目标和每周复盘安排，员工表示理解并认可。",
+                            plan.version)
 
 
 def _outcome(score: float | None, probation: bool) -> str:
@@ -190,6 +204,7 @@ def load_appraisals() -> int:
             _advance(review, "finalised" if i % 5 == 3 or review.employee.employee_no == DEMO_EMPLOYEE
                      else "acknowledged", settings, "q3")
         services.close_cycle(quarter)
+        _fill_a_plan()
         created += len(reviews)
     month = _cycle(MONTH)
     if month is not None:

@@ -11,6 +11,7 @@ from collections import Counter
 
 from flask import current_app
 
+from app.appraisals.services.scoring import display
 from app.jobs.content import version_document
 from app.jobs.models import Status
 
@@ -182,3 +183,24 @@ def appraisal_results(document: dict, charts: dict) -> dict:
 
 def _iso(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else (value or "")
+
+
+def improvement_plan(plan) -> dict:
+    """An improvement plan as plain values: who, the review it came from, what it asks, the
+    support, the dates, the check-ins and how it ended."""
+    review = plan.review
+    return {
+        "company": company_name(),
+        "document_no": f"PIP-{plan.id}",
+        "employee": {"name": plan.employee.name, "number": plan.employee.employee_no},
+        "position": plan.position.title if plan.position else "",
+        "owner": plan.owner.name if plan.owner else "",
+        "review": {"cycle": review.cycle.name, "band": review.effective_band or "",
+                   "score": display(review.final_score) if review.final_score is not None else None}
+        if review is not None else None,
+        "objectives": plan.objectives, "support": plan.support,
+        "start_date": _iso(plan.start_date), "end_date": _iso(plan.end_date),
+        "checkin_dates": list(plan.checkin_dates or []),
+        "checkins": [{"on": _iso(c.held_on), "comment": c.comment, "by": c.author_label} for c in plan.checkins],
+        "status": plan.status_enum.label, "closed": plan.is_closed, "closing_comment": plan.closing_comment,
+    }

@@ -32,6 +32,7 @@ from app.org.services import subtree_condition
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
 APPRAISAL_RESULTS = "documents/pdf/appraisal_results.html"
+IMPROVEMENT_PLAN = "documents/pdf/improvement_plan.html"
 
 
 @dataclass
@@ -160,6 +161,16 @@ def review_pdf(review, lang: str) -> Pdf:
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
     return _cached_or_rendered("appraisal_review", context, lang, filename,
                                lambda: render_pdf(APPRAISAL_FORM, context, lang))
+
+
+def improvement_plan_pdf(plan, lang: str) -> Pdf:
+    """An improvement plan with its check-ins and the signatures of the employee, the manager
+    and HR (the plan loaded with appraisals.services.improvement.get_plan)."""
+    with force_locale(lang):
+        context = contexts.improvement_plan(plan)
+    filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
+    return _cached_or_rendered("improvement_plan", context, lang, filename,
+                               lambda: render_pdf(IMPROVEMENT_PLAN, context, lang))
 
 
 # --- what a document costs: made in the request, or by a background task -------------------------

@@ -3,10 +3,12 @@ make answers 403 (or 404 for a record they may not read) whatever the body, neve
 every route of the API, for each role, on records inside and outside their scope."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 
-from app.appraisals.models import Exclusion, ExclusionReason
+from app.appraisals.models import Exclusion, ExclusionReason, ImprovementPlan
 from app.extensions import db
 from tests import factories
 from tests.api.conftest import launched_cycle
@@ -22,6 +24,10 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     task = factories.create_task(org.manager_user)
     exclusion = Exclusion(cycle_id=cycle.id, employee_id=org.chen.id, reason=ExclusionReason.LONG_LEAVE.value)
     db.session.add(exclusion)
+    plan_for = org.zhang if scope == "inside" else org.chen
+    plan = ImprovementPlan(employee_id=plan_for.id, position_id=plan_for.assignments[0].position_id,
+                           start_date=date(2026, 12, 1), end_date=date(2027, 2, 28))
+    db.session.add(plan)
     db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
@@ -30,7 +36,7 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, plan_id=plan.id)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, SelfReviewMode, SelfReviewState, Step
+from app.appraisals.services import improvement
 from app.appraisals.services.reviews import score_review
 from app.appraisals.services.templates import bounded_text, cycle_settings
 from app.audit.services import actor
@@ -344,6 +345,7 @@ def _finalise(review: Review, reason: str = "") -> None:
     review.status, review.finalised_at = Step.FINALISED.value, utcnow()
     _event(review, "finalised_without_score" if review.final_score is None else "finalised",
            reason if review.final_score is None else "")
+    improvement.open_for(review)   # the "improvement plan" outcome opens the plan
 
 
 def finalise(review: Review, seen_version: int | None, reason: str = "") -> None:

@@ -1,11 +1,20 @@
 """The appraisal pages. One blueprint, one module per kind of page."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.appraisals import access
-from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewMode, SelfReviewState, Step
+from app.appraisals.models import (
+    CycleStatus,
+    ExclusionReason,
+    PeriodType,
+    PlanStatus,
+    SelfReviewMode,
+    SelfReviewState,
+    Step,
+)
 from app.appraisals.services.flow import event_label
 from app.appraisals.services.templates import STANDARD_OUTCOMES
-from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
+from app.audit.vocabulary import enum_labels, register_event_labels, register_field_labels, register_value_labels
 from app.auth.permissions import expose_to_templates
 
 bp = Blueprint("appraisals", __name__, url_prefix="/appraisals")
@@ -18,8 +27,17 @@ register_value_labels({  # for the audit trail
     (None, "outcome"): lambda: STANDARD_OUTCOMES,  # a template's own outcomes are shown by their code
 })
 register_event_labels({"appraisal_review_events": event_label})
+register_value_labels({("improvement_plans", "status"): enum_labels(PlanStatus)})
+register_field_labels({
+    ("improvement_plans", "objectives"): _l("Objectives"), ("improvement_plans", "support"): _l("Support given"),
+    ("improvement_plans", "owner_id"): _l("Owner"), ("improvement_plans", "checkin_dates"): _l("Check-in dates"),
+    ("improvement_plans", "closing_comment"): _l("Comment"),
+    ("improvement_plan_checkins", "held_on"): _l("Date"), ("improvement_plan_checkins", "plan_id"): _l("Improvement plan"),
+    ("improvement_plan_checkins", "author_id"): _l("Recorded by"),
+    ("improvement_plan_checkins", "author_label"): _l("Recorded by"),
+})
 
-from app.appraisals.views import calibration, cycles, kpi_actuals, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import calibration, cycles, kpi_actuals, plans, results, reviews, templates  # noqa: E402,F401
 
 
 @bp.app_template_filter("score")

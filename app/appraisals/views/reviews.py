@@ -24,7 +24,7 @@ from app.appraisals.access import (
 )
 from app.appraisals.forms import CalibrationForm, ExclusionForm, ReopenForm, ReviewerForm, StepForm, VersionForm
 from app.appraisals.models import Review, Step
-from app.appraisals.services import exclusions, flow, scoring
+from app.appraisals.services import exclusions, flow, improvement, scoring
 from app.appraisals.services.results import employee_history
 from app.appraisals.services.templates import outcome_label
 from app.appraisals.views import bp
@@ -124,6 +124,7 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
             can_manager and not own_manager), other_paper_form=self_for and not paper_self,
         can_skip=can_skip_self_review_for(current_user, review),
         can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
+        plan_id=improvement.plan_id_of(review) if review.is_finalised else None,
         **context), status
 
 
