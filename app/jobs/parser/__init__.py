@@ -66,7 +66,7 @@ from app.jobs.parser.messages import (
     WARN_START,
     WARN_START_UNTITLED,
 )
-from app.jobs.parser.patterns import KIND_MEMO, LONE_BULLETS, MARKER, NOISE, decode, fold
+from app.jobs.parser.patterns import KIND_MEMO, MARKER, NOISE, decode, fold
 
 MAX_CHARS = 200_000
 
@@ -92,8 +92,7 @@ def parse_job_description(text: str) -> dict:
     if not text.strip():
         raise ParseError(ERR_EMPTY)
     KIND_MEMO.clear()
-    lines = [(raw, norm) for raw in layout.untabled(text.splitlines())
-             if (norm := fold(raw)).strip() and norm.strip() not in LONE_BULLETS]  # "-" alone says nothing
+    lines = layout.lone_bullets([(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()])
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     layout.label_lines(lines)
     noise = [bool(NOISE.search(norm)) for _, norm in lines]

@@ -158,6 +158,8 @@ class Doc:
         if rest:
             text = text[:len(text) - len(rest)].rstrip()
         if WORDY(text):
+            if not fam and not it["sec"]["fams"] - {None}:
+                it["sec"]["intro"] = it["sec"].get("intro", 0) + 1   # before any numbered item: maybe a lead-in
             it["sec"]["items"].append(text)
             it["sec"]["fams"].add(fam)
         self.head_fams.discard(fam)
@@ -328,8 +330,14 @@ class Doc:
                     s["items"] = []
                 else:
                     s["kind"] = "other"
-        sections = [{"heading": s["heading"], "kind": s["kind"], "items": s["items"]}
-                    for s in self.sections if s["items"]]
+        sections = []
+        for s in self.sections:
+            intro = s.get("intro", 0) if s["kind"] in ("duties", "requirements") and s["fams"] - {None} else 0
+            if intro and intro < len(s["items"]):  # prose before the list: "…主要包括以下几个方面：" then 1. 2. 3.
+                sections.append({"heading": s["heading"], "kind": "other", "items": s["items"][:intro]})
+                s["items"] = s["items"][intro:]
+            if s["items"]:
+                sections.append({"heading": s["heading"], "kind": s["kind"], "items": s["items"]})
         duties = [i for s in sections if s["kind"] == "duties" for i in s["items"]]
         if not duties:
             self.warn(WARN_NO_DUTIES)

@@ -11,6 +11,7 @@ from app.jobs.parser.patterns import (
     FOLD,
     GENERIC_TITLE,
     LABELLED_LINE,
+    LONE_BULLETS,
     LONG_LINE,
     MARKER,
     NOISE,
@@ -45,6 +46,24 @@ def untabled(raw_lines: list[str]) -> list[str]:
             rows = []
         out.append(raw)
     return out[:-1]
+
+
+def lone_bullets(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A bullet alone on its line ("-" then the item's text on the next line, as web pages
+    copied list by list give them) marks the next line, unless that line is a short label (a
+    sub-heading: "-" "基础服务" "-" "负责客户咨询…"); a bullet before nothing says nothing."""
+    if not any(norm.strip() in LONE_BULLETS for _, norm in lines):
+        return lines
+    out = []
+    for k, (raw, norm) in enumerate(lines):
+        if norm.strip() in LONE_BULLETS:
+            continue
+        t = norm.strip()
+        if k and lines[k - 1][1].strip() in LONE_BULLETS and not MARKER.match(t) \
+                and not (len(t) <= 24 and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label")):
+            raw, norm = "• " + raw.lstrip(), "• " + norm.lstrip()
+        out.append((raw, norm))
+    return out
 
 
 def bracket_label(raw: str, norm: str) -> tuple[str, str]:
