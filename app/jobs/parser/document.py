@@ -140,6 +140,8 @@ class Doc:
         tail = fold("".join(it["parts"]).rstrip()[-1:])
         titled = fam and len(text) <= 30 and kind_of(text) and heading_like(text, "kw") \
             and self._keyword_head(text + "…" * 6) == len(text)  # "1. 岗位职责" is a heading like "一、岗位职责"
+        titled = titled or (fam not in (None, "bullet") and len(text) <= 60 and text[:1].isupper()
+                            and heading_like(text, "kw") and bool(kind_of(text)))  # "2. Essential Skills"
         eager = (fam in EAGER or titled) and tail not in TERM + ",、"  # "一、负责运营；" is an item
         if fam in EAGER and (at := self._keyword_head(text)):  # "五、工作条件办公室工作…": lost line break
             self.heading(text[:at], kind_of(text[:at]))
@@ -154,6 +156,9 @@ class Doc:
                                    "context": context, "kids": False})
             self.head_fams.add(fam)
             return
+        if fam and fam != "bullet" and text[-1:] in "?？" and heading_like(text[:-1], "promo"):
+            self._question(it["sec"], text)  # "1. What Does an Assistant Do?" asks, it does not list a duty
+            return
         rest = self._prose_after(it, text) if cut else None
         if rest:
             text = text[:len(text) - len(rest)].rstrip()
@@ -165,6 +170,19 @@ class Doc:
         self.head_fams.discard(fam)
         if rest:
             self._section(None, "other", implicit=True)["items"].append(clean([rest]))
+
+    def _question(self, sec: dict, text: str):
+        """A numbered question is a heading of no kind: an "other" item before its section's
+        items (the list under it stays where it was)."""
+        other = {**sec, "heading": None, "kind": "other", "items": [text], "implicit": True, "fams": set()}
+        if sec["items"]:
+            self.sections.append(other)
+            self.sec = self._section(None, sec["kind"], sec["implicit"], sec["top"])
+            for fam, own in self.fam_sec.items():
+                if own is sec:
+                    self.fam_sec[fam] = self.sec
+        else:
+            self.sections.insert(self.sections.index(sec), other)
 
     @staticmethod
     def _keyword_head(text: str) -> int:
