@@ -16,7 +16,9 @@ from app.jobs.parser.patterns import (
     MARKER,
     NOISE,
     NOISE_EDGE,
+    POSITION_END,
     RUNNING,
+    SITE_SUFFIX,
     TITLE_LINE,
     TITLE_PREFIX,
     fold,
@@ -155,31 +157,51 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
         if markers[i]:
             break
         lead = norm.index(t[:1]) if t else 0
-        m = TITLE_LINE.fullmatch(t) if len(t) <= 80 else None
-        if m:
-            g = m.lastgroup
-            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
-            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
-                    and found[-1] not in "及和与、":
-                return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
+        found = _title_line(raw, t, lead)
+        if found:
+            return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
         if _opens(norm):
             break
         head, colon, rest = t.partition(":")
         if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
                 and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):
             return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
-        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]):
+        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]) \
+                and not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0):
             return heading_text(raw), {i}
     kept = [i for i in range(len(lines)) if not noise[i]][:8]
     for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
         if markers[i] or markers[kept[k - 1]]:
             break
         if _opens(lines[i][1]):
-            before = lines[kept[k - 1]][1].strip()
-            if _bare_title(before) and not _opens(before):
-                return heading_text(lines[kept[k - 1]][0]), {kept[k - 1]}
+            bare = []   # the bare lines just before the heading, nearest first
+            for j in reversed(kept[:k]):
+                t = lines[j][1].strip()
+                if markers[j] or not _bare_title(t) or _opens(t):
+                    break
+                bare.append(j)
+            named = [j for j in bare if POSITION_END.search(lines[j][1].strip())]
+            at = named[0] if named and bare[0] not in named else (bare[0] if bare else None)
+            if at is not None:   # "HR专员" / "人事行政" / "职位描述：": the line that names a position
+                return heading_text(lines[at][0]), {at}
             break
     return None, set()
+
+
+def _title_line(raw: str, t: str, lead: int) -> str | None:
+    """The title a line names as a title line ("客服主管岗位说明书", "… Job Description"), also
+    with a site's name after it ("客服主管岗位职责_某公司 - 百度文库")."""
+    for text in (t, SITE_SUFFIX.sub("", t)):
+        m = TITLE_LINE.fullmatch(text) if len(text) <= 120 else None
+        if m:
+            g = m.lastgroup
+            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
+            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
+                    and found[-1] not in "及和与、":
+                return found
+        if text == t and not SITE_SUFFIX.search(t):
+            break
+    return None
 
 
 def _bare_title(t: str) -> bool:

@@ -282,12 +282,21 @@ def frag_start(norm: str, lo: int, p: int, spaces: bool = True):
 # "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
 TITLE_LINE = re.compile(
     r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
-    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介)(?:是什么)?\s*\??\s*(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?"
-    r"|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
-    r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
+    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介|职位描述|岗位描述|工作描述|工作内容[和及与]要求)(?:是什么)?\s*\??\s*"
+    r"(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+)"
+    r"|[及和与].{0,12}?(?:详解|介绍|指南|模板|范本|范文|大全|汇总))?"   # "…工作内容和要求及职业发展详解"
+    r"|(?P<f>.{1,20}?)(?:是什么岗位|是什么职位|是做什么的|是干什么的)\s*\??"   # "电商客服是什么岗位?"
+    r"|(?:(?:an? |the )?(?:[\w-]+ )?(?:look at|guide to|overview of) (?:the |an? )?)?"  # "An In-Depth Look at the …"
+    r"(?P<b>.{1,60}?)\s*[-–—:|]?\s*(?:job description(?:\s*[:,|\-–—]\s*.{0,80})?|job)"  # "… Job Description: Duties, …"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
     r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
+# What follows a title on a search result or a site's page: "客服主管岗位职责_某公司 - 百度文库", "… | 招聘网".
+SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
+# How the name of a position ends: 专员, 经理, 主管, Assistant, Engineer …
+POSITION_END = re.compile(r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
+                          r"职员|专家|[师员长]|assistant|manager|engineer|officer|specialist|associate|clerk"
+                          r"|supervisor|director|coordinator|analyst|designer|representative|lead)$", re.I)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
