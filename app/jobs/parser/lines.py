@@ -48,10 +48,13 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     prev, nxt = norm[p - 1], norm[end:end + 1]
     boundary = p == cut or prev.isspace() or prev in TERM or prev == ":"
     if fam == "bullet":
-        cjk_before = wide(prev) or prev == ":" or (
-            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] in ":)]"))
+        cjk_before = wide(prev) or prev in ":;" or (
+            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] in ":;)]"))
+        after = norm[end + 1:end + 2]
         return (boundary and norm[p] in "•●▪■◆◇") or (
-            norm[p] == "-" and nxt.isspace() and cjk_before and wide(norm[end + 1:end + 2] or "a"))
+            norm[p] == "-" and nxt.isspace() and cjk_before and wide(after or "a")) or (
+            # an English list whose line breaks were lost: "… often include: - Scheduling …. - Document …"
+            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and norm[p - 2] in ".:;!?" and after.isupper())
     sep = m.group("sep") if fam == "arabic" else None
     if sep in (",", ".") and nxt.isdigit() and (fam not in doc.stack or (sep == "." and (
             not boundary or _decimal_like(norm, end)))):
