@@ -221,8 +221,8 @@ def _opens(norm: str) -> bool:
         t = t[m.end():].strip()
     if FIELD.match(t):
         return True
-    t = t.rstrip(":").strip()
-    return bool(kind_of(t)) and heading_like(t, "kw")
+    head = t.split(":", 1)[0].strip() if ":" in t[:40] else t  # "岗位职责： 1. 负责…" (a line that lost its breaks)
+    return bool(kind_of(head)) and heading_like(head, "kw")
 
 
 def subheadings(lines, noise, markers, title_at) -> set:

@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发SsOoCcAaJ])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -47,8 +47,16 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
-    # job-board furniture: "8-12K · 上海 · 1-3年 · 大专"
-    r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|])", re.I)
+    # job-board furniture: "8-12K · 上海 · 1-3年 · 大专" (also inside a line that lost its line breaks),
+    # the buttons and dates of a posting, "Salary $41,966 to …", "Open Date 4/17/2024", "Apply Online"
+    r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|]"
+    r"|[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?(?:\s*[·|•]\s*(?:[0-9]+\s*[-~]\s*[0-9]+\s*年|[0-9]+年以上"
+    r"|经验不限|学历不限|不限|应届生?|大专|本科|硕士|博士|中专|高中|[\u4e00-\u9fff]{2,3}(?=\s*[·|•])"
+    r"|[A-Za-z][A-Za-z ]{1,19}(?=\s*[·|•]))){2,}"
+    r"|^\s*(?:投递简历|立即投递|立即沟通|立即申请|申请职位|收藏职位|举报职位|分享职位|apply now|apply online|save job|easy apply)\s*$"
+    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前)"
+    r"|\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
+    r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b)", re.I)
 MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
     r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
