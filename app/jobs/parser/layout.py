@@ -19,6 +19,7 @@ from app.jobs.parser.patterns import (
     POSITION_END,
     RUNNING,
     SITE_SUFFIX,
+    SITE_TITLE,
     TITLE_LINE,
     TITLE_PREFIX,
     fold,
@@ -58,14 +59,23 @@ def lone_bullets(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return lines
     out = []
     for k, (raw, norm) in enumerate(lines):
-        if norm.strip() in LONE_BULLETS:
-            continue
         t = norm.strip()
-        if k and lines[k - 1][1].strip() in LONE_BULLETS and not MARKER.match(t) \
-                and not (len(t) <= 24 and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label")):
+        if t in LONE_BULLETS:
+            continue
+        if k and lines[k - 1][1].strip() in LONE_BULLETS and not MARKER.match(t) and not _bullet_heading(lines, k):
             raw, norm = "• " + raw.lstrip(), "• " + norm.lstrip()
         out.append((raw, norm))
     return out
+
+
+def _bullet_heading(lines, k: int) -> bool:
+    """Is the bulleted line ``k`` a sub-heading of the bulleted lines after it: a short name
+    without punctuation, numbers or "以上", over a line at least twice as long that has some?"""
+    t = lines[k][1].strip()
+    if not heading_like(t, "label") or any(c in ":;,.!?、" or c.isdigit() for c in t) or "以上" in t:
+        return False
+    nxt = next((n.strip() for _, n in lines[k + 1:] if n.strip() not in LONE_BULLETS), "")
+    return len(nxt) >= 2 * len(t) and any(c in ":;,.!?、。，；：" for c in nxt)
 
 
 def bracket_label(raw: str, norm: str) -> tuple[str, str]:
@@ -92,11 +102,12 @@ def label_lines(lines):
 
 def cut_noise(lines, noise):
     """A long line with page noise and numbered items in it (a document site's page whose line
-    breaks were lost) is not dropped whole: each run of noise is cut out as a noise line of its
-    own, the text around it kept."""
+    breaks were lost), or a very long one (a whole document on one line), is not dropped whole:
+    each run of noise is cut out as a noise line of its own, the text around it kept."""
     out_lines, out_noise = [], []
     for (raw, norm), is_noise in zip(lines, noise):
-        if not is_noise or len(norm) <= LONG_LINE or sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3:
+        if not is_noise or len(norm) <= LONG_LINE or (len(norm) <= 3 * LONG_LINE and sum(
+                1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3):  # a whole document on one line: cut
             out_lines.append((raw, norm))
             out_noise.append(is_noise)
             continue
@@ -193,6 +204,8 @@ def _title_line(raw: str, t: str, lead: int) -> str | None:
     with a site's name after it ("客服主管岗位职责_某公司 - 百度文库")."""
     for text in (t, SITE_SUFFIX.sub("", t)):
         m = TITLE_LINE.fullmatch(text) if len(text) <= 120 else None
+        if m is None and text != t:  # "门市店长工作内容 | 某人力网"
+            m = SITE_TITLE.fullmatch(text)
         if m:
             g = m.lastgroup
             found = heading_text(raw[lead + m.start(g):lead + m.end(g)])

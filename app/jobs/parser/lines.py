@@ -54,7 +54,8 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
         return (boundary and norm[p] in "•●▪■◆◇") or (
             norm[p] == "-" and nxt.isspace() and cjk_before and wide(after or "a")) or (
             # an English list whose line breaks were lost: "… often include: - Scheduling …. - Document …"
-            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and norm[p - 2] in ".:;!?" and after.isupper())
+            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and (norm[p - 2] in ".:;!?" or in_value)
+            and after.isupper())
     sep = m.group("sep") if fam == "arabic" else None
     if sep in (",", ".") and nxt.isdigit() and (fam not in doc.stack or (sep == "." and (
             not boundary or _decimal_like(norm, end)))):
@@ -128,7 +129,7 @@ class Line:
         norm, end = self.norm, m.end()
         after = norm[end + 1:end + 2]
         if not norm[p].isupper() or norm[end:end + 1] != " " \
-                or not (after.isupper() or after.isdigit() or after == "("):
+                or not (after.isupper() or after.isdigit() or after in "(-•"):   # "… on time. Requirements - Two …"
             return False
         at = p
         while True:  # back over the words that modify a heading: "Essential Duties and Responsibilities"

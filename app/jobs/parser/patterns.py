@@ -94,9 +94,9 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
                 r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
                 r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
-                r"|\brole definition\b"),
+                r"|\brole definition\b|\bsummary\b"),
     ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-              r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
+              r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
               r"|\bphysical (?:demands|requirements)\b"
@@ -114,7 +114,7 @@ REQ_LABEL = re.compile(r"(?:学历|学历要求|年龄要求|性别要求|语言
 # The kinds of the texts seen in the document being parsed (the same line is asked about up to
 # three times); cleared for each document, so it never grows past one document's lines.
 KIND_MEMO: dict[str, str | None] = {}
-_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
+_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty", "summary"}
 _AT_START = {"experience", "education"}  # "Education and Experience", not "Relevant experience"
 
 
@@ -301,6 +301,7 @@ TITLE_LINE = re.compile(
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
     r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
 # What follows a title on a search result or a site's page: "客服主管岗位职责_某公司 - 百度文库", "… | 招聘网".
+SITE_TITLE = re.compile(r"(?P<a>.{1,40}?)\s*的?(?:工作内容|岗位职责|职位职责|工作职责|职责)")  # before a site's name
 SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
 # How the name of a position ends: 专员, 经理, 主管, Assistant, Engineer …
 POSITION_END = re.compile(r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
