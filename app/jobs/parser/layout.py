@@ -3,6 +3,8 @@ and 2): tables rewritten as text, labels and values put on one line, noise cut o
 lines, the title found, and the lines marked that are items of their own or sub-headings."""
 from __future__ import annotations
 
+import re
+
 from app.jobs.parser import tables
 from app.jobs.parser.patterns import (
     BRACKET_LABEL,
@@ -100,14 +102,18 @@ def label_lines(lines):
         i += 1
 
 
+_LISTED = re.compile(r"(?:职责|要求|资格|条件|描述|内容)\s*:\s*[0-9]").search   # "岗位职责：1. …" on a short run-on line
+
+
 def cut_noise(lines, noise):
     """A long line with page noise and numbered items in it (a document site's page whose line
     breaks were lost), or a very long one (a whole document on one line), is not dropped whole:
     each run of noise is cut out as a noise line of its own, the text around it kept."""
     out_lines, out_noise = [], []
     for (raw, norm), is_noise in zip(lines, noise):
-        if not is_noise or len(norm) <= LONG_LINE or (len(norm) <= 3 * LONG_LINE and sum(
-                1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3):  # a whole document on one line: cut
+        items = sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") if is_noise else 0
+        if not is_noise or not (len(norm) > 2 * LONG_LINE or (len(norm) > LONG_LINE and items >= 3)
+                                or (items >= 2 and _LISTED(norm))):  # a whole document on one line: cut
             out_lines.append((raw, norm))
             out_noise.append(is_noise)
             continue

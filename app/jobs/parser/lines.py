@@ -103,7 +103,7 @@ class Line:
         if ":" in norm:  # field labels and colon headings
             cands += [(m.start(), 0, m) for m in FIELD.finditer(norm)]
             cands += [(m.start(), 1, m) for m in COLON.finditer(norm)]
-        if len(norm) > 200 and len(norm.encode("utf-8")) < len(norm) * 1.2:  # a long English line: run-on headings
+        if len(norm) > 120 and len(norm.encode("utf-8")) < len(norm) * 1.2:  # a long English line: run-on headings
             cands += [(m.start(), 3, m) for m in LATIN_KIND_RE.finditer(norm)]
         cands.sort(key=lambda c: (c[0], c[1]))
         for p, typ, m in cands:
@@ -140,7 +140,8 @@ class Line:
             at = self.cut + len(head) - len(word)
         before = norm[self.cut:at].rstrip()
         kind = kind_of(norm[at:end])
-        if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())):
+        if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())
+                            or (not before and at == self.first)):   # "Summary The role …" opens the line
             return False
         self.flush(at)
         self.doc.heading(self.raw[at:end], kind, inline=True)
