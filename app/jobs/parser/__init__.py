@@ -66,7 +66,7 @@ from app.jobs.parser.messages import (
     WARN_START,
     WARN_START_UNTITLED,
 )
-from app.jobs.parser.patterns import KIND_MEMO, MARKER, NOISE, decode, fold
+from app.jobs.parser.patterns import KIND_MEMO, MARKER, decode, fold, noise_search
 
 MAX_CHARS = 200_000
 
@@ -95,7 +95,7 @@ def parse_job_description(text: str) -> dict:
     lines = layout.lone_bullets([(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()])
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     layout.label_lines(lines)
-    noise = [bool(NOISE.search(norm)) for _, norm in lines]
+    noise = [noise_search(norm) is not None for _, norm in lines]
     if any(noise):
         layout.cut_noise(lines, noise)
     layout.split_title(lines, noise)

@@ -16,7 +16,6 @@ from app.jobs.parser.patterns import (
     LONE_BULLETS,
     LONG_LINE,
     MARKER,
-    NOISE,
     NOISE_EDGE,
     POSITION_END,
     RUNNING,
@@ -28,6 +27,7 @@ from app.jobs.parser.patterns import (
     heading_like,
     heading_text,
     kind_of,
+    noise_search,
 )
 
 
@@ -118,9 +118,9 @@ def cut_noise(lines, noise):
             out_noise.append(is_noise)
             continue
         pos = 0
-        while (m := NOISE.search(norm, pos)) is not None:
+        while (m := noise_search(norm, pos)) is not None:
             a, b = max(pos, len(norm[:m.start()].rstrip(" -–·•0123456789"))), m.end()
-            while (n := NOISE.search(norm, b)) is not None and n.start() - b <= 40:
+            while (n := noise_search(norm, b)) is not None and n.start() - b <= 40:
                 b = n.end()
             b = max(b, NOISE_EDGE.match(norm, b).end())
             if norm[pos:a].strip():

@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发SsOoCcAaJ])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -54,9 +54,22 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|经验不限|学历不限|不限|应届生?|大专|本科|硕士|博士|中专|高中|[\u4e00-\u9fff]{2,3}(?=\s*[·|•])"
     r"|[A-Za-z][A-Za-z ]{1,19}(?=\s*[·|•]))){2,}"
     r"|^\s*(?:投递简历|立即投递|立即沟通|立即申请|申请职位|收藏职位|举报职位|分享职位|apply now|apply online|save job|easy apply)\s*$"
-    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前)"
-    r"|\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
-    r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b)", re.I)
+    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前))", re.I)
+# English job-board furniture, looked for only in lines that hold one of its hints (most English
+# text has none; the regex would slow every line down): "Salary $41,966 to …", "Open Date 4/17/2024"
+JOB_META = re.compile(r"\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
+                      r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b", re.I)
+_META_HINT = re.compile(r"\$|Date|DATE|Apply|APPLY|apply (?:now|online)|FT/PT|Vacancy|VACANCY|Job Link").search
+
+
+def noise_search(norm: str, pos: int = 0):
+    """The first page noise in ``norm`` from ``pos`` (``NOISE``, or English job-board furniture)."""
+    m = NOISE.search(norm, pos)
+    if _META_HINT(norm):
+        n = JOB_META.search(norm, pos)
+        if n is not None and (m is None or n.start() < m.start()):
+            return n
+    return m
 MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
     r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
