@@ -30,6 +30,12 @@ def test_prose_before_a_numbered_list_is_a_lead_in_not_a_duty(text):
     assert any(s["kind"] == "other" for s in result["sections"])
 
 
+def test_a_prose_paragraph_before_the_heading_of_the_list_is_no_duty():
+    result = parse("【仓储工作内容】随着电商的发展，仓储越来越重要。以下是对仓管员工作的总结，供参考。\n"
+                   "一、仓管员的主要职责\n1.入库验收。\n2.出库发货。")
+    assert result["duties"] == ["入库验收。", "出库发货。"]
+
+
 def test_unnumbered_lines_under_a_heading_without_a_list_stay_duties():
     assert parse("岗位职责\n接待顾客咨询\n处理售后问题")["duties"] == ["接待顾客咨询", "处理售后问题"]
 

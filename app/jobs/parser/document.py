@@ -1,6 +1,8 @@
 """Assembly: the tokens of the lines become sections and items (see the package docstring)."""
 from __future__ import annotations
 
+import re
+
 from app.jobs.parser.messages import (
     MAX_WARNINGS,
     WARN_EMPTY_HEADING,
@@ -33,6 +35,13 @@ from app.jobs.parser.patterns import (
     label,
     wide,
 )
+
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?:\s|$)").search
+
+
+def _prose(text: str) -> bool:
+    """Prose rather than a duty: long, with two sentences or more."""
+    return len(text) > 60 and bool(_SENTENCE_END(text.rstrip("。.!?！？")))
 
 
 class Doc:
@@ -349,8 +358,12 @@ class Doc:
                 else:
                     s["kind"] = "other"
         sections = []
-        for s in self.sections:
+        for i, s in enumerate(self.sections):
             intro = s.get("intro", 0) if s["kind"] in ("duties", "requirements") and s["fams"] - {None} else 0
+            nxt = self.sections[i + 1] if i + 1 < len(self.sections) else None
+            if s["kind"] == "duties" and s["fams"] <= {None} and len(s["items"]) == 1 and nxt is not None \
+                    and nxt["kind"] == "duties" and nxt["heading"] and nxt["fams"] - {None} and _prose(s["items"][0]):
+                s["kind"] = "other"   # prose under "【…工作内容】" before the heading that opens the list
             if intro and intro < len(s["items"]):  # prose before the list: "…主要包括以下几个方面：" then 1. 2. 3.
                 sections.append({"heading": s["heading"], "kind": "other", "items": s["items"][:intro]})
                 s["items"] = s["items"][intro:]
