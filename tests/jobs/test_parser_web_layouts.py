@@ -31,7 +31,8 @@ def test_prose_before_a_numbered_list_is_a_lead_in_not_a_duty(text):
 
 
 def test_a_prose_paragraph_before_the_heading_of_the_list_is_no_duty():
-    result = parse("【仓储工作内容】随着电商的发展，仓储越来越重要。以下是对仓管员工作的总结，供参考。\n"
+    result = parse("【仓储工作内容】随着电商的发展，仓储已经成为商品流通中不可缺少的一环，无论大仓小仓，仓管员的工作都涵盖收货、"
+                   "存放和发货几个方面。以下是对仓管员工作的总结，供参考。\n"
                    "一、仓管员的主要职责\n1.入库验收。\n2.出库发货。")
     assert result["duties"] == ["入库验收。", "出库发货。"]
 
