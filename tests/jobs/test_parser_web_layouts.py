@@ -37,6 +37,13 @@ def test_a_prose_paragraph_before_the_heading_of_the_list_is_no_duty():
     assert result["duties"] == ["入库验收。", "出库发货。"]
 
 
+def test_labelled_duties_run_together_on_one_line_are_one_duty_each():
+    result = parse("岗位职责\n收货整理: 负责核对送货单并整理货物，确保数量准确。 入库登记: 根据验收结果在系统中登记入库。 "
+                   "薪资福利: 五险一金")
+    assert result["duties"] == ["收货整理: 负责核对送货单并整理货物，确保数量准确。", "入库登记: 根据验收结果在系统中登记入库。"]
+    assert ["五险一金"] in [s["items"] for s in result["sections"] if s["kind"] == "other"]
+
+
 def test_unnumbered_lines_under_a_heading_without_a_list_stay_duties():
     assert parse("岗位职责\n接待顾客咨询\n处理售后问题")["duties"] == ["接待顾客咨询", "处理售后问题"]
 

@@ -324,6 +324,10 @@ class Doc:
             self.item = {"fam": None, "parts": [], "sec": sec, "eol": False}
         self.item["parts"].append(s)
 
+    def close_item(self):
+        """End the open item here: the rest of the line starts another."""
+        self._close()
+
     def whole_line(self, raw: str, norm: str, next_one: bool):
         t = norm.strip()
         sentence = (len(t) > 8 and t.endswith("。")) or (t.endswith(".") and len(t.split()) > 3)

@@ -178,6 +178,14 @@ class Line:
                 and self.doc.sec["kind"] == "duties" and LABELLED_LINE.match(norm) and not FIELD.match(norm, fs) \
                 and not MARKER.match(norm, len(norm) - len(norm[m.end():].lstrip())):
             return False  # "店铺搭建与维护：依据品牌调性规划…" under a duties heading is a duty, label and all
+        if (not kind or (kind == "other" and not kind_of(frag.strip()[-4:]))) and not doc_mark and self.mode == "lead" \
+                and fs > self.first and norm[fs - 1] in TERM + " " \
+                and norm[:fs].rstrip()[-1:] in TERM and self.doc.sec is not None and self.doc.sec["kind"] == "duties" \
+                and LABELLED_LINE.match(norm, self.first) and heading_like(frag, "promo"):
+            self.flush(fs)   # "收集与整理: 负责…。 编制与录入: 根据…": labelled duties whose line breaks were lost
+            self.doc.close_item()
+            self.cur = fs
+            return False
         lead_in = m.end() >= self.end and self.next_one and heading_like(frag, "lead")
         if not doc_mark and not (kind and (heading_like(frag, "kw") or lead_in)):
             if not heading_like(frag, "label") or (self.mode == "item" and m.end() < self.end) or (
