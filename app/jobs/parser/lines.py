@@ -54,8 +54,8 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
         return (boundary and norm[p] in "•●▪■◆◇") or (
             norm[p] == "-" and nxt.isspace() and cjk_before and wide(after or "a")) or (
             # an English list whose line breaks were lost: "… often include: - Scheduling …. - Document …"
-            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and (norm[p - 2] in ".:;!?" or in_value)
-            and after.isupper())
+            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and after.isupper()
+            and (norm[p - 2] in ".:;!?" or in_value or (fam in doc.stack and (norm[p - 2].isalnum() or norm[p - 2] in ")%"))))
     sep = m.group("sep") if fam == "arabic" else None
     if sep in (",", ".") and nxt.isdigit() and (fam not in doc.stack or (sep == "." and (
             not boundary or _decimal_like(norm, end)))):
@@ -139,6 +139,24 @@ class Line:
                 break
             at = self.cut + len(head) - len(word)
         before = norm[self.cut:at].rstrip()
+        if self.mode == "item" and "bullet" in self.doc.stack:   # "… as needed Required Skills and Qualifications - …"
+            words = before.split()[-5:]
+            while words and not (words[0][:1].isupper() or words[0] in ("and", "&", "of")):
+                words.pop(0)
+            while words and not words[0][:1].isupper():
+                words.pop(0)
+            if len(words) >= 2 and len(words) < len(before.split()):
+                at = self.cut + len(before) - len(" ".join(words))
+                before = norm[self.cut:at].rstrip()
+                if kind_of(norm[at:end]) and before[-1:].isalnum():
+                    self.flush(at)
+                    self.doc.heading(self.raw[at:end], kind_of(norm[at:end]), inline=True)
+                    self.mode = "value"
+                    return True
+        words = before.rsplit(". ", 1)[-1].split() if "." in before else []
+        if before[-1:] not in TERM and 0 < len(words) <= 4 and all(w[:1].isupper() for w in words):
+            at = self.cut + len(before) - len(" ".join(words))   # "… today. Warehouse Associate Core Responsibilities"
+            before = norm[self.cut:at].rstrip()
         kind = kind_of(norm[at:end])
         if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())
                             or (not before and at == self.first)):   # "Summary The role …" opens the line

@@ -312,7 +312,8 @@ TITLE_LINE = re.compile(
     r"(?P<b>.{1,60}?)\s*[-–—:|]?\s*(?:job description(?:\s*[:,|\-–—]\s*.{0,80})?|job)"  # "… Job Description: Duties, …"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
-    r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
+    r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})"
+    r"|what (?:does|do) (?:an? |the )?(?P<g>[^,;:?]{1,60}?) do\s*\?", re.I)   # "What Does a Delivery Driver Do?"
 # What follows a title on a search result or a site's page: "客服主管岗位职责_某公司 - 百度文库", "… | 招聘网".
 SITE_TITLE = re.compile(r"(?P<a>.{1,40}?)\s*的?(?:工作内容|岗位职责|职位职责|工作职责|职责)")  # before a site's name
 SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
