@@ -66,6 +66,11 @@ class _Labels:
             self.groups[_("%(kind)s requirements (required)", kind=member.label)] = (member.value, True)
             self.groups[_("%(kind)s requirements (preferred)", kind=member.label)] = (member.value, False)
         self.separator = "、" if self.zh else ", "
+        # the headings of the parse API's answer (``parse_answer``), in the document's language
+        self.headings = {"competencies": _("Competencies"), "kpis": _("Key performance indicators"),
+                         "authority": _("Authority"), "management_responsibility": _("Management responsibility"),
+                         "working_conditions": _("Working conditions")}
+        self.group_headings = {group: heading for heading, group in self.groups.items()}
 
     def part(self, line: str) -> str | None:
         """The part a heading line opens ("二、工作职责" / "Duties:"), or None."""
@@ -95,6 +100,10 @@ def _value(text: str) -> str:
     return "" if text == DASH else text
 
 
+def _row_text(cells: list[str]) -> str:
+    return " ".join(cell for cell in cells if _value(cell))
+
+
 def _number(text: str) -> Decimal | None:
     """A number as the export shows it ("1,200,000", "30%", "—"); raises ValueError otherwise."""
     text = text.replace(",", "").replace("，", "").replace("\u00a0", "").replace(" ", "").rstrip("%％")
@@ -122,11 +131,8 @@ def recognised(lines: list[str], labels: _Labels) -> int | None:
     return None
 
 
-def read_exported(text: str, title: str = ""):
-    """The ``text_to_content.Imported`` of an exported job description's text, or None when the text
-    is not one (or no longer follows the layout)."""
-    from app.jobs.text_to_content import Imported, title_warning
-
+def _read(text: str) -> _Reader | None:
+    """The reader that read ``text`` to its end, or None when the text is not an export (any more)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for lang in LANGUAGES:
         with force_locale(lang):
@@ -139,16 +145,66 @@ def read_exported(text: str, title: str = ""):
             reader.read()
         except NotOurs:
             return None
-        found = reader.fields.get("title") or ""
-        content = reader.content
-        content["title"] = title or found
-        warnings = [_("Read as a job description exported from RoleBook: duty details, competencies and KPI targets "
-                      "come from its tables.")]
-        mismatch = title_warning(found, title)
-        warnings[:0] = [mismatch] if mismatch else []
-        return Imported(content=content, fields=reader.parser_fields(), title=found or None,
-                        warnings=warnings + reader.warnings)
+        return reader
     return None
+
+
+def _read_warning() -> str:
+    return _("Read as a job description exported from RoleBook: duty details, competencies and KPI targets "
+             "come from its tables.")
+
+
+def read_exported(text: str, title: str = ""):
+    """The ``text_to_content.Imported`` of an exported job description's text, or None when the text
+    is not one (or no longer follows the layout)."""
+    from app.jobs.text_to_content import Imported, title_warning
+
+    reader = _read(text)
+    if reader is None:
+        return None
+    found = reader.fields.get("title") or ""
+    content = reader.content
+    content["title"] = title or found
+    warnings = [_read_warning()]
+    mismatch = title_warning(found, title)
+    warnings[:0] = [mismatch] if mismatch else []
+    return Imported(content=content, fields=reader.parser_fields(), title=found or None,
+                    warnings=warnings + reader.warnings)
+
+
+def parse_answer(text: str) -> dict | None:
+    """The parse API's answer (``parser.parse_job_description``'s shape) for an exported job
+    description's text, read exactly: duty sections and requirement groups as the document names
+    them, competencies and KPIs as their table rows (cells joined by a space, like the parser's
+    table rows), authority, management responsibility and working conditions in sections of their
+    own. None when the text is not an export."""
+    reader = _read(text)
+    if reader is None:
+        return None
+    content, headings = reader.content, reader.labels.headings
+    sections = []
+    for name, kind in (("authority", "authority"), ("management_responsibility", "authority"),
+                       ("working_conditions", "other")):
+        lines = [line.strip() for line in content[name].splitlines() if line.strip()]
+        if lines:
+            sections.append({"heading": headings[name], "kind": kind, "items": lines})
+    sections += [{"heading": section["heading"] or None, "kind": "duties",
+                  "items": [duty["text"] for duty in section["duties"]]} for section in content["sections"]]
+    if reader.competency_rows:
+        sections.append({"heading": headings["competencies"], "kind": "other", "items": reader.competency_rows})
+    for requirement in content["requirements"]:
+        heading = reader.labels.group_headings[(requirement["kind"], requirement["required"])]
+        if not (sections and sections[-1]["kind"] == "requirements" and sections[-1]["heading"] == heading):
+            sections.append({"heading": heading, "kind": "requirements", "items": []})
+        sections[-1]["items"].append(requirement["text"])
+    if reader.kpi_rows:
+        sections.append({"heading": headings["kpis"], "kind": "kpis", "items": reader.kpi_rows})
+    fields = {"reports_to": None, "direct_reports": [], "department": None, "headcount": None, "purpose": None,
+              **reader.parser_fields()}
+    return {"title": reader.fields.get("title") or None, "fields": fields, "sections": sections,
+            "duties": [item for s in sections if s["kind"] == "duties" for item in s["items"]],
+            "requirements": [item for s in sections if s["kind"] == "requirements" for item in s["items"]],
+            "warnings": [_read_warning()] + reader.warnings}
 
 
 class _Reader:
@@ -157,6 +213,8 @@ class _Reader:
         self.content = empty_content()
         self.fields: dict[str, str] = {}
         self.warnings: list[str] = []
+        self.competency_rows: list[str] = []   # the table rows as the document shows them (``parse_answer``)
+        self.kpi_rows: list[str] = []
         # what the editor offers (the library's entries in use), by code: the first code wins a repeated name
         self.kpi_library = sorted(library.kpi_choices(), key=lambda kpi: kpi.code)
         self.competency_library = sorted(library.competency_choices(), key=lambda competency: competency.code)
@@ -270,6 +328,7 @@ class _Reader:
                 self.not_understood(level_text, [name, level_text])
             else:
                 self.content["competencies"].append({"id": None, "competency_id": competency.id, "level": level})
+                self.competency_rows.append(_row_text([name, level_text]))
 
     def requirements(self) -> None:
         labels, group = self.labels, None
@@ -307,6 +366,7 @@ class _Reader:
             if period is None:
                 self.not_understood(row[6], row)
             self.content["kpis"].append({"id": None, "kpi_id": kpi.id, **values, "period": period, "note": note})
+            self.kpi_rows.append(_row_text(row))
 
     # ---- helpers -------------------------------------------------------------------------------
     def not_understood(self, cell: str, row: list[str]) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.core.messages import translate
 from app.jobs import parser
+from app.jobs.exported import parse_answer
 from app.jobs.files import Extracted, FileRefused, extract
 from app.jobs.text_to_content import Imported, import_text
 
@@ -55,9 +56,11 @@ def parse_text(filename: str, text: str) -> dict:
 
 
 def parse_file(filename: str, data: bytes) -> tuple[dict, Extracted]:
-    """The parse API's answer for an uploaded file (warnings in the user's language)."""
+    """The parse API's answer for an uploaded file (warnings in the user's language). A job
+    description exported by RoleBook is read exactly, as the import page reads it
+    (``app.jobs.exported``): its competency and KPI rows are not taken for requirements."""
     extracted = extract(filename, data)
-    result = parse_text(filename, extracted.text)
+    result = parse_answer(extracted.text) or parse_text(filename, extracted.text)
     result["warnings"] = [translate(w) for w in result["warnings"]]
     if extracted.ocr:
         result["warnings"].insert(0, ocr_warning())

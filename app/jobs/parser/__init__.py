@@ -6,8 +6,11 @@ Pipeline, one pass over the lines after a look at the whole:
    upload's text extraction writes Word and HTML tables) are rewritten as the lines a text
    document would have (``岗位名称：客服主管``, ``任职资格：`` then ``学历：大专及以上``, KPI rows
    as items), "【职位名称】X" and a field label with its value on the next line become
-   ``label：value``; the title the first lines name is found ("客服主管岗位说明书" names 客服主管,
-   a short first line before a heading or a field is a title) and those lines are not items;
+   ``label：value``, a bullet alone on its line ("-" then the text, as web lists are copied)
+   marks the next line; the title the first lines name is found ("客服主管岗位说明书" names
+   客服主管, also before a site's name: "X岗位职责_某公司 - 百度文库"; "What Does a X Do?"; a
+   short first line before a heading or a field, preferably one naming a position) and those
+   lines are not items;
 1. normalise - each line gets a same-length *matching copy* with full-width forms (``１．``
    ``（一）`` ``：``) folded to ASCII and Traditional characters to Simplified ones (``職務名稱``
    matches ``职务名称``); regexes run on the copy, returned text is sliced from the original,
@@ -15,8 +18,10 @@ Pipeline, one pass over the lines after a look at the whole:
    and keeps the user's script;
 2. drop noise - whole lines that look like web-page or PDF furniture (download banners, view
    counters, file information ``格式:doc`` ``大小:154.00 KB`` ``文档页数:2``, page numbers
-   ``第 1 页 共 2 页``, running page headers, "reproduced from" notes) are skipped, counted in a
-   warning, and end the open item; in a long line that lost its line breaks only the noise is cut;
+   ``第 1 页 共 2 页``, running page headers, "reproduced from" notes, job-board furniture:
+   ``8-12K · 上海 · 1-3年 · 大专``, 立即沟通, 发布时间, "Salary $…", "Apply Online") are skipped,
+   counted in a warning, and end the open item; in a long line that lost its line breaks only
+   the noise is cut;
 3. split lines into tokens (``lines``) - numbering markers (``1、`` ``2.`` ``(一)`` ``①`` ``A、``
    ``•`` ``-负责``...), field labels (``直接上级:``), headings (``岗位职责:``, ``Job requirements``,
    run-on Title Case headings of long English lines) and plain labels (``市场部:``). A marker
@@ -33,7 +38,9 @@ Pipeline, one pass over the lines after a look at the whole:
    starts in lower case or the item ends on "the", "of"…); lines right under a heading of which
    none ends a sentence are one item each ("Responsibilities" then "Upload new products");
    otherwise a line is a paragraph (a requirement if it looks like one, e.g. "25—45岁3年运营经验",
-   or is labelled so under a requirements heading, "学历：本科");
+   or is labelled so under a requirements heading, "学历：本科"). Prose before the numbered list
+   of its section ("…主要包括以下几个方面：", "The role varies…, but most handle the following:")
+   is a lead-in, an "other" item, and so is a numbered question ("1. What Does a X Do?");
 5. extract fields - the first value of each field label wins; the paragraphs under a purpose
    heading (岗位目的 / 职位概述 / 岗位描述 / Job Summary …) are the purpose (``fields["purpose"]``;
    a numbered list under 职位描述 is duties).
@@ -66,7 +73,7 @@ from app.jobs.parser.messages import (
     WARN_START,
     WARN_START_UNTITLED,
 )
-from app.jobs.parser.patterns import KIND_MEMO, LONE_BULLETS, MARKER, NOISE, decode, fold
+from app.jobs.parser.patterns import KIND_MEMO, MARKER, decode, fold, noise_search
 
 MAX_CHARS = 200_000
 
@@ -92,11 +99,10 @@ def parse_job_description(text: str) -> dict:
     if not text.strip():
         raise ParseError(ERR_EMPTY)
     KIND_MEMO.clear()
-    lines = [(raw, norm) for raw in layout.untabled(text.splitlines())
-             if (norm := fold(raw)).strip() and norm.strip() not in LONE_BULLETS]  # "-" alone says nothing
+    lines = layout.lone_bullets([(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()])
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     layout.label_lines(lines)
-    noise = [bool(NOISE.search(norm)) for _, norm in lines]
+    noise = [noise_search(norm) is not None for _, norm in lines]
     if any(noise):
         layout.cut_noise(lines, noise)
     layout.split_title(lines, noise)

@@ -1,6 +1,8 @@
 """Assembly: the tokens of the lines become sections and items (see the package docstring)."""
 from __future__ import annotations
 
+import re
+
 from app.jobs.parser.messages import (
     MAX_WARNINGS,
     WARN_EMPTY_HEADING,
@@ -33,6 +35,13 @@ from app.jobs.parser.patterns import (
     label,
     wide,
 )
+
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?:\s|$)").search
+
+
+def _prose(text: str) -> bool:
+    """Prose rather than a duty: long, with two sentences or more."""
+    return len(text) > 60 and bool(_SENTENCE_END(text.rstrip("。.!?！？")))
 
 
 class Doc:
@@ -140,6 +149,8 @@ class Doc:
         tail = fold("".join(it["parts"]).rstrip()[-1:])
         titled = fam and len(text) <= 30 and kind_of(text) and heading_like(text, "kw") \
             and self._keyword_head(text + "…" * 6) == len(text)  # "1. 岗位职责" is a heading like "一、岗位职责"
+        titled = titled or (fam not in (None, "bullet") and len(text) <= 60 and text[:1].isupper()
+                            and heading_like(text, "kw") and bool(kind_of(text)))  # "2. Essential Skills"
         eager = (fam in EAGER or titled) and tail not in TERM + ",、"  # "一、负责运营；" is an item
         if fam in EAGER and (at := self._keyword_head(text)):  # "五、工作条件办公室工作…": lost line break
             self.heading(text[:at], kind_of(text[:at]))
@@ -154,15 +165,33 @@ class Doc:
                                    "context": context, "kids": False})
             self.head_fams.add(fam)
             return
+        if fam and fam != "bullet" and text[-1:] in "?？" and heading_like(text[:-1], "promo"):
+            self._question(it["sec"], text)  # "1. What Does an Assistant Do?" asks, it does not list a duty
+            return
         rest = self._prose_after(it, text) if cut else None
         if rest:
             text = text[:len(text) - len(rest)].rstrip()
         if WORDY(text):
+            if not fam and not it["sec"]["fams"] - {None}:
+                it["sec"]["intro"] = it["sec"].get("intro", 0) + 1   # before any numbered item: maybe a lead-in
             it["sec"]["items"].append(text)
             it["sec"]["fams"].add(fam)
         self.head_fams.discard(fam)
         if rest:
             self._section(None, "other", implicit=True)["items"].append(clean([rest]))
+
+    def _question(self, sec: dict, text: str):
+        """A numbered question is a heading of no kind: an "other" item before its section's
+        items (the list under it stays where it was)."""
+        other = {**sec, "heading": None, "kind": "other", "items": [text], "implicit": True, "fams": set()}
+        if sec["items"]:
+            self.sections.append(other)
+            self.sec = self._section(None, sec["kind"], sec["implicit"], sec["top"])
+            for fam, own in self.fam_sec.items():
+                if own is sec:
+                    self.fam_sec[fam] = self.sec
+        else:
+            self.sections.insert(self.sections.index(sec), other)
 
     @staticmethod
     def _keyword_head(text: str) -> int:
@@ -295,6 +324,10 @@ class Doc:
             self.item = {"fam": None, "parts": [], "sec": sec, "eol": False}
         self.item["parts"].append(s)
 
+    def close_item(self):
+        """End the open item here: the rest of the line starts another."""
+        self._close()
+
     def whole_line(self, raw: str, norm: str, next_one: bool):
         t = norm.strip()
         sentence = (len(t) > 8 and t.endswith("。")) or (t.endswith(".") and len(t.split()) > 3)
@@ -328,8 +361,18 @@ class Doc:
                     s["items"] = []
                 else:
                     s["kind"] = "other"
-        sections = [{"heading": s["heading"], "kind": s["kind"], "items": s["items"]}
-                    for s in self.sections if s["items"]]
+        sections = []
+        for i, s in enumerate(self.sections):
+            intro = s.get("intro", 0) if s["kind"] in ("duties", "requirements") and s["fams"] - {None} else 0
+            nxt = self.sections[i + 1] if i + 1 < len(self.sections) else None
+            if s["kind"] == "duties" and s["fams"] <= {None} and len(s["items"]) == 1 and nxt is not None \
+                    and nxt["kind"] == "duties" and nxt["heading"] and nxt["fams"] - {None} and _prose(s["items"][0]):
+                s["kind"] = "other"   # prose under "【…工作内容】" before the heading that opens the list
+            if intro and intro < len(s["items"]):  # prose before the list: "…主要包括以下几个方面：" then 1. 2. 3.
+                sections.append({"heading": s["heading"], "kind": "other", "items": s["items"][:intro]})
+                s["items"] = s["items"][intro:]
+            if s["items"]:
+                sections.append({"heading": s["heading"], "kind": s["kind"], "items": s["items"]})
         duties = [i for s in sections if s["kind"] == "duties" for i in s["items"]]
         if not duties:
             self.warn(WARN_NO_DUTIES)

@@ -3,6 +3,8 @@ and 2): tables rewritten as text, labels and values put on one line, noise cut o
 lines, the title found, and the lines marked that are items of their own or sub-headings."""
 from __future__ import annotations
 
+import re
+
 from app.jobs.parser import tables
 from app.jobs.parser.patterns import (
     BRACKET_LABEL,
@@ -11,17 +13,21 @@ from app.jobs.parser.patterns import (
     FOLD,
     GENERIC_TITLE,
     LABELLED_LINE,
+    LONE_BULLETS,
     LONG_LINE,
     MARKER,
-    NOISE,
     NOISE_EDGE,
+    POSITION_END,
     RUNNING,
+    SITE_SUFFIX,
+    SITE_TITLE,
     TITLE_LINE,
     TITLE_PREFIX,
     fold,
     heading_like,
     heading_text,
     kind_of,
+    noise_search,
 )
 
 
@@ -47,6 +53,33 @@ def untabled(raw_lines: list[str]) -> list[str]:
     return out[:-1]
 
 
+def lone_bullets(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A bullet alone on its line ("-" then the item's text on the next line, as web pages
+    copied list by list give them) marks the next line, unless that line is a short label (a
+    sub-heading: "-" "基础服务" "-" "负责客户咨询…"); a bullet before nothing says nothing."""
+    if not any(norm.strip() in LONE_BULLETS for _, norm in lines):
+        return lines
+    out = []
+    for k, (raw, norm) in enumerate(lines):
+        t = norm.strip()
+        if t in LONE_BULLETS:
+            continue
+        if k and lines[k - 1][1].strip() in LONE_BULLETS and not MARKER.match(t) and not _bullet_heading(lines, k):
+            raw, norm = "• " + raw.lstrip(), "• " + norm.lstrip()
+        out.append((raw, norm))
+    return out
+
+
+def _bullet_heading(lines, k: int) -> bool:
+    """Is the bulleted line ``k`` a sub-heading of the bulleted lines after it: a short name
+    without punctuation, numbers or "以上", over a line at least twice as long that has some?"""
+    t = lines[k][1].strip()
+    if not heading_like(t, "label") or any(c in ":;,.!?、" or c.isdigit() for c in t) or "以上" in t:
+        return False
+    nxt = next((n.strip() for _, n in lines[k + 1:] if n.strip() not in LONE_BULLETS), "")
+    return len(nxt) >= 2 * len(t) and any(c in ":;,.!?、。，；：" for c in nxt)
+
+
 def bracket_label(raw: str, norm: str) -> tuple[str, str]:
     """"【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
     m = BRACKET_LABEL.match(norm)
@@ -69,20 +102,25 @@ def label_lines(lines):
         i += 1
 
 
+_LISTED = re.compile(r"(?:职责|要求|资格|条件|描述|内容)\s*:\s*[0-9]").search   # "岗位职责：1. …" on a short run-on line
+
+
 def cut_noise(lines, noise):
     """A long line with page noise and numbered items in it (a document site's page whose line
-    breaks were lost) is not dropped whole: each run of noise is cut out as a noise line of its
-    own, the text around it kept."""
+    breaks were lost), or a very long one (a whole document on one line), is not dropped whole:
+    each run of noise is cut out as a noise line of its own, the text around it kept."""
     out_lines, out_noise = [], []
     for (raw, norm), is_noise in zip(lines, noise):
-        if not is_noise or len(norm) <= LONG_LINE or sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") < 3:
+        items = sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") if is_noise else 0
+        if not is_noise or not (len(norm) > 2 * LONG_LINE or (len(norm) > LONG_LINE and items >= 3)
+                                or (items >= 2 and _LISTED(norm))):  # a whole document on one line: cut
             out_lines.append((raw, norm))
             out_noise.append(is_noise)
             continue
         pos = 0
-        while (m := NOISE.search(norm, pos)) is not None:
+        while (m := noise_search(norm, pos)) is not None:
             a, b = max(pos, len(norm[:m.start()].rstrip(" -–·•0123456789"))), m.end()
-            while (n := NOISE.search(norm, b)) is not None and n.start() - b <= 40:
+            while (n := noise_search(norm, b)) is not None and n.start() - b <= 40:
                 b = n.end()
             b = max(b, NOISE_EDGE.match(norm, b).end())
             if norm[pos:a].strip():
@@ -136,31 +174,53 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
         if markers[i]:
             break
         lead = norm.index(t[:1]) if t else 0
-        m = TITLE_LINE.fullmatch(t) if len(t) <= 80 else None
-        if m:
-            g = m.lastgroup
-            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
-            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
-                    and found[-1] not in "及和与、":
-                return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
+        found = _title_line(raw, t, lead)
+        if found:
+            return found, {j for j in range(len(lines)) if lines[j][1].strip() == norm.strip()}
         if _opens(norm):
             break
         head, colon, rest = t.partition(":")
         if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
                 and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):
             return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
-        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]):
+        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]) \
+                and not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0):
             return heading_text(raw), {i}
     kept = [i for i in range(len(lines)) if not noise[i]][:8]
     for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
         if markers[i] or markers[kept[k - 1]]:
             break
         if _opens(lines[i][1]):
-            before = lines[kept[k - 1]][1].strip()
-            if _bare_title(before) and not _opens(before):
-                return heading_text(lines[kept[k - 1]][0]), {kept[k - 1]}
+            bare = []   # the bare lines just before the heading, nearest first
+            for j in reversed(kept[:k]):
+                t = lines[j][1].strip()
+                if markers[j] or not _bare_title(t) or _opens(t):
+                    break
+                bare.append(j)
+            named = [j for j in bare if POSITION_END.search(lines[j][1].strip())]
+            at = named[0] if named and bare[0] not in named else (bare[0] if bare else None)
+            if at is not None:   # "HR专员" / "人事行政" / "职位描述：": the line that names a position
+                return heading_text(lines[at][0]), {at}
             break
     return None, set()
+
+
+def _title_line(raw: str, t: str, lead: int) -> str | None:
+    """The title a line names as a title line ("客服主管岗位说明书", "… Job Description"), also
+    with a site's name after it ("客服主管岗位职责_某公司 - 百度文库")."""
+    for text in (t, SITE_SUFFIX.sub("", t)):
+        m = TITLE_LINE.fullmatch(text) if len(text) <= 120 else None
+        if m is None and text != t:  # "门市店长工作内容 | 某人力网"
+            m = SITE_TITLE.fullmatch(text)
+        if m:
+            g = m.lastgroup
+            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
+            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
+                    and found[-1] not in "及和与、":
+                return found
+        if text == t and not SITE_SUFFIX.search(t):
+            break
+    return None
 
 
 def _bare_title(t: str) -> bool:
@@ -180,8 +240,8 @@ def _opens(norm: str) -> bool:
         t = t[m.end():].strip()
     if FIELD.match(t):
         return True
-    t = t.rstrip(":").strip()
-    return bool(kind_of(t)) and heading_like(t, "kw")
+    head = t.split(":", 1)[0].strip() if ":" in t[:40] else t  # "岗位职责： 1. 负责…" (a line that lost its breaks)
+    return bool(kind_of(head)) and heading_like(head, "kw")
 
 
 def subheadings(lines, noise, markers, title_at) -> set:

@@ -48,10 +48,14 @@ def inline_marker_ok(doc: Doc, norm: str, m, fam: str, ordv: int, cut: int, in_v
     prev, nxt = norm[p - 1], norm[end:end + 1]
     boundary = p == cut or prev.isspace() or prev in TERM or prev == ":"
     if fam == "bullet":
-        cjk_before = wide(prev) or prev == ":" or (
-            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] in ":)]"))
+        cjk_before = wide(prev) or prev in ":;" or (
+            prev.isspace() and p > 1 and (wide(norm[p - 2]) or norm[p - 2] in ":;)]"))
+        after = norm[end + 1:end + 2]
         return (boundary and norm[p] in "•●▪■◆◇") or (
-            norm[p] == "-" and nxt.isspace() and cjk_before and wide(norm[end + 1:end + 2] or "a"))
+            norm[p] == "-" and nxt.isspace() and cjk_before and wide(after or "a")) or (
+            # an English list whose line breaks were lost: "… often include: - Scheduling …. - Document …"
+            norm[p] == "-" and nxt == " " and prev == " " and p > 1 and after.isupper()
+            and (norm[p - 2] in ".:;!?" or in_value or (fam in doc.stack and (norm[p - 2].isalnum() or norm[p - 2] in ")%"))))
     sep = m.group("sep") if fam == "arabic" else None
     if sep in (",", ".") and nxt.isdigit() and (fam not in doc.stack or (sep == "." and (
             not boundary or _decimal_like(norm, end)))):
@@ -99,7 +103,7 @@ class Line:
         if ":" in norm:  # field labels and colon headings
             cands += [(m.start(), 0, m) for m in FIELD.finditer(norm)]
             cands += [(m.start(), 1, m) for m in COLON.finditer(norm)]
-        if len(norm) > 200 and len(norm.encode("utf-8")) < len(norm) * 1.2:  # a long English line: run-on headings
+        if len(norm) > 120 and len(norm.encode("utf-8")) < len(norm) * 1.2:  # a long English line: run-on headings
             cands += [(m.start(), 3, m) for m in LATIN_KIND_RE.finditer(norm)]
         cands.sort(key=lambda c: (c[0], c[1]))
         for p, typ, m in cands:
@@ -125,7 +129,7 @@ class Line:
         norm, end = self.norm, m.end()
         after = norm[end + 1:end + 2]
         if not norm[p].isupper() or norm[end:end + 1] != " " \
-                or not (after.isupper() or after.isdigit() or after == "("):
+                or not (after.isupper() or after.isdigit() or after in "(-•"):   # "… on time. Requirements - Two …"
             return False
         at = p
         while True:  # back over the words that modify a heading: "Essential Duties and Responsibilities"
@@ -135,8 +139,27 @@ class Line:
                 break
             at = self.cut + len(head) - len(word)
         before = norm[self.cut:at].rstrip()
+        if self.mode == "item" and "bullet" in self.doc.stack:   # "… as needed Required Skills and Qualifications - …"
+            words = before.split()[-5:]
+            while words and not (words[0][:1].isupper() or words[0] in ("and", "&", "of")):
+                words.pop(0)
+            while words and not words[0][:1].isupper():
+                words.pop(0)
+            if len(words) >= 2 and len(words) < len(before.split()):
+                at = self.cut + len(before) - len(" ".join(words))
+                before = norm[self.cut:at].rstrip()
+                if kind_of(norm[at:end]) and before[-1:].isalnum():
+                    self.flush(at)
+                    self.doc.heading(self.raw[at:end], kind_of(norm[at:end]), inline=True)
+                    self.mode = "value"
+                    return True
+        words = before.rsplit(". ", 1)[-1].split() if "." in before else []
+        if before[-1:] not in TERM and 0 < len(words) <= 4 and all(w[:1].isupper() for w in words):
+            at = self.cut + len(before) - len(" ".join(words))   # "… today. Warehouse Associate Core Responsibilities"
+            before = norm[self.cut:at].rstrip()
         kind = kind_of(norm[at:end])
-        if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())):
+        if not kind or not (before[-1:] in TERM or (self.mode == "value" and before[-1:].isalpha())
+                            or (not before and at == self.first)):   # "Summary The role …" opens the line
             return False
         self.flush(at)
         self.doc.heading(self.raw[at:end], kind, inline=True)
@@ -173,6 +196,14 @@ class Line:
                 and self.doc.sec["kind"] == "duties" and LABELLED_LINE.match(norm) and not FIELD.match(norm, fs) \
                 and not MARKER.match(norm, len(norm) - len(norm[m.end():].lstrip())):
             return False  # "店铺搭建与维护：依据品牌调性规划…" under a duties heading is a duty, label and all
+        if (not kind or (kind == "other" and not kind_of(frag.strip()[-4:]))) and not doc_mark and self.mode == "lead" \
+                and fs > self.first and norm[fs - 1] in TERM + " " \
+                and norm[:fs].rstrip()[-1:] in TERM and self.doc.sec is not None and self.doc.sec["kind"] == "duties" \
+                and LABELLED_LINE.match(norm, self.first) and heading_like(frag, "promo"):
+            self.flush(fs)   # "收集与整理: 负责…。 编制与录入: 根据…": labelled duties whose line breaks were lost
+            self.doc.close_item()
+            self.cur = fs
+            return False
         lead_in = m.end() >= self.end and self.next_one and heading_like(frag, "lead")
         if not doc_mark and not (kind and (heading_like(frag, "kw") or lead_in)):
             if not heading_like(frag, "label") or (self.mode == "item" and m.end() < self.end) or (

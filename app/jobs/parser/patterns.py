@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -47,8 +47,29 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
-    # job-board furniture: "8-12K · 上海 · 1-3年 · 大专"
-    r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|])", re.I)
+    # job-board furniture: "8-12K · 上海 · 1-3年 · 大专" (also inside a line that lost its line breaks),
+    # the buttons and dates of a posting, "Salary $41,966 to …", "Open Date 4/17/2024", "Apply Online"
+    r"|^\s*[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?\s*[·|]"
+    r"|[0-9.]+\s*[-~]\s*[0-9.]+\s*(?:[kK]|千|万)(?:元|/月)?(?:\s*[·|•]\s*(?:[0-9]+\s*[-~]\s*[0-9]+\s*年|[0-9]+年以上"
+    r"|经验不限|学历不限|不限|应届生?|大专|本科|硕士|博士|中专|高中|[\u4e00-\u9fff]{2,3}(?=\s*[·|•])"
+    r"|[A-Za-z][A-Za-z ]{1,19}(?=\s*[·|•]))){2,}"
+    r"|^\s*(?:投递简历|立即投递|立即沟通|立即申请|申请职位|收藏职位|举报职位|分享职位|apply now|apply online|save job|easy apply)\s*$"
+    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前))", re.I)
+# English job-board furniture, looked for only in lines that hold one of its hints (most English
+# text has none; the regex would slow every line down): "Salary $41,966 to …", "Open Date 4/17/2024"
+JOB_META = re.compile(r"\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
+                      r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b", re.I)
+_META_HINT = re.compile(r"\$|Date|DATE|Apply|APPLY|apply (?:now|online)|FT/PT|Vacancy|VACANCY|Job Link").search
+
+
+def noise_search(norm: str, pos: int = 0):
+    """The first page noise in ``norm`` from ``pos`` (``NOISE``, or English job-board furniture)."""
+    m = NOISE.search(norm, pos)
+    if _META_HINT(norm):
+        n = JOB_META.search(norm, pos)
+        if n is not None and (m is None or n.start() < m.start()):
+            return n
+    return m
 MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
     r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
@@ -86,9 +107,9 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
                 r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
                 r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
                 r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
-                r"|\brole definition\b"),
+                r"|\brole definition\b|\bsummary\b"),
     ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-              r"|工作地点|上班时间|上班地点|应聘|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
+              r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
               r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
               r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
               r"|\bphysical (?:demands|requirements)\b"
@@ -106,7 +127,7 @@ REQ_LABEL = re.compile(r"(?:学历|学历要求|年龄要求|性别要求|语言
 # The kinds of the texts seen in the document being parsed (the same line is asked about up to
 # three times); cleared for each document, so it never grows past one document's lines.
 KIND_MEMO: dict[str, str | None] = {}
-_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty"}
+_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty", "summary"}
 _AT_START = {"experience", "education"}  # "Education and Experience", not "Relevant experience"
 
 
@@ -282,12 +303,24 @@ def frag_start(norm: str, lo: int, p: int, spaces: bool = True):
 # "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
 TITLE_LINE = re.compile(
     r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
-    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介)(?:是什么)?\s*\??\s*(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?"
-    r"|篇\s*(?:[0-9]+|[一二三四五六七八九十]+))?"
-    r"|(?P<b>.{1,60}?)\s*[-–—:|]?\s*job description"
+    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介|职位描述|岗位描述|工作描述|工作内容[和及与]要求)(?:是什么)?\s*\??\s*"
+    r"(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+)"
+    r"|(?:[及和与].{0,12}?)?(?:详解|介绍|指南|模板|范本|范文|大全|汇总))?"   # "…工作内容和要求及职业发展详解"
+    r"|(?P<f>.{1,20}?)(?:是什么岗位|是什么职位|是做什么的|是干什么的)\s*\??"   # "电商客服是什么岗位?"
+    r"|(?:(?:an? |the )?(?:[\w-]+ )?(?:look at|guide to|overview of) (?:the |an? )?"
+    r"|(?:comprehensive|complete|detailed|sample|ultimate) )?"  # "An In-Depth Look at the …"
+    r"(?P<b>.{1,60}?)\s*[-–—:|]?\s*(?:job description(?:\s*[:,|\-–—]\s*.{0,80})?|job)"  # "… Job Description: Duties, …"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
-    r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})", re.I)
+    r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})"
+    r"|what (?:does|do) (?:an? |the )?(?P<g>[^,;:?]{1,60}?) do\s*\?", re.I)   # "What Does a Delivery Driver Do?"
+# What follows a title on a search result or a site's page: "客服主管岗位职责_某公司 - 百度文库", "… | 招聘网".
+SITE_TITLE = re.compile(r"(?P<a>.{1,40}?)\s*的?(?:工作内容|岗位职责|职位职责|工作职责|职责)")  # before a site's name
+SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
+# How the name of a position ends: 专员, 经理, 主管, Assistant, Engineer …
+POSITION_END = re.compile(r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
+                          r"职员|专家|[师员长]|assistant|manager|engineer|officer|specialist|associate|clerk"
+                          r"|supervisor|director|coordinator|analyst|designer|representative|lead)$", re.I)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
