@@ -35,6 +35,7 @@ from werkzeug.wsgi import wrap_file
 from app.core import clock
 from app.core.numbers import exact, plain
 
+SHEET_DIGITS = 15   # significant digits a spreadsheet keeps in a number cell
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
@@ -64,7 +65,10 @@ def sheet_number(value: Decimal) -> float | str:
     the importers read back digit for digit."""
     number = exact(value)
     as_float = float(number)
-    return as_float if exact(as_float) == number else neutralise(plain(number))
+    # A float may hold 17 digits that Excel and openpyxl write back with fewer (1256475507840.5042
+    # comes back as ...504): a number cell only within the 15 digits a spreadsheet keeps.
+    digits = len(number.as_tuple().digits) if number is not None else 0
+    return as_float if digits <= SHEET_DIGITS and exact(as_float) == number else neutralise(plain(number))
 
 
 def safe_cell(value: Any) -> Any:

@@ -9,8 +9,9 @@ from urllib.parse import unquote
 
 import pytest
 from flask import Flask
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
+from app.core.numbers import exact
 from app.core.spreadsheets import (
     Column,
     Row,
@@ -20,6 +21,7 @@ from app.core.spreadsheets import (
     csv_bytes,
     csv_response,
     safe_cell,
+    sheet_number,
     text_width,
     xlsx_bytes,
     xlsx_response,
@@ -144,3 +146,21 @@ def test_download_headers_carry_a_chinese_filename_with_an_ascii_fallback():
         assert response.mimetype == "text/csv"
         assert response.get_data().decode("utf-8-sig").splitlines() == ['"名称"', '"\'=1+1"']
         assert "filename*=UTF-8''%E7%BC%96%E5%88%B6%E8%A1%A8.csv" in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("1200000", 1200000.0),
+    ("0.985", 0.985),
+    ("123456789012.345", 123456789012.345),          # 15 digits: a number cell
+    ("1256475507840.5042", "1256475507840.5042"),    # 17 digits a float holds, a spreadsheet does not
+    ("99999999999999.9999", "99999999999999.9999"),
+])
+def test_a_number_is_a_number_cell_only_when_the_sheet_keeps_every_digit(value, cell):
+    written = sheet_number(Decimal(value))
+    assert written == cell and type(written) is type(cell)
+    workbook = Workbook()
+    workbook.active["A1"] = written
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = load_workbook(io.BytesIO(buffer.getvalue())).active["A1"].value
+    assert exact(read) == Decimal(value) if isinstance(read, (int, float)) else read == value
