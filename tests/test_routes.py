@@ -203,6 +203,19 @@ MATRIX = {
     "appraisals.cycle_import": EDIT_ORG,
     "appraisals.templates": EDIT_ORG,
     "appraisals.template_form": EDIT_ORG,
+    # target plans (tests/targets): HR everywhere, managers the departments they head (404 elsewhere)
+    "targets.index": {"admin", "hr", "manager"},
+    "targets.plan_new": {"admin", "hr", "manager"},
+    "targets.plan": {"admin", "hr", "manager"},
+    "targets.plan_line": {"admin", "hr", "manager"},
+    "targets.plan_line_remove": {"admin", "hr", "manager"},
+    "targets.plan_hand_down": {"admin", "hr", "manager"},
+    "targets.plan_shares_remove": {"admin", "hr", "manager"},
+    "targets.plan_approve": {"admin", "hr", "manager"},
+    "targets.plan_lock": {"admin", "hr", "manager"},
+    "targets.plan_revise": {"admin", "hr", "manager"},
+    "targets.plan_delete": {"admin", "hr", "manager"},
+    "targets.mine": ALL,
     "appraisal_templates.list_templates": EDIT_ORG,
     "appraisal_templates.get_template": EDIT_ORG,
     "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
@@ -286,7 +299,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1}
+           "exclusion_id": 1, "plan_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -41,9 +41,11 @@ def apportion(amount: Decimal, weights: Sequence[Decimal], places: int) -> list[
 
 
 def weighted_mean(values: Sequence[Decimal | None], weights: Sequence[Decimal | None] | None) -> Decimal | None:
-    pairs = [(v, w if weights is not None else Decimal(1)) for v, w in
-             zip(values, weights if weights is not None else [None] * len(values))]
-    pairs = [(v, w) for v, w in pairs if v is not None and w is not None]
+    """The mean of ``values`` weighted by ``weights``; the plain mean when there are no weights or
+    one of them is missing (a receiver of the rate without a share of its base amount)."""
+    if weights is None or any(w is None for v, w in zip(values, weights) if v is not None):
+        weights = [Decimal(1)] * len(values)
+    pairs = [(v, w) for v, w in zip(values, weights) if v is not None]
     total = sum((w for _v, w in pairs), ZERO)
     if not pairs:
         return None

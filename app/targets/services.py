@@ -330,10 +330,10 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
         elif data.method == "even":
             parts = fig.apportion(whole, [Decimal(1)] * count, places)
         elif data.method == "percent":
-            # Shares of 100 %: the columns add up exactly when the percentages do.
-            total = sum(typed, Decimal(0))
-            portion = whole * total / 100
-            parts = fig.apportion(portion.quantize(Decimal(1).scaleb(-places)), typed, places) if total else [Decimal(0)] * count
+            # Shares of 100 %, to the cent at least: the columns add up exactly when the percentages do.
+            total, cents = sum(typed, Decimal(0)), max(places, 2)
+            portion = (whole * total / 100).quantize(Decimal(1).scaleb(-cents))
+            parts = fig.apportion(portion, typed, cents) if total else [Decimal(0)] * count
         else:
             parts = [None] * count   # amounts: per row below
         for row, part in zip(rows, parts):
@@ -348,9 +348,9 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     # A receiver's quarters and year come from its own months (a rate's by the plain mean: the
     # base amount weighs the nodes of the tree, not a receiver's months).
     values = [fig.roll_up(rule, row) for row in rows]
-    if rate and data.method == "amount":
-        for row, amount in zip(values, typed):
-            row["y"] = amount
+    if rate:   # each receiver's rate is the whole's (evenly) or its own, in every period
+        values = [dict(parent) if data.method == "even" else {p: amount for p in PERIODS} for amount in
+                  (typed or [None] * count)]
     existing = db.session.execute(select(TargetShare).where(TargetShare.line_id == line.id,
                                                             TargetShare.parent_department_id == data.parent_department_id)).scalars().all()
     replaced = {(("department", s.department_id) if s.department_id else ("position", s.position_id)) for s in existing}
@@ -565,21 +565,22 @@ def plan_tree(plan: TargetPlan) -> Tree:
     def walk(node: Node, department_id: int, level: int) -> None:
         node.level = level
         ordered.append(node)
-        kids = sorted(children.get(department_id, ()), key=lambda k: (k[0] != "position", nodes[k].code))
-        for line in lines:
-            own = figures_at.get((("department", department_id, line.id)))
-            if own is None and node.kind != "position":
-                continue
-            if node.kind == "position":
+        if node.kind == "position":
+            for line in lines:
                 own = figures_at.get(("position", node.id, line.id))
                 if own is not None:
                     node.cells[line.kpi_id] = Cell(own)
+            return
+        kids = sorted(children.get(department_id, ()), key=lambda k: (k[0] != "position", nodes[k].code))
+        for line in lines:
+            own = figures_at.get(("department", department_id, line.id))
+            if own is None:
                 continue
-            parts = [figures_at[(*k, line.id)] for k in kids if (*k, line.id) in figures_at]
+            received = [k for k in kids if (*k, line.id) in figures_at]
+            parts = [figures_at[(*k, line.id)] for k in received]
             weights = None
             if line.rule == Rule.MEAN.value and line.base_kpi_id in line_of_kpi:
-                base_line = line_of_kpi[line.base_kpi_id]
-                weights = [figures_at.get((*k, base_line), {}) for k in kids if (*k, line.id) in figures_at]
+                weights = [figures_at.get((*k, line_of_kpi[line.base_kpi_id]), {}) for k in received]
             cell = Cell(own, has_children=bool(parts))
             if parts:
                 gaps = fig.node_gaps(line.rule, own, parts, weights)
@@ -588,7 +589,7 @@ def plan_tree(plan: TargetPlan) -> Tree:
                 cell.over = line.rule != Rule.MEAN.value and any(r is not None and r < 0 for r in cell.remainder.values())
             node.cells[line.kpi_id] = cell
         for key in kids:
-            walk(nodes[key], key[1] if key[0] == "department" else department_id, level + 1)
+            walk(nodes[key], key[1], level + 1)
 
     walk(root, plan.department_id, 0)
     base_months = {line.kpi_id: line.figures() for line in lines}
