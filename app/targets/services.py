@@ -22,7 +22,17 @@ from app.extensions import db
 from app.jobs.models import Kpi
 from app.org.models import Department, Position
 from app.targets import figures as fig
-from app.targets.models import MONTHS, PERIODS, QUARTERS, PlanStatus, Rule, SplitMethod, TargetLine, TargetPlan, TargetShare
+from app.targets.models import (
+    MONTHS,
+    PERIODS,
+    QUARTERS,
+    PlanStatus,
+    Rule,
+    SplitMethod,
+    TargetLine,
+    TargetPlan,
+    TargetShare,
+)
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

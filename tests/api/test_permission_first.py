@@ -22,6 +22,8 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     task = factories.create_task(org.manager_user)
     exclusion = Exclusion(cycle_id=cycle.id, employee_id=org.chen.id, reason=ExclusionReason.LONG_LEAVE.value)
     db.session.add(exclusion)
+    from app.targets import services as targets
+    plans = {"inside": targets.create_plan(org.ops, 2026), "outside": targets.create_plan(org.hr, 2026)}
     db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
@@ -30,7 +32,7 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, plan_id=plans[scope].id)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
