@@ -103,22 +103,18 @@ def headed_department_ids(position_ids) -> list[int]:
     return list(db.session.scalars(select(Department.id).where(condition)))
 
 
-def head_of_ancestor(position_ids, department: Department) -> bool:
-    """Whether one of ``position_ids`` heads ``department`` or a department above it."""
-    chain = [*department.ancestor_ids(), department.id]
-    return bool(position_ids) and db.session.scalar(
-        select(func.count()).select_from(Department)
-        .where(Department.id.in_(chain), Department.head_position_id.in_(list(position_ids)))) > 0
-
-
 # --- numbers ------------------------------------------------------------------------------
 
 
-def _number(value, field_name: str, rate: bool = False, required: bool = True) -> Decimal | None:
+def _read(value, field_name: str, prefix: str = "", **limits) -> Decimal:
+    """A typed figure (required, not negative by default), or the field's error, ``prefix``ed."""
+    limits.setdefault("low", 0)
     try:
-        return parse_number(value, required=required, low=0, rate=rate)
+        number = parse_number(value, required=True, **limits)
     except NumberError as error:
-        raise ServiceError.field(field_name, error.message) from None
+        raise ServiceError.field(field_name, prefix + error.message) from None
+    assert number is not None
+    return number
 
 
 # --- plans --------------------------------------------------------------------------------
@@ -195,7 +191,7 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
     if data.split not in SplitMethod.values():
         raise ServiceError.field("split", _("Choose how to split the year."))
     rate = data.rule == Rule.MEAN.value
-    annual = _number(data.annual, "annual", rate=rate)
+    annual = _read(data.annual, "annual", rate=rate)
     base_kpi_id = data.base_kpi_id if rate else None
     if base_kpi_id is not None:
         base = next((line for line in plan.lines if line.kpi_id == base_kpi_id), None)
@@ -208,30 +204,22 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
                                                 "same figure in each month (or typed by hand)."))
         if len(data.percents) != 12:
             raise ServiceError.field("percents", _("Give twelve percentages, one per month."))
-        values = []
-        for i, typed in enumerate(data.percents):
-            try:
-                values.append(parse_number(typed, required=True, low=0, high=100, decimals=2, rate=True))
-            except NumberError as error:
-                raise ServiceError.field("percents", _("Month %(num)d: %(error)s", num=i + 1, error=error.message)) from None
-        total = sum(values, Decimal(0))
+        shares = [_read(typed, "percents", _("Month %(num)d: ", num=i + 1), high=100, decimals=2, rate=True)
+                  for i, typed in enumerate(data.percents)]
+        total = sum(shares, Decimal(0))
         if total != 100:
             raise ServiceError.field("percents", _("The percentages add up to %(total)s, not 100.", total=plain(total)))
-        months = fig.split_year(data.rule, annual, values)
-        percents = [plain(v) for v in values]
+        months = fig.split_year(data.rule, annual, shares)
+        percents = [plain(v) for v in shares]
     elif data.split == SplitMethod.MANUAL.value:
         if len(data.months) != 12:
             raise ServiceError.field("months", _("Give twelve monthly figures."))
-        months = {}
-        for key, typed in zip(MONTHS, data.months):
-            try:
-                months[key] = parse_number(typed, required=True, low=0, rate=rate)
-            except NumberError as error:
-                raise ServiceError.field("months", _("Month %(num)s: %(error)s", num=key[1:], error=error.message)) from None
+        months = {key: _read(typed, "months", _("Month %(num)d: ", num=int(key[1:])), rate=rate)
+                  for key, typed in zip(MONTHS, data.months)}
     else:
         months = fig.split_year(data.rule, annual, None)
-    values = fig.roll_up(data.rule, months, _base_months(plan, base_kpi_id))
-    values["y"] = annual   # the whole as stated; a split that does not give it is shown as a difference
+    figures: fig.Values = fig.roll_up(data.rule, months, _base_months(plan, base_kpi_id))
+    figures["y"] = annual   # the whole as stated; a split that does not give it is shown as a difference
     line = next((line for line in plan.lines if line.kpi_id == kpi.id), None)
     if line is None:
         line = TargetLine(kpi=kpi, position=len(plan.lines))
@@ -239,7 +227,7 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
     elif line.rule != data.rule:
         db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id))   # shares of another rule
     line.rule, line.split, line.base_kpi_id, line.percents = data.rule, data.split, base_kpi_id, percents
-    line.set_figures(values)
+    line.set_figures(figures)
     _touch(plan)
     return line
 
@@ -325,25 +313,22 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     if data.method == "percent" and rate:
         raise ServiceError.field("method", _("A rate is not shared out by percentages: each receiver gets the rate "
                                              "itself (evenly) or its own rate (by amount)."))
-    typed = []
+    typed: list[Decimal] = []
     if data.method != "even":
-        for i, value in enumerate(data.values):
-            try:
-                typed.append(parse_number(value, required=True, low=0, rate=rate or data.method == "percent",
-                                          high=100 if data.method == "percent" else None))
-            except NumberError as error:
-                raise ServiceError.field(f"values.{i}", error.message) from None
+        typed = [_read(value, f"values.{i}", rate=rate or data.method == "percent",
+                       high=100 if data.method == "percent" else None) for i, value in enumerate(data.values)]
     for month in MONTHS:
         whole = parent.get(month) or Decimal(0)
+        parts: list[Decimal | None]
         if rate:
             parts = [whole] * count if data.method == "even" else list(typed)
         elif data.method == "even":
-            parts = fig.apportion(whole, [Decimal(1)] * count, places)
+            parts = list(fig.apportion(whole, [Decimal(1)] * count, places))
         elif data.method == "percent":
             # Shares of 100 %, to the cent at least: the columns add up exactly when the percentages do.
             total, cents = sum(typed, Decimal(0)), max(places, 2)
             portion = (whole * total / 100).quantize(Decimal(1).scaleb(-cents))
-            parts = fig.apportion(portion, typed, cents) if total else [Decimal(0)] * count
+            parts = list(fig.apportion(portion, typed, cents)) if total else [Decimal(0)] * count
         else:
             parts = [None] * count   # amounts: per row below
         for row, part in zip(rows, parts):
@@ -359,8 +344,8 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     # base amount weighs the nodes of the tree, not a receiver's months).
     values = [fig.roll_up(rule, row) for row in rows]
     if rate:   # each receiver's rate is the whole's (evenly) or its own, in every period
-        values = [dict(parent) if data.method == "even" else {p: amount for p in PERIODS} for amount in
-                  (typed or [None] * count)]
+        values = ([dict(parent) for _ in range(count)] if data.method == "even"
+                  else [{p: amount for p in PERIODS} for amount in typed])
     existing = db.session.execute(select(TargetShare).where(TargetShare.line_id == line.id,
                                                             TargetShare.parent_department_id == data.parent_department_id)).scalars().all()
     replaced = {(("department", s.department_id) if s.department_id else ("position", s.position_id)) for s in existing}
@@ -398,10 +383,12 @@ def remove_shares(plan: TargetPlan, kpi_id: int, parent_department_id: int, seen
     _editable(plan, seen_version)
     line = line_for(plan, kpi_id)
     below = _descendant_ids(parent_department_id)
-    db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id,
-                                                 TargetShare.parent_department_id.in_(below)))
+    taken = (TargetShare.line_id == line.id) & TargetShare.parent_department_id.in_(below)
+    removed = db.session.scalar(select(func.count()).select_from(TargetShare).where(taken)) or 0
+    db.session.execute(delete(TargetShare).where(taken))
     _touch(plan)
-    record("update", "target_plans", plan.id, {"shares": ["", _("taken back")]}, label=plan.audit_label)
+    record("update", "target_plans", plan.id, {"shares": [removed, 0], "kpi_id": [line.kpi_id, None]},
+           label=plan.audit_label)
 
 
 def _descendant_ids(department_id: int) -> list[int]:
@@ -562,7 +549,9 @@ def plan_tree(plan: TargetPlan) -> Tree:
     figures_at: dict[tuple[str, int, int], dict] = {}   # (kind, id, line id) → figures
     root = Node("root", plan.department_id, plan.department_id, plan.department.name, plan.department.code, 0)
     for share, d_code, d_name, p_code, p_title in shares:
-        key = ("department", share.department_id) if share.department_id else ("position", share.position_id)
+        node_id = share.department_id or share.position_id
+        assert node_id is not None   # a share has exactly one receiver (ck_target_shares_one_node)
+        key = ("department" if share.department_id else "position", node_id)
         if key not in nodes:
             nodes[key] = Node(key[0], key[1], share.department_id or share.parent_department_id,
                               d_name if share.department_id else p_title, d_code if share.department_id else p_code, 0)
@@ -647,7 +636,7 @@ def position_targets(position_ids, start: date, end: date) -> dict[int, dict[int
     for share, kpi_id in rows:
         value = getattr(share, periods[share.plan_id])
         if value is not None:
-            result.setdefault(share.position_id, {})[kpi_id] = value
+            result.setdefault(share.position_id or 0, {})[kpi_id] = value
     return result
 
 
@@ -656,10 +645,10 @@ def shares_of_positions(position_ids) -> list:
     ids = list(position_ids)
     if not ids:
         return []
-    return db.session.execute(
+    return list(db.session.execute(
         select(TargetShare, TargetLine, TargetPlan)
         .join(TargetLine, TargetLine.id == TargetShare.line_id)
         .join(TargetPlan, TargetPlan.id == TargetShare.plan_id)
         .options(selectinload(TargetLine.kpi), selectinload(TargetShare.position))
         .where(TargetShare.position_id.in_(ids), TargetPlan.status.in_(IN_FORCE))
-        .order_by(TargetPlan.fiscal_year.desc(), TargetShare.position_id, TargetLine.position)).all()
+        .order_by(TargetPlan.fiscal_year.desc(), TargetShare.position_id, TargetLine.position)).all())

@@ -9,9 +9,8 @@ Revision ID: a7e3c1d9b217
 Revises: 3c9e51f0a7d2
 Create Date: 2026-12-06 23:59:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7e3c1d9b217'
