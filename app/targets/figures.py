@@ -122,11 +122,12 @@ def differences(rule: str, typed_year: Decimal | None, months: Values, base: Val
     return {"y": diff} if diff != 0 else {}
 
 
-def node_gaps(rule: str, whole: Values, parts: list[Values], part_weights: list[Values] | None = None) -> dict:
+def node_gaps(rule: str, whole: Values, parts: list[Values], part_weights: list[Values] | None = None,
+              periods=PERIODS) -> dict:
     """For a node and the shares handed down from it: {period: (handed down, remainder)}; a
     negative remainder of an additive KPI is over-allocation."""
     result = {}
-    for period in PERIODS:
+    for period in periods:
         values = [p.get(period) for p in parts]
         weights = [w.get(period) for w in part_weights] if part_weights else None
         handed = combine_nodes(rule, values, weights)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
@@ -26,12 +26,14 @@ from app.targets.models import (
     MONTHS,
     PERIODS,
     QUARTERS,
+    FastNumber,
     PlanStatus,
     Rule,
     SplitMethod,
     TargetLine,
     TargetPlan,
     TargetShare,
+    fast_figures,
 )
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -402,23 +404,55 @@ def _descendant_ids(department_id: int) -> list[int]:
 # --- workflow -----------------------------------------------------------------------------
 
 
+def over_allocations(plan: TargetPlan) -> list[tuple[TargetLine, int]]:
+    """(line, department) where an additive KPI is handed down beyond the department's target in
+    some period: the sums per node are computed by the database (two queries, whatever the size)."""
+    table = TargetShare.__table__
+    additive = {line.id: line for line in plan.lines if line.rule != Rule.MEAN.value}
+    if not additive:
+        return []
+    sums = db.session.execute(
+        select(table.c.line_id, table.c.parent_department_id,
+               *[type_coerce(func.sum(table.c[p]), FastNumber()).label(p) for p in PERIODS])
+        .where(table.c.plan_id == plan.id, table.c.line_id.in_(list(additive)))
+        .group_by(table.c.line_id, table.c.parent_department_id)).all()
+    parents = {(row.line_id, row.department_id): row for row in db.session.execute(
+        select(table.c.line_id, table.c.department_id, *fast_figures(table))
+        .where(table.c.plan_id == plan.id, table.c.department_id.is_not(None)))}
+    found = []
+    for row in sums:
+        line = additive[row.line_id]
+        whole = line.figures() if row.parent_department_id == plan.department_id else \
+            parents.get((row.line_id, row.parent_department_id))
+        if whole is None:
+            continue
+        if any(getattr(row, p) is not None and _get(whole, p) is not None and getattr(row, p) > _get(whole, p)
+               for p in PERIODS):
+            found.append((line, row.parent_department_id))
+    return found
+
+
+def _get(figures, period: str):
+    return figures.get(period) if isinstance(figures, dict) else getattr(figures, period)
+
+
 def plan_problems(plan: TargetPlan) -> list[str]:
     """What stands in the way of approving the plan: no lines, splits that do not give the
     whole, over-allocation."""
     problems = []
     if not plan.lines:
         problems.append(_("The plan has no KPI."))
-    tree = plan_tree(plan)
     for line in plan.lines:
         diff = line_differences(plan, line)
         if diff:
             problems.append(_("%(kpi)s: the months do not add up to the year (difference %(diff)s).",
                               kpi=line.kpi.name, diff=plain(diff["y"])))
-    for node in tree.nodes:
-        for kpi_id, cell in node.cells.items():
-            if cell.over:
-                problems.append(_("%(kpi)s: %(node)s hands down more than its target.",
-                                  kpi=tree.kpi_names[kpi_id], node=node.name))
+    over = over_allocations(plan)
+    names = dict(db.session.execute(select(Department.id, Department.name)
+                                    .where(Department.id.in_({d for _l, d in over}))).all()) if over else {}
+    for line, department_id in over:
+        problems.append(_("%(kpi)s: %(node)s hands down more than its target.", kpi=line.kpi.name,
+                          node=names.get(department_id, "")))
     return problems
 
 
@@ -532,23 +566,27 @@ class Tree:
     differences: dict             # {kpi id: {period: difference}}
 
 
-def plan_tree(plan: TargetPlan) -> Tree:
+def plan_tree(plan: TargetPlan, periods: tuple[str, ...] = PERIODS) -> Tree:
     """The plan as a tree: the department, then depth first each sub-department and position that
     received a share, with its target per KPI and period, what it handed down and the remainder
-    (over-allocation flagged). Four queries whatever the size."""
+    (over-allocation flagged), for ``periods`` (a page shows one at a time). Four queries
+    whatever the size."""
     lines = list(db.session.scalars(select(TargetLine).where(TargetLine.plan_id == plan.id)
                                     .options(selectinload(TargetLine.kpi)).order_by(TargetLine.position)))
+    table = TargetShare.__table__
     shares = db.session.execute(
-        select(TargetShare, Department.code, Department.name, Position.code, Position.title)
-        .outerjoin(Department, Department.id == TargetShare.department_id)
-        .outerjoin(Position, Position.id == TargetShare.position_id)
-        .where(TargetShare.plan_id == plan.id)).all()
+        select(table.c.department_id, table.c.position_id, table.c.parent_department_id, table.c.line_id,
+               Department.code, Department.name, Position.code, Position.title, *fast_figures(table, periods))
+        .outerjoin(Department, Department.id == table.c.department_id)
+        .outerjoin(Position, Position.id == table.c.position_id)
+        .where(table.c.plan_id == plan.id)).all()
     line_of_kpi = {line.kpi_id: line.id for line in lines}
     nodes: dict[tuple[str, int], Node] = {}
     children: dict[int, list[tuple[str, int]]] = {}
     figures_at: dict[tuple[str, int, int], dict] = {}   # (kind, id, line id) → figures
     root = Node("root", plan.department_id, plan.department_id, plan.department.name, plan.department.code, 0)
-    for share, d_code, d_name, p_code, p_title in shares:
+    for share in shares:
+        d_code, d_name, p_code, p_title = share[4:8]
         node_id = share.department_id or share.position_id
         assert node_id is not None   # a share has exactly one receiver (ck_target_shares_one_node)
         key = ("department" if share.department_id else "position", node_id)
@@ -556,7 +594,7 @@ def plan_tree(plan: TargetPlan) -> Tree:
             nodes[key] = Node(key[0], key[1], share.department_id or share.parent_department_id,
                               d_name if share.department_id else p_title, d_code if share.department_id else p_code, 0)
             children.setdefault(share.parent_department_id, []).append(key)
-        figures_at[(*key, share.line_id)] = share.figures()
+        figures_at[(*key, share.line_id)] = {period: share[8 + i] for i, period in enumerate(periods)}
     for line in lines:
         figures_at[("department", plan.department_id, line.id)] = line.figures()
     ordered: list[Node] = []
@@ -582,7 +620,7 @@ def plan_tree(plan: TargetPlan) -> Tree:
                 weights = [figures_at.get((*k, line_of_kpi[line.base_kpi_id]), {}) for k in received]
             cell = Cell(own, has_children=bool(parts))
             if parts:
-                gaps = fig.node_gaps(line.rule, own, parts, weights)
+                gaps = fig.node_gaps(line.rule, own, parts, weights, periods)
                 cell.handed = {p: g[0] for p, g in gaps.items()}
                 cell.remainder = {p: g[1] for p, g in gaps.items()}
                 cell.over = line.rule != Rule.MEAN.value and any(r is not None and r < 0 for r in cell.remainder.values())

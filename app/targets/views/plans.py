@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import requires
+from app.core.formatting import number
 from app.core.forms import attempt, save
 from app.core.listing import page_of
 from app.extensions import db
@@ -15,7 +16,7 @@ from app.org import services as org
 from app.org.models import Department
 from app.targets import access, services
 from app.targets.forms import ActionForm, HandDownForm, LineForm, PlanForm, RevisionForm
-from app.targets.models import MONTHS, Rule, SplitMethod
+from app.targets.models import MONTHS, PERIODS, Rule, SplitMethod
 from app.targets.views import bp
 
 
@@ -86,8 +87,47 @@ def _plain(value) -> str:
     return plain(value)
 
 
+FULL_TREE = 400   # nodes; a larger tree shows the positions of one department at a time
+
+
+def tree_rows(tree, period: str, focus: int | None = None) -> tuple[list[tuple], dict[int, int]]:
+    """The tree's rows for the page, formatted once here (a company's tree has thousands of
+    cells; the same figure is spelt once): (node, [(target, handed down, remainder, over) or None
+    per KPI]). Past ``FULL_TREE`` nodes every department still shows, but only the ``focus``
+    department's positions: the others are counted ({department id: positions not shown})."""
+    spelt: dict = {}
+
+    def spell(value) -> str:
+        if value is None:
+            return ""
+        if value not in spelt:
+            spelt[value] = number(value)
+        return spelt[value]
+
+    rows = []
+    folded = len(tree.nodes) > FULL_TREE
+    hidden: dict[int, int] = {}
+    for node in tree.nodes:
+        if folded and node.kind == "position" and node.department_id != focus:
+            hidden[node.department_id] = hidden.get(node.department_id, 0) + 1
+            continue
+        cells: list = []
+        for line in tree.lines:
+            cell = node.cells.get(line.kpi_id)
+            if cell is None:
+                cells.append(None)
+                continue
+            remainder = cell.remainder.get(period) if cell.has_children else None
+            cells.append((spell(cell.target.get(period)), spell(cell.handed.get(period)) if cell.has_children else "",
+                          spell(remainder), remainder is not None and remainder < 0 and line.rule != Rule.MEAN.value))
+        rows.append((node, cells))
+    return rows, hidden
+
+
 def _page(plan, line_form=None, hand_form=None, revision_form=None, status=200, conflict=None):
-    tree = services.plan_tree(plan)
+    period = request.args.get("period", "y")
+    period = period if period in PERIODS else "y"
+    tree = services.plan_tree(plan, (period,))
     parent_id = request.values.get("parent", type=int) or plan.department_id
     departments, positions = services.receivers(plan, parent_id)
     hand_form = hand_form or HandDownForm()
@@ -95,12 +135,14 @@ def _page(plan, line_form=None, hand_form=None, revision_form=None, status=200, 
     if request.method == "GET":
         hand_form.version.data = plan.version
     parent = db.session.get(Department, parent_id)
+    rows, folded = tree_rows(tree, period, parent_id)
     return render_template(
         "targets/plan.html", plan=plan, tree=tree, line_form=line_form or _line_form(plan),
         hand_form=hand_form, revision_form=revision_form or RevisionForm(version=plan.version),
         action_form=ActionForm(version=plan.version), receivers=(departments, positions), parent=parent,
         history=services.history(plan), problems=services.plan_problems(plan) if plan.is_draft else [],
-        conflict=conflict, month_keys=MONTHS, split_methods=SplitMethod), status
+        conflict=conflict, month_keys=MONTHS, split_methods=SplitMethod, period=period,
+        tree_rows=rows, folded=folded), status
 
 
 @bp.route("/plans/<int:plan_id>")
