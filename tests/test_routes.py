@@ -92,7 +92,9 @@ MATRIX = {
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
     "documents.position_job_description_docx": ALL,  # object check: whoever sees the position's job description
-    "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
+    "documents.manual": {"admin", "hr", "manager"},
+    "documents.target_scorecard": {"admin", "hr", "manager"},   # then: the plans the user may see (404)
+    "documents.target_scorecard_pdf": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,
     "tasks.detail": ALL,
