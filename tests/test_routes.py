@@ -218,6 +218,8 @@ MATRIX = {
     "targets.plan_revise": {"admin", "hr", "manager"},
     "targets.plan_delete": {"admin", "hr", "manager"},
     "targets.mine": ALL,
+    "targets.plan_xlsx": {"admin", "hr", "manager"},
+    "targets.plan_import": {"admin", "hr", "manager"},
     "target_plans.list_plans": {"admin", "hr", "manager"},
     "target_plans.create_plan": {"admin", "hr", "manager"},
     "target_plans.own_targets": ALL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -58,3 +59,9 @@ class RevisionForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     version = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Excel workbook (.xlsx) exported from this plan"))
+    confirm_over = BooleanField(_l("I confirm handing down more than the whole (HR only)"))
+    digest = HiddenField()   # apply: the file checked by the dry run

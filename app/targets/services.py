@@ -144,14 +144,14 @@ def create_plan(department: Department, fiscal_year, user=None, title: str = "")
     return plan
 
 
-def _editable(plan: TargetPlan, seen_version) -> None:
+def check_editable(plan: TargetPlan, seen_version) -> None:
     check_version(plan, seen_version)
     if not plan.is_draft:
         raise ServiceError(_("This plan is %(status)s: only a draft can be changed. Start a revision to change it.",
                              status=plan.status_enum.label.lower()))
 
 
-def _touch(plan: TargetPlan) -> None:
+def touch(plan: TargetPlan) -> None:
     """A change of a plan's lines or shares is a change of the plan: its version moves on."""
     plan.version = plan.version + 1
     db.session.flush()
@@ -184,7 +184,7 @@ def _base_months(plan: TargetPlan, base_kpi_id: int | None) -> dict | None:
 
 def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
     """Add or replace the plan's line for a KPI: its rule, annual target and monthly split."""
-    _editable(plan, seen_version)
+    check_editable(plan, seen_version)
     kpi = db.session.get(Kpi, data.kpi_id) if data.kpi_id else None
     if kpi is None or kpi.archived_at is not None:
         raise ServiceError.field("kpi_id", _("Choose a KPI of the library."))
@@ -230,18 +230,18 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
         db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id))   # shares of another rule
     line.rule, line.split, line.base_kpi_id, line.percents = data.rule, data.split, base_kpi_id, percents
     line.set_figures(figures)
-    _touch(plan)
+    touch(plan)
     return line
 
 
 def remove_line(plan: TargetPlan, kpi_id: int, seen_version=None) -> None:
-    _editable(plan, seen_version)
+    check_editable(plan, seen_version)
     line = line_for(plan, kpi_id)
     if any(other.base_kpi_id == kpi_id for other in plan.lines):
         raise ServiceError.field("kpi_id", _("Another line uses this KPI as its weights: change that line first."))
     db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id))
     plan.lines.remove(line)
-    _touch(plan)
+    touch(plan)
 
 
 def line_differences(plan: TargetPlan, line: TargetLine) -> dict[str, Decimal]:
@@ -300,7 +300,7 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     """Give each node its share of a line's target at ``parent_department_id`` (the plan's
     department or a sub-department that has a share), replacing what they had. An additive KPI
     handed down beyond the whole is refused unless HR confirms it. Returns the shares written."""
-    _editable(plan, seen_version)
+    check_editable(plan, seen_version)
     line = line_for(plan, data.kpi_id)
     if data.method not in METHODS:
         raise ServiceError.field("method", _("Choose how to hand the target down."))
@@ -372,7 +372,7 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
                     "position_id": node_id if kind == "position" else None, **value}
                    for (kind, node_id), value in zip(data.nodes, values)]
     db.session.execute(insert(TargetShare), insert_rows)
-    _touch(plan)
+    touch(plan)
     # One audit event for the whole hand-down: the shares are written in bulk, past the flush hook.
     record("update", "target_plans", plan.id, {
         "shares": [len(replaced & set(data.nodes)), len(data.nodes)], "kpi_id": [None, line.kpi_id],
@@ -382,13 +382,13 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
 
 def remove_shares(plan: TargetPlan, kpi_id: int, parent_department_id: int, seen_version=None) -> None:
     """Take back everything handed down of a line from one node (and below it)."""
-    _editable(plan, seen_version)
+    check_editable(plan, seen_version)
     line = line_for(plan, kpi_id)
     below = _descendant_ids(parent_department_id)
     taken = (TargetShare.line_id == line.id) & TargetShare.parent_department_id.in_(below)
     removed = db.session.scalar(select(func.count()).select_from(TargetShare).where(taken)) or 0
     db.session.execute(delete(TargetShare).where(taken))
-    _touch(plan)
+    touch(plan)
     record("update", "target_plans", plan.id, {"shares": [removed, 0], "kpi_id": [line.kpi_id, None]},
            label=plan.audit_label)
 
@@ -522,7 +522,7 @@ def revise(plan: TargetPlan, user, note: str, seen_version=None) -> TargetPlan:
 
 
 def delete_draft(plan: TargetPlan, seen_version=None) -> None:
-    _editable(plan, seen_version)
+    check_editable(plan, seen_version)
     db.session.delete(plan)
     db.session.flush()
 

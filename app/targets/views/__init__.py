@@ -13,4 +13,4 @@ register_value_labels({  # for the audit trail
     ("target_lines", "split"): enum_labels(SplitMethod),
 })
 
-from app.targets.views import plans  # noqa: E402,F401
+from app.targets.views import plans, transfer  # noqa: E402,F401
