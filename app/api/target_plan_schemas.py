@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.api.schemas import Exact, Output, PageArgs, optional_ref, optional_text, ref, text, version_field
+from app.api.schemas import Exact, Output, PageArgs, optional_ref, optional_text, query_ref, ref, text, version_field
 from app.targets.models import PERIODS, PlanStatus, Rule, SplitMethod
 
 
@@ -20,7 +20,7 @@ TargetFigures = type("TargetFigures", (Output,), {
 
 
 class TargetPlanArgs(PageArgs):
-    department_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only this department."})
+    department_id = query_ref("Only this department.")
     fiscal_year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 

@@ -130,6 +130,8 @@ def _text(value) -> str:
 def check(plan: TargetPlan, rows: list[tuple[int, list]], may_over_allocate: bool = False,
           confirm_over: bool = False) -> Checked:
     """Every problem of the rows, by row and column; the values to apply when there are none."""
+    if not plan.is_draft:
+        raise ServiceError.field("file", _("Only a draft plan is imported into: start a revision first."))
     head = headers(plan)
     result = Checked()
     kpis = {line.kpi.code: line for line in plan.lines}
