@@ -189,6 +189,8 @@ class Config:
     # Appraisal periods: quarterly and annual cycles start on the quarters and years of a fiscal
     # year that begins on the first day of this month (1: the calendar year; 4: April, ...).
     FISCAL_YEAR_START_MONTH = fiscal_year_start_month()
+    # Target plans (app/targets): whether a department's head may approve its plans (HR always may).
+    TARGETS_HEAD_MAY_APPROVE = env_bool("TARGETS_HEAD_MAY_APPROVE", False)
 
 
 class DevelopmentConfig(Config):

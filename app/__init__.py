@@ -73,6 +73,7 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
+    import app.targets.models  # noqa: F401
     import app.tasks.models  # noqa: F401
 
 
@@ -157,11 +158,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.home.views import bp as home_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
+    from app.targets.views import bp as targets_bp
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      documents_bp, tasks_bp):
+                      targets_bp, documents_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api

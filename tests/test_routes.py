@@ -92,7 +92,9 @@ MATRIX = {
     "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
     "documents.position_job_description_docx": ALL,  # object check: whoever sees the position's job description
-    "documents.manual": {"admin", "hr", "manager"},  # then: managers only their departments (404)
+    "documents.manual": {"admin", "hr", "manager"},
+    "documents.target_scorecard": {"admin", "hr", "manager"},   # then: the plans the user may see (404)
+    "documents.target_scorecard_pdf": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,
     "tasks.detail": ALL,
@@ -221,6 +223,33 @@ MATRIX = {
     "appraisal_cycles.cycle_rewards": EDIT_ORG,
     "reviews.follow_up": EDIT_ORG,
     "appraisals.template_form": EDIT_ORG,
+    # target plans (tests/targets): HR everywhere, managers the departments they head (404 elsewhere)
+    "targets.index": {"admin", "hr", "manager"},
+    "targets.plan_new": {"admin", "hr", "manager"},
+    "targets.plan": {"admin", "hr", "manager"},
+    "targets.plan_line": {"admin", "hr", "manager"},
+    "targets.plan_line_remove": {"admin", "hr", "manager"},
+    "targets.plan_hand_down": {"admin", "hr", "manager"},
+    "targets.plan_shares_remove": {"admin", "hr", "manager"},
+    "targets.plan_approve": {"admin", "hr", "manager"},
+    "targets.plan_lock": {"admin", "hr", "manager"},
+    "targets.plan_revise": {"admin", "hr", "manager"},
+    "targets.plan_delete": {"admin", "hr", "manager"},
+    "targets.mine": ALL,
+    "targets.plan_xlsx": {"admin", "hr", "manager"},
+    "targets.plan_import": {"admin", "hr", "manager"},
+    "target_plans.list_plans": {"admin", "hr", "manager"},
+    "target_plans.create_plan": {"admin", "hr", "manager"},
+    "target_plans.own_targets": ALL,
+    "target_plans.get_plan": {"admin", "hr", "manager"},
+    "target_plans.get_tree": {"admin", "hr", "manager"},
+    "target_plans.set_line": {"admin", "hr", "manager"},
+    "target_plans.remove_line": {"admin", "hr", "manager"},
+    "target_plans.hand_down": {"admin", "hr", "manager"},
+    "target_plans.approve_plan": {"admin", "hr", "manager"},
+    "target_plans.lock_plan": {"admin", "hr", "manager"},
+    "target_plans.revise_plan": {"admin", "hr", "manager"},
+    "target_plans.delete_plan": {"admin", "hr", "manager"},
     "appraisal_templates.list_templates": EDIT_ORG,
     "appraisal_templates.get_template": EDIT_ORG,
     "appraisal_cycles.list_cycles": {"admin", "hr", "manager"},
@@ -304,7 +333,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1, "plan_id": 1}
+           "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -76,15 +76,15 @@ class CloseIn(Schema):
 PlanPage = page_schema(PlanOut, "ImprovementPlanPage")
 
 
-def visible_plan(plan_id: int):
-    plan = improvement.get_plan(plan_id)
+def visible_plan(improvement_plan_id: int):
+    plan = improvement.get_plan(improvement_plan_id)
     if not can_view_plan(current_user, plan):
         raise NotFound(_("No such improvement plan."))
     return plan
 
 
-def editable_plan(plan_id: int):
-    plan = visible_plan(plan_id)
+def editable_plan(improvement_plan_id: int):
+    plan = visible_plan(improvement_plan_id)
     if not can_edit_plan(current_user, plan):
         abort(403, message=_("Only the plan's owner and HR change it."))
     return plan
@@ -99,28 +99,28 @@ def list_plans(args):
     return page_of(improvement.list_plans(plan_scope(current_user), args["status"]), args)
 
 
-@blp.route(f"/<{ID}:plan_id>")
+@blp.route(f"/<{ID}:improvement_plan_id>")
 @blp.response(200, PlanOut, headers=ETAG)
 @requires(can_use_appraisals)
-def get_plan(plan_id: int):
+def get_plan(improvement_plan_id: int):
     """Read an improvement plan with its check-ins"""
-    plan = visible_plan(plan_id)
+    plan = visible_plan(improvement_plan_id)
     return plan, 200, etag(plan)
 
 
-@blp.route(f"/<{ID}:plan_id>", methods=["PATCH"])
+@blp.route(f"/<{ID}:improvement_plan_id>", methods=["PATCH"])
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, PlanOut, headers=ETAG)
 @requires(can_use_appraisals)
 @check_first(editable_plan)
 @blp.arguments(patch(PlanUpdate))
-def update_plan(body, plan_id: int):
+def update_plan(body, improvement_plan_id: int):
     """Change a running plan (its owner or HR)
 
     Objectives are required; the end date is not before the start, and every check-in date falls
     within them. A closed plan answers 422.
     """
-    plan = editable_plan(plan_id)
+    plan = editable_plan(improvement_plan_id)
     version = seen_version(body.pop("version", None))
     current = {"objectives": plan.objectives, "support": plan.support, "start_date": plan.start_date,
                "end_date": plan.end_date, "owner_id": plan.owner_id,
@@ -130,28 +130,28 @@ def update_plan(body, plan_id: int):
     return plan, 200, etag(plan)
 
 
-@blp.route(f"/<{ID}:plan_id>/check-ins", methods=["POST"])
+@blp.route(f"/<{ID}:improvement_plan_id>/check-ins", methods=["POST"])
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(201, PlanOut, headers=ETAG)
 @requires(can_use_appraisals)
 @check_first(editable_plan)
 @blp.arguments(CheckInIn)
-def add_checkin(body, plan_id: int):
+def add_checkin(body, improvement_plan_id: int):
     """Record a check-in of a running plan (its owner or HR)"""
-    plan = editable_plan(plan_id)
+    plan = editable_plan(improvement_plan_id)
     improvement.add_checkin(plan, body["on"], body["comment"], seen_version(body.get("version")))
     return plan, 201, etag(plan)
 
 
-@blp.route(f"/<{ID}:plan_id>/close", methods=["POST"])
+@blp.route(f"/<{ID}:improvement_plan_id>/close", methods=["POST"])
 @blp.doc(parameters=[IF_MATCH])
 @blp.response(200, PlanOut, headers=ETAG)
 @requires(can_use_appraisals)
 @check_first(editable_plan)
 @blp.arguments(CloseIn)
-def close_plan(body, plan_id: int):
+def close_plan(body, improvement_plan_id: int):
     """Close a running plan as successful or unsuccessful (locked), or extend it (`new_end`)"""
-    plan = editable_plan(plan_id)
+    plan = editable_plan(improvement_plan_id)
     improvement.close_plan(plan, body["result"], body["comment"], seen_version(body.get("version")),
                            body.get("new_end"))
     return plan, 200, etag(plan)

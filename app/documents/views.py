@@ -24,6 +24,7 @@ from app.jobs import services as jobs
 from app.jobs.access import can_use_job_descriptions, can_view_version
 from app.jobs.lookups import visible_position, visible_version
 from app.org import services as org_services
+from app.targets.access import can_use_plans
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
@@ -78,6 +79,37 @@ def appraisal_form(position_id: int):
     position = visible_position(position_id)
     return pdf_response(services.appraisal_form_pdf(position, requested_language(),
                                                     request.args.get("period") or None))
+
+
+# --- target plans' scorecards (app.documents.scorecard) ----------------------------------------
+
+
+def _scorecard_plan(plan_id: int):
+    from app.targets import access as targets_access
+    from app.targets import services as targets
+
+    plan = targets.get_plan(plan_id)
+    if not targets_access.can_view_plan(current_user, plan):
+        abort(404)
+    return plan
+
+
+@bp.route("/target-plans/<int:plan_id>/scorecard")
+@requires(can_use_plans)
+def target_scorecard(plan_id: int):
+    """A department's scorecard: the plan's targets against the actuals of its reviews."""
+    from app.documents.scorecard import scorecard
+
+    plan = _scorecard_plan(plan_id)
+    return render_template("documents/scorecard.html", plan=plan, card=scorecard(plan))
+
+
+@bp.route("/target-plans/<int:plan_id>/scorecard.pdf")
+@requires(can_use_plans)
+def target_scorecard_pdf(plan_id: int):
+    from app.documents.scorecard import scorecard_pdf
+
+    return pdf_response(scorecard_pdf(_scorecard_plan(plan_id), requested_language()))
 
 
 # --- position manuals ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Improvement plans and their check-ins (issue 18: outcomes followed up)
 
 Revision ID: ce322503a72a
-Revises: 3c9e51f0a7d2
+Revises: a7e3c1d9b217
 Create Date: 2026-12-07 00:47:50.403686
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ce322503a72a'
-down_revision = '3c9e51f0a7d2'
+down_revision = 'a7e3c1d9b217'
 branch_labels = None
 depends_on = None
 

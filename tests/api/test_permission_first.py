@@ -28,6 +28,8 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     plan = ImprovementPlan(employee_id=plan_for.id, position_id=plan_for.assignments[0].position_id,
                            start_date=date(2026, 12, 1), end_date=date(2027, 2, 28))
     db.session.add(plan)
+    from app.targets import services as targets
+    plans = {"inside": targets.create_plan(org.ops, 2026), "outside": targets.create_plan(org.hr, 2026)}
     db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
@@ -36,7 +38,8 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, plan_id=plan.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, plan_id=plans[scope].id,
+               improvement_plan_id=plan.id)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, text
@@ -37,6 +38,7 @@ from app.extensions import db
 from app.jobs.models import CompetencyRequirement, JobDescriptionVersion, KpiTarget, Status
 from app.org.models import Assignment, Department, Employee, EmployeeStatus, Position
 from app.org.services import subtree_condition
+from app.targets.services import position_targets
 
 CHUNK = 1000          # reviews per insert batch (and per progress report)
 BACKGROUND_ABOVE = 300  # launches of more reviews than this belong in a background job
@@ -149,6 +151,21 @@ def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict
     return versions, kpis, competencies
 
 
+def _planned(target: dict, planned: dict) -> dict:
+    """A job description's KPI row with the plan's target for its KPI, if any: threshold and
+    stretch keep their proportion to the target."""
+    value = planned.get(target["kpi_id"])
+    if value is None:
+        return target
+    standing = target["target"]
+    ratio = value / standing if standing else None
+
+    def scaled(bound):
+        return None if bound is None or ratio is None else (bound * ratio).quantize(Decimal("0.0001"))
+
+    return {**target, "target": value, "threshold": scaled(target["threshold"]), "stretch": scaled(target["stretch"])}
+
+
 class Overlap(ServiceError):
     """The launch would give people a second review for an overlapping period of the same
     template; ``people`` lists them: [{"employee_no", "name", "cycle"}…]."""
@@ -234,6 +251,9 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     total = len(people)
     finder = ReviewerFinder(cycle.end_date)
     versions, kpis, competencies = _snapshots(targets_period(cycle))
+    # Targets handed down by an approved plan for exactly the cycle's period replace the job
+    # description's standing ones (threshold and stretch scaled with them); the review notes it.
+    planned = position_targets({row[1] for row in people}, cycle.start_date, cycle.end_date)
     with_login = _with_login()
     mode = settings.get("self_review", SelfReviewMode.REQUIRED.value)
     now = utcnow()
@@ -255,6 +275,8 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                     notes.append("no_kpis")
                 if not competencies.get(version_id):
                     notes.append("no_competencies")
+            if any(target["kpi_id"] in planned.get(position_id, {}) for target in kpis.get(version_id, ())):
+                notes.append("plan_targets")
             if reviewer_id is None:
                 notes.append("no_reviewer")
                 without_reviewer += 1
@@ -287,6 +309,7 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
         for row in rows:
             review_id, version_id = ids[row["employee_id"]], row["jd_version_id"]
             for i, target in enumerate(kpis.get(version_id, ())):
+                target = _planned(target, planned.get(row["position_id"], {}))
                 kpi_rows.append({**target, "review_id": review_id, "position": i, "employee_comment": "",
                                  "manager_comment": ""})
             for i, competency in enumerate(competencies.get(version_id, ())):

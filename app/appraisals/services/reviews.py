@@ -64,6 +64,8 @@ NOTE_LABELS = {
     "no_competencies": lambda: _("The job description lists no competencies: the competency section is left out "
                                  "of the score."),
     "no_reviewer": lambda: _("Nobody holds a position above this one: HR must name a reviewer."),
+    "plan_targets": lambda: _("KPI targets handed down by the department's approved target plan for this period "
+                              "replace the job description's standing targets for those KPIs."),
 }
 
 
