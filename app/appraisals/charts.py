@@ -15,14 +15,14 @@ STEP_COLOURS = {"self_review": "#90a4ae", "manager_review": "#64b5f6", "calibrat
                 "finalised": "#2e7d32"}
 
 
-def _svg(width: int, height: int, title: str, body: list[str], label: str = "") -> Markup:
+def svg(width: int, height: int, title: str, body: list[str], label: str = "") -> Markup:
     return Markup(
         f'<svg class="rb-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" data-chart="{escape(label)}">'
         f'<title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
-def _nice_max(value: float) -> float:
+def nice_max(value: float) -> float:
     """The smallest of 1, 2, 5 × 10^n that is at least ``value`` (an axis maximum)."""
     if value <= 0:
         return 1
@@ -35,7 +35,7 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, colours: Sequence[
     """Vertical bars with their value on top; ``items`` are (label, value)."""
     left, bottom, top = 36, 28, 16
     plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = _nice_max(max([v for _l, v in items] + [0]))
+    peak = nice_max(max([v for _l, v in items] + [0]))
     body = []
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
@@ -54,7 +54,7 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, colours: Sequence[
                     f'{value:g}</text>'
                     f'<text x="{x + slot * 0.35:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
                     f'fill="#495057">{escape(name)}</text>')
-    return _svg(width, height, title, body, label)
+    return svg(width, height, title, body, label)
 
 
 def stacked_bar(segments: Sequence[tuple[str, float, str]], title: str, label: str = "progress",
@@ -74,7 +74,7 @@ def stacked_bar(segments: Sequence[tuple[str, float, str]], title: str, label: s
             body.append(f'<text x="{x + w / 2:.1f}" y="{height / 2 + 4:.1f}" font-size="11" text-anchor="middle" '
                         f'fill="#fff">{value:g}</text>')
         x += w
-    return _svg(width, height, title, body, label)
+    return svg(width, height, title, body, label)
 
 
 def line_chart(points: Sequence[tuple[str, float | None]], title: str, label: str = "trend", width: int = 560,
@@ -115,4 +115,4 @@ def line_chart(points: Sequence[tuple[str, float | None]], title: str, label: st
                         f'<title>{escape(name)}: {value:.1f}</title></circle>'
                         f'<text x="{x:.1f}" y="{y_of(value) - 7:.1f}" font-size="10" text-anchor="middle">'
                         f'{value:.1f}</text>')
-    return _svg(width, height, title, body, label)
+    return svg(width, height, title, body, label)

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from app.appraisals.charts import BRAND, _nice_max, _svg
+from app.appraisals.charts import BRAND, nice_max, svg
 from app.appraisals.models import AppraisalCycle, KpiResult, Review
-from app.appraisals.scoring import attainment
+from app.appraisals.services.scoring import attainment
 from app.core import clock
 from app.core.numbers import grouped
 from app.core.spreadsheets import safe_filename
@@ -110,7 +110,7 @@ def _chart(items: list[tuple[str, Decimal | None, Decimal | None]], title: str, 
     for drawing (the table beside it shows the exact figures)."""
     left, bottom, top = 56, 28, 22
     plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = _nice_max(max([float(v) for _l, t, a in items for v in (t, a) if v is not None] + [0]))
+    peak = nice_max(max([float(v) for _l, t, a in items for v in (t, a) if v is not None] + [0]))
     body = [f'<rect x="{left}" y="4" width="10" height="10" fill="{BRAND}"/>'
             f'<text x="{left + 14}" y="13" font-size="10">{escape(_("Target"))}</text>'
             f'<rect x="{left + 80}" y="4" width="10" height="10" fill="{ACTUAL_COLOUR}"/>'
@@ -132,7 +132,7 @@ def _chart(items: list[tuple[str, Decimal | None, Decimal | None]], title: str, 
                         f'height="{h:.1f}" fill="{colour}"><title>{escape(name)}: {escape(grouped(value))}</title></rect>')
         body.append(f'<text x="{x + slot * 0.4:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
                     f'fill="#495057">{escape(name)}</text>')
-    return _svg(width, height, title, body, "scorecard")
+    return svg(width, height, title, body, "scorecard")
 
 
 SCORECARD = "documents/pdf/scorecard.html"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from app.appraisals import launch
 from app.appraisals import services as appraisals
 from app.appraisals.models import KpiResult, Review
+from app.appraisals.services import launch
 from app.extensions import db
 from app.targets import services
 from tests import factories

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from app.appraisals import launch
 from app.appraisals import services as appraisals
 from app.appraisals.models import KpiResult, Review
+from app.appraisals.services import launch
 from app.documents.scorecard import scorecard
 from app.extensions import db
 from app.targets import services
