@@ -73,6 +73,7 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
+    import app.search.models  # noqa: F401
     import app.tasks.models  # noqa: F401
 
 
@@ -96,8 +97,11 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.services import user_for_token
     from app.jobs.immutability import guard_published_versions
 
+    from app.search.indexing import keep_index
+
     track_changes()
     guard_published_versions()
+    keep_index()   # the search index follows every flush
 
     from app.tasks.queue import init_app as init_task_queue
 
@@ -157,11 +161,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
+    from app.search.views import bp as search_bp
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      documents_bp, tasks_bp):
+                      documents_bp, tasks_bp, search_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -173,6 +178,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.search.cli import search_cli
     from app.tasks.cli import tasks_cli
     from app.transfer.cli import transfer_cli
 
@@ -181,6 +187,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(transfer_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(search_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
