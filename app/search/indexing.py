@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, inspect, insert, select
+from sqlalchemy import delete, event, insert, inspect, select
 
 from app.extensions import db
-from app.jobs.models import DutySection, Duty, JobDescriptionVersion, Kpi, Requirement, Status
+from app.jobs.models import Duty, DutySection, JobDescriptionVersion, Kpi, Requirement, Status
 from app.org.models import Department, Employee, EmployeeStatus, Position
 from app.search.models import KINDS, SearchEntry
 

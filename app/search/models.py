@@ -8,7 +8,7 @@ migration (and, for databases made with ``create_all``, from ``SQLITE_DDL`` belo
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, DDL, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import DDL, Boolean, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
