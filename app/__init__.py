@@ -71,6 +71,7 @@ def _import_models() -> None:
     import app.appraisals.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.core.bulk  # noqa: F401  (the bulk actions' selections)
     import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
     import app.search.models  # noqa: F401
@@ -96,7 +97,6 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.models import User
     from app.auth.services import user_for_token
     from app.jobs.immutability import guard_published_versions
-
     from app.search.indexing import keep_index
 
     track_changes()
@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.backup.views import bp as backup_bp
+    from app.core.bulk_views import bp as bulk_bp
     from app.core.views import bp as core_bp
     from app.documents.views import bp as documents_bp
     from app.jobs.views import bp as jobs_bp
@@ -166,7 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      documents_bp, tasks_bp, search_bp):
+                      documents_bp, tasks_bp, search_bp, bulk_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api

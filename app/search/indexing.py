@@ -98,9 +98,9 @@ def _job_descriptions(position_ids):
 
 
 def _kpis(ids):
-    for row in db.session.execute(select(Kpi.id, Kpi.code, Kpi.name, Kpi.unit, Kpi.definition, Kpi.archived_at)
+    for row in db.session.execute(select(Kpi.id, Kpi.code, Kpi.name, Kpi.definition, Kpi.archived_at)
                                   .where(Kpi.id.in_(ids))):
-        yield {"record_id": row.id, "position_id": None, "title": f"{row.code} {row.name}", "detail": row.unit,
+        yield {"record_id": row.id, "position_id": None, "title": row.name, "detail": row.code,
                "archived": row.archived_at is not None, "words": _lines(row.code, row.name, row.definition)}
 
 

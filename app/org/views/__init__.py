@@ -10,4 +10,4 @@ bp = Blueprint("org", __name__, url_prefix="/org")
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 register_value_labels({("employees", "status"): enum_labels(EmployeeStatus)})  # for the audit trail
 
-from app.org.views import charts, departments, employees, headcount, positions  # noqa: E402,F401
+from app.org.views import bulk, charts, departments, employees, headcount, positions  # noqa: E402,F401
