@@ -91,11 +91,16 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
     db.session.flush()
 
 
-def publish_many(versions: list[Version], user, effective_date: date | None) -> None:
+def publish_many(version_ids: list[int], user, effective_date: date | None) -> list[Version]:
     """Publish these approved versions, each from ``effective_date``: all or nothing. Refused
     whole, naming the versions at fault, when one is not approved (any more) or its position's
-    version in force applies from a later date."""
+    version in force applies from a later date. Returns the versions."""
     from app.core.bulk import refusal
+    from app.jobs.services.drafting import _content_options
+
+    versions = list(db.session.scalars(   # with their content: publishing fingerprints it
+        select(Version).where(Version.id.in_(list(version_ids)))
+        .options(*_content_options(), selectinload(Version.position)).order_by(Version.id)))
 
     def name(version: Version) -> str:
         return f"{version.position.code} {version.title} (v{version.number})"
@@ -113,6 +118,7 @@ def publish_many(versions: list[Version], user, effective_date: date | None) -> 
                       [name(v) for v in versions if v.position_id in later])
     for version in versions:
         publish(version, user, effective_date)
+    return versions
 
 
 def waive(version: Version, finding_key: str, reason: str, user, seen_version: int | None = None) -> None:

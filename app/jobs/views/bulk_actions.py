@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
@@ -40,9 +39,7 @@ def _names(ids) -> dict[int, str]:
 
 
 def publish_selected(ids: list[int], form) -> None:
-    versions = list(db.session.scalars(select(Version).where(Version.id.in_(ids))
-                                       .options(selectinload(Version.position)).order_by(Version.id)))
-    services.publish_many(versions, current_user, form.effective_date.data)
+    versions = services.publish_many(ids, current_user, form.effective_date.data)
     record("bulk", "jd_versions", None, {
         "action": [None, "publish"], "count": [None, len(versions)],
         "effective_date": [None, form.effective_date.data.isoformat()],
