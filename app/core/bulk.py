@@ -31,7 +31,7 @@ MAX_SELECTION = 20_000   # ids kept per user and list (a selection of every empl
 NAMED = 20               # records named in a refusal or on a confirmation page before "and N more"
 
 
-class Selection(db.Model):
+class Selection(db.Model):  # type: ignore[name-defined]
     """The ids a user has selected on a list (across its pages)."""
 
     __tablename__ = "bulk_selections"

@@ -2,7 +2,7 @@
 confirmation page of an action, which runs it."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -52,7 +52,7 @@ def select(key: str):
     operation = request.form.get("op", "add")
     checked = _ids(request.form.getlist("id"))
     if operation == "all":
-        filters = MultiDict(parse_qs(urlsplit(back).query))
+        filters: MultiDict[str, str] = MultiDict(parse_qsl(urlsplit(back).query))
         add = list(db.session.scalars(bulk_list.matching(filters)))
         saved = attempt(lambda: bulk.change(current_user, key, add=add))
     elif operation == "clear":
@@ -100,8 +100,10 @@ def confirm(key: str, action_name: str):
                     return saved.value   # a download
                 flash((action.done or _("Done: %(num)d record(s).")) % {"num": len(ids)}, "success")
                 return redirect(back)
-            error, status = saved.error.message, saved.error.status
-            _place(form, saved.error)
+            refused = saved.error
+            assert refused is not None
+            error, status = refused.message, refused.status
+            _place(form, refused)
     else:
         status = 422
     shown = [names[i] for i in ids[:bulk.NAMED * 5]]

@@ -40,6 +40,7 @@ def test_a_selection_spans_pages_and_filters(positions, login):
     _select(hr, "org.positions", [positions[-1].id], next_url="/org/positions?page=2")
     page = hr.get("/org/positions?sort=code&page=2").get_data(as_text=True)
     assert "3 selected" in page and page.count(" checked ") + page.count(" checked>") >= 1
+    assert 'data-testid="bulk-action-archive"' in page and 'data-testid="bulk-action-export"' in page
     _select(hr, "org.positions", [positions[1].id], op="remove")
     # "all matching": the filters of the list the button was under (q=专员: the 28 of 电商部)
     response = _select(hr, "org.positions", op="all", next_url="/org/positions?q=专员&page=2")
