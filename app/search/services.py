@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, case, false, func, or_, select, text, true
+from sqlalchemy import Integer, and_, case, column, false, func, or_, select, table, true, union_all
 from sqlalchemy.sql import ColumnElement
 
 from app.extensions import db
@@ -106,37 +106,47 @@ def _visible(user) -> ColumnElement:
     return or_(*allowed) if allowed else false()
 
 
-def _matching(terms: list[str]) -> ColumnElement:
+fts = table(FTS_TABLE, column("rowid", Integer), column(FTS_TABLE))
+
+
+def _matches(terms: list[str]):
+    """(the rows to read: the entries, joined on SQLite to the full-text table when a word is
+    long enough for its trigrams; the condition that every word matches)."""
     if db.session.get_bind().dialect.name != "sqlite":
-        return and_(*(entries.c.words.icontains(term, autoescape=True) for term in terms))
+        return entries, and_(*(entries.c.words.icontains(term, autoescape=True) for term in terms))
     conditions = [entries.c.words.contains(term, autoescape=True) for term in terms if len(term) < TRIGRAM]
     long = [term for term in terms if len(term) >= TRIGRAM]
-    if long:
-        phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in long)   # each a literal phrase
-        fts = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :phrase") \
-            .bindparams(phrase=phrase).columns(rowid=Integer)
-        conditions.append(entries.c.id.in_(fts))
-    return and_(*conditions)
+    if not long:
+        return entries, and_(*conditions)
+    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in long)   # each a literal phrase
+    conditions.append(fts.c[FTS_TABLE].op("MATCH")(phrase))
+    return entries.join(fts, fts.c.rowid == entries.c.id), and_(*conditions)
 
 
 def search(user, raw: str | None, per_kind: int = PER_KIND, kinds: tuple[str, ...] = KINDS) -> tuple[Query, list[Group]]:
     """The entries matching ``raw`` that ``user`` may see: up to ``per_kind`` of each kind (title
-    matches first) and the number of each; kinds without a match are left out."""
+    matches first) and the number of each; kinds without a match are left out. One statement:
+    the matches once (a CTE), then for each kind its count and its first few (a limit per kind
+    sorts only what it keeps, not every match)."""
     query = parse(raw)
     if not query.terms:
         return query, []
-    first = query.terms[0]
-    in_title = entries.c.title.icontains(first, autoescape=True)
-    ranked = (select(entries.c.kind, entries.c.record_id, entries.c.position_id, entries.c.title, entries.c.detail,
-                     entries.c.archived, entries.c.words,
-                     func.row_number().over(partition_by=entries.c.kind,
-                                            order_by=(case((in_title, 0), else_=1), entries.c.archived,
-                                                      entries.c.title, entries.c.id)).label("rank"),
-                     func.count().over(partition_by=entries.c.kind).label("total"))
-              .where(entries.c.kind.in_(kinds), _visible(user), _matching(query.terms))
-              .subquery())
-    rows = db.session.execute(select(ranked).where(ranked.c.rank <= per_kind)
-                              .order_by(ranked.c.kind, ranked.c.rank)).all()
+    rows_from, matching = _matches(query.terms)
+    in_title = entries.c.title.icontains(query.terms[0], autoescape=True)
+    found = (select(entries.c.id, entries.c.kind, entries.c.title, entries.c.archived,
+                    case((in_title, 0), else_=1).label("rank"))
+             .select_from(rows_from).where(entries.c.kind.in_(kinds), _visible(user), matching)
+             .cte("found").prefix_with("MATERIALIZED"))   # once, read by every kind (SQLite ≥ 3.35, PostgreSQL ≥ 12)
+    order = (found.c.rank, found.c.archived, found.c.title, found.c.id)
+    firsts = [select(*found.c, select(func.count()).select_from(found).where(found.c.kind == kind)
+                     .scalar_subquery().label("total"))
+              .where(found.c.kind == kind).order_by(*order).limit(per_kind).subquery() for kind in kinds]
+    best = union_all(*(select(*first.c) for first in firsts)).subquery("best")
+    rows = db.session.execute(
+        select(entries.c.kind, entries.c.record_id, entries.c.position_id, entries.c.title, entries.c.detail,
+               entries.c.archived, entries.c.words, best.c.total)
+        .join(best, best.c.id == entries.c.id)
+        .order_by(best.c.kind, best.c.rank, best.c.archived, best.c.title, best.c.id)).all()
     groups: dict[str, Group] = {}
     for row in rows:
         group = groups.setdefault(row.kind, Group(row.kind, row.total))
