@@ -15,7 +15,7 @@ from app.core.errors_views import wants_json
 from app.core.jsonout import ExactJSONProvider
 from app.core.text import INVISIBLE, UNSTORABLE
 from app.core.unit_of_work import CommittingFlask
-from app.db import render_migration_item
+from app.db import include_migration_name, render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def _import_models() -> None:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                    compare_type=True, render_item=render_migration_item)
+                    compare_type=True, render_item=render_migration_item, include_name=include_migration_name)
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)

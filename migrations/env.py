@@ -85,12 +85,6 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
-    # SQLite's full-text table of the search index and its shadow tables are made by hand in the
-    # migration (no model describes a virtual table),
-    # nor PostgreSQL's trigram index (an operator class the models' metadata would create on SQLite too): autogenerate and `flask db check` skip them.
-    conf_args.setdefault("include_name", lambda name, type_, parent: not (
-        (type_ == "table" and name is not None and name.startswith("search_fts"))
-        or (type_ == "index" and name == "ix_search_entries_words_trgm")))
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
