@@ -15,7 +15,7 @@ from app.core.errors_views import wants_json
 from app.core.jsonout import ExactJSONProvider
 from app.core.text import INVISIBLE, UNSTORABLE
 from app.core.unit_of_work import CommittingFlask
-from app.db import render_migration_item
+from app.db import include_migration_name, render_migration_item
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +71,10 @@ def _import_models() -> None:
     import app.appraisals.models  # noqa: F401
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.core.bulk  # noqa: F401  (the bulk actions' selections)
     import app.jobs.models  # noqa: F401
     import app.org.models  # noqa: F401
+    import app.search.models  # noqa: F401
     import app.targets.models  # noqa: F401
     import app.tasks.models  # noqa: F401
 
@@ -80,7 +82,7 @@ def _import_models() -> None:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                    compare_type=True, render_item=render_migration_item)
+                    compare_type=True, render_item=render_migration_item, include_name=include_migration_name)
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
@@ -96,9 +98,11 @@ def _init_extensions(app: Flask) -> None:
     from app.auth.models import User
     from app.auth.services import user_for_token
     from app.jobs.immutability import guard_published_versions
+    from app.search.indexing import keep_index
 
     track_changes()
     guard_published_versions()
+    keep_index()   # the search index follows every flush
 
     from app.tasks.queue import init_app as init_task_queue
 
@@ -154,16 +158,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.backup.views import bp as backup_bp
+    from app.core.bulk_views import bp as bulk_bp
     from app.documents.views import bp as documents_bp
     from app.home.views import bp as home_bp
     from app.jobs.views import bp as jobs_bp
     from app.org.views import bp as org_bp
+    from app.search.views import bp as search_bp
     from app.targets.views import bp as targets_bp
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      targets_bp, documents_bp, tasks_bp):
+                      targets_bp, search_bp, bulk_bp, documents_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -175,6 +181,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.search.cli import search_cli
     from app.tasks.cli import tasks_cli
     from app.transfer.cli import transfer_cli
 
@@ -183,6 +190,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(transfer_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(search_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

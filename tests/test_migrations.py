@@ -2,14 +2,15 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.db import render_migration_item
+from app.db import include_migration_name, render_migration_item
 from app.extensions import db
 
 
 def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "render_item": render_migration_item})
+                                                               "render_item": render_migration_item,
+                                                               "include_name": include_migration_name})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

@@ -281,6 +281,12 @@ MATRIX = {
     "printouts.company_manual_pdf": {"admin", "hr"},
     "background_tasks.get_task": ALL,
     "background_tasks.get_result": ALL,
+    # search: everyone, each kind then filtered by its domain's rules (tests/search)
+    "search.results": ALL,
+    "search_api.search": ALL,
+    # bulk actions, tried on the positions list (everyone selects; archiving is HR's): tests/core/test_bulk.py
+    "bulk.select": ALL,
+    "bulk.confirm": EDIT_ORG,
 }
 
 
@@ -333,7 +339,8 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1}
+           "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1, "key": "org.positions",
+           "action_name": "archive"}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

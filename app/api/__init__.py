@@ -85,6 +85,7 @@ def init_api(app: Flask) -> Api:
         organisation,
         positions,
         reference,
+        search,
         target_plans,
         tasks,
     )
@@ -98,7 +99,7 @@ def init_api(app: Flask) -> Api:
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
                       job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
                       appraisals.cycles, appraisals.reviews, improvement_plans.blp,
-                      target_plans.blp, documents.blp, tasks.blp):
+                      target_plans.blp, documents.blp, tasks.blp, search.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

@@ -70,6 +70,8 @@ ACTIONS = {
     "restore": _l("Restored"),
     "launch": _l("Launched"),
     "recompute": _l("Scores recomputed"),
+    "bulk": _l("Bulk action"),
+    "export": _l("Exported"),
 }
 
 # Field names, by column; a few columns mean something else in one kind of record.
@@ -108,6 +110,7 @@ FIELDS = {
     "comment": _l("Comment"), "actor_id": _l("By"), "actor_label": _l("By"),
     "acknowledged_at": _l("Acknowledged"), "source": _l("Source"), "content": _l("Content"),
     "unit": _l("Unit"), "direction": _l("Direction"), "definition": _l("Definition"),
+    "records": _l("Records"), "count": _l("Count"),
     "measurement": _l("Measurement"), "description": _l("Description"), "levels": _l("Levels"),
     "kpi_weight": _l("KPI weight %"), "competency_weight": _l("Competency weight %"), "scale": _l("Rating scale"),
     "bands": _l("Bands"), "outcomes": _l("Outcomes"), "period_type": _l("Period type"),

@@ -34,6 +34,17 @@ def can_view_position_jd(user, position) -> bool:
     return position.id in held or position.id in managed
 
 
+def jd_position_scope(user) -> set[int] | None:
+    """The positions whose job description in force ``user`` may read, for filtering lists in
+    SQL, like ``can_view_position_jd`` for one: None for every position (HR, admins)."""
+    if can_manage_job_descriptions(user):
+        return None
+    if not has_role(user, Role.MANAGER, Role.EMPLOYEE):
+        return set()
+    held, managed = held_and_managed(user)
+    return held | managed
+
+
 def can_draft_jd(user, position) -> bool:
     """Drafting: HR and admins for any position, managers for the positions below their own."""
     if can_manage_job_descriptions(user):

@@ -43,6 +43,7 @@ from app.jobs.services.workflow import (
                                         approve,
                                         outstanding_acknowledgements,
                                         publish,
+                                        publish_many,
                                         return_for_changes,
                                         submit,
                                         waive,
@@ -51,7 +52,7 @@ from app.jobs.services.workflow import (
 __all__ = [
     "get_version", "current_version", "published_versions", "open_version", "version_history", "versions_of",
     "record_event", "EVENT_LABELS", "event_label", "start_draft", "save_content", "discard_draft",
-    "require_status", "submit", "return_for_changes", "approve", "publish", "waive", "acknowledge",
+    "require_status", "submit", "return_for_changes", "approve", "publish", "publish_many", "waive", "acknowledge",
     "acknowledgement_of", "outstanding_acknowledgements", "JD_STATES", "list_job_descriptions",
     "versions_by_position", "review_queue", "counts_by_state", "tasks_for", "coverage",
 ]

@@ -91,6 +91,36 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
     db.session.flush()
 
 
+def publish_many(version_ids: list[int], user, effective_date: date | None) -> list[Version]:
+    """Publish these approved versions, each from ``effective_date``: all or nothing. Refused
+    whole, naming the versions at fault, when one is not approved (any more) or its position's
+    version in force applies from a later date. Returns the versions."""
+    from app.core.bulk import refusal
+    from app.jobs.services.drafting import _content_options
+
+    versions = list(db.session.scalars(   # with their content: publishing fingerprints it
+        select(Version).where(Version.id.in_(list(version_ids)))
+        .options(*_content_options(), selectinload(Version.position)).order_by(Version.id)))
+
+    def name(version: Version) -> str:
+        return f"{version.position.code} {version.title} (v{version.number})"
+
+    waiting = [v for v in versions if v.status != Status.APPROVED.value]
+    if waiting:
+        raise refusal(_("Only approved versions can be published; these are not:"), [name(v) for v in waiting])
+    if effective_date is None:
+        raise ServiceError.field("effective_date", _("Enter the date from which this version applies."))
+    later = set(db.session.scalars(select(Version.position_id).where(
+        Version.position_id.in_([v.position_id for v in versions]), Version.status == Status.PUBLISHED.value,
+        Version.effective_date > effective_date)))
+    if later:
+        raise refusal(_("The version in force of these positions applies from a later date:"),
+                      [name(v) for v in versions if v.position_id in later])
+    for version in versions:
+        publish(version, user, effective_date)
+    return versions
+
+
 def waive(version: Version, finding_key: str, reason: str, user, seen_version: int | None = None) -> None:
     if not version.is_open:
         raise ServiceError(_("Findings can only be waived on a version that is being worked on."))

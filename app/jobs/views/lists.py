@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import requires
+from app.core import bulk
 from app.core.listing import page_of, sort_query
 from app.extensions import db
 from app.jobs import services
@@ -52,7 +53,8 @@ def index():
 @requires(can_review_jd)
 def review_queue():
     page = page_of(services.review_queue())
-    return render_template("jobs/review_queue.html", page=page)
+    return render_template("jobs/review_queue.html", page=page,
+                           selection=bulk.for_page(current_user, "jobs.review_queue"))
 
 
 @bp.route("/acknowledgements")

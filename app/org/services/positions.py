@@ -185,6 +185,26 @@ def archive_position(position: Position, archived: bool = True) -> None:
     db.session.flush()
 
 
+def archive_positions(positions: list[Position]) -> None:
+    """Archive these positions together, all or nothing: refused whole, naming the positions at
+    fault, when one is archived already or is still held (two queries, whatever the number)."""
+    from app.core.bulk import refusal
+
+    archived = [p for p in positions if p.archived_at is not None]
+    if archived:
+        raise refusal(_("Already archived:"), [f"{p.code} {p.title}" for p in archived])
+    held_ids = set(db.session.scalars(select(Assignment.position_id).where(
+        Assignment.position_id.in_([p.id for p in positions]), current_filter())))
+    held = [p for p in positions if p.id in held_ids]
+    if held:
+        raise refusal(_("Employees still hold these positions (end their assignments first):"),
+                      [f"{p.code} {p.title}" for p in held])
+    now = utcnow()
+    for position in positions:
+        position.archived_at = now
+    db.session.flush()
+
+
 def holder_counts(position_ids=None, day: date | None = None):
     """Select (position_id, filled) counting current primary assignments."""
     query = select(Assignment.position_id, func.count(Assignment.id).label("filled")) \

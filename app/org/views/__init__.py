@@ -12,4 +12,4 @@ expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 register_value_labels({("employees", "status"): enum_labels(EmployeeStatus)})  # for the audit trail
 register_field_labels({(entity.name, f.name): f.label for entity in ENTITIES.values() for f in entity.fields})
 
-from app.org.views import charts, departments, employees, headcount, positions  # noqa: E402,F401
+from app.org.views import bulk, charts, departments, employees, headcount, positions  # noqa: E402,F401

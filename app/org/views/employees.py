@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.auth import services as auth_services
 from app.auth.permissions import requires
+from app.core import bulk
 from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.extensions import db
@@ -42,7 +43,8 @@ def employees():
     page = page_of(query)
     return render_template("org/employees.html", page=page, search=search, department=department, status=status,
                            sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
-                           scoped=within is not None, primary_position=services.primary_position)
+                           scoped=within is not None, primary_position=services.primary_position,
+                           selection=bulk.for_page(current_user, "org.employees"))
 
 
 def _visible_employee(employee_id: int) -> Employee:

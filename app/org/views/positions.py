@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
+from app.core import bulk
 from app.core.forms import attempt, save
 from app.core.listing import page_of, sort_query
 from app.org import services
@@ -37,7 +38,8 @@ def positions():
     return render_template("org/positions.html", page=page, holders=services.holder_names(ids),
                            filled=services.filled_counts(ids), search=search, department=department,
                            vacancy=vacancy, archived=archived, sort=sort,
-                           department_choices=services.department_choices())
+                           department_choices=services.department_choices(),
+                           selection=bulk.for_page(current_user, "org.positions"))
 
 
 @bp.route("/positions/lookup")
