@@ -72,6 +72,7 @@ def _import_models() -> None:
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.jobs.models  # noqa: F401
+    import app.notifications.models  # noqa: F401
     import app.org.models  # noqa: F401
     import app.tasks.models  # noqa: F401
 
@@ -102,6 +103,10 @@ def _init_extensions(app: Flask) -> None:
     from app.tasks.queue import init_app as init_task_queue
 
     init_task_queue(app)  # background tasks (huey): app.extensions["rolebook_tasks"]
+
+    from app.notifications import init_app as init_notifications
+
+    init_notifications(app)  # the inbox, the outbox's sender and the reminders on the queue
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -156,12 +161,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.documents.views import bp as documents_bp
     from app.jobs.views import bp as jobs_bp
+    from app.notifications.views import bp as notifications_bp
     from app.org.views import bp as org_bp
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (core_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      documents_bp, tasks_bp):
+                      documents_bp, tasks_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -173,6 +179,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.notifications.cli import notifications_cli
     from app.tasks.cli import tasks_cli
     from app.transfer.cli import transfer_cli
 
@@ -181,6 +188,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(transfer_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(notifications_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
