@@ -234,6 +234,18 @@ MATRIX = {
     "printouts.company_manual_pdf": {"admin", "hr"},
     "background_tasks.get_task": ALL,
     "background_tasks.get_result": ALL,
+    # notifications: everyone has their own inbox (others' answer 404); admins read the outbox
+    "notifications.index": ALL,
+    "notifications.open_notification": ALL,
+    "notifications.mark_read": ALL,
+    "notifications.mark_all_read": ALL,
+    "notifications.preferences": ALL,
+    "notifications.outbox": {"admin"},
+    "notifications.outbox_mail": {"admin"},
+    "notifications.outbox_check": {"admin"},
+    "notifications.outbox_retry": {"admin"},
+    "notifications.unreachable": {"admin", "hr"},
+    "notifications_api.list_notifications": ALL,
 }
 
 
@@ -286,7 +298,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1}
+           "exclusion_id": 1, "notification_id": 1, "mail_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -22,6 +22,11 @@ bp = Blueprint("notifications", __name__)
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 
 
+def _back(target: str | None) -> str:
+    """A path of this site to go to (never another site), else the notifications page."""
+    return safe_next(target) if target else url_for("notifications.index")
+
+
 @bp.route("/notifications")
 @requires(can_use_notifications)
 def index():
@@ -39,14 +44,14 @@ def open_notification(notification_id: int):
     """Follow a notification's link, marking it read (the commit point commits the redirect)."""
     notification = services.get_notification(notification_id, current_user)
     services.mark_read(notification)
-    return redirect(safe_next(notification.link) or url_for("notifications.index"))
+    return redirect(_back(notification.link))
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @requires(can_use_notifications)
 def mark_read(notification_id: int):
     services.mark_read(services.get_notification(notification_id, current_user))
-    return redirect(safe_next(request.form.get("next")) or url_for("notifications.index"))
+    return redirect(_back(request.form.get("next")))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
@@ -54,7 +59,7 @@ def mark_read(notification_id: int):
 def mark_all_read():
     count = services.mark_all_read(current_user)
     flash(_("%(num)d notification(s) marked read.", num=count), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("notifications.index"))
+    return redirect(_back(request.form.get("next")))
 
 
 @bp.route("/account/notifications", methods=["POST"])
