@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 
+from app.auth.models import User
 from app.core.clock import day_start, today
 from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
@@ -37,7 +39,7 @@ class Outgoing:
     kind: str
     params: dict
     link: str
-    user: object | None = None
+    user: User | None = None
     address: str = ""
     name: str = ""
     locale: str | None = None
@@ -165,9 +167,9 @@ def mark_read(notification: NotificationRow) -> None:
 
 
 def mark_all_read(user) -> int:
-    result = db.session.execute(update(NotificationRow).where(
+    result = cast(CursorResult, db.session.execute(update(NotificationRow).where(
         NotificationRow.user_id == user.id, NotificationRow.read_at.is_(None)).values(read_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     return result.rowcount or 0
 
 

@@ -6,9 +6,8 @@ Revises: 3c9e51f0a7d2
 Create Date: 2026-12-06 23:58:28.930912
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7e6a19fbea19'
