@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.appraisals.models import Step
+
 
 @dataclass(frozen=True)
 class Group:
@@ -38,6 +40,12 @@ class Kind:
 def _p(params: dict, name: str) -> str:
     value = params.get(name)
     return "—" if value in (None, "") else str(value)
+
+
+def _step(params: dict) -> str:
+    """An appraisal step, stored as its value, named in the reader's language."""
+    value = params.get("step", "")
+    return Step(value).label if value in Step.order() else _p(params, "step")
 
 
 KINDS = {kind.key: kind for kind in (
@@ -71,10 +79,10 @@ KINDS = {kind.key: kind for kind in (
     # The daily digest's items (a digest notification lists them; see ``reminders``).
     Kind("due_soon", "reminder_due", _l("Due soon"),
          lambda p: _("%(cycle)s: %(step)s of %(employee)s is due on %(day)s.", cycle=_p(p, "cycle"),
-                     step=_p(p, "step"), employee=_p(p, "employee"), day=_p(p, "day"))),
+                     step=_step(p), employee=_p(p, "employee"), day=_p(p, "day"))),
     Kind("overdue", "reminder_due", _l("Overdue"),
          lambda p: _("%(cycle)s: %(step)s of %(employee)s was due on %(day)s and is overdue.", cycle=_p(p, "cycle"),
-                     step=_p(p, "step"), employee=_p(p, "employee"), day=_p(p, "day"))),
+                     step=_step(p), employee=_p(p, "employee"), day=_p(p, "day"))),
     Kind("ack_outstanding", "reminder_ack", _l("Acknowledgement outstanding"),
          lambda p: _("%(position)s: your job description is still to be acknowledged.", position=_p(p, "position"))),
     Kind("drafts_waiting", "reminder_drafts", _l("Drafts waiting for review"),

@@ -2,9 +2,12 @@
 an absolute link back into the app (``BASE_URL``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from jinja2 import Environment, select_autoescape
 
 from app.notifications import kinds
 
@@ -23,7 +26,37 @@ def path_for(endpoint: str, **values) -> str:
     """The app's path of ``endpoint``, with or without a request (background tasks, the CLI)."""
     if has_request_context():
         return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    cache = current_app.extensions.setdefault("rolebook_paths", {})
+    if len(values) == 1 and isinstance(next(iter(values.values())), int):
+        # The path of one id, thousands of times in a reminder run: built once with a stand-in
+        # id, then the id put in its place.
+        (name, value), = values.items()
+        pattern = cache.get(endpoint)
+        if pattern is None:
+            pattern = cache[endpoint] = _adapter().build(endpoint, {name: _STAND_IN})
+        return pattern.replace(str(_STAND_IN), str(value))
+    return _adapter().build(endpoint, values)
+
+
+_STAND_IN = 1987654321   # within the ids the URL converters accept
+
+
+def _adapter():
+    adapter = current_app.extensions.get("rolebook_path_adapter")
+    if adapter is None:   # the URL map is complete once the app is built: one adapter will do
+        adapter = current_app.extensions["rolebook_path_adapter"] = current_app.url_map.bind("localhost")
+    return adapter
+
+
+def mail_templates():
+    """The mails' two templates, from an environment of their own: without the pages' many
+    globals, which Jinja would copy into the context of every one of thousands of mails."""
+    found = current_app.extensions.get("rolebook_mail_templates")
+    if found is None:
+        env = Environment(loader=current_app.jinja_env.loader, autoescape=select_autoescape(["html"]))
+        found = current_app.extensions["rolebook_mail_templates"] = (
+            env.get_template("notifications/mail/message.txt"), env.get_template("notifications/mail/message.html"))
+    return found
 
 
 def absolute(link: str) -> str:
@@ -42,19 +75,31 @@ def locale_of(user) -> str:
 
 def render(kind: str, params: dict, link: str, locale: str, name: str = "") -> tuple[str, str, str]:
     """(subject, text, html) of a mail of ``kind`` in ``locale``."""
-    env = current_app.jinja_env
     with force_locale(locale):
+        return renderer()(kind, params, link, name)
+
+
+def renderer() -> Callable[[str, dict, str, str], tuple[str, str, str]]:
+    """A function rendering mails in the current language, its fixed words translated once:
+    many mails are rendered inside one ``force_locale`` (switching the language reloads its
+    catalog) and a reminder run renders thousands."""
+    text_template, html_template = mail_templates()
+    words = {"hello": _("Hello,"), "hello_name": _("Hello %(name)s,", name="\x00"), "open": _("Open RoleBook"),
+             "choose": _("Choose which mails you receive on your account page")}
+    prefix = _("[RoleBook] %(subject)s", subject="\x00")
+    common = {"words": words, "preferences_url": absolute("/account#notifications"),
+              "company": current_app.config.get("COMPANY_NAME", "")}
+
+    def render_one(kind: str, params: dict, link: str, name: str = "") -> tuple[str, str, str]:
         subject = kinds.digest_title(params) if kind == kinds.DIGEST else kinds.label(kind)
         context = {
+            **common,
             "subject": subject,
-            "name": name,
+            "greeting": words["hello_name"].replace("\x00", name) if name else words["hello"],
             "sentence": None if kind == kinds.DIGEST else kinds.text(kind, params),
             "items": [{"text": item["text"], "url": absolute(item["link"])} for item in kinds.items(kind, params)],
             "url": absolute(link or "/notifications"),
-            "preferences_url": absolute("/account#notifications"),
-            "company": current_app.config.get("COMPANY_NAME", ""),
         }
-        text = env.get_template("notifications/mail/message.txt").render(context)
-        html = env.get_template("notifications/mail/message.html").render(context)
-        subject = _("[RoleBook] %(subject)s", subject=subject)
-    return subject[:300], text, html
+        return prefix.replace("\x00", subject)[:300], text_template.render(context), html_template.render(context)
+
+    return render_one

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
 from app.core.clock import local, today
@@ -27,9 +26,9 @@ from app.jobs.services import outstanding_acknowledgements
 from app.notifications import kinds
 from app.notifications.mail import path_for
 from app.notifications.models import ReminderDigest
-from app.notifications.services import Outgoing, send, to_employee, to_user
+from app.notifications.services import Outgoing, people, send, to_person, to_user
 from app.notifications.subscribers import hr_users
-from app.org.models import Assignment, Employee
+from app.org.models import Assignment, Position
 
 RUN_MARK = "*"   # the ReminderDigest row that says the day's run is done
 
@@ -56,61 +55,56 @@ class RunReport:
     unreachable: int = 0
 
 
-def _key(outgoing: Outgoing, employee: Employee | None) -> str:
-    if outgoing.user is not None:
-        return f"user:{outgoing.user.id}"
-    return f"employee:{employee.id}" if employee is not None else f"address:{outgoing.address.lower()}"
-
-
 def collect(day: date) -> tuple[dict[str, Pending], dict[int, Unreachable]]:
-    """What each person is to be reminded of on ``day``; the people who cannot be reached."""
+    """What each person is to be reminded of on ``day``; the people who cannot be reached.
+    Reads columns, not ORM rows: a company of 10,000 has about as many items."""
     pending: dict[str, Pending] = {}
     unreachable: dict[int, Unreachable] = {}
-
-    def add(employee: Employee | None, outgoing: Outgoing, item_kind: str, params: dict, link: str) -> None:
-        if outgoing.user is None and not outgoing.address:
-            entry = unreachable.setdefault(employee.id, Unreachable(employee.name, employee.employee_no))
-            entry.what.append(kinds.text(item_kind, params))
-            return
-        key = _key(outgoing, employee)
-        found = pending.setdefault(key, Pending(outgoing))
-        found.items.append({"kind": item_kind, "params": params, "link": link})
+    rows: list[tuple[int, str, dict, str]] = []   # (employee id, item kind, params, link)
 
     due_days = int(current_app.config.get("REMINDER_DUE_DAYS", 3))
     horizon = day + timedelta(days=due_days)
-    steps = {Step.SELF_REVIEW.value: ("self_review_due", "employee"),
-             Step.MANAGER_REVIEW.value: ("manager_review_due", "reviewer")}
+    steps = {Step.SELF_REVIEW.value: "self_review_due", Step.MANAGER_REVIEW.value: "manager_review_due"}
     cycles = {c.id: c for c in db.session.scalars(select(AppraisalCycle).where(
         AppraisalCycle.status == CycleStatus.RUNNING.value))}
-    for status, (due_column, who) in steps.items():
+    names: dict[int, str] = {}
+    for status, due_column in steps.items():
         due_ids = [c.id for c in cycles.values() if getattr(c, due_column) is not None
                    and getattr(c, due_column) <= horizon]
         if not due_ids:
             continue
-        query = (select(Review).where(Review.cycle_id.in_(due_ids), Review.status == status,
-                                      Review.excluded_at.is_(None))
-                 .options(selectinload(Review.employee).selectinload(Employee.user),
-                          selectinload(Review.reviewer).selectinload(Employee.user))
-                 .order_by(Review.id))
-        step_label = Step(status).label
-        for review in db.session.scalars(query):
-            cycle = cycles[review.cycle_id]
-            due = getattr(cycle, due_column)
-            person = review.employee if who == "employee" else review.reviewer
-            if person is None:
+        reviews = db.session.execute(select(Review.id, Review.cycle_id, Review.employee_id, Review.reviewer_id)
+                                     .where(Review.cycle_id.in_(due_ids), Review.status == status,
+                                            Review.excluded_at.is_(None)).order_by(Review.id)).all()
+        for review in reviews:
+            due = getattr(cycles[review.cycle_id], due_column)
+            person_id = review.employee_id if status == Step.SELF_REVIEW.value else review.reviewer_id
+            if person_id is None:
                 continue
-            item_kind = "overdue" if due < day else "due_soon"
-            params = {"cycle": cycle.name, "step": step_label, "employee": review.employee.name,
+            params = {"cycle": cycles[review.cycle_id].name, "step": status, "employee": review.employee_id,
                       "day": due.isoformat()}
-            link = path_for("appraisals.review", review_id=review.id)
-            add(person, to_employee(person, kinds.DIGEST, {}, ""), item_kind, params, link)
+            rows.append((person_id, "overdue" if due < day else "due_soon", params,
+                         path_for("appraisals.review", review_id=review.id)))
+            names[review.employee_id] = ""
 
-    query = outstanding_acknowledgements().options(selectinload(Assignment.employee).selectinload(Employee.user))
-    for assignment in db.session.scalars(query).unique():
-        position = assignment.position
-        params = {"position": f"{position.code} {position.title}".strip()}
-        add(assignment.employee, to_employee(assignment.employee, kinds.DIGEST, {}, ""), "ack_outstanding", params,
-            path_for("jobs.position", position_id=position.id))
+    query = outstanding_acknowledgements().with_only_columns(
+        Assignment.employee_id, Position.id, Position.code, Position.title)
+    for employee_id, position_id, code, title in db.session.execute(query):
+        rows.append((employee_id, "ack_outstanding", {"position": f"{code} {title}".strip()},
+                     path_for("jobs.position", position_id=position_id)))
+
+    found = people({row[0] for row in rows} | set(names))
+    for person_id, item_kind, params, link in rows:
+        if "employee" in params:   # the reviewee's name, looked up with the others
+            params["employee"] = found[params["employee"]].name
+        person = found[person_id]
+        if person.user is None and not person.email:
+            entry = unreachable.setdefault(person_id, Unreachable(person.name, person.employee_no))
+            entry.what.append(kinds.text(item_kind, params))
+            continue
+        key = f"user:{person.user.id}" if person.user is not None else f"employee:{person_id}"
+        entry_pending = pending.setdefault(key, Pending(to_person(person, kinds.DIGEST, {}, "")))
+        entry_pending.items.append({"kind": item_kind, "params": params, "link": link})
 
     draft_days = int(current_app.config.get("REMINDER_DRAFT_DAYS", 7))
     waiting = db.session.scalar(select(func.count()).select_from(JobDescriptionVersion).where(
@@ -118,8 +112,10 @@ def collect(day: date) -> tuple[dict[str, Pending], dict[int, Unreachable]]:
         JobDescriptionVersion.submitted_at < utcnow() - timedelta(days=draft_days))) or 0
     if waiting:
         for user in hr_users():
-            add(None, to_user(user, kinds.DIGEST, {}, ""), "drafts_waiting", {"count": waiting, "days": draft_days},
-                path_for("jobs.review_queue"))
+            key = f"user:{user.id}"
+            entry_pending = pending.setdefault(key, Pending(to_user(user, kinds.DIGEST, {}, "")))
+            entry_pending.items.append({"kind": "drafts_waiting", "params": {"count": waiting, "days": draft_days},
+                                        "link": path_for("jobs.review_queue")})
     return pending, unreachable
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, delete, func, insert, select, update
 
@@ -25,9 +26,10 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.notifications import kinds
-from app.notifications.mail import locale_of, path_for, render
+from app.notifications.mail import locale_of, path_for, renderer
 from app.notifications.models import Notification as NotificationRow
 from app.notifications.models import NotificationPreference, OutboxMail, RefusedAddress
+from app.org.models import Employee
 
 PENDING_MAIL = "rolebook_outbox_pending"   # session flag: mails were queued, kick the sender after commit
 
@@ -65,6 +67,41 @@ def to_employee(employee, kind: str, params: dict, link: str) -> Outgoing:
     return Outgoing(kind, params, link, address=(employee.email or "").strip(), name=employee.name)
 
 
+@dataclass(frozen=True)
+class Person:
+    """An employee as the notifications reach them: through an active account, else by e-mail."""
+
+    employee_id: int
+    name: str
+    employee_no: str
+    email: str
+    user: User | None
+
+
+def people(employee_ids: Iterable[int]) -> dict[int, Person]:
+    """{employee id: Person} in two queries per thousand (for thousands of reviews or holders)."""
+    ids = sorted(set(employee_ids))
+    found: dict[int, Person] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        rows = db.session.execute(select(Employee.id, Employee.name, Employee.employee_no, Employee.email,
+                                         Employee.user_id).where(Employee.id.in_(chunk))).all()
+        user_ids = [row.user_id for row in rows if row.user_id]
+        users = {user.id: user for user in db.session.scalars(
+            select(User).where(User.id.in_(user_ids), User.active.is_(True)))} if user_ids else {}
+        for row in rows:
+            found[row.id] = Person(row.id, row.name, row.employee_no, (row.email or "").strip(),
+                                   users.get(row.user_id) if row.user_id else None)
+    return found
+
+
+def to_person(person: Person, kind: str, params: dict, link: str) -> Outgoing:
+    """Like ``to_employee``, for a Person of ``people``."""
+    if person.user is not None:
+        return Outgoing(kind, params, link, user=person.user, address=person.user.email, name=person.name)
+    return Outgoing(kind, params, link, address=person.email, name=person.name)
+
+
 def mail_preferences(user_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
     """{(user id, group): e-mail wanted} for the users' stored choices (no row: e-mail wanted)."""
     ids = list(set(user_ids))
@@ -93,7 +130,9 @@ def send(outgoing: Sequence[Outgoing]) -> SendReport:
     now = utcnow()
     preferences = mail_preferences(o.user.id for o in outgoing if o.user is not None)
     refused = refused_addresses({o.address.lower() for o in outgoing if o.address})
-    notifications, mails = [], []
+    notifications: list[dict] = []
+    mails: list[dict] = []
+    by_locale: dict[str, list[Outgoing]] = {}
     for item in outgoing:
         user_id = item.user.id if item.user is not None else None
         if user_id is not None:
@@ -106,12 +145,16 @@ def send(outgoing: Sequence[Outgoing]) -> SendReport:
                 report.unreachable.append(item.name)
             continue
         if mail and item.address.lower() not in refused:
-            locale = item.locale or locale_of(item.user)
-            subject, text, html = render(item.kind, item.params, item.link, locale, item.name)
-            mails.append({"user_id": user_id, "to_address": item.address, "kind": item.kind, "locale": locale,
-                          "subject": subject, "body_text": text, "body_html": html,
-                          "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now,
-                          "error_code": "", "last_error": ""})
+            by_locale.setdefault(item.locale or locale_of(item.user), []).append(item)
+    for locale, items in by_locale.items():
+        with force_locale(locale):   # once per language: switching reloads the catalog
+            render = renderer()
+            for item in items:
+                subject, text, html = render(item.kind, item.params, item.link, item.name)
+                mails.append({"user_id": item.user.id if item.user is not None else None, "to_address": item.address,
+                              "kind": item.kind, "locale": locale, "subject": subject, "body_text": text,
+                              "body_html": html, "status": "queued", "attempts": 0, "next_attempt_at": now,
+                              "created_at": now, "error_code": "", "last_error": ""})
     for start in range(0, len(notifications), 2000):
         db.session.execute(insert(NotificationRow), notifications[start:start + 2000])
     for start in range(0, len(mails), 1000):

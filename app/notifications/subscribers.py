@@ -11,7 +11,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from app.jobs import signals as job_signals
 from app.notifications.mail import path_for
-from app.notifications.services import send, to_employee, to_user
+from app.notifications.services import people, send, to_employee, to_person, to_user
 from app.org.models import Assignment, Employee
 from app.org.services import current_filter
 
@@ -105,18 +105,23 @@ def on_band_calibrated(review, **extra) -> None:
 
 def on_reviews_launched(cycle, since=None, **extra) -> None:
     """The first step of every review a launch created: the employees' self-reviews, and the
-    reviewers' manager reviews where the self-review is skipped."""
-    query = (select(Review).where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None))
-             .options(selectinload(Review.employee).selectinload(Employee.user),
-                      selectinload(Review.reviewer).selectinload(Employee.user))
-             .order_by(Review.id))
+    reviewers' manager reviews where the self-review is skipped (columns, not ORM rows: a
+    company-wide launch opens thousands)."""
+    query = select(Review.id, Review.status, Review.employee_id, Review.reviewer_id).where(
+        Review.cycle_id == cycle.id, Review.excluded_at.is_(None)).order_by(Review.id)
     if since is not None:
         query = query.where(Review.created_at >= since)
+    rows = db.session.execute(query).all()
+    found = people({row.employee_id for row in rows} | {row.reviewer_id for row in rows if row.reviewer_id})
     outgoing = []
-    for review in db.session.scalars(query):
-        found = _review_outgoing(review, review.status)
-        if found is not None:
-            outgoing.append(found)
+    for row in rows:
+        kind = STEP_KINDS.get(row.status)
+        person_id = row.reviewer_id if row.status == Step.MANAGER_REVIEW.value else row.employee_id
+        if kind is None or person_id is None:
+            continue
+        outgoing.append(to_person(found[person_id], kind, {"cycle": cycle.name,
+                                                           "employee": found[row.employee_id].name},
+                                  path_for("appraisals.review", review_id=row.id)))
     send(outgoing)
 
 
