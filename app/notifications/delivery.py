@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_mailman import EmailMultiAlternatives, Mail
 from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.extensions import db
+from app.notifications.mail import renderer
 from app.notifications.models import MailStatus, OutboxMail, RefusedAddress
 
 log = logging.getLogger(__name__)
@@ -172,13 +174,31 @@ def _release(mail_ids: list[int], code: str, detail: str) -> None:
                                  error_code=code, last_error=detail))
 
 
-def _message(row: OutboxMail, conn) -> EmailMultiAlternatives:
+def _render(rows) -> dict[int, tuple[str, str]]:
+    """{mail id: (text, html)}: as stored, or rendered now, one language at a time."""
+    done: dict[int, tuple[str, str]] = {}
+    by_locale: dict[str, list[OutboxMail]] = {}
+    for row in rows:
+        if row.body_text:
+            done[row.id] = (row.body_text, row.body_html)
+        else:
+            by_locale.setdefault(row.locale, []).append(row)
+    for locale, group in by_locale.items():
+        with force_locale(locale):
+            render = renderer()
+            for row in group:
+                _subject, text, html = render(row.kind, row.params or {}, row.link, row.name)
+                done[row.id] = (text, html)
+    return done
+
+
+def _message(row: OutboxMail, conn, text: str, html: str) -> EmailMultiAlternatives:
     sender = _config("MAIL_DEFAULT_SENDER") or "RoleBook <rolebook@localhost>"
     host = sender.rpartition("@")[2].strip(" >") or "localhost"
-    message = EmailMultiAlternatives(row.subject, row.body_text, sender, [row.to_address], connection=conn,
+    message = EmailMultiAlternatives(row.subject, text, sender, [row.to_address], connection=conn,
                                      headers={"Message-ID": f"<outbox-{row.id}@{host}>",
                                               "Content-Language": row.locale.replace("_", "-")})
-    message.attach_alternative(row.body_html, "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -192,9 +212,9 @@ def _refuse(row: OutboxMail, detail: str) -> None:
             conn.execute(table.insert().values(address=row.to_address, reason=detail, refused_at=now))
 
 
-def _send_one(row: OutboxMail, conn, report: DeliveryReport) -> None:
+def _send_one(row: OutboxMail, body: tuple[str, str], conn, report: DeliveryReport) -> None:
     try:
-        _message(row, conn).send()
+        _message(row, conn, *body).send()
     except ValueError as error:   # an address that cannot be written in a mail (old data)
         _refuse(row, str(error)[:2000])
         report.refused += 1
@@ -216,7 +236,8 @@ def _send_one(row: OutboxMail, conn, report: DeliveryReport) -> None:
         else:
             _retry(row, "temporary", detail, report)
         return
-    _write(row.id, status=MailStatus.SENT.value, sent_at=utcnow(), claimed_at=None, error_code="", last_error="")
+    _write(row.id, status=MailStatus.SENT.value, sent_at=utcnow(), claimed_at=None, error_code="", last_error="",
+           body_text=body[0], body_html=body[1])
     report.sent += 1
 
 
@@ -266,8 +287,9 @@ def deliver_due(limit: int | None = None) -> DeliveryReport:
         pending = list(claimed)
         try:
             rows = {row.id: row for row in db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)))}
+            rendered = _render(rows.values())
             for mail_id in claimed:
-                _send_one(rows[mail_id], conn, report)
+                _send_one(rows[mail_id], rendered[mail_id], conn, report)
                 pending.remove(mail_id)
         except (smtplib.SMTPException, OSError) as error:
             failure = classify(error)

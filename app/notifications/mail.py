@@ -79,6 +79,20 @@ def render(kind: str, params: dict, link: str, locale: str, name: str = "") -> t
         return renderer()(kind, params, link, name)
 
 
+def subject_of(kind: str, params: dict) -> str:
+    """The mail's subject in the current language."""
+    title = kinds.digest_title(params) if kind == kinds.DIGEST else kinds.label(kind)
+    return _("[RoleBook] %(subject)s", subject=title)[:300]
+
+
+def bodies(mail) -> tuple[str, str]:
+    """(text, html) of an outbox mail: as sent, or rendered now in its language."""
+    if mail.body_text:
+        return mail.body_text, mail.body_html
+    _subject, text, html = render(mail.kind, mail.params or {}, mail.link, mail.locale, mail.name)
+    return text, html
+
+
 def renderer() -> Callable[[str, dict, str, str], tuple[str, str, str]]:
     """A function rendering mails in the current language, its fixed words translated once:
     many mails are rendered inside one ``force_locale`` (switching the language reloads its

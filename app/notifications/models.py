@@ -55,8 +55,8 @@ MAIL_STATUS_LABELS = {
 
 
 class OutboxMail(db.Model):
-    """A mail written in the same transaction as the change it tells of, then sent by the
-    background queue (``app.notifications.delivery``). Kept after sending, for the admins."""
+    """A mail written in the same transaction as the change it tells of, then rendered and sent
+    by the background queue (``app.notifications.delivery``). Kept after sending, for the admins."""
 
     __tablename__ = "outbox_mails"
     __audit__ = False  # the queue of a consequence of audited changes
@@ -71,8 +71,13 @@ class OutboxMail(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     locale: Mapped[str] = mapped_column(String(10), default="en")
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    # What the mail tells (``kinds``), kept plain; the bodies are rendered from it by the sender
+    # (and kept as sent), so that queueing thousands of mails writes rows and renders nothing.
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = mapped_column(String(120), default="")   # the recipient, for the greeting
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,7 +26,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.notifications import kinds
-from app.notifications.mail import locale_of, path_for, renderer
+from app.notifications.mail import locale_of, path_for, subject_of
 from app.notifications.models import Notification as NotificationRow
 from app.notifications.models import NotificationPreference, OutboxMail, RefusedAddress
 from app.org.models import Employee
@@ -148,12 +148,11 @@ def send(outgoing: Sequence[Outgoing]) -> SendReport:
             by_locale.setdefault(item.locale or locale_of(item.user), []).append(item)
     for locale, items in by_locale.items():
         with force_locale(locale):   # once per language: switching reloads the catalog
-            render = renderer()
             for item in items:
-                subject, text, html = render(item.kind, item.params, item.link, item.name)
                 mails.append({"user_id": item.user.id if item.user is not None else None, "to_address": item.address,
-                              "kind": item.kind, "locale": locale, "subject": subject, "body_text": text,
-                              "body_html": html, "status": "queued", "attempts": 0, "next_attempt_at": now,
+                              "kind": item.kind, "locale": locale, "subject": subject_of(item.kind, item.params),
+                              "params": item.params, "link": item.link, "name": item.name[:120], "body_text": "",
+                              "body_html": "", "status": "queued", "attempts": 0, "next_attempt_at": now,
                               "created_at": now, "error_code": "", "last_error": ""})
     for start in range(0, len(notifications), 2000):
         db.session.execute(insert(NotificationRow), notifications[start:start + 2000])

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.notifications import access, delivery, kinds, reminders, services
 from app.notifications.access import can_list_unreachable, can_read_outbox, can_use_notifications
 from app.notifications.forms import NotificationFilterForm, preferences_form
+from app.notifications.mail import bodies
 from app.notifications.models import MailStatus, OutboxMail, RefusedAddress
 
 bp = Blueprint("notifications", __name__)
@@ -104,7 +105,9 @@ def outbox_mail(mail_id: int):
     mail = db.session.get(OutboxMail, mail_id)
     if mail is None:
         abort(404)
-    return render_template("notifications/outbox_mail.html", mail=mail, error_text=delivery.error_text)
+    text, html = bodies(mail)
+    return render_template("notifications/outbox_mail.html", mail=mail, text=text, html=html,
+                           error_text=delivery.error_text)
 
 
 @bp.route("/admin/outbox/check", methods=["POST"])

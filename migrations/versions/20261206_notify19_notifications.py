@@ -1,16 +1,16 @@
 """Notifications: the in-app inbox, the outbox of mails (with refused addresses), each user's
 e-mail preference per kind, and the daily reminders sent (one per person per day).
 
-Revision ID: 7e6a19fbea19
+Revision ID: 2d9bb9e0eed1
 Revises: 3c9e51f0a7d2
-Create Date: 2026-12-06 23:58:28.930912
+Create Date: 2026-12-07 00:17:16.786688
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '7e6a19fbea19'
+revision = '2d9bb9e0eed1'
 down_revision = '3c9e51f0a7d2'
 branch_labels = None
 depends_on = None
@@ -68,6 +68,9 @@ def upgrade():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),

@@ -149,7 +149,9 @@ def test_launch_runs_a_fixed_number_of_queries(shop, count_service_queries):
             db.session.commit()
         counts.append((created, len(queries)))
     assert counts[0][0] == 5 and counts[1][0] == 16
-    assert counts[0][1] == counts[1][1] <= 20, counts
+    # + 7 for the notifications of the opened steps (app/notifications/subscribers.py: the new
+    # reviews, their people and accounts, preferences, refused addresses, two bulk inserts)
+    assert counts[0][1] == counts[1][1] <= 20 + 7, counts
 
 
 def test_a_launch_copies_the_labels_the_published_version_shows_not_todays_library(shop):
