@@ -23,6 +23,7 @@ GROUPS = {group.key: group for group in (
     Group("jd_workflow", _l("Job descriptions submitted, returned or approved")),
     Group("jd_published", _l("New job descriptions to acknowledge")),
     Group("review_steps", _l("Appraisal steps opened for me, bands changed at calibration")),
+    Group("tasks", _l("Background work I started is finished (big manuals, imports)")),
     Group("reminder_due", _l("Reminders: appraisal steps due soon or overdue")),
     Group("reminder_ack", _l("Reminders: job descriptions still to acknowledge")),
     Group("reminder_drafts", _l("Reminders: job descriptions waiting for review for long")),
@@ -76,6 +77,8 @@ KINDS = {kind.key: kind for kind in (
     Kind("band_calibrated", "review_steps", _l("Band changed at calibration"),
          lambda p: _("%(cycle)s: HR moved the band of %(employee)s from %(old)s to %(new)s.",
                      cycle=_p(p, "cycle"), employee=_p(p, "employee"), old=_p(p, "old"), new=_p(p, "new"))),
+    Kind("task_finished", "tasks", _l("Background work finished"),
+         lambda p: _("“%(title)s” is finished.", title=_p(p, "title"))),
     # The daily digest's items (a digest notification lists them; see ``reminders``).
     Kind("due_soon", "reminder_due", _l("Due soon"),
          lambda p: _("%(cycle)s: %(step)s of %(employee)s is due on %(day)s.", cycle=_p(p, "cycle"),

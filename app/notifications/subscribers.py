@@ -14,6 +14,7 @@ from app.notifications.mail import path_for
 from app.notifications.services import people, send, to_employee, to_person, to_user
 from app.org.models import Assignment, Employee
 from app.org.services import current_filter
+from app.tasks import signals as task_signals
 
 
 def _position(version) -> str:
@@ -125,6 +126,16 @@ def on_reviews_launched(cycle, since=None, **extra) -> None:
     send(outgoing)
 
 
+def on_task_finished(task, **extra) -> None:
+    """The owner of a finished background task (they may have left its page meanwhile)."""
+    from app.tasks.services import kind_label
+
+    owner = task.owner
+    if owner is not None and owner.active:
+        send([to_user(owner, "task_finished", {"title": task.title or kind_label(task.kind)},
+                      path_for("tasks.detail", task_id=task.id))])
+
+
 def connect() -> None:
     """Subscribe (once per process: blinker keeps the receivers, weakly, so module functions)."""
     job_signals.submitted.connect(on_submitted)
@@ -134,3 +145,4 @@ def connect() -> None:
     appraisal_signals.step_opened.connect(on_step_opened)
     appraisal_signals.band_calibrated.connect(on_band_calibrated)
     appraisal_signals.reviews_launched.connect(on_reviews_launched)
+    task_signals.finished.connect(on_task_finished)

@@ -144,3 +144,19 @@ def test_reminders_on_demand_reach_each_person_once_a_day(cycle, shop):
     assert sent.reminded == 1                      # 王强 reviews them all: one reminder
     assert _kinds(shop.manager_user).count("review_reminder") == 1
     assert notifications.remind_reviewers(reviews).already_today == 1
+
+
+def test_the_owner_hears_when_background_work_is_finished(ctx):
+    from app.tasks import services as tasks
+
+    owner = factories.create_user("hr")
+    tasks.HANDLERS["notify-test"] = tasks.Handler("notify-test", lambda params, owner: None, "Test work")
+    try:
+        task = factories.create_task(owner, kind="notify-test", title="Company manual")
+        owner_id, task_id = owner.id, task.id
+        tasks.run(task_id)   # (ends the session, as a consumer does)
+    finally:
+        tasks.HANDLERS.pop("notify-test")
+    finished, = db.session.scalars(select(Notification).where(Notification.user_id == owner_id)).all()
+    assert finished.kind == "task_finished" and finished.params == {"title": "Company manual"}
+    assert finished.link == f"/tasks/{task_id}"
