@@ -16,8 +16,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs import services as jobs
 from app.notifications import reminders
-from app.notifications.mail import bodies
 from app.notifications import services as notifications
+from app.notifications.mail import bodies
 from app.notifications.models import Notification, OutboxMail, ReminderDigest
 from tests import factories
 from tests.notifications.conftest import review_of
