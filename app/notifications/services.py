@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, delete, func, insert, select, update
 
+from app.audit.services import record
 from app.auth.models import User
 from app.core.clock import day_start, today
 from app.core.errors import NotFound, ServiceError
@@ -316,10 +317,46 @@ def outbox_enabled() -> bool:
     return bool((current_app.config.get("MAIL_SERVER") or "").strip())
 
 
+# --- the outbox, for the admins ------------------------------------------------------------------
+
+
+@dataclass
+class OutboxOverview:
+    counts: dict[str, int]                 # mails per status
+    problem: OutboxMail | None             # the latest queued mail kept back by the server's error
+    refused: list[RefusedAddress]
+
+
+def list_outbox(status: str | None = None):
+    """Named query: the outbox, newest first (``status``: one status only)."""
+    query = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
+    return query.where(OutboxMail.status == status) if status else query
+
+
+def outbox_overview() -> OutboxOverview:
+    counts = {status: count for status, count in db.session.execute(
+        select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).tuples()}
+    problem = db.session.scalars(select(OutboxMail).where(OutboxMail.status == "queued", OutboxMail.error_code != "")
+                                 .order_by(OutboxMail.next_attempt_at.desc()).limit(1)).first()
+    refused = list(db.session.scalars(select(RefusedAddress).order_by(RefusedAddress.refused_at.desc()).limit(200)))
+    return OutboxOverview(counts, problem, refused)
+
+
+def get_mail(mail_id: int) -> OutboxMail:
+    found = db.session.get(OutboxMail, mail_id)
+    if found is None:
+        raise NotFound(_("No such mail."))
+    return found
+
+
 def retry_mail(mail: OutboxMail) -> None:
-    """An admin sends a refused or failed mail again: queued now, its address allowed again."""
+    """An admin sends a refused or failed mail again: queued now, its address allowed again
+    (recorded in the audit trail)."""
+    if mail.status not in ("failed", "refused"):
+        raise ServiceError(_("Only a mail that was not sent can be sent again."))
     db.session.execute(delete(RefusedAddress).where(func.lower(RefusedAddress.address) == mail.to_address.lower()))
     mail.status, mail.attempts, mail.next_attempt_at = "queued", 0, utcnow()
     mail.error_code, mail.last_error, mail.claimed_at = "", "", None
     db.session.flush()
+    record("send_again", "outbox_mails", mail.id, {"to_address": mail.to_address}, label=mail.subject)
     db.session.info[PENDING_MAIL] = True

@@ -2,22 +2,19 @@
 page, the admins' outbox and HR's list of people who cannot be reminded."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from app.audit.services import record
 from app.auth.permissions import expose_to_templates, requires
 from app.core.forms import attempt
 from app.core.listing import page_of
 from app.core.urls import safe_next
-from app.extensions import db
 from app.notifications import access, delivery, kinds, reminders, services
 from app.notifications.access import can_list_unreachable, can_read_outbox, can_use_notifications
 from app.notifications.forms import NotificationFilterForm, preferences_form
 from app.notifications.mail import bodies
-from app.notifications.models import MailStatus, OutboxMail, RefusedAddress
+from app.notifications.models import MailStatus
 
 bp = Blueprint("notifications", __name__)
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
@@ -83,28 +80,18 @@ def preferences():
 @requires(can_read_outbox)
 def outbox():
     status = request.args.get("status", "")
-    query = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
-    if status in {s.value for s in MailStatus}:
-        query = query.where(OutboxMail.status == status)
-    else:
-        status = ""
-    page = page_of(query)
-    counts = dict(db.session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all())
-    problem = db.session.scalars(select(OutboxMail).where(OutboxMail.status == MailStatus.QUEUED.value,
-                                                          OutboxMail.error_code != "")
-                                 .order_by(OutboxMail.next_attempt_at.desc()).limit(1)).first()
-    refused = db.session.scalars(select(RefusedAddress).order_by(RefusedAddress.refused_at.desc()).limit(200)).all()
-    return render_template("notifications/outbox.html", page=page, status=status, counts=counts, problem=problem,
-                           refused=refused, statuses=list(MailStatus), sending=services.outbox_enabled(),
+    status = status if status in {s.value for s in MailStatus} else ""
+    overview = services.outbox_overview()
+    return render_template("notifications/outbox.html", page=page_of(services.list_outbox(status or None)),
+                           status=status, counts=overview.counts, problem=overview.problem,
+                           refused=overview.refused, statuses=list(MailStatus), sending=services.outbox_enabled(),
                            error_text=delivery.error_text)
 
 
 @bp.route("/admin/outbox/<int:mail_id>")
 @requires(can_read_outbox)
 def outbox_mail(mail_id: int):
-    mail = db.session.get(OutboxMail, mail_id)
-    if mail is None:
-        abort(404)
+    mail = services.get_mail(mail_id)
     text, html = bodies(mail)
     return render_template("notifications/outbox_mail.html", mail=mail, text=text, html=html,
                            error_text=delivery.error_text)
@@ -129,15 +116,9 @@ def outbox_check():
 @requires(can_read_outbox)
 def outbox_retry(mail_id: int):
     """Send a refused or failed mail again (and allow its address again)."""
-    mail = db.session.get(OutboxMail, mail_id)
-    if mail is None:
-        abort(404)
-    if mail.status not in (MailStatus.FAILED.value, MailStatus.REFUSED.value):
-        flash(_("Only a mail that was not sent can be sent again."), "warning")
-        return redirect(url_for("notifications.outbox_mail", mail_id=mail.id))
-    services.retry_mail(mail)
-    record("send_again", "outbox_mails", mail.id, {"to_address": mail.to_address}, label=mail.subject)
-    flash(_("The mail is queued again."), "success")
+    mail = services.get_mail(mail_id)
+    if attempt(lambda: services.retry_mail(mail)).ok:
+        flash(_("The mail is queued again."), "success")
     return redirect(url_for("notifications.outbox_mail", mail_id=mail.id))
 
 
