@@ -25,6 +25,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
@@ -111,6 +112,10 @@ def open_connection():
     """An open connection, or ServerError saying what is wrong with the server or the settings."""
     if _config("MAIL_USE_TLS") and _config("MAIL_USE_SSL"):
         raise ServerError("tls", "ROLEBOOK_MAIL_USE_TLS and ROLEBOOK_MAIL_USE_SSL are both on: choose one")
+    _name, address = parseaddr(sender())   # a malformed sender is the settings' fault, not the recipients'
+    local, _at, domain = address.rpartition("@")
+    if not local or not domain or any(c.isspace() for c in address):
+        raise ServerError("sender", f"ROLEBOOK_MAIL_SENDER={sender()!r} holds no e-mail address")
     try:
         conn = connection()
         conn.open()
@@ -192,10 +197,13 @@ def _render(rows) -> dict[int, tuple[str, str]]:
     return done
 
 
+def sender() -> str:
+    return _config("MAIL_DEFAULT_SENDER") or "RoleBook <rolebook@localhost>"
+
+
 def _message(row: OutboxMail, conn, text: str, html: str) -> EmailMultiAlternatives:
-    sender = _config("MAIL_DEFAULT_SENDER") or "RoleBook <rolebook@localhost>"
-    host = sender.rpartition("@")[2].strip(" >") or "localhost"
-    message = EmailMultiAlternatives(row.subject, text, sender, [row.to_address], connection=conn,
+    host = sender().rpartition("@")[2].strip(" >") or "localhost"
+    message = EmailMultiAlternatives(row.subject, text, sender(), [row.to_address], connection=conn,
                                      headers={"Message-ID": f"<outbox-{row.id}@{host}>",
                                               "Content-Language": row.locale.replace("_", "-")})
     message.attach_alternative(html, "text/html")

@@ -257,3 +257,21 @@ def test_a_mail_left_sending_by_a_dead_process_is_not_sent_twice_behind_anyones_
     assert db.session.get(OutboxMail, mail.id).status == "failed"
     assert db.session.get(OutboxMail, mail.id).error_code == "interrupted"
     assert smtp.inbox.to("hr@example.com") == []
+
+
+def test_a_malformed_sender_is_the_settings_fault_and_keeps_the_mails_queued(office, smtp, app, data_app):
+    jobs.submit(_draft(office), office["manager"])
+    db.session.commit()
+    for a in (app, data_app):
+        a.config["MAIL_DEFAULT_SENDER"] = "RoleBook <not an address>"
+    try:
+        report = delivery.deliver_due()
+        assert report.error_code == "sender" and report.sent == 0
+        assert {(m.status, m.error_code) for m in db.session.scalars(select(OutboxMail))} == {("queued", "sender")}
+        assert db.session.scalar(select(func.count()).select_from(RefusedAddress)) == 0   # no recipient blamed
+        admin = factories.create_user("admin")
+        page = factories.logged_in_client(app, admin).get("/admin/outbox").get_data(as_text=True)
+        assert "check ROLEBOOK_MAIL_SENDER" in page
+    finally:
+        for a in (app, data_app):
+            a.config["MAIL_DEFAULT_SENDER"] = "RoleBook <rolebook@localhost>"
