@@ -186,6 +186,29 @@ class Config:
     TASK_WORKERS = env_int("QUEUE_WORKERS", 2)
     TASK_RESULT_DAYS = env_int("TASK_RESULT_DAYS", 7)  # finished tasks and their files are kept this long
 
+    # Notifications (app/notifications). Mails are written to the outbox with the change that
+    # causes them and sent by the background queue through this SMTP server; without a server
+    # (development) they stay in the outbox, readable by the admins. BASE_URL makes the links
+    # in mails absolute (the address users open RoleBook at).
+    MAIL_SERVER = env("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = env("MAIL_USERNAME", "")
+    MAIL_PASSWORD = env("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)   # STARTTLS (usually port 587)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)   # TLS from the start (usually port 465)
+    MAIL_DEFAULT_SENDER = env("MAIL_SENDER", "RoleBook <rolebook@localhost>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)       # seconds the sender waits for the server
+    MAIL_BACKEND = "smtp"
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)   # a mail the server keeps refusing for now
+    MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)  # first retry; doubled each time ...
+    MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 3600)  # ... up to this
+    BASE_URL = env("BASE_URL", "")
+    # The daily reminders: at this hour (0-23) in the company's time zone; steps due within
+    # REMINDER_DUE_DAYS days; job descriptions waiting for review for more than REMINDER_DRAFT_DAYS.
+    REMINDER_HOUR = env_int("REMINDER_HOUR", 8)
+    REMINDER_DUE_DAYS = env_int("REMINDER_DUE_DAYS", 3)
+    REMINDER_DRAFT_DAYS = env_int("REMINDER_DRAFT_DAYS", 7)
+
     # Appraisal periods: quarterly and annual cycles start on the quarters and years of a fiscal
     # year that begins on the first day of this month (1: the calendar year; 4: April, ...).
     FISCAL_YEAR_START_MONTH = fiscal_year_start_month()

@@ -73,6 +73,7 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.core.bulk  # noqa: F401  (the bulk actions' selections)
     import app.jobs.models  # noqa: F401
+    import app.notifications.models  # noqa: F401
     import app.org.models  # noqa: F401
     import app.search.models  # noqa: F401
     import app.targets.models  # noqa: F401
@@ -107,6 +108,10 @@ def _init_extensions(app: Flask) -> None:
     from app.tasks.queue import init_app as init_task_queue
 
     init_task_queue(app)  # background tasks (huey): app.extensions["rolebook_tasks"]
+
+    from app.notifications import init_app as init_notifications
+
+    init_notifications(app)  # the inbox, the outbox's sender and the reminders on the queue
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -162,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.documents.views import bp as documents_bp
     from app.home.views import bp as home_bp
     from app.jobs.views import bp as jobs_bp
+    from app.notifications.views import bp as notifications_bp
     from app.org.views import bp as org_bp
     from app.search.views import bp as search_bp
     from app.targets.views import bp as targets_bp
@@ -169,7 +175,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.transfer.views import bp as transfer_bp
 
     for blueprint in (home_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      targets_bp, search_bp, bulk_bp, documents_bp, tasks_bp):
+                      targets_bp, search_bp, bulk_bp, documents_bp, tasks_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
 
     from app.api import init_api
@@ -181,6 +188,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.backup.cli import backup_cli
     from app.demo.cli import demo_cli
+    from app.notifications.cli import notifications_cli
     from app.search.cli import search_cli
     from app.tasks.cli import tasks_cli
     from app.transfer.cli import transfer_cli
@@ -191,6 +199,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(notifications_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -287,6 +287,18 @@ MATRIX = {
     # bulk actions, tried on the positions list (everyone selects; archiving is HR's): tests/core/test_bulk.py
     "bulk.select": ALL,
     "bulk.confirm": EDIT_ORG,
+    # notifications: everyone has their own inbox (others' answer 404); admins read the outbox
+    "notifications.index": ALL,
+    "notifications.open_notification": ALL,
+    "notifications.mark_read": ALL,
+    "notifications.mark_all_read": ALL,
+    "notifications.preferences": ALL,
+    "notifications.outbox": {"admin"},
+    "notifications.outbox_mail": {"admin"},
+    "notifications.outbox_check": {"admin"},
+    "notifications.outbox_retry": {"admin"},
+    "notifications.unreachable": {"admin", "hr"},
+    "notifications_api.list_notifications": ALL,
 }
 
 
@@ -340,7 +352,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
            "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1, "key": "org.positions",
-           "action_name": "archive"}
+           "action_name": "archive", "notification_id": 1, "mail_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

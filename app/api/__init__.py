@@ -82,6 +82,7 @@ def init_api(app: Flask) -> Api:
         jd_versions,
         job_descriptions,
         libraries,
+        notifications,
         organisation,
         positions,
         reference,
@@ -99,7 +100,8 @@ def init_api(app: Flask) -> Api:
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
                       job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
                       appraisals.cycles, appraisals.reviews, improvement_plans.blp,
-                      target_plans.blp, documents.blp, tasks.blp, search.blp):
+                      target_plans.blp, documents.blp, tasks.blp, search.blp,
+                      notifications.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

@@ -30,6 +30,8 @@ from app.extensions import db
 RECORD_TYPES = {
     "users": _l("User account"),
     "api_tokens": _l("API token"),
+    "notification_preferences": _l("Notification preference"),
+    "outbox_mails": _l("Mail"),
     "departments": _l("Department"),
     "department_functions": _l("Department function"),
     "department_collaborations": _l("Collaboration"),
@@ -72,6 +74,7 @@ ACTIONS = {
     "recompute": _l("Scores recomputed"),
     "bulk": _l("Bulk action"),
     "export": _l("Exported"),
+    "send_again": _l("Sent again"),
 }
 
 # Field names, by column; a few columns mean something else in one kind of record.
@@ -134,7 +137,10 @@ FIELDS = {
     "per_page": _l("Rows per page"), "worker": _l("Process"),
 }
 FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
-             ("jd_versions", "title"): _l("Position title")}
+             ("jd_versions", "title"): _l("Position title"),
+             ("notification_preferences", "email"): _l("By e-mail"),
+             ("notification_preferences", "kind"): _l("Kind of notification"),
+             ("outbox_mails", "to_address"): _l("To")}
 
 # Columns that hold the id of another record: the table it is in.
 REFERENCES = {
@@ -159,7 +165,7 @@ PAGES = {
     "appraisal_cycles": ("appraisals.cycle", "cycle_id"), "appraisal_reviews": ("appraisals.review", "review_id"),
 }
 PARENTS = {
-    "api_tokens": "user_id", "department_functions": "department_id", "department_collaborations": "department_id",
+    "api_tokens": "user_id", "notification_preferences": "user_id", "department_functions": "department_id", "department_collaborations": "department_id",
     "assignments": "employee_id", "jd_duty_sections": "version_id", "jd_requirements": "version_id",
     "jd_kpi_targets": "version_id", "jd_competencies": "version_id", "jd_lint_waivers": "version_id",
     "jd_version_events": "version_id", "jd_acknowledgements": "version_id", "appraisal_kpi_results": "review_id",

@@ -24,4 +24,4 @@ def worker(workers):
     click.echo(f"Consuming background tasks from {queue.url.split('://')[0]} …")
     queue.start_housekeeping()
     queue.huey.create_consumer(workers=workers or current_app.config.get("TASK_WORKERS", 2), worker_type="thread",
-                               periodic=False, max_delay=1.0).run()
+                               periodic=True, max_delay=1.0).run()

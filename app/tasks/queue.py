@@ -54,6 +54,16 @@ class TaskQueue:
         self._lock_file = None        # the consumer lock's open file, while this process holds it
         self._next_try = 0.0          # when to try the lock again
         self._housekeeping: threading.Event | None = None
+        self._extensions: list = []   # register(huey, queue) of the domains' own queue tasks
+
+    def extend(self, register) -> None:
+        """``register(huey, queue)`` adds a domain's own huey tasks (and periodic tasks) to the
+        queue when it is built (at once if it is built already). Used by the domains above this
+        layer, e.g. the notifications' mail sender and its daily reminders."""
+        with self._lock:
+            self._extensions.append(register)
+            if self._huey is not None:
+                register(self._huey, self)
 
     @property
     def url(self) -> str:
@@ -66,6 +76,8 @@ class TaskQueue:
             if self._huey is None:
                 self._huey = make_huey(self.url)
                 self._run_task = self._huey.task(name=RUN_TASK)(self._run)
+                for register in self._extensions:
+                    register(self._huey, self)
             return self._huey
 
     def _run(self, task_id: int) -> None:
@@ -120,7 +132,7 @@ class TaskQueue:
                     self._next_try = now + LOCK_RETRY_SECONDS
                     return None
                 consumer = InProcessConsumer(self.huey, workers=workers or self.app.config.get("TASK_WORKERS", 2),
-                                             worker_type="thread", periodic=False, check_worker_health=False,
+                                             worker_type="thread", periodic=True, check_worker_health=False,
                                              max_delay=1.0)
                 consumer.start()
                 self._consumer = consumer

@@ -46,6 +46,7 @@ from app.core.errors import NotFound, ServiceError
 from app.core.unit_of_work import unit_of_work
 from app.db import utcnow
 from app.extensions import db
+from app.tasks import signals
 from app.tasks.models import FINISHED, Task, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,7 @@ def run(task_id: int) -> None:
                 acting_as(f"{owner.email} (task {task_id})", owner.id):
             with unit_of_work():
                 result = found.run(dict(task.params or {}), owner)
+                signals.finished.send(task)
             stored = store_result(task_id, result) if result is not None else {}
     except ServiceError as error:
         _write(task_id, status=TaskStatus.FAILED.value, finished_at=utcnow(), error=error.message)

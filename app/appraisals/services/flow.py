@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from app.appraisals import signals
 from app.appraisals.models import CycleStatus, KpiResult, Review, ReviewEvent, SelfReviewMode, SelfReviewState, Step
 from app.appraisals.services import improvement
 from app.appraisals.services.reviews import score_review
@@ -218,6 +219,8 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
         if not late:
             review.status = Step.MANAGER_REVIEW.value
     db.session.flush()
+    if submit and not late:
+        signals.step_opened.send(review, step=Step.MANAGER_REVIEW.value)
 
 
 SKIPPED = (SelfReviewState.SKIPPED_TEMPLATE.value, SelfReviewState.SKIPPED_NO_ACCOUNT.value,
@@ -261,6 +264,7 @@ def skip_self_review(review: Review, seen_version: int | None, by_hr: bool) -> N
     touch(review)
     _event(review, "self_review_skipped", review.self_review_state_enum.label)
     db.session.flush()
+    signals.step_opened.send(review, step=Step.MANAGER_REVIEW.value)
 
 
 def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False,
@@ -329,6 +333,10 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
     if finalise:
         _finalise(review, reason)
     db.session.flush()
+    if new_band is not None and moved:
+        signals.band_calibrated.send(review)
+    if finalise:
+        signals.step_opened.send(review, step=Step.FINALISED.value)
 
 
 def _finalise(review: Review, reason: str = "") -> None:
@@ -357,6 +365,7 @@ def finalise(review: Review, seen_version: int | None, reason: str = "") -> None
     touch(review)
     _finalise(review, reason)
     db.session.flush()
+    signals.step_opened.send(review, step=Step.FINALISED.value)
 
 
 REOPEN_STEPS = (Step.SELF_REVIEW, Step.MANAGER_REVIEW, Step.CALIBRATION)
@@ -390,6 +399,7 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
                                               f"{review.calibration_reason}")
         review.calibrated_band, review.calibration_reason = None, ""
     db.session.flush()
+    signals.step_opened.send(review, step=step)
 
 
 def acknowledge(review: Review, seen_version: int | None = None) -> None:

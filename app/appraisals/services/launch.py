@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select, text
 
+from app.appraisals import signals
 from app.appraisals.models import (
     AppraisalCycle,
     CompetencyRating,
@@ -329,6 +330,7 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     if exclusions:
         db.session.flush()
     if created:
+        signals.reviews_launched.send(cycle, since=now)
         # One audit event for the whole launch: the rows were inserted in bulk, past the flush hook.
         record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created, "excluded": len(exclusions)},
                label=cycle.name)

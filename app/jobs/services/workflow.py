@@ -12,7 +12,7 @@ from app.core.concurrency import check_version
 from app.core.errors import ServiceError
 from app.db import utcnow
 from app.extensions import db
-from app.jobs import lint
+from app.jobs import lint, signals
 from app.jobs.content import TEXT_FIELDS, content_hash, version_content
 from app.jobs.models import Acknowledgement, JobDescriptionVersion, LintWaiver, Status
 from app.jobs.services.drafting import current_version, record_event, require_status
@@ -33,6 +33,7 @@ def submit(version: Version, user, seen_version: int | None = None) -> None:
     version.review_comment = ""
     record_event(version, "submitted")
     db.session.flush()
+    signals.submitted.send(version, by=user)
 
 
 def return_for_changes(version: Version, user, comment: str, seen_version: int | None = None) -> None:
@@ -47,6 +48,7 @@ def return_for_changes(version: Version, user, comment: str, seen_version: int |
     version.approved_by_id = version.approved_at = None
     record_event(version, "returned", comment[:5000])
     db.session.flush()
+    signals.returned.send(version, by=user, comment=comment[:5000])
 
 
 def approve(version: Version, user, seen_version: int | None = None) -> None:
@@ -61,6 +63,7 @@ def approve(version: Version, user, seen_version: int | None = None) -> None:
     version.approved_by_id, version.approved_at = getattr(user, "id", None), utcnow()
     record_event(version, "approved")
     db.session.flush()
+    signals.approved.send(version, by=user)
 
 
 def publish(version: Version, user, effective_date: date | None, seen_version: int | None = None) -> None:
@@ -89,6 +92,7 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
         setattr(position, name, getattr(version, name))
     record_event(version, "published")
     db.session.flush()
+    signals.published.send(version, by=user)
 
 
 def publish_many(version_ids: list[int], user, effective_date: date | None) -> list[Version]:
