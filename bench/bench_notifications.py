@@ -28,9 +28,9 @@ from sqlalchemy import bindparam, event, func, insert, select, update  # noqa: E
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.appraisals import launch  # noqa: E402
 from app.appraisals import services as appraisals  # noqa: E402
 from app.appraisals import signals as appraisal_signals  # noqa: E402
+from app.appraisals.services import launch  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.core.clock import frozen  # noqa: E402

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from app.appraisals import flow
 from app.appraisals.models import Review, Step
-from app.appraisals.services import cycle_settings
+from app.appraisals.services import cycle_settings, flow
 from app.core.clock import frozen
 from app.core.unit_of_work import unit_of_work
 from app.db import utcnow
