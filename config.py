@@ -177,6 +177,9 @@ class Config:
     # From this many positions a manual is rendered in parts (in the PDF workers) and assembled,
     # rather than in one pass.
     MANUAL_PARTS_MIN_POSITIONS = env_int("MANUAL_PARTS_MIN_POSITIONS", 24)
+    # The org chart and the department choices of the pages are kept per process until the data
+    # changes (app/org/services/views_cache.py). Not an environment setting: off in the tests only.
+    ORG_VIEW_CACHE = True
 
     # Background tasks (app/tasks): huey, on a SQLite file in the instance folder by default,
     # on Redis when ROLEBOOK_QUEUE_URL=redis://host:6379/0. The consumer runs as threads inside
@@ -210,6 +213,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PDF_WORKERS = 0              # tests that want worker processes ask for them
     TASK_CONSUMER = "none"       # tests that run tasks start a consumer themselves
+    ORG_VIEW_CACHE = False       # tests roll back, which may give an audit id again: the cache's own tests turn it on
 
 
 CONFIGS = {
