@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.core import clock
 from app.core.errors import NotFound
@@ -27,7 +27,7 @@ from app.jobs import services as jobs
 from app.jobs.content import version_document
 from app.jobs.models import JobDescriptionVersion
 from app.org.models import Department, Position
-from app.org.services import subtree_condition
+from app.org.services import subtree_condition, views_cache
 
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
@@ -107,12 +107,12 @@ def _version_document(version) -> dict:
 
 
 def printable_version(version_id: int):
-    """A version with what its job description's header prints (position, department, superior,
-    subordinates: two queries), not its content (see ``_version_document``)."""
+    """A version with its position, department and superior (one query; the subordinates its
+    header also prints are read when it is printed, not when a printed file is sent again), not
+    its content (see ``_version_document``)."""
     version = db.session.scalar(select(JobDescriptionVersion).where(JobDescriptionVersion.id == version_id).options(
         joinedload(JobDescriptionVersion.position).options(joinedload(Position.department),
-                                                           joinedload(Position.reports_to),
-                                                           selectinload(Position.subordinates))))
+                                                           joinedload(Position.reports_to))))
     if version is None:
         raise NotFound(_("No such job-description version."))
     return version
@@ -128,10 +128,27 @@ def _with_content(version):
 def job_description_pdf(version, lang: str) -> Pdf:
     """Any version of a job description (its content loaded here if need be). Drafts and
     versions in review print with a DRAFT mark and are never cached; published and superseded
-    versions never change, so their PDF is cached."""
+    versions never change, so their PDF is cached.
+
+    A published version printed before is found without building its context again: its cache
+    key and file name are kept until the data changes (``views_cache``: what its header prints,
+    the position's title, superior and department, could), so sending the file again reads one
+    more row, not the position's header and content."""
+    if version.is_frozen:
+        key, filename = views_cache.cached("job description key", (version.id, lang),
+                                           lambda: _job_description_key(version, lang))
+        path = cache.get(key)
+        if path is not None:
+            return Pdf(filename, path=path, etag=key, cached=True)
     context = contexts.job_description(version, document=_version_document(version))
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+
+
+def _job_description_key(version, lang: str) -> tuple[str, str]:
+    context = contexts.job_description(version, document=_version_document(version))
+    return (cache.document_key("job_description", context, lang),
+            safe_filename(f"{context['document_no']}.pdf", default="document"))
 
 
 def job_description_docx(version, lang: str) -> tuple[str, bytes]:
