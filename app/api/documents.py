@@ -37,15 +37,22 @@ def _visible_position(position_id: int):
     return position
 
 
-def _version_of(position, version_id: int | None):
+def _version_of(position, version_id: int | None, content: bool = True):
     """The version asked for, or the one in force; 404 unless it is the position's and the user
-    may read it."""
+    may read it. Without ``content``, the version's row only (what printing a PDF needs first:
+    one printed before is sent without its content, see ``services.job_description_pdf``)."""
     if version_id is None:
-        current = jobs.current_version(position.id)
+        current = jobs.current_version(position.id, full=content)
         if current is None:
             raise NotFound(_("This position has no job description in force."))
-        version_id = current.id
-    version = jobs.get_version(version_id)
+        version = current
+    elif content:
+        version = jobs.get_version(version_id)
+    else:
+        try:
+            version = services.printable_version(version_id)
+        except NotFound:
+            raise NotFound(_("No such job description.")) from None
     if version.position_id != position.id or not can_view_version(current_user, version):
         raise NotFound(_("No such job description."))
     return version
@@ -61,7 +68,7 @@ def job_description_pdf(args, position_id: int):
     The version in force, or `version` (drafts and versions in review print with a DRAFT mark).
     Published versions are cached: the ETag answers If-None-Match with 304.
     """
-    version = _version_of(_visible_position(position_id), args.get("version"))
+    version = _version_of(_visible_position(position_id), args.get("version"), content=False)
     return pdf_response(services.job_description_pdf(version, requested_language(args.get("lang", ""))))
 
 
