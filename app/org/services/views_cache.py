@@ -27,7 +27,8 @@ from app.audit.models import AuditEvent
 from app.core import clock
 from app.extensions import db
 
-KEPT = 64
+KEPT = 256
+_NEWEST = select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)   # built once
 _kept: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _FLUSHED = "org_view_cache_flushed"
@@ -55,9 +56,8 @@ def data_version() -> tuple:
     per request."""
     if has_request_context() and "org_data_version" in g:
         return g.org_data_version
-    newest = db.session.execute(select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)).first()
-    version = (db.engine.url.render_as_string(hide_password=True), tuple(newest) if newest else None,
-               clock.today().isoformat(), str(get_locale()))
+    newest = db.session.execute(_NEWEST).first()
+    version = (id(db.engine), tuple(newest) if newest else None, clock.today().isoformat(), str(get_locale()))
     if has_request_context():
         g.org_data_version = version
     return version
