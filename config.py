@@ -171,6 +171,9 @@ class Config:
     # A document expected to be longer than this many pages (and not cached) is made by a background
     # task with a progress bar, not in the request (app/documents/services.py: what is long).
     PDF_SYNC_MAX_PAGES = env_int("PDF_SYNC_MAX_PAGES", 12)
+    # ... fewer in proportion when the machine is busier than it has cores (the load average per
+    # core). Not an environment setting: off in the tests, whose decisions must not depend on the machine.
+    PDF_SYNC_LOAD_AWARE = True
     # Org chart edges: "polyline", or "ortho" (right angles; Graphviz 2.43 aborts on some charts,
     # which are then drawn again with polylines: see app/org/chart_dot.py).
     ORG_CHART_EDGES = env("ORG_CHART_EDGES", "polyline")
@@ -213,6 +216,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PDF_WORKERS = 0              # tests that want worker processes ask for them
     TASK_CONSUMER = "none"       # tests that run tasks start a consumer themselves
+    PDF_SYNC_LOAD_AWARE = False  # PDF_SYNC_MAX_PAGES as set, whatever the machine's load
     ORG_VIEW_CACHE = False       # tests roll back, which may give an audit id again: the cache's own tests turn it on
 
 

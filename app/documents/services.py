@@ -4,6 +4,7 @@ cannot change: published and superseded versions, and manuals, which only ever h
 force). Permission checks are the callers' (app/documents/access.py)."""
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -134,15 +135,22 @@ def job_description_pdf(version, lang: str) -> Pdf:
     key and file name are kept until the data changes (``views_cache``: what its header prints,
     the position's title, superior and department, could), so sending the file again reads one
     more row, not the position's header and content."""
-    if version.is_frozen:
-        key, filename = views_cache.cached("job description key", (version.id, lang),
-                                           lambda: _job_description_key(version, lang))
-        path = cache.get(key)
-        if path is not None:
-            return Pdf(filename, path=path, etag=key, cached=True)
+    cached = cached_job_description(version, lang)
+    if cached is not None:
+        return cached
     context = contexts.job_description(version, document=_version_document(version))
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+
+
+def cached_job_description(version, lang: str) -> Pdf | None:
+    """A published (or superseded) version's PDF if it was printed before, else None."""
+    if not version.is_frozen:
+        return None
+    key, filename = views_cache.cached("job description key", (version.id, lang),
+                                       lambda: _job_description_key(version, lang))
+    path = cache.get(key)
+    return Pdf(filename, path=path, etag=key, cached=True) if path is not None else None
 
 
 def _job_description_key(version, lang: str) -> tuple[str, str]:
@@ -195,8 +203,33 @@ RESULTS_FIXED_PAGES = 2    # the summary and the charts
 RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
 
 
+JD_FIXED_PAGES = 1         # the header, purpose, authority and the signatures
+JD_ROWS_PER_PAGE = 20      # duties, requirements, KPI targets and competencies on a page
+
+
 def sync_max_pages() -> int:
-    return current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    """The most pages a request lays out now: PDF_SYNC_MAX_PAGES on a machine with a core to
+    spare, fewer in proportion when the machine is busier than it has cores (the 1-minute load
+    average per core: each page then takes that many times longer, and a 2-page job description
+    held a request 5-12 s at a load of 9 on 2 cores). Without the load average (not on every
+    system), or with PDF_SYNC_LOAD_AWARE off (the tests: their decisions must not depend on the
+    machine), PDF_SYNC_MAX_PAGES as it is."""
+    pages = current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    if not current_app.config.get("PDF_SYNC_LOAD_AWARE", True):
+        return pages
+    try:
+        busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except (AttributeError, OSError):
+        return pages
+    return pages if busy <= 1 else int(pages / busy)
+
+
+def job_description_pages(version) -> int:
+    """The pages a job description is expected to take, at most (its content loaded if need be)."""
+    document = _version_document(version)
+    rows = (sum(len(section["duties"]) for section in document["sections"]) + len(document["requirements"])
+            + len(document["kpis"]) + len(document["competencies"]))
+    return JD_FIXED_PAGES + max(1, -(-rows // JD_ROWS_PER_PAGE))
 
 
 def manual_pages(positions: int) -> int:
