@@ -29,6 +29,7 @@ from app.jobs.content import version_document
 from app.jobs.models import JobDescriptionVersion
 from app.org.models import Department, Position
 from app.org.services import subtree_condition, views_cache
+from rolebook_pdf_engine import is_warm
 
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
@@ -203,6 +204,7 @@ RESULTS_FIXED_PAGES = 2    # the summary and the charts
 RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
 
 
+COLD_PAGES = 10            # a process's first layout also loads fonts and caches (rolebook_pdf_engine.is_warm)
 JD_FIXED_PAGES = 1         # the header, purpose, authority and the signatures
 JD_ROWS_PER_PAGE = 20      # duties, requirements, KPI targets and competencies on a page
 
@@ -211,17 +213,20 @@ def sync_max_pages() -> int:
     """The most pages a request lays out now: PDF_SYNC_MAX_PAGES on a machine with a core to
     spare, fewer in proportion when the machine is busier than it has cores (the 1-minute load
     average per core: each page then takes that many times longer, and a 2-page job description
-    held a request 5-12 s at a load of 9 on 2 cores). Without the load average (not on every
-    system), or with PDF_SYNC_LOAD_AWARE off (the tests: their decisions must not depend on the
-    machine), PDF_SYNC_MAX_PAGES as it is."""
+    held a request 5-12 s at a load of 9 on 2 cores), and ten fewer in a process that has not
+    laid out a document yet (its first loads the fonts: 10 s for a 2-page job description at
+    that load, 4-5 s for the next ones). Without the load average (not on every system), the
+    first-render allowance only; with PDF_SYNC_LOAD_AWARE off (the tests: their decisions must
+    not depend on the machine), PDF_SYNC_MAX_PAGES as it is."""
     pages = current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
     if not current_app.config.get("PDF_SYNC_LOAD_AWARE", True):
         return pages
+    cold = 0 if is_warm() else COLD_PAGES
     try:
         busy = os.getloadavg()[0] / (os.cpu_count() or 1)
     except (AttributeError, OSError):
-        return pages
-    return pages if busy <= 1 else int(pages / busy)
+        return max(0, pages - cold)
+    return max(0, (pages if busy <= 1 else int(pages / busy)) - cold)
 
 
 def job_description_pages(version) -> int:
@@ -238,8 +243,10 @@ def manual_pages(positions: int) -> int:
 
 
 def manual_sync_max_positions() -> int:
-    """The most positions a manual made in the request may have (for the page's explanation)."""
-    return max(0, (sync_max_pages() - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
+    """The most positions a manual made in the request may have, on a machine with a core to
+    spare (for the page's explanation: the rule as set, not the moment's load)."""
+    pages = current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    return max(0, (pages - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
 
 
 def results_pages(context: dict) -> int:

@@ -28,10 +28,13 @@ def test_the_expected_pages_grow_with_the_content(ctx, shop):  # noqa: F811
 def test_a_busy_machine_lays_out_fewer_pages_in_a_request(app, monkeypatch, load, expected):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: load)
+    monkeypatch.setattr(services, "is_warm", lambda: True)
     with app.app_context():
         app.config.update(PDF_SYNC_MAX_PAGES=12, PDF_SYNC_LOAD_AWARE=True)
         try:
             assert services.sync_max_pages() == expected
+            monkeypatch.setattr(services, "is_warm", lambda: False)   # its first render loads the fonts
+            assert services.sync_max_pages() == max(0, expected - services.COLD_PAGES)
             app.config["PDF_SYNC_LOAD_AWARE"] = False      # the tests' setting: the machine does not count
             assert services.sync_max_pages() == 12
         finally:
@@ -43,6 +46,7 @@ def test_a_system_without_a_load_average_uses_the_setting(app, monkeypatch):
         raise OSError("no load average here")
 
     monkeypatch.setattr(os, "getloadavg", unavailable)
+    monkeypatch.setattr(services, "is_warm", lambda: True)
     with app.app_context():
         app.config["PDF_SYNC_LOAD_AWARE"] = True
         try:

@@ -190,6 +190,12 @@ RENDERS_PER_CHILD = 50   # then the child is replaced, and what it kept goes wit
 CHILD_SECONDS = 600      # a render longer than this is a hang (a 200-position manual in one pass: ~45 s)
 
 
+def is_warm() -> bool:
+    """Whether this process has laid out a document yet (its first also loads the fonts,
+    Fontconfig's caches and WeasyPrint's tables: ~0.4 s more on an idle core, ten pages' worth)."""
+    return _warm
+
+
 def html_to_pdf(html: str, fetcher: AssetFetcher | None = None) -> bytes:
     """Lay out and write one HTML document.
 
