@@ -172,8 +172,8 @@ class Config:
     # task with a progress bar, not in the request (app/documents/services.py: what is long).
     PDF_SYNC_MAX_PAGES = env_int("PDF_SYNC_MAX_PAGES", 12)
     # ... fewer in proportion when the machine is busier than it has cores (the load average per
-    # core). Not an environment setting: off in the tests, whose decisions must not depend on the machine.
-    PDF_SYNC_LOAD_AWARE = True
+    # core), and fewer in a process's first layout (off: PDF_SYNC_MAX_PAGES as it is, whatever the load).
+    PDF_SYNC_LOAD_AWARE = env_bool("PDF_SYNC_LOAD_AWARE", True)
     # Org chart edges: "polyline", or "ortho" (right angles; Graphviz 2.43 aborts on some charts,
     # which are then drawn again with polylines: see app/org/chart_dot.py).
     ORG_CHART_EDGES = env("ORG_CHART_EDGES", "polyline")
