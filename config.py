@@ -171,12 +171,18 @@ class Config:
     # A document expected to be longer than this many pages (and not cached) is made by a background
     # task with a progress bar, not in the request (app/documents/services.py: what is long).
     PDF_SYNC_MAX_PAGES = env_int("PDF_SYNC_MAX_PAGES", 12)
+    # ... fewer in proportion when the machine is busier than it has cores (the load average per
+    # core), and fewer in a process's first layout (off: PDF_SYNC_MAX_PAGES as it is, whatever the load).
+    PDF_SYNC_LOAD_AWARE = env_bool("PDF_SYNC_LOAD_AWARE", True)
     # Org chart edges: "polyline", or "ortho" (right angles; Graphviz 2.43 aborts on some charts,
     # which are then drawn again with polylines: see app/org/chart_dot.py).
     ORG_CHART_EDGES = env("ORG_CHART_EDGES", "polyline")
     # From this many positions a manual is rendered in parts (in the PDF workers) and assembled,
     # rather than in one pass.
     MANUAL_PARTS_MIN_POSITIONS = env_int("MANUAL_PARTS_MIN_POSITIONS", 24)
+    # The org chart and the department choices of the pages are kept per process until the data
+    # changes (app/org/services/views_cache.py). Not an environment setting: off in the tests only.
+    ORG_VIEW_CACHE = True
 
     # Background tasks (app/tasks): huey, on a SQLite file in the instance folder by default,
     # on Redis when ROLEBOOK_QUEUE_URL=redis://host:6379/0. The consumer runs as threads inside
@@ -235,6 +241,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PDF_WORKERS = 0              # tests that want worker processes ask for them
     TASK_CONSUMER = "none"       # tests that run tasks start a consumer themselves
+    PDF_SYNC_LOAD_AWARE = False  # PDF_SYNC_MAX_PAGES as set, whatever the machine's load
+    ORG_VIEW_CACHE = False       # tests roll back, which may give an audit id again: the cache's own tests turn it on
 
 
 CONFIGS = {

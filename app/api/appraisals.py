@@ -71,7 +71,7 @@ from app.appraisals.services import calibration, exclusions, flow, followup, res
 from app.auth.permissions import requires
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.documents import services as documents
-from app.documents.responses import pdf_response, requested_language
+from app.documents.responses import pdf_response, requested_language, results_or_task
 from app.org import services as org_services
 from app.tasks.models import Task
 
@@ -200,18 +200,24 @@ class ResultsPdfArgs(ResultsArgs, DocumentArgs):
 
 @cycles.route(f"/<{ID}:cycle_id>/results.pdf")
 @cycles.response(200, PDF, content_type="application/pdf", description="The results as PDF.")
+@cycles.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
+                     description="The results are long: a background task makes them.")
 @requires(can_view_cycles)
 @cycles.arguments(ResultsPdfArgs, location="query")
 def cycle_results_pdf(args, cycle_id: int):
     """Print the results of a cycle (within your scope)
 
     The summary, the band distribution and score histogram, the departments and every review by
-    final score; for one department and those below it with `department_id`.
+    final score; for one department and those below it with `department_id`. Results expected to
+    be longer than `PDF_SYNC_MAX_PAGES` pages, unless printed before, answer 202 with the task that
+    makes them (as the page does).
     """
     cycle = visible_cycle(cycle_id)
     department = department_filter(args.get("department_id"))
-    return pdf_response(documents.appraisal_results_pdf(cycle, department, review_scope(current_user),
-                                                        requested_language(args.get("lang", ""))))
+    pdf, task = results_or_task(cycle, department, requested_language(args.get("lang", "")))
+    if task is None:
+        return pdf_response(pdf)
+    return task_accepted(task)
 
 
 @cycles.route(f"/<{ID}:cycle_id>/calibration")

@@ -18,7 +18,14 @@ from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.documents import services
 from app.documents.access import can_print_company_manual, can_print_manuals
-from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
+from app.documents.responses import (
+    docx_response,
+    job_description_or_task,
+    manual_department,
+    manual_or_task,
+    pdf_response,
+    requested_language,
+)
 from app.documents.word import MIMETYPE as DOCX_MIMETYPE
 from app.jobs import services as jobs
 from app.jobs.access import can_use_job_descriptions, can_view_position_jd, can_view_version
@@ -37,15 +44,22 @@ def _visible_position(position_id: int):
     return position
 
 
-def _version_of(position, version_id: int | None):
+def _version_of(position, version_id: int | None, content: bool = True):
     """The version asked for, or the one in force; 404 unless it is the position's and the user
-    may read it."""
+    may read it. Without ``content``, the version's row only (what printing a PDF needs first:
+    one printed before is sent without its content, see ``services.job_description_pdf``)."""
     if version_id is None:
-        current = jobs.current_version(position.id)
+        current = jobs.current_version(position.id, full=content)
         if current is None:
             raise NotFound(_("This position has no job description in force."))
-        version_id = current.id
-    version = jobs.get_version(version_id)
+        version = current
+    elif content:
+        version = jobs.get_version(version_id)
+    else:
+        try:
+            version = services.printable_version(version_id)
+        except NotFound:
+            raise NotFound(_("No such job description.")) from None
     if version.position_id != position.id or not can_view_version(current_user, version):
         raise NotFound(_("No such job description."))
     return version
@@ -53,16 +67,23 @@ def _version_of(position, version_id: int | None):
 
 @blp.route(f"/positions/<{ID}:position_id>/job-description.pdf")
 @blp.response(200, PDF, content_type="application/pdf", description="The job description as PDF.")
+@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
+                  description="The job description is long for the server's load now: a background task makes it.")
 @requires(can_use_job_descriptions)
 @blp.arguments(JobDescriptionPdfArgs, location="query")
 def job_description_pdf(args, position_id: int):
     """Print a position's job description
 
     The version in force, or `version` (drafts and versions in review print with a DRAFT mark).
-    Published versions are cached: the ETag answers If-None-Match with 304.
+    Published versions are cached: the ETag answers If-None-Match with 304. One not printed before
+    and longer than the server lays out in a request now (`PDF_SYNC_MAX_PAGES`, fewer when it is
+    busy) answers 202 with the task that makes it.
     """
-    version = _version_of(_visible_position(position_id), args.get("version"))
-    return pdf_response(services.job_description_pdf(version, requested_language(args.get("lang", ""))))
+    version = _version_of(_visible_position(position_id), args.get("version"), content=False)
+    pdf, task = job_description_or_task(version, requested_language(args.get("lang", "")))
+    if task is None:
+        return pdf_response(pdf)
+    return task_accepted(task)
 
 
 @blp.route(f"/positions/<{ID}:position_id>/job-description.docx")

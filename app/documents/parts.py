@@ -46,7 +46,7 @@ from rolebook_pdf_engine import Part, assemble, count_pages, release_memory, ren
 
 log = logging.getLogger(__name__)
 
-CHUNK_MAX = 10            # job descriptions per part (a worker's peak memory grows with it)
+CHUNK_MAX = 8             # job descriptions per part (a worker's peak memory grows with it: ~5 MB a page)
 PARTS_PER_WORKER = 3      # aim for a few parts per worker, so that they finish together
 TASKS_PER_WORKER = 12     # parts a worker renders before it is replaced, between manuals (memory stays flat)
 OVERLAY_TEMPLATE = "documents/pdf/overlay.html"

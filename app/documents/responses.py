@@ -87,3 +87,18 @@ def results_or_task(cycle, department, lang: str):
              f" · {with_language}")
     params = document_tasks.results_params(cycle, department, lang)
     return None, enqueue(document_tasks.APPRAISAL_RESULTS, params, current_user, title)
+
+
+def job_description_or_task(version, lang: str):
+    """(the version's job description, None) when it was printed before or is short enough to lay
+    out now (``services.sync_max_pages``: fewer pages when the machine is busy); else (None, the
+    task that makes it: queued on commit, or the same one already under way)."""
+    pdf = services.cached_job_description(version, lang)
+    if pdf is not None:
+        return pdf, None
+    if services.job_description_pages(version) <= services.sync_max_pages():
+        return services.job_description_pdf(version, lang), None
+    with_language = current_app.config["LANGUAGES"].get(lang, lang)
+    title = f"{_('Job description')} · {version.position.code} {version.title} · {with_language}"
+    return None, enqueue(document_tasks.JOB_DESCRIPTION, document_tasks.job_description_params(version, lang),
+                         current_user, title)

@@ -4,6 +4,7 @@ cannot change: published and superseded versions, and manuals, which only ever h
 force). Permission checks are the callers' (app/documents/access.py)."""
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.core import clock
 from app.core.errors import NotFound
@@ -27,7 +28,8 @@ from app.jobs import services as jobs
 from app.jobs.content import version_document
 from app.jobs.models import JobDescriptionVersion
 from app.org.models import Department, Position
-from app.org.services import subtree_condition
+from app.org.services import subtree_condition, views_cache
+from rolebook_pdf_engine import is_warm
 
 JOB_DESCRIPTION = "documents/pdf/job_description.html"
 APPRAISAL_FORM = "documents/pdf/appraisal_form.html"
@@ -108,12 +110,12 @@ def _version_document(version) -> dict:
 
 
 def printable_version(version_id: int):
-    """A version with what its job description's header prints (position, department, superior,
-    subordinates: two queries), not its content (see ``_version_document``)."""
+    """A version with its position, department and superior (one query; the subordinates its
+    header also prints are read when it is printed, not when a printed file is sent again), not
+    its content (see ``_version_document``)."""
     version = db.session.scalar(select(JobDescriptionVersion).where(JobDescriptionVersion.id == version_id).options(
         joinedload(JobDescriptionVersion.position).options(joinedload(Position.department),
-                                                           joinedload(Position.reports_to),
-                                                           selectinload(Position.subordinates))))
+                                                           joinedload(Position.reports_to))))
     if version is None:
         raise NotFound(_("No such job-description version."))
     return version
@@ -129,10 +131,34 @@ def _with_content(version):
 def job_description_pdf(version, lang: str) -> Pdf:
     """Any version of a job description (its content loaded here if need be). Drafts and
     versions in review print with a DRAFT mark and are never cached; published and superseded
-    versions never change, so their PDF is cached."""
+    versions never change, so their PDF is cached.
+
+    A published version printed before is found without building its context again: its cache
+    key and file name are kept until the data changes (``views_cache``: what its header prints,
+    the position's title, superior and department, could), so sending the file again reads one
+    more row, not the position's header and content."""
+    cached = cached_job_description(version, lang)
+    if cached is not None:
+        return cached
     context = contexts.job_description(version, document=_version_document(version))
     return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
                                lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+
+
+def cached_job_description(version, lang: str) -> Pdf | None:
+    """A published (or superseded) version's PDF if it was printed before, else None."""
+    if not version.is_frozen:
+        return None
+    key, filename = views_cache.cached("job description key", (version.id, lang),
+                                       lambda: _job_description_key(version, lang))
+    path = cache.get(key)
+    return Pdf(filename, path=path, etag=key, cached=True) if path is not None else None
+
+
+def _job_description_key(version, lang: str) -> tuple[str, str]:
+    context = contexts.job_description(version, document=_version_document(version))
+    return (cache.document_key("job_description", context, lang),
+            safe_filename(f"{context['document_no']}.pdf", default="document"))
 
 
 def job_description_docx(version, lang: str) -> tuple[str, bytes]:
@@ -189,8 +215,37 @@ RESULTS_FIXED_PAGES = 2    # the summary and the charts
 RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
 
 
+COLD_PAGES = 10            # a process's first layout also loads fonts and caches (rolebook_pdf_engine.is_warm)
+JD_FIXED_PAGES = 1         # the header, purpose, authority and the signatures
+JD_ROWS_PER_PAGE = 20      # duties, requirements, KPI targets and competencies on a page
+
+
 def sync_max_pages() -> int:
-    return current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    """The most pages a request lays out now: PDF_SYNC_MAX_PAGES on a machine with a core to
+    spare, fewer in proportion when the machine is busier than it has cores (the 1-minute load
+    average per core: each page then takes that many times longer, and a 2-page job description
+    held a request 5-12 s at a load of 9 on 2 cores), and ten fewer in a process that has not
+    laid out a document yet (its first loads the fonts: 10 s for a 2-page job description at
+    that load, 4-5 s for the next ones). Without the load average (not on every system), the
+    first-render allowance only; with PDF_SYNC_LOAD_AWARE off (the tests: their decisions must
+    not depend on the machine), PDF_SYNC_MAX_PAGES as it is."""
+    pages = current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    if not current_app.config.get("PDF_SYNC_LOAD_AWARE", True):
+        return pages
+    cold = 0 if is_warm() else COLD_PAGES
+    try:
+        busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except (AttributeError, OSError):
+        return max(0, pages - cold)
+    return max(0, (pages if busy <= 1 else int(pages / busy)) - cold)
+
+
+def job_description_pages(version) -> int:
+    """The pages a job description is expected to take, at most (its content loaded if need be)."""
+    document = _version_document(version)
+    rows = (sum(len(section["duties"]) for section in document["sections"]) + len(document["requirements"])
+            + len(document["kpis"]) + len(document["competencies"]))
+    return JD_FIXED_PAGES + max(1, -(-rows // JD_ROWS_PER_PAGE))
 
 
 def manual_pages(positions: int) -> int:
@@ -199,8 +254,10 @@ def manual_pages(positions: int) -> int:
 
 
 def manual_sync_max_positions() -> int:
-    """The most positions a manual made in the request may have (for the page's explanation)."""
-    return max(0, (sync_max_pages() - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
+    """The most positions a manual made in the request may have, on a machine with a core to
+    spare (for the page's explanation: the rule as set, not the moment's load)."""
+    pages = current_app.config.get("PDF_SYNC_MAX_PAGES", 12)
+    return max(0, (pages - MANUAL_FIXED_PAGES) // PAGES_PER_POSITION)
 
 
 def results_pages(context: dict) -> int:

@@ -18,7 +18,14 @@ from app.auth.permissions import expose_to_templates, requires
 from app.core.urls import parse_id
 from app.documents import access, services
 from app.documents.access import can_print_company_manual, can_print_manuals, printable_department_ids
-from app.documents.responses import docx_response, manual_department, manual_or_task, pdf_response, requested_language
+from app.documents.responses import (
+    docx_response,
+    job_description_or_task,
+    manual_department,
+    manual_or_task,
+    pdf_response,
+    requested_language,
+)
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.access import can_use_job_descriptions, can_view_version
@@ -36,7 +43,17 @@ def job_description(version_id: int):
     version = services.printable_version(version_id)   # the content only if it is printed now
     if not can_view_version(current_user, version):
         abort(404)
-    return pdf_response(services.job_description_pdf(version, requested_language()))
+    return _job_description(version)
+
+
+def _job_description(version):
+    """The PDF, or the page of the task that makes it when it is too long to make now."""
+    pdf, task = job_description_or_task(version, requested_language())
+    if task is None:
+        return pdf_response(pdf)
+    flash(_("This PDF is long: it is being prepared in the background. You can leave this page and come back "
+            "from “My tasks”."), "info")
+    return redirect(url_for("tasks.detail", task_id=task.id), code=303)
 
 
 @bp.route("/versions/<int:version_id>/job-description.docx")
@@ -57,7 +74,7 @@ def position_job_description(position_id: int):
     if current is None:
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
-    return pdf_response(services.job_description_pdf(current, requested_language()))
+    return _job_description(current)
 
 
 @bp.route("/positions/<int:position_id>/job-description.docx")

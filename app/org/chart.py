@@ -12,7 +12,7 @@ collapse and the counts below collapsed posts are computed in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -21,6 +21,7 @@ from app.org import services
 from app.org.chart_dot import Link, chart_to_dot
 from app.org.chart_svg import ChartError, ChartTimeout, clear_cache, render_chart_svg, render_svg, svg_response  # noqa: F401
 from app.org.models import Department, Position, dotted_lines
+from app.org.services import views_cache
 
 COMPANY_DEPTH = 3   # levels drawn by default for the whole company: enough to read, fast to draw
 
@@ -238,3 +239,17 @@ def org_chart(department_id: int | None = None, depth: int | None = None, link: 
 def org_chart_svg(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
                   department_link: Link | None = None) -> str:
     return org_chart(department_id, depth, link, department_link).svg
+
+
+def cached_page_chart(department_id: int | None, depth: int | None, link: Link,
+                      department_link: Link) -> tuple[OrgChart, str]:
+    """(the chart, its SVG) for the chart page, kept until the data changes (``views_cache``):
+    the page then costs what it shows, whatever the size of the company. The department is read
+    afresh (an ORM object is not kept)."""
+    def build() -> RenderedChart:
+        rendered = org_chart(department_id, depth, link, department_link)
+        return RenderedChart(replace(rendered.chart, department=None), rendered.svg)
+
+    rendered = views_cache.cached("org chart page", (department_id, depth), build)
+    department = services.get_department(department_id) if department_id is not None else None
+    return replace(rendered.chart, department=department), rendered.svg

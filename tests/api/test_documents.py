@@ -58,3 +58,20 @@ def test_a_big_manual_answers_202_with_its_task(app, api, shop, monkeypatch):
     assert_error(hr.get(f"/api/v1/tasks/{task['id']}/result"), 404)
     assert_error(api("hr").get(response.headers["Location"]), 404)
     assert_error(api("admin").get(f"/api/v1/tasks/{task['id']}/result"), 404)
+
+
+def test_a_cached_job_description_from_the_api_reads_no_content(api, shop, count_queries):
+    """Printed before, the API's PDF is sent after the token, the position and the version's row
+    (and the header the key covers), not the version's duties, requirements, KPIs and competencies."""
+    hr = api("hr")
+    url = f"/api/v1/positions/{shop.version.position_id}/job-description.pdf?lang=en"
+    first = hr.get(url)
+    assert first.status_code == 200 and first.headers["X-Cache"] == "miss"
+    with count_queries() as queries:
+        again = hr.get(url)
+    assert again.headers["X-Cache"] == "hit" and again.data == first.data
+    assert len(queries) <= 7, queries
+    assert not any("jd_duties" in str(query) or "kpi_targets" in str(query) for query in queries), queries
+    asked = hr.get(f"{url}&version={shop.version.id}")
+    assert asked.headers["X-Cache"] == "hit" and asked.headers["ETag"] == first.headers["ETag"]
+    assert_error(hr.get(f"/api/v1/positions/{shop.version.position_id}/job-description.pdf?version=999999"), 404)

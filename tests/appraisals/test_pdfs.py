@@ -138,3 +138,33 @@ def test_long_results_are_made_by_a_background_task(app, shop, cycle, monkeypatc
     # made now, it is cached: the same request downloads it at once
     again = manager.get(url)
     assert again.status_code == 200 and again.headers["X-Cache"] == "hit"
+
+
+def test_long_results_answer_202_from_the_api(app, shop, cycle, monkeypatch):  # noqa: F811
+    """The API decides as the page does: results expected to be longer than PDF_SYNC_MAX_PAGES are
+    a background task (202, the task at Location), the same one when asked again; once made, the
+    cached file is sent at once."""
+    from datetime import datetime, timezone
+
+    from app.auth.services import issue_token
+    from app.tasks import services as tasks
+
+    token, clear = issue_token(shop.hr_user, "tests")
+    token.last_used_at = datetime.now(timezone.utc)
+    db.session.commit()
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {clear}"
+    cycle_id = cycle.id
+    url = f"/api/v1/appraisal-cycles/{cycle_id}/results.pdf?lang=en"
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 2)
+    response = api.get(url)
+    assert response.status_code == 202, response.status_code
+    task = response.json
+    assert task["kind"] == "appraisal_results" and response.headers["Location"] == f"/api/v1/tasks/{task['id']}"
+    assert api.get(url).json["id"] == task["id"]
+    tasks.run(task["id"])
+    again = api.get(url)
+    assert again.status_code == 200 and again.mimetype == "application/pdf" and again.headers["X-Cache"] == "hit"
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 12)   # short enough: made in the request
+    short = api.get(f"/api/v1/appraisal-cycles/{cycle_id}/results.pdf?lang=zh_CN")
+    assert short.status_code == 200 and short.headers["X-Cache"] == "miss"

@@ -46,6 +46,7 @@ def stack(tmp_path_factory):
         "ROLEBOOK_INSTANCE_PATH": str(folder / "instance"),   # shared by the servers and the worker
         "ROLEBOOK_QUEUE_URL": redis.url, "ROLEBOOK_QUEUE_CONSUMER": "none",
         "ROLEBOOK_PDF_SYNC_MAX_PAGES": "12",   # manuals of more than 4 positions are background tasks
+        "ROLEBOOK_PDF_SYNC_LOAD_AWARE": "0",   # whatever the machine's load: job descriptions made by the servers
         "ROLEBOOK_PDF_WORKERS": "0",
     })
     flask(env, "db", "upgrade")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from app.documents import cache, services
 from app.jobs import services as jobs
 
@@ -39,10 +41,17 @@ def test_changing_any_input_changes_the_key(ctx, shop, monkeypatch, tmp_path):
     cache.template_version.cache_clear()
 
 
-def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop, count_queries):
+@pytest.mark.parametrize("kept", [False, True], ids=["key computed", "key kept"])
+def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop, count_queries, kept,
+                                                                monkeypatch):
     """Printed again, a published job description runs three queries (the user, the version with
-    its position, department and superior, the subordinates), not its content's; a change of its
+    its position, department and superior, and the subordinates its header prints; or, with the
+    key kept until the data changes, the newest audit row), not its content's; a change of its
     status or of its header prints anew."""
+    from app.org.services import views_cache
+
+    views_cache.clear()
+    monkeypatch.setitem(app.config, "ORG_VIEW_CACHE", kept)
     hr = login("hr")
     url = f"/documents/versions/{shop.version.id}/job-description.pdf?lang=en"
     first = hr.get(url)
@@ -65,3 +74,4 @@ def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop
     factories.publish_jd(shop.version.position, factories.jd_content("电商运营总监"))
     superseded = hr.get(url)
     assert superseded.headers["X-Cache"] == "miss" and superseded.headers["ETag"] != renamed.headers["ETag"]
+    views_cache.clear()

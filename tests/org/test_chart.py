@@ -334,3 +334,34 @@ def test_every_chart_of_a_generated_20_department_company_is_drawn_without_a_fai
         assert chart_svg.render_chart_svg(source).startswith("<svg")
         assert chart_svg.last_settings() == "polyline"
     assert chart_svg.dot_failures() == failed
+
+
+def test_the_chart_page_is_kept_until_the_data_changes(app, login, count_queries):
+    """With ORG_VIEW_CACHE on (as outside the tests), the chart and the department choices are
+    built once and kept: a second view runs fewer queries. Any committed change (it writes an
+    audit row) shows at once; so does a change of language."""
+    from app.org.services import views_cache
+
+    org = _org()
+    client = login("employee")
+    app.config["ORG_VIEW_CACHE"] = True
+    views_cache.clear()
+    try:
+        with count_queries() as first:
+            assert "销售代表" in client.get("/org/chart?depth=all").get_data(as_text=True)
+        with count_queries() as again:
+            page = client.get("/org/chart?depth=all").get_data(as_text=True)
+        assert "销售代表" in page and len(again) < len(first)
+        services.update_position(org["reps"], services.PositionData(
+            code="P12", title="高级销售代表", department_id=org["sales"].id, reports_to_id=org["manager"].id,
+            headcount=4), org["reps"].version)
+        db.session.commit()
+        assert "高级销售代表" in client.get("/org/chart?depth=all").get_data(as_text=True)
+        added = _department("NEW", "新部门", org["office"])
+        db.session.commit()
+        assert f'<option value="{added.id}"' in client.get("/org/chart").get_data(as_text=True)
+        department = client.get(f"/org/chart?department={org['sales'].id}").get_data(as_text=True)
+        assert f'<option value="{org["sales"].id}" selected' in department and "销售部" in department
+    finally:
+        app.config["ORG_VIEW_CACHE"] = False
+        views_cache.clear()

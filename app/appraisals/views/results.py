@@ -28,6 +28,7 @@ from app.documents.responses import pdf_response, requested_language, results_or
 from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
+from app.org.services import views_cache
 from app.org.views._helpers import department_arg
 
 SORTS = {"employee_no": Employee.employee_no, "name": Employee.name, "status": Review.status,
@@ -56,7 +57,12 @@ def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
     overdue_only = request.args.get("overdue") == "1"
     hr = can_manage_appraisals(current_user)
     stalled_only = hr and request.args.get("stalled") == "1"
-    summary = results.summary(cycle, scope, filters["department"])
+    # The cycle's counts (over all its reviews) until the data changes: the page then costs what it shows.
+    department_id = filters["department"].id if filters["department"] is not None else None
+    summary, departments, stalled = views_cache.cached("cycle page", (cycle.id, current_user.id, department_id, hr), lambda: (
+        results.summary(cycle, scope, filters["department"]),
+        results.by_department(cycle, scope, filters["department"]),
+        reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None))
     unscored_only = request.args.get("unscored") == "1"
     query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
                                   filters["department"], overdue_on=clock.today() if overdue_only else None,
@@ -68,8 +74,7 @@ def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
     return render_template(
         "appraisals/cycle.html", cycle=cycle, page=page, sort=sort, summary=summary, settings=settings,
         filters=filters, overdue_only=overdue_only, stalled_only=stalled_only,
-        stalled=reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None, departments=results.by_department(cycle, scope,
-                                                                                     filters["department"]),
+        stalled=stalled, departments=departments,
         progress_chart=charts.stacked_bar(steps, _("Reviews by step")),
         band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
         histogram_chart=charts.bar_chart(summary.histogram, _("Final scores"), label="histogram", width=560),

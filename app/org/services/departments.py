@@ -12,6 +12,7 @@ from app.db import serialize, utcnow
 from app.extensions import db
 from app.org.fields import DEPARTMENT, Values
 from app.org.models import Collaboration, Department, DepartmentFunction, Position
+from app.org.services import views_cache
 from app.org.services.common import apply_plain, clean_text, ensure_unique, text_search
 
 
@@ -80,7 +81,14 @@ def load_department_page(department_id: int) -> Department:
 
 
 def department_choices(exclude: Department | None = None) -> list[tuple[int, str]]:
-    """(id, indented name) of the active departments in tree order, for select fields."""
+    """(id, indented name) of the active departments in tree order, for select fields (all of
+    them kept until the data changes: see ``views_cache``)."""
+    if exclude is None or exclude.id is None:
+        return views_cache.cached("department choices", (), lambda: _department_choices(None))
+    return _department_choices(exclude)
+
+
+def _department_choices(exclude: Department | None) -> list[tuple[int, str]]:
     query = select(Department.id, Department.name, Department.code, Department.depth, Department.path) \
         .where(Department.archived_at.is_(None))
     if exclude is not None and exclude.id is not None:

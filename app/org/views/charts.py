@@ -45,8 +45,7 @@ def chart():
     department_id, depth, depth_choice = _chart_args()
     error = None
     try:
-        result = charts.org_chart(department_id, depth, link=_position_link, department_link=_department_link)
-        chart, svg = result.chart, result.svg
+        chart, svg = charts.cached_page_chart(department_id, depth, _position_link, _department_link)
     except charts.ChartError as exc:  # dot missing or too slow: keep the toolbar, say why
         chart, svg, error = charts.build_chart(department_id, depth), "", exc.message
     return render_template("org/chart.html", chart=chart, svg=svg, error=error, depth=depth,
