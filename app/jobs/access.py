@@ -86,6 +86,11 @@ def heads_department(user, department) -> bool:
     return any(department.path.startswith(path) for path in headed_paths(user))
 
 
+def can_use_coverage(user) -> bool:
+    """The coverage matrices: HR and admins, and managers (for the departments they head)."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
 def can_view_coverage(user, department) -> bool:
     """The coverage matrix of a department: HR and admins for any, a department head for their subtree."""
     return can_manage_job_descriptions(user) or heads_department(user, department)
@@ -106,6 +111,7 @@ def can_link_duties(user, version) -> bool:
 
 
 TEMPLATE_GLOBALS = {
+    "can_use_coverage": can_use_coverage,
     "can_view_coverage": can_view_coverage,
     "can_edit_functions": can_edit_functions,
     "can_link_duties": can_link_duties,

@@ -12,7 +12,7 @@ from app.core import clock
 from app.core.forms import attempt
 from app.core.spreadsheets import xlsx_response
 from app.jobs import coverage
-from app.jobs.access import can_link_duties, can_use_job_descriptions, can_view_coverage
+from app.jobs.access import can_link_duties, can_use_coverage, can_use_job_descriptions, can_view_coverage
 from app.jobs.forms import WorkflowForm
 from app.jobs.services.drafting import department_functions
 from app.jobs.views import bp
@@ -87,7 +87,7 @@ def links(version_id: int):
 
 
 @bp.route("/departments/<int:department_id>/coverage.xlsx")
-@requires(can_use_job_descriptions)
+@requires(can_use_coverage)
 def coverage_xlsx(department_id: int):
     department = org_services.get_department(department_id)
     if not can_view_coverage(current_user, department):

@@ -126,7 +126,7 @@ def _function_items(form: FunctionsForm) -> tuple[list[services.FunctionItem], l
         if row.remove.data:
             continue
         try:
-            function_id = int(row.id.data) if row.id.data else None
+            function_id = int(row.function_id.data) if row.function_id.data else None
         except ValueError:
             function_id = -1   # refused by the service at this row
         order = row.order.data if row.order.data is not None else index + 1
@@ -140,7 +140,7 @@ def _place_function_errors(form: FunctionsForm, rows: list[int]):
         for path, messages in error.errors.items():
             parts = path.split(".")
             if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
-                field = form.functions[rows[int(parts[1])]][parts[2]]
+                field = form.functions[rows[int(parts[1])]]["function_id" if parts[2] == "id" else parts[2]]
                 field.errors = list(field.errors) + list(messages)
             else:
                 form.form_errors.append(" ".join(messages))
@@ -158,7 +158,7 @@ def department_functions(department_id: int):
     status = 200
     if request.method == "GET":
         for i, function in enumerate(department.functions, start=1):
-            form.functions.append_entry({"id": function.id, "order": i, "title": function.title, "text": function.text})
+            form.functions.append_entry({"function_id": function.id, "order": i, "title": function.title, "text": function.text})
         form.version.data = department.version
         start = len(form.functions) + 1
         for i in range(BLANK_ROWS):
