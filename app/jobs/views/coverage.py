@@ -93,5 +93,5 @@ def coverage_xlsx(department_id: int):
     if not can_view_coverage(current_user, department):
         abort(404)
     matrix = coverage.department_matrix(department)
-    return xlsx_response(f"{department.name}-{_('coverage')}-{clock.today().isoformat()}.xlsx",
+    return xlsx_response(f"{department.name}-{_('Coverage')}-{clock.today().isoformat()}.xlsx",
                          coverage.matrix_sheets(matrix))
