@@ -50,6 +50,12 @@ def overlap_limit() -> int:
 # --- suggestions ----------------------------------------------------------------------------------
 
 
+def warm_up() -> None:
+    """Import the text-similarity library now (a server worker does it when it starts: loading
+    scikit-learn takes most of a second, once per process)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: F401
+
+
 def _function_text(function: DepartmentFunction) -> str:
     return f"{function.title} {function.text}".strip()
 
@@ -59,7 +65,7 @@ def suggest(duties: list[str], functions: list[DepartmentFunction]) -> list[list
     serves, best first (at most SUGGEST_MAX, none below SUGGEST_MIN)."""
     if not duties or not functions:
         return [[] for _duty in duties]
-    from sklearn.feature_extraction.text import TfidfVectorizer  # loaded on first use (~0.5 s)
+    from sklearn.feature_extraction.text import TfidfVectorizer  # loaded once per process (see warm_up)
     from sklearn.metrics.pairwise import linear_kernel
 
     texts = [simplified(text) for text in duties]
