@@ -262,7 +262,7 @@ def matrix_sheets(matrix: Matrix) -> list:
                          *[len(matrix.duties(function.id, c.position.id)) or None for c in matrix.columns],
                          serving, state],
                         fill=GAP_FILL if function.id in gaps else OVERLAP_FILL if function.id in overlaps else None))
-    summary = Sheet(_("Coverage"), [SheetColumn("#", width=4), SheetColumn(_("Title"), width=16),
+    summary = Sheet(_("Coverage"), [SheetColumn("#", width=4), SheetColumn(_("Short title"), width=16),
                                     SheetColumn(_("Function"), width=40),
                                     *[SheetColumn(c.position.title, width=10) for c in matrix.columns],
                                     SheetColumn(_("Positions")), SheetColumn(_("State"))], rows)

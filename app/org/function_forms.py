@@ -14,7 +14,7 @@ BLANK_ROWS = 3
 class FunctionRowForm(Form):
     function_id = HiddenField()
     order = IntegerField(_l("No."), validators=[Optional(), NumberRange(min=1, max=999)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Short title"), validators=[Optional(), Length(max=120)])
     text = TextAreaField(_l("Function"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     remove = BooleanField(_l("Remove"))
 

@@ -46,4 +46,4 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
                            {"api-docs", "departments", "positions", "employees", "assignments", "organisation",
                             "job_descriptions", "job_description_versions", "kpis", "competencies",
                             "appraisal_templates", "appraisal_cycles", "reviews",
-                            "printouts", "background_tasks"}])
+                            "printouts", "background_tasks", "coverage"}])
