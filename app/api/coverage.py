@@ -12,7 +12,6 @@ from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.jobs import coverage
 from app.jobs import services as jobs
-from app.jobs.services.drafting import department_functions
 from app.jobs.access import (
     can_link_duties,
     can_manage_job_descriptions,
@@ -22,6 +21,7 @@ from app.jobs.access import (
     can_view_version,
     heads_department,
 )
+from app.jobs.services.drafting import department_functions
 from app.org import services as org
 from app.org.access import can_edit_org, can_view_org
 

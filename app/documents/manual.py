@@ -1,7 +1,7 @@
 """The position manual of a department's subtree or of the whole company: a cover, a table of
 contents with page numbers, the org chart (one page, or one page per department subtree when
 it would be too small to read), the headcount plan, the duty coverage of the departments that
-have functions (``app.jobs.coverage``), then the job description in force of every
+link duties to their functions (``app.jobs.coverage``), then the job description in force of every
 position, each on a new page, headed with its department. Positions without a published job
 description are listed as such in the contents.
 
@@ -112,14 +112,16 @@ def build_context(department, lang: str) -> dict:
 
 
 def _coverage(department_ids: list[int]) -> list[dict]:
-    """The coverage of each department of the manual that has functions (in the manual's
-    order): per function, the positions serving it and whether it is a gap or an overlap; the
+    """The coverage of each department of the manual that links duties to its functions (in the
+    manual's order): per function, the positions serving it and whether it is a gap or an overlap; the
     duties serving none. One query, then the matrix's four for each such department."""
     with_functions = set(db.session.scalars(select(DepartmentFunction.department_id).where(
         DepartmentFunction.department_id.in_(department_ids)).distinct())) if department_ids else set()
     result = []
     for department_id in (i for i in department_ids if i in with_functions):
         matrix = duty_coverage.department_matrix(db.session.get(Department, department_id))
+        if not matrix.linked:
+            continue   # a department that does not link duties to its functions (yet)
         gaps, overlaps = {f.id for f in matrix.gaps}, {f.id for f, _cols in matrix.overlaps}
         result.append({
             "name": matrix.department.name, "code": matrix.department.code, "limit": matrix.limit,

@@ -335,6 +335,7 @@ def test_the_position_manual_prints_the_coverage_after_the_headcount_plan(shop, 
     from app.documents import manual
 
     _linked(shop, shop.agent, {"通过阿里旺旺解答客户咨询": [functions["客户服务"]]})
+    factories.create_department("EC-SUB", "制作部", parent=shop.department, functions=["网店文案"])  # links nothing
     context = manual.build_context(shop.department, "zh_Hans_CN")
     [block] = context["coverage"]
     assert [f["state"] for f in block["functions"]] == ["", "gap", "gap"]
