@@ -283,7 +283,7 @@ def _upload(data: bytes, title: str = "电商运营主管", name: str = "EC-LEAD
 def _expected(version_id: int) -> dict:
     """The version's content as an import gives it back: requirements required first, as the
     document (and the PDF) lists them. The document does not carry the duties' links to the
-    department's functions: uploading it again into a draft leaves the draft's links as they are."""
+    department's functions (a draft made from it starts without them)."""
     content = without_links(version_content(jobs.get_version(version_id), with_ids=False))
     content["requirements"] = [r for r in content["requirements"] if r["required"]] + \
                               [r for r in content["requirements"] if not r["required"]]
