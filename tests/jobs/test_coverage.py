@@ -158,6 +158,10 @@ def test_save_links_checks_state_duties_functions_and_version(shop, functions):
     coverage.save_links(draft, [(first.id, [functions["客户服务"].id])], None, seen)
     db.session.commit()
     assert [link.function_id for link in first.function_links] == [functions["客户服务"].id]
+    from app.audit.models import AuditEvent
+
+    audited = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "jd_duty_functions")).all()
+    assert [(e.action, e.label) for e in audited][-1:] == [("create", functions["客户服务"].label)]
     with pytest.raises(Conflict):
         coverage.save_links(draft, [(first.id, [])], None, seen)
     db.session.rollback()
