@@ -147,6 +147,8 @@ class Config:
     TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 50_000)
     SHOW_DEMO_LOGINS = env_bool("SHOW_DEMO_LOGINS", False)  # the demo accounts on the login page
 
+    # Duty coverage: a department function served by more positions than this is an overlap.
+    COVERAGE_OVERLAP = env_int("COVERAGE_OVERLAP", 3)
     # Job descriptions uploaded as files (app.jobs.files): one document, and bulk imports (many
     # files or a .zip); bigger batches than JD_BULK_SYNC_MAX_FILES are read by a background task.
     # LibreOffice (.doc/.wps) and the PDF/OCR tools run with these time and memory limits.

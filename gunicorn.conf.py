@@ -94,3 +94,11 @@ def worker_exit(server, worker):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def post_worker_init(worker):
+    """Load scikit-learn (the duty-coverage suggestions, ``app.jobs.coverage``) when the worker
+    starts, not in the first request that asks for suggestions."""
+    from app.jobs.coverage import warm_up
+
+    warm_up()

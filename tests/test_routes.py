@@ -40,6 +40,7 @@ MATRIX = {
     "org.department_edit": EDIT_ORG,
     "org.department_archive": EDIT_ORG,
     "org.department_delete": EDIT_ORG,
+    "org.department_functions": EDIT_ORG,
     "org.positions": ALL,
     "org.position_detail": ALL,
     "org.position_lookup": ALL,
@@ -72,6 +73,8 @@ MATRIX = {
     "jobs.discard": ALL,
     "jobs.acknowledge": ALL,
     "jobs.compare": ALL,
+    "jobs.links": ALL,  # then: who sees the version (404); changing links: HR, the department's head
+    "jobs.coverage_xlsx": {"admin", "hr", "manager"},  # then: managers only departments they head (404)
     "jobs.return_for_changes": EDIT_ORG,
     "jobs.approve": EDIT_ORG,
     "jobs.publish": EDIT_ORG,
@@ -110,6 +113,11 @@ MATRIX = {
     "departments.archive_department": EDIT_ORG,
     "departments.restore_department": EDIT_ORG,
     "departments.delete_department": EDIT_ORG,
+    "coverage.get_functions": ALL,
+    "coverage.replace_functions": EDIT_ORG,
+    "coverage.get_links": ALL,
+    "coverage.replace_links": ALL,  # then: HR, or the head of the position's department (403), before the body
+    "coverage.get_coverage": {"admin", "hr", "manager"},  # then: managers only departments they head (404)
     "positions.list_positions": ALL,
     "positions.get_position": ALL,
     "positions.create_position": EDIT_ORG,

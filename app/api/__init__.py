@@ -75,6 +75,7 @@ def init_api(app: Flask) -> Api:
         appraisal_templates,
         appraisals,
         assignments,
+        coverage,
         departments,
         documents,
         employees,
@@ -101,7 +102,7 @@ def init_api(app: Flask) -> Api:
                       job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
                       appraisals.cycles, appraisals.reviews, improvement_plans.blp,
                       target_plans.blp, documents.blp, tasks.blp, search.blp,
-                      notifications.blp):
+                      notifications.blp, coverage.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

@@ -41,6 +41,7 @@ RECORD_TYPES = {
     "jd_versions": _l("Job description"),
     "jd_duty_sections": _l("Duty section"),
     "jd_duties": _l("Duty"),
+    "jd_duty_functions": _l("Function a duty serves"),
     "jd_requirements": _l("Requirement"),
     "jd_kpi_targets": _l("KPI target"),
     "jd_competencies": _l("Required competency"),
@@ -140,7 +141,11 @@ FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),  
              ("jd_versions", "title"): _l("Position title"),
              ("notification_preferences", "email"): _l("By e-mail"),
              ("notification_preferences", "kind"): _l("Kind of notification"),
-             ("outbox_mails", "to_address"): _l("To")}
+             ("outbox_mails", "to_address"): _l("To"),
+             ("department_functions", "title"): _l("Short title"),
+             ("jd_duty_functions", "function_id"): _l("Department function"),
+             ("jd_duty_functions", "function_label"): _l("Department function"),
+             ("jd_duty_functions", "duty_id"): _l("Duty")}
 
 # Columns that hold the id of another record: the table it is in.
 REFERENCES = {
@@ -150,7 +155,7 @@ REFERENCES = {
     "head_position_id": "positions", "reports_to_id": "positions", "acting_position_id": "positions",
     "position_id": "positions", "employee_id": "employees", "reviewer_id": "employees",
     "based_on_id": "jd_versions", "version_id": "jd_versions", "jd_version_id": "jd_versions",
-    "section_id": "jd_duty_sections", "kpi_id": "kpis", "competency_id": "competencies",
+    "section_id": "jd_duty_sections", "duty_id": "jd_duties", "function_id": "department_functions", "kpi_id": "kpis", "competency_id": "competencies",
     "template_id": "appraisal_templates", "cycle_id": "appraisal_cycles", "review_id": "appraisal_reviews",
 }
 REFERENCE_LISTS = {"dotted_superior_ids": "positions"}

@@ -93,6 +93,19 @@ def tidy(content: dict, spec: dict, kpis: dict, competencies: dict) -> dict:
     return content
 
 
+def link_duties(content: dict, position: Position) -> None:
+    """Link the duties of ``content`` to the functions of the position's department as
+    ``jd_data.DUTY_FUNCTIONS`` says (functions numbered from 1 in the department's order)."""
+    rules = jd_data.DUTY_FUNCTIONS.get(position.code)
+    if not rules:
+        return
+    functions = [f.id for f in position.department.functions]
+    for section in content["sections"]:
+        for duty in section["duties"]:
+            numbers = next((numbers for prefix, numbers in rules if duty["text"].startswith(prefix)), ())
+            duty["functions"] = [functions[n - 1] for n in numbers if n <= len(functions)]
+
+
 def _publish(version, user, effective) -> None:
     services.submit(version, user)
     for finding in lint.unwaived(lint.lint_version(version), version):
@@ -112,6 +125,7 @@ def load_job_descriptions(kpis: dict, competencies: dict) -> int:
             continue
         imported = import_text(seed_text(spec["seed"], spec["start"], spec["end"]), position.title)
         content = tidy(imported.content, spec, kpis, competencies)
+        link_duties(content, position)
         content["title"] = position.title
         for name in TEXT_FIELDS:  # the organisation's own texts of the post win over the seed's
             content[name] = getattr(position, name) or content[name]

@@ -100,7 +100,8 @@ DEPARTMENTS: tuple[dict, ...] = (
         ),
     ),
     # Seed 001 篇三: the 2014 charter of 电商部 (服务对象, 部门性质, 管理权限, 管理职能 and
-    # 主要职责 1–5 and 8 — the charter skips 6 and 7 — cleaned of the run-together items).
+    # 主要职责 1–5 and 8 — the charter skips 6 and 7 — cleaned of the run-together items; then
+    # three functions of seed 004).
     # 部门协作 and 绩效评估: seed 004 "三、部门协作" 1–4 and "四、绩效评估" 1–4. The service
     # links 市场部 and 客服部 to those departments; 产品部门 and 供应链部门 stay names.
     dict(
@@ -116,6 +117,12 @@ DEPARTMENTS: tuple[dict, ...] = (
             "负责官网的维护与修改",
             "负责网店装修、改版、上架；图片拍摄与平面处理",
             "负责网络正常运营及管理",
+            # Seed 004 "二、主要职能" 3, 4 and 8, which the 2014 charter lacks: nine functions,
+            # titled as seed 004 titles them. No demo position serves 新业务拓展 (the coverage
+            # matrix's one gap; see jd_data.DUTY_FUNCTIONS).
+            ("客户服务", "及时处理线上客户咨询、投诉和售后服务，提高客户满意度；收集客户反馈，为产品改进和服务优化提供依据"),
+            ("数据分析与报告", "收集、分析电子商务相关数据，如流量、转化率、客单价等，为决策提供支持；定期撰写电子商务运营报告"),
+            ("新业务拓展", "关注电子商务行业动态和新技术应用，探索新的业务模式和增长机会"),
         ),
         collaborations=(
             ("市场部", "密切合作，制定并执行整合营销方案"),

@@ -53,7 +53,12 @@ def load_departments() -> tuple[dict[str, Department], list[Department]]:
             nature=spec.get("nature", ""), service_object=spec.get("service_object", ""),
             authority=spec.get("authority", ""), management_functions=spec.get("management_functions", ""),
             evaluation_criteria=spec.get("evaluation_criteria", ""),
-            functions=list(spec.get("functions", ())), collaborations=list(spec.get("collaborations", ()))))
+            functions=[f for f in spec.get("functions", ()) if isinstance(f, str)],
+            collaborations=list(spec.get("collaborations", ()))))
+        if any(not isinstance(f, str) for f in spec.get("functions", ())):  # functions with a title
+            org.save_functions(department, [
+                org.FunctionItem(None, "", f) if isinstance(f, str) else org.FunctionItem(None, *f)
+                for f in spec["functions"]], seen_version=None)
         departments[spec["code"]] = department
         created.append(department)
     return departments, created

@@ -1,6 +1,7 @@
 """The position manual of a department's subtree or of the whole company: a cover, a table of
 contents with page numbers, the org chart (one page, or one page per department subtree when
-it would be too small to read), the headcount plan, then the job description in force of every
+it would be too small to read), the headcount plan, the duty coverage of the departments that
+link duties to their functions (``app.jobs.coverage``), then the job description in force of every
 position, each on a new page, headed with its department. Positions without a published job
 description are listed as such in the contents.
 
@@ -29,10 +30,11 @@ from app.documents import context as contexts
 from app.documents import parts
 from app.documents.render import html_to_pdf, render_html
 from app.extensions import db
+from app.jobs import coverage as duty_coverage
 from app.jobs import services as jobs
 from app.org import chart as charts
 from app.org.headcount import Counts, headcount_report
-from app.org.models import Position
+from app.org.models import Department, DepartmentFunction, Position
 from app.tasks.services import report_progress
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ def build_context(department, lang: str) -> dict:
                             "positions": entries})
 
     context = {
+        "coverage": _coverage([block.id for block in report.departments]),
         "company": contexts.company_name(),
         "scope": {"name": department.name, "code": department.code} if department is not None else None,
         "departments": departments,
@@ -106,6 +109,30 @@ def build_context(department, lang: str) -> dict:
                                         .encode()).hexdigest()[:8].upper()
     context["printed"] = clock.today().isoformat()
     return context
+
+
+def _coverage(department_ids: list[int]) -> list[dict]:
+    """The coverage of each department of the manual that links duties to its functions (in the
+    manual's order): per function, the positions serving it and whether it is a gap or an overlap; the
+    duties serving none. One query, then the matrix's four for each such department."""
+    with_functions = set(db.session.scalars(select(DepartmentFunction.department_id).where(
+        DepartmentFunction.department_id.in_(department_ids)).distinct())) if department_ids else set()
+    result = []
+    for department_id in (i for i in department_ids if i in with_functions):
+        matrix = duty_coverage.department_matrix(db.session.get(Department, department_id))
+        if not matrix.linked:
+            continue   # a department that does not link duties to its functions (yet)
+        gaps, overlaps = {f.id for f in matrix.gaps}, {f.id for f, _cols in matrix.overlaps}
+        result.append({
+            "name": matrix.department.name, "code": matrix.department.code, "limit": matrix.limit,
+            "functions": [{"title": f.title, "text": f.text,
+                           "positions": [c.position.title for c in matrix.positions_serving(f.id)],
+                           "state": "gap" if f.id in gaps else "overlap" if f.id in overlaps else ""}
+                          for f in matrix.functions],
+            "gaps": len(gaps), "overlaps": len(overlaps),
+            "orphans": [{"position": c.position.title, "text": d.text} for c, d in matrix.orphans],
+        })
+    return result
 
 
 def _chart_pages(department, blocks) -> list[dict]:

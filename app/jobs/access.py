@@ -2,9 +2,15 @@
 functions, called by views and the API alike, and exposed to templates."""
 from __future__ import annotations
 
+from flask import g, has_request_context
+from sqlalchemy import select
+
 from app.auth.models import Role
 from app.auth.permissions import has_role
-from app.org.access import held_and_managed
+from app.extensions import db
+from app.jobs.enums import Status
+from app.org.access import can_edit_org, held_and_managed
+from app.org.models import Department
 
 
 def can_manage_job_descriptions(user) -> bool:
@@ -75,7 +81,51 @@ def can_parse_job_descriptions(user) -> bool:
     return has_role(user, Role.ADMIN, Role.HR)
 
 
+def headed_paths(user) -> list[str]:
+    """The tree paths of the departments whose head position the user holds (once per request)."""
+    key = ("headed_paths", getattr(user, "id", None))
+    cache = g.setdefault("_permission_cache", {}) if has_request_context() else {}
+    if key not in cache:
+        held = held_and_managed(user)[0] if has_role(user, Role.MANAGER) else set()
+        cache[key] = list(db.session.scalars(select(Department.path).where(
+            Department.head_position_id.in_(held)))) if held else []
+    return cache[key]
+
+
+def heads_department(user, department) -> bool:
+    """The user heads ``department`` or a department above it (their subtree)."""
+    return any(department.path.startswith(path) for path in headed_paths(user))
+
+
+def can_use_coverage(user) -> bool:
+    """The coverage matrices: HR and admins, and managers (for the departments they head)."""
+    return has_role(user, Role.ADMIN, Role.HR, Role.MANAGER)
+
+
+def can_view_coverage(user, department) -> bool:
+    """The coverage matrix of a department: HR and admins for any, a department head for their subtree."""
+    return can_manage_job_descriptions(user) or heads_department(user, department)
+
+
+def can_edit_functions(user) -> bool:
+    """A department's functions are part of the department: HR and admins edit them."""
+    return can_edit_org(user)
+
+
+def can_link_duties(user, version) -> bool:
+    """Linking a version's duties to its department's functions: HR and admins while it is a
+    draft or in review (HR confirms them when reviewing); a department head drafts them for the
+    positions of their subtree while it is a draft."""
+    if version.status == Status.DRAFT.value:
+        return can_manage_job_descriptions(user) or heads_department(user, version.position.department)
+    return version.status == Status.IN_REVIEW.value and can_manage_job_descriptions(user)
+
+
 TEMPLATE_GLOBALS = {
+    "can_use_coverage": can_use_coverage,
+    "can_view_coverage": can_view_coverage,
+    "can_edit_functions": can_edit_functions,
+    "can_link_duties": can_link_duties,
     "can_manage_job_descriptions": can_manage_job_descriptions,
     "can_use_job_descriptions": can_use_job_descriptions,
     "can_browse_libraries": can_browse_libraries,

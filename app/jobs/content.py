@@ -7,11 +7,16 @@ cloning, comparison, the PDF context and the appraisal snapshot::
      "working_conditions": str,
      "sections": [{"id": int|None, "heading": str,
                    "duties": [{"id": int|None, "text": str, "frequency": str|None,
-                               "standard": str, "weight": Decimal|None}]}],
+                               "standard": str, "weight": Decimal|None,
+                               "functions": [int]}]}],
      "requirements": [{"id": int|None, "kind": str, "text": str, "required": bool}],
      "competencies": [{"id": int|None, "competency_id": int, "level": int}],
      "kpis": [{"id": int|None, "kpi_id": int, "target": Decimal, "threshold": Decimal|None,
                "stretch": Decimal|None, "weight": Decimal, "period": str, "note": str}]}
+
+A duty's ``functions`` are the ids of the department functions it serves (``DutyFunction``, the
+coverage matrix of ``app.jobs.coverage``); submitted content without the key keeps the duty's
+links as they are (the editor form and the Word round trip do not show them).
 
 Numbers are Decimals, exactly as typed (``app.core.numbers``); in stored JSON (the library of
 base job descriptions) and hashes, their exact text.
@@ -74,7 +79,8 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": ident(section), "heading": section.heading or "",
                       "duties": [{"id": ident(duty), "text": duty.text, "frequency": duty.frequency,
-                                  "standard": duty.standard or "", "weight": _exact(duty.weight)}
+                                  "standard": duty.standard or "", "weight": _exact(duty.weight),
+                                  "functions": function_ids(duty)}
                                  for duty in section.duties]}
                      for section in version.sections],
         "requirements": [{"id": ident(r), "kind": r.kind, "text": r.text, "required": r.required}
@@ -85,6 +91,15 @@ def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> di
                   "stretch": _exact(t.stretch), "weight": _exact(t.weight), "period": t.period, "note": t.note or ""}
                  for t in version.kpi_targets],
     }
+
+
+def function_ids(duty) -> list[int]:
+    """The ids of the department functions ``duty`` serves (those still existing), in order."""
+    return [link.function_id for link in duty.function_links if link.function_id is not None]
+
+
+def _function_refs(duty) -> list[dict]:
+    return [{"id": link.function_id, "label": link.function_label} for link in duty.function_links]
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,8 @@ def version_document(version: JobDescriptionVersion) -> dict:
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
         "sections": [{"id": section.id, "heading": section.heading or "",
                       "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                                  "weight": _exact(d.weight)} for d in section.duties]}
+                                  "weight": _exact(d.weight), "functions": _function_refs(d)}
+                                 for d in section.duties]}
                      for section in version.sections],
         "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
                     "weight": _exact(d.weight), "section": section.heading or ""}
@@ -156,6 +172,15 @@ def without_ids(content: dict) -> dict:
         for row in copy.get(name, []):
             row["id"] = None
     return copy
+
+
+def without_links(content: dict) -> dict:
+    """``content`` with the duties' links to department functions left out (a base job
+    description of the library belongs to no department)."""
+    for section in content.get("sections", []):
+        for duty in section.get("duties", []):
+            duty.pop("functions", None)
+    return content
 
 
 def _json_number(value) -> str:
@@ -236,11 +261,31 @@ def _rows(content: dict, name: str, errors: _Errors) -> list:
     return [row if isinstance(row, dict) else {} for row in rows]
 
 
-def clean_content(content: dict, keep: dict | None = None) -> dict:
+def _function_list(value, allowed, errors: _Errors, path: str) -> list[int] | None:
+    """A duty's function ids: None when not given (the links stay as they are), else a list of
+    ids of ``allowed`` (the functions of the position's department; None: not checked here)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        errors.add(path, _("Expected a list of function ids."))
+        return None
+    ids: list[int] = []
+    for item in value:
+        number = _id(item) if not isinstance(item, bool) else None
+        if number is None or (allowed is not None and number not in allowed):
+            errors.add(path, _("Choose functions of the position's department."))
+            return None
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+def clean_content(content: dict, keep: dict | None = None, functions=None) -> dict:
     """``content`` validated and normalised (blank rows dropped, text stripped, numbers parsed),
     or a ServiceError listing every problem by its dotted path. Archived KPIs and competencies
     cannot be chosen, except those ``keep`` lists ({"kpis": ids, "competencies": ids}: what the
-    version already uses, so that archiving a library entry never blocks editing a draft)."""
+    version already uses, so that archiving a library entry never blocks editing a draft).
+    ``functions``: the ids duties may be linked to (the department's functions)."""
     keep = keep or {}
     if not isinstance(content, dict):
         raise ServiceError(_("Expected a job description."), {"content": [_("Expected an object.")]})
@@ -274,7 +319,9 @@ def clean_content(content: dict, keep: dict | None = None) -> dict:
                 errors.add(f"{dpath}.frequency", _("Choose a frequency from the list."))
                 frequency = None
             duties.append({"id": _id(duty.get("id")), "text": text, "frequency": frequency,
-                           "standard": standard, "weight": weight})
+                           "standard": standard, "weight": weight,
+                           "functions": _function_list(duty.get("functions"), functions, errors,
+                                                       f"{dpath}.functions")})
         if duties or heading:
             clean["sections"].append({"id": _id(section.get("id")), "heading": heading, "duties": duties})
 

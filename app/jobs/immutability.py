@@ -1,7 +1,7 @@
 """Published versions never change, whatever route tries.
 
 A ``before_flush`` hook refuses, for a version that is published or superseded in the database,
-any change to its content columns and any insert, update or delete of its sections, duties,
+any change to its content columns and any insert, update or delete of its sections, duties, the duties' links to functions,
 requirements, competency requirements and KPI targets. The only change allowed is the status
 moving from published to superseded (and the row's lock counter with it). Services check first
 and give a friendlier message; this is the guarantee behind them.
@@ -17,6 +17,7 @@ from app.jobs.models import (
     FROZEN_STATUSES,
     CompetencyRequirement,
     Duty,
+    DutyFunction,
     DutySection,
     JobDescriptionVersion,
     KpiTarget,
@@ -45,6 +46,10 @@ def _committed(obj, attr: str):
 
 
 def _version_id_of(obj) -> int | None:
+    if isinstance(obj, DutyFunction):
+        duty_id = _committed(obj, "duty_id")
+        duty = db.session.get(Duty, duty_id) if duty_id is not None else None
+        return _version_id_of(duty) if duty is not None else None
     if isinstance(obj, Duty):
         section_id = _committed(obj, "section_id")
         if section_id is None:
@@ -83,8 +88,8 @@ def _check(session, flush_context, instances):
             _refuse()
     touched = []
     for group in (session.new, session.deleted):
-        touched += [obj for obj in group if isinstance(obj, _CHILDREN + (Duty,))]
-    touched += [obj for obj in session.dirty if isinstance(obj, _CHILDREN + (Duty,))
+        touched += [obj for obj in group if isinstance(obj, _CHILDREN + (Duty, DutyFunction))]
+    touched += [obj for obj in session.dirty if isinstance(obj, _CHILDREN + (Duty, DutyFunction))
                 and session.is_modified(obj, include_collections=False)]
     if not touched:
         return
@@ -93,11 +98,22 @@ def _check(session, flush_context, instances):
         with session.no_autoflush:
             version_ids.add(_version_id_of(obj))
             # a new child attached to an existing version through the relationship
-            parent = getattr(obj, "version", None) if not isinstance(obj, Duty) else getattr(obj.section, "version", None)
+            parent = _parent_version(obj)
             if parent is not None and parent.id is not None:
                 version_ids.add(parent.id)
     if _frozen_ids(session, version_ids):
         _refuse()
+
+
+def _parent_version(obj):
+    """The version ``obj`` is attached to through its relationships (a new row has no ids yet)."""
+    if isinstance(obj, DutyFunction):
+        obj = obj.duty
+        if obj is None:
+            return None
+    if isinstance(obj, Duty):
+        return getattr(obj.section, "version", None) if obj.section is not None else None
+    return getattr(obj, "version", None)
 
 
 _installed = False

@@ -12,7 +12,7 @@ from app.core.errors import NotFound, ServiceError
 from app.db import utcnow
 from app.extensions import db
 from app.jobs import services
-from app.jobs.content import clean_content, version_content, without_ids
+from app.jobs.content import clean_content, version_content, without_ids, without_links
 from app.jobs.models import SCALE_MAX, Competency, CompetencyRequirement, Direction, JobTemplate, Kpi, KpiTarget
 from app.org.models import Position
 
@@ -207,7 +207,7 @@ def create_template(name: str, content: dict, source: str = "") -> JobTemplate:
     name = _clean(name)
     if not name:
         raise ServiceError.field("name", _("Enter a name."))
-    template = JobTemplate(name=name[:120], source=_clean(source)[:200], content=without_ids(clean_content(content)))
+    template = JobTemplate(name=name[:120], source=_clean(source)[:200], content=without_links(without_ids(clean_content(content))))
     db.session.add(template)
     db.session.flush()
     return template

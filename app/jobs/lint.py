@@ -5,7 +5,10 @@ Rules: requirements that are likely discriminatory (age, gender, marital or fami
 ethnicity, household registration, appearance, health beyond the job's real needs; Simplified
 and Traditional Chinese alike); duty or KPI
 weights that are used but do not sum to 100; no KPI; duplicate duties; a duty that repeats one
-of another position of the same department; empty sections; very long items.
+of another position of the same department; empty sections; very long items; once a version is
+submitted, the functions of its department that no position's duties would serve with this
+version in force (coverage gaps, ``app.jobs.coverage``), when the department links duties to
+its functions at all.
 
 A finding's ``key`` depends on the rule and the text it is about, not on row ids or order, so a
 waiver survives edits that leave that text alone.
@@ -199,11 +202,30 @@ def _overlaps(content: dict, version: JobDescriptionVersion | None) -> list[Find
     return findings
 
 
+def _coverage_gaps(version: JobDescriptionVersion | None) -> list[Finding]:
+    """The department's functions left uncovered, for a submitted version (in review or
+    approved) of a department that links duties to functions."""
+    if version is None or version.position is None or version.status not in (
+            Status.IN_REVIEW.value, Status.APPROVED.value):
+        return []
+    from app.jobs.coverage import department_matrix
+
+    matrix = department_matrix(version.position.department, replace=version)
+    if not matrix.linked:
+        return []
+    return [Finding(_key("coverage-gap", f"{function.id}:{normalise(function.text)}"), "coverage-gap", "warning",
+                    _("No position of the department serves its function “%(function)s”.",
+                      function=function.label[:80]),
+                    _("Link a duty to it (Duties and functions), or waive this if the gap is known."),
+                    "", function.text)
+            for function in matrix.gaps]
+
+
 def lint_content(content: dict, version: JobDescriptionVersion | None = None) -> list[Finding]:
     """Every finding of ``content`` (clean content, see ``app.jobs.content``); ``version`` gives
     the position, for the overlap rule."""
     findings = (_discrimination(content) + _weights(content) + _structure(content) + _duplicates(content)
-                + _overlaps(content, version))
+                + _overlaps(content, version) + _coverage_gaps(version))
     unique: dict[str, Finding] = {}
     for finding in findings:
         unique.setdefault(finding.key, finding)

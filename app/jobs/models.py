@@ -241,10 +241,36 @@ class Duty(db.Model):
     weight: Mapped[Decimal | None] = mapped_column(Percent)
 
     section: Mapped[DutySection] = relationship(back_populates="duties")
+    function_links: Mapped[list[DutyFunction]] = relationship(
+        back_populates="duty", cascade="all, delete-orphan", order_by="DutyFunction.position", passive_deletes=True)
 
     @property
     def audit_label(self) -> str:
         return self.text[:80]
+
+
+class DutyFunction(db.Model):
+    """A duty serves a function of its position's department (职能覆盖). Part of the version's
+    content: copied into new drafts, frozen with a published version. The function's title and
+    text are copied when the link is saved (as KPI names are), so a published version still says
+    what it served after the department's functions are edited; a removed function leaves the
+    link with no ``function_id``."""
+
+    __tablename__ = "jd_duty_functions"
+    __table_args__ = (UniqueConstraint("duty_id", "function_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    duty_id: Mapped[int] = mapped_column(ForeignKey("jd_duties.id", ondelete="CASCADE"), index=True)
+    function_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department_functions.id", ondelete="SET NULL"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    function_label: Mapped[str] = mapped_column(Text, default="")
+
+    duty: Mapped[Duty] = relationship(back_populates="function_links")
+
+    @property
+    def audit_label(self) -> str:
+        return self.function_label[:80]
 
 
 class Requirement(db.Model):

@@ -72,20 +72,28 @@ class Department(VersionedMixin, db.Model):
 
 
 class DepartmentFunction(db.Model):
-    """One of a department's main functions (主要职责), in order."""
+    """One of a department's main functions (主要职责), in order: an optional short title
+    ("客户服务") and what it covers. Its id stays while it is edited or moved, so that the duties
+    of job descriptions linked to it (``app.jobs.models.DutyFunction``) stay linked."""
 
     __tablename__ = "department_functions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(120), default="")
     text: Mapped[str] = mapped_column(Text)
+
+    @property
+    def label(self) -> str:
+        """The title, or the text when there is no title."""
+        return self.title or self.text
 
     department: Mapped[Department] = relationship(back_populates="functions")
 
     @property
     def audit_label(self) -> str:
-        return self.text
+        return f"{self.title}: {self.text}" if self.title else self.text
 
 
 class Collaboration(db.Model):

@@ -53,7 +53,7 @@ def _versions(org, jd) -> dict:
     db.session.commit()
     return {"{version_id}": jd.draft, "lint": jd.draft, "submit": to_submit, "return": jd.in_review,
             "approve": to_approve, "waive": jd.in_review, "publish": jd.approved, "acknowledge": jd.published,
-            "compare": jd.published}
+            "compare": jd.published, "links": jd.draft}
 
 
 def _known(operation, known_ids: dict, versions: dict) -> dict:

@@ -48,7 +48,7 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
                             "job_descriptions", "job_description_versions", "kpis", "competencies",
                             "appraisal_templates", "appraisal_cycles", "reviews",
                             "printouts", "background_tasks", "target_plans", "improvement_plans", "search_api",
-                            "notifications_api"}])
+                            "notifications_api", "coverage"}])
 
 
 def _plan(org):

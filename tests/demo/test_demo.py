@@ -48,7 +48,14 @@ def test_the_2014_charter_department(app, ctx):
     assert (ec.code, ec.service_object, ec.nature) == ("EC", "顾客", "网络销售，推广")
     assert ec.authority.startswith("受总经理委托") and "专职管理部门" in ec.management_functions
     assert [f.text for f in ec.functions][0] == "负责网店日常维护，优化店铺与商品排名"
-    assert len(ec.functions) == 6
+    assert len(ec.functions) == 9   # the charter's six first, then three of seed 004, titled
+    assert [f.title for f in ec.functions][5:] == ["", "客户服务", "数据分析与报告", "新业务拓展"]
+    # Duty coverage: the positions' duties are linked, one gap and one overlap left for HR to see.
+    from app.jobs.coverage import department_matrix
+
+    matrix = department_matrix(ec)
+    assert [f.title for f in matrix.gaps] == ["新业务拓展"]
+    assert [(f.text, len(columns)) for f, columns in matrix.overlaps] == [("负责网络站内站外推广工作；策划店铺促销活动方案", 4)]
     assert "店铺评分、客户满意度" in ec.evaluation_criteria
     # 部门协作 (seed 004): partners that are departments are linked, the others stay names.
     partners = {c.partner_name: c.partner for c in ec.collaborations}

@@ -17,6 +17,7 @@ from app.jobs.models import (
     Competency,
     CompetencyRequirement,
     Duty,
+    DutyFunction,
     DutySection,
     JobDescriptionVersion,
     Kpi,
@@ -25,7 +26,7 @@ from app.jobs.models import (
     Status,
     VersionEvent,
 )
-from app.org.models import Position
+from app.org.models import DepartmentFunction, Position
 
 Version = JobDescriptionVersion
 
@@ -34,7 +35,7 @@ Version = JobDescriptionVersion
 def _content_options():
     """The rows of a version's content; KPI and competency labels are the version's own copies,
     so the libraries are not loaded."""
-    return (selectinload(Version.sections).selectinload(DutySection.duties),
+    return (selectinload(Version.sections).selectinload(DutySection.duties).selectinload(Duty.function_links),
             selectinload(Version.requirements), selectinload(Version.competencies),
             selectinload(Version.kpi_targets))
 
@@ -125,6 +126,22 @@ def _library_ids(content: dict) -> dict:
             "competencies": {row["competency_id"] for row in content.get("competencies", [])}}
 
 
+def department_functions(position: Position) -> dict[int, DepartmentFunction]:
+    """{id: function} of the functions of ``position``'s department: what its duties may serve."""
+    return {f.id: f for f in db.session.scalars(
+        select(DepartmentFunction).where(DepartmentFunction.department_id == position.department_id))}
+
+
+def _keep_known_functions(content: dict, known) -> dict:
+    """``content`` with links to functions no longer of the department left out (a copy of an
+    older version, after the position moved or a function was removed)."""
+    for section in content.get("sections") or []:
+        for duty in section.get("duties") or []:
+            if isinstance(duty, dict) and isinstance(duty.get("functions"), list):
+                duty["functions"] = [f for f in duty["functions"] if f in known]
+    return content
+
+
 def start_draft(position: Position, user, content: dict | None = None, based_on: Version | None = None,
                 action: str = "created", copied: bool = False) -> Version:
     """A new draft for ``position``: ``content`` if given, else a copy of ``based_on`` or of the
@@ -142,13 +159,17 @@ def start_draft(position: Position, user, content: dict | None = None, based_on:
     if content is None:
         content = without_ids(version_content(based_on)) if based_on is not None else _position_content(position)
         copied = True
-    clean = clean_content(without_ids(content), keep=_library_ids(content) if copied else None)
+    known = department_functions(position)
+    content = without_ids(content)
+    if copied:
+        _keep_known_functions(content, known)
+    clean = clean_content(content, keep=_library_ids(content) if copied else None, functions=known)
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.position_id == position.id)) or 0) + 1
     version = Version(position=position, number=number, status=Status.DRAFT.value, title=clean["title"],
                       based_on=based_on, created_by_id=getattr(user, "id", None),
                       updated_by_id=getattr(user, "id", None))
     db.session.add(version)
-    _apply(version, clean)
+    _apply(version, clean, known)
     record_event(version, action)
     db.session.flush()
     return version
@@ -159,15 +180,31 @@ def save_content(version: Version, content: dict, user, seen_version: int | None
     based on an older state of the version."""
     require_status(version, Status.DRAFT, _("Only a draft can be edited. Start a new draft instead."))
     check_version(version, seen_version)
+    known = department_functions(version.position)
     clean = clean_content(content, keep={"kpis": {t.kpi_id for t in version.kpi_targets},
-                                         "competencies": {c.competency_id for c in version.competencies}})
-    _apply(version, clean)
+                                         "competencies": {c.competency_id for c in version.competencies}},
+                          functions=known)
+    _apply(version, clean, known)
     version.updated_at = utcnow()  # the row changes with every save, so its lock counter moves
     version.updated_by_id = getattr(user, "id", None)
     db.session.flush()
 
 
-def _apply(version: Version, clean: dict) -> None:
+def link_functions(duty: Duty, function_ids: list[int], known: dict[int, DepartmentFunction]) -> None:
+    """Link ``duty`` to these functions, in order, keeping the rows of links it already has and
+    copying each function's label (what a frozen version keeps showing)."""
+    old = {link.function_id: link for link in duty.function_links}
+    links = []
+    for i, function_id in enumerate(function_ids):
+        link = old.pop(function_id, None) or DutyFunction(function_id=function_id)
+        link.position, link.function_label = i, known[function_id].label
+        links.append(link)
+    if [(link.function_id, link.position) for link in links] != \
+            [(link.function_id, link.position) for link in duty.function_links]:
+        duty.function_links = links
+
+
+def _apply(version: Version, clean: dict, known: dict[int, DepartmentFunction] | None = None) -> None:
     """Write ``clean`` content into ``version``, keeping rows whose id is submitted (so the
     audit trail shows edits as edits), creating the others and deleting those left out."""
     version.title = clean["title"]
@@ -185,6 +222,8 @@ def _apply(version: Version, clean: dict) -> None:
             duty = old_duties.pop(item["id"], None) or Duty()
             duty.position, duty.text, duty.frequency = j, item["text"], item["frequency"]
             duty.standard, duty.weight = item["standard"], item["weight"]
+            if item.get("functions") is not None:
+                link_functions(duty, item["functions"], known or {})
             duties.append(duty)
         section.duties = duties
         sections.append(section)

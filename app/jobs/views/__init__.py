@@ -16,7 +16,7 @@ register_value_labels({  # for the audit trail
 })
 register_event_labels({"jd_version_events": event_label})
 
-from app.jobs.views import bulk, bulk_actions, editing, libraries, lists, versions  # noqa: E402,F401
+from app.jobs.views import bulk, bulk_actions, coverage, editing, libraries, lists, versions  # noqa: E402,F401
 
 
 @bp.context_processor

@@ -15,6 +15,7 @@ from app.org.services.common import (
 )
 from app.org.services.departments import (
                                      DepartmentData,
+                                     FunctionItem,
                                      archive_department,
                                      create_department,
                                      delete_department,
@@ -23,6 +24,7 @@ from app.org.services.departments import (
                                      department_references,
                                      list_departments,
                                      load_department_page,
+                                     save_functions,
                                      subtree_condition,
                                      subtree_ids,
                                      update_department,
@@ -81,7 +83,7 @@ from app.org.services.scope import (
 
 __all__ = [
     "get_or_404", "get_department", "get_position", "get_employee", "clean_text", "ensure_unique",
-    "current_filter", "DepartmentData", "subtree_condition", "subtree_ids", "list_departments",
+    "current_filter", "DepartmentData", "FunctionItem", "save_functions", "subtree_condition", "subtree_ids", "list_departments",
     "department_position_counts", "load_department_page", "department_choices", "create_department",
     "update_department", "department_references", "delete_department", "archive_department", "PositionData",
     "chain_up", "subtree_position_ids", "create_position", "update_position", "POSITION_HISTORY_TABLES",

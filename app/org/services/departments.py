@@ -2,6 +2,8 @@
 archive and delete."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -169,9 +171,79 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
 
     if same(collaborations) != same(department.collaborations):
         department.collaborations = collaborations
-    functions = [text for text in (t.strip() for t in data.functions) if text]
-    if functions != [function.text for function in department.functions]:
-        department.functions = [DepartmentFunction(position=i, text=text) for i, text in enumerate(functions)]
+    # Functions given as texts (the form's lines, the API, a spreadsheet) keep the rows (and so
+    # the job descriptions' links to them) of the texts that are still there.
+    texts = [text for text in (t.strip() for t in data.functions) if text]
+    if texts != [function.text for function in department.functions]:
+        by_text: dict[str, list[DepartmentFunction]] = {}
+        for function in department.functions:
+            by_text.setdefault(function.text, []).append(function)
+        _set_functions(department, [(by_text[text].pop(0).id if by_text.get(text) else None, None, text)
+                                    for text in texts])
+
+
+MAX_FUNCTIONS = 200
+MAX_FUNCTION_TITLE = 120
+MAX_FUNCTION_TEXT = 2000
+
+
+@dataclass
+class FunctionItem:
+    """One of a department's functions as edited: ``id`` of an existing one (None: new)."""
+    id: int | None
+    title: str
+    text: str
+
+
+def _set_functions(department: Department, items) -> None:
+    """Make ``department.functions`` the (id, title or None to keep it, text) ``items``, in
+    order, updating the rows of the ids given, adding the others and removing those left out."""
+    old = {function.id: function for function in department.functions}
+    functions = []
+    for i, (function_id, title, text) in enumerate(items):
+        function = old.pop(function_id, None) if function_id is not None else None
+        function = function or DepartmentFunction()
+        function.position, function.text = i, text
+        if title is not None:
+            function.title = title
+        functions.append(function)
+    department.functions = functions
+
+
+def save_functions(department: Department, items: list[FunctionItem], seen_version: int | None) -> None:
+    """Replace a department's functions by ``items`` (ordered; each an existing id or new),
+    checked as a whole: errors name ``functions.<i>.title`` / ``.text`` / ``.id``. The department's
+    version moves (functions are part of it), so a stale edit is refused."""
+    check_version(department, seen_version)
+    errors: dict[str, list[str]] = {}
+    if len(items) > MAX_FUNCTIONS:
+        raise ServiceError.field("functions", _("At most %(num)d items.", num=MAX_FUNCTIONS))
+    known = {function.id for function in department.functions}
+    seen: set[int] = set()
+    clean = []
+    for i, item in enumerate(items):
+        title, text = clean_text(item.title or ""), (item.text or "").strip()
+        if item.id is not None and (item.id not in known or item.id in seen):
+            errors.setdefault(f"functions.{i}.id", []).append(_("Not a function of this department."))
+        if len(title) > MAX_FUNCTION_TITLE:
+            errors.setdefault(f"functions.{i}.title", []).append(
+                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TITLE, len=len(title)))
+        if len(text) > MAX_FUNCTION_TEXT:
+            errors.setdefault(f"functions.{i}.text", []).append(
+                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TEXT, len=len(text)))
+        if not text and not title:
+            if item.id is None:
+                continue  # a blank new row
+            errors.setdefault(f"functions.{i}.text", []).append(_("Describe the function, or remove it."))
+        if item.id is not None:
+            seen.add(item.id)
+        clean.append((item.id, title, text or title))
+    if errors:
+        raise ServiceError(_("The functions have %(num)d problem(s): see the marked fields.", num=len(errors)),
+                           errors)
+    if [(f.id, f.title, f.text) for f in department.functions] != clean:
+        _set_functions(department, clean)
+        db.session.flush()
 
 
 def create_department(data: DepartmentData) -> Department:

@@ -12,6 +12,7 @@ from app.org import services
 from app.org.access import can_edit_org, can_view_org
 from app.org.fields import DEPARTMENT
 from app.org.forms import DepartmentForm, form_values
+from app.org.function_forms import BLANK_ROWS, FunctionsForm
 from app.org.models import Department
 from app.org.views import bp
 from app.org.views._helpers import blank_choice, department_arg, int_arg
@@ -111,3 +112,62 @@ def department_delete(department_id: int):
             return redirect(url_for("org.department_detail", department_id=department_id))
         flash(_("Department %(name)s deleted.", name=name), "success")
     return redirect(url_for("org.departments"))
+
+
+def _function_items(form: FunctionsForm) -> tuple[list[services.FunctionItem], list[int]]:
+    """The rows of ``form`` in their new order, removed ones left out, as service items; and
+    for each item the index of its row (to put the service's errors back on it)."""
+    rows = []
+    for index, row in enumerate(form.functions):
+        if row.remove.data:
+            continue
+        try:
+            function_id = int(row.function_id.data) if row.function_id.data else None
+        except ValueError:
+            function_id = -1   # refused by the service at this row
+        order = row.order.data if row.order.data is not None else index + 1
+        rows.append((order, index, services.FunctionItem(function_id, row.title.data or "", row.text.data or "")))
+    rows.sort(key=lambda item: (item[0], item[1]))
+    return [item for _order, _index, item in rows], [index for _order, index, _item in rows]
+
+
+def _place_function_errors(form: FunctionsForm, rows: list[int]):
+    def place(_form, error) -> None:
+        for path, messages in error.errors.items():
+            parts = path.split(".")
+            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
+                field = form.functions[rows[int(parts[1])]]["function_id" if parts[2] == "id" else parts[2]]
+                field.errors = list(field.errors) + list(messages)
+            else:
+                form.form_errors.append(" ".join(messages))
+        form.form_errors.append(error.message)
+    return place
+
+
+@bp.route("/departments/<int:department_id>/functions", methods=["GET", "POST"])
+@requires(can_edit_org)
+def department_functions(department_id: int):
+    """A department's functions: add, reorder (by number), retitle, reword, remove."""
+    department = services.load_department_page(department_id)
+    form = FunctionsForm()
+    conflict = None
+    status = 200
+    if request.method == "GET":
+        for i, function in enumerate(department.functions, start=1):
+            form.functions.append_entry({"function_id": function.id, "order": i, "title": function.title, "text": function.text})
+        form.version.data = department.version
+        start = len(form.functions) + 1
+        for i in range(BLANK_ROWS):
+            form.functions.append_entry({"order": start + i})
+    elif form.validate_on_submit():
+        items, rows = _function_items(form)
+        saved = save(form, lambda: services.save_functions(department, items, seen_version=form.version.data or None),
+                     department, place=_place_function_errors(form, rows))
+        if saved.ok:
+            flash(_("Functions of %(name)s saved.", name=department.name), "success")
+            return redirect(url_for("org.department_detail", department_id=department.id) + "#coverage")
+        conflict, status = saved.conflict, saved.status
+    else:
+        status = 422
+    return render_template("org/department_functions.html", form=form, department=department,
+                           conflict=conflict), status
