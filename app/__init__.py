@@ -178,6 +178,9 @@ def _register_blueprints(app: Flask) -> None:
                       targets_bp, search_bp, bulk_bp, documents_bp, tasks_bp,
                       notifications_bp):
         app.register_blueprint(blueprint)
+    from app.notifications.bulk_actions import register as register_reminders
+
+    register_reminders()   # on the lists the blueprints above registered
 
     from app.api import init_api
 

@@ -37,7 +37,7 @@ register_field_labels({
     ("improvement_plan_checkins", "author_label"): _l("Recorded by"),
 })
 
-from app.appraisals.views import calibration, cycles, kpi_actuals, plans, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import bulk, calibration, cycles, kpi_actuals, plans, results, reviews, templates  # noqa: E402,F401
 
 
 @bp.app_template_filter("score")

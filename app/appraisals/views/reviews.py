@@ -29,9 +29,10 @@ from app.appraisals.services.results import employee_history
 from app.appraisals.services.templates import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import seen_version, visible_review
+from app.appraisals.views.bulk import OVERDUE
 from app.auth.permissions import requires
 from app.auth.services import person_names
-from app.core import clock
+from app.core import bulk, clock
 from app.core.errors import Conflict, ServiceError
 from app.core.forms import attempt
 from app.core.listing import page_of
@@ -75,7 +76,8 @@ def overdue():
     query = services.list_reviews(scope=review_scope(current_user), overdue_on=clock.today()) \
         .order_by(Review.cycle_id, Review.id)
     page = page_of(query)
-    return render_template("appraisals/overdue.html", page=page)
+    selection = bulk.for_page(current_user, OVERDUE) if can_manage_appraisals(current_user) else None
+    return render_template("appraisals/overdue.html", page=page, selection=selection)
 
 
 def _forms(review, given: dict):
