@@ -27,6 +27,7 @@ GROUPS = {group.key: group for group in (
     Group("reminder_due", _l("Reminders: appraisal steps due soon or overdue")),
     Group("reminder_ack", _l("Reminders: job descriptions still to acknowledge")),
     Group("reminder_drafts", _l("Reminders: job descriptions waiting for review for long")),
+    Group("reminder_plans", _l("Reminders: improvement-plan check-ins due")),
 )}
 
 
@@ -88,6 +89,9 @@ KINDS = {kind.key: kind for kind in (
                      step=_step(p), employee=_p(p, "employee"), day=_p(p, "day"))),
     Kind("ack_outstanding", "reminder_ack", _l("Acknowledgement outstanding"),
          lambda p: _("%(position)s: your job description is still to be acknowledged.", position=_p(p, "position"))),
+    Kind("plan_checkin_due", "reminder_plans", _l("Improvement-plan check-in due"),
+         lambda p: _("Improvement plan of %(employee)s: a check-in is planned on %(day)s.",
+                     employee=_p(p, "employee"), day=_p(p, "day"))),
     Kind("drafts_waiting", "reminder_drafts", _l("Drafts waiting for review"),
          lambda p: _("%(count)s job description(s) have waited for review for more than %(days)s days.",
                      count=_p(p, "count"), days=_p(p, "days"))),
@@ -131,5 +135,5 @@ def group_of(kind: str) -> str | None:
 def filter_choices() -> list[tuple[str, str]]:
     """The kinds a user filters the notifications page by."""
     keys = [DIGEST] + [key for key in KINDS if KINDS[key].group not in ("reminder_due", "reminder_ack",
-                                                                         "reminder_drafts")]
+                                                                         "reminder_drafts", "reminder_plans")]
     return [(key, label(key)) for key in keys]

@@ -4,7 +4,8 @@
 - appraisal steps due within ``REMINDER_DUE_DAYS`` days, or overdue (the employee's self-review,
   the reviewer's manager review);
 - job descriptions in force that they have not acknowledged yet;
-- for HR: job descriptions waiting for review for more than ``REMINDER_DRAFT_DAYS`` days.
+- for HR: job descriptions waiting for review for more than ``REMINDER_DRAFT_DAYS`` days;
+- for the owner of an improvement plan: a check-in planned within ``REMINDER_DUE_DAYS`` days.
 
 People with neither an account nor an e-mail on their employee record cannot be reminded:
 ``unreachable`` lists them for HR."""
@@ -17,7 +18,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
+from app.appraisals.models import AppraisalCycle, CycleStatus, ImprovementPlan, PlanStatus, Review, Step
 from app.core.clock import local, today
 from app.db import utcnow
 from app.extensions import db
@@ -86,6 +87,18 @@ def collect(day: date) -> tuple[dict[str, Pending], dict[int, Unreachable]]:
             rows.append((person_id, "overdue" if due < day else "due_soon", params,
                          path_for("appraisals.review", review_id=review.id)))
             names[review.employee_id] = ""
+
+    # improvement plans: a planned check-in within the horizon reminds the plan's owner
+    running = (PlanStatus.OPEN.value, PlanStatus.EXTENDED.value)
+    for plan_id, owner_id, employee_id, dates in db.session.execute(
+            select(ImprovementPlan.id, ImprovementPlan.owner_id, ImprovementPlan.employee_id,
+                   ImprovementPlan.checkin_dates).where(ImprovementPlan.status.in_(running),
+                                                        ImprovementPlan.owner_id.is_not(None))):
+        upcoming = sorted(d for d in dates or [] if day.isoformat() <= d <= horizon.isoformat())
+        if upcoming:
+            rows.append((owner_id, "plan_checkin_due", {"employee": employee_id, "day": upcoming[0]},
+                         path_for("appraisals.plan", plan_id=plan_id)))
+            names[employee_id] = ""
 
     query = outstanding_acknowledgements().with_only_columns(
         Assignment.employee_id, Position.id, Position.code, Position.title)

@@ -159,3 +159,28 @@ def test_the_owner_hears_when_background_work_is_finished(ctx):
     finished, = db.session.scalars(select(Notification).where(Notification.user_id == owner_id)).all()
     assert finished.kind == "task_finished" and finished.params == {"title": "Company manual"}
     assert finished.link == f"/tasks/{task_id}"
+
+
+def test_the_owner_of_an_improvement_plan_is_reminded_of_a_check_in_due(cycle, shop):
+    from datetime import date
+
+    from app.appraisals.models import ImprovementPlan
+
+    plan = ImprovementPlan(employee_id=shop.zhang.id, position_id=shop.ops.id, owner_id=shop.wang.id,
+                           start_date=date(2026, 11, 1), end_date=date(2027, 1, 31), objectives="转化率回升。",
+                           checkin_dates=["2026-11-10", "2026-11-20", "2026-12-20"])
+    db.session.add(plan)
+    db.session.commit()
+    with frozen(NOV_18_MORNING):
+        reminders.run()
+        db.session.commit()
+    digest = db.session.scalar(select(Notification).where(Notification.user_id == shop.manager_user.id,
+                                                          Notification.kind == "digest"))
+    items = [item for item in digest.params["items"] if item["kind"] == "plan_checkin_due"]
+    assert [item["params"]["day"] for item in items] == ["2026-11-20"]    # the next one, within 3 days
+    assert items[0]["params"]["employee"] == "张伟" and f"/appraisals/plans/{plan.id}" in items[0]["link"]
+    plan.status = "successful"
+    db.session.commit()
+    with frozen(NOV_18_MORNING):
+        pending, _unreachable = reminders.collect(date(2026, 11, 19))
+    assert not any(item["kind"] == "plan_checkin_due" for entry in pending.values() for item in entry.items)
