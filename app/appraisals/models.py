@@ -154,6 +154,8 @@ class AppraisalTemplate(VersionedMixin, db.Model):
                                              server_default=SelfReviewMode.REQUIRED.value)
     # The reviewer (not only HR) may enter a paper self-review on the employee's behalf.
     reviewer_enters_self_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
+    # 360° feedback settings (issue 18), validated by services.templates.clean_feedback; {} = no feedback.
+    feedback: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -256,6 +258,7 @@ class Review(VersionedMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(40))
     kpi_score: Mapped[float | None] = mapped_column(Score)
     competency_score: Mapped[float | None] = mapped_column(Score)
+    feedback_score: Mapped[float | None] = mapped_column(Score)   # 360° feedback, once released
     final_score: Mapped[float | None] = mapped_column(Score)
     band: Mapped[str | None] = mapped_column(String(10))
     calibrated_band: Mapped[str | None] = mapped_column(String(10))
@@ -428,3 +431,72 @@ class Exclusion(db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.cycle_id}:{self.employee_id}"
+
+
+# --- 360° feedback (issue 18) -------------------------------------------------------------------
+
+
+class FeedbackRelation(LabelledEnum):
+    PEER = "peer"
+    DIRECT_REPORT = "direct_report"
+    MANAGER = "manager"
+
+    @classmethod
+    def labels(cls):
+        return {cls.PEER: _l("Peer"), cls.DIRECT_REPORT: _l("Direct report"), cls.MANAGER: _l("Other manager")}
+
+
+class NominationStatus(LabelledEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @classmethod
+    def labels(cls):
+        return {cls.PROPOSED: _l("Proposed"), cls.APPROVED: _l("Approved"), cls.DECLINED: _l("Declined")}
+
+
+class FeedbackNomination(db.Model):
+    """A person asked for feedback on a review. ``responded_at`` says that (and when) they
+    answered; what they wrote is in a FeedbackResponse that does not point back here."""
+
+    __tablename__ = "appraisal_feedback_nominations"
+    __table_args__ = (
+        UniqueConstraint("review_id", "respondent_id"),
+        CheckConstraint(_in("relation", FeedbackRelation), name="relation_valid"),
+        CheckConstraint(_in("status", NominationStatus), name="status_valid"),
+        Index("ix_appraisal_feedback_nominations_review_id_status", "review_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=NominationStatus.PROPOSED.value)
+    nominated_by: Mapped[str] = mapped_column(String(20))   # "reviewee", "reviewer" or "hr"
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    respondent = relationship("Employee")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.respondent_id}"
+
+
+class FeedbackResponse(db.Model):
+    """One answer to a feedback request. Deliberately unattributed: a random id, no respondent,
+    no time, and not recorded by the automatic audit hook (``services.feedback`` writes an
+    audit row without author or content), so nothing links it to who wrote it. ``nomination_id``
+    is kept only in templates that are not anonymous."""
+
+    __tablename__ = "appraisal_feedback_responses"
+    __audit__ = False
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appraisal_feedback_nominations.id", ondelete="SET NULL"))
+    ratings: Mapped[dict] = mapped_column(JSON, default=dict)     # {competency code: level}
+    answers: Mapped[list] = mapped_column(JSON, default=list)     # one text per open question

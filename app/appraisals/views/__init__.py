@@ -19,7 +19,7 @@ register_value_labels({  # for the audit trail
 })
 register_event_labels({"appraisal_review_events": event_label})
 
-from app.appraisals.views import cycles, kpi_actuals, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import cycles, feedback, kpi_actuals, results, reviews, templates  # noqa: E402,F401
 
 
 @bp.app_template_filter("score")
@@ -32,9 +32,9 @@ def _score(value) -> str:
 
 @bp.context_processor
 def _helpers():
-    from app.appraisals.models import CycleStatus, PeriodType, SelfReviewMode, Step
+    from app.appraisals.models import CycleStatus, FeedbackRelation, NominationStatus, PeriodType, SelfReviewMode, Step
     from app.appraisals.services import templates as template_settings
 
-    return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
+    return {"Step": Step, "FeedbackRelation": FeedbackRelation, "NominationStatus": NominationStatus, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
             "level_label": template_settings.level_label, "level_description": template_settings.level_description,
             "outcome_label": template_settings.outcome_label}
