@@ -202,6 +202,21 @@ MATRIX = {
     "appraisals.cycle_recompute": EDIT_ORG,
     "appraisals.cycle_import": EDIT_ORG,
     "appraisals.templates": EDIT_ORG,
+    # 360° feedback (tests/appraisals/test_feedback.py): object checks on the review or the request
+    "appraisals.feedback_nominate": ALL,      # the reviewee, the reviewer, HR
+    "appraisals.feedback_approve": ALL,       # the reviewer, HR
+    "appraisals.feedback_decline": ALL,       # the reviewer, HR
+    "appraisals.feedback_requests": ALL,      # one's own requests
+    "appraisals.feedback_form": ALL,          # the respondent only (404 for others)
+    "appraisals.cycle_feedback": EDIT_ORG,
+    "appraisals.cycle_feedback_approve": EDIT_ORG,
+    "review_feedback.get_feedback": ALL,
+    "review_feedback.nominate": ALL,
+    "review_feedback.approve": ALL,
+    "review_feedback.decline": ALL,
+    "review_feedback.my_requests": ALL,
+    "review_feedback.answer": ALL,
+    "review_feedback.approve_cycle": EDIT_ORG,
     "appraisals.template_form": EDIT_ORG,
     "appraisal_templates.list_templates": EDIT_ORG,
     "appraisal_templates.get_template": EDIT_ORG,
@@ -239,7 +254,9 @@ MATRIX = {
 
 # Open to every role, then checked on the object before the body is read: only the reviewee (or the
 # step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
-OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge"}
+OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge", "appraisals.feedback_nominate",
+                      "appraisals.feedback_approve", "appraisals.feedback_decline", "review_feedback.nominate",
+                      "review_feedback.approve", "review_feedback.decline", "review_feedback.answer"}
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -286,7 +303,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1}
+           "exclusion_id": 1, "nomination_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

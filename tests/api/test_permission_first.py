@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from app.appraisals.models import Exclusion, ExclusionReason
+from app.appraisals.models import Exclusion, ExclusionReason, FeedbackNomination
 from app.extensions import db
 from tests import factories
 from tests.api.conftest import launched_cycle
@@ -22,6 +22,10 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     task = factories.create_task(org.manager_user)
     exclusion = Exclusion(cycle_id=cycle.id, employee_id=org.chen.id, reason=ExclusionReason.LONG_LEAVE.value)
     db.session.add(exclusion)
+    # a feedback request of 李娜 on 张伟's review (nobody of the test's roles may answer it)
+    nomination = FeedbackNomination(review_id=review.id, respondent_id=org.li.id, relation="peer",
+                                    status="approved", nominated_by="hr")
+    db.session.add(nomination)
     db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
@@ -30,7 +34,7 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, nomination_id=nomination.id)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
