@@ -131,9 +131,9 @@ def load_organisation() -> int:
 
 def load_demo() -> int:
     """Everything the demo needs; returns the number of records created."""
-    from app.demo import appraisals, job_descriptions
+    from app.demo import appraisals, feedback, job_descriptions
 
     created = load_users() + load_organisation()
     kpis, competencies, libraries = job_descriptions.load_libraries()
     created += libraries + job_descriptions.load_job_descriptions(kpis, competencies)
-    return created + appraisals.load_appraisals()
+    return created + appraisals.load_appraisals() + feedback.load_feedback()
