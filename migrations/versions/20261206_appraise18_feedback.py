@@ -6,9 +6,8 @@ Revises: 3c9e51f0a7d2
 Create Date: 2026-12-07 00:34:07.910696
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'beaa27650444'
