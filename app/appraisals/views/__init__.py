@@ -2,7 +2,16 @@
 from flask import Blueprint
 
 from app.appraisals import access
-from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewMode, SelfReviewState, Step
+from app.appraisals.models import (
+    CycleStatus,
+    ExclusionReason,
+    FeedbackRelation,
+    NominationStatus,
+    PeriodType,
+    SelfReviewMode,
+    SelfReviewState,
+    Step,
+)
 from app.appraisals.services.flow import event_label
 from app.appraisals.services.templates import STANDARD_OUTCOMES
 from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
@@ -15,6 +24,8 @@ register_value_labels({  # for the audit trail
     (None, "period_type"): enum_labels(PeriodType),
     (None, "self_review_state"): enum_labels(SelfReviewState), (None, "self_review"): enum_labels(SelfReviewMode),
     (None, "exclusion_reason"): enum_labels(ExclusionReason), ("appraisal_exclusions", "reason"): enum_labels(ExclusionReason),
+    ("appraisal_feedback_nominations", "status"): enum_labels(NominationStatus),
+    (None, "relation"): enum_labels(FeedbackRelation),
     (None, "outcome"): lambda: STANDARD_OUTCOMES,  # a template's own outcomes are shown by their code
 })
 register_event_labels({"appraisal_review_events": event_label})
