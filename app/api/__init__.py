@@ -79,6 +79,7 @@ def init_api(app: Flask) -> Api:
         documents,
         employees,
         feedback,
+        goals,
         jd_versions,
         job_descriptions,
         libraries,
@@ -96,7 +97,7 @@ def init_api(app: Flask) -> Api:
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
                       job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
-                      appraisals.cycles, appraisals.reviews, feedback.blp, documents.blp, tasks.blp):
+                      appraisals.cycles, appraisals.reviews, feedback.blp, goals.blp, documents.blp, tasks.blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

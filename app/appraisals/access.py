@@ -182,7 +182,22 @@ def can_answer_feedback(user, nomination) -> bool:
     return own is not None and own == nomination.respondent_id
 
 
+# --- individual goals (issue 18) -----------------------------------------------------------------
+
+
+def can_edit_goals(user, review) -> bool:
+    """The employee and the reviewer set the goals and check in; HR too (never on their own)."""
+    return is_own_review(user, review) or can_manager_review(user, review) or can_calibrate(user, review)
+
+
+def can_agree_goals(user, review) -> bool:
+    """The reviewer (or HR) agrees the goals."""
+    return can_manager_review(user, review) or can_calibrate(user, review)
+
+
 TEMPLATE_GLOBALS = {
+    "can_edit_goals": can_edit_goals,
+    "can_agree_goals": can_agree_goals,
     "feedback_role": feedback_role,
     "can_approve_feedback": can_approve_feedback,
     "can_see_respondents": can_see_respondents,

@@ -91,6 +91,20 @@ class FeedbackSettingsForm(Form):
         self.questions.data = "\n".join(data.get("questions") or [])
 
 
+class GoalsSettingsForm(Form):
+    """A template's individual goals section (``services.templates.clean_goals``)."""
+
+    enabled = BooleanField(_l("Individual goals, scored as a section"))
+    weight = StringField(_l("Goals section weight (%)"), render_kw={"inputmode": "decimal"})
+
+    def data_dict(self) -> dict:
+        return {"enabled": bool(self.enabled.data), **({"weight": self.weight.data} if (self.weight.data or "").strip()
+                                                        else {})}
+
+    def fill(self, data: dict) -> None:
+        self.enabled.data, self.weight.data = bool(data.get("enabled")), plain(data.get("weight"))
+
+
 class NominationForm(FlaskForm):
     employee_no = StringField(_l("Employee number"))
     relation = SelectField(_l("Relation"), choices=[], validate_choice=False)
@@ -115,6 +129,7 @@ class TemplateForm(FlaskForm):
     reviewer_enters_self_review = BooleanField(_l("The reviewer may enter a paper self-review on the employee’s "
                                                   "behalf (HR always may)"))
     feedback = FormField(FeedbackSettingsForm)   # 360° feedback (issue 18): fields feedback-<name>
+    goals = FormField(GoalsSettingsForm)         # individual goals (issue 18): fields goals-<name>
     submit = SubmitField(_l("Save template"))
 
     def __init__(self, *args, **kwargs):
@@ -129,7 +144,7 @@ class TemplateForm(FlaskForm):
                 "bands": [{"band": e.form.band.data, "min": e.form.min.data} for e in self.bands],
                 "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
                 "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data),
-                "feedback": self.feedback.form.data_dict()}
+                "feedback": self.feedback.form.data_dict(), "goals": self.goals.form.data_dict()}
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
@@ -145,6 +160,7 @@ class TemplateForm(FlaskForm):
         self.self_review.data = data.get("self_review") or SelfReviewMode.REQUIRED.value
         self.reviewer_enters_self_review.data = bool(data.get("reviewer_enters_self_review"))
         self.feedback.form.fill(data.get("feedback") or {})
+        self.goals.form.fill(data.get("goals") or {})
 
 
 class StepForm(FlaskForm):

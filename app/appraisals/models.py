@@ -156,6 +156,8 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     reviewer_enters_self_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     # 360° feedback settings (issue 18), validated by services.templates.clean_feedback; {} = no feedback.
     feedback: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Individual goals as a scored section (issue 18): {"enabled": bool, "weight": %}; {} = none.
+    goals: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -259,6 +261,8 @@ class Review(VersionedMixin, db.Model):
     kpi_score: Mapped[float | None] = mapped_column(Score)
     competency_score: Mapped[float | None] = mapped_column(Score)
     feedback_score: Mapped[float | None] = mapped_column(Score)   # 360° feedback, once released
+    goals_score: Mapped[float | None] = mapped_column(Score)      # individual goals, once agreed
+    goals_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_score: Mapped[float | None] = mapped_column(Score)
     band: Mapped[str | None] = mapped_column(String(10))
     calibrated_band: Mapped[str | None] = mapped_column(String(10))
@@ -500,3 +504,81 @@ class FeedbackResponse(db.Model):
         ForeignKey("appraisal_feedback_nominations.id", ondelete="SET NULL"))
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)     # {competency code: level}
     answers: Mapped[list] = mapped_column(JSON, default=list)     # one text per open question
+
+
+# --- individual goals (issue 18) ----------------------------------------------------------------
+
+
+class Goal(VersionedMixin, db.Model):
+    """An objective of a review, set by the employee or the reviewer and agreed by the reviewer
+    at the start of the cycle (``Review.goals_agreed_at``); optionally aligned to a KPI of the
+    job description (its code in the review's KPI results). Scored by its key results."""
+
+    __tablename__ = "appraisal_goals"
+    __table_args__ = (CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),)
+    __versioned_collections__ = {"key_results": "key_results", "check_ins": "check_ins"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[Decimal] = mapped_column(Percent, default=0)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    kpi_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    key_results: Mapped[list[KeyResult]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="KeyResult.position", passive_deletes=True)
+    check_ins: Mapped[list[GoalCheckIn]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="GoalCheckIn.id", passive_deletes=True)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.title[:40]}"
+
+
+class KeyResult(db.Model):
+    """A measurable result of a goal: a figure from ``start`` to ``target`` (``current`` moves
+    at check-ins), or done / not done when ``start`` and ``target`` are empty."""
+
+    __tablename__ = "appraisal_key_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[Decimal | None] = mapped_column(Number)
+    target: Mapped[Decimal | None] = mapped_column(Number)
+    current: Mapped[Decimal | None] = mapped_column(Number)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_date: Mapped[date | None] = mapped_column(Date)
+
+    goal: Mapped[Goal] = relationship(back_populates="key_results")
+
+    @property
+    def is_binary(self) -> bool:
+        return self.target is None
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+
+class GoalCheckIn(db.Model):
+    """A progress check-in on a goal during the cycle: a comment and the key results' values then."""
+
+    __tablename__ = "appraisal_goal_check_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    values: Mapped[list] = mapped_column(JSON, default=list)   # [{"id", "current", "done"}]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="check_ins")
+
+    @property
+    def audit_label(self) -> str:
+        return self.comment[:60]

@@ -52,7 +52,7 @@ def default_settings() -> dict:
             "bands": [dict(b) for b in DEFAULT_BANDS],
             "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES],
             "self_review": SELF_REVIEW_MODES[0], "reviewer_enters_self_review": False,
-            "feedback": dict(FEEDBACK_DEFAULTS)}
+            "feedback": dict(FEEDBACK_DEFAULTS), "goals": dict(GOALS_DEFAULTS)}
 
 
 def level_label(level: dict) -> str:
@@ -84,7 +84,7 @@ def frozen_settings(template) -> dict:
             "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max,
             "self_review": template.self_review or SELF_REVIEW_MODES[0],
             "reviewer_enters_self_review": bool(template.reviewer_enters_self_review),
-            "feedback": dict(template.feedback or {})}
+            "feedback": dict(template.feedback or {}), "goals": dict(template.goals or {})}
 
 
 def cycle_settings(cycle) -> dict:
@@ -126,12 +126,15 @@ def clean_settings(data: dict) -> dict:
     kpi_weight = _number(data.get("kpi_weight"), errors, "kpi_weight", 0, 100)
     competency_weight = _number(data.get("competency_weight"), errors, "competency_weight", 0, 100)
     feedback = clean_feedback(data.get("feedback") or {}, errors)
-    if kpi_weight is not None and competency_weight is not None and feedback is not None:
-        total = kpi_weight + competency_weight + Decimal(str(feedback_section_weight({"feedback": feedback})))
+    goals = clean_goals(data.get("goals") or {}, errors)
+    if kpi_weight is not None and competency_weight is not None and feedback is not None and goals is not None:
+        sections = {"feedback": feedback, "goals": goals}
+        total = (kpi_weight + competency_weight + Decimal(str(feedback_section_weight(sections)))
+                 + Decimal(str(goals_section_weight(sections))))
         if total != 100:
             errors.setdefault("competency_weight", []).append(
-                _("The section weights (KPI, competencies, feedback) must add up to 100 (now %(sum)s).",
-                  sum=plain(total)) if feedback["enabled"] else
+                _("The section weights (KPI, competencies, feedback, goals) must add up to 100 (now %(sum)s).",
+                  sum=plain(total)) if feedback["enabled"] or goals["enabled"] else
                 _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(total)))
 
     levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS, decimals=0)
@@ -195,7 +198,7 @@ def clean_settings(data: dict) -> dict:
         raise ServiceError(_("The template has %(num)d problem(s): see the marked fields.", num=count), errors)
     return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
             "bands": bands, "outcomes": outcomes, "self_review": self_review,
-            "reviewer_enters_self_review": reviewer_enters, "feedback": feedback}
+            "reviewer_enters_self_review": reviewer_enters, "feedback": feedback, "goals": goals}
 
 
 # --- 360° feedback settings (issue 18) ---------------------------------------------------------
@@ -247,6 +250,27 @@ def clean_feedback(data: dict, errors: dict) -> dict | None:
     return None if None in clean.values() else clean
 
 
+GOALS_DEFAULTS = {"enabled": False, "weight": 0.0}
+
+
+def goals_section_weight(settings: dict) -> float:
+    """The weight of the individual goals' section in the final score (0 without goals)."""
+    goals = settings.get("goals") or {}
+    return float(goals.get("weight") or 0) if goals.get("enabled") else 0.0
+
+
+def clean_goals(data: dict, errors: dict) -> dict | None:
+    """The individual goals' settings validated (errors under ``goals.<name>``)."""
+    if not isinstance(data, dict):
+        errors.setdefault("goals", []).append(_("Choose from the list."))
+        return None
+    values = {**GOALS_DEFAULTS, **data}
+    if not isinstance(values["enabled"], bool):
+        errors.setdefault("goals.enabled", []).append(_("Answer yes or no."))
+    weight = _number(values["weight"], errors, "goals.weight", 0, 100)
+    return None if weight is None else {"enabled": bool(values["enabled"]), "weight": float(weight)}
+
+
 # --- templates --------------------------------------------------------------------------------
 
 
@@ -278,7 +302,7 @@ def _apply_template(template: AppraisalTemplate, clean: dict) -> None:
     if duplicate is not None:
         raise ServiceError.field("name", _("Another template already has this name."))
     for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes", "self_review",
-                 "reviewer_enters_self_review", "feedback"):
+                 "reviewer_enters_self_review", "feedback", "goals"):
         setattr(template, name, clean[name])
 
 
@@ -302,4 +326,5 @@ def template_data(template: AppraisalTemplate) -> dict:
             "competency_weight": float(template.competency_weight), "levels": len(template.scale),
             "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes),
             "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review,
-            "feedback": {**FEEDBACK_DEFAULTS, **(template.feedback or {})}}
+            "feedback": {**FEEDBACK_DEFAULTS, **(template.feedback or {})},
+            "goals": {**GOALS_DEFAULTS, **(template.goals or {})}}

@@ -30,7 +30,7 @@ register_value_labels({  # for the audit trail
 })
 register_event_labels({"appraisal_review_events": event_label})
 
-from app.appraisals.views import cycles, feedback, kpi_actuals, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import cycles, feedback, goals, kpi_actuals, results, reviews, templates  # noqa: E402,F401
 
 
 @bp.app_template_filter("score")

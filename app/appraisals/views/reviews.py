@@ -37,6 +37,7 @@ from app.appraisals.services.results import employee_history
 from app.appraisals.services.templates import outcome_label
 from app.appraisals.views import bp
 from app.appraisals.views import feedback as feedback_views
+from app.appraisals.views import goals as goal_views
 from app.appraisals.views._helpers import seen_version, visible_review
 from app.auth.permissions import requires
 from app.auth.services import person_names
@@ -133,7 +134,8 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
             can_manager and not own_manager), other_paper_form=self_for and not paper_self,
         can_skip=can_skip_self_review_for(current_user, review),
         can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
-        **feedback_views.review_context(review), **context), status
+        **feedback_views.review_context(review), **goal_views.review_context(review, forms.get("goal_input")),
+        **context), status
 
 
 @bp.route("/reviews/<int:review_id>")
