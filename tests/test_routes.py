@@ -217,6 +217,18 @@ MATRIX = {
     "review_feedback.my_requests": ALL,
     "review_feedback.answer": ALL,
     "review_feedback.approve_cycle": EDIT_ORG,
+    # individual goals (tests/appraisals/test_goals.py): object checks on the review
+    "appraisals.goal_create": ALL,            # the reviewee, the reviewer, HR
+    "appraisals.goal_delete": ALL,
+    "appraisals.goal_check_in": ALL,
+    "appraisals.goals_agree": ALL,            # the reviewer, HR
+    "review_goals.list_goals": ALL,
+    "review_goals.get_goal": ALL,
+    "review_goals.create_goal": ALL,
+    "review_goals.update_goal": ALL,
+    "review_goals.delete_goal": ALL,
+    "review_goals.agree_goals": ALL,
+    "review_goals.check_in": ALL,
     "appraisals.template_form": EDIT_ORG,
     "appraisal_templates.list_templates": EDIT_ORG,
     "appraisal_templates.get_template": EDIT_ORG,
@@ -256,7 +268,11 @@ MATRIX = {
 # step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
 OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge", "appraisals.feedback_nominate",
                       "appraisals.feedback_approve", "appraisals.feedback_decline", "review_feedback.nominate",
-                      "review_feedback.approve", "review_feedback.decline", "review_feedback.answer"}
+                      "review_feedback.approve", "review_feedback.decline", "review_feedback.answer",
+                      "appraisals.goal_create", "appraisals.goal_delete", "appraisals.goal_check_in",
+                      "appraisals.goals_agree", "review_goals.list_goals", "review_goals.get_goal",
+                      "review_goals.create_goal", "review_goals.update_goal", "review_goals.delete_goal",
+                      "review_goals.agree_goals", "review_goals.check_in"}
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -303,7 +319,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1, "nomination_id": 1}
+           "exclusion_id": 1, "nomination_id": 1, "goal_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -55,6 +55,7 @@ RECORD_TYPES = {
     "appraisal_competency_ratings": _l("Competency rating"),
     "appraisal_review_events": _l("Appraisal history"),
     "appraisal_feedback_nominations": _l("Feedback respondent"), "appraisal_feedback_responses": _l("Feedback answer"),
+    "appraisal_goals": _l("Goal"), "appraisal_key_results": _l("Key result"), "appraisal_goal_check_ins": _l("Check-in"),
     "database": _l("Database"),
     "organisation": _l("Organisation"),
 }
@@ -135,6 +136,8 @@ FIELDS = {
     "relation": _l("Relation"), "nominated_by": _l("Nominated by"), "responded_at": _l("Answered"),
     "feedback_nominations_approved": _l("Feedback respondents approved"),
     "feedback_lists_approved": _l("Feedback lists approved"), "feedback_lists_left": _l("Feedback lists left"),
+    "goals": _l("Individual goals"), "goals_score": _l("Goals score"), "goals_agreed_at": _l("Goals agreed"),
+    "key_results": _l("Key results"), "check_ins": _l("Check-ins"), "kpi_code": _l("Aligned KPI"),
 }
 FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
              ("jd_versions", "title"): _l("Position title")}

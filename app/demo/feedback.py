@@ -3,7 +3,8 @@ manager (王强) with an anonymous feedback template, launched ten days before t
 loaded so that its feedback deadline (seven days) has passed: most reviews show their
 aggregated feedback, the first one has too few answers ("not enough responses"), and a few
 respondents without an account never answered (HR's list). Answers go through the real service,
-typed in for the pilot's paper questionnaires. Created only when missing."""
+typed in for the pilot's paper questionnaires. The first reviews also have individual goals,
+agreed by the reviewer, with a check-in each. Created only when missing."""
 from __future__ import annotations
 
 import random
@@ -33,9 +34,10 @@ def _template() -> AppraisalTemplate:
     template = db.session.scalar(select(AppraisalTemplate).where(AppraisalTemplate.name == TEMPLATE))
     if template is None:
         template = services.create_template({
-            **default_settings(), "name": TEMPLATE, "kpi_weight": 60, "competency_weight": 20,
+            **default_settings(), "name": TEMPLATE, "kpi_weight": 50, "competency_weight": 15,
             "feedback": {"enabled": True, "anonymous": True, "min_respondents": 3, "max_respondents": 6,
-                         "min_responses": 3, "days": 7, "questions": QUESTIONS, "weight": 20}})
+                         "min_responses": 3, "days": 7, "questions": QUESTIONS, "weight": 20},
+            "goals": {"enabled": True, "weight": 15}})
     return template
 
 
@@ -73,5 +75,24 @@ def load_feedback() -> int:
                     continue
                 feedback.answer(nomination, {code: rng.choice((3, 4, 4, 5)) for code in codes},
                                 [rng.choice(KEEP), rng.choice(IMPROVE)])
+        for review in reviews[:4]:
+            _goals(review)
     db.session.flush()
     return len(reviews)
+
+
+GOALS = (("提升店铺转化率", 60, [("转化率（%）", "2.5", "3.2")], "转化率已提升到 2.8%，详情页改版见效。"),
+         ("完成新人带教", 40, [("带教两名新同事上岗", None, None)], "第一位新同事已独立上岗。"))
+
+
+def _goals(review: Review) -> None:
+    """Two agreed goals with a check-in each (the clock stands two days after the launch)."""
+    from app.appraisals.services import goals
+
+    made = [goals.create_goal(review, goals.GoalData(title=title, weight=weight, key_results=[
+        {"name": name, "start": start, "target": target} for name, start, target in results]))
+        for title, weight, results, _comment in GOALS]
+    goals.agree(review, review.version)
+    for goal, (_title, _weight, results, comment) in zip(made, GOALS):
+        values = [{"id": r.id, "current": "2.8", "done": False} for r in goal.key_results]
+        goals.check_in(goal, values, comment, None, goal.version)

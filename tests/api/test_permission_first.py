@@ -34,7 +34,8 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
         ids = {"department_id": org.hr.id, "position_id": org.hr_mgr.id, "employee_id": org.chen.id,
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
-               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, nomination_id=nomination.id)
+               review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, nomination_id=nomination.id,
+               goal_id=1)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
