@@ -137,7 +137,7 @@ FIELDS = {
     "feedback_nominations_approved": _l("Feedback respondents approved"),
     "feedback_lists_approved": _l("Feedback lists approved"), "feedback_lists_left": _l("Feedback lists left"),
     "goals": _l("Individual goals"), "goals_score": _l("Goals score"), "goals_agreed_at": _l("Goals agreed"),
-    "key_results": _l("Key results"), "check_ins": _l("Check-ins"), "kpi_code": _l("Aligned KPI"),
+    "key_results": _l("Key results"), "check_ins": _l("Check-ins"),
 }
 FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
              ("jd_versions", "title"): _l("Position title")}

@@ -93,6 +93,6 @@ def _goals(review: Review) -> None:
         {"name": name, "start": start, "target": target} for name, start, target in results]))
         for title, weight, results, _comment in GOALS]
     goals.agree(review, review.version)
-    for goal, (_title, _weight, results, comment) in zip(made, GOALS):
+    for goal, (_title, _weight, _results, comment) in zip(made, GOALS):
         values = [{"id": r.id, "current": "2.8", "done": False} for r in goal.key_results]
         goals.check_in(goal, values, comment, None, goal.version)
