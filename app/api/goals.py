@@ -73,7 +73,7 @@ class KeyResultOut(Output):
 class CheckInOut(Output):
     at = fields.DateTime()
     comment = fields.String()
-    values = fields.List(fields.Dict())
+    snapshot = fields.List(fields.Dict(), metadata={"description": "The key results' values at the check-in."})
 
 
 class GoalOut(Output):

@@ -573,7 +573,7 @@ class GoalCheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
-    values: Mapped[list] = mapped_column(JSON, default=list)   # [{"id", "current", "done"}]
+    snapshot: Mapped[list] = mapped_column(JSON, default=list)   # the key results then: [{"id", "current", "done"}]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

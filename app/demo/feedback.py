@@ -20,7 +20,7 @@ from app.core import clock
 from app.extensions import db
 from app.org.models import Employee
 
-TEMPLATE = "360° 反馈模板 (360° feedback)"
+TEMPLATE = "试点：360° 反馈与个人目标 (360° feedback and goals pilot)"   # sorts after "Standard", the default
 CYCLE = "2026年12月 360° 反馈试点 (December 2026 360° pilot)"
 MANAGER = "E0003"   # 王强, manager@rolebook.demo
 QUESTIONS = ["他/她最应该继续保持的做法是什么？", "他/她最需要改进的一点是什么？"]

@@ -79,7 +79,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('goal_id', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
-    sa.Column('values', sa.JSON(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_appraisal_goal_check_ins_actor_id_users'), ondelete='SET NULL'),

@@ -207,7 +207,7 @@ def check_in(goal: Goal, values: list[dict], comment: str, actor_id: int | None,
                              num=sum(len(v) for v in errors.values())), errors)
     for result, current, done in changes:
         result.current, result.done = current, done
-    goal.check_ins.append(GoalCheckIn(comment=text, actor_id=actor_id, values=[
+    goal.check_ins.append(GoalCheckIn(comment=text, actor_id=actor_id, snapshot=[
         {"id": r.id, "current": None if r.current is None else format(Decimal(r.current), "f"), "done": r.done}
         for r in goal.key_results]))
     db.session.flush()
