@@ -230,6 +230,33 @@ MATRIX = {
     "appraisal_cycles.cycle_calibration": EDIT_ORG,
     "appraisal_cycles.cycle_rewards": EDIT_ORG,
     "reviews.follow_up": EDIT_ORG,
+    # 360° feedback (tests/appraisals/test_feedback.py): object checks on the review or the request
+    "appraisals.feedback_nominate": ALL,      # the reviewee, the reviewer, HR
+    "appraisals.feedback_approve": ALL,       # the reviewer, HR
+    "appraisals.feedback_decline": ALL,       # the reviewer, HR
+    "appraisals.feedback_requests": ALL,      # one's own requests
+    "appraisals.feedback_form": ALL,          # the respondent only (404 for others)
+    "appraisals.cycle_feedback": EDIT_ORG,
+    "appraisals.cycle_feedback_approve": EDIT_ORG,
+    "review_feedback.get_feedback": ALL,
+    "review_feedback.nominate": ALL,
+    "review_feedback.approve": ALL,
+    "review_feedback.decline": ALL,
+    "review_feedback.my_requests": ALL,
+    "review_feedback.answer": ALL,
+    "review_feedback.approve_cycle": EDIT_ORG,
+    # individual goals (tests/appraisals/test_goals.py): object checks on the review
+    "appraisals.goal_create": ALL,            # the reviewee, the reviewer, HR
+    "appraisals.goal_delete": ALL,
+    "appraisals.goal_check_in": ALL,
+    "appraisals.goals_agree": ALL,            # the reviewer, HR
+    "review_goals.list_goals": ALL,
+    "review_goals.get_goal": ALL,
+    "review_goals.create_goal": ALL,
+    "review_goals.update_goal": ALL,
+    "review_goals.delete_goal": ALL,
+    "review_goals.agree_goals": ALL,
+    "review_goals.check_in": ALL,
     "appraisals.template_form": EDIT_ORG,
     # target plans (tests/targets): HR everywhere, managers the departments they head (404 elsewhere)
     "targets.index": {"admin", "hr", "manager"},
@@ -312,7 +339,13 @@ MATRIX = {
 
 # Open to every role, then checked on the object before the body is read: only the reviewee (or the
 # step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
-OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge"}
+OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge", "appraisals.feedback_nominate",
+                      "appraisals.feedback_approve", "appraisals.feedback_decline", "review_feedback.nominate",
+                      "review_feedback.approve", "review_feedback.decline", "review_feedback.answer",
+                      "appraisals.goal_create", "appraisals.goal_delete", "appraisals.goal_check_in",
+                      "appraisals.goals_agree", "review_goals.list_goals", "review_goals.get_goal",
+                      "review_goals.create_goal", "review_goals.update_goal", "review_goals.delete_goal",
+                      "review_goals.agree_goals", "review_goals.check_in"}
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -360,7 +393,7 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
            "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
            "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
            "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1, "key": "org.positions",
-           "action_name": "archive", "notification_id": 1, "mail_id": 1}
+           "action_name": "archive", "notification_id": 1, "mail_id": 1, "nomination_id": 1, "goal_id": 1}
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

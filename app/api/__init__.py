@@ -79,6 +79,8 @@ def init_api(app: Flask) -> Api:
         departments,
         documents,
         employees,
+        feedback,
+        goals,
         improvement_plans,
         jd_versions,
         job_descriptions,
@@ -100,7 +102,7 @@ def init_api(app: Flask) -> Api:
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
                       job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
-                      appraisals.cycles, appraisals.reviews, improvement_plans.blp,
+                      appraisals.cycles, appraisals.reviews, feedback.blp, goals.blp, improvement_plans.blp,
                       target_plans.blp, documents.blp, tasks.blp, search.blp,
                       notifications.blp, coverage.blp):
         api.register_blueprint(blueprint)

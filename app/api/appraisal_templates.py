@@ -45,6 +45,9 @@ class AppraisalTemplateOut(Output):
                        "without an account skips it whatever is set, unless HR enters their paper self-review."})
     reviewer_enters_self_review = fields.Boolean(metadata={
         "description": "The reviewer (not only HR) may enter a paper self-review on the employee's behalf."})
+    feedback = fields.Dict(metadata={
+        "description": "360° feedback: enabled, anonymous, min_respondents, max_respondents, min_responses (to show "
+                       "anonymous results), days (to answer after the launch), questions, weight (in %)."})
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 

@@ -189,7 +189,55 @@ def can_enter_manager_review_for(user, review) -> bool:
             and can_calibrate(user, review) and reviewer_cannot_review(review))
 
 
+# --- 360° feedback (issue 18) -------------------------------------------------------------------
+
+
+def feedback_role(user, review) -> str | None:
+    """As whom ``user`` nominates respondents on ``review``: "hr", "reviewer", "reviewee", or None."""
+    if can_calibrate(user, review):
+        return "hr"
+    if can_manager_review(user, review):
+        return "reviewer"
+    if is_own_review(user, review):
+        return "reviewee"
+    return None
+
+
+def can_approve_feedback(user, review) -> bool:
+    """The reviewer or HR approves (or declines) the respondents."""
+    return feedback_role(user, review) in ("hr", "reviewer")
+
+
+def can_see_respondents(user, review) -> bool:
+    """HR sees who answered (never what each wrote); nobody else does."""
+    return can_calibrate(user, review)
+
+
+def can_answer_feedback(user, nomination) -> bool:
+    """Only the respondent opens their feedback form."""
+    own = _own_employee_id(user)
+    return own is not None and own == nomination.respondent_id
+
+
+# --- individual goals (issue 18) -----------------------------------------------------------------
+
+
+def can_edit_goals(user, review) -> bool:
+    """The employee and the reviewer set the goals and check in; HR too (never on their own)."""
+    return is_own_review(user, review) or can_manager_review(user, review) or can_calibrate(user, review)
+
+
+def can_agree_goals(user, review) -> bool:
+    """The reviewer (or HR) agrees the goals."""
+    return can_manager_review(user, review) or can_calibrate(user, review)
+
+
 TEMPLATE_GLOBALS = {
+    "can_edit_goals": can_edit_goals,
+    "can_agree_goals": can_agree_goals,
+    "feedback_role": feedback_role,
+    "can_approve_feedback": can_approve_feedback,
+    "can_see_respondents": can_see_respondents,
     "can_use_appraisals": can_use_appraisals,
     "can_view_appraisal_history": can_view_appraisal_history,
     "can_manage_appraisals": can_manage_appraisals,

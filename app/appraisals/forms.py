@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appraisals.models import ExclusionReason, PeriodType, PlanStatus, SelfReviewMode
+from app.appraisals.models import ExclusionReason, FeedbackRelation, PeriodType, PlanStatus, SelfReviewMode
 from app.appraisals.services.flow import REOPEN_STEPS
 from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 
@@ -70,6 +70,56 @@ class OutcomeForm(Form):
     label = StringField(_l("Label"))
 
 
+class FeedbackSettingsForm(Form):
+    """A template's 360° feedback settings (``services.templates.clean_feedback``)."""
+
+    enabled = BooleanField(_l("Ask for 360° feedback (peers, direct reports, other managers)"))
+    anonymous = BooleanField(_l("Anonymous: reviewee and reviewer see only aggregated answers"), default=True)
+    min_respondents = StringField(_l("Minimum respondents"), render_kw={"inputmode": "numeric"})
+    max_respondents = StringField(_l("Maximum respondents"), render_kw={"inputmode": "numeric"})
+    min_responses = StringField(_l("Responses needed to show the results"), render_kw={"inputmode": "numeric"})
+    days = StringField(_l("Days to answer after the launch"), render_kw={"inputmode": "numeric"})
+    weight = StringField(_l("Feedback section weight (%)"), render_kw={"inputmode": "decimal"})
+    questions = TextAreaField(_l("Open questions (one per line)"), render_kw={"rows": 3})
+
+    def data_dict(self) -> dict:
+        numbers = {name: getattr(self, name).data for name in ("min_respondents", "max_respondents", "min_responses",
+                                                                "days", "weight")}
+        return {"enabled": bool(self.enabled.data), "anonymous": bool(self.anonymous.data),
+                **{name: value for name, value in numbers.items() if (value or "").strip()},   # blank: the default
+                "questions": [q for q in (self.questions.data or "").splitlines() if q.strip()]}
+
+    def fill(self, data: dict) -> None:
+        for name in ("enabled", "anonymous"):
+            getattr(self, name).data = bool(data.get(name))
+        for name in ("min_respondents", "max_respondents", "min_responses", "days", "weight"):
+            getattr(self, name).data = plain(data.get(name))
+        self.questions.data = "\n".join(data.get("questions") or [])
+
+
+class GoalsSettingsForm(Form):
+    """A template's individual goals section (``services.templates.clean_goals``)."""
+
+    enabled = BooleanField(_l("Individual goals, scored as a section"))
+    weight = StringField(_l("Goals section weight (%)"), render_kw={"inputmode": "decimal"})
+
+    def data_dict(self) -> dict:
+        return {"enabled": bool(self.enabled.data), **({"weight": self.weight.data} if (self.weight.data or "").strip()
+                                                        else {})}
+
+    def fill(self, data: dict) -> None:
+        self.enabled.data, self.weight.data = bool(data.get("enabled")), plain(data.get("weight"))
+
+
+class NominationForm(FlaskForm):
+    employee_no = StringField(_l("Employee number"))
+    relation = SelectField(_l("Relation"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="feedback", **kwargs)
+        self.relation.choices = FeedbackRelation.choices()
+
+
 class TemplateForm(FlaskForm):
     version = HiddenField()
     name = StringField(lazy_pgettext("thing", "Name"), validators=[InputRequired(), Length(max=120)])
@@ -84,6 +134,8 @@ class TemplateForm(FlaskForm):
                                              "unless HR enters their paper self-review."))
     reviewer_enters_self_review = BooleanField(_l("The reviewer may enter a paper self-review on the employee’s "
                                                   "behalf (HR always may)"))
+    feedback = FormField(FeedbackSettingsForm)   # 360° feedback (issue 18): fields feedback-<name>
+    goals = FormField(GoalsSettingsForm)         # individual goals (issue 18): fields goals-<name>
     submit = SubmitField(_l("Save template"))
 
     def __init__(self, *args, **kwargs):
@@ -99,7 +151,8 @@ class TemplateForm(FlaskForm):
                            "guide_max": e.form.guide_max.data, "bonus": e.form.bonus.data,
                            "salary_raise": e.form.salary_raise.data} for e in self.bands],
                 "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
-                "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data)}
+                "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data),
+                "feedback": self.feedback.form.data_dict(), "goals": self.goals.form.data_dict()}
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
@@ -116,6 +169,8 @@ class TemplateForm(FlaskForm):
             entry.form.code.data, entry.form.label.data = outcome["code"], outcome["label"]
         self.self_review.data = data.get("self_review") or SelfReviewMode.REQUIRED.value
         self.reviewer_enters_self_review.data = bool(data.get("reviewer_enters_self_review"))
+        self.feedback.form.fill(data.get("feedback") or {})
+        self.goals.form.fill(data.get("goals") or {})
 
 
 class StepForm(FlaskForm):

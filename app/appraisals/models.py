@@ -154,6 +154,10 @@ class AppraisalTemplate(VersionedMixin, db.Model):
                                              server_default=SelfReviewMode.REQUIRED.value)
     # The reviewer (not only HR) may enter a paper self-review on the employee's behalf.
     reviewer_enters_self_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
+    # 360° feedback settings (issue 18), validated by services.templates.clean_feedback; {} = no feedback.
+    feedback: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Individual goals as a scored section (issue 18): {"enabled": bool, "weight": %}; {} = none.
+    goals: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -256,6 +260,9 @@ class Review(VersionedMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(40))
     kpi_score: Mapped[float | None] = mapped_column(Score)
     competency_score: Mapped[float | None] = mapped_column(Score)
+    feedback_score: Mapped[float | None] = mapped_column(Score)   # 360° feedback, once released
+    goals_score: Mapped[float | None] = mapped_column(Score)      # individual goals, once agreed
+    goals_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_score: Mapped[float | None] = mapped_column(Score)
     band: Mapped[str | None] = mapped_column(String(10))
     calibrated_band: Mapped[str | None] = mapped_column(String(10))
@@ -512,3 +519,150 @@ class PlanCheckIn(db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.plan_id}:{self.held_on.isoformat()}"
+
+
+# --- 360° feedback (issue 18) -------------------------------------------------------------------
+
+
+class FeedbackRelation(LabelledEnum):
+    PEER = "peer"
+    DIRECT_REPORT = "direct_report"
+    MANAGER = "manager"
+
+    @classmethod
+    def labels(cls):
+        return {cls.PEER: _l("Peer"), cls.DIRECT_REPORT: _l("Direct report"), cls.MANAGER: _l("Other manager")}
+
+
+class NominationStatus(LabelledEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @classmethod
+    def labels(cls):
+        return {cls.PROPOSED: _l("Proposed"), cls.APPROVED: _l("Approved"), cls.DECLINED: _l("Declined")}
+
+
+class FeedbackNomination(db.Model):
+    """A person asked for feedback on a review. ``responded_at`` says that (and when) they
+    answered; what they wrote is in a FeedbackResponse that does not point back here."""
+
+    __tablename__ = "appraisal_feedback_nominations"
+    __table_args__ = (
+        UniqueConstraint("review_id", "respondent_id"),
+        CheckConstraint(_in("relation", FeedbackRelation), name="relation_valid"),
+        CheckConstraint(_in("status", NominationStatus), name="status_valid"),
+        Index("ix_appraisal_feedback_nominations_review_id_status", "review_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=NominationStatus.PROPOSED.value)
+    nominated_by: Mapped[str] = mapped_column(String(20))   # "reviewee", "reviewer" or "hr"
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    respondent = relationship("Employee")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.respondent_id}"
+
+
+class FeedbackResponse(db.Model):
+    """One answer to a feedback request. Deliberately unattributed: a random id, no respondent,
+    no time, and not recorded by the automatic audit hook (``services.feedback`` writes an
+    audit row without author or content), so nothing links it to who wrote it. ``nomination_id``
+    is kept only in templates that are not anonymous."""
+
+    __tablename__ = "appraisal_feedback_responses"
+    __audit__ = False
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appraisal_feedback_nominations.id", ondelete="SET NULL"))
+    ratings: Mapped[dict] = mapped_column(JSON, default=dict)     # {competency code: level}
+    answers: Mapped[list] = mapped_column(JSON, default=list)     # one text per open question
+
+
+# --- individual goals (issue 18) ----------------------------------------------------------------
+
+
+class Goal(VersionedMixin, db.Model):
+    """An objective of a review, set by the employee or the reviewer and agreed by the reviewer
+    at the start of the cycle (``Review.goals_agreed_at``); optionally aligned to a KPI of the
+    job description (its code in the review's KPI results). Scored by its key results."""
+
+    __tablename__ = "appraisal_goals"
+    __table_args__ = (CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),)
+    __versioned_collections__ = {"key_results": "key_results", "check_ins": "check_ins"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[Decimal] = mapped_column(Percent, default=0)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    kpi_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    key_results: Mapped[list[KeyResult]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="KeyResult.position", passive_deletes=True)
+    check_ins: Mapped[list[GoalCheckIn]] = relationship(
+        back_populates="goal", cascade="all, delete-orphan", order_by="GoalCheckIn.id", passive_deletes=True)
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.review_id}:{self.title[:40]}"
+
+
+class KeyResult(db.Model):
+    """A measurable result of a goal: a figure from ``start`` to ``target`` (``current`` moves
+    at check-ins), or done / not done when ``start`` and ``target`` are empty."""
+
+    __tablename__ = "appraisal_key_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[Decimal | None] = mapped_column(Number)
+    target: Mapped[Decimal | None] = mapped_column(Number)
+    current: Mapped[Decimal | None] = mapped_column(Number)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_date: Mapped[date | None] = mapped_column(Date)
+
+    goal: Mapped[Goal] = relationship(back_populates="key_results")
+
+    @property
+    def is_binary(self) -> bool:
+        return self.target is None
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+
+class GoalCheckIn(db.Model):
+    """A progress check-in on a goal during the cycle: a comment and the key results' values then."""
+
+    __tablename__ = "appraisal_goal_check_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[list] = mapped_column(JSON, default=list)   # the key results then: [{"id", "current", "done"}]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="check_ins")
+
+    @property
+    def audit_label(self) -> str:
+        return self.comment[:60]

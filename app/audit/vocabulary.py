@@ -57,6 +57,8 @@ RECORD_TYPES = {
     "appraisal_kpi_results": _l("KPI result"),
     "appraisal_competency_ratings": _l("Competency rating"),
     "appraisal_review_events": _l("Appraisal history"),
+    "appraisal_feedback_nominations": _l("Feedback respondent"), "appraisal_feedback_responses": _l("Feedback answer"),
+    "appraisal_goals": _l("Goal"), "appraisal_key_results": _l("Key result"), "appraisal_goal_check_ins": _l("Check-in"),
     "database": _l("Database"),
     "organisation": _l("Organisation"),
 }
@@ -136,6 +138,13 @@ FIELDS = {
     "exclusion_comment": _l("Comment on the exclusion"), "unscored_reason": _l("Reason for finalising without a score"),
     "self_review": _l("Self-review"), "reviewer_enters_self_review": _l("Reviewer may enter a paper self-review"),
     "per_page": _l("Rows per page"), "worker": _l("Process"),
+    # 360° feedback (issue 18)
+    "feedback": _l("360° feedback"), "feedback_score": _l("Feedback score"), "respondent_id": _l("Respondent"),
+    "relation": _l("Relation"), "nominated_by": _l("Nominated by"), "responded_at": _l("Answered"),
+    "feedback_nominations_approved": _l("Feedback respondents approved"),
+    "feedback_lists_approved": _l("Feedback lists approved"), "feedback_lists_left": _l("Feedback lists left"),
+    "goals": _l("Individual goals"), "goals_score": _l("Goals score"), "goals_agreed_at": _l("Goals agreed"),
+    "key_results": _l("Key results"), "check_ins": _l("Check-ins"),
 }
 FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
              ("jd_versions", "title"): _l("Position title"),
@@ -189,7 +198,7 @@ LONG_TEXT = 160   # longer values are cut on the page (the whole text is in the 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 SYSTEM_ACTORS = {"system": _l("System"), "cli": _l("Command line"), "demo": _l("Demo data"),
-                 "anonymous": _l("Not logged in")}
+                 "anonymous": _l("Not logged in"), "anonymous respondent": _l("Anonymous respondent")}
 
 
 def record_type(entity: str) -> str:

@@ -136,9 +136,9 @@ def load_organisation() -> int:
 
 def load_demo() -> int:
     """Everything the demo needs; returns the number of records created."""
-    from app.demo import appraisals, job_descriptions, targets
+    from app.demo import appraisals, feedback, job_descriptions, targets
 
     created = load_users() + load_organisation()
     kpis, competencies, libraries = job_descriptions.load_libraries()
     created += libraries + job_descriptions.load_job_descriptions(kpis, competencies)
-    return created + appraisals.load_appraisals() + targets.load_targets()
+    return created + appraisals.load_appraisals() + targets.load_targets() + feedback.load_feedback()

@@ -21,7 +21,7 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
            "assignment_id": org.zhang.assignments[0].id, "version_id": jd.published.id, "kpi_id": jd.kpi.id,
            "competency_id": jd.competency.id, "template_id": jd.template.id, "cycle_id": cycle.id,
            "review_id": review.id, "task_id": factories.create_task(org.manager_user).id, "exclusion_id": 1,
-           "plan_id": _plan(org).id, "improvement_plan_id": 1}
+           "plan_id": _plan(org).id, "improvement_plan_id": 1, "nomination_id": 1, "goal_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in SKIP:
@@ -48,7 +48,8 @@ def test_each_role_reaches_exactly_its_api_endpoints(app, api, org, jd, role):
                             "job_descriptions", "job_description_versions", "kpis", "competencies",
                             "appraisal_templates", "appraisal_cycles", "reviews",
                             "printouts", "background_tasks", "target_plans", "improvement_plans", "search_api",
-                            "notifications_api", "coverage"}])
+                            "notifications_api", "coverage", "review_feedback",
+                            "review_goals"}])
 
 
 def _plan(org):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from flask import url_for
 
-from app.appraisals.models import Exclusion, ExclusionReason, ImprovementPlan
+from app.appraisals.models import Exclusion, ExclusionReason, FeedbackNomination, ImprovementPlan
 from app.extensions import db
 from tests import factories
 from tests.api.conftest import launched_cycle
@@ -30,6 +30,10 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
     db.session.add(plan)
     from app.targets import services as targets
     plans = {"inside": targets.create_plan(org.ops, 2026), "outside": targets.create_plan(org.hr, 2026)}
+    # a feedback request of 李娜 on 张伟's review (nobody of the test's roles may answer it)
+    nomination = FeedbackNomination(review_id=review.id, respondent_id=org.li.id, relation="peer",
+                                    status="approved", nominated_by="hr")
+    db.session.add(nomination)
     db.session.commit()
     if scope == "inside":
         ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
@@ -39,7 +43,7 @@ def test_permission_is_checked_before_the_body(app, api, org, jd, role, scope):
                "assignment_id": org.chen.assignments[0].id, "version_id": jd.approved.id}
     ids.update(kpi_id=jd.kpi.id, competency_id=jd.competency.id, template_id=jd.template.id, cycle_id=cycle.id,
                review_id=review.id, task_id=task.id, exclusion_id=exclusion.id, plan_id=plans[scope].id,
-               improvement_plan_id=plan.id)
+               improvement_plan_id=plan.id, nomination_id=nomination.id, goal_id=1)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):

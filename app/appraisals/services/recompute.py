@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.appraisals.models import AppraisalCycle, CompetencyRating, CycleStatus, KpiResult, Review, Step
 from app.appraisals.services import bulk, scoring
-from app.appraisals.services.templates import cycle_settings
+from app.appraisals.services.templates import cycle_settings, feedback_section_weight, goals_section_weight
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.db import utcnow
@@ -63,16 +63,20 @@ def recompute_cycle(cycle: AppraisalCycle) -> RecomputeResult:
             .where(in_progress, CompetencyRating.manager_rating.is_not(None))).all():  # unrated count for nothing
         ratings.setdefault(review_id, []).append({"manager_rating": rating, "weight": weight})
     kpi_updates, review_updates, checked, finalised = [], [], 0, 0
-    for review_id, status, kpi_weight, competency_weight, kpi_score, competency_score, final_score, band in \
-            connection.execute(select(Review.id, Review.status, Review.kpi_weight, Review.competency_weight,
-                                      Review.kpi_score, Review.competency_score, Review.final_score, Review.band)
+    feedback_weight, goals_weight = feedback_section_weight(settings), goals_section_weight(settings)
+    for review_id, status, kpi_weight, competency_weight, kpi_score, competency_score, final_score, band, \
+            feedback_score, goals_score in connection.execute(
+                select(Review.id, Review.status, Review.kpi_weight, Review.competency_weight, Review.kpi_score,
+                       Review.competency_score, Review.final_score, Review.band, Review.feedback_score,
+                       Review.goals_score)
                                .where(Review.cycle_id == cycle.id)).all():
         if status == Step.FINALISED.value:
             finalised += 1
             continue
         checked += 1
         rows = kpis.get(review_id, [])
-        scores = scoring.score(rows, ratings.get(review_id, []), kpi_weight, competency_weight, scale_max, bands)
+        scores = scoring.score(rows, ratings.get(review_id, []), kpi_weight, competency_weight, scale_max, bands,
+                               (feedback_score, feedback_weight), (goals_score, goals_weight))
         attainments_changed = False
         for row, attainment in zip(rows, scores.attainments):
             if _differs(row["attainment"], attainment.value):

@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.appraisals.models import AppraisalCycle, CycleStatus, Review, Step
-from app.appraisals.services import scoring
+from app.appraisals.services import feedback, goals, scoring
 from app.appraisals.services.cycles import targets_period
-from app.appraisals.services.templates import cycle_settings
+from app.appraisals.services.templates import cycle_settings, feedback_section_weight, goals_section_weight
 from app.core import clock
 from app.core.errors import NotFound
 from app.extensions import db
@@ -43,7 +43,9 @@ def compute(review: Review, settings: dict) -> scoring.ReviewScores:
         [{"actual": r.actual, "target": r.target, "direction": r.direction, "threshold": r.threshold,
           "stretch": r.stretch, "weight": r.weight} for r in review.kpi_results],
         [{"manager_rating": r.manager_rating, "weight": r.weight} for r in review.ratings],
-        review.kpi_weight, review.competency_weight, settings["scale_max"], settings["bands"])
+        review.kpi_weight, review.competency_weight, settings["scale_max"], settings["bands"],
+        (feedback.section_score(review, settings), feedback_section_weight(settings)),
+        (goals.section_score(review, settings), goals_section_weight(settings)))
 
 
 def score_review(review: Review, settings: dict | None = None) -> scoring.ReviewScores:
@@ -53,6 +55,7 @@ def score_review(review: Review, settings: dict | None = None) -> scoring.Review
         result.attainment = attainment.value
     review.kpi_score, review.competency_score = scores.kpi, scores.competency
     review.final_score, review.band = scores.final, scores.band
+    review.feedback_score, review.goals_score = scores.feedback, scores.goals
     return scores
 
 

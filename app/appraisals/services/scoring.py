@@ -17,6 +17,10 @@ refuses them anyway). Attainments therefore always lie in 0–120.
 KPI section score = weighted mean of the attainments (the targets' weights; equal weights when
 they are all 0), over the targets that have an actual.
 Competency section score = 100 × weighted mean of the manager's ratings / the scale's maximum.
+360° feedback section score (when the template gives it a weight) = 100 × the weighted mean of
+the competencies' mean feedback ratings / the scale's maximum, once the feedback is released.
+Individual goals section (when the template gives it a weight) = the goals' progress weighted by
+their weights, once agreed (``app.appraisals.services.goals``).
 Final score = the section weights applied to the section scores, where a section without items
 (or without any rating yet) is left out and the remaining weights are rescaled to 100 %.
 Band = the first band (from the highest minimum down) whose minimum the final score reaches;
@@ -161,18 +165,25 @@ class ReviewScores:
     final: float | None
     band: str | None
     attainments: tuple[Attainment, ...]
+    feedback: float | None = None
+    goals: float | None = None
 
 
 def score(kpis: Sequence[dict], ratings: Sequence[dict], kpi_weight: float, competency_weight: float,
-          scale_max: int, bands: Sequence[dict]) -> ReviewScores:
+          scale_max: int, bands: Sequence[dict], feedback: tuple[float | None, float] | None = None,
+          goals: tuple[float | None, float] | None = None) -> ReviewScores:
     """Every score of a review. ``kpis``: [{"actual", "target", "direction", "threshold",
-    "stretch", "weight"}]; ``ratings``: [{"manager_rating", "weight"}]."""
+    "stretch", "weight"}]; ``ratings``: [{"manager_rating", "weight"}]; ``feedback``: the 360°
+    feedback section and ``goals`` the goals section (score, weight), rescaled away like the
+    others when their score is None."""
     attainments = tuple(attainment(k.get("actual"), k["target"], k.get("direction", "higher"),
                                    k.get("threshold"), k.get("stretch")) for k in kpis)
     kpi = kpi_section([(a.value, k.get("weight") or 0) for a, k in zip(attainments, kpis)])
     competency = competency_section([(r.get("manager_rating"), r.get("weight") or 0) for r in ratings], scale_max)
-    final = final_score([(kpi, kpi_weight), (competency, competency_weight)])
-    return ReviewScores(kpi, competency, final, band_for(final, bands), attainments)
+    final = final_score([(kpi, kpi_weight), (competency, competency_weight), feedback or (None, 0),
+                         goals or (None, 0)])
+    return ReviewScores(kpi, competency, final, band_for(final, bands), attainments, (feedback or (None, 0))[0],
+                        (goals or (None, 0))[0])
 
 
 def display(value: float | None) -> str:

@@ -52,7 +52,8 @@ def default_settings() -> dict:
             "scale": [{"level": n, "label": "", "description": ""} for n in range(1, 6)],
             "bands": [dict(b) for b in DEFAULT_BANDS],
             "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES],
-            "self_review": SELF_REVIEW_MODES[0], "reviewer_enters_self_review": False}
+            "self_review": SELF_REVIEW_MODES[0], "reviewer_enters_self_review": False,
+            "feedback": dict(FEEDBACK_DEFAULTS), "goals": dict(GOALS_DEFAULTS)}
 
 
 def level_label(level: dict) -> str:
@@ -83,7 +84,8 @@ def frozen_settings(template) -> dict:
             "competency_weight": float(template.competency_weight), "scale": list(template.scale),
             "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max,
             "self_review": template.self_review or SELF_REVIEW_MODES[0],
-            "reviewer_enters_self_review": bool(template.reviewer_enters_self_review)}
+            "reviewer_enters_self_review": bool(template.reviewer_enters_self_review),
+            "feedback": dict(template.feedback or {}), "goals": dict(template.goals or {})}
 
 
 def cycle_settings(cycle) -> dict:
@@ -167,9 +169,17 @@ def clean_settings(data: dict) -> dict:
         errors.setdefault("name", []).append(_("Enter a name."))
     kpi_weight = _number(data.get("kpi_weight"), errors, "kpi_weight", 0, 100)
     competency_weight = _number(data.get("competency_weight"), errors, "competency_weight", 0, 100)
-    if kpi_weight is not None and competency_weight is not None and kpi_weight + competency_weight != 100:
-        errors.setdefault("competency_weight", []).append(
-            _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(kpi_weight + competency_weight)))
+    feedback = clean_feedback(data.get("feedback") or {}, errors)
+    goals = clean_goals(data.get("goals") or {}, errors)
+    if kpi_weight is not None and competency_weight is not None and feedback is not None and goals is not None:
+        sections = {"feedback": feedback, "goals": goals}
+        total = (kpi_weight + competency_weight + Decimal(str(feedback_section_weight(sections)))
+                 + Decimal(str(goals_section_weight(sections))))
+        if total != 100:
+            errors.setdefault("competency_weight", []).append(
+                _("The section weights (KPI, competencies, feedback, goals) must add up to 100 (now %(sum)s).",
+                  sum=plain(total)) if feedback["enabled"] or goals["enabled"] else
+                _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(total)))
 
     levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS, decimals=0)
     if levels is not None and levels != int(levels):
@@ -233,7 +243,77 @@ def clean_settings(data: dict) -> dict:
         raise ServiceError(_("The template has %(num)d problem(s): see the marked fields.", num=count), errors)
     return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
             "bands": bands, "outcomes": outcomes, "self_review": self_review,
-            "reviewer_enters_self_review": reviewer_enters}
+            "reviewer_enters_self_review": reviewer_enters, "feedback": feedback, "goals": goals}
+
+
+# --- 360° feedback settings (issue 18) ---------------------------------------------------------
+
+FEEDBACK_DEFAULTS = {"enabled": False, "anonymous": True, "min_respondents": 3, "max_respondents": 8,
+                     "min_responses": 3, "days": 14, "questions": [], "weight": 0.0}
+MAX_RESPONDENTS = 20
+MAX_QUESTIONS = 5
+
+
+def feedback_section_weight(settings: dict) -> float:
+    """The weight of the 360° feedback section in the final score (0 without feedback)."""
+    feedback = settings.get("feedback") or {}
+    return float(feedback.get("weight") or 0) if feedback.get("enabled") else 0.0
+
+
+def clean_feedback(data: dict, errors: dict) -> dict | None:
+    """The feedback settings validated (errors under ``feedback.<name>``); None when a number is wrong."""
+    if not isinstance(data, dict):
+        errors.setdefault("feedback", []).append(_("Choose from the list."))
+        return None
+    values = {**FEEDBACK_DEFAULTS, **data}
+    clean: dict = {}
+    for name in ("enabled", "anonymous"):
+        if not isinstance(values[name], bool):
+            errors.setdefault(f"feedback.{name}", []).append(_("Answer yes or no."))
+        clean[name] = bool(values[name])
+    for name, low, high in (("min_respondents", 1, MAX_RESPONDENTS), ("max_respondents", 1, MAX_RESPONDENTS),
+                            ("min_responses", 1, MAX_RESPONDENTS), ("days", 1, 365)):
+        number = _number(values[name], errors, f"feedback.{name}", low, high, decimals=0)
+        clean[name] = None if number is None else int(number)
+    weight = _number(values["weight"], errors, "feedback.weight", 0, 100)
+    clean["weight"] = None if weight is None else float(weight)
+    questions = values["questions"] if isinstance(values["questions"], list) else []
+    clean["questions"] = [q for q in (bounded_text(q if isinstance(q, str) else "", 300, errors,
+                                                   f"feedback.questions.{i}") for i, q in enumerate(questions)) if q]
+    if len(clean["questions"]) > MAX_QUESTIONS:
+        errors.setdefault("feedback.questions", []).append(_("At most %(num)d questions.", num=MAX_QUESTIONS))
+    low, high, needed = clean["min_respondents"], clean["max_respondents"], clean["min_responses"]
+    if low is not None and high is not None and low > high:
+        errors.setdefault("feedback.max_respondents", []).append(
+            _("At least the minimum number of respondents (%(num)d).", num=low))
+    if needed is not None and high is not None and needed > high:
+        errors.setdefault("feedback.min_responses", []).append(
+            _("At most the maximum number of respondents (%(num)d).", num=high))
+    if clean["anonymous"] and needed is not None and needed < 2:
+        errors.setdefault("feedback.min_responses", []).append(
+            _("An anonymous feedback needs at least 2 responses to hide who wrote what."))
+    return None if None in clean.values() else clean
+
+
+GOALS_DEFAULTS = {"enabled": False, "weight": 0.0}
+
+
+def goals_section_weight(settings: dict) -> float:
+    """The weight of the individual goals' section in the final score (0 without goals)."""
+    goals = settings.get("goals") or {}
+    return float(goals.get("weight") or 0) if goals.get("enabled") else 0.0
+
+
+def clean_goals(data: dict, errors: dict) -> dict | None:
+    """The individual goals' settings validated (errors under ``goals.<name>``)."""
+    if not isinstance(data, dict):
+        errors.setdefault("goals", []).append(_("Choose from the list."))
+        return None
+    values = {**GOALS_DEFAULTS, **data}
+    if not isinstance(values["enabled"], bool):
+        errors.setdefault("goals.enabled", []).append(_("Answer yes or no."))
+    weight = _number(values["weight"], errors, "goals.weight", 0, 100)
+    return None if weight is None else {"enabled": bool(values["enabled"]), "weight": float(weight)}
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -267,7 +347,7 @@ def _apply_template(template: AppraisalTemplate, clean: dict) -> None:
     if duplicate is not None:
         raise ServiceError.field("name", _("Another template already has this name."))
     for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes", "self_review",
-                 "reviewer_enters_self_review"):
+                 "reviewer_enters_self_review", "feedback", "goals"):
         setattr(template, name, clean[name])
 
 
@@ -290,4 +370,6 @@ def template_data(template: AppraisalTemplate) -> dict:
     return {"name": template.name, "kpi_weight": float(template.kpi_weight),
             "competency_weight": float(template.competency_weight), "levels": len(template.scale),
             "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes),
-            "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review}
+            "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review,
+            "feedback": {**FEEDBACK_DEFAULTS, **(template.feedback or {})},
+            "goals": {**GOALS_DEFAULTS, **(template.goals or {})}}

@@ -6,6 +6,8 @@ from app.appraisals import access
 from app.appraisals.models import (
     CycleStatus,
     ExclusionReason,
+    FeedbackRelation,
+    NominationStatus,
     PeriodType,
     PlanStatus,
     SelfReviewMode,
@@ -24,6 +26,8 @@ register_value_labels({  # for the audit trail
     (None, "period_type"): enum_labels(PeriodType),
     (None, "self_review_state"): enum_labels(SelfReviewState), (None, "self_review"): enum_labels(SelfReviewMode),
     (None, "exclusion_reason"): enum_labels(ExclusionReason), ("appraisal_exclusions", "reason"): enum_labels(ExclusionReason),
+    ("appraisal_feedback_nominations", "status"): enum_labels(NominationStatus),
+    (None, "relation"): enum_labels(FeedbackRelation),
     (None, "outcome"): lambda: STANDARD_OUTCOMES,  # a template's own outcomes are shown by their code
 })
 register_event_labels({"appraisal_review_events": event_label})
@@ -37,7 +41,18 @@ register_field_labels({
     ("improvement_plan_checkins", "author_label"): _l("Recorded by"),
 })
 
-from app.appraisals.views import bulk, calibration, cycles, kpi_actuals, plans, results, reviews, templates  # noqa: E402,F401
+from app.appraisals.views import (  # noqa: E402,F401
+    bulk,
+    calibration,
+    cycles,
+    feedback,
+    goals,
+    kpi_actuals,
+    plans,
+    results,
+    reviews,
+    templates,
+)
 
 
 @bp.app_template_filter("score")
@@ -50,9 +65,9 @@ def _score(value) -> str:
 
 @bp.context_processor
 def _helpers():
-    from app.appraisals.models import CycleStatus, PeriodType, SelfReviewMode, Step
+    from app.appraisals.models import CycleStatus, FeedbackRelation, NominationStatus, PeriodType, SelfReviewMode, Step
     from app.appraisals.services import templates as template_settings
 
-    return {"Step": Step, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
+    return {"Step": Step, "FeedbackRelation": FeedbackRelation, "NominationStatus": NominationStatus, "CycleStatus": CycleStatus, "PeriodType": PeriodType, "SelfReviewMode": SelfReviewMode,
             "level_label": template_settings.level_label, "level_description": template_settings.level_description,
             "outcome_label": template_settings.outcome_label}

@@ -22,12 +22,22 @@ from app.appraisals.access import (
     is_own_review,
     review_scope,
 )
-from app.appraisals.forms import CalibrationForm, ExclusionForm, ReopenForm, ReviewerForm, StepForm, VersionForm
+from app.appraisals.forms import (
+    CalibrationForm,
+    ExclusionForm,
+    NominationForm,
+    ReopenForm,
+    ReviewerForm,
+    StepForm,
+    VersionForm,
+)
 from app.appraisals.models import Review, Step
 from app.appraisals.services import exclusions, flow, improvement, scoring
 from app.appraisals.services.results import employee_history
 from app.appraisals.services.templates import outcome_label
 from app.appraisals.views import bp
+from app.appraisals.views import feedback as feedback_views
+from app.appraisals.views import goals as goal_views
 from app.appraisals.views._helpers import seen_version, visible_review
 from app.appraisals.views.bulk import OVERDUE
 from app.auth.permissions import requires
@@ -86,7 +96,7 @@ def _forms(review, given: dict):
     settings = services.cycle_settings(review.cycle)
     forms = {"step_form": StepForm, "calibration_form": CalibrationForm, "reopen_form": ReopenForm,
              "reviewer_form": ReviewerForm, "version_form": VersionForm,
-             "exclusion_form": lambda: ExclusionForm(prefix="exclusion")}
+             "exclusion_form": lambda: ExclusionForm(prefix="exclusion"), "feedback_form": NominationForm}
     context = {name: given.get(name) or form_class() for name, form_class in forms.items()}
     context["step_form"].outcome.choices = [("", "—")] + [
         (o["code"], outcome_label(settings["outcomes"], o["code"])) for o in settings["outcomes"]]
@@ -127,6 +137,7 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
         can_skip=can_skip_self_review_for(current_user, review),
         can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
         plan_id=improvement.plan_id_of(review) if review.is_finalised else None,
+        **feedback_views.review_context(review), **goal_views.review_context(review, forms.get("goal_input")),
         **context), status
 
 

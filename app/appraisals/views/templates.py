@@ -27,6 +27,10 @@ def _place(form: TemplateForm, errors: dict) -> None:
     for path, messages in errors.items():
         parts = path.split(".")
         field = getattr(form, parts[0], None)
+        if parts[0] in ("feedback", "goals") and len(parts) >= 2 and parts[1] in form[parts[0]].form._fields:
+            sub = form[parts[0]].form[parts[1]]   # the 360° feedback and goals settings (issue 18)
+            sub.errors = list(sub.errors) + list(messages)
+            continue
         if field is not None and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(field.entries):
             sub = getattr(field.entries[int(parts[1])].form, parts[2], None)
             if sub is not None:
