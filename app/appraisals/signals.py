@@ -16,3 +16,6 @@ band_calibrated = _signals.signal("review-band-calibrated")
 # sender: the AppraisalCycle; ``since``: the reviews created at or after this moment were just
 # launched (inserted in bulk) and their first step is open.
 reviews_launched = _signals.signal("reviews-launched")
+# sender: None; ``nomination_ids``: 360° feedback requests just approved (their respondents are
+# asked to answer before the deadline).
+feedback_requested = _signals.signal("feedback-requested")

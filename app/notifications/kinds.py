@@ -78,6 +78,9 @@ KINDS = {kind.key: kind for kind in (
     Kind("band_calibrated", "review_steps", _l("Band changed at calibration"),
          lambda p: _("%(cycle)s: HR moved the band of %(employee)s from %(old)s to %(new)s.",
                      cycle=_p(p, "cycle"), employee=_p(p, "employee"), old=_p(p, "old"), new=_p(p, "new"))),
+    Kind("feedback_requested", "review_steps", _l("Feedback requested"),
+         lambda p: _("%(cycle)s: you are asked for feedback on %(employee)s, by %(day)s.",
+                     cycle=_p(p, "cycle"), employee=_p(p, "employee"), day=_p(p, "day"))),
     Kind("task_finished", "tasks", _l("Background work finished"),
          lambda p: _("“%(title)s” is finished.", title=_p(p, "title"))),
     # The daily digest's items (a digest notification lists them; see ``reminders``).

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.appraisals import signals as appraisal_signals
-from app.appraisals.models import Review, Step
+from app.appraisals.models import AppraisalCycle, FeedbackNomination, Review, Step
+from app.appraisals.services.feedback import due_date
 from app.auth.models import Role, User
 from app.extensions import db
 from app.jobs import signals as job_signals
@@ -126,6 +127,27 @@ def on_reviews_launched(cycle, since=None, **extra) -> None:
     send(outgoing)
 
 
+def on_feedback_requested(sender, nomination_ids=(), **extra) -> None:
+    """Each respondent of the 360° feedback requests just approved: what to answer, and by when."""
+    if not nomination_ids:
+        return
+    rows = db.session.execute(
+        select(FeedbackNomination.id, FeedbackNomination.respondent_id, Review.employee_id, Review.cycle_id)
+        .join(Review, Review.id == FeedbackNomination.review_id)
+        .where(FeedbackNomination.id.in_(list(nomination_ids)))).all()
+    cycles = {c.id: c for c in db.session.scalars(select(AppraisalCycle).where(
+        AppraisalCycle.id.in_({row.cycle_id for row in rows})))}
+    found = people({row.respondent_id for row in rows} | {row.employee_id for row in rows})
+    outgoing = []
+    for row in rows:
+        due = due_date(cycles[row.cycle_id])
+        outgoing.append(to_person(found[row.respondent_id], "feedback_requested",
+                                  {"cycle": cycles[row.cycle_id].name, "employee": found[row.employee_id].name,
+                                   "day": due.isoformat() if due else ""},
+                                  path_for("appraisals.feedback_form", nomination_id=row.id)))
+    send(outgoing)
+
+
 def on_task_finished(task, **extra) -> None:
     """The owner of a finished background task (they may have left its page meanwhile)."""
     from app.tasks.services import kind_label
@@ -145,4 +167,5 @@ def connect() -> None:
     appraisal_signals.step_opened.connect(on_step_opened)
     appraisal_signals.band_calibrated.connect(on_band_calibrated)
     appraisal_signals.reviews_launched.connect(on_reviews_launched)
+    appraisal_signals.feedback_requested.connect(on_feedback_requested)
     task_signals.finished.connect(on_task_finished)

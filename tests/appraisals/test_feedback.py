@@ -362,3 +362,26 @@ def test_feedback_off_changes_nothing(app, cycle, shop):
         feedback.nominate(review, shop.li, "peer", "hr")
     page = factories.logged_in_client(app, shop.manager_user).get(f"/appraisals/reviews/{review.id}")
     assert 'data-testid="feedback"' not in page.get_data(as_text=True)
+
+
+def test_each_respondent_is_notified_of_the_request_when_it_is_approved(app, fb, shop):
+    from app.notifications.models import Notification
+
+    def requests(person):
+        return db.session.scalars(select(Notification).where(Notification.user_id == person.user_id,
+                                                             Notification.kind == "feedback_requested")).all()
+
+    zhang, li = review_of(fb, shop.zhang), review_of(fb, shop.li)
+    asked = feedback.nominate(zhang, shop.li, "peer", "reviewee")       # proposed: nobody is asked yet
+    db.session.commit()
+    assert requests(shop.li) == []
+    feedback.nominate(zhang, shop.zhao, "peer", "reviewer")             # the reviewer's: approved at once
+    feedback.approve(zhang, [asked.id])
+    feedback.nominate(li, shop.sun, "peer", "reviewee")
+    feedback.nominate(li, shop.zhao, "peer", "reviewee")
+    db.session.commit()
+    feedback.approve_cycle(fb)                                          # in bulk: 孙丽 and 赵敏 on 李娜's review
+    db.session.commit()
+    note, = requests(shop.li)
+    assert note.params["employee"] == shop.zhang.name and note.link.endswith(f"/appraisals/feedback/{asked.id}")
+    assert len(requests(shop.zhao)) == 2 and len(requests(shop.sun)) == 1

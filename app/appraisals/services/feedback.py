@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.appraisals import signals
 from app.appraisals.models import (
     AppraisalCycle,
     CycleStatus,
@@ -132,6 +133,8 @@ def nominate(review: Review, respondent: Employee | None, relation: str, by: str
                                     status=status.value, nominated_by=by)
     db.session.add(nomination)
     db.session.flush()
+    if nomination.status == NominationStatus.APPROVED.value:
+        signals.feedback_requested.send(None, nomination_ids=[nomination.id])
     return nomination
 
 
@@ -154,6 +157,7 @@ def approve(review: Review, nomination_ids: Iterable[int]) -> int:
     for i in ids:
         rows[i].status = NominationStatus.APPROVED.value
     db.session.flush()
+    signals.feedback_requested.send(None, nomination_ids=sorted(ids))
     return len(ids)
 
 
@@ -215,6 +219,11 @@ def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
         else:
             result.skipped.append(review_id)
     result.reviews = len(ready)
+    approved_ids = []
+    for start in range(0, len(ready), 5000):
+        approved_ids += db.session.scalars(select(FeedbackNomination.id).where(
+            FeedbackNomination.review_id.in_(ready[start:start + 5000]),
+            FeedbackNomination.status == NominationStatus.PROPOSED.value)).all()
     for start in range(0, len(ready), 5000):   # below every database's limit of bound parameters
         db.session.execute(update(FeedbackNomination).where(
             FeedbackNomination.review_id.in_(ready[start:start + 5000]),
@@ -224,6 +233,7 @@ def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
            {"feedback_nominations_approved": result.nominations, "feedback_lists_approved": result.reviews,
             "feedback_lists_left": len(result.skipped)}, label=cycle.name)
     db.session.expire_all()
+    signals.feedback_requested.send(None, nomination_ids=approved_ids)
     return result
 
 
