@@ -319,6 +319,7 @@ MATRIX = {
     # search: everyone, each kind then filtered by its domain's rules (tests/search)
     "search.results": ALL,
     "search_api.search": ALL,
+    "search_api.search_post": ALL,
     # bulk actions, tried on the positions list (everyone selects; archiving is HR's): tests/core/test_bulk.py
     "bulk.select": ALL,
     "bulk.confirm": EDIT_ORG,

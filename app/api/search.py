@@ -36,6 +36,23 @@ def search(args):
 
     Every word must match. Results the user may not see are left out, as on the pages.
     """
+    return _answer(args)
+
+
+@blp.route("", methods=["POST"])
+@blp.response(200, SearchOut)
+@requires(can_view_org)
+@blp.arguments(SearchArgs)
+def search_post(args):
+    """Search, the query in the body
+
+    The same search for a query too long for a URL (a pasted paragraph): only its first 200
+    characters and 8 words are searched, and `truncated` says so.
+    """
+    return _answer(args)
+
+
+def _answer(args) -> dict:
     query, groups = services.search(current_user, args["q"], args["per_kind"], tuple(args["kind"]))
     return {"query": query.text, "terms": query.terms, "truncated": query.truncated, "groups": [
         {"kind": group.kind, "label": group.label, "total": group.total, "items": [

@@ -203,3 +203,14 @@ def test_rebuild_writes_the_index_again(shop, app, ctx):
     counts = dict(db.session.execute(select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)).all())
     assert counts == {"department": 2, "position": 3, "employee": 3, "job_description": 2, "kpi": 1}
     assert indexing.rebuild() == counts   # twice gives the same
+
+
+def test_a_query_too_long_for_a_url_is_sent_in_the_body(shop, login):
+    hr = login("hr")
+    answer = hr.post("/api/v1/search", json={"q": "客服 " + "经" * 10_000})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["truncated"] is True and len(body["query"]) == 200
+    short = hr.post("/api/v1/search", json={"q": "客服", "per_kind": 5}).get_json()
+    assert short == hr.get("/api/v1/search", query_string={"q": "客服", "per_kind": 5}).get_json()
+    assert hr.post("/api/v1/search", json={"per_kind": 5}).status_code == 422
