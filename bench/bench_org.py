@@ -34,7 +34,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Department, Employee, Position  # noqa: E402
 from app.org.services import views_cache  # noqa: E402
-from bench.generate import generate, generate_job_descriptions  # noqa: E402
+from bench.generate import clear_organisation, generate, generate_job_descriptions  # noqa: E402
 from bench.measure import page_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(21, 2)
@@ -60,14 +60,7 @@ def build(path: Path, kind: str):
             db.session.commit()
             if kind == "generated":
                 # the generated company replaces the demo organisation (keeps the demo users)
-                for table in ("assignments", "employees", "position_dotted_lines", "department_collaborations",
-                              "department_functions"):
-                    db.session.execute(db.metadata.tables[table].delete())
-                db.session.execute(db.update(Department).values(head_position_id=None))
-                db.session.execute(db.update(Position).values(reports_to_id=None, acting_position_id=None))
-                db.session.execute(db.metadata.tables["positions"].delete())
-                db.session.execute(db.update(Department).values(parent_id=None))
-                db.session.execute(db.metadata.tables["departments"].delete())
+                clear_organisation()
                 db.session.commit()
                 generate()
                 # a company-wide cycle, launched, for the results page (the demo has its own)

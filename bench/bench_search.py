@@ -26,7 +26,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.search.indexing import rebuild  # noqa: E402
 from app.search.models import SearchEntry  # noqa: E402
-from bench.generate import generate, generate_job_descriptions  # noqa: E402
+from bench.generate import clear_organisation, generate, generate_job_descriptions  # noqa: E402
 from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
 
 RUNS = scaled(40, 3)
@@ -43,24 +43,12 @@ def build(path: Path):
     with app.app_context():
         upgrade()
         from app.demo.services import load_demo
-        from app.org.models import Department, Position
 
         with acting_as("bench"):
             load_demo()   # its accounts
             db.session.commit()
-            for table in ("search_entries", "jd_kpi_targets", "jd_competency_requirements", "jd_requirements",
-                          "jd_duties", "jd_duty_sections", "jd_version_events", "jd_lint_waivers",
-                          "jd_acknowledgements", "appraisal_kpi_results", "appraisal_competency_ratings",
-                          "appraisal_review_events", "appraisal_reviews", "appraisal_exclusions", "jd_versions",
-                          "assignments", "employees", "position_dotted_lines", "department_collaborations",
-                          "department_functions"):
-                if table in db.metadata.tables:
-                    db.session.execute(db.metadata.tables[table].delete())
-            db.session.execute(db.update(Department).values(head_position_id=None))
-            db.session.execute(db.update(Position).values(reports_to_id=None, acting_position_id=None))
-            db.session.execute(db.metadata.tables["positions"].delete())
-            db.session.execute(db.update(Department).values(parent_id=None))
-            db.session.execute(db.metadata.tables["departments"].delete())
+            db.session.execute(db.metadata.tables["search_entries"].delete())
+            clear_organisation()
             db.session.commit()
             generate()
             generate_job_descriptions()

@@ -31,6 +31,27 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+def clear_organisation() -> None:
+    """Delete the organisation (departments, positions, employees) and every row that refers to
+    it, however indirectly (job descriptions, reviews, target plans, feedback, ...), keeping the
+    accounts and the libraries, so that ``generate`` lays a company in its place. The tables come
+    from the metadata's foreign keys, so a feature's new table is cleared without a change here."""
+    doomed = {"departments", "positions", "employees"}
+    tables = db.metadata.sorted_tables
+    grown = True
+    while grown:
+        grown = False
+        for table in tables:
+            if table.name not in doomed and any(fk.column.table.name in doomed for fk in table.foreign_keys):
+                doomed.add(table.name)
+                grown = True
+    db.session.execute(update(Department).values(head_position_id=None, parent_id=None))
+    db.session.execute(update(Position).values(reports_to_id=None, acting_position_id=None))
+    for table in reversed(tables):
+        if table.name in doomed:
+            db.session.execute(table.delete())
+
+
 def generate(departments: int = scaled(200, 4), positions: int = scaled(2000, 40), employees: int = scaled(10000, 200),
              seed: int = 7) -> dict:
     """Insert the organisation into the current app's database; returns the counts (a tiny one
