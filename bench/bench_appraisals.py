@@ -8,7 +8,6 @@ cycle (target < 2 s), and the export.
 """
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -31,7 +30,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
-from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
+from bench.measure import on_engine, page_queries, page_timings, result, scaled  # noqa: E402
 
 RUNS = scaled(10, 2)
 PASSWORD = "Bench-Password-2026"
@@ -90,21 +89,8 @@ def measure_page(app, url: str) -> tuple[float, float, int]:
     return statistics.median(timings) * 1000, max(timings) * 1000, queries
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", action="store_true",
-                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
-    args = parser.parse_args()
-    server = None
-    if args.postgresql:
-        from tests.pg_server import PostgresServer
-
-        server = PostgresServer()
-    try:
-        run(server.start() if server else None)
-    finally:
-        if server:
-            server.stop()
+def main() -> None:
+    on_engine(run)
 
 
 def run(url: str | None):

@@ -7,7 +7,6 @@ closed cycle (target < 3 s).
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from app.appraisals.services.recompute import recompute_cycle  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.bench_appraisals import PASSWORD, build, fill_in_bulk  # noqa: E402
-from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
+from bench.measure import on_engine, page_queries, page_timings, result, scaled  # noqa: E402
 
 RUNS = scaled(10, 2)
 PRACTICE = {"A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
@@ -63,20 +62,8 @@ def prepare(app) -> tuple[int, int, int]:
         return cycle_id, reviews, department
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", action="store_true", help="run on a throwaway PostgreSQL server")
-    args = parser.parse_args()
-    server = None
-    if args.postgresql:
-        from tests.pg_server import PostgresServer
-
-        server = PostgresServer()
-    try:
-        run(server.start() if server else None)
-    finally:
-        if server:
-            server.stop()
+def main() -> None:
+    on_engine(run)
 
 
 def run(url: str | None):

@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
@@ -29,7 +28,7 @@ from app.jobs import coverage  # noqa: E402
 from app.jobs import services as jobs  # noqa: E402
 from app.org import services as org  # noqa: E402
 from app.org.models import Department  # noqa: E402
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)
 POSITIONS = scaled(50, 4)
@@ -88,19 +87,6 @@ def median_ms(fn, runs: int = RUNS) -> tuple[float, object]:
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), value
 
-
-def count_queries(fn) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ bulk (50,000 nominations), then HR approves every list of the cycle at once (tar
 """
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -30,7 +29,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
+from bench.measure import on_engine, page_queries, page_timings, result, scaled  # noqa: E402
 
 PASSWORD = "Bench-Password-2026"
 RESPONDENTS = 5
@@ -97,19 +96,7 @@ def run(url: str | None) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", action="store_true", help="run on a throwaway PostgreSQL server")
-    args = parser.parse_args()
-    server = None
-    if args.postgresql:
-        from tests.pg_server import PostgresServer
-
-        server = PostgresServer()
-    try:
-        run(server.start() if server else None)
-    finally:
-        if server:
-            server.stop()
+    on_engine(run)
 
 
 if __name__ == "__main__":

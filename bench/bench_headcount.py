@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
@@ -26,7 +26,7 @@ from app.core.spreadsheets import xlsx_bytes  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.headcount import headcount_report, headcount_sheets  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)
 UNITS = ["电商", "市场", "财务", "制作", "客服", "运营", "采购", "仓储", "物流", "人力", "行政", "技术", "品牌", "渠道"]
@@ -92,19 +92,6 @@ def timed_request(fn, runs: int = RUNS) -> tuple[float, object]:
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
 
-
-def count_queries(fn) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ published job description nobody has acknowledged yet). Prints:
 """
 from __future__ import annotations
 
-import argparse
 import socket
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from app.notifications import delivery, reminders, subscribers  # noqa: E402
 from app.notifications.models import Notification, OutboxMail  # noqa: E402
 from app.org.models import Employee  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import on_engine, result, scaled  # noqa: E402
 
 SEND = scaled(1000, 40)          # mails sent to the local SMTP server
 PASSWORD = "Bench-Password-2026"
@@ -180,21 +179,8 @@ def bell_statements(app, client, url: str) -> tuple[int, int]:
     return len(seen), sum(1 for statement in seen if "FROM notifications" in statement)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", action="store_true",
-                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
-    args = parser.parse_args()
-    server = None
-    if args.postgresql:
-        from tests.pg_server import PostgresServer
-
-        server = PostgresServer()
-    try:
-        run(server.start() if server else None)
-    finally:
-        if server:
-            server.stop()
+def main() -> None:
+    on_engine(run)
 
 
 if __name__ == "__main__":

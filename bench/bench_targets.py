@@ -30,7 +30,7 @@ from app.extensions import db  # noqa: E402
 from app.jobs import library  # noqa: E402
 from app.org.models import Department, Position  # noqa: E402
 from app.targets import services  # noqa: E402
-from bench.measure import result, scaled  # noqa: E402
+from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)
 PASSWORD = "Bench-Password-42"
@@ -98,19 +98,6 @@ def build_plan(root_id: int, kpis) -> tuple[object, int, int]:
     db.session.commit()
     return plan, shares, big_id
 
-
-def count_queries(fn) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len(statements)
 
 
 def median_ms(fn, runs: int = RUNS, between=None) -> float:

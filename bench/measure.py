@@ -121,3 +121,40 @@ def page_timings(client, url: str, runs: int) -> list[float]:
         timings.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
     return timings
+
+
+def count_queries(fn) -> int:
+    """The SQL statements ``fn()`` runs (in the app context the caller is in)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def on_engine(run) -> None:
+    """``run(url)`` with ``url`` None (the script's own SQLite file) or, given ``--postgresql``,
+    a throwaway PostgreSQL server's (as the test suite starts), stopped afterwards."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgresql", action="store_true",
+                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
+    args = parser.parse_args()
+    server = None
+    if args.postgresql:
+        from tests.pg_server import PostgresServer
+
+        server = PostgresServer()
+    try:
+        run(server.start() if server else None)
+    finally:
+        if server:
+            server.stop()
