@@ -21,6 +21,7 @@ from app.appraisals.services.reviews import in_department
 from app.appraisals.services.templates import cycle_settings
 from app.extensions import db
 from app.org.models import Department, Employee, Position
+from app.org.services.common import text_search
 
 AT_CALIBRATION = (Step.CALIBRATION.value, Step.FINALISED.value)
 EFFECTIVE_BAND = func.coalesce(Review.calibrated_band, Review.band)
@@ -109,8 +110,6 @@ def grid(cycle: AppraisalCycle, scope=None, department: Department | None = None
     if band:
         query = query.where(EFFECTIVE_BAND == band)
     if search:
-        like = f"%{search.replace('%', '').replace('_', '')}%"
-        query = query.where(Employee.name.ilike(like) | Employee.employee_no.ilike(like)
-                            | Position.title.ilike(like))
+        query = query.where(text_search(search, Employee.name, Employee.employee_no, Position.title))
     return query.options(contains_eager(Review.employee), contains_eager(Review.position),
                          contains_eager(Review.department))

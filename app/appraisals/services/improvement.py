@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.appraisals.models import ImprovementPlan, PlanCheckIn, PlanStatus, Review
+from app.appraisals.services.templates import bounded_text
 from app.audit.services import actor
 from app.core import clock
 from app.core.concurrency import check_version
@@ -75,14 +76,6 @@ def list_plans(scope=None, status: str = ""):
     return query.order_by(running.desc(), ImprovementPlan.end_date, ImprovementPlan.id)
 
 
-def _text(value, limit: int, errors: dict, path: str) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if len(text) > limit:
-        errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=limit,
-                                             len=len(text)))
-    return text
-
-
 def _require_open(plan: ImprovementPlan) -> None:
     if plan.is_closed:
         raise ServiceError(_("This plan is closed (%(status)s): it can no longer be changed.",
@@ -105,10 +98,10 @@ def update_plan(plan: ImprovementPlan, data: PlanData, seen_version: int | None)
     check_version(plan, seen_version)
     _require_open(plan)
     errors: dict[str, list[str]] = {}
-    objectives = _text(data.objectives, MAX_TEXT, errors, "objectives")
+    objectives = bounded_text(data.objectives, MAX_TEXT, errors, "objectives")
     if not objectives:
         errors.setdefault("objectives", []).append(_("Say what the employee is to achieve."))
-    support = _text(data.support, MAX_TEXT, errors, "support")
+    support = bounded_text(data.support, MAX_TEXT, errors, "support")
     if data.start_date is None:
         errors.setdefault("start_date", []).append(_("Enter a date."))
     if data.end_date is None:
@@ -146,7 +139,7 @@ def add_checkin(plan: ImprovementPlan, on: date | None, comment: str, seen_versi
     check_version(plan, seen_version)
     _require_open(plan)
     errors: dict[str, list[str]] = {}
-    text = _text(comment, MAX_TEXT, errors, "comment")
+    text = bounded_text(comment, MAX_TEXT, errors, "comment")
     if not text:
         errors.setdefault("comment", []).append(_("Say what the check-in found."))
     if on is None:
@@ -175,7 +168,7 @@ def close_plan(plan: ImprovementPlan, result: str, comment: str, seen_version: i
     errors: dict[str, list[str]] = {}
     if result not in CLOSING:
         errors.setdefault("result", []).append(_("Choose how the plan ends."))
-    text = _text(comment, MAX_TEXT, errors, "comment")
+    text = bounded_text(comment, MAX_TEXT, errors, "comment")
     if not text:
         errors.setdefault("comment", []).append(_("Say why."))
     if result == PlanStatus.EXTENDED.value:
