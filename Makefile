@@ -86,9 +86,10 @@ bench-smoke: setup-test
 	@$(PY) bench/run.py --smoke
 
 ## lint: ruff (errors, imports, style), mypy (the service layer and core), import-linter (the
-## layering); their settings are in pyproject.toml. No `ruff format` yet (see docs/architecture.md).
+## layering); their settings are in pyproject.toml. `ruff format .` fixes what --check finds.
 lint: setup-test
 	@echo "== ruff, mypy, import-linter"
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache

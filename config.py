@@ -4,6 +4,7 @@ Every setting can be overridden from the environment (``ROLEBOOK_<NAME>`` or the
 conventional names such as ``DATABASE_URL`` and ``SECRET_KEY``). ``create_app()`` picks the
 class named by ``ROLEBOOK_CONFIG`` (``development``, ``production`` or ``test``).
 """
+
 from __future__ import annotations
 
 import os
@@ -119,7 +120,8 @@ class Config:
     # sees; the limit per address is Flask-Limiter's, in this store: each process's memory unless
     # Redis is named here or is the task queue's (several server processes need a shared one).
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "") or (
-        env("QUEUE_URL", "") if env("QUEUE_URL", "").startswith(("redis://", "rediss://")) else "memory://")
+        env("QUEUE_URL", "") if env("QUEUE_URL", "").startswith(("redis://", "rediss://")) else "memory://"
+    )
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
@@ -134,8 +136,8 @@ class Config:
     TIMEZONE = env("TIMEZONE", "Asia/Shanghai")
 
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap's CSS/JS from the package's static files, no CDN
-    PER_PAGE = env_int("PER_PAGE", 25)        # rows of a list page, unless the user chose another size
-    PER_PAGE_CHOICES = (25, 50, 100, 200)     # the sizes a user may choose (remembered per account)
+    PER_PAGE = env_int("PER_PAGE", 25)  # rows of a list page, unless the user chose another size
+    PER_PAGE_CHOICES = (25, 50, 100, 200)  # the sizes a user may choose (remembered per account)
     # The longest address and the largest header the application answers; longer ones get 414 and
     # 431 (JSON under /api/). Gunicorn's own limits (gunicorn.conf.py) are set above these.
     MAX_URL_LENGTH = env_int("MAX_URL_LENGTH", 4094)
@@ -157,9 +159,9 @@ class Config:
     JD_BULK_MAX_FILES = env_int("JD_BULK_MAX_FILES", 300)
     JD_BULK_SYNC_MAX_FILES = env_int("JD_BULK_SYNC_MAX_FILES", 10)
     JD_CONVERT_TIMEOUT = env_int("JD_CONVERT_TIMEOUT", 60)
-    JD_CONVERT_MEMORY = env_int("JD_CONVERT_MEMORY", 2 * 1024 ** 3)
+    JD_CONVERT_MEMORY = env_int("JD_CONVERT_MEMORY", 2 * 1024**3)
     JD_TOOL_TIMEOUT = env_int("JD_TOOL_TIMEOUT", 60)
-    JD_TOOL_MEMORY = env_int("JD_TOOL_MEMORY", 1024 ** 3)
+    JD_TOOL_MEMORY = env_int("JD_TOOL_MEMORY", 1024**3)
     JD_OCR_LANGUAGES = env("JD_OCR_LANGUAGES", "chi_sim+eng")
     JD_OCR_MAX_PAGES = env_int("JD_OCR_MAX_PAGES", 20)
 
@@ -202,12 +204,12 @@ class Config:
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USERNAME = env("MAIL_USERNAME", "")
     MAIL_PASSWORD = env("MAIL_PASSWORD", "")
-    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)   # STARTTLS (usually port 587)
-    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)   # TLS from the start (usually port 465)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)  # STARTTLS (usually port 587)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)  # TLS from the start (usually port 465)
     MAIL_DEFAULT_SENDER = env("MAIL_SENDER", "RoleBook <rolebook@localhost>")
-    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)       # seconds the sender waits for the server
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)  # seconds the sender waits for the server
     MAIL_BACKEND = "smtp"
-    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)   # a mail the server keeps refusing for now
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)  # a mail the server keeps refusing for now
     MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)  # first retry; doubled each time ...
     MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 3600)  # ... up to this
     BASE_URL = env("BASE_URL", "")
@@ -241,10 +243,10 @@ class TestConfig(Config):
     PASSWORD_POLICY = dict(PASSWORD_POLICIES["modern"])
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # still scrypt, cheaper, so the suite stays fast
     RATELIMIT_STORAGE_URI = "memory://"
-    PDF_WORKERS = 0              # tests that want worker processes ask for them
-    TASK_CONSUMER = "none"       # tests that run tasks start a consumer themselves
+    PDF_WORKERS = 0  # tests that want worker processes ask for them
+    TASK_CONSUMER = "none"  # tests that run tasks start a consumer themselves
     PDF_SYNC_LOAD_AWARE = False  # PDF_SYNC_MAX_PAGES as set, whatever the machine's load
-    ORG_VIEW_CACHE = False       # tests roll back, which may give an audit id again: the cache's own tests turn it on
+    ORG_VIEW_CACHE = False  # tests roll back, which may give an audit id again: the cache's own tests turn it on
 
 
 CONFIGS = {

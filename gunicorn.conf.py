@@ -20,6 +20,7 @@ What is set here, and why:
 - a production start with several processes refuses a per-process login-limit store (memory://):
   the per-address limit would be as many times weaker as there are processes.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,16 +35,20 @@ class RoleBookWorker(ThreadWorker):
     """gunicorn's threaded worker, whose own answers to a request line or headers beyond the limits
     below are the API's JSON errors (the path is unknown then: every client gets JSON)."""
 
-    LIMITS = ((LimitRequestLine, 414, "URI Too Long", "The address is too long."),
-              (LimitRequestHeaders, 431, "Request Header Fields Too Large", "The request's headers are too large."))
+    LIMITS = (
+        (LimitRequestLine, 414, "URI Too Long", "The address is too long."),
+        (LimitRequestHeaders, 431, "Request Header Fields Too Large", "The request's headers are too large."),
+    )
 
     def handle_error(self, req, client, addr, exc):
         for kind, status, reason, message in self.LIMITS:
             if isinstance(exc, kind):
                 self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
                 body = json.dumps({"code": status, "message": message, "errors": {}}).encode()
-                head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                        f"Content-Length: {len(body)}\r\n\r\n").encode("latin1")
+                head = (
+                    f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode("latin1")
                 try:
                     util.write_nonblock(client, head + body)
                 except Exception:  # noqa: BLE001 - the client left
@@ -55,15 +60,15 @@ class RoleBookWorker(ThreadWorker):
 bind = os.environ.get("ROLEBOOK_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = 8
-worker_class = RoleBookWorker   # gthread
-timeout = 60             # a worker that does not check in for this long is replaced
-graceful_timeout = 20    # requests in flight get this long to finish on a stop or a reload (HUP)
+worker_class = RoleBookWorker  # gthread
+timeout = 60  # a worker that does not check in for this long is replaced
+graceful_timeout = 20  # requests in flight get this long to finish on a stop or a reload (HUP)
 keepalive = 75
 backlog = 2048
-limit_request_line = 8190        # gunicorn's maximum; the application refuses above 4094
+limit_request_line = 8190  # gunicorn's maximum; the application refuses above 4094
 limit_request_fields = 100
 limit_request_field_size = 16380  # the application refuses a header above 8190 bytes
-control_socket_disable = True    # one shared path under ~/.gunicorn for every server otherwise
+control_socket_disable = True  # one shared path under ~/.gunicorn for every server otherwise
 accesslog = os.environ.get("ROLEBOOK_ACCESS_LOG") or None
 
 

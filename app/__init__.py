@@ -1,4 +1,5 @@
 """RoleBook: job descriptions, position manuals and performance evaluations."""
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,10 @@ PASSWORD_CHANGE_ENDPOINTS = PUBLIC_ENDPOINTS | {"auth.change_password", "auth.lo
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
-    app = CommittingFlask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(config_module.INSTANCE_DIR))
-    app.json = ExactJSONProvider(app)   # Decimals as exact JSON numbers
+    app = CommittingFlask(
+        __name__, template_folder=str(ROOT / "templates"), instance_path=str(config_module.INSTANCE_DIR)
+    )
+    app.json = ExactJSONProvider(app)  # Decimals as exact JSON numbers
     if config is None or isinstance(config, str):
         import os
 
@@ -49,9 +52,11 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     from app.core.urls import IdConverter
 
     if config is config_module.ProductionConfig and per_process_limiter(app.config["RATELIMIT_STORAGE_URI"]):
-        app.logger.warning("RoleBook: failed logins per address are counted in this process's memory "
-                           "(ROLEBOOK_RATELIMIT_STORAGE_URI=memory://); with several server processes set it "
-                           "to redis://… (the limit per account is kept in the database and holds anyway).")
+        app.logger.warning(
+            "RoleBook: failed logins per address are counted in this process's memory "
+            "(ROLEBOOK_RATELIMIT_STORAGE_URI=memory://); with several server processes set it "
+            "to redis://… (the limit per account is kept in the database and holds anyway)."
+        )
 
     app.url_map.converters["int"] = IdConverter  # before any route: ids beyond 2³¹−1 are 404
     _import_models()
@@ -82,13 +87,21 @@ def _import_models() -> None:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                    compare_type=True, render_item=render_migration_item, include_name=include_migration_name)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+        include_name=include_migration_name,
+    )
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale,
-                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    babel.init_app(
+        app, locale_selector=_select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -103,7 +116,7 @@ def _init_extensions(app: Flask) -> None:
 
     track_changes()
     guard_published_versions()
-    keep_index()   # the search index follows every flush
+    keep_index()  # the search index follows every flush
 
     from app.tasks.queue import init_app as init_task_queue
 
@@ -174,13 +187,26 @@ def _register_blueprints(app: Flask) -> None:
     from app.tasks.views import bp as tasks_bp
     from app.transfer.views import bp as transfer_bp
 
-    for blueprint in (home_bp, auth_bp, audit_bp, org_bp, jobs_bp, transfer_bp, backup_bp, appraisals_bp,
-                      targets_bp, search_bp, bulk_bp, documents_bp, tasks_bp,
-                      notifications_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        audit_bp,
+        org_bp,
+        jobs_bp,
+        transfer_bp,
+        backup_bp,
+        appraisals_bp,
+        targets_bp,
+        search_bp,
+        bulk_bp,
+        documents_bp,
+        tasks_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
     from app.notifications.bulk_actions import register as register_reminders
 
-    register_reminders()   # on the lists the blueprints above registered
+    register_reminders()  # on the lists the blueprints above registered
 
     from app.api import init_api
 
@@ -251,7 +277,8 @@ def _register_request_hooks(app: Flask) -> None:
             items = list(request.form.items(multi=True))
             if any(INVISIBLE.search(key) or INVISIBLE.search(value) for key, value in items):
                 request.form = ImmutableMultiDict(
-                    [(INVISIBLE.sub("", key), INVISIBLE.sub("", value)) for key, value in items])
+                    [(INVISIBLE.sub("", key), INVISIBLE.sub("", value)) for key, value in items]
+                )
 
     @app.before_request
     def require_login():
@@ -261,8 +288,7 @@ def _register_request_hooks(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        if endpoint not in PASSWORD_CHANGE_ENDPOINTS and needs_new_password(current_user) \
-                and not g.get("token_auth"):
+        if endpoint not in PASSWORD_CHANGE_ENDPOINTS and needs_new_password(current_user) and not g.get("token_auth"):
             if wants_json():
                 return jsonify({"code": 403, "message": str(_l("Change your password first.")), "errors": {}}), 403
             return redirect(url_for("auth.change_password"))
@@ -273,8 +299,14 @@ def _register_request_hooks(app: Flask) -> None:
         """A list page's size chosen under the list (``?per_page=``, one of PER_PAGE_CHOICES) is
         kept on the account, and the next lists open with it (``app.core.listing.per_page``)."""
         asked = request.args.get("per_page", "")
-        if request.method != "GET" or wants_json() or not asked.isdecimal() or not current_user.is_authenticated \
-                or int(asked) not in app.config["PER_PAGE_CHOICES"] or current_user.per_page == int(asked):
+        if (
+            request.method != "GET"
+            or wants_json()
+            or not asked.isdecimal()
+            or not current_user.is_authenticated
+            or int(asked) not in app.config["PER_PAGE_CHOICES"]
+            or current_user.per_page == int(asked)
+        ):
             return None
         from app.auth.services import set_per_page
 
@@ -304,8 +336,11 @@ def _register_request_hooks(app: Flask) -> None:
         try:
             db.session.remove()
         except (OperationalError, InterfaceError) as lost:
-            app.logger.warning("Database connection lost at the end of %s: %s",
-                               request.path if has_request_context() else "a task", str(lost).splitlines()[0])
+            app.logger.warning(
+                "Database connection lost at the end of %s: %s",
+                request.path if has_request_context() else "a task",
+                str(lost).splitlines()[0],
+            )
             db.session.registry.clear()
 
     @app.after_request

@@ -1,4 +1,5 @@
 """The declarative base, shared column helpers and database-engine settings."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -100,7 +101,7 @@ class ExactNumber(TypeDecorator):
         if value is None:
             return None
         number = exact(value).scaleb(-self.scale) if self.scaled_on(dialect) else exact(value)
-        number = normal(quantized(number, self.scale))   # what a write keeps, even of a row written by hand
+        number = normal(quantized(number, self.scale))  # what a write keeps, even of a row written by hand
         return float(number) if self.as_float else number
 
 
@@ -143,7 +144,7 @@ def collection_changes(obj) -> dict[str, list[list[str]]]:
         return {}
     changes = {}
     for key, field in getattr(type(obj), "__versioned_collections__", {}).items():
-        if key not in state.committed_state:   # not changed since it was loaded
+        if key not in state.committed_state:  # not changed since it was loaded
             continue
         before = [record_label(item) for item in (state.committed_state[key] or ())]
         after = [record_label(item) for item in getattr(obj, key)]
@@ -190,8 +191,7 @@ def _bump_versions_for_collections(session, flush_context, instances):
     collide, and a stale form or If-Match is refused by ``check_version``."""
     with session.no_autoflush:
         owners = _owners_of_changed_children(session)
-        owners.update(obj for obj in session.dirty
-                      if isinstance(obj, VersionedMixin) and collection_changes(obj))
+        owners.update(obj for obj in session.dirty if isinstance(obj, VersionedMixin) and collection_changes(obj))
         for obj in owners:
             state = inspect(obj)
             if not isinstance(obj, VersionedMixin) or not state.persistent or obj in session.deleted:

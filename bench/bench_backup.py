@@ -8,6 +8,7 @@ Prints the wall time of each step, the archive's size, the peak of Python alloca
 
     .venv/bin/python bench/bench_backup.py
 """
+
 from __future__ import annotations
 
 import random
@@ -40,17 +41,28 @@ def make_app(url: str):
 
 def audit_trail(count: int) -> None:
     rng, now = random.Random(3), utcnow()
-    rows = [{"at": now - timedelta(minutes=i), "actor_id": 1, "actor_label": "hr@example.com", "entity": "positions",
-             "entity_id": str(rng.randint(1, 2000)), "label": f"P{i % 2000:05d}", "action": "update",
-             "changes": {"title": ["运营专员", "高级运营专员"], "headcount": [rng.randint(1, 5), rng.randint(1, 9)]},
-             "ip": "127.0.0.1"} for i in range(count)]
+    rows = [
+        {
+            "at": now - timedelta(minutes=i),
+            "actor_id": 1,
+            "actor_label": "hr@example.com",
+            "entity": "positions",
+            "entity_id": str(rng.randint(1, 2000)),
+            "label": f"P{i % 2000:05d}",
+            "action": "update",
+            "changes": {"title": ["运营专员", "高级运营专员"], "headcount": [rng.randint(1, 5), rng.randint(1, 9)]},
+            "ip": "127.0.0.1",
+        }
+        for i in range(count)
+    ]
     for start in range(0, count, 10_000):
-        db.session.execute(insert(AuditEvent), rows[start:start + 10_000])
+        db.session.execute(insert(AuditEvent), rows[start : start + 10_000])
     db.session.commit()
 
 
 def restore_into(app, archive: Path) -> dict:
     with app.app_context():
+
         def work():
             summary = restore_backup(archive, force=True)
             db.session.commit()

@@ -7,6 +7,7 @@ load is timed apart). Targets: the page under 500 ms, suggestions under 1 s.
 
     .venv/bin/python bench/bench_coverage.py
 """
+
 from __future__ import annotations
 
 import random
@@ -61,19 +62,36 @@ def build(rng: random.Random) -> Department:
     org.save_functions(department, [org.FunctionItem(None, t, x) for t, x in FUNCTIONS], seen_version=None)
     functions = list(department.functions)
     for i in range(POSITIONS):
-        position = org.create_position(org.PositionData(code=f"EC-{i:03d}", title=f"电商专员{i}",
-                                                        department_id=department.id))
+        position = org.create_position(
+            org.PositionData(code=f"EC-{i:03d}", title=f"电商专员{i}", department_id=department.id)
+        )
         duties = []
         for j in range(DUTIES):
             served = rng.sample(functions[:-1], k=rng.choice((0, 1, 1, 2)))  # the last function: a gap
             text = duty_text(rng, (served[0].title, served[0].text) if served else rng.choice(FUNCTIONS), j)
-            duties.append({"id": None, "text": text, "frequency": None, "standard": "", "weight": None,
-                           "functions": [f.id for f in served]})
-        content = {"title": position.title, "purpose": "", "authority": "", "management_responsibility": "",
-                   "working_conditions": "", "sections": [{"id": None, "heading": "岗位职责", "duties": duties}],
-                   "requirements": [], "competencies": [], "kpis": []}
+            duties.append(
+                {
+                    "id": None,
+                    "text": text,
+                    "frequency": None,
+                    "standard": "",
+                    "weight": None,
+                    "functions": [f.id for f in served],
+                }
+            )
+        content = {
+            "title": position.title,
+            "purpose": "",
+            "authority": "",
+            "management_responsibility": "",
+            "working_conditions": "",
+            "sections": [{"id": None, "heading": "岗位职责", "duties": duties}],
+            "requirements": [],
+            "competencies": [],
+            "kpis": [],
+        }
         version = jobs.start_draft(position, None, content=content)
-        version.status = "published"   # the workflow is not what is measured
+        version.status = "published"  # the workflow is not what is measured
     db.session.commit()
     return department
 
@@ -88,12 +106,17 @@ def median_ms(fn, runs: int = RUNS) -> tuple[float, object]:
     return statistics.median(times), value
 
 
-
 def main() -> None:
     rng = random.Random(17)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-                                  "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        app = create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+            },
+        )
         with app.app_context():
             upgrade()
             start = time.perf_counter()
@@ -102,23 +125,32 @@ def main() -> None:
                 department_id = department.id
             auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
             db.session.commit()
-            print(f"generated 1 department, {POSITIONS} positions, {POSITIONS * DUTIES} duties, "
-                  f"{len(FUNCTIONS)} functions in {time.perf_counter() - start:.1f} s")
+            print(
+                f"generated 1 department, {POSITIONS} positions, {POSITIONS * DUTIES} duties, "
+                f"{len(FUNCTIONS)} functions in {time.perf_counter() - start:.1f} s"
+            )
 
             with app.test_request_context():
-                matrix_ms, matrix = median_ms(lambda: coverage.department_matrix(db.session.get(Department, department_id)))
+                matrix_ms, matrix = median_ms(
+                    lambda: coverage.department_matrix(db.session.get(Department, department_id))
+                )
                 queries = count_queries(lambda: coverage.department_matrix(db.session.get(Department, department_id)))
-                xlsx_ms, _ = median_ms(lambda: xlsx_bytes(coverage.matrix_sheets(
-                    coverage.department_matrix(db.session.get(Department, department_id)))))
-            print(f"  matrix: {len(matrix.functions)} functions × {len(matrix.columns)} positions, "
-                  f"{len(matrix.gaps)} gap(s), {len(matrix.overlaps)} overlap(s), {len(matrix.orphans)} orphan duties")
+                xlsx_ms, _ = median_ms(
+                    lambda: xlsx_bytes(
+                        coverage.matrix_sheets(coverage.department_matrix(db.session.get(Department, department_id)))
+                    )
+                )
+            print(
+                f"  matrix: {len(matrix.functions)} functions × {len(matrix.columns)} positions, "
+                f"{len(matrix.gaps)} gap(s), {len(matrix.overlaps)} overlap(s), {len(matrix.orphans)} orphan duties"
+            )
             print(f"  department_matrix()               {matrix_ms:7.1f} ms  ({queries} queries)")
             print(f"  XLSX export                       {xlsx_ms:7.1f} ms")
 
             client = app.test_client()
             assert client.post("/login", data={"email": "hr@bench.test", "password": PASSWORD}).status_code == 302
             url = f"/org/departments/{department_id}"
-            assert client.get(url).status_code == 200   # warm up (templates compiled)
+            assert client.get(url).status_code == 200  # warm up (templates compiled)
             times = []
             for _ in range(RUNS):
                 start = time.perf_counter()
@@ -132,20 +164,26 @@ def main() -> None:
                 functions = list(db.session.get(Department, department_id).functions)
                 texts = [duty_text(rng, rng.choice(FUNCTIONS), n) for n in range(60)]
                 start = time.perf_counter()
-                coverage.warm_up()   # what a server worker does when it starts
+                coverage.warm_up()  # what a server worker does when it starts
                 load_ms = (time.perf_counter() - start) * 1000
                 start = time.perf_counter()
                 found = coverage.suggest(texts, functions)
                 first_ms = (time.perf_counter() - start) * 1000
                 warm_ms, _ = median_ms(lambda: coverage.suggest(texts, functions))
             print(f"  loading scikit-learn (once per process, at worker start) {load_ms:.1f} ms")
-            print(f"  suggestions, 60 duties × {len(functions)} functions: first call {first_ms:.1f} ms, "
-                  f"median {warm_ms:.1f} ms ({sum(1 for f in found if f)} duties with a suggestion)")
+            print(
+                f"  suggestions, 60 duties × {len(functions)} functions: first call {first_ms:.1f} ms, "
+                f"median {warm_ms:.1f} ms ({sum(1 for f in found if f)} duties with a suggestion)"
+            )
 
     result(f"coverage page of a {POSITIONS}-position department", f"{page_ms:.0f} ms", "< 500 ms", page_ms < 500)
     result("coverage matrix queries", f"{queries}", "fixed")
-    result("suggestions for a 60-duty job description (first call after the worker's start)", f"{first_ms:.0f} ms",
-           "< 1 s", first_ms < 1000)
+    result(
+        "suggestions for a 60-duty job description (first call after the worker's start)",
+        f"{first_ms:.0f} ms",
+        "< 1 s",
+        first_ms < 1000,
+    )
     result("suggestions for a 60-duty job description (median)", f"{warm_ms:.0f} ms", "< 1 s", warm_ms < 1000)
     result("loading scikit-learn, once per process at worker start", f"{load_ms:.0f} ms")
 

@@ -18,6 +18,7 @@ worker would run them), so what is measured is what a request holds.
 
     .venv/bin/python bench/bench_documents.py [--clients 20] [--seconds 40] [--workers 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_load import free_port, percentile  # noqa: E402
 from bench.measure import LimiterStore, result, scaled  # noqa: E402
 
-HELD_TARGET = 5.0           # seconds a request may be held
-CACHED_MEDIAN, CACHED_P95 = 20.0, 50.0   # ms
+HELD_TARGET = 5.0  # seconds a request may be held
+CACHED_MEDIAN, CACHED_P95 = 20.0, 50.0  # ms
 CACHED_CLIENTS = 8
 PASSWORD = "Bench-Documents-2026"
 
@@ -71,8 +72,9 @@ def prepare(url: str, instance: Path, readers: int) -> dict:
         upgrade()
         generate()
         generate_job_descriptions()
-        cycle = appraisals.create_cycle(appraisals.CycleData(name="Bench", period_type="monthly",
-                                                             start_date=date(2026, 10, 1)))
+        cycle = appraisals.create_cycle(
+            appraisals.CycleData(name="Bench", period_type="monthly", start_date=date(2026, 10, 1))
+        )
         launch.launch_cycle(cycle)
         hr = auth.create_user("hr@bench.test", "hr", PASSWORD, "HR")
         _token, hr_token = auth.issue_token(hr, "bench")
@@ -86,22 +88,41 @@ def prepare(url: str, instance: Path, readers: int) -> dict:
         for department in db.session.scalars(select(Department).order_by(Department.id)):
             sizes.setdefault(documents.manual_size(department), department.id)
         wanted = sorted(sizes)
-        picks = sorted({wanted[0], *[w for w in wanted if w <= 5][:1], *wanted[len(wanted) // 3::len(wanted) // 3 or 1]})
-        documents_to_ask = [("job description", f"/api/v1/positions/{pid}/job-description.pdf", 2)
-                            for pid in db.session.scalars(select(Position.id).order_by(Position.id).limit(scaled(3, 1)))]
-        documents_to_ask += [(f"manual of {size} positions", f"/api/v1/departments/{sizes[size]}/manual.pdf",
-                              documents.manual_pages(size)) for size in picks]
+        picks = sorted(
+            {wanted[0], *[w for w in wanted if w <= 5][:1], *wanted[len(wanted) // 3 :: len(wanted) // 3 or 1]}
+        )
+        documents_to_ask = [
+            ("job description", f"/api/v1/positions/{pid}/job-description.pdf", 2)
+            for pid in db.session.scalars(select(Position.id).order_by(Position.id).limit(scaled(3, 1)))
+        ]
+        documents_to_ask += [
+            (
+                f"manual of {size} positions",
+                f"/api/v1/departments/{sizes[size]}/manual.pdf",
+                documents.manual_pages(size),
+            )
+            for size in picks
+        ]
         total = documents.manual_size(None)
-        documents_to_ask.append((f"company manual ({total} positions)", "/api/v1/manual.pdf",
-                                 documents.manual_pages(total)))
-        by_department = db.session.execute(select(Review.department_id, func.count()).where(Review.cycle_id == cycle.id)
-                                           .group_by(Review.department_id).order_by(func.count())).all()
+        documents_to_ask.append(
+            (f"company manual ({total} positions)", "/api/v1/manual.pdf", documents.manual_pages(total))
+        )
+        by_department = db.session.execute(
+            select(Review.department_id, func.count())
+            .where(Review.cycle_id == cycle.id)
+            .group_by(Review.department_id)
+            .order_by(func.count())
+        ).all()
         small_department, small_reviews = by_department[0]
         reviews = db.session.scalar(select(func.count()).select_from(Review).where(Review.cycle_id == cycle.id))
         documents_to_ask += [
-            (f"cycle results, one department ({small_reviews} reviews)",
-             f"/appraisals/cycles/{cycle.id}/results.pdf?department={small_department}", None),
-            (f"cycle results, whole company ({reviews} reviews)", f"/appraisals/cycles/{cycle.id}/results.pdf", None)]
+            (
+                f"cycle results, one department ({small_reviews} reviews)",
+                f"/appraisals/cycles/{cycle.id}/results.pdf?department={small_department}",
+                None,
+            ),
+            (f"cycle results, whole company ({reviews} reviews)", f"/appraisals/cycles/{cycle.id}/results.pdf", None),
+        ]
         cached = db.session.scalar(select(Position.id).order_by(Position.id.desc()).limit(1))
         from app.jobs.models import JobDescriptionVersion
 
@@ -110,16 +131,25 @@ def prepare(url: str, instance: Path, readers: int) -> dict:
         # the server would hand its first printing to a background task, which no worker runs here.
         with app.test_request_context():
             documents.job_description_pdf(documents.printable_version(version), "en")
-    return {"hr_token": hr_token, "tokens": tokens, "documents": documents_to_ask,
-            "cached_page": f"/documents/versions/{version}/job-description.pdf?lang=en",
-            "cached_api": f"/api/v1/positions/{cached}/job-description.pdf?lang=en"}
+    return {
+        "hr_token": hr_token,
+        "tokens": tokens,
+        "documents": documents_to_ask,
+        "cached_page": f"/documents/versions/{version}/job-description.pdf?lang=en",
+        "cached_api": f"/api/v1/positions/{cached}/job-description.pdf?lang=en",
+    }
 
 
 class Reader(threading.Thread):
     """A client of the JSON API that reads, back to back, until told to stop."""
 
-    PATHS = ("/api/v1/positions?page={page}", "/api/v1/departments?page={page}", "/api/v1/positions/{position}",
-             "/api/v1/kpis", "/api/v1/employees?page={page}")
+    PATHS = (
+        "/api/v1/positions?page={page}",
+        "/api/v1/departments?page={page}",
+        "/api/v1/positions/{position}",
+        "/api/v1/kpis",
+        "/api/v1/employees?page={page}",
+    )
 
     def __init__(self, port: int, token: str, seed: int, stop: threading.Event):
         super().__init__(daemon=True)
@@ -154,11 +184,13 @@ def login(port: int) -> str:
     response = conn.getresponse()
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', page
+    )
     body = urlencode({"csrf_token": token.group(1), "email": "hr@bench.test", "password": PASSWORD})
-    conn.request("POST", "/login", body=body, headers={"Cookie": cookie,
-                                                       "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST", "/login", body=body, headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     response = conn.getresponse()
     response.read()
     conn.close()
@@ -178,14 +210,39 @@ def ask(port: int, path: str, headers: dict) -> tuple[int, float, int]:
 
 
 def start_server(port: int, url: str, instance: Path, workers: int, limiter: dict) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, ROLEBOOK_CONFIG="production", SECRET_KEY="bench-documents",
-               ROLEBOOK_INSTANCE_PATH=str(instance), ROLEBOOK_SECURE_COOKIES="0", ROLEBOOK_QUEUE_CONSUMER="none",
-               **limiter)
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        ROLEBOOK_CONFIG="production",
+        SECRET_KEY="bench-documents",
+        ROLEBOOK_INSTANCE_PATH=str(instance),
+        ROLEBOOK_SECURE_COOKIES="0",
+        ROLEBOOK_QUEUE_CONSUMER="none",
+        **limiter,
+    )
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "600", "--graceful-timeout", "3", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)   # its workers and their render children: one group, stopped together
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "600",
+            "--graceful-timeout",
+            "3",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # its workers and their render children: one group, stopped together
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -208,9 +265,13 @@ def documents_under_load(port: int, data: dict, readers_n: int) -> None:
     time.sleep(2)  # the readers get going
     held = []
     for label, path, _pages in data["documents"]:
-        headers = {"Cookie": cookie} if path.startswith("/appraisals") else {"Authorization": f"Bearer {data['hr_token']}"}
+        headers = (
+            {"Cookie": cookie} if path.startswith("/appraisals") else {"Authorization": f"Bearer {data['hr_token']}"}
+        )
         status, seconds, size = ask(port, path, headers)
-        made = {200: "made in the request", 202: "background task", 303: "background task"}.get(status, f"HTTP {status}")
+        made = {200: "made in the request", 202: "background task", 303: "background task"}.get(
+            status, f"HTTP {status}"
+        )
         print(f"  {label:48} {status}  {seconds:6.2f} s  {made}{f', {size / 1024:.0f} KiB' if status == 200 else ''}")
         held.append((seconds, label, status))
     stop.set()
@@ -220,12 +281,17 @@ def documents_under_load(port: int, data: dict, readers_n: int) -> None:
     errors = [e for r in readers for e in r.errors]
     worst, worst_label, _status = max(held)
     bad = [label for _seconds, label, status in held if status not in (200, 202, 303)]
-    print(f"  meanwhile {len(readers)} reading clients: {len(reads)} requests, p50 {percentile(reads, 50):.0f} ms, "
-          f"p95 {percentile(reads, 95):.0f} ms, {len(errors)} errors")
-    result(f"documents under load ({len(readers)} reading clients): the longest request",
-           f"{worst:.2f} s ({worst_label}); {sum(1 for h in held if h[2] == 200)} made in the request, "
-           f"{sum(1 for h in held if h[2] in (202, 303))} by a task" + (f"; failed: {', '.join(bad)}" if bad else ""),
-           f"≤ {HELD_TARGET:.0f} s", worst <= HELD_TARGET and not bad and not errors)
+    print(
+        f"  meanwhile {len(readers)} reading clients: {len(reads)} requests, p50 {percentile(reads, 50):.0f} ms, "
+        f"p95 {percentile(reads, 95):.0f} ms, {len(errors)} errors"
+    )
+    result(
+        f"documents under load ({len(readers)} reading clients): the longest request",
+        f"{worst:.2f} s ({worst_label}); {sum(1 for h in held if h[2] == 200)} made in the request, "
+        f"{sum(1 for h in held if h[2] in (202, 303))} by a task" + (f"; failed: {', '.join(bad)}" if bad else ""),
+        f"≤ {HELD_TARGET:.0f} s",
+        worst <= HELD_TARGET and not bad and not errors,
+    )
 
 
 def hammer(port: int, url: str, headers: dict, seconds: float, good) -> tuple[list[float], list[str]]:
@@ -256,15 +322,23 @@ def hammer(port: int, url: str, headers: dict, seconds: float, good) -> tuple[li
 
 
 def floor(port: int, token: str, seconds: float) -> None:
-    values, errors = hammer(port, "/api/v1/tasks/999999999", {"Authorization": f"Bearer {token}"}, seconds,
-                            lambda response: response.status == 404)
-    result(f"the floor: the least authenticated API request (a JSON 404), {CACHED_CLIENTS} concurrent clients",
-           f"median {statistics.median(values) * 1000:.1f} ms, p95 {percentile(values, 95):.1f} ms over "
-           f"{len(values)} requests ({len(values) / seconds:.0f}/s)" + (f"; {len(errors)} wrong answers" if errors else ""))
+    values, errors = hammer(
+        port,
+        "/api/v1/tasks/999999999",
+        {"Authorization": f"Bearer {token}"},
+        seconds,
+        lambda response: response.status == 404,
+    )
+    result(
+        f"the floor: the least authenticated API request (a JSON 404), {CACHED_CLIENTS} concurrent clients",
+        f"median {statistics.median(values) * 1000:.1f} ms, p95 {percentile(values, 95):.1f} ms over "
+        f"{len(values)} requests ({len(values) / seconds:.0f}/s)"
+        + (f"; {len(errors)} wrong answers" if errors else ""),
+    )
 
 
 def cached_pdf(port: int, url: str, headers: dict, seconds: float, label: str, judged: bool = True) -> None:
-    status, _seconds, size = ask(port, url, headers)   # made, and cached
+    status, _seconds, size = ask(port, url, headers)  # made, and cached
     assert status == 200, status
     figures = {}
     for kind in ("download", "conditional"):
@@ -277,18 +351,26 @@ def cached_pdf(port: int, url: str, headers: dict, seconds: float, label: str, j
             etag = response.getheader("ETag")
             conn.close()
         asked = dict(headers, **({"If-None-Match": etag} if etag else {}))
-        values, errors = hammer(port, url, asked, seconds,
-                                lambda response: response.status == (304 if etag else 200)
-                                and response.getheader("X-Cache") in (None, "hit"))
+        values, errors = hammer(
+            port,
+            url,
+            asked,
+            seconds,
+            lambda response: (
+                response.status == (304 if etag else 200) and response.getheader("X-Cache") in (None, "hit")
+            ),
+        )
         figures[kind] = (statistics.median(values) * 1000, percentile(values, 95), len(values), errors)
     median, p95, count, errors = figures["download"]
     c_median, c_p95, c_count, c_errors = figures["conditional"]
-    result(f"cached job-description PDF ({size / 1024:.0f} KiB), {label}, {CACHED_CLIENTS} concurrent clients",
-           f"median {median:.1f} ms, p95 {p95:.1f} ms over {count} downloads ({count / seconds:.0f}/s); "
-           f"revalidated (304): median {c_median:.1f} ms, p95 {c_p95:.1f} ms" +
-           (f"; {len(errors) + len(c_errors)} wrong answers" if errors or c_errors else ""),
-           f"median ≤ {CACHED_MEDIAN:.0f} ms, p95 ≤ {CACHED_P95:.0f} ms" if judged else "",
-           (median <= CACHED_MEDIAN and p95 <= CACHED_P95 and not errors and not c_errors) if judged else None)
+    result(
+        f"cached job-description PDF ({size / 1024:.0f} KiB), {label}, {CACHED_CLIENTS} concurrent clients",
+        f"median {median:.1f} ms, p95 {p95:.1f} ms over {count} downloads ({count / seconds:.0f}/s); "
+        f"revalidated (304): median {c_median:.1f} ms, p95 {c_p95:.1f} ms"
+        + (f"; {len(errors) + len(c_errors)} wrong answers" if errors or c_errors else ""),
+        f"median ≤ {CACHED_MEDIAN:.0f} ms, p95 ≤ {CACHED_P95:.0f} ms" if judged else "",
+        (median <= CACHED_MEDIAN and p95 <= CACHED_P95 and not errors and not c_errors) if judged else None,
+    )
 
 
 def main():
@@ -318,8 +400,9 @@ def run(port: int, url: str, tmp: Path, data: dict, args, limiter: dict) -> None
         cookie = login(port)
         floor(port, data["hr_token"], args.seconds / 2)
         cached_pdf(port, data["cached_page"], {"Cookie": cookie}, args.seconds, "from its page")
-        cached_pdf(port, data["cached_api"], {"Authorization": f"Bearer {data['hr_token']}"}, args.seconds,
-                   "from the API")
+        cached_pdf(
+            port, data["cached_api"], {"Authorization": f"Bearer {data['hr_token']}"}, args.seconds, "from the API"
+        )
     finally:
         # The whole group: a worker or a render child left behind would keep the log pipe open.
         os.killpg(server.pid, signal.SIGTERM)
@@ -328,8 +411,9 @@ def run(port: int, url: str, tmp: Path, data: dict, args, limiter: dict) -> None
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             _out, err = server.communicate(timeout=30)
-        problems = [line for line in err.decode(errors="replace").splitlines()
-                    if "Traceback" in line or "ERROR" in line]
+        problems = [
+            line for line in err.decode(errors="replace").splitlines() if "Traceback" in line or "ERROR" in line
+        ]
         print(f"server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
 
 

@@ -14,6 +14,7 @@ then the longest text):
 
     .venv/bin/python bench/bench_docx.py
 """
+
 from __future__ import annotations
 
 import os
@@ -58,14 +59,16 @@ def biggest(versions) -> JobDescriptionVersion:
         rows = sum(len(s.duties) for s in v.sections) + len(v.requirements) + len(v.kpi_targets) + len(v.competencies)
         text = sum(len(d.text) for s in v.sections for d in s.duties) + len(v.purpose or "")
         return rows, text
+
     return max(versions, key=size)
 
 
 def expected(version) -> dict:
     """The version's content as an import gives it back (requirements required first, as written)."""
     content = version_content(version, with_ids=False)
-    content["requirements"] = [r for r in content["requirements"] if r["required"]] + \
-                              [r for r in content["requirements"] if not r["required"]]
+    content["requirements"] = [r for r in content["requirements"] if r["required"]] + [
+        r for r in content["requirements"] if not r["required"]
+    ]
     return content
 
 
@@ -82,17 +85,26 @@ def round_trip(versions) -> None:
             exact += import_file("upload.docx", data, version.title)[0].content == expected(version)
             result = parse_file("upload.docx", data)[0]
             parser_title += result["title"] == version.title
-            parser_duties += [(s["heading"] or "", s["items"]) for s in result["sections"] if s["kind"] == "duties"] == \
-                [(s.heading, [d.text for d in s.duties]) for s in version.sections]
-        print(f"round trip ({lang:5}) out of {len(versions)}: whole content exact {exact}; "
-              f"the parse API's title {parser_title}, duty sections {parser_duties}")
+            parser_duties += [
+                (s["heading"] or "", s["items"]) for s in result["sections"] if s["kind"] == "duties"
+            ] == [(s.heading, [d.text for d in s.duties]) for s in version.sections]
+        print(
+            f"round trip ({lang:5}) out of {len(versions)}: whole content exact {exact}; "
+            f"the parse API's title {parser_title}, duty sections {parser_duties}"
+        )
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                                  "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                                  "DOCUMENT_CACHE_DIR": str(Path(folder) / "cache")})
+        app = create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+                "DOCUMENT_CACHE_DIR": str(Path(folder) / "cache"),
+            },
+        )
         with app.app_context():
             upgrade()
             from app.demo.services import load_demo
@@ -102,18 +114,26 @@ def main() -> None:
                 db.session.commit()
             ids = db.session.scalars(select(JobDescriptionVersion.id)).all()
             version = biggest([jobs.get_version(i) for i in ids])
-            rows = (sum(len(s.duties) for s in version.sections), len(version.requirements), len(version.kpi_targets),
-                    len(version.competencies))
+            rows = (
+                sum(len(s.duties) for s in version.sections),
+                len(version.requirements),
+                len(version.kpi_targets),
+                len(version.competencies),
+            )
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures grow with it)")
-            print(f"demo versions: {len(ids)}; biggest: {version.title} (version {version.id}: {rows[0]} duties, "
-                  f"{rows[1]} requirements, {rows[2]} KPI targets, {rows[3]} competencies)")
+            print(
+                f"demo versions: {len(ids)}; biggest: {version.title} (version {version.id}: {rows[0]} duties, "
+                f"{rows[1]} requirements, {rows[2]} KPI targets, {rows[3]} competencies)"
+            )
             context = contexts.job_description(version)
             for lang in ("zh_CN", "en"):
-                job_description_docx(context, lang)   # warm: imports, the template
+                job_description_docx(context, lang)  # warm: imports, the template
                 median, low, high = timed(lambda: services.job_description_docx(jobs.get_version(version.id), lang))
                 size = len(job_description_docx(context, lang))
-                print(f"build .docx ({lang:5}) median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  "
-                      f"{size / 1024:5.1f} KB   target < {TARGET_MS} ms  {'PASS' if median < TARGET_MS else 'FAIL'}")
+                print(
+                    f"build .docx ({lang:5}) median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  "
+                    f"{size / 1024:5.1f} KB   target < {TARGET_MS} ms  {'PASS' if median < TARGET_MS else 'FAIL'}"
+                )
             data = job_description_docx(context, "zh_CN")
             with app.test_request_context():
                 median, low, high = timed(lambda: import_file("upload.docx", data, version.title))
@@ -124,8 +144,10 @@ def main() -> None:
             render_pdf(services.JOB_DESCRIPTION, context, "zh_CN")
             docx_ms = timed(lambda: job_description_docx(context, "zh_CN"), runs=5)[0]
             median, low, high = timed(lambda: render_pdf(services.JOB_DESCRIPTION, context, "zh_CN"), runs=5)
-            print(f"for scale: PDF render    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  (WeasyPrint, warm; "
-                  f"the .docx from the same context {median / docx_ms:.1f}× faster, measured alongside)")
+            print(
+                f"for scale: PDF render    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  (WeasyPrint, warm; "
+                f"the .docx from the same context {median / docx_ms:.1f}× faster, measured alongside)"
+            )
             hr = next(u for u in __import__("app.auth.models", fromlist=["User"]).User.query.all() if u.role == "hr")
             version_id = version.id
         client = app.test_client()

@@ -15,6 +15,7 @@ Target: no dot run fails.
 
     .venv/bin/python bench/bench_graphviz.py
 """
+
 from __future__ import annotations
 
 import random
@@ -38,9 +39,9 @@ from bench.measure import result, scaled  # noqa: E402
 
 SIZES = scaled((1, 20, 200, 2000), (1, 20))
 SHAPES = ("deep", "wide", "mixed")
-DEPARTMENT_CHARTS = scaled(8, 3)      # departments whose own chart is drawn, per organisation
-MANUAL_PAGES = scaled(24, 8)          # chart pages of the manual drawn, at most (evenly spread)
-ALL_LEVELS_MAX = 200                  # departments: above, the company at every level is left out
+DEPARTMENT_CHARTS = scaled(8, 3)  # departments whose own chart is drawn, per organisation
+MANUAL_PAGES = scaled(24, 8)  # chart pages of the manual drawn, at most (evenly spread)
+ALL_LEVELS_MAX = 200  # departments: above, the company at every level is left out
 UNITS = ["电商", "市场", "财务", "制作", "客服", "运营", "采购", "仓储", "物流", "人力", "行政", "技术"]
 TITLES = ["主管", "专员", "运营专员", "推广专员", "客服专员", "数据分析专员", "美工", "会计", "采购专员"]
 
@@ -50,7 +51,7 @@ def parent_of(shape: str, i: int, rng: random.Random, depth: dict[int, int]) -> 
         return None
     if shape == "wide":
         return 1
-    if shape == "deep":   # a long chain, a branch now and then
+    if shape == "deep":  # a long chain, a branch now and then
         return i - 1 if rng.random() < 0.8 else rng.randint(max(1, i - 5), i - 1)
     return rng.choice([d for d in range(max(1, i - 40), i) if depth[d] < 5] or [1])
 
@@ -66,8 +67,18 @@ def organisation(shape: str, departments: int, seed: int = 3) -> None:
         parent = parent_of(shape, i, rng, depth)
         depth[i] = 0 if parent is None else depth[parent] + 1
         path[i] = f"/{i}/" if parent is None else f"{path[parent]}{i}/"
-        rows.append({"id": i, "code": f"D{i:04d}", "name": f"{rng.choice(UNITS)}{'部' if depth[i] < 2 else '组'}{i}",
-                     "parent_id": parent, "path": path[i], "depth": depth[i], "created_at": now, "version": 1})
+        rows.append(
+            {
+                "id": i,
+                "code": f"D{i:04d}",
+                "name": f"{rng.choice(UNITS)}{'部' if depth[i] < 2 else '组'}{i}",
+                "parent_id": parent,
+                "path": path[i],
+                "depth": depth[i],
+                "created_at": now,
+                "version": 1,
+            }
+        )
     db.session.execute(insert(Department.__table__), rows)
     positions, heads, employees, assignments, pid, eid = [], {}, [], [], 0, 0
     for row in rows:
@@ -79,15 +90,40 @@ def organisation(shape: str, departments: int, seed: int = 3) -> None:
                 heads[row["id"]] = pid
             members.append(pid)
             headcount = 1 if k == 0 else rng.choice((1, 1, 2, 3, 5))
-            positions.append({"id": pid, "code": f"P{pid:05d}", "title": f"{row['name']}{'经理' if k == 0 else rng.choice(TITLES)}",
-                              "department_id": row["id"], "headcount": headcount, "reports_to_id": reports_to,
-                              "created_at": now, "version": 1})
+            positions.append(
+                {
+                    "id": pid,
+                    "code": f"P{pid:05d}",
+                    "title": f"{row['name']}{'经理' if k == 0 else rng.choice(TITLES)}",
+                    "department_id": row["id"],
+                    "headcount": headcount,
+                    "reports_to_id": reports_to,
+                    "created_at": now,
+                    "version": 1,
+                }
+            )
             for _ in range(0 if rng.random() < 0.1 else headcount):
                 eid += 1
-                employees.append({"id": eid, "employee_no": f"E{eid:06d}", "name": f"员工{eid}", "email": "",
-                                  "status": "regular", "created_at": now, "version": 1})
-                assignments.append({"employee_id": eid, "position_id": pid, "start_date": now.date(),
-                                    "end_date": None, "is_primary": True})
+                employees.append(
+                    {
+                        "id": eid,
+                        "employee_no": f"E{eid:06d}",
+                        "name": f"员工{eid}",
+                        "email": "",
+                        "status": "regular",
+                        "created_at": now,
+                        "version": 1,
+                    }
+                )
+                assignments.append(
+                    {
+                        "employee_id": eid,
+                        "position_id": pid,
+                        "start_date": now.date(),
+                        "end_date": None,
+                        "is_primary": True,
+                    }
+                )
     db.session.execute(insert(Position.__table__), positions)
     if employees:
         db.session.execute(insert(Employee.__table__), employees)
@@ -105,13 +141,15 @@ def sources(rng: random.Random) -> list[tuple[str, str]]:
     total = db.session.scalar(select(func.count(Department.id)))
     for depth in (2, 3, None) if total <= ALL_LEVELS_MAX else (2, 3, 4):
         chart = charts.build_chart(None, depth)
-        out.append((f"company, depth {depth or 'all'}", charts.chart_to_dot(chart, link=link,
-                                                                             department_link=department_link)))
+        out.append(
+            (f"company, depth {depth or 'all'}", charts.chart_to_dot(chart, link=link, department_link=department_link))
+        )
     ids = list(db.session.scalars(select(Department.id).order_by(Department.id)))
     for department_id in sorted(rng.sample(ids, min(DEPARTMENT_CHARTS, len(ids)))):
         chart = charts.build_chart(department_id, None)
-        out.append((f"department {department_id}", charts.chart_to_dot(chart, link=link,
-                                                                       department_link=department_link)))
+        out.append(
+            (f"department {department_id}", charts.chart_to_dot(chart, link=link, department_link=department_link))
+        )
     pages = manual._chart_pages(None, headcount_report(None).departments)
     step = max(1, -(-len(pages) // MANUAL_PAGES))
     out += [(f"manual page {n}", page["dot"]) for n, page in enumerate(pages, start=1) if (n - 1) % step == 0]
@@ -147,7 +185,7 @@ def main() -> None:
                         company_too_slow = company_too_slow or what.startswith("company, depth")
                         print(f"  not drawn in time: {what}: {error.message}")
                         continue
-                    except chart_svg.ChartError as error:   # counted in dot_failures()
+                    except chart_svg.ChartError as error:  # counted in dot_failures()
                         print(f"  not drawn: {what}: {error.message}")
                         continue
                     drawn += 1
@@ -156,14 +194,20 @@ def main() -> None:
                 failed = chart_svg.dot_failures() - failed_before
                 seconds = time.perf_counter() - started
                 name = f"{size} departments, {shape}"
-                print(f"{name:24} {drawn + slow:6} {failed:16} {slow:9} {seconds:8.1f}  "
-                      + ", ".join(f"{key}: {n}" for key, n in sorted(settings.items())))
+                print(
+                    f"{name:24} {drawn + slow:6} {failed:16} {slow:9} {seconds:8.1f}  "
+                    + ", ".join(f"{key}: {n}" for key, n in sorted(settings.items()))
+                )
                 failures_in_all += failed
                 slow_in_all += slow
                 charts_in_all += drawn + slow
-    result(f"Graphviz on generated organisations of {', '.join(map(str, SIZES))} departments (deep, wide, mixed)",
-           f"{charts_in_all} charts, {failures_in_all} dot runs failed; {slow_in_all} not drawn within the time "
-           f"limit (the page says so)", "no dot run fails", failures_in_all == 0)
+    result(
+        f"Graphviz on generated organisations of {', '.join(map(str, SIZES))} departments (deep, wide, mixed)",
+        f"{charts_in_all} charts, {failures_in_all} dot runs failed; {slow_in_all} not drawn within the time "
+        f"limit (the page says so)",
+        "no dot run fails",
+        failures_in_all == 0,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ and counts the queries. Target: the whole company under 1 s, a fixed number of q
 
     .venv/bin/python bench/bench_headcount.py
 """
+
 from __future__ import annotations
 
 import random
@@ -30,7 +31,20 @@ from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)
 UNITS = ["电商", "市场", "财务", "制作", "客服", "运营", "采购", "仓储", "物流", "人力", "行政", "技术", "品牌", "渠道"]
-TITLES = ["经理", "主管", "专员", "运营专员", "推广专员", "客服专员", "美工", "编辑", "会计", "出纳", "采购专员", "仓储专员"]
+TITLES = [
+    "经理",
+    "主管",
+    "专员",
+    "运营专员",
+    "推广专员",
+    "客服专员",
+    "美工",
+    "编辑",
+    "会计",
+    "出纳",
+    "采购专员",
+    "仓储专员",
+]
 PASSWORD = "Bench-Password-42"
 
 
@@ -46,27 +60,63 @@ def generate(departments: int = 200, positions: int = 2000, employees: int = 100
         parent = rng.choice(candidates) if i > 5 and candidates else None  # five top-level departments
         path = f"{info[parent][0] if parent else '/'}{i}/"
         info[i] = (path, path.count("/") - 2)
-        deps.append({"id": i, "code": f"D{i:03d}", "name": f"{rng.choice(UNITS)}{'部' if info[i][1] < 2 else '组'}{i}",
-                     "parent_id": parent, "path": path, "depth": info[i][1], "created_at": now, "version": 1})
+        deps.append(
+            {
+                "id": i,
+                "code": f"D{i:03d}",
+                "name": f"{rng.choice(UNITS)}{'部' if info[i][1] < 2 else '组'}{i}",
+                "parent_id": parent,
+                "path": path,
+                "depth": info[i][1],
+                "created_at": now,
+                "version": 1,
+            }
+        )
     db.session.execute(insert(Department.__table__), deps)
-    pos = [{"id": i, "code": f"P{i:05d}", "title": f"{rng.choice(TITLES)}{i}", "grade": f"P{rng.randint(1, 8)}",
-            "department_id": (i - 1) % departments + 1, "headcount": rng.choice((1, 2, 3, 5, 6, 8, 12)),
-            "created_at": now, "version": 1} for i in range(1, positions + 1)]
+    pos = [
+        {
+            "id": i,
+            "code": f"P{i:05d}",
+            "title": f"{rng.choice(TITLES)}{i}",
+            "grade": f"P{rng.randint(1, 8)}",
+            "department_id": (i - 1) % departments + 1,
+            "headcount": rng.choice((1, 2, 3, 5, 6, 8, 12)),
+            "created_at": now,
+            "version": 1,
+        }
+        for i in range(1, positions + 1)
+    ]
     db.session.execute(insert(Position.__table__), pos)
     seats = [p["id"] for p in pos for _ in range(p["headcount"])]
     rng.shuffle(seats)
     emps, asgs = [], []
     for i in range(1, employees + 1):
-        emps.append({"id": i, "employee_no": f"E{i:06d}", "name": f"员工{i}", "email": "", "status": "regular",
-                     "created_at": now, "version": 1})
+        emps.append(
+            {
+                "id": i,
+                "employee_no": f"E{i:06d}",
+                "name": f"员工{i}",
+                "email": "",
+                "status": "regular",
+                "created_at": now,
+                "version": 1,
+            }
+        )
         position = seats[i - 1] if i <= len(seats) * 0.9 else rng.choice(pos)["id"]
         start = today - timedelta(days=rng.randint(0, 3000))
-        asgs.append({"employee_id": i, "position_id": position, "start_date": start, "end_date": None,
-                     "is_primary": True})
+        asgs.append(
+            {"employee_id": i, "position_id": position, "start_date": start, "end_date": None, "is_primary": True}
+        )
         if i % 5 == 0:  # a previous post, ended
-            asgs.append({"employee_id": i, "position_id": rng.choice(pos)["id"],
-                         "start_date": start - timedelta(days=800), "end_date": start - timedelta(days=1),
-                         "is_primary": True})
+            asgs.append(
+                {
+                    "employee_id": i,
+                    "position_id": rng.choice(pos)["id"],
+                    "start_date": start - timedelta(days=800),
+                    "end_date": start - timedelta(days=1),
+                    "is_primary": True,
+                }
+            )
     db.session.execute(insert(Employee.__table__), emps)
     db.session.execute(insert(Assignment.__table__), asgs)
     db.session.commit()
@@ -93,22 +143,32 @@ def timed_request(fn, runs: int = RUNS) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-                                  "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        app = create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+            },
+        )
         with app.app_context():
             upgrade()
             start = time.perf_counter()
             counts = generate(departments=scaled(200, 6), positions=scaled(2000, 60), employees=scaled(10000, 300))
-            print(f"generated {counts} in {time.perf_counter() - start:.1f} s "
-                  f"(max depth {db.session.scalar(select(func.max(Department.depth)))})")
+            print(
+                f"generated {counts} in {time.perf_counter() - start:.1f} s "
+                f"(max depth {db.session.scalar(select(func.max(Department.depth)))})"
+            )
 
             # "One department": the largest subtree just below the root.
-            sizes = {dep_id: db.session.scalar(select(func.count()).where(Department.path.startswith(path)))
-                     for dep_id, path in db.session.execute(select(Department.id, Department.path)
-                                                            .where(Department.depth == 1))}
+            sizes = {
+                dep_id: db.session.scalar(select(func.count()).where(Department.path.startswith(path)))
+                for dep_id, path in db.session.execute(
+                    select(Department.id, Department.path).where(Department.depth == 1)
+                )
+            }
             big_id = max(sizes, key=sizes.get)
 
             with app.test_request_context():
@@ -121,16 +181,24 @@ def main() -> None:
                 export_ms, _ = timed(lambda: xlsx_bytes(headcount_sheets(headcount_report(None))))
 
             t = whole.total
-            print(f"whole company: {len(whole.departments)} departments, {t.positions} positions, authorised "
-                  f"{t.authorised}, filled {t.filled}, vacant {t.vacant}, over-staffed {t.over}")
+            print(
+                f"whole company: {len(whole.departments)} departments, {t.positions} positions, authorised "
+                f"{t.authorised}, filled {t.filled}, vacant {t.vacant}, over-staffed {t.over}"
+            )
             print(f"  headcount_report(None)            {whole_ms:7.1f} ms  ({whole_queries} queries)")
-            print(f"  one subtree ({len(sub.departments):3d} departments, "
-                  f"{sub.total.positions:4d} positions) {sub_ms:7.1f} ms  ({sub_queries} queries)")
+            print(
+                f"  one subtree ({len(sub.departments):3d} departments, "
+                f"{sub.total.positions:4d} positions) {sub_ms:7.1f} ms  ({sub_queries} queries)"
+            )
             print(f"  XLSX of the whole company         {sheets_ms:7.1f} ms  ({len(data) / 1024:.0f} KiB)")
             print(f"  report + XLSX (the download)      {export_ms:7.1f} ms")
             print(f"median of {RUNS} runs")
-            result(f"headcount report, whole company ({t.positions} positions)",
-                   f"{whole_ms:.1f} ms, {whole_queries} queries", "< 1000 ms", whole_ms < 1000)
+            result(
+                f"headcount report, whole company ({t.positions} positions)",
+                f"{whole_ms:.1f} ms, {whole_queries} queries",
+                "< 1000 ms",
+                whole_ms < 1000,
+            )
             result("headcount report, one subtree", f"{sub_ms:.1f} ms, {sub_queries} queries")
             result("headcount report + XLSX (the download)", f"{export_ms:.1f} ms")
 
@@ -142,8 +210,10 @@ def main() -> None:
         client.post("/login", data={"email": "bench-hr@example.test", "password": PASSWORD})
         page_ms, response = timed_request(lambda: client.get("/org/headcount"))
         xlsx_ms, download = timed_request(lambda: client.get("/org/headcount.xlsx"))
-        print(f"  GET /org/headcount                {page_ms:7.1f} ms  (HTTP {response.status_code}, "
-              f"{len(response.data) / 1024:.0f} KiB of HTML)")
+        print(
+            f"  GET /org/headcount                {page_ms:7.1f} ms  (HTTP {response.status_code}, "
+            f"{len(response.data) / 1024:.0f} KiB of HTML)"
+        )
         print(f"  GET /org/headcount.xlsx           {xlsx_ms:7.1f} ms  (HTTP {download.status_code})")
         with app.app_context():
             db.engine.dispose()

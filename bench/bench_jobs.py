@@ -11,6 +11,7 @@
 
 Like every benchmark it asserts nothing: it prints, and a FAIL is for a person to look at.
 """
+
 from __future__ import annotations
 
 import random
@@ -57,15 +58,45 @@ def measure(app, url: str) -> tuple[float, int, int]:
 def sixty_duties(rng: random.Random, title: str, kpis=(), competencies=()) -> dict:
     sections = []
     for s in range(6):
-        sections.append({"id": None, "heading": f"第{s + 1}部分", "duties": [
-            {"id": None, "text": f"{rng.choice(DUTY_VERBS)}{rng.choice(DUTY_OBJECTS)}，确保按时保质完成（{s}-{d}）",
-             "frequency": rng.choice((None, "daily", "weekly")), "standard": "", "weight": None} for d in range(10)]})
-    return {"title": title, "purpose": "负责部门运营。", "authority": "", "management_responsibility": "",
-            "working_conditions": "", "sections": sections, "requirements": [
-                {"id": None, "kind": "skills", "text": f"技能要求{n}", "required": True} for n in range(10)],
-            "competencies": [{"id": None, "competency_id": c.id, "level": 3} for c in competencies],
-            "kpis": [{"id": None, "kpi_id": k.id, "target": 12345678 + n, "threshold": 1800000, "stretch": None,
-                      "weight": 25, "period": "monthly", "note": ""} for n, k in enumerate(kpis)]}
+        sections.append(
+            {
+                "id": None,
+                "heading": f"第{s + 1}部分",
+                "duties": [
+                    {
+                        "id": None,
+                        "text": f"{rng.choice(DUTY_VERBS)}{rng.choice(DUTY_OBJECTS)}，确保按时保质完成（{s}-{d}）",
+                        "frequency": rng.choice((None, "daily", "weekly")),
+                        "standard": "",
+                        "weight": None,
+                    }
+                    for d in range(10)
+                ],
+            }
+        )
+    return {
+        "title": title,
+        "purpose": "负责部门运营。",
+        "authority": "",
+        "management_responsibility": "",
+        "working_conditions": "",
+        "sections": sections,
+        "requirements": [{"id": None, "kind": "skills", "text": f"技能要求{n}", "required": True} for n in range(10)],
+        "competencies": [{"id": None, "competency_id": c.id, "level": 3} for c in competencies],
+        "kpis": [
+            {
+                "id": None,
+                "kpi_id": k.id,
+                "target": 12345678 + n,
+                "threshold": 1800000,
+                "stretch": None,
+                "weight": 25,
+                "period": "monthly",
+                "note": "",
+            }
+            for n, k in enumerate(kpis)
+        ],
+    }
 
 
 def edited(content: dict, rng: random.Random) -> dict:
@@ -77,12 +108,19 @@ def edited(content: dict, rng: random.Random) -> dict:
     for duty in rng.sample(duties, 6):
         duty["text"] = duty["text"].replace("确保", "并确保") + "，每周汇报"
     for target in new["kpis"][:2]:
-        target["target"] += 22   # 12,345,678 → 12,345,700: a change that must show
+        target["target"] += 22  # 12,345,678 → 12,345,700: a change that must show
     for section in new["sections"][:5]:
         section["duties"].pop(rng.randrange(len(section["duties"])))
-        section["duties"].insert(rng.randrange(len(section["duties"])),
-                                 {"id": None, "text": f"新增职责：{rng.choice(DUTY_OBJECTS)}", "frequency": None,
-                                  "standard": "", "weight": None})
+        section["duties"].insert(
+            rng.randrange(len(section["duties"])),
+            {
+                "id": None,
+                "text": f"新增职责：{rng.choice(DUTY_OBJECTS)}",
+                "frequency": None,
+                "standard": "",
+                "weight": None,
+            },
+        )
     new["sections"].reverse()
     return new
 
@@ -93,12 +131,13 @@ def compare_figure(demo, rng) -> tuple[int, int]:
         positions = db.session.scalars(select(Position).order_by(Position.id).limit(3)).all()
         kpis = db.session.scalars(select(Kpi).order_by(Kpi.id).limit(4)).all()
         competencies = db.session.scalars(select(Competency).order_by(Competency.id).limit(3)).all()
-        first = services.start_draft(positions[0], None,
-                                     content=sixty_duties(rng, positions[0].title, kpis, competencies))
+        first = services.start_draft(
+            positions[0], None, content=sixty_duties(rng, positions[0].title, kpis, competencies)
+        )
         db.session.commit()
         old = version_document(first)
         new = edited(old, rng)
-        five = sixty_duties(rng, positions[1].title, kpis, competencies)   # only the duties differ
+        five = sixty_duties(rng, positions[1].title, kpis, competencies)  # only the duties differ
         five["sections"] = [{**five["sections"][0], "duties": five["sections"][0]["duties"][:5]}]
         small = services.start_draft(positions[1], None, content=five)
         db.session.commit()
@@ -109,16 +148,24 @@ def compare_figure(demo, rng) -> tuple[int, int]:
             timings.append(time.perf_counter() - start)
         median = statistics.median(timings) * 1000
         print(f"compare rows: {compared.counts}; KPI rows {[r.status for r in compared.kpis]}")
-        verdict("compare 60 duties vs an edited copy", f"median {median:.1f} ms, max {max(timings) * 1000:.1f} ms",
-                f"< {COMPARE_TARGET_MS} ms", median < COMPARE_TARGET_MS)
+        verdict(
+            "compare 60 duties vs an edited copy",
+            f"median {median:.1f} ms, max {max(timings) * 1000:.1f} ms",
+            f"< {COMPARE_TARGET_MS} ms",
+            median < COMPARE_TARGET_MS,
+        )
         return first.id, small.id
 
 
 def list_figures(demo, generated) -> None:
     per_page = demo.config["PER_PAGE"]
-    for label, url in (("job descriptions", "/jobs/"), ("published, filtered", "/jobs/?state=published"),
-                       ("review queue", "/jobs/review"), ("acknowledgements outstanding", "/jobs/acknowledgements"),
-                       ("KPI library", "/jobs/kpis")):
+    for label, url in (
+        ("job descriptions", "/jobs/"),
+        ("published, filtered", "/jobs/?state=published"),
+        ("review queue", "/jobs/review"),
+        ("acknowledgements outstanding", "/jobs/acknowledgements"),
+        ("KPI library", "/jobs/kpis"),
+    ):
         _ms, _q, rows = measure(demo, url)
         # The same rows on both sides: the demo's (less the header row), at most a page.
         size = max(1, min(per_page, rows - 1))
@@ -127,9 +174,12 @@ def list_figures(demo, generated) -> None:
         g_ms, g_q, g_rows = measure(generated, url)
         demo.config["PER_PAGE"] = generated.config["PER_PAGE"] = per_page
         ratio = g_ms / d_ms
-        verdict(f"{label} ({max(0, d_rows - 1)}/{max(0, g_rows - 1)} rows)",
-                f"{d_ms:.1f} → {g_ms:.1f} ms ({ratio:.2f}×), {d_q}/{g_q} q",
-                f"≤ {LIST_RATIO}×, queries ≤ demo's", ratio <= LIST_RATIO and g_q <= d_q)
+        verdict(
+            f"{label} ({max(0, d_rows - 1)}/{max(0, g_rows - 1)} rows)",
+            f"{d_ms:.1f} → {g_ms:.1f} ms ({ratio:.2f}×), {d_q}/{g_q} q",
+            f"≤ {LIST_RATIO}×, queries ≤ demo's",
+            ratio <= LIST_RATIO and g_q <= d_q,
+        )
 
 
 def main():
@@ -141,10 +191,14 @@ def main():
             suffix = "/edit" if kind == "edit" else ""
             s_ms, s_q, _rows = measure(demo, f"/jobs/versions/{small_id}{suffix}")
             b_ms, b_q, _rows = measure(demo, f"/jobs/versions/{big_id}{suffix}")
-            verdict(f"{kind} page, 5 → 60 duties", f"{s_ms:.1f} → {b_ms:.1f} ms, {s_q} → {b_q} queries",
-                    "same number of queries", s_q == b_q)
+            verdict(
+                f"{kind} page, 5 → 60 duties",
+                f"{s_ms:.1f} → {b_ms:.1f} ms, {s_q} → {b_q} queries",
+                "same number of queries",
+                s_q == b_q,
+            )
 
-        generated = build(Path(tmp) / "generated.sqlite3", "generated")   # with published job descriptions
+        generated = build(Path(tmp) / "generated.sqlite3", "generated")  # with published job descriptions
         list_figures(demo, generated)
     failed = VERDICTS.count(False)
     print(f"{len(VERDICTS)} figures: {len(VERDICTS) - failed} PASS, {failed} FAIL")

@@ -10,6 +10,7 @@ Data: the generated company (200 departments, 2,000 positions, 10,000 employees)
 published job descriptions and a launched monthly appraisal cycle; one account per client,
 linked to an employee whose review waits for the self-review.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,14 +63,18 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
         upgrade()
         generate()
         generate_job_descriptions()
-        cycle = appraisals.create_cycle(appraisals.CycleData(
-            name="Load test", period_type="monthly", start_date=date(2026, 10, 1)))
+        cycle = appraisals.create_cycle(
+            appraisals.CycleData(name="Load test", period_type="monthly", start_date=date(2026, 10, 1))
+        )
         launch.launch_cycle(cycle)
         db.session.commit()
         reviews = db.session.execute(
-            select(Review.id, Review.employee_id).join(Employee, Employee.id == Review.employee_id)
+            select(Review.id, Review.employee_id)
+            .join(Employee, Employee.id == Review.employee_id)
             .where(Review.cycle_id == cycle.id, Review.status == Step.SELF_REVIEW.value)
-            .order_by(Review.id).limit(clients)).all()
+            .order_by(Review.id)
+            .limit(clients)
+        ).all()
         people = []
         for n, (review_id, employee_id) in enumerate(reviews):
             user = auth.create_user(f"load{n}@example.test", "employee", "Load-Test-Password-1")
@@ -83,8 +88,13 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
 class Client(threading.Thread):
     """One simulated user: reads, and now and then saves their self-review (a draft)."""
 
-    READS = ("/api/v1/positions?page={page}", "/api/v1/departments?page={page}", "/api/v1/reviews/{review}",
-             "/api/v1/positions/{position}", "/api/v1/kpis")
+    READS = (
+        "/api/v1/positions?page={page}",
+        "/api/v1/departments?page={page}",
+        "/api/v1/reviews/{review}",
+        "/api/v1/positions/{position}",
+        "/api/v1/kpis",
+    )
 
     def __init__(self, port: int, person: dict, until: float, seed: int):
         super().__init__(daemon=True)
@@ -92,7 +102,7 @@ class Client(threading.Thread):
         self.rng = random.Random(seed)
         self.latencies: dict[str, list[float]] = {"read": [], "write": []}
         self.errors: list[str] = []
-        self.accepted: list[str] = []   # comments the server accepted, in order
+        self.accepted: list[str] = []  # comments the server accepted, in order
 
     def request(self, conn, method: str, path: str, body: dict | None = None):
         headers = {"Authorization": f"Bearer {self.person['token']}", "Accept": "application/json"}
@@ -117,15 +127,26 @@ class Client(threading.Thread):
                     status, raw = self.request(conn, "GET", f"/api/v1/reviews/{review}")
                     current = json.loads(raw)
                     comment = f"load {self.person['user_id']} #{n} {self.rng.random():.6f}"
-                    status, raw = self.request(conn, "POST", f"/api/v1/reviews/{review}/submit", {
-                        "version": current["version"], "comment": comment, "submit": False,
-                        "kpis": [{"id": k["id"], "actual": round(self.rng.uniform(50, 150), 1)}
-                                 for k in current.get("kpis", [])]})
+                    status, raw = self.request(
+                        conn,
+                        "POST",
+                        f"/api/v1/reviews/{review}/submit",
+                        {
+                            "version": current["version"],
+                            "comment": comment,
+                            "submit": False,
+                            "kpis": [
+                                {"id": k["id"], "actual": round(self.rng.uniform(50, 150), 1)}
+                                for k in current.get("kpis", [])
+                            ],
+                        },
+                    )
                     if status == 200:
                         self.accepted.append(comment)
                 else:
-                    path = self.rng.choice(self.READS).format(page=self.rng.randint(1, 40), review=review,
-                                                             position=self.rng.randint(1, 2000))
+                    path = self.rng.choice(self.READS).format(
+                        page=self.rng.randint(1, 40), review=review, position=self.rng.randint(1, 2000)
+                    )
                     status, raw = self.request(conn, "GET", path)
             except (OSError, http.client.HTTPException) as exc:
                 self.errors.append(f"{type(exc).__name__}: {exc}")
@@ -155,19 +176,29 @@ def verify(url: str, clients: list[Client]) -> tuple[bool, str]:
     expected = hashlib.sha256()
     found = hashlib.sha256()
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT entity_id, changes FROM audit_events WHERE entity = 'appraisal_reviews' "
-                                 "AND action = 'update' AND actor_label LIKE 'load%'")).all()
-        audited = sum(1 for _id, changes in rows
-                      if "self_comment" in (changes if isinstance(changes, dict) else json.loads(changes)))
+        rows = conn.execute(
+            text(
+                "SELECT entity_id, changes FROM audit_events WHERE entity = 'appraisal_reviews' "
+                "AND action = 'update' AND actor_label LIKE 'load%'"
+            )
+        ).all()
+        audited = sum(
+            1
+            for _id, changes in rows
+            if "self_comment" in (changes if isinstance(changes, dict) else json.loads(changes))
+        )
         for client in sorted(clients, key=lambda c: c.person["review_id"]):
-            comment = conn.execute(text("SELECT self_comment FROM appraisal_reviews WHERE id = :id"),
-                                   {"id": client.person["review_id"]}).scalar_one()
+            comment = conn.execute(
+                text("SELECT self_comment FROM appraisal_reviews WHERE id = :id"), {"id": client.person["review_id"]}
+            ).scalar_one()
             expected.update((client.accepted[-1] if client.accepted else "").encode())
             found.update(comment.encode())
     engine.dispose()
     ok = audited == expected_count and expected.hexdigest() == found.hexdigest()
-    return ok, (f"accepted writes {expected_count}, audited {audited}; last comments checksum "
-                f"{'equal' if expected.hexdigest() == found.hexdigest() else 'DIFFERENT'}")
+    return ok, (
+        f"accepted writes {expected_count}, audited {audited}; last comments checksum "
+        f"{'equal' if expected.hexdigest() == found.hexdigest() else 'DIFFERENT'}"
+    )
 
 
 def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
@@ -188,13 +219,36 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
             data = prepare(url, tmp / "instance", clients_n)
             print(f"[{engine}] data ready in {time.perf_counter() - started:.1f} s ({len(data['people'])} clients)")
             port = free_port()
-            env = dict(os.environ, DATABASE_URL=url, ROLEBOOK_CONFIG="production", SECRET_KEY="bench-load",
-                       ROLEBOOK_INSTANCE_PATH=str(tmp / "instance"), ROLEBOOK_SECURE_COOKIES="0", **limiter)
+            env = dict(
+                os.environ,
+                DATABASE_URL=url,
+                ROLEBOOK_CONFIG="production",
+                SECRET_KEY="bench-load",
+                ROLEBOOK_INSTANCE_PATH=str(tmp / "instance"),
+                ROLEBOOK_SECURE_COOKIES="0",
+                **limiter,
+            )
             gunicorn = subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", "4", "--bind",
-                 f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                start_new_session=True)   # workers and render children: one group, stopped together
+                [
+                    str(ROOT / ".venv/bin/gunicorn"),
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    "4",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    "--timeout",
+                    "60",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )  # workers and render children: one group, stopped together
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
@@ -211,28 +265,41 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
             os.killpg(gunicorn.pid, signal.SIGTERM)
             try:
                 _out, err = gunicorn.communicate(timeout=30)
-            except subprocess.TimeoutExpired:   # a process of the group held on: the log pipe stays open
+            except subprocess.TimeoutExpired:  # a process of the group held on: the log pipe stays open
                 os.killpg(gunicorn.pid, signal.SIGKILL)
                 _out, err = gunicorn.communicate(timeout=30)
             reads = [v for c in clients for v in c.latencies["read"]]
             writes = [v for c in clients for v in c.latencies["write"]]
             errors = [e for c in clients for e in c.errors]
             total = len(reads) + len(writes)
-            print(f"[{engine}] gunicorn {workers} workers × 4 threads, {len(clients)} clients for {seconds} s: "
-                  f"{total} requests ({total / seconds:.0f}/s), errors {len(errors)}")
+            print(
+                f"[{engine}] gunicorn {workers} workers × 4 threads, {len(clients)} clients for {seconds} s: "
+                f"{total} requests ({total / seconds:.0f}/s), errors {len(errors)}"
+            )
             for label, values in (("reads", reads), ("writes (GET + save)", writes)):
-                print(f"[{engine}]   {label:20} n={len(values):6}  p50 {percentile(values, 50):7.1f} ms  "
-                      f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms")
+                print(
+                    f"[{engine}]   {label:20} n={len(values):6}  p50 {percentile(values, 50):7.1f} ms  "
+                    f"p95 {percentile(values, 95):7.1f} ms  p99 {percentile(values, 99):7.1f} ms"
+                )
             for error in errors[:5]:
                 print(f"[{engine}]   error: {error}")
             ok, detail = verify(url, clients)
             print(f"[{engine}]   {'OK' if ok else 'MISMATCH'}: {detail}")
-            result(f"load, {engine}: {len(clients)} clients for {seconds} s ({workers} workers × 4 threads)",
-                   f"{total} requests, {len(errors)} errors; p95 reads {percentile(reads, 95):.0f} ms, writes "
-                   f"{percentile(writes, 95):.0f} ms; {detail}", "no errors, no lost write", not errors and ok)
-            problems = [line for line in err.decode(errors="replace").splitlines()
-                        if "Traceback" in line or "ERROR" in line or "Exception" in line]
-            print(f"[{engine}]   server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5]))
+            result(
+                f"load, {engine}: {len(clients)} clients for {seconds} s ({workers} workers × 4 threads)",
+                f"{total} requests, {len(errors)} errors; p95 reads {percentile(reads, 95):.0f} ms, writes "
+                f"{percentile(writes, 95):.0f} ms; {detail}",
+                "no errors, no lost write",
+                not errors and ok,
+            )
+            problems = [
+                line
+                for line in err.decode(errors="replace").splitlines()
+                if "Traceback" in line or "ERROR" in line or "Exception" in line
+            ]
+            print(
+                f"[{engine}]   server log: {len(problems)} error line(s)" + "".join(f"\n    {p}" for p in problems[:5])
+            )
         finally:
             limits.close()
             if server is not None:

@@ -10,6 +10,7 @@ published job description nobody has acknowledged yet). Prints:
 
     .venv/bin/python bench/bench_notifications.py [--postgresql]
 """
+
 from __future__ import annotations
 
 import socket
@@ -41,7 +42,7 @@ from app.org.models import Employee  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
 from bench.measure import on_engine, result, scaled  # noqa: E402
 
-SEND = scaled(1000, 40)          # mails sent to the local SMTP server
+SEND = scaled(1000, 40)  # mails sent to the local SMTP server
 PASSWORD = "Bench-Password-2026"
 # 2026-11-18 09:00 in Shanghai: the cycle's self-reviews (due 11-20) are due within three days.
 MORNING = datetime(2026, 11, 18, 1, 0, tzinfo=timezone.utc)
@@ -63,8 +64,15 @@ def free_port() -> int:
 
 
 def build(url: str, instance: str):
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                              "BASE_URL": "https://rolebook.example.com"})
+    app = create_app(
+        "test",
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "BASE_URL": "https://rolebook.example.com",
+        },
+    )
     app.instance_path = instance
     with app.app_context():
         upgrade()
@@ -81,15 +89,28 @@ def accounts() -> None:
     hashed = generate_password_hash(PASSWORD, "scrypt:1024:8:1")
     now = utcnow()
     employees = db.session.execute(select(Employee.id, Employee.name).where(Employee.id % 5 == 0)).all()
-    rows = [{"email": f"user{eid}@example.com", "name": name, "password_hash": hashed,
-             "role": "hr" if i < 3 else "employee", "active": True, "locale": "zh_CN" if eid % 2 else "en",
-             "must_change_password": False, "password_changed_at": now, "created_at": now, "version": 1}
-            for i, (eid, name) in enumerate(employees)]
+    rows = [
+        {
+            "email": f"user{eid}@example.com",
+            "name": name,
+            "password_hash": hashed,
+            "role": "hr" if i < 3 else "employee",
+            "active": True,
+            "locale": "zh_CN" if eid % 2 else "en",
+            "must_change_password": False,
+            "password_changed_at": now,
+            "created_at": now,
+            "version": 1,
+        }
+        for i, (eid, name) in enumerate(employees)
+    ]
     db.session.execute(insert(User), rows)
     ids = dict(db.session.execute(select(User.email, User.id)).all())
     table = Employee.__table__
-    db.session.execute(update(table).where(table.c.id == bindparam("eid")).values(user_id=bindparam("uid")),
-                       [{"eid": eid, "uid": ids[f"user{eid}@example.com"]} for eid, _name in employees])
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("eid")).values(user_id=bindparam("uid")),
+        [{"eid": eid, "uid": ids[f"user{eid}@example.com"]} for eid, _name in employees],
+    )
 
 
 def timed(fn):
@@ -107,12 +128,20 @@ def run(url: str | None) -> None:
         url = url or f"sqlite:///{tmp}/bench.sqlite3"
         t0 = time.perf_counter()
         app = build(url, tmp)
-        print(f"engine: {url.split(':')[0]}; company with accounts and job descriptions built in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"engine: {url.split(':')[0]}; company with accounts and job descriptions built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         with app.app_context(), acting_as("bench"), frozen(MORNING):
-            cycle = appraisals.create_cycle(appraisals.CycleData(
-                name="2026-11", period_type="monthly", start_date=date(2026, 11, 1),
-                self_review_due=date(2026, 11, 20), manager_review_due=date(2026, 11, 30)))
+            cycle = appraisals.create_cycle(
+                appraisals.CycleData(
+                    name="2026-11",
+                    period_type="monthly",
+                    start_date=date(2026, 11, 1),
+                    self_review_due=date(2026, 11, 20),
+                    manager_review_due=date(2026, 11, 30),
+                )
+            )
             db.session.commit()
 
             # The launch itself (its own benchmark: bench_appraisals.py), then the notifications of
@@ -123,21 +152,28 @@ def run(url: str | None) -> None:
                 launched, elapsed_launch = timed(lambda: launch.launch_cycle(cycle))
             finally:
                 appraisal_signals.reviews_launched.connect(subscribers.on_reviews_launched)
-            _none, elapsed = timed(lambda: (subscribers.on_reviews_launched(cycle, since=since),
-                                            db.session.commit()))
+            _none, elapsed = timed(lambda: (subscribers.on_reviews_launched(cycle, since=since), db.session.commit()))
             opened = count(Notification)
             mails = count(OutboxMail)
-            result("notifications: the steps a company-wide launch opened, notified", f"{elapsed:.2f} s",
-                   "< 10 s", elapsed < 10)
-            print(f"  {launched.created} reviews (launch alone {elapsed_launch:.2f} s), {opened} notifications "
-                  f"and {mails} mails of opened steps")
+            result(
+                "notifications: the steps a company-wide launch opened, notified",
+                f"{elapsed:.2f} s",
+                "< 10 s",
+                elapsed < 10,
+            )
+            print(
+                f"  {launched.created} reviews (launch alone {elapsed_launch:.2f} s), {opened} notifications "
+                f"and {mails} mails of opened steps"
+            )
 
             report, elapsed = timed(lambda: (reminders.run(), db.session.commit())[0])
             digests = count(Notification, Notification.kind == "digest")
             digest_mails = count(OutboxMail, OutboxMail.kind == "digest")
             result("notifications: daily reminder run (digests queued)", f"{elapsed:.2f} s", "< 10 s", elapsed < 10)
-            print(f"  {report.digests} digests, {digest_mails} mails, {report.unreachable} unreachable; "
-                  f"{digests} digest notifications")
+            print(
+                f"  {report.digests} digests, {digest_mails} mails, {report.unreachable} unreachable; "
+                f"{digests} digest notifications"
+            )
             again, elapsed_again = timed(lambda: (reminders.run(), db.session.commit())[0])
             print(f"  the same day again: {again.digests} digests, {again.skipped} skipped, {elapsed_again:.2f} s")
 
@@ -151,8 +187,12 @@ def run(url: str | None) -> None:
             finally:
                 controller.stop()
             rate = sent.sent / elapsed if elapsed else 0.0
-            result("notifications: outbox sending to a local SMTP server", f"{rate:.0f} mails/s", ">= 20 mails/s",
-                   rate >= 20 and handler.count == sent.sent == SEND)
+            result(
+                "notifications: outbox sending to a local SMTP server",
+                f"{rate:.0f} mails/s",
+                ">= 20 mails/s",
+                rate >= 20 and handler.count == sent.sent == SEND,
+            )
             print(f"  {sent.sent} mails in {elapsed:.2f} s, {handler.count} received")
 
         client = app.test_client()

@@ -16,6 +16,7 @@ is not counted twice.
 
     .venv/bin/python bench/bench_org.py
 """
+
 from __future__ import annotations
 
 import statistics
@@ -42,15 +43,22 @@ COLD_RUNS = scaled(5, 1)
 # pages whose whole-company part is kept until the data changes (app/org/services/views_cache.py):
 # their first view after a change is printed too (the others: the same figure, nothing is kept)
 KEPT_PAGES = ("org chart (default depth)", "cycle results (the biggest cycle)")
-TIME_TARGET = 1.5     # generated / demo server time
-QUERY_SLACK = 2       # generated queries at most the demo's plus this
+TIME_TARGET = 1.5  # generated / demo server time
+QUERY_SLACK = 2  # generated queries at most the demo's plus this
 # page whose demo shows a handful of rows → the same filter on a page the demo fills too
 TWINS = {"positions, vacant, subtree": "positions, staffed, subtree", "employees search 王": "employees search E"}
 
 
 def build(path: Path, kind: str):
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
-                              "RATELIMIT_ENABLED": False, "ORG_VIEW_CACHE": True})   # as outside the tests
+    app = create_app(
+        "test",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "ORG_VIEW_CACHE": True,
+        },
+    )  # as outside the tests
     with app.app_context():
         upgrade()
         from app.demo.services import load_demo
@@ -70,8 +78,9 @@ def build(path: Path, kind: str):
                 from app.appraisals.services import launch
 
                 generate_job_descriptions()
-                cycle = appraisals.create_cycle(appraisals.CycleData(name="Bench", period_type="monthly",
-                                                                     start_date=date(2026, 11, 1)))
+                cycle = appraisals.create_cycle(
+                    appraisals.CycleData(name="Bench", period_type="monthly", start_date=date(2026, 11, 1))
+                )
                 launch.launch_cycle(cycle)
                 db.session.commit()
     return app
@@ -80,13 +89,19 @@ def build(path: Path, kind: str):
 def pages(app) -> dict[str, str]:
     with app.app_context():
         first = lambda model: db.session.scalar(select(func.min(model.id)))  # noqa: E731
-        busiest = db.session.scalar(select(Position.reports_to_id).where(Position.reports_to_id.is_not(None))
-                                    .group_by(Position.reports_to_id).order_by(func.count().desc()).limit(1))
+        busiest = db.session.scalar(
+            select(Position.reports_to_id)
+            .where(Position.reports_to_id.is_not(None))
+            .group_by(Position.reports_to_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         root = db.session.scalar(select(Department.id).where(Department.parent_id.is_(None)).limit(1))
         from app.appraisals.models import Review
 
-        cycle = db.session.scalar(select(Review.cycle_id).group_by(Review.cycle_id)
-                                  .order_by(func.count().desc()).limit(1))
+        cycle = db.session.scalar(
+            select(Review.cycle_id).group_by(Review.cycle_id).order_by(func.count().desc()).limit(1)
+        )
         return {
             "departments list": "/org/departments",
             "positions list": "/org/positions",
@@ -137,8 +152,10 @@ def measure(demo, generated, demo_url: str, gen_url: str) -> dict:
 
 def report(demo, generated) -> list[str]:
     """Print one line per page with its verdicts; return the pages that missed a target."""
-    print(f"{'page':34} {'demo ms':>8} {'gen ms':>8} {'ratio':>6} {'time':>5} {'queries demo/gen':>17} "
-          f"{'queries':>7} {'table rows demo/gen':>20}")
+    print(
+        f"{'page':34} {'demo ms':>8} {'gen ms':>8} {'ratio':>6} {'time':>5} {'queries demo/gen':>17} "
+        f"{'queries':>7} {'table rows demo/gen':>20}"
+    )
     failed = []
     demo_pages, gen_pages = pages(demo), pages(generated)
     for name in demo_pages:
@@ -148,17 +165,25 @@ def report(demo, generated) -> list[str]:
         if not ((time_ok or name in TWINS) and queries_ok):
             failed.append(name)
         verdict = "PASS" if time_ok else "twin" if name in TWINS else "FAIL"
-        print(f"{name:34} {m['demo_ms']:8.1f} {m['gen_ms']:8.1f} {m['ratio']:6.2f} "
-              f"{verdict:>5} {m['queries'][0]:>8} / {m['queries'][1]:<7} "
-              f"{'PASS' if queries_ok else 'FAIL':>7} {m['rows'][0]:>11} / {m['rows'][1]:<7}")
+        print(
+            f"{name:34} {m['demo_ms']:8.1f} {m['gen_ms']:8.1f} {m['ratio']:6.2f} "
+            f"{verdict:>5} {m['queries'][0]:>8} / {m['queries'][1]:<7} "
+            f"{'PASS' if queries_ok else 'FAIL':>7} {m['rows'][0]:>11} / {m['rows'][1]:<7}"
+        )
         judged = f"; judged on its twin, {TWINS[name]}" if name in TWINS else ""
         cold = m["cold"]
-        first = (f"; first view after a change {cold[0]:.1f} → {cold[1]:.1f} ms ({cold[1] / cold[0]:.2f}×)"
-                 if name in KEPT_PAGES else "")
-        result(f"org: {name}, demo → generated", f"{m['demo_ms']:.1f} → {m['gen_ms']:.1f} ms ({m['ratio']:.2f}×), "
-               f"{m['queries'][0]}/{m['queries'][1]} queries, {m['rows'][0]}/{m['rows'][1]} rows{judged}{first}",
-               f"≤ {TIME_TARGET}×, queries ≤ demo's + {QUERY_SLACK}",
-               (time_ok or name in TWINS) and queries_ok)
+        first = (
+            f"; first view after a change {cold[0]:.1f} → {cold[1]:.1f} ms ({cold[1] / cold[0]:.2f}×)"
+            if name in KEPT_PAGES
+            else ""
+        )
+        result(
+            f"org: {name}, demo → generated",
+            f"{m['demo_ms']:.1f} → {m['gen_ms']:.1f} ms ({m['ratio']:.2f}×), "
+            f"{m['queries'][0]}/{m['queries'][1]} queries, {m['rows'][0]}/{m['rows'][1]} rows{judged}{first}",
+            f"≤ {TIME_TARGET}×, queries ≤ demo's + {QUERY_SLACK}",
+            (time_ok or name in TWINS) and queries_ok,
+        )
     return failed
 
 
@@ -169,15 +194,19 @@ def main():
         generated = build(Path(tmp) / "generated.sqlite3", "generated")
         print(f"generated company built in {time.perf_counter() - t0:.1f} s")
         with generated.app_context():
-            counts = {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
-                      for m in (Department, Position, Employee)}
+            counts = {
+                m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+                for m in (Department, Position, Employee)
+            }
         print(f"generated: {counts}")
         print(f"targets: server time at most {TIME_TARGET}× the demo's; queries at most the demo's + {QUERY_SLACK}")
         failed = report(demo, generated)
-        print(f"\n{'PASS' if not failed else 'FAIL'}: {len(failed)} page(s) missed a target"
-              + (f" ({', '.join(failed)})" if failed else "")
-              + ". \"twin\": the demo page shows a handful of rows against the generated page's 25, so"
-              " the same filter is judged on the next line, a page the demo fills too.")
+        print(
+            f"\n{'PASS' if not failed else 'FAIL'}: {len(failed)} page(s) missed a target"
+            + (f" ({', '.join(failed)})" if failed else "")
+            + '. "twin": the demo page shows a handful of rows against the generated page\'s 25, so'
+            " the same filter is judged on the next line, a page the demo fills too."
+        )
 
 
 if __name__ == "__main__":

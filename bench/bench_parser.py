@@ -12,6 +12,7 @@ printed (on a busy machine the CPU time is what an idle one would take).
 
 Run from the repository root: ``python bench/bench_parser.py``. Prints figures, asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,7 @@ def build_documents(texts: list[str], count: int = DOCS, size: int = DOC_CHARS) 
         while total < size:
             k = rng.randrange(len(texts))
             start = rng.choice(starts[k])
-            piece = texts[k][start:start + rng.randint(200, 1500)]
+            piece = texts[k][start : start + rng.randint(200, 1500)]
             pieces.append(piece)
             total += len(piece) + 1
         docs.append("\n".join(pieces)[:size])
@@ -68,18 +69,24 @@ def report(title: str, scores: list[cm.Score], verbose: bool) -> None:
     print(f"\n{title}")
     print(f"{'document':38} title fields purpose  duties P/R    reqs P/R     kpis P/R")
     for s in scores:
-        print(f"{s.name[:38]:38} {'ok' if s.title else 'NO':5} {s.fields[0]}/{s.fields[1]:<4} "
-              f"{'ok' if s.purpose else 'NO':7}  {pr(s.duties)}  {pr(s.requirements)}  {pr(s.kpis)}"
-              f"{'' if s.exact else '  *'}")
+        print(
+            f"{s.name[:38]:38} {'ok' if s.title else 'NO':5} {s.fields[0]}/{s.fields[1]:<4} "
+            f"{'ok' if s.purpose else 'NO':7}  {pr(s.duties)}  {pr(s.requirements)}  {pr(s.kpis)}"
+            f"{'' if s.exact else '  *'}"
+        )
         if verbose and s.missed:
             print("    " + json.dumps(s.missed, ensure_ascii=False))
     t = cm.totals(scores)
-    print(f"total: {t['documents']} documents, {t['exact']} exact; title {t['title']}/{t['documents']}, "
-          f"fields {t['fields'][0]}/{t['fields'][1]}, purpose {t['purpose']}/{t['documents']}")
+    print(
+        f"total: {t['documents']} documents, {t['exact']} exact; title {t['title']}/{t['documents']}, "
+        f"fields {t['fields'][0]}/{t['fields'][1]}, purpose {t['purpose']}/{t['documents']}"
+    )
     for key in ("duties", "requirements", "kpis"):
         c = t[key]
-        print(f"  {key:12} precision {c.precision:.3f} recall {c.recall:.3f} F1 {c.f1:.3f} "
-              f"({c.right} right of {c.found} found, {c.expected} expected)")
+        print(
+            f"  {key:12} precision {c.precision:.3f} recall {c.recall:.3f} F1 {c.f1:.3f} "
+            f"({c.right} right of {c.found} found, {c.expected} expected)"
+        )
 
 
 def speed() -> None:
@@ -90,11 +97,14 @@ def speed() -> None:
     items = sum(len(parse_job_description(d)["duties"]) for d in docs)
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\nspeed: parsed {len(docs)} docs ({chars / 1e6:.1f} M chars) in {elapsed:.2f} s "
-          f"({cpu:.2f} s of CPU; load average {load:.1f}): {elapsed * 1000 / len(docs):.2f} ms/doc, "
-          f"{items} duties found")
-    result(f"parse {len(docs):,} pasted documents of ~{DOC_CHARS:,} characters", f"{elapsed:.2f} s", "< 2 s",
-           elapsed < 2)
+    print(
+        f"\nspeed: parsed {len(docs)} docs ({chars / 1e6:.1f} M chars) in {elapsed:.2f} s "
+        f"({cpu:.2f} s of CPU; load average {load:.1f}): {elapsed * 1000 / len(docs):.2f} ms/doc, "
+        f"{items} duties found"
+    )
+    result(
+        f"parse {len(docs):,} pasted documents of ~{DOC_CHARS:,} characters", f"{elapsed:.2f} s", "< 2 s", elapsed < 2
+    )
 
 
 def main() -> None:
@@ -105,8 +115,11 @@ def main() -> None:
     opts = args.parse_args()
     docs = cm.load(opts.corpus)
     report(f"accuracy on {opts.corpus} ({len(docs)} documents)", cm.measure(docs), opts.verbose)
-    report("the same documents with their line breaks removed (those marked oneline)",
-           cm.measure(docs, oneline=True), opts.verbose)
+    report(
+        "the same documents with their line breaks removed (those marked oneline)",
+        cm.measure(docs, oneline=True),
+        opts.verbose,
+    )
     if not opts.no_speed:
         speed()
 

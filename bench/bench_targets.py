@@ -9,6 +9,7 @@ with a fixed number of queries; handing down to 500 positions under 1 s.
 
     .venv/bin/python bench/bench_targets.py
 """
+
 from __future__ import annotations
 
 import random
@@ -53,17 +54,55 @@ def generate(departments: int, positions: int, first_id: int, big: int, seed: in
             parent = rng.choice(candidates) if candidates else first_id
             path = f"{info[parent][0]}{i}/"
         info[i] = (path, path.count("/") - 2)
-        rows.append({"id": i, "code": f"D{i:05d}", "name": f"部门{i}", "parent_id": parent, "path": path,
-                     "depth": info[i][1], "created_at": now, "version": 1})
+        rows.append(
+            {
+                "id": i,
+                "code": f"D{i:05d}",
+                "name": f"部门{i}",
+                "parent_id": parent,
+                "path": path,
+                "depth": info[i][1],
+                "created_at": now,
+                "version": 1,
+            }
+        )
     big_id = first_id + departments + 1
-    rows.append({"id": big_id, "code": f"D{big_id:05d}", "name": "大部门", "parent_id": first_id,
-                 "path": f"/{first_id}/{big_id}/", "depth": 1, "created_at": now, "version": 1})
+    rows.append(
+        {
+            "id": big_id,
+            "code": f"D{big_id:05d}",
+            "name": "大部门",
+            "parent_id": first_id,
+            "path": f"/{first_id}/{big_id}/",
+            "depth": 1,
+            "created_at": now,
+            "version": 1,
+        }
+    )
     db.session.execute(insert(Department.__table__), rows)
     ids = [r["id"] for r in rows[:-1]]
-    pos = [{"code": f"P{first_id}-{n:05d}", "title": f"岗位{n}", "department_id": ids[n % len(ids)], "headcount": 1,
-            "created_at": now, "version": 1} for n in range(positions)]
-    pos += [{"code": f"B{first_id}-{n:05d}", "title": f"大部门岗位{n}", "department_id": big_id, "headcount": 1,
-             "created_at": now, "version": 1} for n in range(big)]
+    pos = [
+        {
+            "code": f"P{first_id}-{n:05d}",
+            "title": f"岗位{n}",
+            "department_id": ids[n % len(ids)],
+            "headcount": 1,
+            "created_at": now,
+            "version": 1,
+        }
+        for n in range(positions)
+    ]
+    pos += [
+        {
+            "code": f"B{first_id}-{n:05d}",
+            "title": f"大部门岗位{n}",
+            "department_id": big_id,
+            "headcount": 1,
+            "created_at": now,
+            "version": 1,
+        }
+        for n in range(big)
+    ]
     db.session.execute(insert(Position.__table__), pos)
     db.session.commit()
     return first_id
@@ -78,26 +117,30 @@ def build_plan(root_id: int, kpis) -> tuple[object, int, int]:
     services.set_line(plan, services.LineData(kpi_id=sales, annual="120000000", split="percent", percents=SEASON))
     services.set_line(plan, services.LineData(kpi_id=traffic, annual="48000000", split="percent", percents=SEASON))
     services.set_line(plan, services.LineData(kpi_id=conversion, annual="3", rule="mean", base_kpi_id=traffic))
-    departments = db.session.execute(select(Department.id, Department.parent_id, Department.name)
-                                     .where(Department.path.startswith(root.path)).order_by(Department.depth)).all()
+    departments = db.session.execute(
+        select(Department.id, Department.parent_id, Department.name)
+        .where(Department.path.startswith(root.path))
+        .order_by(Department.depth)
+    ).all()
     children: dict[int, list[tuple[str, int]]] = {}
     for dep_id, parent_id, _name in departments:
         if parent_id is not None:
             children.setdefault(parent_id, []).append(("department", dep_id))
     big_id = max(d[0] for d in departments if d[2] == "大部门")
-    for pos_id, dep_id in db.session.execute(select(Position.id, Position.department_id)
-                                             .where(Position.department_id.in_([d[0] for d in departments]))):
+    for pos_id, dep_id in db.session.execute(
+        select(Position.id, Position.department_id).where(Position.department_id.in_([d[0] for d in departments]))
+    ):
         if dep_id != big_id:
             children.setdefault(dep_id, []).append(("position", pos_id))
     shares = 0
-    for dep_id, _parent, _name in departments:   # parents before children
+    for dep_id, _parent, _name in departments:  # parents before children
         if dep_id in children:
             for kpi in kpis:
-                shares += services.hand_down(plan, services.HandDown(kpi_id=kpi, parent_department_id=dep_id,
-                                                                     nodes=children[dep_id]))
+                shares += services.hand_down(
+                    plan, services.HandDown(kpi_id=kpi, parent_department_id=dep_id, nodes=children[dep_id])
+                )
     db.session.commit()
     return plan, shares, big_id
-
 
 
 def median_ms(fn, runs: int = RUNS, between=None) -> float:
@@ -114,12 +157,20 @@ def median_ms(fn, runs: int = RUNS, between=None) -> float:
 def main() -> None:
     full_departments, full_positions, big = scaled(199, 9), scaled(2000, 60), scaled(500, 20)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-                                  "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+        app = create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+            },
+        )
         with app.app_context():
             upgrade()
-            kpis = [library.create_kpi(library.KpiData(code=c, name=n, unit=u, direction="higher"))
-                    for c, n, u in (("SALES", "销售额", "元"), ("UV", "流量", "访客"), ("CVR", "转化率", "%"))]
+            kpis = [
+                library.create_kpi(library.KpiData(code=c, name=n, unit=u, direction="higher"))
+                for c, n, u in (("SALES", "销售额", "元"), ("UV", "流量", "访客"), ("CVR", "转化率", "%"))
+            ]
             db.session.commit()
             kpis = [kpi.id for kpi in kpis]
             start = time.perf_counter()
@@ -129,30 +180,47 @@ def main() -> None:
                 half_plan, _s, _b = build_plan(half_root, kpis)
                 plan, shares, big_id = build_plan(full_root, kpis)
                 plan_id, half_id = plan.id, half_plan.id
-                print(f"generated two companies and their plans in {time.perf_counter() - start:.1f} s: "
-                      f"{shares} shares in the full one")
-                tree_ms = median_ms(lambda: services.plan_tree(db.session.get(services.TargetPlan, plan_id)),
-                                    between=db.session.expunge_all)
+                print(
+                    f"generated two companies and their plans in {time.perf_counter() - start:.1f} s: "
+                    f"{shares} shares in the full one"
+                )
+                tree_ms = median_ms(
+                    lambda: services.plan_tree(db.session.get(services.TargetPlan, plan_id)),
+                    between=db.session.expunge_all,
+                )
                 tree_queries = count_queries(lambda: services.plan_tree(db.session.get(services.TargetPlan, plan_id)))
                 db.session.expunge_all()
                 half_queries = count_queries(lambda: services.plan_tree(db.session.get(services.TargetPlan, half_id)))
                 tree = services.plan_tree(db.session.get(services.TargetPlan, plan_id))
                 nodes = len(tree.nodes)
 
-                receivers = [("position", p) for p in db.session.scalars(
-                    select(Position.id).where(Position.department_id == big_id).order_by(Position.id))]
+                receivers = [
+                    ("position", p)
+                    for p in db.session.scalars(
+                        select(Position.id).where(Position.department_id == big_id).order_by(Position.id)
+                    )
+                ]
 
                 def hand_down():
                     current = db.session.get(services.TargetPlan, plan_id)
-                    services.hand_down(current, services.HandDown(kpi_id=kpis[0], parent_department_id=big_id,
-                                                                  nodes=receivers))
+                    services.hand_down(
+                        current, services.HandDown(kpi_id=kpis[0], parent_department_id=big_id, nodes=receivers)
+                    )
                     db.session.commit()
 
                 # first the big department receives its share from the root, then it hands it down
-                services.hand_down(db.session.get(services.TargetPlan, plan_id), services.HandDown(
-                    kpi_id=kpis[0], parent_department_id=full_root,
-                    nodes=[("department", big_id)], method="amount", values=["1000000"],
-                    confirm_over=True), may_over_allocate=True)
+                services.hand_down(
+                    db.session.get(services.TargetPlan, plan_id),
+                    services.HandDown(
+                        kpi_id=kpis[0],
+                        parent_department_id=full_root,
+                        nodes=[("department", big_id)],
+                        method="amount",
+                        values=["1000000"],
+                        confirm_over=True,
+                    ),
+                    may_over_allocate=True,
+                )
                 db.session.commit()
                 hand_ms = median_ms(hand_down)
             auth_services.create_user("bench-hr@example.test", "hr", PASSWORD, "Bench")
@@ -175,19 +243,29 @@ def main() -> None:
         event.remove(engine, "before_cursor_execute", listener)
         size = len(client.get(url).data) / 1024
 
-        print(f"  plan_tree, whole company ({nodes} nodes)  {tree_ms:7.1f} ms  ({tree_queries} queries; "
-              f"half the company: {half_queries})")
-        print(f"  GET {url:<28} {page_ms:7.1f} ms  ({full_page_queries} queries, half the company: "
-              f"{half_page_queries}; {size:.0f} KiB of HTML)")
+        print(
+            f"  plan_tree, whole company ({nodes} nodes)  {tree_ms:7.1f} ms  ({tree_queries} queries; "
+            f"half the company: {half_queries})"
+        )
+        print(
+            f"  GET {url:<28} {page_ms:7.1f} ms  ({full_page_queries} queries, half the company: "
+            f"{half_page_queries}; {size:.0f} KiB of HTML)"
+        )
         print(f"  hand down evenly to {len(receivers)} positions    {hand_ms:7.1f} ms")
         print(f"median of {RUNS} runs")
-        result(f"plan tree of the whole company ({nodes} nodes, 3 KPIs): service",
-               f"{tree_ms:.1f} ms, {tree_queries} queries (half the company: {half_queries})")
-        result("plan tree page of the whole company", f"{page_ms:.1f} ms, {full_page_queries} queries "
-               f"(half the company: {half_page_queries})", "< 300 ms, fixed queries",
-               page_ms < 300 and full_page_queries == half_page_queries)
-        result(f"hand a target down evenly to {len(receivers)} positions", f"{hand_ms:.1f} ms", "< 1000 ms",
-               hand_ms < 1000)
+        result(
+            f"plan tree of the whole company ({nodes} nodes, 3 KPIs): service",
+            f"{tree_ms:.1f} ms, {tree_queries} queries (half the company: {half_queries})",
+        )
+        result(
+            "plan tree page of the whole company",
+            f"{page_ms:.1f} ms, {full_page_queries} queries (half the company: {half_page_queries})",
+            "< 300 ms, fixed queries",
+            page_ms < 300 and full_page_queries == half_page_queries,
+        )
+        result(
+            f"hand a target down evenly to {len(receivers)} positions", f"{hand_ms:.1f} ms", "< 1000 ms", hand_ms < 1000
+        )
         with app.app_context():
             db.engine.dispose()
 

@@ -10,6 +10,7 @@ peak resident size at the end:
 
     .venv/bin/python bench/bench_transfer.py
 """
+
 from __future__ import annotations
 
 import io
@@ -51,8 +52,7 @@ def xlsx(kind: str) -> bytes:
 
 def counts() -> str:
     n = lambda model: db.session.scalar(select(func.count(model.id)))  # noqa: E731
-    return (f"{n(Department)} departments, {n(Position)} positions, {n(Employee)} employees, "
-            f"{n(Assignment)} assignments")
+    return f"{n(Department)} departments, {n(Position)} positions, {n(Employee)} employees, {n(Assignment)} assignments"
 
 
 def preview(workbook: bytes) -> services.Report:
@@ -87,8 +87,12 @@ def main() -> None:
             note("", str(report.counts))
 
             def apply():
-                applied = services.run_import(read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES), services.ALL,
-                                              apply=True, expected_digest=report.digest)
+                applied = services.run_import(
+                    read_book(workbook, "all.xlsx", MAX_ROWS, MAX_BYTES),
+                    services.ALL,
+                    apply=True,
+                    expected_digest=report.digest,
+                )
                 db.session.commit()
                 return applied
 

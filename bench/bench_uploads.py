@@ -10,6 +10,7 @@
 Every document is built here with real tools (python-docx, LibreOffice, WeasyPrint). Run from
 the repository root: ``python bench/bench_uploads.py``. Prints figures, asserts nothing.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,13 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.measure import note, peak_resident  # noqa: E402
 
-DUTIES = ["负责制定部门年度工作计划并组织实施", "负责客户投诉的受理、处理与回访", "每周汇总服务数据并提交分析报告",
-          "负责新员工的岗位培训与考核", "协调各部门之间的工作衔接"]
+DUTIES = [
+    "负责制定部门年度工作计划并组织实施",
+    "负责客户投诉的受理、处理与回访",
+    "每周汇总服务数据并提交分析报告",
+    "负责新员工的岗位培训与考核",
+    "协调各部门之间的工作衔接",
+]
 
 
 def twenty_pages() -> bytes:
@@ -44,9 +50,18 @@ def twenty_pages() -> bytes:
         for row in table.rows:
             for cell in row.cells:
                 cell.width = Cm(3.5)
-        for (r, c), text in {(0, 0): "岗位名称", (0, 1): f"客服主管{part}", (0, 2): "所属部门", (0, 3): "电商部",
-                             (1, 0): "直接上级", (1, 1): "电商部经理", (1, 2): "定员", (1, 3): "2人",
-                             (2, 0): "岗位目的", (2, 1): "让每一位客户满意而归"}.items():
+        for (r, c), text in {
+            (0, 0): "岗位名称",
+            (0, 1): f"客服主管{part}",
+            (0, 2): "所属部门",
+            (0, 3): "电商部",
+            (1, 0): "直接上级",
+            (1, 1): "电商部经理",
+            (1, 2): "定员",
+            (1, 3): "2人",
+            (2, 0): "岗位目的",
+            (2, 1): "让每一位客户满意而归",
+        }.items():
             table.cell(r, c).text = text
         document.add_paragraph("岗位职责：")
         for i in range(20):
@@ -81,12 +96,19 @@ def mixed_zip(count_positions: int = 200) -> tuple[bytes, int]:
     pdf = documents.job_pdf(pages=2)
     for i in range(20):
         members[f"岗位说明书/扫描件{i}.pdf"] = pdf
-    html = ("<html><body><nav>首页 招聘</nav><div class='content'><h1>仓库主管岗位说明书</h1><h2>岗位职责</h2><ol>"
-            + "".join(f"<li>{d}</li>" for d in DUTIES) + "</ol><h2>任职资格</h2><ul><li>中专以上学历</li></ul></div>"
-            "<div class='download'>下载本文档</div></body></html>")
+    html = (
+        "<html><body><nav>首页 招聘</nav><div class='content'><h1>仓库主管岗位说明书</h1><h2>岗位职责</h2><ol>"
+        + "".join(f"<li>{d}</li>" for d in DUTIES)
+        + "</ol><h2>任职资格</h2><ul><li>中专以上学历</li></ul></div>"
+        "<div class='download'>下载本文档</div></body></html>"
+    )
     for i in range(10):
         members[f"岗位说明书/网页{i}.html"] = html.encode("utf-8")
-    text = "职务名称：会计\n岗位职责：\n" + "\n".join(f"{n}、{d}" for n, d in enumerate(DUTIES, 1)) + "\n任职资格：\n1、会计专业本科"
+    text = (
+        "职务名称：会计\n岗位职责：\n"
+        + "\n".join(f"{n}、{d}" for n, d in enumerate(DUTIES, 1))
+        + "\n任职资格：\n1、会计专业本科"
+    )
     traditional = "職務名稱：會計\n工作職責：\n一、負責制定部門年度工作計劃並組織實施\n二、負責客戶投訴的受理與回訪\n任職資格：\n會計專業本科"
     for i, encoding in enumerate(["gb18030", "big5", "utf-16"] * 3 + ["utf-8"]):
         members[f"岗位说明书/文本{i}.txt"] = (traditional if encoding == "big5" else text).encode(encoding)
@@ -97,8 +119,14 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs")
     data = twenty_pages()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "SECRET_KEY": "b",
-                                  "SERVER_NAME": "bench.local"})
+        app = create_app(
+            "test",
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                "SECRET_KEY": "b",
+                "SERVER_NAME": "bench.local",
+            },
+        )
         with app.app_context():
             upgrade()
             from app.jobs.files import extract
@@ -113,8 +141,11 @@ def main() -> None:
                 result, _extracted = parse_file("20-pages.docx", data)
                 times.append(time.perf_counter() - start)
             median = statistics.median(times)
-            note("read + parse, median of 7", f"{median:.3f} s (best {min(times):.3f} s, {len(result['duties'])} "
-                                               f"duties)   target < 1 s: {'PASS' if median < 1 else 'FAIL'}")
+            note(
+                "read + parse, median of 7",
+                f"{median:.3f} s (best {min(times):.3f} s, {len(result['duties'])} "
+                f"duties)   target < 1 s: {'PASS' if median < 1 else 'FAIL'}",
+            )
             start = time.perf_counter()
             extract("20-pages.docx", data)
             note("read only (numbering, tables)", f"{time.perf_counter() - start:.3f} s")
@@ -138,10 +169,15 @@ def main() -> None:
                 preview = bulk.build_preview(token, user)
                 seconds = time.perf_counter() - start
             counts = preview.counts
-            note("preview (unzip, convert, read, parse, match)",
-                 f"{seconds:.1f} s   target < 60 s: {'PASS' if seconds < 60 else 'FAIL'}")
-            note("rows", f"{counts['documents']} documents, {counts['matched']} matched, {counts['new']} new, "
-                         f"{counts['errors']} refused")
+            note(
+                "preview (unzip, convert, read, parse, match)",
+                f"{seconds:.1f} s   target < 60 s: {'PASS' if seconds < 60 else 'FAIL'}",
+            )
+            note(
+                "rows",
+                f"{counts['documents']} documents, {counts['matched']} matched, {counts['new']} new, "
+                f"{counts['errors']} refused",
+            )
             refused = [f"{r.filename}: {r.error}" for r in preview.rows if r.error]
             for line in refused[:5]:
                 note("  refused", line)

@@ -9,6 +9,7 @@ mean nothing.
 script it also appends it to the file named by ``BENCH_RESULTS`` (JSON lines), from which
 ``bench/run.py --table`` writes the README's benchmark table.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,12 @@ def record(what: str, measured: str, target: str = "", verdict: str = "") -> Non
     path = os.environ.get("BENCH_RESULTS")
     if path:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"what": what, "measured": measured, "target": target, "verdict": verdict},
-                                ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"what": what, "measured": measured, "target": target, "verdict": verdict}, ensure_ascii=False
+                )
+                + "\n"
+            )
 
 
 def measure(label: str, work, traced: bool = True):
@@ -145,8 +150,11 @@ def on_engine(run) -> None:
     import argparse
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgresql", action="store_true",
-                        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite")
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="run on a throwaway PostgreSQL server (as the test suite does) instead of SQLite",
+    )
     args = parser.parse_args()
     server = None
     if args.postgresql:

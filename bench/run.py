@@ -12,6 +12,7 @@ A full run keeps, per script, its output (``bench/results/<script>.log``) and it
 (``machine.json``). The table between the README's ``bench-table`` markers is made from those
 files only, so it always shows one run's figures, never a hand-picked mix.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
-TIMEOUT = {"full": 1800, "smoke": 60}   # seconds per script
+TIMEOUT = {"full": 1800, "smoke": 60}  # seconds per script
 
 
 def scripts() -> list[Path]:
@@ -51,10 +52,16 @@ def machine() -> dict:
     except (OSError, ValueError, IndexError):
         memory = None
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    return {"cpu": cpu or platform.processor(), "cpus": os.cpu_count(), "memory_gb": memory,
-            "system": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-            "load_at_start": round(os.getloadavg()[0], 1), "commit": commit.strip(),
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "cpu": cpu or platform.processor(),
+        "cpus": os.cpu_count(),
+        "memory_gb": memory,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_at_start": round(os.getloadavg()[0], 1),
+        "commit": commit.strip(),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
@@ -70,8 +77,15 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
     print(f"== {script.relative_to(ROOT)}{' (smoke)' if smoke else ''}", flush=True)
     started = time.perf_counter()
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, str(script)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + TIMEOUT["smoke" if smoke else "full"]
         problem = ""
         try:
@@ -83,7 +97,7 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
                     raise subprocess.TimeoutExpired(process.args, TIMEOUT["smoke" if smoke else "full"])
             process.wait(max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)   # its own session: the script and whatever it started
+            os.killpg(process.pid, 9)  # its own session: the script and whatever it started
             process.wait()
             problem = f"timed out after {TIMEOUT['smoke' if smoke else 'full']} s"
         seconds = time.perf_counter() - started
@@ -96,24 +110,35 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
 
 
 def _write_machine(info: dict, outcomes: list, minutes: float, planned: int) -> None:
-    info.update(minutes=round(minutes, 1), complete=len(outcomes) == planned,
-                scripts=[{"name": name, "ok": ok, "seconds": round(seconds), "problem": problem}
-                         for name, ok, seconds, problem in outcomes])
+    info.update(
+        minutes=round(minutes, 1),
+        complete=len(outcomes) == planned,
+        scripts=[
+            {"name": name, "ok": ok, "seconds": round(seconds), "problem": problem}
+            for name, ok, seconds, problem in outcomes
+        ],
+    )
     (RESULTS / "machine.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def table() -> str:
     """The README's benchmark table, from the files of the last full run."""
     info = json.loads((RESULTS / "machine.json").read_text(encoding="utf-8"))
-    lines = [f"Measured by one `make bench` run on {info['date']} (commit {info['commit']}): {info['cpu']}, "
-             f"{info['cpus']} CPUs, {info['memory_gb']} GB, {info['system']}, Python {info['python']}; load "
-             f"average {info['load_at_start']} at the start (the machine is shared: other work slows every figure). "
-             f"The whole run took {info.get('minutes', '?')} minutes"
-             + ("" if info.get("complete", True) else " (stopped before its end: the scripts below only)")
-             + "; each script's output and time are in `bench/results/`.",
-             "", "Time per script: " + ", ".join(f"{entry['name']} {entry['seconds']} s"
-                                               for entry in info.get("scripts", [])) + ".",
-             "", "| script | what | target | measured | verdict |", "|---|---|---|---|---|"]
+    lines = [
+        f"Measured by one `make bench` run on {info['date']} (commit {info['commit']}): {info['cpu']}, "
+        f"{info['cpus']} CPUs, {info['memory_gb']} GB, {info['system']}, Python {info['python']}; load "
+        f"average {info['load_at_start']} at the start (the machine is shared: other work slows every figure). "
+        f"The whole run took {info.get('minutes', '?')} minutes"
+        + ("" if info.get("complete", True) else " (stopped before its end: the scripts below only)")
+        + "; each script's output and time are in `bench/results/`.",
+        "",
+        "Time per script: "
+        + ", ".join(f"{entry['name']} {entry['seconds']} s" for entry in info.get("scripts", []))
+        + ".",
+        "",
+        "| script | what | target | measured | verdict |",
+        "|---|---|---|---|---|",
+    ]
     for entry in info.get("scripts", []):
         name = entry["name"]
         path = RESULTS / f"{name}.jsonl"
@@ -155,15 +180,17 @@ def main() -> int:
         outcomes = []
         for script in chosen:
             outcomes.append((script.stem, *run_one(script, args.smoke, folder)))
-            if everything:   # after each script, so that a run stopped half way still says what it ran
+            if everything:  # after each script, so that a run stopped half way still says what it ran
                 _write_machine(info, outcomes, (time.perf_counter() - started) / 60, len(chosen))
         minutes = (time.perf_counter() - started) / 60
     failed = [name for name, ok, _seconds, _problem in outcomes if not ok]
     print(f"\n{'script':24} {'seconds':>8}  outcome")
     for name, ok, seconds, problem in outcomes:
         print(f"{name:24} {seconds:8.1f}  {'ran to the end' if ok else 'FAILED: ' + problem}")
-    print(f"{len(outcomes)} scripts in {minutes * 60:.0f} s: {len(outcomes) - len(failed)} ran to the end, "
-          f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else ""))
+    print(
+        f"{len(outcomes)} scripts in {minutes * 60:.0f} s: {len(outcomes) - len(failed)} ran to the end, "
+        f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else "")
+    )
     if everything:
         write_table()
     return min(len(failed), 125)

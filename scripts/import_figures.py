@@ -6,6 +6,7 @@ Reads the source (ast), so it counts imports inside functions too, which a run o
 not see until they run. Layers as in pyproject.toml's import contract; the factory (app/__init__.py)
 is on top. -v lists the loops and the upward imports.
 """
+
 from __future__ import annotations
 
 import ast
@@ -13,8 +14,19 @@ import collections
 import pathlib
 import sys
 
-LAYERS = [["core", "extensions", "db"], ["auth", "audit"], ["tasks"], ["org"], ["jobs"], ["appraisals"],
-          ["transfer", "backup"], ["documents"], ["api"], ["demo"], ["__init__"]]
+LAYERS = [
+    ["core", "extensions", "db"],
+    ["auth", "audit"],
+    ["tasks"],
+    ["org"],
+    ["jobs"],
+    ["appraisals"],
+    ["transfer", "backup"],
+    ["documents"],
+    ["api"],
+    ["demo"],
+    ["__init__"],
+]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
@@ -37,6 +49,7 @@ def main(root: pathlib.Path, verbose: bool) -> None:
     edges: dict[str, set[str]] = collections.defaultdict(set)
     inside: list[tuple[str, str]] = []
     for module, path in modules.items():
+
         def visit(node: ast.AST, in_function: bool, module: str = module) -> None:
             for child in ast.iter_child_nodes(node):
                 targets = []
@@ -51,13 +64,15 @@ def main(root: pathlib.Path, verbose: bool) -> None:
                         if in_function:
                             inside.append((module, found))
                 visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
         visit(ast.parse(path.read_text()), False)
 
     related = lambda a, b: a.startswith(b + ".") or b.startswith(a + ".")  # noqa: E731 (a package and its own module)
     graph = {module: {t for t in targets if not related(module, t)} for module, targets in edges.items()}
     loops = strongly_connected(graph, list(modules))
-    upward = sorted({(m, t) for m, targets in edges.items() for t in targets
-                     if RANK.get(package(t), 0) > RANK.get(package(m), 0)})
+    upward = sorted(
+        {(m, t) for m, targets in edges.items() for t in targets if RANK.get(package(t), 0) > RANK.get(package(m), 0)}
+    )
     print(f"import loops: {len(loops)}, the largest through {max(map(len, loops), default=0)} modules")
     print(f"upward imports (module pairs): {len(upward)}")
     factory = sum(1 for m, _ in inside if m == "app")

@@ -3,6 +3,7 @@ database with the demo data and saves PNGs under test-artifacts/pages/.
 
     .venv/bin/python scripts/screenshots.py [--lang zh_CN] [--role hr] [PATH ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,19 @@ from app.audit.services import acting_as  # noqa: E402
 from app.demo.services import DEMO_PASSWORD, load_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 
-PAGES = ["/", "/org/departments", "/org/departments/2", "/org/positions", "/org/positions/2", "/org/employees",
-         "/org/employees/2", "/org/chart", "/org/headcount", "/org/positions/new", "/audit/"]
+PAGES = [
+    "/",
+    "/org/departments",
+    "/org/departments/2",
+    "/org/positions",
+    "/org/positions/2",
+    "/org/employees",
+    "/org/employees/2",
+    "/org/chart",
+    "/org/headcount",
+    "/org/positions/new",
+    "/audit/",
+]
 
 
 def main():
@@ -36,8 +48,9 @@ def main():
     out = ROOT / "test-artifacts" / "pages"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/shots.sqlite3",
-                                         "SECRET_KEY": "screenshots"})
+        app = create_app(
+            "development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/shots.sqlite3", "SECRET_KEY": "screenshots"}
+        )
         with app.app_context():
             upgrade()
             with acting_as("demo"):
@@ -47,11 +60,21 @@ def main():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1366, "height": 900},
-                                    locale="zh-CN" if args.lang == "zh_CN" else "en-US")
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--disable-sync",
+                ],
+            )
+            page = browser.new_page(
+                viewport={"width": 1366, "height": 900}, locale="zh-CN" if args.lang == "zh_CN" else "en-US"
+            )
             page.goto(base + "/login")
             page.fill("input[name=email]", f"{args.role}@rolebook.demo")
             page.fill("input[name=password]", DEMO_PASSWORD)

@@ -1,5 +1,6 @@
 """Test fixtures: one database per run (SQLite file or a real PostgreSQL server), migrated from
 empty; every test starts from empty tables; a logged-in client per role; a query counter."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,10 +20,17 @@ from tests.queries import statement_counter
 
 
 def pytest_addoption(parser):
-    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
-                     help="database engine the suite runs on (PostgreSQL: a server the suite starts)")
-    parser.addoption("--deploy", action="store_true",
-                     help="run tests/deploy, the production topology (make test-deploy); skipped otherwise")
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="database engine the suite runs on (PostgreSQL: a server the suite starts)",
+    )
+    parser.addoption(
+        "--deploy",
+        action="store_true",
+        help="run tests/deploy, the production topology (make test-deploy); skipped otherwise",
+    )
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -161,6 +169,7 @@ def login(app, ctx):
 def count_queries(app):
     """``with count_queries() as queries: ...`` then ``len(queries)`` is the number of SQL statements
     the requests made meanwhile ran."""
+
     def engine():
         with app.app_context():
             return db.engine

@@ -1,4 +1,5 @@
 """Small factories that build test data through the same services as the app."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,11 +22,13 @@ def create_user(role: str = "employee", email: str | None = None, password: str 
 
 # --- organisation -------------------------------------------------------------------------
 
+
 def create_department(code: str, name: str | None = None, parent=None, **fields):
     from app.org import services as org
 
-    department = org.create_department(org.DepartmentData(code=code, name=name or code,
-                                                          parent_id=parent.id if parent else None, **fields))
+    department = org.create_department(
+        org.DepartmentData(code=code, name=name or code, parent_id=parent.id if parent else None, **fields)
+    )
     db.session.commit()
     return department
 
@@ -33,9 +36,16 @@ def create_department(code: str, name: str | None = None, parent=None, **fields)
 def create_position(code: str, department, title: str | None = None, reports_to=None, headcount: int = 1, **fields):
     from app.org import services as org
 
-    position = org.create_position(org.PositionData(
-        code=code, title=title or code, department_id=department.id, headcount=headcount,
-        reports_to_id=reports_to.id if reports_to else None, **fields))
+    position = org.create_position(
+        org.PositionData(
+            code=code,
+            title=title or code,
+            department_id=department.id,
+            headcount=headcount,
+            reports_to_id=reports_to.id if reports_to else None,
+            **fields,
+        )
+    )
     db.session.commit()
     return position
 
@@ -45,8 +55,9 @@ def create_employee(number: str, name: str | None = None, position=None, user=No
 
     from app.org import services as org
 
-    employee = org.create_employee(org.EmployeeData(employee_no=number, name=name or number,
-                                                    user_id=user.id if user else None, **fields))
+    employee = org.create_employee(
+        org.EmployeeData(employee_no=number, name=name or number, user_id=user.id if user else None, **fields)
+    )
     if position is not None:
         org.assign(employee, position.id, start or date(2020, 1, 1))
     db.session.commit()
@@ -54,6 +65,7 @@ def create_employee(number: str, name: str | None = None, position=None, user=No
 
 
 # --- job descriptions -------------------------------------------------------------------------
+
 
 def shop_with_a_dotted_line_candidate():
     """电商部 with its manager, a 品质经理 beside it (a dotted-line superior to be) and an agent
@@ -76,29 +88,59 @@ def create_kpi(code: str, name: str | None = None, direction: str = "higher", un
 def create_competency(code: str, name: str | None = None, levels=None):
     from app.jobs import library
 
-    competency = library.create_competency(library.CompetencyData(
-        code=code, name=name or code, levels=levels or [f"{code} level {n}" for n in range(1, 6)]))
+    competency = library.create_competency(
+        library.CompetencyData(
+            code=code, name=name or code, levels=levels or [f"{code} level {n}" for n in range(1, 6)]
+        )
+    )
     db.session.commit()
     return competency
 
 
-def jd_content(title: str = "Job", duties=("Do the work.",), requirements=(("education", "College degree", True),),
-               kpis=(), competencies=(), heading: str = "Main duties", **fields) -> dict:
+def jd_content(
+    title: str = "Job",
+    duties=("Do the work.",),
+    requirements=(("education", "College degree", True),),
+    kpis=(),
+    competencies=(),
+    heading: str = "Main duties",
+    **fields,
+) -> dict:
     """Content in the shape of app.jobs.content; kpis: (kpi, target, weight[, period, threshold, stretch])."""
-    content = {"title": title, "purpose": fields.get("purpose", ""), "authority": fields.get("authority", ""),
-               "management_responsibility": "", "working_conditions": fields.get("working_conditions", ""),
-               "sections": [{"id": None, "heading": heading, "duties": [
-                   {"id": None, "text": d, "frequency": None, "standard": "", "weight": None} for d in duties]}],
-               "requirements": [{"id": None, "kind": k, "text": t, "required": r} for k, t, r in requirements],
-               "competencies": [{"id": None, "competency_id": c.id, "level": level} for c, level in competencies],
-               "kpis": []}
+    content = {
+        "title": title,
+        "purpose": fields.get("purpose", ""),
+        "authority": fields.get("authority", ""),
+        "management_responsibility": "",
+        "working_conditions": fields.get("working_conditions", ""),
+        "sections": [
+            {
+                "id": None,
+                "heading": heading,
+                "duties": [{"id": None, "text": d, "frequency": None, "standard": "", "weight": None} for d in duties],
+            }
+        ],
+        "requirements": [{"id": None, "kind": k, "text": t, "required": r} for k, t, r in requirements],
+        "competencies": [{"id": None, "competency_id": c.id, "level": level} for c, level in competencies],
+        "kpis": [],
+    }
     for spec in kpis:
         kpi, target, weight, *rest = spec
         period = rest[0] if rest else "monthly"
         threshold = rest[1] if len(rest) > 1 else None
         stretch = rest[2] if len(rest) > 2 else None
-        content["kpis"].append({"id": None, "kpi_id": kpi.id, "target": target, "threshold": threshold,
-                                "stretch": stretch, "weight": weight, "period": period, "note": ""})
+        content["kpis"].append(
+            {
+                "id": None,
+                "kpi_id": kpi.id,
+                "target": target,
+                "threshold": threshold,
+                "stretch": stretch,
+                "weight": weight,
+                "period": period,
+                "note": "",
+            }
+        )
     return content
 
 
@@ -120,6 +162,7 @@ def publish_jd(position, content: dict | None = None, user=None, effective=None,
 
 
 # --- background tasks -----------------------------------------------------------------------
+
 
 def create_task(owner, kind: str = "manual", status: str = "queued", **fields):
     """A task row as a consumer would leave it (nothing is queued)."""

@@ -3,6 +3,7 @@
 As root, initdb and pg_ctl must run as the ``postgres`` user (they refuse root); as anyone
 else they run as that user. The server listens on 127.0.0.1 and a socket in its own folder.
 """
+
 from __future__ import annotations
 
 import glob
@@ -50,10 +51,13 @@ class PostgresServer:
 
     def start(self) -> str:
         data = self.root / "data"
-        self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
-        options = f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off"
+        self._run(
+            "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"
+        )
+        options = (
+            f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
         self._run("pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-w", "-o", options, "start")
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 

@@ -1,4 +1,5 @@
 """Counting the SQL statements a piece of work runs (pinned query counts)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """The migrations build exactly the models' schema (what `flask db check` verifies)."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -8,9 +9,10 @@ from app.extensions import db
 
 def test_migrations_match_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "render_item": render_migration_item,
-                                                               "include_name": include_migration_name})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "render_item": render_migration_item, "include_name": include_migration_name},
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

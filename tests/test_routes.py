@@ -1,5 +1,6 @@
 """Role × route matrix: every route of the app is listed here with the roles allowed to use it.
 A new route without an entry fails ``test_every_route_is_in_the_matrix``."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -62,9 +63,9 @@ MATRIX = {
     "jobs.index": ALL,
     "jobs.review_queue": EDIT_ORG,
     "jobs.acknowledgements": EDIT_ORG,
-    "jobs.position": ALL,           # object check: holders, their managers, HR (tests/jobs)
-    "jobs.start_draft": ALL,        # object check: HR, managers of the position
-    "jobs.import_text_page": ALL,   # object check: HR, managers of the position
+    "jobs.position": ALL,  # object check: holders, their managers, HR (tests/jobs)
+    "jobs.start_draft": ALL,  # object check: HR, managers of the position
+    "jobs.import_text_page": ALL,  # object check: HR, managers of the position
     "jobs.bulk_upload": EDIT_ORG,
     "jobs.bulk_preview": EDIT_ORG,
     "jobs.version": ALL,
@@ -90,13 +91,13 @@ MATRIX = {
     "jobs.template": {"admin", "hr", "manager"},
     "jobs.template_archive": EDIT_ORG,
     # printed documents (tests/documents): the object checks of the pages they print from
-    "documents.job_description": ALL,   # object check: whoever may open the version
-    "documents.job_description_docx": ALL,   # object check: whoever may open the version
-    "documents.appraisal_form": ALL,    # object check: whoever sees the position's job description
+    "documents.job_description": ALL,  # object check: whoever may open the version
+    "documents.job_description_docx": ALL,  # object check: whoever may open the version
+    "documents.appraisal_form": ALL,  # object check: whoever sees the position's job description
     "documents.position_job_description": ALL,  # object check: whoever sees the position's job description
     "documents.position_job_description_docx": ALL,  # object check: whoever sees the position's job description
     "documents.manual": {"admin", "hr", "manager"},
-    "documents.target_scorecard": {"admin", "hr", "manager"},   # then: the plans the user may see (404)
+    "documents.target_scorecard": {"admin", "hr", "manager"},  # then: the plans the user may see (404)
     "documents.target_scorecard_pdf": {"admin", "hr", "manager"},  # then: managers only their departments (404)
     # background tasks: everyone, then only their own tasks (404 for others')
     "tasks.index": ALL,
@@ -186,15 +187,15 @@ MATRIX = {
     "backup.download": {"admin"},
     # appraisals (tests/appraisals): everyone has their own reviews; HR runs cycles; managers see results
     "appraisals.index": ALL,
-    "appraisals.overdue": ALL,                # scoped to the reviews the user may read
-    "appraisals.review": ALL,                 # object check: own, reviewer, subtree, HR
-    "appraisals.self_review": ALL,            # object check: the reviewee
-    "appraisals.manager_review": ALL,         # object check: the named reviewer, never the reviewee
-    "appraisals.acknowledge": ALL,            # object check: the reviewee
+    "appraisals.overdue": ALL,  # scoped to the reviews the user may read
+    "appraisals.review": ALL,  # object check: own, reviewer, subtree, HR
+    "appraisals.self_review": ALL,  # object check: the reviewee
+    "appraisals.manager_review": ALL,  # object check: the named reviewer, never the reviewee
+    "appraisals.acknowledge": ALL,  # object check: the reviewee
     "appraisals.calibrate": EDIT_ORG,
     "appraisals.reopen": EDIT_ORG,
     "appraisals.reviewer": EDIT_ORG,
-    "appraisals.skip_self_review": ALL,       # object check: HR, or the reviewer of an optional self-review
+    "appraisals.skip_self_review": ALL,  # object check: HR, or the reviewer of an optional self-review
     "appraisals.exclude": EDIT_ORG,
     "appraisals.restore": EDIT_ORG,
     "appraisals.cycle_exclude": EDIT_ORG,
@@ -203,8 +204,8 @@ MATRIX = {
     "appraisals.cycle": {"admin", "hr", "manager"},  # managers: cycles with reviews of their subtree
     "appraisals.cycle_export": {"admin", "hr", "manager"},
     "appraisals.cycle_results_pdf": {"admin", "hr", "manager"},
-    "appraisals.review_pdf": ALL,             # object check as the review page
-    "appraisals.history": ALL,   # object check: own history, a manager's team, HR everyone
+    "appraisals.review_pdf": ALL,  # object check as the review page
+    "appraisals.history": ALL,  # object check: own history, a manager's team, HR everyone
     "appraisals.cycle_form": EDIT_ORG,
     "appraisals.cycle_launch": EDIT_ORG,
     "appraisals.cycle_close": EDIT_ORG,
@@ -216,9 +217,9 @@ MATRIX = {
     "appraisals.calibration_save": EDIT_ORG,
     "appraisals.rewards_export": EDIT_ORG,
     "appraisals.follow_up": EDIT_ORG,
-    "appraisals.plans": ALL,                  # the list holds what the user may see
-    "appraisals.plan": ALL,                   # object check: the employee, the owner, the subtree, HR
-    "appraisals.plan_save": ALL,              # object check: the owner or HR
+    "appraisals.plans": ALL,  # the list holds what the user may see
+    "appraisals.plan": ALL,  # object check: the employee, the owner, the subtree, HR
+    "appraisals.plan_save": ALL,  # object check: the owner or HR
     "appraisals.plan_checkin": ALL,
     "appraisals.plan_close": ALL,
     "appraisals.plan_pdf": ALL,
@@ -231,11 +232,11 @@ MATRIX = {
     "appraisal_cycles.cycle_rewards": EDIT_ORG,
     "reviews.follow_up": EDIT_ORG,
     # 360° feedback (tests/appraisals/test_feedback.py): object checks on the review or the request
-    "appraisals.feedback_nominate": ALL,      # the reviewee, the reviewer, HR
-    "appraisals.feedback_approve": ALL,       # the reviewer, HR
-    "appraisals.feedback_decline": ALL,       # the reviewer, HR
-    "appraisals.feedback_requests": ALL,      # one's own requests
-    "appraisals.feedback_form": ALL,          # the respondent only (404 for others)
+    "appraisals.feedback_nominate": ALL,  # the reviewee, the reviewer, HR
+    "appraisals.feedback_approve": ALL,  # the reviewer, HR
+    "appraisals.feedback_decline": ALL,  # the reviewer, HR
+    "appraisals.feedback_requests": ALL,  # one's own requests
+    "appraisals.feedback_form": ALL,  # the respondent only (404 for others)
     "appraisals.cycle_feedback": EDIT_ORG,
     "appraisals.cycle_feedback_approve": EDIT_ORG,
     "review_feedback.get_feedback": ALL,
@@ -246,10 +247,10 @@ MATRIX = {
     "review_feedback.answer": ALL,
     "review_feedback.approve_cycle": EDIT_ORG,
     # individual goals (tests/appraisals/test_goals.py): object checks on the review
-    "appraisals.goal_create": ALL,            # the reviewee, the reviewer, HR
+    "appraisals.goal_create": ALL,  # the reviewee, the reviewer, HR
     "appraisals.goal_delete": ALL,
     "appraisals.goal_check_in": ALL,
-    "appraisals.goals_agree": ALL,            # the reviewer, HR
+    "appraisals.goals_agree": ALL,  # the reviewer, HR
     "review_goals.list_goals": ALL,
     "review_goals.get_goal": ALL,
     "review_goals.create_goal": ALL,
@@ -302,8 +303,8 @@ MATRIX = {
     "reviews.finalise": EDIT_ORG,
     "reviews.reopen": EDIT_ORG,
     "reviews.reassign": EDIT_ORG,
-    "reviews.paper_self_review": {"admin", "hr", "manager"},   # object check: HR, or a reviewer the template allows
-    "reviews.skip_self_review": {"admin", "hr", "manager"},    # object check: HR, or the reviewer
+    "reviews.paper_self_review": {"admin", "hr", "manager"},  # object check: HR, or a reviewer the template allows
+    "reviews.skip_self_review": {"admin", "hr", "manager"},  # object check: HR, or the reviewer
     "reviews.exclude": EDIT_ORG,
     "reviews.restore": EDIT_ORG,
     "appraisal_cycles.list_exclusions": EDIT_ORG,
@@ -340,13 +341,29 @@ MATRIX = {
 
 # Open to every role, then checked on the object before the body is read: only the reviewee (or the
 # step's owner) may act, others get 403 (tests/api/test_permission_first.py, tests/api/test_appraisals.py).
-OBJECT_CHECK_FIRST = {"reviews.submit_step", "reviews.acknowledge", "appraisals.feedback_nominate",
-                      "appraisals.feedback_approve", "appraisals.feedback_decline", "review_feedback.nominate",
-                      "review_feedback.approve", "review_feedback.decline", "review_feedback.answer",
-                      "appraisals.goal_create", "appraisals.goal_delete", "appraisals.goal_check_in",
-                      "appraisals.goals_agree", "review_goals.list_goals", "review_goals.get_goal",
-                      "review_goals.create_goal", "review_goals.update_goal", "review_goals.delete_goal",
-                      "review_goals.agree_goals", "review_goals.check_in"}
+OBJECT_CHECK_FIRST = {
+    "reviews.submit_step",
+    "reviews.acknowledge",
+    "appraisals.feedback_nominate",
+    "appraisals.feedback_approve",
+    "appraisals.feedback_decline",
+    "review_feedback.nominate",
+    "review_feedback.approve",
+    "review_feedback.decline",
+    "review_feedback.answer",
+    "appraisals.goal_create",
+    "appraisals.goal_delete",
+    "appraisals.goal_check_in",
+    "appraisals.goals_agree",
+    "review_goals.list_goals",
+    "review_goals.get_goal",
+    "review_goals.create_goal",
+    "review_goals.update_goal",
+    "review_goals.delete_goal",
+    "review_goals.agree_goals",
+    "review_goals.check_in",
+}
+
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -382,19 +399,41 @@ def test_each_role_reaches_exactly_its_routes(app, login, role):
     from app.appraisals import services as appraisals
     from app.appraisals.services import launch
 
-    cycle = appraisals.create_cycle(appraisals.CycleData(name="2026-11", period_type="monthly",
-                                                         start_date=date(2026, 11, 1)))
+    cycle = appraisals.create_cycle(
+        appraisals.CycleData(name="2026-11", period_type="monthly", start_date=date(2026, 11, 1))
+    )
     launch.launch_cycle(cycle)
     task = factories.create_task(owner)
     db.session.commit()
     review_id = db.session.scalar(db.select(Review.id))
-    ids = {"task_id": task.id, "user_id": owner.id, "token_id": token.id, "filename": "css/app.css",
-           "department_id": department.id,
-           "position_id": position.id, "employee_id": employee.id, "assignment_id": employee.assignments[0].id,
-           "version_id": draft.id, "kpi_id": kpi.id, "competency_id": competency.id, "template_id": template.id,
-           "kind": "departments", "fmt": "csv", "token": "x" * 43, "cycle_id": cycle.id, "review_id": review_id,
-           "exclusion_id": 1, "plan_id": 1, "improvement_plan_id": 1, "key": "org.positions",
-           "action_name": "archive", "notification_id": 1, "mail_id": 1, "nomination_id": 1, "goal_id": 1}
+    ids = {
+        "task_id": task.id,
+        "user_id": owner.id,
+        "token_id": token.id,
+        "filename": "css/app.css",
+        "department_id": department.id,
+        "position_id": position.id,
+        "employee_id": employee.id,
+        "assignment_id": employee.assignments[0].id,
+        "version_id": draft.id,
+        "kpi_id": kpi.id,
+        "competency_id": competency.id,
+        "template_id": template.id,
+        "kind": "departments",
+        "fmt": "csv",
+        "token": "x" * 43,
+        "cycle_id": cycle.id,
+        "review_id": review_id,
+        "exclusion_id": 1,
+        "plan_id": 1,
+        "improvement_plan_id": 1,
+        "key": "org.positions",
+        "action_name": "archive",
+        "notification_id": 1,
+        "mail_id": 1,
+        "nomination_id": 1,
+        "goal_id": 1,
+    }
     client = app.test_client() if role == "anonymous" else login(role)
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -7,6 +7,7 @@ the domain's access module (app/<domain>/access.py), call one service of the dom
 included, are answered by the app's handlers (app/core/errors_views.py) as
 ``{"code", "message", "errors": {field: [message]}}``.
 """
+
 from __future__ import annotations
 
 import flask_smorest
@@ -44,11 +45,17 @@ version answers 409, lists what changed since in `errors`, and changes nothing.
 
 SPEC = {
     "info": {"description": DESCRIPTION},
-    "components": {"securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (rb_…)."},
-        "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
-                          "description": "The session of a logged-in user (writes also send X-CSRFToken)."},
-    }},
+    "components": {
+        "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token (rb_…)."},
+            "sessionCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "session",
+                "description": "The session of a logged-in user (writes also send X-CSRFToken).",
+            },
+        }
+    },
     "security": [{"bearerAuth": []}, {"sessionCookie": []}],
 }
 
@@ -100,11 +107,28 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app, spec_kwargs={**SPEC, "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    for blueprint in (departments.blp, positions.blp, employees.blp, assignments.blp, organisation.blp,
-                      job_descriptions.blp, jd_versions.blp, *libraries.blueprints, appraisal_templates.blp,
-                      appraisals.cycles, appraisals.reviews, feedback.blp, goals.blp, improvement_plans.blp,
-                      target_plans.blp, documents.blp, tasks.blp, search.blp,
-                      notifications.blp, coverage.blp):
+    for blueprint in (
+        departments.blp,
+        positions.blp,
+        employees.blp,
+        assignments.blp,
+        organisation.blp,
+        job_descriptions.blp,
+        jd_versions.blp,
+        *libraries.blueprints,
+        appraisal_templates.blp,
+        appraisals.cycles,
+        appraisals.reviews,
+        feedback.blp,
+        goals.blp,
+        improvement_plans.blp,
+        target_plans.blp,
+        documents.blp,
+        tasks.blp,
+        search.blp,
+        notifications.blp,
+        coverage.blp,
+    ):
         api.register_blueprint(blueprint)
     app.register_blueprint(reference.bp)
     return api

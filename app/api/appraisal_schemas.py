@@ -1,5 +1,6 @@
 """Request and response schemas of the appraisal endpoints (see app/api/schemas.py for the
 conventions: requests refuse unknown fields, responses always carry every field)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -16,11 +17,18 @@ class CycleIn(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     period_type = fields.String(required=True, validate=validate.OneOf(PERIODS))
     start_date = fields.Date(required=True)
-    end_date = fields.Date(allow_none=True, load_default=None, metadata={
-        "description": "The last day; null: the end of the month, quarter or year (required for custom)."})
+    end_date = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The last day; null: the end of the month, quarter or year (required for custom)."},
+    )
     template_id = optional_ref()
-    department_ids = fields.List(ref(), load_default=list, validate=validate.Length(max=500), metadata={
-        "description": "The departments in scope; empty: the whole company."})
+    department_ids = fields.List(
+        ref(),
+        load_default=list,
+        validate=validate.Length(max=500),
+        metadata={"description": "The departments in scope; empty: the whole company."},
+    )
     include_subdepartments = fields.Boolean(load_default=True)
     self_review_due = fields.Date(allow_none=True, load_default=None)
     manager_review_due = fields.Date(allow_none=True, load_default=None)
@@ -56,13 +64,17 @@ class LaunchOut(Output):
     existing = fields.Integer(metadata={"description": "Reviews the cycle already had (never created twice)."})
     without_jd = fields.Integer(metadata={"description": "New reviews without a published job description."})
     without_reviewer = fields.Integer(metadata={"description": "New reviews nobody above could review."})
-    stalled = fields.Integer(metadata={
-        "description": "Reviews of the cycle that cannot move as things stand: the self-review is due and the "
-                       "employee has no account; nobody able can do the manager review (no reviewer, a reviewer "
-                       "without an account, or with an account that may not review); or no job description at "
-                       "launch. List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`."})
-    excluded = fields.Integer(metadata={
-        "description": "Of `created`, the reviews of employees excluded before the launch (counted nowhere)."})
+    stalled = fields.Integer(
+        metadata={
+            "description": "Reviews of the cycle that cannot move as things stand: the self-review is due and the "
+            "employee has no account; nobody able can do the manager review (no reviewer, a reviewer "
+            "without an account, or with an account that may not review); or no job description at "
+            "launch. List them with `GET /api/v1/reviews?cycle_id=…&stalled=true`."
+        }
+    )
+    excluded = fields.Integer(
+        metadata={"description": "Of `created`, the reviews of employees excluded before the launch (counted nowhere)."}
+    )
     cycle = fields.Nested(CycleOut)
 
 
@@ -83,21 +95,31 @@ class DepartmentResultOut(Output):
 class ResultsOut(Output):
     total = fields.Integer()
     by_step = fields.Dict(keys=fields.String(), values=fields.Integer())
-    finalised = fields.Integer(metadata={"description": "Finalised reviews: the only ones counted in `scored`, "
-                                                         "`average`, `bands` and `histogram`."})
+    finalised = fields.Integer(
+        metadata={
+            "description": "Finalised reviews: the only ones counted in `scored`, `average`, `bands` and `histogram`."
+        }
+    )
     completion = fields.Float(metadata={"description": "Finalised reviews in %."})
     acknowledged = fields.Integer()
     overdue = fields.Integer()
     scored = fields.Integer(metadata={"description": "Finalised reviews with a final score."})
-    provisional = fields.Integer(metadata={
-        "description": "Reviews in progress with a provisional score (from what was entered so far), counted nowhere."})
-    finalised_without_score = fields.Integer(metadata={
-        "description": "Finalised reviews that had nothing to score (HR gave the reason): in `finalised`, in no "
-                       "distribution or average."})
+    provisional = fields.Integer(
+        metadata={
+            "description": "Reviews in progress with a provisional score (from what was entered so far), counted nowhere."
+        }
+    )
+    finalised_without_score = fields.Integer(
+        metadata={
+            "description": "Finalised reviews that had nothing to score (HR gave the reason): in `finalised`, in no "
+            "distribution or average."
+        }
+    )
     average = fields.Float(allow_none=True, metadata={"description": "Average final score of the finalised reviews."})
     bands = fields.List(fields.Nested(CountOut), metadata={"description": "Finalised reviews per (calibrated) band."})
-    histogram = fields.List(fields.Nested(CountOut), metadata={
-        "description": "Final scores of the finalised reviews, per 10 points."})
+    histogram = fields.List(
+        fields.Nested(CountOut), metadata={"description": "Final scores of the finalised reviews, per 10 points."}
+    )
     departments = fields.List(fields.Nested(DepartmentResultOut))
 
 
@@ -151,24 +173,38 @@ class ReviewOut(Output):
     competency_weight = Exact()
     kpi_score = fields.Float(allow_none=True)
     competency_score = fields.Float(allow_none=True)
-    final_score = fields.Float(allow_none=True, metadata={
-        "description": "Unrounded, 0–120. Provisional while the review is not finalised (see `provisional`)."})
-    provisional = fields.Boolean(attribute="is_provisional", metadata={
-        "description": "true while the review is not finalised: its scores and band are provisional (from what "
-                       "was entered so far) and count in no result."})
+    final_score = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Unrounded, 0–120. Provisional while the review is not finalised (see `provisional`)."
+        },
+    )
+    provisional = fields.Boolean(
+        attribute="is_provisional",
+        metadata={
+            "description": "true while the review is not finalised: its scores and band are provisional (from what "
+            "was entered so far) and count in no result."
+        },
+    )
     band = fields.String(allow_none=True, metadata={"description": "The computed band."})
     calibrated_band = fields.String(allow_none=True, metadata={"description": "The band HR set, if any."})
     outcome = fields.String(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
     finalised_at = fields.DateTime(allow_none=True)
-    finalised_without_score = fields.Boolean(attribute="is_finalised_without_score", metadata={
-        "description": "Finalised with nothing to score: HR's reason is `unscored_reason`; counted apart."})
+    finalised_without_score = fields.Boolean(
+        attribute="is_finalised_without_score",
+        metadata={"description": "Finalised with nothing to score: HR's reason is `unscored_reason`; counted apart."},
+    )
     unscored_reason = fields.String()
-    self_review_state = fields.String(allow_none=True, validate=validate.OneOf(sorted(SelfReviewState.values())),
-                                      metadata={"description": "null: the employee's own self-review (to do or "
-                                                               "done); else how it ended."})
-    excluded = fields.Boolean(attribute="is_excluded", metadata={
-        "description": "Removed from the cycle by HR: counted nowhere, no step open; HR can restore it."})
+    self_review_state = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(sorted(SelfReviewState.values())),
+        metadata={"description": "null: the employee's own self-review (to do or done); else how it ended."},
+    )
+    excluded = fields.Boolean(
+        attribute="is_excluded",
+        metadata={"description": "Removed from the cycle by HR: counted nowhere, no step open; HR can restore it."},
+    )
     excluded_at = fields.DateTime(allow_none=True)
     exclusion_reason = fields.String(allow_none=True, validate=validate.OneOf(sorted(ExclusionReason.values())))
     exclusion_comment = fields.String()
@@ -191,28 +227,40 @@ class ReviewArgs(PageArgs):
     department_id = query_ref("Only reviews of this department and those below it.")
     status = fields.String(validate=validate.OneOf(STEPS))
     band = text(10, metadata={"description": "The (calibrated) band."})
-    stalled = fields.Boolean(load_default=False, metadata={
-        "description": "Only the reviews that cannot move as things stand (the employee has no account for a due "
-                       "self-review; nobody able can do the manager review; no job description at launch)."})
-    excluded = fields.Boolean(load_default=False, metadata={
-        "description": "Only the reviews excluded from their cycle (left out otherwise)."})
-    finalised_without_score = fields.Boolean(load_default=False, metadata={
-        "description": "Only the reviews finalised without score."})
+    stalled = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Only the reviews that cannot move as things stand (the employee has no account for a due "
+            "self-review; nobody able can do the manager review; no job description at launch)."
+        },
+    )
+    excluded = fields.Boolean(
+        load_default=False, metadata={"description": "Only the reviews excluded from their cycle (left out otherwise)."}
+    )
+    finalised_without_score = fields.Boolean(
+        load_default=False, metadata={"description": "Only the reviews finalised without score."}
+    )
 
 
 class KpiActualIn(Schema):
     id = ref(required=True, metadata={"description": "The id of a KPI result of this review."})
-    actual = Exact(allow_none=True, metadata={"description": "Negative only where the KPI's target, threshold or "
-                                                           "stretch is. Null clears it."})
-    comment = text(MAX_COMMENT, metadata={"description": "The employee's comment in the self-review, the "
-                                                      "manager's in the manager review."})
+    actual = Exact(
+        allow_none=True,
+        metadata={"description": "Negative only where the KPI's target, threshold or stretch is. Null clears it."},
+    )
+    comment = text(
+        MAX_COMMENT,
+        metadata={"description": "The employee's comment in the self-review, the manager's in the manager review."},
+    )
 
 
 class RatingIn(Schema):
     id = ref(required=True, metadata={"description": "The id of a competency rating of this review."})
     rating = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=100))
-    comment = text(MAX_COMMENT, metadata={"description": "The employee's comment in the self-review, the "
-                                                      "manager's in the manager review."})
+    comment = text(
+        MAX_COMMENT,
+        metadata={"description": "The employee's comment in the self-review, the manager's in the manager review."},
+    )
 
 
 class StepIn(Schema):
@@ -227,9 +275,13 @@ class StepIn(Schema):
     outcome = text(40, load_default=None, allow_none=True)
     calibrated_band = text(10, load_default=None, allow_none=True)
     reason = text(MAX_COMMENT, load_default="")
-    submit = fields.Boolean(load_default=False, metadata={
-        "description": "false (the default): save only; true: complete the step (hand the review on; at "
-                       "calibration: finalise)."})
+    submit = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "false (the default): save only; true: complete the step (hand the review on; at "
+            "calibration: finalise)."
+        },
+    )
 
 
 class VersionIn(Schema):
@@ -246,14 +298,23 @@ class ReviewerIn(VersionIn):
 
 
 class LaunchIn(VersionIn):
-    confirm_overlap = fields.Boolean(load_default=False, metadata={
-        "description": "true: launch even though some employees already have a review of the same template for an "
-                       "overlapping period (without it such a launch answers 409 naming them)."})
+    confirm_overlap = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true: launch even though some employees already have a review of the same template for an "
+            "overlapping period (without it such a launch answers 409 naming them)."
+        },
+    )
 
 
 class FinaliseIn(VersionIn):
-    reason = text(MAX_COMMENT, load_default="", metadata={
-        "description": "Required for a review with no score (no KPI and no competency): why it is finalised so."})
+    reason = text(
+        MAX_COMMENT,
+        load_default="",
+        metadata={
+            "description": "Required for a review with no score (no KPI and no competency): why it is finalised so."
+        },
+    )
 
 
 REASONS = sorted(ExclusionReason.values())
@@ -290,8 +351,13 @@ class BandShareOut(Output):
     share = fields.Float(allow_none=True, metadata={"description": "% of the counted reviews; null when none."})
     guide_min = Exact(allow_none=True, metadata={"description": "The guideline: at least this % of the reviews."})
     guide_max = Exact(allow_none=True, metadata={"description": "The guideline: at most this % of the reviews."})
-    deviation = fields.String(allow_none=True, validate=validate.OneOf(["over", "under"]), metadata={
-        "description": "over: more than guide_max; under: fewer than guide_min; null: within (or no guideline)."})
+    deviation = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["over", "under"]),
+        metadata={
+            "description": "over: more than guide_max; under: fewer than guide_min; null: within (or no guideline)."
+        },
+    )
     off_by = fields.Integer(metadata={"description": "Reviews that would have to move for the band to meet it."})
 
 
@@ -318,9 +384,14 @@ class RewardsOut(Output):
 
 
 class FollowUpArgs(PageArgs):
-    list = fields.String(load_default="promotion", validate=validate.OneOf(["promotion", "probation"]), metadata={
-        "description": "promotion: finalised reviews proposing a promotion; probation: probation reviews and "
-                       "reviews of employees on probation."})
+    list = fields.String(
+        load_default="promotion",
+        validate=validate.OneOf(["promotion", "probation"]),
+        metadata={
+            "description": "promotion: finalised reviews proposing a promotion; probation: probation reviews and "
+            "reviews of employees on probation."
+        },
+    )
     cycle_id = query_ref("Only this cycle.")
 
 

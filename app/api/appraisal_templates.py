@@ -1,6 +1,7 @@
 """Appraisal templates, read-only (HR and admins): how reviews are weighted, rated, banded and
 which outcomes they propose. Templates are edited on the pages; a cycle copies its template's
 settings at launch, so a template read here may differ from a running cycle's settings."""
+
 from __future__ import annotations
 
 from marshmallow import fields
@@ -11,8 +12,12 @@ from app.appraisals import services
 from app.appraisals.access import can_manage_appraisals
 from app.auth.permissions import requires
 
-blp = Blueprint("appraisal_templates", __name__, url_prefix="/api/v1/appraisal-templates",
-                description="Appraisal templates (read-only; HR and admins).")
+blp = Blueprint(
+    "appraisal_templates",
+    __name__,
+    url_prefix="/api/v1/appraisal-templates",
+    description="Appraisal templates (read-only; HR and admins).",
+)
 
 
 class AppraisalScaleLevelOut(Output):
@@ -23,8 +28,10 @@ class AppraisalScaleLevelOut(Output):
 
 class AppraisalBandOut(Output):
     band = fields.String()
-    min = fields.Float(allow_none=True, metadata={
-        "description": "The lowest final score of the band; the last band takes everything below."})
+    min = fields.Float(
+        allow_none=True,
+        metadata={"description": "The lowest final score of the band; the last band takes everything below."},
+    )
 
 
 class AppraisalOutcomeOut(Output):
@@ -40,14 +47,21 @@ class AppraisalTemplateOut(Output):
     scale = fields.List(fields.Nested(AppraisalScaleLevelOut), metadata={"description": "The rating scale, 1 to n."})
     bands = fields.List(fields.Nested(AppraisalBandOut), metadata={"description": "From the highest minimum down."})
     outcomes = fields.List(fields.Nested(AppraisalOutcomeOut))
-    self_review = fields.String(metadata={
-        "description": "required, optional (the reviewer or HR may go on without it) or skipped. An employee "
-                       "without an account skips it whatever is set, unless HR enters their paper self-review."})
-    reviewer_enters_self_review = fields.Boolean(metadata={
-        "description": "The reviewer (not only HR) may enter a paper self-review on the employee's behalf."})
-    feedback = fields.Dict(metadata={
-        "description": "360° feedback: enabled, anonymous, min_respondents, max_respondents, min_responses (to show "
-                       "anonymous results), days (to answer after the launch), questions, weight (in %)."})
+    self_review = fields.String(
+        metadata={
+            "description": "required, optional (the reviewer or HR may go on without it) or skipped. An employee "
+            "without an account skips it whatever is set, unless HR enters their paper self-review."
+        }
+    )
+    reviewer_enters_self_review = fields.Boolean(
+        metadata={"description": "The reviewer (not only HR) may enter a paper self-review on the employee's behalf."}
+    )
+    feedback = fields.Dict(
+        metadata={
+            "description": "360° feedback: enabled, anonymous, min_respondents, max_respondents, min_responses (to show "
+            "anonymous results), days (to answer after the launch), questions, weight (in %)."
+        }
+    )
     archived = fields.Boolean(attribute="is_archived")
     version = fields.Integer()
 

@@ -1,6 +1,7 @@
 """Appraisals: cycles (list, read, create, change, launch, results) and reviews (list within the
 user's scope, read, submit the current step, finalise, reopen, acknowledge, reviewer). The same
 services and permission functions as the pages."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -75,12 +76,20 @@ from app.documents.responses import pdf_response, requested_language, results_or
 from app.org import services as org_services
 from app.tasks.models import Task
 
-cycles = Blueprint("appraisal_cycles", __name__, url_prefix="/api/v1/appraisal-cycles",
-                   description="Appraisal cycles. HR and admins run them; managers read the cycles that hold "
-                               "reviews of their reporting subtree.")
-reviews = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews",
-                    description="Appraisal reviews: an employee reads their own, a manager those of their "
-                                "reporting subtree and those they review, HR all.")
+cycles = Blueprint(
+    "appraisal_cycles",
+    __name__,
+    url_prefix="/api/v1/appraisal-cycles",
+    description="Appraisal cycles. HR and admins run them; managers read the cycles that hold "
+    "reviews of their reporting subtree.",
+)
+reviews = Blueprint(
+    "reviews",
+    __name__,
+    url_prefix="/api/v1/reviews",
+    description="Appraisal reviews: an employee reads their own, a manager those of their "
+    "reporting subtree and those they review, HR all.",
+)
 CyclePage = page_schema(CycleOut, "AppraisalCyclePage")
 ReviewPage = page_schema(ReviewOut, "AppraisalReviewPage")
 
@@ -138,11 +147,17 @@ def update_cycle(body, cycle_id: int):
     """
     cycle = services.get_cycle(cycle_id)
     version = seen_version(body.pop("version", None))
-    current = {"name": cycle.name, "period_type": cycle.period_type, "start_date": cycle.start_date,
-               "end_date": cycle.end_date, "template_id": cycle.template_id,
-               "department_ids": [d.id for d in cycle.departments],
-               "include_subdepartments": cycle.include_subdepartments, "self_review_due": cycle.self_review_due,
-               "manager_review_due": cycle.manager_review_due}
+    current = {
+        "name": cycle.name,
+        "period_type": cycle.period_type,
+        "start_date": cycle.start_date,
+        "end_date": cycle.end_date,
+        "template_id": cycle.template_id,
+        "department_ids": [d.id for d in cycle.departments],
+        "include_subdepartments": cycle.include_subdepartments,
+        "self_review_due": cycle.self_review_due,
+        "manager_review_due": cycle.manager_review_due,
+    }
     services.update_cycle(cycle, _data({**current, **body}), seen_version=version)
     return cycle, 200, etag(cycle)
 
@@ -150,8 +165,13 @@ def update_cycle(body, cycle_id: int):
 @cycles.route(f"/<{ID}:cycle_id>/launch", methods=["POST"])
 @cycles.doc(parameters=[IF_MATCH])
 @cycles.response(200, LaunchOut)
-@cycles.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
-                     description="A big launch: a background task creates the reviews.")
+@cycles.alt_response(
+    202,
+    schema=TaskOut,
+    headers=TASK_LOCATION,
+    success=True,
+    description="A big launch: a background task creates the reviews.",
+)
 @requires(can_manage_appraisals)
 @cycles.arguments(LaunchIn)
 def launch_cycle(body, cycle_id: int):
@@ -166,13 +186,20 @@ def launch_cycle(body, cycle_id: int):
     created by a background task: the answer is 202 with the task to follow at `Location`.
     """
     cycle = services.get_cycle(cycle_id)
-    result = appraisal_tasks.launch_or_enqueue(cycle, current_user, seen_version(body.get("version")),
-                                               confirm_overlap=body["confirm_overlap"])
+    result = appraisal_tasks.launch_or_enqueue(
+        cycle, current_user, seen_version(body.get("version")), confirm_overlap=body["confirm_overlap"]
+    )
     if isinstance(result, Task):
         return task_accepted(result)
-    return {"created": result.created, "existing": result.existing, "without_jd": result.without_jd,
-            "without_reviewer": result.without_reviewer, "stalled": result.stalled, "excluded": result.excluded,
-            "cycle": cycle}
+    return {
+        "created": result.created,
+        "existing": result.existing,
+        "without_jd": result.without_jd,
+        "without_reviewer": result.without_reviewer,
+        "stalled": result.stalled,
+        "excluded": result.excluded,
+        "cycle": cycle,
+    }
 
 
 @cycles.route(f"/<{ID}:cycle_id>/results")
@@ -185,13 +212,21 @@ def cycle_results(args, cycle_id: int):
     department = department_filter(args.get("department_id"))
     scope = review_scope(current_user)
     summary = results.summary(cycle, scope, department)
-    return {"total": summary.total, "by_step": summary.by_step, "finalised": summary.finalised,
-            "completion": summary.completion, "acknowledged": summary.acknowledged, "overdue": summary.overdue,
-            "scored": summary.scored, "provisional": summary.provisional, "average": summary.average,
-            "finalised_without_score": summary.unscored,
-            "bands": [{"label": band, "count": count} for band, count in summary.bands],
-            "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
-            "departments": results.by_department(cycle, scope, department)}
+    return {
+        "total": summary.total,
+        "by_step": summary.by_step,
+        "finalised": summary.finalised,
+        "completion": summary.completion,
+        "acknowledged": summary.acknowledged,
+        "overdue": summary.overdue,
+        "scored": summary.scored,
+        "provisional": summary.provisional,
+        "average": summary.average,
+        "finalised_without_score": summary.unscored,
+        "bands": [{"label": band, "count": count} for band, count in summary.bands],
+        "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
+        "departments": results.by_department(cycle, scope, department),
+    }
 
 
 class ResultsPdfArgs(ResultsArgs, DocumentArgs):
@@ -200,8 +235,13 @@ class ResultsPdfArgs(ResultsArgs, DocumentArgs):
 
 @cycles.route(f"/<{ID}:cycle_id>/results.pdf")
 @cycles.response(200, PDF, content_type="application/pdf", description="The results as PDF.")
-@cycles.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
-                     description="The results are long: a background task makes them.")
+@cycles.alt_response(
+    202,
+    schema=TaskOut,
+    headers=TASK_LOCATION,
+    success=True,
+    description="The results are long: a background task makes them.",
+)
 @requires(can_view_cycles)
 @cycles.arguments(ResultsPdfArgs, location="query")
 def cycle_results_pdf(args, cycle_id: int):
@@ -267,10 +307,17 @@ def visible_review(review_id: int) -> Review:
 def list_reviews(args):
     """List the reviews you may read"""
     department = department_filter(args.get("department_id"))
-    query = services.list_reviews(args.get("cycle_id"), review_scope(current_user), args.get("status", ""),
-                                  args.get("band", ""), department=department, employee_id=args.get("employee_id"),
-                                  stalled=args.get("stalled", False), excluded=args.get("excluded", False),
-                                  unscored=args.get("finalised_without_score", False))
+    query = services.list_reviews(
+        args.get("cycle_id"),
+        review_scope(current_user),
+        args.get("status", ""),
+        args.get("band", ""),
+        department=department,
+        employee_id=args.get("employee_id"),
+        stalled=args.get("stalled", False),
+        excluded=args.get("excluded", False),
+        unscored=args.get("finalised_without_score", False),
+    )
     return page_of(query.order_by(Review.cycle_id.desc(), Review.id), args)
 
 
@@ -323,9 +370,11 @@ def _own(review: Review) -> Review:
 
 def _step_is_yours(review: Review) -> None:
     """The review's current step is the user's to save or complete (else 403, or the reason)."""
-    allowed = {Step.SELF_REVIEW.value: (can_self_review, can_enter_self_review_for),
-               Step.MANAGER_REVIEW.value: (can_manager_review, can_enter_manager_review_for),
-               Step.CALIBRATION.value: (can_calibrate,)}.get(review.status)
+    allowed = {
+        Step.SELF_REVIEW.value: (can_self_review, can_enter_self_review_for),
+        Step.MANAGER_REVIEW.value: (can_manager_review, can_enter_manager_review_for),
+        Step.CALIBRATION.value: (can_calibrate,),
+    }.get(review.status)
     if allowed is not None and not any(rule(current_user, review) for rule in allowed):
         _not_your_step(review)
 
@@ -335,8 +384,10 @@ def _api_names(error: ServiceError) -> ServiceError:
     ``ratings`` (``ratings.1.rating`` → ``competencies.1.rating``)."""
     if not any(name.startswith("ratings.") for name in error.errors):
         return error
-    renamed = {("competencies." + name[len("ratings."):] if name.startswith("ratings.") else name): messages
-               for name, messages in error.errors.items()}
+    renamed = {
+        ("competencies." + name[len("ratings.") :] if name.startswith("ratings.") else name): messages
+        for name, messages in error.errors.items()
+    }
     return ServiceError(error.message, renamed)
 
 
@@ -360,10 +411,11 @@ def submit_step(body, review_id: int):
     version = seen_version(body.get("version"))
     review = visible_review(review_id)
     _step_is_yours(review)
-    data = flow.StepData(kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"],
-                         outcome=body["outcome"])
+    data = flow.StepData(
+        kpis=body["kpis"], ratings=body["competencies"], comment=body["comment"], outcome=body["outcome"]
+    )
     try:
-        flow.require_included(review)   # an excluded review (which the user may read) has no step open
+        flow.require_included(review)  # an excluded review (which the user may read) has no step open
         if review.status == Step.SELF_REVIEW.value:
             own = can_self_review(current_user, review)
             if not own and not can_enter_self_review_for(current_user, review):
@@ -459,7 +511,7 @@ def _may_enter_self_review(review: Review) -> None:
     """The user may enter a paper self-review on this review now (else 403, or HR told why not)."""
     if can_enter_self_review_for(current_user, review):
         return
-    if can_calibrate(current_user, review):   # HR: say why (excluded, or not at a step that takes it)
+    if can_calibrate(current_user, review):  # HR: say why (excluded, or not at a step that takes it)
         flow.require_included(review)
         if review.status != Step.MANAGER_REVIEW.value:
             flow.require_step(review, Step.SELF_REVIEW)
@@ -570,8 +622,9 @@ def create_exclusion(body, cycle_id: int):
     """
     cycle = services.get_cycle(cycle_id)
     reference(org_services.get_employee, body["employee_id"], "employee_id")
-    exclusion = exclusions.exclude_employee(cycle, body["employee_id"], body["reason"], body["comment"],
-                                            body.get("version"))
+    exclusion = exclusions.exclude_employee(
+        cycle, body["employee_id"], body["reason"], body["comment"], body.get("version")
+    )
     return exclusion, 201
 
 
@@ -597,8 +650,20 @@ def follow_up(args):
     employee's bands across cycles"""
     page = page_of(followup.follow_up(args["list"], None, args.get("cycle_id")), args)
     history = followup.histories(sorted({r.employee_id for r in page["items"]}))
-    page["items"] = [{"review_id": r.id, "cycle_id": r.cycle_id, "cycle": r.cycle.name, "employee_id": r.employee_id,
-                      "employee_no": r.employee.employee_no, "name": r.employee.name,
-                      "employee_status": r.employee.status, "status": r.status, "band": r.effective_band,
-                      "outcome": r.outcome, "history": history.get(r.employee_id, [])} for r in page["items"]]
+    page["items"] = [
+        {
+            "review_id": r.id,
+            "cycle_id": r.cycle_id,
+            "cycle": r.cycle.name,
+            "employee_id": r.employee_id,
+            "employee_no": r.employee.employee_no,
+            "name": r.employee.name,
+            "employee_status": r.employee.status,
+            "status": r.status,
+            "band": r.effective_band,
+            "outcome": r.outcome,
+            "history": history.get(r.employee_id, []),
+        }
+        for r in page["items"]
+    ]
     return page

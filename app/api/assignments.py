@@ -1,5 +1,6 @@
 """Assignments of employees to positions (effective-dated): list, read, create, change, end,
 delete (before it starts)."""
+
 from __future__ import annotations
 
 import re
@@ -21,18 +22,30 @@ from app.org import services
 from app.org.access import can_edit_org, can_view_employee, can_view_org, employee_scope
 from app.org.models import Assignment
 
-blp = Blueprint("assignments", __name__, url_prefix="/api/v1/assignments",
-                description="Who holds which position, from start_date to end_date (inclusive; null: open). "
-                            "Visible to whoever may read the employee's record. An assignment has no version "
-                            "number: its ETag is its content, and changes send it back in If-Match.")
+blp = Blueprint(
+    "assignments",
+    __name__,
+    url_prefix="/api/v1/assignments",
+    description="Who holds which position, from start_date to end_date (inclusive; null: open). "
+    "Visible to whoever may read the employee's record. An assignment has no version "
+    "number: its ETag is its content, and changes send it back in If-Match.",
+)
 AssignmentPage = page_schema(AssignmentOut, "AssignmentPage")
 
 ETAG = {"ETag": {"description": "The assignment as it is now, to send back in If-Match.", "schema": {"type": "string"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
-            "description": "The ETag of the GET this change is based on (428 without it; 409 when the assignment "
-                           "changed since)."}
-IF_MATCH_OPTIONAL = {**IF_MATCH, "required": False,
-                     "description": "The ETag of the GET this change is based on (409 when it changed since)."}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of the GET this change is based on (428 without it; 409 when the assignment "
+    "changed since).",
+}
+IF_MATCH_OPTIONAL = {
+    **IF_MATCH,
+    "required": False,
+    "description": "The ETag of the GET this change is based on (409 when it changed since).",
+}
 _TAG = re.compile(r'\s*"a(\d+)-(\d{8})-(\d{8}|open)-([ps])"\s*')
 
 
@@ -53,13 +66,19 @@ def check_if_match(assignment: Assignment, required: bool = True) -> None:
     header = request.headers.get("If-Match")
     if header is None:
         if required:
-            abort(428, message=_("Say which version your change is based on."),
-                  errors={"If-Match": [_("Send the ETag that the GET of this assignment returned.")]})
+            abort(
+                428,
+                message=_("Say which version your change is based on."),
+                errors={"If-Match": [_("Send the ETag that the GET of this assignment returned.")]},
+            )
         return
     match = _TAG.fullmatch(header)
     if match is None:
-        abort(412, message=_("If-Match must hold the ETag of this assignment."),
-              errors={"If-Match": [_("Send the ETag that the GET of this assignment returned.")]})
+        abort(
+            412,
+            message=_("If-Match must hold the ETag of this assignment."),
+            errors={"If-Match": [_("Send the ETag that the GET of this assignment returned.")]},
+        )
     serialize(db.session, f"org:primary-assignment:{assignment.employee_id}")
     db.session.refresh(assignment)
     if header.strip() == etag(assignment)["ETag"]:
@@ -71,8 +90,10 @@ def check_if_match(assignment: Assignment, required: bool = True) -> None:
         if seen[index] != now[index]:
             show = {0: int, 1: _iso, 2: _iso, 3: lambda v: v == "p"}[index]
             changes[field] = [show(seen[index]), show(now[index])]
-    raise Conflict(_("This assignment was changed by someone else since you read it. Read it again, then make "
-                     "your change."), changes=changes)
+    raise Conflict(
+        _("This assignment was changed by someone else since you read it. Read it again, then make your change."),
+        changes=changes,
+    )
 
 
 @blp.route("")
@@ -81,8 +102,12 @@ def check_if_match(assignment: Assignment, required: bool = True) -> None:
 @blp.arguments(AssignmentArgs, location="query")
 def list_assignments(args):
     """List assignments, latest first"""
-    query = services.list_assignments(args.get("employee_id"), args.get("position_id"), args.get("current"),
-                                      within_employees=employee_scope(current_user))
+    query = services.list_assignments(
+        args.get("employee_id"),
+        args.get("position_id"),
+        args.get("current"),
+        within_employees=employee_scope(current_user),
+    )
     return page_of(query, args)
 
 
@@ -107,8 +132,9 @@ def create_assignment(body):
     At most one primary assignment per employee on any day: end the current one first.
     """
     employee = reference(services.get_employee, body["employee_id"], "employee_id")
-    assignment = services.assign(employee, body["position_id"], body["start_date"], body["end_date"],
-                                 body["is_primary"])
+    assignment = services.assign(
+        employee, body["position_id"], body["start_date"], body["end_date"], body["is_primary"]
+    )
     return assignment, 201, {"Location": url_for(".get_assignment", assignment_id=assignment.id), **etag(assignment)}
 
 
@@ -126,8 +152,9 @@ def update_assignment(body, assignment_id: int):
     """
     assignment = services.get_assignment(assignment_id)
     check_if_match(assignment)
-    services.update_assignment(assignment, body.get("end_date", assignment.end_date),
-                               body.get("is_primary", assignment.is_primary))
+    services.update_assignment(
+        assignment, body.get("end_date", assignment.end_date), body.get("is_primary", assignment.is_primary)
+    )
     return assignment, 200, etag(assignment)
 
 

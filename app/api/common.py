@@ -1,5 +1,6 @@
 """What the API's resource modules share: the blueprint class (request parsing and CSRF),
 pagination, versions (ETag / If-Match / ``version``) and the shapes of ids in URLs."""
+
 from __future__ import annotations
 
 import re
@@ -21,11 +22,17 @@ ID = f"int(min=1, max={MAX_ID})"  # URL converter: larger or zero ids answer 404
 MAX_PER_PAGE = 100
 
 IF_MATCH = {
-    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
     "description": "The ETag of the GET this change is based on (or send `version` in the body).",
 }
-IF_MATCH_REQUIRED = {**IF_MATCH, "required": True,
-                     "description": "The ETag of the GET this deletion is based on (428 without it)."}
+IF_MATCH_REQUIRED = {
+    **IF_MATCH,
+    "required": True,
+    "description": "The ETag of the GET this deletion is based on (428 without it).",
+}
 ETAG = {"ETag": {"description": "The record's version, to send back in If-Match.", "schema": {"type": "string"}}}
 LOCATION = {"Location": {"description": "The URL of the new record.", "schema": {"type": "string"}}}
 
@@ -54,6 +61,7 @@ def check_first(check):
     """View decorator, placed above ``@bp.arguments``: ``check(**view_args)`` (an object check
     that aborts with 403, or 404 for a record the user may not read) runs before the request's
     body is parsed, so that a change the user may not make answers 403 whatever the body."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -75,6 +83,7 @@ def require_body() -> None:
 
 def limit_body(max_bytes: int):
     """View decorator: a request body larger than ``max_bytes`` is refused (413) before it is read."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -94,8 +103,10 @@ def errors_under(prefix: str = "", rename: dict[str, str] | None = None):
         yield
     except ServiceError as error:
         rename = rename or {}
-        error.errors = {rename.get(name, f"{prefix}.{name}" if prefix else name): messages
-                        for name, messages in error.errors.items()}
+        error.errors = {
+            rename.get(name, f"{prefix}.{name}" if prefix else name): messages
+            for name, messages in error.errors.items()
+        }
         raise
 
 
@@ -104,8 +115,7 @@ def errors_under(prefix: str = "", rename: dict[str, str] | None = None):
 
 def page_of(query, args: dict) -> dict:
     """One page of a named query: ``{"items", "total", "page", "per_page"}``."""
-    page = db.paginate(query, page=args["page"], per_page=args["per_page"], max_per_page=MAX_PER_PAGE,
-                       error_out=False)
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], max_per_page=MAX_PER_PAGE, error_out=False)
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -154,15 +164,24 @@ def seen_version(body_version: int | None) -> int:
     if header is not None:
         match = _TAG.fullmatch(header)
         if match is None:
-            abort(412, message=_("If-Match must hold one ETag of this record, e.g. W/\"3\"."),
-                  errors={"If-Match": [_("Send the ETag that the GET of this record returned.")]})
+            abort(
+                412,
+                message=_('If-Match must hold one ETag of this record, e.g. W/"3".'),
+                errors={"If-Match": [_("Send the ETag that the GET of this record returned.")]},
+            )
         header_version = int(match.group(1))
     if header_version is None and body_version is None:
-        abort(428, message=_("Say which version your change is based on."),
-              errors={"version": [_("Send the record's version in the body, or its ETag in If-Match.")]})
+        abort(
+            428,
+            message=_("Say which version your change is based on."),
+            errors={"version": [_("Send the record's version in the body, or its ETag in If-Match.")]},
+        )
     if header_version is not None and body_version is not None and header_version != body_version:
-        abort(422, message=_("If-Match and version disagree."),
-              errors={"version": [_("This is not the version named by If-Match.")]})
+        abort(
+            422,
+            message=_("If-Match and version disagree."),
+            errors={"version": [_("This is not the version named by If-Match.")]},
+        )
     return header_version if header_version is not None else body_version
 
 

@@ -6,6 +6,7 @@ The content of a draft is validated by ``app.jobs.content.clean_content``, the s
 the editor's: these schemas check the shape and the types, and document the rules; the
 service's errors come back under the same dotted names (``sections.0.duties.2.weight``).
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -28,8 +29,14 @@ def Weight(**kwargs) -> Exact:  # noqa: N802
 
 
 def row_id() -> fields.Integer:
-    return ref(allow_none=True, load_default=None, metadata={"description": "The id of an existing row of this draft, to keep it (edits show "
-                                                 "as edits in the audit trail); null or absent for a new row."})
+    return ref(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The id of an existing row of this draft, to keep it (edits show "
+            "as edits in the audit trail); null or absent for a new row."
+        },
+    )
 
 
 # --- content (the body of a draft) --------------------------------------------------------------
@@ -37,11 +44,14 @@ def row_id() -> fields.Integer:
 
 class ContentDutyIn(Schema):
     id = row_id()
-    text = Text(required=True, metadata={"description": f"At most {MAX_ITEM} characters. A duty with no text "
-                                                        "and nothing else is dropped."})
+    text = Text(
+        required=True,
+        metadata={"description": f"At most {MAX_ITEM} characters. A duty with no text and nothing else is dropped."},
+    )
     frequency = one_of(Frequency, allow_none=True, load_default=None)
-    standard = Text(load_default="", metadata={"description": f"A deadline or standard, at most {MAX_STANDARD} "
-                                                              "characters."})
+    standard = Text(
+        load_default="", metadata={"description": f"A deadline or standard, at most {MAX_STANDARD} characters."}
+    )
     weight = Weight(allow_none=True, load_default=None, metadata={"description": "Weight in %, 0 to 100, or null."})
 
 
@@ -68,11 +78,19 @@ class ContentKpiIn(Schema):
     id = row_id()
     kpi_id = ref(required=True, metadata={"description": "A KPI of the library (one target per KPI and period)."})
     target = Number(required=True)
-    threshold = Number(allow_none=True, load_default=None, metadata={
-        "description": "The worst result that still counts: below the target when higher is better, above it "
-                       "when lower is better."})
-    stretch = Number(allow_none=True, load_default=None, metadata={
-        "description": "The result that earns the most: on the better side of the target."})
+    threshold = Number(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The worst result that still counts: below the target when higher is better, above it "
+            "when lower is better."
+        },
+    )
+    stretch = Number(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The result that earns the most: on the better side of the target."},
+    )
     weight = Weight(required=True, metadata={"description": "Weight in %, 0 to 100."})
     period = one_of(Period, load_default=Period.MONTHLY.value)
     note = Text(load_default="")
@@ -82,13 +100,17 @@ class ContentIn(Schema):
     """The whole content of a job description, as the editor holds it."""
 
     title = Text(required=True, metadata={"description": f"At most {MAX_TITLE} characters."})
-    purpose = Text(load_default="", metadata={"description": f"At most {MAX_LONG_TEXT} characters, like the "
-                                                             "other texts."})
+    purpose = Text(
+        load_default="", metadata={"description": f"At most {MAX_LONG_TEXT} characters, like the other texts."}
+    )
     authority = Text(load_default="")
     management_responsibility = Text(load_default="")
     working_conditions = Text(load_default="")
-    sections = fields.List(fields.Nested(ContentSectionIn), load_default=list, metadata={
-        "description": f"Sections of duties, in order (at most {MAX_ITEMS} items per list)."})
+    sections = fields.List(
+        fields.Nested(ContentSectionIn),
+        load_default=list,
+        metadata={"description": f"Sections of duties, in order (at most {MAX_ITEMS} items per list)."},
+    )
     requirements = fields.List(fields.Nested(ContentRequirementIn), load_default=list)
     competencies = fields.List(fields.Nested(ContentCompetencyIn), load_default=list)
     kpis = fields.List(fields.Nested(ContentKpiIn), load_default=list)

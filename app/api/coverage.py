@@ -1,5 +1,6 @@
 """Duty coverage (职能覆盖): a department's functions, the links from a version's duties to them,
 and the department's coverage matrix (functions × positions: gaps, overlaps, orphan duties)."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -25,17 +26,24 @@ from app.jobs.services.drafting import department_functions
 from app.org import services as org
 from app.org.access import can_edit_org, can_view_org
 
-blp = Blueprint("coverage", __name__, url_prefix="/api/v1",
-                description="Duty coverage (职能覆盖): a department's functions, the links from the duties of "
-                            "job descriptions to them, and the department's coverage matrix.")
+blp = Blueprint(
+    "coverage",
+    __name__,
+    url_prefix="/api/v1",
+    description="Duty coverage (职能覆盖): a department's functions, the links from the duties of "
+    "job descriptions to them, and the department's coverage matrix.",
+)
 
 DEPARTMENT = f"/departments/<{ID}:department_id>"
 VERSION = f"/job-descriptions/versions/<{ID}:version_id>"
 
 
 def _functions_out(department):
-    return ({"department_id": department.id, "functions": department.functions, "version": department.version},
-            200, etag(department))
+    return (
+        {"department_id": department.id, "functions": department.functions, "version": department.version},
+        200,
+        etag(department),
+    )
 
 
 @blp.route(f"{DEPARTMENT}/functions")
@@ -61,8 +69,9 @@ def replace_functions(body, department_id: int):
     """
     department = org.get_department(department_id)
     seen = seen_version(body.get("version"))
-    org.save_functions(department, [org.FunctionItem(f["id"], f["title"], f["text"]) for f in body["functions"]],
-                       seen_version=seen)
+    org.save_functions(
+        department, [org.FunctionItem(f["id"], f["title"], f["text"]) for f in body["functions"]], seen_version=seen
+    )
     return _functions_out(department)
 
 
@@ -78,8 +87,9 @@ def _linkable_version(version_id: int):
     while it is a draft (a version in another state is the service's 422, for those who could)."""
     version = _visible_version(version_id)
     if not can_link_duties(current_user, version) and not (
-            version.status not in coverage.LINKABLE
-            and (can_manage_job_descriptions(current_user) or heads_department(current_user, version.position.department))):
+        version.status not in coverage.LINKABLE
+        and (can_manage_job_descriptions(current_user) or heads_department(current_user, version.position.department))
+    ):
         abort(403)
     return version
 
@@ -88,12 +98,29 @@ def _links_out(version):
     editable = can_link_duties(current_user, version)
     functions = sorted(department_functions(version.position).values(), key=lambda f: f.position)
     suggestions = coverage.version_suggestions(version) if editable else {}
-    duties = [{"id": d.id, "section": s.heading or "", "text": d.text,
-               "functions": [link.function_id for link in d.function_links if link.function_id is not None],
-               "suggestions": [{"function_id": f, "score": score} for f, score in suggestions.get(d.id, [])]}
-              for s in version.sections for d in s.duties]
-    return ({"version_id": version.id, "status": version.status, "editable": editable, "functions": functions,
-             "duties": duties, "version": version.version}, 200, etag(version))
+    duties = [
+        {
+            "id": d.id,
+            "section": s.heading or "",
+            "text": d.text,
+            "functions": [link.function_id for link in d.function_links if link.function_id is not None],
+            "suggestions": [{"function_id": f, "score": score} for f, score in suggestions.get(d.id, [])],
+        }
+        for s in version.sections
+        for d in s.duties
+    ]
+    return (
+        {
+            "version_id": version.id,
+            "status": version.status,
+            "editable": editable,
+            "functions": functions,
+            "duties": duties,
+            "version": version.version,
+        },
+        200,
+        etag(version),
+    )
 
 
 @blp.route(f"{VERSION}/links")

@@ -1,5 +1,6 @@
 """Schemas of duty coverage in the API: a department's functions, a version's links from duties
 to them (with suggestions), and the department's coverage matrix."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -12,16 +13,24 @@ TOO_MANY = "At most {max} items."  # translated by app.core.messages
 
 
 class DepartmentFunctionIn(Schema):
-    id = ref(load_default=None, allow_none=True, metadata={
-        "description": "An existing function of the department (keeps the duties linked to it); none: a new one."})
+    id = ref(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "An existing function of the department (keeps the duties linked to it); none: a new one."
+        },
+    )
     title = text(120, load_default="")
     text = Text(required=True, validate=validate.Length(max=2000))
 
 
 class FunctionsIn(Schema):
-    functions = fields.List(fields.Nested(DepartmentFunctionIn), required=True,
-                            validate=validate.Length(max=MAX_FUNCTIONS, error=TOO_MANY),
-                            metadata={"description": "Every function, in order; those left out are removed."})
+    functions = fields.List(
+        fields.Nested(DepartmentFunctionIn),
+        required=True,
+        validate=validate.Length(max=MAX_FUNCTIONS, error=TOO_MANY),
+        metadata={"description": "Every function, in order; those left out are removed."},
+    )
     version = version_field()
 
 
@@ -39,14 +48,21 @@ class FunctionsOut(Output):
 
 class DutyLinksIn(Schema):
     id = ref(required=True, metadata={"description": "A duty of the version."})
-    functions = fields.List(ref(), required=True, validate=validate.Length(max=MAX_FUNCTIONS, error=TOO_MANY),
-                            metadata={"description": "The department functions it serves, in order (may be empty)."})
+    functions = fields.List(
+        ref(),
+        required=True,
+        validate=validate.Length(max=MAX_FUNCTIONS, error=TOO_MANY),
+        metadata={"description": "The department functions it serves, in order (may be empty)."},
+    )
 
 
 class LinksIn(Schema):
-    duties = fields.List(fields.Nested(DutyLinksIn), required=True,
-                         validate=validate.Length(max=MAX_DUTIES, error=TOO_MANY),
-                         metadata={"description": "The duties whose links change; duties not sent keep theirs."})
+    duties = fields.List(
+        fields.Nested(DutyLinksIn),
+        required=True,
+        validate=validate.Length(max=MAX_DUTIES, error=TOO_MANY),
+        metadata={"description": "The duties whose links change; duties not sent keep theirs."},
+    )
     version = version_field()
 
 
@@ -84,8 +100,12 @@ class CoveragePositionOut(Output):
     title = fields.String()
     version_id = fields.Integer(allow_none=True)
     version_number = fields.Integer(allow_none=True)
-    version_status = fields.String(allow_none=True, metadata={
-        "description": "published when the job description in force is used, else the open version's status."})
+    version_status = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "published when the job description in force is used, else the open version's status."
+        },
+    )
 
 
 class CoverageDutyOut(Output):
@@ -99,8 +119,10 @@ class CoverageCellOut(Output):
 
 
 class CoverageFunctionOut(DepartmentFunctionOut):
-    positions = fields.List(fields.Nested(CoverageCellOut), metadata={
-        "description": "The positions serving the function, with their duties that serve it."})
+    positions = fields.List(
+        fields.Nested(CoverageCellOut),
+        metadata={"description": "The positions serving the function, with their duties that serve it."},
+    )
 
 
 class OverlapOut(DepartmentFunctionOut):

@@ -1,5 +1,6 @@
 """Schemas of departments in the API: a department with its functions and its collaborations
 with other departments, its changes and the arguments of the list."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -20,8 +21,11 @@ from app.org.fields import DEPARTMENT
 
 
 class CollaborationIn(Schema):
-    partner = text(120, load_default="", metadata={
-        "description": "The other department's name or code, or any name (a supplier, a bank)."})
+    partner = text(
+        120,
+        load_default="",
+        metadata={"description": "The other department's name or code, or any name (a supplier, a bank)."},
+    )
     duty = Text(required=True, validate=validate.Length(min=1, max=TEXT_MAX))
 
 
@@ -32,9 +36,15 @@ class CollaborationOut(Output):
 
 
 # A department's fields are declared once, in app/org/fields.py; these add the rest.
-DepartmentIn = input_schema("DepartmentIn", DEPARTMENT, collaborations=fields.List(
-    fields.Nested(CollaborationIn), load_default=list,
-    validate=validate.Length(max=DEPARTMENT.field("collaborations").maximum, error=TOO_MANY)))
+DepartmentIn = input_schema(
+    "DepartmentIn",
+    DEPARTMENT,
+    collaborations=fields.List(
+        fields.Nested(CollaborationIn),
+        load_default=list,
+        validate=validate.Length(max=DEPARTMENT.field("collaborations").maximum, error=TOO_MANY),
+    ),
+)
 
 
 class DepartmentUpdate(DepartmentIn):
@@ -42,11 +52,14 @@ class DepartmentUpdate(DepartmentIn):
 
 
 DepartmentOut = output_schema(
-    "DepartmentOut", DEPARTMENT, id=fields.Integer(),
+    "DepartmentOut",
+    DEPARTMENT,
+    id=fields.Integer(),
     functions=fields.Pluck("FunctionOut", "text", many=True),
     collaborations=fields.List(fields.Nested(CollaborationOut)),
     archived=fields.Boolean(attribute="is_archived"),
-    version=fields.Integer())
+    version=fields.Integer(),
+)
 
 
 class FunctionOut(Schema):

@@ -1,4 +1,5 @@
 """Departments: list, read, create, replace (PUT), change (PATCH), archive, restore, delete."""
+
 from __future__ import annotations
 
 from flask import Response, url_for
@@ -12,8 +13,12 @@ from app.org.access import can_edit_org, can_view_org
 from app.org.fields import DEPARTMENT
 from app.org.models import Department
 
-blp = Blueprint("departments", __name__, url_prefix="/api/v1/departments",
-                description="Departments (部门): a tree, through parent_id.")
+blp = Blueprint(
+    "departments",
+    __name__,
+    url_prefix="/api/v1/departments",
+    description="Departments (部门): a tree, through parent_id.",
+)
 DepartmentPage = page_schema(DepartmentOut, "DepartmentPage")
 
 
@@ -43,10 +48,12 @@ def _set_archived(department_id: int, archived: bool):
 @blp.arguments(DepartmentArgs, location="query")
 def list_departments(args):
     """List departments in tree order"""
-    within = department_filter(args.get("department_id"), "department_id") if "department_id" in args \
+    within = (
+        department_filter(args.get("department_id"), "department_id")
+        if "department_id" in args
         else department_filter(args.get("within"), "within")
-    return page_of(services.list_departments(args.get("q", "").strip(), args["archived"], within, details=True),
-                   args)
+    )
+    return page_of(services.list_departments(args.get("q", "").strip(), args["archived"], within, details=True), args)
 
 
 @blp.route(f"/<{ID}:department_id>")
@@ -65,8 +72,7 @@ def get_department(department_id: int):
 def create_department(body):
     """Create a department"""
     department = services.create_department(_data(body))
-    return department, 201, {**etag(department),
-                             "Location": url_for(".get_department", department_id=department.id)}
+    return department, 201, {**etag(department), "Location": url_for(".get_department", department_id=department.id)}
 
 
 @blp.route(f"/<{ID}:department_id>", methods=["PUT"])

@@ -1,5 +1,6 @@
 """Schemas of printed documents and background tasks in the API: the arguments of a PDF
 (language, version of a job description) and a task's progress and result."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -12,13 +13,16 @@ LANGUAGE_CODES = ["en", "zh_CN"]
 
 
 class DocumentArgs(Schema):
-    lang = fields.String(validate=validate.OneOf(LANGUAGE_CODES), metadata={
-        "description": "Language of the labels (the content is printed as typed); default: the user's."})
+    lang = fields.String(
+        validate=validate.OneOf(LANGUAGE_CODES),
+        metadata={"description": "Language of the labels (the content is printed as typed); default: the user's."},
+    )
 
 
 class JobDescriptionPdfArgs(DocumentArgs):
-    version = query_ref("A version of this position's job description (any state the user may read); "
-                        "default: the version in force.")
+    version = query_ref(
+        "A version of this position's job description (any state the user may read); default: the version in force."
+    )
 
 
 class TaskOut(Output):
@@ -34,5 +38,6 @@ class TaskOut(Output):
     error = fields.String(metadata={"description": "Why it failed, in the user's language; empty otherwise."})
     created_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
-    result_url = fields.String(allow_none=True, metadata={
-        "description": "Where to download the result once the task is done; null before."})
+    result_url = fields.String(
+        allow_none=True, metadata={"description": "Where to download the result once the task is done; null before."}
+    )

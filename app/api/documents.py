@@ -5,6 +5,7 @@ job description also as a Word document (.docx), with the same access rules.
 A manual expected to be longer than ``PDF_SYNC_MAX_PAGES`` pages (about 4 + 2 per position) and
 not printed before answers 202 with a background task to follow at ``Location``
 (``GET /api/v1/tasks/<id>``); its ``result_url`` gives the file once it is done."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -32,9 +33,14 @@ from app.jobs.access import can_use_job_descriptions, can_view_position_jd, can_
 from app.jobs.models import Period
 from app.org import services as org_services
 
-blp = Blueprint("printouts", __name__, url_prefix="/api/v1",
-                description="Printed documents (PDF): job descriptions, appraisal forms, position manuals; "
-                            "job descriptions also as Word documents.")
+blp = Blueprint(
+    "printouts",
+    __name__,
+    url_prefix="/api/v1",
+    description="Printed documents (PDF): job descriptions, appraisal forms, position manuals; "
+    "job descriptions also as Word documents.",
+)
+
 
 def _visible_position(position_id: int):
     """The position if the user sees its job description; 404 otherwise, as if it did not exist."""
@@ -67,8 +73,13 @@ def _version_of(position, version_id: int | None, content: bool = True):
 
 @blp.route(f"/positions/<{ID}:position_id>/job-description.pdf")
 @blp.response(200, PDF, content_type="application/pdf", description="The job description as PDF.")
-@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
-                  description="The job description is long for the server's load now: a background task makes it.")
+@blp.alt_response(
+    202,
+    schema=TaskOut,
+    headers=TASK_LOCATION,
+    success=True,
+    description="The job description is long for the server's load now: a background task makes it.",
+)
 @requires(can_use_job_descriptions)
 @blp.arguments(JobDescriptionPdfArgs, location="query")
 def job_description_pdf(args, position_id: int):
@@ -102,9 +113,13 @@ def job_description_docx(args, position_id: int):
 
 
 class AppraisalFormArgs(DocumentArgs):
-    period = fields.String(validate=validate.OneOf(sorted(Period.values())), metadata={
-        "description": "The period of the KPI targets printed (one period, so that the weights total 100 %); "
-                       "default: the most common period of the position's targets."})
+    period = fields.String(
+        validate=validate.OneOf(sorted(Period.values())),
+        metadata={
+            "description": "The period of the KPI targets printed (one period, so that the weights total 100 %); "
+            "default: the most common period of the position's targets."
+        },
+    )
 
 
 @blp.route(f"/positions/<{ID}:position_id>/appraisal-form.pdf")
@@ -119,8 +134,9 @@ def appraisal_form_pdf(args, position_id: int):
     answers 422.
     """
     position = _visible_position(position_id)
-    return pdf_response(services.appraisal_form_pdf(position, requested_language(args.get("lang", "")),
-                                                    args.get("period")))
+    return pdf_response(
+        services.appraisal_form_pdf(position, requested_language(args.get("lang", "")), args.get("period"))
+    )
 
 
 def _manual(department, args):
@@ -132,8 +148,13 @@ def _manual(department, args):
 
 @blp.route(f"/departments/<{ID}:department_id>/manual.pdf")
 @blp.response(200, PDF, content_type="application/pdf", description="The position manual as PDF.")
-@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
-                  description="The manual is big: a background task makes it.")
+@blp.alt_response(
+    202,
+    schema=TaskOut,
+    headers=TASK_LOCATION,
+    success=True,
+    description="The manual is big: a background task makes it.",
+)
 @requires(can_print_manuals)
 @blp.arguments(DocumentArgs, location="query")
 def department_manual_pdf(args, department_id: int):
@@ -148,8 +169,13 @@ def department_manual_pdf(args, department_id: int):
 
 @blp.route("/manual.pdf")
 @blp.response(200, PDF, content_type="application/pdf", description="The position manual as PDF.")
-@blp.alt_response(202, schema=TaskOut, headers=TASK_LOCATION, success=True,
-                  description="The manual is big: a background task makes it.")
+@blp.alt_response(
+    202,
+    schema=TaskOut,
+    headers=TASK_LOCATION,
+    success=True,
+    description="The manual is big: a background task makes it.",
+)
 @requires(can_print_company_manual)
 @blp.arguments(DocumentArgs, location="query")
 def company_manual_pdf(args):
@@ -158,4 +184,3 @@ def company_manual_pdf(args):
     HR and admins. A big manual answers 202 with the task that makes it.
     """
     return _manual(manual_department(None), args)
-

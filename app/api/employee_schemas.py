@@ -1,6 +1,7 @@
 """Schemas of employees and their assignments to positions in the API: an employee (with the
 manager derived from the reporting line), an assignment, their changes and the arguments of
 their lists. (The PATCH of an assignment is in app/api/org_schemas.py.)"""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -17,13 +18,22 @@ class EmployeeUpdate(EmployeeIn):
 
 
 EmployeeOut = output_schema(
-    "EmployeeOut", EMPLOYEE, id=fields.Integer(),
-    position_id=fields.Integer(allow_none=True, metadata={"description": "The position of today's primary "
-                                                                         "assignment."}),
-    manager=fields.Nested("ManagerOut", allow_none=True, metadata={
-        "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
-                       "without a position or at the top."}),
-    version=fields.Integer())
+    "EmployeeOut",
+    EMPLOYEE,
+    id=fields.Integer(),
+    position_id=fields.Integer(
+        allow_none=True, metadata={"description": "The position of today's primary assignment."}
+    ),
+    manager=fields.Nested(
+        "ManagerOut",
+        allow_none=True,
+        metadata={
+            "description": "The manager, derived from the reporting line (walking up past vacant posts); null "
+            "without a position or at the top."
+        },
+    ),
+    version=fields.Integer(),
+)
 
 
 class EmployeeArgs(PageArgs):

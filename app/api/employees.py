@@ -1,5 +1,6 @@
 """Employees: list (a manager's reporting subtree), read (HR, the manager, the employee
 themselves), create, replace (PUT), change (PATCH)."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -28,10 +29,15 @@ from app.org.access import can_edit_org, can_list_employees, can_view_employee, 
 from app.org.fields import EMPLOYEE
 from app.org.models import Employee
 
-blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
-                description="Employees. HR and admins see everyone, a manager the holders of the positions "
-                            "below theirs, an employee only their own record.")
+blp = Blueprint(
+    "employees",
+    __name__,
+    url_prefix="/api/v1/employees",
+    description="Employees. HR and admins see everyone, a manager the holders of the positions "
+    "below theirs, an employee only their own record.",
+)
 EmployeePage = page_schema(EmployeeOut, "EmployeePage")
+
 
 def _data(body: dict) -> services.EmployeeData:
     return services.EmployeeData(**body)
@@ -42,9 +48,14 @@ def with_manager(employees: list[Employee]) -> list[Row]:
     in a fixed number of queries."""
     positions = {employee.id: services.primary_position(employee) for employee in employees}
     managers = services.managers_of_positions(p.id for p in positions.values() if p is not None)
-    return [Row(employee, position_id=positions[employee.id].id if positions[employee.id] else None,
-                manager=manager_out(managers[positions[employee.id].id]) if positions[employee.id] else None)
-            for employee in employees]
+    return [
+        Row(
+            employee,
+            position_id=positions[employee.id].id if positions[employee.id] else None,
+            manager=manager_out(managers[positions[employee.id].id]) if positions[employee.id] else None,
+        )
+        for employee in employees
+    ]
 
 
 def _one(employee: Employee, status: int = 200, headers: dict | None = None):
@@ -66,8 +77,12 @@ def visible_employee(employee_id: int) -> Employee:
 @blp.arguments(EmployeeArgs, location="query")
 def list_employees(args):
     """List employees by number"""
-    query = services.list_employees(args.get("q", "").strip(), department_filter(args.get("department_id")),
-                                    args.get("status", ""), employee_list_scope(current_user))
+    query = services.list_employees(
+        args.get("q", "").strip(),
+        department_filter(args.get("department_id")),
+        args.get("status", ""),
+        employee_list_scope(current_user),
+    )
     page = page_of(query, args)
     page["items"] = with_manager(page["items"])
     return page

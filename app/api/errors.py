@@ -5,6 +5,7 @@ webargs parses each request with the endpoint's marshmallow schema; when that fa
 ("collaborations.0.duty", "functions.2"), errors of the whole body are under "body", and every
 message is in the user's language. app/core/errors_views.py turns the abort into the JSON answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,8 +92,12 @@ class ApiParser(FlaskParser):
         for location_messages in error.messages.values():
             for field, messages in field_errors(location_messages).items():
                 errors.setdefault(field, []).extend(messages)
-        abort(error_status_code or self.DEFAULT_VALIDATION_STATUS, exc=error,
-              message=_("Some values are not valid: see the message of each field."), errors=errors)
+        abort(
+            error_status_code or self.DEFAULT_VALIDATION_STATUS,
+            exc=error,
+            message=_("Some values are not valid: see the message of each field."),
+            errors=errors,
+        )
 
     def load_json(self, req, schema):
         """The JSON body, where a boolean that is not ``true``/``false`` or an integer that is not
@@ -108,15 +113,19 @@ class ApiParser(FlaskParser):
         if not is_json_request(req):
             return missing
         try:
-            return json.loads(req.get_data(cache=True).decode("utf-8"), parse_float=Decimal,
-                              parse_constant=str)
+            return json.loads(req.get_data(cache=True).decode("utf-8"), parse_float=Decimal, parse_constant=str)
         except UnicodeDecodeError as error:
-            raise json.JSONDecodeError(f"Bytes decoding error: {error.reason}", doc=str(error.object),
-                                       pos=error.start) from error
+            raise json.JSONDecodeError(
+                f"Bytes decoding error: {error.reason}", doc=str(error.object), pos=error.start
+            ) from error
         except RecursionError as error:  # nested deeper than Python's parser goes: not a body we take
             message = _("The request body is nested too deeply.")
             abort(400, exc=error, message=message, errors={BODY: [message]})
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(400, exc=error, message=_("The request body is not valid JSON."),
-              errors={BODY: [_("The request body is not valid JSON.")]})
+        abort(
+            400,
+            exc=error,
+            message=_("The request body is not valid JSON."),
+            errors={BODY: [_("The request body is not valid JSON.")]},
+        )

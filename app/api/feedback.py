@@ -1,6 +1,7 @@
 """360° feedback (issue 18): a review's feedback and respondents, nominating, approving and
 declining them, the respondent's own requests and answer, and HR's bulk approval for a cycle.
 The same services and access rules as the pages; no answer names or dates its author."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -25,12 +26,16 @@ from app.auth.permissions import requires
 from app.core.errors import NotFound
 from app.org import services as org_services
 
-blp = Blueprint("review_feedback", __name__, url_prefix="/api/v1",
-                description="360° feedback on reviews: the reviewee, the reviewer and HR nominate respondents, the "
-                            "reviewer or HR approves them, each respondent answers their own request once, before "
-                            "the deadline. In an anonymous template the answers are only ever shown aggregated, "
-                            "after the deadline and when enough came in; only HR sees who answered, nobody who "
-                            "wrote what.")
+blp = Blueprint(
+    "review_feedback",
+    __name__,
+    url_prefix="/api/v1",
+    description="360° feedback on reviews: the reviewee, the reviewer and HR nominate respondents, the "
+    "reviewer or HR approves them, each respondent answers their own request once, before "
+    "the deadline. In an anonymous template the answers are only ever shown aggregated, "
+    "after the deadline and when enough came in; only HR sees who answered, nobody who "
+    "wrote what.",
+)
 
 
 class NominationOut(Output):
@@ -40,8 +45,11 @@ class NominationOut(Output):
     relation = fields.String(validate=validate.OneOf(sorted(FeedbackRelation.values())))
     status = fields.String(validate=validate.OneOf(sorted(NominationStatus.values())))
     nominated_by = fields.String(validate=validate.OneOf(feedback.ROLES))
-    answered = fields.Method("_answered", allow_none=True, metadata={
-        "description": "Whether this person answered: shown to HR only (null for everyone else)."})
+    answered = fields.Method(
+        "_answered",
+        allow_none=True,
+        metadata={"description": "Whether this person answered: shown to HR only (null for everyone else)."},
+    )
 
     def _answered(self, nomination):
         return nomination.responded_at is not None if getattr(nomination, "shown_to_hr", False) else None
@@ -66,9 +74,13 @@ class AttributedOut(Output):
 
 
 class FeedbackOut(Output):
-    state = fields.String(validate=validate.OneOf(["off", "open", "not_enough", "released"]), metadata={
-        "description": "off: no feedback in this template; open: until the deadline, answers only counted; "
-                       "not_enough: closed with fewer answers than needed; released: the aggregated answers."})
+    state = fields.String(
+        validate=validate.OneOf(["off", "open", "not_enough", "released"]),
+        metadata={
+            "description": "off: no feedback in this template; open: until the deadline, answers only counted; "
+            "not_enough: closed with fewer answers than needed; released: the aggregated answers."
+        },
+    )
     anonymous = fields.Boolean()
     due = fields.Date(allow_none=True)
     responses = fields.Integer()
@@ -76,8 +88,10 @@ class FeedbackOut(Output):
     score = fields.Float(allow_none=True, metadata={"description": "The feedback section's score, 0-100."})
     competencies = fields.List(fields.Nested(CompetencyMeanOut))
     comments = fields.List(fields.Nested(QuestionOut))
-    attributed = fields.List(fields.Nested(AttributedOut), metadata={
-        "description": "Templates that are not anonymous only: each respondent's answer."})
+    attributed = fields.List(
+        fields.Nested(AttributedOut),
+        metadata={"description": "Templates that are not anonymous only: each respondent's answer."},
+    )
     nominations = fields.List(fields.Nested(NominationOut))
 
 
@@ -87,17 +101,28 @@ class NominationIn(Schema):
 
 
 class ApproveIn(Schema):
-    nomination_ids = fields.List(ref(), required=True, validate=validate.Length(min=1, max=100), metadata={
-        "description": "The proposed nominations approved (as read): 409 if one of them changed since."})
+    nomination_ids = fields.List(
+        ref(),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "The proposed nominations approved (as read): 409 if one of them changed since."},
+    )
 
 
 class AnswerIn(Schema):
-    ratings = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
-                          values=fields.Integer(strict=True, allow_none=True), load_default=dict,
-                          validate=validate.Length(max=200),
-                          metadata={"description": "{competency code: level}; leave out what you cannot judge."})
-    answers = fields.List(Text(validate=validate.Length(max=feedback.MAX_ANSWER)), load_default=list,
-                          validate=validate.Length(max=20), metadata={"description": "One per open question."})
+    ratings = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        values=fields.Integer(strict=True, allow_none=True),
+        load_default=dict,
+        validate=validate.Length(max=200),
+        metadata={"description": "{competency code: level}; leave out what you cannot judge."},
+    )
+    answers = fields.List(
+        Text(validate=validate.Length(max=feedback.MAX_ANSWER)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "One per open question."},
+    )
 
 
 class RequestOut(Output):
@@ -123,8 +148,11 @@ class RequestOut(Output):
 class BulkOut(Output):
     nominations = fields.Integer(metadata={"description": "Nominations approved."})
     reviews = fields.Integer(metadata={"description": "Reviews whose list was approved."})
-    skipped_review_ids = fields.List(fields.Integer(), attribute="skipped", metadata={
-        "description": "Reviews whose list is shorter than the minimum or longer than the maximum."})
+    skipped_review_ids = fields.List(
+        fields.Integer(),
+        attribute="skipped",
+        metadata={"description": "Reviews whose list is shorter than the minimum or longer than the maximum."},
+    )
 
 
 def _for_hr(review, nomination):

@@ -1,6 +1,7 @@
 """Individual goals of a review (issue 18): read, add, change and remove them before they are
 agreed, agree them (the reviewer or HR), and check in on their progress. Goals are versioned:
 their ETag goes back in If-Match (409 when someone changed the goal since)."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -15,27 +16,44 @@ from app.appraisals.access import can_agree_goals, can_edit_goals, can_use_appra
 from app.appraisals.services import goals
 from app.auth.permissions import requires
 
-blp = Blueprint("review_goals", __name__, url_prefix="/api/v1/reviews",
-                description="Individual goals of reviews: the employee and the reviewer (and HR) set them, the "
-                            "reviewer or HR agrees them (weights adding up to 100), then check-ins follow. The "
-                            "employee sees their own, managers those of their reporting subtree, HR all.")
+blp = Blueprint(
+    "review_goals",
+    __name__,
+    url_prefix="/api/v1/reviews",
+    description="Individual goals of reviews: the employee and the reviewer (and HR) set them, the "
+    "reviewer or HR agrees them (weights adding up to 100), then check-ins follow. The "
+    "employee sees their own, managers those of their reporting subtree, HR all.",
+)
 
 
 class KeyResultIn(Schema):
     name = Text(required=True, validate=validate.Length(max=200))
     start = Exact(allow_none=True, load_default=None)
-    target = Exact(allow_none=True, load_default=None, metadata={
-        "description": "Null with a null start: a done / not done key result."})
+    target = Exact(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Null with a null start: a done / not done key result."},
+    )
     due_date = fields.Date(allow_none=True, load_default=None)
 
 
 class GoalIn(Schema):
     title = Text(required=True, validate=validate.Length(max=200))
-    weight = Exact(required=True, decimals=2, integer_digits=3, low=0, high=100,
-                   metadata={"description": "In %; the goals' weights add up to 100 to agree."})
+    weight = Exact(
+        required=True,
+        decimals=2,
+        integer_digits=3,
+        low=0,
+        high=100,
+        metadata={"description": "In %; the goals' weights add up to 100 to agree."},
+    )
     due_date = fields.Date(allow_none=True, load_default=None)
-    kpi_code = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40), metadata={
-        "description": "A KPI of the review's job description the goal is aligned to."})
+    kpi_code = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=40),
+        metadata={"description": "A KPI of the review's job description the goal is aligned to."},
+    )
     key_results = fields.List(fields.Nested(KeyResultIn), required=True, validate=validate.Length(min=1, max=5))
 
 
@@ -124,15 +142,23 @@ def _forbidden():
 
 
 def _data(body: dict) -> goals.GoalData:
-    return goals.GoalData(title=body["title"], weight=body["weight"], due_date=body["due_date"],
-                          kpi_code=body["kpi_code"], key_results=body["key_results"])
+    return goals.GoalData(
+        title=body["title"],
+        weight=body["weight"],
+        due_date=body["due_date"],
+        kpi_code=body["kpi_code"],
+        key_results=body["key_results"],
+    )
 
 
 def _all(review) -> dict:
     from app.appraisals.services import cycle_settings
 
-    return {"agreed_at": review.goals_agreed_at, "goals": goals.list_goals(review),
-            "score": goals.section_score(review, cycle_settings(review.cycle))}
+    return {
+        "agreed_at": review.goals_agreed_at,
+        "goals": goals.list_goals(review),
+        "score": goals.section_score(review, cycle_settings(review.cycle)),
+    }
 
 
 @blp.route(f"/<{ID}:review_id>/goals")

@@ -1,6 +1,7 @@
 """Improvement plans: list and read the plans you may see (your own, those you own or of your
 reporting subtree, all for HR); change a running plan, record a check-in, close or extend it
 (its owner or HR). The same services and permission functions as the pages."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,9 +19,13 @@ from app.appraisals.services import improvement
 from app.auth.permissions import requires
 from app.core.errors import NotFound
 
-blp = Blueprint("improvement_plans", __name__, url_prefix="/api/v1/improvement-plans",
-                description="Improvement plans, opened when a review with the outcome `improvement_plan` is "
-                            "finalised. The employee reads their own; the owner (the reviewer) and HR fill them in.")
+blp = Blueprint(
+    "improvement_plans",
+    __name__,
+    url_prefix="/api/v1/improvement-plans",
+    description="Improvement plans, opened when a review with the outcome `improvement_plan` is "
+    "finalised. The employee reads their own; the owner (the reviewer) and HR fill them in.",
+)
 
 
 class CheckInOut(Output):
@@ -46,8 +51,11 @@ class PlanOut(Output):
 
 
 class PlanArgs(PageArgs):
-    status = fields.String(load_default="", validate=validate.OneOf(["", "running", *[s.value for s in PlanStatus]]),
-                           metadata={"description": "running (open or extended), or one status; empty: all."})
+    status = fields.String(
+        load_default="",
+        validate=validate.OneOf(["", "running", *[s.value for s in PlanStatus]]),
+        metadata={"description": "running (open or extended), or one status; empty: all."},
+    )
 
 
 class PlanUpdate(Schema):
@@ -122,9 +130,14 @@ def update_plan(body, improvement_plan_id: int):
     """
     plan = editable_plan(improvement_plan_id)
     version = seen_version(body.pop("version", None))
-    current = {"objectives": plan.objectives, "support": plan.support, "start_date": plan.start_date,
-               "end_date": plan.end_date, "owner_id": plan.owner_id,
-               "checkin_dates": [date.fromisoformat(d) for d in plan.checkin_dates or []]}
+    current = {
+        "objectives": plan.objectives,
+        "support": plan.support,
+        "start_date": plan.start_date,
+        "end_date": plan.end_date,
+        "owner_id": plan.owner_id,
+        "checkin_dates": [date.fromisoformat(d) for d in plan.checkin_dates or []],
+    }
     merged = {**current, **body}
     improvement.update_plan(plan, improvement.PlanData(**merged), version)
     return plan, 200, etag(plan)
@@ -152,6 +165,7 @@ def add_checkin(body, improvement_plan_id: int):
 def close_plan(body, improvement_plan_id: int):
     """Close a running plan as successful or unsuccessful (locked), or extend it (`new_end`)"""
     plan = editable_plan(improvement_plan_id)
-    improvement.close_plan(plan, body["result"], body["comment"], seen_version(body.get("version")),
-                           body.get("new_end"))
+    improvement.close_plan(
+        plan, body["result"], body["comment"], seen_version(body.get("version")), body.get("new_end")
+    )
     return plan, 200, etag(plan)

@@ -9,6 +9,7 @@ needs ``can_review_jd``. Every change and action says which version of the recor
 (``version`` in the body, or the ETag in If-Match): an older one answers 409 and changes nothing.
 A transition the workflow refuses answers 422 with the service's message.
 """
+
 from __future__ import annotations
 
 from flask import Response, abort, url_for
@@ -63,10 +64,14 @@ from app.jobs.access import (
 from app.jobs.content import version_document
 from app.org import services as org
 
-blp = Blueprint("job_description_versions", __name__, url_prefix="/api/v1",
-                description="A position's job description (岗位说明书) in dated versions: draft → in_review → "
-                            "approved → published → superseded. Published versions never change; editing one "
-                            "starts a new draft.")
+blp = Blueprint(
+    "job_description_versions",
+    __name__,
+    url_prefix="/api/v1",
+    description="A position's job description (岗位说明书) in dated versions: draft → in_review → "
+    "approved → published → superseded. Published versions never change; editing one "
+    "starts a new draft.",
+)
 VersionPage = page_schema(VersionSummaryOut, "VersionPage")
 
 POSITION = f"/positions/<{ID}:position_id>/job-description"
@@ -110,8 +115,16 @@ def draftable_version(version_id: int):
 
 def version_out(version, status: int = 200, headers: dict | None = None):
     """A version loaded with its content (``jobs.get_version``), with its history and ETag."""
-    events = [{"action": e.action, "label": jobs.event_label(e.action), "comment": e.comment,
-               "actor_label": e.actor_label, "at": e.at} for e in version.events]
+    events = [
+        {
+            "action": e.action,
+            "label": jobs.event_label(e.action),
+            "comment": e.comment,
+            "actor_label": e.actor_label,
+            "at": e.at,
+        }
+        for e in version.events
+    ]
     return Row(version, **version_document(version), events=events), status, {**etag(version), **(headers or {})}
 
 
@@ -219,6 +232,7 @@ def replace_content(body, version_id: int):
     out deleted. Only a draft can be edited (422 otherwise). Send the version the change is based on
     (`version`, or the ETag in If-Match); an older one answers 409.
     """
+
     def save(version, content: dict, seen_version: int) -> None:
         jobs.save_content(version, content, current_user, seen_version)
 
@@ -251,9 +265,12 @@ def lint_findings(version_id: int):
     version = visible_version(version_id)
     findings = lint.lint_version(version) if version.is_open else []
     waived = {w.finding_key: w for w in version.waivers}
-    return {"findings": [Row(f, waived=f.key in waived, waiver_reason=getattr(waived.get(f.key), "reason", None))
-                         for f in findings],
-            "open": len(lint.unwaived(findings, version))}
+    return {
+        "findings": [
+            Row(f, waived=f.key in waived, waiver_reason=getattr(waived.get(f.key), "reason", None)) for f in findings
+        ],
+        "open": len(lint.unwaived(findings, version)),
+    }
 
 
 @blp.route(f"{VERSION}/compare")
@@ -297,8 +314,9 @@ def submit_version(body, version_id: int):
 @blp.arguments(ReturnIn)
 def return_version(body, version_id: int):
     """Return a version in review (or approved) to its drafters, with a comment"""
-    return _action(version_id, body, lambda v, seen: jobs.return_for_changes(v, current_user, body["comment"], seen),
-                   review=True)
+    return _action(
+        version_id, body, lambda v, seen: jobs.return_for_changes(v, current_user, body["comment"], seen), review=True
+    )
 
 
 @blp.route(f"{VERSION}/approve", methods=["POST"])
@@ -326,8 +344,9 @@ def publish_version(body, version_id: int):
 
     The version in force before it is superseded; the holders of the position are asked to acknowledge it.
     """
-    return _action(version_id, body, lambda v, seen: jobs.publish(v, current_user, body["effective_date"], seen),
-                   review=True)
+    return _action(
+        version_id, body, lambda v, seen: jobs.publish(v, current_user, body["effective_date"], seen), review=True
+    )
 
 
 @blp.route(f"{VERSION}/waive", methods=["POST"])
@@ -338,8 +357,12 @@ def publish_version(body, version_id: int):
 @blp.arguments(WaiveIn)
 def waive_finding(body, version_id: int):
     """Waive a linter finding, with the reason"""
-    return _action(version_id, body, lambda v, seen: jobs.waive(v, body["finding_key"], body["reason"], current_user,
-                                                                seen), review=True)
+    return _action(
+        version_id,
+        body,
+        lambda v, seen: jobs.waive(v, body["finding_key"], body["reason"], current_user, seen),
+        review=True,
+    )
 
 
 @blp.route(f"{VERSION}/acknowledge", methods=["POST"])
@@ -354,6 +377,7 @@ def acknowledge_version(body, version_id: int):
     For the holders of the position (the caller's employee record). Acknowledging twice keeps the first date.
     """
     version = visible_version(version_id)
-    acknowledgement = jobs.acknowledge(version, getattr(current_user, "employee", None),
-                                       seen_version(body.pop("version", None)))
+    acknowledgement = jobs.acknowledge(
+        version, getattr(current_user, "employee", None), seen_version(body.pop("version", None))
+    )
     return acknowledgement

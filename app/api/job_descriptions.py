@@ -1,6 +1,7 @@
 """Job descriptions: the paste-to-structure parser, the library of base job descriptions, HR's
 review queue and the acknowledgements still outstanding. (Versions and their workflow are in
 app/api/jd_versions.py, the KPI and competency libraries in app/api/libraries.py.)"""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -21,9 +22,13 @@ from app.jobs.files import FileRefused
 from app.jobs.parser import MAX_CHARS, ParseError, parse_job_description
 from app.jobs.uploads import max_file_bytes, parse_file, read_upload
 
-blp = Blueprint("job_descriptions", __name__, url_prefix="/api/v1/job-descriptions",
-                description="Job descriptions (岗位说明书): the paste-to-structure parser, base job descriptions, "
-                            "the review queue and outstanding acknowledgements.")
+blp = Blueprint(
+    "job_descriptions",
+    __name__,
+    url_prefix="/api/v1/job-descriptions",
+    description="Job descriptions (岗位说明书): the paste-to-structure parser, base job descriptions, "
+    "the review queue and outstanding acknowledgements.",
+)
 TemplatePage = page_schema(TemplateOut, "TemplatePage")
 ReviewPage = page_schema(ReviewItemOut, "ReviewPage")
 OutstandingPage = page_schema(OutstandingOut, "OutstandingPage")
@@ -33,16 +38,35 @@ OutstandingPage = page_schema(OutstandingOut, "OutstandingPage")
 MAX_BODY_BYTES = MAX_CHARS * 6 + 4096
 
 
-UPLOAD_DOC = {"requestBody": {"content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"], "additionalProperties": False,
-    "properties": {"file": {"type": "string", "format": "binary", "description": (
-        "One job-description document: .docx, .doc, .wps, .pdf (a scan is read by OCR), .html/.htm, "
-        ".txt/.md (UTF-8, UTF-16, GB18030/GBK or Big5).")}}}}}}}
+UPLOAD_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": (
+                                "One job-description document: .docx, .doc, .wps, .pdf (a scan is read by OCR), .html/.htm, "
+                                ".txt/.md (UTF-8, UTF-16, GB18030/GBK or Big5)."
+                            ),
+                        }
+                    },
+                }
+            }
+        }
+    }
+}
 
 
 def _or_file(view):
     """A multipart/form-data request carries one document in its ``file`` field instead of JSON:
     it is read (``app.jobs.files``) and its text parsed; the answer has the same shape."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         if request.mimetype != "multipart/form-data":
@@ -53,8 +77,9 @@ def _or_file(view):
         if unknown:
             raise ServiceError.field(unknown[0], translate("Unknown field."))
         if len(files) != 1 or not files[0].filename:
-            raise ServiceError.field("file", translate("Missing data for required field.") if not files
-                                     else _one_file_message())
+            raise ServiceError.field(
+                "file", translate("Missing data for required field.") if not files else _one_file_message()
+            )
         try:
             result, _extracted = parse_file(*read_upload(files[0]))
         except FileRefused as refused:
@@ -128,8 +153,10 @@ def review_queue(args):
     In review first (oldest submission first), then approved ones waiting to be published.
     """
     page = page_of(jobs.review_queue(), args)
-    page["items"] = [Row(version, submitted_by=version.submitted_by.display_name if version.submitted_by else None)
-                     for version in page["items"]]
+    page["items"] = [
+        Row(version, submitted_by=version.submitted_by.display_name if version.submitted_by else None)
+        for version in page["items"]
+    ]
     return page
 
 
@@ -141,6 +168,7 @@ def outstanding_acknowledgements(args):
     """List the holders who have not acknowledged their job description in force"""
     page = page_of(jobs.outstanding_acknowledgements(department_filter(args.get("department_id"))), args)
     versions = jobs.versions_by_position({assignment.position_id for assignment in page["items"]})
-    page["items"] = [Row(assignment, version=versions[assignment.position_id]["current"])
-                     for assignment in page["items"]]
+    page["items"] = [
+        Row(assignment, version=versions[assignment.position_id]["current"]) for assignment in page["items"]
+    ]
     return page

@@ -5,6 +5,7 @@ descriptions) are in app/api/library_schemas.py, the content of a draft in
 app/api/content_schemas.py, and the job description a position carries, which a version
 extends, in app/api/position_schemas.py.
 """
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -20,8 +21,9 @@ STATUSES = sorted(Status.values())
 
 
 class EventOut(Output):
-    action = fields.String(metadata={"description": "created, imported, submitted, returned, approved, published, "
-                                                    "superseded or waived"})
+    action = fields.String(
+        metadata={"description": "created, imported, submitted, returned, approved, published, superseded or waived"}
+    )
     label = fields.String(metadata={"description": "The action in the user's language."})
     comment = fields.String()
     actor = fields.String(attribute="actor_label")
@@ -48,8 +50,9 @@ class VersionSummaryOut(Output):
     submitted_at = fields.DateTime(allow_none=True)
     approved_at = fields.DateTime(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
-    version = fields.Integer(metadata={"description": "The row's version, to send with changes and actions "
-                                                      "(also the ETag)."})
+    version = fields.Integer(
+        metadata={"description": "The row's version, to send with changes and actions (also the ETag)."}
+    )
 
 
 class VersionOut(VersionSummaryOut, JobDescriptionOut):
@@ -109,20 +112,29 @@ class ActionIn(Schema):
 
 
 class ReturnIn(ActionIn):
-    comment = Text(required=True, validate=validate.Length(max=5000), metadata={
-        "description": "What needs to change (required)."})
+    comment = Text(
+        required=True, validate=validate.Length(max=5000), metadata={"description": "What needs to change (required)."}
+    )
 
 
 class PublishIn(ActionIn):
-    effective_date = fields.Date(required=True, metadata={
-        "description": "The day from which it applies; not before that of the version in force."})
+    effective_date = fields.Date(
+        required=True,
+        metadata={"description": "The day from which it applies; not before that of the version in force."},
+    )
 
 
 class WaiveIn(ActionIn):
-    finding_key = Text(required=True, validate=validate.Length(max=120), metadata={
-        "description": "The key of a finding of GET …/lint."})
-    reason = Text(required=True, validate=validate.Length(max=2000), metadata={
-        "description": "Why the finding is accepted (required)."})
+    finding_key = Text(
+        required=True,
+        validate=validate.Length(max=120),
+        metadata={"description": "The key of a finding of GET …/lint."},
+    )
+    reason = Text(
+        required=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "Why the finding is accepted (required)."},
+    )
 
 
 class AcknowledgementOut(Output):
@@ -144,26 +156,35 @@ class FindingOut(Output):
 
 
 class LintOut(Output):
-    findings = fields.List(fields.Nested(FindingOut), metadata={
-        "description": "Every finding of a version being worked on (none for published versions)."})
+    findings = fields.List(
+        fields.Nested(FindingOut),
+        metadata={"description": "Every finding of a version being worked on (none for published versions)."},
+    )
     open = fields.Integer(metadata={"description": "Findings neither fixed nor waived: approval needs 0."})
 
 
 class CompareArgs(Schema):
-    with_ = fields.Integer(required=True, data_key="with", validate=validate.Range(min=1, max=MAX_ID), metadata={
-        "description": "The other version: of the same position, or of any position for HR and admins."})
+    with_ = fields.Integer(
+        required=True,
+        data_key="with",
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "The other version: of the same position, or of any position for HR and admins."},
+    )
 
 
 class FieldChangeOut(Output):
-    name = fields.String(metadata={"description": "title, purpose, authority, management_responsibility or "
-                                                  "working_conditions"})
+    name = fields.String(
+        metadata={"description": "title, purpose, authority, management_responsibility or working_conditions"}
+    )
     old = fields.String()
     new = fields.String()
 
 
 class ComparedRowOut(Output):
-    status = fields.String(validate=validate.OneOf(["same", "added", "removed", "changed", "moved"]), metadata={
-        "description": "moved: the same item in another place (old is the text it had there)."})
+    status = fields.String(
+        validate=validate.OneOf(["same", "added", "removed", "changed", "moved"]),
+        metadata={"description": "moved: the same item in another place (old is the text it had there)."},
+    )
     old = fields.String(allow_none=True)
     new = fields.String(allow_none=True)
     old_meta = fields.String(metadata={"description": "Frequency, standard, weight, kind … of the old item."})
@@ -175,12 +196,18 @@ class ComparisonOut(Output):
     old = fields.Nested(VersionSummaryOut, metadata={"description": "The older version (lower number)."})
     new = fields.Nested(VersionSummaryOut)
     identical = fields.Boolean()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
-        "description": "Rows per status (same, added, removed, changed, moved) over duties, requirements, KPIs "
-                       "and competencies."})
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": "Rows per status (same, added, removed, changed, moved) over duties, requirements, KPIs "
+            "and competencies."
+        },
+    )
     title = fields.Nested(FieldChangeOut, allow_none=True)
-    fields_ = fields.List(fields.Nested(FieldChangeOut), data_key="fields", attribute="fields", metadata={
-        "description": "Changed texts."})
+    fields_ = fields.List(
+        fields.Nested(FieldChangeOut), data_key="fields", attribute="fields", metadata={"description": "Changed texts."}
+    )
     duties = fields.List(fields.Nested(ComparedRowOut))
     requirements = fields.List(fields.Nested(ComparedRowOut))
     kpis = fields.List(fields.Nested(ComparedRowOut))
@@ -199,8 +226,10 @@ class ParsedFieldsOut(Output):
     direct_reports = fields.List(fields.String())
     department = fields.String(allow_none=True)
     headcount = fields.Integer(allow_none=True)
-    purpose = fields.String(allow_none=True, metadata={
-        "description": "The text under 岗位目的 / 职位概述 / Job Summary …, when the document has one."})
+    purpose = fields.String(
+        allow_none=True,
+        metadata={"description": "The text under 岗位目的 / 职位概述 / Job Summary …, when the document has one."},
+    )
 
 
 class ParsedSectionOut(Output):

@@ -2,6 +2,7 @@
 read, create, replace (PUT), change (PATCH), archive and restore. Managers read them (to draft
 for their team); HR and admins keep them. Both libraries have the same endpoints, made by
 :func:`_library_routes` over the services of ``app.jobs.library``."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,29 +19,36 @@ from app.auth.permissions import requires
 from app.jobs import library
 from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
 
-kpis = Blueprint("kpis", __name__, url_prefix="/api/v1/kpis",
-                 description="The KPI library (销售额, 转化率 …): what KPI targets of job descriptions measure. "
-                             "Managers read it; HR and admins keep it.")
-competencies = Blueprint("competencies", __name__, url_prefix="/api/v1/competencies",
-                         description="The competency library, with what each level 1–5 means. Managers read it; "
-                                     "HR and admins keep it.")
+kpis = Blueprint(
+    "kpis",
+    __name__,
+    url_prefix="/api/v1/kpis",
+    description="The KPI library (销售额, 转化率 …): what KPI targets of job descriptions measure. "
+    "Managers read it; HR and admins keep it.",
+)
+competencies = Blueprint(
+    "competencies",
+    __name__,
+    url_prefix="/api/v1/competencies",
+    description="The competency library, with what each level 1–5 means. Managers read it; HR and admins keep it.",
+)
 blueprints = (kpis, competencies)
 
 
 @dataclass(frozen=True)
 class Library:
     blp: Blueprint
-    one: str                      # "kpi": endpoint names and the URL's id
-    many: str                     # "kpis"
-    label: str                    # "KPI", in summaries
-    kept_by: str                  # what keeps an archived entry: "KPI targets"
+    one: str  # "kpi": endpoint names and the URL's id
+    many: str  # "kpis"
+    label: str  # "KPI", in summaries
+    kept_by: str  # what keeps an archived entry: "KPI targets"
     get: Callable[[int], Any]
     create: Callable
-    update: Callable              # (obj, data, seen_version)
-    archive: Callable             # (obj, archived)
-    listing: Callable             # (search, include_archived) → select
-    usage: Callable               # (ids) → {id: count}
-    data: type                    # the service's dataclass; its fields are the request's
+    update: Callable  # (obj, data, seen_version)
+    archive: Callable  # (obj, archived)
+    listing: Callable  # (search, include_archived) → select
+    usage: Callable  # (ids) → {id: count}
+    data: type  # the service's dataclass; its fields are the request's
     schema_in: type
     schema_update: type
     schema_out: type
@@ -95,9 +103,12 @@ def _library_routes(lib: Library) -> None:
         return answer(obj, 201, {"Location": url_for(f".get_{lib.one}", **{f"{lib.one}_id": obj.id})})
 
     @blp.route(item, methods=["PUT"], endpoint=f"replace_{lib.one}")
-    @blp.doc(summary=f"Replace a {lib.label}", parameters=[IF_MATCH],
-             description="Every field is set. Send the version the change is based on (`version`, or the ETag in "
-                         "If-Match); an older one answers 409 with what changed since.")
+    @blp.doc(
+        summary=f"Replace a {lib.label}",
+        parameters=[IF_MATCH],
+        description="Every field is set. Send the version the change is based on (`version`, or the ETag in "
+        "If-Match); an older one answers 409 with what changed since.",
+    )
     @blp.response(200, lib.schema_out, headers=ETAG)
     @requires(can_manage_job_descriptions)
     @blp.arguments(lib.schema_update)
@@ -105,9 +116,12 @@ def _library_routes(lib: Library) -> None:
         return change(body, ids[f"{lib.one}_id"], partial=False)
 
     @blp.route(item, methods=["PATCH"], endpoint=f"update_{lib.one}")
-    @blp.doc(summary=f"Change some fields of a {lib.label}", parameters=[IF_MATCH],
-             description="Only the fields sent change. Send the version the change is based on (`version`, or the "
-                         "ETag in If-Match); an older one answers 409 with what changed since.")
+    @blp.doc(
+        summary=f"Change some fields of a {lib.label}",
+        parameters=[IF_MATCH],
+        description="Only the fields sent change. Send the version the change is based on (`version`, or the "
+        "ETag in If-Match); an older one answers 409 with what changed since.",
+    )
     @blp.response(200, lib.schema_out, headers=ETAG)
     @requires(can_manage_job_descriptions)
     @blp.arguments(patch(lib.schema_update))
@@ -115,8 +129,10 @@ def _library_routes(lib: Library) -> None:
         return change(body, ids[f"{lib.one}_id"], partial=True)
 
     @blp.route(f"{item}/archive", methods=["POST"], endpoint=f"archive_{lib.one}")
-    @blp.doc(summary=f"Archive a {lib.label}", description=f"It leaves the library's list (see `archived`); "
-                                                            f"{lib.kept_by} that already use it keep it.")
+    @blp.doc(
+        summary=f"Archive a {lib.label}",
+        description=f"It leaves the library's list (see `archived`); {lib.kept_by} that already use it keep it.",
+    )
     @blp.response(200, lib.schema_out, headers=ETAG)
     @requires(can_manage_job_descriptions)
     def archive_item(**ids):
@@ -130,10 +146,41 @@ def _library_routes(lib: Library) -> None:
         return set_archived(ids[f"{lib.one}_id"], False)
 
 
-_library_routes(Library(kpis, "kpi", "kpis", "KPI", "KPI targets", library.get_kpi, library.create_kpi,
-                        library.update_kpi, library.archive_kpi, library.list_kpis, library.kpi_usage,
-                        library.KpiData, KpiIn, KpiUpdate, KpiOut))
-_library_routes(Library(competencies, "competency", "competencies", "competency", "Job descriptions",
-                        library.get_competency, library.create_competency, library.update_competency,
-                        library.archive_competency, library.list_competencies, library.competency_usage,
-                        library.CompetencyData, CompetencyIn, CompetencyUpdate, CompetencyOut))
+_library_routes(
+    Library(
+        kpis,
+        "kpi",
+        "kpis",
+        "KPI",
+        "KPI targets",
+        library.get_kpi,
+        library.create_kpi,
+        library.update_kpi,
+        library.archive_kpi,
+        library.list_kpis,
+        library.kpi_usage,
+        library.KpiData,
+        KpiIn,
+        KpiUpdate,
+        KpiOut,
+    )
+)
+_library_routes(
+    Library(
+        competencies,
+        "competency",
+        "competencies",
+        "competency",
+        "Job descriptions",
+        library.get_competency,
+        library.create_competency,
+        library.update_competency,
+        library.archive_competency,
+        library.list_competencies,
+        library.competency_usage,
+        library.CompetencyData,
+        CompetencyIn,
+        CompetencyUpdate,
+        CompetencyOut,
+    )
+)

@@ -1,5 +1,6 @@
 """Schemas of the job-description libraries in the API: KPIs, competencies and base job
 descriptions (whose content has the shape of a draft's, app/api/content_schemas.py)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -28,8 +29,11 @@ class KpiIn(Schema):
     code = code()
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     unit = optional_text(40)
-    direction = one_of(Direction, load_default=Direction.HIGHER.value, metadata={
-        "description": "higher or lower (is better). Cannot change once targets use the KPI."})
+    direction = one_of(
+        Direction,
+        load_default=Direction.HIGHER.value,
+        metadata={"description": "higher or lower (is better). Cannot change once targets use the KPI."},
+    )
     definition = optional_text(5000)
     measurement = optional_text(5000)
 
@@ -58,8 +62,12 @@ class CompetencyIn(Schema):
     code = code()
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     description = optional_text(5000)
-    levels = fields.List(text(500), load_default=list, validate=validate.Length(max=SCALE_MAX), metadata={
-        "description": f"What levels 1 to {SCALE_MAX} mean, in order (missing ones are blank)."})
+    levels = fields.List(
+        text(500),
+        load_default=list,
+        validate=validate.Length(max=SCALE_MAX),
+        metadata={"description": f"What levels 1 to {SCALE_MAX} mean, in order (missing ones are blank)."},
+    )
 
 
 class CompetencyUpdate(CompetencyIn):

@@ -1,4 +1,5 @@
 """Schemas of the notifications resource."""
+
 from __future__ import annotations
 
 from marshmallow import fields, validate
@@ -8,8 +9,11 @@ from app.notifications import kinds
 
 
 class NotificationArgs(PageArgs):
-    kind = fields.String(load_default=None, validate=validate.OneOf([kinds.DIGEST, *kinds.KINDS]),
-                         metadata={"description": "Only notifications of this kind."})
+    kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf([kinds.DIGEST, *kinds.KINDS]),
+        metadata={"description": "Only notifications of this kind."},
+    )
     unread = fields.Boolean(load_default=False, metadata={"description": "Only the unread ones."})
 
 

@@ -1,4 +1,5 @@
 """The user's own notifications (the bell's inbox): newest first, filtered by kind or unread."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -9,15 +10,25 @@ from app.auth.permissions import requires
 from app.notifications import kinds, services
 from app.notifications.access import can_use_notifications
 
-blp = Blueprint("notifications_api", __name__, url_prefix="/api/v1/notifications",
-                description="Notifications: what needs the user's attention, in their language.")
+blp = Blueprint(
+    "notifications_api",
+    __name__,
+    url_prefix="/api/v1/notifications",
+    description="Notifications: what needs the user's attention, in their language.",
+)
 
 
 def _row(notification) -> dict:
-    return {"id": notification.id, "kind": notification.kind, "kind_label": kinds.label(notification.kind),
-            "text": kinds.text(notification.kind, notification.params),
-            "items": kinds.items(notification.kind, notification.params), "link": notification.link,
-            "created_at": notification.created_at, "read_at": notification.read_at}
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "kind_label": kinds.label(notification.kind),
+        "text": kinds.text(notification.kind, notification.params),
+        "items": kinds.items(notification.kind, notification.params),
+        "link": notification.link,
+        "created_at": notification.created_at,
+        "read_at": notification.read_at,
+    }
 
 
 @blp.route("")

@@ -2,6 +2,7 @@
 people, an employee's manager (walked up the reporting line past vacant posts), the change of an
 assignment, the headcount report (编制表) and the org chart's arguments. Position and employee outputs
 (app/api/position_schemas.py, app/api/employee_schemas.py) refer to the references by name."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -71,8 +72,11 @@ class HeadcountDepartmentOut(Output):
 
 class HeadcountOut(Output):
     day = fields.Date(metadata={"description": "The day the holders are counted on (today)."})
-    department_id = fields.Integer(allow_none=True, attribute="root_id",
-                                   metadata={"description": "The report's department; null: the whole company."})
+    department_id = fields.Integer(
+        allow_none=True,
+        attribute="root_id",
+        metadata={"description": "The report's department; null: the whole company."},
+    )
     departments = fields.List(fields.Nested(HeadcountDepartmentOut), metadata={"description": "In tree order."})
     total = fields.Nested(CountsOut)
 
@@ -83,9 +87,13 @@ class HeadcountArgs(Schema):
 
 class ChartArgs(Schema):
     department_id = query_ref("Only this department's subtree (the whole company without it).")
-    depth = fields.Integer(validate=validate.Range(min=0, max=50), metadata={
-        "description": "Levels drawn below the top (deeper posts fold into their ancestor); 0: every level. "
-                       "Default: 3 for the whole company, every level for a department."})
+    depth = fields.Integer(
+        validate=validate.Range(min=0, max=50),
+        metadata={
+            "description": "Levels drawn below the top (deeper posts fold into their ancestor); 0: every level. "
+            "Default: 3 for the whole company, every level for a department."
+        },
+    )
 
 
 SVG = {"type": "string"}

@@ -1,5 +1,6 @@
 """The organisation as a whole: the headcount report (编制表) and the org chart, with the
 pages' data, scope and rules (everyone who sees the structure sees them)."""
+
 from __future__ import annotations
 
 from app.api.common import Blueprint, department_filter
@@ -9,8 +10,12 @@ from app.org import chart as charts
 from app.org.access import can_view_org
 from app.org.headcount import headcount_report
 
-blp = Blueprint("organisation", __name__, url_prefix="/api/v1",
-                description="The headcount report (编制表) and the org chart of the company or a department's subtree.")
+blp = Blueprint(
+    "organisation",
+    __name__,
+    url_prefix="/api/v1",
+    description="The headcount report (编制表) and the org chart of the company or a department's subtree.",
+)
 
 
 @blp.route("/headcount")

@@ -2,6 +2,7 @@
 the detail of one position: the job description it carries (JobDescriptionOut, which the
 versions of app/api/job_schemas.py extend) and its reporting line (schemas in
 app/api/org_schemas.py)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -27,14 +28,19 @@ class PositionUpdate(PositionIn):
 
 
 PositionOut = output_schema(
-    "PositionOut", POSITION, ("id", "code", "title", "department_id", "reports_to_id", "headcount", "filled"),
+    "PositionOut",
+    POSITION,
+    ("id", "code", "title", "department_id", "reports_to_id", "headcount", "filled"),
     id=fields.Integer(),
     filled=fields.Integer(metadata={"description": "Current primary holders."}),
     dotted_superior_ids=fields.Pluck("IdOut", "id", many=True, attribute="dotted_superiors"),
-    subordinate_ids=fields.List(fields.Integer(), metadata={
-        "description": "Direct subordinates (derived): the positions whose reports_to_id is this one."}),
+    subordinate_ids=fields.List(
+        fields.Integer(),
+        metadata={"description": "Direct subordinates (derived): the positions whose reports_to_id is this one."},
+    ),
     archived=fields.Boolean(attribute="is_archived"),
-    version=fields.Integer())
+    version=fields.Integer(),
+)
 
 
 class IdOut(Schema):
@@ -44,8 +50,9 @@ class IdOut(Schema):
 class SectionDutyOut(Output):
     id = fields.Integer(metadata={"description": "The row's id: send it back to keep the row when replacing a draft."})
     text = fields.String()
-    frequency = fields.String(allow_none=True, metadata={"description": "daily, weekly, monthly, quarterly, "
-                                                                        "annual, as_needed or null"})
+    frequency = fields.String(
+        allow_none=True, metadata={"description": "daily, weekly, monthly, quarterly, annual, as_needed or null"}
+    )
     standard = fields.String(metadata={"description": "A deadline or standard, e.g. 24小时内."})
     weight = Exact(allow_none=True, metadata={"description": "Weight in %, or null."})
 
@@ -62,8 +69,9 @@ class SectionOut(Output):
 
 class RequirementOut(Output):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "education, experience, skills, certification, language, "
-                                                  "working_conditions or other"})
+    kind = fields.String(
+        metadata={"description": "education, experience, skills, certification, language, working_conditions or other"}
+    )
     text = fields.String()
     required = fields.Boolean(metadata={"description": "false: preferred"})
 
@@ -113,21 +121,36 @@ class JobDescriptionOut(Output):
 
 
 class PositionDetailOut(PositionOut):
-    job_description = fields.Nested(JobDescriptionOut, allow_none=True, metadata={
-        "description": "The current job description, with its duties; null while there is none."})
+    job_description = fields.Nested(
+        JobDescriptionOut,
+        allow_none=True,
+        metadata={"description": "The current job description, with its duties; null while there is none."},
+    )
     # The reporting line around the position (schemas in app/api/org_schemas.py).
-    superior = fields.Nested("PositionLinkOut", allow_none=True, metadata={
-        "description": "The direct superior (直接上级), reports_to_id's position."})
-    subordinates = fields.List(fields.Nested("PositionLinkOut"), metadata={
-        "description": "Direct subordinates, derived from the positions that report to this one."})
-    manager = fields.Nested("ManagerOut", allow_none=True, metadata={
-        "description": "The first position up the reporting line that someone holds today, past vacant ones, "
-                       "and its holders; null at the top."})
+    superior = fields.Nested(
+        "PositionLinkOut",
+        allow_none=True,
+        metadata={"description": "The direct superior (直接上级), reports_to_id's position."},
+    )
+    subordinates = fields.List(
+        fields.Nested("PositionLinkOut"),
+        metadata={"description": "Direct subordinates, derived from the positions that report to this one."},
+    )
+    manager = fields.Nested(
+        "ManagerOut",
+        allow_none=True,
+        metadata={
+            "description": "The first position up the reporting line that someone holds today, past vacant ones, "
+            "and its holders; null at the top."
+        },
+    )
 
 
 class PositionArgs(PageArgs):
     q = text(200, metadata={"description": "Part of the code or title."})
     department_id = query_ref("Only positions of this department and those below it.")
-    vacancy = fields.String(validate=validate.OneOf(["vacant", "filled", "over"]), metadata={
-        "description": "vacant: fewer holders than the headcount; filled: as many or more; over: more."})
+    vacancy = fields.String(
+        validate=validate.OneOf(["vacant", "filled", "over"]),
+        metadata={"description": "vacant: fewer holders than the headcount; filled: as many or more; over: more."},
+    )
     archived = fields.Boolean(load_default=False, metadata={"description": "Include archived positions."})

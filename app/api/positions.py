@@ -1,5 +1,6 @@
 """Positions: list, read (with the current job description), create, replace (PUT), change
 (PATCH), archive, restore, delete."""
+
 from __future__ import annotations
 
 from flask import Response, url_for
@@ -28,10 +29,13 @@ from app.org.access import can_edit_org, can_view_org
 from app.org.fields import POSITION
 from app.org.models import Position
 
-blp = Blueprint("positions", __name__, url_prefix="/api/v1/positions",
-                description="Positions (岗位) with their authorised headcount (编制) and reporting lines.")
+blp = Blueprint(
+    "positions",
+    __name__,
+    url_prefix="/api/v1/positions",
+    description="Positions (岗位) with their authorised headcount (编制) and reporting lines.",
+)
 PositionPage = page_schema(PositionOut, "PositionPage")
-
 
 
 def position_job_description(position: Position) -> dict | None:
@@ -45,8 +49,10 @@ def position_job_description(position: Position) -> dict | None:
 
 def _current(position: Position) -> dict:
     """The position as a full request body, for PATCH to apply the fields it sends on top."""
-    return {**{f.name: getattr(position, f.name) for f in POSITION.fields if f.kind != "refs"},
-            "dotted_superior_ids": [superior.id for superior in position.dotted_superiors]}
+    return {
+        **{f.name: getattr(position, f.name) for f in POSITION.fields if f.kind != "refs"},
+        "dotted_superior_ids": [superior.id for superior in position.dotted_superiors],
+    }
 
 
 def _data(body: dict) -> services.PositionData:
@@ -68,10 +74,19 @@ def manager_out(manager) -> dict | None:
 def _detail(position: Position):
     filled = services.filled_counts([position.id]).get(position.id, 0)
     subordinates = services.direct_subordinates([position.id])[position.id]
-    return Row(position, filled=filled, job_description=position_job_description(position),
-               superior=position.reports_to, subordinates=subordinates,
-               subordinate_ids=[row.id for row in subordinates],
-               manager=manager_out(services.managers_of_position(position.id))), 200, etag(position)
+    return (
+        Row(
+            position,
+            filled=filled,
+            job_description=position_job_description(position),
+            superior=position.reports_to,
+            subordinates=subordinates,
+            subordinate_ids=[row.id for row in subordinates],
+            manager=manager_out(services.managers_of_position(position.id)),
+        ),
+        200,
+        etag(position),
+    )
 
 
 @blp.route("")
@@ -81,13 +96,18 @@ def _detail(position: Position):
 def list_positions(args):
     """List positions by code"""
     department = department_filter(args.get("department_id"))
-    page = page_of(services.list_positions(args.get("q", "").strip(), department, args.get("vacancy", ""),
-                                           args["archived"], by_code=True), args)
+    page = page_of(
+        services.list_positions(
+            args.get("q", "").strip(), department, args.get("vacancy", ""), args["archived"], by_code=True
+        ),
+        args,
+    )
     ids = [position.id for position in page["items"]]
     filled, subordinates = services.filled_counts(ids), services.direct_subordinates(ids)
-    page["items"] = [Row(position, filled=filled.get(position.id, 0),
-                         subordinate_ids=[row.id for row in subordinates[position.id]])
-                     for position in page["items"]]
+    page["items"] = [
+        Row(position, filled=filled.get(position.id, 0), subordinate_ids=[row.id for row in subordinates[position.id]])
+        for position in page["items"]
+    ]
     return page
 
 

@@ -1,5 +1,6 @@
 """The browsable API reference: Swagger UI (served from app/static/vendor/swagger-ui) on the
 OpenAPI document. A page like the others: it needs a login."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

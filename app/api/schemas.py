@@ -11,6 +11,7 @@ department_schemas.py, position_schemas.py (with the job description a position 
 employee_schemas.py (with assignments), org_schemas.py, job_schemas.py, library_schemas.py,
 content_schemas.py, appraisal_schemas.py and document_schemas.py (with background tasks).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,10 @@ class Text(fields.String):
     """A string that can be stored and exported: no NUL character, no lone surrogate, no
     invisible control character other than tabs and line breaks."""
 
-    default_error_messages = {"unstorable": "Invalid value.",
-                              "control": "Remove the invisible control characters from the text."}
+    default_error_messages = {
+        "unstorable": "Invalid value.",
+        "control": "Remove the invisible control characters from the text.",
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -46,7 +49,7 @@ class Text(fields.String):
 
 
 NUMERIC_STRING = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")
-EXPONENT = re.compile(r"\d[eE][+-]?\d")   # refused by parse_number with its own message
+EXPONENT = re.compile(r"\d[eE][+-]?\d")  # refused by parse_number with its own message
 
 
 class Exact(fields.Field):
@@ -56,13 +59,17 @@ class Exact(fields.Field):
     before the point and ``decimals`` after it). Answered as a JSON number with every digit (a
     client that reads numbers as doubles keeps about 15 of them)."""
 
-    def __init__(self, *, decimals: int = MAX_DECIMALS, integer_digits: int = MAX_INTEGER_DIGITS, low=None,
-                 high=None, **kwargs):
+    def __init__(
+        self, *, decimals: int = MAX_DECIMALS, integer_digits: int = MAX_INTEGER_DIGITS, low=None, high=None, **kwargs
+    ):
         limits = f"at most {integer_digits} digits before the point and {decimals} after it"
         if low is not None and high is not None:
             limits += f", from {low} to {high}"
-        metadata = {"type": "number", "description": f"A number ({limits}); a numeric string is also accepted.",
-                    **kwargs.pop("metadata", {})}
+        metadata = {
+            "type": "number",
+            "description": f"A number ({limits}); a numeric string is also accepted.",
+            **kwargs.pop("metadata", {}),
+        }
         super().__init__(metadata=metadata, **kwargs)
         self.limits = {"decimals": decimals, "integer_digits": integer_digits, "low": low, "high": high}
 
@@ -105,38 +112,61 @@ def optional_ref() -> fields.Integer:
 
 
 def code() -> Text:
-    return Text(required=True, metadata={"description": "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."},
-                validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)])
+    return Text(
+        required=True,
+        metadata={"description": "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."},
+        validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)],
+    )
 
 
 def input_field(f: Field) -> fields.Field:
     """The request field of a declared field: its type, limits, default and description."""
     metadata = {"description": f.description} if f.description else {}
     if f.kind == "code":
-        return Text(required=True, metadata=metadata, validate=[
-            validate.Length(min=1, max=f.max_length), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)])
+        return Text(
+            required=True,
+            metadata=metadata,
+            validate=[validate.Length(min=1, max=f.max_length), validate.Regexp(CODE_PATTERN, error=CODE_MESSAGE)],
+        )
     if f.kind in ("line", "text"):
         if f.required:
             return Text(required=True, validate=validate.Length(min=1, max=f.max_length), metadata=metadata)
         return text(f.max_length or TEXT_MAX, load_default="", metadata=metadata)
     if f.kind == "int":
-        return fields.Integer(strict=True, load_default=f.default, validate=validate.Range(min=f.minimum, max=f.maximum),
-                              metadata=metadata)
+        return fields.Integer(
+            strict=True,
+            load_default=f.default,
+            validate=validate.Range(min=f.minimum, max=f.maximum),
+            metadata=metadata,
+        )
     if f.kind == "ref":
-        return ref(required=True, metadata=metadata) if f.required else ref(allow_none=True, load_default=None,
-                                                                            metadata=metadata)
+        return (
+            ref(required=True, metadata=metadata)
+            if f.required
+            else ref(allow_none=True, load_default=None, metadata=metadata)
+        )
     if f.kind == "refs":
         return fields.List(ref(), load_default=list, validate=validate.Length(max=f.maximum), metadata=metadata)
     if f.kind == "email":
-        return Text(load_default="", metadata=metadata, validate=[
-            validate.Length(max=f.max_length), validate.Regexp(f"{EMAIL_PATTERN}|^$", error=f.message("invalid"))])
+        return Text(
+            load_default="",
+            metadata=metadata,
+            validate=[
+                validate.Length(max=f.max_length),
+                validate.Regexp(f"{EMAIL_PATTERN}|^$", error=f.message("invalid")),
+            ],
+        )
     if f.kind == "date":
         return fields.Date(allow_none=True, load_default=None, metadata=metadata)
     if f.kind == "status":
         return fields.String(load_default=f.default, validate=validate.OneOf(STATUSES), metadata=metadata)
     if f.kind == "lines":
-        return fields.List(text(f.max_length or TEXT_MAX), load_default=list, metadata=metadata,
-                           validate=validate.Length(max=f.maximum, error=TOO_MANY))
+        return fields.List(
+            text(f.max_length or TEXT_MAX),
+            load_default=list,
+            metadata=metadata,
+            validate=validate.Length(max=f.maximum, error=TOO_MANY),
+        )
     raise ValueError(f"No request field for the kind {f.kind!r} of {f.name}: give it to input_schema")
 
 
@@ -177,8 +207,11 @@ def output_schema(name: str, entity: Entity, first: tuple[str, ...] = ("id",), *
 
 
 def version_field() -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), metadata={
-        "description": "The version this change is based on (or send its ETag in If-Match)."})
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "The version this change is based on (or send its ETag in If-Match)."},
+    )
 
 
 def one_of(enum_cls, **kwargs) -> fields.String:
@@ -200,9 +233,15 @@ class ErrorSchema(Schema):
 
     code = fields.Integer(required=True, metadata={"description": "The HTTP status."})
     message = fields.String(required=True, metadata={"description": "One sentence, in the user's language."})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True, metadata={
-        "description": "Messages per field; nested fields have dotted names (collaborations.0.duty); "
-                       "\"body\" is about the request body as a whole. Empty when no field is at fault."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={
+            "description": "Messages per field; nested fields have dotted names (collaborations.0.duty); "
+            '"body" is about the request body as a whole. Empty when no field is at fault.'
+        },
+    )
 
 
 class PageArgs(Schema):
@@ -211,12 +250,16 @@ class PageArgs(Schema):
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    return type(name, (Output,), {
-        "items": fields.List(fields.Nested(item)),
-        "total": fields.Integer(metadata={"description": "Items matching the filters, on all pages."}),
-        "page": fields.Integer(),
-        "per_page": fields.Integer(),
-    })
+    return type(
+        name,
+        (Output,),
+        {
+            "items": fields.List(fields.Nested(item)),
+            "total": fields.Integer(metadata={"description": "Items matching the filters, on all pages."}),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+        },
+    )
 
 
 def patch(schema: type[Schema]) -> Schema:

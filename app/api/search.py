@@ -1,5 +1,6 @@
 """Search across departments, positions, employees, job descriptions and KPIs, grouped by kind:
 the same search as the top bar's box, the same access rules."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -11,8 +12,12 @@ from app.auth.permissions import requires
 from app.org.access import can_view_org
 from app.search import services
 
-blp = Blueprint("search_api", __name__, url_prefix="/api/v1/search",
-                description="Search (搜索): one query over the organisation, job descriptions and KPIs.")
+blp = Blueprint(
+    "search_api",
+    __name__,
+    url_prefix="/api/v1/search",
+    description="Search (搜索): one query over the organisation, job descriptions and KPIs.",
+)
 
 
 def _url(hit: services.Hit) -> str:
@@ -54,10 +59,31 @@ def search_post(args):
 
 def _answer(args) -> dict:
     query, groups = services.search(current_user, args["q"], args["per_kind"], tuple(args["kind"]))
-    return {"query": query.text, "terms": query.terms, "truncated": query.truncated, "groups": [
-        {"kind": group.kind, "label": group.label, "total": group.total, "items": [
-            {"kind": hit.kind, "id": hit.record_id, "position_id": hit.position_id, "title": hit.title,
-             "detail": hit.detail, "archived": hit.archived, "snippet": hit.snippet,
-             "title_html": str(hit.title_html), "snippet_html": str(hit.snippet_html), "url": _url(hit)}
-            for hit in group.hits]}
-        for group in groups]}
+    return {
+        "query": query.text,
+        "terms": query.terms,
+        "truncated": query.truncated,
+        "groups": [
+            {
+                "kind": group.kind,
+                "label": group.label,
+                "total": group.total,
+                "items": [
+                    {
+                        "kind": hit.kind,
+                        "id": hit.record_id,
+                        "position_id": hit.position_id,
+                        "title": hit.title,
+                        "detail": hit.detail,
+                        "archived": hit.archived,
+                        "snippet": hit.snippet,
+                        "title_html": str(hit.title_html),
+                        "snippet_html": str(hit.snippet_html),
+                        "url": _url(hit),
+                    }
+                    for hit in group.hits
+                ],
+            }
+            for group in groups
+        ],
+    }

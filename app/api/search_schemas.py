@@ -1,4 +1,5 @@
 """Request and response schemas of the search resource."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -8,13 +9,23 @@ from app.search.models import KINDS
 
 
 class SearchArgs(Schema):
-    q = Text(required=True, metadata={
-        "description": "Words to find (all of them, anywhere, ignoring case); only the first 200 characters and "
-                       "8 words are searched (`truncated` says so). Operators and wildcards are plain characters."})
-    per_kind = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50),
-                              metadata={"description": "Results of each kind (the `total` counts them all)."})
-    kind = fields.List(fields.String(validate=validate.OneOf(KINDS)), load_default=list(KINDS),
-                       metadata={"description": "Only these kinds (repeat the argument for several)."})
+    q = Text(
+        required=True,
+        metadata={
+            "description": "Words to find (all of them, anywhere, ignoring case); only the first 200 characters and "
+            "8 words are searched (`truncated` says so). Operators and wildcards are plain characters."
+        },
+    )
+    per_kind = fields.Integer(
+        load_default=10,
+        validate=validate.Range(min=1, max=50),
+        metadata={"description": "Results of each kind (the `total` counts them all)."},
+    )
+    kind = fields.List(
+        fields.String(validate=validate.OneOf(KINDS)),
+        load_default=list(KINDS),
+        metadata={"description": "Only these kinds (repeat the argument for several)."},
+    )
 
 
 class SearchHitOut(Output):

@@ -1,5 +1,6 @@
 """Schemas of target plans in the API: a plan with its KPI lines, a line's split, handing down,
 the plan's tree and a person's own targets. Figures are exact numbers (strings accepted)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -12,11 +13,24 @@ def one_of_values(values, **kwargs) -> fields.String:
     return fields.String(validate=validate.OneOf(sorted(values)), **kwargs)
 
 
-TargetFigures = type("TargetFigures", (Output,), {
-    period: Exact(allow_none=True, metadata={"description": {"y": "The fiscal year."}.get(
-        period, f"Quarter {period[1:]} of the fiscal year." if period.startswith("q")
-        else f"Month {period[1:]} of the fiscal year (1: its first month).")})
-    for period in PERIODS})
+TargetFigures = type(
+    "TargetFigures",
+    (Output,),
+    {
+        period: Exact(
+            allow_none=True,
+            metadata={
+                "description": {"y": "The fiscal year."}.get(
+                    period,
+                    f"Quarter {period[1:]} of the fiscal year."
+                    if period.startswith("q")
+                    else f"Month {period[1:]} of the fiscal year (1: its first month).",
+                )
+            },
+        )
+        for period in PERIODS
+    },
+)
 
 
 class TargetPlanArgs(PageArgs):
@@ -35,12 +49,22 @@ class TargetLineIn(Schema):
 
     version = version_field()
     annual = Exact(required=True, low=0, metadata={"description": "The annual target (not negative)."})
-    rule = one_of_values(Rule.values(), load_default=Rule.SUM.value, metadata={
-        "description": "How the parts combine: sum (amounts), mean (rates: weighted by base_kpi_id, an amount "
-                       "line of the plan, or plain), max or last (counts over time; they add up over units)."})
+    rule = one_of_values(
+        Rule.values(),
+        load_default=Rule.SUM.value,
+        metadata={
+            "description": "How the parts combine: sum (amounts), mean (rates: weighted by base_kpi_id, an amount "
+            "line of the plan, or plain), max or last (counts over time; they add up over units)."
+        },
+    )
     base_kpi_id = optional_ref()
-    split = one_of_values(SplitMethod.values(), load_default=SplitMethod.EVEN.value, metadata={
-        "description": "even, percent (twelve percentages adding up to 100; amounts only) or manual (twelve months)."})
+    split = one_of_values(
+        SplitMethod.values(),
+        load_default=SplitMethod.EVEN.value,
+        metadata={
+            "description": "even, percent (twelve percentages adding up to 100; amounts only) or manual (twelve months)."
+        },
+    )
     percents = fields.List(Exact(decimals=2, low=0, high=100), validate=validate.Length(equal=12), load_default=list)
     months = fields.List(Exact(low=0), validate=validate.Length(equal=12), load_default=list)
 
@@ -48,9 +72,15 @@ class TargetLineIn(Schema):
 class ReceiverIn(Schema):
     department_id = optional_ref()
     position_id = optional_ref()
-    value = Exact(allow_none=True, load_default=None, low=0, metadata={
-        "description": "For method percent: the percentage of the whole; for amount: the receiver's annual "
-                       "figure (a rate: its rate)."})
+    value = Exact(
+        allow_none=True,
+        load_default=None,
+        low=0,
+        metadata={
+            "description": "For method percent: the percentage of the whole; for amount: the receiver's annual "
+            "figure (a rate: its rate)."
+        },
+    )
 
     @validates_schema
     def one_node(self, data, **kwargs):
@@ -64,8 +94,9 @@ class HandDownIn(Schema):
     parent_department_id = optional_ref()
     method = one_of_values(("even", "percent", "amount"), load_default="even")
     receivers = fields.List(fields.Nested(ReceiverIn), required=True, validate=validate.Length(min=1, max=5000))
-    confirm_over = fields.Boolean(load_default=False, metadata={
-        "description": "HR confirms handing down more than the whole of an additive KPI."})
+    confirm_over = fields.Boolean(
+        load_default=False, metadata={"description": "HR confirms handing down more than the whole of an additive KPI."}
+    )
 
 
 class PlanActionIn(Schema):
@@ -90,7 +121,9 @@ class TargetLineOut(Output):
     split = one_of_values(SplitMethod.values())
     percents = fields.List(fields.String(), allow_none=True)
     figures = fields.Nested(TargetFigures)
-    difference = Exact(allow_none=True, metadata={"description": "Stated year − what the months give; null when they agree."})
+    difference = Exact(
+        allow_none=True, metadata={"description": "Stated year − what the months give; null when they agree."}
+    )
 
 
 class TargetPlanOut(Output):

@@ -1,5 +1,6 @@
 """Target plans (目标分解): list, create, read (with the tree), set or remove a KPI line, hand down,
 approve, lock, revise, delete a draft; and a person's own handed-down targets."""
+
 from __future__ import annotations
 
 from flask import Response, abort, url_for
@@ -40,9 +41,13 @@ from app.org import services as org
 from app.targets import access, services
 from app.targets.models import TargetPlan
 
-blp = Blueprint("target_plans", __name__, url_prefix="/api/v1/target-plans",
-                description="Target plans (目标分解): a department's KPI targets for a fiscal year, split over "
-                            "quarters and months and handed down to sub-departments and positions.")
+blp = Blueprint(
+    "target_plans",
+    __name__,
+    url_prefix="/api/v1/target-plans",
+    description="Target plans (目标分解): a department's KPI targets for a fiscal year, split over "
+    "quarters and months and handed down to sub-departments and positions.",
+)
 PlanPage = page_schema(TargetPlanSummary, "TargetPlanPage")
 PLAN = f"/<{ID}:plan_id>"
 
@@ -59,6 +64,7 @@ def _checked(rule):
         plan = _visible(plan_id)
         if not rule(current_user, plan):
             abort(403)
+
     return check
 
 
@@ -68,13 +74,30 @@ def _kpi(line) -> dict:
 
 def plan_out(plan) -> dict:
     return {
-        "id": plan.id, "department_id": plan.department_id, "department_name": plan.department.name,
-        "fiscal_year": plan.fiscal_year, "start_month": plan.start_month, "revision": plan.revision,
-        "status": plan.status, "title": plan.title, "change_note": plan.change_note, "previous_id": plan.previous_id,
-        "approved_at": plan.approved_at, "version": plan.version,
-        "lines": [{"kpi": _kpi(line), "rule": line.rule, "base_kpi_id": line.base_kpi_id, "split": line.split,
-                   "percents": line.percents, "figures": line.figures(),
-                   "difference": services.line_differences(plan, line).get("y")} for line in plan.lines],
+        "id": plan.id,
+        "department_id": plan.department_id,
+        "department_name": plan.department.name,
+        "fiscal_year": plan.fiscal_year,
+        "start_month": plan.start_month,
+        "revision": plan.revision,
+        "status": plan.status,
+        "title": plan.title,
+        "change_note": plan.change_note,
+        "previous_id": plan.previous_id,
+        "approved_at": plan.approved_at,
+        "version": plan.version,
+        "lines": [
+            {
+                "kpi": _kpi(line),
+                "rule": line.rule,
+                "base_kpi_id": line.base_kpi_id,
+                "split": line.split,
+                "percents": line.percents,
+                "figures": line.figures(),
+                "difference": services.line_differences(plan, line).get("y"),
+            }
+            for line in plan.lines
+        ],
         "problems": services.plan_problems(plan) if plan.is_draft else [],
     }
 
@@ -113,8 +136,18 @@ def create_plan(body):
 def own_targets():
     """The targets handed down to the positions you hold, from the plans in force"""
     rows = services.shares_of_positions(org.positions_held_by_user(current_user))
-    return {"items": [{"plan_id": plan.id, "fiscal_year": plan.fiscal_year, "position_id": share.position_id,
-                       "kpi": _kpi(line), "figures": share.figures()} for share, line, plan in rows]}
+    return {
+        "items": [
+            {
+                "plan_id": plan.id,
+                "fiscal_year": plan.fiscal_year,
+                "position_id": share.position_id,
+                "kpi": _kpi(line),
+                "figures": share.figures(),
+            }
+            for share, line, plan in rows
+        ]
+    }
 
 
 @blp.route(PLAN)
@@ -133,10 +166,26 @@ def get_tree(plan_id: int):
     """The plan as a tree: each node's target, what it handed down and the remainder, per KPI"""
     plan = _visible(plan_id)
     tree = services.plan_tree(plan)
-    nodes = [{"kind": node.kind, "id": node.id, "code": node.code, "name": node.name, "level": node.level,
-              "cells": [{"kpi_id": kpi_id, "target": cell.target, "handed_down": cell.handed or None,
-                         "remainder": cell.remainder or None, "over_allocated": cell.over}
-                        for kpi_id, cell in node.cells.items()]} for node in tree.nodes]
+    nodes = [
+        {
+            "kind": node.kind,
+            "id": node.id,
+            "code": node.code,
+            "name": node.name,
+            "level": node.level,
+            "cells": [
+                {
+                    "kpi_id": kpi_id,
+                    "target": cell.target,
+                    "handed_down": cell.handed or None,
+                    "remainder": cell.remainder or None,
+                    "over_allocated": cell.over,
+                }
+                for kpi_id, cell in node.cells.items()
+            ],
+        }
+        for node in tree.nodes
+    ]
     return {"plan_id": plan.id, "nodes": nodes}, 200, etag(plan)
 
 
@@ -183,17 +232,23 @@ def hand_down(body, plan_id: int):
     version = seen_version(body.pop("version", None))
     receivers = body["receivers"]
     data = services.HandDown(
-        kpi_id=body["kpi_id"], parent_department_id=body.get("parent_department_id") or plan.department_id,
-        nodes=[("department", r["department_id"]) if r.get("department_id") else ("position", r["position_id"])
-               for r in receivers],
-        method=body["method"], values=[r.get("value") for r in receivers] if body["method"] != "even" else [],
-        confirm_over=body["confirm_over"])
+        kpi_id=body["kpi_id"],
+        parent_department_id=body.get("parent_department_id") or plan.department_id,
+        nodes=[
+            ("department", r["department_id"]) if r.get("department_id") else ("position", r["position_id"])
+            for r in receivers
+        ],
+        method=body["method"],
+        values=[r.get("value") for r in receivers] if body["method"] != "even" else [],
+        confirm_over=body["confirm_over"],
+    )
     if body["method"] != "even":
         for i, receiver in enumerate(receivers):
             if receiver.get("value") is None:
                 raise ServiceError.field(f"receivers.{i}.value", _("Give a figure for each receiver."))
-    with errors_under(rename={"nodes": "receivers", **{f"values.{i}": f"receivers.{i}.value"
-                                                       for i in range(len(receivers))}}):
+    with errors_under(
+        rename={"nodes": "receivers", **{f"values.{i}": f"receivers.{i}.value" for i in range(len(receivers))}}
+    ):
         count = services.hand_down(plan, data, version, access.may_over_allocate(current_user))
     return {"shares": count, "plan": plan_out(plan)}, 200, etag(plan)
 

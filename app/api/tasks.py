@@ -1,5 +1,6 @@
 """Background tasks: the status of a task the user started, and its result file. Nobody but
 the task's owner sees it (404 for everyone else)."""
+
 from __future__ import annotations
 
 from flask import jsonify, url_for
@@ -13,8 +14,12 @@ from app.tasks.access import can_run_tasks
 from app.tasks.models import Task
 from app.tasks.views import send_result
 
-blp = Blueprint("background_tasks", __name__, url_prefix="/api/v1/tasks",
-                description="Background tasks: long work (e.g. a big position manual) and its progress.")
+blp = Blueprint(
+    "background_tasks",
+    __name__,
+    url_prefix="/api/v1/tasks",
+    description="Background tasks: long work (e.g. a big position manual) and its progress.",
+)
 
 TASK_LOCATION = {"Location": {"description": "The background task doing the work.", "schema": {"type": "string"}}}
 
@@ -28,8 +33,12 @@ def task_accepted(task: Task):
 
 
 def task_row(task: Task) -> Row:
-    return Row(task, status_label=task.status_enum.label, percent=task.percent,
-               result_url=url_for("background_tasks.get_result", task_id=task.id) if task.has_result else None)
+    return Row(
+        task,
+        status_label=task.status_enum.label,
+        percent=task.percent,
+        result_url=url_for("background_tasks.get_result", task_id=task.id) if task.has_result else None,
+    )
 
 
 @blp.route(f"/<{ID}:task_id>")
@@ -46,8 +55,13 @@ def get_task(task_id: int):
 
 @blp.route(f"/<{ID}:task_id>/result")
 @blp.response(200, PDF, content_type="application/pdf", description="The file the task made.")
-@blp.alt_response(200, schema=PDF, content_type="application/octet-stream", success=True,
-                  description="The file the task made, for tasks that make other kinds of files.")
+@blp.alt_response(
+    200,
+    schema=PDF,
+    content_type="application/octet-stream",
+    success=True,
+    description="The file the task made, for tasks that make other kinds of files.",
+)
 @requires(can_run_tasks)
 def get_result(task_id: int):
     """Download what a task made

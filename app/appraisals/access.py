@@ -3,6 +3,7 @@ calibrate reviews, and act for someone else on a review (enter a paper self-revi
 employee's behalf, skip an optional self-review, enter a paper manager review on a reviewer's
 behalf, remove or restore a review). Plain functions, used by the pages, the API and the
 templates alike."""
+
 from __future__ import annotations
 
 from sqlalchemy import false, or_
@@ -81,8 +82,7 @@ def can_self_review(user, review) -> bool:
 def can_manager_review(user, review) -> bool:
     """Only the named reviewer, with an account that may review, and never on their own review."""
     own = _own_employee_id(user)
-    return (can_do_manager_reviews(user) and own is not None
-            and own == review.reviewer_id and own != review.employee_id)
+    return can_do_manager_reviews(user) and own is not None and own == review.reviewer_id and own != review.employee_id
 
 
 def can_calibrate(user, review) -> bool:
@@ -162,10 +162,14 @@ def can_enter_self_review_for(user, review) -> bool:
         return False
     if review.status == Step.SELF_REVIEW.value:
         return can_calibrate(user, review) or (
-            bool(cycle_settings(review.cycle).get("reviewer_enters_self_review"))
-            and can_manager_review(user, review))
-    return (review.status == Step.MANAGER_REVIEW.value and review.self_review_state in flow.SKIPPED
-            and can_calibrate(user, review) and not can_manager_review(user, review))
+            bool(cycle_settings(review.cycle).get("reviewer_enters_self_review")) and can_manager_review(user, review)
+        )
+    return (
+        review.status == Step.MANAGER_REVIEW.value
+        and review.self_review_state in flow.SKIPPED
+        and can_calibrate(user, review)
+        and not can_manager_review(user, review)
+    )
 
 
 def can_skip_self_review_for(user, review) -> bool:
@@ -185,8 +189,12 @@ def reviewer_cannot_review(review) -> bool:
 def can_enter_manager_review_for(user, review) -> bool:
     """HR (never on their own review) enters the paper manager review of a named reviewer who
     has no account able to do it."""
-    return (review.excluded_at is None and review.status == Step.MANAGER_REVIEW.value
-            and can_calibrate(user, review) and reviewer_cannot_review(review))
+    return (
+        review.excluded_at is None
+        and review.status == Step.MANAGER_REVIEW.value
+        and can_calibrate(user, review)
+        and reviewer_cannot_review(review)
+    )
 
 
 # --- 360° feedback (issue 18) -------------------------------------------------------------------

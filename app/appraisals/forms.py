@@ -1,5 +1,6 @@
 """Forms of the appraisal pages. The rules live in the services (shared with the API); these
 forms parse, and put the services' field errors back next to the fields."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,15 +33,24 @@ BLANK = [("", "—")]
 
 class CycleForm(FlaskForm):
     version = HiddenField()
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[InputRequired(), Length(max=120)],
-                       render_kw={"placeholder": _l("e.g. 2026 Q4 appraisal")})
+    name = StringField(
+        lazy_pgettext("thing", "Name"),
+        validators=[InputRequired(), Length(max=120)],
+        render_kw={"placeholder": _l("e.g. 2026 Q4 appraisal")},
+    )
     period_type = SelectField(_l("Period"), choices=[])
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
-    end_date = DateField(_l("End date"), validators=[Optional()],
-                         description=_l("Left empty: the end of the month, quarter or year."))
+    end_date = DateField(
+        _l("End date"), validators=[Optional()], description=_l("Left empty: the end of the month, quarter or year.")
+    )
     template_id = SelectField(_l("Template"), choices=[], validate_choice=False)
-    department_ids = SelectMultipleField(_l("Departments"), choices=[], validate_choice=False, coerce=str,
-                                         description=_l("None chosen: the whole company."))
+    department_ids = SelectMultipleField(
+        _l("Departments"),
+        choices=[],
+        validate_choice=False,
+        coerce=str,
+        description=_l("None chosen: the whole company."),
+    )
     include_subdepartments = BooleanField(_l("Include sub-departments"), default=True)
     self_review_due = DateField(_l("Self-reviews due"), validators=[Optional()])
     manager_review_due = DateField(_l("Manager reviews due"), validators=[Optional()])
@@ -83,11 +93,16 @@ class FeedbackSettingsForm(Form):
     questions = TextAreaField(_l("Open questions (one per line)"), render_kw={"rows": 3})
 
     def data_dict(self) -> dict:
-        numbers = {name: getattr(self, name).data for name in ("min_respondents", "max_respondents", "min_responses",
-                                                                "days", "weight")}
-        return {"enabled": bool(self.enabled.data), "anonymous": bool(self.anonymous.data),
-                **{name: value for name, value in numbers.items() if (value or "").strip()},   # blank: the default
-                "questions": [q for q in (self.questions.data or "").splitlines() if q.strip()]}
+        numbers = {
+            name: getattr(self, name).data
+            for name in ("min_respondents", "max_respondents", "min_responses", "days", "weight")
+        }
+        return {
+            "enabled": bool(self.enabled.data),
+            "anonymous": bool(self.anonymous.data),
+            **{name: value for name, value in numbers.items() if (value or "").strip()},  # blank: the default
+            "questions": [q for q in (self.questions.data or "").splitlines() if q.strip()],
+        }
 
     def fill(self, data: dict) -> None:
         for name in ("enabled", "anonymous"):
@@ -104,8 +119,10 @@ class GoalsSettingsForm(Form):
     weight = StringField(_l("Goals section weight (%)"), render_kw={"inputmode": "decimal"})
 
     def data_dict(self) -> dict:
-        return {"enabled": bool(self.enabled.data), **({"weight": self.weight.data} if (self.weight.data or "").strip()
-                                                        else {})}
+        return {
+            "enabled": bool(self.enabled.data),
+            **({"weight": self.weight.data} if (self.weight.data or "").strip() else {}),
+        }
 
     def fill(self, data: dict) -> None:
         self.enabled.data, self.weight.data = bool(data.get("enabled")), plain(data.get("weight"))
@@ -129,13 +146,19 @@ class TemplateForm(FlaskForm):
     scale = FieldList(FormField(LevelForm), min_entries=10, max_entries=10)
     bands = FieldList(FormField(BandForm), min_entries=8, max_entries=8)
     outcomes = FieldList(FormField(OutcomeForm), min_entries=12, max_entries=12)
-    self_review = SelectField(_l("Self-review"), choices=[], validate_choice=False,
-                              description=_l("Whatever is chosen, an employee without an account skips it, "
-                                             "unless HR enters their paper self-review."))
-    reviewer_enters_self_review = BooleanField(_l("The reviewer may enter a paper self-review on the employee’s "
-                                                  "behalf (HR always may)"))
-    feedback = FormField(FeedbackSettingsForm)   # 360° feedback (issue 18): fields feedback-<name>
-    goals = FormField(GoalsSettingsForm)         # individual goals (issue 18): fields goals-<name>
+    self_review = SelectField(
+        _l("Self-review"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "Whatever is chosen, an employee without an account skips it, unless HR enters their paper self-review."
+        ),
+    )
+    reviewer_enters_self_review = BooleanField(
+        _l("The reviewer may enter a paper self-review on the employee’s behalf (HR always may)")
+    )
+    feedback = FormField(FeedbackSettingsForm)  # 360° feedback (issue 18): fields feedback-<name>
+    goals = FormField(GoalsSettingsForm)  # individual goals (issue 18): fields goals-<name>
     submit = SubmitField(_l("Save template"))
 
     def __init__(self, *args, **kwargs):
@@ -144,15 +167,29 @@ class TemplateForm(FlaskForm):
         self.self_review.choices = SelfReviewMode.choices()
 
     def data_dict(self) -> dict:
-        return {"name": self.name.data, "kpi_weight": self.kpi_weight.data,
-                "competency_weight": self.competency_weight.data, "levels": self.levels.data,
-                "scale": [{"label": e.form.label.data, "description": e.form.description.data} for e in self.scale],
-                "bands": [{"band": e.form.band.data, "min": e.form.min.data, "guide_min": e.form.guide_min.data,
-                           "guide_max": e.form.guide_max.data, "bonus": e.form.bonus.data,
-                           "salary_raise": e.form.salary_raise.data} for e in self.bands],
-                "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
-                "self_review": self.self_review.data, "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data),
-                "feedback": self.feedback.form.data_dict(), "goals": self.goals.form.data_dict()}
+        return {
+            "name": self.name.data,
+            "kpi_weight": self.kpi_weight.data,
+            "competency_weight": self.competency_weight.data,
+            "levels": self.levels.data,
+            "scale": [{"label": e.form.label.data, "description": e.form.description.data} for e in self.scale],
+            "bands": [
+                {
+                    "band": e.form.band.data,
+                    "min": e.form.min.data,
+                    "guide_min": e.form.guide_min.data,
+                    "guide_max": e.form.guide_max.data,
+                    "bonus": e.form.bonus.data,
+                    "salary_raise": e.form.salary_raise.data,
+                }
+                for e in self.bands
+            ],
+            "outcomes": [{"code": e.form.code.data, "label": e.form.label.data} for e in self.outcomes],
+            "self_review": self.self_review.data,
+            "reviewer_enters_self_review": bool(self.reviewer_enters_self_review.data),
+            "feedback": self.feedback.form.data_dict(),
+            "goals": self.goals.form.data_dict(),
+        }
 
     def fill(self, data: dict) -> None:
         self.name.data = data["name"]
@@ -220,8 +257,7 @@ class ExclusionForm(FlaskForm):
 
 class LaunchForm(FlaskForm):
     version = HiddenField()
-    confirm_overlap = BooleanField(_l("Launch anyway: these employees get a second review for an overlapping "
-                                      "period"))
+    confirm_overlap = BooleanField(_l("Launch anyway: these employees get a second review for an overlapping period"))
 
 
 class VersionForm(FlaskForm):
@@ -232,9 +268,10 @@ class VersionForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"))
-    number_format = SelectField(_l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto",
-                                description=FORMAT_DESCRIPTION)
-    rows = HiddenField()   # the checked rows of the preview, sent back to apply them
+    number_format = SelectField(
+        _l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto", description=FORMAT_DESCRIPTION
+    )
+    rows = HiddenField()  # the checked rows of the preview, sent back to apply them
 
 
 class PlanForm(FlaskForm):
@@ -244,12 +281,14 @@ class PlanForm(FlaskForm):
     version = HiddenField()
     objectives = TextAreaField(_l("Objectives"), render_kw={"rows": 5})
     support = TextAreaField(_l("Support given"), render_kw={"rows": 3})
-    owner_no = StringField(_l("Owner's employee number"), description=_l("Who follows the plan (the reviewer, "
-                                                                        "by default)."))
+    owner_no = StringField(
+        _l("Owner's employee number"), description=_l("Who follows the plan (the reviewer, by default).")
+    )
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
-    checkin_dates = StringField(_l("Check-in dates"), description=_l("Dates such as 2027-01-15, separated by "
-                                                                   "commas or spaces."))
+    checkin_dates = StringField(
+        _l("Check-in dates"), description=_l("Dates such as 2027-01-15, separated by commas or spaces.")
+    )
 
     def dates(self) -> list[date] | None:
         found = []
@@ -257,8 +296,10 @@ class PlanForm(FlaskForm):
             try:
                 found.append(date.fromisoformat(token))
             except ValueError:
-                self.checkin_dates.errors = [*self.checkin_dates.errors,
-                                             _l("“%(text)s” is not a date (write it as 2027-01-15).", text=token)]
+                self.checkin_dates.errors = [
+                    *self.checkin_dates.errors,
+                    _l("“%(text)s” is not a date (write it as 2027-01-15).", text=token),
+                ]
                 return None
         return found
 

@@ -17,6 +17,7 @@ to score is finalised only with HR's reason (``unscored_reason``).
 Scores are stored (recomputed by ``services.score_review`` whenever an input changes) so that
 result pages and exports aggregate them in SQL; the formulas live in ``app.appraisals.services.scoring``.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -56,8 +57,12 @@ class PeriodType(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.MONTHLY: _l("Monthly"), cls.QUARTERLY: _l("Quarterly"), cls.ANNUAL: _l("Annual"),
-                cls.CUSTOM: _l("Custom")}
+        return {
+            cls.MONTHLY: _l("Monthly"),
+            cls.QUARTERLY: _l("Quarterly"),
+            cls.ANNUAL: _l("Annual"),
+            cls.CUSTOM: _l("Custom"),
+        }
 
 
 class CycleStatus(LabelledEnum):
@@ -78,8 +83,12 @@ class Step(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.SELF_REVIEW: _l("Self-review"), cls.MANAGER_REVIEW: _l("Manager review"),
-                cls.CALIBRATION: _l("HR calibration"), cls.FINALISED: _l("Finalised")}
+        return {
+            cls.SELF_REVIEW: _l("Self-review"),
+            cls.MANAGER_REVIEW: _l("Manager review"),
+            cls.CALIBRATION: _l("HR calibration"),
+            cls.FINALISED: _l("Finalised"),
+        }
 
     @classmethod
     def order(cls) -> list[str]:
@@ -112,10 +121,12 @@ class SelfReviewState(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.SKIPPED_TEMPLATE: _l("Skipped: the template has no self-review"),
-                cls.SKIPPED_NO_ACCOUNT: _l("Skipped: the employee has no account"),
-                cls.SKIPPED_OPTIONAL: _l("Not done (optional): the review went on without it"),
-                cls.ON_BEHALF: _l("Entered on paper on the employee’s behalf")}
+        return {
+            cls.SKIPPED_TEMPLATE: _l("Skipped: the template has no self-review"),
+            cls.SKIPPED_NO_ACCOUNT: _l("Skipped: the employee has no account"),
+            cls.SKIPPED_OPTIONAL: _l("Not done (optional): the review went on without it"),
+            cls.ON_BEHALF: _l("Entered on paper on the employee’s behalf"),
+        }
 
 
 class ExclusionReason(LabelledEnum):
@@ -126,8 +137,12 @@ class ExclusionReason(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.LONG_LEAVE: _l("Long leave"), cls.LEFT: _l("Left the company"),
-                cls.JOINED_LATE: _l("Joined late"), cls.OTHER: _l("Other reason")}
+        return {
+            cls.LONG_LEAVE: _l("Long leave"),
+            cls.LEFT: _l("Left the company"),
+            cls.JOINED_LATE: _l("Joined late"),
+            cls.OTHER: _l("Other reason"),
+        }
 
 
 class AppraisalTemplate(VersionedMixin, db.Model):
@@ -150,8 +165,9 @@ class AppraisalTemplate(VersionedMixin, db.Model):
     scale: Mapped[list] = mapped_column(JSON, default=list)
     bands: Mapped[list] = mapped_column(JSON, default=list)
     outcomes: Mapped[list] = mapped_column(JSON, default=list)
-    self_review: Mapped[str] = mapped_column(String(20), default=SelfReviewMode.REQUIRED.value,
-                                             server_default=SelfReviewMode.REQUIRED.value)
+    self_review: Mapped[str] = mapped_column(
+        String(20), default=SelfReviewMode.REQUIRED.value, server_default=SelfReviewMode.REQUIRED.value
+    )
     # The reviewer (not only HR) may enter a paper self-review on the employee's behalf.
     reviewer_enters_self_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     # 360° feedback settings (issue 18), validated by services.templates.clean_feedback; {} = no feedback.
@@ -201,7 +217,7 @@ class AppraisalCycle(VersionedMixin, db.Model):
     include_subdepartments: Mapped[bool] = mapped_column(Boolean, default=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("appraisal_templates.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=CycleStatus.DRAFT.value, index=True)
-    settings: Mapped[dict | None] = mapped_column(JSON)   # the template's settings, frozen at launch
+    settings: Mapped[dict | None] = mapped_column(JSON)  # the template's settings, frozen at launch
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -237,10 +253,12 @@ class Review(VersionedMixin, db.Model):
         UniqueConstraint("cycle_id", "employee_id"),
         CheckConstraint(_in("status", Step), name="status_valid"),
         CheckConstraint("reviewer_id IS NULL OR reviewer_id <> employee_id", name="not_own_reviewer"),
-        CheckConstraint(f"self_review_state IS NULL OR {_in('self_review_state', SelfReviewState)}",
-                        name="self_review_state_valid"),
-        CheckConstraint(f"exclusion_reason IS NULL OR {_in('exclusion_reason', ExclusionReason)}",
-                        name="exclusion_reason_valid"),
+        CheckConstraint(
+            f"self_review_state IS NULL OR {_in('self_review_state', SelfReviewState)}", name="self_review_state_valid"
+        ),
+        CheckConstraint(
+            f"exclusion_reason IS NULL OR {_in('exclusion_reason', ExclusionReason)}", name="exclusion_reason_valid"
+        ),
         Index("ix_appraisal_reviews_cycle_id_status", "cycle_id", "status"),
     )
 
@@ -260,8 +278,8 @@ class Review(VersionedMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(40))
     kpi_score: Mapped[float | None] = mapped_column(Score)
     competency_score: Mapped[float | None] = mapped_column(Score)
-    feedback_score: Mapped[float | None] = mapped_column(Score)   # 360° feedback, once released
-    goals_score: Mapped[float | None] = mapped_column(Score)      # individual goals, once agreed
+    feedback_score: Mapped[float | None] = mapped_column(Score)  # 360° feedback, once released
+    goals_score: Mapped[float | None] = mapped_column(Score)  # individual goals, once agreed
     goals_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_score: Mapped[float | None] = mapped_column(Score)
     band: Mapped[str | None] = mapped_column(String(10))
@@ -288,12 +306,17 @@ class Review(VersionedMixin, db.Model):
     position = relationship("Position")
     department = relationship("Department")
     kpi_results: Mapped[list[KpiResult]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", order_by="KpiResult.position", passive_deletes=True)
+        back_populates="review", cascade="all, delete-orphan", order_by="KpiResult.position", passive_deletes=True
+    )
     ratings: Mapped[list[CompetencyRating]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", order_by="CompetencyRating.position",
-        passive_deletes=True)
+        back_populates="review",
+        cascade="all, delete-orphan",
+        order_by="CompetencyRating.position",
+        passive_deletes=True,
+    )
     events: Mapped[list[ReviewEvent]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", order_by="ReviewEvent.id", passive_deletes=True)
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewEvent.id", passive_deletes=True
+    )
 
     @property
     def step(self) -> Step:
@@ -448,8 +471,12 @@ class PlanStatus(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.OPEN: _l("Running"), cls.EXTENDED: _l("Extended"), cls.SUCCESSFUL: _l("Successful"),
-                cls.UNSUCCESSFUL: _l("Not successful")}
+        return {
+            cls.OPEN: _l("Running"),
+            cls.EXTENDED: _l("Extended"),
+            cls.SUCCESSFUL: _l("Successful"),
+            cls.UNSUCCESSFUL: _l("Not successful"),
+        }
 
 
 class ImprovementPlan(VersionedMixin, db.Model):
@@ -464,8 +491,7 @@ class ImprovementPlan(VersionedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int | None] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="SET NULL"),
-                                                  unique=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="SET NULL"), unique=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id", ondelete="SET NULL"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"), index=True)
@@ -473,7 +499,7 @@ class ImprovementPlan(VersionedMixin, db.Model):
     support: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    checkin_dates: Mapped[list] = mapped_column(JSON, default=list)   # ISO dates, in order
+    checkin_dates: Mapped[list] = mapped_column(JSON, default=list)  # ISO dates, in order
     status: Mapped[str] = mapped_column(String(20), default=PlanStatus.OPEN.value, index=True)
     closing_comment: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -485,8 +511,11 @@ class ImprovementPlan(VersionedMixin, db.Model):
     owner = relationship("Employee", foreign_keys=[owner_id])
     position = relationship("Position")
     checkins: Mapped[list[PlanCheckIn]] = relationship(
-        back_populates="plan", cascade="all, delete-orphan", order_by="PlanCheckIn.held_on, PlanCheckIn.id",
-        passive_deletes=True)
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        order_by="PlanCheckIn.held_on, PlanCheckIn.id",
+        passive_deletes=True,
+    )
 
     @property
     def status_enum(self) -> PlanStatus:
@@ -561,7 +590,7 @@ class FeedbackNomination(db.Model):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     relation: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=NominationStatus.PROPOSED.value)
-    nominated_by: Mapped[str] = mapped_column(String(20))   # "reviewee", "reviewer" or "hr"
+    nominated_by: Mapped[str] = mapped_column(String(20))  # "reviewee", "reviewer" or "hr"
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -585,9 +614,10 @@ class FeedbackResponse(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("appraisal_reviews.id", ondelete="CASCADE"), index=True)
     nomination_id: Mapped[int | None] = mapped_column(
-        ForeignKey("appraisal_feedback_nominations.id", ondelete="SET NULL"))
-    ratings: Mapped[dict] = mapped_column(JSON, default=dict)     # {competency code: level}
-    answers: Mapped[list] = mapped_column(JSON, default=list)     # one text per open question
+        ForeignKey("appraisal_feedback_nominations.id", ondelete="SET NULL")
+    )
+    ratings: Mapped[dict] = mapped_column(JSON, default=dict)  # {competency code: level}
+    answers: Mapped[list] = mapped_column(JSON, default=list)  # one text per open question
 
 
 # --- individual goals (issue 18) ----------------------------------------------------------------
@@ -613,9 +643,11 @@ class Goal(VersionedMixin, db.Model):
 
     review: Mapped[Review] = relationship()
     key_results: Mapped[list[KeyResult]] = relationship(
-        back_populates="goal", cascade="all, delete-orphan", order_by="KeyResult.position", passive_deletes=True)
+        back_populates="goal", cascade="all, delete-orphan", order_by="KeyResult.position", passive_deletes=True
+    )
     check_ins: Mapped[list[GoalCheckIn]] = relationship(
-        back_populates="goal", cascade="all, delete-orphan", order_by="GoalCheckIn.id", passive_deletes=True)
+        back_populates="goal", cascade="all, delete-orphan", order_by="GoalCheckIn.id", passive_deletes=True
+    )
 
     @property
     def audit_label(self) -> str:
@@ -657,7 +689,7 @@ class GoalCheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("appraisal_goals.id", ondelete="CASCADE"), index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
-    snapshot: Mapped[list] = mapped_column(JSON, default=list)   # the key results then: [{"id", "current", "done"}]
+    snapshot: Mapped[list] = mapped_column(JSON, default=list)  # the key results then: [{"id", "current", "done"}]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -3,6 +3,7 @@
 Sent by the services after the change is flushed, inside the caller's transaction (listeners'
 rows commit or roll back with it). ``app.notifications`` subscribes from above; this domain does
 not know who listens."""
+
 from __future__ import annotations
 
 from blinker import Namespace

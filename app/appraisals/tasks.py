@@ -1,4 +1,5 @@
 """The background task that launches a big appraisal cycle (see app/tasks)."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -36,8 +37,9 @@ def run_launch(params: dict, owner) -> None:
         db.session.commit()
         report_progress(done, total)
 
-    launch.launch_cycle(services.get_cycle(params["cycle_id"]), progress=progress,
-                        confirm_overlap=params.get("confirm_overlap", False))
+    launch.launch_cycle(
+        services.get_cycle(params["cycle_id"]), progress=progress, confirm_overlap=params.get("confirm_overlap", False)
+    )
 
 
 def launch_or_enqueue(cycle, owner, seen_version: int | None = None, confirm_overlap: bool = False):
@@ -51,6 +53,7 @@ def launch_or_enqueue(cycle, owner, seen_version: int | None = None, confirm_ove
     if cycle.status != "closed":
         launch.check_overlaps(cycle, confirm_overlap)
     if launch.pending_reviews(cycle) > launch.BACKGROUND_ABOVE:
-        return enqueue(LAUNCH, launch_params(cycle, confirm_overlap), owner,
-                       title=_("Launch of %(name)s", name=cycle.name))
+        return enqueue(
+            LAUNCH, launch_params(cycle, confirm_overlap), owner, title=_("Launch of %(name)s", name=cycle.name)
+        )
     return launch.launch_cycle(cycle, confirm_overlap=confirm_overlap)

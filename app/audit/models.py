@@ -14,9 +14,7 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     __audit__ = False
-    __table_args__ = (
-        Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),
-    )
+    __table_args__ = (Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

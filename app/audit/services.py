@@ -5,6 +5,7 @@ inside the same transaction as the change: a request that rolls back leaves no a
 no change can be saved without one. Security events that change no row (a login, a failed
 login, a backup download) are recorded with ``record()``, the same helper the hook uses.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,11 +25,23 @@ from app.db import collection_changes, record_label, utcnow
 from app.extensions import db
 
 # The actions the trail knows, for the filter on the audit page.
-ACTIONS = ("create", "update", "delete", "login", "login_failed", "password_change", "import", "backup", "restore",
-           "launch", "recompute")
+ACTIONS = (
+    "create",
+    "update",
+    "delete",
+    "login",
+    "login_failed",
+    "password_change",
+    "import",
+    "backup",
+    "restore",
+    "launch",
+    "recompute",
+)
 
-_cli_actor: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar("audit_cli_actor",
-                                                                                           default=None)
+_cli_actor: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar(
+    "audit_cli_actor", default=None
+)
 
 
 @contextlib.contextmanager
@@ -74,7 +87,7 @@ def _plain(value):
 
 def _row(entity: str, entity_id, action: str, changes: dict, label: str = "", user=None) -> dict:
     actor_id, actor_label, ip = actor()
-    if user is not None:   # the person the event is about acts (a login, before the session knows them)
+    if user is not None:  # the person the event is about acts (a login, before the session knows them)
         actor_id, actor_label = user.id, user.email
     return {
         "at": utcnow(),
@@ -89,8 +102,7 @@ def _row(entity: str, entity_id, action: str, changes: dict, label: str = "", us
     }
 
 
-def record(action: str, entity: str, entity_id=None, changes: dict | None = None, label: str = "",
-           user=None) -> None:
+def record(action: str, entity: str, entity_id=None, changes: dict | None = None, label: str = "", user=None) -> None:
     """Record one event in the current transaction (the caller commits); ``user``: the account
     that acts, when the request does not know it yet (a login)."""
     db.session.execute(insert(AuditEvent), [_row(entity, entity_id, action, _plain(changes or {}), label, user)])
@@ -121,13 +133,17 @@ def _changes(obj, action: str) -> dict:
             after = history.added[0] if history.added else None
             if before != after:
                 changes[prop.key] = [_plain(before), _plain(after)]
-    if action == "update":   # the record's own collections (child and association rows), by label
+    if action == "update":  # the record's own collections (child and association rows), by label
         changes.update(collection_changes(obj))
     elif action == "create":
-        loaded = state.dict   # only what was set: reading an unloaded collection would query mid-flush
-        changes.update({field: [None, [record_label(item) for item in loaded[key]]]
-                        for key, field in getattr(type(obj), "__versioned_collections__", {}).items()
-                        if loaded.get(key)})
+        loaded = state.dict  # only what was set: reading an unloaded collection would query mid-flush
+        changes.update(
+            {
+                field: [None, [record_label(item) for item in loaded[key]]]
+                for key, field in getattr(type(obj), "__versioned_collections__", {}).items()
+                if loaded.get(key)
+            }
+        )
     return changes
 
 
@@ -138,7 +154,7 @@ def _collect(session) -> list[dict]:
             if not _audited(obj):
                 continue
             changes = _changes(obj, action)
-            if action == "update" and not changes:   # touched, but nothing it records changed
+            if action == "update" and not changes:  # touched, but nothing it records changed
                 continue
             state = inspect(obj)
             # a new row has no identity yet in after_flush, but its primary key is filled in
@@ -178,8 +194,14 @@ def track_changes() -> None:
     _tracking = True
 
 
-def list_events(entity: str | None = None, action: str | None = None, actor: str | None = None,
-                entity_id: str | None = None, since: dt.date | None = None, until: dt.date | None = None):
+def list_events(
+    entity: str | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    entity_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
     """Named query for the audit page: newest first, filtered."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if entity:
@@ -191,9 +213,11 @@ def list_events(entity: str | None = None, action: str | None = None, actor: str
 
         query = query.where(actor_condition(actor, AuditEvent))
     if entity_id:
-        query = query.where((AuditEvent.entity_id == entity_id) | AuditEvent.label.icontains(entity_id, autoescape=True))
+        query = query.where(
+            (AuditEvent.entity_id == entity_id) | AuditEvent.label.icontains(entity_id, autoescape=True)
+        )
     if since:
-        query = query.where(AuditEvent.at >= clock.day_start(since))   # days of the company's calendar
+        query = query.where(AuditEvent.at >= clock.day_start(since))  # days of the company's calendar
     if until:
         query = query.where(AuditEvent.at < clock.day_start(until + dt.timedelta(days=1)))
     return query

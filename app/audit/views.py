@@ -11,14 +11,16 @@ from app.core.listing import page_of
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-TEXT_LIMIT = 254   # the longest actor label or record label the trail stores
+TEXT_LIMIT = 254  # the longest actor label or record label the trail stores
 
 
 def _filters() -> tuple[dict, dict, dict]:
     """(filters to apply, what the user typed, errors by field). A date that is not one, or an
     end before the start, is named next to its field, kept as typed, and not applied."""
-    typed = {name: request.args.get(name, "").strip()[:TEXT_LIMIT]
-             for name in ("entity", "action", "actor", "q", "since", "until")}
+    typed = {
+        name: request.args.get(name, "").strip()[:TEXT_LIMIT]
+        for name in ("entity", "action", "actor", "q", "since", "until")
+    }
     errors, days = {}, {}
     for name in ("since", "until"):
         if typed[name]:
@@ -29,8 +31,14 @@ def _filters() -> tuple[dict, dict, dict]:
     if days.get("since") and days.get("until") and days["until"] < days["since"]:
         errors["until"] = _("The end date cannot be before the start date.")
         del days["until"]
-    filters = {"entity": typed["entity"] or None, "action": typed["action"] or None, "actor": typed["actor"] or None,
-               "entity_id": typed["q"] or None, "since": days.get("since"), "until": days.get("until")}
+    filters = {
+        "entity": typed["entity"] or None,
+        "action": typed["action"] or None,
+        "actor": typed["actor"] or None,
+        "entity_id": typed["q"] or None,
+        "since": days.get("since"),
+        "until": days.get("until"),
+    }
     return filters, typed, errors
 
 
@@ -39,7 +47,13 @@ def _filters() -> tuple[dict, dict, dict]:
 def events():
     filters, typed, errors = _filters()
     page = page_of(services.list_events(**filters))
-    return render_template("audit/events.html", page=page, filters=filters, typed=typed, errors=errors,
-                           shown=vocabulary.present(page.items),
-                           entities=vocabulary.entity_choices(services.entity_names()),
-                           actions=vocabulary.action_choices(services.ACTIONS))
+    return render_template(
+        "audit/events.html",
+        page=page,
+        filters=filters,
+        typed=typed,
+        errors=errors,
+        shown=vocabulary.present(page.items),
+        entities=vocabulary.entity_choices(services.entity_names()),
+        actions=vocabulary.action_choices(services.ACTIONS),
+    )

@@ -9,6 +9,7 @@ of the domains' states and events from what each domain registers here (``regist
 ``register_event_labels``, called by the domains' pages), so that the audit package depends on no
 domain.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,11 @@ RECORD_TYPES = {
     "appraisal_kpi_results": _l("KPI result"),
     "appraisal_competency_ratings": _l("Competency rating"),
     "appraisal_review_events": _l("Appraisal history"),
-    "appraisal_feedback_nominations": _l("Feedback respondent"), "appraisal_feedback_responses": _l("Feedback answer"),
-    "appraisal_goals": _l("Goal"), "appraisal_key_results": _l("Key result"), "appraisal_goal_check_ins": _l("Check-in"),
+    "appraisal_feedback_nominations": _l("Feedback respondent"),
+    "appraisal_feedback_responses": _l("Feedback answer"),
+    "appraisal_goals": _l("Goal"),
+    "appraisal_key_results": _l("Key result"),
+    "appraisal_goal_check_ins": _l("Check-in"),
     "database": _l("Database"),
     "organisation": _l("Organisation"),
 }
@@ -82,123 +86,278 @@ ACTIONS = {
 
 # Field names, by column; a few columns mean something else in one kind of record.
 FIELDS = {
-    "id": _l("Id"), "code": _l("Code"), "name": lazy_pgettext("thing", "Name"), "title": _l("Title"), "email": _l("E-mail"),
-    "role": _l("Role"), "active": _l("Active"), "locale": _l("Language"),
-    "must_change_password": _l("Must change password"), "password_changed_at": _l("Password changed"),
-    "created_at": _l("Created"), "updated_at": _l("Last saved"), "archived_at": _l("Archived"),
-    "revoked_at": _l("Revoked"), "prefix": _l("Token prefix"), "user_id": _l("User account"),
-    "parent_id": _l("Parent department"), "path": _l("Place in the tree"), "depth": _l("Level"),
-    "nature": _l("Nature"), "service_object": _l("Serves"), "authority": _l("Authority"),
-    "management_functions": _l("Management functions"), "evaluation_criteria": _l("Evaluation criteria"),
-    "head_position_id": _l("Head position"), "functions": _l("Functions"), "collaborations": _l("Collaborations"),
-    "department_id": _l("Department"), "position": _l("Order"), "text": _l("Text"),
-    "partner_id": _l("Partner department"), "partner_name": _l("Partner"), "duty": _l("Duty"),
-    "grade": _l("Grade"), "headcount": _l("Headcount"), "reports_to_id": _l("Reports to"),
-    "purpose": _l("Purpose"), "management_responsibility": _l("Management responsibility"),
-    "working_conditions": _l("Working conditions"), "acting_position_id": _l("Acting for"),
-    "acting_note": _l("Acting note"), "dotted_superior_ids": _l("Dotted-line superiors"),
-    "employee_no": _l("Employee number"), "hire_date": _l("Hire date"), "status": _l("Status"),
-    "employee_id": _l("Employee"), "position_id": _l("Position"), "start_date": _l("Start date"),
-    "end_date": _l("End date"), "is_primary": _l("Primary"),
-    "number": _l("Version"), "effective_date": _l("Effective date"), "review_comment": _l("Review comment"),
-    "content_hash": _l("Content fingerprint"), "based_on_id": _l("Based on"), "created_by_id": _l("Created by"),
-    "submitted_by_id": _l("Submitted by"), "approved_by_id": _l("Approved by"), "published_by_id": _l("Published by"),
-    "updated_by_id": _l("Last saved by"), "submitted_at": _l("Submitted"), "approved_at": _l("Approved"),
-    "published_at": _l("Published"), "version_id": _l("Job description"), "heading": _l("Heading"),
-    "section_id": _l("Duty section"), "frequency": _l("Frequency"), "standard": _l("Standard"),
-    "weight": _l("Weight"), "kind": _l("Kind"), "required": _l("Required"), "kpi_id": _l("KPI"),
-    "target": _l("Target"), "threshold": _l("Threshold"), "stretch": _l("Stretch"), "period": _l("Period"),
-    "note": _l("Note"), "kpi_code": _l("KPI code"), "kpi_name": _l("KPI"), "kpi_unit": _l("Unit"),
-    "kpi_direction": _l("Direction"), "competency_id": _l("Competency"), "level": _l("Level"),
-    "competency_code": _l("Competency code"), "competency_name": _l("Competency"),
-    "competency_description": _l("Description"), "level_description": _l("Level description"),
-    "finding_key": _l("Check"), "reason": _l("Reason"), "at": _l("When"), "action": _l("Action"),
-    "comment": _l("Comment"), "actor_id": _l("By"), "actor_label": _l("By"),
-    "acknowledged_at": _l("Acknowledged"), "source": _l("Source"), "content": _l("Content"),
-    "unit": _l("Unit"), "direction": _l("Direction"), "definition": _l("Definition"),
-    "records": _l("Records"), "count": _l("Count"),
-    "measurement": _l("Measurement"), "description": _l("Description"), "levels": _l("Levels"),
-    "kpi_weight": _l("KPI weight %"), "competency_weight": _l("Competency weight %"), "scale": _l("Rating scale"),
-    "bands": _l("Bands"), "outcomes": _l("Outcomes"), "period_type": _l("Period type"),
-    "self_review_due": _l("Self-review due"), "manager_review_due": _l("Manager review due"),
-    "include_subdepartments": _l("Include sub-departments"), "template_id": _l("Appraisal template"),
-    "settings": _l("Settings"), "launched_at": _l("Launched"), "closed_at": _l("Closed"),
-    "cycle_id": _l("Appraisal cycle"), "reviewer_id": _l("Reviewer"), "jd_version_id": _l("Job description"),
-    "notes": _l("Notes"), "self_comment": _l("Self-review comment"), "manager_comment": _l("Manager's comment"),
-    "employee_comment": _l("Employee's comment"), "outcome": _l("Outcome"), "kpi_score": _l("KPI score"),
-    "competency_score": _l("Competency score"), "final_score": _l("Final score"), "band": _l("Band"),
-    "calibrated_band": _l("Calibrated band"), "calibration_reason": _l("Calibration reason"),
-    "self_submitted_at": _l("Self-review submitted"), "manager_submitted_at": _l("Manager review submitted"),
-    "finalised_at": _l("Finalised"), "review_id": _l("Appraisal"), "self_actual": _l("Actual (self-review)"),
-    "actual": _l("Actual"), "attainment": _l("Attainment"), "required_level": _l("Required level"),
-    "self_rating": _l("Self rating"), "manager_rating": _l("Manager rating"),
-    "reviews_created": _l("Reviews created"), "actuals": _l("Actuals"), "reviews": _l("Reviews"),
-    "file": _l("File"), "created": _l("Created"), "updated": _l("Changed"),
-    "self_review_state": _l("Self-review"), "excluded_at": _l("Excluded"), "exclusion_reason": _l("Reason for exclusion"),
-    "exclusion_comment": _l("Comment on the exclusion"), "unscored_reason": _l("Reason for finalising without a score"),
-    "self_review": _l("Self-review"), "reviewer_enters_self_review": _l("Reviewer may enter a paper self-review"),
-    "per_page": _l("Rows per page"), "worker": _l("Process"),
+    "id": _l("Id"),
+    "code": _l("Code"),
+    "name": lazy_pgettext("thing", "Name"),
+    "title": _l("Title"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+    "active": _l("Active"),
+    "locale": _l("Language"),
+    "must_change_password": _l("Must change password"),
+    "password_changed_at": _l("Password changed"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Last saved"),
+    "archived_at": _l("Archived"),
+    "revoked_at": _l("Revoked"),
+    "prefix": _l("Token prefix"),
+    "user_id": _l("User account"),
+    "parent_id": _l("Parent department"),
+    "path": _l("Place in the tree"),
+    "depth": _l("Level"),
+    "nature": _l("Nature"),
+    "service_object": _l("Serves"),
+    "authority": _l("Authority"),
+    "management_functions": _l("Management functions"),
+    "evaluation_criteria": _l("Evaluation criteria"),
+    "head_position_id": _l("Head position"),
+    "functions": _l("Functions"),
+    "collaborations": _l("Collaborations"),
+    "department_id": _l("Department"),
+    "position": _l("Order"),
+    "text": _l("Text"),
+    "partner_id": _l("Partner department"),
+    "partner_name": _l("Partner"),
+    "duty": _l("Duty"),
+    "grade": _l("Grade"),
+    "headcount": _l("Headcount"),
+    "reports_to_id": _l("Reports to"),
+    "purpose": _l("Purpose"),
+    "management_responsibility": _l("Management responsibility"),
+    "working_conditions": _l("Working conditions"),
+    "acting_position_id": _l("Acting for"),
+    "acting_note": _l("Acting note"),
+    "dotted_superior_ids": _l("Dotted-line superiors"),
+    "employee_no": _l("Employee number"),
+    "hire_date": _l("Hire date"),
+    "status": _l("Status"),
+    "employee_id": _l("Employee"),
+    "position_id": _l("Position"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "is_primary": _l("Primary"),
+    "number": _l("Version"),
+    "effective_date": _l("Effective date"),
+    "review_comment": _l("Review comment"),
+    "content_hash": _l("Content fingerprint"),
+    "based_on_id": _l("Based on"),
+    "created_by_id": _l("Created by"),
+    "submitted_by_id": _l("Submitted by"),
+    "approved_by_id": _l("Approved by"),
+    "published_by_id": _l("Published by"),
+    "updated_by_id": _l("Last saved by"),
+    "submitted_at": _l("Submitted"),
+    "approved_at": _l("Approved"),
+    "published_at": _l("Published"),
+    "version_id": _l("Job description"),
+    "heading": _l("Heading"),
+    "section_id": _l("Duty section"),
+    "frequency": _l("Frequency"),
+    "standard": _l("Standard"),
+    "weight": _l("Weight"),
+    "kind": _l("Kind"),
+    "required": _l("Required"),
+    "kpi_id": _l("KPI"),
+    "target": _l("Target"),
+    "threshold": _l("Threshold"),
+    "stretch": _l("Stretch"),
+    "period": _l("Period"),
+    "note": _l("Note"),
+    "kpi_code": _l("KPI code"),
+    "kpi_name": _l("KPI"),
+    "kpi_unit": _l("Unit"),
+    "kpi_direction": _l("Direction"),
+    "competency_id": _l("Competency"),
+    "level": _l("Level"),
+    "competency_code": _l("Competency code"),
+    "competency_name": _l("Competency"),
+    "competency_description": _l("Description"),
+    "level_description": _l("Level description"),
+    "finding_key": _l("Check"),
+    "reason": _l("Reason"),
+    "at": _l("When"),
+    "action": _l("Action"),
+    "comment": _l("Comment"),
+    "actor_id": _l("By"),
+    "actor_label": _l("By"),
+    "acknowledged_at": _l("Acknowledged"),
+    "source": _l("Source"),
+    "content": _l("Content"),
+    "unit": _l("Unit"),
+    "direction": _l("Direction"),
+    "definition": _l("Definition"),
+    "records": _l("Records"),
+    "count": _l("Count"),
+    "measurement": _l("Measurement"),
+    "description": _l("Description"),
+    "levels": _l("Levels"),
+    "kpi_weight": _l("KPI weight %"),
+    "competency_weight": _l("Competency weight %"),
+    "scale": _l("Rating scale"),
+    "bands": _l("Bands"),
+    "outcomes": _l("Outcomes"),
+    "period_type": _l("Period type"),
+    "self_review_due": _l("Self-review due"),
+    "manager_review_due": _l("Manager review due"),
+    "include_subdepartments": _l("Include sub-departments"),
+    "template_id": _l("Appraisal template"),
+    "settings": _l("Settings"),
+    "launched_at": _l("Launched"),
+    "closed_at": _l("Closed"),
+    "cycle_id": _l("Appraisal cycle"),
+    "reviewer_id": _l("Reviewer"),
+    "jd_version_id": _l("Job description"),
+    "notes": _l("Notes"),
+    "self_comment": _l("Self-review comment"),
+    "manager_comment": _l("Manager's comment"),
+    "employee_comment": _l("Employee's comment"),
+    "outcome": _l("Outcome"),
+    "kpi_score": _l("KPI score"),
+    "competency_score": _l("Competency score"),
+    "final_score": _l("Final score"),
+    "band": _l("Band"),
+    "calibrated_band": _l("Calibrated band"),
+    "calibration_reason": _l("Calibration reason"),
+    "self_submitted_at": _l("Self-review submitted"),
+    "manager_submitted_at": _l("Manager review submitted"),
+    "finalised_at": _l("Finalised"),
+    "review_id": _l("Appraisal"),
+    "self_actual": _l("Actual (self-review)"),
+    "actual": _l("Actual"),
+    "attainment": _l("Attainment"),
+    "required_level": _l("Required level"),
+    "self_rating": _l("Self rating"),
+    "manager_rating": _l("Manager rating"),
+    "reviews_created": _l("Reviews created"),
+    "actuals": _l("Actuals"),
+    "reviews": _l("Reviews"),
+    "file": _l("File"),
+    "created": _l("Created"),
+    "updated": _l("Changed"),
+    "self_review_state": _l("Self-review"),
+    "excluded_at": _l("Excluded"),
+    "exclusion_reason": _l("Reason for exclusion"),
+    "exclusion_comment": _l("Comment on the exclusion"),
+    "unscored_reason": _l("Reason for finalising without a score"),
+    "self_review": _l("Self-review"),
+    "reviewer_enters_self_review": _l("Reviewer may enter a paper self-review"),
+    "per_page": _l("Rows per page"),
+    "worker": _l("Process"),
     # 360° feedback (issue 18)
-    "feedback": _l("360° feedback"), "feedback_score": _l("Feedback score"), "respondent_id": _l("Respondent"),
-    "relation": _l("Relation"), "nominated_by": _l("Nominated by"), "responded_at": _l("Answered"),
+    "feedback": _l("360° feedback"),
+    "feedback_score": _l("Feedback score"),
+    "respondent_id": _l("Respondent"),
+    "relation": _l("Relation"),
+    "nominated_by": _l("Nominated by"),
+    "responded_at": _l("Answered"),
     "feedback_nominations_approved": _l("Feedback respondents approved"),
-    "feedback_lists_approved": _l("Feedback lists approved"), "feedback_lists_left": _l("Feedback lists left"),
-    "goals": _l("Individual goals"), "goals_score": _l("Goals score"), "goals_agreed_at": _l("Goals agreed"),
-    "key_results": _l("Key results"), "check_ins": _l("Check-ins"),
+    "feedback_lists_approved": _l("Feedback lists approved"),
+    "feedback_lists_left": _l("Feedback lists left"),
+    "goals": _l("Individual goals"),
+    "goals_score": _l("Goals score"),
+    "goals_agreed_at": _l("Goals agreed"),
+    "key_results": _l("Key results"),
+    "check_ins": _l("Check-ins"),
 }
-FIELDS_OF = {("users", "name"): _l("Name"), ("employees", "name"): _l("Name"),   # a person's name
-             ("jd_versions", "title"): _l("Position title"),
-             ("notification_preferences", "email"): _l("By e-mail"),
-             ("notification_preferences", "kind"): _l("Kind of notification"),
-             ("outbox_mails", "to_address"): _l("To"),
-             ("department_functions", "title"): _l("Short title"),
-             ("jd_duty_functions", "function_id"): _l("Department function"),
-             ("jd_duty_functions", "function_label"): _l("Department function"),
-             ("jd_duty_functions", "duty_id"): _l("Duty")}
+FIELDS_OF = {
+    ("users", "name"): _l("Name"),
+    ("employees", "name"): _l("Name"),  # a person's name
+    ("jd_versions", "title"): _l("Position title"),
+    ("notification_preferences", "email"): _l("By e-mail"),
+    ("notification_preferences", "kind"): _l("Kind of notification"),
+    ("outbox_mails", "to_address"): _l("To"),
+    ("department_functions", "title"): _l("Short title"),
+    ("jd_duty_functions", "function_id"): _l("Department function"),
+    ("jd_duty_functions", "function_label"): _l("Department function"),
+    ("jd_duty_functions", "duty_id"): _l("Duty"),
+}
 
 # Columns that hold the id of another record: the table it is in.
 REFERENCES = {
-    "user_id": "users", "actor_id": "users", "created_by_id": "users", "submitted_by_id": "users",
-    "approved_by_id": "users", "published_by_id": "users", "updated_by_id": "users",
-    "parent_id": "departments", "partner_id": "departments", "department_id": "departments",
-    "head_position_id": "positions", "reports_to_id": "positions", "acting_position_id": "positions",
-    "position_id": "positions", "employee_id": "employees", "reviewer_id": "employees",
-    "based_on_id": "jd_versions", "version_id": "jd_versions", "jd_version_id": "jd_versions",
-    "section_id": "jd_duty_sections", "duty_id": "jd_duties", "function_id": "department_functions", "kpi_id": "kpis", "competency_id": "competencies",
-    "template_id": "appraisal_templates", "cycle_id": "appraisal_cycles", "review_id": "appraisal_reviews",
+    "user_id": "users",
+    "actor_id": "users",
+    "created_by_id": "users",
+    "submitted_by_id": "users",
+    "approved_by_id": "users",
+    "published_by_id": "users",
+    "updated_by_id": "users",
+    "parent_id": "departments",
+    "partner_id": "departments",
+    "department_id": "departments",
+    "head_position_id": "positions",
+    "reports_to_id": "positions",
+    "acting_position_id": "positions",
+    "position_id": "positions",
+    "employee_id": "employees",
+    "reviewer_id": "employees",
+    "based_on_id": "jd_versions",
+    "version_id": "jd_versions",
+    "jd_version_id": "jd_versions",
+    "section_id": "jd_duty_sections",
+    "duty_id": "jd_duties",
+    "function_id": "department_functions",
+    "kpi_id": "kpis",
+    "competency_id": "competencies",
+    "template_id": "appraisal_templates",
+    "cycle_id": "appraisal_cycles",
+    "review_id": "appraisal_reviews",
 }
 REFERENCE_LISTS = {"dotted_superior_ids": "positions"}
 
 # The page of each kind of record (endpoint, argument); child rows link to their parent's page.
 PAGES = {
-    "users": ("auth.user_detail", "user_id"), "departments": ("org.department_detail", "department_id"),
-    "positions": ("org.position_detail", "position_id"), "employees": ("org.employee_detail", "employee_id"),
-    "jd_versions": ("jobs.version", "version_id"), "jd_templates": ("jobs.template", "template_id"),
-    "kpis": ("jobs.kpi_form", "kpi_id"), "competencies": ("jobs.competency_form", "competency_id"),
+    "users": ("auth.user_detail", "user_id"),
+    "departments": ("org.department_detail", "department_id"),
+    "positions": ("org.position_detail", "position_id"),
+    "employees": ("org.employee_detail", "employee_id"),
+    "jd_versions": ("jobs.version", "version_id"),
+    "jd_templates": ("jobs.template", "template_id"),
+    "kpis": ("jobs.kpi_form", "kpi_id"),
+    "competencies": ("jobs.competency_form", "competency_id"),
     "appraisal_templates": ("appraisals.template_form", "template_id"),
-    "appraisal_cycles": ("appraisals.cycle", "cycle_id"), "appraisal_reviews": ("appraisals.review", "review_id"),
+    "appraisal_cycles": ("appraisals.cycle", "cycle_id"),
+    "appraisal_reviews": ("appraisals.review", "review_id"),
 }
 PARENTS = {
-    "api_tokens": "user_id", "notification_preferences": "user_id", "department_functions": "department_id", "department_collaborations": "department_id",
-    "assignments": "employee_id", "jd_duty_sections": "version_id", "jd_requirements": "version_id",
-    "jd_kpi_targets": "version_id", "jd_competencies": "version_id", "jd_lint_waivers": "version_id",
-    "jd_version_events": "version_id", "jd_acknowledgements": "version_id", "appraisal_kpi_results": "review_id",
-    "appraisal_competency_ratings": "review_id", "appraisal_review_events": "review_id",
+    "api_tokens": "user_id",
+    "notification_preferences": "user_id",
+    "department_functions": "department_id",
+    "department_collaborations": "department_id",
+    "assignments": "employee_id",
+    "jd_duty_sections": "version_id",
+    "jd_requirements": "version_id",
+    "jd_kpi_targets": "version_id",
+    "jd_competencies": "version_id",
+    "jd_lint_waivers": "version_id",
+    "jd_version_events": "version_id",
+    "jd_acknowledgements": "version_id",
+    "appraisal_kpi_results": "review_id",
+    "appraisal_competency_ratings": "review_id",
+    "appraisal_review_events": "review_id",
 }
 # The columns a record's name is made of, where it is not simply its own name.
 NAMED_BY = {
-    "appraisal_reviews": ("employee_id", "cycle_id"), "assignments": ("employee_id", "position_id"),
-    "jd_acknowledgements": ("employee_id", "version_id"), "jd_kpi_targets": ("kpi_name",),
-    "jd_competencies": ("competency_name",), "appraisal_kpi_results": ("review_id", "name"),
-    "appraisal_competency_ratings": ("review_id", "name"), "api_tokens": ("user_id", "name"),
+    "appraisal_reviews": ("employee_id", "cycle_id"),
+    "assignments": ("employee_id", "position_id"),
+    "jd_acknowledgements": ("employee_id", "version_id"),
+    "jd_kpi_targets": ("kpi_name",),
+    "jd_competencies": ("competency_name",),
+    "appraisal_kpi_results": ("review_id", "name"),
+    "appraisal_competency_ratings": ("review_id", "name"),
+    "api_tokens": ("user_id", "name"),
 }
-HIDDEN = frozenset({"id", "content_hash", "path", "depth"})   # bookkeeping, not what anyone changed
-LONG_TEXT = 160   # longer values are cut on the page (the whole text is in the cell's title)
+HIDDEN = frozenset({"id", "content_hash", "path", "depth"})  # bookkeeping, not what anyone changed
+LONG_TEXT = 160  # longer values are cut on the page (the whole text is in the cell's title)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-SYSTEM_ACTORS = {"system": _l("System"), "cli": _l("Command line"), "demo": _l("Demo data"),
-                 "anonymous": _l("Not logged in"), "anonymous respondent": _l("Anonymous respondent")}
+SYSTEM_ACTORS = {
+    "system": _l("System"),
+    "cli": _l("Command line"),
+    "demo": _l("Demo data"),
+    "anonymous": _l("Not logged in"),
+    "anonymous respondent": _l("Anonymous respondent"),
+}
 
 
 def record_type(entity: str) -> str:
@@ -306,8 +465,10 @@ class _Names:
                 return
             for table_name, ids in pending.items():
                 table = db.metadata.tables[table_name]
-                found = {row["id"]: dict(row) for row in db.session.execute(
-                    select(table).where(table.c.id.in_(ids))).mappings()}
+                found = {
+                    row["id"]: dict(row)
+                    for row in db.session.execute(select(table).where(table.c.id.in_(ids))).mappings()
+                }
                 self.rows.setdefault(table_name, {}).update(found)
                 for row in found.values():
                     for column in NAMED_BY.get(table_name, ()):
@@ -315,8 +476,9 @@ class _Names:
                             self.want(REFERENCES[column], row.get(column))
                 if table_name == "users" and found:
                     employees = db.metadata.tables["employees"]
-                    for user_id, name in db.session.execute(select(employees.c.user_id, employees.c.name)
-                                                            .where(employees.c.user_id.in_(list(found)))):
+                    for user_id, name in db.session.execute(
+                        select(employees.c.user_id, employees.c.name).where(employees.c.user_id.in_(list(found)))
+                    ):
                         self.rows["users"][user_id]["employee_name"] = name
 
     def row(self, table: str, value) -> dict | None:
@@ -384,8 +546,12 @@ def _plain_value(entity: str, column: str, value, names: _Names, labels: dict) -
     if isinstance(value, (int, float)):
         return number(value)
     if isinstance(value, list):
-        return "、".join(_plain_value(entity, column, v, names, labels) if not isinstance(v, (dict, list))
-                        else json.dumps(v, ensure_ascii=False) for v in value)
+        return "、".join(
+            _plain_value(entity, column, v, names, labels)
+            if not isinstance(v, (dict, list))
+            else json.dumps(v, ensure_ascii=False)
+            for v in value
+        )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     text = str(value)
@@ -403,7 +569,7 @@ def _plain_value(entity: str, column: str, value, names: _Names, labels: dict) -
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= LONG_TEXT else text[:LONG_TEXT - 1] + "…"
+    return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…"
 
 
 def present(events) -> list[Shown]:
@@ -436,8 +602,11 @@ def present(events) -> list[Shown]:
 
 
 def _last_values(event) -> dict:
-    return {column: (values[1] if values[1] is not None else values[0])
-            for column, values in (event.changes or {}).items() if isinstance(values, list) and len(values) == 2}
+    return {
+        column: (values[1] if values[1] is not None else values[0])
+        for column, values in (event.changes or {}).items()
+        if isinstance(values, list) and len(values) == 2
+    }
 
 
 def _show(event, names: _Names, labels: dict) -> Shown:
@@ -452,8 +621,11 @@ def _show(event, names: _Names, labels: dict) -> Shown:
         parent_table = REFERENCES[parent]
         parent_row = names.row(parent_table, values.get(parent))
         if parent_row is not None:
-            record = f"{names.describe(parent_table, parent_row)} · {record}" if record else \
-                names.describe(parent_table, parent_row)
+            record = (
+                f"{names.describe(parent_table, parent_row)} · {record}"
+                if record
+                else names.describe(parent_table, parent_row)
+            )
             link = _link(parent_table, parent_row["id"])
     elif row is not None:
         link = _link(event.entity, row["id"])
@@ -463,11 +635,20 @@ def _show(event, names: _Names, labels: dict) -> Shown:
             continue
         if isinstance(values, list) and len(values) == 2:
             before, after = (_plain_value(event.entity, column, v, names, labels) for v in values)
-        else:   # a summary figure (an import's counts, a launch's reviews)
+        else:  # a summary figure (an import's counts, a launch's reviews)
             before, after = "", _plain_value(event.entity, column, values, names, labels)
         changes.append(Change(field_label(event.entity, column), _cut(before), _cut(after), before, after))
-    return Shown(event=event, when=event.at, actor=actor, actor_note=note, action=action_label(event.action),
-                 record_type=record_type(event.entity), record=record, link=link, changes=changes)
+    return Shown(
+        event=event,
+        when=event.at,
+        actor=actor,
+        actor_note=note,
+        action=action_label(event.action),
+        record_type=record_type(event.entity),
+        record=record,
+        link=link,
+        changes=changes,
+    )
 
 
 def actor_text(people: dict, actor_id: int | None, label: str) -> str:
@@ -497,7 +678,7 @@ def actor_name(event, names: _Names) -> tuple[str, str]:
         if name:
             return name, note
     if task:
-        return label[:task.start()].strip(), note
+        return label[: task.start()].strip(), note
     if label in SYSTEM_ACTORS:
         return str(SYSTEM_ACTORS[label]), note
     return label or str(SYSTEM_ACTORS["system"]), note
@@ -511,9 +692,17 @@ def _link(table: str, ident: int) -> str | None:
 def actor_condition(text: str, audit_event):
     """The events of actors whose name, account name or e-mail contains ``text``."""
     users, employees = db.metadata.tables["users"], db.metadata.tables["employees"]
-    matching = select(users.c.id).outerjoin(employees, employees.c.user_id == users.c.id).where(or_(
-        users.c.name.icontains(text, autoescape=True), users.c.email.icontains(text, autoescape=True),
-        employees.c.name.icontains(text, autoescape=True)))
+    matching = (
+        select(users.c.id)
+        .outerjoin(employees, employees.c.user_id == users.c.id)
+        .where(
+            or_(
+                users.c.name.icontains(text, autoescape=True),
+                users.c.email.icontains(text, autoescape=True),
+                employees.c.name.icontains(text, autoescape=True),
+            )
+        )
+    )
     return or_(audit_event.actor_label.icontains(text, autoescape=True), audit_event.actor_id.in_(matching))
 
 

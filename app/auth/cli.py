@@ -1,4 +1,5 @@
 """``flask users …``: accounts and API tokens from the command line."""
+
 from __future__ import annotations
 
 import click

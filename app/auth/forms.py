@@ -15,18 +15,29 @@ class LoginForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
     submit = SubmitField(_l("Change password"))
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[
-        DataRequired(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address.")),
+        ],
+    )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     role = SelectField(_l("Role"), choices=Role.choices)
-    password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=200)],
-                             description=_l("The user must choose a new password at first login."))
+    password = PasswordField(
+        _l("Temporary password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("The user must choose a new password at first login."),
+    )
     submit = SubmitField(_l("Create user"))
 
 
@@ -39,8 +50,11 @@ class UserEditForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[Optional(), Length(max=80)],
-                       description=_l("What the token is for, e.g. “payroll sync”."))
+    name = StringField(
+        _l("Token name"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("What the token is for, e.g. “payroll sync”."),
+    )
     submit = SubmitField(_l("Create token"))
 
 

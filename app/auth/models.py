@@ -1,4 +1,5 @@
 """Accounts and API tokens."""
+
 from __future__ import annotations
 
 import enum
@@ -45,9 +46,7 @@ ROLE_LABELS = {
 
 class User(VersionedMixin, UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin', 'hr', 'manager', 'employee')", name="role_valid"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin', 'hr', 'manager', 'employee')", name="role_valid"),)
     audit_exclude = frozenset({"password_hash", "last_login_at"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +59,7 @@ class User(VersionedMixin, UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    per_page: Mapped[int | None] = mapped_column(Integer)   # rows per list page chosen (None: the default)
+    per_page: Mapped[int | None] = mapped_column(Integer)  # rows per list page chosen (None: the default)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(

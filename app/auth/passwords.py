@@ -5,6 +5,7 @@ common passwords, not equal to (or containing) the e-mail's local part, optional
 digit, a minimum number of character classes, and a maximum age after which the user must
 choose a new password at the next login.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -43,12 +44,14 @@ def _common_passwords() -> frozenset[str]:
 
 
 def _classes(password: str) -> int:
-    return sum((
-        any(c.islower() for c in password),
-        any(c.isupper() for c in password),
-        any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
-    ))
+    return sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
 
 
 def policy() -> dict:
@@ -65,8 +68,12 @@ def password_problems(password: str, email: str = "") -> list[str]:
     if rules["FORBID_LEADING_DIGIT"] and password[:1].isdigit():
         problems.append(_("Do not start the password with a digit."))
     if _classes(password) < rules["MIN_CHARACTER_CLASSES"]:
-        problems.append(_("Mix at least %(num)d kinds of characters: lower case, upper case, digits, symbols.",
-                          num=rules["MIN_CHARACTER_CLASSES"]))
+        problems.append(
+            _(
+                "Mix at least %(num)d kinds of characters: lower case, upper case, digits, symbols.",
+                num=rules["MIN_CHARACTER_CLASSES"],
+            )
+        )
     if rules["BLOCK_COMMON"] and password.lower() in _common_passwords():
         problems.append(_("This password is one of the most common passwords; choose another."))
     email = (email or "").strip().lower()

@@ -4,6 +4,7 @@ beside it, as plain functions built on ``has_role``: app/org/access.py, app/jobs
 app/appraisals/access.py, app/documents/access.py, app/backup/access.py, app/tasks/access.py.
 Views and the API call them; templates get them (to hide what a user may not use; the server
 always checks) through ``expose_to_templates``."""
+
 from __future__ import annotations
 
 from functools import wraps

@@ -1,4 +1,5 @@
 """Account operations. Services flush; the caller (view or CLI command) commits."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,7 +41,9 @@ def list_users(search: str = "", role: str = "", status: str = ""):
     """Named query for the users page."""
     query = select(User).order_by(User.email)
     if search:
-        query = query.where(User.email.icontains(search, autoescape=True) | User.name.icontains(search, autoescape=True))
+        query = query.where(
+            User.email.icontains(search, autoescape=True) | User.name.icontains(search, autoescape=True)
+        )
     if role:
         query = query.where(User.role == role)
     if status == "active":
@@ -75,8 +78,14 @@ def create_user(email: str, role: str, password: str, name: str = "", must_chang
         raise ServiceError.field("email", _("A user with this e-mail already exists."))
     _check_role(role)
     _check_password(password, email)
-    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password),
-                must_change_password=must_change_password, password_changed_at=utcnow())
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+        password_changed_at=utcnow(),
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -122,8 +131,11 @@ def person_names(user_ids) -> dict[int, str]:
     ids = {i for i in user_ids if i}
     if not ids:
         return {}
-    rows = db.session.execute(select(User.id, User.name, User.email, Employee.name)
-                              .outerjoin(Employee, Employee.user_id == User.id).where(User.id.in_(ids)))
+    rows = db.session.execute(
+        select(User.id, User.name, User.email, Employee.name)
+        .outerjoin(Employee, Employee.user_id == User.id)
+        .where(User.id.in_(ids))
+    )
     return {user_id: employee or name or email for user_id, name, email, employee in rows}
 
 
@@ -137,8 +149,11 @@ def update_user(user: User, *, seen_version: int | None, role: str, active: bool
     if user.id == acting_user.id and (role != user.role or not active):
         raise ServiceError.field("role", _("You cannot change your own role or deactivate yourself."))
     if user.role == Role.ADMIN.value and (role != Role.ADMIN.value or not active):
-        others = db.session.scalar(select(func.count()).select_from(User).where(
-            User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id))
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+        )
         if not others:
             raise ServiceError.field("role", _("RoleBook needs at least one active administrator."))
     user.role = role
@@ -157,14 +172,17 @@ def set_per_page(user: User, size: int) -> None:
     from flask import current_app
 
     if size not in current_app.config["PER_PAGE_CHOICES"]:
-        raise ServiceError.field("per_page", _("Choose one of %(choices)s.",
-                                               choices=", ".join(map(str, current_app.config["PER_PAGE_CHOICES"]))))
+        raise ServiceError.field(
+            "per_page",
+            _("Choose one of %(choices)s.", choices=", ".join(map(str, current_app.config["PER_PAGE_CHOICES"]))),
+        )
     if user.per_page != size:
         user.per_page = size
         db.session.flush()
 
 
 # --- API tokens -------------------------------------------------------------------------
+
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

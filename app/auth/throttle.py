@@ -8,6 +8,7 @@ allows is refused without a password check, whichever process it reached. A succ
 own row (only failures count); a refused attempt too (so that hammering a locked account does
 not keep it locked). Rows older than the window go on every attempt.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ _table = LoginFailure.__table__
 
 @dataclass(frozen=True)
 class Attempt:
-    row_id: int | None       # None: refused, nothing kept
-    wait_seconds: int = 0    # when refused: how long until an attempt is allowed again
+    row_id: int | None  # None: refused, nothing kept
+    wait_seconds: int = 0  # when refused: how long until an attempt is allowed again
 
 
 def _limit():
@@ -48,8 +49,11 @@ def begin(account: str) -> Attempt:
         # Every attempt of the window, this one included, whether or not its check is over. Of N
         # attempts arriving together, the k-th to commit its row sees at least k rows: no more
         # than ``amount`` of them go through, in whatever process they run.
-        count, oldest = connection.execute(select(func.count(), func.min(_table.c.created_at)).where(
-            _table.c.account == account, _table.c.created_at >= since)).one()
+        count, oldest = connection.execute(
+            select(func.count(), func.min(_table.c.created_at)).where(
+                _table.c.account == account, _table.c.created_at >= since
+            )
+        ).one()
         if count > amount:
             connection.execute(delete(_table).where(_table.c.id == row_id))
             wait = window - (now - oldest) if oldest is not None else window
@@ -66,5 +70,8 @@ def succeeded(attempt: Attempt) -> None:
 def failures(account: str) -> int:
     """Failures of ``account`` within the window (for tests and the command line)."""
     _amount, window = _limit()
-    return db.session.scalar(select(func.count()).select_from(_table).where(
-        _table.c.account == account, _table.c.created_at >= utcnow() - window))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(_table)
+        .where(_table.c.account == account, _table.c.created_at >= utcnow() - window)
+    )

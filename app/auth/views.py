@@ -1,4 +1,5 @@
 """Login, logout, one's own account, and the admin's user pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -25,8 +26,12 @@ def _failed_login(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed_login, scope="login-address")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed_login,
+    scope="login-address",
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -36,8 +41,12 @@ def login():
         # address above is Flask-Limiter's.
         attempt = throttle.begin(services.normalise_email(form.email.data))
         if attempt.row_id is None:
-            form.form_errors.append(_("Too many failed login attempts. Wait %(num)d minutes, then try again.",
-                                      num=max(1, round(attempt.wait_seconds / 60))))
+            form.form_errors.append(
+                _(
+                    "Too many failed login attempts. Wait %(num)d minutes, then try again.",
+                    num=max(1, round(attempt.wait_seconds / 60)),
+                )
+            )
             return render_login(form, 429)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
@@ -61,8 +70,13 @@ def login():
 def render_login(form: LoginForm, status: int = 200):
     from app.demo.services import DEMO_USERS
 
-    return render_template("auth/login.html", form=form, demo_users=DEMO_USERS, needs_https=cookies_need_https_here(),
-                           role_labels={role.value: label for role, label in ROLE_LABELS.items()}), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        demo_users=DEMO_USERS,
+        needs_https=cookies_need_https_here(),
+        role_labels={role.value: label for role, label in ROLE_LABELS.items()},
+    ), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -84,11 +98,11 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if save(form, lambda: services.change_own_password(current_user, form.current_password.data,
-                                                           form.new_password.data)).ok:
+        if save(
+            form, lambda: services.change_own_password(current_user, form.current_password.data, form.new_password.data)
+        ).ok:
             login_user(current_user._get_current_object())  # this session goes on; the others end
-            flash(_("Your password has been changed. Other sessions of your account have been signed out."),
-                  "success")
+            flash(_("Your password has been changed. Other sessions of your account have been signed out."), "success")
             return redirect(url_for("core.home"))
     return render_template("auth/change_password.html", form=form, policy=policy_summary())
 
@@ -96,8 +110,13 @@ def change_password():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", user=current_user, token_form=TokenForm(),
-                           confirm_form=ConfirmForm(), new_token=session.pop("new_token", None))
+    return render_template(
+        "auth/account.html",
+        user=current_user,
+        token_form=TokenForm(),
+        confirm_form=ConfirmForm(),
+        new_token=session.pop("new_token", None),
+    )
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -133,18 +152,26 @@ def _revoke_token(token: ApiToken, back: str):
 
 # --- Administration of users ------------------------------------------------------------
 
+
 @bp.route("/admin/users")
 @requires(can_manage_users)
 def users():
     search = request.args.get("q", "").strip()
     role = request.args.get("role", "")
     status = request.args.get("status", "")
-    query, sort = sort_query(services.list_users(search, role, status), request.args.get("sort"), {
-        "email": User.email, "name": User.name, "role": User.role, "last_login": User.last_login_at,
-    }, "email")
+    query, sort = sort_query(
+        services.list_users(search, role, status),
+        request.args.get("sort"),
+        {
+            "email": User.email,
+            "name": User.name,
+            "role": User.role,
+            "last_login": User.last_login_at,
+        },
+        "email",
+    )
     page = page_of(query)
-    return render_template("auth/users.html", page=page, search=search, role=role, status=status, roles=Role,
-                           sort=sort)
+    return render_template("auth/users.html", page=page, search=search, role=role, status=status, roles=Role, sort=sort)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -152,8 +179,12 @@ def users():
 def create_user():
     form = UserCreateForm()
     if form.validate_on_submit():
-        saved = save(form, lambda: services.create_user(form.email.data, form.role.data, form.password.data,
-                                                        form.name.data, must_change_password=True))
+        saved = save(
+            form,
+            lambda: services.create_user(
+                form.email.data, form.role.data, form.password.data, form.name.data, must_change_password=True
+            ),
+        )
         if saved.ok:
             flash(_("User %(email)s created.", email=saved.value.email), "success")
             return redirect(url_for("auth.user_detail", user_id=saved.value.id))
@@ -167,18 +198,33 @@ def user_detail(user_id: int):
     form = UserEditForm(obj=user)
     conflict = None
     if form.validate_on_submit():
-        saved = save(form, lambda: services.update_user(
-            user, seen_version=form.version.data or None, role=form.role.data, active=form.active.data,
-            name=form.name.data or "", acting_user=current_user), user)
+        saved = save(
+            form,
+            lambda: services.update_user(
+                user,
+                seen_version=form.version.data or None,
+                role=form.role.data,
+                active=form.active.data,
+                name=form.name.data or "",
+                acting_user=current_user,
+            ),
+            user,
+        )
         if saved.ok:
             flash(_("User %(email)s saved.", email=user.email), "success")
             return redirect(url_for("auth.user_detail", user_id=user.id))
         conflict = saved.conflict
     elif request.method == "GET":
         form.version.data = user.version
-    return render_template("auth/user_detail.html", user=user, form=form, conflict=conflict,
-                           token_form=TokenForm(), confirm_form=ConfirmForm(),
-                           new_token=session.pop("new_token", None))
+    return render_template(
+        "auth/user_detail.html",
+        user=user,
+        form=form,
+        conflict=conflict,
+        token_form=TokenForm(),
+        confirm_form=ConfirmForm(),
+        new_token=session.pop("new_token", None),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/tokens", methods=["POST"])

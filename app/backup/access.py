@@ -1,4 +1,5 @@
 """Who may download and restore backups."""
+
 from __future__ import annotations
 
 from app.auth.permissions import is_admin

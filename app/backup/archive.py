@@ -14,6 +14,7 @@ A table's checksum is the sum (modulo 2**256) of the SHA-256 of its rows' lines:
 row order, so the same data gives the same checksum on either engine, and a restore can prove
 that the database holds exactly what the archive held.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,7 +36,7 @@ from app.extensions import db
 FORMAT = "rolebook-backup"
 FORMAT_VERSION = 1
 CHUNK = 1000
-MODULUS = 2 ** 256
+MODULUS = 2**256
 
 
 class BackupError(ServiceError):
@@ -116,8 +117,12 @@ def decode_value(column, value):
 def encode_row(table, row) -> str:
     """One row as its canonical line (the checksum is computed over exactly this text)."""
     mapping = row._mapping if hasattr(row, "_mapping") else row
-    return json.dumps({c.name: encode_value(c, mapping[c]) for c in table.columns}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        {c.name: encode_value(c, mapping[c]) for c in table.columns},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 def line_hash(line: str) -> int:

@@ -1,4 +1,5 @@
 """``flask backup create FILE`` and ``flask backup restore FILE [--force]``."""
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ def create(file: Path):
         raise click.ClickException(error.message) from None
     os.replace(partial, file)
     rows = sum(t["rows"] for t in manifest["tables"])
-    click.echo(f"Wrote {file}: {len(manifest['tables'])} tables, {rows:,} rows, {file.stat().st_size:,} bytes, "
-               f"schema revision {manifest['alembic_revision']}, in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Wrote {file}: {len(manifest['tables'])} tables, {rows:,} rows, {file.stat().st_size:,} bytes, "
+        f"schema revision {manifest['alembic_revision']}, in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @backup_cli.command("restore")
@@ -51,5 +54,7 @@ def restore(file: Path, force: bool):
                 summary = restore_backup(file, force=force, label=file.name)
         except ServiceError as error:
             raise click.ClickException(error.message) from None
-    click.echo(f"Restored {summary['rows']:,} rows from {file} (made {summary['created_at']}), counts and "
-               f"checksums verified, in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Restored {summary['rows']:,} rows from {file} (made {summary['created_at']}), counts and "
+        f"checksums verified, in {time.perf_counter() - started:.1f} s."
+    )

@@ -1,5 +1,6 @@
 """Making a backup: every table written to an archive (the format is described in
 app/backup/archive.py), from one consistent snapshot of the database."""
+
 from __future__ import annotations
 
 import io
@@ -69,7 +70,10 @@ def create_backup(target: IO[bytes]) -> dict:
                 "tables": [s.as_manifest() for s in summaries],
             }
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-            archive.writestr("README.txt", "RoleBook backup. Restore into an empty database with:\n"
-                                           "  flask --app wsgi backup restore THIS-FILE.zip\n")
+            archive.writestr(
+                "README.txt",
+                "RoleBook backup. Restore into an empty database with:\n"
+                "  flask --app wsgi backup restore THIS-FILE.zip\n",
+            )
         connection.rollback()
     return manifest

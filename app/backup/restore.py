@@ -1,6 +1,7 @@
 """Restoring a backup into this database: the archive's manifest and schema revision checked,
 rows inserted parents first, sequences moved past the restored ids, and every table verified
 against the archive's counts and checksums (the format is described in app/backup/archive.py)."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,13 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(_("This file is not a RoleBook backup."))
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(_("This backup has format version %(found)s; this RoleBook reads version %(ours)s.",
-                            found=manifest.get("format_version"), ours=FORMAT_VERSION))
+        raise BackupError(
+            _(
+                "This backup has format version %(found)s; this RoleBook reads version %(ours)s.",
+                found=manifest.get("format_version"),
+                ours=FORMAT_VERSION,
+            )
+        )
     return manifest
 
 
@@ -55,15 +61,24 @@ def _check_schema(manifest: dict) -> None:
     ours = code_revision()
     theirs = manifest.get("alembic_revision")
     if theirs != ours:
-        raise BackupError(_(
-            "This backup was made with database schema revision %(theirs)s, but this version of RoleBook uses "
-            "revision %(ours)s. Restore it with the RoleBook version that made it, then upgrade that.",
-            theirs=theirs, ours=ours))
+        raise BackupError(
+            _(
+                "This backup was made with database schema revision %(theirs)s, but this version of RoleBook uses "
+                "revision %(ours)s. Restore it with the RoleBook version that made it, then upgrade that.",
+                theirs=theirs,
+                ours=ours,
+            )
+        )
     with db.engine.connect() as connection:
         current = database_revision(connection)
     if current != ours:
-        raise BackupError(_("The database is at schema revision %(current)s, not %(ours)s: run “flask db upgrade” "
-                            "first.", current=current or "—", ours=ours))
+        raise BackupError(
+            _(
+                "The database is at schema revision %(current)s, not %(ours)s: run “flask db upgrade” first.",
+                current=current or "—",
+                ours=ours,
+            )
+        )
     expected = {t.name: [c.name for c in t.columns] for t in tables()}
     found = {t["name"]: t.get("columns") for t in manifest.get("tables", [])}
     if found.keys() != expected.keys() or any(sorted(found[n] or []) != sorted(expected[n]) for n in expected):
@@ -127,8 +142,11 @@ def _insert(table):
     """The INSERT of a table's rows. A null in a nullable JSON column is SQL NULL: SQLAlchemy's
     JSON type would write the JSON text 'null' for None, and a round trip through the other
     engine would turn the SQL NULLs of the original into JSON nulls."""
-    sql_nulls = {c.name: bindparam(c.name, type_=sqltypes.JSON(none_as_null=True))
-                 for c in table.columns if c.nullable and isinstance(base_type(c), sqltypes.JSON)}
+    sql_nulls = {
+        c.name: bindparam(c.name, type_=sqltypes.JSON(none_as_null=True))
+        for c in table.columns
+        if c.nullable and isinstance(base_type(c), sqltypes.JSON)
+    }
     return insert(table).values(sql_nulls) if sql_nulls else insert(table)
 
 
@@ -140,21 +158,26 @@ def _restore_table(connection, archive, table, expected: dict, deferred: list) -
         for line in _lines(archive, table.name):
             summary.add(line)
             values = json.loads(line)
-            yield {c.name: None if c.name in deferred_names else decode_value(c, values.get(c.name))
-                   for c in table.columns}
+            yield {
+                c.name: None if c.name in deferred_names else decode_value(c, values.get(c.name)) for c in table.columns
+            }
 
     statement = _insert(table)
     for chunk in _chunks(rows()):
         connection.execute(statement, chunk)
     if summary.rows != expected["rows"] or f"{summary.checksum:064x}" != expected["checksum"]:
-        raise BackupError(_("The backup is damaged: the data of table %(table)s does not match its checksum.",
-                            table=table.name))
+        raise BackupError(
+            _("The backup is damaged: the data of table %(table)s does not match its checksum.", table=table.name)
+        )
 
 
 def _fill_deferred(connection, archive, table, deferred: list) -> None:
     keys = list(table.primary_key.columns)
-    statement = update(table).where(and_(*[k == bindparam(f"key_{k.name}") for k in keys])) \
+    statement = (
+        update(table)
+        .where(and_(*[k == bindparam(f"key_{k.name}") for k in keys]))
         .values({c.name: bindparam(f"value_{c.name}") for c in deferred})
+    )
 
     def changes():
         for line in _lines(archive, table.name):
@@ -178,9 +201,13 @@ def _reset_sequences(connection) -> None:
         if len(keys) != 1 or not isinstance(base_type(keys[0]), sqltypes.Integer):
             continue
         column, name = quote(keys[0].name), quote(table.name)
-        connection.execute(text(f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                                f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {name}"),
-                           {"table": name, "column": keys[0].name})
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {name}"
+            ),
+            {"table": name, "column": keys[0].name},
+        )
 
 
 def verify(connection, manifest: dict) -> None:
@@ -190,10 +217,13 @@ def verify(connection, manifest: dict) -> None:
         summary = TableSummary(table.name)
         for row in connection.execute(ordered(table), execution_options={"yield_per": CHUNK}):
             summary.add(encode_row(table, row))
-        if summary.rows != expected[table.name]["rows"] or \
-                f"{summary.checksum:064x}" != expected[table.name]["checksum"]:
-            raise BackupError(_("After restoring, table %(table)s does not hold what the backup holds.",
-                                table=table.name))
+        if (
+            summary.rows != expected[table.name]["rows"]
+            or f"{summary.checksum:064x}" != expected[table.name]["checksum"]
+        ):
+            raise BackupError(
+                _("After restoring, table %(table)s does not hold what the backup holds.", table=table.name)
+            )
 
 
 def non_empty_tables(connection) -> list[str]:
@@ -217,8 +247,13 @@ def restore_backup(source, force: bool = False, label: str = "") -> dict:
         connection = db.session.connection()
         occupied = non_empty_tables(connection)
         if occupied and not force:
-            raise BackupError(_("The database is not empty (%(tables)s hold data): restoring would replace it. "
-                                "Use --force to empty it and restore the backup.", tables=", ".join(occupied)))
+            raise BackupError(
+                _(
+                    "The database is not empty (%(tables)s hold data): restoring would replace it. "
+                    "Use --force to empty it and restore the backup.",
+                    tables=", ".join(occupied),
+                )
+            )
         if occupied:
             _empty(connection)
         order = {t.name: i for i, t in enumerate(tables())}
@@ -231,7 +266,11 @@ def restore_backup(source, force: bool = False, label: str = "") -> dict:
                 _fill_deferred(connection, archive, table, deferred[table.name])
         _reset_sequences(connection)
         verify(connection, manifest)
-    summary = {"created_at": manifest["created_at"], "revision": manifest["alembic_revision"],
-               "rows": sum(t["rows"] for t in manifest["tables"]), "replaced": bool(occupied)}
+    summary = {
+        "created_at": manifest["created_at"],
+        "revision": manifest["alembic_revision"],
+        "rows": sum(t["rows"] for t in manifest["tables"]),
+        "replaced": bool(occupied),
+    }
     record("restore", "database", changes=summary, label=label)
     return summary

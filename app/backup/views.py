@@ -1,4 +1,5 @@
 """The backups page (administrators): download a backup now, and how to restore one."""
+
 from __future__ import annotations
 
 import tempfile
@@ -24,11 +25,16 @@ expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 @bp.route("/")
 @requires(can_manage_backups)
 def index():
-    recent = db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("backup", "restore")))
-                                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(10)).all()
+    recent = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(("backup", "restore")))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(10)
+    ).all()
     counts = table_counts()
-    return render_template("backup/index.html", form=ConfirmForm(), recent=recent, counts=counts,
-                           total=sum(counts.values()))
+    return render_template(
+        "backup/index.html", form=ConfirmForm(), recent=recent, counts=counts, total=sum(counts.values())
+    )
 
 
 @bp.route("/download", methods=["POST"])

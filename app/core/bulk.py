@@ -12,6 +12,7 @@ events) and records one event for the bulk action itself; it refuses the whole s
 
 A new action is one ``register_action`` call in the domain that owns it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -27,15 +28,15 @@ from app.core.errors import ServiceError
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
-MAX_SELECTION = 20_000   # ids kept per user and list (a selection of every employee of a big company)
-NAMED = 20               # records named in a refusal or on a confirmation page before "and N more"
+MAX_SELECTION = 20_000  # ids kept per user and list (a selection of every employee of a big company)
+NAMED = 20  # records named in a refusal or on a confirmation page before "and N more"
 
 
 class Selection(db.Model):  # type: ignore[name-defined]
     """The ids a user has selected on a list (across its pages)."""
 
     __tablename__ = "bulk_selections"
-    __audit__ = False   # a working set, not a record: the actions run on it are audited
+    __audit__ = False  # a working set, not a record: the actions run on it are audited
     __table_args__ = (UniqueConstraint("user_id", "list_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,23 +49,23 @@ class Selection(db.Model):  # type: ignore[name-defined]
 @dataclass
 class BulkAction:
     name: str
-    label: Any                                   # a lazy string: the button
-    confirm: Any                                 # a lazy string with %(num)d: the question on the confirmation page
-    permission: Callable[[Any], bool]            # may the user run it at all (role)
-    run: Callable[[list[int], Any], Any]         # (ids, the submitted form) → a response (a download) or None
-    form: type | None = None                     # a FlaskForm class with the action's own fields
+    label: Any  # a lazy string: the button
+    confirm: Any  # a lazy string with %(num)d: the question on the confirmation page
+    permission: Callable[[Any], bool]  # may the user run it at all (role)
+    run: Callable[[list[int], Any], Any]  # (ids, the submitted form) → a response (a download) or None
+    form: type | None = None  # a FlaskForm class with the action's own fields
     danger: bool = False
-    done: Any = None                             # a lazy string with %(num)d: the message after it ran
+    done: Any = None  # a lazy string with %(num)d: the message after it ran
 
 
 @dataclass
 class BulkList:
     key: str
-    label: Any                                           # a lazy string: what the records are ("Positions")
-    endpoint: str                                        # the list page
-    permission: Callable[[Any], bool]                    # may the user select on this list
-    names: Callable[[Sequence[int]], dict[int, str]]     # {id: label} of those ids the user may see
-    matching: Callable[[Any], Any]                       # the list's filters (request args) → a select of ids
+    label: Any  # a lazy string: what the records are ("Positions")
+    endpoint: str  # the list page
+    permission: Callable[[Any], bool]  # may the user select on this list
+    names: Callable[[Sequence[int]], dict[int, str]]  # {id: label} of those ids the user may see
+    matching: Callable[[Any], Any]  # the list's filters (request args) → a select of ids
     actions: dict[str, BulkAction] = field(default_factory=dict)
 
 

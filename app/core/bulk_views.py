@@ -1,5 +1,6 @@
 """The pages of the bulk mechanism (``app.core.bulk``): changing a list's selection, and the
 confirmation page of an action, which runs it."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
@@ -60,7 +61,7 @@ def select(key: str):
     elif operation == "remove":
         saved = attempt(lambda: bulk.change(current_user, key, remove=checked))
     else:
-        visible = list(bulk_list.names(checked))   # only records the user may see
+        visible = list(bulk_list.names(checked))  # only records the user may see
         saved = attempt(lambda: bulk.change(current_user, key, add=visible))
     if saved.ok:
         flash(_("%(num)d selected.", num=saved.value), "info")
@@ -78,7 +79,7 @@ def confirm(key: str, action_name: str):
         abort(403)
     ids = bulk.selected(current_user, key)
     names = bulk_list.names(ids)
-    ids = [i for i in ids if i in names]   # deleted since, or no longer visible to the user
+    ids = [i for i in ids if i in names]  # deleted since, or no longer visible to the user
     form_class = type("BulkForm", (action.form or FlaskForm,), {"count": HiddenField()})
     form = form_class()
     back = _list_url(bulk_list)
@@ -97,7 +98,7 @@ def confirm(key: str, action_name: str):
             if saved.ok:
                 bulk.change(current_user, key, clear=True)
                 if saved.value is not None:
-                    return saved.value   # a download
+                    return saved.value  # a download
                 flash((action.done or _("Done: %(num)d record(s).")) % {"num": len(ids)}, "success")
                 return redirect(back)
             refused = saved.error
@@ -106,9 +107,18 @@ def confirm(key: str, action_name: str):
             _place(form, refused)
     else:
         status = 422
-    shown = [names[i] for i in ids[:bulk.NAMED * 5]]
-    return render_template("core/bulk_confirm.html", bulk_list=bulk_list, action=action, form=form, count=len(ids),
-                           shown=shown, more=max(0, len(ids) - len(shown)), error=error, back=back), status
+    shown = [names[i] for i in ids[: bulk.NAMED * 5]]
+    return render_template(
+        "core/bulk_confirm.html",
+        bulk_list=bulk_list,
+        action=action,
+        form=form,
+        count=len(ids),
+        shown=shown,
+        more=max(0, len(ids) - len(shown)),
+        error=error,
+        back=back,
+    ), status
 
 
 def _place(form, error: ServiceError) -> None:

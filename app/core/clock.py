@@ -7,6 +7,7 @@ else in the application calls ``date.today()`` or ``datetime.now()``.
 
 Tests fix the clock with ``frozen(moment)`` instead of patching the standard library.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -38,8 +39,9 @@ def zone_named(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"Unknown time zone {name!r} (ROLEBOOK_TIMEZONE): use an IANA name "
-                         f"such as Asia/Shanghai") from error
+        raise ValueError(
+            f"Unknown time zone {name!r} (ROLEBOOK_TIMEZONE): use an IANA name such as Asia/Shanghai"
+        ) from error
 
 
 def local(moment: datetime | None = None) -> datetime:

@@ -1,5 +1,6 @@
 """Optimistic locking for edits based on what the client saw, and the "what changed since you
 opened it" list that a refused edit shows, with readable values and field labels."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,12 +26,14 @@ def check_version(obj, seen_version: int | None) -> None:
     try:
         seen = int(seen_version)
     except (TypeError, ValueError):
-        seen = 0   # a malformed version is no version the record ever had: a conflict, like an old one
+        seen = 0  # a malformed version is no version the record ever had: a conflict, like an old one
     if seen == obj.version:
         return
     raise Conflict(
-        _("This record was changed by someone else while you were editing it. "
-          "Review their changes below, then make yours again."),
+        _(
+            "This record was changed by someone else while you were editing it. "
+            "Review their changes below, then make yours again."
+        ),
         changes=readable_changes(obj, changes_since(obj, seen)) if 0 < seen < obj.version else {},
     )
 
@@ -40,8 +43,11 @@ def changes_since(obj, seen_version: int) -> dict:
     its lists (a position's dotted lines, a department's functions) included."""
     events = db.session.scalars(
         db.select(AuditEvent)
-        .where(AuditEvent.entity == type(obj).__tablename__, AuditEvent.entity_id == str(obj.id),
-               AuditEvent.action == "update")
+        .where(
+            AuditEvent.entity == type(obj).__tablename__,
+            AuditEvent.entity_id == str(obj.id),
+            AuditEvent.action == "update",
+        )
         .order_by(AuditEvent.id.desc())
         .limit(max(obj.version - seen_version, 1))
     ).all()
@@ -85,9 +91,14 @@ def readable_changes(obj, changes: dict) -> dict[str, list[str | None]]:
         if target is not None:
             targets[field] = target
             wanted[target].update(v for v in values if isinstance(v, int))
-    labels = {target: {record.id: display_label(record) for record in
-                       db.session.scalars(db.select(target).where(inspect(target).primary_key[0].in_(ids)))}
-              for target, ids in wanted.items() if ids}
+    labels = {
+        target: {
+            record.id: display_label(record)
+            for record in db.session.scalars(db.select(target).where(inspect(target).primary_key[0].in_(ids)))
+        }
+        for target, ids in wanted.items()
+        if ids
+    }
     display_value = getattr(type(obj), "display_value", None)
 
     def show(field, value):
@@ -101,8 +112,11 @@ def readable_changes(obj, changes: dict) -> dict[str, list[str | None]]:
             value = display_value(field, value)
         return str(value)
 
-    return {field: [show(field, before), show(field, after)]
-            for field, (before, after) in changes.items() if field not in hidden}
+    return {
+        field: [show(field, before), show(field, after)]
+        for field, (before, after) in changes.items()
+        if field not in hidden
+    }
 
 
 def field_label(form, field: str) -> str:

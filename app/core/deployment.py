@@ -1,4 +1,5 @@
 """Checks of how the server is started (several processes, the stores they share)."""
+
 from __future__ import annotations
 
 import logging
@@ -22,10 +23,12 @@ def check_server(workers: int) -> None:
     production = os.environ.get("ROLEBOOK_CONFIG", "development") == "production"
     storage = config.Config.RATELIMIT_STORAGE_URI
     if workers > 1 and per_process_limiter(storage):
-        message = (f"{workers} server processes would each count failed logins per address in their own "
-                   f"memory ({storage}), so the limit would be {workers} times weaker. Set "
-                   "ROLEBOOK_RATELIMIT_STORAGE_URI=redis://host:6379/1 (or ROLEBOOK_QUEUE_URL=redis://…, "
-                   "which it follows), or run one process with threads.")
+        message = (
+            f"{workers} server processes would each count failed logins per address in their own "
+            f"memory ({storage}), so the limit would be {workers} times weaker. Set "
+            "ROLEBOOK_RATELIMIT_STORAGE_URI=redis://host:6379/1 (or ROLEBOOK_QUEUE_URL=redis://…, "
+            "which it follows), or run one process with threads."
+        )
         if production:
             raise SystemExit("RoleBook refuses to start: " + message)
         log.warning("RoleBook: %s", message)

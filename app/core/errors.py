@@ -1,4 +1,5 @@
 """Errors that services raise and views and the API turn into messages next to fields."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Friendly error pages (HTML) and JSON errors for the API."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, make_response, render_template, request
@@ -27,12 +28,20 @@ def _json_error(status: int, message: str, errors: dict | None = None, headers: 
 
 def _conflict_errors(error: Conflict) -> dict[str, list[str]]:
     """{field: [what the other edit changed]} for the API's 409 answers."""
+
     def shown(value) -> str:
         return "—" if value is None or value == "" else str(value)
 
-    return {field: [_("Changed by someone else from “%(before)s” to “%(after)s”.",
-                      before=shown(values[0]), after=shown(values[-1]))]
-            for field, values in error.changes.items()}
+    return {
+        field: [
+            _(
+                "Changed by someone else from “%(before)s” to “%(after)s”.",
+                before=shown(values[0]),
+                after=shown(values[-1]),
+            )
+        ]
+        for field, values in error.changes.items()
+    }
 
 
 MESSAGES = {
@@ -76,9 +85,11 @@ def register_error_handlers(app) -> None:
             from app.auth.forms import LoginForm
             from app.auth.views import render_login
 
-            return render_login(LoginForm(), 400)   # the page explains why (secure cookies over HTTP)
-        return _page(400, _("The form expired or was sent from elsewhere (missing security token). "
-                            "Reload the page and try again."))
+            return render_login(LoginForm(), 400)  # the page explains why (secure cookies over HTTP)
+        return _page(
+            400,
+            _("The form expired or was sent from elsewhere (missing security token). Reload the page and try again."),
+        )
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -100,8 +111,12 @@ def register_error_handlers(app) -> None:
         # The answer must not need the database: the page is made for an anonymous user (loading
         # the account, or refreshing it after the rollback, would fail again).
         g._login_user = login_manager.anonymous_user()
-        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
-                           str(error).splitlines()[0] if str(error) else type(error).__name__)
+        app.logger.warning(
+            "Database unavailable on %s %s: %s",
+            request.method,
+            request.path,
+            str(error).splitlines()[0] if str(error) else type(error).__name__,
+        )
         response = make_response(_page(503))
         response.headers["Retry-After"] = "5"
         return response
@@ -123,8 +138,9 @@ def register_error_handlers(app) -> None:
 
             minutes = max(1, round(error.limit.limit.get_expiry() / 60)) if getattr(error, "limit", None) else 15
             form = LoginForm()
-            form.form_errors.append(_("Too many failed login attempts. Wait %(num)d minutes, then try again.",
-                                      num=minutes))
+            form.form_errors.append(
+                _("Too many failed login attempts. Wait %(num)d minutes, then try again.", num=minutes)
+            )
             return render_login(form, 429)
         if wants_json():
             # webargs' abort (the API's request parsing) attaches a message and per-field errors.

@@ -1,5 +1,6 @@
 """Jinja filters for numbers: ``number`` for reading (grouped the user's way), ``plain`` for the
 value of an input (every digit, never grouped: what was typed is what is sent back)."""
+
 from __future__ import annotations
 
 from app.core.numbers import grouped, plain

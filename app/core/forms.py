@@ -1,6 +1,7 @@
 """What the pages' forms share: the service's errors next to the fields, and the one way a form
 saves through a service (on failure roll back and keep the user's input; on success the request's
 commit point, ``app.core.unit_of_work``, commits)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,7 +35,7 @@ class Saved:
     ok: bool
     value: Any = None
     conflict: Conflict | None = None
-    error: ServiceError | None = None   # the refusal (conflicts included)
+    error: ServiceError | None = None  # the refusal (conflicts included)
 
     @property
     def status(self) -> int:

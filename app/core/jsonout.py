@@ -1,6 +1,7 @@
 """JSON answers that keep every digit: Decimals are written as JSON numbers exactly
 (99999999999999.9999, not 1e14 nor a string), through simplejson's ``use_decimal``; everything
 else as Flask writes it."""
+
 from __future__ import annotations
 
 import simplejson

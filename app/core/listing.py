@@ -1,5 +1,6 @@
 """What every list page shares: sorting (``?sort=name`` or ``?sort=-name`` over a whitelist of
 columns) and the page shown (``?page=``)."""
+
 from __future__ import annotations
 
 from flask import current_app, request
@@ -7,7 +8,7 @@ from flask_login import current_user
 
 from app.extensions import db
 
-MAX_PAGE = 999_999_999   # no list has more pages; a bigger number would overflow OFFSET
+MAX_PAGE = 999_999_999  # no list has more pages; a bigger number would overflow OFFSET
 
 
 def sort_query(query, sort: str | None, columns: dict, default: str):

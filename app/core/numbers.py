@@ -15,6 +15,7 @@ readings, never guessed: one comma not followed by a group of three (``1,5`` is 
 (``2,500`` is 2.5 or 2500). Exponents (``1e3``, ``1.2E+06``: what a spreadsheet shows of a
 number it has already rounded), NaN and infinities are refused.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,11 +30,14 @@ from flask_babel import lazy_gettext as _l
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMALS = 4
 FORMATS = ("auto", "dot", "comma")
-FORMAT_CHOICES = [("auto", _l("Automatic: refuse a value that could be read two ways")),
-                  ("dot", _l("1,234.5 (decimal point)")), ("comma", _l("1.234,5 (decimal comma)"))]
+FORMAT_CHOICES = [
+    ("auto", _l("Automatic: refuse a value that could be read two ways")),
+    ("dot", _l("1,234.5 (decimal point)")),
+    ("comma", _l("1.234,5 (decimal comma)")),
+]
 FORMAT_DESCRIPTION = _l("Number cells are always read as they are; this is for numbers written as text, such as 1,5.")
 _BABEL_LOCALES = {"dot": "en_US", "comma": "de_DE"}
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f']")   # spaces and apostrophes group digits, never decimals
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f']")  # spaces and apostrophes group digits, never decimals
 _NUMERAL = re.compile(r"[0-9.,]+")
 RATE_UNITS = ("%", "‰", "率", "比", "percent", "rate", "ratio")
 
@@ -60,7 +64,7 @@ def is_rate_unit(unit: str | None) -> bool:
 
 def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
     text = unicodedata.normalize("NFKC", typed).strip().replace("\u2212", "-").replace("，", ",")
-    text = text.removeprefix("'")   # the quote an export puts before "-…" against formulas
+    text = text.removeprefix("'")  # the quote an export puts before "-…" against formulas
     if text.endswith("%"):
         text = text[:-1].strip()
     sign = ""
@@ -78,8 +82,9 @@ def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
             value = parse_decimal(text, locale=_BABEL_LOCALES[number_format], strict=True)
         except NumberFormatError:
             example = "1,234.5" if number_format == "dot" else "1.234,5"
-            raise NumberError(_("“%(text)s” is not a number written as %(example)s.", text=typed.strip(),
-                                example=example)) from None
+            raise NumberError(
+                _("“%(text)s” is not a number written as %(example)s.", text=typed.strip(), example=example)
+            ) from None
         return Decimal(sign + str(value))
     commas, dots = text.count(","), text.count(".")
     if commas == 1 and not dots and not text.endswith(","):
@@ -88,14 +93,20 @@ def _text_number(typed: str, number_format: str, rate: bool) -> Decimal:
         if rate or not grouping:
             as_decimal = Decimal(sign + (whole or "0") + "." + (fraction or "0"))
             as_grouped = Decimal(sign + ((whole + fraction) or "0"))
-            raise NumberError(_("“%(text)s” is ambiguous: %(decimal)s with a decimal comma, or %(grouped)s with a "
-                                "thousands separator. Write %(decimal)s or %(grouped)s.",
-                                text=typed.strip(), decimal=plain(as_decimal), grouped=plain(as_grouped)),
-                              (as_decimal, as_grouped))
+            raise NumberError(
+                _(
+                    "“%(text)s” is ambiguous: %(decimal)s with a decimal comma, or %(grouped)s with a "
+                    "thousands separator. Write %(decimal)s or %(grouped)s.",
+                    text=typed.strip(),
+                    decimal=plain(as_decimal),
+                    grouped=plain(as_grouped),
+                ),
+                (as_decimal, as_grouped),
+            )
     if commas and dots:
-        locale = "de_DE" if text.rfind(",") > text.rfind(".") else "en_US"   # the last one is the point
+        locale = "de_DE" if text.rfind(",") > text.rfind(".") else "en_US"  # the last one is the point
     else:
-        locale = "de_DE" if dots > 1 else "en_US"                            # 1.234.567: dots group
+        locale = "de_DE" if dots > 1 else "en_US"  # 1.234.567: dots group
     try:
         return Decimal(sign + str(parse_decimal(text, locale=locale, strict=True)))
     except NumberFormatError:
@@ -112,7 +123,7 @@ def to_decimal(value, number_format: str = "auto", rate: bool = False) -> Decima
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        value = Decimal(repr(value))   # the shortest spelling that reads back as this float
+        value = Decimal(repr(value))  # the shortest spelling that reads back as this float
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotANumber(_("Enter a number."))
@@ -124,9 +135,18 @@ def to_decimal(value, number_format: str = "auto", rate: bool = False) -> Decima
     return _text_number(value, number_format if number_format in FORMATS else "auto", rate)
 
 
-def parse_number(value, *, required: bool = False, decimals: int = MAX_DECIMALS,
-                 integer_digits: int = MAX_INTEGER_DIGITS, low=None, high=None, whole: bool = False,
-                 number_format: str = "auto", rate: bool = False) -> Decimal | None:
+def parse_number(
+    value,
+    *,
+    required: bool = False,
+    decimals: int = MAX_DECIMALS,
+    integer_digits: int = MAX_INTEGER_DIGITS,
+    low=None,
+    high=None,
+    whole: bool = False,
+    number_format: str = "auto",
+    rate: bool = False,
+) -> Decimal | None:
     """``value`` read by ``to_decimal`` and checked: at most ``integer_digits`` digits before the
     point and ``decimals`` after it, within ``low``–``high``, a whole number if ``whole``.
     None for an empty value unless ``required``. Raises NumberError with the reason."""
@@ -145,14 +165,17 @@ def parse_number(value, *, required: bool = False, decimals: int = MAX_DECIMALS,
         raise NotANumber(_("Enter a whole number."))
     if exponent < -decimals:
         raise NumberError(_("At most %(num)d decimal places (this has %(len)d).", num=decimals, len=-exponent))
-    number = normal(number)   # at most integer_digits + decimals digits now: exact
+    number = normal(number)  # at most integer_digits + decimals digits now: exact
     if (low is not None and number < Decimal(low)) or (high is not None and number > Decimal(high)):
         if low is not None and high is not None:
             raise NumberError(_("Enter a number from %(low)s to %(high)s.", low=plain(low), high=plain(high)))
         if low is not None and Decimal(low) == 0:
             raise NumberError(_("Enter a number that is not negative."))
-        raise NumberError(_("Enter a number of at least %(low)s.", low=plain(low)) if low is not None
-                          else _("Enter a number of at most %(high)s.", high=plain(high)))
+        raise NumberError(
+            _("Enter a number of at least %(low)s.", low=plain(low))
+            if low is not None
+            else _("Enter a number of at most %(high)s.", high=plain(high))
+        )
     return number
 
 
@@ -173,7 +196,7 @@ def normal(number: Decimal) -> Decimal:
     _sign, digits, exponent = number.as_tuple()
     if not isinstance(exponent, int):
         raise ValueError("not a finite number")
-    with localcontext() as context:   # precise enough never to round, whatever the size
+    with localcontext() as context:  # precise enough never to round, whatever the size
         context.prec = max(28, len(digits) + max(exponent, 0) + 2)
         number = number.normalize()
         if int(number.as_tuple().exponent) > 0:
@@ -219,5 +242,6 @@ def grouped(value, decimals: int = MAX_DECIMALS) -> str:
         return str(value)
     if int(number.as_tuple().exponent) < -decimals:
         number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return format_decimal(number, format="#,##0." + "#" * decimals, locale=get_locale() or "en",
-                          decimal_quantization=False)
+    return format_decimal(
+        number, format="#,##0." + "#" * decimals, locale=get_locale() or "en", decimal_quantization=False
+    )

@@ -1,5 +1,6 @@
 """Files the application keeps for a while under its instance folder (uploads waiting for their
 confirmation): written readable by the server's user only, removed when stale."""
+
 from __future__ import annotations
 
 import os

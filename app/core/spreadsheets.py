@@ -11,6 +11,7 @@ Excel reads it as UTF-8).
                   rows=[(p.code, p.headcount) for p in positions])
     return xlsx_response("岗位-2026-11-22.xlsx", [sheet])
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,7 +36,7 @@ from werkzeug.wsgi import wrap_file
 from app.core import clock
 from app.core.numbers import exact, plain
 
-SHEET_DIGITS = 15   # significant digits a spreadsheet keeps in a number cell
+SHEET_DIGITS = 15  # significant digits a spreadsheet keeps in a number cell
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
@@ -102,8 +103,8 @@ def safe_cell(value: Any) -> Any:
 @dataclass
 class Column:
     header: str
-    width: float | None = None         # in characters; measured from the data when None
-    number_format: str | None = None   # Excel format for numbers in this column, e.g. "#,##0" or "0.0%"
+    width: float | None = None  # in characters; measured from the data when None
+    number_format: str | None = None  # Excel format for numbers in this column, e.g. "#,##0" or "0.0%"
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
     candidate, n = base, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(candidate.lower())
     return candidate
 
@@ -200,7 +201,9 @@ def write_xlsx(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
             if width is None:
                 measured = [text_width(column.header)] + [
                     text_width(safe_cell(r.values[index - 1])) + (2 * r.indent if index == 1 else 0)
-                    for r in chain(sample, map(_as_row, sheet.footer)) if len(r.values) >= index]
+                    for r in chain(sample, map(_as_row, sheet.footer))
+                    if len(r.values) >= index
+                ]
                 width = min(max(max(measured) + 2, 8), 60)
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
@@ -253,8 +256,12 @@ def write_xlsx(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
             values = list(row.values)
             if row.fill or row.bold:  # style the whole width of the row, empty cells included
                 values += [""] * (ncols - len(values))
-            ws.append([cell(value, columns[i] if i < len(columns) else None, row, first=(i == 0))
-                       for i, value in enumerate(values)])
+            ws.append(
+                [
+                    cell(value, columns[i] if i < len(columns) else None, row, first=(i == 0))
+                    for i, value in enumerate(values)
+                ]
+            )
 
         ws.append([cell(column.header, column, header=True) for column in columns])
         count = 0
@@ -274,7 +281,7 @@ def write_xlsx(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return plain(value)   # every digit; a number's text is no formula
+        return plain(value)  # every digit; a number's text is no formula
     value = safe_cell(value)
     if value is None:
         return ""
@@ -328,10 +335,12 @@ def ascii_filename(filename: str) -> str:
     stem, dot, ext = filename.rpartition(".")
     if not dot:
         stem, ext = filename, ""
+
     def simplify(text: str) -> str:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
         text = re.sub(r"[^A-Za-z0-9._-]+", "-", text)
         return re.sub(r"([-_.])[-_.]+", r"\1", text).strip("-_. ")
+
     stem, ext = simplify(stem) or "export", simplify(ext)
     return f"{stem}.{ext}" if ext else stem
 
@@ -374,6 +383,7 @@ def xlsx_stream_response(filename: str, sheets: Sequence[Sheet]) -> Response:
 def csv_stream_response(filename: str, sheet: Sheet) -> Response:
     """Like :func:`csv_response` for large sheets: written chunk by chunk to a temporary file
     (the rows are read during the request, while its database session is there), then sent."""
+
     def write(fh):
         for chunk in csv_chunks(sheet):
             fh.write(chunk)

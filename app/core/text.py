@@ -1,4 +1,5 @@
 """Characters that user text may not carry into the database or the exports."""
+
 from __future__ import annotations
 
 import re

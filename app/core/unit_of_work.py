@@ -12,6 +12,7 @@ Services flush; they never commit. What called them commits once, here:
   :func:`app.core.forms.save`.
 - a CLI command or a task: ``with unit_of_work(): ...``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -57,4 +58,3 @@ class CommittingFlask(Flask):
         else:
             rollback()
         return response
-

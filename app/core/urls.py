@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1   # ids are 32-bit integers on PostgreSQL; a larger one cannot exist
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger one cannot exist
 
 
 def parse_id(value) -> int | None:

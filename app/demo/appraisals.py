@@ -6,6 +6,7 @@ removed), so no finalised Q3 review is empty; in November a review without KPIs 
 (no job description) goes no further than the manager review. The demo employee (陈静) has her
 self-review to do; the demo manager (王强) has manager reviews to do. Numbers are plausible and
 deterministic (a performance factor per employee). Each cycle is created only when missing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,27 +21,55 @@ from app.appraisals.services import flow, improvement, launch
 from app.extensions import db
 from app.org.models import Employee
 
-QUARTER = dict(name="2026年第三季度考核 (2026 Q3)", period_type="quarterly", start=date(2026, 7, 1),
-               self_due=date(2026, 10, 10), manager_due=date(2026, 10, 20))
-MONTH = dict(name="2026年11月月度考核 (November 2026)", period_type="monthly", start=date(2026, 11, 1),
-             self_due=date(2026, 11, 20), manager_due=date(2026, 12, 5))
-DEMO_EMPLOYEE = "E0015"   # 陈静, employee@rolebook.demo: her self-review is to do
+QUARTER = dict(
+    name="2026年第三季度考核 (2026 Q3)",
+    period_type="quarterly",
+    start=date(2026, 7, 1),
+    self_due=date(2026, 10, 10),
+    manager_due=date(2026, 10, 20),
+)
+MONTH = dict(
+    name="2026年11月月度考核 (November 2026)",
+    period_type="monthly",
+    start=date(2026, 11, 1),
+    self_due=date(2026, 11, 20),
+    manager_due=date(2026, 12, 5),
+)
+DEMO_EMPLOYEE = "E0015"  # 陈静, employee@rolebook.demo: her self-review is to do
 # November: where each review stands (employee number → step); the rest follow STAGES in turn.
 NOVEMBER_STAGES = {
     DEMO_EMPLOYEE: "self_review",
-    "E0010": "manager_review", "E0020": "manager_review", "E0023": "manager_review",  # 王强's to do
-    "E0007": "manager_review", "E0025": "self_draft", "E0004": "finalised", "E0003": "manager_review",
+    "E0010": "manager_review",
+    "E0020": "manager_review",
+    "E0023": "manager_review",  # 王强's to do
+    "E0007": "manager_review",
+    "E0025": "self_draft",
+    "E0004": "finalised",
+    "E0003": "manager_review",
 }
-STAGES = ("acknowledged", "finalised", "calibration", "manager_review", "acknowledged", "self_draft",
-          "manager_review", "finalised", "self_review")
-SELF_COMMENTS = ("本期按计划完成了主要工作，大促期间加班保障了发货和客服响应。",
-                 "部分指标未达标，主要是流量下滑，下期会加强推广和选品。",
-                 "积极配合团队完成任务，学习了生意参谋的数据分析方法。",
-                 "本期工作量较大，整体完成情况良好，希望得到更多培训机会。")
-MANAGER_COMMENTS = ("工作认真负责，指标完成较好，继续保持。",
-                    "执行力强，但数据分析还需提高，建议参加内部培训。",
-                    "与团队协作良好，客户反馈积极。",
-                    "部分指标未达成，需要制定改进计划并每周跟进。")
+STAGES = (
+    "acknowledged",
+    "finalised",
+    "calibration",
+    "manager_review",
+    "acknowledged",
+    "self_draft",
+    "manager_review",
+    "finalised",
+    "self_review",
+)
+SELF_COMMENTS = (
+    "本期按计划完成了主要工作，大促期间加班保障了发货和客服响应。",
+    "部分指标未达标，主要是流量下滑，下期会加强推广和选品。",
+    "积极配合团队完成任务，学习了生意参谋的数据分析方法。",
+    "本期工作量较大，整体完成情况良好，希望得到更多培训机会。",
+)
+MANAGER_COMMENTS = (
+    "工作认真负责，指标完成较好，继续保持。",
+    "执行力强，但数据分析还需提高，建议参加内部培训。",
+    "与团队协作良好，客户反馈积极。",
+    "部分指标未达成，需要制定改进计划并每周跟进。",
+)
 
 
 def _rng(employee_no: str, salt: str) -> random.Random:
@@ -63,7 +92,7 @@ SCALE_UNITS = {"分": 5.0}
 def _actual(result, factor: float, rng: random.Random) -> float:
     ratio = factor * rng.uniform(0.93, 1.07)
     scale_max = SCALE_UNITS.get(result.unit)
-    target = float(result.target)   # a Decimal: the demo's made-up figures need no exactness
+    target = float(result.target)  # a Decimal: the demo's made-up figures need no exactness
     if scale_max is not None and target <= scale_max:
         # A rating out of 5 moves little around its target (4.8 → about 4.6 to 5), never past 5.
         ratio = 1 + (ratio - 1) / 4
@@ -88,10 +117,12 @@ def _rating(factor: float, required: int, rng: random.Random, scale_max: int) ->
 
 # The demo company's practice (on its standard template, before the cycles are launched): at
 # most 20 % A and at least 5 % D, a bonus coefficient and a salary adjustment per band.
-PRACTICE = {"A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
-            "B": {"guide_max": "50", "bonus": "1.2", "salary_raise": "5"},
-            "C": {"bonus": "1", "salary_raise": "2"},
-            "D": {"guide_min": "5", "bonus": "0.5", "salary_raise": "0"}}
+PRACTICE = {
+    "A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
+    "B": {"guide_max": "50", "bonus": "1.2", "salary_raise": "5"},
+    "C": {"bonus": "1", "salary_raise": "2"},
+    "D": {"guide_min": "5", "bonus": "0.5", "salary_raise": "0"},
+}
 
 
 def _practice() -> None:
@@ -109,13 +140,20 @@ def _fill_a_plan() -> None:
     plan = db.session.scalar(select(ImprovementPlan).order_by(ImprovementPlan.id).limit(1))
     if plan is None or plan.objectives:
         return
-    improvement.update_plan(plan, improvement.PlanData(
-        objectives="1. 店铺转化率恢复到 2.5% 以上；\n2. 每周完成一次竞品与活动复盘并提交报告；\n3. 客服响应时长控制在 30 秒以内。",
-        support="主管每周一对一辅导；参加生意参谋数据分析内部培训；提供一名资深运营做搭档。",
-        start_date=plan.start_date, end_date=plan.end_date,
-        checkin_dates=[date.fromisoformat(d) for d in plan.checkin_dates]), plan.version)
-    improvement.add_checkin(plan, plan.start_date, "已与员工确认改进目标和每周复盘安排，员工表示理解并认可。",
-                            plan.version)
+    improvement.update_plan(
+        plan,
+        improvement.PlanData(
+            objectives="1. 店铺转化率恢复到 2.5% 以上；\n2. 每周完成一次竞品与活动复盘并提交报告；\n3. 客服响应时长控制在 30 秒以内。",
+            support="主管每周一对一辅导；参加生意参谋数据分析内部培训；提供一名资深运营做搭档。",
+            start_date=plan.start_date,
+            end_date=plan.end_date,
+            checkin_dates=[date.fromisoformat(d) for d in plan.checkin_dates],
+        ),
+        plan.version,
+    )
+    improvement.add_checkin(
+        plan, plan.start_date, "已与员工确认改进目标和每周复盘安排，员工表示理解并认可。", plan.version
+    )
 
 
 def _outcome(score: float | None, probation: bool) -> str:
@@ -137,28 +175,41 @@ def _advance(review: Review, stage: str, settings: dict, salt: str) -> None:
     number = review.employee.employee_no
     factor, rng = _factor(number), _rng(number, salt)
     kpis = [{"id": r.id, "actual": _actual(r, factor, rng), "comment": ""} for r in review.kpi_results]
-    ratings = [{"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]),
-                "comment": ""} for r in review.ratings]
+    ratings = [
+        {"id": r.id, "rating": _rating(factor + 0.05, r.required_level, rng, settings["scale_max"]), "comment": ""}
+        for r in review.ratings
+    ]
     # Staff without an account start at the manager review (their self-review skipped): HR types
     # in the paper self-review they handed in, on their behalf.
-    flow.save_self_review(review, flow.StepData(kpis=kpis, ratings=ratings,
-                                                comment=rng.choice(SELF_COMMENTS)),
-                          review.version, submit=stage != "self_draft", on_behalf=review.self_review_state is not None)
+    flow.save_self_review(
+        review,
+        flow.StepData(kpis=kpis, ratings=ratings, comment=rng.choice(SELF_COMMENTS)),
+        review.version,
+        submit=stage != "self_draft",
+        on_behalf=review.self_review_state is not None,
+    )
     if stage in ("self_draft", "manager_review"):
         return
-    manager_ratings = [{"id": r.id, "rating": _rating(factor, r.required_level, rng, settings["scale_max"])}
-                       for r in review.ratings]
-    flow.save_manager_review(review, flow.StepData(ratings=manager_ratings, comment=rng.choice(
-        MANAGER_COMMENTS)), review.version)
-    flow.save_manager_review(review, flow.StepData(
-        outcome=_outcome(review.final_score, review.employee.status == "probation")), review.version, submit=True)
+    manager_ratings = [
+        {"id": r.id, "rating": _rating(factor, r.required_level, rng, settings["scale_max"])} for r in review.ratings
+    ]
+    flow.save_manager_review(
+        review, flow.StepData(ratings=manager_ratings, comment=rng.choice(MANAGER_COMMENTS)), review.version
+    )
+    flow.save_manager_review(
+        review,
+        flow.StepData(outcome=_outcome(review.final_score, review.employee.status == "probation")),
+        review.version,
+        submit=True,
+    )
     if stage == "calibration":
         return
     band = None
     if review.band == "A" and rng.random() < 0.3:
         band = "B"  # HR keeps the share of A in line with the other departments
-    flow.calibrate(review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version,
-                   finalise=True)
+    flow.calibrate(
+        review, band, "与公司整体分布校准：本期 A 档名额有限。" if band else "", review.version, finalise=True
+    )
     if stage == "acknowledged":
         flow.acknowledge(review, review.version)
 
@@ -167,9 +218,15 @@ def _cycle(spec: dict) -> AppraisalCycle | None:
     """The cycle of ``spec``, created and launched now; None when it already exists."""
     if db.session.scalar(select(AppraisalCycle.id).where(AppraisalCycle.name == spec["name"])):
         return None
-    cycle = services.create_cycle(services.CycleData(
-        name=spec["name"], period_type=spec["period_type"], start_date=spec["start"],
-        self_review_due=spec["self_due"], manager_review_due=spec["manager_due"]))
+    cycle = services.create_cycle(
+        services.CycleData(
+            name=spec["name"],
+            period_type=spec["period_type"],
+            start_date=spec["start"],
+            self_review_due=spec["self_due"],
+            manager_review_due=spec["manager_due"],
+        )
+    )
     launch.launch_cycle(cycle)
     db.session.flush()
     return cycle
@@ -181,8 +238,12 @@ def _empty(review: Review) -> bool:
 
 
 def _reviews(cycle: AppraisalCycle) -> list[Review]:
-    ids = db.session.scalars(select(Review.id).join(Employee, Employee.id == Review.employee_id)
-                             .where(Review.cycle_id == cycle.id).order_by(Employee.employee_no)).all()
+    ids = db.session.scalars(
+        select(Review.id)
+        .join(Employee, Employee.id == Review.employee_id)
+        .where(Review.cycle_id == cycle.id)
+        .order_by(Employee.employee_no)
+    ).all()
     return [services.get_review(review_id) for review_id in ids]
 
 
@@ -201,8 +262,12 @@ def load_appraisals() -> int:
                 reviews.append(review)
         db.session.flush()
         for i, review in enumerate(reviews):
-            _advance(review, "finalised" if i % 5 == 3 or review.employee.employee_no == DEMO_EMPLOYEE
-                     else "acknowledged", settings, "q3")
+            _advance(
+                review,
+                "finalised" if i % 5 == 3 or review.employee.employee_no == DEMO_EMPLOYEE else "acknowledged",
+                settings,
+                "q3",
+            )
         services.close_cycle(quarter)
         _fill_a_plan()
         created += len(reviews)

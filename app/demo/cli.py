@@ -1,4 +1,5 @@
 """``flask demo load`` (idempotent) and ``flask demo logins``."""
+
 from __future__ import annotations
 
 import click

@@ -2,6 +2,7 @@
 description for every seed position (imported from its seed text, tidied, approved and
 published), a newer version under review, the base job descriptions and some acknowledgements.
 Each step creates only what is missing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,8 +41,9 @@ def load_libraries() -> tuple[dict[str, Kpi], dict[str, Competency], int]:
             created += 1
     for code, name, description, topic in jd_data.COMPETENCIES:
         if code not in competencies:
-            competencies[code] = library.create_competency(library.CompetencyData(
-                code, name, description, jd_data.competency_levels(topic)))
+            competencies[code] = library.create_competency(
+                library.CompetencyData(code, name, description, jd_data.competency_levels(topic))
+            )
             created += 1
     return kpis, competencies, created
 
@@ -52,14 +54,27 @@ def _targets(specs, kpis) -> list[dict]:
     appraisals have something to score."""
     specs = list(specs)
     if specs and all(period == "monthly" for *_values, period in specs):
+
         def quarter(value, code):
             return None if value is None else (value * 3 if code in jd_data.ADDITIVE_KPIS else value)
 
-        specs += [(code, quarter(target, code), quarter(threshold, code), quarter(stretch, code), weight, "quarterly")
-                  for code, target, threshold, stretch, weight, _period in specs]
-    return [{"id": None, "kpi_id": kpis[code].id, "target": target, "threshold": threshold, "stretch": stretch,
-             "weight": weight, "period": period, "note": ""}
-            for code, target, threshold, stretch, weight, period in specs]
+        specs += [
+            (code, quarter(target, code), quarter(threshold, code), quarter(stretch, code), weight, "quarterly")
+            for code, target, threshold, stretch, weight, _period in specs
+        ]
+    return [
+        {
+            "id": None,
+            "kpi_id": kpis[code].id,
+            "target": target,
+            "threshold": threshold,
+            "stretch": stretch,
+            "weight": weight,
+            "period": period,
+            "note": "",
+        }
+        for code, target, threshold, stretch, weight, period in specs
+    ]
 
 
 def _levels(specs, competencies) -> list[dict]:
@@ -156,8 +171,10 @@ def _load_revision(positions, kpis, competencies) -> int:
     for duty in duties:
         if duty["text"] == old:
             duty["text"] = new
-    duties.extend({"id": None, "text": text, "frequency": frequency, "standard": standard, "weight": None}
-                  for text, frequency, standard in spec["add_duties"])
+    duties.extend(
+        {"id": None, "text": text, "frequency": frequency, "standard": standard, "weight": None}
+        for text, frequency, standard in spec["add_duties"]
+    )
     content["kpis"] = _targets(spec["kpis"], kpis)
     content["competencies"] = _levels(spec["competencies"], competencies)
     services.save_content(version, content, author, version.version)
@@ -184,8 +201,10 @@ def _load_templates() -> int:
 
 def _acknowledge(positions) -> int:
     """The holders of the published versions acknowledge them, except the demo employee."""
-    published = {v.position_id: v for v in db.session.scalars(
-        select(JobDescriptionVersion).where(JobDescriptionVersion.status == "published"))}
+    published = {
+        v.position_id: v
+        for v in db.session.scalars(select(JobDescriptionVersion).where(JobDescriptionVersion.status == "published"))
+    }
     created = 0
     for position_id, holders in current_holders(list(published)).items():
         for employee in holders:

@@ -1,4 +1,5 @@
 """Demo data. Each loader creates only what is missing, so loading twice changes nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -48,17 +49,29 @@ def load_departments() -> tuple[dict[str, Department], list[Department]]:
         if spec["code"] in departments:
             continue
         parent = departments[spec["parent"]] if spec.get("parent") else None
-        department = org.create_department(org.DepartmentData(
-            code=spec["code"], name=spec["name"], parent_id=parent.id if parent else None,
-            nature=spec.get("nature", ""), service_object=spec.get("service_object", ""),
-            authority=spec.get("authority", ""), management_functions=spec.get("management_functions", ""),
-            evaluation_criteria=spec.get("evaluation_criteria", ""),
-            functions=[f for f in spec.get("functions", ()) if isinstance(f, str)],
-            collaborations=list(spec.get("collaborations", ()))))
+        department = org.create_department(
+            org.DepartmentData(
+                code=spec["code"],
+                name=spec["name"],
+                parent_id=parent.id if parent else None,
+                nature=spec.get("nature", ""),
+                service_object=spec.get("service_object", ""),
+                authority=spec.get("authority", ""),
+                management_functions=spec.get("management_functions", ""),
+                evaluation_criteria=spec.get("evaluation_criteria", ""),
+                functions=[f for f in spec.get("functions", ()) if isinstance(f, str)],
+                collaborations=list(spec.get("collaborations", ())),
+            )
+        )
         if any(not isinstance(f, str) for f in spec.get("functions", ())):  # functions with a title
-            org.save_functions(department, [
-                org.FunctionItem(None, "", f) if isinstance(f, str) else org.FunctionItem(None, *f)
-                for f in spec["functions"]], seen_version=None)
+            org.save_functions(
+                department,
+                [
+                    org.FunctionItem(None, "", f) if isinstance(f, str) else org.FunctionItem(None, *f)
+                    for f in spec["functions"]
+                ],
+                seen_version=None,
+            )
         departments[spec["code"]] = department
         created.append(department)
     return departments, created
@@ -76,13 +89,20 @@ def load_positions(departments: dict[str, Department]) -> tuple[dict[str, Positi
         if spec["code"] in positions:
             continue
         data = org.PositionData(
-            code=spec["code"], title=spec["title"], department_id=departments[spec["department"]].id,
-            grade=spec.get("grade", ""), headcount=spec.get("headcount", 1),
-            reports_to_id=ref(spec.get("reports_to")), dotted_superior_ids=[ref(c) for c in spec.get("dotted", ())],
-            purpose=spec.get("purpose", ""), authority=spec.get("authority", ""),
+            code=spec["code"],
+            title=spec["title"],
+            department_id=departments[spec["department"]].id,
+            grade=spec.get("grade", ""),
+            headcount=spec.get("headcount", 1),
+            reports_to_id=ref(spec.get("reports_to")),
+            dotted_superior_ids=[ref(c) for c in spec.get("dotted", ())],
+            purpose=spec.get("purpose", ""),
+            authority=spec.get("authority", ""),
             management_responsibility=spec.get("management_responsibility", ""),
             working_conditions=spec.get("working_conditions", ""),
-            acting_position_id=ref(spec.get("acting")), acting_note=spec.get("acting_note", ""))
+            acting_position_id=ref(spec.get("acting")),
+            acting_note=spec.get("acting_note", ""),
+        )
         # create_position queries the dotted superiors after putting the new, not yet added,
         # position in its department's list; an autoflush there warns (SAWarning). The service
         # flushes itself at the end, so nothing is lost by not autoflushing.
@@ -113,9 +133,14 @@ def load_employees(positions: dict[str, Position]) -> int:
         user = auth_services.find_user(login) if login else None
         if user is not None and user.employee is not None:
             user = None  # already linked to someone else (edited after a previous load)
-        data = org.EmployeeData(employee_no=number, name=name, email=email, hire_date=hire_date,
-                                status=org_data.REGULAR if status == org_data.LEFT else status,
-                                user_id=user.id if user else None)
+        data = org.EmployeeData(
+            employee_no=number,
+            name=name,
+            email=email,
+            hire_date=hire_date,
+            status=org_data.REGULAR if status == org_data.LEFT else status,
+            user_id=user.id if user else None,
+        )
         employee = org.create_employee(data)
         for code, start, end in assignments:
             org.assign(employee, positions[code].id, start, end)

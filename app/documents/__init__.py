@@ -9,6 +9,7 @@ document from the same context; ``services`` is what views, the API and backgrou
 module that imports nothing of the application so that the PDF worker processes import only it:
 it is imported by that top-level name, from the folder put on ``sys.path`` here.
 """
+
 import sys
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 (app.jobs.access.can_view_version); the blank appraisal form of a position for whoever sees its
 job description (can_view_position_jd); position manuals as below. Plain functions, called by
 views, the API and the background tasks alike, and exposed to templates."""
+
 from __future__ import annotations
 
 from app.auth.models import Role

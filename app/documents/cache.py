@@ -8,6 +8,7 @@ its whole context: the plain values the template prints, company name and positi
 included. Whatever changes what is printed changes the key, so a cached file is never stale; it
 is only ever replaced by a file with another name. The key is also the file's ETag.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,17 @@ TRANSLATIONS = APP / "translations"
 # Code that changes what a printed page shows although no template changes: numbers, dates and
 # page labels (formatting), the org chart's data, DOT and SVG post-processing (org/chart*.py) and how
 # the manual sizes the charts and numbers assembled parts (manual.py, parts.py).
-CODE = ("core/formatting.py", "documents/formatting.py", "documents/manual.py", "documents/parts.py",
-        "documents/render.py", "documents/engine/rolebook_pdf_engine.py", "org/chart.py", "org/chart_dot.py",
-        "org/chart_svg.py")
+CODE = (
+    "core/formatting.py",
+    "documents/formatting.py",
+    "documents/manual.py",
+    "documents/parts.py",
+    "documents/render.py",
+    "documents/engine/rolebook_pdf_engine.py",
+    "org/chart.py",
+    "org/chart_dot.py",
+    "org/chart_svg.py",
+)
 # Raise when something else changes what documents look like (a library's behaviour, say).
 RENDERER_VERSION = "1"
 
@@ -59,8 +68,13 @@ def template_version() -> str:
 
 
 def document_key(kind: str, context: dict, lang: str) -> str:
-    payload = json.dumps({"kind": kind, "lang": lang, "template": template_version(), "context": context},
-                         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    payload = json.dumps(
+        {"kind": kind, "lang": lang, "template": template_version(), "context": context},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -5,6 +5,7 @@ ISO strings), never from ORM objects, so templates cannot trigger queries and th
 (``cache.document_key``) covers exactly what is printed. One builder per document type; the
 appraisals work fills the same appraisal-form shape with results (see ``appraisal_form``).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,8 +17,12 @@ from app.jobs.content import version_document
 from app.jobs.models import Status
 
 # Which versions print with a diagonal mark across every page.
-WATERMARKS = {Status.DRAFT.value: "draft", Status.IN_REVIEW.value: "draft", Status.APPROVED.value: "draft",
-              Status.SUPERSEDED.value: "superseded"}
+WATERMARKS = {
+    Status.DRAFT.value: "draft",
+    Status.IN_REVIEW.value: "draft",
+    Status.APPROVED.value: "draft",
+    Status.SUPERSEDED.value: "superseded",
+}
 
 
 def company_name() -> str:
@@ -76,8 +81,13 @@ def form_period(kpis: list[dict], period: str | None = None) -> str | None:
     counts = Counter(kpi["period"] for kpi in kpis)
     if period:
         if period not in counts:
-            raise ServiceError.field("period", _("This position has no KPI targets for the period “%(period)s”.",
-                                                 period=Period(period).label if period in Period.values() else period))
+            raise ServiceError.field(
+                "period",
+                _(
+                    "This position has no KPI targets for the period “%(period)s”.",
+                    period=Period(period).label if period in Period.values() else period,
+                ),
+            )
         return period
     order = [member.value for member in Period]
     return min(counts, key=lambda p: (-counts[p], order.index(p) if p in order else len(order))) if counts else None
@@ -94,11 +104,15 @@ def appraisal_form(position, version=None, review: dict | None = None, period: s
     document = version_document(version) if version is not None else {"kpis": [], "competencies": [], "number": None}
     review = review or {}
     chosen = form_period(document["kpis"], period)
-    kpis = [{**kpi, "actual": None, "attainment": None, "comment": ""} for kpi in document["kpis"]
-            if kpi["period"] == chosen]
+    kpis = [
+        {**kpi, "actual": None, "attainment": None, "comment": ""}
+        for kpi in document["kpis"]
+        if kpi["period"] == chosen
+    ]
     other_periods = sorted({kpi["period"] for kpi in document["kpis"]} - {chosen})
-    competencies = [{**row, "self_rating": None, "manager_rating": None, "comment": ""}
-                    for row in document["competencies"]]
+    competencies = [
+        {**row, "self_rating": None, "manager_rating": None, "comment": ""} for row in document["competencies"]
+    ]
     for row, filled in zip(kpis, review.get("kpis", [])):
         row.update(filled)
     for row, filled in zip(competencies, review.get("competencies", [])):
@@ -106,7 +120,7 @@ def appraisal_form(position, version=None, review: dict | None = None, period: s
     return {
         "company": company_name(),
         "document_no": f"{document_number(position.code, document['number'])}-PA"
-                       + (f"-{chosen}" if other_periods else ""),
+        + (f"-{chosen}" if other_periods else ""),
         "position": position_header(position),
         "version_number": document["number"],
         "kpis": kpis,
@@ -134,18 +148,40 @@ def review_form(document: dict) -> dict:
     own snapshot of KPI targets and competencies (not today's job description), the actuals,
     attainments, ratings, comments, score and band, in the blank form's shape."""
     cycle, review, scores = document["cycle"], document["review"], document["scores"]
-    kpis = [{"name": k["name"], "unit": k["unit"], "period": cycle["targets_period"], "target": k["target"],
-             "threshold": k["threshold"], "stretch": k["stretch"], "weight": k["weight"], "actual": k["actual"],
-             "attainment": k["attainment_display"],  # rounded like the review page (scoring.display)
-             "comment": _both_comments(k)} for k in document["kpis"]]
-    competencies = [{"name": c["name"], "level": c["required_level"], "self_rating": c["self_rating"],
-                     "manager_rating": c["manager_rating"], "comment": _both_comments(c)}
-                    for c in document["competencies"]]
+    kpis = [
+        {
+            "name": k["name"],
+            "unit": k["unit"],
+            "period": cycle["targets_period"],
+            "target": k["target"],
+            "threshold": k["threshold"],
+            "stretch": k["stretch"],
+            "weight": k["weight"],
+            "actual": k["actual"],
+            "attainment": k["attainment_display"],  # rounded like the review page (scoring.display)
+            "comment": _both_comments(k),
+        }
+        for k in document["kpis"]
+    ]
+    competencies = [
+        {
+            "name": c["name"],
+            "level": c["required_level"],
+            "self_rating": c["self_rating"],
+            "manager_rating": c["manager_rating"],
+            "comment": _both_comments(c),
+        }
+        for c in document["competencies"]
+    ]
     return {
         "company": company_name(),
         "document_no": f"{document['position']['code']}-PA-{cycle['id']}-{review['id']}",
-        "position": {"code": document["position"]["code"], "title": document["position"]["title"],
-                     "department": document["department"], "superior": document["superior"]},
+        "position": {
+            "code": document["position"]["code"],
+            "title": document["position"]["title"],
+            "department": document["department"],
+            "superior": document["superior"],
+        },
         "version_number": None,
         "kpis": kpis,
         "competencies": competencies,
@@ -155,11 +191,15 @@ def review_form(document: dict) -> dict:
         "period": f"{cycle['name']} ({_iso(cycle['start_date'])} – {_iso(cycle['end_date'])})",
         "score": scores["display"]["final"],
         "band": scores["calibrated_band"] or scores["band"] or "",
-        "computed_band": scores["band"] if scores["calibrated_band"] and scores["calibrated_band"] != scores["band"]
+        "computed_band": scores["band"]
+        if scores["calibrated_band"] and scores["calibrated_band"] != scores["band"]
         else None,  # printed beside a calibrated band that differs
         "provisional": scores["provisional"],
-        "comments": {"employee": review["self_comment"], "manager": review["manager_comment"],
-                     "hr": scores["calibration_reason"] or ""},
+        "comments": {
+            "employee": review["self_comment"],
+            "manager": review["manager_comment"],
+            "hr": scores["calibration_reason"] or "",
+        },
         "outcome": review["outcome"] or "",
         "filled": True,
     }
@@ -195,12 +235,20 @@ def improvement_plan(plan) -> dict:
         "employee": {"name": plan.employee.name, "number": plan.employee.employee_no},
         "position": plan.position.title if plan.position else "",
         "owner": plan.owner.name if plan.owner else "",
-        "review": {"cycle": review.cycle.name, "band": review.effective_band or "",
-                   "score": display(review.final_score) if review.final_score is not None else None}
-        if review is not None else None,
-        "objectives": plan.objectives, "support": plan.support,
-        "start_date": _iso(plan.start_date), "end_date": _iso(plan.end_date),
+        "review": {
+            "cycle": review.cycle.name,
+            "band": review.effective_band or "",
+            "score": display(review.final_score) if review.final_score is not None else None,
+        }
+        if review is not None
+        else None,
+        "objectives": plan.objectives,
+        "support": plan.support,
+        "start_date": _iso(plan.start_date),
+        "end_date": _iso(plan.end_date),
         "checkin_dates": list(plan.checkin_dates or []),
         "checkins": [{"on": _iso(c.held_on), "comment": c.comment, "by": c.author_label} for c in plan.checkins],
-        "status": plan.status_enum.label, "closed": plan.is_closed, "closing_comment": plan.closing_comment,
+        "status": plan.status_enum.label,
+        "closed": plan.is_closed,
+        "closing_comment": plan.closing_comment,
     }

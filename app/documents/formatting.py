@@ -1,4 +1,5 @@
 """Template helpers of the printed documents (registered on the app's Jinja environment)."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ def page_label(page: int, pages: int) -> str:
 
 
 def section_number(number: int) -> str:
-    """"一、" in Chinese (the seeds' numbering of a document's parts), "1. " otherwise."""
+    """ "一、" in Chinese (the seeds' numbering of a document's parts), "1. " otherwise."""
     locale = get_locale()
     if locale is not None and locale.language == "zh":
         if number <= 10:
@@ -82,6 +83,7 @@ def status_label(value: str) -> str:
 
 
 def register(app) -> None:
-    app.jinja_env.globals.update(page_number_css=page_number_css, section_number=section_number,
-                                 enum_label=enum_label, status_label=status_label)
+    app.jinja_env.globals.update(
+        page_number_css=page_number_css, section_number=section_number, enum_label=enum_label, status_label=status_label
+    )
     app.jinja_env.filters["document_date"] = document_date

@@ -9,6 +9,7 @@ description are listed as such in the contents.
 so the cache key can be computed without drawing it); ``render`` draws the charts and lays the
 manual out, in one WeasyPrint pass for small manuals, in parts for big ones (``parts``).
 """
+
 from __future__ import annotations
 
 import base64
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 TEMPLATE = "documents/pdf/manual.html"
 # A chart of more positions than this is split: one page per department subtree.
 CHART_MAX_POSITIONS = 24
-OVERVIEW_DEPTH = 2        # levels of the overview chart that precedes the split pages
+OVERVIEW_DEPTH = 2  # levels of the overview chart that precedes the split pages
 # Space for a chart on a page, in mm (the page's content box less the chart's title and a legend
 # of up to three lines, which must stay on the chart's page).
 CHART_BOX = {"landscape": (267.0, 150.0), "portrait": (174.0, 226.0)}
@@ -61,8 +62,13 @@ def _positions(position_ids) -> dict[int, Position]:
     """The positions with what their basic-information block shows, in four queries."""
     if not position_ids:
         return {}
-    query = select(Position).where(Position.id.in_(list(position_ids))).options(
-        selectinload(Position.department), selectinload(Position.reports_to), selectinload(Position.subordinates))
+    query = (
+        select(Position)
+        .where(Position.id.in_(list(position_ids)))
+        .options(
+            selectinload(Position.department), selectinload(Position.reports_to), selectinload(Position.subordinates)
+        )
+    )
     return {position.id: position for position in db.session.scalars(query)}
 
 
@@ -78,20 +84,44 @@ def build_context(department, lang: str) -> dict:
     departments, jds, headcount = [], [], []
     for block in report.departments:
         entries = []
-        headcount.append({"kind": "department", "name": block.name, "code": block.code, "level": block.level,
-                          **_counts(block.subtree)})
+        headcount.append(
+            {
+                "kind": "department",
+                "name": block.name,
+                "code": block.code,
+                "level": block.level,
+                **_counts(block.subtree),
+            }
+        )
         for line in block.positions:
             version = versions.get(line.id)
             document = contexts.job_description(version, positions[line.id]) if version is not None else None
-            entries.append({"id": line.id, "code": line.code, "title": line.title,
-                            "document_no": document["document_no"] if document else None})
+            entries.append(
+                {
+                    "id": line.id,
+                    "code": line.code,
+                    "title": line.title,
+                    "document_no": document["document_no"] if document else None,
+                }
+            )
             if document is not None:
                 jds.append({**document, "department": block.name})
-            headcount.append({"kind": "position", "code": line.code, "title": line.title, "grade": line.grade,
-                              "level": block.level, "authorised": line.authorised, "filled": line.filled,
-                              "vacant": line.vacant, "over": line.over})
-        departments.append({"id": block.id, "name": block.name, "code": block.code, "level": block.level,
-                            "positions": entries})
+            headcount.append(
+                {
+                    "kind": "position",
+                    "code": line.code,
+                    "title": line.title,
+                    "grade": line.grade,
+                    "level": block.level,
+                    "authorised": line.authorised,
+                    "filled": line.filled,
+                    "vacant": line.vacant,
+                    "over": line.over,
+                }
+            )
+        departments.append(
+            {"id": block.id, "name": block.name, "code": block.code, "level": block.level, "positions": entries}
+        )
 
     context = {
         "coverage": _coverage([block.id for block in report.departments]),
@@ -105,8 +135,11 @@ def build_context(department, lang: str) -> dict:
     }
     # The edition names the content (the same content prints the same edition on any day);
     # the date is the day it was printed.
-    context["edition"] = hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
-                                        .encode()).hexdigest()[:8].upper()
+    context["edition"] = (
+        hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode())
+        .hexdigest()[:8]
+        .upper()
+    )
     context["printed"] = clock.today().isoformat()
     return context
 
@@ -115,23 +148,42 @@ def _coverage(department_ids: list[int]) -> list[dict]:
     """The coverage of each department of the manual that links duties to its functions (in the
     manual's order): per function, the positions serving it and whether it is a gap or an overlap; the
     duties serving none. One query, then the matrix's four for each such department."""
-    with_functions = set(db.session.scalars(select(DepartmentFunction.department_id).where(
-        DepartmentFunction.department_id.in_(department_ids)).distinct())) if department_ids else set()
+    with_functions = (
+        set(
+            db.session.scalars(
+                select(DepartmentFunction.department_id)
+                .where(DepartmentFunction.department_id.in_(department_ids))
+                .distinct()
+            )
+        )
+        if department_ids
+        else set()
+    )
     result = []
     for department_id in (i for i in department_ids if i in with_functions):
         matrix = duty_coverage.department_matrix(db.session.get(Department, department_id))
         if not matrix.linked:
-            continue   # a department that does not link duties to its functions (yet)
+            continue  # a department that does not link duties to its functions (yet)
         gaps, overlaps = {f.id for f in matrix.gaps}, {f.id for f, _cols in matrix.overlaps}
-        result.append({
-            "name": matrix.department.name, "code": matrix.department.code, "limit": matrix.limit,
-            "functions": [{"title": f.title, "text": f.text,
-                           "positions": [c.position.title for c in matrix.positions_serving(f.id)],
-                           "state": "gap" if f.id in gaps else "overlap" if f.id in overlaps else ""}
-                          for f in matrix.functions],
-            "gaps": len(gaps), "overlaps": len(overlaps),
-            "orphans": [{"position": c.position.title, "text": d.text} for c, d in matrix.orphans],
-        })
+        result.append(
+            {
+                "name": matrix.department.name,
+                "code": matrix.department.code,
+                "limit": matrix.limit,
+                "functions": [
+                    {
+                        "title": f.title,
+                        "text": f.text,
+                        "positions": [c.position.title for c in matrix.positions_serving(f.id)],
+                        "state": "gap" if f.id in gaps else "overlap" if f.id in overlaps else "",
+                    }
+                    for f in matrix.functions
+                ],
+                "gaps": len(gaps),
+                "overlaps": len(overlaps),
+                "orphans": [{"position": c.position.title, "text": d.text} for c, d in matrix.orphans],
+            }
+        )
     return result
 
 
@@ -158,11 +210,11 @@ def _chart_pages(department, blocks) -> list[dict]:
         children[block.parent_id if block.parent_id in in_report else None].append(block)
     # Loops, not recursion: a department tree may be deeper than Python's recursion limit.
     order, stack = [], list(reversed(children[None]))
-    while stack:                     # every department, parents before their sub-departments
+    while stack:  # every department, parents before their sub-departments
         block = stack.pop()
         order.append(block)
         stack.extend(reversed(children[block.id]))
-    size: dict[int, int] = {}        # positions drawn in each department's subtree
+    size: dict[int, int] = {}  # positions drawn in each department's subtree
     for block in reversed(order):
         size[block.id] = len(by_department[block.id]) + sum(size[child.id] for child in children[block.id])
 
@@ -175,7 +227,7 @@ def _chart_pages(department, blocks) -> list[dict]:
         return ids
 
     stack = list(reversed(children[None]))
-    while stack:                     # the same order, a small subtree on one page
+    while stack:  # the same order, a small subtree on one page
         block = stack.pop()
         if not size[block.id]:
             continue
@@ -208,9 +260,16 @@ def _part_of(chart: charts.OrgChart, ids: set[int]) -> charts.OrgChart:
         else:
             continue
         outside_edges.append((kind, superior, subordinate))
-    return charts.OrgChart(department=None, depth=None, nodes=nodes, outside=list(outside.values()), edges=edges,
-                           outside_edges=outside_edges, total=len(nodes),
-                           departments={node.department_id: node.department_name for node in nodes})
+    return charts.OrgChart(
+        department=None,
+        depth=None,
+        nodes=nodes,
+        outside=list(outside.values()),
+        edges=edges,
+        outside_edges=outside_edges,
+        total=len(nodes),
+        departments={node.department_id: node.department_name for node in nodes},
+    )
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -232,13 +291,19 @@ def chart_image(svg: str, reserve: float = 0.0) -> dict:
             best = (scale, orientation)
     scale, orientation = best
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return {"src": f"data:image/svg+xml;base64,{data}", "width": round(width * scale, 2),
-            "height": round(height * scale, 2), "landscape": orientation == "landscape", "scale": round(scale, 3)}
+    return {
+        "src": f"data:image/svg+xml;base64,{data}",
+        "width": round(width * scale, 2),
+        "height": round(height * scale, 2),
+        "landscape": orientation == "landscape",
+        "scale": round(scale, 3),
+    }
 
 
 def _draw_charts(pages: list[dict]) -> list[dict]:
     """DOT → SVG for every chart page (``dot`` runs in parallel: it is a process of its own). A
     chart that cannot be drawn at all leaves its page with a message, not the manual undone."""
+
     def draw(page, first):
         try:
             svg = charts.render_chart_svg(page["dot"])

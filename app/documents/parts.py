@@ -22,6 +22,7 @@ manual's temporary folder out (this process never holds the parts' bytes, only t
 the end). The functions the workers run are those of ``rolebook_pdf_engine``, which imports
 WeasyPrint and nothing of the application, so a worker holds only what laying out needs.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -46,9 +47,9 @@ from rolebook_pdf_engine import Part, assemble, count_pages, release_memory, ren
 
 log = logging.getLogger(__name__)
 
-CHUNK_MAX = 8             # job descriptions per part (a worker's peak memory grows with it: ~5 MB a page)
-PARTS_PER_WORKER = 3      # aim for a few parts per worker, so that they finish together
-TASKS_PER_WORKER = 12     # parts a worker renders before it is replaced, between manuals (memory stays flat)
+CHUNK_MAX = 8  # job descriptions per part (a worker's peak memory grows with it: ~5 MB a page)
+PARTS_PER_WORKER = 3  # aim for a few parts per worker, so that they finish together
+TASKS_PER_WORKER = 12  # parts a worker renders before it is replaced, between manuals (memory stays flat)
 OVERLAY_TEMPLATE = "documents/pdf/overlay.html"
 
 
@@ -61,8 +62,8 @@ OVERLAY_TEMPLATE = "documents/pdf/overlay.html"
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
-_pool_tasks = 0       # parts submitted to the current pool
-_pool_users = 0       # manuals rendering with it now
+_pool_tasks = 0  # parts submitted to the current pool
+_pool_users = 0  # manuals rendering with it now
 _pool_lock = threading.Lock()
 
 
@@ -151,8 +152,9 @@ def _render_all(htmls: list[str], folder: Path, pool, while_waiting, progress) -
     """Render the parts into ``folder`` (in the worker processes of ``pool`` if it has any),
     calling ``while_waiting()`` meanwhile and ``progress(parts done)`` as they finish; returns
     the parts and what ``while_waiting`` returned."""
-    futures = {pool.submit(render_part, html, str(folder / f"part-{index:03d}.pdf")): index
-               for index, html in enumerate(htmls)}
+    futures = {
+        pool.submit(render_part, html, str(folder / f"part-{index:03d}.pdf")): index for index, html in enumerate(htmls)
+    }
     extra = while_waiting()
     results: list[Part | None] = [None] * len(htmls)
     for done, future in enumerate(as_completed(futures), start=1):
@@ -166,7 +168,7 @@ def _render_all(htmls: list[str], folder: Path, pool, while_waiting, progress) -
 
 def _chunks(items: list, workers: int) -> list[list]:
     size = max(1, min(CHUNK_MAX, math.ceil(len(items) / max(1, workers * PARTS_PER_WORKER))))
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
 def render_in_parts(template: str, view: dict, lang: str, workers: int) -> bytes:
@@ -214,10 +216,18 @@ def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool, f
         landscape = {start + index for part, start in zip(parts, starts) for index in part.landscape}
         with force_locale(lang):
             labels = [page_label(number + 1, total) for number in range(front_pages, total)]
-        overlay_html = render_html(OVERLAY_TEMPLATE, {
-            "company": view["company"], "page_numbers": "overlay",
-            "pages": [{"label": label, "landscape": number in landscape}
-                      for number, label in enumerate(labels, start=front_pages)]}, lang)
+        overlay_html = render_html(
+            OVERLAY_TEMPLATE,
+            {
+                "company": view["company"],
+                "page_numbers": "overlay",
+                "pages": [
+                    {"label": label, "landscape": number in landscape}
+                    for number, label in enumerate(labels, start=front_pages)
+                ],
+            },
+            lang,
+        )
         # the page numbers and the contents with theirs, side by side
         overlay = pool.submit(render_part, overlay_html, str(folder / "numbers.pdf"))
         front_html = html("front", toc_pages=toc, page_numbers="total", total_pages=total)
@@ -231,9 +241,15 @@ def _render_in_parts(template: str, view: dict, lang: str, workers: int, pool, f
     manual = folder / "manual.pdf"
     pool.submit(assemble, front, parts, overlay.result(), str(manual)).result()
     report_progress(steps, steps)
-    log.info("manual of %d pages in %d parts (%d workers): parts %.1f s, contents and page numbers %.1f s, "
-             "assembly %.1f s", total, len(parts) + 1, workers, laid_out - started, numbered - laid_out,
-             time.perf_counter() - numbered)
+    log.info(
+        "manual of %d pages in %d parts (%d workers): parts %.1f s, contents and page numbers %.1f s, assembly %.1f s",
+        total,
+        len(parts) + 1,
+        workers,
+        laid_out - started,
+        numbered - laid_out,
+        time.perf_counter() - numbered,
+    )
     return manual.read_bytes()
 
 

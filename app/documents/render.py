@@ -13,6 +13,7 @@ WeasyPrint itself (the fetcher, one render at a time, the memory released after 
 ``engine/rolebook_pdf_engine.py``, a module free of Flask and of this package, so that the worker
 processes of big manuals (``parts``) import nothing else.
 """
+
 from __future__ import annotations
 
 from flask import render_template
@@ -20,7 +21,7 @@ from flask_babel import force_locale
 
 from rolebook_pdf_engine import AssetFetcher, html_to_pdf
 
-LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}   # our language keys → HTML lang (fonts and line breaking)
+LANGUAGES = {"en": "en", "zh_CN": "zh-CN"}  # our language keys → HTML lang (fonts and line breaking)
 
 
 def html_lang(lang: str) -> str:
@@ -30,8 +31,14 @@ def html_lang(lang: str) -> str:
 def render_html(template: str, context: dict, lang: str) -> str:
     """The document's HTML, with its labels, numbers and dates in ``lang``."""
     with force_locale(lang):
-        return render_template(template, **context, doc=context, lang=lang, html_lang=html_lang(lang),
-                               list_separator="、" if lang == "zh_CN" else ", ")
+        return render_template(
+            template,
+            **context,
+            doc=context,
+            lang=lang,
+            html_lang=html_lang(lang),
+            list_separator="、" if lang == "zh_CN" else ", ",
+        )
 
 
 def render_pdf(template: str, context: dict, lang: str, fetcher: AssetFetcher | None = None) -> bytes:

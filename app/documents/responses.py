@@ -1,5 +1,6 @@
 """What the printing pages and the API share: the language asked for, a PDF as a response, and
 the choice between a document now and a background task (``services``: what is long)."""
+
 from __future__ import annotations
 
 import io
@@ -31,11 +32,18 @@ def pdf_response(pdf: services.Pdf):
     """Send a document as a download. Cached ones carry their key as a strong ETag (answered
     304 when the client has it); ``X-Cache`` says whether anything was rendered."""
     if pdf.path is not None:
-        response = send_file(pdf.path, mimetype="application/pdf", as_attachment=True, download_name=pdf.filename,
-                             etag=pdf.etag or False, conditional=True)
+        response = send_file(
+            pdf.path,
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=pdf.filename,
+            etag=pdf.etag or False,
+            conditional=True,
+        )
     else:
-        response = send_file(io.BytesIO(pdf.data), mimetype="application/pdf", as_attachment=True,
-                             download_name=pdf.filename, etag=False)
+        response = send_file(
+            io.BytesIO(pdf.data), mimetype="application/pdf", as_attachment=True, download_name=pdf.filename, etag=False
+        )
     response.headers["Cache-Control"] = "private, no-cache"  # permissions are checked on every request
     response.headers["X-Cache"] = "hit" if pdf.cached else "miss"
     return response
@@ -83,8 +91,10 @@ def results_or_task(cycle, department, lang: str):
     if pdf is not None:
         return pdf, None
     with_language = current_app.config["LANGUAGES"].get(lang, lang)
-    title = (f"{_('Appraisal results')} · {cycle.name} · {department.name if department else _('All departments')}"
-             f" · {with_language}")
+    title = (
+        f"{_('Appraisal results')} · {cycle.name} · {department.name if department else _('All departments')}"
+        f" · {with_language}"
+    )
     params = document_tasks.results_params(cycle, department, lang)
     return None, enqueue(document_tasks.APPRAISAL_RESULTS, params, current_user, title)
 
@@ -100,5 +110,6 @@ def job_description_or_task(version, lang: str):
         return services.job_description_pdf(version, lang), None
     with_language = current_app.config["LANGUAGES"].get(lang, lang)
     title = f"{_('Job description')} · {version.position.code} {version.title} · {with_language}"
-    return None, enqueue(document_tasks.JOB_DESCRIPTION, document_tasks.job_description_params(version, lang),
-                         current_user, title)
+    return None, enqueue(
+        document_tasks.JOB_DESCRIPTION, document_tasks.job_description_params(version, lang), current_user, title
+    )

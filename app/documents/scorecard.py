@@ -9,6 +9,7 @@ counts add up over positions; a rate is the mean weighted by the same review's a
 base amount (the plan's line says which), the plain mean without it. A quarter (or the year)
 without its own cycle is rolled up from its months by the rule over time, and marked partial
 when a month is missing. Plain values only: the page and the PDF share it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,15 +42,25 @@ def _actuals(plan: TargetPlan) -> dict[tuple[int, str], list[tuple[Decimal, int]
     cycles that match a period of the plan. One query."""
     spans = {span: period for period, span in targets.period_dates(plan).items()}
     department = plan.department
-    positions = select(Position.id).join(Department, Department.id == Position.department_id) \
+    positions = (
+        select(Position.id)
+        .join(Department, Department.id == Position.department_id)
         .where(Department.path.startswith(department.path, autoescape=True))
+    )
     first, last = targets.period_dates(plan)["y"]
     rows = db.session.execute(
         select(KpiResult.kpi_id, KpiResult.actual, Review.id, AppraisalCycle.start_date, AppraisalCycle.end_date)
-        .join(Review, Review.id == KpiResult.review_id).join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
-        .where(Review.position_id.in_(positions), Review.excluded_at.is_(None), KpiResult.actual.is_not(None),
-               KpiResult.kpi_id.in_([line.kpi_id for line in plan.lines]),
-               AppraisalCycle.start_date >= first, AppraisalCycle.end_date <= last))
+        .join(Review, Review.id == KpiResult.review_id)
+        .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+        .where(
+            Review.position_id.in_(positions),
+            Review.excluded_at.is_(None),
+            KpiResult.actual.is_not(None),
+            KpiResult.kpi_id.in_([line.kpi_id for line in plan.lines]),
+            AppraisalCycle.start_date >= first,
+            AppraisalCycle.end_date <= last,
+        )
+    )
     found: dict[tuple[int, str], list[tuple[Decimal, int]]] = {}
     for kpi_id, actual, review_id, start, end in rows:
         period = spans.get((start, end))
@@ -72,8 +83,9 @@ def scorecard(plan: TargetPlan) -> dict:
         base = None
         if line.rule == Rule.MEAN.value and line.base_kpi_id:
             base = {review: value for value, review in found_all(found, line.base_kpi_id)}
-        actual: dict[str, Decimal | None] = {p: (_rolled(line, found[(line.kpi_id, p)], base)
-                                                 if (line.kpi_id, p) in found else None) for p in PERIODS}
+        actual: dict[str, Decimal | None] = {
+            p: (_rolled(line, found[(line.kpi_id, p)], base) if (line.kpi_id, p) in found else None) for p in PERIODS
+        }
         partial: dict[str, bool] = {}
         # quarters from their months, then the year from its quarters, where no cycle covered them
         for group, parts in [*((q, fig.quarter_months(q)) for q in QUARTERS), ("y", QUARTERS)]:
@@ -86,17 +98,39 @@ def scorecard(plan: TargetPlan) -> dict:
         for period in ("y", *QUARTERS, *MONTHS):
             target = getattr(line, period)
             score = attainment(actual[period], target, line.kpi.direction) if target else None
-            rows.append({"period": period, "label": labels[period], "target": grouped(target),
-                         "actual": grouped(actual[period]), "partial": partial.get(period, False),
-                         "attainment": None if score is None or score.value is None else round(score.value, 1),
-                         "quarter": period in QUARTERS or period == "y"})
-        chart = _chart([(labels[m][5:], getattr(line, m), actual[m]) for m in MONTHS],
-                       _("%(kpi)s: target and actual by month", kpi=line.kpi.name))
-        kpis.append({"name": line.kpi.name, "unit": line.kpi.unit, "rule": line.rule_enum.label, "rows": rows,
-                     "chart": str(chart)})
-    return {"department": plan.department.name, "fiscal_year": plan.fiscal_year, "revision": plan.revision,
-            "status": plan.status_enum.label, "title": plan.title, "kpis": kpis,
-            "span": f"{labels['m1']} – {labels['m12']}"}
+            rows.append(
+                {
+                    "period": period,
+                    "label": labels[period],
+                    "target": grouped(target),
+                    "actual": grouped(actual[period]),
+                    "partial": partial.get(period, False),
+                    "attainment": None if score is None or score.value is None else round(score.value, 1),
+                    "quarter": period in QUARTERS or period == "y",
+                }
+            )
+        chart = _chart(
+            [(labels[m][5:], getattr(line, m), actual[m]) for m in MONTHS],
+            _("%(kpi)s: target and actual by month", kpi=line.kpi.name),
+        )
+        kpis.append(
+            {
+                "name": line.kpi.name,
+                "unit": line.kpi.unit,
+                "rule": line.rule_enum.label,
+                "rows": rows,
+                "chart": str(chart),
+            }
+        )
+    return {
+        "department": plan.department.name,
+        "fiscal_year": plan.fiscal_year,
+        "revision": plan.revision,
+        "status": plan.status_enum.label,
+        "title": plan.title,
+        "kpis": kpis,
+        "span": f"{labels['m1']} – {labels['m12']}",
+    }
 
 
 def found_all(found, kpi_id: int) -> list[tuple[Decimal, int]]:
@@ -104,23 +138,28 @@ def found_all(found, kpi_id: int) -> list[tuple[Decimal, int]]:
     return [item for (k, _p), items in found.items() if k == kpi_id for item in items]
 
 
-def _chart(items: list[tuple[str, Decimal | None, Decimal | None]], title: str, width: int = 640,
-           height: int = 220) -> Markup:
+def _chart(
+    items: list[tuple[str, Decimal | None, Decimal | None]], title: str, width: int = 640, height: int = 220
+) -> Markup:
     """Target (bar) and actual (bar beside it) per month, with a legend; values as floats only
     for drawing (the table beside it shows the exact figures)."""
     left, bottom, top = 56, 28, 22
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = nice_max(max([float(v) for _l, t, a in items for v in (t, a) if v is not None] + [0]))
-    body = [f'<rect x="{left}" y="4" width="10" height="10" fill="{BRAND}"/>'
-            f'<text x="{left + 14}" y="13" font-size="10">{escape(_("Target"))}</text>'
-            f'<rect x="{left + 80}" y="4" width="10" height="10" fill="{ACTUAL_COLOUR}"/>'
-            f'<text x="{left + 94}" y="13" font-size="10">{escape(_("Actual"))}</text>']
+    body = [
+        f'<rect x="{left}" y="4" width="10" height="10" fill="{BRAND}"/>'
+        f'<text x="{left + 14}" y="13" font-size="10">{escape(_("Target"))}</text>'
+        f'<rect x="{left + 80}" y="4" width="10" height="10" fill="{ACTUAL_COLOUR}"/>'
+        f'<text x="{left + 94}" y="13" font-size="10">{escape(_("Actual"))}</text>'
+    ]
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         tick = f"{peak * fraction:,.0f}" if peak >= 10 else f"{peak * fraction:g}"
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="#dee2e6"/>'
-                    f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#6c757d">'
-                    f'{tick}</text>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="#dee2e6"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="#6c757d">'
+            f"{tick}</text>"
+        )
     slot = plot_w / max(len(items), 1)
     for i, (name, target, actual) in enumerate(items):
         x = left + i * slot + slot * 0.1
@@ -128,10 +167,14 @@ def _chart(items: list[tuple[str, Decimal | None, Decimal | None]], title: str, 
             if value is None:
                 continue
             h = plot_h * float(value) / peak if peak else 0
-            body.append(f'<rect x="{x + j * slot * 0.4:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.38:.1f}" '
-                        f'height="{h:.1f}" fill="{colour}"><title>{escape(name)}: {escape(grouped(value))}</title></rect>')
-        body.append(f'<text x="{x + slot * 0.4:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
-                    f'fill="#495057">{escape(name)}</text>')
+            body.append(
+                f'<rect x="{x + j * slot * 0.4:.1f}" y="{top + plot_h - h:.1f}" width="{slot * 0.38:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{escape(name)}: {escape(grouped(value))}</title></rect>'
+            )
+        body.append(
+            f'<text x="{x + slot * 0.4:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
+            f'fill="#495057">{escape(name)}</text>'
+        )
     return svg(width, height, title, body, "scorecard")
 
 

@@ -2,6 +2,7 @@
 answer from the cache when the same content was printed before, else render (and cache what
 cannot change: published and superseded versions, and manuals, which only ever hold versions in
 force). Permission checks are the callers' (app/documents/access.py)."""
+
 from __future__ import annotations
 
 import os
@@ -41,11 +42,11 @@ IMPROVEMENT_PLAN = "documents/pdf/improvement_plan.html"
 class Pdf:
     """A document ready to send: a cached file (``path``) or fresh bytes (``data``)."""
 
-    filename: str                 # safe: see safe_filename
+    filename: str  # safe: see safe_filename
     path: Path | None = None
     data: bytes | None = None
-    etag: str | None = None       # the cache key, for cached documents
-    cached: bool = False          # answered from the cache: nothing was rendered
+    etag: str | None = None  # the cache key, for cached documents
+    cached: bool = False  # answered from the cache: nothing was rendered
 
     def read(self) -> bytes:
         return self.data if self.data is not None else self.path.read_bytes()
@@ -100,7 +101,7 @@ def _version_document(version) -> dict:
         document = _FROZEN_DOCUMENTS.get(key)
         if document is not None:
             _FROZEN_DOCUMENTS.move_to_end(key)
-            return document          # shared: read only (``contexts.job_description`` copies what it sets)
+            return document  # shared: read only (``contexts.job_description`` copies what it sets)
     document = version_document(_with_content(version))
     with _frozen_lock:
         _FROZEN_DOCUMENTS[key] = document
@@ -113,9 +114,15 @@ def printable_version(version_id: int):
     """A version with its position, department and superior (one query; the subordinates its
     header also prints are read when it is printed, not when a printed file is sent again), not
     its content (see ``_version_document``)."""
-    version = db.session.scalar(select(JobDescriptionVersion).where(JobDescriptionVersion.id == version_id).options(
-        joinedload(JobDescriptionVersion.position).options(joinedload(Position.department),
-                                                           joinedload(Position.reports_to))))
+    version = db.session.scalar(
+        select(JobDescriptionVersion)
+        .where(JobDescriptionVersion.id == version_id)
+        .options(
+            joinedload(JobDescriptionVersion.position).options(
+                joinedload(Position.department), joinedload(Position.reports_to)
+            )
+        )
+    )
     if version is None:
         raise NotFound(_("No such job-description version."))
     return version
@@ -141,24 +148,33 @@ def job_description_pdf(version, lang: str) -> Pdf:
     if cached is not None:
         return cached
     context = contexts.job_description(version, document=_version_document(version))
-    return _cached_or_rendered("job_description", context, lang, f"{context['document_no']}.pdf",
-                               lambda: render_pdf(JOB_DESCRIPTION, context, lang), cacheable=version.is_frozen)
+    return _cached_or_rendered(
+        "job_description",
+        context,
+        lang,
+        f"{context['document_no']}.pdf",
+        lambda: render_pdf(JOB_DESCRIPTION, context, lang),
+        cacheable=version.is_frozen,
+    )
 
 
 def cached_job_description(version, lang: str) -> Pdf | None:
     """A published (or superseded) version's PDF if it was printed before, else None."""
     if not version.is_frozen:
         return None
-    key, filename = views_cache.cached("job description key", (version.id, lang),
-                                       lambda: _job_description_key(version, lang))
+    key, filename = views_cache.cached(
+        "job description key", (version.id, lang), lambda: _job_description_key(version, lang)
+    )
     path = cache.get(key)
     return Pdf(filename, path=path, etag=key, cached=True) if path is not None else None
 
 
 def _job_description_key(version, lang: str) -> tuple[str, str]:
     context = contexts.job_description(version, document=_version_document(version))
-    return (cache.document_key("job_description", context, lang),
-            safe_filename(f"{context['document_no']}.pdf", default="document"))
+    return (
+        cache.document_key("job_description", context, lang),
+        safe_filename(f"{context['document_no']}.pdf", default="document"),
+    )
 
 
 def job_description_docx(version, lang: str) -> tuple[str, bytes]:
@@ -173,8 +189,13 @@ def appraisal_form_pdf(position, lang: str, period: str | None = None) -> Pdf:
     targets of one ``period`` (default: the most common one, see ``context.form_period``)."""
     version = jobs.current_version(position.id, full=True)
     context = contexts.appraisal_form(position, version, period=period)
-    return _cached_or_rendered("appraisal_form", context, lang, f"{context['document_no']}.pdf",
-                               lambda: render_pdf(APPRAISAL_FORM, context, lang))
+    return _cached_or_rendered(
+        "appraisal_form",
+        context,
+        lang,
+        f"{context['document_no']}.pdf",
+        lambda: render_pdf(APPRAISAL_FORM, context, lang),
+    )
 
 
 def review_pdf(review, lang: str) -> Pdf:
@@ -182,11 +203,12 @@ def review_pdf(review, lang: str) -> Pdf:
     cache is keyed by the content, so a review printed again unchanged is not rendered again."""
     from app.appraisals.services.results import review_document
 
-    with force_locale(lang):   # the steps, outcomes and history in the document's language
+    with force_locale(lang):  # the steps, outcomes and history in the document's language
         context = contexts.review_form(review_document(review))
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
-    return _cached_or_rendered("appraisal_review", context, lang, filename,
-                               lambda: render_pdf(APPRAISAL_FORM, context, lang))
+    return _cached_or_rendered(
+        "appraisal_review", context, lang, filename, lambda: render_pdf(APPRAISAL_FORM, context, lang)
+    )
 
 
 def improvement_plan_pdf(plan, lang: str) -> Pdf:
@@ -195,8 +217,9 @@ def improvement_plan_pdf(plan, lang: str) -> Pdf:
     with force_locale(lang):
         context = contexts.improvement_plan(plan)
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
-    return _cached_or_rendered("improvement_plan", context, lang, filename,
-                               lambda: render_pdf(IMPROVEMENT_PLAN, context, lang))
+    return _cached_or_rendered(
+        "improvement_plan", context, lang, filename, lambda: render_pdf(IMPROVEMENT_PLAN, context, lang)
+    )
 
 
 # --- what a document costs: made in the request, or by a background task -------------------------
@@ -209,15 +232,15 @@ def improvement_plan_pdf(plan, lang: str) -> Pdf:
 # background task whose page shows the progress bar. The expected length comes from counts known
 # before anything is laid out; it errs on the long side.
 
-MANUAL_FIXED_PAGES = 4     # cover and contents, org chart, headcount plan
-PAGES_PER_POSITION = 2     # a job description in force takes about two pages
-RESULTS_FIXED_PAGES = 2    # the summary and the charts
+MANUAL_FIXED_PAGES = 4  # cover and contents, org chart, headcount plan
+PAGES_PER_POSITION = 2  # a job description in force takes about two pages
+RESULTS_FIXED_PAGES = 2  # the summary and the charts
 RESULTS_ROWS_PER_PAGE = 25  # review rows (and department rows) on a page of the results table
 
 
-COLD_PAGES = 10            # a process's first layout also loads fonts and caches (rolebook_pdf_engine.is_warm)
-JD_FIXED_PAGES = 1         # the header, purpose, authority and the signatures
-JD_ROWS_PER_PAGE = 20      # duties, requirements, KPI targets and competencies on a page
+COLD_PAGES = 10  # a process's first layout also loads fonts and caches (rolebook_pdf_engine.is_warm)
+JD_FIXED_PAGES = 1  # the header, purpose, authority and the signatures
+JD_ROWS_PER_PAGE = 20  # duties, requirements, KPI targets and competencies on a page
 
 
 def sync_max_pages() -> int:
@@ -243,8 +266,12 @@ def sync_max_pages() -> int:
 def job_description_pages(version) -> int:
     """The pages a job description is expected to take, at most (its content loaded if need be)."""
     document = _version_document(version)
-    rows = (sum(len(section["duties"]) for section in document["sections"]) + len(document["requirements"])
-            + len(document["kpis"]) + len(document["competencies"]))
+    rows = (
+        sum(len(section["duties"]) for section in document["sections"])
+        + len(document["requirements"])
+        + len(document["kpis"])
+        + len(document["competencies"])
+    )
     return JD_FIXED_PAGES + max(1, -(-rows // JD_ROWS_PER_PAGE))
 
 
@@ -270,13 +297,15 @@ def _results_context(cycle, department, scope, lang: str) -> tuple[dict, str]:
     from app.appraisals import charts
     from app.appraisals.services.results import results_document
 
-    with force_locale(lang):   # the steps and outcomes in the document's language, like its headings
+    with force_locale(lang):  # the steps and outcomes in the document's language, like its headings
         document = results_document(cycle, department, scope)
         summary = document["summary"]
-        drawn = {"bands": str(charts.bar_chart(summary["bands"], _("Band distribution"), charts.BAND_COLOURS,
-                                               label="bands")),
-                 "histogram": str(charts.bar_chart(summary["histogram"], _("Final scores"), label="histogram",
-                                                   width=560))}
+        drawn = {
+            "bands": str(
+                charts.bar_chart(summary["bands"], _("Band distribution"), charts.BAND_COLOURS, label="bands")
+            ),
+            "histogram": str(charts.bar_chart(summary["histogram"], _("Final scores"), label="histogram", width=560)),
+        }
     context = contexts.appraisal_results(document, drawn)
     name = f"{cycle.name}{'-' + department.name if department is not None else ''}-{clock.today().isoformat()}.pdf"
     return context, name
@@ -291,16 +320,20 @@ def appraisal_results_pdf(cycle, department, scope, lang: str, cached_only: bool
         if path is None:
             return None
         return Pdf(safe_filename(name, default="document"), path=path, etag=path.stem, cached=True)
-    return _cached_or_rendered("appraisal_results", context, lang, name,
-                               lambda: render_pdf(APPRAISAL_RESULTS, context, lang))
+    return _cached_or_rendered(
+        "appraisal_results", context, lang, name, lambda: render_pdf(APPRAISAL_RESULTS, context, lang)
+    )
 
 
 # --- position manuals ---------------------------------------------------------------------------
 
 
 def _active_positions(department: Department | None):
-    query = select(Position.id).join(Department, Department.id == Position.department_id) \
+    query = (
+        select(Position.id)
+        .join(Department, Department.id == Position.department_id)
         .where(Position.archived_at.is_(None), Department.archived_at.is_(None))
+    )
     return query.where(subtree_condition(department)) if department is not None else query
 
 
@@ -317,8 +350,10 @@ def positions_by_department_path() -> dict[str, set[int]]:
     """{department path: its active positions}, for deciding many manual permissions at once."""
     result: dict[str, set[int]] = {}
     for path, position_id in db.session.execute(
-            select(Department.path, Position.id).join(Position, Position.department_id == Department.id)
-            .where(Position.archived_at.is_(None), Department.archived_at.is_(None))):
+        select(Department.path, Position.id)
+        .join(Position, Position.department_id == Department.id)
+        .where(Position.archived_at.is_(None), Department.archived_at.is_(None))
+    ):
         result.setdefault(path, set()).add(position_id)
     return result
 
@@ -350,7 +385,13 @@ def cached_manual(department: Department | None, lang: str) -> Pdf | None:
     """The manual if the same content was printed before (today), else None."""
     context = manual.build_context(department, lang)
     path = cache.get(cache.document_key("manual", context, lang))
-    return Pdf(safe_filename(manual_filename(department, lang), default="document"), path=path, etag=path.stem, cached=True) if path else None
+    return (
+        Pdf(
+            safe_filename(manual_filename(department, lang), default="document"), path=path, etag=path.stem, cached=True
+        )
+        if path
+        else None
+    )
 
 
 def manual_pdf(department: Department | None, lang: str) -> Pdf:
@@ -358,6 +399,11 @@ def manual_pdf(department: Department | None, lang: str) -> Pdf:
     context = manual.build_context(department, lang)
     config = current_app.config
     return _cached_or_rendered(
-        "manual", context, lang, manual_filename(department, lang),
-        lambda: manual.render(context, lang, workers=config.get("PDF_WORKERS", 0),
-                              parts_from=config.get("MANUAL_PARTS_MIN_POSITIONS", 24)))
+        "manual",
+        context,
+        lang,
+        manual_filename(department, lang),
+        lambda: manual.render(
+            context, lang, workers=config.get("PDF_WORKERS", 0), parts_from=config.get("MANUAL_PARTS_MIN_POSITIONS", 24)
+        ),
+    )

@@ -1,6 +1,7 @@
 """The background tasks that make long documents: a big position manual, a big cycle's results,
 a job description too long to lay out in a request now (see app/tasks, and ``services`` for what
 is long)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -40,6 +41,7 @@ def results_params(cycle, department, lang: str) -> dict:
 def make_appraisal_results(params: dict, owner) -> Result:
     """The results of the reviews the owner may read now (their rights when the task runs)."""
     from app.appraisals.services import get_cycle
+
     cycle = get_cycle(params["cycle_id"])
     if not (can_view_cycles(owner) and can_view_cycle(owner, cycle)):
         raise ServiceError(_("You may not print these results."))

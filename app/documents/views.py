@@ -7,6 +7,7 @@ in force of their posts, managers their subtree's, HR everything); an appraisal 
 sees the position's job description; a department's manual, HR and admins, and managers whose
 reporting subtree holds every position of that department's subtree; the company's manual, HR
 and admins."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -40,7 +41,7 @@ expose_to_templates(bp, access.TEMPLATE_GLOBALS)
 @bp.route("/versions/<int:version_id>/job-description.pdf")
 @requires(can_use_job_descriptions)
 def job_description(version_id: int):
-    version = services.printable_version(version_id)   # the content only if it is printed now
+    version = services.printable_version(version_id)  # the content only if it is printed now
     if not can_view_version(current_user, version):
         abort(404)
     return _job_description(version)
@@ -51,8 +52,13 @@ def _job_description(version):
     pdf, task = job_description_or_task(version, requested_language())
     if task is None:
         return pdf_response(pdf)
-    flash(_("This PDF is long: it is being prepared in the background. You can leave this page and come back "
-            "from “My tasks”."), "info")
+    flash(
+        _(
+            "This PDF is long: it is being prepared in the background. You can leave this page and come back "
+            "from “My tasks”."
+        ),
+        "info",
+    )
     return redirect(url_for("tasks.detail", task_id=task.id), code=303)
 
 
@@ -70,7 +76,7 @@ def position_job_description(position_id: int):
     """The job description in force of a position (the link of the position's page); without
     one, the position's job-description page says so."""
     position = visible_position(position_id)
-    current = jobs.current_version(position.id)   # its content only if it is printed now
+    current = jobs.current_version(position.id)  # its content only if it is printed now
     if current is None:
         flash(_("This position has no job description in force."), "warning")
         return redirect(url_for("jobs.position", position_id=position.id))
@@ -94,8 +100,7 @@ def position_job_description_docx(position_id: int):
 @requires(can_use_job_descriptions)
 def appraisal_form(position_id: int):
     position = visible_position(position_id)
-    return pdf_response(services.appraisal_form_pdf(position, requested_language(),
-                                                    request.args.get("period") or None))
+    return pdf_response(services.appraisal_form_pdf(position, requested_language(), request.args.get("period") or None))
 
 
 # --- target plans' scorecards (app.documents.scorecard) ----------------------------------------
@@ -140,19 +145,29 @@ def manual():
         if not ConfirmForm().validate_on_submit():
             abort(400)
         chosen = request.form.get("department", "").strip()
-        department_id = parse_id(chosen)   # ids come checked: from 1 to MAX_ID, else None
+        department_id = parse_id(chosen)  # ids come checked: from 1 to MAX_ID, else None
         if chosen and department_id is None:
             abort(404)
         department = manual_department(department_id)
         pdf, task = manual_or_task(department, requested_language(request.form.get("lang", "")))
         if task is None:
             return pdf_response(pdf)
-        flash(_("The manual is being prepared: it has %(num)d positions. You can leave this page and come back "
-                "from “My tasks”.", num=services.manual_size(department)), "info")
+        flash(
+            _(
+                "The manual is being prepared: it has %(num)d positions. You can leave this page and come back "
+                "from “My tasks”.",
+                num=services.manual_size(department),
+            ),
+            "info",
+        )
         return redirect(url_for("tasks.detail", task_id=task.id), code=303)
     departments = db.session.scalars(org_services.list_departments()).all()
     printable = printable_department_ids(current_user, departments)
-    return render_template("documents/manual.html", departments=[d for d in departments if d.id in printable],
-                           company=can_print_company_manual(current_user), form=ConfirmForm(),
-                           selected=parse_id(request.args.get("department")),
-                           sync_max=services.manual_sync_max_positions())
+    return render_template(
+        "documents/manual.html",
+        departments=[d for d in departments if d.id in printable],
+        company=can_print_company_manual(current_user),
+        form=ConfirmForm(),
+        selected=parse_id(request.args.get("department")),
+        sync_max=services.manual_sync_max_positions(),
+    )

@@ -28,6 +28,7 @@ formula or markup. Characters XML cannot hold (control characters) are dropped, 
 spaces (a table row is read back as its cells joined by tabs), line breaks in long text become
 paragraphs.
 """
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,7 @@ LATIN_FONT = "Arial"
 # system's CJK font stands in for it.
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LANG_TAGS = {"zh_CN": "zh-CN", "en": "en-US"}
-MARKS = {"draft": "DRAFT / 草稿", "superseded": "SUPERSEDED / 已废止"}   # as the PDF's diagonal mark
+MARKS = {"draft": "DRAFT / 草稿", "superseded": "SUPERSEDED / 已废止"}  # as the PDF's diagonal mark
 RED = RGBColor(0xC0, 0x1B, 0x1B)
 GREY = RGBColor(0x59, 0x59, 0x59)
 LABEL_FILL = "F2F2F2"
@@ -118,16 +119,30 @@ def _shade(cell, fill: str) -> None:
 
 
 # the order of a row's properties in the schema (Word refuses a file whose order differs)
-_ROW_PROPERTIES = ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
-                   "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
-                   "w:trPrChange")
+_ROW_PROPERTIES = (
+    "w:cnfStyle",
+    "w:divId",
+    "w:gridBefore",
+    "w:gridAfter",
+    "w:wBefore",
+    "w:wAfter",
+    "w:cantSplit",
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+    "w:ins",
+    "w:del",
+    "w:trPrChange",
+)
 
 
 def _row_flag(row, tag: str) -> None:
     """Set an on/off property of a table row (``w:cantSplit``, ``w:tblHeader``) in schema order."""
     props = row._tr.get_or_add_trPr()
     if props.find(qn(tag)) is None:
-        props.insert_element_before(OxmlElement(tag), *_ROW_PROPERTIES[_ROW_PROPERTIES.index(tag) + 1:])
+        props.insert_element_before(OxmlElement(tag), *_ROW_PROPERTIES[_ROW_PROPERTIES.index(tag) + 1 :])
 
 
 def _repeat_header(row) -> None:
@@ -195,7 +210,7 @@ class _Writer:
         normal.font.size = Pt(10.5)
         normal.paragraph_format.space_after = Pt(3)
         normal.paragraph_format.line_spacing = 1.2
-        for name in ("Header", "Footer"):   # the template's tab stops are for Letter paper: ours are set below
+        for name in ("Header", "Footer"):  # the template's tab stops are for Letter paper: ours are set below
             tabs = styles[name].element.pPr.find(qn("w:tabs"))
             if tabs is not None:
                 styles[name].element.pPr.remove(tabs)
@@ -213,19 +228,19 @@ class _Writer:
         title = styles["Title"]
         title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.space_after = Pt(4)
-        border = title.element.pPr.find(qn("w:pBdr"))   # the template's blue rule under titles
+        border = title.element.pPr.find(qn("w:pBdr"))  # the template's blue rule under titles
         if border is not None:
             title.element.pPr.remove(border)
-        table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)   # id "TableText"
+        table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)  # id "TableText"
         table_text.base_style = normal
         table_text.font.size = Pt(9.5)
         table_text.paragraph_format.space_after = Pt(0)
         table_text.paragraph_format.line_spacing = 1.1
         settings = document.settings.element
-        theme_lang = settings.find(qn("w:themeFontLang"))   # the template says Japanese
+        theme_lang = settings.find(qn("w:themeFontLang"))  # the template says Japanese
         if theme_lang is not None:
             theme_lang.set(qn("w:eastAsia"), "zh-CN")
-        for setting in settings.iter(qn("w:compatSetting")):   # Word 2013 and later: no "compatibility mode"
+        for setting in settings.iter(qn("w:compatSetting")):  # Word 2013 and later: no "compatibility mode"
             if setting.get(qn("w:name")) == "compatibilityMode":
                 setting.set(qn("w:val"), "15")
         properties = document.core_properties
@@ -244,8 +259,15 @@ class _Writer:
             paragraph._p.style = style_id
         return paragraph
 
-    def para(self, text: str = "", bold_label: str | None = None, size=None, colour=None, align=None,
-             indent: float | None = None):
+    def para(
+        self,
+        text: str = "",
+        bold_label: str | None = None,
+        size=None,
+        colour=None,
+        align=None,
+        indent: float | None = None,
+    ):
         paragraph = self.document.add_paragraph()
         if bold_label:
             paragraph.add_run(bold_label).bold = True
@@ -275,8 +297,13 @@ class _Writer:
         if self.zh:
             text = f"（{section_number(index).rstrip('、')}）{one_line(text)}"
         else:
-            text = f"{one_line(text)}:" if label else f"{chr(64 + index)}. {one_line(text)}" if index <= 26 \
+            text = (
+                f"{one_line(text)}:"
+                if label
+                else f"{chr(64 + index)}. {one_line(text)}"
+                if index <= 26
                 else one_line(text)
+            )
         return self.styled(text, "Heading2")
 
     def item(self, index: int, text: str):
@@ -289,17 +316,18 @@ class _Writer:
         return paragraph
 
     def labelled_text(self, label: str, text: str) -> None:
-        """"岗位目的：text": the label and the first line in one paragraph, further lines below it
+        """ "岗位目的：text": the label and the first line in one paragraph, further lines below it
         (a dash when there is no text, as in the PDF)."""
         lines = _lines(text) or ["—"]
         self.para(lines[0], bold_label=label + self.colon.rstrip() + ("" if self.zh else " "))
         for line in lines[1:]:
             self.para(line)
 
-    def table(self, header: list[str] | None, rows: list[list[str]], widths: list[float],
-              label_columns: tuple[int, ...] = ()):
+    def table(
+        self, header: list[str] | None, rows: list[list[str]], widths: list[float], label_columns: tuple[int, ...] = ()
+    ):
         table = self.document.add_table(rows=0, cols=len(widths))
-        table._tbl.tblPr.style = "TableGrid"   # by id: python-docx looks names up through every style
+        table._tbl.tblPr.style = "TableGrid"  # by id: python-docx looks names up through every style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         all_rows = ([header] if header else []) + rows
@@ -314,11 +342,11 @@ class _Writer:
                     run.bold = True
                     _shade(cell, LABEL_FILL)
         for column, width in zip(table.columns, widths):
-            column.width = Mm(width)   # the grid: LibreOffice and WPS lay columns out by it
+            column.width = Mm(width)  # the grid: LibreOffice and WPS lay columns out by it
         if header:
             _repeat_header(table.rows[0])
         _keep_rows_whole(table)
-        self.document.add_paragraph()   # space after the table (Word joins adjacent tables)
+        self.document.add_paragraph()  # space after the table (Word joins adjacent tables)
         return table
 
     # ---- the document --------------------------------------------------------------------------
@@ -373,20 +401,32 @@ class _Writer:
 
     def basic_information(self) -> None:
         p, label = self.p, (lambda text: text + self.colon.rstrip())
-        superior = (f"{one_line(p['superior']['title'])}（{one_line(p['superior']['code'])}）" if self.zh else
-                    f"{one_line(p['superior']['title'])} ({one_line(p['superior']['code'])})") if p["superior"] else "—"
+        superior = (
+            (
+                f"{one_line(p['superior']['title'])}（{one_line(p['superior']['code'])}）"
+                if self.zh
+                else f"{one_line(p['superior']['title'])} ({one_line(p['superior']['code'])})"
+            )
+            if p["superior"]
+            else "—"
+        )
         subordinates = self.sep.join(one_line(s["title"]) for s in p["subordinates"]) or "—"
         self.heading(_("Basic information"))
-        self.table(None, [  # one label and one value a row: merged cells would read back twice
-            [label(_("Position title")), one_line(self.jd["title"])],
-            [label(_("Position code")), one_line(p["code"])],
-            [label(_("Department")), one_line(p["department"])],
-            [label(_("Grade")), one_line(p["grade"]) or "—"],
-            [label(_("Direct superior")), superior],
-            [label(_("Direct subordinates")), subordinates],
-            [label(_("Working conditions")), one_line(self.jd["working_conditions"]) or "—"],
-            [label(_("Headcount")), str(p["headcount"])],
-        ], widths=[45, 125], label_columns=(0,))
+        self.table(
+            None,
+            [  # one label and one value a row: merged cells would read back twice
+                [label(_("Position title")), one_line(self.jd["title"])],
+                [label(_("Position code")), one_line(p["code"])],
+                [label(_("Department")), one_line(p["department"])],
+                [label(_("Grade")), one_line(p["grade"]) or "—"],
+                [label(_("Direct superior")), superior],
+                [label(_("Direct subordinates")), subordinates],
+                [label(_("Working conditions")), one_line(self.jd["working_conditions"]) or "—"],
+                [label(_("Headcount")), str(p["headcount"])],
+            ],
+            widths=[45, 125],
+            label_columns=(0,),
+        )
         # the purpose, whose label the parser knows no keyword of, right after the table's last
         # field: a "label：" line after a long unpunctuated line would be read as its continuation
         self.labelled_text(_("Purpose"), self.jd["purpose"])
@@ -409,51 +449,90 @@ class _Writer:
                 self.subheading(named, section["heading"])
             for index, duty in enumerate(section["duties"], start=1):
                 self.item(index, duty["text"])
-            with_details = [(i, d) for i, d in enumerate(section["duties"], start=1)
-                            if d["frequency"] or d["standard"] or d["weight"] is not None]
+            with_details = [
+                (i, d)
+                for i, d in enumerate(section["duties"], start=1)
+                if d["frequency"] or d["standard"] or d["weight"] is not None
+            ]
             if with_details:
                 caption = self.para(bold_label=_("Performance evaluation") + self.colon.rstrip(), size=9)
                 caption.paragraph_format.keep_with_next = True
-                self.table([_("No."), _("Frequency"), _("Standard or deadline"), _("Weight")],
-                           [[str(i), enum_label("frequency", d["frequency"]) or "—", d["standard"] or "—",
-                             f"{number(d['weight'])}%" if d["weight"] is not None else "—"] for i, d in with_details],
-                           widths=[14, 36, 90, 30])
+                self.table(
+                    [_("No."), _("Frequency"), _("Standard or deadline"), _("Weight")],
+                    [
+                        [
+                            str(i),
+                            enum_label("frequency", d["frequency"]) or "—",
+                            d["standard"] or "—",
+                            f"{number(d['weight'])}%" if d["weight"] is not None else "—",
+                        ]
+                        for i, d in with_details
+                    ],
+                    widths=[14, 36, 90, 30],
+                )
 
     def kpis(self) -> None:
         kpis = self.jd["kpis"]
-        if not kpis and self.zh:   # an empty part would read as an item of the one before it
+        if not kpis and self.zh:  # an empty part would read as an item of the one before it
             return
         self.heading(_("Key performance indicators"))
-        if not kpis:   # in English its heading ends the requirements: "Signatures" is no heading to the parser
+        if not kpis:  # in English its heading ends the requirements: "Signatures" is no heading to the parser
             self.para("—")
             return
         rows = []
         for k in kpis:
-            name = one_line(k["name"]) + (f"（{one_line(k['note'])}）" if self.zh and k["note"] else
-                                          f" ({one_line(k['note'])})" if k["note"] else "")
-            rows.append([name, one_line(k["unit"]), number(k["target"]), number(k["threshold"]), number(k["stretch"]),
-                         number(k["weight"]), enum_label("period", k["period"])])
-        self.table([_("KPI"), _("Unit"), _("Target"), _("Threshold"), _("Stretch"), _("Weight") + " %", _("Period")],
-                   rows, widths=[36, 13, 24, 24, 22, 22, 29])
+            name = one_line(k["name"]) + (
+                f"（{one_line(k['note'])}）"
+                if self.zh and k["note"]
+                else f" ({one_line(k['note'])})"
+                if k["note"]
+                else ""
+            )
+            rows.append(
+                [
+                    name,
+                    one_line(k["unit"]),
+                    number(k["target"]),
+                    number(k["threshold"]),
+                    number(k["stretch"]),
+                    number(k["weight"]),
+                    enum_label("period", k["period"]),
+                ]
+            )
+        self.table(
+            [_("KPI"), _("Unit"), _("Target"), _("Threshold"), _("Stretch"), _("Weight") + " %", _("Period")],
+            rows,
+            widths=[36, 13, 24, 24, 22, 22, 29],
+        )
 
     def competencies(self) -> None:
         """One row a competency: its name, its level in stars (the PDF's dots would read as
         bullets) and in figures, what the level means."""
-        rows = [[one_line(c["name"]),
-                 "★" * c["level"] + "☆" * (LEVEL_SCALE - c["level"]) + f" {c['level']}/{LEVEL_SCALE}",
-                 one_line(c["level_description"]) or "—"] for c in self.jd["competencies"]]
+        rows = [
+            [
+                one_line(c["name"]),
+                "★" * c["level"] + "☆" * (LEVEL_SCALE - c["level"]) + f" {c['level']}/{LEVEL_SCALE}",
+                one_line(c["level_description"]) or "—",
+            ]
+            for c in self.jd["competencies"]
+        ]
         if not rows:
             return
         self.heading(_("Competencies"))
-        self.table([_("Competency"), _("Required level"), _("What the level means")], rows, widths=[44, 36, 90],
-                   label_columns=(0,))
+        self.table(
+            [_("Competency"), _("Required level"), _("What the level means")],
+            rows,
+            widths=[44, 36, 90],
+            label_columns=(0,),
+        )
 
     def requirements(self) -> None:
         """Required ones, then preferred ones (as the PDF), in groups of consecutive requirements
         of one type: "（一）学历要求（必须）" then "1、…" ("要求" / "requirements" tells the parser
         what the group holds)."""
-        ordered = [r for r in self.jd["requirements"] if r["required"]] + \
-                  [r for r in self.jd["requirements"] if not r["required"]]
+        ordered = [r for r in self.jd["requirements"] if r["required"]] + [
+            r for r in self.jd["requirements"] if not r["required"]
+        ]
         groups: list[tuple[tuple[str, bool], list[dict]]] = []
         for row in ordered:
             key = (row["kind"], row["required"])
@@ -466,8 +545,13 @@ class _Writer:
         self.heading(_("Requirements"))
         for index, ((kind, required), rows) in enumerate(groups, start=1):
             label = enum_label("requirement", kind)
-            self.subheading(index, _("%(kind)s requirements (required)", kind=label) if required else
-                            _("%(kind)s requirements (preferred)", kind=label), label=True)
+            self.subheading(
+                index,
+                _("%(kind)s requirements (required)", kind=label)
+                if required
+                else _("%(kind)s requirements (preferred)", kind=label),
+                label=True,
+            )
             for position, row in enumerate(rows, start=1):
                 self.item(position, row["text"])
 
@@ -479,18 +563,21 @@ class _Writer:
         for column in table.columns:
             column.width = Mm(50)
         for texts in (labels, [_("Date")] * len(labels)):
-            lines, names = table.add_row(), table.add_row()   # a line to sign on, its label below
+            lines, names = table.add_row(), table.add_row()  # a line to sign on, its label below
             lines.height = Mm(14)
             for line, name, text in zip(lines.cells, names.cells, texts):
                 line.width = name.width = Mm(50)
                 _bottom_border(line)
                 name.paragraphs[0].add_run(text).font.size = Pt(9)
-                for paragraph in (line.paragraphs[0], name.paragraphs[0]):   # the block stays on one page
+                for paragraph in (line.paragraphs[0], name.paragraphs[0]):  # the block stays on one page
                     paragraph.paragraph_format.keep_with_next = True
         _keep_rows_whole(table)
         self.document.add_paragraph().paragraph_format.keep_with_next = True
-        self.para(_("By signing, the employee confirms having read and understood this job description."),
-                  size=8.5, colour=GREY)
+        self.para(
+            _("By signing, the employee confirms having read and understood this job description."),
+            size=8.5,
+            colour=GREY,
+        )
 
     def write(self) -> bytes:
         self.setup()

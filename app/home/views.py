@@ -1,4 +1,5 @@
 """Pages that belong to no domain: the home page and the language switch."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session

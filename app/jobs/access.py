@@ -1,5 +1,6 @@
 """Who may read, draft, review and publish job descriptions and keep the libraries. Plain
 functions, called by views and the API alike, and exposed to templates."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context
@@ -87,8 +88,11 @@ def headed_paths(user) -> list[str]:
     cache = g.setdefault("_permission_cache", {}) if has_request_context() else {}
     if key not in cache:
         held = held_and_managed(user)[0] if has_role(user, Role.MANAGER) else set()
-        cache[key] = list(db.session.scalars(select(Department.path).where(
-            Department.head_position_id.in_(held)))) if held else []
+        cache[key] = (
+            list(db.session.scalars(select(Department.path).where(Department.head_position_id.in_(held))))
+            if held
+            else []
+        )
     return cache[key]
 
 

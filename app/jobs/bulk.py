@@ -13,6 +13,7 @@ checks row by row before anything is created.
 3. ``apply`` creates the drafts HR chose (and the new positions) in the caller's transaction:
    all or nothing, each change in the audit trail.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -50,17 +51,24 @@ MAX_AGE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 TASK_KIND = "jd-bulk-import"
 SKIP, NEW = "skip", "new"
-_CODE_LINE = re.compile(r"(?:岗位|职位|職位|職務|职务)(?:编号|編號|编码|編碼|代码|代碼)|position\s*(?:code|no\.?|number)",
-                        re.I)
-_TITLE_NOISE = re.compile(r"岗位说明书|職位說明書|职位说明书|岗位职责|職務說明書|职务说明书|工作说明书|说明书|job\s*description|"
-                          r"\bJD\b|[\d_\s()（）【】\[\]·]+", re.I)
+_CODE_LINE = re.compile(
+    r"(?:岗位|职位|職位|職務|职务)(?:编号|編號|编码|編碼|代码|代碼)|position\s*(?:code|no\.?|number)", re.I
+)
+_TITLE_NOISE = re.compile(
+    r"岗位说明书|職位說明書|职位说明书|岗位职责|職務說明書|职务说明书|工作说明书|说明书|job\s*description|"
+    r"\bJD\b|[\d_\s()（）【】\[\]·]+",
+    re.I,
+)
 
 
 def limits() -> dict:
     config = current_app.config
-    return {"files": config.get("JD_BULK_MAX_FILES", 300), "bytes": config.get("JD_BULK_MAX_BYTES", 100_000_000),
-            "file_bytes": config.get("JD_UPLOAD_MAX_BYTES", 20_000_000),
-            "sync": config.get("JD_BULK_SYNC_MAX_FILES", 10)}
+    return {
+        "files": config.get("JD_BULK_MAX_FILES", 300),
+        "bytes": config.get("JD_BULK_MAX_BYTES", 100_000_000),
+        "file_bytes": config.get("JD_UPLOAD_MAX_BYTES", 20_000_000),
+        "sync": config.get("JD_BULK_SYNC_MAX_FILES", 10),
+    }
 
 
 # --- unpacking --------------------------------------------------------------------------------
@@ -99,8 +107,9 @@ def unzip(filename: str, data: bytes, max_files: int, max_bytes: int, file_bytes
         for info in infos:
             name = _member_name(info)
             if _unsafe(name):
-                raise FileRefused(filename, _("The archive holds a path outside its folder (%(name)s): it is refused.",
-                                              name=name))
+                raise FileRefused(
+                    filename, _("The archive holds a path outside its folder (%(name)s): it is refused.", name=name)
+                )
             base = name.replace("\\", "/").rsplit("/", 1)[-1]
             if info.is_dir() or not base or base.startswith(".") or name.startswith("__MACOSX/"):
                 continue
@@ -111,7 +120,7 @@ def unzip(filename: str, data: bytes, max_files: int, max_bytes: int, file_bytes
             if info.file_size > file_bytes:
                 raise FileRefused(name, _("The file is larger than %(limit)s MB.", limit=f"{file_bytes / 1_000_000:g}"))
             try:
-                with archive.open(info) as member:   # the sizes in the archive may lie: read no more than allowed
+                with archive.open(info) as member:  # the sizes in the archive may lie: read no more than allowed
                     content = member.read(file_bytes + 1)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
                 raise FileRefused(name, _("The file is damaged inside the archive.")) from None
@@ -119,8 +128,13 @@ def unzip(filename: str, data: bytes, max_files: int, max_bytes: int, file_bytes
                 raise FileRefused(name, _("The file is larger than %(limit)s MB.", limit=f"{file_bytes / 1_000_000:g}"))
             total += len(content)
             if total > max_bytes * 2:
-                raise FileRefused(filename, _("The archive unpacks to more than %(limit)s MB (a zip bomb?): it is "
-                                              "refused.", limit=f"{max_bytes * 2 / 1_000_000:g}"))
+                raise FileRefused(
+                    filename,
+                    _(
+                        "The archive unpacks to more than %(limit)s MB (a zip bomb?): it is refused.",
+                        limit=f"{max_bytes * 2 / 1_000_000:g}",
+                    ),
+                )
             documents.append((name, content))
     if not documents:
         raise FileRefused(filename, _("The archive holds no documents."))
@@ -131,8 +145,10 @@ def unpack(uploads: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """The documents of the uploaded files (archives opened), within the batch's limits."""
     limit = limits()
     if sum(len(data) for _name, data in uploads) > limit["bytes"]:
-        raise FileRefused(_("The upload"), _("The files are larger than %(limit)s MB in all.",
-                                             limit=f"{limit['bytes'] / 1_000_000:g}"))
+        raise FileRefused(
+            _("The upload"),
+            _("The files are larger than %(limit)s MB in all.", limit=f"{limit['bytes'] / 1_000_000:g}"),
+        )
     documents = []
     for name, data in uploads:
         if extension(name) == ".zip":
@@ -142,8 +158,9 @@ def unpack(uploads: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         else:
             documents.append((name, data))
         if len(documents) > limit["files"]:
-            raise FileRefused(_("The upload"), _("At most %(limit)d documents are imported at once.",
-                                                 limit=limit["files"]))
+            raise FileRefused(
+                _("The upload"), _("At most %(limit)d documents are imported at once.", limit=limit["files"])
+            )
     if not documents:
         raise FileRefused(_("The upload"), _("Choose the files to import."))
     return documents
@@ -205,10 +222,10 @@ class Row:
     warnings: list[str] = field(default_factory=list)
     ocr: bool = False
     match_id: int | None = None
-    match_how: str = ""              # code, title or "" (no match)
-    candidates: list[dict] = field(default_factory=list)   # {"id", "code", "title", "department"}
+    match_how: str = ""  # code, title or "" (no match)
+    candidates: list[dict] = field(default_factory=list)  # {"id", "code", "title", "department"}
     open_version: int | None = None  # the matched position's version being worked on
-    choice: str = SKIP               # skip, new, or the id of a position (as text)
+    choice: str = SKIP  # skip, new, or the id of a position (as text)
     new_code: str = ""
     new_title: str = ""
     content: dict | None = None
@@ -222,8 +239,12 @@ class Preview:
 
     @property
     def counts(self) -> dict:
-        return {"documents": len(self.rows), "errors": sum(1 for r in self.rows if r.error),
-                "matched": sum(1 for r in self.rows if r.match_id), "new": sum(1 for r in self.rows if r.choice == NEW)}
+        return {
+            "documents": len(self.rows),
+            "errors": sum(1 for r in self.rows if r.error),
+            "matched": sum(1 for r in self.rows if r.match_id),
+            "new": sum(1 for r in self.rows if r.choice == NEW),
+        }
 
 
 def _positions() -> list[Position]:
@@ -237,7 +258,7 @@ def _key(title: str) -> str:
 def _clean_title(text: str) -> str:
     """A title from a file name: "CS-AGENT 在线客服岗位说明书(2024)" gives 在线客服."""
     text = text or ""
-    if re.search(r"[\u3400-\u9fff]", text):   # a Chinese name: codes and numbers around it go
+    if re.search(r"[\u3400-\u9fff]", text):  # a Chinese name: codes and numbers around it go
         text = re.sub(r"[A-Za-z0-9][A-Za-z0-9._\-]*", " ", text)
     return re.sub(r"\s+", " ", _TITLE_NOISE.sub(" ", text)).strip(" -_.·—")
 
@@ -255,11 +276,22 @@ def _code_in(filename: str, text: str, codes: dict[str, Position]) -> Position |
     return None
 
 
-def _match(row: Row, filename: str, text: str, department: str | None, positions: list[Position],
-           codes: dict[str, Position], titles: dict[str, list[Position]]) -> None:
+def _match(
+    row: Row,
+    filename: str,
+    text: str,
+    department: str | None,
+    positions: list[Position],
+    codes: dict[str, Position],
+    titles: dict[str, list[Position]],
+) -> None:
     def describe(position: Position) -> dict:
-        return {"id": position.id, "code": position.code, "title": position.title,
-                "department": position.department.name if position.department else ""}
+        return {
+            "id": position.id,
+            "code": position.code,
+            "title": position.title,
+            "department": position.department.name if position.department else "",
+        }
 
     by_code = _code_in(filename, text, codes)
     if by_code is not None:
@@ -269,7 +301,7 @@ def _match(row: Row, filename: str, text: str, department: str | None, positions
     for name in names:
         same = titles.get(_key(name), []) if name else []
         if same:
-            if len(same) > 1 and department:   # the same title in several departments: the document's decides
+            if len(same) > 1 and department:  # the same title in several departments: the document's decides
                 in_department = [p for p in same if p.department and _key(p.department.name) == _key(department)]
                 same = in_department or same
             row.candidates = [describe(p) for p in same]
@@ -279,8 +311,9 @@ def _match(row: Row, filename: str, text: str, department: str | None, positions
     close = []
     for name in names:
         if name:
-            close += [key for key in difflib.get_close_matches(_key(name), list(titles), n=3, cutoff=0.6)
-                      if key not in close]
+            close += [
+                key for key in difflib.get_close_matches(_key(name), list(titles), n=3, cutoff=0.6) if key not in close
+            ]
     row.candidates = [describe(p) for key in close[:3] for p in titles[key]][:5]
 
 
@@ -301,12 +334,13 @@ def _extract_all(documents: list[tuple[str, bytes]], progress) -> list:
                     office.refuse_encrypted(*documents[i])
                     good.append(i)
                 except FileRefused:
-                    pass   # refused again, with its message, when it is read
+                    pass  # refused again, with its message, when it is read
             return dict(zip(good, office.convert_many([documents[i] for i in good]))) if good else {}
 
     if ole and office.soffice():
-        tasks.report_progress(0, len(documents) * 2, _("Converting %(count)d Word 97-2003 and WPS documents",
-                                                        count=len(ole)))
+        tasks.report_progress(
+            0, len(documents) * 2, _("Converting %(count)d Word 97-2003 and WPS documents", count=len(ole))
+        )
         with ThreadPoolExecutor(max_workers=2) as pool:
             for result in pool.map(convert, [c for c in chunks if c]):
                 converted.update(result)
@@ -316,8 +350,9 @@ def _extract_all(documents: list[tuple[str, bytes]], progress) -> list:
         with app.app_context(), force_locale(locale):
             try:
                 if i in converted and converted[i] is None:
-                    raise FileRefused(name, _("LibreOffice could not read the document (damaged, protected, or it "
-                                              "took too long)."))
+                    raise FileRefused(
+                        name, _("LibreOffice could not read the document (damaged, protected, or it took too long).")
+                    )
                 return extract(name, data, converted=converted.get(i))
             except FileRefused as refused:
                 return refused
@@ -361,8 +396,9 @@ def build_preview(token: str, user) -> Preview:
         row.title = (imported.title or "").strip() or _clean_title(PurePosixPath(name).stem)
         row.duties = sum(len(s["duties"]) for s in imported.content["sections"])
         row.requirements = len(imported.content["requirements"])
-        row.kpis = len(imported.content["kpis"]) or sum(len(s["items"]) for s in parsed["sections"]
-                                                        if s["kind"] == "kpis")
+        row.kpis = len(imported.content["kpis"]) or sum(
+            len(s["items"]) for s in parsed["sections"] if s["kind"] == "kpis"
+        )
         row.warnings = ([ocr_warning()] if result.ocr else []) + imported.warnings
         row.ocr = result.ocr
         row.content = imported.content
@@ -377,7 +413,7 @@ def build_preview(token: str, user) -> Preview:
         row.new_code = _new_code(used_codes)
     preview = Preview(token=token, department_id=meta.get("department_id"), rows=rows)
     write_private(folder / "preview.json", json.dumps(asdict(preview), ensure_ascii=False).encode("utf-8"))
-    for i in range(len(documents)):   # the preview holds what is needed: the documents go
+    for i in range(len(documents)):  # the preview holds what is needed: the documents go
         (folder / f"{i}.bin").unlink(missing_ok=True)
     tasks.report_progress(total * 2, total * 2)
     return preview
@@ -414,15 +450,19 @@ def start(token: str, user) -> object | None:
     if len(meta["names"]) <= limits()["sync"]:
         build_preview(token, user)
         return None
-    task = tasks.enqueue(TASK_KIND, {"token": token}, user, title=_("Import of %(count)d job descriptions",
-                                                                    count=len(meta["names"])))
+    task = tasks.enqueue(
+        TASK_KIND, {"token": token}, user, title=_("Import of %(count)d job descriptions", count=len(meta["names"]))
+    )
     meta["task_id"] = task.id
     write_private(folder / "meta.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return task
 
 
-@tasks.handler(TASK_KIND, _l("Job-description import"),
-               link=lambda params: url_for("jobs.bulk_preview", token=params.get("token", "")))
+@tasks.handler(
+    TASK_KIND,
+    _l("Job-description import"),
+    link=lambda params: url_for("jobs.bulk_preview", token=params.get("token", "")),
+)
 def _run_task(params: dict, owner):
     build_preview(params["token"], owner)
     return None
@@ -431,8 +471,15 @@ def _run_task(params: dict, owner):
 # --- applying ---------------------------------------------------------------------------------
 
 
-def apply(preview: Preview, choices: dict[int, str], codes: dict[int, str], titles: dict[int, str],
-          department_id: int | None, user, can_draft) -> list:
+def apply(
+    preview: Preview,
+    choices: dict[int, str],
+    codes: dict[int, str],
+    titles: dict[int, str],
+    department_id: int | None,
+    user,
+    can_draft,
+) -> list:
     """Create the drafts HR chose (new positions first): flushes, the caller commits once.
     Raises ServiceError naming the file of the first row that breaks a rule."""
     from app.org import services as org
@@ -447,12 +494,16 @@ def apply(preview: Preview, choices: dict[int, str], codes: dict[int, str], titl
                 if department_id is None:
                     raise ServiceError(_("Choose the department of the new positions."))
                 title = (titles.get(row.index) or row.new_title).strip()
-                position = org.create_position(org.PositionData(code=(codes.get(row.index) or row.new_code).strip(),
-                                                                title=title, department_id=department_id))
+                position = org.create_position(
+                    org.PositionData(
+                        code=(codes.get(row.index) or row.new_code).strip(), title=title, department_id=department_id
+                    )
+                )
             else:
                 position = db.session.get(Position, int(choice)) if choice.isdigit() else None
-                if position is None or (str(position.id) != str(row.match_id)
-                                        and position.id not in {c["id"] for c in row.candidates}):
+                if position is None or (
+                    str(position.id) != str(row.match_id) and position.id not in {c["id"] for c in row.candidates}
+                ):
                     raise ServiceError(_("Choose one of the positions offered."))
                 if not can_draft(user, position):
                     raise ServiceError(_("You may not draft the job description of this position."))
@@ -463,17 +514,36 @@ def apply(preview: Preview, choices: dict[int, str], codes: dict[int, str], titl
             detail = "; ".join(m for messages in error.errors.values() for m in messages) or error.message
             raise ServiceError(_("%(file)s: %(reason)s", file=row.filename, reason=detail)) from None
     # the audit trail's [before, after] pairs: the drafts (each also recorded on its own) and their files
-    record("import", "job_descriptions", None,
-           {"files": [None, "、".join(r.filename for r in preview.rows if r.content is not None)[:2000]],
-            "drafts": [None, ", ".join(str(v.id) for v in created)]},
-           label=_("Bulk import of %(count)d job descriptions", count=len(created)))
+    record(
+        "import",
+        "job_descriptions",
+        None,
+        {
+            "files": [None, "、".join(r.filename for r in preview.rows if r.content is not None)[:2000]],
+            "drafts": [None, ", ".join(str(v.id) for v in created)],
+        },
+        label=_("Bulk import of %(count)d job descriptions", count=len(created)),
+    )
     return created
 
 
 def department_options() -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.archived_at.is_(None))
-                                   .order_by(Department.code)))
+    return list(
+        db.session.scalars(select(Department).where(Department.archived_at.is_(None)).order_by(Department.code))
+    )
 
 
-__all__ = ["NEW", "SKIP", "Preview", "Row", "apply", "build_preview", "discard",
-           "load_preview", "start", "store", "unpack", "unzip"]
+__all__ = [
+    "NEW",
+    "SKIP",
+    "Preview",
+    "Row",
+    "apply",
+    "build_preview",
+    "discard",
+    "load_preview",
+    "start",
+    "store",
+    "unpack",
+    "unzip",
+]

@@ -10,6 +10,7 @@ converted copy has the same position in the user's text, and the user's text is 
 stored. Characters whose Traditional form is also an ordinary Simplified character with another
 meaning (乾, 著, 後 …) are left out; a keyword containing one simply keeps its Simplified form.
 """
+
 from __future__ import annotations
 
 # Pairs "Traditional Simplified": the keywords' characters first, then common words of job descriptions

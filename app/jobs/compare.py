@@ -7,6 +7,7 @@ same item edited, else shown as removed and added. KPI targets are matched by KP
 competencies by competency, and compared on their values (numbers as numbers) and on the labels
 each version keeps; numbers are shown in full, grouped as on the version page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,12 +27,12 @@ PAIR = 0.5  # two items at least this similar are one item, edited
 
 @dataclass
 class Row:
-    status: str                 # same, added, removed, changed, moved
+    status: str  # same, added, removed, changed, moved
     old: str | None = None
     new: str | None = None
     old_meta: str = ""
     new_meta: str = ""
-    group: str = ""             # section heading (duties) or kind (requirements)
+    group: str = ""  # section heading (duties) or kind (requirements)
 
 
 @dataclass
@@ -53,8 +54,11 @@ class Comparison:
 
     @property
     def identical(self) -> bool:
-        return not (self.title or self.fields or any(
-            r.status != "same" for r in self.duties + self.requirements + self.kpis + self.competencies))
+        return not (
+            self.title
+            or self.fields
+            or any(r.status != "same" for r in self.duties + self.requirements + self.kpis + self.competencies)
+        )
 
 
 def _number(value) -> str:
@@ -119,8 +123,11 @@ def _moves(rows: list[Row]) -> list[Row]:
         key, best, best_ratio = normalise(row.new), None, PAIR
         for index in left:
             matcher = SequenceMatcher(None, normalise(rows[index].old), key, autojunk=False)
-            if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio \
-                    and (ratio := matcher.ratio()) >= best_ratio:
+            if (
+                matcher.real_quick_ratio() >= best_ratio
+                and matcher.quick_ratio() >= best_ratio
+                and (ratio := matcher.ratio()) >= best_ratio
+            ):
                 best, best_ratio = index, ratio
         if best is not None:
             left.remove(best)
@@ -182,15 +189,24 @@ def _keyed(old: dict, new: dict, describe, fields: tuple[str, ...]) -> list[Row]
     return rows
 
 
-def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
-                     competency_names: dict | None = None) -> Comparison:
+def compare_contents(
+    old: dict, new: dict, kpi_names: dict | None = None, competency_names: dict | None = None
+) -> Comparison:
     """Compare two contents (see ``app.jobs.content``). KPIs and competencies are named by the
     rows' own "name" (``version_document``: what each version shows), else by ``kpi_names`` and
     ``competency_names``, else from the libraries in two queries."""
-    kpi_names = kpi_names if kpi_names is not None else _names(
-        Kpi, [t for t in old["kpis"] + new["kpis"] if "name" not in t], "kpi_id")
-    competency_names = competency_names if competency_names is not None else _names(
-        Competency, [c for c in old["competencies"] + new["competencies"] if "name" not in c], "competency_id")
+    kpi_names = (
+        kpi_names
+        if kpi_names is not None
+        else _names(Kpi, [t for t in old["kpis"] + new["kpis"] if "name" not in t], "kpi_id")
+    )
+    competency_names = (
+        competency_names
+        if competency_names is not None
+        else _names(
+            Competency, [c for c in old["competencies"] + new["competencies"] if "name" not in c], "competency_id"
+        )
+    )
 
     def duties(content):
         return [(d["text"], _duty_meta(d), s["heading"]) for s in content["sections"] for d in s["duties"]]
@@ -200,9 +216,13 @@ def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
 
     def kpi(target):
         name = target.get("name") or kpi_names.get(target["kpi_id"], "?")
-        meta = _("target %(target)s, threshold %(threshold)s, stretch %(stretch)s, weight %(weight)s%%",
-                 target=_number(target["target"]), threshold=_number(target["threshold"]) or "—",
-                 stretch=_number(target["stretch"]) or "—", weight=_number(target["weight"]))
+        meta = _(
+            "target %(target)s, threshold %(threshold)s, stretch %(stretch)s, weight %(weight)s%%",
+            target=_number(target["target"]),
+            threshold=_number(target["threshold"]) or "—",
+            stretch=_number(target["stretch"]) or "—",
+            weight=_number(target["weight"]),
+        )
         period = Period(target["period"]).label if target["period"] in Period.values() else target["period"]
         unit = f"{target['unit']}, " if target.get("unit") else ""
         return f"{name} ({unit}{period})", meta + (f" · {target['note']}" if target.get("note") else "")
@@ -215,13 +235,23 @@ def compare_contents(old: dict, new: dict, kpi_names: dict | None = None,
     title = FieldChange("title", old["title"], new["title"]) if old["title"] != new["title"] else None
     fields = [FieldChange(name, old[name], new[name]) for name in TEXT_FIELDS if old[name] != new[name]]
     comparison = Comparison(
-        title, fields, _align(duties(old), duties(new)), _align(requirements(old), requirements(new)),
-        _keyed({(t["kpi_id"], t["period"]): t for t in old["kpis"]},
-               {(t["kpi_id"], t["period"]): t for t in new["kpis"]}, kpi,
-               ("target", "threshold", "stretch", "weight", "note", "name", "unit")),
-        _keyed({c["competency_id"]: c for c in old["competencies"]},
-               {c["competency_id"]: c for c in new["competencies"]}, competency,
-               ("level", "name", "level_description")))
+        title,
+        fields,
+        _align(duties(old), duties(new)),
+        _align(requirements(old), requirements(new)),
+        _keyed(
+            {(t["kpi_id"], t["period"]): t for t in old["kpis"]},
+            {(t["kpi_id"], t["period"]): t for t in new["kpis"]},
+            kpi,
+            ("target", "threshold", "stretch", "weight", "note", "name", "unit"),
+        ),
+        _keyed(
+            {c["competency_id"]: c for c in old["competencies"]},
+            {c["competency_id"]: c for c in new["competencies"]},
+            competency,
+            ("level", "name", "level_description"),
+        ),
+    )
     for rows in (comparison.duties, comparison.requirements, comparison.kpis, comparison.competencies):
         for row in rows:
             comparison.counts[row.status] = comparison.counts.get(row.status, 0) + 1

@@ -25,6 +25,7 @@ base job descriptions) and hashes, their exact text.
 ServiceError whose ``errors`` name each bad field by its dotted path ("sections.0.duties.2.weight"),
 all problems at once, so the editor can show every message next to its field.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,12 +57,18 @@ MAX_HEADING = 200
 MAX_ITEM = 2000
 MAX_STANDARD = 200
 MAX_LONG_TEXT = 20000
-MAX_ITEMS = 500   # per list: a job description with more duties than this is a pasted book
+MAX_ITEMS = 500  # per list: a job description with more duties than this is a pasted book
 
 
 def empty_content(title: str = "") -> dict:
-    return {"title": title, **{name: "" for name in TEXT_FIELDS}, "sections": [], "requirements": [],
-            "competencies": [], "kpis": []}
+    return {
+        "title": title,
+        **{name: "" for name in TEXT_FIELDS},
+        "sections": [],
+        "requirements": [],
+        "competencies": [],
+        "kpis": [],
+    }
 
 
 def _exact(value) -> Decimal | None:
@@ -71,25 +78,50 @@ def _exact(value) -> Decimal | None:
 
 def version_content(version: JobDescriptionVersion, with_ids: bool = True) -> dict:
     """The content of ``version`` as plain data (ids included for the editor)."""
+
     def ident(obj):
         return obj.id if with_ids else None
 
     return {
         "title": version.title,
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
-        "sections": [{"id": ident(section), "heading": section.heading or "",
-                      "duties": [{"id": ident(duty), "text": duty.text, "frequency": duty.frequency,
-                                  "standard": duty.standard or "", "weight": _exact(duty.weight),
-                                  "functions": function_ids(duty)}
-                                 for duty in section.duties]}
-                     for section in version.sections],
-        "requirements": [{"id": ident(r), "kind": r.kind, "text": r.text, "required": r.required}
-                         for r in version.requirements],
-        "competencies": [{"id": ident(c), "competency_id": c.competency_id, "level": c.level}
-                         for c in version.competencies],
-        "kpis": [{"id": ident(t), "kpi_id": t.kpi_id, "target": _exact(t.target), "threshold": _exact(t.threshold),
-                  "stretch": _exact(t.stretch), "weight": _exact(t.weight), "period": t.period, "note": t.note or ""}
-                 for t in version.kpi_targets],
+        "sections": [
+            {
+                "id": ident(section),
+                "heading": section.heading or "",
+                "duties": [
+                    {
+                        "id": ident(duty),
+                        "text": duty.text,
+                        "frequency": duty.frequency,
+                        "standard": duty.standard or "",
+                        "weight": _exact(duty.weight),
+                        "functions": function_ids(duty),
+                    }
+                    for duty in section.duties
+                ],
+            }
+            for section in version.sections
+        ],
+        "requirements": [
+            {"id": ident(r), "kind": r.kind, "text": r.text, "required": r.required} for r in version.requirements
+        ],
+        "competencies": [
+            {"id": ident(c), "competency_id": c.competency_id, "level": c.level} for c in version.competencies
+        ],
+        "kpis": [
+            {
+                "id": ident(t),
+                "kpi_id": t.kpi_id,
+                "target": _exact(t.target),
+                "threshold": _exact(t.threshold),
+                "stretch": _exact(t.stretch),
+                "weight": _exact(t.weight),
+                "period": t.period,
+                "note": t.note or "",
+            }
+            for t in version.kpi_targets
+        ],
     }
 
 
@@ -105,6 +137,7 @@ def _function_refs(duty) -> list[dict]:
 @dataclass(frozen=True)
 class KpiLabel(HasDirection):
     """A KPI as a version shows it: its own copy of the library's code, name, unit, direction."""
+
     code: str
     name: str
     unit: str
@@ -114,6 +147,7 @@ class KpiLabel(HasDirection):
 @dataclass(frozen=True)
 class CompetencyLabel:
     """A competency as a version shows it: its copy of the name and of its level's description."""
+
     code: str
     name: str
     level: int
@@ -126,9 +160,13 @@ class CompetencyLabel:
 def libraries_of(version: JobDescriptionVersion) -> tuple[dict, dict]:
     """({kpi id: KpiLabel}, {competency id: CompetencyLabel}) of a version's loaded targets and
     competencies, from the version's own copies (never today's library), without a query."""
-    return ({t.kpi_id: KpiLabel(t.kpi_code, t.kpi_name, t.kpi_unit, t.kpi_direction) for t in version.kpi_targets},
-            {c.competency_id: CompetencyLabel(c.competency_code, c.competency_name, c.level, c.level_description)
-             for c in version.competencies})
+    return (
+        {t.kpi_id: KpiLabel(t.kpi_code, t.kpi_name, t.kpi_unit, t.kpi_direction) for t in version.kpi_targets},
+        {
+            c.competency_id: CompetencyLabel(c.competency_code, c.competency_name, c.level, c.level_description)
+            for c in version.competencies
+        },
+    )
 
 
 def version_document(version: JobDescriptionVersion) -> dict:
@@ -138,26 +176,74 @@ def version_document(version: JobDescriptionVersion) -> dict:
     the library ids of competencies and KPIs), as in ``version_content``. Needs the content
     loaded (``services.get_version``); runs no query of its own."""
     return {
-        "id": version.id, "position_id": version.position_id, "number": version.number, "status": version.status,
-        "effective_date": version.effective_date, "title": version.title,
+        "id": version.id,
+        "position_id": version.position_id,
+        "number": version.number,
+        "status": version.status,
+        "effective_date": version.effective_date,
+        "title": version.title,
         **{name: getattr(version, name) or "" for name in TEXT_FIELDS},
-        "sections": [{"id": section.id, "heading": section.heading or "",
-                      "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                                  "weight": _exact(d.weight), "functions": _function_refs(d)}
-                                 for d in section.duties]}
-                     for section in version.sections],
-        "duties": [{"id": d.id, "text": d.text, "frequency": d.frequency, "standard": d.standard or "",
-                    "weight": _exact(d.weight), "section": section.heading or ""}
-                   for section in version.sections for d in section.duties],
-        "requirements": [{"id": r.id, "kind": r.kind, "text": r.text, "required": r.required}
-                         for r in version.requirements],
-        "competencies": [{"id": c.id, "competency_id": c.competency_id, "code": c.competency_code,
-                          "name": c.competency_name, "level": c.level,
-                          "level_description": c.level_description} for c in version.competencies],
-        "kpis": [{"id": t.id, "kpi_id": t.kpi_id, "code": t.kpi_code, "name": t.kpi_name, "unit": t.kpi_unit,
-                  "direction": t.kpi_direction,
-                  "target": _exact(t.target), "threshold": _exact(t.threshold), "stretch": _exact(t.stretch),
-                  "weight": _exact(t.weight), "period": t.period, "note": t.note or ""} for t in version.kpi_targets],
+        "sections": [
+            {
+                "id": section.id,
+                "heading": section.heading or "",
+                "duties": [
+                    {
+                        "id": d.id,
+                        "text": d.text,
+                        "frequency": d.frequency,
+                        "standard": d.standard or "",
+                        "weight": _exact(d.weight),
+                        "functions": _function_refs(d),
+                    }
+                    for d in section.duties
+                ],
+            }
+            for section in version.sections
+        ],
+        "duties": [
+            {
+                "id": d.id,
+                "text": d.text,
+                "frequency": d.frequency,
+                "standard": d.standard or "",
+                "weight": _exact(d.weight),
+                "section": section.heading or "",
+            }
+            for section in version.sections
+            for d in section.duties
+        ],
+        "requirements": [
+            {"id": r.id, "kind": r.kind, "text": r.text, "required": r.required} for r in version.requirements
+        ],
+        "competencies": [
+            {
+                "id": c.id,
+                "competency_id": c.competency_id,
+                "code": c.competency_code,
+                "name": c.competency_name,
+                "level": c.level,
+                "level_description": c.level_description,
+            }
+            for c in version.competencies
+        ],
+        "kpis": [
+            {
+                "id": t.id,
+                "kpi_id": t.kpi_id,
+                "code": t.kpi_code,
+                "name": t.kpi_name,
+                "unit": t.kpi_unit,
+                "direction": t.kpi_direction,
+                "target": _exact(t.target),
+                "threshold": _exact(t.threshold),
+                "stretch": _exact(t.stretch),
+                "weight": _exact(t.weight),
+                "period": t.period,
+                "note": t.note or "",
+            }
+            for t in version.kpi_targets
+        ],
     }
 
 
@@ -209,8 +295,9 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             count = sum(len(v) for v in self.errors.values())
-            raise ServiceError(_("The job description has %(num)d problem(s): see the marked fields.", num=count),
-                               self.errors)
+            raise ServiceError(
+                _("The job description has %(num)d problem(s): see the marked fields.", num=count), self.errors
+            )
 
 
 def _text(value, limit: int, errors: _Errors, path: str) -> str:
@@ -225,11 +312,20 @@ def _text(value, limit: int, errors: _Errors, path: str) -> str:
     return value
 
 
-def _number(value, errors: _Errors, path: str, required: bool = False, low=None, high=None,
-            decimals: int = MAX_DECIMALS, integer_digits: int = MAX_INTEGER_DIGITS) -> Decimal | None:
+def _number(
+    value,
+    errors: _Errors,
+    path: str,
+    required: bool = False,
+    low=None,
+    high=None,
+    decimals: int = MAX_DECIMALS,
+    integer_digits: int = MAX_INTEGER_DIGITS,
+) -> Decimal | None:
     try:
-        return parse_number(value, required=required, low=low, high=high, decimals=decimals,
-                            integer_digits=integer_digits)
+        return parse_number(
+            value, required=required, low=low, high=high, decimals=decimals, integer_digits=integer_digits
+        )
     except NumberError as error:
         errors.add(path, error.message)
         return None
@@ -318,10 +414,16 @@ def clean_content(content: dict, keep: dict | None = None, functions=None) -> di
             if frequency is not None and frequency not in Frequency.values():
                 errors.add(f"{dpath}.frequency", _("Choose a frequency from the list."))
                 frequency = None
-            duties.append({"id": _id(duty.get("id")), "text": text, "frequency": frequency,
-                           "standard": standard, "weight": weight,
-                           "functions": _function_list(duty.get("functions"), functions, errors,
-                                                       f"{dpath}.functions")})
+            duties.append(
+                {
+                    "id": _id(duty.get("id")),
+                    "text": text,
+                    "frequency": frequency,
+                    "standard": standard,
+                    "weight": weight,
+                    "functions": _function_list(duty.get("functions"), functions, errors, f"{dpath}.functions"),
+                }
+            )
         if duties or heading:
             clean["sections"].append({"id": _id(section.get("id")), "heading": heading, "duties": duties})
 
@@ -350,8 +452,9 @@ def clean_content(content: dict, keep: dict | None = None, functions=None) -> di
         level = row.get("level")
         if competency_id is None and level in (None, ""):
             continue
-        if competency_id not in known or (known[competency_id].archived_at is not None
-                                          and competency_id not in keep.get("competencies", ())):
+        if competency_id not in known or (
+            known[competency_id].archived_at is not None and competency_id not in keep.get("competencies", ())
+        ):
             errors.add(f"{path}.competency_id", _("Choose a competency from the library."))
             continue
         if competency_id in seen:
@@ -362,8 +465,9 @@ def clean_content(content: dict, keep: dict | None = None, functions=None) -> di
         if level_number is not None and level_number != int(level_number):
             errors.add(f"{path}.level", _("Choose a whole level from 1 to %(num)d.", num=SCALE_MAX))
             level_number = None
-        clean["competencies"].append({"id": _id(row.get("id")), "competency_id": competency_id,
-                                      "level": int(level_number or 1)})
+        clean["competencies"].append(
+            {"id": _id(row.get("id")), "competency_id": competency_id, "level": int(level_number or 1)}
+        )
 
     clean["kpis"] = []
     rows = _rows(content, "kpis", errors)
@@ -390,9 +494,18 @@ def clean_content(content: dict, keep: dict | None = None, functions=None) -> di
         stretch = _number(row.get("stretch"), errors, f"{path}.stretch")
         weight = _weight(row.get("weight"), errors, f"{path}.weight", required=True)
         _check_sides(kpi, target, threshold, stretch, errors, path)
-        clean["kpis"].append({"id": _id(row.get("id")), "kpi_id": kpi_id, "target": target, "threshold": threshold,
-                              "stretch": stretch, "weight": weight, "period": period,
-                              "note": _text(row.get("note"), MAX_ITEM, errors, f"{path}.note")})
+        clean["kpis"].append(
+            {
+                "id": _id(row.get("id")),
+                "kpi_id": kpi_id,
+                "target": target,
+                "threshold": threshold,
+                "stretch": stretch,
+                "weight": weight,
+                "period": period,
+                "note": _text(row.get("note"), MAX_ITEM, errors, f"{path}.note"),
+            }
+        )
     errors.raise_if_any()
     return clean
 
@@ -403,10 +516,16 @@ def _check_sides(kpi: Kpi, target, threshold, stretch, errors: _Errors, path: st
         return
     higher = kpi.direction == Direction.HIGHER.value
     if threshold is not None and (threshold >= target if higher else threshold <= target):
-        errors.add(f"{path}.threshold", _("For “%(kpi)s” (higher is better) the threshold must be below the target.",
-                                          kpi=kpi.name) if higher else
-                   _("For “%(kpi)s” (lower is better) the threshold must be above the target.", kpi=kpi.name))
+        errors.add(
+            f"{path}.threshold",
+            _("For “%(kpi)s” (higher is better) the threshold must be below the target.", kpi=kpi.name)
+            if higher
+            else _("For “%(kpi)s” (lower is better) the threshold must be above the target.", kpi=kpi.name),
+        )
     if stretch is not None and (stretch <= target if higher else stretch >= target):
-        errors.add(f"{path}.stretch", _("For “%(kpi)s” (higher is better) the stretch must be above the target.",
-                                        kpi=kpi.name) if higher else
-                   _("For “%(kpi)s” (lower is better) the stretch must be below the target.", kpi=kpi.name))
+        errors.add(
+            f"{path}.stretch",
+            _("For “%(kpi)s” (higher is better) the stretch must be above the target.", kpi=kpi.name)
+            if higher
+            else _("For “%(kpi)s” (lower is better) the stretch must be below the target.", kpi=kpi.name),
+        )

@@ -14,6 +14,7 @@ functions, and the coverage matrix of the department (functions × positions).
   *overlaps* (functions served by more positions than ``COVERAGE_OVERLAP``) and *orphans*
   (duties serving no function).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,9 +39,9 @@ from app.jobs.models import (
 from app.jobs.services.drafting import department_functions, link_functions
 from app.org.models import Department, DepartmentFunction, Position
 
-SUGGEST_MIN = 0.12     # cosine similarity from which a function is suggested for a duty
-SUGGEST_MAX = 3        # functions suggested per duty at most
-DEFAULT_OVERLAP = 3    # more positions than this serving one function is an overlap
+SUGGEST_MIN = 0.12  # cosine similarity from which a function is suggested for a duty
+SUGGEST_MAX = 3  # functions suggested per duty at most
+DEFAULT_OVERLAP = 3  # more positions than this serving one function is an overlap
 
 
 def overlap_limit() -> int:
@@ -93,15 +94,20 @@ def version_suggestions(version: JobDescriptionVersion) -> dict[int, list[tuple[
 LINKABLE = (Status.DRAFT.value, Status.IN_REVIEW.value)
 
 
-def save_links(version: JobDescriptionVersion, links: list[tuple[object, object]], user,
-               seen_version: int | None) -> None:
+def save_links(
+    version: JobDescriptionVersion, links: list[tuple[object, object]], user, seen_version: int | None
+) -> None:
     """Set the functions each listed duty serves: ``links`` is [(duty id, [function ids])], in
     any order; duties not listed keep their links. Errors name ``duties.<i>.id`` or
     ``duties.<i>.functions``. Allowed while the version is a draft or in review (HR confirms the
     links while reviewing); a change moves the version's lock counter."""
     if version.status not in LINKABLE:
-        raise ServiceError(_("Links can be changed only while the job description is a draft or in review. "
-                             "Start a new draft to change them."))
+        raise ServiceError(
+            _(
+                "Links can be changed only while the job description is a draft or in review. "
+                "Start a new draft to change them."
+            )
+        )
     check_version(version, seen_version)
     duties = {duty.id: duty for duty in version.duties}
     known = department_functions(version.position)
@@ -115,7 +121,8 @@ def save_links(version: JobDescriptionVersion, links: list[tuple[object, object]
             continue
         seen.add(duty_id)
         if not isinstance(function_ids, list) or any(
-                not isinstance(f, int) or isinstance(f, bool) or f not in known for f in function_ids):
+            not isinstance(f, int) or isinstance(f, bool) or f not in known for f in function_ids
+        ):
             errors.setdefault(f"duties.{i}.functions", []).append(_("Choose functions of the position's department."))
             continue
         wanted.append((duty, list(dict.fromkeys(function_ids))))
@@ -138,6 +145,7 @@ def save_links(version: JobDescriptionVersion, links: list[tuple[object, object]
 @dataclass
 class Column:
     """A position of the matrix with the version its duties come from (None: no job description)."""
+
     position: Position
     version: JobDescriptionVersion | None
 
@@ -152,7 +160,7 @@ class Matrix:
     functions: list[DepartmentFunction]
     columns: list[Column]
     limit: int
-    cells: dict[tuple[int, int], list[Duty]] = field(default_factory=dict)   # (function id, position id)
+    cells: dict[tuple[int, int], list[Duty]] = field(default_factory=dict)  # (function id, position id)
     orphans: list[tuple[Column, Duty]] = field(default_factory=list)
 
     def duties(self, function_id: int, position_id: int) -> list[Duty]:
@@ -177,12 +185,22 @@ class Matrix:
 
 def _versions(position_ids: list[int]) -> dict[int, JobDescriptionVersion]:
     """{position id: its version in force, else its open version}, duties and links loaded."""
-    rows = db.session.scalars(
-        select(JobDescriptionVersion)
-        .where(JobDescriptionVersion.position_id.in_(position_ids),
-               JobDescriptionVersion.status.in_((Status.PUBLISHED.value, *OPEN_STATUSES)))
-        .options(selectinload(JobDescriptionVersion.sections).selectinload(DutySection.duties)
-                 .selectinload(Duty.function_links))) if position_ids else []
+    rows = (
+        db.session.scalars(
+            select(JobDescriptionVersion)
+            .where(
+                JobDescriptionVersion.position_id.in_(position_ids),
+                JobDescriptionVersion.status.in_((Status.PUBLISHED.value, *OPEN_STATUSES)),
+            )
+            .options(
+                selectinload(JobDescriptionVersion.sections)
+                .selectinload(DutySection.duties)
+                .selectinload(Duty.function_links)
+            )
+        )
+        if position_ids
+        else []
+    )
     chosen: dict[int, JobDescriptionVersion] = {}
     for version in rows:
         current = chosen.get(version.position_id)
@@ -191,20 +209,35 @@ def _versions(position_ids: list[int]) -> dict[int, JobDescriptionVersion]:
     return chosen
 
 
-def department_matrix(department: Department, replace: JobDescriptionVersion | None = None,
-                      limit: int | None = None) -> Matrix:
+def department_matrix(
+    department: Department, replace: JobDescriptionVersion | None = None, limit: int | None = None
+) -> Matrix:
     """The coverage matrix of ``department``'s own active positions, in a fixed number of queries.
     ``replace`` stands in for its position's version (the linter checks a submitted version as if
     it were in force)."""
-    functions = list(db.session.scalars(select(DepartmentFunction).where(
-        DepartmentFunction.department_id == department.id).order_by(DepartmentFunction.position)))
-    positions = list(db.session.scalars(select(Position).where(
-        Position.department_id == department.id, Position.archived_at.is_(None)).order_by(Position.code)))
+    functions = list(
+        db.session.scalars(
+            select(DepartmentFunction)
+            .where(DepartmentFunction.department_id == department.id)
+            .order_by(DepartmentFunction.position)
+        )
+    )
+    positions = list(
+        db.session.scalars(
+            select(Position)
+            .where(Position.department_id == department.id, Position.archived_at.is_(None))
+            .order_by(Position.code)
+        )
+    )
     versions = _versions([p.id for p in positions])
     if replace is not None and replace.position_id in {p.id for p in positions}:
         versions[replace.position_id] = replace
-    matrix = Matrix(department, functions, [Column(p, versions.get(p.id)) for p in positions],
-                    overlap_limit() if limit is None else limit)
+    matrix = Matrix(
+        department,
+        functions,
+        [Column(p, versions.get(p.id)) for p in positions],
+        overlap_limit() if limit is None else limit,
+    )
     known = {f.id for f in functions}
     for column in matrix.columns:
         if column.version is None:
@@ -220,20 +253,37 @@ def department_matrix(department: Department, replace: JobDescriptionVersion | N
 
 def matrix_document(matrix: Matrix) -> dict:
     """The matrix as plain data, for the API, the XLSX export and the position manual."""
+
     def function(f: DepartmentFunction) -> dict:
         return {"id": f.id, "title": f.title, "text": f.text}
 
     return {
         "department": {"id": matrix.department.id, "code": matrix.department.code, "name": matrix.department.name},
         "overlap_limit": matrix.limit,
-        "positions": [{"id": c.position.id, "code": c.position.code, "title": c.position.title,
-                       "version_id": c.version.id if c.version else None,
-                       "version_number": c.version.number if c.version else None,
-                       "version_status": c.version.status if c.version else None} for c in matrix.columns],
-        "functions": [{**function(f), "positions": [
-            {"position_id": c.position.id, "duties": [{"id": d.id, "text": d.text}
-                                                       for d in matrix.duties(f.id, c.position.id)]}
-            for c in matrix.positions_serving(f.id)]} for f in matrix.functions],
+        "positions": [
+            {
+                "id": c.position.id,
+                "code": c.position.code,
+                "title": c.position.title,
+                "version_id": c.version.id if c.version else None,
+                "version_number": c.version.number if c.version else None,
+                "version_status": c.version.status if c.version else None,
+            }
+            for c in matrix.columns
+        ],
+        "functions": [
+            {
+                **function(f),
+                "positions": [
+                    {
+                        "position_id": c.position.id,
+                        "duties": [{"id": d.id, "text": d.text} for d in matrix.duties(f.id, c.position.id)],
+                    }
+                    for c in matrix.positions_serving(f.id)
+                ],
+            }
+            for f in matrix.functions
+        ],
         "gaps": [function(f) for f in matrix.gaps],
         "overlaps": [{**function(f), "position_ids": [c.position.id for c in cols]} for f, cols in matrix.overlaps],
         "orphans": [{"position_id": c.position.id, "duty_id": d.id, "text": d.text} for c, d in matrix.orphans],
@@ -258,17 +308,44 @@ def matrix_sheets(matrix: Matrix) -> list:
     for i, function in enumerate(matrix.functions, start=1):
         serving = len(matrix.positions_serving(function.id))
         state = _("Gap") if function.id in gaps else _("Overlap") if function.id in overlaps else ""
-        rows.append(Row([i, function.title, function.text,
-                         *[len(matrix.duties(function.id, c.position.id)) or None for c in matrix.columns],
-                         serving, state],
-                        fill=GAP_FILL if function.id in gaps else OVERLAP_FILL if function.id in overlaps else None))
-    summary = Sheet(_("Coverage"), [SheetColumn("#", width=4), SheetColumn(_("Short title"), width=16),
-                                    SheetColumn(_("Function"), width=40),
-                                    *[SheetColumn(c.position.title, width=10) for c in matrix.columns],
-                                    SheetColumn(_("Positions")), SheetColumn(_("State"))], rows)
-    links = Sheet(_("Links"), [_("Function"), _("Position"), _("Version"), _("Duty")], [
-        (function.label, c.position.title, c.version.number if c.version else None, duty.text)
-        for function in matrix.functions for c in matrix.columns for duty in matrix.duties(function.id, c.position.id)])
-    orphans = Sheet(_("Orphan duties"), [_("Position"), _("Version"), _("Duty")], [
-        (c.position.title, c.version.number if c.version else None, duty.text) for c, duty in matrix.orphans])
+        rows.append(
+            Row(
+                [
+                    i,
+                    function.title,
+                    function.text,
+                    *[len(matrix.duties(function.id, c.position.id)) or None for c in matrix.columns],
+                    serving,
+                    state,
+                ],
+                fill=GAP_FILL if function.id in gaps else OVERLAP_FILL if function.id in overlaps else None,
+            )
+        )
+    summary = Sheet(
+        _("Coverage"),
+        [
+            SheetColumn("#", width=4),
+            SheetColumn(_("Short title"), width=16),
+            SheetColumn(_("Function"), width=40),
+            *[SheetColumn(c.position.title, width=10) for c in matrix.columns],
+            SheetColumn(_("Positions")),
+            SheetColumn(_("State")),
+        ],
+        rows,
+    )
+    links = Sheet(
+        _("Links"),
+        [_("Function"), _("Position"), _("Version"), _("Duty")],
+        [
+            (function.label, c.position.title, c.version.number if c.version else None, duty.text)
+            for function in matrix.functions
+            for c in matrix.columns
+            for duty in matrix.duties(function.id, c.position.id)
+        ],
+    )
+    orphans = Sheet(
+        _("Orphan duties"),
+        [_("Position"), _("Version"), _("Duty")],
+        [(c.position.title, c.version.number if c.version else None, duty.text) for c, duty in matrix.orphans],
+    )
     return [summary, links, orphans]

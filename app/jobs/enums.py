@@ -1,5 +1,6 @@
 """The enumerations of job descriptions (KPI direction and period, duty frequency, requirement
 kind, version status) with their translated labels; ``app.jobs.models`` re-exports them."""
+
 from __future__ import annotations
 
 import enum
@@ -68,8 +69,14 @@ class Frequency(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.DAILY: _l("Daily"), cls.WEEKLY: _l("Weekly"), cls.MONTHLY: _l("Monthly"),
-                cls.QUARTERLY: _l("Quarterly"), cls.ANNUAL: _l("Annual"), cls.AS_NEEDED: _l("As needed")}
+        return {
+            cls.DAILY: _l("Daily"),
+            cls.WEEKLY: _l("Weekly"),
+            cls.MONTHLY: _l("Monthly"),
+            cls.QUARTERLY: _l("Quarterly"),
+            cls.ANNUAL: _l("Annual"),
+            cls.AS_NEEDED: _l("As needed"),
+        }
 
 
 class RequirementKind(LabelledEnum):
@@ -83,10 +90,15 @@ class RequirementKind(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.EDUCATION: _l("Education"), cls.EXPERIENCE: _l("Experience"),
-                cls.SKILLS: _l("Skills and tools"), cls.CERTIFICATION: _l("Certification"),
-                cls.LANGUAGE: _l("Language"), cls.WORKING_CONDITIONS: _l("Working conditions"),
-                cls.OTHER: _l("Other")}
+        return {
+            cls.EDUCATION: _l("Education"),
+            cls.EXPERIENCE: _l("Experience"),
+            cls.SKILLS: _l("Skills and tools"),
+            cls.CERTIFICATION: _l("Certification"),
+            cls.LANGUAGE: _l("Language"),
+            cls.WORKING_CONDITIONS: _l("Working conditions"),
+            cls.OTHER: _l("Other"),
+        }
 
 
 class Status(LabelledEnum):
@@ -98,8 +110,13 @@ class Status(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.DRAFT: _l("Draft"), cls.IN_REVIEW: _l("In review"), cls.APPROVED: _l("Approved"),
-                cls.PUBLISHED: _l("Published"), cls.SUPERSEDED: _l("Superseded")}
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.IN_REVIEW: _l("In review"),
+            cls.APPROVED: _l("Approved"),
+            cls.PUBLISHED: _l("Published"),
+            cls.SUPERSEDED: _l("Superseded"),
+        }
 
 
 OPEN_STATUSES = (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value)

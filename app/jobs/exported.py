@@ -15,6 +15,7 @@ reworded, a row added, a weight changed) is what comes back; the document is rec
 headings and header rows, not by hidden data. A document that no longer follows the layout
 (``NotOurs``: a line the layout has no place for) is left to the general parser.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,20 +46,42 @@ class _Labels:
         self.zh = lang == "zh_CN"
         colon = "：" if self.zh else ":"
         self.colon = colon
-        fields = {"title": _("Position title"), "code": _("Position code"), "department": _("Department"),
-                  "grade": _("Grade"), "superior": _("Direct superior"), "subordinates": _("Direct subordinates"),
-                  "working_conditions": _("Working conditions"), "headcount": _("Headcount")}
+        fields = {
+            "title": _("Position title"),
+            "code": _("Position code"),
+            "department": _("Department"),
+            "grade": _("Grade"),
+            "superior": _("Direct superior"),
+            "subordinates": _("Direct subordinates"),
+            "working_conditions": _("Working conditions"),
+            "headcount": _("Headcount"),
+        }
         self.fields = {label + colon: name for name, label in fields.items()}
-        self.texts = {_("Purpose") + colon: "purpose", _("Authority") + colon: "authority",
-                      _("Management responsibility") + colon: "management_responsibility"}
-        self.parts = {_("Basic information"): "basic", _("Duties"): "duties", _("Competencies"): "competencies",
-                      _("Requirements"): "requirements", _("Key performance indicators"): "kpis",
-                      _("Signatures"): "signatures"}
+        self.texts = {
+            _("Purpose") + colon: "purpose",
+            _("Authority") + colon: "authority",
+            _("Management responsibility") + colon: "management_responsibility",
+        }
+        self.parts = {
+            _("Basic information"): "basic",
+            _("Duties"): "duties",
+            _("Competencies"): "competencies",
+            _("Requirements"): "requirements",
+            _("Key performance indicators"): "kpis",
+            _("Signatures"): "signatures",
+        }
         self.details_caption = _("Performance evaluation") + colon
         self.details_header = [_("No."), _("Frequency"), _("Standard or deadline"), _("Weight")]
         self.competency_header = [_("Competency"), _("Required level"), _("What the level means")]
-        self.kpi_header = [_("KPI"), _("Unit"), _("Target"), _("Threshold"), _("Stretch"), _("Weight") + " %",
-                           _("Period")]
+        self.kpi_header = [
+            _("KPI"),
+            _("Unit"),
+            _("Target"),
+            _("Threshold"),
+            _("Stretch"),
+            _("Weight") + " %",
+            _("Period"),
+        ]
         self.frequencies = {member.label: member.value for member in Frequency}
         self.periods = {member.label: member.value for member in Period}
         self.groups = {}
@@ -67,9 +90,13 @@ class _Labels:
             self.groups[_("%(kind)s requirements (preferred)", kind=member.label)] = (member.value, False)
         self.separator = "、" if self.zh else ", "
         # the headings of the parse API's answer (``parse_answer``), in the document's language
-        self.headings = {"competencies": _("Competencies"), "kpis": _("Key performance indicators"),
-                         "authority": _("Authority"), "management_responsibility": _("Management responsibility"),
-                         "working_conditions": _("Working conditions")}
+        self.headings = {
+            "competencies": _("Competencies"),
+            "kpis": _("Key performance indicators"),
+            "authority": _("Authority"),
+            "management_responsibility": _("Management responsibility"),
+            "working_conditions": _("Working conditions"),
+        }
         self.group_headings = {group: heading for heading, group in self.groups.items()}
 
     def part(self, line: str) -> str | None:
@@ -125,8 +152,7 @@ def _float(value: Decimal | None) -> float | None:
 def recognised(lines: list[str], labels: _Labels) -> int | None:
     """The index of the basic-information heading when the header table's first row follows it."""
     for i, line in enumerate(lines[:6]):
-        if labels.part(line) == "basic" and i + 1 < len(lines) and \
-                _cells(lines[i + 1])[0] == next(iter(labels.fields)):
+        if labels.part(line) == "basic" and i + 1 < len(lines) and _cells(lines[i + 1])[0] == next(iter(labels.fields)):
             return i
     return None
 
@@ -150,8 +176,10 @@ def _read(text: str) -> _Reader | None:
 
 
 def _read_warning() -> str:
-    return _("Read as a job description exported from RoleBook: duty details, competencies and KPI targets "
-             "come from its tables.")
+    return _(
+        "Read as a job description exported from RoleBook: duty details, competencies and KPI targets "
+        "come from its tables."
+    )
 
 
 def read_exported(text: str, title: str = ""):
@@ -168,8 +196,9 @@ def read_exported(text: str, title: str = ""):
     warnings = [_read_warning()]
     mismatch = title_warning(found, title)
     warnings[:0] = [mismatch] if mismatch else []
-    return Imported(content=content, fields=reader.parser_fields(), title=found or None,
-                    warnings=warnings + reader.warnings)
+    return Imported(
+        content=content, fields=reader.parser_fields(), title=found or None, warnings=warnings + reader.warnings
+    )
 
 
 def parse_answer(text: str) -> dict | None:
@@ -183,13 +212,18 @@ def parse_answer(text: str) -> dict | None:
         return None
     content, headings = reader.content, reader.labels.headings
     sections = []
-    for name, kind in (("authority", "authority"), ("management_responsibility", "authority"),
-                       ("working_conditions", "other")):
+    for name, kind in (
+        ("authority", "authority"),
+        ("management_responsibility", "authority"),
+        ("working_conditions", "other"),
+    ):
         lines = [line.strip() for line in content[name].splitlines() if line.strip()]
         if lines:
             sections.append({"heading": headings[name], "kind": kind, "items": lines})
-    sections += [{"heading": section["heading"] or None, "kind": "duties",
-                  "items": [duty["text"] for duty in section["duties"]]} for section in content["sections"]]
+    sections += [
+        {"heading": section["heading"] or None, "kind": "duties", "items": [duty["text"] for duty in section["duties"]]}
+        for section in content["sections"]
+    ]
     if reader.competency_rows:
         sections.append({"heading": headings["competencies"], "kind": "other", "items": reader.competency_rows})
     for requirement in content["requirements"]:
@@ -199,12 +233,22 @@ def parse_answer(text: str) -> dict | None:
         sections[-1]["items"].append(requirement["text"])
     if reader.kpi_rows:
         sections.append({"heading": headings["kpis"], "kind": "kpis", "items": reader.kpi_rows})
-    fields = {"reports_to": None, "direct_reports": [], "department": None, "headcount": None, "purpose": None,
-              **reader.parser_fields()}
-    return {"title": reader.fields.get("title") or None, "fields": fields, "sections": sections,
-            "duties": [item for s in sections if s["kind"] == "duties" for item in s["items"]],
-            "requirements": [item for s in sections if s["kind"] == "requirements" for item in s["items"]],
-            "warnings": [_read_warning()] + reader.warnings}
+    fields = {
+        "reports_to": None,
+        "direct_reports": [],
+        "department": None,
+        "headcount": None,
+        "purpose": None,
+        **reader.parser_fields(),
+    }
+    return {
+        "title": reader.fields.get("title") or None,
+        "fields": fields,
+        "sections": sections,
+        "duties": [item for s in sections if s["kind"] == "duties" for item in s["items"]],
+        "requirements": [item for s in sections if s["kind"] == "requirements" for item in s["items"]],
+        "warnings": [_read_warning()] + reader.warnings,
+    }
 
 
 class _Reader:
@@ -213,7 +257,7 @@ class _Reader:
         self.content = empty_content()
         self.fields: dict[str, str] = {}
         self.warnings: list[str] = []
-        self.competency_rows: list[str] = []   # the table rows as the document shows them (``parse_answer``)
+        self.competency_rows: list[str] = []  # the table rows as the document shows them (``parse_answer``)
         self.kpi_rows: list[str] = []
         # what the editor offers (the library's entries in use), by code: the first code wins a repeated name
         self.kpi_library = sorted(library.kpi_choices(), key=lambda kpi: kpi.code)
@@ -259,7 +303,7 @@ class _Reader:
             label = next((label for label in labels.texts if line.startswith(label)), None)
             if label:
                 current = labels.texts[label]
-                self.content[current] = _value(line[len(label):].strip())
+                self.content[current] = _value(line[len(label) :].strip())
             elif current:
                 self.content[current] += ("\n" if self.content[current] else "") + line
             else:
@@ -270,8 +314,12 @@ class _Reader:
                 return
             if part is None or part == "basic":
                 raise NotOurs
-            {"duties": self.duties, "competencies": self.competencies, "requirements": self.requirements,
-             "kpis": self.kpis}[part]()
+            {
+                "duties": self.duties,
+                "competencies": self.competencies,
+                "requirements": self.requirements,
+                "kpis": self.kpis,
+            }[part]()
 
     def duties(self) -> None:
         labels, section = self.labels, None
@@ -282,8 +330,9 @@ class _Reader:
                 if section is None:
                     section = {"id": None, "heading": "", "duties": []}
                     self.content["sections"].append(section)
-                section["duties"].append({"id": None, "text": item[1], "frequency": None, "standard": "",
-                                          "weight": None})
+                section["duties"].append(
+                    {"id": None, "text": item[1], "frequency": None, "standard": "", "weight": None}
+                )
             elif line == labels.details_caption and section is not None:
                 self.details(section)
             elif (heading := labels.subheading(line)) is not None:
@@ -322,8 +371,9 @@ class _Reader:
             match = re.search(r"([0-9]+)\s*/\s*[0-9]+", level_text) or re.fullmatch(r"\s*([0-9]+)\s*", level_text)
             level = int(match.group(1)) if match else level_text.count("★") or None
             if competency is None:
-                self.warnings.append(_("“%(name)s” is not in the library of competencies and KPIs: it was left out.",
-                                       name=name))
+                self.warnings.append(
+                    _("“%(name)s” is not in the library of competencies and KPIs: it was left out.", name=name)
+                )
             elif level is None or not 1 <= level <= 5:
                 self.not_understood(level_text, [name, level_text])
             else:
@@ -337,8 +387,9 @@ class _Reader:
             item = labels.item(line)
             heading = labels.subheading(line)
             if item and group:
-                self.content["requirements"].append({"id": None, "kind": group[0], "text": item[1],
-                                                     "required": group[1]})
+                self.content["requirements"].append(
+                    {"id": None, "kind": group[0], "text": item[1], "required": group[1]}
+                )
             elif heading is not None and heading in labels.groups:
                 group = labels.groups[heading]
             else:
@@ -352,8 +403,9 @@ class _Reader:
             name_note, unit = row[0], row[1]
             kpi, note = self.match_kpi(name_note, unit)
             if kpi is None:
-                self.warnings.append(_("“%(name)s” is not in the library of competencies and KPIs: it was left out.",
-                                       name=name_note))
+                self.warnings.append(
+                    _("“%(name)s” is not in the library of competencies and KPIs: it was left out.", name=name_note)
+                )
                 continue
             values = {}
             for key, cell in zip(("target", "threshold", "stretch", "weight"), row[2:6]):
@@ -370,22 +422,30 @@ class _Reader:
 
     # ---- helpers -------------------------------------------------------------------------------
     def not_understood(self, cell: str, row: list[str]) -> None:
-        self.warnings.append(_("“%(text)s” in the table row “%(row)s” was not understood: check the draft.",
-                               text=cell, row=" | ".join(row)))
+        self.warnings.append(
+            _(
+                "“%(text)s” in the table row “%(row)s” was not understood: check the draft.",
+                text=cell,
+                row=" | ".join(row),
+            )
+        )
 
     @staticmethod
     def match(library: list, text: str):
         """The library entry of that name or code (the first by code when names repeat)."""
         key = simplified(text).casefold()
-        return next((entry for entry in library if entry.code.casefold() == key), None) or \
-            next((entry for entry in library if simplified(entry.name).casefold() == key), None)
+        return next((entry for entry in library if entry.code.casefold() == key), None) or next(
+            (entry for entry in library if simplified(entry.name).casefold() == key), None
+        )
 
     def match_kpi(self, text: str, unit: str):
         """(KPI, note) of a KPI table's first cell: "销售额" or "销售额（note）" / "Sales (note)"."""
-        candidates = [(kpi, "") for kpi in self.kpi_library if simplified(kpi.name) == simplified(text) or kpi.code == text]
+        candidates = [
+            (kpi, "") for kpi in self.kpi_library if simplified(kpi.name) == simplified(text) or kpi.code == text
+        ]
         if not candidates:
             for kpi in self.kpi_library:
-                rest = text[len(kpi.name):] if simplified(text).startswith(simplified(kpi.name)) else None
+                rest = text[len(kpi.name) :] if simplified(text).startswith(simplified(kpi.name)) else None
                 match = re.fullmatch(r"\s*[（(](.*)[）)]", rest or "")
                 if match:
                     candidates.append((kpi, match.group(1).strip()))

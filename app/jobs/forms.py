@@ -3,6 +3,7 @@ nested lists (sections → duties, requirements, competencies, KPI targets); the
 removes and reorders rows and renumbers them before sending. Validation lives in
 ``app.jobs.content.clean_content`` (shared with the API); its dotted error paths are put back
 next to the nested fields by ``place_errors``."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -81,7 +82,7 @@ class ContentForm(FlaskForm):
     competencies = FieldList(FormField(CompetencyRowForm), min_entries=0)
     kpis = FieldList(FormField(KpiRowForm), min_entries=0)
     submit = SubmitField(_l("Save draft"))
-    has_problems = False   # set when the service found problems after the form validated
+    has_problems = False  # set when the service found problems after the form validated
 
     def set_choices(self, kpis, competencies) -> None:
         """Choices of every select, including those of the blank rows the page clones."""
@@ -104,31 +105,65 @@ class ContentForm(FlaskForm):
 
     def content(self) -> dict:
         """The submitted content in the shape of ``app.jobs.content`` (unvalidated)."""
+
         def value(field):
             return field.data if field.data not in ("", "None") else None
 
         return {
             "title": self.title.data or "",
-            **{name: getattr(self, name).data or "" for name in
-               ("purpose", "authority", "management_responsibility", "working_conditions")},
-            "sections": [{"id": value(s.form.id), "heading": s.form.heading.data or "",
-                          "duties": [{"id": value(d.form.id), "text": d.form.text.data or "",
-                                      "frequency": value(d.form.frequency), "standard": d.form.standard.data or "",
-                                      "weight": value(d.form.weight)} for d in s.form.duties]}
-                         for s in self.sections],
-            "requirements": [{"id": value(r.form.id), "kind": r.form.kind.data, "text": r.form.text.data or "",
-                              "required": r.form.required.data != "0"} for r in self.requirements],
-            "competencies": [{"id": value(c.form.id), "competency_id": value(c.form.competency_id),
-                              "level": value(c.form.level)} for c in self.competencies],
-            "kpis": [{"id": value(k.form.id), "kpi_id": value(k.form.kpi_id), "period": k.form.period.data,
-                      "target": value(k.form.target), "threshold": value(k.form.threshold),
-                      "stretch": value(k.form.stretch), "weight": value(k.form.weight),
-                      "note": k.form.note.data or ""} for k in self.kpis],
+            **{
+                name: getattr(self, name).data or ""
+                for name in ("purpose", "authority", "management_responsibility", "working_conditions")
+            },
+            "sections": [
+                {
+                    "id": value(s.form.id),
+                    "heading": s.form.heading.data or "",
+                    "duties": [
+                        {
+                            "id": value(d.form.id),
+                            "text": d.form.text.data or "",
+                            "frequency": value(d.form.frequency),
+                            "standard": d.form.standard.data or "",
+                            "weight": value(d.form.weight),
+                        }
+                        for d in s.form.duties
+                    ],
+                }
+                for s in self.sections
+            ],
+            "requirements": [
+                {
+                    "id": value(r.form.id),
+                    "kind": r.form.kind.data,
+                    "text": r.form.text.data or "",
+                    "required": r.form.required.data != "0",
+                }
+                for r in self.requirements
+            ],
+            "competencies": [
+                {"id": value(c.form.id), "competency_id": value(c.form.competency_id), "level": value(c.form.level)}
+                for c in self.competencies
+            ],
+            "kpis": [
+                {
+                    "id": value(k.form.id),
+                    "kpi_id": value(k.form.kpi_id),
+                    "period": k.form.period.data,
+                    "target": value(k.form.target),
+                    "threshold": value(k.form.threshold),
+                    "stretch": value(k.form.stretch),
+                    "weight": value(k.form.weight),
+                    "note": k.form.note.data or "",
+                }
+                for k in self.kpis
+            ],
         }
 
     def fill(self, content: dict) -> None:
         """Load ``content`` into the form (GET, or an import preview)."""
-        def text(value):   # every digit, never grouped or in exponent form (1200000, not 1.2e+06)
+
+        def text(value):  # every digit, never grouped or in exponent form (1200000, not 1.2e+06)
             return plain(value) if isinstance(value, (float, Decimal)) else "" if value is None else str(value)
 
         self.title.data = content["title"]
@@ -189,8 +224,11 @@ def place_errors(form: ContentForm, errors: dict[str, list[str]]) -> None:
 
 
 class ImportForm(FlaskForm):
-    text = TextAreaField(_l("Pasted job description"), validators=[InputRequired(
-        message=_l("Paste the text of a job description."))], render_kw={"rows": 18})
+    text = TextAreaField(
+        _l("Pasted job description"),
+        validators=[InputRequired(message=_l("Paste the text of a job description."))],
+        render_kw={"rows": 18},
+    )
     preview = SubmitField(_l("Structure it"))
 
 
@@ -202,22 +240,28 @@ class NewDraftForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     version = HiddenField()
-    comment = TextAreaField(_l("What needs to change"), validators=[InputRequired(
-        message=_l("Say what needs to change.")), Length(max=5000)], render_kw={"rows": 3})
+    comment = TextAreaField(
+        _l("What needs to change"),
+        validators=[InputRequired(message=_l("Say what needs to change.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
     submit = SubmitField(_l("Return for changes"))
 
 
 class PublishForm(FlaskForm):
     version = HiddenField()
-    effective_date = DateField(_l("Effective from"), validators=[InputRequired(
-        message=_l("Enter the date from which this version applies."))])
+    effective_date = DateField(
+        _l("Effective from"), validators=[InputRequired(message=_l("Enter the date from which this version applies."))]
+    )
     submit = SubmitField(_l("Publish"))
 
 
 class WaiveForm(FlaskForm):
     finding_key = HiddenField(validators=[DataRequired()])
-    reason = StringField(_l("Reason"), validators=[InputRequired(message=_l("Give the reason for accepting this finding.")),
-                                                   Length(max=2000)])
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(message=_l("Give the reason for accepting this finding.")), Length(max=2000)],
+    )
     submit = SubmitField(_l("Waive"))
 
 
@@ -233,19 +277,27 @@ class TemplateForm(FlaskForm):
 
 
 class KpiForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)]
+    )
     name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("E.g. 元, %, 单, 小时."))
     direction = SelectField(_l("Direction"), choices=Direction.choices)
     definition = TextAreaField(_l("Definition"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
-    measurement = TextAreaField(_l("How it is measured"), validators=[Optional(), Length(max=5000)],
-                                render_kw={"rows": 3}, description=_l("Data source, formula, who reports it."))
+    measurement = TextAreaField(
+        _l("How it is measured"),
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3},
+        description=_l("Data source, formula, who reports it."),
+    )
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
 
 class CompetencyForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)]
+    )
     name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2})
     level_1 = StringField(_l("Level 1"), validators=[Optional(), Length(max=500)])
@@ -260,13 +312,14 @@ class CompetencyForm(FlaskForm):
         return [getattr(self, f"level_{n}").data or "" for n in range(1, SCALE_MAX + 1)]
 
 
-
 class UploadForm(FlaskForm):
     """One job-description file for a position's import page."""
+
     file = FileField(_l("Job description file"), validators=[FileRequired(_l("Choose a file to upload."))])
 
 
 class BulkUploadForm(FlaskForm):
     """Many job-description files, or one .zip of them, and the department of new positions."""
+
     files = MultipleFileField(_l("Files or a .zip archive"))
     department_id = SelectField(_l("Department of new positions"), choices=[], validate_choice=False)

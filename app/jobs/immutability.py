@@ -6,6 +6,7 @@ requirements, competency requirements and KPI targets. The only change allowed i
 moving from published to superseded (and the row's lock counter with it). Services check first
 and give a friendlier message; this is the guarantee behind them.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -64,9 +65,11 @@ def _frozen_ids(session, version_ids) -> set[int]:
     if not ids:
         return set()
     with session.no_autoflush:
-        rows = session.execute(select(JobDescriptionVersion.id, JobDescriptionVersion.status)
-                               .where(JobDescriptionVersion.id.in_(ids))
-                               .execution_options(populate_existing=False)).all()
+        rows = session.execute(
+            select(JobDescriptionVersion.id, JobDescriptionVersion.status)
+            .where(JobDescriptionVersion.id.in_(ids))
+            .execution_options(populate_existing=False)
+        ).all()
     return {row.id for row in rows if row.status in FROZEN_STATUSES}
 
 
@@ -79,8 +82,11 @@ def _check(session, flush_context, instances):
         if isinstance(obj, JobDescriptionVersion) and session.is_modified(obj, include_collections=False):
             if _committed(obj, "status") in FROZEN_STATUSES:
                 state = inspect(obj)
-                changed = {attr.key for attr in state.attrs if attr.history.has_changes()
-                           and attr.key in state.mapper.column_attrs}
+                changed = {
+                    attr.key
+                    for attr in state.attrs
+                    if attr.history.has_changes() and attr.key in state.mapper.column_attrs
+                }
                 if changed - _MUTABLE_WHEN_FROZEN or obj.status != Status.SUPERSEDED.value:
                     _refuse()
     for obj in session.deleted:
@@ -89,8 +95,11 @@ def _check(session, flush_context, instances):
     touched = []
     for group in (session.new, session.deleted):
         touched += [obj for obj in group if isinstance(obj, _CHILDREN + (Duty, DutyFunction))]
-    touched += [obj for obj in session.dirty if isinstance(obj, _CHILDREN + (Duty, DutyFunction))
-                and session.is_modified(obj, include_collections=False)]
+    touched += [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, _CHILDREN + (Duty, DutyFunction)) and session.is_modified(obj, include_collections=False)
+    ]
     if not touched:
         return
     version_ids = set()

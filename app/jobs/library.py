@@ -1,5 +1,6 @@
 """The libraries job descriptions draw from: KPIs, competencies, and base job descriptions
 (templates), with cloning from another position. Services flush; the caller commits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,9 +60,13 @@ def _apply_kpi(kpi: Kpi, data: KpiData) -> None:
         raise ServiceError.field("direction", _("Choose whether higher or lower is better."))
     _unique(Kpi, code, kpi.id, _("Another KPI already has this code."))
     if kpi.id is not None and data.direction != kpi.direction and _kpi_in_use(kpi):
-        raise ServiceError.field("direction", _(
-            "Targets already use this KPI; changing its direction would turn their thresholds around. "
-            "Create a new KPI instead."))
+        raise ServiceError.field(
+            "direction",
+            _(
+                "Targets already use this KPI; changing its direction would turn their thresholds around. "
+                "Create a new KPI instead."
+            ),
+        )
     kpi.code, kpi.name, kpi.unit, kpi.direction = code, name, _clean(data.unit), data.direction
     kpi.definition, kpi.measurement = _clean(data.definition), _clean(data.measurement)
 
@@ -94,7 +99,9 @@ def list_kpis(search: str = "", include_archived: bool = False):
     if not include_archived:
         query = query.where(Kpi.archived_at.is_(None))
     if search:
-        query = query.where(or_(Kpi.name.icontains(search, autoescape=True), Kpi.code.icontains(search, autoescape=True)))
+        query = query.where(
+            or_(Kpi.name.icontains(search, autoescape=True), Kpi.code.icontains(search, autoescape=True))
+        )
     return query.order_by(Kpi.code)
 
 
@@ -103,8 +110,11 @@ def kpi_usage(kpi_ids) -> dict[int, int]:
     ids = list(kpi_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(select(KpiTarget.kpi_id, func.count()).where(KpiTarget.kpi_id.in_(ids))
-                                   .group_by(KpiTarget.kpi_id)).all())
+    return dict(
+        db.session.execute(
+            select(KpiTarget.kpi_id, func.count()).where(KpiTarget.kpi_id.in_(ids)).group_by(KpiTarget.kpi_id)
+        ).all()
+    )
 
 
 def kpi_choices() -> list[Kpi]:
@@ -166,8 +176,9 @@ def list_competencies(search: str = "", include_archived: bool = False):
     if not include_archived:
         query = query.where(Competency.archived_at.is_(None))
     if search:
-        query = query.where(or_(Competency.name.icontains(search, autoescape=True),
-                                Competency.code.icontains(search, autoescape=True)))
+        query = query.where(
+            or_(Competency.name.icontains(search, autoescape=True), Competency.code.icontains(search, autoescape=True))
+        )
     return query.order_by(Competency.code)
 
 
@@ -175,9 +186,13 @@ def competency_usage(competency_ids) -> dict[int, int]:
     ids = list(competency_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(
-        select(CompetencyRequirement.competency_id, func.count())
-        .where(CompetencyRequirement.competency_id.in_(ids)).group_by(CompetencyRequirement.competency_id)).all())
+    return dict(
+        db.session.execute(
+            select(CompetencyRequirement.competency_id, func.count())
+            .where(CompetencyRequirement.competency_id.in_(ids))
+            .group_by(CompetencyRequirement.competency_id)
+        ).all()
+    )
 
 
 def competency_choices() -> list[Competency]:
@@ -207,15 +222,18 @@ def create_template(name: str, content: dict, source: str = "") -> JobTemplate:
     name = _clean(name)
     if not name:
         raise ServiceError.field("name", _("Enter a name."))
-    template = JobTemplate(name=name[:120], source=_clean(source)[:200], content=without_links(without_ids(clean_content(content))))
+    template = JobTemplate(
+        name=name[:120], source=_clean(source)[:200], content=without_links(without_ids(clean_content(content)))
+    )
     db.session.add(template)
     db.session.flush()
     return template
 
 
 def save_as_template(version, name: str) -> JobTemplate:
-    return create_template(name or version.title, version_content(version),
-                           source=f"{version.position.code} v{version.number}")
+    return create_template(
+        name or version.title, version_content(version), source=f"{version.position.code} v{version.number}"
+    )
 
 
 def archive_template(template: JobTemplate, archived: bool = True) -> None:
@@ -234,8 +252,7 @@ def draft_from_position(position: Position, source: Position, user):
     """A new draft for ``position`` copied from ``source``'s job description in force."""
     version = services.current_version(source.id, full=True)
     if version is None:
-        raise ServiceError.field("source", _("%(title)s has no published job description to copy.",
-                                             title=source.title))
+        raise ServiceError.field("source", _("%(title)s has no published job description to copy.", title=source.title))
     content = without_ids(version_content(version))
     content["title"] = position.title
     return services.start_draft(position, user, content=content, action="created", copied=True)

@@ -2,6 +2,7 @@
 (the job-description pages and the printed documents): a position or version the user may not
 see answers 404, so its existence is not revealed. The API answers in JSON with its own
 (``app.api.jd_versions``)."""
+
 from __future__ import annotations
 
 from flask import abort

@@ -6,6 +6,7 @@ job descriptions that drafts can start from.
 A published or superseded version never changes: ``app.jobs.immutability`` refuses, at flush
 time, any change to such a version or to anything that belongs to it, whatever route tried it.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -71,7 +72,7 @@ class Kpi(HasDirection, VersionedMixin, db.Model):
     unit: Mapped[str] = mapped_column(String(40), default="")
     direction: Mapped[str] = mapped_column(String(10), default=Direction.HIGHER.value)
     definition: Mapped[str] = mapped_column(Text, default="")
-    measurement: Mapped[str] = mapped_column(Text, default="")   # how it is measured, data source
+    measurement: Mapped[str] = mapped_column(Text, default="")  # how it is measured, data source
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -88,7 +89,7 @@ class Competency(VersionedMixin, db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
-    levels: Mapped[list] = mapped_column(JSON, default=list)   # [level 1 text, …, level 5 text]
+    levels: Mapped[list] = mapped_column(JSON, default=list)  # [level 1 text, …, level 5 text]
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -108,7 +109,7 @@ class JobTemplate(VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(String(200), default="")   # where it came from
+    source: Mapped[str] = mapped_column(String(200), default="")  # where it came from
     content: Mapped[dict] = mapped_column(JSON, default=dict)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -127,8 +128,12 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
         CheckConstraint(_in("status", Status), name="status_valid"),
         # At most one version in force and one being worked on per position, even under races.
         Index("uq_jd_versions_one_published", "position_id", unique=True, **_partial("status = 'published'")),
-        Index("uq_jd_versions_one_open", "position_id", unique=True,
-              **_partial("status IN ('draft', 'in_review', 'approved')")),
+        Index(
+            "uq_jd_versions_one_open",
+            "position_id",
+            unique=True,
+            **_partial("status IN ('draft', 'in_review', 'approved')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,8 +146,8 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
     management_responsibility: Mapped[str] = mapped_column(Text, default="")
     working_conditions: Mapped[str] = mapped_column(Text, default="")
     effective_date: Mapped[date | None] = mapped_column(Date)
-    review_comment: Mapped[str] = mapped_column(Text, default="")   # HR's comment when returned
-    content_hash: Mapped[str | None] = mapped_column(String(64))     # set when published
+    review_comment: Mapped[str] = mapped_column(Text, default="")  # HR's comment when returned
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # set when published
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("jd_versions.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -155,8 +160,9 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    position = relationship("Position", backref=db.backref("jd_versions", order_by="JobDescriptionVersion.number",
-                                                           passive_deletes=True))
+    position = relationship(
+        "Position", backref=db.backref("jd_versions", order_by="JobDescriptionVersion.number", passive_deletes=True)
+    )
     based_on: Mapped[JobDescriptionVersion | None] = relationship(remote_side=[id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
@@ -164,19 +170,26 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
     published_by = relationship("User", foreign_keys=[published_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     sections: Mapped[list[DutySection]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="DutySection.position",
-        passive_deletes=True)
+        back_populates="version", cascade="all, delete-orphan", order_by="DutySection.position", passive_deletes=True
+    )
     requirements: Mapped[list[Requirement]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="Requirement.position", passive_deletes=True)
+        back_populates="version", cascade="all, delete-orphan", order_by="Requirement.position", passive_deletes=True
+    )
     competencies: Mapped[list[CompetencyRequirement]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="CompetencyRequirement.position",
-        passive_deletes=True)
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="CompetencyRequirement.position",
+        passive_deletes=True,
+    )
     kpi_targets: Mapped[list[KpiTarget]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="KpiTarget.position", passive_deletes=True)
+        back_populates="version", cascade="all, delete-orphan", order_by="KpiTarget.position", passive_deletes=True
+    )
     events: Mapped[list[VersionEvent]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="VersionEvent.id", passive_deletes=True)
+        back_populates="version", cascade="all, delete-orphan", order_by="VersionEvent.id", passive_deletes=True
+    )
     waivers: Mapped[list[LintWaiver]] = relationship(
-        back_populates="version", cascade="all, delete-orphan", order_by="LintWaiver.id", passive_deletes=True)
+        back_populates="version", cascade="all, delete-orphan", order_by="LintWaiver.id", passive_deletes=True
+    )
 
     @property
     def status_enum(self) -> Status:
@@ -218,7 +231,8 @@ class DutySection(db.Model):
 
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="sections")
     duties: Mapped[list[Duty]] = relationship(
-        back_populates="section", cascade="all, delete-orphan", order_by="Duty.position", passive_deletes=True)
+        back_populates="section", cascade="all, delete-orphan", order_by="Duty.position", passive_deletes=True
+    )
 
     @property
     def audit_label(self) -> str:
@@ -237,12 +251,13 @@ class Duty(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     frequency: Mapped[str | None] = mapped_column(String(20))
-    standard: Mapped[str] = mapped_column(String(200), default="")   # a deadline or standard: "24小时内"
+    standard: Mapped[str] = mapped_column(String(200), default="")  # a deadline or standard: "24小时内"
     weight: Mapped[Decimal | None] = mapped_column(Percent)
 
     section: Mapped[DutySection] = relationship(back_populates="duties")
     function_links: Mapped[list[DutyFunction]] = relationship(
-        back_populates="duty", cascade="all, delete-orphan", order_by="DutyFunction.position", passive_deletes=True)
+        back_populates="duty", cascade="all, delete-orphan", order_by="DutyFunction.position", passive_deletes=True
+    )
 
     @property
     def audit_label(self) -> str:
@@ -262,7 +277,8 @@ class DutyFunction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     duty_id: Mapped[int] = mapped_column(ForeignKey("jd_duties.id", ondelete="CASCADE"), index=True)
     function_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department_functions.id", ondelete="SET NULL"), index=True)
+        ForeignKey("department_functions.id", ondelete="SET NULL"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     function_label: Mapped[str] = mapped_column(Text, default="")
 
@@ -282,7 +298,7 @@ class Requirement(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(30), default=RequirementKind.OTHER.value)
     text: Mapped[str] = mapped_column(Text)
-    required: Mapped[bool] = mapped_column(Boolean, default=True)   # False: preferred
+    required: Mapped[bool] = mapped_column(Boolean, default=True)  # False: preferred
 
     version: Mapped[JobDescriptionVersion] = relationship(back_populates="requirements")
 

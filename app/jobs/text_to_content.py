@@ -9,6 +9,7 @@ the KPIs of the library that the text names (as suggestions: a target needs numb
 rarely has), and the header fields for comparison with the position. A job description that
 RoleBook exported as a Word document is read exactly instead, tables included (``exported``).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,20 +36,40 @@ _FREQUENCIES = [  # explicit rhythms only ("年度、季度和月度的销售计
 _STANDARD = re.compile(
     r"(?:须|需|必须)?在?\s*\d+\s*(?:个)?(?:小时|分钟|天|日|工作日|周)(?:内|以内)"
     r"|每周[一二三四五六日天]|每月\d+\s*[日号]|\d{1,2}[:：]\d{2}(?:前|之前)?"
-    r"|within \d+ (?:hours?|minutes?|days?|working days?)|by \d{1,2}(?::\d{2})?\s*(?:am|pm)?", re.I)
+    r"|within \d+ (?:hours?|minutes?|days?|working days?)|by \d{1,2}(?::\d{2})?\s*(?:am|pm)?",
+    re.I,
+)
 _REQUIREMENT_KINDS = [
-    (RequirementKind.EDUCATION, re.compile(r"学历|本科|大专|专科|硕士|博士|中专|高中|毕业|专业|degree|bachelor|master"
-                                           r"|diploma|graduate|education", re.I)),
+    (
+        RequirementKind.EDUCATION,
+        re.compile(
+            r"学历|本科|大专|专科|硕士|博士|中专|高中|毕业|专业|degree|bachelor|master"
+            r"|diploma|graduate|education",
+            re.I,
+        ),
+    ),
     (RequirementKind.EXPERIENCE, re.compile(r"经验|工作经历|年以上|\d+\s*年|experience|years", re.I)),
     (RequirementKind.CERTIFICATION, re.compile(r"证书|资格证|认证|certif|licen[cs]e", re.I)),
     (RequirementKind.LANGUAGE, re.compile(r"英语|外语|普通话|粤语|日语|english|mandarin|cantonese|language", re.I)),
-    (RequirementKind.WORKING_CONDITIONS, re.compile(r"轮班|晚班|夜班|倒班|加班|出差|shift|night|overtime|travel", re.I)),
-    (RequirementKind.SKILLS, re.compile(r"熟练|熟悉|精通|掌握|了解|会使用|能够|能力|技能|软件|photoshop|excel|office"
-                                        r"|proficien|familiar|skill|able to|knowledge", re.I)),
+    (
+        RequirementKind.WORKING_CONDITIONS,
+        re.compile(r"轮班|晚班|夜班|倒班|加班|出差|shift|night|overtime|travel", re.I),
+    ),
+    (
+        RequirementKind.SKILLS,
+        re.compile(
+            r"熟练|熟悉|精通|掌握|了解|会使用|能够|能力|技能|软件|photoshop|excel|office"
+            r"|proficien|familiar|skill|able to|knowledge",
+            re.I,
+        ),
+    ),
 ]
 _RESPONSIBILITY = re.compile(r"管理责任|management responsibilit", re.I)
-_CONDITIONS = re.compile(r"工作条件|工作环境|working conditions|work(?:ing)? environment"
-                         r"|physical (?:demands|requirements)", re.I)
+_CONDITIONS = re.compile(
+    r"工作条件|工作环境|working conditions|work(?:ing)? environment"
+    r"|physical (?:demands|requirements)",
+    re.I,
+)
 _PREFERRED = re.compile(r"优先|加分|更佳|为佳|preferred|a plus|is a bonus|nice to have|desirable", re.I)
 
 
@@ -62,7 +83,7 @@ def guess_frequency(text: str) -> str | None:
 
 def guess_standard(text: str) -> str:
     match = _STANDARD.search(simplified(text))  # the user's own characters are kept
-    return text[match.start():match.end()].strip().lstrip("必须需須在 ")[:200] if match else ""
+    return text[match.start() : match.end()].strip().lstrip("必须需須在 ")[:200] if match else ""
 
 
 def guess_requirement(text: str) -> tuple[str, bool]:
@@ -80,8 +101,8 @@ class Imported:
     fields: dict
     title: str | None
     warnings: list[str] = field(default_factory=list)
-    other: list[dict] = field(default_factory=list)   # sections that fit nowhere, shown to HR
-    kpis: list[Kpi] = field(default_factory=list)      # KPIs of the library the text names: suggestions
+    other: list[dict] = field(default_factory=list)  # sections that fit nowhere, shown to HR
+    kpis: list[Kpi] = field(default_factory=list)  # KPIs of the library the text names: suggestions
 
 
 def parse_error_message(error: parser.ParseError) -> str:
@@ -92,8 +113,12 @@ def parse_error_message(error: parser.ParseError) -> str:
 def title_warning(found: str, title: str) -> str | None:
     """The warning when the document names another position than the one imported into."""
     if title and found and simplified(found) != simplified(title.strip()):
-        return _("The text is the job description of “%(found)s”; the draft keeps the position's "
-                 "title “%(title)s”. Check that you pasted the right document.", found=found, title=title)
+        return _(
+            "The text is the job description of “%(found)s”; the draft keeps the position's "
+            "title “%(title)s”. Check that you pasted the right document.",
+            found=found,
+            title=title,
+        )
     return None
 
 
@@ -121,9 +146,22 @@ def import_text(text: str, title: str = "") -> Imported:
     for section in result["sections"]:
         kind, heading, items = section["kind"], section["heading"] or "", section["items"]
         if kind == "duties":
-            content["sections"].append({"id": None, "heading": heading, "duties": [
-                {"id": None, "text": item, "frequency": guess_frequency(item), "standard": guess_standard(item),
-                 "weight": None} for item in items]})
+            content["sections"].append(
+                {
+                    "id": None,
+                    "heading": heading,
+                    "duties": [
+                        {
+                            "id": None,
+                            "text": item,
+                            "frequency": guess_frequency(item),
+                            "standard": guess_standard(item),
+                            "weight": None,
+                        }
+                        for item in items
+                    ],
+                }
+            )
         elif kind == "requirements":
             for item in items:
                 req_kind, required = guess_requirement(item)
@@ -146,8 +184,9 @@ def import_text(text: str, title: str = "") -> Imported:
     suggested = [kpi for kpi in kpis if kpi.name and simplified(kpi.name) in mentioned]
     if kpi_lines:
         other.append({"heading": _("Performance indicators named in the text"), "items": kpi_lines})
-    return Imported(content=content, fields=result["fields"], title=result["title"],
-                    warnings=warnings, other=other, kpis=suggested)
+    return Imported(
+        content=content, fields=result["fields"], title=result["title"], warnings=warnings, other=other, kpis=suggested
+    )
 
 
 def _library_kpis() -> list[Kpi]:

@@ -1,6 +1,7 @@
 """Uploaded job-description files: the document's text (``app.jobs.files``) through the same
 parser and importer as pasted text, refused with the file's name and the reason when it holds
 no job description."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -20,8 +21,7 @@ def max_file_bytes() -> int:
 
 
 def too_large(filename: str, size: int | None = None) -> FileRefused:
-    return FileRefused(filename, _("The file is larger than %(limit)s MB.",
-                                   limit=f"{max_file_bytes() / 1_000_000:g}"))
+    return FileRefused(filename, _("The file is larger than %(limit)s MB.", limit=f"{max_file_bytes() / 1_000_000:g}"))
 
 
 def ocr_warning() -> str:
@@ -39,8 +39,11 @@ def read_upload(storage, limit: int | None = None) -> tuple[str, bytes]:
 
 
 def _has_job_content(result: dict) -> bool:
-    return any(section["items"] for section in result["sections"]
-               if section["kind"] in ("duties", "requirements", "kpis", "authority"))
+    return any(
+        section["items"]
+        for section in result["sections"]
+        if section["kind"] in ("duties", "requirements", "kpis", "authority")
+    )
 
 
 def parse_text(filename: str, text: str) -> dict:
@@ -50,8 +53,7 @@ def parse_text(filename: str, text: str) -> dict:
     except parser.ParseError as error:
         raise FileRefused(filename, translate(str(error))) from None
     if not _has_job_content(result):
-        raise FileRefused(filename, _("No job description was found in the document: no duties, requirements or "
-                                      "KPIs."))
+        raise FileRefused(filename, _("No job description was found in the document: no duties, requirements or KPIs."))
     return result
 
 

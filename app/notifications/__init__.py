@@ -1,6 +1,7 @@
 """Notifications: the in-app inbox (the bell), mails through an outbox sent by the background
 queue, and the daily reminders. The domains below announce their events with blinker signals
 (app/jobs/signals.py, app/appraisals/signals.py); ``subscribers`` turns them into notifications."""
+
 from __future__ import annotations
 
 import logging
@@ -61,16 +62,19 @@ def init_app(app: Flask) -> None:
     app.extensions["rolebook_tasks"].extend(register)
     from app.notifications.kinds import GROUPS
 
-    app.jinja_env.globals.update(unread_notifications=unread_notifications,
-                                 notification_preferences_form=notification_preferences_form,
-                                 notification_groups=list(GROUPS))
+    app.jinja_env.globals.update(
+        unread_notifications=unread_notifications,
+        notification_preferences_form=notification_preferences_form,
+        notification_groups=list(GROUPS),
+    )
     if not _hooked:
         from flask_sqlalchemy.session import Session
 
         from app.audit.vocabulary import register_value_labels
 
-        register_value_labels({("notification_preferences", "kind"):
-                               lambda: {key: group.label for key, group in GROUPS.items()}})
+        register_value_labels(
+            {("notification_preferences", "kind"): lambda: {key: group.label for key, group in GROUPS.items()}}
+        )
 
         subscribers.connect()
         event.listen(Session, "after_commit", _after_commit)

@@ -1,4 +1,5 @@
 """Who may read what of the notifications. Plain functions, for views, the API and templates."""
+
 from __future__ import annotations
 
 from app.auth.models import Role

@@ -1,5 +1,6 @@
 """``flask notifications``: the reminders and the outbox from the command line (for a cron job
 instead of the queue's periodic tick, and for looking after the outbox)."""
+
 from __future__ import annotations
 
 import click
@@ -18,8 +19,10 @@ def remind():
 
     with unit_of_work():
         report = run()
-    click.echo(f"{report.day}: {report.digests} digest(s), {report.mails} mail(s), {report.skipped} already "
-               f"reminded today, {report.unreachable} without account or e-mail")
+    click.echo(
+        f"{report.day}: {report.digests} digest(s), {report.mails} mail(s), {report.skipped} already "
+        f"reminded today, {report.unreachable} without account or e-mail"
+    )
 
 
 @notifications_cli.command("send")
@@ -29,5 +32,7 @@ def send():
     from app.notifications.delivery import deliver_due
 
     report = deliver_due()
-    click.echo(f"sent {report.sent}, to retry {report.retried}, refused {report.refused}, failed {report.failed}"
-               + (f"; server: {report.error}" if report.error else ""))
+    click.echo(
+        f"sent {report.sent}, to retry {report.retried}, refused {report.refused}, failed {report.failed}"
+        + (f"; server: {report.error}" if report.error else "")
+    )

@@ -18,6 +18,7 @@ A process killed between the server's "accepted" and the ``sent`` record leaves 
 ``sending``: after ``STALE_SENDING`` it is marked ``failed`` ("may have arrived") for an admin
 to send again, rather than sent twice behind anyone's back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,19 +46,27 @@ BATCH = 200
 STALE_SENDING = timedelta(minutes=15)
 
 ERROR_MESSAGES = {
-    "connect": lambda: _("The mail server could not be reached: check ROLEBOOK_MAIL_SERVER and ROLEBOOK_MAIL_PORT "
-                         "(and that the server runs). The mails stay queued and are sent once it answers."),
-    "login": lambda: _("The mail server refused the login: check ROLEBOOK_MAIL_USERNAME and ROLEBOOK_MAIL_PASSWORD. "
-                       "The mails stay queued."),
-    "tls": lambda: _("The secure connection to the mail server failed: check ROLEBOOK_MAIL_USE_TLS, "
-                     "ROLEBOOK_MAIL_USE_SSL and ROLEBOOK_MAIL_PORT. The mails stay queued."),
-    "sender": lambda: _("The mail server refused the sender address: check ROLEBOOK_MAIL_SENDER. "
-                        "The mails stay queued."),
+    "connect": lambda: _(
+        "The mail server could not be reached: check ROLEBOOK_MAIL_SERVER and ROLEBOOK_MAIL_PORT "
+        "(and that the server runs). The mails stay queued and are sent once it answers."
+    ),
+    "login": lambda: _(
+        "The mail server refused the login: check ROLEBOOK_MAIL_USERNAME and ROLEBOOK_MAIL_PASSWORD. "
+        "The mails stay queued."
+    ),
+    "tls": lambda: _(
+        "The secure connection to the mail server failed: check ROLEBOOK_MAIL_USE_TLS, "
+        "ROLEBOOK_MAIL_USE_SSL and ROLEBOOK_MAIL_PORT. The mails stay queued."
+    ),
+    "sender": lambda: _(
+        "The mail server refused the sender address: check ROLEBOOK_MAIL_SENDER. The mails stay queued."
+    ),
     "temporary": lambda: _("The mail server refused this mail for now; it is tried again later."),
     "refused": lambda: _("The mail server refused this address for good."),
     "rejected": lambda: _("The mail server refused this mail for good."),
-    "interrupted": lambda: _("Sending was interrupted (the process stopped): the mail may have arrived. "
-                             "Send it again if it did not."),
+    "interrupted": lambda: _(
+        "Sending was interrupted (the process stopped): the mail may have arrived. Send it again if it did not."
+    ),
     "gave_up": lambda: _("Given up after too many failed attempts."),
 }
 
@@ -81,7 +90,7 @@ class DeliveryReport:
     retried: int = 0
     refused: int = 0
     failed: int = 0
-    error_code: str = ""     # a server-level failure that stopped the run
+    error_code: str = ""  # a server-level failure that stopped the run
     error: str = ""
 
 
@@ -91,10 +100,17 @@ def _config(name: str, default=None):
 
 def connection():
     """A Flask-Mailman SMTP connection with the current settings (read at each run)."""
-    return mail.get_connection(backend="smtp", fail_silently=False, host=_config("MAIL_SERVER"),
-                               port=int(_config("MAIL_PORT") or 25), username=_config("MAIL_USERNAME") or "",
-                               password=_config("MAIL_PASSWORD") or "", use_tls=bool(_config("MAIL_USE_TLS")),
-                               use_ssl=bool(_config("MAIL_USE_SSL")), timeout=_config("MAIL_TIMEOUT") or 30)
+    return mail.get_connection(
+        backend="smtp",
+        fail_silently=False,
+        host=_config("MAIL_SERVER"),
+        port=int(_config("MAIL_PORT") or 25),
+        username=_config("MAIL_USERNAME") or "",
+        password=_config("MAIL_PASSWORD") or "",
+        use_tls=bool(_config("MAIL_USE_TLS")),
+        use_ssl=bool(_config("MAIL_USE_SSL")),
+        timeout=_config("MAIL_TIMEOUT") or 30,
+    )
 
 
 def classify(error: BaseException) -> ServerError:
@@ -112,7 +128,7 @@ def open_connection():
     """An open connection, or ServerError saying what is wrong with the server or the settings."""
     if _config("MAIL_USE_TLS") and _config("MAIL_USE_SSL"):
         raise ServerError("tls", "ROLEBOOK_MAIL_USE_TLS and ROLEBOOK_MAIL_USE_SSL are both on: choose one")
-    _name, address = parseaddr(sender())   # a malformed sender is the settings' fault, not the recipients'
+    _name, address = parseaddr(sender())  # a malformed sender is the settings' fault, not the recipients'
     local, _at, domain = address.rpartition("@")
     if not local or not domain or any(c.isspace() for c in address):
         raise ServerError("sender", f"ROLEBOOK_MAIL_SENDER={sender()!r} holds no e-mail address")
@@ -155,14 +171,28 @@ def _claim(limit: int) -> list[int]:
     table = OutboxMail.__table__
     now = utcnow()
     with db.engine.begin() as conn:
-        due = conn.execute(select(table.c.id).where(table.c.status == MailStatus.QUEUED.value,
-                                                    table.c.next_attempt_at <= now)
-                           .order_by(table.c.next_attempt_at, table.c.id).limit(limit)).scalars().all()
+        due = (
+            conn.execute(
+                select(table.c.id)
+                .where(table.c.status == MailStatus.QUEUED.value, table.c.next_attempt_at <= now)
+                .order_by(table.c.next_attempt_at, table.c.id)
+                .limit(limit)
+            )
+            .scalars()
+            .all()
+        )
         if not due:
             return []
-        claimed = conn.execute(update(table).where(table.c.id.in_(due), table.c.status == MailStatus.QUEUED.value)
-                               .values(status=MailStatus.SENDING.value, claimed_at=now)
-                               .returning(table.c.id)).scalars().all()
+        claimed = (
+            conn.execute(
+                update(table)
+                .where(table.c.id.in_(due), table.c.status == MailStatus.QUEUED.value)
+                .values(status=MailStatus.SENDING.value, claimed_at=now)
+                .returning(table.c.id)
+            )
+            .scalars()
+            .all()
+        )
     return sorted(claimed)
 
 
@@ -173,10 +203,18 @@ def _release(mail_ids: list[int], code: str, detail: str) -> None:
     with db.engine.begin() as conn:
         rows = conn.execute(select(table.c.id, table.c.attempts).where(table.c.id.in_(mail_ids))).all()
         for mail_id, attempts in rows:
-            conn.execute(update(table).where(table.c.id == mail_id, table.c.status == MailStatus.SENDING.value)
-                         .values(status=MailStatus.QUEUED.value, attempts=attempts + 1,
-                                 next_attempt_at=now + backoff(attempts + 1), claimed_at=None,
-                                 error_code=code, last_error=detail))
+            conn.execute(
+                update(table)
+                .where(table.c.id == mail_id, table.c.status == MailStatus.SENDING.value)
+                .values(
+                    status=MailStatus.QUEUED.value,
+                    attempts=attempts + 1,
+                    next_attempt_at=now + backoff(attempts + 1),
+                    claimed_at=None,
+                    error_code=code,
+                    last_error=detail,
+                )
+            )
 
 
 def _render(rows) -> dict[int, tuple[str, str]]:
@@ -203,9 +241,14 @@ def sender() -> str:
 
 def _message(row: OutboxMail, conn, text: str, html: str) -> EmailMultiAlternatives:
     host = sender().rpartition("@")[2].strip(" >") or "localhost"
-    message = EmailMultiAlternatives(row.subject, text, sender(), [row.to_address], connection=conn,
-                                     headers={"Message-ID": f"<outbox-{row.id}@{host}>",
-                                              "Content-Language": row.locale.replace("_", "-")})
+    message = EmailMultiAlternatives(
+        row.subject,
+        text,
+        sender(),
+        [row.to_address],
+        connection=conn,
+        headers={"Message-ID": f"<outbox-{row.id}@{host}>", "Content-Language": row.locale.replace("_", "-")},
+    )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -223,7 +266,7 @@ def _refuse(row: OutboxMail, detail: str) -> None:
 def _send_one(row: OutboxMail, body: tuple[str, str], conn, report: DeliveryReport) -> None:
     try:
         _message(row, conn, *body).send()
-    except ValueError as error:   # an address that cannot be written in a mail (old data)
+    except ValueError as error:  # an address that cannot be written in a mail (old data)
         _refuse(row, str(error)[:2000])
         report.refused += 1
         return
@@ -244,20 +287,41 @@ def _send_one(row: OutboxMail, body: tuple[str, str], conn, report: DeliveryRepo
         else:
             _retry(row, "temporary", detail, report)
         return
-    _write(row.id, status=MailStatus.SENT.value, sent_at=utcnow(), claimed_at=None, error_code="", last_error="",
-           body_text=body[0], body_html=body[1])
+    _write(
+        row.id,
+        status=MailStatus.SENT.value,
+        sent_at=utcnow(),
+        claimed_at=None,
+        error_code="",
+        last_error="",
+        body_text=body[0],
+        body_html=body[1],
+    )
     report.sent += 1
 
 
 def _retry(row: OutboxMail, code: str, detail: str, report: DeliveryReport) -> None:
     attempts = row.attempts + 1
     if attempts >= int(_config("MAIL_MAX_ATTEMPTS", 10) or 10):
-        _write(row.id, status=MailStatus.FAILED.value, attempts=attempts, error_code="gave_up", last_error=detail,
-               claimed_at=None)
+        _write(
+            row.id,
+            status=MailStatus.FAILED.value,
+            attempts=attempts,
+            error_code="gave_up",
+            last_error=detail,
+            claimed_at=None,
+        )
         report.failed += 1
         return
-    _write(row.id, status=MailStatus.QUEUED.value, attempts=attempts, next_attempt_at=utcnow() + backoff(attempts),
-           error_code=code, last_error=detail, claimed_at=None)
+    _write(
+        row.id,
+        status=MailStatus.QUEUED.value,
+        attempts=attempts,
+        next_attempt_at=utcnow() + backoff(attempts),
+        error_code=code,
+        last_error=detail,
+        claimed_at=None,
+    )
     report.retried += 1
 
 
@@ -265,9 +329,11 @@ def mark_interrupted() -> int:
     """Mails left ``sending`` by a process that stopped: ``failed``, "may have arrived"."""
     table = OutboxMail.__table__
     with db.engine.begin() as conn:
-        result = conn.execute(update(table).where(table.c.status == MailStatus.SENDING.value,
-                                                  table.c.claimed_at < utcnow() - STALE_SENDING)
-                              .values(status=MailStatus.FAILED.value, error_code="interrupted", claimed_at=None))
+        result = conn.execute(
+            update(table)
+            .where(table.c.status == MailStatus.SENDING.value, table.c.claimed_at < utcnow() - STALE_SENDING)
+            .values(status=MailStatus.FAILED.value, error_code="interrupted", claimed_at=None)
+        )
     return result.rowcount or 0
 
 
@@ -276,7 +342,7 @@ def deliver_due(limit: int | None = None) -> DeliveryReport:
     server's sake: what could not go is back in the queue with the reason."""
     report = DeliveryReport()
     if not (_config("MAIL_SERVER") or "").strip():
-        return report   # development: the mails stay in the outbox for the admins to read
+        return report  # development: the mails stay in the outbox for the admins to read
     mark_interrupted()
     left = limit
     while left is None or left > 0:

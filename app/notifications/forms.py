@@ -1,4 +1,5 @@
 """The notification preferences of the account page: per group, e-mail and app, or app only."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,8 +28,12 @@ def preferences_form(current: dict[str, bool] | None = None, formdata=None) -> F
 
 class NotificationFilterForm(FlaskForm):
     class Meta:
-        csrf = False   # a GET filter
+        csrf = False  # a GET filter
 
     kind = SelectField(_l("Kind"), validators=[Optional()], validate_choice=False)
-    state = SelectField(_l("Show"), choices=[("", _l("All")), ("unread", _l("Unread only"))],
-                        validators=[Optional()], validate_choice=False)
+    state = SelectField(
+        _l("Show"),
+        choices=[("", _l("All")), ("unread", _l("Unread only"))],
+        validators=[Optional()],
+        validate_choice=False,
+    )

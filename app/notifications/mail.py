@@ -1,5 +1,6 @@
 """A notification as a mail: subject, plain text and HTML, in the recipient's language, with
 an absolute link back into the app (``BASE_URL``)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,7 +31,7 @@ def path_for(endpoint: str, **values) -> str:
     if len(values) == 1 and isinstance(next(iter(values.values())), int):
         # The path of one id, thousands of times in a reminder run: built once with a stand-in
         # id, then the id put in its place.
-        (name, value), = values.items()
+        ((name, value),) = values.items()
         pattern = cache.get(endpoint)
         if pattern is None:
             pattern = cache[endpoint] = _adapter().build(endpoint, {name: _STAND_IN})
@@ -38,12 +39,12 @@ def path_for(endpoint: str, **values) -> str:
     return _adapter().build(endpoint, values)
 
 
-_STAND_IN = 1987654321   # within the ids the URL converters accept
+_STAND_IN = 1987654321  # within the ids the URL converters accept
 
 
 def _adapter():
     adapter = current_app.extensions.get("rolebook_path_adapter")
-    if adapter is None:   # the URL map is complete once the app is built: one adapter will do
+    if adapter is None:  # the URL map is complete once the app is built: one adapter will do
         adapter = current_app.extensions["rolebook_path_adapter"] = current_app.url_map.bind("localhost")
     return adapter
 
@@ -55,7 +56,9 @@ def mail_templates():
     if found is None:
         env = Environment(loader=current_app.jinja_env.loader, autoescape=select_autoescape(["html"]))
         found = current_app.extensions["rolebook_mail_templates"] = (
-            env.get_template("notifications/mail/message.txt"), env.get_template("notifications/mail/message.html"))
+            env.get_template("notifications/mail/message.txt"),
+            env.get_template("notifications/mail/message.html"),
+        )
     return found
 
 
@@ -98,11 +101,18 @@ def renderer() -> Callable[[str, dict, str, str], tuple[str, str, str]]:
     many mails are rendered inside one ``force_locale`` (switching the language reloads its
     catalog) and a reminder run renders thousands."""
     text_template, html_template = mail_templates()
-    words = {"hello": _("Hello,"), "hello_name": _("Hello %(name)s,", name="\x00"), "open": _("Open RoleBook"),
-             "choose": _("Choose which mails you receive on your account page")}
+    words = {
+        "hello": _("Hello,"),
+        "hello_name": _("Hello %(name)s,", name="\x00"),
+        "open": _("Open RoleBook"),
+        "choose": _("Choose which mails you receive on your account page"),
+    }
     prefix = _("[RoleBook] %(subject)s", subject="\x00")
-    common = {"words": words, "preferences_url": absolute("/account#notifications"),
-              "company": current_app.config.get("COMPANY_NAME", "")}
+    common = {
+        "words": words,
+        "preferences_url": absolute("/account#notifications"),
+        "company": current_app.config.get("COMPANY_NAME", ""),
+    }
 
     def render_one(kind: str, params: dict, link: str, name: str = "") -> tuple[str, str, str]:
         subject = kinds.digest_title(params) if kind == kinds.DIGEST else kinds.label(kind)

@@ -1,5 +1,6 @@
 """Notifications in the app, mails waiting in the outbox, each person's choice of channel per
 kind, and the record of the daily reminders sent (at most one digest per person per day)."""
+
 from __future__ import annotations
 
 import enum
@@ -34,11 +35,11 @@ class Notification(db.Model):
 
 
 class MailStatus(str, enum.Enum):
-    QUEUED = "queued"      # waiting for the sender (or for the next attempt after a failure)
-    SENDING = "sending"    # claimed by a sender right now
-    SENT = "sent"          # the SMTP server accepted it
-    REFUSED = "refused"    # the server refused the address for good
-    FAILED = "failed"      # given up (too many failures, or interrupted while sending)
+    QUEUED = "queued"  # waiting for the sender (or for the next attempt after a failure)
+    SENDING = "sending"  # claimed by a sender right now
+    SENT = "sent"  # the SMTP server accepted it
+    REFUSED = "refused"  # the server refused the address for good
+    FAILED = "failed"  # given up (too many failures, or interrupted while sending)
 
     @property
     def label(self) -> str:
@@ -75,7 +76,7 @@ class OutboxMail(db.Model):
     # (and kept as sent), so that queueing thousands of mails writes rows and renders nothing.
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     link: Mapped[str] = mapped_column(String(500), default="")
-    name: Mapped[str] = mapped_column(String(120), default="")   # the recipient, for the greeting
+    name: Mapped[str] = mapped_column(String(120), default="")  # the recipient, for the greeting
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default=MailStatus.QUEUED.value)
@@ -83,8 +84,8 @@ class OutboxMail(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    error_code: Mapped[str] = mapped_column(String(20), default="")   # see delivery.ERROR_MESSAGES
-    last_error: Mapped[str] = mapped_column(Text, default="")         # the server's or the system's words
+    error_code: Mapped[str] = mapped_column(String(20), default="")  # see delivery.ERROR_MESSAGES
+    last_error: Mapped[str] = mapped_column(Text, default="")  # the server's or the system's words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     @property

@@ -9,6 +9,7 @@ People are reached through their account (inbox, and mail to the account's addre
 employee without an account through the e-mail of their employee record (mail only); someone
 with neither is "unreachable" and listed for HR (``reminders.unreachable``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -32,7 +33,7 @@ from app.notifications.models import Notification as NotificationRow
 from app.notifications.models import NotificationPreference, OutboxMail, RefusedAddress
 from app.org.models import Employee
 
-PENDING_MAIL = "rolebook_outbox_pending"   # session flag: mails were queued, kick the sender after commit
+PENDING_MAIL = "rolebook_outbox_pending"  # session flag: mails were queued, kick the sender after commit
 
 
 @dataclass
@@ -46,14 +47,14 @@ class Outgoing:
     address: str = ""
     name: str = ""
     locale: str | None = None
-    email: bool | None = None    # None: the user's preference for the kind's group decides
+    email: bool | None = None  # None: the user's preference for the kind's group decides
 
 
 @dataclass
 class SendReport:
     notifications: int = 0
     mails: int = 0
-    unreachable: list[str] = field(default_factory=list)   # names of people with no account and no e-mail
+    unreachable: list[str] = field(default_factory=list)  # names of people with no account and no e-mail
 
 
 def to_user(user, kind: str, params: dict, link: str) -> Outgoing:
@@ -84,15 +85,29 @@ def people(employee_ids: Iterable[int]) -> dict[int, Person]:
     ids = sorted(set(employee_ids))
     found: dict[int, Person] = {}
     for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
-        rows = db.session.execute(select(Employee.id, Employee.name, Employee.employee_no, Employee.email,
-                                         Employee.user_id).where(Employee.id.in_(chunk))).all()
+        chunk = ids[start : start + 1000]
+        rows = db.session.execute(
+            select(Employee.id, Employee.name, Employee.employee_no, Employee.email, Employee.user_id).where(
+                Employee.id.in_(chunk)
+            )
+        ).all()
         user_ids = [row.user_id for row in rows if row.user_id]
-        users = {user.id: user for user in db.session.scalars(
-            select(User).where(User.id.in_(user_ids), User.active.is_(True)))} if user_ids else {}
+        users = (
+            {
+                user.id: user
+                for user in db.session.scalars(select(User).where(User.id.in_(user_ids), User.active.is_(True)))
+            }
+            if user_ids
+            else {}
+        )
         for row in rows:
-            found[row.id] = Person(row.id, row.name, row.employee_no, (row.email or "").strip(),
-                                   users.get(row.user_id) if row.user_id else None)
+            found[row.id] = Person(
+                row.id,
+                row.name,
+                row.employee_no,
+                (row.email or "").strip(),
+                users.get(row.user_id) if row.user_id else None,
+            )
     return found
 
 
@@ -108,17 +123,20 @@ def mail_preferences(user_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
     ids = list(set(user_ids))
     found: dict[tuple[int, str], bool] = {}
     for start in range(0, len(ids), 1000):
-        rows = db.session.execute(select(NotificationPreference.user_id, NotificationPreference.kind,
-                                         NotificationPreference.email)
-                                  .where(NotificationPreference.user_id.in_(ids[start:start + 1000])))
+        rows = db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.email).where(
+                NotificationPreference.user_id.in_(ids[start : start + 1000])
+            )
+        )
         found.update({(user_id, kind): email for user_id, kind, email in rows})
     return found
 
 
 def wants_mail(preferences: dict, user_id: int, kind: str, params: dict) -> bool:
-    if kind == kinds.DIGEST:   # a digest is mailed when one of its items' groups is mailed
-        return any(preferences.get((user_id, kinds.group_of(item.get("kind", ""))), True)
-                   for item in params.get("items", []))
+    if kind == kinds.DIGEST:  # a digest is mailed when one of its items' groups is mailed
+        return any(
+            preferences.get((user_id, kinds.group_of(item.get("kind", ""))), True) for item in params.get("items", [])
+        )
     return preferences.get((user_id, kinds.group_of(kind)), True)
 
 
@@ -137,10 +155,21 @@ def send(outgoing: Sequence[Outgoing]) -> SendReport:
     for item in outgoing:
         user_id = item.user.id if item.user is not None else None
         if user_id is not None:
-            notifications.append({"user_id": user_id, "kind": item.kind, "params": item.params, "link": item.link,
-                                  "created_at": now, "read_at": None})
-        mail = item.email if item.email is not None else (
-            user_id is None or wants_mail(preferences, user_id, item.kind, item.params))
+            notifications.append(
+                {
+                    "user_id": user_id,
+                    "kind": item.kind,
+                    "params": item.params,
+                    "link": item.link,
+                    "created_at": now,
+                    "read_at": None,
+                }
+            )
+        mail = (
+            item.email
+            if item.email is not None
+            else (user_id is None or wants_mail(preferences, user_id, item.kind, item.params))
+        )
         if not item.address:
             if user_id is None:
                 report.unreachable.append(item.name)
@@ -148,17 +177,32 @@ def send(outgoing: Sequence[Outgoing]) -> SendReport:
         if mail and item.address.lower() not in refused:
             by_locale.setdefault(item.locale or locale_of(item.user), []).append(item)
     for locale, items in by_locale.items():
-        with force_locale(locale):   # once per language: switching reloads the catalog
+        with force_locale(locale):  # once per language: switching reloads the catalog
             for item in items:
-                mails.append({"user_id": item.user.id if item.user is not None else None, "to_address": item.address,
-                              "kind": item.kind, "locale": locale, "subject": subject_of(item.kind, item.params),
-                              "params": item.params, "link": item.link, "name": item.name[:120], "body_text": "",
-                              "body_html": "", "status": "queued", "attempts": 0, "next_attempt_at": now,
-                              "created_at": now, "error_code": "", "last_error": ""})
+                mails.append(
+                    {
+                        "user_id": item.user.id if item.user is not None else None,
+                        "to_address": item.address,
+                        "kind": item.kind,
+                        "locale": locale,
+                        "subject": subject_of(item.kind, item.params),
+                        "params": item.params,
+                        "link": item.link,
+                        "name": item.name[:120],
+                        "body_text": "",
+                        "body_html": "",
+                        "status": "queued",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                        "error_code": "",
+                        "last_error": "",
+                    }
+                )
     for start in range(0, len(notifications), 2000):
-        db.session.execute(insert(NotificationRow), notifications[start:start + 2000])
+        db.session.execute(insert(NotificationRow), notifications[start : start + 2000])
     for start in range(0, len(mails), 1000):
-        db.session.execute(insert(OutboxMail), mails[start:start + 1000])
+        db.session.execute(insert(OutboxMail), mails[start : start + 1000])
     if mails:
         db.session.info[PENDING_MAIL] = True
     report.notifications, report.mails = len(notifications), len(mails)
@@ -171,8 +215,14 @@ def refused_addresses(addresses: set[str]) -> set[str]:
     found: set[str] = set()
     listed = list(addresses)
     for start in range(0, len(listed), 1000):
-        found.update(a.lower() for a in db.session.scalars(
-            select(RefusedAddress.address).where(func.lower(RefusedAddress.address).in_(listed[start:start + 1000]))))
+        found.update(
+            a.lower()
+            for a in db.session.scalars(
+                select(RefusedAddress.address).where(
+                    func.lower(RefusedAddress.address).in_(listed[start : start + 1000])
+                )
+            )
+        )
     return found
 
 
@@ -191,8 +241,14 @@ def list_notifications(user, kind: str | None = None, unread: bool = False):
 
 def unread_count(user) -> int:
     """One query: the bell's number."""
-    return db.session.scalar(select(func.count()).select_from(NotificationRow).where(
-        NotificationRow.user_id == user.id, NotificationRow.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(NotificationRow)
+            .where(NotificationRow.user_id == user.id, NotificationRow.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def get_notification(notification_id: int, user) -> NotificationRow:
@@ -210,9 +266,15 @@ def mark_read(notification: NotificationRow) -> None:
 
 
 def mark_all_read(user) -> int:
-    result = cast(CursorResult, db.session.execute(update(NotificationRow).where(
-        NotificationRow.user_id == user.id, NotificationRow.read_at.is_(None)).values(read_at=utcnow())
-        .execution_options(synchronize_session=False)))
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.user_id == user.id, NotificationRow.read_at.is_(None))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
     return result.rowcount or 0
 
 
@@ -231,8 +293,10 @@ def set_preferences(user, email_groups: Iterable[str]) -> None:
     unknown = wanted - set(kinds.GROUPS)
     if unknown:
         raise ServiceError.field("email", _("Unknown kind of notification: %(kind)s", kind=", ".join(sorted(unknown))))
-    rows = {row.kind: row for row in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    rows = {
+        row.kind: row
+        for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    }
     for key in kinds.GROUPS:
         row = rows.get(key)
         if row is None:
@@ -248,25 +312,50 @@ def set_preferences(user, email_groups: Iterable[str]) -> None:
 @dataclass
 class ReminderReport:
     reminded: int = 0
-    already_today: int = 0     # reminded of the same thing today already: not again
+    already_today: int = 0  # reminded of the same thing today already: not again
     unreachable: list[str] = field(default_factory=list)
 
 
 def _reminded_today(kind: str, user_ids: set[int], addresses: set[str]) -> tuple[set[int], set[str]]:
     since = day_start(today())
-    users = set(db.session.scalars(select(NotificationRow.user_id).where(
-        NotificationRow.kind == kind, NotificationRow.created_at >= since,
-        NotificationRow.user_id.in_(user_ids)))) if user_ids else set()
-    mailed = {a.lower() for a in db.session.scalars(select(OutboxMail.to_address).where(
-        OutboxMail.kind == kind, OutboxMail.created_at >= since, OutboxMail.user_id.is_(None),
-        func.lower(OutboxMail.to_address).in_(addresses)))} if addresses else set()
+    users = (
+        set(
+            db.session.scalars(
+                select(NotificationRow.user_id).where(
+                    NotificationRow.kind == kind,
+                    NotificationRow.created_at >= since,
+                    NotificationRow.user_id.in_(user_ids),
+                )
+            )
+        )
+        if user_ids
+        else set()
+    )
+    mailed = (
+        {
+            a.lower()
+            for a in db.session.scalars(
+                select(OutboxMail.to_address).where(
+                    OutboxMail.kind == kind,
+                    OutboxMail.created_at >= since,
+                    OutboxMail.user_id.is_(None),
+                    func.lower(OutboxMail.to_address).in_(addresses),
+                )
+            )
+        }
+        if addresses
+        else set()
+    )
     return users, mailed
 
 
 def _remind(kind: str, outgoing: list[Outgoing]) -> ReminderReport:
     report = ReminderReport()
-    users, mailed = _reminded_today(kind, {o.user.id for o in outgoing if o.user is not None},
-                                    {o.address.lower() for o in outgoing if o.user is None and o.address})
+    users, mailed = _reminded_today(
+        kind,
+        {o.user.id for o in outgoing if o.user is not None},
+        {o.address.lower() for o in outgoing if o.user is None and o.address},
+    )
     fresh, seen = [], set()
     for item in outgoing:
         key = ("user", item.user.id) if item.user is not None else ("address", item.address.lower() or item.name)
@@ -289,9 +378,14 @@ def remind_acknowledgement(assignments) -> ReminderReport:
     outgoing = []
     for assignment in assignments:
         position = assignment.position
-        outgoing.append(to_employee(assignment.employee, "ack_requested",
-                                    {"position": f"{position.code} {position.title}"},
-                                    path_for("jobs.position", position_id=position.id)))
+        outgoing.append(
+            to_employee(
+                assignment.employee,
+                "ack_requested",
+                {"position": f"{position.code} {position.title}"},
+                path_for("jobs.position", position_id=position.id),
+            )
+        )
     return _remind("ack_requested", outgoing)
 
 
@@ -304,9 +398,14 @@ def remind_reviewers(reviews) -> ReminderReport:
         if review.reviewer is None:
             report_missing.append(review.employee.name)
             continue
-        outgoing.append(to_employee(review.reviewer, "review_reminder",
-                                    {"cycle": review.cycle.name, "employee": review.employee.name},
-                                    path_for("appraisals.review", review_id=review.id)))
+        outgoing.append(
+            to_employee(
+                review.reviewer,
+                "review_reminder",
+                {"cycle": review.cycle.name, "employee": review.employee.name},
+                path_for("appraisals.review", review_id=review.id),
+            )
+        )
     report = _remind("review_reminder", outgoing)
     report.unreachable = report_missing + report.unreachable
     return report
@@ -322,8 +421,8 @@ def outbox_enabled() -> bool:
 
 @dataclass
 class OutboxOverview:
-    counts: dict[str, int]                 # mails per status
-    problem: OutboxMail | None             # the latest queued mail kept back by the server's error
+    counts: dict[str, int]  # mails per status
+    problem: OutboxMail | None  # the latest queued mail kept back by the server's error
     refused: list[RefusedAddress]
 
 
@@ -334,10 +433,18 @@ def list_outbox(status: str | None = None):
 
 
 def outbox_overview() -> OutboxOverview:
-    counts = {status: count for status, count in db.session.execute(
-        select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).tuples()}
-    problem = db.session.scalars(select(OutboxMail).where(OutboxMail.status == "queued", OutboxMail.error_code != "")
-                                 .order_by(OutboxMail.next_attempt_at.desc()).limit(1)).first()
+    counts = {
+        status: count
+        for status, count in db.session.execute(
+            select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
+        ).tuples()
+    }
+    problem = db.session.scalars(
+        select(OutboxMail)
+        .where(OutboxMail.status == "queued", OutboxMail.error_code != "")
+        .order_by(OutboxMail.next_attempt_at.desc())
+        .limit(1)
+    ).first()
     refused = list(db.session.scalars(select(RefusedAddress).order_by(RefusedAddress.refused_at.desc()).limit(200)))
     return OutboxOverview(counts, problem, refused)
 

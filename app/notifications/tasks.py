@@ -4,6 +4,7 @@ their backoff) and runs the day's reminders once their hour has come.
 
 A web request never talks to the SMTP server: it only writes the outbox and hands a message to
 the queue after its commit."""
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,13 @@ def register(huey, queue) -> None:
                 with unit_of_work():
                     report = run_if_due()
                 if report is not None:
-                    log.info("Reminders of %s: %d digest(s), %d mail(s), %d unreachable", report.day,
-                             report.digests, report.mails, report.unreachable)
+                    log.info(
+                        "Reminders of %s: %d digest(s), %d mail(s), %d unreachable",
+                        report.day,
+                        report.digests,
+                        report.mails,
+                        report.unreachable,
+                    )
                 deliver_due()
             finally:
                 db.session.remove()

@@ -1,5 +1,6 @@
 """The notifications page (filter, mark read, mark all read), the preferences of the account
 page, the admins' outbox and HR's list of people who cannot be reminded."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -32,8 +33,9 @@ def index():
     form.kind.choices = [("", _("All kinds"))] + kinds.filter_choices()
     kind = form.kind.data if form.kind.data in dict(form.kind.choices) else ""
     page = page_of(services.list_notifications(current_user, kind=kind or None, unread=form.state.data == "unread"))
-    return render_template("notifications/index.html", page=page, form=form, kinds=kinds,
-                           unread=services.unread_count(current_user))
+    return render_template(
+        "notifications/index.html", page=page, form=form, kinds=kinds, unread=services.unread_count(current_user)
+    )
 
 
 @bp.route("/notifications/<int:notification_id>/open")
@@ -82,10 +84,17 @@ def outbox():
     status = request.args.get("status", "")
     status = status if status in {s.value for s in MailStatus} else ""
     overview = services.outbox_overview()
-    return render_template("notifications/outbox.html", page=page_of(services.list_outbox(status or None)),
-                           status=status, counts=overview.counts, problem=overview.problem,
-                           refused=overview.refused, statuses=list(MailStatus), sending=services.outbox_enabled(),
-                           error_text=delivery.error_text)
+    return render_template(
+        "notifications/outbox.html",
+        page=page_of(services.list_outbox(status or None)),
+        status=status,
+        counts=overview.counts,
+        problem=overview.problem,
+        refused=overview.refused,
+        statuses=list(MailStatus),
+        sending=services.outbox_enabled(),
+        error_text=delivery.error_text,
+    )
 
 
 @bp.route("/admin/outbox/<int:mail_id>")
@@ -93,8 +102,9 @@ def outbox():
 def outbox_mail(mail_id: int):
     mail = services.get_mail(mail_id)
     text, html = bodies(mail)
-    return render_template("notifications/outbox_mail.html", mail=mail, text=text, html=html,
-                           error_text=delivery.error_text)
+    return render_template(
+        "notifications/outbox_mail.html", mail=mail, text=text, html=html, error_text=delivery.error_text
+    )
 
 
 @bp.route("/admin/outbox/check", methods=["POST"])

@@ -1,6 +1,7 @@
 """Who may see and change the organisation: departments, positions, employees, org charts and
 the spreadsheet transfer. Plain functions, called by views and the API alike, and exposed to
 templates (to hide what a user may not use; the server always checks)."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context
@@ -79,7 +80,9 @@ def held_and_managed(user) -> tuple[set[int], set[int]]:
     cache = g.setdefault("_permission_cache", {}) if has_request_context() else {}
     if key not in cache:
         held = set(services.positions_held_by_user(user))
-        managed = set(db.session.scalars(services.managed_position_ids(user))) if has_role(user, Role.MANAGER) else set()
+        managed = (
+            set(db.session.scalars(services.managed_position_ids(user))) if has_role(user, Role.MANAGER) else set()
+        )
         cache[key] = (held, managed)
     return cache[key]
 

@@ -9,6 +9,7 @@ Queries: a fixed number whatever the size of the chart (department, positions wi
 departments, dotted lines, outside superiors, holders, filled counts); the tree walk, the depth
 collapse and the counts below collapsed posts are computed in Python.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,7 +24,7 @@ from app.org.chart_svg import ChartError, ChartTimeout, clear_cache, render_char
 from app.org.models import Department, Position, dotted_lines
 from app.org.services import views_cache
 
-COMPANY_DEPTH = 3   # levels drawn by default for the whole company: enough to read, fast to draw
+COMPANY_DEPTH = 3  # levels drawn by default for the whole company: enough to read, fast to draw
 
 
 # --- the chart as data --------------------------------------------------------------------
@@ -38,10 +39,10 @@ class ChartNode:
     department_name: str
     headcount: int
     reports_to_id: int | None
-    level: int = 0                 # 1 for the top of the chart
+    level: int = 0  # 1 for the top of the chart
     holders: list[str] = field(default_factory=list)
-    filled: int = 0                # current primary holders
-    hidden_below: int = 0          # positions not drawn below this one (depth collapse)
+    filled: int = 0  # current primary holders
+    hidden_below: int = 0  # positions not drawn below this one (depth collapse)
 
     @property
     def vacant(self) -> bool:
@@ -69,12 +70,12 @@ class OutsideNode:
 class OrgChart:
     department: Department | None
     depth: int | None
-    nodes: list[ChartNode]                       # drawn, in tree order
+    nodes: list[ChartNode]  # drawn, in tree order
     outside: list[OutsideNode]
-    edges: list[tuple[str, int, int]]            # (kind, superior id, subordinate id); kind: solid/dotted
-    outside_edges: list[tuple[str, int, int]]    # same, the superior being an OutsideNode
-    total: int                                   # active positions in scope (drawn or not)
-    departments: dict[int, str] = field(default_factory=dict)   # drawn departments: id → name
+    edges: list[tuple[str, int, int]]  # (kind, superior id, subordinate id); kind: solid/dotted
+    outside_edges: list[tuple[str, int, int]]  # same, the superior being an OutsideNode
+    total: int  # active positions in scope (drawn or not)
+    departments: dict[int, str] = field(default_factory=dict)  # drawn departments: id → name
 
     @property
     def shown(self) -> int:
@@ -105,11 +106,18 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
     # The reporting lines of every position in scope (two numbers a row), for the levels and the
     # counts below; what a box prints, for the positions drawn only: a chart of the top levels of
     # a big company does not build what it does not draw.
-    details = (Position.code, Position.title, Position.department_id, Position.headcount,
-               Department.name.label("department_name"))
-    query = select(Position.id, Position.reports_to_id, *(details if depth is None else ())) \
-        .join(Department, Department.id == Position.department_id) \
+    details = (
+        Position.code,
+        Position.title,
+        Position.department_id,
+        Position.headcount,
+        Department.name.label("department_name"),
+    )
+    query = (
+        select(Position.id, Position.reports_to_id, *(details if depth is None else ()))
+        .join(Department, Department.id == Position.department_id)
         .where(Position.archived_at.is_(None))
+    )
     if department is not None:
         query = query.where(services.subtree_condition(department))
     rows = db.session.execute(query.order_by(Department.path, Position.code, Position.id)).all()
@@ -119,11 +127,25 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
     drawn_ids = [pid for pid in order if depth is None or levels[pid] <= depth]
     drawn = set(drawn_ids)
     if depth is not None and drawn_ids:
-        rows = db.session.execute(select(Position.id, *details)
-                                  .join(Department, Department.id == Position.department_id)
-                                  .where(Position.id.in_(drawn_ids))).all()
-    scope = {row.id: ChartNode(row.id, row.code, row.title, row.department_id, row.department_name,
-                               row.headcount, reports_to[row.id], levels[row.id]) for row in rows if row.id in drawn}
+        rows = db.session.execute(
+            select(Position.id, *details)
+            .join(Department, Department.id == Position.department_id)
+            .where(Position.id.in_(drawn_ids))
+        ).all()
+    scope = {
+        row.id: ChartNode(
+            row.id,
+            row.code,
+            row.title,
+            row.department_id,
+            row.department_name,
+            row.headcount,
+            reports_to[row.id],
+            levels[row.id],
+        )
+        for row in rows
+        if row.id in drawn
+    }
     if depth is not None:
         below = _subtree_sizes(order, children)
         for pid in drawn_ids:
@@ -147,7 +169,8 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
         dotted_rows = db.session.execute(
             select(dotted_lines.c.position_id, dotted_lines.c.superior_id)
             .where(dotted_lines.c.position_id.in_(drawn_ids))
-            .order_by(dotted_lines.c.position_id, dotted_lines.c.superior_id)).all()
+            .order_by(dotted_lines.c.position_id, dotted_lines.c.superior_id)
+        ).all()
         for pid, superior in dotted_rows:
             if superior in drawn:
                 edges.append(("dotted", superior, pid))
@@ -158,10 +181,15 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
 
     outside: list[OutsideNode] = []
     if outside_ids:
-        outside = [OutsideNode(row.id, row.title, row.name) for row in db.session.execute(
-            select(Position.id, Position.title, Department.name)
-            .join(Department, Department.id == Position.department_id)
-            .where(Position.id.in_(set(outside_ids))).order_by(Position.code))]
+        outside = [
+            OutsideNode(row.id, row.title, row.name)
+            for row in db.session.execute(
+                select(Position.id, Position.title, Department.name)
+                .join(Department, Department.id == Position.department_id)
+                .where(Position.id.in_(set(outside_ids)))
+                .order_by(Position.code)
+            )
+        ]
 
     if drawn_ids:
         holders = services.current_holders(drawn_ids)
@@ -172,9 +200,16 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
             node.filled = filled.get(pid, 0)
 
     nodes = [scope[pid] for pid in drawn_ids]
-    return OrgChart(department=department, depth=depth, nodes=nodes, outside=outside, edges=edges,
-                    outside_edges=outside_edges, total=len(reports_to),
-                    departments={node.department_id: node.department_name for node in nodes})
+    return OrgChart(
+        department=department,
+        depth=depth,
+        nodes=nodes,
+        outside=outside,
+        edges=edges,
+        outside_edges=outside_edges,
+        total=len(reports_to),
+        departments={node.department_id: node.department_name for node in nodes},
+    )
 
 
 def _walk(reports_to: dict[int, int | None]) -> tuple[list[int], dict[int, list[int]], dict[int, int]]:
@@ -221,31 +256,45 @@ def _subtree_sizes(order: list[int], children: dict[int, list[int]]) -> dict[int
     return sizes
 
 
-def chart_dot(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
-              department_link: Link | None = None) -> str:
+def chart_dot(
+    department_id: int | None = None,
+    depth: int | None = None,
+    link: Link | None = None,
+    department_link: Link | None = None,
+) -> str:
     return chart_to_dot(build_chart(department_id, depth), link, department_link)
 
 
 # --- rendering --------------------------------------------------------------------------
 
 
-def org_chart(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
-              department_link: Link | None = None) -> RenderedChart:
+def org_chart(
+    department_id: int | None = None,
+    depth: int | None = None,
+    link: Link | None = None,
+    department_link: Link | None = None,
+) -> RenderedChart:
     """The chart (for counts and the empty state) and its SVG."""
     chart = build_chart(department_id, depth)
     return RenderedChart(chart, render_chart_svg(chart_to_dot(chart, link, department_link)))
 
 
-def org_chart_svg(department_id: int | None = None, depth: int | None = None, link: Link | None = None,
-                  department_link: Link | None = None) -> str:
+def org_chart_svg(
+    department_id: int | None = None,
+    depth: int | None = None,
+    link: Link | None = None,
+    department_link: Link | None = None,
+) -> str:
     return org_chart(department_id, depth, link, department_link).svg
 
 
-def cached_page_chart(department_id: int | None, depth: int | None, link: Link,
-                      department_link: Link) -> tuple[OrgChart, str]:
+def cached_page_chart(
+    department_id: int | None, depth: int | None, link: Link, department_link: Link
+) -> tuple[OrgChart, str]:
     """(the chart, its SVG) for the chart page, kept until the data changes (``views_cache``):
     the page then costs what it shows, whatever the size of the company. The department is read
     afresh (an ORM object is not kept)."""
+
     def build() -> RenderedChart:
         rendered = org_chart(department_id, depth, link, department_link)
         return RenderedChart(replace(rendered.chart, department=None), rendered.svg)

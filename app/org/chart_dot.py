@@ -2,6 +2,7 @@
 vacancies, over-staffing), departments as clusters, dotted lines dashed, leaves stacked in rows.
 Every piece of user text goes through ``_html`` (HTML-like labels) or ``_attr`` (quoted
 attributes) before it reaches the DOT source, which is what makes inlining the SVG safe."""
+
 from __future__ import annotations
 
 import html
@@ -21,7 +22,7 @@ Link = Callable[[int], str]
 
 FONT = "Noto Sans CJK SC"
 MAX_HOLDER_NAMES = 3
-TITLE_WIDTH = 26          # label wrap width, in Latin characters (a CJK character counts two)
+TITLE_WIDTH = 26  # label wrap width, in Latin characters (a CJK character counts two)
 TITLE_LINES = 3
 # Edges are polylines unless ORG_CHART_EDGES is "ortho": right-angled edges are the nicest for org
 # charts, but Graphviz's orthogonal router aborts on some small, ordinary charts (``maze.c:
@@ -146,16 +147,25 @@ def _node_label(node: ChartNode, more_link: str | None) -> str:
         rows.append(_row(_font(count, 9, COLORS["muted"])))
     if node.hidden_below:
         more = _html(_("+%(num)d more below", num=node.hidden_below))
-        rows.append(_row(_font(f"<U>{more}</U>" if more_link else more, 9, COLORS["link"]),
-                         href=more_link, title=_("Open the chart of this department")))
+        rows.append(
+            _row(
+                _font(f"<U>{more}</U>" if more_link else more, 9, COLORS["link"]),
+                href=more_link,
+                title=_("Open the chart of this department"),
+            )
+        )
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 
 def _node_attrs(node: ChartNode) -> dict[str, str]:
     attrs = {"id": f'"position-{node.id}"'}
     if node.vacant:
-        attrs.update(style='"rounded,filled,dashed"', fillcolor=f'"{COLORS["vacant_fill"]}"',
-                     color=f'"{COLORS["vacant_border"]}"', penwidth="1.4")
+        attrs.update(
+            style='"rounded,filled,dashed"',
+            fillcolor=f'"{COLORS["vacant_fill"]}"',
+            color=f'"{COLORS["vacant_border"]}"',
+            penwidth="1.4",
+        )
     elif node.over_staffed:
         attrs.update(fillcolor=f'"{COLORS["over_fill"]}"', color=f'"{COLORS["over_border"]}"', penwidth="2")
     return attrs
@@ -195,8 +205,9 @@ def _stack_leaves(chart: OrgChart) -> tuple[set[int], list[tuple[int, int]]]:
     return stacked, chains
 
 
-def chart_to_dot(chart: OrgChart, link: Link | None = None, department_link: Link | None = None,
-                 splines: str | None = None) -> str:
+def chart_to_dot(
+    chart: OrgChart, link: Link | None = None, department_link: Link | None = None, splines: str | None = None
+) -> str:
     """DOT source of ``chart``. ``link(position_id)`` is the URL of a position's page and
     ``department_link(department_id)`` that of a department's chart (for clusters and "more
     below"); without them the SVG has no links (e.g. for a PDF). ``splines``: "ortho" (right
@@ -205,9 +216,9 @@ def chart_to_dot(chart: OrgChart, link: Link | None = None, department_link: Lin
     splines = splines or ("polyline" if many else current_app.config.get("ORG_CHART_EDGES", "polyline"))
     out = [
         "digraph orgchart {",
-        f'  graph [rankdir=TB, splines={splines}, nodesep=0.25, ranksep=0.5, newrank=true, '
+        f"  graph [rankdir=TB, splines={splines}, nodesep=0.25, ranksep=0.5, newrank=true, "
         f'pad=0.25, bgcolor="white", fontname="{FONT}", fontsize=13, fontcolor="{COLORS["brand"]}", '
-        f'labeljust=l, labelloc=t, mclimit={0.3 if many else 1.0}, nslimit={2 if many else 10}];',
+        f"labeljust=l, labelloc=t, mclimit={0.3 if many else 1.0}, nslimit={2 if many else 10}];",
         f'  node [shape=box, style="rounded,filled", fillcolor="white", color="{COLORS["brand"]}", penwidth=1.2, '
         f'fontname="{FONT}", fontsize=11, fontcolor="{COLORS["text"]}", margin="0.12,0.06", width=1.6];',
         f'  edge [fontname="{FONT}", color="{COLORS["edge"]}", arrowhead=none, penwidth=1.2];',
@@ -224,9 +235,14 @@ def chart_to_dot(chart: OrgChart, link: Link | None = None, department_link: Lin
         if clustered:
             name = chart.departments[department_id]
             lines = "".join(f'<TR><TD ALIGN="LEFT"><B>{_html(line)}</B></TD></TR>' for line in _wrap(name, 36))
-            cluster = {"label": f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{lines}</TABLE>>', "tooltip": _attr(name), "style": '"rounded,filled"',
-                       "fillcolor": f'"{COLORS["cluster_fill"]}"', "color": f'"{COLORS["cluster_border"]}"',
-                       "id": f'"department-{department_id}"'}
+            cluster = {
+                "label": f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{lines}</TABLE>>',
+                "tooltip": _attr(name),
+                "style": '"rounded,filled"',
+                "fillcolor": f'"{COLORS["cluster_fill"]}"',
+                "color": f'"{COLORS["cluster_border"]}"',
+                "id": f'"department-{department_id}"',
+            }
             if department_link:
                 cluster.update(URL=_attr(department_link(department_id)), target='"_top"')
             out.append(f"  subgraph cluster_{department_id} {{")
@@ -241,12 +257,20 @@ def chart_to_dot(chart: OrgChart, link: Link | None = None, department_link: Lin
         if clustered:
             out.append("  }")
     for other in chart.outside:
-        label = (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-                 f'{"".join(_row(_font(_html(line), 10)) for line in _wrap(other.title))}'
-                 f'{_row(_font(_html(other.department_name), 8))}</TABLE>>')
-        attrs = {"label": label, "tooltip": _attr(_("%(title)s (outside this chart)", title=_plain(other.title))),
-                 "id": f'"outside-{other.id}"', "fillcolor": f'"{COLORS["outside_fill"]}"',
-                 "color": f'"{COLORS["outside_border"]}"', "fontcolor": f'"{COLORS["muted"]}"', "width": "1.2"}
+        label = (
+            f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+            f"{''.join(_row(_font(_html(line), 10)) for line in _wrap(other.title))}"
+            f"{_row(_font(_html(other.department_name), 8))}</TABLE>>"
+        )
+        attrs = {
+            "label": label,
+            "tooltip": _attr(_("%(title)s (outside this chart)", title=_plain(other.title))),
+            "id": f'"outside-{other.id}"',
+            "fillcolor": f'"{COLORS["outside_fill"]}"',
+            "color": f'"{COLORS["outside_border"]}"',
+            "fontcolor": f'"{COLORS["muted"]}"',
+            "width": "1.2",
+        }
         if link:
             attrs.update(URL=_attr(link(other.id)), target='"_top"')
         out.append(f"  x{other.id} [{_attrs(attrs)}];")

@@ -1,6 +1,7 @@
 """Graphviz for the org charts: ``dot`` turns a chart's DOT source into SVG ready to inline in
 HTML (no prolog or comments, link tooltips kept, a CJK font fallback scoped to the chart), with
 a small in-memory cache and a fallback from right-angled edges to polylines."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,9 @@ log = logging.getLogger(__name__)
 
 SVG_CLASS = "rolebook-org-chart"
 FONT_FALLBACKS = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
-DEFAULT_TIMEOUT = 30      # seconds for one ``dot`` run (config ORG_CHART_TIMEOUT)
-CACHE_SIZE = 8            # SVGs kept in memory, by DOT source
-ORTHO_TIMEOUT = 5         # seconds; past it the chart is drawn again with polylines
+DEFAULT_TIMEOUT = 30  # seconds for one ``dot`` run (config ORG_CHART_TIMEOUT)
+CACHE_SIZE = 8  # SVGs kept in memory, by DOT source
+ORTHO_TIMEOUT = 5  # seconds; past it the chart is drawn again with polylines
 
 
 class ChartError(ServiceError):
@@ -41,8 +42,8 @@ _LINK_TITLE = re.compile(r'(<a\b[^>]*\bxlink:title="([^"]*)"[^>]*>)')
 _cache: OrderedDict[str, str] = OrderedDict()
 _cache_lock = threading.Lock()
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_failures = 0                 # dot runs of this process that failed (an abort, an error)
-_last = threading.local()     # the edge setting of the last chart this thread drew
+_failures = 0  # dot runs of this process that failed (an abort, an error)
+_last = threading.local()  # the edge setting of the last chart this thread drew
 
 
 def dot_failures() -> int:
@@ -84,8 +85,9 @@ def clear_cache() -> None:
 
 def _run_dot(dot_source: str, binary: str, timeout: float) -> str:
     try:
-        result = subprocess.run([binary, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
-                                timeout=timeout, check=False)
+        result = subprocess.run(
+            [binary, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
     except OSError as error:  # not installed (or not executable)
         log.error("Graphviz not found: %s", error)
         raise ChartError(_("Graphviz (the dot program) is not installed, so org charts cannot be drawn.")) from error
@@ -109,7 +111,8 @@ def _run_dot(dot_source: str, binary: str, timeout: float) -> str:
     # the list on every text element); it is scoped by a class, as an inline SVG's styles apply
     # to the whole page.
     return svg.replace("<svg ", f'<svg class="{SVG_CLASS}" ', 1).replace(
-        ">", f">\n<style>.{SVG_CLASS} text {{ font-family: {FONT_FALLBACKS}; }}</style>", 1)
+        ">", f">\n<style>.{SVG_CLASS} text {{ font-family: {FONT_FALLBACKS}; }}</style>", 1
+    )
 
 
 def render_chart_svg(source: str) -> str:

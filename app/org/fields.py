@@ -33,6 +33,7 @@ migration, one ``Field`` here, and the template. A reference to another record a
 importer to look its code up (``app/transfer/importing.py``) and the exporter to join it
 (``app/transfer/records.py``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,9 +46,9 @@ from app.org.models import Department, Employee, EmployeeStatus, Position
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 CODE_MESSAGE = _l("Use letters, digits, dots, dashes and underscores, e.g. EC-MGR.")
-TEXT_MAX = 20_000   # a free text of a record (Text columns): more is not a description
-MAX_LIST = 200      # items of a department's lists (functions, collaborations)
-MAX_REFS = 100      # positions named in one list (dotted lines)
+TEXT_MAX = 20_000  # a free text of a record (Text columns): more is not a description
+MAX_LIST = 200  # items of a department's lists (functions, collaborations)
+MAX_REFS = 100  # positions named in one list (dotted lines)
 
 
 def _length(column) -> int:
@@ -69,12 +70,12 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
-    help: Any = None                  # under the page's field
-    description: str | None = None    # the API reference (English, as the rest of the document)
+    help: Any = None  # under the page's field
+    description: str | None = None  # the API reference (English, as the rest of the document)
     messages: tuple[tuple[str, Any], ...] = ()  # page messages: ("required", ...), ("range", ...)
-    widget: str = ""                  # ref: "select" (choices from the view) or "lookup" (position code)
-    target: str = ""                  # ref/refs: the kind of record referred to (departments, positions, users)
-    rows: int = 3                     # text, lines, pairs: the height of the page's text area
+    widget: str = ""  # ref: "select" (choices from the view) or "lookup" (position code)
+    target: str = ""  # ref/refs: the kind of record referred to (departments, positions, users)
+    rows: int = 3  # text, lines, pairs: the height of the page's text area
     sheet: bool = True
     sheet_key: str = ""
     sheet_label: Any = None
@@ -147,7 +148,7 @@ class Values:
             else:
                 setattr(self, f.name, f.empty())
 
-    def __getattr__(self, name: str) -> Any:   # for type checkers: every declared field is set in __init__
+    def __getattr__(self, name: str) -> Any:  # for type checkers: every declared field is set in __init__
         raise AttributeError(name)
 
     def __eq__(self, other: object) -> bool:
@@ -170,73 +171,190 @@ CODE_DESCRIPTION = "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."
 TOP = _l("Empty at the top of the company.")
 
 # In the order of the API's schemas (the spreadsheets and the responses put some first: see there).
-DEPARTMENT = Entity("departments", (
-    Field("code", "code", _l("Code"), required=True, max_length=_length(Department.code), sheet_help=CODE_HELP,
-          description=CODE_DESCRIPTION),
-    Field("name", "line", lazy_pgettext("thing", "Name"), required=True, max_length=_length(Department.name),
-          sheet_label=_l("Department name")),
-    Field("parent_id", "ref", _l("Parent department"), widget="select", target="departments",
-          sheet_key="parent_code", sheet_label=_l("Parent department code"), sheet_help=TOP),
-    _text("nature", _l("Nature (部门性质)")),
-    _text("service_object", _l("Serves (服务对象)")),
-    _text("authority", _l("Management authority (管理权限)")),
-    _text("management_functions", _l("Management functions (管理职能)")),
-    _text("evaluation_criteria", _l("Evaluation criteria (绩效评估)")),
-    Field("head_position_id", "ref", _l("Head position"), widget="select", target="positions",
-          help=_l("The position that leads this department."), sheet_key="head_position_code",
-          sheet_label=_l("Head position code"),
-          sheet_help=_l("A position of this department (it may be created by the same workbook).")),
-    Field("functions", "lines", _l("Main functions (主要职责)"), max_length=TEXT_MAX, maximum=MAX_LIST, rows=6,
-          help=_l("One per line, in order."), sheet_help=_l("One per line, in order."),
-          description="The main functions, in order."),
-    Field("collaborations", "pairs", _l("Collaboration with other departments (部门协作)"), max_length=TEXT_MAX,
-          maximum=MAX_LIST, rows=4,
-          help=_l("One per line: department, a colon, what is done together. E.g. “市场部: 制定并执行整合营销方案”."),
-          sheet_help=_l("One per line: department, a colon, what is done together.")),
-))
+DEPARTMENT = Entity(
+    "departments",
+    (
+        Field(
+            "code",
+            "code",
+            _l("Code"),
+            required=True,
+            max_length=_length(Department.code),
+            sheet_help=CODE_HELP,
+            description=CODE_DESCRIPTION,
+        ),
+        Field(
+            "name",
+            "line",
+            lazy_pgettext("thing", "Name"),
+            required=True,
+            max_length=_length(Department.name),
+            sheet_label=_l("Department name"),
+        ),
+        Field(
+            "parent_id",
+            "ref",
+            _l("Parent department"),
+            widget="select",
+            target="departments",
+            sheet_key="parent_code",
+            sheet_label=_l("Parent department code"),
+            sheet_help=TOP,
+        ),
+        _text("nature", _l("Nature (部门性质)")),
+        _text("service_object", _l("Serves (服务对象)")),
+        _text("authority", _l("Management authority (管理权限)")),
+        _text("management_functions", _l("Management functions (管理职能)")),
+        _text("evaluation_criteria", _l("Evaluation criteria (绩效评估)")),
+        Field(
+            "head_position_id",
+            "ref",
+            _l("Head position"),
+            widget="select",
+            target="positions",
+            help=_l("The position that leads this department."),
+            sheet_key="head_position_code",
+            sheet_label=_l("Head position code"),
+            sheet_help=_l("A position of this department (it may be created by the same workbook)."),
+        ),
+        Field(
+            "functions",
+            "lines",
+            _l("Main functions (主要职责)"),
+            max_length=TEXT_MAX,
+            maximum=MAX_LIST,
+            rows=6,
+            help=_l("One per line, in order."),
+            sheet_help=_l("One per line, in order."),
+            description="The main functions, in order.",
+        ),
+        Field(
+            "collaborations",
+            "pairs",
+            _l("Collaboration with other departments (部门协作)"),
+            max_length=TEXT_MAX,
+            maximum=MAX_LIST,
+            rows=4,
+            help=_l("One per line: department, a colon, what is done together. E.g. “市场部: 制定并执行整合营销方案”."),
+            sheet_help=_l("One per line: department, a colon, what is done together."),
+        ),
+    ),
+)
 
-POSITION = Entity("positions", (
-    Field("code", "code", _l("Code"), required=True, max_length=_length(Position.code), sheet_help=CODE_HELP,
-          description=CODE_DESCRIPTION),
-    Field("title", "line", _l("Title"), required=True, max_length=_length(Position.title)),
-    Field("department_id", "ref", _l("Department"), required=True, widget="select", target="departments",
-          messages=(("required", _l("Choose a department.")),),
-          sheet_key="department_code", sheet_label=_l("Department code")),
-    Field("grade", "line", _l("Grade"), max_length=_length(Position.grade)),
-    Field("headcount", "int", _l("Authorised headcount (编制)"), minimum=0, maximum=100_000, default=1,
-          messages=(("required", _l("Enter the authorised headcount.")),
-                    ("range", _l("The headcount cannot be below zero."))),
-          description="Authorised headcount (编制).", sheet_help=_l("A whole number, 0 or more.")),
-    Field("reports_to_id", "ref", _l("Reports to (直接上级)"), widget="lookup", target="positions", help=_l(
-        "The superior position's code; type a title or code to search. It may belong to another department. "
-        "Leave empty at the top of the company."),
-        sheet_key="reports_to_code", sheet_label=_l("Reports to (直接上级) code"), sheet_help=TOP),
-    _text("purpose", _l("Purpose")),
-    _text("authority", _l("Authority (职责权限)")),
-    _text("management_responsibility", _l("Management responsibility (管理责任)")),
-    _text("working_conditions", _l("Working conditions"), help=_l("E.g. shift work, evening shifts, travel.")),
-    Field("acting_position_id", "ref", _l("Covered when vacant by (临时代理)"), widget="lookup", target="positions",
-          help=_l("The code of the position whose holder stands in."),
-          sheet_key="acting_position_code", sheet_label=_l("Covered when vacant by (临时代理) code")),
-    _text("acting_note", _l("Acting-for arrangement")),
-    Field("dotted_superior_ids", "refs", _l("Dotted-line reporting"), maximum=MAX_REFS, target="positions",
-          help=_l("Codes of further positions this one reports to indirectly, separated by commas."),
-          sheet_key="dotted_line_codes", sheet_label=_l("Dotted-line superior codes"),
-          sheet_help=_l("Separated by commas.")),
-))
+POSITION = Entity(
+    "positions",
+    (
+        Field(
+            "code",
+            "code",
+            _l("Code"),
+            required=True,
+            max_length=_length(Position.code),
+            sheet_help=CODE_HELP,
+            description=CODE_DESCRIPTION,
+        ),
+        Field("title", "line", _l("Title"), required=True, max_length=_length(Position.title)),
+        Field(
+            "department_id",
+            "ref",
+            _l("Department"),
+            required=True,
+            widget="select",
+            target="departments",
+            messages=(("required", _l("Choose a department.")),),
+            sheet_key="department_code",
+            sheet_label=_l("Department code"),
+        ),
+        Field("grade", "line", _l("Grade"), max_length=_length(Position.grade)),
+        Field(
+            "headcount",
+            "int",
+            _l("Authorised headcount (编制)"),
+            minimum=0,
+            maximum=100_000,
+            default=1,
+            messages=(
+                ("required", _l("Enter the authorised headcount.")),
+                ("range", _l("The headcount cannot be below zero.")),
+            ),
+            description="Authorised headcount (编制).",
+            sheet_help=_l("A whole number, 0 or more."),
+        ),
+        Field(
+            "reports_to_id",
+            "ref",
+            _l("Reports to (直接上级)"),
+            widget="lookup",
+            target="positions",
+            help=_l(
+                "The superior position's code; type a title or code to search. It may belong to another department. "
+                "Leave empty at the top of the company."
+            ),
+            sheet_key="reports_to_code",
+            sheet_label=_l("Reports to (直接上级) code"),
+            sheet_help=TOP,
+        ),
+        _text("purpose", _l("Purpose")),
+        _text("authority", _l("Authority (职责权限)")),
+        _text("management_responsibility", _l("Management responsibility (管理责任)")),
+        _text("working_conditions", _l("Working conditions"), help=_l("E.g. shift work, evening shifts, travel.")),
+        Field(
+            "acting_position_id",
+            "ref",
+            _l("Covered when vacant by (临时代理)"),
+            widget="lookup",
+            target="positions",
+            help=_l("The code of the position whose holder stands in."),
+            sheet_key="acting_position_code",
+            sheet_label=_l("Covered when vacant by (临时代理) code"),
+        ),
+        _text("acting_note", _l("Acting-for arrangement")),
+        Field(
+            "dotted_superior_ids",
+            "refs",
+            _l("Dotted-line reporting"),
+            maximum=MAX_REFS,
+            target="positions",
+            help=_l("Codes of further positions this one reports to indirectly, separated by commas."),
+            sheet_key="dotted_line_codes",
+            sheet_label=_l("Dotted-line superior codes"),
+            sheet_help=_l("Separated by commas."),
+        ),
+    ),
+)
 
-EMPLOYEE = Entity("employees", (
-    Field("employee_no", "line", _l("Employee number"), required=True, max_length=_length(Employee.employee_no)),
-    Field("name", "line", _l("Name"), required=True, max_length=_length(Employee.name)),
-    Field("email", "email", _l("E-mail"), max_length=_length(Employee.email),
-          messages=(("invalid", _l("Enter a valid e-mail address.")),)),
-    Field("hire_date", "date", _l("Hire date"), sheet_help=_l("YYYY-MM-DD.")),
-    Field("status", "status", _l("Status"), default=EmployeeStatus.REGULAR.value,
-          sheet_help=_l("probation, regular or left; empty: as it is (regular when new).")),
-    Field("user_id", "ref", _l("User account"), widget="select", target="users",
-          help=_l("Links the employee to a login, for self-service and manager scope."),
-          sheet_key="user_email", sheet_label=_l("User account e-mail"),
-          sheet_help=_l("Links the employee to an existing login.")),
-))
+EMPLOYEE = Entity(
+    "employees",
+    (
+        Field("employee_no", "line", _l("Employee number"), required=True, max_length=_length(Employee.employee_no)),
+        Field("name", "line", _l("Name"), required=True, max_length=_length(Employee.name)),
+        Field(
+            "email",
+            "email",
+            _l("E-mail"),
+            max_length=_length(Employee.email),
+            messages=(("invalid", _l("Enter a valid e-mail address.")),),
+        ),
+        Field("hire_date", "date", _l("Hire date"), sheet_help=_l("YYYY-MM-DD.")),
+        Field(
+            "status",
+            "status",
+            _l("Status"),
+            default=EmployeeStatus.REGULAR.value,
+            sheet_help=_l("probation, regular or left; empty: as it is (regular when new)."),
+        ),
+        Field(
+            "user_id",
+            "ref",
+            _l("User account"),
+            widget="select",
+            target="users",
+            help=_l("Links the employee to a login, for self-service and manager scope."),
+            sheet_key="user_email",
+            sheet_label=_l("User account e-mail"),
+            sheet_help=_l("Links the employee to an existing login."),
+        ),
+    ),
+)
 
 ENTITIES = {entity.name: entity for entity in (DEPARTMENT, POSITION, EMPLOYEE)}

@@ -1,5 +1,6 @@
 """Forms of the organisation pages. Their fields are derived from the declarations of
 app/org/fields.py (names equal the columns); rules that the API also needs live in the services."""
+
 from __future__ import annotations
 
 import re
@@ -82,30 +83,50 @@ def form_field(f: Field):
     validators (required, length, range, pattern) from the declaration."""
     required_message = f.message("required")
     if f.kind == "code":
-        return StringField(f.label, validators=[DataRequired(), Length(max=f.max_length),
-                                                Regexp(CODE_PATTERN, message=CODE_MESSAGE)], description=f.help or "")
+        return StringField(
+            f.label,
+            validators=[DataRequired(), Length(max=f.max_length), Regexp(CODE_PATTERN, message=CODE_MESSAGE)],
+            description=f.help or "",
+        )
     if f.kind == "line":
         first = DataRequired() if f.required else Optional()
         return StringField(f.label, validators=[first, Length(max=f.max_length)], description=f.help or "")
     if f.kind in ("text", "lines", "pairs"):
-        return TextAreaField(f.label, validators=[Optional(), Length(max=f.max_length)], description=f.help or "",
-                             render_kw={"rows": f.rows})
+        return TextAreaField(
+            f.label,
+            validators=[Optional(), Length(max=f.max_length)],
+            description=f.help or "",
+            render_kw={"rows": f.rows},
+        )
     if f.kind == "int":
-        return IntegerField(f.label, default=f.default, validators=[
-            InputRequired(message=required_message), NumberRange(min=f.minimum, max=f.maximum, message=f.message("range"))],
-            description=f.help or "")
+        return IntegerField(
+            f.label,
+            default=f.default,
+            validators=[
+                InputRequired(message=required_message),
+                NumberRange(min=f.minimum, max=f.maximum, message=f.message("range")),
+            ],
+            description=f.help or "",
+        )
     if f.kind == "email":
-        return EmailField(f.label, validators=[Optional(), Length(max=f.max_length),
-                                               Regexp(EMAIL_PATTERN, message=f.message("invalid"))], description=f.help or "")
+        return EmailField(
+            f.label,
+            validators=[Optional(), Length(max=f.max_length), Regexp(EMAIL_PATTERN, message=f.message("invalid"))],
+            description=f.help or "",
+        )
     if f.kind == "date":
-        return DateField(f.label, validators=[InputRequired(message=required_message) if f.required else Optional()],
-                         description=f.help or "")
+        return DateField(
+            f.label,
+            validators=[InputRequired(message=required_message) if f.required else Optional()],
+            description=f.help or "",
+        )
     if f.kind == "status":
         return SelectField(f.label, choices=EmployeeStatus.choices, description=f.help or "")
     validators = [InputRequired(message=required_message)] if f.required else []
-    if f.kind == "ref" and f.widget == "select":   # the view fills the choices
-        return SelectField(f.label, coerce=optional_int, validate_choice=False, validators=validators,
-                           description=f.help or "")
+    if f.kind == "ref" and f.widget == "select":  # the view fills the choices
+        return SelectField(
+            f.label, coerce=optional_int, validate_choice=False, validators=validators, description=f.help or ""
+        )
     if f.kind == "ref":
         return PositionRefField(f.label, validators=validators, description=f.help or "")
     if f.kind == "refs":
@@ -160,8 +181,11 @@ class EmployeeForm(FlaskForm):
 
 
 class AssignmentForm(FlaskForm):
-    position_id = PositionRefField(_l("Position"), validators=[InputRequired(message=_l("Choose a position."))],
-                                   description=_l("Type a title or code to search."))
+    position_id = PositionRefField(
+        _l("Position"),
+        validators=[InputRequired(message=_l("Choose a position."))],
+        description=_l("Type a title or code to search."),
+    )
     start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter a start date."))])
     end_date = DateField(_l("To (optional)"), validators=[Optional()])
     is_primary = BooleanField(_l("Primary assignment"), default=True)

@@ -1,6 +1,7 @@
 """The form of a department's functions (主要职责) as ordered, structured items: a row per
 function with its place in the order, a short title, the text, and a box to remove it; blank
 rows add new ones. Kept apart from ``forms.py``: rows of a list rather than fields of a record."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -4,6 +4,7 @@ headcount against its current holders, with subtotals per department and per sub
 Two queries whatever the size of the company: the departments of the subtree, then its positions
 with their filled counts aggregated by the database. Only the columns the report shows are
 selected; the result is plain dataclasses, ready for a template or a spreadsheet."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -77,11 +78,11 @@ class DepartmentBlock:
     code: str
     name: str
     parent_id: int | None
-    level: int                                   # depth below the report's top department (0)
+    level: int  # depth below the report's top department (0)
     positions: list[PositionLine] = field(default_factory=list)
-    own: Counts = field(default_factory=Counts)   # its own positions
+    own: Counts = field(default_factory=Counts)  # its own positions
     subtree: Counts = field(default_factory=Counts)  # itself and every department below it
-    sub_departments: int = 0                     # direct sub-departments in the report
+    sub_departments: int = 0  # direct sub-departments in the report
 
     @property
     def has_sub_departments(self) -> bool:
@@ -91,7 +92,7 @@ class DepartmentBlock:
 @dataclass
 class HeadcountReport:
     day: date
-    root_id: int | None                # the department the report is about; None: the whole company
+    root_id: int | None  # the department the report is about; None: the whole company
     departments: list[DepartmentBlock]  # tree order (siblings by name, then code)
     total: Counts
 
@@ -109,28 +110,37 @@ def headcount_report(department: Department | None = None, day: date | None = No
     (today by default). Archived departments and positions are left out; filled counts current
     primary assignments."""
     day = day or clock.today()
-    dep_query = select(Department.id, Department.code, Department.name, Department.parent_id,
-                       Department.path, Department.depth).where(Department.archived_at.is_(None))
+    dep_query = select(
+        Department.id, Department.code, Department.name, Department.parent_id, Department.path, Department.depth
+    ).where(Department.archived_at.is_(None))
     if department is not None:
         dep_query = dep_query.where(subtree_condition(department))
     rows = db.session.execute(dep_query).all()
 
-    rows.sort(key=lambda row: row.path)   # the org chart's order (ORDER BY path)
+    rows.sort(key=lambda row: row.path)  # the org chart's order (ORDER BY path)
     top_depth = min((row.depth for row in rows), default=0)
-    blocks = {row.id: DepartmentBlock(row.id, row.code, row.name, row.parent_id, row.depth - top_depth)
-              for row in rows}
+    blocks = {row.id: DepartmentBlock(row.id, row.code, row.name, row.parent_id, row.depth - top_depth) for row in rows}
     for block in blocks.values():
         if block.parent_id in blocks:
             blocks[block.parent_id].sub_departments += 1
 
     if blocks:
         filled = holder_counts(day=day).subquery()
-        pos_query = select(Position.id, Position.code, Position.title, Position.grade, Position.headcount,
-                           Position.department_id, func.coalesce(filled.c.filled, 0).label("filled")) \
-            .join(Department, Department.id == Position.department_id) \
-            .outerjoin(filled, filled.c.position_id == Position.id) \
+        pos_query = (
+            select(
+                Position.id,
+                Position.code,
+                Position.title,
+                Position.grade,
+                Position.headcount,
+                Position.department_id,
+                func.coalesce(filled.c.filled, 0).label("filled"),
+            )
+            .join(Department, Department.id == Position.department_id)
+            .outerjoin(filled, filled.c.position_id == Position.id)
             .where(Position.archived_at.is_(None), Department.archived_at.is_(None))
-        pos_query = head_first(pos_query)   # each department's positions head first
+        )
+        pos_query = head_first(pos_query)  # each department's positions head first
         if department is not None:
             pos_query = pos_query.where(subtree_condition(department))
         for row in db.session.execute(pos_query):
@@ -149,13 +159,17 @@ def headcount_report(department: Department | None = None, day: date | None = No
             if ancestor and int(ancestor) in blocks:
                 blocks[int(ancestor)].subtree.add(block.own)
 
-    return HeadcountReport(day=day, root_id=department.id if department is not None else None,
-                           departments=[blocks[row.id] for row in rows], total=total)
+    return HeadcountReport(
+        day=day,
+        root_id=department.id if department is not None else None,
+        departments=[blocks[row.id] for row in rows],
+        total=total,
+    )
 
 
 # --- spreadsheet ----------------------------------------------------------------------------
 
-OVER_FILL = "F8D7DA"   # Bootstrap's table-danger, as on the page
+OVER_FILL = "F8D7DA"  # Bootstrap's table-danger, as on the page
 
 
 def headcount_sheets(report: HeadcountReport) -> list[Sheet]:
@@ -167,33 +181,86 @@ def headcount_sheets(report: HeadcountReport) -> list[Sheet]:
     def position_rows():
         for block in report.departments:
             for p in block.positions:
-                yield Row([block.name, block.code, p.code, p.title, p.grade, p.authorised, p.filled, p.vacant,
-                           p.over], fill=OVER_FILL if p.over else None)
+                yield Row(
+                    [block.name, block.code, p.code, p.title, p.grade, p.authorised, p.filled, p.vacant, p.over],
+                    fill=OVER_FILL if p.over else None,
+                )
 
     t = report.total
     positions = Sheet(
         _("Positions"),
-        [Column(_("Department")), Column(_("Department code")), Column(_("Position code")), Column(_("Position")),
-         Column(_("Grade")), count(_("Authorised")), count(_("Filled")), count(_("Vacant")),
-         count(_("Over-staffed"))],
+        [
+            Column(_("Department")),
+            Column(_("Department code")),
+            Column(_("Position code")),
+            Column(_("Position")),
+            Column(_("Grade")),
+            count(_("Authorised")),
+            count(_("Filled")),
+            count(_("Vacant")),
+            count(_("Over-staffed")),
+        ],
         position_rows(),
-        footer=[Row([_("Total"), "", "", "", "", t.authorised, t.filled, t.vacant, t.over], bold=True)])
+        footer=[Row([_("Total"), "", "", "", "", t.authorised, t.filled, t.vacant, t.over], bold=True)],
+    )
 
     def department_rows():
         for d in report.departments:
             parent = by_id.get(d.parent_id)
-            yield Row([d.name, d.code, parent.name if parent else "", d.own.positions, d.own.authorised,
-                       d.own.filled, d.own.vacant, d.own.over, d.subtree.authorised, d.subtree.filled,
-                       d.subtree.vacant, d.subtree.over],
-                      indent=d.level, fill=OVER_FILL if d.own.over else None)
+            yield Row(
+                [
+                    d.name,
+                    d.code,
+                    parent.name if parent else "",
+                    d.own.positions,
+                    d.own.authorised,
+                    d.own.filled,
+                    d.own.vacant,
+                    d.own.over,
+                    d.subtree.authorised,
+                    d.subtree.filled,
+                    d.subtree.vacant,
+                    d.subtree.over,
+                ],
+                indent=d.level,
+                fill=OVER_FILL if d.own.over else None,
+            )
 
     departments = Sheet(
         _("Departments"),
-        [Column(_("Department")), Column(_("Code")), Column(_("Parent department")), count(_("Positions")),
-         count(_("Authorised")), count(_("Filled")), count(_("Vacant")), count(_("Over-staffed")),
-         count(_("Authorised incl. sub-departments")), count(_("Filled incl. sub-departments")),
-         count(_("Vacant incl. sub-departments")), count(_("Over-staffed incl. sub-departments"))],
+        [
+            Column(_("Department")),
+            Column(_("Code")),
+            Column(_("Parent department")),
+            count(_("Positions")),
+            count(_("Authorised")),
+            count(_("Filled")),
+            count(_("Vacant")),
+            count(_("Over-staffed")),
+            count(_("Authorised incl. sub-departments")),
+            count(_("Filled incl. sub-departments")),
+            count(_("Vacant incl. sub-departments")),
+            count(_("Over-staffed incl. sub-departments")),
+        ],
         department_rows(),
-        footer=[Row([_("Total"), "", "", t.positions, t.authorised, t.filled, t.vacant, t.over,
-                     t.authorised, t.filled, t.vacant, t.over], bold=True)])
+        footer=[
+            Row(
+                [
+                    _("Total"),
+                    "",
+                    "",
+                    t.positions,
+                    t.authorised,
+                    t.filled,
+                    t.vacant,
+                    t.over,
+                    t.authorised,
+                    t.filled,
+                    t.vacant,
+                    t.over,
+                ],
+                bold=True,
+            )
+        ],
+    )
     return [positions, departments]

@@ -1,5 +1,6 @@
 """The organisation: a department tree, positions with reporting lines, employees and their
 effective-dated assignments to positions."""
+
 from __future__ import annotations
 
 import enum
@@ -30,7 +31,7 @@ class Department(VersionedMixin, db.Model):
 
     __tablename__ = "departments"
     __versioned_collections__ = {"functions": "functions", "collaborations": "collaborations"}
-    __conflict_hidden__ = ("path", "depth")   # follow parent_id, which is shown
+    __conflict_hidden__ = ("path", "depth")  # follow parent_id, which is shown
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -38,26 +39,32 @@ class Department(VersionedMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     path: Mapped[str] = mapped_column(String(1000), default="/", index=True)
     depth: Mapped[int] = mapped_column(Integer, default=0)
-    nature: Mapped[str] = mapped_column(Text, default="")                 # 部门性质
-    service_object: Mapped[str] = mapped_column(Text, default="")         # 服务对象
-    authority: Mapped[str] = mapped_column(Text, default="")              # 管理权限
-    management_functions: Mapped[str] = mapped_column(Text, default="")   # 管理职能
-    evaluation_criteria: Mapped[str] = mapped_column(Text, default="")    # 绩效评估
+    nature: Mapped[str] = mapped_column(Text, default="")  # 部门性质
+    service_object: Mapped[str] = mapped_column(Text, default="")  # 服务对象
+    authority: Mapped[str] = mapped_column(Text, default="")  # 管理权限
+    management_functions: Mapped[str] = mapped_column(Text, default="")  # 管理职能
+    evaluation_criteria: Mapped[str] = mapped_column(Text, default="")  # 绩效评估
     head_position_id: Mapped[int | None] = mapped_column(
-        ForeignKey("positions.id", use_alter=True, ondelete="SET NULL"), index=True)
+        ForeignKey("positions.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[Department | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Department]] = relationship(back_populates="parent", order_by="Department.code")
     positions: Mapped[list[Position]] = relationship(
-        back_populates="department", foreign_keys="Position.department_id", order_by="Position.code")
+        back_populates="department", foreign_keys="Position.department_id", order_by="Position.code"
+    )
     head_position: Mapped[Position | None] = relationship(foreign_keys=[head_position_id], post_update=True)
     functions: Mapped[list[DepartmentFunction]] = relationship(
-        back_populates="department", cascade="all, delete-orphan", order_by="DepartmentFunction.position")
+        back_populates="department", cascade="all, delete-orphan", order_by="DepartmentFunction.position"
+    )
     collaborations: Mapped[list[Collaboration]] = relationship(
-        back_populates="department", cascade="all, delete-orphan", order_by="Collaboration.position",
-        foreign_keys="Collaboration.department_id")
+        back_populates="department",
+        cascade="all, delete-orphan",
+        order_by="Collaboration.position",
+        foreign_keys="Collaboration.department_id",
+    )
 
     @property
     def is_archived(self) -> bool:
@@ -145,24 +152,29 @@ class Position(VersionedMixin, db.Model):
     grade: Mapped[str] = mapped_column(String(40), default="")
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
-    purpose: Mapped[str] = mapped_column(Text, default="")                     # 岗位目的
-    authority: Mapped[str] = mapped_column(Text, default="")                   # 职责权限
-    management_responsibility: Mapped[str] = mapped_column(Text, default="")   # 管理责任
-    working_conditions: Mapped[str] = mapped_column(Text, default="")          # e.g. shift work
+    purpose: Mapped[str] = mapped_column(Text, default="")  # 岗位目的
+    authority: Mapped[str] = mapped_column(Text, default="")  # 职责权限
+    management_responsibility: Mapped[str] = mapped_column(Text, default="")  # 管理责任
+    working_conditions: Mapped[str] = mapped_column(Text, default="")  # e.g. shift work
     acting_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id", ondelete="SET NULL"))
-    acting_note: Mapped[str] = mapped_column(Text, default="")                 # 临时代理
+    acting_note: Mapped[str] = mapped_column(Text, default="")  # 临时代理
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     department: Mapped[Department] = relationship(back_populates="positions", foreign_keys=[department_id])
     reports_to: Mapped[Position | None] = relationship(
-        remote_side=[id], foreign_keys=[reports_to_id], back_populates="subordinates")
+        remote_side=[id], foreign_keys=[reports_to_id], back_populates="subordinates"
+    )
     subordinates: Mapped[list[Position]] = relationship(
-        foreign_keys=[reports_to_id], back_populates="reports_to", order_by="Position.code")
+        foreign_keys=[reports_to_id], back_populates="reports_to", order_by="Position.code"
+    )
     acting_position: Mapped[Position | None] = relationship(remote_side=[id], foreign_keys=[acting_position_id])
     dotted_superiors: Mapped[list[Position]] = relationship(
-        secondary=dotted_lines, primaryjoin=lambda: Position.id == dotted_lines.c.position_id,
-        secondaryjoin=lambda: Position.id == dotted_lines.c.superior_id, order_by="Position.code")
+        secondary=dotted_lines,
+        primaryjoin=lambda: Position.id == dotted_lines.c.position_id,
+        secondaryjoin=lambda: Position.id == dotted_lines.c.superior_id,
+        order_by="Position.code",
+    )
     assignments: Mapped[list[Assignment]] = relationship(back_populates="position", order_by="Assignment.start_date")
 
     @property
@@ -196,9 +208,7 @@ EMPLOYEE_STATUS_LABELS = {
 
 class Employee(VersionedMixin, db.Model):
     __tablename__ = "employees"
-    __table_args__ = (
-        CheckConstraint("status IN ('probation', 'regular', 'left')", name="status_valid"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('probation', 'regular', 'left')", name="status_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(String(40), unique=True)
@@ -211,7 +221,8 @@ class Employee(VersionedMixin, db.Model):
 
     user = relationship("User", backref=db.backref("employee", uselist=False))
     assignments: Mapped[list[Assignment]] = relationship(
-        back_populates="employee", cascade="all, delete-orphan", order_by="Assignment.start_date.desc()")
+        back_populates="employee", cascade="all, delete-orphan", order_by="Assignment.start_date.desc()"
+    )
 
     @property
     def status_enum(self) -> EmployeeStatus:

@@ -1,4 +1,5 @@
 """``flask search rebuild``: the whole search index again, from the records."""
+
 from __future__ import annotations
 
 import click

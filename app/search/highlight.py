@@ -1,12 +1,13 @@
 """The matched words of a result, marked: every piece of the text is escaped, only the
 ``<mark>`` around a match is markup."""
+
 from __future__ import annotations
 
 import re
 
 from markupsafe import Markup, escape
 
-SNIPPET = 160   # characters of the matching line shown around the first match
+SNIPPET = 160  # characters of the matching line shown around the first match
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
@@ -22,7 +23,7 @@ def mark(text: str, terms: list[str]) -> Markup:
         return escape(text)
     out, last = [], 0
     for found in pattern.finditer(text):
-        out.append(escape(text[last:found.start()]))
+        out.append(escape(text[last : found.start()]))
         out.append(Markup("<mark>%s</mark>") % found.group())
         last = found.end()
     out.append(escape(text[last:]))
@@ -44,4 +45,4 @@ def snippet(words: str, terms: list[str]) -> str:
     if len(line) <= SNIPPET:
         return line
     begin = max(0, min(start - SNIPPET // 3, len(line) - SNIPPET))
-    return ("…" if begin else "") + line[begin:begin + SNIPPET] + ("…" if begin + SNIPPET < len(line) else "")
+    return ("…" if begin else "") + line[begin : begin + SNIPPET] + ("…" if begin + SNIPPET < len(line) else "")

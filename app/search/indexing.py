@@ -6,6 +6,7 @@ transaction: the index commits or rolls back with the change, whatever service m
 writes that bypass the ORM, and databases filled before the index existed, are brought up to date
 with ``flask search rebuild`` (``rebuild``).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -38,76 +39,130 @@ def _lines(*values) -> str:
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     ids = sorted(set(ids))
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def _departments(ids):
-    for row in db.session.execute(select(Department.id, Department.code, Department.name, Department.archived_at)
-                                  .where(Department.id.in_(ids))):
-        yield {"record_id": row.id, "position_id": None, "title": row.name, "detail": row.code,
-               "archived": row.archived_at is not None, "words": _lines(row.code, row.name)}
+    for row in db.session.execute(
+        select(Department.id, Department.code, Department.name, Department.archived_at).where(Department.id.in_(ids))
+    ):
+        yield {
+            "record_id": row.id,
+            "position_id": None,
+            "title": row.name,
+            "detail": row.code,
+            "archived": row.archived_at is not None,
+            "words": _lines(row.code, row.name),
+        }
 
 
 def _positions(ids):
-    query = (select(Position.id, Position.code, Position.title, Position.archived_at, Department.name)
-             .join(Department, Department.id == Position.department_id).where(Position.id.in_(ids)))
+    query = (
+        select(Position.id, Position.code, Position.title, Position.archived_at, Department.name)
+        .join(Department, Department.id == Position.department_id)
+        .where(Position.id.in_(ids))
+    )
     for row in db.session.execute(query):
-        yield {"record_id": row.id, "position_id": row.id, "title": f"{row.code} {row.title}", "detail": row.name,
-               "archived": row.archived_at is not None, "words": _lines(row.code, row.title)}
+        yield {
+            "record_id": row.id,
+            "position_id": row.id,
+            "title": f"{row.code} {row.title}",
+            "detail": row.name,
+            "archived": row.archived_at is not None,
+            "words": _lines(row.code, row.title),
+        }
 
 
 def _employees(ids):
-    query = select(Employee.id, Employee.employee_no, Employee.name, Employee.email, Employee.status) \
-        .where(Employee.id.in_(ids))
+    query = select(Employee.id, Employee.employee_no, Employee.name, Employee.email, Employee.status).where(
+        Employee.id.in_(ids)
+    )
     for row in db.session.execute(query):
-        yield {"record_id": row.id, "position_id": None, "title": row.name,
-               "detail": " · ".join(value for value in (row.employee_no, row.email) if value),
-               "archived": row.status == EmployeeStatus.LEFT.value,
-               "words": _lines(row.name, row.employee_no, row.email)}
+        yield {
+            "record_id": row.id,
+            "position_id": None,
+            "title": row.name,
+            "detail": " · ".join(value for value in (row.employee_no, row.email) if value),
+            "archived": row.status == EmployeeStatus.LEFT.value,
+            "words": _lines(row.name, row.employee_no, row.email),
+        }
 
 
 def _job_descriptions(position_ids):
     """The version in force of each position: its duties (with their standards and section
     headings) and its requirements."""
     versions = db.session.execute(
-        select(JobDescriptionVersion.id, JobDescriptionVersion.position_id, Position.code, Position.title,
-               Position.archived_at)
+        select(
+            JobDescriptionVersion.id,
+            JobDescriptionVersion.position_id,
+            Position.code,
+            Position.title,
+            Position.archived_at,
+        )
         .join(Position, Position.id == JobDescriptionVersion.position_id)
-        .where(JobDescriptionVersion.position_id.in_(position_ids),
-               JobDescriptionVersion.status == Status.PUBLISHED.value)).all()
+        .where(
+            JobDescriptionVersion.position_id.in_(position_ids), JobDescriptionVersion.status == Status.PUBLISHED.value
+        )
+    ).all()
     if not versions:
         return
     version_ids = [row.id for row in versions]
     texts: dict[int, list[str]] = defaultdict(list)
     for row in db.session.execute(
-            select(DutySection.version_id, DutySection.heading, Duty.text, Duty.standard)
-            .join(Duty, Duty.section_id == DutySection.id, isouter=True)
-            .where(DutySection.version_id.in_(version_ids))
-            .order_by(DutySection.version_id, DutySection.position, Duty.position)):
+        select(DutySection.version_id, DutySection.heading, Duty.text, Duty.standard)
+        .join(Duty, Duty.section_id == DutySection.id, isouter=True)
+        .where(DutySection.version_id.in_(version_ids))
+        .order_by(DutySection.version_id, DutySection.position, Duty.position)
+    ):
         lines = texts[row.version_id]
         if row.heading and row.heading not in lines:
             lines.append(row.heading)
         lines.extend(value for value in (row.text, row.standard) if value)
-    for row in db.session.execute(select(Requirement.version_id, Requirement.text)
-                                  .where(Requirement.version_id.in_(version_ids))
-                                  .order_by(Requirement.version_id, Requirement.position)):
+    for row in db.session.execute(
+        select(Requirement.version_id, Requirement.text)
+        .where(Requirement.version_id.in_(version_ids))
+        .order_by(Requirement.version_id, Requirement.position)
+    ):
         texts[row.version_id].append(row.text)
     for row in versions:
-        yield {"record_id": row.id, "position_id": row.position_id, "title": f"{row.code} {row.title}",
-               "detail": "", "archived": row.archived_at is not None, "words": _lines(*texts[row.id])}
+        yield {
+            "record_id": row.id,
+            "position_id": row.position_id,
+            "title": f"{row.code} {row.title}",
+            "detail": "",
+            "archived": row.archived_at is not None,
+            "words": _lines(*texts[row.id]),
+        }
 
 
 def _kpis(ids):
-    for row in db.session.execute(select(Kpi.id, Kpi.code, Kpi.name, Kpi.definition, Kpi.archived_at)
-                                  .where(Kpi.id.in_(ids))):
-        yield {"record_id": row.id, "position_id": None, "title": row.name, "detail": row.code,
-               "archived": row.archived_at is not None, "words": _lines(row.code, row.name, row.definition)}
+    for row in db.session.execute(
+        select(Kpi.id, Kpi.code, Kpi.name, Kpi.definition, Kpi.archived_at).where(Kpi.id.in_(ids))
+    ):
+        yield {
+            "record_id": row.id,
+            "position_id": None,
+            "title": row.name,
+            "detail": row.code,
+            "archived": row.archived_at is not None,
+            "words": _lines(row.code, row.name, row.definition),
+        }
 
 
-BUILDERS = {"department": _departments, "position": _positions, "employee": _employees,
-            "job_description": _job_descriptions, "kpi": _kpis}
-SOURCES = {"department": Department.id, "position": Position.id, "employee": Employee.id,
-           "job_description": Position.id, "kpi": Kpi.id}
+BUILDERS = {
+    "department": _departments,
+    "position": _positions,
+    "employee": _employees,
+    "job_description": _job_descriptions,
+    "kpi": _kpis,
+}
+SOURCES = {
+    "department": Department.id,
+    "position": Position.id,
+    "employee": Employee.id,
+    "job_description": Position.id,
+    "kpi": Kpi.id,
+}
 
 
 def refresh(kind: str, ids: Iterable[int]) -> int:
@@ -153,15 +208,16 @@ def _stale(session) -> dict[str, set[int]]:
             continue
         stale[kind].add(obj.id)
         if isinstance(obj, Position):
-            stale["job_description"].add(obj.id)   # its job description's title
+            stale["job_description"].add(obj.id)  # its job description's title
     return stale
 
 
 def _after_flush(session, flush_context) -> None:
     stale = _stale(session)
     if stale.get("department"):
-        stale["position"] |= set(session.scalars(select(Position.id).where(
-            Position.department_id.in_(stale["department"]))))   # their positions show its name
+        stale["position"] |= set(
+            session.scalars(select(Position.id).where(Position.department_id.in_(stale["department"])))
+        )  # their positions show its name
     for kind, ids in stale.items():
         ids.discard(None)
         if ids:

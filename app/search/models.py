@@ -6,6 +6,7 @@ and ``detail`` are what a result shows. On SQLite an FTS5 table with the trigram
 triggers; on PostgreSQL a trigram GIN index on ``words`` serves ``ILIKE``. Both come from the
 migration (and, for databases made with ``create_all``, from ``SQLITE_DDL`` below).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import DDL, Boolean, Integer, String, Text, UniqueConstraint, event
@@ -31,13 +32,13 @@ SQLITE_DDL = (
 
 class SearchEntry(db.Model):
     __tablename__ = "search_entries"
-    __audit__ = False   # derived data, rebuilt at will: the records it mirrors are audited
+    __audit__ = False  # derived data, rebuilt at will: the records it mirrors are audited
     __table_args__ = (UniqueConstraint("kind", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[int] = mapped_column(Integer)
-    position_id: Mapped[int | None] = mapped_column(Integer, index=True)   # job descriptions: whose
+    position_id: Mapped[int | None] = mapped_column(Integer, index=True)  # job descriptions: whose
     title: Mapped[str] = mapped_column(String(300))
     detail: Mapped[str] = mapped_column(String(300), default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)

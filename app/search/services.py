@@ -5,6 +5,7 @@ The query is cut to ``MAX_QUERY`` characters and ``MAX_TERMS`` words; every word
 (anywhere in a record's searched fields, ignoring case). Words are matched literally: FTS5
 operators, quotes, ``%`` or SQL in a query are just characters to find.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from app.search.models import FTS_TABLE, KINDS, SearchEntry
 MAX_QUERY = 200
 MAX_TERMS = 8
 PER_KIND = 10
-TRIGRAM = 3   # FTS5's trigram tokenizer finds words of at least three characters; shorter ones use LIKE
+TRIGRAM = 3  # FTS5's trigram tokenizer finds words of at least three characters; shorter ones use LIKE
 
 KIND_LABELS = {
     "department": _l("Departments"),
@@ -36,7 +37,7 @@ entries = SearchEntry.__table__
 
 @dataclass
 class Query:
-    text: str            # what was searched (cut to MAX_QUERY)
+    text: str  # what was searched (cut to MAX_QUERY)
     terms: list[str]
     truncated: bool
 
@@ -118,12 +119,14 @@ def _matches(terms: list[str]):
     long = [term for term in terms if len(term) >= TRIGRAM]
     if not long:
         return entries, and_(*conditions)
-    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in long)   # each a literal phrase
+    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in long)  # each a literal phrase
     conditions.append(fts.c[FTS_TABLE].op("MATCH")(phrase))
     return entries.join(fts, fts.c.rowid == entries.c.id), and_(*conditions)
 
 
-def search(user, raw: str | None, per_kind: int = PER_KIND, kinds: tuple[str, ...] = KINDS) -> tuple[Query, list[Group]]:
+def search(
+    user, raw: str | None, per_kind: int = PER_KIND, kinds: tuple[str, ...] = KINDS
+) -> tuple[Query, list[Group]]:
     """The entries matching ``raw`` that ``user`` may see: up to ``per_kind`` of each kind (title
     matches first) and the number of each; kinds without a match are left out. One statement:
     the matches once (a CTE), then for each kind its count and its first few (a limit per kind
@@ -133,23 +136,59 @@ def search(user, raw: str | None, per_kind: int = PER_KIND, kinds: tuple[str, ..
         return query, []
     rows_from, matching = _matches(query.terms)
     in_title = entries.c.title.icontains(query.terms[0], autoescape=True)
-    found = (select(entries.c.id, entries.c.kind, entries.c.title, entries.c.archived,
-                    case((in_title, 0), else_=1).label("rank"))
-             .select_from(rows_from).where(entries.c.kind.in_(kinds), _visible(user), matching)
-             .cte("found").prefix_with("MATERIALIZED"))   # once, read by every kind (SQLite ≥ 3.35, PostgreSQL ≥ 12)
+    found = (
+        select(
+            entries.c.id,
+            entries.c.kind,
+            entries.c.title,
+            entries.c.archived,
+            case((in_title, 0), else_=1).label("rank"),
+        )
+        .select_from(rows_from)
+        .where(entries.c.kind.in_(kinds), _visible(user), matching)
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )  # once, read by every kind (SQLite ≥ 3.35, PostgreSQL ≥ 12)
     order = (found.c.rank, found.c.archived, found.c.title, found.c.id)
-    firsts = [select(*found.c, select(func.count()).select_from(found).where(found.c.kind == kind)
-                     .scalar_subquery().label("total"))
-              .where(found.c.kind == kind).order_by(*order).limit(per_kind).subquery() for kind in kinds]
+    firsts = [
+        select(
+            *found.c,
+            select(func.count()).select_from(found).where(found.c.kind == kind).scalar_subquery().label("total"),
+        )
+        .where(found.c.kind == kind)
+        .order_by(*order)
+        .limit(per_kind)
+        .subquery()
+        for kind in kinds
+    ]
     best = union_all(*(select(*first.c) for first in firsts)).subquery("best")
     rows = db.session.execute(
-        select(entries.c.kind, entries.c.record_id, entries.c.position_id, entries.c.title, entries.c.detail,
-               entries.c.archived, entries.c.words, best.c.total)
+        select(
+            entries.c.kind,
+            entries.c.record_id,
+            entries.c.position_id,
+            entries.c.title,
+            entries.c.detail,
+            entries.c.archived,
+            entries.c.words,
+            best.c.total,
+        )
         .join(best, best.c.id == entries.c.id)
-        .order_by(best.c.kind, best.c.rank, best.c.archived, best.c.title, best.c.id)).all()
+        .order_by(best.c.kind, best.c.rank, best.c.archived, best.c.title, best.c.id)
+    ).all()
     groups: dict[str, Group] = {}
     for row in rows:
         group = groups.setdefault(row.kind, Group(row.kind, row.total))
-        group.hits.append(Hit(row.kind, row.record_id, row.position_id, row.title, row.detail, row.archived,
-                              snippet(row.words, query.terms), query.terms))
+        group.hits.append(
+            Hit(
+                row.kind,
+                row.record_id,
+                row.position_id,
+                row.title,
+                row.detail,
+                row.archived,
+                snippet(row.words, query.terms),
+                query.terms,
+            )
+        )
     return query, [groups[kind] for kind in KINDS if kind in groups]

@@ -2,6 +2,7 @@
 department (the holder of its head position) drafts plans for its subtree and, when the
 setting ``TARGETS_HEAD_MAY_APPROVE`` allows it, approves them; only HR locks a plan and confirms
 over-allocation. Employees see the targets handed down to the positions they hold."""
+
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context

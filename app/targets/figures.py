@@ -1,6 +1,7 @@
 """The arithmetic of target plans, on Decimals only: splitting a figure into parts that add up
 exactly (largest remainder), combining parts by a KPI's rule, and the differences between a
 whole and its parts. No database, no request: the services and the importer share it."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -35,7 +36,7 @@ def apportion(amount: Decimal, weights: Sequence[Decimal], places: int) -> list[
     floors = [r.quantize(unit, rounding=ROUND_DOWN) for r in raw]
     left = int(((amount - sum(floors, ZERO)) / unit).to_integral_value())
     order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
-    for i in order[:max(left, 0)]:
+    for i in order[: max(left, 0)]:
         floors[i] += unit
     return floors
 
@@ -54,7 +55,9 @@ def weighted_mean(values: Sequence[Decimal | None], weights: Sequence[Decimal | 
     return sum((v * w for v, w in pairs), ZERO) / total
 
 
-def combine(rule: str, values: Sequence[Decimal | None], weights: Sequence[Decimal | None] | None = None) -> Decimal | None:
+def combine(
+    rule: str, values: Sequence[Decimal | None], weights: Sequence[Decimal | None] | None = None
+) -> Decimal | None:
     """The parts of a period combined into the whole by ``rule`` (over time)."""
     present = [v for v in values if v is not None]
     if not present:
@@ -65,7 +68,7 @@ def combine(rule: str, values: Sequence[Decimal | None], weights: Sequence[Decim
         return weighted_mean(values, weights)
     if rule == Rule.MAX.value:
         return max(present)
-    return present[-1]   # last
+    return present[-1]  # last
 
 
 def combine_nodes(rule: str, values: Sequence[Decimal | None], weights: Sequence[Decimal | None] | None = None):
@@ -107,7 +110,9 @@ def tolerance(*typed: Decimal | None) -> Decimal:
     return Decimal(1).scaleb(-max(decimals_of(*typed), 2)) / 2
 
 
-def differences(rule: str, typed_year: Decimal | None, months: Values, base: Values | None = None) -> dict[str, Decimal]:
+def differences(
+    rule: str, typed_year: Decimal | None, months: Values, base: Values | None = None
+) -> dict[str, Decimal]:
     """{period: stated − computed} where the months do not give the stated year (or a stated
     quarter): amounts to the cent exactly, rates within the precision they were typed with."""
     if typed_year is None:
@@ -122,8 +127,9 @@ def differences(rule: str, typed_year: Decimal | None, months: Values, base: Val
     return {"y": diff} if diff != 0 else {}
 
 
-def node_gaps(rule: str, whole: Values, parts: list[Values], part_weights: list[Values] | None = None,
-              periods=PERIODS) -> dict:
+def node_gaps(
+    rule: str, whole: Values, parts: list[Values], part_weights: list[Values] | None = None, periods=PERIODS
+) -> dict:
     """For a node and the shares handed down from it: {period: (handed down, remainder)}; a
     negative remainder of an additive KPI is over-allocation."""
     result = {}

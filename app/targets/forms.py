@@ -1,5 +1,6 @@
 """Forms of the target-plan pages. The rules (numbers, splits, over-allocation) are in the
 services, which the API shares; these only carry what was typed, kept when it is refused."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -37,8 +38,11 @@ class LineForm(FlaskForm):
     months = FieldList(StringField(validators=[Optional(), Length(max=40)]), min_entries=12, max_entries=12)
 
 
-HAND_DOWN_METHODS = [("even", _l("Evenly")), ("percent", _l("By percentages of the whole")),
-                     ("amount", _l("By amounts (or rates) typed for each"))]
+HAND_DOWN_METHODS = [
+    ("even", _l("Evenly")),
+    ("percent", _l("By percentages of the whole")),
+    ("amount", _l("By amounts (or rates) typed for each")),
+]
 
 
 class HandDownForm(FlaskForm):
@@ -49,7 +53,7 @@ class HandDownForm(FlaskForm):
     kpi_id = SelectField(_l("KPI"), coerce=optional_int, validators=[InputRequired()])
     method = SelectField(_l("How"), choices=HAND_DOWN_METHODS, default="even")
     confirm_over = BooleanField(_l("I confirm handing down more than the whole (HR only)"))
-    nodes = HiddenField()   # errors about the receivers are shown here
+    nodes = HiddenField()  # errors about the receivers are shown here
 
 
 class RevisionForm(FlaskForm):
@@ -64,4 +68,4 @@ class ActionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Excel workbook (.xlsx) exported from this plan"))
     confirm_over = BooleanField(_l("I confirm handing down more than the whole (HR only)"))
-    digest = HiddenField()   # apply: the file checked by the dry run
+    digest = HiddenField()  # apply: the file checked by the dry run

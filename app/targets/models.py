@@ -10,6 +10,7 @@ A plan is a draft, then approved (in force: read-only, its shares are the positi
 then locked (final: no more revisions). A revision is a new plan row (``revision`` + 1) copied
 from the approved one; approving it supersedes the old one, which stays as history.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -70,8 +71,12 @@ class PlanStatus(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.DRAFT: _l("Draft"), cls.APPROVED: _l("Approved"), cls.LOCKED: _l("Locked"),
-                cls.SUPERSEDED: _l("Superseded")}
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.APPROVED: _l("Approved"),
+            cls.LOCKED: _l("Locked"),
+            cls.SUPERSEDED: _l("Superseded"),
+        }
 
 
 class Rule(LabelledEnum):
@@ -93,8 +98,12 @@ class Rule(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.SUM: _l("Amount: parts add up"), cls.MEAN: _l("Rate: weighted mean of the parts"),
-                cls.MAX: _l("Count: the largest period"), cls.LAST: _l("Count: the last period")}
+        return {
+            cls.SUM: _l("Amount: parts add up"),
+            cls.MEAN: _l("Rate: weighted mean of the parts"),
+            cls.MAX: _l("Count: the largest period"),
+            cls.LAST: _l("Count: the last period"),
+        }
 
 
 class SplitMethod(LabelledEnum):
@@ -104,8 +113,7 @@ class SplitMethod(LabelledEnum):
 
     @classmethod
     def labels(cls):
-        return {cls.EVEN: _l("Evenly"), cls.PERCENT: _l("By percentages of the year"),
-                cls.MANUAL: _l("By hand")}
+        return {cls.EVEN: _l("Evenly"), cls.PERCENT: _l("By percentages of the year"), cls.MANUAL: _l("By hand")}
 
 
 def _in(column: str, enum_cls) -> str:
@@ -160,11 +168,11 @@ class TargetPlan(VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)
-    start_month: Mapped[int] = mapped_column(Integer, default=1)   # the setting when the plan was made
+    start_month: Mapped[int] = mapped_column(Integer, default=1)  # the setting when the plan was made
     revision: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value, index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
-    change_note: Mapped[str] = mapped_column(Text, default="")   # why this revision
+    change_note: Mapped[str] = mapped_column(Text, default="")  # why this revision
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("target_plans.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -173,8 +181,9 @@ class TargetPlan(VersionedMixin, db.Model):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     department: Mapped[Department] = relationship()
-    lines: Mapped[list[TargetLine]] = relationship(back_populates="plan", order_by="TargetLine.position",
-                                                   cascade="all, delete-orphan")
+    lines: Mapped[list[TargetLine]] = relationship(
+        back_populates="plan", order_by="TargetLine.position", cascade="all, delete-orphan"
+    )
 
     @property
     def status_enum(self) -> PlanStatus:
@@ -205,9 +214,9 @@ class TargetLine(Figures, db.Model):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     rule: Mapped[str] = mapped_column(String(10), default=Rule.SUM.value)
-    base_kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"))   # a rate's weights (mean)
+    base_kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"))  # a rate's weights (mean)
     split: Mapped[str] = mapped_column(String(10), default=SplitMethod.EVEN.value)
-    percents: Mapped[list | None] = mapped_column(JSON)   # twelve percentages as typed (strings), for "percent"
+    percents: Mapped[list | None] = mapped_column(JSON)  # twelve percentages as typed (strings), for "percent"
 
     plan: Mapped[TargetPlan] = relationship(back_populates="lines")
     kpi: Mapped[Kpi] = relationship(foreign_keys=[kpi_id])

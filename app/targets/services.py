@@ -1,6 +1,7 @@
 """Target plans: operations (create, set a KPI line and its split, hand down, approve, lock,
 revise) and named queries (the tree of a plan, a position's handed-down targets). Services
 flush; the request, CLI command or task commits (app.core.unit_of_work)."""
+
 from __future__ import annotations
 
 import calendar
@@ -86,9 +87,12 @@ def get_plan(plan_id: int) -> TargetPlan:
 def list_plans(department_ids=None):
     """A select of plans, newest year first, then department code and revision; ``department_ids``
     (a select or list) limits it to those departments."""
-    query = (select(TargetPlan).join(Department, Department.id == TargetPlan.department_id)
-             .options(selectinload(TargetPlan.department))
-             .order_by(TargetPlan.fiscal_year.desc(), Department.code, TargetPlan.revision.desc()))
+    query = (
+        select(TargetPlan)
+        .join(Department, Department.id == TargetPlan.department_id)
+        .options(selectinload(TargetPlan.department))
+        .order_by(TargetPlan.fiscal_year.desc(), Department.code, TargetPlan.revision.desc())
+    )
     if department_ids is not None:
         query = query.where(TargetPlan.department_id.in_(department_ids))
     return query
@@ -128,17 +132,29 @@ def create_plan(department: Department, fiscal_year, user=None, title: str = "")
     except (TypeError, ValueError):
         raise ServiceError.field("fiscal_year", _("Enter a year, such as 2026.")) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ServiceError.field("fiscal_year", _("Enter a year from %(low)d to %(high)d.", low=MIN_YEAR, high=MAX_YEAR))
+        raise ServiceError.field(
+            "fiscal_year", _("Enter a year from %(low)d to %(high)d.", low=MIN_YEAR, high=MAX_YEAR)
+        )
     if department.is_archived:
         raise ServiceError.field("department_id", _("This department is archived."))
-    existing = db.session.scalar(select(func.count()).select_from(TargetPlan).where(
-        TargetPlan.department_id == department.id, TargetPlan.fiscal_year == year))
+    existing = db.session.scalar(
+        select(func.count())
+        .select_from(TargetPlan)
+        .where(TargetPlan.department_id == department.id, TargetPlan.fiscal_year == year)
+    )
     if existing:
-        raise ServiceError.field("fiscal_year", _("This department already has a plan for %(year)d: revise it instead.",
-                                                  year=year))
-    plan = TargetPlan(department=department, fiscal_year=year, start_month=fiscal_start_month(), revision=1,
-                      status=PlanStatus.DRAFT.value, title=(title or "").strip()[:200],
-                      created_by_id=getattr(user, "id", None))
+        raise ServiceError.field(
+            "fiscal_year", _("This department already has a plan for %(year)d: revise it instead.", year=year)
+        )
+    plan = TargetPlan(
+        department=department,
+        fiscal_year=year,
+        start_month=fiscal_start_month(),
+        revision=1,
+        status=PlanStatus.DRAFT.value,
+        title=(title or "").strip()[:200],
+        created_by_id=getattr(user, "id", None),
+    )
     db.session.add(plan)
     db.session.flush()
     return plan
@@ -147,8 +163,12 @@ def create_plan(department: Department, fiscal_year, user=None, title: str = "")
 def check_editable(plan: TargetPlan, seen_version) -> None:
     check_version(plan, seen_version)
     if not plan.is_draft:
-        raise ServiceError(_("This plan is %(status)s: only a draft can be changed. Start a revision to change it.",
-                             status=plan.status_enum.label.lower()))
+        raise ServiceError(
+            _(
+                "This plan is %(status)s: only a draft can be changed. Start a revision to change it.",
+                status=plan.status_enum.label.lower(),
+            )
+        )
 
 
 def touch(plan: TargetPlan) -> None:
@@ -160,12 +180,12 @@ def touch(plan: TargetPlan) -> None:
 @dataclass
 class LineData:
     kpi_id: int | None
-    annual: object                            # as typed
+    annual: object  # as typed
     rule: str = Rule.SUM.value
     split: str = SplitMethod.EVEN.value
     base_kpi_id: int | None = None
-    percents: list = field(default_factory=list)   # twelve, as typed (split "percent")
-    months: list = field(default_factory=list)     # twelve, as typed (split "manual")
+    percents: list = field(default_factory=list)  # twelve, as typed (split "percent")
+    months: list = field(default_factory=list)  # twelve, as typed (split "manual")
 
 
 def line_for(plan: TargetPlan, kpi_id: int) -> TargetLine:
@@ -202,12 +222,19 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
     percents = None
     if data.split == SplitMethod.PERCENT.value:
         if data.rule != Rule.SUM.value:
-            raise ServiceError.field("split", _("Only an amount is split by percentages: a rate or a count is the "
-                                                "same figure in each month (or typed by hand)."))
+            raise ServiceError.field(
+                "split",
+                _(
+                    "Only an amount is split by percentages: a rate or a count is the "
+                    "same figure in each month (or typed by hand)."
+                ),
+            )
         if len(data.percents) != 12:
             raise ServiceError.field("percents", _("Give twelve percentages, one per month."))
-        shares = [_read(typed, "percents", _("Month %(num)d: ", num=i + 1), high=100, decimals=2, rate=True)
-                  for i, typed in enumerate(data.percents)]
+        shares = [
+            _read(typed, "percents", _("Month %(num)d: ", num=i + 1), high=100, decimals=2, rate=True)
+            for i, typed in enumerate(data.percents)
+        ]
         total = sum(shares, Decimal(0))
         if total != 100:
             raise ServiceError.field("percents", _("The percentages add up to %(total)s, not 100.", total=plain(total)))
@@ -216,18 +243,20 @@ def set_line(plan: TargetPlan, data: LineData, seen_version=None) -> TargetLine:
     elif data.split == SplitMethod.MANUAL.value:
         if len(data.months) != 12:
             raise ServiceError.field("months", _("Give twelve monthly figures."))
-        months = {key: _read(typed, "months", _("Month %(num)d: ", num=int(key[1:])), rate=rate)
-                  for key, typed in zip(MONTHS, data.months)}
+        months = {
+            key: _read(typed, "months", _("Month %(num)d: ", num=int(key[1:])), rate=rate)
+            for key, typed in zip(MONTHS, data.months)
+        }
     else:
         months = fig.split_year(data.rule, annual, None)
     figures: fig.Values = fig.roll_up(data.rule, months, _base_months(plan, base_kpi_id))
-    figures["y"] = annual   # the whole as stated; a split that does not give it is shown as a difference
+    figures["y"] = annual  # the whole as stated; a split that does not give it is shown as a difference
     line = next((line for line in plan.lines if line.kpi_id == kpi.id), None)
     if line is None:
         line = TargetLine(kpi=kpi, position=len(plan.lines))
         plan.lines.append(line)
     elif line.rule != data.rule:
-        db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id))   # shares of another rule
+        db.session.execute(delete(TargetShare).where(TargetShare.line_id == line.id))  # shares of another rule
     line.rule, line.split, line.base_kpi_id, line.percents = data.rule, data.split, base_kpi_id, percents
     line.set_figures(figures)
     touch(plan)
@@ -255,9 +284,9 @@ def line_differences(plan: TargetPlan, line: TargetLine) -> dict[str, Decimal]:
 class HandDown:
     kpi_id: int
     parent_department_id: int
-    nodes: list[tuple[str, int]]        # ("department" | "position", id)
-    method: str = "even"                # even | percent | amount
-    values: list = field(default_factory=list)   # per node, as typed (percent or annual amount)
+    nodes: list[tuple[str, int]]  # ("department" | "position", id)
+    method: str = "even"  # even | percent | amount
+    values: list = field(default_factory=list)  # per node, as typed (percent or annual amount)
     confirm_over: bool = False
 
 
@@ -267,8 +296,9 @@ METHODS = ("even", "percent", "amount")
 def _parent_figures(plan: TargetPlan, line: TargetLine, parent_department_id: int) -> dict:
     if parent_department_id == plan.department_id:
         return line.figures()
-    share = db.session.scalar(select(TargetShare).where(TargetShare.line_id == line.id,
-                                                        TargetShare.department_id == parent_department_id))
+    share = db.session.scalar(
+        select(TargetShare).where(TargetShare.line_id == line.id, TargetShare.department_id == parent_department_id)
+    )
     if share is None:
         raise ServiceError.field("parent_department_id", _("Hand a share down to this department first."))
     return share.figures()
@@ -283,17 +313,42 @@ def _check_nodes(parent_department_id: int, nodes: list[tuple[str, int]]) -> Non
     position_ids = [i for kind, i in nodes if kind == "position"]
     if len(department_ids) + len(position_ids) != len(nodes):
         raise ServiceError.field("nodes", _("Each receiver is a department or a position."))
-    found = set(db.session.scalars(select(Department.id).where(
-        Department.id.in_(department_ids), Department.parent_id == parent_department_id,
-        Department.archived_at.is_(None)))) if department_ids else set()
+    found = (
+        set(
+            db.session.scalars(
+                select(Department.id).where(
+                    Department.id.in_(department_ids),
+                    Department.parent_id == parent_department_id,
+                    Department.archived_at.is_(None),
+                )
+            )
+        )
+        if department_ids
+        else set()
+    )
     if set(department_ids) - found:
         raise ServiceError.field("nodes", _("A target is handed down only to active sub-departments directly below."))
-    found = set(db.session.scalars(select(Position.id).where(
-        Position.id.in_(position_ids), Position.department_id == parent_department_id,
-        Position.archived_at.is_(None)))) if position_ids else set()
+    found = (
+        set(
+            db.session.scalars(
+                select(Position.id).where(
+                    Position.id.in_(position_ids),
+                    Position.department_id == parent_department_id,
+                    Position.archived_at.is_(None),
+                )
+            )
+        )
+        if position_ids
+        else set()
+    )
     if set(position_ids) - found:
-        raise ServiceError.field("nodes", _("A position outside the department cannot receive its target: choose "
-                                            "active positions of the department itself."))
+        raise ServiceError.field(
+            "nodes",
+            _(
+                "A position outside the department cannot receive its target: choose "
+                "active positions of the department itself."
+            ),
+        )
 
 
 def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allocate: bool = False) -> int:
@@ -313,12 +368,24 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     if data.method != "even" and len(data.values) != count:
         raise ServiceError.field("values", _("Give one figure per receiver."))
     if data.method == "percent" and rate:
-        raise ServiceError.field("method", _("A rate is not shared out by percentages: each receiver gets the rate "
-                                             "itself (evenly) or its own rate (by amount)."))
+        raise ServiceError.field(
+            "method",
+            _(
+                "A rate is not shared out by percentages: each receiver gets the rate "
+                "itself (evenly) or its own rate (by amount)."
+            ),
+        )
     typed: list[Decimal] = []
     if data.method != "even":
-        typed = [_read(value, f"values.{i}", rate=rate or data.method == "percent",
-                       high=100 if data.method == "percent" else None) for i, value in enumerate(data.values)]
+        typed = [
+            _read(
+                value,
+                f"values.{i}",
+                rate=rate or data.method == "percent",
+                high=100 if data.method == "percent" else None,
+            )
+            for i, value in enumerate(data.values)
+        ]
     for month in MONTHS:
         whole = parent.get(month) or Decimal(0)
         parts: list[Decimal | None]
@@ -332,7 +399,7 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
             portion = (whole * total / 100).quantize(Decimal(1).scaleb(-cents))
             parts = list(fig.apportion(portion, typed, cents)) if total else [Decimal(0)] * count
         else:
-            parts = [None] * count   # amounts: per row below
+            parts = [None] * count  # amounts: per row below
         for row, part in zip(rows, parts):
             row[month] = part
     if data.method == "amount" and not rate:
@@ -345,14 +412,27 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
     # A receiver's quarters and year come from its own months (a rate's by the plain mean: the
     # base amount weighs the nodes of the tree, not a receiver's months).
     values = [fig.roll_up(rule, row) for row in rows]
-    if rate:   # each receiver's rate is the whole's (evenly) or its own, in every period
-        values = ([dict(parent) for _ in range(count)] if data.method == "even"
-                  else [{p: amount for p in PERIODS} for amount in typed])
-    existing = db.session.execute(select(TargetShare).where(TargetShare.line_id == line.id,
-                                                            TargetShare.parent_department_id == data.parent_department_id)).scalars().all()
+    if rate:  # each receiver's rate is the whole's (evenly) or its own, in every period
+        values = (
+            [dict(parent) for _ in range(count)]
+            if data.method == "even"
+            else [{p: amount for p in PERIODS} for amount in typed]
+        )
+    existing = (
+        db.session.execute(
+            select(TargetShare).where(
+                TargetShare.line_id == line.id, TargetShare.parent_department_id == data.parent_department_id
+            )
+        )
+        .scalars()
+        .all()
+    )
     replaced = {(("department", s.department_id) if s.department_id else ("position", s.position_id)) for s in existing}
-    kept = [s.figures() for s in existing
-            if (("department", s.department_id) if s.department_id else ("position", s.position_id)) not in set(data.nodes)]
+    kept = [
+        s.figures()
+        for s in existing
+        if (("department", s.department_id) if s.department_id else ("position", s.position_id)) not in set(data.nodes)
+    ]
     if not rate:
         over = []
         for period in PERIODS:
@@ -360,23 +440,46 @@ def hand_down(plan: TargetPlan, data: HandDown, seen_version=None, may_over_allo
             if parent.get(period) is not None and handed > parent[period]:
                 over.append(period)
         if over and not (data.confirm_over and may_over_allocate):
-            message = _("This hands down more than the whole (%(periods)s). Only HR may confirm over-allocation.",
-                        periods=", ".join(period_labels(plan)[p] for p in over[:6]))
+            message = _(
+                "This hands down more than the whole (%(periods)s). Only HR may confirm over-allocation.",
+                periods=", ".join(period_labels(plan)[p] for p in over[:6]),
+            )
             raise ServiceError.field("confirm_over", message)
-    db.session.execute(delete(TargetShare).where(
-        TargetShare.line_id == line.id, TargetShare.parent_department_id == data.parent_department_id,
-        or_(TargetShare.department_id.in_([i for k, i in data.nodes if k == "department"]),
-            TargetShare.position_id.in_([i for k, i in data.nodes if k == "position"]))))
-    insert_rows = [{"plan_id": plan.id, "line_id": line.id, "parent_department_id": data.parent_department_id,
-                    "department_id": node_id if kind == "department" else None,
-                    "position_id": node_id if kind == "position" else None, **value}
-                   for (kind, node_id), value in zip(data.nodes, values)]
+    db.session.execute(
+        delete(TargetShare).where(
+            TargetShare.line_id == line.id,
+            TargetShare.parent_department_id == data.parent_department_id,
+            or_(
+                TargetShare.department_id.in_([i for k, i in data.nodes if k == "department"]),
+                TargetShare.position_id.in_([i for k, i in data.nodes if k == "position"]),
+            ),
+        )
+    )
+    insert_rows = [
+        {
+            "plan_id": plan.id,
+            "line_id": line.id,
+            "parent_department_id": data.parent_department_id,
+            "department_id": node_id if kind == "department" else None,
+            "position_id": node_id if kind == "position" else None,
+            **value,
+        }
+        for (kind, node_id), value in zip(data.nodes, values)
+    ]
     db.session.execute(insert(TargetShare), insert_rows)
     touch(plan)
     # One audit event for the whole hand-down: the shares are written in bulk, past the flush hook.
-    record("update", "target_plans", plan.id, {
-        "shares": [len(replaced & set(data.nodes)), len(data.nodes)], "kpi_id": [None, line.kpi_id],
-        "parent_id": [None, data.parent_department_id]}, label=plan.audit_label)
+    record(
+        "update",
+        "target_plans",
+        plan.id,
+        {
+            "shares": [len(replaced & set(data.nodes)), len(data.nodes)],
+            "kpi_id": [None, line.kpi_id],
+            "parent_id": [None, data.parent_department_id],
+        },
+        label=plan.audit_label,
+    )
     return len(insert_rows)
 
 
@@ -389,16 +492,22 @@ def remove_shares(plan: TargetPlan, kpi_id: int, parent_department_id: int, seen
     removed = db.session.scalar(select(func.count()).select_from(TargetShare).where(taken)) or 0
     db.session.execute(delete(TargetShare).where(taken))
     touch(plan)
-    record("update", "target_plans", plan.id, {"shares": [removed, 0], "kpi_id": [line.kpi_id, None]},
-           label=plan.audit_label)
+    record(
+        "update",
+        "target_plans",
+        plan.id,
+        {"shares": [removed, 0], "kpi_id": [line.kpi_id, None]},
+        label=plan.audit_label,
+    )
 
 
 def _descendant_ids(department_id: int) -> list[int]:
     department = db.session.get(Department, department_id)
     if department is None:
         return []
-    return list(db.session.scalars(select(Department.id).where(Department.path.startswith(department.path,
-                                                                                              autoescape=True))))
+    return list(
+        db.session.scalars(select(Department.id).where(Department.path.startswith(department.path, autoescape=True)))
+    )
 
 
 # --- workflow -----------------------------------------------------------------------------
@@ -412,22 +521,36 @@ def over_allocations(plan: TargetPlan) -> list[tuple[TargetLine, int]]:
     if not additive:
         return []
     sums = db.session.execute(
-        select(table.c.line_id, table.c.parent_department_id,
-               *[type_coerce(func.sum(table.c[p]), FastNumber()).label(p) for p in PERIODS])
+        select(
+            table.c.line_id,
+            table.c.parent_department_id,
+            *[type_coerce(func.sum(table.c[p]), FastNumber()).label(p) for p in PERIODS],
+        )
         .where(table.c.plan_id == plan.id, table.c.line_id.in_(list(additive)))
-        .group_by(table.c.line_id, table.c.parent_department_id)).all()
-    parents = {(row.line_id, row.department_id): row for row in db.session.execute(
-        select(table.c.line_id, table.c.department_id, *fast_figures(table))
-        .where(table.c.plan_id == plan.id, table.c.department_id.is_not(None)))}
+        .group_by(table.c.line_id, table.c.parent_department_id)
+    ).all()
+    parents = {
+        (row.line_id, row.department_id): row
+        for row in db.session.execute(
+            select(table.c.line_id, table.c.department_id, *fast_figures(table)).where(
+                table.c.plan_id == plan.id, table.c.department_id.is_not(None)
+            )
+        )
+    }
     found = []
     for row in sums:
         line = additive[row.line_id]
-        whole = line.figures() if row.parent_department_id == plan.department_id else \
-            parents.get((row.line_id, row.parent_department_id))
+        whole = (
+            line.figures()
+            if row.parent_department_id == plan.department_id
+            else parents.get((row.line_id, row.parent_department_id))
+        )
         if whole is None:
             continue
-        if any(getattr(row, p) is not None and _get(whole, p) is not None and getattr(row, p) > _get(whole, p)
-               for p in PERIODS):
+        if any(
+            getattr(row, p) is not None and _get(whole, p) is not None and getattr(row, p) > _get(whole, p)
+            for p in PERIODS
+        ):
             found.append((line, row.parent_department_id))
     return found
 
@@ -445,14 +568,31 @@ def plan_problems(plan: TargetPlan) -> list[str]:
     for line in plan.lines:
         diff = line_differences(plan, line)
         if diff:
-            problems.append(_("%(kpi)s: the months do not add up to the year (difference %(diff)s).",
-                              kpi=line.kpi.name, diff=plain(diff["y"])))
+            problems.append(
+                _(
+                    "%(kpi)s: the months do not add up to the year (difference %(diff)s).",
+                    kpi=line.kpi.name,
+                    diff=plain(diff["y"]),
+                )
+            )
     over = over_allocations(plan)
-    names = dict(db.session.execute(select(Department.id, Department.name)
-                                    .where(Department.id.in_({d for _l, d in over}))).all()) if over else {}
+    names = (
+        dict(
+            db.session.execute(
+                select(Department.id, Department.name).where(Department.id.in_({d for _l, d in over}))
+            ).all()
+        )
+        if over
+        else {}
+    )
     for line, department_id in over:
-        problems.append(_("%(kpi)s: %(node)s hands down more than its target.", kpi=line.kpi.name,
-                          node=names.get(department_id, "")))
+        problems.append(
+            _(
+                "%(kpi)s: %(node)s hands down more than its target.",
+                kpi=line.kpi.name,
+                node=names.get(department_id, ""),
+            )
+        )
     return problems
 
 
@@ -462,11 +602,17 @@ def approve(plan: TargetPlan, user, seen_version=None) -> None:
         raise ServiceError(_("Only a draft plan can be approved."))
     problems = plan_problems(plan)
     if problems:
-        raise ServiceError(_("The plan cannot be approved yet: %(problems)s", problems=" ".join(problems)),
-                           {"plan": problems})
-    previous = db.session.scalars(select(TargetPlan).where(
-        TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year,
-        TargetPlan.id != plan.id, TargetPlan.status == PlanStatus.APPROVED.value)).all()
+        raise ServiceError(
+            _("The plan cannot be approved yet: %(problems)s", problems=" ".join(problems)), {"plan": problems}
+        )
+    previous = db.session.scalars(
+        select(TargetPlan).where(
+            TargetPlan.department_id == plan.department_id,
+            TargetPlan.fiscal_year == plan.fiscal_year,
+            TargetPlan.id != plan.id,
+            TargetPlan.status == PlanStatus.APPROVED.value,
+        )
+    ).all()
     for old in previous:
         old.status = PlanStatus.SUPERSEDED.value
     plan.status, plan.approved_by_id, plan.approved_at = PlanStatus.APPROVED.value, getattr(user, "id", None), utcnow()
@@ -492,30 +638,62 @@ def revise(plan: TargetPlan, user, note: str, seen_version=None) -> TargetPlan:
     note = (note or "").strip()
     if not note:
         raise ServiceError.field("change_note", _("Say why the plan is revised."))
-    pending = db.session.scalar(select(func.count()).select_from(TargetPlan).where(
-        TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year,
-        TargetPlan.status == PlanStatus.DRAFT.value))
+    pending = db.session.scalar(
+        select(func.count())
+        .select_from(TargetPlan)
+        .where(
+            TargetPlan.department_id == plan.department_id,
+            TargetPlan.fiscal_year == plan.fiscal_year,
+            TargetPlan.status == PlanStatus.DRAFT.value,
+        )
+    )
     if pending:
         raise ServiceError(_("A revision of this plan is already being drafted."))
-    latest = db.session.scalar(select(func.max(TargetPlan.revision)).where(
-        TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year)) or 0
-    new = TargetPlan(department_id=plan.department_id, fiscal_year=plan.fiscal_year, start_month=plan.start_month,
-                     revision=latest + 1, status=PlanStatus.DRAFT.value, title=plan.title, change_note=note[:2000],
-                     previous_id=plan.id, created_by_id=getattr(user, "id", None))
+    latest = (
+        db.session.scalar(
+            select(func.max(TargetPlan.revision)).where(
+                TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year
+            )
+        )
+        or 0
+    )
+    new = TargetPlan(
+        department_id=plan.department_id,
+        fiscal_year=plan.fiscal_year,
+        start_month=plan.start_month,
+        revision=latest + 1,
+        status=PlanStatus.DRAFT.value,
+        title=plan.title,
+        change_note=note[:2000],
+        previous_id=plan.id,
+        created_by_id=getattr(user, "id", None),
+    )
     db.session.add(new)
     db.session.flush()
     line_ids = {}
     for line in plan.lines:
-        copy = TargetLine(plan_id=new.id, kpi_id=line.kpi_id, position=line.position, rule=line.rule,
-                          base_kpi_id=line.base_kpi_id, split=line.split, percents=line.percents)
+        copy = TargetLine(
+            plan_id=new.id,
+            kpi_id=line.kpi_id,
+            position=line.position,
+            rule=line.rule,
+            base_kpi_id=line.base_kpi_id,
+            split=line.split,
+            percents=line.percents,
+        )
         copy.set_figures(line.figures())
         db.session.add(copy)
         db.session.flush()
         line_ids[line.id] = copy.id
     columns = [c.name for c in TargetShare.__table__.columns if c.name not in ("id", "plan_id", "line_id")]
-    rows = [{**{c: row[i] for i, c in enumerate(columns)}, "plan_id": new.id, "line_id": line_ids[row[-1]]}
-            for row in db.session.execute(select(*[TargetShare.__table__.c[c] for c in columns], TargetShare.line_id)
-                                          .where(TargetShare.plan_id == plan.id))]
+    rows = [
+        {**{c: row[i] for i, c in enumerate(columns)}, "plan_id": new.id, "line_id": line_ids[row[-1]]}
+        for row in db.session.execute(
+            select(*[TargetShare.__table__.c[c] for c in columns], TargetShare.line_id).where(
+                TargetShare.plan_id == plan.id
+            )
+        )
+    ]
     if rows:
         db.session.execute(insert(TargetShare), rows)
     return new
@@ -528,9 +706,13 @@ def delete_draft(plan: TargetPlan, seen_version=None) -> None:
 
 
 def history(plan: TargetPlan) -> list[TargetPlan]:
-    return list(db.session.scalars(select(TargetPlan).where(
-        TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year)
-        .order_by(TargetPlan.revision.desc())))
+    return list(
+        db.session.scalars(
+            select(TargetPlan)
+            .where(TargetPlan.department_id == plan.department_id, TargetPlan.fiscal_year == plan.fiscal_year)
+            .order_by(TargetPlan.revision.desc())
+        )
+    )
 
 
 # --- the tree -----------------------------------------------------------------------------
@@ -547,13 +729,13 @@ class Cell:
 
 @dataclass
 class Node:
-    kind: str                   # "root" | "department" | "position"
+    kind: str  # "root" | "department" | "position"
     id: int
-    department_id: int          # the department the node is (or, for a position, belongs to)
+    department_id: int  # the department the node is (or, for a position, belongs to)
     name: str
     code: str
     level: int
-    cells: dict = field(default_factory=dict)   # {kpi id: Cell}
+    cells: dict = field(default_factory=dict)  # {kpi id: Cell}
 
 
 @dataclass
@@ -563,7 +745,7 @@ class Tree:
     nodes: list
     kpi_names: dict
     labels: dict
-    differences: dict             # {kpi id: {period: difference}}
+    differences: dict  # {kpi id: {period: difference}}
 
 
 def plan_tree(plan: TargetPlan, periods: tuple[str, ...] = PERIODS) -> Tree:
@@ -571,28 +753,50 @@ def plan_tree(plan: TargetPlan, periods: tuple[str, ...] = PERIODS) -> Tree:
     received a share, with its target per KPI and period, what it handed down and the remainder
     (over-allocation flagged), for ``periods`` (a page shows one at a time). Four queries
     whatever the size."""
-    lines = list(db.session.scalars(select(TargetLine).where(TargetLine.plan_id == plan.id)
-                                    .options(selectinload(TargetLine.kpi)).order_by(TargetLine.position)))
+    lines = list(
+        db.session.scalars(
+            select(TargetLine)
+            .where(TargetLine.plan_id == plan.id)
+            .options(selectinload(TargetLine.kpi))
+            .order_by(TargetLine.position)
+        )
+    )
     table = TargetShare.__table__
     shares = db.session.execute(
-        select(table.c.department_id, table.c.position_id, table.c.parent_department_id, table.c.line_id,
-               Department.code, Department.name, Position.code, Position.title, *fast_figures(table, periods))
+        select(
+            table.c.department_id,
+            table.c.position_id,
+            table.c.parent_department_id,
+            table.c.line_id,
+            Department.code,
+            Department.name,
+            Position.code,
+            Position.title,
+            *fast_figures(table, periods),
+        )
         .outerjoin(Department, Department.id == table.c.department_id)
         .outerjoin(Position, Position.id == table.c.position_id)
-        .where(table.c.plan_id == plan.id)).all()
+        .where(table.c.plan_id == plan.id)
+    ).all()
     line_of_kpi = {line.kpi_id: line.id for line in lines}
     nodes: dict[tuple[str, int], Node] = {}
     children: dict[int, list[tuple[str, int]]] = {}
-    figures_at: dict[tuple[str, int, int], dict] = {}   # (kind, id, line id) → figures
+    figures_at: dict[tuple[str, int, int], dict] = {}  # (kind, id, line id) → figures
     root = Node("root", plan.department_id, plan.department_id, plan.department.name, plan.department.code, 0)
     for share in shares:
         d_code, d_name, p_code, p_title = share[4:8]
         node_id = share.department_id or share.position_id
-        assert node_id is not None   # a share has exactly one receiver (ck_target_shares_one_node)
+        assert node_id is not None  # a share has exactly one receiver (ck_target_shares_one_node)
         key = ("department" if share.department_id else "position", node_id)
         if key not in nodes:
-            nodes[key] = Node(key[0], key[1], share.department_id or share.parent_department_id,
-                              d_name if share.department_id else p_title, d_code if share.department_id else p_code, 0)
+            nodes[key] = Node(
+                key[0],
+                key[1],
+                share.department_id or share.parent_department_id,
+                d_name if share.department_id else p_title,
+                d_code if share.department_id else p_code,
+                0,
+            )
             children.setdefault(share.parent_department_id, []).append(key)
         figures_at[(*key, share.line_id)] = {period: share[8 + i] for i, period in enumerate(periods)}
     for line in lines:
@@ -623,25 +827,36 @@ def plan_tree(plan: TargetPlan, periods: tuple[str, ...] = PERIODS) -> Tree:
                 gaps = fig.node_gaps(line.rule, own, parts, weights, periods)
                 cell.handed = {p: g[0] for p, g in gaps.items()}
                 cell.remainder = {p: g[1] for p, g in gaps.items()}
-                cell.over = line.rule != Rule.MEAN.value and any(r is not None and r < 0 for r in cell.remainder.values())
+                cell.over = line.rule != Rule.MEAN.value and any(
+                    r is not None and r < 0 for r in cell.remainder.values()
+                )
             node.cells[line.kpi_id] = cell
         for key in kids:
             walk(nodes[key], key[1], level + 1)
 
     walk(root, plan.department_id, 0)
     base_months = {line.kpi_id: line.figures() for line in lines}
-    diffs = {line.kpi_id: fig.differences(line.rule, line.y, line.figures(),
-                                          base_months.get(line.base_kpi_id) if line.base_kpi_id else None)
-             for line in lines}
+    diffs = {
+        line.kpi_id: fig.differences(
+            line.rule, line.y, line.figures(), base_months.get(line.base_kpi_id) if line.base_kpi_id else None
+        )
+        for line in lines
+    }
     return Tree(plan, lines, ordered, {line.kpi_id: line.kpi.name for line in lines}, period_labels(plan), diffs)
 
 
 def receivers(plan: TargetPlan, department_id: int) -> tuple[list[Department], list[Position]]:
     """Who a node may hand down to: its active sub-departments directly below and its positions."""
-    departments = db.session.scalars(select(Department).where(
-        Department.parent_id == department_id, Department.archived_at.is_(None)).order_by(Department.code)).all()
-    positions = db.session.scalars(select(Position).where(
-        Position.department_id == department_id, Position.archived_at.is_(None)).order_by(Position.code)).all()
+    departments = db.session.scalars(
+        select(Department)
+        .where(Department.parent_id == department_id, Department.archived_at.is_(None))
+        .order_by(Department.code)
+    ).all()
+    positions = db.session.scalars(
+        select(Position)
+        .where(Position.department_id == department_id, Position.archived_at.is_(None))
+        .order_by(Position.code)
+    ).all()
     return list(departments), list(positions)
 
 
@@ -658,8 +873,11 @@ def position_targets(position_ids, start: date, end: date) -> dict[int, dict[int
     ids = list(position_ids)
     if not ids:
         return {}
-    plans = db.session.scalars(select(TargetPlan).where(
-        TargetPlan.status.in_(IN_FORCE), TargetPlan.fiscal_year.between(start.year - 1, end.year))).all()
+    plans = db.session.scalars(
+        select(TargetPlan).where(
+            TargetPlan.status.in_(IN_FORCE), TargetPlan.fiscal_year.between(start.year - 1, end.year)
+        )
+    ).all()
     periods: dict[int, str] = {}
     for plan in plans:
         for period, span in period_dates(plan).items():
@@ -669,8 +887,10 @@ def position_targets(position_ids, start: date, end: date) -> dict[int, dict[int
         return {}
     result: dict[int, dict[int, Decimal]] = {}
     rows = db.session.execute(
-        select(TargetShare, TargetLine.kpi_id).join(TargetLine, TargetLine.id == TargetShare.line_id)
-        .where(TargetShare.plan_id.in_(list(periods)), TargetShare.position_id.in_(ids)))
+        select(TargetShare, TargetLine.kpi_id)
+        .join(TargetLine, TargetLine.id == TargetShare.line_id)
+        .where(TargetShare.plan_id.in_(list(periods)), TargetShare.position_id.in_(ids))
+    )
     for share, kpi_id in rows:
         value = getattr(share, periods[share.plan_id])
         if value is not None:
@@ -683,10 +903,13 @@ def shares_of_positions(position_ids) -> list:
     ids = list(position_ids)
     if not ids:
         return []
-    return list(db.session.execute(
-        select(TargetShare, TargetLine, TargetPlan)
-        .join(TargetLine, TargetLine.id == TargetShare.line_id)
-        .join(TargetPlan, TargetPlan.id == TargetShare.plan_id)
-        .options(selectinload(TargetLine.kpi), selectinload(TargetShare.position))
-        .where(TargetShare.position_id.in_(ids), TargetPlan.status.in_(IN_FORCE))
-        .order_by(TargetPlan.fiscal_year.desc(), TargetShare.position_id, TargetLine.position)).all())
+    return list(
+        db.session.execute(
+            select(TargetShare, TargetLine, TargetPlan)
+            .join(TargetLine, TargetLine.id == TargetShare.line_id)
+            .join(TargetPlan, TargetPlan.id == TargetShare.plan_id)
+            .options(selectinload(TargetLine.kpi), selectinload(TargetShare.position))
+            .where(TargetShare.position_id.in_(ids), TargetPlan.status.in_(IN_FORCE))
+            .order_by(TargetPlan.fiscal_year.desc(), TargetShare.position_id, TargetLine.position)
+        ).all()
+    )

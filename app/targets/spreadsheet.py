@@ -6,6 +6,7 @@ the rows are applied in one transaction.
 
 Reading follows app.transfer's reader (size limits, zip-bomb check, values not formulas); it
 cannot be imported from here (app.transfer sits above the domains), so the few lines are kept."""
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,16 @@ KINDS = ("plan", "department", "position")
 
 def headers(plan: TargetPlan) -> list[str]:
     labels = services.period_labels(plan)
-    return [_("Kind"), _("Code"), _("Name"), _("Handed down from"), _("KPI code"), _("KPI"), labels["y"],
-            *[labels[m] for m in MONTHS]]
+    return [
+        _("Kind"),
+        _("Code"),
+        _("Name"),
+        _("Handed down from"),
+        _("KPI code"),
+        _("KPI"),
+        labels["y"],
+        *[labels[m] for m in MONTHS],
+    ]
 
 
 def plan_sheet(plan: TargetPlan) -> Sheet:
@@ -45,12 +54,20 @@ def plan_sheet(plan: TargetPlan) -> Sheet:
     tree = services.plan_tree(plan)
     shares = {}
     table = TargetShare.__table__
-    for row in db.session.execute(select(table.c.line_id, table.c.department_id, table.c.position_id,
-                                         table.c.parent_department_id).where(table.c.plan_id == plan.id)):
+    for row in db.session.execute(
+        select(table.c.line_id, table.c.department_id, table.c.position_id, table.c.parent_department_id).where(
+            table.c.plan_id == plan.id
+        )
+    ):
         key = ("department", row.department_id) if row.department_id else ("position", row.position_id)
         shares[(*key, row.line_id)] = row.parent_department_id
-    codes = dict(db.session.execute(select(Department.id, Department.code).where(
-        Department.id.in_({p for p in shares.values()} | {plan.department_id}))).all())
+    codes = dict(
+        db.session.execute(
+            select(Department.id, Department.code).where(
+                Department.id.in_({p for p in shares.values()} | {plan.department_id})
+            )
+        ).all()
+    )
     rows: list[Row] = []
     for node in tree.nodes:
         for line in tree.lines:
@@ -59,8 +76,21 @@ def plan_sheet(plan: TargetPlan) -> Sheet:
                 continue
             kind = "plan" if node.kind == "root" else node.kind
             parent = "" if kind == "plan" else codes.get(shares.get((node.kind, node.id, line.id)), "")
-            rows.append(Row([kind, node.code, node.name, parent, line.kpi.code, line.kpi.name,
-                             *[cell.target.get(p) for p in ("y", *MONTHS)]], bold=kind == "plan", indent=node.level))
+            rows.append(
+                Row(
+                    [
+                        kind,
+                        node.code,
+                        node.name,
+                        parent,
+                        line.kpi.code,
+                        line.kpi.name,
+                        *[cell.target.get(p) for p in ("y", *MONTHS)],
+                    ],
+                    bold=kind == "plan",
+                    indent=node.level,
+                )
+            )
     return Sheet(_("Target plan"), [Column(h) for h in headers(plan)], rows)
 
 
@@ -80,8 +110,9 @@ def read_rows(data: bytes) -> list[tuple[int, list]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > len(data) * MAX_UNCOMPRESSED_FACTOR + 1_000_000:
-                raise ServiceError.field("file", _("The file is too large (at most %(size)s MB).",
-                                                   size=MAX_BYTES // 1_000_000))
+                raise ServiceError.field(
+                    "file", _("The file is too large (at most %(size)s MB).", size=MAX_BYTES // 1_000_000)
+                )
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ServiceError:
         raise
@@ -115,8 +146,8 @@ class Problem:
 @dataclass
 class Checked:
     problems: list[Problem] = field(default_factory=list)
-    lines: dict = field(default_factory=dict)     # kpi id: (annual, months)
-    shares: list = field(default_factory=list)    # (kpi id, parent id, ("department"|"position", id), figures)
+    lines: dict = field(default_factory=dict)  # kpi id: (annual, months)
+    shares: list = field(default_factory=list)  # (kpi id, parent id, ("department"|"position", id), figures)
 
     @property
     def clean(self) -> bool:
@@ -127,22 +158,35 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def check(plan: TargetPlan, rows: list[tuple[int, list]], may_over_allocate: bool = False,
-          confirm_over: bool = False) -> Checked:
+def check(
+    plan: TargetPlan, rows: list[tuple[int, list]], may_over_allocate: bool = False, confirm_over: bool = False
+) -> Checked:
     """Every problem of the rows, by row and column; the values to apply when there are none."""
     if not plan.is_draft:
         raise ServiceError.field("file", _("Only a draft plan is imported into: start a revision first."))
     head = headers(plan)
     result = Checked()
     kpis = {line.kpi.code: line for line in plan.lines}
-    subtree = db.session.execute(select(Department.id, Department.code, Department.parent_id).where(
-        Department.path.startswith(plan.department.path, autoescape=True), Department.archived_at.is_(None))).all()
+    subtree = db.session.execute(
+        select(Department.id, Department.code, Department.parent_id).where(
+            Department.path.startswith(plan.department.path, autoescape=True), Department.archived_at.is_(None)
+        )
+    ).all()
     departments = {code: (i, parent) for i, code, parent in subtree}
     ids = {i for i, _c, _p in subtree}
     codes = [_text(cells[1]) for _n, cells in rows if len(cells) > 1 and _text(cells[0]) == "position"]
-    positions = {code: (i, dep) for i, code, dep in db.session.execute(
-        select(Position.id, Position.code, Position.department_id).where(
-            Position.code.in_(codes), Position.archived_at.is_(None)))} if codes else {}
+    positions = (
+        {
+            code: (i, dep)
+            for i, code, dep in db.session.execute(
+                select(Position.id, Position.code, Position.department_id).where(
+                    Position.code.in_(codes), Position.archived_at.is_(None)
+                )
+            )
+        }
+        if codes
+        else {}
+    )
     seen = set()
     for number, cells in rows:
         cells = cells + [None] * (len(head) - len(cells))
@@ -165,7 +209,7 @@ def check(plan: TargetPlan, rows: list[tuple[int, list]], may_over_allocate: boo
         if len(values) < 13:
             continue
         months = {m: values[m] for m in MONTHS}
-        if not (kind == "plan" and rate and line.base_kpi_id):   # a weighted rate: checked on the plan's page
+        if not (kind == "plan" and rate and line.base_kpi_id):  # a weighted rate: checked on the plan's page
             diff = fig.differences(line.rule, values["y"], months)
             if diff:
                 problem(6, _("The months do not add up to the year (difference %(diff)s).", diff=str(diff["y"])))
@@ -226,12 +270,23 @@ def _check_allocation(plan: TargetPlan, checked: Checked, ids: set[int], allowed
         if lines[kpi_id].rule == Rule.MEAN.value or (kpi_id, parent) not in own:
             continue
         whole = own[(kpi_id, parent)]
-        over = [p for p in ("y", *MONTHS) if whole.get(p) is not None
-                and sum((part.get(p) or Decimal(0) for part in parts), Decimal(0)) > whole[p]]
+        over = [
+            p
+            for p in ("y", *MONTHS)
+            if whole.get(p) is not None and sum((part.get(p) or Decimal(0) for part in parts), Decimal(0)) > whole[p]
+        ]
         if over and not allowed:
-            checked.problems.append(Problem(rows[(kpi_id, parent)], _("Handed down from"), _(
-                "More than the whole is handed down from this department (%(periods)s). Only HR may confirm "
-                "over-allocation.", periods=", ".join(services.period_labels(plan)[p] for p in over[:6]))))
+            checked.problems.append(
+                Problem(
+                    rows[(kpi_id, parent)],
+                    _("Handed down from"),
+                    _(
+                        "More than the whole is handed down from this department (%(periods)s). Only HR may confirm "
+                        "over-allocation.",
+                        periods=", ".join(services.period_labels(plan)[p] for p in over[:6]),
+                    ),
+                )
+            )
 
 
 def apply(plan: TargetPlan, checked: Checked, seen_version=None) -> int:
@@ -241,9 +296,18 @@ def apply(plan: TargetPlan, checked: Checked, seen_version=None) -> int:
         raise ServiceError(_("The file has problems: nothing was applied."))
     for kpi_id, (annual, months) in checked.lines.items():
         line = services.line_for(plan, kpi_id)
-        services.set_line(plan, services.LineData(
-            kpi_id=kpi_id, annual=annual, rule=line.rule, split=SplitMethod.MANUAL.value,
-            base_kpi_id=line.base_kpi_id, months=months), seen_version=seen_version)
+        services.set_line(
+            plan,
+            services.LineData(
+                kpi_id=kpi_id,
+                annual=annual,
+                rule=line.rule,
+                split=SplitMethod.MANUAL.value,
+                base_kpi_id=line.base_kpi_id,
+                months=months,
+            ),
+            seen_version=seen_version,
+        )
         seen_version = plan.version
     if not checked.lines:
         services.check_editable(plan, seen_version)
@@ -252,13 +316,26 @@ def apply(plan: TargetPlan, checked: Checked, seen_version=None) -> int:
         column = TargetShare.department_id if kind == "department" else TargetShare.position_id
         db.session.execute(delete(TargetShare).where(TargetShare.line_id == line_ids[kpi_id], column == node_id))
     if checked.shares:
-        db.session.execute(insert(TargetShare), [
-            {"plan_id": plan.id, "line_id": line_ids[kpi_id], "parent_department_id": parent,
-             "department_id": node_id if kind == "department" else None,
-             "position_id": node_id if kind == "position" else None, **{p: figures.get(p) for p in PERIODS}}
-            for kpi_id, parent, (kind, node_id), figures, _n in checked.shares])
+        db.session.execute(
+            insert(TargetShare),
+            [
+                {
+                    "plan_id": plan.id,
+                    "line_id": line_ids[kpi_id],
+                    "parent_department_id": parent,
+                    "department_id": node_id if kind == "department" else None,
+                    "position_id": node_id if kind == "position" else None,
+                    **{p: figures.get(p) for p in PERIODS},
+                }
+                for kpi_id, parent, (kind, node_id), figures, _n in checked.shares
+            ],
+        )
     services.touch(plan)
-    record("import", "target_plans", plan.id, {"lines": len(checked.lines), "shares": len(checked.shares)},
-           label=plan.audit_label)
+    record(
+        "import",
+        "target_plans",
+        plan.id,
+        {"lines": len(checked.lines), "shares": len(checked.shares)},
+        label=plan.audit_label,
+    )
     return len(checked.lines) + len(checked.shares)
-

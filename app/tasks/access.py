@@ -1,4 +1,5 @@
 """Who may follow background tasks."""
+
 from __future__ import annotations
 
 from app.auth.models import Role

@@ -1,5 +1,6 @@
 """``flask tasks worker``: the background-task consumer as a process of its own (production
 with Redis, or whenever the web processes run with ROLEBOOK_QUEUE_CONSUMER=none)."""
+
 from __future__ import annotations
 
 import click
@@ -23,5 +24,6 @@ def worker(workers):
         queue.consumer_lock(wait=True)
     click.echo(f"Consuming background tasks from {queue.url.split('://')[0]} …")
     queue.start_housekeeping()
-    queue.huey.create_consumer(workers=workers or current_app.config.get("TASK_WORKERS", 2), worker_type="thread",
-                               periodic=True, max_delay=1.0).run()
+    queue.huey.create_consumer(
+        workers=workers or current_app.config.get("TASK_WORKERS", 2), worker_type="thread", periodic=True, max_delay=1.0
+    ).run()

@@ -1,4 +1,5 @@
 """The state of a background task, readable by the pages while a consumer runs it."""
+
 from __future__ import annotations
 
 import enum
@@ -48,21 +49,21 @@ class Task(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    title: Mapped[str] = mapped_column(String(200), default="")    # what the owner sees in lists
+    title: Mapped[str] = mapped_column(String(200), default="")  # what the owner sees in lists
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.QUEUED.value, index=True)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
-    step: Mapped[str] = mapped_column(String(200), default="")     # what it is doing now
+    step: Mapped[str] = mapped_column(String(200), default="")  # what it is doing now
     error: Mapped[str] = mapped_column(Text, default="")
-    result_file: Mapped[str | None] = mapped_column(String(255))   # file name in the results folder
+    result_file: Mapped[str | None] = mapped_column(String(255))  # file name in the results folder
     result_name: Mapped[str] = mapped_column(String(255), default="")  # name of the download
     result_mimetype: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    worker: Mapped[str | None] = mapped_column(String(120))   # host:pid of the process running it
+    worker: Mapped[str | None] = mapped_column(String(120))  # host:pid of the process running it
 
     owner = relationship("User")
 

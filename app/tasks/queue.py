@@ -16,6 +16,7 @@ Every process that runs a consumer also runs its housekeeping (``services.sweep`
 seconds: heartbeats of its running tasks, tasks of processes that died marked failed with the
 reason, tasks the queue lost sent again.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "rolebook"
 RUN_TASK = "rolebook.run_task"
-LOCK_RETRY_SECONDS = 5   # how often a web process asks again for the embedded queue's consumer lock
+LOCK_RETRY_SECONDS = 5  # how often a web process asks again for the embedded queue's consumer lock
 
 
 class InProcessConsumer(Consumer):
@@ -51,10 +52,10 @@ class TaskQueue:
         self._run_task = None
         self._consumer: Consumer | None = None
         self._lock = threading.RLock()
-        self._lock_file = None        # the consumer lock's open file, while this process holds it
-        self._next_try = 0.0          # when to try the lock again
+        self._lock_file = None  # the consumer lock's open file, while this process holds it
+        self._next_try = 0.0  # when to try the lock again
         self._housekeeping: threading.Event | None = None
-        self._extensions: list = []   # register(huey, queue) of the domains' own queue tasks
+        self._extensions: list = []  # register(huey, queue) of the domains' own queue tasks
 
     def extend(self, register) -> None:
         """``register(huey, queue)`` adds a domain's own huey tasks (and periodic tasks) to the
@@ -107,7 +108,7 @@ class TaskQueue:
             return True
         if self._lock_file is None:
             path = Path(self.app.instance_path) / "task-consumer.lock"
-            handle = open(path, "a+")   # noqa: SIM115 - kept open as long as the lock is held
+            handle = open(path, "a+")  # noqa: SIM115 - kept open as long as the lock is held
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
@@ -131,9 +132,14 @@ class TaskQueue:
                 if not self.consumer_lock(wait=False):
                     self._next_try = now + LOCK_RETRY_SECONDS
                     return None
-                consumer = InProcessConsumer(self.huey, workers=workers or self.app.config.get("TASK_WORKERS", 2),
-                                             worker_type="thread", periodic=True, check_worker_health=False,
-                                             max_delay=1.0)
+                consumer = InProcessConsumer(
+                    self.huey,
+                    workers=workers or self.app.config.get("TASK_WORKERS", 2),
+                    worker_type="thread",
+                    periodic=True,
+                    check_worker_health=False,
+                    max_delay=1.0,
+                )
                 consumer.start()
                 self._consumer = consumer
                 self.start_housekeeping()
@@ -158,7 +164,7 @@ class TaskQueue:
 
         with self.app.app_context():
             try:
-                services.sweep(self)   # at once: tasks of a worker that was killed before this one started
+                services.sweep(self)  # at once: tasks of a worker that was killed before this one started
             except Exception:
                 log.warning("Task housekeeping failed", exc_info=True)
         thread = threading.Thread(target=loop, name="rolebook-task-housekeeping", daemon=True)
@@ -174,7 +180,7 @@ class TaskQueue:
                 self._housekeeping.set()
                 self._housekeeping = None
             if self._lock_file is not None:
-                self._lock_file.close()   # the lock goes with the file
+                self._lock_file.close()  # the lock goes with the file
                 self._lock_file = None
 
     @property

@@ -22,6 +22,7 @@ its result file is kept under the instance folder for ``TASK_RESULT_DAYS``. Prog
 errors are written on their own short transactions, so the pages see them at once whatever the
 handler's own transaction holds.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -51,9 +52,9 @@ from app.tasks.models import FINISHED, Task, TaskStatus
 
 log = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL = 0.5     # seconds between two progress writes of one task
-HEARTBEAT_SECONDS = 10      # a consumer's process writes "still running" on its tasks this often
-STALE_AFTER = timedelta(seconds=60)   # a running task without a heartbeat for this long was interrupted
+PROGRESS_INTERVAL = 0.5  # seconds between two progress writes of one task
+HEARTBEAT_SECONDS = 10  # a consumer's process writes "still running" on its tasks this often
+STALE_AFTER = timedelta(seconds=60)  # a running task without a heartbeat for this long was interrupted
 REQUEUE_AFTER = timedelta(seconds=30)  # a task still waiting after this, with the queue empty, is sent again
 _PENDING = "rolebook_tasks_to_send"
 
@@ -71,8 +72,8 @@ class Result:
 class Handler:
     kind: str
     run: Callable[[dict, object], Result | None]
-    label: object   # a (lazy) translated name of the kind of work, for lists
-    link: Callable[[dict], str] | None = None   # the page the work is about, from the params
+    label: object  # a (lazy) translated name of the kind of work, for lists
+    link: Callable[[dict], str] | None = None  # the page the work is about, from the params
 
 
 HANDLERS: dict[str, Handler] = {}
@@ -108,13 +109,23 @@ def enqueue(kind: str, params: dict, owner, title: str = "") -> Task:
     if kind not in HANDLERS:
         raise ValueError(f"no handler for tasks of kind {kind!r}")
     _mark_stale()
-    for task in db.session.scalars(select(Task).where(
-            Task.owner_id == owner.id, Task.kind == kind, Task.status.not_in(FINISHED)).order_by(Task.id.desc())):
+    for task in db.session.scalars(
+        select(Task)
+        .where(Task.owner_id == owner.id, Task.kind == kind, Task.status.not_in(FINISHED))
+        .order_by(Task.id.desc())
+    ):
         if task.params == params:
             return task
     now = utcnow()
-    task = Task(kind=kind, params=params, owner_id=owner.id, title=title[:200], status=TaskStatus.QUEUED.value,
-                created_at=now, updated_at=now)
+    task = Task(
+        kind=kind,
+        params=params,
+        owner_id=owner.id,
+        title=title[:200],
+        status=TaskStatus.QUEUED.value,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(task)
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append(task.id)
@@ -133,8 +144,12 @@ def _send_pending(session) -> None:
             task_queue().send(task_id)
         except Exception:  # the queue is down: say so on the task rather than leave it waiting forever
             log.exception("Could not queue task %s", task_id)
-            _write(task_id, status=TaskStatus.FAILED.value, finished_at=utcnow(),
-                   error=_("The task queue is not available. Try again later."))
+            _write(
+                task_id,
+                status=TaskStatus.FAILED.value,
+                finished_at=utcnow(),
+                error=_("The task queue is not available. Try again later."),
+            )
 
 
 def _drop_pending(session, *args) -> None:
@@ -205,9 +220,11 @@ def _claim(task_id: int) -> bool:
     now = utcnow()
     table = Task.__table__
     with db.engine.begin() as connection:
-        taken = connection.execute(update(table).where(table.c.id == task_id, table.c.status == TaskStatus.QUEUED.value)
-                                   .values(status=TaskStatus.RUNNING.value, started_at=now, updated_at=now, error="",
-                                           worker=worker_name()))
+        taken = connection.execute(
+            update(table)
+            .where(table.c.id == task_id, table.c.status == TaskStatus.QUEUED.value)
+            .values(status=TaskStatus.RUNNING.value, started_at=now, updated_at=now, error="", worker=worker_name())
+        )
     return taken.rowcount == 1
 
 
@@ -222,8 +239,10 @@ def run(task_id: int) -> None:
     try:
         if found is None:
             raise ServiceError(_("This kind of task is no longer available."))
-        with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]), \
-                acting_as(f"{owner.email} (task {task_id})", owner.id):
+        with (
+            force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]),
+            acting_as(f"{owner.email} (task {task_id})", owner.id),
+        ):
             with unit_of_work():
                 result = found.run(dict(task.params or {}), owner)
                 signals.finished.send(task)
@@ -236,8 +255,9 @@ def run(task_id: int) -> None:
             message = _("Something went wrong on our side. The error was logged; please try again.")
         _write(task_id, status=TaskStatus.FAILED.value, finished_at=utcnow(), error=message)
     else:
-        _write(task_id, status=TaskStatus.DONE.value, finished_at=utcnow(), step="", done=Task.__table__.c.total,
-               **stored)
+        _write(
+            task_id, status=TaskStatus.DONE.value, finished_at=utcnow(), step="", done=Task.__table__.c.total, **stored
+        )
     finally:
         _current.reset(token)
         db.session.remove()
@@ -294,9 +314,11 @@ def _mark_stale() -> None:
     with their files."""
     now = utcnow()
     db.session.execute(
-        update(Task).where(Task.status == TaskStatus.RUNNING.value, Task.updated_at < now - STALE_AFTER)
+        update(Task)
+        .where(Task.status == TaskStatus.RUNNING.value, Task.updated_at < now - STALE_AFTER)
         .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now, error=_interrupted())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     cutoff = now - timedelta(days=current_app.config.get("TASK_RESULT_DAYS", 7))
     old = db.session.scalars(select(Task).where(Task.status.in_(FINISHED), Task.finished_at < cutoff)).all()
     for task in old:
@@ -332,10 +354,12 @@ def sweep(queue) -> None:
     me = worker_name()
     host = me.rpartition(":")[0]
     with db.engine.begin() as connection:
-        connection.execute(update(table).where(table.c.status == TaskStatus.RUNNING.value, table.c.worker == me)
-                           .values(updated_at=now))
-        running = connection.execute(select(table.c.id, table.c.worker, table.c.updated_at)
-                                     .where(table.c.status == TaskStatus.RUNNING.value)).all()
+        connection.execute(
+            update(table).where(table.c.status == TaskStatus.RUNNING.value, table.c.worker == me).values(updated_at=now)
+        )
+        running = connection.execute(
+            select(table.c.id, table.c.worker, table.c.updated_at).where(table.c.status == TaskStatus.RUNNING.value)
+        ).all()
         gone = []
         for task_id, worker, updated_at in running:
             name, _sep, pid = (worker or "").rpartition(":")
@@ -344,12 +368,20 @@ def sweep(queue) -> None:
                 gone.append(task_id)
         if gone:
             log.warning("Tasks %s were interrupted: their process stopped", gone)
-            connection.execute(update(table).where(table.c.id.in_(gone), table.c.status == TaskStatus.RUNNING.value)
-                               .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now,
-                                       error=_interrupted()))
-        waiting = connection.execute(select(table.c.id).where(
-            table.c.status == TaskStatus.QUEUED.value, table.c.created_at < now - REQUEUE_AFTER)
-            .order_by(table.c.id)).scalars().all()
+            connection.execute(
+                update(table)
+                .where(table.c.id.in_(gone), table.c.status == TaskStatus.RUNNING.value)
+                .values(status=TaskStatus.FAILED.value, finished_at=now, updated_at=now, error=_interrupted())
+            )
+        waiting = (
+            connection.execute(
+                select(table.c.id)
+                .where(table.c.status == TaskStatus.QUEUED.value, table.c.created_at < now - REQUEUE_AFTER)
+                .order_by(table.c.id)
+            )
+            .scalars()
+            .all()
+        )
     if waiting and queue.pending() == 0:
         log.warning("Tasks %s were waiting but not in the queue: sent again", waiting)
         for task_id in waiting:

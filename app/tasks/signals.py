@@ -2,6 +2,7 @@
 
 ``finished`` is sent by ``services.run`` when a task's handler returned, inside the handler's
 transaction (listeners' rows commit with the work); sender: the Task."""
+
 from __future__ import annotations
 
 from blinker import Namespace

@@ -1,5 +1,6 @@
 """The owner's view of their background tasks: a list, one task with its progress bar (a small
 script polls the JSON status; without it, a refresh link), and the download of its result."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, send_file
@@ -25,8 +26,7 @@ def index():
 @requires(can_run_tasks)
 def detail(task_id: int):
     task = services.get_task(task_id, current_user)
-    return render_template("tasks/task.html", task=task, kind_label=services.kind_label,
-                           link=services.task_link(task))
+    return render_template("tasks/task.html", task=task, kind_label=services.kind_label, link=services.task_link(task))
 
 
 @bp.route("/<int:task_id>/download")
@@ -40,5 +40,10 @@ def send_result(task):
     path = services.result_path(task)
     if path is None:
         abort(404)
-    return send_file(path, mimetype=task.result_mimetype or "application/octet-stream", as_attachment=True,
-                     download_name=task.result_name or path.name, max_age=0)
+    return send_file(
+        path,
+        mimetype=task.result_mimetype or "application/octet-stream",
+        as_attachment=True,
+        download_name=task.result_name or path.name,
+        max_age=0,
+    )

@@ -1,4 +1,5 @@
 """``flask transfer export KIND FILE`` and ``flask transfer import KIND FILE [--apply]``."""
+
 from __future__ import annotations
 
 import os
@@ -52,15 +53,20 @@ def _echo_report(report: services.Report, verbose: bool) -> None:
             click.echo(f"  {where} column {column or '-'}: {message}".replace("  ", " ", 1), err=True)
         for row in sheet.rows:
             for column, message in row.errors:
-                click.echo(f"  {where} row {row.row} ({row.key}) {column or '-'}: {message}".replace("  ", " ", 1),
-                           err=True)
+                click.echo(
+                    f"  {where} row {row.row} ({row.key}) {column or '-'}: {message}".replace("  ", " ", 1), err=True
+                )
             if verbose and row.action in (services.CREATE, services.UPDATE):
-                changes = "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" if v[0] is not None else f"{k}: {v[1]!r}"
-                                    for k, v in row.changes.items())
+                changes = "; ".join(
+                    f"{k}: {v[0]!r} -> {v[1]!r}" if v[0] is not None else f"{k}: {v[1]!r}"
+                    for k, v in row.changes.items()
+                )
                 click.echo(f"  {where} row {row.row} {row.action} {row.key}: {changes}".replace("  ", " ", 1))
     counts = report.counts
-    click.echo(f"{counts['create']} to create, {counts['update']} to update, {counts['unchanged']} unchanged, "
-               f"{counts['error']} with problems ({report.problem_count} problem(s) in all).")
+    click.echo(
+        f"{counts['create']} to create, {counts['update']} to update, {counts['unchanged']} unchanged, "
+        f"{counts['error']} with problems ({report.problem_count} problem(s) in all)."
+    )
 
 
 @transfer_cli.command("import")
@@ -68,9 +74,14 @@ def _echo_report(report: services.Report, verbose: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--apply", "apply_", is_flag=True, help="Apply the changes (default: a dry run that changes nothing).")
 @click.option("--verbose", "-v", is_flag=True, help="List every row that would be created or updated.")
-@click.option("--number-format", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="How numbers written as text are read: auto refuses one that could be read two ways (1,5); "
-                   "dot: 1,234.5; comma: 1.234,5.")
+@click.option(
+    "--number-format",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="How numbers written as text are read: auto refuses one that could be read two ways (1,5); "
+    "dot: 1,234.5; comma: 1.234,5.",
+)
 @with_appcontext
 def import_(kind: str, file: Path, apply_: bool, verbose: bool, number_format: str):
     """Check FILE (.xlsx or .csv) holding KIND, and with --apply import it in one transaction."""
@@ -89,6 +100,10 @@ def import_(kind: str, file: Path, apply_: bool, verbose: bool, number_format: s
             click.echo("Dry run: nothing was changed. Add --apply to import.")
             return
         counts = report.counts
-        record("import", "organisation", changes={"file": file.name, "kind": kind, "created": counts["create"],
-                                                   "updated": counts["update"]}, label=file.name)
+        record(
+            "import",
+            "organisation",
+            changes={"file": file.name, "kind": kind, "created": counts["create"], "updated": counts["update"]},
+            label=file.name,
+        )
     click.echo("Imported.")

@@ -1,4 +1,5 @@
 """The upload form of the import page."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -12,11 +13,15 @@ from app.transfer.spec import KIND_CHOICES, kind_label
 
 class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), default="all")
-    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))],
-                     description=_l("An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK)."),
-                     render_kw={"accept": ".xlsx,.csv"})
-    number_format = SelectField(_l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto",
-                                description=FORMAT_DESCRIPTION)
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        description=_l("An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK)."),
+        render_kw={"accept": ".xlsx,.csv"},
+    )
+    number_format = SelectField(
+        _l("Numbers in the file are written as"), choices=FORMAT_CHOICES, default="auto", description=FORMAT_DESCRIPTION
+    )
     submit = SubmitField(_l("Check the file"))
 
     def __init__(self, *args, **kwargs):

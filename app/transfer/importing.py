@@ -1,5 +1,6 @@
 """Running an import through the organisation's services, rows in dependency order (see
 ``app.transfer.services`` for the whole story)."""
+
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,7 @@ def _topological(rows: list[ParsedRow], superior) -> tuple[list[ParsedRow], dict
         path, seen, key = [], {}, row.key
         while key is not None and key in index and key not in done:
             if key in seen:
-                loop = path[seen[key]:] + [key]
+                loop = path[seen[key] :] + [key]
                 for member in loop:
                     loops[member] = loop
                 break
@@ -73,8 +74,12 @@ class _Stopped(Exception):
 
 
 class _Run:
-    MODELS = {"departments": (Department, Department.code), "positions": (Position, Position.code),
-              "employees": (Employee, Employee.employee_no), "users": (User, User.email)}
+    MODELS = {
+        "departments": (Department, Department.code),
+        "positions": (Position, Position.code),
+        "employees": (Employee, Employee.employee_no),
+        "users": (User, User.email),
+    }
 
     def __init__(self, sheets: list[ParsedSheet], report: Report, isolate: bool = True):
         self.isolate = isolate
@@ -85,7 +90,7 @@ class _Run:
         self.rows_by_code: dict[str, dict[str, ParsedRow]] = {}
         self.failed: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.current: dict[str, dict] = {}
-        self.pending: list = []    # second-pass work: (kind, row)
+        self.pending: list = []  # second-pass work: (kind, row)
         self.loaded: dict[tuple, object] = {}  # objects held for the rows of one phase
         for sheet in sheets:
             report.sheets.append(SheetReport(sheet.kind, sheet.title, sheet.columns, sheet.problems))
@@ -115,7 +120,7 @@ class _Run:
         cache = self.ids[target]
         wanted = sorted({c for c in codes if c and c not in cache})
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             cache.update(dict.fromkeys(chunk))
             cache.update(db.session.execute(select(column, model.id).where(column.in_(chunk))).all())
 
@@ -232,14 +237,28 @@ class _Run:
         in_file = {r.key[0]: r for r in rows}
 
         def parent(row):
-            code = row.values.get("parent_code") if "parent_code" in row.values else \
-                (current.get(row.key) or {}).get("parent_code")
+            code = (
+                row.values.get("parent_code")
+                if "parent_code" in row.values
+                else (current.get(row.key) or {}).get("parent_code")
+            )
             return (code,) if code and code in in_file else None
 
         order, loops = _topological([r for r in rows if not r.errors], parent)
         for key, loop in loops.items():
-            self._fail("departments", in_file[key[0]], [["parent_code", _(
-                "These departments would be inside each other: %(loop)s.", loop=" → ".join(k[0] for k in loop))]])
+            self._fail(
+                "departments",
+                in_file[key[0]],
+                [
+                    [
+                        "parent_code",
+                        _(
+                            "These departments would be inside each other: %(loop)s.",
+                            loop=" → ".join(k[0] for k in loop),
+                        ),
+                    ]
+                ],
+            )
         position_codes = set(self.rows_by_code.get("positions", {}))
         names = {}
         for place, row in enumerate(order):
@@ -257,7 +276,9 @@ class _Run:
             self._first_pass("departments", row, current.get(row.key), deferred, self._save_department)
 
     def _save_department(self, row: ParsedRow, record: dict | None, deferred=frozenset()) -> None:
-        data = org.DepartmentData(**self._values("departments", row, self._merged("departments", row, record, deferred)))
+        data = org.DepartmentData(
+            **self._values("departments", row, self._merged("departments", row, record, deferred))
+        )
         if self.ids["departments"].get(row.key[0]):
             department = db.session.get(Department, self.ids["departments"][row.key[0]])
             org.update_department(department, data, seen_version=None)
@@ -270,8 +291,11 @@ class _Run:
         rows = self._rows("positions")
         codes = [r.key[0] for r in rows]
         for r in rows:
-            codes += [r.values.get("reports_to_code"), r.values.get("acting_position_code"),
-                      *r.values.get("dotted_line_codes", ())]
+            codes += [
+                r.values.get("reports_to_code"),
+                r.values.get("acting_position_code"),
+                *r.values.get("dotted_line_codes", ()),
+            ]
         self.preload("positions", codes)
         self.preload("departments", [r.values.get("department_code") for r in rows])
         current = self._load_current("positions", rows)
@@ -285,7 +309,8 @@ class _Run:
         for row in rows:  # a dotted line to the direct superior is the direct line: the services drop it
             if "dotted_line_codes" in row.values:
                 row.values["dotted_line_codes"] = tuple(
-                    c for c in row.values["dotted_line_codes"] if c != superior_code(row))
+                    c for c in row.values["dotted_line_codes"] if c != superior_code(row)
+                )
 
         def superior(row):
             code = superior_code(row)
@@ -293,8 +318,16 @@ class _Run:
 
         order, loops = _topological([r for r in rows if not r.errors], superior)
         for key, loop in loops.items():
-            self._fail("positions", in_file[key[0]], [["reports_to_code", _(
-                "This reporting line would create a loop: %(loop)s.", loop=" → ".join(k[0] for k in loop))]])
+            self._fail(
+                "positions",
+                in_file[key[0]],
+                [
+                    [
+                        "reports_to_code",
+                        _("This reporting line would create a loop: %(loop)s.", loop=" → ".join(k[0] for k in loop)),
+                    ]
+                ],
+            )
         place = {row.key[0]: i for i, row in enumerate(order)}
         for i, row in enumerate(order):
             if row.key[0] in self.failed["positions"]:
@@ -317,8 +350,11 @@ class _Run:
     # -- second pass --
 
     def finish(self) -> None:
-        saves = {"departments": self._save_department, "positions": self._save_position,
-                 "employees": self._save_employee}
+        saves = {
+            "departments": self._save_department,
+            "positions": self._save_position,
+            "employees": self._save_employee,
+        }
         pending, self.pending = self.pending, []
         for kind, row in pending:
             if row.key[0] in self.failed[kind]:
@@ -366,8 +402,11 @@ class _Run:
                 work.append((row, record))
         # The employees with their assignments (the overlap rule reads them) and the positions,
         # a chunk per query and held here, instead of a few queries per row.
-        self._hold(Employee, [self.ids["employees"].get(row.key[0]) for row, _record in work],
-                   selectinload(Employee.assignments))
+        self._hold(
+            Employee,
+            [self.ids["employees"].get(row.key[0]) for row, _record in work],
+            selectinload(Employee.assignments),
+        )
         self._hold(Position, [self.ids["positions"].get(row.key[1]) for row, _record in work])
         for row, record in work:
             self._save("assignments", row, lambda: self._save_assignment(row, record))
@@ -375,8 +414,14 @@ class _Run:
     def _hold(self, model, ids, *options) -> None:
         ids = sorted(set(ids) - {None})
         for start in range(0, len(ids), 500):
-            self.loaded.update({(model, obj.id): obj for obj in db.session.scalars(
-                select(model).where(model.id.in_(ids[start:start + 500])).options(*options))})
+            self.loaded.update(
+                {
+                    (model, obj.id): obj
+                    for obj in db.session.scalars(
+                        select(model).where(model.id.in_(ids[start : start + 500])).options(*options)
+                    )
+                }
+            )
 
     def _save_assignment(self, row: ParsedRow, record: dict | None) -> None:
         merged = self._merged("assignments", row, record)
@@ -399,8 +444,9 @@ class _Run:
         self.finish()
 
 
-def run_import(raw: RawBook, kind: str, apply: bool = False, expected_digest: str | None = None,
-               number_format: str = "auto") -> Report:
+def run_import(
+    raw: RawBook, kind: str, apply: bool = False, expected_digest: str | None = None, number_format: str = "auto"
+) -> Report:
     """Check (and with ``apply``, make) the changes of an uploaded file, and report on every row.
 
     Nothing stays changed unless ``apply`` is set and every row is valid; with

@@ -1,4 +1,5 @@
 """Reading the rows of a sheet into typed values, each cell's problem kept with its row and column."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,10 +25,10 @@ from app.transfer.spec import (
 @dataclass
 class ParsedRow:
     number: int
-    values: dict                 # column: value in normal form (blank "as it is" cells left out)
-    errors: list                 # [column, message]
+    values: dict  # column: value in normal form (blank "as it is" cells left out)
+    errors: list  # [column, message]
     key: tuple | None = None
-    label: str = ""              # the key as written in the file, for the preview
+    label: str = ""  # the key as written in the file, for the preview
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ParsedSheet:
     title: str
     columns: list
     problems: list
-    rows: list                   # ParsedRow
+    rows: list  # ParsedRow
 
     @property
     def spec(self) -> Kind:
@@ -62,9 +63,16 @@ def parse_sheet(kind: str, raw: RawSheet, number_format: str = "auto") -> Parsed
         name = normalise_header(text_of(header))
         key = aliases.get(name) if name else None
         if name and key is None:
-            sheet.problems.append([text_of(header), _("Unknown column “%(name)s”. The columns of this sheet are: "
-                                                      "%(columns)s.", name=text_of(header),
-                                                      columns=_column_names(spec))])
+            sheet.problems.append(
+                [
+                    text_of(header),
+                    _(
+                        "Unknown column “%(name)s”. The columns of this sheet are: %(columns)s.",
+                        name=text_of(header),
+                        columns=_column_names(spec),
+                    ),
+                ]
+            )
         elif key in sheet.columns:
             sheet.problems.append([key, _("The column “%(name)s” appears twice.", name=key)])
             key = None
@@ -89,13 +97,15 @@ def parse_sheet(kind: str, raw: RawSheet, number_format: str = "auto") -> Parsed
                 continue
             if value is not KEEP:
                 row.values[key] = value
-        if unnamed is None and any(text_of(value) and (i >= len(columns) or not text_of(raw.header[i]))
-                                   for i, value in enumerate(cells)):
+        if unnamed is None and any(
+            text_of(value) and (i >= len(columns) or not text_of(raw.header[i])) for i, value in enumerate(cells)
+        ):
             unnamed = number
         if not missing:
             row.key = tuple(row.values.get(k) for k in spec.key_fields)
-            row.label = " / ".join(text_of(cells[columns.index(k)]) if columns.index(k) < len(cells) else ""
-                                   for k in spec.key_fields)
+            row.label = " / ".join(
+                text_of(cells[columns.index(k)]) if columns.index(k) < len(cells) else "" for k in spec.key_fields
+            )
             for k in spec.key_fields:
                 if row.values.get(k) in (None, "") and not any(e[0] == k for e in row.errors):
                     row.errors.append([k, _("Enter a value: this column identifies the row.")])
@@ -125,19 +135,26 @@ def parse_book(raw: RawBook, kind: str, number_format: str = "auto") -> tuple[li
     ``kind`` (one kind, or ALL: a workbook with a sheet per kind)."""
     if kind != ALL:
         candidates = [s for s in raw.sheets if s.header or s.rows]
-        chosen = next((s for s in raw.sheets if sheet_kind(s.title) == kind), None) or \
-            (candidates[0] if candidates else raw.sheets[0])
+        chosen = next((s for s in raw.sheets if sheet_kind(s.title) == kind), None) or (
+            candidates[0] if candidates else raw.sheets[0]
+        )
         return [], [parse_sheet(kind, chosen, number_format)]
     if raw.format != "xlsx":
-        return [_("A CSV file holds one kind of rows: choose which, or upload a workbook (.xlsx) with one "
-                  "sheet per kind.")], []
+        return [
+            _("A CSV file holds one kind of rows: choose which, or upload a workbook (.xlsx) with one sheet per kind.")
+        ], []
     problems, found = [], {}
     for sheet in raw.sheets:
         sheet_key = sheet_kind(sheet.title)
         if sheet_key is None:
             if sheet.header or sheet.rows:
-                problems.append(_("Unknown sheet “%(title)s”: name the sheets %(names)s.", title=sheet.title,
-                                  names=", ".join(ORDER)))
+                problems.append(
+                    _(
+                        "Unknown sheet “%(title)s”: name the sheets %(names)s.",
+                        title=sheet.title,
+                        names=", ".join(ORDER),
+                    )
+                )
         elif sheet_key in found:
             problems.append(_("Two sheets hold %(kind)s.", kind=sheet_key))
         else:

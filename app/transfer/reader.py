@@ -6,6 +6,7 @@ CSV files come from many programs: UTF-8 with or without a byte-order mark (our 
 Excel writes for plain "CSV"). A file that decodes as strict UTF-8 is UTF-8 (GBK text almost
 never does); otherwise GB18030, a superset of GBK, is tried.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -20,7 +21,7 @@ from app.core.errors import ServiceError
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and other Office 97 files)
-MAX_UNCOMPRESSED_FACTOR = 40     # a zip that inflates more than this is refused (zip bomb)
+MAX_UNCOMPRESSED_FACTOR = 40  # a zip that inflates more than this is refused (zip bomb)
 
 
 class FileProblem(ServiceError):
@@ -41,13 +42,13 @@ class RawSheet:
 @dataclass
 class RawBook:
     filename: str
-    format: str                          # "xlsx" or "csv"
+    format: str  # "xlsx" or "csv"
     sheets: list[RawSheet]
     encoding: str | None = None
 
 
 def file_format(filename: str) -> str:
-    """"xlsx" or "csv" from the file name, else a FileProblem naming what is accepted."""
+    """ "xlsx" or "csv" from the file name, else a FileProblem naming what is accepted."""
     name = (filename or "").lower().rsplit("/", 1)[-1]
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
     if extension in ("xlsx", "xlsm"):
@@ -77,8 +78,10 @@ def read_book(data: bytes, filename: str, max_rows: int, max_bytes: int) -> RawB
 
 
 def too_large_message(max_bytes: int) -> str:
-    return _("The file is too large (at most %(size)s MB): split it, or import the kinds one by one.",
-             size=f"{max_bytes / 1_000_000:g}")
+    return _(
+        "The file is too large (at most %(size)s MB): split it, or import the kinds one by one.",
+        size=f"{max_bytes / 1_000_000:g}",
+    )
 
 
 def _too_many_rows(max_rows: int) -> FileProblem:
@@ -132,8 +135,11 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int, max_bytes: int) -> Raw
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a CSV file's bytes."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding

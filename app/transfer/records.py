@@ -2,6 +2,7 @@
 importer compares a file's rows with them. Plain column queries (no ORM objects, so nothing piles
 up in the session), one chunk of ``CHUNK`` rows at a time, with keyset pagination.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ CHUNK = 500
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _keyset(query, sort_column, size: int = CHUNK) -> Iterator[list]:
@@ -66,68 +67,103 @@ def _record(kind: Kind, row, **extra) -> dict:
 
 def department_batches(keys=None, include_archived: bool = False) -> Iterator[list[dict]]:
     parent, head = aliased(Department), aliased(Position)
-    query = select(Department.id, Department.path.label("sort_key"), *_plain_columns(DEPARTMENTS, Department),
-                   parent.code.label("parent_code"), head.code.label("head_position_code")) \
-        .outerjoin(parent, Department.parent_id == parent.id) \
+    query = (
+        select(
+            Department.id,
+            Department.path.label("sort_key"),
+            *_plain_columns(DEPARTMENTS, Department),
+            parent.code.label("parent_code"),
+            head.code.label("head_position_code"),
+        )
+        .outerjoin(parent, Department.parent_id == parent.id)
         .outerjoin(head, Department.head_position_id == head.id)
+    )
     for rows in _batches(query, Department.path, Department.code, keys, include_archived, Department.archived_at):
         ids = [row.id for row in rows]
         functions: dict[int, list[str]] = {}
         for department_id, text in db.session.execute(
-                select(DepartmentFunction.department_id, DepartmentFunction.text)
-                .where(DepartmentFunction.department_id.in_(ids))
-                .order_by(DepartmentFunction.department_id, DepartmentFunction.position, DepartmentFunction.id)):
+            select(DepartmentFunction.department_id, DepartmentFunction.text)
+            .where(DepartmentFunction.department_id.in_(ids))
+            .order_by(DepartmentFunction.department_id, DepartmentFunction.position, DepartmentFunction.id)
+        ):
             functions.setdefault(department_id, []).append(text.strip())
         partner = aliased(Department)
         pairs: dict[int, list[tuple[str, str]]] = {}
         for department_id, partner_name, partner_label, duty in db.session.execute(
-                select(Collaboration.department_id, Collaboration.partner_name, partner.name, Collaboration.duty)
-                .outerjoin(partner, Collaboration.partner_id == partner.id)
-                .where(Collaboration.department_id.in_(ids))
-                .order_by(Collaboration.department_id, Collaboration.position, Collaboration.id)):
+            select(Collaboration.department_id, Collaboration.partner_name, partner.name, Collaboration.duty)
+            .outerjoin(partner, Collaboration.partner_id == partner.id)
+            .where(Collaboration.department_id.in_(ids))
+            .order_by(Collaboration.department_id, Collaboration.position, Collaboration.id)
+        ):
             pairs.setdefault(department_id, []).append(((partner_label or partner_name or "").strip(), duty.strip()))
-        yield [_record(DEPARTMENTS, row, functions=functions.get(row.id, ()), collaborations=pairs.get(row.id, ()))
-               for row in rows]
+        yield [
+            _record(DEPARTMENTS, row, functions=functions.get(row.id, ()), collaborations=pairs.get(row.id, ()))
+            for row in rows
+        ]
 
 
 def position_batches(keys=None, include_archived: bool = False) -> Iterator[list[dict]]:
     superior, acting = aliased(Position), aliased(Position)
-    query = select(Position.id, Position.code.label("sort_key"), *_plain_columns(POSITIONS, Position),
-                   Department.code.label("department_code"), superior.code.label("reports_to_code"),
-                   acting.code.label("acting_position_code")) \
-        .join(Department, Position.department_id == Department.id) \
-        .outerjoin(superior, Position.reports_to_id == superior.id) \
+    query = (
+        select(
+            Position.id,
+            Position.code.label("sort_key"),
+            *_plain_columns(POSITIONS, Position),
+            Department.code.label("department_code"),
+            superior.code.label("reports_to_code"),
+            acting.code.label("acting_position_code"),
+        )
+        .join(Department, Position.department_id == Department.id)
+        .outerjoin(superior, Position.reports_to_id == superior.id)
         .outerjoin(acting, Position.acting_position_id == acting.id)
+    )
     for rows in _batches(query, Position.code, Position.code, keys, include_archived, Position.archived_at):
         dotted: dict[int, list[str]] = {}
         for position_id, code in db.session.execute(
-                select(dotted_lines.c.position_id, Position.code)
-                .join(Position, Position.id == dotted_lines.c.superior_id)
-                .where(dotted_lines.c.position_id.in_([row.id for row in rows]))):
+            select(dotted_lines.c.position_id, Position.code)
+            .join(Position, Position.id == dotted_lines.c.superior_id)
+            .where(dotted_lines.c.position_id.in_([row.id for row in rows]))
+        ):
             dotted.setdefault(position_id, []).append(code)
         yield [_record(POSITIONS, row, dotted_line_codes=dotted.get(row.id, ())) for row in rows]
 
 
 def employee_batches(keys=None, include_archived: bool = True) -> Iterator[list[dict]]:
-    query = select(Employee.id, Employee.employee_no.label("sort_key"), *_plain_columns(EMPLOYEES, Employee),
-                   User.email.label("user_email")) \
-        .outerjoin(User, Employee.user_id == User.id)
+    query = select(
+        Employee.id,
+        Employee.employee_no.label("sort_key"),
+        *_plain_columns(EMPLOYEES, Employee),
+        User.email.label("user_email"),
+    ).outerjoin(User, Employee.user_id == User.id)
     for rows in _batches(query, Employee.employee_no, Employee.employee_no, keys, include_archived):
         yield [_record(EMPLOYEES, row) for row in rows]
 
 
 def assignment_batches(employee_numbers=None, include_archived: bool = True) -> Iterator[list[dict]]:
     """Every assignment (history included); ``employee_numbers`` limits them to those employees."""
-    query = select(Assignment.id, Assignment.id.label("sort_key"), Employee.employee_no,
-                   Position.code.label("position_code"), Assignment.start_date, Assignment.end_date,
-                   Assignment.is_primary) \
-        .join(Employee, Assignment.employee_id == Employee.id).join(Position, Assignment.position_id == Position.id)
+    query = (
+        select(
+            Assignment.id,
+            Assignment.id.label("sort_key"),
+            Employee.employee_no,
+            Position.code.label("position_code"),
+            Assignment.start_date,
+            Assignment.end_date,
+            Assignment.is_primary,
+        )
+        .join(Employee, Assignment.employee_id == Employee.id)
+        .join(Position, Assignment.position_id == Position.id)
+    )
     for rows in _batches(query, Assignment.id, Employee.employee_no, employee_numbers, include_archived):
         yield [_record(ASSIGNMENTS, row) for row in rows]
 
 
-BATCHES = {"departments": department_batches, "positions": position_batches, "employees": employee_batches,
-           "assignments": assignment_batches}
+BATCHES = {
+    "departments": department_batches,
+    "positions": position_batches,
+    "employees": employee_batches,
+    "assignments": assignment_batches,
+}
 
 
 def records(kind: str) -> Iterator[dict]:

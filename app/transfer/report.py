@@ -1,4 +1,5 @@
 """What an import did or would do, row by row: the report of a preview or of an applied import."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,8 @@ class RowResult:
     row: int
     key: str
     action: str = UNCHANGED
-    changes: dict = field(default_factory=dict)   # column: [before, after] (before is None on create)
-    errors: list = field(default_factory=list)    # [column or "", message]
+    changes: dict = field(default_factory=dict)  # column: [before, after] (before is None on create)
+    errors: list = field(default_factory=list)  # [column or "", message]
 
 
 @dataclass
@@ -28,7 +29,7 @@ class SheetReport:
     title: str
     columns: list = field(default_factory=list)
     problems: list = field(default_factory=list)  # [column or "", message] about the sheet as a whole
-    rows: list = field(default_factory=list)      # RowResult, in file order
+    rows: list = field(default_factory=list)  # RowResult, in file order
 
 
 @dataclass
@@ -36,9 +37,9 @@ class Report:
     filename: str
     kind: str
     problems: list = field(default_factory=list)  # messages about the file as a whole
-    sheets: list = field(default_factory=list)    # SheetReport
+    sheets: list = field(default_factory=list)  # SheetReport
     applied: bool = False
-    stale: bool = False                           # applying found other results than the preview
+    stale: bool = False  # applying found other results than the preview
 
     @property
     def counts(self) -> dict[str, int]:
@@ -50,8 +51,11 @@ class Report:
 
     @property
     def problem_count(self) -> int:
-        return len(self.problems) + sum(len(s.problems) for s in self.sheets) + sum(
-            len(r.errors) for s in self.sheets for r in s.rows)
+        return (
+            len(self.problems)
+            + sum(len(s.problems) for s in self.sheets)
+            + sum(len(r.errors) for s in self.sheets for r in s.rows)
+        )
 
     @property
     def valid(self) -> bool:
@@ -66,8 +70,9 @@ class Report:
     def digest(self) -> str:
         """What applying would do, as a hash: the confirm step must find the same."""
         content = [[s.kind, [[r.row, r.key, r.action, r.changes] for r in s.rows]] for s in self.sheets]
-        return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-                              .encode("utf-8")).hexdigest()
+        return hashlib.sha256(
+            json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+        ).hexdigest()
 
     def to_dict(self) -> dict:
         return asdict(self)

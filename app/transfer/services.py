@@ -12,6 +12,7 @@ positions superiors first (a topological order; a loop is reported on each of it
 department's head, collaborations naming later departments, and a position's acting-for and
 dotted lines to positions not created yet are set in a second pass.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -60,6 +61,22 @@ from app.transfer.importing import run_import  # noqa: E402
 from app.transfer.parsing import parse_book, parse_sheet  # noqa: E402
 from app.transfer.report import ACTIONS, CREATE, ERROR, UNCHANGED, UPDATE, Report, RowResult, SheetReport  # noqa: E402
 
-__all__ = ["ACTIONS", "CREATE", "DEFAULTS", "ERROR", "ORDER", "UNCHANGED", "UPDATE", "Report", "RowResult",
-           "SheetReport", "export_sheet", "parse_book", "parse_sheet", "row_counts", "run_import", "sheets_for",
-           "template_sheet"]
+__all__ = [
+    "ACTIONS",
+    "CREATE",
+    "DEFAULTS",
+    "ERROR",
+    "ORDER",
+    "UNCHANGED",
+    "UPDATE",
+    "Report",
+    "RowResult",
+    "SheetReport",
+    "export_sheet",
+    "parse_book",
+    "parse_sheet",
+    "row_counts",
+    "run_import",
+    "sheets_for",
+    "template_sheet",
+]

@@ -8,6 +8,7 @@ column is its key (``parent_code``); the importer also accepts the column's Engl
 label. Values are compared in one normal form on both sides: text without
 surrounding blanks and with ``\\n`` line ends, lists as tuples, dates as dates.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,10 +44,10 @@ class Field:
     type: str = "text"  # text, code, ref, int, date, bool, email, status, lines, pairs, codes
     max_length: int | None = None
     help: str = ""
-    maximum: int | None = None   # int: larger numbers are typing mistakes
-    default: object = ""         # the value of a new row's blank cell, in normal form
-    source: str = ""             # the services' field the column fills (parent_id for parent_code)
-    target: str = ""             # ref, codes: the kind of record named (departments, positions, users)
+    maximum: int | None = None  # int: larger numbers are typing mistakes
+    default: object = ""  # the value of a new row's blank cell, in normal form
+    source: str = ""  # the services' field the column fills (parent_id for parent_code)
+    target: str = ""  # ref, codes: the kind of record named (departments, positions, users)
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,36 @@ class Kind:
 
 
 # The spreadsheet's type of each kind of declared field; a reference to an account is its e-mail.
-SHEET_TYPES = {"code": "code", "line": "text", "text": "text", "int": "int", "ref": "ref", "refs": "codes",
-               "email": "email", "date": "date", "status": "status", "lines": "lines", "pairs": "pairs"}
+SHEET_TYPES = {
+    "code": "code",
+    "line": "text",
+    "text": "text",
+    "int": "int",
+    "ref": "ref",
+    "refs": "codes",
+    "email": "email",
+    "date": "date",
+    "status": "status",
+    "lines": "lines",
+    "pairs": "pairs",
+}
 
 
 def column(f: declared.Field) -> Field:
     """The spreadsheet column of a declared field."""
     sheet_type = "email" if f.kind == "ref" and f.target == "users" else SHEET_TYPES[f.kind]
     max_length = f.max_length if f.kind in ("code", "line", "text", "email") else None
-    return Field(f.column, f.column_label, sheet_type, max_length, f.sheet_help or "",
-                 maximum=f.maximum if f.kind == "int" else None, default=normal_default(sheet_type, f.empty()),
-                 source=f.name, target=f.target)
+    return Field(
+        f.column,
+        f.column_label,
+        sheet_type,
+        max_length,
+        f.sheet_help or "",
+        maximum=f.maximum if f.kind == "int" else None,
+        default=normal_default(sheet_type, f.empty()),
+        source=f.name,
+        target=f.target,
+    )
 
 
 def normal_default(sheet_type: str, value):
@@ -106,29 +126,66 @@ def derived_kind(key: str, label, entity: declared.Entity, help, first: tuple[st
     return Kind(key, label, fields, key_fields=(fields[0].key,), help=help, entity=entity)
 
 
-DEPARTMENTS = derived_kind("departments", _l("Departments"), declared.DEPARTMENT, _l(
-    "One row per department, keyed by its code. Sub-departments name their parent's code."), first=(
-    "code", "name", "parent_id", "head_position_id", "nature", "service_object", "authority",
-    "management_functions", "functions", "collaborations"))
+DEPARTMENTS = derived_kind(
+    "departments",
+    _l("Departments"),
+    declared.DEPARTMENT,
+    _l("One row per department, keyed by its code. Sub-departments name their parent's code."),
+    first=(
+        "code",
+        "name",
+        "parent_id",
+        "head_position_id",
+        "nature",
+        "service_object",
+        "authority",
+        "management_functions",
+        "functions",
+        "collaborations",
+    ),
+)
 
-POSITIONS = derived_kind("positions", _l("Positions"), declared.POSITION, _l(
-    "One row per position, keyed by its code. Superiors may be in other departments."), first=(
-    "code", "title", "department_id", "grade", "headcount", "reports_to_id", "dotted_superior_ids",
-    "acting_position_id", "acting_note"))
+POSITIONS = derived_kind(
+    "positions",
+    _l("Positions"),
+    declared.POSITION,
+    _l("One row per position, keyed by its code. Superiors may be in other departments."),
+    first=(
+        "code",
+        "title",
+        "department_id",
+        "grade",
+        "headcount",
+        "reports_to_id",
+        "dotted_superior_ids",
+        "acting_position_id",
+        "acting_note",
+    ),
+)
 
-EMPLOYEES = derived_kind("employees", _l("Employees"), declared.EMPLOYEE, _l(
-    "One row per employee, keyed by the employee number."))
+EMPLOYEES = derived_kind(
+    "employees", _l("Employees"), declared.EMPLOYEE, _l("One row per employee, keyed by the employee number.")
+)
 
-ASSIGNMENTS = Kind("assignments", _l("Assignments"), key_fields=("employee_no", "position_code", "start_date"),
-                   help=_l("One row per assignment, keyed by employee number, position code and start date."),
-                   fields=(
-    Field("employee_no", _l("Employee number"), "ref"),
-    Field("position_code", _l("Position code"), "ref", source="position_id"),
-    Field("start_date", _l("From"), "date", help=_l("YYYY-MM-DD.")),
-    Field("end_date", _l("To"), "date", help=_l("Empty while it lasts."), default=None),
-    Field("is_primary", _l("Primary assignment"), "bool", help=_l("yes or no; empty: as it is (yes when new)."),
-          default=True),
-))
+ASSIGNMENTS = Kind(
+    "assignments",
+    _l("Assignments"),
+    key_fields=("employee_no", "position_code", "start_date"),
+    help=_l("One row per assignment, keyed by employee number, position code and start date."),
+    fields=(
+        Field("employee_no", _l("Employee number"), "ref"),
+        Field("position_code", _l("Position code"), "ref", source="position_id"),
+        Field("start_date", _l("From"), "date", help=_l("YYYY-MM-DD.")),
+        Field("end_date", _l("To"), "date", help=_l("Empty while it lasts."), default=None),
+        Field(
+            "is_primary",
+            _l("Primary assignment"),
+            "bool",
+            help=_l("yes or no; empty: as it is (yes when new)."),
+            default=True,
+        ),
+    ),
+)
 
 KINDS = {kind.key: kind for kind in (DEPARTMENTS, POSITIONS, EMPLOYEES, ASSIGNMENTS)}
 ALL = "all"  # the workbook with one sheet per kind
@@ -234,8 +291,12 @@ def _int(raw, number_format: str = "auto", maximum: int | None = None):
     if isinstance(raw, str) and not text_of(raw):
         return KEEP
     try:
-        number = parse_number(raw if isinstance(raw, (int, float, Decimal)) else text_of(raw), whole=True,
-                              integer_digits=18, number_format=number_format)
+        number = parse_number(
+            raw if isinstance(raw, (int, float, Decimal)) else text_of(raw),
+            whole=True,
+            integer_digits=18,
+            number_format=number_format,
+        )
     except NotANumber:
         raise CellError(_("“%(value)s” is not a whole number.", value=text_of(raw)[:40])) from None
     except NumberError as error:
@@ -267,7 +328,8 @@ def _status(raw):
         return KEEP
     for status in EmployeeStatus:
         if text.casefold() == status.value or normalise_header(text) in _in_both_languages(
-                EMPLOYEE_STATUS_LABELS[status]):
+            EMPLOYEE_STATUS_LABELS[status]
+        ):
             return status.value
     raise CellError(_("Unknown status “%(value)s”: write probation, regular or left.", value=text[:40]))
 
@@ -298,8 +360,19 @@ def _pairs(raw) -> tuple[tuple[str, str], ...]:
     return tuple((partner, duty) for partner, duty in collaboration_lines(text_of(raw)) if duty)
 
 
-_READERS = {"text": text_of, "ref": text_of, "code": _code, "int": _int, "date": _date, "bool": _bool,
-            "email": _email, "status": _status, "lines": _lines, "pairs": _pairs, "codes": _codes}
+_READERS = {
+    "text": text_of,
+    "ref": text_of,
+    "code": _code,
+    "int": _int,
+    "date": _date,
+    "bool": _bool,
+    "email": _email,
+    "status": _status,
+    "lines": _lines,
+    "pairs": _pairs,
+    "codes": _codes,
+}
 
 
 def read_cell(f: Field, raw, number_format: str = "auto"):

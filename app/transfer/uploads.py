@@ -5,6 +5,7 @@ uploaded it and the preview's report and digest. Confirming reads the bytes back
 if their hash changed, and applies the import only if it does exactly what the preview showed.
 Uploads older than a day are removed whenever a new one arrives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,8 @@ class Upload:
     size: int
     user_id: int
     created_at: float
-    digest: str = ""   # of the last preview
-    number_format: str = "auto"   # how numbers written as text are read (app.core.numbers)
+    digest: str = ""  # of the last preview
+    number_format: str = "auto"  # how numbers written as text are read (app.core.numbers)
 
     @property
     def folder(self) -> Path:
@@ -55,9 +56,16 @@ def cleanup(max_age: float = MAX_AGE_SECONDS) -> None:
 
 def store(data: bytes, filename: str, kind: str, user_id: int, number_format: str = "auto") -> Upload:
     cleanup()
-    upload = Upload(token=secrets.token_urlsafe(32), kind=kind, filename=filename,
-                    sha256=hashlib.sha256(data).hexdigest(), size=len(data), user_id=user_id, created_at=clock.now().timestamp(),
-                    number_format=number_format)
+    upload = Upload(
+        token=secrets.token_urlsafe(32),
+        kind=kind,
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        user_id=user_id,
+        created_at=clock.now().timestamp(),
+        number_format=number_format,
+    )
     upload.folder.mkdir(parents=True, mode=0o700)
     write_private(upload.folder / "upload.bin", data)
     save_meta(upload)

@@ -1,5 +1,6 @@
 """Import / export pages: downloads of the organisation and of empty templates, the upload of a
 file, its preview (every row's result and problem) and the confirmation that applies it."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -40,8 +41,14 @@ def _read(data: bytes, filename: str) -> RawBook:
 
 def _index(form: ImportForm, status: int = 200):
     max_rows, max_bytes = _limits()
-    return render_template("transfer/index.html", form=form, counts=services.row_counts(), kinds=KINDS,
-                           max_rows=max_rows, max_bytes=max_bytes), status
+    return render_template(
+        "transfer/index.html",
+        form=form,
+        counts=services.row_counts(),
+        kinds=KINDS,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+    ), status
 
 
 @bp.route("/")
@@ -120,11 +127,20 @@ def preview(token: str):
     rows = list(_rows(report, show))
     pages = max((len(rows) + ROWS_PER_PAGE - 1) // ROWS_PER_PAGE, 1)
     page = min(page, pages)
-    return render_template("transfer/preview.html", upload=stored, report=report, show=show, page=page, pages=pages,
-                           rows=rows[(page - 1) * ROWS_PER_PAGE:page * ROWS_PER_PAGE], total=len(rows),
-                           counts=report.counts, labels={k: s.label for k, s in KINDS.items()},
-                           confirm_form=ConfirmForm(), form=ImportForm(kind=stored.kind,
-                                                                       number_format=stored.number_format))
+    return render_template(
+        "transfer/preview.html",
+        upload=stored,
+        report=report,
+        show=show,
+        page=page,
+        pages=pages,
+        rows=rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE],
+        total=len(rows),
+        counts=report.counts,
+        labels={k: s.label for k, s in KINDS.items()},
+        confirm_form=ConfirmForm(),
+        form=ImportForm(kind=stored.kind, number_format=stored.number_format),
+    )
 
 
 @bp.route("/import/<token>/apply", methods=["POST"])
@@ -138,25 +154,46 @@ def apply(token: str):
     except ServiceError as error:
         flash(error.message, "danger")
         return redirect(url_for("transfer.preview", token=token))
-    report = services.run_import(raw, stored.kind, apply=True, expected_digest=stored.digest,
-                                 number_format=stored.number_format)
+    report = services.run_import(
+        raw, stored.kind, apply=True, expected_digest=stored.digest, number_format=stored.number_format
+    )
     if report.applied:
         counts = report.counts
-        record("import", "organisation", changes={"file": stored.filename, "kind": stored.kind,
-                                                   "created": counts["create"], "updated": counts["update"]},
-               label=stored.filename)
+        record(
+            "import",
+            "organisation",
+            changes={
+                "file": stored.filename,
+                "kind": stored.kind,
+                "created": counts["create"],
+                "updated": counts["update"],
+            },
+            label=stored.filename,
+        )
         uploads.discard(stored)
-        flash(_("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-                file=stored.filename, created=counts["create"], updated=counts["update"],
-                unchanged=counts["unchanged"]), "success")
+        flash(
+            _(
+                "Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                file=stored.filename,
+                created=counts["create"],
+                updated=counts["update"],
+                unchanged=counts["unchanged"],
+            ),
+            "success",
+        )
         return redirect(url_for("transfer.index"))
     db.session.rollback()
     # Show what applying would do now, so that the user confirms what they saw.
     report = services.run_import(raw, stored.kind)
     db.session.rollback()
     uploads.save_report(stored, report)
-    flash(_("Nothing was imported: the organisation changed since the preview. Check the new preview below, "
-            "then confirm again."), "warning")
+    flash(
+        _(
+            "Nothing was imported: the organisation changed since the preview. Check the new preview below, "
+            "then confirm again."
+        ),
+        "warning",
+    )
     return redirect(url_for("transfer.preview", token=token))
 
 

@@ -16,22 +16,28 @@ Revises: f49f7545f6bd
 Create Date: 2026-11-23 06:04:36
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '54a18ad99583'
-down_revision = 'f49f7545f6bd'
+revision = "54a18ad99583"
+down_revision = "f49f7545f6bd"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_assignments_position_id_primary_dates', 'assignments',
-                    ['position_id', 'is_primary', 'start_date', 'end_date'], unique=False)
-    op.drop_index('ix_assignments_position_id_dates', table_name='assignments')
+    op.create_index(
+        "ix_assignments_position_id_primary_dates",
+        "assignments",
+        ["position_id", "is_primary", "start_date", "end_date"],
+        unique=False,
+    )
+    op.drop_index("ix_assignments_position_id_dates", table_name="assignments")
 
 
 def downgrade():
-    op.create_index('ix_assignments_position_id_dates', 'assignments',
-                    ['position_id', 'start_date', 'end_date'], unique=False)
-    op.drop_index('ix_assignments_position_id_primary_dates', table_name='assignments')
+    op.create_index(
+        "ix_assignments_position_id_dates", "assignments", ["position_id", "start_date", "end_date"], unique=False
+    )
+    op.drop_index("ix_assignments_position_id_primary_dates", table_name="assignments")

@@ -17,44 +17,63 @@ Revises: f6b918a1ea2a
 Create Date: 2026-11-23 05:25:07
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'f49f7545f6bd'
-down_revision = 'f6b918a1ea2a'
+revision = "f49f7545f6bd"
+down_revision = "f6b918a1ea2a"
 branch_labels = None
 depends_on = None
 
-_competencies = sa.table('competencies', sa.column('id', sa.Integer), sa.column('code', sa.String),
-                         sa.column('name', sa.String), sa.column('description', sa.Text),
-                         sa.column('levels', sa.JSON))
-_requirements = sa.table('jd_competencies', sa.column('id', sa.Integer), sa.column('competency_id', sa.Integer),
-                         sa.column('level', sa.Integer), sa.column('competency_code', sa.String),
-                         sa.column('competency_name', sa.String), sa.column('competency_description', sa.Text),
-                         sa.column('level_description', sa.Text))
-_KPI_COLUMNS = (('kpi_code', 'code', ''), ('kpi_name', 'name', ''), ('kpi_unit', 'unit', ''),
-                ('kpi_direction', 'direction', 'higher'))
+_competencies = sa.table(
+    "competencies",
+    sa.column("id", sa.Integer),
+    sa.column("code", sa.String),
+    sa.column("name", sa.String),
+    sa.column("description", sa.Text),
+    sa.column("levels", sa.JSON),
+)
+_requirements = sa.table(
+    "jd_competencies",
+    sa.column("id", sa.Integer),
+    sa.column("competency_id", sa.Integer),
+    sa.column("level", sa.Integer),
+    sa.column("competency_code", sa.String),
+    sa.column("competency_name", sa.String),
+    sa.column("competency_description", sa.Text),
+    sa.column("level_description", sa.Text),
+)
+_KPI_COLUMNS = (
+    ("kpi_code", "code", ""),
+    ("kpi_name", "name", ""),
+    ("kpi_unit", "unit", ""),
+    ("kpi_direction", "direction", "higher"),
+)
 
 
 def upgrade():
-    with op.batch_alter_table('jd_competencies', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('competency_code', sa.String(length=40), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('competency_name', sa.String(length=120), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('competency_description', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('level_description', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table("jd_competencies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("competency_code", sa.String(length=40), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("competency_name", sa.String(length=120), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("competency_description", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("level_description", sa.Text(), nullable=False, server_default=""))
 
-    with op.batch_alter_table('jd_kpi_targets', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kpi_code', sa.String(length=40), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('kpi_name', sa.String(length=120), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('kpi_unit', sa.String(length=40), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('kpi_direction', sa.String(length=10), nullable=False,
-                                      server_default='higher'))
+    with op.batch_alter_table("jd_kpi_targets", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kpi_code", sa.String(length=40), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("kpi_name", sa.String(length=120), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("kpi_unit", sa.String(length=40), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("kpi_direction", sa.String(length=10), nullable=False, server_default="higher"))
 
     # KPI targets: the library's labels, one statement for every row.
-    op.execute("UPDATE jd_kpi_targets SET " + ", ".join(
-        f"{column} = COALESCE((SELECT kpis.{source} FROM kpis WHERE kpis.id = jd_kpi_targets.kpi_id), '{default}')"
-        for column, source, default in _KPI_COLUMNS))
+    op.execute(
+        "UPDATE jd_kpi_targets SET "
+        + ", ".join(
+            f"{column} = COALESCE((SELECT kpis.{source} FROM kpis WHERE kpis.id = jd_kpi_targets.kpi_id), '{default}')"
+            for column, source, default in _KPI_COLUMNS
+        )
+    )
 
     # Competency requirements: the code, name, description and the description of the required level (a JSON list).
     bind = op.get_bind()
@@ -65,36 +84,61 @@ def upgrade():
         if competency is None:
             continue
         levels = competency.levels or []
-        text = levels[row.level - 1] if 1 <= row.level <= len(levels) and levels[row.level - 1] else ''
-        updates.append({'row_id': row.id, 'code': competency.code, 'name': competency.name,
-                        'description': competency.description or '', 'text': text})
+        text = levels[row.level - 1] if 1 <= row.level <= len(levels) and levels[row.level - 1] else ""
+        updates.append(
+            {
+                "row_id": row.id,
+                "code": competency.code,
+                "name": competency.name,
+                "description": competency.description or "",
+                "text": text,
+            }
+        )
     if updates:
-        bind.execute(_requirements.update().where(_requirements.c.id == sa.bindparam('row_id')).values(
-            competency_code=sa.bindparam('code'), competency_name=sa.bindparam('name'),
-            competency_description=sa.bindparam('description'), level_description=sa.bindparam('text')), updates)
+        bind.execute(
+            _requirements.update()
+            .where(_requirements.c.id == sa.bindparam("row_id"))
+            .values(
+                competency_code=sa.bindparam("code"),
+                competency_name=sa.bindparam("name"),
+                competency_description=sa.bindparam("description"),
+                level_description=sa.bindparam("text"),
+            ),
+            updates,
+        )
 
-    with op.batch_alter_table('jd_competencies', schema=None) as batch_op:
-        for column, type_ in (('competency_code', sa.String(length=40)), ('competency_name', sa.String(length=120)),
-                              ('competency_description', sa.Text()), ('level_description', sa.Text())):
+    with op.batch_alter_table("jd_competencies", schema=None) as batch_op:
+        for column, type_ in (
+            ("competency_code", sa.String(length=40)),
+            ("competency_name", sa.String(length=120)),
+            ("competency_description", sa.Text()),
+            ("level_description", sa.Text()),
+        ):
             batch_op.alter_column(column, server_default=None, existing_type=type_, existing_nullable=False)
 
-    with op.batch_alter_table('jd_kpi_targets', schema=None) as batch_op:
-        for column, type_ in (('kpi_code', sa.String(length=40)), ('kpi_name', sa.String(length=120)),
-                              ('kpi_unit', sa.String(length=40)), ('kpi_direction', sa.String(length=10))):
+    with op.batch_alter_table("jd_kpi_targets", schema=None) as batch_op:
+        for column, type_ in (
+            ("kpi_code", sa.String(length=40)),
+            ("kpi_name", sa.String(length=120)),
+            ("kpi_unit", sa.String(length=40)),
+            ("kpi_direction", sa.String(length=10)),
+        ):
             batch_op.alter_column(column, server_default=None, existing_type=type_, existing_nullable=False)
-        batch_op.create_check_constraint(op.f('ck_jd_kpi_targets_kpi_direction_valid'), "kpi_direction IN ('higher', 'lower')")
+        batch_op.create_check_constraint(
+            op.f("ck_jd_kpi_targets_kpi_direction_valid"), "kpi_direction IN ('higher', 'lower')"
+        )
 
 
 def downgrade():
-    with op.batch_alter_table('jd_kpi_targets', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_jd_kpi_targets_kpi_direction_valid'), type_='check')
-        batch_op.drop_column('kpi_direction')
-        batch_op.drop_column('kpi_unit')
-        batch_op.drop_column('kpi_name')
-        batch_op.drop_column('kpi_code')
+    with op.batch_alter_table("jd_kpi_targets", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_jd_kpi_targets_kpi_direction_valid"), type_="check")
+        batch_op.drop_column("kpi_direction")
+        batch_op.drop_column("kpi_unit")
+        batch_op.drop_column("kpi_name")
+        batch_op.drop_column("kpi_code")
 
-    with op.batch_alter_table('jd_competencies', schema=None) as batch_op:
-        batch_op.drop_column('level_description')
-        batch_op.drop_column('competency_description')
-        batch_op.drop_column('competency_name')
-        batch_op.drop_column('competency_code')
+    with op.batch_alter_table("jd_competencies", schema=None) as batch_op:
+        batch_op.drop_column("level_description")
+        batch_op.drop_column("competency_description")
+        batch_op.drop_column("competency_name")
+        batch_op.drop_column("competency_code")

@@ -11,30 +11,31 @@ Revises: 0750c6457f19
 Create Date: 2026-11-23 05:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'f6b918a1ea2a'
-down_revision = '0750c6457f19'
+revision = "f6b918a1ea2a"
+down_revision = "0750c6457f19"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('appraisal_competency_ratings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('employee_comment', sa.Text(), nullable=False, server_default=''))
-        batch_op.alter_column('comment', new_column_name='manager_comment', existing_type=sa.Text(),
-                              existing_nullable=False)
+    with op.batch_alter_table("appraisal_competency_ratings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("employee_comment", sa.Text(), nullable=False, server_default=""))
+        batch_op.alter_column(
+            "comment", new_column_name="manager_comment", existing_type=sa.Text(), existing_nullable=False
+        )
     # Reviews still in the self-review (or not started): the text is the employee's.
     op.execute("""
         UPDATE appraisal_competency_ratings
            SET employee_comment = manager_comment, manager_comment = ''
          WHERE review_id IN (SELECT id FROM appraisal_reviews WHERE status = 'self_review')
     """)
-    with op.batch_alter_table('appraisal_competency_ratings', schema=None) as batch_op:
-        batch_op.alter_column('employee_comment', server_default=None, existing_type=sa.Text(),
-                              existing_nullable=False)
+    with op.batch_alter_table("appraisal_competency_ratings", schema=None) as batch_op:
+        batch_op.alter_column("employee_comment", server_default=None, existing_type=sa.Text(), existing_nullable=False)
 
 
 def downgrade():
@@ -43,7 +44,8 @@ def downgrade():
            SET manager_comment = employee_comment
          WHERE manager_comment = '' AND employee_comment <> ''
     """)
-    with op.batch_alter_table('appraisal_competency_ratings', schema=None) as batch_op:
-        batch_op.alter_column('manager_comment', new_column_name='comment', existing_type=sa.Text(),
-                              existing_nullable=False)
-        batch_op.drop_column('employee_comment')
+    with op.batch_alter_table("appraisal_competency_ratings", schema=None) as batch_op:
+        batch_op.alter_column(
+            "manager_comment", new_column_name="comment", existing_type=sa.Text(), existing_nullable=False
+        )
+        batch_op.drop_column("employee_comment")

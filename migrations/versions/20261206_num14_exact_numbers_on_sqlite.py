@@ -11,31 +11,31 @@ Revision ID: 3c9e51f0a7d2
 Revises: 6131df78f4b4
 Create Date: 2026-12-06 21:30:00
 """
+
 from alembic import op
 
-revision = '3c9e51f0a7d2'
-down_revision = '6131df78f4b4'
+revision = "3c9e51f0a7d2"
+down_revision = "6131df78f4b4"
 branch_labels = None
 depends_on = None
 
-SCALE = 10000   # 10 ** 4: the scale of NUMERIC(18, 4)
+SCALE = 10000  # 10 ** 4: the scale of NUMERIC(18, 4)
 COLUMNS = {
-    'jd_kpi_targets': ('target', 'threshold', 'stretch'),
-    'appraisal_kpi_results': ('target', 'threshold', 'stretch', 'self_actual', 'actual', 'attainment'),
-    'appraisal_reviews': ('kpi_score', 'competency_score', 'final_score'),
+    "jd_kpi_targets": ("target", "threshold", "stretch"),
+    "appraisal_kpi_results": ("target", "threshold", "stretch", "self_actual", "actual", "attainment"),
+    "appraisal_reviews": ("kpi_score", "competency_score", "final_score"),
 }
 
 
 def upgrade():
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name != "sqlite":
         return
     for table, columns in COLUMNS.items():
-        op.execute(f"UPDATE {table} SET " + ", ".join(
-            f"{c} = CAST(ROUND({c} * {SCALE}) AS INTEGER)" for c in columns))
+        op.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = CAST(ROUND({c} * {SCALE}) AS INTEGER)" for c in columns))
 
 
 def downgrade():
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name != "sqlite":
         return
     for table, columns in COLUMNS.items():
         op.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {c} / {SCALE}.0" for c in columns))

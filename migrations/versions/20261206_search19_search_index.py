@@ -14,11 +14,12 @@ Revision ID: b7e5d2c41a90
 Revises: ce322503a72a
 Create Date: 2026-12-06 23:56:04
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'b7e5d2c41a90'
-down_revision = 'ce322503a72a'
+revision = "b7e5d2c41a90"
+down_revision = "ce322503a72a"
 branch_labels = None
 depends_on = None
 
@@ -33,54 +34,62 @@ SQLITE_UP = (
     "INSERT INTO search_fts(search_fts, rowid, words) VALUES ('delete', old.id, old.words); "
     "INSERT INTO search_fts(rowid, words) VALUES (new.id, new.words); END",
 )
-SQLITE_DOWN = ("DROP TRIGGER IF EXISTS search_entries_au", "DROP TRIGGER IF EXISTS search_entries_ad",
-               "DROP TRIGGER IF EXISTS search_entries_ai", "DROP TABLE IF EXISTS search_fts")
+SQLITE_DOWN = (
+    "DROP TRIGGER IF EXISTS search_entries_au",
+    "DROP TRIGGER IF EXISTS search_entries_ad",
+    "DROP TRIGGER IF EXISTS search_entries_ai",
+    "DROP TABLE IF EXISTS search_fts",
+)
 
 
 def upgrade():
-    op.create_table('bulk_selections',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('list_key', sa.String(length=60), nullable=False),
-    sa.Column('ids', sa.JSON(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_bulk_selections_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_bulk_selections')),
-    sa.UniqueConstraint('user_id', 'list_key', name=op.f('uq_bulk_selections_user_id_list_key'))
+    op.create_table(
+        "bulk_selections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("list_key", sa.String(length=60), nullable=False),
+        sa.Column("ids", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_bulk_selections_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bulk_selections")),
+        sa.UniqueConstraint("user_id", "list_key", name=op.f("uq_bulk_selections_user_id_list_key")),
     )
-    op.create_table('search_entries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('record_id', sa.Integer(), nullable=False),
-    sa.Column('position_id', sa.Integer(), nullable=True),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('detail', sa.String(length=300), nullable=False),
-    sa.Column('archived', sa.Boolean(), nullable=False),
-    sa.Column('words', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entries')),
-    sa.UniqueConstraint('kind', 'record_id', name=op.f('uq_search_entries_kind_record_id'))
+    op.create_table(
+        "search_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("position_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("detail", sa.String(length=300), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("words", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_entries")),
+        sa.UniqueConstraint("kind", "record_id", name=op.f("uq_search_entries_kind_record_id")),
     )
-    with op.batch_alter_table('search_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_search_entries_position_id'), ['position_id'], unique=False)
+    with op.batch_alter_table("search_entries", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_search_entries_position_id"), ["position_id"], unique=False)
 
     dialect = op.get_bind().dialect.name
-    if dialect == 'sqlite':
+    if dialect == "sqlite":
         for statement in SQLITE_UP:
             op.execute(statement)
-    elif dialect == 'postgresql':
+    elif dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_search_entries_words_trgm ON search_entries USING gin (words gin_trgm_ops)")
 
 
 def downgrade():
     dialect = op.get_bind().dialect.name
-    if dialect == 'sqlite':
+    if dialect == "sqlite":
         for statement in SQLITE_DOWN:
             op.execute(statement)
-    elif dialect == 'postgresql':
-        op.execute("DROP INDEX IF EXISTS ix_search_entries_words_trgm")   # pg_trgm stays: others may use it
-    with op.batch_alter_table('search_entries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_search_entries_position_id'))
+    elif dialect == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_search_entries_words_trgm")  # pg_trgm stays: others may use it
+    with op.batch_alter_table("search_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_search_entries_position_id"))
 
-    op.drop_table('search_entries')
-    op.drop_table('bulk_selections')
+    op.drop_table("search_entries")
+    op.drop_table("bulk_selections")

@@ -9,141 +9,169 @@ Revision ID: a7e3c1d9b217
 Revises: 3c9e51f0a7d2
 Create Date: 2026-12-06 23:59:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'a7e3c1d9b217'
-down_revision = '3c9e51f0a7d2'
+revision = "a7e3c1d9b217"
+down_revision = "3c9e51f0a7d2"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_table('target_plans',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=False),
-    sa.Column('fiscal_year', sa.Integer(), nullable=False),
-    sa.Column('start_month', sa.Integer(), nullable=False),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('change_note', sa.Text(), nullable=False),
-    sa.Column('previous_id', sa.Integer(), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('approved_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('locked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.CheckConstraint("status IN ('draft', 'approved', 'locked', 'superseded')", name=op.f('ck_target_plans_status_valid')),
-    sa.CheckConstraint('start_month BETWEEN 1 AND 12', name=op.f('ck_target_plans_start_month_range')),
-    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_target_plans_approved_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_target_plans_created_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_target_plans_department_id_departments')),
-    sa.ForeignKeyConstraint(['previous_id'], ['target_plans.id'], name=op.f('fk_target_plans_previous_id_target_plans'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_target_plans')),
-    sa.UniqueConstraint('department_id', 'fiscal_year', 'revision', name=op.f('uq_target_plans_department_id_fiscal_year_revision'))
+    op.create_table(
+        "target_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("start_month", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("change_note", sa.Text(), nullable=False),
+        sa.Column("previous_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("locked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('draft', 'approved', 'locked', 'superseded')", name=op.f("ck_target_plans_status_valid")
+        ),
+        sa.CheckConstraint("start_month BETWEEN 1 AND 12", name=op.f("ck_target_plans_start_month_range")),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"], ["users.id"], name=op.f("fk_target_plans_approved_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_target_plans_created_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["departments.id"], name=op.f("fk_target_plans_department_id_departments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["previous_id"],
+            ["target_plans.id"],
+            name=op.f("fk_target_plans_previous_id_target_plans"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_target_plans")),
+        sa.UniqueConstraint(
+            "department_id", "fiscal_year", "revision", name=op.f("uq_target_plans_department_id_fiscal_year_revision")
+        ),
     )
-    with op.batch_alter_table('target_plans', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_target_plans_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_target_plans_status'), ['status'], unique=False)
+    with op.batch_alter_table("target_plans", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_target_plans_department_id"), ["department_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_target_plans_status"), ["status"], unique=False)
 
-    op.create_table('target_lines',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('plan_id', sa.Integer(), nullable=False),
-    sa.Column('kpi_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('rule', sa.String(length=10), nullable=False),
-    sa.Column('base_kpi_id', sa.Integer(), nullable=True),
-    sa.Column('split', sa.String(length=10), nullable=False),
-    sa.Column('percents', sa.JSON(), nullable=True),
-    sa.Column('y', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q1', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q2', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q3', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q4', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m1', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m2', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m3', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m4', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m5', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m6', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m7', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m8', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m9', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m10', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m11', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m12', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.CheckConstraint("rule IN ('sum', 'mean', 'max', 'last')", name=op.f('ck_target_lines_rule_valid')),
-    sa.CheckConstraint("split IN ('even', 'percent', 'manual')", name=op.f('ck_target_lines_split_valid')),
-    sa.ForeignKeyConstraint(['base_kpi_id'], ['kpis.id'], name=op.f('fk_target_lines_base_kpi_id_kpis')),
-    sa.ForeignKeyConstraint(['kpi_id'], ['kpis.id'], name=op.f('fk_target_lines_kpi_id_kpis')),
-    sa.ForeignKeyConstraint(['plan_id'], ['target_plans.id'], name=op.f('fk_target_lines_plan_id_target_plans'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_target_lines')),
-    sa.UniqueConstraint('plan_id', 'kpi_id', name=op.f('uq_target_lines_plan_id_kpi_id'))
+    op.create_table(
+        "target_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("kpi_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=10), nullable=False),
+        sa.Column("base_kpi_id", sa.Integer(), nullable=True),
+        sa.Column("split", sa.String(length=10), nullable=False),
+        sa.Column("percents", sa.JSON(), nullable=True),
+        sa.Column("y", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q1", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q2", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q3", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q4", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m1", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m2", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m3", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m4", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m5", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m6", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m7", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m8", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m9", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m10", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m11", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m12", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.CheckConstraint("rule IN ('sum', 'mean', 'max', 'last')", name=op.f("ck_target_lines_rule_valid")),
+        sa.CheckConstraint("split IN ('even', 'percent', 'manual')", name=op.f("ck_target_lines_split_valid")),
+        sa.ForeignKeyConstraint(["base_kpi_id"], ["kpis.id"], name=op.f("fk_target_lines_base_kpi_id_kpis")),
+        sa.ForeignKeyConstraint(["kpi_id"], ["kpis.id"], name=op.f("fk_target_lines_kpi_id_kpis")),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["target_plans.id"], name=op.f("fk_target_lines_plan_id_target_plans"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_target_lines")),
+        sa.UniqueConstraint("plan_id", "kpi_id", name=op.f("uq_target_lines_plan_id_kpi_id")),
     )
-    with op.batch_alter_table('target_lines', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_target_lines_kpi_id'), ['kpi_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_target_lines_plan_id'), ['plan_id'], unique=False)
+    with op.batch_alter_table("target_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_target_lines_kpi_id"), ["kpi_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_target_lines_plan_id"), ["plan_id"], unique=False)
 
-    op.create_table('target_shares',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('plan_id', sa.Integer(), nullable=False),
-    sa.Column('line_id', sa.Integer(), nullable=False),
-    sa.Column('parent_department_id', sa.Integer(), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('position_id', sa.Integer(), nullable=True),
-    sa.Column('y', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q1', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q2', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q3', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('q4', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m1', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m2', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m3', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m4', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m5', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m6', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m7', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m8', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m9', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m10', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m11', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.Column('m12', sa.Numeric(precision=18, scale=4), nullable=True),
-    sa.CheckConstraint('(department_id IS NULL) <> (position_id IS NULL)', name=op.f('ck_target_shares_one_node')),
-    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_target_shares_department_id_departments')),
-    sa.ForeignKeyConstraint(['line_id'], ['target_lines.id'], name=op.f('fk_target_shares_line_id_target_lines'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['parent_department_id'], ['departments.id'], name=op.f('fk_target_shares_parent_department_id_departments')),
-    sa.ForeignKeyConstraint(['plan_id'], ['target_plans.id'], name=op.f('fk_target_shares_plan_id_target_plans'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['position_id'], ['positions.id'], name=op.f('fk_target_shares_position_id_positions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_target_shares')),
-    sa.UniqueConstraint('line_id', 'department_id', name=op.f('uq_target_shares_line_id_department_id')),
-    sa.UniqueConstraint('line_id', 'position_id', name=op.f('uq_target_shares_line_id_position_id'))
+    op.create_table(
+        "target_shares",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("line_id", sa.Integer(), nullable=False),
+        sa.Column("parent_department_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("position_id", sa.Integer(), nullable=True),
+        sa.Column("y", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q1", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q2", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q3", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("q4", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m1", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m2", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m3", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m4", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m5", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m6", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m7", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m8", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m9", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m10", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m11", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("m12", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.CheckConstraint("(department_id IS NULL) <> (position_id IS NULL)", name=op.f("ck_target_shares_one_node")),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["departments.id"], name=op.f("fk_target_shares_department_id_departments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["line_id"], ["target_lines.id"], name=op.f("fk_target_shares_line_id_target_lines"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_department_id"], ["departments.id"], name=op.f("fk_target_shares_parent_department_id_departments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["target_plans.id"], name=op.f("fk_target_shares_plan_id_target_plans"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["position_id"], ["positions.id"], name=op.f("fk_target_shares_position_id_positions")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_target_shares")),
+        sa.UniqueConstraint("line_id", "department_id", name=op.f("uq_target_shares_line_id_department_id")),
+        sa.UniqueConstraint("line_id", "position_id", name=op.f("uq_target_shares_line_id_position_id")),
     )
-    with op.batch_alter_table('target_shares', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_target_shares_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_target_shares_line_id'), ['line_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_target_shares_plan_id'), ['plan_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_target_shares_position_id'), ['position_id'], unique=False)
-
+    with op.batch_alter_table("target_shares", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_target_shares_department_id"), ["department_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_target_shares_line_id"), ["line_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_target_shares_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_target_shares_position_id"), ["position_id"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('target_shares', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_target_shares_position_id'))
-        batch_op.drop_index(batch_op.f('ix_target_shares_plan_id'))
-        batch_op.drop_index(batch_op.f('ix_target_shares_line_id'))
-        batch_op.drop_index(batch_op.f('ix_target_shares_department_id'))
+    with op.batch_alter_table("target_shares", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_target_shares_position_id"))
+        batch_op.drop_index(batch_op.f("ix_target_shares_plan_id"))
+        batch_op.drop_index(batch_op.f("ix_target_shares_line_id"))
+        batch_op.drop_index(batch_op.f("ix_target_shares_department_id"))
 
-    op.drop_table('target_shares')
-    with op.batch_alter_table('target_lines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_target_lines_plan_id'))
-        batch_op.drop_index(batch_op.f('ix_target_lines_kpi_id'))
+    op.drop_table("target_shares")
+    with op.batch_alter_table("target_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_target_lines_plan_id"))
+        batch_op.drop_index(batch_op.f("ix_target_lines_kpi_id"))
 
-    op.drop_table('target_lines')
-    with op.batch_alter_table('target_plans', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_target_plans_status'))
-        batch_op.drop_index(batch_op.f('ix_target_plans_department_id'))
+    op.drop_table("target_lines")
+    with op.batch_alter_table("target_plans", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_target_plans_status"))
+        batch_op.drop_index(batch_op.f("ix_target_plans_department_id"))
 
-    op.drop_table('target_plans')
+    op.drop_table("target_plans")

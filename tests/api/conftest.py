@@ -1,5 +1,6 @@
 """Fixtures of the API tests: clients that authenticate with an API token, and a small
 organisation with two departments, their reporting lines, holders and accounts."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -36,10 +37,10 @@ def api(app, ctx):
 def org(ctx):
     """电商部 (EC) with 运营组 (EC-OPS) below it, and 人事部 (HR) beside it:
 
-        EC-MGR 电商部经理 (王强, account ``manager``)
-          └ EC-OPS-LEAD 运营主管 (李娜)
-              └ EC-OPS-STAFF 运营专员, headcount 2 (张伟, account ``employee``)
-        HR-MGR 人事部经理 (陈静)
+    EC-MGR 电商部经理 (王强, account ``manager``)
+      └ EC-OPS-LEAD 运营主管 (李娜)
+          └ EC-OPS-STAFF 运营专员, headcount 2 (张伟, account ``employee``)
+    HR-MGR 人事部经理 (陈静)
     """
     ec = factories.create_department("EC", "电商部")
     ops = factories.create_department("EC-OPS", "运营组", parent=ec)
@@ -54,9 +55,21 @@ def org(ctx):
     li = factories.create_employee("E002", "李娜", position=lead)
     zhang = factories.create_employee("E003", "张伟", position=staff, user=employee_user)
     chen = factories.create_employee("E004", "陈静", position=hr_mgr)
-    return SimpleNamespace(ec=ec, ops=ops, hr=hr, mgr=mgr, lead=lead, staff=staff, hr_mgr=hr_mgr,
-                           manager_user=manager_user, employee_user=employee_user,
-                           wang=wang, li=li, zhang=zhang, chen=chen)
+    return SimpleNamespace(
+        ec=ec,
+        ops=ops,
+        hr=hr,
+        mgr=mgr,
+        lead=lead,
+        staff=staff,
+        hr_mgr=hr_mgr,
+        manager_user=manager_user,
+        employee_user=employee_user,
+        wang=wang,
+        li=li,
+        zhang=zhang,
+        chen=chen,
+    )
 
 
 def assert_error(response, status: int, *fields: str) -> dict:
@@ -65,8 +78,9 @@ def assert_error(response, status: int, *fields: str) -> dict:
     body = response.get_json()
     assert set(body) == {"code", "message", "errors"}, body
     assert body["code"] == status and isinstance(body["message"], str) and body["message"]
-    assert all(isinstance(messages, list) and all(isinstance(m, str) for m in messages)
-               for messages in body["errors"].values()), body
+    assert all(
+        isinstance(messages, list) and all(isinstance(m, str) for m in messages) for messages in body["errors"].values()
+    ), body
     for field in fields:
         assert field in body["errors"], (field, body)
     return body
@@ -88,11 +102,14 @@ def jd(org):
     competency = factories.create_competency("OPS", "电商运营能力")
 
     def content(title: str, *requirements: str) -> dict:
-        return factories.jd_content(title, duties=[f"负责{title}的日常工作", "编写月度报告"],
-                                    requirements=[("education", "本科及以上学历", True),
-                                                  *(("other", text, True) for text in requirements)],
-                                    kpis=[(kpi, 500000, 100, "monthly", 400000, 600000)],
-                                    competencies=[(competency, 3)], heading="岗位职责")
+        return factories.jd_content(
+            title,
+            duties=[f"负责{title}的日常工作", "编写月度报告"],
+            requirements=[("education", "本科及以上学历", True), *(("other", text, True) for text in requirements)],
+            kpis=[(kpi, 500000, 100, "monthly", 400000, 600000)],
+            competencies=[(competency, 3)],
+            heading="岗位职责",
+        )
 
     published = factories.publish_jd(org.staff, content("运营专员"))
     template = library.create_template("运营专员（基准）", content("运营专员"), source="tests")
@@ -105,8 +122,16 @@ def jd(org):
         services.waive(approved, finding.key, "test data", None)
     services.approve(approved, None)
     db.session.commit()
-    return SimpleNamespace(kpi=kpi, competency=competency, template=template, published=published, draft=draft,
-                           in_review=in_review, approved=approved, content=content)
+    return SimpleNamespace(
+        kpi=kpi,
+        competency=competency,
+        template=template,
+        published=published,
+        draft=draft,
+        in_review=in_review,
+        approved=approved,
+        content=content,
+    )
 
 
 def launched_cycle(org):
@@ -117,8 +142,9 @@ def launched_cycle(org):
     from app.appraisals.models import Review
     from app.appraisals.services import launch
 
-    cycle = services.create_cycle(services.CycleData(name="2026-11", period_type="monthly",
-                                                     start_date=date(2026, 11, 1)))
+    cycle = services.create_cycle(
+        services.CycleData(name="2026-11", period_type="monthly", start_date=date(2026, 11, 1))
+    )
     launch.launch_cycle(cycle)
     db.session.commit()
     review = db.session.scalar(db.select(Review).where(Review.cycle_id == cycle.id, Review.employee_id == org.zhang.id))

@@ -1,6 +1,7 @@
 """Object rules of the API, as on the pages: a manager of one department and an employee trying
 the ids of others get 404 (exactly the answer for an id that does not exist) or 403, and lists
 hold only what they may read."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,7 +45,11 @@ def test_others_records_answer_like_missing_ones(api, org, role):
         refused = client.get(f"/api/v1/assignments/{assignment_id}")
         assert refused.get_data() == client.get("/api/v1/assignments/999999").get_data()
         assert client.get(f"/api/v1/assignments?employee_id={employee.id}").json == {
-            "items": [], "total": 0, "page": 1, "per_page": 25}
+            "items": [],
+            "total": 0,
+            "page": 1,
+            "per_page": 25,
+        }
     assert client.get(f"/api/v1/employees?q={org.chen.name}").status_code in (200, 403)
     if role == "manager":
         assert client.get(f"/api/v1/employees?q={org.chen.name}").json["total"] == 0
@@ -58,8 +63,11 @@ def test_changes_are_refused_with_403_and_nothing_changes(api, org, role):
         ("patch", f"/api/v1/employees/{own.id}", {"name": "改名", "version": 1}),
         ("put", f"/api/v1/employees/{org.li.id}", {"employee_no": "E002", "name": "改名", "version": 1}),
         ("post", "/api/v1/employees", {"employee_no": "E9", "name": "新人"}),
-        ("post", "/api/v1/assignments", {"employee_id": own.id, "position_id": org.hr_mgr.id,
-                                         "start_date": "2026-01-01", "is_primary": False}),
+        (
+            "post",
+            "/api/v1/assignments",
+            {"employee_id": own.id, "position_id": org.hr_mgr.id, "start_date": "2026-01-01", "is_primary": False},
+        ),
         ("post", f"/api/v1/assignments/{own.assignments[0].id}/end", {"end_date": "2026-01-01"}),
         ("patch", f"/api/v1/positions/{org.lead.id}", {"title": "改名", "version": 1}),
         ("post", f"/api/v1/departments/{org.hr.id}/archive", None),

@@ -1,5 +1,6 @@
 """The appraisal endpoints: cycles (create, change, launch, results), reviews scoped per role,
 the steps with versions (409 on a stale one), bad input as 4xx JSON naming the field."""
+
 from __future__ import annotations
 
 from app.appraisals.models import Review
@@ -16,34 +17,47 @@ def _review(review_id):
 def _with_jd(org):
     sales = factories.create_kpi("SALES", "销售额")
     skill = factories.create_competency("OPS", "运营能力")
-    factories.publish_jd(org.staff, factories.jd_content("运营专员", kpis=[(sales, 100, 100, "monthly", 80, 120)],
-                                                        competencies=[(skill, 3)]))
+    factories.publish_jd(
+        org.staff,
+        factories.jd_content("运营专员", kpis=[(sales, 100, 100, "monthly", 80, 120)], competencies=[(skill, 3)]),
+    )
     return launched_cycle(org)
 
 
 def test_cycles_are_created_changed_and_launched_once(api, org):
     hr = api("hr")
-    response = hr.post("/api/v1/appraisal-cycles", json={"name": "坏", "period_type": "custom",
-                                                         "start_date": "2026-11-30", "end_date": "2026-11-01"})
+    response = hr.post(
+        "/api/v1/appraisal-cycles",
+        json={"name": "坏", "period_type": "custom", "start_date": "2026-11-30", "end_date": "2026-11-01"},
+    )
     assert_error(response, 422, "end_date")
-    response = hr.post("/api/v1/appraisal-cycles", json={"name": "2026 Q4", "period_type": "quarterly",
-                                                         "start_date": "2026-10-01", "department_ids": [org.ec.id]})
+    response = hr.post(
+        "/api/v1/appraisal-cycles",
+        json={"name": "2026 Q4", "period_type": "quarterly", "start_date": "2026-10-01", "department_ids": [org.ec.id]},
+    )
     assert response.status_code == 201, response.json
     cycle = response.json
     assert cycle["end_date"] == "2026-12-31" and cycle["department_ids"] == [org.ec.id] and cycle["status"] == "draft"
     stale = response.headers["ETag"]
-    response = hr.patch(f"/api/v1/appraisal-cycles/{cycle['id']}", json={"name": "2026年第四季度"},
-                        headers={"If-Match": stale})
+    response = hr.patch(
+        f"/api/v1/appraisal-cycles/{cycle['id']}", json={"name": "2026年第四季度"}, headers={"If-Match": stale}
+    )
     assert response.status_code == 200 and response.json["name"] == "2026年第四季度"
-    assert_error(hr.patch(f"/api/v1/appraisal-cycles/{cycle['id']}", json={"name": "x"},
-                          headers={"If-Match": stale}), 409)
+    assert_error(
+        hr.patch(f"/api/v1/appraisal-cycles/{cycle['id']}", json={"name": "x"}, headers={"If-Match": stale}), 409
+    )
     first = hr.post(f"/api/v1/appraisal-cycles/{cycle['id']}/launch", json={"version": response.json["version"]})
     assert first.status_code == 200 and first.json["created"] == 3 and first.json["cycle"]["status"] == "running"
     second = hr.post(f"/api/v1/appraisal-cycles/{cycle['id']}/launch", json={"version": first.json["cycle"]["version"]})
     assert second.json["created"] == 0 and second.json["existing"] == 3
-    assert_error(hr.patch(f"/api/v1/appraisal-cycles/{cycle['id']}", json={"start_date": "2026-10-02",
-                                                                            "version": second.json["cycle"]["version"]}),
-                 422, "start_date")
+    assert_error(
+        hr.patch(
+            f"/api/v1/appraisal-cycles/{cycle['id']}",
+            json={"start_date": "2026-10-02", "version": second.json["cycle"]["version"]},
+        ),
+        422,
+        "start_date",
+    )
     assert_error(api("employee").get("/api/v1/appraisal-cycles"), 403)
 
 
@@ -65,14 +79,32 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     kpi, rating = got.json["kpis"][0], got.json["competencies"][0]
     etag = got.headers["ETag"]
     body = {"kpis": [{"id": kpi["id"], "actual": -5}], "competencies": [{"id": rating["id"], "rating": 3}]}
-    assert "cannot be negative" in assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body,
-                                                              headers={"If-Match": etag}), 422,
-                                                "kpis.0.actual")["errors"]["kpis.0.actual"][0]
-    assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit",
-                               json={"kpis": [{"id": kpi["id"], "actual": "很多"}]}, headers={"If-Match": etag}),
-                 422, "kpis.0.actual")
-    assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json={"competencies": [
-        {"id": rating["id"], "rating": 7}]}, headers={"If-Match": etag}), 422, "competencies.0.rating")
+    assert (
+        "cannot be negative"
+        in assert_error(
+            employee.post(f"/api/v1/reviews/{review.id}/submit", json=body, headers={"If-Match": etag}),
+            422,
+            "kpis.0.actual",
+        )["errors"]["kpis.0.actual"][0]
+    )
+    assert_error(
+        employee.post(
+            f"/api/v1/reviews/{review.id}/submit",
+            json={"kpis": [{"id": kpi["id"], "actual": "很多"}]},
+            headers={"If-Match": etag},
+        ),
+        422,
+        "kpis.0.actual",
+    )
+    assert_error(
+        employee.post(
+            f"/api/v1/reviews/{review.id}/submit",
+            json={"competencies": [{"id": rating["id"], "rating": 7}]},
+            headers={"If-Match": etag},
+        ),
+        422,
+        "competencies.0.rating",
+    )
     assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body), 428)
     assert _review(review.id).kpi_results[0].actual is None  # nothing changed
     body["kpis"][0]["actual"] = 110
@@ -81,39 +113,63 @@ def test_the_steps_with_versions_and_bad_input(api, org):
     assert response.status_code == 200 and response.json["status"] == "manager_review"
     assert response.json["kpis"][0]["attainment"] == 110
     # submitted twice: said as clearly as on the page, not a bare "no permission"
-    twice = assert_error(employee.post(f"/api/v1/reviews/{review.id}/submit", json=body,
-                                       headers={"If-Match": response.headers["ETag"]}), 409)
+    twice = assert_error(
+        employee.post(f"/api/v1/reviews/{review.id}/submit", json=body, headers={"If-Match": response.headers["ETag"]}),
+        409,
+    )
     assert "already submitted" in twice["message"]
     assert _review(review.id).status == "manager_review"
     lead = factories.create_user("manager")  # 李娜 holds the post above 张伟's: she reviews him
     org.li.user_id = lead.id
     db.session.commit()
     manager = api(user=lead)
-    assert_error(manager.post(f"/api/v1/reviews/{review.id}/submit", json={"comment": "旧"},
-                              headers={"If-Match": etag}), 409)  # based on the version before the self-review
+    assert_error(
+        manager.post(f"/api/v1/reviews/{review.id}/submit", json={"comment": "旧"}, headers={"If-Match": etag}), 409
+    )  # based on the version before the self-review
     version = response.json["version"]
-    response = manager.post(f"/api/v1/reviews/{review.id}/submit", json={
-        "version": version, "competencies": [{"id": rating["id"], "rating": 4}], "outcome": "reward",
-        "comment": "好", "submit": True})
+    response = manager.post(
+        f"/api/v1/reviews/{review.id}/submit",
+        json={
+            "version": version,
+            "competencies": [{"id": rating["id"], "rating": 4}],
+            "outcome": "reward",
+            "comment": "好",
+            "submit": True,
+        },
+    )
     assert response.status_code == 200 and response.json["status"] == "calibration"
     assert response.json["final_score"] == 110 * 0.7 + 80 * 0.3 and response.json["band"] == "A"
     hr = api("hr")
     version = response.json["version"]
-    assert_error(hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": version, "calibrated_band": "B"}),
-                 422, "reason")
-    response = hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": version, "calibrated_band": "B",
-                                                                     "reason": "校准", "submit": True})
+    assert_error(
+        hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": version, "calibrated_band": "B"}), 422, "reason"
+    )
+    response = hr.post(
+        f"/api/v1/reviews/{review.id}/submit",
+        json={"version": version, "calibrated_band": "B", "reason": "校准", "submit": True},
+    )
     assert response.json["status"] == "finalised" and response.json["calibrated_band"] == "B"
-    late = assert_error(manager.post(f"/api/v1/reviews/{review.id}/submit", json={
-        "version": response.json["version"], "comment": "改"}), 409)
+    late = assert_error(
+        manager.post(
+            f"/api/v1/reviews/{review.id}/submit", json={"version": response.json["version"], "comment": "改"}
+        ),
+        409,
+    )
     assert "finalised and locked" in late["message"]
     response = employee.post(f"/api/v1/reviews/{review.id}/acknowledge", json={"version": response.json["version"]})
     assert response.status_code == 200 and response.json["acknowledged_at"]
-    assert_error(hr.post(f"/api/v1/reviews/{review.id}/reopen", json={"version": response.json["version"],
-                                                                       "step": "manager_review", "reason": ""}),
-                 422, "reason")
-    response = hr.post(f"/api/v1/reviews/{review.id}/reopen", json={"version": response.json["version"],
-                                                                     "step": "manager_review", "reason": "申诉"})
+    assert_error(
+        hr.post(
+            f"/api/v1/reviews/{review.id}/reopen",
+            json={"version": response.json["version"], "step": "manager_review", "reason": ""},
+        ),
+        422,
+        "reason",
+    )
+    response = hr.post(
+        f"/api/v1/reviews/{review.id}/reopen",
+        json={"version": response.json["version"], "step": "manager_review", "reason": "申诉"},
+    )
     assert response.json["status"] == "manager_review" and response.json["acknowledged_at"] is None
     assert response.json["calibrated_band"] is None and response.json["band"] == "A"  # calibrated again later
 
@@ -124,22 +180,33 @@ def test_a_step_is_only_saved_unless_submit_is_true(api, org):
     got = employee.get(f"/api/v1/reviews/{review.id}")
     kpi, rating = got.json["kpis"][0], got.json["competencies"][0]
     complete = {"kpis": [{"id": kpi["id"], "actual": 100}], "competencies": [{"id": rating["id"], "rating": 3}]}
-    response = employee.post(f"/api/v1/reviews/{review.id}/submit", json=complete, headers={"If-Match": got.headers["ETag"]})
+    response = employee.post(
+        f"/api/v1/reviews/{review.id}/submit", json=complete, headers={"If-Match": got.headers["ETag"]}
+    )
     assert response.status_code == 200 and response.json["status"] == "self_review"  # saved, not handed on
     assert response.json["kpis"][0]["actual"] == 100 and response.json["provisional"] is True
-    response = employee.post(f"/api/v1/reviews/{review.id}/submit", json={"submit": True},
-                             headers={"If-Match": response.headers["ETag"]})
+    response = employee.post(
+        f"/api/v1/reviews/{review.id}/submit", json={"submit": True}, headers={"If-Match": response.headers["ETag"]}
+    )
     assert response.json["status"] == "manager_review"
     lead = factories.create_user("manager")
     org.li.user_id = lead.id
     db.session.commit()
-    response = api(user=lead).post(f"/api/v1/reviews/{review.id}/submit", json={
-        "version": response.json["version"], "competencies": [{"id": rating["id"], "rating": 4}],
-        "outcome": "reward", "submit": True})
+    response = api(user=lead).post(
+        f"/api/v1/reviews/{review.id}/submit",
+        json={
+            "version": response.json["version"],
+            "competencies": [{"id": rating["id"], "rating": 4}],
+            "outcome": "reward",
+            "submit": True,
+        },
+    )
     assert response.json["status"] == "calibration"
     hr = api("hr")
-    response = hr.post(f"/api/v1/reviews/{review.id}/submit", json={"version": response.json["version"],
-                                                                     "calibrated_band": "B", "reason": "校准"})
+    response = hr.post(
+        f"/api/v1/reviews/{review.id}/submit",
+        json={"version": response.json["version"], "calibrated_band": "B", "reason": "校准"},
+    )
     assert response.status_code == 200 and response.json["status"] == "calibration"  # calibrated, not finalised
     assert response.json["calibrated_band"] == "B" and response.json["finalised_at"] is None
     # not finalised: a provisional score, counted in no result
@@ -154,13 +221,18 @@ def test_nobody_reviews_themselves(api, org):
     _cycle, _review_obj = launched_cycle(org)
     wang = db.session.scalar(db.select(Review).where(Review.employee_id == org.wang.id))
     hr = api("hr")
-    response = hr.post(f"/api/v1/reviews/{wang.id}/reviewer", json={"version": wang.version,
-                                                                     "reviewer_id": org.wang.id})
+    response = hr.post(
+        f"/api/v1/reviews/{wang.id}/reviewer", json={"version": wang.version, "reviewer_id": org.wang.id}
+    )
     assert_error(response, 422, "reviewer_id")
-    response = hr.post(f"/api/v1/reviews/{wang.id}/reviewer", json={"version": wang.version,
-                                                                     "reviewer_id": org.chen.id})
-    assert response.status_code == 200 and response.json["reviewer_id"] == org.chen.id and response.json["notes"] == [
-        "no_jd"]
+    response = hr.post(
+        f"/api/v1/reviews/{wang.id}/reviewer", json={"version": wang.version, "reviewer_id": org.chen.id}
+    )
+    assert (
+        response.status_code == 200
+        and response.json["reviewer_id"] == org.chen.id
+        and response.json["notes"] == ["no_jd"]
+    )
 
 
 def test_results_summary(api, org):
@@ -172,8 +244,11 @@ def test_results_summary(api, org):
     assert [b["label"] for b in body["bands"]] == ["A", "B", "C", "D"] and len(body["histogram"]) == 12
     mine = api(user=org.manager_user).get(f"/api/v1/appraisal-cycles/{cycle.id}/results?department_id={org.ops.id}")
     assert mine.json["total"] == 2 and mine.json["departments"][0]["name"] == "运营组"
-    assert_error(api(user=org.manager_user).get(f"/api/v1/appraisal-cycles/{cycle.id}/results?department_id=999999"),
-                 422, "department_id")
+    assert_error(
+        api(user=org.manager_user).get(f"/api/v1/appraisal-cycles/{cycle.id}/results?department_id=999999"),
+        422,
+        "department_id",
+    )
 
 
 def test_appraisal_templates_are_read_only_for_hr(api, ctx):
@@ -182,8 +257,9 @@ def test_appraisal_templates_are_read_only_for_hr(api, ctx):
     from app.db import utcnow
 
     standard = appraisal_services.create_template(default_settings())
-    old = appraisal_services.create_template({**default_settings(), "name": "旧模板", "kpi_weight": 60,
-                                              "competency_weight": 40})
+    old = appraisal_services.create_template(
+        {**default_settings(), "name": "旧模板", "kpi_weight": 60, "competency_weight": 40}
+    )
     old.archived_at = utcnow()
     db.session.commit()
     hr = api("hr")

@@ -1,5 +1,6 @@
 """Authentication of the API: session or bearer token, 401 otherwise, revocation at once, CSRF
 for session-cookie writes only, and the reference page behind the login."""
+
 from __future__ import annotations
 
 import re
@@ -103,8 +104,9 @@ def test_bearer_token_writes_need_no_csrf_token(csrf_app, ctx):
     _token, clear = issue_token(user, "integration")
     db.session.commit()
     client = csrf_app.test_client()
-    response = client.post("/api/v1/departments", json={"code": "EC", "name": "电商部"},
-                           headers={"Authorization": f"Bearer {clear}"})
+    response = client.post(
+        "/api/v1/departments", json={"code": "EC", "name": "电商部"}, headers={"Authorization": f"Bearer {clear}"}
+    )
     assert response.status_code == 201, response.json
 
 
@@ -114,8 +116,9 @@ def test_a_session_with_a_bearer_header_is_still_checked_for_csrf(csrf_app, ctx)
     client, _token, user = _session_client(csrf_app, ctx)
     _api_token, clear = issue_token(user, "x")
     db.session.commit()
-    response = client.post("/api/v1/departments", json={"code": "EC", "name": "电商部"},
-                           headers={"Authorization": f"Bearer {clear}"})
+    response = client.post(
+        "/api/v1/departments", json={"code": "EC", "name": "电商部"}, headers={"Authorization": f"Bearer {clear}"}
+    )
     assert_error(response, 400)
 
 

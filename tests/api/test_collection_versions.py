@@ -1,5 +1,6 @@
 """Through the API, a change to a record's own lists (a position's dotted lines, a department's
 functions and collaborations) gives it a new version (ETag); a change based on the old one is 409."""
+
 from __future__ import annotations
 
 from app.extensions import db
@@ -11,8 +12,11 @@ def test_dotted_lines_through_the_api_bump_the_version_and_a_stale_put_is_409(ap
     first, second = api("hr"), api("hr")
     ec, manager, quality, agent = factories.shop_with_a_dotted_line_candidate()
     read = first.get(f"/api/v1/positions/{agent.id}")
-    changed = first.patch(f"/api/v1/positions/{agent.id}", json={"dotted_superior_ids": [quality.id]},
-                          headers={"If-Match": read.headers["ETag"]})
+    changed = first.patch(
+        f"/api/v1/positions/{agent.id}",
+        json={"dotted_superior_ids": [quality.id]},
+        headers={"If-Match": read.headers["ETag"]},
+    )
     assert changed.status_code == 200, changed.json
     assert changed.json["version"] == read.json["version"] + 1
     assert changed.headers["ETag"] == f'W/"{changed.json["version"]}"'
@@ -29,11 +33,15 @@ def test_department_lists_through_the_api_bump_the_version_and_a_stale_patch_is_
     first, second = api("hr"), api("hr")
     department = factories.create_department("EC", "电商部")
     read = first.get(f"/api/v1/departments/{department.id}")
-    changed = first.patch(f"/api/v1/departments/{department.id}", json={
-        "collaborations": [{"partner": "银行", "duty": "对账"}]}, headers={"If-Match": read.headers["ETag"]})
+    changed = first.patch(
+        f"/api/v1/departments/{department.id}",
+        json={"collaborations": [{"partner": "银行", "duty": "对账"}]},
+        headers={"If-Match": read.headers["ETag"]},
+    )
     assert changed.status_code == 200 and changed.json["version"] == read.json["version"] + 1
-    stale = second.patch(f"/api/v1/departments/{department.id}", json={"functions": ["推广"]},
-                         headers={"If-Match": read.headers["ETag"]})
+    stale = second.patch(
+        f"/api/v1/departments/{department.id}", json={"functions": ["推广"]}, headers={"If-Match": read.headers["ETag"]}
+    )
     assert stale.status_code == 409
     assert "银行: 对账" in stale.json["errors"]["collaborations"][0]
     db.session.expire_all()

@@ -1,6 +1,7 @@
 """Two clients at the same moment, for real (threads against the app): exactly one edit of a
 record wins and the other gets 409; checks that read then write (no loop in the reporting line
 or the department tree, one primary assignment at a time) never let both through."""
+
 from __future__ import annotations
 
 import threading
@@ -50,7 +51,8 @@ def test_two_edits_of_one_position_exactly_one_wins(api, org):
         version = first.get(f"/api/v1/positions/{staff}").json["version"]
         responses = together(
             lambda: first.patch(f"/api/v1/positions/{staff}", json={"version": version, "grade": f"A{n}"}),
-            lambda: second.patch(f"/api/v1/positions/{staff}", json={"version": version, "grade": f"B{n}"}))
+            lambda: second.patch(f"/api/v1/positions/{staff}", json={"version": version, "grade": f"B{n}"}),
+        )
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 409], statuses
         winner = next(r for r in responses if r.status_code == 200).json["grade"]
@@ -66,8 +68,10 @@ def test_two_saves_of_one_review_exactly_one_wins(api, org):
     for n in range(ROUNDS):
         current = first.get(f"/api/v1/reviews/{review}").json
         body = lambda text: {"version": current["version"], "comment": text, "submit": False}  # noqa: E731
-        responses = together(lambda: first.post(f"/api/v1/reviews/{review}/submit", json=body(f"一{n}")),
-                             lambda: second.post(f"/api/v1/reviews/{review}/submit", json=body(f"二{n}")))
+        responses = together(
+            lambda: first.post(f"/api/v1/reviews/{review}/submit", json=body(f"一{n}")),
+            lambda: second.post(f"/api/v1/reviews/{review}/submit", json=body(f"二{n}")),
+        )
         assert sorted(r.status_code for r in responses) == [200, 409]
         winner = next(r for r in responses if r.status_code == 200).json["self_comment"]
         loser = next(r for r in responses if r.status_code == 409).json
@@ -83,7 +87,8 @@ def test_two_reporting_changes_at_once_never_close_a_loop(api, org):
         va, vb = (first.get(f"/api/v1/positions/{pid}").json["version"] for pid in (a, b))
         responses = together(
             lambda: first.patch(f"/api/v1/positions/{a}", json={"version": va, "reports_to_id": b}),
-            lambda: second.patch(f"/api/v1/positions/{b}", json={"version": vb, "reports_to_id": a}))
+            lambda: second.patch(f"/api/v1/positions/{b}", json={"version": vb, "reports_to_id": a}),
+        )
         assert sorted(r.status_code for r in responses) == [200, 422]
         db.session.expire_all()
         assert not (db.session.get(Position, a).reports_to_id == b and db.session.get(Position, b).reports_to_id == a)
@@ -97,7 +102,8 @@ def test_two_department_moves_at_once_never_close_a_loop(api, org):
         va, vb = (first.get(f"/api/v1/departments/{did}").json["version"] for did in (a, b))
         responses = together(
             lambda: first.patch(f"/api/v1/departments/{a}", json={"version": va, "parent_id": b}),
-            lambda: second.patch(f"/api/v1/departments/{b}", json={"version": vb, "parent_id": a}))
+            lambda: second.patch(f"/api/v1/departments/{b}", json={"version": vb, "parent_id": a}),
+        )
         assert sorted(r.status_code for r in responses) == [200, 422]
         db.session.expire_all()
         a_row, b_row = db.session.get(Department, a), db.session.get(Department, b)
@@ -113,8 +119,14 @@ def test_two_primary_assignments_at_once_only_one_is_made(api, org):
         employee = factories.create_employee(f"RACE{n}", f"员工{n}").id
         body = {"employee_id": employee, "start_date": "2026-01-01", "is_primary": True}
         staff, lead = org.staff.id, org.lead.id
-        responses = together(lambda: first.post("/api/v1/assignments", json={**body, "position_id": staff}),
-                             lambda: second.post("/api/v1/assignments", json={**body, "position_id": lead}))
+        responses = together(
+            lambda: first.post("/api/v1/assignments", json={**body, "position_id": staff}),
+            lambda: second.post("/api/v1/assignments", json={**body, "position_id": lead}),
+        )
         assert sorted(r.status_code for r in responses) == [201, 422]
-        assert db.session.scalar(db.select(db.func.count()).select_from(Assignment).where(
-            Assignment.employee_id == employee)) == 1
+        assert (
+            db.session.scalar(
+                db.select(db.func.count()).select_from(Assignment).where(Assignment.employee_id == employee)
+            )
+            == 1
+        )

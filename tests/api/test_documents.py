@@ -1,6 +1,7 @@
 """The printed documents and background tasks in the API: PDFs with their content type, 404 for
 what the user may not read, a big manual as a 202 task to follow (tests/documents and
 tests/tasks check the documents themselves)."""
+
 from __future__ import annotations
 
 from tests.api.conftest import assert_error
@@ -30,7 +31,6 @@ def test_the_api_prints_the_version_in_force_or_the_one_asked_for(api, shop):
     assert employee.get(f"/api/v1/positions/{shop.clerk.id}/job-description.pdf").status_code == 404
 
 
-
 def test_the_appraisal_form_and_small_manuals_answer_pdf(api, shop):
     hr = api("hr")
     assert "电商运营主管" in "".join(pages_text(_pdf(hr.get(f"/api/v1/positions/{shop.lead.id}/appraisal-form.pdf"))))
@@ -44,7 +44,7 @@ def test_the_appraisal_form_and_small_manuals_answer_pdf(api, shop):
 
 
 def test_a_big_manual_answers_202_with_its_task(app, api, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)   # 2 positions
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)  # 2 positions
     hr = api("hr")
     response = hr.get(f"/api/v1/departments/{shop.ec.id}/manual.pdf?lang=zh_CN")
     assert response.status_code == 202

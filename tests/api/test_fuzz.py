@@ -6,6 +6,7 @@ of an existing record and its current version in If-Match, so that their bodies 
 services; an action on a job-description version gets a version in the state the action applies
 to. Bounded: a few derandomised examples per operation and mode, so every run sends the same
 requests and the whole test takes seconds."""
+
 from __future__ import annotations
 
 import schemathesis
@@ -29,31 +30,58 @@ from app.org.models import Department, Employee, Position
 from tests import factories
 from tests.api.conftest import launched_cycle
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection]
-RUNS = [(GenerationMode.POSITIVE, 12, False), (GenerationMode.NEGATIVE, 6, False),
-        (GenerationMode.POSITIVE, 12, True)]  # (mode, examples, with the ids of existing records)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+RUNS = [
+    (GenerationMode.POSITIVE, 12, False),
+    (GenerationMode.NEGATIVE, 6, False),
+    (GenerationMode.POSITIVE, 12, True),
+]  # (mode, examples, with the ids of existing records)
 # the versioned record an operation's path names last, by the name of its id
-MODELS = {"department_id": Department, "position_id": Position, "employee_id": Employee, "kpi_id": Kpi,
-          "competency_id": Competency, "version_id": JobDescriptionVersion, "cycle_id": AppraisalCycle,
-          "review_id": Review}
+MODELS = {
+    "department_id": Department,
+    "position_id": Position,
+    "employee_id": Employee,
+    "kpi_id": Kpi,
+    "competency_id": Competency,
+    "version_id": JobDescriptionVersion,
+    "cycle_id": AppraisalCycle,
+    "review_id": Review,
+}
 
 
 def _versions(org, jd) -> dict:
     """The last segment of a version's path → a version in the state its operation applies to.
     Submitting and approving get versions of their own (on two more positions: with duties, with
     the linter's findings waived), since other operations change the draft and the version in review."""
-    qa, buyer = (factories.create_position(code, org.ops, title, reports_to=org.lead)
-                 for code, title in (("EC-OPS-QA", "质检专员"), ("EC-OPS-BUY", "采购专员")))
+    qa, buyer = (
+        factories.create_position(code, org.ops, title, reports_to=org.lead)
+        for code, title in (("EC-OPS-QA", "质检专员"), ("EC-OPS-BUY", "采购专员"))
+    )
     to_submit = services.start_draft(qa, None, content=jd.content("质检专员"))
     to_approve = services.start_draft(buyer, None, content=jd.content("采购专员"))
     services.submit(to_approve, None)
     for finding in lint.lint_version(to_approve):
         services.waive(to_approve, finding.key, "fuzzing", None)
     db.session.commit()
-    return {"{version_id}": jd.draft, "lint": jd.draft, "submit": to_submit, "return": jd.in_review,
-            "approve": to_approve, "waive": jd.in_review, "publish": jd.approved, "acknowledge": jd.published,
-            "compare": jd.published, "links": jd.draft}
+    return {
+        "{version_id}": jd.draft,
+        "lint": jd.draft,
+        "submit": to_submit,
+        "return": jd.in_review,
+        "approve": to_approve,
+        "waive": jd.in_review,
+        "publish": jd.approved,
+        "acknowledge": jd.published,
+        "compare": jd.published,
+        "links": jd.draft,
+    }
 
 
 def _known(operation, known_ids: dict, versions: dict) -> dict:
@@ -90,10 +118,18 @@ def test_api_conforms_to_its_document(app, org, jd):
     db.session.commit()
     headers = {"Authorization": f"Bearer {clear}"}
     cycle, review = launched_cycle(org)
-    known_ids = {"department_id": org.ops.id, "position_id": org.staff.id, "employee_id": org.zhang.id,
-                 "assignment_id": org.zhang.assignments[0].id, "kpi_id": jd.kpi.id,
-                 "competency_id": jd.competency.id, "template_id": jd.template.id, "version_id": None,
-                 "cycle_id": cycle.id, "review_id": review.id}
+    known_ids = {
+        "department_id": org.ops.id,
+        "position_id": org.staff.id,
+        "employee_id": org.zhang.id,
+        "assignment_id": org.zhang.assignments[0].id,
+        "kpi_id": jd.kpi.id,
+        "competency_id": jd.competency.id,
+        "template_id": jd.template.id,
+        "version_id": None,
+        "cycle_id": cycle.id,
+        "review_id": review.id,
+    }
     versions = _versions(org, jd)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -108,8 +144,14 @@ def test_api_conforms_to_its_document(app, org, jd):
                 continue
 
             @given(case=operation.as_strategy(generation_mode=mode, **(known_case if known else {})))
-            @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             def fuzz(case):
                 if known:
                     _based_on_current_version(case)

@@ -2,6 +2,7 @@
 versions of the positions they hold; managers draft for the positions below their own and never
 review; everything else answers 404 exactly like an id that does not exist (nothing leaked), or
 403 for what the user may see but not do."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,9 +28,11 @@ def _hidden(client, url: str, missing_url: str, *secrets: str) -> None:
 
 def _version_urls(version_id: int) -> list[tuple[str, str]]:
     """Every URL that reads a version: (url, the same for a missing version)."""
-    return [(f"{VERSIONS}/{version_id}", f"{VERSIONS}/{MISSING}"),
-            (f"{VERSIONS}/{version_id}/lint", f"{VERSIONS}/{MISSING}/lint"),
-            (f"{VERSIONS}/{version_id}/compare?with={version_id}", f"{VERSIONS}/{MISSING}/compare?with={version_id}")]
+    return [
+        (f"{VERSIONS}/{version_id}", f"{VERSIONS}/{MISSING}"),
+        (f"{VERSIONS}/{version_id}/lint", f"{VERSIONS}/{MISSING}/lint"),
+        (f"{VERSIONS}/{version_id}/compare?with={version_id}", f"{VERSIONS}/{MISSING}/compare?with={version_id}"),
+    ]
 
 
 def test_an_employee_sees_the_published_versions_of_their_position_only(api, org, jd):
@@ -43,14 +46,22 @@ def test_an_employee_sees_the_published_versions_of_their_position_only(api, org
     history = employee.get(f"/api/v1/positions/{org.staff.id}/job-description/versions").json
     assert ([v["id"] for v in history["items"]], history["total"]) == ([jd.published.id], 1)  # not the draft
 
-    for version, title in ((draft, "运营专员"), (jd.draft, "运营主管"), (jd.in_review, "电商部经理"),
-                           (jd.approved, "人事部经理")):
+    for version, title in (
+        (draft, "运营专员"),
+        (jd.draft, "运营主管"),
+        (jd.in_review, "电商部经理"),
+        (jd.approved, "人事部经理"),
+    ):
         for url, missing in _version_urls(version.id):
             _hidden(employee, url, missing, "日常工作", title)
     for position in (org.lead, org.mgr, org.hr_mgr):
         for suffix in ("", "/versions"):
-            _hidden(employee, f"/api/v1/positions/{position.id}/job-description{suffix}",
-                    f"/api/v1/positions/{MISSING}/job-description{suffix}", position.title)
+            _hidden(
+                employee,
+                f"/api/v1/positions/{position.id}/job-description{suffix}",
+                f"/api/v1/positions/{MISSING}/job-description{suffix}",
+                position.title,
+            )
     compared = employee.get(f"{VERSIONS}/{jd.published.id}/compare?with={draft.id}")
     assert_error(compared, 422, "with")
     assert compared.get_data() == employee.get(f"{VERSIONS}/{jd.published.id}/compare?with={MISSING}").get_data()
@@ -63,12 +74,21 @@ def test_an_employee_changes_nothing_but_acknowledges(api, org, jd):
     assert_error(employee.post(f"{VERSIONS}/{jd.published.id}/submit", headers=etag), 403)
     assert_error(employee.delete(f"{VERSIONS}/{jd.published.id}", headers=etag), 403)
     assert_error(employee.put(f"{VERSIONS}/{jd.published.id}", json=jd.content("改"), headers=etag), 403)
-    for action, body in (("return", {"comment": "x"}), ("approve", {}), ("publish", {"effective_date": "2027-01-01"}),
-                         ("waive", {"finding_key": "k", "reason": "r"})):
+    for action, body in (
+        ("return", {"comment": "x"}),
+        ("approve", {}),
+        ("publish", {"effective_date": "2027-01-01"}),
+        ("waive", {"finding_key": "k", "reason": "r"}),
+    ):
         assert_error(employee.post(f"{VERSIONS}/{jd.published.id}/{action}", json=body, headers=etag), 403)
-    for url in ("/api/v1/kpis", "/api/v1/competencies", "/api/v1/job-descriptions/templates",
-                f"/api/v1/kpis/{jd.kpi.id}", "/api/v1/job-descriptions/review-queue",
-                "/api/v1/job-descriptions/outstanding-acknowledgements"):
+    for url in (
+        "/api/v1/kpis",
+        "/api/v1/competencies",
+        "/api/v1/job-descriptions/templates",
+        f"/api/v1/kpis/{jd.kpi.id}",
+        "/api/v1/job-descriptions/review-queue",
+        "/api/v1/job-descriptions/outstanding-acknowledgements",
+    ):
         assert_error(employee.get(url), 403)
     assert employee.post(f"{VERSIONS}/{jd.published.id}/acknowledge", headers=etag).status_code == 200
     assert db.session.scalar(db.select(db.func.count()).select_from(JobDescriptionVersion)) == 4
@@ -86,10 +106,16 @@ def test_a_manager_drafts_below_their_own_position_and_never_reviews(api, org, j
     submitted = manager.post(f"{VERSIONS}/{jd.draft.id}/submit", headers=etag)
     assert submitted.status_code == 200
     after = {"If-Match": submitted.headers["ETag"]}
-    for action, body in (("return", {"comment": "x"}), ("approve", {}), ("publish", {"effective_date": "2027-01-01"}),
-                         ("waive", {"finding_key": "k", "reason": "r"})):
-        assert assert_error(manager.post(f"{VERSIONS}/{jd.draft.id}/{action}", json=body, headers=after),
-                            403)["errors"] == {}
+    for action, body in (
+        ("return", {"comment": "x"}),
+        ("approve", {}),
+        ("publish", {"effective_date": "2027-01-01"}),
+        ("waive", {"finding_key": "k", "reason": "r"}),
+    ):
+        assert (
+            assert_error(manager.post(f"{VERSIONS}/{jd.draft.id}/{action}", json=body, headers=after), 403)["errors"]
+            == {}
+        )
     for url in ("/api/v1/job-descriptions/review-queue", "/api/v1/job-descriptions/outstanding-acknowledgements"):
         assert_error(manager.get(url), 403)
     assert db.session.get(JobDescriptionVersion, jd.draft.id).status == "in_review"
@@ -117,18 +143,28 @@ def test_a_manager_of_another_department_sees_nothing_of_this_one(api, org, jd):
         for url, missing in _version_urls(version.id):
             _hidden(manager, url, missing, "日常工作")
         etag = {"If-Match": f'W/"{version.version}"'}
-        for method, suffix, body in (("put", "", jd.content("改")), ("delete", "", None), ("post", "/submit", {}),
-                                     ("post", "/acknowledge", {})):
+        for method, suffix, body in (
+            ("put", "", jd.content("改")),
+            ("delete", "", None),
+            ("post", "/submit", {}),
+            ("post", "/acknowledge", {}),
+        ):
             response = getattr(manager, method)(f"{VERSIONS}/{version.id}{suffix}", json=body, headers=etag)
             missing = getattr(manager, method)(f"{VERSIONS}/{MISSING}{suffix}", json=body, headers=etag)
             assert_error(response, 404)
             assert response.get_data() == missing.get_data()
     for position in (org.mgr, org.lead, org.staff):
-        _hidden(manager, f"/api/v1/positions/{position.id}/job-description/versions",
-                f"/api/v1/positions/{MISSING}/job-description/versions", position.title)
+        _hidden(
+            manager,
+            f"/api/v1/positions/{position.id}/job-description/versions",
+            f"/api/v1/positions/{MISSING}/job-description/versions",
+            position.title,
+        )
         refused = manager.post(f"/api/v1/positions/{position.id}/job-description/versions", json={})
-        assert refused.get_data() == manager.post(f"/api/v1/positions/{MISSING}/job-description/versions",
-                                                  json={}).get_data()
+        assert (
+            refused.get_data()
+            == manager.post(f"/api/v1/positions/{MISSING}/job-description/versions", json={}).get_data()
+        )
     assert_error(manager.post(f"/api/v1/positions/{org.hr_mgr.id}/job-description/versions", json={}), 403)  # own
     versions = db.session.scalars(db.select(JobDescriptionVersion.status).order_by(JobDescriptionVersion.id)).all()
     assert sorted(versions) == ["approved", "draft", "in_review", "published"]

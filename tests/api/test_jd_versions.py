@@ -1,6 +1,7 @@
 """Job-description versions through the API: the whole workflow, drafts from every source,
 content validated with dotted field names, versions (409 on stale content and stale actions),
 published versions that no endpoint can change, and lists in a fixed number of queries."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,11 +21,23 @@ def as_content(version: dict) -> dict:
     """The body of a PUT from a version as read: the texts, sections and requirements as they
     are, competencies and KPI targets without the names resolved from the libraries."""
     return {
-        **{name: version[name] for name in ("title", "purpose", "authority", "management_responsibility",
-                                            "working_conditions", "sections", "requirements")},
+        **{
+            name: version[name]
+            for name in (
+                "title",
+                "purpose",
+                "authority",
+                "management_responsibility",
+                "working_conditions",
+                "sections",
+                "requirements",
+            )
+        },
         "competencies": [{key: c[key] for key in ("id", "competency_id", "level")} for c in version["competencies"]],
-        "kpis": [{key: t[key] for key in ("id", "kpi_id", "target", "threshold", "stretch", "weight", "period", "note")}
-                 for t in version["kpis"]],
+        "kpis": [
+            {key: t[key] for key in ("id", "kpi_id", "target", "threshold", "stretch", "weight", "period", "note")}
+            for t in version["kpis"]
+        ],
     }
 
 
@@ -57,7 +70,11 @@ def test_the_whole_workflow(api, org, jd):
     assert saved.status_code == 200, saved.json
     assert saved.json["version"] == draft["version"] + 1
     assert saved.json["sections"][0]["duties"][0]["id"] == first_duty["id"]
-    assert [d["text"] for d in saved.json["duties"]] == ["负责运营专员的日常工作与数据分析", "编写月度报告", "策划月度促销活动"]
+    assert [d["text"] for d in saved.json["duties"]] == [
+        "负责运营专员的日常工作与数据分析",
+        "编写月度报告",
+        "策划月度促销活动",
+    ]
     assert saved.json["kpis"][0]["target"] == 550000 and saved.json["kpis"][0]["code"] == "SALES"
 
     # … and submits it; HR finds it in the review queue, returns it with a comment
@@ -65,12 +82,15 @@ def test_the_whole_workflow(api, org, jd):
     assert submitted.status_code == 200 and submitted.json["status"] == "in_review"
     queue = hr.get("/api/v1/job-descriptions/review-queue").json
     assert [(item["id"], item["status"], item["position"]["code"]) for item in queue["items"]] == [
-        (jd.in_review.id, "in_review", "EC-MGR"), (draft["id"], "in_review", "EC-OPS-STAFF"),
-        (jd.approved.id, "approved", "HR-MGR")]  # in review, oldest first; then approved
+        (jd.in_review.id, "in_review", "EC-MGR"),
+        (draft["id"], "in_review", "EC-OPS-STAFF"),
+        (jd.approved.id, "approved", "HR-MGR"),
+    ]  # in review, oldest first; then approved
     assert queue["items"][1]["submitted_by"] == org.manager_user.display_name
     assert queue["items"][1]["position"]["department"] == "运营组"
-    assert_error(hr.post(f"{VERSIONS}/{draft['id']}/return", json={"comment": "  "}, headers=etag(submitted)), 422,
-                 "comment")
+    assert_error(
+        hr.post(f"{VERSIONS}/{draft['id']}/return", json={"comment": "  "}, headers=etag(submitted)), 422, "comment"
+    )
     returned = hr.post(f"{VERSIONS}/{draft['id']}/return", json={"comment": "请写明活动频率"}, headers=etag(submitted))
     assert returned.status_code == 200 and returned.json["status"] == "draft"
     assert returned.json["review_comment"] == "请写明活动频率"
@@ -92,22 +112,35 @@ def test_the_whole_workflow(api, org, jd):
     assert "finding" in refused["message"]
     current = submitted
     for finding in findings["findings"]:
-        current = hr.post(f"{VERSIONS}/{draft['id']}/waive", headers=etag(current),
-                          json={"finding_key": finding["key"], "reason": "岗位确需"})
+        current = hr.post(
+            f"{VERSIONS}/{draft['id']}/waive",
+            headers=etag(current),
+            json={"finding_key": finding["key"], "reason": "岗位确需"},
+        )
         assert current.status_code == 200, current.json
     assert current.json["waivers"][0]["reason"] == "岗位确需"
     assert hr.get(f"{VERSIONS}/{draft['id']}/lint").json["open"] == 0
     approved = hr.post(f"{VERSIONS}/{draft['id']}/approve", headers=etag(current))
     assert approved.status_code == 200 and approved.json["status"] == "approved"
-    assert_error(hr.post(f"{VERSIONS}/{draft['id']}/publish", json={"effective_date": "2025-06-01"},
-                         headers=etag(approved)), 422, "effective_date")  # before the version in force
-    published = hr.post(f"{VERSIONS}/{draft['id']}/publish", json={"effective_date": "2026-07-01"},
-                        headers=etag(approved))
+    assert_error(
+        hr.post(f"{VERSIONS}/{draft['id']}/publish", json={"effective_date": "2025-06-01"}, headers=etag(approved)),
+        422,
+        "effective_date",
+    )  # before the version in force
+    published = hr.post(
+        f"{VERSIONS}/{draft['id']}/publish", json={"effective_date": "2026-07-01"}, headers=etag(approved)
+    )
     assert published.status_code == 200, published.json
     assert (published.json["status"], published.json["effective_date"]) == ("published", "2026-07-01")
     assert [e["action"] for e in published.json["events"]] == [
-        "created", "submitted", "returned", "submitted", *["waived"] * len(findings["findings"]), "approved",
-        "published"]
+        "created",
+        "submitted",
+        "returned",
+        "submitted",
+        *["waived"] * len(findings["findings"]),
+        "approved",
+        "published",
+    ]
     assert published.json["events"][2]["comment"] == "请写明活动频率" and published.json["events"][0]["label"]
 
     # the position carries it; v1 is superseded; the holder acknowledges it, once
@@ -130,8 +163,10 @@ def test_the_whole_workflow(api, org, jd):
     assert (compared["old"]["id"], compared["new"]["id"]) == (jd.published.id, draft["id"])
     assert compared == employee.get(f"{VERSIONS}/{jd.published.id}/compare?with={draft['id']}").json
     assert [(r["status"], r["old"], r["new"]) for r in compared["duties"]] == [
-        ("changed", "负责运营专员的日常工作", "负责运营专员的日常工作与数据分析"), ("same", "编写月度报告", "编写月度报告"),
-        ("added", None, "策划月度促销活动")]
+        ("changed", "负责运营专员的日常工作", "负责运营专员的日常工作与数据分析"),
+        ("same", "编写月度报告", "编写月度报告"),
+        ("added", None, "策划月度促销活动"),
+    ]
     assert compared["kpis"][0]["status"] == "changed" and compared["identical"] is False
     assert compared["counts"] == {"changed": 2, "same": 3, "added": 2}
 
@@ -157,34 +192,66 @@ def test_drafts_start_from_a_template_another_position_or_a_whole_content(api, o
     assert_error(hr.post(url, json={"from_position_id": org.mgr.id}), 422, "from_position_id")  # none published
     assert_error(hr.post(url, json={"template_id": 99999}), 422, "template_id")
     assert_error(hr.post(url, json={"template_id": jd.template.id, "from_position_id": org.staff.id}), 422, "body")
-    body = assert_error(hr.post(url, json={"content": {"title": "运营主管", "sections": [
-        {"heading": "职责", "duties": [{"text": "负责团队管理", "weight": 120}]}]}}), 422,
-        "content.sections.0.duties.0.weight")
+    body = assert_error(
+        hr.post(
+            url,
+            json={
+                "content": {
+                    "title": "运营主管",
+                    "sections": [{"heading": "职责", "duties": [{"text": "负责团队管理", "weight": 120}]}],
+                }
+            },
+        ),
+        422,
+        "content.sections.0.duties.0.weight",
+    )
     assert set(body["errors"]) == {"content.sections.0.duties.0.weight"}
 
-    created = hr.post(url, json={"content": {"title": "运营主管", "sections": [
-        {"heading": "职责", "duties": [{"text": "负责团队管理"}]}], "kpis": [
-        {"kpi_id": jd.kpi.id, "target": 1000000, "weight": 100, "period": "annual"}]}})
+    created = hr.post(
+        url,
+        json={
+            "content": {
+                "title": "运营主管",
+                "sections": [{"heading": "职责", "duties": [{"text": "负责团队管理"}]}],
+                "kpis": [{"kpi_id": jd.kpi.id, "target": 1000000, "weight": 100, "period": "annual"}],
+            }
+        },
+    )
     assert created.status_code == 201, created.json
     assert created.json["kpis"][0]["period"] == "annual" and created.json["requirements"] == []
-    assert db.session.scalar(db.select(db.func.count()).select_from(JobDescriptionVersion)
-                             .where(JobDescriptionVersion.position_id == org.lead.id)) == 1
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(JobDescriptionVersion)
+            .where(JobDescriptionVersion.position_id == org.lead.id)
+        )
+        == 1
+    )
 
 
 def test_content_errors_name_their_field_by_its_dotted_path(api, org, jd):
     hr = api("hr")
     url = f"{VERSIONS}/{jd.draft.id}"
     good = as_content(hr.get(url).json)
-    bad = {**good, "title": "", "kpis": [
-        {"kpi_id": jd.kpi.id, "target": 100, "threshold": 120, "weight": 100},   # threshold above: higher is better
-        {"kpi_id": 99999, "target": 1, "weight": 0}]}
+    bad = {
+        **good,
+        "title": "",
+        "kpis": [
+            {"kpi_id": jd.kpi.id, "target": 100, "threshold": 120, "weight": 100},  # threshold above: higher is better
+            {"kpi_id": 99999, "target": 1, "weight": 0},
+        ],
+    }
     bad["sections"] = [{"heading": "职责", "duties": [{"text": "负责运营"}, {"text": "x" * 2001}]}]
     body = assert_error(hr.put(url, json=bad, headers={"If-Match": 'W/"1"'}), 422)
     assert set(body["errors"]) == {"title", "kpis.0.threshold", "kpis.1.kpi_id", "sections.0.duties.1.text"}
     assert "2000" in body["errors"]["sections.0.duties.1.text"][0]
 
-    types = {**good, "sections": [{"duties": [{"text": "负责运营", "weight": "30%"}]}],
-             "requirements": [{"text": "本科", "kind": "hobby"}], "competencies": [{"competency_id": "OPS", "level": 3}]}
+    types = {
+        **good,
+        "sections": [{"duties": [{"text": "负责运营", "weight": "30%"}]}],
+        "requirements": [{"text": "本科", "kind": "hobby"}],
+        "competencies": [{"competency_id": "OPS", "level": 3}],
+    }
     body = assert_error(hr.put(url, json=types, headers={"If-Match": 'W/"1"'}), 422)
     assert set(body["errors"]) == {"sections.0.duties.0.weight", "requirements.0.kind", "competencies.0.competency_id"}
     assert_error(hr.put(url, json={**good, "unknown": 1}, headers={"If-Match": 'W/"1"'}), 422, "unknown")
@@ -203,8 +270,8 @@ def test_a_change_based_on_an_old_version_is_409_and_changes_nothing(api, org, j
 
     body = assert_error(first.put(url, json={**content, "purpose": "带领运营组"}, headers=etag(read)), 409)
     assert any("运营组长" in message for messages in body["errors"].values() for message in messages)
-    assert_error(first.post(f"{url}/submit", headers=etag(read)), 409)           # a stale action
-    assert_error(first.delete(url, headers=etag(read)), 409)                       # a stale discard
+    assert_error(first.post(f"{url}/submit", headers=etag(read)), 409)  # a stale action
+    assert_error(first.delete(url, headers=etag(read)), 409)  # a stale discard
     version = db.session.get(JobDescriptionVersion, jd.draft.id)
     assert (version.status, version.title, version.purpose) == ("draft", "运营组长", "")
     assert first.post(f"{url}/submit", headers=etag(won)).json["status"] == "in_review"
@@ -231,8 +298,11 @@ def test_a_published_version_is_changed_by_no_endpoint(api, org, jd):
     content = {**as_content(read.json), "title": "改过的标题"}
     key = "no-kpi:0"
     attempts = [
-        ("put", url, content), ("delete", url, None), ("post", f"{url}/submit", {}),
-        ("post", f"{url}/return", {"comment": "改"}), ("post", f"{url}/approve", {}),
+        ("put", url, content),
+        ("delete", url, None),
+        ("post", f"{url}/submit", {}),
+        ("post", f"{url}/return", {"comment": "改"}),
+        ("post", f"{url}/approve", {}),
         ("post", f"{url}/publish", {"effective_date": "2027-01-01"}),
         ("post", f"{url}/waive", {"finding_key": key, "reason": "x"}),
     ]
@@ -283,11 +353,14 @@ def test_comparing_with_another_position_is_for_hr(api, org, jd):
     assert same["identical"] is True
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/api/v1/positions/{position}/job-description/versions", 5),
-    ("/api/v1/job-descriptions/review-queue", 7),
-    ("/api/v1/job-descriptions/outstanding-acknowledgements", 8),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/api/v1/positions/{position}/job-description/versions", 5),
+        ("/api/v1/job-descriptions/review-queue", 7),
+        ("/api/v1/job-descriptions/outstanding-acknowledgements", 8),
+    ],
+)
 def test_lists_take_a_fixed_number_of_queries(api, ctx, count_queries, path, expected):
     """The token and its user, the object check, the count, the page and one query per related
     list: as many for 2 rows as for 8."""
@@ -298,8 +371,11 @@ def test_lists_take_a_fixed_number_of_queries(api, ctx, count_queries, path, exp
     for size in (2, 8):
         while len(services.versions_of(history.id)) < size:
             factories.publish_jd(history, factories.jd_content("历史岗位", duties=[f"职责{size}"]))
-        existing = db.session.scalar(db.select(db.func.count()).select_from(JobDescriptionVersion)
-                                     .where(JobDescriptionVersion.status == Status.IN_REVIEW.value))
+        existing = db.session.scalar(
+            db.select(db.func.count())
+            .select_from(JobDescriptionVersion)
+            .where(JobDescriptionVersion.status == Status.IN_REVIEW.value)
+        )
         for n in range(existing, size):
             position = factories.create_position(f"P{n}", department, f"岗位{n}")
             factories.create_employee(f"E{n}", position=position)
@@ -317,8 +393,11 @@ def test_content_errors_are_in_the_users_language(api, org, jd):
     client = api("hr", locale="zh_CN")
     content = jd.content("运营主管")
     content["sections"][0]["duties"][0]["weight"] = 101
-    body = assert_error(client.put(f"{VERSIONS}/{jd.draft.id}", json=content, headers={"If-Match": 'W/"1"'}), 422,
-                        "sections.0.duties.0.weight")
+    body = assert_error(
+        client.put(f"{VERSIONS}/{jd.draft.id}", json=content, headers={"If-Match": 'W/"1"'}),
+        422,
+        "sections.0.duties.0.weight",
+    )
     assert body["errors"]["sections.0.duties.0.weight"] == ["请输入 0 至 100 之间的数字。"]
     body = assert_error(client.get(f"/api/v1/positions/{org.lead.id}/job-description"), 404)
     assert body["message"] == "此岗位尚无已发布的岗位说明书。"
@@ -328,10 +407,13 @@ def test_a_version_is_read_in_a_fixed_number_of_queries(api, org, jd, count_quer
     """The token and its user, the version with its content, position, history and waivers: as
     many for a short job description as for a long one."""
     client = api("hr")
-    long = factories.jd_content("运营专员", duties=[f"职责{n}" for n in range(40)],
-                                requirements=[("skills", f"技能{n}", True) for n in range(10)],
-                                kpis=[(jd.kpi, 100, 50, "monthly"), (jd.kpi, 1000, 100, "annual")],
-                                competencies=[(jd.competency, 4)])
+    long = factories.jd_content(
+        "运营专员",
+        duties=[f"职责{n}" for n in range(40)],
+        requirements=[("skills", f"技能{n}", True) for n in range(10)],
+        kpis=[(jd.kpi, 100, 50, "monthly"), (jd.kpi, 1000, 100, "annual")],
+        competencies=[(jd.competency, 4)],
+    )
     long_version = services.start_draft(org.staff, None, content=long)
     db.session.commit()
     counts = []

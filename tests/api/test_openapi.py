@@ -1,5 +1,6 @@
 """The OpenAPI document is generated from the schemas that validate the requests, documents
 every route of the API, and names the fields that integrations rely on."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,12 @@ def _document(api):
 def test_every_api_route_is_documented(app, api):
     document = _document(api)
     assert document["openapi"].startswith("3.")
-    documented = {(path, method.upper()) for path, operations in document["paths"].items()
-                  for method in operations if method != "parameters"}
+    documented = {
+        (path, method.upper())
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
     routes = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and rule.endpoint not in {"api-docs.openapi_json", "api_reference.page"}:
@@ -54,8 +59,10 @@ def test_the_document_says_how_to_authenticate_and_to_version_updates(api):
     assert "ETag" in document["paths"]["/api/v1/positions/{position_id}"]["get"]["responses"]["200"]["headers"]
     assert "version" in document["components"]["schemas"]["PositionUpdate"]["properties"]
     assert "required" not in document["components"]["schemas"]["PositionPatch"]
-    assert document["components"]["schemas"]["PositionPatch"]["properties"].keys() == \
-        document["components"]["schemas"]["PositionUpdate"]["properties"].keys()
+    assert (
+        document["components"]["schemas"]["PositionPatch"]["properties"].keys()
+        == document["components"]["schemas"]["PositionUpdate"]["properties"].keys()
+    )
     per_page = next(p for p in document["paths"]["/api/v1/positions"]["get"]["parameters"] if p["name"] == "per_page")
     assert per_page["schema"]["maximum"] == MAX_PER_PAGE
     assert document["paths"]["/api/v1/positions"]["get"]["responses"]["default"]["$ref"].endswith("DEFAULT_ERROR")
@@ -71,25 +78,39 @@ def test_the_job_description_schemas_are_documented(api):
     assert {"id", "competency_id", "level"} <= set(schemas["CompetencyLevelOut"]["properties"])
     assert "id" in schemas["SectionOut"]["properties"] and "id" in schemas["SectionDutyOut"]["properties"]
     content = schemas["ContentUpdate"]
-    assert set(content["properties"]) == {"title", "purpose", "authority", "management_responsibility",
-                                          "working_conditions", "sections", "requirements", "competencies", "kpis",
-                                          "version"}
+    assert set(content["properties"]) == {
+        "title",
+        "purpose",
+        "authority",
+        "management_responsibility",
+        "working_conditions",
+        "sections",
+        "requirements",
+        "competencies",
+        "kpis",
+        "version",
+    }
     assert content["required"] == ["title"] and content["additionalProperties"] is False
     assert schemas["ContentDutyIn"]["properties"]["frequency"]["enum"][:-1] == sorted(
-        ["daily", "weekly", "monthly", "quarterly", "annual", "as_needed"])
+        ["daily", "weekly", "monthly", "quarterly", "annual", "as_needed"]
+    )
     assert set(schemas["DraftIn"]["properties"]) == {"template_id", "from_position_id", "content"}
-    for name, fields in {"KpiOut": {"id", "code", "name", "unit", "direction", "version"},
-                         "CompetencyOut": {"id", "code", "name", "levels", "version"},
-                         "TemplateDetailOut": {"id", "name", "content"}, "LintOut": {"findings", "open"},
-                         "ComparisonOut": {"old", "new", "duties", "requirements", "kpis", "competencies", "fields"},
-                         "VersionPage": {"items", "total", "page", "per_page"},
-                         "OutstandingOut": {"employee", "position", "version"}}.items():
+    for name, fields in {
+        "KpiOut": {"id", "code", "name", "unit", "direction", "version"},
+        "CompetencyOut": {"id", "code", "name", "levels", "version"},
+        "TemplateDetailOut": {"id", "name", "content"},
+        "LintOut": {"findings", "open"},
+        "ComparisonOut": {"old", "new", "duties", "requirements", "kpis", "competencies", "fields"},
+        "VersionPage": {"items", "total", "page", "per_page"},
+        "OutstandingOut": {"employee", "position", "version"},
+    }.items():
         assert fields <= set(schemas[name]["properties"]) <= set(schemas[name]["required"]), name
 
     paths = document["paths"]
     version_path = "/api/v1/job-descriptions/versions/{version_id}"
     assert paths[version_path]["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/ContentUpdate")
+        "/ContentUpdate"
+    )
     if_match = next(p for p in paths[version_path]["delete"]["parameters"] if p["name"] == "If-Match")
     assert if_match["required"] is True
     for action in ("submit", "return", "approve", "publish", "waive", "acknowledge"):

@@ -1,6 +1,7 @@
 """The organisation's derived views in the API: the reporting line around a position (superior,
 direct subordinates, manager past vacant posts), an employee's position and manager, the
 headcount report and the org chart as SVG, with the same scope as the pages."""
+
 from __future__ import annotations
 
 from xml.etree import ElementTree
@@ -30,8 +31,10 @@ def test_position_detail_shows_its_reporting_line(api, org):
     assert lead["superior"] == {"id": org.mgr.id, "code": "EC-MGR", "title": "电商部经理"}
     assert [p["code"] for p in lead["subordinates"]] == ["EC-OPS-STAFF", "EC-OPS-VAC"]
     assert lead["subordinate_ids"] == [org.staff.id, vacant.id]
-    assert lead["manager"] == {"position": {"id": org.mgr.id, "code": "EC-MGR", "title": "电商部经理"},
-                               "employees": [{"id": org.wang.id, "name": "王强"}]}
+    assert lead["manager"] == {
+        "position": {"id": org.mgr.id, "code": "EC-MGR", "title": "电商部经理"},
+        "employees": [{"id": org.wang.id, "name": "王强"}],
+    }
 
     # the manager is found past the vacant post above
     below_vacancy = client.get(f"/api/v1/positions/{new.id}").json
@@ -47,7 +50,11 @@ def test_position_detail_shows_its_reporting_line(api, org):
 def test_position_list_has_direct_subordinates(api, org):
     items = api("manager").get("/api/v1/positions").json["items"]
     assert {p["code"]: p["subordinate_ids"] for p in items} == {
-        "EC-MGR": [org.lead.id], "EC-OPS-LEAD": [org.staff.id], "EC-OPS-STAFF": [], "HR-MGR": []}
+        "EC-MGR": [org.lead.id],
+        "EC-OPS-LEAD": [org.staff.id],
+        "EC-OPS-STAFF": [],
+        "HR-MGR": [],
+    }
 
 
 # --- employees ------------------------------------------------------------------------------
@@ -58,14 +65,19 @@ def test_employee_json_has_position_and_derived_manager(api, org):
     _vacant, new, zhou = _vacant_line(org)
     zhang = hr.get(f"/api/v1/employees/{org.zhang.id}").json
     assert zhang["position_id"] == org.staff.id
-    assert zhang["manager"] == {"position": {"id": org.lead.id, "code": "EC-OPS-LEAD", "title": "运营主管"},
-                                "employees": [{"id": org.li.id, "name": "李娜"}]}
+    assert zhang["manager"] == {
+        "position": {"id": org.lead.id, "code": "EC-OPS-LEAD", "title": "运营主管"},
+        "employees": [{"id": org.li.id, "name": "李娜"}],
+    }
     assert hr.get(f"/api/v1/employees/{zhou.id}").json["manager"]["position"]["code"] == "EC-OPS-LEAD"
     top = hr.get(f"/api/v1/employees/{org.wang.id}").json
     assert (top["position_id"], top["manager"]) == (org.mgr.id, None)
 
     unassigned = hr.post("/api/v1/employees", json={"employee_no": "E100", "name": "赵敏"})
-    assert unassigned.status_code == 201 and (unassigned.json["position_id"], unassigned.json["manager"]) == (None, None)
+    assert unassigned.status_code == 201 and (unassigned.json["position_id"], unassigned.json["manager"]) == (
+        None,
+        None,
+    )
 
     listed = {e["employee_no"]: e for e in hr.get("/api/v1/employees").json["items"]}
     assert listed["E003"]["manager"] == zhang["manager"]
@@ -115,7 +127,9 @@ def test_headcount_report(api, org, app):
     assert (ec["level"], ec["sub_departments"], ec["own"]["filled"], ec["subtree"]["authorised"]) == (0, 1, 1, 4)
     ops = report["departments"][1]
     assert [(p["code"], p["authorised"], p["filled"], p["vacant"]) for p in ops["positions"]] == [
-        ("EC-OPS-LEAD", 1, 1, 0), ("EC-OPS-STAFF", 2, 1, 1)]
+        ("EC-OPS-LEAD", 1, 1, 0),
+        ("EC-OPS-STAFF", 2, 1, 1),
+    ]
 
     scoped = client.get(f"/api/v1/headcount?department_id={org.ops.id}").json
     assert scoped["department_id"] == org.ops.id and [d["code"] for d in scoped["departments"]] == ["EC-OPS"]

@@ -1,5 +1,6 @@
 """Departments, positions, employees and assignments through the API: the same services as the
 pages, lists with pagination and filters in a fixed number of queries, ETags and versions."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,14 +10,54 @@ from app.org.models import Assignment, Department, Employee, Position
 from tests import factories
 from tests.api.conftest import assert_error
 
-DEPARTMENT_FIELDS = {"id", "code", "name", "parent_id", "nature", "service_object", "authority",
-                     "management_functions", "evaluation_criteria", "head_position_id", "functions",
-                     "collaborations", "archived", "version"}
-POSITION_FIELDS = {"id", "code", "title", "department_id", "reports_to_id", "headcount", "filled", "grade", "purpose",
-                   "authority", "management_responsibility", "working_conditions", "acting_position_id",
-                   "acting_note", "dotted_superior_ids", "subordinate_ids", "archived", "version"}
-EMPLOYEE_FIELDS = {"id", "employee_no", "name", "email", "hire_date", "status", "user_id", "position_id", "manager",
-                   "version"}
+DEPARTMENT_FIELDS = {
+    "id",
+    "code",
+    "name",
+    "parent_id",
+    "nature",
+    "service_object",
+    "authority",
+    "management_functions",
+    "evaluation_criteria",
+    "head_position_id",
+    "functions",
+    "collaborations",
+    "archived",
+    "version",
+}
+POSITION_FIELDS = {
+    "id",
+    "code",
+    "title",
+    "department_id",
+    "reports_to_id",
+    "headcount",
+    "filled",
+    "grade",
+    "purpose",
+    "authority",
+    "management_responsibility",
+    "working_conditions",
+    "acting_position_id",
+    "acting_note",
+    "dotted_superior_ids",
+    "subordinate_ids",
+    "archived",
+    "version",
+}
+EMPLOYEE_FIELDS = {
+    "id",
+    "employee_no",
+    "name",
+    "email",
+    "hire_date",
+    "status",
+    "user_id",
+    "position_id",
+    "manager",
+    "version",
+}
 ASSIGNMENT_FIELDS = {"id", "employee_id", "position_id", "start_date", "end_date", "is_primary"}
 
 
@@ -25,9 +66,17 @@ ASSIGNMENT_FIELDS = {"id", "employee_id", "position_id", "start_date", "end_date
 
 def test_department_lifecycle(api, org):
     hr = api("hr")
-    created = hr.post("/api/v1/departments", json={
-        "code": "EC-CS", "name": "客服组", "parent_id": org.ec.id, "nature": "服务",
-        "functions": ["处理投诉", "回访客户"], "collaborations": [{"partner": "人事部", "duty": "排班"}]})
+    created = hr.post(
+        "/api/v1/departments",
+        json={
+            "code": "EC-CS",
+            "name": "客服组",
+            "parent_id": org.ec.id,
+            "nature": "服务",
+            "functions": ["处理投诉", "回访客户"],
+            "collaborations": [{"partner": "人事部", "duty": "排班"}],
+        },
+    )
     assert created.status_code == 201, created.json
     department = created.json
     assert set(department) == DEPARTMENT_FIELDS
@@ -39,15 +88,20 @@ def test_department_lifecycle(api, org):
     read = hr.get(created.headers["Location"])
     assert read.json == department and read.headers["ETag"] == created.headers["ETag"]
 
-    changed = hr.patch(f"/api/v1/departments/{department['id']}", json={"name": "客户服务组"},
-                       headers={"If-Match": read.headers["ETag"]})
+    changed = hr.patch(
+        f"/api/v1/departments/{department['id']}",
+        json={"name": "客户服务组"},
+        headers={"If-Match": read.headers["ETag"]},
+    )
     assert changed.status_code == 200, changed.json
     assert changed.json["name"] == "客户服务组" and changed.json["functions"] == ["处理投诉", "回访客户"]
     assert changed.json["version"] == department["version"] + 1
     assert changed.headers["ETag"] == f'W/"{changed.json["version"]}"'
 
-    replaced = hr.put(f"/api/v1/departments/{department['id']}",
-                      json={"code": "EC-CS", "name": "客服", "version": changed.json["version"]})
+    replaced = hr.put(
+        f"/api/v1/departments/{department['id']}",
+        json={"code": "EC-CS", "name": "客服", "version": changed.json["version"]},
+    )
     assert replaced.status_code == 200, replaced.json
     assert replaced.json["parent_id"] is None and replaced.json["functions"] == []  # PUT sets every field
 
@@ -78,9 +132,18 @@ def test_department_list_filters(api, org):
 
 def test_position_lifecycle(api, org):
     hr = api("hr")
-    created = hr.post("/api/v1/positions", json={
-        "code": "EC-OPS-ANALYST", "title": "数据分析", "department_id": org.ops.id, "reports_to_id": org.lead.id,
-        "headcount": 3, "dotted_superior_ids": [org.hr_mgr.id], "acting_position_id": org.lead.id})
+    created = hr.post(
+        "/api/v1/positions",
+        json={
+            "code": "EC-OPS-ANALYST",
+            "title": "数据分析",
+            "department_id": org.ops.id,
+            "reports_to_id": org.lead.id,
+            "headcount": 3,
+            "dotted_superior_ids": [org.hr_mgr.id],
+            "acting_position_id": org.lead.id,
+        },
+    )
     assert created.status_code == 201, created.json
     position = created.json
     assert set(position) == POSITION_FIELDS | {"job_description", "superior", "subordinates", "manager"}
@@ -101,15 +164,23 @@ def test_position_lifecycle(api, org):
 def test_position_detail_has_an_extension_point_for_the_job_description(api, org, monkeypatch):
     from app.api import positions
 
-    monkeypatch.setattr(positions, "position_job_description", lambda position: {
-        "id": 7, "status": "published", "effective_date": None,
-        "duties": [{"text": f"负责{position.title}的工作"}]})
+    monkeypatch.setattr(
+        positions,
+        "position_job_description",
+        lambda position: {
+            "id": 7,
+            "status": "published",
+            "effective_date": None,
+            "duties": [{"text": f"负责{position.title}的工作"}],
+        },
+    )
     body = api("employee").get(f"/api/v1/positions/{org.mgr.id}").json
     assert body["job_description"]["duties"] == [{"text": "负责电商部经理的工作"}]
 
 
 def test_position_list_filters_like_the_page(api, org):
     client = api("manager")
+
     def codes(query=""):
         return [p["code"] for p in client.get(f"/api/v1/positions{query}").json["items"]]
 
@@ -133,9 +204,15 @@ def test_pages_of_a_list(api, ctx):
     assert (beyond["items"], beyond["total"]) == ([], 7)
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/api/v1/departments", 6), ("/api/v1/positions", 8), ("/api/v1/employees", 9), ("/api/v1/assignments", 4),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/api/v1/departments", 6),
+        ("/api/v1/positions", 8),
+        ("/api/v1/employees", 9),
+        ("/api/v1/assignments", 4),
+    ],
+)
 def test_lists_take_a_fixed_number_of_queries(api, ctx, count_queries, path, expected):
     """The token and its user, the count, the page, one query per related list (the filled
     counts and direct subordinates of positions, the derived managers of employees): as many for
@@ -160,24 +237,38 @@ def test_lists_take_a_fixed_number_of_queries(api, ctx, count_queries, path, exp
 
 def test_employee_lifecycle(api, org):
     hr = api("hr")
-    created = hr.post("/api/v1/employees", json={"employee_no": "E100", "name": "赵敏", "email": "Zhao@Example.com",
-                                                 "hire_date": "2026-03-01", "status": "probation"})
+    created = hr.post(
+        "/api/v1/employees",
+        json={
+            "employee_no": "E100",
+            "name": "赵敏",
+            "email": "Zhao@Example.com",
+            "hire_date": "2026-03-01",
+            "status": "probation",
+        },
+    )
     assert created.status_code == 201, created.json
     assert set(created.json) == EMPLOYEE_FIELDS
     assert created.json["email"] == "zhao@example.com"
     employee_id = created.json["id"]
 
-    changed = hr.patch(f"/api/v1/employees/{employee_id}", json={"status": "regular"},
-                       headers={"If-Match": created.headers["ETag"]})
+    changed = hr.patch(
+        f"/api/v1/employees/{employee_id}", json={"status": "regular"}, headers={"If-Match": created.headers["ETag"]}
+    )
     assert changed.status_code == 200 and changed.json["status"] == "regular"
     assert changed.json["hire_date"] == "2026-03-01"
 
-    replaced = hr.put(f"/api/v1/employees/{employee_id}", json={"employee_no": "E100", "name": "赵敏"},
-                      headers={"If-Match": changed.headers["ETag"]})
+    replaced = hr.put(
+        f"/api/v1/employees/{employee_id}",
+        json={"employee_no": "E100", "name": "赵敏"},
+        headers={"If-Match": changed.headers["ETag"]},
+    )
     assert replaced.status_code == 200 and replaced.json["hire_date"] is None
 
-    assigned = hr.post("/api/v1/assignments", json={"employee_id": employee_id, "position_id": org.staff.id,
-                                                    "start_date": "2026-03-01"})
+    assigned = hr.post(
+        "/api/v1/assignments",
+        json={"employee_id": employee_id, "position_id": org.staff.id, "start_date": "2026-03-01"},
+    )
     assert assigned.status_code == 201, assigned.json
     assert set(assigned.json) == ASSIGNMENT_FIELDS
     assert assigned.json["end_date"] is None and assigned.json["is_primary"] is True
@@ -185,13 +276,20 @@ def test_employee_lifecycle(api, org):
 
     ended = hr.post(f"/api/v1/assignments/{assigned.json['id']}/end", json={"end_date": "2026-06-30"})
     assert ended.status_code == 200 and ended.json["end_date"] == "2026-06-30"
-    assert_error(hr.post(f"/api/v1/assignments/{assigned.json['id']}/end", json={"end_date": "2020-01-01"}), 422,
-                 "end_date")
+    assert_error(
+        hr.post(f"/api/v1/assignments/{assigned.json['id']}/end", json={"end_date": "2020-01-01"}), 422, "end_date"
+    )
 
 
 def test_a_second_primary_assignment_is_refused(api, org):
-    body = assert_error(api("hr").post("/api/v1/assignments", json={
-        "employee_id": org.zhang.id, "position_id": org.lead.id, "start_date": "2026-01-01"}), 422, "start_date")
+    body = assert_error(
+        api("hr").post(
+            "/api/v1/assignments",
+            json={"employee_id": org.zhang.id, "position_id": org.lead.id, "start_date": "2026-01-01"},
+        ),
+        422,
+        "start_date",
+    )
     assert "overlaps" in body["errors"]["start_date"][0]
     assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 4
 
@@ -216,8 +314,11 @@ def test_an_update_based_on_an_old_version_is_409_and_changes_nothing(api, org, 
     won = second.patch(f"/api/v1/positions/{org.lead.id}", json={"title": "运营经理", "headcount": 2, "version": 1})
     assert won.status_code == 200 and won.json["version"] == 2
 
-    stale = {"headers": {"If-Match": etag}, "json": {"grade": "M1"}} if how == "if-match" \
+    stale = (
+        {"headers": {"If-Match": etag}, "json": {"grade": "M1"}}
+        if how == "if-match"
         else {"json": {"grade": "M1", "version": 1}}
+    )
     body = assert_error(first.patch(f"/api/v1/positions/{org.lead.id}", **stale), 409, "title", "headcount")
     assert "运营主管" in body["errors"]["title"][0] and "运营经理" in body["errors"]["title"][0]
     position = db.session.get(Position, org.lead.id)

@@ -1,5 +1,6 @@
 """A launch of more than launch.BACKGROUND_ABOVE reviews runs as a background task with progress,
 from the page and from the API; a small one runs at once."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -33,10 +34,12 @@ def test_a_big_launch_runs_in_the_background_with_progress(app, consumer, shop, 
     status = _wait(hr, task_id, lambda s: s["status"] in ("done", "failed"))
     assert status["status"] == "done" and status["done"] == status["total"] == _reviews(cycle) >= 3
     page = hr.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert f"/appraisals/cycles/{cycle.id}" in page           # the task's page links to the cycle
+    assert f"/appraisals/cycles/{cycle.id}" in page  # the task's page links to the cycle
     # launching again has nothing left to create: it runs at once and creates nothing twice
     db.session.expire_all()
-    again = hr.post(f"/appraisals/cycles/{cycle.id}/launch", data={"version": db.session.get(type(cycle), cycle.id).version})
+    again = hr.post(
+        f"/appraisals/cycles/{cycle.id}/launch", data={"version": db.session.get(type(cycle), cycle.id).version}
+    )
     assert again.status_code == 302 and f"/appraisals/cycles/{cycle.id}" in again.headers["Location"]
     assert _reviews(cycle) == status["total"]
 

@@ -1,5 +1,6 @@
 """Issue 18, points 5, 7 and 8: the calibration page against the template's guideline, the
 payroll export of a closed cycle, and the lists of promotion candidates and probation reviews."""
+
 from __future__ import annotations
 
 import csv
@@ -18,10 +19,12 @@ from app.extensions import db
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of
 from tests.factories import logged_in_client
 
-PRACTICE = {"A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
-            "B": {"guide_max": "60", "bonus": "1.2", "salary_raise": "5"},
-            "C": {"bonus": "1", "salary_raise": "2.5"},
-            "D": {"guide_min": "5", "bonus": "0.5", "salary_raise": "0"}}
+PRACTICE = {
+    "A": {"guide_max": "20", "bonus": "1.5", "salary_raise": "8"},
+    "B": {"guide_max": "60", "bonus": "1.2", "salary_raise": "5"},
+    "C": {"bonus": "1", "salary_raise": "2.5"},
+    "D": {"guide_min": "5", "bonus": "0.5", "salary_raise": "0"},
+}
 
 
 def _with_practice(practice=PRACTICE) -> AppraisalTemplate:
@@ -55,20 +58,26 @@ def test_the_template_keeps_guideline_and_rewards_as_typed(ctx, shop):
     template = _with_practice()
     bands = {b["band"]: b for b in template.bands}
     assert bands["A"] == {"band": "A", "min": 90, "guide_max": "20", "bonus": "1.5", "salary_raise": "8"}
-    assert bands["C"]["salary_raise"] == "2.5" and "guide_min" not in bands["C"]   # unset: not stored
+    assert bands["C"]["salary_raise"] == "2.5" and "guide_min" not in bands["C"]  # unset: not stored
 
 
-@pytest.mark.parametrize(("practice", "path", "words"), [
-    ({"A": {"guide_min": "60"}, "D": {"guide_min": "50"}}, "bands", "more than 100"),
-    ({"A": {"guide_max": "10"}, "B": {"guide_max": "10"}, "C": {"guide_max": "10"}, "D": {"guide_max": "10"}},
-     "bands", "under 100"),
-    ({"A": {"guide_min": "30", "guide_max": "20"}}, "bands.0.guide_max", "cannot be below"),
-    ({"A": {"guide_max": "101"}}, "bands.0.guide_max", "from 0 to 100"),
-    ({"B": {"bonus": "-1"}}, "bands.1.bonus", "from 0 to 99"),
-    ({"B": {"bonus": "1,5"}}, "bands.1.bonus", ""),
-    ({"C": {"salary_raise": "abc"}}, "bands.2.salary_raise", ""),
-    ({"C": {"salary_raise": "2.555"}}, "bands.2.salary_raise", "decimal places"),
-])
+@pytest.mark.parametrize(
+    ("practice", "path", "words"),
+    [
+        ({"A": {"guide_min": "60"}, "D": {"guide_min": "50"}}, "bands", "more than 100"),
+        (
+            {"A": {"guide_max": "10"}, "B": {"guide_max": "10"}, "C": {"guide_max": "10"}, "D": {"guide_max": "10"}},
+            "bands",
+            "under 100",
+        ),
+        ({"A": {"guide_min": "30", "guide_max": "20"}}, "bands.0.guide_max", "cannot be below"),
+        ({"A": {"guide_max": "101"}}, "bands.0.guide_max", "from 0 to 100"),
+        ({"B": {"bonus": "-1"}}, "bands.1.bonus", "from 0 to 99"),
+        ({"B": {"bonus": "1,5"}}, "bands.1.bonus", ""),
+        ({"C": {"salary_raise": "abc"}}, "bands.2.salary_raise", ""),
+        ({"C": {"salary_raise": "2.555"}}, "bands.2.salary_raise", "decimal places"),
+    ],
+)
 def test_a_guideline_or_reward_that_cannot_be_is_refused_at_its_field(ctx, shop, practice, path, words):
     template = services.default_template()
     db.session.commit()
@@ -90,10 +99,22 @@ def test_a_band_row_with_only_a_reward_is_not_dropped(ctx, shop):
 
 def test_the_template_page_round_trips_the_guideline_and_keeps_bad_input(app, shop):
     hr = logged_in_client(app, shop.hr_user)
-    data = {"name": "销售岗", "kpi_weight": "70", "competency_weight": "30", "levels": "5",
-            "bands-0-band": "A", "bands-0-min": "90", "bands-0-guide_max": "20", "bands-0-bonus": "1.50",
-            "bands-1-band": "B", "bands-1-min": "60", "bands-1-salary_raise": "3.25",
-            "bands-2-band": "C", "bands-2-guide_min": "5x", "outcomes-0-code": "reward"}
+    data = {
+        "name": "销售岗",
+        "kpi_weight": "70",
+        "competency_weight": "30",
+        "levels": "5",
+        "bands-0-band": "A",
+        "bands-0-min": "90",
+        "bands-0-guide_max": "20",
+        "bands-0-bonus": "1.50",
+        "bands-1-band": "B",
+        "bands-1-min": "60",
+        "bands-1-salary_raise": "3.25",
+        "bands-2-band": "C",
+        "bands-2-guide_min": "5x",
+        "outcomes-0-code": "reward",
+    }
     response = hr.post("/appraisals/templates/new", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -109,24 +130,31 @@ def test_the_template_page_round_trips_the_guideline_and_keeps_bad_input(app, sh
 # --- the distribution against the guideline ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("count", "counted", "low", "high", "deviation", "off_by"), [
-    (3, 10, None, "20", "over", 1),      # at most 2 of 10
-    (2, 10, None, "20", None, 0),
-    (3, 11, None, "20", "over", 1),      # 20 % of 11 = 2.2: at most 2
-    (0, 10, "5", None, "under", 1),      # at least 0.5: one
-    (1, 10, "5", None, None, 0),
-    (0, 0, "5", "20", None, 0),          # nothing counted: nothing to judge
-])
+@pytest.mark.parametrize(
+    ("count", "counted", "low", "high", "deviation", "off_by"),
+    [
+        (3, 10, None, "20", "over", 1),  # at most 2 of 10
+        (2, 10, None, "20", None, 0),
+        (3, 11, None, "20", "over", 1),  # 20 % of 11 = 2.2: at most 2
+        (0, 10, "5", None, "under", 1),  # at least 0.5: one
+        (1, 10, "5", None, None, 0),
+        (0, 0, "5", "20", None, 0),  # nothing counted: nothing to judge
+    ],
+)
 def test_a_band_is_judged_against_its_guideline(count, counted, low, high, deviation, off_by):
-    share = calibration.judge("A", count, counted, None if low is None else Decimal(low),
-                              None if high is None else Decimal(high))
+    share = calibration.judge(
+        "A", count, counted, None if low is None else Decimal(low), None if high is None else Decimal(high)
+    )
     assert (share.deviation, share.off_by) == (deviation, off_by)
 
 
 def test_the_distribution_counts_reviews_at_calibration_and_flags_deviations(ctx, shop, practised):
     spread = calibration.distribution(practised)
-    assert spread.counted == 2 and spread.before == db.session.scalar(
-        db.select(db.func.count()).select_from(Review).where(Review.cycle_id == practised.id)) - 2
+    assert (
+        spread.counted == 2
+        and spread.before
+        == db.session.scalar(db.select(db.func.count()).select_from(Review).where(Review.cycle_id == practised.id)) - 2
+    )
     bands = {b.band: b for b in spread.bands}
     assert bands["A"].count == 2 and bands["A"].deviation == "over" and bands["A"].off_by == 2
     assert bands["D"].deviation == "under" and bands["D"].off_by == 1
@@ -157,9 +185,13 @@ def test_hr_calibrates_from_the_grid_with_a_reason_and_bad_input_is_kept(app, sh
     db.session.expire_all()
     review = review_of(practised, shop.zhang)
     assert review.calibrated_band == "B" and review.calibration_reason == "A 档名额已满。"
-    assert db.session.scalar(db.select(AuditEvent.id).where(AuditEvent.entity == "appraisal_reviews",
-                                                            AuditEvent.entity_id == str(review.id),
-                                                            AuditEvent.changes.is_not(None)))
+    assert db.session.scalar(
+        db.select(AuditEvent.id).where(
+            AuditEvent.entity == "appraisal_reviews",
+            AuditEvent.entity_id == str(review.id),
+            AuditEvent.changes.is_not(None),
+        )
+    )
     stale = hr.post(url, data={"version": review.version - 1, "calibrated_band": "C", "reason": "再调。"})
     assert stale.status_code == 409 and 'value="再调。"' in stale.get_data(as_text=True)
     # the same number of queries with more reviews on the page
@@ -174,8 +206,13 @@ def test_only_hr_calibrates_and_never_their_own_review(app, shop, practised):
     for user in (shop.manager_user, shop.employee_user):
         client = logged_in_client(app, user)
         assert client.get(f"/appraisals/cycles/{practised.id}/calibration").status_code == 403
-        assert client.post(f"/appraisals/cycles/{practised.id}/calibration/{review.id}",
-                           data={"calibrated_band": "D", "reason": "x"}).status_code == 403
+        assert (
+            client.post(
+                f"/appraisals/cycles/{practised.id}/calibration/{review.id}",
+                data={"calibrated_band": "D", "reason": "x"},
+            ).status_code
+            == 403
+        )
         assert client.get(f"/api/v1/appraisal-cycles/{practised.id}/calibration").status_code == 403
     db.session.expire_all()
     assert review_of(practised, shop.zhang).calibrated_band is None
@@ -227,8 +264,10 @@ def test_a_closed_cycle_exports_its_rewards_and_they_never_change(app, shop, pra
     db.session.rollback()
     xlsx = hr.get(f"/appraisals/cycles/{practised.id}/rewards.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    assert logged_in_client(app, shop.manager_user).get(
-        f"/appraisals/cycles/{practised.id}/rewards.csv").status_code == 403
+    assert (
+        logged_in_client(app, shop.manager_user).get(f"/appraisals/cycles/{practised.id}/rewards.csv").status_code
+        == 403
+    )
 
 
 # --- promotion candidates and probation reviews --------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Cycles (validation, what may change after the launch) and the launch: who gets a review,
 who reviews them, the snapshot of the job description, idempotence, a fixed number of queries."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,16 +18,25 @@ from tests.appraisals.conftest import NOVEMBER, make_cycle, review_of
 
 def test_end_before_start_and_bad_deadlines_are_refused_next_to_the_field(shop):
     with pytest.raises(ServiceError) as error:
-        services.create_cycle(services.CycleData(name="x", period_type="custom", start_date=date(2026, 11, 30),
-                                                 end_date=date(2026, 11, 1)))
+        services.create_cycle(
+            services.CycleData(
+                name="x", period_type="custom", start_date=date(2026, 11, 30), end_date=date(2026, 11, 1)
+            )
+        )
     assert "end_date" in error.value.errors
     with pytest.raises(ServiceError) as error:
         services.create_cycle(services.CycleData(name="", period_type="weekly", start_date=None))
     assert {"name", "period_type", "start_date"} <= set(error.value.errors)
     with pytest.raises(ServiceError) as error:
-        services.create_cycle(services.CycleData(name="x", period_type="monthly", start_date=NOVEMBER[0],
-                                                 self_review_due=date(2026, 12, 5),
-                                                 manager_review_due=date(2026, 12, 1)))
+        services.create_cycle(
+            services.CycleData(
+                name="x",
+                period_type="monthly",
+                start_date=NOVEMBER[0],
+                self_review_due=date(2026, 12, 5),
+                manager_review_due=date(2026, 12, 1),
+            )
+        )
     assert "manager_review_due" in error.value.errors
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Review)) == 0
@@ -51,7 +61,9 @@ def test_launch_creates_one_review_per_employee_covering_the_period(cycle, shop)
     assert zhang.position_id == shop.ops.id and zhang.department_id == shop.ec.id
     assert [r.code for r in zhang.kpi_results] == ["SALES", "COMPLAINTS"]  # the monthly targets only
     assert [(r.target, r.threshold, r.stretch, r.weight) for r in zhang.kpi_results] == [
-        (100000, 80000, 120000, 60), (2.0, 4.0, 1.0, 40)]
+        (100000, 80000, 120000, 60),
+        (2.0, 4.0, 1.0, 40),
+    ]
     assert [(c.code, c.required_level) for c in zhang.ratings] == [("OPS", 3), ("CS", 2)]
     assert (zhang.kpi_weight, zhang.competency_weight) == (70, 30) and zhang.notes == []
     assert review_of(cycle, shop.sun).notes == ["no_jd"]
@@ -124,8 +136,13 @@ def test_nobody_is_their_own_reviewer(shop):
 
 
 def test_launched_cycles_keep_period_scope_and_template(cycle, shop):
-    data = services.CycleData(name="2026年11月", period_type="monthly", start_date=date(2026, 11, 2),
-                              self_review_due=date(2026, 11, 25), manager_review_due=date(2026, 12, 3))
+    data = services.CycleData(
+        name="2026年11月",
+        period_type="monthly",
+        start_date=date(2026, 11, 2),
+        self_review_due=date(2026, 11, 25),
+        manager_review_due=date(2026, 12, 3),
+    )
     with pytest.raises(ServiceError) as error:
         services.update_cycle(cycle, data, cycle.version)
     assert "start_date" in error.value.errors
@@ -143,8 +160,9 @@ def test_launch_runs_a_fixed_number_of_queries(shop, count_service_queries):
             for i in range(10):
                 factories.create_employee(f"N{i:03d}", f"新员工{i}", position=shop.ops, start=date(2026, 1, 1))
         # November, then December (赵敏, who joined mid-November, is in it too)
-        cycle = make_cycle(name=f"cycle {n}", start=date(2026, 11 + n, 1), self_review_due=None,
-                           manager_review_due=None)
+        cycle = make_cycle(
+            name=f"cycle {n}", start=date(2026, 11 + n, 1), self_review_due=None, manager_review_due=None
+        )
         with count_service_queries() as queries:
             created = launch.launch_cycle(cycle).created
             db.session.commit()
@@ -160,8 +178,9 @@ def test_a_launch_copies_the_labels_the_published_version_shows_not_todays_libra
     from app.jobs import library
 
     library.update_kpi(shop.sales, library.KpiData(code="SALES-NEW", name="成交额", unit="万元"), None)
-    library.update_competency(shop.ops_skill, library.CompetencyData(code="OPS-NEW", name="运营能力", description="新"),
-                              None)
+    library.update_competency(
+        shop.ops_skill, library.CompetencyData(code="OPS-NEW", name="运营能力", description="新"), None
+    )
     db.session.commit()
     cycle = make_cycle()
     launch.launch_cycle(cycle)

@@ -1,5 +1,6 @@
 """The plain-data documents for the PDF renderer (a filled-in form, a department's results),
 recomputing a cycle in bulk, the empty templates page and the Chinese pages."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,9 @@ def test_review_document_is_plain_and_complete(cycle, shop):
     assert _plain(document)
     assert document["employee"] == {"employee_no": "E002", "name": "张伟"} and document["reviewer"] == "王强"
     assert [(k["code"], k["actual"], k["self_actual"], k["attainment"]) for k in document["kpis"]] == [
-        ("SALES", 105000, 110000, pytest.approx(105)), ("COMPLAINTS", 1.5, 1.5, pytest.approx(110))]
+        ("SALES", 105000, 110000, pytest.approx(105)),
+        ("COMPLAINTS", 1.5, 1.5, pytest.approx(110)),
+    ]
     assert document["competencies"][0]["manager_rating_label"] == "Exceeds expectations"
     assert document["scores"]["display"]["final"] == "95.9" and document["scores"]["band"] == "A"
     assert document["scores"]["calibrated_band"] == "B" and document["review"]["outcome"] == "Reward"
@@ -85,7 +88,7 @@ def test_recomputing_a_cycle_restores_every_score(cycle, shop):
     review = review_of(cycle, shop.zhang)
     assert (review.kpi_score, review.competency_score, review.final_score, review.band) == pytest.approx(expected)
     assert all(r.attainment is not None for r in review.kpi_results)
-    assert review.version == version + 1      # a form opened before the recompute gets a conflict
+    assert review.version == version + 1  # a form opened before the recompute gets a conflict
     assert recompute_cycle(cycle).changed == 0  # nothing left to change
 
 

@@ -1,6 +1,7 @@
 """360° feedback (issue 18): template settings, nominations and approval, answers once and
 before the deadline, and anonymity that holds on every page, API answer, export and in the
 audit trail, tried as reviewee, reviewer and HR."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,10 +27,24 @@ COMMENTS = ["Zealous about the big sale", "always answers customers kindly", "Me
 
 
 def feedback_template(anonymous=True, min_responses=3, weight=20):
-    return services.create_template({
-        **default_settings(), "name": f"360 {anonymous} {min_responses}", "kpi_weight": 60, "competency_weight": 20,
-        "feedback": {"enabled": True, "anonymous": anonymous, "min_respondents": 2, "max_respondents": 4,
-                     "min_responses": min_responses, "days": 14, "questions": [QUESTION], "weight": weight}})
+    return services.create_template(
+        {
+            **default_settings(),
+            "name": f"360 {anonymous} {min_responses}",
+            "kpi_weight": 60,
+            "competency_weight": 20,
+            "feedback": {
+                "enabled": True,
+                "anonymous": anonymous,
+                "min_respondents": 2,
+                "max_respondents": 4,
+                "min_responses": min_responses,
+                "days": 14,
+                "questions": [QUESTION],
+                "weight": weight,
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -65,9 +80,18 @@ def _answer_all(review, levels=(4, 3, 5), comments=COMMENTS):
 
 
 def test_the_template_refuses_bad_feedback_settings(ctx):
-    bad = {**default_settings(), "name": "bad", "feedback": {
-        "enabled": True, "anonymous": True, "min_respondents": 5, "max_respondents": 3, "min_responses": 1,
-        "weight": 10}}
+    bad = {
+        **default_settings(),
+        "name": "bad",
+        "feedback": {
+            "enabled": True,
+            "anonymous": True,
+            "min_respondents": 5,
+            "max_respondents": 3,
+            "min_responses": 1,
+            "weight": 10,
+        },
+    }
     with pytest.raises(ServiceError) as caught:
         services.create_template(bad)
     errors = caught.value.errors
@@ -119,13 +143,16 @@ def test_hr_approves_a_whole_cycle_in_bulk(app, fb, shop):
     zhang, li = review_of(fb, shop.zhang), review_of(fb, shop.li)
     for person in (shop.li, shop.zhao):
         feedback.nominate(zhang, person, "peer", "reviewee")
-    feedback.nominate(li, shop.zhao, "peer", "reviewee")   # one only: below the minimum of 2
+    feedback.nominate(li, shop.zhao, "peer", "reviewee")  # one only: below the minimum of 2
     db.session.commit()
     result = feedback.approve_cycle(fb)
     db.session.commit()
     assert (result.nominations, result.reviews, result.skipped) == (2, 1, [li.id])
-    statuses = dict(db.session.execute(select(FeedbackNomination.review_id, FeedbackNomination.status)
-                                       .where(FeedbackNomination.review_id == li.id)).all())
+    statuses = dict(
+        db.session.execute(
+            select(FeedbackNomination.review_id, FeedbackNomination.status).where(FeedbackNomination.review_id == li.id)
+        ).all()
+    )
     assert statuses == {li.id: "proposed"}
 
 
@@ -164,9 +191,9 @@ def test_results_show_after_the_deadline_only_with_enough_answers_and_count_in_t
         assert view.state == "released" and view.responses == 3
         ops = next(c for c in view.competencies if c["code"] == "OPS")
         assert ops["mean"] == 4.0 and ops["count"] == 3
-        assert next(c for c in view.competencies if c["code"] == "CS")["mean"] is None   # nobody rated it
+        assert next(c for c in view.competencies if c["code"] == "CS")["mean"] is None  # nobody rated it
         assert view.comments == [{"question": QUESTION, "texts": sorted(COMMENTS, key=str.casefold)}]
-        assert view.score == pytest.approx(80.0)   # 100 × 4 / 5
+        assert view.score == pytest.approx(80.0)  # 100 × 4 / 5
         fill_self(review)
         fill_manager(review)
         review = services.get_review(review.id)
@@ -203,17 +230,21 @@ def test_the_audit_trail_never_links_an_answer_to_its_author(app, fb, shop):
         user = db.session.get(type(shop.employee_user), nomination.respondent.user_id)
         token, clear = issue_token(user, "tests")
         db.session.commit()
-        response = app.test_client().post(f"/api/v1/feedback-requests/{nomination.id}/response",
-                                          json={"ratings": {"OPS": 4}, "answers": [comment]},
-                                          headers={"Authorization": f"Bearer {clear}"})
+        response = app.test_client().post(
+            f"/api/v1/feedback-requests/{nomination.id}/response",
+            json={"ratings": {"OPS": 4}, "answers": [comment]},
+            headers={"Authorization": f"Bearer {clear}"},
+        )
         assert response.status_code == 201, response.get_json()
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.id > first)).all()
     texts = repr([(r.entity, r.entity_id, r.label, r.changes) for r in rows])
     assert not any(comment in texts for comment in COMMENTS)
     responses = [r for r in rows if r.entity == "appraisal_feedback_responses"]
     assert len(responses) == 3
-    assert all(r.actor_id is None and r.actor_label == feedback.ANONYMOUS_ACTOR and r.ip is None
-               and r.entity_id == "" for r in responses)
+    assert all(
+        r.actor_id is None and r.actor_label == feedback.ANONYMOUS_ACTOR and r.ip is None and r.entity_id == ""
+        for r in responses
+    )
     assert not any(response_id in texts for response_id in db.session.scalars(select(FeedbackResponse.id)))
     # the respondents appear only as having answered (their nomination's responded_at)
     by_respondents = [r for r in rows if r.actor_id in respondent_users]
@@ -221,8 +252,10 @@ def test_the_audit_trail_never_links_an_answer_to_its_author(app, fb, shop):
     assert all(set(r.changes) <= {"responded_at", "last_used_at"} for r in by_respondents)
     # no review row changed while answers came in (its scores would tell an answer apart)
     assert not [r for r in rows if r.entity == "appraisal_reviews"]
-    assert db.session.scalar(select(db.func.count(FeedbackResponse.id)).where(
-        FeedbackResponse.nomination_id.is_not(None))) == 0
+    assert (
+        db.session.scalar(select(db.func.count(FeedbackResponse.id)).where(FeedbackResponse.nomination_id.is_not(None)))
+        == 0
+    )
 
 
 def _clients(app, shop):
@@ -280,8 +313,9 @@ def test_a_template_that_is_not_anonymous_names_the_respondents(app, shop):
     db.session.commit()
     with _as_of(cycle, 15):
         view = feedback.view(review)
-    assert view.state == "released" and view.attributed == [{"respondent": "李娜", "ratings": {"OPS": 3},
-                                                              "answers": ["ok"]}]
+    assert view.state == "released" and view.attributed == [
+        {"respondent": "李娜", "ratings": {"OPS": 3}, "answers": ["ok"]}
+    ]
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -300,12 +334,16 @@ def test_the_pages_nominate_approve_and_answer_with_errors_at_the_field(app, fb,
     assert db.session.scalar(select(db.func.count(FeedbackNomination.id))) == 2
     reviewer = factories.logged_in_client(app, shop.manager_user)
     ids = [n.id for n in feedback.list_nominations(review)]
-    assert reviewer.post(f"/appraisals/reviews/{review.id}/feedback/approve",
-                         data={"nomination_ids": ids}).status_code == 302
+    assert (
+        reviewer.post(f"/appraisals/reviews/{review.id}/feedback/approve", data={"nomination_ids": ids}).status_code
+        == 302
+    )
     assert {n.status for n in feedback.list_nominations(review)} == {"approved"}
     # the reviewee cannot approve
-    assert reviewee.post(f"/appraisals/reviews/{review.id}/feedback/approve",
-                         data={"nomination_ids": ids}).status_code == 403
+    assert (
+        reviewee.post(f"/appraisals/reviews/{review.id}/feedback/approve", data={"nomination_ids": ids}).status_code
+        == 403
+    )
     li = factories.logged_in_client(app, db.session.get(type(shop.employee_user), shop.li.user_id))
     assert "张伟" in li.get("/appraisals/feedback").get_data(as_text=True)
     bad = li.post(f"/appraisals/feedback/{ids[0]}", data={"rating-OPS": "9", "answer-0": "kept text"})
@@ -350,8 +388,12 @@ def test_the_api_names_the_field_and_answers_conflicts(app, api, fb, shop):
     assert stale.status_code == 409
     outsider = api("employee")
     assert outsider.get(url).status_code == 404
-    assert outsider.post(f"/api/v1/feedback-requests/{created.get_json()['id']}/response",
-                         json={"ratings": {"OPS": 3}}).status_code == 404
+    assert (
+        outsider.post(
+            f"/api/v1/feedback-requests/{created.get_json()['id']}/response", json={"ratings": {"OPS": 3}}
+        ).status_code
+        == 404
+    )
     assert api("hr").post(f"/api/v1/appraisal-cycles/{fb.id}/feedback/approve", json={}).status_code == 200
 
 
@@ -368,20 +410,23 @@ def test_each_respondent_is_notified_of_the_request_when_it_is_approved(app, fb,
     from app.notifications.models import Notification
 
     def requests(person):
-        return db.session.scalars(select(Notification).where(Notification.user_id == person.user_id,
-                                                             Notification.kind == "feedback_requested")).all()
+        return db.session.scalars(
+            select(Notification).where(
+                Notification.user_id == person.user_id, Notification.kind == "feedback_requested"
+            )
+        ).all()
 
     zhang, li = review_of(fb, shop.zhang), review_of(fb, shop.li)
-    asked = feedback.nominate(zhang, shop.li, "peer", "reviewee")       # proposed: nobody is asked yet
+    asked = feedback.nominate(zhang, shop.li, "peer", "reviewee")  # proposed: nobody is asked yet
     db.session.commit()
     assert requests(shop.li) == []
-    feedback.nominate(zhang, shop.zhao, "peer", "reviewer")             # the reviewer's: approved at once
+    feedback.nominate(zhang, shop.zhao, "peer", "reviewer")  # the reviewer's: approved at once
     feedback.approve(zhang, [asked.id])
     feedback.nominate(li, shop.sun, "peer", "reviewee")
     feedback.nominate(li, shop.zhao, "peer", "reviewee")
     db.session.commit()
-    feedback.approve_cycle(fb)                                          # in bulk: 孙丽 and 赵敏 on 李娜's review
+    feedback.approve_cycle(fb)  # in bulk: 孙丽 and 赵敏 on 李娜's review
     db.session.commit()
-    note, = requests(shop.li)
+    (note,) = requests(shop.li)
     assert note.params["employee"] == shop.zhang.name and note.link.endswith(f"/appraisals/feedback/{asked.id}")
     assert len(requests(shop.zhao)) == 2 and len(requests(shop.sun)) == 1

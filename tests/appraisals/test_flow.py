@@ -1,5 +1,6 @@
 """The review flow through the services: each step, its bad input refused with the field named
 and nothing changed, stale versions refused, and the lock after finalisation."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,44 +36,78 @@ def test_a_review_goes_through_every_step(cycle, shop):
     flow.acknowledge(review, review.version)
     db.session.commit()
     assert review.acknowledged_at is not None
-    assert [e.action for e in review.events] == ["self_submitted", "manager_submitted", "calibrated", "finalised",
-                                                 "acknowledged"]
-    audited = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "appraisal_reviews",
-                                                             AuditEvent.entity_id == str(review.id))).all()
+    assert [e.action for e in review.events] == [
+        "self_submitted",
+        "manager_submitted",
+        "calibrated",
+        "finalised",
+        "acknowledged",
+    ]
+    audited = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.entity == "appraisal_reviews", AuditEvent.entity_id == str(review.id))
+    ).all()
     assert any("calibrated_band" in (e.changes or {}) for e in audited)
 
 
 def test_the_employee_and_the_manager_each_keep_their_own_comments(cycle, shop):
     review = review_of(cycle, shop.zhang)
-    flow.save_self_review(review, flow.StepData(
-        kpis=[{"id": r.id, "actual": "100", "comment": f"自评{r.code}"} for r in review.kpi_results],
-        ratings=[{"id": r.id, "rating": "3", "comment": f"我的能力{r.code}"} for r in review.ratings]),
-        review.version, submit=True)
+    flow.save_self_review(
+        review,
+        flow.StepData(
+            kpis=[{"id": r.id, "actual": "100", "comment": f"自评{r.code}"} for r in review.kpi_results],
+            ratings=[{"id": r.id, "rating": "3", "comment": f"我的能力{r.code}"} for r in review.ratings],
+        ),
+        review.version,
+        submit=True,
+    )
     db.session.commit()
-    flow.save_manager_review(review, flow.StepData(
-        kpis=[{"id": r.id, "comment": f"主管{r.code}"} for r in review.kpi_results],
-        ratings=[{"id": r.id, "rating": "4", "comment": f"主管看能力{r.code}"} for r in review.ratings]),
-        review.version)
+    flow.save_manager_review(
+        review,
+        flow.StepData(
+            kpis=[{"id": r.id, "comment": f"主管{r.code}"} for r in review.kpi_results],
+            ratings=[{"id": r.id, "rating": "4", "comment": f"主管看能力{r.code}"} for r in review.ratings],
+        ),
+        review.version,
+    )
     db.session.commit()
     db.session.expire_all()
     review = review_of(cycle, shop.zhang)
     assert review.ratings and review.kpi_results
     assert [(r.employee_comment, r.manager_comment) for r in review.ratings] == [
-        (f"我的能力{r.code}", f"主管看能力{r.code}") for r in review.ratings]
+        (f"我的能力{r.code}", f"主管看能力{r.code}") for r in review.ratings
+    ]
     assert [(r.employee_comment, r.manager_comment) for r in review.kpi_results] == [
-        (f"自评{r.code}", f"主管{r.code}") for r in review.kpi_results]
+        (f"自评{r.code}", f"主管{r.code}") for r in review.kpi_results
+    ]
 
 
-@pytest.mark.parametrize("actual, message", [("很多", "Enter a number."), ("-5", "cannot be negative"),
-                                             ("nan", "Enter a number."), ("1e20", "without an exponent"),
-                                             ("1,5", "ambiguous"), ("123456789012345", "14 digits")])
+@pytest.mark.parametrize(
+    "actual, message",
+    [
+        ("很多", "Enter a number."),
+        ("-5", "cannot be negative"),
+        ("nan", "Enter a number."),
+        ("1e20", "without an exponent"),
+        ("1,5", "ambiguous"),
+        ("123456789012345", "14 digits"),
+    ],
+)
 def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, shop, actual, message):
     review = review_of(cycle, shop.zhang)
     version = review.version
     with pytest.raises(ServiceError) as error:
-        flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": actual},
-                                                          {"id": review.kpi_results[1].id, "actual": "1"}],
-                                            comment="变了"), version)
+        flow.save_self_review(
+            review,
+            _step(
+                review,
+                kpis=[
+                    {"id": review.kpi_results[0].id, "actual": actual},
+                    {"id": review.kpi_results[1].id, "actual": "1"},
+                ],
+                comment="变了",
+            ),
+            version,
+        )
     db.session.rollback()
     assert message in error.value.errors["kpis.0.actual"][0]
     review = review_of(cycle, shop.zhang)
@@ -81,9 +116,17 @@ def test_bad_actuals_are_refused_next_to_the_field_and_nothing_changes(cycle, sh
 
 def test_numbers_are_read_leniently(cycle, shop):
     review = review_of(cycle, shop.zhang)
-    flow.save_self_review(review, _step(review, kpis=[{"id": review.kpi_results[0].id, "actual": "1,050,000"},
-                                                      {"id": review.kpi_results[1].id, "actual": " 2.5% "}]),
-                          review.version)
+    flow.save_self_review(
+        review,
+        _step(
+            review,
+            kpis=[
+                {"id": review.kpi_results[0].id, "actual": "1,050,000"},
+                {"id": review.kpi_results[1].id, "actual": " 2.5% "},
+            ],
+        ),
+        review.version,
+    )
     assert [r.actual for r in review.kpi_results] == [1050000, 2.5]
 
 
@@ -92,8 +135,9 @@ def test_ratings_outside_the_scale_are_refused(cycle, shop):
     fill_self(review)
     for bad in ("6", "0", "2.5", "x"):
         with pytest.raises(ServiceError) as error:
-            flow.save_manager_review(review, _step(review, ratings=[{"id": review.ratings[0].id, "rating": bad}]),
-                                     review.version)
+            flow.save_manager_review(
+                review, _step(review, ratings=[{"id": review.ratings[0].id, "rating": bad}]), review.version
+            )
         db.session.rollback()
         assert "ratings.0.rating" in error.value.errors
         review = review_of(cycle, shop.zhang)
@@ -171,7 +215,7 @@ def test_a_review_without_job_description_is_scored_on_what_exists(cycle, shop):
     fill_self(review, actuals=(), ratings=())
     fill_manager(review, ratings=(), outcome="no_action")
     assert review.final_score is None and review.status == "calibration"
-    with pytest.raises(ServiceError) as refused:   # nothing to score: HR finalises only with a reason
+    with pytest.raises(ServiceError) as refused:  # nothing to score: HR finalises only with a reason
         flow.finalise(review, review.version)
     assert "reason" in refused.value.errors and review.status == "calibration"
     flow.finalise(review, review.version, "岗位说明书尚未发布，本期不评分。")
@@ -195,8 +239,9 @@ def test_reopening_clears_the_calibration_and_keeps_it_in_the_history(cycle, sho
     assert review.effective_band == computed
     cleared = review.events[-1]
     assert cleared.action == "calibration_cleared" and "C" in cleared.comment and "整体水平" in cleared.comment
-    audited = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "appraisal_reviews",
-                                                             AuditEvent.entity_id == str(review.id))).all()
+    audited = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.entity == "appraisal_reviews", AuditEvent.entity_id == str(review.id))
+    ).all()
     assert any((e.changes or {}).get("calibrated_band", [None])[0] == "C" for e in audited)
     # a review reopened without calibration gets no such event
     flow.finalise(review, review.version)

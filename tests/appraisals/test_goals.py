@@ -1,6 +1,7 @@
 """Individual goals (issue 18): set by the employee or the reviewer, agreed with weights adding
 up to 100, check-ins, scored as a section with the rescaling rules; pages and API with their
 object checks, field errors and versions."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,15 @@ from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, revie
 
 @pytest.fixture
 def gc(shop):
-    template = services.create_template({**default_settings(), "name": "goals", "kpi_weight": 50,
-                                         "competency_weight": 20, "goals": {"enabled": True, "weight": 30}})
+    template = services.create_template(
+        {
+            **default_settings(),
+            "name": "goals",
+            "kpi_weight": 50,
+            "competency_weight": 20,
+            "goals": {"enabled": True, "weight": 30},
+        }
+    )
     cycle = make_cycle(template_id=template.id)
     launch.launch_cycle(cycle)
     db.session.commit()
@@ -28,8 +36,12 @@ def gc(shop):
 
 
 def _goal(title="Open two new shops", weight="60", krs=None, kpi_code=None):
-    return goals.GoalData(title=title, weight=weight, kpi_code=kpi_code,
-                          key_results=krs or [{"name": "Shops opened", "start": "0", "target": "2"}])
+    return goals.GoalData(
+        title=title,
+        weight=weight,
+        kpi_code=kpi_code,
+        key_results=krs or [{"name": "Shops opened", "start": "0", "target": "2"}],
+    )
 
 
 def test_the_template_refuses_weights_that_do_not_add_up(ctx):
@@ -41,22 +53,27 @@ def test_the_template_refuses_weights_that_do_not_add_up(ctx):
 def test_goals_are_checked_agreed_checked_in_and_scored(app, gc, shop):
     review = review_of(gc, shop.zhang)
     with pytest.raises(ServiceError) as caught:
-        goals.create_goal(review, _goal(title="", weight="101", kpi_code="NOPE",
-                                        krs=[{"name": "x", "start": "5", "target": "5"}]))
+        goals.create_goal(
+            review, _goal(title="", weight="101", kpi_code="NOPE", krs=[{"name": "x", "start": "5", "target": "5"}])
+        )
     assert {"title", "weight", "kpi_code", "key_results.0.target"} <= set(caught.value.errors)
     db.session.rollback()
     review = review_of(gc, shop.zhang)
     first = goals.create_goal(review, _goal(kpi_code="SALES"))
-    second = goals.create_goal(review, _goal("Launch the live channel", "30",
-                                             [{"name": "Channel live", "start": "", "target": ""}]))
+    second = goals.create_goal(
+        review, _goal("Launch the live channel", "30", [{"name": "Channel live", "start": "", "target": ""}])
+    )
     db.session.commit()
     with pytest.raises(ServiceError) as caught:
         goals.agree(review, review.version)
     assert "weight" in caught.value.errors and "90" in caught.value.message
     db.session.rollback()
     review = review_of(gc, shop.zhang)
-    goals.update_goal(goals.get_goal(review, second.id), _goal("Launch the live channel", "40",
-                                                                [{"name": "Channel live"}]), second.version)
+    goals.update_goal(
+        goals.get_goal(review, second.id),
+        _goal("Launch the live channel", "40", [{"name": "Channel live"}]),
+        second.version,
+    )
     goals.agree(review, review.version)
     db.session.commit()
     with pytest.raises(ServiceError, match="agreed"):
@@ -100,26 +117,45 @@ def test_the_pages_add_goals_with_errors_at_the_field_and_check_object_rights(ap
     review = review_of(gc, shop.zhang)
     employee = factories.logged_in_client(app, shop.employee_user)
     url = f"/appraisals/reviews/{review.id}/goals"
-    bad = employee.post(url, data={"title": "Grow sales", "weight": "60", "kr-0-name": "Sales",
-                                   "kr-0-start": "100", "kr-0-target": "100"})
+    bad = employee.post(
+        url,
+        data={"title": "Grow sales", "weight": "60", "kr-0-name": "Sales", "kr-0-start": "100", "kr-0-target": "100"},
+    )
     assert bad.status_code == 422
     page = bad.get_data(as_text=True)
     assert "The target must differ from the start value." in page and 'value="Grow sales"' in page
     assert db.session.scalar(select(db.func.count(Goal.id))) == 0
-    assert employee.post(url, data={"title": "Grow sales", "weight": "100", "kr-0-name": "Sales",
-                                    "kr-0-start": "100", "kr-0-target": "150"}).status_code == 302
+    assert (
+        employee.post(
+            url,
+            data={
+                "title": "Grow sales",
+                "weight": "100",
+                "kr-0-name": "Sales",
+                "kr-0-start": "100",
+                "kr-0-target": "150",
+            },
+        ).status_code
+        == 302
+    )
     goal = goals.list_goals(review)[0]
     outsider = factories.logged_in_client(app, factories.create_user("employee"))
     assert outsider.post(url, data={"title": "x"}).status_code == 404
-    assert employee.post(f"/appraisals/reviews/{review.id}/goals/agree",
-                         data={"version": review.version}).status_code == 403
+    assert (
+        employee.post(f"/appraisals/reviews/{review.id}/goals/agree", data={"version": review.version}).status_code
+        == 403
+    )
     manager = factories.logged_in_client(app, shop.manager_user)
     review = review_of(gc, shop.zhang)
-    assert manager.post(f"/appraisals/reviews/{review.id}/goals/agree",
-                        data={"version": review.version}).status_code == 302
+    assert (
+        manager.post(f"/appraisals/reviews/{review.id}/goals/agree", data={"version": review.version}).status_code
+        == 302
+    )
     kr = goal.key_results[0]
-    done = employee.post(f"/appraisals/reviews/{review.id}/goals/{goal.id}/check-in",
-                         data={"version": goal.version, f"kr-{kr.id}-current": "125", "comment": "Half way"})
+    done = employee.post(
+        f"/appraisals/reviews/{review.id}/goals/{goal.id}/check-in",
+        data={"version": goal.version, f"kr-{kr.id}-current": "125", "comment": "Half way"},
+    )
     assert done.status_code == 302
     assert db.session.scalar(select(GoalCheckIn.comment)) == "Half way"
     assert "Half way" in manager.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
@@ -129,15 +165,20 @@ def test_the_api_sets_agrees_and_checks_in_with_versions(app, api, gc, shop):
     review = review_of(gc, shop.zhang)
     employee, manager = api(user=shop.employee_user), api(user=shop.manager_user)
     url = f"/api/v1/reviews/{review.id}/goals"
-    bad = employee.post(url, json={"title": "Grow", "weight": 100, "key_results": [
-        {"name": "Sales", "start": 5, "target": 5}]})
+    bad = employee.post(
+        url, json={"title": "Grow", "weight": 100, "key_results": [{"name": "Sales", "start": 5, "target": 5}]}
+    )
     assert bad.status_code == 422 and "key_results.0.target" in bad.get_json()["errors"]
-    created = employee.post(url, json={"title": "Grow", "weight": 100, "key_results": [
-        {"name": "Sales", "start": 0, "target": 10}]})
+    created = employee.post(
+        url, json={"title": "Grow", "weight": 100, "key_results": [{"name": "Sales", "start": 0, "target": 10}]}
+    )
     assert created.status_code == 201, created.get_json()
     goal = created.get_json()
-    stale = employee.put(f"{url}/{goal['id']}", json={"title": "Grow more", "weight": 100, "key_results": [
-        {"name": "Sales", "start": 0, "target": 20}]}, headers={"If-Match": 'W/"99"'})
+    stale = employee.put(
+        f"{url}/{goal['id']}",
+        json={"title": "Grow more", "weight": 100, "key_results": [{"name": "Sales", "start": 0, "target": 20}]},
+        headers={"If-Match": 'W/"99"'},
+    )
     assert stale.status_code == 409
     listing = manager.get(url)
     assert listing.status_code == 200 and listing.get_json()["goals"][0]["title"] == "Grow"
@@ -146,7 +187,10 @@ def test_the_api_sets_agrees_and_checks_in_with_versions(app, api, gc, shop):
     assert agreed.status_code == 200 and agreed.get_json()["agreed_at"]
     current = employee.get(f"{url}/{goal['id']}")
     kr = current.get_json()["key_results"][0]["id"]
-    checked = employee.post(f"{url}/{goal['id']}/check-ins", json={
-        "comment": "Good start", "key_results": [{"id": kr, "current": 5}]}, headers={"If-Match": current.headers["ETag"]})
+    checked = employee.post(
+        f"{url}/{goal['id']}/check-ins",
+        json={"comment": "Good start", "key_results": [{"id": kr, "current": 5}]},
+        headers={"If-Match": current.headers["ETag"]},
+    )
     assert checked.status_code == 201 and checked.get_json()["progress"] == 50.0
     assert api("employee").get(url).status_code == 404

@@ -1,5 +1,6 @@
 """Bulk KPI actuals: every row's problem in the preview, nothing applied until the file is
 clean and confirmed, then everything in one go."""
+
 from __future__ import annotations
 
 import io
@@ -23,25 +24,29 @@ def _client(app, user):
 
 
 def _upload(client, cycle, content: bytes, name="actuals.csv"):
-    return client.post(f"/appraisals/cycles/{cycle.id}/import",
-                       data={"action": "preview", "file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/appraisals/cycles/{cycle.id}/import",
+        data={"action": "preview", "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_every_problem_is_listed_and_nothing_is_applied(app, cycle, shop):
     done = review_of(cycle, shop.li)
     fill_self(done)
     fill_manager(done)
-    content = ("工号,指标代码,实际值\n"
-               "E002,SALES,105000\n"
-               "E999,SALES,1\n"          # unknown employee
-               "E004,SALES,1\n"          # 赵敏 exists but has no review in this cycle
-               "E002,NOPE,1\n"           # unknown KPI
-               "E002,TURN,4\n"           # a quarterly KPI: not among this cycle's targets
-               "E002,COMPLAINTS,abc\n"   # not a number
-               "E002,SALES,106000\n"     # duplicate row
-               "E003,SALES,-1\n"         # negative, and the review is past the manager review
-               "E005,SALES,1\n").encode()
+    content = (
+        "工号,指标代码,实际值\n"
+        "E002,SALES,105000\n"
+        "E999,SALES,1\n"  # unknown employee
+        "E004,SALES,1\n"  # 赵敏 exists but has no review in this cycle
+        "E002,NOPE,1\n"  # unknown KPI
+        "E002,TURN,4\n"  # a quarterly KPI: not among this cycle's targets
+        "E002,COMPLAINTS,abc\n"  # not a number
+        "E002,SALES,106000\n"  # duplicate row
+        "E003,SALES,-1\n"  # negative, and the review is past the manager review
+        "E005,SALES,1\n"
+    ).encode()
     response = _upload(_client(app, shop.hr_user), cycle, content)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'data-testid="import-problems"' in page and 'data-testid="apply"' not in page
@@ -101,20 +106,29 @@ def test_files_that_are_not_tables_are_refused(app, cycle, shop):
     assert response.status_code == 422 and "not a readable XLSX workbook" in response.get_data(as_text=True)
     response = _upload(hr, cycle, b"", "a.csv")
     assert response.status_code == 422 and "Choose a file." in response.get_data(as_text=True)
-    assert db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(
-        KpiResult.actual.is_not(None))) == 0
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(KpiResult.actual.is_not(None))) == 0
+    )
 
 
 def test_hr_cannot_import_actuals_into_their_own_review(app, cycle, shop):
     """shop.hr_user is 陈静 (E006), who has a review in the cycle: her own rows are refused."""
     assert review_of(cycle, shop.chen) is not None
-    rows = kpi_actuals.check(cycle, kpi_actuals.read_rows("a.csv", b"employee_no,kpi,actual\nE006,SALES,999999\n"),
-                         shop.hr_user)
+    rows = kpi_actuals.check(
+        cycle, kpi_actuals.read_rows("a.csv", b"employee_no,kpi,actual\nE006,SALES,999999\n"), shop.hr_user
+    )
     assert rows[0].problem and "your own review" in rows[0].problem
     hr = _client(app, shop.hr_user)
     payload = json.dumps([{"line": 2, "employee_no": "E006", "kpi": "SALES", "actual": "999999"}])
-    page = hr.post(f"/appraisals/cycles/{cycle.id}/import", data={"action": "apply", "rows": payload},
-                   follow_redirects=True).get_data(as_text=True)
+    page = hr.post(
+        f"/appraisals/cycles/{cycle.id}/import", data={"action": "apply", "rows": payload}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "have problems" in page
-    assert db.session.scalar(db.select(db.func.count()).select_from(KpiResult).where(
-        KpiResult.review_id == review_of(cycle, shop.chen).id, KpiResult.actual.is_not(None))) == 0
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(KpiResult)
+            .where(KpiResult.review_id == review_of(cycle, shop.chen).id, KpiResult.actual.is_not(None))
+        )
+        == 0
+    )

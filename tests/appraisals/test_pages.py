@@ -1,6 +1,7 @@
 """The appraisal pages: the steps through HTTP with bad input kept and refused next to the
 field, object checks per role, conflicts, cycle and template forms, exports, and a fixed
 number of queries on every list and results page."""
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,10 @@ def test_the_employee_fills_in_the_self_review_and_bad_input_is_kept(app, cycle,
     client = _client(app, shop.employee_user)
     page = client.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
     assert 'data-testid="step-form"' in page and "销售额" in page
-    response = client.post(f"/appraisals/reviews/{review.id}/self-review",
-                           data=_form(review, ["十一万", "-3"], ["3", "9"], comment="我的总结"))
+    response = client.post(
+        f"/appraisals/reviews/{review.id}/self-review",
+        data=_form(review, ["十一万", "-3"], ["3", "9"], comment="我的总结"),
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="十一万"' in page and "我的总结" in page  # the input is kept
@@ -50,8 +53,10 @@ def test_the_employee_fills_in_the_self_review_and_bad_input_is_kept(app, cycle,
     db.session.expire_all()
     review = review_of(cycle, shop.zhang)
     assert review.kpi_results[0].actual is None and review.self_comment == ""  # nothing changed
-    response = client.post(f"/appraisals/reviews/{review.id}/self-review",
-                           data=_form(review, ["110000", "1.5"], ["3", "2"], action="submit", comment="我的总结"))
+    response = client.post(
+        f"/appraisals/reviews/{review.id}/self-review",
+        data=_form(review, ["110000", "1.5"], ["3", "2"], action="submit", comment="我的总结"),
+    )
     assert response.status_code == 302
     review = review_of(cycle, shop.zhang)
     assert review.status == "manager_review" and review.self_comment == "我的总结"
@@ -66,29 +71,37 @@ def test_the_manager_completes_it_and_hr_calibrates_and_finalises(app, cycle, sh
     manager = _client(app, shop.manager_user)
     index = manager.get("/appraisals/").get_data(as_text=True)
     assert "张伟" in index and 'data-testid="to-review"' in index
-    response = manager.post(f"/appraisals/reviews/{review.id}/manager-review",
-                            data=_form(review, ["105000", "1.5"], ["4", "3"], action="submit", comment="不错",
-                                       outcome=""))
+    response = manager.post(
+        f"/appraisals/reviews/{review.id}/manager-review",
+        data=_form(review, ["105000", "1.5"], ["4", "3"], action="submit", comment="不错", outcome=""),
+    )
     assert response.status_code == 422 and "Propose an outcome before submitting." in response.get_data(as_text=True)
-    response = manager.post(f"/appraisals/reviews/{review.id}/manager-review",
-                            data=_form(review, ["105000", "1.5"], ["4", "3"], action="submit", comment="不错",
-                                       outcome="reward"))
+    response = manager.post(
+        f"/appraisals/reviews/{review.id}/manager-review",
+        data=_form(review, ["105000", "1.5"], ["4", "3"], action="submit", comment="不错", outcome="reward"),
+    )
     assert response.status_code == 302
     hr = _client(app, shop.hr_user)
     review = review_of(cycle, shop.zhang)
-    response = hr.post(f"/appraisals/reviews/{review.id}/calibrate",
-                       data={"version": review.version, "calibrated_band": "C", "reason": "", "action": "finalise"})
+    response = hr.post(
+        f"/appraisals/reviews/{review.id}/calibrate",
+        data={"version": review.version, "calibrated_band": "C", "reason": "", "action": "finalise"},
+    )
     assert response.status_code == 422 and "Give the reason for moving the band." in response.get_data(as_text=True)
-    response = hr.post(f"/appraisals/reviews/{review.id}/calibrate",
-                       data={"version": review.version, "calibrated_band": "B", "reason": "校准", "action": "finalise"})
+    response = hr.post(
+        f"/appraisals/reviews/{review.id}/calibrate",
+        data={"version": review.version, "calibrated_band": "B", "reason": "校准", "action": "finalise"},
+    )
     assert response.status_code == 302
     review = review_of(cycle, shop.zhang)
     assert review.status == "finalised" and review.calibrated_band == "B"
     page = hr.get(f"/appraisals/reviews/{review.id}").get_data(as_text=True)
     assert "computed: A" in page and 'data-testid="reopen"' in page
     employee = _client(app, shop.employee_user)
-    assert employee.post(f"/appraisals/reviews/{review.id}/acknowledge",
-                         data={"version": review.version}).status_code == 302
+    assert (
+        employee.post(f"/appraisals/reviews/{review.id}/acknowledge", data={"version": review.version}).status_code
+        == 302
+    )
     assert review_of(cycle, shop.zhang).acknowledged_at is not None
 
 
@@ -100,8 +113,8 @@ def test_object_checks(app, cycle, shop):
     assert employee.get(f"/appraisals/reviews/{li.id}").status_code == 404
     assert employee.get(f"/appraisals/cycles/{cycle.id}").status_code == 403
     manager = _client(app, shop.manager_user)
-    assert manager.get(f"/appraisals/reviews/{li.id}").status_code == 200      # subtree
-    assert manager.get(f"/appraisals/reviews/{chen.id}").status_code == 404    # another department
+    assert manager.get(f"/appraisals/reviews/{li.id}").status_code == 200  # subtree
+    assert manager.get(f"/appraisals/reviews/{chen.id}").status_code == 404  # another department
     response = manager.post(f"/appraisals/reviews/{zhang.id}/self-review", data=_form(zhang, comment="代写"))
     assert response.status_code == 302 and review_of(cycle, shop.zhang).self_comment == ""
     assert "This is not yours to do" in manager.get(response.headers["Location"]).get_data(as_text=True)
@@ -115,8 +128,10 @@ def test_object_checks(app, cycle, shop):
     assert "<code>E002</code>" in page and "<code>E006</code>" not in page  # 陈静 of HR is not his
     hr = _client(app, shop.hr_user)
     own = review_of(cycle, shop.chen)
-    hr.post(f"/appraisals/reviews/{own.id}/calibrate", data={"version": own.version, "calibrated_band": "A",
-                                                             "reason": "我自己", "action": "save"})
+    hr.post(
+        f"/appraisals/reviews/{own.id}/calibrate",
+        data={"version": own.version, "calibrated_band": "A", "reason": "我自己", "action": "save"},
+    )
     assert review_of(cycle, shop.chen).calibrated_band is None
 
 
@@ -144,13 +159,22 @@ def test_a_stale_form_gets_a_conflict_and_keeps_the_input(app, cycle, shop):
 
 def test_cycle_form_refuses_an_end_before_the_start(app, shop):
     hr = _client(app, shop.hr_user)
-    response = hr.post("/appraisals/cycles/new", data={"name": "坏周期", "period_type": "custom",
-                                                       "start_date": "2026-11-30", "end_date": "2026-11-01"})
+    response = hr.post(
+        "/appraisals/cycles/new",
+        data={"name": "坏周期", "period_type": "custom", "start_date": "2026-11-30", "end_date": "2026-11-01"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "The end date cannot be before the start date." in page and 'value="坏周期"' in page
-    response = hr.post("/appraisals/cycles/new", data={"name": "2026年12月", "period_type": "monthly",
-                                                       "start_date": "2026-12-01", "department_ids": [shop.ec.id]})
+    response = hr.post(
+        "/appraisals/cycles/new",
+        data={
+            "name": "2026年12月",
+            "period_type": "monthly",
+            "start_date": "2026-12-01",
+            "department_ids": [shop.ec.id],
+        },
+    )
     assert response.status_code == 302
     cycle = db.session.scalar(db.select(AppraisalCycle).where(AppraisalCycle.name == "2026年12月"))
     assert str(cycle.end_date) == "2026-12-31" and [d.code for d in cycle.departments] == ["EC"]
@@ -163,9 +187,18 @@ def test_template_form_validates_weights_bands_and_outcomes(app, shop):
     hr = _client(app, shop.hr_user)
     page = hr.get("/appraisals/templates/new").get_data(as_text=True)
     assert 'value="70"' in page
-    data = {"name": "销售岗", "kpi_weight": "80", "competency_weight": "30", "levels": "5",
-            "bands-0-band": "A", "bands-0-min": "80", "bands-1-band": "B", "bands-1-min": "85", "bands-2-band": "C",
-            "outcomes-0-code": "reward"}
+    data = {
+        "name": "销售岗",
+        "kpi_weight": "80",
+        "competency_weight": "30",
+        "levels": "5",
+        "bands-0-band": "A",
+        "bands-0-min": "80",
+        "bands-1-band": "B",
+        "bands-1-min": "85",
+        "bands-2-band": "C",
+        "outcomes-0-code": "reward",
+    }
     response = hr.post("/appraisals/templates/new", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -224,12 +257,15 @@ def test_list_and_results_pages_run_a_fixed_number_of_queries(app, shop, count_q
 
     def counts(cycle):
         result = {}
-        for name, client, url in (("results", hr, f"/appraisals/cycles/{cycle.id}"),
-                                  ("results (manager)", manager, f"/appraisals/cycles/{cycle.id}"),
-                                  ("cycles", hr, "/appraisals/cycles"), ("overdue", hr, "/appraisals/overdue"),
-                                  ("mine", manager, "/appraisals/"),
-                                  ("history", hr, f"/appraisals/employees/{shop.zhang.id}/history"),
-                                  ("review", hr, f"/appraisals/reviews/{review_of(cycle, shop.zhang).id}")):
+        for name, client, url in (
+            ("results", hr, f"/appraisals/cycles/{cycle.id}"),
+            ("results (manager)", manager, f"/appraisals/cycles/{cycle.id}"),
+            ("cycles", hr, "/appraisals/cycles"),
+            ("overdue", hr, "/appraisals/overdue"),
+            ("mine", manager, "/appraisals/"),
+            ("history", hr, f"/appraisals/employees/{shop.zhang.id}/history"),
+            ("review", hr, f"/appraisals/reviews/{review_of(cycle, shop.zhang).id}"),
+        ):
             with count_queries() as queries:
                 assert client.get(url).status_code == 200, url
             result[name] = len(queries)
@@ -281,8 +317,10 @@ def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manag
     client = _client(app, account)
     assert client.get(f"/appraisals/reviews/{review.id}").status_code == 404
     version = review.version
-    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
-                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    response = client.post(
+        f"/appraisals/reviews/{review.id}/manager-review",
+        data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"),
+    )
     assert response.status_code == 404
     assert review_of(cycle, shop.zhang).version == version and review_of(cycle, shop.zhang).status == "manager_review"
     assert "张伟" not in client.get("/appraisals/").get_data(as_text=True)
@@ -294,14 +332,16 @@ def test_an_employee_account_named_as_reviewer_can_neither_open_nor_do_the_manag
     page = hr.get(f"/appraisals/cycles/{cycle.id}").get_data(as_text=True)
     assert 'data-testid="stalled-reviews"' in page and "孙丽" in page
     listed = hr.get(f"/appraisals/cycles/{cycle.id}?stalled=1").get_data(as_text=True)
-    table = listed[listed.index('name="stalled"'):]
+    table = listed[listed.index('name="stalled"') :]
     assert "<code>E002</code>" in table and "<code>E003</code>" not in table  # 李娜's reviewer (王强) may review
     # once HR gives the account the manager role, the review is theirs to open and submit
     account.role = "manager"
     db.session.commit()
     assert client.get(f"/appraisals/reviews/{review.id}").status_code == 200
-    response = client.post(f"/appraisals/reviews/{review.id}/manager-review",
-                           data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"))
+    response = client.post(
+        f"/appraisals/reviews/{review.id}/manager-review",
+        data=_form(review, ratings=["4", "3"], outcome="reward", action="submit"),
+    )
     assert response.status_code == 302 and review_of(cycle, shop.zhang).status == "calibration"
     assert review.id not in [r["id"] for r in reviewers.stalled_reviews(cycle.id).first]
 
@@ -313,39 +353,61 @@ def test_the_results_table_sorts_by_the_band_shown_and_counts_finalised_reviews_
         fill_manager(review_of(cycle, employee))
     zhang, li = review_of(cycle, shop.zhang), review_of(cycle, shop.li)
     assert zhang.band == "A" and li.band in ("A", "B")
-    flow.calibrate(zhang, "D", "校准。", zhang.version, finalise=True)   # shown as D
+    flow.calibrate(zhang, "D", "校准。", zhang.version, finalise=True)  # shown as D
     db.session.commit()
     hr = _client(app, shop.hr_user)
     page = hr.get(f"/appraisals/cycles/{cycle.id}?sort=band").get_data(as_text=True)
     rows = re.findall(r"<code>(E00\d)</code>", page)
     # 李娜's computed band (provisional, not finalised) comes before 张伟's calibrated D
     assert rows.index("E003") < rows.index("E002")
-    descending = re.findall(r"<code>(E00\d)</code>", hr.get(f"/appraisals/cycles/{cycle.id}?sort=-band")
-                            .get_data(as_text=True))
+    descending = re.findall(
+        r"<code>(E00\d)</code>", hr.get(f"/appraisals/cycles/{cycle.id}?sort=-band").get_data(as_text=True)
+    )
     assert descending.index("E002") < descending.index("E003")
     # the band table counts the one finalised review; 李娜's score is provisional
-    band_table = page[page.index('data-testid="band-table"'):]
-    band_table = band_table[:band_table.index("</table>")]
+    band_table = page[page.index('data-testid="band-table"') :]
+    band_table = band_table[: band_table.index("</table>")]
     assert re.findall(r"<th scope=\"row\">(\w)</th><td class=\"text-end\">(\d+)</td>", band_table) == [
-        ("A", "0"), ("B", "0"), ("C", "0"), ("D", "1")]
+        ("A", "0"),
+        ("B", "0"),
+        ("C", "0"),
+        ("D", "1"),
+    ]
     assert 'data-testid="provisional"' in page and "1 of 5 reviews finalised." in page
 
 
 def test_a_stale_cycle_form_gets_a_conflict_and_keeps_the_input(app, cycle, shop):
     hr = _client(app, shop.hr_user)
     seen = cycle.version
-    services.update_cycle(cycle, services.CycleData(
-        name="HR renamed it first", period_type=cycle.period_type, start_date=cycle.start_date,
-        end_date=cycle.end_date, template_id=cycle.template_id,
-        department_ids=[d.id for d in cycle.departments], include_subdepartments=cycle.include_subdepartments,
-        self_review_due=cycle.self_review_due, manager_review_due=cycle.manager_review_due), seen)
+    services.update_cycle(
+        cycle,
+        services.CycleData(
+            name="HR renamed it first",
+            period_type=cycle.period_type,
+            start_date=cycle.start_date,
+            end_date=cycle.end_date,
+            template_id=cycle.template_id,
+            department_ids=[d.id for d in cycle.departments],
+            include_subdepartments=cycle.include_subdepartments,
+            self_review_due=cycle.self_review_due,
+            manager_review_due=cycle.manager_review_due,
+        ),
+        seen,
+    )
     db.session.commit()
-    response = hr.post(f"/appraisals/cycles/{cycle.id}/edit", data={
-        "version": seen, "name": "我的名字", "period_type": cycle.period_type,
-        "start_date": cycle.start_date.isoformat(), "end_date": cycle.end_date.isoformat()})
+    response = hr.post(
+        f"/appraisals/cycles/{cycle.id}/edit",
+        data={
+            "version": seen,
+            "name": "我的名字",
+            "period_type": cycle.period_type,
+            "start_date": cycle.start_date.isoformat(),
+            "end_date": cycle.end_date.isoformat(),
+        },
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert 'data-testid="conflict"' in page and 'value="我的名字"' in page
-    assert f'name="version" type="hidden" value="{seen + 1}"' in page   # saving again applies the input
+    assert f'name="version" type="hidden" value="{seen + 1}"' in page  # saving again applies the input
     db.session.expire_all()
     assert db.session.get(AppraisalCycle, cycle.id).name == "HR renamed it first"

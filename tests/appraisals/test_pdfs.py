@@ -1,5 +1,6 @@
 """Printed appraisals: the filled-in form of a review and the results of a cycle, rendered for
 real and read back; who may print them."""
+
 from __future__ import annotations
 
 from app.extensions import db
@@ -24,7 +25,7 @@ def test_the_filled_in_form_prints_the_reviews_own_snapshot(app, shop, cycle):  
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = response.data
     text = squeeze("".join(pages_text(pdf)))
-    assert "张伟" in text and "E002" in text and "王强" in text     # the employee and the reviewer
+    assert "张伟" in text and "E002" in text and "王强" in text  # the employee and the reviewer
     assert in_order(text, ["销售额", "投诉率"]) and "110,000" in text and "本月完成了大促。" in text
     assert "表现良好。" in text and "绩效考核表" in text and page_count(pdf) >= 1
     assert any("CJK" in f["name"] for f in fonts(pdf))
@@ -33,14 +34,15 @@ def test_the_filled_in_form_prints_the_reviews_own_snapshot(app, shop, cycle):  
 
     from tests import factories
 
-    factories.publish_jd(shop.ops, factories.jd_content("运营专员", kpis=[(shop.sales, 90000, 100)]),
-                         effective=date(2026, 12, 1))
+    factories.publish_jd(
+        shop.ops, factories.jd_content("运营专员", kpis=[(shop.sales, 90000, 100)]), effective=date(2026, 12, 1)
+    )
     assert "投诉率" in squeeze("".join(pages_text(employee.get(f"/appraisals/reviews/{review.id}/form.pdf").data)))
 
 
 def test_others_cannot_print_someone_elses_form(app, shop, cycle):  # noqa: F811
     review = review_of(cycle, shop.li)
-    employee = _client(app, shop.employee_user)                  # 张伟, not 李娜
+    employee = _client(app, shop.employee_user)  # 张伟, not 李娜
     assert employee.get(f"/appraisals/reviews/{review.id}/form.pdf").status_code == 404
     assert _client(app, shop.manager_user).get(f"/appraisals/reviews/{review.id}/form.pdf").status_code == 200
 
@@ -57,7 +59,7 @@ def test_the_results_report_lists_the_reviews_of_the_department(app, shop, cycle
     assert "APPRAISALRESULTS" in text and "电商部" in text
     for name in ("张伟", "李娜", "孙丽"):
         assert name in text
-    assert "陈静" not in text                                    # 人事部 is not in the department asked for
+    assert "陈静" not in text  # 人事部 is not in the department asked for
     assert _client(app, shop.employee_user).get(f"/appraisals/cycles/{cycle.id}/results.pdf").status_code == 403
 
 
@@ -74,9 +76,9 @@ def test_the_filled_in_form_prints_the_outcome_superior_both_bands_and_rounded_f
     review = review_of(cycle, shop.zhang)
     pdf = _client(app, shop.hr_user).get(f"/appraisals/reviews/{review.id}/form.pdf?lang=en").data
     text = squeeze("".join(pages_text(pdf)))
-    assert "Directsuperior运营主管" in text                     # EC-OPS reports to EC-LEAD
-    assert "Proposed" in text and "outcome" in text and "Reward" in text        # the outcome's label, not its code
-    assert f"C(calibratedbyHR;computed:{review.band})" in text    # both bands
+    assert "Directsuperior运营主管" in text  # EC-OPS reports to EC-LEAD
+    assert "Proposed" in text and "outcome" in text and "Reward" in text  # the outcome's label, not its code
+    assert f"C(calibratedbyHR;computed:{review.band})" in text  # both bands
     # the attainment of 103,333 against 100,000 → 80,000/120,000 is 103.3333…: printed 103.3
     assert "103.3" in text and "103.33" not in text
     final = f"{review.final_score:.1f}"
@@ -86,8 +88,9 @@ def test_the_filled_in_form_prints_the_outcome_superior_both_bands_and_rounded_f
 def test_the_blank_form_prints_the_kpi_targets_of_one_period(app, shop):
     hr = _client(app, shop.hr_user)
     # EC-OPS: two monthly targets (60 % + 40 %) and a quarterly one (100 %)
-    monthly = squeeze("".join(pages_text(hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?lang=en")
-                                         .data)))
+    monthly = squeeze(
+        "".join(pages_text(hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?lang=en").data))
+    )
     assert "销售额" in monthly and "投诉率" in monthly and "库存周转率" not in monthly
     assert "KPItargetsoftheperiod:Monthly" in monthly and "Quarterly(printedonaformoftheirown)" in monthly
     response = hr.get(f"/documents/positions/{shop.ops.id}/appraisal-form.pdf?lang=en&period=quarterly")
@@ -117,7 +120,7 @@ def test_long_results_are_made_by_a_background_task(app, shop, cycle, monkeypatc
     from app.tasks import services as tasks
     from app.tasks.models import Task
 
-    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 2)   # the summary and charts take two
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 2)  # the summary and charts take two
     manager = _client(app, shop.manager_user)
     url = f"/appraisals/cycles/{cycle.id}/results.pdf?lang=zh_CN"
     response = manager.get(url)
@@ -125,7 +128,7 @@ def test_long_results_are_made_by_a_background_task(app, shop, cycle, monkeypatc
     task_id = int(response.headers["Location"].rsplit("/", 1)[1])
     page = manager.get(response.headers["Location"]).get_data(as_text=True)
     assert 'role="progressbar"' in page and "This PDF is long" in page
-    assert manager.get(url).headers["Location"] == response.headers["Location"]   # the same task, not two
+    assert manager.get(url).headers["Location"] == response.headers["Location"]  # the same task, not two
     assert db.session.get(Task, task_id).params == {"cycle_id": cycle.id, "department_id": None, "lang": "zh_CN"}
     tasks.run(task_id)
     db.session.expire_all()
@@ -134,7 +137,7 @@ def test_long_results_are_made_by_a_background_task(app, shop, cycle, monkeypatc
     pdf = manager.get(f"/tasks/{task_id}/download")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = squeeze("".join(pages_text(pdf.data)))
-    assert "张伟" in text and "陈静" not in text               # the manager's reviews only
+    assert "张伟" in text and "陈静" not in text  # the manager's reviews only
     # made now, it is cached: the same request downloads it at once
     again = manager.get(url)
     assert again.status_code == 200 and again.headers["X-Cache"] == "hit"
@@ -165,6 +168,6 @@ def test_long_results_answer_202_from_the_api(app, shop, cycle, monkeypatch):  #
     tasks.run(task["id"])
     again = api.get(url)
     assert again.status_code == 200 and again.mimetype == "application/pdf" and again.headers["X-Cache"] == "hit"
-    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 12)   # short enough: made in the request
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 12)  # short enough: made in the request
     short = api.get(f"/api/v1/appraisal-cycles/{cycle_id}/results.pdf?lang=zh_CN")
     assert short.status_code == 200 and short.headers["X-Cache"] == "miss"

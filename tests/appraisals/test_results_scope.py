@@ -1,5 +1,6 @@
 """Results respect the cycle's scope: the department breakdown starts at the cycle's own
 departments, and the exports carry every KPI's target, actual and attainment per review."""
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,7 @@ def _client(app, user):
 @pytest.fixture
 def company(ctx):
     """总经理办公室 ─┬ 电商部 ── 制作部
-                    └ 人力资源部"""
+    └ 人力资源部"""
     gm = factories.create_department("GM", "总经理办公室")
     ec = factories.create_department("EC", "电商部", parent=gm)
     prod = factories.create_department("EC-PROD", "制作部", parent=ec)
@@ -56,10 +57,15 @@ def test_a_company_wide_cycle_starts_at_the_top_in_org_chart_order(company):
     rows = results.by_department(cycle)
     # the top and one level below, subtrees in the org chart's order (the list's ORDER BY path)
     assert [(r["name"], r["depth"], r["reviews"]) for r in rows] == [
-        ("总经理办公室", 0, 4), ("电商部", 1, 2), ("人力资源部", 1, 1)]
+        ("总经理办公室", 0, 4),
+        ("电商部", 1, 2),
+        ("人力资源部", 1, 1),
+    ]
     # a department chosen on the page starts there instead
     assert [(r["name"], r["depth"]) for r in results.by_department(cycle, department=company[1])] == [
-        ("电商部", 0), ("制作部", 1)]
+        ("电商部", 0),
+        ("制作部", 1),
+    ]
 
 
 def test_two_chosen_departments_one_inside_the_other_start_at_the_outer(company):
@@ -68,7 +74,10 @@ def test_two_chosen_departments_one_inside_the_other_start_at_the_outer(company)
     launch.launch_cycle(cycle)
     db.session.commit()
     assert [(r["name"], r["depth"]) for r in results.by_department(cycle)] == [
-        ("电商部", 0), ("制作部", 1), ("人力资源部", 0)]
+        ("电商部", 0),
+        ("制作部", 1),
+        ("人力资源部", 0),
+    ]
 
 
 def test_the_cycle_page_shows_the_cycle_departments(app, company):
@@ -78,8 +87,8 @@ def test_the_cycle_page_shows_the_cycle_departments(app, company):
     db.session.commit()
     hr_user = factories.create_user("hr")
     page = _client(app, hr_user).get(f"/appraisals/cycles/{cycle.id}").get_data(as_text=True)
-    table = page[page.index('data-testid="department-table"'):]
-    table = table[:table.index("</table>")]
+    table = page[page.index('data-testid="department-table"') :]
+    table = table[: table.index("</table>")]
     assert "电商部" in table and "制作部" in table and "总经理办公室" not in table
 
 
@@ -91,15 +100,26 @@ def test_exports_carry_every_kpi_target_actual_and_attainment(app, cycle, shop):
     sheet = load_workbook(io.BytesIO(hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
-    assert header[18] == "Finalised without score: reason" and header[19:] == ("投诉率 (COMPLAINTS) [%]: target", "投诉率 (COMPLAINTS) [%]: actual",
-                           "投诉率 (COMPLAINTS) [%]: attainment %", "销售额 (SALES) [元]: target",
-                           "销售额 (SALES) [元]: actual", "销售额 (SALES) [元]: attainment %")
+    assert header[18] == "Finalised without score: reason" and header[19:] == (
+        "投诉率 (COMPLAINTS) [%]: target",
+        "投诉率 (COMPLAINTS) [%]: actual",
+        "投诉率 (COMPLAINTS) [%]: attainment %",
+        "销售额 (SALES) [元]: target",
+        "销售额 (SALES) [元]: actual",
+        "销售额 (SALES) [元]: attainment %",
+    )
     zhang = next(r for r in rows if r[0] == "E002")
-    assert zhang[18] is None and zhang[19:] == (pytest.approx(2), pytest.approx(1.5), pytest.approx(110),
-                          pytest.approx(100000), pytest.approx(105000), pytest.approx(105))
-    li = next(r for r in rows if r[0] == "E003")   # nothing entered yet: the targets, no actuals
+    assert zhang[18] is None and zhang[19:] == (
+        pytest.approx(2),
+        pytest.approx(1.5),
+        pytest.approx(110),
+        pytest.approx(100000),
+        pytest.approx(105000),
+        pytest.approx(105),
+    )
+    li = next(r for r in rows if r[0] == "E003")  # nothing entered yet: the targets, no actuals
     assert li[19] == pytest.approx(2) and li[20] is None and li[22] == pytest.approx(100000) and li[23] is None
-    sun = next(r for r in rows if r[0] == "E005")   # no job description: no KPI at all
+    sun = next(r for r in rows if r[0] == "E005")  # no job description: no KPI at all
     assert sun[19:] == (None,) * 6
     # the CSV carries the same, in Chinese too
     hr.post("/language", data={"lang": "zh_CN"})
@@ -111,13 +131,15 @@ def test_exports_carry_every_kpi_target_actual_and_attainment(app, cycle, shop):
 
 
 def test_kpi_names_in_export_headers_cannot_become_formulas(app, cycle, shop):
-    db.session.execute(db.update(KpiResult).where(KpiResult.code == "SALES")
-                       .values(name="=HYPERLINK(\"http://x\")"))
+    db.session.execute(db.update(KpiResult).where(KpiResult.code == "SALES").values(name='=HYPERLINK("http://x")'))
     db.session.commit()
     hr = _client(app, shop.hr_user)
-    header = next(load_workbook(io.BytesIO(hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx").data))
-                  .active.iter_rows(values_only=True))
+    header = next(
+        load_workbook(io.BytesIO(hr.get(f"/appraisals/cycles/{cycle.id}/export.xlsx").data)).active.iter_rows(
+            values_only=True
+        )
+    )
     assert all(not str(h).startswith("=") for h in header)
-    assert "'=HYPERLINK(\"http://x\") (SALES) [元]: target" in header
+    assert '\'=HYPERLINK("http://x") (SALES) [元]: target' in header
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text)))[22].startswith("'=")

@@ -1,5 +1,6 @@
 """The scoring formulas: worked examples, and properties checked by hypothesis over any numbers
 (bounds, monotonicity in the actual for each direction, continuity at T, S and T0)."""
+
 from __future__ import annotations
 
 import math
@@ -32,15 +33,18 @@ def targets(draw):
 # --- worked examples ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("actual, expected, rule", [
-    (1_200_000, 100, scoring.TO_STRETCH),            # at target, stretch known: start of the stretch line
-    (1_350_000, 110, scoring.TO_STRETCH),            # half-way to the stretch
-    (1_500_000, 120, scoring.BEYOND_STRETCH),
-    (2_000_000, 120, scoring.BEYOND_STRETCH),
-    (1_050_000, 50, scoring.TO_THRESHOLD),           # half-way between threshold 900,000 and target
-    (900_000, 0, scoring.BEYOND_THRESHOLD),
-    (500_000, 0, scoring.BEYOND_THRESHOLD),
-])
+@pytest.mark.parametrize(
+    "actual, expected, rule",
+    [
+        (1_200_000, 100, scoring.TO_STRETCH),  # at target, stretch known: start of the stretch line
+        (1_350_000, 110, scoring.TO_STRETCH),  # half-way to the stretch
+        (1_500_000, 120, scoring.BEYOND_STRETCH),
+        (2_000_000, 120, scoring.BEYOND_STRETCH),
+        (1_050_000, 50, scoring.TO_THRESHOLD),  # half-way between threshold 900,000 and target
+        (900_000, 0, scoring.BEYOND_THRESHOLD),
+        (500_000, 0, scoring.BEYOND_THRESHOLD),
+    ],
+)
 def test_sales_target_with_threshold_and_stretch(actual, expected, rule):
     result = attainment(actual, 1_200_000, "higher", threshold=900_000, stretch=1_500_000)
     assert result.value == pytest.approx(expected) and result.rule == rule
@@ -101,11 +105,24 @@ def test_bands_and_display_rounding():
 
 def test_score_of_a_review():
     scores = scoring.score(
-        [{"actual": 1_350_000, "target": 1_200_000, "direction": "higher", "threshold": 900_000,
-          "stretch": 1_500_000, "weight": 60},
-         {"actual": 2.0, "target": 1.0, "direction": "lower", "threshold": 3.0, "stretch": 0.5, "weight": 40}],
-        [{"manager_rating": 4, "weight": 1}, {"manager_rating": 5, "weight": 1}], 70, 30, 5, BANDS)
-    assert scores.kpi == pytest.approx(86)        # (110 × 60 + 50 × 40) / 100
+        [
+            {
+                "actual": 1_350_000,
+                "target": 1_200_000,
+                "direction": "higher",
+                "threshold": 900_000,
+                "stretch": 1_500_000,
+                "weight": 60,
+            },
+            {"actual": 2.0, "target": 1.0, "direction": "lower", "threshold": 3.0, "stretch": 0.5, "weight": 40},
+        ],
+        [{"manager_rating": 4, "weight": 1}, {"manager_rating": 5, "weight": 1}],
+        70,
+        30,
+        5,
+        BANDS,
+    )
+    assert scores.kpi == pytest.approx(86)  # (110 × 60 + 50 × 40) / 100
     assert scores.competency == pytest.approx(90)
     assert scores.final == pytest.approx(86 * 0.7 + 90 * 0.3)
     assert scores.band == "B"
@@ -158,9 +175,11 @@ def test_attainment_is_continuous_at_target_stretch_and_threshold(spec):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 120), st.floats(0, 100)), max_size=12),
-       st.lists(st.tuples(st.integers(1, 5), st.floats(0, 10)), max_size=12),
-       st.floats(0, 100))
+@given(
+    st.lists(st.tuples(st.floats(0, 120), st.floats(0, 100)), max_size=12),
+    st.lists(st.tuples(st.integers(1, 5), st.floats(0, 10)), max_size=12),
+    st.floats(0, 100),
+)
 def test_final_score_stays_within_0_and_120(kpis, ratings, kpi_weight):
     final = final_score([(kpi_section(kpis), kpi_weight), (competency_section(ratings, 5), 100 - kpi_weight)])
     assume(final is not None)

@@ -128,11 +128,17 @@ def test_a_new_password_signs_out_the_accounts_other_sessions(app, ctx):
     first, second = app.test_client(), app.test_client()
     for client in (first, second):
         assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
-    response = second.post("/account/password", data={"current_password": factories.PASSWORD,
-                                                      "new_password": "Another-Horse-99", "confirm": "Another-Horse-99"})
+    response = second.post(
+        "/account/password",
+        data={
+            "current_password": factories.PASSWORD,
+            "new_password": "Another-Horse-99",
+            "confirm": "Another-Horse-99",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    assert second.get("/account").status_code == 200            # the session that changed it goes on
-    assert first.get("/account").status_code == 302              # the other one is signed out
+    assert second.get("/account").status_code == 200  # the session that changed it goes on
+    assert first.get("/account").status_code == 302  # the other one is signed out
     assert "/login" in first.get("/account").headers["Location"]
 
 
@@ -146,8 +152,9 @@ def test_the_limit_per_account_holds_across_processes(make_app, ctx):
     clients = [make_app().test_client(), make_app().test_client()]
     statuses = [_login(clients[number % 2], user.email, "Wrong-password-99").status_code for number in range(12)]
     assert statuses == [200] * 5 + [429] * 7
-    checked = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.action == "login_failed", AuditEvent.label == user.email)).all()
+    checked = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "login_failed", AuditEvent.label == user.email)
+    ).all()
     assert len(checked) == 5
     assert throttle.failures(user.email) == 5
 

@@ -7,8 +7,9 @@ from tests import factories
 
 def test_cli_creates_users_and_refuses_weak_passwords(app, ctx):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "cli.user@example.test", "--role", "hr",
-                                 "--password", "Long-enough-pass-1"])
+    result = runner.invoke(
+        args=["users", "create", "cli.user@example.test", "--role", "hr", "--password", "Long-enough-pass-1"]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(User).where(User.email == "cli.user@example.test")).role == "hr"
     result = runner.invoke(args=["users", "create", "weak@example.test", "--role", "hr", "--password", "password"])

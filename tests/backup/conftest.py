@@ -3,6 +3,7 @@
 In the SQLite pass a throwaway PostgreSQL server is started (once, for the whole session) so that
 SQLite → PostgreSQL → SQLite runs in every `make test`; in the PostgreSQL pass the databases are
 created on the suite's own server, and the other engine is SQLite."""
+
 from __future__ import annotations
 
 import itertools

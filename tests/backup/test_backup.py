@@ -1,4 +1,5 @@
 """Backups: every table in a portable archive, restored across engines with the same content."""
+
 from __future__ import annotations
 
 import io
@@ -54,16 +55,23 @@ def _company() -> None:
     competencies, and audit events with JSON changes."""
     orgs = build_org()
     kpi, competency = factories.create_kpi("SALES", "销售额"), factories.create_competency("OPS", "电商运营能力")
-    factories.publish_jd(orgs["manager"], factories.jd_content(
-        "电商部经理", duties=("带领团队完成销售目标", "控制推广成本"), kpis=((kpi, 1000000.5, 60, "monthly", 800000, 1200000),),
-        competencies=((competency, 4),)))
+    factories.publish_jd(
+        orgs["manager"],
+        factories.jd_content(
+            "电商部经理",
+            duties=("带领团队完成销售目标", "控制推广成本"),
+            kpis=((kpi, 1000000.5, 60, "monthly", 800000, 1200000),),
+            competencies=((competency, 4),),
+        ),
+    )
     owner = factories.create_user("admin", email="admin@example.test", name="系统管理员")
     issue_token(owner, "payroll sync")
     # a child department whose id is lower than its parent's (a move): parents are not always first
     late_parent = factories.create_department("LATE", "后建部门")
     first = db.session.scalar(db.select(Department).where(Department.code == "MK"))
-    org.update_department(first, org.DepartmentData(code="MK", name="市场部", parent_id=late_parent.id),
-                          seen_version=None)
+    org.update_department(
+        first, org.DepartmentData(code="MK", name="市场部", parent_id=late_parent.id), seen_version=None
+    )
     db.session.commit()
     # a figure with more decimals than its NUMERIC(18, 4) column, written by hand (on SQLite the
     # column holds ten-thousandths, see app.db.ExactNumber): the archive holds it at the column's scale
@@ -80,8 +88,10 @@ def _same_content(a: bytes, b: bytes) -> None:
     assert tables_a.keys() == tables_b.keys()
     for name in tables_a:
         if name != "audit_events":
-            assert (tables_a[name]["rows"], tables_a[name]["checksum"]) == \
-                (tables_b[name]["rows"], tables_b[name]["checksum"]), name
+            assert (tables_a[name]["rows"], tables_a[name]["checksum"]) == (
+                tables_b[name]["rows"],
+                tables_b[name]["checksum"],
+            ), name
     events_b = [row for row in _rows(b, "audit_events") if row["action"] != "restore"]
     assert events_b == _rows(a, "audit_events")
 
@@ -163,8 +173,7 @@ def test_a_database_with_data_is_replaced_only_when_forced(ctx, new_database, th
 def test_another_schema_revision_and_damaged_archives_are_refused(ctx, new_database, this_engine):
     _company()
     data = _archive()
-    other_revision = _rewrite(data, "manifest.json", lambda m: m.replace(
-        code_revision().encode(), b"0123456789ab"))
+    other_revision = _rewrite(data, "manifest.json", lambda m: m.replace(code_revision().encode(), b"0123456789ab"))
     damaged = _rewrite(data, "tables/departments.jsonl", lambda t: t.replace("电商部".encode(), "电商部X".encode()))
     target = new_database(this_engine)
     with target.app_context():
@@ -210,13 +219,18 @@ def test_command_line_backup_and_restore(data_app, ctx, tmp_path, new_database, 
         result = runner.invoke(args=["backup", "restore", str(path)])
         assert result.exit_code == 1 and "--force" in result.output
         assert runner.invoke(args=["backup", "restore", str(path), "--force"]).exit_code == 0
-        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "restore")) == 1  # replaced, then restored again
+        assert (
+            db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "restore"))
+            == 1
+        )  # replaced, then restored again
         from app.org.models import Employee
 
-        assert org.primary_position(db.session.scalar(db.select(Employee).where(
-            Employee.employee_no == "E001")), date(2024, 1, 1)).code == "EC-MGR"
-
+        assert (
+            org.primary_position(
+                db.session.scalar(db.select(Employee).where(Employee.employee_no == "E001")), date(2024, 1, 1)
+            ).code
+            == "EC-MGR"
+        )
 
 
 SQL_NULL = "<SQL NULL>"
@@ -233,16 +247,18 @@ def _json_columns(engine_app) -> dict:
                 for column in table.columns:
                     if not isinstance(column.type, db.JSON):
                         continue
-                    rows = connection.execute(db.text(
-                        f"SELECT {', '.join(keys)}, CAST({column.name} AS TEXT) FROM {table.name}")).all()
+                    rows = connection.execute(
+                        db.text(f"SELECT {', '.join(keys)}, CAST({column.name} AS TEXT) FROM {table.name}")
+                    ).all()
                     found[(table.name, column.name)] = {
-                        tuple(row[:-1]): SQL_NULL if row[-1] is None else json.loads(row[-1]) for row in rows}
+                        tuple(row[:-1]): SQL_NULL if row[-1] is None else json.loads(row[-1]) for row in rows
+                    }
     return found
 
 
 def _same_json(before: dict, after: dict) -> None:
     for key, values in before.items():
-        if key == ("audit_events", "changes"):   # the restores added their own events
+        if key == ("audit_events", "changes"):  # the restores added their own events
             assert {k: v for k, v in after[key].items() if k in values} == values
         else:
             assert after[key] == values, key
@@ -257,8 +273,11 @@ def test_sql_null_json_stays_null_through_both_engines(app, ctx, new_database, t
     template = AppraisalTemplate(name="季度考核")
     db.session.add(template)
     db.session.flush()
-    db.session.add(AppraisalCycle(name="2026-Q4", template_id=template.id, start_date=date(2026, 10, 1),
-                                  end_date=date(2026, 12, 31)))   # settings: SQL NULL until launched
+    db.session.add(
+        AppraisalCycle(
+            name="2026-Q4", template_id=template.id, start_date=date(2026, 10, 1), end_date=date(2026, 12, 31)
+        )
+    )  # settings: SQL NULL until launched
     db.session.commit()
     before = _json_columns(app)
     assert SQL_NULL in before[("appraisal_cycles", "settings")].values()

@@ -5,6 +5,7 @@ list with its remedies, the self-reviews of staff without an account skipped, a 
 self-review entered by HR for the one employee who has an account, the paper manager reviews
 of team leads without an account entered by HR, 王强's own reviews, HR finalising (reviews
 without a job description with a reason), and the cycle closed."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,8 +57,7 @@ def _reviews(cycle_id: int, status: str | None = None) -> list[Review]:
     return list(db.session.scalars(query))
 
 
-def test_hr_and_managers_close_a_whole_company_cycle_without_employee_accounts(browser, live_server, ctx,
-                                                                                screenshot):
+def test_hr_and_managers_close_a_whole_company_cycle_without_employee_accounts(browser, live_server, ctx, screenshot):
     load_demo()
     db.session.commit()
     used: set[str] = set()
@@ -131,7 +131,7 @@ def test_hr_and_managers_close_a_whole_company_cycle_without_employee_accounts(b
     admin = None
     for review in _reviews(cycle.id, "manager_review"):
         page = hr
-        if numbers[review.id] == "E0013":   # HR never acts on her own review: the administrator does
+        if numbers[review.id] == "E0013":  # HR never acts on her own review: the administrator does
             admin = admin or _as(browser, live_server, "admin@rolebook.demo")
             used.add("admin")
             page = admin
@@ -164,6 +164,7 @@ def test_hr_and_managers_close_a_whole_company_cycle_without_employee_accounts(b
     screenshot(hr, "accountless-3-closed-en")
     db.session.expire_all()
     assert db.session.get(AppraisalCycle, cycle.id).status == "closed"
-    assert used == {"hr", "manager", "admin"}   # no employee account was used
-    assert not db.session.scalars(select(Review.id).where(Review.cycle_id == cycle.id,
-                                                          Review.acknowledged_at.is_not(None))).all()
+    assert used == {"hr", "manager", "admin"}  # no employee account was used
+    assert not db.session.scalars(
+        select(Review.id).where(Review.cycle_id == cycle.id, Review.acknowledged_at.is_not(None))
+    ).all()

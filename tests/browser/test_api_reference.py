@@ -1,5 +1,6 @@
 """The API reference page: Swagger UI renders the document from local files only, and "Try it
 out" calls the API with the session of the logged-in user."""
+
 import re
 
 import pytest
@@ -31,5 +32,6 @@ def test_reference_page_renders_offline_and_tries_a_request(ctx, live_server, pa
     expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
     expect(operation.locator(".live-responses-table")).to_contain_text("电商部")
     screenshot(page, "api-reference-try-it-out")
-    assert requested and all(url.startswith(live_server) for url in requested), \
-        [url for url in requested if not url.startswith(live_server)]
+    assert requested and all(url.startswith(live_server) for url in requested), [
+        url for url in requested if not url.startswith(live_server)
+    ]

@@ -1,5 +1,6 @@
 """A whole appraisal in a real browser: the employee does the self-review, the manager completes
 it, HR calibrates and finalises, the employee acknowledges. Screenshots of each step."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,13 @@ def _as(browser, live_server, user):
     return page
 
 
-def test_self_review_manager_review_calibration_and_acknowledgement(browser, live_server, shop, cycle,  # noqa: F811
-                                                                     screenshot):
+def test_self_review_manager_review_calibration_and_acknowledgement(
+    browser,
+    live_server,
+    shop,
+    cycle,  # noqa: F811
+    screenshot,
+):
     review = review_of(cycle, shop.zhang)
     url = f"{live_server}/appraisals/reviews/{review.id}"
 
@@ -53,7 +59,8 @@ def test_self_review_manager_review_calibration_and_acknowledgement(browser, liv
     manager.goto(live_server + "/appraisals/")
     # 李娜 and 孙丽 have no account: their reviews wait for him too, their self-review skipped
     manager.get_by_test_id("to-review").get_by_role("row").filter(has_text="张伟").get_by_role(
-        "link", name="Review").click()
+        "link", name="Review"
+    ).click()
     manager.get_by_test_id("actual-SALES").fill("105000")  # adjusted after checking the shop's figures
     manager.get_by_test_id("rating-OPS").select_option("4")
     manager.get_by_test_id("rating-CS").select_option("3")

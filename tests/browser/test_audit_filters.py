@@ -1,4 +1,5 @@
 """The audit trail's filters fit in one row on a 1366-pixel-wide screen, in both languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ def test_the_filters_fit_in_one_row_at_1366_pixels(browser, live_server, ctx, sc
             page.get_by_test_id("language-menu").click()
             page.get_by_test_id("lang-zh_CN").click()
         page.goto(live_server + "/audit/")
-        boxes = [page.locator(f"[data-testid=audit-filters] {sel}").bounding_box()
-                 for sel in ("#f-entity", "#f-action", "#f-actor", "#f-q", "#f-since", "#f-until", "button")]
+        boxes = [
+            page.locator(f"[data-testid=audit-filters] {sel}").bounding_box()
+            for sel in ("#f-entity", "#f-action", "#f-actor", "#f-q", "#f-since", "#f-until", "button")
+        ]
         # one row: the controls overlap vertically (a wrapped one would sit wholly below the others)
         assert max(b["y"] for b in boxes) < min(b["y"] + b["height"] for b in boxes), boxes
         assert max(b["x"] + b["width"] for b in boxes) <= 1366

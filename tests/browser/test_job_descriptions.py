@@ -1,5 +1,6 @@
 """HR turns a pasted seed document into a structured draft, reorders it in the editor, and sends
 it through review, in a real browser."""
+
 from __future__ import annotations
 
 import re
@@ -103,7 +104,7 @@ def test_the_editor_keeps_typed_text_when_the_server_refuses(ctx, live_server, p
     db.session.commit()
     _log_in(page, live_server, hr)
     page.goto(f"{live_server}/jobs/versions/{version.id}/edit")
-    page.locator("[data-field=threshold]").first.fill("5")    # above the target of a higher-is-better KPI
+    page.locator("[data-field=threshold]").first.fill("5")  # above the target of a higher-is-better KPI
     page.locator(".jd-duty [data-field=text]").first.fill("新写的一段职责，不能丢")
     page.get_by_test_id("save").click()
     expect(page.get_by_test_id("form-error")).to_be_visible()

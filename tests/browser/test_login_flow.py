@@ -7,8 +7,12 @@ from tests import factories
 
 pytestmark = pytest.mark.browser
 
-ROLE_LABELS = {"admin": ("Administrator", "系统管理员"), "hr": ("HR", "人力资源"),
-               "manager": ("Manager", "经理"), "employee": ("Employee", "员工")}
+ROLE_LABELS = {
+    "admin": ("Administrator", "系统管理员"),
+    "hr": ("HR", "人力资源"),
+    "manager": ("Manager", "经理"),
+    "employee": ("Employee", "员工"),
+}
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "manager", "employee"])

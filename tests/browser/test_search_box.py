@@ -1,5 +1,6 @@
 """The top bar's search box: type, press Enter, land on the results grouped by kind with the
 matched words marked; the box keeps the query; and the bulk selection of the positions list."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,7 @@ def test_the_search_box_finds_and_marks(page, live_server, ctx, screenshot):
     box = page.get_by_test_id("search-box")
     box.fill("电商 <script>")
     box.press("Enter")
-    expect(page.get_by_test_id("search-empty")).to_be_visible()   # every word must match
+    expect(page.get_by_test_id("search-empty")).to_be_visible()  # every word must match
     page.get_by_test_id("search-box").fill("电商")
     page.get_by_test_id("search-box").press("Enter")
     for kind in ("department", "position", "employee", "job_description", "kpi"):

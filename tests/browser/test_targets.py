@@ -1,6 +1,7 @@
 """Target plans in the browser: HR starts a plan, adds 销售额 with a November peak, hands it down
 to two positions (too much first: refused, then confirmed and shown in red), takes the excess
 back and approves."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +33,7 @@ def test_hr_plans_hands_down_and_approves(ctx, live_server, page, screenshot):
     form.get_by_label("Annual target").fill("12000000")
     form.get_by_label("Split over the months").select_option("percent")
     form.get_by_text("Percentages of the year, by month").click()
-    for i, value in enumerate(PEAK[:-1] + ["9"]):   # adds up to 99: refused, input kept
+    for i, value in enumerate(PEAK[:-1] + ["9"]):  # adds up to 99: refused, input kept
         form.locator(f"input[name=percents-{i}]").fill(value)
     form.get_by_role("button", name="Save KPI").click()
     expect(page.get_by_text("The percentages add up to 99, not 100.")).to_be_visible()

@@ -1,5 +1,6 @@
 """The page of a background task in a real browser: its script follows the JSON status, moves the
 progress bar and shows the download button once the file is ready."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.browser
 
 def test_the_progress_bar_follows_the_task_and_offers_the_file(data_app, ctx, live_server, page, screenshot):
     hr = factories.create_user("hr", name="人事 李娜")
-    task = factories.create_task(hr, status="running", title="Position manual · Whole company · 简体中文", done=3,
-                                 total=8, step="Laying out the pages")
+    task = factories.create_task(
+        hr,
+        status="running",
+        title="Position manual · Whole company · 简体中文",
+        done=3,
+        total=8,
+        step="Laying out the pages",
+    )
     _log_in(page, live_server, hr)
     page.goto(f"{live_server}/tasks/{task.id}")
     bar = page.locator("[data-task=bar]")

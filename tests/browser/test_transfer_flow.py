@@ -1,5 +1,6 @@
 """Import in the browser: the upload goes through the progress-bar script to the preview, and
 confirming applies it."""
+
 import re
 
 import pytest
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.browser
 def test_hr_imports_a_workbook_through_the_page(ctx, live_server, page, screenshot, tmp_path):
     user = factories.create_user("hr")
     upload = tmp_path / "组织.xlsx"
-    upload.write_bytes(xlsx({"departments": [["code", "name", "parent_code"], ["EC", "电商部", "GM"],
-                                             ["GM", "总经理办公室", ""]]}))
+    upload.write_bytes(
+        xlsx({"departments": [["code", "name", "parent_code"], ["EC", "电商部", "GM"], ["GM", "总经理办公室", ""]]})
+    )
     too_big = tmp_path / "big.csv"
     too_big.write_bytes(b"code,name\r\n" + b"x" * 21_000_000)
     page.goto(live_server + "/login")

@@ -1,6 +1,7 @@
 """HR uploads job-description files in a real browser: one .docx on a position's import page
 (its table shown as a table beside the structure), and a .zip on the bulk import page (the
 preview table, then the drafts)."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,14 +36,22 @@ def test_upload_a_docx_then_bulk_import_a_zip(ctx, live_server, page, screenshot
     page.goto(f"{live_server}/jobs/positions/{position.id}/import")
     page.get_by_label("Job description file").set_input_files(str(bad))
     page.get_by_test_id("upload").click()
-    expect(page.get_by_test_id("file-error")).to_have_text("伪装.docx: The file is named .docx but holds a PDF "
-                                                          "document.")
+    expect(page.get_by_test_id("file-error")).to_have_text(
+        "伪装.docx: The file is named .docx but holds a PDF document."
+    )
     screenshot(page, "jd-upload-error-en")
 
     archive = tmp_path / "岗位说明书.zip"
-    archive.write_bytes(documents.zip_of({"CS-AGENT 在线客服.docx": documents.word(title="在线客服岗位说明书"),
-                                          "仓库主管.docx": documents.word_with_chinese_numbering(),
-                                          "坏的.pdf": b"%PDF-1.4 broken"}, gbk_names=True))
+    archive.write_bytes(
+        documents.zip_of(
+            {
+                "CS-AGENT 在线客服.docx": documents.word(title="在线客服岗位说明书"),
+                "仓库主管.docx": documents.word_with_chinese_numbering(),
+                "坏的.pdf": b"%PDF-1.4 broken",
+            },
+            gbk_names=True,
+        )
+    )
     page.goto(f"{live_server}/jobs/")
     page.get_by_test_id("bulk-import").click()
     page.get_by_label("Files or a .zip archive").set_input_files(str(archive))

@@ -1,5 +1,6 @@
 """Bulk actions on lists (app/core/bulk.py and the domains' registrations): a selection across
 pages, a confirmation with the count, all or nothing, refused whole naming the records, audited."""
+
 from __future__ import annotations
 
 import io
@@ -46,7 +47,7 @@ def test_a_selection_spans_pages_and_filters(positions, login):
     response = _select(hr, "org.positions", op="all", next_url="/org/positions?q=专员&page=2")
     assert response.status_code == 302 and "/org/positions?q=%E4%B8%93%E5%91%98&page=2" in response.headers["Location"]
     ids = db.session.scalar(select(Selection.ids).where(Selection.user_id == hr.user.id))
-    assert sorted(ids) == sorted([p.id for p in positions])   # 0 and FIN-01 kept, the rest of 电商部 added
+    assert sorted(ids) == sorted([p.id for p in positions])  # 0 and FIN-01 kept, the rest of 电商部 added
     confirm = hr.get("/bulk/org.positions/archive").get_data(as_text=True)
     assert "Archive 29 positions?" in confirm and "FIN-01 会计" in confirm
     _select(hr, "org.positions", op="clear")
@@ -63,7 +64,7 @@ def test_archive_selected_is_all_or_nothing_and_audited(positions, login):
     assert all(db.session.get(Position, i).archived_at is not None for i in ids)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "bulk"))
     assert event.entity == "positions" and event.changes["count"] == [None, 3]
-    assert db.session.scalar(select(Selection).where(Selection.user_id == hr.user.id)) is None   # cleared
+    assert db.session.scalar(select(Selection).where(Selection.user_id == hr.user.id)) is None  # cleared
 
 
 def test_a_refusal_names_the_records_and_changes_nothing(positions, login):
@@ -91,7 +92,7 @@ def test_the_count_confirmed_must_be_the_selection(positions, login):
 
 def test_roles_and_objects_are_checked(positions, login, app):
     employee = login("employee")
-    assert _select(employee, "org.positions", [positions[0].id]).status_code == 302   # everyone sees positions
+    assert _select(employee, "org.positions", [positions[0].id]).status_code == 302  # everyone sees positions
     assert employee.get("/bulk/org.positions/archive").status_code == 403
     assert employee.post("/bulk/org.positions/archive", data={"count": "1"}).status_code == 403
     assert "bulk-action-archive" not in employee.get("/org/positions").get_data(as_text=True)
@@ -113,15 +114,18 @@ def test_roles_and_objects_are_checked(positions, login, app):
 
 def test_export_selected_employees_is_a_safe_spreadsheet_and_audited(positions, login):
     hr = login("hr")
-    staff = [factories.create_employee("E1", "=HYPERLINK(\"x\")", positions[0]),
-             factories.create_employee("E2", "李四", positions[1]), factories.create_employee("E3", "王五")]
+    staff = [
+        factories.create_employee("E1", '=HYPERLINK("x")', positions[0]),
+        factories.create_employee("E2", "李四", positions[1]),
+        factories.create_employee("E3", "王五"),
+    ]
     _select(hr, "org.employees", [staff[0].id, staff[1].id])
     response = hr.post("/bulk/org.employees/export", data={"count": "2"})
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[2][:2] == ("E2", "李四") and rows[2][5:7] == ("EC-01", "专员1")
-    assert not str(rows[1][1]).startswith("=")   # formula injection neutralised
+    assert not str(rows[1][1]).startswith("=")  # formula injection neutralised
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
     assert event.entity == "employees" and event.changes["count"] == [None, 2]
 
@@ -143,7 +147,8 @@ def test_publish_selected_approved_versions_from_one_date(positions, login):
     assert "Publish 3 approved versions" in hr.get("/bulk/jobs.review_queue/publish").get_data(as_text=True)
     missing = hr.post("/bulk/jobs.review_queue/publish", data={"count": "3", "effective_date": ""})
     assert missing.status_code == 422 and "Enter the date from which this version applies." in missing.get_data(
-        as_text=True)
+        as_text=True
+    )
     response = hr.post("/bulk/jobs.review_queue/publish", data={"count": "3", "effective_date": "2026-07-01"})
     assert response.status_code == 302, response.get_data(as_text=True).split("bulk-error")[-1][:400]
     db.session.expire_all()
@@ -153,7 +158,7 @@ def test_publish_selected_approved_versions_from_one_date(positions, login):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "bulk"))
     assert event.entity == "jd_versions" and event.changes["effective_date"] == [None, "2026-07-01"]
     found = hr.get("/api/v1/search?q=work&kind=job_description").get_json()["groups"][0]
-    assert found["total"] == 3   # the search index follows the publication
+    assert found["total"] == 3  # the search index follows the publication
 
 
 def test_publish_selected_is_refused_whole_when_one_is_not_approved(positions, login):

@@ -1,6 +1,7 @@
 """One "today": the company's time zone (ROLEBOOK_TIMEZONE, default Asia/Shanghai) decides the
 calendar day of every page, PDF, export and deadline, tested with the clock stopped around
 midnight; stored times are shown in local time."""
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,9 @@ BEFORE_EIGHT_IN_BEIJING = datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)
 def test_today_is_the_company_day_not_the_server_day(app):
     with app.app_context():
         with clock.frozen(datetime(2026, 12, 6, 15, 59, 59, tzinfo=timezone.utc)):
-            assert clock.today() == date(2026, 12, 6)      # 23:59:59 in Beijing
+            assert clock.today() == date(2026, 12, 6)  # 23:59:59 in Beijing
         with clock.frozen(datetime(2026, 12, 6, 16, 0, tzinfo=timezone.utc)):
-            assert clock.today() == date(2026, 12, 7)      # midnight in Beijing
+            assert clock.today() == date(2026, 12, 7)  # midnight in Beijing
             assert clock.local().isoformat() == "2026-12-07T00:00:00+08:00"
             assert clock.now() == datetime(2026, 12, 6, 16, 0, tzinfo=timezone.utc)
         assert clock.day_start(date(2026, 12, 7)) == datetime(2026, 12, 6, 16, 0, tzinfo=timezone.utc)
@@ -38,7 +39,7 @@ def test_today_is_the_company_day_not_the_server_day(app):
 def test_the_time_zone_is_a_setting(make_app):
     other = make_app(TIMEZONE="Europe/Berlin")
     with other.app_context(), clock.frozen(BEFORE_EIGHT_IN_BEIJING):
-        assert clock.today() == date(2026, 12, 7)   # 00:30 in Berlin
+        assert clock.today() == date(2026, 12, 7)  # 00:30 in Berlin
         assert other.config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Berlin"
     utc = make_app(TIMEZONE="UTC")
     with utc.app_context(), clock.frozen(BEFORE_EIGHT_IN_BEIJING):
@@ -52,15 +53,21 @@ def test_an_unknown_time_zone_stops_the_start_with_a_clear_message(make_app):
 
 def test_nothing_reads_the_server_clock_but_the_clock_module():
     root = Path(__file__).resolve().parents[2] / "app"
-    offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if path.name != "clock.py"
-                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(r"date\.today\(|datetime\.(utc)?now\(|datetime\.today\(|time\.time\(", line)]
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if path.name != "clock.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"date\.today\(|datetime\.(utc)?now\(|datetime\.today\(|time\.time\(", line)
+    ]
     assert offenders == []
 
 
 def test_spreadsheet_times_are_local(app):
     with app.app_context():
-        assert safe_cell(datetime(2026, 12, 6, 23, 30, 12, 345, tzinfo=timezone.utc)) == datetime(2026, 12, 7, 7, 30, 12)
+        assert safe_cell(datetime(2026, 12, 6, 23, 30, 12, 345, tzinfo=timezone.utc)) == datetime(
+            2026, 12, 7, 7, 30, 12
+        )
 
 
 def test_headcount_acknowledgement_export_and_manual_agree_before_eight_in_beijing(app, cycle, shop):
@@ -92,10 +99,10 @@ def test_headcount_acknowledgement_export_and_manual_agree_before_eight_in_beiji
 
 
 def test_deadlines_turn_at_midnight_in_the_company_time_zone(cycle, shop):
-    review = review_of(cycle, shop.zhang)   # self-review due 20 November
-    with clock.frozen(datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc)):   # 23:59 in Beijing
+    review = review_of(cycle, shop.zhang)  # self-review due 20 November
+    with clock.frozen(datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc)):  # 23:59 in Beijing
         assert not services.is_overdue(review)
-    with clock.frozen(datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)):    # 21 November has begun
+    with clock.frozen(datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)):  # 21 November has begun
         assert services.is_overdue(review)
 
 

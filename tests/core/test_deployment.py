@@ -1,5 +1,6 @@
 """How the application behaves as deployed: oversized requests, an unreachable database, secure
 cookies over plain HTTP, the configuration table of the README, the server checks."""
+
 from __future__ import annotations
 
 import re
@@ -62,19 +63,25 @@ def test_plain_http_with_secure_cookies_explains_itself_on_the_login_page(produc
     assert 'data-testid="needs-https"' in page and "ROLEBOOK_SECURE_COOKIES=0" in page
     # the browser sent no cookie back: the login page explains, not "the form expired"
     user = factories.create_user("hr")
-    posted = client.post("/login", base_url="http://rolebook.intranet",
-                         data={"email": user.email, "password": factories.PASSWORD, "csrf_token": "x"},
-                         headers={"Cookie": ""})
+    posted = client.post(
+        "/login",
+        base_url="http://rolebook.intranet",
+        data={"email": user.email, "password": factories.PASSWORD, "csrf_token": "x"},
+        headers={"Cookie": ""},
+    )
     text = posted.get_data(as_text=True)
     assert posted.status_code == 400
     assert "ROLEBOOK_SECURE_COOKIES=0" in text and "form expired" not in text
 
 
-@pytest.mark.parametrize("base_url, headers", [
-    ("https://rolebook.intranet", {}),
-    ("http://rolebook.intranet", {"X-Forwarded-Proto": "https"}),
-    ("http://localhost", {}),
-])
+@pytest.mark.parametrize(
+    "base_url, headers",
+    [
+        ("https://rolebook.intranet", {}),
+        ("http://rolebook.intranet", {"X-Forwarded-Proto": "https"}),
+        ("http://localhost", {}),
+    ],
+)
 def test_no_such_warning_over_https_or_on_localhost(production_like, ctx, base_url, headers):
     page = production_like.test_client().get("/login", base_url=base_url, headers=headers).get_data(as_text=True)
     assert 'data-testid="needs-https"' not in page
@@ -96,13 +103,17 @@ def _environment_names(source: str) -> set[str]:
 def test_every_configuration_variable_is_in_the_readme_table():
     """The environment variables read by config.py, gunicorn.conf.py and the application factory
     against the README's table, both ways."""
-    used = set().union(*(_environment_names((ROOT / name).read_text())
-                         for name in ("config.py", "gunicorn.conf.py", "app/__init__.py")))
-    used -= {"ROLEBOOK_TEST_DATABASE_URL"}   # the test suite's own
+    used = set().union(
+        *(
+            _environment_names((ROOT / name).read_text())
+            for name in ("config.py", "gunicorn.conf.py", "app/__init__.py")
+        )
+    )
+    used -= {"ROLEBOOK_TEST_DATABASE_URL"}  # the test suite's own
     used = {name for name in used if not name.startswith("ROLEBOOK_PASSWORD_") or name == "ROLEBOOK_PASSWORD_POLICY"}
     readme = (ROOT / "README.md").read_text()
-    table = readme[readme.index("## Configuration"):]
-    table = table[:table.index("\n\n", table.index("| variable"))]
+    table = readme[readme.index("## Configuration") :]
+    table = table[: table.index("\n\n", table.index("| variable"))]
     documented = set(re.findall(r"^\| `([A-Z0-9_]+)`", table, re.MULTILINE))
     assert "ROLEBOOK_SECURE_COOKIES" in used
     assert used - documented == set(), "not in the README's configuration table"
@@ -114,9 +125,9 @@ def test_several_production_processes_refuse_a_per_process_limiter_store(monkeyp
     monkeypatch.setattr(config.Config, "RATELIMIT_STORAGE_URI", "memory://")
     with pytest.raises(SystemExit, match="ROLEBOOK_RATELIMIT_STORAGE_URI"):
         deployment.check_server(4)
-    deployment.check_server(1)   # one process with threads counts everything in one place
+    deployment.check_server(1)  # one process with threads counts everything in one place
     monkeypatch.setattr(config.Config, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/1")
     deployment.check_server(4)
     monkeypatch.setenv("ROLEBOOK_CONFIG", "development")
     monkeypatch.setattr(config.Config, "RATELIMIT_STORAGE_URI", "memory://")
-    deployment.check_server(4)   # outside production: a warning in the log only
+    deployment.check_server(4)  # outside production: a warning in the log only

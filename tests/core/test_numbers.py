@@ -1,5 +1,6 @@
 """The one rule for numbers coming in (app.core.numbers), the spellings going out, and the
 column type that keeps them exactly on both engines."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -12,26 +13,51 @@ from sqlalchemy import select
 from app.core.numbers import NumberError, grouped, parse_number, plain
 from app.extensions import db
 
-EXACT = st.decimals(min_value=Decimal("-99999999999999.9999"), max_value=Decimal("99999999999999.9999"), places=4,
-                    allow_nan=False, allow_infinity=False)
+EXACT = st.decimals(
+    min_value=Decimal("-99999999999999.9999"),
+    max_value=Decimal("99999999999999.9999"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("1234567", Decimal("1234567")), ("1,200,000", Decimal("1200000")), ("1,234,567.5", Decimal("1234567.5")),
-    ("1.234,5", Decimal("1234.5")), ("1.234.567", Decimal("1234567")), ("0.985", Decimal("0.985")),
-    ("99999999999999.9999", Decimal("99999999999999.9999")), ("-12.5", Decimal("-12.5")), ("１２３", Decimal("123")),
-    ("2,500", Decimal("2500")), ("50%", Decimal("50")), ("100.0000", Decimal("100")), (" 7 ", Decimal("7")),
-    ("'-5", Decimal("-5")), (1234567, Decimal("1234567")), (0.985, Decimal("0.985")),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("1234567", Decimal("1234567")),
+        ("1,200,000", Decimal("1200000")),
+        ("1,234,567.5", Decimal("1234567.5")),
+        ("1.234,5", Decimal("1234.5")),
+        ("1.234.567", Decimal("1234567")),
+        ("0.985", Decimal("0.985")),
+        ("99999999999999.9999", Decimal("99999999999999.9999")),
+        ("-12.5", Decimal("-12.5")),
+        ("１２３", Decimal("123")),
+        ("2,500", Decimal("2500")),
+        ("50%", Decimal("50")),
+        ("100.0000", Decimal("100")),
+        (" 7 ", Decimal("7")),
+        ("'-5", Decimal("-5")),
+        (1234567, Decimal("1234567")),
+        (0.985, Decimal("0.985")),
+    ],
+)
 def test_numbers_are_read_exactly(ctx, typed, value):
     number = parse_number(typed)
     assert number == value and str(number) == str(value)
 
 
-@pytest.mark.parametrize("typed, readings", [
-    ("1,5", ("1.5", "15")), ("1,50", ("1.5", "150")), ("0,500", ("0.5", "500")), ("1234,567", ("1234.567", "1234567")),
-    ("-1,5", ("-1.5", "-15")),
-])
+@pytest.mark.parametrize(
+    "typed, readings",
+    [
+        ("1,5", ("1.5", "15")),
+        ("1,50", ("1.5", "150")),
+        ("0,500", ("0.5", "500")),
+        ("1234,567", ("1234.567", "1234567")),
+        ("-1,5", ("-1.5", "-15")),
+    ],
+)
 def test_a_decimal_comma_is_never_read_as_a_thousands_separator(ctx, typed, readings):
     with pytest.raises(NumberError) as error:
         parse_number(typed)
@@ -53,14 +79,29 @@ def test_a_rate_refuses_any_single_comma_and_an_explicit_format_decides(ctx):
             parse_number(typed, number_format=number_format)
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("1e3", "exponent"), ("1.2E+06", "exponent"), ("NaN", "Enter a number"), ("Infinity", "Enter a number"),
-    ("inf", "Enter a number"), (float("nan"), "Enter a number"), (float("inf"), "Enter a number"),
-    ("123456789012345", "14 digits"), ("1.23456", "4 decimal"), ("abc", "Enter a number"), ("1..2", "separators"),
-    ("12,34,567", "separators"), ("1,", "separators"), (True, "Enter a number"), ("--1", "Enter a number"),
-    (Decimal("1E+400"), "14 digits"), (Decimal("1.00000000000000000000000000000001"), "4 decimal"),
-    ("1" + "0" * 5000, "14 digits"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("1e3", "exponent"),
+        ("1.2E+06", "exponent"),
+        ("NaN", "Enter a number"),
+        ("Infinity", "Enter a number"),
+        ("inf", "Enter a number"),
+        (float("nan"), "Enter a number"),
+        (float("inf"), "Enter a number"),
+        ("123456789012345", "14 digits"),
+        ("1.23456", "4 decimal"),
+        ("abc", "Enter a number"),
+        ("1..2", "separators"),
+        ("12,34,567", "separators"),
+        ("1,", "separators"),
+        (True, "Enter a number"),
+        ("--1", "Enter a number"),
+        (Decimal("1E+400"), "14 digits"),
+        (Decimal("1.00000000000000000000000000000001"), "4 decimal"),
+        ("1" + "0" * 5000, "14 digits"),
+    ],
+)
 def test_bad_numbers_are_refused_with_the_reason(ctx, typed, message):
     with pytest.raises(NumberError) as error:
         parse_number(typed)
@@ -104,21 +145,40 @@ def test_the_column_type_keeps_every_digit_orders_and_sums_in_sql(ctx):
     from app.jobs.models import KpiTarget
     from tests import factories
 
-    values = [Decimal("99999999999999.9999"), Decimal("-99999999999999.9999"), Decimal("0.0001"),
-              Decimal("12345678901234.5678")]
+    values = [
+        Decimal("99999999999999.9999"),
+        Decimal("-99999999999999.9999"),
+        Decimal("0.0001"),
+        Decimal("12345678901234.5678"),
+    ]
     kpis = [factories.create_kpi(f"K{i}") for i in range(len(values))]
     position = factories.create_position("P1", factories.create_department("D1"))
     version = services.start_draft(position, None, content=factories.jd_content("Job"))
-    db.session.add_all(KpiTarget(version_id=version.id, kpi_id=kpi.id, position=i, target=value, weight=0,
-                                 period="monthly", kpi_code=kpi.code, kpi_name=kpi.name, kpi_unit="",
-                                 kpi_direction="higher") for i, (kpi, value) in enumerate(zip(kpis, values)))
+    db.session.add_all(
+        KpiTarget(
+            version_id=version.id,
+            kpi_id=kpi.id,
+            position=i,
+            target=value,
+            weight=0,
+            period="monthly",
+            kpi_code=kpi.code,
+            kpi_name=kpi.name,
+            kpi_unit="",
+            kpi_direction="higher",
+        )
+        for i, (kpi, value) in enumerate(zip(kpis, values))
+    )
     db.session.flush()
     db.session.expire_all()
-    stored = db.session.scalars(select(KpiTarget.target).where(KpiTarget.version_id == version.id)
-                                .order_by(KpiTarget.target)).all()
+    stored = db.session.scalars(
+        select(KpiTarget.target).where(KpiTarget.version_id == version.id).order_by(KpiTarget.target)
+    ).all()
     assert stored == sorted(values) and [str(v) for v in stored] == [str(v) for v in sorted(values)]
-    assert db.session.scalar(select(db.func.sum(KpiTarget.target)).where(KpiTarget.version_id == version.id)) \
-        == sum(values)
-    assert db.session.scalars(select(KpiTarget.target).where(KpiTarget.target > Decimal("12345678901234.5677"))
-                              .order_by(KpiTarget.target)).all() == [values[3], values[0]]
+    assert db.session.scalar(select(db.func.sum(KpiTarget.target)).where(KpiTarget.version_id == version.id)) == sum(
+        values
+    )
+    assert db.session.scalars(
+        select(KpiTarget.target).where(KpiTarget.target > Decimal("12345678901234.5677")).order_by(KpiTarget.target)
+    ).all() == [values[3], values[0]]
     db.session.rollback()

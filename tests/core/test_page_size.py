@@ -1,5 +1,6 @@
 """List pages take their size from the configuration (ROLEBOOK_PER_PAGE) and from the user (25, 50,
 100, 200), remembered on the account, with a fixed number of queries whatever the size."""
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,11 @@ def test_a_size_chosen_under_a_list_is_remembered_for_the_account(login):
     page = client.get("/org/departments?per_page=100").get_data(as_text=True)
     assert _rows(page) == 100 and "1–100 of 130" in page
     assert db.session.get(User, client.user.id).per_page == 100
-    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "users", AuditEvent.action == "update")
-                               .order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        db.select(AuditEvent)
+        .where(AuditEvent.entity == "users", AuditEvent.action == "update")
+        .order_by(AuditEvent.id.desc())
+    ).first()
     assert event.changes["per_page"] == [None, 100]
     # the next lists open with it: departments, and every other list
     assert _rows(client.get("/org/departments").get_data(as_text=True)) == 100
@@ -63,7 +67,7 @@ def test_sizes_outside_the_choices_are_ignored(login):
 def test_the_number_of_queries_does_not_depend_on_the_size(login, count_queries):
     _departments(210)
     client = login("hr")
-    client.get("/org/departments?per_page=25")   # chosen (and remembered) before counting
+    client.get("/org/departments?per_page=25")  # chosen (and remembered) before counting
     with count_queries() as small:
         assert client.get("/org/departments").status_code == 200
     client.get("/org/departments?per_page=200")

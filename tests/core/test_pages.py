@@ -53,8 +53,9 @@ def test_language_choice_sticks_to_the_account(login, app):
     fresh = app.test_client()
     from tests import factories
 
-    fresh.post("/login", data={"email": client.user.email, "password": factories.PASSWORD},
-               headers={"Accept-Language": "en"})
+    fresh.post(
+        "/login", data={"email": client.user.email, "password": factories.PASSWORD}, headers={"Accept-Language": "en"}
+    )
     assert "首页" in fresh.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
@@ -84,9 +85,12 @@ def test_catalog_is_up_to_date_with_the_code():
         method_map, options_map = parse_mapping_cfg(fh)
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
-        for message in extract_from_dir(str(root), method_map, options_map,
-                                        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
-                                                  "lazy_gettext": None})
+        for message in extract_from_dir(
+            str(root),
+            method_map,
+            options_map,
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None},
+        )
     }
     with open(CATALOGS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}

@@ -1,4 +1,5 @@
 """Spreadsheet exports: typed values, formula injection neutralised (OWASP), Chinese intact."""
+
 from __future__ import annotations
 
 import csv
@@ -55,7 +56,7 @@ def test_decimals_are_number_cells_when_a_spreadsheet_holds_them_exactly_else_th
     assert safe_cell(Decimal("-1.50")) == -1.5 and type(safe_cell(Decimal("-1.50"))) is float
     assert safe_cell(Decimal("1200000")) == 1200000.0
     assert safe_cell(Decimal("99999999999999.9999")) == "99999999999999.9999"
-    assert safe_cell(Decimal("-12345678901234.5678")) == "'-12345678901234.5678"   # the exporters' quote
+    assert safe_cell(Decimal("-12345678901234.5678")) == "'-12345678901234.5678"  # the exporters' quote
 
 
 def test_ordinary_text_is_unchanged_and_control_characters_are_dropped():
@@ -75,9 +76,12 @@ def _workbook(sheets):
 
 
 def test_xlsx_keeps_types_neutralises_formulas_and_keeps_chinese():
-    sheet = Sheet("编制表", [Column("名称"), Column("编制", number_format="#,##0"), Column("日期")],
-                  rows=[[attack, 1200, date(2026, 11, 22)] for attack in ATTACKS] + [["#N/A", -1, None]],
-                  footer=[Row(["合计", 1200 * len(ATTACKS) - 1, None], bold=True)])
+    sheet = Sheet(
+        "编制表",
+        [Column("名称"), Column("编制", number_format="#,##0"), Column("日期")],
+        rows=[[attack, 1200, date(2026, 11, 22)] for attack in ATTACKS] + [["#N/A", -1, None]],
+        footer=[Row(["合计", 1200 * len(ATTACKS) - 1, None], bold=True)],
+    )
     ws = _workbook([sheet])["编制表"]
     header, *rows = list(ws.iter_rows())
     assert [c.value for c in header] == ["名称", "编制", "日期"] and header[0].font.b
@@ -97,8 +101,10 @@ def test_xlsx_keeps_types_neutralises_formulas_and_keeps_chinese():
 
 
 def test_xlsx_row_looks_and_sheet_titles():
-    sheets = [Sheet("a/b:c*d?[e]" + "x" * 40, ["A", "B"], [Row(["深", 1], fill="F8D7DA", indent=2)]),
-              Sheet("a/b:c*d?[e]" + "x" * 40, ["A"], iter([]))]
+    sheets = [
+        Sheet("a/b:c*d?[e]" + "x" * 40, ["A", "B"], [Row(["深", 1], fill="F8D7DA", indent=2)]),
+        Sheet("a/b:c*d?[e]" + "x" * 40, ["A"], iter([])),
+    ]
     wb = _workbook(sheets)
     assert all(len(title) <= 31 and not set(title) & set("[]:*?/\\") for title in wb.sheetnames)
     assert len(set(wb.sheetnames)) == 2
@@ -114,8 +120,12 @@ def test_xlsx_streams_large_sheets():
 
 
 def test_csv_has_bom_typed_numbers_and_neutralised_text():
-    sheet = Sheet("x", ["名称", "编制", "日期"], rows=[[attack, 3, date(2026, 1, 2)] for attack in ATTACKS],
-                  footer=[["合计", 24, None]])
+    sheet = Sheet(
+        "x",
+        ["名称", "编制", "日期"],
+        rows=[[attack, 3, date(2026, 1, 2)] for attack in ATTACKS],
+        footer=[["合计", 24, None]],
+    )
     data = csv_bytes(sheet)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -148,13 +158,16 @@ def test_download_headers_carry_a_chinese_filename_with_an_ascii_fallback():
         assert "filename*=UTF-8''%E7%BC%96%E5%88%B6%E8%A1%A8.csv" in response.headers["Content-Disposition"]
 
 
-@pytest.mark.parametrize(("value", "cell"), [
-    ("1200000", 1200000.0),
-    ("0.985", 0.985),
-    ("123456789012.345", 123456789012.345),          # 15 digits: a number cell
-    ("1256475507840.5042", "1256475507840.5042"),    # 17 digits a float holds, a spreadsheet does not
-    ("99999999999999.9999", "99999999999999.9999"),
-])
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("1200000", 1200000.0),
+        ("0.985", 0.985),
+        ("123456789012.345", 123456789012.345),  # 15 digits: a number cell
+        ("1256475507840.5042", "1256475507840.5042"),  # 17 digits a float holds, a spreadsheet does not
+        ("99999999999999.9999", "99999999999999.9999"),
+    ],
+)
 def test_a_number_is_a_number_cell_only_when_the_sheet_keeps_every_digit(value, cell):
     written = sheet_number(Decimal(value))
     assert written == cell and type(written) is type(cell)

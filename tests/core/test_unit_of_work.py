@@ -1,6 +1,7 @@
 """One commit point per entry point (``app.core.unit_of_work``): whatever a page, an API call, a
 CLI command or a background task flushed is rolled back when it then fails, and committed when
 it succeeds."""
+
 from __future__ import annotations
 
 import click
@@ -103,8 +104,9 @@ def test_a_cli_command_that_fails_after_a_flush_leaves_the_database_unchanged(pr
 
 def test_a_real_cli_command_commits_through_the_unit_of_work(probe_app):
     app, _, _ = probe_app
-    result = app.test_cli_runner().invoke(args=["users", "create", "uow@example.com", "--role", "hr",
-                                                "--password", factories.PASSWORD])
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "uow@example.com", "--role", "hr", "--password", factories.PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.query(type(probe_app[2])).filter_by(email="uow@example.com").count() == 1

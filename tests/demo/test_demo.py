@@ -1,4 +1,5 @@
 """`flask demo load`: the demo organisation built from the seeds, loaded idempotently."""
+
 from sqlalchemy import func, select
 
 from app.auth import services as auth_services
@@ -16,8 +17,9 @@ def _load(app):
 
 
 def _row_counts() -> dict[str, int]:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table)) for table in db.metadata.sorted_tables
+    }
 
 
 def _position(code: str) -> Position:
@@ -48,14 +50,16 @@ def test_the_2014_charter_department(app, ctx):
     assert (ec.code, ec.service_object, ec.nature) == ("EC", "顾客", "网络销售，推广")
     assert ec.authority.startswith("受总经理委托") and "专职管理部门" in ec.management_functions
     assert [f.text for f in ec.functions][0] == "负责网店日常维护，优化店铺与商品排名"
-    assert len(ec.functions) == 9   # the charter's six first, then three of seed 004, titled
+    assert len(ec.functions) == 9  # the charter's six first, then three of seed 004, titled
     assert [f.title for f in ec.functions][5:] == ["", "客户服务", "数据分析与报告", "新业务拓展"]
     # Duty coverage: the positions' duties are linked, one gap and one overlap left for HR to see.
     from app.jobs.coverage import department_matrix
 
     matrix = department_matrix(ec)
     assert [f.title for f in matrix.gaps] == ["新业务拓展"]
-    assert [(f.text, len(columns)) for f, columns in matrix.overlaps] == [("负责网络站内站外推广工作；策划店铺促销活动方案", 4)]
+    assert [(f.text, len(columns)) for f, columns in matrix.overlaps] == [
+        ("负责网络站内站外推广工作；策划店铺促销活动方案", 4)
+    ]
     assert "店铺评分、客户满意度" in ec.evaluation_criteria
     # 部门协作 (seed 004): partners that are departments are linked, the others stay names.
     partners = {c.partner_name: c.partner for c in ec.collaborations}
@@ -64,8 +68,12 @@ def test_the_2014_charter_department(app, ctx):
 
     # 编制: 电商部经理1人，推广人员1人，美工1人，在线客服2人.
     headcount = _titles_and_headcount(ec)
-    assert {title: headcount[title] for title in ("电商部经理", "推广", "美工", "在线客服")} == \
-        {"电商部经理": 1, "推广": 1, "美工": 1, "在线客服": 2}
+    assert {title: headcount[title] for title in ("电商部经理", "推广", "美工", "在线客服")} == {
+        "电商部经理": 1,
+        "推广": 1,
+        "美工": 1,
+        "在线客服": 2,
+    }
     manager = _position("EC-MGR")
     assert ec.head_position == manager
     assert manager.reports_to.title == "总经理"
@@ -73,8 +81,11 @@ def test_the_2014_charter_department(app, ctx):
     # 临时代理 (seed 001): the manager covers 推广 and 美工, 电商运营专员 covers 在线客服 (its peer),
     # each named on the covered post ("Covered when vacant by").
     assert not manager.acting_note and manager.acting_position is None
-    assert {code: _position(code).acting_position.code for code in ("EC-PROMO", "EC-ART", "EC-CS")} == \
-        {"EC-PROMO": "EC-MGR", "EC-ART": "EC-MGR", "EC-CS": "EC-OPS"}
+    assert {code: _position(code).acting_position.code for code in ("EC-PROMO", "EC-ART", "EC-CS")} == {
+        "EC-PROMO": "EC-MGR",
+        "EC-ART": "EC-MGR",
+        "EC-CS": "EC-OPS",
+    }
     assert "临时代理下级岗位工作" in _position("EC-PROMO").acting_note
     assert "电商运营专员临时代理" in _position("EC-CS").acting_note
     assert _position("EC-OPS").acting_position is None
@@ -117,10 +128,15 @@ def test_vacancies_over_staffing_and_history(app, ctx):
 
 def test_demo_accounts_are_linked_to_employees(app, ctx):
     _load(app)
-    holder = {email: org.primary_position(auth_services.find_user(email).employee).code
-              for email in ("manager@rolebook.demo", "employee@rolebook.demo", "hr@rolebook.demo")}
-    assert holder == {"manager@rolebook.demo": "EC-MGR", "employee@rolebook.demo": "EC-CS",
-                      "hr@rolebook.demo": "HR-SPEC"}
+    holder = {
+        email: org.primary_position(auth_services.find_user(email).employee).code
+        for email in ("manager@rolebook.demo", "employee@rolebook.demo", "hr@rolebook.demo")
+    }
+    assert holder == {
+        "manager@rolebook.demo": "EC-MGR",
+        "employee@rolebook.demo": "EC-CS",
+        "hr@rolebook.demo": "HR-SPEC",
+    }
     manager = auth_services.find_user("manager@rolebook.demo")
     assert manager.employee in org.current_holders([_position("EC-MGR").id])[_position("EC-MGR").id]
     assert auth_services.find_user("admin@rolebook.demo").employee is None

@@ -1,6 +1,7 @@
 """The production topology of the README, started for real on 127.0.0.1: PostgreSQL, Redis, two
 gunicorn servers (gunicorn.conf.py, one worker of four threads each, on two ports that the clients
 use alternately) and a separate ``flask tasks worker``; plus a client that never retries."""
+
 from __future__ import annotations
 
 import http.client
@@ -54,9 +55,22 @@ class Redis:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed (make setup-test installs it)"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--save", "3600 1", "--appendonly", "no"],
-            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--save",
+                "3600 1",
+                "--appendonly",
+                "no",
+            ],
+            stdout=open(self.folder / "redis.log", "ab"),
+            stderr=subprocess.STDOUT,
+        )
         wait_until(self._answers, 10, "redis-server answers")
 
     def _answers(self) -> bool:
@@ -87,8 +101,14 @@ class Process:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=open(self.log, "ab"),
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int:
@@ -120,8 +140,23 @@ class Process:
 
 
 def gunicorn(name: str, port: int, env: dict, folder: Path) -> Process:
-    return Process(name, [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
-                          "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"], env, folder)
+    return Process(
+        name,
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        env,
+        folder,
+    )
 
 
 def task_worker(env: dict, folder: Path, name: str = "worker") -> Process:
@@ -129,8 +164,14 @@ def task_worker(env: dict, folder: Path, name: str = "worker") -> Process:
 
 
 def flask(env: dict, *args: str) -> str:
-    done = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
     return done.stdout
 
@@ -148,7 +189,7 @@ def _closed_by_the_server(sock) -> bool:
 class Outcome:
     requests: int = 0
     statuses: dict = field(default_factory=dict)
-    errors: list = field(default_factory=list)       # (what, exception or status) that must not happen
+    errors: list = field(default_factory=list)  # (what, exception or status) that must not happen
     resets: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -180,7 +221,7 @@ class Client:
         self.turn += 1
         connection = self.connections.get(port)
         if connection is not None and connection.sock is not None and _closed_by_the_server(connection.sock):
-            connection.close()   # as browsers and urllib3 do: a kept-alive connection the server closed is not reused
+            connection.close()  # as browsers and urllib3 do: a kept-alive connection the server closed is not reused
             connection = None
         if connection is None:
             connection = self.connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

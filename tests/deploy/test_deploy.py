@@ -6,6 +6,7 @@ PostgreSQL restarted under load, a graceful reload under load, a fast stop after
 
 ROLEBOOK_DEPLOY_LOAD_SECONDS (default 60) and ROLEBOOK_DEPLOY_CLIENTS (default 50) size the load.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,7 +30,7 @@ from tests.pg_server import PostgresServer
 LOAD_SECONDS = float(os.environ.get("ROLEBOOK_DEPLOY_LOAD_SECONDS", "60"))
 CLIENTS = int(os.environ.get("ROLEBOOK_DEPLOY_CLIENTS", "50"))
 ADMIN = "admin@rolebook.demo"
-EXTRA_EMPLOYEES = 320   # more than a launch makes in the request (300): the launch is a background task
+EXTRA_EMPLOYEES = 320  # more than a launch makes in the request (300): the launch is a background task
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +41,20 @@ def stack(tmp_path_factory):
     redis = Redis(folder / "redis")
     redis.start()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ROLEBOOK_", "GUNICORN"))}
-    env.update({
-        "ROLEBOOK_CONFIG": "production", "DATABASE_URL": database, "SECRET_KEY": "deploy-test-secret",
-        "ROLEBOOK_SECURE_COOKIES": "0",          # the clients speak plain HTTP to 127.0.0.1
-        "ROLEBOOK_INSTANCE_PATH": str(folder / "instance"),   # shared by the servers and the worker
-        "ROLEBOOK_QUEUE_URL": redis.url, "ROLEBOOK_QUEUE_CONSUMER": "none",
-        "ROLEBOOK_PDF_SYNC_MAX_PAGES": "12",   # manuals of more than 4 positions are background tasks
-        "ROLEBOOK_PDF_SYNC_LOAD_AWARE": "0",   # whatever the machine's load: job descriptions made by the servers
-        "ROLEBOOK_PDF_WORKERS": "0",
-    })
+    env.update(
+        {
+            "ROLEBOOK_CONFIG": "production",
+            "DATABASE_URL": database,
+            "SECRET_KEY": "deploy-test-secret",
+            "ROLEBOOK_SECURE_COOKIES": "0",  # the clients speak plain HTTP to 127.0.0.1
+            "ROLEBOOK_INSTANCE_PATH": str(folder / "instance"),  # shared by the servers and the worker
+            "ROLEBOOK_QUEUE_URL": redis.url,
+            "ROLEBOOK_QUEUE_CONSUMER": "none",
+            "ROLEBOOK_PDF_SYNC_MAX_PAGES": "12",  # manuals of more than 4 positions are background tasks
+            "ROLEBOOK_PDF_SYNC_LOAD_AWARE": "0",  # whatever the machine's load: job descriptions made by the servers
+            "ROLEBOOK_PDF_WORKERS": "0",
+        }
+    )
     flask(env, "db", "upgrade")
     flask(env, "demo", "load")
     token = flask(env, "users", "token", ADMIN, "--name", "deploy tests").strip().splitlines()[-1]
@@ -60,8 +66,21 @@ def stack(tmp_path_factory):
     for port in ports:
         wait_until(lambda port=port: _answers(port), 60, f"gunicorn on {port}")
     engine = create_engine(database, pool_pre_ping=True)
-    state = type("Stack", (), dict(env=env, folder=folder, postgres=postgres, redis=redis, ports=ports,
-                                   servers=servers, worker=worker, token=token, engine=engine))
+    state = type(
+        "Stack",
+        (),
+        dict(
+            env=env,
+            folder=folder,
+            postgres=postgres,
+            redis=redis,
+            ports=ports,
+            servers=servers,
+            worker=worker,
+            token=token,
+            engine=engine,
+        ),
+    )
     _add_employees(state)
     yield state
     for process in (*state.servers, state.worker):
@@ -141,16 +160,23 @@ def _load(stack, seconds: float, clients: int, allow_503: bool = False, during=N
                 if roll < 0.25:
                     change += 1
                     name = f"负载部门{number}-{change}"
-                    status, headers, body = client.json("PATCH", f"/api/v1/departments/{department}",
-                                                        {"name": name}, {"If-Match": etag})
+                    status, headers, body = client.json(
+                        "PATCH", f"/api/v1/departments/{department}", {"name": name}, {"If-Match": etag}
+                    )
                     if status == 200:
                         etag, mine["accepted"], mine["unknown"] = headers["ETag"], name, []
                     elif status == 503 and allow_503:
                         mine["unknown"].append(name)
                 else:
                     if roll < 0.6:
-                        path = rng.choice(["/api/v1/positions?per_page=25", "/api/v1/employees?per_page=25",
-                                           "/api/v1/departments", f"/api/v1/departments/{department}"])
+                        path = rng.choice(
+                            [
+                                "/api/v1/positions?per_page=25",
+                                "/api/v1/employees?per_page=25",
+                                "/api/v1/departments",
+                                f"/api/v1/departments/{department}",
+                            ]
+                        )
                     elif roll < 0.75:
                         path = f"/api/v1/positions/{rng.choice(with_jd)}/job-description.pdf?lang=en"
                     elif roll < 0.9:
@@ -184,8 +210,11 @@ def _positions_with_a_job_description(stack) -> list[int]:
     if not getattr(stack, "with_jd", None):
         client = Client(stack.ports, stack.token)
         status, _headers, page = client.json("GET", "/api/v1/positions?per_page=100")
-        stack.with_jd = [item["id"] for item in page["items"]
-                         if client.request("GET", f"/api/v1/positions/{item['id']}/job-description")[0] == 200]
+        stack.with_jd = [
+            item["id"]
+            for item in page["items"]
+            if client.request("GET", f"/api/v1/positions/{item['id']}/job-description")[0] == 200
+        ]
         client.close()
         assert len(stack.with_jd) >= 3
     return stack.with_jd
@@ -194,8 +223,10 @@ def _positions_with_a_job_description(stack) -> list[int]:
 def _uncached_manual(client: Client) -> str:
     """The Location of a new manual task: a department's manual not made yet (or the company's)."""
     status, _headers, page = client.json("GET", "/api/v1/departments?per_page=100")
-    for path in [f"/api/v1/departments/{item['id']}/manual.pdf?lang=zh_CN" for item in page["items"]] + \
-            ["/api/v1/manual.pdf?lang=zh_CN", "/api/v1/manual.pdf?lang=en"]:
+    for path in [f"/api/v1/departments/{item['id']}/manual.pdf?lang=zh_CN" for item in page["items"]] + [
+        "/api/v1/manual.pdf?lang=zh_CN",
+        "/api/v1/manual.pdf?lang=en",
+    ]:
         status, headers, _body = client.request("GET", path)
         if status == 202:
             return headers["Location"]
@@ -241,15 +272,16 @@ def test_login_throttling_holds_across_the_processes(stack):
     results += [attempt(16 + n) for n in range(6)]
     assert set(results) <= {200, 429}, results
     with stack.engine.connect() as connection:
-        checked = connection.execute(text("SELECT count(*) FROM audit_events WHERE action = 'login_failed' "
-                                          "AND label = :email"), {"email": email}).scalar()
+        checked = connection.execute(
+            text("SELECT count(*) FROM audit_events WHERE action = 'login_failed' AND label = :email"), {"email": email}
+        ).scalar()
     # the burst may get fewer than five checks (attempts counted before they are refused); the six
     # attempts after it use up the rest: five in all, then refused
     assert results.count(200) == checked == 5, results
     assert results[-1] == 429
 
 
-@pytest.mark.parametrize("length", [5_000, 9_000])   # beyond the application's limit; beyond gunicorn's
+@pytest.mark.parametrize("length", [5_000, 9_000])  # beyond the application's limit; beyond gunicorn's
 def test_oversized_addresses_and_headers_are_json_errors(stack, length):
     client = Client(stack.ports, stack.token)
     for _port in stack.ports:
@@ -277,8 +309,10 @@ def test_a_connection_kept_alive_through_a_pause_is_not_reset(stack):
 
 def test_load_without_errors_or_connection_resets(stack):
     outcome, written = _load(stack, LOAD_SECONDS, CLIENTS)
-    print(f"\n{CLIENTS} clients, {LOAD_SECONDS:.0f} s: {outcome.requests} requests {outcome.statuses}, "
-          f"{len(outcome.errors)} errors, {outcome.resets} connection resets")
+    print(
+        f"\n{CLIENTS} clients, {LOAD_SECONDS:.0f} s: {outcome.requests} requests {outcome.statuses}, "
+        f"{len(outcome.errors)} errors, {outcome.resets} connection resets"
+    )
     assert outcome.errors == [] and outcome.resets == 0
     assert outcome.requests > CLIENTS
     _every_write_kept(stack, written)
@@ -293,18 +327,27 @@ def test_big_manuals_and_cycle_launches_are_finished_by_the_worker(stack):
     assert status == 200 and pdf.startswith(b"%PDF")
 
     status, _headers, templates = client.json("GET", "/api/v1/appraisal-templates")
-    status, _headers, cycle = client.json("POST", "/api/v1/appraisal-cycles", {
-        "name": "部署测试", "period_type": "monthly", "start_date": "2026-11-01",
-        "template_id": templates["items"][0]["id"]})
+    status, _headers, cycle = client.json(
+        "POST",
+        "/api/v1/appraisal-cycles",
+        {
+            "name": "部署测试",
+            "period_type": "monthly",
+            "start_date": "2026-11-01",
+            "template_id": templates["items"][0]["id"],
+        },
+    )
     assert status == 201, cycle
     # the demo's November cycle has the same template: HR confirms the second review explicitly
-    status, headers, task = client.json("POST", f"/api/v1/appraisal-cycles/{cycle['id']}/launch",
-                                        {"version": cycle["version"], "confirm_overlap": True})
+    status, headers, task = client.json(
+        "POST", f"/api/v1/appraisal-cycles/{cycle['id']}/launch", {"version": cycle["version"], "confirm_overlap": True}
+    )
     assert status == 202, (status, task)
     _task_done(client, headers["Location"])
     with stack.engine.connect() as connection:
-        reviews = connection.execute(text("SELECT count(*) FROM appraisal_reviews WHERE cycle_id = :id"),
-                                     {"id": cycle["id"]}).scalar()
+        reviews = connection.execute(
+            text("SELECT count(*) FROM appraisal_reviews WHERE cycle_id = :id"), {"id": cycle["id"]}
+        ).scalar()
     assert reviews > EXTRA_EMPLOYEES
     client.close()
 
@@ -319,8 +362,11 @@ def test_a_worker_killed_in_the_middle_of_a_task(stack):
     wait_until(lambda: client.json("GET", location)[2]["status"] == "running", 60, "the task runs", interval=0.05)
     stack.worker.kill()
     stack.worker.start()
-    failed = wait_until(lambda: (lambda t: t if t["status"] != "running" else None)(client.json("GET", location)[2]),
-                        30, "the interrupted task is marked")
+    failed = wait_until(
+        lambda: (lambda t: t if t["status"] != "running" else None)(client.json("GET", location)[2]),
+        30,
+        "the interrupted task is marked",
+    )
     assert failed["status"] == "failed" and "interrupted" in failed["error"], failed
     status, headers, again = client.json("GET", "/api/v1/manual.pdf?lang=en")
     assert status == 202 and again["id"] != task["id"]
@@ -331,7 +377,7 @@ def test_a_worker_killed_in_the_middle_of_a_task(stack):
 def test_queued_tasks_survive_a_redis_restart(stack):
     client = Client(stack.ports, stack.token)
     assert stack.worker.stop() < 20
-    location = _uncached_manual(client)   # queued in Redis: no worker runs
+    location = _uncached_manual(client)  # queued in Redis: no worker runs
     stack.redis.restart()
     stack.worker.start()
     _task_done(client, location)
@@ -343,11 +389,20 @@ def test_queued_tasks_survive_a_redis_restart(stack):
 
 def test_postgresql_restarted_under_load(stack):
     """Requests in flight may fail with a clean 503; the next ones succeed; nothing half-written."""
+
     def restart():
         time.sleep(3)
-        stack.postgres._run("pg_ctl", "-D", str(stack.postgres.root / "data"), "-m", "fast", "-w", "restart",
-                            "-o", f"-k {stack.postgres.root} -p {stack.postgres.port} "
-                            "-c listen_addresses=127.0.0.1 -c fsync=off")
+        stack.postgres._run(
+            "pg_ctl",
+            "-D",
+            str(stack.postgres.root / "data"),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+            "-o",
+            f"-k {stack.postgres.root} -p {stack.postgres.port} -c listen_addresses=127.0.0.1 -c fsync=off",
+        )
 
     outcome, written = _load(stack, 15, 10, allow_503=True, during=restart)
     print(f"\nPostgreSQL restart: {outcome.requests} requests {outcome.statuses}, {len(outcome.errors)} errors")
@@ -373,7 +428,7 @@ def test_graceful_reload_under_load(stack):
 def test_a_stop_takes_under_two_seconds_after_pdfs(stack):
     client = Client(stack.ports[1:], stack.token)
     rendered = 0
-    for position in _positions_with_a_job_description(stack)[:3]:   # zh_CN: not cached by the load
+    for position in _positions_with_a_job_description(stack)[:3]:  # zh_CN: not cached by the load
         status, _headers, pdf = client.request("GET", f"/api/v1/positions/{position}/job-description.pdf?lang=zh_CN")
         rendered += status == 200 and pdf.startswith(b"%PDF")
     assert rendered == 3

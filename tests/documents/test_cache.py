@@ -1,5 +1,6 @@
 """The PDF cache's key covers everything that shapes a document besides its content: templates,
 stylesheet, compiled translations and the code that formats values and draws the charts."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,10 +14,17 @@ from app.jobs import services as jobs
 def test_the_key_covers_translations_formatting_and_chart_code():
     files = cache.inputs()
     names = {str(path.relative_to(cache.APP.parent)) for path in files}
-    assert {"app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "app/translations/en/LC_MESSAGES/messages.mo",
-            "app/documents/formatting.py", "app/core/formatting.py", "app/org/chart.py", "app/org/chart_dot.py",
-            "app/org/chart_svg.py",
-            "app/documents/assets/print.css", "templates/documents/pdf/job_description.html"} <= names
+    assert {
+        "app/translations/zh_Hans_CN/LC_MESSAGES/messages.mo",
+        "app/translations/en/LC_MESSAGES/messages.mo",
+        "app/documents/formatting.py",
+        "app/core/formatting.py",
+        "app/org/chart.py",
+        "app/org/chart_dot.py",
+        "app/org/chart_svg.py",
+        "app/documents/assets/print.css",
+        "templates/documents/pdf/job_description.html",
+    } <= names
     assert all(path.is_file() for path in files)
 
 
@@ -42,8 +50,7 @@ def test_changing_any_input_changes_the_key(ctx, shop, monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["key computed", "key kept"])
-def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop, count_queries, kept,
-                                                                monkeypatch):
+def test_a_cached_job_description_reads_only_its_row_and_header(app, login, shop, count_queries, kept, monkeypatch):
     """Printed again, a published job description runs three queries (the user, the version with
     its position, department and superior, and the subordinates its header prints; or, with the
     key kept until the data changes, the newest audit row), not its content's; a change of its

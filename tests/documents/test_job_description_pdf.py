@@ -1,6 +1,7 @@
 """The job-description PDF, rendered for real and read back: every duty, requirement and KPI in
 order, the labels in the language asked for, CJK fonts embedded, "Page X of Y" on every page,
 the DRAFT mark, long tables, user text as literal text, permissions and the cache."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,21 @@ def test_chinese_job_description_prints_everything_in_order(login, shop):
     assert in_order(text, [r[1] for r in REQUIREMENTS if r[2]] + [r[1] for r in REQUIREMENTS if not r[2]])
     assert in_order(text, ["销售额", "1,200,000", "900,000", "1,500,000", "60", "转化率"])
     # sections in the seeds' order, labels in Chinese, content as typed
-    assert in_order(text, ["基本信息", "岗位目的", "职责权限", "管理责任", "工作职责", "关键绩效指标", "能力要求",
-                           "任职要求", "工作条件", "签字"])
+    assert in_order(
+        text,
+        [
+            "基本信息",
+            "岗位目的",
+            "职责权限",
+            "管理责任",
+            "工作职责",
+            "关键绩效指标",
+            "能力要求",
+            "任职要求",
+            "工作条件",
+            "签字",
+        ],
+    )
     assert in_order(text, ["电商运营主管", "EC-LEAD", "运营组", "P5", "电商部经理", "运营专员", "2"])
     assert "每日10点前" in squeeze(text) and "月度" in text and "30%" in squeeze(text)
     # the header (company, document number) and footer (effective date, page X of Y) on every page
@@ -71,8 +85,19 @@ def test_english_labels_with_content_as_typed(login, shop):
     pdf = _get_pdf(login("hr"), f"/documents/versions/{shop.version.id}/job-description.pdf?lang=en")
     pages = pages_text(pdf)
     text = "".join(pages_text(pdf, "raw"))
-    assert in_order(text, ["1. Basic information", "2. Purpose", "5. Duties", "6. Key performance indicators",
-                           "8. Requirements", "Required", "Preferred", "10. Signatures"])
+    assert in_order(
+        text,
+        [
+            "1. Basic information",
+            "2. Purpose",
+            "5. Duties",
+            "6. Key performance indicators",
+            "8. Requirements",
+            "Required",
+            "Preferred",
+            "10. Signatures",
+        ],
+    )
     assert in_order(text, DUTIES_1 + DUTIES_2)
     assert "Frequency: Monthly" in text and "Weight: 30%" in squeeze(text).replace("Weight:", "Weight: ")
     assert "Prepared by (HR)" in text and "Employee acknowledgement" in text
@@ -102,8 +127,19 @@ def test_a_draft_carries_the_draft_mark_and_is_not_cached(login, shop):
 def test_a_long_kpi_table_repeats_its_header_on_every_page(ctx, shop):
     kpis = [factories.create_kpi(f"K{n:02d}", f"指标{n:02d}") for n in range(45)]
     content = jd_content(shop)
-    content["kpis"] = [{"id": None, "kpi_id": kpi.id, "target": 100, "threshold": None, "stretch": None,
-                        "weight": 2, "period": "monthly", "note": ""} for kpi in kpis]
+    content["kpis"] = [
+        {
+            "id": None,
+            "kpi_id": kpi.id,
+            "target": 100,
+            "threshold": None,
+            "stretch": None,
+            "weight": 2,
+            "period": "monthly",
+            "note": "",
+        }
+        for kpi in kpis
+    ]
     draft = new_draft(shop.lead, content)
     pages = pages_text(services.job_description_pdf(jobs.get_version(draft.id), "zh_CN").read(), "raw")
     with_rows = [page for page in pages if re.search(r"指标\d\d", page)]
@@ -137,7 +173,11 @@ def test_a_heading_never_ends_a_page(ctx, shop):
 
 
 def test_user_text_is_printed_literally_and_nothing_is_fetched(ctx, shop):
-    hostile = ['<script>alert("x")</script>', '<img src="file:///etc/passwd">', "background: url(http://example.com/x.png)"]
+    hostile = [
+        '<script>alert("x")</script>',
+        '<img src="file:///etc/passwd">',
+        "background: url(http://example.com/x.png)",
+    ]
     content = jd_content(shop, duties_1=hostile)
     content["purpose"] = '<link rel="stylesheet" href="http://example.com/evil.css"> url(file:///etc/passwd)'
     draft = new_draft(shop.lead, content)
@@ -152,21 +192,34 @@ def test_user_text_is_printed_literally_and_nothing_is_fetched(ctx, shop):
 
 def test_the_fetcher_refuses_everything_but_bundled_assets_and_data(ctx):
     fetcher = AssetFetcher()
-    for url in ("file:///etc/passwd", "http://example.com/", "https://example.com/x.css", "ftp://example.com/",
-                "rolebook-asset:../../../../etc/passwd", "rolebook-asset:/../config.py", "rolebook-asset:missing.css"):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/",
+        "https://example.com/x.css",
+        "ftp://example.com/",
+        "rolebook-asset:../../../../etc/passwd",
+        "rolebook-asset:/../config.py",
+        "rolebook-asset:missing.css",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.refused == fetcher.requested
     assert fetcher.fetch("rolebook-asset:print.css").read().startswith(b"/*")
     assert fetcher.fetch("data:text/plain;base64,b2s=").read() == b"ok"
     # even raw markup that asks for local files and the network gets nothing (defence in depth)
-    raw = ('<html><head><link rel="stylesheet" href="https://example.com/x.css"></head><body>'
-           '<img src="file:///etc/passwd"><div style="background: url(http://example.com/b.png)">x</div>'
-           '<img src="rolebook-asset:../../config.py"></body></html>')
+    raw = (
+        '<html><head><link rel="stylesheet" href="https://example.com/x.css"></head><body>'
+        '<img src="file:///etc/passwd"><div style="background: url(http://example.com/b.png)">x</div>'
+        '<img src="rolebook-asset:../../config.py"></body></html>'
+    )
     fetcher = AssetFetcher()
     pdf = html_to_pdf(raw, fetcher)
-    assert set(fetcher.refused) == {"https://example.com/x.css", "file:///etc/passwd", "http://example.com/b.png",
-                                    "rolebook-asset:../../config.py"}
+    assert set(fetcher.refused) == {
+        "https://example.com/x.css",
+        "file:///etc/passwd",
+        "http://example.com/b.png",
+        "rolebook-asset:../../config.py",
+    }
     assert "root:" not in "".join(pages_text(pdf))
 
 
@@ -180,8 +233,10 @@ def test_after_the_first_render_documents_are_written_by_a_child_process(ctx, mo
     monkeypatch.setattr(engine, "RENDERS_PER_CHILD", 2)
     html_to_pdf("<p>warm</p>")
     fetcher = AssetFetcher()
-    pdf = html_to_pdf('<link rel="stylesheet" href="rolebook-asset:print.css"><img src="file:///etc/passwd">'
-                      "<p>岗位说明书</p>", fetcher)
+    pdf = html_to_pdf(
+        '<link rel="stylesheet" href="rolebook-asset:print.css"><img src="file:///etc/passwd"><p>岗位说明书</p>',
+        fetcher,
+    )
     assert "岗位说明书" in "".join(pages_text(pdf))
     assert fetcher.requested == ["rolebook-asset:print.css", "file:///etc/passwd"]
     assert fetcher.refused == ["file:///etc/passwd"]
@@ -205,13 +260,13 @@ def test_the_render_child_keeps_no_copy_of_this_processs_files(ctx):
     read_end, write_end = os.pipe()
     try:
         with engine._lock:
-            engine._stop_child()      # the next render forks a child while write_end is open
+            engine._stop_child()  # the next render forks a child while write_end is open
         html_to_pdf("<p>岗位</p>")
         assert engine.render_child_pid() is not None
         os.close(write_end)
         write_end = None
         ready, _w, _x = select.select([read_end], [], [], 5)
-        assert ready and os.read(read_end, 1) == b""   # the end of the pipe, not a wait for the child
+        assert ready and os.read(read_end, 1) == b""  # the end of the pipe, not a wait for the child
     finally:
         os.close(read_end)
         if write_end is not None:
@@ -265,8 +320,14 @@ def test_anything_printed_changes_the_cache_key(ctx, shop, data_app):
     # the position's header data is printed, so it is part of the key
     from app.org import services as org
 
-    data = org.PositionData(code="EC-LEAD", title="电商运营主管", department_id=shop.ops.id, grade="P6", headcount=2,
-                            reports_to_id=shop.boss.id)
+    data = org.PositionData(
+        code="EC-LEAD",
+        title="电商运营主管",
+        department_id=shop.ops.id,
+        grade="P6",
+        headcount=2,
+        reports_to_id=shop.boss.id,
+    )
     org.update_position(shop.lead, data, shop.lead.version)
     db.session.commit()
     changed = services.job_description_pdf(jobs.get_version(shop.version.id), "zh_CN")
@@ -284,7 +345,23 @@ def test_anything_printed_changes_the_cache_key(ctx, shop, data_app):
 def test_the_blank_appraisal_form(login, shop):
     pdf = _get_pdf(login("hr"), f"/documents/positions/{shop.lead.id}/appraisal-form.pdf?lang=zh_CN")
     text = "".join(pages_text(pdf))
-    assert in_order(text, ["绩效考核表", "电商运营主管", "关键绩效指标", "销售额", "转化率", "能力要求", "电商运营能力",
-                           "数据分析能力", "员工意见", "签字", "员工", "经理", "人力资源"])
+    assert in_order(
+        text,
+        [
+            "绩效考核表",
+            "电商运营主管",
+            "关键绩效指标",
+            "销售额",
+            "转化率",
+            "能力要求",
+            "电商运营能力",
+            "数据分析能力",
+            "员工意见",
+            "签字",
+            "员工",
+            "经理",
+            "人力资源",
+        ],
+    )
     assert in_order(text, ["实际值", "达成率", "自评", "上级评分"])
     assert any(re.search(r"Noto-?Sans-?CJK-?SC", font["name"]) for font in fonts(pdf))

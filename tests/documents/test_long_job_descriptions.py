@@ -2,6 +2,7 @@
 the machine now (PDF_SYNC_MAX_PAGES, fewer pages when the machine is busier than it has cores);
 else a background task makes it, as for big manuals: the page goes to the task's page (303), the
 API answers 202 with the task. One printed before is sent at once, whatever its length."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,12 @@ from tests.documents.conftest import _empty_cache, shop  # noqa: F401 (fixtures)
 
 def test_the_expected_pages_grow_with_the_content(ctx, shop):  # noqa: F811
     version = jobs.get_version(shop.version.id)
-    rows = sum(len(section.duties) for section in version.sections) + len(version.requirements) \
-        + len(version.kpi_targets) + len(version.competencies)
+    rows = (
+        sum(len(section.duties) for section in version.sections)
+        + len(version.requirements)
+        + len(version.kpi_targets)
+        + len(version.competencies)
+    )
     assert services.job_description_pages(version) == 1 + max(1, -(-rows // services.JD_ROWS_PER_PAGE))
 
 
@@ -33,9 +38,9 @@ def test_a_busy_machine_lays_out_fewer_pages_in_a_request(app, monkeypatch, load
         app.config.update(PDF_SYNC_MAX_PAGES=12, PDF_SYNC_LOAD_AWARE=True)
         try:
             assert services.sync_max_pages() == expected
-            monkeypatch.setattr(services, "is_warm", lambda: False)   # its first render loads the fonts
+            monkeypatch.setattr(services, "is_warm", lambda: False)  # its first render loads the fonts
             assert services.sync_max_pages() == max(0, expected - services.COLD_PAGES)
-            app.config["PDF_SYNC_LOAD_AWARE"] = False      # the tests' setting: the machine does not count
+            app.config["PDF_SYNC_LOAD_AWARE"] = False  # the tests' setting: the machine does not count
             assert services.sync_max_pages() == 12
         finally:
             app.config["PDF_SYNC_LOAD_AWARE"] = False
@@ -64,7 +69,7 @@ def test_a_long_job_description_is_made_by_a_task_from_the_page(app, login, shop
     task_id = int(response.headers["Location"].rsplit("/", 1)[1])
     page = hr.get(response.headers["Location"]).get_data(as_text=True)
     assert 'role="progressbar"' in page and "This PDF is long" in page
-    assert hr.get(url).headers["Location"] == response.headers["Location"]   # the same task, not two
+    assert hr.get(url).headers["Location"] == response.headers["Location"]  # the same task, not two
     # the position's link asks for the same document: the same task
     position_url = f"/documents/positions/{shop.version.position_id}/job-description.pdf?lang=zh_CN"
     assert hr.get(position_url).headers["Location"] == response.headers["Location"]
@@ -74,7 +79,7 @@ def test_a_long_job_description_is_made_by_a_task_from_the_page(app, login, shop
     assert task.status == "done", task.error
     made = hr.get(f"/tasks/{task_id}/download")
     assert made.status_code == 200 and made.mimetype == "application/pdf"
-    again = hr.get(url)   # printed now: sent at once, however long
+    again = hr.get(url)  # printed now: sent at once, however long
     assert again.status_code == 200 and again.headers["X-Cache"] == "hit" and again.data == made.data
 
 

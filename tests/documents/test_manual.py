@@ -1,6 +1,7 @@
 """Position manuals, rendered for real: the contents' page numbers are the pages where each
 position starts, in one pass and assembled from parts rendered by worker processes; positions
 without a published job description are listed; who may print what; the cache."""
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,10 @@ def _check_manual(pdf: bytes) -> list[str]:
     assert page_count(pdf) == len(pages)
     contents = _contents(pages)
     assert contents["EC-LEAD"].isdigit() and contents["FIN-ACC"].isdigit()
-    assert _start_pages(pages, ["EC-LEAD", "FIN-ACC"]) == {"EC-LEAD": int(contents["EC-LEAD"]),
-                                                          "FIN-ACC": int(contents["FIN-ACC"])}
+    assert _start_pages(pages, ["EC-LEAD", "FIN-ACC"]) == {
+        "EC-LEAD": int(contents["EC-LEAD"]),
+        "FIN-ACC": int(contents["FIN-ACC"]),
+    }
     for code in ("EC-MGR", "EC-STAFF", "FIN-MGR"):  # no published version: listed, not dropped
         assert contents[code] == "尚无已发布的岗位说明书", contents
     # "第 X 页 / 共 Y 页" on every page but the cover, and the parts in order
@@ -61,8 +64,14 @@ def _check_manual(pdf: bytes) -> list[str]:
     for number, page in enumerate(pages[1:], start=2):
         assert f"第{number}页/共{total}页" in squeeze(page), (number, page[-200:])
     flat = [squeeze(page) for page in pages]
-    chart = next(n for n, page in enumerate(flat) if page.startswith("中山市纳迪服饰有限公司·岗位手册") and "组织架构图" in page
-                 and "电商运营主管" in page and "目录" not in page)
+    chart = next(
+        n
+        for n, page in enumerate(flat)
+        if page.startswith("中山市纳迪服饰有限公司·岗位手册")
+        and "组织架构图" in page
+        and "电商运营主管" in page
+        and "目录" not in page
+    )
     headcount = next(n for n, page in enumerate(flat) if "编制表" in page and "缺编" in page and "目录" not in page)
     assert chart < headcount < int(contents["EC-LEAD"]) - 1
     # the running header names the department of the position on each of its pages
@@ -97,7 +106,7 @@ def test_a_manual_assembled_from_parts_prints_like_the_one_pass_manual(data_app,
     assert [squeeze(page) for page in pages] == [squeeze(page) for page in pages_text(one_pass, "layout")]
     # every part's subsets of a font became one file: the size of the one-pass manual's, about
     files = _font_files(assembled)
-    assert len(files) == len(set(files.values())), files   # one file per font, however many parts
+    assert len(files) == len(set(files.values())), files  # one file per font, however many parts
     assert len(assembled) <= 1.25 * len(one_pass), (len(assembled), len(one_pass))
 
 
@@ -123,7 +132,7 @@ def test_worn_workers_are_replaced_between_manuals(data_app, ctx, shop, monkeypa
 
     monkeypatch.setitem(data_app.config, "PDF_WORKERS", 1)
     monkeypatch.setitem(data_app.config, "MANUAL_PARTS_MIN_POSITIONS", 1)
-    monkeypatch.setattr(parts, "TASKS_PER_WORKER", 2)   # fewer than the parts of one manual
+    monkeypatch.setattr(parts, "TASKS_PER_WORKER", 2)  # fewer than the parts of one manual
     parts.shutdown()
     try:
         first = services.manual_pdf(None, "zh_CN").read()
@@ -192,7 +201,7 @@ def test_who_may_print_which_manual(app, login, shop):
 
 
 def test_a_big_manual_becomes_a_background_task(app, login, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)   # 2 positions
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 8)  # 2 positions
     hr = login("hr")
     response = hr.post("/documents/manual", data={"department": shop.ec.id, "lang": "en"})
     assert response.status_code == 303 and re.fullmatch(r"/tasks/\d+", response.headers["Location"])

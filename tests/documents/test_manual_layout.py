@@ -1,5 +1,6 @@
 """How a position manual is laid out, read from its pages: a split org chart keeps its legend on
 its own page."""
+
 from __future__ import annotations
 
 from app.documents import manual, services
@@ -19,7 +20,7 @@ def test_a_split_chart_keeps_each_legend_with_its_chart(ctx, shop, monkeypatch):
     for n in range(12):
         superior = factories.create_position(f"AA-{n:02d}", store, f"仓储岗位{n:02d}", reports_to=superior)
     monkeypatch.setattr(manual, "CHART_MAX_POSITIONS", 12)  # 17 positions: one chart per department
-    monkeypatch.setattr(manual, "OVERVIEW_DEPTH", None)     # no overview: one chart per department
+    monkeypatch.setattr(manual, "OVERVIEW_DEPTH", None)  # no overview: one chart per department
     for lang in ("zh_CN", "en"):
         pages = [squeeze(page) for page in pages_text(services.manual_pdf(None, lang).read())]
         charts = [page for page in pages if PART[lang] in page and "....." not in page]

@@ -1,6 +1,7 @@
 """PDF tables never break a word: every column heading of the job description, the blank and the
 filled-in appraisal form and the results report, and the short words of their cells (periods,
 units, steps), come out of the PDF whole, in English and in Chinese (pdftotext)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,20 +16,79 @@ from app.extensions import db
 from tests import factories
 from tests.appraisals.conftest import cycle, fill_manager, fill_self, review_of, shop  # noqa: F401 (fixtures)
 
-JD = ("KPI", "Unit", "Target", "Threshold", "Stretch", "Weight", "Period", "Competency", "Required level",
-      "What the level means", "Position title", "Position code", "Department", "Direct superior",
-      "Direct subordinates", "Grade", "Headcount", "Monthly", "Quarterly")
-FORM = ("KPI", "Unit", "Target", "Threshold", "Stretch", "Weight", "Actual", "Attainment", "Comments",
-        "Competency", "Required level", "Self rating", "Manager rating", "Employee", "Employee number",
-        "Reviewer", "Appraisal period", "Department", "Direct superior", "Score", "Band", "Proposed outcome")
-RESULTS = ("Reviews", "Finalised", "Acknowledged", "Overdue", "Average final score", "Reviews by step",
-           "Department", "Number", "Employee", "Position", "Reviewer", "Step", "Final", "Band", "Outcome",
-           "Self-review", "Manager review", "HR calibration")
+JD = (
+    "KPI",
+    "Unit",
+    "Target",
+    "Threshold",
+    "Stretch",
+    "Weight",
+    "Period",
+    "Competency",
+    "Required level",
+    "What the level means",
+    "Position title",
+    "Position code",
+    "Department",
+    "Direct superior",
+    "Direct subordinates",
+    "Grade",
+    "Headcount",
+    "Monthly",
+    "Quarterly",
+)
+FORM = (
+    "KPI",
+    "Unit",
+    "Target",
+    "Threshold",
+    "Stretch",
+    "Weight",
+    "Actual",
+    "Attainment",
+    "Comments",
+    "Competency",
+    "Required level",
+    "Self rating",
+    "Manager rating",
+    "Employee",
+    "Employee number",
+    "Reviewer",
+    "Appraisal period",
+    "Department",
+    "Direct superior",
+    "Score",
+    "Band",
+    "Proposed outcome",
+)
+RESULTS = (
+    "Reviews",
+    "Finalised",
+    "Acknowledged",
+    "Overdue",
+    "Average final score",
+    "Reviews by step",
+    "Department",
+    "Number",
+    "Employee",
+    "Position",
+    "Reviewer",
+    "Step",
+    "Final",
+    "Band",
+    "Outcome",
+    "Self-review",
+    "Manager review",
+    "HR calibration",
+)
 
 
 def _lines(pdf: bytes) -> list[list[str]]:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode().replace("\xa0", " ")
+    text = (
+        subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .replace("\xa0", " ")
+    )
     return [line.split() for line in text.splitlines() if line.strip()]
 
 
@@ -43,7 +103,7 @@ def broken_words(pdf: bytes, phrases) -> list[str]:
     for phrase in phrases:
         for word in phrase.split():
             if word in tokens or any(word in token for token in tokens):
-                continue     # whole somewhere: (also) printed in one piece
+                continue  # whole somewhere: (also) printed in one piece
             if any(word[:i] in last and any(f.startswith(word[i:]) for f in first) for i in range(1, len(word))):
                 broken.append(word)
             else:
@@ -84,8 +144,10 @@ def test_the_check_sees_a_broken_word():
     """The check itself: a heading cut in two is found, a whole one is not."""
     from weasyprint import HTML
 
-    narrow = HTML(string='<table style="width: 14mm; table-layout: fixed; overflow-wrap: anywhere">'
-                         '<tr><th>Quarterly</th></tr></table>').write_pdf()
+    narrow = HTML(
+        string='<table style="width: 14mm; table-layout: fixed; overflow-wrap: anywhere">'
+        "<tr><th>Quarterly</th></tr></table>"
+    ).write_pdf()
     wide = HTML(string="<table><tr><th>Quarterly</th></tr></table>").write_pdf()
     assert broken_words(narrow, ["Quarterly"]) == ["Quarterly"]
     assert broken_words(wide, ["Quarterly"]) == []

@@ -1,5 +1,6 @@
 """Fixtures of the job-description tests: a small department with a manager, a subordinate post
 held by an employee, and the libraries."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -26,14 +27,28 @@ def shop(ctx):
     complaints = factories.create_kpi("COMPLAINTS", "投诉数", direction="lower")
     service = factories.create_competency("CRM", "客户关系管理能力")
     db.session.commit()
-    return SimpleNamespace(department=department, boss=boss, agent=agent, clerk=clerk, manager=manager,
-                           employee=employee, manager_user=manager_user, employee_user=employee_user,
-                           sales=sales, complaints=complaints, service=service)
+    return SimpleNamespace(
+        department=department,
+        boss=boss,
+        agent=agent,
+        clerk=clerk,
+        manager=manager,
+        employee=employee,
+        manager_user=manager_user,
+        employee_user=employee_user,
+        sales=sales,
+        complaints=complaints,
+        service=service,
+    )
 
 
 def good_content(shop, title="在线客服", **kwargs):
     """Content that passes the linter."""
-    return factories.jd_content(title, duties=kwargs.pop("duties", ["通过阿里旺旺解答客户咨询", "处理售后问题"]),
-                                requirements=kwargs.pop("requirements", [("education", "高中及以上学历", True)]),
-                                kpis=kwargs.pop("kpis", [(shop.sales, 100000, 100, "monthly", 80000, 120000)]),
-                                competencies=[(shop.service, 3)], **kwargs)
+    return factories.jd_content(
+        title,
+        duties=kwargs.pop("duties", ["通过阿里旺旺解答客户咨询", "处理售后问题"]),
+        requirements=kwargs.pop("requirements", [("education", "高中及以上学历", True)]),
+        kpis=kwargs.pop("kpis", [(shop.sales, 100000, 100, "monthly", 80000, 120000)]),
+        competencies=[(shop.service, 3)],
+        **kwargs,
+    )

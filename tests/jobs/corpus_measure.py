@@ -13,6 +13,7 @@ An item is right when its text equals an expected one after whitespace normalisa
 white space are one space; none next to a CJK character). Used by ``bench/bench_parser.py`` (which
 prints the figures) and ``tests/jobs/test_parser_corpus.py`` (which asserts the thresholds).
 """
+
 from __future__ import annotations
 
 import json
@@ -101,25 +102,33 @@ class Counts:
 class Score:
     name: str
     title: bool
-    fields: tuple[int, int]          # (right, out of)
+    fields: tuple[int, int]  # (right, out of)
     purpose: bool
     duties: Counts = field(default_factory=Counts)
     requirements: Counts = field(default_factory=Counts)
     kpis: Counts = field(default_factory=Counts)
-    missed: dict = field(default_factory=dict)   # what went wrong, for the report
+    missed: dict = field(default_factory=dict)  # what went wrong, for the report
 
     @property
     def exact(self) -> bool:
-        return (self.title and self.fields[0] == self.fields[1] and self.purpose
-                and all(c.right == c.found == c.expected for c in (self.duties, self.requirements, self.kpis)))
+        return (
+            self.title
+            and self.fields[0] == self.fields[1]
+            and self.purpose
+            and all(c.right == c.found == c.expected for c in (self.duties, self.requirements, self.kpis))
+        )
 
 
 def score(name: str, result: dict, expected: dict) -> Score:
     fields = expected.get("fields", {})
     found_fields = result["fields"]
     right_fields = [k for k in FIELDS if k in fields and _same(found_fields.get(k), fields[k])]
-    s = Score(name, norm(result["title"]) == norm(expected.get("title")), (len(right_fields), len(fields)),
-              norm(found_fields.get("purpose")) == norm(expected.get("purpose")))
+    s = Score(
+        name,
+        norm(result["title"]) == norm(expected.get("title")),
+        (len(right_fields), len(fields)),
+        norm(found_fields.get("purpose")) == norm(expected.get("purpose")),
+    )
     kpis = [i for sec in result["sections"] if sec["kind"] == "kpis" for i in sec["items"]]
     s.duties.add(result["duties"], expected.get("duties", []))
     s.requirements.add(result["requirements"], expected.get("requirements", []))
@@ -164,7 +173,13 @@ def totals(scores: list[Score]) -> dict:
         duties += s.duties
         requirements += s.requirements
         kpis += s.kpis
-    return {"documents": len(scores), "exact": sum(s.exact for s in scores),
-            "title": sum(s.title for s in scores), "purpose": sum(s.purpose for s in scores),
-            "fields": (sum(s.fields[0] for s in scores), sum(s.fields[1] for s in scores)),
-            "duties": duties, "requirements": requirements, "kpis": kpis}
+    return {
+        "documents": len(scores),
+        "exact": sum(s.exact for s in scores),
+        "title": sum(s.title for s in scores),
+        "purpose": sum(s.purpose for s in scores),
+        "fields": (sum(s.fields[0] for s in scores), sum(s.fields[1] for s in scores)),
+        "duties": duties,
+        "requirements": requirements,
+        "kpis": kpis,
+    }

@@ -1,6 +1,7 @@
 """Job-description documents built at test time with real tools: python-docx for Word,
 LibreOffice for .doc, WeasyPrint for PDFs with a text layer, Pillow + Pillow's PDF writer for
 scans, msoffcrypto-tool for password-protected Word files, pypdf for encrypted PDFs."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,13 @@ def word(title: str = "客服主管岗位说明书", table: bool = True, numbere
         for row in grid.rows:
             for cell in row.cells:
                 cell.width = Cm(3.5)
-        for (r, c), text in {(0, 0): "岗位名称", (0, 1): "客服主管", (0, 2): "所属部门", (0, 3): "电商部",
-                             (1, 0): "直接上级"}.items():
+        for (r, c), text in {
+            (0, 0): "岗位名称",
+            (0, 1): "客服主管",
+            (0, 2): "所属部门",
+            (0, 3): "电商部",
+            (1, 0): "直接上级",
+        }.items():
             grid.cell(r, c).text = text
         merged = grid.cell(1, 1).merge(grid.cell(1, 3))
         merged.text = "电商部经理"
@@ -58,17 +64,28 @@ def word_with_chinese_numbering() -> bytes:
     from docx.oxml import parse_xml
 
     W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {W} w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
-        '<w:suff w:val="nothing"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="(%2)"/></w:lvl>'
-        '</w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+            '<w:suff w:val="nothing"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="(%2)"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
-    for text, level in [("岗位职责", 0), ("负责入库验收", 1), ("负责出库管理", 1), ("任职资格", 0), ("中专以上学历", 1)]:
+    for text, level in [
+        ("岗位职责", 0),
+        ("负责入库验收", 1),
+        ("负责出库管理", 1),
+        ("任职资格", 0),
+        ("中专以上学历", 1),
+    ]:
         paragraph = document.add_paragraph(text)
-        paragraph._p.get_or_add_pPr().append(parse_xml(
-            f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -82,20 +99,30 @@ def word_with_list_style() -> bytes:
     document = docx.Document()
     numbering = document.part.numbering_part.element
     W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {W} w:abstractNumId="80"><w:styleLink w:val="JDList"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1)"/></w:lvl>'
-        '</w:abstractNum>'))
-    numbering.insert(1, parse_xml(f'<w:abstractNum {W} w:abstractNumId="81"><w:numStyleLink w:val="JDList"/>'
-                                  '</w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="80"><w:styleLink w:val="JDList"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1)"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.insert(
+        1, parse_xml(f'<w:abstractNum {W} w:abstractNumId="81"><w:numStyleLink w:val="JDList"/></w:abstractNum>')
+    )
     numbering.append(parse_xml(f'<w:num {W} w:numId="81"><w:abstractNumId w:val="81"/></w:num>'))
-    numbering.append(parse_xml(f'<w:num {W} w:numId="82"><w:abstractNumId w:val="81"/>'
-                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {W} w:numId="82"><w:abstractNumId w:val="81"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
     for text, num in [("岗位职责", None), ("负责入库", 81), ("负责出库", 81), ("任职资格", None), ("中专学历", 82)]:
         paragraph = document.add_paragraph(text)
         if num:
-            paragraph._p.get_or_add_pPr().append(parse_xml(
-                f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>'))
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>')
+            )
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -106,26 +133,46 @@ def libreoffice(data: bytes, source: str, target: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"in.{source}"
         path.write_bytes(data)
-        subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={Path(folder, 'profile').as_uri()}",
-                        "--headless", "--convert-to", target, "--outdir", folder, str(path)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                shutil.which("soffice"),
+                f"-env:UserInstallation={Path(folder, 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                folder,
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return (Path(folder) / f"in.{target.split(':')[0]}").read_bytes()
 
 
 def pdf(html_body: str, css: str = "") -> bytes:
     import weasyprint
 
-    page = ('<style>@page { size: A4; margin: 2cm; @top-center { content: "中山市纳迪服饰有限公司 岗位说明书" }'
-            '@bottom-center { content: "第 " counter(page) " 页" } } body { font-family: "Noto Sans CJK SC" }'
-            f'{css}</style>{html_body}')
+    page = (
+        '<style>@page { size: A4; margin: 2cm; @top-center { content: "中山市纳迪服饰有限公司 岗位说明书" }'
+        '@bottom-center { content: "第 " counter(page) " 页" } } body { font-family: "Noto Sans CJK SC" }'
+        f"{css}</style>{html_body}"
+    )
     return weasyprint.HTML(string=page).write_pdf()
 
 
 def job_pdf(pages: int = 2, columns: bool = False) -> bytes:
-    duty = "负责客户服务工作中的各项事务，按照公司的规定及时处理并做好记录，每月汇总后提交部门经理审阅。" if columns else "客服事务。"
+    duty = (
+        "负责客户服务工作中的各项事务，按照公司的规定及时处理并做好记录，每月汇总后提交部门经理审阅。"
+        if columns
+        else "客服事务。"
+    )
     duties = "".join(f"<p>{i}、{duty}</p>" for i in range(1, 16 * pages))
-    body = (f'<h1>客服主管岗位说明书</h1><div class="{"cols" if columns else ""}"><p>岗位职责：</p>{duties}</div>'
-            "<p>任职资格：</p><p>1、大专以上学历；</p><p>2、三年以上客服工作经验。</p>")
+    body = (
+        f'<h1>客服主管岗位说明书</h1><div class="{"cols" if columns else ""}"><p>岗位职责：</p>{duties}</div>'
+        "<p>任职资格：</p><p>1、大专以上学历；</p><p>2、三年以上客服工作经验。</p>"
+    )
     return pdf(body, ".cols { columns: 2; column-gap: 1cm }")
 
 
@@ -202,13 +249,47 @@ def _rewrite_names(data: bytes) -> bytes:
         compressed = _raw_member(data, info)
         offset = out.tell()
         flags = info.flag_bits & ~0x800
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, info.compress_type, 0, 0, info.CRC,
-                              info.compress_size, info.file_size, len(name), 0))
+        out.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                flags,
+                info.compress_type,
+                0,
+                0,
+                info.CRC,
+                info.compress_size,
+                info.file_size,
+                len(name),
+                0,
+            )
+        )
         out.write(name)
         out.write(compressed)
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, info.compress_type, 0, 0,
-                                   info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, 0, 0,
-                                   offset) + name)
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                info.compress_type,
+                0,
+                0,
+                info.CRC,
+                info.compress_size,
+                info.file_size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
     start = out.tell()
     for entry in central:
         out.write(entry)
@@ -220,7 +301,7 @@ def _rewrite_names(data: bytes) -> bytes:
 def _raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
     import struct
 
-    header = data[info.header_offset:info.header_offset + 30]
+    header = data[info.header_offset : info.header_offset + 30]
     name_length, extra_length = struct.unpack("<2H", header[26:30])
     start = info.header_offset + 30 + name_length + extra_length
-    return data[start:start + info.compress_size]
+    return data[start : start + info.compress_size]

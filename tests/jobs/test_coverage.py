@@ -2,6 +2,7 @@
 ids survive edits, links from duties to them as part of a version's content, suggestions, the
 coverage matrix (gaps, overlaps, orphans), its spreadsheet, the linter's gap warning, and the
 pages that edit functions and confirm links."""
+
 from __future__ import annotations
 
 import io
@@ -23,9 +24,11 @@ from app.org.models import DepartmentFunction
 from tests import factories
 from tests.jobs.conftest import good_content
 
-FUNCTIONS = [("客户服务", "及时处理线上客户咨询、投诉和售后服务，提高客户满意度"),
-             ("数据分析", "收集、分析电子商务数据，如流量、转化率，撰写运营报告"),
-             ("新业务拓展", "关注电子商务行业动态和新技术应用，探索新的业务模式")]
+FUNCTIONS = [
+    ("客户服务", "及时处理线上客户咨询、投诉和售后服务，提高客户满意度"),
+    ("数据分析", "收集、分析电子商务数据，如流量、转化率，撰写运营报告"),
+    ("新业务拓展", "关注电子商务行业动态和新技术应用，探索新的业务模式"),
+]
 
 
 @pytest.fixture
@@ -49,16 +52,21 @@ def _linked(shop, position, links: dict[str, list], title="在线客服"):
 def test_functions_keep_their_ids_when_reordered_edited_and_when_saved_as_lines(shop, functions):
     service, data, new = functions["客户服务"], functions["数据分析"], functions["新业务拓展"]
     version = shop.department.version
-    org.save_functions(shop.department, [org.FunctionItem(new.id, "拓展", new.text),
-                                         org.FunctionItem(service.id, service.title, service.text)],
-                       seen_version=version)
+    org.save_functions(
+        shop.department,
+        [org.FunctionItem(new.id, "拓展", new.text), org.FunctionItem(service.id, service.title, service.text)],
+        seen_version=version,
+    )
     db.session.commit()
     rows = list(db.session.scalars(select(DepartmentFunction).order_by(DepartmentFunction.position)))
     assert [(f.id, f.title) for f in rows] == [(new.id, "拓展"), (service.id, "客户服务")]
-    assert shop.department.version == version + 1   # a change of the department
+    assert shop.department.version == version + 1  # a change of the department
     # The department form, the API and spreadsheets send texts: rows with unchanged texts stay.
-    org.update_department(shop.department, org.DepartmentData(
-        code="EC", name="电商部", functions=[service.text, "新的职能", new.text]), seen_version=None)
+    org.update_department(
+        shop.department,
+        org.DepartmentData(code="EC", name="电商部", functions=[service.text, "新的职能", new.text]),
+        seen_version=None,
+    )
     db.session.commit()
     rows = list(db.session.scalars(select(DepartmentFunction).order_by(DepartmentFunction.position)))
     assert [f.id for f in rows][0::2] == [service.id, new.id] and rows[1].text == "新的职能"
@@ -67,8 +75,11 @@ def test_functions_keep_their_ids_when_reordered_edited_and_when_saved_as_lines(
 
 def test_bad_function_edits_are_refused_by_item_and_change_nothing(shop, functions):
     version = shop.department.version
-    items = [org.FunctionItem(None, "x" * 121, "ok"), org.FunctionItem(functions["客户服务"].id, "", ""),
-             org.FunctionItem(999999, "", "someone else's")]
+    items = [
+        org.FunctionItem(None, "x" * 121, "ok"),
+        org.FunctionItem(functions["客户服务"].id, "", ""),
+        org.FunctionItem(999999, "", "someone else's"),
+    ]
     with pytest.raises(ServiceError) as error:
         org.save_functions(shop.department, items, seen_version=version)
     assert set(error.value.errors) == {"functions.0.title", "functions.1.text", "functions.2.id"}
@@ -94,7 +105,7 @@ def test_links_travel_with_the_content_and_freeze_with_the_published_version(sho
     service = functions["客户服务"]
     published = _linked(shop, shop.agent, {"通过阿里旺旺解答客户咨询": [service], "处理售后问题": []})
     assert [d["functions"] for d in version_content(published)["sections"][0]["duties"]] == [[service.id], []]
-    draft = jobs.start_draft(shop.agent, None)   # a copy of the published version
+    draft = jobs.start_draft(shop.agent, None)  # a copy of the published version
     db.session.commit()
     assert [d["functions"] for d in version_content(draft)["sections"][0]["duties"]] == [[service.id], []]
     # The editor form sends no links: they stay.
@@ -110,8 +121,11 @@ def test_links_travel_with_the_content_and_freeze_with_the_published_version(sho
         db.session.flush()
     db.session.rollback()
     # A removed function leaves the published link with its label, and a new draft without it.
-    org.save_functions(shop.department, [org.FunctionItem(f.id, f.title, f.text) for f in shop.department.functions
-                                         if f.id != service.id], seen_version=None)
+    org.save_functions(
+        shop.department,
+        [org.FunctionItem(f.id, f.title, f.text) for f in shop.department.functions if f.id != service.id],
+        seen_version=None,
+    )
     jobs.discard_draft(draft)
     db.session.commit()
     db.session.expire_all()
@@ -131,13 +145,16 @@ def test_links_to_another_departments_functions_are_refused_at_the_duty(shop, fu
 
 
 def test_suggestions_find_the_function_a_duty_serves_in_chinese_and_english(shop, functions):
-    found = coverage.suggest(["收集客户反馈，及时回复客户咨询和投诉", "分析店铺流量和转化率数据", "打扫办公室"],
-                             list(functions.values()))
+    found = coverage.suggest(
+        ["收集客户反馈，及时回复客户咨询和投诉", "分析店铺流量和转化率数据", "打扫办公室"], list(functions.values())
+    )
     assert found[0][0][0] == functions["客户服务"].id
     assert found[1][0][0] == functions["数据分析"].id
-    assert found[2] == []   # nothing similar enough
-    english = [DepartmentFunction(id=1, title="Customer service", text="Answer customer questions and complaints"),
-               DepartmentFunction(id=2, title="Reporting", text="Analyse traffic and conversion data, write reports")]
+    assert found[2] == []  # nothing similar enough
+    english = [
+        DepartmentFunction(id=1, title="Customer service", text="Answer customer questions and complaints"),
+        DepartmentFunction(id=2, title="Reporting", text="Analyse traffic and conversion data, write reports"),
+    ]
     ranked = coverage.suggest(["Answer questions from customers by chat", "Write the weekly traffic report"], english)
     assert [r[0][0] for r in ranked] == [1, 2]
     # Traditional characters match the Simplified function.
@@ -149,8 +166,9 @@ def test_save_links_checks_state_duties_functions_and_version(shop, functions):
     db.session.commit()
     first, second = draft.duties
     with pytest.raises(ServiceError) as error:
-        coverage.save_links(draft, [(first.id, [functions["客户服务"].id]), (second.id, [999999]), (123456, [])],
-                            None, draft.version)
+        coverage.save_links(
+            draft, [(first.id, [functions["客户服务"].id]), (second.id, [999999]), (123456, [])], None, draft.version
+        )
     assert set(error.value.errors) == {"duties.1.functions", "duties.2.id"}
     db.session.rollback()
     assert first.function_links == []
@@ -167,8 +185,7 @@ def test_save_links_checks_state_duties_functions_and_version(shop, functions):
     db.session.rollback()
     published = _linked(shop, shop.boss, {"统筹电商部": []}, "电商部经理")
     with pytest.raises(ServiceError):
-        coverage.save_links(published, [(published.duties[0].id, [functions["客户服务"].id])], None,
-                            published.version)
+        coverage.save_links(published, [(published.duties[0].id, [functions["客户服务"].id])], None, published.version)
 
 
 # --- point 9: the matrix, the spreadsheet, the linter -----------------------------------------------------
@@ -201,8 +218,12 @@ def test_the_matrix_takes_a_fixed_number_of_queries(shop, functions, count_queri
     with count_queries() as few:
         coverage.department_matrix(department)
     factories.create_position("EC-9", shop.department, "岗位9")
-    _linked(shop, db.session.scalar(select(type(shop.boss)).where(type(shop.boss).code == "EC-9")),
-            {"回复客户咨询9": [functions["数据分析"]]}, "岗位9")
+    _linked(
+        shop,
+        db.session.scalar(select(type(shop.boss)).where(type(shop.boss).code == "EC-9")),
+        {"回复客户咨询9": [functions["数据分析"]]},
+        "岗位9",
+    )
     db.session.expire_all()
     department = db.session.get(type(shop.department), shop.department.id)
     with count_queries() as more:
@@ -211,22 +232,23 @@ def test_the_matrix_takes_a_fixed_number_of_queries(shop, functions, count_queri
 
 
 def test_the_spreadsheet_is_formula_safe(shop, functions):
-    org.save_functions(shop.department, [org.FunctionItem(None, "=HYPERLINK(\"x\")", "+cmd|' /C calc'!A0")],
-                       seen_version=None)
+    org.save_functions(
+        shop.department, [org.FunctionItem(None, '=HYPERLINK("x")', "+cmd|' /C calc'!A0")], seen_version=None
+    )
     db.session.commit()
     sheets = coverage.matrix_sheets(coverage.department_matrix(shop.department))
     from app.core.spreadsheets import xlsx_bytes
 
     book = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
     values = [cell.value for row in book.worksheets[0].iter_rows() for cell in row if isinstance(cell.value, str)]
-    assert "'=HYPERLINK(\"x\")" in values and "'+cmd|' /C calc'!A0" in values
+    assert '\'=HYPERLINK("x")' in values and "'+cmd|' /C calc'!A0" in values
     assert not any(v.startswith(("=", "+")) for v in values)
 
 
 def test_the_linter_warns_about_gaps_when_a_version_is_submitted(shop, functions):
     _linked(shop, shop.boss, {"统筹客服": [functions["客户服务"]]}, "电商部经理")
     draft = jobs.start_draft(shop.agent, None, content=good_content(shop))
-    assert not [f for f in lint.lint_version(draft) if f.rule == "coverage-gap"]   # a draft: not yet
+    assert not [f for f in lint.lint_version(draft) if f.rule == "coverage-gap"]  # a draft: not yet
     jobs.submit(draft, None)
     gaps = [f for f in lint.lint_version(draft) if f.rule == "coverage-gap"]
     assert sorted(f.subject for f in gaps) == sorted([functions["数据分析"].text, functions["新业务拓展"].text])
@@ -250,22 +272,41 @@ def test_hr_edits_functions_on_the_department_page(shop, functions, login):
     assert page.status_code == 200 and "客户服务" in page.get_data(as_text=True)
     ids = [f.id for f in shop.department.functions]
     data = {"version": shop.department.version}
-    rows = [(ids[2], 1, "拓展", FUNCTIONS[2][1], False), (ids[0], 2, "客户服务", FUNCTIONS[0][1], False),
-            (ids[1], 3, "数据分析", FUNCTIONS[1][1], True), ("", 4, "", "新增的职能", False)]
+    rows = [
+        (ids[2], 1, "拓展", FUNCTIONS[2][1], False),
+        (ids[0], 2, "客户服务", FUNCTIONS[0][1], False),
+        (ids[1], 3, "数据分析", FUNCTIONS[1][1], True),
+        ("", 4, "", "新增的职能", False),
+    ]
     for i, (fid, order, title, text, remove) in enumerate(rows):
-        data.update({f"functions-{i}-function_id": fid, f"functions-{i}-order": order, f"functions-{i}-title": title,
-                     f"functions-{i}-text": text})
+        data.update(
+            {
+                f"functions-{i}-function_id": fid,
+                f"functions-{i}-order": order,
+                f"functions-{i}-title": title,
+                f"functions-{i}-text": text,
+            }
+        )
         if remove:
             data[f"functions-{i}-remove"] = "y"
     assert client.post(f"/org/departments/{shop.department.id}/functions", data=data).status_code == 302
     db.session.expire_all()
     assert [(f.id, f.title, f.text) for f in shop.department.functions][:2] == [
-        (ids[2], "拓展", FUNCTIONS[2][1]), (ids[0], "客户服务", FUNCTIONS[0][1])]
+        (ids[2], "拓展", FUNCTIONS[2][1]),
+        (ids[0], "客户服务", FUNCTIONS[0][1]),
+    ]
     assert shop.department.functions[2].text == "新增的职能" and len(shop.department.functions) == 3
     # Bad input: the message next to the row, the input kept, nothing saved.
-    data = {"version": shop.department.version, "functions-0-function_id": ids[0], "functions-0-order": "1",
-            "functions-0-title": "", "functions-0-text": "", "functions-1-function_id": "", "functions-1-order": "x",
-            "functions-1-text": "保留的输入"}
+    data = {
+        "version": shop.department.version,
+        "functions-0-function_id": ids[0],
+        "functions-0-order": "1",
+        "functions-0-title": "",
+        "functions-0-text": "",
+        "functions-1-function_id": "",
+        "functions-1-order": "x",
+        "functions-1-text": "保留的输入",
+    }
     response = client.post(f"/org/departments/{shop.department.id}/functions", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "保留的输入" in html and "invalid-feedback" in html
@@ -303,18 +344,23 @@ def test_hr_confirms_suggested_links_on_one_screen(shop, functions, login):
     html = page.get_data(as_text=True)
     first, second = draft.duties
     assert page.status_code == 200 and 'data-testid="suggested"' in html
-    assert f'name="links-{first.id}" value="{functions["客户服务"].id}" id="l{first.id}-{functions["客户服务"].id}" checked' in html
+    assert (
+        f'name="links-{first.id}" value="{functions["客户服务"].id}" id="l{first.id}-{functions["客户服务"].id}" checked'
+        in html
+    )
     data = {"version": draft.version, f"links-{first.id}": [functions["客户服务"].id]}
     assert client.post(f"/jobs/versions/{draft.id}/links", data=data).status_code == 302
     db.session.expire_all()
     assert [link.function_id for link in first.function_links] == [functions["客户服务"].id]
     assert second.function_links == []
     # A stale form is refused (409) with the ticks kept; a foreign function at the duty (422).
-    stale = client.post(f"/jobs/versions/{draft.id}/links", data={**data, f"links-{second.id}": [
-        functions["数据分析"].id]})
+    stale = client.post(
+        f"/jobs/versions/{draft.id}/links", data={**data, f"links-{second.id}": [functions["数据分析"].id]}
+    )
     assert stale.status_code == 409
-    bad = client.post(f"/jobs/versions/{draft.id}/links", data={"version": draft.version,
-                                                                f"links-{second.id}": ["999999"]})
+    bad = client.post(
+        f"/jobs/versions/{draft.id}/links", data={"version": draft.version, f"links-{second.id}": ["999999"]}
+    )
     assert bad.status_code == 422 and "invalid-feedback" in bad.get_data(as_text=True)
     db.session.expire_all()
     assert second.function_links == []
@@ -360,7 +406,7 @@ def test_effective_dates_do_not_matter_to_the_matrix(shop, functions):
     jobs.save_content(draft, content, None, draft.version)
     db.session.commit()
     matrix = coverage.department_matrix(shop.department)
-    assert matrix.positions_serving(functions["客户服务"].id)   # the one in force, not the draft
+    assert matrix.positions_serving(functions["客户服务"].id)  # the one in force, not the draft
     jobs.submit(draft, None)
     for finding in lint.lint_version(draft):
         jobs.waive(draft, finding.key, "test", None)

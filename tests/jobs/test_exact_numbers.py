@@ -1,6 +1,7 @@
 """KPI numbers of a job description are kept exactly as typed, through the editor page and the
 JSON API, on both engines: every value with up to 14 digits before the point and 4 after comes
 back digit for digit, shown in full (never 1.2e+06), and saving twice changes nothing."""
+
 from __future__ import annotations
 
 import json
@@ -20,16 +21,22 @@ from tests.api.conftest import api  # noqa: F401 (the API client fixture)
 from tests.jobs.conftest import good_content
 from tests.jobs.test_pages import form_data
 
-EXACT = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("99999999999999.9999"), places=4,
-                    allow_nan=False, allow_infinity=False)
+EXACT = st.decimals(
+    min_value=Decimal("0.0001"),
+    max_value=Decimal("99999999999999.9999"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 VERSIONS = "/api/v1/job-descriptions/versions"
 
 
 @pytest.fixture
 def draft(shop):
-    version = services.start_draft(shop.agent, None, content=good_content(
-        shop, kpis=[(shop.sales, 1200000, 100, "monthly", None, None)]))
+    version = services.start_draft(
+        shop.agent, None, content=good_content(shop, kpis=[(shop.sales, 1200000, 100, "monthly", None, None)])
+    )
     db.session.commit()
     return version
 
@@ -55,9 +62,9 @@ def _save_page(client, version_id, typed: str):
 def test_a_target_of_1200000_is_shown_in_full(draft, login):
     hr = login("hr")
     page = hr.get(f"/jobs/versions/{draft.id}/edit").get_data(as_text=True)
-    assert _input_value(page, "kpis-0-target") == "1200000"      # the input: every digit, no grouping
+    assert _input_value(page, "kpis-0-target") == "1200000"  # the input: every digit, no grouping
     assert "e+06" not in page
-    assert "1,200,000" in hr.get(f"/jobs/versions/{draft.id}").get_data(as_text=True)   # read-only: grouped
+    assert "1,200,000" in hr.get(f"/jobs/versions/{draft.id}").get_data(as_text=True)  # read-only: grouped
 
 
 def test_1234567_saved_twice_stays_1234567(draft, login):
@@ -69,10 +76,18 @@ def test_1234567_saved_twice_stays_1234567(draft, login):
     assert _stored(draft.id) == Decimal("1234567") and str(_stored(draft.id)) == "1234567"
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("1e3", "exponent"), ("NaN", "Enter a number."), ("Infinity", "Enter a number."), ("", "Enter a number."),
-    ("123456789012345", "14 digits"), ("1.23456", "4 decimal"), ("1,5", "ambiguous"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("1e3", "exponent"),
+        ("NaN", "Enter a number."),
+        ("Infinity", "Enter a number."),
+        ("", "Enter a number."),
+        ("123456789012345", "14 digits"),
+        ("1.23456", "4 decimal"),
+        ("1,5", "ambiguous"),
+    ],
+)
 def test_bad_targets_are_refused_at_the_field_and_kept(draft, login, typed, message):
     hr = login("hr")
     response = _save_page(hr, draft.id, typed)
@@ -104,7 +119,7 @@ def test_page_form_round_trip(draft, login, app, value, spelling):
     assert _stored(draft.id) == value
     page = hr.get(f"/jobs/versions/{draft.id}/edit").get_data(as_text=True)
     assert _input_value(page, "kpis-0-target") == plain(value)
-    assert _save_page(hr, draft.id, _input_value(page, "kpis-0-target")).status_code == 302   # saved again
+    assert _save_page(hr, draft.id, _input_value(page, "kpis-0-target")).status_code == 302  # saved again
     assert _stored(draft.id) == value
     with app.test_request_context():
         shown = grouped(value)
@@ -112,13 +127,28 @@ def test_page_form_round_trip(draft, login, app, value, spelling):
 
 
 def _as_body(version: dict, target) -> dict:
-    kpis = [{key: t[key] for key in ("id", "kpi_id", "target", "threshold", "stretch", "weight", "period", "note")}
-            for t in version["kpis"]]
+    kpis = [
+        {key: t[key] for key in ("id", "kpi_id", "target", "threshold", "stretch", "weight", "period", "note")}
+        for t in version["kpis"]
+    ]
     kpis[0]["target"] = target
-    return {**{name: version[name] for name in ("title", "purpose", "authority", "management_responsibility",
-                                                "working_conditions", "sections", "requirements")},
-            "competencies": [{key: c[key] for key in ("id", "competency_id", "level")} for c in version["competencies"]],
-            "kpis": kpis, "version": version["version"]}
+    return {
+        **{
+            name: version[name]
+            for name in (
+                "title",
+                "purpose",
+                "authority",
+                "management_responsibility",
+                "working_conditions",
+                "sections",
+                "requirements",
+            )
+        },
+        "competencies": [{key: c[key] for key in ("id", "competency_id", "level")} for c in version["competencies"]],
+        "kpis": kpis,
+        "version": version["version"],
+    }
 
 
 def _api_read(client, version_id) -> dict:
@@ -148,10 +178,20 @@ def test_api_round_trip(draft, api, value, as_string):
     assert _api_read(hr, draft.id)["kpis"][0]["target"] == value
 
 
-@pytest.mark.parametrize("target, message", [
-    ("1e3", "exponent"), ("NaN", "number"), ("Infinity", "number"), ("", "number"), ("1,234", "number"),
-    ("123456789012345", "14 digits"), ("0.00001", "4 decimal"), (True, "number"), ([], "number"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("1e3", "exponent"),
+        ("NaN", "number"),
+        ("Infinity", "number"),
+        ("", "number"),
+        ("1,234", "number"),
+        ("123456789012345", "14 digits"),
+        ("0.00001", "4 decimal"),
+        (True, "number"),
+        ([], "number"),
+    ],
+)
 def test_api_refuses_bad_numbers_with_422_naming_the_field(draft, api, target, message):
     hr = api("hr")
     body = _as_body(_api_read(hr, draft.id), target)
@@ -168,7 +208,9 @@ def test_api_refuses_nan_and_infinity_and_reads_json_exponents_exactly(draft, ap
     text, and strings, with an exponent are refused)."""
     hr = api("hr")
     for raw in ("NaN", "Infinity", "-Infinity"):
-        text = json.dumps(_as_body(_api_read(hr, draft.id), 1), default=str).replace('"target": 1,', f'"target": {raw},')
+        text = json.dumps(_as_body(_api_read(hr, draft.id), 1), default=str).replace(
+            '"target": 1,', f'"target": {raw},'
+        )
         assert raw in text
         response = hr.put(f"{VERSIONS}/{draft.id}", data=text, content_type="application/json")
         assert response.status_code == 422 and list(response.json["errors"]) == ["kpis.0.target"], raw

@@ -1,6 +1,7 @@
 """The migration that gives versions their own KPI and competency labels: it fills existing rows
 from the libraries and goes back down without losing the rows, on the suite's engine, in a
 database of its own."""
+
 from __future__ import annotations
 
 import uuid
@@ -63,15 +64,19 @@ def test_labels_are_filled_from_the_libraries_and_the_downgrade_keeps_the_rows(s
             # What the library says when the migration runs is what the versions keep.
             conn.execute(sa.text("UPDATE kpis SET name = '成交额', unit = '万元', direction = 'lower'"))
             conn.execute(sa.text("UPDATE competencies SET description = '维护客户'"))
-            conn.execute(sa.text("UPDATE jd_competencies SET level = 5"))   # an empty level text
+            conn.execute(sa.text("UPDATE jd_competencies SET level = 5"))  # an empty level text
 
         upgrade(revision=REVISION)
         with db.engine.connect() as conn:
-            target = conn.execute(sa.text(
-                "SELECT version_id, target, kpi_code, kpi_name, kpi_unit, kpi_direction FROM jd_kpi_targets")).one()
-            requirement = conn.execute(sa.text(
-                "SELECT version_id, level, competency_code, competency_name, competency_description, "
-                "level_description FROM jd_competencies")).one()
+            target = conn.execute(
+                sa.text("SELECT version_id, target, kpi_code, kpi_name, kpi_unit, kpi_direction FROM jd_kpi_targets")
+            ).one()
+            requirement = conn.execute(
+                sa.text(
+                    "SELECT version_id, level, competency_code, competency_name, competency_description, "
+                    "level_description FROM jd_competencies"
+                )
+            ).one()
         assert tuple(target) == (version_id, 1800000, "SALES", "成交额", "万元", "lower")
         assert tuple(requirement) == (version_id, 5, "CRM", "客户关系管理能力", "维护客户", "")
         with db.engine.begin() as conn:
@@ -80,5 +85,5 @@ def test_labels_are_filled_from_the_libraries_and_the_downgrade_keeps_the_rows(s
         upgrade(revision=REVISION)
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT level_description FROM jd_competencies")).scalar_one() == "三"
-            with pytest.raises(sa.exc.IntegrityError):   # the copied direction is checked like the library's
+            with pytest.raises(sa.exc.IntegrityError):  # the copied direction is checked like the library's
                 conn.execute(sa.text("UPDATE jd_kpi_targets SET kpi_direction = 'sideways'"))

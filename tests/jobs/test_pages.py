@@ -1,5 +1,6 @@
 """The job-description pages: who sees and does what, the editor's errors and conflicts, the
 import preview, the workflow through HTTP, escaping and pinned query counts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,9 +19,13 @@ SEEDS = Path(__file__).resolve().parents[2] / "app" / "demo" / "seeds"
 
 def form_data(content: dict, version: int | None = None) -> dict:
     """The editor's fields for ``content``, as the page sends them."""
-    data = {"title": content["title"], "purpose": content["purpose"], "authority": content["authority"],
-            "management_responsibility": content["management_responsibility"],
-            "working_conditions": content["working_conditions"]}
+    data = {
+        "title": content["title"],
+        "purpose": content["purpose"],
+        "authority": content["authority"],
+        "management_responsibility": content["management_responsibility"],
+        "working_conditions": content["working_conditions"],
+    }
     if version is not None:
         data["version"] = str(version)
     for s, section in enumerate(content["sections"]):
@@ -28,15 +33,32 @@ def form_data(content: dict, version: int | None = None) -> dict:
         data[f"sections-{s}-heading"] = section["heading"]
         for d, duty in enumerate(section["duties"]):
             prefix = f"sections-{s}-duties-{d}-"
-            data.update({prefix + "id": duty.get("id") or "", prefix + "text": duty["text"],
-                         prefix + "frequency": duty["frequency"] or "", prefix + "standard": duty["standard"],
-                         prefix + "weight": "" if duty["weight"] is None else duty["weight"]})
+            data.update(
+                {
+                    prefix + "id": duty.get("id") or "",
+                    prefix + "text": duty["text"],
+                    prefix + "frequency": duty["frequency"] or "",
+                    prefix + "standard": duty["standard"],
+                    prefix + "weight": "" if duty["weight"] is None else duty["weight"],
+                }
+            )
     for i, r in enumerate(content["requirements"]):
-        data.update({f"requirements-{i}-id": r.get("id") or "", f"requirements-{i}-kind": r["kind"],
-                     f"requirements-{i}-text": r["text"], f"requirements-{i}-required": "1" if r["required"] else "0"})
+        data.update(
+            {
+                f"requirements-{i}-id": r.get("id") or "",
+                f"requirements-{i}-kind": r["kind"],
+                f"requirements-{i}-text": r["text"],
+                f"requirements-{i}-required": "1" if r["required"] else "0",
+            }
+        )
     for i, c in enumerate(content["competencies"]):
-        data.update({f"competencies-{i}-id": c.get("id") or "", f"competencies-{i}-competency_id": c["competency_id"],
-                     f"competencies-{i}-level": c["level"]})
+        data.update(
+            {
+                f"competencies-{i}-id": c.get("id") or "",
+                f"competencies-{i}-competency_id": c["competency_id"],
+                f"competencies-{i}-level": c["level"],
+            }
+        )
     for i, k in enumerate(content["kpis"]):
         for name in ("id", "kpi_id", "period", "target", "threshold", "stretch", "weight", "note"):
             value = k.get(name)
@@ -61,7 +83,7 @@ def test_hr_edits_a_draft_and_bad_input_is_kept_next_to_its_field(shop, draft, l
     response = hr.post(f"/jobs/versions/{draft.id}/edit", data=form_data(content, draft.version))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "新的职责文字" in page and "一百" in page          # input kept
+    assert "新的职责文字" in page and "一百" in page  # input kept
     assert "Enter a number." in page and "is-invalid" in page
     assert db.session.get(JobDescriptionVersion, draft.id).sections[0].duties[0].text == "通过阿里旺旺解答客户咨询"
     content["kpis"][0]["target"] = 90000
@@ -101,8 +123,8 @@ def test_import_preview_then_save_as_a_draft(shop, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "关于管理工作" in page and "执行店铺完成既定业绩目标。" in page
-    assert "web-page noise" in page and "原创力文档" in page      # noise reported; the source shown beside
-    assert "版权申诉" not in page.split('data-testid="source-text"')[0]   # never turned into duties
+    assert "web-page noise" in page and "原创力文档" in page  # noise reported; the source shown beside
+    assert "版权申诉" not in page.split('data-testid="source-text"')[0]  # never turned into duties
     # the preview's fields are posted back as they are (the user fixed nothing)
     from app.jobs.text_to_content import import_text
 
@@ -117,8 +139,7 @@ def test_import_preview_then_save_as_a_draft(shop, login):
     assert any(d.standard == "72小时内" for d in version.duties)
 
 
-@pytest.mark.parametrize("text, message", [("   ", "The job description is empty."),
-                                           ("职责" * 100_001, "too long")])
+@pytest.mark.parametrize("text, message", [("   ", "The job description is empty."), ("职责" * 100_001, "too long")])
 def test_import_refuses_empty_or_oversized_text(shop, login, text, message):
     hr = login("hr")
     response = hr.post(f"/jobs/positions/{shop.agent.id}/import", data={"step": "paste", "text": text})
@@ -157,7 +178,7 @@ def test_managers_draft_for_their_subtree_but_never_approve(shop, app):
     version = services.open_version(shop.agent.id)
     assert version is not None
     assert manager.post(f"/jobs/positions/{shop.boss.id}/draft", data={"source": "current"}).status_code == 403
-    assert manager.get(f"/jobs/positions/{shop.clerk.id}").status_code == 404     # another department
+    assert manager.get(f"/jobs/positions/{shop.clerk.id}").status_code == 404  # another department
     content = good_content(shop)
     response = manager.post(f"/jobs/versions/{version.id}/edit", data=form_data(content, version.version))
     assert response.status_code == 302
@@ -191,8 +212,17 @@ def test_list_pages_have_a_fixed_number_of_queries(shop, login, count_queries):
         return len(queries)
 
     factories.publish_jd(shop.agent, good_content(shop))
-    small = {url: count(url) for url in ("/jobs/", "/jobs/review", "/jobs/acknowledgements",
-                                         f"/jobs/positions/{shop.agent.id}", "/jobs/kpis", "/jobs/competencies")}
+    small = {
+        url: count(url)
+        for url in (
+            "/jobs/",
+            "/jobs/review",
+            "/jobs/acknowledgements",
+            f"/jobs/positions/{shop.agent.id}",
+            "/jobs/kpis",
+            "/jobs/competencies",
+        )
+    }
     department = factories.create_department("OPS", "运营部")
     for n in range(12):
         position = factories.create_position(f"OPS-{n}", department, f"运营{n}")
@@ -208,8 +238,9 @@ def test_list_pages_have_a_fixed_number_of_queries(shop, login, count_queries):
 def test_version_and_edit_pages_have_a_fixed_number_of_queries(shop, login, count_queries):
     hr = login("hr")
     small = services.start_draft(shop.agent, None, content=good_content(shop))
-    big_content = good_content(shop, duties=[f"职责{n}" for n in range(40)],
-                               requirements=[("skills", f"技能{n}", True) for n in range(10)])
+    big_content = good_content(
+        shop, duties=[f"职责{n}" for n in range(40)], requirements=[("skills", f"技能{n}", True) for n in range(10)]
+    )
     big = services.start_draft(shop.clerk, None, content=big_content)
     db.session.commit()
     for template in ("/jobs/versions/{}", "/jobs/versions/{}/edit"):

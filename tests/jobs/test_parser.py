@@ -1,4 +1,5 @@
 """Tests of the job-description parser: the real seed documents and one snippet per numbering style."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,8 @@ from app.jobs.parser import parse_job_description as parse
 SEEDS = Path(__file__).resolve().parents[2] / "app" / "demo" / "seeds"
 NUMBERING_AT_START = re.compile(
     r"^\s*(?:[0-9０-９]{1,3}\s*[、.．,，)）]|[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[①-⑳⑴-⒇]"
-    r"|[一二三四五六七八九十]{1,3}、|[A-Z]、|[•·])")
+    r"|[一二三四五六七八九十]{1,3}、|[A-Z]、|[•·])"
+)
 TRAILING = "；;,，"
 
 
@@ -74,11 +76,26 @@ def test_parse_error_is_a_value_error_and_non_text_is_rejected():
 
 # ------------------------------------------------------------------ numbering styles
 STYLES = [
-    ("1、", "2、", "3、"), ("1.", "2.", "3."), ("1,", "2,", "3,"), ("1，", "2，", "3，"),
-    ("1)", "2)", "3)"), ("1)、", "2)、", "3)、"), ("1）、", "2）、", "3）、"), ("(1)", "(2)", "(3)"),
-    ("（1）", "（2）", "（3）"), ("⑴", "⑵", "⑶"), ("①", "②", "③"), ("一、", "二、", "三、"),
-    ("(一)", "(二)", "(三)"), ("（一）", "（二）", "（三）"), ("A、", "B、", "C、"), ("A.", "B.", "C."),
-    ("• ", "• ", "• "), ("- ", "- ", "- "), ("· ", "· ", "· "), ("１．", "２．", "３．"),
+    ("1、", "2、", "3、"),
+    ("1.", "2.", "3."),
+    ("1,", "2,", "3,"),
+    ("1，", "2，", "3，"),
+    ("1)", "2)", "3)"),
+    ("1)、", "2)、", "3)、"),
+    ("1）、", "2）、", "3）、"),
+    ("(1)", "(2)", "(3)"),
+    ("（1）", "（2）", "（3）"),
+    ("⑴", "⑵", "⑶"),
+    ("①", "②", "③"),
+    ("一、", "二、", "三、"),
+    ("(一)", "(二)", "(三)"),
+    ("（一）", "（二）", "（三）"),
+    ("A、", "B、", "C、"),
+    ("A.", "B.", "C."),
+    ("• ", "• ", "• "),
+    ("- ", "- ", "- "),
+    ("· ", "· ", "· "),
+    ("１．", "２．", "３．"),
 ]
 ITEMS = ["负责店铺日常运营,提升销量。", "负责客户服务,处理投诉。", "完成上级交办的其他工作。"]
 
@@ -92,50 +109,81 @@ def test_each_numbering_style_gives_clean_items(markers):
     assert not [w for w in result["warnings"] if "numbering" in w]
 
 
-@pytest.mark.parametrize("markers", [("1、", "2、"), ("1.", "2."), ("1,", "2,"), ("(1)", "(2)"), ("①", "②"),
-                                     ("A、", "B、"), ("１．", "２．")])
+@pytest.mark.parametrize(
+    "markers",
+    [("1、", "2、"), ("1.", "2."), ("1,", "2,"), ("(1)", "(2)"), ("①", "②"), ("A、", "B、"), ("１．", "２．")],
+)
 def test_styles_run_together_on_one_line_are_split(markers):
     result = parse(f"工作职责:{markers[0]}负责店铺运营。{markers[1]}负责客户服务。")
     assert result["duties"] == ["负责店铺运营。", "负责客户服务。"]
 
 
 def test_english_numbering_and_headings():
-    text = ("Responsibilities:\n1. Run the online store.\n2. Plan promotions.\n"
-            "Requirements:\n- Three years of e-commerce experience.\n- Good English.\n"
-            "KPIs:\n- Monthly sales volume.\nAuthority:\n- Approve discounts up to 10%.")
+    text = (
+        "Responsibilities:\n1. Run the online store.\n2. Plan promotions.\n"
+        "Requirements:\n- Three years of e-commerce experience.\n- Good English.\n"
+        "KPIs:\n- Monthly sales volume.\nAuthority:\n- Approve discounts up to 10%."
+    )
     result = parse(text)
     assert result["duties"] == ["Run the online store.", "Plan promotions."]
     assert result["requirements"] == ["Three years of e-commerce experience.", "Good English."]
     kinds = {s["heading"]: s["kind"] for s in result["sections"]}
-    assert kinds == {"Responsibilities": "duties", "Requirements": "requirements", "KPIs": "kpis",
-                     "Authority": "authority"}
+    assert kinds == {
+        "Responsibilities": "duties",
+        "Requirements": "requirements",
+        "KPIs": "kpis",
+        "Authority": "authority",
+    }
 
 
-@pytest.mark.parametrize("heading,kind", [
-    ("具体工作职责", "duties"), ("岗位职责", "duties"), ("工作职责", "duties"), ("职责", "duties"),
-    ("主要职责", "duties"), ("任职资格", "requirements"), ("职务要求", "requirements"),
-    ("职务要求(任职资格)", "requirements"), ("岗位要求", "requirements"), ("任职要求", "requirements"),
-    ("职责权限", "authority"), ("管理责任", "authority"), ("考核指标", "kpis"), ("KPI", "kpis"),
-    ("绩效考核", "kpis"), ("Job responsibilities", "duties"), ("Duties", "duties"),
-    ("Job requirements", "requirements"), ("Qualifications", "requirements"), ("福利待遇", "other"),
-])
+@pytest.mark.parametrize(
+    "heading,kind",
+    [
+        ("具体工作职责", "duties"),
+        ("岗位职责", "duties"),
+        ("工作职责", "duties"),
+        ("职责", "duties"),
+        ("主要职责", "duties"),
+        ("任职资格", "requirements"),
+        ("职务要求", "requirements"),
+        ("职务要求(任职资格)", "requirements"),
+        ("岗位要求", "requirements"),
+        ("任职要求", "requirements"),
+        ("职责权限", "authority"),
+        ("管理责任", "authority"),
+        ("考核指标", "kpis"),
+        ("KPI", "kpis"),
+        ("绩效考核", "kpis"),
+        ("Job responsibilities", "duties"),
+        ("Duties", "duties"),
+        ("Job requirements", "requirements"),
+        ("Qualifications", "requirements"),
+        ("福利待遇", "other"),
+    ],
+)
 def test_heading_keywords_give_section_kinds(heading, kind):
     result = parse(f"{heading}:\n1、第一项内容。\n2、第二项内容。")
     assert [(s["heading"], s["kind"]) for s in result["sections"]] == [(heading, kind)]
 
 
 def test_decorated_headings_are_recognised_and_cleaned():
-    result = parse("【岗位职责】\n1、负责天猫店铺的日常运营；\n## Responsibilities\n- Manage the store\n"
-                   "**Qualifications:**\n* 3+ years in e-commerce")
+    result = parse(
+        "【岗位职责】\n1、负责天猫店铺的日常运营；\n## Responsibilities\n- Manage the store\n"
+        "**Qualifications:**\n* 3+ years in e-commerce"
+    )
     assert [(s["heading"], s["kind"], s["items"]) for s in result["sections"]] == [
-        ("岗位职责", "duties", ["负责天猫店铺的日常运营"]), ("Responsibilities", "duties", ["Manage the store"]),
-        ("Qualifications", "requirements", ["3+ years in e-commerce"])]
+        ("岗位职责", "duties", ["负责天猫店铺的日常运营"]),
+        ("Responsibilities", "duties", ["Manage the store"]),
+        ("Qualifications", "requirements", ["3+ years in e-commerce"]),
+    ]
 
 
 def test_english_job_board_layout():
-    result = parse("About the job\nWe are hiring an e-commerce manager to grow our online store.\nResponsibilities\n"
-                   "• Own the P&L of the Tmall store.\n• Lead a team of 5.\nWhat we're looking for\n"
-                   "• Fluent Mandarin and English.\nBenefits\n• Free lunch.")
+    result = parse(
+        "About the job\nWe are hiring an e-commerce manager to grow our online store.\nResponsibilities\n"
+        "• Own the P&L of the Tmall store.\n• Lead a team of 5.\nWhat we're looking for\n"
+        "• Fluent Mandarin and English.\nBenefits\n• Free lunch."
+    )
     assert result["duties"] == ["Own the P&L of the Tmall store.", "Lead a team of 5."]
     assert result["requirements"] == ["Fluent Mandarin and English."]
     assert section(result, "Benefits")["kind"] == "other"
@@ -143,14 +191,23 @@ def test_english_job_board_layout():
 
 
 def test_one_line_position_description_with_full_width_punctuation():
-    result = parse("职位名称：淘宝运营　所属部门：电商部　直接上级：运营总监\n"
-                   "岗位职责：(1)负责店铺日常维护；(2)负责活动报名；(3)负责数据分析。\n"
-                   "任职资格：①大专以上学历；②两年以上工作经验。\n考核指标：月销售额、转化率、DSR评分")
+    result = parse(
+        "职位名称：淘宝运营　所属部门：电商部　直接上级：运营总监\n"
+        "岗位职责：(1)负责店铺日常维护；(2)负责活动报名；(3)负责数据分析。\n"
+        "任职资格：①大专以上学历；②两年以上工作经验。\n考核指标：月销售额、转化率、DSR评分"
+    )
     assert (result["title"], result["fields"]["department"], result["fields"]["reports_to"]) == (
-        "淘宝运营", "电商部", "运营总监")
+        "淘宝运营",
+        "电商部",
+        "运营总监",
+    )
     assert result["duties"] == ["负责店铺日常维护", "负责活动报名", "负责数据分析。"]
     assert result["requirements"] == ["大专以上学历", "两年以上工作经验。"]
-    assert section(result, "考核指标") == {"heading": "考核指标", "kind": "kpis", "items": ["月销售额、转化率、DSR评分"]}
+    assert section(result, "考核指标") == {
+        "heading": "考核指标",
+        "kind": "kpis",
+        "items": ["月销售额、转化率、DSR评分"],
+    }
 
 
 def test_unknown_label_with_value_is_an_other_section():
@@ -160,8 +217,10 @@ def test_unknown_label_with_value_is_an_other_section():
 
 
 def test_inline_heading_with_text_is_one_item():
-    result = parse("职责权限:受总经理委托,行使对产品网络销售的管理。管理责任:对工作完成情况负主要责任 具体工作职责:\n"
-                   "1,负责网店维护。")
+    result = parse(
+        "职责权限:受总经理委托,行使对产品网络销售的管理。管理责任:对工作完成情况负主要责任 具体工作职责:\n"
+        "1,负责网店维护。"
+    )
     assert section(result, "职责权限")["items"] == ["受总经理委托,行使对产品网络销售的管理。"]
     assert section(result, "职责权限")["kind"] == "authority"
     assert section(result, "管理责任")["items"] == ["对工作完成情况负主要责任"]
@@ -176,11 +235,18 @@ def test_numbered_text_before_any_heading_defaults_to_duties():
 
 # ------------------------------------------------------------------ run-together, wrapped and embedded numbers
 def test_run_together_items_split_only_on_the_next_number():
-    result = parse("具体工作职责:\n1,负责了解趋势。\n2,负责网店改版,上架,下架,销售,售后的管理方案 3,负责网店日常维护。\n"
-                   "4,负责站内推广工作如直通车。淘宝客。钻石展位等。5,负责店铺标准优化:标题优化 6,完成其他事项。")
-    assert result["duties"] == ["负责了解趋势。", "负责网店改版,上架,下架,销售,售后的管理方案", "负责网店日常维护。",
-                                "负责站内推广工作如直通车。淘宝客。钻石展位等。", "负责店铺标准优化:标题优化",
-                                "完成其他事项。"]
+    result = parse(
+        "具体工作职责:\n1,负责了解趋势。\n2,负责网店改版,上架,下架,销售,售后的管理方案 3,负责网店日常维护。\n"
+        "4,负责站内推广工作如直通车。淘宝客。钻石展位等。5,负责店铺标准优化:标题优化 6,完成其他事项。"
+    )
+    assert result["duties"] == [
+        "负责了解趋势。",
+        "负责网店改版,上架,下架,销售,售后的管理方案",
+        "负责网店日常维护。",
+        "负责站内推广工作如直通车。淘宝客。钻石展位等。",
+        "负责店铺标准优化:标题优化",
+        "完成其他事项。",
+    ]
 
 
 def test_dot_comma_combination_is_split():
@@ -189,42 +255,53 @@ def test_dot_comma_combination_is_split():
 
 
 def test_numbers_that_are_not_the_next_item_do_not_split():
-    result = parse("岗位职责:\n1、新闻审批后48小时内发布,每日18:00备份订单。3、检查10条聊天记录\n"
-                   "2、店铺客服问题定单须在24小时内处理完毕。\n任职要求:\n1,大专及以上学历;\n2,5以上工作经验,3年以上管理经验;\n"
-                   "25—45岁3年运营经验")
-    assert result["duties"] == ["新闻审批后48小时内发布,每日18:00备份订单。3、检查10条聊天记录",
-                                "店铺客服问题定单须在24小时内处理完毕。"]
+    result = parse(
+        "岗位职责:\n1、新闻审批后48小时内发布,每日18:00备份订单。3、检查10条聊天记录\n"
+        "2、店铺客服问题定单须在24小时内处理完毕。\n任职要求:\n1,大专及以上学历;\n2,5以上工作经验,3年以上管理经验;\n"
+        "25—45岁3年运营经验"
+    )
+    assert result["duties"] == [
+        "新闻审批后48小时内发布,每日18:00备份订单。3、检查10条聊天记录",
+        "店铺客服问题定单须在24小时内处理完毕。",
+    ]
     assert result["requirements"] == ["大专及以上学历", "5以上工作经验,3年以上管理经验", "25—45岁3年运营经验"]
 
 
 def test_wrapped_lines_continue_the_item():
-    text = ("岗位职责:\nB、控制店铺ROI(即运营成本与销售业绩比例或者投资回报率)运营成本包括广告费、免邮费、\n\n打折促销等。\n"
-            "C、负责管理运营公司网络销售平台,使网络平台变得更有效率、并持续不断地跟进平台运营规则和完\n成销售业绩。\n"
-            "D、Plan and run the marketing calendar of the store together with the design team and the\n"
-            "customer service team.")
+    text = (
+        "岗位职责:\nB、控制店铺ROI(即运营成本与销售业绩比例或者投资回报率)运营成本包括广告费、免邮费、\n\n打折促销等。\n"
+        "C、负责管理运营公司网络销售平台,使网络平台变得更有效率、并持续不断地跟进平台运营规则和完\n成销售业绩。\n"
+        "D、Plan and run the marketing calendar of the store together with the design team and the\n"
+        "customer service team."
+    )
     result = parse(text)
     assert result["duties"] == [
         "控制店铺ROI(即运营成本与销售业绩比例或者投资回报率)运营成本包括广告费、免邮费、打折促销等。",
         "负责管理运营公司网络销售平台,使网络平台变得更有效率、并持续不断地跟进平台运营规则和完成销售业绩。",
-        "Plan and run the marketing calendar of the store together with the design team and the "
-        "customer service team."]
+        "Plan and run the marketing calendar of the store together with the design team and the customer service team.",
+    ]
 
 
 def test_nested_groups_become_sub_sections():
-    text = ("网络平台的运营:\n1)、关于管理工作\nA、执行店铺完成既定业绩目标。\nB、组织活动,提高团队的凝结力\n"
-            "2)、关于店铺\n1、每日收订、定单数、客单数。\n2、店铺交流区回复。\n3)、关于团队\n1、关心同事。")
+    text = (
+        "网络平台的运营:\n1)、关于管理工作\nA、执行店铺完成既定业绩目标。\nB、组织活动,提高团队的凝结力\n"
+        "2)、关于店铺\n1、每日收订、定单数、客单数。\n2、店铺交流区回复。\n3)、关于团队\n1、关心同事。"
+    )
     result = parse(text)
     assert [(s["heading"], s["kind"], s["items"]) for s in result["sections"]] == [
         ("关于管理工作", "duties", ["执行店铺完成既定业绩目标。", "组织活动,提高团队的凝结力"]),
         ("关于店铺", "duties", ["每日收订、定单数、客单数。", "店铺交流区回复。"]),
-        ("关于团队", "duties", ["关心同事。"])]
+        ("关于团队", "duties", ["关心同事。"]),
+    ]
     assert result["warnings"] == []
 
 
 def test_chinese_numeral_groups_with_arabic_items():
     result = parse("一、淘宝店铺运营\n1、负责淘宝整体运营。\n2、完成业绩目标;\n二、淘宝网店推广\n1、制定推广目标。")
     assert [(s["heading"], s["items"]) for s in result["sections"]] == [
-        ("淘宝店铺运营", ["负责淘宝整体运营。", "完成业绩目标"]), ("淘宝网店推广", ["制定推广目标。"])]
+        ("淘宝店铺运营", ["负责淘宝整体运营。", "完成业绩目标"]),
+        ("淘宝网店推广", ["制定推广目标。"]),
+    ]
 
 
 def test_numbering_jump_and_late_start_are_warned():
@@ -251,34 +328,48 @@ def test_no_duties_warning():
 
 # ------------------------------------------------------------------ fields
 def test_fields_on_one_line_split_on_known_labels():
-    result = parse("职务名称:电商部经理 直接上级:总经理\n直接下级:推广;美工;在线客服\n所属部门:电商部\n编制:12人\n"
-                   "职位名称:电商部推广直接上级:电商部经理 直接下级:无\n岗位职责:\n1、负责运营。")
+    result = parse(
+        "职务名称:电商部经理 直接上级:总经理\n直接下级:推广;美工;在线客服\n所属部门:电商部\n编制:12人\n"
+        "职位名称:电商部推广直接上级:电商部经理 直接下级:无\n岗位职责:\n1、负责运营。"
+    )
     assert result["title"] == "电商部经理"
-    assert result["fields"] == {"reports_to": "总经理", "direct_reports": ["推广", "美工", "在线客服"],
-                                "department": "电商部", "headcount": 12, "purpose": None}
+    assert result["fields"] == {
+        "reports_to": "总经理",
+        "direct_reports": ["推广", "美工", "在线客服"],
+        "department": "电商部",
+        "headcount": 12,
+        "purpose": None,
+    }
     second = parse("职位名称:电商部推广直接上级:电商部经理 直接下级:无\n定员：３")
     assert (second["title"], second["fields"]["reports_to"]) == ("电商部推广", "电商部经理")
     assert second["fields"]["direct_reports"] == [] and second["fields"]["headcount"] == 3
 
 
 def test_english_fields():
-    result = parse("Job title: Store manager\nReports to: Operations director\nDirect reports: Designer, Copywriter / "
-                   "Customer service\nDepartment: E-commerce\nHeadcount: 4\nResponsibilities:\n1. Run the store.")
+    result = parse(
+        "Job title: Store manager\nReports to: Operations director\nDirect reports: Designer, Copywriter / "
+        "Customer service\nDepartment: E-commerce\nHeadcount: 4\nResponsibilities:\n1. Run the store."
+    )
     assert result["title"] == "Store manager"
-    assert result["fields"] == {"reports_to": "Operations director",
-                                "direct_reports": ["Designer", "Copywriter", "Customer service"],
-                                "department": "E-commerce", "headcount": 4, "purpose": None}
+    assert result["fields"] == {
+        "reports_to": "Operations director",
+        "direct_reports": ["Designer", "Copywriter", "Customer service"],
+        "department": "E-commerce",
+        "headcount": 4,
+        "purpose": None,
+    }
     assert parse("Direct reports: None\nDuties:\n- x")["fields"]["direct_reports"] == []
 
 
 # ------------------------------------------------------------------ noise
 def test_page_noise_is_dropped_and_reported():
-    text = ("电子商务岗位说明书 .pdfVIP\n  1. 1、本文档共8页,可阅读全部内容。\n查看更多\n作者:胡知溪 人气:21\n"
-            "岗位职责:\n1、负责店铺运营。\n文档评论(0)\n184****1486 + 关注\n实名认证\n文档贡献者\n相关文档")
+    text = (
+        "电子商务岗位说明书 .pdfVIP\n  1. 1、本文档共8页,可阅读全部内容。\n查看更多\n作者:胡知溪 人气:21\n"
+        "岗位职责:\n1、负责店铺运营。\n文档评论(0)\n184****1486 + 关注\n实名认证\n文档贡献者\n相关文档"
+    )
     result = parse(text)
     assert result["duties"] == ["负责店铺运营。"]
-    assert result["warnings"] == [
-        "Ignored 9 lines that look like web-page noise (download banners, view counters)."]
+    assert result["warnings"] == ["Ignored 9 lines that look like web-page noise (download banners, view counters)."]
 
 
 # ------------------------------------------------------------------ the real seed documents
@@ -286,16 +377,31 @@ def test_seed_002_duty_groups_noise_and_requirement():
     result = parse(seed("002"))
     groups = [s for s in result["sections"] if s["kind"] == "duties" and s["heading"]]
     assert [s["heading"] for s in groups] == [
-        "关于管理工作", "关于店铺", "关于团队", "关于运营", "关于推广", "关于采购", "关于销售", "关于物流", "关于定单",
-        "关于技术", "关于产品制作(商品上架)"]
+        "关于管理工作",
+        "关于店铺",
+        "关于团队",
+        "关于运营",
+        "关于推广",
+        "关于采购",
+        "关于销售",
+        "关于物流",
+        "关于定单",
+        "关于技术",
+        "关于产品制作(商品上架)",
+    ]
     assert [len(s["items"]) for s in groups] == [10, 5, 4, 10, 7, 4, 2, 2, 2, 2, 3]
     assert "店铺客服问题定单须在24小时内处理完毕。" in result["duties"]
-    assert "控制店铺ROI(即运营成本与销售业绩比例或者投资回报率)运营成本包括广告费、免邮费、打折促销等。" in result["duties"]
+    assert (
+        "控制店铺ROI(即运营成本与销售业绩比例或者投资回报率)运营成本包括广告费、免邮费、打折促销等。"
+        in result["duties"]
+    )
     assert "会员经营管理(指店铺VIP)。" in result["duties"]
     assert "25—45岁3年运营经验" in result["requirements"]
     assert any("web-page noise" in w for w in result["warnings"])
     for item in all_items(result):
-        assert not re.search(r"本文档|原创力|VIP文档|下载|版权申诉|文档评论|\+ 关注|实名认证|文档贡献者|相关文档|查看更多|该用户", item)
+        assert not re.search(
+            r"本文档|原创力|VIP文档|下载|版权申诉|文档评论|\+ 关注|实名认证|文档贡献者|相关文档|查看更多|该用户", item
+        )
 
 
 def test_seed_001_position_charter():
@@ -321,7 +427,10 @@ def test_seed_001_position_charter():
 def test_seed_001_whole_document():
     result = parse(seed("001"))
     assert result["title"] == "电商部经理" and result["fields"]["department"] == "电商部"
-    assert section(result, "网络图片美工设计")["items"][0] == "负责公司网站建设的布局和结构等方面的整体规划的设计、改版、更新"
+    assert (
+        section(result, "网络图片美工设计")["items"][0]
+        == "负责公司网站建设的布局和结构等方面的整体规划的设计、改版、更新"
+    )
     maintenance = section(result, "网站维护及管理")["items"]
     assert maintenance[1] == "按照公司要求及策划相应节日促销活动,完成促销页面的更新及产品的更换"
     assert section(result, "2011年商务处工作总结")["kind"] == "other"
@@ -332,8 +441,9 @@ def test_seed_001_whole_document():
 def test_seed_003_english_duties_and_requirements():
     result = parse(seed("003"))
     assert len(result["duties"]) == 7 and len(result["requirements"]) == 6
-    assert result["duties"][0] == ("responsible for the operation and management of the company's shopping malls "
-                                   "and stores.")
+    assert result["duties"][0] == (
+        "responsible for the operation and management of the company's shopping malls and stores."
+    )
     assert result["requirements"][5] == "Good planning, promotion and project execution skills."
     assert section(result, "Job requirements of online store operation supervisor")["kind"] == "requirements"
     assert not any("Traditional Culture" in i for i in all_items(result))
@@ -345,8 +455,9 @@ def test_seed_000_inline_english_list():
     assert len(items) == 3
     assert items[0].startswith("responsible for the preparation and implementation of business development plans")
     assert items[0].endswith("management of cooperation projects")
-    assert items[1] == ("Actively tap the market demand and find new business growth points for the company's "
-                        "products and services")
+    assert items[1] == (
+        "Actively tap the market demand and find new business growth points for the company's products and services"
+    )
     assert items[2].startswith("Establish and maintain normal and stable relations with partners")
     assert len(section(result, "The duties of the online sales supervisor are as follows")["items"]) == 7
     assert len(section(result, "Customer service job responsibilities")["items"]) == 6
@@ -376,8 +487,14 @@ def test_seed_items_are_clean(prefix):
 
 
 # ------------------------------------------------------------------ property-style: never raises, never invents
-ALPHABET = (list("0123456789") * 3 + list("、.,，)）(（：:；;。!?-•·①②⑴⑵ABC") + list("一二三十") +
-            list("负责店铺运营岗位职责任职要求直接上级部门人年岁") + list("abc xyz") + ["\n", "\n", " ", "\u3000", "１", "．"])
+ALPHABET = (
+    list("0123456789") * 3
+    + list("、.,，)）(（：:；;。!?-•·①②⑴⑵ABC")
+    + list("一二三十")
+    + list("负责店铺运营岗位职责任职要求直接上级部门人年岁")
+    + list("abc xyz")
+    + ["\n", "\n", " ", "\u3000", "１", "．"]
+)
 
 
 def test_random_text_never_raises_and_items_come_from_the_input():
@@ -401,12 +518,19 @@ def test_random_text_never_raises_and_items_come_from_the_input():
 
 def test_the_word_exports_header_labels_are_fields_and_management_responsibility_is_no_duty():
     """The labels of RoleBook's own Word export (app.documents.word), as pasted text."""
-    english = parse("Position title: Store lead\nDirect superior: Shop manager\n"
-                    "Direct subordinates: Clerk, Packer\nManagement responsibility: Results of the team.\n"
-                    "Duties:\n1. Plan the monthly sales.\n2. Check the daily traffic.")
+    english = parse(
+        "Position title: Store lead\nDirect superior: Shop manager\n"
+        "Direct subordinates: Clerk, Packer\nManagement responsibility: Results of the team.\n"
+        "Duties:\n1. Plan the monthly sales.\n2. Check the daily traffic."
+    )
     assert english["title"] == "Store lead"
-    assert (english["fields"]["reports_to"], english["fields"]["direct_reports"]) == ("Shop manager", ["Clerk", "Packer"])
-    assert [(s["kind"], s["items"]) for s in english["sections"] if s["kind"] in ("duties", "authority")] == \
-        [("authority", ["Results of the team."]), ("duties", ["Plan the monthly sales.", "Check the daily traffic."])]
+    assert (english["fields"]["reports_to"], english["fields"]["direct_reports"]) == (
+        "Shop manager",
+        ["Clerk", "Packer"],
+    )
+    assert [(s["kind"], s["items"]) for s in english["sections"] if s["kind"] in ("duties", "authority")] == [
+        ("authority", ["Results of the team."]),
+        ("duties", ["Plan the monthly sales.", "Check the daily traffic."]),
+    ]
     chinese = parse("职务名称：店长\n部门：运营组\n工作职责：\n1、制定月度销售计划。")
     assert chinese["fields"]["department"] == "运营组" and chinese["title"] == "店长"

@@ -1,6 +1,7 @@
 """Every job description of the seeds can be used: the demo positions' own, and the others as
 base job descriptions of the library, imported from the seed text with their duties and
 requirements, from which a draft can be started."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,12 +15,18 @@ from tests import factories
 # The position descriptions of seed 001 第三篇 and 第四篇 and of seed 004 that no demo position
 # uses: (template name, its first duty as the seed writes it, its number of duties).
 SEED_ONLY = {
-    "电商部经理（市场总监兼任）": ("负责统筹本部门各岗位(运营策划、设计文案、美工摄影、客服、物流商品等)的整体工作", 15),
+    "电商部经理（市场总监兼任）": (
+        "负责统筹本部门各岗位(运营策划、设计文案、美工摄影、客服、物流商品等)的整体工作",
+        15,
+    ),
     "电商策划": ("根据销售需求:定期或不定期策划网店及分销客户线上专题活动或节日活动", 15),
     "设计文案": ("商城页面设计:商城页面包括首页、详情页以及分类页的设计及修改", 14),
     "商城客服": ("熟悉客服工作平台操作、熟悉本店所有产品", 7),
     "电商版块维护专员": ("商品需求:根据销售订单,与采购部、仓储部、联营商家交接商品(数量、款号等)", 11),
-    "电子商务部经理": ("研究负责公司网站的功能策划,在线宣传推广,活动策划及日常运营。领导,组建并管理网站运营,团队电子商务部门人员管理", 5),
+    "电子商务部经理": (
+        "研究负责公司网站的功能策划,在线宣传推广,活动策划及日常运营。领导,组建并管理网站运营,团队电子商务部门人员管理",
+        5,
+    ),
     "网站编辑与维护": ("负责网站产品的内容编辑和新品录入,使商品展示内容丰富化,多样化,品牌化", 7),
     "客户服务": ("准确熟练掌握业务知识,介绍产品及服务内容", 10),
     "领货送货": ("准确熟练掌握业务知识,熟悉工作流程", 5),

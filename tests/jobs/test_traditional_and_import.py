@@ -1,4 +1,5 @@
 """Traditional Chinese in the linter and the importer, and the importer keeping the position's title."""
+
 from __future__ import annotations
 
 from app.jobs import lint
@@ -9,8 +10,9 @@ from tests.jobs.test_parser_lists import TRADITIONAL
 
 
 def test_traditional_discriminatory_requirements_are_flagged_with_the_users_text(shop):
-    content = good_content(shop, requirements=[("other", "學歷高中以上，年齡18-35歲之間，身體健康", True),
-                                               ("other", "需有本市戶口", True)])
+    content = good_content(
+        shop, requirements=[("other", "學歷高中以上，年齡18-35歲之間，身體健康", True), ("other", "需有本市戶口", True)]
+    )
     findings = {f.rule: f for f in lint.lint_content(clean_content(content))}
     assert {"discrimination-age", "discrimination-health", "discrimination-household"} <= set(findings)
     assert "“年齡”" in findings["discrimination-age"].message
@@ -29,7 +31,9 @@ def test_an_imported_traditional_charter_becomes_content(shop, app):
     with app.test_request_context():
         imported = import_text(TRADITIONAL, "電商部經理")
     assert imported.content["title"] == "電商部經理" and imported.warnings == []
-    assert [d["text"] for s in imported.content["sections"] for d in s["duties"]][0] == "負責網店日常維護，優化店鋪與商品排名"
+    assert [d["text"] for s in imported.content["sections"] for d in s["duties"]][
+        0
+    ] == "負責網店日常維護，優化店鋪與商品排名"
     assert [r["kind"] for r in imported.content["requirements"]] == ["education", "experience", "other"]
 
 
@@ -58,7 +62,9 @@ def test_a_different_job_title_is_a_translated_warning_not_an_error(shop, login)
     hr = login("hr")
     hr.post("/language", data={"lang": "zh_CN", "next": "/"})
     url = f"/jobs/positions/{shop.agent.id}/import"
-    text = "Job title: Customer service\nReports to: E-commerce manager\nResponsibilities:\n1. Answer customer questions."
+    text = (
+        "Job title: Customer service\nReports to: E-commerce manager\nResponsibilities:\n1. Answer customer questions."
+    )
     response = hr.post(url, data={"step": "paste", "text": text})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "alert-danger" not in page and "is-invalid" not in page

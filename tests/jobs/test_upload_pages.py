@@ -1,6 +1,7 @@
 """Uploading job-description files on the pages: one file on a position's import page, and the
 bulk import (many files or a .zip) with its preview, per-row choice and one-transaction
 confirmation; bad files named with the reason next to the upload, nothing created."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,11 @@ from tests.jobs import documents
 
 
 def _upload(client, position, data: bytes, name: str):
-    return client.post(f"/jobs/positions/{position.id}/import?step=upload", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(data), name)})
+    return client.post(
+        f"/jobs/positions/{position.id}/import?step=upload",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(data), name)},
+    )
 
 
 def test_import_page_reads_a_docx_and_shows_its_table(shop, login):
@@ -31,15 +35,18 @@ def test_import_page_reads_a_docx_and_shows_its_table(shop, login):
     assert "Text of 客服主管.docx" in page
     for duty in documents.DUTIES:
         assert duty in page
-    assert services.open_version(shop.agent.id) is None   # nothing saved before HR confirms
+    assert services.open_version(shop.agent.id) is None  # nothing saved before HR confirms
 
 
-@pytest.mark.parametrize("name, data, reason", [
-    ("损坏.docx", documents.word()[:2000], "The file is damaged or incomplete"),
-    ("加密.pdf", documents.encrypted_pdf(documents.job_pdf(pages=1)), "The PDF is protected by a password"),
-    ("伪装.docx", documents.job_pdf(pages=1), "The file is named .docx but holds a PDF document."),
-    ("空.txt", b"", "The file is empty."),
-])
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("损坏.docx", documents.word()[:2000], "The file is damaged or incomplete"),
+        ("加密.pdf", documents.encrypted_pdf(documents.job_pdf(pages=1)), "The PDF is protected by a password"),
+        ("伪装.docx", documents.job_pdf(pages=1), "The file is named .docx but holds a PDF document."),
+        ("空.txt", b"", "The file is empty."),
+    ],
+)
 def test_import_page_names_the_bad_file_next_to_the_upload(shop, login, name, data, reason):
     hr = login("hr")
     response = _upload(hr, shop.agent, data, name)
@@ -53,10 +60,10 @@ def test_import_page_names_the_bad_file_next_to_the_upload(shop, login, name, da
 def test_import_page_refuses_a_file_over_the_limit(app, shop, login, monkeypatch):
     monkeypatch.setitem(app.config, "JD_UPLOAD_MAX_BYTES", 10_000)
     hr = login("hr")
-    response = _upload(hr, shop.agent, b"x" * 50_000, "big.txt")   # read, then refused
+    response = _upload(hr, shop.agent, b"x" * 50_000, "big.txt")  # read, then refused
     assert response.status_code == 422
     assert "big.txt: The file is larger than 0.01 MB." in response.get_data(as_text=True)
-    response = _upload(hr, shop.agent, b"x" * 1_100_000, "huge.txt")   # refused before it is read
+    response = _upload(hr, shop.agent, b"x" * 1_100_000, "huge.txt")  # refused before it is read
     assert response.status_code == 413 and "The file is larger than 0.01 MB." in response.get_data(as_text=True)
 
 
@@ -68,38 +75,53 @@ def test_employees_cannot_upload(shop, login):
 
 
 def _bulk(client, files: list[tuple[str, bytes]], department_id=""):
-    return client.post("/jobs/bulk-import", content_type="multipart/form-data",
-                       data={"files": [(io.BytesIO(data), name) for name, data in files],
-                             "department_id": str(department_id)})
+    return client.post(
+        "/jobs/bulk-import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(data), name) for name, data in files], "department_id": str(department_id)},
+    )
 
 
 def _counts():
-    return (db.session.scalar(select(func.count()).select_from(JobDescriptionVersion)),
-            db.session.scalar(select(func.count()).select_from(Position)))
+    return (
+        db.session.scalar(select(func.count()).select_from(JobDescriptionVersion)),
+        db.session.scalar(select(func.count()).select_from(Position)),
+    )
 
 
 def test_bulk_zip_preview_then_confirm_creates_all_drafts_at_once(shop, login):
     hr = login("hr")
     text = "\n".join(["岗位职责：", "1、负责账务处理", "2、负责报表编制", "任职资格：", "1、会计专业本科"])
-    archive = documents.zip_of({"岗位说明书/FIN-ACC 会计.txt": text.encode("gb18030"),
-                                "岗位说明书/在线客服.docx": documents.word(title="在线客服岗位说明书"),
-                                "岗位说明书/仓库主管.docx": documents.word_with_chinese_numbering(),
-                                "岗位说明书/坏文件.pdf": b"%PDF-1.4 broken"}, gbk_names=True)
+    archive = documents.zip_of(
+        {
+            "岗位说明书/FIN-ACC 会计.txt": text.encode("gb18030"),
+            "岗位说明书/在线客服.docx": documents.word(title="在线客服岗位说明书"),
+            "岗位说明书/仓库主管.docx": documents.word_with_chinese_numbering(),
+            "岗位说明书/坏文件.pdf": b"%PDF-1.4 broken",
+        },
+        gbk_names=True,
+    )
     before = _counts()
     response = _bulk(hr, [("all.zip", archive)], shop.department.id)
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     page = hr.get(response.headers["Location"]).get_data(as_text=True)
-    assert _counts() == before   # a preview creates nothing
+    assert _counts() == before  # a preview creates nothing
     rows = {r.split('data-file="')[1].split('"')[0]: r for r in page.split('data-testid="bulk-row"')[1:]}
-    assert set(rows) == {"岗位说明书/FIN-ACC 会计.txt", "岗位说明书/在线客服.docx", "岗位说明书/仓库主管.docx",
-                         "岗位说明书/坏文件.pdf"}   # GBK names read back
+    assert set(rows) == {
+        "岗位说明书/FIN-ACC 会计.txt",
+        "岗位说明书/在线客服.docx",
+        "岗位说明书/仓库主管.docx",
+        "岗位说明书/坏文件.pdf",
+    }  # GBK names read back
     assert "by code" in rows["岗位说明书/FIN-ACC 会计.txt"]
     assert "by title" in rows["岗位说明书/在线客服.docx"]
     assert "No match" in rows["岗位说明书/仓库主管.docx"] and 'value="new" selected' in rows["岗位说明书/仓库主管.docx"]
     assert "The PDF is damaged" in rows["岗位说明书/坏文件.pdf"]
     token = response.headers["Location"].rsplit("/", 1)[1]
-    response = hr.post(f"/jobs/bulk-import/{token}", data={"action": "create", "department_id": shop.department.id,
-                                                           "code-2": "WH-LEAD", "title-2": "仓库主管"})
+    response = hr.post(
+        f"/jobs/bulk-import/{token}",
+        data={"action": "create", "department_id": shop.department.id, "code-2": "WH-LEAD", "title-2": "仓库主管"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     clerk, agent = services.open_version(shop.clerk.id), services.open_version(shop.agent.id)
     assert [d.text for d in clerk.duties] == ["负责账务处理", "负责报表编制"] and clerk.title == "会计"
@@ -107,19 +129,33 @@ def test_bulk_zip_preview_then_confirm_creates_all_drafts_at_once(shop, login):
     new = db.session.scalar(select(Position).where(Position.code == "WH-LEAD"))
     assert new.title == "仓库主管" and new.department_id == shop.department.id
     assert [d.text for d in services.open_version(new.id).duties] == ["负责入库验收", "负责出库管理"]
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "import", AuditEvent.entity == "job_descriptions")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "import", AuditEvent.entity == "job_descriptions")
+        )
+        == 1
+    )
 
 
 def test_bulk_confirm_is_all_or_nothing(shop, login):
     hr = login("hr")
-    response = _bulk(hr, [("在线客服.docx", documents.word(title="在线客服岗位说明书")),
-                          ("仓库主管.docx", documents.word_with_chinese_numbering())], shop.department.id)
+    response = _bulk(
+        hr,
+        [
+            ("在线客服.docx", documents.word(title="在线客服岗位说明书")),
+            ("仓库主管.docx", documents.word_with_chinese_numbering()),
+        ],
+        shop.department.id,
+    )
     token = response.headers["Location"].rsplit("/", 1)[1]
     before = _counts()
     # the new position's code is taken: the whole batch is refused, naming the file
-    response = hr.post(f"/jobs/bulk-import/{token}", data={"action": "create", "department_id": shop.department.id,
-                                                           "code-1": shop.boss.code})
+    response = hr.post(
+        f"/jobs/bulk-import/{token}",
+        data={"action": "create", "department_id": shop.department.id, "code-1": shop.boss.code},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "仓库主管.docx: Another position already has this code." in page
@@ -160,8 +196,14 @@ def test_a_big_batch_runs_in_the_background_with_progress(app, shop, login, monk
     queue.start_consumer(workers=1)
     try:
         hr = login("hr")
-        response = _bulk(hr, [("在线客服.docx", documents.word(title="在线客服岗位说明书")),
-                              ("会计.txt", "岗位职责：\n1、负责账务处理\n任职资格：\n1、本科".encode())], shop.department.id)
+        response = _bulk(
+            hr,
+            [
+                ("在线客服.docx", documents.word(title="在线客服岗位说明书")),
+                ("会计.txt", "岗位职责：\n1、负责账务处理\n任职资格：\n1、本科".encode()),
+            ],
+            shop.department.id,
+        )
         assert response.status_code == 302 and "/tasks/" in response.headers["Location"]
         task_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
         deadline = time.monotonic() + 60
@@ -209,7 +251,7 @@ def test_zip_names_in_gbk_and_utf8_and_member_limits(app, ctx):
     from app.jobs.files import FileRefused
 
     names = ["人事部/招聘专员.txt", "财务部/會計.txt"]
-    for gbk in (False, True):   # as Python writes it (UTF-8, flagged), and as Chinese Windows does
+    for gbk in (False, True):  # as Python writes it (UTF-8, flagged), and as Chinese Windows does
         archive = documents.zip_of({name: b"x" for name in names}, gbk_names=gbk)
         assert [name for name, _data in unzip("a.zip", archive, 300, 10**8, 10**7)] == names
     with pytest.raises(FileRefused, match="path outside its folder"):

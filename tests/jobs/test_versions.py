@@ -1,5 +1,6 @@
 """Versions and the approval workflow, through the services: content validation, drafts,
 submit / return / approve / publish, immutability, one open version, concurrency."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,22 +25,28 @@ def test_content_validation_names_every_bad_field(shop):
     content["title"] = "  "
     content["sections"][0]["duties"][1]["weight"] = "120"
     content["sections"][0]["duties"].append({"text": "", "standard": "24小时内", "weight": None, "frequency": None})
-    content["kpis"][0]["threshold"] = 150000            # above the target of a higher-is-better KPI
+    content["kpis"][0]["threshold"] = 150000  # above the target of a higher-is-better KPI
     content["kpis"].append({"kpi_id": shop.complaints.id, "target": "abc", "weight": 10, "period": "monthly"})
     content["competencies"][0]["level"] = 7
     with pytest.raises(ServiceError) as caught:
         clean_content(content)
     errors = caught.value.errors
-    assert set(errors) == {"title", "sections.0.duties.1.weight", "sections.0.duties.2.text", "kpis.0.threshold",
-                           "kpis.1.target", "competencies.0.level"}
+    assert set(errors) == {
+        "title",
+        "sections.0.duties.1.weight",
+        "sections.0.duties.2.text",
+        "kpis.0.threshold",
+        "kpis.1.target",
+        "competencies.0.level",
+    }
     assert "below the target" in errors["kpis.0.threshold"][0]
 
 
 def test_threshold_side_follows_the_direction_of_the_kpi(shop):
-    lower = good_content(shop, kpis=[(shop.complaints, 5, 100, "monthly", 3, 2)])   # threshold 3 < target 5: wrong
+    lower = good_content(shop, kpis=[(shop.complaints, 5, 100, "monthly", 3, 2)])  # threshold 3 < target 5: wrong
     with pytest.raises(ServiceError) as caught:
         clean_content(lower)
-    assert set(caught.value.errors) == {"kpis.0.threshold"}   # the stretch 2 is rightly below the target
+    assert set(caught.value.errors) == {"kpis.0.threshold"}  # the stretch 2 is rightly below the target
     assert "above the target" in caught.value.errors["kpis.0.threshold"][0]
     fine = clean_content(good_content(shop, kpis=[(shop.complaints, 5, 100, "monthly", 8, 2)]))
     assert fine["kpis"][0]["threshold"] == 8 and fine["kpis"][0]["stretch"] == 2
@@ -64,8 +71,14 @@ def test_the_whole_workflow_publishes_a_dated_immutable_version(shop):
     db.session.commit()
     assert version.status == Status.PUBLISHED.value and version.effective_date == date(2026, 3, 1)
     assert version.content_hash == content_hash(version_content(version))
-    assert [e.action for e in version.events] == ["created", "submitted", "returned", "submitted", "approved",
-                                                  "published"]
+    assert [e.action for e in version.events] == [
+        "created",
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+        "published",
+    ]
     # the position now carries the texts of its job description in force
     assert shop.agent.purpose == version.purpose
 
@@ -75,7 +88,7 @@ def test_the_whole_workflow_publishes_a_dated_immutable_version(shop):
     services.submit(second, hr)
     services.approve(second, hr)
     with pytest.raises(ServiceError) as caught:
-        services.publish(second, hr, date(2026, 1, 1))   # before the version in force
+        services.publish(second, hr, date(2026, 1, 1))  # before the version in force
     assert "effective_date" in caught.value.errors
     services.publish(second, hr, date(2026, 6, 1))
     db.session.commit()
@@ -132,10 +145,16 @@ def test_editing_keeps_rows_and_the_audit_trail_shows_edits(shop):
     db.session.commit()
     after = version_content(version)
     assert [d["id"] for d in after["sections"][0]["duties"]] == list(reversed(duty_ids))
-    updates = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.entity == "jd_duties", AuditEvent.action == "update"))
-    creates = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.entity == "jd_duties", AuditEvent.action == "create"))
+    updates = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity == "jd_duties", AuditEvent.action == "update")
+    )
+    creates = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity == "jd_duties", AuditEvent.action == "create")
+    )
     assert updates >= 2 and creates == 2
 
 
@@ -143,7 +162,7 @@ def test_a_kpi_removed_and_added_again_in_one_save_is_kept(shop):
     version = services.start_draft(shop.agent, None, content=good_content(shop))
     db.session.commit()
     content = version_content(version)
-    content["kpis"][0]["id"] = None          # the row was removed and added again in the browser
+    content["kpis"][0]["id"] = None  # the row was removed and added again in the browser
     content["kpis"][0]["target"] = 90000
     content["competencies"][0]["id"] = None
     services.save_content(version, content, None, version.version)
@@ -177,7 +196,7 @@ def test_approval_needs_every_finding_fixed_or_waived(shop):
     assert "2 linter finding" in caught.value.message
     for finding in lint.lint_version(version):
         with pytest.raises(ServiceError):
-            services.waive(version, finding.key, "   ", None)   # a reason is required
+            services.waive(version, finding.key, "   ", None)  # a reason is required
         services.waive(version, finding.key, "法律顾问已确认", None)
     services.approve(version, None)
     assert version.status == Status.APPROVED.value
@@ -198,9 +217,9 @@ def test_acknowledgements_by_holders_only(shop):
     outstanding = db.session.scalars(services.outstanding_acknowledgements()).all()
     assert [a.employee_id for a in outstanding] == [shop.employee.id]
     with pytest.raises(ServiceError):
-        services.acknowledge(version, shop.manager)          # does not hold the position
+        services.acknowledge(version, shop.manager)  # does not hold the position
     services.acknowledge(version, shop.employee)
-    services.acknowledge(version, shop.employee)             # twice: still one
+    services.acknowledge(version, shop.employee)  # twice: still one
     db.session.commit()
     assert db.session.scalars(services.outstanding_acknowledgements()).all() == []
 
@@ -224,7 +243,7 @@ def test_archived_library_entries_stay_on_copies_but_cannot_be_chosen_anew(shop)
     version = factories.publish_jd(shop.agent, good_content(shop))
     library.archive_kpi(shop.sales)
     db.session.commit()
-    draft = services.start_draft(shop.agent, None)            # a copy keeps the archived KPI
+    draft = services.start_draft(shop.agent, None)  # a copy keeps the archived KPI
     content = version_content(draft)
     content["purpose"] = "改了目的"
     services.save_content(draft, content, None, draft.version)  # and editing the draft is not blocked

@@ -1,6 +1,7 @@
 """Events notify the people concerned, in the same transaction; mails reach a real SMTP server
 in the recipient's language with a link back; an outage loses nothing and sends nothing twice;
 a refused address is kept apart; bad settings are explained to the admins."""
+
 from __future__ import annotations
 
 import threading
@@ -23,13 +24,13 @@ from tests import factories
 
 
 def _inbox(user) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id)))
+    return list(
+        db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    )
 
 
 def _outbox(address: str) -> list[OutboxMail]:
-    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == address)
-                                   .order_by(OutboxMail.id)))
+    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == address).order_by(OutboxMail.id)))
 
 
 @pytest.fixture
@@ -60,11 +61,11 @@ def test_a_submitted_job_description_notifies_hr_in_their_language_and_the_mails
     db.session.commit()
     assert [n.kind for n in _inbox(office["hr"])] == ["jd_submitted"]
     assert [n.kind for n in _inbox(office["hr_zh"])] == ["jd_submitted"]
-    assert _inbox(office["manager"]) == []          # not the one who submitted
+    assert _inbox(office["manager"]) == []  # not the one who submitted
     report = delivery.deliver_due()
     assert report.sent == 2
-    english, = smtp.inbox.to("hr@example.com")
-    chinese, = smtp.inbox.to("hr-zh@example.com")
+    (english,) = smtp.inbox.to("hr@example.com")
+    (chinese,) = smtp.inbox.to("hr-zh@example.com")
     assert english["subject"] == "[RoleBook] Job description submitted"
     assert "OPS-CLK Clerk: a job description was submitted for review by Bo Boss." in english["text"]
     link = f"https://rolebook.example.com/jobs/versions/{version.id}"
@@ -73,8 +74,8 @@ def test_a_submitted_job_description_notifies_hr_in_their_language_and_the_mails
     assert "Bo Boss" in chinese["text"] and link in chinese["text"]
     assert chinese["message"]["Content-Language"] == "zh-CN"
     assert english["from"] == "rolebook@localhost"
-    sent, = _outbox("hr@example.com")
-    assert sent.status == "sent" and sent.body_text.split() == english["text"].split()   # kept as sent
+    (sent,) = _outbox("hr@example.com")
+    assert sent.status == "sent" and sent.body_text.split() == english["text"].split()  # kept as sent
 
 
 def test_return_approval_and_publication_reach_the_submitter_and_the_holders(office, smtp):
@@ -82,7 +83,7 @@ def test_return_approval_and_publication_reach_the_submitter_and_the_holders(off
     jobs.submit(version, office["manager"])
     jobs.return_for_changes(version, office["hr"], "Add <the> cash duties & sign")
     db.session.commit()
-    returned, = _inbox(office["manager"])
+    (returned,) = _inbox(office["manager"])
     assert returned.kind == "jd_returned" and returned.params["comment"] == "Add <the> cash duties & sign"
     jobs.submit(version, office["manager"])
     for finding in lint.lint_version(version):
@@ -92,10 +93,10 @@ def test_return_approval_and_publication_reach_the_submitter_and_the_holders(off
     db.session.commit()
     assert [n.kind for n in _inbox(office["manager"])] == ["jd_returned", "jd_approved", "jd_published"]
     assert [n.kind for n in _inbox(office["holder"])] == ["jd_published"]
-    assert [m.kind for m in _outbox("mailonly@example.com")] == ["jd_published"]   # no account: mail only
+    assert [m.kind for m in _outbox("mailonly@example.com")] == ["jd_published"]  # no account: mail only
     delivery.deliver_due()
     html = smtp.inbox.to("boss@example.com")[0]["html"]
-    assert "Add &lt;the&gt; cash duties &amp; sign" in html      # user text escaped in the HTML part
+    assert "Add &lt;the&gt; cash duties &amp; sign" in html  # user text escaped in the HTML part
     assert "Add <the> cash duties & sign" in smtp.inbox.to("boss@example.com")[0]["text"]
     published = smtp.inbox.to("clerk@example.com")[0]
     assert "applies from 2026-12-01. Read and acknowledge it." in published["text"]
@@ -112,7 +113,7 @@ def test_a_change_that_is_rolled_back_leaves_no_notification_and_no_mail(office,
 
 
 def test_choosing_in_app_only_keeps_the_notification_and_drops_the_mail(office, smtp):
-    notifications.set_preferences(office["hr"], ["jd_published", "review_steps"])   # not jd_workflow
+    notifications.set_preferences(office["hr"], ["jd_published", "review_steps"])  # not jd_workflow
     db.session.commit()
     jobs.submit(_draft(office), office["manager"])
     db.session.commit()
@@ -125,20 +126,20 @@ def test_an_outage_loses_nothing_and_sends_each_mail_exactly_once(office, smtp):
     version = _draft(office)
     jobs.submit(version, office["manager"])
     db.session.commit()
-    smtp.stop()                                   # the server is down (connection refused)
+    smtp.stop()  # the server is down (connection refused)
     report = delivery.deliver_due()
     assert report.sent == 0 and report.error_code == "connect"
     mails = _outbox("hr@example.com") + _outbox("hr-zh@example.com")
     assert {(m.status, m.attempts, m.error_code) for m in mails} == {("queued", 1, "connect")}
     first_retry = mails[0].next_attempt_at
     assert first_retry > utcnow() + timedelta(seconds=20)
-    assert delivery.deliver_due().sent == 0      # not due yet: nothing tried
+    assert delivery.deliver_due().sent == 0  # not due yet: nothing tried
     with frozen(utcnow() + timedelta(minutes=1)):
-        assert delivery.deliver_due().error_code == "connect"   # still down: the wait doubles
+        assert delivery.deliver_due().error_code == "connect"  # still down: the wait doubles
     db.session.expire_all()
     again = db.session.get(OutboxMail, mails[0].id)
     assert again.attempts == 2 and again.next_attempt_at - first_retry > timedelta(seconds=50)
-    smtp.start()                                  # back after ten minutes
+    smtp.start()  # back after ten minutes
     with frozen(utcnow() + timedelta(minutes=10)):
         assert delivery.deliver_due().sent == 2
         assert delivery.deliver_due().sent == 0
@@ -167,7 +168,8 @@ def test_two_senders_at_once_never_send_the_same_mail(office, smtp):
         thread.join()
     assert sum(r.sent for r in reports) == 32
     assert sorted(a for m in smtp.inbox.mails for a in m["to"]) == sorted(
-        ["hr@example.com", "hr-zh@example.com"] + [f"hr{i}@example.com" for i in range(30)])
+        ["hr@example.com", "hr-zh@example.com"] + [f"hr{i}@example.com" for i in range(30)]
+    )
 
 
 def test_a_refused_address_is_marked_listed_and_not_mailed_again(office, smtp, app):
@@ -176,14 +178,14 @@ def test_a_refused_address_is_marked_listed_and_not_mailed_again(office, smtp, a
     db.session.commit()
     report = delivery.deliver_due()
     assert (report.sent, report.refused) == (1, 1)
-    refused, = _outbox("hr-zh@example.com")
+    (refused,) = _outbox("hr-zh@example.com")
     assert refused.status == "refused" and refused.last_error.startswith("550")
     assert db.session.scalar(select(RefusedAddress.address)) == "hr-zh@example.com"
     admin = factories.create_user("admin")
     page = factories.logged_in_client(app, admin).get("/admin/outbox").get_data(as_text=True)
     assert "Addresses refused by the mail server" in page and "hr-zh@example.com" in page
     version = _draft(office, "boss")
-    jobs.submit(version, office["manager"])       # a second event: in the inbox, but no mail
+    jobs.submit(version, office["manager"])  # a second event: in the inbox, but no mail
     db.session.commit()
     assert len(_outbox("hr-zh@example.com")) == 1
     assert len(_inbox(office["hr_zh"])) == 2
@@ -207,7 +209,8 @@ def test_bad_smtp_settings_keep_the_mails_queued_and_tell_the_admin(office, smtp
     for a in (app, data_app):
         a.config["MAIL_PORT"] = smtp.port
     assert "The mail server accepted the connection." in client.post(
-        "/admin/outbox/check", follow_redirects=True).get_data(as_text=True)
+        "/admin/outbox/check", follow_redirects=True
+    ).get_data(as_text=True)
     with frozen(utcnow() + timedelta(minutes=5)):
         assert delivery.deliver_due().sent == 2
 
@@ -243,6 +246,7 @@ def test_a_failed_mail_is_sent_again_by_an_admin_and_audited(office, smtp, app):
     assert delivery.deliver_due().sent == 1
     assert len(smtp.inbox.to("hr@example.com")) == 1
     from app.audit.models import AuditEvent
+
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.entity == "outbox_mails")) == "send_again"
 
 
@@ -268,7 +272,7 @@ def test_a_malformed_sender_is_the_settings_fault_and_keeps_the_mails_queued(off
         report = delivery.deliver_due()
         assert report.error_code == "sender" and report.sent == 0
         assert {(m.status, m.error_code) for m in db.session.scalars(select(OutboxMail))} == {("queued", "sender")}
-        assert db.session.scalar(select(func.count()).select_from(RefusedAddress)) == 0   # no recipient blamed
+        assert db.session.scalar(select(func.count()).select_from(RefusedAddress)) == 0  # no recipient blamed
         admin = factories.create_user("admin")
         page = factories.logged_in_client(app, admin).get("/admin/outbox").get_data(as_text=True)
         assert "check ROLEBOOK_MAIL_SENDER" in page

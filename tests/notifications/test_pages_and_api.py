@@ -1,5 +1,6 @@
 """The bell (one query), the notifications page (filter, mark read, mark all read, open), the
 preferences on the account page, and GET /api/v1/notifications: each user sees only their own."""
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,9 @@ def test_the_notifications_page_filters_marks_read_and_opens_the_record(app, ctx
     assert "2 unread" in page
     only = client.get("/notifications?kind=jd_returned").get_data(as_text=True)
     assert only.count('data-testid="notification"') == 1 and "Shorter" in only
-    approved = db.session.scalar(select(Notification).where(Notification.user_id == user.id,
-                                                            Notification.kind == "jd_approved"))
+    approved = db.session.scalar(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == "jd_approved")
+    )
     opened = client.get(f"/notifications/{approved.id}/open")
     assert opened.status_code == 302 and opened.headers["Location"] == "/jobs/review"
     assert db.session.get(Notification, approved.id).read_at is not None
@@ -64,7 +66,7 @@ def test_a_notification_never_redirects_off_site(app, ctx):
     _notify(user, link="https://evil.example.com/")
     found = db.session.scalar(select(Notification.id))
     response = factories.logged_in_client(app, user).get(f"/notifications/{found}/open")
-    assert response.headers["Location"] == "/"    # the home page, not the other site
+    assert response.headers["Location"] == "/"  # the home page, not the other site
 
 
 def test_preferences_are_chosen_on_the_account_page_and_audited(app, ctx):
@@ -72,18 +74,26 @@ def test_preferences_are_chosen_on_the_account_page_and_audited(app, ctx):
     client = factories.logged_in_client(app, user)
     page = client.get("/account").get_data(as_text=True)
     assert 'id="notifications"' in page and "Reminders: job descriptions still to acknowledge" in page
-    form = {"jd_workflow": "app", "jd_published": "email", "review_steps": "email", "reminder_due": "app",
-            "reminder_ack": "email", "reminder_drafts": "email"}
+    form = {
+        "jd_workflow": "app",
+        "jd_published": "email",
+        "review_steps": "email",
+        "reminder_due": "app",
+        "reminder_ack": "email",
+        "reminder_drafts": "email",
+    }
     response = client.post("/account/notifications", data=form, follow_redirects=True)
     assert "Your notification preferences are saved." in response.get_data(as_text=True)
-    stored = {p.kind: p.email for p in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    stored = {
+        p.kind: p.email
+        for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    }
     assert stored["jd_workflow"] is False and stored["reminder_due"] is False and stored["jd_published"] is True
-    assert re.search(r'value="app"[^>]*checked|checked[^>]*value="app"',
-                     client.get("/account").get_data(as_text=True))
+    assert re.search(r'value="app"[^>]*checked|checked[^>]*value="app"', client.get("/account").get_data(as_text=True))
     bad = client.post("/account/notifications", data={**form, "jd_workflow": "pigeon"}, follow_redirects=True)
     assert "Choose e-mail or in the app for each kind of notification." in bad.get_data(as_text=True)
     from app.audit.models import AuditEvent
+
     assert db.session.scalar(select(AuditEvent.entity).where(AuditEvent.entity == "notification_preferences"))
 
 

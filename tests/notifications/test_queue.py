@@ -1,5 +1,6 @@
 """The whole way: a page's action commits, the queue's consumer (huey, a real thread) sends the
 mail to the SMTP server; the request itself never talks to SMTP."""
+
 from __future__ import annotations
 
 import time
@@ -23,12 +24,12 @@ def test_a_page_action_queues_the_mail_and_the_consumer_sends_it(app, ctx, smtp)
     client = factories.logged_in_client(app, admin)
     queue = app.extensions["rolebook_tasks"]
     queue.huey.flush()
-    smtp.stop()                          # the request must not care whether SMTP answers
+    smtp.stop()  # the request must not care whether SMTP answers
     started = time.monotonic()
     response = client.post(f"/jobs/versions/{version.id}/submit", data={"version": version.version})
     assert response.status_code == 302 and time.monotonic() - started < 5
     mail = db.session.scalar(select(OutboxMail).where(OutboxMail.to_address == "hr@example.com"))
-    assert mail.status == "queued" and queue.pending() == 1      # the sender's wake-up, after the commit
+    assert mail.status == "queued" and queue.pending() == 1  # the sender's wake-up, after the commit
     smtp.start()
     queue.start_consumer(workers=1)
     try:

@@ -1,5 +1,6 @@
 """Ending an assignment keeps the one-primary-at-a-time rule; someone marked as left holds no
 post after today. Through the pages (messages next to the field, nothing changed)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,8 +29,15 @@ def _promoted_employee():
 
 
 def _employee_form(employee, **overrides):
-    data = {"employee_no": employee.employee_no, "name": employee.name, "email": "", "hire_date": "",
-            "status": employee.status, "user_id": "", "version": employee.version}
+    data = {
+        "employee_no": employee.employee_no,
+        "name": employee.name,
+        "email": "",
+        "hire_date": "",
+        "status": employee.status,
+        "user_id": "",
+        "version": employee.version,
+    }
     data.update(overrides)
     return data
 
@@ -45,8 +53,10 @@ def test_moving_the_end_of_an_old_assignment_into_the_next_one_is_refused_next_t
     db.session.expire_all()
     assert db.session.get(Assignment, first.id).end_date == date(2017, 6, 30)
     # a day before the next one starts is fine
-    assert hr.post(f"/org/employees/{employee.id}/assignments/{first.id}/end",
-                   data={"end_date": "2017-06-30"}).status_code == 302
+    assert (
+        hr.post(f"/org/employees/{employee.id}/assignments/{first.id}/end", data={"end_date": "2017-06-30"}).status_code
+        == 302
+    )
 
 
 def test_a_secondary_assignment_may_end_whenever(ctx):
@@ -61,10 +71,13 @@ def test_an_end_date_that_is_missing_or_too_early_is_shown_next_to_the_date(logi
     hr = login("hr")
     employee, _first, _manager, _agent = _promoted_employee()
     current = next(a for a in employee.assignments if a.end_date is None)
-    page = hr.post(f"/org/employees/{employee.id}/assignments/{current.id}/end",
-                   data={"end_date": "2016-01-01"}).get_data(as_text=True)
+    page = hr.post(
+        f"/org/employees/{employee.id}/assignments/{current.id}/end", data={"end_date": "2016-01-01"}
+    ).get_data(as_text=True)
     assert "The end date cannot be before the start date." in page and 'value="2016-01-01"' in page
-    page = hr.post(f"/org/employees/{employee.id}/assignments/{current.id}/end", data={"end_date": ""}).get_data(as_text=True)
+    page = hr.post(f"/org/employees/{employee.id}/assignments/{current.id}/end", data={"end_date": ""}).get_data(
+        as_text=True
+    )
     assert "Enter an end date." in page
     db.session.expire_all()
     assert db.session.get(Assignment, current.id).end_date is None
@@ -73,7 +86,9 @@ def test_an_end_date_that_is_missing_or_too_early_is_shown_next_to_the_date(logi
 def test_marking_someone_as_left_while_they_hold_a_post_is_refused_naming_it(login):
     hr = login("hr")
     employee, _first, _manager, _agent = _promoted_employee()
-    response = hr.post(f"/org/employees/{employee.id}/edit", data=_employee_form(employee, status="left", name="王强强"))
+    response = hr.post(
+        f"/org/employees/{employee.id}/edit", data=_employee_form(employee, status="left", name="王强强")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "This employee still holds 电商部经理 (EC-MGR) from 2017-07-01" in page and 'value="王强强"' in page
@@ -82,11 +97,17 @@ def test_marking_someone_as_left_while_they_hold_a_post_is_refused_naming_it(log
 
     # once the post has ended, they may leave
     current = next(a for a in db.session.get(Employee, employee.id).assignments if a.end_date is None)
-    assert hr.post(f"/org/employees/{employee.id}/assignments/{current.id}/end",
-                   data={"end_date": clock.today().isoformat()}).status_code == 302
+    assert (
+        hr.post(
+            f"/org/employees/{employee.id}/assignments/{current.id}/end", data={"end_date": clock.today().isoformat()}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     employee = db.session.get(Employee, employee.id)
-    assert hr.post(f"/org/employees/{employee.id}/edit", data=_employee_form(employee, status="left")).status_code == 302
+    assert (
+        hr.post(f"/org/employees/{employee.id}/edit", data=_employee_form(employee, status="left")).status_code == 302
+    )
     db.session.expire_all()
     assert db.session.get(Employee, employee.id).status == "left"
 
@@ -117,5 +138,5 @@ def test_someone_who_left_gets_no_assignment_running_past_today(ctx):
     assert list(refused.value.errors) == ["position_id"]
     db.session.rollback()
     assert db.session.get(Assignment, current.id).end_date == clock.today()
-    services.update_assignment(first, date(2017, 5, 31), True)   # history may still be corrected
+    services.update_assignment(first, date(2017, 5, 31), True)  # history may still be corrected
     assert first.end_date == date(2017, 5, 31)

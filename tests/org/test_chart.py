@@ -1,5 +1,6 @@
 """Org charts: real rendering with Graphviz ``dot`` (no mocks), escaping, depth collapse, the
 page for every role, a fixed number of queries, and bad query arguments."""
+
 from __future__ import annotations
 
 import itertools
@@ -19,14 +20,22 @@ _numbers = itertools.count(1)
 
 
 def _department(code, name, parent=None):
-    return services.create_department(services.DepartmentData(code=code, name=name,
-                                                              parent_id=parent.id if parent else None))
+    return services.create_department(
+        services.DepartmentData(code=code, name=name, parent_id=parent.id if parent else None)
+    )
 
 
 def _position(code, title, department, boss=None, headcount=1, dotted=()):
-    return services.create_position(services.PositionData(
-        code=code, title=title, department_id=department.id, reports_to_id=boss.id if boss else None,
-        headcount=headcount, dotted_superior_ids=[p.id for p in dotted]))
+    return services.create_position(
+        services.PositionData(
+            code=code,
+            title=title,
+            department_id=department.id,
+            reports_to_id=boss.id if boss else None,
+            headcount=headcount,
+            dotted_superior_ids=[p.id for p in dotted],
+        )
+    )
 
 
 def _holder(name, position):
@@ -57,8 +66,19 @@ def _org():
     _holder("孙丽", cfo)
     _holder("林峰", ops)
     db.session.commit()
-    return {"office": office, "sales": sales, "finance": finance, "it": it, "ceo": ceo, "director": director,
-            "manager": manager, "reps": reps, "cfo": cfo, "cashier": cashier, "ops": ops}
+    return {
+        "office": office,
+        "sales": sales,
+        "finance": finance,
+        "it": it,
+        "ceo": ceo,
+        "director": director,
+        "manager": manager,
+        "reps": reps,
+        "cfo": cfo,
+        "cashier": cashier,
+        "ops": ops,
+    }
 
 
 def _tree(svg: str) -> ET.Element:
@@ -99,8 +119,11 @@ def test_company_chart_shows_posts_holders_counts_and_lines(ctx):
     assert _edge(root, org["cfo"].id, org["ops"].id).get("stroke-dasharray") is None
     assert _edge(root, org["director"].id, org["ops"].id, "dotted").get("stroke-dasharray")
     # several departments: one box each, labelled
-    clusters = {g.get("id"): " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
-                for g in root.iter(f"{SVG}g") if g.get("class") == "cluster"}
+    clusters = {
+        g.get("id"): " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "cluster"
+    }
     assert clusters[f"department-{org['sales'].id}"].startswith("销售部")
     assert len(clusters) == 4
     # Chinese rendered as text with the CJK font; nodes link to the position pages
@@ -150,8 +173,9 @@ def test_depth_collapses_deep_posts_into_more_below(ctx):
     chart = charts.build_chart(None, 2)
     assert {node.title for node in chart.nodes} == {"总经理", "销售总监", "财务总监"}
     assert chart.total == 7 and chart.shown == 3 and chart.hidden == 4
-    svg = charts.org_chart_svg(depth=2, link=lambda pid: f"/org/positions/{pid}",
-                               department_link=lambda dep: f"/org/chart?department={dep}")
+    svg = charts.org_chart_svg(
+        depth=2, link=lambda pid: f"/org/positions/{pid}", department_link=lambda dep: f"/org/chart?department={dep}"
+    )
     for hidden in ("销售经理", "销售代表", "出纳", "运维工程师", "陈静"):
         assert hidden not in svg
     root = _tree(svg)
@@ -197,8 +221,13 @@ def test_chinese_chart_renders_with_the_cjk_font(ctx, tmp_path):
     _org()
     source = charts.chart_dot()
     assert 'fontname="Noto Sans CJK SC"' in source
-    result = subprocess.run(["dot", "-v", "-Tsvg", "-o", str(tmp_path / "c.svg")], input=source.encode(),
-                            capture_output=True, timeout=30, check=True)
+    result = subprocess.run(
+        ["dot", "-v", "-Tsvg", "-o", str(tmp_path / "c.svg")],
+        input=source.encode(),
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
     assert "Noto Sans CJK" in result.stderr.decode("utf-8", "replace")  # resolved, not substituted
 
 
@@ -209,7 +238,7 @@ def test_every_role_sees_the_chart_page(login, role):
     response = client.get("/org/chart?depth=all")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-org-chart' in page and "销售代表" in page and "svg-pan-zoom.min.js" in page
+    assert "data-org-chart" in page and "销售代表" in page and "svg-pan-zoom.min.js" in page
     assert "7 of 7 positions shown" in page
     response = client.get("/org/chart.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
@@ -258,11 +287,23 @@ def test_empty_company_shows_a_helpful_empty_state(login):
     assert login("employee").get("/org/chart.svg").status_code == 200
 
 
-@pytest.mark.parametrize("query, status", [
-    ("?depth=abc", 200), ("?depth=-1", 200), ("?depth=0", 200), ("?depth=999999999999", 200), ("?depth=all", 200),
-    ("?depth=", 200), ("?department=abc", 200), ("?department=", 200), ("?department=-3", 404),
-    ("?department=999999", 404), ("?department=99999999999999999999", 404), ("?department=1.5&depth=2.5", 200),
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("?depth=abc", 200),
+        ("?depth=-1", 200),
+        ("?depth=0", 200),
+        ("?depth=999999999999", 200),
+        ("?depth=all", 200),
+        ("?depth=", 200),
+        ("?department=abc", 200),
+        ("?department=", 200),
+        ("?department=-3", 404),
+        ("?department=999999", 404),
+        ("?department=99999999999999999999", 404),
+        ("?department=1.5&depth=2.5", 200),
+    ],
+)
 def test_bad_query_arguments_never_fail(login, query, status):
     _org()
     client = login("employee")
@@ -298,10 +339,10 @@ def test_a_dot_run_over_the_time_limit_is_reported(app, login):
     app.config["ORG_CHART_TIMEOUT"] = 0.000001
     try:
         page = client.get("/org/chart?depth=all").get_data(as_text=True)
-        assert "The chart took too long to draw." in page and 'data-org-chart' not in page
+        assert "The chart took too long to draw." in page and "data-org-chart" not in page
     finally:
         app.config.pop("ORG_CHART_TIMEOUT")
-    assert 'data-org-chart' in client.get("/org/chart?depth=all").get_data(as_text=True)
+    assert "data-org-chart" in client.get("/org/chart?depth=all").get_data(as_text=True)
 
 
 def test_right_angled_edges_fall_back_to_polylines_when_slow(ctx, monkeypatch, caplog):
@@ -352,9 +393,17 @@ def test_the_chart_page_is_kept_until_the_data_changes(app, login, count_queries
         with count_queries() as again:
             page = client.get("/org/chart?depth=all").get_data(as_text=True)
         assert "销售代表" in page and len(again) < len(first)
-        services.update_position(org["reps"], services.PositionData(
-            code="P12", title="高级销售代表", department_id=org["sales"].id, reports_to_id=org["manager"].id,
-            headcount=4), org["reps"].version)
+        services.update_position(
+            org["reps"],
+            services.PositionData(
+                code="P12",
+                title="高级销售代表",
+                department_id=org["sales"].id,
+                reports_to_id=org["manager"].id,
+                headcount=4,
+            ),
+            org["reps"].version,
+        )
         db.session.commit()
         assert "高级销售代表" in client.get("/org/chart?depth=all").get_data(as_text=True)
         added = _department("NEW", "新部门", org["office"])

@@ -1,5 +1,6 @@
 """A department that appraisal cycles refer to (their scope, or reviews made in it) is archived,
 never deleted: deleting it says what refers to it, on the page and in the API, and changes nothing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,11 @@ from tests.api.conftest import assert_error
 
 
 def _cycle(name: str, departments=()):
-    cycle = appraisals.create_cycle(appraisals.CycleData(
-        name=name, period_type="monthly", start_date=date(2026, 11, 1), department_ids=[d.id for d in departments]))
+    cycle = appraisals.create_cycle(
+        appraisals.CycleData(
+            name=name, period_type="monthly", start_date=date(2026, 11, 1), department_ids=[d.id for d in departments]
+        )
+    )
     db.session.commit()
     return cycle
 
@@ -52,7 +56,7 @@ def test_a_cycle_scope_prevents_deleting_a_department_on_the_page(login):
     department = factories.create_department("CS", "客服组")
     _cycle("2026 年度考核", [department])
     page = hr.get(f"/org/departments/{department.id}").get_data(as_text=True)
-    assert "2026 年度考核" in page   # the reason the delete button is disabled
+    assert "2026 年度考核" in page  # the reason the delete button is disabled
 
     response = hr.post(f"/org/departments/{department.id}/delete", data={}, follow_redirects=True)
     text = response.get_data(as_text=True)

@@ -6,10 +6,20 @@ from tests import factories
 
 
 def _form(**overrides):
-    data = {"code": "EC", "name": "电商部", "parent_id": "", "head_position_id": "", "nature": "网络销售，推广",
-            "service_object": "顾客", "authority": "", "management_functions": "",
-            "functions": "负责网店日常维护\n\n负责网络站内站外推广工作", "collaborations": "市场部: 制定并执行整合营销方案\n供应商：保障供货",
-            "evaluation_criteria": "销售额", "version": ""}
+    data = {
+        "code": "EC",
+        "name": "电商部",
+        "parent_id": "",
+        "head_position_id": "",
+        "nature": "网络销售，推广",
+        "service_object": "顾客",
+        "authority": "",
+        "management_functions": "",
+        "functions": "负责网店日常维护\n\n负责网络站内站外推广工作",
+        "collaborations": "市场部: 制定并执行整合营销方案\n供应商：保障供货",
+        "evaluation_criteria": "销售额",
+        "version": "",
+    }
     data.update(overrides)
     return data
 
@@ -22,7 +32,9 @@ def test_hr_creates_a_department_with_functions_and_collaborations(login):
     department = db.session.scalar(db.select(Department).where(Department.code == "EC"))
     assert [f.text for f in department.functions] == ["负责网店日常维护", "负责网络站内站外推广工作"]
     assert [(c.partner_id, c.partner_label, c.duty) for c in department.collaborations] == [
-        (market.id, "市场部", "制定并执行整合营销方案"), (None, "供应商", "保障供货")]
+        (market.id, "市场部", "制定并执行整合营销方案"),
+        (None, "供应商", "保障供货"),
+    ]
     page = hr.get(f"/org/departments/{department.id}").get_data(as_text=True)
     assert "网络销售，推广" in page and "制定并执行整合营销方案" in page
 
@@ -43,8 +55,10 @@ def test_a_department_cannot_move_under_its_own_descendant(login):
     top = factories.create_department("TOP", "公司")
     child = factories.create_department("EC", "电商部", parent=top)
     grandchild = factories.create_department("EC-CS", "客服组", parent=child)
-    response = hr.post(f"/org/departments/{top.id}/edit", data=_form(
-        code="TOP", name="公司", parent_id=grandchild.id, version=top.version))
+    response = hr.post(
+        f"/org/departments/{top.id}/edit",
+        data=_form(code="TOP", name="公司", parent_id=grandchild.id, version=top.version),
+    )
     assert "cannot be placed under itself or one of its sub-departments" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Department, top.id).parent_id is None
@@ -60,7 +74,11 @@ def test_moving_a_department_moves_its_subtree(ctx):
     db.session.expire_all()
     leaf = db.session.get(Department, leaf.id)
     assert leaf.path == f"/{b.id}/{child.id}/{leaf.id}/" and leaf.depth == 2
-    codes = set(db.session.scalars(db.select(Department.code).where(services.subtree_condition(db.session.get(Department, b.id)))))
+    codes = set(
+        db.session.scalars(
+            db.select(Department.code).where(services.subtree_condition(db.session.get(Department, b.id)))
+        )
+    )
     assert codes == {"B", "A1", "A11"}
 
 
@@ -85,15 +103,22 @@ def test_empty_department_is_deleted_with_an_audit_record(login):
     department_id = factories.create_department("TMP", "临时部门").id
     assert hr.post(f"/org/departments/{department_id}/delete").status_code == 302
     assert db.session.get(Department, department_id) is None
-    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity == "departments",
-                                                         AuditEvent.action == "delete")).label == "TMP"
+    assert (
+        db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.entity == "departments", AuditEvent.action == "delete")
+        ).label
+        == "TMP"
+    )
 
 
 def test_two_people_editing_the_same_department(login):
     first, second = login("hr"), login("admin")
     department = factories.create_department("EC", "电商部")
     seen = department.version
-    assert first.post(f"/org/departments/{department.id}/edit", data=_form(name="电子商务部", version=seen)).status_code == 302
+    assert (
+        first.post(f"/org/departments/{department.id}/edit", data=_form(name="电子商务部", version=seen)).status_code
+        == 302
+    )
     response = second.post(f"/org/departments/{department.id}/edit", data=_form(name="网店部", version=seen))
     page = response.get_data(as_text=True)
     assert "changed by someone else" in page and "电子商务部" in page and 'value="网店部"' in page

@@ -29,16 +29,25 @@ def test_overlapping_primary_assignment_and_bad_dates_are_refused(login):
     hr = login("hr")
     _top, _ec, _gm, manager, _lead, agent = _org()
     employee = factories.create_employee("E1", "王强", position=agent, start=date(2021, 1, 1))
-    page = hr.post(f"/org/employees/{employee.id}/assignments", data={
-        "position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": "", "is_primary": "y"}).get_data(as_text=True)
+    page = hr.post(
+        f"/org/employees/{employee.id}/assignments",
+        data={"position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": "", "is_primary": "y"},
+    ).get_data(as_text=True)
     assert "This overlaps the primary assignment to 在线客服 from 2021-01-01" in page
-    page = hr.post(f"/org/employees/{employee.id}/assignments", data={
-        "position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": "2023-01-01", "is_primary": ""}).get_data(as_text=True)
+    page = hr.post(
+        f"/org/employees/{employee.id}/assignments",
+        data={"position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": "2023-01-01", "is_primary": ""},
+    ).get_data(as_text=True)
     assert "The end date cannot be before the start date." in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 1
     # a secondary (concurrent) assignment may overlap
-    assert hr.post(f"/org/employees/{employee.id}/assignments", data={
-        "position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": ""}).status_code == 302
+    assert (
+        hr.post(
+            f"/org/employees/{employee.id}/assignments",
+            data={"position_id": "EC-MGR", "start_date": "2023-05-01", "end_date": ""},
+        ).status_code
+        == 302
+    )
 
 
 def test_promotion_keeps_the_history(login):
@@ -46,9 +55,17 @@ def test_promotion_keeps_the_history(login):
     _top, _ec, _gm, manager, _lead, agent = _org()
     employee = factories.create_employee("E1", "王强", position=agent, start=date(2019, 3, 1))
     first = employee.assignments[0]
-    assert hr.post(f"/org/employees/{employee.id}/assignments/{first.id}/end", data={"end_date": "2022-12-31"}).status_code == 302
-    assert hr.post(f"/org/employees/{employee.id}/assignments", data={
-        "position_id": "EC-MGR", "start_date": "2023-01-01", "is_primary": "y"}).status_code == 302
+    assert (
+        hr.post(f"/org/employees/{employee.id}/assignments/{first.id}/end", data={"end_date": "2022-12-31"}).status_code
+        == 302
+    )
+    assert (
+        hr.post(
+            f"/org/employees/{employee.id}/assignments",
+            data={"position_id": "EC-MGR", "start_date": "2023-01-01", "is_primary": "y"},
+        ).status_code
+        == 302
+    )
     page = hr.get(f"/org/employees/{employee.id}").get_data(as_text=True)
     assert page.index("电商部经理") < page.index("在线客服")  # newest first
     assert services.primary_position(db.session.get(Employee, employee.id)).id == manager.id
@@ -57,11 +74,22 @@ def test_promotion_keeps_the_history(login):
 def test_duplicate_employee_number_is_refused(login):
     hr = login("hr")
     factories.create_employee("E0001", "王强")
-    page = hr.post("/org/employees/new", data={"employee_no": "E0001", "name": "Keep", "email": "", "hire_date": "",
-                                               "status": "regular", "user_id": ""}).get_data(as_text=True)
+    page = hr.post(
+        "/org/employees/new",
+        data={"employee_no": "E0001", "name": "Keep", "email": "", "hire_date": "", "status": "regular", "user_id": ""},
+    ).get_data(as_text=True)
     assert "Another employee already has this number." in page and 'value="Keep"' in page
-    page = hr.post("/org/employees/new", data={"employee_no": "E2", "name": "X", "email": "not-an-email",
-                                               "hire_date": "2020-13-45", "status": "bogus", "user_id": ""}).get_data(as_text=True)
+    page = hr.post(
+        "/org/employees/new",
+        data={
+            "employee_no": "E2",
+            "name": "X",
+            "email": "not-an-email",
+            "hire_date": "2020-13-45",
+            "status": "bogus",
+            "user_id": "",
+        },
+    ).get_data(as_text=True)
     assert "Enter a valid e-mail address." in page and "Not a valid date value." in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Employee)) == 1
 

@@ -2,6 +2,7 @@
 schemas, the spreadsheets' columns and the services' data carry exactly the declared fields, with
 the declared limits, labels and required-ness; and a field added to a declaration reaches all of
 them with nothing else written."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,8 +22,9 @@ from app.org.forms import DepartmentForm, EmployeeForm, PositionForm, declared
 from app.transfer.spec import DEPARTMENTS, EMPLOYEES, POSITIONS, CellError, derived_kind, read_cell
 
 CASES = [
-    pytest.param(DEPARTMENT, DepartmentForm, DepartmentIn, DepartmentOut, DEPARTMENTS, services.DepartmentData,
-                 id="departments"),
+    pytest.param(
+        DEPARTMENT, DepartmentForm, DepartmentIn, DepartmentOut, DEPARTMENTS, services.DepartmentData, id="departments"
+    ),
     pytest.param(POSITION, PositionForm, PositionIn, PositionOut, POSITIONS, services.PositionData, id="positions"),
     pytest.param(EMPLOYEE, EmployeeForm, EmployeeIn, EmployeeOut, EMPLOYEES, services.EmployeeData, id="employees"),
 ]
@@ -45,7 +47,8 @@ def _api_validators(field, kind):
 
 @pytest.mark.parametrize(("entity", "form_class", "schema_in", "schema_out", "kind", "data_class"), CASES)
 def test_the_form_the_api_the_spreadsheet_and_the_services_carry_the_declared_fields(
-        app, entity, form_class, schema_in, schema_out, kind, data_class):
+    app, entity, form_class, schema_in, schema_out, kind, data_class
+):
     names = set(entity.names)
     assert {name for name in _form(app, form_class)._fields} - FORM_ONLY == names
     assert set(schema_in().fields) == names
@@ -57,7 +60,8 @@ def test_the_form_the_api_the_spreadsheet_and_the_services_carry_the_declared_fi
 
 @pytest.mark.parametrize(("entity", "form_class", "schema_in", "schema_out", "kind", "data_class"), CASES)
 def test_limits_labels_and_required_ness_are_those_declared(
-        app, entity, form_class, schema_in, schema_out, kind, data_class):
+    app, entity, form_class, schema_in, schema_out, kind, data_class
+):
     form, schema = _form(app, form_class), schema_in()
     for f in entity.fields:
         page, api, sheet = form[f.name], schema.fields[f.name], kind.field(f.column)
@@ -103,8 +107,9 @@ def test_a_field_added_to_a_declaration_reaches_the_form_the_api_the_spreadsheet
     assert [v.max for v in _validators(form.cost_centre, wtv.Length)] == [20]
     assert _validators(form.cost_centre, wtv.Optional)
     schema_in = input_schema("CostIn", entity)()
-    schema_out = output_schema("CostOut", entity, id=fields.Integer(),
-                               dotted_superior_ids=fields.List(fields.Integer()))()
+    schema_out = output_schema(
+        "CostOut", entity, id=fields.Integer(), dotted_superior_ids=fields.List(fields.Integer())
+    )()
     assert [v.max for v in schema_in.fields["cost_centre"].validators] == [20]
     assert schema_in.load({"code": "P1", "title": "t", "department_id": 1})["cost_centre"] == ""
     assert "cost_centre" in schema_out.fields
@@ -152,8 +157,9 @@ def test_a_declared_field_without_a_word_of_the_audit_trail_is_named_by_its_labe
     from app.audit import vocabulary
 
     monkeypatch.setattr(vocabulary, "FIELDS_OF", dict(vocabulary.FIELDS_OF))
-    vocabulary.register_field_labels({("positions", "cost_centre"): _l("Cost centre"),
-                                      ("positions", "headcount"): _l("Authorised headcount (编制)")})
+    vocabulary.register_field_labels(
+        {("positions", "cost_centre"): _l("Cost centre"), ("positions", "headcount"): _l("Authorised headcount (编制)")}
+    )
     with app.test_request_context():
         assert vocabulary.field_label("positions", "cost_centre") == "Cost centre"
         assert vocabulary.field_label("positions", "headcount") == "Headcount"  # the trail's own word stays

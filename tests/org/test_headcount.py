@@ -1,4 +1,5 @@
 """The headcount report (编制表): numbers per position and subtree, the page, the XLSX export."""
+
 from __future__ import annotations
 
 import io
@@ -33,9 +34,11 @@ def org(ctx):
     美工组 below it (designers: 0 of 2), plus what must not count: an archived position, an archived
     department, an ended, a future and a secondary assignment."""
     new_department = lambda code, name, parent=None: services.create_department(  # noqa: E731
-        services.DepartmentData(code=code, name=name, parent_id=parent.id if parent else None))
+        services.DepartmentData(code=code, name=name, parent_id=parent.id if parent else None)
+    )
     new_position = lambda code, title, dep, n, grade="": services.create_position(  # noqa: E731
-        services.PositionData(code=code, title=title, department_id=dep.id, headcount=n, grade=grade))
+        services.PositionData(code=code, title=title, department_id=dep.id, headcount=n, grade=grade)
+    )
 
     gm_office = new_department("GM", "总经理办公室")
     ec = new_department("EC", "电商部")
@@ -53,14 +56,22 @@ def org(ctx):
 
     _employee("E1", gm)
     _employee("E2", manager)
-    _employee("E3", manager)                                                  # over-staffed
+    _employee("E3", manager)  # over-staffed
     _employee("E4", ops)
     _employee("E5", ops, date(2020, 1, 1), clock.today() - timedelta(days=1))  # left the post yesterday
-    _employee("E6", designer, clock.today() + timedelta(days=10))              # starts later
-    _employee("E7", designer, primary=False)                                  # a secondary post
+    _employee("E6", designer, clock.today() + timedelta(days=10))  # starts later
+    _employee("E7", designer, primary=False)  # a secondary post
     db.session.commit()
-    return {"gm_office": gm_office, "ec": ec, "art": art, "old": old, "gm": gm, "manager": manager, "ops": ops,
-            "designer": designer}
+    return {
+        "gm_office": gm_office,
+        "ec": ec,
+        "art": art,
+        "old": old,
+        "gm": gm,
+        "manager": manager,
+        "ops": ops,
+        "designer": designer,
+    }
 
 
 def _numbers(line):
@@ -181,11 +192,17 @@ def test_page_makes_a_fixed_number_of_queries(ctx, login, count_queries):
     def build(prefix, departments, positions_each):
         parent = None
         for d in range(departments):
-            parent = services.create_department(services.DepartmentData(
-                code=f"{prefix}{d}", name=f"{prefix}部门{d}", parent_id=parent.id if parent else None))
+            parent = services.create_department(
+                services.DepartmentData(
+                    code=f"{prefix}{d}", name=f"{prefix}部门{d}", parent_id=parent.id if parent else None
+                )
+            )
             for p in range(positions_each):
-                position = services.create_position(services.PositionData(
-                    code=f"{prefix}{d}-{p}", title=f"岗位{p}", department_id=parent.id, headcount=2))
+                position = services.create_position(
+                    services.PositionData(
+                        code=f"{prefix}{d}-{p}", title=f"岗位{p}", department_id=parent.id, headcount=2
+                    )
+                )
                 _employee(f"{prefix}{d}-{p}", position)
         db.session.commit()
 
@@ -215,10 +232,19 @@ def test_anonymous_users_are_sent_to_login(app, org):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("arg, status", [
-    ("abc", 200), ("", 200), ("1.5", 200), ("%00", 400), ("999999", 404), ("0", 404), ("-3", 404),
-    ("99999999999999999999999", 404),
-])
+@pytest.mark.parametrize(
+    "arg, status",
+    [
+        ("abc", 200),
+        ("", 200),
+        ("1.5", 200),
+        ("%00", 400),
+        ("999999", 404),
+        ("0", 404),
+        ("-3", 404),
+        ("99999999999999999999999", 404),
+    ],
+)
 def test_bad_department_arguments_never_fail(org, login, arg, status):
     client = login("hr")
     assert client.get(f"/org/headcount?department={arg}").status_code == status
@@ -240,8 +266,17 @@ def test_xlsx_export_reads_back_with_chinese_numbers_and_totals(org, login):
 
     positions, departments = wb.worksheets
     header, *rows = [[c.value for c in row] for row in positions.iter_rows()]
-    assert header == ["Department", "Department code", "Position code", "Position", "Grade", "Authorised", "Filled",
-                      "Vacant", "Over-staffed"]
+    assert header == [
+        "Department",
+        "Department code",
+        "Position code",
+        "Position",
+        "Grade",
+        "Authorised",
+        "Filled",
+        "Vacant",
+        "Over-staffed",
+    ]
     by_code = {row[2]: row for row in rows[:-1]}
     assert by_code["EC-MGR"] == ["电商部", "EC", "EC-MGR", "电商部经理", "M2", 1, 2, 0, 1]
     assert by_code["EC-OPS"][5:] == [3, 1, 2, 0] and by_code["ART-1"][:2] == ["美工组", "EC-ART"]
@@ -267,15 +302,21 @@ def test_xlsx_export_of_the_whole_company_is_named_after_it(org, login, app):
 
 def test_xlsx_export_neutralises_formula_injection(ctx, login):
     dep = services.create_department(services.DepartmentData(code="@X", name=INJECTED_DEPARTMENT))
-    services.create_position(services.PositionData(code="-1", title=INJECTED_TITLE, department_id=dep.id,
-                                                   grade="=1+1", headcount=2))
+    services.create_position(
+        services.PositionData(code="-1", title=INJECTED_TITLE, department_id=dep.id, grade="=1+1", headcount=2)
+    )
     db.session.commit()
     _, wb = _download(login("hr"), "/org/headcount.xlsx")
     row = list(wb.worksheets[0].iter_rows(min_row=2, max_row=2))[0]
     text_cells = row[:5]
     assert all(cell.data_type == "s" and not cell.value.startswith(("=", "+", "-", "@")) for cell in text_cells)
-    assert [cell.value for cell in text_cells] == ["'" + INJECTED_DEPARTMENT, "'@X", "'-1", "'" + INJECTED_TITLE,
-                                                   "'=1+1"]
+    assert [cell.value for cell in text_cells] == [
+        "'" + INJECTED_DEPARTMENT,
+        "'@X",
+        "'-1",
+        "'" + INJECTED_TITLE,
+        "'=1+1",
+    ]
     assert row[5].value == 2 and row[5].data_type == "n"
     dep_row = list(wb.worksheets[1].iter_rows(min_row=2, max_row=2))[0]
     assert dep_row[0].data_type == "s" and dep_row[0].value == "'" + INJECTED_DEPARTMENT

@@ -1,6 +1,7 @@
 """What the organisation's list pages share: the department-subtree filter (departments too, as
 positions and employees), and a ``?page=`` past the last page showing the last page, not a 404
 (on every list page)."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,9 +53,10 @@ def api_client_hr(login):
     return login("hr")
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/org/departments", "部门{}"), ("/org/positions", "岗位{}"), ("/org/employees", "员工{}"),
-    ("/jobs/", "岗位{}")])  # every list page pages alike (app.core.listing.page_of)
+@pytest.mark.parametrize(
+    "path, name",
+    [("/org/departments", "部门{}"), ("/org/positions", "岗位{}"), ("/org/employees", "员工{}"), ("/jobs/", "岗位{}")],
+)  # every list page pages alike (app.core.listing.page_of)
 def test_a_page_past_the_last_shows_the_last_page(login, app, monkeypatch, path, name):
     hr = login("hr")
     monkeypatch.setitem(app.config, "PER_PAGE", 2)

@@ -2,6 +2,7 @@
 then code) on the department page, the lists and the manual; departments in the org chart's
 order everywhere; things named 名称 (not 姓名); base job descriptions' sources as document
 names; the compare button on one line; CSV downloads that name their charset once."""
+
 from __future__ import annotations
 
 import re
@@ -30,15 +31,15 @@ def test_positions_are_listed_head_first_everywhere(app, ctx):
     z, a, (head, lead, staff, other) = _org()
     hr = factories.logged_in_client(app, factories.create_user("hr"))
     page = hr.get(f"/org/departments/{z.id}").get_data(as_text=True)
-    table = page[page.index("New position"):]
+    table = page[page.index("New position") :]
     links = [table.index(f'href="/org/positions/{p.id}"') for p in (head, lead, staff)]
     assert links == sorted(links)
     listed = hr.get(f"/org/positions?department={z.id}").get_data(as_text=True)
     assert listed.index("Z-HEAD") < listed.index("Z-LEAD") < listed.index("A-STAFF")
     everyone = [p.code for p in db.session.scalars(services.list_positions())]
-    assert everyone == ["A-HEAD", "Z-HEAD", "Z-LEAD", "A-STAFF"]   # level 0, 0, 1, 2; then code
+    assert everyone == ["A-HEAD", "Z-HEAD", "Z-LEAD", "A-STAFF"]  # level 0, 0, 1, 2; then code
     by_code = hr.get(f"/org/positions?department={z.id}&sort=code").get_data(as_text=True)
-    assert by_code.index("A-STAFF") < by_code.index("Z-HEAD")     # sorting by code is still offered
+    assert by_code.index("A-STAFF") < by_code.index("Z-HEAD")  # sorting by code is still offered
     jds = hr.get(f"/jobs/?department={z.id}").get_data(as_text=True)
     assert jds.index("Z-HEAD") < jds.index("Z-LEAD") < jds.index("A-STAFF")
     manual = build_context(z, "en")
@@ -60,7 +61,7 @@ def test_things_are_named_not_people(app, ctx):
     page = hr.get("/jobs/library").get_data(as_text=True)
     assert "<th>名称</th>" in page and "<th>姓名</th>" not in page and "电子商务岗位说明书" in page
     assert "<th>名称</th>" in hr.get("/jobs/kpis").get_data(as_text=True)
-    assert "姓名" in hr.get("/org/employees/new").get_data(as_text=True)   # a person keeps 姓名
+    assert "姓名" in hr.get("/org/employees/new").get_data(as_text=True)  # a person keeps 姓名
 
 
 def test_the_compare_button_never_stacks_its_text(app, ctx):
@@ -68,8 +69,11 @@ def test_the_compare_button_never_stacks_its_text(app, ctx):
     position = factories.create_position("EC-OPS", dep, "运营专员")
     factories.publish_jd(position, factories.jd_content("运营专员"))
     second = factories.publish_jd(position, factories.jd_content("运营专员", duties=("新职责。",)))
-    page = factories.logged_in_client(app, factories.create_user("hr"), "zh_CN").get(f"/jobs/versions/{second.id}/compare") \
+    page = (
+        factories.logged_in_client(app, factories.create_user("hr"), "zh_CN")
+        .get(f"/jobs/versions/{second.id}/compare")
         .get_data(as_text=True)
+    )
     button = re.search(r'<button[^>]*data-testid="compare-button"[^>]*>', page).group(0)
     assert "text-nowrap" in button and "flex-shrink-0" in button
 

@@ -4,9 +4,21 @@ from tests import factories
 
 
 def _form(department, **overrides):
-    data = {"code": "EC-MGR", "title": "电商部经理", "department_id": department.id, "grade": "M2", "headcount": "1",
-            "reports_to_id": "", "purpose": "", "authority": "受总经理委托", "management_responsibility": "",
-            "working_conditions": "", "acting_position_id": "", "acting_note": "", "version": ""}
+    data = {
+        "code": "EC-MGR",
+        "title": "电商部经理",
+        "department_id": department.id,
+        "grade": "M2",
+        "headcount": "1",
+        "reports_to_id": "",
+        "purpose": "",
+        "authority": "受总经理委托",
+        "management_responsibility": "",
+        "working_conditions": "",
+        "acting_position_id": "",
+        "acting_note": "",
+        "version": "",
+    }
     data.update(overrides)
     return data
 
@@ -30,8 +42,9 @@ def test_reporting_cycle_is_refused_naming_the_loop(login):
     a = factories.create_position("A", ec, "经理")
     b = factories.create_position("B", ec, "主管", reports_to=a)
     factories.create_position("C", ec, "专员", reports_to=b)
-    response = hr.post(f"/org/positions/{a.id}/edit", data=_form(ec, code="A", title="经理", reports_to_id="C",
-                                                                  version=a.version))
+    response = hr.post(
+        f"/org/positions/{a.id}/edit", data=_form(ec, code="A", title="经理", reports_to_id="C", version=a.version)
+    )
     page = response.get_data(as_text=True)
     assert "This reporting line would create a loop: 经理 → 专员 → 主管 → 经理." in page
     db.session.expire_all()
@@ -58,7 +71,9 @@ def test_two_people_editing_the_same_position(login):
     ec = factories.create_department("EC", "电商部")
     position = factories.create_position("EC-MGR", ec, "电商部经理", headcount=1)
     seen = position.version
-    assert first.post(f"/org/positions/{position.id}/edit", data=_form(ec, headcount="2", version=seen)).status_code == 302
+    assert (
+        first.post(f"/org/positions/{position.id}/edit", data=_form(ec, headcount="2", version=seen)).status_code == 302
+    )
     response = second.post(f"/org/positions/{position.id}/edit", data=_form(ec, grade="M3", version=seen))
     page = response.get_data(as_text=True)
     assert "changed by someone else" in page and "headcount" in page

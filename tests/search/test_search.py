@@ -1,6 +1,7 @@
 """The search box and GET /api/v1/search: the index follows the services, matches Chinese and
 English, marks the matches (escaped), groups by kind, shows only what the user may see, and
 answers odd input normally."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,16 +26,28 @@ def shop(ctx):
     agent = factories.create_position("EC-CS", ec, "在线客服", reports_to=manager)
     accountant = factories.create_position("FIN-ACC", fin, "会计")
     kpi = factories.create_kpi("CSAT", "Customer satisfaction 满意度", unit="%")
-    factories.publish_jd(agent, factories.jd_content("在线客服", duties=("及时回复客户咨询，跟进售后问题",
-                                                                      "Handle refund requests politely")))
+    factories.publish_jd(
+        agent,
+        factories.jd_content("在线客服", duties=("及时回复客户咨询，跟进售后问题", "Handle refund requests politely")),
+    )
     factories.publish_jd(accountant, factories.jd_content("会计", duties=("编制月度财务报表",)))
     manager_user = factories.create_user("manager")
     employee_user = factories.create_user("employee")
     boss = factories.create_employee("E001", "王经理", manager, user=manager_user, email="wang@example.test")
     li = factories.create_employee("E002", "李小红", agent, user=employee_user, email="li.hong@example.test")
     zhao = factories.create_employee("E003", "赵会计", accountant, email="zhao@example.test")
-    return {"ec": ec, "manager": manager, "agent": agent, "accountant": accountant, "kpi": kpi, "boss": boss,
-            "li": li, "zhao": zhao, "manager_user": manager_user, "employee_user": employee_user}
+    return {
+        "ec": ec,
+        "manager": manager,
+        "agent": agent,
+        "accountant": accountant,
+        "kpi": kpi,
+        "boss": boss,
+        "li": li,
+        "zhao": zhao,
+        "manager_user": manager_user,
+        "employee_user": employee_user,
+    }
 
 
 def _kinds(client, q):
@@ -46,33 +59,39 @@ def _kinds(client, q):
 def test_finds_each_kind_in_chinese_and_english(shop, login):
     hr = login("hr")
     assert _kinds(hr, "电商部") == {"department": ["电商部"], "position": ["EC-MGR 电商部经理"]}
-    assert _kinds(hr, "跟进售后") == {"job_description": ["EC-CS 在线客服"]}                 # a duty, 4 characters
-    assert _kinds(hr, "客服") == {"position": ["EC-CS 在线客服"]}                              # 2 characters: LIKE
+    assert _kinds(hr, "跟进售后") == {"job_description": ["EC-CS 在线客服"]}  # a duty, 4 characters
+    assert _kinds(hr, "客服") == {"position": ["EC-CS 在线客服"]}  # 2 characters: LIKE
     assert _kinds(hr, "客户") == {"job_description": ["EC-CS 在线客服"]}
-    assert _kinds(hr, "REFUND") == {"job_description": ["EC-CS 在线客服"]}                   # case ignored
-    assert _kinds(hr, "e002") == {"employee": ["李小红"]}                                      # employee number
-    assert _kinds(hr, "li.hong@") == {"employee": ["李小红"]}                                  # e-mail
+    assert _kinds(hr, "REFUND") == {"job_description": ["EC-CS 在线客服"]}  # case ignored
+    assert _kinds(hr, "e002") == {"employee": ["李小红"]}  # employee number
+    assert _kinds(hr, "li.hong@") == {"employee": ["李小红"]}  # e-mail
     assert _kinds(hr, "满意度") == {"kpi": ["Customer satisfaction 满意度"]}
-    assert _kinds(hr, "客户 月度") == {}                                                       # every word must match
+    assert _kinds(hr, "客户 月度") == {}  # every word must match
     assert _kinds(hr, "会计 FIN") == {"position": ["FIN-ACC 会计"]}
 
 
 def test_the_index_follows_changes_made_through_the_services(shop, login):
     hr = login("hr")
     position = shop["manager"]
-    org.update_position(position, org.PositionData(code="EC-MGR", title="电商总监", department_id=shop["ec"].id,
-                                                   headcount=1), seen_version=None)
+    org.update_position(
+        position,
+        org.PositionData(code="EC-MGR", title="电商总监", department_id=shop["ec"].id, headcount=1),
+        seen_version=None,
+    )
     db.session.commit()
     assert "position" not in _kinds(hr, "电商部经理")
     assert _kinds(hr, "电商总监") == {"position": ["EC-MGR 电商总监"]}
     org.update_department(shop["ec"], org.DepartmentData(code="EC", name="网店部"), seen_version=None)
     db.session.commit()
     response = hr.get("/api/v1/search", query_string={"q": "电商总监"}).get_json()
-    assert response["groups"][0]["items"][0]["detail"] == "网店部"   # its positions show the new name
+    assert response["groups"][0]["items"][0]["detail"] == "网店部"  # its positions show the new name
     zhao = shop["zhao"]
     org.end_assignment(zhao.assignments[0], date(2026, 1, 31))
-    org.update_employee(zhao, org.EmployeeData(employee_no="E003", name="赵明", email="", hire_date=None,
-                                               status="left", user_id=None), seen_version=None)
+    org.update_employee(
+        zhao,
+        org.EmployeeData(employee_no="E003", name="赵明", email="", hire_date=None, status="left", user_id=None),
+        seen_version=None,
+    )
     db.session.commit()
     assert _kinds(hr, "赵会计") == {}
     found = hr.get("/api/v1/search", query_string={"q": "赵明"}).get_json()["groups"][0]["items"][0]
@@ -84,8 +103,9 @@ def test_the_index_follows_changes_made_through_the_services(shop, login):
 
 def test_a_new_published_version_replaces_the_old_text(shop, login):
     hr = login("hr")
-    factories.publish_jd(shop["agent"], factories.jd_content("在线客服", duties=("处理直播间订单",)),
-                         effective=date(2026, 6, 1))
+    factories.publish_jd(
+        shop["agent"], factories.jd_content("在线客服", duties=("处理直播间订单",)), effective=date(2026, 6, 1)
+    )
     assert _kinds(hr, "跟进售后") == {}
     assert _kinds(hr, "直播间") == {"job_description": ["EC-CS 在线客服"]}
 
@@ -95,7 +115,7 @@ def test_each_user_sees_only_what_their_access_rules_allow(shop, login, app):
     manager = factories.logged_in_client(app, shop["manager_user"])
     # employees: their own record, the structure, the job description of their own post, no KPI library
     assert _kinds(employee, "example.test") == {"employee": ["李小红"]}
-    assert _kinds(employee, "会计") == {"position": ["FIN-ACC 会计"]}          # not the accountant's JD text
+    assert _kinds(employee, "会计") == {"position": ["FIN-ACC 会计"]}  # not the accountant's JD text
     assert _kinds(employee, "跟进") == {"job_description": ["EC-CS 在线客服"]}
     assert _kinds(employee, "CSAT") == {}
     # a manager: their reporting line (and themselves), the JDs below them, the KPI library
@@ -118,10 +138,27 @@ def test_matches_are_marked_and_user_text_is_escaped(ctx, login):
     assert item["url"] == f"/org/positions/{item['id']}"
 
 
-@pytest.mark.parametrize("query", [
-    '"电商', 'a" OR "b', "NEAR(客服 经理)", "客服*", "^经理", "col:经理", "'; DROP TABLE employees; --",
-    "1 OR 1=1", "%", "_", "\\", "经理 AND", "((((", "—", "🙂", "a" * 3000,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"电商',
+        'a" OR "b',
+        "NEAR(客服 经理)",
+        "客服*",
+        "^经理",
+        "col:经理",
+        "'; DROP TABLE employees; --",
+        "1 OR 1=1",
+        "%",
+        "_",
+        "\\",
+        "经理 AND",
+        "((((",
+        "—",
+        "🙂",
+        "a" * 3000,
+    ],
+)
 def test_odd_queries_answer_normally(shop, login, query):
     hr = login("hr")
     assert hr.get("/search", query_string={"q": query}).status_code == 200
@@ -134,7 +171,7 @@ def test_operators_are_plain_characters(shop, login):
     hr = login("hr")
     factories.create_position("PCT", shop["ec"], "达成率100% (年度)")
     assert _kinds(hr, "100%") == {"position": ["PCT 达成率100% (年度)"]}
-    assert _kinds(hr, "客服 OR 会计") == {}   # OR is a word to find, not an operator
+    assert _kinds(hr, "客服 OR 会计") == {}  # OR is a word to find, not an operator
 
 
 def test_long_queries_are_cut_and_said_so(shop, login):
@@ -202,7 +239,7 @@ def test_rebuild_writes_the_index_again(shop, app, ctx):
     assert "position: 3" in result.output and "job_description: 2" in result.output
     counts = dict(db.session.execute(select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)).all())
     assert counts == {"department": 2, "position": 3, "employee": 3, "job_description": 2, "kpi": 1}
-    assert indexing.rebuild() == counts   # twice gives the same
+    assert indexing.rebuild() == counts  # twice gives the same
 
 
 def test_a_query_too_long_for_a_url_is_sent_in_the_body(shop, login):

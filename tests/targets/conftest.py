@@ -1,4 +1,5 @@
 """A small shop for the target-plan tests: 电商部 with a sub-department and positions, the KPIs."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -24,5 +25,16 @@ def shop(ctx):
     sales = factories.create_kpi("SALES", "销售额", unit="元")
     traffic = factories.create_kpi("UV", "流量", unit="人次")
     conversion = factories.create_kpi("CVR", "转化率", unit="%")
-    return SimpleNamespace(ec=ec, ops=ops, other=other, manager=manager, buyer=buyer, seller=seller,
-                           operator=operator, outsider=outsider, sales=sales, traffic=traffic, conversion=conversion)
+    return SimpleNamespace(
+        ec=ec,
+        ops=ops,
+        other=other,
+        manager=manager,
+        buyer=buyer,
+        seller=seller,
+        operator=operator,
+        outsider=outsider,
+        sales=sales,
+        traffic=traffic,
+        conversion=conversion,
+    )

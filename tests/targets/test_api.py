@@ -1,5 +1,6 @@
 """The target-plan API: the same rules as the pages, ETags and If-Match, 409 on a stale version,
 422 naming the field, permission before the body."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,6 +19,7 @@ def api(app, ctx):
         client = factories.logged_in_client(app, user)
         client.user = user
         return client
+
     return client_for
 
 
@@ -32,17 +34,28 @@ def test_plan_from_line_to_approval(api, shop):
     created = _new_plan(hr, shop)
     plan_id, tag = created.json["id"], created.headers["ETag"]
     url = f"/api/v1/target-plans/{plan_id}"
-    response = hr.put(f"{url}/lines/{shop.sales.id}", headers={"If-Match": tag},
-                      json={"annual": "12000000", "split": "percent", "percents": NOVEMBER_PEAK})
+    response = hr.put(
+        f"{url}/lines/{shop.sales.id}",
+        headers={"If-Match": tag},
+        json={"annual": "12000000", "split": "percent", "percents": NOVEMBER_PEAK},
+    )
     assert response.status_code == 200, response.json
     line = response.json["lines"][0]
     assert line["figures"]["m11"] == 1920000 and line["figures"]["y"] == 12000000 and line["difference"] is None
     stale, tag = tag, response.headers["ETag"]
     assert hr.put(f"{url}/lines/{shop.sales.id}", headers={"If-Match": stale}, json={"annual": "1"}).status_code == 409
-    response = hr.post(f"{url}/hand-down", headers={"If-Match": tag}, json={
-        "kpi_id": shop.sales.id, "method": "amount",
-        "receivers": [{"position_id": shop.seller.id, "value": "8000000"},
-                      {"position_id": shop.buyer.id, "value": "4000000"}]})
+    response = hr.post(
+        f"{url}/hand-down",
+        headers={"If-Match": tag},
+        json={
+            "kpi_id": shop.sales.id,
+            "method": "amount",
+            "receivers": [
+                {"position_id": shop.seller.id, "value": "8000000"},
+                {"position_id": shop.buyer.id, "value": "4000000"},
+            ],
+        },
+    )
     assert response.status_code == 200 and response.json["shares"] == 2, response.json
     tree = hr.get(f"{url}/tree").json
     root = tree["nodes"][0]["cells"][0]
@@ -55,18 +68,24 @@ def test_plan_from_line_to_approval(api, shop):
     assert [(t["kpi"]["code"], t["figures"]["y"]) for t in own] == [("SALES", 8000000)]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"annual": -1}, "annual"),
-    ({"annual": "abc"}, "annual"),
-    ({"annual": 1200, "split": "percent", "percents": ["8"] * 12}, "percents"),
-    ({"annual": 3, "rule": "mean", "split": "percent", "percents": NOVEMBER_PEAK}, "split"),
-    ({"annual": 1200, "rule": "nonsense"}, "rule"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"annual": -1}, "annual"),
+        ({"annual": "abc"}, "annual"),
+        ({"annual": 1200, "split": "percent", "percents": ["8"] * 12}, "percents"),
+        ({"annual": 3, "rule": "mean", "split": "percent", "percents": NOVEMBER_PEAK}, "split"),
+        ({"annual": 1200, "rule": "nonsense"}, "rule"),
+    ],
+)
 def test_bad_lines_answer_422_naming_the_field(api, shop, body, field):
     hr = api("hr")
     created = _new_plan(hr, shop)
-    response = hr.put(f"/api/v1/target-plans/{created.json['id']}/lines/{shop.sales.id}",
-                      headers={"If-Match": created.headers["ETag"]}, json=body)
+    response = hr.put(
+        f"/api/v1/target-plans/{created.json['id']}/lines/{shop.sales.id}",
+        headers={"If-Match": created.headers["ETag"]},
+        json=body,
+    )
     assert response.status_code == 422 and field in response.json["errors"], response.json
     assert hr.get(f"/api/v1/target-plans/{created.json['id']}").json["lines"] == []
 
@@ -76,8 +95,11 @@ def test_hand_down_refusals(api, shop):
     plan_id = _new_plan(hr, shop).json["id"]
     url = f"/api/v1/target-plans/{plan_id}"
     tag = hr.put(f"{url}/lines/{shop.sales.id}", json={"version": 1, "annual": 100}).headers["ETag"]
-    response = hr.post(f"{url}/hand-down", headers={"If-Match": tag}, json={
-        "kpi_id": shop.sales.id, "receivers": [{"position_id": shop.outsider.id}]})
+    response = hr.post(
+        f"{url}/hand-down",
+        headers={"If-Match": tag},
+        json={"kpi_id": shop.sales.id, "receivers": [{"position_id": shop.outsider.id}]},
+    )
     assert response.status_code == 422 and "receivers" in response.json["errors"]
     over = {"kpi_id": shop.sales.id, "method": "amount", "receivers": [{"position_id": shop.seller.id, "value": 150}]}
     response = hr.post(f"{url}/hand-down", headers={"If-Match": tag}, json=over)
@@ -96,12 +118,17 @@ def test_a_head_plans_their_department_but_only_hr_approves(api, shop, app):
     manager = api("manager", head)
     created = manager.post("/api/v1/target-plans", json={"department_id": shop.ec.id, "fiscal_year": 2026})
     assert created.status_code == 201
-    assert manager.post("/api/v1/target-plans", json={"department_id": shop.other.id,
-                                                      "fiscal_year": 2026}).status_code == 403
+    assert (
+        manager.post("/api/v1/target-plans", json={"department_id": shop.other.id, "fiscal_year": 2026}).status_code
+        == 403
+    )
     plan_id = created.json["id"]
-    tag = manager.put(f"/api/v1/target-plans/{plan_id}/lines/{shop.sales.id}",
-                      json={"version": 1, "annual": 100}).headers["ETag"]
-    assert manager.post(f"/api/v1/target-plans/{plan_id}/approve", headers={"If-Match": tag}, json={}).status_code == 403
+    tag = manager.put(
+        f"/api/v1/target-plans/{plan_id}/lines/{shop.sales.id}", json={"version": 1, "annual": 100}
+    ).headers["ETag"]
+    assert (
+        manager.post(f"/api/v1/target-plans/{plan_id}/approve", headers={"If-Match": tag}, json={}).status_code == 403
+    )
     app.config["TARGETS_HEAD_MAY_APPROVE"] = True
     try:
         response = manager.post(f"/api/v1/target-plans/{plan_id}/approve", headers={"If-Match": tag}, json={})

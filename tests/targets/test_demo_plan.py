@@ -1,5 +1,6 @@
 """The demo's 电商部 2026 plan: 销售额, 流量 and 转化率 split by month with a November peak, handed
 down to its positions (and 制作部), approved; loading it twice adds nothing."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,6 +27,6 @@ def test_the_demo_plan(ctx):
     positions = [n for n in tree.nodes if n.kind == "position"]
     assert len(positions) >= 5
     root = tree.nodes[0].cells[sales.kpi_id]
-    assert root.remainder["y"] > 0 and not root.over          # part of the sales target stays with the department
+    assert root.remainder["y"] > 0 and not root.over  # part of the sales target stays with the department
     assert tree.nodes[0].cells[traffic.kpi_id].remainder["y"] == 0
     assert demo_targets.load_targets() == 0

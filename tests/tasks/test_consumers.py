@@ -1,5 +1,6 @@
 """One consumer per instance folder on the embedded queue, and the consumer's housekeeping:
 heartbeats, tasks of a process that died marked failed, tasks the queue lost sent again."""
+
 from __future__ import annotations
 
 import socket
@@ -24,7 +25,7 @@ def test_one_consumer_per_instance_folder_on_the_embedded_queue(app, tmp_path):
         assert second.start_consumer(workers=1) is None
         assert not second.consumer_running
         first.stop_consumer()
-        second._next_try = 0.0   # (it asks again every few seconds)
+        second._next_try = 0.0  # (it asks again every few seconds)
         assert second.start_consumer(workers=1) is not None
     finally:
         first.stop_consumer()
@@ -34,17 +35,22 @@ def test_one_consumer_per_instance_folder_on_the_embedded_queue(app, tmp_path):
 def test_a_task_of_a_process_that_died_is_marked_failed_with_the_reason(app, ctx):
     owner = factories.create_user("hr")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    gone = factories.create_task(owner, status="running", updated_at=utcnow(),
-                                 worker=f"{socket.gethostname()}:{dead.stdout.strip()}")
+    gone = factories.create_task(
+        owner, status="running", updated_at=utcnow(), worker=f"{socket.gethostname()}:{dead.stdout.strip()}"
+    )
     alive = factories.create_task(owner, status="running", updated_at=utcnow(), worker=tasks.worker_name())
-    silent = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(minutes=2),
-                                   worker="another-machine:1234")
+    silent = factories.create_task(
+        owner, status="running", updated_at=utcnow() - timedelta(minutes=2), worker="another-machine:1234"
+    )
     tasks.sweep(app.extensions["rolebook_tasks"])
     db.session.expire_all()
     assert db.session.get(Task, gone.id).status == "failed"
-    assert db.session.get(Task, gone.id).error == "The task was interrupted (the process running it stopped). Start it again."
+    assert (
+        db.session.get(Task, gone.id).error
+        == "The task was interrupted (the process running it stopped). Start it again."
+    )
     assert db.session.get(Task, silent.id).status == "failed"
-    assert db.session.get(Task, alive.id).status == "running"   # its heartbeat was written
+    assert db.session.get(Task, alive.id).status == "running"  # its heartbeat was written
     assert db.session.get(Task, alive.id).updated_at > utcnow() - timedelta(seconds=5)
 
 
@@ -58,8 +64,8 @@ def test_a_task_the_queue_lost_is_sent_again_and_runs_once(app, ctx):
         lost = factories.create_task(owner, kind="count", created_at=utcnow() - timedelta(minutes=1))
         recent = factories.create_task(owner, kind="count")
         tasks.sweep(queue)
-        assert queue.pending() == 1   # the lost one only: the recent one may still be on its way
-        queue.send(lost.id, start=False)   # delivered twice
+        assert queue.pending() == 1  # the lost one only: the recent one may still be on its way
+        queue.send(lost.id, start=False)  # delivered twice
         for _ in range(2):
             task = queue.huey.dequeue()
             queue.huey.execute(task)

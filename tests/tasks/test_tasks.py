@@ -1,6 +1,7 @@
 """Background tasks with a real consumer: queued only once committed, run by huey's workers, their
 progress visible to their owner (and nobody else) while they run, their errors reported, their
 result downloadable; on the embedded SQLite queue and on a real Redis server."""
+
 from __future__ import annotations
 
 import io
@@ -100,8 +101,13 @@ def test_progress_is_visible_to_the_owner_while_the_task_runs(app, login, ctx, c
     task = _enqueue(owner.user)
     assert probe.reported.wait(20)
     running = _wait(owner, task.id, lambda s: s["status"] == "running" and s["done"] == 1)
-    assert (running["status"], running["done"], running["total"], running["percent"], running["step"]) == \
-        ("running", 1, 2, 50, "half way")
+    assert (running["status"], running["done"], running["total"], running["percent"], running["step"]) == (
+        "running",
+        1,
+        2,
+        50,
+        "half way",
+    )
     assert running["result_url"] is None
     page = owner.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert 'aria-valuenow="50"' in page and "half way" in page
@@ -120,8 +126,9 @@ def test_progress_is_visible_to_the_owner_while_the_task_runs(app, login, ctx, c
     assert f"/tasks/{task.id}/download" in listing and "Probe" in listing
 
 
-@pytest.mark.parametrize("fail, message", [("service", "The input was wrong."),
-                                           ("crash", "Something went wrong on our side.")])
+@pytest.mark.parametrize(
+    "fail, message", [("service", "The input was wrong."), ("crash", "Something went wrong on our side.")]
+)
 def test_a_failed_task_says_why(login, ctx, consumer, probe, fail, message):
     owner = login("hr")
     task = _enqueue(owner.user, {"fail": fail})
@@ -136,15 +143,18 @@ def _run_manual(client, department_id: int) -> tuple[dict, bytes]:
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     task_id = int(response.headers["Location"].rsplit("/", 1)[1])
     seen = []
-    status = _wait(client, task_id, lambda s: seen.append((s["status"], s["done"], s["total"])) or
-                   s["status"] in ("done", "failed"))
+    status = _wait(
+        client,
+        task_id,
+        lambda s: seen.append((s["status"], s["done"], s["total"])) or s["status"] in ("done", "failed"),
+    )
     assert status["status"] == "done", status
     assert status["done"] == status["total"] > 0
     return status, client.get(status["result_url"]).data
 
 
 def test_a_big_manual_is_made_in_the_background(app, login, consumer, shop, monkeypatch):
-    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 6)   # 1 position
+    monkeypatch.setitem(app.config, "PDF_SYNC_MAX_PAGES", 6)  # 1 position
     status, pdf = _run_manual(login("hr"), shop.ec.id)
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
     text = squeeze("".join(pages_text(pdf)))
@@ -163,8 +173,11 @@ def redis_url():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -213,8 +226,9 @@ def test_interrupted_and_old_tasks_are_cleared_away(app, ctx):
     owner = factories.create_user("hr")
     stale = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(hours=2))
     busy = factories.create_task(owner, status="running", updated_at=utcnow() - timedelta(seconds=20))
-    factories.create_task(owner, kind="old", status="done", finished_at=utcnow() - timedelta(days=30),
-                          result_file="old.pdf")
+    factories.create_task(
+        owner, kind="old", status="done", finished_at=utcnow() - timedelta(days=30), result_file="old.pdf"
+    )
     (tasks.results_folder() / "old.pdf").write_bytes(b"%PDF")
     tasks.HANDLERS.setdefault("noop", tasks.Handler("noop", lambda params, owner: None, "Nothing"))
     tasks.enqueue("noop", {}, owner)

@@ -1,6 +1,7 @@
 """Exports opened by a real spreadsheet program: LibreOffice Calc (headless, from Debian's packages)
 reads every sheet of the workbook and the CSV with Chinese intact, the same cells openpyxl reads,
 and formula-like text stays text (no cell becomes a formula, nothing is evaluated)."""
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,12 @@ def _soffice(tmp_path: Path, source: Path, target: str, infilter: str | None = N
     command = [program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless"]
     if infilter:
         command.append(f"--infilter={infilter}")
-    subprocess.run(command + ["--convert-to", target, "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        command + ["--convert-to", target, "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out
 
 

@@ -1,4 +1,5 @@
 """The import / export pages: upload, preview, confirm; who may use them; the command line."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,11 @@ from tests.transfer.helpers import build_org, counts, xlsx
 
 
 def _upload(client, data: bytes, filename: str, kind: str = "all"):
-    return client.post("/transfer/import", data={"kind": kind, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/transfer/import",
+        data={"kind": kind, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def _token(response) -> str:
@@ -23,11 +27,16 @@ def _token(response) -> str:
     return re.search(r"/transfer/import/([\w-]+)$", response.headers["Location"]).group(1)
 
 
-NEW_ORG = xlsx({
-    "departments": [["code", "name", "parent_code"], ["SALES", "销售部", "GM"], ["GM", "总经理办公室", ""]],
-    "positions": [["code", "title", "department_code", "reports_to_code"],
-                  ["S-1", "销售专员", "SALES", "GM-1"], ["GM-1", "总经理", "GM", ""]],
-})
+NEW_ORG = xlsx(
+    {
+        "departments": [["code", "name", "parent_code"], ["SALES", "销售部", "GM"], ["GM", "总经理办公室", ""]],
+        "positions": [
+            ["code", "title", "department_code", "reports_to_code"],
+            ["S-1", "销售专员", "SALES", "GM-1"],
+            ["GM-1", "总经理", "GM", ""],
+        ],
+    }
+)
 
 
 def test_hr_uploads_previews_and_confirms_an_import(login):
@@ -45,8 +54,11 @@ def test_hr_uploads_previews_and_confirms_an_import(login):
     sales = db.session.scalar(db.select(Department).where(Department.code == "SALES"))
     assert sales.parent.code == "GM" and [p.code for p in sales.positions] == ["S-1"]
     events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.actor_id == hr.user.id)).all()
-    assert {(e.entity, e.action) for e in events} >= {("departments", "create"), ("positions", "create"),
-                                                      ("organisation", "import")}
+    assert {(e.entity, e.action) for e in events} >= {
+        ("departments", "create"),
+        ("positions", "create"),
+        ("organisation", "import"),
+    }
     assert hr.get(f"/transfer/import/{token}").status_code == 404  # used up
 
 
@@ -71,8 +83,11 @@ def test_confirming_applies_exactly_what_was_previewed(login):
     assert "电商事业部" in hr.get(f"/transfer/import/{token}").get_data(as_text=True)
     # meanwhile someone else changes the same department
     shop = db.session.scalar(db.select(Department).where(Department.code == "EC"))
-    org.update_department(shop, org.DepartmentData(code="EC", name="网店部", parent_id=shop.parent_id,
-                                                   head_position_id=shop.head_position_id), seen_version=None)
+    org.update_department(
+        shop,
+        org.DepartmentData(code="EC", name="网店部", parent_id=shop.parent_id, head_position_id=shop.head_position_id),
+        seen_version=None,
+    )
     db.session.commit()
     response = hr.post(f"/transfer/import/{token}/apply", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -107,12 +122,17 @@ def test_too_large_uploads_are_refused(make_app, ctx):
     user = factories.create_user("hr")
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
-    response = client.post("/transfer/import", data={"kind": "employees", "file": (io.BytesIO(b"x" * 5000), "e.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/transfer/import",
+        data={"kind": "employees", "file": (io.BytesIO(b"x" * 5000), "e.csv")},
+        content_type="multipart/form-data",
+    )
     assert "The file is too large (at most 0.001 MB)" in response.get_data(as_text=True)
-    response = client.post("/transfer/import", data={"kind": "employees",
-                                                     "file": (io.BytesIO(b"x" * 2_000_000), "e.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/transfer/import",
+        data={"kind": "employees", "file": (io.BytesIO(b"x" * 2_000_000), "e.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413 and "The file is too large" in response.get_data(as_text=True)
 
 
@@ -166,16 +186,22 @@ def test_the_number_format_chosen_on_the_upload_is_kept_until_the_import_is_appl
     from app.org.models import Position
 
     hr = login("hr")
-    data = xlsx({"departments": [["code", "name"], ["GM", "总经理办公室"]],
-                 "positions": [["code", "title", "department_code", "headcount"], ["GM-1", "文员", "GM", "1.500"]]})
+    data = xlsx(
+        {
+            "departments": [["code", "name"], ["GM", "总经理办公室"]],
+            "positions": [["code", "title", "department_code", "headcount"], ["GM-1", "文员", "GM", "1.500"]],
+        }
+    )
     page = hr.get(f"/transfer/import/{_token(_upload(hr, data, 'a.xlsx'))}").get_data(as_text=True)
-    assert "is not a whole number" in page        # automatic: 1.500 is 1.5
-    response = hr.post("/transfer/import", data={"kind": "all", "number_format": "comma",
-                                                 "file": (io.BytesIO(data), "a.xlsx")},
-                       content_type="multipart/form-data")
+    assert "is not a whole number" in page  # automatic: 1.500 is 1.5
+    response = hr.post(
+        "/transfer/import",
+        data={"kind": "all", "number_format": "comma", "file": (io.BytesIO(data), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
     token = _token(response)
     page = hr.get(f"/transfer/import/{token}").get_data(as_text=True)
     assert "The file is valid" in page
-    assert uploads.load(token, hr.user.id).number_format == "comma"   # kept for the apply
+    assert uploads.load(token, hr.user.id).number_format == "comma"  # kept for the apply
     assert hr.post(f"/transfer/import/{token}/apply").status_code == 302
     assert db.session.scalar(db.select(Position.headcount).where(Position.code == "GM-1")) == 1500

@@ -1,4 +1,5 @@
 """Every kind of problem is reported next to its row and column, and nothing is applied."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,35 +18,40 @@ def _has(found, kind, row, column, text):
 def test_a_file_with_every_kind_of_problem_reports_each_and_applies_nothing(ctx):
     build_org()
     before = counts()
-    data = xlsx({
-        "departments": [
-            ["code", "name", "parent_code", "colour"],
-            ["NEW", "新部门", "NOPE", "red"],                      # 2: unknown parent
-            ["DUP", "甲", "GM"], ["DUP", "乙", "GM"],               # 3, 4: duplicate key
-            ["L1", "环一", "L2"], ["L2", "环二", "L1"],              # 5, 6: parent loop
-            ["bad code!", "坏"],                                    # 7: invalid code
-        ],
-        "positions": [
-            ["code", "title", "department_code", "headcount", "reports_to_code"],
-            ["P-NEG", "负编制", "EC", -1, ""],                      # 2: negative headcount
-            ["P-TXT", "文字", "EC", "three", ""],                   # 3: not a number
-            ["P-A", "甲", "EC", 1, "P-B"], ["P-B", "乙", "EC", 1, "P-A"],  # 4, 5: reporting loop
-            ["P-X", "无部门", "ZZ", 1, ""],                          # 6: unknown department
-            ["GM-1", "总经理", "GM", 1, "EC-CS"],                    # 7: loop through the database
-        ],
-        "employees": [
-            ["employee_no", "name", "hire_date", "status", "email"],
-            ["E100", "赵六", "2020-13-45", "regular", ""],          # 2: bad date
-            ["E101", "钱七", "2021-01-01", "retired", "not-an-email"],  # 3: unknown status, bad e-mail
-        ],
-        "assignments": [
-            ["employee_no", "position_code", "start_date", "end_date"],
-            ["E001", "EC-CS", "2023-01-01", ""],                    # 2: overlaps E001's primary assignment
-            ["E999", "EC-CS", "2023-01-01", ""],                    # 3: unknown employee
-            ["E002", "EC-CS", "2024-01-01", "2023-01-01"],          # 4: ends before it starts
-        ],
-        "notes": [["anything"], ["x"]],                             # unknown sheet
-    })
+    data = xlsx(
+        {
+            "departments": [
+                ["code", "name", "parent_code", "colour"],
+                ["NEW", "新部门", "NOPE", "red"],  # 2: unknown parent
+                ["DUP", "甲", "GM"],
+                ["DUP", "乙", "GM"],  # 3, 4: duplicate key
+                ["L1", "环一", "L2"],
+                ["L2", "环二", "L1"],  # 5, 6: parent loop
+                ["bad code!", "坏"],  # 7: invalid code
+            ],
+            "positions": [
+                ["code", "title", "department_code", "headcount", "reports_to_code"],
+                ["P-NEG", "负编制", "EC", -1, ""],  # 2: negative headcount
+                ["P-TXT", "文字", "EC", "three", ""],  # 3: not a number
+                ["P-A", "甲", "EC", 1, "P-B"],
+                ["P-B", "乙", "EC", 1, "P-A"],  # 4, 5: reporting loop
+                ["P-X", "无部门", "ZZ", 1, ""],  # 6: unknown department
+                ["GM-1", "总经理", "GM", 1, "EC-CS"],  # 7: loop through the database
+            ],
+            "employees": [
+                ["employee_no", "name", "hire_date", "status", "email"],
+                ["E100", "赵六", "2020-13-45", "regular", ""],  # 2: bad date
+                ["E101", "钱七", "2021-01-01", "retired", "not-an-email"],  # 3: unknown status, bad e-mail
+            ],
+            "assignments": [
+                ["employee_no", "position_code", "start_date", "end_date"],
+                ["E001", "EC-CS", "2023-01-01", ""],  # 2: overlaps E001's primary assignment
+                ["E999", "EC-CS", "2023-01-01", ""],  # 3: unknown employee
+                ["E002", "EC-CS", "2024-01-01", "2023-01-01"],  # 4: ends before it starts
+            ],
+            "notes": [["anything"], ["x"]],  # unknown sheet
+        }
+    )
     report = check(data, "problems.xlsx", "all", apply=True)
     found = problems(report)
     assert not report.applied and not report.valid
@@ -53,14 +59,16 @@ def test_a_file_with_every_kind_of_problem_reports_each_and_applies_nothing(ctx)
     assert _has(found, "departments", None, "colour", "Unknown column “colour”")
     assert _has(found, "departments", 2, "parent_code", "No department has the code “NOPE”")
     assert _has(found, "departments", 3, "code", "also in row 4") and _has(found, "departments", 4, "code", "row 3")
-    assert _has(found, "departments", 5, "parent_code", "L1 → L2 → L1") or \
-        _has(found, "departments", 5, "parent_code", "L2 → L1 → L2")
+    assert _has(found, "departments", 5, "parent_code", "L1 → L2 → L1") or _has(
+        found, "departments", 5, "parent_code", "L2 → L1 → L2"
+    )
     assert _has(found, "departments", 6, "parent_code", "inside each other")
     assert _has(found, "departments", 7, "code", "Use letters, digits")
     assert _has(found, "positions", 2, "headcount", "cannot be below zero")
     assert _has(found, "positions", 3, "headcount", "“three” is not a whole number")
-    assert _has(found, "positions", 4, "reports_to_code", "loop") and _has(found, "positions", 5, "reports_to_code",
-                                                                            "loop")
+    assert _has(found, "positions", 4, "reports_to_code", "loop") and _has(
+        found, "positions", 5, "reports_to_code", "loop"
+    )
     assert _has(found, "positions", 6, "department_code", "No department has the code “ZZ”")
     assert _has(found, "positions", 7, "reports_to_code", "This reporting line would create a loop: 总经理")
     assert _has(found, "employees", 2, "hire_date", "“2020-13-45” is not a date")
@@ -87,15 +95,18 @@ def test_headers_may_be_the_labels_in_either_language(ctx):
     assert report.valid and report.sheets[0].rows[0].changes == {"name": ["电商部", "电商部 (新)"]}
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"", "empty.csv", "The file is empty."),
-    (b"%PDF-1.7 ...", "org.pdf", "Wrong file type"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "org.xls", "Old Excel (.xls)"),
-    (b"PK\x03\x04 not really a zip", "org.xlsx", "not a valid Excel workbook"),
-    (b"code,name\r\n" + b"x" * 2000, "big.csv", "The file is too large (at most 0.001 MB)"),
-    ("code,name\r\nA,甲\r\nB,乙\r\nC,丙\r\n".encode("utf-8"), "rows.csv", "more than 2 rows"),
-    ("code,name\r\nA,\xff\xfe".encode("latin-1"), "odd.csv", "characters cannot be read"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"", "empty.csv", "The file is empty."),
+        (b"%PDF-1.7 ...", "org.pdf", "Wrong file type"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "org.xls", "Old Excel (.xls)"),
+        (b"PK\x03\x04 not really a zip", "org.xlsx", "not a valid Excel workbook"),
+        (b"code,name\r\n" + b"x" * 2000, "big.csv", "The file is too large (at most 0.001 MB)"),
+        ("code,name\r\nA,甲\r\nB,乙\r\nC,丙\r\n".encode("utf-8"), "rows.csv", "more than 2 rows"),
+        ("code,name\r\nA,\xff\xfe".encode("latin-1"), "odd.csv", "characters cannot be read"),
+    ],
+)
 def test_files_that_cannot_be_read_are_refused_with_a_reason(data, filename, message):
     with pytest.raises(FileProblem) as refused:
         read_book(data, filename, max_rows=2, max_bytes=1000)
@@ -116,7 +127,9 @@ def test_a_csv_from_chinese_excel_in_gbk_is_read(ctx):
     from app.org.models import Employee
 
     assert dict(db.session.execute(db.select(Employee.employee_no, Employee.name)).all()) == {
-        "E7": "王小明", "E8": "欧阳娜娜"}
+        "E7": "王小明",
+        "E8": "欧阳娜娜",
+    }
 
 
 @pytest.mark.parametrize("encoding, delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t")])
@@ -132,8 +145,10 @@ def test_a_workbook_with_an_xml_bomb_is_refused():
 
     from tests.transfer.helpers import xlsx as make_xlsx
 
-    source, out = zipfile.ZipFile(io.BytesIO(make_xlsx({"employees": [["employee_no", "name"], ["E1", "甲"]]}))), \
-        io.BytesIO()
+    source, out = (
+        zipfile.ZipFile(io.BytesIO(make_xlsx({"employees": [["employee_no", "name"], ["E1", "甲"]]}))),
+        io.BytesIO(),
+    )
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
@@ -149,9 +164,15 @@ def test_a_decimal_comma_in_a_headcount_is_refused_with_both_readings(ctx):
     """The same rule as every number imported (app.core.numbers): "1,500" groups thousands,
     "1,5" could be 1.5 or 15 and is refused, never read as 15."""
     build_org()
-    data = csv_bytes_of([["code", "title", "department_code", "headcount"],
-                         ["P-A", "甲", "EC", "1,5"], ["P-B", "乙", "EC", "1,500"], ["P-C", "丙", "EC", "2.5"],
-                         ["P-D", "丁", "EC", "1e3"]])
+    data = csv_bytes_of(
+        [
+            ["code", "title", "department_code", "headcount"],
+            ["P-A", "甲", "EC", "1,5"],
+            ["P-B", "乙", "EC", "1,500"],
+            ["P-C", "丙", "EC", "2.5"],
+            ["P-D", "丁", "EC", "1e3"],
+        ]
+    )
     found = problems(check(data, "positions.csv", "positions", apply=True))
     assert _has(found, "positions", 2, "headcount", "1.5") and _has(found, "positions", 2, "headcount", "15")
     assert not any(r == 3 and c == "headcount" for _k, r, c, _m in found)
@@ -167,13 +188,16 @@ def csv_bytes_of(rows) -> bytes:
 
 def test_the_number_format_chosen_settles_an_ambiguous_headcount(ctx):
     build_org()
-    data = csv_bytes_of([["code", "title", "department_code", "headcount"],
-                         ["P-A", "甲", "EC", "1.500"], ["P-B", "乙", "EC", "2,000"]])
+    data = csv_bytes_of(
+        [["code", "title", "department_code", "headcount"], ["P-A", "甲", "EC", "1.500"], ["P-B", "乙", "EC", "2,000"]]
+    )
     auto = problems(check(data, "positions.csv", "positions"))
-    assert _has(auto, "positions", 2, "headcount", "is not a whole number")   # 1.5 in the automatic reading
+    assert _has(auto, "positions", 2, "headcount", "is not a whole number")  # 1.5 in the automatic reading
     raw = read_book(data, "positions.csv", 1000, 10_000_000)
-    report = services.run_import(raw, "positions", number_format="comma")   # 1.500 = 1500, 2,000 = 2
+    report = services.run_import(raw, "positions", number_format="comma")  # 1.500 = 1500, 2,000 = 2
     db.session.rollback()
     assert report.valid, problems(report)
-    assert {row.key: row.changes["headcount"][1] for sheet in report.sheets for row in sheet.rows} == \
-        {"P-A": 1500, "P-B": 2}
+    assert {row.key: row.changes["headcount"][1] for sheet in report.sheets for row in sheet.rows} == {
+        "P-A": 1500,
+        "P-B": 2,
+    }

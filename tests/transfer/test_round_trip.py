@@ -1,5 +1,6 @@
 """Export and import again: nothing changes, on both engines, in XLSX and CSV; an export imported
 into an empty organisation rebuilds it exactly; rows may refer to rows further down the file."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,17 @@ def test_each_export_imports_back_as_unchanged(login, fmt):
         report = check(response.data, f"{kind}.{fmt}", kind)
         assert report.valid and not report.has_changes, services.Report.to_dict(report)
         assert {row.action for sheet in report.sheets for row in sheet.rows} == {"unchanged"}
-        assert len(report.sheets[0].rows) == before[{"departments": "Department", "positions": "Position",
-                                                     "employees": "Employee", "assignments": "Assignment"}[kind]]
+        assert (
+            len(report.sheets[0].rows)
+            == before[
+                {
+                    "departments": "Department",
+                    "positions": "Position",
+                    "employees": "Employee",
+                    "assignments": "Assignment",
+                }[kind]
+            ]
+        )
     assert counts() == before  # nothing written, not even to the audit trail
 
 
@@ -38,8 +48,13 @@ def _organisation_csv() -> dict[str, str]:
 
 
 def _empty_organisation() -> None:
-    for table in ("assignments", "employees", "position_dotted_lines", "department_collaborations",
-                  "department_functions"):
+    for table in (
+        "assignments",
+        "employees",
+        "position_dotted_lines",
+        "department_collaborations",
+        "department_functions",
+    ):
         db.session.execute(db.metadata.tables[table].delete())
     db.session.execute(db.update(Department).values(head_position_id=None))
     db.session.execute(db.update(Position).values(reports_to_id=None, acting_position_id=None))
@@ -62,28 +77,45 @@ def test_the_workbook_rebuilds_an_emptied_organisation_exactly(ctx):
     shop = db.session.scalar(db.select(Department).where(Department.code == "EC"))
     assert shop.head_position.code == "EC-MGR" and shop.parent.code == "GM"
     assert [(c.partner.code if c.partner else None, c.duty) for c in shop.collaborations] == [
-        ("MK", "制定并执行整合营销方案"), (None, "保障供货")]
+        ("MK", "制定并执行整合营销方案"),
+        (None, "保障供货"),
+    ]
     agent = db.session.scalar(db.select(Position).where(Position.code == "EC-CS"))
     assert agent.acting_position.code == "EC-MGR" and [p.code for p in agent.dotted_superiors] == ["MK-MGR"]
     assert db.session.scalar(db.select(Employee.user_id).where(Employee.employee_no == "E001")) is not None
     # applied through the services: every row is in the audit trail
     from app.audit.models import AuditEvent
 
-    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.entity == "positions", AuditEvent.action == "create")) >= 4
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.entity == "positions", AuditEvent.action == "create")
+        )
+        >= 4
+    )
 
 
 def test_rows_may_refer_to_rows_further_down_the_file(ctx):
-    data = xlsx({
-        "departments": [["code", "name", "parent_code", "head_position_code", "collaborations"],
-                        ["EC", "电商部", "GM", "EC-MGR", "MK: 推广"], ["MK", "市场部", "GM"], ["GM", "总经理办公室", "", "GM-1"]],
-        "positions": [["code", "title", "department_code", "reports_to_code", "acting_position_code",
-                       "dotted_line_codes"],
-                      ["EC-CS", "在线客服", "EC", "EC-MGR", "", "MK-MGR"], ["EC-MGR", "电商部经理", "EC", "GM-1", "EC-CS"],
-                      ["MK-MGR", "市场部经理", "MK", "GM-1"], ["GM-1", "总经理", "GM"]],
-        "assignments": [["employee_no", "position_code", "start_date"], ["E1", "EC-CS", "2024-05-06"]],
-        "employees": [["employee_no", "name"], ["E1", "王强"]],
-    })
+    data = xlsx(
+        {
+            "departments": [
+                ["code", "name", "parent_code", "head_position_code", "collaborations"],
+                ["EC", "电商部", "GM", "EC-MGR", "MK: 推广"],
+                ["MK", "市场部", "GM"],
+                ["GM", "总经理办公室", "", "GM-1"],
+            ],
+            "positions": [
+                ["code", "title", "department_code", "reports_to_code", "acting_position_code", "dotted_line_codes"],
+                ["EC-CS", "在线客服", "EC", "EC-MGR", "", "MK-MGR"],
+                ["EC-MGR", "电商部经理", "EC", "GM-1", "EC-CS"],
+                ["MK-MGR", "市场部经理", "MK", "GM-1"],
+                ["GM-1", "总经理", "GM"],
+            ],
+            "assignments": [["employee_no", "position_code", "start_date"], ["E1", "EC-CS", "2024-05-06"]],
+            "employees": [["employee_no", "name"], ["E1", "王强"]],
+        }
+    )
     report = check(data, "forward.xlsx", "all", apply=True)
     assert report.applied and report.counts == {"create": 9, "update": 0, "unchanged": 0, "error": 0}
     shop = db.session.scalar(db.select(Department).where(Department.code == "EC"))
@@ -106,8 +138,12 @@ def test_an_update_changes_only_the_columns_in_the_file(ctx):
     assert rows["EC-MGR"].action == "unchanged"  # an empty headcount keeps the current one
     check(data, "positions.csv", "positions", apply=True)
     agent = db.session.scalar(db.select(Position).where(Position.code == "EC-CS"))
-    assert (agent.title, agent.headcount, agent.working_conditions, agent.reports_to.code) == \
-        ("在线客服专员", 3, "早晚班", "EC-MGR")
+    assert (agent.title, agent.headcount, agent.working_conditions, agent.reports_to.code) == (
+        "在线客服专员",
+        3,
+        "早晚班",
+        "EC-MGR",
+    )
 
 
 def test_formula_like_cells_are_neutralised_and_read_back(login):
@@ -162,10 +198,15 @@ def test_one_file_may_end_someones_assignments_and_mark_them_as_left(ctx):
 
     build_org()
     today = clock.today().isoformat()
-    data = xlsx({
-        "employees": [["employee_no", "status"], ["E002", "left"]],
-        "assignments": [["employee_no", "position_code", "start_date", "end_date"], ["E002", "EC-CS", "2021-03-01", today]],
-    })
+    data = xlsx(
+        {
+            "employees": [["employee_no", "status"], ["E002", "left"]],
+            "assignments": [
+                ["employee_no", "position_code", "start_date", "end_date"],
+                ["E002", "EC-CS", "2021-03-01", today],
+            ],
+        }
+    )
     report = check(data, "leaving.xlsx", "all", apply=True)
     assert report.applied, [(s.kind, r.row, r.errors) for s in report.sheets for r in s.rows if r.errors]
     employee = db.session.scalar(db.select(Employee).where(Employee.employee_no == "E002"))

@@ -9,6 +9,7 @@
   read from spreadsheets (``kpi_actuals``);
 - results: the cycle's results, exports and printed documents (``results``).
 """
+
 from __future__ import annotations
 
 from app.appraisals.services.cycles import (
@@ -46,9 +47,31 @@ from app.appraisals.services.templates import (
 )
 
 __all__ = [
-    "NOTE_LABELS", "CycleData", "close_cycle", "compute", "create_cycle", "create_template", "default_template",
-    "delete_cycle", "get_cycle", "get_review", "get_template", "in_department", "is_overdue", "list_cycles",
-    "list_reviews", "list_templates", "note_texts", "overdue_condition", "score_review", "targets_period",
-    "targets_period_label", "tasks_for", "template_data", "update_cycle", "update_template",
-    "cycle_settings", "period_end",
+    "NOTE_LABELS",
+    "CycleData",
+    "close_cycle",
+    "compute",
+    "create_cycle",
+    "create_template",
+    "default_template",
+    "delete_cycle",
+    "get_cycle",
+    "get_review",
+    "get_template",
+    "in_department",
+    "is_overdue",
+    "list_cycles",
+    "list_reviews",
+    "list_templates",
+    "note_texts",
+    "overdue_condition",
+    "score_review",
+    "targets_period",
+    "targets_period_label",
+    "tasks_for",
+    "template_data",
+    "update_cycle",
+    "update_template",
+    "cycle_settings",
+    "period_end",
 ]

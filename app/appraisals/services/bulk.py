@@ -7,6 +7,7 @@ way. No ORM object and no flush hook is involved: the callers record their own a
   trip, or a pipeline message, per row).
 - SQLite, in process: one prepared statement run with executemany, which it runs fastest.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,12 @@ def reserve_ids(table, count: int) -> list[int]:
     """PostgreSQL: ``count`` new ids from the sequence of ``table``'s ``id`` column."""
     if count <= 0:
         return []
-    return list(db.session.scalars(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-        {"table": table.name, "count": count}))
+    return list(
+        db.session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count},
+        )
+    )
 
 
 def insert_rows(table, rows: list[dict]) -> None:
@@ -56,17 +60,25 @@ def update_rows(table, rows: list[dict], names: tuple[str, ...], extra: dict | N
         return
     extra = extra or {}
     if not is_postgresql():
-        db.session.execute(update(table).where(table.c.id == bindparam("rid"))
-                           .values({**{name: bindparam(f"new_{name}") for name in names}, **extra}),
-                           [{"rid": row["id"], **{f"new_{name}": row[name] for name in names}} for row in rows])
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("rid"))
+            .values({**{name: bindparam(f"new_{name}") for name in names}, **extra}),
+            [{"rid": row["id"], **{f"new_{name}": row[name] for name in names}} for row in rows],
+        )
         return
     from sqlalchemy.dialects.postgresql import ARRAY
 
     for start in range(0, len(rows), UPDATE_CHUNK):
-        part = rows[start:start + UPDATE_CHUNK]
-        arrays = [("rid", [row["id"] for row in part], Integer())] + \
-            [(name, [row[name] for row in part], table.c[name].type) for name in names]
-        data = select(*[func.unnest(literal(items, ARRAY(kind))).label(name)
-                        for name, items, kind in arrays]).subquery("changed")
-        db.session.execute(update(table).where(table.c.id == data.c.rid)
-                           .values({**{name: cast(data.c[name], table.c[name].type) for name in names}, **extra}))
+        part = rows[start : start + UPDATE_CHUNK]
+        arrays = [("rid", [row["id"] for row in part], Integer())] + [
+            (name, [row[name] for row in part], table.c[name].type) for name in names
+        ]
+        data = select(*[func.unnest(literal(items, ARRAY(kind))).label(name) for name, items, kind in arrays]).subquery(
+            "changed"
+        )
+        db.session.execute(
+            update(table)
+            .where(table.c.id == data.c.rid)
+            .values({**{name: cast(data.c[name], table.c[name].type) for name in names}, **extra})
+        )

@@ -7,6 +7,7 @@ provisional until HR finalises it) or finalised. Its band is the calibrated one 
 else the computed one. Excluded reviews and reviews finalised without a score count nowhere.
 Two queries for the distribution whatever the size of the cycle; the grid is one paged query.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,8 +45,8 @@ class BandShare:
 
 @dataclass
 class Distribution:
-    counted: int          # reviews with a result to calibrate (at calibration or finalised)
-    before: int           # reviews still before calibration (self or manager review)
+    counted: int  # reviews with a result to calibrate (at calibration or finalised)
+    before: int  # reviews still before calibration (self or manager review)
     bands: list[BandShare]
 
     @property
@@ -84,32 +85,54 @@ def judge(band: str, count: int, counted: int, guide_min: Decimal | None, guide_
 def distribution(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> Distribution:
     """The bands of the reviews at calibration or finalised, against the cycle's guideline (the
     template's, frozen at launch): two queries."""
-    counts = dict(db.session.execute(_counted(select(EFFECTIVE_BAND, func.count()), cycle, scope, department)
-                                     .where(Review.status.in_(AT_CALIBRATION), Review.final_score.is_not(None),
-                                            EFFECTIVE_BAND.is_not(None))
-                                     .group_by(EFFECTIVE_BAND)).all())
-    before = db.session.scalar(_counted(select(func.count()).select_from(Review), cycle, scope, department)
-                               .where(Review.status.not_in(AT_CALIBRATION))) or 0
+    counts = dict(
+        db.session.execute(
+            _counted(select(EFFECTIVE_BAND, func.count()), cycle, scope, department)
+            .where(Review.status.in_(AT_CALIBRATION), Review.final_score.is_not(None), EFFECTIVE_BAND.is_not(None))
+            .group_by(EFFECTIVE_BAND)
+        ).all()
+    )
+    before = (
+        db.session.scalar(
+            _counted(select(func.count()).select_from(Review), cycle, scope, department).where(
+                Review.status.not_in(AT_CALIBRATION)
+            )
+        )
+        or 0
+    )
     counted = sum(counts.values())
     bands = []
     for row in cycle_settings(cycle)["bands"]:
         low, high = row.get("guide_min"), row.get("guide_max")
-        bands.append(judge(row["band"], counts.get(row["band"], 0), counted,
-                           None if low is None else Decimal(low), None if high is None else Decimal(high)))
+        bands.append(
+            judge(
+                row["band"],
+                counts.get(row["band"], 0),
+                counted,
+                None if low is None else Decimal(low),
+                None if high is None else Decimal(high),
+            )
+        )
     return Distribution(counted=counted, before=before, bands=bands)
 
 
-def grid(cycle: AppraisalCycle, scope=None, department: Department | None = None, band: str = "",
-         search: str = ""):
+def grid(cycle: AppraisalCycle, scope=None, department: Department | None = None, band: str = "", search: str = ""):
     """The reviews HR calibrates, as one query (paged by the caller): at calibration or
     finalised, with a score, in the department chosen, of the band chosen (the band shown)."""
-    query = _counted(select(Review).join(Employee, Employee.id == Review.employee_id)
-                     .join(Position, Position.id == Review.position_id)
-                     .join(Department, Department.id == Review.department_id), cycle, scope, department)
+    query = _counted(
+        select(Review)
+        .join(Employee, Employee.id == Review.employee_id)
+        .join(Position, Position.id == Review.position_id)
+        .join(Department, Department.id == Review.department_id),
+        cycle,
+        scope,
+        department,
+    )
     query = query.where(Review.status.in_(AT_CALIBRATION), Review.final_score.is_not(None))
     if band:
         query = query.where(EFFECTIVE_BAND == band)
     if search:
         query = query.where(text_search(search, Employee.name, Employee.employee_no, Position.title))
-    return query.options(contains_eager(Review.employee), contains_eager(Review.position),
-                         contains_eager(Review.department))
+    return query.options(
+        contains_eager(Review.employee), contains_eager(Review.position), contains_eager(Review.department)
+    )

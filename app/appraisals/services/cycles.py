@@ -2,6 +2,7 @@
 commits once. A cycle's launch lives in ``launch``, its periods in ``periods``, the reviews left
 out in ``exclusions``; the templates in ``templates`` and the reviews in ``reviews`` beside it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,9 @@ def get_cycle(cycle_id: int) -> AppraisalCycle:
 def list_cycles(status: str = "", scope=None):
     """Named query of the cycles; with a review ``scope`` (access.review_scope) only the
     cycles holding reviews within it."""
-    query = select(AppraisalCycle).options(selectinload(AppraisalCycle.template),
-                                           selectinload(AppraisalCycle.departments))
+    query = select(AppraisalCycle).options(
+        selectinload(AppraisalCycle.template), selectinload(AppraisalCycle.departments)
+    )
     if status:
         query = query.where(AppraisalCycle.status == status)
     if scope is not None:
@@ -107,10 +109,17 @@ def _check_cycle(data: CycleData, aligned: bool = True) -> tuple[date, date, App
 
 def create_cycle(data: CycleData) -> AppraisalCycle:
     start, end, template, departments = _check_cycle(data)
-    cycle = AppraisalCycle(name=data.name.strip(), period_type=data.period_type, start_date=start, end_date=end,
-                           template=template, include_subdepartments=bool(data.include_subdepartments),
-                           self_review_due=data.self_review_due, manager_review_due=data.manager_review_due,
-                           status=CycleStatus.DRAFT.value)
+    cycle = AppraisalCycle(
+        name=data.name.strip(),
+        period_type=data.period_type,
+        start_date=start,
+        end_date=end,
+        template=template,
+        include_subdepartments=bool(data.include_subdepartments),
+        self_review_due=data.self_review_due,
+        manager_review_due=data.manager_review_due,
+        status=CycleStatus.DRAFT.value,
+    )
     cycle.departments = departments
     db.session.add(cycle)
     db.session.flush()
@@ -125,14 +134,20 @@ def update_cycle(cycle: AppraisalCycle, data: CycleData, seen_version: int | Non
         raise ServiceError(_("This cycle is closed and can no longer be changed."))
     start, end, template, departments = _check_cycle(data, aligned=cycle.is_draft)
     if not cycle.is_draft:
-        fixed = {"period_type": data.period_type != cycle.period_type, "start_date": start != cycle.start_date,
-                 "end_date": end != cycle.end_date, "template_id": template.id != cycle.template_id,
-                 "department_ids": {d.id for d in departments} != {d.id for d in cycle.departments},
-                 "include_subdepartments": bool(data.include_subdepartments) != cycle.include_subdepartments}
+        fixed = {
+            "period_type": data.period_type != cycle.period_type,
+            "start_date": start != cycle.start_date,
+            "end_date": end != cycle.end_date,
+            "template_id": template.id != cycle.template_id,
+            "department_ids": {d.id for d in departments} != {d.id for d in cycle.departments},
+            "include_subdepartments": bool(data.include_subdepartments) != cycle.include_subdepartments,
+        }
         changed = [name for name, differs in fixed.items() if differs]
         if changed:
-            message = _("The cycle is launched: its period, scope and template are fixed. Only the name and the "
-                        "deadlines can change.")
+            message = _(
+                "The cycle is launched: its period, scope and template are fixed. Only the name and the "
+                "deadlines can change."
+            )
             raise ServiceError(message, {name: [message] for name in changed})
     cycle.name = data.name.strip()
     cycle.self_review_due, cycle.manager_review_due = data.self_review_due, data.manager_review_due
@@ -154,8 +169,11 @@ def close_cycle(cycle: AppraisalCycle, seen_version: int | None = None) -> None:
     check_version(cycle, seen_version)
     if cycle.status != CycleStatus.RUNNING.value:
         raise ServiceError(_("Only a running cycle can be closed."))
-    open_reviews = db.session.scalar(select(db.func.count()).where(
-        Review.cycle_id == cycle.id, Review.status != Step.FINALISED.value, Review.excluded_at.is_(None)))
+    open_reviews = db.session.scalar(
+        select(db.func.count()).where(
+            Review.cycle_id == cycle.id, Review.status != Step.FINALISED.value, Review.excluded_at.is_(None)
+        )
+    )
     if open_reviews:
         raise ServiceError(_("%(num)d review(s) are not finalised yet.", num=open_reviews))
     cycle.status, cycle.closed_at = CycleStatus.CLOSED.value, utcnow()

@@ -4,6 +4,7 @@ Before the launch HR excludes an employee (an ``Exclusion`` row): the launch the
 review already excluded. In a running cycle HR removes a review: it is kept with its inputs,
 counted nowhere (progress, results, distribution, exports, closing), no step of it is open, and
 HR can restore it where it was. Services flush; the caller commits once."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -37,8 +38,9 @@ def _raise(errors: dict) -> None:
         raise ServiceError(_("Some values are not valid: see the message of each field."), errors)
 
 
-def exclude_employee(cycle: AppraisalCycle, employee_id: int | None, reason: str, comment: str,
-                     seen_version: int | None = None) -> Exclusion:
+def exclude_employee(
+    cycle: AppraisalCycle, employee_id: int | None, reason: str, comment: str, seen_version: int | None = None
+) -> Exclusion:
     """Before the launch: leave ``employee_id`` out of ``cycle``."""
     check_version(cycle, seen_version)
     if not cycle.is_draft:
@@ -47,8 +49,9 @@ def exclude_employee(cycle: AppraisalCycle, employee_id: int | None, reason: str
     employee = db.session.get(Employee, employee_id) if employee_id else None
     if employee is None:
         errors["employee_id"] = [_("No such employee.")]
-    elif db.session.scalar(select(Exclusion.id).where(Exclusion.cycle_id == cycle.id,
-                                                      Exclusion.employee_id == employee.id)):
+    elif db.session.scalar(
+        select(Exclusion.id).where(Exclusion.cycle_id == cycle.id, Exclusion.employee_id == employee.id)
+    ):
         errors["employee_id"] = [_("This employee is already excluded from the cycle.")]
     reason, comment = _reason(reason, comment, errors)
     _raise(errors)
@@ -104,14 +107,24 @@ def restore_review(review: Review, seen_version: int | None) -> None:
 
 
 def list_exclusions(cycle: AppraisalCycle) -> list[Exclusion]:
-    return list(db.session.scalars(select(Exclusion).where(Exclusion.cycle_id == cycle.id)
-                                   .options(selectinload(Exclusion.employee)).order_by(Exclusion.id)))
+    return list(
+        db.session.scalars(
+            select(Exclusion)
+            .where(Exclusion.cycle_id == cycle.id)
+            .options(selectinload(Exclusion.employee))
+            .order_by(Exclusion.id)
+        )
+    )
 
 
 def excluded_reviews(cycle: AppraisalCycle, scope=None):
     """Named query: the cycle's excluded reviews."""
-    query = (select(Review).join(Review.employee).where(Review.cycle_id == cycle.id, Review.excluded_at.is_not(None))
-             .options(selectinload(Review.employee), selectinload(Review.position)))
+    query = (
+        select(Review)
+        .join(Review.employee)
+        .where(Review.cycle_id == cycle.id, Review.excluded_at.is_not(None))
+        .options(selectinload(Review.employee), selectinload(Review.position))
+    )
     if scope is not None:
         query = query.where(scope)
     return query.order_by(Employee.employee_no)

@@ -10,6 +10,7 @@ can then arrive, so comparing two views never isolates one answer) and, in an an
 template, only when at least ``min_responses`` came in; then as means per competency (each
 over at least that many ratings) and comments sorted alphabetically, without ids or times.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -41,9 +42,9 @@ from app.db import utcnow
 from app.extensions import db
 from app.org.models import Employee
 
-ANONYMOUS_ACTOR = "anonymous respondent"   # the audit trail's actor of every feedback answer
+ANONYMOUS_ACTOR = "anonymous respondent"  # the audit trail's actor of every feedback answer
 MAX_ANSWER = 2000
-ROLES = ("reviewee", "reviewer", "hr")     # who nominates
+ROLES = ("reviewee", "reviewer", "hr")  # who nominates
 
 
 def feedback_settings(cycle: AppraisalCycle) -> dict:
@@ -63,8 +64,13 @@ def due_date(cycle: AppraisalCycle) -> date | None:
 
 def is_open(review: Review) -> bool:
     due = due_date(review.cycle)
-    return (enabled(review) and review.cycle.status == CycleStatus.RUNNING.value and review.excluded_at is None
-            and due is not None and clock.today() <= due)
+    return (
+        enabled(review)
+        and review.cycle.status == CycleStatus.RUNNING.value
+        and review.excluded_at is None
+        and due is not None
+        and clock.today() <= due
+    )
 
 
 def is_closed(review: Review) -> bool:
@@ -76,34 +82,49 @@ def _require_open(review: Review, field_name: str = "feedback") -> None:
     if not enabled(review):
         raise ServiceError.field(field_name, _("This review's template has no 360° feedback."))
     if review.status == Step.FINALISED.value or not is_open(review):
-        raise ServiceError.field(field_name, _("The feedback of this review is closed (deadline %(date)s).",
-                                               date=due_date(review.cycle) or "—"))
+        raise ServiceError.field(
+            field_name,
+            _("The feedback of this review is closed (deadline %(date)s).", date=due_date(review.cycle) or "—"),
+        )
 
 
 # --- nominations ------------------------------------------------------------------------------
 
 
 def list_nominations(review: Review) -> list[FeedbackNomination]:
-    return list(db.session.scalars(
-        select(FeedbackNomination).where(FeedbackNomination.review_id == review.id)
-        .options(selectinload(FeedbackNomination.respondent))
-        .order_by(FeedbackNomination.id)))
+    return list(
+        db.session.scalars(
+            select(FeedbackNomination)
+            .where(FeedbackNomination.review_id == review.id)
+            .options(selectinload(FeedbackNomination.respondent))
+            .order_by(FeedbackNomination.id)
+        )
+    )
 
 
 def get_nomination(nomination_id: int) -> FeedbackNomination:
     nomination = db.session.scalar(
-        select(FeedbackNomination).where(FeedbackNomination.id == nomination_id)
-        .options(selectinload(FeedbackNomination.review).selectinload(Review.ratings),
-                 selectinload(FeedbackNomination.review).selectinload(Review.employee)))
+        select(FeedbackNomination)
+        .where(FeedbackNomination.id == nomination_id)
+        .options(
+            selectinload(FeedbackNomination.review).selectinload(Review.ratings),
+            selectinload(FeedbackNomination.review).selectinload(Review.employee),
+        )
+    )
     if nomination is None:
         raise NotFound(_("No such feedback request."))
     return nomination
 
 
 def _active_count(review_id: int) -> int:
-    return db.session.scalar(select(func.count(FeedbackNomination.id)).where(
-        FeedbackNomination.review_id == review_id,
-        FeedbackNomination.status != NominationStatus.DECLINED.value)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(FeedbackNomination.id)).where(
+                FeedbackNomination.review_id == review_id, FeedbackNomination.status != NominationStatus.DECLINED.value
+            )
+        )
+        or 0
+    )
 
 
 def nominate(review: Review, respondent: Employee | None, relation: str, by: str) -> FeedbackNomination:
@@ -120,17 +141,22 @@ def nominate(review: Review, respondent: Employee | None, relation: str, by: str
         raise ServiceError.field("respondent_id", _("The employee cannot give feedback on their own review."))
     if respondent.id == review.reviewer_id:
         raise ServiceError.field("respondent_id", _("The reviewer does the manager review: nominate someone else."))
-    exists = db.session.scalar(select(FeedbackNomination.status).where(
-        FeedbackNomination.review_id == review.id, FeedbackNomination.respondent_id == respondent.id))
+    exists = db.session.scalar(
+        select(FeedbackNomination.status).where(
+            FeedbackNomination.review_id == review.id, FeedbackNomination.respondent_id == respondent.id
+        )
+    )
     if exists is not None:
         raise ServiceError.field("respondent_id", _("This person is already nominated."))
     settings = feedback_settings(review.cycle)
     if _active_count(review.id) >= settings["max_respondents"]:
-        raise ServiceError.field("respondent_id", _("At most %(num)d respondents may be nominated.",
-                                                    num=settings["max_respondents"]))
+        raise ServiceError.field(
+            "respondent_id", _("At most %(num)d respondents may be nominated.", num=settings["max_respondents"])
+        )
     status = NominationStatus.PROPOSED if by == "reviewee" else NominationStatus.APPROVED
-    nomination = FeedbackNomination(review_id=review.id, respondent_id=respondent.id, relation=relation,
-                                    status=status.value, nominated_by=by)
+    nomination = FeedbackNomination(
+        review_id=review.id, respondent_id=respondent.id, relation=relation, status=status.value, nominated_by=by
+    )
     db.session.add(nomination)
     db.session.flush()
     if nomination.status == NominationStatus.APPROVED.value:
@@ -147,8 +173,10 @@ def approve(review: Review, nomination_ids: Iterable[int]) -> int:
     rows = {n.id: n for n in list_nominations(review)}
     unknown = ids - rows.keys()
     if unknown:
-        raise ServiceError.field("nomination_ids", _("No such nomination on this review: %(ids)s.",
-                                                     ids=", ".join(str(i) for i in sorted(unknown))))
+        raise ServiceError.field(
+            "nomination_ids",
+            _("No such nomination on this review: %(ids)s.", ids=", ".join(str(i) for i in sorted(unknown))),
+        )
     changed = [i for i in ids if rows[i].status != NominationStatus.PROPOSED.value]
     if changed:
         raise Conflict(_("Someone changed these nominations since you read them: reload the list."))
@@ -164,12 +192,18 @@ def approve(review: Review, nomination_ids: Iterable[int]) -> int:
 def _check_size(review: Review, approved: int) -> None:
     settings = feedback_settings(review.cycle)
     if approved < settings["min_respondents"]:
-        raise ServiceError.field("nomination_ids", _(
-            "The list needs at least %(num)d respondents (it would have %(count)d).",
-            num=settings["min_respondents"], count=approved))
+        raise ServiceError.field(
+            "nomination_ids",
+            _(
+                "The list needs at least %(num)d respondents (it would have %(count)d).",
+                num=settings["min_respondents"],
+                count=approved,
+            ),
+        )
     if approved > settings["max_respondents"]:
-        raise ServiceError.field("nomination_ids", _(
-            "At most %(num)d respondents may be nominated.", num=settings["max_respondents"]))
+        raise ServiceError.field(
+            "nomination_ids", _("At most %(num)d respondents may be nominated.", num=settings["max_respondents"])
+        )
 
 
 def decline(nomination: FeedbackNomination) -> None:
@@ -187,7 +221,7 @@ def decline(nomination: FeedbackNomination) -> None:
 class BulkApproval:
     nominations: int = 0
     reviews: int = 0
-    skipped: list[int] = field(default_factory=list)   # review ids whose list is too short or too long
+    skipped: list[int] = field(default_factory=list)  # review ids whose list is too short or too long
 
 
 def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
@@ -202,12 +236,15 @@ def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
         raise ServiceError(_("The feedback of this cycle is closed (deadline %(date)s).", date=due))
     active = FeedbackNomination.status != NominationStatus.DECLINED.value
     counts = db.session.execute(
-        select(FeedbackNomination.review_id, func.count(FeedbackNomination.id),
-               func.sum(db.case((FeedbackNomination.status == NominationStatus.PROPOSED.value, 1), else_=0)))
+        select(
+            FeedbackNomination.review_id,
+            func.count(FeedbackNomination.id),
+            func.sum(db.case((FeedbackNomination.status == NominationStatus.PROPOSED.value, 1), else_=0)),
+        )
         .join(Review, Review.id == FeedbackNomination.review_id)
-        .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Review.status != Step.FINALISED.value,
-               active)
-        .group_by(FeedbackNomination.review_id)).all()
+        .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Review.status != Step.FINALISED.value, active)
+        .group_by(FeedbackNomination.review_id)
+    ).all()
     result = BulkApproval()
     ready = []
     for review_id, total, proposed in counts:
@@ -221,17 +258,33 @@ def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
     result.reviews = len(ready)
     approved_ids = []
     for start in range(0, len(ready), 5000):
-        approved_ids += db.session.scalars(select(FeedbackNomination.id).where(
-            FeedbackNomination.review_id.in_(ready[start:start + 5000]),
-            FeedbackNomination.status == NominationStatus.PROPOSED.value)).all()
-    for start in range(0, len(ready), 5000):   # below every database's limit of bound parameters
-        db.session.execute(update(FeedbackNomination).where(
-            FeedbackNomination.review_id.in_(ready[start:start + 5000]),
-            FeedbackNomination.status == NominationStatus.PROPOSED.value)
-            .values(status=NominationStatus.APPROVED.value).execution_options(synchronize_session=False))
-    record("update", "appraisal_cycles", cycle.id,
-           {"feedback_nominations_approved": result.nominations, "feedback_lists_approved": result.reviews,
-            "feedback_lists_left": len(result.skipped)}, label=cycle.name)
+        approved_ids += db.session.scalars(
+            select(FeedbackNomination.id).where(
+                FeedbackNomination.review_id.in_(ready[start : start + 5000]),
+                FeedbackNomination.status == NominationStatus.PROPOSED.value,
+            )
+        ).all()
+    for start in range(0, len(ready), 5000):  # below every database's limit of bound parameters
+        db.session.execute(
+            update(FeedbackNomination)
+            .where(
+                FeedbackNomination.review_id.in_(ready[start : start + 5000]),
+                FeedbackNomination.status == NominationStatus.PROPOSED.value,
+            )
+            .values(status=NominationStatus.APPROVED.value)
+            .execution_options(synchronize_session=False)
+        )
+    record(
+        "update",
+        "appraisal_cycles",
+        cycle.id,
+        {
+            "feedback_nominations_approved": result.nominations,
+            "feedback_lists_approved": result.reviews,
+            "feedback_lists_left": len(result.skipped),
+        },
+        label=cycle.name,
+    )
     db.session.expire_all()
     signals.feedback_requested.send(None, nomination_ids=approved_ids)
     return result
@@ -239,15 +292,29 @@ def approve_cycle(cycle: AppraisalCycle) -> BulkApproval:
 
 def without_account(cycle: AppraisalCycle) -> list[FeedbackNomination]:
     """Approved respondents who have no active account, so cannot answer (for HR)."""
-    has_account = (select(User.id).join(Employee, Employee.user_id == User.id)
-                   .where(Employee.id == FeedbackNomination.respondent_id, User.active.is_(True)).exists())
-    return list(db.session.scalars(
-        select(FeedbackNomination).join(Review, Review.id == FeedbackNomination.review_id)
-        .where(Review.cycle_id == cycle.id, FeedbackNomination.status == NominationStatus.APPROVED.value,
-               FeedbackNomination.responded_at.is_(None), ~has_account)
-        .options(selectinload(FeedbackNomination.respondent),
-                 selectinload(FeedbackNomination.review).selectinload(Review.employee))
-        .order_by(FeedbackNomination.review_id, FeedbackNomination.id)))
+    has_account = (
+        select(User.id)
+        .join(Employee, Employee.user_id == User.id)
+        .where(Employee.id == FeedbackNomination.respondent_id, User.active.is_(True))
+        .exists()
+    )
+    return list(
+        db.session.scalars(
+            select(FeedbackNomination)
+            .join(Review, Review.id == FeedbackNomination.review_id)
+            .where(
+                Review.cycle_id == cycle.id,
+                FeedbackNomination.status == NominationStatus.APPROVED.value,
+                FeedbackNomination.responded_at.is_(None),
+                ~has_account,
+            )
+            .options(
+                selectinload(FeedbackNomination.respondent),
+                selectinload(FeedbackNomination.review).selectinload(Review.employee),
+            )
+            .order_by(FeedbackNomination.review_id, FeedbackNomination.id)
+        )
+    )
 
 
 # --- answering --------------------------------------------------------------------------------
@@ -257,15 +324,24 @@ def requests_for(employee_id: int | None) -> list[FeedbackNomination]:
     """The approved feedback requests of an employee in running cycles, answered or not."""
     if employee_id is None:
         return []
-    return list(db.session.scalars(
-        select(FeedbackNomination).join(Review, Review.id == FeedbackNomination.review_id)
-        .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
-        .where(FeedbackNomination.respondent_id == employee_id,
-               FeedbackNomination.status == NominationStatus.APPROVED.value,
-               AppraisalCycle.status == CycleStatus.RUNNING.value, Review.excluded_at.is_(None))
-        .options(selectinload(FeedbackNomination.review).selectinload(Review.employee),
-                 selectinload(FeedbackNomination.review).selectinload(Review.cycle))
-        .order_by(FeedbackNomination.id)))
+    return list(
+        db.session.scalars(
+            select(FeedbackNomination)
+            .join(Review, Review.id == FeedbackNomination.review_id)
+            .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+            .where(
+                FeedbackNomination.respondent_id == employee_id,
+                FeedbackNomination.status == NominationStatus.APPROVED.value,
+                AppraisalCycle.status == CycleStatus.RUNNING.value,
+                Review.excluded_at.is_(None),
+            )
+            .options(
+                selectinload(FeedbackNomination.review).selectinload(Review.employee),
+                selectinload(FeedbackNomination.review).selectinload(Review.cycle),
+            )
+            .order_by(FeedbackNomination.id)
+        )
+    )
 
 
 def answer(nomination: FeedbackNomination, ratings: dict, answers: list) -> None:
@@ -300,7 +376,8 @@ def answer(nomination: FeedbackNomination, ratings: dict, answers: list) -> None
             level = 0
         if not 1 <= level <= settings["scale_max"]:
             errors.setdefault(f"ratings.{code}", []).append(
-                _("Choose a level from 1 to %(max)d.", max=settings["scale_max"]))
+                _("Choose a level from 1 to %(max)d.", max=settings["scale_max"])
+            )
             continue
         clean_ratings[code] = level
     questions = feedback["questions"]
@@ -313,22 +390,30 @@ def answer(nomination: FeedbackNomination, ratings: dict, answers: list) -> None
         text = text.strip()
         if len(text) > MAX_ANSWER:
             errors.setdefault(f"answers.{i}", []).append(
-                _("At most %(num)d characters (this has %(len)d).", num=MAX_ANSWER, len=len(text)))
+                _("At most %(num)d characters (this has %(len)d).", num=MAX_ANSWER, len=len(text))
+            )
         clean_answers.append(text[:MAX_ANSWER])
     if not errors and not clean_ratings and not any(clean_answers):
         errors["ratings"] = [_("Rate at least one competency or answer a question.")]
     if errors:
-        raise ServiceError(_("The answer has %(num)d problem(s): see the marked fields.",
-                             num=sum(len(v) for v in errors.values())), errors)
+        raise ServiceError(
+            _("The answer has %(num)d problem(s): see the marked fields.", num=sum(len(v) for v in errors.values())),
+            errors,
+        )
     nomination.responded_at = utcnow()
-    db.session.flush()   # audited as the respondent: that they answered, which HR sees
+    db.session.flush()  # audited as the respondent: that they answered, which HR sees
     with acting_as(ANONYMOUS_ACTOR):
-        db.session.add(FeedbackResponse(
-            id=uuid.uuid4().hex, review_id=review.id, ratings=clean_ratings, answers=clean_answers,
-            nomination_id=None if feedback["anonymous"] else nomination.id))
+        db.session.add(
+            FeedbackResponse(
+                id=uuid.uuid4().hex,
+                review_id=review.id,
+                ratings=clean_ratings,
+                answers=clean_answers,
+                nomination_id=None if feedback["anonymous"] else nomination.id,
+            )
+        )
         # without author, address, id or content: nothing here links the answer to who wrote it
-        record("create", "appraisal_feedback_responses", None, {"review_id": [None, review.id]},
-               label=str(review.id))
+        record("create", "appraisal_feedback_responses", None, {"review_id": [None, review.id]}, label=str(review.id))
         db.session.flush()
 
 
@@ -337,14 +422,14 @@ def answer(nomination: FeedbackNomination, ratings: dict, answers: list) -> None
 
 @dataclass
 class FeedbackView:
-    state: str                      # "off", "open", "not_enough", "released"
-    responses: int = 0              # answers received
+    state: str  # "off", "open", "not_enough", "released"
+    responses: int = 0  # answers received
     due: date | None = None
     min_responses: int = 0
     anonymous: bool = True
-    competencies: list[dict] = field(default_factory=list)   # {code, name, mean, count}
-    comments: list[dict] = field(default_factory=list)       # {question, texts: [sorted]}
-    attributed: list[dict] = field(default_factory=list)     # not anonymous: {respondent, ratings, answers}
+    competencies: list[dict] = field(default_factory=list)  # {code, name, mean, count}
+    comments: list[dict] = field(default_factory=list)  # {question, texts: [sorted]}
+    attributed: list[dict] = field(default_factory=list)  # not anonymous: {respondent, ratings, answers}
     score: float | None = None
 
 
@@ -371,16 +456,27 @@ def view(review: Review, scale_max: int | None = None) -> FeedbackView:
     for rating in review.ratings:
         levels = [r.ratings[rating.code] for r in responses if rating.code in (r.ratings or {})]
         mean = sum(levels) / len(levels) if len(levels) >= needed else None
-        result.competencies.append({"code": rating.code, "name": rating.name, "mean": mean, "count": len(levels),
-                                    "weight": float(rating.weight or 0)})
+        result.competencies.append(
+            {
+                "code": rating.code,
+                "name": rating.name,
+                "mean": mean,
+                "count": len(levels),
+                "weight": float(rating.weight or 0),
+            }
+        )
     for i, question in enumerate(settings["questions"]):
-        texts = sorted((r.answers[i] for r in responses if i < len(r.answers or []) and r.answers[i]),
-                       key=str.casefold)
+        texts = sorted((r.answers[i] for r in responses if i < len(r.answers or []) and r.answers[i]), key=str.casefold)
         result.comments.append({"question": question, "texts": texts})
     if not anonymous:
         names = {n.id: n.respondent.name for n in list_nominations(review)}
-        result.attributed = sorted(({"respondent": names.get(r.nomination_id, "—"), "ratings": r.ratings,
-                                     "answers": r.answers} for r in responses), key=lambda a: a["respondent"])
+        result.attributed = sorted(
+            (
+                {"respondent": names.get(r.nomination_id, "—"), "ratings": r.ratings, "answers": r.answers}
+                for r in responses
+            ),
+            key=lambda a: a["respondent"],
+        )
     means = [(c["mean"], c["weight"]) for c in result.competencies if c["mean"] is not None]
     if means:
         total = sum(w for _m, w in means)

@@ -1,6 +1,7 @@
 """The review flow: self-review, manager review, HR calibration, finalisation, reopening,
 acknowledgement and the reviewer, each refusing bad input with the field named (nothing is
 changed then) and a stale version with a Conflict. Services flush; the caller commits once."""
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,7 @@ from app.extensions import db
 from app.org.models import Employee
 
 MAX_COMMENT = 5000
-MAX_ACTUAL = 10 ** MAX_INTEGER_DIGITS   # actuals have at most 14 digits before the point, 4 after
+MAX_ACTUAL = 10**MAX_INTEGER_DIGITS  # actuals have at most 14 digits before the point, 4 after
 
 
 # --- the steps --------------------------------------------------------------------------
@@ -42,8 +43,9 @@ class StepData:
     outcome: str | None = None
 
 
-def parse_actual(raw, result: KpiResult, number_format: str = "auto",
-                 ambiguity_hint: str = "") -> tuple[Decimal | None, str | None]:
+def parse_actual(
+    raw, result: KpiResult, number_format: str = "auto", ambiguity_hint: str = ""
+) -> tuple[Decimal | None, str | None]:
     """(number, None) or (None, message), by the shared rule of ``app.core.numbers`` (exactly as
     typed; an ambiguous separator refused with both readings, stricter for a rate or percent
     KPI; ``number_format`` as chosen on an import, whose ``ambiguity_hint`` then says how to
@@ -116,8 +118,7 @@ def _require_complete(review: Review, rating_column: str, rating_message: str, e
             errors.setdefault(f"ratings.{i}.rating", []).append(rating_message)
 
 
-def _ratings(items: list[dict], review: Review, column: str, comment_column: str, scale_max: int,
-             errors: dict) -> None:
+def _ratings(items: list[dict], review: Review, column: str, comment_column: str, scale_max: int, errors: dict) -> None:
     """Apply submitted ratings (``self_rating`` or ``manager_rating``) and comments
     (``employee_comment`` or ``manager_comment``): only the keys sent change."""
     for i, (item, rating) in enumerate(_rows(items, review.ratings, errors, "ratings")):
@@ -157,10 +158,12 @@ def require_step(review: Review, *steps: Step) -> None:
         if review.status == Step.FINALISED.value:
             raise StepOver(_("This review is finalised and locked. Only HR can reopen it."))
         if order.index(review.status) > max(order.index(s.value) for s in steps):
-            raise StepOver(_("This step was already submitted: the review is now at the step “%(step)s”.",
-                             step=review.step.label))
-        raise ServiceError(_("This review is at the step “%(step)s”: this step is not open yet.",
-                             step=review.step.label))
+            raise StepOver(
+                _("This step was already submitted: the review is now at the step “%(step)s”.", step=review.step.label)
+            )
+        raise ServiceError(
+            _("This review is at the step “%(step)s”: this step is not open yet.", step=review.step.label)
+        )
 
 
 def _raise(errors: dict) -> None:
@@ -173,8 +176,9 @@ def touch(review: Review) -> None:
     review.updated_at = utcnow()  # every save moves the lock counter, even when only child rows changed
 
 
-def save_self_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False,
-                     on_behalf: bool = False) -> None:
+def save_self_review(
+    review: Review, data: StepData, seen_version: int | None, submit: bool = False, on_behalf: bool = False
+) -> None:
     """The employee's actuals (with comments), self ratings and comment; ``submit`` hands the
     review to the manager and needs every actual and self rating.
 
@@ -193,7 +197,7 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
     errors: dict[str, list[str]] = {}
     before = {result.id: result.actual for result in review.kpi_results}
     _actuals(data.kpis, review, "employee_comment", errors, by_employee=True)
-    if late:   # the manager's actuals stay; the paper figures fill only the empty ones
+    if late:  # the manager's actuals stay; the paper figures fill only the empty ones
         for result in review.kpi_results:
             if before[result.id] is not None:
                 result.actual = before[result.id]
@@ -211,8 +215,11 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
     if submit:
         if on_behalf:
             review.self_review_state = SelfReviewState.ON_BEHALF.value
-            _event(review, "self_entered_on_behalf", _("Entered by %(actor)s on behalf of %(name)s",
-                                                       actor=actor()[1], name=review.employee.name))
+            _event(
+                review,
+                "self_entered_on_behalf",
+                _("Entered by %(actor)s on behalf of %(name)s", actor=actor()[1], name=review.employee.name),
+            )
         else:
             _event(review, "self_submitted")
         review.self_submitted_at = utcnow()
@@ -223,8 +230,11 @@ def save_self_review(review: Review, data: StepData, seen_version: int | None, s
         signals.step_opened.send(review, step=Step.MANAGER_REVIEW.value)
 
 
-SKIPPED = (SelfReviewState.SKIPPED_TEMPLATE.value, SelfReviewState.SKIPPED_NO_ACCOUNT.value,
-           SelfReviewState.SKIPPED_OPTIONAL.value)
+SKIPPED = (
+    SelfReviewState.SKIPPED_TEMPLATE.value,
+    SelfReviewState.SKIPPED_NO_ACCOUNT.value,
+    SelfReviewState.SKIPPED_OPTIONAL.value,
+)
 
 
 def _require_self_complete(review: Review, errors: dict) -> None:
@@ -255,11 +265,16 @@ def skip_self_review(review: Review, seen_version: int | None, by_hr: bool) -> N
     require_step(review, Step.SELF_REVIEW)
     check_version(review, seen_version)
     if not can_skip_self_review(review, by_hr):
-        raise ServiceError(_("The self-review is required by the template: enter it on the employee’s behalf "
-                             "if they filled it in on paper."))
+        raise ServiceError(
+            _(
+                "The self-review is required by the template: enter it on the employee’s behalf "
+                "if they filled it in on paper."
+            )
+        )
     account = has_login(review.employee)
-    review.self_review_state = (SelfReviewState.SKIPPED_OPTIONAL.value if account
-                                else SelfReviewState.SKIPPED_NO_ACCOUNT.value)
+    review.self_review_state = (
+        SelfReviewState.SKIPPED_OPTIONAL.value if account else SelfReviewState.SKIPPED_NO_ACCOUNT.value
+    )
     review.status = Step.MANAGER_REVIEW.value
     touch(review)
     _event(review, "self_review_skipped", review.self_review_state_enum.label)
@@ -267,8 +282,9 @@ def skip_self_review(review: Review, seen_version: int | None, by_hr: bool) -> N
     signals.step_opened.send(review, step=Step.MANAGER_REVIEW.value)
 
 
-def save_manager_review(review: Review, data: StepData, seen_version: int | None, submit: bool = False,
-                        on_behalf: bool = False) -> None:
+def save_manager_review(
+    review: Review, data: StepData, seen_version: int | None, submit: bool = False, on_behalf: bool = False
+) -> None:
     """The manager may adjust actuals, rates competencies, comments and proposes an outcome;
     ``submit`` sends the review to HR and needs every actual, every rating and an outcome.
     ``on_behalf``: HR types in the manager review of a reviewer who has no account able to do
@@ -299,16 +315,21 @@ def save_manager_review(review: Review, data: StepData, seen_version: int | None
     if submit:
         review.status, review.manager_submitted_at = Step.CALIBRATION.value, utcnow()
         if on_behalf:
-            _event(review, "manager_entered_on_behalf", _("Entered by %(actor)s on behalf of %(name)s",
-                                                          actor=actor()[1], name=review.reviewer.name
-                                                          if review.reviewer else "—"))
+            _event(
+                review,
+                "manager_entered_on_behalf",
+                _(
+                    "Entered by %(actor)s on behalf of %(name)s",
+                    actor=actor()[1],
+                    name=review.reviewer.name if review.reviewer else "—",
+                ),
+            )
         else:
             _event(review, "manager_submitted")
     db.session.flush()
 
 
-def calibrate(review: Review, band: str | None, reason: str, seen_version: int | None,
-              finalise: bool = False) -> None:
+def calibrate(review: Review, band: str | None, reason: str, seen_version: int | None, finalise: bool = False) -> None:
     """HR may move the band (a reason is required, kept in the history and the audit trail);
     ``finalise`` then locks the review (a review without a score needs the reason too)."""
     require_step(review, Step.CALIBRATION)
@@ -327,8 +348,11 @@ def calibrate(review: Review, band: str | None, reason: str, seen_version: int |
     if new_band != review.calibrated_band:
         review.calibrated_band = new_band
         review.calibration_reason = reason if moved else ""
-        _event(review, "calibrated", f"{review.band or '—'} → {new_band or review.band or '—'}: {reason}"
-               if moved else _("Calibration removed"))
+        _event(
+            review,
+            "calibrated",
+            f"{review.band or '—'} → {new_band or review.band or '—'}: {reason}" if moved else _("Calibration removed"),
+        )
     touch(review)
     if finalise:
         _finalise(review, reason)
@@ -346,14 +370,19 @@ def _finalise(review: Review, reason: str = "") -> None:
         raise ServiceError(_("This review has no score yet."))
     if review.final_score is None:
         if not reason:
-            message = _("This review has no score (no KPI and no competency to rate): give the reason for "
-                        "finalising it without one.")
+            message = _(
+                "This review has no score (no KPI and no competency to rate): give the reason for "
+                "finalising it without one."
+            )
             raise ServiceError(message, {"reason": [message]})
         review.unscored_reason = reason
     review.status, review.finalised_at = Step.FINALISED.value, utcnow()
-    _event(review, "finalised_without_score" if review.final_score is None else "finalised",
-           reason if review.final_score is None else "")
-    improvement.open_for(review)   # the "improvement plan" outcome opens the plan
+    _event(
+        review,
+        "finalised_without_score" if review.final_score is None else "finalised",
+        reason if review.final_score is None else "",
+    )
+    improvement.open_for(review)  # the "improvement plan" outcome opens the plan
 
 
 def finalise(review: Review, seen_version: int | None, reason: str = "") -> None:
@@ -395,8 +424,11 @@ def reopen(review: Review, step: str, reason: str, seen_version: int | None) -> 
     if review.calibrated_band is not None or review.calibration_reason:
         # The calibration was of the result that is reopened: HR calibrates again once the review
         # is back at calibration. The history keeps what it was (and the audit trail the change).
-        _event(review, "calibration_cleared", f"{review.band or '—'} → {review.calibrated_band or '—'}: "
-                                              f"{review.calibration_reason}")
+        _event(
+            review,
+            "calibration_cleared",
+            f"{review.band or '—'} → {review.calibrated_band or '—'}: {review.calibration_reason}",
+        )
         review.calibrated_band, review.calibration_reason = None, ""
     db.session.flush()
     signals.step_opened.send(review, step=step)

@@ -7,6 +7,7 @@ A key result's progress is 100 × (current − start) / (target − start), kept
 before any check-in), or 100 when done and 0 when not; a goal's progress is the mean of its key
 results'; the goals section is the mean of the goals' progress weighted by their weights, once
 the goals are agreed (before, the section is left out and the other weights rescaled)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,9 +39,14 @@ def enabled(review: Review) -> bool:
 
 
 def list_goals(review: Review) -> list[Goal]:
-    return list(db.session.scalars(select(Goal).where(Goal.review_id == review.id)
-                                   .options(selectinload(Goal.key_results), selectinload(Goal.check_ins))
-                                   .order_by(Goal.position, Goal.id)))
+    return list(
+        db.session.scalars(
+            select(Goal)
+            .where(Goal.review_id == review.id)
+            .options(selectinload(Goal.key_results), selectinload(Goal.check_ins))
+            .order_by(Goal.position, Goal.id)
+        )
+    )
 
 
 def get_goal(review: Review, goal_id: int) -> Goal:
@@ -59,7 +65,7 @@ class GoalData:
     weight: object = None
     due_date: date | None = None
     kpi_code: str | None = None
-    key_results: list[dict] = field(default_factory=list)   # {name, start, target, due_date}
+    key_results: list[dict] = field(default_factory=list)  # {name, start, target, due_date}
 
 
 def _given(value) -> bool:
@@ -105,16 +111,17 @@ def _clean(review: Review, data: GoalData) -> dict:
         given = [_given(row.get(k)) for k in ("start", "target")]
         if given[0] != given[1]:
             errors.setdefault(f"key_results.{i}.target", []).append(
-                _("Give both a start value and a target, or neither (done / not done)."))
+                _("Give both a start value and a target, or neither (done / not done).")
+            )
         elif start is not None and target is not None and start == target:
-            errors.setdefault(f"key_results.{i}.target", []).append(
-                _("The target must differ from the start value."))
+            errors.setdefault(f"key_results.{i}.target", []).append(_("The target must differ from the start value."))
         results.append({"name": name, "start": start, "target": target, "due_date": row.get("due_date")})
     if errors:
-        raise ServiceError(_("The goal has %(num)d problem(s): see the marked fields.",
-                             num=sum(len(v) for v in errors.values())), errors)
-    return {"title": title, "weight": weight, "due_date": data.due_date, "kpi_code": kpi_code,
-            "key_results": results}
+        raise ServiceError(
+            _("The goal has %(num)d problem(s): see the marked fields.", num=sum(len(v) for v in errors.values())),
+            errors,
+        )
+    return {"title": title, "weight": weight, "due_date": data.due_date, "kpi_code": kpi_code, "key_results": results}
 
 
 def _require_editable(review: Review) -> None:
@@ -127,11 +134,18 @@ def _require_editable(review: Review) -> None:
 
 
 def _apply(goal: Goal, clean: dict) -> None:
-    goal.title, goal.weight, goal.due_date, goal.kpi_code = (clean["title"], clean["weight"], clean["due_date"],
-                                                             clean["kpi_code"])
-    goal.key_results = [KeyResult(position=i, name=r["name"], start=r["start"], target=r["target"],
-                                  current=r["start"], due_date=r["due_date"])
-                        for i, r in enumerate(clean["key_results"])]
+    goal.title, goal.weight, goal.due_date, goal.kpi_code = (
+        clean["title"],
+        clean["weight"],
+        clean["due_date"],
+        clean["kpi_code"],
+    )
+    goal.key_results = [
+        KeyResult(
+            position=i, name=r["name"], start=r["start"], target=r["target"], current=r["start"], due_date=r["due_date"]
+        )
+        for i, r in enumerate(clean["key_results"])
+    ]
 
 
 def create_goal(review: Review, data: GoalData) -> Goal:
@@ -170,8 +184,9 @@ def agree(review: Review, seen_version: int | None) -> None:
         raise ServiceError.field("goals", _("Set at least one goal before agreeing."))
     total = sum((Decimal(g.weight) for g in goals), Decimal(0))
     if total != 100:
-        raise ServiceError.field("weight", _("The goals' weights must add up to 100 (now %(sum)s).",
-                                             sum=format(total.normalize(), "f")))
+        raise ServiceError.field(
+            "weight", _("The goals' weights must add up to 100 (now %(sum)s).", sum=format(total.normalize(), "f"))
+        )
     review.goals_agreed_at = utcnow()
     db.session.flush()
 
@@ -203,13 +218,22 @@ def check_in(goal: Goal, values: list[dict], comment: str, actor_id: int | None,
             current = _figure(value.get("current"), errors, f"key_results.{i}.current")
             changes.append((result, current if current is not None else result.current, result.done))
     if errors:
-        raise ServiceError(_("The check-in has %(num)d problem(s): see the marked fields.",
-                             num=sum(len(v) for v in errors.values())), errors)
+        raise ServiceError(
+            _("The check-in has %(num)d problem(s): see the marked fields.", num=sum(len(v) for v in errors.values())),
+            errors,
+        )
     for result, current, done in changes:
         result.current, result.done = current, done
-    goal.check_ins.append(GoalCheckIn(comment=text, actor_id=actor_id, snapshot=[
-        {"id": r.id, "current": None if r.current is None else format(Decimal(r.current), "f"), "done": r.done}
-        for r in goal.key_results]))
+    goal.check_ins.append(
+        GoalCheckIn(
+            comment=text,
+            actor_id=actor_id,
+            snapshot=[
+                {"id": r.id, "current": None if r.current is None else format(Decimal(r.current), "f"), "done": r.done}
+                for r in goal.key_results
+            ],
+        )
+    )
     db.session.flush()
     score_review(review)
     db.session.flush()

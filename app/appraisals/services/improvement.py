@@ -2,6 +2,7 @@
 then filled in by its owner (the reviewer, by default) or HR: objectives, the support given,
 check-in dates and an end date; check-ins recorded as the plan runs; closed as successful or not
 successful (locked), or extended to a later end date. Services flush; the caller commits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,8 @@ from app.extensions import db
 from app.org.models import Employee
 
 OUTCOME = "improvement_plan"
-DEFAULT_DAYS = 90          # a plan runs three months unless its owner says otherwise
-CHECKIN_EVERY = 30         # with a check-in every month
+DEFAULT_DAYS = 90  # a plan runs three months unless its owner says otherwise
+CHECKIN_EVERY = 30  # with a check-in every month
 MAX_TEXT = 5000
 MAX_CHECKIN_DATES = 24
 CLOSING = (PlanStatus.SUCCESSFUL.value, PlanStatus.UNSUCCESSFUL.value, PlanStatus.EXTENDED.value)
@@ -40,10 +41,17 @@ def open_for(review: Review) -> ImprovementPlan | None:
     start = clock.today()
     end = start + timedelta(days=DEFAULT_DAYS)
     plan = ImprovementPlan(
-        review_id=review.id, employee_id=review.employee_id, position_id=review.position_id,
-        owner_id=review.reviewer_id, start_date=start, end_date=end, status=PlanStatus.OPEN.value,
-        checkin_dates=[(start + timedelta(days=d)).isoformat()
-                       for d in range(CHECKIN_EVERY, DEFAULT_DAYS + 1, CHECKIN_EVERY)])
+        review_id=review.id,
+        employee_id=review.employee_id,
+        position_id=review.position_id,
+        owner_id=review.reviewer_id,
+        start_date=start,
+        end_date=end,
+        status=PlanStatus.OPEN.value,
+        checkin_dates=[
+            (start + timedelta(days=d)).isoformat() for d in range(CHECKIN_EVERY, DEFAULT_DAYS + 1, CHECKIN_EVERY)
+        ],
+    )
     db.session.add(plan)
     return plan
 
@@ -53,9 +61,16 @@ def plan_id_of(review: Review) -> int | None:
 
 
 def get_plan(plan_id: int) -> ImprovementPlan:
-    plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.id == plan_id).options(
-        selectinload(ImprovementPlan.checkins), selectinload(ImprovementPlan.employee),
-        selectinload(ImprovementPlan.owner), selectinload(ImprovementPlan.review)))
+    plan = db.session.scalar(
+        select(ImprovementPlan)
+        .where(ImprovementPlan.id == plan_id)
+        .options(
+            selectinload(ImprovementPlan.checkins),
+            selectinload(ImprovementPlan.employee),
+            selectinload(ImprovementPlan.owner),
+            selectinload(ImprovementPlan.review),
+        )
+    )
     if plan is None:
         raise NotFound(_("No such improvement plan."))
     return plan
@@ -64,8 +79,11 @@ def get_plan(plan_id: int) -> ImprovementPlan:
 def list_plans(scope=None, status: str = ""):
     """Named query of the plans (in ``scope``, a condition on ImprovementPlan), running first,
     then by end date."""
-    query = (select(ImprovementPlan).join(Employee, Employee.id == ImprovementPlan.employee_id)
-             .options(selectinload(ImprovementPlan.employee), selectinload(ImprovementPlan.owner)))
+    query = (
+        select(ImprovementPlan)
+        .join(Employee, Employee.id == ImprovementPlan.employee_id)
+        .options(selectinload(ImprovementPlan.employee), selectinload(ImprovementPlan.owner))
+    )
     if status in {s.value for s in PlanStatus}:
         query = query.where(ImprovementPlan.status == status)
     elif status == "running":
@@ -78,8 +96,9 @@ def list_plans(scope=None, status: str = ""):
 
 def _require_open(plan: ImprovementPlan) -> None:
     if plan.is_closed:
-        raise ServiceError(_("This plan is closed (%(status)s): it can no longer be changed.",
-                             status=plan.status_enum.label))
+        raise ServiceError(
+            _("This plan is closed (%(status)s): it can no longer be changed.", status=plan.status_enum.label)
+        )
 
 
 @dataclass
@@ -114,8 +133,11 @@ def update_plan(plan: ImprovementPlan, data: PlanData, seen_version: int | None)
     outside = [d for d in dates if data.start_date and data.end_date and not data.start_date <= d <= data.end_date]
     if outside:
         errors.setdefault("checkin_dates", []).append(
-            _("Check-in dates must fall within the plan (%(dates)s do not).",
-              dates=", ".join(d.isoformat() for d in outside)))
+            _(
+                "Check-in dates must fall within the plan (%(dates)s do not).",
+                dates=", ".join(d.isoformat() for d in outside),
+            )
+        )
     owner = None
     if data.owner_id is not None:
         owner = db.session.get(Employee, data.owner_id)
@@ -124,8 +146,10 @@ def update_plan(plan: ImprovementPlan, data: PlanData, seen_version: int | None)
         elif owner.id == plan.employee_id:
             errors.setdefault("owner_id", []).append(_("The employee cannot own their own plan."))
     if errors:
-        raise ServiceError(_("The plan has %(num)d problem(s): see the marked fields.",
-                             num=sum(len(v) for v in errors.values())), errors)
+        raise ServiceError(
+            _("The plan has %(num)d problem(s): see the marked fields.", num=sum(len(v) for v in errors.values())),
+            errors,
+        )
     plan.objectives, plan.support = objectives, support
     plan.start_date, plan.end_date = data.start_date, data.end_date
     plan.checkin_dates = [d.isoformat() for d in dates]
@@ -145,8 +169,9 @@ def add_checkin(plan: ImprovementPlan, on: date | None, comment: str, seen_versi
     if on is None:
         errors.setdefault("on", []).append(_("Enter a date."))
     elif on < plan.start_date:
-        errors.setdefault("on", []).append(_("A check-in cannot be before the plan starts (%(date)s).",
-                                             date=plan.start_date.isoformat()))
+        errors.setdefault("on", []).append(
+            _("A check-in cannot be before the plan starts (%(date)s).", date=plan.start_date.isoformat())
+        )
     elif on > clock.today():
         errors.setdefault("on", []).append(_("A check-in is recorded once it took place, not before."))
     if errors:
@@ -154,13 +179,14 @@ def add_checkin(plan: ImprovementPlan, on: date | None, comment: str, seen_versi
     actor_id, actor_label, _ip = actor()
     checkin = PlanCheckIn(held_on=on, comment=text, author_id=actor_id, author_label=actor_label)
     plan.checkins.append(checkin)
-    plan.updated_at = utcnow()   # a check-in is a change of the plan: its version moves
+    plan.updated_at = utcnow()  # a check-in is a change of the plan: its version moves
     db.session.flush()
     return checkin
 
 
-def close_plan(plan: ImprovementPlan, result: str, comment: str, seen_version: int | None,
-               new_end: date | None = None) -> None:
+def close_plan(
+    plan: ImprovementPlan, result: str, comment: str, seen_version: int | None, new_end: date | None = None
+) -> None:
     """Close a running plan as successful or not successful (locked from then on), or extend it
     to a later end date, always with a comment."""
     check_version(plan, seen_version)
@@ -175,8 +201,9 @@ def close_plan(plan: ImprovementPlan, result: str, comment: str, seen_version: i
         if new_end is None:
             errors.setdefault("new_end", []).append(_("Enter the new end date."))
         elif new_end <= plan.end_date:
-            errors.setdefault("new_end", []).append(_("The new end date must be after %(date)s.",
-                                                      date=plan.end_date.isoformat()))
+            errors.setdefault("new_end", []).append(
+                _("The new end date must be after %(date)s.", date=plan.end_date.isoformat())
+            )
     if errors:
         raise ServiceError(_("The plan was not closed: see the marked fields."), errors)
     plan.closing_comment = text

@@ -5,6 +5,7 @@ run: nothing changes); ``apply`` writes the actuals only when every row is clean
 caller's single transaction, recomputes the scores of the reviews it touched and moves their
 lock counters (so a review open in someone's browser conflicts instead of being overwritten).
 """
+
 from __future__ import annotations
 
 import csv
@@ -88,8 +89,15 @@ def read_rows(filename: str, data: bytes) -> list[ImportRow]:
         raise ServiceError.field("file", _("The file has no rows."))
     if len(table) > MAX_ROWS:
         raise ServiceError.field("file", _("At most %(num)d rows per file.", num=MAX_ROWS))
-    return [ImportRow(line=start + i, employee_no=(row + ["", "", ""])[0], kpi=(row + ["", "", ""])[1],
-                      actual=(row + ["", "", ""])[2]) for i, row in enumerate(table)]
+    return [
+        ImportRow(
+            line=start + i,
+            employee_no=(row + ["", "", ""])[0],
+            kpi=(row + ["", "", ""])[1],
+            actual=(row + ["", "", ""])[2],
+        )
+        for i, row in enumerate(table)
+    ]
 
 
 def _is_header(row: list[str]) -> bool:
@@ -127,29 +135,41 @@ def _xlsx(data: bytes) -> list[list]:
         workbook.close()
 
 
-def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None,
-          number_format: str = "auto") -> list[ImportRow]:
+def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None, number_format: str = "auto") -> list[ImportRow]:
     """Every row's result or problem (unknown employee or KPI, not a number, a number that could
     be read two ways under ``number_format``, negative where impossible, duplicate row, review
     not in an editable step, the importer's own review). Three queries."""
     numbers = {r.employee_no for r in rows if r.employee_no}
     own = getattr(getattr(importer, "employee", None), "id", None)
-    reviews = {no: (review_id, name, status, employee_id) for no, review_id, name, status, employee_id
-               in db.session.execute(
-        select(Employee.employee_no, Review.id, Employee.name, Review.status, Review.employee_id)
-        .join(Review, Review.employee_id == Employee.id)
-        .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Employee.employee_no.in_(numbers)))} \
-        if numbers else {}
+    reviews = (
+        {
+            no: (review_id, name, status, employee_id)
+            for no, review_id, name, status, employee_id in db.session.execute(
+                select(Employee.employee_no, Review.id, Employee.name, Review.status, Review.employee_id)
+                .join(Review, Review.employee_id == Employee.id)
+                .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Employee.employee_no.in_(numbers))
+            )
+        }
+        if numbers
+        else {}
+    )
     results = {}
     if reviews:
-        for result in db.session.scalars(select(KpiResult).where(
-                KpiResult.review_id.in_([v[0] for v in reviews.values()]))):
+        for result in db.session.scalars(
+            select(KpiResult).where(KpiResult.review_id.in_([v[0] for v in reviews.values()]))
+        ):
             results[(result.review_id, result.code.upper())] = result
     codes = {r.kpi.upper() for r in rows if r.kpi}
-    known_kpis = {code.upper() for code in db.session.scalars(select(Kpi.code).where(
-        db.func.upper(Kpi.code).in_(codes)))} if codes else set()
-    unknown_employees = set(db.session.scalars(select(Employee.employee_no).where(
-        Employee.employee_no.in_(numbers - set(reviews))))) if numbers - set(reviews) else set()
+    known_kpis = (
+        {code.upper() for code in db.session.scalars(select(Kpi.code).where(db.func.upper(Kpi.code).in_(codes)))}
+        if codes
+        else set()
+    )
+    unknown_employees = (
+        set(db.session.scalars(select(Employee.employee_no).where(Employee.employee_no.in_(numbers - set(reviews)))))
+        if numbers - set(reviews)
+        else set()
+    )
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row.employee_no, row.kpi.upper())
@@ -157,8 +177,11 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None,
         if not row.employee_no:
             row.problem = _("The employee number is missing.")
         elif review is None:
-            row.problem = (_("This employee has no review in this cycle.") if row.employee_no in unknown_employees
-                           else _("Unknown employee number."))
+            row.problem = (
+                _("This employee has no review in this cycle.")
+                if row.employee_no in unknown_employees
+                else _("Unknown employee number.")
+            )
         elif own is not None and review[3] == own:
             row.problem = _("This is your own review: its actuals are yours or your reviewer's to enter.")
         elif not row.kpi:
@@ -177,11 +200,16 @@ def check(cycle: AppraisalCycle, rows: list[ImportRow], importer=None,
         if result is not None:
             row.kpi_name, row.current, row.result_id = result.name, result.actual, result.id
             if not row.problem:
-                value, message = parse_actual(row.actual, result, number_format,
-                                              _("Or choose the number format of the file above."))
+                value, message = parse_actual(
+                    row.actual, result, number_format, _("Or choose the number format of the file above.")
+                )
                 if message:
-                    row.problem = _("Line %(line)d, column %(column)s: %(message)s", line=row.line,
-                                    column=_("C (actual)"), message=message)
+                    row.problem = _(
+                        "Line %(line)d, column %(column)s: %(message)s",
+                        line=row.line,
+                        column=_("C (actual)"),
+                        message=message,
+                    )
                 elif value is None:
                     row.problem = _("The actual is missing.")
                 else:
@@ -198,8 +226,15 @@ def deserialise(data) -> list[ImportRow]:
     if not isinstance(data, list) or len(data) > MAX_ROWS:
         raise ServiceError.field("file", _("Upload the file again."))
     try:
-        return [ImportRow(line=int(d["line"]), employee_no=str(d["employee_no"])[:40], kpi=str(d["kpi"])[:40],
-                          actual=str(d["actual"])[:60]) for d in data]
+        return [
+            ImportRow(
+                line=int(d["line"]),
+                employee_no=str(d["employee_no"])[:40],
+                kpi=str(d["kpi"])[:40],
+                actual=str(d["actual"])[:60],
+            )
+            for d in data
+        ]
     except (KeyError, TypeError, ValueError):
         raise ServiceError.field("file", _("Upload the file again.")) from None
 
@@ -214,19 +249,25 @@ def apply(cycle: AppraisalCycle, rows: list[ImportRow], importer=None, number_fo
     if problems:
         raise ServiceError(_("%(num)d row(s) have problems: fix the file and upload it again.", num=len(problems)))
     db.session.execute(update(KpiResult), [{"id": r.result_id, "actual": r.value} for r in rows])
-    db.session.execute(update(KpiResult).where(
-        KpiResult.id.in_([r.result_id for r in rows]),
-        KpiResult.review_id.in_(select(Review.id).where(Review.status == Step.SELF_REVIEW.value)))
-        .values(self_actual=KpiResult.actual).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(KpiResult)
+        .where(
+            KpiResult.id.in_([r.result_id for r in rows]),
+            KpiResult.review_id.in_(select(Review.id).where(Review.status == Step.SELF_REVIEW.value)),
+        )
+        .values(self_actual=KpiResult.actual)
+        .execution_options(synchronize_session=False)
+    )
     review_ids = {r.review_id for r in rows}
     db.session.expire_all()
     settings = cycle_settings(cycle)
-    for review in db.session.scalars(select(Review).where(Review.id.in_(review_ids))
-                                     .options(selectinload(Review.kpi_results), selectinload(Review.ratings))):
+    for review in db.session.scalars(
+        select(Review)
+        .where(Review.id.in_(review_ids))
+        .options(selectinload(Review.kpi_results), selectinload(Review.ratings))
+    ):
         score_review(review, settings)
         touch(review)  # moves the lock counter: a form open on this review now conflicts
     db.session.flush()
-    record("import", "appraisal_cycles", cycle.id, {"actuals": len(rows), "reviews": len(review_ids)},
-           label=cycle.name)
+    record("import", "appraisal_cycles", cycle.id, {"actuals": len(rows), "reviews": len(review_ids)}, label=cycle.name)
     return len(rows)
-

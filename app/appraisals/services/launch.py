@@ -6,6 +6,7 @@ employees, reviews already there, the reporting lines, the holders, published KP
 competencies), then bulk inserts in chunks; no ORM object per employee. ``progress(done, total)``
 is called after each chunk, so a background job can report it (see ``launch_cycle``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -41,15 +42,15 @@ from app.org.models import Assignment, Department, Employee, EmployeeStatus, Pos
 from app.org.services import subtree_condition
 from app.targets.services import position_targets
 
-CHUNK = 1000          # reviews per insert batch (and per progress report)
+CHUNK = 1000  # reviews per insert batch (and per progress report)
 BACKGROUND_ABOVE = 300  # launches of more reviews than this belong in a background job
-MAX_CHAIN = 200       # a reporting line longer than this can only be a loop
+MAX_CHAIN = 200  # a reporting line longer than this can only be a loop
 
 
 @dataclass
 class LaunchResult:
     created: int
-    existing: int     # reviews the cycle already had (a second launch adds only the missing ones)
+    existing: int  # reviews the cycle already had (a second launch adds only the missing ones)
     without_jd: int
     without_reviewer: int
     stalled: int = 0  # reviews of the cycle that cannot move as things stand (see app.appraisals.services.reviewers)
@@ -69,13 +70,18 @@ def scope_department_ids(cycle: AppraisalCycle) -> list[int] | None:
 def candidates(cycle: AppraisalCycle) -> list[tuple[int, int, int]]:
     """(employee id, position id, department id) of the active employees in scope whose primary
     assignment covers the whole period, by employee id (one per employee)."""
-    query = (select(Assignment.employee_id, Assignment.position_id, Position.department_id)
-             .join(Position, Position.id == Assignment.position_id)
-             .join(Employee, Employee.id == Assignment.employee_id)
-             .where(Assignment.is_primary.is_(True), Assignment.start_date <= cycle.start_date,
-                    or_(Assignment.end_date.is_(None), Assignment.end_date >= cycle.end_date),
-                    Employee.status != EmployeeStatus.LEFT.value)
-             .order_by(Assignment.employee_id, Assignment.start_date.desc()))
+    query = (
+        select(Assignment.employee_id, Assignment.position_id, Position.department_id)
+        .join(Position, Position.id == Assignment.position_id)
+        .join(Employee, Employee.id == Assignment.employee_id)
+        .where(
+            Assignment.is_primary.is_(True),
+            Assignment.start_date <= cycle.start_date,
+            or_(Assignment.end_date.is_(None), Assignment.end_date >= cycle.end_date),
+            Employee.status != EmployeeStatus.LEFT.value,
+        )
+        .order_by(Assignment.employee_id, Assignment.start_date.desc())
+    )
     departments = scope_department_ids(cycle)
     if departments is not None:
         query = query.where(Position.department_id.in_(departments))
@@ -101,11 +107,15 @@ class ReviewerFinder:
         self.superior = dict(db.session.execute(select(Position.id, Position.reports_to_id)).all())
         holders: dict[int, list[int]] = {}
         for position_id, employee_id in db.session.execute(
-                select(Assignment.position_id, Assignment.employee_id)
-                .join(Employee, Employee.id == Assignment.employee_id)
-                .where(Assignment.start_date <= day, or_(Assignment.end_date.is_(None), Assignment.end_date >= day),
-                       Employee.status != EmployeeStatus.LEFT.value)
-                .order_by(Assignment.is_primary.desc(), Assignment.employee_id)):
+            select(Assignment.position_id, Assignment.employee_id)
+            .join(Employee, Employee.id == Assignment.employee_id)
+            .where(
+                Assignment.start_date <= day,
+                or_(Assignment.end_date.is_(None), Assignment.end_date >= day),
+                Employee.status != EmployeeStatus.LEFT.value,
+            )
+            .order_by(Assignment.is_primary.desc(), Assignment.employee_id)
+        ):
             holders.setdefault(position_id, []).append(employee_id)
         self.holders = holders
 
@@ -123,32 +133,68 @@ class ReviewerFinder:
 
 def _snapshots(period: str) -> tuple[dict[int, int], dict[int, list[dict]], dict[int, list[dict]]]:
     """({position id: published version id}, {version id: KPI rows}, {version id: competency rows})."""
-    versions = dict(db.session.execute(select(JobDescriptionVersion.position_id, JobDescriptionVersion.id)
-                                       .where(JobDescriptionVersion.status == Status.PUBLISHED.value)).all())
+    versions = dict(
+        db.session.execute(
+            select(JobDescriptionVersion.position_id, JobDescriptionVersion.id).where(
+                JobDescriptionVersion.status == Status.PUBLISHED.value
+            )
+        ).all()
+    )
     published = select(JobDescriptionVersion.id).where(JobDescriptionVersion.status == Status.PUBLISHED.value)
     kpis: dict[int, list[dict]] = {}
     for row in db.session.execute(
-            select(KpiTarget.version_id, KpiTarget.kpi_id, KpiTarget.target, KpiTarget.threshold, KpiTarget.stretch,
-                   KpiTarget.weight, KpiTarget.period, KpiTarget.kpi_code.label("code"),
-                   KpiTarget.kpi_name.label("name"), KpiTarget.kpi_unit.label("unit"),
-                   KpiTarget.kpi_direction.label("direction"))
-            .where(KpiTarget.version_id.in_(published), KpiTarget.period == period)
-            .order_by(KpiTarget.version_id, KpiTarget.position)):
-        kpis.setdefault(row.version_id, []).append({
-            "kpi_id": row.kpi_id, "code": row.code, "name": row.name, "unit": row.unit or "",
-            "direction": row.direction, "target": row.target, "threshold": row.threshold, "stretch": row.stretch,
-            "weight": row.weight, "period": row.period})
+        select(
+            KpiTarget.version_id,
+            KpiTarget.kpi_id,
+            KpiTarget.target,
+            KpiTarget.threshold,
+            KpiTarget.stretch,
+            KpiTarget.weight,
+            KpiTarget.period,
+            KpiTarget.kpi_code.label("code"),
+            KpiTarget.kpi_name.label("name"),
+            KpiTarget.kpi_unit.label("unit"),
+            KpiTarget.kpi_direction.label("direction"),
+        )
+        .where(KpiTarget.version_id.in_(published), KpiTarget.period == period)
+        .order_by(KpiTarget.version_id, KpiTarget.position)
+    ):
+        kpis.setdefault(row.version_id, []).append(
+            {
+                "kpi_id": row.kpi_id,
+                "code": row.code,
+                "name": row.name,
+                "unit": row.unit or "",
+                "direction": row.direction,
+                "target": row.target,
+                "threshold": row.threshold,
+                "stretch": row.stretch,
+                "weight": row.weight,
+                "period": row.period,
+            }
+        )
     competencies: dict[int, list[dict]] = {}
     for row in db.session.execute(
-            select(CompetencyRequirement.version_id, CompetencyRequirement.competency_id, CompetencyRequirement.level,
-                   CompetencyRequirement.competency_code.label("code"),
-                   CompetencyRequirement.competency_name.label("name"),
-                   CompetencyRequirement.competency_description.label("description"))
-            .where(CompetencyRequirement.version_id.in_(published))
-            .order_by(CompetencyRequirement.version_id, CompetencyRequirement.position)):
-        competencies.setdefault(row.version_id, []).append({
-            "competency_id": row.competency_id, "code": row.code, "name": row.name,
-            "description": row.description or "", "required_level": row.level})
+        select(
+            CompetencyRequirement.version_id,
+            CompetencyRequirement.competency_id,
+            CompetencyRequirement.level,
+            CompetencyRequirement.competency_code.label("code"),
+            CompetencyRequirement.competency_name.label("name"),
+            CompetencyRequirement.competency_description.label("description"),
+        )
+        .where(CompetencyRequirement.version_id.in_(published))
+        .order_by(CompetencyRequirement.version_id, CompetencyRequirement.position)
+    ):
+        competencies.setdefault(row.version_id, []).append(
+            {
+                "competency_id": row.competency_id,
+                "code": row.code,
+                "name": row.name,
+                "description": row.description or "",
+                "required_level": row.level,
+            }
+        )
     return versions, kpis, competencies
 
 
@@ -178,26 +224,36 @@ class Overlap(ServiceError):
         self.people = people
 
 
-OVERLAP_LIST = 50   # people named in the refusal (the message gives the total)
+OVERLAP_LIST = 50  # people named in the refusal (the message gives the total)
 
 
 def overlapping_people(cycle: AppraisalCycle, employee_ids: set[int]) -> list[dict]:
     """Of ``employee_ids``, those who already have a review (not excluded) in another launched
     cycle of the same template whose period overlaps ``cycle``'s: two queries."""
-    others = (select(Review.employee_id, AppraisalCycle.name)
-              .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
-              .where(AppraisalCycle.id != cycle.id, AppraisalCycle.template_id == cycle.template_id,
-                     AppraisalCycle.status != CycleStatus.DRAFT.value, Review.excluded_at.is_(None),
-                     AppraisalCycle.start_date <= cycle.end_date, AppraisalCycle.end_date >= cycle.start_date)
-              .order_by(AppraisalCycle.start_date))
+    others = (
+        select(Review.employee_id, AppraisalCycle.name)
+        .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+        .where(
+            AppraisalCycle.id != cycle.id,
+            AppraisalCycle.template_id == cycle.template_id,
+            AppraisalCycle.status != CycleStatus.DRAFT.value,
+            Review.excluded_at.is_(None),
+            AppraisalCycle.start_date <= cycle.end_date,
+            AppraisalCycle.end_date >= cycle.start_date,
+        )
+        .order_by(AppraisalCycle.start_date)
+    )
     clashes: dict[int, str] = {}
     for employee_id, name in db.session.execute(others):
         if employee_id in employee_ids:
             clashes.setdefault(employee_id, name)
     if not clashes:
         return []
-    rows = db.session.execute(select(Employee.id, Employee.employee_no, Employee.name)
-                              .where(Employee.id.in_(sorted(clashes)[:1000])).order_by(Employee.employee_no))
+    rows = db.session.execute(
+        select(Employee.id, Employee.employee_no, Employee.name)
+        .where(Employee.id.in_(sorted(clashes)[:1000]))
+        .order_by(Employee.employee_no)
+    )
     people = [{"employee_no": r.employee_no, "name": r.name, "cycle": clashes[r.id]} for r in rows]
     return people + [{}] * (len(clashes) - len(people))  # counted, not named, past the first thousand
 
@@ -215,21 +271,26 @@ def check_overlaps(cycle: AppraisalCycle, confirm: bool, newcomers: set[int] | N
         named = [p for p in people if p][:OVERLAP_LIST]
         listed = "、".join(f"{p['name']} ({p['employee_no']}, {p['cycle']})" for p in named)
         more = len(people) - len(named)
-        message = _("%(num)d employee(s) already have a review of this template for an overlapping period: "
-                    "%(names)s. Exclude them, or confirm that they get a second review.", num=len(people),
-                    names=listed + (f" … +{more}" if more else ""))
+        message = _(
+            "%(num)d employee(s) already have a review of this template for an overlapping period: "
+            "%(names)s. Exclude them, or confirm that they get a second review.",
+            num=len(people),
+            names=listed + (f" … +{more}" if more else ""),
+        )
         raise Overlap(message, named)
     return people
 
 
 def _with_login() -> set[int]:
     """Ids of the employees who have an active account to log in with."""
-    return set(db.session.scalars(select(Employee.id).join(User, User.id == Employee.user_id)
-                                  .where(User.active.is_(True))))
+    return set(
+        db.session.scalars(select(Employee.id).join(User, User.id == Employee.user_id).where(User.active.is_(True)))
+    )
 
 
-def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | None = None,
-                 confirm_overlap: bool = False) -> LaunchResult:
+def launch_cycle(
+    cycle: AppraisalCycle, progress: Callable[[int, int], None] | None = None, confirm_overlap: bool = False
+) -> LaunchResult:
     """Launch ``cycle`` (or, when it is running, add the reviews still missing): one review per
     active employee in scope whose primary assignment covers the period, reviewed by the holder
     of the position above theirs (past vacancies), with the job description's KPI targets of the
@@ -262,7 +323,7 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
     if progress:
         progress(0, total)
     for start in range(0, total, CHUNK):
-        chunk = people[start:start + CHUNK]
+        chunk = people[start : start + CHUNK]
         rows = []
         for employee_id, position_id, department_id in chunk:
             version_id = versions.get(position_id)
@@ -282,19 +343,39 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
                 notes.append("no_reviewer")
                 without_reviewer += 1
             # The self-review is skipped when the template says so, or the employee cannot log in.
-            skipped = (SelfReviewState.SKIPPED_TEMPLATE.value if mode == SelfReviewMode.SKIPPED.value
-                       else SelfReviewState.SKIPPED_NO_ACCOUNT.value if employee_id not in with_login else None)
+            skipped = (
+                SelfReviewState.SKIPPED_TEMPLATE.value
+                if mode == SelfReviewMode.SKIPPED.value
+                else SelfReviewState.SKIPPED_NO_ACCOUNT.value
+                if employee_id not in with_login
+                else None
+            )
             exclusion = exclusions.get(employee_id)
-            rows.append({"cycle_id": cycle.id, "employee_id": employee_id, "position_id": position_id,
-                         "department_id": department_id, "reviewer_id": reviewer_id, "jd_version_id": version_id,
-                         "status": Step.MANAGER_REVIEW.value if skipped else Step.SELF_REVIEW.value,
-                         "self_review_state": skipped, "kpi_weight": settings["kpi_weight"],
-                         "competency_weight": settings["competency_weight"], "notes": notes, "self_comment": "",
-                         "manager_comment": "", "calibration_reason": "", "created_at": now, "updated_at": now,
-                         "excluded_at": now if exclusion else None,
-                         "exclusion_reason": exclusion.reason if exclusion else None,
-                         "exclusion_comment": exclusion.comment if exclusion else "", "unscored_reason": "",
-                         "version": 1})
+            rows.append(
+                {
+                    "cycle_id": cycle.id,
+                    "employee_id": employee_id,
+                    "position_id": position_id,
+                    "department_id": department_id,
+                    "reviewer_id": reviewer_id,
+                    "jd_version_id": version_id,
+                    "status": Step.MANAGER_REVIEW.value if skipped else Step.SELF_REVIEW.value,
+                    "self_review_state": skipped,
+                    "kpi_weight": settings["kpi_weight"],
+                    "competency_weight": settings["competency_weight"],
+                    "notes": notes,
+                    "self_comment": "",
+                    "manager_comment": "",
+                    "calibration_reason": "",
+                    "created_at": now,
+                    "updated_at": now,
+                    "excluded_at": now if exclusion else None,
+                    "exclusion_reason": exclusion.reason if exclusion else None,
+                    "exclusion_comment": exclusion.comment if exclusion else "",
+                    "unscored_reason": "",
+                    "version": 1,
+                }
+            )
         table = Review.__table__
         if bulk.is_postgresql():
             # Ids reserved first, then COPY: no RETURNING round trip, no statement to parse.
@@ -311,11 +392,20 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
             review_id, version_id = ids[row["employee_id"]], row["jd_version_id"]
             for i, target in enumerate(kpis.get(version_id, ())):
                 target = _planned(target, planned.get(row["position_id"], {}))
-                kpi_rows.append({**target, "review_id": review_id, "position": i, "employee_comment": "",
-                                 "manager_comment": ""})
+                kpi_rows.append(
+                    {**target, "review_id": review_id, "position": i, "employee_comment": "", "manager_comment": ""}
+                )
             for i, competency in enumerate(competencies.get(version_id, ())):
-                rating_rows.append({**competency, "review_id": review_id, "position": i, "weight": 1,
-                                    "employee_comment": "", "manager_comment": ""})
+                rating_rows.append(
+                    {
+                        **competency,
+                        "review_id": review_id,
+                        "position": i,
+                        "weight": 1,
+                        "employee_comment": "",
+                        "manager_comment": "",
+                    }
+                )
         bulk.insert_rows(KpiResult.__table__, kpi_rows)
         bulk.insert_rows(CompetencyRating.__table__, rating_rows)
         created += len(rows)
@@ -325,18 +415,33 @@ def launch_cycle(cycle: AppraisalCycle, progress: Callable[[int, int], None] | N
         # A bulk load: refresh the planner's statistics now rather than at the next autovacuum,
         # so the results pages of the new cycle get good plans from the start.
         db.session.execute(text("ANALYZE appraisal_reviews, appraisal_kpi_results, appraisal_competency_ratings"))
-    for exclusion in exclusions.values():   # now excluded reviews (restorable like any other)
+    for exclusion in exclusions.values():  # now excluded reviews (restorable like any other)
         db.session.delete(exclusion)
     if exclusions:
         db.session.flush()
     if created:
         signals.reviews_launched.send(cycle, since=now)
         # One audit event for the whole launch: the rows were inserted in bulk, past the flush hook.
-        record("launch", "appraisal_cycles", cycle.id, {"reviews_created": created, "excluded": len(exclusions)},
-               label=cycle.name)
-    stalled = db.session.scalar(select(func.count()).select_from(Review)
-                                .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None),
-                                       stalled_condition())) or 0
-    return LaunchResult(created=created, existing=len(existing), without_jd=without_jd,
-                        without_reviewer=without_reviewer, stalled=stalled,
-                        excluded=sum(1 for row in people if row[0] in exclusions))
+        record(
+            "launch",
+            "appraisal_cycles",
+            cycle.id,
+            {"reviews_created": created, "excluded": len(exclusions)},
+            label=cycle.name,
+        )
+    stalled = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), stalled_condition())
+        )
+        or 0
+    )
+    return LaunchResult(
+        created=created,
+        existing=len(existing),
+        without_jd=without_jd,
+        without_reviewer=without_reviewer,
+        stalled=stalled,
+        excluded=sum(1 for row in people if row[0] in exclusions),
+    )

@@ -2,6 +2,7 @@
 on the first day of a quarter, an annual one on the first day of the year, where quarters and
 years are those of the fiscal year set by ``FISCAL_YEAR_START_MONTH`` (1: the calendar year). A
 custom cycle takes any dates. A misaligned date is refused with the nearest valid periods."""
+
 from __future__ import annotations
 
 import calendar
@@ -71,18 +72,33 @@ def alignment_errors(period_type: str, start: date | None, end: date | None) -> 
         if not is_aligned(period_type, start):
             choices = " · ".join(_span(p) for p in nearest_periods(period_type, start))
             message = {
-                PeriodType.MONTHLY.value: _("A monthly cycle starts on the first day of a month. Nearest: %(periods)s. "
-                                            "Choose “Custom” for other dates.", periods=choices),
-                PeriodType.QUARTERLY.value: _("A quarterly cycle starts on the first day of a quarter. Nearest: "
-                                              "%(periods)s. Choose “Custom” for other dates.", periods=choices),
-                PeriodType.ANNUAL.value: _("An annual cycle starts on the first day of the (fiscal) year. Nearest: "
-                                           "%(periods)s. Choose “Custom” for other dates.", periods=choices),
+                PeriodType.MONTHLY.value: _(
+                    "A monthly cycle starts on the first day of a month. Nearest: %(periods)s. "
+                    "Choose “Custom” for other dates.",
+                    periods=choices,
+                ),
+                PeriodType.QUARTERLY.value: _(
+                    "A quarterly cycle starts on the first day of a quarter. Nearest: "
+                    "%(periods)s. Choose “Custom” for other dates.",
+                    periods=choices,
+                ),
+                PeriodType.ANNUAL.value: _(
+                    "An annual cycle starts on the first day of the (fiscal) year. Nearest: "
+                    "%(periods)s. Choose “Custom” for other dates.",
+                    periods=choices,
+                ),
             }[period_type]
             return {"start_date": [message]}
         last = period_end(period_type, start)
     except (ValueError, OverflowError):
         return {"start_date": [_("Enter a start date before the year 9999.")]}
     if end is not None and end != last:
-        return {"end_date": [_("This period ends on %(end)s: leave the end date empty, or choose “Custom” for other "
-                               "dates.", end=format_date(last, "medium"))]}
+        return {
+            "end_date": [
+                _(
+                    "This period ends on %(end)s: leave the end date empty, or choose “Custom” for other dates.",
+                    end=format_date(last, "medium"),
+                )
+            ]
+        }
     return {}

@@ -4,6 +4,7 @@ manager review (nobody is named as reviewer, the reviewer has no account, or the
 account may not review: an ``employee`` account, or one that is deactivated); or there was no
 job description at launch, so there is nothing to score. The cycle page and the launch list
 them. Reviewer reasons count only before or at the manager review; excluded reviews never."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from app.org.models import Employee
 
 NO_REVIEWER = "no_reviewer"
 NO_ACCOUNT = "no_account"
-CANNOT_REVIEW = "cannot_review"   # an account whose role does not review (employee)
-INACTIVE = "inactive"             # a deactivated account
-REVIEWEE_NO_ACCOUNT = "reviewee_no_account"   # the self-review is due and the employee cannot log in
-NO_JD = "no_jd"                   # no job description at launch: nothing to score
+CANNOT_REVIEW = "cannot_review"  # an account whose role does not review (employee)
+INACTIVE = "inactive"  # a deactivated account
+REVIEWEE_NO_ACCOUNT = "reviewee_no_account"  # the self-review is due and the employee cannot log in
+NO_JD = "no_jd"  # no job description at launch: nothing to score
 
 REASONS = {
     REVIEWEE_NO_ACCOUNT: _l("The employee has no account for the self-review"),
@@ -48,14 +49,17 @@ def _able_reviewer():
     """SQL: the review's reviewer has an active account whose role may review. Aliases, so that
     a query already joining Employee (the reviewee) or User does not correlate them in here."""
     reviewer, account = db.aliased(Employee), db.aliased(User)
-    return exists().where(reviewer.id == Review.reviewer_id, account.id == reviewer.user_id,
-                          account.active.is_(True), account.role.in_([role.value for role in REVIEWER_ROLES]))
+    return exists().where(
+        reviewer.id == Review.reviewer_id,
+        account.id == reviewer.user_id,
+        account.active.is_(True),
+        account.role.in_([role.value for role in REVIEWER_ROLES]),
+    )
 
 
 def _reviewee_can_log_in():
     reviewee, account = db.aliased(Employee), db.aliased(User)
-    return exists().where(reviewee.id == Review.employee_id, account.id == reviewee.user_id,
-                          account.active.is_(True))
+    return exists().where(reviewee.id == Review.employee_id, account.id == reviewee.user_id, account.active.is_(True))
 
 
 def reviewer_stalled_condition():
@@ -66,17 +70,21 @@ def reviewer_stalled_condition():
 
 def stalled_condition():
     """SQL condition on Review (not excluded, not finalised): it cannot move as things stand."""
-    return and_(Review.excluded_at.is_(None), or_(
-        reviewer_stalled_condition(),
-        and_(Review.status == Step.SELF_REVIEW.value, not_(_reviewee_can_log_in())),
-        and_(Review.status != Step.FINALISED.value, Review.jd_version_id.is_(None))))
+    return and_(
+        Review.excluded_at.is_(None),
+        or_(
+            reviewer_stalled_condition(),
+            and_(Review.status == Step.SELF_REVIEW.value, not_(_reviewee_can_log_in())),
+            and_(Review.status != Step.FINALISED.value, Review.jd_version_id.is_(None)),
+        ),
+    )
 
 
 @dataclass
 class StalledReviews:
     total: int
-    by_reason: list[tuple[str, int]]   # (reason label, count), the reasons present
-    first: list[dict]                  # up to LIST_LIMIT reviews: id, employee, reviewer, reason, remedy
+    by_reason: list[tuple[str, int]]  # (reason label, count), the reasons present
+    first: list[dict]  # up to LIST_LIMIT reviews: id, employee, reviewer, reason, remedy
 
 
 def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
@@ -87,35 +95,71 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
     account = db.aliased(User)
     own_account = db.aliased(User)
     able = and_(account.active.is_(True), account.role.in_([role.value for role in REVIEWER_ROLES]))
-    reviewer_stalled = and_(Review.status.in_(WAITING),
-                            or_(Review.reviewer_id.is_(None), account.id.is_(None), not_(able)))
-    reviewee_stalled = and_(Review.status == Step.SELF_REVIEW.value,
-                            or_(own_account.id.is_(None), own_account.active.is_(False)))
+    reviewer_stalled = and_(
+        Review.status.in_(WAITING), or_(Review.reviewer_id.is_(None), account.id.is_(None), not_(able))
+    )
+    reviewee_stalled = and_(
+        Review.status == Step.SELF_REVIEW.value, or_(own_account.id.is_(None), own_account.active.is_(False))
+    )
     no_jd = and_(Review.status != Step.FINALISED.value, Review.jd_version_id.is_(None))
-    reason = db.case((reviewee_stalled, REVIEWEE_NO_ACCOUNT), (Review.reviewer_id.is_(None) & reviewer_stalled, NO_REVIEWER),
-                     (account.id.is_(None) & reviewer_stalled, NO_ACCOUNT),
-                     (account.active.is_(False) & reviewer_stalled, INACTIVE),
-                     (reviewer_stalled, CANNOT_REVIEW), else_=NO_JD)
+    reason = db.case(
+        (reviewee_stalled, REVIEWEE_NO_ACCOUNT),
+        (Review.reviewer_id.is_(None) & reviewer_stalled, NO_REVIEWER),
+        (account.id.is_(None) & reviewer_stalled, NO_ACCOUNT),
+        (account.active.is_(False) & reviewer_stalled, INACTIVE),
+        (reviewer_stalled, CANNOT_REVIEW),
+        else_=NO_JD,
+    )
     # Conditions on the joined rows themselves (not stalled_condition's EXISTS): hash joins
     # however fresh the planner's statistics are after a bulk launch.
-    base = (select().select_from(Review).join(reviewee, reviewee.id == Review.employee_id)
-            .outerjoin(own_account, own_account.id == reviewee.user_id)
-            .outerjoin(reviewer, reviewer.id == Review.reviewer_id)
-            .outerjoin(account, account.id == reviewer.user_id)
-            .where(Review.cycle_id == cycle_id, Review.excluded_at.is_(None),
-                   or_(reviewer_stalled, reviewee_stalled, no_jd)))
+    base = (
+        select()
+        .select_from(Review)
+        .join(reviewee, reviewee.id == Review.employee_id)
+        .outerjoin(own_account, own_account.id == reviewee.user_id)
+        .outerjoin(reviewer, reviewer.id == Review.reviewer_id)
+        .outerjoin(account, account.id == reviewer.user_id)
+        .where(
+            Review.cycle_id == cycle_id, Review.excluded_at.is_(None), or_(reviewer_stalled, reviewee_stalled, no_jd)
+        )
+    )
     counts = dict(db.session.execute(base.add_columns(reason, func.count()).group_by(reason)).all())
     if not counts:
         return StalledReviews(0, [], [])
     rows = db.session.execute(
-        base.add_columns(Review.id, reviewee.employee_no, reviewee.name, reviewer.employee_no.label("reviewer_no"),
-                         reviewer.name.label("reviewer_name"), reviewer.id.label("reviewer_id"), account.email,
-                         account.role, reason.label("reason"))
-        .order_by(reviewee.employee_no).limit(limit)).all()
-    first = [{"id": r.id, "employee_no": r.employee_no, "name": r.name, "reviewer_no": r.reviewer_no,
-              "reviewer_name": r.reviewer_name, "reviewer_id": r.reviewer_id, "email": r.email, "role": r.role,
-              "role_label": str(ROLE_LABELS[Role(r.role)]) if r.role else None, "code": r.reason,
-              "reason": str(REASONS[r.reason]), "remedy": str(REMEDIES[r.reason])}
-             for r in rows]
-    return StalledReviews(int(sum(counts.values())), [(str(REASONS[code]), int(counts[code])) for code in REASONS
-                                                 if code in counts], first)
+        base.add_columns(
+            Review.id,
+            reviewee.employee_no,
+            reviewee.name,
+            reviewer.employee_no.label("reviewer_no"),
+            reviewer.name.label("reviewer_name"),
+            reviewer.id.label("reviewer_id"),
+            account.email,
+            account.role,
+            reason.label("reason"),
+        )
+        .order_by(reviewee.employee_no)
+        .limit(limit)
+    ).all()
+    first = [
+        {
+            "id": r.id,
+            "employee_no": r.employee_no,
+            "name": r.name,
+            "reviewer_no": r.reviewer_no,
+            "reviewer_name": r.reviewer_name,
+            "reviewer_id": r.reviewer_id,
+            "email": r.email,
+            "role": r.role,
+            "role_label": str(ROLE_LABELS[Role(r.role)]) if r.role else None,
+            "code": r.reason,
+            "reason": str(REASONS[r.reason]),
+            "remedy": str(REMEDIES[r.reason]),
+        }
+        for r in rows
+    ]
+    return StalledReviews(
+        int(sum(counts.values())),
+        [(str(REASONS[code]), int(counts[code])) for code in REASONS if code in counts],
+        first,
+    )

@@ -1,6 +1,7 @@
 """Reviews: loading a review and scoring it, the notes shown with its targets, and the named
 queries of the pages (lists, overdue reviews, each person's to-do list). Services flush; the
 caller commits once."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,12 +26,16 @@ from app.org.services import subtree_ids
 def get_review(review_id: int, full: bool = True) -> Review:
     query = select(Review).where(Review.id == review_id)
     if full:
-        query = query.options(selectinload(Review.cycle).selectinload(AppraisalCycle.template),
-                              selectinload(Review.employee), selectinload(Review.reviewer),
-                              selectinload(Review.position).selectinload(Position.reports_to),
-                              selectinload(Review.department),
-                              selectinload(Review.kpi_results), selectinload(Review.ratings),
-                              selectinload(Review.events))
+        query = query.options(
+            selectinload(Review.cycle).selectinload(AppraisalCycle.template),
+            selectinload(Review.employee),
+            selectinload(Review.reviewer),
+            selectinload(Review.position).selectinload(Position.reports_to),
+            selectinload(Review.department),
+            selectinload(Review.kpi_results),
+            selectinload(Review.ratings),
+            selectinload(Review.events),
+        )
     review = db.session.scalar(query)
     if review is None:
         raise NotFound(_("No such review."))
@@ -40,12 +45,25 @@ def get_review(review_id: int, full: bool = True) -> Review:
 def compute(review: Review, settings: dict) -> scoring.ReviewScores:
     """The scores of a loaded review, from its current inputs."""
     return scoring.score(
-        [{"actual": r.actual, "target": r.target, "direction": r.direction, "threshold": r.threshold,
-          "stretch": r.stretch, "weight": r.weight} for r in review.kpi_results],
+        [
+            {
+                "actual": r.actual,
+                "target": r.target,
+                "direction": r.direction,
+                "threshold": r.threshold,
+                "stretch": r.stretch,
+                "weight": r.weight,
+            }
+            for r in review.kpi_results
+        ],
         [{"manager_rating": r.manager_rating, "weight": r.weight} for r in review.ratings],
-        review.kpi_weight, review.competency_weight, settings["scale_max"], settings["bands"],
+        review.kpi_weight,
+        review.competency_weight,
+        settings["scale_max"],
+        settings["bands"],
         (feedback.section_score(review, settings), feedback_section_weight(settings)),
-        (goals.section_score(review, settings), goals_section_weight(settings)))
+        (goals.section_score(review, settings), goals_section_weight(settings)),
+    )
 
 
 def score_review(review: Review, settings: dict | None = None) -> scoring.ReviewScores:
@@ -60,15 +78,20 @@ def score_review(review: Review, settings: dict | None = None) -> scoring.Review
 
 
 NOTE_LABELS = {
-    "no_jd": lambda: _("No published job description at launch: the review has no KPI targets or competencies "
-                       "from it."),
-    "no_kpis": lambda **v: _("The job description has no %(period)s KPI targets: the KPI section is left out of "
-                             "the score.", **v),
-    "no_competencies": lambda: _("The job description lists no competencies: the competency section is left out "
-                                 "of the score."),
+    "no_jd": lambda: _(
+        "No published job description at launch: the review has no KPI targets or competencies from it."
+    ),
+    "no_kpis": lambda **v: _(
+        "The job description has no %(period)s KPI targets: the KPI section is left out of the score.", **v
+    ),
+    "no_competencies": lambda: _(
+        "The job description lists no competencies: the competency section is left out of the score."
+    ),
     "no_reviewer": lambda: _("Nobody holds a position above this one: HR must name a reviewer."),
-    "plan_targets": lambda: _("KPI targets handed down by the department's approved target plan for this period "
-                              "replace the job description's standing targets for those KPIs."),
+    "plan_targets": lambda: _(
+        "KPI targets handed down by the department's approved target plan for this period "
+        "replace the job description's standing targets for those KPIs."
+    ),
 }
 
 
@@ -84,24 +107,45 @@ def targets_period_label(cycle: AppraisalCycle) -> str:
 
 def note_texts(review: Review) -> list[str]:
     label = targets_period_label(review.cycle)
-    return [NOTE_LABELS[code](period=label) if code == "no_kpis" else NOTE_LABELS[code]()
-            for code in review.notes or [] if code in NOTE_LABELS]
+    return [
+        NOTE_LABELS[code](period=label) if code == "no_kpis" else NOTE_LABELS[code]()
+        for code in review.notes or []
+        if code in NOTE_LABELS
+    ]
 
 
 # --- named queries ----------------------------------------------------------------------------
 
 
-def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band: str = "", search: str = "",
-                 department: Department | None = None, employee_id: int | None = None, overdue_on: date | None = None,
-                 stalled: bool = False, excluded: bool = False, unscored: bool = False):
+def list_reviews(
+    cycle_id: int | None = None,
+    scope=None,
+    status: str = "",
+    band: str = "",
+    search: str = "",
+    department: Department | None = None,
+    employee_id: int | None = None,
+    overdue_on: date | None = None,
+    stalled: bool = False,
+    excluded: bool = False,
+    unscored: bool = False,
+):
     """Named query for lists of reviews. ``scope``: a condition on Review (a user's reviews, see
     ``app.appraisals.access.review_scope``), None for all. ``stalled``: only the reviews that
     cannot move as things stand (``app.appraisals.services.reviewers``). The reviews excluded from their
     cycle are left out, or (``excluded``) the only ones listed. ``unscored``: only the reviews
     finalised without score."""
-    query = (select(Review).join(Review.employee)
-             .options(selectinload(Review.employee), selectinload(Review.reviewer), selectinload(Review.position),
-                      selectinload(Review.department), selectinload(Review.cycle)))
+    query = (
+        select(Review)
+        .join(Review.employee)
+        .options(
+            selectinload(Review.employee),
+            selectinload(Review.reviewer),
+            selectinload(Review.position),
+            selectinload(Review.department),
+            selectinload(Review.cycle),
+        )
+    )
     if cycle_id is not None:
         query = query.where(Review.cycle_id == cycle_id)
     query = query.where(Review.excluded_at.is_not(None) if excluded else Review.excluded_at.is_(None))
@@ -114,8 +158,12 @@ def list_reviews(cycle_id: int | None = None, scope=None, status: str = "", band
     if band:
         query = query.where(db.func.coalesce(Review.calibrated_band, Review.band) == band)
     if search:
-        query = query.where(or_(Employee.name.icontains(search, autoescape=True),
-                                Employee.employee_no.icontains(search, autoescape=True)))
+        query = query.where(
+            or_(
+                Employee.name.icontains(search, autoescape=True),
+                Employee.employee_no.icontains(search, autoescape=True),
+            )
+        )
     if department is not None:
         query = query.where(in_department(department))
     if employee_id is not None:
@@ -137,9 +185,14 @@ def in_department(department: Department):
 
 def overdue_condition(day: date):
     """SQL condition (with AppraisalCycle joined): the review's current step is past its deadline."""
-    return (AppraisalCycle.status == CycleStatus.RUNNING.value) & Review.excluded_at.is_(None) & or_(
-        (Review.status == Step.SELF_REVIEW.value) & (AppraisalCycle.self_review_due < day),
-        (Review.status == Step.MANAGER_REVIEW.value) & (AppraisalCycle.manager_review_due < day))
+    return (
+        (AppraisalCycle.status == CycleStatus.RUNNING.value)
+        & Review.excluded_at.is_(None)
+        & or_(
+            (Review.status == Step.SELF_REVIEW.value) & (AppraisalCycle.self_review_due < day),
+            (Review.status == Step.MANAGER_REVIEW.value) & (AppraisalCycle.manager_review_due < day),
+        )
+    )
 
 
 def is_overdue(review: Review, day: date | None = None) -> bool:
@@ -164,29 +217,80 @@ def tasks_for(user) -> list[dict]:
     running = select(AppraisalCycle.id).where(AppraisalCycle.status == CycleStatus.RUNNING.value)
     if employee is not None:
         for review_id, status in db.session.execute(
-                select(Review.id, Review.status).where(
-                    Review.employee_id == employee.id, Review.cycle_id.in_(running), Review.excluded_at.is_(None),
-                    or_(Review.status == Step.SELF_REVIEW.value,
-                        (Review.status == Step.FINALISED.value) & Review.acknowledged_at.is_(None)))
-                .order_by(Review.id)):
-            tasks.append({"title": _("Fill in your self-review") if status == Step.SELF_REVIEW.value
-                          else _("Read and acknowledge your appraisal result"), "count": None,
-                          "endpoint": "appraisals.review", "args": {"review_id": review_id}, "kind": "primary"})
-        waiting = db.session.scalar(select(db.func.count()).where(
-            Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value,
-            Review.cycle_id.in_(running), Review.excluded_at.is_(None))) if can_do_manager_reviews(user) else 0
+            select(Review.id, Review.status)
+            .where(
+                Review.employee_id == employee.id,
+                Review.cycle_id.in_(running),
+                Review.excluded_at.is_(None),
+                or_(
+                    Review.status == Step.SELF_REVIEW.value,
+                    (Review.status == Step.FINALISED.value) & Review.acknowledged_at.is_(None),
+                ),
+            )
+            .order_by(Review.id)
+        ):
+            tasks.append(
+                {
+                    "title": _("Fill in your self-review")
+                    if status == Step.SELF_REVIEW.value
+                    else _("Read and acknowledge your appraisal result"),
+                    "count": None,
+                    "endpoint": "appraisals.review",
+                    "args": {"review_id": review_id},
+                    "kind": "primary",
+                }
+            )
+        waiting = (
+            db.session.scalar(
+                select(db.func.count()).where(
+                    Review.reviewer_id == employee.id,
+                    Review.status == Step.MANAGER_REVIEW.value,
+                    Review.cycle_id.in_(running),
+                    Review.excluded_at.is_(None),
+                )
+            )
+            if can_do_manager_reviews(user)
+            else 0
+        )
         if waiting:
-            tasks.append({"title": _("Appraisals waiting for your review"), "count": waiting,
-                          "endpoint": "appraisals.index", "args": {}, "kind": "primary"})
+            tasks.append(
+                {
+                    "title": _("Appraisals waiting for your review"),
+                    "count": waiting,
+                    "endpoint": "appraisals.index",
+                    "args": {},
+                    "kind": "primary",
+                }
+            )
     if can_manage_appraisals(user):
-        to_calibrate = db.session.scalar(select(db.func.count()).where(
-            Review.status == Step.CALIBRATION.value, Review.cycle_id.in_(running), Review.excluded_at.is_(None)))
+        to_calibrate = db.session.scalar(
+            select(db.func.count()).where(
+                Review.status == Step.CALIBRATION.value, Review.cycle_id.in_(running), Review.excluded_at.is_(None)
+            )
+        )
         if to_calibrate:
-            tasks.append({"title": _("Appraisals waiting for HR calibration"), "count": to_calibrate,
-                          "endpoint": "appraisals.cycles", "args": {"status": "running"}, "kind": "warning"})
-    overdue = can_view_cycles(user) and db.session.scalar(select(db.func.count()).select_from(
-        list_reviews(scope=review_scope(user), overdue_on=clock.today()).order_by(None).subquery()))
+            tasks.append(
+                {
+                    "title": _("Appraisals waiting for HR calibration"),
+                    "count": to_calibrate,
+                    "endpoint": "appraisals.cycles",
+                    "args": {"status": "running"},
+                    "kind": "warning",
+                }
+            )
+    overdue = can_view_cycles(user) and db.session.scalar(
+        select(db.func.count()).select_from(
+            list_reviews(scope=review_scope(user), overdue_on=clock.today()).order_by(None).subquery()
+        )
+    )
     if overdue:
-        tasks.append({"title": _("Overdue appraisals"), "count": overdue, "endpoint": "appraisals.overdue",
-                      "args": {}, "kind": "danger"})
+        tasks.append(
+            {
+                "title": _("Overdue appraisals"),
+                "count": overdue,
+                "endpoint": "appraisals.overdue",
+                "args": {},
+                "kind": "danger",
+            }
+        )
     return tasks

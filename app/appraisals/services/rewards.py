@@ -7,6 +7,7 @@ The figures of a closed cycle cannot change: its reviews are finalised and canno
 and the mapping is the one the cycle was launched with, whatever happens to the template since.
 Before the cycle is closed there is nothing to pay yet: the export is refused with the reason.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -43,8 +44,7 @@ def mapping(cycle: AppraisalCycle) -> dict[str, tuple[Decimal | None, Decimal | 
     result = {}
     for row in cycle_settings(cycle)["bands"]:
         bonus, raise_ = row.get("bonus"), row.get("salary_raise")
-        result[row["band"]] = (None if bonus is None else Decimal(bonus),
-                               None if raise_ is None else Decimal(raise_))
+        result[row["band"]] = (None if bonus is None else Decimal(bonus), None if raise_ is None else Decimal(raise_))
     return result
 
 
@@ -54,8 +54,9 @@ def has_rewards(cycle: AppraisalCycle) -> bool:
 
 def require_closed(cycle: AppraisalCycle) -> None:
     if cycle.status != CycleStatus.CLOSED.value:
-        raise ServiceError(_("Rewards are paid from a closed cycle: close “%(name)s” once every review is "
-                             "finalised.", name=cycle.name))
+        raise ServiceError(
+            _("Rewards are paid from a closed cycle: close “%(name)s” once every review is finalised.", name=cycle.name)
+        )
 
 
 def rewards(cycle: AppraisalCycle, department: Department | None = None) -> Iterator[Reward]:
@@ -64,27 +65,53 @@ def rewards(cycle: AppraisalCycle, department: Department | None = None) -> Iter
     require_closed(cycle)
     table = mapping(cycle)
     band = func.coalesce(Review.calibrated_band, Review.band)
-    query = (select(Employee.employee_no, Employee.name, Department.name, Position.title, Review.final_score, band)
-             .join(Employee, Employee.id == Review.employee_id).join(Position, Position.id == Review.position_id)
-             .join(Department, Department.id == Review.department_id)
-             .where(Review.cycle_id == cycle.id, Review.excluded_at.is_(None), Review.status == Step.FINALISED.value,
-                    Review.final_score.is_not(None))
-             .order_by(Employee.employee_no, Review.id))
+    query = (
+        select(Employee.employee_no, Employee.name, Department.name, Position.title, Review.final_score, band)
+        .join(Employee, Employee.id == Review.employee_id)
+        .join(Position, Position.id == Review.position_id)
+        .join(Department, Department.id == Review.department_id)
+        .where(
+            Review.cycle_id == cycle.id,
+            Review.excluded_at.is_(None),
+            Review.status == Step.FINALISED.value,
+            Review.final_score.is_not(None),
+        )
+        .order_by(Employee.employee_no, Review.id)
+    )
     if department is not None:
         query = query.where(in_department(department))
     for employee_no, name, department_name, title, score, effective in db.session.execute(query):
         bonus, raise_ = table.get(effective, (None, None))
-        yield Reward(employee_no, name, department_name, title,
-                     None if score is None else Decimal(scoring.display(score)), effective or "", bonus, raise_)
+        yield Reward(
+            employee_no,
+            name,
+            department_name,
+            title,
+            None if score is None else Decimal(scoring.display(score)),
+            effective or "",
+            bonus,
+            raise_,
+        )
 
 
 def reward_sheet(cycle: AppraisalCycle, department: Department | None = None) -> Sheet:
     """The payroll sheet of a closed cycle (refused before it is closed)."""
     require_closed(cycle)
-    rows = ((r.employee_no, r.name, r.department, r.position, r.final_score, r.band, r.bonus, r.salary_raise)
-            for r in rewards(cycle, department))
-    return Sheet(_("Rewards"), [
-        Column(_("Employee number")), Column(_("Name")), Column(_("Department")), Column(_("Position")),
-        Column(_("Final score"), number_format="0.0"), Column(_("Band")),
-        Column(_("Bonus coefficient"), number_format="0.00##"), Column(_("Salary adjustment (%)"),
-                                                                        number_format="0.00")], rows)
+    rows = (
+        (r.employee_no, r.name, r.department, r.position, r.final_score, r.band, r.bonus, r.salary_raise)
+        for r in rewards(cycle, department)
+    )
+    return Sheet(
+        _("Rewards"),
+        [
+            Column(_("Employee number")),
+            Column(_("Name")),
+            Column(_("Department")),
+            Column(_("Position")),
+            Column(_("Final score"), number_format="0.0"),
+            Column(_("Band")),
+            Column(_("Bonus coefficient"), number_format="0.00##"),
+            Column(_("Salary adjustment (%)"), number_format="0.00"),
+        ],
+        rows,
+    )

@@ -26,6 +26,7 @@ Final score = the section weights applied to the section scores, where a section
 Band = the first band (from the highest minimum down) whose minimum the final score reaches;
 the last band takes the rest. Nothing is rounded here: rounding to one decimal is for display.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -33,12 +34,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 # The formula that produced an attainment, for the computation table of a review.
-AT_TARGET = "at_target"          # at or better than T, no stretch: 100
-TO_STRETCH = "to_stretch"        # between T and S: 100 + 20 × (A − T) / (S − T)
+AT_TARGET = "at_target"  # at or better than T, no stretch: 100
+TO_STRETCH = "to_stretch"  # between T and S: 100 + 20 × (A − T) / (S − T)
 BEYOND_STRETCH = "beyond_stretch"  # at or beyond S: 120
-TO_THRESHOLD = "to_threshold"    # between T0 and T: 100 × (A − T0) / (T − T0)
+TO_THRESHOLD = "to_threshold"  # between T0 and T: 100 × (A − T0) / (T − T0)
 BEYOND_THRESHOLD = "beyond_threshold"  # at or beyond T0: 0
-RATIO = "ratio"                  # no threshold: 100 × A / T or 100 × T / A
+RATIO = "ratio"  # no threshold: 100 × A / T or 100 × T / A
 NO_ACTUAL = "no_actual"
 
 
@@ -60,8 +61,9 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def attainment(actual: Decimal | float | None, target, direction: str = "higher", threshold=None,
-               stretch=None) -> Attainment:
+def attainment(
+    actual: Decimal | float | None, target, direction: str = "higher", threshold=None, stretch=None
+) -> Attainment:
     """The attainment of ``actual`` against ``target`` (see the module's docstring), computed
     on the exact figures (a float would lose the last digits of an 18-digit target, and with
     them the difference between the actual and the target); the value is a float."""
@@ -72,13 +74,14 @@ def attainment(actual: Decimal | float | None, target, direction: str = "higher"
         return Attainment(None, NO_ACTUAL)
     actual, target, threshold, stretch = figures
     with localcontext() as context:
-        context.prec = 50   # far beyond 18 digits: the only rounding is the last division's
+        context.prec = 50  # far beyond 18 digits: the only rounding is the last division's
         value, rule = _attainment(actual, target, direction, threshold, stretch)
     return Attainment(float(value), rule)
 
 
-def _attainment(actual: Decimal, target: Decimal, direction: str, threshold: Decimal | None,
-                stretch: Decimal | None) -> tuple[Decimal, str]:
+def _attainment(
+    actual: Decimal, target: Decimal, direction: str, threshold: Decimal | None, stretch: Decimal | None
+) -> tuple[Decimal, str]:
     hundred, most = Decimal(100), Decimal(120)
     # Mirror "lower is better" onto "higher is better": negate every value.
     sign = -1 if direction == "lower" else 1
@@ -169,21 +172,30 @@ class ReviewScores:
     goals: float | None = None
 
 
-def score(kpis: Sequence[dict], ratings: Sequence[dict], kpi_weight: float, competency_weight: float,
-          scale_max: int, bands: Sequence[dict], feedback: tuple[float | None, float] | None = None,
-          goals: tuple[float | None, float] | None = None) -> ReviewScores:
+def score(
+    kpis: Sequence[dict],
+    ratings: Sequence[dict],
+    kpi_weight: float,
+    competency_weight: float,
+    scale_max: int,
+    bands: Sequence[dict],
+    feedback: tuple[float | None, float] | None = None,
+    goals: tuple[float | None, float] | None = None,
+) -> ReviewScores:
     """Every score of a review. ``kpis``: [{"actual", "target", "direction", "threshold",
     "stretch", "weight"}]; ``ratings``: [{"manager_rating", "weight"}]; ``feedback``: the 360°
     feedback section and ``goals`` the goals section (score, weight), rescaled away like the
     others when their score is None."""
-    attainments = tuple(attainment(k.get("actual"), k["target"], k.get("direction", "higher"),
-                                   k.get("threshold"), k.get("stretch")) for k in kpis)
+    attainments = tuple(
+        attainment(k.get("actual"), k["target"], k.get("direction", "higher"), k.get("threshold"), k.get("stretch"))
+        for k in kpis
+    )
     kpi = kpi_section([(a.value, k.get("weight") or 0) for a, k in zip(attainments, kpis)])
     competency = competency_section([(r.get("manager_rating"), r.get("weight") or 0) for r in ratings], scale_max)
-    final = final_score([(kpi, kpi_weight), (competency, competency_weight), feedback or (None, 0),
-                         goals or (None, 0)])
-    return ReviewScores(kpi, competency, final, band_for(final, bands), attainments, (feedback or (None, 0))[0],
-                        (goals or (None, 0))[0])
+    final = final_score([(kpi, kpi_weight), (competency, competency_weight), feedback or (None, 0), goals or (None, 0)])
+    return ReviewScores(
+        kpi, competency, final, band_for(final, bands), attainments, (feedback or (None, 0))[0], (goals or (None, 0))[0]
+    )
 
 
 def display(value: float | None) -> str:

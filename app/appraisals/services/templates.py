@@ -3,6 +3,7 @@
 Labels of the standard rating levels and outcomes are stored empty and shown translated, so one
 template serves Chinese and English speakers alike; a label HR types is shown as typed.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,22 +39,28 @@ STANDARD_OUTCOMES = {
     "improvement_plan": _l("Improvement plan"),
     "probation_review": _l("Probation review"),
 }
-DEFAULT_BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60},
-                 {"band": "D", "min": 0}]
+DEFAULT_BANDS = [{"band": "A", "min": 90}, {"band": "B", "min": 75}, {"band": "C", "min": 60}, {"band": "D", "min": 0}]
 DEFAULT_NAME = "Standard"
 BAND_KEYS = ("band", "min", "guide_min", "guide_max", "bonus", "salary_raise")
-SELF_REVIEW_MODES = ("required", "optional", "skipped")   # app.appraisals.models.SelfReviewMode
+SELF_REVIEW_MODES = ("required", "optional", "skipped")  # app.appraisals.models.SelfReviewMode
 
 
 def default_settings() -> dict:
     """The standard template: KPI 70 / competencies 30, levels 1–5, bands A ≥ 90, B ≥ 75,
     C ≥ 60, D below, and the five outcomes."""
-    return {"name": DEFAULT_NAME, "kpi_weight": 70.0, "competency_weight": 30.0, "levels": 5,
-            "scale": [{"level": n, "label": "", "description": ""} for n in range(1, 6)],
-            "bands": [dict(b) for b in DEFAULT_BANDS],
-            "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES],
-            "self_review": SELF_REVIEW_MODES[0], "reviewer_enters_self_review": False,
-            "feedback": dict(FEEDBACK_DEFAULTS), "goals": dict(GOALS_DEFAULTS)}
+    return {
+        "name": DEFAULT_NAME,
+        "kpi_weight": 70.0,
+        "competency_weight": 30.0,
+        "levels": 5,
+        "scale": [{"level": n, "label": "", "description": ""} for n in range(1, 6)],
+        "bands": [dict(b) for b in DEFAULT_BANDS],
+        "outcomes": [{"code": code, "label": ""} for code in STANDARD_OUTCOMES],
+        "self_review": SELF_REVIEW_MODES[0],
+        "reviewer_enters_self_review": False,
+        "feedback": dict(FEEDBACK_DEFAULTS),
+        "goals": dict(GOALS_DEFAULTS),
+    }
 
 
 def level_label(level: dict) -> str:
@@ -80,12 +87,19 @@ def outcome_label(outcomes: list[dict] | None, code: str | None) -> str:
 
 def frozen_settings(template) -> dict:
     """What a cycle keeps of its template at launch."""
-    return {"template": template.name, "kpi_weight": float(template.kpi_weight),
-            "competency_weight": float(template.competency_weight), "scale": list(template.scale),
-            "bands": list(template.bands), "outcomes": list(template.outcomes), "scale_max": template.scale_max,
-            "self_review": template.self_review or SELF_REVIEW_MODES[0],
-            "reviewer_enters_self_review": bool(template.reviewer_enters_self_review),
-            "feedback": dict(template.feedback or {}), "goals": dict(template.goals or {})}
+    return {
+        "template": template.name,
+        "kpi_weight": float(template.kpi_weight),
+        "competency_weight": float(template.competency_weight),
+        "scale": list(template.scale),
+        "bands": list(template.bands),
+        "outcomes": list(template.outcomes),
+        "scale_max": template.scale_max,
+        "self_review": template.self_review or SELF_REVIEW_MODES[0],
+        "reviewer_enters_self_review": bool(template.reviewer_enters_self_review),
+        "feedback": dict(template.feedback or {}),
+        "goals": dict(template.goals or {}),
+    }
 
 
 def cycle_settings(cycle) -> dict:
@@ -100,8 +114,9 @@ def _number(value, errors: dict, path: str, low, high, decimals: int = 2) -> Dec
     """A weight (two decimals, like its column), a band's minimum score (four) or a count, read
     by the shared rule (``app.core.numbers``)."""
     try:
-        return parse_number(value, required=True, low=low, high=high, decimals=decimals, integer_digits=3,
-                            whole=not decimals)
+        return parse_number(
+            value, required=True, low=low, high=high, decimals=decimals, integer_digits=3, whole=not decimals
+        )
     except NumberError as error:
         errors.setdefault(path, []).append(error.message)
         return None
@@ -111,8 +126,9 @@ def bounded_text(value, limit: int, errors: dict, path: str) -> str:
     """``value`` stripped, cut to ``limit`` characters; when it was longer, an error at ``path``."""
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
     if len(text) > limit:
-        errors.setdefault(path, []).append(_("At most %(num)d characters (this has %(len)d).", num=limit,
-                                             len=len(text)))
+        errors.setdefault(path, []).append(
+            _("At most %(num)d characters (this has %(len)d).", num=limit, len=len(text))
+        )
     return text[:limit]
 
 
@@ -140,8 +156,9 @@ def _band_practice(row: dict, errors: dict, i: int) -> dict:
     low, high = practice["guide_min"], practice["guide_max"]  # digit strings
     if low is not None and high is not None and Decimal(low) > Decimal(high):
         errors.setdefault(f"bands.{i}.guide_max", []).append(
-            _("The most a band may hold cannot be below the least it must hold (%(min)s %%).", min=low))
-    return {key: value for key, value in practice.items() if value is not None}   # unset: not stored
+            _("The most a band may hold cannot be below the least it must hold (%(min)s %%).", min=low)
+        )
+    return {key: value for key, value in practice.items() if value is not None}  # unset: not stored
 
 
 def _check_guideline(bands: list[dict], errors: dict) -> None:
@@ -150,13 +167,19 @@ def _check_guideline(bands: list[dict], errors: dict) -> None:
     minima = [Decimal(b["guide_min"]) for b in bands if b.get("guide_min") is not None]
     if sum(minima, Decimal(0)) > 100:
         errors.setdefault("bands", []).append(
-            _("The guideline asks more than 100 %% of the reviews (the least shares add up to %(sum)s %%).",
-              sum=plain(sum(minima, Decimal(0)))))
+            _(
+                "The guideline asks more than 100 %% of the reviews (the least shares add up to %(sum)s %%).",
+                sum=plain(sum(minima, Decimal(0))),
+            )
+        )
     maxima = [b.get("guide_max") for b in bands]
     if bands and all(m is not None for m in maxima) and sum((Decimal(m) for m in maxima), Decimal(0)) < 100:
         errors.setdefault("bands", []).append(
-            _("The guideline leaves reviews nowhere (the most shares add up to %(sum)s %%, under 100 %%).",
-              sum=plain(sum((Decimal(m) for m in maxima), Decimal(0)))))
+            _(
+                "The guideline leaves reviews nowhere (the most shares add up to %(sum)s %%, under 100 %%).",
+                sum=plain(sum((Decimal(m) for m in maxima), Decimal(0))),
+            )
+        )
 
 
 def clean_settings(data: dict) -> dict:
@@ -173,13 +196,21 @@ def clean_settings(data: dict) -> dict:
     goals = clean_goals(data.get("goals") or {}, errors)
     if kpi_weight is not None and competency_weight is not None and feedback is not None and goals is not None:
         sections = {"feedback": feedback, "goals": goals}
-        total = (kpi_weight + competency_weight + Decimal(str(feedback_section_weight(sections)))
-                 + Decimal(str(goals_section_weight(sections))))
+        total = (
+            kpi_weight
+            + competency_weight
+            + Decimal(str(feedback_section_weight(sections)))
+            + Decimal(str(goals_section_weight(sections)))
+        )
         if total != 100:
             errors.setdefault("competency_weight", []).append(
-                _("The section weights (KPI, competencies, feedback, goals) must add up to 100 (now %(sum)s).",
-                  sum=plain(total)) if feedback["enabled"] or goals["enabled"] else
-                _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(total)))
+                _(
+                    "The section weights (KPI, competencies, feedback, goals) must add up to 100 (now %(sum)s).",
+                    sum=plain(total),
+                )
+                if feedback["enabled"] or goals["enabled"]
+                else _("The two section weights must add up to 100 (now %(sum)s).", sum=plain(total))
+            )
 
     levels = _number(data.get("levels", len(data.get("scale") or [])), errors, "levels", 2, MAX_LEVELS, decimals=0)
     if levels is not None and levels != int(levels):
@@ -206,10 +237,11 @@ def clean_settings(data: dict) -> dict:
         seen.add(band.upper())
         last = i == len(rows) - 1
         minimum = 0.0 if last else _number(row.get("min"), errors, f"bands.{i}.min", 0, MAX_SCORE, decimals=4)
-        minimum = None if minimum is None else float(minimum)   # JSON; at most 7 digits, kept exactly
+        minimum = None if minimum is None else float(minimum)  # JSON; at most 7 digits, kept exactly
         if minimum is not None and bands and bands[-1]["min"] is not None and minimum >= bands[-1]["min"]:
             errors.setdefault(f"bands.{i}.min", []).append(
-                _("Each band's minimum must be below the one above it (%(min)s).", min=plain(bands[-1]["min"])))
+                _("Each band's minimum must be below the one above it (%(min)s).", min=plain(bands[-1]["min"]))
+            )
         bands.append({"band": band, "min": minimum, **_band_practice(row, errors, i)})
     if not 2 <= len(bands) <= MAX_BANDS:
         errors.setdefault("bands", []).append(_("Give from 2 to %(num)d bands.", num=MAX_BANDS))
@@ -223,7 +255,8 @@ def clean_settings(data: dict) -> dict:
             continue
         if not OUTCOME_CODE.match(code):
             errors.setdefault(f"outcomes.{i}.code", []).append(
-                _("Use lower-case letters, digits and underscores (e.g. reward)."))
+                _("Use lower-case letters, digits and underscores (e.g. reward).")
+            )
         elif code in codes:
             errors.setdefault(f"outcomes.{i}.code", []).append(_("This outcome is already listed."))
         elif not label and code not in STANDARD_OUTCOMES:
@@ -241,15 +274,32 @@ def clean_settings(data: dict) -> dict:
     if errors:
         count = sum(len(v) for v in errors.values())
         raise ServiceError(_("The template has %(num)d problem(s): see the marked fields.", num=count), errors)
-    return {"name": name, "kpi_weight": kpi_weight, "competency_weight": competency_weight, "scale": scale,
-            "bands": bands, "outcomes": outcomes, "self_review": self_review,
-            "reviewer_enters_self_review": reviewer_enters, "feedback": feedback, "goals": goals}
+    return {
+        "name": name,
+        "kpi_weight": kpi_weight,
+        "competency_weight": competency_weight,
+        "scale": scale,
+        "bands": bands,
+        "outcomes": outcomes,
+        "self_review": self_review,
+        "reviewer_enters_self_review": reviewer_enters,
+        "feedback": feedback,
+        "goals": goals,
+    }
 
 
 # --- 360° feedback settings (issue 18) ---------------------------------------------------------
 
-FEEDBACK_DEFAULTS = {"enabled": False, "anonymous": True, "min_respondents": 3, "max_respondents": 8,
-                     "min_responses": 3, "days": 14, "questions": [], "weight": 0.0}
+FEEDBACK_DEFAULTS = {
+    "enabled": False,
+    "anonymous": True,
+    "min_respondents": 3,
+    "max_respondents": 8,
+    "min_responses": 3,
+    "days": 14,
+    "questions": [],
+    "weight": 0.0,
+}
 MAX_RESPONDENTS = 20
 MAX_QUESTIONS = 5
 
@@ -271,27 +321,40 @@ def clean_feedback(data: dict, errors: dict) -> dict | None:
         if not isinstance(values[name], bool):
             errors.setdefault(f"feedback.{name}", []).append(_("Answer yes or no."))
         clean[name] = bool(values[name])
-    for name, low, high in (("min_respondents", 1, MAX_RESPONDENTS), ("max_respondents", 1, MAX_RESPONDENTS),
-                            ("min_responses", 1, MAX_RESPONDENTS), ("days", 1, 365)):
+    for name, low, high in (
+        ("min_respondents", 1, MAX_RESPONDENTS),
+        ("max_respondents", 1, MAX_RESPONDENTS),
+        ("min_responses", 1, MAX_RESPONDENTS),
+        ("days", 1, 365),
+    ):
         number = _number(values[name], errors, f"feedback.{name}", low, high, decimals=0)
         clean[name] = None if number is None else int(number)
     weight = _number(values["weight"], errors, "feedback.weight", 0, 100)
     clean["weight"] = None if weight is None else float(weight)
     questions = values["questions"] if isinstance(values["questions"], list) else []
-    clean["questions"] = [q for q in (bounded_text(q if isinstance(q, str) else "", 300, errors,
-                                                   f"feedback.questions.{i}") for i, q in enumerate(questions)) if q]
+    clean["questions"] = [
+        q
+        for q in (
+            bounded_text(q if isinstance(q, str) else "", 300, errors, f"feedback.questions.{i}")
+            for i, q in enumerate(questions)
+        )
+        if q
+    ]
     if len(clean["questions"]) > MAX_QUESTIONS:
         errors.setdefault("feedback.questions", []).append(_("At most %(num)d questions.", num=MAX_QUESTIONS))
     low, high, needed = clean["min_respondents"], clean["max_respondents"], clean["min_responses"]
     if low is not None and high is not None and low > high:
         errors.setdefault("feedback.max_respondents", []).append(
-            _("At least the minimum number of respondents (%(num)d).", num=low))
+            _("At least the minimum number of respondents (%(num)d).", num=low)
+        )
     if needed is not None and high is not None and needed > high:
         errors.setdefault("feedback.min_responses", []).append(
-            _("At most the maximum number of respondents (%(num)d).", num=high))
+            _("At most the maximum number of respondents (%(num)d).", num=high)
+        )
     if clean["anonymous"] and needed is not None and needed < 2:
         errors.setdefault("feedback.min_responses", []).append(
-            _("An anonymous feedback needs at least 2 responses to hide who wrote what."))
+            _("An anonymous feedback needs at least 2 responses to hide who wrote what.")
+        )
     return None if None in clean.values() else clean
 
 
@@ -342,12 +405,25 @@ def default_template() -> AppraisalTemplate:
 
 
 def _apply_template(template: AppraisalTemplate, clean: dict) -> None:
-    duplicate = db.session.scalar(select(AppraisalTemplate.id).where(
-        AppraisalTemplate.name == clean["name"], AppraisalTemplate.id != (template.id or 0)))
+    duplicate = db.session.scalar(
+        select(AppraisalTemplate.id).where(
+            AppraisalTemplate.name == clean["name"], AppraisalTemplate.id != (template.id or 0)
+        )
+    )
     if duplicate is not None:
         raise ServiceError.field("name", _("Another template already has this name."))
-    for name in ("name", "kpi_weight", "competency_weight", "scale", "bands", "outcomes", "self_review",
-                 "reviewer_enters_self_review", "feedback", "goals"):
+    for name in (
+        "name",
+        "kpi_weight",
+        "competency_weight",
+        "scale",
+        "bands",
+        "outcomes",
+        "self_review",
+        "reviewer_enters_self_review",
+        "feedback",
+        "goals",
+    ):
         setattr(template, name, clean[name])
 
 
@@ -367,9 +443,16 @@ def update_template(template: AppraisalTemplate, data: dict, seen_version: int |
 
 
 def template_data(template: AppraisalTemplate) -> dict:
-    return {"name": template.name, "kpi_weight": float(template.kpi_weight),
-            "competency_weight": float(template.competency_weight), "levels": len(template.scale),
-            "scale": list(template.scale), "bands": list(template.bands), "outcomes": list(template.outcomes),
-            "self_review": template.self_review, "reviewer_enters_self_review": template.reviewer_enters_self_review,
-            "feedback": {**FEEDBACK_DEFAULTS, **(template.feedback or {})},
-            "goals": {**GOALS_DEFAULTS, **(template.goals or {})}}
+    return {
+        "name": template.name,
+        "kpi_weight": float(template.kpi_weight),
+        "competency_weight": float(template.competency_weight),
+        "levels": len(template.scale),
+        "scale": list(template.scale),
+        "bands": list(template.bands),
+        "outcomes": list(template.outcomes),
+        "self_review": template.self_review,
+        "reviewer_enters_self_review": template.reviewer_enters_self_review,
+        "feedback": {**FEEDBACK_DEFAULTS, **(template.feedback or {})},
+        "goals": {**GOALS_DEFAULTS, **(template.goals or {})},
+    }

@@ -1,4 +1,5 @@
 """What the appraisal view modules share: loading objects with the object check."""
+
 from __future__ import annotations
 
 from flask import abort, flash

@@ -1,5 +1,6 @@
 """The overdue reviews as a list with a selection across pages (``app.core.bulk``): the actions
 on it (reminding the reviewers) are registered by the package that sends the reminders."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,8 +24,11 @@ def _matching(args):
 
 
 def _names(ids) -> dict[int, str]:
-    query = (select(Review.id, Employee.employee_no, Employee.name).join(Employee, Employee.id == Review.employee_id)
-             .where(Review.id.in_(list(ids))))
+    query = (
+        select(Review.id, Employee.employee_no, Employee.name)
+        .join(Employee, Employee.id == Review.employee_id)
+        .where(Review.id.in_(list(ids)))
+    )
     scope = review_scope(current_user)
     if scope is not None:
         query = query.where(scope)

@@ -1,6 +1,7 @@
 """HR's follow-through of a cycle: the calibration page (bands against the guideline, the grid of
 reviews where a band is changed with a reason), the payroll export of a closed cycle, and the
 lists of promotion candidates and probation reviews with each employee's history."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -27,8 +28,11 @@ from app.org.views._helpers import department_arg
 
 
 def _filters() -> dict:
-    return {"department": department_arg(), "band": request.args.get("band", "")[:10],
-            "search": request.args.get("q", "").strip()[:100]}
+    return {
+        "department": department_arg(),
+        "band": request.args.get("band", "")[:10],
+        "search": request.args.get("q", "").strip()[:100],
+    }
 
 
 def _back(cycle_id: int) -> str:
@@ -43,8 +47,9 @@ def calibration(cycle_id: int):
     return render_calibration(cycle_id)
 
 
-def render_calibration(cycle_id: int, sent: CalibrationForm | None = None, sent_for: int | None = None,
-                       conflict=None, status: int = 200):
+def render_calibration(
+    cycle_id: int, sent: CalibrationForm | None = None, sent_for: int | None = None, conflict=None, status: int = 200
+):
     """The page; with the form HR sent for one review (kept, with its errors) when it was refused."""
     cycle = visible_cycle(cycle_id)
     filters = _filters()
@@ -53,14 +58,30 @@ def render_calibration(cycle_id: int, sent: CalibrationForm | None = None, sent_
     page = page_of(calibrating.grid(cycle, None, filters["department"], filters["band"], filters["search"]))
     rows = list(page.items)
     if sent_for is not None and all(r.id != sent_for for r in rows):
-        rows.insert(0, visible_review(sent_for))   # refused: its row is shown, with the input, wherever it is
-    chart = charts.bar_chart([(b.band, b.count) for b in spread.bands], _("Band distribution"),
-                             charts.BAND_COLOURS, label="calibration-bands")
+        rows.insert(0, visible_review(sent_for))  # refused: its row is shown, with the input, wherever it is
+    chart = charts.bar_chart(
+        [(b.band, b.count) for b in spread.bands],
+        _("Band distribution"),
+        charts.BAND_COLOURS,
+        label="calibration-bands",
+    )
     return render_template(
-        "appraisals/calibration.html", cycle=cycle, settings=settings, spread=spread, page=page, rows=rows, chart=chart,
-        filters=filters, sent=sent, sent_for=sent_for, conflict=conflict, Step=Step,
-        band_choices=[b["band"] for b in settings["bands"]], department_choices=org_services.department_choices(),
-        form=CalibrationForm()), status
+        "appraisals/calibration.html",
+        cycle=cycle,
+        settings=settings,
+        spread=spread,
+        page=page,
+        rows=rows,
+        chart=chart,
+        filters=filters,
+        sent=sent,
+        sent_for=sent_for,
+        conflict=conflict,
+        Step=Step,
+        band_choices=[b["band"] for b in settings["bands"]],
+        department_choices=org_services.department_choices(),
+        form=CalibrationForm(),
+    ), status
 
 
 @bp.route("/cycles/<int:cycle_id>/calibration/<int:review_id>", methods=["POST"])
@@ -75,8 +96,11 @@ def calibration_save(cycle_id: int, review_id: int):
     form = CalibrationForm()
     if not form.validate_on_submit():
         return render_calibration(cycle_id, form, review_id, status=400)
-    saved = save(form, lambda: flow.calibrate(review, form.calibrated_band.data or None, form.reason.data,
-                                              seen_version(form)), review)
+    saved = save(
+        form,
+        lambda: flow.calibrate(review, form.calibrated_band.data or None, form.reason.data, seen_version(form)),
+        review,
+    )
     if not saved.ok:
         return render_calibration(cycle_id, form, review_id, saved.conflict, saved.status)
     flash(_("Calibration of %(name)s saved.", name=review.employee.name), "success")
@@ -109,5 +133,11 @@ def follow_up():
         cycle_id = None
     page = page_of(followup.follow_up(kind, None, cycle_id))
     history = followup.histories(sorted({r.employee_id for r in page.items}))
-    return render_template("appraisals/follow_up.html", kind=kind, page=page, history=history, cycle_id=cycle_id,
-                           cycles=db.session.scalars(services.list_cycles()).all())
+    return render_template(
+        "appraisals/follow_up.html",
+        kind=kind,
+        page=page,
+        history=history,
+        cycle_id=cycle_id,
+        cycles=db.session.scalars(services.list_cycles()).all(),
+    )

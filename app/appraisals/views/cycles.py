@@ -1,5 +1,6 @@
 """Cycles: the list, create and edit, launch, close, delete, recompute. A cycle's own page is its
 results page (app/appraisals/views/results.py)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -38,8 +39,9 @@ def cycles():
 
 def _cycle_form(cycle=None) -> CycleForm:
     form = CycleForm(obj=cycle)
-    form.template_id.choices = [(str(t.id), t.name) for t in db.session.scalars(services.list_templates())] \
-        or [("", _("Standard (created with the first cycle)"))]
+    form.template_id.choices = [(str(t.id), t.name) for t in db.session.scalars(services.list_templates())] or [
+        ("", _("Standard (created with the first cycle)"))
+    ]
     form.department_ids.choices = [(str(i), label) for i, label in org_services.department_choices()]
     if cycle is not None and request.method == "GET":
         form.template_id.data = str(cycle.template_id)
@@ -50,11 +52,16 @@ def _cycle_form(cycle=None) -> CycleForm:
 
 def _data(form: CycleForm) -> services.CycleData:
     return services.CycleData(
-        name=form.name.data or "", period_type=form.period_type.data, start_date=form.start_date.data,
-        end_date=form.end_date.data, template_id=parse_id(form.template_id.data),
+        name=form.name.data or "",
+        period_type=form.period_type.data,
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        template_id=parse_id(form.template_id.data),
         department_ids=[i for i in (parse_id(v) for v in form.department_ids.data or []) if i is not None],
-        include_subdepartments=form.include_subdepartments.data, self_review_due=form.self_review_due.data,
-        manager_review_due=form.manager_review_due.data)
+        include_subdepartments=form.include_subdepartments.data,
+        self_review_due=form.self_review_due.data,
+        manager_review_due=form.manager_review_due.data,
+    )
 
 
 @bp.route("/cycles/new", methods=["GET", "POST"])
@@ -101,8 +108,12 @@ def cycle_launch(cycle_id: int):
     form = LaunchForm()
     if not form.validate_on_submit():
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
-    done = attempt(lambda: tasks.launch_or_enqueue(cycle, current_user, seen_version(form),
-                                                   confirm_overlap=bool(form.confirm_overlap.data)), show=None)
+    done = attempt(
+        lambda: tasks.launch_or_enqueue(
+            cycle, current_user, seen_version(form), confirm_overlap=bool(form.confirm_overlap.data)
+        ),
+        show=None,
+    )
     if isinstance(done.error, launch.Overlap):
         flash(done.error.message, "danger")
         return redirect(url_for("appraisals.cycle", cycle_id=cycle_id, overlap=1))
@@ -113,15 +124,35 @@ def cycle_launch(cycle_id: int):
     if isinstance(result, Task):
         flash(_("The cycle is being launched in the background: follow the progress here."), "info")
         return redirect(url_for("tasks.detail", task_id=result.id))
-    flash(_("Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
-            "job description, %(no_reviewer)d without a reviewer.", created=result.created, existing=result.existing,
-            no_jd=result.without_jd, no_reviewer=result.without_reviewer), "success")
+    flash(
+        _(
+            "Launched: %(created)d review(s) created (%(existing)d already there), %(no_jd)d without a published "
+            "job description, %(no_reviewer)d without a reviewer.",
+            created=result.created,
+            existing=result.existing,
+            no_jd=result.without_jd,
+            no_reviewer=result.without_reviewer,
+        ),
+        "success",
+    )
     if result.excluded:
-        flash(_("%(num)d of them excluded, as decided before the launch: counted nowhere, listed at the bottom of "
-                "this page.", num=result.excluded), "info")
+        flash(
+            _(
+                "%(num)d of them excluded, as decided before the launch: counted nowhere, listed at the bottom of "
+                "this page.",
+                num=result.excluded,
+            ),
+            "info",
+        )
     if result.stalled:
-        flash(_("%(num)d review(s) of this cycle cannot move as things stand: they are listed on this page, each "
-                "with the reason and what fixes it.", num=result.stalled), "warning")
+        flash(
+            _(
+                "%(num)d review(s) of this cycle cannot move as things stand: they are listed on this page, each "
+                "with the reason and what fixes it.",
+                num=result.stalled,
+            ),
+            "warning",
+        )
     return redirect(url_for("appraisals.cycle", cycle_id=cycle_id))
 
 
@@ -144,10 +175,17 @@ def cycle_delete(cycle_id: int):
 @bp.route("/cycles/<int:cycle_id>/recompute", methods=["POST"])
 @requires(can_manage_appraisals)
 def cycle_recompute(cycle_id: int):
-    return _action(cycle_id, lambda c, f: recompute_cycle(c),
-                   lambda r: _("Scores recomputed: %(num)d of the %(checked)d review(s) in progress changed; "
-                               "%(final)d finalised review(s) are locked and were left as they are.",
-                               num=r.changed, checked=r.checked, final=r.skipped_finalised))
+    return _action(
+        cycle_id,
+        lambda c, f: recompute_cycle(c),
+        lambda r: _(
+            "Scores recomputed: %(num)d of the %(checked)d review(s) in progress changed; "
+            "%(final)d finalised review(s) are locked and were left as they are.",
+            num=r.changed,
+            checked=r.checked,
+            final=r.skipped_finalised,
+        ),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/exclusions", methods=["POST"])
@@ -164,8 +202,10 @@ def cycle_exclude(cycle_id: int):
 
         def exclude():
             if employee is None:
-                raise ServiceError.field("employee_no", _("No employee has the number “%(no)s”.", no=number)
-                                         if number else _("Enter an employee number."))
+                raise ServiceError.field(
+                    "employee_no",
+                    _("No employee has the number “%(no)s”.", no=number) if number else _("Enter an employee number."),
+                )
             exclusions.exclude_employee(cycle, employee.id, form.reason.data, form.comment.data, seen_version(form))
 
         error = attempt(exclude).error

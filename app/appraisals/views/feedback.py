@@ -1,6 +1,7 @@
 """360° feedback pages (issue 18): nominating and approving respondents on a review, the
 respondent's own requests and form, and HR's page of a cycle's feedback (bulk approval, the
 respondents without an account). What each person sees of the answers: ``services.feedback``."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -50,8 +51,9 @@ def feedback_nominate(review_id: int):
         errors = dict(done.error.errors)
         if not number:
             errors = {"respondent_id": [_("Enter the employee number of the person to ask.")]}
-        return render_review(visible_review(review_id), errors=errors, status=422, message=done.error.message,
-                             feedback_form=form)
+        return render_review(
+            visible_review(review_id), errors=errors, status=422, message=done.error.message, feedback_form=form
+        )
     flash(_("%(name)s is nominated.", name=respondent.name), "success")
     return _back(review_id)
 
@@ -100,7 +102,7 @@ def feedback_requests():
 def _own_request(nomination_id: int):
     nomination = feedback.get_nomination(nomination_id)
     if not can_answer_feedback(current_user, nomination) or nomination.status != "approved":
-        abort(404)   # only the respondent knows the form exists
+        abort(404)  # only the respondent knows the form exists
     return nomination
 
 
@@ -116,9 +118,13 @@ def feedback_form(nomination_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        given = {"ratings": {r.code: request.form.get(f"rating-{r.code}", "") for r in review.ratings},
-                 "answers": [request.form.get(f"answer-{i}", "")
-                             for i in range(len(feedback.feedback_settings(review.cycle)["questions"]))]}
+        given = {
+            "ratings": {r.code: request.form.get(f"rating-{r.code}", "") for r in review.ratings},
+            "answers": [
+                request.form.get(f"answer-{i}", "")
+                for i in range(len(feedback.feedback_settings(review.cycle)["questions"]))
+            ],
+        }
         done = attempt(lambda: feedback.answer(nomination, given["ratings"], given["answers"]), show=None)
         if done.ok:
             flash(_("Thank you: your feedback is recorded."), "success")
@@ -126,20 +132,34 @@ def feedback_form(nomination_id: int):
         errors, message, status = done.error.errors, done.error.message, 422
         nomination = _own_request(nomination_id)
         review = nomination.review
-    return render_template("appraisals/feedback_form.html", nomination=nomination, review=review, form=form,
-                           settings=settings, questions=feedback.feedback_settings(review.cycle)["questions"],
-                           due=feedback.due_date(review.cycle), is_open=feedback.is_open(review),
-                           levels=[(level["level"], level_label(level)) for level in settings["scale"]],
-                           errors=errors, message=message, given=given), status
+    return render_template(
+        "appraisals/feedback_form.html",
+        nomination=nomination,
+        review=review,
+        form=form,
+        settings=settings,
+        questions=feedback.feedback_settings(review.cycle)["questions"],
+        due=feedback.due_date(review.cycle),
+        is_open=feedback.is_open(review),
+        levels=[(level["level"], level_label(level)) for level in settings["scale"]],
+        errors=errors,
+        message=message,
+        given=given,
+    ), status
 
 
 @bp.route("/cycles/<int:cycle_id>/feedback")
 @requires(can_manage_appraisals)
 def cycle_feedback(cycle_id: int):
     cycle = visible_cycle(cycle_id)
-    return render_template("appraisals/cycle_feedback.html", cycle=cycle, form=VersionForm(),
-                           settings=feedback.feedback_settings(cycle), due=feedback.due_date(cycle),
-                           missing=feedback.without_account(cycle))
+    return render_template(
+        "appraisals/cycle_feedback.html",
+        cycle=cycle,
+        form=VersionForm(),
+        settings=feedback.feedback_settings(cycle),
+        due=feedback.due_date(cycle),
+        missing=feedback.without_account(cycle),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/feedback/approve", methods=["POST"])
@@ -151,8 +171,15 @@ def cycle_feedback_approve(cycle_id: int):
     done = attempt(lambda: feedback.approve_cycle(cycle), show=flash_errors)
     if done.ok:
         result = done.value
-        flash(_("%(num)d nominations approved on %(reviews)d reviews; %(left)d lists left (too short or too long).",
-                num=result.nominations, reviews=result.reviews, left=len(result.skipped)), "success")
+        flash(
+            _(
+                "%(num)d nominations approved on %(reviews)d reviews; %(left)d lists left (too short or too long).",
+                num=result.nominations,
+                reviews=result.reviews,
+                left=len(result.skipped),
+            ),
+            "success",
+        )
     return redirect(url_for("appraisals.cycle_feedback", cycle_id=cycle_id))
 
 
@@ -161,7 +188,11 @@ def review_context(review) -> dict:
     if not feedback.enabled(review):
         return {"feedback_view": feedback.view(review)}
     role = feedback_role(current_user, review)
-    return {"feedback_view": feedback.view(review), "nominations": feedback.list_nominations(review),
-            "feedback_open": feedback.is_open(review), "feedback_role": role,
-            "can_approve": can_approve_feedback(current_user, review),
-            "sees_respondents": can_calibrate(current_user, review)}
+    return {
+        "feedback_view": feedback.view(review),
+        "nominations": feedback.list_nominations(review),
+        "feedback_open": feedback.is_open(review),
+        "feedback_role": role,
+        "can_approve": can_approve_feedback(current_user, review),
+        "sees_respondents": can_calibrate(current_user, review),
+    }

@@ -1,5 +1,6 @@
 """Bulk KPI actuals: upload a CSV or XLSX file, see every row's result (dry run), then apply a
 clean file in one transaction."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,12 @@ def cycle_import(cycle_id: int):
                 flash(_("%(num)d actual(s) imported; the scores are updated.", num=count), "success")
                 return redirect(url_for("appraisals.cycle", cycle_id=cycle.id))
             upload = request.files.get("file")
-            rows = kpi_actuals.check(cycle, kpi_actuals.read_rows(upload.filename if upload else "",
-                                                          upload.read() if upload else b""), current_user,
-                                  form.number_format.data)
+            rows = kpi_actuals.check(
+                cycle,
+                kpi_actuals.read_rows(upload.filename if upload else "", upload.read() if upload else b""),
+                current_user,
+                form.number_format.data,
+            )
             status = 200
         except ServiceError as error:
             db.session.rollback()
@@ -47,5 +51,11 @@ def cycle_import(cycle_id: int):
             else:
                 flash(error.message, "danger")
     clean = rows is not None and all(r.ok for r in rows)
-    return render_template("appraisals/import.html", cycle=cycle, form=form, rows=rows, clean=clean,
-                           payload=json.dumps(kpi_actuals.serialise(rows)) if clean else ""), status
+    return render_template(
+        "appraisals/import.html",
+        cycle=cycle,
+        form=form,
+        rows=rows,
+        clean=clean,
+        payload=json.dumps(kpi_actuals.serialise(rows)) if clean else "",
+    ), status

@@ -1,5 +1,6 @@
 """Improvement plans: the list (what the user may see), a plan's page where its owner or HR
 fills it in, records check-ins and closes it, and its printable PDF with the signatures."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -43,8 +44,9 @@ def _editable(plan_id: int):
 def plans():
     status = request.args.get("status", "running")
     page = page_of(improvement.list_plans(plan_scope(current_user), status))
-    return render_template("appraisals/plans.html", page=page, status=status, PlanStatus=PlanStatus,
-                           today=clock.today())
+    return render_template(
+        "appraisals/plans.html", page=page, status=status, PlanStatus=PlanStatus, today=clock.today()
+    )
 
 
 def _plan_form(plan) -> PlanForm:
@@ -66,10 +68,16 @@ def render_plan(plan_id: int, status: int = 200, conflict=None, **forms):
     closing = forms.get("close_form") or ClosePlanForm(formdata=None)
     if "close_form" not in forms:
         closing.version.data = plan.version
-    return render_template("appraisals/plan.html", plan=plan, form=forms.get("plan_form") or _plan_form(plan),
-                           checkin_form=checkin, close_form=closing, conflict=conflict,
-                           editable=can_edit_plan(current_user, plan) and not plan.is_closed,
-                           today=clock.today()), status
+    return render_template(
+        "appraisals/plan.html",
+        plan=plan,
+        form=forms.get("plan_form") or _plan_form(plan),
+        checkin_form=checkin,
+        close_form=closing,
+        conflict=conflict,
+        editable=can_edit_plan(current_user, plan) and not plan.is_closed,
+        today=clock.today(),
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -84,8 +92,10 @@ def _owner_id(form: PlanForm) -> int | None:
         return None
     owner = db.session.scalar(select(Employee.id).where(Employee.employee_no == number))
     if owner is None:
-        raise ServiceError(_("No employee has the number %(no)s.", no=number),
-                           {"owner_no": [_("No employee has the number %(no)s.", no=number)]})
+        raise ServiceError(
+            _("No employee has the number %(no)s.", no=number),
+            {"owner_no": [_("No employee has the number %(no)s.", no=number)]},
+        )
     return owner
 
 
@@ -99,9 +109,22 @@ def plan_save(plan_id: int):
     dates = form.dates()
     if dates is None:
         return render_plan(plan_id, 422, plan_form=form)
-    saved = save(form, lambda: improvement.update_plan(plan, improvement.PlanData(
-        objectives=form.objectives.data, support=form.support.data, start_date=form.start_date.data,
-        end_date=form.end_date.data, checkin_dates=dates, owner_id=_owner_id(form)), seen_version(form)), plan)
+    saved = save(
+        form,
+        lambda: improvement.update_plan(
+            plan,
+            improvement.PlanData(
+                objectives=form.objectives.data,
+                support=form.support.data,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                checkin_dates=dates,
+                owner_id=_owner_id(form),
+            ),
+            seen_version(form),
+        ),
+        plan,
+    )
     if not saved.ok:
         return render_plan(plan_id, saved.status, saved.conflict, plan_form=form)
     flash(_("Improvement plan saved."), "success")
@@ -115,8 +138,7 @@ def plan_checkin(plan_id: int):
     form = CheckInForm()
     if not form.validate_on_submit():
         return render_plan(plan_id, 422, checkin_form=form)
-    saved = save(form, lambda: improvement.add_checkin(plan, form.on.data, form.comment.data, seen_version(form)),
-                 plan)
+    saved = save(form, lambda: improvement.add_checkin(plan, form.on.data, form.comment.data, seen_version(form)), plan)
     if not saved.ok:
         return render_plan(plan_id, saved.status, saved.conflict, checkin_form=form)
     flash(_("Check-in recorded."), "success")
@@ -130,12 +152,18 @@ def plan_close(plan_id: int):
     form = ClosePlanForm()
     if not form.validate_on_submit():
         return render_plan(plan_id, 422, close_form=form)
-    saved = save(form, lambda: improvement.close_plan(plan, form.result.data, form.comment.data,
-                                                      seen_version(form), form.new_end.data), plan)
+    saved = save(
+        form,
+        lambda: improvement.close_plan(
+            plan, form.result.data, form.comment.data, seen_version(form), form.new_end.data
+        ),
+        plan,
+    )
     if not saved.ok:
         return render_plan(plan_id, saved.status, saved.conflict, close_form=form)
-    flash(_("The plan is extended.") if plan.status == PlanStatus.EXTENDED.value else _("The plan is closed."),
-          "success")
+    flash(
+        _("The plan is extended.") if plan.status == PlanStatus.EXTENDED.value else _("The plan is closed."), "success"
+    )
     return redirect(url_for("appraisals.plan", plan_id=plan_id))
 
 

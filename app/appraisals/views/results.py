@@ -1,5 +1,6 @@
 """A cycle's page: completion, band distribution and score histogram, the departments, and the
 sortable, filterable table of its reviews; exports; an employee's history across cycles."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -31,16 +32,25 @@ from app.org.models import Employee
 from app.org.services import views_cache
 from app.org.views._helpers import department_arg
 
-SORTS = {"employee_no": Employee.employee_no, "name": Employee.name, "status": Review.status,
-         "final_score": Review.final_score, "kpi_score": Review.kpi_score,
-         "competency_score": Review.competency_score,
-         "band": func.coalesce(Review.calibrated_band, Review.band)}  # the band shown: calibrated, else computed
+SORTS = {
+    "employee_no": Employee.employee_no,
+    "name": Employee.name,
+    "status": Review.status,
+    "final_score": Review.final_score,
+    "kpi_score": Review.kpi_score,
+    "competency_score": Review.competency_score,
+    "band": func.coalesce(Review.calibrated_band, Review.band),
+}  # the band shown: calibrated, else computed
 
 
 def _filters() -> dict:
     status = request.args.get("status", "")
-    return {"status": status if status in Step.values() else "", "band": request.args.get("band", "")[:10],
-            "search": request.args.get("q", "").strip()[:100], "department": department_arg()}
+    return {
+        "status": status if status in Step.values() else "",
+        "band": request.args.get("band", "")[:10],
+        "search": request.args.get("q", "").strip()[:100],
+        "department": department_arg(),
+    }
 
 
 @bp.route("/cycles/<int:cycle_id>")
@@ -59,32 +69,58 @@ def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
     stalled_only = hr and request.args.get("stalled") == "1"
     # The cycle's counts (over all its reviews) until the data changes: the page then costs what it shows.
     department_id = filters["department"].id if filters["department"] is not None else None
-    summary, departments, stalled = views_cache.cached("cycle page", (cycle.id, current_user.id, department_id, hr), lambda: (
-        results.summary(cycle, scope, filters["department"]),
-        results.by_department(cycle, scope, filters["department"]),
-        reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None))
+    summary, departments, stalled = views_cache.cached(
+        "cycle page",
+        (cycle.id, current_user.id, department_id, hr),
+        lambda: (
+            results.summary(cycle, scope, filters["department"]),
+            results.by_department(cycle, scope, filters["department"]),
+            reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None,
+        ),
+    )
     unscored_only = request.args.get("unscored") == "1"
-    query = services.list_reviews(cycle.id, scope, filters["status"], filters["band"], filters["search"],
-                                  filters["department"], overdue_on=clock.today() if overdue_only else None,
-                                  stalled=stalled_only, unscored=unscored_only)
+    query = services.list_reviews(
+        cycle.id,
+        scope,
+        filters["status"],
+        filters["band"],
+        filters["search"],
+        filters["department"],
+        overdue_on=clock.today() if overdue_only else None,
+        stalled=stalled_only,
+        unscored=unscored_only,
+    )
     query, sort = sort_query(query, request.args.get("sort"), SORTS, "employee_no")
     page = page_of(query)
     settings = services.cycle_settings(cycle)
     steps = [(step.label, summary.by_step[step.value], charts.STEP_COLOURS[step.value]) for step in Step]
     return render_template(
-        "appraisals/cycle.html", cycle=cycle, page=page, sort=sort, summary=summary, settings=settings,
-        filters=filters, overdue_only=overdue_only, stalled_only=stalled_only,
-        stalled=stalled, departments=departments,
+        "appraisals/cycle.html",
+        cycle=cycle,
+        page=page,
+        sort=sort,
+        summary=summary,
+        settings=settings,
+        filters=filters,
+        overdue_only=overdue_only,
+        stalled_only=stalled_only,
+        stalled=stalled,
+        departments=departments,
         progress_chart=charts.stacked_bar(steps, _("Reviews by step")),
         band_chart=charts.bar_chart(summary.bands, _("Band distribution"), charts.BAND_COLOURS, label="bands"),
         histogram_chart=charts.bar_chart(summary.histogram, _("Final scores"), label="histogram", width=560),
-        department_choices=org_services.department_choices(), version_form=VersionForm(),
-        unscored_only=unscored_only, launch_form=LaunchForm(), exclusion_form=exclusion_form or ExclusionForm(),
+        department_choices=org_services.department_choices(),
+        version_form=VersionForm(),
+        unscored_only=unscored_only,
+        launch_form=LaunchForm(),
+        exclusion_form=exclusion_form or ExclusionForm(),
         exclusion_errors=exclusion_errors or {},
         overlap=hr and request.args.get("overlap") == "1",
         exclusions=exclusions.list_exclusions(cycle) if hr and cycle.is_draft else [],
         excluded=db.session.scalars(exclusions.excluded_reviews(cycle, scope)).all() if not cycle.is_draft else [],
-        is_overdue=services.is_overdue, targets_period=services.targets_period_label(cycle))
+        is_overdue=services.is_overdue,
+        targets_period=services.targets_period_label(cycle),
+    )
 
 
 @bp.route("/cycles/<int:cycle_id>/export.<any(xlsx, csv):fmt>")
@@ -109,9 +145,11 @@ def history(employee_id: int):
         bands = services.cycle_settings(reviews[-1].cycle)["bands"]
         guides = [(b["band"], float(b["min"])) for b in bands if b["min"]]
     # The trend of results: a review in progress has only a provisional score (a gap here).
-    chart = charts.line_chart([(r.cycle.name, r.final_score if r.is_finalised else None) for r in reviews],
-                              _("Final score by cycle (finalised reviews)"),
-                              guides=guides)
+    chart = charts.line_chart(
+        [(r.cycle.name, r.final_score if r.is_finalised else None) for r in reviews],
+        _("Final score by cycle (finalised reviews)"),
+        guides=guides,
+    )
     return render_template("appraisals/history.html", employee=employee, reviews=reviews, chart=chart)
 
 
@@ -125,6 +163,11 @@ def cycle_results_pdf(cycle_id: int):
     pdf, task = results_or_task(cycle, department_arg(), requested_language(request.args.get("lang")))
     if task is None:
         return pdf_response(pdf)
-    flash(_("This PDF is long: it is being prepared in the background. You can leave this page and come back "
-            "from “My tasks”."), "info")
+    flash(
+        _(
+            "This PDF is long: it is being prepared in the background. You can leave this page and come back "
+            "from “My tasks”."
+        ),
+        "info",
+    )
     return redirect(url_for("tasks.detail", task_id=task.id), code=303)

@@ -1,6 +1,7 @@
 """Reviews: my appraisals, overdue reviews, a review's page with the form of its current step,
 and the step actions (self-review, manager review, calibration, finalise, reopen, acknowledge,
 reviewer)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -57,8 +58,9 @@ RULES = {
     scoring.BEYOND_STRETCH: lambda: _("at or beyond the stretch: 120"),
     scoring.TO_THRESHOLD: lambda: _("between threshold and target: 100 × (A − T0) / (T − T0)"),
     scoring.BEYOND_THRESHOLD: lambda: _("at or beyond the threshold: 0"),
-    scoring.RATIO: lambda: _("worse than the target, no threshold: 100 × A / T (higher is better) or 100 × T / A "
-                             "(lower is better)"),
+    scoring.RATIO: lambda: _(
+        "worse than the target, no threshold: 100 × A / T (higher is better) or 100 × T / A (lower is better)"
+    ),
     scoring.NO_ACTUAL: lambda: _("no actual yet"),
 }
 
@@ -72,19 +74,27 @@ def index():
     if employee is not None:
         mine = list(reversed(employee_history(employee.id)))
     if employee is not None and can_do_manager_reviews(current_user):
-        to_review = db.session.scalars(services.list_reviews().where(
-            Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value).order_by(Review.id)).all()
-    running = db.session.scalars(services.list_cycles("running").limit(10)).all() \
-        if can_manage_appraisals(current_user) else []
-    return render_template("appraisals/index.html", mine=mine, to_review=to_review, running=running,
-                           is_overdue=services.is_overdue)
+        to_review = db.session.scalars(
+            services.list_reviews()
+            .where(Review.reviewer_id == employee.id, Review.status == Step.MANAGER_REVIEW.value)
+            .order_by(Review.id)
+        ).all()
+    running = (
+        db.session.scalars(services.list_cycles("running").limit(10)).all()
+        if can_manage_appraisals(current_user)
+        else []
+    )
+    return render_template(
+        "appraisals/index.html", mine=mine, to_review=to_review, running=running, is_overdue=services.is_overdue
+    )
 
 
 @bp.route("/overdue")
 @requires(can_use_appraisals)
 def overdue():
-    query = services.list_reviews(scope=review_scope(current_user), overdue_on=clock.today()) \
-        .order_by(Review.cycle_id, Review.id)
+    query = services.list_reviews(scope=review_scope(current_user), overdue_on=clock.today()).order_by(
+        Review.cycle_id, Review.id
+    )
     page = page_of(query)
     selection = bulk.for_page(current_user, OVERDUE) if can_manage_appraisals(current_user) else None
     return render_template("appraisals/overdue.html", page=page, selection=selection)
@@ -94,14 +104,22 @@ def _forms(review, given: dict):
     """The forms of the review page: those of the request (kept with the user's input), the
     others fresh; the select fields get their choices either way."""
     settings = services.cycle_settings(review.cycle)
-    forms = {"step_form": StepForm, "calibration_form": CalibrationForm, "reopen_form": ReopenForm,
-             "reviewer_form": ReviewerForm, "version_form": VersionForm,
-             "exclusion_form": lambda: ExclusionForm(prefix="exclusion"), "feedback_form": NominationForm}
+    forms = {
+        "step_form": StepForm,
+        "calibration_form": CalibrationForm,
+        "reopen_form": ReopenForm,
+        "reviewer_form": ReviewerForm,
+        "version_form": VersionForm,
+        "exclusion_form": lambda: ExclusionForm(prefix="exclusion"),
+        "feedback_form": NominationForm,
+    }
     context = {name: given.get(name) or form_class() for name, form_class in forms.items()}
     context["step_form"].outcome.choices = [("", "—")] + [
-        (o["code"], outcome_label(settings["outcomes"], o["code"])) for o in settings["outcomes"]]
+        (o["code"], outcome_label(settings["outcomes"], o["code"])) for o in settings["outcomes"]
+    ]
     context["calibration_form"].calibrated_band.choices = [("", _("Keep the computed band"))] + [
-        (b["band"], b["band"]) for b in settings["bands"]]
+        (b["band"], b["band"]) for b in settings["bands"]
+    ]
     context["settings"] = settings
     return context
 
@@ -110,8 +128,9 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
     context = _forms(review, forms)
     scores = services.compute(review, context["settings"])
     if request.method == "GET" or not forms:
-        context["step_form"].comment.data = review.manager_comment if review.status == Step.MANAGER_REVIEW.value \
-            else review.self_comment
+        context["step_form"].comment.data = (
+            review.manager_comment if review.status == Step.MANAGER_REVIEW.value else review.self_comment
+        )
         context["step_form"].outcome.data = review.outcome or ""
         context["calibration_form"].calibrated_band.data = review.calibrated_band or ""
         context["calibration_form"].reason.data = review.calibration_reason
@@ -122,23 +141,39 @@ def render_review(review, errors=None, submitted=None, conflict=None, status=200
     self_for = can_enter_self_review_for(current_user, review) and not own_self
     # HR may have both paper forms to enter during the manager review: one at a time, the
     # manager's first, the employee's on asking (?paper=self).
-    paper_self = self_for and (not (own_manager or manager_for) or request.values.get("paper") == "self"
-                               or (submitted is not None and submitted.get("paper") == "self"))
+    paper_self = self_for and (
+        not (own_manager or manager_for)
+        or request.values.get("paper") == "self"
+        or (submitted is not None and submitted.get("paper") == "self")
+    )
     can_self = own_self or paper_self
     can_manager = (own_manager or manager_for) and not paper_self
     return render_template(
-        "appraisals/review.html", review=review, scores=scores, rules=RULES, errors=errors or {}, message=message,
-        submitted=submitted, conflict=conflict, notes=services.note_texts(review),
-        overdue=services.is_overdue(review), event_label=flow.event_label,
+        "appraisals/review.html",
+        review=review,
+        scores=scores,
+        rules=RULES,
+        errors=errors or {},
+        message=message,
+        submitted=submitted,
+        conflict=conflict,
+        notes=services.note_texts(review),
+        overdue=services.is_overdue(review),
+        event_label=flow.event_label,
         people=person_names(e.actor_id for e in review.events),
         targets_period=services.targets_period_label(review.cycle),
-        can_self=can_self, can_manager=can_manager, on_behalf=(paper_self and not own_self) or (
-            can_manager and not own_manager), other_paper_form=self_for and not paper_self,
+        can_self=can_self,
+        can_manager=can_manager,
+        on_behalf=(paper_self and not own_self) or (can_manager and not own_manager),
+        other_paper_form=self_for and not paper_self,
         can_skip=can_skip_self_review_for(current_user, review),
-        can_hr=can_calibrate(current_user, review), own=is_own_review(current_user, review),
+        can_hr=can_calibrate(current_user, review),
+        own=is_own_review(current_user, review),
         plan_id=improvement.plan_id_of(review) if review.is_finalised else None,
-        **feedback_views.review_context(review), **goal_views.review_context(review, forms.get("goal_input")),
-        **context), status
+        **feedback_views.review_context(review),
+        **goal_views.review_context(review, forms.get("goal_input")),
+        **context,
+    ), status
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -174,16 +209,26 @@ def _step(review_id: int, allowed, save):
     if not form.validate_on_submit():
         abort(400)
     submit = request.form.get("action") == "submit"
-    data = flow.StepData(kpis=_rows(review, "kpis", "actual"), ratings=_rows(review, "ratings", "rating"),
-                         comment=form.comment.data, outcome=request.form.get("outcome"))
+    data = flow.StepData(
+        kpis=_rows(review, "kpis", "actual"),
+        ratings=_rows(review, "ratings", "rating"),
+        comment=form.comment.data,
+        outcome=request.form.get("outcome"),
+    )
     done = attempt(lambda: save(review, data, seen_version(form), submit), show=None)
     if done.conflict is not None:
         review = visible_review(review_id)
         return render_review(review, submitted=request.form, conflict=done.conflict, status=409, step_form=form)
     if done.error is not None:
         review = visible_review(review_id)
-        return render_review(review, errors=done.error.errors, submitted=request.form, status=422, step_form=form,
-                             message=done.error.message)
+        return render_review(
+            review,
+            errors=done.error.errors,
+            submitted=request.form,
+            status=422,
+            step_form=form,
+            message=done.error.message,
+        )
     flash(_("Submitted. Thank you.") if submit else _("Saved. You can come back and finish later."), "success")
     return redirect(url_for("appraisals.review", review_id=review.id))
 
@@ -197,6 +242,7 @@ def _own_or_for(own, for_someone):
 def self_review(review_id: int):
     """The employee's self-review, or the paper one entered on their behalf (HR, or the reviewer
     where the template allows)."""
+
     def save(review, data, version, submit):
         flow.save_self_review(review, data, version, submit, on_behalf=not is_own_review(current_user, review))
 
@@ -208,9 +254,9 @@ def self_review(review_id: int):
 def manager_review(review_id: int):
     """The reviewer's manager review, or the paper one HR enters on behalf of a reviewer who has
     no account able to do it."""
+
     def save(review, data, version, submit):
-        flow.save_manager_review(review, data, version, submit,
-                                 on_behalf=not can_manager_review(current_user, review))
+        flow.save_manager_review(review, data, version, submit, on_behalf=not can_manager_review(current_user, review))
 
     return _step(review_id, _own_or_for(can_manager_review, can_enter_manager_review_for), save)
 
@@ -223,8 +269,9 @@ def skip_self_review(review_id: int):
         return _not_yours(review)
     form = VersionForm()
     if form.validate_on_submit():
-        if attempt(lambda: flow.skip_self_review(review, seen_version(form),
-                                                 by_hr=can_calibrate(current_user, review))).ok:
+        if attempt(
+            lambda: flow.skip_self_review(review, seen_version(form), by_hr=can_calibrate(current_user, review))
+        ).ok:
             flash(_("The self-review is skipped: the review is with the reviewer."), "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
 
@@ -237,19 +284,28 @@ def exclude(review_id: int):
             exclusions.exclude_review(review, form.reason.data, form.comment.data, seen_version(form))
         except Conflict:
             raise
-        except ServiceError as error:   # the fields of this form carry its prefix
+        except ServiceError as error:  # the fields of this form carry its prefix
             raise ServiceError(error.message, {f"exclusion-{k}": v for k, v in error.errors.items()}) from None
 
-    return _hr_action(review_id, lambda: ExclusionForm(prefix="exclusion"), run,
-                      _("Removed from the cycle: the review is counted nowhere until it is restored."),
-                      "exclusion_form")
+    return _hr_action(
+        review_id,
+        lambda: ExclusionForm(prefix="exclusion"),
+        run,
+        _("Removed from the cycle: the review is counted nowhere until it is restored."),
+        "exclusion_form",
+    )
 
 
 @bp.route("/reviews/<int:review_id>/restore", methods=["POST"])
 @requires(can_manage_appraisals)
 def restore(review_id: int):
-    return _hr_action(review_id, VersionForm, lambda r, f: exclusions.restore_review(r, seen_version(f)),
-                      _("Restored to the cycle, at the step where it was."), "version_form")
+    return _hr_action(
+        review_id,
+        VersionForm,
+        lambda r, f: exclusions.restore_review(r, seen_version(f)),
+        _("Restored to the cycle, at the step where it was."),
+        "version_form",
+    )
 
 
 def _hr_action(review_id: int, form_class, action, message: str, form_name: str):
@@ -263,8 +319,13 @@ def _hr_action(review_id: int, form_class, action, message: str, form_name: str)
     if done.conflict is not None:
         return render_review(visible_review(review_id), conflict=done.conflict, status=409, **{form_name: form})
     if done.error is not None:
-        return render_review(visible_review(review_id), errors=done.error.errors, status=422,
-                             message=done.error.message, **{form_name: form})
+        return render_review(
+            visible_review(review_id),
+            errors=done.error.errors,
+            status=422,
+            message=done.error.message,
+            **{form_name: form},
+        )
     flash(message, "success")
     return redirect(url_for("appraisals.review", review_id=review_id))
 
@@ -273,18 +334,27 @@ def _hr_action(review_id: int, form_class, action, message: str, form_name: str)
 @requires(can_manage_appraisals)
 def calibrate(review_id: int):
     finalise = request.form.get("action") == "finalise"
-    return _hr_action(review_id, CalibrationForm, lambda r, f: flow.calibrate(
-        r, f.calibrated_band.data, f.reason.data, seen_version(f), finalise=finalise),
-        _("Finalised: the review is locked and the employee can acknowledge it.") if finalise
-        else _("Calibration saved."), "calibration_form")
+    return _hr_action(
+        review_id,
+        CalibrationForm,
+        lambda r, f: flow.calibrate(r, f.calibrated_band.data, f.reason.data, seen_version(f), finalise=finalise),
+        _("Finalised: the review is locked and the employee can acknowledge it.")
+        if finalise
+        else _("Calibration saved."),
+        "calibration_form",
+    )
 
 
 @bp.route("/reviews/<int:review_id>/reopen", methods=["POST"])
 @requires(can_manage_appraisals)
 def reopen(review_id: int):
-    return _hr_action(review_id, ReopenForm, lambda r, f: flow.reopen(r, f.step.data, f.reason.data,
-                                                                       seen_version(f)),
-                      _("Reopened. The reason is kept in the review's history."), "reopen_form")
+    return _hr_action(
+        review_id,
+        ReopenForm,
+        lambda r, f: flow.reopen(r, f.step.data, f.reason.data, seen_version(f)),
+        _("Reopened. The reason is kept in the review's history."),
+        "reopen_form",
+    )
 
 
 @bp.route("/reviews/<int:review_id>/reviewer", methods=["POST"])

@@ -1,4 +1,5 @@
 """Appraisal templates: section weights, rating scale, score bands and outcome options (HR)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -18,8 +19,7 @@ from app.extensions import db
 @bp.route("/templates")
 @requires(can_manage_appraisals)
 def templates():
-    return render_template("appraisals/templates.html",
-                           templates=db.session.scalars(services.list_templates()).all())
+    return render_template("appraisals/templates.html", templates=db.session.scalars(services.list_templates()).all())
 
 
 def _place(form: TemplateForm, errors: dict) -> None:
@@ -28,7 +28,7 @@ def _place(form: TemplateForm, errors: dict) -> None:
         parts = path.split(".")
         field = getattr(form, parts[0], None)
         if parts[0] in ("feedback", "goals") and len(parts) >= 2 and parts[1] in form[parts[0]].form._fields:
-            sub = form[parts[0]].form[parts[1]]   # the 360° feedback and goals settings (issue 18)
+            sub = form[parts[0]].form[parts[1]]  # the 360° feedback and goals settings (issue 18)
             sub.errors = list(sub.errors) + list(messages)
             continue
         if field is not None and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(field.entries):
@@ -66,15 +66,30 @@ def template_form(template_id: int | None = None):
         if template is None:
             saved = save(form, lambda: services.create_template(form.data_dict()), place=_place_errors)
         else:
-            saved = save(form, lambda: services.update_template(template, form.data_dict(), seen_version(form)),
-                         template, place=_place_errors)
+            saved = save(
+                form,
+                lambda: services.update_template(template, form.data_dict(), seen_version(form)),
+                template,
+                place=_place_errors,
+            )
         if saved.ok:
             template = saved.value or template
-            flash(_("Template “%(name)s” saved. Running cycles keep the settings they were launched with.",
-                    name=template.name), "success")
+            flash(
+                _(
+                    "Template “%(name)s” saved. Running cycles keep the settings they were launched with.",
+                    name=template.name,
+                ),
+                "success",
+            )
             return redirect(url_for("appraisals.templates"))
         conflict, status = saved.conflict, saved.status
     else:
         status = 422
-    return render_template("appraisals/template_form.html", form=form, template=template, conflict=conflict,
-                           standard_levels=STANDARD_LEVELS, standard_outcomes=STANDARD_OUTCOMES), status
+    return render_template(
+        "appraisals/template_form.html",
+        form=form,
+        template=template,
+        conflict=conflict,
+        standard_levels=STANDARD_LEVELS,
+        standard_outcomes=STANDARD_OUTCOMES,
+    ), status

@@ -20,6 +20,7 @@ One render at a time per process (``rendering``): WeasyPrint is mostly Python, s
 not render side by side anyway (the GIL), and Pango has crashed under concurrent use. Whole
 documents (``html_to_pdf``) are written by a forked child after the process's first: see there.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -40,7 +41,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-SCHEME = "rolebook-asset"       # rolebook-asset:print.css → app/documents/assets/print.css
+SCHEME = "rolebook-asset"  # rolebook-asset:print.css → app/documents/assets/print.css
 
 
 class AssetFetcher(URLFetcher):
@@ -141,7 +142,7 @@ def release_font_pages() -> int:
     return released
 
 
-FONT_PAGES_EVERY = 0.5   # seconds between two releases of the font pages while a part is laid out
+FONT_PAGES_EVERY = 0.5  # seconds between two releases of the font pages while a part is laid out
 
 
 @contextmanager
@@ -184,10 +185,10 @@ def rendering(html: str, fetcher: AssetFetcher | None = None):
 
 
 _warm = False
-_child = None            # (process, connection) of the render child, once forked
+_child = None  # (process, connection) of the render child, once forked
 _child_renders = 0
-RENDERS_PER_CHILD = 50   # then the child is replaced, and what it kept goes with it
-CHILD_SECONDS = 600      # a render longer than this is a hang (a 200-position manual in one pass: ~45 s)
+RENDERS_PER_CHILD = 50  # then the child is replaced, and what it kept goes with it
+CHILD_SECONDS = 600  # a render longer than this is a hang (a 200-position manual in one pass: ~45 s)
 
 
 def is_warm() -> bool:
@@ -288,9 +289,16 @@ def _forget_the_parents_signals() -> None:
     the child until its own graceful timeout ran out (30 s). Here SIGTERM and SIGINT end it (and
     a parent that dies however it dies closes the pipe: ``recv`` ends, so does the child)."""
     if hasattr(signal, "set_wakeup_fd"):
-        signal.set_wakeup_fd(-1)   # the parent's wakeup pipe is about to be closed
-    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
-                   signal.SIGWINCH, signal.SIGABRT):
+        signal.set_wakeup_fd(-1)  # the parent's wakeup pipe is about to be closed
+    for number in (
+        signal.SIGTERM,
+        signal.SIGINT,
+        signal.SIGHUP,
+        signal.SIGQUIT,
+        signal.SIGUSR1,
+        signal.SIGWINCH,
+        signal.SIGABRT,
+    ):
         signal.signal(number, signal.SIG_DFL)
 
 
@@ -308,7 +316,7 @@ def _stop_child() -> None:
         return
     process, connection = _child
     _child = None
-    connection.close()   # the child's recv() ends: it leaves
+    connection.close()  # the child's recv() ends: it leaves
     process.join(timeout=2)
     if process.is_alive():
         process.kill()
@@ -323,10 +331,10 @@ def _stop_child() -> None:
 
 @dataclass
 class Part:
-    path: str                                               # its PDF
+    path: str  # its PDF
     pages: int
-    anchors: dict[str, int] = field(default_factory=dict)   # anchor → page index in the part
-    landscape: list[int] = field(default_factory=list)      # indexes of landscape pages
+    anchors: dict[str, int] = field(default_factory=dict)  # anchor → page index in the part
+    landscape: list[int] = field(default_factory=list)  # indexes of landscape pages
 
 
 def render_part(html: str, path: str) -> Part:
@@ -390,12 +398,17 @@ def _font_file(postscript_name: str) -> tuple[str, int] | None:
         import subprocess
 
         try:
-            out = subprocess.run(["fc-list", f":postscriptname={postscript_name}", "file", "index"],
-                                 capture_output=True, text=True, timeout=10, check=False).stdout
+            out = subprocess.run(
+                ["fc-list", f":postscriptname={postscript_name}", "file", "index"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout
         except (OSError, subprocess.TimeoutExpired):
             out = ""
         found = None
-        for line in out.splitlines():   # /usr/share/fonts/…/NotoSansCJK-Regular.ttc: :index=2
+        for line in out.splitlines():  # /usr/share/fonts/…/NotoSansCJK-Regular.ttc: :index=2
             file, _sep, rest = line.partition(": ")
             if file and "index=" in rest:
                 found = (file, int(rest.split("index=")[1].split(":")[0]))
@@ -410,10 +423,10 @@ def _glyphs(widths) -> set[int]:
     while index < len(items):
         first = int(items[index])
         following = items[index + 1].get_object() if index + 1 < len(items) else None
-        if isinstance(following, list):            # c [w1 w2 …]
+        if isinstance(following, list):  # c [w1 w2 …]
             glyphs.update(range(first, first + len(following)))
             index += 2
-        else:                                       # c_first c_last w
+        else:  # c_first c_last w
             glyphs.update(range(first, int(following) + 1))
             index += 3
     return glyphs
@@ -427,8 +440,13 @@ def _subset(path: str, index: int, glyphs: set[int]) -> bytes:
     wanted = hb.SubsetInput()
     for glyph in sorted(glyphs | {0}):
         wanted.glyph_set.add(glyph)
-    wanted.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
-                    | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_HINTING)
+    wanted.flags = (
+        hb.SubsetFlags.RETAIN_GIDS
+        | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+        | hb.SubsetFlags.DESUBROUTINIZE
+        | hb.SubsetFlags.NOTDEF_OUTLINE
+        | hb.SubsetFlags.NO_HINTING
+    )
     dropped = wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
     for tag in _DROPPED_TABLES:
         dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
@@ -442,12 +460,12 @@ def share_fonts(writer) -> int:
     import uharfbuzz as hb
     from pypdf.generic import NameObject, NumberObject
 
-    groups: dict[str, list] = {}        # PostScript name → [(descriptor, file key, glyphs)]
+    groups: dict[str, list] = {}  # PostScript name → [(descriptor, file key, glyphs)]
     seen: set[int] = set()
     for page in writer.pages:
         resources = page.get("/Resources")
         fonts = resources.get_object().get("/Font") if resources is not None else None
-        for reference in (fonts.get_object().values() if fonts is not None else ()):
+        for reference in fonts.get_object().values() if fonts is not None else ():
             font = reference.get_object()
             if font.get("/Subtype") != "/Type0":
                 continue
@@ -468,12 +486,12 @@ def share_fonts(writer) -> int:
             continue
         glyphs = set().union(*(glyphs for _descriptor, _key, glyphs in members))
         if hb.Face(hb.Blob.from_file_path(found[0]), found[1]).glyph_count <= max(glyphs):
-            continue   # not the font these glyph ids are from
+            continue  # not the font these glyph ids are from
         first, key, _glyphs_used = members[0]
-        shared = first.raw_get(key)            # the first subset's stream becomes the shared one
+        shared = first.raw_get(key)  # the first subset's stream becomes the shared one
         data = _subset(*found, glyphs)
         stream = shared.get_object()
-        stream.set_data(data)                  # compressed again by its own filter (FlateDecode)
+        stream.set_data(data)  # compressed again by its own filter (FlateDecode)
         if key == "/FontFile2":
             stream[NameObject("/Length1")] = NumberObject(len(data))
         for descriptor, _key, _glyphs_used in members[1:]:

@@ -26,6 +26,7 @@ A reading library that fails in an unexpected way on a malformed file gives a re
 a line in the log), never a server error. No document content reaches a shell; converters run
 on files with names of our own.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,18 +42,26 @@ log = logging.getLogger(__name__)
 __all__ = ["EXTENSIONS", "Extracted", "FileRefused", "extract", "kind_of"]
 
 # extension -> kind of content it must hold
-EXTENSIONS = {".docx": "docx", ".doc": "ole", ".wps": "ole", ".pdf": "pdf", ".html": "html", ".htm": "html",
-              ".txt": "text", ".md": "text"}
+EXTENSIONS = {
+    ".docx": "docx",
+    ".doc": "ole",
+    ".wps": "ole",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".md": "text",
+}
 MACRO_EXTENSIONS = {".docm", ".dotm"}
-MAX_TEXT_CHARS = 200_000   # the parser's limit
+MAX_TEXT_CHARS = 200_000  # the parser's limit
 
 
 @dataclass
 class Extracted:
     filename: str
     text: str
-    kind: str            # docx, doc, wps, pdf, html, markdown, text
-    ocr: bool = False    # read from page images by OCR: the user must check it
+    kind: str  # docx, doc, wps, pdf, html, markdown, text
+    ocr: bool = False  # read from page images by OCR: the user must check it
     pages: int | None = None
 
 
@@ -82,9 +91,13 @@ def sniff(data: bytes) -> str:
 
 
 def _content_name(found: str) -> str:
-    return {"pdf": _("a PDF document"), "zip": _("a ZIP archive or an Office document"),
-            "ole": _("a Word 97-2003 or WPS document"), "other": _("an image or another binary file"),
-            "text": _("plain text")}[found]
+    return {
+        "pdf": _("a PDF document"),
+        "zip": _("a ZIP archive or an Office document"),
+        "ole": _("a Word 97-2003 or WPS document"),
+        "other": _("an image or another binary file"),
+        "text": _("plain text"),
+    }[found]
 
 
 def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | None = None) -> Extracted:
@@ -92,39 +105,51 @@ def extract(filename: str, data: bytes, *, ocr: bool = True, converted: bytes | 
     that LibreOffice already made of a .doc/.wps (bulk imports convert many at once)."""
     ext = extension(filename)
     if ext in MACRO_EXTENSIONS:
-        raise FileRefused(filename, _("Macro-enabled Word files (.docm) are not accepted: save it as .docx "
-                                      "without macros."))
+        raise FileRefused(
+            filename, _("Macro-enabled Word files (.docm) are not accepted: save it as .docx without macros.")
+        )
     expected = EXTENSIONS.get(ext)
     if expected is None:
-        raise FileRefused(filename, _("This kind of file is not read. Upload a .docx, .doc, .wps, .pdf, .html, "
-                                      ".htm, .txt or .md file."))
+        raise FileRefused(
+            filename,
+            _("This kind of file is not read. Upload a .docx, .doc, .wps, .pdf, .html, .htm, .txt or .md file."),
+        )
     if not data or not data.strip(b"\x00 \t\r\n\xef\xbb\xbf\xff\xfe"):
         raise FileRefused(filename, _("The file is empty."))
     found = sniff(data)
     if expected in ("docx", "ole") and found in ("zip", "ole"):
-        expected = "docx" if found == "zip" else "ole"   # Word reads a .docx named .doc and the reverse: so do we
+        expected = "docx" if found == "zip" else "ole"  # Word reads a .docx named .doc and the reverse: so do we
     if expected in ("html", "text"):
         if found != "text":
-            raise FileRefused(filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext,
-                                          content=_content_name(found)))
+            raise FileRefused(
+                filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext, content=_content_name(found))
+            )
     elif found != {"docx": "zip", "ole": "ole", "pdf": "pdf"}[expected]:
-        raise FileRefused(filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext,
-                                      content=_content_name(found)))
+        raise FileRefused(
+            filename, _("The file is named %(ext)s but holds %(content)s.", ext=ext, content=_content_name(found))
+        )
     try:
         text, kind, pages, is_ocr = _read(filename, data, expected, ext, ocr, converted)
     except FileRefused:
         raise
-    except Exception:   # a library choking on a malformed file: the file's problem, logged for us
+    except Exception:  # a library choking on a malformed file: the file's problem, logged for us
         log.exception("Could not read %s", filename)
-        raise FileRefused(filename, _("The file could not be read: it is damaged or in a form that is not "
-                                      "supported.")) from None
+        raise FileRefused(
+            filename, _("The file could not be read: it is damaged or in a form that is not supported.")
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     if not text.strip():
         raise FileRefused(filename, _("The document holds no text."))
     if len(text) > MAX_TEXT_CHARS:
-        raise FileRefused(filename, _("The document's text is %(length)s characters long; at most %(limit)s are "
-                                      "read. Upload one job description per file.", length=f"{len(text):,}",
-                                      limit=f"{MAX_TEXT_CHARS:,}"))
+        raise FileRefused(
+            filename,
+            _(
+                "The document's text is %(length)s characters long; at most %(limit)s are "
+                "read. Upload one job description per file.",
+                length=f"{len(text):,}",
+                limit=f"{MAX_TEXT_CHARS:,}",
+            ),
+        )
     return Extracted(filename=filename, text=text, kind=kind, ocr=is_ocr, pages=pages)
 
 
@@ -137,7 +162,7 @@ def _read(filename: str, data: bytes, expected: str, ext: str, ocr: bool, conver
         text = word.docx_text(filename, data)
         kind = "docx"
     elif expected == "ole":
-        office.refuse_encrypted(filename, data)   # an encrypted .docx is an OLE container too
+        office.refuse_encrypted(filename, data)  # an encrypted .docx is an OLE container too
         text = word.docx_text(filename, converted if converted is not None else office.to_docx(filename, data))
         kind = ext.lstrip(".") if ext in (".doc", ".wps") else "doc"
     elif expected == "pdf":

@@ -1,4 +1,5 @@
 """The one refusal of a document: the file's name and the reason, in the user's language."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _

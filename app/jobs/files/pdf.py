@@ -7,6 +7,7 @@ pypdf checks the file first: damaged, encrypted with a password (a PDF with only
 password opens and is read), the number of pages. The tools run on a copy in a temporary folder
 (always removed), with time and memory limits, in their own process group, killed when late.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,14 +27,17 @@ from flask_babel import gettext as _
 from app.jobs.files.errors import FileRefused
 
 TOOL_TIMEOUT = 60
-TOOL_MEMORY = 1024 ** 3
+TOOL_MEMORY = 1024**3
 OCR_MAX_PAGES = 20
 OCR_DPI = 300
-MIN_CHARS_PER_PAGE = 20   # fewer characters of text per page than this: a scan
+MIN_CHARS_PER_PAGE = 20  # fewer characters of text per page than this: a scan
 # page numbers on a line of their own: "- 3 -", "第 3 页", "第3页 共5页", "Page 3 of 5", "3/5", "3"
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                          r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?"
-                          r"|\d{1,4}\s*/\s*\d{1,4})\s*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*$",
+    re.I,
+)
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
@@ -54,12 +58,25 @@ def run_tool(args: list[str], cwd: Path, timeout: float | None = None, memory: i
     still running after ``timeout`` seconds is killed with its process group (status -9)."""
     timeout = timeout or _setting("JD_TOOL_TIMEOUT", TOOL_TIMEOUT)
     memory = memory or _setting("JD_TOOL_MEMORY", TOOL_MEMORY)
-    command = ["prlimit", f"--as={memory}", f"--cpu={int(timeout) + 5}", "--", *args] if shutil.which("prlimit") \
-        else args
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OMP_THREAD_LIMIT": "1",
-           "TMPDIR": str(cwd), "HOME": str(cwd)}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    command = (
+        ["prlimit", f"--as={memory}", f"--cpu={int(timeout) + 5}", "--", *args] if shutil.which("prlimit") else args
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "OMP_THREAD_LIMIT": "1",
+        "TMPDIR": str(cwd),
+        "HOME": str(cwd),
+    }
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         out, _err = process.communicate(timeout=timeout)
         return process.returncode, out
@@ -84,15 +101,25 @@ def _open(filename: str, data: bytes) -> int:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                if not reader.decrypt(""):   # an owner password alone still lets everyone read it
+                if not reader.decrypt(""):  # an owner password alone still lets everyone read it
                     raise FileRefused(filename, protected)
             except (FileNotDecryptedError, WrongPasswordError, NotImplementedError):
                 raise FileRefused(filename, protected) from None
         return len(reader.pages)
     except FileRefused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
-            AssertionError, ZeroDivisionError):
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        ZeroDivisionError,
+    ):
         raise FileRefused(filename, damaged) from None
 
 
@@ -101,10 +128,11 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     page numbers there, are a running header or footer. A line with the page's number in it
     ("第 3 页", "ACME · 3") repeats with its digits aside; other lines must repeat exactly, so
     "1、负责…" and "2、负责…" at the tops of two pages stay."""
+
     def keys(line: str, page: int) -> set[str]:
         bare = re.sub(r"\s+", "", line)
         numbers = set(re.findall(r"\d+", bare))
-        if re.match(r"\d+[、.．)）]", bare):   # an item of a numbered list, never a running line
+        if re.match(r"\d+[、.．)）]", bare):  # an item of a numbered list, never a running line
             return {bare}
         if str(page) in numbers or str(len(pages)) in numbers or re.search(r"页|page", bare, re.I):
             return {bare, re.sub(r"\d+", "#", bare)}
@@ -136,7 +164,7 @@ class _Block:
     lines: list[str]
 
 
-_GAP = 4.0   # points of white space that separate two columns or two bands
+_GAP = 4.0  # points of white space that separate two columns or two bands
 
 
 def _vertical_cut(blocks: list[_Block]) -> tuple[list[_Block], list[_Block]] | None:
@@ -182,7 +210,7 @@ def _text_columns(group: list[list[_Block]], band: list[_Block]) -> bool:
             return False
         in_band = [b for b in side if any(b is c for c in band)]
         if len(in_band) == len(band) and any(b.x1 - b.x0 < 0.6 * width for b in in_band):
-            return False   # all of the band on this side, and not as wide as the column
+            return False  # all of the band on this side, and not as wide as the column
     return True
 
 
@@ -216,7 +244,7 @@ def _read_group(group: list[list[_Block]]) -> list[_Block]:
         return []
     if len(group) == 1:
         return reading_order(group[0])
-    left, right = _vertical_cut([b for band in group for b in band])   # there is one: see _text_columns
+    left, right = _vertical_cut([b for band in group for b in band])  # there is one: see _text_columns
     return reading_order(left) + reading_order(right)
 
 
@@ -228,8 +256,9 @@ def _layout_pages(folder: Path, path: Path) -> list[list[str]] | None:
     if status != 0:
         return None
     try:
-        root = etree.fromstring(out, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                                                     load_dtd=False, recover=True))
+        root = etree.fromstring(
+            out, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False, recover=True)
+        )
     except etree.XMLSyntaxError:
         return None
     if root is None:
@@ -238,11 +267,18 @@ def _layout_pages(folder: Path, path: Path) -> list[list[str]] | None:
     for page in root.iter("{*}page"):
         blocks = []
         for block in page.iter("{*}block"):
-            lines = [" ".join(word.text or "" for word in line.iter("{*}word")).strip()
-                     for line in block.iter("{*}line")]
-            blocks.append(_Block(float(block.get("xMin", 0)), float(block.get("yMin", 0)),
-                                 float(block.get("xMax", 0)), float(block.get("yMax", 0)),
-                                 [line for line in lines if line]))
+            lines = [
+                " ".join(word.text or "" for word in line.iter("{*}word")).strip() for line in block.iter("{*}line")
+            ]
+            blocks.append(
+                _Block(
+                    float(block.get("xMin", 0)),
+                    float(block.get("yMin", 0)),
+                    float(block.get("xMax", 0)),
+                    float(block.get("yMax", 0)),
+                    [line for line in lines if line],
+                )
+            )
         pages.append([line for block in reading_order(blocks) for line in block.lines])
     return pages
 
@@ -261,13 +297,34 @@ def ocr_languages() -> str:
 
 def _ocr(filename: str, folder: Path, path: Path, pages: int) -> str:
     if pages > _setting("JD_OCR_MAX_PAGES", OCR_MAX_PAGES):
-        raise FileRefused(filename, _("The PDF is a scan of %(pages)d pages: at most %(limit)d pages are read by "
-                                      "OCR.", pages=pages, limit=_setting("JD_OCR_MAX_PAGES", OCR_MAX_PAGES)))
+        raise FileRefused(
+            filename,
+            _(
+                "The PDF is a scan of %(pages)d pages: at most %(limit)d pages are read by OCR.",
+                pages=pages,
+                limit=_setting("JD_OCR_MAX_PAGES", OCR_MAX_PAGES),
+            ),
+        )
     texts: list[list[str]] = []
     for page in range(1, pages + 1):
         image = folder / f"page-{page}"
-        status, _out = run_tool(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-singlefile", "-f", str(page),
-                                 "-l", str(page), str(path), str(image)], folder)
+        status, _out = run_tool(
+            [
+                "pdftoppm",
+                "-r",
+                str(OCR_DPI),
+                "-gray",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(path),
+                str(image),
+            ],
+            folder,
+        )
         png = image.with_suffix(".png")
         if status != 0 or not png.is_file():
             raise FileRefused(filename, _("The PDF is damaged or incomplete: it cannot be read."))
@@ -299,6 +356,11 @@ def pdf_text(filename: str, data: bytes, *, ocr: bool = True) -> PdfText:
         if not ocr:
             raise FileRefused(filename, _("The PDF is a scan without a text layer."))
         if not ocr_available():
-            raise FileRefused(filename, _("The PDF is a scan without a text layer, and no OCR engine is installed "
-                                          "on the server to read it. Upload the document as Word or text."))
+            raise FileRefused(
+                filename,
+                _(
+                    "The PDF is a scan without a text layer, and no OCR engine is installed "
+                    "on the server to read it. Upload the document as Word or text."
+                ),
+            )
         return PdfText(_ocr(filename, folder, path, pages), pages, ocr=True)

@@ -6,6 +6,7 @@ reads as a document; then charset-normalizer chooses among GB18030, Big5 and Win
 (GB18030 on a tie, as for a few characters that decode cleanly both ways). Text with control
 characters left after decoding is not text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -15,17 +16,30 @@ from flask_babel import gettext as _
 
 from app.jobs.files.errors import FileRefused
 
-_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
-_LEGACY = ["gb18030", "big5hkscs", "cp1252"]   # UTF-16 without a BOM: _guess_utf16
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_LEGACY = ["gb18030", "big5hkscs", "cp1252"]  # UTF-16 without a BOM: _guess_utf16
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _readable(text: str) -> float:
     """The share of characters a document is made of: CJK ideographs and punctuation, full-width
     forms, printable ASCII and line breaks."""
-    good = sum(1 for ch in text if ch in "\n\r\t" or " " <= ch <= "~" or "\u4e00" <= ch <= "\u9fff"
-               or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
+    good = sum(
+        1
+        for ch in text
+        if ch in "\n\r\t"
+        or " " <= ch <= "~"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u2010" <= ch <= "\u2027"
+    )
     return good / max(len(text), 1)
 
 
@@ -50,7 +64,7 @@ def _decode(data: bytes) -> str | None:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 return None
-    if b"\x00" not in data:   # ASCII in UTF-16 has zero bytes, UTF-8 text none
+    if b"\x00" not in data:  # ASCII in UTF-16 has zero bytes, UTF-8 text none
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -75,6 +89,7 @@ def _decode(data: bytes) -> str | None:
 def decode_text(filename: str, data: bytes) -> str:
     text = _decode(data)
     if text is None or len(_CONTROL.findall(text[:20000])) > 2:
-        raise FileRefused(filename, _("This is not a text file, or its encoding is not one of UTF-8, UTF-16, "
-                                      "GB18030/GBK or Big5."))
+        raise FileRefused(
+            filename, _("This is not a text file, or its encoding is not one of UTF-8, UTF-16, GB18030/GBK or Big5.")
+        )
     return _CONTROL.sub("", text).lstrip("\ufeff")

@@ -7,6 +7,7 @@ only that is read. Block elements end lines; ``<ol>`` items get the number a bro
 ("1.", "a.", "iv.", from ``start`` and ``type``), ``<ul>`` items a bullet; tables become one line
 per row with TAB-separated cells and an empty line around them.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,71 @@ from app.jobs.files.errors import FileRefused
 from app.jobs.files.plain import decode_text
 from app.jobs.files.word import _letter, _roman
 
-_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "button", "select",
-              "input", "textarea", "svg", "canvas", "object", "embed", "video", "audio", "head", "menu", "dialog"}
-_SITE_TAGS = {"header", "footer"}   # dropped unless inside the content (an article's own header)
-_NOISE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|ad|ads|adv|advert|adverts"
-                    r"|advertisement|banner|sponsor|sidebar|side-bar|footer|site-header|topbar|toolbar|share|sharing"
-                    r"|social|download|down-box|downbox|comments?|related|recommend|hot-list|login|copyright|cookie"
-                    r"|popup|modal|qrcode)(?:$|[\s_-])", re.I)
-_BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt",
-          "dd", "blockquote", "pre", "address", "figure", "figcaption", "header", "footer", "center", "fieldset",
-          "details", "summary", "hr", "body", "html", "caption"}
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "head",
+    "menu",
+    "dialog",
+}
+_SITE_TAGS = {"header", "footer"}  # dropped unless inside the content (an article's own header)
+_NOISE = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|ad|ads|adv|advert|adverts"
+    r"|advertisement|banner|sponsor|sidebar|side-bar|footer|site-header|topbar|toolbar|share|sharing"
+    r"|social|download|down-box|downbox|comments?|related|recommend|hot-list|login|copyright|cookie"
+    r"|popup|modal|qrcode)(?:$|[\s_-])",
+    re.I,
+)
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "center",
+    "fieldset",
+    "details",
+    "summary",
+    "hr",
+    "body",
+    "html",
+    "caption",
+}
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 
@@ -45,8 +101,12 @@ def _decode(filename: str, data: bytes) -> str:
 
 def _is_noise(element) -> bool:
     marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-    return bool(_NOISE.search(marks)) or element.get("hidden") is not None or element.get("aria-hidden") == "true" \
+    return (
+        bool(_NOISE.search(marks))
+        or element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
         or re.search(r"display\s*:\s*none", element.get("style", ""), re.I) is not None
+    )
 
 
 def _ol_label(n: int, kind: str) -> str:
@@ -84,7 +144,7 @@ class _Writer:
     def walk(self, element, pre: bool = False, in_content: bool = False) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
-        if not tag:   # a comment or processing instruction: only its tail counts
+        if not tag:  # a comment or processing instruction: only its tail counts
             return
         if tag in _DROP_TAGS or (tag in _SITE_TAGS and not in_content) or _is_noise(element):
             return
@@ -142,9 +202,12 @@ class _Writer:
             while owner is not None and owner.tag != "table":
                 owner = owner.getparent()
             if owner is not table:
-                continue   # a nested table's rows are read with their cell
-            cells = [self.cell(cell, in_content) for cell in row if isinstance(cell.tag, str)
-                     and cell.tag.lower() in ("td", "th") and not _is_noise(cell)]
+                continue  # a nested table's rows are read with their cell
+            cells = [
+                self.cell(cell, in_content)
+                for cell in row
+                if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th") and not _is_noise(cell)
+            ]
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
@@ -171,9 +234,10 @@ def html_text(filename: str, data: bytes, decoded: str | None = None) -> str:
     if "\x00" in text:
         raise FileRefused(filename, _("This is not a web page or a text file."))
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8", no_network=True,
-                                                                         remove_comments=True, remove_pis=True))
+        root = lxml.html.document_fromstring(
+            text.encode("utf-8"),
+            parser=lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True),
+        )
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         raise FileRefused(filename, _("The web page cannot be read.")) from None
     containers = root.xpath("//main") or root.xpath("//article")
@@ -181,7 +245,7 @@ def html_text(filename: str, data: bytes, decoded: str | None = None) -> str:
     if len(containers) == 1:
         headings = root.xpath("//h1")
         if len(headings) == 1 and containers[0] not in headings[0].iterancestors():
-            writer.walk(headings[0], in_content=True)   # the page's title, above its <main>
+            writer.walk(headings[0], in_content=True)  # the page's title, above its <main>
         writer.walk(containers[0], in_content=True)
     else:
         body = root.find("body")

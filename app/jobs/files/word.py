@@ -8,6 +8,7 @@ list's abstract definition gives each level's format (``decimal``, ``chineseCoun
 ``decimalEnclosedCircle``, ``bullet``...), its text ("%1、", "(%2)") and its start; counters
 run per list in document order, and a level restarts when a higher one moves on.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ from app.jobs.files.errors import FileRefused
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024   # a .docx is a zip: refuse a bomb before python-docx unpacks it
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: refuse a bomb before python-docx unpacks it
 MAX_RATIO = 200
 
 
@@ -58,8 +59,21 @@ def _roman(n: int) -> str:
     if n <= 0 or n >= 4000:
         return str(n)
     out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += letters
             n -= value
@@ -90,8 +104,14 @@ def format_number(n: int, fmt: str) -> str:
         return _letter(n)
     if fmt == "lowerLetter":
         return _letter(n).lower()
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "koreanCounting"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "koreanCounting",
+    ):
         return chinese_number(n)
     if fmt == "ideographDigital" or fmt == "taiwaneseDigital" or fmt == "japaneseDigitalTenThousand":
         return "".join(_DIGITS[int(d)] for d in str(n))
@@ -125,9 +145,9 @@ class Numbering:
     """The numbering definitions of a document and the counters as the body is read."""
 
     def __init__(self, document):
-        self.levels: dict[str, dict[int, dict]] = {}     # abstractNumId -> ilvl -> level
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}   # numId -> (abstractNumId, start overrides)
-        self.styles: dict[str, tuple[str | None, str | None]] = {}   # styleId -> (numId, ilvl)
+        self.levels: dict[str, dict[int, dict]] = {}  # abstractNumId -> ilvl -> level
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        self.styles: dict[str, tuple[str | None, str | None]] = {}  # styleId -> (numId, ilvl)
         self.counters: dict[str, dict[int, int]] = {}
         try:
             numbering = document.part.numbering_part.element
@@ -142,10 +162,11 @@ class Numbering:
         for abstract in numbering.iterfind(q("abstractNum")):
             abstract_id = _attr(abstract, "abstractNumId")
             self.levels[abstract_id] = {
-                int(_attr(lvl, "ilvl") or 0): self._level(lvl) for lvl in abstract.iterfind(q("lvl"))}
-            if abstract.find(q("styleLink")) is not None:   # the list style's own definition
+                int(_attr(lvl, "ilvl") or 0): self._level(lvl) for lvl in abstract.iterfind(q("lvl"))
+            }
+            if abstract.find(q("styleLink")) is not None:  # the list style's own definition
                 style_links[_attr(abstract.find(q("styleLink")), "val")] = abstract_id
-            if abstract.find(q("numStyleLink")) is not None:   # a list that uses a list style's definition
+            if abstract.find(q("numStyleLink")) is not None:  # a list that uses a list style's definition
                 num_style_links[abstract_id] = _attr(abstract.find(q("numStyleLink")), "val")
         for abstract_id, style in num_style_links.items():
             if not self.levels.get(abstract_id) and style in style_links:
@@ -159,18 +180,20 @@ class Numbering:
                 if start is not None:
                     overrides[ilvl] = int(_attr(start, "val") or 1)
                 lvl = override.find(q("lvl"))
-                if lvl is not None:   # a level redefined for this list only
+                if lvl is not None:  # a level redefined for this list only
                     self.levels.setdefault(f"num:{_attr(num, 'numId')}", {})[ilvl] = self._level(lvl)
             self.nums[_attr(num, "numId")] = (abstract_id, overrides)
 
     @staticmethod
     def _level(lvl) -> dict:
         start = lvl.find(q("start"))
-        return {"fmt": _attr(lvl.find(q("numFmt")), "val") or "decimal",
-                "text": _attr(lvl.find(q("lvlText")), "val"),
-                "start": int(_attr(start, "val") or 1) if start is not None else 1,
-                "legal": lvl.find(q("isLgl")) is not None,
-                "suff": _attr(lvl.find(q("suff")), "val") or "tab"}
+        return {
+            "fmt": _attr(lvl.find(q("numFmt")), "val") or "decimal",
+            "text": _attr(lvl.find(q("lvlText")), "val"),
+            "start": int(_attr(start, "val") or 1) if start is not None else 1,
+            "legal": lvl.find(q("isLgl")) is not None,
+            "suff": _attr(lvl.find(q("suff")), "val") or "tab",
+        }
 
     def _read_styles(self, document) -> None:
         try:
@@ -233,8 +256,11 @@ class Numbering:
         def number(i: int) -> str:
             spec = levels.get(i, {"fmt": "decimal", "start": 1})
             value = counters.get(i, overrides.get(i, spec["start"]))
-            return str(value) if definition["legal"] and spec["fmt"] != "decimalZero" else format_number(
-                value, spec["fmt"])
+            return (
+                str(value)
+                if definition["legal"] and spec["fmt"] != "decimalZero"
+                else format_number(value, spec["fmt"])
+            )
 
         for i in range(8, -1, -1):
             text = text.replace(f"%{i + 1}", number(i))
@@ -268,7 +294,7 @@ def _runs_text(paragraph) -> str:
             elif tag in (q("tab"), q("br"), q("cr")):
                 out.append(" ")
             continue
-        if tag == q("p") and element is not paragraph:   # a text box's own paragraph
+        if tag == q("p") and element is not paragraph:  # a text box's own paragraph
             out.append(" ")
         stack.extend(reversed(list(element)))
     return "".join(out)
@@ -303,7 +329,7 @@ class _Reader:
     def table(self, table) -> None:
         for row in table.iter(q("tr")):
             if row.getparent() is not table and row.getparent().tag != q("sdtContent"):
-                continue   # a nested table's rows are read with their cell
+                continue  # a nested table's rows are read with their cell
             cells = []
             for cell in row.iterchildren(q("tc"), q("sdt")):
                 if cell.tag == q("sdt"):
@@ -313,7 +339,7 @@ class _Reader:
                     cell = found
                 merge = cell.find(f"{q('tcPr')}/{q('vMerge')}")
                 if merge is not None and _attr(merge, "val") != "restart":
-                    continue   # the rest of a vertically merged cell: its text is in the first row
+                    continue  # the rest of a vertically merged cell: its text is in the first row
                 cells.append(self.cell_text(cell))
             while cells and not cells[-1]:
                 cells.pop()
@@ -327,15 +353,17 @@ def _check_package(filename: str, data: bytes) -> None:
             names = package.namelist()
             unpacked = sum(info.file_size for info in package.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise FileRefused(filename, _("The file is damaged or incomplete: it cannot be opened as a Word "
-                                      "document.")) from None
+        raise FileRefused(
+            filename, _("The file is damaged or incomplete: it cannot be opened as a Word document.")
+        ) from None
     if "word/document.xml" not in names and not any(n.startswith("word/") for n in names):
         raise FileRefused(filename, _("This is not a Word document (.docx)."))
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileRefused(filename, _("The document contains macros: save it as .docx without macros."))
     if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1) + 10_000_000:
-        raise FileRefused(filename, _("The document unpacks to far more data than it holds (a zip bomb?): it is "
-                                      "not read."))
+        raise FileRefused(
+            filename, _("The document unpacks to far more data than it holds (a zip bomb?): it is not read.")
+        )
 
 
 def docx_text(filename: str, data: bytes) -> str:
@@ -348,22 +376,23 @@ def docx_text(filename: str, data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except ValueError as error:
         if "macroEnabled" in str(error):
-            raise FileRefused(filename, _("The document contains macros: save it as .docx without macros.")) \
-                from None
+            raise FileRefused(filename, _("The document contains macros: save it as .docx without macros.")) from None
         raise FileRefused(filename, _("This is not a Word document (.docx).")) from None
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, OSError, EOFError, SyntaxError):
-        raise FileRefused(filename, _("The file is damaged or incomplete: it cannot be opened as a Word "
-                                      "document.")) from None
-    except Exception as error:   # lxml's XMLSyntaxError and the like: a damaged part
+        raise FileRefused(
+            filename, _("The file is damaged or incomplete: it cannot be opened as a Word document.")
+        ) from None
+    except Exception as error:  # lxml's XMLSyntaxError and the like: a damaged part
         if type(error).__module__.startswith(("lxml", "docx")):
-            raise FileRefused(filename, _("The file is damaged or incomplete: it cannot be opened as a Word "
-                                          "document.")) from None
+            raise FileRefused(
+                filename, _("The file is damaged or incomplete: it cannot be opened as a Word document.")
+            ) from None
         raise
     reader = _Reader(Numbering(document))
     reader.block(document.element.body)
     lines = reader.lines
     out: list[str] = []
-    for line in lines:   # no runs of empty lines
+    for line in lines:  # no runs of empty lines
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip("\n")

@@ -51,6 +51,7 @@ nothing under it is named in a warning. Section kinds come from heading keywords
 Headings without a keyword inherit the kind in force (duties at the start of a document);
 ``label: value`` facts are "other" sections.
 """
+
 from __future__ import annotations
 
 from app.jobs.parser import layout
@@ -77,10 +78,26 @@ from app.jobs.parser.patterns import KIND_MEMO, MARKER, decode, fold, noise_sear
 
 MAX_CHARS = 200_000
 
-__all__ = ["MAX_CHARS", "ParseError", "parse_job_description", "ERR_EMPTY", "ERR_NOT_TEXT", "ERR_TOO_LONG",
-           "MAX_WARNINGS", "WARN_EMPTY_HEADING", "WARN_JUMP", "WARN_JUMP_UNTITLED", "WARN_MORE", "WARN_NO_DUTIES",
-           "WARN_NOISE", "WARN_NOISE_ONE", "WARN_RUN_ON", "WARN_RUN_ON_UNTITLED", "WARN_START",
-           "WARN_START_UNTITLED"]
+__all__ = [
+    "MAX_CHARS",
+    "ParseError",
+    "parse_job_description",
+    "ERR_EMPTY",
+    "ERR_NOT_TEXT",
+    "ERR_TOO_LONG",
+    "MAX_WARNINGS",
+    "WARN_EMPTY_HEADING",
+    "WARN_JUMP",
+    "WARN_JUMP_UNTITLED",
+    "WARN_MORE",
+    "WARN_NO_DUTIES",
+    "WARN_NOISE",
+    "WARN_NOISE_ONE",
+    "WARN_RUN_ON",
+    "WARN_RUN_ON_UNTITLED",
+    "WARN_START",
+    "WARN_START_UNTITLED",
+]
 
 
 class ParseError(ValueError):
@@ -99,7 +116,9 @@ def parse_job_description(text: str) -> dict:
     if not text.strip():
         raise ParseError(ERR_EMPTY)
     KIND_MEMO.clear()
-    lines = layout.lone_bullets([(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()])
+    lines = layout.lone_bullets(
+        [(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()]
+    )
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     layout.label_lines(lines)
     noise = [noise_search(norm) is not None for _, norm in lines]
@@ -118,8 +137,11 @@ def parse_job_description(text: str) -> dict:
         if noise[i] or i in title_at:  # a dropped line also ends the open item: items never span removed text
             doc.end_line(0, close=True)
             continue
-        m = next((markers[j] for j in range(i + 1, min(i + 4, len(lines))) if not noise[j]), None) \
-            if i + 1 < len(lines) else None
+        m = (
+            next((markers[j] for j in range(i + 1, min(i + 4, len(lines))) if not noise[j]), None)
+            if i + 1 < len(lines)
+            else None
+        )
         doc.hard = hard[i]
         if i in subheads:  # "店铺基础管理" over "店铺搭建与维护：…" lines or a numbered list
             doc.pend("label", raw)

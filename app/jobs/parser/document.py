@@ -1,4 +1,5 @@
 """Assembly: the tokens of the lines become sections and items (see the package docstring)."""
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,14 @@ class Doc:
         self.stack, self.last, self.popped, self.head_fams = [], {}, {}, set()
         self.fam_sec, self.scope, self.context = {}, {}, "duties"
         self.tentative = []
-        self.fields = {"title": None, "reports_to": None, "direct_reports": [], "department": None,
-                       "headcount": None, "purpose": None}
+        self.fields = {
+            "title": None,
+            "reports_to": None,
+            "direct_reports": [],
+            "department": None,
+            "headcount": None,
+            "purpose": None,
+        }
         self.filled, self.warnings, self.warned, self.prev_width = set(), [], set(), 0
         self.hard = False  # the current line is an item of its own, never the end of a wrapped one
         self.wrap_width = 36  # a line this wide without final punctuation may go on on the next one
@@ -89,8 +96,15 @@ class Doc:
         return ordv == 1 or ordv == self.popped.get(fam, -1) + 1
 
     def _section(self, heading, kind, implicit=False, top=False):
-        self.sec = {"heading": heading, "kind": kind, "items": [], "implicit": implicit, "listed": False,
-                    "top": top, "fams": set()}  # fams: the numbering families of its items
+        self.sec = {
+            "heading": heading,
+            "kind": kind,
+            "items": [],
+            "implicit": implicit,
+            "listed": False,
+            "top": top,
+            "fams": set(),
+        }  # fams: the numbering families of its items
         self.sections.append(self.sec)
         return self.sec
 
@@ -147,10 +161,20 @@ class Doc:
             return
         text, fam = clean(it["parts"]), it["fam"]
         tail = fold("".join(it["parts"]).rstrip()[-1:])
-        titled = fam and len(text) <= 30 and kind_of(text) and heading_like(text, "kw") \
-            and self._keyword_head(text + "…" * 6) == len(text)  # "1. 岗位职责" is a heading like "一、岗位职责"
-        titled = titled or (fam not in (None, "bullet") and len(text) <= 60 and text[:1].isupper()
-                            and heading_like(text, "kw") and bool(kind_of(text)))  # "2. Essential Skills"
+        titled = (
+            fam
+            and len(text) <= 30
+            and kind_of(text)
+            and heading_like(text, "kw")
+            and self._keyword_head(text + "…" * 6) == len(text)
+        )  # "1. 岗位职责" is a heading like "一、岗位职责"
+        titled = titled or (
+            fam not in (None, "bullet")
+            and len(text) <= 60
+            and text[:1].isupper()
+            and heading_like(text, "kw")
+            and bool(kind_of(text))
+        )  # "2. Essential Skills"
         eager = (fam in EAGER or titled) and tail not in TERM + ",、"  # "一、负责运营；" is an item
         if fam in EAGER and (at := self._keyword_head(text)):  # "五、工作条件办公室工作…": lost line break
             self.heading(text[:at], kind_of(text[:at]))
@@ -161,8 +185,9 @@ class Doc:
             self.context = self.scope.setdefault(fam, self.context)  # siblings inherit alike
             self.context = kind_of(text) or self.context
             self._section(heading_text(text), self.context)
-            self.tentative.append({"fam": fam, "sec": self.sec, "parent": it["sec"], "text": text,
-                                   "context": context, "kids": False})
+            self.tentative.append(
+                {"fam": fam, "sec": self.sec, "parent": it["sec"], "text": text, "context": context, "kids": False}
+            )
             self.head_fams.add(fam)
             return
         if fam and fam != "bullet" and text[-1:] in "?？" and heading_like(text[:-1], "promo"):
@@ -170,10 +195,10 @@ class Doc:
             return
         rest = self._prose_after(it, text) if cut else None
         if rest:
-            text = text[:len(text) - len(rest)].rstrip()
+            text = text[: len(text) - len(rest)].rstrip()
         if WORDY(text):
             if not fam and not it["sec"]["fams"] - {None}:
-                it["sec"]["intro"] = it["sec"].get("intro", 0) + 1   # before any numbered item: maybe a lead-in
+                it["sec"]["intro"] = it["sec"].get("intro", 0) + 1  # before any numbered item: maybe a lead-in
             it["sec"]["items"].append(text)
             it["sec"]["fams"].add(fam)
         self.head_fams.discard(fam)
@@ -199,8 +224,14 @@ class Doc:
         or 0: a keyword of four characters or more with only heading words before it."""
         norm = fold(text[:16])
         m = kind_match(norm)
-        if m is None or (m[1] < 4 and norm[m[0]:m[1]] not in ("引言", "前言", "结语")) or m[1] + 4 >= len(text) \
-                or not wide(norm[0]) or heading_start(norm, 0, m[1]) != 0 or text[m[1]] in "，,、:：;；。":
+        if (
+            m is None
+            or (m[1] < 4 and norm[m[0] : m[1]] not in ("引言", "前言", "结语"))
+            or m[1] + 4 >= len(text)
+            or not wide(norm[0])
+            or heading_start(norm, 0, m[1]) != 0
+            or text[m[1]] in "，,、:：;；。"
+        ):
             return 0
         return m[1]
 
@@ -214,7 +245,7 @@ class Doc:
         m = LATIN_SENTENCE.search(text)
         if m is None or any(LATIN_SENTENCE.search(other) for other in it["sec"]["items"]):
             return None
-        return text[m.end():]
+        return text[m.end() :]
 
     def _resolve(self):
         """A pending ``label:`` without a value is a sub-heading; ``第二篇:`` a new document."""
@@ -266,15 +297,18 @@ class Doc:
         if fresh:
             self.stack.append(fam)
         else:
-            self.head_fams.difference_update(self.stack[self.stack.index(fam) + 1:])
+            self.head_fams.difference_update(self.stack[self.stack.index(fam) + 1 :])
             self._pop(self.stack.index(fam) + 1)
         if ordv:
             prev, name = self.last.get(fam, 0), sec["heading"]
             if prev == 0 and ordv > 1 and not continued:
                 self.warn((WARN_START if name else WARN_START_UNTITLED).format(current=label(fam, ordv), section=name))
             elif prev and ordv > prev + 1:
-                self.warn((WARN_JUMP if name else WARN_JUMP_UNTITLED).format(
-                    previous=label(fam, prev), current=label(fam, ordv), section=name))
+                self.warn(
+                    (WARN_JUMP if name else WARN_JUMP_UNTITLED).format(
+                        previous=label(fam, prev), current=label(fam, ordv), section=name
+                    )
+                )
             self.last[fam] = ordv
         self.item = {"fam": fam, "parts": [], "sec": sec, "eol": False}
 
@@ -351,9 +385,20 @@ class Doc:
         last = max((i for i, s in enumerate(self.sections) if s["items"]), default=-1)
         for i, s in enumerate(self.sections):
             following = self.sections[i + 1] if i + 1 < len(self.sections) else None
-            if s["heading"] and not s["items"] and (i > last or (s["top"] == "keyword" and following is not None
-                                                                 and following["top"] and s["kind"] != "purpose"
-                                                                 and following["kind"] != s["kind"])):
+            if (
+                s["heading"]
+                and not s["items"]
+                and (
+                    i > last
+                    or (
+                        s["top"] == "keyword"
+                        and following is not None
+                        and following["top"]
+                        and s["kind"] != "purpose"
+                        and following["kind"] != s["kind"]
+                    )
+                )
+            ):
                 self.warn(WARN_EMPTY_HEADING.format(heading=s["heading"]))
             if s["kind"] == "purpose" and s["items"]:  # the paragraphs under "岗位目的" / "Job Summary"
                 if self.fields["purpose"] is None:
@@ -365,9 +410,17 @@ class Doc:
         for i, s in enumerate(self.sections):
             intro = s.get("intro", 0) if s["kind"] in ("duties", "requirements") and s["fams"] - {None} else 0
             nxt = self.sections[i + 1] if i + 1 < len(self.sections) else None
-            if s["kind"] == "duties" and s["fams"] <= {None} and len(s["items"]) == 1 and nxt is not None \
-                    and nxt["kind"] == "duties" and nxt["heading"] and nxt["fams"] - {None} and _prose(s["items"][0]):
-                s["kind"] = "other"   # prose under "【…工作内容】" before the heading that opens the list
+            if (
+                s["kind"] == "duties"
+                and s["fams"] <= {None}
+                and len(s["items"]) == 1
+                and nxt is not None
+                and nxt["kind"] == "duties"
+                and nxt["heading"]
+                and nxt["fams"] - {None}
+                and _prose(s["items"][0])
+            ):
+                s["kind"] = "other"  # prose under "【…工作内容】" before the heading that opens the list
             if intro and intro < len(s["items"]):  # prose before the list: "…主要包括以下几个方面：" then 1. 2. 3.
                 sections.append({"heading": s["heading"], "kind": "other", "items": s["items"][:intro]})
                 s["items"] = s["items"][intro:]
@@ -380,6 +433,11 @@ class Doc:
         if len(self.warnings) > MAX_WARNINGS:
             warnings.append(WARN_MORE.format(count=len(self.warnings) - MAX_WARNINGS))
         fields = dict(self.fields)
-        return {"title": fields.pop("title") or title, "fields": fields, "sections": sections, "duties": duties,
-                "requirements": [i for s in sections if s["kind"] == "requirements" for i in s["items"]],
-                "warnings": warnings}
+        return {
+            "title": fields.pop("title") or title,
+            "fields": fields,
+            "sections": sections,
+            "duties": duties,
+            "requirements": [i for s in sections if s["kind"] == "requirements" for i in s["items"]],
+            "warnings": warnings,
+        }

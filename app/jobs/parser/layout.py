@@ -1,6 +1,7 @@
 """The look at the whole document before the line-by-line pass (see the package docstring, step 0
 and 2): tables rewritten as text, labels and values put on one line, noise cut out of run-on
 lines, the title found, and the lines marked that are items of their own or sub-headings."""
+
 from __future__ import annotations
 
 import re
@@ -76,16 +77,16 @@ def _bullet_heading(lines, k: int) -> bool:
     t = lines[k][1].strip()
     if not heading_like(t, "label") or any(c in ":;,.!?、" or c.isdigit() for c in t) or "以上" in t:
         return False
-    nxt = next((n.strip() for _, n in lines[k + 1:] if n.strip() not in LONE_BULLETS), "")
+    nxt = next((n.strip() for _, n in lines[k + 1 :] if n.strip() not in LONE_BULLETS), "")
     return len(nxt) >= 2 * len(t) and any(c in ":;,.!?、。，；：" for c in nxt)
 
 
 def bracket_label(raw: str, norm: str) -> tuple[str, str]:
-    """"【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
+    """ "【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
     m = BRACKET_LABEL.match(norm)
     if m is None:
         return raw, norm
-    raw = raw[:m.end(1)] + "：" + raw[m.end():]
+    raw = raw[: m.end(1)] + "：" + raw[m.end() :]
     return raw, raw.translate(FOLD)
 
 
@@ -95,14 +96,20 @@ def label_lines(lines):
     i = 0
     while i + 1 < len(lines):
         label = lines[i][1].strip().strip("*#【】[] ")
-        if label and len(label) <= 12 and FIELD.fullmatch(label + ":") and ":" not in lines[i + 1][1] \
-                and not MARKER.match(lines[i + 1][1].lstrip()) and not FIELD.match(lines[i + 1][1].strip() + ":"):
+        if (
+            label
+            and len(label) <= 12
+            and FIELD.fullmatch(label + ":")
+            and ":" not in lines[i + 1][1]
+            and not MARKER.match(lines[i + 1][1].lstrip())
+            and not FIELD.match(lines[i + 1][1].strip() + ":")
+        ):
             raw = label + "：" + lines[i + 1][0].strip()
-            lines[i:i + 2] = [(raw, raw.translate(FOLD))]
+            lines[i : i + 2] = [(raw, raw.translate(FOLD))]
         i += 1
 
 
-_LISTED = re.compile(r"(?:职责|要求|资格|条件|描述|内容)\s*:\s*[0-9]").search   # "岗位职责：1. …" on a short run-on line
+_LISTED = re.compile(r"(?:职责|要求|资格|条件|描述|内容)\s*:\s*[0-9]").search  # "岗位职责：1. …" on a short run-on line
 
 
 def cut_noise(lines, noise):
@@ -112,14 +119,15 @@ def cut_noise(lines, noise):
     out_lines, out_noise = [], []
     for (raw, norm), is_noise in zip(lines, noise):
         items = sum(1 for m in MARKER.finditer(norm) if m.lastgroup != "bu") if is_noise else 0
-        if not is_noise or not (len(norm) > 2 * LONG_LINE or (len(norm) > LONG_LINE and items >= 3)
-                                or (items >= 2 and _LISTED(norm))):  # a whole document on one line: cut
+        if not is_noise or not (
+            len(norm) > 2 * LONG_LINE or (len(norm) > LONG_LINE and items >= 3) or (items >= 2 and _LISTED(norm))
+        ):  # a whole document on one line: cut
             out_lines.append((raw, norm))
             out_noise.append(is_noise)
             continue
         pos = 0
         while (m := noise_search(norm, pos)) is not None:
-            a, b = max(pos, len(norm[:m.start()].rstrip(" -–·•0123456789"))), m.end()
+            a, b = max(pos, len(norm[: m.start()].rstrip(" -–·•0123456789"))), m.end()
             while (n := noise_search(norm, b)) is not None and n.start() - b <= 40:
                 b = n.end()
             b = max(b, NOISE_EDGE.match(norm, b).end())
@@ -143,8 +151,8 @@ def split_title(lines, noise):
         return
     raw, norm = lines[i]
     m = TITLE_PREFIX.match(norm)
-    if m and norm[m.end():].strip():
-        lines[i:i + 1] = [(raw[:m.end()], norm[:m.end()]), (raw[m.end():], norm[m.end():])]
+    if m and norm[m.end() :].strip():
+        lines[i : i + 1] = [(raw[: m.end()], norm[: m.end()]), (raw[m.end() :], norm[m.end() :])]
         noise.insert(i, False)
 
 
@@ -180,18 +188,28 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
         if _opens(norm):
             break
         head, colon, rest = t.partition(":")
-        if colon and heading_like(head, "label") and not kind_of(head) and not FIELD.match(t) \
-                and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip())):
-            return heading_text(raw[lead:lead + len(head)]), set()   # "运营部经理：工作职责：1. …"
-        if k == 0 and _bare_title(t) and len(first) > 1 and _opens(lines[first[1]][1]) \
-                and not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0):
+        if (
+            colon
+            and heading_like(head, "label")
+            and not kind_of(head)
+            and not FIELD.match(t)
+            and (kind_of(rest.split(":")[0]) and ":" in rest or MARKER.match(rest.lstrip()))
+        ):
+            return heading_text(raw[lead : lead + len(head)]), set()  # "运营部经理：工作职责：1. …"
+        if (
+            k == 0
+            and _bare_title(t)
+            and len(first) > 1
+            and _opens(lines[first[1]][1])
+            and not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0)
+        ):
             return heading_text(raw), {i}
     kept = [i for i in range(len(lines)) if not noise[i]][:8]
     for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
         if markers[i] or markers[kept[k - 1]]:
             break
         if _opens(lines[i][1]):
-            bare = []   # the bare lines just before the heading, nearest first
+            bare = []  # the bare lines just before the heading, nearest first
             for j in reversed(kept[:k]):
                 t = lines[j][1].strip()
                 if markers[j] or not _bare_title(t) or _opens(t):
@@ -199,7 +217,7 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
                 bare.append(j)
             named = [j for j in bare if POSITION_END.search(lines[j][1].strip())]
             at = named[0] if named and bare[0] not in named else (bare[0] if bare else None)
-            if at is not None:   # "HR专员" / "人事行政" / "职位描述：": the line that names a position
+            if at is not None:  # "HR专员" / "人事行政" / "职位描述：": the line that names a position
                 return heading_text(lines[at][0]), {at}
             break
     return None, set()
@@ -214,9 +232,14 @@ def _title_line(raw: str, t: str, lead: int) -> str | None:
             m = SITE_TITLE.fullmatch(text)
         if m:
             g = m.lastgroup
-            found = heading_text(raw[lead + m.start(g):lead + m.end(g)])
-            if found and ":" not in fold(found) and not GENERIC_TITLE.fullmatch(fold(found)) and not kind_of(found) \
-                    and found[-1] not in "及和与、":
+            found = heading_text(raw[lead + m.start(g) : lead + m.end(g)])
+            if (
+                found
+                and ":" not in fold(found)
+                and not GENERIC_TITLE.fullmatch(fold(found))
+                and not kind_of(found)
+                and found[-1] not in "及和与、"
+            ):
                 return found
         if text == t and not SITE_SUFFIX.search(t):
             break
@@ -237,7 +260,7 @@ def _opens(norm: str) -> bool:
     numbered: "一、岗位职责")?"""
     t = norm.strip().strip("#*=【】[] ")
     if (m := MARKER.match(t)) is not None:
-        t = t[m.end():].strip()
+        t = t[m.end() :].strip()
     if FIELD.match(t):
         return True
     head = t.split(":", 1)[0].strip() if ":" in t[:40] else t  # "岗位职责： 1. 负责…" (a line that lost its breaks)
@@ -252,11 +275,18 @@ def subheadings(lines, noise, markers, title_at) -> set:
     for k, i in enumerate(kept):
         t = lines[i][1].strip()
         nxt = kept[k + 1] if k + 1 < len(kept) else None
-        if prev is not None and nxt is not None and not markers[i] and i not in title_at and len(t) <= 24 \
-                and not any(c in ":;,.!?、" for c in t) and heading_like(t, "label") and not kind_of(t) \
-                and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1])) \
-                and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1])
-                     or (found and len(lines[nxt][1].strip()) >= 20)):
+        if (
+            prev is not None
+            and nxt is not None
+            and not markers[i]
+            and i not in title_at
+            and len(t) <= 24
+            and not any(c in ":;,.!?、" for c in t)
+            and heading_like(t, "label")
+            and not kind_of(t)
+            and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1]))
+            and (markers[nxt] or LABELLED_LINE.match(lines[nxt][1]) or (found and len(lines[nxt][1].strip()) >= 20))
+        ):
             found.add(i)
         prev = i
     return found

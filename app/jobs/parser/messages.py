@@ -12,9 +12,12 @@ WARN_START = "Item numbering starts at {current} in section '{section}': check f
 WARN_START_UNTITLED = "Item numbering starts at {current}: check for a missing item."
 WARN_NO_DUTIES = "No duties were found: check that the text lists the responsibilities of the position."
 WARN_EMPTY_HEADING = "Nothing was found under the heading '{heading}': check that its items were pasted."
-WARN_RUN_ON = ("Item {current} seems to be run into the item before it in section '{section}' "
-               "(the numbering does not go on there): check it.")
-WARN_RUN_ON_UNTITLED = ("Item {current} seems to be run into the item before it (the numbering does not go on "
-                        "there): check it.")
+WARN_RUN_ON = (
+    "Item {current} seems to be run into the item before it in section '{section}' "
+    "(the numbering does not go on there): check it."
+)
+WARN_RUN_ON_UNTITLED = (
+    "Item {current} seems to be run into the item before it (the numbering does not go on there): check it."
+)
 WARN_MORE = "{count} more warnings are not shown."
 MAX_WARNINGS = 20

@@ -4,6 +4,7 @@ Every regex runs on a line's *matching copy* (``fold``): full-width forms folded
 Traditional characters to Simplified ones (``app.jobs.chinese``), one character for one, so a
 match's span is also its span in the user's text, from which every returned string is sliced.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,14 +13,14 @@ from app.jobs.chinese import TO_SIMPLIFIED
 
 FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}  # full-width ASCII -> ASCII, same length
 FOLD.update({i: 0x20 for i in range(0x3001) if chr(i).isspace()})
-FOLD.update(TO_SIMPLIFIED)                             # 職務名稱 -> 职务名称, same length
-TERM = "。.;!?"              # sentence ends (after folding)
-DONE = TERM + ":"           # an item ending with one of these is complete
-TRAIL = " \t；;,，:：、"      # stripped from both ends of items
+FOLD.update(TO_SIMPLIFIED)  # 職務名稱 -> 职务名称, same length
+TERM = "。.;!?"  # sentence ends (after folding)
+DONE = TERM + ":"  # an item ending with one of these is complete
+TRAIL = " \t；;,，:：、"  # stripped from both ends of items
 CN = "一二三四五六七八九"
 CN_NUM = f"(?:[{CN[1:]}]?十[{CN}]?|[{CN}])"
 SELF_DELIMITED = {"paren", "paren_cn", "circled"}  # "(3)" "③" may follow any character
-EAGER = {"cn", "paren_cn"}   # a short "一、…" / "(一)…" item is taken for a sub-heading at once
+EAGER = {"cn", "paren_cn"}  # a short "一、…" / "(一)…" item is taken for a sub-heading at once
 NOT_BEFORE_LABEL = "第共约近每年月日"  # "第1、" "2011年1、" are not list starts
 
 
@@ -54,11 +55,16 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|经验不限|学历不限|不限|应届生?|大专|本科|硕士|博士|中专|高中|[\u4e00-\u9fff]{2,3}(?=\s*[·|•])"
     r"|[A-Za-z][A-Za-z ]{1,19}(?=\s*[·|•]))){2,}"
     r"|^\s*(?:投递简历|立即投递|立即沟通|立即申请|申请职位|收藏职位|举报职位|分享职位|apply now|apply online|save job|easy apply)\s*$"
-    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前))", re.I)
+    r"|(?:发布时间|发布于|更新时间)\s*:?\s*(?:20[0-9]{2}|[0-9]{1,2}月|[0-9]+\s*天前))",
+    re.I,
+)
 # English job-board furniture, looked for only in lines that hold one of its hints (most English
 # text has none; the regex would slow every line down): "Salary $41,966 to …", "Open Date 4/17/2024"
-JOB_META = re.compile(r"\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
-                      r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b", re.I)
+JOB_META = re.compile(
+    r"\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
+    r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b",
+    re.I,
+)
 _META_HINT = re.compile(r"\$|Date|DATE|Apply|APPLY|apply (?:now|online)|FT/PT|Vacancy|VACANCY|Job Link").search
 
 
@@ -70,58 +76,95 @@ def noise_search(norm: str, pos: int = 0):
         if n is not None and (m is None or n.start() < m.start()):
             return n
     return m
+
+
 MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
-    r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"                               # (1)
-    rf"|\((?P<pc>{CN_NUM})\)、?"                                        # (一)
-    r"|(?P<ps>[\u2474-\u2487])、?|(?P<ci>[\u2460-\u2473])、?"             # ⑴ ①
-    r"|(?<![0-9A-Za-z(])(?P<cp>[0-9]{1,2})\)、?"                         # 1) 1)、
-    r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、| ?、|\.|,)"        # 1、 1. 1, 2.、 2 、 ("2.3年": see lines)
-    rf"|(?<![{CN}十])(?P<cn>{CN_NUM})(?:、|\.(?![0-9]))"                 # 一、 一.
-    r"|(?<![A-Za-z])(?P<le>[A-Z])(?:、|\.(?![A-Za-z0-9]))"               # A、 A.
-    r"|(?P<bu>[•●▪■◆◇·]|[-–*](?=\s)|-(?=[\u4e00-\u9fff])))")             # • · - * and -负责 (CJK)
-FAMILY = {"pn": "paren", "ps": "paren", "pc": "paren_cn", "ci": "circled", "cp": "close", "sep": "arabic",
-          "cn": "cn", "le": "letter", "bu": "bullet"}
+    r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"  # (1)
+    rf"|\((?P<pc>{CN_NUM})\)、?"  # (一)
+    r"|(?P<ps>[\u2474-\u2487])、?|(?P<ci>[\u2460-\u2473])、?"  # ⑴ ①
+    r"|(?<![0-9A-Za-z(])(?P<cp>[0-9]{1,2})\)、?"  # 1) 1)、
+    r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、| ?、|\.|,)"  # 1、 1. 1, 2.、 2 、 ("2.3年": see lines)
+    rf"|(?<![{CN}十])(?P<cn>{CN_NUM})(?:、|\.(?![0-9]))"  # 一、 一.
+    r"|(?<![A-Za-z])(?P<le>[A-Z])(?:、|\.(?![A-Za-z0-9]))"  # A、 A.
+    r"|(?P<bu>[•●▪■◆◇·]|[-–*](?=\s)|-(?=[\u4e00-\u9fff])))"
+)  # • · - * and -负责 (CJK)
+FAMILY = {
+    "pn": "paren",
+    "ps": "paren",
+    "pc": "paren_cn",
+    "ci": "circled",
+    "cp": "close",
+    "sep": "arabic",
+    "cn": "cn",
+    "le": "letter",
+    "bu": "bullet",
+}
 BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64}  # ⑴ ① A count from 1
 FIELD = re.compile(
     r"(?=[职岗直所部编定人jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
     r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称|部门)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
     r"|\b(?:(?P<title_en>job title|position title|position)|(?P<reports_en>reports? to|reporting to|direct superior)"
-    r"|(?P<direct_en>direct reports|direct subordinates)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:", re.I)
-FIELD_NAME = {"title_en": "title", "reports_en": "reports_to", "direct_en": "direct_reports",
-              "dept_en": "department", "head_en": "headcount"}
+    r"|(?P<direct_en>direct reports|direct subordinates)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:",
+    re.I,
+)
+FIELD_NAME = {
+    "title_en": "title",
+    "reports_en": "reports_to",
+    "direct_en": "direct_reports",
+    "dept_en": "department",
+    "head_en": "headcount",
+}
 SHORT_FIELD = {"headcount", *FIELD_NAME}  # labels that need a space or sentence end before them
 COLON = re.compile(r":(?!//)")
 DOC = re.compile(rf"第(?:{CN_NUM}|[0-9]{{1,3}})篇|篇{CN_NUM}")  # "第二篇:" starts another document
 KINDS = [  # at the same position the earlier kind wins ("职责权限" is authority, not duties)
     ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b|\bmanagement responsibilit(?:y|ies)\b"),
-    ("kpis", r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
-             r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b"),
-    ("requirements", r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
-                     r"|应聘条件|应聘要求|必备条件|优先条件|加分条件|对您的期望|对你的期望"
-                     r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
-                     r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
-                     r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b"),
-    ("purpose", r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
-                r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
-                r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
-                r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
-                r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
-                r"|\brole definition\b|\bsummary\b"),
-    ("other", r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-              r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
-              r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
-              r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
-              r"|\bphysical (?:demands|requirements)\b"
-              r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b"),
-    ("duties", r"职责|职能|工作内容|\bresponsibilit(?:y|ies)\b"
-               r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b"),
+    (
+        "kpis",
+        r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
+        r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b",
+    ),
+    (
+        "requirements",
+        r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
+        r"|应聘条件|应聘要求|必备条件|优先条件|加分条件|对您的期望|对你的期望"
+        r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
+        r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
+        r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b",
+    ),
+    (
+        "purpose",
+        r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
+        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
+        r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
+        r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
+        r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
+        r"|\brole definition\b|\bsummary\b",
+    ),
+    (
+        "other",
+        r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
+        r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
+        r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
+        r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
+        r"|\bphysical (?:demands|requirements)\b"
+        r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b",
+    ),
+    (
+        "duties",
+        r"职责|职能|工作内容|\bresponsibilit(?:y|ies)\b"
+        r"|\bduties\b|\bduty\b|\btasks\b|\bwhat you(?:['’]ll| will) do\b|\byour role\b",
+    ),
 ]
 # A requirement written as "label: value" under a requirements heading ("学历：本科", "工作经历：2年以上").
-REQ_LABEL = re.compile(r"(?:学历|学历要求|年龄要求|性别要求|语言要求|经验要求|教育(?:背景|程度)?|专业|专业要求|经验|工作经验|工作经历|经历|技能|专业技能|技能要求|知识"
-                       r"|专业知识|能力|能力要求|年龄|性别|身体|身体状况|证书|资格证书|语言|外语|语言能力|素质|个人素质|其他|其它"
-                       r"|其他要求|其他条件|擅长工具|电脑技能|education|experience|skills?|languages?|certifications?|licen[cs]es?"
-                       r"|knowledge|other)", re.I)
+REQ_LABEL = re.compile(
+    r"(?:学历|学历要求|年龄要求|性别要求|语言要求|经验要求|教育(?:背景|程度)?|专业|专业要求|经验|工作经验|工作经历|经历|技能|专业技能|技能要求|知识"
+    r"|专业知识|能力|能力要求|年龄|性别|身体|身体状况|证书|资格证书|语言|外语|语言能力|素质|个人素质|其他|其它"
+    r"|其他要求|其他条件|擅长工具|电脑技能|education|experience|skills?|languages?|certifications?|licen[cs]es?"
+    r"|knowledge|other)",
+    re.I,
+)
 
 
 # The kinds of the texts seen in the document being parsed (the same line is asked about up to
@@ -163,7 +206,8 @@ for _word in sorted(_CJK_KIND, key=len, reverse=True):
 CJK_KIND_RE = re.compile("|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in _BY_FIRST.items()))
 assert all(a.startswith("\\b") for _, a in _LATIN), "English keywords start at a word boundary"
 LATIN_KIND_RE = re.compile(
-    r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")", re.I)
+    r"\b(?=[a-z])(?:" + "|".join(f"(?P<{k}{i}>{a[2:]})" for i, (k, a) in enumerate(_LATIN)) + ")", re.I
+)
 _HAS_LATIN = re.compile("[A-Za-z]").search
 _CJK_WEAK = {"能力", "技能", "要求", "资格"}
 _SAYS_HAVE = re.compile(r"\W*(?:有|具有|具备|拥有|熟悉|熟练|掌握|精通|能|会|良好|较强|很强|优秀|一定)")
@@ -185,11 +229,14 @@ def kind_match(folded: str, pos: int = 0):
     if _HAS_LATIN(folded, pos):
         for lm in LATIN_KIND_RE.finditer(folded, pos, best[0] if best else len(folded)):
             word = lm.group().lower()
-            if word in _WEAK and (len(folded.split()) > 3
-                                  or (word in _AT_START and folded[:lm.start()].strip(" #*-:"))):
+            if word in _WEAK and (
+                len(folded.split()) > 3 or (word in _AT_START and folded[: lm.start()].strip(" #*-:"))
+            ):
                 continue
             return lm.start(), lm.end(), lm.lastgroup.rstrip("0123456789")
     return best
+
+
 REQ_LIKE = re.compile(r"学历|本科|大专|专科|硕士|中专|高中|[0-9]+\s*岁|经验|experience|degree|bachelor", re.I)
 _WS = re.compile(r"\s+")
 _CJK_WS = re.compile(r"(?<=[\u2e80-\U0010ffff])\s+(?=[\u2e80-\U0010ffff])")  # wrap spaces in CJK text
@@ -222,8 +269,6 @@ def decode(m) -> tuple[str, int]:
 
 def label(fam: str, n: int) -> str:
     return chr(64 + n) if fam == "letter" and 0 < n < 27 else str(n)
-
-
 
 
 def kind_of(s: str) -> str | None:
@@ -282,8 +327,11 @@ def field_value(name: str, value: str):
         digits = re.search(r"[0-9]+", value.translate(FOLD))
         return int(digits.group()) if digits else None
     if name == "direct_reports":
-        return [] if fold(value).lower() in _NONE_VALUES else [
-            v for v in (clean([x]) for x in _LIST_SEP.split(value)) if v]
+        return (
+            []
+            if fold(value).lower() in _NONE_VALUES
+            else [v for v in (clean([x]) for x in _LIST_SEP.split(value)) if v]
+        )
     return value
 
 
@@ -305,33 +353,105 @@ TITLE_LINE = re.compile(
     r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
     r"|职责范围|职责|任职要求|任职资格|说明|概述|简介|职位描述|岗位描述|工作描述|工作内容[和及与]要求)(?:是什么)?\s*\??\s*"
     r"(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+)"
-    r"|(?:[及和与].{0,12}?)?(?:详解|介绍|指南|模板|范本|范文|大全|汇总))?"   # "…工作内容和要求及职业发展详解"
-    r"|(?P<f>.{1,20}?)(?:是什么岗位|是什么职位|是做什么的|是干什么的)\s*\??"   # "电商客服是什么岗位?"
+    r"|(?:[及和与].{0,12}?)?(?:详解|介绍|指南|模板|范本|范文|大全|汇总))?"  # "…工作内容和要求及职业发展详解"
+    r"|(?P<f>.{1,20}?)(?:是什么岗位|是什么职位|是做什么的|是干什么的)\s*\??"  # "电商客服是什么岗位?"
     r"|(?:(?:an? |the )?(?:[\w-]+ )?(?:look at|guide to|overview of) (?:the |an? )?"
     r"|(?:comprehensive|complete|detailed|sample|ultimate) )?"  # "An In-Depth Look at the …"
     r"(?P<b>.{1,60}?)\s*[-–—:|]?\s*(?:job description(?:\s*[:,|\-–—]\s*.{0,80})?|job)"  # "… Job Description: Duties, …"
     r"|(?:job description|岗位说明书|职位说明书|职务说明书)\s*[:\-–—|]\s*(?P<c>.{1,60})"
     r"|(?:招聘|诚聘|急聘|hiring|we are hiring|now hiring)\s*:\s*(?P<d>.{1,40})"
     r"|(?:key )?(?:responsibilities|duties)(?: and [\w ]{1,30}?)? (?:for|of) (?:an? |the )?(?P<e>[^,;:]{1,60})"
-    r"|what (?:does|do) (?:an? |the )?(?P<g>[^,;:?]{1,60}?) do\s*\?", re.I)   # "What Does a Delivery Driver Do?"
+    r"|what (?:does|do) (?:an? |the )?(?P<g>[^,;:?]{1,60}?) do\s*\?",
+    re.I,
+)  # "What Does a Delivery Driver Do?"
 # What follows a title on a search result or a site's page: "客服主管岗位职责_某公司 - 百度文库", "… | 招聘网".
 SITE_TITLE = re.compile(r"(?P<a>.{1,40}?)\s*的?(?:工作内容|岗位职责|职位职责|工作职责|职责)")  # before a site's name
 SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
 # How the name of a position ends: 专员, 经理, 主管, Assistant, Engineer …
-POSITION_END = re.compile(r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
-                          r"职员|专家|[师员长]|assistant|manager|engineer|officer|specialist|associate|clerk"
-                          r"|supervisor|director|coordinator|analyst|designer|representative|lead)$", re.I)
+POSITION_END = re.compile(
+    r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
+    r"职员|专家|[师员长]|assistant|manager|engineer|officer|specialist|associate|clerk"
+    r"|supervisor|director|coordinator|analyst|designer|representative|lead)$",
+    re.I,
+)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
 # Words that end no phrase: a Latin line ending with one goes on on the next line.
-GOES_ON = {"a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "on", "at", "by", "from", "over", "under",
-           "into", "as", "than", "that", "which", "who", "our", "your", "their", "its", "is", "are", "be", "including",
-           "such", "both", "either", "within", "across", "between", "per", "via", "&"}
-MODIFIERS = _MODIFIERS = {"key", "main", "job", "essential", "education", "primary", "core", "major", "principal",
-                          "general", "specific", "role",
-              "position", "daily", "other", "additional", "minimum", "preferred", "required", "basic", "our", "your",
-              "duties", "and", "&", "of", "the", "person", "work", "working", "physical"}
+GOES_ON = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "over",
+    "under",
+    "into",
+    "as",
+    "than",
+    "that",
+    "which",
+    "who",
+    "our",
+    "your",
+    "their",
+    "its",
+    "is",
+    "are",
+    "be",
+    "including",
+    "such",
+    "both",
+    "either",
+    "within",
+    "across",
+    "between",
+    "per",
+    "via",
+    "&",
+}
+MODIFIERS = _MODIFIERS = {
+    "key",
+    "main",
+    "job",
+    "essential",
+    "education",
+    "primary",
+    "core",
+    "major",
+    "principal",
+    "general",
+    "specific",
+    "role",
+    "position",
+    "daily",
+    "other",
+    "additional",
+    "minimum",
+    "preferred",
+    "required",
+    "basic",
+    "our",
+    "your",
+    "duties",
+    "and",
+    "&",
+    "of",
+    "the",
+    "person",
+    "work",
+    "working",
+    "physical",
+}
 _CJK_MODIFIERS = set("岗位职务工作主要具体基本核心日常其他本")
 
 
@@ -354,10 +474,15 @@ def heading_start(norm: str, lo: int, p: int) -> int:
             break
         at = lo + len(norm[lo:at].rstrip()) - len(words[-1])
     return at
+
+
 BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
-TITLE_PREFIX = re.compile(r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
-                          r"|的?(?:具体|主要)?职责范围(?:是什么)?\s*(?:篇\s*[0-9一二三四五六七八九十]+|[(][^()]{0,6}篇[)])"
-                          r"|\s+job description))(?=\s*\S)", re.I)
+TITLE_PREFIX = re.compile(
+    r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
+    r"|的?(?:具体|主要)?职责范围(?:是什么)?\s*(?:篇\s*[0-9一二三四五六七八九十]+|[(][^()]{0,6}篇[)])"
+    r"|\s+job description))(?=\s*\S)",
+    re.I,
+)
 LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建与维护：依据品牌调性规划…"
 # What may surround the noise cut out of a long line: separators, counts, sizes ("- 0 - 0 -", ": 28.00 KB")
 NOISE_EDGE = re.compile(r"(?:[\s\-–·•/|:]|[0-9.]+\s*(?:[KMG]B|页|字)?)*", re.I)

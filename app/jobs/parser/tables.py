@@ -14,6 +14,7 @@ description gives the same structure as a text one.
 
 Nothing here decides what a label means: the rewritten lines go through the same parser as text.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,12 @@ import re
 from app.jobs.parser.patterns import FOLD, REQ_LABEL, heading_like, kind_of, wide
 
 # Column titles of a list table; a row made only of these (after an optional label cell) is a header.
-_COLUMN = re.compile(r"(?:序号|编号|项目|内容|指标|指标名称|考核指标|考核项目|KPI|权重|目标|目标值|考核标准|评分标准|标准"
-                     r"|工作内容|职责|工作职责|职责描述|频次|频率|时限|完成时限|工作标准|占比|No\.?|#|Item|Indicator|Metric"
-                     r"|Weight(?:ing)?|Target|Task|Duty|Frequency|Standard)", re.I)
+_COLUMN = re.compile(
+    r"(?:序号|编号|项目|内容|指标|指标名称|考核指标|考核项目|KPI|权重|目标|目标值|考核标准|评分标准|标准"
+    r"|工作内容|职责|工作职责|职责描述|频次|频率|时限|完成时限|工作标准|占比|No\.?|#|Item|Indicator|Metric"
+    r"|Weight(?:ing)?|Target|Task|Duty|Frequency|Standard)",
+    re.I,
+)
 _PAIR_HEADER = {"项目", "内容", "item", "content", "项目名称"}  # the header of a label/value table
 _NUMBER = re.compile(r"[0-9]{1,3}\.?")
 
@@ -52,8 +56,8 @@ def _header(cells: list[str]) -> bool:
 def rewrite(rows: list[str]) -> list[str]:
     """The lines of text that say what the table ``rows`` (TAB-separated cells) say."""
     out: list[str] = []
-    first_above = None   # the first cell of the row above (a merged cell repeats it)
-    columns = False      # under a header row: rows are items of one list
+    first_above = None  # the first cell of the row above (a merged cell repeats it)
+    columns = False  # under a header row: rows are items of one list
     for row in rows:
         cells = [c.strip() for c in row.split("\t")]
         while cells and not cells[-1]:
@@ -65,13 +69,13 @@ def rewrite(rows: list[str]) -> list[str]:
             first_above = cells[0]
         body = [c for c in (cells[1:] if carried else cells) if c]
         if not carried and len(body) >= 3 and _header(body[1:]) and kind_of(body[0]):
-            out.append(_colon(body[0]))          # "考核指标 | 指标 | 权重 | 目标"
+            out.append(_colon(body[0]))  # "考核指标 | 指标 | 权重 | 目标"
             columns, first_above = True, body[0]
             continue
         if _header(body):
             columns = True
             if {c.lower() for c in body} <= _PAIR_HEADER:
-                columns = False                  # "项目 | 内容": label/value rows follow
+                columns = False  # "项目 | 内容": label/value rows follow
             elif not carried:
                 first_above = None
             continue
@@ -97,10 +101,10 @@ def _pairs(cells: list[str]) -> list[str]:
         if i + 1 < len(cells) and _is_label(cell):
             nxt = cells[i + 1]
             if i + 2 < len(cells) and REQ_LABEL.fullmatch(nxt.translate(FOLD)) and kind_of(cell):
-                lines.append(_colon(cell))       # "任职资格 | 学历 | 大专" : a heading over a labelled row
+                lines.append(_colon(cell))  # "任职资格 | 学历 | 大专" : a heading over a labelled row
                 i += 1
                 continue
-            lines.append(_colon(cell) + nxt)   # "岗位名称：客服主管", "学历：大专", "工作职责：1、…"
+            lines.append(_colon(cell) + nxt)  # "岗位名称：客服主管", "学历：大专", "工作职责：1、…"
             i += 2
             continue
         lines.append(cell)

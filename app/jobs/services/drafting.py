@@ -1,5 +1,6 @@
 """Loading versions, their workflow history, and drafting: starting a draft, saving its content,
 discarding it."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -31,21 +32,27 @@ from app.org.models import DepartmentFunction, Position
 Version = JobDescriptionVersion
 
 
-
 def _content_options():
     """The rows of a version's content; KPI and competency labels are the version's own copies,
     so the libraries are not loaded."""
-    return (selectinload(Version.sections).selectinload(DutySection.duties).selectinload(Duty.function_links),
-            selectinload(Version.requirements), selectinload(Version.competencies),
-            selectinload(Version.kpi_targets))
+    return (
+        selectinload(Version.sections).selectinload(DutySection.duties).selectinload(Duty.function_links),
+        selectinload(Version.requirements),
+        selectinload(Version.competencies),
+        selectinload(Version.kpi_targets),
+    )
 
 
 def get_version(version_id: int, full: bool = True) -> Version:
     """A version with its content (and position) loaded in a fixed number of queries."""
     query = select(Version).where(Version.id == version_id)
     if full:
-        query = query.options(*_content_options(), selectinload(Version.position).selectinload(Position.department),
-                              selectinload(Version.events), selectinload(Version.waivers))
+        query = query.options(
+            *_content_options(),
+            selectinload(Version.position).selectinload(Position.department),
+            selectinload(Version.events),
+            selectinload(Version.waivers),
+        )
     version = db.session.scalar(query)
     if version is None:
         raise NotFound(_("No such job-description version."))
@@ -63,14 +70,18 @@ def current_version(position_id: int, full: bool = False) -> Version | None:
 def published_versions(position_ids):
     """Named query: the versions in force of these positions, with their content (for printing
     many at once, e.g. a position manual, in a fixed number of queries)."""
-    return (select(Version).where(Version.position_id.in_(list(position_ids)), Version.status == Status.PUBLISHED.value)
-            .options(*_content_options()))
+    return (
+        select(Version)
+        .where(Version.position_id.in_(list(position_ids)), Version.status == Status.PUBLISHED.value)
+        .options(*_content_options())
+    )
 
 
 def open_version(position_id: int) -> Version | None:
     """The position's version being worked on (draft, in review or approved), if any."""
-    return db.session.scalar(select(Version).where(Version.position_id == position_id,
-                                                   Version.status.in_(OPEN_STATUSES)))
+    return db.session.scalar(
+        select(Version).where(Version.position_id == position_id, Version.status.in_(OPEN_STATUSES))
+    )
 
 
 def version_history(position_id: int, include_open: bool = True):
@@ -122,14 +133,20 @@ def _position_content(position: Position) -> dict:
 
 
 def _library_ids(content: dict) -> dict:
-    return {"kpis": {row["kpi_id"] for row in content.get("kpis", [])},
-            "competencies": {row["competency_id"] for row in content.get("competencies", [])}}
+    return {
+        "kpis": {row["kpi_id"] for row in content.get("kpis", [])},
+        "competencies": {row["competency_id"] for row in content.get("competencies", [])},
+    }
 
 
 def department_functions(position: Position) -> dict[int, DepartmentFunction]:
     """{id: function} of the functions of ``position``'s department: what its duties may serve."""
-    return {f.id: f for f in db.session.scalars(
-        select(DepartmentFunction).where(DepartmentFunction.department_id == position.department_id))}
+    return {
+        f.id: f
+        for f in db.session.scalars(
+            select(DepartmentFunction).where(DepartmentFunction.department_id == position.department_id)
+        )
+    }
 
 
 def _keep_known_functions(content: dict, known) -> dict:
@@ -142,8 +159,14 @@ def _keep_known_functions(content: dict, known) -> dict:
     return content
 
 
-def start_draft(position: Position, user, content: dict | None = None, based_on: Version | None = None,
-                action: str = "created", copied: bool = False) -> Version:
+def start_draft(
+    position: Position,
+    user,
+    content: dict | None = None,
+    based_on: Version | None = None,
+    action: str = "created",
+    copied: bool = False,
+) -> Version:
     """A new draft for ``position``: ``content`` if given, else a copy of ``based_on`` or of the
     published version, else the position's own purpose, authority and conditions. Refused while
     another version of the position is open. A copy (``copied``, or no ``content``) may keep
@@ -152,9 +175,14 @@ def start_draft(position: Position, user, content: dict | None = None, based_on:
         raise ServiceError(_("This position is archived."))
     existing = open_version(position.id)
     if existing is not None:
-        raise ServiceError(_("Version %(num)d of this job description is already being worked on (%(status)s): "
-                             "continue with it, or discard it first.", num=existing.number,
-                             status=existing.status_enum.label))
+        raise ServiceError(
+            _(
+                "Version %(num)d of this job description is already being worked on (%(status)s): "
+                "continue with it, or discard it first.",
+                num=existing.number,
+                status=existing.status_enum.label,
+            )
+        )
     based_on = based_on or current_version(position.id)
     if content is None:
         content = without_ids(version_content(based_on)) if based_on is not None else _position_content(position)
@@ -165,9 +193,15 @@ def start_draft(position: Position, user, content: dict | None = None, based_on:
         _keep_known_functions(content, known)
     clean = clean_content(content, keep=_library_ids(content) if copied else None, functions=known)
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.position_id == position.id)) or 0) + 1
-    version = Version(position=position, number=number, status=Status.DRAFT.value, title=clean["title"],
-                      based_on=based_on, created_by_id=getattr(user, "id", None),
-                      updated_by_id=getattr(user, "id", None))
+    version = Version(
+        position=position,
+        number=number,
+        status=Status.DRAFT.value,
+        title=clean["title"],
+        based_on=based_on,
+        created_by_id=getattr(user, "id", None),
+        updated_by_id=getattr(user, "id", None),
+    )
     db.session.add(version)
     _apply(version, clean, known)
     record_event(version, action)
@@ -181,9 +215,14 @@ def save_content(version: Version, content: dict, user, seen_version: int | None
     require_status(version, Status.DRAFT, _("Only a draft can be edited. Start a new draft instead."))
     check_version(version, seen_version)
     known = department_functions(version.position)
-    clean = clean_content(content, keep={"kpis": {t.kpi_id for t in version.kpi_targets},
-                                         "competencies": {c.competency_id for c in version.competencies}},
-                          functions=known)
+    clean = clean_content(
+        content,
+        keep={
+            "kpis": {t.kpi_id for t in version.kpi_targets},
+            "competencies": {c.competency_id for c in version.competencies},
+        },
+        functions=known,
+    )
     _apply(version, clean, known)
     version.updated_at = utcnow()  # the row changes with every save, so its lock counter moves
     version.updated_by_id = getattr(user, "id", None)
@@ -199,8 +238,9 @@ def link_functions(duty: Duty, function_ids: list[int], known: dict[int, Departm
         link = old.pop(function_id, None) or DutyFunction(function_id=function_id)
         link.position, link.function_label = i, known[function_id].label
         links.append(link)
-    if [(link.function_id, link.position) for link in links] != \
-            [(link.function_id, link.position) for link in duty.function_links]:
+    if [(link.function_id, link.position) for link in links] != [
+        (link.function_id, link.position) for link in duty.function_links
+    ]:
         duty.function_links = links
 
 
@@ -252,11 +292,20 @@ def _apply(version: Version, clean: dict, known: dict[int, DepartmentFunction] |
         return obj[name] if isinstance(obj, dict) else getattr(obj, name)
 
     version.requirements = rows(version.requirements, clean["requirements"], Requirement, ("kind", "text", "required"))
-    version.competencies = rows(version.competencies, clean["competencies"], CompetencyRequirement,
-                                ("competency_id", "level"), lambda r: get(r, "competency_id"))
-    version.kpi_targets = rows(version.kpi_targets, clean["kpis"], KpiTarget,
-                               ("kpi_id", "target", "threshold", "stretch", "weight", "period", "note"),
-                               lambda r: (get(r, "kpi_id"), get(r, "period")))
+    version.competencies = rows(
+        version.competencies,
+        clean["competencies"],
+        CompetencyRequirement,
+        ("competency_id", "level"),
+        lambda r: get(r, "competency_id"),
+    )
+    version.kpi_targets = rows(
+        version.kpi_targets,
+        clean["kpis"],
+        KpiTarget,
+        ("kpi_id", "target", "threshold", "stretch", "weight", "period", "note"),
+        lambda r: (get(r, "kpi_id"), get(r, "period")),
+    )
     # What the version shows of the libraries is copied now (clean_content loaded these rows, so
     # ``get`` finds them in the session): later edits of the library leave this version alone.
     for target in version.kpi_targets:

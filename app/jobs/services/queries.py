@@ -1,5 +1,6 @@
 """The named queries of the pages: the job-description list, the review queue, outstanding
 acknowledgements, and the home page's to-do list."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -33,15 +34,21 @@ def _state_condition(state: str):
     return None
 
 
-def list_job_descriptions(search: str = "", department: Department | None = None, state: str = "",
-                          within_positions=None):
+def list_job_descriptions(
+    search: str = "", department: Department | None = None, state: str = "", within_positions=None
+):
     """Named query for the job-descriptions page: active positions, filtered by the state of
     their job description (``versions_by_position`` gives the versions of a page)."""
-    query = (select(Position).join(Position.department).where(Position.archived_at.is_(None))
-             .options(selectinload(Position.department)))
+    query = (
+        select(Position)
+        .join(Position.department)
+        .where(Position.archived_at.is_(None))
+        .options(selectinload(Position.department))
+    )
     if search:
-        query = query.where(Position.title.icontains(search, autoescape=True)
-                            | Position.code.icontains(search, autoescape=True))
+        query = query.where(
+            Position.title.icontains(search, autoescape=True) | Position.code.icontains(search, autoescape=True)
+        )
     if department is not None:
         query = query.where(subtree_condition(department))
     if within_positions is not None:
@@ -49,7 +56,7 @@ def list_job_descriptions(search: str = "", department: Department | None = None
     condition = _state_condition(state)
     if condition is not None:
         query = query.where(condition)
-    return head_first(query)   # heads first, as on the department page
+    return head_first(query)  # heads first, as on the department page
 
 
 def versions_by_position(position_ids) -> dict[int, dict[str, Version]]:
@@ -58,18 +65,23 @@ def versions_by_position(position_ids) -> dict[int, dict[str, Version]]:
     result: dict[int, dict[str, Version]] = {pid: {} for pid in ids}
     if not ids:
         return result
-    for version in db.session.scalars(select(Version).where(
-            Version.position_id.in_(ids), Version.status.in_(OPEN_STATUSES + (Status.PUBLISHED.value,)))):
+    for version in db.session.scalars(
+        select(Version).where(
+            Version.position_id.in_(ids), Version.status.in_(OPEN_STATUSES + (Status.PUBLISHED.value,))
+        )
+    ):
         result[version.position_id]["current" if version.status == Status.PUBLISHED.value else "open"] = version
     return result
 
 
 def review_queue():
     """Named query: the versions waiting for HR (in review first, then approved to publish)."""
-    return (select(Version).where(Version.status.in_((Status.IN_REVIEW.value, Status.APPROVED.value)))
-            .options(selectinload(Version.position).selectinload(Position.department),
-                     selectinload(Version.submitted_by))
-            .order_by(Version.status.desc(), Version.submitted_at))
+    return (
+        select(Version)
+        .where(Version.status.in_((Status.IN_REVIEW.value, Status.APPROVED.value)))
+        .options(selectinload(Version.position).selectinload(Position.department), selectinload(Version.submitted_by))
+        .order_by(Version.status.desc(), Version.submitted_at)
+    )
 
 
 def counts_by_state() -> dict[str, int]:
@@ -87,36 +99,81 @@ def tasks_for(user) -> list[dict]:
     if employee is not None:
         acked = exists().where(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == employee.id)
         pending = db.session.scalars(
-            select(Version.position_id).join(Assignment, and_(Assignment.position_id == Version.position_id,
-                                                               Assignment.employee_id == employee.id,
-                                                               current_filter()))
-            .where(Version.status == Status.PUBLISHED.value, ~acked)).all()
+            select(Version.position_id)
+            .join(
+                Assignment,
+                and_(
+                    Assignment.position_id == Version.position_id,
+                    Assignment.employee_id == employee.id,
+                    current_filter(),
+                ),
+            )
+            .where(Version.status == Status.PUBLISHED.value, ~acked)
+        ).all()
         for position_id in pending:
-            tasks.append({"title": _("Read and acknowledge your job description"), "count": None,
-                          "endpoint": "jobs.position", "args": {"position_id": position_id}, "kind": "primary"})
-    returned = db.session.scalars(select(Version).where(
-        Version.status == Status.DRAFT.value, Version.review_comment != "",
-        Version.created_by_id == getattr(user, "id", None)).options(selectinload(Version.position))).all()
+            tasks.append(
+                {
+                    "title": _("Read and acknowledge your job description"),
+                    "count": None,
+                    "endpoint": "jobs.position",
+                    "args": {"position_id": position_id},
+                    "kind": "primary",
+                }
+            )
+    returned = db.session.scalars(
+        select(Version)
+        .where(
+            Version.status == Status.DRAFT.value,
+            Version.review_comment != "",
+            Version.created_by_id == getattr(user, "id", None),
+        )
+        .options(selectinload(Version.position))
+    ).all()
     for version in returned:
         if can_draft_jd(user, version.position):
-            tasks.append({"title": _("HR returned %(title)s for changes", title=version.title), "count": None,
-                          "endpoint": "jobs.version", "args": {"version_id": version.id}, "kind": "warning"})
+            tasks.append(
+                {
+                    "title": _("HR returned %(title)s for changes", title=version.title),
+                    "count": None,
+                    "endpoint": "jobs.version",
+                    "args": {"version_id": version.id},
+                    "kind": "warning",
+                }
+            )
     if can_review_jd(user):
         counts = counts_by_state()
         waiting = counts.get(Status.IN_REVIEW.value, 0) + counts.get(Status.APPROVED.value, 0)
         if waiting:
-            tasks.append({"title": _("Job descriptions waiting for review or publication"), "count": waiting,
-                          "endpoint": "jobs.review_queue", "args": {}, "kind": "warning"})
+            tasks.append(
+                {
+                    "title": _("Job descriptions waiting for review or publication"),
+                    "count": waiting,
+                    "endpoint": "jobs.review_queue",
+                    "args": {},
+                    "kind": "warning",
+                }
+            )
         outstanding = db.session.scalar(select(func.count()).select_from(outstanding_acknowledgements().subquery()))
         if outstanding:
-            tasks.append({"title": _("Acknowledgements outstanding"), "count": outstanding,
-                          "endpoint": "jobs.acknowledgements", "args": {}, "kind": "secondary"})
+            tasks.append(
+                {
+                    "title": _("Acknowledgements outstanding"),
+                    "count": outstanding,
+                    "endpoint": "jobs.acknowledgements",
+                    "args": {},
+                    "kind": "secondary",
+                }
+            )
     return tasks
 
 
 def coverage() -> dict[str, int]:
     """Active positions, and how many have a job description in force (for HR's home page)."""
     positions = db.session.scalar(select(func.count()).select_from(Position).where(Position.archived_at.is_(None)))
-    published = db.session.scalar(select(func.count()).select_from(Version).join(Position).where(
-        Version.status == Status.PUBLISHED.value, Position.archived_at.is_(None)))
+    published = db.session.scalar(
+        select(func.count())
+        .select_from(Version)
+        .join(Position)
+        .where(Version.status == Status.PUBLISHED.value, Position.archived_at.is_(None))
+    )
     return {"positions": positions or 0, "published": published or 0}

@@ -1,5 +1,6 @@
 """The approval workflow (submit, return, approve, publish, waive a linter finding) and the
 acknowledgements of the version in force."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,7 +21,6 @@ from app.org.models import Assignment, Department, Employee, Position
 from app.org.services import current_filter, subtree_condition
 
 Version = JobDescriptionVersion
-
 
 
 def submit(version: Version, user, seen_version: int | None = None) -> None:
@@ -57,8 +57,12 @@ def approve(version: Version, user, seen_version: int | None = None) -> None:
     check_version(version, seen_version)
     open_findings = lint.unwaived(lint.lint_version(version), version)
     if open_findings:
-        raise ServiceError(_("%(num)d linter finding(s) are still open: fix or waive each one before approving.",
-                             num=len(open_findings)))
+        raise ServiceError(
+            _(
+                "%(num)d linter finding(s) are still open: fix or waive each one before approving.",
+                num=len(open_findings),
+            )
+        )
     version.status = Status.APPROVED.value
     version.approved_by_id, version.approved_at = getattr(user, "id", None), utcnow()
     record_event(version, "approved")
@@ -77,9 +81,13 @@ def publish(version: Version, user, effective_date: date | None, seen_version: i
     previous = current_version(version.position_id)
     if previous is not None:
         if previous.effective_date and effective_date < previous.effective_date:
-            raise ServiceError.field("effective_date", _(
-                "The effective date cannot be before that of the version in force (%(day)s).",
-                day=previous.effective_date.isoformat()))
+            raise ServiceError.field(
+                "effective_date",
+                _(
+                    "The effective date cannot be before that of the version in force (%(day)s).",
+                    day=previous.effective_date.isoformat(),
+                ),
+            )
         previous.status = Status.SUPERSEDED.value
         record_event(previous, "superseded")
         db.session.flush()  # one published version per position at any moment
@@ -102,9 +110,14 @@ def publish_many(version_ids: list[int], user, effective_date: date | None) -> l
     from app.core.bulk import refusal
     from app.jobs.services.drafting import _content_options
 
-    versions = list(db.session.scalars(   # with their content: publishing fingerprints it
-        select(Version).where(Version.id.in_(list(version_ids)))
-        .options(*_content_options(), selectinload(Version.position)).order_by(Version.id)))
+    versions = list(
+        db.session.scalars(  # with their content: publishing fingerprints it
+            select(Version)
+            .where(Version.id.in_(list(version_ids)))
+            .options(*_content_options(), selectinload(Version.position))
+            .order_by(Version.id)
+        )
+    )
 
     def name(version: Version) -> str:
         return f"{version.position.code} {version.title} (v{version.number})"
@@ -114,12 +127,20 @@ def publish_many(version_ids: list[int], user, effective_date: date | None) -> l
         raise refusal(_("Only approved versions can be published; these are not:"), [name(v) for v in waiting])
     if effective_date is None:
         raise ServiceError.field("effective_date", _("Enter the date from which this version applies."))
-    later = set(db.session.scalars(select(Version.position_id).where(
-        Version.position_id.in_([v.position_id for v in versions]), Version.status == Status.PUBLISHED.value,
-        Version.effective_date > effective_date)))
+    later = set(
+        db.session.scalars(
+            select(Version.position_id).where(
+                Version.position_id.in_([v.position_id for v in versions]),
+                Version.status == Status.PUBLISHED.value,
+                Version.effective_date > effective_date,
+            )
+        )
+    )
     if later:
-        raise refusal(_("The version in force of these positions applies from a later date:"),
-                      [name(v) for v in versions if v.position_id in later])
+        raise refusal(
+            _("The version in force of these positions applies from a later date:"),
+            [name(v) for v in versions if v.position_id in later],
+        )
     for version in versions:
         publish(version, user, effective_date)
     return versions
@@ -152,12 +173,18 @@ def acknowledge(version: Version, employee: Employee | None, seen_version: int |
     check_version(version, seen_version)
     if employee is None:
         raise ServiceError(_("Only the holders of this position acknowledge its job description."))
-    holds = db.session.scalar(select(func.count()).where(
-        Assignment.employee_id == employee.id, Assignment.position_id == version.position_id, current_filter()))
+    holds = db.session.scalar(
+        select(func.count()).where(
+            Assignment.employee_id == employee.id, Assignment.position_id == version.position_id, current_filter()
+        )
+    )
     if not holds:
         raise ServiceError(_("Only the holders of this position acknowledge its job description."))
-    existing = db.session.scalar(select(Acknowledgement).where(
-        Acknowledgement.version_id == version.id, Acknowledgement.employee_id == employee.id))
+    existing = db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.version_id == version.id, Acknowledgement.employee_id == employee.id
+        )
+    )
     if existing is not None:
         return existing
     ack = Acknowledgement(version=version, employee=employee)
@@ -169,23 +196,27 @@ def acknowledge(version: Version, employee: Employee | None, seen_version: int |
 def acknowledgement_of(version: Version, employee: Employee | None) -> Acknowledgement | None:
     if employee is None:
         return None
-    return db.session.scalar(select(Acknowledgement).where(Acknowledgement.version_id == version.id,
-                                                           Acknowledgement.employee_id == employee.id))
+    return db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.version_id == version.id, Acknowledgement.employee_id == employee.id
+        )
+    )
 
 
 def outstanding_acknowledgements(department: Department | None = None):
     """Named query: the current assignments whose holder has not acknowledged the version in
     force of their position (``versions_by_position`` gives the versions of a page)."""
-    acked = exists().where(Acknowledgement.version_id == Version.id,
-                           Acknowledgement.employee_id == Assignment.employee_id)
-    query = (select(Assignment)
-             .join(Version, and_(Version.position_id == Assignment.position_id,
-                                 Version.status == Status.PUBLISHED.value))
-             .join(Position, Position.id == Assignment.position_id)
-             .where(current_filter(), ~acked)
-             .options(selectinload(Assignment.employee),
-                      selectinload(Assignment.position).selectinload(Position.department))
-             .order_by(Version.published_at.desc(), Assignment.id))
+    acked = exists().where(
+        Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id
+    )
+    query = (
+        select(Assignment)
+        .join(Version, and_(Version.position_id == Assignment.position_id, Version.status == Status.PUBLISHED.value))
+        .join(Position, Position.id == Assignment.position_id)
+        .where(current_filter(), ~acked)
+        .options(selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department))
+        .order_by(Version.published_at.desc(), Assignment.id)
+    )
     if department is not None:
         query = query.join(Department, Department.id == Position.department_id).where(subtree_condition(department))
     return query

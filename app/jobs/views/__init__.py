@@ -1,4 +1,5 @@
 """The job-description pages. One blueprint, one module per kind of page."""
+
 from flask import Blueprint
 
 from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
@@ -9,11 +10,16 @@ from app.jobs.services.drafting import event_label
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
-register_value_labels({  # for the audit trail
-    ("jd_versions", "status"): enum_labels(Status), (None, "period"): enum_labels(Period),
-    (None, "frequency"): enum_labels(Frequency), (None, "kind"): enum_labels(RequirementKind),
-    (None, "direction"): enum_labels(Direction), (None, "kpi_direction"): enum_labels(Direction),
-})
+register_value_labels(
+    {  # for the audit trail
+        ("jd_versions", "status"): enum_labels(Status),
+        (None, "period"): enum_labels(Period),
+        (None, "frequency"): enum_labels(Frequency),
+        (None, "kind"): enum_labels(RequirementKind),
+        (None, "direction"): enum_labels(Direction),
+        (None, "kpi_direction"): enum_labels(Direction),
+    }
+)
 register_event_labels({"jd_version_events": event_label})
 
 from app.jobs.views import bulk, bulk_actions, coverage, editing, libraries, lists, versions  # noqa: E402,F401
@@ -25,6 +31,8 @@ def _helpers():
     from app.jobs.content import libraries_of, version_content
     from app.jobs.models import Frequency, Period, RequirementKind, Status
 
-    return {"enums": {"Frequency": Frequency, "Period": Period, "RequirementKind": RequirementKind,
-                      "Status": Status},
-            "content_of": version_content, "libs_of": libraries_of}
+    return {
+        "enums": {"Frequency": Frequency, "Period": Period, "RequirementKind": RequirementKind, "Status": Status},
+        "content_of": version_content,
+        "libs_of": libraries_of,
+    }

@@ -1,5 +1,6 @@
 """What the job-description view modules share: loading objects for drafting with the object
 check (loading them for reading is ``app.jobs.lookups``, which the documents use too)."""
+
 from __future__ import annotations
 
 from flask import abort

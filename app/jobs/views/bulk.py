@@ -1,6 +1,7 @@
 """Bulk import of job-description files: upload, the preview (built within the request for a
 few files, by a background task with a progress bar for more), HR's choice per row, and the
 confirmation that creates every draft in one transaction."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -44,9 +45,13 @@ def _form(read: bool = True) -> BulkUploadForm:
 
 def _upload_page(form: BulkUploadForm, status: int = 200):
     limit = bulk.limits()
-    return render_template("jobs/bulk_upload.html", form=form, max_files=limit["files"],
-                           max_mb=f"{limit['bytes'] / 1_000_000:g}", file_mb=f"{limit['file_bytes'] / 1_000_000:g}"), \
-        status
+    return render_template(
+        "jobs/bulk_upload.html",
+        form=form,
+        max_files=limit["files"],
+        max_mb=f"{limit['bytes'] / 1_000_000:g}",
+        file_mb=f"{limit['file_bytes'] / 1_000_000:g}",
+    ), status
 
 
 @bp.route("/bulk-import", methods=["GET", "POST"])
@@ -61,15 +66,21 @@ def bulk_upload():
         valid = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = _form(read=False)
-        form.files.errors = [_("The files are larger than %(limit)s MB in all.",
-                               limit=f"{limit['bytes'] / 1_000_000:g}")]
+        form.files.errors = [
+            _("The files are larger than %(limit)s MB in all.", limit=f"{limit['bytes'] / 1_000_000:g}")
+        ]
         return _upload_page(form, 413)
     if not valid:
         return _upload_page(form, 422)
     department_id = int(form.department_id.data) if (form.department_id.data or "").isdigit() else None
     try:
-        uploads = [read_upload(storage, limit["bytes"] if (storage.filename or "").lower().endswith(".zip")
-                               else limit["file_bytes"]) for storage in form.files.data or [] if storage.filename]
+        uploads = [
+            read_upload(
+                storage, limit["bytes"] if (storage.filename or "").lower().endswith(".zip") else limit["file_bytes"]
+            )
+            for storage in form.files.data or []
+            if storage.filename
+        ]
         documents = bulk.unpack(uploads)
     except FileRefused as refused:
         form.files.errors = [refused.message]
@@ -82,8 +93,14 @@ def bulk_upload():
 
 
 def _preview_page(preview: bulk.Preview, status: int = 200, error: str | None = None):
-    return render_template("jobs/bulk_preview.html", preview=preview, counts=preview.counts, error=error,
-                           departments=bulk.department_options(), confirm_form=ConfirmForm()), status
+    return render_template(
+        "jobs/bulk_preview.html",
+        preview=preview,
+        counts=preview.counts,
+        error=error,
+        departments=bulk.department_options(),
+        confirm_form=ConfirmForm(),
+    ), status
 
 
 @bp.route("/bulk-import/<token>", methods=["GET", "POST"])
@@ -125,7 +142,9 @@ def bulk_preview(token: str):
     if not created:
         return _preview_page(preview, 422, _("Nothing to create: every row is skipped."))
     bulk.discard(token, current_user)
-    flash(_("%(count)d drafts were created from the files. Check each, then submit them for review.",
-            count=len(created)), "success")
+    flash(
+        _("%(count)d drafts were created from the files. Check each, then submit them for review.", count=len(created)),
+        "success",
+    )
     current_app.logger.info("bulk import %s: %d drafts", token, len(created))
     return redirect(url_for("jobs.index"))

@@ -1,6 +1,7 @@
 """Duty coverage pages: confirming a version's links from duties to its department's functions
 (one screen, with suggestions), and the department's coverage matrix as a spreadsheet. The
 matrix itself shows on the department page (``coverage_of``, a template global)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -60,7 +61,7 @@ def links(version_id: int):
     chosen = {duty.id: [link.function_id for link in duty.function_links] for duty in version.duties}
     if request.method == "GET":
         form.version.data = version.version
-        if editable and request.args.get("suggest") == "1":   # tick the suggestions of unlinked duties
+        if editable and request.args.get("suggest") == "1":  # tick the suggestions of unlinked duties
             for duty_id, found in suggestions.items():
                 if not chosen.get(duty_id) and found:
                     chosen[duty_id] = [found[0][0]]
@@ -81,9 +82,18 @@ def links(version_id: int):
     else:
         flash(_("The form has expired: reload the page and try again."), "danger")
         status = 400
-    return render_template("jobs/links.html", version=version, position=version.position, functions=functions,
-                           chosen=chosen, suggestions=suggestions, editable=editable, form=form, errors=errors,
-                           function_labels={f.id: f.label for f in functions}), status
+    return render_template(
+        "jobs/links.html",
+        version=version,
+        position=version.position,
+        functions=functions,
+        chosen=chosen,
+        suggestions=suggestions,
+        editable=editable,
+        form=form,
+        errors=errors,
+        function_labels={f.id: f.label for f in functions},
+    ), status
 
 
 @bp.route("/departments/<int:department_id>/coverage.xlsx")
@@ -93,5 +103,6 @@ def coverage_xlsx(department_id: int):
     if not can_view_coverage(current_user, department):
         abort(404)
     matrix = coverage.department_matrix(department)
-    return xlsx_response(f"{department.name}-{_('Coverage')}-{clock.today().isoformat()}.xlsx",
-                         coverage.matrix_sheets(matrix))
+    return xlsx_response(
+        f"{department.name}-{_('Coverage')}-{clock.today().isoformat()}.xlsx", coverage.matrix_sheets(matrix)
+    )

@@ -1,4 +1,5 @@
 """The structured editor of a draft, and paste-to-structure import into a new draft."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -28,8 +29,16 @@ def _editor_form(content: dict | None = None) -> ContentForm:
     return form
 
 
-def _render_editor(form: ContentForm, version=None, position=None, conflict=None, imported=None, source_text=None,
-                   importing: bool = False, source_name: str = ""):
+def _render_editor(
+    form: ContentForm,
+    version=None,
+    position=None,
+    conflict=None,
+    imported=None,
+    source_text=None,
+    importing: bool = False,
+    source_name: str = "",
+):
     position = position or version.position
     findings = []
     if not getattr(form, "has_problems", False) and not form.errors and not form.form_errors:
@@ -37,10 +46,19 @@ def _render_editor(form: ContentForm, version=None, position=None, conflict=None
             findings = lint.lint_content(clean_content(form.content()), version)
         except ServiceError:
             findings = []
-    return render_template("jobs/edit.html", form=form, version=version, position=position, conflict=conflict,
-                           findings=findings, imported=imported, source_text=source_text,
-                           importing=importing or imported is not None, source_name=source_name,
-                           blank_duty=DutyForm(prefix="blank"))
+    return render_template(
+        "jobs/edit.html",
+        form=form,
+        version=version,
+        position=position,
+        conflict=conflict,
+        findings=findings,
+        imported=imported,
+        source_text=source_text,
+        importing=importing or imported is not None,
+        source_name=source_name,
+        blank_duty=DutyForm(prefix="blank"),
+    )
 
 
 @bp.route("/versions/<int:version_id>/edit", methods=["GET", "POST"])
@@ -57,8 +75,12 @@ def edit(version_id: int):
     form = _editor_form()
     conflict, status = None, 422
     if form.validate_on_submit():
-        saved = save(form, lambda: services.save_content(version, form.content(), current_user, seen_version(form)),
-                     version, place=_place)
+        saved = save(
+            form,
+            lambda: services.save_content(version, form.content(), current_user, seen_version(form)),
+            version,
+            place=_place,
+        )
         conflict, status = saved.conflict, saved.status
         if saved.ok:
             flash(_("Draft saved."), "success")
@@ -83,7 +105,7 @@ def import_text_page(position_id: int):
     position = draftable_position(position_id)
     upload_form = None
     if request.method == "POST" and request.args.get("step") == "upload":
-        request.max_content_length = max_file_bytes() + 1_000_000   # the form's token and multipart overhead
+        request.max_content_length = max_file_bytes() + 1_000_000  # the form's token and multipart overhead
         try:
             upload_form = UploadForm()
             valid = upload_form.validate_on_submit()
@@ -98,8 +120,13 @@ def import_text_page(position_id: int):
                 upload_form.file.errors = [refused.message]
             else:
                 form = _editor_form(imported.content)
-                return _render_editor(form, position=position, imported=imported, source_text=extracted.text,
-                                      source_name=extracted.filename)
+                return _render_editor(
+                    form,
+                    position=position,
+                    imported=imported,
+                    source_text=extracted.text,
+                    source_name=extracted.filename,
+                )
         return _import_page(position, ImportForm(formdata=None), upload_form, 422)
     import_form = ImportForm()
     step = request.form.get("step", "paste") if request.method == "POST" else "paste"
@@ -115,18 +142,36 @@ def import_text_page(position_id: int):
         form = _editor_form()
         source_text = request.form.get("text", "")
         if form.validate_on_submit():
-            saved = save(form, lambda: services.start_draft(position, current_user, content=form.content(),
-                                                            action="imported"), place=_place)
+            saved = save(
+                form,
+                lambda: services.start_draft(position, current_user, content=form.content(), action="imported"),
+                place=_place,
+            )
             if saved.ok:
-                flash(_("Draft %(num)d created from the pasted text. Check it, then submit it for review.",
-                        num=saved.value.number), "success")
+                flash(
+                    _(
+                        "Draft %(num)d created from the pasted text. Check it, then submit it for review.",
+                        num=saved.value.number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("jobs.version", version_id=saved.value.id))
-        return _render_editor(form, position=position, importing=True, source_text=source_text,
-                              source_name=request.form.get("source_name", "")[:255]), 422
+        return _render_editor(
+            form,
+            position=position,
+            importing=True,
+            source_text=source_text,
+            source_name=request.form.get("source_name", "")[:255],
+        ), 422
     return _import_page(position, import_form, UploadForm(formdata=None), 422 if import_form.errors else 200)
 
 
 def _import_page(position, import_form: ImportForm, upload_form: UploadForm, status: int):
-    return render_template("jobs/import.html", position=position, form=import_form, upload_form=upload_form,
-                           max_upload_mb=f"{max_file_bytes() / 1_000_000:g}",
-                           working=services.open_version(position.id)), status
+    return render_template(
+        "jobs/import.html",
+        position=position,
+        form=import_form,
+        upload_form=upload_form,
+        max_upload_mb=f"{max_file_bytes() / 1_000_000:g}",
+        working=services.open_version(position.id),
+    ), status

@@ -1,4 +1,5 @@
 """The libraries: KPIs, competencies and base job descriptions."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,14 +27,25 @@ def _archived_arg() -> bool:
 def kpis():
     search = request.args.get("q", "").strip()
     page = page_of(library.list_kpis(search, _archived_arg()))
-    return render_template("jobs/kpis.html", page=page, search=search, archived=_archived_arg(),
-                           usage=library.kpi_usage(k.id for k in page.items), confirm_form=ConfirmForm())
+    return render_template(
+        "jobs/kpis.html",
+        page=page,
+        search=search,
+        archived=_archived_arg(),
+        usage=library.kpi_usage(k.id for k in page.items),
+        confirm_form=ConfirmForm(),
+    )
 
 
 def _kpi_data(form: KpiForm) -> library.KpiData:
-    return library.KpiData(code=form.code.data, name=form.name.data, unit=form.unit.data or "",
-                           direction=form.direction.data, definition=form.definition.data or "",
-                           measurement=form.measurement.data or "")
+    return library.KpiData(
+        code=form.code.data,
+        name=form.name.data,
+        unit=form.unit.data or "",
+        direction=form.direction.data,
+        definition=form.definition.data or "",
+        measurement=form.measurement.data or "",
+    )
 
 
 def _save(form, create, update, obj, data):
@@ -68,8 +80,10 @@ def kpi_archive(kpi_id: int):
     if ConfirmForm().validate_on_submit():
         restore = request.form.get("restore") == "1"
         library.archive_kpi(kpi, archived=not restore)
-        flash(_("KPI restored.") if restore else _("KPI archived: existing targets keep it, new ones cannot "
-                                                   "choose it."), "success")
+        flash(
+            _("KPI restored.") if restore else _("KPI archived: existing targets keep it, new ones cannot choose it."),
+            "success",
+        )
     return redirect(url_for("jobs.kpis"))
 
 
@@ -81,8 +95,14 @@ def kpi_archive(kpi_id: int):
 def competencies():
     search = request.args.get("q", "").strip()
     page = page_of(library.list_competencies(search, _archived_arg()))
-    return render_template("jobs/competencies.html", page=page, search=search, archived=_archived_arg(),
-                           usage=library.competency_usage(c.id for c in page.items), confirm_form=ConfirmForm())
+    return render_template(
+        "jobs/competencies.html",
+        page=page,
+        search=search,
+        archived=_archived_arg(),
+        usage=library.competency_usage(c.id for c in page.items),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/competencies/new", methods=["GET", "POST"])
@@ -97,8 +117,9 @@ def competency_form(competency_id: int | None = None):
         for n in range(1, 6):
             getattr(form, f"level_{n}").data = competency.level_text(n)
     elif form.validate_on_submit():
-        data = library.CompetencyData(code=form.code.data, name=form.name.data,
-                                      description=form.description.data or "", levels=form.levels())
+        data = library.CompetencyData(
+            code=form.code.data, name=form.name.data, description=form.description.data or "", levels=form.levels()
+        )
         saved, conflict = _save(form, library.create_competency, library.update_competency, competency, data)
         if saved is not None:
             flash(_("Competency %(name)s saved.", name=saved.name), "success")
@@ -132,10 +153,14 @@ def templates():
 @requires(can_browse_libraries)
 def template(template_id: int):
     template = library.get_template(template_id)
-    return render_template("jobs/template.html", template=template, content=template.content,
-                           kpis={k.id: k for k in library.kpi_choices()},
-                           competencies={c.id: c for c in library.competency_choices()},
-                           confirm_form=ConfirmForm())
+    return render_template(
+        "jobs/template.html",
+        template=template,
+        content=template.content,
+        kpis={k.id: k for k in library.kpi_choices()},
+        competencies={c.id: c for c in library.competency_choices()},
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/library/<int:template_id>/archive", methods=["POST"])

@@ -1,5 +1,6 @@
 """Lists: every position's job description and its state, HR's review queue, and the
 acknowledgements still outstanding."""
+
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
@@ -37,24 +38,36 @@ def index():
     department = department_arg()
     state = request.args.get("state", "")
     state = state if state in services.JD_STATES else ""
-    query, sort = sort_query(services.list_job_descriptions(search, department, state, scope),
-                             request.args.get("sort"), {"code": Position.code, "title": Position.title,
-                                                         "department": Department.name, "line": None},
-                             "line")   # line: head first, the query's own order
+    query, sort = sort_query(
+        services.list_job_descriptions(search, department, state, scope),
+        request.args.get("sort"),
+        {"code": Position.code, "title": Position.title, "department": Department.name, "line": None},
+        "line",
+    )  # line: head first, the query's own order
     page = page_of(query)
     versions = services.versions_by_position([p.id for p in page.items])
-    return render_template("jobs/index.html", page=page, versions=versions, search=search,
-                           department=department, state=state, scoped=scope is not None, sort=sort,
-                           counts=services.counts_by_state() if scope is None else {},
-                           department_choices=org_services.department_choices(), Status=Status)
+    return render_template(
+        "jobs/index.html",
+        page=page,
+        versions=versions,
+        search=search,
+        department=department,
+        state=state,
+        scoped=scope is not None,
+        sort=sort,
+        counts=services.counts_by_state() if scope is None else {},
+        department_choices=org_services.department_choices(),
+        Status=Status,
+    )
 
 
 @bp.route("/review")
 @requires(can_review_jd)
 def review_queue():
     page = page_of(services.review_queue())
-    return render_template("jobs/review_queue.html", page=page,
-                           selection=bulk.for_page(current_user, "jobs.review_queue"))
+    return render_template(
+        "jobs/review_queue.html", page=page, selection=bulk.for_page(current_user, "jobs.review_queue")
+    )
 
 
 @bp.route("/acknowledgements")
@@ -63,5 +76,10 @@ def acknowledgements():
     department = department_arg()
     page = page_of(services.outstanding_acknowledgements(department))
     versions = services.versions_by_position({a.position_id for a in page.items})
-    return render_template("jobs/acknowledgements.html", page=page, versions=versions,
-                           department=department, department_choices=org_services.department_choices())
+    return render_template(
+        "jobs/acknowledgements.html",
+        page=page,
+        versions=versions,
+        department=department,
+        department_choices=org_services.department_choices(),
+    )

@@ -1,5 +1,6 @@
 """A position's job description and its versions: the version in force, the history, one
 version with its linter findings and workflow buttons, comparison, and the workflow actions."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -41,9 +42,10 @@ def _my_employee():
 def _new_draft_form() -> NewDraftForm:
     form = NewDraftForm()
     templates = db.session.scalars(library.list_templates()).all()
-    form.source.choices = [("current", _("The version in force (or the position's own texts)")),
-                           ("position", _("Another position's job description"))] + \
-        [(f"template:{t.id}", _("Base job description: %(name)s", name=t.name)) for t in templates]
+    form.source.choices = [
+        ("current", _("The version in force (or the position's own texts)")),
+        ("position", _("Another position's job description")),
+    ] + [(f"template:{t.id}", _("Base job description: %(name)s", name=t.name)) for t in templates]
     return form
 
 
@@ -54,16 +56,21 @@ def position(position_id: int):
     current = services.current_version(position.id)
     if current is not None:
         current = services.get_version(current.id)
-    drafts = can_draft_jd(current_user, position)   # drafts are for those who may write them
+    drafts = can_draft_jd(current_user, position)  # drafts are for those who may write them
     working = services.open_version(position.id) if drafts else None
     employee = _my_employee()
     holds = employee is not None and position.id in org_services.positions_held_by_user(current_user)
     return render_template(
-        "jobs/position.html", position=position, current=current, working=working,
-        versions=services.versions_of(position.id, include_open=drafts), holds=holds,
+        "jobs/position.html",
+        position=position,
+        current=current,
+        working=working,
+        versions=services.versions_of(position.id, include_open=drafts),
+        holds=holds,
         acknowledgement=services.acknowledgement_of(current, employee) if (current and holds) else None,
         new_draft_form=_new_draft_form() if drafts else None,
-        workflow_form=WorkflowForm())
+        workflow_form=WorkflowForm(),
+    )
 
 
 @bp.route("/positions/<int:position_id>/draft", methods=["POST"])
@@ -91,8 +98,10 @@ def start_draft(position_id: int):
             return library.draft_from_position(position, other, current_user)
         return services.start_draft(position, current_user)
 
-    started = attempt(draft, lambda error: flash(error.message if not error.errors
-                                                 else " ".join(sum(error.errors.values(), [])), "danger"))
+    started = attempt(
+        draft,
+        lambda error: flash(error.message if not error.errors else " ".join(sum(error.errors.values(), [])), "danger"),
+    )
     if not started.ok:
         return redirect(url_for("jobs.position", position_id=position.id))
     flash(_("Draft %(num)d started.", num=started.value.number), "success")
@@ -107,15 +116,27 @@ def version(version_id: int):
     waived = {w.finding_key: w for w in version.waivers}
     others = [v for v in visible_versions(version.position) if v.id != version.id]
     return render_template(
-        "jobs/version.html", version=version, position=version.position, findings=findings, waived=waived,
-        open_findings=[f for f in findings if f.key not in waived], others=others,
-        workflow_form=WorkflowForm(), comment_form=CommentForm(), waive_form=WaiveForm(),
-        publish_form=PublishForm(effective_date=clock.today()), template_form=TemplateForm(name=version.title),
+        "jobs/version.html",
+        version=version,
+        position=version.position,
+        findings=findings,
+        waived=waived,
+        open_findings=[f for f in findings if f.key not in waived],
+        others=others,
+        workflow_form=WorkflowForm(),
+        comment_form=CommentForm(),
+        waive_form=WaiveForm(),
+        publish_form=PublishForm(effective_date=clock.today()),
+        template_form=TemplateForm(name=version.title),
         event_label=services.event_label,
-        people=person_names([version.submitted_by_id, version.approved_by_id, version.published_by_id]
-                            + [e.actor_id for e in version.events]),
-        can_edit=can_edit_version(current_user, version), can_draft=can_draft_jd(current_user, version.position),
-        can_review=can_review_jd(current_user))
+        people=person_names(
+            [version.submitted_by_id, version.approved_by_id, version.published_by_id]
+            + [e.actor_id for e in version.events]
+        ),
+        can_edit=can_edit_version(current_user, version),
+        can_draft=can_draft_jd(current_user, version.position),
+        can_review=can_review_jd(current_user),
+    )
 
 
 def _workflow(version_id: int, action, message: str, form_class=WorkflowForm, review: bool = False):
@@ -140,39 +161,58 @@ def _workflow(version_id: int, action, message: str, form_class=WorkflowForm, re
 @bp.route("/versions/<int:version_id>/submit", methods=["POST"])
 @requires(can_use_job_descriptions)
 def submit(version_id: int):
-    return _workflow(version_id, lambda v, f: services.submit(v, current_user, seen_version(f)),
-                     _("Submitted for review. HR will approve it or return it with comments."))
+    return _workflow(
+        version_id,
+        lambda v, f: services.submit(v, current_user, seen_version(f)),
+        _("Submitted for review. HR will approve it or return it with comments."),
+    )
 
 
 @bp.route("/versions/<int:version_id>/return", methods=["POST"])
 @requires(can_review_jd)
 def return_for_changes(version_id: int):
-    return _workflow(version_id, lambda v, f: services.return_for_changes(v, current_user, f.comment.data,
-                                                                          seen_version(f)),
-                     _("Returned to the draft with your comments."), CommentForm, review=True)
+    return _workflow(
+        version_id,
+        lambda v, f: services.return_for_changes(v, current_user, f.comment.data, seen_version(f)),
+        _("Returned to the draft with your comments."),
+        CommentForm,
+        review=True,
+    )
 
 
 @bp.route("/versions/<int:version_id>/approve", methods=["POST"])
 @requires(can_review_jd)
 def approve(version_id: int):
-    return _workflow(version_id, lambda v, f: services.approve(v, current_user, seen_version(f)),
-                     _("Approved. Publish it with the date from which it applies."), review=True)
+    return _workflow(
+        version_id,
+        lambda v, f: services.approve(v, current_user, seen_version(f)),
+        _("Approved. Publish it with the date from which it applies."),
+        review=True,
+    )
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])
 @requires(can_review_jd)
 def publish(version_id: int):
-    return _workflow(version_id, lambda v, f: services.publish(v, current_user, f.effective_date.data,
-                                                               seen_version(f)),
-                     _("Published. The holders of the position are asked to acknowledge it."), PublishForm,
-                     review=True)
+    return _workflow(
+        version_id,
+        lambda v, f: services.publish(v, current_user, f.effective_date.data, seen_version(f)),
+        _("Published. The holders of the position are asked to acknowledge it."),
+        PublishForm,
+        review=True,
+    )
 
 
 @bp.route("/versions/<int:version_id>/waive", methods=["POST"])
 @requires(can_review_jd)
 def waive(version_id: int):
-    return _workflow(version_id, lambda v, f: services.waive(v, f.finding_key.data, f.reason.data, current_user),
-                     _("Finding waived; the reason is kept with the version."), WaiveForm, review=True)
+    return _workflow(
+        version_id,
+        lambda v, f: services.waive(v, f.finding_key.data, f.reason.data, current_user),
+        _("Finding waived; the reason is kept with the version."),
+        WaiveForm,
+        review=True,
+    )
 
 
 @bp.route("/versions/<int:version_id>/discard", methods=["POST"])
@@ -224,12 +264,18 @@ def compare(version_id: int):
         if not others:
             flash(_("There is no other version to compare with."), "info")
             return redirect(url_for("jobs.version", version_id=new.id))
-        other_id = (new.based_on_id if new.based_on_id in {v.id for v in others} else others[0].id)
+        other_id = new.based_on_id if new.based_on_id in {v.id for v in others} else others[0].id
     old = visible_version(other_id)
     if old.position_id != new.position_id and not can_manage_job_descriptions(current_user):
         abort(404)
     if old.number > new.number and old.position_id == new.position_id:
         old, new = new, old
     result = comparing.compare_versions(old, new)
-    return render_template("jobs/compare.html", old=old, new=new, result=result, position=new.position,
-                           versions=visible_versions(new.position))
+    return render_template(
+        "jobs/compare.html",
+        old=old,
+        new=new,
+        result=result,
+        position=new.position,
+        versions=visible_versions(new.position),
+    )

@@ -1,5 +1,6 @@
 """What the organisation's services share: lookups that 404, text cleaning, uniqueness, the
 "covers this day" condition of assignments."""
+
 from __future__ import annotations
 
 from datetime import date

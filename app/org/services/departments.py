@@ -1,5 +1,6 @@
 """Departments: the tree (materialised path), its named queries, create, edit (including moving),
 archive and delete."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,14 +36,17 @@ def subtree_ids(department: Department):
     return select(Department.id).where(subtree_condition(department)).scalar_subquery()
 
 
-def list_departments(search: str = "", include_archived: bool = False, within: Department | None = None,
-                     details: bool = False):
+def list_departments(
+    search: str = "", include_archived: bool = False, within: Department | None = None, details: bool = False
+):
     """Named query for lists of departments, in tree order; ``details`` also loads their
     functions and collaborations (the API shows them)."""
     query = select(Department).options(selectinload(Department.parent), selectinload(Department.head_position))
     if details:
-        query = query.options(selectinload(Department.functions),
-                              selectinload(Department.collaborations).selectinload(Collaboration.partner))
+        query = query.options(
+            selectinload(Department.functions),
+            selectinload(Department.collaborations).selectinload(Collaboration.partner),
+        )
     if not include_archived:
         query = query.where(Department.archived_at.is_(None))
     if search:
@@ -56,14 +60,16 @@ def department_position_counts(department_ids) -> dict[int, dict[str, int]]:
     """{department id: {"positions": n, "headcount": authorised, "subs": sub-departments}} in two queries."""
     counts = {dep_id: {"positions": 0, "headcount": 0, "subs": 0} for dep_id in department_ids}
     for row in db.session.execute(
-            select(Position.department_id, func.count(Position.id), func.coalesce(func.sum(Position.headcount), 0))
-            .where(Position.department_id.in_(list(department_ids)), Position.archived_at.is_(None))
-            .group_by(Position.department_id)):
+        select(Position.department_id, func.count(Position.id), func.coalesce(func.sum(Position.headcount), 0))
+        .where(Position.department_id.in_(list(department_ids)), Position.archived_at.is_(None))
+        .group_by(Position.department_id)
+    ):
         counts[row[0]].update(positions=row[1], headcount=row[2])
     for row in db.session.execute(
-            select(Department.parent_id, func.count(Department.id))
-            .where(Department.parent_id.in_(list(department_ids)), Department.archived_at.is_(None))
-            .group_by(Department.parent_id)):
+        select(Department.parent_id, func.count(Department.id))
+        .where(Department.parent_id.in_(list(department_ids)), Department.archived_at.is_(None))
+        .group_by(Department.parent_id)
+    ):
         counts[row[0]]["subs"] = row[1]
     return counts
 
@@ -71,12 +77,17 @@ def department_position_counts(department_ids) -> dict[int, dict[str, int]]:
 def load_department_page(department_id: int) -> Department:
     """A department with what its page shows, in a fixed number of queries."""
     department = db.session.scalar(
-        select(Department).where(Department.id == department_id).options(
-            selectinload(Department.parent), selectinload(Department.children),
+        select(Department)
+        .where(Department.id == department_id)
+        .options(
+            selectinload(Department.parent),
+            selectinload(Department.children),
             selectinload(Department.head_position),
             selectinload(Department.positions).selectinload(Position.reports_to),
             selectinload(Department.functions),
-            selectinload(Department.collaborations).selectinload(Collaboration.partner)))
+            selectinload(Department.collaborations).selectinload(Collaboration.partner),
+        )
+    )
     if department is None:
         raise NotFound(_("No such department."))
     return department
@@ -91,8 +102,9 @@ def department_choices(exclude: Department | None = None) -> list[tuple[int, str
 
 
 def _department_choices(exclude: Department | None) -> list[tuple[int, str]]:
-    query = select(Department.id, Department.name, Department.code, Department.depth, Department.path) \
-        .where(Department.archived_at.is_(None))
+    query = select(Department.id, Department.name, Department.code, Department.depth, Department.path).where(
+        Department.archived_at.is_(None)
+    )
     if exclude is not None and exclude.id is not None:
         query = query.where(~Department.path.startswith(exclude.path, autoescape=True))
     rows = [tuple(row) for row in db.session.execute(query.order_by(Department.path))]  # the org chart's order
@@ -115,8 +127,9 @@ def _set_parent(department: Department, parent_id: int | None) -> None:
         if parent is None:
             raise ServiceError.field("parent_id", _("No such department."))
         if department.id is not None and (parent.id == department.id or parent.path.startswith(department.path)):
-            raise ServiceError.field("parent_id", _("A department cannot be placed under itself or one of its "
-                                                    "sub-departments."))
+            raise ServiceError.field(
+                "parent_id", _("A department cannot be placed under itself or one of its sub-departments.")
+            )
         if parent.is_archived:
             raise ServiceError.field("parent_id", _("This department is archived."))
     old_path = department.path if department.id is not None else None
@@ -143,7 +156,9 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         raise ServiceError.field("code", _("Enter a code."))
     if not name:
         raise ServiceError.field("name", _("Enter a name."))
-    ensure_unique(Department, Department.code, code, department.id, "code", _("Another department already has this code."))
+    ensure_unique(
+        Department, Department.code, code, department.id, "code", _("Another department already has this code.")
+    )
     department.code, department.name = code, name
     apply_plain(department, data, "code", "name")
     if data.head_position_id:
@@ -160,14 +175,16 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         partner, duty = clean_text(partner), clean_text(duty)
         if not duty:
             continue
-        with db.session.no_autoflush:   # the edit is flushed once, at the end: one new version
-            match = db.session.scalar(select(Department).where(or_(Department.name == partner,
-                                                                   Department.code == partner)))
+        with db.session.no_autoflush:  # the edit is flushed once, at the end: one new version
+            match = db.session.scalar(
+                select(Department).where(or_(Department.name == partner, Department.code == partner))
+            )
         collaborations.append(Collaboration(position=i, partner=match, partner_name=partner, duty=duty))
 
     def same(rows) -> list[tuple]:  # a partner that is a department is the same whichever way it was typed
-        return [(row.partner.id if row.partner else None, "" if row.partner else row.partner_name, row.duty)
-                for row in rows]
+        return [
+            (row.partner.id if row.partner else None, "" if row.partner else row.partner_name, row.duty) for row in rows
+        ]
 
     if same(collaborations) != same(department.collaborations):
         department.collaborations = collaborations
@@ -178,8 +195,9 @@ def _apply_department(department: Department, data: DepartmentData) -> None:
         by_text: dict[str, list[DepartmentFunction]] = {}
         for function in department.functions:
             by_text.setdefault(function.text, []).append(function)
-        _set_functions(department, [(by_text[text].pop(0).id if by_text.get(text) else None, None, text)
-                                    for text in texts])
+        _set_functions(
+            department, [(by_text[text].pop(0).id if by_text.get(text) else None, None, text) for text in texts]
+        )
 
 
 MAX_FUNCTIONS = 200
@@ -190,6 +208,7 @@ MAX_FUNCTION_TEXT = 2000
 @dataclass
 class FunctionItem:
     """One of a department's functions as edited: ``id`` of an existing one (None: new)."""
+
     id: int | None
     title: str
     text: str
@@ -227,10 +246,12 @@ def save_functions(department: Department, items: list[FunctionItem], seen_versi
             errors.setdefault(f"functions.{i}.id", []).append(_("Not a function of this department."))
         if len(title) > MAX_FUNCTION_TITLE:
             errors.setdefault(f"functions.{i}.title", []).append(
-                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TITLE, len=len(title)))
+                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TITLE, len=len(title))
+            )
         if len(text) > MAX_FUNCTION_TEXT:
             errors.setdefault(f"functions.{i}.text", []).append(
-                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TEXT, len=len(text)))
+                _("At most %(num)d characters (this has %(len)d).", num=MAX_FUNCTION_TEXT, len=len(text))
+            )
         if not text and not title:
             if item.id is None:
                 continue  # a blank new row
@@ -239,8 +260,7 @@ def save_functions(department: Department, items: list[FunctionItem], seen_versi
             seen.add(item.id)
         clean.append((item.id, title, text or title))
     if errors:
-        raise ServiceError(_("The functions have %(num)d problem(s): see the marked fields.", num=len(errors)),
-                           errors)
+        raise ServiceError(_("The functions have %(num)d problem(s): see the marked fields.", num=len(errors)), errors)
     if [(f.id, f.title, f.text) for f in department.functions] != clean:
         _set_functions(department, clean)
         db.session.flush()
@@ -272,10 +292,15 @@ def _appraisal_cycles_referring_to(department: Department) -> list[str]:
     reviews = db.metadata.tables.get("appraisal_reviews")
     if cycles is None or scope is None or reviews is None:
         return []
-    ids = select(scope.c.cycle_id).where(scope.c.department_id == department.id).union(
-        select(reviews.c.cycle_id).where(reviews.c.department_id == department.id)).subquery()
-    return list(db.session.scalars(select(cycles.c.name).where(cycles.c.id.in_(select(ids.c.cycle_id)))
-                                   .order_by(cycles.c.id)))
+    ids = (
+        select(scope.c.cycle_id)
+        .where(scope.c.department_id == department.id)
+        .union(select(reviews.c.cycle_id).where(reviews.c.department_id == department.id))
+        .subquery()
+    )
+    return list(
+        db.session.scalars(select(cycles.c.name).where(cycles.c.id.in_(select(ids.c.cycle_id))).order_by(cycles.c.id))
+    )
 
 
 def department_references(department: Department) -> dict:
@@ -287,7 +312,8 @@ def department_references(department: Department) -> dict:
         "sub_departments": count(select(Department.id).where(Department.parent_id == department.id)),
         "positions": count(select(Position.id).where(Position.department_id == department.id)),
         "appraisal_reviews": count(select(reviews.c.id).where(reviews.c.department_id == department.id))
-        if reviews is not None else 0,
+        if reviews is not None
+        else 0,
         "appraisal_cycles": _appraisal_cycles_referring_to(department),
     }
 
@@ -295,27 +321,44 @@ def department_references(department: Department) -> dict:
 def delete_department(department: Department) -> None:
     refs = department_references(department)
     if refs["positions"] or refs["sub_departments"]:
-        raise ServiceError(_("This department still has %(positions)d position(s) and %(subs)d sub-department(s). "
-                             "Move or delete them first, or archive the department instead.",
-                             positions=refs["positions"], subs=refs["sub_departments"]))
+        raise ServiceError(
+            _(
+                "This department still has %(positions)d position(s) and %(subs)d sub-department(s). "
+                "Move or delete them first, or archive the department instead.",
+                positions=refs["positions"],
+                subs=refs["sub_departments"],
+            )
+        )
     if refs["appraisal_cycles"]:
         names = refs["appraisal_cycles"]
         shown = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
-        raise ServiceError(_("Appraisal cycles refer to this department (%(cycles)s): archive it instead, so that "
-                             "their scope and reviews are kept.", cycles=shown))
+        raise ServiceError(
+            _(
+                "Appraisal cycles refer to this department (%(cycles)s): archive it instead, so that "
+                "their scope and reviews are kept.",
+                cycles=shown,
+            )
+        )
     db.session.delete(department)
     db.session.flush()
 
 
 def archive_department(department: Department, archived: bool = True) -> None:
     if archived:
-        active_children = db.session.scalar(select(func.count()).where(
-            Department.parent_id == department.id, Department.archived_at.is_(None)))
-        active_positions = db.session.scalar(select(func.count()).where(
-            Position.department_id == department.id, Position.archived_at.is_(None)))
+        active_children = db.session.scalar(
+            select(func.count()).where(Department.parent_id == department.id, Department.archived_at.is_(None))
+        )
+        active_positions = db.session.scalar(
+            select(func.count()).where(Position.department_id == department.id, Position.archived_at.is_(None))
+        )
         if active_children or active_positions:
-            raise ServiceError(_("Archive its sub-departments and positions first (%(subs)d and %(positions)d "
-                                 "are still active).", subs=active_children, positions=active_positions))
+            raise ServiceError(
+                _(
+                    "Archive its sub-departments and positions first (%(subs)d and %(positions)d are still active).",
+                    subs=active_children,
+                    positions=active_positions,
+                )
+            )
         department.archived_at = utcnow()
     else:
         if department.parent is not None and department.parent.is_archived:

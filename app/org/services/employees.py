@@ -1,4 +1,5 @@
 """Employees and their effective-dated assignments (one primary at a time)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,14 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
         raise ServiceError.field("employee_no", _("Enter an employee number."))
     if not name:
         raise ServiceError.field("name", _("Enter a name."))
-    ensure_unique(Employee, Employee.employee_no, number, employee.id, "employee_no",
-            _("Another employee already has this number."))
+    ensure_unique(
+        Employee,
+        Employee.employee_no,
+        number,
+        employee.id,
+        "employee_no",
+        _("Another employee already has this number."),
+    )
     if data.status not in {s.value for s in EmployeeStatus}:
         raise ServiceError.field("status", _("Unknown status."))
     if data.status == EmployeeStatus.LEFT.value and employee.id is not None and employee.status != data.status:
@@ -41,16 +48,22 @@ def _apply_employee(employee: Employee, data: EmployeeData) -> None:
 
         if db.session.get(User, data.user_id) is None:
             raise ServiceError.field("user_id", _("No such user."))
-        ensure_unique(Employee, Employee.user_id, data.user_id, employee.id, "user_id",
-                _("This account is already linked to another employee."))
+        ensure_unique(
+            Employee,
+            Employee.user_id,
+            data.user_id,
+            employee.id,
+            "user_id",
+            _("This account is already linked to another employee."),
+        )
     employee.employee_no, employee.name = number, name
-    apply_plain(employee, data, "employee_no", "name", "email")   # status checked above
+    apply_plain(employee, data, "employee_no", "name", "email")  # status checked above
     employee.email = clean_text(data.email).lower()
     employee.user_id = data.user_id or None
 
 
 def _until(end_date: date | None) -> str:
-    """" to 2026-12-31" after an assignment's start, or nothing while it is open."""
+    """ " to 2026-12-31" after an assignment's start, or nothing while it is open."""
     return " " + _("to") + " " + end_date.isoformat() if end_date else ""
 
 
@@ -60,16 +73,31 @@ def _check_nothing_held_after_today(employee: Employee) -> None:
     rows = db.session.execute(
         select(Assignment.start_date, Assignment.end_date, Position.code, Position.title)
         .join(Position, Position.id == Assignment.position_id)
-        .where(Assignment.employee_id == employee.id,
-               or_(Assignment.end_date.is_(None), Assignment.end_date > clock.today()))
-        .order_by(Assignment.start_date)).all()
+        .where(
+            Assignment.employee_id == employee.id,
+            or_(Assignment.end_date.is_(None), Assignment.end_date > clock.today()),
+        )
+        .order_by(Assignment.start_date)
+    ).all()
     if rows:
         held = "; ".join(
-            _("%(position)s (%(code)s) from %(start)s", position=row.title, code=row.code, start=row.start_date.isoformat())
+            _(
+                "%(position)s (%(code)s) from %(start)s",
+                position=row.title,
+                code=row.code,
+                start=row.start_date.isoformat(),
+            )
             + _until(row.end_date)
-            for row in rows)
-        raise ServiceError.field("status", _("This employee still holds %(held)s: end these assignments on their last "
-                                             "day first (on the employee's page), then mark them as left.", held=held))
+            for row in rows
+        )
+        raise ServiceError.field(
+            "status",
+            _(
+                "This employee still holds %(held)s: end these assignments on their last "
+                "day first (on the employee's page), then mark them as left.",
+                held=held,
+            ),
+        )
 
 
 def create_employee(data: EmployeeData) -> Employee:
@@ -88,20 +116,24 @@ def update_employee(employee: Employee, data: EmployeeData, seen_version: int | 
 
 def load_employee_page(employee_id: int) -> Employee:
     employee = db.session.scalar(
-        select(Employee).where(Employee.id == employee_id).options(
+        select(Employee)
+        .where(Employee.id == employee_id)
+        .options(
             selectinload(Employee.assignments).selectinload(Assignment.position).selectinload(Position.department),
-            selectinload(Employee.user)))
+            selectinload(Employee.user),
+        )
+    )
     if employee is None:
         raise NotFound(_("No such employee."))
     return employee
 
 
-def list_employees(search: str = "", department: Department | None = None, status: str = "",
-                   within_positions=None):
+def list_employees(search: str = "", department: Department | None = None, status: str = "", within_positions=None):
     """Named query for the employees page; ``within_positions`` limits to holders of those
     positions (a manager's subtree)."""
     query = select(Employee).options(
-        selectinload(Employee.assignments).selectinload(Assignment.position).selectinload(Position.department))
+        selectinload(Employee.assignments).selectinload(Assignment.position).selectinload(Position.department)
+    )
     if search:
         query = query.where(text_search(search, Employee.name, Employee.employee_no, Employee.email))
     if status:
@@ -120,8 +152,9 @@ def get_assignment(assignment_id: int) -> Assignment:
     return get_or_404(Assignment, assignment_id, _("No such assignment."))
 
 
-def list_assignments(employee_id: int | None = None, position_id: int | None = None, current: bool | None = None,
-                     within_employees=None):
+def list_assignments(
+    employee_id: int | None = None, position_id: int | None = None, current: bool | None = None, within_employees=None
+):
     """Named query for lists of assignments, latest first. ``current``: only those covering
     today (True) or only the others (False); ``within_employees``: a select of the employee
     ids to keep (a user's scope)."""
@@ -141,8 +174,13 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
-def _check_primary_overlap(employee: Employee, start_date: date, end_date: date | None,
-                           exclude: Assignment | None = None, field: str = "start_date") -> None:
+def _check_primary_overlap(
+    employee: Employee,
+    start_date: date,
+    end_date: date | None,
+    exclude: Assignment | None = None,
+    field: str = "start_date",
+) -> None:
     """Refuse a primary assignment of ``employee`` over these dates when another one overlaps
     (the error goes to ``field``). Serialised per employee and read from the database, so that
     two requests at the same moment cannot both add or lengthen one."""
@@ -150,15 +188,27 @@ def _check_primary_overlap(employee: Employee, start_date: date, end_date: date 
     rows = db.session.execute(
         select(Assignment.id, Assignment.start_date, Assignment.end_date, Position.title)
         .join(Position, Position.id == Assignment.position_id)
-        .where(Assignment.employee_id == employee.id, Assignment.is_primary.is_(True))).all()
+        .where(Assignment.employee_id == employee.id, Assignment.is_primary.is_(True))
+    ).all()
     for other_id, other_start, other_end, title in rows:
         if (exclude is None or other_id != exclude.id) and _overlaps(start_date, end_date, other_start, other_end):
             values = {"position": title, "start": other_start.isoformat(), "end": _until(other_end)}
             if field == "end_date":
-                raise ServiceError.field(field, _("This would overlap the primary assignment to %(position)s from "
-                                                  "%(start)s%(end)s: choose a last day before it.", **values))
-            raise ServiceError.field(field, _("This overlaps the primary assignment to %(position)s from "
-                                              "%(start)s%(end)s; end that one first.", **values))
+                raise ServiceError.field(
+                    field,
+                    _(
+                        "This would overlap the primary assignment to %(position)s from "
+                        "%(start)s%(end)s: choose a last day before it.",
+                        **values,
+                    ),
+                )
+            raise ServiceError.field(
+                field,
+                _(
+                    "This overlaps the primary assignment to %(position)s from %(start)s%(end)s; end that one first.",
+                    **values,
+                ),
+            )
 
 
 def _runs_on_after_leaving(employee: Employee, end_date: date | None) -> bool:
@@ -167,8 +217,9 @@ def _runs_on_after_leaving(employee: Employee, end_date: date | None) -> bool:
     return employee.status == EmployeeStatus.LEFT.value and (end_date is None or end_date > clock.today())
 
 
-def assign(employee: Employee, position_id: int, start_date: date, end_date: date | None = None,
-           is_primary: bool = True) -> Assignment:
+def assign(
+    employee: Employee, position_id: int, start_date: date, end_date: date | None = None, is_primary: bool = True
+) -> Assignment:
     position = db.session.get(Position, position_id) if position_id else None
     if position is None:
         raise ServiceError.field("position_id", _("Choose a position."))
@@ -183,8 +234,9 @@ def assign(employee: Employee, position_id: int, start_date: date, end_date: dat
         raise ServiceError.field("position_id", _("This employee has left the company."))
     if is_primary:
         _check_primary_overlap(employee, start_date, end_date)
-    assignment = Assignment(employee=employee, position=position, start_date=start_date, end_date=end_date,
-                            is_primary=is_primary)
+    assignment = Assignment(
+        employee=employee, position=position, start_date=start_date, end_date=end_date, is_primary=is_primary
+    )
     db.session.add(assignment)
     db.session.flush()
     return assignment
@@ -208,9 +260,10 @@ def end_assignment(assignment: Assignment, end_date: date) -> None:
         raise ServiceError.field("end_date", _("Enter an end date."))
     if end_date < assignment.start_date:
         raise ServiceError.field("end_date", _("The end date cannot be before the start date."))
-    if assignment.is_primary:   # a later end date must not run into the next primary assignment
-        _check_primary_overlap(assignment.employee, assignment.start_date, end_date, exclude=assignment,
-                               field="end_date")
+    if assignment.is_primary:  # a later end date must not run into the next primary assignment
+        _check_primary_overlap(
+            assignment.employee, assignment.start_date, end_date, exclude=assignment, field="end_date"
+        )
     assignment.end_date = end_date
     db.session.flush()
 
@@ -220,9 +273,14 @@ def delete_assignment(assignment: Assignment, day: date | None = None) -> None:
     the employee's history (appraisals and reviewers were found through it): end it instead."""
     day = day or clock.today()
     if assignment.start_date <= day:
-        raise ServiceError.field("start_date", _("This assignment started on %(start)s and is part of the "
-                                                 "employee's history: end it instead of deleting it.",
-                                                 start=assignment.start_date.isoformat()))
+        raise ServiceError.field(
+            "start_date",
+            _(
+                "This assignment started on %(start)s and is part of the "
+                "employee's history: end it instead of deleting it.",
+                start=assignment.start_date.isoformat(),
+            ),
+        )
     db.session.delete(assignment)
     db.session.flush()
 

@@ -1,5 +1,6 @@
 """Positions: the reporting line (never a loop), dotted lines, acting-for cover, holders and
 filled counts, named queries, create, edit, archive and delete."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,23 +28,37 @@ class PositionData(Values):
 def chain_up(position_id: int) -> list[tuple[int, int]]:
     """[(position id, distance)] from ``position_id`` (distance 0) up to the top of its line,
     one recursive query. Stops after 200 levels, which only a cycle could exceed."""
-    base = select(Position.id, Position.reports_to_id, literal(0).label("distance")) \
-        .where(Position.id == position_id).cte("chain", recursive=True)
-    step = select(Position.id, Position.reports_to_id, (base.c.distance + 1).label("distance")) \
-        .join(base, Position.id == base.c.reports_to_id).where(base.c.distance < 200)
+    base = (
+        select(Position.id, Position.reports_to_id, literal(0).label("distance"))
+        .where(Position.id == position_id)
+        .cte("chain", recursive=True)
+    )
+    step = (
+        select(Position.id, Position.reports_to_id, (base.c.distance + 1).label("distance"))
+        .join(base, Position.id == base.c.reports_to_id)
+        .where(base.c.distance < 200)
+    )
     chain = base.union_all(step)
-    return [(row.id, row.distance) for row in db.session.execute(
-        select(chain.c.id, chain.c.distance).order_by(chain.c.distance))]
+    return [
+        (row.id, row.distance)
+        for row in db.session.execute(select(chain.c.id, chain.c.distance).order_by(chain.c.distance))
+    ]
 
 
 def reporting_levels():
     """A subquery (id, level) of every position's place in the reporting line: 0 for a position
     that reports to no one, one more for each superior above it (one recursive query; a line is
     never longer than 200, which only a cycle could pass)."""
-    base = select(Position.id, literal(0).label("level")).where(Position.reports_to_id.is_(None)) \
+    base = (
+        select(Position.id, literal(0).label("level"))
+        .where(Position.reports_to_id.is_(None))
         .cte("levels", recursive=True)
-    step = select(Position.id, (base.c.level + 1).label("level")) \
-        .join(base, Position.reports_to_id == base.c.id).where(base.c.level < 200)
+    )
+    step = (
+        select(Position.id, (base.c.level + 1).label("level"))
+        .join(base, Position.reports_to_id == base.c.id)
+        .where(base.c.level < 200)
+    )
     levels = base.union_all(step)
     return select(levels.c.id, levels.c.level).subquery("position_levels")
 
@@ -52,8 +67,7 @@ def head_first(query, levels=None):
     """``query`` (selecting from Position) ordered head first: by the place in the reporting line,
     then by code, as the department page, the lists and the manuals show positions."""
     levels = levels if levels is not None else reporting_levels()
-    return query.outerjoin(levels, levels.c.id == Position.id) \
-        .order_by(func.coalesce(levels.c.level, 0), Position.code)
+    return query.outerjoin(levels, levels.c.id == Position.id).order_by(func.coalesce(levels.c.level, 0), Position.code)
 
 
 def position_levels(position_ids) -> dict[int, int]:
@@ -116,10 +130,10 @@ def _apply_position(position: Position, data: PositionData) -> None:
     if len(superiors) != len(dotted):
         raise ServiceError.field("dotted_superior_ids", _("No such position."))
     position.code, position.title, position.department = code, title, department
-    apply_plain(position, data, "code", "title")   # headcount checked above; the others as typed
+    apply_plain(position, data, "code", "title")  # headcount checked above; the others as typed
     position.reports_to_id = data.reports_to_id or None
     position.acting_position_id = data.acting_position_id or None
-    if {p.id for p in superiors} != {p.id for p in position.dotted_superiors}:   # else no change to record
+    if {p.id for p in superiors} != {p.id for p in position.dotted_superiors}:  # else no change to record
         position.dotted_superiors = sorted(superiors, key=lambda p: p.code)
 
 
@@ -161,24 +175,32 @@ def position_references(position: Position) -> dict[str, int]:
 def delete_position(position: Position) -> None:
     refs = position_references(position)
     if refs["assignments"] or refs["subordinates"]:
-        raise ServiceError(_("This position has %(assignments)d assignment(s) and %(subs)d subordinate position(s): "
-                             "archive it instead, so its history is kept.",
-                             assignments=refs["assignments"], subs=refs["subordinates"]))
+        raise ServiceError(
+            _(
+                "This position has %(assignments)d assignment(s) and %(subs)d subordinate position(s): "
+                "archive it instead, so its history is kept.",
+                assignments=refs["assignments"],
+                subs=refs["subordinates"],
+            )
+        )
     if refs["history"]:
-        raise ServiceError(_("This position has job descriptions or appraisals on record: archive it instead, so they "
-                             "are kept."))
-    db.session.execute(update(Department).where(Department.head_position_id == position.id).values(head_position_id=None))
+        raise ServiceError(
+            _("This position has job descriptions or appraisals on record: archive it instead, so they are kept.")
+        )
+    db.session.execute(
+        update(Department).where(Department.head_position_id == position.id).values(head_position_id=None)
+    )
     db.session.delete(position)
     db.session.flush()
 
 
 def archive_position(position: Position, archived: bool = True) -> None:
     if archived:
-        holders = db.session.scalar(select(func.count()).where(
-            Assignment.position_id == position.id, current_filter()))
+        holders = db.session.scalar(select(func.count()).where(Assignment.position_id == position.id, current_filter()))
         if holders:
-            raise ServiceError(_("%(num)d employee(s) still hold this position: end their assignments first.",
-                                 num=holders))
+            raise ServiceError(
+                _("%(num)d employee(s) still hold this position: end their assignments first.", num=holders)
+            )
         position.archived_at = utcnow()
     else:
         position.archived_at = None
@@ -193,12 +215,19 @@ def archive_positions(positions: list[Position]) -> None:
     archived = [p for p in positions if p.archived_at is not None]
     if archived:
         raise refusal(_("Already archived:"), [f"{p.code} {p.title}" for p in archived])
-    held_ids = set(db.session.scalars(select(Assignment.position_id).where(
-        Assignment.position_id.in_([p.id for p in positions]), current_filter())))
+    held_ids = set(
+        db.session.scalars(
+            select(Assignment.position_id).where(
+                Assignment.position_id.in_([p.id for p in positions]), current_filter()
+            )
+        )
+    )
     held = [p for p in positions if p.id in held_ids]
     if held:
-        raise refusal(_("Employees still hold these positions (end their assignments first):"),
-                      [f"{p.code} {p.title}" for p in held])
+        raise refusal(
+            _("Employees still hold these positions (end their assignments first):"),
+            [f"{p.code} {p.title}" for p in held],
+        )
     now = utcnow()
     for position in positions:
         position.archived_at = now
@@ -207,8 +236,11 @@ def archive_positions(positions: list[Position]) -> None:
 
 def holder_counts(position_ids=None, day: date | None = None):
     """Select (position_id, filled) counting current primary assignments."""
-    query = select(Assignment.position_id, func.count(Assignment.id).label("filled")) \
-        .where(current_filter(day), Assignment.is_primary.is_(True)).group_by(Assignment.position_id)
+    query = (
+        select(Assignment.position_id, func.count(Assignment.id).label("filled"))
+        .where(current_filter(day), Assignment.is_primary.is_(True))
+        .group_by(Assignment.position_id)
+    )
     if position_ids is not None:
         query = query.where(Assignment.position_id.in_(position_ids))
     return query
@@ -219,14 +251,25 @@ def filled_counts(position_ids, day: date | None = None) -> dict[int, int]:
     return dict(db.session.execute(holder_counts(list(position_ids), day)).all())
 
 
-def list_positions(search: str = "", department: Department | None = None, vacancy: str = "",
-                   include_archived: bool = False, by_code: bool = False):
+def list_positions(
+    search: str = "",
+    department: Department | None = None,
+    vacancy: str = "",
+    include_archived: bool = False,
+    by_code: bool = False,
+):
     """Named query for the positions page, head first (``by_code``: by code, as the API lists
     them). ``vacancy``: vacant, filled, over (over-staffed). Filled counts for the page come
     from ``filled_counts``."""
-    query = select(Position).join(Position.department) \
-        .options(selectinload(Position.department), selectinload(Position.reports_to),
-                 selectinload(Position.dotted_superiors))
+    query = (
+        select(Position)
+        .join(Position.department)
+        .options(
+            selectinload(Position.department),
+            selectinload(Position.reports_to),
+            selectinload(Position.dotted_superiors),
+        )
+    )
     if not include_archived:
         query = query.where(Position.archived_at.is_(None))
     if search:
@@ -235,14 +278,19 @@ def list_positions(search: str = "", department: Department | None = None, vacan
         query = query.where(subtree_condition(department))
     if vacancy in ("vacant", "filled", "over"):
         # correlated: one index lookup per candidate position, not an aggregate of every assignment
-        filled_count = select(func.count(Assignment.id)).where(
-            Assignment.position_id == Position.id, Assignment.is_primary.is_(True), current_filter()
-        ).correlate(Position).scalar_subquery()
-        query = query.where({
-            "vacant": filled_count < Position.headcount,
-            "filled": filled_count >= Position.headcount,
-            "over": filled_count > Position.headcount,
-        }[vacancy])
+        filled_count = (
+            select(func.count(Assignment.id))
+            .where(Assignment.position_id == Position.id, Assignment.is_primary.is_(True), current_filter())
+            .correlate(Position)
+            .scalar_subquery()
+        )
+        query = query.where(
+            {
+                "vacant": filled_count < Position.headcount,
+                "filled": filled_count >= Position.headcount,
+                "over": filled_count > Position.headcount,
+            }[vacancy]
+        )
     return query.order_by(Position.code) if by_code else head_first(query)
 
 
@@ -264,24 +312,33 @@ def position_codes_for_ids(ids) -> dict[int, str]:
 def find_positions(text: str, limit: int = 20) -> list[dict]:
     """Active positions whose code or title contains ``text``, for autocomplete."""
     text = (text or "").strip()
-    query = select(Position.code, Position.title, Department.name).join(Position.department) \
-        .where(Position.archived_at.is_(None)).order_by(Position.code).limit(limit)
+    query = (
+        select(Position.code, Position.title, Department.name)
+        .join(Position.department)
+        .where(Position.archived_at.is_(None))
+        .order_by(Position.code)
+        .limit(limit)
+    )
     if text:
         query = query.where(text_search(text, Position.code, Position.title))
-    return [{"code": code, "title": title, "department": department}
-            for code, title, department in db.session.execute(query)]
+    return [
+        {"code": code, "title": title, "department": department}
+        for code, title, department in db.session.execute(query)
+    ]
 
 
 def position_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
-    query = select(Position.id, Position.title, Position.code).where(Position.archived_at.is_(None)) \
-        .order_by(Position.code)
+    query = (
+        select(Position.id, Position.title, Position.code).where(Position.archived_at.is_(None)).order_by(Position.code)
+    )
     return [(row.id, f"{row.title} ({row.code})") for row in db.session.execute(query) if row.id != exclude_id]
 
 
 def current_holders(position_ids, day: date | None = None) -> dict[int, list[Employee]]:
     """{position id: [employees holding it on ``day``]} in one query."""
     rows = db.session.execute(
-        select(Assignment.position_id, Employee).join(Assignment.employee)
+        select(Assignment.position_id, Employee)
+        .join(Assignment.employee)
         .where(Assignment.position_id.in_(list(position_ids)), current_filter(day))
         .order_by(Assignment.is_primary.desc(), Employee.name)
     ).all()
@@ -294,9 +351,11 @@ def current_holders(position_ids, day: date | None = None) -> dict[int, list[Emp
 def holder_names(position_ids, day: date | None = None) -> dict[int, list[str]]:
     """{position id: names of its current holders, primary first}: names only, for lists."""
     rows = db.session.execute(
-        select(Assignment.position_id, Employee.name).join(Assignment.employee)
+        select(Assignment.position_id, Employee.name)
+        .join(Assignment.employee)
         .where(Assignment.position_id.in_(list(position_ids)), current_filter(day))
-        .order_by(Assignment.is_primary.desc(), Employee.name))
+        .order_by(Assignment.is_primary.desc(), Employee.name)
+    )
     names: dict[int, list[str]] = {}
     for position_id, name in rows:
         names.setdefault(position_id, []).append(name)
@@ -306,11 +365,17 @@ def holder_names(position_ids, day: date | None = None) -> dict[int, list[str]]:
 def load_position_page(position_id: int) -> Position:
     """A position with what its page shows, in a fixed number of queries."""
     position = db.session.scalar(
-        select(Position).where(Position.id == position_id).options(
-            selectinload(Position.department), selectinload(Position.reports_to),
-            selectinload(Position.subordinates), selectinload(Position.dotted_superiors),
+        select(Position)
+        .where(Position.id == position_id)
+        .options(
+            selectinload(Position.department),
+            selectinload(Position.reports_to),
+            selectinload(Position.subordinates),
+            selectinload(Position.dotted_superiors),
             selectinload(Position.acting_position),
-            selectinload(Position.assignments).selectinload(Assignment.employee)))
+            selectinload(Position.assignments).selectinload(Assignment.employee),
+        )
+    )
     if position is None:
         raise NotFound(_("No such position."))
     return position
@@ -322,13 +387,21 @@ def direct_subordinates(position_ids) -> dict[int, list]:
     ids = list(position_ids)
     found: dict[int, list] = {pid: [] for pid in ids}
     if ids:
-        for row in db.session.execute(select(Position.id, Position.code, Position.title, Position.reports_to_id)
-                                      .where(Position.reports_to_id.in_(ids)).order_by(Position.code)):
+        for row in db.session.execute(
+            select(Position.id, Position.code, Position.title, Position.reports_to_id)
+            .where(Position.reports_to_id.in_(ids))
+            .order_by(Position.code)
+        ):
             found[row.reports_to_id].append(row)
     return found
 
 
 def dotted_reports(position: Position) -> list[Position]:
-    return list(db.session.scalars(
-        select(Position).join(dotted_lines, dotted_lines.c.position_id == Position.id)
-        .where(dotted_lines.c.superior_id == position.id).order_by(Position.code)))
+    return list(
+        db.session.scalars(
+            select(Position)
+            .join(dotted_lines, dotted_lines.c.position_id == Position.id)
+            .where(dotted_lines.c.superior_id == position.id)
+            .order_by(Position.code)
+        )
+    )

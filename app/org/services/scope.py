@@ -1,5 +1,6 @@
 """The reporting line seen from people: an employee's manager (walking up past vacant posts) and
 a manager's reporting subtree, which scopes what managers see."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,14 +33,26 @@ def managers_of_positions(position_ids, day: date | None = None) -> dict[int, tu
     ids = sorted({pid for pid in position_ids if pid})
     if not ids:
         return {}
-    base = select(Position.id.label("start"), Position.id.label("id"), Position.reports_to_id.label("up"),
-                  literal(0).label("distance")).where(Position.id.in_(ids)).cte("lines_up", recursive=True)
-    step = select(base.c.start, Position.id, Position.reports_to_id, base.c.distance + 1) \
-        .join(base, Position.id == base.c.up).where(base.c.distance < 200)
+    base = (
+        select(
+            Position.id.label("start"),
+            Position.id.label("id"),
+            Position.reports_to_id.label("up"),
+            literal(0).label("distance"),
+        )
+        .where(Position.id.in_(ids))
+        .cte("lines_up", recursive=True)
+    )
+    step = (
+        select(base.c.start, Position.id, Position.reports_to_id, base.c.distance + 1)
+        .join(base, Position.id == base.c.up)
+        .where(base.c.distance < 200)
+    )
     lines = base.union_all(step)
     above: dict[int, list[int]] = {}
-    for start, pid in db.session.execute(select(lines.c.start, lines.c.id).where(lines.c.distance > 0)
-                                         .order_by(lines.c.start, lines.c.distance)):
+    for start, pid in db.session.execute(
+        select(lines.c.start, lines.c.id).where(lines.c.distance > 0).order_by(lines.c.start, lines.c.distance)
+    ):
         above.setdefault(start, []).append(pid)
     holders = current_holders({pid for line in above.values() for pid in line}, day)
     found = {start: next((pid for pid in line if holders.get(pid)), None) for start, line in above.items()}
@@ -60,8 +73,11 @@ def positions_held_by_user(user, day: date | None = None) -> list[int]:
     employee = getattr(user, "employee", None)
     if employee is None:
         return []
-    return list(db.session.scalars(select(Assignment.position_id).where(
-        Assignment.employee_id == employee.id, current_filter(day))))
+    return list(
+        db.session.scalars(
+            select(Assignment.position_id).where(Assignment.employee_id == employee.id, current_filter(day))
+        )
+    )
 
 
 def managed_position_ids(user):
@@ -77,9 +93,15 @@ def managed_position_ids(user):
 def employees_in_subtree_of(user, employee_ids) -> set[int]:
     """Those of ``employee_ids`` who currently hold a position in ``user``'s reporting subtree."""
     managed = managed_position_ids(user).subquery()
-    return set(db.session.scalars(select(Assignment.employee_id).where(
-        Assignment.employee_id.in_(list(employee_ids)), current_filter(),
-        Assignment.position_id.in_(select(managed.c.id)))))
+    return set(
+        db.session.scalars(
+            select(Assignment.employee_id).where(
+                Assignment.employee_id.in_(list(employee_ids)),
+                current_filter(),
+                Assignment.position_id.in_(select(managed.c.id)),
+            )
+        )
+    )
 
 
 def employee_in_subtree_of(employee: Employee, user) -> bool:
@@ -93,5 +115,6 @@ def employee_ids_visible_to(user, subtree: bool):
     if not subtree:
         return own
     managed = managed_position_ids(user).subquery()
-    return own.union(select(Assignment.employee_id).where(
-        current_filter(), Assignment.position_id.in_(select(managed.c.id))))
+    return own.union(
+        select(Assignment.employee_id).where(current_filter(), Assignment.position_id.in_(select(managed.c.id)))
+    )

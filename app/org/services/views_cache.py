@@ -13,6 +13,7 @@ flushed in this transaction): the page then sees them, as it would without a cac
 ``ORG_VIEW_CACHE`` is false (the tests' configuration: most tests roll back their transaction,
 which may give the same audit id to other data; the cache's own tests turn it on).
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,7 +29,7 @@ from app.core import clock
 from app.extensions import db
 
 KEPT = 256
-_NEWEST = select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)   # built once
+_NEWEST = select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)  # built once
 _kept: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _FLUSHED = "org_view_cache_flushed"
@@ -48,7 +49,8 @@ def _ended(session, transaction) -> None:
 def _usable() -> bool:
     session = db.session()
     return bool(current_app.config.get("ORG_VIEW_CACHE", True)) and not (
-        session.new or session.dirty or session.deleted or session.info.get(_FLUSHED))
+        session.new or session.dirty or session.deleted or session.info.get(_FLUSHED)
+    )
 
 
 def data_version() -> tuple:

@@ -1,4 +1,5 @@
 """The organisation's pages. One blueprint, one module per kind of page."""
+
 from flask import Blueprint
 
 from app.audit.vocabulary import enum_labels, register_field_labels, register_value_labels

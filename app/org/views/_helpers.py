@@ -1,4 +1,5 @@
 """What the organisation's view modules share."""
+
 from __future__ import annotations
 
 from flask import request

@@ -1,5 +1,6 @@
 """Org chart pages: the chart of the whole company or of a department's subtree, inline with
 zoom and pan, and the same chart as an SVG file."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
@@ -48,10 +49,17 @@ def chart():
         chart, svg = charts.cached_page_chart(department_id, depth, _position_link, _department_link)
     except charts.ChartError as exc:  # dot missing or too slow: keep the toolbar, say why
         chart, svg, error = charts.build_chart(department_id, depth), "", exc.message
-    return render_template("org/chart.html", chart=chart, svg=svg, error=error, depth=depth,
-                           depth_choice=depth_choice, depth_choices=DEPTH_CHOICES,
-                           default_depth=None if department_id else COMPANY_DEPTH,
-                           department_choices=services.department_choices())
+    return render_template(
+        "org/chart.html",
+        chart=chart,
+        svg=svg,
+        error=error,
+        depth=depth,
+        depth_choice=depth_choice,
+        depth_choices=DEPTH_CHOICES,
+        default_depth=None if department_id else COMPANY_DEPTH,
+        department_choices=services.department_choices(),
+    )
 
 
 @bp.route("/chart.svg")

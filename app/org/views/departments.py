@@ -1,4 +1,5 @@
 """Department pages: list, detail, create, edit (including moving), archive, delete."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -24,13 +25,28 @@ def departments():
     search = request.args.get("q", "").strip()
     archived = request.args.get("archived") == "1"
     within = department_arg()  # the subtree of this department, as the positions and employees lists filter
-    query, sort = sort_query(services.list_departments(search, archived, within), request.args.get("sort"), {
-        "tree": Department.path, "code": Department.code, "name": Department.name,
-    }, "tree")
+    query, sort = sort_query(
+        services.list_departments(search, archived, within),
+        request.args.get("sort"),
+        {
+            "tree": Department.path,
+            "code": Department.code,
+            "name": Department.name,
+        },
+        "tree",
+    )
     page = page_of(query)
     counts = services.department_position_counts([d.id for d in page.items])
-    return render_template("org/departments.html", page=page, search=search, archived=archived, sort=sort,
-                           counts=counts, department=within, department_choices=services.department_choices())
+    return render_template(
+        "org/departments.html",
+        page=page,
+        search=search,
+        archived=archived,
+        sort=sort,
+        counts=counts,
+        department=within,
+        department_choices=services.department_choices(),
+    )
 
 
 @bp.route("/departments/<int:department_id>")
@@ -40,8 +56,14 @@ def department_detail(department_id: int):
     filled = services.filled_counts([p.id for p in department.positions])
     levels = services.position_levels(p.id for p in department.positions)
     positions = sorted(department.positions, key=lambda p: (levels.get(p.id, 0), p.code))  # head first
-    return render_template("org/department_detail.html", department=department, filled=filled, positions=positions,
-                           confirm_form=ConfirmForm(), references=services.department_references(department))
+    return render_template(
+        "org/department_detail.html",
+        department=department,
+        filled=filled,
+        positions=positions,
+        confirm_form=ConfirmForm(),
+        references=services.department_references(department),
+    )
 
 
 def _form_data(form: DepartmentForm) -> services.DepartmentData:
@@ -51,7 +73,9 @@ def _form_data(form: DepartmentForm) -> services.DepartmentData:
 def _choices(form: DepartmentForm, department: Department | None) -> None:
     form.parent_id.choices = blank_choice(services.department_choices(exclude=department), _("— none (top level) —"))
     positions = department.positions if department is not None else []
-    form.head_position_id.choices = blank_choice([(p.id, f"{p.title} ({p.code})") for p in positions if not p.is_archived])
+    form.head_position_id.choices = blank_choice(
+        [(p.id, f"{p.title} ({p.code})") for p in positions if not p.is_archived]
+    )
 
 
 @bp.route("/departments/new", methods=["GET", "POST"])
@@ -79,11 +103,15 @@ def department_edit(department_id: int):
     if request.method == "GET":
         form.functions.data = "\n".join(f.text for f in department.functions)
         form.collaborations.data = "\n".join(
-            f"{c.partner_label}: {c.duty}" if c.partner_label else c.duty for c in department.collaborations)
+            f"{c.partner_label}: {c.duty}" if c.partner_label else c.duty for c in department.collaborations
+        )
         form.version.data = department.version
     elif form.validate_on_submit():
-        saved = save(form, lambda: services.update_department(department, _form_data(form),
-                                                              seen_version=form.version.data or None), department)
+        saved = save(
+            form,
+            lambda: services.update_department(department, _form_data(form), seen_version=form.version.data or None),
+            department,
+        )
         if saved.ok:
             flash(_("Department %(name)s saved.", name=department.name), "success")
             return redirect(url_for("org.department_detail", department_id=department.id))
@@ -124,7 +152,7 @@ def _function_items(form: FunctionsForm) -> tuple[list[services.FunctionItem], l
         try:
             function_id = int(row.function_id.data) if row.function_id.data else None
         except ValueError:
-            function_id = -1   # refused by the service at this row
+            function_id = -1  # refused by the service at this row
         order = row.order.data if row.order.data is not None else index + 1
         rows.append((order, index, services.FunctionItem(function_id, row.title.data or "", row.text.data or "")))
     rows.sort(key=lambda item: (item[0], item[1]))
@@ -141,6 +169,7 @@ def _place_function_errors(form: FunctionsForm, rows: list[int]):
             else:
                 form.form_errors.append(" ".join(messages))
         form.form_errors.append(error.message)
+
     return place
 
 
@@ -154,20 +183,25 @@ def department_functions(department_id: int):
     status = 200
     if request.method == "GET":
         for i, function in enumerate(department.functions, start=1):
-            form.functions.append_entry({"function_id": function.id, "order": i, "title": function.title, "text": function.text})
+            form.functions.append_entry(
+                {"function_id": function.id, "order": i, "title": function.title, "text": function.text}
+            )
         form.version.data = department.version
         start = len(form.functions) + 1
         for i in range(BLANK_ROWS):
             form.functions.append_entry({"order": start + i})
     elif form.validate_on_submit():
         items, rows = _function_items(form)
-        saved = save(form, lambda: services.save_functions(department, items, seen_version=form.version.data or None),
-                     department, place=_place_function_errors(form, rows))
+        saved = save(
+            form,
+            lambda: services.save_functions(department, items, seen_version=form.version.data or None),
+            department,
+            place=_place_function_errors(form, rows),
+        )
         if saved.ok:
             flash(_("Functions of %(name)s saved.", name=department.name), "success")
             return redirect(url_for("org.department_detail", department_id=department.id) + "#coverage")
         conflict, status = saved.conflict, saved.status
     else:
         status = 422
-    return render_template("org/department_functions.html", form=form, department=department,
-                           conflict=conflict), status
+    return render_template("org/department_functions.html", form=form, department=department, conflict=conflict), status

@@ -1,5 +1,6 @@
 """Employee pages: list (scoped for managers), detail with position history, create, edit,
 assignments."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -36,15 +37,31 @@ def employees():
     status = request.args.get("status", "")
     status = status if status in {s.value for s in EmployeeStatus} else ""
     within = employee_list_scope(current_user)  # a manager sees their subtree
-    query, sort = sort_query(services.list_employees(search, department, status, within), request.args.get("sort"), {
-        "employee_no": Employee.employee_no, "name": Employee.name, "hire_date": Employee.hire_date,
-        "status": Employee.status,
-    }, "employee_no")
+    query, sort = sort_query(
+        services.list_employees(search, department, status, within),
+        request.args.get("sort"),
+        {
+            "employee_no": Employee.employee_no,
+            "name": Employee.name,
+            "hire_date": Employee.hire_date,
+            "status": Employee.status,
+        },
+        "employee_no",
+    )
     page = page_of(query)
-    return render_template("org/employees.html", page=page, search=search, department=department, status=status,
-                           sort=sort, statuses=EmployeeStatus, department_choices=services.department_choices(),
-                           scoped=within is not None, primary_position=services.primary_position,
-                           selection=bulk.for_page(current_user, "org.employees"))
+    return render_template(
+        "org/employees.html",
+        page=page,
+        search=search,
+        department=department,
+        status=status,
+        sort=sort,
+        statuses=EmployeeStatus,
+        department_choices=services.department_choices(),
+        scoped=within is not None,
+        primary_position=services.primary_position,
+        selection=bulk.for_page(current_user, "org.employees"),
+    )
 
 
 def _visible_employee(employee_id: int) -> Employee:
@@ -58,10 +75,16 @@ def _detail_context(employee: Employee, **forms) -> dict:
     """What the employee page shows, in a fixed number of queries (the manager's holders the
     user may open are found at once, not one permission check per holder)."""
     manager = services.manager_of(employee)
-    return {"employee": employee, "position": services.primary_position(employee), "manager": manager,
-            "viewable_managers": viewable_employee_ids(current_user, [m.id for m in manager[1]]),
-            "assign_form": forms.get("assign_form") or _assignment_form(),
-            "end_form": forms.get("end_form") or EndAssignmentForm(), "end_errors": {}, "end_value": {}}
+    return {
+        "employee": employee,
+        "position": services.primary_position(employee),
+        "manager": manager,
+        "viewable_managers": viewable_employee_ids(current_user, [m.id for m in manager[1]]),
+        "assign_form": forms.get("assign_form") or _assignment_form(),
+        "end_form": forms.get("end_form") or EndAssignmentForm(),
+        "end_errors": {},
+        "end_value": {},
+    }
 
 
 @bp.route("/employees/<int:employee_id>")
@@ -106,8 +129,11 @@ def employee_edit(employee_id: int):
     if request.method == "GET":
         form.version.data = employee.version
     elif form.validate_on_submit():
-        saved = save(form, lambda: services.update_employee(employee, _form_data(form),
-                                                            seen_version=form.version.data or None), employee)
+        saved = save(
+            form,
+            lambda: services.update_employee(employee, _form_data(form), seen_version=form.version.data or None),
+            employee,
+        )
         if saved.ok:
             flash(_("Employee %(name)s saved.", name=employee.name), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee.id))
@@ -121,13 +147,16 @@ def employee_assign(employee_id: int):
     employee = services.load_employee_page(employee_id)
     form = _assignment_form()
     if form.validate_on_submit():
-        if save(form, lambda: services.assign(employee, form.position_id.data, form.start_date.data,
-                                              form.end_date.data, form.is_primary.data)).ok:
+        if save(
+            form,
+            lambda: services.assign(
+                employee, form.position_id.data, form.start_date.data, form.end_date.data, form.is_primary.data
+            ),
+        ).ok:
             flash(_("Assignment saved."), "success")
             return redirect(url_for("org.employee_detail", employee_id=employee_id))
     employee = services.load_employee_page(employee_id)
-    return render_template("org/employee_detail.html", **_detail_context(employee, assign_form=form),
-                           open_assign=True)
+    return render_template("org/employee_detail.html", **_detail_context(employee, assign_form=form), open_assign=True)
 
 
 @bp.route("/employees/<int:employee_id>/assignments/<int:assignment_id>/end", methods=["POST"])

@@ -1,5 +1,6 @@
 """The headcount report (编制表): a page and its XLSX download, for the whole company or one
 department's subtree. Everyone who sees the structure may see it (no personal data in it)."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
@@ -34,8 +35,12 @@ def _department_filter() -> Department | None:
 @requires(can_view_org)
 def headcount():
     department = _department_filter()
-    return render_template("org/headcount.html", report=headcount_report(department), department=department,
-                           department_choices=services.department_choices())
+    return render_template(
+        "org/headcount.html",
+        report=headcount_report(department),
+        department=department,
+        department_choices=services.department_choices(),
+    )
 
 
 @bp.route("/headcount.xlsx")

@@ -1,4 +1,5 @@
 """Position pages: list, detail, create, edit, archive, delete."""
+
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -29,17 +30,34 @@ def positions():
     vacancy = request.args.get("vacancy", "")
     vacancy = vacancy if vacancy in VACANCY_FILTERS else ""
     archived = request.args.get("archived") == "1"
-    query, sort = sort_query(services.list_positions(search, department, vacancy, archived), request.args.get("sort"), {
-        "code": Position.code, "title": Position.title, "department": Department.name, "grade": Position.grade,
-        "headcount": Position.headcount, "line": None,   # line: head first, the query's own order
-    }, "line")
+    query, sort = sort_query(
+        services.list_positions(search, department, vacancy, archived),
+        request.args.get("sort"),
+        {
+            "code": Position.code,
+            "title": Position.title,
+            "department": Department.name,
+            "grade": Position.grade,
+            "headcount": Position.headcount,
+            "line": None,  # line: head first, the query's own order
+        },
+        "line",
+    )
     page = page_of(query)
     ids = [position.id for position in page.items]
-    return render_template("org/positions.html", page=page, holders=services.holder_names(ids),
-                           filled=services.filled_counts(ids), search=search, department=department,
-                           vacancy=vacancy, archived=archived, sort=sort,
-                           department_choices=services.department_choices(),
-                           selection=bulk.for_page(current_user, "org.positions"))
+    return render_template(
+        "org/positions.html",
+        page=page,
+        holders=services.holder_names(ids),
+        filled=services.filled_counts(ids),
+        search=search,
+        department=department,
+        vacancy=vacancy,
+        archived=archived,
+        sort=sort,
+        department_choices=services.department_choices(),
+        selection=bulk.for_page(current_user, "org.positions"),
+    )
 
 
 @bp.route("/positions/lookup")
@@ -56,12 +74,16 @@ def position_detail(position_id: int):
     subordinate_ids = [p.id for p in position.subordinates]
     viewable = viewable_employee_ids(current_user, [a.employee_id for a in position.assignments])
     return render_template(
-        "org/position_detail.html", position=position,
+        "org/position_detail.html",
+        position=position,
         filled=services.filled_counts([position.id]).get(position.id, 0),
         subordinate_holders=services.current_holders(subordinate_ids),
         dotted_reports=services.dotted_reports(position),
         manager=services.managers_of_position(position.id),
-        viewable=viewable, confirm_form=ConfirmForm(), references=services.position_references(position))
+        viewable=viewable,
+        confirm_form=ConfirmForm(),
+        references=services.position_references(position),
+    )
 
 
 def _form_data(form: PositionForm) -> services.PositionData:
@@ -77,8 +99,11 @@ def _save(form: PositionForm, position: Position | None):
     if position is None:
         saved = save(form, lambda: services.create_position(_form_data(form)))
         return saved.value, None
-    saved = save(form, lambda: services.update_position(position, _form_data(form),
-                                                        seen_version=form.version.data or None), position)
+    saved = save(
+        form,
+        lambda: services.update_position(position, _form_data(form), seen_version=form.version.data or None),
+        position,
+    )
     return (position if saved.ok else None), saved.conflict
 
 

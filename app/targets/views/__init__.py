@@ -1,4 +1,5 @@
 """The target-plan pages (目标分解). One blueprint."""
+
 from flask import Blueprint
 
 from app.audit.vocabulary import enum_labels, register_value_labels
@@ -8,9 +9,12 @@ from app.targets.models import PlanStatus, Rule, SplitMethod
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
 expose_to_templates(bp, access.TEMPLATE_GLOBALS)
-register_value_labels({  # for the audit trail
-    ("target_plans", "status"): enum_labels(PlanStatus), ("target_lines", "rule"): enum_labels(Rule),
-    ("target_lines", "split"): enum_labels(SplitMethod),
-})
+register_value_labels(
+    {  # for the audit trail
+        ("target_plans", "status"): enum_labels(PlanStatus),
+        ("target_lines", "rule"): enum_labels(Rule),
+        ("target_lines", "split"): enum_labels(SplitMethod),
+    }
+)
 
 from app.targets.views import plans, transfer  # noqa: E402,F401

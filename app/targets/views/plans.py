@@ -1,5 +1,6 @@
 """Plan pages: the list, a new plan, a plan's tree with its KPI lines, handing down, and the
 workflow (approve, lock, revise, delete a draft); "my targets" for everyone."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -53,8 +54,9 @@ def plan_new():
         department = db.session.get(Department, form.department_id.data)
         if department is None or not access.can_plan_department(current_user, department):
             abort(403)
-        saved = save(form, lambda: services.create_plan(department, form.fiscal_year.data, current_user,
-                                                        form.title.data or ""))
+        saved = save(
+            form, lambda: services.create_plan(department, form.fiscal_year.data, current_user, form.title.data or "")
+        )
         if saved.ok:
             flash(_("Plan created: add its KPIs."), "success")
             return redirect(url_for("targets.plan", plan_id=saved.value.id))
@@ -67,7 +69,8 @@ def _line_form(plan, form: LineForm | None = None, kpi_id: int | None = None) ->
     kpis = db.session.scalars(db.select(Kpi).where(Kpi.archived_at.is_(None)).order_by(Kpi.code)).all()
     form.kpi_id.choices = [(k.id, f"{k.name} ({k.code}{', ' + k.unit if k.unit else ''})") for k in kpis]
     form.base_kpi_id.choices = [("", _("— plain mean —"))] + [
-        (line.kpi_id, line.kpi.name) for line in plan.lines if line.rule == Rule.SUM.value]
+        (line.kpi_id, line.kpi.name) for line in plan.lines if line.rule == Rule.SUM.value
+    ]
     if request.method == "GET":
         form.version.data = plan.version
         line = next((line for line in plan.lines if line.kpi_id == kpi_id), None)
@@ -87,7 +90,7 @@ def _plain(value) -> str:
     return plain(value)
 
 
-FULL_TREE = 400   # nodes; a larger tree shows the positions of one department at a time
+FULL_TREE = 400  # nodes; a larger tree shows the positions of one department at a time
 
 
 def tree_rows(tree, period: str, focus: int | None = None) -> tuple[list[tuple], dict[int, int]]:
@@ -118,8 +121,14 @@ def tree_rows(tree, period: str, focus: int | None = None) -> tuple[list[tuple],
                 cells.append(None)
                 continue
             remainder = cell.remainder.get(period) if cell.has_children else None
-            cells.append((spell(cell.target.get(period)), spell(cell.handed.get(period)) if cell.has_children else "",
-                          spell(remainder), remainder is not None and remainder < 0 and line.rule != Rule.MEAN.value))
+            cells.append(
+                (
+                    spell(cell.target.get(period)),
+                    spell(cell.handed.get(period)) if cell.has_children else "",
+                    spell(remainder),
+                    remainder is not None and remainder < 0 and line.rule != Rule.MEAN.value,
+                )
+            )
         rows.append((node, cells))
     return rows, hidden
 
@@ -137,12 +146,24 @@ def _page(plan, line_form=None, hand_form=None, revision_form=None, status=200, 
     parent = db.session.get(Department, parent_id)
     rows, folded = tree_rows(tree, period, parent_id)
     return render_template(
-        "targets/plan.html", plan=plan, tree=tree, line_form=line_form or _line_form(plan),
-        hand_form=hand_form, revision_form=revision_form or RevisionForm(version=plan.version),
-        action_form=ActionForm(version=plan.version), receivers=(departments, positions), parent=parent,
-        history=services.history(plan), problems=services.plan_problems(plan) if plan.is_draft else [],
-        conflict=conflict, month_keys=MONTHS, split_methods=SplitMethod, period=period,
-        tree_rows=rows, folded=folded), status
+        "targets/plan.html",
+        plan=plan,
+        tree=tree,
+        line_form=line_form or _line_form(plan),
+        hand_form=hand_form,
+        revision_form=revision_form or RevisionForm(version=plan.version),
+        action_form=ActionForm(version=plan.version),
+        receivers=(departments, positions),
+        parent=parent,
+        history=services.history(plan),
+        problems=services.plan_problems(plan) if plan.is_draft else [],
+        conflict=conflict,
+        month_keys=MONTHS,
+        split_methods=SplitMethod,
+        period=period,
+        tree_rows=rows,
+        folded=folded,
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -158,10 +179,15 @@ def plan_line(plan_id: int):
     plan = _plan_or_404(plan_id, access.can_edit_plan)
     form = _line_form(plan, LineForm())
     if form.validate_on_submit():
-        data = services.LineData(kpi_id=form.kpi_id.data, annual=form.annual.data, rule=form.rule.data,
-                                 split=form.split.data, base_kpi_id=form.base_kpi_id.data,
-                                 percents=[e.data or "" for e in form.percents.entries],
-                                 months=[e.data or "" for e in form.months.entries])
+        data = services.LineData(
+            kpi_id=form.kpi_id.data,
+            annual=form.annual.data,
+            rule=form.rule.data,
+            split=form.split.data,
+            base_kpi_id=form.base_kpi_id.data,
+            percents=[e.data or "" for e in form.percents.entries],
+            months=[e.data or "" for e in form.months.entries],
+        )
         saved = save(form, lambda: services.set_line(plan, data, seen_version=form.version.data or None), plan)
         if saved.ok:
             flash(_("KPI %(name)s saved.", name=saved.value.kpi.name), "success")
@@ -199,21 +225,33 @@ def plan_hand_down(plan_id: int):
     parent_id = request.form.get("parent", type=int) or plan.department_id
     if form.validate_on_submit():
         nodes, values = _nodes_and_values()
-        data = services.HandDown(kpi_id=form.kpi_id.data, parent_department_id=parent_id, nodes=nodes,
-                                 method=form.method.data, values=values if form.method.data != "even" else [],
-                                 confirm_over=form.confirm_over.data)
+        data = services.HandDown(
+            kpi_id=form.kpi_id.data,
+            parent_department_id=parent_id,
+            nodes=nodes,
+            method=form.method.data,
+            values=values if form.method.data != "even" else [],
+            confirm_over=form.confirm_over.data,
+        )
 
         def place(form, error):
             for name, messages in error.errors.items():
                 target = getattr(form, name, None) if not name.startswith("values") else form.nodes
-                (target if target is not None and hasattr(target, "errors") else form.nodes).errors = \
-                    list(getattr(target, "errors", [])) + list(messages)
+                (target if target is not None and hasattr(target, "errors") else form.nodes).errors = list(
+                    getattr(target, "errors", [])
+                ) + list(messages)
 
-        saved = save(form, lambda: services.hand_down(plan, data, form.version.data or None,
-                                                      access.may_over_allocate(current_user)), plan, place=place)
+        saved = save(
+            form,
+            lambda: services.hand_down(plan, data, form.version.data or None, access.may_over_allocate(current_user)),
+            plan,
+            place=place,
+        )
         if saved.ok:
             flash(_("Handed down to %(num)d receiver(s).", num=saved.value), "success")
-            return redirect(url_for("targets.plan", plan_id=plan.id, parent=parent_id if parent_id != plan.department_id else None))
+            return redirect(
+                url_for("targets.plan", plan_id=plan.id, parent=parent_id if parent_id != plan.department_id else None)
+            )
         return _page(plan, hand_form=form, status=saved.status, conflict=saved.conflict)
     return _page(plan, hand_form=form, status=422)
 
@@ -235,7 +273,10 @@ def plan_shares_remove(plan_id: int):
 def plan_approve(plan_id: int):
     plan = _plan_or_404(plan_id, access.can_approve_plan)
     form = ActionForm()
-    if form.validate_on_submit() and attempt(lambda: services.approve(plan, current_user, form.version.data or None)).ok:
+    if (
+        form.validate_on_submit()
+        and attempt(lambda: services.approve(plan, current_user, form.version.data or None)).ok
+    ):
         flash(_("Plan approved: its targets are in force."), "success")
     return redirect(url_for("targets.plan", plan_id=plan.id))
 
@@ -256,8 +297,9 @@ def plan_revise(plan_id: int):
     plan = _plan_or_404(plan_id, access.can_edit_plan)
     form = RevisionForm()
     if form.validate_on_submit():
-        saved = save(form, lambda: services.revise(plan, current_user, form.change_note.data,
-                                                   form.version.data or None), plan)
+        saved = save(
+            form, lambda: services.revise(plan, current_user, form.change_note.data, form.version.data or None), plan
+        )
         if saved.ok:
             flash(_("Revision %(num)d started.", num=saved.value.revision), "success")
             return redirect(url_for("targets.plan", plan_id=saved.value.id))

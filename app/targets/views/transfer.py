@@ -1,6 +1,7 @@
 """A plan's tree as an XLSX download, and its import: a dry run that lists every problem by row
 and column, then (when clean) the same file applied. The checked file waits in the instance
 folder under a name only its uploader's next request knows."""
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,9 @@ def _held(plan_id: int, digest: str) -> Path:
 @requires(access.can_use_plans)
 def plan_xlsx(plan_id: int):
     plan = _plan_or_404(plan_id)
-    return xlsx_response(f"{plan.department.name}-{plan.fiscal_year}-r{plan.revision}.xlsx",
-                         [spreadsheet.plan_sheet(plan)])
+    return xlsx_response(
+        f"{plan.department.name}-{plan.fiscal_year}-r{plan.revision}.xlsx", [spreadsheet.plan_sheet(plan)]
+    )
 
 
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
@@ -45,7 +47,7 @@ def plan_import(plan_id: int):
     checked, digest, status = None, None, 200
     if form.validate_on_submit():
         confirm = bool(form.confirm_over.data)
-        if form.digest.data:   # apply what the dry run checked
+        if form.digest.data:  # apply what the dry run checked
             if not DIGEST.fullmatch(form.digest.data) or not _held(plan.id, form.digest.data).exists():
                 abort(404)
             path = _held(plan.id, form.digest.data)
@@ -58,8 +60,9 @@ def plan_import(plan_id: int):
         upload = form.file.data
         data = upload.read() if upload else b""
         try:
-            checked = spreadsheet.check(plan, spreadsheet.read_rows(data), access.may_over_allocate(current_user),
-                                        confirm)
+            checked = spreadsheet.check(
+                plan, spreadsheet.read_rows(data), access.may_over_allocate(current_user), confirm
+            )
         except ServiceError as error:
             form.file.errors = list(form.file.errors) + error.errors.get("file", [error.message])
             status = 422
