@@ -120,6 +120,9 @@ def parse_job_description(text: str) -> dict:
         [(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()]
     )
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
+    lines = (
+        [layout.emphasis(raw, norm) for raw, norm in lines] if any("**" in r or "__" in r for r, _ in lines) else lines
+    )
     layout.label_lines(lines)
     noise = [noise_search(norm) is not None for _, norm in lines]
     if any(noise):
@@ -142,7 +145,7 @@ def parse_job_description(text: str) -> dict:
             if i + 1 < len(lines)
             else None
         )
-        doc.hard = hard[i]
+        doc.hard, doc.next_marker = hard[i], decode(m) if m else None
         if i in subheads:  # "店铺基础管理" over "店铺搭建与维护：…" lines or a numbered list
             doc.pend("label", raw)
             doc.end_line(0)

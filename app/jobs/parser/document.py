@@ -75,6 +75,8 @@ class Doc:
         }
         self.filled, self.warnings, self.warned, self.prev_width = set(), [], set(), 0
         self.hard = False  # the current line is an item of its own, never the end of a wrapped one
+        self.next_marker = None  # (family, ordinal) of the marker that starts one of the next lines
+        self.last_fam = None  # the numbering family of the last item that joined a section
         self.wrap_width = 36  # a line this wide without final punctuation may go on on the next one
 
     def warn(self, msg: str):
@@ -197,8 +199,11 @@ class Doc:
         if rest:
             text = text[: len(text) - len(rest)].rstrip()
         if WORDY(text):
+            self.last_fam = fam
             if not fam and not it["sec"]["fams"] - {None}:
                 it["sec"]["intro"] = it["sec"].get("intro", 0) + 1  # before any numbered item: maybe a lead-in
+            if it["sec"]["kind"] == "purpose" and tail == ";":  # the purpose's paragraphs are joined into one text
+                text += "".join(it["parts"]).rstrip()[-1]  # keep the "；" between its sentences
             it["sec"]["items"].append(text)
             it["sec"]["fams"].add(fam)
         self.head_fams.discard(fam)
@@ -352,11 +357,45 @@ class Doc:
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item
             kind = "requirements" if labelled or (len(s.strip()) <= 60 and REQ_LIKE.search(fold(s))) else "other"
-            sec = self.sec
-            if sec is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind):
+            sec = inside = self._list_paragraph(s)
+            if inside is None and (
+                (sec := self.sec) is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind)
+            ):
                 sec = self._section(None, kind, implicit=True)
             self.item = {"fam": None, "parts": [], "sec": sec, "eol": False}
         self.item["parts"].append(s)
+
+    def _list_paragraph(self, s: str) -> dict | None:
+        """The section a paragraph inside a numbered list of duties or requirements belongs to, or
+        None when it stands outside the list. Two layouts put paragraphs inside a list:
+        - "2、采购体系建设与流程优化" then sentences: a short numbered line without final
+          punctuation names a group, the sentences under it are its items (the line becomes the
+          sub-heading of a section of the same kind; the list's next number goes back to the list);
+        - "1、…实施。" then "分析市场趋势…。" then "2、…": a sentence between two numbers of the same
+          list is an item of that list too."""
+        sec, t = self.sec, clean([s])
+        if (
+            sec is None
+            or not sec["listed"]
+            or sec["kind"] not in ("duties", "requirements")
+            or not sec["items"]
+            or len(t) < 12
+            or fold(t[-1]) not in TERM
+        ):
+            return None
+        last = sec["items"][-1]
+        if (
+            self.last_fam not in (None, "bullet")
+            and fold(last[-1]) not in DONE
+            and heading_like(last, "promo")
+            and not kind_of(last)
+        ):
+            sec["items"].pop()
+            return self._section(heading_text(last), sec["kind"])
+        nm = self.next_marker
+        if nm is not None and nm[0] in self.stack and nm[0] in sec["fams"] and self.expected(*nm):
+            return sec
+        return None
 
     def close_item(self):
         """End the open item here: the rest of the line starts another."""

@@ -81,6 +81,18 @@ def _bullet_heading(lines, k: int) -> bool:
     return len(nxt) >= 2 * len(t) and any(c in ":;,.!?、。，；：" for c in nxt)
 
 
+_EMPHASIS = re.compile(r"\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*$")
+
+
+def emphasis(raw: str, norm: str) -> tuple[str, str]:
+    """A line in bold markdown ("**二、要求**", a chat answer or a web page copied as markdown)
+    says what it says without the asterisks: they would hide its number and its heading."""
+    m = _EMPHASIS.match(norm)
+    if m is None:
+        return raw, norm
+    return raw[m.start("text") : m.end("text")], norm[m.start("text") : m.end("text")]
+
+
 def bracket_label(raw: str, norm: str) -> tuple[str, str]:
     """ "【职位名称】数据分析专员" says "职位名称：数据分析专员"."""
     m = BRACKET_LABEL.match(norm)

@@ -33,7 +33,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bBlL仅版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -45,6 +45,7 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|约\s*[0-9.]+\s*[千万]?字|约\s*[0-9]+\s*页|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*发布于)|^[\s\-–·•]*[0-9]+\s*$"
     r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
     r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
+    r"|下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|[0-9]+\s*人觉得有用|^\s*last updated\s*$"
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
@@ -82,6 +83,7 @@ MARKER = re.compile(
     r"(?=[0-9(\u2460-\u2487一二三四五六七八九十A-Z•●▪■◆◇·*\-–])"
     r"(?:\(\s?(?P<pn>[0-9]{1,2})\s?\)、?"  # (1)
     rf"|\((?P<pc>{CN_NUM})\)、?"  # (一)
+    r"|\((?P<pl>[a-z])\)、?"  # (a): government and Hong Kong postings
     r"|(?P<ps>[\u2474-\u2487])、?|(?P<ci>[\u2460-\u2473])、?"  # ⑴ ①
     r"|(?<![0-9A-Za-z(])(?P<cp>[0-9]{1,2})\)、?"  # 1) 1)、
     r"|(?<![0-9A-Za-z.])(?P<ar>[0-9]{1,3})(?P<sep>\.、| ?、|\.|,)"  # 1、 1. 1, 2.、 2 、 ("2.3年": see lines)
@@ -93,6 +95,7 @@ FAMILY = {
     "pn": "paren",
     "ps": "paren",
     "pc": "paren_cn",
+    "pl": "paren_letter",
     "ci": "circled",
     "cp": "close",
     "sep": "arabic",
@@ -100,11 +103,11 @@ FAMILY = {
     "le": "letter",
     "bu": "bullet",
 }
-BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64}  # ⑴ ① A count from 1
+BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64, "pl": 96}  # ⑴ ① A (a) count from 1
 FIELD = re.compile(
     r"(?=[职岗直所部编定人jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
     r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称|部门)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
-    r"|\b(?:(?P<title_en>job title|position title|position)|(?P<reports_en>reports? to|reporting to|direct superior)"
+    r"|\b(?:(?P<title_en>job title|position title|position)|(?P<reports_en>reports? to|reporting to|responsible to|direct superior)"
     r"|(?P<direct_en>direct reports|direct subordinates)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:",
     re.I,
 )
@@ -123,12 +126,12 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     (
         "kpis",
         r"考核指标|绩效|考核|业绩指标|\bkpis?\b|\bkey performance\b"
-        r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b",
+        r"|\bperformance (?:indicators?|metrics|targets|evaluation)\b|\bhow success is measured\b",
     ),
     (
         "requirements",
         r"任职资格|任职要求|任职条件|职务要求|岗位要求|职位要求|职责要求|工作能力|工作经验|能力|资格|要求|加分项|技能"
-        r"|应聘条件|应聘要求|必备条件|优先条件|加分条件|对您的期望|对你的期望"
+        r"|应聘条件|应聘要求|入职条件|入职要求|必备条件|优先条件|加分条件|对您的期望|对你的期望"
         r"|\brequirements?\b|\bqualifications?\b|\bskills\b|\bcompetenc(?:e|es|y|ies)\b"
         r"|\bwhat we(?:['’]re| are)? look(?:ing)? for\b|\bwho you are\b|\bmust[- ]haves?\b"
         r"|\bnice[- ]to[- ]haves?\b|\bperson specification\b|\beducation\b|\bexperience\b",
@@ -144,12 +147,14 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     ),
     (
         "other",
+        # 职业发展 / 晋升路径: where the post leads (prose, not duties); 基本信息 / at a glance: facts about the post
         r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
+        r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息"
         r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
         r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
         r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
         r"|\bphysical (?:demands|requirements)\b"
-        r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b",
+        r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b|\bat a glance\b|\btools\b",
     ),
     (
         "duties",
@@ -170,7 +175,7 @@ REQ_LABEL = re.compile(
 # The kinds of the texts seen in the document being parsed (the same line is asked about up to
 # three times); cleared for each document, so it never grows past one document's lines.
 KIND_MEMO: dict[str, str | None] = {}
-_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty", "summary"}
+_WEAK = {"skills", "experience", "education", "location", "overview", "tasks", "duty", "summary", "tools"}
 _AT_START = {"experience", "education"}  # "Education and Experience", not "Relevant experience"
 
 
@@ -268,7 +273,9 @@ def decode(m) -> tuple[str, int]:
 
 
 def label(fam: str, n: int) -> str:
-    return chr(64 + n) if fam == "letter" and 0 < n < 27 else str(n)
+    if 0 < n < 27 and fam in ("letter", "paren_letter"):
+        return chr(64 + n) if fam == "letter" else f"({chr(96 + n)})"
+    return str(n)
 
 
 def kind_of(s: str) -> str | None:
