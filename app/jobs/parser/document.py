@@ -460,6 +460,19 @@ class Doc:
                 and _prose(s["items"][0])
             ):
                 s["kind"] = "other"  # prose under "【…工作内容】" before the heading that opens the list
+            if (
+                s["kind"] in ("duties", "requirements")
+                and s["heading"]
+                and len(s["items"]) == 1
+                and s["fams"] <= {None}
+                and nxt is not None
+                and nxt["kind"] == s["kind"]
+                and nxt["heading"]
+                and nxt["fams"] - {None}
+                and fold(s["items"][0][-1]) not in DONE
+                and heading_like(s["items"][0], "promo")
+            ):
+                s["kind"] = "other"  # "General Responsibility: To supervise staff" names the numbered group under it
             if intro and intro < len(s["items"]):  # prose before the list: "…主要包括以下几个方面：" then 1. 2. 3.
                 sections.append({"heading": s["heading"], "kind": "other", "items": s["items"][:intro]})
                 s["items"] = s["items"][intro:]

@@ -107,7 +107,7 @@ def label_lines(lines):
     "岗位名称" then "客服主管") is one line "岗位名称：客服主管"."""
     i = 0
     while i + 1 < len(lines):
-        label = lines[i][1].strip().strip("*#【】[] ")
+        label = lines[i][1].strip().strip("*#【】[] ").rstrip(":").rstrip()  # "Responsible To:" then the value
         if (
             label
             and len(label) <= 12

@@ -106,7 +106,7 @@ FAMILY = {
 BASE = {"ps": 0x2473, "ci": 0x245F, "le": 64, "pl": 96}  # ⑴ ① A (a) count from 1
 FIELD = re.compile(
     r"(?=[职岗直所部编定人jprdh])(?:(?P<title>职务名称|职位名称|岗位名称)|(?P<reports_to>直接上级)"
-    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|部门名称|部门)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
+    r"|(?P<direct_reports>直接下级)|(?P<department>所属部门|所在部门|部门名称|部门)|(?P<headcount>编制人数|岗位编制|人员编制|编制|定员)"
     r"|\b(?:(?P<title_en>job title|position title|position)|(?P<reports_en>reports? to|reporting to|responsible to|direct superior)"
     r"|(?P<direct_en>direct reports|direct subordinates)|(?P<dept_en>department)|(?P<head_en>headcount))\b)\s*:",
     re.I,
@@ -121,6 +121,9 @@ FIELD_NAME = {
 SHORT_FIELD = {"headcount", *FIELD_NAME}  # labels that need a space or sentence end before them
 COLON = re.compile(r":(?!//)")
 DOC = re.compile(rf"第(?:{CN_NUM}|[0-9]{{1,3}})篇|篇{CN_NUM}")  # "第二篇:" starts another document
+FORM_CELLS = "岗位编号|职位编号|岗位定员|工资等级|薪酬类型|薪资等级|岗位等级|职位等级|岗位分析日期|编制日期|所辖人员"
+# A header table's label cell run into the next cell by a PDF's text layer: "岗位分析日期1本职："
+FORM_CELL = re.compile(rf"(?:{FORM_CELLS})[\s0-9]*")
 KINDS = [  # at the same position the earlier kind wins ("职责权限" is authority, not duties)
     ("authority", r"职责权限|管理权限|管理责任|权限|职权|\bauthorit(?:y|ies)\b|\bmanagement responsibilit(?:y|ies)\b"),
     (
@@ -139,7 +142,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     (
         "purpose",
         r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
-        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述"
+        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述|本职"
         r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
         r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
         r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
@@ -150,6 +153,10 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
         # 职业发展 / 晋升路径: where the post leads (prose, not duties); 基本信息 / at a glance: facts about the post
         r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
         r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息"
+        # a header field's name as a heading ("一、职位名称" then a line): a fact or a template's note
+        r"|职位名称|岗位名称|职务名称|所属部门|汇报对象|汇报关系|岗位类型|岗位性质|工作性质"
+        # the other cells of a header table flattened one per line ("岗位编号", "工资等级"): labels, not duties
+        rf"|{FORM_CELLS}"
         r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
         r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
         r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
@@ -228,6 +235,8 @@ def kind_match(folded: str, pos: int = 0):
     have = _SAYS_HAVE.match(folded, pos)
     while m is not None and m.group() in _CJK_WEAK and have and have.end() <= m.start():
         m = CJK_KIND_RE.search(folded, m.end())  # "有手绘能力", "具备沟通能力" are requirements, not headings
+    while m is not None and m.group() == "本职" and folded.startswith("工作", m.end()):
+        m = CJK_KIND_RE.search(folded, m.end())  # "本职：…" names the purpose, "做好本职工作" does not
     best = (m.start(), m.end(), _CJK_KIND[m.group()]) if m else None
     if best is None and (w := _WORK.search(folded, pos)):  # "主要工作:" but not "工作经验"
         best = (w.start(), w.end(), "duties")
