@@ -9,6 +9,8 @@ import re
 from app.jobs.parser import tables
 from app.jobs.parser.patterns import (
     BRACKET_LABEL,
+    DOC,
+    DOC_KIND,
     DONE,
     FIELD,
     FOLD,
@@ -18,7 +20,9 @@ from app.jobs.parser.patterns import (
     LONG_LINE,
     MARKER,
     NOISE_EDGE,
+    PAY_LINE,
     POSITION_END,
+    REF_TAIL,
     RUNNING,
     SITE_SUFFIX,
     SITE_TITLE,
@@ -98,6 +102,9 @@ def bracket_label(raw: str, norm: str) -> tuple[str, str]:
     m = BRACKET_LABEL.match(norm)
     if m is None:
         return raw, norm
+    if DOC.fullmatch(m.group(1).strip()):  # "【第1篇】客服管理岗位职责…": another document starts, its name after
+        raw = raw[m.start(1) : m.end(1)] + "：" + raw[m.end() :]
+        return raw, raw.translate(FOLD)
     raw = raw[: m.end(1)] + "：" + raw[m.end() :]
     return raw, raw.translate(FOLD)
 
@@ -217,6 +224,8 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
         ):
             return heading_text(raw), {i}
     kept = [i for i in range(len(lines)) if not noise[i]][:8]
+    if len(kept) > 1 and DOC_KIND.fullmatch(lines[kept[0]][1].strip()) and _bare_title(lines[kept[1]][1].strip()):
+        return heading_text(_unref(lines[kept[1]][0])), {kept[1]}  # "Job description" then "Remote Support Agent"
     for k, i in enumerate(kept[1:], 1):  # "人才招聘" / "运营总监" / "岗位职责：": the line before the first heading
         if markers[i] or markers[kept[k - 1]]:
             break
@@ -224,15 +233,31 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
             bare = []  # the bare lines just before the heading, nearest first
             for j in reversed(kept[:k]):
                 t = lines[j][1].strip()
+                if PAY_LINE.match(t):  # "時薪191元 (每星期需工作16小時)" between the title and the heading
+                    continue
                 if markers[j] or not _bare_title(t) or _opens(t):
                     break
                 bare.append(j)
-            named = [j for j in bare if POSITION_END.search(lines[j][1].strip())]
-            at = named[0] if named and bare[0] not in named else (bare[0] if bare else None)
-            if at is not None:  # "HR专员" / "人事行政" / "职位描述：": the line that names a position
-                return heading_text(lines[at][0]), {at}
+            named = [j for j in bare if POSITION_END.search(_unref(lines[j][1]))]
+            at = named[-1] if named else (bare[0] if bare else None)
+            if at is not None:  # "HR专员" / "人事行政" / "职位描述：": the (first) line that names a position
+                return heading_text(_unref(lines[at][0])), {at}
             break
+    # "JobDescription.org" / "Transportation" / "Warehouse Associate" above the text: the short English
+    # top line of two words or more naming a position (a Chinese one alone is as often a flattened
+    # table's value, "总经理", as a title)
+    for i in kept[:5]:
+        t = lines[i][1].strip()
+        if markers[i] or not _bare_title(t) or _opens(t):
+            break
+        if t.isascii() and len(t.split()) >= 2 and POSITION_END.search(_unref(t)):
+            return heading_text(_unref(lines[i][0])), {i}
     return None, set()
+
+
+def _unref(text: str) -> str:
+    """A title without the vacancy's reference after it: "兼職會計助理 (EDB/FIN/447/23)"."""
+    return REF_TAIL.sub("", text.strip())
 
 
 def _title_line(raw: str, t: str, lead: int) -> str | None:
@@ -259,7 +284,7 @@ def _title_line(raw: str, t: str, lead: int) -> str | None:
 
 
 def _bare_title(t: str) -> bool:
-    s = t.strip("#*=【】[] \t")
+    s = _unref(t).strip("#*=【】[] \t")
     if not s or any(c in ":;!?。" for c in s) or kind_of(s) or FIELD.match(s) or (s.endswith(".") and " " in s):
         return False
     if sum(c.isascii() for c in s) * 2 > len(s):

@@ -228,7 +228,9 @@ class Line:
             return False  # "学历：本科" under a requirements heading is a requirement, label and all
         kind, doc_mark = kind_of(frag), DOC.fullmatch(frag.strip())
         cell = FORM_CELL.match(norm, fs) if kind == "other" else None
-        if cell is not None and cell.end() < p and kind_of(norm[cell.end() : p]):  # "岗位分析日期1本职：": the last cell names it
+        if (
+            cell is not None and cell.end() < p and kind_of(norm[cell.end() : p])
+        ):  # "岗位分析日期1本职：": the last cell names it
             fs, frag = cell.end(), norm[cell.end() : p]
             kind = kind_of(frag)
         if kind and self.mode == "value" and fs == self.cur:  # "Reports to: Team Lead Responsibilities:"

@@ -235,8 +235,8 @@ def kind_match(folded: str, pos: int = 0):
     have = _SAYS_HAVE.match(folded, pos)
     while m is not None and m.group() in _CJK_WEAK and have and have.end() <= m.start():
         m = CJK_KIND_RE.search(folded, m.end())  # "有手绘能力", "具备沟通能力" are requirements, not headings
-    while m is not None and m.group() == "本职" and folded.startswith("工作", m.end()):
-        m = CJK_KIND_RE.search(folded, m.end())  # "本职：…" names the purpose, "做好本职工作" does not
+    while m is not None and m.group() == "本职" and folded[m.end() :].strip()[:1] not in ("", ":"):
+        m = CJK_KIND_RE.search(folded, m.end())  # "本职：…" names the purpose; "做好本职工作", "本职缺的…" do not
     best = (m.start(), m.end(), _CJK_KIND[m.group()]) if m else None
     if best is None and (w := _WORK.search(folded, pos)):  # "主要工作:" but not "工作经验"
         best = (w.start(), w.end(), "duties")
@@ -366,8 +366,9 @@ def frag_start(norm: str, lo: int, p: int, spaces: bool = True):
 # The title a document's first lines name: "客服主管岗位说明书", "天貓客服主管的職責範圍 篇1",
 # "Customer Service Supervisor Job Description", "Job Description: Warehouse Team Leader", "招聘：客服专员".
 TITLE_LINE = re.compile(
-    r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责与要求|职责及要求|职责和要求"
-    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介|职位描述|岗位描述|工作描述|工作内容[和及与]要求)(?:是什么)?\s*\??\s*"
+    r"(?P<a>.{1,40}?)\s*的?(?:具体|主要)?(?:岗位|职位|职务|工作)?(?:职责说明书|说明书|职责[与及和]?(?:岗位|任职)?要求"
+    r"|职责范围|职责|任职要求|任职资格|说明|概述|简介|职位描述|岗位描述|工作描述|工作内容[和及与]要求)"
+    r"(?:是什么|怎么写|如下\s*:?)?\s*\??\s*"  # "…职责任职要求怎么写(精选8篇)", "采购经理的职责和岗位要求如下："
     r"(?:[(]?[^()0-9]{0,4}[0-9]+\s*篇[)]?|篇\s*(?:[0-9]+|[一二三四五六七八九十]+)"
     r"|(?:[及和与].{0,12}?)?(?:详解|介绍|指南|模板|范本|范文|大全|汇总))?"  # "…工作内容和要求及职业发展详解"
     r"|(?P<f>.{1,20}?)(?:是什么岗位|是什么职位|是做什么的|是干什么的)\s*\??"  # "电商客服是什么岗位?"
@@ -390,6 +391,11 @@ POSITION_END = re.compile(
     r"|supervisor|director|coordinator|analyst|designer|representative|lead)$",
     re.I,
 )
+# A line that only says what kind of document follows ("Job description"), and a vacancy's reference
+# after a title ("(EDB/FIN/447/23)", "(Ref: 2024-17)"): code-like, with a digit and no CJK.
+DOC_KIND = re.compile(r"(?:job|position|role) (?:description|profile)|岗位说明书|职位说明书|职务说明书", re.I)
+REF_TAIL = re.compile(r"\s*[(（][^()（）\u2e80-\U0010ffff]*[0-9][^()（）\u2e80-\U0010ffff]*[)）]\s*$")
+PAY_LINE = re.compile(r"\s*(?:时薪|日薪|月薪|年薪|薪资|薪水|salary|pay)\s*:?\s*(?:HK\$|US\$|\$|¥|RMB)?\s*[0-9]", re.I)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
 REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
