@@ -19,6 +19,7 @@ from app.jobs.parser.messages import (
 from app.jobs.parser.patterns import (
     DONE,
     EAGER,
+    FORM_CELL,
     GOES_ON,
     LATIN_SENTENCE,
     REQ_LABEL_LINE,
@@ -357,11 +358,16 @@ class Doc:
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item
             kind = "requirements" if labelled or (len(s.strip()) <= 60 and REQ_LIKE.search(fold(s))) else "other"
-            sec = inside = self._list_paragraph(s)
-            if inside is None and (
-                (sec := self.sec) is None or sec["listed"] or (sec["implicit"] and sec["kind"] != kind)
-            ):
-                sec = self._section(None, kind, implicit=True)
+            sec = self._list_paragraph(s)
+            if sec is None:
+                sec = self.sec
+                if (
+                    sec is None
+                    or sec["listed"]
+                    or (sec["implicit"] and sec["kind"] != kind)
+                    or FORM_CELL.fullmatch(fold(s).strip())  # "岗位编号" alone: a table's label cell, not a duty
+                ):
+                    sec = self._section(None, kind, implicit=True)
             self.item = {"fam": None, "parts": [], "sec": sec, "eol": False}
         self.item["parts"].append(s)
 

@@ -227,7 +227,7 @@ class Line:
         ):
             return False  # "学历：本科" under a requirements heading is a requirement, label and all
         kind, doc_mark = kind_of(frag), DOC.fullmatch(frag.strip())
-        cell = FORM_CELL.match(norm, fs) if kind == "other" else None
+        cell = FORM_CELL.match(norm, fs)
         if (
             cell is not None and cell.end() < p and kind_of(norm[cell.end() : p])
         ):  # "岗位分析日期1本职：": the last cell names it

@@ -121,6 +121,7 @@ FIELD_NAME = {
 SHORT_FIELD = {"headcount", *FIELD_NAME}  # labels that need a space or sentence end before them
 COLON = re.compile(r":(?!//)")
 DOC = re.compile(rf"第(?:{CN_NUM}|[0-9]{{1,3}})篇|篇{CN_NUM}")  # "第二篇:" starts another document
+# The other cells of a header table flattened one per line ("岗位编号", "工资等级"): labels, not duties
 FORM_CELLS = "岗位编号|职位编号|岗位定员|工资等级|薪酬类型|薪资等级|岗位等级|职位等级|岗位分析日期|编制日期|所辖人员"
 # A header table's label cell run into the next cell by a PDF's text layer: "岗位分析日期1本职："
 FORM_CELL = re.compile(rf"(?:{FORM_CELLS})[\s0-9]*")
@@ -155,8 +156,6 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
         r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息"
         # a header field's name as a heading ("一、职位名称" then a line): a fact or a template's note
         r"|职位名称|岗位名称|职务名称|所属部门|汇报对象|汇报关系|岗位类型|岗位性质|工作性质"
-        # the other cells of a header table flattened one per line ("岗位编号", "工资等级"): labels, not duties
-        rf"|{FORM_CELLS}"
         r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
         r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
         r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
@@ -388,7 +387,8 @@ SITE_SUFFIX = re.compile(r"\s*(?:_|\s[-–—|]\s|[|｜]).{1,30}$")
 POSITION_END = re.compile(
     r"(?:专员|经理|主管|助理|总监|主任|组长|工程师|设计师|会计|出纳|文员|客服|顾问|代表|司机|厨师|店长|"
     r"职员|专家|[师员长]|assistant|manager|engineer|officer|specialist|associate|clerk"
-    r"|supervisor|director|coordinator|analyst|designer|representative|lead)$",
+    r"|supervisor|director|coordinator|analyst|designer|representative|lead|agent|administrator|technician"
+    r"|operator|driver|cashier|developer|consultant|advisor|adviser|accountant|nurse|teacher|chef)$",
     re.I,
 )
 # A line that only says what kind of document follows ("Job description"), and a vacancy's reference
