@@ -145,12 +145,12 @@ def parse_job_description(text: str) -> dict:
             if i + 1 < len(lines)
             else None
         )
-        doc.hard, doc.next_marker = hard[i], decode(m) if m else None
+        doc.hard, doc.next_marker = hard[i], (decode(m) if m else None)
         if i in subheads:  # "店铺基础管理" over "店铺搭建与维护：…" lines or a numbered list
             doc.pend("label", raw)
             doc.end_line(0)
             continue
-        Line(doc, raw, norm, decode(m) if m else None).scan()
+        Line(doc, raw, norm, doc.next_marker).scan()
     result = doc.result(title)
     if any(noise):
         count = sum(noise)

@@ -113,14 +113,14 @@ def bracket_label(raw: str, norm: str) -> tuple[str, str]:
 def label_lines(lines):
     """A header field whose value is on the next line (a web table flattened one cell per line:
     "岗位名称" then "客服主管") is one line "岗位名称：客服主管"."""
-    _label_columns(lines)
     i = 0
     while i + 1 < len(lines):
-        label = lines[i][1].strip().strip("*#【】[] ").rstrip(":").rstrip()  # "Responsible To:" then the value
+        label = lines[i][1].strip("*#【】[]: \t")  # "Responsible To:" then the value
         if (
             label
             and len(label) <= (24 if label.isascii() else 12)  # "Direct Subordinates", "直接上级"
             and FIELD.fullmatch(label + ":")
+            and not _label_columns(lines, i)
             and ":" not in lines[i + 1][1]
             and not MARKER.match(lines[i + 1][1].lstrip())
             and not FIELD.match(lines[i + 1][1].strip() + ":")
@@ -130,40 +130,29 @@ def label_lines(lines):
         i += 1
 
 
-def _label_columns(lines):
+def _label_columns(lines, i: int) -> bool:
     """A header table flattened by columns (a PDF's text layer: "岗位名称" "所在部门" "直接上级"
-    then "质检组长" "品质部" "品质经理"): a run of two or more bare field labels followed by as
-    many short plain values pairs them in order. Nothing is paired when a value holds a colon, a
-    number marker, a keyword or starts with another label cell ("所辖人员客服部经理": the cells
-    are out of order)."""
-    i = 0
-    while i < len(lines):
-        k = i
-        while k < len(lines) and len(lab := lines[k][1].strip()) <= 12 and FIELD.fullmatch(lab + ":"):
-            k += 1
-        n = k - i
-        values = lines[k : k + n]
-        if (
-            n >= 2
-            and len(values) == n
-            and all(
-                len(v.strip()) <= 20
-                and ":" not in v
-                and not MARKER.match(v.lstrip())
-                and not FIELD.match(v.strip() + ":")
-                and not FORM_CELL.match(v.strip())
-                and not kind_of(v.strip())
-                for _, v in values
-            )
-        ):
-            pairs = []
-            for (_, lab), (raw, _) in zip(lines[i:k], values):
-                text = lab.strip() + "：" + raw.strip()
-                pairs.append((text, text.translate(FOLD)))
-            lines[i : k + n] = pairs
-            i += n
-        else:
-            i = max(k, i + 1)
+    then "质检组长" "品质部" "品质经理"): a run of two or more bare field labels from ``i``
+    followed by as many short plain values pairs them in order (True when it did). Nothing is
+    paired when a value holds a colon, a number marker, a keyword or starts with another label
+    cell ("所辖人员客服部经理": the cells are out of order)."""
+    k = i + 1
+    while k < len(lines) and len(lab := lines[k][1].strip()) <= 12 and FIELD.fullmatch(lab + ":"):
+        k += 1
+    n = k - i
+    values = lines[k : k + n]
+    if n < 2 or len(values) < n:
+        return False
+    for _, v in values:
+        v = v.strip()
+        if len(v) > 20 or ":" in v or MARKER.match(v) or FIELD.match(v + ":") or FORM_CELL.match(v) or kind_of(v):
+            return False
+    pairs = []
+    for (_, lab), (raw, _) in zip(lines[i:k], values):
+        text = lab.strip() + "：" + raw.strip()
+        pairs.append((text, text.translate(FOLD)))
+    lines[i : k + n] = pairs
+    return True
 
 
 _LISTED = re.compile(r"(?:职责|要求|资格|条件|描述|内容)\s*:\s*[0-9]").search  # "岗位职责：1. …" on a short run-on line

@@ -33,7 +33,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bBlL仅版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB仅版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -45,7 +45,7 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|约\s*[0-9.]+\s*[千万]?字|约\s*[0-9]+\s*页|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\s*发布于)|^[\s\-–·•]*[0-9]+\s*$"
     r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
     r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
-    r"|下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|[0-9]+\s*人觉得有用|^\s*last updated\s*$"
+    r"|下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|[0-9]+\s*人觉得有用"
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
@@ -63,10 +63,12 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
 # text has none; the regex would slow every line down): "Salary $41,966 to …", "Open Date 4/17/2024"
 JOB_META = re.compile(
     r"\bsalary\s*:?\s*(?:US)?\$\s*[0-9]|\b(?:open|close|closing|posted|posting) date\s*:?\s*[0-9]"
-    r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b",
+    r"|\bapply (?:now|online)\b|\bjob link\b|\bFT/PT\b|\bvacancy (?:no|number)\b|^\s*last updated\s*$",
     re.I,
 )
-_META_HINT = re.compile(r"\$|Date|DATE|Apply|APPLY|apply (?:now|online)|FT/PT|Vacancy|VACANCY|Job Link").search
+_META_HINT = re.compile(
+    r"\$|Date|DATE|Apply|APPLY|apply (?:now|online)|FT/PT|Vacancy|VACANCY|Job Link|ast updated"
+).search
 
 
 def noise_search(norm: str, pos: int = 0):
