@@ -43,8 +43,37 @@ def width(norm: str) -> int:
     return (len(seg.encode("utf-8")) + len(seg)) // 2
 
 
+_PIPE_ROW = re.compile(r"\s*\|?(?:[^|\n]*\|){2,}[^|\n]*$")  # "岗位名称 | 客服主管 |": a markdown table row
+_PIPE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # its "---|---|" rule
+
+
+def _pipe_rows(raw_lines: list[str]) -> list[str]:
+    """A markdown table (rows of cells between "|", under a "---|---|" rule, as web pages and
+    chat answers are copied) is a table like a Word one: its rows become TAB-separated cells."""
+    out, i = [], 0
+    while i < len(raw_lines):
+        if i + 1 < len(raw_lines) and _PIPE_ROW.match(raw_lines[i]) and _PIPE_RULE.match(raw_lines[i + 1]):
+            out.append(_cells(raw_lines[i]))
+            i += 2
+            while i < len(raw_lines) and _PIPE_ROW.match(raw_lines[i]) and "\t" not in raw_lines[i]:
+                out.append(_cells(raw_lines[i]))
+                i += 1
+            continue
+        out.append(raw_lines[i])
+        i += 1
+    return out
+
+
+def _cells(row: str) -> str:
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    return "\t".join(cells) if len(cells) > 1 else cells[0] + "\t"
+
+
 def untabled(raw_lines: list[str]) -> list[str]:
-    """The lines with each run of table rows (cells joined by TAB) rewritten as text lines."""
+    """The lines with each run of table rows (cells joined by TAB, or a markdown table) rewritten
+    as text lines."""
+    if any("---" in r for r in raw_lines):
+        raw_lines = _pipe_rows(raw_lines)
     if not any("\t" in r for r in raw_lines):
         return raw_lines
     out, rows = [], []
@@ -247,7 +276,7 @@ def find_title(lines, noise, markers) -> tuple[str | None, set]:
             and _bare_title(t)
             and len(first) > 1
             and _opens(lines[first[1]][1])
-            and not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0)
+            and (markers[first[1]] or not _title_line(lines[first[1]][0], lines[first[1]][1].strip(), 0))
         ):
             return heading_text(raw), {i}
     kept = [i for i in range(len(lines)) if not noise[i]][:8]

@@ -33,7 +33,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB仅版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB仅_版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -46,6 +46,7 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
     r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
     r"|下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|[0-9]+\s*人觉得有用"
+    r"|_第\s*[0-9]+\s*页\s*$|^\s*文档(?:简介|介绍)\s*$"  # a document site's page captions "X_第1頁", "文檔簡介"
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
@@ -145,7 +146,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     (
         "purpose",
         r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
-        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述|本职"
+        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述|本职|岗位目标|概述"
         r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
         r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
         r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
@@ -155,7 +156,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
         "other",
         # 职业发展 / 晋升路径: where the post leads (prose, not duties); 基本信息 / at a glance: facts about the post
         r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-        r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息"
+        r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息|公司概述|公司概况"
         # a header field's name as a heading ("一、职位名称" then a line): a fact or a template's note
         r"|职位名称|岗位名称|职务名称|所属部门|汇报对象|汇报关系|岗位类型|岗位性质|工作性质"
         r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
@@ -504,7 +505,8 @@ BRACKET_LABEL = re.compile(r"\s*【([^】]{1,12})】\s*(?=\S)")
 TITLE_PREFIX = re.compile(
     r"\s*(?:【[^】]{1,40}】|[^:;。!?\s【][^:;。!?]{0,39}?(?:(?:岗位|职位|职务)?说明书"
     r"|的?(?:具体|主要)?职责范围(?:是什么)?\s*(?:篇\s*[0-9一二三四五六七八九十]+|[(][^()]{0,6}篇[)])"
-    r"|\s+job description))(?=\s*\S)",
+    r"|\s+job description)"
+    r"|[\u4e00-\u9fff]{2,20}(?=一、))(?=\s*\S)",  # "人力資源行政助理一、人力資源行政助理概述": the title, then the first heading
     re.I,
 )
 LABELLED_LINE = re.compile(r"\s*[^:\s][^:]{0,11}:\s*\S.{14,}")  # "店铺搭建与维护：依据品牌调性规划…"
