@@ -385,7 +385,7 @@ class Doc:
             or not sec["listed"]
             or sec["kind"] not in ("duties", "requirements")
             or not sec["items"]
-            or len(t) < 12
+            or len(t) < 6
             or fold(t[-1]) not in TERM
         ):
             return None

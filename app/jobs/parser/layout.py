@@ -153,6 +153,7 @@ def label_lines(lines):
             and ":" not in lines[i + 1][1]
             and not MARKER.match(lines[i + 1][1].lstrip())
             and not FIELD.match(lines[i + 1][1].strip() + ":")
+            and not FORM_CELL.match(lines[i + 1][1].strip())  # "所辖人员客服部经理": another cell, out of order
         ):
             raw = label + "：" + lines[i + 1][0].strip()
             lines[i : i + 2] = [(raw, raw.translate(FOLD))]
@@ -374,7 +375,7 @@ def subheadings(lines, noise, markers, title_at) -> set:
             and not markers[i]
             and i not in title_at
             and len(t) <= 24
-            and not any(c in ":;,.!?、" for c in t)
+            and not any(c in ":;,.!?、。" for c in t)  # a sentence ("设定安全库存提醒。") is no sub-heading
             and heading_like(t, "label")
             and not kind_of(t)
             and (lines[prev][1].rstrip()[-1:] in DONE + "】" or _opens(lines[prev][1]))
