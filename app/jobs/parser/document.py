@@ -25,6 +25,7 @@ from app.jobs.parser.patterns import (
     REQ_LABEL_LINE,
     REQ_LIKE,
     TERM,
+    TRAIL,
     WORDY,
     clean,
     field_value,
@@ -379,15 +380,11 @@ class Doc:
           sub-heading of a section of the same kind; the list's next number goes back to the list);
         - "1、…实施。" then "分析市场趋势…。" then "2、…": a sentence between two numbers of the same
           list is an item of that list too."""
-        sec, t = self.sec, clean([s])
-        if (
-            sec is None
-            or not sec["listed"]
-            or sec["kind"] not in ("duties", "requirements")
-            or not sec["items"]
-            or len(t) < 6
-            or fold(t[-1]) not in TERM
-        ):
+        sec = self.sec
+        if sec is None or not sec["listed"] or sec["kind"] not in ("duties", "requirements") or not sec["items"]:
+            return None
+        t = s.strip(TRAIL + "\u3000")
+        if len(t) < 6 or fold(t[-1]) not in TERM:
             return None
         last = sec["items"][-1]
         if (
