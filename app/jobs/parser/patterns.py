@@ -163,7 +163,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
         r"|\bbenefits\b|\bperks\b|\bwhat we offer\b|\bsalary\b|\bcompensation\b|\babout (?:us|the company)\b"
         r"|\bcompany overview\b|\bwork(?:ing)? (?:conditions|environment|hours)\b"
         r"|\bphysical (?:demands|requirements)\b"
-        r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b|\bat a glance\b|\btools\b",
+        r"|\bhow to apply\b|\bequal opportunity\b|\blocation\b|\bcareer (?:progression|path)\b|\bat a glance\b|\b(?:quick|key) facts\b|\btools\b",
     ),
     (
         "duties",
