@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.core.declared_forms import declared
 from app.core.numbers import plain
+from app.jobs.content import MAX_TITLE
 from app.jobs.fields import COMPETENCY, KPI
 from app.jobs.models import SCALE_MAX, Frequency, Period, RequirementKind
 
@@ -72,7 +73,7 @@ class KpiRowForm(Form):
 
 class ContentForm(FlaskForm):
     version = HiddenField()
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 3})
     authority = TextAreaField(_l("Authority (职责权限)"), render_kw={"rows": 3})
     management_responsibility = TextAreaField(_l("Management responsibility (管理责任)"), render_kw={"rows": 2})
