@@ -19,13 +19,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.core.fields import CODE_MESSAGE, CODE_PATTERN, Entity, Field
+from app.core.urls import parse_id
 
 
-def optional_int(value):
-    """Coerce a select's value: '' (the blank choice) is None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+class IdsField(SelectMultipleField):
+    """Several records chosen in a select: their ids; a crafted value that is no id is dropped
+    (``parse_id``), as a record that does not exist would be."""
+
+    def process_formdata(self, valuelist):
+        self.data = [i for i in (parse_id(value) for value in valuelist) if i is not None]
 
 
 def form_field(f: Field):
@@ -72,14 +74,13 @@ def form_field(f: Field):
     if f.kind == "bool":
         return BooleanField(f.label, default=f.default, description=description)
     validators = [InputRequired(message=required_message)] if f.required else []
-    if f.kind == "ref" and f.widget == "select":  # the view fills the choices
+    # Selects whose choices the view fills: the ids chosen, a crafted value being no id (None).
+    if f.kind == "ref" and f.widget == "select":
         return SelectField(
-            f.label, coerce=optional_int, validate_choice=False, validators=validators, description=description
+            f.label, coerce=parse_id, validate_choice=False, validators=validators, description=description
         )
     if f.kind == "refs" and f.widget == "select":
-        return SelectMultipleField(
-            f.label, coerce=int, validate_choice=False, validators=validators, description=description
-        )
+        return IdsField(f.label, coerce=parse_id, validate_choice=False, validators=validators, description=description)
     raise ValueError(f"No page field for the kind {f.kind!r} of {f.name}")
 
 

@@ -25,6 +25,13 @@ from app.org.fields import DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
 from app.org.models import EmployeeStatus
 
 
+def optional_int(value):
+    """Coerce a select's value: '' (the blank choice) is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 class PositionRefField(StringField):
     """A position typed by its code (with autocomplete in the browser), whose data is the id.
 
@@ -84,6 +91,10 @@ def form_field(f: Field):
     if f.kind == "status":
         return SelectField(f.label, choices=EmployeeStatus.choices, description=f.help or "")
     validators = [InputRequired(message=required_message)] if f.required else []
+    if f.kind == "ref" and f.widget == "select":  # the view fills the choices
+        return SelectField(
+            f.label, coerce=optional_int, validate_choice=False, validators=validators, description=f.help or ""
+        )
     if f.kind == "ref" and f.widget == "lookup":
         return PositionRefField(f.label, validators=validators, description=f.help or "")
     if f.kind == "refs" and f.widget != "select":

@@ -122,3 +122,11 @@ def test_a_period_not_declared_is_refused_by_both(app, value):
     form.period_type.validate(form)
     assert form.period_type.errors
     assert "period_type" in CycleIn().validate({"name": "x", "period_type": value, "start_date": "2026-11-01"})
+
+
+def test_a_crafted_id_in_the_cycle_page_is_no_id(app):
+    """The selects' values go through parse_id: what is not an id (text, a number beyond any id)
+    is no record, never an error of the database."""
+    form = _form(app, template_id="abc", department_ids=["3", "zz", "99999999999999999999"])
+    assert form.template_id.data is None
+    assert form.department_ids.data == [3]

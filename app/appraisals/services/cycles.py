@@ -25,6 +25,9 @@ from app.org.models import Department
 # --- cycles -----------------------------------------------------------------------------------
 
 
+NAME_MAX = CYCLE.field("name").max_length
+
+
 class CycleData(Values):
     """A cycle's declared fields (app/appraisals/fields.py), as the pages and the API give them."""
 
@@ -66,8 +69,8 @@ def _check_cycle(data: CycleData, aligned: bool = True) -> tuple[date, date, App
     errors: dict[str, list[str]] = {}
     if not (data.name or "").strip():
         errors["name"] = [_("Enter a name.")]
-    elif len(data.name.strip()) > 120:
-        errors["name"] = [_("At most %(num)d characters (this has %(len)d).", num=120, len=len(data.name.strip()))]
+    elif len(data.name.strip()) > NAME_MAX:
+        errors["name"] = [_("At most %(num)d characters (this has %(len)d).", num=NAME_MAX, len=len(data.name.strip()))]
     if data.period_type not in PeriodType.values():
         errors["period_type"] = [_("Choose a period from the list.")]
     start, end = data.start_date, data.end_date
