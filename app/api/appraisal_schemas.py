@@ -5,54 +5,47 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import Exact, Output, PageArgs, Text, optional_ref, query_ref, ref, text, version_field
-from app.appraisals.models import CycleStatus, ExclusionReason, PeriodType, SelfReviewState, Step
+from app.api.schemas import (
+    Exact,
+    Output,
+    PageArgs,
+    Text,
+    input_schema,
+    optional_ref,
+    output_schema,
+    query_ref,
+    ref,
+    text,
+    version_field,
+)
+from app.appraisals.fields import CYCLE
+from app.appraisals.models import CycleStatus, ExclusionReason, SelfReviewState, Step
 from app.appraisals.services.flow import MAX_COMMENT, REOPEN_STEPS
 
-PERIODS = sorted(PeriodType.values())
 STEPS = Step.order()
 
 
-class CycleIn(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
-    period_type = fields.String(required=True, validate=validate.OneOf(PERIODS))
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "The last day; null: the end of the month, quarter or year (required for custom)."},
-    )
-    template_id = optional_ref()
-    department_ids = fields.List(
-        ref(),
-        load_default=list,
-        validate=validate.Length(max=500),
-        metadata={"description": "The departments in scope; empty: the whole company."},
-    )
-    include_subdepartments = fields.Boolean(load_default=True)
-    self_review_due = fields.Date(allow_none=True, load_default=None)
-    manager_review_due = fields.Date(allow_none=True, load_default=None)
+# A cycle's fields are declared once, in app/appraisals/fields.py; these add the rest.
+CycleIn = input_schema("CycleIn", CYCLE)
 
 
 class CycleUpdate(CycleIn):
     version = version_field()
 
 
-class CycleOut(Output):
-    id = fields.Integer()
-    name = fields.String()
-    period_type = fields.String(validate=validate.OneOf(PERIODS))
-    start_date = fields.Date()
-    end_date = fields.Date()
-    self_review_due = fields.Date(allow_none=True)
-    manager_review_due = fields.Date(allow_none=True)
-    template_id = fields.Integer()
-    department_ids = fields.Pluck("IdOut", "id", many=True, attribute="departments")
-    include_subdepartments = fields.Boolean()
-    status = fields.String(validate=validate.OneOf(sorted(CycleStatus.values())))
-    launched_at = fields.DateTime(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    version = fields.Integer()
+CycleOut = output_schema(
+    "CycleOut",
+    CYCLE,
+    ("id", "name", "period_type", "start_date", "end_date", "self_review_due", "manager_review_due"),
+    id=fields.Integer(),
+    end_date=fields.Date(),  # computed from the period when none is given
+    template_id=fields.Integer(),  # the standard template when none is given
+    department_ids=fields.Pluck("IdOut", "id", many=True, attribute="departments"),
+    status=fields.String(validate=validate.OneOf(sorted(CycleStatus.values()))),
+    launched_at=fields.DateTime(allow_none=True),
+    closed_at=fields.DateTime(allow_none=True),
+    version=fields.Integer(),
+)
 
 
 class CycleArgs(PageArgs):

@@ -67,6 +67,7 @@ from app.appraisals.access import (
     is_own_review,
     review_scope,
 )
+from app.appraisals.fields import CYCLE
 from app.appraisals.models import AppraisalCycle, Review, Step
 from app.appraisals.services import calibration, exclusions, flow, followup, results, rewards
 from app.auth.permissions import requires
@@ -147,17 +148,8 @@ def update_cycle(body, cycle_id: int):
     """
     cycle = services.get_cycle(cycle_id)
     version = seen_version(body.pop("version", None))
-    current = {
-        "name": cycle.name,
-        "period_type": cycle.period_type,
-        "start_date": cycle.start_date,
-        "end_date": cycle.end_date,
-        "template_id": cycle.template_id,
-        "department_ids": [d.id for d in cycle.departments],
-        "include_subdepartments": cycle.include_subdepartments,
-        "self_review_due": cycle.self_review_due,
-        "manager_review_due": cycle.manager_review_due,
-    }
+    current = {name: getattr(cycle, name) for name in CYCLE.names if name != "department_ids"}
+    current["department_ids"] = [d.id for d in cycle.departments]
     services.update_cycle(cycle, _data({**current, **body}), seen_version=version)
     return cycle, 200, etag(cycle)
 

@@ -14,11 +14,11 @@ from app.api.library_schemas import TemplateArgs, TemplateDetailOut, TemplateOut
 from app.api.schemas import PageArgs, page_schema
 from app.auth.permissions import requires
 from app.core.errors import ServiceError
-from app.core.messages import translate
 from app.jobs import library
 from app.jobs import services as jobs
 from app.jobs.access import can_browse_libraries, can_parse_job_descriptions, can_review_jd
 from app.jobs.files import FileRefused
+from app.jobs.messages import translate
 from app.jobs.parser import MAX_CHARS, ParseError, parse_job_description
 from app.jobs.uploads import max_file_bytes, parse_file, read_upload
 

@@ -5,7 +5,6 @@ for their team); HR and admins keep them. Both libraries have the same endpoints
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +47,7 @@ class Library:
     archive: Callable  # (obj, archived)
     listing: Callable  # (search, include_archived) → select
     usage: Callable  # (ids) → {id: count}
-    data: type  # the service's dataclass; its fields are the request's
+    data: type  # the service's Values of the entry's declared fields (app/jobs/fields.py): the request's
     schema_in: type
     schema_update: type
     schema_out: type
@@ -63,7 +62,7 @@ def _library_routes(lib: Library) -> None:
         return Row(obj, usage=lib.usage([obj.id]).get(obj.id, 0)), status, {**etag(obj), **(headers or {})}
 
     def current(obj) -> dict:
-        return {field.name: getattr(obj, field.name) for field in dataclasses.fields(lib.data)}
+        return {name: getattr(obj, name) for name in lib.data.entity.names}
 
     def change(body: dict, object_id: int, partial: bool):
         obj = lib.get(object_id)

@@ -3,11 +3,12 @@ descriptions (whose content has the shape of a draft's, app/api/content_schemas.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
 
 from app.api.content_schemas import ContentOut
-from app.api.schemas import Output, PageArgs, Text, code, one_of, optional_text, text, version_field
-from app.jobs.models import SCALE_MAX, Direction
+from app.api.schemas import Output, PageArgs, input_schema, output_schema, text, version_field
+from app.jobs.fields import COMPETENCY, KPI
+from app.jobs.models import SCALE_MAX
 
 
 class ArchivedFlag(fields.Boolean):
@@ -25,64 +26,44 @@ class LibraryArgs(PageArgs):
 # --- KPI library --------------------------------------------------------------------------------
 
 
-class KpiIn(Schema):
-    code = code()
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
-    unit = optional_text(40)
-    direction = one_of(
-        Direction,
-        load_default=Direction.HIGHER.value,
-        metadata={"description": "higher or lower (is better). Cannot change once targets use the KPI."},
-    )
-    definition = optional_text(5000)
-    measurement = optional_text(5000)
+# A KPI's and a competency's fields are declared once, in app/jobs/fields.py; these add the rest.
+KpiIn = input_schema("KpiIn", KPI)
 
 
 class KpiUpdate(KpiIn):
     version = version_field()
 
 
-class KpiOut(Output):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    unit = fields.String()
-    direction = one_of(Direction)
-    definition = fields.String()
-    measurement = fields.String(metadata={"description": "How it is measured: data source, formula, who reports it."})
-    usage = fields.Integer(metadata={"description": "KPI targets (in any version) that use it."})
-    archived = ArchivedFlag(attribute="archived_at")
-    version = fields.Integer()
+KpiOut = output_schema(
+    "KpiOut",
+    KPI,
+    id=fields.Integer(),
+    measurement=fields.String(metadata={"description": "How it is measured: data source, formula, who reports it."}),
+    usage=fields.Integer(metadata={"description": "KPI targets (in any version) that use it."}),
+    archived=ArchivedFlag(attribute="archived_at"),
+    version=fields.Integer(),
+)
 
 
 # --- competency library -------------------------------------------------------------------------
 
 
-class CompetencyIn(Schema):
-    code = code()
-    name = Text(required=True, validate=validate.Length(min=1, max=120))
-    description = optional_text(5000)
-    levels = fields.List(
-        text(500),
-        load_default=list,
-        validate=validate.Length(max=SCALE_MAX),
-        metadata={"description": f"What levels 1 to {SCALE_MAX} mean, in order (missing ones are blank)."},
-    )
+CompetencyIn = input_schema("CompetencyIn", COMPETENCY)
 
 
 class CompetencyUpdate(CompetencyIn):
     version = version_field()
 
 
-class CompetencyOut(Output):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    description = fields.String()
-    levels = fields.List(fields.String(), metadata={"description": f"Levels 1 to {SCALE_MAX}."})
-    usage = fields.Integer(metadata={"description": "Job descriptions (any version) that require it."})
-    archived = ArchivedFlag(attribute="archived_at")
-    version = fields.Integer()
+CompetencyOut = output_schema(
+    "CompetencyOut",
+    COMPETENCY,
+    id=fields.Integer(),
+    levels=fields.List(fields.String(), metadata={"description": f"Levels 1 to {SCALE_MAX}."}),
+    usage=fields.Integer(metadata={"description": "Job descriptions (any version) that require it."}),
+    archived=ArchivedFlag(attribute="archived_at"),
+    version=fields.Integer(),
+)
 
 
 # --- base job descriptions -------------------------------------------------------------------------

@@ -5,8 +5,8 @@ Request schemas refuse unknown fields. Limits follow the columns and the pages' 
 pattern, lengths, headcount), so that nothing valid here can fail in the database.
 
 This module holds what every schema module shares: the field helpers, the schemas derived from
-the organisation's declared fields (``input_schema``, ``output_schema``: app/org/fields.py), the
-base of responses, errors, pages and PATCH bodies. The schemas of each domain are in their own modules:
+the domains' declared fields (``input_schema``, ``output_schema``: app/core/fields.py and each
+domain's fields.py), the base of responses, errors, pages and PATCH bodies. The schemas of each domain are in their own modules:
 department_schemas.py, position_schemas.py (with the job description a position carries),
 employee_schemas.py (with assignments), org_schemas.py, job_schemas.py, library_schemas.py,
 content_schemas.py, appraisal_schemas.py and document_schemas.py (with background tasks).
@@ -21,9 +21,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.common import MAX_ID, MAX_PER_PAGE
 from app.auth.models import EMAIL_PATTERN
+from app.core.fields import CODE_MESSAGE, CODE_PATTERN, TEXT_MAX, Entity, Field
 from app.core.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, NumberError, exact, parse_number
 from app.core.text import CONTROL, UNSTORABLE
-from app.org.fields import CODE_MESSAGE, CODE_PATTERN, TEXT_MAX, Entity, Field
 from app.org.models import EmployeeStatus
 
 TOO_MANY = "At most {max} items."  # translated by app.core.messages
@@ -157,9 +157,16 @@ def input_field(f: Field) -> fields.Field:
             ],
         )
     if f.kind == "date":
+        if f.required:
+            return fields.Date(required=True, metadata=metadata)
         return fields.Date(allow_none=True, load_default=None, metadata=metadata)
     if f.kind == "status":
         return fields.String(load_default=f.default, validate=validate.OneOf(STATUSES), metadata=metadata)
+    if f.kind == "choice":
+        given = {"required": True} if f.required else {} if f.default is None else {"load_default": f.default}
+        return fields.String(validate=validate.OneOf(sorted(f.choices.values())), metadata=metadata, **given)
+    if f.kind == "bool":
+        return fields.Boolean(load_default=f.empty(), metadata=metadata)
     if f.kind == "lines":
         return fields.List(
             text(f.max_length or TEXT_MAX),
@@ -177,9 +184,13 @@ def output_field(f: Field) -> fields.Field:
     if f.kind in ("int", "ref"):
         return fields.Integer(allow_none=not f.required) if f.kind == "ref" else fields.Integer()
     if f.kind == "date":
-        return fields.Date(allow_none=True)
+        return fields.Date(allow_none=not f.required)
     if f.kind == "status":
         return fields.String(validate=validate.OneOf(STATUSES))
+    if f.kind == "choice":
+        return fields.String(validate=validate.OneOf(sorted(f.choices.values())))
+    if f.kind == "bool":
+        return fields.Boolean()
     raise ValueError(f"No response field for the kind {f.kind!r} of {f.name}: give it to output_schema")
 
 

@@ -17,48 +17,27 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.appraisals.models import ExclusionReason, FeedbackRelation, PeriodType, PlanStatus, SelfReviewMode
+from app.appraisals.fields import CYCLE
+from app.appraisals.models import ExclusionReason, FeedbackRelation, PlanStatus, SelfReviewMode
 from app.appraisals.services.flow import REOPEN_STEPS
+from app.core.declared_forms import declared
 from app.core.numbers import FORMAT_CHOICES, FORMAT_DESCRIPTION, plain
 
 BLANK = [("", "—")]
 
 
+@declared(CYCLE)
 class CycleForm(FlaskForm):
-    version = HiddenField()
-    name = StringField(
-        lazy_pgettext("thing", "Name"),
-        validators=[InputRequired(), Length(max=120)],
-        render_kw={"placeholder": _l("e.g. 2026 Q4 appraisal")},
-    )
-    period_type = SelectField(_l("Period"), choices=[])
-    start_date = DateField(_l("Start date"), validators=[InputRequired()])
-    end_date = DateField(
-        _l("End date"), validators=[Optional()], description=_l("Left empty: the end of the month, quarter or year.")
-    )
-    template_id = SelectField(_l("Template"), choices=[], validate_choice=False)
-    department_ids = SelectMultipleField(
-        _l("Departments"),
-        choices=[],
-        validate_choice=False,
-        coerce=str,
-        description=_l("None chosen: the whole company."),
-    )
-    include_subdepartments = BooleanField(_l("Include sub-departments"), default=True)
-    self_review_due = DateField(_l("Self-reviews due"), validators=[Optional()])
-    manager_review_due = DateField(_l("Manager reviews due"), validators=[Optional()])
-    submit = SubmitField(_l("Save cycle"))
+    """An appraisal cycle: its fields are declared in app/appraisals/fields.py."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.period_type.choices = PeriodType.choices()
+    version = HiddenField()
+    submit = SubmitField(_l("Save cycle"))
 
 
 class LevelForm(Form):

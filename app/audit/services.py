@@ -21,6 +21,7 @@ from sqlalchemy.orm import ColumnProperty, Mapper
 
 from app.audit.models import AuditEvent
 from app.core import clock
+from app.core.concurrency import register_history
 from app.db import collection_changes, record_label, utcnow
 from app.extensions import db
 
@@ -191,7 +192,29 @@ def track_changes() -> None:
         if rows:
             session.execute(insert(AuditEvent), rows)
 
+    register_history(changes_since)
     _tracking = True
+
+
+def changes_since(obj, seen_version: int) -> dict:
+    """{field: [old, new]} of the audited updates of ``obj`` after the version the client saw,
+    its lists (a position's dotted lines, a department's functions) included: what a refused
+    edit lists (``app.core.concurrency``)."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity == type(obj).__tablename__,
+            AuditEvent.entity_id == str(obj.id),
+            AuditEvent.action == "update",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(max(obj.version - seen_version, 1))
+    ).all()
+    merged: dict = {}
+    for event_ in reversed(events):
+        for field, (before, after) in (event_.changes or {}).items():
+            merged[field] = [merged.get(field, [before])[0], after]
+    return {field: values for field, values in merged.items() if values[0] != values[1]}
 
 
 def list_events(

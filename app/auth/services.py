@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 
 from app.audit import services as audit
 from app.auth.models import EMAIL_PATTERN, ApiToken, Role, User
@@ -122,20 +122,30 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+# Who holds an account, for naming people: the organisation registers its employees
+# (``register_account_holder(Employee, Employee.name, Employee.user_id)``, app/org/models.py).
+_holder: tuple | None = None
+
+
+def register_account_holder(entity, name, user_id) -> None:
+    """``entity``'s rows hold accounts: ``name`` names the person holding the account ``user_id``."""
+    global _holder
+    _holder = (entity, name, user_id)
+
+
 def person_names(user_ids) -> dict[int, str]:
     """{user id: how the person is named on every page}: the name of the employee who holds the
     account, else the account's name, else its e-mail (one query). The audit trail names people
     by the same rule."""
-    from app.org.models import Employee
-
     ids = {i for i in user_ids if i}
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(User.id, User.name, User.email, Employee.name)
-        .outerjoin(Employee, Employee.user_id == User.id)
-        .where(User.id.in_(ids))
-    )
+    if _holder is None:
+        query = select(User.id, User.name, User.email, literal(None))
+    else:
+        entity, holder_name, holder_user_id = _holder
+        query = select(User.id, User.name, User.email, holder_name).outerjoin(entity, holder_user_id == User.id)
+    rows = db.session.execute(query.where(User.id.in_(ids)))
     return {user_id: employee or name or email for user_id, name, email, employee in rows}
 
 

@@ -12,6 +12,7 @@ from app.auth.models import ROLE_LABELS, ApiToken, Role, User
 from app.auth.passwords import policy_summary
 from app.auth.permissions import can_manage_own_tokens, can_manage_users, requires
 from app.core.deployment import cookies_need_https_here
+from app.core.errors_views import register_error_page
 from app.core.forms import save
 from app.core.listing import page_of, sort_query
 from app.core.urls import safe_next
@@ -67,13 +68,36 @@ def login():
     return render_login(form)
 
 
-def render_login(form: LoginForm, status: int = 200):
-    from app.demo.services import DEMO_USERS
+# The accounts the login page lists when SHOW_DEMO_LOGINS is on: (e-mail, password, role) of
+# each, registered by the demo (app/demo/services.py).
+DEMO_LOGINS: list[tuple[str, str, str]] = []
 
+
+def register_demo_logins(accounts) -> None:
+    DEMO_LOGINS[:] = list(accounts)
+
+
+def _insecure_cookies_page(error):
+    """A refused login form over plain HTTP with secure cookies: the page explains why."""
+    return render_login(LoginForm(), 400) if cookies_need_https_here() else None
+
+
+def _too_many_attempts_page(error):
+    minutes = max(1, round(error.limit.limit.get_expiry() / 60)) if getattr(error, "limit", None) else 15
+    form = LoginForm()
+    form.form_errors.append(_("Too many failed login attempts. Wait %(num)d minutes, then try again.", num=minutes))
+    return render_login(form, 429)
+
+
+register_error_page("auth.login", "csrf", _insecure_cookies_page)
+register_error_page("auth.login", 429, _too_many_attempts_page)
+
+
+def render_login(form: LoginForm, status: int = 200):
     return render_template(
         "auth/login.html",
         form=form,
-        demo_users=DEMO_USERS,
+        demo_users=DEMO_LOGINS,
         needs_https=cookies_need_https_here(),
         role_labels={role.value: label for role, label in ROLE_LABELS.items()},
     ), status

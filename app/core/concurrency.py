@@ -4,12 +4,13 @@ opened it" list that a refused edit shows, with readable values and field labels
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from app.audit.models import AuditEvent
 from app.core.errors import Conflict
 from app.extensions import db
 
@@ -38,24 +39,24 @@ def check_version(obj, seen_version: int | None) -> None:
     )
 
 
+def _no_history(obj, seen_version: int) -> dict:
+    return {}
+
+
+_changes_since: Callable[[Any, int], dict] = _no_history
+
+
+def register_history(changes_since: Callable[[Any, int], dict]) -> None:
+    """How the changes of a record after a version are read: the audit trail registers its own
+    (``app.audit.services.changes_since``) when it starts recording; until then a conflict lists
+    no changes."""
+    global _changes_since
+    _changes_since = changes_since
+
+
 def changes_since(obj, seen_version: int) -> dict:
-    """{field: [old, new]} of the audited updates of ``obj`` after the version the client saw,
-    its lists (a position's dotted lines, a department's functions) included."""
-    events = db.session.scalars(
-        db.select(AuditEvent)
-        .where(
-            AuditEvent.entity == type(obj).__tablename__,
-            AuditEvent.entity_id == str(obj.id),
-            AuditEvent.action == "update",
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(max(obj.version - seen_version, 1))
-    ).all()
-    merged: dict = {}
-    for event in reversed(events):
-        for field, (before, after) in (event.changes or {}).items():
-            merged[field] = [merged.get(field, [before])[0], after]
-    return {field: values for field, values in merged.items() if values[0] != values[1]}
+    """{field: [old, new]} of the recorded updates of ``obj`` after the version the client saw."""
+    return _changes_since(obj, seen_version)
 
 
 def _mapped_class(table):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -9,7 +12,6 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.core.deployment import cookies_need_https_here
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db, login_manager
 
@@ -78,14 +80,27 @@ def _page(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+# Pages that answer an error themselves (the login page shows its form with the reason):
+# {(endpoint, status or "csrf"): page(error)}, registered by their domain; a page that returns
+# None leaves the usual answer.
+_OWN_PAGES: dict[tuple[str, int | str], Callable[[Exception], Any]] = {}
+
+
+def register_error_page(endpoint: str, kind: int | str, page: Callable[[Exception], Any]) -> None:
+    _OWN_PAGES[(endpoint, kind)] = page
+
+
+def _own_page(kind: int | str, error: Exception):
+    page = _OWN_PAGES.get((request.endpoint or "", kind))
+    return None if page is None else page(error)
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        if request.endpoint == "auth.login" and cookies_need_https_here():
-            from app.auth.forms import LoginForm
-            from app.auth.views import render_login
-
-            return render_login(LoginForm(), 400)  # the page explains why (secure cookies over HTTP)
+        own = _own_page("csrf", error)
+        if own is not None:
+            return own
         return _page(
             400,
             _("The form expired or was sent from elsewhere (missing security token). Reload the page and try again."),
@@ -132,16 +147,9 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code == 429 and request.endpoint == "auth.login":
-            from app.auth.forms import LoginForm
-            from app.auth.views import render_login
-
-            minutes = max(1, round(error.limit.limit.get_expiry() / 60)) if getattr(error, "limit", None) else 15
-            form = LoginForm()
-            form.form_errors.append(
-                _("Too many failed login attempts. Wait %(num)d minutes, then try again.", num=minutes)
-            )
-            return render_login(form, 429)
+        own = _own_page(error.code or 500, error)
+        if own is not None:
+            return own
         if wants_json():
             # webargs' abort (the API's request parsing) attaches a message and per-field errors.
             data = getattr(error, "data", None) or {}

@@ -2,9 +2,10 @@
 
 marshmallow and webargs format their validation messages in English ("Must be greater than or
 equal to 1."), and so does the job-description parser (its messages are module constants, so
-that the parser needs no Flask). Each is matched here against its English template and given
-back translated, with the same values filled in. A message without an entry is returned as it
-is: the API's own messages are translated where they are made.
+that the parser needs no Flask; the jobs domain registers them, app/jobs/messages.py). Each is
+matched here against its English template and given back translated, with the same values
+filled in. A message without an entry is returned as it is: the API's own messages are
+translated where they are made.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Callable
 
 from flask_babel import gettext as _
-
-from app.jobs import parser
 
 # (English template with {name} placeholders, translation taking the placeholders as keywords)
 _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
@@ -52,61 +51,6 @@ _TEMPLATES: list[tuple[str, Callable[..., str]]] = [
     ),
     ("Must be one of: {choices}.", lambda **v: _("Must be one of: %(choices)s.", **v)),
     ("At most {max} items.", lambda **v: _("At most %(num)d items.", num=int(v["max"]))),
-    # the job-description parser
-    (parser.ERR_NOT_TEXT, lambda: _("The job description must be text.")),
-    (parser.ERR_EMPTY, lambda: _("The job description is empty.")),
-    (
-        parser.ERR_TOO_LONG,
-        lambda **v: _("The job description is too long (%(length)s characters; the limit is %(limit)s).", **v),
-    ),
-    (
-        parser.WARN_NOISE_ONE,
-        lambda: _("Ignored 1 line that looks like web-page noise (download banners, view counters)."),
-    ),
-    (
-        parser.WARN_NOISE,
-        lambda **v: _("Ignored %(count)s lines that look like web-page noise (download banners, view counters).", **v),
-    ),
-    (
-        parser.WARN_JUMP,
-        lambda **v: _(
-            "Item numbering jumps from %(previous)s to %(current)s in section “%(section)s”: check for a missing item.",
-            **v,
-        ),
-    ),
-    (
-        parser.WARN_JUMP_UNTITLED,
-        lambda **v: _("Item numbering jumps from %(previous)s to %(current)s: check for a missing item.", **v),
-    ),
-    (
-        parser.WARN_START,
-        lambda **v: _("Item numbering starts at %(current)s in section “%(section)s”: check for a missing item.", **v),
-    ),
-    (parser.WARN_START_UNTITLED, lambda **v: _("Item numbering starts at %(current)s: check for a missing item.", **v)),
-    (
-        parser.WARN_NO_DUTIES,
-        lambda: _("No duties were found: check that the text lists the responsibilities of the position."),
-    ),
-    (
-        parser.WARN_EMPTY_HEADING,
-        lambda **v: _("Nothing was found under the heading “%(heading)s”: check that its items were pasted.", **v),
-    ),
-    (
-        parser.WARN_RUN_ON,
-        lambda **v: _(
-            "Item %(current)s seems to be run into the item before it in section "
-            "“%(section)s” (the numbering does not go on there): check it.",
-            **v,
-        ),
-    ),
-    (
-        parser.WARN_RUN_ON_UNTITLED,
-        lambda **v: _(
-            "Item %(current)s seems to be run into the item before it (the numbering does not go on there): check it.",
-            **v,
-        ),
-    ),
-    (parser.WARN_MORE, lambda **v: _("%(count)s more warnings are not shown.", **v)),
 ]
 
 
@@ -115,8 +59,20 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*?)", re.escape(template)), re.S)
 
 
-# Longest first, so that "at least {min} and at most {max}" wins over "at least {min}".
-_COMPILED = sorted(((_pattern(t), translate) for t, translate in _TEMPLATES), key=lambda p: -len(p[0].pattern))
+def _compiled() -> list[tuple[re.Pattern[str], Callable[..., str]]]:
+    # Longest first, so that "at least {min} and at most {max}" wins over "at least {min}".
+    return sorted(((_pattern(t), translate) for t, translate in _TEMPLATES), key=lambda p: -len(p[0].pattern))
+
+
+_COMPILED = _compiled()
+
+
+def register_messages(templates: list[tuple[str, Callable[..., str]]]) -> None:
+    """Add a domain's English templates and their translations (a domain below which this
+    module sits, such as the job-description parser's, registers its own)."""
+    global _COMPILED
+    _TEMPLATES.extend(t for t in templates if t not in _TEMPLATES)
+    _COMPILED = _compiled()
 
 
 def translate(message: str) -> str:

@@ -37,12 +37,23 @@ def load_libraries() -> tuple[dict[str, Kpi], dict[str, Competency], int]:
     created = 0
     for code, name, unit, direction, definition, measurement in jd_data.KPIS:
         if code not in kpis:
-            kpis[code] = library.create_kpi(library.KpiData(code, name, unit, direction, definition, measurement))
+            kpis[code] = library.create_kpi(
+                library.KpiData(
+                    code=code,
+                    name=name,
+                    unit=unit,
+                    direction=direction,
+                    definition=definition,
+                    measurement=measurement,
+                )
+            )
             created += 1
     for code, name, description, topic in jd_data.COMPETENCIES:
         if code not in competencies:
             competencies[code] = library.create_competency(
-                library.CompetencyData(code, name, description, jd_data.competency_levels(topic))
+                library.CompetencyData(
+                    code=code, name=name, description=description, levels=jd_data.competency_levels(topic)
+                )
             )
             created += 1
     return kpis, competencies, created

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth import services as auth_services
+from app.auth.views import register_demo_logins
 from app.demo import org_data
 from app.extensions import db
 from app.org import services as org
@@ -18,6 +19,7 @@ DEMO_USERS = (
     ("manager@rolebook.demo", DEMO_PASSWORD, "manager"),
     ("employee@rolebook.demo", DEMO_PASSWORD, "employee"),
 )
+register_demo_logins(DEMO_USERS)  # the login page lists them when SHOW_DEMO_LOGINS is on
 DEMO_NAMES = {
     "admin@rolebook.demo": "系统管理员",
     "hr@rolebook.demo": "人事专员 李娜",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
@@ -23,11 +22,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.core.declared_forms import declared
 from app.core.numbers import plain
-from app.jobs.models import SCALE_MAX, Direction, Frequency, Period, RequirementKind
-from app.org.forms import CODE_MESSAGE, CODE_PATTERN
+from app.jobs.content import MAX_TITLE
+from app.jobs.fields import COMPETENCY, KPI
+from app.jobs.models import SCALE_MAX, Frequency, Period, RequirementKind
 
 BLANK = [("", "—")]
 
@@ -72,7 +73,7 @@ class KpiRowForm(Form):
 
 class ContentForm(FlaskForm):
     version = HiddenField()
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     purpose = TextAreaField(_l("Purpose"), render_kw={"rows": 3})
     authority = TextAreaField(_l("Authority (职责权限)"), render_kw={"rows": 3})
     management_responsibility = TextAreaField(_l("Management responsibility (管理责任)"), render_kw={"rows": 2})
@@ -276,40 +277,31 @@ class TemplateForm(FlaskForm):
     submit = SubmitField(_l("Save to the library"))
 
 
+@declared(KPI)
 class KpiForm(FlaskForm):
-    code = StringField(
-        _l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)]
-    )
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)], description=_l("E.g. 元, %, 单, 小时."))
-    direction = SelectField(_l("Direction"), choices=Direction.choices)
-    definition = TextAreaField(_l("Definition"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
-    measurement = TextAreaField(
-        _l("How it is measured"),
-        validators=[Optional(), Length(max=5000)],
-        render_kw={"rows": 3},
-        description=_l("Data source, formula, who reports it."),
-    )
+    """A KPI of the library: its fields are declared in app/jobs/fields.py."""
+
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
 
+LEVELS = COMPETENCY.field("levels")
+LEVEL_LABELS = (_l("Level 1"), _l("Level 2"), _l("Level 3"), _l("Level 4"), _l("Level 5"))
+
+
+@declared(COMPETENCY, skip=("levels",))
 class CompetencyForm(FlaskForm):
-    code = StringField(
-        _l("Code"), validators=[DataRequired(), Length(max=40), Regexp(CODE_PATTERN, message=CODE_MESSAGE)]
-    )
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2})
-    level_1 = StringField(_l("Level 1"), validators=[Optional(), Length(max=500)])
-    level_2 = StringField(_l("Level 2"), validators=[Optional(), Length(max=500)])
-    level_3 = StringField(_l("Level 3"), validators=[Optional(), Length(max=500)])
-    level_4 = StringField(_l("Level 4"), validators=[Optional(), Length(max=500)])
-    level_5 = StringField(_l("Level 5"), validators=[Optional(), Length(max=500)])
+    """A competency of the library (app/jobs/fields.py); its levels are a field each."""
+
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
     def levels(self) -> list[str]:
-        return [getattr(self, f"level_{n}").data or "" for n in range(1, SCALE_MAX + 1)]
+        return [self[f"level_{n}"].data or "" for n in range(1, LEVELS.maximum + 1)]
+
+
+for _n, _label in enumerate(LEVEL_LABELS[: LEVELS.maximum], start=1):
+    setattr(CompetencyForm, f"level_{_n}", StringField(_label, validators=[Optional(), Length(max=LEVELS.max_length)]))
 
 
 class UploadForm(FlaskForm):

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
+from app.core.fields import Values
 from app.db import utcnow
 from app.extensions import db
 from app.jobs import services
 from app.jobs.content import clean_content, version_content, without_ids, without_links
+from app.jobs.fields import COMPETENCY, KPI
 from app.jobs.models import SCALE_MAX, Competency, CompetencyRequirement, Direction, JobTemplate, Kpi, KpiTarget
 from app.org.models import Position
 
@@ -33,14 +33,10 @@ def _unique(model, code: str, current_id, message: str) -> None:
 # --- KPIs -------------------------------------------------------------------------------------
 
 
-@dataclass
-class KpiData:
-    code: str
-    name: str
-    unit: str = ""
-    direction: str = Direction.HIGHER.value
-    definition: str = ""
-    measurement: str = ""
+class KpiData(Values):
+    """A KPI's declared fields (app/jobs/fields.py), as the pages and the API give them."""
+
+    entity = KPI
 
 
 def get_kpi(kpi_id: int) -> Kpi:
@@ -124,12 +120,10 @@ def kpi_choices() -> list[Kpi]:
 # --- competencies -----------------------------------------------------------------------------
 
 
-@dataclass
-class CompetencyData:
-    code: str
-    name: str
-    description: str = ""
-    levels: list[str] = field(default_factory=list)
+class CompetencyData(Values):
+    """A competency's declared fields (app/jobs/fields.py); ``levels`` in order."""
+
+    entity = COMPETENCY
 
 
 def get_competency(competency_id: int) -> Competency:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.core.messages import translate
 from app.extensions import db
 from app.jobs import parser
 from app.jobs.chinese import simplified
 from app.jobs.content import empty_content
+from app.jobs.messages import translate
 from app.jobs.models import Frequency, Kpi, RequirementKind
 
 _FREQUENCIES = [  # explicit rhythms only ("年度、季度和月度的销售计划" names plans, not a rhythm)

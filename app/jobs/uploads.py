@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.core.messages import translate
 from app.jobs import parser
 from app.jobs.exported import parse_answer
 from app.jobs.files import Extracted, FileRefused, extract
+from app.jobs.messages import translate
 from app.jobs.text_to_content import Imported, import_text
 
 DEFAULT_MAX_BYTES = 20_000_000

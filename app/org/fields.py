@@ -1,4 +1,5 @@
-"""The fields of the organisation's records, declared once.
+"""The fields of the organisation's records, declared once (the ``Field``, ``Entity`` and
+``Values`` they are made of are in ``app/core/fields.py``, shared with the other domains).
 
 Each entity (department, position, employee) lists its fields here: name, kind, label, limits,
 whether it is required, its default and the words that explain it. The rest is derived:
@@ -36,130 +37,25 @@ importer to look its code up (``app/transfer/importing.py``) and the exporter to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from app.core.fields import (  # noqa: F401 (the generic part, used through this module by org's consumers)
+    CODE_DESCRIPTION,
+    CODE_MESSAGE,
+    CODE_PATTERN,
+    PLAIN,
+    TEXT_KINDS,
+    TEXT_MAX,
+    Entity,
+    Field,
+    Values,
+)
+from app.core.fields import column_length as _length
 from app.org.models import Department, Employee, EmployeeStatus, Position
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
-CODE_MESSAGE = _l("Use letters, digits, dots, dashes and underscores, e.g. EC-MGR.")
-TEXT_MAX = 20_000  # a free text of a record (Text columns): more is not a description
 MAX_LIST = 200  # items of a department's lists (functions, collaborations)
 MAX_REFS = 100  # positions named in one list (dotted lines)
-
-
-def _length(column) -> int:
-    """The length of a String column of the model, so that a limit is written once (the model)."""
-    return column.property.columns[0].type.length
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of an entity. ``sheet_key`` and ``sheet_label`` name its spreadsheet column when
-    they differ from ``name`` and ``label`` (a reference is written as the other record's code);
-    ``sheet=False`` leaves it out of the spreadsheets."""
-
-    name: str
-    kind: str
-    label: Any
-    required: bool = False
-    max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-    default: Any = None
-    help: Any = None  # under the page's field
-    description: str | None = None  # the API reference (English, as the rest of the document)
-    messages: tuple[tuple[str, Any], ...] = ()  # page messages: ("required", ...), ("range", ...)
-    widget: str = ""  # ref: "select" (choices from the view) or "lookup" (position code)
-    target: str = ""  # ref/refs: the kind of record referred to (departments, positions, users)
-    rows: int = 3  # text, lines, pairs: the height of the page's text area
-    sheet: bool = True
-    sheet_key: str = ""
-    sheet_label: Any = None
-    sheet_help: Any = None
-
-    @property
-    def column(self) -> str:
-        return self.sheet_key or self.name
-
-    @property
-    def column_label(self):
-        return self.sheet_label if self.sheet_label is not None else self.label
-
-    def message(self, name: str):
-        return dict(self.messages).get(name)
-
-    def empty(self):
-        """The value of the field when nothing is given."""
-        if self.default is not None:
-            return self.default
-        if self.kind in ("refs", "lines", "pairs"):
-            return []
-        if self.kind in ("ref", "date", "int"):
-            return None
-        return ""
-
-
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    fields: tuple[Field, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
-    def ordered(self, first: tuple[str, ...] = ()) -> tuple[Field, ...]:
-        """The fields with those named in ``first`` first, in that order, then the others (a field
-        added later comes last)."""
-        return tuple(self.field(name) for name in first) + tuple(f for f in self.fields if f.name not in first)
-
-    def of_kind(self, *kinds: str) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.kind in kinds)
-
-
-PLAIN = ("code", "line", "text", "int", "email", "date", "status")  # kinds copied as they are
-TEXT_KINDS = ("code", "line", "text", "email")
-
-
-class Values:
-    """The values of one entity's declared fields (``data.code``, ``data.headcount``): what the
-    pages, the API and the spreadsheets hand to the services. Fields not given get their
-    declared default; a required one missing or an unknown name is a TypeError, as for a
-    dataclass."""
-
-    entity: ClassVar[Entity]
-
-    def __init__(self, **values: Any) -> None:
-        unknown = set(values) - set(self.entity.names)
-        if unknown:
-            raise TypeError(f"{type(self).__name__}: unknown field(s) {', '.join(sorted(unknown))}")
-        for f in self.entity.fields:
-            if f.name in values:
-                setattr(self, f.name, values[f.name])
-            elif f.required:
-                raise TypeError(f"{type(self).__name__}: missing required field {f.name}")
-            else:
-                setattr(self, f.name, f.empty())
-
-    def __getattr__(self, name: str) -> Any:  # for type checkers: every declared field is set in __init__
-        raise AttributeError(name)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and vars(other) == vars(self)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
-
-    def plain(self) -> dict[str, Any]:
-        """{name: value} of the fields the services copy without a rule of their own."""
-        return {f.name: getattr(self, f.name) for f in self.entity.of_kind(*PLAIN)}
 
 
 def _text(name: str, label, sheet_label=None, **kwargs) -> Field:
@@ -167,7 +63,6 @@ def _text(name: str, label, sheet_label=None, **kwargs) -> Field:
 
 
 CODE_HELP = _l("Unique; letters, digits, dots, dashes.")
-CODE_DESCRIPTION = "Letters, digits, dots, dashes and underscores, e.g. EC-MGR."
 TOP = _l("Empty at the top of the company.")
 
 # In the order of the API's schemas (the spreadsheets and the responses put some first: see there).

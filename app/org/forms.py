@@ -12,16 +12,16 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.auth.models import EMAIL_PATTERN
-from app.org.fields import CODE_MESSAGE, CODE_PATTERN, DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
+from app.core.declared_forms import declared as declared_fields
+from app.core.declared_forms import form_field as shared_form_field
+from app.org.fields import DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
 from app.org.models import EmployeeStatus
 
 
@@ -79,45 +79,13 @@ class PositionRefListField(PositionRefField):
 
 
 def form_field(f: Field):
-    """The page's field for a declared field (app/org/fields.py): its widget, label, help and
-    validators (required, length, range, pattern) from the declaration."""
+    """The page's field for a declared field (app/org/fields.py): the organisation's own kinds and
+    widgets (e-mail, status, position look-ups) here, the shared ones from app.core.declared_forms."""
     required_message = f.message("required")
-    if f.kind == "code":
-        return StringField(
-            f.label,
-            validators=[DataRequired(), Length(max=f.max_length), Regexp(CODE_PATTERN, message=CODE_MESSAGE)],
-            description=f.help or "",
-        )
-    if f.kind == "line":
-        first = DataRequired() if f.required else Optional()
-        return StringField(f.label, validators=[first, Length(max=f.max_length)], description=f.help or "")
-    if f.kind in ("text", "lines", "pairs"):
-        return TextAreaField(
-            f.label,
-            validators=[Optional(), Length(max=f.max_length)],
-            description=f.help or "",
-            render_kw={"rows": f.rows},
-        )
-    if f.kind == "int":
-        return IntegerField(
-            f.label,
-            default=f.default,
-            validators=[
-                InputRequired(message=required_message),
-                NumberRange(min=f.minimum, max=f.maximum, message=f.message("range")),
-            ],
-            description=f.help or "",
-        )
     if f.kind == "email":
         return EmailField(
             f.label,
             validators=[Optional(), Length(max=f.max_length), Regexp(EMAIL_PATTERN, message=f.message("invalid"))],
-            description=f.help or "",
-        )
-    if f.kind == "date":
-        return DateField(
-            f.label,
-            validators=[InputRequired(message=required_message) if f.required else Optional()],
             description=f.help or "",
         )
     if f.kind == "status":
@@ -127,22 +95,16 @@ def form_field(f: Field):
         return SelectField(
             f.label, coerce=optional_int, validate_choice=False, validators=validators, description=f.help or ""
         )
-    if f.kind == "ref":
+    if f.kind == "ref" and f.widget == "lookup":
         return PositionRefField(f.label, validators=validators, description=f.help or "")
-    if f.kind == "refs":
+    if f.kind == "refs" and f.widget != "select":
         return PositionRefListField(f.label, validators=validators, description=f.help or "")
-    raise ValueError(f"No page field for the kind {f.kind!r} of {f.name}")
+    return shared_form_field(f)
 
 
-def declared(entity: Entity):
+def declared(entity: Entity, skip: tuple[str, ...] = ()):
     """Class decorator: a form gets a field for each of ``entity``'s declared fields."""
-
-    def add_fields(form_class):
-        for f in entity.fields:
-            setattr(form_class, f.name, form_field(f))
-        return form_class
-
-    return add_fields
+    return declared_fields(entity, skip, form_field)
 
 
 def form_values(form, entity: Entity) -> dict:

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.services import register_account_holder
 from app.db import UTCDateTime, VersionedMixin, utcnow
 from app.extensions import db
 
@@ -266,3 +267,6 @@ class Assignment(db.Model):
 
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+register_account_holder(Employee, Employee.name, Employee.user_id)  # people are named as their employee

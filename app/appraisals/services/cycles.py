@@ -5,18 +5,19 @@ out in ``exclusions``; the templates in ``templates`` and the reviews in ``revie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
+from app.appraisals.fields import CYCLE
 from app.appraisals.models import AppraisalCycle, AppraisalTemplate, CycleStatus, PeriodType, Review, Step
 from app.appraisals.services.periods import alignment_errors, period_end
 from app.appraisals.services.templates import default_template
 from app.core.concurrency import check_version
 from app.core.errors import NotFound, ServiceError
+from app.core.fields import Values
 from app.db import utcnow
 from app.extensions import db
 from app.org.models import Department
@@ -24,17 +25,13 @@ from app.org.models import Department
 # --- cycles -----------------------------------------------------------------------------------
 
 
-@dataclass
-class CycleData:
-    name: str
-    period_type: str
-    start_date: date | None
-    end_date: date | None = None
-    template_id: int | None = None
-    department_ids: list[int] = field(default_factory=list)
-    include_subdepartments: bool = True
-    self_review_due: date | None = None
-    manager_review_due: date | None = None
+NAME_MAX = CYCLE.field("name").max_length
+
+
+class CycleData(Values):
+    """A cycle's declared fields (app/appraisals/fields.py), as the pages and the API give them."""
+
+    entity = CYCLE
 
 
 def targets_period(cycle: AppraisalCycle) -> str:
@@ -72,8 +69,8 @@ def _check_cycle(data: CycleData, aligned: bool = True) -> tuple[date, date, App
     errors: dict[str, list[str]] = {}
     if not (data.name or "").strip():
         errors["name"] = [_("Enter a name.")]
-    elif len(data.name.strip()) > 120:
-        errors["name"] = [_("At most %(num)d characters (this has %(len)d).", num=120, len=len(data.name.strip()))]
+    elif len(data.name.strip()) > NAME_MAX:
+        errors["name"] = [_("At most %(num)d characters (this has %(len)d).", num=NAME_MAX, len=len(data.name.strip()))]
     if data.period_type not in PeriodType.values():
         errors["period_type"] = [_("Choose a period from the list.")]
     start, end = data.start_date, data.end_date

@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app.appraisals import access
+from app.appraisals.fields import CYCLE
 from app.appraisals.models import (
     CycleStatus,
     ExclusionReason,
@@ -38,6 +39,8 @@ register_value_labels(
 )
 register_event_labels({"appraisal_review_events": event_label})
 register_value_labels({("improvement_plans", "status"): enum_labels(PlanStatus)})
+# A cycle's declared fields (app/appraisals/fields.py) are named by their labels where the trail has no word.
+register_field_labels({(CYCLE.name, f.name): f.label for f in CYCLE.fields})
 register_field_labels(
     {
         ("improvement_plans", "objectives"): _l("Objectives"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.appraisals import services, tasks
 from app.appraisals.access import can_manage_appraisals, can_view_cycles, review_scope
+from app.appraisals.fields import CYCLE
 from app.appraisals.forms import CycleForm, ExclusionForm, LaunchForm, VersionForm
 from app.appraisals.models import CycleStatus
 from app.appraisals.services import exclusions, launch
@@ -17,10 +18,10 @@ from app.appraisals.services.recompute import recompute_cycle
 from app.appraisals.views import bp
 from app.appraisals.views._helpers import flash_errors, seen_version
 from app.auth.permissions import requires
+from app.core.declared_forms import form_values
 from app.core.errors import ServiceError
 from app.core.forms import attempt, save
 from app.core.listing import page_of
-from app.core.urls import parse_id
 from app.extensions import db
 from app.org import services as org_services
 from app.org.models import Employee
@@ -44,24 +45,13 @@ def _cycle_form(cycle=None) -> CycleForm:
     ]
     form.department_ids.choices = [(str(i), label) for i, label in org_services.department_choices()]
     if cycle is not None and request.method == "GET":
-        form.template_id.data = str(cycle.template_id)
-        form.department_ids.data = [str(d.id) for d in cycle.departments]
+        form.department_ids.data = [d.id for d in cycle.departments]
         form.version.data = cycle.version
     return form
 
 
 def _data(form: CycleForm) -> services.CycleData:
-    return services.CycleData(
-        name=form.name.data or "",
-        period_type=form.period_type.data,
-        start_date=form.start_date.data,
-        end_date=form.end_date.data,
-        template_id=parse_id(form.template_id.data),
-        department_ids=[i for i in (parse_id(v) for v in form.department_ids.data or []) if i is not None],
-        include_subdepartments=form.include_subdepartments.data,
-        self_review_due=form.self_review_due.data,
-        manager_review_due=form.manager_review_due.data,
-    )
+    return services.CycleData(**form_values(form, CYCLE))
 
 
 @bp.route("/cycles/new", methods=["GET", "POST"])

@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from app.audit.vocabulary import enum_labels, register_event_labels, register_value_labels
+from app.audit.vocabulary import enum_labels, register_event_labels, register_field_labels, register_value_labels
 from app.auth.permissions import expose_to_templates
 from app.jobs import access
 from app.jobs.enums import Direction, Frequency, Period, RequirementKind, Status
+from app.jobs.fields import ENTITIES
 from app.jobs.services.drafting import event_label
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -21,6 +22,8 @@ register_value_labels(
     }
 )
 register_event_labels({"jd_version_events": event_label})
+# The library's declared fields (app/jobs/fields.py) are named by their labels where the trail has no word.
+register_field_labels({(entity.name, f.name): f.label for entity in ENTITIES.values() for f in entity.fields})
 
 from app.jobs.views import bulk, bulk_actions, coverage, editing, libraries, lists, versions  # noqa: E402,F401
 

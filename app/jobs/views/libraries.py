@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 
 from app.auth.forms import ConfirmForm
 from app.auth.permissions import requires
+from app.core.declared_forms import form_values
 from app.core.forms import save
 from app.core.listing import page_of
 from app.jobs import library
 from app.jobs.access import can_browse_libraries, can_manage_job_descriptions
+from app.jobs.fields import COMPETENCY, KPI
 from app.jobs.forms import CompetencyForm, KpiForm
 from app.jobs.views import bp
 
@@ -37,17 +39,6 @@ def kpis():
     )
 
 
-def _kpi_data(form: KpiForm) -> library.KpiData:
-    return library.KpiData(
-        code=form.code.data,
-        name=form.name.data,
-        unit=form.unit.data or "",
-        direction=form.direction.data,
-        definition=form.definition.data or "",
-        measurement=form.measurement.data or "",
-    )
-
-
 def _save(form, create, update, obj, data):
     """Create (``obj`` None) or update from a validated form; returns (saved object, conflict)."""
     if obj is None:
@@ -66,7 +57,9 @@ def kpi_form(kpi_id: int | None = None):
     if request.method == "GET" and kpi is not None:
         form.version.data = kpi.version
     elif form.validate_on_submit():
-        saved, conflict = _save(form, library.create_kpi, library.update_kpi, kpi, _kpi_data(form))
+        saved, conflict = _save(
+            form, library.create_kpi, library.update_kpi, kpi, library.KpiData(**form_values(form, KPI))
+        )
         if saved is not None:
             flash(_("KPI %(name)s saved.", name=saved.name), "success")
             return redirect(url_for("jobs.kpis"))
@@ -117,9 +110,7 @@ def competency_form(competency_id: int | None = None):
         for n in range(1, 6):
             getattr(form, f"level_{n}").data = competency.level_text(n)
     elif form.validate_on_submit():
-        data = library.CompetencyData(
-            code=form.code.data, name=form.name.data, description=form.description.data or "", levels=form.levels()
-        )
+        data = library.CompetencyData(**form_values(form, COMPETENCY, skip=("levels",)), levels=form.levels())
         saved, conflict = _save(form, library.create_competency, library.update_competency, competency, data)
         if saved is not None:
             flash(_("Competency %(name)s saved.", name=saved.name), "success")
