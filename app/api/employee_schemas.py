@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import STATUSES, Output, PageArgs, input_schema, output_schema, query_ref, ref, text, version_field
-from app.org.fields import EMPLOYEE
+from app.api.schemas import STATUSES, PageArgs, input_schema, output_schema, query_ref, text, version_field
+from app.org.fields import ASSIGNMENT, EMPLOYEE
 
 # An employee's fields are declared once, in app/org/fields.py; these add the rest.
 EmployeeIn = input_schema("EmployeeIn", EMPLOYEE)
@@ -42,25 +42,15 @@ class EmployeeArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
-class AssignmentIn(Schema):
-    employee_id = ref(required=True)
-    position_id = ref(required=True)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(allow_none=True, load_default=None, metadata={"description": "Last day; null: open."})
-    is_primary = fields.Boolean(load_default=True)
+# An assignment's fields are declared once too (app/org/fields.py).
+AssignmentIn = input_schema("AssignmentIn", ASSIGNMENT)
 
 
 class AssignmentEnd(Schema):
     end_date = fields.Date(required=True, metadata={"description": "The last day."})
 
 
-class AssignmentOut(Output):
-    id = fields.Integer()
-    employee_id = fields.Integer()
-    position_id = fields.Integer()
-    start_date = fields.Date()
-    end_date = fields.Date(allow_none=True)
-    is_primary = fields.Boolean()
+AssignmentOut = output_schema("AssignmentOut", ASSIGNMENT, id=fields.Integer())
 
 
 class AssignmentArgs(PageArgs):

@@ -1,7 +1,7 @@
 """The fields of the organisation's records, declared once (the ``Field``, ``Entity`` and
 ``Values`` they are made of are in ``app/core/fields.py``, shared with the other domains).
 
-Each entity (department, position, employee) lists its fields here: name, kind, label, limits,
+Each entity (department, position, employee, assignment) lists its fields here: name, kind, label, limits,
 whether it is required, its default and the words that explain it. The rest is derived:
 
 - the pages' forms (``app/org/forms.py``: WTForms fields and validators),
@@ -252,4 +252,56 @@ EMPLOYEE = Entity(
     ),
 )
 
-ENTITIES = {entity.name: entity for entity in (DEPARTMENT, POSITION, EMPLOYEE)}
+# Who holds which position from when to when. The spreadsheet names the employee and the position
+# by their numbers and codes and keys a row by both and the start date (``app/transfer/spec.py``).
+ASSIGNMENT = Entity(
+    "assignments",
+    (
+        Field(
+            "employee_id",
+            "ref",
+            _l("Employee"),
+            required=True,
+            target="employees",
+            sheet_key="employee_no",
+            sheet_label=_l("Employee number"),
+        ),
+        Field(
+            "position_id",
+            "ref",
+            _l("Position"),
+            required=True,
+            widget="lookup",
+            target="positions",
+            help=_l("Type a title or code to search."),
+            messages=(("required", _l("Choose a position.")),),
+            sheet_key="position_code",
+            sheet_label=_l("Position code"),
+        ),
+        Field(
+            "start_date",
+            "date",
+            _l("From"),
+            required=True,
+            messages=(("required", _l("Enter a start date.")),),
+            sheet_help=_l("YYYY-MM-DD."),
+        ),
+        Field(
+            "end_date",
+            "date",
+            _l("To (optional)"),
+            description="Last day; null: open.",
+            sheet_label=_l("To"),
+            sheet_help=_l("Empty while it lasts."),
+        ),
+        Field(
+            "is_primary",
+            "bool",
+            _l("Primary assignment"),
+            default=True,
+            sheet_help=_l("yes or no; empty: as it is (yes when new)."),
+        ),
+    ),
+)
+
+ENTITIES = {entity.name: entity for entity in (DEPARTMENT, POSITION, EMPLOYEE, ASSIGNMENT)}

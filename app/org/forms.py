@@ -8,7 +8,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -21,7 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from app.auth.models import EMAIL_PATTERN
 from app.core.declared_forms import declared as declared_fields
 from app.core.declared_forms import form_field as shared_form_field
-from app.org.fields import DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
+from app.org.fields import ASSIGNMENT, DEPARTMENT, EMPLOYEE, POSITION, Entity, Field
 from app.org.models import EmployeeStatus
 
 
@@ -142,15 +141,8 @@ class EmployeeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+@declared(ASSIGNMENT, skip=("employee_id",))  # the employee is the page's
 class AssignmentForm(FlaskForm):
-    position_id = PositionRefField(
-        _l("Position"),
-        validators=[InputRequired(message=_l("Choose a position."))],
-        description=_l("Type a title or code to search."),
-    )
-    start_date = DateField(_l("From"), validators=[InputRequired(message=_l("Enter a start date."))])
-    end_date = DateField(_l("To (optional)"), validators=[Optional()])
-    is_primary = BooleanField(_l("Primary assignment"), default=True)
     submit = SubmitField(_l("Assign"))
 
 

@@ -1,7 +1,7 @@
 """What the spreadsheets hold: the columns of each kind of row, how a cell is read and how a
 value is written back, so that an export imported again changes nothing.
 
-The columns of departments, positions and employees are derived from the organisation's declared
+The columns of departments, positions, employees and assignments are derived from the organisation's declared
 fields (app/org/fields.py): a field's column, label, limits and default are those of its
 declaration; a reference to another record is written as that record's code. The header of each
 column is its key (``parent_code``); the importer also accepts the column's English or Chinese
@@ -90,6 +90,7 @@ SHEET_TYPES = {
     "status": "status",
     "lines": "lines",
     "pairs": "pairs",
+    "bool": "bool",
 }
 
 
@@ -119,11 +120,14 @@ def normal_default(sheet_type: str, value):
     return value
 
 
-def derived_kind(key: str, label, entity: declared.Entity, help, first: tuple[str, ...] = ()) -> Kind:
-    """The sheet of a declared entity: a column per field with a sheet, keyed by its first field;
-    the fields named in ``first`` come first (the columns' order since the first release)."""
+def derived_kind(
+    key: str, label, entity: declared.Entity, help, first: tuple[str, ...] = (), key_fields: tuple[str, ...] = ()
+) -> Kind:
+    """The sheet of a declared entity: a column per field with a sheet, keyed by ``key_fields``
+    (its first field when not given); the fields named in ``first`` come first (the columns'
+    order since the first release)."""
     fields = tuple(column(f) for f in entity.ordered(first) if f.sheet)
-    return Kind(key, label, fields, key_fields=(fields[0].key,), help=help, entity=entity)
+    return Kind(key, label, fields, key_fields=key_fields or (fields[0].key,), help=help, entity=entity)
 
 
 DEPARTMENTS = derived_kind(
@@ -167,24 +171,12 @@ EMPLOYEES = derived_kind(
     "employees", _l("Employees"), declared.EMPLOYEE, _l("One row per employee, keyed by the employee number.")
 )
 
-ASSIGNMENTS = Kind(
+ASSIGNMENTS = derived_kind(
     "assignments",
     _l("Assignments"),
+    declared.ASSIGNMENT,
+    _l("One row per assignment, keyed by employee number, position code and start date."),
     key_fields=("employee_no", "position_code", "start_date"),
-    help=_l("One row per assignment, keyed by employee number, position code and start date."),
-    fields=(
-        Field("employee_no", _l("Employee number"), "ref"),
-        Field("position_code", _l("Position code"), "ref", source="position_id"),
-        Field("start_date", _l("From"), "date", help=_l("YYYY-MM-DD.")),
-        Field("end_date", _l("To"), "date", help=_l("Empty while it lasts."), default=None),
-        Field(
-            "is_primary",
-            _l("Primary assignment"),
-            "bool",
-            help=_l("yes or no; empty: as it is (yes when new)."),
-            default=True,
-        ),
-    ),
 )
 
 KINDS = {kind.key: kind for kind in (DEPARTMENTS, POSITIONS, EMPLOYEES, ASSIGNMENTS)}

@@ -163,3 +163,28 @@ def test_a_declared_field_without_a_word_of_the_audit_trail_is_named_by_its_labe
     with app.test_request_context():
         assert vocabulary.field_label("positions", "cost_centre") == "Cost centre"
         assert vocabulary.field_label("positions", "headcount") == "Headcount"  # the trail's own word stays
+
+
+def test_an_assignment_is_declared_once_for_its_form_its_api_and_its_sheet(app):
+    """Assignments have no data class (the services take the values one by one) and the page
+    leaves the employee out (it is the page's): the rest is the declaration."""
+    from app.api.employee_schemas import AssignmentIn, AssignmentOut
+    from app.org.fields import ASSIGNMENT
+    from app.org.forms import AssignmentForm
+    from app.transfer.spec import ASSIGNMENTS
+
+    names = set(ASSIGNMENT.names)
+    form = _form(app, AssignmentForm)
+    assert {name for name in form._fields} - FORM_ONLY == names - {"employee_id"}
+    assert set(AssignmentIn().fields) == names
+    assert names <= set(AssignmentOut().fields)
+    assert [f.key for f in ASSIGNMENTS.fields] == [f.column for f in ASSIGNMENT.fields]
+    assert ASSIGNMENTS.key_fields == ("employee_no", "position_code", "start_date")
+    for f in ASSIGNMENT.fields:
+        assert AssignmentIn().fields[f.name].required is f.required, f.name
+        assert str(ASSIGNMENTS.field(f.column).label) == str(f.column_label)
+        if f.name != "employee_id":
+            assert str(form[f.name].label.text) == str(f.label)
+    # what a blank cell of a new row means: open-ended, the primary assignment
+    assert ASSIGNMENTS.defaults == {"end_date": None, "is_primary": True}
+    assert AssignmentIn().load({"employee_id": 1, "position_id": 2, "start_date": "2026-01-01"})["is_primary"] is True
