@@ -58,7 +58,8 @@ def search_post(args):
 
 
 def _answer(args) -> dict:
-    query, groups = services.search(current_user, args["q"], args["per_kind"], tuple(args["kind"]))
+    kinds = tuple(args["kind"]) or services.KINDS  # an empty list in a body names no kind: every kind
+    query, groups = services.search(current_user, args["q"], args["per_kind"], kinds)
     return {
         "query": query.text,
         "terms": query.terms,

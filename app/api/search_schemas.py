@@ -24,7 +24,7 @@ class SearchArgs(Schema):
     kind = fields.List(
         fields.String(validate=validate.OneOf(KINDS)),
         load_default=list(KINDS),
-        metadata={"description": "Only these kinds (repeat the argument for several)."},
+        metadata={"description": "Only these kinds (repeat the argument for several); none named: every kind."},
     )
 
 

@@ -132,7 +132,7 @@ def search(
     the matches once (a CTE), then for each kind its count and its first few (a limit per kind
     sorts only what it keeps, not every match)."""
     query = parse(raw)
-    if not query.terms:
+    if not query.terms or not kinds:  # nothing to look for, or nowhere to look
         return query, []
     rows_from, matching = _matches(query.terms)
     in_title = entries.c.title.icontains(query.terms[0], autoescape=True)

@@ -251,3 +251,13 @@ def test_a_query_too_long_for_a_url_is_sent_in_the_body(shop, login):
     short = hr.post("/api/v1/search", json={"q": "客服", "per_kind": 5}).get_json()
     assert short == hr.get("/api/v1/search", query_string={"q": "客服", "per_kind": 5}).get_json()
     assert hr.post("/api/v1/search", json={"per_kind": 5}).status_code == 422
+    # an empty list of kinds (only a body can send one) is no filter, as no list is
+    every = hr.post("/api/v1/search", json={"q": "客服", "kind": []})
+    assert every.status_code == 200 and every.get_json() == hr.get("/api/v1/search?q=客服").get_json()
+
+
+def test_the_service_searches_no_kind_when_given_none(shop, ctx):
+    from app.search import services as search_services
+
+    query, groups = search_services.search(factories.create_user("hr"), "客服", kinds=())
+    assert query.terms == ["客服"] and groups == []
