@@ -270,14 +270,22 @@ def plan_shares_remove(plan_id: int):
     return redirect(url_for("targets.plan", plan_id=plan.id))
 
 
-@bp.route("/plans/<int:plan_id>/shares/<kind>/<int:node_id>/<int:kpi_id>", methods=["GET", "POST"])
+@bp.route("/plans/<int:plan_id>/share", methods=["GET", "POST"])
 @requires(access.can_use_plans)
-def plan_share(plan_id: int, kind: str, node_id: int, kpi_id: int):
-    """One node's share of a KPI: its figures, and a form to change one period by hand; below,
-    the check of what its parent (and, for a department, it) handed down: never hidden."""
+def plan_share(plan_id: int):
+    """One node's share of a KPI (``?kind=position&node=7&kpi=3``): its figures, and a form to
+    change one period by hand; below, the check of what its parent (and, for a department, it)
+    handed down: never hidden."""
     plan = _plan_or_404(plan_id)
+    kind, node_id, kpi_id = (
+        request.args.get("kind"),
+        request.args.get("node", type=int),
+        request.args.get("kpi", type=int),
+    )
+    if not node_id or not kpi_id:
+        abort(404)
     try:
-        share = services.get_share(plan, kpi_id, kind, node_id)
+        share = services.get_share(plan, kpi_id, kind or "", node_id)
     except ServiceError:
         abort(404)
     form = ShareForm()
@@ -303,9 +311,7 @@ def plan_share(plan_id: int, kind: str, node_id: int, kpi_id: int):
             )
             if saved.ok:
                 flash(_("Target saved: check what is handed down below."), "success")
-                return redirect(
-                    url_for("targets.plan_share", plan_id=plan.id, kind=kind, node_id=node_id, kpi_id=kpi_id)
-                )
+                return redirect(url_for("targets.plan_share", plan_id=plan.id, kind=kind, node=node_id, kpi=kpi_id))
             status, conflict = saved.status, saved.conflict
         else:
             status = 422
