@@ -286,8 +286,11 @@ def check_file(plan: TargetPlan, header: list, rows: list[tuple[int, list]]) -> 
                 Problem(
                     1,
                     _text(cell),
-                    _("Not a month of this plan's fiscal year (%(first)s to %(last)s), or given twice.")
-                    % {"first": labels["m1"], "last": labels["m12"]},
+                    _(
+                        "Not a month of this plan's fiscal year (%(first)s to %(last)s), or given twice.",
+                        first=labels["m1"],
+                        last=labels["m12"],
+                    ),
                 )
             )
             continue
