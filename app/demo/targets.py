@@ -1,8 +1,9 @@
 """The demo's target plan: 电商部's 2026 plan for 销售额, 店铺流量 (visitors) and 转化率, split
 over the months with a peak in November (双十一) and handed down to its positions and to 制作部,
-approved by HR. Part of the sales target is left with the department (a remainder to see). Made
-only when 电商部 has no 2026 plan; loaded after the appraisal cycles, whose reviews keep the
-targets they were launched with."""
+approved by HR. Part of the sales target is left with the department (a remainder to see); then
+January to September's actuals of six of its positions are imported, so that the scorecard
+shows target against actual. Made only when 电商部 has no 2026 plan; loaded after the appraisal
+cycles, whose reviews keep the targets they were launched with."""
 
 from __future__ import annotations
 
@@ -97,4 +98,29 @@ def load_targets() -> int:
         ),
     )
     services.approve(plan, None)
+    _import_actuals(plan)
     return 1
+
+
+# How the months went against the target (made up): a slow spring, a good summer.
+PACE = ["0.93", "1.02", "0.97", "1.05", "0.96", "1.01", "0.98", "1.04", "1.07"]
+ACTUAL_POSITIONS = 6
+
+
+def _import_actuals(plan) -> int:
+    """January to September: each month's department figure × the pace, shared evenly by six
+    positions of 电商部's subtree (amounts to the cent or the visitor, rates as they are)."""
+    from app.targets import actuals
+
+    positions = db.session.scalars(actuals.subtree_positions(plan).limit(ACTUAL_POSITIONS)).all()
+    entries = []
+    for line in plan.lines:
+        for month, pace in zip([f"m{i}" for i in range(1, 10)], PACE):
+            whole = getattr(line, month) * Decimal(pace)
+            if line.rule == Rule.MEAN.value:  # a rate: the department's, a little around it
+                parts = [(whole + Decimal(i - 2) / 10).quantize(Decimal("0.01")) for i in range(len(positions))]
+            else:
+                places = Decimal("0.01") if line.kpi.code == "SALES" else Decimal(1)
+                parts = [(whole / len(positions)).quantize(places)] * len(positions)
+            entries += [actuals.Entry(p.id, line.kpi_id, month, str(v)) for p, v in zip(positions, parts)]
+    return actuals.save(plan, entries, None, action="import")
