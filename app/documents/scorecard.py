@@ -43,9 +43,10 @@ ACTUAL_COLOUR = "#f9a825"
 Source = tuple  # ("review", review id) or ("imported", position id, month): a rate's weights
 
 
-def _actuals(plan: TargetPlan) -> dict[tuple[int, str], list[tuple[Decimal, Source]]]:
+def _actuals(plan: TargetPlan) -> tuple[dict[tuple[int, str], list[tuple[Decimal, Source]]], set]:
     """{(kpi id, period): [(actual, source)]} of the reviews of the subtree's positions in cycles
-    that match a period of the plan, and of the imported months no review covers. Two queries."""
+    that match a period of the plan, and of the recorded months no review covers; and the (kpi
+    id, period) that a cycle covers. Two queries."""
     spans = {span: period for period, span in targets.period_dates(plan).items()}
     department = plan.department
     positions = (
@@ -77,20 +78,35 @@ def _actuals(plan: TargetPlan) -> dict[tuple[int, str], list[tuple[Decimal, Sour
     )
     found: dict[tuple[int, str], list[tuple[Decimal, Source]]] = {}
     reviewed: set[tuple[int, int, str]] = set()
+    cycles: set[tuple[int, str]] = set()  # (kpi id, quarter or year) that a cycle of its own covers
     for kpi_id, actual, review_id, position_id, start, end in rows:
         period = spans.get((start, end))
         if period is not None:
             found.setdefault((kpi_id, period), []).append((actual, ("review", review_id)))
             reviewed.add((position_id, kpi_id, period))
+            cycles.add((kpi_id, period))
     imported = db.session.execute(
         select(TargetActual.position_id, TargetActual.kpi_id, TargetActual.month, TargetActual.value).where(
             TargetActual.plan_id == plan.id, TargetActual.position_id.in_(positions)
         )
     )
+    months: dict[tuple[int, int], dict[str, Decimal]] = {}
     for position_id, kpi_id, month, value in imported:
+        months.setdefault((position_id, kpi_id), {})[month] = value
         if (position_id, kpi_id, month) not in reviewed:  # a review's actual wins
             found.setdefault((kpi_id, month), []).append((value, ("imported", position_id, month)))
-    return found
+    # A quarter (or the year) that has a cycle of its own: the positions it did not review count
+    # with their recorded months rolled up by the rule over time (the quarter then holds every
+    # position, as a month does). Without such a cycle the department's months roll up instead.
+    rules = {line.kpi_id: line.rule for line in plan.lines}
+    for (position_id, kpi_id), values in months.items():
+        for period, parts in [*((q, fig.quarter_months(q)) for q in QUARTERS), ("y", MONTHS)]:
+            if (kpi_id, period) not in cycles or (position_id, kpi_id, period) in reviewed:
+                continue
+            figure = fig.combine(rules[kpi_id], [values.get(m) for m in parts])
+            if figure is not None:
+                found.setdefault((kpi_id, period), []).append((figure, ("imported", position_id, period)))
+    return found, cycles
 
 
 def _rolled(line, values: list[tuple[Decimal, Source]], base: dict[Source, Decimal] | None):
@@ -101,7 +117,7 @@ def _rolled(line, values: list[tuple[Decimal, Source]], base: dict[Source, Decim
 
 def scorecard(plan: TargetPlan) -> dict:
     labels = targets.period_labels(plan)
-    found = _actuals(plan)
+    found, cycles = _actuals(plan)
     kpis = []
     for line in plan.lines:
         base = None
@@ -133,6 +149,7 @@ def scorecard(plan: TargetPlan) -> dict:
                     "partial": partial.get(period, False),
                     "attainment": None if score is None or score.value is None else round(score.value, 1),
                     "quarter": period in QUARTERS or period == "y",
+                    "cycle": (period in QUARTERS or period == "y") and (line.kpi_id, period) in cycles,
                 }
             )
         chart = _chart(

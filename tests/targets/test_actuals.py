@@ -227,3 +227,33 @@ def test_the_page_keeps_input_and_refuses_others(shop, login):
     assert other_head.get(url).status_code == 404
     assert other_head.post(url, data={"position_id": shop.seller.id, field: "1"}).status_code == 404
     assert head.get(f"{url}?position={shop.operator.id}").status_code == 200
+
+
+def test_a_quarter_with_its_own_cycle_adds_the_positions_it_did_not_review(shop, app):
+    plan = _plan(shop)
+    factories.publish_jd(
+        shop.seller, factories.jd_content(shop.seller.title, kpis=[(shop.sales, 300, 100, "quarterly")])
+    )
+    factories.create_employee("E1", "王五", position=shop.seller)
+    cycle = appraisals.create_cycle(
+        appraisals.CycleData(name="Q4", period_type="quarterly", start_date=date(2026, 10, 1))
+    )
+    launch.launch_cycle(cycle)
+    db.session.flush()
+    for result in db.session.scalars(db.select(KpiResult).join(Review)):
+        result.actual = Decimal(280)
+    actuals.save(
+        plan,
+        [
+            _entry(shop.seller, shop.sales, "m10", "1000"),  # reviewed for the quarter: the review wins there
+            _entry(shop.buyer, shop.sales, "m10", "20"),
+            _entry(shop.buyer, shop.sales, "m11", "30"),
+        ],
+    )
+    db.session.commit()
+    with app.test_request_context():
+        card = scorecard(plan)
+    q4 = _row(card, "销售额", "q4")
+    assert q4["actual_value"] == Decimal(330) and q4["cycle"] is True  # 280 + 20 + 30
+    assert _row(card, "销售额", "m10")["actual_value"] == Decimal(1020)  # no monthly review: both recorded
+    assert _row(card, "销售额", "q1")["cycle"] is False
