@@ -104,23 +104,23 @@ def load_targets() -> int:
 
 # How the months went against the target (made up): a slow spring, a good summer.
 PACE = ["0.93", "1.02", "0.97", "1.05", "0.96", "1.01", "0.98", "1.04", "1.07"]
-ACTUAL_POSITIONS = 6
 
 
 def _import_actuals(plan) -> int:
-    """January to September: each month's department figure × the pace, shared evenly by six
-    positions of 电商部's subtree (amounts to the cent or the visitor, rates as they are)."""
+    """January to September: each position that received a share has its month's target × the
+    pace as its actual (amounts to the cent or the visitor, rates to 0.01), recorded as an import."""
     from app.targets import actuals
+    from app.targets.models import TargetLine, TargetShare
 
-    positions = db.session.scalars(actuals.subtree_positions(plan).limit(ACTUAL_POSITIONS)).all()
+    shares = db.session.execute(
+        select(TargetShare, TargetLine.kpi_id, TargetLine.rule)
+        .join(TargetLine, TargetLine.id == TargetShare.line_id)
+        .where(TargetShare.plan_id == plan.id, TargetShare.position_id.is_not(None))
+    ).all()
     entries = []
-    for line in plan.lines:
+    for share, kpi_id, rule in shares:
+        places = Decimal("0.01") if rule == Rule.MEAN.value or share.y < 1000000 else Decimal(1)
         for month, pace in zip([f"m{i}" for i in range(1, 10)], PACE):
-            whole = getattr(line, month) * Decimal(pace)
-            if line.rule == Rule.MEAN.value:  # a rate: the department's, a little around it
-                parts = [(whole + Decimal(i - 2) / 10).quantize(Decimal("0.01")) for i in range(len(positions))]
-            else:
-                places = Decimal("0.01") if line.kpi.code == "SALES" else Decimal(1)
-                parts = [(whole / len(positions)).quantize(places)] * len(positions)
-            entries += [actuals.Entry(p.id, line.kpi_id, month, str(v)) for p, v in zip(positions, parts)]
+            value = (getattr(share, month) * Decimal(pace)).quantize(places)
+            entries.append(actuals.Entry(share.position_id, kpi_id, month, str(value)))
     return actuals.save(plan, entries, None, action="import")

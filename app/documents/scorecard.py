@@ -20,7 +20,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 
 from app.appraisals.charts import BRAND, nice_max, svg
 from app.appraisals.models import AppraisalCycle, KpiResult, Review
@@ -35,7 +35,7 @@ from app.extensions import db
 from app.org.models import Department, Position
 from app.targets import figures as fig
 from app.targets import services as targets
-from app.targets.models import MONTHS, PERIODS, QUARTERS, Rule, TargetActual, TargetPlan
+from app.targets.models import MONTHS, PERIODS, QUARTERS, FastNumber, Rule, TargetActual, TargetPlan
 
 ACTUAL_COLOUR = "#f9a825"
 
@@ -86,9 +86,12 @@ def _actuals(plan: TargetPlan) -> tuple[dict[tuple[int, str], list[tuple[Decimal
             reviewed.add((position_id, kpi_id, period))
             cycles.add((kpi_id, period))
     imported = db.session.execute(
-        select(TargetActual.position_id, TargetActual.kpi_id, TargetActual.month, TargetActual.value).where(
-            TargetActual.plan_id == plan.id, TargetActual.position_id.in_(positions)
-        )
+        select(
+            TargetActual.position_id,
+            TargetActual.kpi_id,
+            TargetActual.month,
+            type_coerce(TargetActual.value, FastNumber()),
+        ).where(TargetActual.plan_id == plan.id, TargetActual.position_id.in_(positions))
     )
     months: dict[tuple[int, int], dict[str, Decimal]] = {}
     for position_id, kpi_id, month, value in imported:
