@@ -317,8 +317,9 @@ def plan_share(plan_id: int):
             status = 422
     else:
         form.version.data = plan.version
-        form.period.data = request.args.get("period") if request.args.get("period") in labels else "y"
-        form.value.data = _plain(getattr(share, form.period.data if form.period.data != "y" else "y"))
+        asked = request.args.get("period")
+        form.period.data = asked if asked in ("y", *MONTHS) else "y"  # a quarter follows its months
+        form.value.data = _plain(getattr(share, form.period.data))
     line = share.line
     checks = [(share.parent_department_id, services.share_gaps(plan, line, share.parent_department_id))]
     if kind == "department":
