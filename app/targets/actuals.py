@@ -156,6 +156,9 @@ def save(plan: TargetPlan, entries: list[Entry], user=None, seen_version=None, a
         changes[key] = [before, value]
     if not changes:
         return 0
+    # The plan's version moves first: a concurrent save that passed the same check waits on it and
+    # then finds the version changed (a conflict), instead of colliding on the rows.
+    services.touch(plan)
     table = TargetActual.__table__
     if inserts:
         db.session.execute(insert(TargetActual), inserts)
@@ -180,7 +183,6 @@ def save(plan: TargetPlan, entries: list[Entry], user=None, seen_version=None, a
             )
         )
     _audit(plan, changes, action)
-    services.touch(plan)
     return len(changes)
 
 
