@@ -161,7 +161,14 @@ class ReviewOut(Output):
     reviewer_id = fields.Integer(allow_none=True)
     jd_version_id = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STEPS))
-    notes = fields.List(fields.String(), metadata={"description": "no_jd, no_kpis, no_competencies, no_reviewer"})
+    notes = fields.List(
+        fields.String(),
+        metadata={
+            "description": "no_jd, no_kpis, no_competencies, no_reviewer; plan_targets: the target source of some "
+            "KPIs is the department's approved target plan for the cycle's period (the share handed down to the "
+            "position), not the job description's standing target."
+        },
+    )
     kpi_weight = Exact()
     competency_weight = Exact()
     kpi_score = fields.Float(allow_none=True)

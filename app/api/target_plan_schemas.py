@@ -190,3 +190,90 @@ class OwnTargetOut(Output):
 
 class OwnTargetsOut(Output):
     items = fields.List(fields.Nested(OwnTargetOut))
+
+
+# --- the scorecard, monthly actuals and imports (point 5 and 6) ---------------------------------
+
+
+class ScorecardPeriodOut(Output):
+    period = fields.String(metadata={"description": "y, q1–q4 or m1–m12 (months of the fiscal year)."})
+    label = fields.String(metadata={"description": "2026-01, Q1, Year…"})
+    target = Exact(allow_none=True)
+    actual = Exact(
+        allow_none=True,
+        metadata={
+            "description": "The department's actual: the positions' actuals (reviews', and the monthly actuals "
+            "recorded where no review covers the position and month) rolled up by the KPI's rule."
+        },
+    )
+    partial = fields.Boolean(metadata={"description": "A quarter or year rolled up from months with some missing."})
+    attainment = fields.Float(
+        allow_none=True, metadata={"description": "Percent, by the reviews' formula (the KPI's direction)."}
+    )
+
+
+class ScorecardKpiOut(Output):
+    kpi = fields.Nested(PlanKpiRef)
+    rule = one_of_values(Rule.values())
+    periods = fields.List(fields.Nested(ScorecardPeriodOut))
+
+
+class ScorecardOut(Output):
+    plan_id = fields.Integer()
+    department_id = fields.Integer()
+    department_name = fields.String()
+    fiscal_year = fields.Integer()
+    revision = fields.Integer()
+    status = one_of_values(PlanStatus.values())
+    kpis = fields.List(fields.Nested(ScorecardKpiOut))
+
+
+class ActualIn(Schema):
+    position_id = ref(required=True)
+    kpi_id = ref(required=True)
+    month = fields.String(
+        required=True, validate=validate.Length(max=3), metadata={"description": "m1–m12: a month of the fiscal year."}
+    )
+    value = fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "number",
+            "nullable": True,
+            "description": "The actual (not negative; a numeric string is also accepted), kept exactly as sent; "
+            "null removes the month's actual.",
+        },
+    )
+
+
+class ActualsIn(Schema):
+    """Monthly actuals to record: each item sets (or, with a null value, removes) one figure;
+    figures not listed stay as they are."""
+
+    version = version_field()
+    items = fields.List(fields.Nested(ActualIn), required=True, validate=validate.Length(min=1, max=10000))
+
+
+class ActualOut(Output):
+    position_id = fields.Integer()
+    position_code = fields.String()
+    kpi_id = fields.Integer()
+    month = fields.String()
+    label = fields.String(metadata={"description": "The month as 2026-01."})
+    value = Exact()
+
+
+class ActualsOut(Output):
+    plan_id = fields.Integer()
+    version = fields.Integer()
+    changed = fields.Integer(metadata={"description": "Figures changed by this request (PUT and import)."})
+    items = fields.List(fields.Nested(ActualOut))
+
+
+class ImportOut(Output):
+    dry_run = fields.Boolean()
+    rows = fields.Integer(
+        metadata={"description": "What the clean file applies (dry run) or applied: plan rows, or actual figures."}
+    )
+    applied = fields.Boolean()
+    version = fields.Integer(metadata={"description": "The plan's version now (send it to apply after a dry run)."})

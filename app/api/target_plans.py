@@ -3,7 +3,7 @@ approve, lock, revise, delete a draft; and a person's own handed-down targets.""
 
 from __future__ import annotations
 
-from flask import Response, abort, url_for
+from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,11 +23,15 @@ from app.api.common import (
 )
 from app.api.schemas import page_schema
 from app.api.target_plan_schemas import (
+    ActualsIn,
+    ActualsOut,
     HandDownIn,
     HandDownOut,
+    ImportOut,
     OwnTargetsOut,
     PlanActionIn,
     PlanRevisionIn,
+    ScorecardOut,
     TargetLineIn,
     TargetPlanArgs,
     TargetPlanIn,
@@ -37,9 +41,11 @@ from app.api.target_plan_schemas import (
 )
 from app.auth.permissions import requires
 from app.core.errors import ServiceError
+from app.extensions import db
 from app.org import services as org
-from app.targets import access, services
-from app.targets.models import TargetPlan
+from app.org.models import Position
+from app.targets import access, actuals, services, spreadsheet
+from app.targets.models import MONTHS, TargetPlan
 
 blp = Blueprint(
     "target_plans",
@@ -308,3 +314,235 @@ def delete_plan(plan_id: int):
     """Delete a draft plan"""
     services.delete_draft(services.get_plan(plan_id), seen_version(None))
     return Response(status=204)
+
+
+# --- the scorecard, monthly actuals, imports ----------------------------------------------------
+
+
+@blp.route(f"{PLAN}/scorecard")
+@blp.response(200, ScorecardOut)
+@requires(access.can_use_plans)
+def get_scorecard(plan_id: int):
+    """The department's scorecard: target against actual by month, quarter and year, with attainment
+
+    Actuals are the positions' (the department's subtree): reviews' actuals of cycles matching a
+    period of the plan, and the monthly actuals recorded for the plan where no review gives one
+    for the same position, KPI and month (the review wins). They roll up by the KPI's rule: amounts
+    add up, rates are weighted by their base amount, counts add up over positions. A quarter or the
+    year without a cycle of its own is rolled up from its months (`partial` when some are missing).
+    Attainment uses the reviews' formula.
+    """
+    from app.documents.scorecard import scorecard
+
+    plan = _visible(plan_id)
+    card = scorecard(plan)
+    return {
+        "plan_id": plan.id,
+        "department_id": plan.department_id,
+        "department_name": plan.department.name,
+        "fiscal_year": plan.fiscal_year,
+        "revision": plan.revision,
+        "status": plan.status,
+        "kpis": [
+            {
+                "kpi": _kpi(line),
+                "rule": line.rule,
+                "periods": [
+                    {
+                        "period": row["period"],
+                        "label": row["label"],
+                        "target": row["target_value"],
+                        "actual": row["actual_value"],
+                        "partial": row["partial"],
+                        "attainment": row["attainment"],
+                    }
+                    for row in kpi["rows"]
+                ],
+            }
+            for line, kpi in zip(plan.lines, card["kpis"])
+        ],
+    }
+
+
+def actuals_out(plan, changed: int = 0) -> dict:
+    labels = services.period_labels(plan)
+    recorded = actuals.actuals_of(plan)
+    codes = dict(
+        db.session.execute(
+            db.select(Position.id, Position.code).where(Position.id.in_({p for p, _k, _m in recorded}))
+        ).all()
+    )
+    order = {m: i for i, m in enumerate(MONTHS)}
+    return {
+        "plan_id": plan.id,
+        "version": plan.version,
+        "changed": changed,
+        "items": [
+            {
+                "position_id": p,
+                "position_code": codes.get(p, ""),
+                "kpi_id": k,
+                "month": m,
+                "label": labels[m],
+                "value": value,
+            }
+            for (p, k, m), value in sorted(
+                recorded.items(), key=lambda item: (codes.get(item[0][0], ""), item[0][1], order[item[0][2]])
+            )
+        ],
+    }
+
+
+@blp.route(f"{PLAN}/actuals")
+@blp.response(200, ActualsOut, headers=ETAG)
+@requires(access.can_use_plans)
+@check_first(_checked(access.can_record_actuals))
+def get_actuals(plan_id: int):
+    """The monthly actuals recorded for the plan's positions (HR; the department's head)"""
+    plan = services.get_plan(plan_id)
+    return actuals_out(plan), 200, etag(plan)
+
+
+@blp.route(f"{PLAN}/actuals", methods=["PUT"])
+@blp.doc(parameters=[IF_MATCH])
+@blp.response(200, ActualsOut, headers=ETAG)
+@requires(access.can_use_plans)
+@check_first(_checked(access.can_record_actuals))
+@blp.arguments(ActualsIn)
+def put_actuals(body, plan_id: int):
+    """Record monthly actuals of the plan's positions (the plan in force: approved or locked)
+
+    Each item sets one position's actual for a KPI of the plan in one month (`m1`–`m12` of the
+    fiscal year), exactly as sent; a null value removes it; months not listed stay. Every problem
+    is answered at once (422, `items.N.value`, `items.N.position_id`…), nothing recorded. The
+    plan's version is the actuals' version: send the ETag of the GET in If-Match (409 when stale).
+    """
+    plan = services.get_plan(plan_id)
+    version = seen_version(body.pop("version", None))
+    entries = [
+        actuals.Entry(item["position_id"], item["kpi_id"], item["month"], item["value"], f"items.{i}")
+        for i, item in enumerate(body["items"])
+    ]
+    changed = actuals.save(plan, entries, current_user, version)
+    return actuals_out(plan, changed), 200, etag(plan)
+
+
+FILE_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "dry_run": {
+                            "type": "boolean",
+                            "default": True,
+                            "description": "true (the default): check only. false: apply a clean file (If-Match "
+                            "or `version` required).",
+                        },
+                        "version": {"type": "integer"},
+                        "confirm_over": {
+                            "type": "boolean",
+                            "description": "Plan import: HR confirms handing down more than the whole.",
+                        },
+                    },
+                }
+            }
+        }
+    }
+}
+FILE_FIELDS = {"file", "dry_run", "version", "confirm_over"}
+
+
+def _upload() -> tuple[bytes, bool, int | None, bool]:
+    """The multipart request of an import: the file's bytes, dry run, version, confirm_over."""
+    if request.mimetype != "multipart/form-data":
+        raise ServiceError.field("file", _("Send the file as multipart/form-data in the field “file”."))
+    unknown = sorted((set(request.files) | set(request.form)) - FILE_FIELDS)
+    if unknown:
+        raise ServiceError.field(unknown[0], _("Unknown field."))
+    files = request.files.getlist("file")
+    if len(files) != 1:
+        raise ServiceError.field("file", _("Send exactly one file, with its name, in the field “file”."))
+    flags = {}
+    for name in ("dry_run", "confirm_over"):
+        raw = request.form.get(name, "").strip().lower()
+        if raw not in ("", "true", "false", "1", "0"):
+            raise ServiceError.field(name, _("Write true or false."))
+        flags[name] = raw in ("true", "1") if raw else name == "dry_run"
+    raw_version = request.form.get("version", "").strip()
+    if raw_version and not (raw_version.isdigit() and len(raw_version) < 10):
+        raise ServiceError.field("version", _("Not a valid integer."))
+    return (
+        files[0].read(spreadsheet.MAX_BYTES + 1),
+        flags["dry_run"],
+        int(raw_version) if raw_version else None,
+        flags["confirm_over"],
+    )
+
+
+def _refuse(problems) -> None:
+    raise ServiceError(
+        _("The file has problems: nothing was applied."),
+        {
+            "file": [
+                _("Row %(row)d, %(column)s: %(message)s", row=p.row, column=p.column or "—", message=p.message)
+                for p in problems
+            ]
+        },
+    )
+
+
+@blp.route(f"{PLAN}/import", methods=["POST"])
+@blp.doc(parameters=[IF_MATCH], **FILE_DOC)
+@blp.response(200, ImportOut, headers=ETAG)
+@requires(access.can_use_plans)
+@check_first(_checked(access.can_edit_plan))
+def import_plan(plan_id: int):
+    """Import a draft plan's tree from its XLSX export: a dry run, then apply
+
+    The same file as the pages' import (one row per node and KPI: the year and twelve months). A
+    dry run (the default) checks everything; every problem is answered at once as 422 under
+    `errors.file` ("Row 3, 2026-02: Enter a number."), nothing applied. `dry_run=false` checks
+    again and applies a clean file (If-Match or `version`; 409 when stale).
+    """
+    plan = services.get_plan(plan_id)
+    data, dry_run, version, confirm = _upload()
+    if not dry_run:
+        version = seen_version(version)
+    checked = spreadsheet.check(plan, spreadsheet.read_rows(data), access.may_over_allocate(current_user), confirm)
+    if not checked.clean:
+        _refuse(checked.problems)
+    rows = len(checked.lines) + len(checked.shares)
+    if not dry_run:
+        spreadsheet.apply(plan, checked, version)
+    return {"dry_run": dry_run, "rows": rows, "applied": not dry_run, "version": plan.version}, 200, etag(plan)
+
+
+@blp.route(f"{PLAN}/actuals/import", methods=["POST"])
+@blp.doc(parameters=[IF_MATCH], **FILE_DOC)
+@blp.response(200, ImportOut, headers=ETAG)
+@requires(access.can_use_plans)
+@check_first(_checked(access.can_record_actuals))
+def import_actuals(plan_id: int):
+    """Import monthly actuals from an XLSX or CSV file: a dry run, then apply
+
+    The file of the actuals page: position code, position, KPI code, KPI, then one column per month
+    headed 2026-01… (CSV in UTF-8 or GB18030). An empty cell leaves the month as it is. A dry run
+    (the default) answers every problem at once as 422 under `errors.file`; `dry_run=false`
+    applies a clean file (If-Match or `version`; 409 when stale).
+    """
+    plan = services.get_plan(plan_id)
+    data, dry_run, version, _confirm = _upload()
+    if not dry_run:
+        version = seen_version(version)
+    checked = actuals.check_file(plan, *spreadsheet.read_table(data))
+    if not checked.clean:
+        _refuse(checked.problems)
+    rows = len(checked.entries)
+    if not dry_run:
+        actuals.apply_file(plan, checked, current_user, version)
+    return {"dry_run": dry_run, "rows": rows, "applied": not dry_run, "version": plan.version}, 200, etag(plan)

@@ -63,6 +63,10 @@ RECORD_TYPES = {
     "appraisal_goals": _l("Goal"),
     "appraisal_key_results": _l("Key result"),
     "appraisal_goal_check_ins": _l("Check-in"),
+    "target_plans": _l("Target plan"),
+    "target_lines": _l("KPI of a target plan"),
+    "target_shares": _l("Target handed down"),
+    "target_actuals": _l("Monthly actual"),
     "database": _l("Database"),
     "organisation": _l("Organisation"),
 }
@@ -260,6 +264,38 @@ FIELDS = {
     "check_ins": _l("Check-ins"),
 }
 FIELDS_OF = {
+    # target plans (app/targets): the figures of a line or a share are the fiscal year's periods
+    ("target_plans", "fiscal_year"): _l("Fiscal year"),
+    ("target_plans", "start_month"): _l("First month of the fiscal year"),
+    ("target_plans", "revision"): _l("Revision"),
+    ("target_plans", "change_note"): _l("Why the plan is revised"),
+    ("target_plans", "previous_id"): _l("Previous revision"),
+    ("target_plans", "approved_at"): _l("Approved"),
+    ("target_plans", "locked_at"): _l("Locked"),
+    ("target_plans", "lines"): _l("KPIs"),
+    ("target_plans", "shares"): _l("Targets handed down"),
+    ("target_lines", "plan_id"): _l("Target plan"),
+    ("target_lines", "rule"): _l("How the parts combine"),
+    ("target_lines", "base_kpi_id"): _l("Weighted by (rates)"),
+    ("target_lines", "split"): _l("Split over the months"),
+    ("target_lines", "percents"): _l("Percentages of the months"),
+    ("target_shares", "plan_id"): _l("Target plan"),
+    ("target_shares", "line_id"): _l("KPI of a target plan"),
+    ("target_shares", "parent_department_id"): _l("Handed down from"),
+    ("target_shares", "department_id"): _l("Receiving department"),
+    ("target_shares", "position_id"): _l("Receiving position"),
+    ("target_actuals", "plan_id"): _l("Target plan"),
+    ("target_actuals", "month"): _l("Month"),
+    ("target_actuals", "value"): _l("Actual"),
+    **{
+        (table, period): label
+        for table in ("target_lines", "target_shares")
+        for period, label in (
+            ("y", _l("Year")),
+            *((f"q{i}", _l("Quarter %(num)d of the fiscal year", num=i)) for i in range(1, 5)),
+            *((f"m{i}", _l("Month %(num)d of the fiscal year", num=i)) for i in range(1, 13)),
+        )
+    },
     ("users", "name"): _l("Name"),
     ("employees", "name"): _l("Name"),  # a person's name
     ("jd_versions", "title"): _l("Position title"),
@@ -297,6 +333,8 @@ REFERENCES = {
     "duty_id": "jd_duties",
     "function_id": "department_functions",
     "kpi_id": "kpis",
+    "base_kpi_id": "kpis",
+    "parent_department_id": "departments",
     "competency_id": "competencies",
     "template_id": "appraisal_templates",
     "cycle_id": "appraisal_cycles",
@@ -317,6 +355,7 @@ PAGES = {
     "appraisal_templates": ("appraisals.template_form", "template_id"),
     "appraisal_cycles": ("appraisals.cycle", "cycle_id"),
     "appraisal_reviews": ("appraisals.review", "review_id"),
+    "target_plans": ("targets.plan", "plan_id"),
 }
 PARENTS = {
     "api_tokens": "user_id",
@@ -369,6 +408,8 @@ def action_label(action: str) -> str:
 
 
 def field_label(entity: str, column: str) -> str:
+    if " · " in column:  # a name made of codes and a period ("EC-SELL · SALES · 2026-01"): as recorded
+        return column
     label = FIELDS_OF.get((entity, column)) or FIELDS.get(column)
     return str(label) if label is not None else column.replace("_", " ").capitalize()
 

@@ -1,8 +1,9 @@
 """The demo's target plan: 电商部's 2026 plan for 销售额, 店铺流量 (visitors) and 转化率, split
 over the months with a peak in November (双十一) and handed down to its positions and to 制作部,
-approved by HR. Part of the sales target is left with the department (a remainder to see). Made
-only when 电商部 has no 2026 plan; loaded after the appraisal cycles, whose reviews keep the
-targets they were launched with."""
+approved by HR. Part of the sales target is left with the department (a remainder to see); then
+January to September's actuals of six of its positions are imported, so that the scorecard
+shows target against actual. Made only when 电商部 has no 2026 plan; loaded after the appraisal
+cycles, whose reviews keep the targets they were launched with."""
 
 from __future__ import annotations
 
@@ -97,4 +98,29 @@ def load_targets() -> int:
         ),
     )
     services.approve(plan, None)
+    _import_actuals(plan)
     return 1
+
+
+# How the months went against the target (made up): a slow spring, a good summer.
+PACE = ["0.93", "1.02", "0.97", "1.05", "0.96", "1.01", "0.98", "1.04", "1.07"]
+
+
+def _import_actuals(plan) -> int:
+    """January to September: each position that received a share has its month's target × the
+    pace as its actual (amounts to the cent or the visitor, rates to 0.01), recorded as an import."""
+    from app.targets import actuals
+    from app.targets.models import TargetLine, TargetShare
+
+    shares = db.session.execute(
+        select(TargetShare, TargetLine.kpi_id, TargetLine.rule)
+        .join(TargetLine, TargetLine.id == TargetShare.line_id)
+        .where(TargetShare.plan_id == plan.id, TargetShare.position_id.is_not(None))
+    ).all()
+    entries = []
+    for share, kpi_id, rule in shares:
+        places = Decimal("0.01") if rule == Rule.MEAN.value or share.y < 1000000 else Decimal(1)
+        for month, pace in zip([f"m{i}" for i in range(1, 10)], PACE):
+            value = (getattr(share, month) * Decimal(pace)).quantize(places)
+            entries.append(actuals.Entry(share.position_id, kpi_id, month, str(value)))
+    return actuals.save(plan, entries, None, action="import")

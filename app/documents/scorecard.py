@@ -4,7 +4,10 @@ against the actual by month, quarter and year, the attainment by the same formul
 
 Actuals come from appraisal reviews: the ``actual`` of a KPI result of a review (not excluded)
 of a position in the department's subtree, in a cycle whose period is exactly one of the plan's
-months, quarters or its year. They roll up to the department by the KPI's rule: amounts and
+months, quarters or its year; and from the monthly actuals entered or imported for the plan's
+positions (app.targets.actuals). For one position and month a review's actual wins: it is the
+figure the appraisal scored and the reviewer confirmed; the imported figure counts for the
+positions and months no review covers. They roll up to the department by the KPI's rule: amounts and
 counts add up over positions; a rate is the mean weighted by the same review's actual of the
 base amount (the plan's line says which), the plain mean without it. A quarter (or the year)
 without its own cycle is rolled up from its months by the rule over time, and marked partial
@@ -17,7 +20,7 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 
 from app.appraisals.charts import BRAND, nice_max, svg
 from app.appraisals.models import AppraisalCycle, KpiResult, Review
@@ -32,14 +35,18 @@ from app.extensions import db
 from app.org.models import Department, Position
 from app.targets import figures as fig
 from app.targets import services as targets
-from app.targets.models import MONTHS, PERIODS, QUARTERS, Rule, TargetPlan
+from app.targets.models import MONTHS, PERIODS, QUARTERS, FastNumber, Rule, TargetActual, TargetPlan
 
 ACTUAL_COLOUR = "#f9a825"
 
 
-def _actuals(plan: TargetPlan) -> dict[tuple[int, str], list[tuple[Decimal, int]]]:
-    """{(kpi id, period): [(actual, review id)]} of the reviews of the subtree's positions in
-    cycles that match a period of the plan. One query."""
+Source = tuple  # ("review", review id) or ("imported", position id, month): a rate's weights
+
+
+def _actuals(plan: TargetPlan) -> tuple[dict[tuple[int, str], list[tuple[Decimal, Source]]], set]:
+    """{(kpi id, period): [(actual, source)]} of the reviews of the subtree's positions in cycles
+    that match a period of the plan, and of the recorded months no review covers; and the (kpi
+    id, period) that a cycle covers. Two queries."""
     spans = {span: period for period, span in targets.period_dates(plan).items()}
     department = plan.department
     positions = (
@@ -48,28 +55,64 @@ def _actuals(plan: TargetPlan) -> dict[tuple[int, str], list[tuple[Decimal, int]
         .where(Department.path.startswith(department.path, autoescape=True))
     )
     first, last = targets.period_dates(plan)["y"]
+    kpi_ids = [line.kpi_id for line in plan.lines]
     rows = db.session.execute(
-        select(KpiResult.kpi_id, KpiResult.actual, Review.id, AppraisalCycle.start_date, AppraisalCycle.end_date)
+        select(
+            KpiResult.kpi_id,
+            KpiResult.actual,
+            Review.id,
+            Review.position_id,
+            AppraisalCycle.start_date,
+            AppraisalCycle.end_date,
+        )
         .join(Review, Review.id == KpiResult.review_id)
         .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
         .where(
             Review.position_id.in_(positions),
             Review.excluded_at.is_(None),
             KpiResult.actual.is_not(None),
-            KpiResult.kpi_id.in_([line.kpi_id for line in plan.lines]),
+            KpiResult.kpi_id.in_(kpi_ids),
             AppraisalCycle.start_date >= first,
             AppraisalCycle.end_date <= last,
         )
     )
-    found: dict[tuple[int, str], list[tuple[Decimal, int]]] = {}
-    for kpi_id, actual, review_id, start, end in rows:
+    found: dict[tuple[int, str], list[tuple[Decimal, Source]]] = {}
+    reviewed: set[tuple[int, int, str]] = set()
+    cycles: set[tuple[int, str]] = set()  # (kpi id, quarter or year) that a cycle of its own covers
+    for kpi_id, actual, review_id, position_id, start, end in rows:
         period = spans.get((start, end))
         if period is not None:
-            found.setdefault((kpi_id, period), []).append((actual, review_id))
-    return found
+            found.setdefault((kpi_id, period), []).append((actual, ("review", review_id)))
+            reviewed.add((position_id, kpi_id, period))
+            cycles.add((kpi_id, period))
+    imported = db.session.execute(
+        select(
+            TargetActual.position_id,
+            TargetActual.kpi_id,
+            TargetActual.month,
+            type_coerce(TargetActual.value, FastNumber()),
+        ).where(TargetActual.plan_id == plan.id, TargetActual.position_id.in_(positions))
+    )
+    months: dict[tuple[int, int], dict[str, Decimal]] = {}
+    for position_id, kpi_id, month, value in imported:
+        months.setdefault((position_id, kpi_id), {})[month] = value
+        if (position_id, kpi_id, month) not in reviewed:  # a review's actual wins
+            found.setdefault((kpi_id, month), []).append((value, ("imported", position_id, month)))
+    # A quarter (or the year) that has a cycle of its own: the positions it did not review count
+    # with their recorded months rolled up by the rule over time (the quarter then holds every
+    # position, as a month does). Without such a cycle the department's months roll up instead.
+    rules = {line.kpi_id: line.rule for line in plan.lines}
+    for (position_id, kpi_id), values in months.items():
+        for period, parts in [*((q, fig.quarter_months(q)) for q in QUARTERS), ("y", MONTHS)]:
+            if (kpi_id, period) not in cycles or (position_id, kpi_id, period) in reviewed:
+                continue
+            figure = fig.combine(rules[kpi_id], [values.get(m) for m in parts])
+            if figure is not None:
+                found.setdefault((kpi_id, period), []).append((figure, ("imported", position_id, period)))
+    return found, cycles
 
 
-def _rolled(line, values: list[tuple[Decimal, int]], base: dict[int, Decimal] | None):
+def _rolled(line, values: list[tuple[Decimal, Source]], base: dict[Source, Decimal] | None):
     numbers = [v for v, _r in values]
     weights = [base.get(r) for _v, r in values] if base is not None else None
     return fig.combine_nodes(line.rule, numbers, weights)
@@ -77,12 +120,12 @@ def _rolled(line, values: list[tuple[Decimal, int]], base: dict[int, Decimal] | 
 
 def scorecard(plan: TargetPlan) -> dict:
     labels = targets.period_labels(plan)
-    found = _actuals(plan)
+    found, cycles = _actuals(plan)
     kpis = []
     for line in plan.lines:
         base = None
         if line.rule == Rule.MEAN.value and line.base_kpi_id:
-            base = {review: value for value, review in found_all(found, line.base_kpi_id)}
+            base = {source: value for value, source in found_all(found, line.base_kpi_id)}
         actual: dict[str, Decimal | None] = {
             p: (_rolled(line, found[(line.kpi_id, p)], base) if (line.kpi_id, p) in found else None) for p in PERIODS
         }
@@ -104,9 +147,12 @@ def scorecard(plan: TargetPlan) -> dict:
                     "label": labels[period],
                     "target": grouped(target),
                     "actual": grouped(actual[period]),
+                    "target_value": target,
+                    "actual_value": actual[period],
                     "partial": partial.get(period, False),
                     "attainment": None if score is None or score.value is None else round(score.value, 1),
                     "quarter": period in QUARTERS or period == "y",
+                    "cycle": (period in QUARTERS or period == "y") and (line.kpi_id, period) in cycles,
                 }
             )
         chart = _chart(
@@ -115,6 +161,9 @@ def scorecard(plan: TargetPlan) -> dict:
         )
         kpis.append(
             {
+                "kpi_id": line.kpi_id,
+                "code": line.kpi.code,
+                "rule_value": line.rule,
                 "name": line.kpi.name,
                 "unit": line.kpi.unit,
                 "rule": line.rule_enum.label,
@@ -133,8 +182,8 @@ def scorecard(plan: TargetPlan) -> dict:
     }
 
 
-def found_all(found, kpi_id: int) -> list[tuple[Decimal, int]]:
-    """Every (actual, review id) of a KPI, whatever the period (a rate's weights)."""
+def found_all(found, kpi_id: int) -> list[tuple[Decimal, Source]]:
+    """Every (actual, source) of a KPI, whatever the period (a rate's weights)."""
     return [item for (k, _p), items in found.items() if k == kpi_id for item in items]
 
 

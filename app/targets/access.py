@@ -48,6 +48,11 @@ def can_edit_plan(user, plan) -> bool:
     return can_plan_department(user, plan.department)
 
 
+def can_record_actuals(user, plan) -> bool:
+    """Monthly actuals: HR, or the head of the plan's department (their subtree)."""
+    return can_plan_department(user, plan.department)
+
+
 def can_approve_plan(user, plan) -> bool:
     if is_hr(user):
         return True
@@ -71,6 +76,7 @@ TEMPLATE_GLOBALS = {
     "can_use_plans": can_use_plans,
     "can_see_own_targets": can_see_own_targets,
     "can_edit_plan": can_edit_plan,
+    "can_record_actuals": can_record_actuals,
     "can_approve_plan": can_approve_plan,
     "can_lock_plan": can_lock_plan,
 }

@@ -69,3 +69,24 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Excel workbook (.xlsx) exported from this plan"))
     confirm_over = BooleanField(_l("I confirm handing down more than the whole (HR only)"))
     digest = HiddenField()  # apply: the file checked by the dry run
+
+
+class ShareForm(FlaskForm):
+    """One node's target for one period, by hand."""
+
+    version = HiddenField()
+    period = SelectField(_l("Period"), validators=[InputRequired()], validate_choice=False)
+    value = StringField(_l("Target"), validators=[InputRequired(), Length(max=40)])
+    confirm_over = BooleanField(_l("I confirm handing down more than the whole (HR only)"))
+
+
+class ActualsForm(FlaskForm):
+    """A position's actuals: the figures come as ``a-<kpi id>-<month>`` fields, read by the view."""
+
+    version = HiddenField()
+    position_id = HiddenField()
+
+
+class ActualsImportForm(FlaskForm):
+    file = FileField(_l("Excel workbook (.xlsx) or CSV file of actuals"))
+    digest = HiddenField()  # apply: the file checked by the dry run

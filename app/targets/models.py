@@ -259,3 +259,27 @@ class TargetShare(Figures, db.Model):
     def audit_label(self) -> str:
         node = f"d{self.department_id}" if self.department_id else f"p{self.position_id}"
         return f"{self.line_id}:{node}"
+
+
+class TargetActual(db.Model):
+    """A position's actual for a KPI of a plan in one month of its fiscal year (``m1``–``m12``),
+    entered or imported by HR or the department's head, exactly as typed. Recorded on the plan in
+    force (approved or locked) and carried to the revision that supersedes it. A review's actual
+    for the same position and month wins over it on the scorecard (app.documents.scorecard).
+    Changes are audited by the service as one event on the plan (a file can hold thousands)."""
+
+    __tablename__ = "target_actuals"
+    __audit__ = False
+    __table_args__ = (
+        UniqueConstraint("plan_id", "position_id", "kpi_id", "month"),
+        CheckConstraint(f"month IN ({', '.join(repr(m) for m in MONTHS)})", name="month_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("target_plans.id", ondelete="CASCADE"), index=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"))
+    month: Mapped[str] = mapped_column(String(3))
+    value: Mapped[Decimal] = mapped_column(Number)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -31,6 +31,7 @@ from app.targets.models import (
     PlanStatus,
     Rule,
     SplitMethod,
+    TargetActual,
     TargetLine,
     TargetPlan,
     TargetShare,
@@ -615,8 +616,32 @@ def approve(plan: TargetPlan, user, seen_version=None) -> None:
     ).all()
     for old in previous:
         old.status = PlanStatus.SUPERSEDED.value
+        carry_over(old, plan)
     plan.status, plan.approved_by_id, plan.approved_at = PlanStatus.APPROVED.value, getattr(user, "id", None), utcnow()
     db.session.flush()
+
+
+def carry_over(old: TargetPlan, new: TargetPlan) -> int:
+    """The actuals of a superseded plan copied to the revision that replaces it (for its KPIs)."""
+    kpis = [line.kpi_id for line in new.lines]
+    rows = [
+        {
+            "plan_id": new.id,
+            "position_id": row.position_id,
+            "kpi_id": row.kpi_id,
+            "month": row.month,
+            "value": row.value,
+            "updated_by_id": row.updated_by_id,
+            "updated_at": row.updated_at,
+        }
+        for row in db.session.execute(
+            select(TargetActual).where(TargetActual.plan_id == old.id, TargetActual.kpi_id.in_(kpis))
+        ).scalars()
+    ]
+    if rows:
+        db.session.execute(delete(TargetActual).where(TargetActual.plan_id == new.id))
+        db.session.execute(insert(TargetActual), rows)
+    return len(rows)
 
 
 def lock(plan: TargetPlan, seen_version=None) -> None:
@@ -913,3 +938,129 @@ def shares_of_positions(position_ids) -> list:
             .order_by(TargetPlan.fiscal_year.desc(), TargetShare.position_id, TargetLine.position)
         ).all()
     )
+
+
+# --- one share by hand ----------------------------------------------------------------------
+
+
+def get_share(plan: TargetPlan, kpi_id: int, kind: str, node_id: int) -> TargetShare:
+    line = line_for(plan, kpi_id)
+    column = TargetShare.department_id if kind == "department" else TargetShare.position_id
+    share = (
+        db.session.scalar(select(TargetShare).where(TargetShare.line_id == line.id, column == node_id))
+        if kind in ("department", "position")
+        else None
+    )
+    if share is None:
+        raise NotFound(_("Nothing of this KPI was handed down to this receiver."))
+    return share
+
+
+@dataclass
+class GapRow:
+    period: str
+    label: str
+    target: Decimal | None
+    handed: Decimal | None
+    remainder: Decimal | None
+    over: bool
+
+
+def share_gaps(plan: TargetPlan, line: TargetLine, department_id: int) -> list[GapRow]:
+    """A node of the tree against what it handed down, period by period: its target, the parts
+    combined by the KPI's rule and the remainder (negative: over-allocated, for an additive KPI)."""
+    whole = _parent_figures(plan, line, department_id)
+    parts = db.session.scalars(
+        select(TargetShare).where(TargetShare.line_id == line.id, TargetShare.parent_department_id == department_id)
+    ).all()
+    figures = [s.figures() for s in parts]
+    weights = None
+    if line.rule == Rule.MEAN.value and line.base_kpi_id:
+        base = next((b for b in plan.lines if b.kpi_id == line.base_kpi_id), None)
+        if base is not None:
+            base_shares = {
+                (s.department_id, s.position_id): s.figures()
+                for s in db.session.scalars(
+                    select(TargetShare).where(
+                        TargetShare.line_id == base.id, TargetShare.parent_department_id == department_id
+                    )
+                )
+            }
+            weights = [base_shares.get((s.department_id, s.position_id), {}) for s in parts]
+    labels = period_labels(plan)
+    gaps = fig.node_gaps(line.rule, whole, figures, weights)
+    return [
+        GapRow(
+            p,
+            labels[p],
+            whole.get(p),
+            handed,
+            remainder,
+            line.rule != Rule.MEAN.value and remainder is not None and remainder < 0,
+        )
+        for p, (handed, remainder) in gaps.items()
+    ]
+
+
+def set_share_figure(
+    plan: TargetPlan,
+    share: TargetShare,
+    period: str,
+    typed,
+    seen_version=None,
+    may_over_allocate: bool = False,
+    confirm_over: bool = False,
+) -> TargetShare:
+    """Change one node's target for one period by hand. A month: the share's quarters and year
+    follow from its months by the KPI's rule. The year: an amount's months are re-split in
+    proportion to what they were (to the places typed, adding up exactly), a rate's or count's
+    months take the figure. A quarter follows its months and is not typed. Handing down more
+    than the parent's whole of an additive KPI is refused unless HR confirms it; the remainders
+    are then shown on the share's page (never hidden)."""
+    check_editable(plan, seen_version)
+    if period not in ("y", *MONTHS):
+        raise ServiceError.field("period", _("Choose the year or a month: a quarter follows its months."))
+    line = share.line
+    rate = line.rule == Rule.MEAN.value
+    value = _read(typed, "value", rate=rate)
+    months: dict[str, Decimal | None] = {m: getattr(share, m) for m in MONTHS}
+    if period == "y":
+        if line.rule == Rule.SUM.value:
+            profile = [months[m] or Decimal(0) for m in MONTHS]
+            if not any(profile):
+                profile = [Decimal(1)] * 12
+            parts = fig.apportion(value, profile, fig.decimals_of(value, *months.values()))
+            months = dict(zip(MONTHS, parts))
+        else:
+            months = {m: value for m in MONTHS}
+    else:
+        months[period] = value
+    figures = fig.roll_up(line.rule, months)
+    if period == "y":
+        figures["y"] = value
+    if not rate:
+        whole = _parent_figures(plan, line, share.parent_department_id)
+        siblings = db.session.scalars(
+            select(TargetShare).where(
+                TargetShare.line_id == line.id,
+                TargetShare.parent_department_id == share.parent_department_id,
+                TargetShare.id != share.id,
+            )
+        ).all()
+        over = [
+            p
+            for p in PERIODS
+            if whole.get(p) is not None
+            and sum((s.figures().get(p) or Decimal(0) for s in siblings), figures.get(p) or Decimal(0)) > whole[p]
+        ]
+        if over and not (confirm_over and may_over_allocate):
+            raise ServiceError.field(
+                "confirm_over",
+                _(
+                    "This hands down more than the whole (%(periods)s). Only HR may confirm over-allocation.",
+                    periods=", ".join(period_labels(plan)[p] for p in over[:6]),
+                ),
+            )
+    share.set_figures(figures)
+    touch(plan)
+    return share

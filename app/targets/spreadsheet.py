@@ -99,14 +99,58 @@ def plan_sheet(plan: TargetPlan) -> Sheet:
 
 def read_rows(data: bytes) -> list[tuple[int, list]]:
     """(row number, cells) of the first worksheet's rows below the header."""
-    from openpyxl import load_workbook
+    return read_table(data, csv=False)[1]
 
+
+def read_table(data: bytes, csv: bool = True) -> tuple[list, list[tuple[int, list]]]:
+    """The header cells and the (row number, cells) of the non-empty rows below it, of an XLSX
+    workbook's first worksheet or (when ``csv``) of a CSV file (UTF-8, or GB18030 as Excel saves
+    it in China), as values, never formulas."""
     if not data:
         raise ServiceError.field("file", _("The file is empty."))
     if len(data) > MAX_BYTES:
         raise ServiceError.field("file", _("The file is too large (at most %(size)s MB).", size=MAX_BYTES // 1_000_000))
-    if not data.startswith(XLSX_MAGIC):
+    if data.startswith(XLSX_MAGIC):
+        table = _xlsx_table(data)
+    elif csv:
+        table = _csv_table(data)
+    else:
         raise ServiceError.field("file", _("This file is not a valid Excel workbook (.xlsx)."))
+    header: list = []
+    rows = []
+    for number, cells in table:
+        if number == 1:
+            header = cells
+            continue
+        if any(c not in (None, "") for c in cells):
+            rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise ServiceError.field("file", _("The file has more than %(max)d rows.", max=MAX_ROWS))
+    return header, rows
+
+
+def _csv_table(data: bytes) -> list[tuple[int, list]]:
+    import csv as csv_module
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ServiceError.field("file", _("This file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    if "\x00" in text:
+        raise ServiceError.field("file", _("This file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    try:
+        return [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv_module.reader(io.StringIO(text)), 1)]
+    except csv_module.Error:
+        raise ServiceError.field("file", _("This file is neither an Excel workbook (.xlsx) nor a CSV file.")) from None
+
+
+def _xlsx_table(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > len(data) * MAX_UNCOMPRESSED_FACTOR + 1_000_000:
@@ -119,18 +163,14 @@ def read_rows(data: bytes) -> list[tuple[int, list]]:
     except Exception:  # openpyxl raises many kinds of errors on damaged or foreign files
         raise ServiceError.field("file", _("This file is not a valid Excel workbook (.xlsx).")) from None
     try:
-        rows = []
+        table = []
         for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            if number == 1:
-                continue
-            cells = list(cells)
-            if any(c not in (None, "") for c in cells):
-                rows.append((number, cells))
-            if len(rows) > MAX_ROWS:
+            table.append((number, list(cells)))
+            if number > MAX_ROWS + 1:
                 raise ServiceError.field("file", _("The file has more than %(max)d rows.", max=MAX_ROWS))
     finally:
         workbook.close()
-    return rows
+    return table
 
 
 # --- checking and applying ----------------------------------------------------------------

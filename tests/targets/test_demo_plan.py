@@ -30,3 +30,12 @@ def test_the_demo_plan(ctx):
     assert root.remainder["y"] > 0 and not root.over  # part of the sales target stays with the department
     assert tree.nodes[0].cells[traffic.kpi_id].remainder["y"] == 0
     assert demo_targets.load_targets() == 0
+    from flask import current_app
+
+    from app.documents.scorecard import scorecard
+
+    with current_app.test_request_context():
+        card = scorecard(plan)
+    january = next(r for r in card["kpis"][0]["rows"] if r["period"] == "m1")
+    assert january["actual_value"] is not None and january["attainment"] is not None
+    assert next(r for r in card["kpis"][0]["rows"] if r["period"] == "q3")["actual_value"] is not None

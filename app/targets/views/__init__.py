@@ -17,4 +17,4 @@ register_value_labels(
     }
 )
 
-from app.targets.views import plans, transfer  # noqa: E402,F401
+from app.targets.views import actuals, plans, transfer  # noqa: E402,F401

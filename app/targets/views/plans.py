@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import requires
+from app.core.errors import ServiceError
 from app.core.formatting import number
 from app.core.forms import attempt, save
 from app.core.listing import page_of
@@ -16,7 +17,8 @@ from app.jobs.models import Kpi
 from app.org import services as org
 from app.org.models import Department
 from app.targets import access, services
-from app.targets.forms import ActionForm, HandDownForm, LineForm, PlanForm, RevisionForm
+from app.targets import figures as fig
+from app.targets.forms import ActionForm, HandDownForm, LineForm, PlanForm, RevisionForm, ShareForm
 from app.targets.models import MONTHS, PERIODS, Rule, SplitMethod
 from app.targets.views import bp
 
@@ -266,6 +268,81 @@ def plan_shares_remove(plan_id: int):
         if attempt(lambda: services.remove_shares(plan, kpi_id, parent_id, form.version.data or None)).ok:
             flash(_("What was handed down is taken back."), "success")
     return redirect(url_for("targets.plan", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>/share", methods=["GET", "POST"])
+@requires(access.can_use_plans)
+def plan_share(plan_id: int):
+    """One node's share of a KPI (``?kind=position&node=7&kpi=3``): its figures, and a form to
+    change one period by hand; below, the check of what its parent (and, for a department, it)
+    handed down: never hidden."""
+    plan = _plan_or_404(plan_id)
+    kind, node_id, kpi_id = (
+        request.args.get("kind"),
+        request.args.get("node", type=int),
+        request.args.get("kpi", type=int),
+    )
+    if not node_id or not kpi_id:
+        abort(404)
+    try:
+        share = services.get_share(plan, kpi_id, kind or "", node_id)
+    except ServiceError:
+        abort(404)
+    form = ShareForm()
+    labels = services.period_labels(plan)
+    form.period.choices = [("y", labels["y"]), *[(m, labels[m]) for m in MONTHS]]
+    status, conflict = 200, None
+    if request.method == "POST":
+        if not access.can_edit_plan(current_user, plan):
+            abort(403)
+        if form.validate_on_submit():
+            saved = save(
+                form,
+                lambda: services.set_share_figure(
+                    plan,
+                    share,
+                    form.period.data,
+                    form.value.data,
+                    form.version.data or None,
+                    access.may_over_allocate(current_user),
+                    bool(form.confirm_over.data),
+                ),
+                plan,
+            )
+            if saved.ok:
+                flash(_("Target saved: check what is handed down below."), "success")
+                return redirect(url_for("targets.plan_share", plan_id=plan.id, kind=kind, node=node_id, kpi=kpi_id))
+            status, conflict = saved.status, saved.conflict
+        else:
+            status = 422
+    else:
+        form.version.data = plan.version
+        asked = request.args.get("period")
+        form.period.data = asked if asked in ("y", *MONTHS) else "y"  # a quarter follows its months
+        form.value.data = _plain(getattr(share, form.period.data))
+    line = share.line
+    checks = [(share.parent_department_id, services.share_gaps(plan, line, share.parent_department_id))]
+    if kind == "department":
+        checks.append((node_id, services.share_gaps(plan, line, node_id)))
+    names = dict(
+        db.session.execute(
+            db.select(Department.id, Department.name).where(Department.id.in_([d for d, _g in checks]))
+        ).all()
+    )
+    own_diff = fig.differences(line.rule, share.y, share.figures()) if line.rule != Rule.MEAN.value else {}
+    return render_template(
+        "targets/share.html",
+        plan=plan,
+        share=share,
+        line=line,
+        node=share.department or share.position,
+        form=form,
+        labels=labels,
+        checks=[(names.get(d, ""), gaps) for d, gaps in checks],
+        own_diff=own_diff,
+        conflict=conflict,
+        editable=plan.is_draft and access.can_edit_plan(current_user, plan),
+    ), status
 
 
 @bp.route("/plans/<int:plan_id>/approve", methods=["POST"])
