@@ -26,7 +26,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -39,8 +38,12 @@ from app.jobs import services as jobs  # noqa: E402
 from app.jobs.content import version_content  # noqa: E402
 from app.jobs.models import JobDescriptionVersion  # noqa: E402
 from app.jobs.uploads import import_file, parse_file  # noqa: E402
+from bench.database import upgrade  # noqa: E402
+from bench.measure import scaled  # noqa: E402
 
-RUNS = 30
+RUNS = scaled(30, 2)
+PDF_RUNS = scaled(5, 1)
+ROUND_TRIP_VERSIONS = scaled(None, 2)  # every demo version (None), or the first few in a smoke run
 TARGET_MS = 100
 
 
@@ -138,12 +141,12 @@ def main() -> None:
             with app.test_request_context():
                 median, low, high = timed(lambda: import_file("upload.docx", data, version.title))
                 print(f"upload again (import)    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}")
-                round_trip([jobs.get_version(i) for i in ids])
+                round_trip([jobs.get_version(i) for i in ids[:ROUND_TRIP_VERSIONS]])
             from app.documents.render import render_pdf
 
             render_pdf(services.JOB_DESCRIPTION, context, "zh_CN")
-            docx_ms = timed(lambda: job_description_docx(context, "zh_CN"), runs=5)[0]
-            median, low, high = timed(lambda: render_pdf(services.JOB_DESCRIPTION, context, "zh_CN"), runs=5)
+            docx_ms = timed(lambda: job_description_docx(context, "zh_CN"), runs=PDF_RUNS)[0]
+            median, low, high = timed(lambda: render_pdf(services.JOB_DESCRIPTION, context, "zh_CN"), runs=PDF_RUNS)
             print(
                 f"for scale: PDF render    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  (WeasyPrint, warm; "
                 f"the .docx from the same context {median / docx_ms:.1f}× faster, measured alongside)"

@@ -45,7 +45,6 @@ def free_port() -> int:
 def prepare(url: str, instance: Path, clients: int) -> dict:
     """Schema, data, accounts and tokens; returns what the clients need."""
     os.environ["ROLEBOOK_INSTANCE_PATH"] = str(instance)
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from app import create_app
@@ -56,6 +55,7 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
     from app.auth import services as auth
     from app.extensions import db
     from app.org.models import Employee
+    from bench.database import upgrade
     from bench.generate import generate, generate_job_descriptions
 
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})

@@ -27,7 +27,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -35,6 +34,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Department, Employee, Position  # noqa: E402
 from app.org.services import views_cache  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import clear_organisation, generate, generate_job_descriptions  # noqa: E402
 from bench.measure import page_queries, result, scaled  # noqa: E402
 

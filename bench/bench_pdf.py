@@ -36,7 +36,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
@@ -59,6 +58,7 @@ from app.jobs.models import (  # noqa: E402
     Requirement,
 )
 from app.org.models import Department, Position  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.measure import result, scaled  # noqa: E402
 from rolebook_pdf_engine import SCHEME  # noqa: E402  (found once app.documents is imported)

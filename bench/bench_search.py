@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -27,6 +26,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.search.indexing import rebuild  # noqa: E402
 from app.search.models import SearchEntry  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import clear_organisation, generate, generate_job_descriptions  # noqa: E402
 from bench.measure import page_queries, page_timings, result, scaled  # noqa: E402
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -30,6 +29,7 @@ from app.extensions import db  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
 from app.transfer import services  # noqa: E402
 from app.transfer.reader import read_book  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.measure import measure, note, peak_resident  # noqa: E402
 

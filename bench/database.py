@@ -1,0 +1,125 @@
+"""Databases the bench scripts start from, made once and copied after that.
+
+``upgrade()`` replaces ``flask_migrate.upgrade()`` in a script: on a new SQLite file (no table yet) it copies an
+empty migrated database kept in a folder of the machine's temporary directory, made by the
+first script that needs it and named by a hash of the migrations (a new or changed migration
+makes a new one), instead of running every migration again in every script; on any other
+database it runs the migrations.
+
+``company(build)`` does the same for a whole prepared database: ``build()`` fills the current
+app's (empty, migrated) SQLite file the first time, and the file is kept under a name made of
+``build``'s qualified name, the size (smoke or full) and a hash of the code that can change what
+is generated (the migrations, ``bench/``, ``app/``); later scripts and runs get a copy. A change
+anywhere in the code makes a new one, so a copy is never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = Path(os.environ.get("ROLEBOOK_BENCH_CACHE") or Path(tempfile.gettempdir()) / "rolebook-bench-databases")
+KEPT = 12  # files kept in FOLDER: the newest, by last use
+
+
+@cache
+def _hash(*folders: str) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(f"\0{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _sqlite_file() -> Path | None:
+    """The current app's SQLite file, if it holds no table yet; else None (migrated as usual)."""
+    from sqlalchemy import inspect
+
+    from app.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if inspect(db.engine).get_table_names():
+        return None
+    return Path(url.database)
+
+
+def _restore(kept: Path, target: Path) -> None:
+    """``target`` becomes a copy of ``kept`` (the app's connections are closed first and after)."""
+    from app.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(kept, target)
+    os.utime(kept)  # last use, for _prune
+    db.engine.dispose()
+
+
+def _keep(source: Path, kept: Path) -> None:
+    """Store a copy of ``source`` (its connections closed, so the file is whole) as ``kept``."""
+    from app.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-", suffix=".sqlite3")
+    os.close(fd)
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, kept)  # whole or not at all, if two scripts make it at once
+    _prune()
+
+
+def _prune() -> None:
+    files = sorted(FOLDER.glob("*.sqlite3"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in files[KEPT:]:
+        path.unlink(missing_ok=True)
+
+
+def upgrade() -> None:
+    """The current app's database migrated to the head (see the module's docstring)."""
+    from flask_migrate import upgrade as migrate
+
+    target = _sqlite_file()
+    if target is None:
+        migrate()
+        return
+    kept = FOLDER / f"migrated-{_hash('migrations')}.sqlite3"
+    if kept.is_file():
+        _restore(kept, target)
+        return
+    migrate()
+    _keep(target, kept)
+
+
+def company(build) -> bool:
+    """The current app's database migrated and filled by ``build()``, or a copy of what the same
+    ``build`` made before with the same code and size; True when it was copied."""
+    from bench.measure import SMOKE
+
+    target = _sqlite_file()
+    if target is None:
+        upgrade()
+        build()
+        return False
+    name = f"{build.__module__}.{build.__qualname__}".replace("<", "").replace(">", "")
+    kept = FOLDER / f"{name}-{'smoke' if SMOKE else 'full'}-{_hash('migrations', 'bench', 'app')}.sqlite3"
+    if kept.is_file():
+        _restore(kept, target)
+        return True
+    upgrade()
+    build()
+    _keep(target, kept)
+    return False
+
+
+if __name__ == "__main__":
+    sys.exit(f"{__doc__}\nkept in {FOLDER}")
