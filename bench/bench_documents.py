@@ -403,7 +403,7 @@ def cached_pdf(
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=scaled(20, 2), help="reading clients during part 1")
-    parser.add_argument("--seconds", type=float, default=scaled(20, 0.5), help="duration of part 2, each kind")
+    parser.add_argument("--seconds", type=float, default=scaled(10, 0.5), help="duration of part 2, each kind")
     parser.add_argument(
         "--workers",
         type=int,
