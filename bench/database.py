@@ -2,15 +2,9 @@
 
 ``upgrade()`` replaces ``flask_migrate.upgrade()`` in a script: on a new SQLite file (no table yet) it copies an
 empty migrated database kept in a folder of the machine's temporary directory, made by the
-first script that needs it and named by a hash of the migrations (a new or changed migration
-makes a new one), instead of running every migration again in every script; on any other
+first script that needs it and named by a hash of the migrations and app/db.py (a new or
+changed migration makes a new one), instead of running every migration again in every script; on any other
 database it runs the migrations.
-
-``company(build)`` does the same for a whole prepared database: ``build()`` fills the current
-app's (empty, migrated) SQLite file the first time, and the file is kept under a name made of
-``build``'s qualified name, the size (smoke or full) and a hash of the code that can change what
-is generated (the migrations, ``bench/``, ``app/``); later scripts and runs get a copy. A change
-anywhere in the code makes a new one, so a copy is never stale.
 """
 
 from __future__ import annotations
@@ -29,10 +23,11 @@ KEPT = 12  # files kept in FOLDER: the newest, by last use
 
 
 @cache
-def _hash(*folders: str) -> str:
+def _hash(*places: str) -> str:
+    """A hash of the names and contents of these Python files and of those under these folders."""
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+    for place in places:
+        for path in [ROOT / place] if place.endswith(".py") else sorted((ROOT / place).rglob("*.py")):
             digest.update(f"\0{path.relative_to(ROOT)}\0".encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -92,33 +87,12 @@ def upgrade() -> None:
     if target is None:
         migrate()
         return
-    kept = FOLDER / f"migrated-{_hash('migrations')}.sqlite3"
+    kept = FOLDER / f"migrated-{_hash('migrations', 'app/db.py')}.sqlite3"  # app.db: the column types
     if kept.is_file():
         _restore(kept, target)
         return
     migrate()
     _keep(target, kept)
-
-
-def company(build) -> bool:
-    """The current app's database migrated and filled by ``build()``, or a copy of what the same
-    ``build`` made before with the same code and size; True when it was copied."""
-    from bench.measure import SMOKE
-
-    target = _sqlite_file()
-    if target is None:
-        upgrade()
-        build()
-        return False
-    name = f"{build.__module__}.{build.__qualname__}".replace("<", "").replace(">", "")
-    kept = FOLDER / f"{name}-{'smoke' if SMOKE else 'full'}-{_hash('migrations', 'bench', 'app')}.sqlite3"
-    if kept.is_file():
-        _restore(kept, target)
-        return True
-    upgrade()
-    build()
-    _keep(target, kept)
-    return False
 
 
 if __name__ == "__main__":
