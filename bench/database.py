@@ -5,6 +5,13 @@ empty migrated database kept in a folder of the machine's temporary directory, m
 first script that needs it and named by a hash of the migrations and app/db.py (a new or
 changed migration makes a new one), instead of running every migration again in every script; on any other
 database it runs the migrations.
+
+``prepared(name, fill)`` does the same for a whole prepared database, which several scripts
+build alike (bench_org's demo and generated companies, which bench_jobs uses too; bench_appraisals'
+company, which bench_calibration uses too): ``fill()`` migrates and fills the current app's new
+SQLite file the first time, and a copy is kept under ``name``, the size (smoke or full), today's
+date and a hash of all the code (the migrations, ``app/``, ``bench/``), so a change anywhere
+makes a new one and a copy is never stale; later scripts and runs get a copy.
 """
 
 from __future__ import annotations
@@ -60,10 +67,13 @@ def _restore(kept: Path, target: Path) -> None:
 
 
 def _keep(source: Path, kept: Path) -> None:
-    """Store a copy of ``source`` (its connections closed, so the file is whole) as ``kept``."""
+    """Store a copy of ``source`` (its log written back and its connections closed, so that the
+    file is whole) as ``kept``."""
     from app.extensions import db
 
     db.session.remove()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.engine.dispose()
     FOLDER.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=FOLDER, prefix=".tmp-", suffix=".sqlite3")
@@ -92,6 +102,26 @@ def upgrade() -> None:
         _restore(kept, target)
         return
     migrate()
+    _keep(target, kept)
+
+
+def prepared(name: str, fill) -> None:
+    """The current app's database migrated and filled by ``fill()``, or a copy of what ``fill``
+    made before under ``name`` (see the module's docstring)."""
+    from app.core import clock
+    from bench.measure import SMOKE
+
+    target = _sqlite_file()
+    if target is None:
+        fill()
+        return
+    size = "smoke" if SMOKE else "full"
+    kept = FOLDER / f"{name}-{size}-{clock.today().isoformat()}-{_hash('migrations', 'app', 'bench')}.sqlite3"
+    if kept.is_file():
+        _restore(kept, target)
+        print(f"database {name}: a copy of the one made before with the same code ({kept})", flush=True)
+        return
+    fill()
     _keep(target, kept)
 
 

@@ -84,3 +84,24 @@ def test_the_table_says_the_machine_the_date_and_each_scripts_time(tmp_path, mon
     assert "bench_one 61 s, bench_two 3 s" in table
     assert "| bench_one | a figure \\| with a bar | ≤ 20 ms | 12 ms | PASS |" in table
     assert "| bench_two | the script failed: exit status 1 | | | FAIL |" in table
+
+
+def test_a_prepared_database_is_filled_once_then_copied(make_app, tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "FOLDER", tmp_path / "kept")
+    fills = []
+
+    def fill():
+        database.upgrade()
+        db.session.execute(text("CREATE TABLE filled (n INTEGER)"))
+        db.session.execute(text("INSERT INTO filled VALUES (:n)"), {"n": len(fills) + 1})
+        db.session.commit()
+        fills.append(1)
+
+    counts = []
+    for name in ("first", "second"):
+        app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / name}.sqlite3")
+        with app.app_context():
+            database.prepared("test_company", fill)
+            counts.append(db.session.execute(text("SELECT n FROM filled")).scalars().all())
+    assert fills == [1] and counts == [[1], [1]]  # the second is the first's copy
+    assert len(list((tmp_path / "kept").glob("test_company-*.sqlite3"))) == 1
