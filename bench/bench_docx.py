@@ -39,7 +39,7 @@ from app.jobs.content import version_content  # noqa: E402
 from app.jobs.models import JobDescriptionVersion  # noqa: E402
 from app.jobs.uploads import import_file, parse_file  # noqa: E402
 from bench.database import upgrade  # noqa: E402
-from bench.measure import scaled  # noqa: E402
+from bench.measure import result, scaled  # noqa: E402
 
 RUNS = scaled(30, 2)
 PDF_RUNS = scaled(5, 1)
@@ -86,14 +86,14 @@ def round_trip(versions) -> None:
         for version in versions:
             data = job_description_docx(contexts.job_description(version), lang)
             exact += import_file("upload.docx", data, version.title)[0].content == expected(version)
-            result = parse_file("upload.docx", data)[0]
-            parser_title += result["title"] == version.title
+            parsed = parse_file("upload.docx", data)[0]
+            parser_title += parsed["title"] == version.title
             parser_duties += [
-                (s["heading"] or "", s["items"]) for s in result["sections"] if s["kind"] == "duties"
+                (s["heading"] or "", s["items"]) for s in parsed["sections"] if s["kind"] == "duties"
             ] == [(s.heading, [d.text for d in s.duties]) for s in version.sections]
-        print(
-            f"round trip ({lang:5}) out of {len(versions)}: whole content exact {exact}; "
-            f"the parse API's title {parser_title}, duty sections {parser_duties}"
+        result(
+            f"docx round trip ({lang}): versions given back whole by the import",
+            f"{exact} of {len(versions)}; the parse API's title {parser_title}, duty sections {parser_duties}",
         )
 
 
@@ -133,9 +133,11 @@ def main() -> None:
                 job_description_docx(context, lang)  # warm: imports, the template
                 median, low, high = timed(lambda: services.job_description_docx(jobs.get_version(version.id), lang))
                 size = len(job_description_docx(context, lang))
-                print(
-                    f"build .docx ({lang:5}) median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}  "
-                    f"{size / 1024:5.1f} KB   target < {TARGET_MS} ms  {'PASS' if median < TARGET_MS else 'FAIL'}"
+                result(
+                    f"docx of the biggest demo job description ({lang}), built",
+                    f"median {median:.1f} ms (min {low:.1f}, max {high:.1f}), {size / 1024:.1f} KB",
+                    f"< {TARGET_MS} ms",
+                    median < TARGET_MS,
                 )
             data = job_description_docx(context, "zh_CN")
             with app.test_request_context():
@@ -158,7 +160,7 @@ def main() -> None:
         url = f"/documents/versions/{version_id}/job-description.docx?lang=zh_CN"
         assert client.get(url).status_code == 200
         median, low, high = timed(lambda: client.get(url))
-        print(f"page download (zh_CN)    median {median:7.1f} ms  min {low:6.1f}  max {high:6.1f}")
+        result("docx download from its page (zh_CN)", f"median {median:.1f} ms (min {low:.1f}, max {high:.1f})")
 
 
 if __name__ == "__main__":
