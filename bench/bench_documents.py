@@ -12,13 +12,12 @@
    machine every figure grows with the others' load, so the same clients also ask, just before,
    for the least an authenticated API request does (a task that does not exist: the token, one
    lookup, a JSON 404): the floor of this machine at that moment, to read the PDF's figures by.
-   Each client is a process of its own: 8 threads of one process waited for each other's turn
-   at the interpreter lock, and that wait was counted as the server's (the floor's p95 went
-   from 76 to 23 ms with processes, the same server, load average 7–9).
+   Each client is a process of its own, so that the clients do not wait for each other's turn
+   at one interpreter lock (that wait would be counted as the server's).
 
 The server is started as the README's production section says (``--workers 4``, the threads
-of gunicorn.conf.py): with 2 workers, the 8 kept-alive connections shared 2 interpreter locks
-and the cached PDF's p95 was 2–3× that of 4 workers.
+of gunicorn.conf.py). On this shared 2-core machine, at a load average of 7-11, the floor's own
+p95 ranged from 20 to 100 ms from one minute to the next: read the PDF's figures against it.
 
 The background tasks are queued but not run here (``ROLEBOOK_QUEUE_CONSUMER=none``: a separate
 worker would run them), so what is measured is what a request holds.
