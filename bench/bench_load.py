@@ -329,7 +329,7 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=scaled(50, 4))
-    parser.add_argument("--seconds", type=int, default=scaled(60, 3))
+    parser.add_argument("--seconds", type=int, default=scaled(60, 1))
     parser.add_argument("--workers", type=int, default=scaled(4, 1))
     parser.add_argument("--engines", default=scaled("postgresql,sqlite", "sqlite"))
     args = parser.parse_args()
