@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import bindparam, event, func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -30,6 +29,7 @@ from app.appraisals.services.recompute import recompute_cycle  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
+from bench.database import prepared, upgrade  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
 from bench.measure import on_engine, page_queries, page_timings, result, scaled  # noqa: E402
 
@@ -49,13 +49,17 @@ def verdict(name: str, value: float, limit: float, unit: str) -> str:
 def build(url: str):
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
     with app.app_context():
-        upgrade()
-        with acting_as("bench"):
-            generate()
-            generate_job_descriptions(kpis=4)
-            auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
-            db.session.commit()
+        prepared("bench_appraisals", _fill)
     return app
+
+
+def _fill() -> None:
+    upgrade()
+    with acting_as("bench"):
+        generate()
+        generate_job_descriptions(kpis=4)
+        auth_services.create_user("hr@bench.test", "hr", PASSWORD, "HR")
+        db.session.commit()
 
 
 def fill_in_bulk(cycle_id: int, seed: int = 5) -> None:

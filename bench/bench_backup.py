@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -29,6 +28,7 @@ from app.backup.create import create_backup  # noqa: E402
 from app.backup.restore import restore_backup  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
 from bench.measure import measure, note, peak_resident, scaled  # noqa: E402
 

@@ -19,8 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-
 from app import create_app  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.core.spreadsheets import xlsx_bytes  # noqa: E402
@@ -29,6 +27,7 @@ from app.jobs import coverage  # noqa: E402
 from app.jobs import services as jobs  # noqa: E402
 from app.org import services as org  # noqa: E402
 from app.org.models import Department  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)

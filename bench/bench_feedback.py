@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -29,6 +28,7 @@ from app.appraisals.services.templates import default_settings  # noqa: E402
 from app.audit.services import acting_as  # noqa: E402
 from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.measure import on_engine, page_queries, page_timings, result, scaled  # noqa: E402
 

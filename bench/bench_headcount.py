@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -27,6 +26,7 @@ from app.core.spreadsheets import xlsx_bytes  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.headcount import headcount_report, headcount_sheets  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.measure import count_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(5, 1)

@@ -45,7 +45,6 @@ def free_port() -> int:
 def prepare(url: str, instance: Path, clients: int) -> dict:
     """Schema, data, accounts and tokens; returns what the clients need."""
     os.environ["ROLEBOOK_INSTANCE_PATH"] = str(instance)
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
     from app import create_app
@@ -55,7 +54,8 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
     from app.audit.services import acting_as
     from app.auth import services as auth
     from app.extensions import db
-    from app.org.models import Employee
+    from app.org.models import Assignment, Employee
+    from bench.database import upgrade
     from bench.generate import generate, generate_job_descriptions
 
     app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
@@ -63,6 +63,19 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
         upgrade()
         generate()
         generate_job_descriptions()
+        # Accounts first: a launch skips the self-review of an employee who cannot log in.
+        staff = db.session.scalars(
+            select(Employee.id)
+            .join(Assignment, Assignment.employee_id == Employee.id)
+            .where(Employee.status != "left", Assignment.is_primary.is_(True), Assignment.end_date.is_(None))
+            .order_by(Employee.id)
+            .limit(clients)
+        ).all()
+        users = {}
+        for n, employee_id in enumerate(staff):
+            user = auth.create_user(f"load{n}@example.test", "employee", "Load-Test-Password-1")
+            db.session.get(Employee, employee_id).user_id = user.id
+            users[employee_id] = user
         cycle = appraisals.create_cycle(
             appraisals.CycleData(name="Load test", period_type="monthly", start_date=date(2026, 10, 1))
         )
@@ -70,18 +83,20 @@ def prepare(url: str, instance: Path, clients: int) -> dict:
         db.session.commit()
         reviews = db.session.execute(
             select(Review.id, Review.employee_id)
-            .join(Employee, Employee.id == Review.employee_id)
-            .where(Review.cycle_id == cycle.id, Review.status == Step.SELF_REVIEW.value)
+            .where(
+                Review.cycle_id == cycle.id,
+                Review.status == Step.SELF_REVIEW.value,
+                Review.employee_id.in_(list(users)),
+            )
             .order_by(Review.id)
-            .limit(clients)
         ).all()
         people = []
-        for n, (review_id, employee_id) in enumerate(reviews):
-            user = auth.create_user(f"load{n}@example.test", "employee", "Load-Test-Password-1")
-            db.session.get(Employee, employee_id).user_id = user.id
-            _token, clear = auth.issue_token(user, "load")
-            people.append({"user_id": user.id, "review_id": review_id, "token": clear})
+        for review_id, employee_id in reviews:
+            _token, clear = auth.issue_token(users[employee_id], "load")
+            people.append({"user_id": users[employee_id].id, "review_id": review_id, "token": clear})
         db.session.commit()
+    if len(people) < clients:
+        raise SystemExit(f"only {len(people)} of the {clients} clients have a self-review to write")
     return {"people": people}
 
 
@@ -249,10 +264,15 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )  # workers and render children: one group, stopped together
-            deadline = time.monotonic() + 30
+            # Up when the app answers (gunicorn listens before its workers have loaded the app: the
+            # clients' first requests then waited for that, up to 10 s on a busy machine).
+            deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    conn.request("GET", "/login")
+                    conn.getresponse().read()
+                    conn.close()
                     break
                 except OSError:
                     time.sleep(0.2)
@@ -309,7 +329,7 @@ def run_engine(engine: str, clients_n: int, seconds: int, workers: int) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=scaled(50, 4))
-    parser.add_argument("--seconds", type=int, default=scaled(60, 3))
+    parser.add_argument("--seconds", type=int, default=scaled(60, 1))
     parser.add_argument("--workers", type=int, default=scaled(4, 1))
     parser.add_argument("--engines", default=scaled("postgresql,sqlite", "sqlite"))
     args = parser.parse_args()

@@ -23,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import bindparam, event, func, insert, select, update  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
@@ -39,6 +38,7 @@ from app.extensions import db  # noqa: E402
 from app.notifications import delivery, reminders, subscribers  # noqa: E402
 from app.notifications.models import Notification, OutboxMail  # noqa: E402
 from app.org.models import Employee  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate, generate_job_descriptions  # noqa: E402
 from bench.measure import on_engine, result, scaled  # noqa: E402
 

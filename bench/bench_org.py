@@ -27,7 +27,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -35,6 +34,7 @@ from app.audit.services import acting_as  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Department, Employee, Position  # noqa: E402
 from app.org.services import views_cache  # noqa: E402
+from bench.database import prepared, upgrade  # noqa: E402
 from bench.generate import clear_organisation, generate, generate_job_descriptions  # noqa: E402
 from bench.measure import page_queries, result, scaled  # noqa: E402
 
@@ -60,30 +60,35 @@ def build(path: Path, kind: str):
         },
     )  # as outside the tests
     with app.app_context():
-        upgrade()
-        from app.demo.services import load_demo
-
-        with acting_as("bench"):
-            load_demo()
-            db.session.commit()
-            if kind == "generated":
-                # the generated company replaces the demo organisation (keeps the demo users)
-                clear_organisation()
-                db.session.commit()
-                generate()
-                # a company-wide cycle, launched, for the results page (the demo has its own)
-                from datetime import date
-
-                from app.appraisals import services as appraisals
-                from app.appraisals.services import launch
-
-                generate_job_descriptions()
-                cycle = appraisals.create_cycle(
-                    appraisals.CycleData(name="Bench", period_type="monthly", start_date=date(2026, 11, 1))
-                )
-                launch.launch_cycle(cycle)
-                db.session.commit()
+        prepared(f"bench_org-{kind}", lambda: _fill(kind))
     return app
+
+
+def _fill(kind: str) -> None:
+    """The demo, or the generated company in place of the demo organisation (demo users kept)."""
+    upgrade()
+    from app.demo.services import load_demo
+
+    with acting_as("bench"):
+        load_demo()
+        db.session.commit()
+        if kind == "generated":
+            # the generated company replaces the demo organisation (keeps the demo users)
+            clear_organisation()
+            db.session.commit()
+            generate()
+            # a company-wide cycle, launched, for the results page (the demo has its own)
+            from datetime import date
+
+            from app.appraisals import services as appraisals
+            from app.appraisals.services import launch
+
+            generate_job_descriptions()
+            cycle = appraisals.create_cycle(
+                appraisals.CycleData(name="Bench", period_type="monthly", start_date=date(2026, 11, 1))
+            )
+            launch.launch_cycle(cycle)
+            db.session.commit()
 
 
 def pages(app) -> dict[str, str]:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -30,10 +29,12 @@ from app.extensions import db  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
 from app.transfer import services  # noqa: E402
 from app.transfer.reader import read_book  # noqa: E402
+from bench.database import upgrade  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from bench.measure import measure, note, peak_resident  # noqa: E402
+from bench.measure import measure, note, peak_resident, scaled  # noqa: E402
 
 MAX_ROWS, MAX_BYTES = 100_000, 100_000_000
+SIZE = scaled((200, 2000, 10000), (2, 6, 20))  # departments, positions, employees
 
 
 def make_app(path: Path):
@@ -67,7 +68,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = make_app(Path(tmp) / "source.sqlite3")
         with source.app_context():
-            generate()
+            generate(*SIZE)
             print(f"generated company: {counts()}")
             print("export")
             for kind in services.ORDER:

@@ -26,11 +26,17 @@ sys.path.insert(0, str(ROOT))
 
 import docx  # noqa: E402
 from docx.shared import Cm  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from bench.measure import note, peak_resident  # noqa: E402
+from bench.database import upgrade  # noqa: E402
+from bench.measure import note, peak_resident, scaled  # noqa: E402
+
+# In a smoke run: a few pages, one or two files of each kind, a few positions (the same code runs).
+PARTS = scaled(26, 2)  # of the long .docx (26: 20 pages)
+PARSE_RUNS = scaled(7, 1)
+POSITIONS = scaled(200, 10)
+DOCX, DOC, WPS, PDF, HTML, TEXT = scaled((40, 15, 5, 20, 10, 10), (2, 1, 1, 1, 1, 4))
 
 DUTIES = [
     "负责制定部门年度工作计划并组织实施",
@@ -44,7 +50,7 @@ DUTIES = [
 def twenty_pages() -> bytes:
     document = docx.Document()
     document.add_paragraph("客服主管岗位说明书")
-    for part in range(26):
+    for part in range(PARTS):
         table = document.add_table(rows=3, cols=4)
         table.style = "Table Grid"
         for row in table.rows:
@@ -86,15 +92,15 @@ def mixed_zip(count_positions: int = 200) -> tuple[bytes, int]:
     from tests.jobs import documents
 
     members: dict[str, bytes] = {}
-    for i in range(40):
+    for i in range(DOCX):
         members[f"岗位说明书/P{i:03d} 岗位{i}.docx"] = documents.word(title=f"岗位{i}岗位说明书")
     doc = documents.libreoffice(documents.word(title="客服主管岗位说明书"), "docx", "doc")
-    for i in range(15):
+    for i in range(DOC):
         members[f"岗位说明书/旧文档{i}.doc"] = doc
-    for i in range(5):
+    for i in range(WPS):
         members[f"岗位说明书/金山{i}.wps"] = doc
     pdf = documents.job_pdf(pages=2)
-    for i in range(20):
+    for i in range(PDF):
         members[f"岗位说明书/扫描件{i}.pdf"] = pdf
     html = (
         "<html><body><nav>首页 招聘</nav><div class='content'><h1>仓库主管岗位说明书</h1><h2>岗位职责</h2><ol>"
@@ -102,7 +108,7 @@ def mixed_zip(count_positions: int = 200) -> tuple[bytes, int]:
         + "</ol><h2>任职资格</h2><ul><li>中专以上学历</li></ul></div>"
         "<div class='download'>下载本文档</div></body></html>"
     )
-    for i in range(10):
+    for i in range(HTML):
         members[f"岗位说明书/网页{i}.html"] = html.encode("utf-8")
     text = (
         "职务名称：会计\n岗位职责：\n"
@@ -110,7 +116,7 @@ def mixed_zip(count_positions: int = 200) -> tuple[bytes, int]:
         + "\n任职资格：\n1、会计专业本科"
     )
     traditional = "職務名稱：會計\n工作職責：\n一、負責制定部門年度工作計劃並組織實施\n二、負責客戶投訴的受理與回訪\n任職資格：\n會計專業本科"
-    for i, encoding in enumerate(["gb18030", "big5", "utf-16"] * 3 + ["utf-8"]):
+    for i, encoding in enumerate((["gb18030", "big5", "utf-16"] * 3 + ["utf-8"])[-TEXT:]):
         members[f"岗位说明书/文本{i}.txt"] = (traditional if encoding == "big5" else text).encode(encoding)
     return documents.zip_of(members, gbk_names=True), len(members)
 
@@ -136,13 +142,13 @@ def main() -> None:
             note("pages (LibreOffice's layout)", str(pages_of(data)))
             note("size", f"{len(data) / 1000:.0f} kB, {len(extract('a.docx', data).text):,} characters of text")
             times = []
-            for _ in range(7):
+            for _ in range(PARSE_RUNS):
                 start = time.perf_counter()
                 result, _extracted = parse_file("20-pages.docx", data)
                 times.append(time.perf_counter() - start)
             median = statistics.median(times)
             note(
-                "read + parse, median of 7",
+                f"read + parse, median of {PARSE_RUNS}",
                 f"{median:.3f} s (best {min(times):.3f} s, {len(result['duties'])} "
                 f"duties)   target < 1 s: {'PASS' if median < 1 else 'FAIL'}",
             )
@@ -150,11 +156,11 @@ def main() -> None:
             extract("20-pages.docx", data)
             note("read only (numbering, tables)", f"{time.perf_counter() - start:.3f} s")
 
-            print("bulk import of a 100-file .zip")
+            print(f"bulk import of a {DOCX + DOC + WPS + PDF + HTML + TEXT}-file .zip")
             from tests import factories
 
             department = factories.create_department("EC", "电商部")
-            for i in range(200):
+            for i in range(POSITIONS):
                 factories.create_position(f"P{i:03d}", department, f"岗位{i}")
             user = factories.create_user("hr")
             db.session.commit()

@@ -32,6 +32,7 @@ RESULTS = BENCH / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 TIMEOUT = {"full": 1800, "smoke": 60}  # seconds per script
+SMOKE_BUDGET = 90  # seconds for every script at its smoke size (make bench-smoke is part of make test)
 
 
 def scripts() -> list[Path]:
@@ -103,6 +104,7 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
         seconds = time.perf_counter() - started
         if not problem and process.returncode != 0:
             problem = f"exit status {process.returncode}"
+    print(f"-- {name}: {seconds:.1f} s, load average {os.getloadavg()[0]:.1f}", flush=True)
     if problem:
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
         print(f"!! {name} FAILED ({problem}); the end of its output:\n    " + "\n    ".join(tail), flush=True)
@@ -112,6 +114,7 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
 def _write_machine(info: dict, outcomes: list, minutes: float, planned: int) -> None:
     info.update(
         minutes=round(minutes, 1),
+        load_at_end=round(os.getloadavg()[0], 1),
         complete=len(outcomes) == planned,
         scripts=[
             {"name": name, "ok": ok, "seconds": round(seconds), "problem": problem}
@@ -127,7 +130,9 @@ def table() -> str:
     lines = [
         f"Measured by one `make bench` run on {info['date']} (commit {info['commit']}): {info['cpu']}, "
         f"{info['cpus']} CPUs, {info['memory_gb']} GB, {info['system']}, Python {info['python']}; load "
-        f"average {info['load_at_start']} at the start (the machine is shared: other work slows every figure). "
+        f"average {info['load_at_start']} at the start"
+        + (f" and {info['load_at_end']} at the end" if "load_at_end" in info else "")
+        + " (the machine is shared: other work slows every figure). "
         f"The whole run took {info.get('minutes', '?')} minutes"
         + ("" if info.get("complete", True) else " (stopped before its end: the scripts below only)")
         + "; each script's output and time are in `bench/results/`.",
@@ -189,7 +194,10 @@ def main() -> int:
         print(f"{name:24} {seconds:8.1f}  {'ran to the end' if ok else 'FAILED: ' + problem}")
     print(
         f"{len(outcomes)} scripts in {minutes * 60:.0f} s: {len(outcomes) - len(failed)} ran to the end, "
-        f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else "")
+        f"{len(failed)} failed"
+        + (f" ({', '.join(failed)})" if failed else "")
+        + (f"; a smoke run should take under {SMOKE_BUDGET} s" if args.smoke and minutes * 60 > SMOKE_BUDGET else "")
+        + f"; load average {info['load_at_start']} at the start, {os.getloadavg()[0]:.1f} at the end"
     )
     if everything:
         write_table()
