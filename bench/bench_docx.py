@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,9 +67,26 @@ def biggest(versions) -> JobDescriptionVersion:
     return max(versions, key=size)
 
 
+def exact_numbers(value):
+    """The import's content with its numbers as the editor reads them: the importer hands them on
+    as floats (JSON), which ``app.core.numbers`` reads by their shortest spelling (4.8, not
+    4.79999…), so the comparison with the stored Decimals is by that spelling."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: exact_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [exact_numbers(item) for item in value]
+    return value
+
+
 def expected(version) -> dict:
-    """The version's content as an import gives it back (requirements required first, as written)."""
+    """The version's content as an import gives it back (requirements required first, as written;
+    a duty's links to its department's functions are RoleBook's own, not printed in the file)."""
     content = version_content(version, with_ids=False)
+    for section in content["sections"]:
+        for duty in section["duties"]:
+            duty.pop("functions", None)
     content["requirements"] = [r for r in content["requirements"] if r["required"]] + [
         r for r in content["requirements"] if not r["required"]
     ]
@@ -85,7 +103,7 @@ def round_trip(versions) -> None:
         exact = parser_title = parser_duties = 0
         for version in versions:
             data = job_description_docx(contexts.job_description(version), lang)
-            exact += import_file("upload.docx", data, version.title)[0].content == expected(version)
+            exact += exact_numbers(import_file("upload.docx", data, version.title)[0].content) == expected(version)
             parsed = parse_file("upload.docx", data)[0]
             parser_title += parsed["title"] == version.title
             parser_duties += [
