@@ -62,13 +62,19 @@ test: setup-test
 	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory test-deploy
 
+## The suites run in two processes (pytest-xdist), each on its own database (a SQLite file, or a
+## PostgreSQL server of its own); the browser tests then run alone, so that Chromium does not wait
+## for a CPU behind the other tests.
+TEST_WORKERS ?= 2
+
 test-sqlite:
-	@echo "== test suite on SQLite (with browser tests)"
-	$(PY) -m pytest tests --db=sqlite
+	@echo "== test suite on SQLite ($(TEST_WORKERS) processes), then the browser tests"
+	$(PY) -m pytest tests --db=sqlite -m "not browser" -n $(TEST_WORKERS)
+	$(PY) -m pytest tests --db=sqlite -m browser
 
 test-postgresql:
-	@echo "== test suite on PostgreSQL (browser tests run in the SQLite pass)"
-	$(PY) -m pytest tests --db=postgresql -m "not browser"
+	@echo "== test suite on PostgreSQL ($(TEST_WORKERS) processes; browser tests run in the SQLite pass)"
+	$(PY) -m pytest tests --db=postgresql -m "not browser" -n $(TEST_WORKERS)
 
 ## test-deploy: PostgreSQL, Redis, two gunicorn servers and a task worker as in production: 60 s of
 ## load by 50 clients, background tasks, login throttling, and faults (about 3 minutes)

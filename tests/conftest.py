@@ -109,16 +109,38 @@ def app(make_app):
     return app
 
 
+# The id sequences of the models' tables that have handed out a number (PostgreSQL).
+_USED_SEQUENCES = """
+SELECT format('%I.%I', n.nspname, s.relname)
+FROM pg_class s
+JOIN pg_namespace n ON n.oid = s.relnamespace
+JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
+JOIN pg_class t ON t.oid = d.refobjid
+JOIN pg_sequences q ON q.schemaname = n.nspname AND q.sequencename = s.relname
+WHERE s.relkind = 'S' AND t.relname = ANY(:tables) AND q.last_value IS NOT NULL
+"""
+
+
 def _empty_tables(app) -> None:
+    """Delete every row the test left, child tables first, and on PostgreSQL start the used id
+    sequences at 1 again (as TRUNCATE ... RESTART IDENTITY would; SQLite reuses ids by itself).
+
+    One query finds the tables that hold rows (most tests leave a handful, many none) and only
+    those are emptied: a DELETE of a few small tables takes milliseconds, whereas a TRUNCATE of
+    all 50 tables gives each new files and took 0.1-0.5 s after every test on PostgreSQL."""
     with app.app_context():
         db.session.remove()
+        tables = db.metadata.sorted_tables
+        probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name})" for t in tables)
         with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in db.metadata.sorted_tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in reversed(db.metadata.sorted_tables):
+            filled = set(conn.execute(text(probe)).scalars())
+            for table in reversed(tables):
+                if table.name in filled:
                     conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                used = conn.execute(text(_USED_SEQUENCES), {"tables": [t.name for t in tables]}).scalars().all()
+                for sequence in used:
+                    conn.execute(text("SELECT setval(CAST(:sequence AS regclass), 1, false)"), {"sequence": sequence})
 
 
 @pytest.fixture(autouse=True)
