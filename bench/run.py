@@ -3,7 +3,7 @@ exit, a timeout) is reported and the others still run; the exit status is the nu
 
     .venv/bin/python bench/run.py            # make bench: full size; results in bench/results/,
                                              # then the README's table written from them
-    .venv/bin/python bench/run.py --smoke    # make bench-smoke: each script at a tiny size
+    .venv/bin/python bench/run.py --smoke    # make bench-smoke: each script at a tiny size, two at a time
     .venv/bin/python bench/run.py --table    # only write the README's table from bench/results/
     .venv/bin/python bench/run.py bench/bench_pdf.py ...   # some scripts only (no table)
 
@@ -22,7 +22,9 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +35,8 @@ README = ROOT / "README.md"
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
 TIMEOUT = {"full": 1800, "smoke": 60}  # seconds per script
 SMOKE_BUDGET = 90  # seconds for every script at its smoke size (make bench-smoke is part of make test)
+SMOKE_JOBS = 2  # smoke scripts run two at a time (their figures mean nothing; a full run measures one at a time)
+_print_lock = threading.Lock()
 
 
 def scripts() -> list[Path]:
@@ -75,7 +79,8 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
         env["BENCH_SMOKE"] = "1"
     else:
         env.pop("BENCH_SMOKE", None)
-    print(f"== {script.relative_to(ROOT)}{' (smoke)' if smoke else ''}", flush=True)
+    with _print_lock:
+        print(f"== {script.relative_to(ROOT)}{' (smoke)' if smoke else ''}", flush=True)
     started = time.perf_counter()
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -104,10 +109,11 @@ def run_one(script: Path, smoke: bool, folder: Path) -> tuple[bool, float, str]:
         seconds = time.perf_counter() - started
         if not problem and process.returncode != 0:
             problem = f"exit status {process.returncode}"
-    print(f"-- {name}: {seconds:.1f} s, load average {os.getloadavg()[0]:.1f}", flush=True)
-    if problem:
-        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
-        print(f"!! {name} FAILED ({problem}); the end of its output:\n    " + "\n    ".join(tail), flush=True)
+    with _print_lock:
+        print(f"-- {name}: {seconds:.1f} s, load average {os.getloadavg()[0]:.1f}", flush=True)
+        if problem:
+            tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+            print(f"!! {name} FAILED ({problem}); the end of its output:\n    " + "\n    ".join(tail), flush=True)
     return not problem, seconds, problem
 
 
@@ -183,7 +189,11 @@ def main() -> int:
         folder.mkdir(exist_ok=True)
         started = time.perf_counter()
         outcomes = []
-        for script in chosen:
+        if args.smoke:  # scripts at their smoke size run side by side (each binds its own free port and files)
+            with ThreadPoolExecutor(max_workers=SMOKE_JOBS) as pool:
+                ran = pool.map(lambda script: (script.stem, *run_one(script, True, folder)), chosen)
+                outcomes.extend(ran)
+        for script in [] if args.smoke else chosen:
             outcomes.append((script.stem, *run_one(script, args.smoke, folder)))
             if everything:  # after each script, so that a run stopped half way still says what it ran
                 _write_machine(info, outcomes, (time.perf_counter() - started) / 60, len(chosen))
