@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from app.extensions import db
 
@@ -38,16 +39,26 @@ def per_page() -> int:
     return chosen if chosen in choices else current_app.config["PER_PAGE"]
 
 
-def page_of(query):
+def page_of(query, counted=None):
     """The page of ``query`` that ``?page=`` asks for, ``per_page()`` rows. A page past the last
     one shows the last page (after deleting the only row of a last page, or following an old
-    link), however large its number; a malformed, zero or negative one shows the first."""
+    link), however large its number; a malformed, zero or negative one shows the first.
+    ``counted``: the same rows without what only orders them (a join to a recursive ranking,
+    say), counted instead of ``query`` so that the count does not pay for the order."""
     size = per_page()
     try:
         number = min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
         number = 1
-    page = db.paginate(query, page=number, per_page=size, error_out=False)
+
+    def paginate(page_number: int):
+        if counted is None:
+            return db.paginate(query, page=page_number, per_page=size, error_out=False)
+        page = db.paginate(query, page=page_number, per_page=size, error_out=False, count=False)
+        page.total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery()))
+        return page
+
+    page = paginate(number)
     if not page.items and page.page > 1 and page.total:
-        page = db.paginate(query, page=page.pages, per_page=size, error_out=False)
+        page = paginate(page.pages)
     return page

@@ -74,3 +74,23 @@ def test_the_number_of_queries_does_not_depend_on_the_size(login, count_queries)
     with count_queries() as large:
         assert _rows(client.get("/org/departments").get_data(as_text=True)) == 200
     assert len(small) == len(large)
+
+
+def test_the_positions_list_counts_its_rows_without_its_order_and_pages_to_the_last(login):
+    """The positions page is ordered head first by a recursive ranking; its count leaves that out
+    (``page_of(counted=…)``) and must still be the number of rows the filters keep."""
+    top = factories.create_department("TOP", "公司")
+    sales = factories.create_department("SAL", "销售部", top)
+    boss = factories.create_position("CEO", top, "总经理")
+    for number in range(30):
+        factories.create_position(f"S{number:02d}", sales, f"销售专员{number}", reports_to=boss)
+    db.session.commit()
+    hr = login("hr")
+    page = hr.get("/org/positions?per_page=25").get_data(as_text=True)
+    assert "1–25 of 31" in page and page.index("总经理") < page.index("销售专员0")
+    last = hr.get("/org/positions?per_page=25&page=99").get_data(as_text=True)
+    assert "26–31 of 31" in last
+    searched = hr.get("/org/positions?q=销售专员1").get_data(as_text=True)
+    assert "1–11 of 11" in searched  # 销售专员1 and 10–19
+    subtree = hr.get(f"/org/positions?department={sales.id}&vacancy=vacant").get_data(as_text=True)
+    assert "1–25 of 30" in subtree

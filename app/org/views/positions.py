@@ -30,8 +30,9 @@ def positions():
     vacancy = request.args.get("vacancy", "")
     vacancy = vacancy if vacancy in VACANCY_FILTERS else ""
     archived = request.args.get("archived") == "1"
+    filters = (search, department, vacancy, archived)
     query, sort = sort_query(
-        services.list_positions(search, department, vacancy, archived),
+        services.list_positions(*filters),
         request.args.get("sort"),
         {
             "code": Position.code,
@@ -43,7 +44,7 @@ def positions():
         },
         "line",
     )
-    page = page_of(query)
+    page = page_of(query, counted=services.list_positions(*filters, by_code=True))  # counted without the ranking
     ids = [position.id for position in page.items]
     return render_template(
         "org/positions.html",
