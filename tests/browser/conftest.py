@@ -57,3 +57,25 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def choose_language():
+    """Switch the page's language through the navbar's menu. The menu opens by Bootstrap's script,
+    which may not be running yet right after the page's HTML is shown: the page's load is awaited,
+    and the menu opened again if its item did not show."""
+    from playwright.sync_api import expect
+
+    def choose(page, key: str) -> None:
+        page.wait_for_load_state("load")
+        item = page.get_by_test_id(f"lang-{key}")
+        for _attempt in range(3):
+            page.get_by_test_id("language-menu").click()
+            try:
+                expect(item).to_be_visible(timeout=3000)
+                break
+            except AssertionError:
+                continue
+        item.click()
+
+    return choose

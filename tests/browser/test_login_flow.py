@@ -16,7 +16,7 @@ ROLE_LABELS = {
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "manager", "employee"])
-def test_log_in_switch_language_and_log_out(ctx, live_server, page, screenshot, role):
+def test_log_in_switch_language_and_log_out(ctx, live_server, page, screenshot, role, choose_language):
     user = factories.create_user(role, name=f"测试 {role}")
     page.goto(live_server + "/")
     expect(page).to_have_url(re.compile(r"/login"))
@@ -30,8 +30,7 @@ def test_log_in_switch_language_and_log_out(ctx, live_server, page, screenshot, 
     expect(page.get_by_role("link", name="Audit trail", exact=True)).to_have_count(1 if role in ("admin", "hr") else 0)
     screenshot(page, f"home-{role}-en")
 
-    page.get_by_test_id("language-menu").click()
-    page.get_by_test_id("lang-zh_CN").click()
+    choose_language(page, "zh_CN")
     expect(page.get_by_role("link", name="首页")).to_be_visible()
     expect(page.get_by_test_id("user-menu")).to_contain_text(ROLE_LABELS[role][1])
     screenshot(page, f"home-{role}-zh")
