@@ -37,6 +37,15 @@ ETAG = {"ETag": {"description": "The record's version, to send back in If-Match.
 LOCATION = {"Location": {"description": "The URL of the new record.", "schema": {"type": "string"}}}
 
 
+def multipart_body(file_description: str = "", **fields: dict) -> dict:
+    """The OpenAPI request body (for ``blp.doc``) of a route that takes one file in the
+    multipart/form-data field ``file`` (described by ``file_description``), and ``fields``."""
+    file = {"type": "string", "format": "binary"} | ({"description": file_description} if file_description else {})
+    schema = {"type": "object", "required": ["file"], "additionalProperties": False}
+    schema["properties"] = {"file": file, **fields}
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": schema}}}}
+
+
 def _csrf_for_session_writes() -> None:
     """Writes authenticated by the session cookie carry the CSRF token in the X-CSRFToken
     header; bearer-token requests need none, since a browser never adds an Authorization

@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import request
 
-from app.api.common import ID, Blueprint, Row, department_filter, limit_body, page_of
+from app.api.common import ID, Blueprint, Row, department_filter, limit_body, multipart_body, page_of
 from app.api.job_schemas import OutstandingArgs, OutstandingOut, ParseIn, ParseOut, ReviewItemOut
 from app.api.library_schemas import TemplateArgs, TemplateDetailOut, TemplateOut
 from app.api.schemas import PageArgs, page_schema
@@ -38,29 +38,10 @@ OutstandingPage = page_schema(OutstandingOut, "OutstandingPage")
 MAX_BODY_BYTES = MAX_CHARS * 6 + 4096
 
 
-UPLOAD_DOC = {
-    "requestBody": {
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": (
-                                "One job-description document: .docx, .doc, .wps, .pdf (a scan is read by OCR), .html/.htm, "
-                                ".txt/.md (UTF-8, UTF-16, GB18030/GBK or Big5)."
-                            ),
-                        }
-                    },
-                }
-            }
-        }
-    }
-}
+UPLOAD_DOC = multipart_body(
+    "One job-description document: .docx, .doc, .wps, .pdf (a scan is read by OCR), .html/.htm, "
+    ".txt/.md (UTF-8, UTF-16, GB18030/GBK or Big5)."
+)
 
 
 def _or_file(view):

@@ -17,6 +17,7 @@ from app.api.common import (
     check_first,
     errors_under,
     etag,
+    multipart_body,
     page_of,
     reference,
     seen_version,
@@ -427,33 +428,15 @@ def put_actuals(body, plan_id: int):
     return actuals_out(plan, changed), 200, etag(plan)
 
 
-FILE_DOC = {
-    "requestBody": {
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "dry_run": {
-                            "type": "boolean",
-                            "default": True,
-                            "description": "true (the default): check only. false: apply a clean file (If-Match "
-                            "or `version` required).",
-                        },
-                        "version": {"type": "integer"},
-                        "confirm_over": {
-                            "type": "boolean",
-                            "description": "Plan import: HR confirms handing down more than the whole.",
-                        },
-                    },
-                }
-            }
-        }
-    }
-}
+FILE_DOC = multipart_body(
+    dry_run={
+        "type": "boolean",
+        "default": True,
+        "description": "true (the default): check only. false: apply a clean file (If-Match or `version` required).",
+    },
+    version={"type": "integer"},
+    confirm_over={"type": "boolean", "description": "Plan import: HR confirms handing down more than the whole."},
+)
 FILE_FIELDS = {"file", "dry_run", "version", "confirm_over"}
 
 

@@ -28,6 +28,7 @@ from app.extensions import db
 from app.org.models import Department, Position
 from app.targets import services
 from app.targets.models import MONTHS, PlanStatus, Rule, TargetActual, TargetPlan, TargetShare
+from app.targets.spreadsheet import Problem  # a problem of a file, by row and column, as for the plan's import
 
 RECORDABLE = (PlanStatus.APPROVED.value, PlanStatus.LOCKED.value)
 FIXED_COLUMNS = 4  # position code, position, KPI code, KPI; then one column per month
@@ -237,13 +238,6 @@ def sheet(plan: TargetPlan) -> Sheet:
         for line in plan.lines
     ]
     return Sheet(_("Actuals"), [Column(h) for h in headers(plan)], rows)
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
 
 
 @dataclass
