@@ -14,6 +14,7 @@ Excel reads it as UTF-8).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -317,6 +318,27 @@ def csv_chunks(sheet: Sheet, rows_per_chunk: int = 500) -> Iterator[bytes]:
 
 
 # --- HTTP -------------------------------------------------------------------------------------
+
+
+def csv_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding name) of a CSV file's bytes: a BOM's encoding (UTF-8, UTF-16), else UTF-8,
+    else GB18030 (what Excel saves as CSV on a Chinese Windows); None when none reads it."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def safe_filename(filename: str, default: str = "export", max_stem: int = 150) -> str:

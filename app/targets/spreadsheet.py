@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.core.numbers import NumberError, parse_number
-from app.core.spreadsheets import Column, Row, Sheet
+from app.core.spreadsheets import Column, Row, Sheet, csv_text
 from app.extensions import db
 from app.org.models import Department, Position
 from app.targets import figures as fig
@@ -132,14 +132,7 @@ def read_table(data: bytes, csv: bool = True) -> tuple[list, list[tuple[int, lis
 def _csv_table(data: bytes) -> list[tuple[int, list]]:
     import csv as csv_module
 
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ServiceError.field("file", _("This file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    text = (csv_text(data) or ("\x00", ""))[0]  # unreadable: refused as binary below
     if "\x00" in text:
         raise ServiceError.field("file", _("This file is neither an Excel workbook (.xlsx) nor a CSV file."))
     try:

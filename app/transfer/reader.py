@@ -9,7 +9,6 @@ never does); otherwise GB18030, a superset of GBK, is tried.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import zipfile
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
+from app.core.spreadsheets import csv_text
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and other Office 97 files)
@@ -135,22 +135,10 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int, max_bytes: int) -> Raw
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a CSV file's bytes."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                break
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem.of(_("The file's characters cannot be read: save it as CSV in UTF-8 (or GBK)."))
+    found = csv_text(data)
+    if found is None:
+        raise FileProblem.of(_("The file's characters cannot be read: save it as CSV in UTF-8 (or GBK)."))
+    return found
 
 
 def _read_csv(data: bytes, filename: str, max_rows: int) -> RawBook:

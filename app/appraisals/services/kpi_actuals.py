@@ -24,6 +24,7 @@ from app.appraisals.services.templates import cycle_settings
 from app.audit.services import record
 from app.core.errors import ServiceError
 from app.core.numbers import plain
+from app.core.spreadsheets import csv_text
 from app.extensions import db
 from app.jobs.models import Kpi
 from app.org.models import Employee
@@ -106,14 +107,10 @@ def _is_header(row: list[str]) -> bool:
 
 
 def _csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    found = csv_text(data)
+    if found is None:
         raise ServiceError.field("file", _("The file is not readable text (save it as UTF-8 CSV)."))
+    text = found[0]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
