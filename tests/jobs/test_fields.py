@@ -19,6 +19,7 @@ from app.jobs import library
 from app.jobs.fields import COMPETENCY, KPI
 from app.jobs.forms import CompetencyForm, KpiForm
 from app.jobs.models import SCALE_MAX, Competency, Kpi
+from tests.declared_fields import FORM_ONLY, api_validators, form_of, validators
 
 CASES = [
     pytest.param(KPI, KpiForm, KpiIn, KpiOut, library.KpiData, (), id="kpis"),
@@ -26,22 +27,7 @@ CASES = [
         COMPETENCY, CompetencyForm, CompetencyIn, CompetencyOut, library.CompetencyData, ("levels",), id="competencies"
     ),
 ]
-FORM_ONLY = {"csrf_token", "version", "submit"}
 LEVELS = {f"level_{n}" for n in range(1, SCALE_MAX + 1)}
-
-
-def _form(app, form_class):
-    with app.test_request_context():
-        return form_class(meta={"csrf": False})
-
-
-def _validators(field, kind):
-    return [v for v in field.validators if isinstance(v, kind)]
-
-
-def _api_validators(field, kind):
-    found = field.validators if not hasattr(field, "inner") else [*field.validators, *field.inner.validators]
-    return [v for v in found if isinstance(v, kind)]
 
 
 @pytest.mark.parametrize(("entity", "form_class", "schema_in", "schema_out", "data_class", "own"), CASES)
@@ -49,7 +35,7 @@ def test_the_form_the_api_and_the_services_carry_the_declared_fields(
     app, entity, form_class, schema_in, schema_out, data_class, own
 ):
     names = set(entity.names)
-    form_names = {name for name in _form(app, form_class)._fields} - FORM_ONLY
+    form_names = {name for name in form_of(app, form_class)._fields} - FORM_ONLY
     assert form_names == (names - set(own)) | (LEVELS if own else set())
     assert set(schema_in().fields) == names
     assert names <= set(schema_out().fields)
@@ -60,14 +46,14 @@ def test_the_form_the_api_and_the_services_carry_the_declared_fields(
 def test_limits_labels_choices_and_required_ness_are_those_declared(
     app, entity, form_class, schema_in, schema_out, data_class, own
 ):
-    form, schema = _form(app, form_class), schema_in()
+    form, schema = form_of(app, form_class), schema_in()
     for f in entity.fields:
         api = schema.fields[f.name]
         assert api.required == f.required, f.name
         if f.max_length and f.kind != "lines":
-            assert f.max_length in [v.max for v in _api_validators(api, validate.Length)], f.name
+            assert f.max_length in [v.max for v in api_validators(api, validate.Length)], f.name
         if f.kind == "choice":
-            (one_of,) = _api_validators(api, validate.OneOf)
+            (one_of,) = api_validators(api, validate.OneOf)
             assert list(one_of.choices) == sorted(f.choices.values())
             assert api.load_default == f.default
         if f.name in own:
@@ -75,9 +61,9 @@ def test_limits_labels_choices_and_required_ness_are_those_declared(
         page = form[f.name]
         assert str(page.label.text) == str(f.label)
         assert str(page.description) == str(f.help or "")
-        assert bool(_validators(page, (wtv.DataRequired, wtv.InputRequired))) == f.required, f.name
+        assert bool(validators(page, (wtv.DataRequired, wtv.InputRequired))) == f.required, f.name
         if f.max_length:
-            assert [v.max for v in _validators(page, wtv.Length)] == [f.max_length], f.name
+            assert [v.max for v in validators(page, wtv.Length)] == [f.max_length], f.name
         if f.kind == "choice":
             assert [value for value, _label in page.choices] == [value for value, _label in f.choices.choices()]
 
@@ -86,12 +72,12 @@ def test_a_competencys_levels_are_declared_once(app):
     """The page shows a field per level (up to the declared number, each with the declared length);
     the API takes a list of that many, each as long."""
     levels = COMPETENCY.field("levels")
-    form = _form(app, CompetencyForm)
+    form = form_of(app, CompetencyForm)
     assert levels.maximum == SCALE_MAX
     for n in range(1, levels.maximum + 1):
-        assert [v.max for v in _validators(form[f"level_{n}"], wtv.Length)] == [levels.max_length]
+        assert [v.max for v in validators(form[f"level_{n}"], wtv.Length)] == [levels.max_length]
     api = CompetencyIn().fields["levels"]
-    assert [v.max for v in _api_validators(api, validate.Length)] == [levels.maximum, levels.max_length]
+    assert [v.max for v in api_validators(api, validate.Length)] == [levels.maximum, levels.max_length]
     errors = CompetencyIn().validate({"code": "C1", "name": "n", "levels": ["x"] * (SCALE_MAX + 1)})
     assert set(errors) == {"levels"}
     errors = CompetencyIn().validate({"code": "C1", "name": "n", "levels": ["x" * (levels.max_length + 1)]})

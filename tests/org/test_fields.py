@@ -20,6 +20,7 @@ from app.org import services
 from app.org.fields import DEPARTMENT, EMPLOYEE, POSITION, Entity, Field, Values
 from app.org.forms import DepartmentForm, EmployeeForm, PositionForm, declared
 from app.transfer.spec import DEPARTMENTS, EMPLOYEES, POSITIONS, CellError, derived_kind, read_cell
+from tests.declared_fields import FORM_ONLY, api_validators, form_of, validators
 
 CASES = [
     pytest.param(
@@ -28,21 +29,6 @@ CASES = [
     pytest.param(POSITION, PositionForm, PositionIn, PositionOut, POSITIONS, services.PositionData, id="positions"),
     pytest.param(EMPLOYEE, EmployeeForm, EmployeeIn, EmployeeOut, EMPLOYEES, services.EmployeeData, id="employees"),
 ]
-FORM_ONLY = {"csrf_token", "version", "submit"}
-
-
-def _form(app, form_class):
-    with app.test_request_context():
-        return form_class(meta={"csrf": False})
-
-
-def _validators(field, kind):
-    return [v for v in field.validators if isinstance(v, kind)]
-
-
-def _api_validators(field, kind):
-    found = field.validators if not hasattr(field, "inner") else [*field.validators, *field.inner.validators]
-    return [v for v in found if isinstance(v, kind)]
 
 
 @pytest.mark.parametrize(("entity", "form_class", "schema_in", "schema_out", "kind", "data_class"), CASES)
@@ -50,7 +36,7 @@ def test_the_form_the_api_the_spreadsheet_and_the_services_carry_the_declared_fi
     app, entity, form_class, schema_in, schema_out, kind, data_class
 ):
     names = set(entity.names)
-    assert {name for name in _form(app, form_class)._fields} - FORM_ONLY == names
+    assert {name for name in form_of(app, form_class)._fields} - FORM_ONLY == names
     assert set(schema_in().fields) == names
     assert names <= set(schema_out().fields)
     assert {f.source for f in kind.fields} == {f.name for f in entity.fields if f.sheet}
@@ -62,21 +48,21 @@ def test_the_form_the_api_the_spreadsheet_and_the_services_carry_the_declared_fi
 def test_limits_labels_and_required_ness_are_those_declared(
     app, entity, form_class, schema_in, schema_out, kind, data_class
 ):
-    form, schema = _form(app, form_class), schema_in()
+    form, schema = form_of(app, form_class), schema_in()
     for f in entity.fields:
         page, api, sheet = form[f.name], schema.fields[f.name], kind.field(f.column)
         assert str(page.label.text) == str(f.label)
         assert str(sheet.label) == str(f.column_label)
-        required = _validators(page, (wtv.DataRequired, wtv.InputRequired))
+        required = validators(page, (wtv.DataRequired, wtv.InputRequired))
         assert bool(required) == (f.required or f.kind == "int"), f.name  # a number is shown with its default
         assert api.required == f.required, f.name
         if f.max_length and f.kind not in ("lines", "pairs"):
-            assert [v.max for v in _validators(page, wtv.Length)] == [f.max_length], f.name
-            assert f.max_length in [v.max for v in _api_validators(api, validate.Length)], f.name
+            assert [v.max for v in validators(page, wtv.Length)] == [f.max_length], f.name
+            assert f.max_length in [v.max for v in api_validators(api, validate.Length)], f.name
             assert sheet.max_length == f.max_length, f.name
         if f.kind == "int":
-            (number_range,) = _validators(page, wtv.NumberRange)
-            (api_range,) = _api_validators(api, validate.Range)
+            (number_range,) = validators(page, wtv.NumberRange)
+            (api_range,) = api_validators(api, validate.Range)
             assert (number_range.min, number_range.max) == (api_range.min, api_range.max) == (f.minimum, f.maximum)
             assert sheet.maximum == f.maximum
         if not f.required and f.kind not in ("ref", "refs"):
@@ -103,9 +89,9 @@ def test_a_field_added_to_a_declaration_reaches_the_form_the_api_the_spreadsheet
     class Form(PositionForm):
         pass
 
-    form = _form(app, Form)
-    assert [v.max for v in _validators(form.cost_centre, wtv.Length)] == [20]
-    assert _validators(form.cost_centre, wtv.Optional)
+    form = form_of(app, Form)
+    assert [v.max for v in validators(form.cost_centre, wtv.Length)] == [20]
+    assert validators(form.cost_centre, wtv.Optional)
     schema_in = input_schema("CostIn", entity)()
     schema_out = output_schema(
         "CostOut", entity, id=fields.Integer(), dotted_superior_ids=fields.List(fields.Integer())
@@ -174,7 +160,7 @@ def test_an_assignment_is_declared_once_for_its_form_its_api_and_its_sheet(app):
     from app.transfer.spec import ASSIGNMENTS
 
     names = set(ASSIGNMENT.names)
-    form = _form(app, AssignmentForm)
+    form = form_of(app, AssignmentForm)
     assert {name for name in form._fields} - FORM_ONLY == names - {"employee_id"}
     assert set(AssignmentIn().fields) == names
     assert names <= set(AssignmentOut().fields)
