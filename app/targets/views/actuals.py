@@ -5,11 +5,7 @@ knows, as the plan import's does."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,14 +22,7 @@ from app.targets.forms import ActualsForm, ActualsImportForm
 from app.targets.models import MONTHS
 from app.targets.views import bp
 from app.targets.views.plans import _plan_or_404
-
-DIGEST = re.compile(r"[0-9a-f]{64}")
-
-
-def _held(plan_id: int, digest: str) -> Path:
-    folder = Path(current_app.instance_path) / "target-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"actuals-{plan_id}-{current_user.id}-{digest}.bin"
+from app.targets.views.transfer import DIGEST, held_upload, hold_upload
 
 
 def _field(kpi_id: int, month: str) -> str:
@@ -144,9 +133,9 @@ def plan_actuals_import(plan_id: int):
     if not form.validate_on_submit():
         abort(400)
     if form.digest.data:
-        if not DIGEST.fullmatch(form.digest.data) or not _held(plan.id, form.digest.data).exists():
+        if not DIGEST.fullmatch(form.digest.data) or not held_upload("actuals", plan.id, form.digest.data).exists():
             abort(404)
-        path = _held(plan.id, form.digest.data)
+        path = held_upload("actuals", plan.id, form.digest.data)
         data = path.read_bytes()
         result = attempt(
             lambda: actuals.apply_file(plan, actuals.check_file(plan, *spreadsheet.read_table(data)), current_user)
@@ -165,8 +154,7 @@ def plan_actuals_import(plan_id: int):
         form.file.errors = list(form.file.errors) + error.errors.get("file", [error.message])
         status = 422
     if checked is not None and checked.clean:
-        digest = hashlib.sha256(data).hexdigest()
-        _held(plan.id, digest).write_bytes(data)
+        digest = hold_upload("actuals", plan.id, data)
     elif checked is not None:
         status = 422
     return _page(plan, None, status=status, checked=checked, digest=digest, upload=form)

@@ -24,10 +24,19 @@ from app.targets.views.plans import _plan_or_404
 DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
-def _held(plan_id: int, digest: str) -> Path:
+def held_upload(kind: str, plan_id: int, digest: str) -> Path:
+    """Where a checked file of ``kind`` (a plan, actuals) waits for the user to apply it: named
+    by the plan, the user and its hash, so that what is applied is what was checked."""
     folder = Path(current_app.instance_path) / "target-imports"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{plan_id}-{current_user.id}-{digest}.xlsx"
+    return folder / f"{kind}-{plan_id}-{current_user.id}-{digest}.bin"
+
+
+def hold_upload(kind: str, plan_id: int, data: bytes) -> str:
+    """Keep a clean file until it is applied; its hash (the form's ``digest``)."""
+    digest = hashlib.sha256(data).hexdigest()
+    held_upload(kind, plan_id, digest).write_bytes(data)
+    return digest
 
 
 @bp.route("/plans/<int:plan_id>/plan.xlsx")
@@ -48,9 +57,9 @@ def plan_import(plan_id: int):
     if form.validate_on_submit():
         confirm = bool(form.confirm_over.data)
         if form.digest.data:  # apply what the dry run checked
-            if not DIGEST.fullmatch(form.digest.data) or not _held(plan.id, form.digest.data).exists():
+            if not DIGEST.fullmatch(form.digest.data) or not held_upload("plan", plan.id, form.digest.data).exists():
                 abort(404)
-            path = _held(plan.id, form.digest.data)
+            path = held_upload("plan", plan.id, form.digest.data)
             result = attempt(lambda: _apply(plan, path.read_bytes(), confirm))
             if result.ok:
                 path.unlink(missing_ok=True)
@@ -67,8 +76,7 @@ def plan_import(plan_id: int):
             form.file.errors = list(form.file.errors) + error.errors.get("file", [error.message])
             status = 422
         if checked is not None and checked.clean:
-            digest = hashlib.sha256(data).hexdigest()
-            _held(plan.id, digest).write_bytes(data)
+            digest = hold_upload("plan", plan.id, data)
         elif checked is not None:
             status = 422
     return render_template("targets/import.html", plan=plan, form=form, checked=checked, digest=digest), status
