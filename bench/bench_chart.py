@@ -28,6 +28,7 @@ from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org import chart as charts  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines  # noqa: E402
+from app.org.services.levels import refresh_reporting_levels  # noqa: E402
 from bench.measure import result, scaled  # noqa: E402
 
 SEED = 11
@@ -126,6 +127,7 @@ def generate(rng: random.Random) -> dict[str, int]:
                 }
             )
     db.session.execute(insert(Position), positions)
+    refresh_reporting_levels()  # a bulk insert bypasses the flush that keeps them
 
     # Dotted lines: 5 % of positions also report to the head of another department.
     head_ids = list(heads.values())

@@ -35,6 +35,7 @@ from app.org import chart as charts  # noqa: E402
 from app.org import chart_svg  # noqa: E402
 from app.org.headcount import headcount_report  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+from app.org.services.levels import refresh_reporting_levels  # noqa: E402
 from bench.measure import result, scaled  # noqa: E402
 
 SIZES = scaled((1, 20, 200, 2000), (1, 20))
@@ -125,6 +126,7 @@ def organisation(shape: str, departments: int, seed: int = 3) -> None:
                     }
                 )
     db.session.execute(insert(Position.__table__), positions)
+    refresh_reporting_levels()  # a bulk insert bypasses the flush that keeps them
     if employees:
         db.session.execute(insert(Employee.__table__), employees)
         db.session.execute(insert(Assignment.__table__), assignments)

@@ -26,6 +26,7 @@ from app.core.spreadsheets import xlsx_bytes  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.headcount import headcount_report, headcount_sheets  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+from app.org.services.levels import refresh_reporting_levels  # noqa: E402
 from bench.database import upgrade  # noqa: E402
 from bench.measure import count_queries, result, scaled  # noqa: E402
 
@@ -87,6 +88,7 @@ def generate(departments: int = 200, positions: int = 2000, employees: int = 100
         for i in range(1, positions + 1)
     ]
     db.session.execute(insert(Position.__table__), pos)
+    refresh_reporting_levels()  # a bulk insert bypasses the flush that keeps them
     seats = [p["id"] for p in pos for _ in range(p["headcount"])]
     rng.shuffle(seats)
     emps, asgs = [], []

@@ -33,6 +33,7 @@ from app.auth import services as auth_services  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jobs import library  # noqa: E402
 from app.org.models import Department, Position  # noqa: E402
+from app.org.services.levels import refresh_reporting_levels  # noqa: E402
 from app.targets import services  # noqa: E402
 from bench.measure import count_queries, result, scaled  # noqa: E402
 
@@ -107,6 +108,7 @@ def generate(departments: int, positions: int, first_id: int, big: int, seed: in
         for n in range(big)
     ]
     db.session.execute(insert(Position.__table__), pos)
+    refresh_reporting_levels()  # a bulk insert bypasses the flush that keeps them
     db.session.commit()
     return first_id
 

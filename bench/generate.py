@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, insert, select, text, update  # noqa: E402
 from app.db import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.org.models import Assignment, Department, Employee, Position  # noqa: E402
+from app.org.services.levels import refresh_reporting_levels  # noqa: E402
 from bench.measure import scaled  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -145,6 +146,7 @@ def generate(
                 }
             )
     db.session.execute(insert(Position), pos_rows)
+    refresh_reporting_levels()  # a bulk insert bypasses the flush that keeps them
     departments_table = Department.__table__
     db.session.execute(
         update(departments_table)

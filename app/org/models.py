@@ -144,7 +144,13 @@ class Position(VersionedMixin, db.Model):
 
     __tablename__ = "positions"
     __versioned_collections__ = {"dotted_superiors": "dotted_superior_ids"}
-    __table_args__ = (CheckConstraint("headcount >= 0", name="headcount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("headcount >= 0", name="headcount_not_negative"),
+        # lists and manuals show positions head first: walk this index and stop at the page's end
+        Index("ix_positions_reporting_level_code", "reporting_level", "code"),
+    )
+    # derived from the reporting line, kept by app/org/services/levels.py: not a change of its own
+    audit_exclude = frozenset({"reporting_level"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -153,6 +159,9 @@ class Position(VersionedMixin, db.Model):
     grade: Mapped[str] = mapped_column(String(40), default="")
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"), index=True)
+    # place in the reporting line: 0 at the top, one more per superior above (derived, stored so
+    # that "head first" is an index walk, not a recursive query over every position)
+    reporting_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     purpose: Mapped[str] = mapped_column(Text, default="")  # 岗位目的
     authority: Mapped[str] = mapped_column(Text, default="")  # 职责权限
     management_responsibility: Mapped[str] = mapped_column(Text, default="")  # 管理责任

@@ -44,6 +44,7 @@ from app.org.services.employees import (
     update_assignment,
     update_employee,
 )
+from app.org.services.levels import computed_levels, ensure_reporting_levels, refresh_reporting_levels
 from app.org.services.positions import (
     POSITION_HISTORY_TABLES,
     PositionData,
@@ -67,7 +68,6 @@ from app.org.services.positions import (
     position_ids_for_codes,
     position_levels,
     position_references,
-    reporting_levels,
     subtree_position_ids,
     update_position,
 )
@@ -127,8 +127,10 @@ __all__ = [
     "dotted_reports",
     "direct_subordinates",
     "head_first",
+    "computed_levels",
+    "ensure_reporting_levels",
+    "refresh_reporting_levels",
     "position_levels",
-    "reporting_levels",
     "EmployeeData",
     "create_employee",
     "update_employee",

@@ -17,6 +17,7 @@ from app.org.fields import POSITION, Values
 from app.org.models import Assignment, Department, Employee, Position, dotted_lines
 from app.org.services.common import apply_plain, clean_text, current_filter, ensure_unique, text_search
 from app.org.services.departments import subtree_condition
+from app.org.services.levels import ensure_reporting_levels
 
 
 class PositionData(Values):
@@ -45,36 +46,19 @@ def chain_up(position_id: int) -> list[tuple[int, int]]:
     ]
 
 
-def reporting_levels():
-    """A subquery (id, level) of every position's place in the reporting line: 0 for a position
-    that reports to no one, one more for each superior above it (one recursive query; a line is
-    never longer than 200, which only a cycle could pass)."""
-    base = (
-        select(Position.id, literal(0).label("level"))
-        .where(Position.reports_to_id.is_(None))
-        .cte("levels", recursive=True)
-    )
-    step = (
-        select(Position.id, (base.c.level + 1).label("level"))
-        .join(base, Position.reports_to_id == base.c.id)
-        .where(base.c.level < 200)
-    )
-    levels = base.union_all(step)
-    return select(levels.c.id, levels.c.level).subquery("position_levels")
-
-
-def head_first(query, levels=None):
-    """``query`` (selecting from Position) ordered head first: by the place in the reporting line,
-    then by code, as the department page, the lists and the manuals show positions."""
-    levels = levels if levels is not None else reporting_levels()
-    return query.outerjoin(levels, levels.c.id == Position.id).order_by(func.coalesce(levels.c.level, 0), Position.code)
+def head_first(query):
+    """``query`` (selecting from Position) ordered head first: by the place in the reporting line
+    (the stored ``reporting_level``), then by code, as the department page, the lists and the
+    manuals show positions."""
+    ensure_reporting_levels()
+    return query.order_by(Position.reporting_level, Position.code)
 
 
 def position_levels(position_ids) -> dict[int, int]:
     """{position id: place in the reporting line} of the given positions (one query, always)."""
+    ensure_reporting_levels()
     ids = list(position_ids)
-    levels = reporting_levels()
-    return dict(db.session.execute(select(levels.c.id, levels.c.level).where(levels.c.id.in_(ids))).all())
+    return dict(db.session.execute(select(Position.id, Position.reporting_level).where(Position.id.in_(ids))).all())
 
 
 def subtree_position_ids(position_ids):
