@@ -40,6 +40,7 @@ from app.core.private_files import remove_stale, write_private
 from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.chinese import simplified
+from app.jobs.content import json_number
 from app.jobs.files import FileRefused, extension, extract, kind_of, office, sniff
 from app.jobs.text_to_content import import_text
 from app.jobs.uploads import ocr_warning, parse_text
@@ -412,7 +413,11 @@ def build_preview(token: str, user) -> Preview:
         row.new_title = row.title[:120]
         row.new_code = _new_code(used_codes)
     preview = Preview(token=token, department_id=meta.get("department_id"), rows=rows)
-    write_private(folder / "preview.json", json.dumps(asdict(preview), ensure_ascii=False).encode("utf-8"))
+    # numbers as their exact text (a float would lose digits past the 15th)
+    write_private(
+        folder / "preview.json",
+        json.dumps(asdict(preview), ensure_ascii=False, default=json_number).encode("utf-8"),
+    )
     for i in range(len(documents)):  # the preview holds what is needed: the documents go
         (folder / f"{i}.bin").unlink(missing_ok=True)
     tasks.report_progress(total * 2, total * 2)

@@ -249,7 +249,7 @@ def version_document(version: JobDescriptionVersion) -> dict:
 
 def without_ids(content: dict) -> dict:
     """A copy of ``content`` with every row id dropped (to copy it into another version)."""
-    copy = json.loads(json.dumps(content, default=_json_number))
+    copy = json.loads(json.dumps(content, default=json_number))
     for section in copy.get("sections", []):
         section["id"] = None
         for duty in section.get("duties", []):
@@ -269,7 +269,7 @@ def without_links(content: dict) -> dict:
     return content
 
 
-def _json_number(value) -> str:
+def json_number(value) -> str:
     """Numbers in stored JSON (the library's content, hashes) as their exact text ("1200000")."""
     if isinstance(value, Decimal):
         return plain(value)

@@ -145,10 +145,6 @@ def _number(text: str) -> Decimal | None:
     return value
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def recognised(lines: list[str], labels: _Labels) -> int | None:
     """The index of the basic-information heading when the header table's first row follows it."""
     for i, line in enumerate(lines[:6]):
@@ -361,7 +357,7 @@ class _Reader:
                         self.not_understood(row[1], row)
             duty["standard"] = _value(row[2])
             try:
-                duty["weight"] = _float(_number(row[3]))
+                duty["weight"] = _number(row[3])  # a Decimal: every digit as written
             except ValueError:
                 self.not_understood(row[3], row)
 
@@ -410,7 +406,7 @@ class _Reader:
             values = {}
             for key, cell in zip(("target", "threshold", "stretch", "weight"), row[2:6]):
                 try:
-                    values[key] = _float(_number(cell))
+                    values[key] = _number(cell)
                 except ValueError:
                     self.not_understood(cell, row)
                     values[key] = None

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import lxml.html
@@ -470,6 +471,38 @@ def test_uploaded_again_long_unpunctuated_lines_and_missing_parts_change_nothing
     content["working_conditions"] = ""
     draft = new_draft(shop.lead, content)
     assert _upload(_docx(draft.id, lang)).content == _expected(draft.id)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_kpi_figures_of_18_digits_come_back_from_word_digit_for_digit(login, ctx, shop, lang):
+    """Every digit a KPI figure can hold (14 before the point, 4 after) comes back from the Word
+    file: through the import page's reading and through a batch import's preview, which is kept as
+    JSON between the upload and the confirmation (a float would keep 15 or 16 of the 18)."""
+    figures = {"target": "12345678901234.5678", "threshold": "0.0001", "stretch": "99999999999999.9999"}
+    content = jd_content(shop)
+    content["kpis"][0].update(figures, weight="33.33")
+    content["kpis"][1].update(weight="66.67")
+    published = factories.publish_jd(shop.lead, content)
+    data = _docx(published.id, lang)
+    imported = _upload(data)
+    assert {key: imported.content["kpis"][0][key] for key in figures} == {k: Decimal(v) for k, v in figures.items()}
+    assert [k["weight"] for k in imported.content["kpis"]] == [Decimal("33.33"), Decimal("66.67")]
+    hr = login("hr")
+    response = hr.post(
+        "/jobs/bulk-import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(data), "电商运营主管.docx")], "department_id": ""},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    response = hr.post(f"/jobs/bulk-import/{token}", data={"action": "create", "department_id": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    draft = jobs.open_version(shop.lead.id)
+    assert draft is not None and draft.id != published.id
+    stored = {key: getattr(draft.kpi_targets[0], key) for key in figures}
+    assert stored == {k: Decimal(v) for k, v in figures.items()}
+    assert [t.weight for t in draft.kpi_targets] == [Decimal("33.33"), Decimal("66.67")]
 
 
 def _edit_in_word(data: bytes, lang: str) -> bytes:
