@@ -433,12 +433,9 @@ def list_outbox(status: str | None = None):
 
 
 def outbox_overview() -> OutboxOverview:
-    counts = {
-        status: count
-        for status, count in db.session.execute(
-            select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
-        ).tuples()
-    }
+    counts: dict[str, int] = dict(
+        db.session.execute(select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all()
+    )
     problem = db.session.scalars(
         select(OutboxMail)
         .where(OutboxMail.status == "queued", OutboxMail.error_code != "")
