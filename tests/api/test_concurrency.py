@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.org.models import Assignment, Department, Position
+from app.org.services.levels import computed_levels
 from tests import factories
 from tests.api.conftest import launched_cycle
 
@@ -92,6 +93,40 @@ def test_two_reporting_changes_at_once_never_close_a_loop(api, org):
         assert sorted(r.status_code for r in responses) == [200, 422]
         db.session.expire_all()
         assert not (db.session.get(Position, a).reports_to_id == b and db.session.get(Position, b).reports_to_id == a)
+
+
+def test_moves_and_a_new_position_at_once_leave_every_level_right(api, org):
+    """Three writers of the reporting line at the same moment (two moves of branches, a new position
+    at the bottom of one): the stored levels agree with the reporting lines, whatever the order."""
+    clients = api("hr"), api("hr"), api("hr")
+    for n in range(ROUNDS):
+        x = factories.create_position(f"LV-X{n}", org.ec, "甲")
+        y = factories.create_position(f"LV-Y{n}", org.ec, "乙")
+        y1 = factories.create_position(f"LV-Y1{n}", org.ec, "乙一", reports_to=y)
+        a = factories.create_position(f"LV-A{n}", org.ec, "丙", reports_to=x)
+        b = factories.create_position(f"LV-B{n}", org.ec, "丁", reports_to=a)
+        ids = {key: p.id for key, p in dict(x=x, y=y, y1=y1, a=a, b=b).items()}
+        versions = {key: clients[0].get(f"/api/v1/positions/{pid}").json["version"] for key, pid in ids.items()}
+        responses = together(
+            lambda: clients[0].patch(
+                f"/api/v1/positions/{ids['a']}", json={"version": versions["a"], "reports_to_id": ids["y1"]}
+            ),
+            lambda: clients[1].post(
+                "/api/v1/positions",
+                json={"code": f"LV-N{n}", "title": "戊", "department_id": org.ec.id, "reports_to_id": ids["b"]},
+            ),
+            lambda: clients[2].patch(
+                f"/api/v1/positions/{ids['y']}", json={"version": versions["y"], "reports_to_id": ids["x"]}
+            ),
+        )
+        assert [r.status_code for r in responses] == [200, 201, 200], [r.get_data(as_text=True) for r in responses]
+        db.session.expire_all()
+        rows = db.session.execute(db.select(Position.id, Position.reports_to_id, Position.reporting_level)).all()
+        assert {row.id: row.reporting_level for row in rows} == computed_levels(
+            {row.id: row.reports_to_id for row in rows}
+        )
+        new = responses[1].json["id"]
+        assert {row.id: row.reporting_level for row in rows}[new] == 5  # X ← Y ← Y1 ← A ← B ← new
 
 
 def test_two_department_moves_at_once_never_close_a_loop(api, org):

@@ -8,8 +8,8 @@ It is kept right without any caller thinking of it:
 - a flush that adds or deletes a position, or changes whom one reports to, marks the session;
 - before the transaction commits, a marked session recomputes the levels (one query of every
   position's id and superior, and an UPDATE of only the rows whose level moved). Two such
-  transactions at once take turns (the reporting line's lock), so the second reads what the first
-  committed;
+  transactions at once take turns (the reporting line's lock, taken before the first write that
+  moves a line), so the second reads what the first committed;
 - the named queries that order by the level (``head_first``, ``position_levels``) first bring a
   marked session up to date, so a page drawn in the same transaction as a change sees it.
 
@@ -28,6 +28,7 @@ from app.extensions import db
 from app.org.models import Position
 
 _STALE = "org_reporting_levels_stale"
+_LOCKED = "org_reporting_lines_locked"
 MAX_DEPTH = 200  # a reporting line is never longer; only a loop could be, and loops are refused
 
 
@@ -40,6 +41,16 @@ def _moves_reporting_line(session) -> bool:
             if any(state.attrs[key].history.has_changes() for key in ("reports_to_id", "reports_to")):
                 return True
     return False
+
+
+@event.listens_for(Session, "before_flush")
+def _take_turns(session, _context, _instances) -> None:
+    # the reporting line's lock before the first write that moves it, not only at the commit: a
+    # transaction that waited for it at the commit while holding rows another one's refresh must
+    # update would wait for that one, which waits for the rows
+    if not session.info.get(_LOCKED) and _moves_reporting_line(session):
+        serialize(session, "org:reporting-lines")
+        session.info[_LOCKED] = True
 
 
 @event.listens_for(Session, "after_flush")
@@ -60,6 +71,7 @@ def _before_commit(session) -> None:
 def _ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_STALE, None)
+        session.info.pop(_LOCKED, None)
 
 
 def computed_levels(superiors: dict[int, int | None]) -> dict[int, int]:
