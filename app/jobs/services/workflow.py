@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
@@ -205,18 +205,29 @@ def acknowledgement_of(version: Version, employee: Employee | None) -> Acknowled
 
 def outstanding_acknowledgements(department: Department | None = None):
     """Named query: the current assignments whose holder has not acknowledged the version in
-    force of their position (``versions_by_position`` gives the versions of a page)."""
-    acked = exists().where(
-        Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id
-    )
+    force of their position, the newest version first and its holders together (in assignment
+    order); ``versions_by_position`` gives the versions of a page.
+
+    Shaped for a list that has every holder of the company on it after a company-wide
+    publication: the versions come in the order of their index (ix_jd_versions_status_published_at),
+    so that a page stops after its rows instead of sorting them all; the holders and their
+    dates from an index of their own (ix_assignments_position_id_dates_employee_id); no
+    acknowledgement is an outer join that finds none; positions only joined for a department."""
     query = (
         select(Assignment)
         .join(Version, and_(Version.position_id == Assignment.position_id, Version.status == Status.PUBLISHED.value))
-        .join(Position, Position.id == Assignment.position_id)
-        .where(current_filter(), ~acked)
+        .outerjoin(
+            Acknowledgement,
+            and_(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id),
+        )
+        .where(current_filter(), Acknowledgement.id.is_(None))
         .options(selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department))
-        .order_by(Version.published_at.desc(), Assignment.id)
+        .order_by(Version.published_at.desc(), Version.id.desc(), Assignment.id)
     )
     if department is not None:
-        query = query.join(Department, Department.id == Position.department_id).where(subtree_condition(department))
+        query = (
+            query.join(Position, Position.id == Assignment.position_id)
+            .join(Department, Department.id == Position.department_id)
+            .where(subtree_condition(department))
+        )
     return query
