@@ -135,9 +135,10 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
             unique=True,
             **_partial("status IN ('draft', 'in_review', 'approved')"),
         ),
-        # The versions in force, newest first (the outstanding-acknowledgements list walks it
-        # backwards and stops after its page instead of sorting every holder).
-        Index("ix_jd_versions_status_published_at", "status", "published_at", "id"),
+        # The versions in force, newest first, with their position: the outstanding-acknowledgements
+        # list walks it backwards and stops after its page instead of sorting every holder, and
+        # counts its rows without reading a version's row.
+        Index("ix_jd_versions_status_published_at", "status", "published_at", "id", "position_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,8 @@
 """outstanding acknowledgements: two indexes for the list of holders who have not acknowledged
 
-- jd_versions (status, published_at, id): the versions in force in the list's order (newest
-  first), so that a page of the list stops after its rows instead of sorting every holder.
+- jd_versions (status, published_at, id, position_id): the versions in force in the list's order
+  (newest first), so that a page of the list stops after its rows instead of sorting every
+  holder, with their position, so that the list's count reads no version's row.
 - assignments (position_id, start_date, end_date, employee_id): a position's current holders
   and their employee from the index alone, for the look-up of their acknowledgement (declared in
   app/jobs/models.py, beside the query that reads it).
@@ -30,7 +31,12 @@ def upgrade():
         ["position_id", "start_date", "end_date", "employee_id"],
         unique=False,
     )
-    op.create_index("ix_jd_versions_status_published_at", "jd_versions", ["status", "published_at", "id"], unique=False)
+    op.create_index(
+        "ix_jd_versions_status_published_at",
+        "jd_versions",
+        ["status", "published_at", "id", "position_id"],
+        unique=False,
+    )
 
 
 def downgrade():
