@@ -48,6 +48,7 @@ from app.jobs.services.workflow import (
     publish_many,
     return_for_changes,
     submit,
+    unacknowledged,
     waive,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "acknowledge",
     "acknowledgement_of",
     "outstanding_acknowledgements",
+    "unacknowledged",
     "JD_STATES",
     "job_descriptions",
     "list_job_descriptions",

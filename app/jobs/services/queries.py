@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.jobs.access import can_draft_jd, can_review_jd
 from app.jobs.models import OPEN_STATUSES, Acknowledgement, JobDescriptionVersion, Status
-from app.jobs.services.workflow import outstanding_acknowledgements
+from app.jobs.services.workflow import unacknowledged
 from app.org.models import Assignment, Department, Position
 from app.org.services import current_filter, head_first, subtree_condition
 
@@ -155,9 +155,7 @@ def tasks_for(user) -> list[dict]:
                     "kind": "warning",
                 }
             )
-        outstanding = db.session.scalar(
-            select(func.count()).select_from(outstanding_acknowledgements().order_by(None).subquery())
-        )
+        outstanding = db.session.scalar(select(func.count()).select_from(unacknowledged().subquery()))
         if outstanding:
             tasks.append(
                 {

@@ -203,16 +203,15 @@ def acknowledgement_of(version: Version, employee: Employee | None) -> Acknowled
     )
 
 
-def outstanding_acknowledgements(department: Department | None = None):
-    """Named query: the current assignments whose holder has not acknowledged the version in
-    force of their position, the newest version first and its holders together (in assignment
-    order); ``versions_by_position`` gives the versions of a page.
+def unacknowledged(department: Department | None = None):
+    """The current assignments whose holder has not acknowledged the version in force of their
+    position, in no order and without their position unless for a department: what the list of
+    ``outstanding_acknowledgements`` counts.
 
     Shaped for a list that has every holder of the company on it after a company-wide
-    publication: the versions come in the order of their index (ix_jd_versions_status_published_at),
-    so that a page stops after its rows instead of sorting them all; the holders and their
-    dates from an index of their own (ix_assignments_position_id_dates_employee_id); no
-    acknowledgement is an outer join that finds none; positions only joined for a department."""
+    publication: the holders and their dates come from an index of their own
+    (ix_assignments_position_id_dates_employee_id), the versions with their position from
+    ix_jd_versions_status_published_at, and no acknowledgement is an outer join that finds none."""
     query = (
         select(Assignment)
         .join(Version, and_(Version.position_id == Assignment.position_id, Version.status == Status.PUBLISHED.value))
@@ -221,8 +220,6 @@ def outstanding_acknowledgements(department: Department | None = None):
             and_(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id),
         )
         .where(current_filter(), Acknowledgement.id.is_(None))
-        .options(selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department))
-        .order_by(Version.published_at.desc(), Version.id.desc(), Assignment.id)
     )
     if department is not None:
         query = (
@@ -231,3 +228,16 @@ def outstanding_acknowledgements(department: Department | None = None):
             .where(subtree_condition(department))
         )
     return query
+
+
+def outstanding_acknowledgements(department: Department | None = None):
+    """Named query: ``unacknowledged`` with their position (callers select its columns), the
+    newest version first and its holders together, in assignment order (``versions_by_position``
+    gives the versions of a page). The versions come in the order of their index, so that a page
+    stops after its rows instead of sorting them all."""
+    query = unacknowledged(department)
+    if department is None:
+        query = query.join(Position, Position.id == Assignment.position_id)
+    return query.options(
+        selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department)
+    ).order_by(Version.published_at.desc(), Version.id.desc(), Assignment.id)

@@ -74,7 +74,7 @@ def review_queue():
 @requires(can_review_jd)
 def acknowledgements():
     department = department_arg()
-    page = page_of(services.outstanding_acknowledgements(department))
+    page = page_of(services.outstanding_acknowledgements(department), counted=services.unacknowledged(department))
     versions = services.versions_by_position({a.position_id for a in page.items})
     return render_template(
         "jobs/acknowledgements.html",
