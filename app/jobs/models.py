@@ -41,6 +41,7 @@ from app.jobs.enums import (  # noqa: F401
     RequirementKind,
     Status,
 )
+from app.org.models import Assignment
 
 # Numbers are stored and read exactly, as Decimals (app.db.ExactNumber): targets like 0.985,
 # 1,200,000 or 99,999,999,999,999.9999 (14 digits before the point, 4 after); weights in % to 2.
@@ -134,6 +135,10 @@ class JobDescriptionVersion(VersionedMixin, db.Model):
             unique=True,
             **_partial("status IN ('draft', 'in_review', 'approved')"),
         ),
+        # The versions in force, newest first, with their position: the outstanding-acknowledgements
+        # list walks it backwards and stops after its page instead of sorting every holder, and
+        # counts its rows without reading a version's row.
+        Index("ix_jd_versions_status_published_at", "status", "published_at", "id", "position_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -439,3 +444,16 @@ class Acknowledgement(db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.employee_id}→v{self.version_id}"
+
+
+# On the organisation's table, for this domain's query: the outstanding-acknowledgements list
+# (services.workflow.outstanding_acknowledgements) reads each position's current holders from
+# this index alone (dates and employee), instead of a row of ``assignments`` per holder, to
+# look up their acknowledgement.
+Index(
+    "ix_assignments_position_id_dates_employee_id",
+    Assignment.position_id,
+    Assignment.start_date,
+    Assignment.end_date,
+    Assignment.employee_id,
+)

@@ -278,6 +278,9 @@ def test_the_list_sorts_and_filters_by_state(shop, login):
     assert "电商部经理" in draft_only and "在线客服" not in draft_only
     published = hr.get("/jobs/?state=published").get_data(as_text=True)
     assert "在线客服" in published and "电商部经理" not in published
+    # the count is of the filtered rows (counted apart from the order's ranking)
+    assert "1–1 of 1" in published and "1–3 of 3" in hr.get("/jobs/?sort=title").get_data(as_text=True)
+    assert "1–2 of 2" in hr.get("/jobs/?state=unpublished&per_page=10").get_data(as_text=True)
 
 
 def test_holders_never_see_the_drafts_of_their_position(shop, app):

@@ -16,6 +16,8 @@ from app.jobs import lint, services
 from app.jobs.content import clean_content, content_hash, version_content
 from app.jobs.immutability import FrozenVersion
 from app.jobs.models import Duty, JobDescriptionVersion, Status
+from app.org import services as org
+from app.org.models import Assignment, Position
 from tests import factories
 from tests.jobs.conftest import good_content
 
@@ -222,6 +224,50 @@ def test_acknowledgements_by_holders_only(shop):
     services.acknowledge(version, shop.employee)  # twice: still one
     db.session.commit()
     assert db.session.scalars(services.outstanding_acknowledgements()).all() == []
+
+
+def test_outstanding_acknowledgements_newest_version_first_holders_together(shop):
+    from datetime import datetime
+
+    from app.core import clock
+
+    finance = shop.clerk.department
+    factories.create_employee("E3", "李娜", position=shop.agent)
+    factories.create_employee("E4", "赵敏", position=shop.clerk)
+    factories.create_employee("E5", "孙丽", position=shop.clerk)
+    factories.create_employee("E6", "周杰", position=shop.boss)  # a second holder, assigned after E2 and E3
+    left = db.session.scalars(select(Assignment).where(Assignment.employee.has(employee_no="E5"))).one()
+    org.end_assignment(left, date(2021, 6, 30))  # no longer holds it: not asked
+    with clock.frozen(datetime(2026, 3, 1, 9)):
+        factories.publish_jd(shop.clerk, good_content(shop, title="会计"))
+    with clock.frozen(datetime(2026, 3, 2, 9)):  # published at the same moment: the later version first
+        agent_v1 = factories.publish_jd(shop.agent, good_content(shop))
+        factories.publish_jd(shop.boss, good_content(shop, title="电商部经理"))
+
+    def outstanding(department=None):
+        return [a.employee.employee_no for a in db.session.scalars(services.outstanding_acknowledgements(department))]
+
+    def counted(department=None):  # what the list counts
+        return db.session.scalar(select(func.count()).select_from(services.unacknowledged(department).subquery()))
+
+    assert outstanding() == ["E1", "E6", "E2", "E3", "E4"] and counted() == 5
+    assert outstanding(finance) == ["E4"] and counted(finance) == 1
+    # the position comes with each row, for callers that select its columns (the daily reminders)
+    holders = services.outstanding_acknowledgements().with_only_columns(Assignment.employee_id, Position.code)
+    assert [code for _employee, code in db.session.execute(holders)] == [
+        "EC-MGR",
+        "EC-MGR",
+        "EC-CS",
+        "EC-CS",
+        "FIN-ACC",
+    ]
+    services.acknowledge(agent_v1, shop.employee)
+    db.session.commit()
+    assert outstanding() == ["E1", "E6", "E3", "E4"] and counted() == 4
+    # a new version in force: its holders are asked again, the newest first
+    with clock.frozen(datetime(2026, 4, 1, 9)):
+        factories.publish_jd(shop.agent, good_content(shop, duties=["处理售后问题", "维护店铺评价"]))
+    assert outstanding() == ["E2", "E3", "E1", "E6", "E4"] and counted() == 5
 
 
 def test_a_position_with_job_descriptions_is_archived_not_deleted(shop):

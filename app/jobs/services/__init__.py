@@ -33,6 +33,7 @@ from app.jobs.services.queries import (
     JD_STATES,
     counts_by_state,
     coverage,
+    job_descriptions,
     list_job_descriptions,
     review_queue,
     tasks_for,
@@ -47,6 +48,7 @@ from app.jobs.services.workflow import (
     publish_many,
     return_for_changes,
     submit,
+    unacknowledged,
     waive,
 )
 
@@ -73,7 +75,9 @@ __all__ = [
     "acknowledge",
     "acknowledgement_of",
     "outstanding_acknowledgements",
+    "unacknowledged",
     "JD_STATES",
+    "job_descriptions",
     "list_job_descriptions",
     "versions_by_position",
     "review_queue",

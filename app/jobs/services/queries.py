@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.jobs.access import can_draft_jd, can_review_jd
 from app.jobs.models import OPEN_STATUSES, Acknowledgement, JobDescriptionVersion, Status
-from app.jobs.services.workflow import outstanding_acknowledgements
+from app.jobs.services.workflow import unacknowledged
 from app.org.models import Assignment, Department, Position
 from app.org.services import current_filter, head_first, subtree_condition
 
@@ -34,17 +34,10 @@ def _state_condition(state: str):
     return None
 
 
-def list_job_descriptions(
-    search: str = "", department: Department | None = None, state: str = "", within_positions=None
-):
-    """Named query for the job-descriptions page: active positions, filtered by the state of
-    their job description (``versions_by_position`` gives the versions of a page)."""
-    query = (
-        select(Position)
-        .join(Position.department)
-        .where(Position.archived_at.is_(None))
-        .options(selectinload(Position.department))
-    )
+def job_descriptions(search: str = "", department: Department | None = None, state: str = "", within_positions=None):
+    """The positions of the job-descriptions page: active, filtered by the state of their job
+    description, in no order (what the page counts, without its order's ranking)."""
+    query = select(Position).join(Position.department).where(Position.archived_at.is_(None))
     if search:
         query = query.where(
             Position.title.icontains(search, autoescape=True) | Position.code.icontains(search, autoescape=True)
@@ -56,7 +49,16 @@ def list_job_descriptions(
     condition = _state_condition(state)
     if condition is not None:
         query = query.where(condition)
-    return head_first(query)  # heads first, as on the department page
+    return query
+
+
+def list_job_descriptions(
+    search: str = "", department: Department | None = None, state: str = "", within_positions=None
+):
+    """Named query for the job-descriptions page: ``job_descriptions``, heads first, as on the
+    department page (``versions_by_position`` gives the versions of a page)."""
+    query = job_descriptions(search, department, state, within_positions)
+    return head_first(query.options(selectinload(Position.department)))
 
 
 def versions_by_position(position_ids) -> dict[int, dict[str, Version]]:
@@ -153,7 +155,7 @@ def tasks_for(user) -> list[dict]:
                     "kind": "warning",
                 }
             )
-        outstanding = db.session.scalar(select(func.count()).select_from(outstanding_acknowledgements().subquery()))
+        outstanding = db.session.scalar(select(func.count()).select_from(unacknowledged().subquery()))
         if outstanding:
             tasks.append(
                 {

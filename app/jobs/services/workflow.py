@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.concurrency import check_version
@@ -203,20 +203,41 @@ def acknowledgement_of(version: Version, employee: Employee | None) -> Acknowled
     )
 
 
-def outstanding_acknowledgements(department: Department | None = None):
-    """Named query: the current assignments whose holder has not acknowledged the version in
-    force of their position (``versions_by_position`` gives the versions of a page)."""
-    acked = exists().where(
-        Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id
-    )
+def unacknowledged(department: Department | None = None):
+    """The current assignments whose holder has not acknowledged the version in force of their
+    position, in no order and without their position unless for a department: what the list of
+    ``outstanding_acknowledgements`` counts.
+
+    Shaped for a list that has every holder of the company on it after a company-wide
+    publication: the holders and their dates come from an index of their own
+    (ix_assignments_position_id_dates_employee_id), the versions with their position from
+    ix_jd_versions_status_published_at, and no acknowledgement is an outer join that finds none."""
     query = (
         select(Assignment)
         .join(Version, and_(Version.position_id == Assignment.position_id, Version.status == Status.PUBLISHED.value))
-        .join(Position, Position.id == Assignment.position_id)
-        .where(current_filter(), ~acked)
-        .options(selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department))
-        .order_by(Version.published_at.desc(), Assignment.id)
+        .outerjoin(
+            Acknowledgement,
+            and_(Acknowledgement.version_id == Version.id, Acknowledgement.employee_id == Assignment.employee_id),
+        )
+        .where(current_filter(), Acknowledgement.id.is_(None))
     )
     if department is not None:
-        query = query.join(Department, Department.id == Position.department_id).where(subtree_condition(department))
+        query = (
+            query.join(Position, Position.id == Assignment.position_id)
+            .join(Department, Department.id == Position.department_id)
+            .where(subtree_condition(department))
+        )
     return query
+
+
+def outstanding_acknowledgements(department: Department | None = None):
+    """Named query: ``unacknowledged`` with their position (callers select its columns), the
+    newest version first and its holders together, in assignment order (``versions_by_position``
+    gives the versions of a page). The versions come in the order of their index, so that a page
+    stops after its rows instead of sorting them all."""
+    query = unacknowledged(department)
+    if department is None:
+        query = query.join(Position, Position.id == Assignment.position_id)
+    return query.options(
+        selectinload(Assignment.employee), selectinload(Assignment.position).selectinload(Position.department)
+    ).order_by(Version.published_at.desc(), Version.id.desc(), Assignment.id)

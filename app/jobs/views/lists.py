@@ -44,7 +44,7 @@ def index():
         {"code": Position.code, "title": Position.title, "department": Department.name, "line": None},
         "line",
     )  # line: head first, the query's own order
-    page = page_of(query)
+    page = page_of(query, counted=services.job_descriptions(search, department, state, scope))
     versions = services.versions_by_position([p.id for p in page.items])
     return render_template(
         "jobs/index.html",
@@ -74,7 +74,7 @@ def review_queue():
 @requires(can_review_jd)
 def acknowledgements():
     department = department_arg()
-    page = page_of(services.outstanding_acknowledgements(department))
+    page = page_of(services.outstanding_acknowledgements(department), counted=services.unacknowledged(department))
     versions = services.versions_by_position({a.position_id for a in page.items})
     return render_template(
         "jobs/acknowledgements.html",
