@@ -41,7 +41,6 @@ from app.jobs.enums import (  # noqa: F401
     RequirementKind,
     Status,
 )
-from app.org.models import Assignment
 
 # Numbers are stored and read exactly, as Decimals (app.db.ExactNumber): targets like 0.985,
 # 1,200,000 or 99,999,999,999,999.9999 (14 digits before the point, 4 after); weights in % to 2.
@@ -444,16 +443,3 @@ class Acknowledgement(db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.employee_id}→v{self.version_id}"
-
-
-# On the organisation's table, for this domain's query: the outstanding-acknowledgements list
-# (services.workflow.outstanding_acknowledgements) reads each position's current holders from
-# this index alone (dates and employee), instead of a row of ``assignments`` per holder, to
-# look up their acknowledgement.
-Index(
-    "ix_assignments_position_id_dates_employee_id",
-    Assignment.position_id,
-    Assignment.start_date,
-    Assignment.end_date,
-    Assignment.employee_id,
-)

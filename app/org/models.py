@@ -258,6 +258,9 @@ class Assignment(db.Model):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         # The vacancy filter and the holders of a position look up open primary assignments by position.
         Index("ix_assignments_position_id_primary_dates", "position_id", "is_primary", "start_date", "end_date"),
+        # A position's current holders and their employee from the index alone: the outstanding
+        # job-description acknowledgements look up each holder's acknowledgement through it.
+        Index("ix_assignments_position_id_dates_employee_id", "position_id", "start_date", "end_date", "employee_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
