@@ -104,7 +104,7 @@ def _set_goals(review):
     goals.check_in(
         second,
         [{"id": live.id, "done": True}, {"id": basket.id, "current": "104.375"}],
-        "Live since 10 November",
+        "Live since <b>10 November</b>",
         None,
         second.version,
     )
@@ -166,7 +166,7 @@ def test_the_form_prints_the_goals_and_the_feedback_in_english_and_chinese(app, 
                     "progress75.0%",
                     "Channellive—done/notdonedone100.0",
                     "Averagebasket88.5120.25104.37550.0",
-                    "Livesince10November",
+                    "Livesince<b>10November</b>",  # user text printed as typed, never as markup
                     "4.360°feedback",
                     "Respondentsasked3Answersreceived3",
                     "Feedbackscore86.7·weight20%",
