@@ -143,10 +143,12 @@ def _both_comments(row: dict) -> str:
     return "\n".join(c for c in (row["employee_comment"], row["manager_comment"]) if c)
 
 
-def review_form(document: dict) -> dict:
+def review_form(document: dict, feedback: dict | None = None, goals: dict | None = None) -> dict:
     """A filled-in appraisal form, from ``app.appraisals.services.results.review_document``: the review's
     own snapshot of KPI targets and competencies (not today's job description), the actuals,
-    attainments, ratings, comments, score and band, in the blank form's shape."""
+    attainments, ratings, comments, score and band, in the blank form's shape; with the review's
+    individual goals (``review_goals``) and 360° feedback (``review_feedback``) when its template
+    has them (None: the form prints without those sections)."""
     cycle, review, scores = document["cycle"], document["review"], document["scores"]
     kpis = [
         {
@@ -201,7 +203,85 @@ def review_form(document: dict) -> dict:
             "hr": scores["calibration_reason"] or "",
         },
         "outcome": review["outcome"] or "",
+        "goals": goals,
+        "feedback": feedback,
         "filled": True,
+    }
+
+
+def _score(value: float | None) -> str | None:
+    return display(value) if value is not None else None
+
+
+def review_goals(review) -> dict | None:
+    """A review's individual goals as printed (None when its template has none): each goal with
+    its weight, due date, aligned KPI, progress, key results (start, target, current value or
+    done, progress) and check-ins (day and comment, as the review page shows them), and the
+    goals section's score (None until the goals are agreed)."""
+    from app.appraisals.services import goals as goal_service
+    from app.appraisals.services.templates import cycle_settings
+    from app.core import clock
+
+    if not goal_service.enabled(review):
+        return None
+    settings = cycle_settings(review.cycle)
+    kpi_names = {k.code: k.name for k in review.kpi_results}
+    return {
+        "agreed_on": _iso(clock.local_day(review.goals_agreed_at)),
+        "score": _score(goal_service.section_score(review, settings)),
+        "weight": goal_service.goals_settings(review)["weight"],
+        "goals": [
+            {
+                "title": goal.title,
+                "weight": goal.weight,
+                "due_date": _iso(goal.due_date),
+                "kpi": kpi_names.get(goal.kpi_code, goal.kpi_code) if goal.kpi_code else "",
+                "progress": _score(goal_service.goal_progress(goal)),
+                "key_results": [
+                    {
+                        "name": result.name,
+                        "binary": result.is_binary,
+                        "start": result.start,
+                        "target": result.target,
+                        "current": result.current,
+                        "done": result.done,
+                        "progress": display(goal_service.key_result_progress(result)),
+                    }
+                    for result in goal.key_results
+                ],
+                "check_ins": [{"on": _iso(clock.local_day(c.at)), "comment": c.comment} for c in goal.check_ins],
+            }
+            for goal in goal_service.list_goals(review)
+        ],
+    }
+
+
+def review_feedback(review) -> dict | None:
+    """A review's 360° feedback as printed (None when its template has none): exactly what its
+    page shows everybody (``feedback.view``: the answers only once the feedback is closed and,
+    in an anonymous template, only when at least the minimum came in; means per competency and
+    the comments sorted, never who wrote what), plus how many were asked. The names of a
+    template that is not anonymous are left out too: a printed form travels further than a page."""
+    from app.appraisals.models import NominationStatus
+    from app.appraisals.services import feedback as feedback_service
+
+    if not feedback_service.enabled(review):
+        return None
+    shown = feedback_service.view(review)
+    asked = sum(1 for n in feedback_service.list_nominations(review) if n.status == NominationStatus.APPROVED.value)
+    return {
+        "state": shown.state,  # "open", "not_enough" or "released"
+        "anonymous": shown.anonymous,
+        "due": _iso(shown.due),
+        "asked": asked,
+        "answered": shown.responses,
+        "min_responses": shown.min_responses,
+        "score": _score(shown.score),
+        "weight": feedback_service.feedback_settings(review.cycle)["weight"],
+        "competencies": [
+            {"name": c["name"], "mean": _score(c["mean"]), "count": c["count"]} for c in shown.competencies
+        ],
+        "questions": [{"question": q["question"], "answers": list(q["texts"])} for q in shown.comments],
     }
 
 

@@ -204,7 +204,9 @@ def review_pdf(review, lang: str) -> Pdf:
     from app.appraisals.services.results import review_document
 
     with force_locale(lang):  # the steps, outcomes and history in the document's language
-        context = contexts.review_form(review_document(review))
+        context = contexts.review_form(
+            review_document(review), contexts.review_feedback(review), contexts.review_goals(review)
+        )
     filename = f"{context['document_no']}-{context['employee']['number']}.pdf"
     return _cached_or_rendered(
         "appraisal_review", context, lang, filename, lambda: render_pdf(APPRAISAL_FORM, context, lang)

@@ -21,6 +21,7 @@ from app.extensions import db
 from tests import factories
 from tests.api.conftest import api  # noqa: F401  (the API clients' fixture)
 from tests.appraisals.conftest import fill_manager, fill_self, make_cycle, review_of
+from tests.documents.conftest import pages_text, squeeze
 
 QUESTION = "What should they keep doing?"
 COMMENTS = ["Zealous about the big sale", "always answers customers kindly", "Mentors the new colleagues"]
@@ -287,10 +288,15 @@ def test_every_route_shows_reviewee_reviewer_and_hr_only_aggregates(app, fb, sho
             flat = repr(body["comments"]) + repr(body["competencies"])
             assert not any(name in flat for name in names)
             assert not any(key in flat for key in ("respondent", "_at", "'id'"))
-            for path in (f"/appraisals/cycles/{fb.id}/export.csv", f"/appraisals/reviews/{review.id}/form.pdf"):
-                response = client.get(path)
-                assert response.status_code in (200, 403, 404), (path, response.status_code)
-                assert not any(c.encode() in response.data for c in COMMENTS), path
+            export = client.get(f"/appraisals/cycles/{fb.id}/export.csv")
+            assert export.status_code in (200, 403), role
+            assert not any(c.encode() in export.data for c in COMMENTS), role
+            # the printed form carries the answers as the page does: aggregated, never their authors
+            form = client.get(f"/appraisals/reviews/{review.id}/form.pdf?lang=en")
+            assert form.status_code == 200, role
+            printed = squeeze("".join(pages_text(form.data)))
+            assert all(squeeze(c) in printed for c in COMMENTS), role
+            assert not any(name in printed for name in names), role
         # a respondent sees only their own form, and nobody else's
         li = factories.logged_in_client(app, db.session.get(type(shop.employee_user), shop.li.user_id))
         mine = feedback.list_nominations(review)

@@ -215,10 +215,12 @@ def by_department(cycle: AppraisalCycle, scope=None, department: Department | No
 
 def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> Sheet:
     """Every review of the cycle (in scope) as one sheet, one row per review: who, the step, the
-    scores and bands, then for every KPI of the cycle its target, actual and attainment (blank
+    scores and bands (with the 360° feedback and goals section scores when the cycle's template
+    has those sections), then for every KPI of the cycle its target, actual and attainment (blank
     where the review has no such KPI). Three queries, streamed rows: the KPIs of the cycle, the
     reviews, and their KPI results in the same order."""
     settings = cycle_settings(cycle)
+    sections = _export_sections(settings)
     reviewer = db.aliased(Employee)
     query = _filtered(
         select(
@@ -232,6 +234,8 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
             Review.status,
             Review.kpi_score,
             Review.competency_score,
+            Review.feedback_score,
+            Review.goals_score,
             Review.final_score,
             Review.band,
             Review.calibrated_band,
@@ -288,6 +292,7 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
                 steps[r.status],
                 _round(r.kpi_score) if final else None,
                 _round(r.competency_score) if final else None,
+                *(_round(getattr(r, f"{name}_score")) if final else None for name, _header in sections),
                 _round(r.final_score) if final else None,
                 (r.band or "") if final else "",
                 (r.calibrated_band or "") if final else "",
@@ -322,6 +327,7 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
             Column(_("Step")),
             Column(_("KPI score"), number_format=score),
             Column(_("Competency score"), number_format=score),
+            *(Column(header, number_format=score) for _name, header in sections),
             Column(_("Final score"), number_format=score),
             Column(_("Band")),
             Column(_("Calibrated band")),
@@ -336,6 +342,13 @@ def export_sheet(cycle: AppraisalCycle, scope=None, department: Department | Non
         ],
         rows(),
     )
+
+
+def _export_sections(settings: dict) -> list[tuple[str, str]]:
+    """The optional sections of the cycle's template, each with a score column in the export:
+    (name: the review's ``<name>_score``, header), in the order of the columns."""
+    headers = (("feedback", _("Feedback score")), ("goals", _("Goals score")))
+    return [(name, header) for name, header in headers if (settings.get(name) or {}).get("enabled")]
 
 
 def _round(value: float | None) -> float | None:
