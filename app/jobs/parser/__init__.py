@@ -117,7 +117,7 @@ def parse_job_description(text: str) -> dict:
         raise ParseError(ERR_EMPTY)
     KIND_MEMO.clear()
     lines = layout.lone_bullets(
-        [(raw, norm) for raw in layout.untabled(text.splitlines()) if (norm := fold(raw)).strip()]
+        [(raw, norm) for raw in layout.untabled(layout.page_chunks(text.splitlines())) if (norm := fold(raw)).strip()]
     )
     lines = [layout.bracket_label(raw, norm) for raw, norm in lines] if any("【" in r for r, _ in lines) else lines
     lines = (
