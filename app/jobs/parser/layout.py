@@ -428,6 +428,11 @@ _INNER = re.compile(
     r"|(?<![0-9.])(?P<ar>[0-9]{1,2})(?:、|\.(?![0-9]))"
     r"|(?<![0-9A-Za-z.])(?P<bare>[0-9]{1,2})(?=[\u4e00-\u9fff])(?![年月日个人岁次名位种项条元万千百周天小号楼层期级届倍])"
 )
+# The label cells of a job description's header table ("岗位名称", "所属部门", "直接上级" …), longest first
+_LABEL_CELL = re.compile(
+    r"(?<![:：])(?:职务名称|职位名称|岗位名称|直接上级|直接下级|所属部门|所在部门|部门名称|编制人数|岗位编制|人员编制"
+    r"|所辖人数|定员人数|所辖人员|岗位定员|岗位编号|职位编号|职位编码|岗位编码|工资等级|薪资等级|岗位等级|职位等级)(?!\s*:)"
+)
 _NUMBER_ONLY = re.compile(rf"(?:{CN_NUM}|[0-9]{{1,3}})、")
 _CHUNK_MIN_LENGTH = 150  # mean length of chunks cut by size (a real list's items are shorter)
 
@@ -531,6 +536,16 @@ def _recut(text: str) -> list[str]:
         elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
             cuts.add(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
     cuts.update(m.start() + 1 for m in re.finditer(r"\s[·•●▪■◆](?=\S)", norm))
+    cells = list(_LABEL_CELL.finditer(norm))
+    valued = set()
+    for k, m in enumerate(cells):  # a header row whose cells ran together: "岗位名称X所属部门Y直接上级Z"
+        near = (k and m.start() - cells[k - 1].end() <= 30) or (
+            k + 1 < len(cells) and cells[k + 1].start() - m.end() <= 30
+        )
+        if near:
+            cuts.add(m.start())
+            if norm[m.end() : m.end() + 1].strip() and (k + 1 == len(cells) or cells[k + 1].start() > m.end()):
+                valued.add(m.end())
     for m in re.finditer("。", norm):
         tail = norm[m.end() : min((c for c in cuts if c > m.end()), default=len(norm))].strip()
         if tail and kind_of(tail) and heading_like(tail, "kw"):
@@ -542,6 +557,9 @@ def _recut(text: str) -> list[str]:
         if line and a in bare:  # "1审阅…" is item 1: "1、审阅…"
             digits = len(norm[a:b]) - len(norm[a:b].lstrip("0123456789"))
             line = line[:digits] + "、" + line[digits:]
+        label = next((e for e in valued if a < e < b), None)
+        if line and label is not None:  # "岗位名称销售大区经理" says "岗位名称：销售大区经理"
+            line = text[a:label].strip() + "：" + text[label:b].strip()
         if line:
             lines.append(line)
     return lines
