@@ -516,6 +516,8 @@ def _recut(text: str) -> list[str]:
         if style == "bare":
             if n == 1 and ((head := kind_match(norm[max(0, at - 6) : at])) is None or head[1] != min(at, 6)):
                 continue
+            if n == 1 and head[1] - head[0] >= 4:  # "…客户服务主管任职资格1学历…": the heading on a line of its own
+                cuts.add(heading_start(norm, max(0, at - 10), at))
             bare.add(at)
         cuts.add(at)
         last[style] = n
