@@ -503,7 +503,8 @@ def _recut(text: str) -> list[str]:
     under each heading; a bare "1" only right after a heading word: "工作内容及职责1审阅…", and a
     bare number gets the "、" the table's number column stood for, as table rows do), before a
     heading with a keyword and a colon ("…完善考核重点：…"), before a short label with a colon or
-    a bullet after a space ("… 年龄:28岁以上 经验:3年…", " ·考核权": a form's cells), before a
+    a bullet after a space ("… 年龄:28岁以上 经验:3年…", " ·考核权": a form's cells) or a form's
+    signature row (" 编写人 审核人 批准人"), before a
     heading after a sentence end ("…工作。具体职责编号工作内容及职责"), and after a numbered
     heading that runs into the next heading or its text ("二、工作职责工作概要本岗位…",
     "六、使用设备 电脑")."""
@@ -538,6 +539,7 @@ def _recut(text: str) -> list[str]:
         elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
             cuts.add(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
     cuts.update(m.start() + 1 for m in re.finditer(r"\s[·•●▪■◆](?=\S)", norm))
+    cuts.update(m.start() + 1 for m in re.finditer(r"\s(?:编写|撰写|编制|拟制)人\s", norm))  # a form's signature row
     cells = list(_LABEL_CELL.finditer(norm))
     valued = set()
     for k, m in enumerate(cells):  # a header row whose cells ran together: "岗位名称X所属部门Y直接上级Z"
