@@ -434,7 +434,10 @@ _LABEL_CELL = re.compile(
     r"|所辖人数|定员人数|所辖人员|岗位定员|岗位编号|职位编号|职位编码|岗位编码|工资等级|薪资等级|岗位等级|职位等级)(?!\s*:)"
 )
 _NUMBER_ONLY = re.compile(rf"(?:{CN_NUM}|[0-9]{{1,3}})、")
-_CHUNK_MIN_LENGTH = 150  # mean length of chunks cut by size (a real list's items are shorter)
+_CHUNK_MIN_LENGTH = 150
+_RESTART_HINT = re.compile(
+    r"[1１一][^\n]*[2２二]"
+).search  # a "1" before a "2": cheap test before _is_chunked  # mean length of chunks cut by size (a real list's items are shorter)
 
 
 def _inner(norm: str) -> list[tuple[str, int, int]]:
@@ -486,7 +489,8 @@ def page_chunks(raw_lines: list[str]) -> list[str]:
                 break
             run.append((i, m))
             i, n = i + 1, n + 1
-        if len(run) < 2 or not _is_chunked([raw_lines[j][m.end() :] for j, m in run]):
+        bodies = [raw_lines[j][m.end() :] for j, m in run]
+        if len(run) < 2 or not any(_RESTART_HINT(b) for b in bodies) or not _is_chunked(bodies):
             continue
         joined = ""
         for j, m in run:

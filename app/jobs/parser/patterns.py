@@ -33,7 +33,7 @@ def fold(text: str) -> str:
 
 
 NOISE = re.compile(  # the look-ahead on first characters makes the scan four times faster
-    r"(?=[本原bB仅_版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发资©编撰拟全])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
+    r"(?=[本原bB仅_版文相查上VvT成.实该+人作下二阅fF\s0-9格大页收举约还第P\-–—·•如投立申发])(?:本文档共\s*\d+\s*页|原创力文档|book118|版权申诉"
     r"|文档评论|文档贡献者|相关文档|查看更多|上传文档|VIP(?:文档|会员|精品|专享)|成为VIP"
     r"|\.(?:pdf|docx?|pptx?|txt)\s*VIP|实名认证|该用户很懒|\+\s*关注|人气\s*:\s*\d|^\s*作者\s*:"
     r"|下载(?:本文档|权益|券|文档)|二次下载|阅读全部内容|following content is reproduced"
@@ -46,10 +46,7 @@ NOISE = re.compile(  # the look-ahead on first characters makes the scan four ti
     r"|上传(?:人|者)\s*:.{0,40}上传时间|格式\s*:\s*(?:docx?|pdf|wps)\b.{0,20}(?:页数|大小)"
     r"|本文档由用户(?:提供并)?上传|如有侵权|侵权请联系|还剩\s*[0-9]+\s*页未读|继续阅读|下载到电脑"
     r"|下载文档前请自行甄别|仅部分预览|如文档侵犯您的权益|[0-9]+\s*人觉得有用"
-    # a document site's page captions and buttons: "X_第1頁", "文檔簡介", "资源描述", "下载 相关 举报"
-    r"|_第\s*[0-9]+\s*页\s*$|^\s*(?:文档(?:简介|介绍)|资源描述)\s*$|^\s*下载\s+相关\s+举报\s*$|全文预览已结束|^\s*©.{0,80}版权所有"
-    # the signature row at the foot of a job-description form: "编写人 审核人 批准人", "撰写人 初审人 核准人 日期"
-    r"|^\s*(?:编写|撰写|编制|拟制)人\s*(?:审核|初审|审批)人\s*(?:批准|核准|审批)人(?:\s*日期)?\s*$"
+    r"|_第\s*[0-9]+\s*页\s*$|^\s*文档(?:简介|介绍)\s*$"  # a document site's page captions "X_第1頁", "文檔簡介"
     # page furniture of PDF text: "第 1 页 共 2 页", "第1页 / 共3页", "Page 1 of 2", "- 2 -"
     r"|第\s*[0-9]+\s*页\s*[/,，]?\s*共\s*[0-9]+\s*页|\bPage\s+[0-9]+\s+of\s+[0-9]+\b"
     r"|^\s*[-–—]\s*[0-9]+\s*[-–—]\s*$"
@@ -75,8 +72,21 @@ _META_HINT = re.compile(
 ).search
 
 
+# Whole lines of noise, looked for at a line's start only (their first characters are common ones
+# that would slow the scan of NOISE down): a document site's captions and buttons ("资源描述",
+# "全文预览已结束", "下载 相关 举报"), its copyright footer ("©2010-2025 … 版权所有"), and the
+# signature row at the foot of a job-description form ("编写人 审核人 批准人", "撰写人 初审人 核准人 日期").
+LINE_NOISE = re.compile(
+    r"\s*(?:资源描述\s*$|全文预览已结束|下载\s+相关\s+举报\s*$|©.{0,80}版权所有"
+    r"|(?:编写|撰写|编制|拟制)人\s*(?:审核|初审|审批)人\s*(?:批准|核准|审批)人(?:\s*日期)?\s*$)"
+)
+_LINE_NOISE_START = set("资全下©编撰拟 \t")
+
+
 def noise_search(norm: str, pos: int = 0):
     """The first page noise in ``norm`` from ``pos`` (``NOISE``, or English job-board furniture)."""
+    if pos == 0 and norm[:1] in _LINE_NOISE_START and (line := LINE_NOISE.match(norm)) is not None:
+        return line
     m = NOISE.search(norm, pos)
     if _META_HINT(norm):
         n = JOB_META.search(norm, pos)
