@@ -513,22 +513,7 @@ def _recut(text: str) -> list[str]:
     heading that runs into the next heading or its text ("二、工作职责工作概要本岗位…",
     "六、使用设备 电脑")."""
     norm = fold(text)
-    cuts, bare = {0}, set()
-    last = {"cn": 0, "ar": 0, "bare": 0}
-    for style, n, at in _inner(norm):
-        if n != last[style] + 1:
-            continue
-        if style == "bare":
-            if n == 1 and ((head := kind_match(norm[max(0, at - 6) : at])) is None or head[1] != min(at, 6)):
-                continue
-            if n == 1 and head[1] - head[0] >= 4:  # "…客户服务主管任职资格1学历…": the heading on a line of its own
-                cuts.add(heading_start(norm, max(0, at - 10), at))
-            bare.add(at)
-        cuts.add(at)
-        last[style] = n
-        if style == "cn":
-            last["ar"] = last["bare"] = 0
-            cuts.update(_after_heading(norm, at))
+    cuts, bare, heads = {0}, set(), []
     for m in re.finditer(r"(?<=[^\s:;,.。、])\s*:(?!//)", norm):
         p = m.start()
         q = p
@@ -541,7 +526,26 @@ def _recut(text: str) -> list[str]:
             if not _NUMBER_ONLY.fullmatch(norm[:q].rstrip().rsplit(None, 1)[-1]):  # not "四、 岗位职责:"
                 cuts.add(q)  # "… 年龄:28岁以上"
         elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
-            cuts.add(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
+            heads.append(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
+            cuts.add(heads[-1])
+    last, last_bare = {"cn": 0, "ar": 0, "bare": 0}, 0
+    for style, n, at in _inner(norm):
+        if style == "bare" and last["bare"] and any(last_bare < h < at for h in heads):
+            last["bare"] = 0  # a heading with a colon ("…完善考核重点：") ends a bare-numbered list
+        if n != last[style] + 1:
+            continue
+        if style == "bare":
+            if n == 1 and ((head := kind_match(norm[max(0, at - 6) : at])) is None or head[1] != min(at, 6)):
+                continue
+            if n == 1 and head[1] - head[0] >= 4:  # "…客户服务主管任职资格1学历…": the heading on a line of its own
+                cuts.add(heading_start(norm, max(0, at - 10), at))
+            bare.add(at)
+            last_bare = at
+        cuts.add(at)
+        last[style] = n
+        if style == "cn":
+            last["ar"] = last["bare"] = 0
+            cuts.update(_after_heading(norm, at))
     cuts.update(m.start() + 1 for m in re.finditer(r"\s[·•●▪■◆](?=\S)", norm))
     cuts.update(m.start() + 1 for m in re.finditer(r"\s(?:编写|撰写|编制|拟制)人\s", norm))  # a form's signature row
     cells = list(_LABEL_CELL.finditer(norm))
