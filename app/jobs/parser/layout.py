@@ -420,11 +420,12 @@ def item_per_line(lines, noise, markers) -> list[bool]:
 # or a word ("4、 5、考核直属下级…": "4、 " is the chunk, "5、" the duty; "…货币资金、" then
 # "2、存货，…").
 _CHUNK = re.compile(r"\s*([0-9]{1,3})、(\s*)")
-# The document's own numbering inside a chunk: "一、" headings, "1、" / "1." items, and the bare
+# The document's own numbering inside a chunk: "一、" headings, "1、" / "1." / "(1)" items, and the bare
 # numbers of a table's number column run into the text ("…及职责1审阅…；2掌握…"): a bare number
 # is one or two digits before a CJK character that is no unit ("3年以上", "2个" are not items).
 _INNER = re.compile(
     rf"(?P<cn>(?<![第0-9一二三四五六七八九十]){CN_NUM})、"
+    r"|\((?P<paren>[0-9]{1,2})\)"
     r"|(?<![0-9.])(?P<ar>[0-9]{1,2})(?:、|\.(?![0-9]))"
     r"|(?<![0-9A-Za-z.])(?P<bare>[0-9]{1,2})(?=[\u4e00-\u9fff])(?![年月日个人岁次名位种项条元万千百周天小号楼层期级届倍])"
 )
@@ -434,10 +435,8 @@ _LABEL_CELL = re.compile(
     r"|所辖人数|定员人数|所辖人员|岗位定员|岗位编号|职位编号|职位编码|岗位编码|工资等级|薪资等级|岗位等级|职位等级)(?!\s*:)"
 )
 _NUMBER_ONLY = re.compile(rf"(?:{CN_NUM}|[0-9]{{1,3}})、")
-_CHUNK_MIN_LENGTH = 150
-_RESTART_HINT = re.compile(
-    r"[1１一][^\n]*[2２二]"
-).search  # a "1" before a "2": cheap test before _is_chunked  # mean length of chunks cut by size (a real list's items are shorter)
+_CHUNK_MIN_LENGTH = 150  # mean length of chunks cut by size (a real list's items are shorter)
+_RESTART_HINT = re.compile(r"[1１一]").search  # no "1" in any line: no list of its own, a cheap test first
 
 
 def _inner(norm: str) -> list[tuple[str, int, int]]:
@@ -451,15 +450,13 @@ def _inner(norm: str) -> list[tuple[str, int, int]]:
 
 def _is_chunked(bodies: list[str]) -> bool:
     """Do the numbered lines ``bodies`` (without their numbers) look like chunks of page text
-    rather than the items of a list? Some chunk holds a list of its own (1 then 2 of one style:
-    the numbering restarts inside), and either the numbering runs on from one chunk into the next
+    rather than the items of a list? A list of the document's own starts inside them (1 then 2 of
+    one style), and either the numbering runs on from one chunk into the next
     (chunk 3 ends with item 4, chunk 4 starts with item 5) or the chunks are long (cut by size)."""
     numbers = [_inner(fold(b)) for b in bodies]
-    restarts = any(
-        (style, 2) in {(s, n) for s, n, p in nums if p > at} for nums in numbers for style, n, at in nums if n == 1
-    )
-    if not restarts:
-        return False
+    seen = [(style, n) for nums in numbers for style, n, _ in nums]
+    if not any(seen[k] == (style, 1) and (style, 2) in seen[k:] for k, (style, _) in enumerate(seen)):
+        return False  # no list of the document's own starts inside the lines
     for before, after in zip(numbers, numbers[1:]):
         last = {}
         for style, n, _ in before:
@@ -528,7 +525,7 @@ def _recut(text: str) -> list[str]:
         elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
             heads.append(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
             cuts.add(heads[-1])
-    last, last_bare = {"cn": 0, "ar": 0, "bare": 0}, 0
+    last, last_bare = {"cn": 0, "paren": 0, "ar": 0, "bare": 0}, 0
     for style, n, at in _inner(norm):
         if style == "bare" and last["bare"] and any(last_bare < h < at for h in heads):
             last["bare"] = 0  # a heading with a colon ("…完善考核重点：") ends a bare-numbered list
@@ -544,7 +541,7 @@ def _recut(text: str) -> list[str]:
         cuts.add(at)
         last[style] = n
         if style == "cn":
-            last["ar"] = last["bare"] = 0
+            last["paren"] = last["ar"] = last["bare"] = 0
             cuts.update(_after_heading(norm, at))
     cuts.update(m.start() + 1 for m in re.finditer(r"\s[·•●▪■◆](?=\S)", norm))
     cuts.update(m.start() + 1 for m in re.finditer(r"\s(?:编写|撰写|编制|拟制)人\s", norm))  # a form's signature row
