@@ -504,10 +504,11 @@ def _recut(text: str) -> list[str]:
     under each heading; a bare "1" only right after a heading word: "工作内容及职责1审阅…", and a
     bare number gets the "、" the table's number column stood for, as table rows do), before a
     heading with a keyword and a colon ("…完善考核重点：…"), before a short label with a colon or
-    a bullet after a space ("… 年龄:28岁以上 经验:3年…", " ·考核权": a form's cells) or a form's
-    signature row (" 编写人 审核人 批准人"), before a
-    heading after a sentence end ("…工作。具体职责编号工作内容及职责"), and after a numbered
-    heading that runs into the next heading or its text ("二、工作职责工作概要本岗位…",
+    a bullet after a space ("… 年龄:28岁以上 经验:3年…", " ·考核权": a form's cells), before a
+    form's signature row (" 编写人 审核人 批准人"), before the label cells of a header row that
+    ran together ("岗位名称销售大区经理所属部门销售部": each becomes "label：value", as table rows
+    do), before a heading after a sentence end ("…工作。具体职责编号工作内容及职责"), and after a
+    numbered heading that runs into the next heading or its text ("二、工作职责工作概要本岗位…",
     "六、使用设备 电脑")."""
     norm = fold(text)
     cuts, bare, heads = {0}, set(), []
