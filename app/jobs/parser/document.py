@@ -319,6 +319,16 @@ class Doc:
             self.last[fam] = ordv
         self.item = {"fam": fam, "parts": [], "sec": sec, "eol": False}
 
+    def context_ahead(self) -> str:
+        """The kind in force once the open item is closed: an open "七、任用资格" becomes a heading
+        of its kind, so the "受教育程度：大专以上" line after it is read under that heading."""
+        it = self.item
+        if it is not None and it["fam"] in EAGER and it["parts"]:
+            text = clean(it["parts"])
+            if fold(text[-1:]) not in TERM + ",、" and heading_like(text, "promo") and (kind := kind_of(text)):
+                return kind
+        return self.context
+
     def open_unfinished(self, nxt: str = "") -> bool:
         """Does the open item look cut by a line wrap (no final punctuation, long previous line)?
         ``nxt``: the text of the new line. Latin text goes on when the new line starts in lower
@@ -354,7 +364,7 @@ class Doc:
                 self._section(heading_text(name), "other")
                 self.item = {"fam": None, "parts": [s], "sec": self.sec, "eol": True}
             return
-        labelled = self.context == "requirements" and REQ_LABEL_LINE.match(fold(s).lstrip())
+        labelled = self.context_ahead() == "requirements" and REQ_LABEL_LINE.match(fold(s).lstrip())
         if lead and self.item is not None and (labelled or not self.open_unfinished(s)):
             self._close()
         if self.item is None:  # a paragraph: an unnumbered item

@@ -9,6 +9,7 @@ import re
 from app.jobs.parser import tables
 from app.jobs.parser.patterns import (
     BRACKET_LABEL,
+    CN_NUM,
     DOC,
     DOC_KIND,
     DONE,
@@ -27,11 +28,15 @@ from app.jobs.parser.patterns import (
     RUNNING,
     SITE_SUFFIX,
     SITE_TITLE,
+    TERM,
     TITLE_LINE,
     TITLE_PREFIX,
+    cn_int,
     fold,
     heading_like,
+    heading_start,
     heading_text,
+    kind_match,
     kind_of,
     noise_search,
 )
@@ -404,3 +409,196 @@ def item_per_line(lines, noise, markers) -> list[bool]:
                 hard[j] = True
         run, after_heading = [], heading
     return hard
+
+
+# ---------------------------------------------------------------- page chunks
+# The text document-sharing sites (docin, doc88, 原创力, 360doc, renrendoc, zixin …) give for a PDF
+# or Word file: the page text cut into chunks of a few hundred characters, one chunk a line, each
+# opening with the chunk's number ("1、 ", "2、 " … or "1、" run into the text). That number is a
+# page artefact, not a list number: the document's own headings and numbered items run together
+# inside the chunks ("…处理 五、 权限范围 ·考核权"), and a chunk may end in the middle of an item
+# or a word ("4、 5、考核直属下级…": "4、 " is the chunk, "5、" the duty; "…货币资金、" then
+# "2、存货，…").
+_CHUNK = re.compile(r"\s*([0-9]{1,3})、(\s*)")
+# The document's own numbering inside a chunk: "一、" headings, "1、" / "1." / "(1)" items, and the bare
+# numbers of a table's number column run into the text ("…及职责1审阅…；2掌握…"): a bare number
+# is one or two digits before a CJK character that is no unit ("3年以上", "2个" are not items).
+_INNER = re.compile(
+    rf"(?P<cn>(?<![第0-9一二三四五六七八九十]){CN_NUM})、"
+    r"|\((?P<paren>[0-9]{1,2})\)"
+    r"|(?<![0-9.])(?P<ar>[0-9]{1,2})(?:、|\.(?![0-9]))"
+    r"|(?<![0-9A-Za-z.])(?P<bare>[0-9]{1,2})(?=[\u4e00-\u9fff])(?![年月日个人岁次名位种项条元万千百周天小号楼层期级届倍])"
+)
+# The label cells of a job description's header table ("岗位名称", "所属部门", "直接上级" …), longest first
+_LABEL_CELL = re.compile(
+    r"(?<![:：])(?:职务名称|职位名称|岗位名称|直接上级|直接下级|所属部门|所在部门|部门名称|编制人数|岗位编制|人员编制"
+    r"|所辖人数|定员人数|所辖人员|岗位定员|岗位编号|职位编号|职位编码|岗位编码|工资等级|薪资等级|岗位等级|职位等级)(?!\s*:)"
+)
+_NUMBER_ONLY = re.compile(rf"(?:{CN_NUM}|[0-9]{{1,3}})、")
+_CHUNK_MIN_LENGTH = 150  # mean length of chunks cut by size (a real list's items are shorter)
+_RESTART_HINT = re.compile(r"[1１一]").search  # no "1" in any line: no list of its own, a cheap test first
+
+
+def _inner(norm: str) -> list[tuple[str, int, int]]:
+    """(style, ordinal, position) of each number of the document's own numbering in ``norm``."""
+    out = []
+    for m in _INNER.finditer(norm):
+        style = m.lastgroup
+        out.append((style, cn_int(m.group("cn")) if style == "cn" else int(m.group(style)), m.start()))
+    return out
+
+
+def _is_chunked(bodies: list[str]) -> bool:
+    """Do the numbered lines ``bodies`` (without their numbers) look like chunks of page text
+    rather than the items of a list? A list of the document's own starts inside them (1 then 2 of
+    one style), and either the numbering runs on from one chunk into the next
+    (chunk 3 ends with item 4, chunk 4 starts with item 5) or the chunks are long (cut by size)."""
+    numbers = [_inner(fold(b)) for b in bodies]
+    seen = [(style, n) for nums in numbers for style, n, _ in nums]
+    if not any(seen[k] == (style, 1) and (style, 2) in seen[k:] for k, (style, _) in enumerate(seen)):
+        return False  # no list of the document's own starts inside the lines
+    for before, after in zip(numbers, numbers[1:]):
+        last = {}
+        for style, n, _ in before:
+            last[style] = n
+        first = {}
+        for style, n, _ in after:
+            first.setdefault(style, n)
+        if any(first.get(style) == n + 1 for style, n in last.items()):
+            return True
+    return sum(len(b) for b in bodies) / len(bodies) >= _CHUNK_MIN_LENGTH
+
+
+def page_chunks(raw_lines: list[str]) -> list[str]:
+    """The lines with a run of page chunks (see above) put back together: chunk numbers removed,
+    the chunks joined, the text cut again where the document's own headings and items start.
+    A list whose items are numbered lines ("1、负责…" "2、负责…") is left alone: its lines hold
+    no numbering of their own that restarts and runs on across them."""
+    starts = [i for i, r in enumerate(raw_lines) if r[:8].lstrip().startswith("1、")]
+    for first in starts:
+        run, i, n = [], first, 1
+        while i < len(raw_lines):
+            if not raw_lines[i].strip():
+                i += 1
+                continue
+            m = _CHUNK.match(raw_lines[i])
+            if m is None or int(m.group(1)) != n:
+                break
+            run.append((i, m))
+            i, n = i + 1, n + 1
+        bodies = [raw_lines[j][m.end() :] for j, m in run]
+        if len(run) < 2 or not any(_RESTART_HINT(b) for b in bodies) or not _is_chunked(bodies):
+            continue
+        joined = ""
+        for j, m in run:
+            body = raw_lines[j][m.end() :].rstrip()
+            spaced = m.group(2) or (joined[-1:].isascii() and joined[-1:].isalnum() and body[:1].isascii())
+            joined += (" " if joined and spaced else "") + body
+        return raw_lines[:first] + _recut(joined) + raw_lines[i:]
+    return raw_lines
+
+
+def _recut(text: str) -> list[str]:
+    """Chunk text cut into lines where the document's own structure starts: at each heading
+    number in sequence ("一、" "二、" …), at each item number in sequence ("1、" "2、" …, restarting
+    under each heading; a bare "1" only right after a heading word: "工作内容及职责1审阅…", and a
+    bare number gets the "、" the table's number column stood for, as table rows do), before a
+    heading with a keyword and a colon ("…完善考核重点：…"), before a short label with a colon or
+    a bullet after a space ("… 年龄:28岁以上 经验:3年…", " ·考核权": a form's cells), before a
+    form's signature row (" 编写人 审核人 批准人"), before the label cells of a header row that
+    ran together ("岗位名称销售大区经理所属部门销售部": each becomes "label：value", as table rows
+    do), before a heading after a sentence end ("…工作。具体职责编号工作内容及职责"), and after a
+    numbered heading that runs into the next heading or its text ("二、工作职责工作概要本岗位…",
+    "六、使用设备 电脑")."""
+    norm = fold(text)
+    cuts, bare, heads = {0}, set(), []
+    for m in re.finditer(r"(?<=[^\s:;,.。、])\s*:(?!//)", norm):
+        p = m.start()
+        q = p
+        while q > 0 and p - q < 8 and not norm[q - 1].isspace() and norm[q - 1] not in TERM + ":;,、()·•":
+            q -= 1
+        label = norm[q:p]
+        if not label or label.isdigit() or (p + 1 < len(norm) and norm[p - 1].isdigit() and norm[p + 1].isdigit()):
+            continue
+        if q > 0 and norm[q - 1].isspace() and len(label) >= 2:
+            if not _NUMBER_ONLY.fullmatch(norm[:q].rstrip().rsplit(None, 1)[-1]):  # not "四、 岗位职责:"
+                cuts.add(q)  # "… 年龄:28岁以上"
+        elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
+            heads.append(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
+            cuts.add(heads[-1])
+    last, last_bare = {"cn": 0, "paren": 0, "ar": 0, "bare": 0}, 0
+    for style, n, at in _inner(norm):
+        if style == "bare" and last["bare"] and any(last_bare < h < at for h in heads):
+            last["bare"] = 0  # a heading with a colon ("…完善考核重点：") ends a bare-numbered list
+        if n != last[style] + 1:
+            continue
+        if style == "bare":
+            if n == 1 and ((head := kind_match(norm[max(0, at - 6) : at])) is None or head[1] != min(at, 6)):
+                continue
+            if n == 1 and head[1] - head[0] >= 4:  # "…客户服务主管任职资格1学历…": the heading on a line of its own
+                cuts.add(heading_start(norm, max(0, at - 10), at))
+            bare.add(at)
+            last_bare = at
+        cuts.add(at)
+        last[style] = n
+        if style == "cn":
+            last["paren"] = last["ar"] = last["bare"] = 0
+            cuts.update(_after_heading(norm, at))
+    cuts.update(m.start() + 1 for m in re.finditer(r"\s[·•●▪■◆](?=\S)", norm))
+    cuts.update(m.start() + 1 for m in re.finditer(r"\s(?:编写|撰写|编制|拟制)人\s", norm))  # a form's signature row
+    cells = list(_LABEL_CELL.finditer(norm))
+    valued = set()
+    for k, m in enumerate(cells):  # a header row whose cells ran together: "岗位名称X所属部门Y直接上级Z"
+        near = (k and m.start() - cells[k - 1].end() <= 30) or (
+            k + 1 < len(cells) and cells[k + 1].start() - m.end() <= 30
+        )
+        if near:
+            cuts.add(m.start())
+            if norm[m.end() : m.end() + 1].strip() and (k + 1 == len(cells) or cells[k + 1].start() > m.end()):
+                valued.add(m.end())
+    for m in re.finditer("。", norm):
+        tail = norm[m.end() : min((c for c in cuts if c > m.end()), default=len(norm))].strip()
+        if tail and kind_of(tail) and heading_like(tail, "kw"):
+            cuts.add(m.end())  # "…工作。具体职责编号工作内容及职责"
+    bounds = sorted(cuts) + [len(text)]
+    lines = []
+    for a, b in zip(bounds, bounds[1:]):
+        line = text[a:b].strip()
+        if line and a in bare:  # "1审阅…" is item 1: "1、审阅…"
+            digits = len(norm[a:b]) - len(norm[a:b].lstrip("0123456789"))
+            line = line[:digits] + "、" + line[digits:]
+        label = next((e for e in valued if a < e < b), None)
+        if line and label is not None:  # "岗位名称销售大区经理" says "岗位名称：销售大区经理"
+            line = text[a:label].strip() + "：" + text[label:b].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _after_heading(norm: str, at: int) -> list[int]:
+    """Where the heading numbered at ``at`` ("二、工作职责…") ends when more runs on after it on
+    the line: another heading or its text straight after a keyword of four characters or more
+    ("工作职责工作概要本岗位…" is cut after 工作职责 and after 工作概要), or a space after a short
+    heading with a keyword ("六、使用设备 电脑")."""
+    m = _INNER.match(norm, at)
+    start = len(norm) - len(norm[m.end() :].lstrip())
+    head = kind_match(norm[start : start + 12])
+    if head is None or heading_start(norm, start, start + head[1]) != start:
+        return []
+    end = start + head[1]
+    space = norm.find(" ", start, start + 16)
+    if space >= end and heading_like(norm[start:space], "kw") and norm[space:].strip():
+        return [space]  # "六、使用设备 电脑", "九、绩效考核原则 撰写人…"
+    if end - start < 4 or not norm[end : end + 1].strip() or norm[end] in TERM + ":、,":
+        return []
+    cuts = [end]
+    nxt = kind_match(norm[end : end + 8])
+    if (
+        nxt is not None
+        and nxt[0] == 0
+        and nxt[1] >= 4
+        and nxt[2] != "other"
+        and norm[end + nxt[1] : end + nxt[1] + 1] not in (":", "")
+    ):
+        cuts.append(end + nxt[1])  # "工作概要" then its text
+    return cuts

@@ -14,7 +14,7 @@ from app.jobs.parser.patterns import (
     MARKER,
     MODIFIERS,
     NOT_BEFORE_LABEL,
-    REQ_LABEL,
+    REQ_LABEL_ANY,
     SELF_DELIMITED,
     SHORT_FIELD,
     TERM,
@@ -220,9 +220,10 @@ class Line:
         if fs is None or (self.mode == "item" and not norm[self.cur : fs].strip()):
             return False
         if (
-            self.doc.context == "requirements"
-            and REQ_LABEL.fullmatch(frag.strip())
+            self.doc.context_ahead() == "requirements"
+            and REQ_LABEL_ANY.fullmatch(frag.strip())
             and norm[m.end() :].strip()
+            and not MARKER.match(norm[m.end() :].lstrip())
             and (fs == self.first or self.mode == "item")
         ):
             return False  # "学历：本科" under a requirements heading is a requirement, label and all

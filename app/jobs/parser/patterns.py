@@ -72,8 +72,21 @@ _META_HINT = re.compile(
 ).search
 
 
+# Whole lines of noise, looked for at a line's start only (their first characters are common ones
+# that would slow the scan of NOISE down): a document site's captions and buttons ("资源描述",
+# "全文预览已结束", "下载 相关 举报"), its copyright footer ("©2010-2025 … 版权所有"), and the
+# signature row at the foot of a job-description form ("编写人 审核人 批准人", "撰写人 初审人 核准人 日期").
+LINE_NOISE = re.compile(
+    r"\s*(?:资源描述\s*$|全文预览已结束|下载\s+相关\s+举报\s*$|©.{0,80}版权所有"
+    r"|(?:编写|撰写|编制|拟制)人\s*(?:审核|初审|审批)人\s*(?:批准|核准|审批)人(?:\s*日期)?\s*$)"
+)
+_LINE_NOISE_START = set("资全下©编撰拟 \t")
+
+
 def noise_search(norm: str, pos: int = 0):
     """The first page noise in ``norm`` from ``pos`` (``NOISE``, or English job-board furniture)."""
+    if pos == 0 and norm[:1] in _LINE_NOISE_START and (line := LINE_NOISE.match(norm)) is not None:
+        return line
     m = NOISE.search(norm, pos)
     if _META_HINT(norm):
         n = JOB_META.search(norm, pos)
@@ -146,7 +159,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
     (
         "purpose",
         r"岗位目的|职位目的|职务目的|工作目的|岗位概述|职位概述|职务概述|工作概述|岗位概要|职位概要|职务概要"
-        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述|本职|岗位目标|概述"
+        r"|岗位宗旨|岗位使命|岗位简介|职位简介|岗位描述|职位描述|工作描述|本职|岗位目标|概述|工作概要"
         r"|\b(?:job|position|role) (?:summary|purpose|overview|objective)\b"
         r"|\bsummary of the (?:role|job|position)\b|\bpurpose of the (?:job|role|position)\b"
         r"|\babout the (?:role|job|position)\b|\boverview\b|\bbrief description\b"
@@ -156,7 +169,7 @@ KINDS = [  # at the same position the earlier kind wins ("职责权限" is autho
         "other",
         # 职业发展 / 晋升路径: where the post leads (prose, not duties); 基本信息 / at a glance: facts about the post
         r"工作总结|总结|引言|前言|结语|编制|岗位设置|人员配置|福利|待遇|薪资|薪酬|公司简介|公司介绍|关于我们|工作环境|工作条件|工作时间"
-        r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息|公司概述|公司概况"
+        r"|职业发展|发展路径|发展方向|晋升路径|晋升通道|基本信息|基本资料|岗位资料|使用设备|公司概述|公司概况"
         # a header field's name as a heading ("一、职位名称" then a line): a fact or a template's note
         r"|职位名称|岗位名称|职务名称|所属部门|汇报对象|汇报关系|岗位类型|岗位性质|工作性质"
         r"|工作地点|上班时间|上班地点|应聘|应征|联系方式|联系人|联络|简历投递|投递方式|招聘人数|招聘流程|招聘情况|招聘信息"
@@ -401,7 +414,10 @@ REF_TAIL = re.compile(r"\s*[(（][^()（）\u2e80-\U0010ffff]*[0-9][^()（）\u2
 PAY_LINE = re.compile(r"\s*(?:时薪|日薪|月薪|年薪|薪资|薪水|salary|pay)\s*:?\s*(?:HK\$|US\$|\$|¥|RMB)?\s*[0-9]", re.I)
 GENERIC_TITLE = re.compile(r"(?:主要|具体|基本|核心|日常|其他|其它|岗位|职位|职务|部门|工作|本|各|相关|以下)?", re.I)
 RUNNING = re.compile(r"说明书|job description|\S\s{3,}\S", re.I)  # what a running page header looks like
-REQ_LABEL_LINE = re.compile(REQ_LABEL.pattern + r"\s*:\s*\S", re.I)
+# The same with the words a form puts before it ("受教育程度", "基本技能", "基本素质", "特殊要求"):
+# a requirement under a requirements heading, label and all (a job-description form's cells)
+REQ_LABEL_ANY = re.compile(r"(?:(?:受|基本|相关|特殊)?" + REQ_LABEL.pattern + r"|特殊(?:要求|规定)|其[他它]规定)", re.I)
+REQ_LABEL_LINE = re.compile(REQ_LABEL_ANY.pattern + r"\s*:\s*\S", re.I)
 # Words that end no phrase: a Latin line ending with one goes on on the next line.
 GOES_ON = {
     "a",
