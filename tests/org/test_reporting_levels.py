@@ -5,7 +5,11 @@ import), seen by a page in the same transaction, gone with a rollback, never an 
 
 from __future__ import annotations
 
+import threading
+import time
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
@@ -109,6 +113,61 @@ def test_a_new_position_under_a_deep_one_and_an_import_get_their_level(app, ctx)
     assert _stored()["BULK"] == 0
     assert services.refresh_reporting_levels() == 1
     assert _stored()["BULK"] == 3
+
+
+def test_a_savepoint_rolled_back_after_a_list_leaves_the_commit_right(app, ctx):
+    _dept, (ceo, vp, mgr, staff, other) = _chain()
+    _move(mgr, other)  # flushed, not committed
+    with db.session.begin_nested() as savepoint:
+        assert [p.code for p in db.session.scalars(services.list_positions())][-1] == "STAFF"  # levels brought up
+        savepoint.rollback()  # ... and that UPDATE undone with it
+    db.session.commit()
+    assert _stored() == {"CEO": 0, "VP": 1, "OTHER": 0, "MGR": 1, "STAFF": 2}
+
+
+def test_a_writer_of_positions_and_a_mover_at_once_wait_for_each_other_without_a_deadlock(app, ctx):
+    """A (an import, say) archives a position, then later in the same transaction adds one; B moves
+    the archived position's superior meanwhile, so its refresh must update the row A holds. Both
+    succeed, one after the other, and every level is right."""
+    dept, (ceo, vp, mgr, staff, other) = _chain()
+    ids = {p.code: p.id for p in (ceo, vp, mgr, staff, other)}
+    app = current_app._get_current_object()
+    outcome: dict[str, str] = {}
+
+    def writer():
+        with app.app_context():
+            try:
+                services.archive_position(db.session.get(Position, ids["STAFF"]))
+                time.sleep(0.6)
+                services.create_position(
+                    services.PositionData(code="NEW", title="新", department_id=dept.id, reports_to_id=ids["OTHER"])
+                )
+                db.session.commit()
+                outcome["writer"] = "ok"
+            except Exception as error:  # noqa: BLE001 (the test reports it)
+                outcome["writer"] = repr(error)[:300]
+            finally:
+                db.session.remove()
+
+    def mover():
+        time.sleep(0.2)
+        with app.app_context():
+            try:
+                _move(db.session.get(Position, ids["MGR"]), db.session.get(Position, ids["OTHER"]))
+                db.session.commit()
+                outcome["mover"] = "ok"
+            except Exception as error:  # noqa: BLE001
+                outcome["mover"] = repr(error)[:300]
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=mover)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcome == {"writer": "ok", "mover": "ok"}
+    assert _stored() == {"CEO": 0, "VP": 1, "OTHER": 0, "MGR": 1, "STAFF": 2, "NEW": 1}
 
 
 def test_computed_levels_from_tops_missing_superiors_and_loops():

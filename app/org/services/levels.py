@@ -8,8 +8,8 @@ It is kept right without any caller thinking of it:
 - a flush that adds or deletes a position, or changes whom one reports to, marks the session;
 - before the transaction commits, a marked session recomputes the levels (one query of every
   position's id and superior, and an UPDATE of only the rows whose level moved). Two such
-  transactions at once take turns (the reporting line's lock, taken before the first write that
-  moves a line), so the second reads what the first committed;
+  transactions at once take turns (the reporting line's lock, taken before any write of a
+  position), so the second reads what the first committed;
 - the named queries that order by the level (``head_first``, ``position_levels``) first bring a
   marked session up to date, so a page drawn in the same transaction as a change sees it.
 
@@ -28,8 +28,11 @@ from app.extensions import db
 from app.org.models import Position
 
 _STALE = "org_reporting_levels_stale"
-_LOCKED = "org_reporting_lines_locked"
 MAX_DEPTH = 200  # a reporting line is never longer; only a loop could be, and loops are refused
+
+
+def _writes_positions(session) -> bool:
+    return any(isinstance(obj, Position) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def _moves_reporting_line(session) -> bool:
@@ -45,12 +48,12 @@ def _moves_reporting_line(session) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _take_turns(session, _context, _instances) -> None:
-    # the reporting line's lock before the first write that moves it, not only at the commit: a
-    # transaction that waited for it at the commit while holding rows another one's refresh must
-    # update would wait for that one, which waits for the rows
-    if not session.info.get(_LOCKED) and _moves_reporting_line(session):
+    # The reporting line's lock before any write of a position, not only at the commit: a
+    # transaction that first wrote a position (its row then locked) and waited for the lock later
+    # would wait for a refresh that waits for that row. Taken again at every such flush (cheap,
+    # and right after a rolled-back savepoint, which gives the lock back on PostgreSQL).
+    if _writes_positions(session):
         serialize(session, "org:reporting-lines")
-        session.info[_LOCKED] = True
 
 
 @event.listens_for(Session, "after_flush")
@@ -63,7 +66,7 @@ def _mark(session, _context) -> None:
 def _before_commit(session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
-    if session.info.get(_STALE):
+    if session.info.pop(_STALE, False):
         refresh_reporting_levels(session)
 
 
@@ -71,7 +74,6 @@ def _before_commit(session) -> None:
 def _ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_STALE, None)
-        session.info.pop(_LOCKED, None)
 
 
 def computed_levels(superiors: dict[int, int | None]) -> dict[int, int]:
@@ -96,10 +98,11 @@ def computed_levels(superiors: dict[int, int | None]) -> dict[int, int]:
 def refresh_reporting_levels(session=None) -> int:
     """Recompute every position's stored level; returns how many rows changed."""
     session = session or db.session()
-    session.info.pop(_STALE, None)
     serialize(session, "org:reporting-lines")
     table = Position.__table__
-    rows = session.execute(select(table.c.id, table.c.reports_to_id, table.c.reporting_level)).all()
+    rows = session.execute(
+        select(table.c.id, table.c.reports_to_id, table.c.reporting_level).order_by(table.c.id)  # rows locked in order
+    ).all()
     levels = computed_levels({row.id: row.reports_to_id for row in rows})
     moved = [{"pid": row.id, "level": levels[row.id]} for row in rows if levels[row.id] != row.reporting_level]
     if moved:
@@ -112,9 +115,10 @@ def refresh_reporting_levels(session=None) -> int:
 
 def ensure_reporting_levels() -> None:
     """Bring the stored levels up to date with this session's own changes (pending or flushed),
-    before a query orders by them. Costs nothing when the session changed no reporting line."""
+    before a query orders by them. Costs nothing when the session changed no reporting line. The
+    session stays marked: the commit computes them again, in case a savepoint rolled back since."""
     session = db.session()
-    if any(isinstance(obj, Position) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if _writes_positions(session):
         session.flush()
     if session.info.get(_STALE):
         refresh_reporting_levels(session)
