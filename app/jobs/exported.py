@@ -19,7 +19,7 @@ headings and header rows, not by hidden data. A document that no longer follows 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -131,18 +131,17 @@ def _row_text(cells: list[str]) -> str:
     return " ".join(cell for cell in cells if _value(cell))
 
 
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
 def _number(text: str) -> Decimal | None:
     """A number as the export shows it ("1,200,000", "30%", "—"); raises ValueError otherwise."""
     text = text.replace(",", "").replace("，", "").replace("\u00a0", "").replace(" ", "").rstrip("%％")
     if text in ("", DASH):
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
+    if not _PLAIN_NUMBER.fullmatch(text):  # the export writes digits only: no exponent, NaN or Infinity
         raise ValueError(text)
-    return value
+    return Decimal(text)
 
 
 def recognised(lines: list[str], labels: _Labels) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -25,8 +26,9 @@ from app.documents.word import MIMETYPE, clean
 from app.extensions import db
 from app.jobs import files
 from app.jobs import services as jobs
-from app.jobs.content import version_content, without_links
+from app.jobs.content import json_number, version_content, without_links
 from app.jobs.models import Status
+from app.jobs.text_to_content import import_text
 from app.jobs.uploads import import_file, parse_file
 from tests import factories
 from tests.documents.conftest import (
@@ -503,6 +505,19 @@ def test_kpi_figures_of_18_digits_come_back_from_word_digit_for_digit(login, ctx
     stored = {key: getattr(draft.kpi_targets[0], key) for key in figures}
     assert stored == {k: Decimal(v) for k, v in figures.items()}
     assert [t.weight for t in draft.kpi_targets] == [Decimal("33.33"), Decimal("66.67")]
+
+
+@pytest.mark.parametrize("typed", ["1E+9999999", "NaN", "Infinity", "1.2e6", "１２"])
+def test_a_figure_typed_in_word_as_no_plain_number_is_named_not_read(ctx, shop, typed):
+    """The export writes plain digits; anything else typed into a KPI cell in Word (an exponent,
+    NaN, full-width digits) is named in a warning and left empty, never read as something else."""
+    published = factories.publish_jd(shop.lead, jd_content(shop))
+    text = extract(_docx(published.id, "zh_CN"))
+    assert "1,200,000" in text
+    imported = import_text(text.replace("1,200,000", typed, 1), "电商运营主管")
+    assert imported.content["kpis"][0]["target"] is None
+    assert any(f"“{typed}”" in warning for warning in imported.warnings)
+    json.dumps(imported.content, default=json_number)  # what a batch import keeps between its steps
 
 
 def _edit_in_word(data: bytes, lang: str) -> bytes:
