@@ -105,31 +105,33 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
 
     # The reporting lines of every position in scope (two numbers a row), for the levels and the
     # counts below; what a box prints, for the positions drawn only: a chart of the top levels of
-    # a big company does not build what it does not draw.
+    # a big company does not build what it does not draw. Table columns, not the mapped ones: the
+    # rows come back plain, without the ORM's per-row work (a third of the time for 2,000 rows).
+    positions, departments = Position.__table__.c, Department.__table__.c
     details = (
-        Position.code,
-        Position.title,
-        Position.department_id,
-        Position.headcount,
-        Department.name.label("department_name"),
+        positions.code,
+        positions.title,
+        positions.department_id,
+        positions.headcount,
+        departments.name.label("department_name"),
     )
     query = (
-        select(Position.id, Position.reports_to_id, *(details if depth is None else ()))
-        .join(Department, Department.id == Position.department_id)
-        .where(Position.archived_at.is_(None))
+        select(positions.id, positions.reports_to_id, *(details if depth is None else ()))
+        .join(Department.__table__, departments.id == positions.department_id)
+        .where(positions.archived_at.is_(None))
     )
     if department is not None:
         query = query.where(services.subtree_condition(department))
-    rows = db.session.execute(query.order_by(Department.path, Position.code, Position.id)).all()
+    rows = db.session.execute(query.order_by(departments.path, positions.code, positions.id)).all()
     reports_to: dict[int, int | None] = dict((row[0], row[1]) for row in rows)
 
     drawn_ids, levels, hidden_below = _walk(reports_to, depth)
     drawn = set(drawn_ids)
     if depth is not None and drawn_ids:
         rows = db.session.execute(
-            select(Position.id, *details)
-            .join(Department, Department.id == Position.department_id)
-            .where(Position.id.in_(drawn_ids))
+            select(positions.id, *details)
+            .join(Department.__table__, departments.id == positions.department_id)
+            .where(positions.id.in_(drawn_ids))
         ).all()
     scope = {
         row.id: ChartNode(
