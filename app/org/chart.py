@@ -215,7 +215,7 @@ def _walk(reports_to: dict[int, int | None], depth: int | None) -> tuple[list[in
     positions are collapsed below them). ``reports_to``: position → superior, in display order.
     Each position is reached once, from its superior, so the walk is a forest even if the data
     held a loop: its positions are walked last, from the first of them in display order. Below
-    ``depth`` the walk only counts, one step per position, whatever the size of the company."""
+    ``depth`` the walk only counts: no order, level or subtree size is kept for what is not drawn."""
     reports: dict[int, list[int]] = defaultdict(list)
     roots = []
     for pid, superior in reports_to.items():  # rows come in department path, code order
