@@ -39,7 +39,7 @@ from bench.generate import clear_organisation, generate, generate_job_descriptio
 from bench.measure import page_queries, result, scaled  # noqa: E402
 
 RUNS = scaled(21, 2)
-COLD_RUNS = scaled(5, 1)
+COLD_RUNS = scaled(11, 1)
 # pages whose whole-company part is kept until the data changes (app/org/services/views_cache.py):
 # their first view after a change is printed too (the others: the same figure, nothing is kept)
 KEPT_PAGES = ("org chart (default depth)", "cycle results (the biggest cycle)")

@@ -105,32 +105,33 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
 
     # The reporting lines of every position in scope (two numbers a row), for the levels and the
     # counts below; what a box prints, for the positions drawn only: a chart of the top levels of
-    # a big company does not build what it does not draw.
+    # a big company does not build what it does not draw. Table columns, not the mapped ones: the
+    # rows come back plain, without the ORM's per-row work (a third of the time for 2,000 rows).
+    positions, departments = Position.__table__.c, Department.__table__.c
     details = (
-        Position.code,
-        Position.title,
-        Position.department_id,
-        Position.headcount,
-        Department.name.label("department_name"),
+        positions.code,
+        positions.title,
+        positions.department_id,
+        positions.headcount,
+        departments.name.label("department_name"),
     )
     query = (
-        select(Position.id, Position.reports_to_id, *(details if depth is None else ()))
-        .join(Department, Department.id == Position.department_id)
-        .where(Position.archived_at.is_(None))
+        select(positions.id, positions.reports_to_id, *(details if depth is None else ()))
+        .join(Department.__table__, departments.id == positions.department_id)
+        .where(positions.archived_at.is_(None))
     )
     if department is not None:
         query = query.where(services.subtree_condition(department))
-    rows = db.session.execute(query.order_by(Department.path, Position.code, Position.id)).all()
-    reports_to = {row.id: row.reports_to_id for row in rows}
+    rows = db.session.execute(query.order_by(departments.path, positions.code, positions.id)).all()
+    reports_to: dict[int, int | None] = dict((row[0], row[1]) for row in rows)
 
-    order, children, levels = _walk(reports_to)
-    drawn_ids = [pid for pid in order if depth is None or levels[pid] <= depth]
+    drawn_ids, levels, hidden_below = _walk(reports_to, depth)
     drawn = set(drawn_ids)
     if depth is not None and drawn_ids:
         rows = db.session.execute(
-            select(Position.id, *details)
-            .join(Department, Department.id == Position.department_id)
-            .where(Position.id.in_(drawn_ids))
+            select(positions.id, *details)
+            .join(Department.__table__, departments.id == positions.department_id)
+            .where(positions.id.in_(drawn_ids))
         ).all()
     scope = {
         row.id: ChartNode(
@@ -142,15 +143,11 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
             row.headcount,
             reports_to[row.id],
             levels[row.id],
+            hidden_below=hidden_below.get(row.id, 0),
         )
         for row in rows
         if row.id in drawn
     }
-    if depth is not None:
-        below = _subtree_sizes(order, children)
-        for pid in drawn_ids:
-            if levels[pid] == depth:
-                scope[pid].hidden_below = below[pid] - 1
 
     edges: list[tuple[str, int, int]] = []
     outside_edges: list[tuple[str, int, int]] = []
@@ -192,11 +189,11 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
         ]
 
     if drawn_ids:
-        holders = services.current_holders(drawn_ids)
+        holders = services.holder_names(drawn_ids)  # names only: no Employee built
         filled = services.filled_counts(drawn_ids)
         for pid in drawn_ids:
             node = scope[pid]
-            node.holders = [employee.name for employee in holders.get(pid, [])]
+            node.holders = holders.get(pid, [])
             node.filled = filled.get(pid, 0)
 
     nodes = [scope[pid] for pid in drawn_ids]
@@ -212,10 +209,13 @@ def build_chart(department_id: int | None = None, depth: int | None = None) -> O
     )
 
 
-def _walk(reports_to: dict[int, int | None]) -> tuple[list[int], dict[int, list[int]], dict[int, int]]:
-    """Breadth-first order from the top positions (those whose superior is outside the
-    scope), and each position's level (1 at the top); ``children`` follows the walk, so it is a
-    forest even if the data held a loop. ``reports_to``: position → superior, in display order."""
+def _walk(reports_to: dict[int, int | None], depth: int | None) -> tuple[list[int], dict[int, int], dict[int, int]]:
+    """(the positions drawn, in breadth-first order from the top positions: those whose
+    superior is outside the scope; their levels, 1 at the top; for those at ``depth``, how many
+    positions are collapsed below them). ``reports_to``: position → superior, in display order.
+    Each position is reached once, from its superior, so the walk is a forest even if the data
+    held a loop: its positions are walked last, from the first of them in display order. Below
+    ``depth`` the walk only counts: no order, level or subtree size is kept for what is not drawn."""
     reports: dict[int, list[int]] = defaultdict(list)
     roots = []
     for pid, superior in reports_to.items():  # rows come in department path, code order
@@ -223,37 +223,49 @@ def _walk(reports_to: dict[int, int | None]) -> tuple[list[int], dict[int, list[
             reports[superior].append(pid)
         else:
             roots.append(pid)
-    order: list[int] = []
-    children: dict[int, list[int]] = defaultdict(list)
+    drawn: list[int] = []
     levels: dict[int, int] = {}
+    hidden: dict[int, int] = {}
+    seen: set[int] = set()
 
     def visit(start: int) -> None:
-        levels[start] = 1
-        queue = [start]
+        seen.add(start)
+        level, queue = 1, [start]
         while queue:
+            drawn.extend(queue)
+            for pid in queue:
+                levels[pid] = level
+            if level == depth:
+                for pid in queue:
+                    hidden[pid] = _count_below(pid, reports, seen)
+                return
             nxt = []
             for pid in queue:
-                order.append(pid)
                 for child in reports.get(pid, ()):
-                    if child not in levels:
-                        levels[child] = levels[pid] + 1
-                        children[pid].append(child)
+                    if child not in seen:
+                        seen.add(child)
                         nxt.append(child)
-            queue = nxt
+            level, queue = level + 1, nxt
 
     for pid in roots:
         visit(pid)
-    for pid in reports_to:  # only positions caught in a reporting loop are left
-        if pid not in levels:
-            visit(pid)
-    return order, children, levels
+    if len(seen) < len(reports_to):  # only positions caught in a reporting loop are left
+        for pid in reports_to:
+            if pid not in seen:
+                visit(pid)
+    return drawn, levels, hidden
 
 
-def _subtree_sizes(order: list[int], children: dict[int, list[int]]) -> dict[int, int]:
-    sizes: dict[int, int] = {}
-    for pid in reversed(order):
-        sizes[pid] = 1 + sum(sizes[child] for child in children.get(pid, ()))
-    return sizes
+def _count_below(top: int, reports: dict[int, list[int]], seen: set[int]) -> int:
+    """The positions below ``top`` not reached yet (each marked reached), counted."""
+    count, stack = 0, [top]
+    while stack:
+        for child in reports.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                count += 1
+                stack.append(child)
+    return count
 
 
 def chart_dot(

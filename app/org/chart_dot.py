@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -127,31 +128,43 @@ def _font(text: str, size: int | None = None, color: str | None = None) -> str:
     return f"<FONT{attrs}>{text}</FONT>"
 
 
-def _node_label(node: ChartNode, more_link: str | None) -> str:
+class _Words:
+    """The words of a chart's boxes, translated once per chart rather than once per box (a
+    translation, like a URL, costs microseconds: a chart of hundreds of boxes added them up).
+    Those with a number are templates, filled in with ``%``."""
+
+    def __init__(self) -> None:
+        self.more_holders = _("+%(num)d more")
+        self.vacant = _html(_("Vacant"))
+        self.open_posts = _("%(num)d vacant")
+        self.over_staffed = _html(_("Over-staffed"))
+        self.more_below = _("+%(num)d more below")
+        self.open_department = _("Open the chart of this department")
+
+
+def _node_label(node: ChartNode, more_link: str | None, words: _Words) -> str:
     # one row a line (not <BR/>): browsers need the cell padding as leading for CJK text
     rows = [_row(f"<B>{_html(line)}</B>") for line in _wrap(node.title)]
     names = [_html(name) for name in node.holders[:MAX_HOLDER_NAMES]]
     if len(node.holders) > MAX_HOLDER_NAMES:
-        names.append(_html(_("+%(num)d more", num=len(node.holders) - MAX_HOLDER_NAMES)))
+        names.append(_html(words.more_holders % {"num": len(node.holders) - MAX_HOLDER_NAMES}))
     rows.extend(_row(_font(name, 10, COLORS["text"])) for name in names)
     if node.vacant:
-        vacant = _html(_("Vacant"))
-        rows.append(_row(_font(f"<I>{vacant}</I>", 10, COLORS["vacant_text"])))
+        rows.append(_row(_font(f"<I>{words.vacant}</I>", 10, COLORS["vacant_text"])))
     elif node.open_posts:
-        rows.append(_row(_font(_html(_("%(num)d vacant", num=node.open_posts)), 9, COLORS["vacant_text"])))
+        rows.append(_row(_font(_html(words.open_posts % {"num": node.open_posts}), 9, COLORS["vacant_text"])))
     count = f"{node.filled}/{node.headcount}"
     if node.over_staffed:
-        over = _html(_("Over-staffed"))
-        rows.append(_row(_font(f"<B>{count}</B> · {over}", 9, COLORS["over_border"])))
+        rows.append(_row(_font(f"<B>{count}</B> · {words.over_staffed}", 9, COLORS["over_border"])))
     else:
         rows.append(_row(_font(count, 9, COLORS["muted"])))
     if node.hidden_below:
-        more = _html(_("+%(num)d more below", num=node.hidden_below))
+        more = _html(words.more_below % {"num": node.hidden_below})
         rows.append(
             _row(
                 _font(f"<U>{more}</U>" if more_link else more, 9, COLORS["link"]),
                 href=more_link,
-                title=_("Open the chart of this department"),
+                title=words.open_department,
             )
         )
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
@@ -213,6 +226,9 @@ def chart_to_dot(
     below"); without them the SVG has no links (e.g. for a PDF). ``splines``: "ortho" (right
     angles) or "polyline"; by default the ORG_CHART_EDGES setting, polylines for big charts."""
     many = len(chart.nodes) > ORTHO_MAX_NODES
+    words = _Words()
+    if department_link:
+        department_link = cache(department_link)  # a department's URL once, not once per box in it
     splines = splines or ("polyline" if many else current_app.config.get("ORG_CHART_EDGES", "polyline"))
     out = [
         "digraph orgchart {",
@@ -250,7 +266,7 @@ def chart_to_dot(
             indent = "    "
         for node in nodes:
             more = department_link(node.department_id) if department_link and node.hidden_below else None
-            attrs = {"label": _node_label(node, more), "tooltip": _attr(node.title), **_node_attrs(node)}
+            attrs = {"label": _node_label(node, more, words), "tooltip": _attr(node.title), **_node_attrs(node)}
             if link:
                 attrs.update(URL=_attr(link(node.id)), target='"_top"')
             out.append(f"{indent}p{node.id} [{_attrs(attrs)}];")

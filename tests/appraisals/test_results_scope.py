@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from app.appraisals.models import KpiResult
 from app.appraisals.services import launch, results
@@ -143,3 +145,50 @@ def test_kpi_names_in_export_headers_cannot_become_formulas(app, cycle, shop):
     assert '\'=HYPERLINK("http://x") (SALES) [元]: target' in header
     text = hr.get(f"/appraisals/cycles/{cycle.id}/export.csv").data.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text)))[22].startswith("'=")
+
+
+@pytest.mark.parametrize("day", (date(2026, 11, 20), date(2026, 11, 21), date(2026, 12, 1)))
+def test_the_summary_counts_as_overdue_the_reviews_past_their_steps_deadline(shop, day):
+    """The summary counts overdue reviews from its counts by step and the cycle's deadlines: the
+    same reviews as the overdue condition (SQL) and ``is_overdue`` (one review) find, before and
+    after each deadline, with some reviews a step further than others."""
+    from app.appraisals.models import AppraisalCycle, Review
+    from app.appraisals.services.reviews import is_overdue, overdue_condition
+
+    cycle = make_cycle()  # self-reviews due 20 November, manager reviews 30 November
+    launch.launch_cycle(cycle)
+    db.session.commit()
+    fill_self(review_of(cycle, shop.zhang))  # now at the manager review
+    db.session.commit()
+    reviews = db.session.scalars(select(Review).where(Review.cycle_id == cycle.id)).all()
+    steps = {review.status for review in reviews}
+    assert {"self_review", "manager_review"} <= steps
+    by_sql = db.session.scalar(
+        select(func.count())
+        .select_from(Review)
+        .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
+        .where(Review.cycle_id == cycle.id, overdue_condition(day))
+    )
+    by_review = sum(is_overdue(review, day) for review in reviews)
+    summary = results.summary(cycle, today=day)
+    assert summary.overdue == by_sql == by_review
+    assert (
+        summary.overdue
+        == {
+            date(2026, 11, 20): 0,
+            date(2026, 11, 21): summary.by_step["self_review"],
+            date(2026, 12, 1): summary.by_step["self_review"] + summary.by_step["manager_review"],
+        }[day]
+    )
+
+
+def test_the_page_counts_once_for_the_summary_and_the_departments(cycle, shop):
+    """``review_counts`` given to both gives what each finds alone."""
+    fill_self(review_of(cycle, shop.zhang))
+    db.session.commit()
+    counts = results.review_counts(cycle)
+    assert results.summary(cycle, counts=counts) == results.summary(cycle)
+    assert results.by_department(cycle, counts=counts) == results.by_department(cycle)
+    assert results.summary(cycle, department=shop.hr_dep, counts=results.review_counts(cycle, None, shop.hr_dep)) == (
+        results.summary(cycle, department=shop.hr_dep)
+    )

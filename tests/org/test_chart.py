@@ -187,6 +187,60 @@ def test_depth_collapses_deep_posts_into_more_below(ctx):
     assert charts.build_chart(None, None).shown == 7
 
 
+def _top_levels(chart, depth):
+    """The boxes of the whole chart down to ``depth``, in its order, with their levels."""
+    return [(node.code, node.level) for node in chart.nodes if node.level <= depth]
+
+
+def test_a_chart_at_a_depth_draws_in_display_order_whatever_the_order_of_creation(ctx):
+    """At a depth, the reporting lines are read in no order and the boxes drawn are put in
+    display order (department, then code) after: the same boxes, levels and order as the whole
+    chart (read in display order) down to that depth, and the same counts below."""
+    office = _department("GM", "总经理办公室")
+    first, second = _department("A", "甲部", office), _department("B", "乙部", office)
+    ceo = _position("P01", "总经理", office)
+    late = _position("P20", "乙部经理", second, ceo)  # created before those shown before it
+    _position("P21", "乙部专员", second, late)
+    _position("P11", "甲部副经理", first, ceo)
+    early = _position("P10", "甲部经理", first, ceo)
+    _position("P12", "甲部专员", first, early)
+    db.session.commit()
+    whole = charts.build_chart(None, None)
+    assert _top_levels(whole, 9) == [("P01", 1), ("P10", 2), ("P11", 2), ("P20", 2), ("P12", 3), ("P21", 3)]
+    for depth in (1, 2, 3):
+        chart = charts.build_chart(None, depth)
+        assert [(node.code, node.level) for node in chart.nodes] == _top_levels(whole, depth)
+    collapsed = {node.code: node.hidden_below for node in charts.build_chart(None, 2).nodes}
+    assert collapsed == {"P01": 0, "P10": 1, "P11": 0, "P20": 1}
+    # a department's chart alike
+    assert [node.code for node in charts.build_chart(first.id, 1).nodes] == ["P10", "P11"]
+
+
+def test_a_reporting_loop_at_a_depth_starts_where_the_whole_chart_starts(ctx):
+    """A loop (refused by the services, written behind their back) has no top position: the walk
+    starts from its first position in display order, at a depth as in the whole chart."""
+    org = _org()
+    db.session.execute(update(Position).where(Position.id == org["ceo"].id).values(reports_to_id=org["reps"].id))
+    db.session.commit()
+    whole = charts.build_chart(None, None)
+    assert whole.nodes[0].code == "P01" and whole.total == 7
+    for depth in (1, 2, 3, 4):
+        chart = charts.build_chart(None, depth)
+        assert [(node.code, node.level) for node in chart.nodes] == _top_levels(whole, depth)
+        assert chart.shown + sum(node.hidden_below for node in chart.nodes) == 7
+    # a loop whose first position in display order was created after the other
+    first, second = _department("QA", "甲部", org["office"]), _department("QB", "乙部", org["office"])
+    late = _position("Q20", "乙部经理", second)
+    early = _position("Q10", "甲部经理", first, late)
+    db.session.execute(update(Position).where(Position.id == late.id).values(reports_to_id=early.id))
+    db.session.commit()
+    whole = charts.build_chart(None, None)
+    assert [(node.code, node.level) for node in whole.nodes if node.code.startswith("Q")] == [("Q10", 1), ("Q20", 2)]
+    for depth in (1, 2):
+        chart = charts.build_chart(None, depth)
+        assert [(node.code, node.level) for node in chart.nodes] == _top_levels(whole, depth)
+
+
 def test_department_chart_shows_outside_superiors_greyed(ctx):
     org = _org()
     chart = charts.build_chart(org["it"].id)

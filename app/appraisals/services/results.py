@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from app.appraisals.models import AppraisalCycle, CycleStatus, KpiResult, Review, Step, cycle_departments
 from app.appraisals.services import scoring
 from app.appraisals.services.cycles import targets_period
-from app.appraisals.services.reviews import in_department, note_texts, overdue_condition
+from app.appraisals.services.reviews import in_department, note_texts
 from app.appraisals.services.templates import cycle_settings, level_label, outcome_label
 from app.core import clock
 from app.core.spreadsheets import Column, Sheet
@@ -65,51 +65,66 @@ class Summary:
         return 100.0 * self.finalised / self.total if self.total else 0.0
 
 
-def summary(
-    cycle: AppraisalCycle, scope=None, department: Department | None = None, today: date | None = None
-) -> Summary:
-    """Completion by step, acknowledgements, overdue reviews, and of the finalised reviews the
-    distribution of (calibrated) bands and the histogram of final scores: four queries."""
-    today = today or clock.today()
-    by_step = {step: 0 for step in Step.order()}
-    acknowledged = provisional = unscored = 0
-    for status, count, acks, scored_in_step in db.session.execute(
+def review_counts(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list:
+    """The cycle's reviews (in ``scope``, in ``department``) counted by department and step:
+    rows of (department_id, status, reviews, acknowledged, with a final score, the sum of those
+    scores). One pass over the reviews, from which ``summary`` and ``by_department`` both count,
+    instead of each reading every review again."""
+    return db.session.execute(
         _filtered(
-            select(Review.status, func.count(), func.count(Review.acknowledged_at), func.count(Review.final_score)),
+            select(
+                Review.department_id,
+                Review.status,
+                func.count(),
+                func.count(Review.acknowledged_at),
+                func.count(Review.final_score),
+                func.sum(Review.final_score),
+            ),
             cycle.id,
             scope,
             department,
-        ).group_by(Review.status)
-    ):
-        by_step[status] = count
+        ).group_by(Review.department_id, Review.status)
+    ).all()
+
+
+def summary(
+    cycle: AppraisalCycle,
+    scope=None,
+    department: Department | None = None,
+    today: date | None = None,
+    counts: list | None = None,
+) -> Summary:
+    """Completion by step, acknowledgements, overdue reviews, and of the finalised reviews the
+    distribution of (calibrated) bands and the histogram of final scores: three queries, or two
+    given ``counts`` (``review_counts``, shared with ``by_department``)."""
+    today = today or clock.today()
+    by_step = {step: 0 for step in Step.order()}
+    acknowledged = provisional = unscored = 0
+    if counts is None:
+        counts = review_counts(cycle, scope, department)
+    for _department_id, status, count, acks, scored_in_step, _score_sum in counts:
+        by_step[status] = by_step.get(status, 0) + count
         acknowledged += acks
         if status != Step.FINALISED.value:
             provisional += scored_in_step
         else:
-            unscored = count - scored_in_step
-    overdue = (
-        db.session.scalar(
-            _filtered(
-                select(func.count())
-                .select_from(Review)
-                .join(AppraisalCycle, AppraisalCycle.id == Review.cycle_id)
-                .where(overdue_condition(today)),
-                cycle.id,
-                scope,
-                department,
-            )
-        )
-        or 0
-    )
+            unscored += count - scored_in_step
+    # overdue: the reviews at a step whose deadline has passed (reviews.overdue_condition), counted
+    # from the steps' counts: the deadlines are the cycle's
+    overdue = 0
+    if cycle.status == CycleStatus.RUNNING.value:
+        for step, due in ((Step.SELF_REVIEW, cycle.self_review_due), (Step.MANAGER_REVIEW, cycle.manager_review_due)):
+            if due is not None and due < today:
+                overdue += by_step[step.value]
     effective = func.coalesce(Review.calibrated_band, Review.band)
-    counts = dict(
+    band_counts = dict(
         db.session.execute(
             _filtered(select(effective, func.count()), cycle.id, scope, department)
             .where(FINALISED, effective.is_not(None))
             .group_by(effective)
         ).all()
     )
-    bands = [(b["band"], counts.get(b["band"], 0)) for b in cycle_settings(cycle)["bands"]]
+    bands = [(b["band"], band_counts.get(b["band"], 0)) for b in cycle_settings(cycle)["bands"]]
     buckets = [0] * BUCKETS
     total_score, scored = 0.0, 0
     for (score,) in db.session.execute(
@@ -135,28 +150,26 @@ def summary(
     )
 
 
-def by_department(cycle: AppraisalCycle, scope=None, department: Department | None = None) -> list[dict]:
+def by_department(
+    cycle: AppraisalCycle, scope=None, department: Department | None = None, counts: list | None = None
+) -> list[dict]:
     """Per department (with its sub-departments rolled up): reviews, finalised, average final
     score of the finalised reviews. The breakdown starts at the department chosen, else at the
     cycle's own departments (the company's top when the cycle covers all of it), each with the
-    departments one level below it, in the org chart's order. Three queries: the counts per
-    department, the departments' paths, and the cycle's departments."""
-    final_score = case((FINALISED, Review.final_score))
-    rows = db.session.execute(
-        _filtered(
-            select(
-                Review.department_id,
-                func.count(),
-                func.count(case((FINALISED, 1))),
-                func.sum(final_score),
-                func.count(final_score),
-            ),
-            cycle.id,
-            scope,
-            department,
-        ).group_by(Review.department_id)
-    ).all()
-    if not rows:
+    departments one level below it, in the org chart's order. Three queries, or two given
+    ``counts`` (``review_counts``, shared with ``summary``): the counts, the departments' paths,
+    and the cycle's departments."""
+    if counts is None:
+        counts = review_counts(cycle, scope, department)
+    per_department: dict[int, list] = {}
+    for department_id, status, count, _acks, scored, score_sum in counts:
+        entry = per_department.setdefault(department_id, [0, 0, None, 0])
+        entry[0] += count
+        if status == Step.FINALISED.value:
+            entry[1] += count
+            entry[2] = score_sum
+            entry[3] = scored
+    if not per_department:
         return []
     departments = {
         d.id: d for d in db.session.execute(select(Department.id, Department.name, Department.path, Department.depth))
@@ -174,7 +187,7 @@ def by_department(cycle: AppraisalCycle, scope=None, department: Department | No
         # the topmost of the cycle's departments (one chosen inside another is shown below it)
         starts = [d for d in chosen if not any(o.id != d.id and d.path.startswith(o.path) for o in chosen)]
     totals: dict[int, list[float]] = {}
-    for department_id, count, finalised, score_sum, scored in rows:
+    for department_id, (count, finalised, score_sum, scored) in per_department.items():
         path = departments[department_id].path if department_id in departments else f"/{department_id}/"
         start = next((s for s in starts if path.startswith(s.path)), None)
         ids = [int(p) for p in path.strip("/").split("/") if p]
@@ -481,7 +494,8 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
     """A department's (or the whole cycle's) results as plain data, for
     ``app.documents.render_pdf("appraisals/results.html", results_document(cycle, department), lang)``:
     the summary, the departments below, and every review sorted by final score."""
-    result = summary(cycle, scope, department)
+    counts = review_counts(cycle, scope, department)
+    result = summary(cycle, scope, department, counts=counts)
     reviewer = db.aliased(Employee)
     query = _filtered(
         select(
@@ -527,7 +541,7 @@ def results_document(cycle: AppraisalCycle, department: Department | None = None
     ]
     departments = [
         {**d, "average_display": scoring.display(d["average"]) if d["average"] is not None else None}
-        for d in by_department(cycle, scope, department)
+        for d in by_department(cycle, scope, department, counts=counts)
     ]
     return {
         "cycle": {

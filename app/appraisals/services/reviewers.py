@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import Integer, String, and_, cast, exists, func, not_, null, or_, select, union_all
 
 from app.appraisals.access import REVIEWER_ROLES
 from app.appraisals.models import Review, Step
@@ -88,8 +88,9 @@ class StalledReviews:
 
 
 def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
-    """The stalled reviews of a cycle: counts by reason and the first few (two queries). Each
-    review is counted once, under the first reason that holds (in the order of REASONS)."""
+    """The stalled reviews of a cycle: counts by reason and the first few (two queries, one when
+    none is stalled). Each review is counted once, under the first reason that holds (in the
+    order of REASONS)."""
     reviewer = db.aliased(Employee)
     reviewee = db.aliased(Employee)
     account = db.aliased(User)
@@ -112,22 +113,45 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
     )
     # Conditions on the joined rows themselves (not stalled_condition's EXISTS): hash joins
     # however fresh the planner's statistics are after a bulk launch.
-    base = (
+    joined = (
         select()
         .select_from(Review)
         .join(reviewee, reviewee.id == Review.employee_id)
         .outerjoin(own_account, own_account.id == reviewee.user_id)
         .outerjoin(reviewer, reviewer.id == Review.reviewer_id)
         .outerjoin(account, account.id == reviewer.user_id)
-        .where(
-            Review.cycle_id == cycle_id, Review.excluded_at.is_(None), or_(reviewer_stalled, reviewee_stalled, no_jd)
-        )
     )
-    counts = dict(db.session.execute(base.add_columns(reason, func.count()).group_by(reason)).all())
+    base = joined.where(
+        Review.cycle_id == cycle_id, Review.excluded_at.is_(None), or_(reviewer_stalled, reviewee_stalled, no_jd)
+    )
+    # The joined rows are read once (a CTE, materialised as it is used twice): the counts by
+    # reason and the first few in one statement, then what the page prints of those few.
+    stalled = base.add_columns(
+        Review.id.label("id"), reviewee.employee_no.label("employee_no"), reason.label("reason")
+    ).cte("stalled")
+    first_few = (
+        select(stalled.c.reason, cast(null(), Integer).label("n"), stalled.c.id, stalled.c.employee_no)
+        .order_by(stalled.c.employee_no)
+        .limit(limit)
+        .subquery()
+    )
+    counted = db.session.execute(
+        union_all(
+            select(
+                stalled.c.reason,
+                func.count().label("n"),
+                cast(null(), Integer).label("id"),
+                cast(null(), String).label("employee_no"),
+            ).group_by(stalled.c.reason),
+            select(first_few),
+        )
+    ).all()
+    counts = {row.reason: row.n for row in counted if row.n is not None}
     if not counts:
         return StalledReviews(0, [], [])
+    order = [row.id for row in counted if row.n is None]
     rows = db.session.execute(
-        base.add_columns(
+        joined.add_columns(
             Review.id,
             reviewee.employee_no,
             reviewee.name,
@@ -137,10 +161,9 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
             account.email,
             account.role,
             reason.label("reason"),
-        )
-        .order_by(reviewee.employee_no)
-        .limit(limit)
+        ).where(Review.id.in_(order))
     ).all()
+    rows.sort(key=lambda r: order.index(r.id))
     first = [
         {
             "id": r.id,

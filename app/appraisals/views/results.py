@@ -69,14 +69,17 @@ def render_cycle(cycle_id: int, exclusion_form=None, exclusion_errors=None):
     stalled_only = hr and request.args.get("stalled") == "1"
     # The cycle's counts (over all its reviews) until the data changes: the page then costs what it shows.
     department_id = filters["department"].id if filters["department"] is not None else None
-    summary, departments, stalled = views_cache.cached(
-        "cycle page",
-        (cycle.id, current_user.id, department_id, hr),
-        lambda: (
-            results.summary(cycle, scope, filters["department"]),
-            results.by_department(cycle, scope, filters["department"]),
+
+    def whole_cycle():
+        counts = results.review_counts(cycle, scope, filters["department"])
+        return (
+            results.summary(cycle, scope, filters["department"], counts=counts),
+            results.by_department(cycle, scope, filters["department"], counts=counts),
             reviewers.stalled_reviews(cycle.id) if hr and not cycle.is_draft else None,
-        ),
+        )
+
+    summary, departments, stalled = views_cache.cached(
+        "cycle page", (cycle.id, current_user.id, department_id, hr), whole_cycle
     )
     unscored_only = request.args.get("unscored") == "1"
     query = services.list_reviews(
