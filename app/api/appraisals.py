@@ -203,7 +203,8 @@ def cycle_results(args, cycle_id: int):
     cycle = visible_cycle(cycle_id)
     department = department_filter(args.get("department_id"))
     scope = review_scope(current_user)
-    summary = results.summary(cycle, scope, department)
+    counts = results.review_counts(cycle, scope, department)  # one pass for the summary and the departments
+    summary = results.summary(cycle, scope, department, counts=counts)
     return {
         "total": summary.total,
         "by_step": summary.by_step,
@@ -217,7 +218,7 @@ def cycle_results(args, cycle_id: int):
         "finalised_without_score": summary.unscored,
         "bands": [{"label": band, "count": count} for band, count in summary.bands],
         "histogram": [{"label": label, "count": count} for label, count in summary.histogram],
-        "departments": results.by_department(cycle, scope, department),
+        "departments": results.by_department(cycle, scope, department, counts=counts),
     }
 
 
