@@ -482,10 +482,17 @@ def _is_chunked(bodies: list[str]) -> bool:
 
     Length alone is never enough (a real list's items may be long), nor are bare numbers
     ("负责1家门店", "精通1门外语") or a space after the line numbers ("1、 负责…"). A document
-    cut into chunks without a numbered heading in them is left as it is (missed, not misread)."""
+    cut into chunks without a numbered heading in them is left as it is (missed, not misread),
+    unless the lines are long and the cells of a header table ran together in one ("职位名称X
+    所属部门Y", which no list item says): then a list starting inside, bare numbers too, is enough."""
     folded = [fold(b) for b in bodies]
     numbers = [_own(b) for b in folded]
-    if not _starts_list(numbers) or _restarts_per_line(numbers) or not _heading_inside(folded, numbers):
+    if _restarts_per_line(numbers):
+        return False
+    long = sum(len(b) for b in bodies) / len(bodies) >= _CHUNK_MIN_LENGTH
+    if long and _header_inside(folded) and _starts_list([_inner(b) for b in folded]):
+        return True  # "…职位说明书职位名称客户服务部经理所属部门客户服务部…任职资格1学历…2工作经验…"
+    if not _starts_list(numbers) or not _heading_inside(folded, numbers):
         return False
     for before, after in zip(numbers, numbers[1:]):
         last = {style: n for style, n, _, _ in before}
@@ -494,7 +501,17 @@ def _is_chunked(bodies: list[str]) -> bool:
             first.setdefault(style, n)
         if any(first.get(style) == n + 1 for style, n in last.items()):
             return True
-    return sum(len(b) for b in bodies) / len(bodies) >= _CHUNK_MIN_LENGTH
+    return long
+
+
+def _header_inside(folded: list[str]) -> bool:
+    """Did the cells of a header table run together in one of the lines ("职位名称客户服务部经理
+    所属部门客户服务部直接上级…": two label cells without colons, near each other)?"""
+    for b in folded:
+        cells = list(_LABEL_CELL.finditer(b))
+        if any(nxt.start() - cell.end() <= 30 for cell, nxt in zip(cells, cells[1:])):
+            return True
+    return False
 
 
 def _heading_inside(folded: list[str], numbers) -> bool:
@@ -511,7 +528,7 @@ def _starts_list(numbers) -> bool:
     """Does a list start in the lines: a 1 and, after it, a 2 of the same style?"""
     ones = set()
     for nums in numbers:
-        for style, n, _, _ in nums:
+        for style, n, *_ in nums:
             if n == 1:
                 ones.add(style)
             elif n == 2 and style in ones:
