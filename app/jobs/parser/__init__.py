@@ -5,7 +5,8 @@ Pipeline, one pass over the lines after a look at the whole:
 0. tables and layout (``tables``, ``layout``) - the page chunks of a document-sharing site
    (each line opening with a chunk number "1、 " "2、 " that is no list number, the document's
    own headings and items run together inside: ``layout.page_chunks``) are put back together
-   and cut again where the document's structure starts; table rows (cells joined by TAB, as the
+   and cut again where the document's structure starts - only on page evidence (a numbered
+   heading or a header row run into a line), never for an ordinary numbered list; table rows (cells joined by TAB, as the
    upload's text extraction writes Word and HTML tables) are rewritten as the lines a text
    document would have (``岗位名称：客服主管``, ``任职资格：`` then ``学历：大专及以上``, KPI rows
    as items), "【职位名称】X" and a field label with its value on the next line become

@@ -5,10 +5,12 @@ lines, the title found, and the lines marked that are items of their own or sub-
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from app.jobs.parser import tables
 from app.jobs.parser.patterns import (
     BRACKET_LABEL,
+    CN,
     CN_NUM,
     DOC,
     DOC_KIND,
@@ -437,6 +439,11 @@ _LABEL_CELL = re.compile(
 _NUMBER_ONLY = re.compile(rf"(?:{CN_NUM}|[0-9]{{1,3}})、")
 _CHUNK_MIN_LENGTH = 150  # mean length of chunks cut by size (a real list's items are shorter)
 _RESTART_HINT = re.compile(r"[1１一]").search  # no "1" in any line: no list of its own, a cheap test first
+_LEVEL = {"cn": 0, "ar": 1, "paren": 2}  # "一、" over "1、" over "(1)"
+_CN_DIGITS = CN + "十"
+_HEAD_AFTER_STOP = 120  # how far after a "。" a heading run into the text is looked for
+_SPACES = re.compile(r"\s*")
+_TEXT = re.compile(r"\S")
 
 
 def _inner(norm: str) -> list[tuple[str, int, int]]:
@@ -448,32 +455,107 @@ def _inner(norm: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _own(norm: str) -> list[tuple[str, int, int, int]]:
+    """(style, ordinal, start, end) of the numbers in ``norm`` that are surely a list's: "一、",
+    "1、" and "(1)". A bare number ("负责1家门店", "精通1门外语") or "1." says nothing about chunks."""
+    out = []
+    for m in _INNER.finditer(norm):
+        style = m.lastgroup
+        if style == "bare" or (style == "ar" and not m.group().endswith("、")):
+            continue
+        out.append((style, cn_int(m.group("cn")) if style == "cn" else int(m.group(style)), m.start(), m.end()))
+    return out
+
+
 def _is_chunked(bodies: list[str]) -> bool:
     """Do the numbered lines ``bodies`` (without their numbers) look like chunks of page text
-    rather than the items of a list? A list of the document's own starts inside them (1 then 2 of
-    one style), and either the numbering runs on from one chunk into the next
-    (chunk 3 ends with item 4, chunk 4 starts with item 5) or the chunks are long (cut by size)."""
-    numbers = [_inner(fold(b)) for b in bodies]
-    seen = [(style, n) for nums in numbers for style, n, _ in nums]
-    if not any(seen[k] == (style, 1) and (style, 2) in seen[k:] for k, (style, _) in enumerate(seen)):
-        return False  # no list of the document's own starts inside the lines
+    rather than the items of a list? Only the surest numbers count ("一、" "1、" "(1)", see
+    ``_own``), and all of these must hold:
+
+    - a list of the document's own starts inside the lines (1 then 2 of one style);
+    - no line starts its own list again (an item's "(1)…(2)" in every item: a list whose items
+      hold short lists, the line numbers being the level above);
+    - a heading of the document ("一、", not "一、二级") is run into the middle of a line: page
+      text, not a list item;
+    - and either the numbering runs on from one line into the next (chunk 3 ends with item 4,
+      chunk 4 starts with item 5), or the lines are long (cut by size).
+
+    Length alone is never enough (a real list's items may be long), nor are bare numbers
+    ("负责1家门店", "精通1门外语") or a space after the line numbers ("1、 负责…"). A document
+    cut into chunks without a numbered heading in them is left as it is (missed, not misread),
+    unless the lines are long and the cells of a header table ran together in one ("职位名称X
+    所属部门Y", which no list item says): then a list starting inside, bare numbers too, is enough."""
+    folded = [fold(b) for b in bodies]
+    numbers = [_own(b) for b in folded]
+    if _restarts_per_line(numbers):
+        return False
+    long = sum(len(b) for b in bodies) / len(bodies) >= _CHUNK_MIN_LENGTH
+    if long and _header_inside(folded) and _starts_list([_inner(b) for b in folded]):
+        return True  # "…职位说明书职位名称客户服务部经理所属部门客户服务部…任职资格1学历…2工作经验…"
+    if not _starts_list(numbers) or not _heading_inside(folded, numbers):
+        return False
     for before, after in zip(numbers, numbers[1:]):
-        last = {}
-        for style, n, _ in before:
-            last[style] = n
+        last = {style: n for style, n, _, _ in before}
         first = {}
-        for style, n, _ in after:
+        for style, n, _, _ in after:
             first.setdefault(style, n)
         if any(first.get(style) == n + 1 for style, n in last.items()):
             return True
-    return sum(len(b) for b in bodies) / len(bodies) >= _CHUNK_MIN_LENGTH
+    return long
+
+
+def _header_inside(folded: list[str]) -> bool:
+    """Did the cells of a header table run together in one of the lines ("职位名称客户服务部经理
+    所属部门客户服务部直接上级…": two label cells without colons, near each other)?"""
+    for b in folded:
+        cells = list(_LABEL_CELL.finditer(b))
+        if any(nxt.start() - cell.end() <= 30 for cell, nxt in zip(cells, cells[1:])):
+            return True
+    return False
+
+
+def _heading_inside(folded: list[str], numbers) -> bool:
+    """Is a numbered heading ("一、", not "一、二级") run into the middle of one of the lines?"""
+    for b, nums in zip(folded, numbers):
+        for style, _, at, end in nums:
+            after = _SPACES.match(b, end).end()
+            if style == "cn" and _TEXT.search(b, 0, at) and b[after : after + 1] not in _CN_DIGITS:
+                return True
+    return False
+
+
+def _starts_list(numbers) -> bool:
+    """Does a list start in the lines: a 1 and, after it, a 2 of the same style?"""
+    ones = set()
+    for nums in numbers:
+        for style, n, *_ in nums:
+            if n == 1:
+                ones.add(style)
+            elif n == 2 and style in ones:
+                return True
+    return False
+
+
+def _restarts_per_line(numbers) -> bool:
+    """Does a line start its own list again: its first number of a style is 1 when a line
+    before had that style, with no number of a level above in between?"""
+    seen = set()
+    for nums in numbers:
+        firsts = set()
+        for style, n, _, _ in nums:
+            if style not in firsts and n == 1 and style in seen:
+                return True
+            firsts.add(style)
+            seen.add(style)
+            seen -= {s for s in seen if _LEVEL[s] > _LEVEL[style]}  # "二、" or "2、" before: sub-lists restart
+    return False
 
 
 def page_chunks(raw_lines: list[str]) -> list[str]:
     """The lines with a run of page chunks (see above) put back together: chunk numbers removed,
     the chunks joined, the text cut again where the document's own headings and items start.
-    A list whose items are numbered lines ("1、负责…" "2、负责…") is left alone: its lines hold
-    no numbering of their own that restarts and runs on across them."""
+    A list whose items are numbered lines ("1、负责…" "2、负责…") is left alone (see
+    ``_is_chunked``), and so is a run whose re-cut would give fewer items than it had lines."""
     starts = [i for i, r in enumerate(raw_lines) if r[:8].lstrip().startswith("1、")]
     for first in starts:
         run, i, n = [], first, 1
@@ -494,7 +576,10 @@ def page_chunks(raw_lines: list[str]) -> list[str]:
             body = raw_lines[j][m.end() :].rstrip()
             spaced = m.group(2) or (joined[-1:].isascii() and joined[-1:].isalnum() and body[:1].isascii())
             joined += (" " if joined and spaced else "") + body
-        return raw_lines[:first] + _recut(joined) + raw_lines[i:]
+        recut = _recut(joined)
+        if sum(1 for line in recut if MARKER.match(fold(line))) < len(run):
+            continue  # the lines' own numbers were the list's: keep them
+        return raw_lines[:first] + recut + raw_lines[i:]
     return raw_lines
 
 
@@ -521,14 +606,15 @@ def _recut(text: str) -> list[str]:
         if not label or label.isdigit() or (p + 1 < len(norm) and norm[p - 1].isdigit() and norm[p + 1].isdigit()):
             continue
         if q > 0 and norm[q - 1].isspace() and len(label) >= 2:
-            if not _NUMBER_ONLY.fullmatch(norm[:q].rstrip().rsplit(None, 1)[-1]):  # not "四、 岗位职责:"
+            if not _number_before(norm, q):  # not "四、 岗位职责:"
                 cuts.add(q)  # "… 年龄:28岁以上"
         elif (head := kind_match(label)) is not None and heading_like(label[head[0] :], "kw"):
             heads.append(heading_start(norm, q, q + head[1]))  # "…修订、完善考核重点："
             cuts.add(heads[-1])
     last, last_bare = {"cn": 0, "paren": 0, "ar": 0, "bare": 0}, 0
+    heads.sort()
     for style, n, at in _inner(norm):
-        if style == "bare" and last["bare"] and any(last_bare < h < at for h in heads):
+        if style == "bare" and last["bare"] and _between(heads, last_bare, at):
             last["bare"] = 0  # a heading with a colon ("…完善考核重点：") ends a bare-numbered list
         if n != last[style] + 1:
             continue
@@ -556,23 +642,47 @@ def _recut(text: str) -> list[str]:
             cuts.add(m.start())
             if norm[m.end() : m.end() + 1].strip() and (k + 1 == len(cells) or cells[k + 1].start() > m.end()):
                 valued.add(m.end())
+    ordered = sorted(cuts)
     for m in re.finditer("。", norm):
-        tail = norm[m.end() : min((c for c in cuts if c > m.end()), default=len(norm))].strip()
+        k = bisect_right(ordered, m.end())
+        end = ordered[k] if k < len(ordered) else len(norm)  # the next cut
+        if end - m.end() > _HEAD_AFTER_STOP:
+            continue  # a heading is short
+        tail = norm[m.end() : end].strip()
         if tail and kind_of(tail) and heading_like(tail, "kw"):
             cuts.add(m.end())  # "…工作。具体职责编号工作内容及职责"
     bounds = sorted(cuts) + [len(text)]
+    valued = sorted(valued)
     lines = []
     for a, b in zip(bounds, bounds[1:]):
         line = text[a:b].strip()
         if line and a in bare:  # "1审阅…" is item 1: "1、审阅…"
             digits = len(norm[a:b]) - len(norm[a:b].lstrip("0123456789"))
             line = line[:digits] + "、" + line[digits:]
-        label = next((e for e in valued if a < e < b), None)
+        k = bisect_right(valued, a)
+        label = valued[k] if k < len(valued) and valued[k] < b else None
         if line and label is not None:  # "岗位名称销售大区经理" says "岗位名称：销售大区经理"
             line = text[a:label].strip() + "：" + text[label:b].strip()
         if line:
             lines.append(line)
     return lines
+
+
+def _number_before(norm: str, q: int) -> bool:
+    """Is the word before the spaces before ``q`` a heading's number alone ("四、 岗位职责:")?"""
+    end = q
+    while end > 0 and norm[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not norm[start - 1].isspace() and end - start <= 4:  # "十二、", "123、": short
+        start -= 1
+    return (start == 0 or norm[start - 1].isspace()) and _NUMBER_ONLY.fullmatch(norm[start:end]) is not None
+
+
+def _between(ordered: list[int], lo: int, hi: int) -> bool:
+    """Is any of the sorted positions ``ordered`` strictly between ``lo`` and ``hi``?"""
+    k = bisect_right(ordered, lo)
+    return k < len(ordered) and ordered[k] < hi
 
 
 def _after_heading(norm: str, at: int) -> list[int]:
@@ -581,13 +691,13 @@ def _after_heading(norm: str, at: int) -> list[int]:
     ("工作职责工作概要本岗位…" is cut after 工作职责 and after 工作概要), or a space after a short
     heading with a keyword ("六、使用设备 电脑")."""
     m = _INNER.match(norm, at)
-    start = len(norm) - len(norm[m.end() :].lstrip())
+    start = _SPACES.match(norm, m.end()).end()
     head = kind_match(norm[start : start + 12])
     if head is None or heading_start(norm, start, start + head[1]) != start:
         return []
     end = start + head[1]
     space = norm.find(" ", start, start + 16)
-    if space >= end and heading_like(norm[start:space], "kw") and norm[space:].strip():
+    if space >= end and heading_like(norm[start:space], "kw") and _TEXT.search(norm, space):
         return [space]  # "六、使用设备 电脑", "九、绩效考核原则 撰写人…"
     if end - start < 4 or not norm[end : end + 1].strip() or norm[end] in TERM + ":、,":
         return []
