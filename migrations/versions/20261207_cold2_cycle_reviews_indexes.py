@@ -1,8 +1,8 @@
 """cycle reviews: two indexes for a cycle's page, read from the indexes alone
 
-- appraisal_reviews (cycle_id, excluded_at, department_id, status, acknowledged_at, final_score):
-  the counts of a cycle's reviews by department and step and its final scores, in the GROUP
-  BY's order, without reading the table's wide rows.
+- appraisal_reviews (cycle_id, excluded_at, status, department_id, acknowledged_at, final_score):
+  the counts of a cycle's reviews by step and department in the GROUP BY's order, and the final
+  scores of its finalised reviews, without reading the table's wide rows.
 - appraisal_reviews (cycle_id, excluded_at, status, employee_id, reviewer_id, jd_version_id):
   the stalled reviews (who is reviewed, by whom, with or without a job description), the
   count of the list of reviews, and the excluded reviews.
@@ -26,13 +26,13 @@ depends_on = None
 
 def upgrade():
     op.create_index(
-        "ix_appraisal_reviews_cycle_id_excluded_at_department_id",
+        "ix_appraisal_reviews_cycle_id_excluded_at_status_department_id",
         "appraisal_reviews",
-        ["cycle_id", "excluded_at", "department_id", "status", "acknowledged_at", "final_score"],
+        ["cycle_id", "excluded_at", "status", "department_id", "acknowledged_at", "final_score"],
         unique=False,
     )
     op.create_index(
-        "ix_appraisal_reviews_cycle_id_excluded_at_status",
+        "ix_appraisal_reviews_cycle_id_excluded_at_status_employee_id",
         "appraisal_reviews",
         ["cycle_id", "excluded_at", "status", "employee_id", "reviewer_id", "jd_version_id"],
         unique=False,
@@ -40,5 +40,5 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index("ix_appraisal_reviews_cycle_id_excluded_at_status", table_name="appraisal_reviews")
-    op.drop_index("ix_appraisal_reviews_cycle_id_excluded_at_department_id", table_name="appraisal_reviews")
+    op.drop_index("ix_appraisal_reviews_cycle_id_excluded_at_status_employee_id", table_name="appraisal_reviews")
+    op.drop_index("ix_appraisal_reviews_cycle_id_excluded_at_status_department_id", table_name="appraisal_reviews")
