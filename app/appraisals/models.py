@@ -260,6 +260,28 @@ class Review(VersionedMixin, db.Model):
             f"exclusion_reason IS NULL OR {_in('exclusion_reason', ExclusionReason)}", name="exclusion_reason_valid"
         ),
         Index("ix_appraisal_reviews_cycle_id_status", "cycle_id", "status"),
+        # A cycle's page reads its reviews (not excluded) from these alone, never the table's wide
+        # rows: the counts by step and department in the GROUP BY's order (results.review_counts),
+        # the final scores of the finalised ones (results.summary) ...
+        Index(
+            "ix_appraisal_reviews_cycle_id_excluded_at_status_department_id",
+            "cycle_id",
+            "excluded_at",
+            "status",
+            "department_id",
+            "acknowledged_at",
+            "final_score",
+        ),
+        # ... and who is reviewed and by whom (reviewers.stalled_reviews, the list's count).
+        Index(
+            "ix_appraisal_reviews_cycle_id_excluded_at_status_employee_id",
+            "cycle_id",
+            "excluded_at",
+            "status",
+            "employee_id",
+            "reviewer_id",
+            "jd_version_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

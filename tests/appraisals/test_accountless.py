@@ -413,3 +413,21 @@ def test_the_template_form_sets_the_self_review_mode(app, shop):
     assert template.self_review == "optional" and template.reviewer_enters_self_review is True
     page = client.get("/appraisals/templates").get_data(as_text=True)
     assert "Optional" in page and "the reviewer may enter it on paper" in page
+
+
+@pytest.mark.parametrize(("change", "code"), [("deactivated", "inactive"), ("employee role", "cannot_review")])
+def test_the_stalled_list_names_a_reviewer_whose_account_cannot_review(shop, cycle, change, code):
+    if change == "deactivated":
+        shop.manager_user.active = False  # 王强 reviews 张伟 and 李娜
+    else:
+        shop.manager_user.role = "employee"
+    db.session.commit()
+    stalled = reviewers.stalled_reviews(cycle.id, 20)
+    by_name = {row["name"]: row for row in stalled.first}
+    assert by_name["李娜"]["code"] == code and by_name["李娜"]["email"] == shop.manager_user.email
+    assert by_name["张伟"]["code"] == code  # can log in for the self-review, but the manager review cannot follow
+    assert by_name["孙丽"]["code"] == code  # no job description either: the first reason in REASONS' order
+    # the counts by reason, the first few and the list's filter (stalled_condition) agree
+    listed = db.session.scalars(services.list_reviews(cycle.id, stalled=True)).all()
+    assert stalled.total == len(listed) == len(stalled.first) == sum(n for _reason, n in stalled.by_reason)
+    assert {row["id"] for row in stalled.first} == {review.id for review in listed}

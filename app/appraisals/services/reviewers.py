@@ -91,23 +91,30 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
     """The stalled reviews of a cycle: counts by reason and the first few (two queries, one when
     none is stalled). Each review is counted once, under the first reason that holds (in the
     order of REASONS)."""
-    reviewer = db.aliased(Employee)
     reviewee = db.aliased(Employee)
-    account = db.aliased(User)
-    own_account = db.aliased(User)
-    able = and_(account.active.is_(True), account.role.in_([role.value for role in REVIEWER_ROLES]))
+    # The accounts of employees (a handful against the reviews), read once and looked up by
+    # employee for both the reviewee and the reviewer: no employee row of each reviewer is read.
+    accounts = (
+        select(Employee.id.label("employee_id"), User.id, User.email, User.role, User.active)
+        .select_from(User)
+        .join(Employee, Employee.user_id == User.id)
+        .cte("accounts")
+    )
+    account = accounts.alias("account")
+    own_account = accounts.alias("own_account")
+    able = and_(account.c.active.is_(True), account.c.role.in_([role.value for role in REVIEWER_ROLES]))
     reviewer_stalled = and_(
-        Review.status.in_(WAITING), or_(Review.reviewer_id.is_(None), account.id.is_(None), not_(able))
+        Review.status.in_(WAITING), or_(Review.reviewer_id.is_(None), account.c.id.is_(None), not_(able))
     )
     reviewee_stalled = and_(
-        Review.status == Step.SELF_REVIEW.value, or_(own_account.id.is_(None), own_account.active.is_(False))
+        Review.status == Step.SELF_REVIEW.value, or_(own_account.c.id.is_(None), own_account.c.active.is_(False))
     )
     no_jd = and_(Review.status != Step.FINALISED.value, Review.jd_version_id.is_(None))
     reason = db.case(
         (reviewee_stalled, REVIEWEE_NO_ACCOUNT),
         (Review.reviewer_id.is_(None) & reviewer_stalled, NO_REVIEWER),
-        (account.id.is_(None) & reviewer_stalled, NO_ACCOUNT),
-        (account.active.is_(False) & reviewer_stalled, INACTIVE),
+        (account.c.id.is_(None) & reviewer_stalled, NO_ACCOUNT),
+        (account.c.active.is_(False) & reviewer_stalled, INACTIVE),
         (reviewer_stalled, CANNOT_REVIEW),
         else_=NO_JD,
     )
@@ -117,9 +124,8 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
         select()
         .select_from(Review)
         .join(reviewee, reviewee.id == Review.employee_id)
-        .outerjoin(own_account, own_account.id == reviewee.user_id)
-        .outerjoin(reviewer, reviewer.id == Review.reviewer_id)
-        .outerjoin(account, account.id == reviewer.user_id)
+        .outerjoin(own_account, own_account.c.employee_id == Review.employee_id)
+        .outerjoin(account, account.c.employee_id == Review.reviewer_id)
     )
     base = joined.where(
         Review.cycle_id == cycle_id, Review.excluded_at.is_(None), or_(reviewer_stalled, reviewee_stalled, no_jd)
@@ -150,18 +156,21 @@ def stalled_reviews(cycle_id: int, limit: int = LIST_LIMIT) -> StalledReviews:
     if not counts:
         return StalledReviews(0, [], [])
     order = [row.id for row in counted if row.n is None]
+    reviewer = db.aliased(Employee)
     rows = db.session.execute(
-        joined.add_columns(
+        joined.outerjoin(reviewer, reviewer.id == Review.reviewer_id)
+        .add_columns(
             Review.id,
             reviewee.employee_no,
             reviewee.name,
             reviewer.employee_no.label("reviewer_no"),
             reviewer.name.label("reviewer_name"),
             reviewer.id.label("reviewer_id"),
-            account.email,
-            account.role,
+            account.c.email,
+            account.c.role,
             reason.label("reason"),
-        ).where(Review.id.in_(order))
+        )
+        .where(Review.id.in_(order))
     ).all()
     rows.sort(key=lambda r: order.index(r.id))
     first = [
