@@ -68,8 +68,8 @@ def test_typed_actuals_roll_up_by_the_rule(shop, app):
     # a rate: weighted by the same positions' traffic of the month, (2×1000 + 4×3000) / 4000
     assert _row(card, "转化率", "m1")["actual_value"] == Decimal("3.5")
     event = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.entity == "target_plans").order_by(AuditEvent.id)
-    ).all()[-1]
+        db.select(AuditEvent).where(AuditEvent.entity == "target_plans").order_by(AuditEvent.id.desc())
+    ).first()
     assert any(key == "EC-SELL · SALES · 2026-01" and value == [None, "60.5"] for key, value in event.changes.items())
 
 
